@@ -1,0 +1,196 @@
+namespace Rectify.Domain;
+
+public enum InspectionKind
+{
+    /// <summary>巡察: by a city or county party committee.</summary>
+    Xuncha = 0,
+
+    /// <summary>巡视: by the central or a provincial party committee.</summary>
+    Xunshi = 1,
+}
+
+public enum InspectionScopeKind
+{
+    /// <summary>Inspected alongside the main target (…等十个社区党组织).</summary>
+    AlsoInspected = 0,
+
+    /// <summary>延伸巡察.</summary>
+    Extended = 1,
+}
+
+/// <summary>巡察 / 巡视 (轮次): one round of inspection of one organization.</summary>
+public sealed class Inspection
+{
+    private readonly List<InspectionScope> scope = [];
+
+    private Inspection()
+    {
+        Title = string.Empty;
+    }
+
+    public Inspection(
+        string title,
+        InspectionKind kind,
+        Organization inspectingBody,
+        Organization inspectedOrganization,
+        DateOnly? onSiteFrom,
+        DateOnly? onSiteTo,
+        DateOnly? feedbackDate)
+    {
+        if (string.IsNullOrWhiteSpace(title))
+        {
+            throw new ArgumentException("巡察名称不能为空。", nameof(title));
+        }
+
+        if (onSiteFrom is { } from && onSiteTo is { } to && to < from)
+        {
+            throw new BusinessRuleViolationException(new OnSitePeriodMustNotEndBeforeItStarts(from, to));
+        }
+
+        Title = title.Trim();
+        Kind = kind;
+        InspectingBody = inspectingBody ?? throw new ArgumentNullException(nameof(inspectingBody));
+        InspectedOrganization = inspectedOrganization ?? throw new ArgumentNullException(nameof(inspectedOrganization));
+        OnSiteFrom = onSiteFrom;
+        OnSiteTo = onSiteTo;
+        FeedbackDate = feedbackDate;
+    }
+
+    public int Id { get; private set; }
+
+    public string Title { get; private set; }
+
+    public InspectionKind Kind { get; private set; }
+
+    public int InspectingBodyId { get; private set; }
+
+    public Organization InspectingBody { get; private set; } = null!;
+
+    public int InspectedOrganizationId { get; private set; }
+
+    public Organization InspectedOrganization { get; private set; } = null!;
+
+    public DateOnly? OnSiteFrom { get; private set; }
+
+    public DateOnly? OnSiteTo { get; private set; }
+
+    public DateOnly? FeedbackDate { get; private set; }
+
+    public IReadOnlyList<InspectionScope> Scope => scope;
+
+    public void AddScope(Organization organization, InspectionScopeKind kind)
+    {
+        ArgumentNullException.ThrowIfNull(organization);
+        scope.Add(new InspectionScope(this, organization, kind));
+    }
+
+    public sealed class OnSitePeriodMustNotEndBeforeItStarts(DateOnly from, DateOnly to) : IBusinessRule
+    {
+        public bool IsBroken() => to < from;
+
+        public string Message => $"巡察进驻结束日期（{to:yyyy-MM-dd}）早于开始日期（{from:yyyy-MM-dd}）。";
+    }
+}
+
+public sealed class InspectionScope
+{
+    private InspectionScope()
+    {
+    }
+
+    internal InspectionScope(Inspection inspection, Organization organization, InspectionScopeKind kind)
+    {
+        Inspection = inspection;
+        Organization = organization;
+        Kind = kind;
+    }
+
+    public int Id { get; private set; }
+
+    public int InspectionId { get; private set; }
+
+    public Inspection Inspection { get; private set; } = null!;
+
+    public int OrganizationId { get; private set; }
+
+    public Organization Organization { get; private set; } = null!;
+
+    public InspectionScopeKind Kind { get; private set; }
+}
+
+/// <summary>问题类别 (方面): a heading of the feedback.</summary>
+public sealed class FindingCategory
+{
+    private FindingCategory()
+    {
+        Title = string.Empty;
+    }
+
+    public FindingCategory(Inspection inspection, int number, string title)
+    {
+        Inspection = inspection ?? throw new ArgumentNullException(nameof(inspection));
+        Number = number > 0 ? number : throw new ArgumentOutOfRangeException(nameof(number), "问题类别序号必须大于 0。");
+        Title = string.IsNullOrWhiteSpace(title) ? throw new ArgumentException("问题类别标题不能为空。", nameof(title)) : title;
+    }
+
+    public int Id { get; private set; }
+
+    public int InspectionId { get; private set; }
+
+    public Inspection Inspection { get; private set; } = null!;
+
+    public int Number { get; private set; }
+
+    public string Title { get; private set; }
+}
+
+/// <summary>反馈问题 / 整改任务: one numbered problem with its rectification task.</summary>
+public sealed class Finding
+{
+    private readonly List<Measure> measures = [];
+
+    private Finding()
+    {
+        Title = string.Empty;
+    }
+
+    public Finding(FindingCategory category, int number, string title, string? problemStatement = null)
+    {
+        Category = category ?? throw new ArgumentNullException(nameof(category));
+        Inspection = category.Inspection;
+        Number = number > 0 ? number : throw new ArgumentOutOfRangeException(nameof(number), "问题序号必须大于 0。");
+        Title = string.IsNullOrWhiteSpace(title) ? throw new ArgumentException("问题标题不能为空。", nameof(title)) : title;
+        ProblemStatement = problemStatement;
+    }
+
+    public int Id { get; private set; }
+
+    public int InspectionId { get; private set; }
+
+    public Inspection Inspection { get; private set; } = null!;
+
+    public int CategoryId { get; private set; }
+
+    public FindingCategory Category { get; private set; } = null!;
+
+    /// <summary>The number the feedback gives it (1, 2, … across the whole inspection).</summary>
+    public int Number { get; private set; }
+
+    /// <summary>The public title, as the notice prints it.</summary>
+    public string Title { get; private set; }
+
+    /// <summary>The internal problem statement from the feedback; never public.</summary>
+    public string? ProblemStatement { get; private set; }
+
+    public IReadOnlyList<Measure> Measures => measures;
+
+    public Measure AddMeasure(int number, string text, MeasureKind kind)
+    {
+        var measure = new Measure(this, number, text, kind);
+        measures.Add(measure);
+        return measure;
+    }
+
+    /// <summary>The finding's state, derived from its measures' states the same way everywhere.</summary>
+    public FindingState State => FindingStates.Derive(measures.Select(m => m.State));
+}

@@ -1,0 +1,278 @@
+namespace Rectify.Domain;
+
+/// <summary>整改类型.</summary>
+public enum MeasureKind
+{
+    /// <summary>立行立改.</summary>
+    Immediate = 0,
+
+    /// <summary>限期整改.</summary>
+    TimeBound = 1,
+
+    /// <summary>长期坚持.</summary>
+    Ongoing = 2,
+}
+
+/// <summary>Where a measure is in its life (DESIGN.md, "The life of a measure").</summary>
+public enum MeasureState
+{
+    /// <summary>未启动.</summary>
+    Planned = 0,
+
+    /// <summary>整改中.</summary>
+    InProgress = 1,
+
+    /// <summary>待整改办审核 (the unit applied for sign-off).</summary>
+    AwaitingReview = 2,
+
+    /// <summary>待领导审批.</summary>
+    AwaitingApproval = 3,
+
+    /// <summary>已销号.</summary>
+    SignedOff = 4,
+
+    /// <summary>长期坚持: reported on a cadence, never signed off.</summary>
+    Ongoing = 5,
+}
+
+public enum MeasureAction
+{
+    Start = 0,
+    ApplyForSignOff = 1,
+    AcceptApplication = 2,
+    ReturnApplication = 3,
+    Approve = 4,
+    Reopen = 5,
+}
+
+/// <summary>Fields whose value the source document did not state, so someone (an import, the demo) assumed it.</summary>
+[Flags]
+public enum AssumedFields
+{
+    None = 0,
+    Kind = 1,
+    Deadline = 2,
+    ResponsibleLeader = 4,
+    LeadUnit = 8,
+}
+
+/// <summary>Who does something: the signed-in user's id and the name shown in history.</summary>
+public sealed record Actor(string UserId, string DisplayName);
+
+/// <summary>整改措施: one action of a finding's rectification ("一是…").</summary>
+public sealed class Measure
+{
+    private readonly List<MeasureTransition> transitions = [];
+    private readonly List<MeasureSupportingUnit> supportingUnits = [];
+
+    private Measure()
+    {
+        Text = string.Empty;
+    }
+
+    internal Measure(Finding finding, int number, string text, MeasureKind kind)
+    {
+        Finding = finding;
+        Inspection = finding.Inspection;
+        Number = number > 0 ? number : throw new ArgumentOutOfRangeException(nameof(number), "措施序号必须大于 0。");
+        Text = string.IsNullOrWhiteSpace(text) ? throw new ArgumentException("措施内容不能为空。", nameof(text)) : text;
+        Kind = kind;
+        State = MeasureState.Planned;
+    }
+
+    public int Id { get; private set; }
+
+    public int InspectionId { get; private set; }
+
+    public Inspection Inspection { get; private set; } = null!;
+
+    public int FindingId { get; private set; }
+
+    public Finding Finding { get; private set; } = null!;
+
+    /// <summary>Its place in the finding: 1 for 一是, 2 for 二是…</summary>
+    public int Number { get; private set; }
+
+    public string Text { get; private set; }
+
+    public MeasureKind Kind { get; private set; }
+
+    /// <summary>整改时限. None for 长期坚持 measures that have no end.</summary>
+    public DateOnly? Deadline { get; private set; }
+
+    public int? ResponsibleLeaderId { get; private set; }
+
+    public Person? ResponsibleLeader { get; private set; }
+
+    public int? LeadUnitId { get; private set; }
+
+    public Organization? LeadUnit { get; private set; }
+
+    public IReadOnlyList<MeasureSupportingUnit> SupportingUnits => supportingUnits;
+
+    public MeasureState State { get; private set; }
+
+    /// <summary>The user who applied for the sign-off now under way; nobody reviews or approves their own application.</summary>
+    public string? SignOffApplicantId { get; private set; }
+
+    public AssumedFields AssumedFields { get; private set; }
+
+    /// <summary>Optimistic concurrency: two people acting on the same state cannot both win.</summary>
+    public int Version { get; private set; }
+
+    public IReadOnlyList<MeasureTransition> Transitions => transitions;
+
+    /// <summary>Overdue is derived, never stored: past its deadline and not signed off. Ongoing measures are judged by their cadence reports instead.</summary>
+    public bool IsOverdue(DateOnly today) => IsOverdueAt(Deadline, State, Kind, today);
+
+    /// <summary>The overdue rule on plain values, for rows read without the entity.</summary>
+    public static bool IsOverdueAt(DateOnly? deadline, MeasureState state, MeasureKind kind, DateOnly today) =>
+        deadline is { } d
+        && d < today
+        && state is not (MeasureState.SignedOff or MeasureState.Ongoing)
+        && kind != MeasureKind.Ongoing;
+
+    public void Plan(MeasureKind kind, DateOnly? deadline, Person? responsibleLeader, Organization? leadUnit, AssumedFields assumed = AssumedFields.None)
+    {
+        BusinessRules.Check(new MeasureCanOnlyBeReplannedBeforeItStarts(State));
+        BusinessRules.Check(new TimeBoundMeasureNeedsADeadline(kind, deadline));
+        Kind = kind;
+        Deadline = deadline;
+        ResponsibleLeader = responsibleLeader;
+        LeadUnit = leadUnit;
+        AssumedFields = assumed;
+    }
+
+    public void AddSupportingUnit(Organization unit)
+    {
+        ArgumentNullException.ThrowIfNull(unit);
+        if (supportingUnits.Any(s => ReferenceEquals(s.Organization, unit) || (unit.Id != 0 && s.OrganizationId == unit.Id)))
+        {
+            return;
+        }
+
+        supportingUnits.Add(new MeasureSupportingUnit(this, unit));
+    }
+
+    public void Start(Actor actor, TimeProvider clock)
+    {
+        BusinessRules.Check(new TransitionMustStartFromAllowedState(MeasureAction.Start, State, MeasureState.Planned));
+        Move(MeasureAction.Start, Kind == MeasureKind.Ongoing ? MeasureState.Ongoing : MeasureState.InProgress, actor, clock, reason: null);
+    }
+
+    public void ApplyForSignOff(Actor actor, TimeProvider clock, string? note = null)
+    {
+        BusinessRules.Check(new OngoingMeasuresAreNeverSignedOff(Kind));
+        BusinessRules.Check(new TransitionMustStartFromAllowedState(MeasureAction.ApplyForSignOff, State, MeasureState.InProgress));
+        Move(MeasureAction.ApplyForSignOff, MeasureState.AwaitingReview, actor, clock, note);
+        SignOffApplicantId = actor.UserId;
+    }
+
+    /// <summary>The rectification office accepts the application (first level).</summary>
+    public void AcceptApplication(Actor actor, TimeProvider clock, string? note = null)
+    {
+        BusinessRules.Check(new TransitionMustStartFromAllowedState(MeasureAction.AcceptApplication, State, MeasureState.AwaitingReview));
+        BusinessRules.Check(new NobodyReviewsTheirOwnApplication(SignOffApplicantId, actor));
+        Move(MeasureAction.AcceptApplication, MeasureState.AwaitingApproval, actor, clock, note);
+    }
+
+    /// <summary>The office or the leader returns the application with a reason.</summary>
+    public void ReturnApplication(Actor actor, TimeProvider clock, string reason)
+    {
+        BusinessRules.Check(new TransitionMustStartFromAllowedState(MeasureAction.ReturnApplication, State, MeasureState.AwaitingReview, MeasureState.AwaitingApproval));
+        BusinessRules.Check(new NobodyReviewsTheirOwnApplication(SignOffApplicantId, actor));
+        BusinessRules.Check(new AReasonIsRequired(MeasureAction.ReturnApplication, reason));
+        Move(MeasureAction.ReturnApplication, MeasureState.InProgress, actor, clock, reason);
+        SignOffApplicantId = null;
+    }
+
+    /// <summary>The responsible leader approves (second level): the measure is signed off (销号).</summary>
+    public void Approve(Actor actor, TimeProvider clock, string? note = null)
+    {
+        BusinessRules.Check(new TransitionMustStartFromAllowedState(MeasureAction.Approve, State, MeasureState.AwaitingApproval));
+        BusinessRules.Check(new NobodyReviewsTheirOwnApplication(SignOffApplicantId, actor));
+        Move(MeasureAction.Approve, MeasureState.SignedOff, actor, clock, note);
+        SignOffApplicantId = null;
+    }
+
+    /// <summary>A look-back found a rebound, or a correction is needed: the signed-off measure is open again.</summary>
+    public void Reopen(Actor actor, TimeProvider clock, string reason)
+    {
+        BusinessRules.Check(new TransitionMustStartFromAllowedState(MeasureAction.Reopen, State, MeasureState.SignedOff));
+        BusinessRules.Check(new AReasonIsRequired(MeasureAction.Reopen, reason));
+        Move(MeasureAction.Reopen, MeasureState.InProgress, actor, clock, reason);
+    }
+
+    private void Move(MeasureAction action, MeasureState to, Actor actor, TimeProvider clock, string? reason)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        ArgumentNullException.ThrowIfNull(clock);
+        var from = State;
+        State = to;
+        Version++;
+        transitions.Add(new MeasureTransition(this, action, from, to, actor, clock.GetUtcNow().UtcDateTime, reason));
+    }
+}
+
+public sealed class MeasureSupportingUnit
+{
+    private MeasureSupportingUnit()
+    {
+    }
+
+    internal MeasureSupportingUnit(Measure measure, Organization organization)
+    {
+        Measure = measure;
+        Organization = organization;
+    }
+
+    public int MeasureId { get; private set; }
+
+    public Measure Measure { get; private set; } = null!;
+
+    public int OrganizationId { get; private set; }
+
+    public Organization Organization { get; private set; } = null!;
+}
+
+/// <summary>One step in a measure's life: who, when, why.</summary>
+public sealed class MeasureTransition
+{
+    private MeasureTransition()
+    {
+        ActorUserId = string.Empty;
+        ActorName = string.Empty;
+    }
+
+    internal MeasureTransition(Measure measure, MeasureAction action, MeasureState from, MeasureState to, Actor actor, DateTime atUtc, string? reason)
+    {
+        Measure = measure;
+        Action = action;
+        FromState = from;
+        ToState = to;
+        ActorUserId = actor.UserId;
+        ActorName = actor.DisplayName;
+        AtUtc = atUtc;
+        Reason = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim();
+    }
+
+    public long Id { get; private set; }
+
+    public int MeasureId { get; private set; }
+
+    public Measure Measure { get; private set; } = null!;
+
+    public MeasureAction Action { get; private set; }
+
+    public MeasureState FromState { get; private set; }
+
+    public MeasureState ToState { get; private set; }
+
+    public string ActorUserId { get; private set; }
+
+    public string ActorName { get; private set; }
+
+    public DateTime AtUtc { get; private set; }
+
+    public string? Reason { get; private set; }
+}

@@ -1,0 +1,44 @@
+namespace Rectify.Domain;
+
+public sealed class TransitionMustStartFromAllowedState(MeasureAction action, MeasureState current, params MeasureState[] allowed) : IBusinessRule
+{
+    public bool IsBroken() => !allowed.Contains(current);
+
+    public string Message =>
+        $"措施当前状态为“{Terms.Of(current)}”，不能“{Terms.Of(action)}”（只能在“{string.Join("”或“", allowed.Select(Terms.Of))}”时进行）。";
+}
+
+public sealed class OngoingMeasuresAreNeverSignedOff(MeasureKind kind) : IBusinessRule
+{
+    public bool IsBroken() => kind == MeasureKind.Ongoing;
+
+    public string Message => "长期坚持类措施按周期报送进展，不申请销号。";
+}
+
+public sealed class NobodyReviewsTheirOwnApplication(string? applicantId, Actor actor) : IBusinessRule
+{
+    public bool IsBroken() => applicantId is not null && string.Equals(applicantId, actor.UserId, StringComparison.Ordinal);
+
+    public string Message => "不能审核或审批自己提交的销号申请。";
+}
+
+public sealed class AReasonIsRequired(MeasureAction action, string? reason) : IBusinessRule
+{
+    public bool IsBroken() => string.IsNullOrWhiteSpace(reason);
+
+    public string Message => $"“{Terms.Of(action)}”必须说明理由。";
+}
+
+public sealed class MeasureCanOnlyBeReplannedBeforeItStarts(MeasureState current) : IBusinessRule
+{
+    public bool IsBroken() => current != MeasureState.Planned;
+
+    public string Message => $"措施已启动（当前状态“{Terms.Of(current)}”），类型、时限和责任不能直接修改。";
+}
+
+public sealed class TimeBoundMeasureNeedsADeadline(MeasureKind kind, DateOnly? deadline) : IBusinessRule
+{
+    public bool IsBroken() => kind == MeasureKind.TimeBound && deadline is null;
+
+    public string Message => "限期整改类措施必须有整改时限。";
+}

@@ -1,0 +1,54 @@
+namespace Rectify.Domain;
+
+/// <summary>The words of the seed notice and the ledgers for the domain's values (Simplified Chinese).</summary>
+public static class Terms
+{
+    public static string Of(MeasureKind kind) => kind switch
+    {
+        MeasureKind.Immediate => "立行立改",
+        MeasureKind.TimeBound => "限期整改",
+        MeasureKind.Ongoing => "长期坚持",
+        _ => kind.ToString(),
+    };
+
+    public static string Of(MeasureState state) => state switch
+    {
+        MeasureState.Planned => "未启动",
+        MeasureState.InProgress => "整改中",
+        MeasureState.AwaitingReview => "待整改办审核",
+        MeasureState.AwaitingApproval => "待领导审批",
+        MeasureState.SignedOff => "已销号",
+        MeasureState.Ongoing => "长期坚持",
+        _ => state.ToString(),
+    };
+
+    public static string Of(MeasureAction action) => action switch
+    {
+        MeasureAction.Start => "启动整改",
+        MeasureAction.ApplyForSignOff => "申请销号",
+        MeasureAction.AcceptApplication => "整改办审核通过",
+        MeasureAction.ReturnApplication => "退回",
+        MeasureAction.Approve => "领导审批销号",
+        MeasureAction.Reopen => "重新打开",
+        _ => action.ToString(),
+    };
+
+    public static string Of(FindingState state) => state switch
+    {
+        FindingState.Rectifying => "整改中",
+        FindingState.Completed => "已完成",
+        FindingState.Ongoing => "长期坚持",
+        _ => state.ToString(),
+    };
+
+    public static string Of(OrganizationKind kind) => kind switch
+    {
+        OrganizationKind.PartyCommittee => "党组织",
+        OrganizationKind.InspectionOffice => "巡察机构",
+        OrganizationKind.InspectionTeam => "巡察组",
+        OrganizationKind.Department => "部门",
+        OrganizationKind.Community => "社区",
+        OrganizationKind.Group => "小组",
+        _ => kind.ToString(),
+    };
+}

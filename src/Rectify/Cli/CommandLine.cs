@@ -1,0 +1,349 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Rectify.Data;
+using Rectify.Demo;
+using Rectify.Documents;
+using Rectify.Hosting;
+
+namespace Rectify.Cli;
+
+/// <summary>
+/// The verbs of the one executable. Exit codes: 0 done, 2 bad input or configuration (with a message saying
+/// what was expected), 1 anything unexpected.
+/// </summary>
+public static class CommandLine
+{
+    public const int Ok = 0;
+    public const int Failed = 1;
+    public const int BadInput = 2;
+
+    private const string Usage = """
+        rectify — 巡察整改管理系统
+
+        用法：
+          rectify serve [--demo] [--data 目录] [--urls http://127.0.0.1:5080]
+              启动网站。--demo：在空数据库上导入种子公告作为演示巡察，并创建演示账号。
+          rectify migrate [--data 目录]
+              创建或升级数据库结构。
+          rectify notice parse 文件.txt [--json]
+              解析一份整改进展情况公布，输出其结构。
+          rectify user add 用户名 [--display-name 姓名]
+              创建用户，密码从标准输入读取。
+
+        配置（appsettings.json、环境变量或 --键=值）：
+          Database:Provider        Sqlite（默认）| Postgres
+          ConnectionStrings:Rectify  数据库连接字符串（PostgreSQL 必填）
+          Rectify:DataFolder       数据目录（默认 ./data）
+          Database:MigrateOnStart  true 时 serve 启动时自动迁移
+        """;
+
+    public static async Task<int> RunAsync(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(stdout);
+        ArgumentNullException.ThrowIfNull(stderr);
+
+        // No verb (or only host options, as the test host passes them): serve.
+        var verb = args.Length == 0 || (args[0].StartsWith('-') && args[0] is not ("--help" or "-h")) ? "serve" : args[0];
+        var rest = verb == "serve" && (args.Length == 0 || args[0] != "serve") ? args : args[1..];
+        try
+        {
+            return verb switch
+            {
+                "serve" => await ServeAsync(rest, stdout),
+                "migrate" => await MigrateAsync(rest, stdout),
+                "notice" => await NoticeAsync(rest, stdout),
+                "user" => await UserAsync(rest, stdin, stdout),
+                "help" or "--help" or "-h" => Print(stdout, Usage, Ok),
+                _ => Print(stderr, $"未知命令“{verb}”。\n\n{Usage}", BadInput),
+            };
+        }
+        catch (UsageException e)
+        {
+            return Print(stderr, $"{e.Message}\n\n{Usage}", BadInput);
+        }
+        catch (Exception e) when (e is RectifyConfigurationException or NoticeParseException or DemoRefusedException or FileNotFoundException or DirectoryNotFoundException)
+        {
+            return Print(stderr, "错误：" + e.Message, BadInput);
+        }
+        catch (DatabaseUnavailableException e)
+        {
+            return Print(stderr, "错误：" + e.Message, BadInput);
+        }
+    }
+
+    private static int Print(TextWriter writer, string text, int code)
+    {
+        writer.WriteLine(text);
+        return code;
+    }
+
+    /// <summary>Splits our own flags from the options the host understands (--urls, --Key=Value…).</summary>
+    private static (HashSet<string> Flags, Dictionary<string, string> Values, List<string> Positional, List<string> HostArgs) Split(string[] args, string[] flags, string[] valued)
+    {
+        var f = new HashSet<string>(StringComparer.Ordinal);
+        var v = new Dictionary<string, string>(StringComparer.Ordinal);
+        var positional = new List<string>();
+        var host = new List<string>();
+        for (var i = 0; i < args.Length; i++)
+        {
+            var a = args[i];
+            if (flags.Contains(a))
+            {
+                f.Add(a);
+            }
+            else if (valued.Contains(a))
+            {
+                if (i + 1 >= args.Length)
+                {
+                    throw new UsageException($"选项 {a} 需要一个值。");
+                }
+
+                v[a] = args[++i];
+            }
+            else if (a.StartsWith('-'))
+            {
+                host.Add(a);
+                if (!a.Contains('=', StringComparison.Ordinal) && i + 1 < args.Length && !args[i + 1].StartsWith('-'))
+                {
+                    host.Add(args[++i]);
+                }
+            }
+            else
+            {
+                positional.Add(a);
+            }
+        }
+
+        if (v.TryGetValue("--data", out var data))
+        {
+            host.Add($"--{RectifyApp.DataFolderKey}={data}");
+        }
+
+        return (f, v, positional, host);
+    }
+
+    private static async Task<int> ServeAsync(string[] args, TextWriter stdout)
+    {
+        var (flags, _, positional, hostArgs) = Split(args, ["--demo"], ["--data"]);
+        if (positional.Count > 0)
+        {
+            throw new UsageException($"serve 不接受参数“{positional[0]}”。");
+        }
+
+        var demo = flags.Contains("--demo");
+        var app = RectifyApp.Build([.. hostArgs]);
+        var info = app.Services.GetRequiredService<DatabaseInfo>();
+        var migrateOnStart = demo || app.Configuration.GetValue<bool>("Database:MigrateOnStart");
+
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<RectifyDbContext>();
+            await EnsureReachableAsync(db, info);
+            var pending = (await db.Database.GetPendingMigrationsAsync()).ToList();
+            if (pending.Count > 0)
+            {
+                if (!migrateOnStart)
+                {
+                    throw new RectifyConfigurationException(
+                        $"数据库（{DatabaseProvider.Describe(info)}）需要迁移（{pending.Count} 项）。请先运行 rectify migrate，或设置 Database:MigrateOnStart=true。");
+                }
+
+                await db.Database.MigrateAsync();
+                stdout.WriteLine($"已应用数据库迁移 {pending.Count} 项：{DatabaseProvider.Describe(info)}");
+            }
+
+            if (demo)
+            {
+                await SeedDemoAsync(scope.ServiceProvider, app.Configuration, stdout);
+            }
+        }
+
+        await app.StartAsync();
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        stdout.WriteLine($"Rectify 已启动（{DatabaseProvider.Describe(info)}）。打开：{string.Join("  ", addresses)}");
+        stdout.WriteLine("按 Ctrl+C 停止。");
+        await app.WaitForShutdownAsync();
+        return Ok;
+    }
+
+    private static async Task SeedDemoAsync(IServiceProvider services, IConfiguration configuration, TextWriter stdout)
+    {
+        var credentialsPath = Path.Combine(RectifyApp.DataFolder(configuration), DemoSeeder.CredentialsFileName);
+        var seeder = services.GetRequiredService<DemoSeeder>();
+        var password = DemoSeeder.NewPassword();
+        var outcome = await seeder.SeedAsync(password, CancellationToken.None);
+        if (outcome.Imported)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(credentialsPath)!);
+            await File.WriteAllTextAsync(credentialsPath, password + "\n");
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(credentialsPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+
+            stdout.WriteLine($"演示模式：已导入种子公告——{outcome.Inspections} 个巡察、{outcome.Findings} 个问题、{outcome.Measures} 条整改措施。");
+        }
+        else
+        {
+            password = File.Exists(credentialsPath) ? (await File.ReadAllTextAsync(credentialsPath)).Trim() : "（见首次启动时的输出）";
+            stdout.WriteLine($"演示模式：数据库已有演示数据（{outcome.Findings} 个问题、{outcome.Measures} 条整改措施），未重复导入。");
+        }
+
+        stdout.WriteLine("演示账号（仅演示模式）：" + string.Join("、", outcome.Accounts.Select(a => $"{a.UserName}（{a.DisplayName}）")));
+        stdout.WriteLine($"密码：{password}（保存在 {credentialsPath}）");
+    }
+
+    private static async Task EnsureReachableAsync(RectifyDbContext db, DatabaseInfo info)
+    {
+        if (info.Kind == DatabaseProviderKind.Sqlite)
+        {
+            DatabaseProvider.EnsureSqliteFolder(info.ConnectionString);
+        }
+
+        try
+        {
+            await db.Database.OpenConnectionAsync();
+            await db.Database.CloseConnectionAsync();
+        }
+        catch (Exception e) when (DatabaseProvider.DescribeConnectionFailure(info, e) is { } message)
+        {
+            throw new DatabaseUnavailableException(message, e);
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        {
+            throw new DatabaseUnavailableException($"无法连接 {DatabaseProvider.Describe(info)}：{e.Message}", e);
+        }
+    }
+
+    private static async Task<int> MigrateAsync(string[] args, TextWriter stdout)
+    {
+        var (_, _, positional, hostArgs) = Split(args, [], ["--data"]);
+        if (positional.Count > 0)
+        {
+            throw new UsageException($"migrate 不接受参数“{positional[0]}”。");
+        }
+
+        var app = RectifyApp.Build([.. hostArgs]);
+        var info = app.Services.GetRequiredService<DatabaseInfo>();
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<RectifyDbContext>();
+        await EnsureReachableAsync(db, info);
+        var pending = (await db.Database.GetPendingMigrationsAsync()).ToList();
+        await db.Database.MigrateAsync();
+        stdout.WriteLine(pending.Count == 0
+            ? $"数据库已是最新（{DatabaseProvider.Describe(info)}）。"
+            : $"已应用数据库迁移 {pending.Count} 项（{DatabaseProvider.Describe(info)}）：{string.Join("，", pending)}");
+        return Ok;
+    }
+
+    private static readonly JsonSerializerOptions NoticeJson = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    };
+
+    private static async Task<int> NoticeAsync(string[] args, TextWriter stdout)
+    {
+        var (flags, _, positional, host) = Split(args, ["--json"], []);
+        if (positional.Count != 2 || positional[0] != "parse" || host.Count > 0)
+        {
+            throw new UsageException("用法：rectify notice parse 文件.txt [--json]");
+        }
+
+        var path = positional[1];
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"找不到文件“{path}”。");
+        }
+
+        var text = await ReadUtf8Async(path);
+        var notice = NoticeParser.Parse(text);
+        if (flags.Contains("--json"))
+        {
+            stdout.WriteLine(JsonSerializer.Serialize(NoticeJsonShape.From(notice), NoticeJson));
+        }
+        else
+        {
+            stdout.WriteLine($"{notice.Inspection.Team} → {notice.Inspection.Target}");
+            stdout.WriteLine($"主体责任 {notice.Responsibility.Count} 段；问题类别 {notice.Categories.Count} 个；问题 {notice.FindingCount} 个；整改措施 {notice.MeasureCount} 条；下一步工作 {notice.NextSteps.Count} 项。");
+            foreach (var c in notice.Categories)
+            {
+                stdout.WriteLine($"（{ChineseNumerals.Format(c.Number)}）{c.Title}");
+                foreach (var f in c.Findings)
+                {
+                    stdout.WriteLine($"  {f.Number}. {f.Title}（{f.Measures.Count} 条措施）");
+                }
+            }
+        }
+
+        return Ok;
+    }
+
+    /// <summary>Reads a file as strict UTF-8, so that a GBK file or a binary gets a clear error instead of mojibake.</summary>
+    private static async Task<string> ReadUtf8Async(string path)
+    {
+        var bytes = await File.ReadAllBytesAsync(path);
+        try
+        {
+            return new System.Text.UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes).TrimStart('\uFEFF');
+        }
+        catch (System.Text.DecoderFallbackException)
+        {
+            throw new NoticeParseException($"“{path}”不是 UTF-8 编码的文本文件。请另存为 UTF-8 编码的 .txt 后再试。");
+        }
+    }
+
+    private static async Task<int> UserAsync(string[] args, TextReader stdin, TextWriter stdout)
+    {
+        var (_, values, positional, hostArgs) = Split(args, [], ["--display-name", "--data"]);
+        if (positional.Count != 2 || positional[0] != "add")
+        {
+            throw new UsageException("用法：rectify user add 用户名 [--display-name 姓名]（密码从标准输入读取）");
+        }
+
+        var password = (await stdin.ReadLineAsync())?.Trim();
+        if (string.IsNullOrEmpty(password))
+        {
+            throw new UsageException("没有从标准输入读到密码。例如：echo '密码' | rectify user add 用户名");
+        }
+
+        var app = RectifyApp.Build([.. hostArgs]);
+        var info = app.Services.GetRequiredService<DatabaseInfo>();
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<RectifyDbContext>();
+        await EnsureReachableAsync(db, info);
+        if ((await db.Database.GetPendingMigrationsAsync()).Any())
+        {
+            throw new RectifyConfigurationException("数据库尚未迁移。请先运行 rectify migrate。");
+        }
+
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<RectifyUser>>();
+        var userName = positional[1];
+        var user = new RectifyUser
+        {
+            UserName = userName,
+            DisplayName = values.GetValueOrDefault("--display-name") ?? userName,
+            CreatedAtUtc = app.Services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime,
+        };
+        var result = await users.CreateAsync(user, password);
+        if (!result.Succeeded)
+        {
+            throw new RectifyConfigurationException("无法创建用户：" + string.Join("；", result.Errors.Select(e => e.Description)));
+        }
+
+        stdout.WriteLine($"已创建用户 {userName}（{user.DisplayName}）。");
+        return Ok;
+    }
+}
+
+internal sealed class UsageException(string message) : Exception(message);
+
+internal sealed class DatabaseUnavailableException(string message, Exception inner) : Exception(message, inner);

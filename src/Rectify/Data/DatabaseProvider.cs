@@ -1,0 +1,189 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Npgsql;
+
+namespace Rectify.Data;
+
+public enum DatabaseProviderKind
+{
+    Sqlite,
+    Postgres,
+}
+
+/// <summary>A configuration value is wrong; the message says which and what is allowed, in the user's language.</summary>
+public sealed class RectifyConfigurationException : Exception
+{
+    public RectifyConfigurationException(string message)
+        : base(message)
+    {
+    }
+
+    public RectifyConfigurationException()
+    {
+    }
+
+    public RectifyConfigurationException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}
+
+/// <summary>
+/// Every difference between the database providers lives here: how each is chosen and connected, the
+/// SQLite pragmas, and how their errors are read.
+/// </summary>
+public static class DatabaseProvider
+{
+    public const string ProviderKey = "Database:Provider";
+    public const string ConnectionStringName = "Rectify";
+
+    public static DatabaseProviderKind Read(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var value = configuration[ProviderKey];
+        if (string.IsNullOrWhiteSpace(value) || value.Equals("Sqlite", StringComparison.OrdinalIgnoreCase))
+        {
+            return DatabaseProviderKind.Sqlite;
+        }
+
+        if (value.Equals("Postgres", StringComparison.OrdinalIgnoreCase) || value.Equals("PostgreSQL", StringComparison.OrdinalIgnoreCase))
+        {
+            return DatabaseProviderKind.Postgres;
+        }
+
+        throw new RectifyConfigurationException($"未知的数据库类型 {ProviderKey} = “{value}”。可选值：Sqlite（默认）或 Postgres。");
+    }
+
+    public static string ConnectionString(IConfiguration configuration, DatabaseProviderKind kind, string dataFolder)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var configured = configuration.GetConnectionString(ConnectionStringName);
+        if (!string.IsNullOrWhiteSpace(configured))
+        {
+            return configured;
+        }
+
+        return kind switch
+        {
+            DatabaseProviderKind.Sqlite => new SqliteConnectionStringBuilder { DataSource = Path.Combine(dataFolder, "rectify.db") }.ToString(),
+            _ => throw new RectifyConfigurationException(
+                $"已选择 PostgreSQL，但没有配置连接字符串 ConnectionStrings:{ConnectionStringName}（例如 Host=127.0.0.1;Database=rectify;Username=rectify;Password=…）。"),
+        };
+    }
+
+    public static void AddRectifyDatabase(this IServiceCollection services, IConfiguration configuration, string dataFolder)
+    {
+        var kind = Read(configuration);
+        var connectionString = ConnectionString(configuration, kind, dataFolder);
+        services.AddSingleton(new DatabaseInfo(kind, connectionString));
+        switch (kind)
+        {
+            case DatabaseProviderKind.Sqlite:
+                services.AddDbContext<RectifyDbContext, SqliteRectifyDbContext>(o => ConfigureSqlite(o, connectionString));
+                break;
+            case DatabaseProviderKind.Postgres:
+                services.AddDbContext<RectifyDbContext, PostgresRectifyDbContext>(o => ConfigurePostgres(o, connectionString));
+                break;
+        }
+    }
+
+    public static void ConfigureSqlite(DbContextOptionsBuilder options, string connectionString)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.UseSqlite(connectionString, s => s.MigrationsAssembly(typeof(RectifyDbContext).Assembly.FullName))
+            .AddInterceptors(SqlitePragmas.Instance);
+    }
+
+    public static void ConfigurePostgres(DbContextOptionsBuilder options, string connectionString)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.UseNpgsql(connectionString, s => s.MigrationsAssembly(typeof(RectifyDbContext).Assembly.FullName));
+    }
+
+    /// <summary>Makes the SQLite file's folder before the first connection.</summary>
+    public static void EnsureSqliteFolder(string connectionString)
+    {
+        var source = new SqliteConnectionStringBuilder(connectionString).DataSource;
+        if (string.IsNullOrEmpty(source) || source == ":memory:")
+        {
+            return;
+        }
+
+        var folder = Path.GetDirectoryName(Path.GetFullPath(source));
+        if (!string.IsNullOrEmpty(folder))
+        {
+            Directory.CreateDirectory(folder);
+        }
+    }
+
+    /// <summary>A one-line description of where the data is, without the password.</summary>
+    public static string Describe(DatabaseInfo info)
+    {
+        ArgumentNullException.ThrowIfNull(info);
+        if (info.Kind == DatabaseProviderKind.Sqlite)
+        {
+            return "SQLite " + Path.GetFullPath(new SqliteConnectionStringBuilder(info.ConnectionString).DataSource);
+        }
+
+        var b = new NpgsqlConnectionStringBuilder(info.ConnectionString);
+        return $"PostgreSQL {b.Host}:{b.Port}/{b.Database}";
+    }
+
+    /// <summary>Turns a provider's connection failure into a sentence a person can act on; null when it is not one.</summary>
+    public static string? DescribeConnectionFailure(DatabaseInfo info, Exception exception)
+    {
+        ArgumentNullException.ThrowIfNull(info);
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            switch (e)
+            {
+                case NpgsqlException npgsql when npgsql is not PostgresException || ((PostgresException)npgsql).SqlState.StartsWith("28", StringComparison.Ordinal) || ((PostgresException)npgsql).SqlState == "3D000":
+                    return $"无法连接 {Describe(info)}：{e.Message}。请检查 ConnectionStrings:{ConnectionStringName}、数据库服务是否运行、用户名和密码。";
+                case SqliteException sqlite when sqlite.SqliteErrorCode is 14 or 26:
+                    return $"无法打开 {Describe(info)}：{e.Message}。请检查数据目录是否可写、文件是否为 SQLite 数据库。";
+            }
+        }
+
+        return null;
+    }
+
+    public static bool IsUniqueViolation(DbUpdateException exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        return exception.InnerException switch
+        {
+            SqliteException s => s.SqliteErrorCode == 19 && s.SqliteExtendedErrorCode is 2067 or 1555,
+            PostgresException p => p.SqlState == PostgresErrorCodes.UniqueViolation,
+            _ => false,
+        };
+    }
+
+    /// <summary>SQLite settings that hold per connection, so they are set on every one: WAL, synchronous FULL, foreign keys on.</summary>
+    private sealed class SqlitePragmas : DbConnectionInterceptor
+    {
+        public static readonly SqlitePragmas Instance = new();
+
+        private const string Pragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;";
+
+        public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = Pragmas;
+            command.ExecuteNonQuery();
+        }
+
+        public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+        {
+            var command = connection.CreateCommand();
+            await using (command.ConfigureAwait(false))
+            {
+                command.CommandText = Pragmas;
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+}
+
+public sealed record DatabaseInfo(DatabaseProviderKind Kind, string ConnectionString);

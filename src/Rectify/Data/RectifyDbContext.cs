@@ -1,0 +1,150 @@
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Rectify.Domain;
+
+namespace Rectify.Data;
+
+/// <summary>
+/// The one DbContext. Each provider has a subclass (<see cref="SqliteRectifyDbContext"/>,
+/// <see cref="PostgresRectifyDbContext"/>) only so that each keeps its own migration set.
+/// </summary>
+public class RectifyDbContext(DbContextOptions options) : IdentityDbContext<RectifyUser>(options)
+{
+    public DbSet<Organization> Organizations => Set<Organization>();
+
+    public DbSet<Person> People => Set<Person>();
+
+    public DbSet<Inspection> Inspections => Set<Inspection>();
+
+    public DbSet<InspectionScope> InspectionScopes => Set<InspectionScope>();
+
+    public DbSet<FindingCategory> FindingCategories => Set<FindingCategory>();
+
+    public DbSet<Finding> Findings => Set<Finding>();
+
+    public DbSet<Measure> Measures => Set<Measure>();
+
+    public DbSet<MeasureSupportingUnit> MeasureSupportingUnits => Set<MeasureSupportingUnit>();
+
+    public DbSet<MeasureTransition> MeasureTransitions => Set<MeasureTransition>();
+
+    public DbSet<AppSetting> AppSettings => Set<AppSetting>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+
+        builder.Entity<RectifyUser>(u =>
+        {
+            u.Property(x => x.DisplayName).HasMaxLength(100);
+            u.HasOne<Organization>().WithMany().HasForeignKey(x => x.OrganizationId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        builder.Entity<AppSetting>(s =>
+        {
+            s.HasKey(x => x.Key);
+            s.Property(x => x.Key).HasMaxLength(100);
+            s.Property(x => x.Value).HasMaxLength(4000);
+        });
+
+        builder.Entity<Organization>(o =>
+        {
+            o.Property(x => x.Name).HasMaxLength(200).IsRequired();
+            o.Property(x => x.ShortName).HasMaxLength(100);
+            o.Property(x => x.Path).HasMaxLength(400).IsRequired();
+            o.HasIndex(x => x.Path);
+            o.HasIndex(x => new { x.ParentId, x.Name }).IsUnique();
+            o.HasOne(x => x.Parent).WithMany().HasForeignKey(x => x.ParentId).OnDelete(DeleteBehavior.Restrict);
+            o.Ignore(x => x.DisplayName);
+        });
+
+        builder.Entity<Person>(p =>
+        {
+            p.Property(x => x.Name).HasMaxLength(100).IsRequired();
+            p.Property(x => x.Position).HasMaxLength(100);
+            p.HasOne(x => x.Organization).WithMany().HasForeignKey(x => x.OrganizationId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        builder.Entity<Inspection>(i =>
+        {
+            i.Property(x => x.Title).HasMaxLength(300).IsRequired();
+            i.HasOne(x => x.InspectingBody).WithMany().HasForeignKey(x => x.InspectingBodyId).OnDelete(DeleteBehavior.Restrict);
+            i.HasOne(x => x.InspectedOrganization).WithMany().HasForeignKey(x => x.InspectedOrganizationId).OnDelete(DeleteBehavior.Restrict);
+            i.HasIndex(x => x.InspectedOrganizationId);
+            i.HasMany(x => x.Scope).WithOne(x => x.Inspection).HasForeignKey(x => x.InspectionId).OnDelete(DeleteBehavior.Cascade);
+            i.Navigation(x => x.Scope).UsePropertyAccessMode(PropertyAccessMode.Field);
+        });
+
+        builder.Entity<InspectionScope>(s =>
+        {
+            s.HasOne(x => x.Organization).WithMany().HasForeignKey(x => x.OrganizationId).OnDelete(DeleteBehavior.Restrict);
+            s.HasIndex(x => new { x.InspectionId, x.OrganizationId }).IsUnique();
+        });
+
+        builder.Entity<FindingCategory>(c =>
+        {
+            c.Property(x => x.Title).HasMaxLength(1000).IsRequired();
+            c.HasOne(x => x.Inspection).WithMany().HasForeignKey(x => x.InspectionId).OnDelete(DeleteBehavior.Cascade);
+            c.HasIndex(x => new { x.InspectionId, x.Number }).IsUnique();
+        });
+
+        builder.Entity<Finding>(f =>
+        {
+            f.Property(x => x.Title).HasMaxLength(1000).IsRequired();
+            f.HasOne(x => x.Inspection).WithMany().HasForeignKey(x => x.InspectionId).OnDelete(DeleteBehavior.Restrict);
+            f.HasOne(x => x.Category).WithMany().HasForeignKey(x => x.CategoryId).OnDelete(DeleteBehavior.Cascade);
+            f.HasIndex(x => new { x.InspectionId, x.Number }).IsUnique();
+            f.HasIndex(x => x.CategoryId);
+            f.HasMany(x => x.Measures).WithOne(x => x.Finding).HasForeignKey(x => x.FindingId).OnDelete(DeleteBehavior.Cascade);
+            f.Navigation(x => x.Measures).UsePropertyAccessMode(PropertyAccessMode.Field);
+            f.Ignore(x => x.State);
+        });
+
+        builder.Entity<Measure>(m =>
+        {
+            m.Property(x => x.Text).IsRequired();
+            m.Property(x => x.SignOffApplicantId).HasMaxLength(450);
+            m.Property(x => x.Version).IsConcurrencyToken();
+            m.HasOne(x => x.Inspection).WithMany().HasForeignKey(x => x.InspectionId).OnDelete(DeleteBehavior.Restrict);
+            m.HasOne(x => x.ResponsibleLeader).WithMany().HasForeignKey(x => x.ResponsibleLeaderId).OnDelete(DeleteBehavior.Restrict);
+            m.HasOne(x => x.LeadUnit).WithMany().HasForeignKey(x => x.LeadUnitId).OnDelete(DeleteBehavior.Restrict);
+            m.HasIndex(x => new { x.FindingId, x.Number }).IsUnique();
+
+            // The ledger's filters: by inspection with state, kind, unit and deadline.
+            m.HasIndex(x => new { x.InspectionId, x.State });
+            m.HasIndex(x => new { x.InspectionId, x.LeadUnitId });
+            m.HasIndex(x => new { x.InspectionId, x.Deadline });
+            m.HasMany(x => x.SupportingUnits).WithOne(x => x.Measure).HasForeignKey(x => x.MeasureId).OnDelete(DeleteBehavior.Cascade);
+            m.Navigation(x => x.SupportingUnits).UsePropertyAccessMode(PropertyAccessMode.Field);
+            m.HasMany(x => x.Transitions).WithOne(x => x.Measure).HasForeignKey(x => x.MeasureId).OnDelete(DeleteBehavior.Cascade);
+            m.Navigation(x => x.Transitions).UsePropertyAccessMode(PropertyAccessMode.Field);
+        });
+
+        builder.Entity<MeasureSupportingUnit>(s =>
+        {
+            s.HasKey(x => new { x.MeasureId, x.OrganizationId });
+            s.HasOne(x => x.Organization).WithMany().HasForeignKey(x => x.OrganizationId).OnDelete(DeleteBehavior.Restrict);
+            s.HasIndex(x => x.OrganizationId);
+        });
+
+        builder.Entity<MeasureTransition>(t =>
+        {
+            t.Property(x => x.ActorUserId).HasMaxLength(450).IsRequired();
+            t.Property(x => x.ActorName).HasMaxLength(100).IsRequired();
+            t.Property(x => x.Reason).HasMaxLength(2000);
+            t.HasIndex(x => new { x.MeasureId, x.AtUtc });
+        });
+    }
+}
+
+/// <summary>A small key/value row for facts about the database itself (e.g. that it holds the demo).</summary>
+public sealed class AppSetting
+{
+    public string Key { get; set; } = string.Empty;
+
+    public string Value { get; set; } = string.Empty;
+}
+
+public sealed class SqliteRectifyDbContext(DbContextOptions<SqliteRectifyDbContext> options) : RectifyDbContext(options);
+
+public sealed class PostgresRectifyDbContext(DbContextOptions<PostgresRectifyDbContext> options) : RectifyDbContext(options);

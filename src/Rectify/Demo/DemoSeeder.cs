@@ -1,0 +1,223 @@
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Rectify.Data;
+using Rectify.Documents;
+using Rectify.Domain;
+
+namespace Rectify.Demo;
+
+/// <summary>
+/// `serve --demo`: imports the real seed notice through the parser and the importer (the path a user's import
+/// takes), then fills in what the notice is silent on (kinds, deadlines, leaders, most units, states) and marks
+/// each such value as a demo assumption.
+/// </summary>
+public sealed class DemoSeeder(RectifyDbContext db, UserManager<RectifyUser> users, TimeProvider clock)
+{
+    public const string DemoMarkerKey = "demo.seeded";
+    public const string CredentialsFileName = "demo-credentials.txt";
+
+    /// <summary>Units the seed notice names in its measures, verbatim; a measure naming one is led by it.</summary>
+    internal static readonly string[] NamedUnits = ["纪检监察办", "财审中心", "工程建设中心", "规划管理所", "“拓空间”指挥部"];
+
+    /// <summary>Lead units the demo assumes by category where a measure names none.</summary>
+    private static readonly string[] AssumedUnitByCategory = ["党政办公室", "经济发展局", "纪检监察办", "党建工作办公室", "党建工作办公室", "纪检监察办"];
+
+    public sealed record Outcome(bool Imported, int Inspections, int Findings, int Measures, IReadOnlyList<(string UserName, string DisplayName)> Accounts);
+
+    public static string ReadSeedNotice()
+    {
+        using var stream = typeof(DemoSeeder).Assembly.GetManifestResourceStream("Rectify.Demo.seed-notice.txt")
+            ?? throw new InvalidOperationException("The seed notice is not embedded in the build.");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+
+    /// <summary>Seeds an empty database. A database that already holds the demo is left as it is; any other non-empty database is refused.</summary>
+    public async Task<Outcome> SeedAsync(string password, CancellationToken cancellationToken)
+    {
+        var isDemo = await db.AppSettings.AnyAsync(s => s.Key == DemoMarkerKey, cancellationToken);
+        var inspections = await db.Inspections.CountAsync(cancellationToken);
+        var hasUsers = await db.Users.AnyAsync(cancellationToken);
+        if (isDemo)
+        {
+            return new Outcome(false, inspections, await db.Findings.CountAsync(cancellationToken), await db.Measures.CountAsync(cancellationToken), DemoAccounts);
+        }
+
+        if (inspections > 0 || hasUsers || await db.Organizations.AnyAsync(cancellationToken))
+        {
+            throw new DemoRefusedException(
+                $"数据库不是空的（已有 {inspections} 个巡察{(hasUsers ? "和用户账号" : string.Empty)}），--demo 只在空数据库上导入演示数据，本次没有做任何修改。"
+                + "请使用新的数据目录（--data 或 Rectify:DataFolder），或不带 --demo 运行 serve。");
+        }
+
+        var notice = NoticeParser.Parse(ReadSeedNotice());
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+
+        // The notice says "市委" and gives an address in 东莞市: the city committee's full name is the demo's inference.
+        var city = new Organization("中共东莞市委员会", OrganizationKind.PartyCommittee, shortName: "市委", isAssumption: true);
+        db.Organizations.Add(city);
+        await db.SaveChangesAsync(cancellationToken);
+        city.AssignPath();
+
+        var imported = await new NoticeImporter(db).ImportAsync(notice, city, cancellationToken);
+        var accounts = await CreateAccountsAsync(password, imported.InspectedOrganization);
+        await PlanAsync(imported, accounts, cancellationToken);
+        db.AppSettings.Add(new AppSetting { Key = DemoMarkerKey, Value = clock.GetUtcNow().ToString("O", System.Globalization.CultureInfo.InvariantCulture) });
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return new Outcome(true, 1, notice.FindingCount, notice.MeasureCount, DemoAccounts);
+    }
+
+    public static string NewPassword()
+    {
+        const string alphabet = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+        var chars = new char[16];
+        for (var i = 0; i < chars.Length; i++)
+        {
+            chars[i] = alphabet[RandomNumberGenerator.GetInt32(alphabet.Length)];
+        }
+
+        // Four groups keep it readable; the digit and case classes are guaranteed by the last group.
+        return $"{new string(chars, 0, 4)}-{new string(chars, 4, 4)}-{new string(chars, 8, 4)}-Rx{RandomNumberGenerator.GetInt32(10, 99)}";
+    }
+
+    internal static readonly IReadOnlyList<(string UserName, string DisplayName)> DemoAccounts =
+    [
+        ("office", "整改办（演示）"),
+        ("unit", "纪检监察办联络员（演示）"),
+        ("leader", "责任领导（演示）"),
+    ];
+
+    private async Task<List<Actor>> CreateAccountsAsync(string password, Organization organization)
+    {
+        var actors = new List<Actor>();
+        foreach (var (userName, displayName) in DemoAccounts)
+        {
+            var user = new RectifyUser { UserName = userName, DisplayName = displayName, OrganizationId = organization.Id, CreatedAtUtc = clock.GetUtcNow().UtcDateTime };
+            var result = await users.CreateAsync(user, password);
+            if (!result.Succeeded)
+            {
+                throw new InvalidOperationException("演示账号创建失败：" + string.Join("；", result.Errors.Select(e => e.Description)));
+            }
+
+            actors.Add(new Actor(user.Id, displayName));
+        }
+
+        return actors;
+    }
+
+    private async Task PlanAsync(NoticeImporter.Result imported, List<Actor> accounts, CancellationToken cancellationToken)
+    {
+        var inspected = imported.InspectedOrganization;
+        var units = new Dictionary<string, Organization>(StringComparer.Ordinal);
+        Organization Unit(string name, bool assumed)
+        {
+            if (!units.TryGetValue(name, out var unit))
+            {
+                unit = new Organization(name, OrganizationKind.Department, inspected, isAssumption: assumed);
+                db.Organizations.Add(unit);
+                units[name] = unit;
+            }
+
+            return unit;
+        }
+
+        var secretary = new Person("演示书记", "党工委书记（第一责任人）", inspected, isAssumption: true);
+        var leaders = new[]
+        {
+            new Person("演示领导甲", "党工委副书记", inspected, isAssumption: true),
+            new Person("演示领导乙", "党工委委员、办事处副主任", inspected, isAssumption: true),
+            new Person("演示领导丙", "党工委委员、纪工委书记", inspected, isAssumption: true),
+        };
+        db.People.Add(secretary);
+        db.People.AddRange(leaders);
+
+        var feedback = imported.Inspection.FeedbackDate ?? ChinaTime.Today(clock);
+        var (office, unitActor, leaderActor) = (accounts[0], accounts[1], accounts[2]);
+
+        // Demo history is dated at the notice's publication, when it reported this progress.
+        var noticeDay = new DateTimeOffset(2025, 10, 16, 9, 0, 0, ChinaTime.Offset);
+        var historyClock = new FixedClock(noticeDay);
+
+        foreach (var measure in imported.Measures)
+        {
+            var categoryNumber = measure.Finding.Category.Number;
+            var named = NamedUnits.Where(u => measure.Text.Contains(u, StringComparison.Ordinal)).ToList();
+            var assumed = AssumedFields.Kind | AssumedFields.Deadline | AssumedFields.ResponsibleLeader;
+            Organization lead;
+            if (named.Count > 0)
+            {
+                lead = Unit(named[0], assumed: false);
+            }
+            else
+            {
+                lead = Unit(AssumedUnitByCategory[(categoryNumber - 1) % AssumedUnitByCategory.Length], assumed: true);
+                assumed |= AssumedFields.LeadUnit;
+            }
+
+            var kind = GuessKind(measure.Text);
+            DateOnly? deadline = kind switch
+            {
+                MeasureKind.Immediate => feedback.AddMonths(1),
+                MeasureKind.TimeBound => feedback.AddMonths(categoryNumber >= 5 ? 6 : 12),
+                _ => null,
+            };
+            var leader = categoryNumber is 3 or 6 ? leaders[2] : leaders[(measure.Finding.Number + measure.Number) % 2];
+            measure.Plan(kind, deadline, leader, lead, assumed);
+            foreach (var supporting in named.Skip(1))
+            {
+                measure.AddSupportingUnit(Unit(supporting, assumed: false));
+            }
+
+            // States: the notice reports what was done, not per-measure states. Measures it reports as
+            // finished are signed off; ongoing work is 长期坚持; the rest are in progress.
+            measure.Start(unitActor, historyClock);
+            if (kind != MeasureKind.Ongoing && ReportsCompletion(measure.Text))
+            {
+                measure.ApplyForSignOff(unitActor, historyClock, "演示假设：公告称该项已完成");
+                measure.AcceptApplication(office, historyClock);
+                measure.Approve(leaderActor, historyClock);
+            }
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        NoticeImporter.AssignPaths([.. units.Values]);
+    }
+
+    private static MeasureKind GuessKind(string text)
+    {
+        string[] ongoing = ["常态化", "长效", "每周", "每月", "每季度", "持续", "定期"];
+        if (ongoing.Any(w => text.Contains(w, StringComparison.Ordinal)))
+        {
+            return MeasureKind.Ongoing;
+        }
+
+        return text.Length < 60 ? MeasureKind.Immediate : MeasureKind.TimeBound;
+    }
+
+    private static bool ReportsCompletion(string text) =>
+        text.Contains("完成", StringComparison.Ordinal) || text.Contains('已', StringComparison.Ordinal) || text.Contains("建成", StringComparison.Ordinal);
+
+    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now.ToUniversalTime();
+    }
+}
+
+public sealed class DemoRefusedException : Exception
+{
+    public DemoRefusedException(string message)
+        : base(message)
+    {
+    }
+
+    public DemoRefusedException()
+    {
+    }
+
+    public DemoRefusedException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}

@@ -1,0 +1,47 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Rectify.Data;
+using Rectify.Domain;
+
+namespace Rectify.Features.Inspections;
+
+public sealed record PagedResult<T>(IReadOnlyList<T> Items, int Total, int Page, int PageSize);
+
+public static class InspectionsApi
+{
+    public static void MapInspectionsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/v1/inspections").WithTags("Inspections");
+
+        api.MapGet("/", async Task<Ok<PagedResult<InspectionSummary>>> (RectifyDbContext db, int? page, int? pageSize, CancellationToken ct) =>
+            {
+                var size = pageSize is >= 1 and <= LedgerFilter.MaxPageSize ? pageSize.Value : LedgerFilter.DefaultPageSize;
+                var p = Math.Max(1, page ?? 1);
+                var query = LedgerQueries.Summaries(db);
+                var total = await query.CountAsync(ct);
+                var items = await query.OrderByDescending(i => i.FeedbackDate).ThenByDescending(i => i.Id).Skip((p - 1) * size).Take(size).ToListAsync(ct);
+                return TypedResults.Ok(new PagedResult<InspectionSummary>(items, total, p, size));
+            })
+            .WithName("ListInspections")
+            .WithSummary("巡察列表（分页）");
+
+        api.MapGet("/{id:int}/ledger", async Task<Results<Ok<LedgerPage>, NotFound>> (
+                RectifyDbContext db,
+                TimeProvider clock,
+                int id,
+                int? unit,
+                MeasureState? state,
+                MeasureKind? kind,
+                bool? overdue,
+                int? page,
+                int? pageSize,
+                CancellationToken ct) =>
+            {
+                var filter = new LedgerFilter(unit, state, kind, overdue ?? false, page ?? 1, pageSize ?? LedgerFilter.DefaultPageSize);
+                var ledger = await LedgerQueries.LoadAsync(db, id, filter, ChinaTime.Today(clock), ct);
+                return ledger is null ? TypedResults.NotFound() : TypedResults.Ok(ledger);
+            })
+            .WithName("GetLedger")
+            .WithSummary("巡察整改台账：问题类别、问题、整改措施及其状态（可按单位、状态、类型、是否超期筛选，分页）");
+    }
+}

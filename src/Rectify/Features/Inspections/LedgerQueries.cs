@@ -1,0 +1,224 @@
+using System.Linq.Expressions;
+using Microsoft.EntityFrameworkCore;
+using Rectify.Data;
+using Rectify.Domain;
+
+namespace Rectify.Features.Inspections;
+
+public sealed record InspectionSummary(
+    int Id,
+    string Title,
+    string InspectingBody,
+    string InspectedOrganization,
+    DateOnly? OnSiteFrom,
+    DateOnly? OnSiteTo,
+    DateOnly? FeedbackDate,
+    int Findings,
+    int Measures,
+    int SignedOffMeasures);
+
+public sealed record LedgerFilter(int? Unit = null, MeasureState? State = null, MeasureKind? Kind = null, bool Overdue = false, int Page = 1, int PageSize = LedgerFilter.DefaultPageSize)
+{
+    public const int DefaultPageSize = 50;
+    public const int MaxPageSize = 500;
+
+    public LedgerFilter Normalized() => this with
+    {
+        Page = Math.Max(1, Page),
+        PageSize = PageSize is < 1 or > MaxPageSize ? DefaultPageSize : PageSize,
+    };
+}
+
+public sealed record LedgerRow(
+    int MeasureId,
+    int CategoryNumber,
+    string CategoryTitle,
+    int FindingId,
+    int FindingNumber,
+    string FindingTitle,
+    FindingState FindingState,
+    int MeasureNumber,
+    string Text,
+    MeasureKind Kind,
+    DateOnly? Deadline,
+    string? ResponsibleLeader,
+    int? LeadUnitId,
+    string? LeadUnit,
+    IReadOnlyList<string> SupportingUnits,
+    MeasureState State,
+    bool Overdue,
+    AssumedFields Assumed);
+
+public sealed record LedgerTotals(int Findings, int Measures, int SignedOffMeasures, int OngoingMeasures, int OverdueMeasures, int CompletedFindings, int OngoingFindings)
+{
+    /// <summary>完成率: findings completed or under long-term persistence, of all findings — the derivation the notices report.</summary>
+    public decimal FindingCompletionRate => Findings == 0 ? 0 : Math.Round(100m * (CompletedFindings + OngoingFindings) / Findings, 1);
+}
+
+public sealed record UnitOption(int Id, string Name);
+
+public sealed record LedgerPage(InspectionSummary Inspection, LedgerFilter Filter, int TotalRows, IReadOnlyList<LedgerRow> Rows, LedgerTotals Totals, IReadOnlyList<UnitOption> Units)
+{
+    public int PageCount => Math.Max(1, (TotalRows + Filter.PageSize - 1) / Filter.PageSize);
+}
+
+/// <summary>The ledger (台账): one query shape for the page, the API and (later) the export.</summary>
+public static class LedgerQueries
+{
+    /// <summary>The database form of <see cref="Measure.IsOverdue"/>; a unit test holds the two together.</summary>
+    public static Expression<Func<Measure, bool>> IsOverdueOn(DateOnly today) =>
+        m => m.Deadline != null && m.Deadline < today
+            && m.State != MeasureState.SignedOff && m.State != MeasureState.Ongoing
+            && m.Kind != MeasureKind.Ongoing;
+
+    public static IQueryable<InspectionSummary> Summaries(RectifyDbContext db)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        return db.Inspections.AsNoTracking()
+            .Select(i => new InspectionSummary(
+                i.Id,
+                i.Title,
+                i.InspectingBody.Name,
+                i.InspectedOrganization.Name,
+                i.OnSiteFrom,
+                i.OnSiteTo,
+                i.FeedbackDate,
+                db.Findings.Count(f => f.InspectionId == i.Id),
+                db.Measures.Count(m => m.InspectionId == i.Id),
+                db.Measures.Count(m => m.InspectionId == i.Id && m.State == MeasureState.SignedOff)));
+    }
+
+    public static async Task<LedgerPage?> LoadAsync(RectifyDbContext db, int inspectionId, LedgerFilter filter, DateOnly today, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(filter);
+        filter = filter.Normalized();
+        var inspection = await Summaries(db).FirstOrDefaultAsync(i => i.Id == inspectionId, cancellationToken);
+        if (inspection is null)
+        {
+            return null;
+        }
+
+        var measures = db.Measures.AsNoTracking().Where(m => m.InspectionId == inspectionId);
+        if (filter.Unit is { } unit)
+        {
+            measures = measures.Where(m => m.LeadUnitId == unit || m.SupportingUnits.Any(s => s.OrganizationId == unit));
+        }
+
+        if (filter.State is { } state)
+        {
+            measures = measures.Where(m => m.State == state);
+        }
+
+        if (filter.Kind is { } kind)
+        {
+            measures = measures.Where(m => m.Kind == kind);
+        }
+
+        if (filter.Overdue)
+        {
+            measures = measures.Where(IsOverdueOn(today));
+        }
+
+        var total = await measures.CountAsync(cancellationToken);
+        var page = await measures
+            .OrderBy(m => m.Finding.Category.Number).ThenBy(m => m.Finding.Number).ThenBy(m => m.Number)
+            .Skip((filter.Page - 1) * filter.PageSize)
+            .Take(filter.PageSize)
+            .Select(m => new
+            {
+                m.Id,
+                CategoryNumber = m.Finding.Category.Number,
+                CategoryTitle = m.Finding.Category.Title,
+                m.FindingId,
+                FindingNumber = m.Finding.Number,
+                FindingTitle = m.Finding.Title,
+                m.Number,
+                m.Text,
+                m.Kind,
+                m.Deadline,
+                Leader = m.ResponsibleLeader == null ? null : m.ResponsibleLeader.Name,
+                m.LeadUnitId,
+                LeadUnit = m.LeadUnit == null ? null : m.LeadUnit.Name,
+                Supporting = m.SupportingUnits.OrderBy(s => s.Organization.Name).Select(s => s.Organization.Name).ToList(),
+                m.State,
+                m.AssumedFields,
+            })
+            .ToListAsync(cancellationToken);
+
+        var findingIds = page.Select(r => r.FindingId).Distinct().ToList();
+        var findingStates = await FindingStatesAsync(db.Measures.Where(m => findingIds.Contains(m.FindingId)), cancellationToken);
+
+        var rows = page.Select(r => new LedgerRow(
+            r.Id,
+            r.CategoryNumber,
+            r.CategoryTitle,
+            r.FindingId,
+            r.FindingNumber,
+            r.FindingTitle,
+            findingStates.GetValueOrDefault(r.FindingId),
+            r.Number,
+            r.Text,
+            r.Kind,
+            r.Deadline,
+            r.Leader,
+            r.LeadUnitId,
+            r.LeadUnit,
+            r.Supporting,
+            r.State,
+            Measure.IsOverdueAt(r.Deadline, r.State, r.Kind, today),
+            r.AssumedFields)).ToList();
+
+        var totals = await TotalsAsync(db, inspectionId, today, cancellationToken);
+        var units = await UnitsAsync(db, inspectionId, cancellationToken);
+        return new LedgerPage(inspection, filter, total, rows, totals, units);
+    }
+
+    public static async Task<Dictionary<int, FindingState>> FindingStatesAsync(IQueryable<Measure> measures, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(measures);
+        var counts = await measures
+            .GroupBy(m => m.FindingId)
+            .Select(g => new
+            {
+                g.Key,
+                Total = g.Count(),
+                SignedOff = g.Count(m => m.State == MeasureState.SignedOff),
+                Ongoing = g.Count(m => m.State == MeasureState.Ongoing),
+            })
+            .ToListAsync(cancellationToken);
+        return counts.ToDictionary(c => c.Key, c => FindingStates.Derive(c.Total, c.SignedOff, c.Ongoing));
+    }
+
+    public static async Task<LedgerTotals> TotalsAsync(RectifyDbContext db, int inspectionId, DateOnly today, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var measures = db.Measures.AsNoTracking().Where(m => m.InspectionId == inspectionId);
+        var byState = await measures.GroupBy(m => m.State).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
+        var overdue = await measures.CountAsync(IsOverdueOn(today), cancellationToken);
+        var findingStates = await FindingStatesAsync(measures, cancellationToken);
+        var findings = await db.Findings.CountAsync(f => f.InspectionId == inspectionId, cancellationToken);
+        return new LedgerTotals(
+            findings,
+            byState.Sum(s => s.Count),
+            byState.Where(s => s.Key == MeasureState.SignedOff).Sum(s => s.Count),
+            byState.Where(s => s.Key == MeasureState.Ongoing).Sum(s => s.Count),
+            overdue,
+            findingStates.Values.Count(s => s == FindingState.Completed),
+            findingStates.Values.Count(s => s == FindingState.Ongoing));
+    }
+
+    /// <summary>The units that lead or support a measure of this inspection, for the unit filter.</summary>
+    public static Task<List<UnitOption>> UnitsAsync(RectifyDbContext db, int inspectionId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var measures = db.Measures.Where(m => m.InspectionId == inspectionId);
+        var ids = measures.Where(m => m.LeadUnitId != null).Select(m => m.LeadUnitId!.Value)
+            .Union(db.MeasureSupportingUnits.Where(s => measures.Any(m => m.Id == s.MeasureId)).Select(s => s.OrganizationId));
+        return db.Organizations.AsNoTracking()
+            .Where(o => ids.Contains(o.Id))
+            .OrderBy(o => o.Name)
+            .Select(o => new UnitOption(o.Id, o.Name))
+            .ToListAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,179 @@
+using System.Globalization;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Localization;
+using Rectify.Data;
+using Rectify.Domain;
+using Rectify.Features;
+using Rectify.Features.Inspections;
+
+namespace Rectify.Hosting;
+
+/// <summary>Builds the web application: a list of Add*/Map* calls, each area registering itself.</summary>
+public static class RectifyApp
+{
+    public const string DataFolderKey = "Rectify:DataFolder";
+
+    public static string DataFolder(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var configured = configuration[DataFolderKey];
+        return Path.GetFullPath(string.IsNullOrWhiteSpace(configured) ? "data" : configured);
+    }
+
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        var dataFolder = DataFolder(builder.Configuration);
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddRectifyDatabase(builder.Configuration, dataFolder);
+        builder.Services.AddRectifyIdentity();
+        builder.Services.AddDataProtection()
+            .SetApplicationName("Rectify")
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataFolder, "keys")));
+
+        builder.Services.AddLocalization();
+        builder.Services.AddScoped<Demo.DemoSeeder>();
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
+        builder.Services.AddRazorPages(o =>
+        {
+            o.RootDirectory = "/Features";
+            o.Conventions.AllowAnonymousToPage("/Account/SignIn");
+        }).AddViewLocalization();
+        builder.Services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+        builder.Services.AddOpenApi("v1", o => o.AddDocumentTransformer((doc, _, _) =>
+        {
+            doc.Info.Title = "Rectify API";
+            doc.Info.Description = "巡察整改管理系统接口（需登录）";
+            return Task.CompletedTask;
+        }));
+        builder.Services.AddProblemDetails();
+        builder.Services.AddAntiforgery(o =>
+        {
+            o.Cookie.Name = "rectify.af";
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Strict;
+        });
+
+        var app = builder.Build();
+
+        app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = WriteError });
+        app.UseStatusCodePagesWithReExecute("/Error", "?code={0}");
+        app.Use(SecurityHeaders);
+        app.UseRequestLocalization(Localization());
+        app.UseStaticFiles();
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapRazorPages();
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapHealth();
+        app.MapInspectionsApi();
+        return app;
+    }
+
+    private static void AddRectifyIdentity(this IServiceCollection services)
+    {
+        services.AddIdentity<RectifyUser, IdentityRole>(o =>
+            {
+                o.Password.RequiredLength = 12;
+                o.Password.RequireDigit = true;
+                o.Password.RequireLowercase = true;
+                o.Password.RequireUppercase = true;
+                o.Password.RequireNonAlphanumeric = true;
+                o.Lockout.MaxFailedAccessAttempts = 5;
+                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                o.Lockout.AllowedForNewUsers = true;
+                o.User.RequireUniqueEmail = false;
+            })
+            .AddEntityFrameworkStores<RectifyDbContext>()
+            .AddDefaultTokenProviders()
+            .AddErrorDescriber<ChineseIdentityErrors>();
+        services.ConfigureApplicationCookie(o =>
+        {
+            o.Cookie.Name = "rectify.auth";
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            o.LoginPath = "/Account/SignIn";
+            o.LogoutPath = "/Account/SignOut";
+            o.AccessDeniedPath = "/Account/SignIn";
+            o.ExpireTimeSpan = TimeSpan.FromHours(8);
+            o.SlidingExpiration = true;
+            o.Events.OnRedirectToLogin = context =>
+            {
+                // The API answers 401 instead of sending a browser to the sign-in page.
+                if (IsApi(context.Request))
+                {
+                    context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                    return Task.CompletedTask;
+                }
+
+                context.Response.Redirect(context.RedirectUri);
+                return Task.CompletedTask;
+            };
+            o.Events.OnRedirectToAccessDenied = context =>
+            {
+                context.Response.StatusCode = IsApi(context.Request) ? StatusCodes.Status403Forbidden : StatusCodes.Status404NotFound;
+                return Task.CompletedTask;
+            };
+        });
+    }
+
+    private static bool IsApi(HttpRequest request) =>
+        request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase)
+        || request.Path.StartsWithSegments("/openapi", StringComparison.OrdinalIgnoreCase);
+
+    private static RequestLocalizationOptions Localization()
+    {
+        CultureInfo[] cultures = [new("zh-CN"), new("en")];
+        var options = new RequestLocalizationOptions
+        {
+            DefaultRequestCulture = new RequestCulture("zh-CN"),
+            SupportedCultures = cultures,
+            SupportedUICultures = cultures,
+        };
+
+        // Chinese unless the person chose otherwise (query string or cookie); the browser's language is not enough to switch.
+        options.RequestCultureProviders = [new QueryStringRequestCultureProvider(), new CookieRequestCultureProvider()];
+        return options;
+    }
+
+    private static Task SecurityHeaders(HttpContext context, Func<Task> next)
+    {
+        context.Response.OnStarting(() =>
+        {
+            var h = context.Response.Headers;
+            h.XContentTypeOptions = "nosniff";
+            h.XFrameOptions = "DENY";
+            h["Referrer-Policy"] = "no-referrer";
+            h["Cross-Origin-Opener-Policy"] = "same-origin";
+            h["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()";
+            h.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
+            return Task.CompletedTask;
+        });
+        return next();
+    }
+
+    private static async Task WriteError(HttpContext context)
+    {
+        var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+        var (status, title) = error switch
+        {
+            BusinessRuleViolationException e => (StatusCodes.Status409Conflict, e.Message),
+            _ => (StatusCodes.Status500InternalServerError, "服务器内部错误，请稍后再试或联系系统管理员。"),
+        };
+        context.Response.StatusCode = status;
+        if (IsApi(context.Request))
+        {
+            await Results.Problem(title: title, statusCode: status).ExecuteAsync(context);
+            return;
+        }
+
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        await context.Response.WriteAsync(title);
+    }
+}
