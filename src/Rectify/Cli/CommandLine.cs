@@ -137,6 +137,11 @@ public static class CommandLine
         }
 
         var demo = flags.Contains("--demo");
+        if (demo)
+        {
+            hostArgs.Add("--Rectify:Demo=true");
+        }
+
         var app = RectifyApp.Build([.. hostArgs]);
         var info = app.Services.GetRequiredService<DatabaseInfo>();
         var migrateOnStart = demo || app.Configuration.GetValue<bool>("Database:MigrateOnStart");

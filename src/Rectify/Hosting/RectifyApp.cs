@@ -24,7 +24,12 @@ public static class RectifyApp
 
     public static WebApplication Build(string[] args)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ContentRootPath = AppContext.BaseDirectory,
+            WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot"),
+        });
         var dataFolder = DataFolder(builder.Configuration);
 
         builder.Services.AddSingleton(TimeProvider.System);
@@ -40,6 +45,7 @@ public static class RectifyApp
         builder.Services.AddRazorPages(o =>
         {
             o.RootDirectory = "/Features";
+            // The only pages open without signing in: sign-in itself (and, by attribute, the error and language pages).
             o.Conventions.AllowAnonymousToPage("/Account/SignIn");
         }).AddViewLocalization();
         builder.Services.AddAuthorizationBuilder()
@@ -92,7 +98,8 @@ public static class RectifyApp
             })
             .AddEntityFrameworkStores<RectifyDbContext>()
             .AddDefaultTokenProviders()
-            .AddErrorDescriber<ChineseIdentityErrors>();
+            .AddErrorDescriber<ChineseIdentityErrors>()
+            .AddClaimsPrincipalFactory<RectifyClaimsFactory>();
         services.ConfigureApplicationCookie(o =>
         {
             o.Cookie.Name = "rectify.auth";

@@ -1,0 +1,55 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using Rectify.Data;
+using Rectify.Domain;
+
+namespace Rectify.Features.Findings;
+
+public sealed class DetailModel(RectifyDbContext db, TimeProvider clock) : PageModel
+{
+    public sealed record MeasureRow(int Id, int Number, string Text, MeasureKind Kind, DateOnly? Deadline, string? LeadUnit, MeasureState State);
+
+    public sealed record HistoryRow(int MeasureNumber, MeasureAction Action, MeasureState FromState, MeasureState ToState, string ActorName, DateTime AtUtc, string? Reason);
+
+    public sealed record View(
+        int Id,
+        int InspectionId,
+        string InspectionTitle,
+        int CategoryNumber,
+        string CategoryTitle,
+        int Number,
+        string Title,
+        string? ProblemStatement,
+        IReadOnlyList<MeasureRow> Measures,
+        IReadOnlyList<HistoryRow> History)
+    {
+        public FindingState State => FindingStates.Derive(Measures.Select(m => m.State));
+    }
+
+    public View? Finding { get; private set; }
+
+    public DateOnly Today { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(int id, CancellationToken cancellationToken)
+    {
+        Today = ChinaTime.Today(clock);
+        var head = await db.Findings.AsNoTracking().Where(f => f.Id == id)
+            .Select(f => new { f.Id, f.InspectionId, InspectionTitle = f.Inspection.Title, CategoryNumber = f.Category.Number, CategoryTitle = f.Category.Title, f.Number, f.Title, f.ProblemStatement })
+            .FirstOrDefaultAsync(cancellationToken);
+        if (head is null)
+        {
+            return NotFound();
+        }
+
+        var measures = await db.Measures.AsNoTracking().Where(m => m.FindingId == id).OrderBy(m => m.Number)
+            .Select(m => new MeasureRow(m.Id, m.Number, m.Text, m.Kind, m.Deadline, m.LeadUnit == null ? null : m.LeadUnit.Name, m.State))
+            .ToListAsync(cancellationToken);
+        var history = await db.MeasureTransitions.AsNoTracking().Where(t => t.Measure.FindingId == id)
+            .OrderBy(t => t.AtUtc).ThenBy(t => t.Id)
+            .Select(t => new HistoryRow(t.Measure.Number, t.Action, t.FromState, t.ToState, t.ActorName, t.AtUtc, t.Reason))
+            .ToListAsync(cancellationToken);
+        Finding = new View(head.Id, head.InspectionId, head.InspectionTitle, head.CategoryNumber, head.CategoryTitle, head.Number, head.Title, head.ProblemStatement, measures, history);
+        return Page();
+    }
+}

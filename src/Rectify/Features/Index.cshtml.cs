@@ -1,0 +1,28 @@
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using Rectify.Data;
+using Rectify.Features.Inspections;
+
+namespace Rectify.Features;
+
+public sealed class IndexModel(RectifyDbContext db) : PageModel
+{
+    private const int PageSize = 50;
+
+    public IReadOnlyList<InspectionSummary> Items { get; private set; } = [];
+
+    public int Total { get; private set; }
+
+    public int PageNumber { get; private set; } = 1;
+
+    public int PageCount => Math.Max(1, (Total + PageSize - 1) / PageSize);
+
+    public async Task OnGetAsync(int? page, CancellationToken cancellationToken)
+    {
+        PageNumber = Math.Max(1, page ?? 1);
+        var query = LedgerQueries.Summaries(db);
+        Total = await query.CountAsync(cancellationToken);
+        Items = await query.OrderByDescending(i => i.FeedbackDate).ThenByDescending(i => i.Id)
+            .Skip((PageNumber - 1) * PageSize).Take(PageSize).ToListAsync(cancellationToken);
+    }
+}

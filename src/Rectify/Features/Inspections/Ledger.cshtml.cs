@@ -1,0 +1,33 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Rectify.Data;
+using Rectify.Domain;
+
+namespace Rectify.Features.Inspections;
+
+public sealed class LedgerModel(RectifyDbContext db, TimeProvider clock) : PageModel
+{
+    public LedgerPage? Ledger { get; private set; }
+
+    public bool HasAssumptions => Ledger?.Rows.Any(r => r.Assumed != AssumedFields.None) == true;
+
+    public async Task<IActionResult> OnGetAsync(int id, int? unit, MeasureState? state, MeasureKind? kind, bool? overdue, int? page, CancellationToken cancellationToken)
+    {
+        Ledger = await LedgerQueries.LoadAsync(db, id, new LedgerFilter(unit, state, kind, overdue ?? false, page ?? 1), ChinaTime.Today(clock), cancellationToken);
+        return Ledger is null ? NotFound() : Page();
+    }
+
+    public string PageUrl(int page)
+    {
+        var f = Ledger!.Filter;
+        var query = new Dictionary<string, string?>
+        {
+            ["unit"] = f.Unit?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["state"] = f.State?.ToString(),
+            ["kind"] = f.Kind?.ToString(),
+            ["overdue"] = f.Overdue ? "true" : null,
+            ["page"] = page.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        return Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString($"/inspections/{Ledger.Inspection.Id}", query.Where(kv => kv.Value is not null));
+    }
+}

@@ -1,0 +1,26 @@
+using System.Globalization;
+using Rectify.Domain;
+
+namespace Rectify.Features;
+
+/// <summary>How dates and domain values are shown: dates as yyyy-MM-dd, times in Asia/Shanghai.</summary>
+public static class Fmt
+{
+    public static string Date(DateOnly? date) => date?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "—";
+
+    public static string Time(DateTime utc) => ChinaTime.ToChina(utc).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+
+    public static string Badge(FindingState state) => state switch
+    {
+        FindingState.Completed => "green",
+        FindingState.Ongoing => "green",
+        _ => "yellow",
+    };
+
+    public static string Badge(MeasureState state, bool overdue) => overdue ? "red" : state switch
+    {
+        MeasureState.SignedOff or MeasureState.Ongoing => "green",
+        MeasureState.Planned => string.Empty,
+        _ => "yellow",
+    };
+}
