@@ -1,0 +1,267 @@
+using Rectify.Domain;
+
+namespace Rectify.UnitTests;
+
+public sealed class MeasureLifeTests
+{
+    private static readonly Actor Unit = new("u-unit", "联络员");
+    private static readonly Actor Office = new("u-office", "整改办");
+    private static readonly Actor Leader = new("u-leader", "领导");
+
+    private readonly FakeClock clock = new(new DateTimeOffset(2025, 1, 10, 2, 0, 0, TimeSpan.Zero));
+
+    private static Measure NewMeasure(MeasureKind kind = MeasureKind.TimeBound, DateOnly? deadline = null)
+    {
+        var city = new Organization("中共东莞市委员会", OrganizationKind.PartyCommittee);
+        var team = new Organization("市委第七巡察组", OrganizationKind.InspectionTeam, city);
+        var target = new Organization("中共万江街道工作委员会", OrganizationKind.PartyCommittee, city);
+        var inspection = new Inspection("巡察", InspectionKind.Xuncha, team, target, new DateOnly(2024, 3, 25), new DateOnly(2024, 5, 10), new DateOnly(2024, 8, 15));
+        var category = new FindingCategory(inspection, 1, "关于…方面");
+        var finding = new Finding(category, 13, "筑牢工程廉政防线");
+        var measure = finding.AddMeasure(1, "填补招投标制度设计漏洞。", kind);
+        measure.Plan(kind, kind == MeasureKind.Ongoing ? null : deadline ?? new DateOnly(2025, 2, 15), null, null);
+        return measure;
+    }
+
+    private Measure SignedOff()
+    {
+        var m = NewMeasure();
+        m.Start(Unit, clock);
+        m.ApplyForSignOff(Unit, clock);
+        m.AcceptApplication(Office, clock);
+        m.Approve(Leader, clock);
+        return m;
+    }
+
+    [Fact]
+    public void A_measure_walks_from_planned_to_signed_off_and_every_step_is_recorded()
+    {
+        var m = NewMeasure();
+        m.Start(Unit, clock);
+        clock.Advance(TimeSpan.FromDays(3));
+        m.ApplyForSignOff(Unit, clock, "已完成制度修订");
+        m.AcceptApplication(Office, clock);
+        m.Approve(Leader, clock, "同意销号");
+
+        Assert.Equal(MeasureState.SignedOff, m.State);
+        Assert.Equal(
+            [MeasureAction.Start, MeasureAction.ApplyForSignOff, MeasureAction.AcceptApplication, MeasureAction.Approve],
+            m.Transitions.Select(t => t.Action));
+        Assert.Equal(
+            [MeasureState.Planned, MeasureState.InProgress, MeasureState.AwaitingReview, MeasureState.AwaitingApproval],
+            m.Transitions.Select(t => t.FromState));
+        Assert.Equal(["u-unit", "u-unit", "u-office", "u-leader"], m.Transitions.Select(t => t.ActorUserId));
+        Assert.Equal(new DateTime(2025, 1, 10, 2, 0, 0, DateTimeKind.Utc), m.Transitions[0].AtUtc);
+        Assert.Equal(new DateTime(2025, 1, 13, 2, 0, 0, DateTimeKind.Utc), m.Transitions[1].AtUtc);
+        Assert.Equal("已完成制度修订", m.Transitions[1].Reason);
+        Assert.Equal(4, m.Version);
+        Assert.Null(m.SignOffApplicantId);
+    }
+
+    [Fact]
+    public void The_office_returns_an_application_with_a_reason_and_the_unit_applies_again()
+    {
+        var m = NewMeasure();
+        m.Start(Unit, clock);
+        m.ApplyForSignOff(Unit, clock);
+        m.ReturnApplication(Office, clock, "佐证材料不足");
+        Assert.Equal(MeasureState.InProgress, m.State);
+        Assert.Equal("佐证材料不足", m.Transitions[^1].Reason);
+
+        m.ApplyForSignOff(Unit, clock);
+        m.AcceptApplication(Office, clock);
+        m.ReturnApplication(Leader, clock, "成效不明显");
+        Assert.Equal(MeasureState.InProgress, m.State);
+
+        m.ApplyForSignOff(Unit, clock);
+        m.AcceptApplication(Office, clock);
+        m.Approve(Leader, clock);
+        Assert.Equal(MeasureState.SignedOff, m.State);
+        Assert.Equal(3, m.Transitions.Count(t => t.Action == MeasureAction.ApplyForSignOff));
+    }
+
+    [Fact]
+    public void A_reopened_measure_is_signed_off_a_second_time_with_its_history_kept()
+    {
+        var m = SignedOff();
+        m.Reopen(Office, clock, "回头看发现问题反弹");
+        Assert.Equal(MeasureState.InProgress, m.State);
+
+        m.ApplyForSignOff(Unit, clock);
+        m.AcceptApplication(Office, clock);
+        m.Approve(Leader, clock);
+
+        Assert.Equal(MeasureState.SignedOff, m.State);
+        Assert.Equal(2, m.Transitions.Count(t => t.Action == MeasureAction.Approve));
+        Assert.Equal("回头看发现问题反弹", m.Transitions.Single(t => t.Action == MeasureAction.Reopen).Reason);
+    }
+
+    public static TheoryData<MeasureState, MeasureAction> RefusedTransitions()
+    {
+        var allowed = new HashSet<(MeasureState, MeasureAction)>
+        {
+            (MeasureState.Planned, MeasureAction.Start),
+            (MeasureState.InProgress, MeasureAction.ApplyForSignOff),
+            (MeasureState.AwaitingReview, MeasureAction.AcceptApplication),
+            (MeasureState.AwaitingReview, MeasureAction.ReturnApplication),
+            (MeasureState.AwaitingApproval, MeasureAction.Approve),
+            (MeasureState.AwaitingApproval, MeasureAction.ReturnApplication),
+            (MeasureState.SignedOff, MeasureAction.Reopen),
+        };
+        var data = new TheoryData<MeasureState, MeasureAction>();
+        foreach (var state in new[] { MeasureState.Planned, MeasureState.InProgress, MeasureState.AwaitingReview, MeasureState.AwaitingApproval, MeasureState.SignedOff })
+        {
+            foreach (var action in Enum.GetValues<MeasureAction>())
+            {
+                if (!allowed.Contains((state, action)))
+                {
+                    data.Add(state, action);
+                }
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(RefusedTransitions))]
+    public void Every_transition_not_in_the_life_of_a_measure_is_refused_and_changes_nothing(MeasureState state, MeasureAction action)
+    {
+        var m = InState(state);
+        var before = (m.State, m.Version, m.Transitions.Count);
+
+        var e = Assert.Throws<BusinessRuleViolationException>(() => Do(m, action, Leader));
+
+        Assert.Equal(nameof(TransitionMustStartFromAllowedState), e.RuleName);
+        Assert.Contains(Terms.Of(state), e.Message, StringComparison.Ordinal);
+        Assert.Equal(before, (m.State, m.Version, m.Transitions.Count));
+    }
+
+    [Theory]
+    [InlineData(MeasureAction.AcceptApplication)]
+    [InlineData(MeasureAction.ReturnApplication)]
+    public void Nobody_reviews_their_own_application(MeasureAction action)
+    {
+        var m = InState(MeasureState.AwaitingReview);
+        var e = Assert.Throws<BusinessRuleViolationException>(() => Do(m, action, Unit));
+        Assert.Equal(nameof(NobodyReviewsTheirOwnApplication), e.RuleName);
+        Assert.Equal(MeasureState.AwaitingReview, m.State);
+    }
+
+    [Fact]
+    public void Nobody_approves_their_own_application()
+    {
+        var m = InState(MeasureState.AwaitingApproval);
+        var e = Assert.Throws<BusinessRuleViolationException>(() => m.Approve(Unit, clock));
+        Assert.Equal(nameof(NobodyReviewsTheirOwnApplication), e.RuleName);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    [InlineData(null)]
+    public void Returning_or_reopening_needs_a_reason(string? reason)
+    {
+        var awaiting = InState(MeasureState.AwaitingReview);
+        Assert.Equal(nameof(AReasonIsRequired), Assert.Throws<BusinessRuleViolationException>(() => awaiting.ReturnApplication(Office, clock, reason!)).RuleName);
+
+        var signedOff = SignedOff();
+        Assert.Equal(nameof(AReasonIsRequired), Assert.Throws<BusinessRuleViolationException>(() => signedOff.Reopen(Office, clock, reason!)).RuleName);
+        Assert.Equal(MeasureState.SignedOff, signedOff.State);
+    }
+
+    [Fact]
+    public void An_ongoing_measure_starts_into_ongoing_and_is_never_signed_off()
+    {
+        var m = NewMeasure(MeasureKind.Ongoing);
+        m.Start(Unit, clock);
+        Assert.Equal(MeasureState.Ongoing, m.State);
+        var e = Assert.Throws<BusinessRuleViolationException>(() => m.ApplyForSignOff(Unit, clock));
+        Assert.Equal(nameof(OngoingMeasuresAreNeverSignedOff), e.RuleName);
+    }
+
+    [Fact]
+    public void A_time_bound_measure_needs_a_deadline_and_a_started_one_cannot_be_replanned()
+    {
+        var m = NewMeasure();
+        Assert.Equal(
+            nameof(TimeBoundMeasureNeedsADeadline),
+            Assert.Throws<BusinessRuleViolationException>(() => m.Plan(MeasureKind.TimeBound, null, null, null)).RuleName);
+        m.Start(Unit, clock);
+        Assert.Equal(
+            nameof(MeasureCanOnlyBeReplannedBeforeItStarts),
+            Assert.Throws<BusinessRuleViolationException>(() => m.Plan(MeasureKind.Immediate, new DateOnly(2025, 1, 1), null, null)).RuleName);
+    }
+
+    [Theory]
+    [InlineData("2025-02-14", MeasureState.InProgress, false)]
+    [InlineData("2025-02-15", MeasureState.InProgress, false)]
+    [InlineData("2025-02-16", MeasureState.InProgress, true)]
+    [InlineData("2025-02-16", MeasureState.AwaitingApproval, true)]
+    [InlineData("2025-02-16", MeasureState.SignedOff, false)]
+    public void Overdue_is_derived_from_the_deadline_and_the_state(string today, MeasureState state, bool overdue)
+    {
+        var m = InState(state);
+        Assert.Equal(overdue, m.IsOverdue(DateOnly.Parse(today, System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
+    [Fact]
+    public void An_ongoing_measure_is_not_overdue_by_a_deadline()
+    {
+        var m = NewMeasure(MeasureKind.Ongoing);
+        m.Start(Unit, clock);
+        Assert.False(m.IsOverdue(new DateOnly(2030, 1, 1)));
+    }
+
+    private Measure InState(MeasureState state)
+    {
+        if (state == MeasureState.SignedOff)
+        {
+            return SignedOff();
+        }
+
+        var m = NewMeasure();
+        if (state == MeasureState.Planned)
+        {
+            return m;
+        }
+
+        m.Start(Unit, clock);
+        if (state == MeasureState.InProgress)
+        {
+            return m;
+        }
+
+        m.ApplyForSignOff(Unit, clock);
+        if (state == MeasureState.AwaitingReview)
+        {
+            return m;
+        }
+
+        m.AcceptApplication(Office, clock);
+        return m;
+    }
+
+    private void Do(Measure m, MeasureAction action, Actor actor)
+    {
+        switch (action)
+        {
+            case MeasureAction.Start: m.Start(actor, clock); break;
+            case MeasureAction.ApplyForSignOff: m.ApplyForSignOff(actor, clock); break;
+            case MeasureAction.AcceptApplication: m.AcceptApplication(actor, clock); break;
+            case MeasureAction.ReturnApplication: m.ReturnApplication(actor, clock, "理由"); break;
+            case MeasureAction.Approve: m.Approve(actor, clock); break;
+            case MeasureAction.Reopen: m.Reopen(actor, clock, "理由"); break;
+            default: throw new ArgumentOutOfRangeException(nameof(action));
+        }
+    }
+}
+
+internal sealed class FakeClock(DateTimeOffset now) : TimeProvider
+{
+    private DateTimeOffset now = now;
+
+    public override DateTimeOffset GetUtcNow() => now;
+
+    public void Advance(TimeSpan by) => now += by;
+}
