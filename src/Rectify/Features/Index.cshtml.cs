@@ -20,9 +20,7 @@ public sealed class IndexModel(RectifyDbContext db) : PageModel
     public async Task OnGetAsync(int? page, CancellationToken cancellationToken)
     {
         PageNumber = Math.Max(1, page ?? 1);
-        var query = LedgerQueries.Summaries(db);
-        Total = await query.CountAsync(cancellationToken);
-        Items = await query.OrderByDescending(i => i.FeedbackDate).ThenByDescending(i => i.Id)
-            .Skip((PageNumber - 1) * PageSize).Take(PageSize).ToListAsync(cancellationToken);
+        Total = await db.Inspections.CountAsync(cancellationToken);
+        Items = await LedgerQueries.PageOfSummariesAsync(db, PageNumber, PageSize, cancellationToken);
     }
 }

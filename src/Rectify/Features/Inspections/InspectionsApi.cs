@@ -17,9 +17,8 @@ public static class InspectionsApi
             {
                 var size = pageSize is >= 1 and <= LedgerFilter.MaxPageSize ? pageSize.Value : LedgerFilter.DefaultPageSize;
                 var p = Math.Max(1, page ?? 1);
-                var query = LedgerQueries.Summaries(db);
-                var total = await query.CountAsync(ct);
-                var items = await query.OrderByDescending(i => i.FeedbackDate).ThenByDescending(i => i.Id).Skip((p - 1) * size).Take(size).ToListAsync(ct);
+                var total = await db.Inspections.CountAsync(ct);
+                var items = await LedgerQueries.PageOfSummariesAsync(db, p, size, ct);
                 return TypedResults.Ok(new PagedResult<InspectionSummary>(items, total, p, size));
             })
             .WithName("ListInspections")

@@ -71,10 +71,22 @@ public static class LedgerQueries
             && m.State != MeasureState.SignedOff && m.State != MeasureState.Ongoing
             && m.Kind != MeasureKind.Ongoing;
 
-    public static IQueryable<InspectionSummary> Summaries(RectifyDbContext db)
+    /// <summary>A page of inspections, newest feedback first.</summary>
+    public static Task<List<InspectionSummary>> PageOfSummariesAsync(RectifyDbContext db, int page, int pageSize, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
-        return db.Inspections.AsNoTracking()
+        var inspections = db.Inspections.AsNoTracking()
+            .OrderByDescending(i => i.FeedbackDate).ThenByDescending(i => i.Id)
+            .Skip((page - 1) * pageSize).Take(pageSize);
+        return Summaries(db, inspections).ToListAsync(cancellationToken);
+    }
+
+    /// <param name="db">The context.</param>
+    /// <param name="inspections">Filtered, ordered and paged before the projection: a projected record cannot be filtered or sorted in SQL.</param>
+    public static IQueryable<InspectionSummary> Summaries(RectifyDbContext db, IQueryable<Inspection> inspections)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        return inspections
             .Select(i => new InspectionSummary(
                 i.Id,
                 i.Title,
@@ -93,7 +105,7 @@ public static class LedgerQueries
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(filter);
         filter = filter.Normalized();
-        var inspection = await Summaries(db).FirstOrDefaultAsync(i => i.Id == inspectionId, cancellationToken);
+        var inspection = await Summaries(db, db.Inspections.AsNoTracking().Where(i => i.Id == inspectionId)).FirstOrDefaultAsync(cancellationToken);
         if (inspection is null)
         {
             return null;

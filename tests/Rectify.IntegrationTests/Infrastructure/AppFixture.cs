@@ -1,0 +1,130 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Rectify.Data;
+using Rectify.Demo;
+
+namespace Rectify.IntegrationTests.Infrastructure;
+
+public enum Provider
+{
+    Sqlite,
+    Postgres,
+}
+
+/// <summary>
+/// One running application per provider and test class: a fresh database (a SQLite file in a temporary data
+/// folder, or a new PostgreSQL database), migrated and loaded with the seed inspection through the demo path.
+/// </summary>
+public abstract class AppFixture(Provider provider, bool kestrel = false) : IAsyncLifetime
+{
+    private string? postgresDatabase;
+
+    public Provider Provider { get; } = provider;
+
+    public string? UnavailableReason { get; private set; }
+
+    public RectifyFactory Factory { get; private set; } = null!;
+
+    public string DataFolder { get; } = Path.Combine(Path.GetTempPath(), "rectify-tests", Guid.NewGuid().ToString("N"));
+
+    public string Password { get; } = DemoSeeder.NewPassword();
+
+    public int InspectionId { get; private set; }
+
+    public Uri? ServerAddress { get; private set; }
+
+    public void RequireAvailable()
+    {
+        if (UnavailableReason is not null)
+        {
+            Requirements.Unavailable(UnavailableReason);
+        }
+    }
+
+    public async ValueTask InitializeAsync()
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Rectify:DataFolder"] = DataFolder,
+            ["Database:Provider"] = Provider.ToString(),
+
+            // The host is started by Program itself, as in production; it migrates the new database on the way.
+            ["Database:MigrateOnStart"] = "true",
+        };
+        if (Provider == Provider.Postgres)
+        {
+            var admin = Requirements.PostgresAdminConnectionString;
+            if (admin is null)
+            {
+                UnavailableReason = $"PostgreSQL is not configured (set {Requirements.PostgresVariable} to an admin connection string)";
+                return;
+            }
+
+            postgresDatabase = "rectify_test_" + Guid.NewGuid().ToString("N");
+            try
+            {
+                await using var connection = new NpgsqlConnection(admin);
+                await connection.OpenAsync();
+                await using var create = new NpgsqlCommand($"CREATE DATABASE \"{postgresDatabase}\"", connection);
+                await create.ExecuteNonQueryAsync();
+            }
+            catch (NpgsqlException e)
+            {
+                UnavailableReason = $"PostgreSQL is not reachable ({e.Message})";
+                postgresDatabase = null;
+                return;
+            }
+
+            settings["ConnectionStrings:Rectify"] = new NpgsqlConnectionStringBuilder(admin) { Database = postgresDatabase }.ToString();
+        }
+
+        Factory = new RectifyFactory(settings);
+        if (kestrel)
+        {
+            Factory.UseKestrel(0);
+            Factory.StartServer();
+            var address = Factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            ServerAddress = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal));
+        }
+
+        await using var scope = Factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<RectifyDbContext>();
+        Assert.Empty(await db.Database.GetPendingMigrationsAsync());
+        await scope.ServiceProvider.GetRequiredService<DemoSeeder>().SeedAsync(Password, CancellationToken.None);
+        InspectionId = await db.Inspections.Select(i => i.Id).SingleAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Factory is not null)
+        {
+            await Factory.DisposeAsync();
+        }
+
+        if (postgresDatabase is not null)
+        {
+            NpgsqlConnection.ClearAllPools();
+            await using var connection = new NpgsqlConnection(Requirements.PostgresAdminConnectionString);
+            await connection.OpenAsync();
+            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{postgresDatabase}\" WITH (FORCE)", connection);
+            await drop.ExecuteNonQueryAsync();
+        }
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (Directory.Exists(DataFolder))
+        {
+            Directory.Delete(DataFolder, recursive: true);
+        }
+
+        GC.SuppressFinalize(this);
+    }
+
+    public HttpClient Client() => Factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+}
+
+public sealed class SqliteApp() : AppFixture(Provider.Sqlite);
+
+public sealed class PostgresApp() : AppFixture(Provider.Postgres);
