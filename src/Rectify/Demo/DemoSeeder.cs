@@ -157,10 +157,12 @@ public sealed class DemoSeeder(RectifyDbContext db, UserManager<RectifyUser> use
             }
 
             var kind = GuessKind(measure.Text);
+            // 立行立改 within a month of the feedback; 限期整改 within six months for the communities' and the
+            // audit's problems, by the end of 2026 for the rest; 长期坚持 has no end date.
             DateOnly? deadline = kind switch
             {
                 MeasureKind.Immediate => feedback.AddMonths(1),
-                MeasureKind.TimeBound => feedback.AddMonths(categoryNumber >= 5 ? 6 : 12),
+                MeasureKind.TimeBound => categoryNumber >= 5 ? feedback.AddMonths(6) : new DateOnly(2026, 12, 31),
                 _ => null,
             };
             var leader = categoryNumber is 3 or 6 ? leaders[2] : leaders[(measure.Finding.Number + measure.Number) % 2];

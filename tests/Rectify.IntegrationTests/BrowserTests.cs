@@ -1,0 +1,120 @@
+using Microsoft.Playwright;
+using Rectify.IntegrationTests.Infrastructure;
+
+namespace Rectify.IntegrationTests;
+
+public sealed class BrowserApp() : AppFixture(Provider.Sqlite, kestrel: true);
+
+/// <summary>What a person sees, in Debian's Chromium driven by Playwright, against the app on a real port.</summary>
+public sealed class BrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
+{
+    private static readonly string[] ChromiumArgs =
+        ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"];
+
+    /// <summary>Where screenshots go, so that a person can look at them after a run.</summary>
+    public static string ScreenshotFolder =>
+        Environment.GetEnvironmentVariable("RECTIFY_SCREENSHOTS") is { Length: > 0 } folder ? folder : Path.Combine(AppContext.BaseDirectory, "screenshots");
+
+    private static async Task<(IPlaywright Playwright, IBrowser Browser)> LaunchAsync()
+    {
+        if (!File.Exists(Requirements.ChromiumPath))
+        {
+            Requirements.Unavailable($"Chromium is not installed at {Requirements.ChromiumPath} (apt-get install chromium)");
+        }
+
+        var playwright = await Playwright.CreateAsync();
+        var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Requirements.ChromiumPath,
+            Headless = true,
+            Args = ChromiumArgs,
+        });
+        return (playwright, browser);
+    }
+
+    [Fact]
+    public async Task An_office_worker_signs_in_opens_the_seed_ledger_and_filters_it_by_a_unit()
+    {
+        app.RequireAvailable();
+        var (playwright, browser) = await LaunchAsync();
+        using var _ = playwright;
+        await using var __ = browser;
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1366, Height = 900 }, Locale = "zh-CN" });
+        page.SetDefaultTimeout(60_000);
+        Directory.CreateDirectory(ScreenshotFolder);
+        try
+        {
+            await WalkThroughAsync(page);
+        }
+        catch
+        {
+            // Leave a picture of where it stopped for whoever reads the CI log.
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotFolder, "failure.png"), FullPage = true });
+            Console.Error.WriteLine($"Browser test failed at {page.Url}; screenshot in {ScreenshotFolder}/failure.png");
+            throw;
+        }
+    }
+
+    private async Task WalkThroughAsync(IPage page)
+    {
+        var baseUrl = app.ServerAddress!.ToString().TrimEnd('/');
+
+        // A stranger lands on the sign-in page.
+        await page.GotoAsync(baseUrl + "/");
+        Assert.EndsWith("/Account/SignIn?ReturnUrl=%2F", page.Url, StringComparison.Ordinal);
+        Assert.Equal("登录", await page.Locator("h1").InnerTextAsync());
+
+        // A wrong password is refused in plain words.
+        await page.FillAsync("#userName", "office");
+        await page.FillAsync("#password", "not-the-password");
+        await page.ClickAsync("button[type=submit]:has-text('登录')");
+        Assert.Contains("用户名或密码错误", await page.Locator("[role=alert]").InnerTextAsync(), StringComparison.Ordinal);
+
+        await page.FillAsync("#password", app.Password);
+        await page.ClickAsync("button[type=submit]:has-text('登录')");
+        await page.WaitForURLAsync(baseUrl + "/");
+        var inspectionLink = page.Locator("a", new PageLocatorOptions { HasText = "市委第七巡察组对万江街道党工委的巡察" });
+        await inspectionLink.ClickAsync();
+
+        // The whole ledger: 72 measures, the first page of 50 shown, the categories as the notice words them.
+        await page.WaitForURLAsync($"{baseUrl}/inspections/{app.InspectionId}");
+        Assert.Equal("共 72 条整改措施", await page.Locator("#result-count").InnerTextAsync());
+        Assert.Equal(50, await page.Locator("tr.measure").CountAsync());
+        Assert.Contains("(一)关于对学习习近平新时代中国特色社会主义思想,贯彻落实“百千万工程”决策部署方面", await page.Locator("tr.category").First.InnerTextAsync(), StringComparison.Ordinal);
+        Assert.True(await page.Locator(".badge.assume").CountAsync() > 0, "demo assumptions are marked");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotFolder, "ledger.png"), FullPage = false });
+
+        // Filter by a unit the notice names: only its measures remain.
+        await page.SelectOptionAsync("select[name=unit]", new SelectOptionValue { Label = "工程建设中心" });
+        await page.ClickAsync("form.filters button[type=submit]");
+        await page.WaitForURLAsync(url => url.Contains("unit=", StringComparison.Ordinal));
+        var rows = page.Locator("tr.measure");
+        var count = await rows.CountAsync();
+        Assert.True(count > 0);
+        Assert.Equal($"共 {count} 条整改措施", await page.Locator("#result-count").InnerTextAsync());
+        for (var i = 0; i < count; i++)
+        {
+            var row = rows.Nth(i);
+            var units = await row.Locator("td.lead-unit").InnerTextAsync() + await row.Locator("td").Nth(6).InnerTextAsync();
+            Assert.Contains("工程建设中心", units, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("推动审计整改成果转化", await page.Locator("tr.finding").Last.InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal("工程建设中心", await page.Locator("select[name=unit] option:checked").InnerTextAsync());
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotFolder, "ledger-filtered.png"), FullPage = true });
+
+        // The measure's page shows its history.
+        await rows.Last.Locator("a.measure-link").ClickAsync();
+        await page.WaitForURLAsync(url => url.Contains("/measures/", StringComparison.Ordinal));
+        Assert.Contains("办理记录", await page.ContentAsync(), StringComparison.Ordinal);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotFolder, "measure.png"), FullPage = true });
+
+        await page.GotoAsync(baseUrl + "/organizations");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotFolder, "organizations.png"), FullPage = true });
+
+        // On a phone the ledger still reads.
+        await page.SetViewportSizeAsync(390, 844);
+        await page.GotoAsync($"{baseUrl}/inspections/{app.InspectionId}?kind=Immediate");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotFolder, "ledger-phone.png") });
+    }
+}

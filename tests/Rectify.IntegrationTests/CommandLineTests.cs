@@ -1,0 +1,185 @@
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Rectify.Cli;
+using Rectify.Demo;
+
+namespace Rectify.IntegrationTests;
+
+[CollectionDefinition(nameof(CommandLineTests), DisableParallelization = true)]
+public sealed class CommandLineCollection;
+
+/// <summary>The verbs of the executable, run in-process with their real arguments, output and exit codes.</summary>
+[Collection(nameof(CommandLineTests))]
+public sealed class CommandLineTests : IDisposable
+{
+    private readonly string folder = Path.Combine(Path.GetTempPath(), "rectify-cli-tests", Guid.NewGuid().ToString("N"));
+
+    public CommandLineTests() => Directory.CreateDirectory(folder);
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(folder, recursive: true);
+    }
+
+    private static async Task<(int Code, string Out, string Err)> Run(string stdin, params string[] args)
+    {
+        using var input = new StringReader(stdin);
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var code = await CommandLine.RunAsync(args, input, output, error);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    private string SeedFile()
+    {
+        var path = Path.Combine(folder, "seed.txt");
+        File.WriteAllText(path, DemoSeeder.ReadSeedNotice());
+        return path;
+    }
+
+    [Fact]
+    public async Task Notice_parse_prints_the_seed_structure_as_json()
+    {
+        var (code, output, _) = await Run(string.Empty, "notice", "parse", SeedFile(), "--json");
+
+        Assert.Equal(0, code);
+        using var doc = JsonDocument.Parse(output);
+        var root = doc.RootElement;
+        var inspection = root.GetProperty("inspection");
+        Assert.Equal("市委第七巡察组", inspection.GetProperty("team").GetString());
+        Assert.Equal("中共万江街道工作委员会", inspection.GetProperty("target").GetString());
+        Assert.Equal(["石美社区石美小组", "坝头社区下坝小组"], inspection.GetProperty("extendedScope").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal("2024-03-25", inspection.GetProperty("onSiteFrom").GetString());
+        Assert.Equal("2024-05-10", inspection.GetProperty("onSiteTo").GetString());
+        Assert.Equal("2024-08-15", inspection.GetProperty("feedbackDate").GetString());
+        Assert.Equal(4, root.GetProperty("responsibility").GetArrayLength());
+        var categories = root.GetProperty("categories").EnumerateArray().ToList();
+        Assert.Equal(6, categories.Count);
+        var findings = categories.SelectMany(c => c.GetProperty("findings").EnumerateArray()).ToList();
+        Assert.Equal(27, findings.Count);
+        Assert.Equal(72, findings.Sum(f => f.GetProperty("measures").GetArrayLength()));
+        Assert.Equal(3, root.GetProperty("nextSteps").GetArrayLength());
+        var disclosure = root.GetProperty("disclosure");
+        Assert.Equal("2025-10-16", disclosure.GetProperty("from").GetString());
+        Assert.Equal("2025-11-16", disclosure.GetProperty("to").GetString());
+        Assert.Equal("22282228", disclosure.GetProperty("phone").GetString());
+        Assert.Equal("wjjddzzhb@dg.gov.cn", disclosure.GetProperty("email").GetString());
+        Assert.Equal("广东省东莞市万江街道万福路83号", disclosure.GetProperty("postalAddress").GetString());
+        Assert.Equal("523000", disclosure.GetProperty("postcode").GetString());
+        Assert.Equal("中共万江街道工作委员会", root.GetProperty("issuer").GetString());
+        Assert.Equal("2025-10-16", root.GetProperty("date").GetString());
+
+        // Chinese is printed as text, not escaped.
+        Assert.Contains("筑牢工程廉政防线", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Notice_parse_of_a_file_that_is_not_a_notice_exits_2_and_says_what_was_expected()
+    {
+        var path = Path.Combine(folder, "minutes.txt");
+        await File.WriteAllTextAsync(path, "会议纪要\n一、会议议题\n研究年度工作。", TestContext.Current.CancellationToken);
+        var (code, output, error) = await Run(string.Empty, "notice", "parse", path, "--json");
+        Assert.Equal(2, code);
+        Assert.Empty(output);
+        Assert.Contains("未找到巡察基本情况段落", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Notice_parse_of_a_gbk_file_or_a_missing_file_exits_2()
+    {
+        var gbk = Path.Combine(folder, "gbk.txt");
+        await File.WriteAllBytesAsync(gbk, [0xD1, 0xB2, 0xB2, 0xEC, 0xD5, 0xFB, 0xB8, 0xC4], TestContext.Current.CancellationToken);
+        var (code, _, error) = await Run(string.Empty, "notice", "parse", gbk);
+        Assert.Equal(2, code);
+        Assert.Contains("不是 UTF-8", error, StringComparison.Ordinal);
+
+        (code, _, error) = await Run(string.Empty, "notice", "parse", Path.Combine(folder, "nothing.txt"));
+        Assert.Equal(2, code);
+        Assert.Contains("找不到文件", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unknown_database_provider_exits_2_naming_the_allowed_values()
+    {
+        var (code, _, error) = await Run(string.Empty, "migrate", "--data", folder, "--Database:Provider=Oracle");
+        Assert.Equal(2, code);
+        Assert.Contains("Oracle", error, StringComparison.Ordinal);
+        Assert.Contains("Sqlite", error, StringComparison.Ordinal);
+        Assert.Contains("Postgres", error, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFiles(folder));
+    }
+
+    [Fact]
+    public async Task An_unreachable_postgres_exits_2_with_the_host_it_tried()
+    {
+        var (code, _, error) = await Run(
+            string.Empty,
+            "serve",
+            "--data",
+            folder,
+            "--Database:Provider=Postgres",
+            "--ConnectionStrings:Rectify=Host=127.0.0.1;Port=1;Database=rectify;Username=rectify;Password=x;Timeout=3");
+        Assert.Equal(2, code);
+        Assert.Contains("无法连接 PostgreSQL 127.0.0.1:1/rectify", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Password", error, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task Migrate_then_user_add_then_demo_is_refused_on_a_database_that_is_not_empty_and_nothing_changes()
+    {
+        var (code, output, error) = await Run(string.Empty, "migrate", "--data", folder);
+        Assert.True(code == 0, error);
+        Assert.Contains("已应用数据库迁移", output, StringComparison.Ordinal);
+
+        (code, _, error) = await Run("short\n", "user", "add", "admin", "--data", folder);
+        Assert.Equal(2, code);
+        Assert.Contains("密码至少需要 12 个字符", error, StringComparison.Ordinal);
+
+        (code, output, error) = await Run("Admin-password-2026\n", "user", "add", "admin", "--display-name", "系统管理员", "--data", folder);
+        Assert.True(code == 0, error);
+        Assert.Contains("已创建用户 admin", output, StringComparison.Ordinal);
+
+        var db = Path.Combine(folder, "rectify.db");
+        SqliteConnection.ClearAllPools();
+        var before = await File.ReadAllBytesAsync(db, TestContext.Current.CancellationToken);
+
+        (code, _, error) = await Run(string.Empty, "serve", "--demo", "--data", folder);
+        Assert.Equal(2, code);
+        Assert.Contains("数据库不是空的", error, StringComparison.Ordinal);
+        Assert.Contains("没有做任何修改", error, StringComparison.Ordinal);
+
+        SqliteConnection.ClearAllPools();
+        await using var connection = new SqliteConnection($"Data Source={db}");
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT (SELECT COUNT(*) FROM Inspections) + (SELECT COUNT(*) FROM Organizations), (SELECT COUNT(*) FROM AspNetUsers)";
+        await using var reader = await command.ExecuteReaderAsync(TestContext.Current.CancellationToken);
+        Assert.True(await reader.ReadAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(0L, reader.GetInt64(0));
+        Assert.Equal(1L, reader.GetInt64(1));
+        Assert.False(File.Exists(Path.Combine(folder, DemoSeeder.CredentialsFileName)));
+        Assert.NotEmpty(before);
+    }
+
+    [Fact]
+    public async Task An_unknown_verb_or_a_missing_argument_exits_2_with_usage()
+    {
+        var (code, _, error) = await Run(string.Empty, "frobnicate");
+        Assert.Equal(2, code);
+        Assert.Contains("未知命令", error, StringComparison.Ordinal);
+        Assert.Contains("rectify serve", error, StringComparison.Ordinal);
+
+        (code, _, error) = await Run(string.Empty, "notice", "parse");
+        Assert.Equal(2, code);
+        Assert.Contains("用法", error, StringComparison.Ordinal);
+
+        (code, _, error) = await Run(string.Empty, "user", "add", "someone", "--data", folder);
+        Assert.Equal(2, code);
+        Assert.Contains("标准输入", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Demo_passwords_meet_the_password_policy() =>
+        Assert.Matches("^(?=.*[a-z])(?=.*[A-Z])(?=.*[0-9])(?=.*[^a-zA-Z0-9]).{12,}$", DemoSeeder.NewPassword());
+}
