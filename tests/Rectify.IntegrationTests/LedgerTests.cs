@@ -235,6 +235,20 @@ public abstract class LedgerTests(AppFixture app)
     }
 
     [Fact]
+    public async Task The_interface_speaks_chinese_by_default_and_english_when_asked()
+    {
+        app.RequireAvailable();
+        using var client = app.Client();
+        var chinese = await client.GetStringAsync(new Uri("/Account/SignIn", UriKind.Relative), Ct);
+        Assert.Contains("<h1>登录</h1>", chinese, StringComparison.Ordinal);
+        Assert.Contains("lang=\"zh-CN\"", chinese, StringComparison.Ordinal);
+
+        var english = await client.GetStringAsync(new Uri("/Account/SignIn?culture=en", UriKind.Relative), Ct);
+        Assert.Contains("<h1>Sign in</h1>", english, StringComparison.Ordinal);
+        Assert.Contains("Inspection Rectification", english, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Responses_carry_security_headers()
     {
         app.RequireAvailable();

@@ -39,7 +39,7 @@ public static class RectifyApp
             .SetApplicationName("Rectify")
             .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataFolder, "keys")));
 
-        builder.Services.AddLocalization();
+        builder.Services.AddLocalization(o => o.ResourcesPath = "Resources");
 
         // Chinese text is written as text, not as &#x...; entities: pages stay readable and half the size.
         builder.Services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o =>
