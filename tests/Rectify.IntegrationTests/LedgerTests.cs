@@ -93,7 +93,9 @@ public abstract class LedgerTests(AppFixture app)
     {
         app.RequireAvailable();
         using var client = await app.SignedInAsync();
-        var inspections = await client.GetFromJsonAsync<PagedResult<InspectionSummary>>("/api/v1/inspections", Json, Ct);
+        var raw = await client.GetStringAsync(new Uri("/api/v1/inspections", UriKind.Relative), Ct);
+        Assert.Contains("市委第七巡察组", raw, StringComparison.Ordinal);
+        var inspections = JsonSerializer.Deserialize<PagedResult<InspectionSummary>>(raw, Json);
         var summary = Assert.Single(inspections!.Items);
         Assert.Equal("市委第七巡察组对万江街道党工委的巡察", summary.Title);
         Assert.Equal("中共万江街道工作委员会", summary.InspectedOrganization);
