@@ -540,7 +540,7 @@ public static partial class NoticeParser
     [GeneratedRegex(@"^[(（](?<n>[" + Cn + @"]+)[)）](?<rest>.+)$")]
     private static partial Regex SubHeadingRegex();
 
-    [GeneratedRegex(@"^(?<n>[0-9０-９]{1,3})[.．、](?![0-9０-９])(?<rest>.+)$")]
+    [GeneratedRegex(@"^(?<n>[0-9０-９]{1,4})[.．、](?![0-9０-９])(?<rest>.+)$")]
     private static partial Regex FindingRegex();
 
     [GeneratedRegex(@"(?:^|(?<=[。；;]))\s*(?<n>[" + Cn + @"]{1,3})是")]

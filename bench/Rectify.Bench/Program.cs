@@ -1,0 +1,174 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Rectify.Data;
+using Rectify.Demo;
+using Rectify.Documents;
+using Rectify.Domain;
+using Rectify.Features.Inspections;
+
+// Scale figures for the ledger on SQLite, at the size DESIGN.md plans for one machine (about 10^5 measures):
+// import time, query latency for the ledger page with and without filters, the inspection list, and memory.
+// Usage: dotnet run -c Release --project bench/Rectify.Bench -- [inspections=1400] [bigFindings=1000]
+var inspections = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1400;
+var bigFindings = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1000;
+var folder = Path.Combine(Path.GetTempPath(), "rectify-bench-" + Guid.NewGuid().ToString("N"));
+Directory.CreateDirectory(folder);
+var connection = $"Data Source={Path.Combine(folder, "bench.db")}";
+
+RectifyDbContext NewContext()
+{
+    var options = new DbContextOptionsBuilder<SqliteRectifyDbContext>();
+    DatabaseProvider.ConfigureSqlite(options, connection);
+    return new SqliteRectifyDbContext(options.Options);
+}
+
+try
+{
+    var seed = DemoSeeder.ReadSeedNotice();
+    var notice = NoticeParser.Parse(seed);
+
+    var parse = Stopwatch.StartNew();
+    const int parses = 200;
+    for (var i = 0; i < parses; i++)
+    {
+        NoticeParser.Parse(seed);
+    }
+
+    parse.Stop();
+    Console.WriteLine($"parse seed notice ({seed.Length:N0} chars): {parse.Elapsed.TotalMilliseconds / parses:F2} ms each");
+
+    var big = SyntheticNotice(bigFindings);
+    var bigParse = Stopwatch.StartNew();
+    var bigNotice = NoticeParser.Parse(big);
+    bigParse.Stop();
+    Console.WriteLine($"parse synthetic notice ({big.Length:N0} chars, {bigNotice.FindingCount:N0} findings, {bigNotice.MeasureCount:N0} measures): {bigParse.Elapsed.TotalMilliseconds:F0} ms");
+
+    await using (var db = NewContext())
+    {
+        await db.Database.MigrateAsync();
+    }
+
+    var import = Stopwatch.StartNew();
+    for (var i = 0; i < inspections; i++)
+    {
+        await ImportAsync(notice, $"区委{i:D4}");
+    }
+
+    var bigId = await ImportAsync(bigNotice, "市委");
+    import.Stop();
+
+    await using (var db = NewContext())
+    {
+        // Plan every measure: kinds, deadlines, 40 units and states spread like a real office's ledger.
+        var units = Enumerable.Range(0, 40).Select(i => new Organization($"部门{i:D2}", OrganizationKind.Department)).ToList();
+        db.Organizations.AddRange(units);
+        await db.SaveChangesAsync();
+        var first = units[0].Id;
+        await db.Database.ExecuteSqlAsync(
+            $"UPDATE Measures SET Kind = Id % 3, Deadline = CASE WHEN Id % 3 = 2 THEN NULL ELSE date('2025-01-01', '+' || (Id % 700) || ' days') END, LeadUnitId = {first} + (Id % 40), State = CASE Id % 6 WHEN 0 THEN 4 WHEN 1 THEN 0 ELSE 1 END");
+        await db.Database.ExecuteSqlRawAsync("UPDATE Measures SET State = 5 WHERE Kind = 2 AND State <> 0");
+        await db.Database.ExecuteSqlRawAsync("ANALYZE");
+    }
+
+    long measures, findings;
+    await using (var db = NewContext())
+    {
+        measures = await db.Measures.LongCountAsync();
+        findings = await db.Findings.LongCountAsync();
+    }
+
+    Console.WriteLine($"import: {inspections + 1:N0} inspections, {findings:N0} findings, {measures:N0} measures in {import.Elapsed.TotalSeconds:F1} s ({measures / import.Elapsed.TotalSeconds:N0} measures/s)");
+    Console.WriteLine($"database file: {new FileInfo(Path.Combine(folder, "bench.db")).Length / 1024.0 / 1024.0:F1} MiB");
+
+    var today = new DateOnly(2026, 1, 1);
+    var someUnit = 0;
+    await using (var db = NewContext())
+    {
+        someUnit = await db.Organizations.Where(o => o.Name == "部门07").Select(o => o.Id).SingleAsync();
+    }
+
+    await Measure("ledger page 1, small inspection (72 measures)", db => LedgerQueries.LoadAsync(db, inspections / 2, new LedgerFilter(), today, default));
+    await Measure($"ledger page 1, big inspection ({bigNotice.MeasureCount:N0} measures)", db => LedgerQueries.LoadAsync(db, bigId, new LedgerFilter(), today, default));
+    await Measure("ledger last page, big inspection", db => LedgerQueries.LoadAsync(db, bigId, new LedgerFilter(Page: bigNotice.MeasureCount / LedgerFilter.DefaultPageSize), today, default));
+    await Measure("ledger, big inspection, unit + overdue filter", db => LedgerQueries.LoadAsync(db, bigId, new LedgerFilter(Unit: someUnit, Overdue: true), today, default));
+    await Measure("ledger, big inspection, state + kind filter", db => LedgerQueries.LoadAsync(db, bigId, new LedgerFilter(State: MeasureState.InProgress, Kind: MeasureKind.TimeBound), today, default));
+    await Measure($"inspection list page 1 (of {inspections + 1:N0})", db => LedgerQueries.PageOfSummariesAsync(db, 1, 50, default));
+    await Measure("inspection list page 20", db => LedgerQueries.PageOfSummariesAsync(db, 20, 50, default));
+
+    Console.WriteLine($"peak working set: {Process.GetCurrentProcess().PeakWorkingSet64 / 1024.0 / 1024.0:F0} MiB; GC heap now: {GC.GetTotalMemory(true) / 1024.0 / 1024.0:F0} MiB");
+}
+finally
+{
+    Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+    Directory.Delete(folder, recursive: true);
+}
+
+async Task<int> ImportAsync(NoticeDocument n, string parentName)
+{
+    await using var db = NewContext();
+    await using var tx = await db.Database.BeginTransactionAsync();
+    var parent = new Organization(parentName, OrganizationKind.PartyCommittee);
+    db.Organizations.Add(parent);
+    await db.SaveChangesAsync();
+    parent.AssignPath();
+    var result = await new NoticeImporter(db).ImportAsync(n, parent, default);
+    await tx.CommitAsync();
+    return result.Inspection.Id;
+}
+
+async Task Measure<T>(string name, Func<RectifyDbContext, Task<T>> query)
+{
+    const int runs = 30;
+    var times = new List<double>(runs);
+    for (var i = 0; i < runs + 3; i++)
+    {
+        await using var db = NewContext();
+        var sw = Stopwatch.StartNew();
+        var result = await query(db);
+        sw.Stop();
+        if (result is null)
+        {
+            throw new InvalidOperationException(name + " found nothing");
+        }
+
+        if (i >= 3)
+        {
+            times.Add(sw.Elapsed.TotalMilliseconds);
+        }
+    }
+
+    times.Sort();
+    Console.WriteLine($"{name}: median {times[runs / 2]:F1} ms, p95 {times[(int)(runs * 0.95)]:F1} ms");
+}
+
+static string SyntheticNotice(int findings)
+{
+    var sb = new StringBuilder();
+    sb.AppendLine("根据市委巡察工作统一安排,2025年3月1日至4月30日,市委第一巡察组对中共某某区委员会开展了巡察。6月1日,市委巡察组向某某区委反馈了巡察意见。");
+    sb.AppendLine("一、履行巡察整改主体责任情况");
+    sb.AppendLine("(一)加强组织领导。区委高度重视。");
+    sb.AppendLine("二、巡察整改任务落实情况");
+    var n = 0;
+    for (var c = 1; c <= 10; c++)
+    {
+        sb.AppendLine(CultureInfo.InvariantCulture, $"({ChineseNumerals.Format(c)})关于第{c}方面问题的整改方面");
+        for (var f = 0; f < findings / 10; f++)
+        {
+            n++;
+            sb.AppendLine(CultureInfo.InvariantCulture, $"{n}.整改任务{n}");
+            for (var m = 1; m <= 10; m++)
+            {
+                sb.AppendLine(CultureInfo.InvariantCulture, $"{ChineseNumerals.Format(m)}是落实第{n}项问题的第{m}条措施，建立台账，逐项销号。");
+            }
+        }
+    }
+
+    sb.AppendLine("三、下一步工作打算");
+    sb.AppendLine("(一)持续抓好整改。巩固成果。");
+    sb.AppendLine("欢迎广大干部群众对巡察整改落实情况进行监督。公开期限:2025年10月1日至10月31日。联系电话12345678。");
+    sb.AppendLine("中共某某区委员会");
+    sb.AppendLine("2025年10月1日");
+    return sb.ToString();
+}
