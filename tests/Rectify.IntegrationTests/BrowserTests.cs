@@ -103,6 +103,14 @@ public sealed class BrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
         Assert.Equal("工程建设中心", await page.Locator("select[name=unit] option:checked").InnerTextAsync());
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotFolder, "ledger-filtered.png"), FullPage = true });
 
+        // Printed, the ledger drops the navigation and the filters.
+        await page.EmulateMediaAsync(new PageEmulateMediaOptions { Media = Media.Print });
+        Assert.False(await page.Locator("form.filters").IsVisibleAsync());
+        Assert.False(await page.Locator("header.top").IsVisibleAsync());
+        Assert.True(await page.Locator("table.ledger").IsVisibleAsync());
+        await page.PdfAsync(new PagePdfOptions { Path = Path.Combine(ScreenshotFolder, "ledger-filtered.pdf"), Format = "A4", Landscape = true });
+        await page.EmulateMediaAsync(new PageEmulateMediaOptions { Media = Media.Screen });
+
         // The measure's page shows its history.
         await rows.Last.Locator("a.measure-link").ClickAsync();
         await page.WaitForURLAsync(url => url.Contains("/measures/", StringComparison.Ordinal));

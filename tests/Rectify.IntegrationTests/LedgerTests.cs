@@ -223,6 +223,14 @@ public abstract class LedgerTests(AppFixture app)
         var shimei = await db.Organizations.SingleAsync(o => o.Name == "石美社区", Ct);
         var group = await db.Organizations.SingleAsync(o => o.Name == "石美社区石美小组", Ct);
         Assert.Equal(shimei.Id, group.ParentId);
+
+        // Units the notice names are data, not assumptions; the ones the demo made up are marked.
+        foreach (var named in DemoSeeder.NamedUnits)
+        {
+            Assert.False((await db.Organizations.SingleAsync(o => o.Name == named, Ct)).IsAssumption, named);
+        }
+
+        Assert.True((await db.Organizations.SingleAsync(o => o.Name == "党政办公室", Ct)).IsAssumption);
         Assert.StartsWith(shimei.Path, group.Path, StringComparison.Ordinal);
     }
 

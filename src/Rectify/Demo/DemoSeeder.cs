@@ -111,11 +111,12 @@ public sealed class DemoSeeder(RectifyDbContext db, UserManager<RectifyUser> use
     {
         var inspected = imported.InspectedOrganization;
         var units = new Dictionary<string, Organization>(StringComparer.Ordinal);
-        Organization Unit(string name, bool assumed)
+        Organization Unit(string name)
         {
             if (!units.TryGetValue(name, out var unit))
             {
-                unit = new Organization(name, OrganizationKind.Department, inspected, isAssumption: assumed);
+                // A unit the notice names is data even where the demo picks it for a measure that does not name it.
+                unit = new Organization(name, OrganizationKind.Department, inspected, isAssumption: !NamedUnits.Contains(name));
                 db.Organizations.Add(unit);
                 units[name] = unit;
             }
@@ -148,11 +149,11 @@ public sealed class DemoSeeder(RectifyDbContext db, UserManager<RectifyUser> use
             Organization lead;
             if (named.Count > 0)
             {
-                lead = Unit(named[0], assumed: false);
+                lead = Unit(named[0]);
             }
             else
             {
-                lead = Unit(AssumedUnitByCategory[(categoryNumber - 1) % AssumedUnitByCategory.Length], assumed: true);
+                lead = Unit(AssumedUnitByCategory[(categoryNumber - 1) % AssumedUnitByCategory.Length]);
                 assumed |= AssumedFields.LeadUnit;
             }
 
@@ -169,7 +170,7 @@ public sealed class DemoSeeder(RectifyDbContext db, UserManager<RectifyUser> use
             measure.Plan(kind, deadline, leader, lead, assumed);
             foreach (var supporting in named.Skip(1))
             {
-                measure.AddSupportingUnit(Unit(supporting, assumed: false));
+                measure.AddSupportingUnit(Unit(supporting));
             }
 
             // States: the notice reports what was done, not per-measure states. Measures it reports as

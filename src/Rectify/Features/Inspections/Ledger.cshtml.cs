@@ -17,6 +17,37 @@ public sealed class LedgerModel(RectifyDbContext db, TimeProvider clock) : PageM
         return Ledger is null ? NotFound() : Page();
     }
 
+    /// <summary>The active filters in words, printed above the table so that a printout says what it shows.</summary>
+    public string FilterDescription
+    {
+        get
+        {
+            var f = Ledger!.Filter;
+            var parts = new List<string>();
+            if (f.Unit is { } unit)
+            {
+                parts.Add(Ledger.Units.FirstOrDefault(u => u.Id == unit)?.Name ?? unit.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+
+            if (f.State is { } state)
+            {
+                parts.Add(Terms.Of(state));
+            }
+
+            if (f.Kind is { } kind)
+            {
+                parts.Add(Terms.Of(kind));
+            }
+
+            if (f.Overdue)
+            {
+                parts.Add("超期");
+            }
+
+            return string.Join("、", parts);
+        }
+    }
+
     public string PageUrl(int page)
     {
         var f = Ledger!.Filter;
