@@ -211,7 +211,7 @@ public abstract class LedgerTests(AppFixture app)
     public async Task The_organization_tree_shows_the_inspected_committee_its_communities_and_groups()
     {
         app.RequireAvailable();
-        using var client = await app.SignedInAsync();
+        using var client = await app.SignedInAsync("admin");
         var html = await client.GetStringAsync(new Uri("/organizations", UriKind.Relative), Ct);
         foreach (var name in new[] { "市委第七巡察组", "中共万江街道工作委员会", "拔蛟窝社区", "石美社区石美小组", "坝头社区下坝小组", "纪检监察办", "工程建设中心" })
         {
@@ -220,17 +220,18 @@ public abstract class LedgerTests(AppFixture app)
 
         await using var scope = app.Factory.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<RectifyDbContext>();
-        var shimei = await db.Organizations.SingleAsync(o => o.Name == "石美社区", Ct);
-        var group = await db.Organizations.SingleAsync(o => o.Name == "石美社区石美小组", Ct);
+        var inspected = await db.Organizations.SingleAsync(o => o.Id == int.Parse(app.InspectedOrganization, System.Globalization.CultureInfo.InvariantCulture), Ct);
+        var shimei = await db.Organizations.SingleAsync(o => o.Name == "石美社区" && o.ParentId == inspected.Id, Ct);
+        var group = await db.Organizations.SingleAsync(o => o.Name == "石美社区石美小组" && o.ParentId == shimei.Id, Ct);
         Assert.Equal(shimei.Id, group.ParentId);
 
         // Units the notice names are data, not assumptions; the ones the demo made up are marked.
         foreach (var named in DemoSeeder.NamedUnits)
         {
-            Assert.False((await db.Organizations.SingleAsync(o => o.Name == named, Ct)).IsAssumption, named);
+            Assert.False((await db.Organizations.SingleAsync(o => o.Name == named && o.ParentId == inspected.Id, Ct)).IsAssumption, named);
         }
 
-        Assert.True((await db.Organizations.SingleAsync(o => o.Name == "党政办公室", Ct)).IsAssumption);
+        Assert.True((await db.Organizations.SingleAsync(o => o.Name == "党政办公室" && o.ParentId == inspected.Id, Ct)).IsAssumption);
         Assert.StartsWith(shimei.Path, group.Path, StringComparison.Ordinal);
     }
 

@@ -3,8 +3,8 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Rectify.Access;
 using Rectify.Data;
 using Rectify.Demo;
 using Rectify.Documents;
@@ -32,8 +32,12 @@ public static class CommandLine
               创建或升级数据库结构。
           rectify notice parse 文件.txt [--json]
               解析一份整改进展情况公布，输出其结构。
-          rectify user add 用户名 [--display-name 姓名]
-              创建用户，密码从标准输入读取。
+          rectify user add 用户名 [--display-name 姓名] [--org 单位] [--role 角色[,角色]]
+              创建用户，密码从标准输入读取。角色：RectificationOffice（整改办）、UnitReporter（责任单位联络员）、
+              ResponsibleLeader（责任领导）、FirstResponsible（第一责任人）、InspectionBody（巡察机构）、
+              DisciplineOfficer（纪检监察）、SystemAdministrator / SecurityAdministrator / AuditAdministrator（三员）。
+          rectify user disable 用户名
+          rectify user reset-password 用户名   （新密码从标准输入读取）
 
         配置（appsettings.json、环境变量或 --键=值）：
           Database:Provider        Sqlite（默认）| Postgres
@@ -67,7 +71,7 @@ public static class CommandLine
         {
             return Print(stderr, $"{e.Message}\n\n{Usage}", BadInput);
         }
-        catch (Exception e) when (e is RectifyConfigurationException or NoticeParseException or DemoRefusedException or FileNotFoundException or DirectoryNotFoundException)
+        catch (Exception e) when (e is RectifyConfigurationException or NoticeParseException or DemoRefusedException or UserAdministrationException or FileNotFoundException or DirectoryNotFoundException)
         {
             return Print(stderr, "错误：" + e.Message, BadInput);
         }
@@ -308,16 +312,21 @@ public static class CommandLine
 
     private static async Task<int> UserAsync(string[] args, TextReader stdin, TextWriter stdout)
     {
-        var (_, values, positional, hostArgs) = Split(args, [], ["--display-name", "--data"]);
-        if (positional.Count != 2 || positional[0] != "add")
+        var (_, values, positional, hostArgs) = Split(args, [], ["--display-name", "--data", "--org", "--role"]);
+        var action = positional.Count > 0 ? positional[0] : string.Empty;
+        if (positional.Count != 2 || action is not ("add" or "disable" or "reset-password"))
         {
-            throw new UsageException("用法：rectify user add 用户名 [--display-name 姓名]（密码从标准输入读取）");
+            throw new UsageException("用法：rectify user add 用户名 [--display-name 姓名] [--org 单位] [--role 角色[,角色]] | user disable 用户名 | user reset-password 用户名（密码从标准输入读取）");
         }
 
-        var password = (await stdin.ReadLineAsync())?.Trim();
-        if (string.IsNullOrEmpty(password))
+        string? password = null;
+        if (action != "disable")
         {
-            throw new UsageException("没有从标准输入读到密码。例如：echo '密码' | rectify user add 用户名");
+            password = (await stdin.ReadLineAsync())?.Trim();
+            if (string.IsNullOrEmpty(password))
+            {
+                throw new UsageException("没有从标准输入读到密码。例如：echo '密码' | rectify user " + action + " 用户名");
+            }
         }
 
         var app = RectifyApp.Build([.. hostArgs]);
@@ -330,21 +339,25 @@ public static class CommandLine
             throw new RectifyConfigurationException("数据库尚未迁移。请先运行 rectify migrate。");
         }
 
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<RectifyUser>>();
+        var administration = scope.ServiceProvider.GetRequiredService<UserAdministration>();
         var userName = positional[1];
-        var user = new RectifyUser
+        switch (action)
         {
-            UserName = userName,
-            DisplayName = values.GetValueOrDefault("--display-name") ?? userName,
-            CreatedAtUtc = app.Services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime,
-        };
-        var result = await users.CreateAsync(user, password);
-        if (!result.Succeeded)
-        {
-            throw new RectifyConfigurationException("无法创建用户：" + string.Join("；", result.Errors.Select(e => e.Description)));
+            case "add":
+                var roles = (values.GetValueOrDefault("--role") ?? string.Empty).Split([',', '，'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                var user = await administration.CreateAsync(userName, values.GetValueOrDefault("--display-name"), values.GetValueOrDefault("--org"), roles, password!, CancellationToken.None);
+                stdout.WriteLine($"已创建用户 {userName}（{user.DisplayName}）{(roles.Length > 0 ? "，角色：" + string.Join("、", roles.Select(r => Roles.Label(Roles.Parse(r)!))) : string.Empty)}。");
+                break;
+            case "disable":
+                await administration.DisableAsync(userName);
+                stdout.WriteLine($"已停用用户 {userName}；其已登录的会话将在一分钟内失效。");
+                break;
+            default:
+                await administration.ResetPasswordAsync(userName, password!);
+                stdout.WriteLine($"已重置用户 {userName} 的密码；其已登录的会话将在一分钟内失效。");
+                break;
         }
 
-        stdout.WriteLine($"已创建用户 {userName}（{user.DisplayName}）。");
         return Ok;
     }
 }

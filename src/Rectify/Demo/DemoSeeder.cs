@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Rectify.Access;
 using Rectify.Data;
 using Rectify.Documents;
 using Rectify.Domain;
@@ -12,7 +12,7 @@ namespace Rectify.Demo;
 /// takes), then fills in what the notice is silent on (kinds, deadlines, leaders, most units, states) and marks
 /// each such value as a demo assumption.
 /// </summary>
-public sealed class DemoSeeder(RectifyDbContext db, UserManager<RectifyUser> users, TimeProvider clock)
+public sealed class DemoSeeder(RectifyDbContext db, UserAdministration administration, TimeProvider clock)
 {
     public const string DemoMarkerKey = "demo.seeded";
     public const string CredentialsFileName = "demo-credentials.txt";
@@ -61,8 +61,11 @@ public sealed class DemoSeeder(RectifyDbContext db, UserManager<RectifyUser> use
         city.AssignPath();
 
         var imported = await new NoticeImporter(db).ImportAsync(notice, city, cancellationToken);
-        var accounts = await CreateAccountsAsync(password, imported.InspectedOrganization);
-        await PlanAsync(imported, accounts, cancellationToken);
+        var accounts = await CreateAccountsAsync(password, city, imported.Inspection.InspectingBody, imported.InspectedOrganization, cancellationToken);
+        var units = await PlanAsync(imported, [new(accounts["office"].Id, "整改办（演示）"), new(accounts["unit"].Id, "纪检监察办联络员（演示）"), new(accounts["leader"].Id, "责任领导（演示）")], cancellationToken);
+
+        // The unit reporter works in 纪检监察办, which the plan created.
+        await administration.SetOrganizationAsync(accounts["unit"], units["纪检监察办"].Id);
         db.AppSettings.Add(new AppSetting { Key = DemoMarkerKey, Value = clock.GetUtcNow().ToString("O", System.Globalization.CultureInfo.InvariantCulture) });
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -87,27 +90,33 @@ public sealed class DemoSeeder(RectifyDbContext db, UserManager<RectifyUser> use
         ("office", "整改办（演示）"),
         ("unit", "纪检监察办联络员（演示）"),
         ("leader", "责任领导（演示）"),
+        ("inspector", "市委第七巡察组（演示）"),
+        ("admin", "系统管理员（演示）"),
     ];
 
-    private async Task<List<Actor>> CreateAccountsAsync(string password, Organization organization)
+    /// <summary>The demo's people, each with the one role the name says, at the organization they work in.</summary>
+    private async Task<Dictionary<string, RectifyUser>> CreateAccountsAsync(string password, Organization city, Organization team, Organization inspected, CancellationToken cancellationToken)
     {
-        var actors = new List<Actor>();
-        foreach (var (userName, displayName) in DemoAccounts)
+        (string Role, Organization Organization)[] where =
+        [
+            (Roles.RectificationOffice, inspected),
+            (Roles.UnitReporter, inspected),
+            (Roles.ResponsibleLeader, inspected),
+            (Roles.InspectionBody, team),
+            (Roles.SystemAdministrator, city),
+        ];
+        var created = new Dictionary<string, RectifyUser>(StringComparer.Ordinal);
+        for (var i = 0; i < DemoAccounts.Count; i++)
         {
-            var user = new RectifyUser { UserName = userName, DisplayName = displayName, OrganizationId = organization.Id, CreatedAtUtc = clock.GetUtcNow().UtcDateTime };
-            var result = await users.CreateAsync(user, password);
-            if (!result.Succeeded)
-            {
-                throw new InvalidOperationException("演示账号创建失败：" + string.Join("；", result.Errors.Select(e => e.Description)));
-            }
-
-            actors.Add(new Actor(user.Id, displayName));
+            var (userName, displayName) = DemoAccounts[i];
+            created[userName] = await administration.CreateAsync(
+                userName, displayName, where[i].Organization.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), [where[i].Role], password, cancellationToken);
         }
 
-        return actors;
+        return created;
     }
 
-    private async Task PlanAsync(NoticeImporter.Result imported, List<Actor> accounts, CancellationToken cancellationToken)
+    private async Task<Dictionary<string, Organization>> PlanAsync(NoticeImporter.Result imported, List<Actor> accounts, CancellationToken cancellationToken)
     {
         var inspected = imported.InspectedOrganization;
         var units = new Dictionary<string, Organization>(StringComparer.Ordinal);
@@ -186,6 +195,8 @@ public sealed class DemoSeeder(RectifyDbContext db, UserManager<RectifyUser> use
 
         await db.SaveChangesAsync(cancellationToken);
         NoticeImporter.AssignPaths([.. units.Values]);
+        await db.SaveChangesAsync(cancellationToken);
+        return units;
     }
 
     private static MeasureKind GuessKind(string text)

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
+using Rectify.Access;
 using Rectify.Data;
 using Rectify.Features.Inspections;
 
@@ -20,7 +21,8 @@ public sealed class IndexModel(RectifyDbContext db) : PageModel
     public async Task OnGetAsync(int? page, CancellationToken cancellationToken)
     {
         PageNumber = Math.Max(1, page ?? 1);
-        Total = await db.Inspections.CountAsync(cancellationToken);
-        Items = await LedgerQueries.PageOfSummariesAsync(db, PageNumber, PageSize, cancellationToken);
+        var scope = AccessScope.From(User);
+        Total = await db.VisibleInspections(scope).CountAsync(cancellationToken);
+        Items = await LedgerQueries.PageOfSummariesAsync(db, scope, PageNumber, PageSize, cancellationToken);
     }
 }

@@ -1,18 +1,35 @@
+using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Rectify.Access;
 using Rectify.Data;
 
 namespace Rectify.Hosting;
 
-/// <summary>Puts the display name into the sign-in cookie so that the layout needs no query.</summary>
-internal sealed class RectifyClaimsFactory(UserManager<RectifyUser> users, RoleManager<IdentityRole> roles, IOptions<IdentityOptions> options)
+/// <summary>
+/// Puts the display name and the organization (id and materialized path) into the sign-in cookie, so that
+/// scoping a query needs no lookup. The security stamp is checked every minute, so a disabled user or a
+/// changed role or organization takes effect within a minute.
+/// </summary>
+internal sealed class RectifyClaimsFactory(UserManager<RectifyUser> users, RoleManager<IdentityRole> roles, IOptions<IdentityOptions> options, RectifyDbContext db)
     : UserClaimsPrincipalFactory<RectifyUser, IdentityRole>(users, roles, options)
 {
     protected override async Task<ClaimsIdentity> GenerateClaimsAsync(RectifyUser user)
     {
         var identity = await base.GenerateClaimsAsync(user);
         identity.AddClaim(new Claim("display_name", string.IsNullOrEmpty(user.DisplayName) ? user.UserName ?? string.Empty : user.DisplayName));
+        if (user.OrganizationId is { } org)
+        {
+            var path = await db.Organizations.Where(o => o.Id == org).Select(o => o.Path).SingleOrDefaultAsync();
+            identity.AddClaim(new Claim(AccessScope.OrganizationClaim, org.ToString(CultureInfo.InvariantCulture)));
+            if (path is not null)
+            {
+                identity.AddClaim(new Claim(AccessScope.OrganizationPathClaim, path));
+            }
+        }
+
         return identity;
     }
 }

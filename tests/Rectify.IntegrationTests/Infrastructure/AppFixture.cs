@@ -5,6 +5,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Rectify.Data;
 using Rectify.Demo;
+using Rectify.Documents;
+using Rectify.Domain;
 
 namespace Rectify.IntegrationTests.Infrastructure;
 
@@ -33,6 +35,12 @@ public abstract class AppFixture(Provider provider, bool kestrel = false) : IAsy
     public string Password { get; } = DemoSeeder.NewPassword();
 
     public int InspectionId { get; private set; }
+
+    /// <summary>The seed's inspected organization (中共万江街道工作委员会), as a string for --org.</summary>
+    public string InspectedOrganization { get; private set; } = string.Empty;
+
+    /// <summary>The same notice imported for another city: an inspection of an organization outside every demo user's scope.</summary>
+    public int OtherInspectionId { get; private set; }
 
     public Uri? ServerAddress { get; private set; }
 
@@ -95,6 +103,19 @@ public abstract class AppFixture(Provider provider, bool kestrel = false) : IAsy
         Assert.Empty(await db.Database.GetPendingMigrationsAsync());
         await scope.ServiceProvider.GetRequiredService<DemoSeeder>().SeedAsync(Password, CancellationToken.None);
         InspectionId = await db.Inspections.Select(i => i.Id).SingleAsync();
+        InspectedOrganization = (await db.Inspections.Where(i => i.Id == InspectionId).Select(i => i.InspectedOrganizationId).SingleAsync())
+            .ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        await using (var transaction = await db.Database.BeginTransactionAsync())
+        {
+            var otherCity = new Organization("中共另一市委员会", OrganizationKind.PartyCommittee);
+            db.Organizations.Add(otherCity);
+            await db.SaveChangesAsync();
+            otherCity.AssignPath();
+            var other = await new NoticeImporter(db).ImportAsync(NoticeParser.Parse(DemoSeeder.ReadSeedNotice()), otherCity, CancellationToken.None);
+            await transaction.CommitAsync();
+            OtherInspectionId = other.Inspection.Id;
+        }
     }
 
     public async ValueTask DisposeAsync()

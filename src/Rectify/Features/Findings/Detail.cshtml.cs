@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
+using Rectify.Access;
 using Rectify.Data;
 using Rectify.Domain;
 
@@ -34,7 +35,8 @@ public sealed class DetailModel(RectifyDbContext db, TimeProvider clock) : PageM
     public async Task<IActionResult> OnGetAsync(int id, CancellationToken cancellationToken)
     {
         Today = ChinaTime.Today(clock);
-        var head = await db.Findings.AsNoTracking().Where(f => f.Id == id)
+        var scope = AccessScope.From(User);
+        var head = await db.VisibleFindings(scope).AsNoTracking().Where(f => f.Id == id)
             .Select(f => new { f.Id, f.InspectionId, InspectionTitle = f.Inspection.Title, CategoryNumber = f.Category.Number, CategoryTitle = f.Category.Title, f.Number, f.Title, f.ProblemStatement })
             .FirstOrDefaultAsync(cancellationToken);
         if (head is null)
@@ -42,10 +44,11 @@ public sealed class DetailModel(RectifyDbContext db, TimeProvider clock) : PageM
             return NotFound();
         }
 
-        var measures = await db.Measures.AsNoTracking().Where(m => m.FindingId == id).OrderBy(m => m.Number)
+        var visible = db.VisibleMeasures(scope).Where(m => m.FindingId == id);
+        var measures = await visible.AsNoTracking().OrderBy(m => m.Number)
             .Select(m => new MeasureRow(m.Id, m.Number, m.Text, m.Kind, m.Deadline, m.LeadUnit == null ? null : m.LeadUnit.Name, m.State))
             .ToListAsync(cancellationToken);
-        var history = await db.MeasureTransitions.AsNoTracking().Where(t => t.Measure.FindingId == id)
+        var history = await db.MeasureTransitions.AsNoTracking().Where(t => visible.Any(m => m.Id == t.MeasureId))
             .OrderBy(t => t.AtUtc).ThenBy(t => t.Id)
             .Select(t => new HistoryRow(t.Measure.Number, t.Action, t.FromState, t.ToState, t.ActorName, t.AtUtc, t.Reason))
             .ToListAsync(cancellationToken);

@@ -1,5 +1,7 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Rectify.Access;
 using Rectify.Data;
 using Rectify.Domain;
 
@@ -13,12 +15,13 @@ public static class InspectionsApi
     {
         var api = app.MapGroup("/api/v1/inspections").WithTags("Inspections");
 
-        api.MapGet("/", async Task<Ok<PagedResult<InspectionSummary>>> (RectifyDbContext db, int? page, int? pageSize, CancellationToken ct) =>
+        api.MapGet("/", async Task<Ok<PagedResult<InspectionSummary>>> (RectifyDbContext db, ClaimsPrincipal user, int? page, int? pageSize, CancellationToken ct) =>
             {
+                var scope = AccessScope.From(user);
                 var size = pageSize is >= 1 and <= LedgerFilter.MaxPageSize ? pageSize.Value : LedgerFilter.DefaultPageSize;
                 var p = Math.Max(1, page ?? 1);
-                var total = await db.Inspections.CountAsync(ct);
-                var items = await LedgerQueries.PageOfSummariesAsync(db, p, size, ct);
+                var total = await db.VisibleInspections(scope).CountAsync(ct);
+                var items = await LedgerQueries.PageOfSummariesAsync(db, scope, p, size, ct);
                 return TypedResults.Ok(new PagedResult<InspectionSummary>(items, total, p, size));
             })
             .WithName("ListInspections")
@@ -27,6 +30,7 @@ public static class InspectionsApi
         api.MapGet("/{id:int}/ledger", async Task<Results<Ok<LedgerPage>, NotFound>> (
                 RectifyDbContext db,
                 TimeProvider clock,
+                ClaimsPrincipal user,
                 int id,
                 int? unit,
                 MeasureState? state,
@@ -37,7 +41,7 @@ public static class InspectionsApi
                 CancellationToken ct) =>
             {
                 var filter = new LedgerFilter(unit, state, kind, overdue ?? false, page ?? 1, pageSize ?? LedgerFilter.DefaultPageSize);
-                var ledger = await LedgerQueries.LoadAsync(db, id, filter, ChinaTime.Today(clock), ct);
+                var ledger = await LedgerQueries.LoadAsync(db, AccessScope.From(user), id, filter, ChinaTime.Today(clock), ct);
                 return ledger is null ? TypedResults.NotFound() : TypedResults.Ok(ledger);
             })
             .WithName("GetLedger")

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Rectify.Access;
 using Rectify.Data;
 using Rectify.Domain;
 
@@ -13,7 +14,7 @@ public sealed class LedgerModel(RectifyDbContext db, TimeProvider clock) : PageM
 
     public async Task<IActionResult> OnGetAsync(int id, int? unit, MeasureState? state, MeasureKind? kind, bool? overdue, int? page, CancellationToken cancellationToken)
     {
-        Ledger = await LedgerQueries.LoadAsync(db, id, new LedgerFilter(unit, state, kind, overdue ?? false, page ?? 1), ChinaTime.Today(clock), cancellationToken);
+        Ledger = await LedgerQueries.LoadAsync(db, AccessScope.From(User), id, new LedgerFilter(unit, state, kind, overdue ?? false, page ?? 1), ChinaTime.Today(clock), cancellationToken);
         return Ledger is null ? NotFound() : Page();
     }
 

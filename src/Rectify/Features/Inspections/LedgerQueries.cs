@@ -1,5 +1,6 @@
 using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
+using Rectify.Access;
 using Rectify.Data;
 using Rectify.Domain;
 
@@ -72,20 +73,23 @@ public static class LedgerQueries
             && m.Kind != MeasureKind.Ongoing;
 
     /// <summary>A page of inspections, newest feedback first.</summary>
-    public static Task<List<InspectionSummary>> PageOfSummariesAsync(RectifyDbContext db, int page, int pageSize, CancellationToken cancellationToken)
+    public static Task<List<InspectionSummary>> PageOfSummariesAsync(RectifyDbContext db, AccessScope scope, int page, int pageSize, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
-        var inspections = db.Inspections.AsNoTracking()
+        var inspections = db.VisibleInspections(scope).AsNoTracking()
             .OrderByDescending(i => i.FeedbackDate).ThenByDescending(i => i.Id)
             .Skip((page - 1) * pageSize).Take(pageSize);
-        return Summaries(db, inspections).ToListAsync(cancellationToken);
+        return Summaries(db, scope, inspections).ToListAsync(cancellationToken);
     }
 
     /// <param name="db">The context.</param>
+    /// <param name="scope">Counts only what the caller may see.</param>
     /// <param name="inspections">Filtered, ordered and paged before the projection: a projected record cannot be filtered or sorted in SQL.</param>
-    public static IQueryable<InspectionSummary> Summaries(RectifyDbContext db, IQueryable<Inspection> inspections)
+    public static IQueryable<InspectionSummary> Summaries(RectifyDbContext db, AccessScope scope, IQueryable<Inspection> inspections)
     {
         ArgumentNullException.ThrowIfNull(db);
+        var findings = db.VisibleFindings(scope);
+        var measures = db.VisibleMeasures(scope);
         return inspections
             .Select(i => new InspectionSummary(
                 i.Id,
@@ -95,23 +99,25 @@ public static class LedgerQueries
                 i.OnSiteFrom,
                 i.OnSiteTo,
                 i.FeedbackDate,
-                db.Findings.Count(f => f.InspectionId == i.Id),
-                db.Measures.Count(m => m.InspectionId == i.Id),
-                db.Measures.Count(m => m.InspectionId == i.Id && m.State == MeasureState.SignedOff)));
+                findings.Count(f => f.InspectionId == i.Id),
+                measures.Count(m => m.InspectionId == i.Id),
+                measures.Count(m => m.InspectionId == i.Id && m.State == MeasureState.SignedOff)));
     }
 
-    public static async Task<LedgerPage?> LoadAsync(RectifyDbContext db, int inspectionId, LedgerFilter filter, DateOnly today, CancellationToken cancellationToken)
+    /// <summary>A page of the ledger as the caller may see it; null when the inspection does not exist for them.</summary>
+    public static async Task<LedgerPage?> LoadAsync(RectifyDbContext db, AccessScope scope, int inspectionId, LedgerFilter filter, DateOnly today, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(filter);
         filter = filter.Normalized();
-        var inspection = await Summaries(db, db.Inspections.AsNoTracking().Where(i => i.Id == inspectionId)).FirstOrDefaultAsync(cancellationToken);
+        var inspection = await Summaries(db, scope, db.VisibleInspections(scope).AsNoTracking().Where(i => i.Id == inspectionId)).FirstOrDefaultAsync(cancellationToken);
         if (inspection is null)
         {
             return null;
         }
 
-        var measures = db.Measures.AsNoTracking().Where(m => m.InspectionId == inspectionId);
+        var visible = db.VisibleMeasures(scope).AsNoTracking().Where(m => m.InspectionId == inspectionId);
+        var measures = visible;
         if (filter.Unit is { } unit)
         {
             measures = measures.Where(m => m.LeadUnitId == unit || m.SupportingUnits.Any(s => s.OrganizationId == unit));
@@ -159,7 +165,7 @@ public static class LedgerQueries
             .ToListAsync(cancellationToken);
 
         var findingIds = page.Select(r => r.FindingId).Distinct().ToList();
-        var findingStates = await FindingStatesAsync(db.Measures.Where(m => findingIds.Contains(m.FindingId)), cancellationToken);
+        var findingStates = await FindingStatesAsync(db.VisibleMeasures(scope).Where(m => findingIds.Contains(m.FindingId)), cancellationToken);
 
         var rows = page.Select(r => new LedgerRow(
             r.Id,
@@ -181,8 +187,8 @@ public static class LedgerQueries
             Measure.IsOverdueAt(r.Deadline, r.State, r.Kind, today),
             r.AssumedFields)).ToList();
 
-        var totals = await TotalsAsync(db, inspectionId, today, cancellationToken);
-        var units = await UnitsAsync(db, inspectionId, cancellationToken);
+        var totals = await TotalsAsync(db, scope, inspectionId, today, cancellationToken);
+        var units = await UnitsAsync(db, visible, cancellationToken);
         return new LedgerPage(inspection, filter, total, rows, totals, units);
     }
 
@@ -202,14 +208,14 @@ public static class LedgerQueries
         return counts.ToDictionary(c => c.Key, c => FindingStates.Derive(c.Total, c.SignedOff, c.Ongoing));
     }
 
-    public static async Task<LedgerTotals> TotalsAsync(RectifyDbContext db, int inspectionId, DateOnly today, CancellationToken cancellationToken)
+    public static async Task<LedgerTotals> TotalsAsync(RectifyDbContext db, AccessScope scope, int inspectionId, DateOnly today, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
-        var measures = db.Measures.AsNoTracking().Where(m => m.InspectionId == inspectionId);
+        var measures = db.VisibleMeasures(scope).AsNoTracking().Where(m => m.InspectionId == inspectionId);
         var byState = await measures.GroupBy(m => m.State).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
         var overdue = await measures.CountAsync(IsOverdueOn(today), cancellationToken);
         var findingStates = await FindingStatesAsync(measures, cancellationToken);
-        var findings = await db.Findings.CountAsync(f => f.InspectionId == inspectionId, cancellationToken);
+        var findings = await db.VisibleFindings(scope).CountAsync(f => f.InspectionId == inspectionId, cancellationToken);
         return new LedgerTotals(
             findings,
             byState.Sum(s => s.Count),
@@ -220,11 +226,10 @@ public static class LedgerQueries
             findingStates.Values.Count(s => s == FindingState.Ongoing));
     }
 
-    /// <summary>The units that lead or support a measure of this inspection, for the unit filter.</summary>
-    public static Task<List<UnitOption>> UnitsAsync(RectifyDbContext db, int inspectionId, CancellationToken cancellationToken)
+    /// <summary>The units that lead or support one of these measures, for the unit filter.</summary>
+    public static Task<List<UnitOption>> UnitsAsync(RectifyDbContext db, IQueryable<Measure> measures, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
-        var measures = db.Measures.Where(m => m.InspectionId == inspectionId);
         var ids = measures.Where(m => m.LeadUnitId != null).Select(m => m.LeadUnitId!.Value)
             .Union(db.MeasureSupportingUnits.Where(s => measures.Any(m => m.Id == s.MeasureId)).Select(s => s.OrganizationId));
         return db.Organizations.AsNoTracking()

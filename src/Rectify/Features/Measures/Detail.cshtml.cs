@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
+using Rectify.Access;
 using Rectify.Data;
 using Rectify.Domain;
 
@@ -35,7 +36,7 @@ public sealed class DetailModel(RectifyDbContext db, TimeProvider clock) : PageM
     public async Task<IActionResult> OnGetAsync(int id, CancellationToken cancellationToken)
     {
         Today = ChinaTime.Today(clock);
-        Measure = await db.Measures.AsNoTracking().Where(m => m.Id == id)
+        Measure = await db.VisibleMeasures(AccessScope.From(User)).AsNoTracking().Where(m => m.Id == id)
             .Select(m => new View(
                 m.Id,
                 m.InspectionId,

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
+using Rectify.Access;
 using Rectify.Data;
 using Rectify.Domain;
 
@@ -19,7 +20,7 @@ public sealed class IndexModel(RectifyDbContext db) : PageModel
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
         // One query, ordered by path so that each parent comes before its children.
-        var rows = await db.Organizations.AsNoTracking()
+        var rows = await db.VisibleOrganizations(AccessScope.From(User)).AsNoTracking()
             .OrderBy(o => o.Path)
             .Take(MaxNodes)
             .Select(o => new { o.Id, o.ParentId, o.Name, o.ShortName, o.Kind, o.IsAssumption })

@@ -1,0 +1,188 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Rectify.Access;
+using Rectify.Data;
+using Rectify.Features.Inspections;
+using Rectify.IntegrationTests.Infrastructure;
+
+namespace Rectify.IntegrationTests;
+
+/// <summary>Each person sees exactly their part; anything else answers 404, in pages, API, lists and counts alike.</summary>
+public abstract class AccessTests(AppFixture app)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private async Task<(int Own, int Other, int OwnFinding, int OtherFinding)> UnitMeasuresAsync()
+    {
+        await using var scope = app.Factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<RectifyDbContext>();
+        var unit = await db.Organizations.SingleAsync(o => o.Name == "纪检监察办", Ct);
+        var own = await db.Measures.Where(m => m.InspectionId == app.InspectionId && m.LeadUnitId == unit.Id).OrderBy(m => m.Id).FirstAsync(Ct);
+        var other = await db.Measures.Where(m => m.InspectionId == app.InspectionId && m.LeadUnitId != unit.Id && !m.SupportingUnits.Any(s => s.OrganizationId == unit.Id)
+            && !db.Measures.Any(x => x.FindingId == m.FindingId && (x.LeadUnitId == unit.Id || x.SupportingUnits.Any(s => s.OrganizationId == unit.Id)))).OrderBy(m => m.Id).FirstAsync(Ct);
+        return (own.Id, other.Id, own.FindingId, other.FindingId);
+    }
+
+    [Fact]
+    public async Task A_unit_reporter_sees_only_the_measures_their_unit_leads_or_supports()
+    {
+        app.RequireAvailable();
+        using var client = await app.SignedInAsync("unit");
+        await using var scope = app.Factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<RectifyDbContext>();
+        var unit = await db.Organizations.SingleAsync(o => o.Name == "纪检监察办", Ct);
+        var expected = await db.Measures.Where(m => m.InspectionId == app.InspectionId && (m.LeadUnitId == unit.Id || m.SupportingUnits.Any(s => s.OrganizationId == unit.Id)))
+            .OrderBy(m => m.Id).Select(m => m.Id).ToListAsync(Ct);
+        Assert.NotEmpty(expected);
+        Assert.True(expected.Count < 72);
+
+        var ledger = (await client.GetFromJsonAsync<LedgerPage>($"/api/v1/inspections/{app.InspectionId}/ledger?pageSize=500", Json, Ct))!;
+        Assert.Equal(expected, ledger.Rows.Select(r => r.MeasureId).Order());
+        Assert.Equal(expected.Count, ledger.TotalRows);
+        Assert.Equal(expected.Count, ledger.Totals.Measures);
+        Assert.Equal(ledger.Rows.Select(r => r.FindingId).Distinct().Count(), ledger.Totals.Findings);
+        Assert.All(ledger.Units, u => Assert.Contains(ledger.Rows, r => r.LeadUnitId == u.Id || r.SupportingUnits.Contains(u.Name)));
+
+        var list = (await client.GetFromJsonAsync<PagedResult<InspectionSummary>>("/api/v1/inspections", Json, Ct))!;
+        var summary = Assert.Single(list.Items);
+        Assert.Equal(expected.Count, summary.Measures);
+        Assert.Equal(ledger.Totals.Findings, summary.Findings);
+
+        var page = await client.GetStringAsync(new Uri($"/inspections/{app.InspectionId}", UriKind.Relative), Ct);
+        Assert.Contains($"共 {expected.Count} 条整改措施", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Another_units_measure_and_finding_answer_404_to_a_unit_reporter_in_page_and_api()
+    {
+        app.RequireAvailable();
+        var (own, other, ownFinding, otherFinding) = await UnitMeasuresAsync();
+        using var client = await app.SignedInAsync("unit");
+
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri($"/measures/{own}", UriKind.Relative), Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri($"/findings/{ownFinding}", UriKind.Relative), Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(new Uri($"/measures/{other}", UriKind.Relative), Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(new Uri($"/findings/{otherFinding}", UriKind.Relative), Ct)).StatusCode);
+
+        var ledger = (await client.GetFromJsonAsync<LedgerPage>($"/api/v1/inspections/{app.InspectionId}/ledger?pageSize=500", Json, Ct))!;
+        Assert.DoesNotContain(ledger.Rows, r => r.MeasureId == other);
+
+        // Filtering by another unit's id shows nothing rather than that unit's work.
+        await using var scope = app.Factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<RectifyDbContext>();
+        var otherUnit = await db.Organizations.SingleAsync(o => o.Name == "党政办公室", Ct);
+        var filtered = (await client.GetFromJsonAsync<LedgerPage>($"/api/v1/inspections/{app.InspectionId}/ledger?unit={otherUnit.Id}", Json, Ct))!;
+        Assert.Equal(0, filtered.TotalRows);
+    }
+
+    [Fact]
+    public async Task The_inspection_body_reads_the_whole_ledger_of_what_it_inspected_and_nothing_else()
+    {
+        app.RequireAvailable();
+        using var client = await app.SignedInAsync("inspector");
+        var ledger = (await client.GetFromJsonAsync<LedgerPage>($"/api/v1/inspections/{app.InspectionId}/ledger?pageSize=500", Json, Ct))!;
+        Assert.Equal(72, ledger.TotalRows);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri($"/inspections/{app.InspectionId}", UriKind.Relative), Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(new Uri($"/inspections/{app.OtherInspectionId}", UriKind.Relative), Ct)).StatusCode);
+
+        // Read-only: the ledger offers no form that changes anything.
+        var html = await client.GetStringAsync(new Uri($"/inspections/{app.InspectionId}", UriKind.Relative), Ct);
+        Assert.DoesNotContain("method=\"post\" action=\"/measures", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_system_administrator_manages_organizations_but_cannot_open_a_ledger()
+    {
+        app.RequireAvailable();
+        using var client = await app.SignedInAsync("admin");
+        var (own, _, ownFinding, _) = await UnitMeasuresAsync();
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(new Uri($"/inspections/{app.InspectionId}", UriKind.Relative), Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(new Uri($"/api/v1/inspections/{app.InspectionId}/ledger", UriKind.Relative), Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(new Uri($"/measures/{own}", UriKind.Relative), Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(new Uri($"/findings/{ownFinding}", UriKind.Relative), Ct)).StatusCode);
+        var list = (await client.GetFromJsonAsync<PagedResult<InspectionSummary>>("/api/v1/inspections", Json, Ct))!;
+        Assert.Empty(list.Items);
+        Assert.Equal(0, list.Total);
+
+        var tree = await client.GetStringAsync(new Uri("/organizations", UriKind.Relative), Ct);
+        Assert.Contains("中共另一市委员会", tree, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_office_sees_its_own_organizations_inspection_and_not_another_citys()
+    {
+        app.RequireAvailable();
+        using var client = await app.SignedInAsync("office");
+        var list = (await client.GetFromJsonAsync<PagedResult<InspectionSummary>>("/api/v1/inspections", Json, Ct))!;
+        Assert.Equal(app.InspectionId, Assert.Single(list.Items).Id);
+        Assert.Equal(72, list.Items[0].Measures);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(new Uri($"/api/v1/inspections/{app.OtherInspectionId}/ledger", UriKind.Relative), Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(new Uri($"/inspections/{app.OtherInspectionId}", UriKind.Relative), Ct)).StatusCode);
+
+        var tree = await client.GetStringAsync(new Uri("/organizations", UriKind.Relative), Ct);
+        Assert.Contains("拔蛟窝社区", tree, StringComparison.Ordinal);
+        Assert.DoesNotContain("中共另一市委员会", tree, StringComparison.Ordinal);
+        Assert.DoesNotContain("市委第七巡察组", tree, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_user_with_no_role_sees_nothing()
+    {
+        app.RequireAvailable();
+        await using (var scope = app.Factory.Services.CreateAsyncScope())
+        {
+            var admin = scope.ServiceProvider.GetRequiredService<UserAdministration>();
+            await admin.CreateAsync("norole-" + app.Provider, "无角色", app.InspectedOrganization, [], app.Password, Ct);
+        }
+
+        using var client = await app.SignedInAsync("norole-" + app.Provider);
+        var list = (await client.GetFromJsonAsync<PagedResult<InspectionSummary>>("/api/v1/inspections", Json, Ct))!;
+        Assert.Empty(list.Items);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(new Uri($"/inspections/{app.InspectionId}", UriKind.Relative), Ct)).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_three_administrators_exclude_each_other_and_every_business_role()
+    {
+        app.RequireAvailable();
+        await using var scope = app.Factory.Services.CreateAsyncScope();
+        var admin = scope.ServiceProvider.GetRequiredService<UserAdministration>();
+        var e = await Assert.ThrowsAsync<UserAdministrationException>(() =>
+            admin.CreateAsync("two-admins-" + app.Provider, null, null, [Roles.SystemAdministrator, Roles.AuditAdministrator], app.Password, Ct));
+        Assert.Contains("三员分立", e.Message, StringComparison.Ordinal);
+        e = await Assert.ThrowsAsync<UserAdministrationException>(() =>
+            admin.CreateAsync("admin-and-office-" + app.Provider, null, app.InspectedOrganization, [Roles.SecurityAdministrator, Roles.RectificationOffice], app.Password, Ct));
+        Assert.Contains("不能同时担任业务角色", e.Message, StringComparison.Ordinal);
+
+        var db = scope.ServiceProvider.GetRequiredService<RectifyDbContext>();
+        Assert.False(await db.Users.AnyAsync(u => u.UserName!.StartsWith("two-admins") || u.UserName!.StartsWith("admin-and-office"), Ct));
+    }
+
+    [Fact]
+    public async Task A_disabled_user_cannot_sign_in_and_gets_the_same_answer_as_a_wrong_password()
+    {
+        app.RequireAvailable();
+        var name = "leaving-" + app.Provider;
+        await using (var scope = app.Factory.Services.CreateAsyncScope())
+        {
+            var admin = scope.ServiceProvider.GetRequiredService<UserAdministration>();
+            await admin.CreateAsync(name, "将离职", app.InspectedOrganization, [Roles.RectificationOffice], app.Password, Ct);
+            await admin.DisableAsync(name);
+        }
+
+        using var client = app.Client();
+        var response = await client.SignInAsync(name, app.Password);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("用户名或密码错误。", await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+    }
+}
+
+public sealed class AccessTestsOnSqlite(SqliteApp app) : AccessTests(app), IClassFixture<SqliteApp>;
+
+public sealed class AccessTestsOnPostgres(PostgresApp app) : AccessTests(app), IClassFixture<PostgresApp>;
