@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Rectify.Audit;
 using Rectify.Data;
 
 namespace Rectify.Access;
@@ -23,7 +24,7 @@ public sealed class UserAdministrationException : Exception
 }
 
 /// <summary>Creating, disabling and resetting users, for the command line and the administration pages alike.</summary>
-public sealed class UserAdministration(RectifyDbContext db, UserManager<RectifyUser> users, RoleManager<IdentityRole> roles, TimeProvider clock)
+public sealed class UserAdministration(RectifyDbContext db, UserManager<RectifyUser> users, RoleManager<IdentityRole> roles, AuditLog audit, TimeProvider clock)
 {
     public async Task<RectifyUser> CreateAsync(string userName, string? displayName, string? organization, IReadOnlyCollection<string> roleNames, string password, CancellationToken cancellationToken)
     {
@@ -68,6 +69,10 @@ public sealed class UserAdministration(RectifyDbContext db, UserManager<RectifyU
             Check(await users.AddToRolesAsync(user, parsed), "无法分配角色");
         }
 
+        await audit.RecordAsync(
+            new AuditEvent(AuditActions.UserCreated, ObjectType: "User", ObjectId: user.Id, After: new { user.UserName, user.DisplayName, user.OrganizationId, Roles = parsed }),
+            cancellationToken: cancellationToken);
+
         if (own is not null)
         {
             await own.CommitAsync(cancellationToken);
@@ -80,25 +85,34 @@ public sealed class UserAdministration(RectifyDbContext db, UserManager<RectifyU
     public async Task DisableAsync(string userName)
     {
         var user = await users.FindByNameAsync(userName) ?? throw new UserAdministrationException($"用户“{userName}”不存在。");
+        await using var transaction = await db.Database.BeginTransactionAsync();
         Check(await users.SetLockoutEnabledAsync(user, true), "无法停用用户");
         Check(await users.SetLockoutEndDateAsync(user, DateTimeOffset.MaxValue), "无法停用用户");
         Check(await users.UpdateSecurityStampAsync(user), "无法停用用户");
+        await audit.RecordAsync(new AuditEvent(AuditActions.UserDisabled, ObjectType: "User", ObjectId: user.Id, After: new { user.UserName }));
+        await transaction.CommitAsync();
     }
 
     /// <summary>Sets a new password and ends the user's sessions within a minute.</summary>
     public async Task ResetPasswordAsync(string userName, string password)
     {
         var user = await users.FindByNameAsync(userName) ?? throw new UserAdministrationException($"用户“{userName}”不存在。");
+        await using var transaction = await db.Database.BeginTransactionAsync();
         var token = await users.GeneratePasswordResetTokenAsync(user);
         Check(await users.ResetPasswordAsync(user, token, password), "无法重置密码");
+        await audit.RecordAsync(new AuditEvent(AuditActions.PasswordReset, ObjectType: "User", ObjectId: user.Id, After: new { user.UserName }));
+        await transaction.CommitAsync();
     }
 
     public async Task SetOrganizationAsync(RectifyUser user, int organizationId)
     {
         ArgumentNullException.ThrowIfNull(user);
+        var before = user.OrganizationId;
         user.OrganizationId = organizationId;
         Check(await users.UpdateAsync(user), "无法设置单位");
         Check(await users.UpdateSecurityStampAsync(user), "无法设置单位");
+        await audit.RecordAsync(new AuditEvent(
+            AuditActions.UserOrganizationChanged, ObjectType: "User", ObjectId: user.Id, Before: new { OrganizationId = before }, After: new { user.OrganizationId }));
     }
 
     private async Task<int> FindOrganizationAsync(string organization, CancellationToken cancellationToken)

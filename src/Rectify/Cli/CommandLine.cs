@@ -36,6 +36,8 @@ public static class CommandLine
               创建用户，密码从标准输入读取。角色：RectificationOffice（整改办）、UnitReporter（责任单位联络员）、
               ResponsibleLeader（责任领导）、FirstResponsible（第一责任人）、InspectionBody（巡察机构）、
               DisciplineOfficer（纪检监察）、SystemAdministrator / SecurityAdministrator / AuditAdministrator（三员）。
+          rectify audit verify [--data 目录]
+              校验审计日志的完整性；发现被修改、插入或删除的记录时指出第一条并以退出码 3 结束。
           rectify user disable 用户名
           rectify user reset-password 用户名   （新密码从标准输入读取）
 
@@ -63,6 +65,7 @@ public static class CommandLine
                 "migrate" => await MigrateAsync(rest, stdout),
                 "notice" => await NoticeAsync(rest, stdout),
                 "user" => await UserAsync(rest, stdin, stdout),
+                "audit" => await AuditAsync(rest, stdout, stderr),
                 "help" or "--help" or "-h" => Print(stdout, Usage, Ok),
                 _ => Print(stderr, $"未知命令“{verb}”。\n\n{Usage}", BadInput),
             };
@@ -308,6 +311,39 @@ public static class CommandLine
         {
             throw new NoticeParseException($"“{path}”不是 UTF-8 编码的文本文件。请另存为 UTF-8 编码的 .txt 后再试。");
         }
+    }
+
+    /// <summary>Exit code of `audit verify` when the chain is broken: distinct from bad input (2).</summary>
+    public const int AuditBroken = 3;
+
+    private static async Task<int> AuditAsync(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var (_, _, positional, hostArgs) = Split(args, [], ["--data"]);
+        if (positional.Count != 1 || positional[0] != "verify")
+        {
+            throw new UsageException("用法：rectify audit verify [--data 目录]");
+        }
+
+        var app = RectifyApp.Build([.. hostArgs]);
+        var info = app.Services.GetRequiredService<DatabaseInfo>();
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<RectifyDbContext>();
+        await EnsureReachableAsync(db, info);
+        if ((await db.Database.GetPendingMigrationsAsync()).Any())
+        {
+            throw new RectifyConfigurationException("数据库尚未迁移。请先运行 rectify migrate。");
+        }
+
+        var key = app.Services.GetRequiredService<Audit.AuditKey>().ValueForVerification();
+        var result = await Audit.AuditVerifier.VerifyAsync(db, key, CancellationToken.None);
+        if (result.Intact)
+        {
+            stdout.WriteLine(result.Message);
+            return Ok;
+        }
+
+        stderr.WriteLine("审计日志校验失败：" + result.Message);
+        return AuditBroken;
     }
 
     private static async Task<int> UserAsync(string[] args, TextReader stdin, TextWriter stdout)

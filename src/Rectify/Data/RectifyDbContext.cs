@@ -30,6 +30,10 @@ public class RectifyDbContext(DbContextOptions options) : IdentityDbContext<Rect
 
     public DbSet<AppSetting> AppSettings => Set<AppSetting>();
 
+    public DbSet<Audit.AuditEntry> AuditEntries => Set<Audit.AuditEntry>();
+
+    public DbSet<Audit.AuditHead> AuditHeads => Set<Audit.AuditHead>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
@@ -45,6 +49,31 @@ public class RectifyDbContext(DbContextOptions options) : IdentityDbContext<Rect
             s.HasKey(x => x.Key);
             s.Property(x => x.Key).HasMaxLength(100);
             s.Property(x => x.Value).HasMaxLength(4000);
+        });
+
+        builder.Entity<Audit.AuditEntry>(a =>
+        {
+            a.HasIndex(x => x.Sequence).IsUnique();
+            a.HasIndex(x => x.AtUtc);
+            a.HasIndex(x => new { x.Action, x.AtUtc });
+            a.HasIndex(x => new { x.ActorUserId, x.AtUtc });
+            a.Property(x => x.Action).HasMaxLength(64).IsRequired();
+            a.Property(x => x.ActorUserId).HasMaxLength(450);
+            a.Property(x => x.ActorName).HasMaxLength(200);
+            a.Property(x => x.ActorRoles).HasMaxLength(400);
+            a.Property(x => x.SourceAddress).HasMaxLength(64);
+            a.Property(x => x.ObjectType).HasMaxLength(64);
+            a.Property(x => x.ObjectId).HasMaxLength(100);
+            a.Property(x => x.CorrelationId).HasMaxLength(64);
+            a.Property(x => x.Algorithm).HasMaxLength(32).IsRequired();
+            a.Property(x => x.Mac).HasMaxLength(128).IsRequired();
+        });
+
+        builder.Entity<Audit.AuditHead>(h =>
+        {
+            h.Property(x => x.Id).ValueGeneratedNever();
+            h.Property(x => x.Mac).HasMaxLength(128).IsRequired();
+            h.HasData(new Audit.AuditHead { Id = 1, Sequence = 0, Mac = string.Empty });
         });
 
         builder.Entity<Organization>(o =>

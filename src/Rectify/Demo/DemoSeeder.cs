@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using Rectify.Access;
+using Rectify.Audit;
 using Rectify.Data;
 using Rectify.Documents;
 using Rectify.Domain;
@@ -12,7 +13,7 @@ namespace Rectify.Demo;
 /// takes), then fills in what the notice is silent on (kinds, deadlines, leaders, most units, states) and marks
 /// each such value as a demo assumption.
 /// </summary>
-public sealed class DemoSeeder(RectifyDbContext db, UserAdministration administration, TimeProvider clock)
+public sealed class DemoSeeder(RectifyDbContext db, UserAdministration administration, AuditLog audit, TimeProvider clock)
 {
     public const string DemoMarkerKey = "demo.seeded";
     public const string CredentialsFileName = "demo-credentials.txt";
@@ -61,11 +62,15 @@ public sealed class DemoSeeder(RectifyDbContext db, UserAdministration administr
         city.AssignPath();
 
         var imported = await new NoticeImporter(db).ImportAsync(notice, city, cancellationToken);
+        await audit.RecordAsync(
+            new AuditEvent(AuditActions.NoticeImported, ObjectType: "Inspection", ObjectId: imported.Inspection.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), After: new { imported.Inspection.Title, Findings = notice.FindingCount, Measures = notice.MeasureCount }),
+            cancellationToken: cancellationToken);
         var accounts = await CreateAccountsAsync(password, city, imported.Inspection.InspectingBody, imported.InspectedOrganization, cancellationToken);
         var units = await PlanAsync(imported, [new(accounts["office"].Id, "整改办（演示）"), new(accounts["unit"].Id, "纪检监察办联络员（演示）"), new(accounts["leader"].Id, "责任领导（演示）")], cancellationToken);
 
         // The unit reporter works in 纪检监察办, which the plan created.
         await administration.SetOrganizationAsync(accounts["unit"], units["纪检监察办"].Id);
+        await audit.RecordAsync(new AuditEvent(AuditActions.DemoSeeded, After: new { Accounts = DemoAccounts.Select(a => a.UserName) }), cancellationToken: cancellationToken);
         db.AppSettings.Add(new AppSetting { Key = DemoMarkerKey, Value = clock.GetUtcNow().ToString("O", System.Globalization.CultureInfo.InvariantCulture) });
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);

@@ -46,6 +46,9 @@ public static class RectifyApp
             o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
         builder.Services.AddScoped<Demo.DemoSeeder>();
         builder.Services.AddScoped<Access.UserAdministration>();
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddSingleton(new Audit.AuditKey(builder.Configuration, dataFolder));
+        builder.Services.AddScoped<Audit.AuditLog>();
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter());

@@ -2,11 +2,12 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Localization;
+using Rectify.Audit;
 using Rectify.Data;
 
 namespace Rectify.Features.Account;
 
-public sealed class SignInModel(SignInManager<RectifyUser> signIn, IConfiguration configuration, IStringLocalizer<SharedResource> l) : PageModel
+public sealed class SignInModel(SignInManager<RectifyUser> signIn, AuditLog audit, IConfiguration configuration, IStringLocalizer<SharedResource> l) : PageModel
 {
     public bool DemoMode => configuration.GetValue<bool>("Rectify:Demo");
 
@@ -28,11 +29,19 @@ public sealed class SignInModel(SignInManager<RectifyUser> signIn, IConfiguratio
             return Page();
         }
 
-        var result = await signIn.PasswordSignInAsync(userName.Trim(), password, isPersistent: false, lockoutOnFailure: true);
+        var name = userName.Trim();
+        var result = await signIn.PasswordSignInAsync(name, password, isPersistent: false, lockoutOnFailure: true);
+        var user = await signIn.UserManager.FindByNameAsync(name);
+        var actor = new AuditActor(user?.Id, user?.DisplayName ?? (name.Length > 100 ? name[..100] : name));
         if (result.Succeeded)
         {
+            await audit.RecordAsync(new AuditEvent(AuditActions.SignInSucceeded, ObjectType: "User", ObjectId: user?.Id), actor);
             return LocalRedirect(ReturnUrl);
         }
+
+        await audit.RecordAsync(
+            new AuditEvent(result.IsLockedOut ? AuditActions.LockedOut : AuditActions.SignInFailed, Succeeded: false, ObjectType: "User", ObjectId: user?.Id, After: new { UserName = actor.Name, Known = user is not null }),
+            actor);
 
         // One answer for a wrong name, a wrong password and a locked account: nothing to learn from it.
         Error = l["用户名或密码错误。"];
