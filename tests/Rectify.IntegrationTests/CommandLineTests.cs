@@ -163,6 +163,43 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task Audit_verify_passes_on_an_untouched_log_and_exits_3_naming_an_edited_entry()
+    {
+        Assert.Equal(0, (await Run(string.Empty, "migrate", "--data", folder)).Code);
+        for (var i = 0; i < 3; i++)
+        {
+            var (added, _, addError) = await Run("Admin-password-2026\n", "user", "add", $"user{i}", "--data", folder);
+            Assert.True(added == 0, addError);
+        }
+
+        var (code, output, error) = await Run(string.Empty, "audit", "verify", "--data", folder);
+        Assert.True(code == 0, error);
+        Assert.Contains("审计日志完整：共 3 条记录", output, StringComparison.Ordinal);
+
+        // Someone with the database file but not the key edits the second record.
+        SqliteConnection.ClearAllPools();
+        await using (var connection = new SqliteConnection($"Data Source={Path.Combine(folder, "rectify.db")}"))
+        {
+            await connection.OpenAsync(TestContext.Current.CancellationToken);
+            await using var command = connection.CreateCommand();
+            command.CommandText = "DROP TRIGGER \"AuditEntries_no_update\"; UPDATE \"AuditEntries\" SET \"ActorName\" = '系统管理员' WHERE \"Sequence\" = 2;";
+            await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+        }
+
+        SqliteConnection.ClearAllPools();
+        (code, _, error) = await Run(string.Empty, "audit", "verify", "--data", folder);
+        Assert.Equal(3, code);
+        Assert.Contains("第 2 条审计记录", error, StringComparison.Ordinal);
+
+        // Without the key file there is nothing to verify against: a clear error, not a fresh key.
+        File.Move(Path.Combine(folder, "audit.key"), Path.Combine(folder, "audit.key.bak"));
+        (code, _, error) = await Run(string.Empty, "audit", "verify", "--data", folder);
+        Assert.Equal(2, code);
+        Assert.Contains("找不到审计密钥文件", error, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(folder, "audit.key")));
+    }
+
+    [Fact]
     public async Task An_unknown_verb_or_a_missing_argument_exits_2_with_usage()
     {
         var (code, _, error) = await Run(string.Empty, "frobnicate");
