@@ -138,7 +138,7 @@ public abstract class AccessTests(AppFixture app)
         await using (var scope = app.Factory.Services.CreateAsyncScope())
         {
             var admin = scope.ServiceProvider.GetRequiredService<UserAdministration>();
-            await admin.CreateAsync("norole-" + app.Provider, "无角色", app.InspectedOrganization, [], app.Password, Ct);
+            await admin.CreateAsync("norole-" + app.Provider, "无角色", app.InspectedOrganization, [], app.Password, Ct, initialPassword: false);
         }
 
         using var client = await app.SignedInAsync("norole-" + app.Provider);
@@ -172,7 +172,7 @@ public abstract class AccessTests(AppFixture app)
         await using (var scope = app.Factory.Services.CreateAsyncScope())
         {
             var admin = scope.ServiceProvider.GetRequiredService<UserAdministration>();
-            await admin.CreateAsync(name, "将离职", app.InspectedOrganization, [Roles.RectificationOffice], app.Password, Ct);
+            await admin.CreateAsync(name, "将离职", app.InspectedOrganization, [Roles.RectificationOffice], app.Password, Ct, initialPassword: false);
             await admin.DisableAsync(name);
         }
 

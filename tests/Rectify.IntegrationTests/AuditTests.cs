@@ -98,7 +98,7 @@ public abstract class AuditTests(AppFixture app)
         await using (var scope = app.Factory.Services.CreateAsyncScope())
         {
             var admin = scope.ServiceProvider.GetRequiredService<UserAdministration>();
-            await admin.CreateAsync(name, "审计管理员", null, [Roles.AuditAdministrator], app.Password, Ct);
+            await admin.CreateAsync(name, "审计管理员", null, [Roles.AuditAdministrator], app.Password, Ct, initialPassword: false);
         }
 
         foreach (var other in new[] { "office", "admin", "inspector" })

@@ -136,7 +136,7 @@ public sealed class CommandLineTests : IDisposable
         Assert.Equal(2, code);
         Assert.Contains("密码至少需要 12 个字符", error, StringComparison.Ordinal);
 
-        (code, output, error) = await Run("Admin-password-2026\n", "user", "add", "admin", "--display-name", "系统管理员", "--data", folder);
+        (code, output, error) = await Run("Strong-Passw0rd-2026\n", "user", "add", "admin", "--display-name", "系统管理员", "--data", folder);
         Assert.True(code == 0, error);
         Assert.Contains("已创建用户 admin", output, StringComparison.Ordinal);
 

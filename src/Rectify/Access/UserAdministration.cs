@@ -26,7 +26,15 @@ public sealed class UserAdministrationException : Exception
 /// <summary>Creating, disabling and resetting users, for the command line and the administration pages alike.</summary>
 public sealed class UserAdministration(RectifyDbContext db, UserManager<RectifyUser> users, RoleManager<IdentityRole> roles, AuditLog audit, TimeProvider clock)
 {
-    public async Task<RectifyUser> CreateAsync(string userName, string? displayName, string? organization, IReadOnlyCollection<string> roleNames, string password, CancellationToken cancellationToken)
+    /// <summary>Creates a user with roles at an organization, audited in the same transaction.</summary>
+    /// <param name="userName">The sign-in name.</param>
+    /// <param name="displayName">The name shown in pages and history.</param>
+    /// <param name="organization">The organization's id or name; required for business roles.</param>
+    /// <param name="roleNames">Code names or Chinese labels of the roles.</param>
+    /// <param name="password">The password, checked against the policy.</param>
+    /// <param name="cancellationToken">Cancels before anything is committed.</param>
+    /// <param name="initialPassword">True (the default) when an administrator chose the password: the user must change it at the first sign-in.</param>
+    public async Task<RectifyUser> CreateAsync(string userName, string? displayName, string? organization, IReadOnlyCollection<string> roleNames, string password, CancellationToken cancellationToken, bool initialPassword = true)
     {
         ArgumentNullException.ThrowIfNull(roleNames);
         var parsed = roleNames.Select(r => Roles.Parse(r) ?? throw new UserAdministrationException(
@@ -54,6 +62,7 @@ public sealed class UserAdministration(RectifyDbContext db, UserManager<RectifyU
             DisplayName = string.IsNullOrWhiteSpace(displayName) ? userName : displayName.Trim(),
             OrganizationId = organizationId,
             CreatedAtUtc = clock.GetUtcNow().UtcDateTime,
+            MustChangePassword = initialPassword,
         };
         Check(await users.CreateAsync(user, password), "无法创建用户");
         foreach (var role in parsed)
@@ -99,6 +108,7 @@ public sealed class UserAdministration(RectifyDbContext db, UserManager<RectifyU
         var user = await users.FindByNameAsync(userName) ?? throw new UserAdministrationException($"用户“{userName}”不存在。");
         await using var transaction = await db.Database.BeginTransactionAsync();
         var token = await users.GeneratePasswordResetTokenAsync(user);
+        user.MustChangePassword = true;
         Check(await users.ResetPasswordAsync(user, token, password), "无法重置密码");
         await audit.RecordAsync(new AuditEvent(AuditActions.PasswordReset, ObjectType: "User", ObjectId: user.Id, After: new { user.UserName }));
         await transaction.CommitAsync();

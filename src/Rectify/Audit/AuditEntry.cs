@@ -69,6 +69,7 @@ public static class AuditActions
     public const string UserCreated = "user.create";
     public const string UserDisabled = "user.disable";
     public const string PasswordReset = "user.password-reset";
+    public const string PasswordChanged = "user.password-change";
     public const string UserOrganizationChanged = "user.organization";
     public const string NoticeImported = "notice.import";
     public const string DemoSeeded = "demo.seed";

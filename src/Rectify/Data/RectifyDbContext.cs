@@ -30,6 +30,8 @@ public class RectifyDbContext(DbContextOptions options) : IdentityDbContext<Rect
 
     public DbSet<AppSetting> AppSettings => Set<AppSetting>();
 
+    public DbSet<PasswordHistoryEntry> PasswordHistory => Set<PasswordHistoryEntry>();
+
     public DbSet<Audit.AuditEntry> AuditEntries => Set<Audit.AuditEntry>();
 
     public DbSet<Audit.AuditHead> AuditHeads => Set<Audit.AuditHead>();
@@ -42,6 +44,13 @@ public class RectifyDbContext(DbContextOptions options) : IdentityDbContext<Rect
         {
             u.Property(x => x.DisplayName).HasMaxLength(100);
             u.HasOne<Organization>().WithMany().HasForeignKey(x => x.OrganizationId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        builder.Entity<PasswordHistoryEntry>(h =>
+        {
+            h.Property(x => x.UserId).HasMaxLength(450).IsRequired();
+            h.HasOne<RectifyUser>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
+            h.HasIndex(x => new { x.UserId, x.Id });
         });
 
         builder.Entity<AppSetting>(s =>

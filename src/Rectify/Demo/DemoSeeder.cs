@@ -115,7 +115,7 @@ public sealed class DemoSeeder(RectifyDbContext db, UserAdministration administr
         {
             var (userName, displayName) = DemoAccounts[i];
             created[userName] = await administration.CreateAsync(
-                userName, displayName, where[i].Organization.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), [where[i].Role], password, cancellationToken);
+                userName, displayName, where[i].Organization.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), [where[i].Role], password, cancellationToken, initialPassword: false);
         }
 
         return created;

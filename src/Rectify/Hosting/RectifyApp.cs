@@ -1,8 +1,11 @@
 using System.Globalization;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Localization;
+using Rectify.Access;
 using Rectify.Data;
 using Rectify.Domain;
 using Rectify.Features;
@@ -34,7 +37,7 @@ public static class RectifyApp
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddRectifyDatabase(builder.Configuration, dataFolder);
-        builder.Services.AddRectifyIdentity();
+        builder.Services.AddRectifyIdentity(builder.Configuration);
         builder.Services.AddDataProtection()
             .SetApplicationName("Rectify")
             .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataFolder, "keys")));
@@ -85,6 +88,7 @@ public static class RectifyApp
         app.UseStaticFiles();
         app.UseRouting();
         app.UseAuthentication();
+        app.Use(PasswordChangeGate);
         app.UseAuthorization();
 
         app.MapRazorPages();
@@ -94,26 +98,51 @@ public static class RectifyApp
         return app;
     }
 
-    private static void AddRectifyIdentity(this IServiceCollection services)
+    private static void AddRectifyIdentity(this IServiceCollection services, ConfigurationManager configuration)
     {
+        var policy = configuration.GetSection(SecurityPolicyOptions.Section).Get<SecurityPolicyOptions>() ?? new SecurityPolicyOptions();
+        if (policy.Problem() is { } problem)
+        {
+            throw new RectifyConfigurationException(problem);
+        }
+
+        services.Configure<SecurityPolicyOptions>(configuration.GetSection(SecurityPolicyOptions.Section));
         services.AddIdentity<RectifyUser, IdentityRole>(o =>
             {
-                o.Password.RequiredLength = 12;
-                o.Password.RequireDigit = true;
-                o.Password.RequireLowercase = true;
-                o.Password.RequireUppercase = true;
-                o.Password.RequireNonAlphanumeric = true;
-                o.Lockout.MaxFailedAccessAttempts = 5;
-                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                // The policy validator decides length and classes; Identity's own checks are switched off so the rules live in one place.
+                o.Password.RequiredLength = policy.Password.MinimumLength;
+                o.Password.RequireDigit = false;
+                o.Password.RequireLowercase = false;
+                o.Password.RequireUppercase = false;
+                o.Password.RequireNonAlphanumeric = false;
+                o.Password.RequiredUniqueChars = 1;
+                o.Lockout.MaxFailedAccessAttempts = policy.Lockout.MaxFailedAttempts;
+                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(policy.Lockout.Minutes);
                 o.Lockout.AllowedForNewUsers = true;
                 o.User.RequireUniqueEmail = false;
             })
+            .AddUserManager<RectifyUserManager>()
             .AddEntityFrameworkStores<RectifyDbContext>()
+            .AddUserStore<RectifyUserStore>()
             .AddDefaultTokenProviders()
             .AddErrorDescriber<ChineseIdentityErrors>()
+            .AddPasswordValidator<PolicyPasswordValidator>()
             .AddClaimsPrincipalFactory<RectifyClaimsFactory>();
+
+        // Identity registers its own validator that checks length and classes; ours replaces it.
+        var builtIn = services.Where(d => d.ServiceType == typeof(IPasswordValidator<RectifyUser>) && d.ImplementationType == typeof(PasswordValidator<RectifyUser>)).ToList();
+        foreach (var d in builtIn)
+        {
+            services.Remove(d);
+        }
+
         // A disabled user, a new password or a changed role or organization reaches every session within a minute.
-        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
+        services.AddOptions<SecurityStampValidatorOptions>().Configure<TimeProvider>((o, clock) =>
+        {
+            o.ValidationInterval = TimeSpan.FromMinutes(1);
+            o.TimeProvider = clock;
+        });
+        services.AddOptions<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme).Configure<TimeProvider>((o, clock) => o.TimeProvider = clock);
         services.ConfigureApplicationCookie(o =>
         {
             o.Cookie.Name = "rectify.auth";
@@ -122,8 +151,31 @@ public static class RectifyApp
             o.LoginPath = "/Account/SignIn";
             o.LogoutPath = "/Account/SignOut";
             o.AccessDeniedPath = "/Account/SignIn";
-            o.ExpireTimeSpan = TimeSpan.FromHours(8);
+
+            // Idle timeout: the cookie lives this long after the last request (sliding).
+            o.ExpireTimeSpan = TimeSpan.FromMinutes(policy.Session.IdleTimeoutMinutes);
             o.SlidingExpiration = true;
+            o.Events.OnSigningIn = context =>
+            {
+                var clock = context.HttpContext.RequestServices.GetRequiredService<TimeProvider>();
+                context.Properties.Items.TryAdd(AbsoluteExpiryItem, clock.GetUtcNow().AddHours(policy.Session.AbsoluteLifetimeHours).ToString("O", CultureInfo.InvariantCulture));
+                return Task.CompletedTask;
+            };
+            o.Events.OnValidatePrincipal = async context =>
+            {
+                // Absolute lifetime: however active, a session ends this long after signing in.
+                var clock = context.HttpContext.RequestServices.GetRequiredService<TimeProvider>();
+                if (!context.Properties.Items.TryGetValue(AbsoluteExpiryItem, out var value)
+                    || !DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var absolute)
+                    || clock.GetUtcNow() >= absolute)
+                {
+                    context.RejectPrincipal();
+                    await context.HttpContext.SignOutAsync(IdentityConstants.ApplicationScheme);
+                    return;
+                }
+
+                await SecurityStampValidator.ValidatePrincipalAsync(context);
+            };
             o.Events.OnRedirectToLogin = context =>
             {
                 // The API answers 401 instead of sending a browser to the sign-in page.
@@ -142,6 +194,34 @@ public static class RectifyApp
                 return Task.CompletedTask;
             };
         });
+    }
+
+    private const string AbsoluteExpiryItem = "rectify.absolute-expiry";
+
+    /// <summary>A user whose password is initial or expired may only change it (or sign out) until they do.</summary>
+    private static async Task PasswordChangeGate(HttpContext context, Func<Task> next)
+    {
+        if (context.User.Identity?.IsAuthenticated == true && context.User.FindFirst(RectifyClaimsFactory.PasswordChangeClaim) is { } reason)
+        {
+            var path = context.Request.Path;
+            string[] open = ["/Account/ChangePassword", "/Account/SignOut", "/Account/Language", "/Error", "/healthz", "/css"];
+            if (!open.Any(p => path.StartsWithSegments(p, StringComparison.OrdinalIgnoreCase)))
+            {
+                if (IsApi(context.Request))
+                {
+                    await Results.Problem(
+                        title: reason.Value == "expired" ? "密码已过期，请先在网页上修改密码。" : "请先在网页上修改初始密码。",
+                        statusCode: StatusCodes.Status403Forbidden,
+                        type: "password_expired").ExecuteAsync(context);
+                    return;
+                }
+
+                context.Response.Redirect("/Account/ChangePassword?returnUrl=" + Uri.EscapeDataString(path + context.Request.QueryString));
+                return;
+            }
+        }
+
+        await next();
     }
 
     private static bool IsApi(HttpRequest request) =>

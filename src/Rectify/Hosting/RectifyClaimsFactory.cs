@@ -13,9 +13,18 @@ namespace Rectify.Hosting;
 /// scoping a query needs no lookup. The security stamp is checked every minute, so a disabled user or a
 /// changed role or organization takes effect within a minute.
 /// </summary>
-internal sealed class RectifyClaimsFactory(UserManager<RectifyUser> users, RoleManager<IdentityRole> roles, IOptions<IdentityOptions> options, RectifyDbContext db)
+internal sealed class RectifyClaimsFactory(
+    UserManager<RectifyUser> users,
+    RoleManager<IdentityRole> roles,
+    IOptions<IdentityOptions> options,
+    IOptions<SecurityPolicyOptions> policy,
+    RectifyDbContext db,
+    TimeProvider clock)
     : UserClaimsPrincipalFactory<RectifyUser, IdentityRole>(users, roles, options)
 {
+    /// <summary>Present when the password must be changed before anything else: "initial" or "expired".</summary>
+    public const string PasswordChangeClaim = "pwd_change";
+
     protected override async Task<ClaimsIdentity> GenerateClaimsAsync(RectifyUser user)
     {
         var identity = await base.GenerateClaimsAsync(user);
@@ -28,6 +37,16 @@ internal sealed class RectifyClaimsFactory(UserManager<RectifyUser> users, RoleM
             {
                 identity.AddClaim(new Claim(AccessScope.OrganizationPathClaim, path));
             }
+        }
+
+        var expiryDays = policy.Value.Password.ExpiryDays;
+        if (user.MustChangePassword)
+        {
+            identity.AddClaim(new Claim(PasswordChangeClaim, "initial"));
+        }
+        else if (expiryDays > 0 && user.PasswordChangedAtUtc is { } changed && clock.GetUtcNow().UtcDateTime > changed.AddDays(expiryDays))
+        {
+            identity.AddClaim(new Claim(PasswordChangeClaim, "expired"));
         }
 
         return identity;

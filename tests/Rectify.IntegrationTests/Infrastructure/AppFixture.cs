@@ -20,11 +20,14 @@ public enum Provider
 /// One running application per provider and test class: a fresh database (a SQLite file in a temporary data
 /// folder, or a new PostgreSQL database), migrated and loaded with the seed inspection through the demo path.
 /// </summary>
-public abstract class AppFixture(Provider provider, bool kestrel = false) : IAsyncLifetime
+public abstract class AppFixture(Provider provider, bool kestrel = false, FakeClock? clock = null) : IAsyncLifetime
 {
     private string? postgresDatabase;
 
     public Provider Provider { get; } = provider;
+
+    /// <summary>The application's clock when the fixture set one; tests move it forward.</summary>
+    public FakeClock? Clock { get; } = clock;
 
     public string? UnavailableReason { get; private set; }
 
@@ -89,7 +92,7 @@ public abstract class AppFixture(Provider provider, bool kestrel = false) : IAsy
             settings["ConnectionStrings:Rectify"] = new NpgsqlConnectionStringBuilder(admin) { Database = postgresDatabase }.ToString();
         }
 
-        Factory = new RectifyFactory(settings);
+        Factory = new RectifyFactory(settings, Clock);
         if (kestrel)
         {
             Factory.UseKestrel(0);
@@ -147,5 +150,7 @@ public abstract class AppFixture(Provider provider, bool kestrel = false) : IAsy
 }
 
 public sealed class SqliteApp() : AppFixture(Provider.Sqlite);
+
+public sealed class ClockApp() : AppFixture(Provider.Sqlite, clock: new FakeClock(new DateTimeOffset(2026, 3, 2, 1, 0, 0, TimeSpan.Zero)));
 
 public sealed class PostgresApp() : AppFixture(Provider.Postgres);

@@ -7,7 +7,13 @@ using Rectify.Data;
 
 namespace Rectify.Features.Account;
 
-public sealed class SignInModel(SignInManager<RectifyUser> signIn, AuditLog audit, IConfiguration configuration, IStringLocalizer<SharedResource> l) : PageModel
+public sealed class SignInModel(
+    SignInManager<RectifyUser> signIn,
+    AuditLog audit,
+    IConfiguration configuration,
+    Microsoft.Extensions.Options.IOptions<Access.SecurityPolicyOptions> policy,
+    TimeProvider clock,
+    IStringLocalizer<SharedResource> l) : PageModel
 {
     public bool DemoMode => configuration.GetValue<bool>("Rectify:Demo");
 
@@ -33,6 +39,16 @@ public sealed class SignInModel(SignInManager<RectifyUser> signIn, AuditLog audi
         var result = await signIn.PasswordSignInAsync(name, password, isPersistent: false, lockoutOnFailure: true);
         var user = await signIn.UserManager.FindByNameAsync(name);
         var actor = new AuditActor(user?.Id, user?.DisplayName ?? (name.Length > 100 ? name[..100] : name));
+        if (result.Succeeded && user is { MustChangePassword: true, PasswordChangedAtUtc: { } setAt }
+            && clock.GetUtcNow().UtcDateTime > setAt.AddHours(policy.Value.Password.InitialPasswordHours))
+        {
+            // An initial password is for a prompt first use; after its hours it no longer opens anything.
+            await signIn.SignOutAsync();
+            await audit.RecordAsync(new AuditEvent(AuditActions.SignInFailed, Succeeded: false, ObjectType: "User", ObjectId: user.Id, After: new { Reason = "initial-password-expired" }), actor);
+            Error = l["初始密码已过期，请联系管理员重置密码。"];
+            return Page();
+        }
+
         if (result.Succeeded)
         {
             await audit.RecordAsync(new AuditEvent(AuditActions.SignInSucceeded, ObjectType: "User", ObjectId: user?.Id), actor);

@@ -1,0 +1,86 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
+using Microsoft.Extensions.Options;
+using Rectify.Access;
+using Rectify.Audit;
+using Rectify.Data;
+using Rectify.Hosting;
+
+namespace Rectify.Features.Account;
+
+/// <summary>The user changes their own password: required after an initial or expired one, possible at any time.</summary>
+public sealed class ChangePasswordModel(
+    UserManager<RectifyUser> users,
+    SignInManager<RectifyUser> signIn,
+    RectifyDbContext db,
+    AuditLog audit,
+    IOptions<SecurityPolicyOptions> policy,
+    IStringLocalizer<SharedResource> l) : PageModel
+{
+    public string? Reason => User.FindFirstValue(RectifyClaimsFactory.PasswordChangeClaim);
+
+    public List<string> Errors { get; } = [];
+
+    public string ReturnUrl { get; private set; } = "/";
+
+    public string PolicyText
+    {
+        get
+        {
+            var p = policy.Value.Password;
+            return string.Format(
+                System.Globalization.CultureInfo.CurrentCulture,
+                l["密码至少 {0} 个字符，包含小写字母、大写字母、数字、其他字符中的至少 {1} 类，不能包含用户名，不能与最近 {2} 次的密码相同。"],
+                p.MinimumLength,
+                p.RequiredCharacterClasses,
+                p.History);
+        }
+    }
+
+    public void OnGet(string? returnUrl) => ReturnUrl = LocalOrHome(returnUrl);
+
+    public async Task<IActionResult> OnPostAsync(string? currentPassword, string? newPassword, string? confirmPassword, string? returnUrl)
+    {
+        ReturnUrl = LocalOrHome(returnUrl);
+        var user = await users.GetUserAsync(User);
+        if (user is null)
+        {
+            return LocalRedirect("/Account/SignIn");
+        }
+
+        if (string.IsNullOrEmpty(currentPassword) || string.IsNullOrEmpty(newPassword))
+        {
+            Errors.Add(l["请填写当前密码和新密码。"]);
+            return Page();
+        }
+
+        if (newPassword != confirmPassword)
+        {
+            Errors.Add(l["两次输入的新密码不一致。"]);
+            return Page();
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        var result = await users.ChangePasswordAsync(user, currentPassword, newPassword);
+        if (!result.Succeeded)
+        {
+            await transaction.RollbackAsync();
+            Errors.AddRange(result.Errors.Select(e => e.Code == "PasswordMismatch" ? l["当前密码不正确。"].Value : e.Description));
+            return Page();
+        }
+
+        user.MustChangePassword = false;
+        await users.UpdateAsync(user);
+        await audit.RecordAsync(new AuditEvent(AuditActions.PasswordChanged, ObjectType: "User", ObjectId: user.Id));
+        await transaction.CommitAsync();
+
+        // A new cookie without the "must change" mark; other sessions of this user end within a minute.
+        await signIn.RefreshSignInAsync(user);
+        return LocalRedirect(ReturnUrl);
+    }
+
+    private string LocalOrHome(string? url) => !string.IsNullOrEmpty(url) && Url.IsLocalUrl(url) && !url.StartsWith("/Account/", StringComparison.OrdinalIgnoreCase) ? url : "/";
+}

@@ -1,0 +1,178 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Rectify.Access;
+using Rectify.IntegrationTests.Infrastructure;
+
+namespace Rectify.IntegrationTests;
+
+/// <summary>Lockout, idle timeout, absolute lifetime, revocation and password expiry, on a clock the test moves.</summary>
+public sealed class SessionTests(ClockApp app) : IClassFixture<ClockApp>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private FakeClock Clock => app.Clock!;
+
+    private async Task<string> NewUserAsync(string prefix, bool initialPassword = false, string role = Roles.RectificationOffice)
+    {
+        var name = $"{prefix}-{Guid.NewGuid():N}"[..20];
+        await using var scope = app.Factory.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<UserAdministration>()
+            .CreateAsync(name, prefix, app.InspectedOrganization, [role], app.Password, Ct, initialPassword);
+        return name;
+    }
+
+    private static async Task<HttpStatusCode> Home(HttpClient client) => (await client.GetAsync(new Uri("/", UriKind.Relative), Ct)).StatusCode;
+
+    private static async Task<string?> HomeRedirect(HttpClient client) => Where((await client.GetAsync(new Uri("/", UriKind.Relative), Ct)).Headers.Location);
+
+    private static string? Where(Uri? location) => location is null ? null : location.IsAbsoluteUri ? location.PathAndQuery : location.OriginalString;
+
+    [Fact]
+    public async Task Five_wrong_passwords_lock_the_account_for_fifteen_minutes()
+    {
+        var name = await NewUserAsync("lock");
+        using var client = app.Client();
+        for (var i = 0; i < 5; i++)
+        {
+            await client.SignInAsync(name, "Wrong-password-123");
+        }
+
+        Clock.Advance(TimeSpan.FromMinutes(14) + TimeSpan.FromSeconds(59));
+        var stillLocked = await client.SignInAsync(name, app.Password);
+        Assert.Equal(HttpStatusCode.OK, stillLocked.StatusCode);
+        Assert.Contains("用户名或密码错误。", await stillLocked.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+
+        Clock.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal(HttpStatusCode.Redirect, (await client.SignInAsync(name, app.Password)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, await Home(client));
+    }
+
+    [Fact]
+    public async Task A_session_ends_after_fifteen_idle_minutes()
+    {
+        var name = await NewUserAsync("idle");
+        using var client = app.Client();
+        Assert.Equal(HttpStatusCode.Redirect, (await client.SignInAsync(name, app.Password)).StatusCode);
+
+        Clock.Advance(TimeSpan.FromMinutes(14));
+        Assert.Equal(HttpStatusCode.OK, await Home(client));
+
+        Clock.Advance(TimeSpan.FromMinutes(16));
+        Assert.StartsWith("/Account/SignIn", await HomeRedirect(client), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_session_ends_eight_hours_after_sign_in_however_active()
+    {
+        var name = await NewUserAsync("absolute");
+        using var client = app.Client();
+        Assert.Equal(HttpStatusCode.Redirect, (await client.SignInAsync(name, app.Password)).StatusCode);
+        for (var minutes = 10; minutes < 8 * 60; minutes += 10)
+        {
+            Clock.Advance(TimeSpan.FromMinutes(10));
+            Assert.True(await Home(client) == HttpStatusCode.OK, $"still signed in at +{minutes} min");
+        }
+
+        Clock.Advance(TimeSpan.FromMinutes(11));
+        Assert.StartsWith("/Account/SignIn", await HomeRedirect(client), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Disabling_a_user_or_resetting_their_password_ends_their_sessions_within_a_minute()
+    {
+        var disabled = await NewUserAsync("disable");
+        var reset = await NewUserAsync("reset");
+        using var a = app.Client();
+        using var b = app.Client();
+        Assert.Equal(HttpStatusCode.Redirect, (await a.SignInAsync(disabled, app.Password)).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await b.SignInAsync(reset, app.Password)).StatusCode);
+
+        await using (var scope = app.Factory.Services.CreateAsyncScope())
+        {
+            var admin = scope.ServiceProvider.GetRequiredService<UserAdministration>();
+            await admin.DisableAsync(disabled);
+            await admin.ResetPasswordAsync(reset, "Another-Passw0rd-2026");
+        }
+
+        Clock.Advance(TimeSpan.FromSeconds(61));
+        Assert.StartsWith("/Account/SignIn", await HomeRedirect(a), StringComparison.Ordinal);
+        Assert.StartsWith("/Account/SignIn", await HomeRedirect(b), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_password_expires_after_ninety_days_and_then_only_a_change_is_allowed()
+    {
+        var name = await NewUserAsync("expiry");
+        Clock.Advance(TimeSpan.FromDays(89));
+        using (var early = app.Client())
+        {
+            Assert.Equal(HttpStatusCode.Redirect, (await early.SignInAsync(name, app.Password)).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, await Home(early));
+        }
+
+        Clock.Advance(TimeSpan.FromDays(2));
+        using var client = app.Client();
+        Assert.Equal(HttpStatusCode.Redirect, (await client.SignInAsync(name, app.Password)).StatusCode);
+        Assert.StartsWith("/Account/ChangePassword", await HomeRedirect(client), StringComparison.Ordinal);
+        var api = await client.GetAsync(new Uri("/api/v1/inspections", UriKind.Relative), Ct);
+        Assert.Equal(HttpStatusCode.Forbidden, api.StatusCode);
+        Assert.Contains("password_expired", await api.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+
+        Assert.Equal(HttpStatusCode.Redirect, (await ChangeAsync(client, app.Password, "New-Passw0rd-after-90")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, await Home(client));
+    }
+
+    [Fact]
+    public async Task An_initial_password_must_be_changed_first_may_not_be_reused_and_expires_after_a_day()
+    {
+        var name = await NewUserAsync("initial", initialPassword: true);
+        using var client = app.Client();
+        Assert.Equal(HttpStatusCode.Redirect, (await client.SignInAsync(name, app.Password)).StatusCode);
+        foreach (var path in new[] { "/", $"/inspections/{app.InspectionId}", "/organizations" })
+        {
+            var response = await client.GetAsync(new Uri(path, UriKind.Relative), Ct);
+            Assert.StartsWith("/Account/ChangePassword", Where(response.Headers.Location), StringComparison.Ordinal);
+        }
+
+        var same = await ChangeAsync(client, app.Password, app.Password);
+        Assert.Equal(HttpStatusCode.OK, same.StatusCode);
+        Assert.Contains("不能使用当前密码或最近 5 次用过的密码", await same.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        var weak = await ChangeAsync(client, app.Password, "alllowercaseletters");
+        Assert.Contains("至少 3 类", await weak.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+
+        Assert.Equal(HttpStatusCode.Redirect, (await ChangeAsync(client, app.Password, "Second-Passw0rd-1")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, await Home(client));
+
+        // The history holds the passwords before the current one.
+        var back = await ChangeAsync(client, "Second-Passw0rd-1", app.Password);
+        Assert.Contains("不能使用当前密码或最近 5 次用过的密码", await back.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        var longPassphrase = "整改落实要件件有着落、事事有回音，Rectify-2026! " + new string('长', 40);
+        Assert.Equal(HttpStatusCode.Redirect, (await ChangeAsync(client, "Second-Passw0rd-1", longPassphrase)).StatusCode);
+        using (var again = app.Client())
+        {
+            Assert.Equal(HttpStatusCode.Redirect, (await again.SignInAsync(name, longPassphrase)).StatusCode);
+        }
+
+        // Another user's initial password goes unused for a day and stops working.
+        var late = await NewUserAsync("late", initialPassword: true);
+        Clock.Advance(TimeSpan.FromHours(25));
+        using var lateClient = app.Client();
+        var refused = await lateClient.SignInAsync(late, app.Password);
+        Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
+        Assert.Contains("初始密码已过期", await refused.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.StartsWith("/Account/SignIn", await HomeRedirect(lateClient), StringComparison.Ordinal);
+    }
+
+    private static async Task<HttpResponseMessage> ChangeAsync(HttpClient client, string current, string next)
+    {
+        var form = await client.GetStringAsync(new Uri("/Account/ChangePassword", UriKind.Relative), Ct);
+        using var content = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = Http.AntiforgeryToken(form),
+            ["currentPassword"] = current,
+            ["newPassword"] = next,
+            ["confirmPassword"] = next,
+        });
+        return await client.PostAsync(new Uri("/Account/ChangePassword", UriKind.Relative), content, Ct);
+    }
+}
