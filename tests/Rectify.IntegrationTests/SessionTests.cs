@@ -163,6 +163,48 @@ public sealed class SessionTests(ClockApp app) : IClassFixture<ClockApp>
         Assert.StartsWith("/Account/SignIn", await HomeRedirect(lateClient), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task An_administrator_must_enrol_a_second_factor_and_then_signs_in_with_it()
+    {
+        var name = await NewUserAsync("sysadmin", role: Roles.SystemAdministrator);
+        using var client = app.Client();
+        Assert.Equal(HttpStatusCode.Redirect, (await client.SignInAsync(name, app.Password)).StatusCode);
+        Assert.StartsWith("/Account/TwoFactor", await HomeRedirect(client), StringComparison.Ordinal);
+        var api = await client.GetAsync(new Uri("/api/v1/inspections", UriKind.Relative), Ct);
+        Assert.Equal(HttpStatusCode.Forbidden, api.StatusCode);
+        Assert.Contains("second_factor_required", await api.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+
+        var page = await client.GetStringAsync(new Uri("/Account/TwoFactor", UriKind.Relative), Ct);
+        var key = System.Text.RegularExpressions.Regex.Match(page, @"id=""shared-key"">([a-z0-9 ]+)<").Groups[1].Value;
+        Assert.NotEmpty(key);
+        Assert.Contains("data:image/png;base64,", page, StringComparison.Ordinal);
+
+        var wrong = await PostAsync(client, "/Account/TwoFactor", page, new() { ["code"] = "000000" });
+        Assert.Contains("验证码不正确", await wrong.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        var enrolled = await PostAsync(client, "/Account/TwoFactor", page, new() { ["code"] = Totp.Code(key, DateTimeOffset.UtcNow) });
+        Assert.Equal(HttpStatusCode.Redirect, enrolled.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, await Home(client));
+
+        // Next time the password alone is not enough.
+        using var next = app.Client();
+        var first = await next.SignInAsync(name, app.Password);
+        Assert.StartsWith("/Account/SignInCode", Where(first.Headers.Location), StringComparison.Ordinal);
+        Assert.StartsWith("/Account/SignIn", await HomeRedirect(next), StringComparison.Ordinal);
+        var codePage = await next.GetStringAsync(new Uri("/Account/SignInCode", UriKind.Relative), Ct);
+        var bad = await PostAsync(next, "/Account/SignInCode", codePage, new() { ["code"] = "123456" });
+        Assert.Contains("验证码不正确", await bad.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        var good = await PostAsync(next, "/Account/SignInCode", codePage, new() { ["code"] = Totp.Code(key, DateTimeOffset.UtcNow) });
+        Assert.Equal(HttpStatusCode.Redirect, good.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, await Home(next));
+    }
+
+    private static async Task<HttpResponseMessage> PostAsync(HttpClient client, string path, string formPage, Dictionary<string, string> fields)
+    {
+        fields["__RequestVerificationToken"] = Http.AntiforgeryToken(formPage);
+        using var content = new FormUrlEncodedContent(fields);
+        return await client.PostAsync(new Uri(path, UriKind.Relative), content, Ct);
+    }
+
     private static async Task<HttpResponseMessage> ChangeAsync(HttpClient client, string current, string next)
     {
         var form = await client.GetStringAsync(new Uri("/Account/ChangePassword", UriKind.Relative), Ct);

@@ -15,6 +15,8 @@ public sealed class SecurityPolicyOptions
 
     public LockoutPolicy Lockout { get; set; } = new();
 
+    public SecondFactorPolicy SecondFactor { get; set; } = new();
+
     /// <summary>Reports the first setting that makes no sense, in the operator's language.</summary>
     public string? Problem() =>
         Password.MinimumLength < 8 ? "Security:Password:MinimumLength 不能小于 8。"
@@ -58,6 +60,12 @@ public sealed class SessionPolicy
 
     /// <summary>Signed out this long after signing in, however active.</summary>
     public int AbsoluteLifetimeHours { get; set; } = 8;
+}
+
+public sealed class SecondFactorPolicy
+{
+    /// <summary>The three administrators always need a second factor (except in demo mode); this extends the rule to everybody.</summary>
+    public bool RequiredForEveryone { get; set; }
 }
 
 public sealed class LockoutPolicy

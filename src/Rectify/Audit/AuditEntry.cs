@@ -70,6 +70,7 @@ public static class AuditActions
     public const string UserDisabled = "user.disable";
     public const string PasswordReset = "user.password-reset";
     public const string PasswordChanged = "user.password-change";
+    public const string SecondFactorEnabled = "user.mfa-enable";
     public const string UserOrganizationChanged = "user.organization";
     public const string NoticeImported = "notice.import";
     public const string DemoSeeded = "demo.seed";

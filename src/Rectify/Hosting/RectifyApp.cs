@@ -198,30 +198,46 @@ public static class RectifyApp
 
     private const string AbsoluteExpiryItem = "rectify.absolute-expiry";
 
-    /// <summary>A user whose password is initial or expired may only change it (or sign out) until they do.</summary>
+    /// <summary>
+    /// A user whose password is initial or expired may only change it, and one who must enrol a second factor
+    /// may only do that (or sign out), until they have.
+    /// </summary>
     private static async Task PasswordChangeGate(HttpContext context, Func<Task> next)
     {
-        if (context.User.Identity?.IsAuthenticated == true && context.User.FindFirst(RectifyClaimsFactory.PasswordChangeClaim) is { } reason)
+        if (context.User.Identity?.IsAuthenticated == true)
         {
             var path = context.Request.Path;
-            string[] open = ["/Account/ChangePassword", "/Account/SignOut", "/Account/Language", "/Error", "/healthz", "/css"];
-            if (!open.Any(p => path.StartsWithSegments(p, StringComparison.OrdinalIgnoreCase)))
+            string[] always = ["/Account/SignOut", "/Account/Language", "/Error", "/healthz", "/css"];
+            if (!always.Any(p => path.StartsWithSegments(p, StringComparison.OrdinalIgnoreCase)))
             {
-                if (IsApi(context.Request))
+                if (context.User.FindFirst(RectifyClaimsFactory.PasswordChangeClaim) is { } reason && !path.StartsWithSegments("/Account/ChangePassword", StringComparison.OrdinalIgnoreCase))
                 {
-                    await Results.Problem(
-                        title: reason.Value == "expired" ? "密码已过期，请先在网页上修改密码。" : "请先在网页上修改初始密码。",
-                        statusCode: StatusCodes.Status403Forbidden,
-                        type: "password_expired").ExecuteAsync(context);
+                    await Refuse(context, "/Account/ChangePassword", reason.Value == "expired" ? "密码已过期，请先在网页上修改密码。" : "请先在网页上修改初始密码。", "password_expired");
                     return;
                 }
 
-                context.Response.Redirect("/Account/ChangePassword?returnUrl=" + Uri.EscapeDataString(path + context.Request.QueryString));
-                return;
+                if (context.User.FindFirst(RectifyClaimsFactory.PasswordChangeClaim) is null
+                    && context.User.FindFirst(RectifyClaimsFactory.SecondFactorEnrolmentClaim) is not null
+                    && !path.StartsWithSegments("/Account/TwoFactor", StringComparison.OrdinalIgnoreCase))
+                {
+                    await Refuse(context, "/Account/TwoFactor", "请先在网页上启用第二因素认证（身份验证器）。", "second_factor_required");
+                    return;
+                }
             }
         }
 
         await next();
+
+        static async Task Refuse(HttpContext context, string page, string message, string type)
+        {
+            if (IsApi(context.Request))
+            {
+                await Results.Problem(title: message, statusCode: StatusCodes.Status403Forbidden, type: type).ExecuteAsync(context);
+                return;
+            }
+
+            context.Response.Redirect(page + "?returnUrl=" + Uri.EscapeDataString(context.Request.Path + context.Request.QueryString));
+        }
     }
 
     private static bool IsApi(HttpRequest request) =>

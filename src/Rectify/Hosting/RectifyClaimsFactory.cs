@@ -18,12 +18,16 @@ internal sealed class RectifyClaimsFactory(
     RoleManager<IdentityRole> roles,
     IOptions<IdentityOptions> options,
     IOptions<SecurityPolicyOptions> policy,
+    IConfiguration configuration,
     RectifyDbContext db,
     TimeProvider clock)
     : UserClaimsPrincipalFactory<RectifyUser, IdentityRole>(users, roles, options)
 {
     /// <summary>Present when the password must be changed before anything else: "initial" or "expired".</summary>
     public const string PasswordChangeClaim = "pwd_change";
+
+    /// <summary>Present when the user must enrol a second factor before anything else.</summary>
+    public const string SecondFactorEnrolmentClaim = "mfa_enrol";
 
     protected override async Task<ClaimsIdentity> GenerateClaimsAsync(RectifyUser user)
     {
@@ -47,6 +51,15 @@ internal sealed class RectifyClaimsFactory(
         else if (expiryDays > 0 && user.PasswordChangedAtUtc is { } changed && clock.GetUtcNow().UtcDateTime > changed.AddDays(expiryDays))
         {
             identity.AddClaim(new Claim(PasswordChangeClaim, "expired"));
+        }
+
+        if (!user.TwoFactorEnabled && !configuration.GetValue<bool>("Rectify:Demo"))
+        {
+            var roles = identity.FindAll(identity.RoleClaimType).Select(c => c.Value);
+            if (policy.Value.SecondFactor.RequiredForEveryone || roles.Any(Roles.Administrators.Contains))
+            {
+                identity.AddClaim(new Claim(SecondFactorEnrolmentClaim, "required"));
+            }
         }
 
         return identity;

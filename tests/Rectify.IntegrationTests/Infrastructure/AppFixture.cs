@@ -20,7 +20,7 @@ public enum Provider
 /// One running application per provider and test class: a fresh database (a SQLite file in a temporary data
 /// folder, or a new PostgreSQL database), migrated and loaded with the seed inspection through the demo path.
 /// </summary>
-public abstract class AppFixture(Provider provider, bool kestrel = false, FakeClock? clock = null) : IAsyncLifetime
+public abstract class AppFixture(Provider provider, bool kestrel = false, FakeClock? clock = null, bool demoMode = true) : IAsyncLifetime
 {
     private string? postgresDatabase;
 
@@ -64,6 +64,9 @@ public abstract class AppFixture(Provider provider, bool kestrel = false, FakeCl
 
             // The host is started by Program itself, as in production; it migrates the new database on the way.
             ["Database:MigrateOnStart"] = "true",
+
+            // Demo mode as `serve --demo` runs it (second factor relaxed), unless the fixture tests the real policy.
+            ["Rectify:Demo"] = demoMode ? "true" : "false",
         };
         if (Provider == Provider.Postgres)
         {
@@ -151,6 +154,7 @@ public abstract class AppFixture(Provider provider, bool kestrel = false, FakeCl
 
 public sealed class SqliteApp() : AppFixture(Provider.Sqlite);
 
-public sealed class ClockApp() : AppFixture(Provider.Sqlite, clock: new FakeClock(new DateTimeOffset(2026, 3, 2, 1, 0, 0, TimeSpan.Zero)));
+/// <summary>Not in demo mode: the full sign-in policy, including the administrators' second factor.</summary>
+public sealed class ClockApp() : AppFixture(Provider.Sqlite, clock: new FakeClock(new DateTimeOffset(2026, 3, 2, 1, 0, 0, TimeSpan.Zero)), demoMode: false);
 
 public sealed class PostgresApp() : AppFixture(Provider.Postgres);

@@ -23,7 +23,14 @@ public sealed class SignInModel(
 
     public string ReturnUrl { get; private set; } = "/";
 
-    public void OnGet(string? returnUrl) => ReturnUrl = LocalOrHome(returnUrl);
+    public void OnGet(string? returnUrl, bool? locked)
+    {
+        ReturnUrl = LocalOrHome(returnUrl);
+        if (locked == true)
+        {
+            Error = l["用户名或密码错误。"];
+        }
+    }
 
     public async Task<IActionResult> OnPostAsync(string? userName, string? password, string? returnUrl)
     {
@@ -53,6 +60,12 @@ public sealed class SignInModel(
         {
             await audit.RecordAsync(new AuditEvent(AuditActions.SignInSucceeded, ObjectType: "User", ObjectId: user?.Id), actor);
             return LocalRedirect(ReturnUrl);
+        }
+
+        if (result.RequiresTwoFactor)
+        {
+            // The password was right; the session starts only after the second factor (SignInCode).
+            return RedirectToPage("/Account/SignInCode", new { returnUrl = ReturnUrl });
         }
 
         await audit.RecordAsync(
