@@ -132,6 +132,42 @@ public abstract class AccessTests(AppFixture app)
     }
 
     [Fact]
+    public async Task A_personal_api_token_reads_the_api_within_its_users_scope_until_revoked()
+    {
+        app.RequireAvailable();
+        ApiTokenService.Created token;
+        await using (var scope = app.Factory.Services.CreateAsyncScope())
+        {
+            token = await scope.ServiceProvider.GetRequiredService<ApiTokenService>().CreateAsync("unit", "台账同步", 30, Ct);
+        }
+
+        using var client = app.Client();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token.Token);
+        var ledger = (await client.GetFromJsonAsync<LedgerPage>($"/api/v1/inspections/{app.InspectionId}/ledger?pageSize=500", Json, Ct))!;
+        Assert.True(ledger.TotalRows is > 0 and < 72, "the unit reporter's scope applies to their token");
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(new Uri($"/api/v1/inspections/{app.OtherInspectionId}/ledger", UriKind.Relative), Ct)).StatusCode);
+
+        // Pages do not take tokens.
+        Assert.Equal(HttpStatusCode.Redirect, (await client.GetAsync(new Uri("/", UriKind.Relative), Ct)).StatusCode);
+
+        await using (var scope = app.Factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<RectifyDbContext>();
+            var stored = await db.ApiTokens.SingleAsync(t => t.Id == token.Id, Ct);
+            Assert.DoesNotContain(stored.Hash, token.Token, StringComparison.Ordinal);
+            Assert.NotEqual(token.Token, stored.Hash);
+            Assert.NotNull(stored.LastUsedAtUtc);
+            var tokenId = token.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            Assert.True(await db.AuditEntries.AnyAsync(e => e.Action == Audit.AuditActions.TokenUsed && e.ObjectId == tokenId, Ct));
+            await scope.ServiceProvider.GetRequiredService<ApiTokenService>().RevokeAsync(token.Id, Ct);
+        }
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync(new Uri("/api/v1/inspections", UriKind.Relative), Ct)).StatusCode);
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "rfy_aaaaaaaa_" + new string('b', 32));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync(new Uri("/api/v1/inspections", UriKind.Relative), Ct)).StatusCode);
+    }
+
+    [Fact]
     public async Task A_user_with_no_role_sees_nothing()
     {
         app.RequireAvailable();

@@ -198,6 +198,23 @@ public sealed class SessionTests(ClockApp app) : IClassFixture<ClockApp>
         Assert.Equal(HttpStatusCode.OK, await Home(next));
     }
 
+    [Fact]
+    public async Task An_api_token_stops_working_when_it_expires()
+    {
+        var name = await NewUserAsync("token");
+        ApiTokenService.Created token;
+        await using (var scope = app.Factory.Services.CreateAsyncScope())
+        {
+            token = await scope.ServiceProvider.GetRequiredService<ApiTokenService>().CreateAsync(name, null, 7, Ct);
+        }
+
+        using var client = app.Client();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token.Token);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/api/v1/inspections", UriKind.Relative), Ct)).StatusCode);
+        Clock.Advance(TimeSpan.FromDays(7) + TimeSpan.FromSeconds(1));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync(new Uri("/api/v1/inspections", UriKind.Relative), Ct)).StatusCode);
+    }
+
     private static async Task<HttpResponseMessage> PostAsync(HttpClient client, string path, string formPage, Dictionary<string, string> fields)
     {
         fields["__RequestVerificationToken"] = Http.AntiforgeryToken(formPage);

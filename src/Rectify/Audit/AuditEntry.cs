@@ -71,6 +71,10 @@ public static class AuditActions
     public const string PasswordReset = "user.password-reset";
     public const string PasswordChanged = "user.password-change";
     public const string SecondFactorEnabled = "user.mfa-enable";
+    public const string TokenCreated = "token.create";
+    public const string TokenRevoked = "token.revoke";
+    public const string TokenUsed = "token.use";
+    public const string TokenRejected = "token.reject";
     public const string UserOrganizationChanged = "user.organization";
     public const string NoticeImported = "notice.import";
     public const string DemoSeeded = "demo.seed";

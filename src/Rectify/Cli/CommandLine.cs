@@ -36,6 +36,9 @@ public static class CommandLine
               创建用户，密码从标准输入读取。角色：RectificationOffice（整改办）、UnitReporter（责任单位联络员）、
               ResponsibleLeader（责任领导）、FirstResponsible（第一责任人）、InspectionBody（巡察机构）、
               DisciplineOfficer（纪检监察）、SystemAdministrator / SecurityAdministrator / AuditAdministrator（三员）。
+          rectify token create --user 用户名 [--name 用途] [--days 90]
+              为用户创建个人 API 令牌（只显示一次；以 Authorization: Bearer 使用）。
+          rectify token list --user 用户名 | rectify token revoke 编号
           rectify audit verify [--data 目录]
               校验审计日志的完整性；发现被修改、插入或删除的记录时指出第一条并以退出码 3 结束。
           rectify user disable 用户名
@@ -66,6 +69,7 @@ public static class CommandLine
                 "notice" => await NoticeAsync(rest, stdout),
                 "user" => await UserAsync(rest, stdin, stdout),
                 "audit" => await AuditAsync(rest, stdout, stderr),
+                "token" => await TokenAsync(rest, stdout),
                 "help" or "--help" or "-h" => Print(stdout, Usage, Ok),
                 _ => Print(stderr, $"未知命令“{verb}”。\n\n{Usage}", BadInput),
             };
@@ -344,6 +348,62 @@ public static class CommandLine
 
         stderr.WriteLine("审计日志校验失败：" + result.Message);
         return AuditBroken;
+    }
+
+    private static async Task<int> TokenAsync(string[] args, TextWriter stdout)
+    {
+        var (_, values, positional, hostArgs) = Split(args, [], ["--user", "--name", "--days", "--data"]);
+        var action = positional.Count > 0 ? positional[0] : string.Empty;
+        var valid = action switch
+        {
+            "create" or "list" => positional.Count == 1 && values.ContainsKey("--user"),
+            "revoke" => positional.Count == 2 && int.TryParse(positional[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out _),
+            _ => false,
+        };
+        if (!valid)
+        {
+            throw new UsageException("用法：rectify token create --user 用户名 [--name 用途] [--days 90] | token list --user 用户名 | token revoke 编号");
+        }
+
+        var days = 90;
+        if (values.TryGetValue("--days", out var d) && !int.TryParse(d, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out days))
+        {
+            throw new UsageException($"--days 需要一个天数，而不是“{d}”。");
+        }
+
+        var app = RectifyApp.Build([.. hostArgs]);
+        var info = app.Services.GetRequiredService<DatabaseInfo>();
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<RectifyDbContext>();
+        await EnsureReachableAsync(db, info);
+        if ((await db.Database.GetPendingMigrationsAsync()).Any())
+        {
+            throw new RectifyConfigurationException("数据库尚未迁移。请先运行 rectify migrate。");
+        }
+
+        var tokens = scope.ServiceProvider.GetRequiredService<ApiTokenService>();
+        switch (action)
+        {
+            case "create":
+                var created = await tokens.CreateAsync(values["--user"], values.GetValueOrDefault("--name"), days, CancellationToken.None);
+                stdout.WriteLine($"已创建令牌 {created.Id}（有效期至 {Features.Fmt.Time(created.ExpiresAtUtc)}）。它只显示这一次，请妥善保存：");
+                stdout.WriteLine(created.Token);
+                break;
+            case "list":
+                foreach (var t in await tokens.ListAsync(values["--user"], CancellationToken.None))
+                {
+                    var state = t.RevokedAtUtc is not null ? "已撤销" : t.ExpiresAtUtc <= DateTime.UtcNow ? "已过期" : "有效";
+                    stdout.WriteLine($"{t.Id}\t{t.Name}\trfy_{t.Prefix}_…\t{state}\t到期 {Features.Fmt.Time(t.ExpiresAtUtc)}\t最近使用 {(t.LastUsedAtUtc is { } u ? Features.Fmt.Time(u) : "—")}");
+                }
+
+                break;
+            default:
+                await tokens.RevokeAsync(int.Parse(positional[1], System.Globalization.CultureInfo.InvariantCulture), CancellationToken.None);
+                stdout.WriteLine($"已撤销令牌 {positional[1]}。");
+                break;
+        }
+
+        return Ok;
     }
 
     private static async Task<int> UserAsync(string[] args, TextReader stdin, TextWriter stdout)

@@ -32,6 +32,8 @@ public class RectifyDbContext(DbContextOptions options) : IdentityDbContext<Rect
 
     public DbSet<PasswordHistoryEntry> PasswordHistory => Set<PasswordHistoryEntry>();
 
+    public DbSet<Access.ApiToken> ApiTokens => Set<Access.ApiToken>();
+
     public DbSet<Audit.AuditEntry> AuditEntries => Set<Audit.AuditEntry>();
 
     public DbSet<Audit.AuditHead> AuditHeads => Set<Audit.AuditHead>();
@@ -51,6 +53,17 @@ public class RectifyDbContext(DbContextOptions options) : IdentityDbContext<Rect
             h.Property(x => x.UserId).HasMaxLength(450).IsRequired();
             h.HasOne<RectifyUser>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
             h.HasIndex(x => new { x.UserId, x.Id });
+        });
+
+        builder.Entity<Access.ApiToken>(t =>
+        {
+            t.Property(x => x.UserId).HasMaxLength(450).IsRequired();
+            t.Property(x => x.Name).HasMaxLength(100).IsRequired();
+            t.Property(x => x.Prefix).HasMaxLength(16).IsRequired();
+            t.Property(x => x.Hash).HasMaxLength(64).IsRequired();
+            t.HasIndex(x => x.Prefix).IsUnique();
+            t.HasIndex(x => x.UserId);
+            t.HasOne<RectifyUser>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
         });
 
         builder.Entity<AppSetting>(s =>

@@ -52,6 +52,20 @@ public static class RectifyApp
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddSingleton(new Audit.AuditKey(builder.Configuration, dataFolder));
         builder.Services.AddScoped<Audit.AuditLog>();
+        builder.Services.AddScoped<ApiTokenService>();
+
+        // The API takes a personal token (Authorization: Bearer) or the sign-in cookie; pages take only the cookie.
+        builder.Services.AddAuthentication(o =>
+            {
+                o.DefaultScheme = "rectify";
+                o.DefaultAuthenticateScheme = "rectify";
+                o.DefaultChallengeScheme = "rectify";
+            })
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiTokenHandler>(ApiTokenService.Scheme, null)
+            .AddPolicyScheme("rectify", "Rectify", o => o.ForwardDefaultSelector = context =>
+                IsApi(context.Request) && context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+                    ? ApiTokenService.Scheme
+                    : Microsoft.AspNetCore.Identity.IdentityConstants.ApplicationScheme);
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter());

@@ -1,0 +1,167 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Rectify.Audit;
+using Rectify.Data;
+
+namespace Rectify.Access;
+
+/// <summary>A personal API token: shown once, stored as a SHA-256 hash, expiring, revocable.</summary>
+public sealed class ApiToken
+{
+    public int Id { get; set; }
+
+    public string UserId { get; set; } = string.Empty;
+
+    public string Name { get; set; } = string.Empty;
+
+    /// <summary>The public part of the token, used to find it; the rest is only ever stored hashed.</summary>
+    public string Prefix { get; set; } = string.Empty;
+
+    public string Hash { get; set; } = string.Empty;
+
+    public DateTime CreatedAtUtc { get; set; }
+
+    public DateTime ExpiresAtUtc { get; set; }
+
+    public DateTime? RevokedAtUtc { get; set; }
+
+    public DateTime? LastUsedAtUtc { get; set; }
+}
+
+public sealed class ApiTokenService(RectifyDbContext db, UserManager<RectifyUser> users, AuditLog audit, TimeProvider clock)
+{
+    public const string Scheme = "Bearer";
+    private const string Alphabet = "abcdefghijklmnopqrstuvwxyz234567";
+
+    public sealed record Created(int Id, string Token, DateTime ExpiresAtUtc);
+
+    public async Task<Created> CreateAsync(string userName, string? name, int days, CancellationToken cancellationToken)
+    {
+        if (days is < 1 or > 365)
+        {
+            throw new UserAdministrationException("令牌有效期必须在 1 到 365 天之间。");
+        }
+
+        var user = await users.FindByNameAsync(userName) ?? throw new UserAdministrationException($"用户“{userName}”不存在。");
+        var prefix = Random(8);
+        var token = $"rfy_{prefix}_{Random(32)}";
+        var now = clock.GetUtcNow().UtcDateTime;
+        var entity = new ApiToken
+        {
+            UserId = user.Id,
+            Name = string.IsNullOrWhiteSpace(name) ? "API" : name.Trim(),
+            Prefix = prefix,
+            Hash = HashOf(token),
+            CreatedAtUtc = now,
+            ExpiresAtUtc = now.AddDays(days),
+        };
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        db.ApiTokens.Add(entity);
+        await db.SaveChangesAsync(cancellationToken);
+        await audit.RecordAsync(new AuditEvent(AuditActions.TokenCreated, ObjectType: "ApiToken", ObjectId: entity.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), After: new { user.UserName, entity.Name, entity.ExpiresAtUtc }), cancellationToken: cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return new Created(entity.Id, token, entity.ExpiresAtUtc);
+    }
+
+    public async Task RevokeAsync(int id, CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var changed = await db.ApiTokens.Where(t => t.Id == id && t.RevokedAtUtc == null).ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAtUtc, now), cancellationToken);
+        if (changed == 0)
+        {
+            throw new UserAdministrationException($"令牌 {id} 不存在或已撤销。");
+        }
+
+        await audit.RecordAsync(new AuditEvent(AuditActions.TokenRevoked, ObjectType: "ApiToken", ObjectId: id.ToString(System.Globalization.CultureInfo.InvariantCulture)), cancellationToken: cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public Task<List<ApiToken>> ListAsync(string userName, CancellationToken cancellationToken) =>
+        db.ApiTokens.AsNoTracking().Where(t => db.Users.Any(u => u.Id == t.UserId && u.UserName == userName)).OrderBy(t => t.Id).ToListAsync(cancellationToken);
+
+    /// <summary>The token's user when it is well formed, known, unexpired and unrevoked; null otherwise.</summary>
+    public async Task<(ApiToken Token, RectifyUser User)?> FindAsync(string presented, CancellationToken cancellationToken)
+    {
+        var parts = presented.Split('_');
+        if (parts.Length != 3 || parts[0] != "rfy" || parts[1].Length != 8)
+        {
+            return null;
+        }
+
+        var prefix = parts[1];
+        var token = await db.ApiTokens.AsNoTracking().SingleOrDefaultAsync(t => t.Prefix == prefix, cancellationToken);
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (token is null || token.RevokedAtUtc is not null || token.ExpiresAtUtc <= now
+            || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(HashOf(presented)), Encoding.ASCII.GetBytes(token.Hash)))
+        {
+            return null;
+        }
+
+        var user = await users.FindByIdAsync(token.UserId);
+        return user is null || await users.IsLockedOutAsync(user) ? null : (token, user);
+    }
+
+    public async Task RecordUseAsync(ApiToken token, RectifyUser user, CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var now = clock.GetUtcNow().UtcDateTime;
+        await db.ApiTokens.Where(t => t.Id == token.Id).ExecuteUpdateAsync(s => s.SetProperty(t => t.LastUsedAtUtc, now), cancellationToken);
+        await audit.RecordAsync(
+            new AuditEvent(AuditActions.TokenUsed, ObjectType: "ApiToken", ObjectId: token.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            new AuditActor(user.Id, user.DisplayName),
+            cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private static string HashOf(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+
+    private static string Random(int length)
+    {
+        var chars = new char[length];
+        for (var i = 0; i < length; i++)
+        {
+            chars[i] = Alphabet[RandomNumberGenerator.GetInt32(Alphabet.Length)];
+        }
+
+        return new string(chars);
+    }
+}
+
+/// <summary>Authenticates API requests that carry <c>Authorization: Bearer rfy_…</c>.</summary>
+public sealed class ApiTokenHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    ApiTokenService tokens,
+    IUserClaimsPrincipalFactory<RectifyUser> principals,
+    AuditLog audit)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        string? header = Request.Headers.Authorization;
+        if (header is null || !header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return AuthenticateResult.NoResult();
+        }
+
+        var found = await tokens.FindAsync(header["Bearer ".Length..].Trim(), Context.RequestAborted);
+        if (found is not { } f)
+        {
+            await audit.RecordAsync(new AuditEvent(AuditActions.TokenRejected, Succeeded: false), AuditActor.CommandLine with { Name = "API", Source = "api" }, Context.RequestAborted);
+            return AuthenticateResult.Fail("invalid token");
+        }
+
+        await tokens.RecordUseAsync(f.Token, f.User, Context.RequestAborted);
+        var principal = await principals.CreateAsync(f.User);
+        ((ClaimsIdentity)principal.Identity!).AddClaim(new Claim("amr", "token"));
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(principal.Claims, ApiTokenService.Scheme)), ApiTokenService.Scheme));
+    }
+}
