@@ -168,6 +168,68 @@ public abstract class AccessTests(AppFixture app)
     }
 
     [Fact]
+    public async Task The_system_administrator_creates_accounts_and_the_security_administrator_grants_roles()
+    {
+        app.RequireAvailable();
+        var secadmin = "secadmin-" + app.Provider;
+        await using (var scope = app.Factory.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<UserAdministration>().CreateAsync(secadmin, "安全管理员", null, [Roles.SecurityAdministrator], app.Password, Ct, initialPassword: false);
+        }
+
+        // The system administrator creates the account; the initial password is shown once.
+        using var sys = await app.SignedInAsync("admin");
+        var form = await sys.GetStringAsync(new Uri("/admin/users/new", UriKind.Relative), Ct);
+        var newName = "zhangsan-" + app.Provider;
+        var created = await PostFormAsync(sys, "/admin/users/new", form, new() { ["userName"] = newName, ["displayName"] = "张三", ["organizationId"] = app.InspectedOrganization });
+        var html = await created.Content.ReadAsStringAsync(Ct);
+        var password = System.Text.RegularExpressions.Regex.Match(html, "id=\"initial-password\">([^<]+)<").Groups[1].Value;
+        Assert.False(string.IsNullOrEmpty(password), html);
+        var userId = System.Text.RegularExpressions.Regex.Match(html, "href=\"/admin/users/([0-9a-f-]+)\"").Groups[1].Value;
+
+        // He cannot grant roles, and the security administrator cannot create accounts.
+        Assert.DoesNotContain("name=\"roles\"", await sys.GetStringAsync(new Uri($"/admin/users/{userId}", UriKind.Relative), Ct), StringComparison.Ordinal);
+        var refused = await PostFormAsync(sys, $"/admin/users/{userId}?handler=Roles", form, new() { ["roles"] = Roles.RectificationOffice });
+        Assert.Equal(HttpStatusCode.NotFound, refused.StatusCode);
+        using var sec = await app.SignedInAsync(secadmin);
+        Assert.Equal(HttpStatusCode.NotFound, (await sec.GetAsync(new Uri("/admin/users/new", UriKind.Relative), Ct)).StatusCode);
+
+        // The security administrator grants a role; 三员 combinations are refused with the reason.
+        var detail = await sec.GetStringAsync(new Uri($"/admin/users/{userId}", UriKind.Relative), Ct);
+        var mixed = await PostFormAsync(sec, $"/admin/users/{userId}?handler=Roles", detail, new() { ["roles"] = Roles.AuditAdministrator + "," + Roles.RectificationOffice });
+        Assert.Contains("不能同时担任业务角色", await mixed.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        var granted = await PostFormAsync(sec, $"/admin/users/{userId}?handler=Roles", detail, new() { ["roles"] = Roles.RectificationOffice });
+        Assert.Contains("已保存角色", await granted.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+
+        // The new user signs in with the initial password, must change it, and then sees the ledger.
+        using var zhang = app.Client();
+        Assert.Equal(HttpStatusCode.Redirect, (await zhang.SignInAsync(newName, password)).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await zhang.GetAsync(new Uri($"/inspections/{app.InspectionId}", UriKind.Relative), Ct)).StatusCode);
+        var change = await zhang.GetStringAsync(new Uri("/Account/ChangePassword", UriKind.Relative), Ct);
+        var changed = await PostFormAsync(zhang, "/Account/ChangePassword", change, new() { ["currentPassword"] = password, ["newPassword"] = "Zhang-San-Passw0rd", ["confirmPassword"] = "Zhang-San-Passw0rd" });
+        Assert.Equal(HttpStatusCode.Redirect, changed.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await zhang.GetAsync(new Uri($"/inspections/{app.InspectionId}", UriKind.Relative), Ct)).StatusCode);
+
+        // The office has no user administration at all.
+        using var office = await app.SignedInAsync("office");
+        Assert.Equal(HttpStatusCode.NotFound, (await office.GetAsync(new Uri("/admin/users", UriKind.Relative), Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await office.GetAsync(new Uri($"/admin/users/{userId}", UriKind.Relative), Ct)).StatusCode);
+
+        await using var check = app.Factory.Services.CreateAsyncScope();
+        var db = check.ServiceProvider.GetRequiredService<RectifyDbContext>();
+        Assert.True(await db.AuditEntries.AnyAsync(e => e.Action == Audit.AuditActions.UserRolesChanged && e.ObjectId == userId, Ct));
+        Assert.True(await db.AuditEntries.AnyAsync(e => e.Action == Audit.AuditActions.UserCreated && e.ObjectId == userId, Ct));
+    }
+
+    private static async Task<HttpResponseMessage> PostFormAsync(HttpClient client, string path, string formPage, Dictionary<string, string> fields)
+    {
+        var pairs = fields.SelectMany(kv => kv.Key == "roles" ? kv.Value.Split(',').Select(v => new KeyValuePair<string, string>(kv.Key, v)) : [kv]).ToList();
+        pairs.Add(new("__RequestVerificationToken", Http.AntiforgeryToken(formPage)));
+        using var content = new FormUrlEncodedContent(pairs);
+        return await client.PostAsync(new Uri(path, UriKind.Relative), content, Ct);
+    }
+
+    [Fact]
     public async Task A_user_with_no_role_sees_nothing()
     {
         app.RequireAvailable();

@@ -68,6 +68,8 @@ public static class AuditActions
     public const string SignedOut = "signout";
     public const string UserCreated = "user.create";
     public const string UserDisabled = "user.disable";
+    public const string UserEnabled = "user.enable";
+    public const string UserRolesChanged = "user.roles";
     public const string PasswordReset = "user.password-reset";
     public const string PasswordChanged = "user.password-change";
     public const string SecondFactorEnabled = "user.mfa-enable";

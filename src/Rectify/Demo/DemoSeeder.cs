@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using Rectify.Access;
 using Rectify.Audit;
@@ -77,18 +76,7 @@ public sealed class DemoSeeder(RectifyDbContext db, UserAdministration administr
         return new Outcome(true, 1, notice.FindingCount, notice.MeasureCount, DemoAccounts);
     }
 
-    public static string NewPassword()
-    {
-        const string alphabet = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-        var chars = new char[16];
-        for (var i = 0; i < chars.Length; i++)
-        {
-            chars[i] = alphabet[RandomNumberGenerator.GetInt32(alphabet.Length)];
-        }
-
-        // Four groups keep it readable; the digit and case classes are guaranteed by the last group.
-        return $"{new string(chars, 0, 4)}-{new string(chars, 4, 4)}-{new string(chars, 8, 4)}-Rx{RandomNumberGenerator.GetInt32(10, 99)}";
-    }
+    public static string NewPassword() => InitialPasswords.New();
 
     internal static readonly IReadOnlyList<(string UserName, string DisplayName)> DemoAccounts =
     [

@@ -1,0 +1,134 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using Rectify.Access;
+using Rectify.Data;
+
+namespace Rectify.Features.Admin;
+
+/// <summary>One account: the system administrator sets its organization, resets, disables or enables it; the security administrator grants roles. Nobody changes their own account here.</summary>
+[Authorize(Roles = Roles.SystemAdministrator + "," + Roles.SecurityAdministrator)]
+public sealed class UserDetailModel(RectifyDbContext db, UserManager<RectifyUser> users, UserAdministration administration, TimeProvider clock) : PageModel
+{
+    public sealed record View(string Id, string UserName, string DisplayName, int? OrganizationId, string? Organization, IReadOnlyList<string> Roles, string State, bool TwoFactor);
+
+    public View? Account { get; private set; }
+
+    public IReadOnlyList<NewUserModel.OrganizationOption> Organizations { get; private set; } = [];
+
+    public string? Message { get; private set; }
+
+    public string? NewPassword { get; private set; }
+
+    public string? Error { get; private set; }
+
+    public bool CanManageAccounts => User.IsInRole(Roles.SystemAdministrator);
+
+    public bool CanGrantRoles => User.IsInRole(Roles.SecurityAdministrator);
+
+    public Task<IActionResult> OnGetAsync(string id, CancellationToken cancellationToken) => ShowAsync(id, cancellationToken);
+
+    public Task<IActionResult> OnPostOrganizationAsync(string id, int organizationId, CancellationToken cancellationToken) =>
+        ActAsync(id, CanManageAccounts, async user =>
+        {
+            if (!await db.Organizations.AnyAsync(o => o.Id == organizationId, cancellationToken))
+            {
+                throw new UserAdministrationException($"单位编号 {organizationId} 不存在。");
+            }
+
+            await administration.SetOrganizationAsync(user, organizationId);
+            Message = "已设置单位。";
+        }, cancellationToken);
+
+    public Task<IActionResult> OnPostResetPasswordAsync(string id, CancellationToken cancellationToken) =>
+        ActAsync(id, CanManageAccounts, async user =>
+        {
+            var password = InitialPasswords.New();
+            await administration.ResetPasswordAsync(user.UserName!, password);
+            Message = "已重置密码。新的初始密码（只显示这一次，首次登录须修改）：";
+            NewPassword = password;
+        }, cancellationToken);
+
+    public Task<IActionResult> OnPostDisableAsync(string id, CancellationToken cancellationToken) =>
+        ActAsync(id, CanManageAccounts, async user =>
+        {
+            await administration.DisableAsync(user.UserName!);
+            Message = "已停用；该用户已登录的会话将在一分钟内失效。";
+        }, cancellationToken);
+
+    public Task<IActionResult> OnPostEnableAsync(string id, CancellationToken cancellationToken) =>
+        ActAsync(id, CanManageAccounts, async user =>
+        {
+            await administration.EnableAsync(user.UserName!);
+            Message = "已启用。";
+        }, cancellationToken);
+
+    public Task<IActionResult> OnPostRolesAsync(string id, string[]? roles, CancellationToken cancellationToken) =>
+        ActAsync(id, CanGrantRoles, async user =>
+        {
+            await administration.SetRolesAsync(user.UserName!, roles ?? []);
+            Message = "已保存角色；该用户的会话将在一分钟内按新角色生效。";
+        }, cancellationToken);
+
+    private async Task<IActionResult> ActAsync(string id, bool allowed, Func<RectifyUser, Task> act, CancellationToken cancellationToken)
+    {
+        var user = await users.FindByIdAsync(id);
+        if (!allowed || user is null)
+        {
+            return NotFound();
+        }
+
+        if (user.Id == users.GetUserId(User))
+        {
+            Error = "不能在这里修改自己的账号。";
+        }
+        else
+        {
+            try
+            {
+                await act(user);
+            }
+            catch (UserAdministrationException e)
+            {
+                Error = e.Message;
+                Message = null;
+                NewPassword = null;
+            }
+        }
+
+        return await ShowAsync(id, cancellationToken);
+    }
+
+    private async Task<IActionResult> ShowAsync(string id, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var row = await db.Users.AsNoTracking().Where(u => u.Id == id)
+            .Select(u => new
+            {
+                u.Id,
+                u.UserName,
+                u.DisplayName,
+                u.OrganizationId,
+                Organization = db.Organizations.Where(o => o.Id == u.OrganizationId).Select(o => o.Name).FirstOrDefault(),
+                Roles = db.UserRoles.Where(r => r.UserId == u.Id).Join(db.Roles, ur => ur.RoleId, r => r.Id, (ur, r) => r.Name!).ToList(),
+                u.LockoutEnd,
+                u.MustChangePassword,
+                u.TwoFactorEnabled,
+            })
+            .FirstOrDefaultAsync(cancellationToken);
+        if (row is null)
+        {
+            return NotFound();
+        }
+
+        Account = new View(row.Id, row.UserName!, row.DisplayName, row.OrganizationId, row.Organization, row.Roles, UsersModel.StateOf(row.LockoutEnd, row.MustChangePassword, now), row.TwoFactorEnabled);
+        if (CanManageAccounts)
+        {
+            Organizations = await NewUserModel.LoadOrganizationsAsync(db, cancellationToken);
+        }
+
+        return Page();
+    }
+}

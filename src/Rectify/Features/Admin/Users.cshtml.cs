@@ -1,0 +1,62 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using Rectify.Access;
+using Rectify.Data;
+
+namespace Rectify.Features.Admin;
+
+/// <summary>The accounts, for the system administrator (who manages them) and the security administrator (who grants roles).</summary>
+[Authorize(Roles = Roles.SystemAdministrator + "," + Roles.SecurityAdministrator)]
+public sealed class UsersModel(RectifyDbContext db, TimeProvider clock) : PageModel
+{
+    private const int PageSize = 50;
+
+    public sealed record Row(string Id, string UserName, string DisplayName, string? Organization, IReadOnlyList<string> Roles, string State, bool TwoFactor);
+
+    public IReadOnlyList<Row> Users { get; private set; } = [];
+
+    public string? Query { get; private set; }
+
+    public int Total { get; private set; }
+
+    public int PageNumber { get; private set; } = 1;
+
+    public int PageCount => Math.Max(1, (Total + PageSize - 1) / PageSize);
+
+    public bool CanManageAccounts => User.IsInRole(Roles.SystemAdministrator);
+
+    public async Task OnGetAsync(string? q, int? page, CancellationToken cancellationToken)
+    {
+        Query = string.IsNullOrWhiteSpace(q) ? null : q.Trim();
+        PageNumber = Math.Max(1, page ?? 1);
+        var users = db.Users.AsNoTracking();
+        if (Query is { } text)
+        {
+            users = users.Where(u => u.UserName!.Contains(text) || u.DisplayName.Contains(text));
+        }
+
+        Total = await users.CountAsync(cancellationToken);
+        var now = clock.GetUtcNow();
+        var rows = await users.OrderBy(u => u.UserName).Skip((PageNumber - 1) * PageSize).Take(PageSize)
+            .Select(u => new
+            {
+                u.Id,
+                u.UserName,
+                u.DisplayName,
+                Organization = db.Organizations.Where(o => o.Id == u.OrganizationId).Select(o => o.Name).FirstOrDefault(),
+                Roles = db.UserRoles.Where(r => r.UserId == u.Id).Join(db.Roles, ur => ur.RoleId, r => r.Id, (ur, r) => r.Name!).ToList(),
+                u.LockoutEnd,
+                u.MustChangePassword,
+                u.TwoFactorEnabled,
+            })
+            .ToListAsync(cancellationToken);
+        Users = rows.Select(u => new Row(u.Id, u.UserName!, u.DisplayName, u.Organization, u.Roles, StateOf(u.LockoutEnd, u.MustChangePassword, now), u.TwoFactorEnabled)).ToList();
+    }
+
+    internal static string StateOf(DateTimeOffset? lockoutEnd, bool mustChange, DateTimeOffset now) =>
+        lockoutEnd == DateTimeOffset.MaxValue ? "已停用"
+        : lockoutEnd is { } end && end > now ? "已锁定"
+        : mustChange ? "待修改初始密码"
+        : "正常";
+}
