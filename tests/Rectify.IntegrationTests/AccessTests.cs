@@ -68,6 +68,8 @@ public abstract class AccessTests(AppFixture app)
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri($"/measures/{own}", UriKind.Relative), Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri($"/findings/{ownFinding}", UriKind.Relative), Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(new Uri($"/measures/{other}", UriKind.Relative), Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri($"/api/v1/measures/{own}", UriKind.Relative), Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(new Uri($"/api/v1/measures/{other}", UriKind.Relative), Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(new Uri($"/findings/{otherFinding}", UriKind.Relative), Ct)).StatusCode);
 
         var ledger = (await client.GetFromJsonAsync<LedgerPage>($"/api/v1/inspections/{app.InspectionId}/ledger?pageSize=500", Json, Ct))!;
@@ -227,6 +229,26 @@ public abstract class AccessTests(AppFixture app)
         pairs.Add(new("__RequestVerificationToken", Http.AntiforgeryToken(formPage)));
         using var content = new FormUrlEncodedContent(pairs);
         return await client.PostAsync(new Uri(path, UriKind.Relative), content, Ct);
+    }
+
+    [Fact]
+    public async Task The_system_administrator_adds_an_organization_that_the_office_then_sees_in_its_tree()
+    {
+        app.RequireAvailable();
+        using var sys = await app.SignedInAsync("admin");
+        var page = await sys.GetStringAsync(new Uri("/organizations", UriKind.Relative), Ct);
+        var name = "社区治理办公室-" + app.Provider;
+        var added = await PostFormAsync(sys, "/organizations?handler=Add", page, new() { ["parentId"] = app.InspectedOrganization, ["name"] = name, ["kind"] = "Department" });
+        Assert.Contains($"已新增单位“{name}”", await added.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        var again = await PostFormAsync(sys, "/organizations?handler=Add", page, new() { ["parentId"] = app.InspectedOrganization, ["name"] = name, ["kind"] = "Department" });
+        Assert.Contains("已有名为", await again.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+
+        using var office = await app.SignedInAsync("office");
+        Assert.Contains(name, await office.GetStringAsync(new Uri("/organizations", UriKind.Relative), Ct), StringComparison.Ordinal);
+        await using var scope = app.Factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<RectifyDbContext>();
+        var created = await db.Organizations.SingleAsync(o => o.Name == name, Ct);
+        Assert.EndsWith($"/{app.InspectedOrganization}/{created.Id}/", created.Path, StringComparison.Ordinal);
     }
 
     [Fact]

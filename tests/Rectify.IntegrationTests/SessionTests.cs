@@ -100,6 +100,27 @@ public sealed class SessionTests(ClockApp app) : IClassFixture<ClockApp>
     }
 
     [Fact]
+    public async Task A_changed_role_ends_the_users_sessions_within_a_minute()
+    {
+        var name = await NewUserAsync("role");
+        using var client = app.Client();
+        Assert.Equal(HttpStatusCode.Redirect, (await client.SignInAsync(name, app.Password)).StatusCode);
+        var ledger = new Uri($"/inspections/{app.InspectionId}", UriKind.Relative);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(ledger, Ct)).StatusCode);
+
+        await using (var scope = app.Factory.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<UserAdministration>().SetRolesAsync(name, []);
+        }
+
+        // The session ends; signed in again, the user has the new roles (none) and the ledger is gone.
+        Clock.Advance(TimeSpan.FromSeconds(61));
+        Assert.StartsWith("/Account/SignIn", Where((await client.GetAsync(ledger, Ct)).Headers.Location), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, (await client.SignInAsync(name, app.Password)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(ledger, Ct)).StatusCode);
+    }
+
+    [Fact]
     public async Task A_password_expires_after_ninety_days_and_then_only_a_change_is_allowed()
     {
         var name = await NewUserAsync("expiry");

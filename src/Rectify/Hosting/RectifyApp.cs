@@ -10,6 +10,7 @@ using Rectify.Data;
 using Rectify.Domain;
 using Rectify.Features;
 using Rectify.Features.Inspections;
+using Rectify.Features.Measures;
 
 namespace Rectify.Hosting;
 
@@ -109,6 +110,7 @@ public static class RectifyApp
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapHealth();
         app.MapInspectionsApi();
+        app.MapMeasuresApi();
         return app;
     }
 

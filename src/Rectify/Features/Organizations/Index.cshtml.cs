@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Rectify.Access;
@@ -6,7 +7,7 @@ using Rectify.Domain;
 
 namespace Rectify.Features.Organizations;
 
-public sealed class IndexModel(RectifyDbContext db) : PageModel
+public sealed class IndexModel(RectifyDbContext db, global::Rectify.Audit.AuditLog audit) : PageModel
 {
     /// <summary>Beyond this many nodes the tree is not drawn whole; a later page browses it level by level.</summary>
     public const int MaxNodes = 5000;
@@ -17,13 +18,62 @@ public sealed class IndexModel(RectifyDbContext db) : PageModel
 
     public bool AnyAssumption { get; private set; }
 
+    /// <summary>The system administrator manages the tree; everyone else only reads their part of it.</summary>
+    public bool CanManage => User.IsInRole(Roles.SystemAdministrator);
+
+    public IReadOnlyList<Admin.NewUserModel.OrganizationOption> Flat { get; private set; } = [];
+
+    public string? Message { get; private set; }
+
+    public string? Error { get; private set; }
+
+    public async Task<IActionResult> OnPostAddAsync(int? parentId, string? name, string? shortName, OrganizationKind kind, CancellationToken cancellationToken)
+    {
+        if (!CanManage)
+        {
+            return NotFound();
+        }
+
+        Organization? parent = null;
+        if (parentId is { } pid)
+        {
+            parent = await db.Organizations.SingleOrDefaultAsync(o => o.Id == pid, cancellationToken);
+        }
+
+        if (string.IsNullOrWhiteSpace(name) || (parentId is not null && parent is null) || !Enum.IsDefined(kind))
+        {
+            Error = "请填写单位名称，并选择存在的上级单位和类型。";
+        }
+        else if (await db.Organizations.AnyAsync(o => o.ParentId == parentId && o.Name == name.Trim(), cancellationToken))
+        {
+            Error = $"上级单位下已有名为“{name.Trim()}”的单位。";
+        }
+        else
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var organization = new Organization(name, kind, parent, shortName);
+            db.Organizations.Add(organization);
+            await db.SaveChangesAsync(cancellationToken);
+            organization.AssignPath();
+            await db.SaveChangesAsync(cancellationToken);
+            await audit.RecordAsync(
+                new global::Rectify.Audit.AuditEvent(global::Rectify.Audit.AuditActions.OrganizationCreated, ObjectType: "Organization", ObjectId: organization.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), After: new { organization.Name, organization.ShortName, organization.Kind, organization.ParentId }),
+                cancellationToken: cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            Message = $"已新增单位“{organization.Name}”。";
+        }
+
+        await OnGetAsync(cancellationToken);
+        return Page();
+    }
+
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
         // One query, ordered by path so that each parent comes before its children.
         var rows = await db.VisibleOrganizations(AccessScope.From(User)).AsNoTracking()
             .OrderBy(o => o.Path)
             .Take(MaxNodes)
-            .Select(o => new { o.Id, o.ParentId, o.Name, o.ShortName, o.Kind, o.IsAssumption })
+            .Select(o => new { o.Id, o.ParentId, o.Name, o.ShortName, o.Kind, o.IsAssumption, o.Path })
             .ToListAsync(cancellationToken);
         var nodes = new Dictionary<int, Node>();
         var roots = new List<Node>();
@@ -48,5 +98,9 @@ public sealed class IndexModel(RectifyDbContext db) : PageModel
 
         Roots = roots;
         AnyAssumption = rows.Any(r => r.IsAssumption);
+        if (CanManage)
+        {
+            Flat = rows.Select(r => new Admin.NewUserModel.OrganizationOption(r.Id, r.Name, Math.Max(0, r.Path.Count(c => c == '/') - 2))).ToList();
+        }
     }
 }

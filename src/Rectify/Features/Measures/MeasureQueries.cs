@@ -1,0 +1,74 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Rectify.Access;
+using Rectify.Data;
+using Rectify.Domain;
+
+namespace Rectify.Features.Measures;
+
+public sealed record MeasureTransitionView(MeasureAction Action, MeasureState FromState, MeasureState ToState, string ActorName, DateTime AtUtc, string? Reason);
+
+public sealed record MeasureDetail(
+    int Id,
+    int InspectionId,
+    string InspectionTitle,
+    int FindingId,
+    int FindingNumber,
+    string FindingTitle,
+    int Number,
+    string Text,
+    MeasureKind Kind,
+    DateOnly? Deadline,
+    string? Leader,
+    string? LeadUnit,
+    IReadOnlyList<string> SupportingUnits,
+    MeasureState State,
+    bool Overdue,
+    AssumedFields Assumed,
+    IReadOnlyList<MeasureTransitionView> History);
+
+/// <summary>One measure with its history, as the caller may see it: the page and the API read the same thing.</summary>
+public static class MeasureQueries
+{
+    public static async Task<MeasureDetail?> LoadAsync(RectifyDbContext db, AccessScope scope, int id, DateOnly today, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var m = await db.VisibleMeasures(scope).AsNoTracking().Where(m => m.Id == id)
+            .Select(m => new
+            {
+                m.Id,
+                m.InspectionId,
+                InspectionTitle = m.Inspection.Title,
+                m.FindingId,
+                FindingNumber = m.Finding.Number,
+                FindingTitle = m.Finding.Title,
+                m.Number,
+                m.Text,
+                m.Kind,
+                m.Deadline,
+                Leader = m.ResponsibleLeader == null ? null : m.ResponsibleLeader.Name + "（" + m.ResponsibleLeader.Position + "）",
+                LeadUnit = m.LeadUnit == null ? null : m.LeadUnit.Name,
+                Supporting = m.SupportingUnits.OrderBy(s => s.Organization.Name).Select(s => s.Organization.Name).ToList(),
+                m.State,
+                m.AssumedFields,
+                History = m.Transitions.OrderBy(t => t.AtUtc).ThenBy(t => t.Id)
+                    .Select(t => new MeasureTransitionView(t.Action, t.FromState, t.ToState, t.ActorName, t.AtUtc, t.Reason)).ToList(),
+            })
+            .FirstOrDefaultAsync(cancellationToken);
+        return m is null ? null : new MeasureDetail(
+            m.Id, m.InspectionId, m.InspectionTitle, m.FindingId, m.FindingNumber, m.FindingTitle, m.Number, m.Text, m.Kind, m.Deadline,
+            m.Leader, m.LeadUnit, m.Supporting, m.State, Measure.IsOverdueAt(m.Deadline, m.State, m.Kind, today), m.AssumedFields, m.History);
+    }
+
+    public static void MapMeasuresApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/v1/measures/{id:int}", async Task<Results<Ok<MeasureDetail>, NotFound>> (RectifyDbContext db, TimeProvider clock, System.Security.Claims.ClaimsPrincipal user, int id, CancellationToken ct) =>
+            {
+                var measure = await LoadAsync(db, AccessScope.From(user), id, ChinaTime.Today(clock), ct);
+                return measure is null ? TypedResults.NotFound() : TypedResults.Ok(measure);
+            })
+            .WithTags("Measures")
+            .WithName("GetMeasure")
+            .WithSummary("一条整改措施及其办理记录（超出权限范围的与不存在的一样回答 404）");
+    }
+}
