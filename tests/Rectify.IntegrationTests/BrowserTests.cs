@@ -120,7 +120,28 @@ public sealed class BrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
         await page.GotoAsync(baseUrl + "/organizations");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotFolder, "organizations.png"), FullPage = true });
 
-        // On a phone the ledger still reads.
+        // Signing out from the header works, and the system administrator manages accounts but sees no ledger.
+        await page.ClickAsync("header.top button.linklike:has-text('退出')");
+        await page.WaitForURLAsync(url => url.Contains("/Account/SignIn", StringComparison.Ordinal));
+        await page.FillAsync("#userName", "admin");
+        await page.FillAsync("#password", app.Password);
+        await page.ClickAsync("button[type=submit]:has-text('登录')");
+        await page.WaitForURLAsync(baseUrl + "/");
+        Assert.Equal(0, await page.Locator("a", new PageLocatorOptions { HasText = "市委第七巡察组对万江街道党工委的巡察" }).CountAsync());
+        await page.ClickAsync("header.top a:has-text('用户管理')");
+        await page.WaitForURLAsync(baseUrl + "/admin/users");
+        Assert.True(await page.Locator("tr.user-row").CountAsync() >= 5);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotFolder, "admin-users.png"), FullPage = true });
+        await page.ClickAsync("tr.user-row a:has-text('unit')");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotFolder, "admin-user.png"), FullPage = true });
+
+        // On a phone the ledger still reads (as the office again).
+        await page.ClickAsync("header.top button.linklike:has-text('退出')");
+        await page.WaitForURLAsync(url => url.Contains("/Account/SignIn", StringComparison.Ordinal));
+        await page.FillAsync("#userName", "office");
+        await page.FillAsync("#password", app.Password);
+        await page.ClickAsync("button[type=submit]:has-text('登录')");
+        await page.WaitForURLAsync(baseUrl + "/");
         await page.SetViewportSizeAsync(390, 844);
         await page.GotoAsync($"{baseUrl}/inspections/{app.InspectionId}?kind=Immediate");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotFolder, "ledger-phone.png") });
