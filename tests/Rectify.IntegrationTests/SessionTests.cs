@@ -195,6 +195,12 @@ public sealed class SessionTests(ClockApp app) : IClassFixture<ClockApp>
         Assert.Equal(HttpStatusCode.Forbidden, api.StatusCode);
         Assert.Contains("second_factor_required", await api.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
 
+        var start = await client.GetStringAsync(new Uri("/Account/TwoFactor", UriKind.Relative), Ct);
+        Assert.DoesNotContain("shared-key", start, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, (await PostAsync(client, "/Account/TwoFactor?handler=Key", start, [])).StatusCode);
+
+        // Scanning takes a while: the session survives the key's new security stamp.
+        Clock.Advance(TimeSpan.FromMinutes(3));
         var page = await client.GetStringAsync(new Uri("/Account/TwoFactor", UriKind.Relative), Ct);
         var key = System.Text.RegularExpressions.Regex.Match(page, @"id=""shared-key"">([a-z0-9 ]+)<").Groups[1].Value;
         Assert.NotEmpty(key);

@@ -9,6 +9,7 @@ namespace Rectify.Features.Account;
 
 public sealed class SignInModel(
     SignInManager<RectifyUser> signIn,
+    RectifyDbContext db,
     AuditLog audit,
     IConfiguration configuration,
     Microsoft.Extensions.Options.IOptions<Access.SecurityPolicyOptions> policy,
@@ -43,6 +44,9 @@ public sealed class SignInModel(
         }
 
         var name = userName.Trim();
+
+        // Identity's own writes (failure count, lockout) and the audit record commit together.
+        await using var transaction = await db.Database.BeginTransactionAsync();
         var result = await signIn.PasswordSignInAsync(name, password, isPersistent: false, lockoutOnFailure: true);
         var user = await signIn.UserManager.FindByNameAsync(name);
         var actor = new AuditActor(user?.Id, user?.DisplayName ?? (name.Length > 100 ? name[..100] : name));
@@ -52,6 +56,7 @@ public sealed class SignInModel(
             // An initial password is for a prompt first use; after its hours it no longer opens anything.
             await signIn.SignOutAsync();
             await audit.RecordAsync(new AuditEvent(AuditActions.SignInFailed, Succeeded: false, ObjectType: "User", ObjectId: user.Id, After: new { Reason = "initial-password-expired" }), actor);
+            await transaction.CommitAsync();
             Error = l["初始密码已过期，请联系管理员重置密码。"];
             return Page();
         }
@@ -59,11 +64,13 @@ public sealed class SignInModel(
         if (result.Succeeded)
         {
             await audit.RecordAsync(new AuditEvent(AuditActions.SignInSucceeded, ObjectType: "User", ObjectId: user?.Id), actor);
+            await transaction.CommitAsync();
             return LocalRedirect(ReturnUrl);
         }
 
         if (result.RequiresTwoFactor)
         {
+            await transaction.CommitAsync();
             // The password was right; the session starts only after the second factor (SignInCode).
             return RedirectToPage("/Account/SignInCode", new { returnUrl = ReturnUrl });
         }
@@ -71,6 +78,7 @@ public sealed class SignInModel(
         await audit.RecordAsync(
             new AuditEvent(result.IsLockedOut ? AuditActions.LockedOut : AuditActions.SignInFailed, Succeeded: false, ObjectType: "User", ObjectId: user?.Id, After: new { UserName = actor.Name, Known = user is not null }),
             actor);
+        await transaction.CommitAsync();
 
         // One answer for a wrong name, a wrong password and a locked account: nothing to learn from it.
         Error = l["用户名或密码错误。"];

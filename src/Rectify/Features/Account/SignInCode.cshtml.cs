@@ -10,7 +10,7 @@ namespace Rectify.Features.Account;
 
 /// <summary>The second step of signing in: the authenticator's code. Open to whoever passed the password step (Identity's two-factor cookie says who).</summary>
 [AllowAnonymous]
-public sealed class SignInCodeModel(SignInManager<RectifyUser> signIn, AuditLog audit, IStringLocalizer<SharedResource> l) : PageModel
+public sealed class SignInCodeModel(SignInManager<RectifyUser> signIn, RectifyDbContext db, AuditLog audit, IStringLocalizer<SharedResource> l) : PageModel
 {
     public string? Error { get; private set; }
 
@@ -32,16 +32,19 @@ public sealed class SignInCodeModel(SignInManager<RectifyUser> signIn, AuditLog 
         }
 
         var actor = new AuditActor(user.Id, user.DisplayName);
+        await using var transaction = await db.Database.BeginTransactionAsync();
         var result = await signIn.TwoFactorAuthenticatorSignInAsync((code ?? string.Empty).Replace(" ", string.Empty, StringComparison.Ordinal), isPersistent: false, rememberClient: false);
         if (result.Succeeded)
         {
             await audit.RecordAsync(new AuditEvent(AuditActions.SignInSucceeded, ObjectType: "User", ObjectId: user.Id, After: new { SecondFactor = "totp" }), actor);
+            await transaction.CommitAsync();
             return LocalRedirect(ReturnUrl);
         }
 
         await audit.RecordAsync(
             new AuditEvent(result.IsLockedOut ? AuditActions.LockedOut : AuditActions.SignInFailed, Succeeded: false, ObjectType: "User", ObjectId: user.Id, After: new { SecondFactor = "totp" }),
             actor);
+        await transaction.CommitAsync();
         if (result.IsLockedOut)
         {
             // Same words as a wrong password: a locked account tells nothing.

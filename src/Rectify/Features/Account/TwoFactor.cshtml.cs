@@ -39,6 +39,25 @@ public sealed class TwoFactorModel(UserManager<RectifyUser> users, SignInManager
         return Page();
     }
 
+    /// <summary>Makes the shared key. A POST, because it changes the account; the cookie is re-issued since the security stamp changes with it.</summary>
+    public async Task<IActionResult> OnPostKeyAsync(string? returnUrl)
+    {
+        ReturnUrl = LocalOrHome(returnUrl);
+        var user = await users.GetUserAsync(User);
+        if (user is null)
+        {
+            return LocalRedirect("/Account/SignIn");
+        }
+
+        if (!await users.GetTwoFactorEnabledAsync(user))
+        {
+            await users.ResetAuthenticatorKeyAsync(user);
+            await signIn.RefreshSignInAsync(user);
+        }
+
+        return RedirectToPage("/Account/TwoFactor", new { returnUrl = ReturnUrl });
+    }
+
     public async Task<IActionResult> OnPostAsync(string? code, string? returnUrl)
     {
         ReturnUrl = LocalOrHome(returnUrl);
@@ -78,8 +97,8 @@ public sealed class TwoFactorModel(UserManager<RectifyUser> users, SignInManager
         var key = await users.GetAuthenticatorKeyAsync(user);
         if (string.IsNullOrEmpty(key))
         {
-            await users.ResetAuthenticatorKeyAsync(user);
-            key = await users.GetAuthenticatorKeyAsync(user);
+            // Nothing changes on GET: the page offers to make a key instead.
+            return;
         }
 
         SharedKey = Group(key!);
