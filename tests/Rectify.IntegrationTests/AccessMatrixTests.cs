@@ -129,6 +129,13 @@ public abstract class AccessMatrixTests(AppFixture app)
             return await client.GetAsync(new Uri(request, UriKind.Relative), Ct);
         }
 
+        if (request.StartsWith("/api/", StringComparison.Ordinal))
+        {
+            // The API takes JSON; an empty object is a harmless request.
+            using var json = new StringContent("{}", System.Text.Encoding.UTF8, "application/json");
+            return await client.PostAsync(new Uri(request, UriKind.Relative), json, Ct);
+        }
+
         // A real form post: the anti-forgery token from a page this client may open, and harmless fields.
         var tokenPage = await client.GetStringAsync(new Uri("/Account/SignIn", UriKind.Relative), Ct);
         var fields = new List<KeyValuePair<string, string>> { new("__RequestVerificationToken", Http.AntiforgeryToken(tokenPage)) };

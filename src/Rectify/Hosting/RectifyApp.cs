@@ -54,6 +54,7 @@ public static class RectifyApp
         builder.Services.AddSingleton(new Audit.AuditKey(builder.Configuration, dataFolder));
         builder.Services.AddScoped<Audit.AuditLog>();
         builder.Services.AddScoped<ApiTokenService>();
+        builder.Services.AddScoped<MeasureWorkflow>();
 
         // The API takes a personal token (Authorization: Bearer) or the sign-in cookie; pages take only the cookie.
         builder.Services.AddAuthentication(o =>

@@ -25,6 +25,8 @@ public sealed record MeasureDetail(
     MeasureState State,
     bool Overdue,
     AssumedFields Assumed,
+    int Version,
+    IReadOnlyList<MeasureAction> AllowedActions,
     IReadOnlyList<MeasureTransitionView> History);
 
 /// <summary>One measure with its history, as the caller may see it: the page and the API read the same thing.</summary>
@@ -51,13 +53,16 @@ public static class MeasureQueries
                 Supporting = m.SupportingUnits.OrderBy(s => s.Organization.Name).Select(s => s.Organization.Name).ToList(),
                 m.State,
                 m.AssumedFields,
+                m.Version,
+                LeadUnitPath = m.LeadUnit == null ? null : m.LeadUnit.Path,
                 History = m.Transitions.OrderBy(t => t.AtUtc).ThenBy(t => t.Id)
                     .Select(t => new MeasureTransitionView(t.Action, t.FromState, t.ToState, t.ActorName, t.AtUtc, t.Reason)).ToList(),
             })
             .FirstOrDefaultAsync(cancellationToken);
         return m is null ? null : new MeasureDetail(
             m.Id, m.InspectionId, m.InspectionTitle, m.FindingId, m.FindingNumber, m.FindingTitle, m.Number, m.Text, m.Kind, m.Deadline,
-            m.Leader, m.LeadUnit, m.Supporting, m.State, Measure.IsOverdueAt(m.Deadline, m.State, m.Kind, today), m.AssumedFields, m.History);
+            m.Leader, m.LeadUnit, m.Supporting, m.State, Measure.IsOverdueAt(m.Deadline, m.State, m.Kind, today), m.AssumedFields, m.Version,
+            MeasureWorkflow.Allowed(scope, m.State, m.Kind, MeasureWorkflow.LeadUnitIsCallers(scope, m.LeadUnitPath)), m.History);
     }
 
     public static void MapMeasuresApi(this IEndpointRouteBuilder app)
@@ -70,5 +75,36 @@ public static class MeasureQueries
             .WithTags("Measures")
             .WithName("GetMeasure")
             .WithSummary("一条整改措施及其办理记录（超出权限范围的与不存在的一样回答 404）");
+
+        // Writes take a personal token only: a cookie-authenticated POST from a browser page cannot reach them (no CSRF).
+        app.MapPost("/api/v1/measures/{id:int}/actions/{action}", async Task<IResult> (
+                MeasureWorkflow workflow,
+                RectifyDbContext db,
+                TimeProvider clock,
+                System.Security.Claims.ClaimsPrincipal user,
+                int id,
+                string action,
+                MeasureActionRequest? body,
+                CancellationToken ct) =>
+            {
+                var scope = AccessScope.From(user);
+                var actor = new Actor(scope.UserId, user.FindFirst("display_name")?.Value ?? user.Identity?.Name ?? scope.UserId);
+                var result = await workflow.ActAsync(scope, actor, id, action, body?.Reason, body?.Version, ct);
+                return result.Outcome switch
+                {
+                    WorkflowOutcome.Done => TypedResults.Ok(await LoadAsync(db, scope, id, ChinaTime.Today(clock), ct)),
+                    WorkflowOutcome.NotFound => TypedResults.NotFound(),
+                    WorkflowOutcome.Forbidden => TypedResults.Problem(result.Message, statusCode: StatusCodes.Status403Forbidden),
+                    WorkflowOutcome.BadRequest => TypedResults.Problem(result.Message, statusCode: StatusCodes.Status400BadRequest),
+                    _ => TypedResults.Problem(result.Message, statusCode: StatusCodes.Status409Conflict),
+                };
+            })
+            .RequireAuthorization(p => p.AddAuthenticationSchemes(ApiTokenService.Scheme).RequireAuthenticatedUser())
+            .WithTags("Measures")
+            .WithName("ActOnMeasure")
+            .WithSummary("对整改措施办理一步：Start 启动、ApplyForSignOff 申请销号、AcceptApplication 整改办审核通过、ReturnApplication 退回、Approve 领导审批销号、Reopen 重新打开。version 为读取时的版本，已被他人处理时回答 409。仅接受个人 API 令牌。");
     }
 }
+
+/// <summary>The body of a workflow step: the reason (required to return or reopen) and the version the caller last read.</summary>
+public sealed record MeasureActionRequest(string? Reason, int? Version);

@@ -1,0 +1,189 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Rectify.Access;
+using Rectify.Data;
+using Rectify.Domain;
+using Rectify.Features.Measures;
+using Rectify.IntegrationTests.Infrastructure;
+
+namespace Rectify.IntegrationTests;
+
+/// <summary>Sign-off (销号) through the pages and the API: each step by the right person, the wrong ones refused.</summary>
+public abstract partial class WorkflowTests(AppFixture app)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>An in-progress measure that 纪检监察办 leads, not yet used by another test of this class.</summary>
+    private async Task<int> FreshMeasureAsync(int skip)
+    {
+        await using var scope = app.Factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<RectifyDbContext>();
+        return await db.Measures.Where(m => m.InspectionId == app.InspectionId && m.LeadUnit!.Name == "纪检监察办" && m.State == MeasureState.InProgress)
+            .OrderBy(m => m.Id).Skip(skip).Select(m => m.Id).FirstAsync(Ct);
+    }
+
+    private static async Task<HttpResponseMessage> ActAsync(HttpClient client, int measure, MeasureAction action, string? reason = null, int? version = null)
+    {
+        var page = await client.GetStringAsync(new Uri($"/measures/{measure}", UriKind.Relative), Ct);
+        var fields = new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = Http.AntiforgeryToken(page),
+            ["action"] = action.ToString(),
+            ["reason"] = reason ?? string.Empty,
+            // The version the page shows (none when it offers this person no step: the server then decides on the state alone).
+            ["version"] = version?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? VersionRegex().Match(page).Groups[1].Value,
+        };
+        using var content = new FormUrlEncodedContent(fields);
+        return await client.PostAsync(new Uri($"/measures/{measure}?handler=Act", UriKind.Relative), content, Ct);
+    }
+
+    private async Task<MeasureState> StateAsync(int measure)
+    {
+        await using var scope = app.Factory.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<RectifyDbContext>().Measures.Where(m => m.Id == measure).Select(m => m.State).SingleAsync(Ct);
+    }
+
+    [Fact]
+    public async Task A_measure_is_signed_off_by_unit_office_and_leader_with_a_return_on_the_way()
+    {
+        app.RequireAvailable();
+        var id = await FreshMeasureAsync(0);
+        using var unit = await app.SignedInAsync("unit");
+        using var office = await app.SignedInAsync("office");
+        using var leader = await app.SignedInAsync("leader");
+
+        // Each sees only the buttons for their step.
+        Assert.Contains("value=\"ApplyForSignOff\"", await unit.GetStringAsync(new Uri($"/measures/{id}", UriKind.Relative), Ct), StringComparison.Ordinal);
+        Assert.DoesNotContain("value=\"ApplyForSignOff\"", await office.GetStringAsync(new Uri($"/measures/{id}", UriKind.Relative), Ct), StringComparison.Ordinal);
+
+        Assert.Equal(HttpStatusCode.Redirect, (await ActAsync(unit, id, MeasureAction.ApplyForSignOff, "制度已印发")).StatusCode);
+        var returned = await ActAsync(office, id, MeasureAction.ReturnApplication);
+        Assert.Equal(HttpStatusCode.Conflict, returned.StatusCode);
+        Assert.Contains("必须说明理由", await returned.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, (await ActAsync(office, id, MeasureAction.ReturnApplication, "缺少印发文件")).StatusCode);
+        Assert.Equal(MeasureState.InProgress, await StateAsync(id));
+
+        Assert.Equal(HttpStatusCode.Redirect, (await ActAsync(unit, id, MeasureAction.ApplyForSignOff, "补充了印发文件")).StatusCode);
+
+        // The leader cannot skip the office's review.
+        Assert.Equal(HttpStatusCode.Conflict, (await ActAsync(leader, id, MeasureAction.Approve)).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await ActAsync(office, id, MeasureAction.AcceptApplication)).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await ActAsync(leader, id, MeasureAction.Approve)).StatusCode);
+        Assert.Equal(MeasureState.SignedOff, await StateAsync(id));
+
+        // Signed off is read-only for the unit; the history tells the whole story.
+        Assert.Equal(HttpStatusCode.Conflict, (await ActAsync(unit, id, MeasureAction.ApplyForSignOff)).StatusCode);
+        var page = await office.GetStringAsync(new Uri($"/measures/{id}", UriKind.Relative), Ct);
+        Assert.Contains("缺少印发文件", page, StringComparison.Ordinal);
+        Assert.Contains("领导审批销号", page, StringComparison.Ordinal);
+
+        await using var scope = app.Factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<RectifyDbContext>();
+        var idText = id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        // Five steps were taken (apply, return, apply, accept, approve); the two refused ones left no record.
+        Assert.Equal(5, await db.AuditEntries.CountAsync(e => e.ObjectType == "Measure" && e.ObjectId == idText, Ct));
+    }
+
+    [Fact]
+    public async Task The_inspection_body_and_other_units_cannot_act_and_a_stale_page_gets_a_conflict()
+    {
+        app.RequireAvailable();
+        var id = await FreshMeasureAsync(1);
+        using var inspector = await app.SignedInAsync("inspector");
+        Assert.DoesNotContain("class=\"card workflow\"", await inspector.GetStringAsync(new Uri($"/measures/{id}", UriKind.Relative), Ct), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Forbidden, (await ActAsync(inspector, id, MeasureAction.ApplyForSignOff, version: 0)).StatusCode);
+
+        // The leader may not apply on the unit's behalf.
+        using var leader = await app.SignedInAsync("leader");
+        Assert.Equal(HttpStatusCode.Forbidden, (await ActAsync(leader, id, MeasureAction.ApplyForSignOff)).StatusCode);
+
+        using var unit = await app.SignedInAsync("unit");
+        var page = await unit.GetStringAsync(new Uri($"/measures/{id}", UriKind.Relative), Ct);
+        var version = int.Parse(VersionRegex().Match(page).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(HttpStatusCode.Redirect, (await ActAsync(unit, id, MeasureAction.ApplyForSignOff, version: version)).StatusCode);
+
+        // Two office workers look at the same application; the second click comes from a page that is now stale.
+        using var office = await app.SignedInAsync("office");
+        var officePage = await office.GetStringAsync(new Uri($"/measures/{id}", UriKind.Relative), Ct);
+        var seen = int.Parse(VersionRegex().Match(officePage).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(HttpStatusCode.Redirect, (await ActAsync(office, id, MeasureAction.AcceptApplication, version: seen)).StatusCode);
+        var stale = await ActAsync(office, id, MeasureAction.ReturnApplication, "迟到的退回", version: seen);
+        Assert.Equal(HttpStatusCode.Conflict, stale.StatusCode);
+        Assert.Contains("已被他人处理", await stale.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Equal(MeasureState.AwaitingApproval, await StateAsync(id));
+    }
+
+    [Fact]
+    public async Task Two_leaders_approving_the_same_application_at_once_give_one_success_and_one_conflict()
+    {
+        app.RequireAvailable();
+        var id = await FreshMeasureAsync(2);
+        using var unit = await app.SignedInAsync("unit");
+        using var office = await app.SignedInAsync("office");
+        Assert.Equal(HttpStatusCode.Redirect, (await ActAsync(unit, id, MeasureAction.ApplyForSignOff)).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await ActAsync(office, id, MeasureAction.AcceptApplication)).StatusCode);
+
+        var second = "leader2-" + app.Provider;
+        await using (var scope = app.Factory.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<UserAdministration>().CreateAsync(second, "另一位领导", app.InspectedOrganization, [Roles.ResponsibleLeader], app.Password, Ct, initialPassword: false);
+        }
+
+        using var a = await app.SignedInAsync("leader");
+        using var b = await app.SignedInAsync(second);
+        var version = int.Parse(VersionRegex().Match(await a.GetStringAsync(new Uri($"/measures/{id}", UriKind.Relative), Ct)).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        var results = await Task.WhenAll(ActAsync(a, id, MeasureAction.Approve, version: version), ActAsync(b, id, MeasureAction.Approve, version: version));
+        Assert.Equal([HttpStatusCode.Redirect, HttpStatusCode.Conflict], results.Select(r => r.StatusCode).Order());
+        await using var check = app.Factory.Services.CreateAsyncScope();
+        var measure = await check.ServiceProvider.GetRequiredService<RectifyDbContext>().Measures.Include(m => m.Transitions).SingleAsync(m => m.Id == id, Ct);
+        Assert.Equal(MeasureState.SignedOff, measure.State);
+        Assert.Single(measure.Transitions, t => t.Action == MeasureAction.Approve);
+    }
+
+    [Fact]
+    public async Task A_unit_system_applies_through_the_api_with_its_token_but_a_browser_cookie_cannot_post_to_the_api()
+    {
+        app.RequireAvailable();
+        var id = await FreshMeasureAsync(3);
+        ApiTokenService.Created token;
+        await using (var scope = app.Factory.Services.CreateAsyncScope())
+        {
+            token = await scope.ServiceProvider.GetRequiredService<ApiTokenService>().CreateAsync("unit", "单位系统", 30, Ct);
+        }
+
+        using var cookie = await app.SignedInAsync("unit");
+        var refused = await cookie.PostAsJsonAsync($"/api/v1/measures/{id}/actions/ApplyForSignOff", new MeasureActionRequest("经由接口", null), Ct);
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+
+        using var api = app.Client();
+        api.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token.Token);
+        var before = (await api.GetFromJsonAsync<MeasureDetail>($"/api/v1/measures/{id}", Json, Ct))!;
+        Assert.Contains(MeasureAction.ApplyForSignOff, before.AllowedActions);
+        var response = await api.PostAsJsonAsync($"/api/v1/measures/{id}/actions/ApplyForSignOff", new MeasureActionRequest("经由接口", before.Version), Ct);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var after = (await response.Content.ReadFromJsonAsync<MeasureDetail>(Json, Ct))!;
+        Assert.Equal(MeasureState.AwaitingReview, after.State);
+        Assert.Equal("经由接口", after.History[^1].Reason);
+
+        var again = await api.PostAsJsonAsync($"/api/v1/measures/{id}/actions/ApplyForSignOff", new MeasureActionRequest(null, before.Version), Ct);
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        var unknown = await api.PostAsJsonAsync($"/api/v1/measures/{id}/actions/Destroy", new MeasureActionRequest(null, null), Ct);
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+        var other = await api.PostAsJsonAsync($"/api/v1/measures/{app.OtherInspectionId * 1000}/actions/Start", new MeasureActionRequest(null, null), Ct);
+        Assert.Equal(HttpStatusCode.NotFound, other.StatusCode);
+    }
+
+    [GeneratedRegex(@"name=""version"" value=""(\d+)""")]
+    private static partial Regex VersionRegex();
+}
+
+public sealed class WorkflowTestsOnSqlite(SqliteApp app) : WorkflowTests(app), IClassFixture<SqliteApp>;
+
+public sealed class WorkflowTestsOnPostgres(PostgresApp app) : WorkflowTests(app), IClassFixture<PostgresApp>;
