@@ -162,8 +162,8 @@ public abstract class AccessMatrixTests(AppFixture app)
         await using var scope = app.Factory.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<RectifyDbContext>();
 
-        // A measure the unit reporter's unit leads, so that "own" is own for every business role.
-        var measure = await db.Measures.Where(m => m.InspectionId == inspectionId && m.LeadUnit!.Name == "纪检监察办").OrderBy(m => m.Id)
+        // A measure in progress that the unit reporter's unit leads, so that "own" is own for every business role.
+        var measure = await db.Measures.Where(m => m.InspectionId == inspectionId && m.LeadUnit!.Name == "纪检监察办" && m.State == Rectify.Domain.MeasureState.InProgress).OrderBy(m => m.Id)
             .Select(m => new { m.Id, m.FindingId }).FirstOrDefaultAsync(Ct)
             ?? await db.Measures.Where(m => m.InspectionId == inspectionId).OrderBy(m => m.Id).Select(m => new { m.Id, m.FindingId }).FirstAsync(Ct);
         return new()

@@ -34,6 +34,12 @@ public class RectifyDbContext(DbContextOptions options) : IdentityDbContext<Rect
 
     public DbSet<Access.ApiToken> ApiTokens => Set<Access.ApiToken>();
 
+    public DbSet<Evidence.ProgressReport> ProgressReports => Set<Evidence.ProgressReport>();
+
+    public DbSet<Evidence.EvidenceFile> EvidenceFiles => Set<Evidence.EvidenceFile>();
+
+    public DbSet<Evidence.ProgressReportEvidence> ProgressReportEvidence => Set<Evidence.ProgressReportEvidence>();
+
     public DbSet<Audit.AuditEntry> AuditEntries => Set<Audit.AuditEntry>();
 
     public DbSet<Audit.AuditHead> AuditHeads => Set<Audit.AuditHead>();
@@ -64,6 +70,35 @@ public class RectifyDbContext(DbContextOptions options) : IdentityDbContext<Rect
             t.HasIndex(x => x.Prefix).IsUnique();
             t.HasIndex(x => x.UserId);
             t.HasOne<RectifyUser>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<Evidence.ProgressReport>(r =>
+        {
+            r.Property(x => x.Narrative).HasMaxLength(10000).IsRequired();
+            r.Property(x => x.SubmittedByUserId).HasMaxLength(450).IsRequired();
+            r.Property(x => x.SubmittedByName).HasMaxLength(200).IsRequired();
+            r.Property(x => x.ReviewedByName).HasMaxLength(200);
+            r.Property(x => x.ReturnReason).HasMaxLength(2000);
+            r.HasOne<Measure>().WithMany().HasForeignKey(x => x.MeasureId).OnDelete(DeleteBehavior.Cascade);
+            r.HasOne<Evidence.ProgressReport>().WithMany().HasForeignKey(x => x.RevisionOfId).OnDelete(DeleteBehavior.Restrict);
+            r.HasIndex(x => new { x.MeasureId, x.Number }).IsUnique();
+            r.HasIndex(x => new { x.State, x.SubmittedAtUtc });
+            r.HasMany(x => x.Evidence).WithOne().HasForeignKey(x => x.ProgressReportId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<Evidence.EvidenceFile>(f =>
+        {
+            f.Property(x => x.Sha256).HasMaxLength(64).IsRequired();
+            f.HasIndex(x => x.Sha256).IsUnique();
+        });
+
+        builder.Entity<Evidence.ProgressReportEvidence>(e =>
+        {
+            e.HasKey(x => new { x.ProgressReportId, x.EvidenceFileId });
+            e.Property(x => x.OriginalName).HasMaxLength(255).IsRequired();
+            e.Property(x => x.UploadedByUserId).HasMaxLength(450).IsRequired();
+            e.HasOne(x => x.EvidenceFile).WithMany().HasForeignKey(x => x.EvidenceFileId).OnDelete(DeleteBehavior.Restrict);
+            e.HasIndex(x => x.EvidenceFileId);
         });
 
         builder.Entity<AppSetting>(s =>

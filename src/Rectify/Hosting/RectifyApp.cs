@@ -55,6 +55,9 @@ public static class RectifyApp
         builder.Services.AddScoped<Audit.AuditLog>();
         builder.Services.AddScoped<ApiTokenService>();
         builder.Services.AddScoped<MeasureWorkflow>();
+        builder.Services.Configure<Evidence.EvidenceOptions>(builder.Configuration.GetSection(Evidence.EvidenceOptions.Section));
+        builder.Services.AddSingleton(new Evidence.EvidenceStore(Path.Combine(dataFolder, "evidence")));
+        builder.Services.AddScoped<Evidence.ProgressReportService>();
 
         // The API takes a personal token (Authorization: Bearer) or the sign-in cookie; pages take only the cookie.
         builder.Services.AddAuthentication(o =>
@@ -112,6 +115,7 @@ public static class RectifyApp
         app.MapHealth();
         app.MapInspectionsApi();
         app.MapMeasuresApi();
+        Evidence.EvidenceEndpoints.MapEvidenceDownloads(app);
         return app;
     }
 

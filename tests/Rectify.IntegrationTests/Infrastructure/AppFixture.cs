@@ -67,6 +67,9 @@ public abstract class AppFixture(Provider provider, bool kestrel = false, FakeCl
 
             // Demo mode as `serve --demo` runs it (second factor relaxed), unless the fixture tests the real policy.
             ["Rectify:Demo"] = demoMode ? "true" : "false",
+
+            // Small enough that a test can go over it cheaply.
+            ["Evidence:MaxFileBytes"] = "1048576",
         };
         if (Provider == Provider.Postgres)
         {

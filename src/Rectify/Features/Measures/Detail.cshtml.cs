@@ -6,8 +6,36 @@ using Rectify.Domain;
 
 namespace Rectify.Features.Measures;
 
-public sealed class DetailModel(RectifyDbContext db, MeasureWorkflow workflow, TimeProvider clock) : PageModel
+[RequestFormLimits(MultipartBodyLengthLimit = MaxUpload)]
+[RequestSizeLimit(MaxUpload)]
+public sealed class DetailModel(RectifyDbContext db, MeasureWorkflow workflow, Evidence.ProgressReportService reports, TimeProvider clock) : PageModel
 {
+    /// <summary>The most a report's form may carry; each file is held to the configured per-file limit with a clear message.</summary>
+    private const long MaxUpload = 256L * 1024 * 1024;
+
+    public IReadOnlyList<ProgressReportView> Reports { get; private set; } = [];
+
+    public bool CanReport { get; private set; }
+
+    public bool CanReview => User.IsInRole(Roles.RectificationOffice);
+
+    /// <summary>A unit reporter files progress (narrative, percent, effective date, evidence files).</summary>
+    public async Task<IActionResult> OnPostReportAsync(int id, string? narrative, int? percent, DateOnly? effectiveDate, List<IFormFile>? files, CancellationToken cancellationToken)
+    {
+        var scope = AccessScope.From(User);
+        var actor = new Actor(scope.UserId, User.FindFirst("display_name")?.Value ?? User.Identity?.Name ?? scope.UserId);
+        var incoming = (files ?? []).Where(f => f.Length > 0 || !string.IsNullOrEmpty(f.FileName)).Select(f => new Evidence.IncomingFile(f.FileName, f.OpenReadStream)).ToList();
+        return await RespondAsync(id, await reports.FileAsync(scope, actor, id, narrative, percent ?? -1, effectiveDate, incoming, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>The office accepts a report or returns it with a reason.</summary>
+    public async Task<IActionResult> OnPostReviewAsync(int id, int reportId, string? decision, string? reason, CancellationToken cancellationToken)
+    {
+        var scope = AccessScope.From(User);
+        var actor = new Actor(scope.UserId, User.FindFirst("display_name")?.Value ?? User.Identity?.Name ?? scope.UserId);
+        return await RespondAsync(id, await reports.ReviewAsync(scope, actor, reportId, decision == "accept", reason, cancellationToken), cancellationToken);
+    }
+
     public MeasureDetail? Measure { get; private set; }
 
     public DateOnly Today { get; private set; }
@@ -21,7 +49,12 @@ public sealed class DetailModel(RectifyDbContext db, MeasureWorkflow workflow, T
     {
         var scope = AccessScope.From(User);
         var actor = new Actor(scope.UserId, User.FindFirst("display_name")?.Value ?? User.Identity?.Name ?? scope.UserId);
-        var result = await workflow.ActAsync(scope, actor, id, action, reason, version, cancellationToken);
+        return await RespondAsync(id, await workflow.ActAsync(scope, actor, id, action, reason, version, cancellationToken), cancellationToken);
+    }
+
+    private async Task<IActionResult> RespondAsync(int id, WorkflowResult result, CancellationToken cancellationToken)
+    {
+        var scope = AccessScope.From(User);
         if (result.Outcome == WorkflowOutcome.NotFound)
         {
             return NotFound();
@@ -43,14 +76,31 @@ public sealed class DetailModel(RectifyDbContext db, MeasureWorkflow workflow, T
         db.ChangeTracker.Clear();
         Today = ChinaTime.Today(clock);
         Measure = await MeasureQueries.LoadAsync(db, scope, id, Today, cancellationToken);
+        await LoadReportsAsync(scope, cancellationToken);
         return Page();
+    }
+
+    private async Task LoadReportsAsync(AccessScope scope, CancellationToken cancellationToken)
+    {
+        if (Measure is null)
+        {
+            return;
+        }
+
+        Reports = await MeasureQueries.ReportsAsync(db, Measure.Id, cancellationToken);
+        var leadPath = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleAsync(
+            db.Measures.Where(m => m.Id == Measure.Id).Select(m => m.LeadUnit == null ? null : m.LeadUnit.Path), cancellationToken);
+        CanReport = scope.Roles.Contains(Roles.UnitReporter) && MeasureWorkflow.LeadUnitIsCallers(scope, leadPath)
+            && Measure.State is MeasureState.InProgress or MeasureState.Ongoing;
     }
 
     public async Task<IActionResult> OnGetAsync(int id, CancellationToken cancellationToken)
     {
         Today = ChinaTime.Today(clock);
-        Measure = await MeasureQueries.LoadAsync(db, AccessScope.From(User), id, Today, cancellationToken);
+        var scope = AccessScope.From(User);
+        Measure = await MeasureQueries.LoadAsync(db, scope, id, Today, cancellationToken);
         Message = TempData["message"] as string;
+        await LoadReportsAsync(scope, cancellationToken);
         return Measure is null ? NotFound() : Page();
     }
 }

@@ -29,6 +29,22 @@ public sealed record MeasureDetail(
     IReadOnlyList<MeasureAction> AllowedActions,
     IReadOnlyList<MeasureTransitionView> History);
 
+public sealed record EvidenceView(int Id, string OriginalName, long Length, bool AlsoOnOtherMeasures);
+
+public sealed record ProgressReportView(
+    int Id,
+    int Number,
+    int? RevisionOfId,
+    string Narrative,
+    int PercentComplete,
+    DateOnly EffectiveDate,
+    Evidence.ProgressReportState State,
+    string SubmittedByName,
+    DateTime SubmittedAtUtc,
+    string? ReviewedByName,
+    string? ReturnReason,
+    IReadOnlyList<EvidenceView> Evidence);
+
 /// <summary>One measure with its history, as the caller may see it: the page and the API read the same thing.</summary>
 public static class MeasureQueries
 {
@@ -63,6 +79,39 @@ public static class MeasureQueries
             m.Id, m.InspectionId, m.InspectionTitle, m.FindingId, m.FindingNumber, m.FindingTitle, m.Number, m.Text, m.Kind, m.Deadline,
             m.Leader, m.LeadUnit, m.Supporting, m.State, Measure.IsOverdueAt(m.Deadline, m.State, m.Kind, today), m.AssumedFields, m.Version,
             MeasureWorkflow.Allowed(scope, m.State, m.Kind, MeasureWorkflow.LeadUnitIsCallers(scope, m.LeadUnitPath)), m.History);
+    }
+
+    /// <summary>The measure's progress reports, newest first, each with its evidence; a file that also backs another measure is flagged (a common sign of paper-only rectification).</summary>
+    public static async Task<IReadOnlyList<ProgressReportView>> ReportsAsync(RectifyDbContext db, int measureId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var rows = await db.ProgressReports.AsNoTracking().Where(r => r.MeasureId == measureId).OrderByDescending(r => r.Number)
+            .Select(r => new
+            {
+                r.Id,
+                r.Number,
+                r.RevisionOfId,
+                r.Narrative,
+                r.PercentComplete,
+                r.EffectiveDate,
+                r.State,
+                r.SubmittedByName,
+                r.SubmittedAtUtc,
+                r.ReviewedByName,
+                r.ReturnReason,
+                Evidence = r.Evidence.Select(e => new
+                {
+                    e.EvidenceFileId,
+                    e.OriginalName,
+                    e.EvidenceFile.Length,
+                    Elsewhere = db.ProgressReportEvidence.Any(o => o.EvidenceFileId == e.EvidenceFileId
+                        && db.ProgressReports.Any(p => p.Id == o.ProgressReportId && p.MeasureId != measureId)),
+                }).ToList(),
+            })
+            .ToListAsync(cancellationToken);
+        return rows.Select(r => new ProgressReportView(
+            r.Id, r.Number, r.RevisionOfId, r.Narrative, r.PercentComplete, r.EffectiveDate, r.State, r.SubmittedByName, r.SubmittedAtUtc, r.ReviewedByName, r.ReturnReason,
+            r.Evidence.Select(e => new EvidenceView(e.EvidenceFileId, e.OriginalName, e.Length, e.Elsewhere)).ToList())).ToList();
     }
 
     public static void MapMeasuresApi(this IEndpointRouteBuilder app)

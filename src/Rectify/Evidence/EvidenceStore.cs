@@ -1,0 +1,121 @@
+using System.Security.Cryptography;
+
+namespace Rectify.Evidence;
+
+/// <summary>Limits from configuration (<c>Evidence</c> section).</summary>
+public sealed class EvidenceOptions
+{
+    public const string Section = "Evidence";
+
+    public long MaxFileBytes { get; set; } = 20 * 1024 * 1024;
+
+    public int MaxFilesPerReport { get; set; } = 10;
+}
+
+/// <summary>An upload written to a temporary file while it was hashed and measured; not yet evidence.</summary>
+public sealed record StagedFile(string TempPath, string Sha256, long Length, EvidenceType Type, string OriginalName);
+
+/// <summary>
+/// Evidence files outside the web root, named by their SHA-256 (data/evidence/ab/cd/abcd…), so the same file is
+/// stored once. Files are staged first and put in place only inside the database transaction that records them;
+/// whoever put a file in place removes it again if that transaction fails.
+/// </summary>
+public sealed class EvidenceStore(string root)
+{
+    public string Root { get; } = root;
+
+    public string PathOf(string sha256) => Path.Combine(Root, sha256[..2], sha256[2..4], sha256);
+
+    /// <summary>Copies the upload to a temporary file, hashing as it goes, and stops as soon as it passes the limit.</summary>
+    public async Task<StagedFile> StageAsync(Stream input, string originalName, long maxBytes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var tmp = Path.Combine(Root, "tmp");
+        Directory.CreateDirectory(tmp);
+        var path = Path.Combine(tmp, Guid.NewGuid().ToString("N"));
+        try
+        {
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            long length = 0;
+            await using (var output = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 81920, useAsync: true))
+            {
+                var buffer = new byte[81920];
+                int read;
+                while ((read = await input.ReadAsync(buffer, cancellationToken)) > 0)
+                {
+                    length += read;
+                    if (length > maxBytes)
+                    {
+                        throw new EvidenceRejectedException($"“{originalName}”超过了单个文件 {maxBytes / 1024 / 1024} MB 的上限。");
+                    }
+
+                    hash.AppendData(buffer, 0, read);
+                    await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                }
+
+                if (length == 0)
+                {
+                    throw new EvidenceRejectedException($"“{originalName}”是空文件。");
+                }
+
+                await output.FlushAsync(cancellationToken);
+                var type = FileTypes.Detect(output)
+                    ?? throw new EvidenceRejectedException($"“{originalName}”不是可接受的佐证材料：只接受 PDF、OFD、Word（.docx）、Excel（.xlsx）、JPG、PNG 文件，按文件内容判断。");
+                if (!FileTypes.NameFits(originalName, type))
+                {
+                    throw new EvidenceRejectedException($"“{originalName}”的扩展名与内容不符：内容是 {FileTypes.Known[type].Extension[1..].ToUpperInvariant()} 文件。");
+                }
+
+                return new StagedFile(path, Convert.ToHexStringLower(hash.GetHashAndReset()), length, type, originalName);
+            }
+        }
+        catch
+        {
+            File.Delete(path);
+            throw;
+        }
+    }
+
+    /// <summary>Puts a staged file in place; true when this call created the stored file (and so must remove it if the transaction fails).</summary>
+    public bool Place(StagedFile staged)
+    {
+        ArgumentNullException.ThrowIfNull(staged);
+        var target = PathOf(staged.Sha256);
+        if (File.Exists(target))
+        {
+            File.Delete(staged.TempPath);
+            return false;
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        File.Move(staged.TempPath, target);
+        return true;
+    }
+
+    public static void Discard(IEnumerable<StagedFile> staged)
+    {
+        foreach (var s in staged ?? [])
+        {
+            File.Delete(s.TempPath);
+        }
+    }
+
+    public void Remove(string sha256) => File.Delete(PathOf(sha256));
+}
+
+public sealed class EvidenceRejectedException : Exception
+{
+    public EvidenceRejectedException(string message)
+        : base(message)
+    {
+    }
+
+    public EvidenceRejectedException()
+    {
+    }
+
+    public EvidenceRejectedException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}

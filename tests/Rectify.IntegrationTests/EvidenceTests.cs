@@ -1,0 +1,222 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Rectify.Audit;
+using Rectify.Data;
+using Rectify.Domain;
+using Rectify.Evidence;
+using Rectify.IntegrationTests.Infrastructure;
+
+namespace Rectify.IntegrationTests;
+
+/// <summary>Progress reports with evidence (佐证材料): checked by content, stored once, reviewed, downloaded only in scope.</summary>
+public abstract class EvidenceTests(AppFixture app)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>A small valid PDF whose bytes differ by the text, so that each test has files of its own.</summary>
+    private static byte[] Pdf(string text) => Encoding.ASCII.GetBytes($"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n% {text}\ntrailer << /Root 1 0 R >>\n%%EOF\n");
+
+    private static readonly byte[] Png = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, (byte)'I', (byte)'H', (byte)'D', (byte)'R'];
+
+    private async Task<int> MeasureAsync(int skip)
+    {
+        await using var scope = app.Factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<RectifyDbContext>();
+        return await db.Measures.Where(m => m.InspectionId == app.InspectionId && m.LeadUnit!.Name == "纪检监察办" && m.State == MeasureState.InProgress)
+            .OrderBy(m => m.Id).Skip(skip).Select(m => m.Id).FirstAsync(Ct);
+    }
+
+    private static async Task<HttpResponseMessage> ReportAsync(HttpClient client, int measure, string narrative, params (string Name, byte[] Bytes)[] files)
+    {
+        var page = await client.GetStringAsync(new Uri($"/measures/{measure}", UriKind.Relative), Ct);
+        using var form = new MultipartFormDataContent
+        {
+            { new StringContent(Http.AntiforgeryToken(page)), "__RequestVerificationToken" },
+            { new StringContent(narrative), "narrative" },
+            { new StringContent("60"), "percent" },
+            { new StringContent("2025-03-01"), "effectiveDate" },
+        };
+        foreach (var (name, bytes) in files)
+        {
+            var content = new ByteArrayContent(bytes);
+            content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+            form.Add(content, "files", name);
+        }
+
+        return await client.PostAsync(new Uri($"/measures/{measure}?handler=Report", UriKind.Relative), form, Ct);
+    }
+
+    private static async Task<HttpResponseMessage> ReviewAsync(HttpClient client, int measure, int report, string decision, string? reason = null)
+    {
+        var page = await client.GetStringAsync(new Uri($"/measures/{measure}", UriKind.Relative), Ct);
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = Http.AntiforgeryToken(page),
+            ["reportId"] = report.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["decision"] = decision,
+            ["reason"] = reason ?? string.Empty,
+        });
+        return await client.PostAsync(new Uri($"/measures/{measure}?handler=Review", UriKind.Relative), form, Ct);
+    }
+
+    private async Task<(int Reports, int Files, bool Stored)> CountAsync(int measure, byte[] bytes)
+    {
+        await using var scope = app.Factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<RectifyDbContext>();
+        var sha = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        var store = app.Factory.Services.GetRequiredService<EvidenceStore>();
+        return (await db.ProgressReports.CountAsync(r => r.MeasureId == measure, Ct), await db.EvidenceFiles.CountAsync(f => f.Sha256 == sha, Ct), File.Exists(store.PathOf(sha)));
+    }
+
+    [Fact]
+    public async Task A_unit_reports_with_evidence_the_office_returns_the_unit_reports_again_and_every_version_is_kept()
+    {
+        app.RequireAvailable();
+        var measure = await MeasureAsync(0);
+        var pdf = Pdf("first " + app.Provider);
+        using var unit = await app.SignedInAsync("unit");
+        Assert.Equal(HttpStatusCode.Redirect, (await ReportAsync(unit, measure, "已完成制度修订初稿。", ("制度修订稿.pdf", pdf), ("现场照片.png", Png))).StatusCode);
+        Assert.Equal((1, 1, true), await CountAsync(measure, pdf));
+
+        using var office = await app.SignedInAsync("office");
+        int first;
+        await using (var scope = app.Factory.Services.CreateAsyncScope())
+        {
+            first = await scope.ServiceProvider.GetRequiredService<RectifyDbContext>().ProgressReports.Where(r => r.MeasureId == measure).Select(r => r.Id).SingleAsync(Ct);
+        }
+
+        Assert.Equal(HttpStatusCode.Conflict, (await ReviewAsync(office, measure, first, "return")).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await ReviewAsync(office, measure, first, "return", "缺少印发文号")).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await ReviewAsync(office, measure, first, "accept")).StatusCode);
+
+        var revised = Pdf("second " + app.Provider);
+        Assert.Equal(HttpStatusCode.Redirect, (await ReportAsync(unit, measure, "补充印发文号：万江党工委〔2025〕12号。", ("印发稿.pdf", revised))).StatusCode);
+        await using (var scope = app.Factory.Services.CreateAsyncScope())
+        {
+            var reports = await scope.ServiceProvider.GetRequiredService<RectifyDbContext>().ProgressReports.Where(r => r.MeasureId == measure).OrderBy(r => r.Number).ToListAsync(Ct);
+            Assert.Equal(2, reports.Count);
+            Assert.Equal(ProgressReportState.Returned, reports[0].State);
+            Assert.Equal("缺少印发文号", reports[0].ReturnReason);
+            Assert.Equal(first, reports[1].RevisionOfId);
+            Assert.Equal(HttpStatusCode.Redirect, (await ReviewAsync(office, measure, reports[1].Id, "accept")).StatusCode);
+        }
+
+        var page = await office.GetStringAsync(new Uri($"/measures/{measure}", UriKind.Relative), Ct);
+        Assert.Contains("第 1 次报送", page, StringComparison.Ordinal);
+        Assert.Contains("第 2 次报送", page, StringComparison.Ordinal);
+        Assert.Contains("已采纳", page, StringComparison.Ordinal);
+        Assert.Contains("制度修订稿.pdf", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_exe_renamed_pdf_a_misnamed_file_and_a_file_over_the_limit_are_refused_and_nothing_is_kept()
+    {
+        app.RequireAvailable();
+        var measure = await MeasureAsync(1);
+        using var unit = await app.SignedInAsync("unit");
+        var good = Pdf("kept? " + app.Provider);
+        byte[] exe = [(byte)'M', (byte)'Z', 0x90, 0, 3, 0, 0, 0, 4, 0, 0, 0, 0xFF, 0xFF];
+
+        var refused = await ReportAsync(unit, measure, "附可执行文件", ("整改报告.pdf", exe), ("好文件.pdf", good));
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("不是可接受的佐证材料", await refused.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Equal((0, 0, false), await CountAsync(measure, good));
+
+        var misnamed = await ReportAsync(unit, measure, "扩展名不符", ("照片.jpg", good));
+        Assert.Contains("扩展名与内容不符", await misnamed.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+
+        var big = new byte[1_100_000];
+        Pdf("big").CopyTo(big, 0);
+        var tooBig = await ReportAsync(unit, measure, "超大文件", ("大文件.pdf", big));
+        Assert.Equal(HttpStatusCode.BadRequest, tooBig.StatusCode);
+        Assert.Contains("超过了单个文件 1 MB 的上限", await tooBig.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Equal((0, 0, false), await CountAsync(measure, big));
+        Assert.Empty(Directory.Exists(Path.Combine(app.Factory.Services.GetRequiredService<EvidenceStore>().Root, "tmp"))
+            ? Directory.GetFiles(Path.Combine(app.Factory.Services.GetRequiredService<EvidenceStore>().Root, "tmp")) : []);
+    }
+
+    [Fact]
+    public async Task A_request_that_fails_half_way_leaves_no_file_and_no_row()
+    {
+        app.RequireAvailable();
+        var measure = await MeasureAsync(2);
+        var pdf = Pdf("half-way " + app.Provider);
+        using var unit = await app.SignedInAsync("unit");
+        AuditHead saved;
+        await using (var scope = app.Factory.Services.CreateAsyncScope())
+        {
+            // The audit trail cannot be appended to: the report's transaction fails after its files were placed.
+            var db = scope.ServiceProvider.GetRequiredService<RectifyDbContext>();
+            saved = await db.AuditHeads.AsNoTracking().SingleAsync(Ct);
+            await db.AuditHeads.ExecuteDeleteAsync(Ct);
+        }
+
+        try
+        {
+            var failed = await ReportAsync(unit, measure, "中途失败", ("佐证.pdf", pdf));
+            Assert.Equal(HttpStatusCode.InternalServerError, failed.StatusCode);
+            Assert.Equal((0, 0, false), await CountAsync(measure, pdf));
+        }
+        finally
+        {
+            await using var scope = app.Factory.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<RectifyDbContext>();
+            db.AuditHeads.Add(saved);
+            await db.SaveChangesAsync(Ct);
+        }
+
+        Assert.Equal(HttpStatusCode.Redirect, (await ReportAsync(unit, measure, "再次报送", ("佐证.pdf", pdf))).StatusCode);
+        Assert.Equal((1, 1, true), await CountAsync(measure, pdf));
+    }
+
+    [Fact]
+    public async Task The_same_file_on_two_measures_is_stored_once_and_flagged_to_the_office()
+    {
+        app.RequireAvailable();
+        var (a, b) = (await MeasureAsync(3), await MeasureAsync(4));
+        var pdf = Pdf("shared " + app.Provider);
+        using var unit = await app.SignedInAsync("unit");
+        Assert.Equal(HttpStatusCode.Redirect, (await ReportAsync(unit, a, "甲措施", ("会议纪要.pdf", pdf))).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await ReportAsync(unit, b, "乙措施", ("会议纪要（副本）.pdf", pdf))).StatusCode);
+        Assert.Equal(1, (await CountAsync(a, pdf)).Files);
+
+        using var office = await app.SignedInAsync("office");
+        Assert.Contains("同一文件也用于其他措施", await office.GetStringAsync(new Uri($"/measures/{a}", UriKind.Relative), Ct), StringComparison.Ordinal);
+        Assert.DoesNotContain("同一文件也用于其他措施", await unit.GetStringAsync(new Uri($"/measures/{a}", UriKind.Relative), Ct), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Evidence_downloads_only_within_scope_and_every_download_is_audited()
+    {
+        app.RequireAvailable();
+        var measure = await MeasureAsync(5);
+        var pdf = Pdf("download " + app.Provider);
+        using var unit = await app.SignedInAsync("unit");
+        Assert.Equal(HttpStatusCode.Redirect, (await ReportAsync(unit, measure, "可下载", ("整改通知.pdf", pdf))).StatusCode);
+        var page = await unit.GetStringAsync(new Uri($"/measures/{measure}", UriKind.Relative), Ct);
+        var link = System.Text.RegularExpressions.Regex.Match(page, "href=\"(/evidence/\\d+/\\d+)\"").Groups[1].Value;
+
+        var download = await unit.GetAsync(new Uri(link, UriKind.Relative), Ct);
+        Assert.Equal(HttpStatusCode.OK, download.StatusCode);
+        Assert.Equal("application/pdf", download.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(pdf, await download.Content.ReadAsByteArrayAsync(Ct));
+        Assert.Equal("attachment", download.Content.Headers.ContentDisposition?.DispositionType);
+
+        using var admin = await app.SignedInAsync("admin");
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync(new Uri(link, UriKind.Relative), Ct)).StatusCode);
+        using var stranger = app.Client();
+        Assert.Equal(HttpStatusCode.Redirect, (await stranger.GetAsync(new Uri(link, UriKind.Relative), Ct)).StatusCode);
+
+        await using var scope = app.Factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<RectifyDbContext>();
+        Assert.Equal(1, await db.AuditEntries.CountAsync(e => e.Action == "evidence.download" && e.After!.Contains("整改通知.pdf"), Ct));
+    }
+}
+
+public sealed class EvidenceTestsOnSqlite(SqliteApp app) : EvidenceTests(app), IClassFixture<SqliteApp>;
+
+public sealed class EvidenceTestsOnPostgres(PostgresApp app) : EvidenceTests(app), IClassFixture<PostgresApp>;
