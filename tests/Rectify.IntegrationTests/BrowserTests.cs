@@ -1,3 +1,5 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Rectify.IntegrationTests.Infrastructure;
 
@@ -30,6 +32,91 @@ public sealed class BrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
             Args = ChromiumArgs,
         });
         return (playwright, browser);
+    }
+
+    [Fact]
+    public async Task A_measure_walks_from_report_to_sign_off_as_three_people_in_the_browser()
+    {
+        app.RequireAvailable();
+        var (playwright, browser) = await LaunchAsync();
+        using var _ = playwright;
+        await using var __ = browser;
+        var baseUrl = app.ServerAddress!.ToString().TrimEnd('/');
+        Directory.CreateDirectory(ScreenshotFolder);
+        int measure;
+        await using (var scope = app.Factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<Rectify.Data.RectifyDbContext>();
+            measure = await db.Measures.Where(m => m.InspectionId == app.InspectionId && m.LeadUnit!.Name == "纪检监察办" && m.State == Rectify.Domain.MeasureState.InProgress)
+                .OrderByDescending(m => m.Id).Select(m => m.Id).FirstAsync(TestContext.Current.CancellationToken);
+        }
+
+        async Task<IPage> SignInAsync(string user)
+        {
+            var context = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1366, Height = 900 }, Locale = "zh-CN" });
+            var page = await context.NewPageAsync();
+            page.SetDefaultTimeout(60_000);
+            await page.GotoAsync(baseUrl + "/Account/SignIn");
+            await page.FillAsync("#userName", user);
+            await page.FillAsync("#password", app.Password);
+            await page.ClickAsync("button[type=submit]:has-text('登录')");
+            await page.WaitForURLAsync(baseUrl + "/");
+            await page.GotoAsync($"{baseUrl}/measures/{measure}");
+            return page;
+        }
+
+        var pdf = System.Text.Encoding.ASCII.GetBytes("%PDF-1.4\n% browser walk\ntrailer << >>\n%%EOF\n");
+        async Task ReportAsync(IPage page, string text)
+        {
+            await page.FillAsync("form.report-form textarea[name=narrative]", text);
+            await page.FillAsync("form.report-form input[name=percent]", "100");
+            await page.FillAsync("form.report-form input[name=effectiveDate]", "2025-09-30");
+            await page.SetInputFilesAsync("form.report-form input[type=file]", new FilePayload { Name = "整改佐证.pdf", MimeType = "application/pdf", Buffer = pdf });
+            await page.ClickAsync("form.report-form button[type=submit]");
+            await page.WaitForSelectorAsync(".notice-box:has-text('已报送进展')");
+        }
+
+        var unit = await SignInAsync("unit");
+        var office = await SignInAsync("office");
+        var leader = await SignInAsync("leader");
+
+        // The office and the leader have no report form; the unit has.
+        Assert.Equal(0, await office.Locator("form.report-form").CountAsync());
+        await ReportAsync(unit, "已修订制度并印发。");
+
+        await office.ReloadAsync();
+        await office.FillAsync(".progress-report input[name=reason]", "请附印发文件首页");
+        await office.ClickAsync(".progress-report button[value=return]");
+        await office.WaitForSelectorAsync(".notice-box:has-text('已退回这份报送')");
+
+        await unit.ReloadAsync();
+        Assert.Contains("请附印发文件首页", await unit.Locator(".progress-report").First.InnerTextAsync(), StringComparison.Ordinal);
+        await ReportAsync(unit, "已附印发文件首页。");
+
+        await office.ReloadAsync();
+        await office.ClickAsync(".progress-report button[value=accept]");
+        await office.WaitForSelectorAsync(".notice-box:has-text('已采纳这份报送')");
+
+        await unit.ReloadAsync();
+        await unit.ClickAsync("form.workflow button[value=ApplyForSignOff]");
+        await unit.WaitForSelectorAsync(".notice-box:has-text('已申请销号')");
+        Assert.Equal(0, await unit.Locator("form.workflow").CountAsync());
+
+        await office.ReloadAsync();
+        await office.ClickAsync("form.workflow button[value=AcceptApplication]");
+        await office.WaitForSelectorAsync(".notice-box:has-text('已整改办审核通过')");
+
+        await leader.ReloadAsync();
+        await leader.ClickAsync("form.workflow button[value=Approve]");
+        await leader.WaitForSelectorAsync(".notice-box:has-text('已领导审批销号')");
+        Assert.Contains("已销号", await leader.Locator("h1").InnerTextAsync(), StringComparison.Ordinal);
+        await leader.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotFolder, "measure-signed-off.png"), FullPage = true });
+
+        // Each report version and the whole history are there for the office.
+        await office.ReloadAsync();
+        Assert.Equal(2, await office.Locator(".progress-report").CountAsync());
+        var evidence = await office.RunAndWaitForDownloadAsync(() => office.Locator(".progress-report a:has-text('整改佐证.pdf')").First.ClickAsync());
+        Assert.Equal("整改佐证.pdf", evidence.SuggestedFilename);
     }
 
     [Fact]
