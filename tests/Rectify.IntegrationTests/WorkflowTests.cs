@@ -180,6 +180,63 @@ public abstract partial class WorkflowTests(AppFixture app)
         Assert.Equal(HttpStatusCode.NotFound, other.StatusCode);
     }
 
+    [Fact]
+    public async Task A_look_back_six_months_after_sign_off_holds_and_a_later_one_finds_a_rebound_that_reopens_the_measure()
+    {
+        app.RequireAvailable();
+        var id = await FreshMeasureAsync(4);
+        using var unit = await app.SignedInAsync("unit");
+        using var office = await app.SignedInAsync("office");
+        using var leader = await app.SignedInAsync("leader");
+        Assert.Equal(HttpStatusCode.Redirect, (await ActAsync(unit, id, MeasureAction.ApplyForSignOff)).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await ActAsync(office, id, MeasureAction.AcceptApplication)).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await ActAsync(leader, id, MeasureAction.Approve)).StatusCode);
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await PostAsync(unit, id, "ScheduleLookBack", [])).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await PostAsync(office, id, "ScheduleLookBack", [])).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await PostAsync(office, id, "ScheduleLookBack", [])).StatusCode);
+
+        int first;
+        await using (var scope = app.Factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<RectifyDbContext>();
+            var lookBack = await db.LookBacks.SingleAsync(l => l.MeasureId == id, Ct);
+            Assert.Equal(ChinaTime.Today(TimeProvider.System).AddMonths(6), lookBack.DueDate);
+            first = lookBack.Id;
+        }
+
+        Assert.Equal(HttpStatusCode.Redirect, (await PostAsync(office, id, "LookBack", new() { ["lookBackId"] = $"{first}", ["result"] = "Consolidated" })).StatusCode);
+        Assert.Equal(MeasureState.SignedOff, await StateAsync(id));
+
+        Assert.Equal(HttpStatusCode.Redirect, (await PostAsync(office, id, "ScheduleLookBack", new() { ["dueDate"] = "2027-06-30" })).StatusCode);
+        int second;
+        await using (var scope = app.Factory.Services.CreateAsyncScope())
+        {
+            second = await scope.ServiceProvider.GetRequiredService<RectifyDbContext>().LookBacks.Where(l => l.MeasureId == id && l.Result == null).Select(l => l.Id).SingleAsync(Ct);
+        }
+
+        Assert.Equal(HttpStatusCode.Conflict, (await PostAsync(office, id, "LookBack", new() { ["lookBackId"] = $"{second}", ["result"] = "Rebound" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await PostAsync(office, id, "LookBack", new() { ["lookBackId"] = $"{second}", ["result"] = "Rebound", ["finding"] = "河涌黑点再次出现" })).StatusCode);
+        Assert.Equal(MeasureState.InProgress, await StateAsync(id));
+
+        await using var check = app.Factory.Services.CreateAsyncScope();
+        var measure = await check.ServiceProvider.GetRequiredService<RectifyDbContext>().Measures.Include(m => m.Transitions).SingleAsync(m => m.Id == id, Ct);
+        var reopen = measure.Transitions.Single(t => t.Action == MeasureAction.Reopen);
+        Assert.Contains($"回头看（第 {second} 号）", reopen.Reason, StringComparison.Ordinal);
+        Assert.Contains("河涌黑点再次出现", reopen.Reason, StringComparison.Ordinal);
+
+        // Open again, the measure can be signed off a second time.
+        Assert.Equal(HttpStatusCode.Redirect, (await ActAsync(unit, id, MeasureAction.ApplyForSignOff)).StatusCode);
+    }
+
+    private static async Task<HttpResponseMessage> PostAsync(HttpClient client, int measure, string handler, Dictionary<string, string> fields)
+    {
+        var page = await client.GetStringAsync(new Uri($"/measures/{measure}", UriKind.Relative), Ct);
+        fields["__RequestVerificationToken"] = Http.AntiforgeryToken(page);
+        using var content = new FormUrlEncodedContent(fields);
+        return await client.PostAsync(new Uri($"/measures/{measure}?handler={handler}", UriKind.Relative), content, Ct);
+    }
+
     [GeneratedRegex(@"name=""version"" value=""(\d+)""")]
     private static partial Regex VersionRegex();
 }

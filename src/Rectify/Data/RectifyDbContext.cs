@@ -38,6 +38,8 @@ public class RectifyDbContext(DbContextOptions options) : IdentityDbContext<Rect
 
     public DbSet<Evidence.EvidenceFile> EvidenceFiles => Set<Evidence.EvidenceFile>();
 
+    public DbSet<Evidence.LookBack> LookBacks => Set<Evidence.LookBack>();
+
     public DbSet<Evidence.ProgressReportEvidence> ProgressReportEvidence => Set<Evidence.ProgressReportEvidence>();
 
     public DbSet<Audit.AuditEntry> AuditEntries => Set<Audit.AuditEntry>();
@@ -84,6 +86,16 @@ public class RectifyDbContext(DbContextOptions options) : IdentityDbContext<Rect
             r.HasIndex(x => new { x.MeasureId, x.Number }).IsUnique();
             r.HasIndex(x => new { x.State, x.SubmittedAtUtc });
             r.HasMany(x => x.Evidence).WithOne().HasForeignKey(x => x.ProgressReportId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<Evidence.LookBack>(l =>
+        {
+            l.Property(x => x.ScheduledByName).HasMaxLength(200).IsRequired();
+            l.Property(x => x.ReviewedByName).HasMaxLength(200);
+            l.Property(x => x.Finding).HasMaxLength(4000);
+            l.HasOne<Measure>().WithMany().HasForeignKey(x => x.MeasureId).OnDelete(DeleteBehavior.Cascade);
+            l.HasIndex(x => new { x.MeasureId, x.Result });
+            l.HasIndex(x => new { x.Result, x.DueDate });
         });
 
         builder.Entity<Evidence.EvidenceFile>(f =>

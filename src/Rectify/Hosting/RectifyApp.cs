@@ -58,6 +58,7 @@ public static class RectifyApp
         builder.Services.Configure<Evidence.EvidenceOptions>(builder.Configuration.GetSection(Evidence.EvidenceOptions.Section));
         builder.Services.AddSingleton(new Evidence.EvidenceStore(Path.Combine(dataFolder, "evidence")));
         builder.Services.AddScoped<Evidence.ProgressReportService>();
+        builder.Services.AddScoped<Evidence.LookBackService>();
 
         // The API takes a personal token (Authorization: Bearer) or the sign-in cookie; pages take only the cookie.
         builder.Services.AddAuthentication(o =>

@@ -8,7 +8,7 @@ namespace Rectify.Features.Measures;
 
 [RequestFormLimits(MultipartBodyLengthLimit = MaxUpload)]
 [RequestSizeLimit(MaxUpload)]
-public sealed class DetailModel(RectifyDbContext db, MeasureWorkflow workflow, Evidence.ProgressReportService reports, TimeProvider clock) : PageModel
+public sealed class DetailModel(RectifyDbContext db, MeasureWorkflow workflow, Evidence.ProgressReportService reports, Evidence.LookBackService lookBacks, TimeProvider clock) : PageModel
 {
     /// <summary>The most a report's form may carry; each file is held to the configured per-file limit with a clear message.</summary>
     private const long MaxUpload = 256L * 1024 * 1024;
@@ -18,6 +18,29 @@ public sealed class DetailModel(RectifyDbContext db, MeasureWorkflow workflow, E
     public bool CanReport { get; private set; }
 
     public bool CanReview => User.IsInRole(Roles.RectificationOffice);
+
+    public IReadOnlyList<Evidence.LookBack> LookBacks { get; private set; } = [];
+
+    /// <summary>The office schedules a look-back (回头看) of a signed-off measure: on the date given, or six months after sign-off.</summary>
+    public async Task<IActionResult> OnPostScheduleLookBackAsync(int id, DateOnly? dueDate, CancellationToken cancellationToken)
+    {
+        var scope = AccessScope.From(User);
+        return await RespondAsync(id, await lookBacks.ScheduleAsync(scope, ActorOf(scope), id, dueDate, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>The office records what the look-back found: 巩固, or 反弹 with what was found (which reopens the measure).</summary>
+    public async Task<IActionResult> OnPostLookBackAsync(int id, int lookBackId, string? result, string? finding, CancellationToken cancellationToken)
+    {
+        var scope = AccessScope.From(User);
+        if (!Enum.TryParse<Evidence.LookBackResult>(result, out var parsed))
+        {
+            return await RespondAsync(id, new WorkflowResult(WorkflowOutcome.BadRequest, "请选择“巩固”或“反弹”。"), cancellationToken);
+        }
+
+        return await RespondAsync(id, await lookBacks.RecordAsync(scope, ActorOf(scope), lookBackId, parsed, finding, cancellationToken), cancellationToken);
+    }
+
+    private Actor ActorOf(AccessScope scope) => new(scope.UserId, User.FindFirst("display_name")?.Value ?? User.Identity?.Name ?? scope.UserId);
 
     /// <summary>A unit reporter files progress (narrative, percent, effective date, evidence files).</summary>
     public async Task<IActionResult> OnPostReportAsync(int id, string? narrative, int? percent, DateOnly? effectiveDate, List<IFormFile>? files, CancellationToken cancellationToken)
@@ -76,6 +99,11 @@ public sealed class DetailModel(RectifyDbContext db, MeasureWorkflow workflow, E
         db.ChangeTracker.Clear();
         Today = ChinaTime.Today(clock);
         Measure = await MeasureQueries.LoadAsync(db, scope, id, Today, cancellationToken);
+        if (Measure is null)
+        {
+            return NotFound();
+        }
+
         await LoadReportsAsync(scope, cancellationToken);
         return Page();
     }
@@ -88,6 +116,8 @@ public sealed class DetailModel(RectifyDbContext db, MeasureWorkflow workflow, E
         }
 
         Reports = await MeasureQueries.ReportsAsync(db, Measure.Id, cancellationToken);
+        LookBacks = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToListAsync(
+            Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.AsNoTracking(db.LookBacks.Where(l => l.MeasureId == Measure.Id).OrderByDescending(l => l.Id)), cancellationToken);
         var leadPath = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleAsync(
             db.Measures.Where(m => m.Id == Measure.Id).Select(m => m.LeadUnit == null ? null : m.LeadUnit.Path), cancellationToken);
         CanReport = scope.Roles.Contains(Roles.UnitReporter) && MeasureWorkflow.LeadUnitIsCallers(scope, leadPath)

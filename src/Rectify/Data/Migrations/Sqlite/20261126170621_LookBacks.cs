@@ -1,0 +1,58 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Rectify.Data.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class LookBacks : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "LookBacks",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    MeasureId = table.Column<int>(type: "INTEGER", nullable: false),
+                    DueDate = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    ScheduledByName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    ScheduledAtUtc = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Result = table.Column<int>(type: "INTEGER", nullable: true),
+                    Finding = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
+                    ReviewedByName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    ReviewedAtUtc = table.Column<DateTime>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_LookBacks", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_LookBacks_Measures_MeasureId",
+                        column: x => x.MeasureId,
+                        principalTable: "Measures",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_LookBacks_MeasureId_Result",
+                table: "LookBacks",
+                columns: new[] { "MeasureId", "Result" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_LookBacks_Result_DueDate",
+                table: "LookBacks",
+                columns: new[] { "Result", "DueDate" });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "LookBacks");
+        }
+    }
+}
