@@ -237,6 +237,46 @@ public abstract partial class WorkflowTests(AppFixture app)
         return await client.PostAsync(new Uri($"/measures/{measure}?handler={handler}", UriKind.Relative), content, Ct);
     }
 
+    [Fact]
+    public async Task Each_person_finds_what_needs_them_on_their_work_list()
+    {
+        app.RequireAvailable();
+        var id = await FreshMeasureAsync(5);
+        using var unit = await app.SignedInAsync("unit");
+        using var office = await app.SignedInAsync("office");
+        using var leader = await app.SignedInAsync("leader");
+        static string Section(string html, string key)
+        {
+            var start = html.IndexOf($"data-section=\"{key}\"", StringComparison.Ordinal);
+            if (start < 0)
+            {
+                return string.Empty;
+            }
+
+            return html[start..html.IndexOf("</table>", start, StringComparison.Ordinal)];
+        }
+
+        Assert.Equal(HttpStatusCode.Redirect, (await ActAsync(unit, id, MeasureAction.ApplyForSignOff)).StatusCode);
+        Assert.Contains($"/measures/{id}\"", Section(await office.GetStringAsync(new Uri("/work", UriKind.Relative), Ct), "review"), StringComparison.Ordinal);
+        Assert.DoesNotContain($"/measures/{id}\"", Section(await leader.GetStringAsync(new Uri("/work", UriKind.Relative), Ct), "approve"), StringComparison.Ordinal);
+
+        Assert.Equal(HttpStatusCode.Redirect, (await ActAsync(office, id, MeasureAction.AcceptApplication)).StatusCode);
+        Assert.Contains($"/measures/{id}\"", Section(await leader.GetStringAsync(new Uri("/work", UriKind.Relative), Ct), "approve"), StringComparison.Ordinal);
+        Assert.DoesNotContain($"/measures/{id}\"", Section(await office.GetStringAsync(new Uri("/work", UriKind.Relative), Ct), "review"), StringComparison.Ordinal);
+
+        // The unit's overdue list holds only measures its unit leads.
+        var overdue = Section(await unit.GetStringAsync(new Uri("/work", UriKind.Relative), Ct), "overdue");
+        await using var scope = app.Factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<RectifyDbContext>();
+        var shown = MeasureLinkRegex().Matches(overdue).Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.NotEmpty(shown);
+        Assert.All(await db.Measures.Where(m => shown.Contains(m.Id)).Select(m => m.LeadUnit!.Name).ToListAsync(Ct), name => Assert.Equal("纪检监察办", name));
+        Assert.DoesNotContain("data-section=\"approve\"", await unit.GetStringAsync(new Uri("/work", UriKind.Relative), Ct), StringComparison.Ordinal);
+    }
+
+    [GeneratedRegex(@"href=""/measures/(\d+)""")]
+    private static partial Regex MeasureLinkRegex();
+
     [GeneratedRegex(@"name=""version"" value=""(\d+)""")]
     private static partial Regex VersionRegex();
 }

@@ -1,0 +1,77 @@
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+// EF Core translates string.StartsWith(string) to a prefix match on the organization path (see AccessQueries).
+#pragma warning disable CA1310
+using Microsoft.EntityFrameworkCore;
+using Rectify.Access;
+using Rectify.Data;
+using Rectify.Domain;
+using Rectify.Evidence;
+using Rectify.Features.Inspections;
+
+namespace Rectify.Features.Work;
+
+/// <summary>待办: what needs the signed-in person now, by role, within their scope.</summary>
+public sealed class IndexModel(RectifyDbContext db, TimeProvider clock) : PageModel
+{
+    private const int Shown = 50;
+
+    public sealed record Item(int MeasureId, int FindingNumber, int MeasureNumber, string Text, string? LeadUnit, DateOnly? Date, string? Note);
+
+    public sealed record Section(string Key, string Title, int Total, IReadOnlyList<Item> Items);
+
+    public IReadOnlyList<Section> Sections { get; private set; } = [];
+
+    public async Task OnGetAsync(CancellationToken cancellationToken)
+    {
+        var scope = AccessScope.From(User);
+        var today = ChinaTime.Today(clock);
+        var soon = today.AddDays(30);
+        var measures = db.VisibleMeasures(scope).AsNoTracking();
+        var sections = new List<Section>();
+        var office = scope.Roles.Contains(Roles.RectificationOffice);
+        var leader = scope.Roles.Contains(Roles.ResponsibleLeader) || scope.Roles.Contains(Roles.FirstResponsible);
+        var reporter = scope.Roles.Contains(Roles.UnitReporter) && scope.OrganizationPath is not null;
+        var path = scope.OrganizationPath ?? "\u0000";
+        var ownUnit = reporter ? measures.Where(m => m.LeadUnit != null && m.LeadUnit.Path.StartsWith(path)) : measures.Where(_ => false);
+
+        if (office)
+        {
+            var reports = db.ProgressReports.AsNoTracking().Where(r => r.State == ProgressReportState.Submitted && measures.Any(m => m.Id == r.MeasureId));
+            sections.Add(await SectionAsync("reports", "待审核的进展报送", measures.Where(m => reports.Any(r => r.MeasureId == m.Id)), cancellationToken));
+            sections.Add(await SectionAsync("review", "待整改办审核的销号申请", measures.Where(m => m.State == MeasureState.AwaitingReview), cancellationToken));
+            var lookBacks = db.LookBacks.AsNoTracking().Where(l => l.Result == null && l.DueDate <= soon);
+            sections.Add(await SectionAsync("lookbacks", "到期的回头看（30 天内）", measures.Where(m => lookBacks.Any(l => l.MeasureId == m.Id)), cancellationToken));
+        }
+
+        if (leader)
+        {
+            sections.Add(await SectionAsync("approve", "待领导审批的销号申请", measures.Where(m => m.State == MeasureState.AwaitingApproval), cancellationToken));
+        }
+
+        if (reporter)
+        {
+            var returned = ownUnit.Where(m => db.ProgressReports.Where(r => r.MeasureId == m.Id).OrderByDescending(r => r.Number).Select(r => r.State).FirstOrDefault() == ProgressReportState.Returned);
+            sections.Add(await SectionAsync("returned", "被退回、需要重新报送的进展", returned, cancellationToken));
+            sections.Add(await SectionAsync("due", "30 天内到期的措施", ownUnit.Where(m => m.Deadline != null && m.Deadline >= today && m.Deadline <= soon && m.State != MeasureState.SignedOff && m.Kind != MeasureKind.Ongoing), cancellationToken));
+        }
+
+        if (scope.ReadsRectification)
+        {
+            var overdue = (reporter && !office && !leader ? ownUnit : measures).Where(LedgerQueries.IsOverdueOn(today));
+            sections.Add(await SectionAsync("overdue", "超期的措施", overdue, cancellationToken));
+        }
+
+        Sections = sections;
+    }
+
+    /// <summary>A count and the first rows, earliest deadline first: one count query and one page query per section.</summary>
+    private static async Task<Section> SectionAsync(string key, string title, IQueryable<Measure> measures, CancellationToken cancellationToken)
+    {
+        var total = await measures.CountAsync(cancellationToken);
+        var items = await measures.OrderBy(m => m.Deadline).ThenBy(m => m.Id).Take(Shown)
+            .Select(m => new Item(m.Id, m.Finding.Number, m.Number, m.Text, m.LeadUnit == null ? null : m.LeadUnit.Name, m.Deadline, m.Inspection.Title))
+            .ToListAsync(cancellationToken);
+        return new Section(key, title, total, items);
+    }
+}
