@@ -37,6 +37,14 @@ public sealed record AccessScope(string UserId, int? OrganizationId, string? Org
 
     public bool ManagesOrganizations => Roles.Contains(Access.Roles.SystemAdministrator);
 
+    /// <summary>The signed-in user as the domain records them in a measure's history.</summary>
+    public static Actor ActorOf(ClaimsPrincipal user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        var id = user.FindFirstValue(ClaimTypes.NameIdentifier) ?? string.Empty;
+        return new Actor(id, user.FindFirstValue("display_name") ?? user.Identity?.Name ?? id);
+    }
+
     public static AccessScope From(ClaimsPrincipal user)
     {
         ArgumentNullException.ThrowIfNull(user);

@@ -237,6 +237,43 @@ public static class CommandLine
         }
     }
 
+    /// <summary>The application's services over a reachable, fully migrated database, for the verbs that work on data.</summary>
+    private sealed class CliSession(WebApplication app, AsyncServiceScope scope) : IAsyncDisposable
+    {
+        public WebApplication App { get; } = app;
+
+        public AsyncServiceScope Scope { get; } = scope;
+
+        public RectifyDbContext Db => Scope.ServiceProvider.GetRequiredService<RectifyDbContext>();
+
+        public async ValueTask DisposeAsync()
+        {
+            await Scope.DisposeAsync();
+            await App.DisposeAsync();
+        }
+    }
+
+    private static async Task<CliSession> OpenMigratedAsync(List<string> hostArgs)
+    {
+        var app = RectifyApp.Build([.. hostArgs]);
+        var session = new CliSession(app, app.Services.CreateAsyncScope());
+        try
+        {
+            await EnsureReachableAsync(session.Db, app.Services.GetRequiredService<DatabaseInfo>());
+            if ((await session.Db.Database.GetPendingMigrationsAsync()).Any())
+            {
+                throw new RectifyConfigurationException("数据库尚未迁移。请先运行 rectify migrate。");
+            }
+
+            return session;
+        }
+        catch
+        {
+            await session.DisposeAsync();
+            throw;
+        }
+    }
+
     private static async Task<int> MigrateAsync(string[] args, TextWriter stdout)
     {
         var (_, _, positional, hostArgs) = Split(args, [], ["--data"]);
@@ -328,15 +365,8 @@ public static class CommandLine
             throw new UsageException("用法：rectify audit verify [--data 目录]");
         }
 
-        var app = RectifyApp.Build([.. hostArgs]);
-        var info = app.Services.GetRequiredService<DatabaseInfo>();
-        await using var scope = app.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<RectifyDbContext>();
-        await EnsureReachableAsync(db, info);
-        if ((await db.Database.GetPendingMigrationsAsync()).Any())
-        {
-            throw new RectifyConfigurationException("数据库尚未迁移。请先运行 rectify migrate。");
-        }
+        await using var session = await OpenMigratedAsync(hostArgs);
+        var (app, scope, db) = (session.App, session.Scope, session.Db);
 
         var key = app.Services.GetRequiredService<Audit.AuditKey>().ValueForVerification();
         var result = await Audit.AuditVerifier.VerifyAsync(db, key, CancellationToken.None);
@@ -371,15 +401,8 @@ public static class CommandLine
             throw new UsageException($"--days 需要一个天数，而不是“{d}”。");
         }
 
-        var app = RectifyApp.Build([.. hostArgs]);
-        var info = app.Services.GetRequiredService<DatabaseInfo>();
-        await using var scope = app.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<RectifyDbContext>();
-        await EnsureReachableAsync(db, info);
-        if ((await db.Database.GetPendingMigrationsAsync()).Any())
-        {
-            throw new RectifyConfigurationException("数据库尚未迁移。请先运行 rectify migrate。");
-        }
+        await using var session = await OpenMigratedAsync(hostArgs);
+        var (app, scope, db) = (session.App, session.Scope, session.Db);
 
         var tokens = scope.ServiceProvider.GetRequiredService<ApiTokenService>();
         switch (action)
@@ -425,15 +448,8 @@ public static class CommandLine
             }
         }
 
-        var app = RectifyApp.Build([.. hostArgs]);
-        var info = app.Services.GetRequiredService<DatabaseInfo>();
-        await using var scope = app.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<RectifyDbContext>();
-        await EnsureReachableAsync(db, info);
-        if ((await db.Database.GetPendingMigrationsAsync()).Any())
-        {
-            throw new RectifyConfigurationException("数据库尚未迁移。请先运行 rectify migrate。");
-        }
+        await using var session = await OpenMigratedAsync(hostArgs);
+        var (app, scope, db) = (session.App, session.Scope, session.Db);
 
         var administration = scope.ServiceProvider.GetRequiredService<UserAdministration>();
         var userName = positional[1];

@@ -25,7 +25,7 @@ public sealed class DetailModel(RectifyDbContext db, MeasureWorkflow workflow, E
     public async Task<IActionResult> OnPostScheduleLookBackAsync(int id, DateOnly? dueDate, CancellationToken cancellationToken)
     {
         var scope = AccessScope.From(User);
-        return await RespondAsync(id, await lookBacks.ScheduleAsync(scope, ActorOf(scope), id, dueDate, cancellationToken), cancellationToken);
+        return await RespondAsync(id, await lookBacks.ScheduleAsync(scope, AccessScope.ActorOf(User), id, dueDate, cancellationToken), cancellationToken);
     }
 
     /// <summary>The office records what the look-back found: 巩固, or 反弹 with what was found (which reopens the measure).</summary>
@@ -37,16 +37,14 @@ public sealed class DetailModel(RectifyDbContext db, MeasureWorkflow workflow, E
             return await RespondAsync(id, new WorkflowResult(WorkflowOutcome.BadRequest, "请选择“巩固”或“反弹”。"), cancellationToken);
         }
 
-        return await RespondAsync(id, await lookBacks.RecordAsync(scope, ActorOf(scope), lookBackId, parsed, finding, cancellationToken), cancellationToken);
+        return await RespondAsync(id, await lookBacks.RecordAsync(scope, AccessScope.ActorOf(User), lookBackId, parsed, finding, cancellationToken), cancellationToken);
     }
-
-    private Actor ActorOf(AccessScope scope) => new(scope.UserId, User.FindFirst("display_name")?.Value ?? User.Identity?.Name ?? scope.UserId);
 
     /// <summary>A unit reporter files progress (narrative, percent, effective date, evidence files).</summary>
     public async Task<IActionResult> OnPostReportAsync(int id, string? narrative, int? percent, DateOnly? effectiveDate, List<IFormFile>? files, CancellationToken cancellationToken)
     {
         var scope = AccessScope.From(User);
-        var actor = new Actor(scope.UserId, User.FindFirst("display_name")?.Value ?? User.Identity?.Name ?? scope.UserId);
+        var actor = AccessScope.ActorOf(User);
         var incoming = (files ?? []).Where(f => f.Length > 0 || !string.IsNullOrEmpty(f.FileName)).Select(f => new Evidence.IncomingFile(f.FileName, f.OpenReadStream)).ToList();
         return await RespondAsync(id, await reports.FileAsync(scope, actor, id, narrative, percent ?? -1, effectiveDate, incoming, cancellationToken), cancellationToken);
     }
@@ -55,7 +53,7 @@ public sealed class DetailModel(RectifyDbContext db, MeasureWorkflow workflow, E
     public async Task<IActionResult> OnPostReviewAsync(int id, int reportId, string? decision, string? reason, CancellationToken cancellationToken)
     {
         var scope = AccessScope.From(User);
-        var actor = new Actor(scope.UserId, User.FindFirst("display_name")?.Value ?? User.Identity?.Name ?? scope.UserId);
+        var actor = AccessScope.ActorOf(User);
         return await RespondAsync(id, await reports.ReviewAsync(scope, actor, reportId, decision == "accept", reason, cancellationToken), cancellationToken);
     }
 
@@ -71,7 +69,7 @@ public sealed class DetailModel(RectifyDbContext db, MeasureWorkflow workflow, E
     public async Task<IActionResult> OnPostActAsync(int id, string? action, string? reason, int? version, CancellationToken cancellationToken)
     {
         var scope = AccessScope.From(User);
-        var actor = new Actor(scope.UserId, User.FindFirst("display_name")?.Value ?? User.Identity?.Name ?? scope.UserId);
+        var actor = AccessScope.ActorOf(User);
         return await RespondAsync(id, await workflow.ActAsync(scope, actor, id, action, reason, version, cancellationToken), cancellationToken);
     }
 

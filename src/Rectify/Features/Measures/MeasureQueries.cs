@@ -137,8 +137,7 @@ public static class MeasureQueries
                 CancellationToken ct) =>
             {
                 var scope = AccessScope.From(user);
-                var actor = new Actor(scope.UserId, user.FindFirst("display_name")?.Value ?? user.Identity?.Name ?? scope.UserId);
-                var result = await workflow.ActAsync(scope, actor, id, action, body?.Reason, body?.Version, ct);
+                var result = await workflow.ActAsync(scope, AccessScope.ActorOf(user), id, action, body?.Reason, body?.Version, ct);
                 return result.Outcome switch
                 {
                     WorkflowOutcome.Done => TypedResults.Ok(await LoadAsync(db, scope, id, ChinaTime.Today(clock), ct)),
