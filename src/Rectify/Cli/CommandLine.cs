@@ -180,7 +180,15 @@ public static class CommandLine
             }
         }
 
-        await app.StartAsync();
+        try
+        {
+            await app.StartAsync();
+        }
+        catch (IOException e) when (e.InnerException is System.Net.Sockets.SocketException || e.Message.Contains("address", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new RectifyConfigurationException($"无法监听地址（{e.Message}）：端口可能已被另一个程序（或另一个 Rectify）占用。请停止它，或用 --urls 指定其他地址，例如 --urls http://127.0.0.1:5081。");
+        }
+
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
         stdout.WriteLine($"Rectify 已启动（{DatabaseProvider.Describe(info)}）。打开：{string.Join("  ", addresses)}");
         stdout.WriteLine("按 Ctrl+C 停止。");
