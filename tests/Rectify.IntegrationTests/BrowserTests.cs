@@ -115,6 +115,10 @@ public sealed class BrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
         // Each report version and the whole history are there for the office.
         await office.ReloadAsync();
         Assert.Equal(2, await office.Locator(".progress-report").CountAsync());
+        await office.GotoAsync($"{baseUrl}/inspections/{app.InspectionId}/overview");
+        Assert.True(await office.Locator("tr.finding-signal").CountAsync() == 27);
+        await office.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotFolder, "overview.png"), FullPage = false });
+        await office.GotoAsync($"{baseUrl}/measures/{measure}");
         var evidence = await office.RunAndWaitForDownloadAsync(() => office.Locator(".progress-report a:has-text('整改佐证.pdf')").First.ClickAsync());
         Assert.Equal("整改佐证.pdf", evidence.SuggestedFilename);
     }

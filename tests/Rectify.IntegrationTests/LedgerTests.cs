@@ -161,6 +161,44 @@ public abstract class LedgerTests(AppFixture app)
     }
 
     [Fact]
+    public async Task The_overview_statistics_equal_those_computed_from_the_ledger()
+    {
+        app.RequireAvailable();
+        foreach (var user in new[] { "office", "unit" })
+        {
+            using var client = await app.SignedInAsync(user);
+            var ledger = (await client.GetFromJsonAsync<LedgerPage>($"/api/v1/inspections/{app.InspectionId}/ledger?pageSize=500", Json, Ct))!;
+            var overview = (await client.GetFromJsonAsync<InspectionOverview>($"/api/v1/inspections/{app.InspectionId}/overview", Json, Ct))!;
+            var rows = ledger.Rows;
+
+            Assert.Equal(ledger.Totals, overview.Totals);
+            Assert.Equal(rows.Count, overview.ByUnit.Sum(u => u.Total));
+            foreach (var unit in overview.ByUnit)
+            {
+                var mine = rows.Where(r => (r.LeadUnit ?? "（未定）") == unit.Name).ToList();
+                Assert.Equal((mine.Count, mine.Count(r => r.State == MeasureState.SignedOff), mine.Count(r => r.State == MeasureState.Ongoing), mine.Count(r => r.Overdue)), (unit.Total, unit.SignedOff, unit.Ongoing, unit.Overdue));
+            }
+
+            foreach (var kind in overview.ByKind)
+            {
+                Assert.Equal(rows.Count(r => Terms.Of(r.Kind) == kind.Name), kind.Total);
+            }
+
+            var findings = rows.GroupBy(r => r.FindingId).ToDictionary(g => g.Key, g => (State: g.First().FindingState, Overdue: g.Count(r => r.Overdue)));
+            Assert.Equal(findings.Count, overview.Findings.Count);
+            foreach (var f in overview.Findings)
+            {
+                Assert.Equal(findings[f.FindingId].State, f.State);
+                var expected = f.State is FindingState.Completed or FindingState.Ongoing ? Signal.Green : findings[f.FindingId].Overdue > 0 ? Signal.Red : Signal.Yellow;
+                Assert.Equal(expected, f.Signal);
+            }
+
+            Assert.Equal(overview.Findings.Count, overview.ByCategory.Sum(c => c.Total));
+            Assert.Contains($"{overview.Totals.FindingCompletionRate}%", await client.GetStringAsync(new Uri($"/inspections/{app.InspectionId}/overview", UriKind.Relative), Ct), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task The_ledger_page_filtered_by_a_unit_shows_only_that_units_measures()
     {
         app.RequireAvailable();

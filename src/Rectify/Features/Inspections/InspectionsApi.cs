@@ -46,5 +46,13 @@ public static class InspectionsApi
             })
             .WithName("GetLedger")
             .WithSummary("巡察整改台账：问题类别、问题、整改措施及其状态（可按单位、状态、类型、是否超期筛选，分页）");
+
+        api.MapGet("/{id:int}/overview", async Task<Results<Ok<InspectionOverview>, NotFound>> (RectifyDbContext db, TimeProvider clock, ClaimsPrincipal user, int id, CancellationToken ct) =>
+            {
+                var overview = await OverviewQueries.LoadAsync(db, AccessScope.From(user), id, ChinaTime.Today(clock), ct);
+                return overview is null ? TypedResults.NotFound() : TypedResults.Ok(overview);
+            })
+            .WithName("GetOverview")
+            .WithSummary("整改概况：完成率（按问题类别、牵头单位、整改类型）和问题红黄绿，与台账同一口径");
     }
 }
