@@ -104,20 +104,7 @@ public sealed class UserDetailModel(RectifyDbContext db, UserManager<RectifyUser
     private async Task<IActionResult> ShowAsync(string id, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        var row = await db.Users.AsNoTracking().Where(u => u.Id == id)
-            .Select(u => new
-            {
-                u.Id,
-                u.UserName,
-                u.DisplayName,
-                u.OrganizationId,
-                Organization = db.Organizations.Where(o => o.Id == u.OrganizationId).Select(o => o.Name).FirstOrDefault(),
-                Roles = db.UserRoles.Where(r => r.UserId == u.Id).Join(db.Roles, ur => ur.RoleId, r => r.Id, (ur, r) => r.Name!).ToList(),
-                u.LockoutEnd,
-                u.MustChangePassword,
-                u.TwoFactorEnabled,
-            })
-            .FirstOrDefaultAsync(cancellationToken);
+        var row = await UsersModel.Rows(db, db.Users.AsNoTracking().Where(u => u.Id == id)).FirstOrDefaultAsync(cancellationToken);
         if (row is null)
         {
             return NotFound();

@@ -38,21 +38,24 @@ public sealed class UsersModel(RectifyDbContext db, TimeProvider clock) : PageMo
 
         Total = await users.CountAsync(cancellationToken);
         var now = clock.GetUtcNow();
-        var rows = await users.OrderBy(u => u.UserName).Skip((PageNumber - 1) * PageSize).Take(PageSize)
-            .Select(u => new
-            {
-                u.Id,
-                u.UserName,
-                u.DisplayName,
-                Organization = db.Organizations.Where(o => o.Id == u.OrganizationId).Select(o => o.Name).FirstOrDefault(),
-                Roles = db.UserRoles.Where(r => r.UserId == u.Id).Join(db.Roles, ur => ur.RoleId, r => r.Id, (ur, r) => r.Name!).ToList(),
-                u.LockoutEnd,
-                u.MustChangePassword,
-                u.TwoFactorEnabled,
-            })
-            .ToListAsync(cancellationToken);
+        var rows = await Rows(db, users.OrderBy(u => u.UserName).Skip((PageNumber - 1) * PageSize).Take(PageSize)).ToListAsync(cancellationToken);
         Users = rows.Select(u => new Row(u.Id, u.UserName!, u.DisplayName, u.Organization, u.Roles, StateOf(u.LockoutEnd, u.MustChangePassword, now), u.TwoFactorEnabled)).ToList();
     }
+
+    internal sealed record UserRow(string Id, string? UserName, string DisplayName, int? OrganizationId, string? Organization, List<string> Roles, DateTimeOffset? LockoutEnd, bool MustChangePassword, bool TwoFactorEnabled);
+
+    /// <summary>One projection of an account for both administration pages: its organization's name and its roles in the same query.</summary>
+    internal static IQueryable<UserRow> Rows(RectifyDbContext db, IQueryable<RectifyUser> users) =>
+        users.Select(u => new UserRow(
+            u.Id,
+            u.UserName,
+            u.DisplayName,
+            u.OrganizationId,
+            db.Organizations.Where(o => o.Id == u.OrganizationId).Select(o => o.Name).FirstOrDefault(),
+            db.UserRoles.Where(r => r.UserId == u.Id).Join(db.Roles, ur => ur.RoleId, r => r.Id, (ur, r) => r.Name!).ToList(),
+            u.LockoutEnd,
+            u.MustChangePassword,
+            u.TwoFactorEnabled));
 
     internal static string StateOf(DateTimeOffset? lockoutEnd, bool mustChange, DateTimeOffset now) =>
         lockoutEnd == DateTimeOffset.MaxValue ? "已停用"

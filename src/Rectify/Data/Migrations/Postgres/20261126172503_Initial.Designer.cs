@@ -12,8 +12,8 @@ using Rectify.Data;
 namespace Rectify.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresRectifyDbContext))]
-    [Migration("20261126170008_ProgressReports")]
-    partial class ProgressReports
+    [Migration("20261126172503_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -797,6 +797,51 @@ namespace Rectify.Data.Migrations.Postgres
                     b.ToTable("EvidenceFiles");
                 });
 
+            modelBuilder.Entity("Rectify.Evidence.LookBack", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<DateOnly>("DueDate")
+                        .HasColumnType("date");
+
+                    b.Property<string>("Finding")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<int>("MeasureId")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("Result")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime?>("ReviewedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ReviewedByName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTime>("ScheduledAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ScheduledByName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("MeasureId", "Result");
+
+                    b.HasIndex("Result", "DueDate");
+
+                    b.ToTable("LookBacks");
+                });
+
             modelBuilder.Entity("Rectify.Evidence.ProgressReport", b =>
                 {
                     b.Property<int>("Id")
@@ -1116,6 +1161,15 @@ namespace Rectify.Data.Migrations.Postgres
                         .IsRequired();
 
                     b.Navigation("Organization");
+                });
+
+            modelBuilder.Entity("Rectify.Evidence.LookBack", b =>
+                {
+                    b.HasOne("Rectify.Domain.Measure", null)
+                        .WithMany()
+                        .HasForeignKey("MeasureId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Rectify.Evidence.ProgressReport", b =>
