@@ -83,19 +83,22 @@ try
     Console.WriteLine($"database file: {new FileInfo(Path.Combine(folder, "bench.db")).Length / 1024.0 / 1024.0:F1} MiB");
 
     var today = new DateOnly(2026, 1, 1);
+
+    // Queries run as a rectification office at the root of the tree: the scoped shape every page uses, seeing everything.
+    var office = new Rectify.Access.AccessScope("bench", null, "/", new HashSet<string> { Rectify.Access.Roles.RectificationOffice });
     var someUnit = 0;
     await using (var db = NewContext())
     {
         someUnit = await db.Organizations.Where(o => o.Name == "部门07").Select(o => o.Id).SingleAsync();
     }
 
-    await Measure("ledger page 1, small inspection (72 measures)", db => LedgerQueries.LoadAsync(db, inspections / 2, new LedgerFilter(), today, default));
-    await Measure($"ledger page 1, big inspection ({bigNotice.MeasureCount:N0} measures)", db => LedgerQueries.LoadAsync(db, bigId, new LedgerFilter(), today, default));
-    await Measure("ledger last page, big inspection", db => LedgerQueries.LoadAsync(db, bigId, new LedgerFilter(Page: bigNotice.MeasureCount / LedgerFilter.DefaultPageSize), today, default));
-    await Measure("ledger, big inspection, unit + overdue filter", db => LedgerQueries.LoadAsync(db, bigId, new LedgerFilter(Unit: someUnit, Overdue: true), today, default));
-    await Measure("ledger, big inspection, state + kind filter", db => LedgerQueries.LoadAsync(db, bigId, new LedgerFilter(State: MeasureState.InProgress, Kind: MeasureKind.TimeBound), today, default));
-    await Measure($"inspection list page 1 (of {inspections + 1:N0})", db => LedgerQueries.PageOfSummariesAsync(db, 1, 50, default));
-    await Measure("inspection list page 20", db => LedgerQueries.PageOfSummariesAsync(db, 20, 50, default));
+    await Measure("ledger page 1, small inspection (72 measures)", db => LedgerQueries.LoadAsync(db, office, inspections / 2, new LedgerFilter(), today, default));
+    await Measure($"ledger page 1, big inspection ({bigNotice.MeasureCount:N0} measures)", db => LedgerQueries.LoadAsync(db, office, bigId, new LedgerFilter(), today, default));
+    await Measure("ledger last page, big inspection", db => LedgerQueries.LoadAsync(db, office, bigId, new LedgerFilter(Page: bigNotice.MeasureCount / LedgerFilter.DefaultPageSize), today, default));
+    await Measure("ledger, big inspection, unit + overdue filter", db => LedgerQueries.LoadAsync(db, office, bigId, new LedgerFilter(Unit: someUnit, Overdue: true), today, default));
+    await Measure("ledger, big inspection, state + kind filter", db => LedgerQueries.LoadAsync(db, office, bigId, new LedgerFilter(State: MeasureState.InProgress, Kind: MeasureKind.TimeBound), today, default));
+    await Measure($"inspection list page 1 (of {inspections + 1:N0})", db => LedgerQueries.PageOfSummariesAsync(db, office, 1, 50, default));
+    await Measure("inspection list page 20", db => LedgerQueries.PageOfSummariesAsync(db, office, 20, 50, default));
 
     Console.WriteLine($"peak working set: {Process.GetCurrentProcess().PeakWorkingSet64 / 1024.0 / 1024.0:F0} MiB; GC heap now: {GC.GetTotalMemory(true) / 1024.0 / 1024.0:F0} MiB");
 }
