@@ -40,6 +40,12 @@ public class RectifyDbContext(DbContextOptions options) : IdentityDbContext<Rect
 
     public DbSet<Evidence.LookBack> LookBacks => Set<Evidence.LookBack>();
 
+    public DbSet<Evidence.Institution> Institutions => Set<Evidence.Institution>();
+
+    public DbSet<Evidence.Outcome> Outcomes => Set<Evidence.Outcome>();
+
+    public DbSet<Evidence.Lead> Leads => Set<Evidence.Lead>();
+
     public DbSet<Evidence.ProgressReportEvidence> ProgressReportEvidence => Set<Evidence.ProgressReportEvidence>();
 
     public DbSet<Audit.AuditEntry> AuditEntries => Set<Audit.AuditEntry>();
@@ -96,6 +102,40 @@ public class RectifyDbContext(DbContextOptions options) : IdentityDbContext<Rect
             l.HasOne<Measure>().WithMany().HasForeignKey(x => x.MeasureId).OnDelete(DeleteBehavior.Cascade);
             l.HasIndex(x => new { x.MeasureId, x.Result });
             l.HasIndex(x => new { x.Result, x.DueDate });
+        });
+
+        builder.Entity<Evidence.Institution>(i =>
+        {
+            i.Property(x => x.Name).HasMaxLength(300).IsRequired();
+            i.Property(x => x.Issuer).HasMaxLength(200).IsRequired();
+            i.Property(x => x.DocumentNumber).HasMaxLength(100);
+            i.HasOne<Inspection>().WithMany().HasForeignKey(x => x.InspectionId).OnDelete(DeleteBehavior.Cascade);
+            i.HasIndex(x => x.InspectionId);
+            i.HasMany(x => x.Findings).WithOne().HasForeignKey(x => x.InstitutionId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<Evidence.Outcome>(o =>
+        {
+            o.Property(x => x.Amount).HasPrecision(18, 2);
+            o.Property(x => x.Note).HasMaxLength(1000);
+            o.HasOne<Inspection>().WithMany().HasForeignKey(x => x.InspectionId).OnDelete(DeleteBehavior.Cascade);
+            o.HasIndex(x => x.InspectionId);
+            o.HasMany(x => x.Findings).WithOne().HasForeignKey(x => x.OutcomeId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<Evidence.Lead>(l =>
+        {
+            l.Property(x => x.Summary).HasMaxLength(2000).IsRequired();
+            l.Property(x => x.Disposition).HasMaxLength(1000);
+            l.HasOne<Inspection>().WithMany().HasForeignKey(x => x.InspectionId).OnDelete(DeleteBehavior.Cascade);
+            l.HasIndex(x => x.InspectionId);
+            l.HasMany(x => x.Findings).WithOne().HasForeignKey(x => x.LeadId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<Evidence.RegisterFinding>(r =>
+        {
+            r.HasOne<Finding>().WithMany().HasForeignKey(x => x.FindingId).OnDelete(DeleteBehavior.Restrict);
+            r.HasIndex(x => x.FindingId);
         });
 
         builder.Entity<Evidence.EvidenceFile>(f =>

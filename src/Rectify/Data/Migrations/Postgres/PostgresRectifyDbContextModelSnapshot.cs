@@ -794,6 +794,71 @@ namespace Rectify.Data.Migrations.Postgres
                     b.ToTable("EvidenceFiles");
                 });
 
+            modelBuilder.Entity("Rectify.Evidence.Institution", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("DocumentNumber")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<int>("InspectionId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateOnly>("IssuedOn")
+                        .HasColumnType("date");
+
+                    b.Property<string>("Issuer")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("InspectionId");
+
+                    b.ToTable("Institutions");
+                });
+
+            modelBuilder.Entity("Rectify.Evidence.Lead", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("Disposition")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<int>("InspectionId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Summary")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("InspectionId");
+
+                    b.ToTable("Leads");
+                });
+
             modelBuilder.Entity("Rectify.Evidence.LookBack", b =>
                 {
                     b.Property<int>("Id")
@@ -837,6 +902,35 @@ namespace Rectify.Data.Migrations.Postgres
                     b.HasIndex("Result", "DueDate");
 
                     b.ToTable("LookBacks");
+                });
+
+            modelBuilder.Entity("Rectify.Evidence.Outcome", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<decimal>("Amount")
+                        .HasPrecision(18, 2)
+                        .HasColumnType("numeric(18,2)");
+
+                    b.Property<int>("InspectionId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("InspectionId");
+
+                    b.ToTable("Outcomes");
                 });
 
             modelBuilder.Entity("Rectify.Evidence.ProgressReport", b =>
@@ -929,6 +1023,39 @@ namespace Rectify.Data.Migrations.Postgres
                     b.HasIndex("EvidenceFileId");
 
                     b.ToTable("ProgressReportEvidence");
+                });
+
+            modelBuilder.Entity("Rectify.Evidence.RegisterFinding", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<int>("FindingId")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("InstitutionId")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("LeadId")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("OutcomeId")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FindingId");
+
+                    b.HasIndex("InstitutionId");
+
+                    b.HasIndex("LeadId");
+
+                    b.HasIndex("OutcomeId");
+
+                    b.ToTable("RegisterFinding");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>
@@ -1160,11 +1287,38 @@ namespace Rectify.Data.Migrations.Postgres
                     b.Navigation("Organization");
                 });
 
+            modelBuilder.Entity("Rectify.Evidence.Institution", b =>
+                {
+                    b.HasOne("Rectify.Domain.Inspection", null)
+                        .WithMany()
+                        .HasForeignKey("InspectionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rectify.Evidence.Lead", b =>
+                {
+                    b.HasOne("Rectify.Domain.Inspection", null)
+                        .WithMany()
+                        .HasForeignKey("InspectionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Rectify.Evidence.LookBack", b =>
                 {
                     b.HasOne("Rectify.Domain.Measure", null)
                         .WithMany()
                         .HasForeignKey("MeasureId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rectify.Evidence.Outcome", b =>
+                {
+                    b.HasOne("Rectify.Domain.Inspection", null)
+                        .WithMany()
+                        .HasForeignKey("InspectionId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -1200,6 +1354,30 @@ namespace Rectify.Data.Migrations.Postgres
                     b.Navigation("EvidenceFile");
                 });
 
+            modelBuilder.Entity("Rectify.Evidence.RegisterFinding", b =>
+                {
+                    b.HasOne("Rectify.Domain.Finding", null)
+                        .WithMany()
+                        .HasForeignKey("FindingId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Rectify.Evidence.Institution", null)
+                        .WithMany("Findings")
+                        .HasForeignKey("InstitutionId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("Rectify.Evidence.Lead", null)
+                        .WithMany("Findings")
+                        .HasForeignKey("LeadId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("Rectify.Evidence.Outcome", null)
+                        .WithMany("Findings")
+                        .HasForeignKey("OutcomeId")
+                        .OnDelete(DeleteBehavior.Cascade);
+                });
+
             modelBuilder.Entity("Rectify.Domain.Finding", b =>
                 {
                     b.Navigation("Measures");
@@ -1215,6 +1393,21 @@ namespace Rectify.Data.Migrations.Postgres
                     b.Navigation("SupportingUnits");
 
                     b.Navigation("Transitions");
+                });
+
+            modelBuilder.Entity("Rectify.Evidence.Institution", b =>
+                {
+                    b.Navigation("Findings");
+                });
+
+            modelBuilder.Entity("Rectify.Evidence.Lead", b =>
+                {
+                    b.Navigation("Findings");
+                });
+
+            modelBuilder.Entity("Rectify.Evidence.Outcome", b =>
+                {
+                    b.Navigation("Findings");
                 });
 
             modelBuilder.Entity("Rectify.Evidence.ProgressReport", b =>

@@ -761,6 +761,67 @@ namespace Rectify.Data.Migrations.Sqlite
                     b.ToTable("EvidenceFiles");
                 });
 
+            modelBuilder.Entity("Rectify.Evidence.Institution", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("DocumentNumber")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("InspectionId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("IssuedOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Issuer")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("InspectionId");
+
+                    b.ToTable("Institutions");
+                });
+
+            modelBuilder.Entity("Rectify.Evidence.Lead", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Disposition")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("InspectionId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Summary")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("InspectionId");
+
+                    b.ToTable("Leads");
+                });
+
             modelBuilder.Entity("Rectify.Evidence.LookBack", b =>
                 {
                     b.Property<int>("Id")
@@ -802,6 +863,33 @@ namespace Rectify.Data.Migrations.Sqlite
                     b.HasIndex("Result", "DueDate");
 
                     b.ToTable("LookBacks");
+                });
+
+            modelBuilder.Entity("Rectify.Evidence.Outcome", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<decimal>("Amount")
+                        .HasPrecision(18, 2)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("InspectionId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("InspectionId");
+
+                    b.ToTable("Outcomes");
                 });
 
             modelBuilder.Entity("Rectify.Evidence.ProgressReport", b =>
@@ -892,6 +980,37 @@ namespace Rectify.Data.Migrations.Sqlite
                     b.HasIndex("EvidenceFileId");
 
                     b.ToTable("ProgressReportEvidence");
+                });
+
+            modelBuilder.Entity("Rectify.Evidence.RegisterFinding", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("FindingId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("InstitutionId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("LeadId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("OutcomeId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FindingId");
+
+                    b.HasIndex("InstitutionId");
+
+                    b.HasIndex("LeadId");
+
+                    b.HasIndex("OutcomeId");
+
+                    b.ToTable("RegisterFinding");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>
@@ -1123,11 +1242,38 @@ namespace Rectify.Data.Migrations.Sqlite
                     b.Navigation("Organization");
                 });
 
+            modelBuilder.Entity("Rectify.Evidence.Institution", b =>
+                {
+                    b.HasOne("Rectify.Domain.Inspection", null)
+                        .WithMany()
+                        .HasForeignKey("InspectionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rectify.Evidence.Lead", b =>
+                {
+                    b.HasOne("Rectify.Domain.Inspection", null)
+                        .WithMany()
+                        .HasForeignKey("InspectionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Rectify.Evidence.LookBack", b =>
                 {
                     b.HasOne("Rectify.Domain.Measure", null)
                         .WithMany()
                         .HasForeignKey("MeasureId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rectify.Evidence.Outcome", b =>
+                {
+                    b.HasOne("Rectify.Domain.Inspection", null)
+                        .WithMany()
+                        .HasForeignKey("InspectionId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -1163,6 +1309,30 @@ namespace Rectify.Data.Migrations.Sqlite
                     b.Navigation("EvidenceFile");
                 });
 
+            modelBuilder.Entity("Rectify.Evidence.RegisterFinding", b =>
+                {
+                    b.HasOne("Rectify.Domain.Finding", null)
+                        .WithMany()
+                        .HasForeignKey("FindingId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Rectify.Evidence.Institution", null)
+                        .WithMany("Findings")
+                        .HasForeignKey("InstitutionId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("Rectify.Evidence.Lead", null)
+                        .WithMany("Findings")
+                        .HasForeignKey("LeadId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("Rectify.Evidence.Outcome", null)
+                        .WithMany("Findings")
+                        .HasForeignKey("OutcomeId")
+                        .OnDelete(DeleteBehavior.Cascade);
+                });
+
             modelBuilder.Entity("Rectify.Domain.Finding", b =>
                 {
                     b.Navigation("Measures");
@@ -1178,6 +1348,21 @@ namespace Rectify.Data.Migrations.Sqlite
                     b.Navigation("SupportingUnits");
 
                     b.Navigation("Transitions");
+                });
+
+            modelBuilder.Entity("Rectify.Evidence.Institution", b =>
+                {
+                    b.Navigation("Findings");
+                });
+
+            modelBuilder.Entity("Rectify.Evidence.Lead", b =>
+                {
+                    b.Navigation("Findings");
+                });
+
+            modelBuilder.Entity("Rectify.Evidence.Outcome", b =>
+                {
+                    b.Navigation("Findings");
                 });
 
             modelBuilder.Entity("Rectify.Evidence.ProgressReport", b =>
