@@ -52,15 +52,12 @@ public abstract class EvidenceTests(AppFixture app)
 
     private static async Task<HttpResponseMessage> ReviewAsync(HttpClient client, int measure, int report, string decision, string? reason = null)
     {
-        var page = await client.GetStringAsync(new Uri($"/measures/{measure}", UriKind.Relative), Ct);
-        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
+        return await client.PostFromPageAsync($"/measures/{measure}", $"/measures/{measure}?handler=Review", new Dictionary<string, string>
         {
-            ["__RequestVerificationToken"] = Http.AntiforgeryToken(page),
             ["reportId"] = report.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["decision"] = decision,
             ["reason"] = reason ?? string.Empty,
         });
-        return await client.PostAsync(new Uri($"/measures/{measure}?handler=Review", UriKind.Relative), form, Ct);
     }
 
     private async Task<(int Reports, int Files, bool Stored)> CountAsync(int measure, byte[] bytes)

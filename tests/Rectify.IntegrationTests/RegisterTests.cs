@@ -12,13 +12,8 @@ public abstract class RegisterTests(AppFixture app)
 
     private string Path => $"/inspections/{app.InspectionId}/registers";
 
-    private async Task<HttpResponseMessage> PostAsync(HttpClient client, string handler, Dictionary<string, string> fields)
-    {
-        var page = await client.GetStringAsync(new Uri(Path, UriKind.Relative), Ct);
-        fields["__RequestVerificationToken"] = Http.AntiforgeryToken(page);
-        using var content = new FormUrlEncodedContent(fields);
-        return await client.PostAsync(new Uri($"{Path}?handler={handler}", UriKind.Relative), content, Ct);
-    }
+    private Task<HttpResponseMessage> PostAsync(HttpClient client, string handler, Dictionary<string, string> fields) =>
+        client.PostFromPageAsync(Path, $"{Path}?handler={handler}", fields);
 
     [Fact]
     public async Task The_office_registers_institutions_and_outcomes_linked_to_findings_and_leaders_read_them()

@@ -197,7 +197,7 @@ public sealed class SessionTests(ClockApp app) : IClassFixture<ClockApp>
 
         var start = await client.GetStringAsync(new Uri("/Account/TwoFactor", UriKind.Relative), Ct);
         Assert.DoesNotContain("shared-key", start, StringComparison.Ordinal);
-        Assert.Equal(HttpStatusCode.Redirect, (await PostAsync(client, "/Account/TwoFactor?handler=Key", start, [])).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await client.PostFormAsync("/Account/TwoFactor?handler=Key", start, [])).StatusCode);
 
         // Scanning takes a while: the session survives the key's new security stamp.
         Clock.Advance(TimeSpan.FromMinutes(3));
@@ -206,9 +206,9 @@ public sealed class SessionTests(ClockApp app) : IClassFixture<ClockApp>
         Assert.NotEmpty(key);
         Assert.Contains("data:image/png;base64,", page, StringComparison.Ordinal);
 
-        var wrong = await PostAsync(client, "/Account/TwoFactor", page, new() { ["code"] = "000000" });
+        var wrong = await client.PostFormAsync("/Account/TwoFactor", page, new Dictionary<string, string> { ["code"] = "000000" });
         Assert.Contains("验证码不正确", await wrong.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
-        var enrolled = await PostAsync(client, "/Account/TwoFactor", page, new() { ["code"] = Totp.Code(key, DateTimeOffset.UtcNow) });
+        var enrolled = await client.PostFormAsync("/Account/TwoFactor", page, new Dictionary<string, string> { ["code"] = Totp.Code(key, DateTimeOffset.UtcNow) });
         Assert.Equal(HttpStatusCode.Redirect, enrolled.StatusCode);
         Assert.Equal(HttpStatusCode.OK, await Home(client));
 
@@ -218,9 +218,9 @@ public sealed class SessionTests(ClockApp app) : IClassFixture<ClockApp>
         Assert.StartsWith("/Account/SignInCode", Where(first.Headers.Location), StringComparison.Ordinal);
         Assert.StartsWith("/Account/SignIn", await HomeRedirect(next), StringComparison.Ordinal);
         var codePage = await next.GetStringAsync(new Uri("/Account/SignInCode", UriKind.Relative), Ct);
-        var bad = await PostAsync(next, "/Account/SignInCode", codePage, new() { ["code"] = "123456" });
+        var bad = await next.PostFormAsync("/Account/SignInCode", codePage, new Dictionary<string, string> { ["code"] = "123456" });
         Assert.Contains("验证码不正确", await bad.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
-        var good = await PostAsync(next, "/Account/SignInCode", codePage, new() { ["code"] = Totp.Code(key, DateTimeOffset.UtcNow) });
+        var good = await next.PostFormAsync("/Account/SignInCode", codePage, new Dictionary<string, string> { ["code"] = Totp.Code(key, DateTimeOffset.UtcNow) });
         Assert.Equal(HttpStatusCode.Redirect, good.StatusCode);
         Assert.Equal(HttpStatusCode.OK, await Home(next));
     }
@@ -242,23 +242,11 @@ public sealed class SessionTests(ClockApp app) : IClassFixture<ClockApp>
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync(new Uri("/api/v1/inspections", UriKind.Relative), Ct)).StatusCode);
     }
 
-    private static async Task<HttpResponseMessage> PostAsync(HttpClient client, string path, string formPage, Dictionary<string, string> fields)
-    {
-        fields["__RequestVerificationToken"] = Http.AntiforgeryToken(formPage);
-        using var content = new FormUrlEncodedContent(fields);
-        return await client.PostAsync(new Uri(path, UriKind.Relative), content, Ct);
-    }
-
-    private static async Task<HttpResponseMessage> ChangeAsync(HttpClient client, string current, string next)
-    {
-        var form = await client.GetStringAsync(new Uri("/Account/ChangePassword", UriKind.Relative), Ct);
-        using var content = new FormUrlEncodedContent(new Dictionary<string, string>
+    private static Task<HttpResponseMessage> ChangeAsync(HttpClient client, string current, string next) =>
+        client.PostFromPageAsync("/Account/ChangePassword", "/Account/ChangePassword", new Dictionary<string, string>
         {
-            ["__RequestVerificationToken"] = Http.AntiforgeryToken(form),
             ["currentPassword"] = current,
             ["newPassword"] = next,
             ["confirmPassword"] = next,
         });
-        return await client.PostAsync(new Uri("/Account/ChangePassword", UriKind.Relative), content, Ct);
-    }
 }

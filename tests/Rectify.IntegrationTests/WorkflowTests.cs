@@ -34,14 +34,12 @@ public abstract partial class WorkflowTests(AppFixture app)
         var page = await client.GetStringAsync(new Uri($"/measures/{measure}", UriKind.Relative), Ct);
         var fields = new Dictionary<string, string>
         {
-            ["__RequestVerificationToken"] = Http.AntiforgeryToken(page),
             ["action"] = action.ToString(),
             ["reason"] = reason ?? string.Empty,
             // The version the page shows (none when it offers this person no step: the server then decides on the state alone).
             ["version"] = version?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? VersionRegex().Match(page).Groups[1].Value,
         };
-        using var content = new FormUrlEncodedContent(fields);
-        return await client.PostAsync(new Uri($"/measures/{measure}?handler=Act", UriKind.Relative), content, Ct);
+        return await client.PostFormAsync($"/measures/{measure}?handler=Act", page, fields);
     }
 
     private async Task<MeasureState> StateAsync(int measure)
@@ -229,13 +227,8 @@ public abstract partial class WorkflowTests(AppFixture app)
         Assert.Equal(HttpStatusCode.Redirect, (await ActAsync(unit, id, MeasureAction.ApplyForSignOff)).StatusCode);
     }
 
-    private static async Task<HttpResponseMessage> PostAsync(HttpClient client, int measure, string handler, Dictionary<string, string> fields)
-    {
-        var page = await client.GetStringAsync(new Uri($"/measures/{measure}", UriKind.Relative), Ct);
-        fields["__RequestVerificationToken"] = Http.AntiforgeryToken(page);
-        using var content = new FormUrlEncodedContent(fields);
-        return await client.PostAsync(new Uri($"/measures/{measure}?handler={handler}", UriKind.Relative), content, Ct);
-    }
+    private static Task<HttpResponseMessage> PostAsync(HttpClient client, int measure, string handler, Dictionary<string, string> fields) =>
+        client.PostFromPageAsync($"/measures/{measure}", $"/measures/{measure}?handler={handler}", fields);
 
     [Fact]
     public async Task Each_person_finds_what_needs_them_on_their_work_list()

@@ -9,16 +9,28 @@ public static partial class Http
     public static async Task<HttpResponseMessage> SignInAsync(this HttpClient client, string userName, string password)
     {
         ArgumentNullException.ThrowIfNull(client);
-        var form = await client.GetStringAsync(new Uri("/Account/SignIn", UriKind.Relative));
-        var token = AntiforgeryToken(form);
-        using var content = new FormUrlEncodedContent(new Dictionary<string, string>
+        return await client.PostFromPageAsync("/Account/SignIn", "/Account/SignIn", new Dictionary<string, string>
         {
-            ["__RequestVerificationToken"] = token,
             ["userName"] = userName,
             ["password"] = password,
             ["returnUrl"] = "/",
         });
-        return await client.PostAsync(new Uri("/Account/SignIn", UriKind.Relative), content);
+    }
+
+    /// <summary>Posts a form as a browser does: the fields plus the anti-forgery token of a page this client opened.</summary>
+    public static async Task<HttpResponseMessage> PostFormAsync(this HttpClient client, string path, string formPage, IEnumerable<KeyValuePair<string, string>> fields)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        using var content = new FormUrlEncodedContent(fields.Append(new("__RequestVerificationToken", AntiforgeryToken(formPage))));
+        return await client.PostAsync(new Uri(path, UriKind.Relative), content, TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>Opens a page, then posts its form to the given path.</summary>
+    public static async Task<HttpResponseMessage> PostFromPageAsync(this HttpClient client, string page, string path, IEnumerable<KeyValuePair<string, string>> fields)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        var html = await client.GetStringAsync(new Uri(page, UriKind.Relative), TestContext.Current.CancellationToken);
+        return await client.PostFormAsync(path, html, fields);
     }
 
     public static async Task<HttpClient> SignedInAsync(this AppFixture app, string userName = "office")
