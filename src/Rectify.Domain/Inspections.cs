@@ -78,6 +78,21 @@ public sealed class Inspection
 
     public IReadOnlyList<InspectionScope> Scope => scope;
 
+    /// <summary>报送周期 for 长期坚持 measures; null until the office sets it (then <see cref="ReportingCadences.Default"/> applies).</summary>
+    public ReportingCadence? ReportingCadence { get; private set; }
+
+    public ReportingCadence EffectiveReportingCadence => ReportingCadence ?? ReportingCadences.Default;
+
+    public void SetReportingCadence(ReportingCadence cadence)
+    {
+        if (!Enum.IsDefined(cadence))
+        {
+            throw new ArgumentOutOfRangeException(nameof(cadence), cadence, "未知的报送周期。");
+        }
+
+        ReportingCadence = cadence;
+    }
+
     public void AddScope(Organization organization, InspectionScopeKind kind)
     {
         ArgumentNullException.ThrowIfNull(organization);

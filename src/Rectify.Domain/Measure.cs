@@ -122,15 +122,43 @@ public sealed class Measure
 
     public IReadOnlyList<MeasureTransition> Transitions => transitions;
 
-    /// <summary>Overdue is derived, never stored: past its deadline and not signed off. Ongoing measures are judged by their cadence reports instead.</summary>
-    public bool IsOverdue(DateOnly today) => IsOverdueAt(Deadline, State, Kind, today);
+    /// <summary>When the measure entered 长期坚持; its cadence reports are owed from then.</summary>
+    public DateTime? OngoingSinceUtc { get; private set; }
+
+    /// <summary>When the last progress report that was not returned was filed (kept by the report service).</summary>
+    public DateTime? LastReportAtUtc { get; private set; }
+
+    /// <summary>The facts the overdue rule reads.</summary>
+    public OverdueFacts OverdueFacts => new(Kind, State, Deadline, Inspection?.ReportingCadence, OngoingSinceUtc, LastReportAtUtc);
+
+    /// <summary>Overdue is derived, never stored: past its deadline and not signed off, or, for 长期坚持, a missing cadence report.</summary>
+    public bool IsOverdue(DateOnly today) => OverdueReasonAt(OverdueFacts, today) != OverdueReason.None;
 
     /// <summary>The overdue rule on plain values, for rows read without the entity.</summary>
-    public static bool IsOverdueAt(DateOnly? deadline, MeasureState state, MeasureKind kind, DateOnly today) =>
-        deadline is { } d
-        && d < today
-        && state is not (MeasureState.SignedOff or MeasureState.Ongoing)
-        && kind != MeasureKind.Ongoing;
+    public static bool IsOverdueAt(OverdueFacts facts, DateOnly today) => OverdueReasonAt(facts, today) != OverdueReason.None;
+
+    /// <summary>
+    /// Why the measure is overdue on <paramref name="today"/>. A 限期整改 or 立行立改 measure is overdue past its
+    /// deadline until it is signed off. A 长期坚持 measure has no deadline: it is overdue when it was under way at
+    /// the start of the last closed reporting period and no report has been filed since (see <see cref="ReportingCadences"/>).
+    /// </summary>
+    public static OverdueReason OverdueReasonAt(OverdueFacts facts, DateOnly today)
+    {
+        if (facts.Kind != MeasureKind.Ongoing)
+        {
+            return facts.Deadline is { } d && d < today && facts.State is not (MeasureState.SignedOff or MeasureState.Ongoing)
+                ? OverdueReason.PastDeadline
+                : OverdueReason.None;
+        }
+
+        if (facts.State != MeasureState.Ongoing || facts.OngoingSinceUtc is not { } since)
+        {
+            return OverdueReason.None;
+        }
+
+        var owedFrom = ReportingCadences.LastClosedPeriodStartUtc(facts.Cadence ?? ReportingCadences.Default, today);
+        return since <= owedFrom && !(facts.LastReportAtUtc >= owedFrom) ? OverdueReason.MissingCadenceReport : OverdueReason.None;
+    }
 
     public void Plan(MeasureKind kind, DateOnly? deadline, Person? responsibleLeader, Organization? leadUnit, AssumedFields assumed = AssumedFields.None)
     {
@@ -158,6 +186,10 @@ public sealed class Measure
     {
         BusinessRules.Check(new TransitionMustStartFromAllowedState(MeasureAction.Start, State, MeasureState.Planned));
         Move(MeasureAction.Start, Kind == MeasureKind.Ongoing ? MeasureState.Ongoing : MeasureState.InProgress, actor, clock, reason: null);
+        if (State == MeasureState.Ongoing)
+        {
+            OngoingSinceUtc = clock.GetUtcNow().UtcDateTime;
+        }
     }
 
     public void ApplyForSignOff(Actor actor, TimeProvider clock, string? note = null)
@@ -201,6 +233,15 @@ public sealed class Measure
         BusinessRules.Check(new TransitionMustStartFromAllowedState(MeasureAction.Reopen, State, MeasureState.SignedOff));
         BusinessRules.Check(new AReasonIsRequired(MeasureAction.Reopen, reason));
         Move(MeasureAction.Reopen, MeasureState.InProgress, actor, clock, reason);
+    }
+
+    /// <summary>A progress report was filed: a 长期坚持 measure's cadence is settled up to now.</summary>
+    public void NoteReportFiled(DateTime atUtc)
+    {
+        if (LastReportAtUtc is null || atUtc > LastReportAtUtc)
+        {
+            LastReportAtUtc = atUtc;
+        }
     }
 
     private void Move(MeasureAction action, MeasureState to, Actor actor, TimeProvider clock, string? reason)

@@ -33,6 +33,21 @@ public static class Terms
         _ => action.ToString(),
     };
 
+    public static string Of(ReportingCadence cadence) => cadence switch
+    {
+        ReportingCadence.Weekly => "每周",
+        ReportingCadence.Monthly => "每月",
+        ReportingCadence.Quarterly => "每季度",
+        _ => cadence.ToString(),
+    };
+
+    public static string Of(OverdueReason reason) => reason switch
+    {
+        OverdueReason.PastDeadline => "超期",
+        OverdueReason.MissingCadenceReport => "逾期未报",
+        _ => string.Empty,
+    };
+
     public static string Of(FindingState state) => state switch
     {
         FindingState.Rectifying => "整改中",

@@ -150,7 +150,11 @@ public abstract class LedgerTests(AppFixture app)
         var overdue = await Ids("overdue=true");
         Assert.Equal(all.Rows.Where(r => r.Overdue).Select(r => r.MeasureId), overdue);
         Assert.Equal(all.Totals.OverdueMeasures, overdue.Count);
-        Assert.Empty(await Ids("kind=Ongoing&overdue=true"));
+        // 长期坚持 measures are overdue only for a missing cadence report, never for a deadline.
+        var ongoingOverdue = await Ids("kind=Ongoing&overdue=true");
+        Assert.Equal(all.Rows.Where(r => r.Kind == MeasureKind.Ongoing && r.Overdue).Select(r => r.MeasureId), ongoingOverdue);
+        Assert.All(all.Rows.Where(r => r.Kind == MeasureKind.Ongoing && r.Overdue), r => Assert.Equal(OverdueReason.MissingCadenceReport, r.OverdueReason));
+        Assert.All(all.Rows.Where(r => r.Kind != MeasureKind.Ongoing && r.Overdue), r => Assert.Equal(OverdueReason.PastDeadline, r.OverdueReason));
 
         // Totals are derived the same way as each row's state.
         Assert.Equal(all.Rows.Count(r => r.State == MeasureState.SignedOff), all.Totals.SignedOffMeasures);
@@ -189,7 +193,7 @@ public abstract class LedgerTests(AppFixture app)
             foreach (var f in overview.Findings)
             {
                 Assert.Equal(findings[f.FindingId].State, f.State);
-                var expected = f.State is FindingState.Completed or FindingState.Ongoing ? Signal.Green : findings[f.FindingId].Overdue > 0 ? Signal.Red : Signal.Yellow;
+                var expected = findings[f.FindingId].Overdue > 0 ? Signal.Red : f.State is FindingState.Completed or FindingState.Ongoing ? Signal.Green : Signal.Yellow;
                 Assert.Equal(expected, f.Signal);
             }
 

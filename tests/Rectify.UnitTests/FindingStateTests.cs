@@ -22,35 +22,85 @@ public sealed class FindingStateTests
     [Fact]
     public void The_database_form_of_overdue_agrees_with_the_entity_rule_everywhere()
     {
-        var today = new DateOnly(2025, 6, 1);
+        var today = new DateOnly(2025, 6, 4);
         var predicate = LedgerQueries.IsOverdueOn(today).Compile();
         DateOnly?[] deadlines = [null, today.AddDays(-1), today, today.AddDays(1)];
-        var seen = new HashSet<(MeasureKind, DateOnly?, MeasureState)>();
-        var overdueSeen = 0;
+
+        // Around the period boundaries each cadence draws on 4 June 2025 (weekly 26 May, monthly 1 May, quarterly 1 January).
+        DateTime[] boundaries =
+        [
+            ReportingCadences.LastClosedPeriodStartUtc(ReportingCadence.Weekly, today),
+            ReportingCadences.LastClosedPeriodStartUtc(ReportingCadence.Monthly, today),
+            ReportingCadences.LastClosedPeriodStartUtc(ReportingCadence.Quarterly, today),
+        ];
+        var instants = boundaries.SelectMany(b => new[] { b.AddSeconds(-1), b, b.AddSeconds(1) }).ToList();
+        DateTime?[] reports = [null, .. instants.Select(i => (DateTime?)i)];
+        ReportingCadence?[] cadences = [null, ReportingCadence.Weekly, ReportingCadence.Monthly, ReportingCadence.Quarterly];
+
+        var seen = new HashSet<string>();
+        var overdueSeen = new Dictionary<OverdueReason, int>();
+        void Check(Measure probe)
+        {
+            var reason = Measure.OverdueReasonAt(probe.OverdueFacts, today);
+            seen.Add(probe.OverdueFacts.ToString());
+            overdueSeen[reason] = overdueSeen.GetValueOrDefault(reason) + 1;
+            Assert.Equal(reason != OverdueReason.None, predicate(probe));
+            Assert.Equal(reason != OverdueReason.None, probe.IsOverdue(today));
+            Assert.Equal(reason != OverdueReason.None, Measure.IsOverdueAt(probe.OverdueFacts, today));
+        }
+
         foreach (var kind in Enum.GetValues<MeasureKind>())
         {
             foreach (var deadline in deadlines)
             {
                 foreach (var state in Enum.GetValues<MeasureState>())
                 {
-                    var probe = MeasureProbe.Create(kind, deadline, state);
-                    seen.Add((probe.Kind, probe.Deadline, probe.State));
-                    var expected = Measure.IsOverdueAt(probe.Deadline, probe.State, probe.Kind, today);
-                    overdueSeen += expected ? 1 : 0;
-                    Assert.Equal(expected, predicate(probe));
-                    Assert.Equal(expected, probe.IsOverdue(today));
+                    Check(MeasureProbe.Create(kind, deadline, state));
                 }
             }
         }
 
-        Assert.True(seen.Count >= 30, $"only {seen.Count} combinations were probed");
-        Assert.True(overdueSeen > 0);
+        foreach (var cadence in cadences)
+        {
+            foreach (var since in instants)
+            {
+                foreach (var report in reports)
+                {
+                    Check(MeasureProbe.Ongoing(cadence, since, report));
+                }
+            }
+        }
+
+        Assert.True(seen.Count >= 300, $"only {seen.Count} combinations were probed");
+        Assert.True(overdueSeen.GetValueOrDefault(OverdueReason.PastDeadline) > 0);
+        Assert.True(overdueSeen.GetValueOrDefault(OverdueReason.MissingCadenceReport) > 0);
+        Assert.True(overdueSeen.GetValueOrDefault(OverdueReason.None) > 0);
     }
 }
 
 /// <summary>Builds a measure in any state through its public life, for rules that read its fields.</summary>
 internal static class MeasureProbe
 {
+    /// <summary>A 长期坚持 measure under way since <paramref name="sinceUtc"/>, last reported at <paramref name="lastReportUtc"/>.</summary>
+    public static Measure Ongoing(ReportingCadence? cadence, DateTime sinceUtc, DateTime? lastReportUtc)
+    {
+        var city = new Organization("市委", OrganizationKind.PartyCommittee);
+        var inspection = new Inspection("巡察", InspectionKind.Xuncha, city, city, null, null, null);
+        if (cadence is { } c)
+        {
+            inspection.SetReportingCadence(c);
+        }
+
+        var m = new Finding(new FindingCategory(inspection, 1, "方面"), 1, "问题").AddMeasure(1, "措施", MeasureKind.Ongoing);
+        m.Start(new Actor("a", "A"), new FixedClock(sinceUtc));
+        if (lastReportUtc is { } at)
+        {
+            m.NoteReportFiled(at);
+        }
+
+        return m;
+    }
+
     public static Measure Create(MeasureKind kind, DateOnly? deadline, MeasureState state)
     {
         var city = new Organization("市委", OrganizationKind.PartyCommittee);
@@ -93,4 +143,9 @@ internal static class MeasureProbe
         m.Approve(c, clock);
         return m;
     }
+}
+
+internal sealed class FixedClock(DateTime utc) : TimeProvider
+{
+    public override DateTimeOffset GetUtcNow() => new(utc, TimeSpan.Zero);
 }

@@ -206,11 +206,69 @@ public sealed class MeasureLifeTests
     }
 
     [Fact]
-    public void An_ongoing_measure_is_not_overdue_by_a_deadline()
+    public void An_ongoing_measure_is_judged_by_its_cadence_reports_not_a_deadline()
+    {
+        // Under way since 2025-01-10 10:00 in China; the inspection reports monthly by default.
+        var m = NewMeasure(MeasureKind.Ongoing);
+        m.Start(Unit, clock);
+        Assert.Null(m.Inspection.ReportingCadence);
+
+        // January is not closed yet, and in February January was only partly under way (owed from 1 January): nothing owed.
+        Assert.Equal(OverdueReason.None, Measure.OverdueReasonAt(m.OverdueFacts, new DateOnly(2025, 1, 31)));
+        Assert.Equal(OverdueReason.None, Measure.OverdueReasonAt(m.OverdueFacts, new DateOnly(2025, 2, 28)));
+
+        // February closed with nothing filed: from 1 March the measure is 逾期未报.
+        Assert.Equal(OverdueReason.MissingCadenceReport, Measure.OverdueReasonAt(m.OverdueFacts, new DateOnly(2025, 3, 1)));
+
+        // A report filed late, on 3 March, settles February; April then owes March's report, which 3 March also counts for.
+        m.NoteReportFiled(new DateTime(2025, 3, 3, 1, 0, 0, DateTimeKind.Utc));
+        Assert.Equal(OverdueReason.None, Measure.OverdueReasonAt(m.OverdueFacts, new DateOnly(2025, 3, 1)));
+        Assert.Equal(OverdueReason.None, Measure.OverdueReasonAt(m.OverdueFacts, new DateOnly(2025, 4, 30)));
+        Assert.Equal(OverdueReason.MissingCadenceReport, Measure.OverdueReasonAt(m.OverdueFacts, new DateOnly(2025, 5, 1)));
+
+        // Quarterly: the first quarter closed on 31 March, and 3 March lies in it.
+        m.Inspection.SetReportingCadence(ReportingCadence.Quarterly);
+        Assert.Equal(OverdueReason.None, Measure.OverdueReasonAt(m.OverdueFacts, new DateOnly(2025, 6, 30)));
+        Assert.Equal(OverdueReason.MissingCadenceReport, Measure.OverdueReasonAt(m.OverdueFacts, new DateOnly(2025, 7, 1)));
+        Assert.False(m.IsOverdue(new DateOnly(2025, 5, 1)));
+        Assert.True(m.IsOverdue(new DateOnly(2030, 1, 1)));
+    }
+
+    [Fact]
+    public void A_report_filed_just_before_midnight_in_China_counts_for_that_day()
     {
         var m = NewMeasure(MeasureKind.Ongoing);
         m.Start(Unit, clock);
-        Assert.False(m.IsOverdue(new DateOnly(2030, 1, 1)));
+        m.Inspection.SetReportingCadence(ReportingCadence.Weekly);
+
+        // 2025-03-02 is a Sunday; 23:30 in China is 15:30 UTC. The week of 24 February is settled by it on Monday 3 March…
+        m.NoteReportFiled(new DateTime(2025, 3, 2, 15, 30, 0, DateTimeKind.Utc));
+        Assert.False(m.IsOverdue(new DateOnly(2025, 3, 3)));
+
+        // …and the week of 3 March is owed from Monday 10 March.
+        Assert.True(m.IsOverdue(new DateOnly(2025, 3, 10)));
+
+        // Half an hour later it is Monday 3 March 00:30 in China (still 2 March in UTC): that report belongs to the week of 3 March.
+        m.NoteReportFiled(new DateTime(2025, 3, 2, 16, 30, 0, DateTimeKind.Utc));
+        Assert.False(m.IsOverdue(new DateOnly(2025, 3, 10)));
+        Assert.True(m.IsOverdue(new DateOnly(2025, 3, 17)));
+    }
+
+    [Theory]
+    [InlineData(ReportingCadence.Weekly, "2025-03-05", "2025-03-03", "2025-02-24")]
+    [InlineData(ReportingCadence.Weekly, "2025-03-03", "2025-03-03", "2025-02-24")]
+    [InlineData(ReportingCadence.Weekly, "2025-03-09", "2025-03-03", "2025-02-24")]
+    [InlineData(ReportingCadence.Monthly, "2025-03-31", "2025-03-01", "2025-02-01")]
+    [InlineData(ReportingCadence.Monthly, "2025-01-15", "2025-01-01", "2024-12-01")]
+    [InlineData(ReportingCadence.Quarterly, "2025-06-30", "2025-04-01", "2025-01-01")]
+    [InlineData(ReportingCadence.Quarterly, "2025-02-01", "2025-01-01", "2024-10-01")]
+    public void Reporting_periods_are_calendar_weeks_months_and_quarters(ReportingCadence cadence, string today, string periodStart, string lastClosedStart)
+    {
+        var day = DateOnly.Parse(today, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(DateOnly.Parse(periodStart, System.Globalization.CultureInfo.InvariantCulture), ReportingCadences.PeriodStart(cadence, day));
+        Assert.Equal(DateOnly.Parse(lastClosedStart, System.Globalization.CultureInfo.InvariantCulture), ReportingCadences.LastClosedPeriodStart(cadence, day));
+        Assert.Equal(DateTimeKind.Utc, ReportingCadences.StartUtc(day).Kind);
+        Assert.Equal(new DateTime(2025, 2, 28, 16, 0, 0, DateTimeKind.Utc), ReportingCadences.StartUtc(new DateOnly(2025, 3, 1)));
     }
 
     private Measure InState(MeasureState state)

@@ -97,6 +97,9 @@ public sealed class ProgressReportService(RectifyDbContext db, EvidenceStore sto
 
             db.ProgressReports.Add(report);
             await db.SaveChangesAsync(cancellationToken);
+
+            // A filed report settles a 长期坚持 measure's reporting period (see ReportingCadences).
+            await db.Measures.Where(m => m.Id == measureId).ExecuteUpdateAsync(s => s.SetProperty(m => m.LastReportAtUtc, now), cancellationToken);
             foreach (var file in staged)
             {
                 if (store.Place(file))
@@ -166,6 +169,15 @@ public sealed class ProgressReportService(RectifyDbContext db, EvidenceStore sto
         if (changed == 0)
         {
             return new(WorkflowOutcome.Conflict, "这份报送刚刚已被他人审核。");
+        }
+
+        if (!accept)
+        {
+            // A returned report does not count as filed: the measure's last report is the latest one still standing.
+            var reports = db.ProgressReports;
+            await db.Measures.Where(m => m.Id == report.MeasureId).ExecuteUpdateAsync(
+                s => s.SetProperty(m => m.LastReportAtUtc, m => reports.Where(r => r.MeasureId == m.Id && r.State != ProgressReportState.Returned).Max(r => (DateTime?)r.SubmittedAtUtc)),
+                cancellationToken);
         }
 
         await audit.RecordAsync(

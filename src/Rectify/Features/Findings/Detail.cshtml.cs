@@ -9,7 +9,7 @@ namespace Rectify.Features.Findings;
 
 public sealed class DetailModel(RectifyDbContext db, TimeProvider clock) : PageModel
 {
-    public sealed record MeasureRow(int Id, int Number, string Text, MeasureKind Kind, DateOnly? Deadline, string? LeadUnit, MeasureState State);
+    public sealed record MeasureRow(int Id, int Number, string Text, MeasureKind Kind, DateOnly? Deadline, string? LeadUnit, MeasureState State, OverdueFacts Facts);
 
     public sealed record HistoryRow(int MeasureNumber, MeasureAction Action, MeasureState FromState, MeasureState ToState, string ActorName, DateTime AtUtc, string? Reason);
 
@@ -46,7 +46,8 @@ public sealed class DetailModel(RectifyDbContext db, TimeProvider clock) : PageM
 
         var visible = db.VisibleMeasures(scope).Where(m => m.FindingId == id);
         var measures = await visible.AsNoTracking().OrderBy(m => m.Number)
-            .Select(m => new MeasureRow(m.Id, m.Number, m.Text, m.Kind, m.Deadline, m.LeadUnit == null ? null : m.LeadUnit.Name, m.State))
+            .Select(m => new MeasureRow(m.Id, m.Number, m.Text, m.Kind, m.Deadline, m.LeadUnit == null ? null : m.LeadUnit.Name, m.State,
+                new OverdueFacts(m.Kind, m.State, m.Deadline, m.Inspection.ReportingCadence, m.OngoingSinceUtc, m.LastReportAtUtc)))
             .ToListAsync(cancellationToken);
         var history = await db.MeasureTransitions.AsNoTracking().Where(t => visible.Any(m => m.Id == t.MeasureId))
             .OrderBy(t => t.AtUtc).ThenBy(t => t.Id)

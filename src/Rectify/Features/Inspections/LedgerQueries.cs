@@ -16,7 +16,12 @@ public sealed record InspectionSummary(
     DateOnly? FeedbackDate,
     int Findings,
     int Measures,
-    int SignedOffMeasures);
+    int SignedOffMeasures,
+    ReportingCadence? ReportingCadence)
+{
+    /// <summary>报送周期 in force: the office's choice, else the default.</summary>
+    public ReportingCadence Cadence => ReportingCadence ?? ReportingCadences.Default;
+}
 
 public sealed record LedgerFilter(int? Unit = null, MeasureState? State = null, MeasureKind? Kind = null, bool Overdue = false, int Page = 1, int PageSize = LedgerFilter.DefaultPageSize)
 {
@@ -47,8 +52,12 @@ public sealed record LedgerRow(
     string? LeadUnit,
     IReadOnlyList<string> SupportingUnits,
     MeasureState State,
-    bool Overdue,
-    AssumedFields Assumed);
+    OverdueReason OverdueReason,
+    AssumedFields Assumed)
+{
+    /// <summary>超期 or 逾期未报 (see <see cref="Measure.OverdueReasonAt"/>).</summary>
+    public bool Overdue => OverdueReason != OverdueReason.None;
+}
 
 public sealed record LedgerTotals(int Findings, int Measures, int SignedOffMeasures, int OngoingMeasures, int OverdueMeasures, int CompletedFindings, int OngoingFindings)
 {
@@ -66,11 +75,34 @@ public sealed record LedgerPage(InspectionSummary Inspection, LedgerFilter Filte
 /// <summary>The ledger (台账): one query shape for the page, the API and (later) the export.</summary>
 public static class LedgerQueries
 {
-    /// <summary>The database form of <see cref="Measure.IsOverdue"/>; a unit test holds the two together.</summary>
-    public static Expression<Func<Measure, bool>> IsOverdueOn(DateOnly today) =>
-        m => m.Deadline != null && m.Deadline < today
-            && m.State != MeasureState.SignedOff && m.State != MeasureState.Ongoing
-            && m.Kind != MeasureKind.Ongoing;
+    /// <summary>The database form of <see cref="Measure.OverdueReasonAt"/>; a unit test holds the two together.</summary>
+    public static Expression<Func<Measure, bool>> IsOverdueOn(DateOnly today)
+    {
+        // The start of the last closed period for each cadence, computed here and passed as parameters; the
+        // inspection's cadence picks one in SQL (null is the default, monthly).
+        var weekly = ReportingCadences.LastClosedPeriodStartUtc(ReportingCadence.Weekly, today);
+        var monthly = ReportingCadences.LastClosedPeriodStartUtc(ReportingCadence.Monthly, today);
+        var quarterly = ReportingCadences.LastClosedPeriodStartUtc(ReportingCadence.Quarterly, today);
+        return m =>
+            (m.Kind != MeasureKind.Ongoing
+                && m.Deadline != null && m.Deadline < today
+                && m.State != MeasureState.SignedOff && m.State != MeasureState.Ongoing)
+            || (m.Kind == MeasureKind.Ongoing && m.State == MeasureState.Ongoing && m.OngoingSinceUtc != null
+                && m.OngoingSinceUtc <= (m.Inspection.ReportingCadence == ReportingCadence.Weekly ? weekly : m.Inspection.ReportingCadence == ReportingCadence.Quarterly ? quarterly : monthly)
+                && (m.LastReportAtUtc == null
+                    || m.LastReportAtUtc < (m.Inspection.ReportingCadence == ReportingCadence.Weekly ? weekly : m.Inspection.ReportingCadence == ReportingCadence.Quarterly ? quarterly : monthly)));
+    }
+
+    /// <summary>A 长期坚持 measure under way with nothing filed yet in the current period: its report is due now.</summary>
+    public static Expression<Func<Measure, bool>> CadenceReportDueOn(DateOnly today)
+    {
+        var weekly = ReportingCadences.CurrentPeriodStartUtc(ReportingCadence.Weekly, today);
+        var monthly = ReportingCadences.CurrentPeriodStartUtc(ReportingCadence.Monthly, today);
+        var quarterly = ReportingCadences.CurrentPeriodStartUtc(ReportingCadence.Quarterly, today);
+        return m => m.Kind == MeasureKind.Ongoing && m.State == MeasureState.Ongoing
+            && (m.LastReportAtUtc == null
+                || m.LastReportAtUtc < (m.Inspection.ReportingCadence == ReportingCadence.Weekly ? weekly : m.Inspection.ReportingCadence == ReportingCadence.Quarterly ? quarterly : monthly));
+    }
 
     /// <summary>A page of inspections, newest feedback first.</summary>
     public static Task<List<InspectionSummary>> PageOfSummariesAsync(RectifyDbContext db, AccessScope scope, int page, int pageSize, CancellationToken cancellationToken)
@@ -101,7 +133,8 @@ public static class LedgerQueries
                 i.FeedbackDate,
                 findings.Count(f => f.InspectionId == i.Id),
                 measures.Count(m => m.InspectionId == i.Id),
-                measures.Count(m => m.InspectionId == i.Id && m.State == MeasureState.SignedOff)));
+                measures.Count(m => m.InspectionId == i.Id && m.State == MeasureState.SignedOff),
+                i.ReportingCadence));
     }
 
     /// <summary>A page of the ledger as the caller may see it; null when the inspection does not exist for them.</summary>
@@ -117,30 +150,9 @@ public static class LedgerQueries
         }
 
         var visible = db.VisibleMeasures(scope).AsNoTracking().Where(m => m.InspectionId == inspectionId);
-        var measures = visible;
-        if (filter.Unit is { } unit)
-        {
-            measures = measures.Where(m => m.LeadUnitId == unit || m.SupportingUnits.Any(s => s.OrganizationId == unit));
-        }
-
-        if (filter.State is { } state)
-        {
-            measures = measures.Where(m => m.State == state);
-        }
-
-        if (filter.Kind is { } kind)
-        {
-            measures = measures.Where(m => m.Kind == kind);
-        }
-
-        if (filter.Overdue)
-        {
-            measures = measures.Where(IsOverdueOn(today));
-        }
-
+        var measures = Filtered(visible, filter, today);
         var total = await measures.CountAsync(cancellationToken);
-        var page = await measures
-            .OrderBy(m => m.Finding.Category.Number).ThenBy(m => m.Finding.Number).ThenBy(m => m.Number)
+        var page = await InLedgerOrder(measures)
             .Skip((filter.Page - 1) * filter.PageSize)
             .Take(filter.PageSize)
             .Select(m => new
@@ -161,6 +173,7 @@ public static class LedgerQueries
                 Supporting = m.SupportingUnits.OrderBy(s => s.Organization.Name).Select(s => s.Organization.Name).ToList(),
                 m.State,
                 m.AssumedFields,
+                Facts = new OverdueFacts(m.Kind, m.State, m.Deadline, m.Inspection.ReportingCadence, m.OngoingSinceUtc, m.LastReportAtUtc),
             })
             .ToListAsync(cancellationToken);
 
@@ -184,13 +197,39 @@ public static class LedgerQueries
             r.LeadUnit,
             r.Supporting,
             r.State,
-            Measure.IsOverdueAt(r.Deadline, r.State, r.Kind, today),
+            Measure.OverdueReasonAt(r.Facts, today),
             r.AssumedFields)).ToList();
 
         var totals = await TotalsAsync(db, scope, inspectionId, today, cancellationToken);
         var units = await UnitsAsync(db, visible, cancellationToken);
         return new LedgerPage(inspection, filter, total, rows, totals, units);
     }
+
+    /// <summary>The ledger's filters (unit, state, kind, overdue), the same for the page, the API and the export.</summary>
+    public static IQueryable<Measure> Filtered(IQueryable<Measure> measures, LedgerFilter filter, DateOnly today)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        if (filter.Unit is { } unit)
+        {
+            measures = measures.Where(m => m.LeadUnitId == unit || m.SupportingUnits.Any(s => s.OrganizationId == unit));
+        }
+
+        if (filter.State is { } state)
+        {
+            measures = measures.Where(m => m.State == state);
+        }
+
+        if (filter.Kind is { } kind)
+        {
+            measures = measures.Where(m => m.Kind == kind);
+        }
+
+        return filter.Overdue ? measures.Where(IsOverdueOn(today)) : measures;
+    }
+
+    /// <summary>The ledger's order: category, finding, measure.</summary>
+    public static IOrderedQueryable<Measure> InLedgerOrder(IQueryable<Measure> measures) =>
+        measures.OrderBy(m => m.Finding.Category.Number).ThenBy(m => m.Finding.Number).ThenBy(m => m.Number);
 
     public static async Task<Dictionary<int, FindingState>> FindingStatesAsync(IQueryable<Measure> measures, CancellationToken cancellationToken)
     {

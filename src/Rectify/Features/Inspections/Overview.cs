@@ -5,7 +5,7 @@ using Rectify.Domain;
 
 namespace Rectify.Features.Inspections;
 
-/// <summary>红黄绿: green when a finding is done (已完成 or 长期坚持), red when any of its measures is overdue, yellow otherwise.</summary>
+/// <summary>红黄绿: red when any of a finding's measures is overdue (超期, or 逾期未报 for 长期坚持), green when it is done (已完成 or 长期坚持), yellow otherwise.</summary>
 public enum Signal
 {
     Green,
@@ -53,9 +53,10 @@ public static class OverviewQueries
                 m.State,
                 m.Deadline,
                 LeadUnit = m.LeadUnit == null ? "（未定）" : m.LeadUnit.Name,
+                Facts = new OverdueFacts(m.Kind, m.State, m.Deadline, m.Inspection.ReportingCadence, m.OngoingSinceUtc, m.LastReportAtUtc),
             })
             .ToListAsync(cancellationToken);
-        var measures = rows.Select(r => (Row: r, Overdue: Measure.IsOverdueAt(r.Deadline, r.State, r.Kind, today))).ToList();
+        var measures = rows.Select(r => (Row: r, Overdue: Measure.IsOverdueAt(r.Facts, today))).ToList();
 
         static RateRow Rate(string name, IEnumerable<MeasureState> states, int overdue)
         {
@@ -69,7 +70,7 @@ public static class OverviewQueries
                 var first = g.First().Row;
                 var state = FindingStates.Derive(g.Select(m => m.Row.State));
                 var overdue = g.Count(m => m.Overdue);
-                var signal = state is FindingState.Completed or FindingState.Ongoing ? Signal.Green : overdue > 0 ? Signal.Red : Signal.Yellow;
+                var signal = overdue > 0 ? Signal.Red : state is FindingState.Completed or FindingState.Ongoing ? Signal.Green : Signal.Yellow;
                 return (first.CategoryNumber, first.CategoryTitle, Signal: new FindingSignal(g.Key, first.FindingNumber, first.FindingTitle, state, signal, g.Count(), overdue));
             })
             .OrderBy(f => f.Signal.Number)

@@ -23,11 +23,16 @@ public sealed record MeasureDetail(
     string? LeadUnit,
     IReadOnlyList<string> SupportingUnits,
     MeasureState State,
-    bool Overdue,
+    OverdueReason OverdueReason,
     AssumedFields Assumed,
     int Version,
     IReadOnlyList<MeasureAction> AllowedActions,
-    IReadOnlyList<MeasureTransitionView> History);
+    IReadOnlyList<MeasureTransitionView> History,
+    ReportingCadence Cadence,
+    DateTime? LastReportAtUtc)
+{
+    public bool Overdue => OverdueReason != OverdueReason.None;
+}
 
 public sealed record EvidenceView(int Id, string OriginalName, long Length, bool AlsoOnOtherMeasures);
 
@@ -70,6 +75,7 @@ public static class MeasureQueries
                 m.State,
                 m.AssumedFields,
                 m.Version,
+                Facts = new OverdueFacts(m.Kind, m.State, m.Deadline, m.Inspection.ReportingCadence, m.OngoingSinceUtc, m.LastReportAtUtc),
                 LeadUnitPath = m.LeadUnit == null ? null : m.LeadUnit.Path,
                 History = m.Transitions.OrderBy(t => t.AtUtc).ThenBy(t => t.Id)
                     .Select(t => new MeasureTransitionView(t.Action, t.FromState, t.ToState, t.ActorName, t.AtUtc, t.Reason)).ToList(),
@@ -77,8 +83,9 @@ public static class MeasureQueries
             .FirstOrDefaultAsync(cancellationToken);
         return m is null ? null : new MeasureDetail(
             m.Id, m.InspectionId, m.InspectionTitle, m.FindingId, m.FindingNumber, m.FindingTitle, m.Number, m.Text, m.Kind, m.Deadline,
-            m.Leader, m.LeadUnit, m.Supporting, m.State, Measure.IsOverdueAt(m.Deadline, m.State, m.Kind, today), m.AssumedFields, m.Version,
-            MeasureWorkflow.Allowed(scope, m.State, m.Kind, MeasureWorkflow.LeadUnitIsCallers(scope, m.LeadUnitPath)), m.History);
+            m.Leader, m.LeadUnit, m.Supporting, m.State, Measure.OverdueReasonAt(m.Facts, today), m.AssumedFields, m.Version,
+            MeasureWorkflow.Allowed(scope, m.State, m.Kind, MeasureWorkflow.LeadUnitIsCallers(scope, m.LeadUnitPath)), m.History,
+            m.Facts.Cadence ?? ReportingCadences.Default, m.Facts.LastReportAtUtc);
     }
 
     /// <summary>The measure's progress reports, newest first, each with its evidence; a file that also backs another measure is flagged (a common sign of paper-only rectification).</summary>

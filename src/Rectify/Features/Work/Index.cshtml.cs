@@ -53,6 +53,7 @@ public sealed class IndexModel(RectifyDbContext db, TimeProvider clock) : PageMo
         {
             var returned = ownUnit.Where(m => db.ProgressReports.Where(r => r.MeasureId == m.Id).OrderByDescending(r => r.Number).Select(r => r.State).FirstOrDefault() == ProgressReportState.Returned);
             sections.Add(await SectionAsync("returned", "被退回、需要重新报送的进展", returned, cancellationToken));
+            sections.Add(await SectionAsync("cadence", "本周期应报送进展的长期坚持措施", ownUnit.Where(LedgerQueries.CadenceReportDueOn(today)), cancellationToken));
             sections.Add(await SectionAsync("due", "30 天内到期的措施", ownUnit.Where(m => m.Deadline != null && m.Deadline >= today && m.Deadline <= soon && m.State != MeasureState.SignedOff && m.Kind != MeasureKind.Ongoing), cancellationToken));
         }
 

@@ -527,6 +527,9 @@ namespace Rectify.Data.Migrations.Postgres
                     b.Property<DateOnly?>("OnSiteTo")
                         .HasColumnType("date");
 
+                    b.Property<int?>("ReportingCadence")
+                        .HasColumnType("integer");
+
                     b.Property<string>("Title")
                         .IsRequired()
                         .HasMaxLength(300)
@@ -591,11 +594,17 @@ namespace Rectify.Data.Migrations.Postgres
                     b.Property<int>("Kind")
                         .HasColumnType("integer");
 
+                    b.Property<DateTime?>("LastReportAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<int?>("LeadUnitId")
                         .HasColumnType("integer");
 
                     b.Property<int>("Number")
                         .HasColumnType("integer");
+
+                    b.Property<DateTime?>("OngoingSinceUtc")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<int?>("ResponsibleLeaderId")
                         .HasColumnType("integer");

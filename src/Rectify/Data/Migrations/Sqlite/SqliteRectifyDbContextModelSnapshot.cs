@@ -506,6 +506,9 @@ namespace Rectify.Data.Migrations.Sqlite
                     b.Property<DateOnly?>("OnSiteTo")
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("ReportingCadence")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Title")
                         .IsRequired()
                         .HasMaxLength(300)
@@ -566,11 +569,17 @@ namespace Rectify.Data.Migrations.Sqlite
                     b.Property<int>("Kind")
                         .HasColumnType("INTEGER");
 
+                    b.Property<DateTime?>("LastReportAtUtc")
+                        .HasColumnType("TEXT");
+
                     b.Property<int?>("LeadUnitId")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("Number")
                         .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("OngoingSinceUtc")
+                        .HasColumnType("TEXT");
 
                     b.Property<int?>("ResponsibleLeaderId")
                         .HasColumnType("INTEGER");
