@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Rectify.Access;
+using Rectify.Audit;
 using Rectify.Data;
 using Rectify.Domain;
 
@@ -46,6 +47,47 @@ public static class InspectionsApi
             })
             .WithName("GetLedger")
             .WithSummary("巡察整改台账：问题类别、问题、整改措施及其状态（可按单位、状态、类型、是否超期筛选，分页）");
+
+        api.MapGet("/{id:int}/ledger.xlsx", async Task<Results<EmptyHttpResult, NotFound>> (
+                RectifyDbContext db,
+                AuditLog audit,
+                TimeProvider clock,
+                HttpContext http,
+                int id,
+                int? unit,
+                MeasureState? state,
+                MeasureKind? kind,
+                bool? overdue,
+                CancellationToken ct) =>
+            {
+                var scope = AccessScope.From(http.User);
+                var inspection = await LedgerQueries.Summaries(db, scope, db.VisibleInspections(scope).AsNoTracking().Where(i => i.Id == id)).FirstOrDefaultAsync(ct);
+                if (inspection is null)
+                {
+                    return TypedResults.NotFound();
+                }
+
+                var filter = new LedgerFilter(unit, state, kind, overdue ?? false);
+                var today = ChinaTime.Today(clock);
+                await audit.RecordAsync(new AuditEvent("ledger.export", ObjectType: "Inspection", ObjectId: id.ToString(System.Globalization.CultureInfo.InvariantCulture), After: new { filter.Unit, filter.State, filter.Kind, filter.Overdue }), cancellationToken: ct);
+                http.Response.ContentType = LedgerExport.ContentType;
+                http.Response.Headers.ContentDisposition = new Microsoft.Net.Http.Headers.ContentDispositionHeaderValue("attachment")
+                {
+                    FileNameStar = LedgerExport.FileName(inspection.Title, today),
+                    FileName = $"ledger-{id}.xlsx",
+                }.ToString();
+                // The workbook is written to a temporary file first (constant memory; the zip library finishes it with
+                // synchronous writes, which the response refuses), then sent with its length.
+                await using var buffer = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.Asynchronous | FileOptions.DeleteOnClose);
+                await LedgerExport.WriteAsync(buffer, db, scope, inspection, filter, today, ct);
+                http.Response.ContentLength = buffer.Length;
+                buffer.Position = 0;
+                await buffer.CopyToAsync(http.Response.Body, ct);
+                return TypedResults.Empty;
+            })
+            .WithName("ExportLedger")
+            .WithSummary("导出整改台账（Excel .xlsx，与台账同样的筛选条件和口径，逐行写出）")
+            .Produces(StatusCodes.Status200OK, contentType: LedgerExport.ContentType);
 
         api.MapGet("/{id:int}/overview", async Task<Results<Ok<InspectionOverview>, NotFound>> (RectifyDbContext db, TimeProvider clock, ClaimsPrincipal user, int id, CancellationToken ct) =>
             {

@@ -49,7 +49,12 @@ public sealed class LedgerModel(RectifyDbContext db, TimeProvider clock) : PageM
         }
     }
 
-    public string PageUrl(int page)
+    public string PageUrl(int page) => LinkWithFilters($"/inspections/{Ledger!.Inspection.Id}", page);
+
+    /// <summary>The Excel export of what the page shows: the same filters, every page.</summary>
+    public string ExportUrl => LinkWithFilters($"/api/v1/inspections/{Ledger!.Inspection.Id}/ledger.xlsx", page: null);
+
+    private string LinkWithFilters(string path, int? page)
     {
         var f = Ledger!.Filter;
         var query = new Dictionary<string, string?>
@@ -58,8 +63,8 @@ public sealed class LedgerModel(RectifyDbContext db, TimeProvider clock) : PageM
             ["state"] = f.State?.ToString(),
             ["kind"] = f.Kind?.ToString(),
             ["overdue"] = f.Overdue ? "true" : null,
-            ["page"] = page.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["page"] = page?.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
-        return Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString($"/inspections/{Ledger.Inspection.Id}", query.Where(kv => kv.Value is not null));
+        return Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString(path, query.Where(kv => kv.Value is not null));
     }
 }

@@ -1,0 +1,126 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Rectify.Data;
+using Rectify.Features.Inspections;
+using Rectify.IntegrationTests.Infrastructure;
+
+namespace Rectify.IntegrationTests;
+
+/// <summary>The ledger export (.xlsx): the 台账 columns, the caller's scope, and the overview's figures recomputed from it.</summary>
+public abstract class ExportTests(AppFixture app)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>The export's measure rows as column name → text.</summary>
+    private async Task<List<Dictionary<string, string>>> ExportAsync(HttpClient client, string query = "")
+    {
+        var response = await client.GetAsync(new Uri($"/api/v1/inspections/{app.InspectionId}/ledger.xlsx{query}", UriKind.Relative), Ct);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(LedgerExport.ContentType, response.Content.Headers.ContentType?.MediaType);
+        Assert.EndsWith("整改台账", Path.GetFileNameWithoutExtension(response.Content.Headers.ContentDisposition!.FileNameStar)![..^8], StringComparison.Ordinal);
+        var sheet = Xlsx.ReadFirstSheet(await response.Content.ReadAsByteArrayAsync(Ct));
+        Assert.EndsWith("反馈问题整改台账", sheet[0][0], StringComparison.Ordinal);
+        Assert.StartsWith("统计截至", sheet[1][0], StringComparison.Ordinal);
+        var header = sheet[LedgerExport.HeaderRow - 1];
+        Assert.Equal(LedgerExport.Columns, header);
+        return sheet.Skip(LedgerExport.HeaderRow)
+            .Select(cells => header.Select((name, i) => (name, value: i < cells.Count ? cells[i] : string.Empty)).ToDictionary(c => c.name, c => c.value))
+            .ToList();
+    }
+
+    [Fact]
+    public async Task The_overview_statistics_equal_those_computed_from_the_ledger_export()
+    {
+        app.RequireAvailable();
+        foreach (var user in new[] { "office", "unit", "leader" })
+        {
+            using var client = await app.SignedInAsync(user);
+            var rows = await ExportAsync(client);
+            var overview = (await client.GetFromJsonAsync<InspectionOverview>($"/api/v1/inspections/{app.InspectionId}/overview", Json, Ct))!;
+            Assert.NotEmpty(rows);
+            Assert.Equal(Enumerable.Range(1, rows.Count).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)), rows.Select(r => r["序号"]));
+
+            static bool Overdue(Dictionary<string, string> r) => r["超期情况"].Length > 0;
+            var findings = rows.GroupBy(r => r["问题序号"]).Select(g => (
+                Number: int.Parse(g.Key, System.Globalization.CultureInfo.InvariantCulture),
+                Category: g.First()["问题类别"],
+                State: g.First()["问题整改状态"],
+                Measures: g.Count(),
+                Overdue: g.Count(Overdue))).ToList();
+
+            // Totals.
+            var t = overview.Totals;
+            Assert.Equal(findings.Count, t.Findings);
+            Assert.Equal(rows.Count, t.Measures);
+            Assert.Equal(rows.Count(r => r["整改状态"] == "已销号"), t.SignedOffMeasures);
+            Assert.Equal(rows.Count(r => r["整改状态"] == "长期坚持"), t.OngoingMeasures);
+            Assert.Equal(rows.Count(Overdue), t.OverdueMeasures);
+            Assert.Equal(findings.Count(f => f.State == "已完成"), t.CompletedFindings);
+            Assert.Equal(findings.Count(f => f.State == "长期坚持"), t.OngoingFindings);
+
+            // 完成率 by lead unit and by kind (measures), by category (findings).
+            (string, int, int, int, int) Rate(string name, IEnumerable<Dictionary<string, string>> measures)
+            {
+                var list = measures.ToList();
+                return (name, list.Count, list.Count(r => r["整改状态"] == "已销号"), list.Count(r => r["整改状态"] == "长期坚持"), list.Count(Overdue));
+            }
+
+            Assert.Equal(
+                rows.GroupBy(r => r["牵头单位"].Length == 0 ? "（未定）" : r["牵头单位"]).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => Rate(g.Key, g)),
+                overview.ByUnit.Select(u => (u.Name, u.Total, u.SignedOff, u.Ongoing, u.Overdue)));
+            Assert.Equal(
+                rows.GroupBy(r => r["整改类型"]).Select(g => Rate(g.Key, g)).OrderBy(r => r.Item1, StringComparer.Ordinal),
+                overview.ByKind.Select(u => (u.Name, u.Total, u.SignedOff, u.Ongoing, u.Overdue)).OrderBy(r => r.Name, StringComparer.Ordinal));
+            Assert.Equal(
+                findings.GroupBy(f => f.Category).Select(g => (g.Key, g.Count(), g.Count(f => f.State == "已完成"), g.Count(f => f.State == "长期坚持"), g.Count(f => f.Overdue > 0))),
+                overview.ByCategory.Select(c => (c.Name, c.Total, c.SignedOff, c.Ongoing, c.Overdue)));
+            Assert.Equal(
+                overview.ByCategory.Select(c => c.Rate),
+                findings.GroupBy(f => f.Category).Select(g => Math.Round(100m * g.Count(f => f.State is "已完成" or "长期坚持") / g.Count(), 1)));
+
+            // 红黄绿 per finding.
+            Assert.Equal(
+                findings.OrderBy(f => f.Number).Select(f => (f.Number, f.Overdue > 0 ? Signal.Red : f.State is "已完成" or "长期坚持" ? Signal.Green : Signal.Yellow, f.Measures, f.Overdue)),
+                overview.Findings.Select(f => (f.Number, f.Signal, f.Measures, f.Overdue)));
+        }
+    }
+
+    [Fact]
+    public async Task The_export_keeps_the_ledgers_columns_texts_filters_and_scope_and_is_audited()
+    {
+        app.RequireAvailable();
+        using var office = await app.SignedInAsync("office");
+        var ledger = (await office.GetFromJsonAsync<LedgerPage>($"/api/v1/inspections/{app.InspectionId}/ledger?pageSize=500", Json, Ct))!;
+        var rows = await ExportAsync(office);
+        Assert.Equal(ledger.Rows.Select(r => r.Text), rows.Select(r => r["整改措施"]));
+        Assert.Equal(ledger.Rows.Select(r => r.FindingTitle), rows.Select(r => r["反馈问题"]));
+        Assert.Equal(ledger.Rows.Select(r => r.Deadline?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "每月报送"), rows.Select(r => r["整改时限"]));
+        Assert.Equal(ledger.Rows.Select(r => string.Join("、", r.SupportingUnits)), rows.Select(r => r["配合单位"]));
+        Assert.All(rows, r => Assert.NotEqual(string.Empty, r["演示假设"]));
+
+        // The ledger's filters apply, and the overdue filter gives exactly the rows the export marks overdue.
+        var overdue = await ExportAsync(office, "?overdue=true");
+        Assert.Equal(rows.Where(r => r["超期情况"].Length > 0).Select(r => r["措施序号"]), overdue.Select(r => r["措施序号"]));
+        Assert.Equal(rows.Where(r => r["整改类型"] == "长期坚持").Select(r => r["措施序号"]), (await ExportAsync(office, "?kind=Ongoing")).Select(r => r["措施序号"]));
+
+        // Another organization's inspection does not exist for the office; strangers are asked to sign in.
+        Assert.Equal(HttpStatusCode.NotFound, (await office.GetAsync(new Uri($"/api/v1/inspections/{app.OtherInspectionId}/ledger.xlsx", UriKind.Relative), Ct)).StatusCode);
+        using var stranger = app.Client();
+        Assert.Equal(HttpStatusCode.Unauthorized, (await stranger.GetAsync(new Uri($"/api/v1/inspections/{app.InspectionId}/ledger.xlsx", UriKind.Relative), Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await office.GetAsync(new Uri($"/api/v1/inspections/{app.InspectionId}/ledger.xlsx?state=Finished", UriKind.Relative), Ct)).StatusCode);
+
+        await using var scope = app.Factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<RectifyDbContext>();
+        Assert.True(await db.AuditEntries.CountAsync(e => e.Action == "ledger.export", Ct) >= 3);
+    }
+}
+
+public sealed class ExportTestsOnSqlite(SqliteApp app) : ExportTests(app), IClassFixture<SqliteApp>;
+
+public sealed class ExportTestsOnPostgres(PostgresApp app) : ExportTests(app), IClassFixture<PostgresApp>;
