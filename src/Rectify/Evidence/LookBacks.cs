@@ -77,7 +77,7 @@ public sealed class LookBackService(RectifyDbContext db, AuditLog audit, TimePro
         await db.SaveChangesAsync(cancellationToken);
         await audit.RecordAsync(new AuditEvent("lookback.schedule", ObjectType: "LookBack", ObjectId: lookBack.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), After: new { measureId, due }), cancellationToken: cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return new(WorkflowOutcome.Done, $"已安排回头看（{due:yyyy-MM-dd}）。");
+        return new(WorkflowOutcome.Done, $"已安排回头看（{due:yyyy-MM-dd}）。", lookBack.Id);
     }
 
     public async Task<WorkflowResult> RecordAsync(AccessScope scope, Actor actor, int lookBackId, LookBackResult result, string? finding, CancellationToken cancellationToken)

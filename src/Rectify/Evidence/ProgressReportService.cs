@@ -113,7 +113,7 @@ public sealed class ProgressReportService(RectifyDbContext db, EvidenceStore sto
                     After: new { report.MeasureId, report.Number, report.PercentComplete, Files = staged.Select(f => new { f.OriginalName, f.Sha256, f.Length }) }),
                 cancellationToken: cancellationToken);
             await transaction.CommitAsync(cancellationToken);
-            return new(WorkflowOutcome.Done, "已报送进展。");
+            return new(WorkflowOutcome.Done, "已报送进展。", report.Id);
         }
         catch
         {

@@ -59,6 +59,7 @@ public static class RectifyApp
         builder.Services.AddSingleton(new Evidence.EvidenceStore(Path.Combine(dataFolder, "evidence")));
         builder.Services.AddScoped<Evidence.ProgressReportService>();
         builder.Services.AddScoped<Evidence.LookBackService>();
+        builder.Services.AddScoped<Evidence.RegisterService>();
 
         // The API takes a personal token (Authorization: Bearer) or the sign-in cookie; pages take only the cookie.
         builder.Services.AddAuthentication(o =>
@@ -116,6 +117,7 @@ public static class RectifyApp
         app.MapHealth();
         app.MapInspectionsApi();
         app.MapMeasuresApi();
+        app.MapWorkflowApi();
         Evidence.EvidenceEndpoints.MapEvidenceDownloads(app);
         return app;
     }

@@ -15,7 +15,8 @@ public enum WorkflowOutcome
     BadRequest,
 }
 
-public sealed record WorkflowResult(WorkflowOutcome Outcome, string? Message = null);
+/// <summary>What a workflow step came to: the outcome, a message in the user's language, and the id of what it made.</summary>
+public sealed record WorkflowResult(WorkflowOutcome Outcome, string? Message = null, int? Id = null);
 
 /// <summary>
 /// The life of a measure through the web: who may take which step (by role and organization), on the current
