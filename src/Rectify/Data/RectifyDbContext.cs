@@ -101,6 +101,9 @@ public class RectifyDbContext(DbContextOptions options) : IdentityDbContext<Rect
             l.Property(x => x.Finding).HasMaxLength(4000);
             l.HasOne<Measure>().WithMany().HasForeignKey(x => x.MeasureId).OnDelete(DeleteBehavior.Cascade);
             l.HasIndex(x => new { x.MeasureId, x.Result });
+
+            // At most one open look-back per measure, held by the database: two offices scheduling at once cannot both win.
+            l.HasIndex(x => x.MeasureId).IsUnique().HasFilter("\"Result\" IS NULL").HasDatabaseName("IX_LookBacks_OneOpenPerMeasure");
             l.HasIndex(x => new { x.Result, x.DueDate });
         });
 

@@ -74,10 +74,104 @@ public sealed class LookBackService(RectifyDbContext db, AuditLog audit, TimePro
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var lookBack = new LookBack { MeasureId = measureId, DueDate = due, ScheduledByName = actor.DisplayName, ScheduledAtUtc = clock.GetUtcNow().UtcDateTime };
         db.LookBacks.Add(lookBack);
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException e) when (DatabaseProvider.IsUniqueViolation(e))
+        {
+            return new(WorkflowOutcome.Conflict, "这条措施刚刚已被安排了回头看。");
+        }
+
         await audit.RecordAsync(new AuditEvent("lookback.schedule", ObjectType: "LookBack", ObjectId: lookBack.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), After: new { measureId, due }), cancellationToken: cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return new(WorkflowOutcome.Done, $"已安排回头看（{due:yyyy-MM-dd}）。", lookBack.Id);
+    }
+
+    /// <summary>
+    /// Schedules look-backs for many signed-off measures of one inspection at once: all of them, or a random sample
+    /// the office chooses the size of (drawn with a cryptographic generator, so nobody can steer which measures are
+    /// checked), optionally of one lead unit. Measures with a look-back already open are left out. Each due date is
+    /// the one given, or six months after that measure's sign-off. All or nothing: one transaction, one audit record
+    /// naming every measure drawn.
+    /// </summary>
+    public async Task<WorkflowResult> ScheduleManyAsync(AccessScope scope, Actor actor, int inspectionId, int? sampleSize, int? unitId, DateOnly? dueDate, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        ArgumentNullException.ThrowIfNull(actor);
+        if (!await db.VisibleInspections(scope).AnyAsync(i => i.Id == inspectionId, cancellationToken))
+        {
+            return new(WorkflowOutcome.NotFound);
+        }
+
+        if (!scope.Roles.Contains(Roles.RectificationOffice))
+        {
+            return new(WorkflowOutcome.Forbidden, "只有整改办可以安排回头看。");
+        }
+
+        if (sampleSize is <= 0)
+        {
+            return new(WorkflowOutcome.BadRequest, "抽取数量必须是大于 0 的整数；要安排全部已销号措施，请不填数量。");
+        }
+
+        var today = ChinaTime.Today(clock);
+        if (dueDate is { } d && d < today)
+        {
+            return new(WorkflowOutcome.BadRequest, $"回头看日期（{d:yyyy-MM-dd}）不能早于今天。");
+        }
+
+        var open = db.LookBacks.Where(l => l.Result == null);
+        var candidates = db.VisibleMeasures(scope)
+            .Where(m => m.InspectionId == inspectionId && m.State == MeasureState.SignedOff && !open.Any(l => l.MeasureId == m.Id));
+        if (unitId is { } unit)
+        {
+            candidates = candidates.Where(m => m.LeadUnitId == unit);
+        }
+
+        var pool = await candidates
+            .Select(m => new { m.Id, SignedOffAt = m.Transitions.Where(t => t.ToState == MeasureState.SignedOff).Max(t => (DateTime?)t.AtUtc) })
+            .OrderBy(m => m.Id)
+            .ToListAsync(cancellationToken);
+        if (pool.Count == 0)
+        {
+            return new(WorkflowOutcome.Conflict, "没有可以安排回头看的措施：所选范围内的已销号措施都已有待进行的回头看，或还没有已销号的措施。");
+        }
+
+        var chosen = pool;
+        if (sampleSize is { } n && n < pool.Count)
+        {
+            var shuffled = pool.ToArray();
+            System.Security.Cryptography.RandomNumberGenerator.Shuffle(shuffled.AsSpan());
+            chosen = [.. shuffled.Take(n).OrderBy(m => m.Id)];
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var rows = chosen.Select(m => new LookBack
+        {
+            MeasureId = m.Id,
+            DueDate = dueDate ?? DateOnly.FromDateTime(ChinaTime.ToChina(m.SignedOffAt ?? now).DateTime).AddMonths(DefaultMonthsAfterSignOff),
+            ScheduledByName = actor.DisplayName,
+            ScheduledAtUtc = now,
+        }).ToList();
+        db.LookBacks.AddRange(rows);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException e) when (DatabaseProvider.IsUniqueViolation(e))
+        {
+            db.ChangeTracker.Clear();
+            return new(WorkflowOutcome.Conflict, "其中有措施刚刚已被他人安排了回头看，本次没有安排任何回头看，请刷新后重试。");
+        }
+
+        var method = sampleSize is { } s && s < pool.Count ? $"随机抽取 {chosen.Count} / {pool.Count}" : $"全部 {pool.Count}";
+        await audit.RecordAsync(
+            new AuditEvent("lookback.schedule.bulk", ObjectType: "Inspection", ObjectId: inspectionId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                After: new { Method = method, UnitId = unitId, DueDate = dueDate, Measures = chosen.Select(m => m.Id), LookBacks = rows.Select(r => r.Id) }),
+            cancellationToken: cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return new(WorkflowOutcome.Done, $"已为 {rows.Count} 条已销号措施安排回头看（{method}）。", rows.Count);
     }
 
     public async Task<WorkflowResult> RecordAsync(AccessScope scope, Actor actor, int lookBackId, LookBackResult result, string? finding, CancellationToken cancellationToken)

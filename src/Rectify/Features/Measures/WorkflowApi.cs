@@ -12,6 +12,9 @@ public sealed record ReviewRequest(string? Decision, string? Reason);
 
 public sealed record ScheduleLookBackRequest(DateOnly? DueDate);
 
+/// <summary>Bulk look-backs: all signed-off measures not yet scheduled (no sample size) or a random sample of that size, optionally of one lead unit.</summary>
+public sealed record ScheduleLookBacksRequest(int? SampleSize, int? UnitId, DateOnly? DueDate);
+
 public sealed record LookBackResultRequest(LookBackResult? Result, string? Finding);
 
 public sealed record LookBackView(int Id, int MeasureId, DateOnly DueDate, string ScheduledByName, DateTime ScheduledAtUtc, LookBackResult? Result, string? Finding, string? ReviewedByName, DateTime? ReviewedAtUtc);
@@ -108,6 +111,13 @@ public static class WorkflowApi
             .WithTags("Look-backs")
             .WithName("ScheduleLookBack")
             .WithSummary("整改办为一条已销号措施安排回头看；dueDate 省略时为销号后六个月。仅接受个人 API 令牌。");
+
+        api.MapPost("/inspections/{id:int}/lookbacks", async Task<IResult> (LookBackService lookBacks, ClaimsPrincipal user, int id, ScheduleLookBacksRequest? body, CancellationToken ct) =>
+                Answer(await lookBacks.ScheduleManyAsync(AccessScope.From(user), AccessScope.ActorOf(user), id, body?.SampleSize, body?.UnitId, body?.DueDate, ct), created: $"/inspections/{id}/lookbacks"))
+            .RequireAuthorization(tokenOnly)
+            .WithTags("Look-backs")
+            .WithName("ScheduleLookBacks")
+            .WithSummary("整改办批量安排回头看：sampleSize 省略为全部未安排的已销号措施，填写则随机抽取该数量；unitId 限定牵头单位；dueDate 省略则各为销号后六个月。全部成功或全部不做。id 为安排的数量。仅接受个人 API 令牌。");
 
         api.MapPost("/lookbacks/{id:int}/result", async Task<IResult> (LookBackService lookBacks, ClaimsPrincipal user, int id, LookBackResultRequest? body, CancellationToken ct) =>
             {

@@ -906,6 +906,11 @@ namespace Rectify.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("MeasureId")
+                        .IsUnique()
+                        .HasDatabaseName("IX_LookBacks_OneOpenPerMeasure")
+                        .HasFilter("\"Result\" IS NULL");
+
                     b.HasIndex("MeasureId", "Result");
 
                     b.HasIndex("Result", "DueDate");

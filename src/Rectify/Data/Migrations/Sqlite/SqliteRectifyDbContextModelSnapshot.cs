@@ -867,6 +867,11 @@ namespace Rectify.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("MeasureId")
+                        .IsUnique()
+                        .HasDatabaseName("IX_LookBacks_OneOpenPerMeasure")
+                        .HasFilter("\"Result\" IS NULL");
+
                     b.HasIndex("MeasureId", "Result");
 
                     b.HasIndex("Result", "DueDate");

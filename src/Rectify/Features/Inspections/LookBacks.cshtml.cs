@@ -1,0 +1,118 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using Rectify.Access;
+using Rectify.Data;
+using Rectify.Domain;
+using Rectify.Evidence;
+using Rectify.Features.Measures;
+
+namespace Rectify.Features.Inspections;
+
+/// <summary>回头看 of one inspection: where every look-back stands, and the office's bulk scheduling (all signed-off measures, or a random sample).</summary>
+public sealed class LookBacksModel(RectifyDbContext db, LookBackService lookBacks, TimeProvider clock) : PageModel
+{
+    private const int PageSize = 50;
+
+    public sealed record Row(int LookBackId, int MeasureId, int FindingNumber, int MeasureNumber, string Text, string? LeadUnit, DateOnly DueDate, LookBackResult? Result, string? Finding, string? ReviewedByName);
+
+    public sealed record Counts(int SignedOff, int Unscheduled, int Open, int DueSoon, int Late, int Consolidated, int Rebound);
+
+    public InspectionSummary? Inspection { get; private set; }
+
+    public Counts Figures { get; private set; } = new(0, 0, 0, 0, 0, 0, 0);
+
+    public IReadOnlyList<Row> Rows { get; private set; } = [];
+
+    public IReadOnlyList<UnitOption> Units { get; private set; } = [];
+
+    public int PageNumber { get; private set; } = 1;
+
+    public int PageCount { get; private set; } = 1;
+
+    public DateOnly Today { get; private set; }
+
+    public bool CanSchedule => User.IsInRole(Roles.RectificationOffice);
+
+    public string? Message { get; private set; }
+
+    public string? Error { get; private set; }
+
+    public Task<IActionResult> OnGetAsync(int id, int? page, CancellationToken cancellationToken) => ShowAsync(id, page ?? 1, cancellationToken);
+
+    /// <summary>The office schedules look-backs in bulk: <paramref name="scope"/> "all" or "sample" with <paramref name="count"/>.</summary>
+    public async Task<IActionResult> OnPostScheduleAsync(int id, string? scope, int? count, int? unit, DateOnly? dueDate, CancellationToken cancellationToken)
+    {
+        var caller = AccessScope.From(User);
+        WorkflowResult result = scope switch
+        {
+            "all" => await lookBacks.ScheduleManyAsync(caller, AccessScope.ActorOf(User), id, null, unit, dueDate, cancellationToken),
+            "sample" when count is null => await db.VisibleInspections(caller).AnyAsync(i => i.Id == id, cancellationToken)
+                ? (CanSchedule ? new(WorkflowOutcome.BadRequest, "请填写要随机抽取的措施数量。") : new(WorkflowOutcome.Forbidden, "只有整改办可以安排回头看。"))
+                : new(WorkflowOutcome.NotFound),
+            "sample" => await lookBacks.ScheduleManyAsync(caller, AccessScope.ActorOf(User), id, count, unit, dueDate, cancellationToken),
+            _ => await db.VisibleInspections(caller).AnyAsync(i => i.Id == id, cancellationToken)
+                ? (CanSchedule ? new(WorkflowOutcome.BadRequest, "请选择范围：全部已销号措施，或随机抽取。") : new(WorkflowOutcome.Forbidden, "只有整改办可以安排回头看。"))
+                : new(WorkflowOutcome.NotFound),
+        };
+        switch (result.Outcome)
+        {
+            case WorkflowOutcome.NotFound:
+                return NotFound();
+            case WorkflowOutcome.Done:
+                Message = result.Message;
+                break;
+            default:
+                Response.StatusCode = result.Outcome switch
+                {
+                    WorkflowOutcome.Forbidden => StatusCodes.Status403Forbidden,
+                    WorkflowOutcome.Conflict => StatusCodes.Status409Conflict,
+                    _ => StatusCodes.Status400BadRequest,
+                };
+                Error = result.Message;
+                break;
+        }
+
+        return await ShowAsync(id, 1, cancellationToken);
+    }
+
+    private async Task<IActionResult> ShowAsync(int id, int page, CancellationToken cancellationToken)
+    {
+        var scope = AccessScope.From(User);
+        Inspection = await LedgerQueries.Summaries(db, scope, db.VisibleInspections(scope).AsNoTracking().Where(i => i.Id == id)).FirstOrDefaultAsync(cancellationToken);
+        if (Inspection is null)
+        {
+            return NotFound();
+        }
+
+        Today = ChinaTime.Today(clock);
+        var soon = Today.AddDays(30);
+        var measures = db.VisibleMeasures(scope).AsNoTracking().Where(m => m.InspectionId == id);
+        var all = db.LookBacks.AsNoTracking().Where(l => measures.Any(m => m.Id == l.MeasureId));
+        var open = db.LookBacks.Where(l => l.Result == null);
+        var signedOff = measures.Where(m => m.State == MeasureState.SignedOff);
+        var byResult = await all.GroupBy(l => l.Result).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
+        Figures = new Counts(
+            await signedOff.CountAsync(cancellationToken),
+            await signedOff.CountAsync(m => !open.Any(l => l.MeasureId == m.Id), cancellationToken),
+            byResult.Where(r => r.Key == null).Sum(r => r.Count),
+            await all.CountAsync(l => l.Result == null && l.DueDate >= Today && l.DueDate <= soon, cancellationToken),
+            await all.CountAsync(l => l.Result == null && l.DueDate < Today, cancellationToken),
+            byResult.Where(r => r.Key == LookBackResult.Consolidated).Sum(r => r.Count),
+            byResult.Where(r => r.Key == LookBackResult.Rebound).Sum(r => r.Count));
+
+        var total = Figures.Open + Figures.Consolidated + Figures.Rebound;
+        PageCount = Math.Max(1, (total + PageSize - 1) / PageSize);
+        PageNumber = Math.Clamp(page, 1, PageCount);
+
+        // Open ones first, earliest due first; then the recorded ones, latest first.
+        Rows = await all
+            .OrderBy(l => l.Result != null).ThenBy(l => l.Result == null ? l.DueDate : DateOnly.MaxValue).ThenByDescending(l => l.Id)
+            .Skip((PageNumber - 1) * PageSize).Take(PageSize)
+            .Join(db.Measures, l => l.MeasureId, m => m.Id, (l, m) => new Row(
+                l.Id, m.Id, m.Finding.Number, m.Number, m.Text, m.LeadUnit == null ? null : m.LeadUnit.Name, l.DueDate, l.Result, l.Finding, l.ReviewedByName))
+            .ToListAsync(cancellationToken);
+        Units = CanSchedule ? await LedgerQueries.UnitsAsync(db, signedOff, cancellationToken) : [];
+        return Page();
+    }
+}
