@@ -35,7 +35,7 @@ public sealed class BrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
     }
 
     [Fact]
-    public async Task A_measure_walks_from_report_to_sign_off_as_three_people_in_the_browser()
+    public async Task A_measure_walks_from_report_to_sign_off_and_back_through_a_look_back_as_three_people_in_the_browser()
     {
         app.RequireAvailable();
         var (playwright, browser) = await LaunchAsync();
@@ -79,17 +79,33 @@ public sealed class BrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
         var unit = await SignInAsync("unit");
         var office = await SignInAsync("office");
         var leader = await SignInAsync("leader");
+        var admin = await SignInAsync("admin");
+
+        // Someone outside the business (the system administrator) cannot open the measure at all.
+        Assert.Equal("找不到页面", await admin.Locator("h1").InnerTextAsync());
+        Assert.Equal(0, await admin.Locator("form").Filter(new LocatorFilterOptions { Has = admin.Locator("button[value=ApplyForSignOff]") }).CountAsync());
 
         // The office and the leader have no report form; the unit has.
         Assert.Equal(0, await office.Locator("form.report-form").CountAsync());
+        Assert.Equal(0, await leader.Locator("form.report-form").CountAsync());
         await ReportAsync(unit, "已修订制度并印发。");
 
-        await office.ReloadAsync();
+        // The report waits in the office's 待办; only the office gets the review buttons.
+        await office.GotoAsync($"{baseUrl}/work");
+        Assert.Equal(1, await office.Locator($"table[data-section=reports] a[href='/measures/{measure}']").CountAsync());
+        await office.GotoAsync($"{baseUrl}/measures/{measure}");
+        await leader.ReloadAsync();
+        await unit.ReloadAsync();
+        Assert.Equal(1, await leader.Locator(".progress-report").CountAsync());
+        Assert.Equal(0, await leader.Locator(".progress-report button[value=accept]").CountAsync());
+        Assert.Equal(0, await unit.Locator(".progress-report button[value=accept]").CountAsync());
         await office.FillAsync(".progress-report input[name=reason]", "请附印发文件首页");
         await office.ClickAsync(".progress-report button[value=return]");
         await office.WaitForSelectorAsync(".notice-box:has-text('已退回这份报送')");
 
-        await unit.ReloadAsync();
+        await unit.GotoAsync($"{baseUrl}/work");
+        Assert.Equal(1, await unit.Locator($"table[data-section=returned] a[href='/measures/{measure}']").CountAsync());
+        await unit.GotoAsync($"{baseUrl}/measures/{measure}");
         Assert.Contains("请附印发文件首页", await unit.Locator(".progress-report").First.InnerTextAsync(), StringComparison.Ordinal);
         await ReportAsync(unit, "已附印发文件首页。");
 
@@ -102,11 +118,17 @@ public sealed class BrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
         await unit.WaitForSelectorAsync(".notice-box:has-text('已申请销号')");
         Assert.Equal(0, await unit.Locator("form.workflow").CountAsync());
 
+        // The leader cannot approve before the office has reviewed: the button is not there.
+        await leader.ReloadAsync();
+        Assert.Equal(0, await leader.Locator("form.workflow button[value=Approve]").CountAsync());
+
         await office.ReloadAsync();
         await office.ClickAsync("form.workflow button[value=AcceptApplication]");
         await office.WaitForSelectorAsync(".notice-box:has-text('已整改办审核通过')");
 
-        await leader.ReloadAsync();
+        await leader.GotoAsync($"{baseUrl}/work");
+        Assert.Equal(1, await leader.Locator($"table[data-section=approve] a[href='/measures/{measure}']").CountAsync());
+        await leader.GotoAsync($"{baseUrl}/measures/{measure}");
         await leader.ClickAsync("form.workflow button[value=Approve]");
         await leader.WaitForSelectorAsync(".notice-box:has-text('已领导审批销号')");
         Assert.Contains("已销号", await leader.Locator("h1").InnerTextAsync(), StringComparison.Ordinal);
@@ -121,6 +143,39 @@ public sealed class BrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
         await office.GotoAsync($"{baseUrl}/measures/{measure}");
         var evidence = await office.RunAndWaitForDownloadAsync(() => office.Locator(".progress-report a:has-text('整改佐证.pdf')").First.ClickAsync());
         Assert.Equal("整改佐证.pdf", evidence.SuggestedFilename);
+
+        // Look-back: the office schedules one for today, nobody else can; it finds a rebound and the measure is open again.
+        await unit.ReloadAsync();
+        Assert.Equal(0, await unit.Locator("form:has(button:has-text('安排回头看'))").CountAsync());
+        Assert.Equal(0, await unit.Locator("form.report-form").CountAsync());
+        var today = Rectify.Domain.ChinaTime.Today(TimeProvider.System).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        await office.FillAsync("form:has(button:has-text('安排回头看')) input[name=dueDate]", today);
+        await office.ClickAsync("button:has-text('安排回头看')");
+        await office.WaitForSelectorAsync($".notice-box:has-text('已安排回头看（{today}）')");
+        await office.GotoAsync($"{baseUrl}/work");
+        Assert.Equal(1, await office.Locator($"table[data-section=lookbacks] a[href='/measures/{measure}']").CountAsync());
+        await office.GotoAsync($"{baseUrl}/measures/{measure}");
+
+        await leader.ReloadAsync();
+        Assert.Equal(1, await leader.Locator(".look-back").CountAsync());
+        Assert.Equal(0, await leader.Locator(".look-back button[value=Rebound]").CountAsync());
+
+        await office.FillAsync(".look-back input[name=finding]", "抽查发现 2 个项目仍未公开招标");
+        await office.ClickAsync(".look-back button[value=Rebound]");
+        await office.WaitForSelectorAsync(".notice-box:has-text('已记录反弹，措施已重新打开')");
+        Assert.Contains("整改中", await office.Locator("h1").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Contains("发现反弹", await office.Locator("table.history").InnerTextAsync(), StringComparison.Ordinal);
+
+        // The unit sees the measure open again, with the look-back's reason, and may report on it again.
+        await unit.ReloadAsync();
+        Assert.Contains("整改中", await unit.Locator("h1").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Contains("抽查发现 2 个项目仍未公开招标", await unit.Locator(".look-back").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal(1, await unit.Locator("form.report-form").CountAsync());
+        await unit.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotFolder, "measure-rebound.png"), FullPage = true });
+
+        await office.GotoAsync($"{baseUrl}/inspections/{app.InspectionId}/lookbacks");
+        Assert.Contains("反弹", await office.Locator($"tr:has(a[href='/measures/{measure}'])").InnerTextAsync(), StringComparison.Ordinal);
+        await office.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotFolder, "lookbacks.png"), FullPage = true });
     }
 
     [Fact]
