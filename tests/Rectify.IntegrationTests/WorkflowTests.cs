@@ -119,6 +119,74 @@ public abstract partial class WorkflowTests(AppFixture app)
     }
 
     [Fact]
+    public async Task Nobody_reviews_or_approves_their_own_application_or_their_own_report()
+    {
+        app.RequireAvailable();
+        var id = await FreshMeasureAsync(6);
+
+        // A small office: one person is both the 纪检监察办 liaison and in the rectification office, another both liaison and leader.
+        await using (var scope = app.Factory.Services.CreateAsyncScope())
+        {
+            var admin = scope.ServiceProvider.GetRequiredService<UserAdministration>();
+            var db = scope.ServiceProvider.GetRequiredService<RectifyDbContext>();
+            foreach (var (user, roles) in new[] { ("dual-office", new[] { Roles.UnitReporter, Roles.RectificationOffice }), ("dual-leader", new[] { Roles.UnitReporter, Roles.ResponsibleLeader }) })
+            {
+                if (!await db.Users.AnyAsync(u => u.UserName == user, Ct))
+                {
+                    await admin.CreateAsync(user, user, app.InspectedOrganization, roles, app.Password, Ct, initialPassword: false);
+                }
+            }
+        }
+
+        using var dualOffice = await app.SignedInAsync("dual-office");
+        using var dualLeader = await app.SignedInAsync("dual-leader");
+        using var office = await app.SignedInAsync("office");
+
+        // Their own report: filed, then refused when they try to review it; another office worker may.
+        var page = await dualOffice.GetStringAsync(new Uri($"/measures/{id}", UriKind.Relative), Ct);
+        using (var form = new MultipartFormDataContent
+        {
+            { new StringContent(Http.AntiforgeryToken(page)), "__RequestVerificationToken" },
+            { new StringContent("自查自纠完成。"), "narrative" },
+            { new StringContent("100"), "percent" },
+            { new StringContent("2025-03-01"), "effectiveDate" },
+        })
+        {
+            Assert.Equal(HttpStatusCode.Redirect, (await dualOffice.PostAsync(new Uri($"/measures/{id}?handler=Report", UriKind.Relative), form, Ct)).StatusCode);
+        }
+
+        int report;
+        await using (var scope = app.Factory.Services.CreateAsyncScope())
+        {
+            report = await scope.ServiceProvider.GetRequiredService<RectifyDbContext>().ProgressReports.Where(r => r.MeasureId == id).Select(r => r.Id).SingleAsync(Ct);
+        }
+
+        var review = new Dictionary<string, string> { ["reportId"] = report.ToString(System.Globalization.CultureInfo.InvariantCulture), ["decision"] = "accept", ["reason"] = string.Empty };
+        var selfReview = await dualOffice.PostFromPageAsync($"/measures/{id}", $"/measures/{id}?handler=Review", review);
+        Assert.Equal(HttpStatusCode.Conflict, selfReview.StatusCode);
+        Assert.Contains("不能审核自己报送的进展", await selfReview.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, (await office.PostFromPageAsync($"/measures/{id}", $"/measures/{id}?handler=Review", review)).StatusCode);
+
+        // Their own application: the office worker who applied cannot accept it, nor return it.
+        Assert.Equal(HttpStatusCode.Redirect, (await ActAsync(dualOffice, id, MeasureAction.ApplyForSignOff, "申请销号")).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await ActAsync(dualOffice, id, MeasureAction.AcceptApplication)).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await ActAsync(dualOffice, id, MeasureAction.ReturnApplication, "自己退回")).StatusCode);
+        Assert.Equal(MeasureState.AwaitingReview, await StateAsync(id));
+        Assert.Equal(HttpStatusCode.Redirect, (await ActAsync(office, id, MeasureAction.ReturnApplication, "请由另一人申请")).StatusCode);
+
+        // The leader who applied cannot approve their own application once the office has accepted it.
+        Assert.Equal(HttpStatusCode.Redirect, (await ActAsync(dualLeader, id, MeasureAction.ApplyForSignOff, "申请销号")).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await ActAsync(office, id, MeasureAction.AcceptApplication)).StatusCode);
+        var selfApproval = await ActAsync(dualLeader, id, MeasureAction.Approve);
+        Assert.Equal(HttpStatusCode.Conflict, selfApproval.StatusCode);
+        Assert.Contains("自己", await selfApproval.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Equal(MeasureState.AwaitingApproval, await StateAsync(id));
+        using var leader = await app.SignedInAsync("leader");
+        Assert.Equal(HttpStatusCode.Redirect, (await ActAsync(leader, id, MeasureAction.Approve)).StatusCode);
+        Assert.Equal(MeasureState.SignedOff, await StateAsync(id));
+    }
+
+    [Fact]
     public async Task Two_leaders_approving_the_same_application_at_once_give_one_success_and_one_conflict()
     {
         app.RequireAvailable();
