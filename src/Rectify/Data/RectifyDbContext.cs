@@ -144,6 +144,7 @@ public class RectifyDbContext(DbContextOptions options) : IdentityDbContext<Rect
         builder.Entity<Evidence.EvidenceFile>(f =>
         {
             f.Property(x => x.Sha256).HasMaxLength(64).IsRequired();
+            f.Property(x => x.Sm3).HasMaxLength(64);
             f.HasIndex(x => x.Sha256).IsUnique();
         });
 

@@ -10,10 +10,17 @@ public sealed class EvidenceOptions
     public long MaxFileBytes { get; set; } = 20 * 1024 * 1024;
 
     public int MaxFilesPerReport { get; set; } = 10;
+
+    /// <summary>"SHA256" (the default) or "SM3": with SM3 each file's SM3 digest (GB/T 32905) is recorded beside its SHA-256, which stays the storage address.</summary>
+    public string Digest { get; set; } = "SHA256";
+
+    public bool RecordsSm3 => Digest.Equals("SM3", StringComparison.OrdinalIgnoreCase);
+
+    public bool DigestIsKnown => Digest.Equals("SHA256", StringComparison.OrdinalIgnoreCase) || RecordsSm3;
 }
 
 /// <summary>An upload written to a temporary file while it was hashed and measured; not yet evidence.</summary>
-public sealed record StagedFile(string TempPath, string Sha256, long Length, EvidenceType Type, string OriginalName);
+public sealed record StagedFile(string TempPath, string Sha256, long Length, EvidenceType Type, string OriginalName, string? Sm3 = null);
 
 /// <summary>
 /// Evidence files outside the web root, named by their SHA-256 (data/evidence/ab/cd/abcd…), so the same file is
@@ -27,7 +34,7 @@ public sealed class EvidenceStore(string root)
     public string PathOf(string sha256) => Path.Combine(Root, sha256[..2], sha256[2..4], sha256);
 
     /// <summary>Copies the upload to a temporary file, hashing as it goes, and stops as soon as it passes the limit.</summary>
-    public async Task<StagedFile> StageAsync(Stream input, string originalName, long maxBytes, CancellationToken cancellationToken)
+    public async Task<StagedFile> StageAsync(Stream input, string originalName, long maxBytes, CancellationToken cancellationToken, bool sm3 = false)
     {
         ArgumentNullException.ThrowIfNull(input);
         var tmp = Path.Combine(Root, "tmp");
@@ -36,6 +43,7 @@ public sealed class EvidenceStore(string root)
         try
         {
             using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            var sm3Digest = sm3 ? new Org.BouncyCastle.Crypto.Digests.SM3Digest() : null;
             long length = 0;
             await using (var output = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 81920, useAsync: true))
             {
@@ -50,6 +58,7 @@ public sealed class EvidenceStore(string root)
                     }
 
                     hash.AppendData(buffer, 0, read);
+                    sm3Digest?.BlockUpdate(buffer, 0, read);
                     await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
                 }
 
@@ -66,7 +75,15 @@ public sealed class EvidenceStore(string root)
                     throw new EvidenceRejectedException($"“{originalName}”的扩展名与内容不符：内容是 {FileTypes.Known[type].Extension[1..].ToUpperInvariant()} 文件。");
                 }
 
-                return new StagedFile(path, Convert.ToHexStringLower(hash.GetHashAndReset()), length, type, originalName);
+                string? sm3Hex = null;
+                if (sm3Digest is not null)
+                {
+                    var sm3Bytes = new byte[sm3Digest.GetDigestSize()];
+                    sm3Digest.DoFinal(sm3Bytes, 0);
+                    sm3Hex = Convert.ToHexStringLower(sm3Bytes);
+                }
+
+                return new StagedFile(path, Convert.ToHexStringLower(hash.GetHashAndReset()), length, type, originalName, sm3Hex);
             }
         }
         catch

@@ -54,7 +54,7 @@ public sealed class ProgressReportService(RectifyDbContext db, EvidenceStore sto
             foreach (var file in files)
             {
                 await using var stream = file.Open();
-                staged.Add(await store.StageAsync(stream, Path.GetFileName(file.FileName), limits.MaxFileBytes, cancellationToken));
+                staged.Add(await store.StageAsync(stream, Path.GetFileName(file.FileName), limits.MaxFileBytes, cancellationToken, limits.RecordsSm3));
             }
         }
         catch (EvidenceRejectedException e)
@@ -91,7 +91,8 @@ public sealed class ProgressReportService(RectifyDbContext db, EvidenceStore sto
             {
                 var evidence = await db.EvidenceFiles.SingleOrDefaultAsync(e => e.Sha256 == file.Sha256, cancellationToken)
                     ?? db.EvidenceFiles.Local.SingleOrDefault(e => e.Sha256 == file.Sha256)
-                    ?? db.EvidenceFiles.Add(new EvidenceFile { Sha256 = file.Sha256, Length = file.Length, Type = file.Type, StoredAtUtc = now }).Entity;
+                    ?? db.EvidenceFiles.Add(new EvidenceFile { Sha256 = file.Sha256, Sm3 = file.Sm3, Length = file.Length, Type = file.Type, StoredAtUtc = now }).Entity;
+                evidence.Sm3 ??= file.Sm3;
                 report.Evidence.Add(new ProgressReportEvidence { EvidenceFile = evidence, OriginalName = file.OriginalName, UploadedByUserId = actor.UserId });
             }
 
@@ -110,7 +111,7 @@ public sealed class ProgressReportService(RectifyDbContext db, EvidenceStore sto
 
             await audit.RecordAsync(
                 new AuditEvent("report.submit", ObjectType: "ProgressReport", ObjectId: report.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                    After: new { report.MeasureId, report.Number, report.PercentComplete, Files = staged.Select(f => new { f.OriginalName, f.Sha256, f.Length }) }),
+                    After: new { report.MeasureId, report.Number, report.PercentComplete, Files = staged.Select(f => new { f.OriginalName, f.Sha256, f.Sm3, f.Length }) }),
                 cancellationToken: cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             return new(WorkflowOutcome.Done, "已报送进展。", report.Id);

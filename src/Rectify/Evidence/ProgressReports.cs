@@ -56,6 +56,9 @@ public sealed class EvidenceFile
 
     public string Sha256 { get; set; } = string.Empty;
 
+    /// <summary>SM3 digest (hex), recorded when Evidence:Digest is SM3.</summary>
+    public string? Sm3 { get; set; }
+
     public long Length { get; set; }
 
     public EvidenceType Type { get; set; }

@@ -55,6 +55,18 @@ public static class RectifyApp
         builder.Services.AddScoped<Audit.AuditLog>();
         builder.Services.AddScoped<ApiTokenService>();
         builder.Services.AddScoped<MeasureWorkflow>();
+        // Checked here, before the host starts, so that a wrong value is one plain line from the command, not a stack trace.
+        var evidence = builder.Configuration.GetSection(Evidence.EvidenceOptions.Section).Get<Evidence.EvidenceOptions>() ?? new Evidence.EvidenceOptions();
+        if (!evidence.DigestIsKnown)
+        {
+            throw new RectifyConfigurationException($"未知的佐证材料摘要算法 Evidence:Digest = “{evidence.Digest}”。可选：SHA256（默认）或 SM3。");
+        }
+
+        if (evidence.MaxFileBytes <= 0 || evidence.MaxFilesPerReport <= 0)
+        {
+            throw new RectifyConfigurationException("Evidence:MaxFileBytes 和 Evidence:MaxFilesPerReport 必须大于 0。");
+        }
+
         builder.Services.Configure<Evidence.EvidenceOptions>(builder.Configuration.GetSection(Evidence.EvidenceOptions.Section));
         builder.Services.AddSingleton(new Evidence.EvidenceStore(Path.Combine(dataFolder, "evidence")));
         builder.Services.AddScoped<Evidence.ProgressReportService>();

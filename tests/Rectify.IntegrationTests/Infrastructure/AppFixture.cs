@@ -70,6 +70,9 @@ public abstract class AppFixture(Provider provider, bool kestrel = false, FakeCl
 
             // Small enough that a test can go over it cheaply.
             ["Evidence:MaxFileBytes"] = "1048576",
+
+            // PostgreSQL runs record SM3 digests of evidence beside SHA-256, SQLite runs only SHA-256: both paths are exercised.
+            ["Evidence:Digest"] = Provider == Provider.Postgres ? "SM3" : "SHA256",
         };
         if (Provider == Provider.Postgres)
         {

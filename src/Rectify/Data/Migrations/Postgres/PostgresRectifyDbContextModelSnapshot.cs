@@ -789,6 +789,10 @@ namespace Rectify.Data.Migrations.Postgres
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<string>("Sm3")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<DateTime>("StoredAtUtc")
                         .HasColumnType("timestamp with time zone");
 

@@ -756,6 +756,10 @@ namespace Rectify.Data.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Sm3")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime>("StoredAtUtc")
                         .HasColumnType("TEXT");
 
