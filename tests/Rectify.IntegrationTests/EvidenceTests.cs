@@ -191,6 +191,22 @@ public abstract class EvidenceTests(AppFixture app)
     }
 
     [Fact]
+    public async Task Two_reports_sending_the_same_new_file_at_the_same_moment_both_succeed_and_store_it_once()
+    {
+        app.RequireAvailable();
+        var (a, b) = (await MeasureAsync(6), await MeasureAsync(7));
+        var pdf = Pdf("simultaneous " + app.Provider + " " + Guid.NewGuid());
+        using var first = await app.SignedInAsync("unit");
+        using var second = await app.SignedInAsync("unit");
+        var both = await Task.WhenAll(
+            ReportAsync(first, a, "同时报送甲", ("通知.pdf", pdf)),
+            ReportAsync(second, b, "同时报送乙", ("通知.pdf", pdf)));
+        Assert.All(both, r => Assert.Equal(HttpStatusCode.Redirect, r.StatusCode));
+        Assert.Equal((1, 1, true), await CountAsync(a, pdf));
+        Assert.Equal((1, 1, true), await CountAsync(b, pdf));
+    }
+
+    [Fact]
     public async Task The_same_file_on_two_measures_is_stored_once_and_flagged_to_the_office()
     {
         app.RequireAvailable();

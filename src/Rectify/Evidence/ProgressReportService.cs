@@ -71,50 +71,16 @@ public sealed class ProgressReportService(RectifyDbContext db, EvidenceStore sto
         var placed = new List<string>();
         try
         {
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            var previous = await db.ProgressReports.Where(r => r.MeasureId == measureId).OrderByDescending(r => r.Number).Select(r => new { r.Id, r.Number, r.State }).FirstOrDefaultAsync(cancellationToken);
-            var now = clock.GetUtcNow().UtcDateTime;
-            var report = new ProgressReport
+            try
             {
-                MeasureId = measureId,
-                Number = (previous?.Number ?? 0) + 1,
-                RevisionOfId = previous is { State: ProgressReportState.Returned } ? previous.Id : null,
-                Narrative = narrative.Trim(),
-                PercentComplete = percent,
-                EffectiveDate = effectiveDate.Value,
-                State = ProgressReportState.Submitted,
-                SubmittedByUserId = actor.UserId,
-                SubmittedByName = actor.DisplayName,
-                SubmittedAtUtc = now,
-            };
-            foreach (var file in staged.DistinctBy(f => f.Sha256))
-            {
-                var evidence = await db.EvidenceFiles.SingleOrDefaultAsync(e => e.Sha256 == file.Sha256, cancellationToken)
-                    ?? db.EvidenceFiles.Local.SingleOrDefault(e => e.Sha256 == file.Sha256)
-                    ?? db.EvidenceFiles.Add(new EvidenceFile { Sha256 = file.Sha256, Sm3 = file.Sm3, Length = file.Length, Type = file.Type, StoredAtUtc = now }).Entity;
-                evidence.Sm3 ??= file.Sm3;
-                report.Evidence.Add(new ProgressReportEvidence { EvidenceFile = evidence, OriginalName = file.OriginalName, UploadedByUserId = actor.UserId });
+                return await SaveAsync(actor, measureId, narrative, percent, effectiveDate.Value, staged, placed, cancellationToken);
             }
-
-            db.ProgressReports.Add(report);
-            await db.SaveChangesAsync(cancellationToken);
-
-            // A filed report settles a 长期坚持 measure's reporting period (see ReportingCadences).
-            await db.Measures.Where(m => m.Id == measureId).ExecuteUpdateAsync(s => s.SetProperty(m => m.LastReportAtUtc, now), cancellationToken);
-            foreach (var file in staged)
+            catch (DbUpdateException e) when (placed.Count == 0 && DatabaseProvider.IsUniqueViolation(e))
             {
-                if (store.Place(file))
-                {
-                    placed.Add(file.Sha256);
-                }
+                // Another request stored the same new file (or took the next report number) a moment ago: once more, now finding its row.
+                db.ChangeTracker.Clear();
+                return await SaveAsync(actor, measureId, narrative, percent, effectiveDate.Value, staged, placed, cancellationToken);
             }
-
-            await audit.RecordAsync(
-                new AuditEvent("report.submit", ObjectType: "ProgressReport", ObjectId: report.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                    After: new { report.MeasureId, report.Number, report.PercentComplete, Files = staged.Select(f => new { f.OriginalName, f.Sha256, f.Sm3, f.Length }) }),
-                cancellationToken: cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            return new(WorkflowOutcome.Done, "已报送进展。", report.Id);
         }
         catch
         {
@@ -127,6 +93,55 @@ public sealed class ProgressReportService(RectifyDbContext db, EvidenceStore sto
             EvidenceStore.Discard(staged.Where(s => File.Exists(s.TempPath)));
             throw;
         }
+    }
+
+    /// <summary>The report, its evidence rows, the files put in place and the audit record, in one transaction.</summary>
+    private async Task<WorkflowResult> SaveAsync(Actor actor, int measureId, string narrative, int percent, DateOnly effectiveDate, List<StagedFile> staged, List<string> placed, CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var previous = await db.ProgressReports.Where(r => r.MeasureId == measureId).OrderByDescending(r => r.Number).Select(r => new { r.Id, r.Number, r.State }).FirstOrDefaultAsync(cancellationToken);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var report = new ProgressReport
+        {
+            MeasureId = measureId,
+            Number = (previous?.Number ?? 0) + 1,
+            RevisionOfId = previous is { State: ProgressReportState.Returned } ? previous.Id : null,
+            Narrative = narrative.Trim(),
+            PercentComplete = percent,
+            EffectiveDate = effectiveDate,
+            State = ProgressReportState.Submitted,
+            SubmittedByUserId = actor.UserId,
+            SubmittedByName = actor.DisplayName,
+            SubmittedAtUtc = now,
+        };
+        foreach (var file in staged.DistinctBy(f => f.Sha256))
+        {
+            var evidence = await db.EvidenceFiles.SingleOrDefaultAsync(e => e.Sha256 == file.Sha256, cancellationToken)
+                ?? db.EvidenceFiles.Local.SingleOrDefault(e => e.Sha256 == file.Sha256)
+                ?? db.EvidenceFiles.Add(new EvidenceFile { Sha256 = file.Sha256, Sm3 = file.Sm3, Length = file.Length, Type = file.Type, StoredAtUtc = now }).Entity;
+            evidence.Sm3 ??= file.Sm3;
+            report.Evidence.Add(new ProgressReportEvidence { EvidenceFile = evidence, OriginalName = file.OriginalName, UploadedByUserId = actor.UserId });
+        }
+
+        db.ProgressReports.Add(report);
+        await db.SaveChangesAsync(cancellationToken);
+
+        // A filed report settles a 长期坚持 measure's reporting period (see ReportingCadences).
+        await db.Measures.Where(m => m.Id == measureId).ExecuteUpdateAsync(s => s.SetProperty(m => m.LastReportAtUtc, now), cancellationToken);
+        foreach (var file in staged)
+        {
+            if (store.Place(file))
+            {
+                placed.Add(file.Sha256);
+            }
+        }
+
+        await audit.RecordAsync(
+            new AuditEvent("report.submit", ObjectType: "ProgressReport", ObjectId: report.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                After: new { report.MeasureId, report.Number, report.PercentComplete, Files = staged.Select(f => new { f.OriginalName, f.Sha256, f.Sm3, f.Length }) }),
+            cancellationToken: cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return new(WorkflowOutcome.Done, "已报送进展。", report.Id);
     }
 
     public async Task<WorkflowResult> ReviewAsync(AccessScope scope, Actor actor, int reportId, bool accept, string? reason, CancellationToken cancellationToken)
