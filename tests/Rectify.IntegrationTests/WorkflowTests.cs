@@ -119,6 +119,62 @@ public abstract partial class WorkflowTests(AppFixture app)
     }
 
     [Fact]
+    public async Task A_planned_measure_is_started_an_ongoing_one_never_signed_off_and_a_signed_off_one_reopened_for_a_correction()
+    {
+        app.RequireAvailable();
+        int timeBound, ongoing;
+        await using (var scope = app.Factory.Services.CreateAsyncScope())
+        {
+            // Two measures added to the seed's first finding, planned but not started, led by 纪检监察办.
+            var db = scope.ServiceProvider.GetRequiredService<RectifyDbContext>();
+            var finding = await db.Findings.Include(f => f.Measures).Include(f => f.Inspection).Where(f => f.InspectionId == app.InspectionId).OrderBy(f => f.Number).FirstAsync(Ct);
+            var unitId = await db.Measures.Where(m => m.InspectionId == app.InspectionId && m.LeadUnit!.Name == "纪检监察办").Select(m => m.LeadUnitId).FirstAsync(Ct);
+            var unit = await db.Organizations.SingleAsync(o => o.Id == unitId, Ct);
+            var next = finding.Measures.Max(m => m.Number) + 1;
+            var a = finding.AddMeasure(next, "测试：限期整改的新措施。", MeasureKind.TimeBound);
+            a.Plan(MeasureKind.TimeBound, new DateOnly(2099, 1, 1), null, unit);
+            var b = finding.AddMeasure(next + 1, "测试：长期坚持的新措施。", MeasureKind.Ongoing);
+            b.Plan(MeasureKind.Ongoing, null, null, unit);
+            await db.SaveChangesAsync(Ct);
+            (timeBound, ongoing) = (a.Id, b.Id);
+        }
+
+        using var unitClient = await app.SignedInAsync("unit");
+        using var office = await app.SignedInAsync("office");
+        using var leader = await app.SignedInAsync("leader");
+
+        // Start: the unit (or the office) starts, not the leader; a 长期坚持 measure goes straight to 长期坚持.
+        Assert.Equal(HttpStatusCode.Forbidden, (await ActAsync(leader, timeBound, MeasureAction.Start, version: 0)).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await ActAsync(unitClient, timeBound, MeasureAction.ApplyForSignOff, version: 0)).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await ActAsync(unitClient, timeBound, MeasureAction.Start)).StatusCode);
+        Assert.Equal(MeasureState.InProgress, await StateAsync(timeBound));
+        Assert.Equal(HttpStatusCode.Redirect, (await ActAsync(office, ongoing, MeasureAction.Start)).StatusCode);
+        Assert.Equal(MeasureState.Ongoing, await StateAsync(ongoing));
+        Assert.Equal(HttpStatusCode.Conflict, (await ActAsync(unitClient, ongoing, MeasureAction.ApplyForSignOff, version: 1)).StatusCode);
+        Assert.Equal(MeasureState.Ongoing, await StateAsync(ongoing));
+
+        // Signed off, then a correction: only the office reopens, and only with a reason; the history keeps every step.
+        Assert.Equal(HttpStatusCode.Redirect, (await ActAsync(unitClient, timeBound, MeasureAction.ApplyForSignOff)).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await ActAsync(office, timeBound, MeasureAction.AcceptApplication)).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await ActAsync(leader, timeBound, MeasureAction.Approve)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await ActAsync(unitClient, timeBound, MeasureAction.Reopen, "想改", version: 4)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await ActAsync(leader, timeBound, MeasureAction.Reopen, "想改", version: 4)).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await ActAsync(office, timeBound, MeasureAction.Reopen)).StatusCode);
+        Assert.Equal(MeasureState.SignedOff, await StateAsync(timeBound));
+        Assert.Equal(HttpStatusCode.Redirect, (await ActAsync(office, timeBound, MeasureAction.Reopen, "佐证材料有误，需更正")).StatusCode);
+        Assert.Equal(MeasureState.InProgress, await StateAsync(timeBound));
+
+        await using (var scope = app.Factory.Services.CreateAsyncScope())
+        {
+            var measure = await scope.ServiceProvider.GetRequiredService<RectifyDbContext>().Measures.Include(m => m.Transitions).SingleAsync(m => m.Id == timeBound, Ct);
+            Assert.Equal(
+                [MeasureAction.Start, MeasureAction.ApplyForSignOff, MeasureAction.AcceptApplication, MeasureAction.Approve, MeasureAction.Reopen],
+                measure.Transitions.OrderBy(t => t.Id).Select(t => t.Action));
+            Assert.Equal("佐证材料有误，需更正", measure.Transitions.OrderBy(t => t.Id).Last().Reason);
+        }
+    }
+
+    [Fact]
     public async Task Nobody_reviews_or_approves_their_own_application_or_their_own_report()
     {
         app.RequireAvailable();
