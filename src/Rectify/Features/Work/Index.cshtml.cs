@@ -16,7 +16,7 @@ public sealed class IndexModel(RectifyDbContext db, TimeProvider clock) : PageMo
 {
     private const int Shown = 50;
 
-    public sealed record Item(int MeasureId, int FindingNumber, int MeasureNumber, string Text, string? LeadUnit, DateOnly? Date, string? Note);
+    public sealed record Item(int MeasureId, int FindingNumber, int MeasureNumber, string Text, string? LeadUnit, DateOnly? Date, string? Note, MeasureKind Kind);
 
     public sealed record Section(string Key, string Title, int Total, IReadOnlyList<Item> Items);
 
@@ -71,7 +71,7 @@ public sealed class IndexModel(RectifyDbContext db, TimeProvider clock) : PageMo
     {
         var total = await measures.CountAsync(cancellationToken);
         var items = await measures.OrderBy(m => m.Deadline).ThenBy(m => m.Id).Take(Shown)
-            .Select(m => new Item(m.Id, m.Finding.Number, m.Number, m.Text, m.LeadUnit == null ? null : m.LeadUnit.Name, m.Deadline, m.Inspection.Title))
+            .Select(m => new Item(m.Id, m.Finding.Number, m.Number, m.Text, m.LeadUnit == null ? null : m.LeadUnit.Name, m.Deadline, m.Inspection.Title, m.Kind))
             .ToListAsync(cancellationToken);
         return new Section(key, title, total, items);
     }
