@@ -41,24 +41,7 @@ public static class LedgerExport
         var visible = db.VisibleMeasures(scope).AsNoTracking().Where(m => m.InspectionId == inspection.Id);
         var findingStates = await LedgerQueries.FindingStatesAsync(visible, cancellationToken);
         var rows = LedgerQueries.InLedgerOrder(LedgerQueries.Filtered(visible, filter, today))
-            .Select(m => new
-            {
-                CategoryNumber = m.Finding.Category.Number,
-                CategoryTitle = m.Finding.Category.Title,
-                m.FindingId,
-                FindingNumber = m.Finding.Number,
-                FindingTitle = m.Finding.Title,
-                m.Number,
-                m.Text,
-                m.Kind,
-                m.Deadline,
-                Leader = m.ResponsibleLeader == null ? null : m.ResponsibleLeader.Name,
-                LeadUnit = m.LeadUnit == null ? null : m.LeadUnit.Name,
-                Supporting = m.SupportingUnits.OrderBy(s => s.Organization.Name).Select(s => s.Organization.Name).ToList(),
-                m.State,
-                m.AssumedFields,
-                Facts = new OverdueFacts(m.Kind, m.State, m.Deadline, m.Inspection.ReportingCadence, m.OngoingSinceUtc, m.LastReportAtUtc),
-            })
+            .Select(LedgerQueries.AsLedgerMeasure)
             .AsAsyncEnumerable();
 
         var options = new SpreadCheetahOptions { DefaultDateTimeFormat = NumberFormat.Custom("yyyy-mm-dd") };

@@ -72,9 +72,49 @@ public sealed record LedgerPage(InspectionSummary Inspection, LedgerFilter Filte
     public int PageCount => Math.Max(1, (TotalRows + Filter.PageSize - 1) / Filter.PageSize);
 }
 
-/// <summary>The ledger (台账): one query shape for the page, the API and (later) the export.</summary>
+/// <summary>A measure with what the ledger shows of it, read in one query (the finding's state is joined in afterwards).</summary>
+public sealed record LedgerMeasure(
+    int Id,
+    int CategoryNumber,
+    string CategoryTitle,
+    int FindingId,
+    int FindingNumber,
+    string FindingTitle,
+    int Number,
+    string Text,
+    MeasureKind Kind,
+    DateOnly? Deadline,
+    string? Leader,
+    int? LeadUnitId,
+    string? LeadUnit,
+    List<string> Supporting,
+    MeasureState State,
+    AssumedFields AssumedFields,
+    OverdueFacts Facts);
+
+/// <summary>The ledger (台账): one query shape for the page, the API and the export.</summary>
 public static class LedgerQueries
 {
+    /// <summary>The ledger's projection of a measure, shared by the page, the API and the export.</summary>
+    public static readonly Expression<Func<Measure, LedgerMeasure>> AsLedgerMeasure = m => new LedgerMeasure(
+        m.Id,
+        m.Finding.Category.Number,
+        m.Finding.Category.Title,
+        m.FindingId,
+        m.Finding.Number,
+        m.Finding.Title,
+        m.Number,
+        m.Text,
+        m.Kind,
+        m.Deadline,
+        m.ResponsibleLeader == null ? null : m.ResponsibleLeader.Name,
+        m.LeadUnitId,
+        m.LeadUnit == null ? null : m.LeadUnit.Name,
+        m.SupportingUnits.OrderBy(s => s.Organization.Name).Select(s => s.Organization.Name).ToList(),
+        m.State,
+        m.AssumedFields,
+        new OverdueFacts(m.Kind, m.State, m.Deadline, m.Inspection.ReportingCadence, m.OngoingSinceUtc, m.LastReportAtUtc));
+
     /// <summary>The database form of <see cref="Measure.OverdueReasonAt"/>; a unit test holds the two together.</summary>
     public static Expression<Func<Measure, bool>> IsOverdueOn(DateOnly today)
     {
@@ -155,26 +195,7 @@ public static class LedgerQueries
         var page = await InLedgerOrder(measures)
             .Skip((filter.Page - 1) * filter.PageSize)
             .Take(filter.PageSize)
-            .Select(m => new
-            {
-                m.Id,
-                CategoryNumber = m.Finding.Category.Number,
-                CategoryTitle = m.Finding.Category.Title,
-                m.FindingId,
-                FindingNumber = m.Finding.Number,
-                FindingTitle = m.Finding.Title,
-                m.Number,
-                m.Text,
-                m.Kind,
-                m.Deadline,
-                Leader = m.ResponsibleLeader == null ? null : m.ResponsibleLeader.Name,
-                m.LeadUnitId,
-                LeadUnit = m.LeadUnit == null ? null : m.LeadUnit.Name,
-                Supporting = m.SupportingUnits.OrderBy(s => s.Organization.Name).Select(s => s.Organization.Name).ToList(),
-                m.State,
-                m.AssumedFields,
-                Facts = new OverdueFacts(m.Kind, m.State, m.Deadline, m.Inspection.ReportingCadence, m.OngoingSinceUtc, m.LastReportAtUtc),
-            })
+            .Select(AsLedgerMeasure)
             .ToListAsync(cancellationToken);
 
         var findingIds = page.Select(r => r.FindingId).Distinct().ToList();

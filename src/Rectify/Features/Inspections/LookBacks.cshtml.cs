@@ -55,23 +55,15 @@ public sealed class LookBacksModel(RectifyDbContext db, LookBackService lookBack
                 ? (CanSchedule ? new(WorkflowOutcome.BadRequest, "请选择范围：全部已销号措施，或随机抽取。") : new(WorkflowOutcome.Forbidden, "只有整改办可以安排回头看。"))
                 : new(WorkflowOutcome.NotFound),
         };
-        switch (result.Outcome)
+        if (result.Outcome == WorkflowOutcome.NotFound)
         {
-            case WorkflowOutcome.NotFound:
-                return NotFound();
-            case WorkflowOutcome.Done:
-                Message = result.Message;
-                break;
-            default:
-                Response.StatusCode = result.Outcome switch
-                {
-                    WorkflowOutcome.Forbidden => StatusCodes.Status403Forbidden,
-                    WorkflowOutcome.Conflict => StatusCodes.Status409Conflict,
-                    _ => StatusCodes.Status400BadRequest,
-                };
-                Error = result.Message;
-                break;
+            return NotFound();
         }
+
+        Response.StatusCode = result.StatusCode;
+        var done = result.Outcome == WorkflowOutcome.Done;
+        Message = done ? result.Message : null;
+        Error = done ? null : result.Message;
 
         return await ShowAsync(id, 1, cancellationToken);
     }

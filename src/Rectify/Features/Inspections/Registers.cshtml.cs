@@ -72,18 +72,15 @@ public sealed class RegistersModel(RectifyDbContext db, RegisterService register
             : !await db.VisibleInspections(AccessScope.From(User)).AnyAsync(i => i.Id == id, cancellationToken) ? new WorkflowResult(WorkflowOutcome.NotFound)
             : !allowed ? new WorkflowResult(WorkflowOutcome.Forbidden, "您的角色不能登记这一项。")
             : new WorkflowResult(WorkflowOutcome.BadRequest, parseError);
-        switch (result.Outcome)
+        if (result.Outcome == WorkflowOutcome.NotFound)
         {
-            case WorkflowOutcome.NotFound:
-                return NotFound();
-            case WorkflowOutcome.Done:
-                Message = result.Message;
-                break;
-            default:
-                Response.StatusCode = result.Outcome == WorkflowOutcome.Forbidden ? StatusCodes.Status403Forbidden : StatusCodes.Status400BadRequest;
-                Error = result.Message;
-                break;
+            return NotFound();
         }
+
+        Response.StatusCode = result.StatusCode;
+        var done = result.Outcome == WorkflowOutcome.Done;
+        Message = done ? result.Message : null;
+        Error = done ? null : result.Message;
 
         return await ShowAsync(id, cancellationToken);
     }

@@ -87,12 +87,7 @@ public sealed class DetailModel(RectifyDbContext db, MeasureWorkflow workflow, E
             return RedirectToPage(new { id });
         }
 
-        Response.StatusCode = result.Outcome switch
-        {
-            WorkflowOutcome.Forbidden => StatusCodes.Status403Forbidden,
-            WorkflowOutcome.BadRequest => StatusCodes.Status400BadRequest,
-            _ => StatusCodes.Status409Conflict,
-        };
+        Response.StatusCode = result.StatusCode;
         Error = result.Message;
         db.ChangeTracker.Clear();
         Today = ChinaTime.Today(clock);

@@ -149,9 +149,7 @@ public static class MeasureQueries
                 {
                     WorkflowOutcome.Done => TypedResults.Ok(await LoadAsync(db, scope, id, ChinaTime.Today(clock), ct)),
                     WorkflowOutcome.NotFound => TypedResults.NotFound(),
-                    WorkflowOutcome.Forbidden => TypedResults.Problem(result.Message, statusCode: StatusCodes.Status403Forbidden),
-                    WorkflowOutcome.BadRequest => TypedResults.Problem(result.Message, statusCode: StatusCodes.Status400BadRequest),
-                    _ => TypedResults.Problem(result.Message, statusCode: StatusCodes.Status409Conflict),
+                    _ => TypedResults.Problem(result.Message, statusCode: result.StatusCode),
                 };
             })
             .RequireAuthorization(p => p.AddAuthenticationSchemes(ApiTokenService.Scheme).RequireAuthenticatedUser())

@@ -16,7 +16,18 @@ public enum WorkflowOutcome
 }
 
 /// <summary>What a workflow step came to: the outcome, a message in the user's language, and the id of what it made.</summary>
-public sealed record WorkflowResult(WorkflowOutcome Outcome, string? Message = null, int? Id = null);
+public sealed record WorkflowResult(WorkflowOutcome Outcome, string? Message = null, int? Id = null)
+{
+    /// <summary>The HTTP status a page or the API answers with, the same everywhere.</summary>
+    public int StatusCode => Outcome switch
+    {
+        WorkflowOutcome.Done => StatusCodes.Status200OK,
+        WorkflowOutcome.NotFound => StatusCodes.Status404NotFound,
+        WorkflowOutcome.Forbidden => StatusCodes.Status403Forbidden,
+        WorkflowOutcome.BadRequest => StatusCodes.Status400BadRequest,
+        _ => StatusCodes.Status409Conflict,
+    };
+}
 
 /// <summary>
 /// The life of a measure through the web: who may take which step (by role and organization), on the current

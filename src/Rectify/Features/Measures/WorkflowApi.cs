@@ -173,11 +173,6 @@ public static class WorkflowApi
         return created is null ? TypedResults.Ok(body) : TypedResults.Created(created, body);
     }
 
-    private static IResult Problem(WorkflowResult result) => result.Outcome switch
-    {
-        WorkflowOutcome.NotFound => TypedResults.NotFound(),
-        WorkflowOutcome.Forbidden => TypedResults.Problem(result.Message, statusCode: StatusCodes.Status403Forbidden),
-        WorkflowOutcome.BadRequest => TypedResults.Problem(result.Message, statusCode: StatusCodes.Status400BadRequest),
-        _ => TypedResults.Problem(result.Message, statusCode: StatusCodes.Status409Conflict),
-    };
+    private static IResult Problem(WorkflowResult result) =>
+        result.Outcome == WorkflowOutcome.NotFound ? TypedResults.NotFound() : TypedResults.Problem(result.Message, statusCode: result.StatusCode);
 }
