@@ -23,6 +23,7 @@ public sealed partial class LocalizationTests
         {
             var text = File.ReadAllText(file);
             keys.UnionWith(LocalizerKey().Matches(text).Select(m => m.Groups[1].Value));
+            keys.UnionWith(WorkSectionTitle().Matches(text).Select(m => m.Groups[1].Value));
             if (Path.GetFileName(file) == "Terms.cs")
             {
                 keys.UnionWith(TermValue().Matches(text).Select(m => m.Groups[1].Value));
@@ -36,6 +37,10 @@ public sealed partial class LocalizationTests
 
     [GeneratedRegex("""\b[Ll]\["([^"]+)"\]""")]
     private static partial Regex LocalizerKey();
+
+    /// <summary>待办's section titles, shown through the localizer.</summary>
+    [GeneratedRegex(@"SectionAsync\(""\w+"", ""([^""]+)""")]
+    private static partial Regex WorkSectionTitle();
 
     [GeneratedRegex("""=> "([^"]+)",""")]
     private static partial Regex TermValue();
