@@ -5,20 +5,44 @@ using Microsoft.EntityFrameworkCore;
 using Rectify.Data;
 using Rectify.Demo;
 using Rectify.Documents;
+using Rectify.Access;
 using Rectify.Domain;
 using Rectify.Features.Inspections;
 
-// Scale figures for the ledger on SQLite, at the size DESIGN.md plans for one machine (about 10^5 measures):
-// import time, query latency for the ledger page with and without filters, the inspection list, and memory.
+// Scale figures for the ledger at the size DESIGN.md plans for one machine (about 10^5 measures): import time,
+// query latency for the ledger page with and without filters, the inspection list, the Excel export, and memory.
+// On SQLite by default; with RECTIFY_BENCH_POSTGRES set to an admin connection string, on a new PostgreSQL
+// database that is dropped afterwards.
 // Usage: dotnet run -c Release --project bench/Rectify.Bench -- [inspections=1400] [bigFindings=1000]
 var inspections = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1400;
 var bigFindings = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1000;
 var folder = Path.Combine(Path.GetTempPath(), "rectify-bench-" + Guid.NewGuid().ToString("N"));
 Directory.CreateDirectory(folder);
-var connection = $"Data Source={Path.Combine(folder, "bench.db")}";
+var postgresAdmin = Environment.GetEnvironmentVariable("RECTIFY_BENCH_POSTGRES");
+var postgres = !string.IsNullOrWhiteSpace(postgresAdmin);
+var postgresDatabase = "rectify_bench_" + Guid.NewGuid().ToString("N");
+var connection = postgres
+    ? new Npgsql.NpgsqlConnectionStringBuilder(postgresAdmin) { Database = postgresDatabase }.ToString()
+    : $"Data Source={Path.Combine(folder, "bench.db")}";
+if (postgres)
+{
+    await using var admin = new Npgsql.NpgsqlConnection(postgresAdmin);
+    await admin.OpenAsync();
+    await using var create = new Npgsql.NpgsqlCommand($"CREATE DATABASE \"{postgresDatabase}\"", admin);
+    await create.ExecuteNonQueryAsync();
+}
+
+Console.WriteLine(postgres ? $"database: PostgreSQL ({postgresDatabase})" : "database: SQLite");
 
 RectifyDbContext NewContext()
 {
+    if (postgres)
+    {
+        var pg = new DbContextOptionsBuilder<PostgresRectifyDbContext>();
+        DatabaseProvider.ConfigurePostgres(pg, connection);
+        return new PostgresRectifyDbContext(pg.Options);
+    }
+
     var options = new DbContextOptionsBuilder<SqliteRectifyDbContext>();
     DatabaseProvider.ConfigureSqlite(options, connection);
     return new SqliteRectifyDbContext(options.Options);
@@ -66,9 +90,23 @@ try
         db.Organizations.AddRange(units);
         await db.SaveChangesAsync();
         var first = units[0].Id;
-        await db.Database.ExecuteSqlAsync(
-            $"UPDATE Measures SET Kind = Id % 3, Deadline = CASE WHEN Id % 3 = 2 THEN NULL ELSE date('2025-01-01', '+' || (Id % 700) || ' days') END, LeadUnitId = {first} + (Id % 40), State = CASE Id % 6 WHEN 0 THEN 4 WHEN 1 THEN 0 ELSE 1 END");
-        await db.Database.ExecuteSqlRawAsync("UPDATE Measures SET State = 5 WHERE Kind = 2 AND State <> 0");
+        if (postgres)
+        {
+            await db.Database.ExecuteSqlAsync(
+                $"UPDATE \"Measures\" SET \"Kind\" = \"Id\" % 3, \"Deadline\" = CASE WHEN \"Id\" % 3 = 2 THEN NULL ELSE DATE '2025-01-01' + (\"Id\" % 700) END, \"LeadUnitId\" = {first} + (\"Id\" % 40), \"State\" = CASE \"Id\" % 6 WHEN 0 THEN 4 WHEN 1 THEN 0 ELSE 1 END");
+        }
+        else
+        {
+            await db.Database.ExecuteSqlAsync(
+                $"UPDATE Measures SET Kind = Id % 3, Deadline = CASE WHEN Id % 3 = 2 THEN NULL ELSE date('2025-01-01', '+' || (Id % 700) || ' days') END, LeadUnitId = {first} + (Id % 40), State = CASE Id % 6 WHEN 0 THEN 4 WHEN 1 THEN 0 ELSE 1 END");
+        }
+
+        // 长期坚持 measures under way since 2025; every second one reported in December 2025, so the cadence rule has both kinds to find.
+        var since = new DateTime(2025, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        var reported = new DateTime(2025, 12, 20, 0, 0, 0, DateTimeKind.Utc);
+        await db.Measures.Where(m => m.Kind == MeasureKind.Ongoing && m.State != MeasureState.Planned)
+            .ExecuteUpdateAsync(u => u.SetProperty(m => m.State, MeasureState.Ongoing).SetProperty(m => m.OngoingSinceUtc, since));
+        await db.Measures.Where(m => m.State == MeasureState.Ongoing && m.Id % 2 == 0).ExecuteUpdateAsync(u => u.SetProperty(m => m.LastReportAtUtc, reported));
         await db.Database.ExecuteSqlRawAsync("ANALYZE");
     }
 
@@ -80,7 +118,10 @@ try
     }
 
     Console.WriteLine($"import: {inspections + 1:N0} inspections, {findings:N0} findings, {measures:N0} measures in {import.Elapsed.TotalSeconds:F1} s ({measures / import.Elapsed.TotalSeconds:N0} measures/s)");
-    Console.WriteLine($"database file: {new FileInfo(Path.Combine(folder, "bench.db")).Length / 1024.0 / 1024.0:F1} MiB");
+    if (!postgres)
+    {
+        Console.WriteLine($"database file: {new FileInfo(Path.Combine(folder, "bench.db")).Length / 1024.0 / 1024.0:F1} MiB");
+    }
 
     var today = new DateOnly(2026, 1, 1);
 
@@ -97,6 +138,9 @@ try
     await Measure("ledger last page, big inspection", db => LedgerQueries.LoadAsync(db, office, bigId, new LedgerFilter(Page: bigNotice.MeasureCount / LedgerFilter.DefaultPageSize), today, default));
     await Measure("ledger, big inspection, unit + overdue filter", db => LedgerQueries.LoadAsync(db, office, bigId, new LedgerFilter(Unit: someUnit, Overdue: true), today, default));
     await Measure("ledger, big inspection, state + kind filter", db => LedgerQueries.LoadAsync(db, office, bigId, new LedgerFilter(State: MeasureState.InProgress, Kind: MeasureKind.TimeBound), today, default));
+    await Measure("  part: totals, big inspection", db => LedgerQueries.TotalsAsync(db, office, bigId, today, default));
+    await Measure("  part: unit list, big inspection", db => LedgerQueries.UnitsAsync(db, db.VisibleMeasures(office).Where(m => m.InspectionId == bigId), default));
+    await Measure("  part: count, big inspection", db => db.VisibleMeasures(office).Where(m => m.InspectionId == bigId).CountAsync());
     await Measure($"inspection list page 1 (of {inspections + 1:N0})", db => LedgerQueries.PageOfSummariesAsync(db, office, 1, 50, default));
     await Measure("inspection list page 20", db => LedgerQueries.PageOfSummariesAsync(db, office, 20, 50, default));
 
@@ -125,6 +169,14 @@ finally
 {
     Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
     Directory.Delete(folder, recursive: true);
+    if (postgres)
+    {
+        Npgsql.NpgsqlConnection.ClearAllPools();
+        await using var admin = new Npgsql.NpgsqlConnection(postgresAdmin);
+        await admin.OpenAsync();
+        await using var drop = new Npgsql.NpgsqlCommand($"DROP DATABASE IF EXISTS \"{postgresDatabase}\" WITH (FORCE)", admin);
+        await drop.ExecuteNonQueryAsync();
+    }
 }
 
 async Task<int> ImportAsync(NoticeDocument n, string parentName)
