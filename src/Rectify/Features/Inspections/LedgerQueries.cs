@@ -183,8 +183,8 @@ public static class LedgerQueries
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(filter);
         filter = filter.Normalized();
-        var inspection = await Summaries(db, scope, db.VisibleInspections(scope).AsNoTracking().Where(i => i.Id == inspectionId)).FirstOrDefaultAsync(cancellationToken);
-        if (inspection is null)
+        var head = await HeadAsync(db, scope, inspectionId, cancellationToken);
+        if (head is null)
         {
             return null;
         }
@@ -223,7 +223,20 @@ public static class LedgerQueries
 
         var totals = await TotalsAsync(db, scope, inspectionId, today, cancellationToken);
         var units = await UnitsAsync(db, visible, cancellationToken);
+
+        // The summary's counts are the totals' (counted once).
+        var inspection = head with { Findings = totals.Findings, Measures = totals.Measures, SignedOffMeasures = totals.SignedOffMeasures };
         return new LedgerPage(inspection, filter, total, rows, totals, units);
+    }
+
+    /// <summary>The inspection's facts without its counts (zero), for pages that count it themselves; null outside the caller's scope.</summary>
+    public static Task<InspectionSummary?> HeadAsync(RectifyDbContext db, AccessScope scope, int inspectionId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        return db.VisibleInspections(scope).AsNoTracking().Where(i => i.Id == inspectionId)
+            .Select(i => new InspectionSummary(
+                i.Id, i.Title, i.InspectingBody.Name, i.InspectedOrganization.Name, i.OnSiteFrom, i.OnSiteTo, i.FeedbackDate, 0, 0, 0, i.ReportingCadence))
+            .FirstOrDefaultAsync(cancellationToken);
     }
 
     /// <summary>The ledger's filters (unit, state, kind, overdue), the same for the page, the API and the export.</summary>

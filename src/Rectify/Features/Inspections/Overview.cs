@@ -35,7 +35,7 @@ public static class OverviewQueries
     public static async Task<InspectionOverview?> LoadAsync(RectifyDbContext db, AccessScope scope, int inspectionId, DateOnly today, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
-        var inspection = await LedgerQueries.Summaries(db, scope, db.VisibleInspections(scope).AsNoTracking().Where(i => i.Id == inspectionId)).FirstOrDefaultAsync(cancellationToken);
+        var inspection = await LedgerQueries.HeadAsync(db, scope, inspectionId, cancellationToken);
         if (inspection is null)
         {
             return null;
@@ -96,6 +96,8 @@ public static class OverviewQueries
             measures.Count(m => m.Overdue),
             findings.Count(f => f.Signal.State == FindingState.Completed),
             findings.Count(f => f.Signal.State == FindingState.Ongoing));
-        return new InspectionOverview(inspection, totals, byUnit, byCategory, byKind, findings.Select(f => f.Signal).ToList());
+        return new InspectionOverview(
+            inspection with { Findings = totals.Findings, Measures = totals.Measures, SignedOffMeasures = totals.SignedOffMeasures },
+            totals, byUnit, byCategory, byKind, findings.Select(f => f.Signal).ToList());
     }
 }
