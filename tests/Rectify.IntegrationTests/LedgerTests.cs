@@ -285,6 +285,16 @@ public abstract class LedgerTests(AppFixture app)
         var doc = await client.GetStringAsync(new Uri("/openapi/v1.json", UriKind.Relative), Ct);
         Assert.Contains("/api/v1/inspections", doc, StringComparison.Ordinal);
         Assert.Contains("/api/v1/inspections/{id}/ledger", doc, StringComparison.Ordinal);
+
+        // The workflow for other systems is described too, each operation by its name.
+        foreach (var operation in new[]
+        {
+            "ExportLedger", "GetOverview", "GetMeasure", "ActOnMeasure", "ListReports", "FileReport", "ReviewReport", "DownloadEvidence",
+            "ListLookBacks", "ScheduleLookBack", "ScheduleLookBacks", "RecordLookBack", "GetRegisters", "AddInstitution", "AddOutcome", "AddLead",
+        })
+        {
+            Assert.Contains($"\"operationId\": \"{operation}\"", doc, StringComparison.Ordinal);
+        }
     }
 
     [Fact]
