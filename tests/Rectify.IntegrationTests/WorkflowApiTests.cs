@@ -144,6 +144,11 @@ public abstract class WorkflowApiTests(AppFixture app)
         Assert.Equal(first, reports[0].RevisionOfId);
         Assert.Equal([ProgressReportState.Accepted, ProgressReportState.Returned], reports.Select(r => r.State));
 
+        // Times go out as UTC with their zone ("…Z") on both databases, so that a client converts them right.
+        var raw = await office.GetStringAsync(new Uri($"/api/v1/measures/{measure}/reports", UriKind.Relative), Ct);
+        Assert.Matches("\"submittedAtUtc\":\"[0-9T:.-]+Z\"", raw);
+        Assert.All(reports, r => Assert.Equal(DateTimeKind.Utc, r.SubmittedAtUtc.Kind));
+
         // Evidence through the API, in scope only.
         var evidence = reports[0].Evidence.Single();
         var download = await unit.GetAsync(new Uri($"/api/v1/reports/{second}/evidence/{evidence.Id}", UriKind.Relative), Ct);
