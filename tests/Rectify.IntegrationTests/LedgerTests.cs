@@ -290,7 +290,7 @@ public abstract class LedgerTests(AppFixture app)
         foreach (var operation in new[]
         {
             "ExportLedger", "GetOverview", "GetMeasure", "ActOnMeasure", "ListReports", "FileReport", "ReviewReport", "DownloadEvidence",
-            "ListLookBacks", "ScheduleLookBack", "ScheduleLookBacks", "RecordLookBack", "GetRegisters", "AddInstitution", "AddOutcome", "AddLead",
+            "ListLookBacks", "ScheduleLookBack", "ScheduleLookBacks", "RecordLookBack", "GetRegisters", "AddInstitution", "AddOutcome", "AddLead", "SetReportingCadence",
         })
         {
             Assert.Contains($"\"operationId\": \"{operation}\"", doc, StringComparison.Ordinal);

@@ -196,6 +196,23 @@ public abstract class WorkflowApiTests(AppFixture app)
     }
 
     [Fact]
+    public async Task The_office_system_sets_the_reporting_cadence_and_nobody_else_can()
+    {
+        app.RequireAvailable();
+        using var office = await TokenClientAsync("office");
+        using var unit = await TokenClientAsync("unit");
+        var path = $"/api/v1/inspections/{app.InspectionId}/cadence";
+        Assert.Equal(HttpStatusCode.Forbidden, (await unit.PostAsJsonAsync(path, new CadenceRequest(ReportingCadence.Weekly), Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await office.PostAsJsonAsync(path, new { }, Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await office.PostAsJsonAsync(path, new { cadence = "Yearly" }, Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await office.PostAsJsonAsync($"/api/v1/inspections/{app.OtherInspectionId}/cadence", new CadenceRequest(ReportingCadence.Weekly), Ct)).StatusCode);
+        var set = await ReadAsync<WriteResult>(await office.PostAsJsonAsync(path, new CadenceRequest(ReportingCadence.Weekly), Ct), HttpStatusCode.OK);
+        Assert.StartsWith("报送周期已设为“每周”", set.Message, StringComparison.Ordinal);
+        var ledger = (await office.GetFromJsonAsync<Rectify.Features.Inspections.LedgerPage>($"/api/v1/inspections/{app.InspectionId}/ledger?pageSize=1", Json, Ct))!;
+        Assert.Equal(ReportingCadence.Weekly, ledger.Inspection.Cadence);
+    }
+
+    [Fact]
     public async Task Registers_through_the_api_keep_the_leads_to_the_discipline_officer()
     {
         app.RequireAvailable();

@@ -72,6 +72,7 @@ public static class RectifyApp
         builder.Services.AddScoped<Evidence.ProgressReportService>();
         builder.Services.AddScoped<Evidence.LookBackService>();
         builder.Services.AddScoped<Evidence.RegisterService>();
+        builder.Services.AddScoped<Features.Inspections.ReportingCadenceService>();
 
         // The API takes a personal token (Authorization: Bearer) or the sign-in cookie; pages take only the cookie.
         builder.Services.AddAuthentication(o =>

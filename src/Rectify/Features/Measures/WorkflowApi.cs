@@ -15,6 +15,8 @@ public sealed record ScheduleLookBackRequest(DateOnly? DueDate);
 /// <summary>Bulk look-backs: all signed-off measures not yet scheduled (no sample size) or a random sample of that size, optionally of one lead unit.</summary>
 public sealed record ScheduleLookBacksRequest(int? SampleSize, int? UnitId, DateOnly? DueDate);
 
+public sealed record CadenceRequest(Domain.ReportingCadence? Cadence);
+
 public sealed record LookBackResultRequest(LookBackResult? Result, string? Finding);
 
 public sealed record LookBackView(int Id, int MeasureId, DateOnly DueDate, string ScheduledByName, DateTime ScheduledAtUtc, LookBackResult? Result, string? Finding, string? ReviewedByName, DateTime? ReviewedAtUtc);
@@ -111,6 +113,13 @@ public static class WorkflowApi
             .WithTags("Look-backs")
             .WithName("ScheduleLookBack")
             .WithSummary("整改办为一条已销号措施安排回头看；dueDate 省略时为销号后六个月。仅接受个人 API 令牌。");
+
+        api.MapPost("/inspections/{id:int}/cadence", async Task<IResult> (Inspections.ReportingCadenceService cadences, ClaimsPrincipal user, int id, CadenceRequest? body, CancellationToken ct) =>
+                Answer(await cadences.SetAsync(AccessScope.From(user), id, body?.Cadence, ct), created: null))
+            .RequireAuthorization(tokenOnly)
+            .WithTags("Inspections")
+            .WithName("SetReportingCadence")
+            .WithSummary("整改办设置报送周期：cadence = Weekly 每周 / Monthly 每月 / Quarterly 每季度。长期坚持的措施上一周期没有报送即为逾期未报。仅接受个人 API 令牌。");
 
         api.MapPost("/inspections/{id:int}/lookbacks", async Task<IResult> (LookBackService lookBacks, ClaimsPrincipal user, int id, ScheduleLookBacksRequest? body, CancellationToken ct) =>
                 Answer(await lookBacks.ScheduleManyAsync(AccessScope.From(user), AccessScope.ActorOf(user), id, body?.SampleSize, body?.UnitId, body?.DueDate, ct), created: $"/inspections/{id}/lookbacks"))
