@@ -73,7 +73,9 @@ public sealed class Measure
     internal Measure(Finding finding, int number, string text, MeasureKind kind)
     {
         Finding = finding;
-        Inspection = finding.Inspection;
+
+        // A finding read without its inspection would give a measure that belongs to none.
+        Inspection = finding.Inspection ?? throw new InvalidOperationException("问题的巡察未加载，不能添加措施（读取问题时请一并读取其巡察）。");
         Number = number > 0 ? number : throw new ArgumentOutOfRangeException(nameof(number), "措施序号必须大于 0。");
         Text = string.IsNullOrWhiteSpace(text) ? throw new ArgumentException("措施内容不能为空。", nameof(text)) : text;
         Kind = kind;

@@ -254,6 +254,14 @@ public sealed class MeasureLifeTests
         Assert.True(m.IsOverdue(new DateOnly(2025, 3, 17)));
     }
 
+    [Fact]
+    public void A_finding_read_without_its_inspection_refuses_a_new_measure()
+    {
+        // As EF Core materializes it when the inspection is not included.
+        var bare = (Finding)Activator.CreateInstance(typeof(Finding), nonPublic: true)!;
+        Assert.Throws<InvalidOperationException>(() => bare.AddMeasure(1, "措施", MeasureKind.Immediate));
+    }
+
     [Theory]
     [InlineData(ReportingCadence.Weekly, "2025-03-05", "2025-03-03", "2025-02-24")]
     [InlineData(ReportingCadence.Weekly, "2025-03-03", "2025-03-03", "2025-02-24")]
