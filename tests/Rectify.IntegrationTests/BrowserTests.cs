@@ -41,6 +41,30 @@ public sealed class BrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
         var (playwright, browser) = await LaunchAsync();
         using var _ = playwright;
         await using var __ = browser;
+        try
+        {
+            await WalkOneMeasureAsync(browser);
+        }
+        catch (Exception e) when (e is PlaywrightException or TimeoutException or Xunit.Sdk.XunitException)
+        {
+            // Leave a picture of every person's page and say where each stood, in the failure itself, for whoever reads the CI log.
+            Directory.CreateDirectory(ScreenshotFolder);
+            var where = new System.Text.StringBuilder("The browser walk failed: ").Append(e.Message);
+            var n = 0;
+            foreach (var page in browser.Contexts.SelectMany(c => c.Pages))
+            {
+                var file = Path.Combine(ScreenshotFolder, $"walk-failure-{++n}.png");
+                await page.ScreenshotAsync(new PageScreenshotOptions { Path = file, FullPage = true });
+                var alerts = await page.Locator("[role=alert]").AllInnerTextsAsync();
+                where.Append(System.Globalization.CultureInfo.InvariantCulture, $"\n  page {n} at {page.Url}; alerts: [{string.Join(" | ", alerts)}]; screenshot {file}");
+            }
+
+            throw new Xunit.Sdk.XunitException(where.ToString(), e);
+        }
+    }
+
+    private async Task WalkOneMeasureAsync(IBrowser browser)
+    {
         var baseUrl = app.ServerAddress!.ToString().TrimEnd('/');
         Directory.CreateDirectory(ScreenshotFolder);
         int measure;
