@@ -6,7 +6,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Rectify.Audit;
 using Rectify.Data;
-using Rectify.Domain;
 using Rectify.Evidence;
 using Rectify.IntegrationTests.Infrastructure;
 
@@ -22,12 +21,10 @@ public abstract class EvidenceTests(AppFixture app)
 
     private static readonly byte[] Png = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, (byte)'I', (byte)'H', (byte)'D', (byte)'R'];
 
-    private async Task<int> MeasureAsync(int skip)
+    private Task<int> MeasureAsync(int skip)
     {
-        await using var scope = app.Factory.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<RectifyDbContext>();
-        return await db.Measures.Where(m => m.InspectionId == app.InspectionId && m.LeadUnit!.Name == "纪检监察办" && m.State == MeasureState.InProgress)
-            .OrderBy(m => m.Id).Skip(skip).Select(m => m.Id).FirstAsync(Ct);
+        Assert.True(skip < app.UnitMeasuresInProgress.Count, $"the seed has only {app.UnitMeasuresInProgress.Count} measures of 纪检监察办 in progress");
+        return Task.FromResult(app.UnitMeasuresInProgress[skip]);
     }
 
     private static async Task<HttpResponseMessage> ReportAsync(HttpClient client, int measure, string narrative, params (string Name, byte[] Bytes)[] files)

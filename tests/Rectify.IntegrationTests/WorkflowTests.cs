@@ -21,12 +21,10 @@ public abstract partial class WorkflowTests(AppFixture app)
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     /// <summary>An in-progress measure that 纪检监察办 leads, not yet used by another test of this class.</summary>
-    private async Task<int> FreshMeasureAsync(int skip)
+    private Task<int> FreshMeasureAsync(int skip)
     {
-        await using var scope = app.Factory.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<RectifyDbContext>();
-        return await db.Measures.Where(m => m.InspectionId == app.InspectionId && m.LeadUnit!.Name == "纪检监察办" && m.State == MeasureState.InProgress)
-            .OrderBy(m => m.Id).Skip(skip).Select(m => m.Id).FirstAsync(Ct);
+        Assert.True(skip < app.UnitMeasuresInProgress.Count, $"the seed has only {app.UnitMeasuresInProgress.Count} measures of 纪检监察办 in progress");
+        return Task.FromResult(app.UnitMeasuresInProgress[skip]);
     }
 
     private static async Task<HttpResponseMessage> ActAsync(HttpClient client, int measure, MeasureAction action, string? reason = null, int? version = null)

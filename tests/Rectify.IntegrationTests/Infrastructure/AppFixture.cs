@@ -47,6 +47,12 @@ public abstract class AppFixture(Provider provider, bool kestrel = false, FakeCl
 
     public Uri? ServerAddress { get; private set; }
 
+    /// <summary>
+    /// The measures 纪检监察办 leads that were 整改中 when the seed was loaded, by id: a test takes its own by
+    /// position here, whatever the other tests of its class have done to theirs before it.
+    /// </summary>
+    public IReadOnlyList<int> UnitMeasuresInProgress { get; private set; } = [];
+
     public void RequireAvailable()
     {
         if (UnavailableReason is not null)
@@ -115,6 +121,9 @@ public abstract class AppFixture(Provider provider, bool kestrel = false, FakeCl
         Assert.Empty(await db.Database.GetPendingMigrationsAsync());
         await scope.ServiceProvider.GetRequiredService<DemoSeeder>().SeedAsync(Password, CancellationToken.None);
         InspectionId = await db.Inspections.Select(i => i.Id).SingleAsync();
+        UnitMeasuresInProgress = await db.Measures
+            .Where(m => m.InspectionId == InspectionId && m.LeadUnit!.Name == "纪检监察办" && m.State == MeasureState.InProgress)
+            .OrderBy(m => m.Id).Select(m => m.Id).ToListAsync();
         InspectedOrganization = (await db.Inspections.Where(i => i.Id == InspectionId).Select(i => i.InspectedOrganizationId).SingleAsync())
             .ToString(System.Globalization.CultureInfo.InvariantCulture);
 
