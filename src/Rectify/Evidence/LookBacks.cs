@@ -16,6 +16,14 @@ public enum LookBackResult
     Rebound = 1,
 }
 
+/// <summary>Which signed-off measures a bulk scheduling takes: all of them, or a random sample of <see cref="Size"/>.</summary>
+public sealed record LookBackSample(bool All, int? Size)
+{
+    public static readonly LookBackSample Everything = new(true, null);
+
+    public static LookBackSample Of(int? size) => new(false, size);
+}
+
 /// <summary>回头看: a later review of a signed-off measure.</summary>
 public sealed class LookBack
 {
@@ -70,7 +78,7 @@ public sealed class LookBackService(RectifyDbContext db, AuditLog audit, TimePro
             return new(WorkflowOutcome.Conflict, "这条措施已有待进行的回头看。");
         }
 
-        var due = dueDate ?? DateOnly.FromDateTime(ChinaTime.ToChina(measure.SignedOffAt ?? clock.GetUtcNow().UtcDateTime).DateTime).AddMonths(DefaultMonthsAfterSignOff);
+        var due = dueDate ?? DefaultDueDate(measure.SignedOffAt ?? clock.GetUtcNow().UtcDateTime);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var lookBack = new LookBack { MeasureId = measureId, DueDate = due, ScheduledByName = actor.DisplayName, ScheduledAtUtc = clock.GetUtcNow().UtcDateTime };
         db.LookBacks.Add(lookBack);
@@ -95,7 +103,14 @@ public sealed class LookBackService(RectifyDbContext db, AuditLog audit, TimePro
     /// the one given, or six months after that measure's sign-off. All or nothing: one transaction, one audit record
     /// naming every measure drawn.
     /// </summary>
-    public async Task<WorkflowResult> ScheduleManyAsync(AccessScope scope, Actor actor, int inspectionId, int? sampleSize, int? unitId, DateOnly? dueDate, CancellationToken cancellationToken)
+    /// <param name="scope">The caller's scope.</param>
+    /// <param name="actor">Who schedules.</param>
+    /// <param name="inspectionId">The inspection.</param>
+    /// <param name="sample">All (<see cref="LookBackSample.Everything"/>) or a sample of a size; null when the caller chose neither.</param>
+    /// <param name="unitId">Only measures this unit leads, when given.</param>
+    /// <param name="dueDate">The date for all of them; none for six months after each sign-off.</param>
+    /// <param name="cancellationToken">The request's.</param>
+    public async Task<WorkflowResult> ScheduleManyAsync(AccessScope scope, Actor actor, int inspectionId, LookBackSample? sample, int? unitId, DateOnly? dueDate, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(scope);
         ArgumentNullException.ThrowIfNull(actor);
@@ -109,10 +124,22 @@ public sealed class LookBackService(RectifyDbContext db, AuditLog audit, TimePro
             return new(WorkflowOutcome.Forbidden, "只有整改办可以安排回头看。");
         }
 
-        if (sampleSize is <= 0)
+        if (sample is null)
+        {
+            return new(WorkflowOutcome.BadRequest, "请选择范围：全部已销号措施，或随机抽取。");
+        }
+
+        if (sample is { All: false, Size: null })
+        {
+            return new(WorkflowOutcome.BadRequest, "请填写要随机抽取的措施数量。");
+        }
+
+        if (sample is { All: false, Size: <= 0 })
         {
             return new(WorkflowOutcome.BadRequest, "抽取数量必须是大于 0 的整数；要安排全部已销号措施，请不填数量。");
         }
+
+        var sampleSize = sample.All ? null : sample.Size;
 
         var today = ChinaTime.Today(clock);
         if (dueDate is { } d && d < today)
@@ -150,7 +177,7 @@ public sealed class LookBackService(RectifyDbContext db, AuditLog audit, TimePro
         var rows = chosen.Select(m => new LookBack
         {
             MeasureId = m.Id,
-            DueDate = dueDate ?? DateOnly.FromDateTime(ChinaTime.ToChina(m.SignedOffAt ?? now).DateTime).AddMonths(DefaultMonthsAfterSignOff),
+            DueDate = dueDate ?? DefaultDueDate(m.SignedOffAt ?? now),
             ScheduledByName = actor.DisplayName,
             ScheduledAtUtc = now,
         }).ToList();
@@ -173,6 +200,10 @@ public sealed class LookBackService(RectifyDbContext db, AuditLog audit, TimePro
         await transaction.CommitAsync(cancellationToken);
         return new(WorkflowOutcome.Done, $"已为 {rows.Count} 条已销号措施安排回头看（{method}）。", rows.Count);
     }
+
+    /// <summary>Six months after the sign-off, by the date in China.</summary>
+    private static DateOnly DefaultDueDate(DateTime signedOffUtc) =>
+        DateOnly.FromDateTime(ChinaTime.ToChina(signedOffUtc).DateTime).AddMonths(DefaultMonthsAfterSignOff);
 
     public async Task<WorkflowResult> RecordAsync(AccessScope scope, Actor actor, int lookBackId, LookBackResult result, string? finding, CancellationToken cancellationToken)
     {

@@ -43,27 +43,20 @@ public sealed class LookBacksModel(RectifyDbContext db, LookBackService lookBack
     /// <summary>The office schedules look-backs in bulk: <paramref name="scope"/> "all" or "sample" with <paramref name="count"/>.</summary>
     public async Task<IActionResult> OnPostScheduleAsync(int id, string? scope, int? count, int? unit, DateOnly? dueDate, CancellationToken cancellationToken)
     {
-        var caller = AccessScope.From(User);
-        WorkflowResult result = scope switch
+        var sample = scope switch
         {
-            "all" => await lookBacks.ScheduleManyAsync(caller, AccessScope.ActorOf(User), id, null, unit, dueDate, cancellationToken),
-            "sample" when count is null => await db.VisibleInspections(caller).AnyAsync(i => i.Id == id, cancellationToken)
-                ? (CanSchedule ? new(WorkflowOutcome.BadRequest, "请填写要随机抽取的措施数量。") : new(WorkflowOutcome.Forbidden, "只有整改办可以安排回头看。"))
-                : new(WorkflowOutcome.NotFound),
-            "sample" => await lookBacks.ScheduleManyAsync(caller, AccessScope.ActorOf(User), id, count, unit, dueDate, cancellationToken),
-            _ => await db.VisibleInspections(caller).AnyAsync(i => i.Id == id, cancellationToken)
-                ? (CanSchedule ? new(WorkflowOutcome.BadRequest, "请选择范围：全部已销号措施，或随机抽取。") : new(WorkflowOutcome.Forbidden, "只有整改办可以安排回头看。"))
-                : new(WorkflowOutcome.NotFound),
+            "all" => LookBackSample.Everything,
+            "sample" => LookBackSample.Of(count),
+            _ => null,
         };
+        var result = await lookBacks.ScheduleManyAsync(AccessScope.From(User), AccessScope.ActorOf(User), id, sample, unit, dueDate, cancellationToken);
         if (result.Outcome == WorkflowOutcome.NotFound)
         {
             return NotFound();
         }
 
         Response.StatusCode = result.StatusCode;
-        var done = result.Outcome == WorkflowOutcome.Done;
-        Message = done ? result.Message : null;
-        Error = done ? null : result.Message;
+        (Message, Error) = (result.Notice, result.Problem);
 
         return await ShowAsync(id, 1, cancellationToken);
     }
@@ -71,7 +64,7 @@ public sealed class LookBacksModel(RectifyDbContext db, LookBackService lookBack
     private async Task<IActionResult> ShowAsync(int id, int page, CancellationToken cancellationToken)
     {
         var scope = AccessScope.From(User);
-        Inspection = await LedgerQueries.Summaries(db, scope, db.VisibleInspections(scope).AsNoTracking().Where(i => i.Id == id)).FirstOrDefaultAsync(cancellationToken);
+        Inspection = await LedgerQueries.HeadAsync(db, scope, id, cancellationToken);
         if (Inspection is null)
         {
             return NotFound();

@@ -27,6 +27,12 @@ public sealed record WorkflowResult(WorkflowOutcome Outcome, string? Message = n
         WorkflowOutcome.BadRequest => StatusCodes.Status400BadRequest,
         _ => StatusCodes.Status409Conflict,
     };
+
+    /// <summary>The message to show as news when the step was taken.</summary>
+    public string? Notice => Outcome == WorkflowOutcome.Done ? Message : null;
+
+    /// <summary>The message to show as an error when it was not.</summary>
+    public string? Problem => Outcome == WorkflowOutcome.Done ? null : Message;
 }
 
 /// <summary>

@@ -122,7 +122,7 @@ public static class WorkflowApi
             .WithSummary("整改办设置报送周期：cadence = Weekly 每周 / Monthly 每月 / Quarterly 每季度。长期坚持的措施上一周期没有报送即为逾期未报。仅接受个人 API 令牌。");
 
         api.MapPost("/inspections/{id:int}/lookbacks", async Task<IResult> (LookBackService lookBacks, ClaimsPrincipal user, int id, ScheduleLookBacksRequest? body, CancellationToken ct) =>
-                Answer(await lookBacks.ScheduleManyAsync(AccessScope.From(user), AccessScope.ActorOf(user), id, body?.SampleSize, body?.UnitId, body?.DueDate, ct), created: $"/inspections/{id}/lookbacks"))
+                Answer(await lookBacks.ScheduleManyAsync(AccessScope.From(user), AccessScope.ActorOf(user), id, body?.SampleSize is null ? LookBackSample.Everything : LookBackSample.Of(body.SampleSize), body?.UnitId, body?.DueDate, ct), created: $"/inspections/{id}/lookbacks"))
             .RequireAuthorization(tokenOnly)
             .WithTags("Look-backs")
             .WithName("ScheduleLookBacks")
