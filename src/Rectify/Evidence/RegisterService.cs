@@ -137,15 +137,9 @@ public sealed class RegisterService(RectifyDbContext db, AuditLog audit)
     private async Task<WorkflowResult> KeepAsync(
         AccessScope scope, int inspectionId, bool allowed, IReadOnlyList<int>? findingNumbers, Func<IReadOnlyList<int>, Task<WorkflowResult>> keep, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(scope);
-        if (!await db.VisibleInspections(scope).AnyAsync(i => i.Id == inspectionId, cancellationToken))
+        if (await RefusalAsync(scope, inspectionId, allowed, cancellationToken) is { } refused)
         {
-            return new WorkflowResult(WorkflowOutcome.NotFound);
-        }
-
-        if (!allowed)
-        {
-            return new WorkflowResult(WorkflowOutcome.Forbidden, "您的角色不能登记这一项。");
+            return refused;
         }
 
         var numbers = (findingNumbers ?? []).Distinct().ToList();
@@ -168,6 +162,18 @@ public sealed class RegisterService(RectifyDbContext db, AuditLog audit)
         }
 
         return result;
+    }
+
+    /// <summary>404 outside the caller's scope, then 403 for a role that does not keep this register; null when the caller may go on.</summary>
+    public async Task<WorkflowResult?> RefusalAsync(AccessScope scope, int inspectionId, bool allowed, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        if (!await db.VisibleInspections(scope).AnyAsync(i => i.Id == inspectionId, cancellationToken))
+        {
+            return new WorkflowResult(WorkflowOutcome.NotFound);
+        }
+
+        return allowed ? null : new WorkflowResult(WorkflowOutcome.Forbidden, "您的角色不能登记这一项。");
     }
 
     private static string? Clean(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();

@@ -34,9 +34,7 @@ public sealed class OverviewModel(RectifyDbContext db, ReportingCadenceService c
         }
 
         Response.StatusCode = result.StatusCode;
-        var done = result.Outcome == Measures.WorkflowOutcome.Done;
-        Message = done ? result.Message : null;
-        Error = done ? null : result.Message;
+        (Message, Error) = (result.Notice, result.Problem);
         Overview = await OverviewQueries.LoadAsync(db, scope, id, ChinaTime.Today(clock), cancellationToken);
         return Page();
     }

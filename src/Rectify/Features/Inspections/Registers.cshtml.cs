@@ -1,7 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.EntityFrameworkCore;
 using Rectify.Access;
 using Rectify.Data;
 using Rectify.Evidence;
@@ -69,18 +68,14 @@ public sealed class RegistersModel(RectifyDbContext db, RegisterService register
         var (numbers, parseError) = RegisterService.ParseNumbers(findings);
         var result = numbers is not null
             ? await keep(numbers)
-            : !await db.VisibleInspections(AccessScope.From(User)).AnyAsync(i => i.Id == id, cancellationToken) ? new WorkflowResult(WorkflowOutcome.NotFound)
-            : !allowed ? new WorkflowResult(WorkflowOutcome.Forbidden, "您的角色不能登记这一项。")
-            : new WorkflowResult(WorkflowOutcome.BadRequest, parseError);
+            : await registers.RefusalAsync(AccessScope.From(User), id, allowed, cancellationToken) ?? new WorkflowResult(WorkflowOutcome.BadRequest, parseError);
         if (result.Outcome == WorkflowOutcome.NotFound)
         {
             return NotFound();
         }
 
         Response.StatusCode = result.StatusCode;
-        var done = result.Outcome == WorkflowOutcome.Done;
-        Message = done ? result.Message : null;
-        Error = done ? null : result.Message;
+        (Message, Error) = (result.Notice, result.Problem);
 
         return await ShowAsync(id, cancellationToken);
     }
@@ -88,7 +83,7 @@ public sealed class RegistersModel(RectifyDbContext db, RegisterService register
     private async Task<IActionResult> ShowAsync(int id, CancellationToken cancellationToken)
     {
         var scope = AccessScope.From(User);
-        Inspection = await LedgerQueries.Summaries(db, scope, db.VisibleInspections(scope).AsNoTracking().Where(i => i.Id == id)).FirstOrDefaultAsync(cancellationToken);
+        Inspection = await LedgerQueries.HeadAsync(db, scope, id, cancellationToken);
         var view = Inspection is null ? null : await registers.ReadAsync(scope, id, cancellationToken);
         if (view is null)
         {
