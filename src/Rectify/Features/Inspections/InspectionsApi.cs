@@ -61,7 +61,7 @@ public static class InspectionsApi
                 CancellationToken ct) =>
             {
                 var scope = AccessScope.From(http.User);
-                var inspection = await LedgerQueries.Summaries(db, scope, db.VisibleInspections(scope).AsNoTracking().Where(i => i.Id == id)).FirstOrDefaultAsync(ct);
+                var inspection = await LedgerQueries.HeadAsync(db, scope, id, ct);
                 if (inspection is null)
                 {
                     return TypedResults.NotFound();
