@@ -1,7 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Rectify.Access;
@@ -14,8 +12,6 @@ namespace Rectify.IntegrationTests;
 /// <summary>Each person sees exactly their part; anything else answers 404, in pages, API, lists and counts alike.</summary>
 public abstract class AccessTests(AppFixture app)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
-
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private async Task<(int Own, int Other, int OwnFinding, int OtherFinding)> UnitMeasuresAsync()
@@ -42,14 +38,14 @@ public abstract class AccessTests(AppFixture app)
         Assert.NotEmpty(expected);
         Assert.True(expected.Count < 72);
 
-        var ledger = (await client.GetFromJsonAsync<LedgerPage>($"/api/v1/inspections/{app.InspectionId}/ledger?pageSize=500", Json, Ct))!;
+        var ledger = (await client.GetFromJsonAsync<LedgerPage>($"/api/v1/inspections/{app.InspectionId}/ledger?pageSize=500", Http.Json, Ct))!;
         Assert.Equal(expected, ledger.Rows.Select(r => r.MeasureId).Order());
         Assert.Equal(expected.Count, ledger.TotalRows);
         Assert.Equal(expected.Count, ledger.Totals.Measures);
         Assert.Equal(ledger.Rows.Select(r => r.FindingId).Distinct().Count(), ledger.Totals.Findings);
         Assert.All(ledger.Units, u => Assert.Contains(ledger.Rows, r => r.LeadUnitId == u.Id || r.SupportingUnits.Contains(u.Name)));
 
-        var list = (await client.GetFromJsonAsync<PagedResult<InspectionSummary>>("/api/v1/inspections", Json, Ct))!;
+        var list = (await client.GetFromJsonAsync<PagedResult<InspectionSummary>>("/api/v1/inspections", Http.Json, Ct))!;
         var summary = Assert.Single(list.Items);
         Assert.Equal(expected.Count, summary.Measures);
         Assert.Equal(ledger.Totals.Findings, summary.Findings);
@@ -72,14 +68,14 @@ public abstract class AccessTests(AppFixture app)
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(new Uri($"/api/v1/measures/{other}", UriKind.Relative), Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(new Uri($"/findings/{otherFinding}", UriKind.Relative), Ct)).StatusCode);
 
-        var ledger = (await client.GetFromJsonAsync<LedgerPage>($"/api/v1/inspections/{app.InspectionId}/ledger?pageSize=500", Json, Ct))!;
+        var ledger = (await client.GetFromJsonAsync<LedgerPage>($"/api/v1/inspections/{app.InspectionId}/ledger?pageSize=500", Http.Json, Ct))!;
         Assert.DoesNotContain(ledger.Rows, r => r.MeasureId == other);
 
         // Filtering by another unit's id shows nothing rather than that unit's work.
         await using var scope = app.Factory.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<RectifyDbContext>();
         var otherUnit = await db.Organizations.SingleAsync(o => o.Name == "党政办公室", Ct);
-        var filtered = (await client.GetFromJsonAsync<LedgerPage>($"/api/v1/inspections/{app.InspectionId}/ledger?unit={otherUnit.Id}", Json, Ct))!;
+        var filtered = (await client.GetFromJsonAsync<LedgerPage>($"/api/v1/inspections/{app.InspectionId}/ledger?unit={otherUnit.Id}", Http.Json, Ct))!;
         Assert.Equal(0, filtered.TotalRows);
     }
 
@@ -88,7 +84,7 @@ public abstract class AccessTests(AppFixture app)
     {
         app.RequireAvailable();
         using var client = await app.SignedInAsync("inspector");
-        var ledger = (await client.GetFromJsonAsync<LedgerPage>($"/api/v1/inspections/{app.InspectionId}/ledger?pageSize=500", Json, Ct))!;
+        var ledger = (await client.GetFromJsonAsync<LedgerPage>($"/api/v1/inspections/{app.InspectionId}/ledger?pageSize=500", Http.Json, Ct))!;
         Assert.Equal(72, ledger.TotalRows);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri($"/inspections/{app.InspectionId}", UriKind.Relative), Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(new Uri($"/inspections/{app.OtherInspectionId}", UriKind.Relative), Ct)).StatusCode);
@@ -108,7 +104,7 @@ public abstract class AccessTests(AppFixture app)
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(new Uri($"/api/v1/inspections/{app.InspectionId}/ledger", UriKind.Relative), Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(new Uri($"/measures/{own}", UriKind.Relative), Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(new Uri($"/findings/{ownFinding}", UriKind.Relative), Ct)).StatusCode);
-        var list = (await client.GetFromJsonAsync<PagedResult<InspectionSummary>>("/api/v1/inspections", Json, Ct))!;
+        var list = (await client.GetFromJsonAsync<PagedResult<InspectionSummary>>("/api/v1/inspections", Http.Json, Ct))!;
         Assert.Empty(list.Items);
         Assert.Equal(0, list.Total);
 
@@ -121,7 +117,7 @@ public abstract class AccessTests(AppFixture app)
     {
         app.RequireAvailable();
         using var client = await app.SignedInAsync("office");
-        var list = (await client.GetFromJsonAsync<PagedResult<InspectionSummary>>("/api/v1/inspections", Json, Ct))!;
+        var list = (await client.GetFromJsonAsync<PagedResult<InspectionSummary>>("/api/v1/inspections", Http.Json, Ct))!;
         Assert.Equal(app.InspectionId, Assert.Single(list.Items).Id);
         Assert.Equal(72, list.Items[0].Measures);
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(new Uri($"/api/v1/inspections/{app.OtherInspectionId}/ledger", UriKind.Relative), Ct)).StatusCode);
@@ -145,7 +141,7 @@ public abstract class AccessTests(AppFixture app)
 
         using var client = app.Client();
         client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token.Token);
-        var ledger = (await client.GetFromJsonAsync<LedgerPage>($"/api/v1/inspections/{app.InspectionId}/ledger?pageSize=500", Json, Ct))!;
+        var ledger = (await client.GetFromJsonAsync<LedgerPage>($"/api/v1/inspections/{app.InspectionId}/ledger?pageSize=500", Http.Json, Ct))!;
         Assert.True(ledger.TotalRows is > 0 and < 72, "the unit reporter's scope applies to their token");
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(new Uri($"/api/v1/inspections/{app.OtherInspectionId}/ledger", UriKind.Relative), Ct)).StatusCode);
 
@@ -258,7 +254,7 @@ public abstract class AccessTests(AppFixture app)
         }
 
         using var client = await app.SignedInAsync("norole-" + app.Provider);
-        var list = (await client.GetFromJsonAsync<PagedResult<InspectionSummary>>("/api/v1/inspections", Json, Ct))!;
+        var list = (await client.GetFromJsonAsync<PagedResult<InspectionSummary>>("/api/v1/inspections", Http.Json, Ct))!;
         Assert.Empty(list.Items);
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(new Uri($"/inspections/{app.InspectionId}", UriKind.Relative), Ct)).StatusCode);
     }

@@ -2,8 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Rectify.Data;
@@ -16,13 +14,11 @@ namespace Rectify.IntegrationTests;
 /// <summary>长期坚持 measures are reported on the inspection's cadence; a missing report shows as 逾期未报 everywhere overdue shows.</summary>
 public abstract class CadenceTests(AppFixture app)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
-
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private async Task<LedgerPage> LedgerAsync(HttpClient client)
     {
-        var page = await client.GetFromJsonAsync<LedgerPage>(new Uri($"/api/v1/inspections/{app.InspectionId}/ledger?pageSize=500", UriKind.Relative), Json, Ct);
+        var page = await client.GetFromJsonAsync<LedgerPage>(new Uri($"/api/v1/inspections/{app.InspectionId}/ledger?pageSize=500", UriKind.Relative), Http.Json, Ct);
         return page!;
     }
 
@@ -63,7 +59,7 @@ public abstract class CadenceTests(AppFixture app)
         Assert.Equal(OverdueReason.MissingCadenceReport, row.OverdueReason);
         Assert.True(row.Overdue);
         Assert.Contains(before.Rows.Where(r => r.Overdue), r => r.MeasureId == measure);
-        var overdueOnly = await office.GetFromJsonAsync<LedgerPage>(new Uri($"/api/v1/inspections/{app.InspectionId}/ledger?pageSize=500&overdue=true", UriKind.Relative), Json, Ct);
+        var overdueOnly = await office.GetFromJsonAsync<LedgerPage>(new Uri($"/api/v1/inspections/{app.InspectionId}/ledger?pageSize=500&overdue=true", UriKind.Relative), Http.Json, Ct);
         Assert.Equal(before.Rows.Where(r => r.Overdue).Select(r => r.MeasureId), overdueOnly!.Rows.Select(r => r.MeasureId));
         Assert.Equal(before.Totals.OverdueMeasures, overdueOnly.TotalRows);
 
@@ -78,7 +74,7 @@ public abstract class CadenceTests(AppFixture app)
         var after = await LedgerAsync(office);
         Assert.Equal(OverdueReason.None, after.Rows.Single(r => r.MeasureId == measure).OverdueReason);
         Assert.Equal(before.Totals.OverdueMeasures - 1, after.Totals.OverdueMeasures);
-        var overview = await office.GetFromJsonAsync<InspectionOverview>(new Uri($"/api/v1/inspections/{app.InspectionId}/overview", UriKind.Relative), Json, Ct);
+        var overview = await office.GetFromJsonAsync<InspectionOverview>(new Uri($"/api/v1/inspections/{app.InspectionId}/overview", UriKind.Relative), Http.Json, Ct);
         Assert.Equal(after.Totals.OverdueMeasures, overview!.Totals.OverdueMeasures);
         Assert.DoesNotContain($"/measures/{measure}\"", await unit.GetStringAsync(new Uri("/work", UriKind.Relative), Ct), StringComparison.Ordinal);
 

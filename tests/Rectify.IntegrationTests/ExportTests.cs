@@ -1,7 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Rectify.Data;
@@ -13,8 +11,6 @@ namespace Rectify.IntegrationTests;
 /// <summary>The ledger export (.xlsx): the 台账 columns, the caller's scope, and the overview's figures recomputed from it.</summary>
 public abstract class ExportTests(AppFixture app)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
-
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     /// <summary>The export's measure rows as column name → text.</summary>
@@ -42,7 +38,7 @@ public abstract class ExportTests(AppFixture app)
         {
             using var client = await app.SignedInAsync(user);
             var rows = await ExportAsync(client);
-            var overview = (await client.GetFromJsonAsync<InspectionOverview>($"/api/v1/inspections/{app.InspectionId}/overview", Json, Ct))!;
+            var overview = (await client.GetFromJsonAsync<InspectionOverview>($"/api/v1/inspections/{app.InspectionId}/overview", Http.Json, Ct))!;
             Assert.NotEmpty(rows);
             Assert.Equal(Enumerable.Range(1, rows.Count).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)), rows.Select(r => r["序号"]));
 
@@ -96,7 +92,7 @@ public abstract class ExportTests(AppFixture app)
     {
         app.RequireAvailable();
         using var office = await app.SignedInAsync("office");
-        var ledger = (await office.GetFromJsonAsync<LedgerPage>($"/api/v1/inspections/{app.InspectionId}/ledger?pageSize=500", Json, Ct))!;
+        var ledger = (await office.GetFromJsonAsync<LedgerPage>($"/api/v1/inspections/{app.InspectionId}/ledger?pageSize=500", Http.Json, Ct))!;
         var rows = await ExportAsync(office);
         Assert.Equal(ledger.Rows.Select(r => r.Text), rows.Select(r => r["整改措施"]));
         Assert.Equal(ledger.Rows.Select(r => r.FindingTitle), rows.Select(r => r["反馈问题"]));

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Rectify.Data;
@@ -16,8 +15,6 @@ namespace Rectify.IntegrationTests;
 /// <summary>The seed inspection as a live ledger, through the real HTTP pipeline, on each database.</summary>
 public abstract class LedgerTests(AppFixture app)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
-
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
@@ -95,14 +92,14 @@ public abstract class LedgerTests(AppFixture app)
         using var client = await app.SignedInAsync();
         var raw = await client.GetStringAsync(new Uri("/api/v1/inspections", UriKind.Relative), Ct);
         Assert.Contains("市委第七巡察组", raw, StringComparison.Ordinal);
-        var inspections = JsonSerializer.Deserialize<PagedResult<InspectionSummary>>(raw, Json);
+        var inspections = JsonSerializer.Deserialize<PagedResult<InspectionSummary>>(raw, Http.Json);
         var summary = Assert.Single(inspections!.Items);
         Assert.Equal("市委第七巡察组对万江街道党工委的巡察", summary.Title);
         Assert.Equal("中共万江街道工作委员会", summary.InspectedOrganization);
         Assert.Equal(27, summary.Findings);
         Assert.Equal(72, summary.Measures);
 
-        var ledger = await client.GetFromJsonAsync<LedgerPage>($"/api/v1/inspections/{summary.Id}/ledger?pageSize=500", Json, Ct);
+        var ledger = await client.GetFromJsonAsync<LedgerPage>($"/api/v1/inspections/{summary.Id}/ledger?pageSize=500", Http.Json, Ct);
         Assert.Equal(72, ledger!.TotalRows);
         Assert.Equal(27, ledger.Totals.Findings);
         Assert.Equal(27, ledger.Rows.Select(r => r.FindingId).Distinct().Count());
@@ -121,7 +118,7 @@ public abstract class LedgerTests(AppFixture app)
         var seen = new List<int>();
         for (var page = 1; page <= 4; page++)
         {
-            var ledger = await client.GetFromJsonAsync<LedgerPage>($"/api/v1/inspections/{app.InspectionId}/ledger?pageSize=20&page={page}", Json, Ct);
+            var ledger = await client.GetFromJsonAsync<LedgerPage>($"/api/v1/inspections/{app.InspectionId}/ledger?pageSize=20&page={page}", Http.Json, Ct);
             Assert.Equal(4, ledger!.PageCount);
             seen.AddRange(ledger.Rows.Select(r => r.MeasureId));
         }
@@ -135,11 +132,11 @@ public abstract class LedgerTests(AppFixture app)
     {
         app.RequireAvailable();
         using var client = await app.SignedInAsync();
-        var all = (await client.GetFromJsonAsync<LedgerPage>($"/api/v1/inspections/{app.InspectionId}/ledger?pageSize=500", Json, Ct))!;
+        var all = (await client.GetFromJsonAsync<LedgerPage>($"/api/v1/inspections/{app.InspectionId}/ledger?pageSize=500", Http.Json, Ct))!;
         var unit = all.Units.Single(u => u.Name == "财审中心");
 
         async Task<List<int>> Ids(string query) =>
-            (await client.GetFromJsonAsync<LedgerPage>($"/api/v1/inspections/{app.InspectionId}/ledger?pageSize=500&{query}", Json, Ct))!.Rows.Select(r => r.MeasureId).ToList();
+            (await client.GetFromJsonAsync<LedgerPage>($"/api/v1/inspections/{app.InspectionId}/ledger?pageSize=500&{query}", Http.Json, Ct))!.Rows.Select(r => r.MeasureId).ToList();
 
         var byUnit = await Ids($"unit={unit.Id}");
         Assert.NotEmpty(byUnit);
@@ -171,8 +168,8 @@ public abstract class LedgerTests(AppFixture app)
         foreach (var user in new[] { "office", "unit" })
         {
             using var client = await app.SignedInAsync(user);
-            var ledger = (await client.GetFromJsonAsync<LedgerPage>($"/api/v1/inspections/{app.InspectionId}/ledger?pageSize=500", Json, Ct))!;
-            var overview = (await client.GetFromJsonAsync<InspectionOverview>($"/api/v1/inspections/{app.InspectionId}/overview", Json, Ct))!;
+            var ledger = (await client.GetFromJsonAsync<LedgerPage>($"/api/v1/inspections/{app.InspectionId}/ledger?pageSize=500", Http.Json, Ct))!;
+            var overview = (await client.GetFromJsonAsync<InspectionOverview>($"/api/v1/inspections/{app.InspectionId}/overview", Http.Json, Ct))!;
             var rows = ledger.Rows;
 
             Assert.Equal(ledger.Totals, overview.Totals);
@@ -207,7 +204,7 @@ public abstract class LedgerTests(AppFixture app)
     {
         app.RequireAvailable();
         using var client = await app.SignedInAsync();
-        var all = (await client.GetFromJsonAsync<LedgerPage>($"/api/v1/inspections/{app.InspectionId}/ledger?pageSize=500", Json, Ct))!;
+        var all = (await client.GetFromJsonAsync<LedgerPage>($"/api/v1/inspections/{app.InspectionId}/ledger?pageSize=500", Http.Json, Ct))!;
         var unit = all.Units.Single(u => u.Name == "规划管理所");
         var html = await client.GetStringAsync(new Uri($"/inspections/{app.InspectionId}?unit={unit.Id}", UriKind.Relative), Ct);
 
@@ -223,7 +220,7 @@ public abstract class LedgerTests(AppFixture app)
     {
         app.RequireAvailable();
         using var client = await app.SignedInAsync();
-        var all = (await client.GetFromJsonAsync<LedgerPage>($"/api/v1/inspections/{app.InspectionId}/ledger?pageSize=500", Json, Ct))!;
+        var all = (await client.GetFromJsonAsync<LedgerPage>($"/api/v1/inspections/{app.InspectionId}/ledger?pageSize=500", Http.Json, Ct))!;
         var row = all.Rows.First(r => r.FindingNumber == 27);
 
         var finding = await client.GetStringAsync(new Uri($"/findings/{row.FindingId}", UriKind.Relative), Ct);

@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Rectify.Access;
@@ -18,8 +17,6 @@ namespace Rectify.IntegrationTests;
 /// <summary>The workflow through the API with personal tokens, as another system would drive it: the same rules and scope as the pages.</summary>
 public abstract class WorkflowApiTests(AppFixture app)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
-
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private async Task<HttpClient> TokenClientAsync(string userName)
@@ -71,7 +68,7 @@ public abstract class WorkflowApiTests(AppFixture app)
     {
         var text = await response.Content.ReadAsStringAsync(Ct);
         Assert.True(expected == response.StatusCode, $"expected {expected}, got {response.StatusCode}: {text}");
-        return JsonSerializer.Deserialize<T>(text, Json)!;
+        return JsonSerializer.Deserialize<T>(text, Http.Json)!;
     }
 
     [Fact]
@@ -111,7 +108,7 @@ public abstract class WorkflowApiTests(AppFixture app)
             Assert.Equal(HttpStatusCode.BadRequest, (await unit.PostAsync(new Uri($"/api/v1/measures/{measure}/reports", UriKind.Relative), exe, Ct)).StatusCode);
         }
 
-        Assert.Empty((await unit.GetFromJsonAsync<List<ProgressReportView>>($"/api/v1/measures/{measure}/reports", Json, Ct))!);
+        Assert.Empty((await unit.GetFromJsonAsync<List<ProgressReportView>>($"/api/v1/measures/{measure}/reports", Http.Json, Ct))!);
 
         // The office may not report for the unit; the unit files with a PDF.
         using (var form = Report("已修订制度。", "80", "2026-11-01", ("制度.pdf", pdf)))
@@ -139,7 +136,7 @@ public abstract class WorkflowApiTests(AppFixture app)
         }
 
         await ReadAsync<WriteResult>(await office.PostAsJsonAsync($"/api/v1/reports/{second}/review", new ReviewRequest("accept", null), Ct), HttpStatusCode.OK);
-        var reports = (await office.GetFromJsonAsync<List<ProgressReportView>>($"/api/v1/measures/{measure}/reports", Json, Ct))!;
+        var reports = (await office.GetFromJsonAsync<List<ProgressReportView>>($"/api/v1/measures/{measure}/reports", Http.Json, Ct))!;
         Assert.Equal([second, first], reports.Select(r => r.Id));
         Assert.Equal(first, reports[0].RevisionOfId);
         Assert.Equal([ProgressReportState.Accepted, ProgressReportState.Returned], reports.Select(r => r.State));
@@ -160,7 +157,7 @@ public abstract class WorkflowApiTests(AppFixture app)
         // Sign-off through the actions API, then a look-back finds a rebound and the measure is open again.
         async Task Act(HttpClient client, string action)
         {
-            var version = (await client.GetFromJsonAsync<MeasureDetail>($"/api/v1/measures/{measure}", Json, Ct))!.Version;
+            var version = (await client.GetFromJsonAsync<MeasureDetail>($"/api/v1/measures/{measure}", Http.Json, Ct))!.Version;
             await ReadAsync<MeasureDetail>(await client.PostAsJsonAsync($"/api/v1/measures/{measure}/actions/{action}", new MeasureActionRequest(null, version), Ct), HttpStatusCode.OK);
         }
 
@@ -170,14 +167,14 @@ public abstract class WorkflowApiTests(AppFixture app)
         await Act(leader, "Approve");
         Assert.Equal(HttpStatusCode.Forbidden, (await unit.PostAsJsonAsync($"/api/v1/measures/{measure}/lookbacks", new ScheduleLookBackRequest(null), Ct)).StatusCode);
         var lookBack = (await ReadAsync<WriteResult>(await office.PostAsJsonAsync($"/api/v1/measures/{measure}/lookbacks", new ScheduleLookBackRequest(null), Ct), HttpStatusCode.Created)).Id!.Value;
-        var scheduled = (await office.GetFromJsonAsync<List<LookBackView>>($"/api/v1/measures/{measure}/lookbacks", Json, Ct))!.Single();
+        var scheduled = (await office.GetFromJsonAsync<List<LookBackView>>($"/api/v1/measures/{measure}/lookbacks", Http.Json, Ct))!.Single();
         Assert.Equal(lookBack, scheduled.Id);
         Assert.Equal(ChinaTime.Today(TimeProvider.System).AddMonths(6), scheduled.DueDate);
 
         Assert.Equal(HttpStatusCode.BadRequest, (await office.PostAsJsonAsync($"/api/v1/lookbacks/{lookBack}/result", new { result = "Maybe" }, Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, (await office.PostAsJsonAsync($"/api/v1/lookbacks/{lookBack}/result", new LookBackResultRequest(LookBackResult.Rebound, null), Ct)).StatusCode);
         await ReadAsync<WriteResult>(await office.PostAsJsonAsync($"/api/v1/lookbacks/{lookBack}/result", new LookBackResultRequest(LookBackResult.Rebound, "抽查发现仍有项目未公开招标"), Ct), HttpStatusCode.OK);
-        var reopened = (await office.GetFromJsonAsync<MeasureDetail>($"/api/v1/measures/{measure}", Json, Ct))!;
+        var reopened = (await office.GetFromJsonAsync<MeasureDetail>($"/api/v1/measures/{measure}", Http.Json, Ct))!;
         Assert.Equal(MeasureState.InProgress, reopened.State);
         Assert.Equal(MeasureAction.Reopen, reopened.History[^1].Action);
         Assert.Contains("抽查发现仍有项目未公开招标", reopened.History[^1].Reason, StringComparison.Ordinal);
@@ -208,7 +205,7 @@ public abstract class WorkflowApiTests(AppFixture app)
         Assert.Equal(HttpStatusCode.NotFound, (await office.PostAsJsonAsync($"/api/v1/inspections/{app.OtherInspectionId}/cadence", new CadenceRequest(ReportingCadence.Weekly), Ct)).StatusCode);
         var set = await ReadAsync<WriteResult>(await office.PostAsJsonAsync(path, new CadenceRequest(ReportingCadence.Weekly), Ct), HttpStatusCode.OK);
         Assert.StartsWith("报送周期已设为“每周”", set.Message, StringComparison.Ordinal);
-        var ledger = (await office.GetFromJsonAsync<Rectify.Features.Inspections.LedgerPage>($"/api/v1/inspections/{app.InspectionId}/ledger?pageSize=1", Json, Ct))!;
+        var ledger = (await office.GetFromJsonAsync<Rectify.Features.Inspections.LedgerPage>($"/api/v1/inspections/{app.InspectionId}/ledger?pageSize=1", Http.Json, Ct))!;
         Assert.Equal(ReportingCadence.Weekly, ledger.Inspection.Cadence);
     }
 
@@ -232,11 +229,11 @@ public abstract class WorkflowApiTests(AppFixture app)
         Assert.Equal(HttpStatusCode.Forbidden, (await discipline.PostAsJsonAsync(path + "/institutions", new NewInstitution("x", "y", null, new DateOnly(2025, 1, 1), null), Ct)).StatusCode);
         await ReadAsync<WriteResult>(await discipline.PostAsJsonAsync(path + "/leads", new NewLead("某项目负责人涉嫌违规", LeadStatus.HandedOver, "立案审查", [13]), Ct), HttpStatusCode.Created);
 
-        var seenByOffice = (await office.GetFromJsonAsync<RegistersView>(path, Json, Ct))!;
+        var seenByOffice = (await office.GetFromJsonAsync<RegistersView>(path, Http.Json, Ct))!;
         Assert.Null(seenByOffice.Leads);
         Assert.Contains(seenByOffice.Institutions, i => i.DocumentNumber == "万江党工委〔2025〕12号" && i.Findings.SequenceEqual([13, 14]));
         Assert.Contains(seenByOffice.Outcomes, o => o.Kind == OutcomeKind.MoneyRecovered && o.Amount == 12.5m);
-        var seenByDiscipline = (await discipline.GetFromJsonAsync<RegistersView>(path, Json, Ct))!;
+        var seenByDiscipline = (await discipline.GetFromJsonAsync<RegistersView>(path, Http.Json, Ct))!;
         Assert.Contains(seenByDiscipline.Leads!, l => l.Summary == "某项目负责人涉嫌违规" && l.Findings.SequenceEqual([13]));
 
         Assert.Equal(HttpStatusCode.NotFound, (await office.GetAsync(new Uri($"/api/v1/inspections/{app.OtherInspectionId}/registers", UriKind.Relative), Ct)).StatusCode);

@@ -1,7 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,8 +14,6 @@ namespace Rectify.IntegrationTests;
 /// <summary>Sign-off (销号) through the pages and the API: each step by the right person, the wrong ones refused.</summary>
 public abstract partial class WorkflowTests(AppFixture app)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
-
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     /// <summary>An in-progress measure that 纪检监察办 leads, not yet used by another test of this class.</summary>
@@ -284,11 +280,11 @@ public abstract partial class WorkflowTests(AppFixture app)
 
         using var api = app.Client();
         api.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token.Token);
-        var before = (await api.GetFromJsonAsync<MeasureDetail>($"/api/v1/measures/{id}", Json, Ct))!;
+        var before = (await api.GetFromJsonAsync<MeasureDetail>($"/api/v1/measures/{id}", Http.Json, Ct))!;
         Assert.Contains(MeasureAction.ApplyForSignOff, before.AllowedActions);
         var response = await api.PostAsJsonAsync($"/api/v1/measures/{id}/actions/ApplyForSignOff", new MeasureActionRequest("经由接口", before.Version), Ct);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var after = (await response.Content.ReadFromJsonAsync<MeasureDetail>(Json, Ct))!;
+        var after = (await response.Content.ReadFromJsonAsync<MeasureDetail>(Http.Json, Ct))!;
         Assert.Equal(MeasureState.AwaitingReview, after.State);
         Assert.Equal("经由接口", after.History[^1].Reason);
 

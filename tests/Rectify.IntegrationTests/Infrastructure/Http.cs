@@ -5,6 +5,9 @@ namespace Rectify.IntegrationTests.Infrastructure;
 
 public static partial class Http
 {
+    /// <summary>The API's JSON: web defaults, enums by name (as the application writes them).</summary>
+    public static readonly System.Text.Json.JsonSerializerOptions Json = new(System.Text.Json.JsonSerializerDefaults.Web) { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
+
     /// <summary>Signs in through the real sign-in form (anti-forgery token included); the client keeps the cookie.</summary>
     public static async Task<HttpResponseMessage> SignInAsync(this HttpClient client, string userName, string password)
     {
