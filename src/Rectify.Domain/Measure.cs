@@ -184,9 +184,37 @@ public sealed class Measure
         supportingUnits.Add(new MeasureSupportingUnit(this, unit));
     }
 
+    /// <summary>
+    /// Whether the measure's state and kind allow <paramref name="action"/> now (who may take it is Access's question).
+    /// The same rules guard the methods below, so a page that offers only these steps never offers a refused one.
+    /// </summary>
+    public bool CanTake(MeasureAction action) => CanTake(action, State, Kind);
+
+    /// <summary>The same question for a measure read as plain values (a page's projection).</summary>
+    public static bool CanTake(MeasureAction action, MeasureState state, MeasureKind kind) => StateRules(action, state, kind).All(rule => !rule.IsBroken());
+
+    private static IBusinessRule[] StateRules(MeasureAction action, MeasureState state, MeasureKind kind) => action switch
+    {
+        MeasureAction.Start => [new TransitionMustStartFromAllowedState(action, state, MeasureState.Planned)],
+        MeasureAction.ApplyForSignOff => [new OngoingMeasuresAreNeverSignedOff(kind), new TransitionMustStartFromAllowedState(action, state, MeasureState.InProgress)],
+        MeasureAction.AcceptApplication => [new TransitionMustStartFromAllowedState(action, state, MeasureState.AwaitingReview)],
+        MeasureAction.ReturnApplication => [new TransitionMustStartFromAllowedState(action, state, MeasureState.AwaitingReview, MeasureState.AwaitingApproval)],
+        MeasureAction.Approve => [new TransitionMustStartFromAllowedState(action, state, MeasureState.AwaitingApproval)],
+        MeasureAction.Reopen => [new TransitionMustStartFromAllowedState(action, state, MeasureState.SignedOff)],
+        _ => [new UnknownAction(action)],
+    };
+
+    private void CheckState(MeasureAction action)
+    {
+        foreach (var rule in StateRules(action, State, Kind))
+        {
+            BusinessRules.Check(rule);
+        }
+    }
+
     public void Start(Actor actor, TimeProvider clock)
     {
-        BusinessRules.Check(new TransitionMustStartFromAllowedState(MeasureAction.Start, State, MeasureState.Planned));
+        CheckState(MeasureAction.Start);
         Move(MeasureAction.Start, Kind == MeasureKind.Ongoing ? MeasureState.Ongoing : MeasureState.InProgress, actor, clock, reason: null);
         if (State == MeasureState.Ongoing)
         {
@@ -196,8 +224,7 @@ public sealed class Measure
 
     public void ApplyForSignOff(Actor actor, TimeProvider clock, string? note = null)
     {
-        BusinessRules.Check(new OngoingMeasuresAreNeverSignedOff(Kind));
-        BusinessRules.Check(new TransitionMustStartFromAllowedState(MeasureAction.ApplyForSignOff, State, MeasureState.InProgress));
+        CheckState(MeasureAction.ApplyForSignOff);
         Move(MeasureAction.ApplyForSignOff, MeasureState.AwaitingReview, actor, clock, note);
         SignOffApplicantId = actor.UserId;
     }
@@ -205,7 +232,7 @@ public sealed class Measure
     /// <summary>The rectification office accepts the application (first level).</summary>
     public void AcceptApplication(Actor actor, TimeProvider clock, string? note = null)
     {
-        BusinessRules.Check(new TransitionMustStartFromAllowedState(MeasureAction.AcceptApplication, State, MeasureState.AwaitingReview));
+        CheckState(MeasureAction.AcceptApplication);
         BusinessRules.Check(new NobodyReviewsTheirOwnApplication(SignOffApplicantId, actor));
         Move(MeasureAction.AcceptApplication, MeasureState.AwaitingApproval, actor, clock, note);
     }
@@ -213,7 +240,7 @@ public sealed class Measure
     /// <summary>The office or the leader returns the application with a reason.</summary>
     public void ReturnApplication(Actor actor, TimeProvider clock, string reason)
     {
-        BusinessRules.Check(new TransitionMustStartFromAllowedState(MeasureAction.ReturnApplication, State, MeasureState.AwaitingReview, MeasureState.AwaitingApproval));
+        CheckState(MeasureAction.ReturnApplication);
         BusinessRules.Check(new NobodyReviewsTheirOwnApplication(SignOffApplicantId, actor));
         BusinessRules.Check(new AReasonIsRequired(MeasureAction.ReturnApplication, reason));
         Move(MeasureAction.ReturnApplication, MeasureState.InProgress, actor, clock, reason);
@@ -223,7 +250,7 @@ public sealed class Measure
     /// <summary>The responsible leader approves (second level): the measure is signed off (销号).</summary>
     public void Approve(Actor actor, TimeProvider clock, string? note = null)
     {
-        BusinessRules.Check(new TransitionMustStartFromAllowedState(MeasureAction.Approve, State, MeasureState.AwaitingApproval));
+        CheckState(MeasureAction.Approve);
         BusinessRules.Check(new NobodyReviewsTheirOwnApplication(SignOffApplicantId, actor));
         Move(MeasureAction.Approve, MeasureState.SignedOff, actor, clock, note);
         SignOffApplicantId = null;
@@ -232,9 +259,24 @@ public sealed class Measure
     /// <summary>A look-back found a rebound, or a correction is needed: the signed-off measure is open again.</summary>
     public void Reopen(Actor actor, TimeProvider clock, string reason)
     {
-        BusinessRules.Check(new TransitionMustStartFromAllowedState(MeasureAction.Reopen, State, MeasureState.SignedOff));
+        CheckState(MeasureAction.Reopen);
         BusinessRules.Check(new AReasonIsRequired(MeasureAction.Reopen, reason));
         Move(MeasureAction.Reopen, MeasureState.InProgress, actor, clock, reason);
+    }
+
+    /// <summary>Takes <paramref name="action"/>: one entry point for pages and the API, each step guarded as above.</summary>
+    public void Take(MeasureAction action, Actor actor, TimeProvider clock, string? reason)
+    {
+        switch (action)
+        {
+            case MeasureAction.Start: Start(actor, clock); break;
+            case MeasureAction.ApplyForSignOff: ApplyForSignOff(actor, clock, reason); break;
+            case MeasureAction.AcceptApplication: AcceptApplication(actor, clock, reason); break;
+            case MeasureAction.ReturnApplication: ReturnApplication(actor, clock, reason ?? string.Empty); break;
+            case MeasureAction.Approve: Approve(actor, clock, reason); break;
+            case MeasureAction.Reopen: Reopen(actor, clock, reason ?? string.Empty); break;
+            default: BusinessRules.Check(new UnknownAction(action)); break;
+        }
     }
 
     /// <summary>A progress report was filed: a 长期坚持 measure's cadence is settled up to now.</summary>
@@ -245,6 +287,9 @@ public sealed class Measure
             LastReportAtUtc = atUtc;
         }
     }
+
+    /// <summary>A report was returned: it no longer counts, so the last report is the latest one still standing (none, if none is).</summary>
+    public void NoteReportReturned(DateTime? latestStandingAtUtc) => LastReportAtUtc = latestStandingAtUtc;
 
     private void Move(MeasureAction action, MeasureState to, Actor actor, TimeProvider clock, string? reason)
     {

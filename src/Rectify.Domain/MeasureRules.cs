@@ -22,11 +22,26 @@ public sealed class NobodyReviewsTheirOwnApplication(string? applicantId, Actor 
     public string Message => "不能审核或审批自己提交的销号申请。";
 }
 
-public sealed class AReasonIsRequired(MeasureAction action, string? reason) : IBusinessRule
+/// <summary>Returning, reopening and refusing need a reason that the person on the other side can read.</summary>
+public sealed class AReasonIsRequired(string step, string? reason) : IBusinessRule
 {
+    public AReasonIsRequired(MeasureAction action, string? reason)
+        : this(Terms.Of(action), reason)
+    {
+    }
+
     public bool IsBroken() => string.IsNullOrWhiteSpace(reason);
 
-    public string Message => $"“{Terms.Of(action)}”必须说明理由。";
+    public string Message => $"“{step}”必须说明理由。";
+}
+
+public sealed class UnknownAction(MeasureAction action) : IBusinessRule
+{
+    public bool IsBroken() => !Enum.IsDefined(action);
+
+    public string Message => $"未知的操作“{action}”。";
+
+    public Refusal Refusal => Refusal.Invalid;
 }
 
 public sealed class MeasureCanOnlyBeReplannedBeforeItStarts(MeasureState current) : IBusinessRule

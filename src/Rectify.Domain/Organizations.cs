@@ -119,4 +119,10 @@ public sealed class Person
     public Organization Organization { get; private set; } = null!;
 
     public bool IsAssumption { get; private set; }
+
+    /// <summary>The account this person signs in with, when they have one: a responsible leader approves their own measures' sign-off with it.</summary>
+    public string? UserId { get; private set; }
+
+    /// <summary>Links the person to an account (or unlinks them, with null).</summary>
+    public void LinkAccount(string? userId) => UserId = string.IsNullOrWhiteSpace(userId) ? null : userId;
 }

@@ -1,14 +1,33 @@
 namespace Rectify.Domain;
 
+/// <summary>What kind of "no" a broken rule is: the one place that decides how a refusal is answered (409, 400 or 403).</summary>
+public enum Refusal
+{
+    /// <summary>The state of things forbids the step now (409): already reviewed, not yet signed off…</summary>
+    Conflict = 0,
+
+    /// <summary>What was sent is incomplete or out of range (400).</summary>
+    Invalid = 1,
+
+    /// <summary>The caller may see the object but may not take this step on it (403).</summary>
+    NotPermitted = 2,
+}
+
 /// <summary>A named business rule guarding an entity method. Its name is the rule; its message says why in the user's language.</summary>
 public interface IBusinessRule
 {
     bool IsBroken();
 
     string Message { get; }
+
+    /// <summary>How the refusal is answered; most rules are about state.</summary>
+    Refusal Refusal => Refusal.Conflict;
 }
 
-/// <summary>Thrown when an entity method is asked to do what a rule forbids; the web layer turns it into a 409 or a form error.</summary>
+/// <summary>
+/// Thrown when someone asks for what a rule forbids. It is the only way anything in Rectify refuses; the web layer
+/// turns it into a 409 / 400 / 403 answer or a form error, in one place (Features/Shared/Refusals).
+/// </summary>
 public sealed class BusinessRuleViolationException : Exception
 {
     public BusinessRuleViolationException(IBusinessRule rule)
@@ -16,6 +35,7 @@ public sealed class BusinessRuleViolationException : Exception
     {
         ArgumentNullException.ThrowIfNull(rule);
         RuleName = rule.GetType().Name;
+        Refusal = rule.Refusal;
     }
 
     public BusinessRuleViolationException()
@@ -36,6 +56,8 @@ public sealed class BusinessRuleViolationException : Exception
     }
 
     public string RuleName { get; }
+
+    public Refusal Refusal { get; }
 }
 
 public static class BusinessRules
@@ -48,4 +70,17 @@ public static class BusinessRules
             throw new BusinessRuleViolationException(rule);
         }
     }
+
+    /// <summary>Refuses unconditionally: for a rule already known to be broken (a lost race, a step the caller may not take).</summary>
+    public static BusinessRuleViolationException Refuse(IBusinessRule rule) => new(rule);
+}
+
+/// <summary>A rule that is broken by construction, with its message and kind: for refusals that need no facts to decide.</summary>
+public abstract class Refused(string message, Refusal refusal = Refusal.Conflict) : IBusinessRule
+{
+    public bool IsBroken() => true;
+
+    public string Message => message;
+
+    public Refusal Refusal => refusal;
 }

@@ -66,4 +66,35 @@ public static class Terms
         OrganizationKind.Group => "小组",
         _ => kind.ToString(),
     };
+
+    public static string Of(OutcomeKind kind) => kind switch
+    {
+        OutcomeKind.MoneyRecovered => "挽回经济损失（万元）",
+        OutcomeKind.PeopleHandled => "处理人数",
+        OutcomeKind.MeetingsHeld => "召开会议（次）",
+        _ => kind.ToString(),
+    };
+
+    public static string Of(LeadStatus status) => status switch
+    {
+        LeadStatus.HandedOver => "已移交",
+        LeadStatus.UnderReview => "核查中",
+        LeadStatus.Closed => "已办结",
+        _ => status.ToString(),
+    };
+
+    public static string Of(LookBackResult result) => result switch
+    {
+        LookBackResult.Consolidated => "巩固",
+        LookBackResult.Rebound => "反弹",
+        _ => result.ToString(),
+    };
+
+    public static string Of(ProgressReportState state) => state switch
+    {
+        ProgressReportState.Submitted => "待审核",
+        ProgressReportState.Accepted => "已采纳",
+        ProgressReportState.Returned => "已退回",
+        _ => state.ToString(),
+    };
 }

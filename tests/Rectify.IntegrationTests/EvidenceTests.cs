@@ -4,9 +4,9 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Rectify.Audit;
 using Rectify.Data;
-using Rectify.Evidence;
+using Rectify.Domain;
+using Rectify.Features.Reports;
 using Rectify.IntegrationTests.Infrastructure;
 
 namespace Rectify.IntegrationTests;

@@ -6,7 +6,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Rectify.Access;
 using Rectify.Data;
 using Rectify.Domain;
-using Rectify.Features.Measures;
+using Rectify.Features.Common;
+using Rectify.Features.LookBacks;
 using Rectify.IntegrationTests.Infrastructure;
 
 namespace Rectify.IntegrationTests;

@@ -8,8 +8,12 @@ using Microsoft.Extensions.DependencyInjection;
 using Rectify.Access;
 using Rectify.Data;
 using Rectify.Domain;
-using Rectify.Evidence;
+using Rectify.Features.Common;
+using Rectify.Features.Inspections;
+using Rectify.Features.LookBacks;
 using Rectify.Features.Measures;
+using Rectify.Features.Registers;
+using Rectify.Features.Reports;
 using Rectify.IntegrationTests.Infrastructure;
 
 namespace Rectify.IntegrationTests;

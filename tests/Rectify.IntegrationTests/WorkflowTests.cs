@@ -126,7 +126,10 @@ public abstract partial class WorkflowTests(AppFixture app)
             var unit = await db.Organizations.SingleAsync(o => o.Id == unitId, Ct);
             var next = finding.Measures.Max(m => m.Number) + 1;
             var a = finding.AddMeasure(next, "测试：限期整改的新措施。", MeasureKind.TimeBound);
-            a.Plan(MeasureKind.TimeBound, new DateOnly(2099, 1, 1), null, unit);
+
+            // Its responsible leader is the person the demo's leader account belongs to.
+            var leaderPerson = await db.People.SingleAsync(p => p.UserId == db.Users.Where(u => u.UserName == "leader").Select(u => u.Id).Single(), Ct);
+            a.Plan(MeasureKind.TimeBound, new DateOnly(2099, 1, 1), leaderPerson, unit);
             var b = finding.AddMeasure(next + 1, "测试：长期坚持的新措施。", MeasureKind.Ongoing);
             b.Plan(MeasureKind.Ongoing, null, null, unit);
             await db.SaveChangesAsync(Ct);
@@ -179,7 +182,7 @@ public abstract partial class WorkflowTests(AppFixture app)
         {
             var admin = scope.ServiceProvider.GetRequiredService<UserAdministration>();
             var db = scope.ServiceProvider.GetRequiredService<RectifyDbContext>();
-            foreach (var (user, roles) in new[] { ("dual-office", new[] { Roles.UnitReporter, Roles.RectificationOffice }), ("dual-leader", new[] { Roles.UnitReporter, Roles.ResponsibleLeader }) })
+            foreach (var (user, roles) in new[] { ("dual-office", new[] { Roles.UnitReporter, Roles.RectificationOffice }), ("dual-leader", new[] { Roles.UnitReporter, Roles.FirstResponsible }) })
             {
                 if (!await db.Users.AnyAsync(u => u.UserName == user, Ct))
                 {
@@ -237,7 +240,7 @@ public abstract partial class WorkflowTests(AppFixture app)
     }
 
     [Fact]
-    public async Task Two_leaders_approving_the_same_application_at_once_give_one_success_and_one_conflict()
+    public async Task The_leader_and_the_first_responsible_person_approving_the_same_application_at_once_give_one_success_and_one_conflict()
     {
         app.RequireAvailable();
         var id = await FreshMeasureAsync(2);
@@ -249,7 +252,7 @@ public abstract partial class WorkflowTests(AppFixture app)
         var second = "leader2-" + app.Provider;
         await using (var scope = app.Factory.Services.CreateAsyncScope())
         {
-            await scope.ServiceProvider.GetRequiredService<UserAdministration>().CreateAsync(second, "另一位领导", app.InspectedOrganization, [Roles.ResponsibleLeader], app.Password, Ct, initialPassword: false);
+            await scope.ServiceProvider.GetRequiredService<UserAdministration>().CreateAsync(second, "第一责任人", app.InspectedOrganization, [Roles.FirstResponsible], app.Password, Ct, initialPassword: false);
         }
 
         using var a = await app.SignedInAsync("leader");
@@ -261,6 +264,42 @@ public abstract partial class WorkflowTests(AppFixture app)
         var measure = await check.ServiceProvider.GetRequiredService<RectifyDbContext>().Measures.Include(m => m.Transitions).SingleAsync(m => m.Id == id, Ct);
         Assert.Equal(MeasureState.SignedOff, measure.State);
         Assert.Single(measure.Transitions, t => t.Action == MeasureAction.Approve);
+    }
+
+    [Fact]
+    public async Task Only_the_measures_own_responsible_leader_or_the_first_responsible_person_approves_its_sign_off()
+    {
+        app.RequireAvailable();
+        var id = await FreshMeasureAsync(7);
+        using var unit = await app.SignedInAsync("unit");
+        using var office = await app.SignedInAsync("office");
+        Assert.Equal(HttpStatusCode.Redirect, (await ActAsync(unit, id, MeasureAction.ApplyForSignOff)).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await ActAsync(office, id, MeasureAction.AcceptApplication)).StatusCode);
+
+        // Another leader of the same organization, who answers for other measures: no button, and 403 if they post anyway.
+        var otherLeader = "leader-other-" + app.Provider;
+        await using (var scope = app.Factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<RectifyDbContext>();
+            if (!await db.Users.AnyAsync(u => u.UserName == otherLeader, Ct))
+            {
+                await scope.ServiceProvider.GetRequiredService<UserAdministration>().CreateAsync(otherLeader, "另一位责任领导", app.InspectedOrganization, [Roles.ResponsibleLeader], app.Password, Ct, initialPassword: false);
+            }
+        }
+
+        using var stranger = await app.SignedInAsync(otherLeader);
+        var page = await stranger.GetStringAsync(new Uri($"/measures/{id}", UriKind.Relative), Ct);
+        Assert.DoesNotContain("value=\"Approve\"", page, StringComparison.Ordinal);
+        var refused = await ActAsync(stranger, id, MeasureAction.Approve);
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Contains("责任领导或第一责任人", await refused.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Equal(MeasureState.AwaitingApproval, await StateAsync(id));
+
+        // The measure's own responsible leader (the demo's leader account is 演示领导丙) sees the step and takes it.
+        using var leader = await app.SignedInAsync("leader");
+        Assert.Contains("value=\"Approve\"", await leader.GetStringAsync(new Uri($"/measures/{id}", UriKind.Relative), Ct), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, (await ActAsync(leader, id, MeasureAction.Approve)).StatusCode);
+        Assert.Equal(MeasureState.SignedOff, await StateAsync(id));
     }
 
     [Fact]

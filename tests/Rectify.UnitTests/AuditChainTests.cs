@@ -1,6 +1,7 @@
 using System.Text;
 using Org.BouncyCastle.Crypto.Digests;
 using Rectify.Audit;
+using Rectify.Data;
 
 namespace Rectify.UnitTests;
 

@@ -1,5 +1,5 @@
 using System.Text;
-using Rectify.Evidence;
+using Rectify.Features.Reports;
 
 namespace Rectify.UnitTests;
 

@@ -18,9 +18,6 @@ namespace Rectify.Access;
 /// </summary>
 public sealed record AccessScope(string UserId, int? OrganizationId, string? OrganizationPath, IReadOnlySet<string> Roles)
 {
-    public const string OrganizationClaim = "org";
-    public const string OrganizationPathClaim = "org_path";
-
     public static readonly AccessScope Nobody = new(string.Empty, null, null, new HashSet<string>());
 
     /// <summary>Office, leaders and discipline officers see every inspection of their organization's subtree.</summary>
@@ -42,7 +39,7 @@ public sealed record AccessScope(string UserId, int? OrganizationId, string? Org
     {
         ArgumentNullException.ThrowIfNull(user);
         var id = user.FindFirstValue(ClaimTypes.NameIdentifier) ?? string.Empty;
-        return new Actor(id, user.FindFirstValue("display_name") ?? user.Identity?.Name ?? id);
+        return new Actor(id, user.FindFirstValue(RectifyClaims.DisplayName) ?? user.Identity?.Name ?? id);
     }
 
     public static AccessScope From(ClaimsPrincipal user)
@@ -54,8 +51,8 @@ public sealed record AccessScope(string UserId, int? OrganizationId, string? Org
         }
 
         var id = user.FindFirstValue(ClaimTypes.NameIdentifier) ?? string.Empty;
-        int? org = int.TryParse(user.FindFirstValue(OrganizationClaim), NumberStyles.None, CultureInfo.InvariantCulture, out var o) ? o : null;
-        var path = user.FindFirstValue(OrganizationPathClaim);
+        int? org = int.TryParse(user.FindFirstValue(RectifyClaims.Organization), NumberStyles.None, CultureInfo.InvariantCulture, out var o) ? o : null;
+        var path = user.FindFirstValue(RectifyClaims.OrganizationPath);
         var roles = user.FindAll(ClaimTypes.Role).Select(c => c.Value).ToHashSet(StringComparer.Ordinal);
         return new AccessScope(id, org, string.IsNullOrEmpty(path) ? null : path, roles);
     }

@@ -169,6 +169,36 @@ public sealed class UserAdministration(RectifyDbContext db, UserManager<RectifyU
             AuditActions.UserOrganizationChanged, ObjectType: "User", ObjectId: user.Id, Before: new { OrganizationId = before }, After: new { user.OrganizationId }));
     }
 
+    /// <summary>
+    /// Makes the account the person's (a responsible leader approves their own measures' sign-off with it), or
+    /// nobody's with a null person. One account is one person: a link elsewhere moves. One transaction, audited.
+    /// </summary>
+    public async Task LinkPersonAsync(RectifyUser user, int? personId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var linked = await db.People.Where(p => p.UserId == user.Id).ToListAsync(cancellationToken);
+        var person = personId is { } id
+            ? await db.People.SingleOrDefaultAsync(p => p.Id == id, cancellationToken) ?? throw new UserAdministrationException($"人员编号 {id} 不存在。")
+            : null;
+        if (person is { UserId: { } other } && other != user.Id)
+        {
+            throw new UserAdministrationException($"“{person.Name}”已对应另一个账号，请先在那个账号上取消对应。");
+        }
+
+        foreach (var p in linked.Where(p => p.Id != person?.Id))
+        {
+            p.LinkAccount(null);
+        }
+
+        person?.LinkAccount(user.Id);
+        await db.SaveChangesAsync(cancellationToken);
+        await audit.RecordAsync(
+            new AuditEvent(AuditActions.UserPersonLinked, ObjectType: "User", ObjectId: user.Id, Before: new { People = linked.Select(p => p.Id) }, After: new { PersonId = person?.Id, person?.Name }),
+            cancellationToken: cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
     private async Task<int> FindOrganizationAsync(string organization, CancellationToken cancellationToken)
     {
         if (int.TryParse(organization, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id))

@@ -5,6 +5,8 @@ using Org.BouncyCastle.Crypto.Digests;
 using Org.BouncyCastle.Crypto.Macs;
 using Org.BouncyCastle.Crypto.Parameters;
 
+using Rectify.Data;
+
 namespace Rectify.Audit;
 
 /// <summary>The MAC of a record: HMAC(key, previous MAC ‖ canonical fields), with SHA-256 or SM3.</summary>

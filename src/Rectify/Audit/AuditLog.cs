@@ -4,7 +4,6 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Unicode;
 using Microsoft.EntityFrameworkCore;
-using Rectify.Access;
 using Rectify.Data;
 
 namespace Rectify.Audit;
@@ -85,11 +84,10 @@ public sealed class AuditLog(RectifyDbContext db, AuditKey key, TimeProvider clo
         }
         else if (user?.Identity?.IsAuthenticated == true)
         {
-            var scope = AccessScope.From(user);
-            entry.ActorUserId = scope.UserId;
-            entry.ActorName = user.FindFirstValue("display_name") ?? user.Identity.Name;
-            entry.ActorRoles = string.Join(",", scope.Roles.Order(StringComparer.Ordinal));
-            entry.ActorOrganizationId = scope.OrganizationId;
+            entry.ActorUserId = user.FindFirstValue(ClaimTypes.NameIdentifier);
+            entry.ActorName = user.FindFirstValue(RectifyClaims.DisplayName) ?? user.Identity.Name;
+            entry.ActorRoles = string.Join(",", user.FindAll(ClaimTypes.Role).Select(c => c.Value).Order(StringComparer.Ordinal));
+            entry.ActorOrganizationId = int.TryParse(user.FindFirstValue(RectifyClaims.Organization), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var org) ? org : null;
             entry.SourceAddress = context?.Connection.RemoteIpAddress?.ToString();
         }
         else if (context is null)

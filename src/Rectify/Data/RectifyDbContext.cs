@@ -32,29 +32,32 @@ public class RectifyDbContext(DbContextOptions options) : IdentityDbContext<Rect
 
     public DbSet<PasswordHistoryEntry> PasswordHistory => Set<PasswordHistoryEntry>();
 
-    public DbSet<Access.ApiToken> ApiTokens => Set<Access.ApiToken>();
+    public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
 
-    public DbSet<Evidence.ProgressReport> ProgressReports => Set<Evidence.ProgressReport>();
+    public DbSet<ProgressReport> ProgressReports => Set<ProgressReport>();
 
-    public DbSet<Evidence.EvidenceFile> EvidenceFiles => Set<Evidence.EvidenceFile>();
+    public DbSet<EvidenceFile> EvidenceFiles => Set<EvidenceFile>();
 
-    public DbSet<Evidence.LookBack> LookBacks => Set<Evidence.LookBack>();
+    public DbSet<LookBack> LookBacks => Set<LookBack>();
 
-    public DbSet<Evidence.Institution> Institutions => Set<Evidence.Institution>();
+    public DbSet<Institution> Institutions => Set<Institution>();
 
-    public DbSet<Evidence.Outcome> Outcomes => Set<Evidence.Outcome>();
+    public DbSet<RectificationOutcome> Outcomes => Set<RectificationOutcome>();
 
-    public DbSet<Evidence.Lead> Leads => Set<Evidence.Lead>();
+    public DbSet<Lead> Leads => Set<Lead>();
 
-    public DbSet<Evidence.ProgressReportEvidence> ProgressReportEvidence => Set<Evidence.ProgressReportEvidence>();
+    public DbSet<ProgressReportEvidence> ProgressReportEvidence => Set<ProgressReportEvidence>();
 
-    public DbSet<Audit.AuditEntry> AuditEntries => Set<Audit.AuditEntry>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
-    public DbSet<Audit.AuditHead> AuditHeads => Set<Audit.AuditHead>();
+    public DbSet<AuditHead> AuditHeads => Set<AuditHead>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
+
+        // Each feature's entities are configured beside the feature (IEntityTypeConfiguration classes).
+        builder.ApplyConfigurationsFromAssembly(typeof(RectifyDbContext).Assembly);
 
         builder.Entity<RectifyUser>(u =>
         {
@@ -69,7 +72,7 @@ public class RectifyDbContext(DbContextOptions options) : IdentityDbContext<Rect
             h.HasIndex(x => new { x.UserId, x.Id });
         });
 
-        builder.Entity<Access.ApiToken>(t =>
+        builder.Entity<ApiToken>(t =>
         {
             t.Property(x => x.UserId).HasMaxLength(450).IsRequired();
             t.Property(x => x.Name).HasMaxLength(100).IsRequired();
@@ -80,83 +83,6 @@ public class RectifyDbContext(DbContextOptions options) : IdentityDbContext<Rect
             t.HasOne<RectifyUser>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
         });
 
-        builder.Entity<Evidence.ProgressReport>(r =>
-        {
-            r.Property(x => x.Narrative).HasMaxLength(10000).IsRequired();
-            r.Property(x => x.SubmittedByUserId).HasMaxLength(450).IsRequired();
-            r.Property(x => x.SubmittedByName).HasMaxLength(200).IsRequired();
-            r.Property(x => x.ReviewedByName).HasMaxLength(200);
-            r.Property(x => x.ReturnReason).HasMaxLength(2000);
-            r.HasOne<Measure>().WithMany().HasForeignKey(x => x.MeasureId).OnDelete(DeleteBehavior.Cascade);
-            r.HasOne<Evidence.ProgressReport>().WithMany().HasForeignKey(x => x.RevisionOfId).OnDelete(DeleteBehavior.Restrict);
-            r.HasIndex(x => new { x.MeasureId, x.Number }).IsUnique();
-            r.HasIndex(x => new { x.State, x.SubmittedAtUtc });
-            r.HasMany(x => x.Evidence).WithOne().HasForeignKey(x => x.ProgressReportId).OnDelete(DeleteBehavior.Cascade);
-        });
-
-        builder.Entity<Evidence.LookBack>(l =>
-        {
-            l.Property(x => x.ScheduledByName).HasMaxLength(200).IsRequired();
-            l.Property(x => x.ReviewedByName).HasMaxLength(200);
-            l.Property(x => x.Finding).HasMaxLength(4000);
-            l.HasOne<Measure>().WithMany().HasForeignKey(x => x.MeasureId).OnDelete(DeleteBehavior.Cascade);
-            l.HasIndex(x => new { x.MeasureId, x.Result });
-
-            // At most one open look-back per measure, held by the database: two offices scheduling at once cannot both win.
-            l.HasIndex(x => x.MeasureId).IsUnique().HasFilter("\"Result\" IS NULL").HasDatabaseName("IX_LookBacks_OneOpenPerMeasure");
-            l.HasIndex(x => new { x.Result, x.DueDate });
-        });
-
-        builder.Entity<Evidence.Institution>(i =>
-        {
-            i.Property(x => x.Name).HasMaxLength(300).IsRequired();
-            i.Property(x => x.Issuer).HasMaxLength(200).IsRequired();
-            i.Property(x => x.DocumentNumber).HasMaxLength(100);
-            i.HasOne<Inspection>().WithMany().HasForeignKey(x => x.InspectionId).OnDelete(DeleteBehavior.Cascade);
-            i.HasIndex(x => x.InspectionId);
-            i.HasMany(x => x.Findings).WithOne().HasForeignKey(x => x.InstitutionId).OnDelete(DeleteBehavior.Cascade);
-        });
-
-        builder.Entity<Evidence.Outcome>(o =>
-        {
-            o.Property(x => x.Amount).HasPrecision(18, 2);
-            o.Property(x => x.Note).HasMaxLength(1000);
-            o.HasOne<Inspection>().WithMany().HasForeignKey(x => x.InspectionId).OnDelete(DeleteBehavior.Cascade);
-            o.HasIndex(x => x.InspectionId);
-            o.HasMany(x => x.Findings).WithOne().HasForeignKey(x => x.OutcomeId).OnDelete(DeleteBehavior.Cascade);
-        });
-
-        builder.Entity<Evidence.Lead>(l =>
-        {
-            l.Property(x => x.Summary).HasMaxLength(2000).IsRequired();
-            l.Property(x => x.Disposition).HasMaxLength(1000);
-            l.HasOne<Inspection>().WithMany().HasForeignKey(x => x.InspectionId).OnDelete(DeleteBehavior.Cascade);
-            l.HasIndex(x => x.InspectionId);
-            l.HasMany(x => x.Findings).WithOne().HasForeignKey(x => x.LeadId).OnDelete(DeleteBehavior.Cascade);
-        });
-
-        builder.Entity<Evidence.RegisterFinding>(r =>
-        {
-            r.HasOne<Finding>().WithMany().HasForeignKey(x => x.FindingId).OnDelete(DeleteBehavior.Restrict);
-            r.HasIndex(x => x.FindingId);
-        });
-
-        builder.Entity<Evidence.EvidenceFile>(f =>
-        {
-            f.Property(x => x.Sha256).HasMaxLength(64).IsRequired();
-            f.Property(x => x.Sm3).HasMaxLength(64);
-            f.HasIndex(x => x.Sha256).IsUnique();
-        });
-
-        builder.Entity<Evidence.ProgressReportEvidence>(e =>
-        {
-            e.HasKey(x => new { x.ProgressReportId, x.EvidenceFileId });
-            e.Property(x => x.OriginalName).HasMaxLength(255).IsRequired();
-            e.Property(x => x.UploadedByUserId).HasMaxLength(450).IsRequired();
-            e.HasOne(x => x.EvidenceFile).WithMany().HasForeignKey(x => x.EvidenceFileId).OnDelete(DeleteBehavior.Restrict);
-            e.HasIndex(x => x.EvidenceFileId);
-        });
-
         builder.Entity<AppSetting>(s =>
         {
             s.HasKey(x => x.Key);
@@ -164,7 +90,7 @@ public class RectifyDbContext(DbContextOptions options) : IdentityDbContext<Rect
             s.Property(x => x.Value).HasMaxLength(4000);
         });
 
-        builder.Entity<Audit.AuditEntry>(a =>
+        builder.Entity<AuditEntry>(a =>
         {
             a.HasIndex(x => x.Sequence).IsUnique();
             a.HasIndex(x => x.AtUtc);
@@ -182,11 +108,11 @@ public class RectifyDbContext(DbContextOptions options) : IdentityDbContext<Rect
             a.Property(x => x.Mac).HasMaxLength(128).IsRequired();
         });
 
-        builder.Entity<Audit.AuditHead>(h =>
+        builder.Entity<AuditHead>(h =>
         {
             h.Property(x => x.Id).ValueGeneratedNever();
             h.Property(x => x.Mac).HasMaxLength(128).IsRequired();
-            h.HasData(new Audit.AuditHead { Id = 1, Sequence = 0, Mac = string.Empty });
+            h.HasData(new AuditHead { Id = 1, Sequence = 0, Mac = string.Empty });
         });
 
         builder.Entity<Organization>(o =>
@@ -205,6 +131,11 @@ public class RectifyDbContext(DbContextOptions options) : IdentityDbContext<Rect
             p.Property(x => x.Name).HasMaxLength(100).IsRequired();
             p.Property(x => x.Position).HasMaxLength(100);
             p.HasOne(x => x.Organization).WithMany().HasForeignKey(x => x.OrganizationId).OnDelete(DeleteBehavior.Restrict);
+
+            // One account is one person: it approves as that person's measures' responsible leader.
+            p.Property(x => x.UserId).HasMaxLength(450);
+            p.HasOne<RectifyUser>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.SetNull);
+            p.HasIndex(x => x.UserId).IsUnique().HasFilter("\"UserId\" IS NOT NULL");
         });
 
         builder.Entity<Inspection>(i =>

@@ -65,7 +65,7 @@ public sealed class DemoSeeder(RectifyDbContext db, UserAdministration administr
             new AuditEvent(AuditActions.NoticeImported, ObjectType: "Inspection", ObjectId: imported.Inspection.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), After: new { imported.Inspection.Title, Findings = notice.FindingCount, Measures = notice.MeasureCount }),
             cancellationToken: cancellationToken);
         var accounts = await CreateAccountsAsync(password, city, imported.Inspection.InspectingBody, imported.InspectedOrganization, cancellationToken);
-        var units = await PlanAsync(imported, [new(accounts["office"].Id, "整改办（演示）"), new(accounts["unit"].Id, "纪检监察办联络员（演示）"), new(accounts["leader"].Id, "责任领导（演示）")], cancellationToken);
+        var units = await PlanAsync(imported, [new(accounts["office"].Id, "整改办（演示）"), new(accounts["unit"].Id, "纪检监察办联络员（演示）"), new(accounts["leader"].Id, "责任领导（演示）")], accounts["secretary"].Id, cancellationToken);
 
         // The unit reporter works in 纪检监察办, which the plan created.
         await administration.SetOrganizationAsync(accounts["unit"], units["纪检监察办"].Id);
@@ -85,18 +85,27 @@ public sealed class DemoSeeder(RectifyDbContext db, UserAdministration administr
         ("leader", "责任领导（演示）"),
         ("inspector", "市委第七巡察组（演示）"),
         ("admin", "系统管理员（演示）"),
+        ("secretary", "第一责任人（演示）"),
+        ("discipline", "纪检监察（演示）"),
+        ("secadmin", "安全管理员（演示）"),
+        ("auditadmin", "审计管理员（演示）"),
     ];
 
     /// <summary>The demo's people, each with the one role the name says, at the organization they work in.</summary>
     private async Task<Dictionary<string, RectifyUser>> CreateAccountsAsync(string password, Organization city, Organization team, Organization inspected, CancellationToken cancellationToken)
     {
+        // Each account by the role's name as the office says it (Roles.Parse reads the label).
         (string Role, Organization Organization)[] where =
         [
-            (Roles.RectificationOffice, inspected),
-            (Roles.UnitReporter, inspected),
-            (Roles.ResponsibleLeader, inspected),
-            (Roles.InspectionBody, team),
-            (Roles.SystemAdministrator, city),
+            (Roles.Parse("整改办")!, inspected),
+            (Roles.Parse("责任单位联络员")!, inspected),
+            (Roles.Parse("责任领导")!, inspected),
+            (Roles.Parse("巡察机构")!, team),
+            (Roles.Parse("系统管理员")!, city),
+            (Roles.Parse("第一责任人")!, inspected),
+            (Roles.Parse("纪检监察")!, inspected),
+            (Roles.Parse("安全管理员")!, city),
+            (Roles.Parse("审计管理员")!, city),
         ];
         var created = new Dictionary<string, RectifyUser>(StringComparer.Ordinal);
         for (var i = 0; i < DemoAccounts.Count; i++)
@@ -109,7 +118,7 @@ public sealed class DemoSeeder(RectifyDbContext db, UserAdministration administr
         return created;
     }
 
-    private async Task<Dictionary<string, Organization>> PlanAsync(NoticeImporter.Result imported, List<Actor> accounts, CancellationToken cancellationToken)
+    private async Task<Dictionary<string, Organization>> PlanAsync(NoticeImporter.Result imported, List<Actor> accounts, string secretaryUserId, CancellationToken cancellationToken)
     {
         var inspected = imported.InspectedOrganization;
         var units = new Dictionary<string, Organization>(StringComparer.Ordinal);
@@ -135,6 +144,11 @@ public sealed class DemoSeeder(RectifyDbContext db, UserAdministration administr
         };
         db.People.Add(secretary);
         db.People.AddRange(leaders);
+
+        // The demo's leader account is 演示领导丙 (纪工委书记), who answers for 纪检监察办's measures; the secretary
+        // account is the first responsible person. The other two leaders have no account in the demo.
+        leaders[2].LinkAccount(accounts[2].UserId);
+        secretary.LinkAccount(secretaryUserId);
 
         var feedback = imported.Inspection.FeedbackDate ?? ChinaTime.Today(clock);
         var (office, unitActor, leaderActor) = (accounts[0], accounts[1], accounts[2]);
@@ -168,7 +182,7 @@ public sealed class DemoSeeder(RectifyDbContext db, UserAdministration administr
                 MeasureKind.TimeBound => categoryNumber >= 5 ? feedback.AddMonths(6) : new DateOnly(2026, 12, 31),
                 _ => null,
             };
-            var leader = categoryNumber is 3 or 6 ? leaders[2] : leaders[(measure.Finding.Number + measure.Number) % 2];
+            var leader = categoryNumber is 3 or 6 || lead.Name == "纪检监察办" ? leaders[2] : leaders[(measure.Finding.Number + measure.Number) % 2];
             measure.Plan(kind, deadline, leader, lead, assumed);
             foreach (var supporting in named.Skip(1))
             {

@@ -6,7 +6,7 @@ using Rectify.Features.Inspections;
 
 namespace Rectify.Features;
 
-public sealed class IndexModel(RectifyDbContext db) : PageModel
+public sealed class IndexModel(RectifyDbContext db, Caller caller) : PageModel
 {
     private const int PageSize = 50;
 
@@ -21,7 +21,7 @@ public sealed class IndexModel(RectifyDbContext db) : PageModel
     public async Task OnGetAsync(int? page, CancellationToken cancellationToken)
     {
         PageNumber = Math.Max(1, page ?? 1);
-        var scope = AccessScope.From(User);
+        var scope = caller.Scope;
         Total = await db.VisibleInspections(scope).CountAsync(cancellationToken);
         Items = await LedgerQueries.PageOfSummariesAsync(db, scope, PageNumber, PageSize, cancellationToken);
     }

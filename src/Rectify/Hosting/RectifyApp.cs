@@ -10,7 +10,11 @@ using Rectify.Data;
 using Rectify.Domain;
 using Rectify.Features;
 using Rectify.Features.Inspections;
+using Rectify.Features.LookBacks;
 using Rectify.Features.Measures;
+using Rectify.Features.Registers;
+using Rectify.Features.Reports;
+using Rectify.Features.Common;
 
 namespace Rectify.Hosting;
 
@@ -54,25 +58,12 @@ public static class RectifyApp
         builder.Services.AddSingleton(new Audit.AuditKey(builder.Configuration, dataFolder));
         builder.Services.AddScoped<Audit.AuditLog>();
         builder.Services.AddScoped<ApiTokenService>();
+        builder.Services.AddScoped<Caller>();
         builder.Services.AddScoped<MeasureWorkflow>();
-        // Checked here, before the host starts, so that a wrong value is one plain line from the command, not a stack trace.
-        var evidence = builder.Configuration.GetSection(Evidence.EvidenceOptions.Section).Get<Evidence.EvidenceOptions>() ?? new Evidence.EvidenceOptions();
-        if (!evidence.DigestIsKnown)
-        {
-            throw new RectifyConfigurationException($"未知的佐证材料摘要算法 Evidence:Digest = “{evidence.Digest}”。可选：SHA256（默认）或 SM3。");
-        }
-
-        if (evidence.MaxFileBytes <= 0 || evidence.MaxFilesPerReport <= 0)
-        {
-            throw new RectifyConfigurationException("Evidence:MaxFileBytes 和 Evidence:MaxFilesPerReport 必须大于 0。");
-        }
-
-        builder.Services.Configure<Evidence.EvidenceOptions>(builder.Configuration.GetSection(Evidence.EvidenceOptions.Section));
-        builder.Services.AddSingleton(new Evidence.EvidenceStore(Path.Combine(dataFolder, "evidence")));
-        builder.Services.AddScoped<Evidence.ProgressReportService>();
-        builder.Services.AddScoped<Evidence.LookBackService>();
-        builder.Services.AddScoped<Evidence.RegisterService>();
-        builder.Services.AddScoped<Features.Inspections.ReportingCadenceService>();
+        builder.Services.AddReports(builder.Configuration, dataFolder);
+        builder.Services.AddScoped<LookBackService>();
+        builder.Services.AddScoped<RegisterService>();
+        builder.Services.AddScoped<ReportingCadenceService>();
 
         // The API takes a personal token (Authorization: Bearer) or the sign-in cookie; pages take only the cookie.
         builder.Services.AddAuthentication(o =>
@@ -96,9 +87,13 @@ public static class RectifyApp
             o.RootDirectory = "/Features";
             // The only pages open without signing in: sign-in itself (and, by attribute, the error and language pages).
             o.Conventions.AllowAnonymousToPage("/Account/SignIn");
+
+            // A refusal (a broken rule) from any page's handler comes back to that page with its message.
+            o.Conventions.ConfigureFilter(new RefusalPageFilter());
         }).AddViewLocalization();
         builder.Services.AddAuthorizationBuilder()
-            .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+            .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
+            .AddPermissionPolicies();
         builder.Services.AddOpenApi("v1", o => o.AddDocumentTransformer((doc, _, _) =>
         {
             doc.Info.Title = "Rectify API";
@@ -130,8 +125,9 @@ public static class RectifyApp
         app.MapHealth();
         app.MapInspectionsApi();
         app.MapMeasuresApi();
-        app.MapWorkflowApi();
-        Evidence.EvidenceEndpoints.MapEvidenceDownloads(app);
+        app.MapReportsApi();
+        app.MapLookBacksApi();
+        app.MapRegistersApi();
         return app;
     }
 
@@ -317,7 +313,7 @@ public static class RectifyApp
         var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
         var (status, title) = error switch
         {
-            BusinessRuleViolationException e => (StatusCodes.Status409Conflict, e.Message),
+            BusinessRuleViolationException e => (Refusals.StatusCode(e.Refusal), e.Message),
             _ => (StatusCodes.Status500InternalServerError, "服务器内部错误，请稍后再试或联系系统管理员。"),
         };
         context.Response.StatusCode = status;

@@ -24,22 +24,22 @@ internal sealed class RectifyClaimsFactory(
     : UserClaimsPrincipalFactory<RectifyUser, IdentityRole>(users, roles, options)
 {
     /// <summary>Present when the password must be changed before anything else: "initial" or "expired".</summary>
-    public const string PasswordChangeClaim = "pwd_change";
+    public const string PasswordChangeClaim = RectifyClaims.PasswordChange;
 
     /// <summary>Present when the user must enrol a second factor before anything else.</summary>
-    public const string SecondFactorEnrolmentClaim = "mfa_enrol";
+    public const string SecondFactorEnrolmentClaim = RectifyClaims.SecondFactorEnrolment;
 
     protected override async Task<ClaimsIdentity> GenerateClaimsAsync(RectifyUser user)
     {
         var identity = await base.GenerateClaimsAsync(user);
-        identity.AddClaim(new Claim("display_name", string.IsNullOrEmpty(user.DisplayName) ? user.UserName ?? string.Empty : user.DisplayName));
+        identity.AddClaim(new Claim(RectifyClaims.DisplayName, string.IsNullOrEmpty(user.DisplayName) ? user.UserName ?? string.Empty : user.DisplayName));
         if (user.OrganizationId is { } org)
         {
             var path = await db.Organizations.Where(o => o.Id == org).Select(o => o.Path).SingleOrDefaultAsync();
-            identity.AddClaim(new Claim(AccessScope.OrganizationClaim, org.ToString(CultureInfo.InvariantCulture)));
+            identity.AddClaim(new Claim(RectifyClaims.Organization, org.ToString(CultureInfo.InvariantCulture)));
             if (path is not null)
             {
-                identity.AddClaim(new Claim(AccessScope.OrganizationPathClaim, path));
+                identity.AddClaim(new Claim(RectifyClaims.OrganizationPath, path));
             }
         }
 

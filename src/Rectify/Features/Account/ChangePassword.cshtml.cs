@@ -8,6 +8,7 @@ using Rectify.Access;
 using Rectify.Audit;
 using Rectify.Data;
 using Rectify.Hosting;
+using Rectify.Features.Common;
 
 namespace Rectify.Features.Account;
 
@@ -40,11 +41,11 @@ public sealed class ChangePasswordModel(
         }
     }
 
-    public void OnGet(string? returnUrl) => ReturnUrl = LocalOrHome(returnUrl);
+    public void OnGet(string? returnUrl) => ReturnUrl = Url.LocalOrHome(returnUrl);
 
     public async Task<IActionResult> OnPostAsync(string? currentPassword, string? newPassword, string? confirmPassword, string? returnUrl)
     {
-        ReturnUrl = LocalOrHome(returnUrl);
+        ReturnUrl = Url.LocalOrHome(returnUrl);
         var user = await users.GetUserAsync(User);
         if (user is null)
         {
@@ -81,6 +82,4 @@ public sealed class ChangePasswordModel(
         await signIn.RefreshSignInAsync(user);
         return LocalRedirect(ReturnUrl);
     }
-
-    private string LocalOrHome(string? url) => !string.IsNullOrEmpty(url) && Url.IsLocalUrl(url) && !url.StartsWith("/Account/", StringComparison.OrdinalIgnoreCase) ? url : "/";
 }

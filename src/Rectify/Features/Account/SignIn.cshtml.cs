@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Localization;
 using Rectify.Audit;
 using Rectify.Data;
+using Rectify.Features.Common;
 
 namespace Rectify.Features.Account;
 
@@ -26,7 +27,7 @@ public sealed class SignInModel(
 
     public void OnGet(string? returnUrl, bool? locked)
     {
-        ReturnUrl = LocalOrHome(returnUrl);
+        ReturnUrl = Url.LocalOrHome(returnUrl);
         if (locked == true)
         {
             Error = l["用户名或密码错误。"];
@@ -35,7 +36,7 @@ public sealed class SignInModel(
 
     public async Task<IActionResult> OnPostAsync(string? userName, string? password, string? returnUrl)
     {
-        ReturnUrl = LocalOrHome(returnUrl);
+        ReturnUrl = Url.LocalOrHome(returnUrl);
         UserName = userName;
         if (string.IsNullOrWhiteSpace(userName) || string.IsNullOrEmpty(password))
         {
@@ -84,6 +85,4 @@ public sealed class SignInModel(
         Error = l["用户名或密码错误。"];
         return Page();
     }
-
-    private string LocalOrHome(string? url) => !string.IsNullOrEmpty(url) && Url.IsLocalUrl(url) ? url : "/";
 }

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Localization;
 using Rectify.Audit;
 using Rectify.Data;
+using Rectify.Features.Common;
 
 namespace Rectify.Features.Account;
 
@@ -18,13 +19,13 @@ public sealed class SignInCodeModel(SignInManager<RectifyUser> signIn, RectifyDb
 
     public async Task<IActionResult> OnGetAsync(string? returnUrl)
     {
-        ReturnUrl = LocalOrHome(returnUrl);
+        ReturnUrl = Url.LocalOrHome(returnUrl);
         return await signIn.GetTwoFactorAuthenticationUserAsync() is null ? LocalRedirect("/Account/SignIn") : Page();
     }
 
     public async Task<IActionResult> OnPostAsync(string? code, string? returnUrl)
     {
-        ReturnUrl = LocalOrHome(returnUrl);
+        ReturnUrl = Url.LocalOrHome(returnUrl);
         var user = await signIn.GetTwoFactorAuthenticationUserAsync();
         if (user is null)
         {
@@ -54,6 +55,4 @@ public sealed class SignInCodeModel(SignInManager<RectifyUser> signIn, RectifyDb
         Error = l["验证码不正确，请重试。"];
         return Page();
     }
-
-    private string LocalOrHome(string? url) => !string.IsNullOrEmpty(url) && Url.IsLocalUrl(url) ? url : "/";
 }

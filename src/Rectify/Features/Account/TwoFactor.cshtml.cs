@@ -8,6 +8,7 @@ using QRCoder;
 using Rectify.Audit;
 using Rectify.Data;
 using Rectify.Hosting;
+using Rectify.Features.Common;
 
 namespace Rectify.Features.Account;
 
@@ -28,7 +29,7 @@ public sealed class TwoFactorModel(UserManager<RectifyUser> users, SignInManager
 
     public async Task<IActionResult> OnGetAsync(string? returnUrl)
     {
-        ReturnUrl = LocalOrHome(returnUrl);
+        ReturnUrl = Url.LocalOrHome(returnUrl);
         var user = await users.GetUserAsync(User);
         if (user is null)
         {
@@ -42,7 +43,7 @@ public sealed class TwoFactorModel(UserManager<RectifyUser> users, SignInManager
     /// <summary>Makes the shared key. A POST, because it changes the account; the cookie is re-issued since the security stamp changes with it.</summary>
     public async Task<IActionResult> OnPostKeyAsync(string? returnUrl)
     {
-        ReturnUrl = LocalOrHome(returnUrl);
+        ReturnUrl = Url.LocalOrHome(returnUrl);
         var user = await users.GetUserAsync(User);
         if (user is null)
         {
@@ -60,7 +61,7 @@ public sealed class TwoFactorModel(UserManager<RectifyUser> users, SignInManager
 
     public async Task<IActionResult> OnPostAsync(string? code, string? returnUrl)
     {
-        ReturnUrl = LocalOrHome(returnUrl);
+        ReturnUrl = Url.LocalOrHome(returnUrl);
         var user = await users.GetUserAsync(User);
         if (user is null)
         {
@@ -120,6 +121,4 @@ public sealed class TwoFactorModel(UserManager<RectifyUser> users, SignInManager
 
         return sb.ToString().TrimEnd().ToLowerInvariant();
     }
-
-    private string LocalOrHome(string? url) => !string.IsNullOrEmpty(url) && Url.IsLocalUrl(url) && !url.StartsWith("/Account/", StringComparison.OrdinalIgnoreCase) ? url : "/";
 }

@@ -8,7 +8,7 @@ using Rectify.Data;
 namespace Rectify.Features.Admin;
 
 /// <summary>The system administrator creates an account with a random initial password, shown once.</summary>
-[Authorize(Roles = Roles.SystemAdministrator)]
+[Authorize(Policy = nameof(Permission.ManageAccounts))]
 public sealed class NewUserModel(RectifyDbContext db, UserAdministration administration, IOptions<SecurityPolicyOptions> policy) : PageModel
 {
     public sealed record OrganizationOption(int Id, string Name, int Depth);

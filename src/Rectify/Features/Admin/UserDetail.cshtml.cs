@@ -9,8 +9,8 @@ using Rectify.Data;
 namespace Rectify.Features.Admin;
 
 /// <summary>One account: the system administrator sets its organization, resets, disables or enables it; the security administrator grants roles. Nobody changes their own account here.</summary>
-[Authorize(Roles = Roles.SystemAdministrator + "," + Roles.SecurityAdministrator)]
-public sealed class UserDetailModel(RectifyDbContext db, UserManager<RectifyUser> users, UserAdministration administration, TimeProvider clock) : PageModel
+[Authorize(Policy = nameof(Permission.ViewAccounts))]
+public sealed class UserDetailModel(RectifyDbContext db, UserManager<RectifyUser> users, UserAdministration administration, Caller caller, TimeProvider clock) : PageModel
 {
     public sealed record View(string Id, string UserName, string DisplayName, int? OrganizationId, string? Organization, IReadOnlyList<string> Roles, string State, bool TwoFactor);
 
@@ -18,15 +18,20 @@ public sealed class UserDetailModel(RectifyDbContext db, UserManager<RectifyUser
 
     public IReadOnlyList<NewUserModel.OrganizationOption> Organizations { get; private set; } = [];
 
+    /// <summary>The people (责任领导, 第一责任人) the account may belong to, with the one it belongs to now.</summary>
+    public sealed record PersonOption(int Id, string Text, bool Linked);
+
+    public IReadOnlyList<PersonOption> People { get; private set; } = [];
+
     public string? Message { get; private set; }
 
     public string? NewPassword { get; private set; }
 
     public string? Error { get; private set; }
 
-    public bool CanManageAccounts => User.IsInRole(Roles.SystemAdministrator);
+    public bool CanManageAccounts => caller.May(Permission.ManageAccounts);
 
-    public bool CanGrantRoles => User.IsInRole(Roles.SecurityAdministrator);
+    public bool CanGrantRoles => caller.May(Permission.GrantRoles);
 
     public Task<IActionResult> OnGetAsync(string id, CancellationToken cancellationToken) => ShowAsync(id, cancellationToken);
 
@@ -40,6 +45,14 @@ public sealed class UserDetailModel(RectifyDbContext db, UserManager<RectifyUser
 
             await administration.SetOrganizationAsync(user, organizationId);
             Message = "已设置单位。";
+        }, cancellationToken);
+
+    /// <summary>The account belongs to a person (or to nobody): as that person's account it approves the sign-off of the measures they answer for.</summary>
+    public Task<IActionResult> OnPostPersonAsync(string id, int? personId, CancellationToken cancellationToken) =>
+        ActAsync(id, CanManageAccounts, async user =>
+        {
+            await administration.LinkPersonAsync(user, personId, cancellationToken);
+            Message = personId is null ? "已取消对应人员。" : "已设置对应人员；该账号可审批此人作为责任领导的措施。";
         }, cancellationToken);
 
     public Task<IActionResult> OnPostResetPasswordAsync(string id, CancellationToken cancellationToken) =>
@@ -114,6 +127,11 @@ public sealed class UserDetailModel(RectifyDbContext db, UserManager<RectifyUser
         if (CanManageAccounts)
         {
             Organizations = await NewUserModel.LoadOrganizationsAsync(db, cancellationToken);
+            // The people of the account's organization and the units under it (a leader's account sits where they work).
+            var path = await db.Organizations.Where(o => o.Id == row.OrganizationId).Select(o => o.Path).SingleOrDefaultAsync(cancellationToken) ?? "/";
+            People = await db.People.AsNoTracking().Where(p => p.Organization.Path.StartsWith(path) || p.UserId == id).OrderBy(p => p.Organization.Path).ThenBy(p => p.Name)
+                .Select(p => new PersonOption(p.Id, p.Name + "（" + p.Position + "，" + p.Organization.Name + "）", p.UserId == id))
+                .Take(500).ToListAsync(cancellationToken);
         }
 
         return Page();

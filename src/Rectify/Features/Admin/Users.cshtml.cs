@@ -7,8 +7,8 @@ using Rectify.Data;
 namespace Rectify.Features.Admin;
 
 /// <summary>The accounts, for the system administrator (who manages them) and the security administrator (who grants roles).</summary>
-[Authorize(Roles = Roles.SystemAdministrator + "," + Roles.SecurityAdministrator)]
-public sealed class UsersModel(RectifyDbContext db, TimeProvider clock) : PageModel
+[Authorize(Policy = nameof(Permission.ViewAccounts))]
+public sealed class UsersModel(RectifyDbContext db, Caller caller, TimeProvider clock) : PageModel
 {
     private const int PageSize = 50;
 
@@ -24,7 +24,7 @@ public sealed class UsersModel(RectifyDbContext db, TimeProvider clock) : PageMo
 
     public int PageCount => Math.Max(1, (Total + PageSize - 1) / PageSize);
 
-    public bool CanManageAccounts => User.IsInRole(Roles.SystemAdministrator);
+    public bool CanManageAccounts => caller.May(Permission.ManageAccounts);
 
     public async Task OnGetAsync(string? q, int? page, CancellationToken cancellationToken)
     {

@@ -12,7 +12,7 @@ using Rectify.Domain;
 namespace Rectify.Features.Audit;
 
 /// <summary>The audit trail, for the audit administrator only (others get 404): filters, paging, CSV export. Reading it is itself audited.</summary>
-[Authorize(Roles = Roles.AuditAdministrator)]
+[Authorize(Policy = nameof(Permission.ReadAuditLog))]
 public sealed class IndexModel(RectifyDbContext db, AuditLog audit) : PageModel
 {
     private const int PageSize = 100;

@@ -7,7 +7,7 @@ using Rectify.Domain;
 
 namespace Rectify.Features.Findings;
 
-public sealed class DetailModel(RectifyDbContext db, TimeProvider clock) : PageModel
+public sealed class DetailModel(RectifyDbContext db, Caller caller, TimeProvider clock) : PageModel
 {
     public sealed record MeasureRow(int Id, int Number, string Text, MeasureKind Kind, DateOnly? Deadline, string? LeadUnit, MeasureState State, OverdueFacts Facts);
 
@@ -35,7 +35,7 @@ public sealed class DetailModel(RectifyDbContext db, TimeProvider clock) : PageM
     public async Task<IActionResult> OnGetAsync(int id, CancellationToken cancellationToken)
     {
         Today = ChinaTime.Today(clock);
-        var scope = AccessScope.From(User);
+        var scope = caller.Scope;
         var head = await db.VisibleFindings(scope).AsNoTracking().Where(f => f.Id == id)
             .Select(f => new { f.Id, f.InspectionId, InspectionTitle = f.Inspection.Title, CategoryNumber = f.Category.Number, CategoryTitle = f.Category.Title, f.Number, f.Title, f.ProblemStatement })
             .FirstOrDefaultAsync(cancellationToken);

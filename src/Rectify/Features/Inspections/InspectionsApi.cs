@@ -1,12 +1,14 @@
-using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Rectify.Access;
 using Rectify.Audit;
 using Rectify.Data;
 using Rectify.Domain;
+using Rectify.Features.Common;
 
 namespace Rectify.Features.Inspections;
+
+public sealed record CadenceRequest(ReportingCadence? Cadence);
 
 public sealed record PagedResult<T>(IReadOnlyList<T> Items, int Total, int Page, int PageSize);
 
@@ -14,11 +16,17 @@ public static class InspectionsApi
 {
     public static void MapInspectionsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/v1/inspections").WithTags("Inspections");
+        var api = app.MapGroup("/api/v1/inspections").WithTags("Inspections").AddEndpointFilter<RefusalEndpointFilter>();
 
-        api.MapGet("/", async Task<Ok<PagedResult<InspectionSummary>>> (RectifyDbContext db, ClaimsPrincipal user, int? page, int? pageSize, CancellationToken ct) =>
+        api.MapPost("/{id:int}/cadence", async Task<IResult> (ReportingCadenceService cadences, int id, CadenceRequest? body, CancellationToken ct) =>
+                Api.Answer(await cadences.SetAsync(id, body?.Cadence, ct), created: null))
+            .RequireToken()
+            .WithName("SetReportingCadence")
+            .WithSummary("整改办设置报送周期：cadence = Weekly 每周 / Monthly 每月 / Quarterly 每季度。长期坚持的措施上一周期没有报送即为逾期未报。仅接受个人 API 令牌。");
+
+        api.MapGet("/", async Task<Ok<PagedResult<InspectionSummary>>> (RectifyDbContext db, Caller caller, int? page, int? pageSize, CancellationToken ct) =>
             {
-                var scope = AccessScope.From(user);
+                var scope = caller.Scope;
                 var size = pageSize is >= 1 and <= LedgerFilter.MaxPageSize ? pageSize.Value : LedgerFilter.DefaultPageSize;
                 var p = Math.Max(1, page ?? 1);
                 var total = await db.VisibleInspections(scope).CountAsync(ct);
@@ -31,7 +39,7 @@ public static class InspectionsApi
         api.MapGet("/{id:int}/ledger", async Task<Results<Ok<LedgerPage>, NotFound>> (
                 RectifyDbContext db,
                 TimeProvider clock,
-                ClaimsPrincipal user,
+                Caller caller,
                 int id,
                 int? unit,
                 MeasureState? state,
@@ -42,7 +50,7 @@ public static class InspectionsApi
                 CancellationToken ct) =>
             {
                 var filter = new LedgerFilter(unit, state, kind, overdue ?? false, page ?? 1, pageSize ?? LedgerFilter.DefaultPageSize);
-                var ledger = await LedgerQueries.LoadAsync(db, AccessScope.From(user), id, filter, ChinaTime.Today(clock), ct);
+                var ledger = await LedgerQueries.LoadAsync(db, caller.Scope, id, filter, ChinaTime.Today(clock), ct);
                 return ledger is null ? TypedResults.NotFound() : TypedResults.Ok(ledger);
             })
             .WithName("GetLedger")
@@ -53,6 +61,7 @@ public static class InspectionsApi
                 AuditLog audit,
                 TimeProvider clock,
                 HttpContext http,
+                Caller caller,
                 int id,
                 int? unit,
                 MeasureState? state,
@@ -60,7 +69,7 @@ public static class InspectionsApi
                 bool? overdue,
                 CancellationToken ct) =>
             {
-                var scope = AccessScope.From(http.User);
+                var scope = caller.Scope;
                 var inspection = await LedgerQueries.HeadAsync(db, scope, id, ct);
                 if (inspection is null)
                 {
@@ -69,7 +78,7 @@ public static class InspectionsApi
 
                 var filter = new LedgerFilter(unit, state, kind, overdue ?? false);
                 var today = ChinaTime.Today(clock);
-                await audit.RecordAsync(new AuditEvent("ledger.export", ObjectType: "Inspection", ObjectId: id.ToString(System.Globalization.CultureInfo.InvariantCulture), After: new { filter.Unit, filter.State, filter.Kind, filter.Overdue }), cancellationToken: ct);
+                await audit.RecordAsync(new AuditEvent(AuditActions.LedgerExported, ObjectType: "Inspection", ObjectId: id.ToString(System.Globalization.CultureInfo.InvariantCulture), After: new { filter.Unit, filter.State, filter.Kind, filter.Overdue }), cancellationToken: ct);
                 http.Response.ContentType = LedgerExport.ContentType;
                 http.Response.Headers.ContentDisposition = new Microsoft.Net.Http.Headers.ContentDispositionHeaderValue("attachment")
                 {
@@ -89,9 +98,9 @@ public static class InspectionsApi
             .WithSummary("导出整改台账（Excel .xlsx，与台账同样的筛选条件和口径，逐行写出）")
             .Produces(StatusCodes.Status200OK, contentType: LedgerExport.ContentType);
 
-        api.MapGet("/{id:int}/overview", async Task<Results<Ok<InspectionOverview>, NotFound>> (RectifyDbContext db, TimeProvider clock, ClaimsPrincipal user, int id, CancellationToken ct) =>
+        api.MapGet("/{id:int}/overview", async Task<Results<Ok<InspectionOverview>, NotFound>> (RectifyDbContext db, TimeProvider clock, Caller caller, int id, CancellationToken ct) =>
             {
-                var overview = await OverviewQueries.LoadAsync(db, AccessScope.From(user), id, ChinaTime.Today(clock), ct);
+                var overview = await OverviewQueries.LoadAsync(db, caller.Scope, id, ChinaTime.Today(clock), ct);
                 return overview is null ? TypedResults.NotFound() : TypedResults.Ok(overview);
             })
             .WithName("GetOverview")

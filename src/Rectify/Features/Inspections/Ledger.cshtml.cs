@@ -6,7 +6,7 @@ using Rectify.Domain;
 
 namespace Rectify.Features.Inspections;
 
-public sealed class LedgerModel(RectifyDbContext db, TimeProvider clock) : PageModel
+public sealed class LedgerModel(RectifyDbContext db, Caller caller, TimeProvider clock) : PageModel
 {
     public LedgerPage? Ledger { get; private set; }
 
@@ -14,7 +14,7 @@ public sealed class LedgerModel(RectifyDbContext db, TimeProvider clock) : PageM
 
     public async Task<IActionResult> OnGetAsync(int id, int? unit, MeasureState? state, MeasureKind? kind, bool? overdue, int? page, CancellationToken cancellationToken)
     {
-        Ledger = await LedgerQueries.LoadAsync(db, AccessScope.From(User), id, new LedgerFilter(unit, state, kind, overdue ?? false, page ?? 1), ChinaTime.Today(clock), cancellationToken);
+        Ledger = await LedgerQueries.LoadAsync(db, caller.Scope, id, new LedgerFilter(unit, state, kind, overdue ?? false, page ?? 1), ChinaTime.Today(clock), cancellationToken);
         return Ledger is null ? NotFound() : Page();
     }
 

@@ -3,39 +3,48 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Rectify.Access;
 using Rectify.Data;
 using Rectify.Domain;
+using Rectify.Features.Common;
 
 namespace Rectify.Features.Inspections;
 
-public sealed class OverviewModel(RectifyDbContext db, ReportingCadenceService cadences, TimeProvider clock) : PageModel
+public sealed class OverviewModel(RectifyDbContext db, Caller caller, ReportingCadenceService cadences, TimeProvider clock) : PageModel, IShowsRefusals
 {
+    [BindProperty(SupportsGet = true, Name = "id")]
+    public int Id { get; set; }
+
     public InspectionOverview? Overview { get; private set; }
 
     /// <summary>The office sets the inspection's 报送周期.</summary>
-    public bool CanSetCadence => User.IsInRole(Roles.RectificationOffice);
+    public bool CanSetCadence => caller.May(Permission.SetReportingCadence);
 
     public string? Message { get; private set; }
 
     public string? Error { get; private set; }
 
-    public async Task<IActionResult> OnGetAsync(int id, CancellationToken cancellationToken)
-    {
-        Overview = await OverviewQueries.LoadAsync(db, AccessScope.From(User), id, ChinaTime.Today(clock), cancellationToken);
-        return Overview is null ? NotFound() : Page();
-    }
+    public Task<IActionResult> OnGetAsync(CancellationToken cancellationToken) => ShowAsync(cancellationToken);
 
     /// <summary>The office sets the 报送周期 (see <see cref="ReportingCadenceService"/>).</summary>
-    public async Task<IActionResult> OnPostCadenceAsync(int id, ReportingCadence? cadence, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnPostCadenceAsync(ReportingCadence? cadence, CancellationToken cancellationToken)
     {
-        var scope = AccessScope.From(User);
-        var result = await cadences.SetAsync(scope, id, cadence, cancellationToken);
-        if (result.Outcome == Measures.WorkflowOutcome.NotFound)
+        var result = await cadences.SetAsync(Id, cadence, cancellationToken);
+        if (!result.Found)
         {
             return NotFound();
         }
 
-        Response.StatusCode = result.StatusCode;
-        (Message, Error) = (result.Notice, result.Problem);
-        Overview = await OverviewQueries.LoadAsync(db, scope, id, ChinaTime.Today(clock), cancellationToken);
-        return Page();
+        Message = result.Message;
+        return await ShowAsync(cancellationToken);
+    }
+
+    public Task<IActionResult> ShowRefusalAsync(string message, CancellationToken cancellationToken)
+    {
+        Error = message;
+        return ShowAsync(cancellationToken);
+    }
+
+    private async Task<IActionResult> ShowAsync(CancellationToken cancellationToken)
+    {
+        Overview = await OverviewQueries.LoadAsync(db, caller.Scope, Id, ChinaTime.Today(clock), cancellationToken);
+        return Overview is null ? NotFound() : Page();
     }
 }

@@ -1,61 +1,28 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
 using Rectify.Access;
 using Rectify.Data;
 using Rectify.Domain;
+using Rectify.Features.LookBacks;
+using Rectify.Features.Reports;
+using Rectify.Features.Common;
 
 namespace Rectify.Features.Measures;
 
+/// <summary>
+/// One measure: its facts, history, progress reports and look-backs, and the forms for the steps the caller may
+/// take. Each form calls the feature's service; a refusal comes back to this page with its message (<see cref="IShowsRefusals"/>).
+/// </summary>
 [RequestFormLimits(MultipartBodyLengthLimit = MaxUpload)]
 [RequestSizeLimit(MaxUpload)]
-public sealed class DetailModel(RectifyDbContext db, MeasureWorkflow workflow, Evidence.ProgressReportService reports, Evidence.LookBackService lookBacks, TimeProvider clock) : PageModel
+public sealed class DetailModel(RectifyDbContext db, Caller caller, MeasureWorkflow workflow, ProgressReportService reports, LookBackService lookBacks, TimeProvider clock) : PageModel, IShowsRefusals
 {
     /// <summary>The most a report's form may carry; each file is held to the configured per-file limit with a clear message.</summary>
     private const long MaxUpload = 256L * 1024 * 1024;
 
-    public IReadOnlyList<ProgressReportView> Reports { get; private set; } = [];
-
-    public bool CanReport { get; private set; }
-
-    public bool CanReview => User.IsInRole(Roles.RectificationOffice);
-
-    public IReadOnlyList<Evidence.LookBack> LookBacks { get; private set; } = [];
-
-    /// <summary>The office schedules a look-back (回头看) of a signed-off measure: on the date given, or six months after sign-off.</summary>
-    public async Task<IActionResult> OnPostScheduleLookBackAsync(int id, DateOnly? dueDate, CancellationToken cancellationToken)
-    {
-        var scope = AccessScope.From(User);
-        return await RespondAsync(id, await lookBacks.ScheduleAsync(scope, AccessScope.ActorOf(User), id, dueDate, cancellationToken), cancellationToken);
-    }
-
-    /// <summary>The office records what the look-back found: 巩固, or 反弹 with what was found (which reopens the measure).</summary>
-    public async Task<IActionResult> OnPostLookBackAsync(int id, int lookBackId, string? result, string? finding, CancellationToken cancellationToken)
-    {
-        var scope = AccessScope.From(User);
-        if (!Enum.TryParse<Evidence.LookBackResult>(result, out var parsed))
-        {
-            return await RespondAsync(id, new WorkflowResult(WorkflowOutcome.BadRequest, "请选择“巩固”或“反弹”。"), cancellationToken);
-        }
-
-        return await RespondAsync(id, await lookBacks.RecordAsync(scope, AccessScope.ActorOf(User), lookBackId, parsed, finding, cancellationToken), cancellationToken);
-    }
-
-    /// <summary>A unit reporter files progress (narrative, percent, effective date, evidence files).</summary>
-    public async Task<IActionResult> OnPostReportAsync(int id, string? narrative, int? percent, DateOnly? effectiveDate, List<IFormFile>? files, CancellationToken cancellationToken)
-    {
-        var scope = AccessScope.From(User);
-        var actor = AccessScope.ActorOf(User);
-        var incoming = (files ?? []).Where(f => f.Length > 0 || !string.IsNullOrEmpty(f.FileName)).Select(f => new Evidence.IncomingFile(f.FileName, f.OpenReadStream)).ToList();
-        return await RespondAsync(id, await reports.FileAsync(scope, actor, id, narrative, percent ?? -1, effectiveDate, incoming, cancellationToken), cancellationToken);
-    }
-
-    /// <summary>The office accepts a report or returns it with a reason.</summary>
-    public async Task<IActionResult> OnPostReviewAsync(int id, int reportId, string? decision, string? reason, CancellationToken cancellationToken)
-    {
-        var scope = AccessScope.From(User);
-        var actor = AccessScope.ActorOf(User);
-        return await RespondAsync(id, await reports.ReviewAsync(scope, actor, reportId, decision == "accept", reason, cancellationToken), cancellationToken);
-    }
+    [BindProperty(SupportsGet = true, Name = "id")]
+    public int Id { get; set; }
 
     public MeasureDetail? Measure { get; private set; }
 
@@ -65,65 +32,89 @@ public sealed class DetailModel(RectifyDbContext db, MeasureWorkflow workflow, E
 
     public string? Error { get; private set; }
 
-    /// <summary>One step of the measure's life, from the buttons on this page.</summary>
-    public async Task<IActionResult> OnPostActAsync(int id, string? action, string? reason, int? version, CancellationToken cancellationToken)
+    public IReadOnlyList<ProgressReportView> Reports { get; private set; } = [];
+
+    public IReadOnlyList<LookBack> LookBacks { get; private set; } = [];
+
+    public bool CanReport { get; private set; }
+
+    public bool CanReview => caller.May(Permission.ReviewReport);
+
+    public bool CanScheduleLookBack => caller.May(Permission.ScheduleLookBack);
+
+    public bool CanRecordLookBack => caller.May(Permission.RecordLookBack);
+
+    public Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
-        var scope = AccessScope.From(User);
-        var actor = AccessScope.ActorOf(User);
-        return await RespondAsync(id, await workflow.ActAsync(scope, actor, id, action, reason, version, cancellationToken), cancellationToken);
+        Message = TempData["message"] as string;
+        return ShowAsync(cancellationToken);
     }
 
-    private async Task<IActionResult> RespondAsync(int id, WorkflowResult result, CancellationToken cancellationToken)
+    /// <summary>One step of the measure's life, from the buttons on this page.</summary>
+    public async Task<IActionResult> OnPostActAsync(string? action, string? reason, int? version, CancellationToken cancellationToken) =>
+        Done(await workflow.ActAsync(Id, action, reason, version, cancellationToken));
+
+    /// <summary>A unit reporter files progress (narrative, percent, effective date, evidence files).</summary>
+    public async Task<IActionResult> OnPostReportAsync(string? narrative, int? percent, DateOnly? effectiveDate, List<IFormFile>? files, CancellationToken cancellationToken)
     {
-        var scope = AccessScope.From(User);
-        if (result.Outcome == WorkflowOutcome.NotFound)
+        var incoming = (files ?? []).Where(f => f.Length > 0 || !string.IsNullOrEmpty(f.FileName)).Select(f => new IncomingFile(f.FileName, f.OpenReadStream)).ToList();
+        return Done(await reports.FileAsync(Id, narrative, percent ?? -1, effectiveDate, incoming, cancellationToken));
+    }
+
+    /// <summary>The office accepts a report or returns it with a reason.</summary>
+    public async Task<IActionResult> OnPostReviewAsync(int reportId, string? decision, string? reason, CancellationToken cancellationToken) =>
+        Done(await reports.ReviewAsync(reportId, decision == "accept", reason, cancellationToken));
+
+    /// <summary>The office schedules a look-back (回头看) of a signed-off measure: on the date given, or six months after sign-off.</summary>
+    public async Task<IActionResult> OnPostScheduleLookBackAsync(DateOnly? dueDate, CancellationToken cancellationToken) =>
+        Done(await lookBacks.ScheduleAsync(Id, dueDate, cancellationToken));
+
+    /// <summary>The office records what the look-back found: 巩固, or 反弹 with what was found (which reopens the measure).</summary>
+    public async Task<IActionResult> OnPostLookBackAsync(int lookBackId, string? result, string? finding, CancellationToken cancellationToken)
+    {
+        BusinessRules.Check(new AResultIsChosen(result));
+        return Done(await lookBacks.RecordAsync(lookBackId, Enum.Parse<LookBackResult>(result!), finding, cancellationToken));
+    }
+
+    public Task<IActionResult> ShowRefusalAsync(string message, CancellationToken cancellationToken)
+    {
+        Error = message;
+        return ShowAsync(cancellationToken);
+    }
+
+    private IActionResult Done(WorkflowResult result)
+    {
+        if (!result.Found)
         {
             return NotFound();
         }
 
-        if (result.Outcome == WorkflowOutcome.Done)
-        {
-            TempData["message"] = result.Message;
-            return RedirectToPage(new { id });
-        }
+        TempData["message"] = result.Message;
+        return RedirectToPage(new { id = Id });
+    }
 
-        Response.StatusCode = result.StatusCode;
-        Error = result.Message;
-        db.ChangeTracker.Clear();
+    private async Task<IActionResult> ShowAsync(CancellationToken cancellationToken)
+    {
         Today = ChinaTime.Today(clock);
-        Measure = await MeasureQueries.LoadAsync(db, scope, id, Today, cancellationToken);
+        Measure = await MeasureQueries.LoadAsync(db, caller.Scope, Id, Today, cancellationToken);
         if (Measure is null)
         {
             return NotFound();
         }
 
-        await LoadReportsAsync(scope, cancellationToken);
+        Reports = await ReportQueries.ReportsAsync(db, Id, cancellationToken);
+        LookBacks = await db.LookBacks.AsNoTracking().Where(l => l.MeasureId == Id).OrderByDescending(l => l.Id).ToListAsync(cancellationToken);
+        var leadPath = await db.Measures.Where(m => m.Id == Id).Select(m => m.LeadUnit == null ? null : m.LeadUnit.Path).SingleAsync(cancellationToken);
+        CanReport = caller.May(Permission.FileReport, new MeasureParties(leadPath)) && Measure.State is MeasureState.InProgress or MeasureState.Ongoing;
         return Page();
     }
 
-    private async Task LoadReportsAsync(AccessScope scope, CancellationToken cancellationToken)
+    private sealed class AResultIsChosen(string? result) : IBusinessRule
     {
-        if (Measure is null)
-        {
-            return;
-        }
+        public bool IsBroken() => !Enum.TryParse<LookBackResult>(result, out _);
 
-        Reports = await MeasureQueries.ReportsAsync(db, Measure.Id, cancellationToken);
-        LookBacks = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToListAsync(
-            Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.AsNoTracking(db.LookBacks.Where(l => l.MeasureId == Measure.Id).OrderByDescending(l => l.Id)), cancellationToken);
-        var leadPath = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleAsync(
-            db.Measures.Where(m => m.Id == Measure.Id).Select(m => m.LeadUnit == null ? null : m.LeadUnit.Path), cancellationToken);
-        CanReport = scope.Roles.Contains(Roles.UnitReporter) && MeasureWorkflow.LeadUnitIsCallers(scope, leadPath)
-            && Measure.State is MeasureState.InProgress or MeasureState.Ongoing;
-    }
+        public string Message => "请选择“巩固”或“反弹”。";
 
-    public async Task<IActionResult> OnGetAsync(int id, CancellationToken cancellationToken)
-    {
-        Today = ChinaTime.Today(clock);
-        var scope = AccessScope.From(User);
-        Measure = await MeasureQueries.LoadAsync(db, scope, id, Today, cancellationToken);
-        Message = TempData["message"] as string;
-        await LoadReportsAsync(scope, cancellationToken);
-        return Measure is null ? NotFound() : Page();
+        public Refusal Refusal => Refusal.Invalid;
     }
 }

@@ -7,7 +7,7 @@ using Rectify.Domain;
 
 namespace Rectify.Features.Organizations;
 
-public sealed class IndexModel(RectifyDbContext db, global::Rectify.Audit.AuditLog audit) : PageModel
+public sealed class IndexModel(RectifyDbContext db, Caller caller, global::Rectify.Audit.AuditLog audit) : PageModel
 {
     /// <summary>Beyond this many nodes the tree is not drawn whole; a later page browses it level by level.</summary>
     public const int MaxNodes = 5000;
@@ -19,7 +19,7 @@ public sealed class IndexModel(RectifyDbContext db, global::Rectify.Audit.AuditL
     public bool AnyAssumption { get; private set; }
 
     /// <summary>The system administrator manages the tree; everyone else only reads their part of it.</summary>
-    public bool CanManage => User.IsInRole(Roles.SystemAdministrator);
+    public bool CanManage => caller.May(Permission.ManageOrganizations);
 
     public IReadOnlyList<Admin.NewUserModel.OrganizationOption> Flat { get; private set; } = [];
 
@@ -70,7 +70,7 @@ public sealed class IndexModel(RectifyDbContext db, global::Rectify.Audit.AuditL
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
         // One query, ordered by path so that each parent comes before its children.
-        var rows = await db.VisibleOrganizations(AccessScope.From(User)).AsNoTracking()
+        var rows = await db.VisibleOrganizations(caller.Scope).AsNoTracking()
             .OrderBy(o => o.Path)
             .Take(MaxNodes)
             .Select(o => new { o.Id, o.ParentId, o.Name, o.ShortName, o.Kind, o.IsAssumption, o.Path })

@@ -6,13 +6,12 @@ using Microsoft.EntityFrameworkCore;
 using Rectify.Access;
 using Rectify.Data;
 using Rectify.Domain;
-using Rectify.Evidence;
 using Rectify.Features.Inspections;
 
 namespace Rectify.Features.Work;
 
 /// <summary>待办: what needs the signed-in person now, by role, within their scope.</summary>
-public sealed class IndexModel(RectifyDbContext db, TimeProvider clock) : PageModel
+public sealed class IndexModel(RectifyDbContext db, Caller caller, TimeProvider clock) : PageModel
 {
     private const int Shown = 50;
 
@@ -24,14 +23,14 @@ public sealed class IndexModel(RectifyDbContext db, TimeProvider clock) : PageMo
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
-        var scope = AccessScope.From(User);
+        var scope = caller.Scope;
         var today = ChinaTime.Today(clock);
         var soon = today.AddDays(30);
         var measures = db.VisibleMeasures(scope).AsNoTracking();
         var sections = new List<Section>();
-        var office = scope.Roles.Contains(Roles.RectificationOffice);
-        var leader = scope.Roles.Contains(Roles.ResponsibleLeader) || scope.Roles.Contains(Roles.FirstResponsible);
-        var reporter = scope.Roles.Contains(Roles.UnitReporter) && scope.OrganizationPath is not null;
+        var office = Permissions.HoldsRoleFor(scope, Permission.ReviewReport);
+        var leader = Permissions.HoldsRoleFor(scope, Permission.ApproveSignOff);
+        var reporter = Permissions.HoldsRoleFor(scope, Permission.FileReport) && scope.OrganizationPath is not null;
         var path = scope.OrganizationPath ?? "\u0000";
         var ownUnit = reporter ? measures.Where(m => m.LeadUnit != null && m.LeadUnit.Path.StartsWith(path)) : measures.Where(_ => false);
 

@@ -154,7 +154,7 @@ namespace Rectify.Data.Migrations.Postgres
                     b.ToTable("AspNetUserTokens", (string)null);
                 });
 
-            modelBuilder.Entity("Rectify.Access.ApiToken", b =>
+            modelBuilder.Entity("Rectify.Data.ApiToken", b =>
                 {
                     b.Property<int>("Id")
                         .ValueGeneratedOnAdd()
@@ -204,7 +204,23 @@ namespace Rectify.Data.Migrations.Postgres
                     b.ToTable("ApiTokens");
                 });
 
-            modelBuilder.Entity("Rectify.Audit.AuditEntry", b =>
+            modelBuilder.Entity("Rectify.Data.AppSetting", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.HasKey("Key");
+
+                    b.ToTable("AppSettings");
+                });
+
+            modelBuilder.Entity("Rectify.Data.AuditEntry", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -287,7 +303,7 @@ namespace Rectify.Data.Migrations.Postgres
                     b.ToTable("AuditEntries");
                 });
 
-            modelBuilder.Entity("Rectify.Audit.AuditHead", b =>
+            modelBuilder.Entity("Rectify.Data.AuditHead", b =>
                 {
                     b.Property<int>("Id")
                         .HasColumnType("integer");
@@ -311,22 +327,6 @@ namespace Rectify.Data.Migrations.Postgres
                             Mac = "",
                             Sequence = 0L
                         });
-                });
-
-            modelBuilder.Entity("Rectify.Data.AppSetting", b =>
-                {
-                    b.Property<string>("Key")
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)");
-
-                    b.Property<string>("Value")
-                        .IsRequired()
-                        .HasMaxLength(4000)
-                        .HasColumnType("character varying(4000)");
-
-                    b.HasKey("Key");
-
-                    b.ToTable("AppSettings");
                 });
 
             modelBuilder.Entity("Rectify.Data.PasswordHistoryEntry", b =>
@@ -437,6 +437,40 @@ namespace Rectify.Data.Migrations.Postgres
                     b.HasIndex("OrganizationId");
 
                     b.ToTable("AspNetUsers", (string)null);
+                });
+
+            modelBuilder.Entity("Rectify.Domain.EvidenceFile", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<long>("Length")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Sm3")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime>("StoredAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Type")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Sha256")
+                        .IsUnique();
+
+                    b.ToTable("EvidenceFiles");
                 });
 
             modelBuilder.Entity("Rectify.Domain.Finding", b =>
@@ -569,6 +603,122 @@ namespace Rectify.Data.Migrations.Postgres
                         .IsUnique();
 
                     b.ToTable("InspectionScopes");
+                });
+
+            modelBuilder.Entity("Rectify.Domain.Institution", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("DocumentNumber")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<int>("InspectionId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateOnly>("IssuedOn")
+                        .HasColumnType("date");
+
+                    b.Property<string>("Issuer")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("InspectionId");
+
+                    b.ToTable("Institutions");
+                });
+
+            modelBuilder.Entity("Rectify.Domain.Lead", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("Disposition")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<int>("InspectionId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Summary")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("InspectionId");
+
+                    b.ToTable("Leads");
+                });
+
+            modelBuilder.Entity("Rectify.Domain.LookBack", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<DateOnly>("DueDate")
+                        .HasColumnType("date");
+
+                    b.Property<int>("MeasureId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Observation")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("Finding");
+
+                    b.Property<int?>("Result")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime?>("ReviewedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ReviewedByName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTime>("ScheduledAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ScheduledByName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("MeasureId")
+                        .IsUnique()
+                        .HasDatabaseName("IX_LookBacks_OneOpenPerMeasure")
+                        .HasFilter("\"Result\" IS NULL");
+
+                    b.HasIndex("MeasureId", "Result");
+
+                    b.HasIndex("Result", "DueDate");
+
+                    b.ToTable("LookBacks");
                 });
 
             modelBuilder.Entity("Rectify.Domain.Measure", b =>
@@ -766,192 +916,22 @@ namespace Rectify.Data.Migrations.Postgres
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.Property<string>("UserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
                     b.HasKey("Id");
 
                     b.HasIndex("OrganizationId");
 
+                    b.HasIndex("UserId")
+                        .IsUnique()
+                        .HasFilter("\"UserId\" IS NOT NULL");
+
                     b.ToTable("People");
                 });
 
-            modelBuilder.Entity("Rectify.Evidence.EvidenceFile", b =>
-                {
-                    b.Property<int>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("integer");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
-
-                    b.Property<long>("Length")
-                        .HasColumnType("bigint");
-
-                    b.Property<string>("Sha256")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
-
-                    b.Property<string>("Sm3")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
-
-                    b.Property<DateTime>("StoredAtUtc")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<int>("Type")
-                        .HasColumnType("integer");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("Sha256")
-                        .IsUnique();
-
-                    b.ToTable("EvidenceFiles");
-                });
-
-            modelBuilder.Entity("Rectify.Evidence.Institution", b =>
-                {
-                    b.Property<int>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("integer");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
-
-                    b.Property<string>("DocumentNumber")
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)");
-
-                    b.Property<int>("InspectionId")
-                        .HasColumnType("integer");
-
-                    b.Property<DateOnly>("IssuedOn")
-                        .HasColumnType("date");
-
-                    b.Property<string>("Issuer")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)");
-
-                    b.Property<string>("Name")
-                        .IsRequired()
-                        .HasMaxLength(300)
-                        .HasColumnType("character varying(300)");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("InspectionId");
-
-                    b.ToTable("Institutions");
-                });
-
-            modelBuilder.Entity("Rectify.Evidence.Lead", b =>
-                {
-                    b.Property<int>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("integer");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
-
-                    b.Property<string>("Disposition")
-                        .HasMaxLength(1000)
-                        .HasColumnType("character varying(1000)");
-
-                    b.Property<int>("InspectionId")
-                        .HasColumnType("integer");
-
-                    b.Property<int>("Status")
-                        .HasColumnType("integer");
-
-                    b.Property<string>("Summary")
-                        .IsRequired()
-                        .HasMaxLength(2000)
-                        .HasColumnType("character varying(2000)");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("InspectionId");
-
-                    b.ToTable("Leads");
-                });
-
-            modelBuilder.Entity("Rectify.Evidence.LookBack", b =>
-                {
-                    b.Property<int>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("integer");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
-
-                    b.Property<DateOnly>("DueDate")
-                        .HasColumnType("date");
-
-                    b.Property<string>("Finding")
-                        .HasMaxLength(4000)
-                        .HasColumnType("character varying(4000)");
-
-                    b.Property<int>("MeasureId")
-                        .HasColumnType("integer");
-
-                    b.Property<int?>("Result")
-                        .HasColumnType("integer");
-
-                    b.Property<DateTime?>("ReviewedAtUtc")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("ReviewedByName")
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)");
-
-                    b.Property<DateTime>("ScheduledAtUtc")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("ScheduledByName")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("MeasureId")
-                        .IsUnique()
-                        .HasDatabaseName("IX_LookBacks_OneOpenPerMeasure")
-                        .HasFilter("\"Result\" IS NULL");
-
-                    b.HasIndex("MeasureId", "Result");
-
-                    b.HasIndex("Result", "DueDate");
-
-                    b.ToTable("LookBacks");
-                });
-
-            modelBuilder.Entity("Rectify.Evidence.Outcome", b =>
-                {
-                    b.Property<int>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("integer");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
-
-                    b.Property<decimal>("Amount")
-                        .HasPrecision(18, 2)
-                        .HasColumnType("numeric(18,2)");
-
-                    b.Property<int>("InspectionId")
-                        .HasColumnType("integer");
-
-                    b.Property<int>("Kind")
-                        .HasColumnType("integer");
-
-                    b.Property<string>("Note")
-                        .HasMaxLength(1000)
-                        .HasColumnType("character varying(1000)");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("InspectionId");
-
-                    b.ToTable("Outcomes");
-                });
-
-            modelBuilder.Entity("Rectify.Evidence.ProgressReport", b =>
+            modelBuilder.Entity("Rectify.Domain.ProgressReport", b =>
                 {
                     b.Property<int>("Id")
                         .ValueGeneratedOnAdd()
@@ -991,6 +971,7 @@ namespace Rectify.Data.Migrations.Postgres
                         .HasColumnType("integer");
 
                     b.Property<int>("State")
+                        .IsConcurrencyToken()
                         .HasColumnType("integer");
 
                     b.Property<DateTime>("SubmittedAtUtc")
@@ -1018,7 +999,7 @@ namespace Rectify.Data.Migrations.Postgres
                     b.ToTable("ProgressReports");
                 });
 
-            modelBuilder.Entity("Rectify.Evidence.ProgressReportEvidence", b =>
+            modelBuilder.Entity("Rectify.Domain.ProgressReportEvidence", b =>
                 {
                     b.Property<int>("ProgressReportId")
                         .HasColumnType("integer");
@@ -1043,7 +1024,36 @@ namespace Rectify.Data.Migrations.Postgres
                     b.ToTable("ProgressReportEvidence");
                 });
 
-            modelBuilder.Entity("Rectify.Evidence.RegisterFinding", b =>
+            modelBuilder.Entity("Rectify.Domain.RectificationOutcome", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<decimal>("Amount")
+                        .HasPrecision(18, 2)
+                        .HasColumnType("numeric(18,2)");
+
+                    b.Property<int>("InspectionId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("InspectionId");
+
+                    b.ToTable("Outcomes", (string)null);
+                });
+
+            modelBuilder.Entity("Rectify.Domain.RegisterFinding", b =>
                 {
                     b.Property<int>("Id")
                         .ValueGeneratedOnAdd()
@@ -1127,7 +1137,7 @@ namespace Rectify.Data.Migrations.Postgres
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Rectify.Access.ApiToken", b =>
+            modelBuilder.Entity("Rectify.Data.ApiToken", b =>
                 {
                     b.HasOne("Rectify.Data.RectifyUser", null)
                         .WithMany()
@@ -1221,6 +1231,33 @@ namespace Rectify.Data.Migrations.Postgres
                     b.Navigation("Organization");
                 });
 
+            modelBuilder.Entity("Rectify.Domain.Institution", b =>
+                {
+                    b.HasOne("Rectify.Domain.Inspection", null)
+                        .WithMany()
+                        .HasForeignKey("InspectionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rectify.Domain.Lead", b =>
+                {
+                    b.HasOne("Rectify.Domain.Inspection", null)
+                        .WithMany()
+                        .HasForeignKey("InspectionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rectify.Domain.LookBack", b =>
+                {
+                    b.HasOne("Rectify.Domain.Measure", null)
+                        .WithMany()
+                        .HasForeignKey("MeasureId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Rectify.Domain.Measure", b =>
                 {
                     b.HasOne("Rectify.Domain.Finding", "Finding")
@@ -1302,46 +1339,15 @@ namespace Rectify.Data.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
 
+                    b.HasOne("Rectify.Data.RectifyUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
                     b.Navigation("Organization");
                 });
 
-            modelBuilder.Entity("Rectify.Evidence.Institution", b =>
-                {
-                    b.HasOne("Rectify.Domain.Inspection", null)
-                        .WithMany()
-                        .HasForeignKey("InspectionId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("Rectify.Evidence.Lead", b =>
-                {
-                    b.HasOne("Rectify.Domain.Inspection", null)
-                        .WithMany()
-                        .HasForeignKey("InspectionId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("Rectify.Evidence.LookBack", b =>
-                {
-                    b.HasOne("Rectify.Domain.Measure", null)
-                        .WithMany()
-                        .HasForeignKey("MeasureId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("Rectify.Evidence.Outcome", b =>
-                {
-                    b.HasOne("Rectify.Domain.Inspection", null)
-                        .WithMany()
-                        .HasForeignKey("InspectionId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("Rectify.Evidence.ProgressReport", b =>
+            modelBuilder.Entity("Rectify.Domain.ProgressReport", b =>
                 {
                     b.HasOne("Rectify.Domain.Measure", null)
                         .WithMany()
@@ -1349,30 +1355,41 @@ namespace Rectify.Data.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
-                    b.HasOne("Rectify.Evidence.ProgressReport", null)
+                    b.HasOne("Rectify.Domain.ProgressReport", null)
                         .WithMany()
                         .HasForeignKey("RevisionOfId")
                         .OnDelete(DeleteBehavior.Restrict);
                 });
 
-            modelBuilder.Entity("Rectify.Evidence.ProgressReportEvidence", b =>
+            modelBuilder.Entity("Rectify.Domain.ProgressReportEvidence", b =>
                 {
-                    b.HasOne("Rectify.Evidence.EvidenceFile", "EvidenceFile")
+                    b.HasOne("Rectify.Domain.EvidenceFile", "EvidenceFile")
                         .WithMany()
                         .HasForeignKey("EvidenceFileId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
 
-                    b.HasOne("Rectify.Evidence.ProgressReport", null)
+                    b.HasOne("Rectify.Domain.ProgressReport", "ProgressReport")
                         .WithMany("Evidence")
                         .HasForeignKey("ProgressReportId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
                     b.Navigation("EvidenceFile");
+
+                    b.Navigation("ProgressReport");
                 });
 
-            modelBuilder.Entity("Rectify.Evidence.RegisterFinding", b =>
+            modelBuilder.Entity("Rectify.Domain.RectificationOutcome", b =>
+                {
+                    b.HasOne("Rectify.Domain.Inspection", null)
+                        .WithMany()
+                        .HasForeignKey("InspectionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rectify.Domain.RegisterFinding", b =>
                 {
                     b.HasOne("Rectify.Domain.Finding", null)
                         .WithMany()
@@ -1380,17 +1397,17 @@ namespace Rectify.Data.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
 
-                    b.HasOne("Rectify.Evidence.Institution", null)
+                    b.HasOne("Rectify.Domain.Institution", null)
                         .WithMany("Findings")
                         .HasForeignKey("InstitutionId")
                         .OnDelete(DeleteBehavior.Cascade);
 
-                    b.HasOne("Rectify.Evidence.Lead", null)
+                    b.HasOne("Rectify.Domain.Lead", null)
                         .WithMany("Findings")
                         .HasForeignKey("LeadId")
                         .OnDelete(DeleteBehavior.Cascade);
 
-                    b.HasOne("Rectify.Evidence.Outcome", null)
+                    b.HasOne("Rectify.Domain.RectificationOutcome", null)
                         .WithMany("Findings")
                         .HasForeignKey("OutcomeId")
                         .OnDelete(DeleteBehavior.Cascade);
@@ -1406,6 +1423,16 @@ namespace Rectify.Data.Migrations.Postgres
                     b.Navigation("Scope");
                 });
 
+            modelBuilder.Entity("Rectify.Domain.Institution", b =>
+                {
+                    b.Navigation("Findings");
+                });
+
+            modelBuilder.Entity("Rectify.Domain.Lead", b =>
+                {
+                    b.Navigation("Findings");
+                });
+
             modelBuilder.Entity("Rectify.Domain.Measure", b =>
                 {
                     b.Navigation("SupportingUnits");
@@ -1413,24 +1440,14 @@ namespace Rectify.Data.Migrations.Postgres
                     b.Navigation("Transitions");
                 });
 
-            modelBuilder.Entity("Rectify.Evidence.Institution", b =>
-                {
-                    b.Navigation("Findings");
-                });
-
-            modelBuilder.Entity("Rectify.Evidence.Lead", b =>
-                {
-                    b.Navigation("Findings");
-                });
-
-            modelBuilder.Entity("Rectify.Evidence.Outcome", b =>
-                {
-                    b.Navigation("Findings");
-                });
-
-            modelBuilder.Entity("Rectify.Evidence.ProgressReport", b =>
+            modelBuilder.Entity("Rectify.Domain.ProgressReport", b =>
                 {
                     b.Navigation("Evidence");
+                });
+
+            modelBuilder.Entity("Rectify.Domain.RectificationOutcome", b =>
+                {
+                    b.Navigation("Findings");
                 });
 #pragma warning restore 612, 618
         }

@@ -145,7 +145,7 @@ namespace Rectify.Data.Migrations.Sqlite
                     b.ToTable("AspNetUserTokens", (string)null);
                 });
 
-            modelBuilder.Entity("Rectify.Access.ApiToken", b =>
+            modelBuilder.Entity("Rectify.Data.ApiToken", b =>
                 {
                     b.Property<int>("Id")
                         .ValueGeneratedOnAdd()
@@ -193,7 +193,23 @@ namespace Rectify.Data.Migrations.Sqlite
                     b.ToTable("ApiTokens");
                 });
 
-            modelBuilder.Entity("Rectify.Audit.AuditEntry", b =>
+            modelBuilder.Entity("Rectify.Data.AppSetting", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Key");
+
+                    b.ToTable("AppSettings");
+                });
+
+            modelBuilder.Entity("Rectify.Data.AuditEntry", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -274,7 +290,7 @@ namespace Rectify.Data.Migrations.Sqlite
                     b.ToTable("AuditEntries");
                 });
 
-            modelBuilder.Entity("Rectify.Audit.AuditHead", b =>
+            modelBuilder.Entity("Rectify.Data.AuditHead", b =>
                 {
                     b.Property<int>("Id")
                         .HasColumnType("INTEGER");
@@ -298,22 +314,6 @@ namespace Rectify.Data.Migrations.Sqlite
                             Mac = "",
                             Sequence = 0L
                         });
-                });
-
-            modelBuilder.Entity("Rectify.Data.AppSetting", b =>
-                {
-                    b.Property<string>("Key")
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Value")
-                        .IsRequired()
-                        .HasMaxLength(4000)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Key");
-
-                    b.ToTable("AppSettings");
                 });
 
             modelBuilder.Entity("Rectify.Data.PasswordHistoryEntry", b =>
@@ -422,6 +422,38 @@ namespace Rectify.Data.Migrations.Sqlite
                     b.HasIndex("OrganizationId");
 
                     b.ToTable("AspNetUsers", (string)null);
+                });
+
+            modelBuilder.Entity("Rectify.Domain.EvidenceFile", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Length")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Sm3")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("StoredAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Type")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Sha256")
+                        .IsUnique();
+
+                    b.ToTable("EvidenceFiles");
                 });
 
             modelBuilder.Entity("Rectify.Domain.Finding", b =>
@@ -546,6 +578,116 @@ namespace Rectify.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("InspectionScopes");
+                });
+
+            modelBuilder.Entity("Rectify.Domain.Institution", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("DocumentNumber")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("InspectionId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("IssuedOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Issuer")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("InspectionId");
+
+                    b.ToTable("Institutions");
+                });
+
+            modelBuilder.Entity("Rectify.Domain.Lead", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Disposition")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("InspectionId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Summary")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("InspectionId");
+
+                    b.ToTable("Leads");
+                });
+
+            modelBuilder.Entity("Rectify.Domain.LookBack", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("DueDate")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("MeasureId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Observation")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("Finding");
+
+                    b.Property<int?>("Result")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("ReviewedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ReviewedByName")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ScheduledAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ScheduledByName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("MeasureId")
+                        .IsUnique()
+                        .HasDatabaseName("IX_LookBacks_OneOpenPerMeasure")
+                        .HasFilter("\"Result\" IS NULL");
+
+                    b.HasIndex("MeasureId", "Result");
+
+                    b.HasIndex("Result", "DueDate");
+
+                    b.ToTable("LookBacks");
                 });
 
             modelBuilder.Entity("Rectify.Domain.Measure", b =>
@@ -735,182 +877,22 @@ namespace Rectify.Data.Migrations.Sqlite
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("UserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
                     b.HasIndex("OrganizationId");
 
+                    b.HasIndex("UserId")
+                        .IsUnique()
+                        .HasFilter("\"UserId\" IS NOT NULL");
+
                     b.ToTable("People");
                 });
 
-            modelBuilder.Entity("Rectify.Evidence.EvidenceFile", b =>
-                {
-                    b.Property<int>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("Length")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Sha256")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Sm3")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("StoredAtUtc")
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("Type")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("Sha256")
-                        .IsUnique();
-
-                    b.ToTable("EvidenceFiles");
-                });
-
-            modelBuilder.Entity("Rectify.Evidence.Institution", b =>
-                {
-                    b.Property<int>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("DocumentNumber")
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("InspectionId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<DateOnly>("IssuedOn")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Issuer")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Name")
-                        .IsRequired()
-                        .HasMaxLength(300)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("InspectionId");
-
-                    b.ToTable("Institutions");
-                });
-
-            modelBuilder.Entity("Rectify.Evidence.Lead", b =>
-                {
-                    b.Property<int>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Disposition")
-                        .HasMaxLength(1000)
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("InspectionId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("Status")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Summary")
-                        .IsRequired()
-                        .HasMaxLength(2000)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("InspectionId");
-
-                    b.ToTable("Leads");
-                });
-
-            modelBuilder.Entity("Rectify.Evidence.LookBack", b =>
-                {
-                    b.Property<int>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<DateOnly>("DueDate")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Finding")
-                        .HasMaxLength(4000)
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("MeasureId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int?>("Result")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<DateTime?>("ReviewedAtUtc")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ReviewedByName")
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("ScheduledAtUtc")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ScheduledByName")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("MeasureId")
-                        .IsUnique()
-                        .HasDatabaseName("IX_LookBacks_OneOpenPerMeasure")
-                        .HasFilter("\"Result\" IS NULL");
-
-                    b.HasIndex("MeasureId", "Result");
-
-                    b.HasIndex("Result", "DueDate");
-
-                    b.ToTable("LookBacks");
-                });
-
-            modelBuilder.Entity("Rectify.Evidence.Outcome", b =>
-                {
-                    b.Property<int>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<decimal>("Amount")
-                        .HasPrecision(18, 2)
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("InspectionId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("Kind")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Note")
-                        .HasMaxLength(1000)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("InspectionId");
-
-                    b.ToTable("Outcomes");
-                });
-
-            modelBuilder.Entity("Rectify.Evidence.ProgressReport", b =>
+            modelBuilder.Entity("Rectify.Domain.ProgressReport", b =>
                 {
                     b.Property<int>("Id")
                         .ValueGeneratedOnAdd()
@@ -948,6 +930,7 @@ namespace Rectify.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("State")
+                        .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
 
                     b.Property<DateTime>("SubmittedAtUtc")
@@ -975,7 +958,7 @@ namespace Rectify.Data.Migrations.Sqlite
                     b.ToTable("ProgressReports");
                 });
 
-            modelBuilder.Entity("Rectify.Evidence.ProgressReportEvidence", b =>
+            modelBuilder.Entity("Rectify.Domain.ProgressReportEvidence", b =>
                 {
                     b.Property<int>("ProgressReportId")
                         .HasColumnType("INTEGER");
@@ -1000,7 +983,34 @@ namespace Rectify.Data.Migrations.Sqlite
                     b.ToTable("ProgressReportEvidence");
                 });
 
-            modelBuilder.Entity("Rectify.Evidence.RegisterFinding", b =>
+            modelBuilder.Entity("Rectify.Domain.RectificationOutcome", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<decimal>("Amount")
+                        .HasPrecision(18, 2)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("InspectionId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("InspectionId");
+
+                    b.ToTable("Outcomes", (string)null);
+                });
+
+            modelBuilder.Entity("Rectify.Domain.RegisterFinding", b =>
                 {
                     b.Property<int>("Id")
                         .ValueGeneratedOnAdd()
@@ -1082,7 +1092,7 @@ namespace Rectify.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Rectify.Access.ApiToken", b =>
+            modelBuilder.Entity("Rectify.Data.ApiToken", b =>
                 {
                     b.HasOne("Rectify.Data.RectifyUser", null)
                         .WithMany()
@@ -1176,6 +1186,33 @@ namespace Rectify.Data.Migrations.Sqlite
                     b.Navigation("Organization");
                 });
 
+            modelBuilder.Entity("Rectify.Domain.Institution", b =>
+                {
+                    b.HasOne("Rectify.Domain.Inspection", null)
+                        .WithMany()
+                        .HasForeignKey("InspectionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rectify.Domain.Lead", b =>
+                {
+                    b.HasOne("Rectify.Domain.Inspection", null)
+                        .WithMany()
+                        .HasForeignKey("InspectionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rectify.Domain.LookBack", b =>
+                {
+                    b.HasOne("Rectify.Domain.Measure", null)
+                        .WithMany()
+                        .HasForeignKey("MeasureId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Rectify.Domain.Measure", b =>
                 {
                     b.HasOne("Rectify.Domain.Finding", "Finding")
@@ -1257,46 +1294,15 @@ namespace Rectify.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
 
+                    b.HasOne("Rectify.Data.RectifyUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
                     b.Navigation("Organization");
                 });
 
-            modelBuilder.Entity("Rectify.Evidence.Institution", b =>
-                {
-                    b.HasOne("Rectify.Domain.Inspection", null)
-                        .WithMany()
-                        .HasForeignKey("InspectionId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("Rectify.Evidence.Lead", b =>
-                {
-                    b.HasOne("Rectify.Domain.Inspection", null)
-                        .WithMany()
-                        .HasForeignKey("InspectionId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("Rectify.Evidence.LookBack", b =>
-                {
-                    b.HasOne("Rectify.Domain.Measure", null)
-                        .WithMany()
-                        .HasForeignKey("MeasureId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("Rectify.Evidence.Outcome", b =>
-                {
-                    b.HasOne("Rectify.Domain.Inspection", null)
-                        .WithMany()
-                        .HasForeignKey("InspectionId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("Rectify.Evidence.ProgressReport", b =>
+            modelBuilder.Entity("Rectify.Domain.ProgressReport", b =>
                 {
                     b.HasOne("Rectify.Domain.Measure", null)
                         .WithMany()
@@ -1304,30 +1310,41 @@ namespace Rectify.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
-                    b.HasOne("Rectify.Evidence.ProgressReport", null)
+                    b.HasOne("Rectify.Domain.ProgressReport", null)
                         .WithMany()
                         .HasForeignKey("RevisionOfId")
                         .OnDelete(DeleteBehavior.Restrict);
                 });
 
-            modelBuilder.Entity("Rectify.Evidence.ProgressReportEvidence", b =>
+            modelBuilder.Entity("Rectify.Domain.ProgressReportEvidence", b =>
                 {
-                    b.HasOne("Rectify.Evidence.EvidenceFile", "EvidenceFile")
+                    b.HasOne("Rectify.Domain.EvidenceFile", "EvidenceFile")
                         .WithMany()
                         .HasForeignKey("EvidenceFileId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
 
-                    b.HasOne("Rectify.Evidence.ProgressReport", null)
+                    b.HasOne("Rectify.Domain.ProgressReport", "ProgressReport")
                         .WithMany("Evidence")
                         .HasForeignKey("ProgressReportId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
                     b.Navigation("EvidenceFile");
+
+                    b.Navigation("ProgressReport");
                 });
 
-            modelBuilder.Entity("Rectify.Evidence.RegisterFinding", b =>
+            modelBuilder.Entity("Rectify.Domain.RectificationOutcome", b =>
+                {
+                    b.HasOne("Rectify.Domain.Inspection", null)
+                        .WithMany()
+                        .HasForeignKey("InspectionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rectify.Domain.RegisterFinding", b =>
                 {
                     b.HasOne("Rectify.Domain.Finding", null)
                         .WithMany()
@@ -1335,17 +1352,17 @@ namespace Rectify.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
 
-                    b.HasOne("Rectify.Evidence.Institution", null)
+                    b.HasOne("Rectify.Domain.Institution", null)
                         .WithMany("Findings")
                         .HasForeignKey("InstitutionId")
                         .OnDelete(DeleteBehavior.Cascade);
 
-                    b.HasOne("Rectify.Evidence.Lead", null)
+                    b.HasOne("Rectify.Domain.Lead", null)
                         .WithMany("Findings")
                         .HasForeignKey("LeadId")
                         .OnDelete(DeleteBehavior.Cascade);
 
-                    b.HasOne("Rectify.Evidence.Outcome", null)
+                    b.HasOne("Rectify.Domain.RectificationOutcome", null)
                         .WithMany("Findings")
                         .HasForeignKey("OutcomeId")
                         .OnDelete(DeleteBehavior.Cascade);
@@ -1361,6 +1378,16 @@ namespace Rectify.Data.Migrations.Sqlite
                     b.Navigation("Scope");
                 });
 
+            modelBuilder.Entity("Rectify.Domain.Institution", b =>
+                {
+                    b.Navigation("Findings");
+                });
+
+            modelBuilder.Entity("Rectify.Domain.Lead", b =>
+                {
+                    b.Navigation("Findings");
+                });
+
             modelBuilder.Entity("Rectify.Domain.Measure", b =>
                 {
                     b.Navigation("SupportingUnits");
@@ -1368,24 +1395,14 @@ namespace Rectify.Data.Migrations.Sqlite
                     b.Navigation("Transitions");
                 });
 
-            modelBuilder.Entity("Rectify.Evidence.Institution", b =>
-                {
-                    b.Navigation("Findings");
-                });
-
-            modelBuilder.Entity("Rectify.Evidence.Lead", b =>
-                {
-                    b.Navigation("Findings");
-                });
-
-            modelBuilder.Entity("Rectify.Evidence.Outcome", b =>
-                {
-                    b.Navigation("Findings");
-                });
-
-            modelBuilder.Entity("Rectify.Evidence.ProgressReport", b =>
+            modelBuilder.Entity("Rectify.Domain.ProgressReport", b =>
                 {
                     b.Navigation("Evidence");
+                });
+
+            modelBuilder.Entity("Rectify.Domain.RectificationOutcome", b =>
+                {
+                    b.Navigation("Findings");
                 });
 #pragma warning restore 612, 618
         }

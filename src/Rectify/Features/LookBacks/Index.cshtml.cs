@@ -4,17 +4,17 @@ using Microsoft.EntityFrameworkCore;
 using Rectify.Access;
 using Rectify.Data;
 using Rectify.Domain;
-using Rectify.Evidence;
-using Rectify.Features.Measures;
+using Rectify.Features.Inspections;
+using Rectify.Features.Common;
 
-namespace Rectify.Features.Inspections;
+namespace Rectify.Features.LookBacks;
 
 /// <summary>回头看 of one inspection: where every look-back stands, and the office's bulk scheduling (all signed-off measures, or a random sample).</summary>
-public sealed class LookBacksModel(RectifyDbContext db, LookBackService lookBacks, TimeProvider clock) : PageModel
+public sealed class IndexModel(RectifyDbContext db, Caller caller, LookBackService lookBacks, TimeProvider clock) : PageModel, IShowsRefusals
 {
     private const int PageSize = 50;
 
-    public sealed record Row(int LookBackId, int MeasureId, int FindingNumber, int MeasureNumber, string Text, string? LeadUnit, DateOnly DueDate, LookBackResult? Result, string? Finding, string? ReviewedByName);
+    public sealed record Row(int LookBackId, int MeasureId, int FindingNumber, int MeasureNumber, string Text, string? LeadUnit, DateOnly DueDate, LookBackResult? Result, string? Observation, string? ReviewedByName);
 
     public sealed record Counts(int SignedOff, int Unscheduled, int Open, int DueSoon, int Late, int Consolidated, int Rebound);
 
@@ -32,16 +32,19 @@ public sealed class LookBacksModel(RectifyDbContext db, LookBackService lookBack
 
     public DateOnly Today { get; private set; }
 
-    public bool CanSchedule => User.IsInRole(Roles.RectificationOffice);
+    public bool CanSchedule => caller.May(Permission.ScheduleLookBack);
 
     public string? Message { get; private set; }
 
     public string? Error { get; private set; }
 
-    public Task<IActionResult> OnGetAsync(int id, int? page, CancellationToken cancellationToken) => ShowAsync(id, page ?? 1, cancellationToken);
+    [BindProperty(SupportsGet = true, Name = "id")]
+    public int Id { get; set; }
+
+    public Task<IActionResult> OnGetAsync(int? page, CancellationToken cancellationToken) => ShowAsync(page ?? 1, cancellationToken);
 
     /// <summary>The office schedules look-backs in bulk: <paramref name="scope"/> "all" or "sample" with <paramref name="count"/>.</summary>
-    public async Task<IActionResult> OnPostScheduleAsync(int id, string? scope, int? count, int? unit, DateOnly? dueDate, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnPostScheduleAsync(string? scope, int? count, int? unit, DateOnly? dueDate, CancellationToken cancellationToken)
     {
         var sample = scope switch
         {
@@ -49,21 +52,26 @@ public sealed class LookBacksModel(RectifyDbContext db, LookBackService lookBack
             "sample" => LookBackSample.Of(count),
             _ => null,
         };
-        var result = await lookBacks.ScheduleManyAsync(AccessScope.From(User), AccessScope.ActorOf(User), id, sample, unit, dueDate, cancellationToken);
-        if (result.Outcome == WorkflowOutcome.NotFound)
+        var result = await lookBacks.ScheduleManyAsync(Id, sample, unit, dueDate, cancellationToken);
+        if (!result.Found)
         {
             return NotFound();
         }
 
-        Response.StatusCode = result.StatusCode;
-        (Message, Error) = (result.Notice, result.Problem);
-
-        return await ShowAsync(id, 1, cancellationToken);
+        Message = result.Message;
+        return await ShowAsync(1, cancellationToken);
     }
 
-    private async Task<IActionResult> ShowAsync(int id, int page, CancellationToken cancellationToken)
+    public Task<IActionResult> ShowRefusalAsync(string message, CancellationToken cancellationToken)
     {
-        var scope = AccessScope.From(User);
+        Error = message;
+        return ShowAsync(1, cancellationToken);
+    }
+
+    private async Task<IActionResult> ShowAsync(int page, CancellationToken cancellationToken)
+    {
+        var id = Id;
+        var scope = caller.Scope;
         Inspection = await LedgerQueries.HeadAsync(db, scope, id, cancellationToken);
         if (Inspection is null)
         {
@@ -95,7 +103,7 @@ public sealed class LookBacksModel(RectifyDbContext db, LookBackService lookBack
             .OrderBy(l => l.Result != null).ThenBy(l => l.Result == null ? l.DueDate : DateOnly.MaxValue).ThenByDescending(l => l.Id)
             .Skip((PageNumber - 1) * PageSize).Take(PageSize)
             .Join(db.Measures, l => l.MeasureId, m => m.Id, (l, m) => new Row(
-                l.Id, m.Id, m.Finding.Number, m.Number, m.Text, m.LeadUnit == null ? null : m.LeadUnit.Name, l.DueDate, l.Result, l.Finding, l.ReviewedByName))
+                l.Id, m.Id, m.Finding.Number, m.Number, m.Text, m.LeadUnit == null ? null : m.LeadUnit.Name, l.DueDate, l.Result, l.Observation, l.ReviewedByName))
             .ToListAsync(cancellationToken);
         Units = CanSchedule ? await LedgerQueries.UnitsAsync(db, signedOff, cancellationToken) : [];
         return Page();

@@ -1,17 +1,7 @@
 using System.IO.Compression;
+using Rectify.Domain;
 
-namespace Rectify.Evidence;
-
-/// <summary>The kinds of evidence file accepted, recognised by their content, never by their name alone.</summary>
-public enum EvidenceType
-{
-    Pdf,
-    Ofd,
-    Docx,
-    Xlsx,
-    Jpeg,
-    Png,
-}
+namespace Rectify.Features.Reports;
 
 public static class FileTypes
 {

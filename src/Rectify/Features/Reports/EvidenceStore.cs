@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
+using Rectify.Domain;
 
-namespace Rectify.Evidence;
+namespace Rectify.Features.Reports;
 
 /// <summary>Limits from configuration (<c>Evidence</c> section).</summary>
 public sealed class EvidenceOptions

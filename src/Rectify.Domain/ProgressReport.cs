@@ -1,0 +1,246 @@
+namespace Rectify.Domain;
+
+public enum ProgressReportState
+{
+    /// <summary>已报送，待审核.</summary>
+    Submitted = 0,
+
+    /// <summary>已采纳.</summary>
+    Accepted = 1,
+
+    /// <summary>已退回.</summary>
+    Returned = 2,
+}
+
+/// <summary>The kinds of evidence file accepted; the application recognises them by their content, never by their name alone.</summary>
+public enum EvidenceType
+{
+    Pdf,
+    Ofd,
+    Docx,
+    Xlsx,
+    Jpeg,
+    Png,
+}
+
+/// <summary>
+/// 进展报送: a unit's report on a measure. A returned report is revised by filing a new version; every version is
+/// kept. The office accepts or returns it (<see cref="Accept"/>, <see cref="Return"/>), never its own.
+/// </summary>
+public sealed class ProgressReport
+{
+    private readonly List<ProgressReportEvidence> evidence = [];
+
+    private ProgressReport()
+    {
+        Narrative = string.Empty;
+        SubmittedByUserId = string.Empty;
+        SubmittedByName = string.Empty;
+    }
+
+    private ProgressReport(Measure measure, ProgressReport? previous, string narrative, int percent, DateOnly effectiveDate, Actor actor, DateTime atUtc)
+    {
+        MeasureId = measure.Id;
+        Number = (previous?.Number ?? 0) + 1;
+        RevisionOfId = previous is { State: ProgressReportState.Returned } ? previous.Id : null;
+        Narrative = narrative.Trim();
+        PercentComplete = percent;
+        EffectiveDate = effectiveDate;
+        State = ProgressReportState.Submitted;
+        SubmittedByUserId = actor.UserId;
+        SubmittedByName = actor.DisplayName;
+        SubmittedAtUtc = atUtc;
+    }
+
+    public int Id { get; private set; }
+
+    public int MeasureId { get; private set; }
+
+    /// <summary>1, 2, 3… per measure.</summary>
+    public int Number { get; private set; }
+
+    /// <summary>The report this one revises, when it does.</summary>
+    public int? RevisionOfId { get; private set; }
+
+    public string Narrative { get; private set; }
+
+    public int PercentComplete { get; private set; }
+
+    /// <summary>When the reported work took effect.</summary>
+    public DateOnly EffectiveDate { get; private set; }
+
+    /// <summary>Also the concurrency token: two reviewers of the same report cannot both win.</summary>
+    public ProgressReportState State { get; private set; }
+
+    public string SubmittedByUserId { get; private set; }
+
+    public string SubmittedByName { get; private set; }
+
+    public DateTime SubmittedAtUtc { get; private set; }
+
+    public string? ReviewedByName { get; private set; }
+
+    public DateTime? ReviewedAtUtc { get; private set; }
+
+    public string? ReturnReason { get; private set; }
+
+    public IReadOnlyList<ProgressReportEvidence> Evidence => evidence;
+
+    /// <summary>The rules a report must meet before anything (its files included) is stored.</summary>
+    public static void CheckFiling(MeasureState measureState, string? narrative, int percent, DateOnly? effectiveDate)
+    {
+        BusinessRules.Check(new ReportsAreFiledOnMeasuresUnderWay(measureState));
+        BusinessRules.Check(new AReportSaysWhatWasDone(narrative, percent, effectiveDate));
+    }
+
+    /// <summary>
+    /// Files a report on <paramref name="measure"/>, after <paramref name="previous"/> (its latest report, if any): a
+    /// returned previous report is what this one revises. The measure's cadence is settled up to now.
+    /// </summary>
+    public static ProgressReport File(Measure measure, ProgressReport? previous, string? narrative, int percent, DateOnly? effectiveDate, Actor actor, TimeProvider clock)
+    {
+        ArgumentNullException.ThrowIfNull(measure);
+        ArgumentNullException.ThrowIfNull(actor);
+        ArgumentNullException.ThrowIfNull(clock);
+        CheckFiling(measure.State, narrative, percent, effectiveDate);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var report = new ProgressReport(measure, previous, narrative!, percent, effectiveDate!.Value, actor, now);
+        measure.NoteReportFiled(now);
+        return report;
+    }
+
+    /// <summary>Attaches a stored file under the name it was sent with.</summary>
+    public void Attach(EvidenceFile file, string originalName, Actor uploader)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        ArgumentNullException.ThrowIfNull(uploader);
+        if (evidence.Any(e => ReferenceEquals(e.EvidenceFile, file) || (file.Id != 0 && e.EvidenceFileId == file.Id)))
+        {
+            return;
+        }
+
+        evidence.Add(new ProgressReportEvidence(this, file, originalName, uploader.UserId));
+    }
+
+    /// <summary>The office takes the report as it stands (采纳).</summary>
+    public void Accept(Actor reviewer, TimeProvider clock) => Review(reviewer, clock, ProgressReportState.Accepted, reason: null);
+
+    /// <summary>The office sends the report back with a reason (退回); it no longer counts as filed, see <see cref="Measure.NoteReportReturned"/>.</summary>
+    public void Return(Actor reviewer, TimeProvider clock, string? reason)
+    {
+        CheckReviewable(reviewer);
+        BusinessRules.Check(new AReasonIsRequired("退回", reason));
+        Review(reviewer, clock, ProgressReportState.Returned, reason!.Trim());
+    }
+
+    private void CheckReviewable(Actor reviewer)
+    {
+        ArgumentNullException.ThrowIfNull(reviewer);
+        BusinessRules.Check(new AReportIsReviewedOnce(State));
+        BusinessRules.Check(new NobodyReviewsTheirOwnReport(SubmittedByUserId, reviewer));
+    }
+
+    private void Review(Actor reviewer, TimeProvider clock, ProgressReportState to, string? reason)
+    {
+        ArgumentNullException.ThrowIfNull(clock);
+        CheckReviewable(reviewer);
+        State = to;
+        ReviewedByName = reviewer.DisplayName;
+        ReviewedAtUtc = clock.GetUtcNow().UtcDateTime;
+        ReturnReason = reason;
+    }
+}
+
+/// <summary>佐证材料: one stored file, named by its SHA-256; the original name and the uploader are kept per report.</summary>
+public sealed class EvidenceFile
+{
+    private EvidenceFile()
+    {
+        Sha256 = string.Empty;
+    }
+
+    public EvidenceFile(string sha256, string? sm3, long length, EvidenceType type, DateTime storedAtUtc)
+    {
+        Sha256 = string.IsNullOrEmpty(sha256) || sha256.Length != 64 ? throw new ArgumentException("SHA-256 摘要应为 64 位十六进制。", nameof(sha256)) : sha256;
+        Sm3 = sm3;
+        Length = length >= 0 ? length : throw new ArgumentOutOfRangeException(nameof(length));
+        Type = type;
+        StoredAtUtc = storedAtUtc;
+    }
+
+    public int Id { get; private set; }
+
+    public string Sha256 { get; private set; }
+
+    /// <summary>SM3 digest (hex), recorded when the installation asks for it.</summary>
+    public string? Sm3 { get; private set; }
+
+    public long Length { get; private set; }
+
+    public EvidenceType Type { get; private set; }
+
+    public DateTime StoredAtUtc { get; private set; }
+
+    /// <summary>A file stored before SM3 was switched on gets its SM3 digest the next time it is sent.</summary>
+    public void NoteSm3(string? sm3) => Sm3 ??= sm3;
+}
+
+/// <summary>One file of one report, under the name it was sent with.</summary>
+public sealed class ProgressReportEvidence
+{
+    private ProgressReportEvidence()
+    {
+        OriginalName = string.Empty;
+        UploadedByUserId = string.Empty;
+    }
+
+    internal ProgressReportEvidence(ProgressReport report, EvidenceFile file, string originalName, string uploadedByUserId)
+    {
+        ProgressReport = report;
+        EvidenceFile = file;
+        OriginalName = string.IsNullOrWhiteSpace(originalName) ? throw new ArgumentException("文件名不能为空。", nameof(originalName)) : originalName;
+        UploadedByUserId = uploadedByUserId;
+    }
+
+    public int ProgressReportId { get; private set; }
+
+    public ProgressReport ProgressReport { get; private set; } = null!;
+
+    public int EvidenceFileId { get; private set; }
+
+    public EvidenceFile EvidenceFile { get; private set; } = null!;
+
+    public string OriginalName { get; private set; }
+
+    public string UploadedByUserId { get; private set; }
+}
+
+public sealed class ReportsAreFiledOnMeasuresUnderWay(MeasureState state) : IBusinessRule
+{
+    public bool IsBroken() => state is not (MeasureState.InProgress or MeasureState.Ongoing);
+
+    public string Message => $"措施当前状态为“{Terms.Of(state)}”，不能报送进展（整改中或长期坚持的措施才能报送）。";
+}
+
+public sealed class AReportSaysWhatWasDone(string? narrative, int percent, DateOnly? effectiveDate) : IBusinessRule
+{
+    public bool IsBroken() => string.IsNullOrWhiteSpace(narrative) || percent is < 0 or > 100 || effectiveDate is null;
+
+    public string Message => "请填写进展情况、完成百分比（0–100）和生效日期。";
+
+    public Refusal Refusal => Refusal.Invalid;
+}
+
+public sealed class AReportIsReviewedOnce(ProgressReportState state) : IBusinessRule
+{
+    public bool IsBroken() => state != ProgressReportState.Submitted;
+
+    public string Message => "这份报送已经审核过了。";
+}
+
+public sealed class NobodyReviewsTheirOwnReport(string submittedByUserId, Actor reviewer) : IBusinessRule
+{
+    public bool IsBroken() => string.Equals(submittedByUserId, reviewer.UserId, StringComparison.Ordinal);
+
+    public string Message => "不能审核自己报送的进展。";
+}

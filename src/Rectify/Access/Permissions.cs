@@ -1,0 +1,152 @@
+using Rectify.Domain;
+
+namespace Rectify.Access;
+
+/// <summary>Every step someone takes in Rectify, of the rectification's life or of its administration; who may take which is written once, in <see cref="Permissions"/>.</summary>
+public enum Permission
+{
+    StartMeasure,
+    ApplyForSignOff,
+    AcceptApplication,
+    ReturnApplication,
+    ApproveSignOff,
+    ReopenMeasure,
+    FileReport,
+    ReviewReport,
+    ScheduleLookBack,
+    RecordLookBack,
+    SetReportingCadence,
+    KeepRegisters,
+    KeepLeads,
+    ReadLeads,
+    ViewAccounts,
+    ManageAccounts,
+    GrantRoles,
+    ManageOrganizations,
+    ReadAuditLog,
+}
+
+/// <summary>On whose measures a role may take a step (always within what the caller sees).</summary>
+public enum Whose
+{
+    /// <summary>Any measure (or inspection) the caller sees.</summary>
+    AnyVisible,
+
+    /// <summary>Only measures whose lead unit is the caller's unit or under it (the unit reporter).</summary>
+    TheirUnitLeads,
+
+    /// <summary>Only measures whose responsible leader is the person the caller's account belongs to.</summary>
+    TheyAreResponsibleFor,
+}
+
+/// <summary>The facts about a measure that decide whose it is: its lead unit's path and the account of its responsible leader.</summary>
+public sealed record MeasureParties(string? LeadUnitPath, string? ResponsibleLeaderUserId = null)
+{
+    public static readonly MeasureParties None = new((string?)null);
+}
+
+/// <summary>
+/// The one permission table: for each step, the roles that may take it, on whose measures, and the words of the
+/// refusal. Services ask <see cref="Require"/> before they act; pages ask <see cref="May"/> to show only the buttons
+/// that will work. Reading is a different question, answered by <see cref="AccessQueries"/> (404 outside scope).
+/// </summary>
+public static class Permissions
+{
+    private const string Office = Access.Roles.RectificationOffice;
+    private const string Unit = Access.Roles.UnitReporter;
+    private const string Leader = Access.Roles.ResponsibleLeader;
+    private const string First = Access.Roles.FirstResponsible;
+
+    private sealed record Grant(string Refusal, params (string Role, Whose Whose)[] Holders)
+    {
+        public string[] Roles => [.. Holders.Select(h => h.Role)];
+    }
+
+    private static readonly Dictionary<Permission, Grant> Table = new()
+    {
+        [Permission.StartMeasure] = new(ActionRefusal(MeasureAction.Start), (Office, Whose.AnyVisible), (Unit, Whose.TheirUnitLeads)),
+        [Permission.ApplyForSignOff] = new(ActionRefusal(MeasureAction.ApplyForSignOff), (Unit, Whose.TheirUnitLeads)),
+        [Permission.AcceptApplication] = new(ActionRefusal(MeasureAction.AcceptApplication), (Office, Whose.AnyVisible)),
+
+        // The second level belongs to the measure's own responsible leader, or to the organization's first responsible person.
+        [Permission.ReturnApplication] = new(ActionRefusal(MeasureAction.ReturnApplication), (Office, Whose.AnyVisible), (Leader, Whose.TheyAreResponsibleFor), (First, Whose.AnyVisible)),
+        [Permission.ApproveSignOff] = new("只有这条措施的责任领导或第一责任人可以审批销号。", (Leader, Whose.TheyAreResponsibleFor), (First, Whose.AnyVisible)),
+        [Permission.ReopenMeasure] = new(ActionRefusal(MeasureAction.Reopen), (Office, Whose.AnyVisible)),
+        [Permission.FileReport] = new("只有牵头单位的联络员可以报送这条措施的进展。", (Unit, Whose.TheirUnitLeads)),
+        [Permission.ReviewReport] = new("只有整改办可以审核进展报送。", (Office, Whose.AnyVisible)),
+        [Permission.ScheduleLookBack] = new("只有整改办可以安排回头看。", (Office, Whose.AnyVisible)),
+        [Permission.RecordLookBack] = new("只有整改办可以记录回头看结果。", (Office, Whose.AnyVisible)),
+        [Permission.SetReportingCadence] = new("只有整改办可以设置报送周期。", (Office, Whose.AnyVisible)),
+        [Permission.KeepRegisters] = new("您的角色不能登记这一项。", (Office, Whose.AnyVisible)),
+        [Permission.KeepLeads] = new("您的角色不能登记这一项。", (Access.Roles.DisciplineOfficer, Whose.AnyVisible)),
+        [Permission.ReadLeads] = new("您的角色不能查看问题线索。", (Access.Roles.DisciplineOfficer, Whose.AnyVisible)),
+        [Permission.ViewAccounts] = new("只有系统管理员和安全管理员可以查看用户。", (Access.Roles.SystemAdministrator, Whose.AnyVisible), (Access.Roles.SecurityAdministrator, Whose.AnyVisible)),
+        [Permission.ManageAccounts] = new("只有系统管理员可以管理用户账号。", (Access.Roles.SystemAdministrator, Whose.AnyVisible)),
+        [Permission.GrantRoles] = new("只有安全管理员可以授予角色。", (Access.Roles.SecurityAdministrator, Whose.AnyVisible)),
+        [Permission.ManageOrganizations] = new("只有系统管理员可以维护组织机构。", (Access.Roles.SystemAdministrator, Whose.AnyVisible)),
+        [Permission.ReadAuditLog] = new("只有审计管理员可以查看审计日志。", (Access.Roles.AuditAdministrator, Whose.AnyVisible)),
+    };
+
+    /// <summary>The step that takes a measure action.</summary>
+    public static Permission Of(MeasureAction action) => action switch
+    {
+        MeasureAction.Start => Permission.StartMeasure,
+        MeasureAction.ApplyForSignOff => Permission.ApplyForSignOff,
+        MeasureAction.AcceptApplication => Permission.AcceptApplication,
+        MeasureAction.ReturnApplication => Permission.ReturnApplication,
+        MeasureAction.Approve => Permission.ApproveSignOff,
+        MeasureAction.Reopen => Permission.ReopenMeasure,
+        _ => throw new ArgumentOutOfRangeException(nameof(action), action, null),
+    };
+
+    /// <summary>The roles that may take <paramref name="step"/> (for documentation and the matrix test).</summary>
+    public static IReadOnlyList<string> RolesFor(Permission step) => Table[step].Roles;
+
+    /// <summary>Whether the caller holds a role that takes <paramref name="step"/> at all (on some measure: a unit reporter only on its own unit's).</summary>
+    public static bool HoldsRoleFor(AccessScope scope, Permission step)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        return Table[step].Roles.Any(scope.Roles.Contains);
+    }
+
+    /// <summary>One authorization policy per permission, named after it, for pages that belong to one ([Authorize(Policy = nameof(Permission.ReadAuditLog))]).</summary>
+    public static void AddPermissionPolicies(this Microsoft.AspNetCore.Authorization.AuthorizationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        foreach (var (step, grant) in Table)
+        {
+            builder.AddPolicy(step.ToString(), p => p.RequireRole(grant.Roles));
+        }
+    }
+
+    /// <summary>Whether the caller may take <paramref name="step"/> on a measure with these parties (or on an inspection, with none).</summary>
+    public static bool May(AccessScope scope, Permission step, MeasureParties? measure = null)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        return Table[step].Holders.Any(h => scope.Roles.Contains(h.Role) && Covers(scope, h.Whose, measure ?? MeasureParties.None));
+    }
+
+    /// <summary>Refuses (403, with the step's own words) unless the caller may take the step.</summary>
+    public static void Require(AccessScope scope, Permission step, MeasureParties? measure = null)
+    {
+        if (!May(scope, step, measure))
+        {
+            throw BusinessRules.Refuse(new NotPermitted(Table[step].Refusal));
+        }
+    }
+
+    private static bool Covers(AccessScope scope, Whose whose, MeasureParties measure) => whose switch
+    {
+        Whose.TheirUnitLeads => LeadUnitIsCallers(scope, measure.LeadUnitPath),
+        Whose.TheyAreResponsibleFor => measure.ResponsibleLeaderUserId is { Length: > 0 } leader && string.Equals(leader, scope.UserId, StringComparison.Ordinal),
+        _ => true,
+    };
+
+    /// <summary>Whether a lead unit is in the caller's organization subtree (the unit reporter's own measures).</summary>
+    public static bool LeadUnitIsCallers(AccessScope scope, string? leadUnitPath) =>
+        scope?.OrganizationPath is { } path && leadUnitPath is not null && leadUnitPath.StartsWith(path, StringComparison.Ordinal);
+
+    private static string ActionRefusal(MeasureAction action) => $"您的角色不能对这条措施进行“{Terms.Of(action)}”。";
+
+    private sealed class NotPermitted(string message) : Refused(message, Domain.Refusal.NotPermitted);
+}

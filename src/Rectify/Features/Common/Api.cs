@@ -1,0 +1,37 @@
+using Rectify.Access;
+
+namespace Rectify.Features.Common;
+
+/// <summary>The answer to a write: what was done, in the user's language, and the id of what was made.</summary>
+public sealed record WriteResult(string Message, int? Id = null);
+
+/// <summary>What every feature's API shares: the /api/v1 group (with the one translation of refusals), token-only writes, and the answer to a write.</summary>
+public static class Api
+{
+    /// <summary>The /api/v1 group a feature maps its endpoints on; a refusal anywhere in it is answered by <see cref="Refusals"/>.</summary>
+    public static RouteGroupBuilder MapApiGroup(this IEndpointRouteBuilder app) =>
+        app.MapGroup("/api/v1").AddEndpointFilter<RefusalEndpointFilter>();
+
+    /// <summary>
+    /// Writes take a personal token only (never a browser cookie), so that no page can be made to post to them (no CSRF).
+    /// </summary>
+    public static TBuilder RequireToken<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.RequireAuthorization(p => p.AddAuthenticationSchemes(ApiTokenService.Scheme).RequireAuthenticatedUser());
+
+    /// <summary>201 with where to read it for something made, 200 for a step taken, 404 when there was nothing to act on.</summary>
+    public static IResult Answer(WorkflowResult result, string? created)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        if (!result.Found)
+        {
+            return TypedResults.NotFound();
+        }
+
+        var body = new WriteResult(result.Message ?? string.Empty, result.Id);
+        return created is null ? TypedResults.Ok(body) : TypedResults.Created(created, body);
+    }
+
+    /// <summary>A 400 with the words that say what was expected (for a request the API cannot even read).</summary>
+    public static IResult BadRequest(string message) => TypedResults.Problem(title: message, detail: message, statusCode: StatusCodes.Status400BadRequest);
+}

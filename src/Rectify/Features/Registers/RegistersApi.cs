@@ -1,0 +1,40 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Rectify.Features.Common;
+
+namespace Rectify.Features.Registers;
+
+/// <summary>The registers through the API: read by all who see the inspection (leads by the discipline officer only), kept with a personal token.</summary>
+public static class RegistersApi
+{
+    public static void MapRegistersApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapApiGroup();
+
+        api.MapGet("/inspections/{id:int}/registers", async Task<Results<Ok<RegistersView>, NotFound>> (RegisterService registers, int id, CancellationToken ct) =>
+                await registers.ReadAsync(id, ct) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound())
+            .WithTags("Registers")
+            .WithName("GetRegisters")
+            .WithSummary("建章立制、整改成效（看得到这次巡察的人都可读）；问题线索仅纪检监察人员可见，其他人得到 leads = null");
+
+        api.MapPost("/inspections/{id:int}/registers/institutions", async Task<IResult> (RegisterService registers, int id, NewInstitution? body, CancellationToken ct) =>
+                Api.Answer(await registers.AddInstitutionAsync(id, body ?? new NewInstitution(null, null, null, null, null), ct), created: $"/api/v1/inspections/{id}/registers"))
+            .RequireToken()
+            .WithTags("Registers")
+            .WithName("AddInstitution")
+            .WithSummary("整改办登记建章立制：name 制度名称、issuer 制定单位、documentNumber 文号、issuedOn 印发日期、findings 对应问题序号。仅接受个人 API 令牌。");
+
+        api.MapPost("/inspections/{id:int}/registers/outcomes", async Task<IResult> (RegisterService registers, int id, NewOutcome? body, CancellationToken ct) =>
+                Api.Answer(await registers.AddOutcomeAsync(id, body ?? new NewOutcome(null, null, null, null), ct), created: $"/api/v1/inspections/{id}/registers"))
+            .RequireToken()
+            .WithTags("Registers")
+            .WithName("AddOutcome")
+            .WithSummary("整改办登记整改成效：kind（MoneyRecovered 挽回经济损失（万元）/ PeopleHandled 处理人数 / MeetingsHeld 召开会议（次））、amount、note、findings。仅接受个人 API 令牌。");
+
+        api.MapPost("/inspections/{id:int}/registers/leads", async Task<IResult> (RegisterService registers, int id, NewLead? body, CancellationToken ct) =>
+                Api.Answer(await registers.AddLeadAsync(id, body ?? new NewLead(null, null, null, null), ct), created: $"/api/v1/inspections/{id}/registers"))
+            .RequireToken()
+            .WithTags("Registers")
+            .WithName("AddLead")
+            .WithSummary("纪检监察人员登记问题线索：summary、status（HandedOver 已移交 / UnderReview 核查中 / Closed 已办结）、disposition、findings。仅接受个人 API 令牌。");
+    }
+}

@@ -1,0 +1,182 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Rectify.Access;
+using Rectify.Audit;
+using Rectify.Data;
+using Rectify.Domain;
+using Rectify.Features.Common;
+
+namespace Rectify.Features.Reports;
+
+/// <summary>A file as it arrives: its name and a way to read it (a form file, or a test's bytes).</summary>
+public sealed record IncomingFile(string FileName, Func<Stream> Open);
+
+/// <summary>
+/// A unit files a progress report with evidence, the office reviews it, anyone who sees the measure downloads its
+/// files: scoped (404), permitted (403, <see cref="Permissions"/>), guarded by the report's rules (409/400), each
+/// a transaction with its audit record. Page and API call the same methods.
+/// </summary>
+public sealed class ProgressReportService(RectifyDbContext db, Caller caller, EvidenceStore store, AuditLog audit, IOptions<EvidenceOptions> options, TimeProvider clock)
+{
+    public async Task<WorkflowResult> FileAsync(int measureId, string? narrative, int percent, DateOnly? effectiveDate, IReadOnlyList<IncomingFile> files, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        var measure = await db.VisibleMeasures(caller.Scope).Where(m => m.Id == measureId)
+            .Select(m => new { m.State, LeadUnitPath = m.LeadUnit == null ? null : m.LeadUnit.Path }).SingleOrDefaultAsync(cancellationToken);
+        if (measure is null)
+        {
+            return WorkflowResult.NotFound;
+        }
+
+        caller.Require(Permission.FileReport, new MeasureParties(measure.LeadUnitPath));
+        ProgressReport.CheckFiling(measure.State, narrative, percent, effectiveDate);
+        var limits = options.Value;
+        BusinessRules.Check(new AReportCarriesAtMostSoManyFiles(files.Count, limits.MaxFilesPerReport));
+
+        // Every file is checked before anything is written; one bad file refuses the whole report.
+        var staged = new List<StagedFile>();
+        try
+        {
+            foreach (var file in files)
+            {
+                await using var stream = file.Open();
+                staged.Add(await store.StageAsync(stream, Path.GetFileName(file.FileName), limits.MaxFileBytes, cancellationToken, limits.RecordsSm3));
+            }
+        }
+        catch (EvidenceRejectedException e)
+        {
+            EvidenceStore.Discard(staged);
+            throw BusinessRules.Refuse(new EvidenceIsRefused(e.Message));
+        }
+        catch
+        {
+            EvidenceStore.Discard(staged);
+            throw;
+        }
+
+        var placed = new List<string>();
+        try
+        {
+            try
+            {
+                return await SaveAsync(measureId, narrative, percent, effectiveDate, staged, placed, cancellationToken);
+            }
+            catch (DbUpdateException e) when (placed.Count == 0 && DatabaseProvider.IsUniqueViolation(e))
+            {
+                // Another request stored the same new file (or took the next report number) a moment ago: once more, now finding its row.
+                db.ChangeTracker.Clear();
+                return await SaveAsync(measureId, narrative, percent, effectiveDate, staged, placed, cancellationToken);
+            }
+        }
+        catch
+        {
+            // No file without its row: whatever this request put in place goes again, and what it staged too.
+            foreach (var sha in placed)
+            {
+                store.Remove(sha);
+            }
+
+            EvidenceStore.Discard(staged.Where(s => File.Exists(s.TempPath)));
+            throw;
+        }
+    }
+
+    /// <summary>The report, its evidence rows, the measure's cadence, the files put in place and the audit record, in one transaction.</summary>
+    private async Task<WorkflowResult> SaveAsync(int measureId, string? narrative, int percent, DateOnly? effectiveDate, List<StagedFile> staged, List<string> placed, CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var measure = await db.Measures.SingleAsync(m => m.Id == measureId, cancellationToken);
+        var previous = await db.ProgressReports.Where(r => r.MeasureId == measureId).OrderByDescending(r => r.Number).FirstOrDefaultAsync(cancellationToken);
+        var report = ProgressReport.File(measure, previous, narrative, percent, effectiveDate, caller.Actor, clock);
+        foreach (var file in staged.DistinctBy(f => f.Sha256))
+        {
+            var evidence = await db.EvidenceFiles.SingleOrDefaultAsync(e => e.Sha256 == file.Sha256, cancellationToken)
+                ?? db.EvidenceFiles.Local.SingleOrDefault(e => e.Sha256 == file.Sha256)
+                ?? db.EvidenceFiles.Add(new EvidenceFile(file.Sha256, file.Sm3, file.Length, file.Type, report.SubmittedAtUtc)).Entity;
+            evidence.NoteSm3(file.Sm3);
+            report.Attach(evidence, file.OriginalName, caller.Actor);
+        }
+
+        db.ProgressReports.Add(report);
+        await db.SaveOrRefuseAsync("这条措施刚刚已被他人处理，请刷新页面后再操作。", cancellationToken);
+        foreach (var file in staged)
+        {
+            if (store.Place(file))
+            {
+                placed.Add(file.Sha256);
+            }
+        }
+
+        await audit.RecordAsync(
+            new AuditEvent(AuditActions.ReportSubmitted, ObjectType: "ProgressReport", ObjectId: report.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                After: new { report.MeasureId, report.Number, report.PercentComplete, Files = staged.Select(f => new { f.OriginalName, f.Sha256, f.Sm3, f.Length }) }),
+            cancellationToken: cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return WorkflowResult.Done("已报送进展。", report.Id);
+    }
+
+    public async Task<WorkflowResult> ReviewAsync(int reportId, bool accept, string? reason, CancellationToken cancellationToken)
+    {
+        var visible = db.VisibleMeasures(caller.Scope);
+        var report = await db.ProgressReports.SingleOrDefaultAsync(r => r.Id == reportId && visible.Any(m => m.Id == r.MeasureId), cancellationToken);
+        if (report is null)
+        {
+            return WorkflowResult.NotFound;
+        }
+
+        caller.Require(Permission.ReviewReport);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (accept)
+        {
+            report.Accept(caller.Actor, clock);
+        }
+        else
+        {
+            report.Return(caller.Actor, clock, reason);
+
+            // A returned report does not count as filed: the measure's last report is the latest one still standing.
+            var measure = await db.Measures.SingleAsync(m => m.Id == report.MeasureId, cancellationToken);
+            measure.NoteReportReturned(await db.ProgressReports
+                .Where(r => r.MeasureId == report.MeasureId && r.Id != report.Id && r.State != ProgressReportState.Returned)
+                .MaxAsync(r => (DateTime?)r.SubmittedAtUtc, cancellationToken));
+        }
+
+        await db.SaveOrRefuseAsync("这份报送刚刚已被他人审核。", cancellationToken);
+        await audit.RecordAsync(
+            new AuditEvent(accept ? AuditActions.ReportAccepted : AuditActions.ReportReturned, ObjectType: "ProgressReport", ObjectId: reportId.ToString(System.Globalization.CultureInfo.InvariantCulture), After: new { Reason = reason }),
+            cancellationToken: cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return WorkflowResult.Done(accept ? "已采纳这份报送。" : "已退回这份报送。");
+    }
+
+    /// <summary>The file, when the caller may see a measure whose report carries it; the download is audited.</summary>
+    public async Task<(string Path, string ContentType, string FileName)?> OpenForDownloadAsync(int reportId, int evidenceId, CancellationToken cancellationToken)
+    {
+        var visible = db.VisibleMeasures(caller.Scope);
+        var link = await db.ProgressReportEvidence.AsNoTracking()
+            .Where(e => e.ProgressReportId == reportId && e.EvidenceFileId == evidenceId && db.ProgressReports.Any(r => r.Id == reportId && visible.Any(m => m.Id == r.MeasureId)))
+            .Select(e => new { e.OriginalName, e.EvidenceFile.Sha256, e.EvidenceFile.Type })
+            .SingleOrDefaultAsync(cancellationToken);
+        if (link is null)
+        {
+            return null;
+        }
+
+        await audit.RecordAsync(
+            new AuditEvent(AuditActions.EvidenceDownloaded, ObjectType: "EvidenceFile", ObjectId: evidenceId.ToString(System.Globalization.CultureInfo.InvariantCulture), After: new { ReportId = reportId, link.OriginalName, link.Sha256 }),
+            cancellationToken: cancellationToken);
+        return (store.PathOf(link.Sha256), FileTypes.Known[link.Type].ContentType, link.OriginalName);
+    }
+
+    private sealed class AReportCarriesAtMostSoManyFiles(int count, int most) : IBusinessRule
+    {
+        public bool IsBroken() => count > most;
+
+        public string Message => $"一次最多上传 {most} 个佐证材料文件。";
+
+        public Refusal Refusal => Refusal.Invalid;
+    }
+
+    /// <summary>A file the store would not take (type, size, name): its own words.</summary>
+    private sealed class EvidenceIsRefused(string message) : Refused(message, Refusal.Invalid);
+}

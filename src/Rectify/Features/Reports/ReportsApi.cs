@@ -1,0 +1,88 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Rectify.Access;
+using Rectify.Data;
+using Rectify.Features.Common;
+
+namespace Rectify.Features.Reports;
+
+public sealed record ReviewRequest(string? Decision, string? Reason);
+
+/// <summary>Progress reports and their evidence through the API, and the evidence download the pages link to.</summary>
+public static class ReportsApi
+{
+    public static IServiceCollection AddReports(this IServiceCollection services, IConfiguration configuration, string dataFolder)
+    {
+        // Checked here, before the host starts, so that a wrong value is one plain line from the command, not a stack trace.
+        var evidence = configuration.GetSection(EvidenceOptions.Section).Get<EvidenceOptions>() ?? new EvidenceOptions();
+        if (!evidence.DigestIsKnown)
+        {
+            throw new RectifyConfigurationException($"未知的佐证材料摘要算法 Evidence:Digest = “{evidence.Digest}”。可选：SHA256（默认）或 SM3。");
+        }
+
+        if (evidence.MaxFileBytes <= 0 || evidence.MaxFilesPerReport <= 0)
+        {
+            throw new RectifyConfigurationException("Evidence:MaxFileBytes 和 Evidence:MaxFilesPerReport 必须大于 0。");
+        }
+
+        services.Configure<EvidenceOptions>(configuration.GetSection(EvidenceOptions.Section));
+        services.AddSingleton(new EvidenceStore(Path.Combine(dataFolder, "evidence")));
+        return services.AddScoped<ProgressReportService>();
+    }
+
+    public static void MapReportsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapApiGroup();
+
+        api.MapGet("/measures/{id:int}/reports", async Task<Results<Ok<IReadOnlyList<ProgressReportView>>, NotFound>> (RectifyDbContext db, Caller caller, int id, CancellationToken ct) =>
+                await db.VisibleMeasures(caller.Scope).AnyAsync(m => m.Id == id, ct)
+                    ? TypedResults.Ok(await ReportQueries.ReportsAsync(db, id, ct))
+                    : TypedResults.NotFound())
+            .WithTags("Progress reports")
+            .WithName("ListReports")
+            .WithSummary("一条措施的全部进展报送（每个版本都保留，最新在前），含佐证材料；evidence 的下载地址为 /api/v1/reports/{reportId}/evidence/{evidenceId}");
+
+        api.MapPost("/measures/{id:int}/reports", async Task<IResult> (ProgressReportService reports, HttpRequest request, int id, CancellationToken ct) =>
+            {
+                if (!request.HasFormContentType)
+                {
+                    return Api.BadRequest("请以 multipart/form-data 提交：narrative（进展情况）、percent（完成百分比）、effectiveDate（生效日期，yyyy-MM-dd）和 files（佐证材料，可多个）。");
+                }
+
+                var form = await request.ReadFormAsync(ct);
+                int? percent = int.TryParse(form["percent"], NumberStyles.Integer, CultureInfo.InvariantCulture, out var p) ? p : null;
+                DateOnly? effective = DateOnly.TryParseExact(form["effectiveDate"], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : null;
+                var files = form.Files.GetFiles("files").Select(f => new IncomingFile(f.FileName, f.OpenReadStream)).ToList();
+                return Api.Answer(await reports.FileAsync(id, form["narrative"], percent ?? -1, effective, files, ct), created: $"/api/v1/measures/{id}/reports");
+            })
+            .RequireToken()
+            .DisableAntiforgery()
+            .WithTags("Progress reports")
+            .WithName("FileReport")
+            .WithSummary("牵头单位联络员报送进展（multipart/form-data：narrative、percent 0–100、effectiveDate、files 佐证材料 pdf/ofd/docx/xlsx/jpg/png，按内容识别类型）。仅接受个人 API 令牌。");
+
+        api.MapPost("/reports/{id:int}/review", async Task<IResult> (ProgressReportService reports, int id, ReviewRequest? body, CancellationToken ct) =>
+                body?.Decision is not ("accept" or "return")
+                    ? Api.BadRequest("decision 必须是 accept（采纳）或 return（退回，须附 reason 理由）。")
+                    : Api.Answer(await reports.ReviewAsync(id, body.Decision == "accept", body.Reason, ct), created: null))
+            .RequireToken()
+            .WithTags("Progress reports")
+            .WithName("ReviewReport")
+            .WithSummary("整改办审核一份进展报送：decision = accept 采纳 / return 退回（须附 reason）。不能审核自己报送的。仅接受个人 API 令牌。");
+
+        api.MapGet("/reports/{reportId:int}/evidence/{evidenceId:int}", DownloadAsync)
+            .WithTags("Progress reports")
+            .WithName("DownloadEvidence")
+            .WithSummary("下载一份佐证材料（与报送同样的权限范围；每次下载记入审计日志）");
+
+        // The pages' link to the same file: served only through the same scope as its report, as an attachment, audited.
+        app.MapGet("/evidence/{reportId:int}/{evidenceId:int}", DownloadAsync).ExcludeFromDescription();
+    }
+
+    private static async Task<IResult> DownloadAsync(ProgressReportService reports, int reportId, int evidenceId, CancellationToken ct)
+    {
+        var file = await reports.OpenForDownloadAsync(reportId, evidenceId, ct);
+        return file is { } f && File.Exists(f.Path) ? Results.File(f.Path, f.ContentType, f.FileName) : Results.NotFound();
+    }
+}

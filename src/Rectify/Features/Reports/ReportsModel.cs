@@ -1,0 +1,48 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Rectify.Domain;
+
+namespace Rectify.Features.Reports;
+
+internal sealed class ProgressReportConfiguration : IEntityTypeConfiguration<ProgressReport>
+{
+    public void Configure(EntityTypeBuilder<ProgressReport> r)
+    {
+        r.Property(x => x.Narrative).HasMaxLength(10000).IsRequired();
+        r.Property(x => x.SubmittedByUserId).HasMaxLength(450).IsRequired();
+        r.Property(x => x.SubmittedByName).HasMaxLength(200).IsRequired();
+        r.Property(x => x.ReviewedByName).HasMaxLength(200);
+        r.Property(x => x.ReturnReason).HasMaxLength(2000);
+
+        // Two reviewers of one report: the second finds the state changed under it and is told so.
+        r.Property(x => x.State).IsConcurrencyToken();
+        r.HasOne<Measure>().WithMany().HasForeignKey(x => x.MeasureId).OnDelete(DeleteBehavior.Cascade);
+        r.HasOne<ProgressReport>().WithMany().HasForeignKey(x => x.RevisionOfId).OnDelete(DeleteBehavior.Restrict);
+        r.HasIndex(x => new { x.MeasureId, x.Number }).IsUnique();
+        r.HasIndex(x => new { x.State, x.SubmittedAtUtc });
+        r.HasMany(x => x.Evidence).WithOne(x => x.ProgressReport).HasForeignKey(x => x.ProgressReportId).OnDelete(DeleteBehavior.Cascade);
+        r.Navigation(x => x.Evidence).UsePropertyAccessMode(PropertyAccessMode.Field);
+    }
+}
+
+internal sealed class EvidenceFileConfiguration : IEntityTypeConfiguration<EvidenceFile>
+{
+    public void Configure(EntityTypeBuilder<EvidenceFile> f)
+    {
+        f.Property(x => x.Sha256).HasMaxLength(64).IsRequired();
+        f.Property(x => x.Sm3).HasMaxLength(64);
+        f.HasIndex(x => x.Sha256).IsUnique();
+    }
+}
+
+internal sealed class ProgressReportEvidenceConfiguration : IEntityTypeConfiguration<ProgressReportEvidence>
+{
+    public void Configure(EntityTypeBuilder<ProgressReportEvidence> e)
+    {
+        e.HasKey(x => new { x.ProgressReportId, x.EvidenceFileId });
+        e.Property(x => x.OriginalName).HasMaxLength(255).IsRequired();
+        e.Property(x => x.UploadedByUserId).HasMaxLength(450).IsRequired();
+        e.HasOne(x => x.EvidenceFile).WithMany().HasForeignKey(x => x.EvidenceFileId).OnDelete(DeleteBehavior.Restrict);
+        e.HasIndex(x => x.EvidenceFileId);
+    }
+}
