@@ -8,7 +8,7 @@ namespace Rectify.Features.Account;
 
 /// <summary>Remembers the interface language in a cookie. Allowed before sign-in so that the sign-in page can switch too.</summary>
 [AllowAnonymous]
-public sealed class LanguageModel : PageModel
+public sealed class LanguageModel(TimeProvider clock) : PageModel
 {
     public IActionResult OnGet() => NotFound();
 
@@ -18,7 +18,7 @@ public sealed class LanguageModel : PageModel
         Response.Cookies.Append(
             CookieRequestCultureProvider.DefaultCookieName,
             CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(chosen)),
-            new CookieOptions { Expires = DateTimeOffset.UtcNow.AddYears(1), HttpOnly = true, SameSite = SameSiteMode.Strict, IsEssential = true, Secure = Request.IsHttps });
+            new CookieOptions { Expires = clock.GetUtcNow().AddYears(1), HttpOnly = true, SameSite = SameSiteMode.Strict, IsEssential = true, Secure = Request.IsHttps });
         return LocalRedirect(Url.LocalOrHome(returnUrl, accountPagesAllowed: true));
     }
 }

@@ -13,7 +13,7 @@ namespace Rectify.Features.Audit;
 
 /// <summary>The audit trail, for the audit administrator only (others get 404): filters, paging, CSV export. Reading it is itself audited.</summary>
 [Authorize(Policy = nameof(Permission.ReadAuditLog))]
-public sealed class IndexModel(RectifyDbContext db, AuditLog audit) : PageModel
+public sealed class IndexModel(RectifyDbContext db, AuditLog audit, TimeProvider clock) : PageModel
 {
     private const int PageSize = 100;
 
@@ -48,7 +48,7 @@ public sealed class IndexModel(RectifyDbContext db, AuditLog audit) : PageModel
         var filter = new AuditFilter(string.IsNullOrWhiteSpace(action) ? null : action, string.IsNullOrWhiteSpace(actor) ? null : actor.Trim(), from, to, failures ?? false);
         await audit.RecordAsync(new AuditEvent(AuditActions.AuditExported, After: filter), cancellationToken: cancellationToken);
         Response.ContentType = "text/csv; charset=utf-8";
-        Response.Headers.ContentDisposition = $"attachment; filename=\"audit-{DateTime.UtcNow:yyyyMMdd-HHmmss}.csv\"";
+        Response.Headers.ContentDisposition = $"attachment; filename=\"audit-{clock.GetUtcNow().UtcDateTime:yyyyMMdd-HHmmss}.csv\"";
         await using var writer = new StreamWriter(Response.Body, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
         await writer.WriteLineAsync("序号,时间(北京时间),事件,结果,操作人,操作人编号,角色,单位编号,来源地址,对象类型,对象编号,变更前,变更后,关联编号,算法,校验码");
         await foreach (var e in Query(filter).OrderBy(e => e.Sequence).AsAsyncEnumerable().WithCancellation(cancellationToken))
