@@ -1,7 +1,9 @@
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
+using Npgsql;
 using Rectify.Cli;
 using Rectify.Demo;
+using Rectify.IntegrationTests.Infrastructure;
 
 namespace Rectify.IntegrationTests;
 
@@ -242,6 +244,42 @@ public sealed class CommandLineTests : IDisposable
         Assert.StartsWith("已创建令牌 1（有效期至 ", lines[0], StringComparison.Ordinal);
         Assert.Matches("^rfy_[a-z2-7]{8}_[a-z2-7]{32}$", lines[1]);
         Assert.Empty(error);
+    }
+
+    [Fact]
+    public async Task Migrate_on_a_new_postgres_database_prints_only_its_own_lines()
+    {
+        if (Requirements.PostgresAdminConnectionString is not { } admin)
+        {
+            Requirements.Unavailable($"PostgreSQL is not configured (set {Requirements.PostgresVariable} to an admin connection string)");
+            return;
+        }
+
+        var database = "rectify_cli_" + Guid.NewGuid().ToString("N");
+        await using (var connection = new NpgsqlConnection(admin))
+        {
+            await connection.OpenAsync(TestContext.Current.CancellationToken);
+            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{database}\"", connection);
+            await create.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+        }
+
+        try
+        {
+            // EF looks for its history table before it exists and logs the failed query: the verb must not show that.
+            var target = new NpgsqlConnectionStringBuilder(admin) { Database = database }.ToString();
+            var (code, output, error) = await RunWatchingTheConsole(string.Empty, "migrate", "--data", folder, "--Database:Provider=Postgres", "--ConnectionStrings:Rectify=" + target);
+            Assert.True(code == 0, error);
+            Assert.Matches("^已应用数据库迁移 [0-9]+ 项（PostgreSQL ", Assert.Single(Lines(output)));
+            Assert.Empty(error);
+        }
+        finally
+        {
+            NpgsqlConnection.ClearAllPools();
+            await using var connection = new NpgsqlConnection(admin);
+            await connection.OpenAsync(TestContext.Current.CancellationToken);
+            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)", connection);
+            await drop.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+        }
     }
 
     /// <summary>Runs a verb with the process's console pointed at the same writers, so that a log line (EF's, the host's) shows up beside the verb's own.</summary>

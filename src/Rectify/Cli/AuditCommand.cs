@@ -10,7 +10,7 @@ internal static class AuditCommand
     {
         var data = Verb.DataOption();
         var verify = new Command("verify");
-        verify.SetAction((result, _) => VerifyAsync(cli, cli.HostArgumentsWith(result.GetValue(data))));
+        verify.SetAction((result, _) => VerifyAsync(cli, cli.VerbArguments(result.GetValue(data))));
         return new Verb("audit", _ => "用法：rectify audit verify [--data 目录]") { data, verify };
     }
 

@@ -11,7 +11,7 @@ internal static class MigrateCommand
     {
         var data = Verb.DataOption();
         var command = new Verb("migrate", result => $"migrate 不接受参数“{result.UnmatchedTokens[0]}”。") { data };
-        command.SetAction((result, _) => RunAsync(cli.Out, cli.HostArgumentsWith(result.GetValue(data))));
+        command.SetAction((result, _) => RunAsync(cli.Out, cli.VerbArguments(result.GetValue(data))));
         return command;
     }
 

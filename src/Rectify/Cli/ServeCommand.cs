@@ -15,7 +15,7 @@ internal static class ServeCommand
         var demo = Verb.Flag("--demo");
         var data = Verb.DataOption();
         var command = new Verb("serve", result => $"serve 不接受参数“{result.UnmatchedTokens[0]}”。") { demo, data };
-        command.SetAction((result, _) => RunAsync(cli, result.GetValue(demo), cli.HostArgumentsWith(result.GetValue(data))));
+        command.SetAction((result, _) => RunAsync(cli, result.GetValue(demo), cli.ServerArguments(result.GetValue(data))));
         return command;
     }
 

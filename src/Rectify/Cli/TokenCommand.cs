@@ -25,7 +25,7 @@ internal static class TokenCommand
         var create = new Command("create") { createUser, name, days };
         create.SetAction(async (result, _) =>
         {
-            await using var session = await CliSession.OpenMigratedAsync(cli.HostArgumentsWith(result.GetValue(data)));
+            await using var session = await CliSession.OpenMigratedAsync(cli.VerbArguments(result.GetValue(data)));
             var tokens = session.Scope.ServiceProvider.GetRequiredService<ApiTokenService>();
             var created = await tokens.CreateAsync(result.GetRequiredValue(createUser), result.GetValue(name), result.GetValue(days), CancellationToken.None);
             cli.Out.WriteLine($"已创建令牌 {created.Id}（有效期至 {Fmt.Time(created.ExpiresAtUtc)}）。它只显示这一次，请妥善保存：");
@@ -37,7 +37,7 @@ internal static class TokenCommand
         var list = new Command("list") { listUser };
         list.SetAction(async (result, _) =>
         {
-            await using var session = await CliSession.OpenMigratedAsync(cli.HostArgumentsWith(result.GetValue(data)));
+            await using var session = await CliSession.OpenMigratedAsync(cli.VerbArguments(result.GetValue(data)));
             var tokens = session.Scope.ServiceProvider.GetRequiredService<ApiTokenService>();
             var now = cli.Clock.GetUtcNow().UtcDateTime;
             foreach (var t in await tokens.ListAsync(result.GetRequiredValue(listUser), CancellationToken.None))
@@ -53,7 +53,7 @@ internal static class TokenCommand
         var revoke = new Command("revoke") { id };
         revoke.SetAction(async (result, _) =>
         {
-            await using var session = await CliSession.OpenMigratedAsync(cli.HostArgumentsWith(result.GetValue(data)));
+            await using var session = await CliSession.OpenMigratedAsync(cli.VerbArguments(result.GetValue(data)));
             var number = result.GetValue(id);
             await session.Scope.ServiceProvider.GetRequiredService<ApiTokenService>().RevokeAsync(number, CancellationToken.None);
             cli.Out.WriteLine($"已撤销令牌 {number}。");

@@ -20,7 +20,7 @@ internal static class UserCommand
         add.SetAction(async (result, _) =>
         {
             var password = await ReadPasswordAsync(cli.In, "add");
-            await using var session = await CliSession.OpenMigratedAsync(cli.HostArgumentsWith(result.GetValue(data)));
+            await using var session = await CliSession.OpenMigratedAsync(cli.VerbArguments(result.GetValue(data)));
             var administration = session.Scope.ServiceProvider.GetRequiredService<UserAdministration>();
             var userName = result.GetRequiredValue(addName);
             var roleNames = (result.GetValue(roles) ?? string.Empty).Split([',', '，'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -33,7 +33,7 @@ internal static class UserCommand
         var disable = new Command("disable") { disableName };
         disable.SetAction(async (result, _) =>
         {
-            await using var session = await CliSession.OpenMigratedAsync(cli.HostArgumentsWith(result.GetValue(data)));
+            await using var session = await CliSession.OpenMigratedAsync(cli.VerbArguments(result.GetValue(data)));
             var userName = result.GetRequiredValue(disableName);
             await session.Scope.ServiceProvider.GetRequiredService<UserAdministration>().DisableAsync(userName);
             cli.Out.WriteLine($"已停用用户 {userName}；其已登录的会话将在一分钟内失效。");
@@ -45,7 +45,7 @@ internal static class UserCommand
         reset.SetAction(async (result, _) =>
         {
             var password = await ReadPasswordAsync(cli.In, "reset-password");
-            await using var session = await CliSession.OpenMigratedAsync(cli.HostArgumentsWith(result.GetValue(data)));
+            await using var session = await CliSession.OpenMigratedAsync(cli.VerbArguments(result.GetValue(data)));
             var userName = result.GetRequiredValue(resetName);
             await session.Scope.ServiceProvider.GetRequiredService<UserAdministration>().ResetPasswordAsync(userName, password);
             cli.Out.WriteLine($"已重置用户 {userName} 的密码；其已登录的会话将在一分钟内失效。");
