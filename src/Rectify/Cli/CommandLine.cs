@@ -77,7 +77,6 @@ public static class CommandLine
             return Print(stderr, $"未知命令“{args[0]}”。\n\n{Usage}", BadInput);
         }
 
-
         // The host's own options (--urls URL, --Key:Sub=value) are not ours: they go to the host as they were typed.
         var (ours, host) = verb is Verb { PassesHostOptions: true } ? HostArguments.Split(args, verb, root) : (args, []);
         cli.HostArguments.AddRange(host);
