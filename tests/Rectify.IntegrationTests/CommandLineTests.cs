@@ -1,7 +1,9 @@
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
+using Npgsql;
 using Rectify.Cli;
 using Rectify.Demo;
+using Rectify.IntegrationTests.Infrastructure;
 
 namespace Rectify.IntegrationTests;
 
@@ -215,6 +217,93 @@ public sealed class CommandLineTests : IDisposable
         Assert.Equal(2, code);
         Assert.Contains("标准输入", error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task User_add_with_an_organization_and_token_create_print_only_their_own_lines()
+    {
+        Assert.Equal(0, (await Run(string.Empty, "migrate", "--data", folder)).Code);
+        SqliteConnection.ClearAllPools();
+        await using (var connection = new SqliteConnection($"Data Source={Path.Combine(folder, "rectify.db")}"))
+        {
+            await connection.OpenAsync(TestContext.Current.CancellationToken);
+            await using var command = connection.CreateCommand();
+            command.CommandText = "INSERT INTO \"Organizations\" (\"Name\", \"ShortName\", \"Kind\", \"ParentId\", \"Path\", \"IsAssumption\") VALUES ('中共万江街道工作委员会', '万江街道党工委', 0, NULL, '/1/', 0);";
+            await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+        }
+
+        SqliteConnection.ClearAllPools();
+        var (code, output, error) = await RunWatchingTheConsole("Strong-Passw0rd-2026\n", "user", "add", "liaison", "--org", "万江街道党工委", "--role", "UnitReporter", "--data", folder);
+        Assert.True(code == 0, error);
+        Assert.Equal(["已创建用户 liaison（liaison），角色：责任单位联络员。"], Lines(output));
+        Assert.Empty(error);
+
+        (code, output, error) = await RunWatchingTheConsole(string.Empty, "token", "create", "--user", "liaison", "--name", "报表", "--days", "30", "--data", folder);
+        Assert.True(code == 0, error);
+        var lines = Lines(output);
+        Assert.Equal(2, lines.Length);
+        Assert.StartsWith("已创建令牌 1（有效期至 ", lines[0], StringComparison.Ordinal);
+        Assert.Matches("^rfy_[a-z2-7]{8}_[a-z2-7]{32}$", lines[1]);
+        Assert.Empty(error);
+    }
+
+    [Fact]
+    public async Task Migrate_on_a_new_postgres_database_prints_only_its_own_lines()
+    {
+        if (Requirements.PostgresAdminConnectionString is not { } admin)
+        {
+            Requirements.Unavailable($"PostgreSQL is not configured (set {Requirements.PostgresVariable} to an admin connection string)");
+            return;
+        }
+
+        var database = "rectify_cli_" + Guid.NewGuid().ToString("N");
+        await using (var connection = new NpgsqlConnection(admin))
+        {
+            await connection.OpenAsync(TestContext.Current.CancellationToken);
+            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{database}\"", connection);
+            await create.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+        }
+
+        try
+        {
+            // EF looks for its history table before it exists and logs the failed query: the verb must not show that.
+            var target = new NpgsqlConnectionStringBuilder(admin) { Database = database }.ToString();
+            var (code, output, error) = await RunWatchingTheConsole(string.Empty, "migrate", "--data", folder, "--Database:Provider=Postgres", "--ConnectionStrings:Rectify=" + target);
+            Assert.True(code == 0, error);
+            Assert.Matches("^已应用数据库迁移 [0-9]+ 项（PostgreSQL ", Assert.Single(Lines(output)));
+            Assert.Empty(error);
+        }
+        finally
+        {
+            NpgsqlConnection.ClearAllPools();
+            await using var connection = new NpgsqlConnection(admin);
+            await connection.OpenAsync(TestContext.Current.CancellationToken);
+            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)", connection);
+            await drop.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+        }
+    }
+
+    /// <summary>Runs a verb with the process's console pointed at the same writers, so that a log line (EF's, the host's) shows up beside the verb's own.</summary>
+    private static async Task<(int Code, string Out, string Err)> RunWatchingTheConsole(string stdin, params string[] args)
+    {
+        var (stdout, stderr) = (Console.Out, Console.Error);
+        using var input = new StringReader(stdin);
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        Console.SetOut(output);
+        Console.SetError(error);
+        try
+        {
+            var code = await CommandLine.RunAsync(args, input, output, error);
+            return (code, output.ToString(), error.ToString());
+        }
+        finally
+        {
+            Console.SetOut(stdout);
+            Console.SetError(stderr);
+        }
+    }
+
+    private static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     [Fact]
     public void Demo_passwords_meet_the_password_policy() =>

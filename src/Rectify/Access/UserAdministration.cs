@@ -206,7 +206,7 @@ public sealed class UserAdministration(RectifyDbContext db, UserManager<RectifyU
             return await db.Organizations.AnyAsync(o => o.Id == id, cancellationToken) ? id : throw new UserAdministrationException($"单位编号 {id} 不存在。");
         }
 
-        var matches = await db.Organizations.Where(o => o.Name == organization || o.ShortName == organization).Select(o => new { o.Id, o.Path }).Take(3).ToListAsync(cancellationToken);
+        var matches = await db.Organizations.Where(o => o.Name == organization || o.ShortName == organization).OrderBy(o => o.Id).Select(o => new { o.Id, o.Path }).Take(3).ToListAsync(cancellationToken);
         return matches.Count switch
         {
             1 => matches[0].Id,

@@ -1,0 +1,64 @@
+using Microsoft.EntityFrameworkCore;
+using Rectify.Data;
+using Rectify.Hosting;
+
+namespace Rectify.Cli;
+
+/// <summary>The application's services over a reachable, fully migrated database, for the verbs that work on data.</summary>
+internal sealed class CliSession(WebApplication app, AsyncServiceScope scope) : IAsyncDisposable
+{
+    public WebApplication App { get; } = app;
+
+    public AsyncServiceScope Scope { get; } = scope;
+
+    public RectifyDbContext Db => Scope.ServiceProvider.GetRequiredService<RectifyDbContext>();
+
+    public static async Task<CliSession> OpenMigratedAsync(string[] hostArgs)
+    {
+        var app = RectifyApp.Build(hostArgs);
+        var session = new CliSession(app, app.Services.CreateAsyncScope());
+        try
+        {
+            await EnsureReachableAsync(session.Db, app.Services.GetRequiredService<DatabaseInfo>());
+            if ((await session.Db.Database.GetPendingMigrationsAsync()).Any())
+            {
+                throw new RectifyConfigurationException("数据库尚未迁移。请先运行 rectify migrate。");
+            }
+
+            return session;
+        }
+        catch
+        {
+            await session.DisposeAsync();
+            throw;
+        }
+    }
+
+    public static async Task EnsureReachableAsync(RectifyDbContext db, DatabaseInfo info)
+    {
+        if (info.Kind == DatabaseProviderKind.Sqlite)
+        {
+            DatabaseProvider.EnsureSqliteFolder(info.ConnectionString);
+        }
+
+        try
+        {
+            await db.Database.OpenConnectionAsync();
+            await db.Database.CloseConnectionAsync();
+        }
+        catch (Exception e) when (DatabaseProvider.DescribeConnectionFailure(info, e) is { } message)
+        {
+            throw new DatabaseUnavailableException(message, e);
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        {
+            throw new DatabaseUnavailableException($"无法连接 {DatabaseProvider.Describe(info)}：{e.Message}", e);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Scope.DisposeAsync();
+        await App.DisposeAsync();
+    }
+}
