@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Rectify.Access;
@@ -35,6 +36,8 @@ public sealed class CrawlApp() : AppFixture(Provider.Sqlite, kestrel: true)
 
 internal sealed record CrawlPage(string Role, string Url, string Pattern, int Status);
 
+internal sealed record CrawlRole(string Role, TimeSpan Took);
+
 internal sealed record CrawlForm(string Role, string Page, string Key, bool HasToken, string? Skipped, int? Status, string? Heading, string Html);
 
 internal sealed record CrawlWidth(string Role, string Url, int ScrollWidth, int Viewport, string Widest, int WidestRight, string FirstOutside);
@@ -53,6 +56,8 @@ internal sealed class CrawlReport
 
     public List<string> Screenshots { get; } = [];
 
+    public List<CrawlRole> Roles { get; } = [];
+
     public string Summary()
     {
         var s = new StringBuilder();
@@ -60,7 +65,8 @@ internal sealed class CrawlReport
         {
             var pages = Pages.Where(p => p.Role == role).ToList();
             var forms = Forms.Where(f => f.Role == role).ToList();
-            s.Append(CultureInfo.InvariantCulture, $"{role}: {pages.Count} pages ({pages.Select(p => p.Pattern).Distinct().Count()} patterns), ")
+            var took = Roles.FirstOrDefault(r => r.Role == role)?.Took.TotalSeconds ?? 0;
+            s.Append(CultureInfo.InvariantCulture, $"{role} ({took:0.0} s): {pages.Count} pages ({pages.Select(p => p.Pattern).Distinct().Count()} patterns), ")
                 .Append(CultureInfo.InvariantCulture, $"{forms.Count} distinct POST forms ({forms.Count(f => f.Skipped is null)} submitted, {forms.Count(f => f.Skipped is not null)} only checked), ")
                 .Append(CultureInfo.InvariantCulture, $"{Downloads.Count(d => d.Role == role)} downloads\n");
             foreach (var p in pages)
@@ -120,14 +126,19 @@ public sealed class CrawlTests(CrawlApp app) : IClassFixture<CrawlApp>
         ["/admin/users/{n}?handler=Disable"] = "disables an account (it may be one the crawl signs in with next)",
     };
 
-    /// <summary>Pages photographed at phone width for a person to look at, by pattern.</summary>
-    private static readonly Dictionary<string, string> Photographed = new(StringComparer.Ordinal)
+    /// <summary>
+    /// Pages photographed at phone width for a person to look at: (role, pattern) → name. A page that scrolls sideways is
+    /// photographed too, whoever sees it.
+    /// </summary>
+    private static readonly Dictionary<(string Role, string Pattern), string> Photographed = new()
     {
-        ["/"] = "inspections",
-        ["/work"] = "work",
-        ["/inspections/{n}/overview"] = "overview",
-        ["/measures/{n}"] = "measure",
-        ["/audit"] = "audit",
+        [("office", "/")] = "inspections",
+        [("office", "/work")] = "work",
+        [("office", "/inspections/{n}/overview")] = "overview",
+        [("office", "/measures/{n}")] = "measure",
+        [("unit", "/work")] = "work",
+        [("unit", "/measures/{n}")] = "measure",
+        [(Auditor, "/audit")] = "audit",
     };
 
     private static readonly string[] ErrorHeadings = ["请求无效", "Bad request"];
@@ -162,7 +173,8 @@ public sealed class CrawlTests(CrawlApp app) : IClassFixture<CrawlApp>
         (string Role, string Form)[] expected =
         [
             ("office", "/inspections/{n}/overview?handler=Cadence"), ("office", "/inspections/{n}/registers?handler=Institution"),
-            ("office", "/inspections/{n}/lookbacks?handler=Schedule"), ("office", "/Account/Language"), ("unit", "/measures/{n}?handler=Report"),
+            ("office", "/inspections/{n}/lookbacks?handler=Schedule"), ("office", "/Account/Language"), ("office", "/measures/{n}?handler=Review"),
+            ("office", "/measures/{n}?handler=Act"), ("unit", "/measures/{n}?handler=Report"), ("unit", "/measures/{n}?handler=Act"),
             ("admin", "/admin/users/new"), ("admin", "/organizations?handler=Add"), (Auditor, "/audit?handler=Export"), ("anonymous", "/Account/SignIn"),
         ];
         foreach (var (role, form) in expected.Where(e => !report.Forms.Any(f => f.Role == e.Role && f.Key == e.Form)))
@@ -170,7 +182,7 @@ public sealed class CrawlTests(CrawlApp app) : IClassFixture<CrawlApp>
             problems.Add($"[{role}] the crawl did not find the form {form}");
         }
 
-        Assert.True(problems.Count == 0, "POST forms that fail:\n" + string.Join('\n', problems) + "\n\nThe crawl:\n" + report.Summary());
+        Assert.True(problems.Count == 0, "Forms, pages and downloads that fail:\n" + string.Join('\n', problems) + "\n\nThe crawl:\n" + report.Summary());
     }
 
     [Fact]
@@ -191,10 +203,18 @@ public sealed class CrawlTests(CrawlApp app) : IClassFixture<CrawlApp>
             Requirements.Unavailable($"Chromium is not installed at {Requirements.ChromiumPath} (apt-get install chromium)");
         }
 
+        // A measure's forms depend on its state and kind (and on whether the unit leads it), which its address does not
+        // show: besides the two it samples, the crawl opens one measure of each, as the seed left them.
+        List<string> measures;
         await using (var scope = app.Factory.Services.CreateAsyncScope())
         {
             await scope.ServiceProvider.GetRequiredService<UserAdministration>()
                 .CreateAsync(Auditor, "审计管理员（爬取）", null, [Rectify.Access.Roles.AuditAdministrator], app.Password, CancellationToken.None, initialPassword: false);
+            var db = scope.ServiceProvider.GetRequiredService<Rectify.Data.RectifyDbContext>();
+            var ids = await db.Measures.Where(m => m.InspectionId == app.InspectionId)
+                .GroupBy(m => new { m.State, m.Kind, Unit = m.LeadUnit!.Name == "纪检监察办" })
+                .Select(g => g.Min(m => m.Id)).ToListAsync();
+            measures = ids.Order().Select(id => "/measures/" + id.ToString(CultureInfo.InvariantCulture)).ToList();
         }
 
         var report = new CrawlReport();
@@ -203,7 +223,9 @@ public sealed class CrawlTests(CrawlApp app) : IClassFixture<CrawlApp>
         Directory.CreateDirectory(BrowserTests.ScreenshotFolder);
         foreach (var role in Roles)
         {
-            await CrawlAsRoleAsync(browser, role, report);
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            await CrawlAsRoleAsync(browser, role, role is null ? [] : measures, report);
+            report.Roles.Add(new CrawlRole(role ?? "anonymous", clock.Elapsed));
         }
 
         var summary = report.Summary();
@@ -212,7 +234,7 @@ public sealed class CrawlTests(CrawlApp app) : IClassFixture<CrawlApp>
         return report;
     }
 
-    private async Task CrawlAsRoleAsync(IBrowser browser, string? user, CrawlReport report)
+    private async Task CrawlAsRoleAsync(IBrowser browser, string? user, IReadOnlyList<string> seeds, CrawlReport report)
     {
         var role = user ?? "anonymous";
         var origin = app.ServerAddress!.GetLeftPart(UriPartial.Authority);
@@ -240,6 +262,7 @@ public sealed class CrawlTests(CrawlApp app) : IClassFixture<CrawlApp>
 
         var queue = new Queue<string>([start]);
         var seen = new HashSet<string>([start], StringComparer.Ordinal);
+        var seeded = false;
         var samples = new Dictionary<string, int>(StringComparer.Ordinal);
         var downloads = new HashSet<string>(StringComparer.Ordinal);
         var forms = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -248,6 +271,16 @@ public sealed class CrawlTests(CrawlApp app) : IClassFixture<CrawlApp>
         void Enqueue(string link)
         {
             var linkPattern = Pattern(link);
+            if (linkPattern == "/measures/{n}" && !seeded)
+            {
+                // Someone who is shown measures opens one of each state and kind too.
+                seeded = true;
+                foreach (var seed in seeds.Where(seen.Add))
+                {
+                    queue.Enqueue(seed);
+                }
+            }
+
             if (!link.StartsWith("/api/", StringComparison.OrdinalIgnoreCase)
                 && !link.StartsWith("/Account/SignOut", StringComparison.OrdinalIgnoreCase)
                 && !link.StartsWith("/Account/Language", StringComparison.OrdinalIgnoreCase)
@@ -277,10 +310,10 @@ public sealed class CrawlTests(CrawlApp app) : IClassFixture<CrawlApp>
             // (a) The page fits a phone: nothing outside a scrolling box reaches past the viewport.
             var measured = await MeasureAsync(page, role, path);
             report.Widths.Add(measured);
-            var slug = Photographed.GetValueOrDefault(pattern);
-            if ((slug is not null || measured.ScrollWidth > measured.Viewport) && photographed.Add(pattern))
+            var slug = Photographed.GetValueOrDefault((role, pattern));
+            if (((slug is not null && status == 200) || measured.ScrollWidth > measured.Viewport) && photographed.Add(pattern))
             {
-                // A new context at phone size from the start: no live resize before the picture (see BrowserTests' phone step).
+                // The context is phone-sized from the start: no live resize before the picture (see BrowserTests' phone step).
                 var file = Path.Combine(BrowserTests.ScreenshotFolder, $"phone-{role}-{slug ?? "wide-" + string.Concat(pattern.Where(char.IsAsciiLetterOrDigit))}.png");
                 await page.ScreenshotAsync(new PageScreenshotOptions { Path = file, FullPage = true });
                 report.Screenshots.Add(file);
