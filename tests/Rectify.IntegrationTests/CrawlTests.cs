@@ -224,7 +224,16 @@ public sealed class CrawlTests(CrawlApp app) : IClassFixture<CrawlApp>
         foreach (var role in Roles)
         {
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            await CrawlAsRoleAsync(browser, role, role is null ? [] : measures, report);
+            try
+            {
+                await CrawlAsRoleAsync(browser, role, role is null ? [] : measures, report);
+            }
+            catch (Exception e) when (e is PlaywrightException or TimeoutException or Xunit.Sdk.XunitException)
+            {
+                var last = report.Pages.LastOrDefault(p => p.Role == (role ?? "anonymous"));
+                throw new Xunit.Sdk.XunitException($"The crawl as {role ?? "anonymous"} stopped after {clock.Elapsed.TotalSeconds:0} s ({(last is null ? "before its first page" : "last page " + last.Url)}): {e.Message}", e);
+            }
+
             report.Roles.Add(new CrawlRole(role ?? "anonymous", clock.Elapsed));
         }
 
@@ -244,7 +253,7 @@ public sealed class CrawlTests(CrawlApp app) : IClassFixture<CrawlApp>
             Locale = "zh-CN",
         });
         var page = await context.NewPageAsync();
-        page.SetDefaultTimeout(30_000);
+        page.SetDefaultTimeout(60_000);
         string start;
         if (user is null)
         {
@@ -256,7 +265,18 @@ public sealed class CrawlTests(CrawlApp app) : IClassFixture<CrawlApp>
             await page.FillAsync("#userName", user);
             await page.FillAsync("#password", app.Password);
             await page.ClickAsync("button[type=submit]:has-text('登录')");
-            await page.WaitForURLAsync(origin + "/");
+            try
+            {
+                // Only that the sign-in answered with the home page: the crawl opens it itself next. (Waiting for its
+                // load event too once timed out under load, after the home page had loaded.)
+                await page.WaitForURLAsync(origin + "/", new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
+            }
+            catch (TimeoutException e)
+            {
+                var alerts = await page.Locator("[role=alert]").AllInnerTextsAsync();
+                throw new Xunit.Sdk.XunitException($"{user} did not get past signing in: the page is {page.Url} «{await page.Locator("h1").First.InnerTextAsync()}», alerts [{string.Join(" | ", alerts)}]", e);
+            }
+
             start = "/";
         }
 
