@@ -312,8 +312,19 @@ public sealed class BrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
         await page.FillAsync("#password", app.Password);
         await page.ClickAsync("button[type=submit]:has-text('登录')");
         await page.WaitForURLAsync(baseUrl + "/");
-        await page.SetViewportSizeAsync(390, 844);
-        await page.GotoAsync($"{baseUrl}/inspections/{app.InspectionId}?kind=Immediate");
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotFolder, "ledger-phone.png") });
+
+        // A new context that is phone-sized from the start, with the same sign-in: resizing the live page before the
+        // screenshot sometimes failed in Chromium ("Unable to capture screenshot").
+        await using var phoneContext = await page.Context.Browser!.NewContextAsync(new BrowserNewContextOptions
+        {
+            ViewportSize = new ViewportSize { Width = 390, Height = 844 },
+            Locale = "zh-CN",
+            StorageState = await page.Context.StorageStateAsync(),
+        });
+        var phone = await phoneContext.NewPageAsync();
+        phone.SetDefaultTimeout(60_000);
+        await phone.GotoAsync($"{baseUrl}/inspections/{app.InspectionId}?kind=Immediate");
+        Assert.True(await phone.Locator("table.ledger").IsVisibleAsync(), $"the phone shows the ledger, signed in (it is at {phone.Url})");
+        await phone.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotFolder, "ledger-phone.png") });
     }
 }
