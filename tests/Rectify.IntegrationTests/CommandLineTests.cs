@@ -29,7 +29,7 @@ public sealed class CommandLineTests : IDisposable
         using var input = new StringReader(stdin);
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var code = await CommandLine.RunAsync(args, input, output, error);
+        var code = await CommandLine.RunAsync(args, input, output, error, TimeProvider.System);
         return (code, output.ToString(), error.ToString());
     }
 
@@ -293,7 +293,7 @@ public sealed class CommandLineTests : IDisposable
         Console.SetError(error);
         try
         {
-            var code = await CommandLine.RunAsync(args, input, output, error);
+            var code = await CommandLine.RunAsync(args, input, output, error, TimeProvider.System);
             return (code, output.ToString(), error.ToString());
         }
         finally

@@ -51,9 +51,6 @@ public static class CommandLine
           Database:MigrateOnStart  true 时 serve 启动时自动迁移
         """;
 
-    public static Task<int> RunAsync(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr) =>
-        RunAsync(args, stdin, stdout, stderr, TimeProvider.System);
-
     public static async Task<int> RunAsync(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr, TimeProvider clock)
     {
         ArgumentNullException.ThrowIfNull(args);

@@ -43,30 +43,43 @@ public static class RectifyApp
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddRectifyDatabase(builder.Configuration, dataFolder);
         builder.Services.AddRectifyIdentity(builder.Configuration);
-        builder.Services.AddDataProtection()
-            .SetApplicationName("Rectify")
-            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataFolder, "keys")));
-
-        builder.Services.AddLocalization(o => o.ResourcesPath = "Resources");
-
-        // Chinese text is written as text, not as &#x...; entities: pages stay readable and half the size.
-        builder.Services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o =>
-            o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
+        builder.Services.AddRectifyAccessAndAudit(builder.Configuration, dataFolder);
+        builder.Services.AddRectifyWeb();
         builder.Services.AddScoped<Demo.DemoSeeder>();
-        builder.Services.AddScoped<Access.UserAdministration>();
-        builder.Services.AddHttpContextAccessor();
-        builder.Services.AddSingleton(new Audit.AuditKey(builder.Configuration, dataFolder));
-        builder.Services.AddScoped<Audit.AuditLog>();
-        builder.Services.AddScoped<ApiTokenService>();
-        builder.Services.AddScoped<Caller>();
         builder.Services.AddScoped<MeasureWorkflow>();
         builder.Services.AddReports(builder.Configuration, dataFolder);
         builder.Services.AddScoped<LookBackService>();
         builder.Services.AddScoped<RegisterService>();
         builder.Services.AddScoped<ReportingCadenceService>();
 
+        var app = builder.Build();
+        app.UseRectifyPipeline();
+        app.MapRazorPages();
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapHealth();
+        app.MapInspectionsApi();
+        app.MapMeasuresApi();
+        app.MapReportsApi();
+        app.MapLookBacksApi();
+        app.MapRegistersApi();
+        return app;
+    }
+
+    /// <summary>Who the caller is and what they may do (cookie or personal token, per-request <see cref="Caller"/>, the permission policies), and the audit trail.</summary>
+    private static void AddRectifyAccessAndAudit(this IServiceCollection services, IConfiguration configuration, string dataFolder)
+    {
+        services.AddDataProtection()
+            .SetApplicationName("Rectify")
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataFolder, "keys")));
+        services.AddHttpContextAccessor();
+        services.AddScoped<Caller>();
+        services.AddScoped<UserAdministration>();
+        services.AddScoped<ApiTokenService>();
+        services.AddSingleton(new Audit.AuditKey(configuration, dataFolder));
+        services.AddScoped<Audit.AuditLog>();
+
         // The API takes a personal token (Authorization: Bearer) or the sign-in cookie; pages take only the cookie.
-        builder.Services.AddAuthentication(o =>
+        services.AddAuthentication(o =>
             {
                 o.DefaultScheme = "rectify";
                 o.DefaultAuthenticateScheme = "rectify";
@@ -77,39 +90,52 @@ public static class RectifyApp
                 IsApi(context.Request) && context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
                     ? ApiTokenService.Scheme
                     : Microsoft.AspNetCore.Identity.IdentityConstants.ApplicationScheme);
-        builder.Services.ConfigureHttpJsonOptions(o =>
+        services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
+            .AddPermissionPolicies();
+    }
+
+    /// <summary>Pages (Chinese first, English by resource), the JSON API with its OpenAPI document, problem details and anti-forgery.</summary>
+    private static void AddRectifyWeb(this IServiceCollection services)
+    {
+        services.AddLocalization(o => o.ResourcesPath = "Resources");
+
+        // Chinese text is written as text, not as &#x...; entities: pages stay readable and half the size.
+        services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o =>
+            o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
+        services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter());
             o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All);
         });
-        builder.Services.AddRazorPages(o =>
+        services.AddRazorPages(o =>
         {
             o.RootDirectory = "/Features";
+
             // The only pages open without signing in: sign-in itself (and, by attribute, the error and language pages).
             o.Conventions.AllowAnonymousToPage("/Account/SignIn");
 
             // A refusal (a broken rule) from any page's handler comes back to that page with its message.
             o.Conventions.ConfigureFilter(new RefusalPageFilter());
         }).AddViewLocalization();
-        builder.Services.AddAuthorizationBuilder()
-            .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
-            .AddPermissionPolicies();
-        builder.Services.AddOpenApi("v1", o => o.AddDocumentTransformer((doc, _, _) =>
+        services.AddOpenApi("v1", o => o.AddDocumentTransformer((doc, _, _) =>
         {
             doc.Info.Title = "Rectify API";
             doc.Info.Description = "巡察整改管理系统接口（需登录）";
             return Task.CompletedTask;
         }));
-        builder.Services.AddProblemDetails();
-        builder.Services.AddAntiforgery(o =>
+        services.AddProblemDetails();
+        services.AddAntiforgery(o =>
         {
             o.Cookie.Name = "rectify.af";
             o.Cookie.HttpOnly = true;
             o.Cookie.SameSite = SameSiteMode.Strict;
         });
+    }
 
-        var app = builder.Build();
-
+    /// <summary>The middleware, in order: errors, security headers, language, static files, sign-in, the password/second-factor gate, authorization.</summary>
+    private static void UseRectifyPipeline(this WebApplication app)
+    {
         app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = WriteError });
         app.UseStatusCodePagesWithReExecute("/Error", "?code={0}");
         app.Use(SecurityHeaders);
@@ -119,16 +145,6 @@ public static class RectifyApp
         app.UseAuthentication();
         app.Use(PasswordChangeGate);
         app.UseAuthorization();
-
-        app.MapRazorPages();
-        app.MapOpenApi("/openapi/{documentName}.json");
-        app.MapHealth();
-        app.MapInspectionsApi();
-        app.MapMeasuresApi();
-        app.MapReportsApi();
-        app.MapLookBacksApi();
-        app.MapRegistersApi();
-        return app;
     }
 
     private static void AddRectifyIdentity(this IServiceCollection services, ConfigurationManager configuration)

@@ -10,12 +10,9 @@ namespace Rectify.Data.Migrations.Sqlite
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.AddColumn<string>(
-                name: "UserId",
-                table: "People",
-                type: "TEXT",
-                maxLength: 450,
-                nullable: true);
+            // SQLite adds a column with its foreign key in place (ALTER TABLE … ADD COLUMN … REFERENCES), where EF's
+            // AddForeignKey would rebuild the table outside a transaction (PRAGMA foreign_keys): hand-written (ADR 0002).
+            migrationBuilder.Sql("ALTER TABLE \"People\" ADD COLUMN \"UserId\" TEXT NULL REFERENCES \"AspNetUsers\" (\"Id\") ON DELETE SET NULL;");
 
             migrationBuilder.CreateIndex(
                 name: "IX_People_UserId",
@@ -23,23 +20,11 @@ namespace Rectify.Data.Migrations.Sqlite
                 column: "UserId",
                 unique: true,
                 filter: "\"UserId\" IS NOT NULL");
-
-            migrationBuilder.AddForeignKey(
-                name: "FK_People_AspNetUsers_UserId",
-                table: "People",
-                column: "UserId",
-                principalTable: "AspNetUsers",
-                principalColumn: "Id",
-                onDelete: ReferentialAction.SetNull);
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.DropForeignKey(
-                name: "FK_People_AspNetUsers_UserId",
-                table: "People");
-
             migrationBuilder.DropIndex(
                 name: "IX_People_UserId",
                 table: "People");

@@ -1,0 +1,52 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Rectify.Domain;
+
+namespace Rectify.Features.Inspections;
+
+internal sealed class InspectionConfiguration : IEntityTypeConfiguration<Inspection>
+{
+    public void Configure(EntityTypeBuilder<Inspection> i)
+    {
+        i.Property(x => x.Title).HasMaxLength(300).IsRequired();
+        i.HasOne(x => x.InspectingBody).WithMany().HasForeignKey(x => x.InspectingBodyId).OnDelete(DeleteBehavior.Restrict);
+        i.HasOne(x => x.InspectedOrganization).WithMany().HasForeignKey(x => x.InspectedOrganizationId).OnDelete(DeleteBehavior.Restrict);
+        i.HasIndex(x => x.InspectedOrganizationId);
+        i.HasMany(x => x.Scope).WithOne(x => x.Inspection).HasForeignKey(x => x.InspectionId).OnDelete(DeleteBehavior.Cascade);
+        i.Navigation(x => x.Scope).UsePropertyAccessMode(PropertyAccessMode.Field);
+    }
+}
+
+internal sealed class InspectionScopeConfiguration : IEntityTypeConfiguration<InspectionScope>
+{
+    public void Configure(EntityTypeBuilder<InspectionScope> s)
+    {
+        s.HasOne(x => x.Organization).WithMany().HasForeignKey(x => x.OrganizationId).OnDelete(DeleteBehavior.Restrict);
+        s.HasIndex(x => new { x.InspectionId, x.OrganizationId }).IsUnique();
+    }
+}
+
+internal sealed class FindingCategoryConfiguration : IEntityTypeConfiguration<FindingCategory>
+{
+    public void Configure(EntityTypeBuilder<FindingCategory> c)
+    {
+        c.Property(x => x.Title).HasMaxLength(1000).IsRequired();
+        c.HasOne(x => x.Inspection).WithMany().HasForeignKey(x => x.InspectionId).OnDelete(DeleteBehavior.Cascade);
+        c.HasIndex(x => new { x.InspectionId, x.Number }).IsUnique();
+    }
+}
+
+internal sealed class FindingConfiguration : IEntityTypeConfiguration<Finding>
+{
+    public void Configure(EntityTypeBuilder<Finding> f)
+    {
+        f.Property(x => x.Title).HasMaxLength(1000).IsRequired();
+        f.HasOne(x => x.Inspection).WithMany().HasForeignKey(x => x.InspectionId).OnDelete(DeleteBehavior.Restrict);
+        f.HasOne(x => x.Category).WithMany().HasForeignKey(x => x.CategoryId).OnDelete(DeleteBehavior.Cascade);
+        f.HasIndex(x => new { x.InspectionId, x.Number }).IsUnique();
+        f.HasIndex(x => x.CategoryId);
+        f.HasMany(x => x.Measures).WithOne(x => x.Finding).HasForeignKey(x => x.FindingId).OnDelete(DeleteBehavior.Cascade);
+        f.Navigation(x => x.Measures).UsePropertyAccessMode(PropertyAccessMode.Field);
+        f.Ignore(x => x.State);
+    }
+}

@@ -1,0 +1,49 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Rectify.Domain;
+
+namespace Rectify.Features.Measures;
+
+internal sealed class MeasureConfiguration : IEntityTypeConfiguration<Measure>
+{
+    public void Configure(EntityTypeBuilder<Measure> m)
+    {
+        m.Property(x => x.Text).IsRequired();
+        m.Property(x => x.SignOffApplicantId).HasMaxLength(450);
+        m.Property(x => x.Version).IsConcurrencyToken();
+        m.HasOne(x => x.Inspection).WithMany().HasForeignKey(x => x.InspectionId).OnDelete(DeleteBehavior.Restrict);
+        m.HasOne(x => x.ResponsibleLeader).WithMany().HasForeignKey(x => x.ResponsibleLeaderId).OnDelete(DeleteBehavior.Restrict);
+        m.HasOne(x => x.LeadUnit).WithMany().HasForeignKey(x => x.LeadUnitId).OnDelete(DeleteBehavior.Restrict);
+        m.HasIndex(x => new { x.FindingId, x.Number }).IsUnique();
+
+        // The ledger's filters: by inspection with state, kind, unit and deadline.
+        m.HasIndex(x => new { x.InspectionId, x.State });
+        m.HasIndex(x => new { x.InspectionId, x.LeadUnitId });
+        m.HasIndex(x => new { x.InspectionId, x.Deadline });
+        m.HasMany(x => x.SupportingUnits).WithOne(x => x.Measure).HasForeignKey(x => x.MeasureId).OnDelete(DeleteBehavior.Cascade);
+        m.Navigation(x => x.SupportingUnits).UsePropertyAccessMode(PropertyAccessMode.Field);
+        m.HasMany(x => x.Transitions).WithOne(x => x.Measure).HasForeignKey(x => x.MeasureId).OnDelete(DeleteBehavior.Cascade);
+        m.Navigation(x => x.Transitions).UsePropertyAccessMode(PropertyAccessMode.Field);
+    }
+}
+
+internal sealed class MeasureSupportingUnitConfiguration : IEntityTypeConfiguration<MeasureSupportingUnit>
+{
+    public void Configure(EntityTypeBuilder<MeasureSupportingUnit> s)
+    {
+        s.HasKey(x => new { x.MeasureId, x.OrganizationId });
+        s.HasOne(x => x.Organization).WithMany().HasForeignKey(x => x.OrganizationId).OnDelete(DeleteBehavior.Restrict);
+        s.HasIndex(x => x.OrganizationId);
+    }
+}
+
+internal sealed class MeasureTransitionConfiguration : IEntityTypeConfiguration<MeasureTransition>
+{
+    public void Configure(EntityTypeBuilder<MeasureTransition> t)
+    {
+        t.Property(x => x.ActorUserId).HasMaxLength(450).IsRequired();
+        t.Property(x => x.ActorName).HasMaxLength(100).IsRequired();
+        t.Property(x => x.Reason).HasMaxLength(2000);
+        t.HasIndex(x => new { x.MeasureId, x.AtUtc });
+    }
+}
