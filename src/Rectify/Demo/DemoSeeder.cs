@@ -23,7 +23,7 @@ public sealed class DemoSeeder(RectifyDbContext db, UserAdministration administr
     /// <summary>Lead units the demo assumes by category where a measure names none.</summary>
     private static readonly string[] AssumedUnitByCategory = ["党政办公室", "经济发展局", "纪检监察办", "党建工作办公室", "党建工作办公室", "纪检监察办"];
 
-    public sealed record Outcome(bool Imported, int Inspections, int Findings, int Measures, IReadOnlyList<(string UserName, string DisplayName)> Accounts);
+    public sealed record SeedResult(bool Imported, int Inspections, int Findings, int Measures, IReadOnlyList<(string UserName, string DisplayName)> Accounts);
 
     public static string ReadSeedNotice()
     {
@@ -34,14 +34,14 @@ public sealed class DemoSeeder(RectifyDbContext db, UserAdministration administr
     }
 
     /// <summary>Seeds an empty database. A database that already holds the demo is left as it is; any other non-empty database is refused.</summary>
-    public async Task<Outcome> SeedAsync(string password, CancellationToken cancellationToken)
+    public async Task<SeedResult> SeedAsync(string password, CancellationToken cancellationToken)
     {
         var isDemo = await db.AppSettings.AnyAsync(s => s.Key == DemoMarkerKey, cancellationToken);
         var inspections = await db.Inspections.CountAsync(cancellationToken);
         var hasUsers = await db.Users.AnyAsync(cancellationToken);
         if (isDemo)
         {
-            return new Outcome(false, inspections, await db.Findings.CountAsync(cancellationToken), await db.Measures.CountAsync(cancellationToken), DemoAccounts);
+            return new SeedResult(false, inspections, await db.Findings.CountAsync(cancellationToken), await db.Measures.CountAsync(cancellationToken), DemoAccounts);
         }
 
         if (inspections > 0 || hasUsers || await db.Organizations.AnyAsync(cancellationToken))
@@ -73,7 +73,7 @@ public sealed class DemoSeeder(RectifyDbContext db, UserAdministration administr
         db.AppSettings.Add(new AppSetting { Key = DemoMarkerKey, Value = clock.GetUtcNow().ToString("O", System.Globalization.CultureInfo.InvariantCulture) });
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return new Outcome(true, 1, notice.FindingCount, notice.MeasureCount, DemoAccounts);
+        return new SeedResult(true, 1, notice.FindingCount, notice.MeasureCount, DemoAccounts);
     }
 
     public static string NewPassword() => InitialPasswords.New();
