@@ -244,6 +244,48 @@ public abstract class AccessTests(AppFixture app)
     }
 
     [Fact]
+    public async Task The_system_administrator_links_a_leaders_account_to_the_person_they_are_one_account_one_person_audited()
+    {
+        app.RequireAvailable();
+        var userName = "leader-link-" + app.Provider;
+        string userId;
+        int person, taken;
+        await using (var scope = app.Factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<RectifyDbContext>();
+            userId = (await scope.ServiceProvider.GetRequiredService<UserAdministration>().CreateAsync(userName, "新任领导", app.InspectedOrganization, [Roles.ResponsibleLeader], app.Password, Ct, initialPassword: false)).Id;
+            var org = int.Parse(app.InspectedOrganization, System.Globalization.CultureInfo.InvariantCulture);
+            var people = await db.People.Where(p => p.OrganizationId == org).OrderBy(p => p.Id).Select(p => new { p.Id, p.UserId }).ToListAsync(Ct);
+            person = people.First(p => p.UserId == null).Id;
+            taken = people.First(p => p.UserId != null).Id;
+        }
+
+        using var sys = await app.SignedInAsync("admin");
+        var page = await sys.GetStringAsync(new Uri($"/admin/users/{userId}", UriKind.Relative), Ct);
+        Assert.Contains("name=\"personId\"", page, StringComparison.Ordinal);
+
+        // A person who already has an account is refused with a reason; a free one is linked.
+        var refused = await PostFormAsync(sys, $"/admin/users/{userId}?handler=Person", page, new() { ["personId"] = taken.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        Assert.Contains("已对应另一个账号", await refused.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        var linked = await PostFormAsync(sys, $"/admin/users/{userId}?handler=Person", page, new() { ["personId"] = person.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        Assert.Contains("已设置对应人员", await linked.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+
+        await using (var scope = app.Factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<RectifyDbContext>();
+            Assert.Equal(userId, await db.People.Where(p => p.Id == person).Select(p => p.UserId).SingleAsync(Ct));
+            Assert.NotEqual(userId, await db.People.Where(p => p.Id == taken).Select(p => p.UserId).SingleAsync(Ct));
+            Assert.True(await db.AuditEntries.AnyAsync(e => e.Action == Audit.AuditActions.UserPersonLinked && e.ObjectId == userId, Ct));
+        }
+
+        // Unlinked again: nobody's account.
+        var unlinked = await PostFormAsync(sys, $"/admin/users/{userId}?handler=Person", page, new() { ["personId"] = string.Empty });
+        Assert.Contains("已取消对应人员", await unlinked.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        await using var check = app.Factory.Services.CreateAsyncScope();
+        Assert.Null(await check.ServiceProvider.GetRequiredService<RectifyDbContext>().People.Where(p => p.Id == person).Select(p => p.UserId).SingleAsync(Ct));
+    }
+
+    [Fact]
     public async Task A_user_with_no_role_sees_nothing()
     {
         app.RequireAvailable();

@@ -16,6 +16,9 @@ public sealed class UserDetailModel(RectifyDbContext db, UserManager<RectifyUser
 
     public View? Account { get; private set; }
 
+    /// <summary>The person this account belongs to (a responsible leader approves their own measures with it), if any.</summary>
+    public string? LinkedPerson { get; private set; }
+
     public IReadOnlyList<NewUserModel.OrganizationOption> Organizations { get; private set; } = [];
 
     /// <summary>The people (责任领导, 第一责任人) the account may belong to, with the one it belongs to now.</summary>
@@ -124,6 +127,7 @@ public sealed class UserDetailModel(RectifyDbContext db, UserManager<RectifyUser
         }
 
         Account = new View(row.Id, row.UserName!, row.DisplayName, row.OrganizationId, row.Organization, row.Roles, UsersModel.StateOf(row.LockoutEnd, row.MustChangePassword, now), row.TwoFactorEnabled);
+        LinkedPerson = await db.People.AsNoTracking().Where(p => p.UserId == id).Select(p => p.Name + "（" + p.Position + "）").FirstOrDefaultAsync(cancellationToken);
         if (CanManageAccounts)
         {
             Organizations = await NewUserModel.LoadOrganizationsAsync(db, cancellationToken);
