@@ -12,8 +12,11 @@ public enum LookBackResult
 /// <summary>回头看: a later review of a signed-off measure. A rebound reopens the measure.</summary>
 public sealed class LookBack
 {
-    /// <summary>By default a look-back falls due this many months after the sign-off.</summary>
+    /// <summary>By default a look-back falls due this many months after the sign-off…</summary>
     public const int DefaultMonthsAfterSignOff = 6;
+
+    /// <summary>…but never sooner than this many days after it is scheduled, so that it is not overdue the day it is made.</summary>
+    public const int LeastDaysAhead = 30;
 
     private LookBack()
     {
@@ -47,9 +50,16 @@ public sealed class LookBack
 
     public DateTime? ReviewedAtUtc { get; private set; }
 
-    /// <summary>Six months after the sign-off, by the date in China.</summary>
-    public static DateOnly DefaultDueDate(DateTime signedOffUtc) =>
-        DateOnly.FromDateTime(ChinaTime.ToChina(signedOffUtc).DateTime).AddMonths(DefaultMonthsAfterSignOff);
+    /// <summary>
+    /// The default date of a look-back scheduled <paramref name="today"/>: six months after the sign-off (by the date in
+    /// China), or, when that is less than 30 days away (a measure signed off long ago), 30 days from today. Never in the past.
+    /// </summary>
+    public static LookBackDue DefaultDueDate(DateTime signedOffUtc, DateOnly today)
+    {
+        var sixMonths = DateOnly.FromDateTime(ChinaTime.ToChina(signedOffUtc).DateTime).AddMonths(DefaultMonthsAfterSignOff);
+        var soonest = today.AddDays(LeastDaysAhead);
+        return sixMonths >= soonest ? new LookBackDue(sixMonths, LookBackDueRule.SixMonthsAfterSignOff) : new LookBackDue(soonest, LookBackDueRule.ThirtyDaysFromToday);
+    }
 
     /// <summary>Schedules a look-back of a measure in <paramref name="measureState"/> that has <paramref name="openLookBack"/> or not.</summary>
     public static LookBack Schedule(int measureId, MeasureState measureState, bool openLookBack, DateOnly dueDate, Actor actor, TimeProvider clock)
@@ -58,6 +68,7 @@ public sealed class LookBack
         ArgumentNullException.ThrowIfNull(clock);
         BusinessRules.Check(new OnlySignedOffMeasuresAreLookedBack(measureState));
         BusinessRules.Check(new AMeasureHasOneOpenLookBack(openLookBack));
+        BusinessRules.Check(new ALookBackIsNotDueInThePast(dueDate, ChinaTime.Today(clock)));
         return new LookBack(measureId, dueDate, actor, clock.GetUtcNow().UtcDateTime);
     }
 
@@ -78,6 +89,31 @@ public sealed class LookBack
             measure.Reopen(actor, clock, $"回头看（第 {Id} 号）发现反弹：{Observation}");
         }
     }
+}
+
+/// <summary>Which default gave a look-back its date.</summary>
+public enum LookBackDueRule
+{
+    /// <summary>销号后六个月.</summary>
+    SixMonthsAfterSignOff,
+
+    /// <summary>Six months after sign-off had already passed or was near: 今天起 30 天.</summary>
+    ThirtyDaysFromToday,
+}
+
+/// <summary>A default look-back date and the rule that gave it, so that the office is told which applied.</summary>
+public sealed record LookBackDue(DateOnly Date, LookBackDueRule Rule)
+{
+    public string Explanation => Rule == LookBackDueRule.SixMonthsAfterSignOff ? "销号后六个月" : "销号后六个月已过或不足 30 天，定为今天起 30 天";
+}
+
+public sealed class ALookBackIsNotDueInThePast(DateOnly due, DateOnly today) : IBusinessRule
+{
+    public bool IsBroken() => due < today;
+
+    public string Message => $"回头看日期（{due:yyyy-MM-dd}）不能早于今天。";
+
+    public Refusal Refusal => Refusal.Invalid;
 }
 
 public sealed class OnlySignedOffMeasuresAreLookedBack(MeasureState state) : IBusinessRule

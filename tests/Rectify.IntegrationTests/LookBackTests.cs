@@ -58,12 +58,16 @@ public abstract class LookBackTests(AppFixture app)
         // A random sample of 3.
         var sampled = await office.PostFromPageAsync(path, path + "?handler=Schedule", new Dictionary<string, string> { ["scope"] = "sample", ["count"] = "3" });
         Assert.Equal(HttpStatusCode.OK, sampled.StatusCode);
-        Assert.Contains($"已为 3 条已销号措施安排回头看（随机抽取 3 / {signedOff}）", await sampled.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        // The demo's measures were signed off in October 2025, so six months after is past: the default is 30 days from
+        // today, never a date already overdue, and the office is told which rule applied.
+        Assert.Contains($"已为 3 条已销号措施安排回头看（随机抽取 3 / {signedOff}；3 条销号后六个月已过或不足 30 天，定为今天起 30 天）", await sampled.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
         var afterSample = await CountAsync();
         Assert.Equal(3, afterSample.Open);
         await using (var scope = app.Factory.Services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<RectifyDbContext>();
+            var today = ChinaTime.Today(TimeProvider.System);
+            Assert.All(await db.LookBacks.Where(l => afterSample.OpenMeasures.Contains(l.MeasureId)).Select(l => l.DueDate).ToListAsync(Ct), d => Assert.Equal(today.AddDays(30), d));
             var audit = await db.AuditEntries.Where(e => e.Action == "lookback.schedule.bulk").Select(e => e.After).SingleAsync(Ct);
             Assert.All(afterSample.OpenMeasures, m => Assert.Contains(m.ToString(System.Globalization.CultureInfo.InvariantCulture), audit!, StringComparison.Ordinal));
         }

@@ -36,14 +36,15 @@ public sealed class LookBackService(RectifyDbContext db, Caller caller, AuditLog
 
         caller.Require(Permission.ScheduleLookBack);
         var open = await db.LookBacks.AnyAsync(l => l.MeasureId == measureId && l.Result == null, cancellationToken);
-        var due = dueDate ?? LookBack.DefaultDueDate(measure.SignedOffAt ?? clock.GetUtcNow().UtcDateTime);
+        var byDefault = LookBack.DefaultDueDate(measure.SignedOffAt ?? clock.GetUtcNow().UtcDateTime, ChinaTime.Today(clock));
+        var due = dueDate ?? byDefault.Date;
         var lookBack = LookBack.Schedule(measureId, measure.State, open, due, caller.Actor, clock);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         db.LookBacks.Add(lookBack);
         await SaveOrRefuseDuplicateAsync("这条措施刚刚已被安排了回头看。", cancellationToken);
         await audit.RecordAsync(new AuditEvent(AuditActions.LookBackScheduled, ObjectType: "LookBack", ObjectId: Id(lookBack.Id), After: new { measureId, due }), cancellationToken: cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return WorkflowResult.Done($"已安排回头看（{due:yyyy-MM-dd}）。", lookBack.Id);
+        return WorkflowResult.Done(dueDate is null ? $"已安排回头看（{due:yyyy-MM-dd}，{byDefault.Explanation}）。" : $"已安排回头看（{due:yyyy-MM-dd}）。", lookBack.Id);
     }
 
     /// <summary>
@@ -68,7 +69,11 @@ public sealed class LookBackService(RectifyDbContext db, Caller caller, AuditLog
         caller.Require(Permission.ScheduleLookBack);
         BusinessRules.Check(new ASampleIsChosen(sample));
         var sampleSize = sample!.All ? null : sample.Size;
-        BusinessRules.Check(new ALookBackIsNotDueInThePast(dueDate, ChinaTime.Today(clock)));
+        var today = ChinaTime.Today(clock);
+        if (dueDate is { } given)
+        {
+            BusinessRules.Check(new ALookBackIsNotDueInThePast(given, today));
+        }
 
         var open = db.LookBacks.Where(l => l.Result == null);
         var candidates = db.VisibleMeasures(caller.Scope)
@@ -94,7 +99,8 @@ public sealed class LookBackService(RectifyDbContext db, Caller caller, AuditLog
 
         var now = clock.GetUtcNow().UtcDateTime;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var rows = chosen.Select(m => LookBack.Schedule(m.Id, MeasureState.SignedOff, openLookBack: false, dueDate ?? LookBack.DefaultDueDate(m.SignedOffAt ?? now), caller.Actor, clock)).ToList();
+        var defaults = chosen.ToDictionary(m => m.Id, m => LookBack.DefaultDueDate(m.SignedOffAt ?? now, today));
+        var rows = chosen.Select(m => LookBack.Schedule(m.Id, MeasureState.SignedOff, openLookBack: false, dueDate ?? defaults[m.Id].Date, caller.Actor, clock)).ToList();
         db.LookBacks.AddRange(rows);
         await SaveOrRefuseDuplicateAsync("其中有措施刚刚已被他人安排了回头看，本次没有安排任何回头看，请刷新后重试。", cancellationToken);
 
@@ -104,7 +110,8 @@ public sealed class LookBackService(RectifyDbContext db, Caller caller, AuditLog
                 After: new { Method = method, UnitId = unitId, DueDate = dueDate, Measures = chosen.Select(m => m.Id), LookBacks = rows.Select(r => r.Id) }),
             cancellationToken: cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return WorkflowResult.Done($"已为 {rows.Count} 条已销号措施安排回头看（{method}）。", rows.Count);
+        var dates = dueDate is { } d ? $"日期 {d:yyyy-MM-dd}" : string.Join("；", defaults.Values.GroupBy(v => v.Rule).OrderBy(g => g.Key).Select(g => $"{g.Count()} 条{g.First().Explanation}"));
+        return WorkflowResult.Done($"已为 {rows.Count} 条已销号措施安排回头看（{method}；{dates}）。", rows.Count);
     }
 
     public async Task<WorkflowResult> RecordAsync(int lookBackId, LookBackResult result, string? observation, CancellationToken cancellationToken)
@@ -154,15 +161,6 @@ public sealed class LookBackService(RectifyDbContext db, Caller caller, AuditLog
             { Size: null } => "请填写要随机抽取的措施数量。",
             _ => "抽取数量必须是大于 0 的整数；要安排全部已销号措施，请不填数量。",
         };
-
-        public Refusal Refusal => Refusal.Invalid;
-    }
-
-    private sealed class ALookBackIsNotDueInThePast(DateOnly? due, DateOnly today) : IBusinessRule
-    {
-        public bool IsBroken() => due is { } d && d < today;
-
-        public string Message => $"回头看日期（{due:yyyy-MM-dd}）不能早于今天。";
 
         public Refusal Refusal => Refusal.Invalid;
     }

@@ -1,0 +1,104 @@
+using Rectify.Domain;
+
+namespace Rectify.UnitTests;
+
+/// <summary>The rules of a progress report, a look-back and the registers, on the entities alone.</summary>
+public sealed class ReportsAndLookBacksTests
+{
+    private static readonly Actor Unit = new("u-unit", "联络员");
+    private static readonly Actor Office = new("u-office", "整改办");
+    private static readonly Actor Leader = new("u-leader", "领导");
+
+    private readonly FakeClock clock = new(new DateTimeOffset(2025, 1, 10, 2, 0, 0, TimeSpan.Zero));
+
+    private static Measure NewMeasure()
+    {
+        var city = new Organization("中共东莞市委员会", OrganizationKind.PartyCommittee);
+        var team = new Organization("市委第七巡察组", OrganizationKind.InspectionTeam, city);
+        var target = new Organization("中共万江街道工作委员会", OrganizationKind.PartyCommittee, city);
+        var inspection = new Inspection("巡察", InspectionKind.Xuncha, team, target, new DateOnly(2024, 3, 25), new DateOnly(2024, 5, 10), new DateOnly(2024, 8, 15));
+        var finding = new Finding(new FindingCategory(inspection, 1, "关于…方面"), 13, "筑牢工程廉政防线");
+        var measure = finding.AddMeasure(1, "填补招投标制度设计漏洞。", MeasureKind.TimeBound);
+        measure.Plan(MeasureKind.TimeBound, new DateOnly(2025, 6, 30), null, null);
+        return measure;
+    }
+
+    private static string RuleOf(Action action) => Assert.Throws<BusinessRuleViolationException>(action).RuleName;
+
+    [Fact]
+    public void A_report_is_filed_only_on_a_measure_under_way_and_says_what_was_done()
+    {
+        var m = NewMeasure();
+        Assert.Equal(nameof(ReportsAreFiledOnMeasuresUnderWay), RuleOf(() => ProgressReport.File(m, null, "已完成", 50, new DateOnly(2025, 1, 9), Unit, clock)));
+        m.Start(Unit, clock);
+        var refused = Assert.Throws<BusinessRuleViolationException>(() => ProgressReport.File(m, null, " ", 50, new DateOnly(2025, 1, 9), Unit, clock));
+        Assert.Equal((nameof(AReportSaysWhatWasDone), Refusal.Invalid), (refused.RuleName, refused.Refusal));
+        Assert.Equal(nameof(AReportSaysWhatWasDone), RuleOf(() => ProgressReport.File(m, null, "已完成", 101, new DateOnly(2025, 1, 9), Unit, clock)));
+
+        var report = ProgressReport.File(m, null, "  修订了招投标制度。 ", 60, new DateOnly(2025, 1, 9), Unit, clock);
+        Assert.Equal((1, "修订了招投标制度。", ProgressReportState.Submitted), (report.Number, report.Narrative, report.State));
+        Assert.Equal(clock.GetUtcNow().UtcDateTime, m.LastReportAtUtc);
+    }
+
+    [Fact]
+    public void The_office_reviews_a_report_once_never_its_own_and_returns_it_only_with_a_reason()
+    {
+        var m = NewMeasure();
+        m.Start(Unit, clock);
+        var report = ProgressReport.File(m, null, "修订了制度。", 60, new DateOnly(2025, 1, 9), Unit, clock);
+        Assert.Equal(nameof(NobodyReviewsTheirOwnReport), RuleOf(() => report.Accept(Unit, clock)));
+        Assert.Equal(nameof(AReasonIsRequired), RuleOf(() => report.Return(Office, clock, "")));
+        report.Return(Office, clock, " 缺少印发文号 ");
+        Assert.Equal((ProgressReportState.Returned, "缺少印发文号", "整改办"), (report.State, report.ReturnReason, report.ReviewedByName));
+        Assert.Equal(nameof(AReportIsReviewedOnce), RuleOf(() => report.Accept(Office, clock)));
+
+        // The revision names the report it revises.
+        var revision = ProgressReport.File(m, report, "补充了文号。", 80, new DateOnly(2025, 1, 9), Unit, clock);
+        Assert.Equal(2, revision.Number);
+    }
+
+    [Fact]
+    public void A_look_back_is_six_months_after_sign_off_but_never_sooner_than_thirty_days_from_today()
+    {
+        var signedOff = new DateTime(2025, 1, 10, 2, 0, 0, DateTimeKind.Utc);
+        Assert.Equal(new LookBackDue(new DateOnly(2025, 7, 10), LookBackDueRule.SixMonthsAfterSignOff), LookBack.DefaultDueDate(signedOff, new DateOnly(2025, 1, 10)));
+
+        // Signed off a year ago: six months after is long past, so thirty days from today.
+        Assert.Equal(new LookBackDue(new DateOnly(2026, 2, 9), LookBackDueRule.ThirtyDaysFromToday), LookBack.DefaultDueDate(signedOff, new DateOnly(2026, 1, 10)));
+
+        // Signed off at 00:30 on 11 January in China (16:30 UTC on the 10th): the China date counts.
+        Assert.Equal(new DateOnly(2025, 7, 11), LookBack.DefaultDueDate(new DateTime(2025, 1, 10, 16, 30, 0, DateTimeKind.Utc), new DateOnly(2025, 1, 10)).Date);
+    }
+
+    [Fact]
+    public void A_look_back_is_scheduled_for_a_signed_off_measure_not_in_the_past_and_a_rebound_reopens_it()
+    {
+        var m = NewMeasure();
+        var today = ChinaTime.Today(clock);
+        Assert.Equal(nameof(OnlySignedOffMeasuresAreLookedBack), RuleOf(() => LookBack.Schedule(1, m.State, false, today, Office, clock)));
+        m.Start(Unit, clock);
+        m.ApplyForSignOff(Unit, clock);
+        m.AcceptApplication(Office, clock);
+        m.Approve(Leader, clock);
+        Assert.Equal(nameof(ALookBackIsNotDueInThePast), RuleOf(() => LookBack.Schedule(1, m.State, false, today.AddDays(-1), Office, clock)));
+        Assert.Equal(nameof(AMeasureHasOneOpenLookBack), RuleOf(() => LookBack.Schedule(1, m.State, true, today, Office, clock)));
+
+        var lookBack = LookBack.Schedule(1, m.State, false, today.AddMonths(6), Office, clock);
+        Assert.Equal(nameof(AReboundIsDescribed), RuleOf(() => lookBack.Record(LookBackResult.Rebound, " ", m, Office, clock)));
+        lookBack.Record(LookBackResult.Rebound, "围标问题再次出现", m, Office, clock);
+        Assert.Equal(MeasureState.InProgress, m.State);
+        Assert.Contains("围标问题再次出现", m.Transitions[^1].Reason, StringComparison.Ordinal);
+        Assert.Equal(nameof(ALookBackIsRecordedOnce), RuleOf(() => lookBack.Record(LookBackResult.Consolidated, null, m, Office, clock)));
+    }
+
+    [Fact]
+    public void A_register_entry_needs_its_facts_and_links_each_finding_once()
+    {
+        Assert.Equal(nameof(AnInstitutionHasNameIssuerAndDate), RuleOf(() => _ = new Institution(1, "制度", " ", null, new DateOnly(2025, 1, 1), [])));
+        Assert.Equal(nameof(AnOutcomeHasKindAndAmount), RuleOf(() => _ = new RectificationOutcome(1, OutcomeKind.MoneyRecovered, -1, null, [])));
+        Assert.Equal(nameof(ALeadHasSummaryAndStatus), RuleOf(() => _ = new Lead(1, "线索", (LeadStatus)9, null, [])));
+        var institution = new Institution(1, " 招投标管理办法 ", "党工委", " ", new DateOnly(2025, 1, 1), [3, 5, 3]);
+        Assert.Equal(("招投标管理办法", null as string), (institution.Name, institution.DocumentNumber));
+        Assert.Equal([3, 5], institution.Findings.Select(f => f.FindingId));
+    }
+}
