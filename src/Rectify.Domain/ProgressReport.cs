@@ -87,10 +87,17 @@ public sealed class ProgressReport
     public IReadOnlyList<ProgressReportEvidence> Evidence => evidence;
 
     /// <summary>The rules a report must meet before anything (its files included) is stored.</summary>
-    public static void CheckFiling(MeasureState measureState, string? narrative, int percent, DateOnly? effectiveDate)
+    /// <param name="measureState">The measure's state.</param>
+    /// <param name="narrative">What was done.</param>
+    /// <param name="percent">How much of it, 0–100.</param>
+    /// <param name="effectiveDate">报送截至日期: the day the report speaks for.</param>
+    /// <param name="inspectionStarted">When the inspection began (on site, else its feedback), if known: no report speaks for a day before it.</param>
+    /// <param name="today">Today in China: no report speaks for a day that has not come.</param>
+    public static void CheckFiling(MeasureState measureState, string? narrative, int percent, DateOnly? effectiveDate, DateOnly? inspectionStarted, DateOnly today)
     {
         BusinessRules.Check(new ReportsAreFiledOnMeasuresUnderWay(measureState));
         BusinessRules.Check(new AReportSaysWhatWasDone(narrative, percent, effectiveDate));
+        BusinessRules.Check(new AReportSpeaksForADayOfTheRectification(effectiveDate!.Value, inspectionStarted, today));
     }
 
     /// <summary>
@@ -102,7 +109,7 @@ public sealed class ProgressReport
         ArgumentNullException.ThrowIfNull(measure);
         ArgumentNullException.ThrowIfNull(actor);
         ArgumentNullException.ThrowIfNull(clock);
-        CheckFiling(measure.State, narrative, percent, effectiveDate);
+        CheckFiling(measure.State, narrative, percent, effectiveDate, measure.Inspection.OnSiteFrom ?? measure.Inspection.FeedbackDate, ChinaTime.Today(clock));
         var now = clock.GetUtcNow().UtcDateTime;
         var report = new ProgressReport(measure, previous, narrative!, percent, effectiveDate!.Value, actor, now);
         measure.NoteReportFiled(now);
@@ -226,7 +233,18 @@ public sealed class AReportSaysWhatWasDone(string? narrative, int percent, DateO
 {
     public bool IsBroken() => string.IsNullOrWhiteSpace(narrative) || percent is < 0 or > 100 || effectiveDate is null;
 
-    public string Message => "请填写进展情况、完成百分比（0–100）和生效日期。";
+    public string Message => "请填写进展情况、完成百分比（0–100）和报送截至日期。";
+
+    public Refusal Refusal => Refusal.Invalid;
+}
+
+public sealed class AReportSpeaksForADayOfTheRectification(DateOnly effectiveDate, DateOnly? inspectionStarted, DateOnly today) : IBusinessRule
+{
+    public bool IsBroken() => effectiveDate > today || (inspectionStarted is { } start && effectiveDate < start);
+
+    public string Message => effectiveDate > today
+        ? $"报送截至日期（{effectiveDate:yyyy-MM-dd}）不能晚于今天。"
+        : $"报送截至日期（{effectiveDate:yyyy-MM-dd}）早于本次巡察开始（{inspectionStarted:yyyy-MM-dd}），请检查。";
 
     public Refusal Refusal => Refusal.Invalid;
 }

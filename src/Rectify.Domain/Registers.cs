@@ -176,9 +176,11 @@ public sealed class AnInstitutionHasNameIssuerAndDate(string? name, string? issu
 
 public sealed class AnOutcomeHasKindAndAmount(OutcomeKind? kind, decimal? amount) : IBusinessRule
 {
-    public bool IsBroken() => kind is not { } k || !Enum.IsDefined(k) || amount is not { } a || a < 0;
+    public bool IsBroken() => kind is not { } k || !Enum.IsDefined(k) || amount is not { } a || a < 0 || (k != OutcomeKind.MoneyRecovered && a != decimal.Truncate(a));
 
-    public string Message => "请选择成效类型并填写不小于 0 的数量。";
+    public string Message => kind is OutcomeKind.PeopleHandled or OutcomeKind.MeetingsHeld && amount is { } a && a >= 0 && a != decimal.Truncate(a)
+        ? $"“{Terms.Of(kind.Value)}”是整数（填写了 {a}）。"
+        : "请选择成效类型并填写不小于 0 的数量。";
 
     public Refusal Refusal => Refusal.Invalid;
 }

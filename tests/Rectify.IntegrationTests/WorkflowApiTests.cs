@@ -107,6 +107,15 @@ public abstract class WorkflowApiTests(AppFixture app)
             Assert.Contains("完成百分比", await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
         }
 
+        // A report speaks for a day of the rectification: not one in 2030, not one in 1990.
+        foreach (var (date, words) in new[] { ("2030-01-01", "不能晚于今天"), ("1990-01-01", "早于本次巡察开始") })
+        {
+            using var dated = Report("已完成。", "50", date);
+            var response = await unit.PostAsync(new Uri($"/api/v1/measures/{measure}/reports", UriKind.Relative), dated, Ct);
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Contains(words, await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        }
+
         using (var exe = Report("附件", "50", "2026-11-01", ("报告.pdf", [(byte)'M', (byte)'Z', 0x90, 0, 3, 0, 0, 0])))
         {
             Assert.Equal(HttpStatusCode.BadRequest, (await unit.PostAsync(new Uri($"/api/v1/measures/{measure}/reports", UriKind.Relative), exe, Ct)).StatusCode);

@@ -297,9 +297,40 @@ public abstract partial class WorkflowTests(AppFixture app)
 
         // The measure's own responsible leader (the demo's leader account is 演示领导丙) sees the step and takes it.
         using var leader = await app.SignedInAsync("leader");
-        Assert.Contains("value=\"Approve\"", await leader.GetStringAsync(new Uri($"/measures/{id}", UriKind.Relative), Ct), StringComparison.Ordinal);
+        var leaderPage = await leader.GetStringAsync(new Uri($"/measures/{id}", UriKind.Relative), Ct);
+        Assert.Contains("value=\"Approve\"", leaderPage, StringComparison.Ordinal);
+
+        // The step forward comes first for the leader as for the office, the return after it.
+        Assert.True(leaderPage.IndexOf("value=\"Approve\"", StringComparison.Ordinal) < leaderPage.IndexOf("value=\"ReturnApplication\"", StringComparison.Ordinal), "审批 before 退回");
         Assert.Equal(HttpStatusCode.Redirect, (await ActAsync(leader, id, MeasureAction.Approve)).StatusCode);
         Assert.Equal(MeasureState.SignedOff, await StateAsync(id));
+    }
+
+    [Fact]
+    public async Task Pages_speak_the_offices_words_numbers_follow_the_language_and_a_work_row_is_one_link()
+    {
+        app.RequireAvailable();
+        int id;
+        await using (var scope = app.Factory.Services.CreateAsyncScope())
+        {
+            // One the unit can still report on now (other tests of this class move the fixture's measures on).
+            id = await scope.ServiceProvider.GetRequiredService<RectifyDbContext>().Measures
+                .Where(m => m.InspectionId == app.InspectionId && m.LeadUnit!.Name == "纪检监察办" && m.State == MeasureState.InProgress)
+                .OrderByDescending(m => m.Id).Select(m => m.Id).FirstAsync(Ct);
+        }
+
+        using var unit = await app.SignedInAsync("unit");
+        var page = await unit.GetStringAsync(new Uri($"/measures/{id}", UriKind.Relative), Ct);
+        Assert.Contains("报送截至日期", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("生效日期", page, StringComparison.Ordinal);
+        Assert.Matches("<h1>措施[一二三四五六七八九十]+", page);
+
+        var english = await unit.GetStringAsync(new Uri($"/measures/{id}?culture=en", UriKind.Relative), Ct);
+        Assert.Matches("<h1>Measure [0-9]+ ", english);
+        Assert.DoesNotMatch("Measure [一二三四五六七八九十]", english);
+
+        var work = await unit.GetStringAsync(new Uri("/work", UriKind.Relative), Ct);
+        Assert.Matches("<a class=\"row-link\" href=\"/measures/[0-9]+\">", work);
     }
 
     [Fact]

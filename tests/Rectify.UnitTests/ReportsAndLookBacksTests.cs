@@ -92,6 +92,31 @@ public sealed class ReportsAndLookBacksTests
     }
 
     [Fact]
+    public void A_report_speaks_for_a_day_between_the_inspections_start_and_today()
+    {
+        var m = NewMeasure();
+        m.Start(Unit, clock);
+        var today = ChinaTime.Today(clock);
+        var future = Assert.Throws<BusinessRuleViolationException>(() => ProgressReport.File(m, null, "已完成", 50, today.AddDays(1), Unit, clock));
+        Assert.Equal((nameof(AReportSpeaksForADayOfTheRectification), Refusal.Invalid), (future.RuleName, future.Refusal));
+        Assert.Contains("不能晚于今天", future.Message, StringComparison.Ordinal);
+        var before = Assert.Throws<BusinessRuleViolationException>(() => ProgressReport.File(m, null, "已完成", 50, new DateOnly(1990, 1, 1), Unit, clock));
+        Assert.Contains("早于本次巡察开始（2024-03-25）", before.Message, StringComparison.Ordinal);
+        Assert.Equal(today, ProgressReport.File(m, null, "已完成", 50, today, Unit, clock).EffectiveDate);
+    }
+
+    [Fact]
+    public void People_and_meetings_are_whole_numbers_money_need_not_be()
+    {
+        var refused = Assert.Throws<BusinessRuleViolationException>(() => _ = new RectificationOutcome(1, OutcomeKind.PeopleHandled, 2.5m, null, []));
+        Assert.Equal(Refusal.Invalid, refused.Refusal);
+        Assert.Contains("处理人数”是整数", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(nameof(AnOutcomeHasKindAndAmount), RuleOf(() => _ = new RectificationOutcome(1, OutcomeKind.MeetingsHeld, 0.5m, null, [])));
+        Assert.Equal(2.5m, new RectificationOutcome(1, OutcomeKind.MoneyRecovered, 2.5m, null, []).Amount);
+        Assert.Equal(3m, new RectificationOutcome(1, OutcomeKind.PeopleHandled, 3m, null, []).Amount);
+    }
+
+    [Fact]
     public void A_register_entry_needs_its_facts_and_links_each_finding_once()
     {
         Assert.Equal(nameof(AnInstitutionHasNameIssuerAndDate), RuleOf(() => _ = new Institution(1, "制度", " ", null, new DateOnly(2025, 1, 1), [])));

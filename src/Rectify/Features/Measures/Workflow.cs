@@ -14,9 +14,10 @@ namespace Rectify.Features.Measures;
 /// </summary>
 public sealed class MeasureWorkflow(RectifyDbContext db, Caller caller, AuditLog audit, TimeProvider clock)
 {
-    /// <summary>The steps the caller may take on this measure now; the page shows exactly these.</summary>
+    /// <summary>The steps the caller may take on this measure now, the step forward first and a return or reopening last (the same order for everyone); the page shows exactly these.</summary>
     public static IReadOnlyList<MeasureAction> Allowed(AccessScope scope, MeasureState state, MeasureKind kind, MeasureParties parties) =>
-        Enum.GetValues<MeasureAction>().Where(a => Permissions.May(scope, Permissions.Of(a), parties) && Measure.CanTake(a, state, kind)).ToList();
+        Enum.GetValues<MeasureAction>().Where(a => Permissions.May(scope, Permissions.Of(a), parties) && Measure.CanTake(a, state, kind))
+            .OrderBy(a => a is MeasureAction.ReturnApplication or MeasureAction.Reopen).ToList();
 
     public async Task<WorkflowResult> ActAsync(int measureId, string? actionName, string? reason, int? expectedVersion, CancellationToken cancellationToken)
     {

@@ -22,14 +22,15 @@ public sealed class ProgressReportService(RectifyDbContext db, Caller caller, Ev
     {
         ArgumentNullException.ThrowIfNull(files);
         var measure = await db.VisibleMeasures(caller.Scope).Where(m => m.Id == measureId)
-            .Select(m => new { m.State, LeadUnitPath = m.LeadUnit == null ? null : m.LeadUnit.Path }).SingleOrDefaultAsync(cancellationToken);
+            .Select(m => new { m.State, LeadUnitPath = m.LeadUnit == null ? null : m.LeadUnit.Path, Started = m.Inspection.OnSiteFrom ?? m.Inspection.FeedbackDate })
+            .SingleOrDefaultAsync(cancellationToken);
         if (measure is null)
         {
             return WorkflowResult.NotFound;
         }
 
         caller.Require(Permission.FileReport, new MeasureParties(measure.LeadUnitPath));
-        ProgressReport.CheckFiling(measure.State, narrative, percent, effectiveDate);
+        ProgressReport.CheckFiling(measure.State, narrative, percent, effectiveDate, measure.Started, ChinaTime.Today(clock));
         var limits = options.Value;
         BusinessRules.Check(new AReportCarriesAtMostSoManyFiles(files.Count, limits.MaxFilesPerReport));
 
@@ -85,7 +86,7 @@ public sealed class ProgressReportService(RectifyDbContext db, Caller caller, Ev
     private async Task<WorkflowResult> SaveAsync(int measureId, string? narrative, int percent, DateOnly? effectiveDate, List<StagedFile> staged, List<string> placed, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var measure = await db.Measures.SingleAsync(m => m.Id == measureId, cancellationToken);
+        var measure = await db.Measures.Include(m => m.Inspection).SingleAsync(m => m.Id == measureId, cancellationToken);
         var previous = await db.ProgressReports.Where(r => r.MeasureId == measureId).OrderByDescending(r => r.Number).FirstOrDefaultAsync(cancellationToken);
         var report = ProgressReport.File(measure, previous, narrative, percent, effectiveDate, caller.Actor, clock);
         foreach (var file in staged.DistinctBy(f => f.Sha256))

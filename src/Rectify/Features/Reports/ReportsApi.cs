@@ -47,7 +47,7 @@ public static class ReportsApi
             {
                 if (!request.HasFormContentType)
                 {
-                    return Api.BadRequest("请以 multipart/form-data 提交：narrative（进展情况）、percent（完成百分比）、effectiveDate（生效日期，yyyy-MM-dd）和 files（佐证材料，可多个）。");
+                    return Api.BadRequest("请以 multipart/form-data 提交：narrative（进展情况）、percent（完成百分比）、effectiveDate（报送截至日期，yyyy-MM-dd）和 files（佐证材料，可多个）。");
                 }
 
                 var form = await request.ReadFormAsync(ct);

@@ -10,6 +10,10 @@ public static class Fmt
 
     public static string Time(DateTime utc) => ChinaTime.ToChina(utc).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
 
+    /// <summary>"措施二" in Chinese, "Measure 2" in English: the number follows the language of the page.</summary>
+    public static string MeasureName(string label, int number) =>
+        CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "zh" ? label + Documents.ChineseNumerals.Format(number) : string.Create(CultureInfo.InvariantCulture, $"{label.TrimEnd()} {number}");
+
     public static string Badge(FindingState state) => state switch
     {
         FindingState.Completed => "green",
