@@ -220,6 +220,14 @@ public abstract partial class AuditTests(AppFixture app)
         (html, codes) = await ReadLogAsync(auditor, "?action=measure.acceptapplication&from=garbage");
         Assert.NotEmpty(codes);
         Assert.Contains("日期无效", html, StringComparison.Ordinal);
+
+        // In English, the same words in English.
+        var home = await auditor.GetStringAsync(new Uri("/", UriKind.Relative), Ct);
+        Assert.Equal(HttpStatusCode.Redirect, (await auditor.PostFormAsync("/Account/Language", home, new Dictionary<string, string> { ["culture"] = "en", ["returnUrl"] = "/audit" })).StatusCode);
+        (html, _) = await ReadLogAsync(auditor, "?action=measure.acceptapplication");
+        Assert.Contains(">Office accepted</td>", html, StringComparison.Ordinal);
+        Assert.Contains("State: Awaiting office review → Awaiting leader approval", html, StringComparison.Ordinal);
+        Assert.Contains("Measure " + number, html, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -261,6 +261,17 @@ public static class AuditPresentation
                 return value.GetArrayLength() == 0 ? "—" : string.Join("、", value.EnumerateArray().Select(v => Value(l, entry, field, v)));
             case JsonValueKind.Number when value.TryGetInt32(out var n) && EnumLabel(entry, field, n) is { } label:
                 return l[label];
+            case JsonValueKind.Object:
+                // A file of a report and the like: named by its name, the rest (digests, sizes) stays in the CSV.
+                foreach (var name in (ReadOnlySpan<string>)["originalName", "name", "title"])
+                {
+                    if (value.TryGetProperty(name, out var text) && text.ValueKind == JsonValueKind.String)
+                    {
+                        return text.GetString()!;
+                    }
+                }
+
+                return value.GetRawText();
             default:
                 return value.GetRawText();
         }
