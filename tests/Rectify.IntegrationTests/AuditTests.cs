@@ -221,6 +221,11 @@ public abstract partial class AuditTests(AppFixture app)
         Assert.NotEmpty(codes);
         Assert.Contains("日期无效", html, StringComparison.Ordinal);
 
+        // An organization in a change is named, not numbered.
+        (html, codes) = await ReadLogAsync(auditor, "?action=" + AuditActions.UserOrganizationChanged);
+        Assert.NotEmpty(codes);
+        Assert.Contains("→ 纪检监察办", html, StringComparison.Ordinal);
+
         // In English, the same words in English.
         var home = await auditor.GetStringAsync(new Uri("/", UriKind.Relative), Ct);
         Assert.Equal(HttpStatusCode.Redirect, (await auditor.PostFormAsync("/Account/Language", home, new Dictionary<string, string> { ["culture"] = "en", ["returnUrl"] = "/audit" })).StatusCode);

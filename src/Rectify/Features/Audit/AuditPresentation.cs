@@ -35,6 +35,9 @@ public static class AuditPresentation
 {
     private const int ShortText = 40;
 
+    /// <summary>The recorded fields that hold an organization's id, shown by its name.</summary>
+    private static readonly HashSet<string> OrganizationFields = new(StringComparer.Ordinal) { "organizationId", "unitId", "unit", "parentId" };
+
     /// <summary>Every event code that is recorded, in the order the catalogue gives them, the measure steps last.</summary>
     public static readonly IReadOnlyList<string> Codes =
     [
@@ -105,12 +108,13 @@ public static class AuditPresentation
         ArgumentNullException.ThrowIfNull(l);
         ArgumentNullException.ThrowIfNull(entries);
         var names = await Names.LoadAsync(db, scope, entries, cancellationToken);
-        return [.. entries.Select(e => new AuditRow(e, EventName(l, e.Action), names.Of(l, e), Changes(l, e)))];
+        return [.. entries.Select(e => new AuditRow(e, EventName(l, e.Action), names.Of(l, e), Changes(l, e, names.Organizations)))];
     }
 
     /// <summary>The changes of one record: "字段: 旧 → 新" for the fields of Before and After, "字段: 值" for what the event only carries.</summary>
-    public static IReadOnlyList<AuditChange> Changes(IStringLocalizer l, AuditEntry entry)
+    public static IReadOnlyList<AuditChange> Changes(IStringLocalizer l, AuditEntry entry, IReadOnlyDictionary<int, string>? organizations = null)
     {
+        organizations ??= new Dictionary<int, string>();
         ArgumentNullException.ThrowIfNull(l);
         ArgumentNullException.ThrowIfNull(entry);
         var before = Parse(entry.Before);
@@ -129,11 +133,11 @@ public static class AuditPresentation
             var label = FieldName(l, field);
             if (before is not null && before.TryGetValue(field, out var old))
             {
-                changes.Add(Cut(label, Value(l, entry, field, old), Value(l, entry, field, value)));
+                changes.Add(Cut(label, Value(l, entry, field, old, organizations), Value(l, entry, field, value, organizations)));
             }
             else if (value.ValueKind is not (JsonValueKind.Null or JsonValueKind.Undefined))
             {
-                changes.Add(Cut(label, null, Value(l, entry, field, value)));
+                changes.Add(Cut(label, null, Value(l, entry, field, value, organizations)));
             }
         }
 
@@ -141,7 +145,7 @@ public static class AuditPresentation
         {
             if (!seen.Contains(field))
             {
-                changes.Add(Cut(FieldName(l, field), Value(l, entry, field, old), after is null ? "—" : Value(l, entry, field, default)));
+                changes.Add(Cut(FieldName(l, field), Value(l, entry, field, old, organizations), after is null ? "—" : "—"));
             }
         }
 
@@ -218,7 +222,7 @@ public static class AuditPresentation
             "result" => l["结果"],
             "userName" => l["用户名"],
             "displayName" => l["姓名"],
-            "organizationId" or "unitId" or "unit" => l["单位编号"],
+            "organizationId" or "unitId" or "unit" => l["单位"],
             "roles" => l["角色"],
             "people" or "personId" => l["人员编号"],
             "secondFactor" => l["双因素认证"],
@@ -231,7 +235,7 @@ public static class AuditPresentation
             "originalName" => l["文件名"],
             "overdue" => l["只看逾期"],
             "shortName" => l["简称"],
-            "parentId" => l["上级单位编号"],
+            "parentId" => l["上级单位"],
             "accounts" => l["账号"],
             "expiresAtUtc" => l["到期时间"],
             "action" => l["事件"],
@@ -245,7 +249,7 @@ public static class AuditPresentation
     }
 
     /// <summary>A recorded value in words: enums by their labels (which enum depends on the field and the object), booleans as 是/否, lists joined.</summary>
-    private static string Value(IStringLocalizer l, AuditEntry entry, string field, JsonElement value)
+    private static string Value(IStringLocalizer l, AuditEntry entry, string field, JsonElement value, IReadOnlyDictionary<int, string> organizations)
     {
         switch (value.ValueKind)
         {
@@ -258,9 +262,11 @@ public static class AuditPresentation
             case JsonValueKind.String:
                 return field == "roles" ? l[Roles.Label(value.GetString()!)] : value.GetString()!;
             case JsonValueKind.Array:
-                return value.GetArrayLength() == 0 ? "—" : string.Join("、", value.EnumerateArray().Select(v => Value(l, entry, field, v)));
+                return value.GetArrayLength() == 0 ? "—" : string.Join("、", value.EnumerateArray().Select(v => Value(l, entry, field, v, organizations)));
             case JsonValueKind.Number when value.TryGetInt32(out var n) && EnumLabel(entry, field, n) is { } label:
                 return l[label];
+            case JsonValueKind.Number when OrganizationFields.Contains(field) && value.TryGetInt32(out var o) && organizations.TryGetValue(o, out var unit):
+                return unit;
             case JsonValueKind.Object:
                 // A file of a report and the like: named by its name, the rest (digests, sizes) stays in the CSV.
                 foreach (var name in (ReadOnlySpan<string>)["originalName", "name", "title"])
@@ -306,6 +312,9 @@ public static class AuditPresentation
         private readonly Dictionary<int, int> leads = [];
         private readonly Dictionary<string, (string UserName, string DisplayName)> users = new(StringComparer.Ordinal);
         private readonly Dictionary<int, string> organizations = [];
+
+        /// <summary>The names of the organizations the page mentions, as objects or in the recorded fields.</summary>
+        public IReadOnlyDictionary<int, string> Organizations => organizations;
         private HashSet<int> openMeasures = [];
         private HashSet<int> openInspections = [];
         private bool readsLeads;
@@ -395,7 +404,7 @@ public static class AuditPresentation
                 }
             }
 
-            var organizationIds = Ids("Organization");
+            List<int> organizationIds = [.. Ids("Organization").Concat(entries.SelectMany(e => OrganizationIds(e.Before).Concat(OrganizationIds(e.After)))).Distinct()];
             if (organizationIds.Count > 0)
             {
                 foreach (var o in await db.Organizations.AsNoTracking().Where(o => organizationIds.Contains(o.Id)).Select(o => new { o.Id, o.Name }).ToListAsync(ct))
@@ -462,6 +471,10 @@ public static class AuditPresentation
 
         private AuditObject Register(string text, int inspection, bool may) =>
             new(text, inspections.GetValueOrDefault(inspection), may && openInspections.Contains(inspection) ? $"/inspections/{inspection}/registers" : null);
+
+        /// <summary>The organization ids in one record's JSON (top-level fields only, as the services write them).</summary>
+        private static IEnumerable<int> OrganizationIds(string? json) =>
+            Parse(json)?.Where(f => OrganizationFields.Contains(f.Key) && f.Value.ValueKind == JsonValueKind.Number && f.Value.TryGetInt32(out _)).Select(f => f.Value.GetInt32()) ?? [];
 
         private static int? Number(string? id) => int.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
     }
