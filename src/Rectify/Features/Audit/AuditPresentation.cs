@@ -145,7 +145,7 @@ public static class AuditPresentation
         {
             if (!seen.Contains(field))
             {
-                changes.Add(Cut(FieldName(l, field), Value(l, entry, field, old, organizations), after is null ? "—" : "—"));
+                changes.Add(Cut(FieldName(l, field), Value(l, entry, field, old, organizations), "—"));
             }
         }
 
