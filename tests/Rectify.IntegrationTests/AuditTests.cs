@@ -1,16 +1,18 @@
 using System.Net;
 using System.Text;
+using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Rectify.Access;
 using Rectify.Audit;
 using Rectify.Data;
+using Rectify.Domain;
 using Rectify.IntegrationTests.Infrastructure;
 
 namespace Rectify.IntegrationTests;
 
 /// <summary>The audit trail: what is recorded, that it is append-only and fails closed, and that tampering is found.</summary>
-public abstract class AuditTests(AppFixture app)
+public abstract partial class AuditTests(AppFixture app)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -128,6 +130,149 @@ public abstract class AuditTests(AppFixture app)
         Assert.NotEmpty(await EntriesAsync(AuditActions.AuditViewed));
         Assert.Equal("审计管理员", (await EntriesAsync(AuditActions.AuditExported)).Last().ActorName);
     }
+
+    /// <summary>Takes a step on a measure through its page, with the version the page shows.</summary>
+    private static async Task ActAsync(HttpClient client, int measure, MeasureAction action, string reason = "")
+    {
+        var page = await client.GetStringAsync(new Uri($"/measures/{measure}", UriKind.Relative), Ct);
+        var response = await client.PostFormAsync($"/measures/{measure}?handler=Act", page, new Dictionary<string, string>
+        {
+            ["action"] = action.ToString(),
+            ["reason"] = reason,
+            ["version"] = VersionRegex().Match(page).Groups[1].Value,
+        });
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+    }
+
+    /// <summary>The audit page as the demo's audit administrator reads it, HTML-decoded, with the event codes of its rows.</summary>
+    private static async Task<(string Html, List<string> Codes)> ReadLogAsync(HttpClient auditor, string query)
+    {
+        var response = await auditor.GetAsync(new Uri("/audit" + query, UriKind.Relative), Ct);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var html = WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync(Ct));
+        return (html, [.. EventCodeRegex().Matches(html).Select(m => m.Groups[1].Value)]);
+    }
+
+    [Fact]
+    public async Task The_log_names_events_objects_and_changes_in_words_and_filters_by_type_person_and_day()
+    {
+        app.RequireAvailable();
+        var id = app.UnitMeasuresInProgress[0];
+        using (var unit = await app.SignedInAsync("unit"))
+        {
+            await ActAsync(unit, id, MeasureAction.ApplyForSignOff, "制度已印发");
+        }
+
+        using (var office = await app.SignedInAsync("office"))
+        {
+            await ActAsync(office, id, MeasureAction.AcceptApplication);
+        }
+
+        string number;
+        await using (var scope = app.Factory.Services.CreateAsyncScope())
+        {
+            var m = await scope.ServiceProvider.GetRequiredService<RectifyDbContext>().Measures.Where(m => m.Id == id)
+                .Select(m => new { Finding = m.Finding.Number, m.Number }).SingleAsync(Ct);
+            number = $"{m.Finding}.{m.Number}";
+        }
+
+        using var auditor = await app.SignedInAsync("auditadmin");
+        var (html, codes) = await ReadLogAsync(auditor, "");
+        Assert.Contains("整改办审核通过", html, StringComparison.Ordinal);
+        Assert.Contains("申请销号", html, StringComparison.Ordinal);
+        Assert.Contains("措施 " + number, html, StringComparison.Ordinal);
+        Assert.Contains("状态: 待整改办审核 → 待领导审批", html, StringComparison.Ordinal);
+        Assert.Contains("状态: 整改中 → 待整改办审核", html, StringComparison.Ordinal);
+        Assert.Contains("理由: 制度已印发", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("{\"state\"", html, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("登录成功", html, StringComparison.Ordinal);
+
+        // The auditor cannot open the measure's page, so the log names it without a link into a 404.
+        Assert.DoesNotContain($"href=\"/measures/{id}\"", html, StringComparison.Ordinal);
+        Assert.Contains(AuditActions.Of(MeasureAction.AcceptApplication), codes);
+
+        // By type: only that event; the select names it in Chinese.
+        (html, codes) = await ReadLogAsync(auditor, "?action=" + AuditActions.Of(MeasureAction.ApplyForSignOff));
+        Assert.NotEmpty(codes);
+        Assert.All(codes, c => Assert.Equal("measure.applyforsignoff", c));
+        Assert.Contains(">整改办审核通过</option>", html, StringComparison.Ordinal);
+
+        // By person: a part of the display name, or of the user name.
+        (_, codes) = await ReadLogAsync(auditor, "?actor=" + Uri.EscapeDataString("整改办"));
+        Assert.Contains("measure.acceptapplication", codes);
+        Assert.DoesNotContain("measure.applyforsignoff", codes);
+        (_, codes) = await ReadLogAsync(auditor, "?actor=offi");
+        Assert.Contains("measure.acceptapplication", codes);
+        Assert.DoesNotContain("measure.applyforsignoff", codes);
+
+        // By day (Beijing days): today has them, a range ending yesterday has none.
+        var today = ChinaTime.Today(TimeProvider.System);
+        (_, codes) = await ReadLogAsync(auditor, $"?action=measure.acceptapplication&from={today:yyyy-MM-dd}&to={today:yyyy-MM-dd}");
+        Assert.NotEmpty(codes);
+        (html, codes) = await ReadLogAsync(auditor, $"?action=measure.acceptapplication&to={today.AddDays(-1):yyyy-MM-dd}");
+        Assert.Empty(codes);
+        Assert.Contains("共 0 条记录", html, StringComparison.Ordinal);
+
+        // Dates at the ends of the calendar, or not dates at all, are set aside with a word, never a 500.
+        (html, codes) = await ReadLogAsync(auditor, "?action=measure.acceptapplication&from=0001-01-01&to=9999-12-31");
+        Assert.NotEmpty(codes);
+        Assert.Contains("日期无效", html, StringComparison.Ordinal);
+        (html, codes) = await ReadLogAsync(auditor, "?action=measure.acceptapplication&from=garbage");
+        Assert.NotEmpty(codes);
+        Assert.Contains("日期无效", html, StringComparison.Ordinal);
+
+        // An organization in a change is named, not numbered.
+        (html, codes) = await ReadLogAsync(auditor, "?action=" + AuditActions.UserOrganizationChanged);
+        Assert.NotEmpty(codes);
+        Assert.Contains("→ 纪检监察办", html, StringComparison.Ordinal);
+
+        // In English, the same words in English.
+        var home = await auditor.GetStringAsync(new Uri("/", UriKind.Relative), Ct);
+        Assert.Equal(HttpStatusCode.Redirect, (await auditor.PostFormAsync("/Account/Language", home, new Dictionary<string, string> { ["culture"] = "en", ["returnUrl"] = "/audit" })).StatusCode);
+        (html, _) = await ReadLogAsync(auditor, "?action=measure.acceptapplication");
+        Assert.Contains(">Office accepted</td>", html, StringComparison.Ordinal);
+        Assert.Contains("State: Awaiting office review → Awaiting leader approval", html, StringComparison.Ordinal);
+        Assert.Contains("Measure " + number, html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_csv_keeps_the_raw_record_and_neutralises_a_cell_that_a_spreadsheet_would_run()
+    {
+        app.RequireAvailable();
+        var name = "formula-" + app.Provider;
+        await using (var scope = app.Factory.Services.CreateAsyncScope())
+        {
+            var admin = scope.ServiceProvider.GetRequiredService<UserAdministration>();
+            await admin.CreateAsync(name, "=HYPERLINK(\"http://x.example\",\"点击\")", app.InspectedOrganization, [Roles.UnitReporter], app.Password, Ct, initialPassword: false);
+        }
+
+        // The user signs in: a record whose actor is a formula.
+        (await app.SignedInAsync(name)).Dispose();
+
+        using var auditor = await app.SignedInAsync("auditadmin");
+        var page = await auditor.GetStringAsync(new Uri("/audit", UriKind.Relative), Ct);
+        var response = await auditor.PostFormAsync("/audit?handler=Export", page, new Dictionary<string, string> { ["action"] = AuditActions.SignInSucceeded, ["actor"] = "HYPERLINK" });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var csv = Encoding.UTF8.GetString((await response.Content.ReadAsByteArrayAsync(Ct))[3..]).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var row = Assert.Single(csv[1..]);
+
+        // Raw: the code and the ids as stored; the formula made inert by a leading apostrophe, and no cell begins with one.
+        Assert.Contains("\"signin.success\"", row, StringComparison.Ordinal);
+        Assert.Contains("\"'=HYPERLINK(\"\"http://x.example\"\",\"\"点击\"\")\"", row, StringComparison.Ordinal);
+        Assert.DoesNotMatch("(^|,)\"[=+\\-@]", row);
+
+        // The JSON of a change is kept as recorded, enums as numbers.
+        response = await auditor.PostFormAsync("/audit?handler=Export", page, new Dictionary<string, string> { ["action"] = AuditActions.UserCreated, ["actor"] = "" });
+        var created = Encoding.UTF8.GetString((await response.Content.ReadAsByteArrayAsync(Ct))[3..]);
+        Assert.Contains("\"user.create\"", created, StringComparison.Ordinal);
+        Assert.Contains("\"\"displayName\"\":\"\"=HYPERLINK", created, StringComparison.Ordinal);
+    }
+
+    [GeneratedRegex(@"name=""version"" value=""(\d+)""")]
+    private static partial Regex VersionRegex();
+
+    [GeneratedRegex(@"data-code=""([^""]+)""")]
+    private static partial Regex EventCodeRegex();
 }
 
 public sealed class AuditTestsOnSqlite(SqliteApp app) : AuditTests(app), IClassFixture<SqliteApp>;

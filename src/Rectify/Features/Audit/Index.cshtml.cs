@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
 using Rectify.Access;
 using Rectify.Audit;
 using Rectify.Data;
@@ -13,18 +14,21 @@ namespace Rectify.Features.Audit;
 
 /// <summary>The audit trail, for the audit administrator only (others get 404): filters, paging, CSV export. Reading it is itself audited.</summary>
 [Authorize(Policy = nameof(Permission.ReadAuditLog))]
-public sealed class IndexModel(RectifyDbContext db, AuditLog audit, TimeProvider clock) : PageModel
+public sealed class IndexModel(RectifyDbContext db, AuditLog audit, TimeProvider clock, IStringLocalizer<SharedResource> l) : PageModel
 {
     private const int PageSize = 100;
 
-    public static readonly IReadOnlyList<string> Actions = typeof(AuditActions).GetFields()
-        .Where(f => f.IsLiteral).Select(f => (string)f.GetRawConstantValue()!).Order(StringComparer.Ordinal).ToList();
+    /// <summary>Every event code, for the event filter (shown by name).</summary>
+    public static IReadOnlyList<string> Actions => AuditPresentation.Codes;
 
     public sealed record AuditFilter(string? Action, string? Actor, DateOnly? From, DateOnly? To, bool Failures);
 
     public AuditFilter Filter { get; private set; } = new(null, null, null, null, false);
 
-    public IReadOnlyList<AuditEntry> Entries { get; private set; } = [];
+    public IReadOnlyList<AuditRow> Rows { get; private set; } = [];
+
+    /// <summary>Why a filter given was set aside (a date that is not one), or null.</summary>
+    public string? FilterMessage { get; private set; }
 
     public int Total { get; private set; }
 
@@ -34,18 +38,24 @@ public sealed class IndexModel(RectifyDbContext db, AuditLog audit, TimeProvider
 
     public async Task OnGetAsync(string? action, string? actor, DateOnly? from, DateOnly? to, bool? failures, int? page, CancellationToken cancellationToken)
     {
-        Filter = new AuditFilter(string.IsNullOrWhiteSpace(action) ? null : action, string.IsNullOrWhiteSpace(actor) ? null : actor.Trim(), from, to, failures ?? false);
+        Filter = new AuditFilter(string.IsNullOrWhiteSpace(action) ? null : action, string.IsNullOrWhiteSpace(actor) ? null : actor.Trim(), Usable(from), Usable(to), failures ?? false);
+        if (new[] { nameof(from), nameof(to) }.Any(k => ModelState.TryGetValue(k, out var state) && state.Errors.Count > 0) || Filter.From != from || Filter.To != to)
+        {
+            FilterMessage = l["日期无效，已忽略。"];
+        }
+
         PageNumber = Math.Max(1, page ?? 1);
         var query = Query(Filter);
         Total = await query.CountAsync(cancellationToken);
-        Entries = await query.OrderByDescending(e => e.Sequence).Skip((PageNumber - 1) * PageSize).Take(PageSize).ToListAsync(cancellationToken);
+        var entries = await query.OrderByDescending(e => e.Sequence).Skip((PageNumber - 1) * PageSize).Take(PageSize).ToListAsync(cancellationToken);
+        Rows = await AuditPresentation.DescribeAsync(db, AccessScope.From(User), l, entries, cancellationToken);
         await audit.RecordAsync(new AuditEvent(AuditActions.AuditViewed, After: Filter), cancellationToken: cancellationToken);
     }
 
     /// <summary>Streams the filtered records as UTF-8 CSV (with BOM, so Excel reads the Chinese), oldest first.</summary>
     public async Task<IActionResult> OnPostExportAsync(string? action, string? actor, DateOnly? from, DateOnly? to, bool? failures, CancellationToken cancellationToken)
     {
-        var filter = new AuditFilter(string.IsNullOrWhiteSpace(action) ? null : action, string.IsNullOrWhiteSpace(actor) ? null : actor.Trim(), from, to, failures ?? false);
+        var filter = new AuditFilter(string.IsNullOrWhiteSpace(action) ? null : action, string.IsNullOrWhiteSpace(actor) ? null : actor.Trim(), Usable(from), Usable(to), failures ?? false);
         await audit.RecordAsync(new AuditEvent(AuditActions.AuditExported, After: filter), cancellationToken: cancellationToken);
         Response.ContentType = "text/csv; charset=utf-8";
         Response.Headers.ContentDisposition = $"attachment; filename=\"audit-{clock.GetUtcNow().UtcDateTime:yyyyMMdd-HHmmss}.csv\"";
@@ -83,9 +93,11 @@ public sealed class IndexModel(RectifyDbContext db, AuditLog audit, TimeProvider
             query = query.Where(e => e.Action == action);
         }
 
+        // A person by a part of their display name (as recorded), or of their user name, or by their user id.
         if (f.Actor is { } actor)
         {
-            query = query.Where(e => e.ActorName == actor || e.ActorUserId == actor);
+            var byUserName = db.Users.Where(u => u.UserName != null && u.UserName.Contains(actor)).Select(u => u.Id);
+            query = query.Where(e => (e.ActorName != null && e.ActorName.Contains(actor)) || e.ActorUserId == actor || byUserName.Contains(e.ActorUserId!));
         }
 
         // Dates are Beijing days: [from 00:00, to+1 00:00) in UTC+8.
@@ -108,6 +120,9 @@ public sealed class IndexModel(RectifyDbContext db, AuditLog audit, TimeProvider
 
         return query;
     }
+
+    /// <summary>A day the filter can use; one at the ends of the calendar (0001-01-01, 9999-12-31) cannot be turned into a Beijing day in UTC, and is set aside.</summary>
+    private static DateOnly? Usable(DateOnly? date) => date is { Year: > 1 and < 9999 } ? date : null;
 
     /// <summary>Quotes a CSV cell, and neutralizes a leading = + - @ so that a spreadsheet never runs it as a formula.</summary>
     private static string Csv(string value)
