@@ -124,7 +124,7 @@ public static class RectifyApp
             doc.Info.Description = "巡察整改管理系统接口（需登录）";
             return Task.CompletedTask;
         }));
-        services.AddProblemDetails();
+        services.AddApiErrors();
         services.AddAntiforgery(o =>
         {
             o.Cookie.Name = "rectify.af";
@@ -136,8 +136,7 @@ public static class RectifyApp
     /// <summary>The middleware, in order: errors, security headers, language, static files, sign-in, the password/second-factor gate, authorization.</summary>
     private static void UseRectifyPipeline(this WebApplication app)
     {
-        app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = WriteError });
-        app.UseStatusCodePagesWithReExecute("/Error", "?code={0}");
+        app.UseErrorAnswers(WriteError);
         app.Use(SecurityHeaders);
         app.UseRequestLocalization(Localization());
         app.UseStaticFiles();
@@ -289,9 +288,7 @@ public static class RectifyApp
         }
     }
 
-    private static bool IsApi(HttpRequest request) =>
-        request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase)
-        || request.Path.StartsWithSegments("/openapi", StringComparison.OrdinalIgnoreCase);
+    private static bool IsApi(HttpRequest request) => ApiErrors.IsApi(request);
 
     private static RequestLocalizationOptions Localization()
     {
@@ -335,7 +332,8 @@ public static class RectifyApp
         context.Response.StatusCode = status;
         if (IsApi(context.Request))
         {
-            await Results.Problem(title: title, statusCode: status).ExecuteAsync(context);
+            // Never the exception's words: the trace id (added to every problem) finds them in the log.
+            await ApiErrors.WriteAsync(context, new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = status, Title = title });
             return;
         }
 

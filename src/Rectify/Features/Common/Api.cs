@@ -8,9 +8,18 @@ public sealed record WriteResult(string Message, int? Id = null);
 /// <summary>What every feature's API shares: the /api/v1 group (with the one translation of refusals), token-only writes, and the answer to a write.</summary>
 public static class Api
 {
-    /// <summary>The /api/v1 group a feature maps its endpoints on; a refusal anywhere in it is answered by <see cref="Refusals"/>.</summary>
-    public static RouteGroupBuilder MapApiGroup(this IEndpointRouteBuilder app) =>
-        app.MapGroup("/api/v1").AddEndpointFilter<RefusalEndpointFilter>();
+    /// <summary>
+    /// The /api/v1 group a feature maps its endpoints on; a refusal anywhere in it is answered by <see cref="Refusals"/>.
+    /// Every error is problem+json (docs/adr/0007); the ones any endpoint may answer are declared here, once.
+    /// </summary>
+    public static RouteGroupBuilder MapApiGroup(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1").AddEndpointFilter<RefusalEndpointFilter>();
+        group.ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status500InternalServerError);
+        return group;
+    }
 
     /// <summary>
     /// Writes take a personal token only (never a browser cookie), so that no page can be made to post to them (no CSRF).
