@@ -334,6 +334,38 @@ public abstract partial class WorkflowTests(AppFixture app)
     }
 
     [Fact]
+    public async Task The_offices_work_list_shows_look_backs_by_their_own_date_and_those_past_it_apart()
+    {
+        app.RequireAvailable();
+        var today = ChinaTime.Today(TimeProvider.System);
+        int soon, late;
+        await using (var scope = app.Factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<RectifyDbContext>();
+            var free = await db.Measures.Where(m => m.InspectionId == app.InspectionId && m.State == MeasureState.SignedOff && !db.LookBacks.Any(l => l.MeasureId == m.Id && l.Result == null))
+                .OrderByDescending(m => m.Id).Select(m => m.Id).Take(2).ToListAsync(Ct);
+            (soon, late) = (free[0], free[1]);
+            var office = new Actor("test", "整改办");
+            db.LookBacks.Add(LookBack.Schedule(soon, MeasureState.SignedOff, false, today.AddDays(10), office, TimeProvider.System));
+
+            // Scheduled in January for the end of February, and not done since: past its date now.
+            db.LookBacks.Add(LookBack.Schedule(late, MeasureState.SignedOff, false, new DateOnly(2026, 2, 28), office, new FakeClock(new DateTimeOffset(2026, 1, 5, 2, 0, 0, TimeSpan.Zero))));
+            await db.SaveChangesAsync(Ct);
+        }
+
+        using var client = await app.SignedInAsync("office");
+        var work = await client.GetStringAsync(new Uri("/work", UriKind.Relative), Ct);
+        var dueSection = work[work.IndexOf("data-section=\"lookbacks\"", StringComparison.Ordinal)..work.IndexOf("data-section=\"lookbacks-late\"", StringComparison.Ordinal)];
+        var lateSection = work[work.IndexOf("data-section=\"lookbacks-late\"", StringComparison.Ordinal)..];
+        Assert.Contains($"/measures/{soon}\"", dueSection, StringComparison.Ordinal);
+        Assert.Contains(today.AddDays(10).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), dueSection, StringComparison.Ordinal);
+        Assert.DoesNotContain($"/measures/{late}\"", dueSection, StringComparison.Ordinal);
+        Assert.Contains($"/measures/{late}\"", lateSection[..lateSection.IndexOf("</table>", StringComparison.Ordinal)], StringComparison.Ordinal);
+        Assert.Contains("2026-02-28", lateSection, StringComparison.Ordinal);
+        Assert.Contains("已过期未进行的回头看", work, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_unit_system_applies_through_the_api_with_its_token_but_a_browser_cookie_cannot_post_to_the_api()
     {
         app.RequireAvailable();

@@ -39,8 +39,10 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, TimeProvider 
             var reports = db.ProgressReports.AsNoTracking().Where(r => r.State == ProgressReportState.Submitted && measures.Any(m => m.Id == r.MeasureId));
             sections.Add(await SectionAsync("reports", "待审核的进展报送", measures.Where(m => reports.Any(r => r.MeasureId == m.Id)), cancellationToken));
             sections.Add(await SectionAsync("review", "待整改办审核的销号申请", measures.Where(m => m.State == MeasureState.AwaitingReview), cancellationToken));
-            var lookBacks = db.LookBacks.AsNoTracking().Where(l => l.Result == null && l.DueDate <= soon);
-            sections.Add(await SectionAsync("lookbacks", "到期的回头看（30 天内）", measures.Where(m => lookBacks.Any(l => l.MeasureId == m.Id)), cancellationToken));
+            // Look-backs by their own date: those falling due within 30 days, and those already past it, apart.
+            var open = db.LookBacks.AsNoTracking().Where(l => l.Result == null && measures.Any(m => m.Id == l.MeasureId));
+            sections.Add(await LookBackSectionAsync("lookbacks", "到期的回头看（30 天内）", open.Where(l => l.DueDate >= today && l.DueDate <= soon), cancellationToken));
+            sections.Add(await LookBackSectionAsync("lookbacks-late", "已过期未进行的回头看", open.Where(l => l.DueDate < today), cancellationToken));
         }
 
         if (leader)
@@ -63,6 +65,16 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, TimeProvider 
         }
 
         Sections = sections;
+    }
+
+    /// <summary>Open look-backs with their own dates, earliest first: one count query and one page query.</summary>
+    private async Task<Section> LookBackSectionAsync(string key, string title, IQueryable<LookBack> lookBacks, CancellationToken cancellationToken)
+    {
+        var total = await lookBacks.CountAsync(cancellationToken);
+        var items = await lookBacks.OrderBy(l => l.DueDate).ThenBy(l => l.Id).Take(Shown)
+            .Join(db.Measures, l => l.MeasureId, m => m.Id, (l, m) => new Item(m.Id, m.Finding.Number, m.Number, m.Text, m.LeadUnit == null ? null : m.LeadUnit.Name, l.DueDate, m.Inspection.Title, m.Kind))
+            .ToListAsync(cancellationToken);
+        return new Section(key, title, total, items);
     }
 
     /// <summary>A count and the first rows, earliest deadline first: one count query and one page query per section.</summary>
