@@ -205,8 +205,18 @@ public abstract class EvidenceTests(AppFixture app)
         Assert.Equal(1, (await CountAsync(a, pdf)).Files);
 
         using var office = await app.SignedInAsync("office");
-        Assert.Contains("同一文件也用于其他措施", await office.GetStringAsync(new Uri($"/measures/{a}", UriKind.Relative), Ct), StringComparison.Ordinal);
+        var officePage = await office.GetStringAsync(new Uri($"/measures/{a}", UriKind.Relative), Ct);
+        Assert.Contains("同一文件也用于其他措施", officePage, StringComparison.Ordinal);
+
+        // The flag names the other measure, as a link the office can follow.
+        var badge = officePage[officePage.IndexOf("shared-evidence", StringComparison.Ordinal)..];
+        Assert.Contains($"<a href=\"/measures/{b}\">", badge[..badge.IndexOf("</span>", StringComparison.Ordinal)], StringComparison.Ordinal);
         Assert.DoesNotContain("同一文件也用于其他措施", await unit.GetStringAsync(new Uri($"/measures/{a}", UriKind.Relative), Ct), StringComparison.Ordinal);
+
+        // The same file sent again, unchanged, with the measure's next report: flagged to the office as such.
+        Assert.DoesNotContain("与此前报送的文件相同", officePage, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, (await ReportAsync(unit, a, "甲措施（补充）", ("会议纪要-修订.pdf", pdf))).StatusCode);
+        Assert.Contains("与此前报送的文件相同，未作修改", await office.GetStringAsync(new Uri($"/measures/{a}", UriKind.Relative), Ct), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,10 +1,19 @@
 using Microsoft.EntityFrameworkCore;
+using Rectify.Access;
 using Rectify.Data;
 using Rectify.Domain;
 
 namespace Rectify.Features.Reports;
 
-public sealed record EvidenceView(int Id, string OriginalName, long Length, bool AlsoOnOtherMeasures);
+/// <summary>Another measure whose report carries the same file, as the caller may see it: 问题序号.措施序号 and a link.</summary>
+public sealed record EvidenceUse(int MeasureId, int FindingNumber, int MeasureNumber);
+
+/// <summary>
+/// One file of a report. <see cref="AlsoOnOtherMeasures"/> and <see cref="OtherMeasures"/> name the other measures
+/// (among those the caller sees) whose reports carry the same file; <see cref="ResentUnchanged"/> says that an earlier
+/// report of this measure already carried it — both common signs of paper-only rectification.
+/// </summary>
+public sealed record EvidenceView(int Id, string OriginalName, long Length, bool AlsoOnOtherMeasures, IReadOnlyList<EvidenceUse> OtherMeasures, bool ResentUnchanged);
 
 public sealed record ProgressReportView(
     int Id,
@@ -23,8 +32,11 @@ public sealed record ProgressReportView(
 /// <summary>A measure's progress reports as the page and the API show them (the caller has already been shown the measure).</summary>
 public static class ReportQueries
 {
-    /// <summary>The measure's progress reports, newest first, each with its evidence; a file that also backs another measure is flagged (a common sign of paper-only rectification).</summary>
-    public static async Task<IReadOnlyList<ProgressReportView>> ReportsAsync(RectifyDbContext db, int measureId, CancellationToken cancellationToken)
+    /// <summary>The most other measures named per file; the flag still counts them all.</summary>
+    private const int OtherUsesShown = 10;
+
+    /// <summary>The measure's progress reports, newest first, each with its evidence and the signs of reused files; three queries whatever the number of reports.</summary>
+    public static async Task<IReadOnlyList<ProgressReportView>> ReportsAsync(RectifyDbContext db, AccessScope scope, int measureId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
         var rows = await db.ProgressReports.AsNoTracking().Where(r => r.MeasureId == measureId).OrderByDescending(r => r.Number)
@@ -41,18 +53,29 @@ public static class ReportQueries
                 r.SubmittedAtUtc,
                 r.ReviewedByName,
                 r.ReturnReason,
-                Evidence = r.Evidence.Select(e => new
-                {
-                    e.EvidenceFileId,
-                    e.OriginalName,
-                    e.EvidenceFile.Length,
-                    Elsewhere = db.ProgressReportEvidence.Any(o => o.EvidenceFileId == e.EvidenceFileId
-                        && db.ProgressReports.Any(p => p.Id == o.ProgressReportId && p.MeasureId != measureId)),
-                }).ToList(),
+                Evidence = r.Evidence.Select(e => new { e.EvidenceFileId, e.OriginalName, e.EvidenceFile.Length }).ToList(),
             })
             .ToListAsync(cancellationToken);
+
+        // Other measures carrying the same files, only among those the caller sees (nobody learns of another organization's file).
+        var files = rows.SelectMany(r => r.Evidence).Select(e => e.EvidenceFileId).Distinct().ToList();
+        var visible = db.VisibleMeasures(scope);
+        var uses = files.Count == 0 ? [] : await db.ProgressReportEvidence.AsNoTracking()
+            .Where(e => files.Contains(e.EvidenceFileId))
+            .Join(db.ProgressReports, e => e.ProgressReportId, r => r.Id, (e, r) => new { e.EvidenceFileId, r.MeasureId })
+            .Where(u => u.MeasureId != measureId && visible.Any(m => m.Id == u.MeasureId))
+            .Join(db.Measures, u => u.MeasureId, m => m.Id, (u, m) => new { u.EvidenceFileId, Use = new EvidenceUse(m.Id, m.Finding.Number, m.Number) })
+            .Distinct()
+            .ToListAsync(cancellationToken);
+        var usesByFile = uses.GroupBy(u => u.EvidenceFileId).ToDictionary(g => g.Key, g => g.Select(u => u.Use).OrderBy(u => u.FindingNumber).ThenBy(u => u.MeasureNumber).ToList());
+
         return rows.Select(r => new ProgressReportView(
             r.Id, r.Number, r.RevisionOfId, r.Narrative, r.PercentComplete, r.EffectiveDate, r.State, r.SubmittedByName, r.SubmittedAtUtc, r.ReviewedByName, r.ReturnReason,
-            r.Evidence.Select(e => new EvidenceView(e.EvidenceFileId, e.OriginalName, e.Length, e.Elsewhere)).ToList())).ToList();
+            r.Evidence.Select(e =>
+            {
+                var others = usesByFile.GetValueOrDefault(e.EvidenceFileId) ?? [];
+                var resent = rows.Any(earlier => earlier.Number < r.Number && earlier.Evidence.Any(x => x.EvidenceFileId == e.EvidenceFileId));
+                return new EvidenceView(e.EvidenceFileId, e.OriginalName, e.Length, others.Count > 0, others.Take(OtherUsesShown).ToList(), resent);
+            }).ToList())).ToList();
     }
 }

@@ -37,7 +37,7 @@ public static class ReportsApi
 
         api.MapGet("/measures/{id:int}/reports", async Task<Results<Ok<IReadOnlyList<ProgressReportView>>, NotFound>> (RectifyDbContext db, Caller caller, int id, CancellationToken ct) =>
                 await db.VisibleMeasures(caller.Scope).AnyAsync(m => m.Id == id, ct)
-                    ? TypedResults.Ok(await ReportQueries.ReportsAsync(db, id, ct))
+                    ? TypedResults.Ok(await ReportQueries.ReportsAsync(db, caller.Scope, id, ct))
                     : TypedResults.NotFound())
             .WithTags("Progress reports")
             .WithName("ListReports")
