@@ -194,6 +194,31 @@ public abstract class EvidenceTests(AppFixture app)
     }
 
     [Fact]
+    public async Task An_old_office_file_is_refused_with_what_to_convert_it_to_and_what_was_typed_stays_beside_the_form()
+    {
+        app.RequireAvailable();
+        var measure = await MeasureAsync(8);
+        using var unit = await app.SignedInAsync("unit");
+        var before = await unit.GetStringAsync(new Uri($"/measures/{measure}", UriKind.Relative), Ct);
+        Assert.Contains("每个文件不超过 1 MB，一次最多 10 个", before, StringComparison.Ordinal); // the fixture sets 1 MB
+
+        // An OLE2 compound file (what Word 97–2003, Excel 97–2003 and WPS write), named .doc.
+        byte[] doc = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0, 0, 0, 0, 0, 0, 0, 0x3E, 0, 3, 0];
+        var refused = await ReportAsync(unit, measure, "保留这段进展文字", ("整改报告.doc", doc));
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var page = await refused.Content.ReadAsStringAsync(Ct);
+        Assert.Contains("另存为 .docx、.xlsx 或 PDF", page, StringComparison.Ordinal);
+
+        // The message stands inside the report form, and the form keeps the narrative, the percentage and the date.
+        var form = page[page.IndexOf("report-form", StringComparison.Ordinal)..page.IndexOf("</form>", page.IndexOf("report-form", StringComparison.Ordinal), StringComparison.Ordinal)];
+        Assert.Contains("另存为 .docx", form, StringComparison.Ordinal);
+        Assert.Contains(">保留这段进展文字</textarea>", form, StringComparison.Ordinal);
+        Assert.Contains("value=\"60\"", form, StringComparison.Ordinal);
+        Assert.Contains("value=\"2025-03-01\"", form, StringComparison.Ordinal);
+        Assert.Equal(0, (await CountAsync(measure, doc)).Reports);
+    }
+
+    [Fact]
     public async Task The_same_file_on_two_measures_is_stored_once_and_flagged_to_the_office()
     {
         app.RequireAvailable();

@@ -16,7 +16,7 @@ namespace Rectify.Features.Measures;
 /// </summary>
 [RequestFormLimits(MultipartBodyLengthLimit = MaxUpload)]
 [RequestSizeLimit(MaxUpload)]
-public sealed class DetailModel(RectifyDbContext db, Caller caller, MeasureWorkflow workflow, ProgressReportService reports, LookBackService lookBacks, TimeProvider clock) : PageModel, IShowsRefusals
+public sealed class DetailModel(RectifyDbContext db, Caller caller, MeasureWorkflow workflow, ProgressReportService reports, LookBackService lookBacks, Microsoft.Extensions.Options.IOptions<EvidenceOptions> evidence, TimeProvider clock) : PageModel, IShowsRefusals
 {
     /// <summary>The most a report's form may carry; each file is held to the configured per-file limit with a clear message.</summary>
     private const long MaxUpload = 256L * 1024 * 1024;
@@ -38,6 +38,21 @@ public sealed class DetailModel(RectifyDbContext db, Caller caller, MeasureWorkf
 
     public bool CanReport { get; private set; }
 
+    /// <summary>The limits the report form states: per file and per report.</summary>
+    public EvidenceOptions EvidenceLimits => evidence.Value;
+
+    /// <summary>Which form a refusal belongs to ("report", "act"…), so that its message stands beside that form.</summary>
+    public string? ErrorFor { get; private set; }
+
+    /// <summary>What was typed into the report form, shown again after a refusal (files must be chosen again: a browser never refills them).</summary>
+    public string? Narrative { get; private set; }
+
+    public int? Percent { get; private set; }
+
+    public DateOnly? EffectiveDate { get; private set; }
+
+    public string? Reason { get; private set; }
+
     public bool CanReview => caller.May(Permission.ReviewReport);
 
     public bool CanScheduleLookBack => caller.May(Permission.ScheduleLookBack);
@@ -51,12 +66,16 @@ public sealed class DetailModel(RectifyDbContext db, Caller caller, MeasureWorkf
     }
 
     /// <summary>One step of the measure's life, from the buttons on this page.</summary>
-    public async Task<IActionResult> OnPostActAsync(string? action, string? reason, int? version, CancellationToken cancellationToken) =>
-        Done(await workflow.ActAsync(Id, action, reason, version, cancellationToken));
+    public async Task<IActionResult> OnPostActAsync(string? action, string? reason, int? version, CancellationToken cancellationToken)
+    {
+        (ErrorFor, Reason) = ("act", reason);
+        return Done(await workflow.ActAsync(Id, action, reason, version, cancellationToken));
+    }
 
     /// <summary>A unit reporter files progress (narrative, percent, effective date, evidence files).</summary>
     public async Task<IActionResult> OnPostReportAsync(string? narrative, int? percent, DateOnly? effectiveDate, List<IFormFile>? files, CancellationToken cancellationToken)
     {
+        (ErrorFor, Narrative, Percent, EffectiveDate) = ("report", narrative, percent, effectiveDate);
         var incoming = (files ?? []).Where(f => f.Length > 0 || !string.IsNullOrEmpty(f.FileName)).Select(f => new IncomingFile(f.FileName, f.OpenReadStream)).ToList();
         return Done(await reports.FileAsync(Id, narrative, percent ?? -1, effectiveDate, incoming, cancellationToken));
     }

@@ -69,6 +69,11 @@ public sealed class EvidenceStore(string root)
                 }
 
                 await output.FlushAsync(cancellationToken);
+                if (FileTypes.IsLegacyOffice(output))
+                {
+                    throw new EvidenceRejectedException($"“{originalName}”是旧版 Office 或 WPS 文件（.doc、.xls、.wps 等）：请在 Word、Excel 或 WPS 中另存为 .docx、.xlsx 或 PDF 后再上传。");
+                }
+
                 var type = FileTypes.Detect(output)
                     ?? throw new EvidenceRejectedException($"“{originalName}”不是可接受的佐证材料：只接受 PDF、OFD、Word（.docx）、Excel（.xlsx）、JPG、PNG 文件，按文件内容判断。");
                 if (!FileTypes.NameFits(originalName, type))

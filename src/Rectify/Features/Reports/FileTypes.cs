@@ -46,6 +46,17 @@ public static class FileTypes
         return null;
     }
 
+    /// <summary>Whether the content is an OLE2 compound file: the old binary Office formats (.doc, .xls, .ppt) and WPS's (.wps, .et).</summary>
+    public static bool IsLegacyOffice(Stream content)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        Span<byte> head = stackalloc byte[8];
+        content.Position = 0;
+        var read = content.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        content.Position = 0;
+        return read == 8 && head.SequenceEqual(new byte[] { 0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1 });
+    }
+
     /// <summary>Whether a file's name agrees with what its content is (.jpeg and .jpg both fit a JPEG).</summary>
     public static bool NameFits(string fileName, EvidenceType type)
     {
