@@ -123,8 +123,7 @@ public sealed class DetailModel(RectifyDbContext db, Caller caller, MeasureWorkf
 
         Reports = await ReportQueries.ReportsAsync(db, caller.Scope, Id, cancellationToken);
         LookBacks = await db.LookBacks.AsNoTracking().Where(l => l.MeasureId == Id).OrderByDescending(l => l.Id).ToListAsync(cancellationToken);
-        var leadPath = await db.Measures.Where(m => m.Id == Id).Select(m => m.LeadUnit == null ? null : m.LeadUnit.Path).SingleAsync(cancellationToken);
-        CanReport = caller.May(Permission.FileReport, new MeasureParties(leadPath)) && Measure.State is MeasureState.InProgress or MeasureState.Ongoing;
+        CanReport = caller.May(Permission.FileReport, Measure.Parties) && Measure.State is MeasureState.InProgress or MeasureState.Ongoing;
         return Page();
     }
 

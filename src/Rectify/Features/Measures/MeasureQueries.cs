@@ -31,6 +31,10 @@ public sealed record MeasureDetail(
     DateTime? LastReportAtUtc)
 {
     public bool Overdue => OverdueReason != OverdueReason.None;
+
+    /// <summary>Whose measure it is (lead unit, responsible leader's account), for the page's permission questions; not part of the API's answer.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public MeasureParties Parties { get; init; } = MeasureParties.None;
 }
 
 /// <summary>One measure with its history, as the caller may see it: the page and the API read the same thing.</summary>
@@ -68,7 +72,10 @@ public static class MeasureQueries
         return m is null ? null : new MeasureDetail(
             m.Id, m.InspectionId, m.InspectionTitle, m.FindingId, m.FindingNumber, m.FindingTitle, m.Number, m.Text, m.Kind, m.Deadline,
             m.Leader, m.LeadUnit, m.Supporting, m.State, Measure.OverdueReasonAt(m.Facts, today), m.AssumedFields, m.Version,
-            MeasureWorkflow.Allowed(scope, m.State, m.Kind, new MeasureParties(m.LeadUnitPath, m.LeaderUserId)), m.History,
-            m.Facts.Cadence ?? ReportingCadences.Default, m.Facts.LastReportAtUtc);
+            MeasureWorkflow.Allowed(scope, m.State, m.Kind, new(m.LeadUnitPath, m.LeaderUserId)), m.History,
+            m.Facts.Cadence ?? ReportingCadences.Default, m.Facts.LastReportAtUtc)
+        {
+            Parties = new MeasureParties(m.LeadUnitPath, m.LeaderUserId),
+        };
     }
 }
