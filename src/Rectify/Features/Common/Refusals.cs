@@ -36,8 +36,11 @@ public static class Refusals
         _ => null,
     };
 
-    /// <summary>Saves, or refuses with <paramref name="lostRace"/> when someone changed the same row first.</summary>
-    public static async Task SaveOrRefuseAsync(this DbContext db, string lostRace, CancellationToken cancellationToken)
+    /// <summary>
+    /// Saves, or refuses with <paramref name="lostRace"/> when someone changed the same row first — and, with
+    /// <paramref name="uniqueIndexDecides"/>, when a unique index (one open look-back per measure…) was taken a moment ago.
+    /// </summary>
+    public static async Task SaveOrRefuseAsync(this DbContext db, string lostRace, CancellationToken cancellationToken, bool uniqueIndexDecides = false)
     {
         ArgumentNullException.ThrowIfNull(db);
         try
@@ -46,6 +49,11 @@ public static class Refusals
         }
         catch (DbUpdateConcurrencyException)
         {
+            throw BusinessRules.Refuse(new SomeoneElseWasFirst(lostRace));
+        }
+        catch (DbUpdateException e) when (uniqueIndexDecides && Data.DatabaseProvider.IsUniqueViolation(e))
+        {
+            db.ChangeTracker.Clear();
             throw BusinessRules.Refuse(new SomeoneElseWasFirst(lostRace));
         }
     }

@@ -41,7 +41,7 @@ public sealed class LookBackService(RectifyDbContext db, Caller caller, AuditLog
         var lookBack = LookBack.Schedule(measureId, measure.State, open, due, caller.Actor, clock);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         db.LookBacks.Add(lookBack);
-        await SaveOrRefuseDuplicateAsync("这条措施刚刚已被安排了回头看。", cancellationToken);
+        await db.SaveOrRefuseAsync("这条措施刚刚已被安排了回头看。", cancellationToken, uniqueIndexDecides: true);
         await audit.RecordAsync(new AuditEvent(AuditActions.LookBackScheduled, ObjectType: "LookBack", ObjectId: Id(lookBack.Id), After: new { measureId, due }), cancellationToken: cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return WorkflowResult.Done(dueDate is null ? $"已安排回头看（{due:yyyy-MM-dd}，{byDefault.Explanation}）。" : $"已安排回头看（{due:yyyy-MM-dd}）。", lookBack.Id);
@@ -102,7 +102,7 @@ public sealed class LookBackService(RectifyDbContext db, Caller caller, AuditLog
         var defaults = chosen.ToDictionary(m => m.Id, m => LookBack.DefaultDueDate(m.SignedOffAt ?? now, today));
         var rows = chosen.Select(m => LookBack.Schedule(m.Id, MeasureState.SignedOff, openLookBack: false, dueDate ?? defaults[m.Id].Date, caller.Actor, clock)).ToList();
         db.LookBacks.AddRange(rows);
-        await SaveOrRefuseDuplicateAsync("其中有措施刚刚已被他人安排了回头看，本次没有安排任何回头看，请刷新后重试。", cancellationToken);
+        await db.SaveOrRefuseAsync("其中有措施刚刚已被他人安排了回头看，本次没有安排任何回头看，请刷新后重试。", cancellationToken, uniqueIndexDecides: true);
 
         var method = sampleSize is { } s && s < pool.Count ? $"随机抽取 {chosen.Count} / {pool.Count}" : $"全部 {pool.Count}";
         await audit.RecordAsync(
@@ -133,20 +133,6 @@ public sealed class LookBackService(RectifyDbContext db, Caller caller, AuditLog
             cancellationToken: cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return WorkflowResult.Done(result == LookBackResult.Rebound ? "已记录反弹，措施已重新打开。" : "已记录：整改成果巩固。");
-    }
-
-    /// <summary>The one-open-look-back-per-measure index decides a race between two offices: the loser is told.</summary>
-    private async Task SaveOrRefuseDuplicateAsync(string lostRace, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException e) when (DatabaseProvider.IsUniqueViolation(e))
-        {
-            db.ChangeTracker.Clear();
-            throw BusinessRules.Refuse(new Refusals.SomeoneElseWasFirst(lostRace));
-        }
     }
 
     private static string Id(int id) => id.ToString(CultureInfo.InvariantCulture);
