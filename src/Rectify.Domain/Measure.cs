@@ -130,6 +130,12 @@ public sealed class Measure
     /// <summary>When the last progress report that was not returned was filed (kept by the report service).</summary>
     public DateTime? LastReportAtUtc { get; private set; }
 
+    /// <summary>
+    /// When the office last accepted (采纳) a progress report on this measure since it was last opened: the evidence an
+    /// application for 销号 stands on. A reopening clears it, so a rebound needs new evidence.
+    /// </summary>
+    public DateTime? EvidenceAcceptedAtUtc { get; private set; }
+
     /// <summary>The facts the overdue rule reads.</summary>
     public OverdueFacts OverdueFacts => new(Kind, State, Deadline, Inspection?.ReportingCadence, OngoingSinceUtc, LastReportAtUtc);
 
@@ -188,15 +194,25 @@ public sealed class Measure
     /// Whether the measure's state and kind allow <paramref name="action"/> now (who may take it is Access's question).
     /// The same rules guard the methods below, so a page that offers only these steps never offers a refused one.
     /// </summary>
-    public bool CanTake(MeasureAction action) => CanTake(action, State, Kind);
+    public bool CanTake(MeasureAction action) => CanTake(action, State, Kind, EvidenceAcceptedAtUtc is not null);
 
     /// <summary>The same question for a measure read as plain values (a page's projection).</summary>
-    public static bool CanTake(MeasureAction action, MeasureState state, MeasureKind kind) => StateRules(action, state, kind).All(rule => !rule.IsBroken());
+    public static bool CanTake(MeasureAction action, MeasureState state, MeasureKind kind, bool hasAcceptedReport) =>
+        StateRules(action, state, kind, hasAcceptedReport).All(rule => !rule.IsBroken());
 
-    private static IBusinessRule[] StateRules(MeasureAction action, MeasureState state, MeasureKind kind) => action switch
+    /// <summary>Whether only the missing accepted report stands between this state and an application for 销号 (the page says so).</summary>
+    public static bool WaitsForAcceptedReport(MeasureState state, MeasureKind kind, bool hasAcceptedReport) =>
+        !hasAcceptedReport && CanTake(MeasureAction.ApplyForSignOff, state, kind, hasAcceptedReport: true);
+
+    private static IBusinessRule[] StateRules(MeasureAction action, MeasureState state, MeasureKind kind, bool hasAcceptedReport) => action switch
     {
         MeasureAction.Start => [new TransitionMustStartFromAllowedState(action, state, MeasureState.Planned)],
-        MeasureAction.ApplyForSignOff => [new OngoingMeasuresAreNeverSignedOff(kind), new TransitionMustStartFromAllowedState(action, state, MeasureState.InProgress)],
+        MeasureAction.ApplyForSignOff =>
+        [
+            new OngoingMeasuresAreNeverSignedOff(kind),
+            new TransitionMustStartFromAllowedState(action, state, MeasureState.InProgress),
+            new SignOffNeedsAnAcceptedReport(hasAcceptedReport),
+        ],
         MeasureAction.AcceptApplication => [new TransitionMustStartFromAllowedState(action, state, MeasureState.AwaitingReview)],
         MeasureAction.ReturnApplication => [new TransitionMustStartFromAllowedState(action, state, MeasureState.AwaitingReview, MeasureState.AwaitingApproval)],
         MeasureAction.Approve => [new TransitionMustStartFromAllowedState(action, state, MeasureState.AwaitingApproval)],
@@ -206,7 +222,7 @@ public sealed class Measure
 
     private void CheckState(MeasureAction action)
     {
-        foreach (var rule in StateRules(action, State, Kind))
+        foreach (var rule in StateRules(action, State, Kind, EvidenceAcceptedAtUtc is not null))
         {
             BusinessRules.Check(rule);
         }
@@ -262,6 +278,7 @@ public sealed class Measure
         CheckState(MeasureAction.Reopen);
         BusinessRules.Check(new AReasonIsRequired(MeasureAction.Reopen, reason));
         Move(MeasureAction.Reopen, MeasureState.InProgress, actor, clock, reason);
+        EvidenceAcceptedAtUtc = null;
     }
 
     /// <summary>Takes <paramref name="action"/>: one entry point for pages and the API, each step guarded as above.</summary>
@@ -285,6 +302,15 @@ public sealed class Measure
         if (LastReportAtUtc is null || atUtc > LastReportAtUtc)
         {
             LastReportAtUtc = atUtc;
+        }
+    }
+
+    /// <summary>The office accepted a report on this measure: the measure now has evidence to apply for 销号 on.</summary>
+    public void NoteReportAccepted(DateTime atUtc)
+    {
+        if (EvidenceAcceptedAtUtc is null || atUtc > EvidenceAcceptedAtUtc)
+        {
+            EvidenceAcceptedAtUtc = atUtc;
         }
     }
 

@@ -15,6 +15,14 @@ public sealed class OngoingMeasuresAreNeverSignedOff(MeasureKind kind) : IBusine
     public string Message => "长期坚持类措施按周期报送进展，不申请销号。";
 }
 
+/// <summary>销号 stands on evidence: at least one progress report the office has accepted since the measure was (re)opened.</summary>
+public sealed class SignOffNeedsAnAcceptedReport(bool hasAcceptedReport) : IBusinessRule
+{
+    public bool IsBroken() => !hasAcceptedReport;
+
+    public string Message => "申请销号前，需要至少一份已被整改办采纳的进展报送（附佐证材料）。请先报送进展，待整改办采纳后再申请。";
+}
+
 public sealed class NobodyReviewsTheirOwnApplication(string? applicantId, Actor actor) : IBusinessRule
 {
     public bool IsBroken() => applicantId is not null && string.Equals(applicantId, actor.UserId, StringComparison.Ordinal);

@@ -129,8 +129,18 @@ public sealed class ProgressReport
         evidence.Add(new ProgressReportEvidence(this, file, originalName, uploader.UserId));
     }
 
-    /// <summary>The office takes the report as it stands (采纳).</summary>
-    public void Accept(Actor reviewer, TimeProvider clock) => Review(reviewer, clock, ProgressReportState.Accepted, reason: null);
+    /// <summary>The office takes the report as it stands (采纳): <paramref name="measure"/> (the report's own) now has evidence for 销号.</summary>
+    public void Accept(Measure measure, Actor reviewer, TimeProvider clock)
+    {
+        ArgumentNullException.ThrowIfNull(measure);
+        if (measure.Id != MeasureId)
+        {
+            throw new ArgumentException("采纳报送时须给出该报送所属的措施。", nameof(measure));
+        }
+
+        Review(reviewer, clock, ProgressReportState.Accepted, reason: null);
+        measure.NoteReportAccepted(ReviewedAtUtc!.Value);
+    }
 
     /// <summary>The office sends the report back with a reason (退回); it no longer counts as filed, see <see cref="Measure.NoteReportReturned"/>.</summary>
     public void Return(Actor reviewer, TimeProvider clock, string? reason)

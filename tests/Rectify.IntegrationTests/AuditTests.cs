@@ -158,6 +158,7 @@ public abstract partial class AuditTests(AppFixture app)
     {
         app.RequireAvailable();
         var id = app.UnitMeasuresInProgress[0];
+        await app.AcceptedReportAsync(id);
         using (var unit = await app.SignedInAsync("unit"))
         {
             await ActAsync(unit, id, MeasureAction.ApplyForSignOff, "制度已印发");

@@ -205,16 +205,25 @@ public sealed class CrawlTests(CrawlApp app) : IClassFixture<CrawlApp>
 
         // A measure's forms depend on its state and kind (and on whether the unit leads it), which its address does not
         // show: besides the two it samples, the crawl opens one measure of each, as the seed left them.
+        // One of the unit's measures has a report the office accepted, so that its 申请销号 form is there to be found.
+        var withEvidence = app.UnitMeasuresInProgress[0];
         List<string> measures;
         await using (var scope = app.Factory.Services.CreateAsyncScope())
         {
+            var data = scope.ServiceProvider.GetRequiredService<Rectify.Data.RectifyDbContext>();
+            var measure = await data.Measures.Include(m => m.Inspection).SingleAsync(m => m.Id == withEvidence);
+            var filed = Rectify.Domain.ProgressReport.File(measure, null, "制度已印发。", 100, Rectify.Domain.ChinaTime.Today(TimeProvider.System), new("crawl-unit", "联络员"), TimeProvider.System);
+            data.ProgressReports.Add(filed);
+            filed.Accept(measure, new("crawl-office", "整改办"), TimeProvider.System);
+            await data.SaveChangesAsync();
+
             await scope.ServiceProvider.GetRequiredService<UserAdministration>()
                 .CreateAsync(Auditor, "审计管理员（爬取）", null, [Rectify.Access.Roles.AuditAdministrator], app.Password, CancellationToken.None, initialPassword: false);
             var db = scope.ServiceProvider.GetRequiredService<Rectify.Data.RectifyDbContext>();
             var ids = await db.Measures.Where(m => m.InspectionId == app.InspectionId)
                 .GroupBy(m => new { m.State, m.Kind, Unit = m.LeadUnit!.Name == "纪检监察办" })
                 .Select(g => g.Min(m => m.Id)).ToListAsync();
-            measures = ids.Order().Select(id => "/measures/" + id.ToString(CultureInfo.InvariantCulture)).ToList();
+            measures = ids.Append(withEvidence).Distinct().Order().Select(id => "/measures/" + id.ToString(CultureInfo.InvariantCulture)).ToList();
         }
 
         var report = new CrawlReport();

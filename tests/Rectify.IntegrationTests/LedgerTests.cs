@@ -347,6 +347,9 @@ public abstract class LedgerTests(AppFixture app)
         var m1 = await db1.Measures.SingleAsync(m => m.Id == id, Ct);
         var m2 = await db2.Measures.SingleAsync(m => m.Id == id, Ct);
 
+        // Both see a measure with an accepted report (销号 stands on one).
+        m1.NoteReportAccepted(DateTime.UtcNow);
+        m2.NoteReportAccepted(DateTime.UtcNow);
         m1.ApplyForSignOff(new Actor("a", "甲"), TimeProvider.System);
         m2.ApplyForSignOff(new Actor("b", "乙"), TimeProvider.System);
         await db1.SaveChangesAsync(Ct);

@@ -140,6 +140,7 @@ public abstract class OverdueQueryTests(AppFixture app)
             return;
         }
 
+        m.NoteReportAccepted(clock.GetUtcNow().UtcDateTime);
         m.ApplyForSignOff(unit, clock);
         if (state == MeasureState.AwaitingReview)
         {

@@ -51,7 +51,22 @@ public abstract partial class WorkflowTests(AppFixture app)
         using var office = await app.SignedInAsync("office");
         using var leader = await app.SignedInAsync("leader");
 
-        // Each sees only the buttons for their step.
+        // 销号 stands on evidence: without an accepted report the unit has no button, is told why, and a post is refused.
+        var bare = await unit.GetStringAsync(new Uri($"/measures/{id}", UriKind.Relative), Ct);
+        Assert.DoesNotContain("value=\"ApplyForSignOff\"", bare, StringComparison.Ordinal);
+        Assert.Contains("class=\"muted sign-off-needs-report\"", bare, StringComparison.Ordinal);
+        var early = await ActAsync(unit, id, MeasureAction.ApplyForSignOff, "制度已印发", version: 1);
+        Assert.Equal(HttpStatusCode.Conflict, early.StatusCode);
+        Assert.Contains("需要至少一份已被整改办采纳的进展报送", await early.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        var filed = await app.FileReportAsync(unit, id);
+        Assert.DoesNotContain("value=\"ApplyForSignOff\"", await unit.GetStringAsync(new Uri($"/measures/{id}", UriKind.Relative), Ct), StringComparison.Ordinal);
+        await Reports.AcceptReportAsync(office, id, filed);
+
+        // Each sees only the buttons for their step; the unit's stand beside its report form, without a box for a reason not theirs.
+        var unitPage = await unit.GetStringAsync(new Uri($"/measures/{id}", UriKind.Relative), Ct);
+        Assert.True(unitPage.IndexOf("report-form", StringComparison.Ordinal) < unitPage.IndexOf("class=\"card workflow\"", StringComparison.Ordinal), "the unit's steps follow its report form");
+        Assert.DoesNotContain("退回、重新打开时必填", unitPage, StringComparison.Ordinal);
+        Assert.Contains("申请说明（选填）", unitPage, StringComparison.Ordinal);
         Assert.Contains("value=\"ApplyForSignOff\"", await unit.GetStringAsync(new Uri($"/measures/{id}", UriKind.Relative), Ct), StringComparison.Ordinal);
         Assert.DoesNotContain("value=\"ApplyForSignOff\"", await office.GetStringAsync(new Uri($"/measures/{id}", UriKind.Relative), Ct), StringComparison.Ordinal);
 
@@ -79,7 +94,7 @@ public abstract partial class WorkflowTests(AppFixture app)
         await using var scope = app.Factory.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<RectifyDbContext>();
         var idText = id.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        // Five steps were taken (apply, return, apply, accept, approve); the two refused ones left no record.
+        // Five steps were taken (apply, return, apply, accept, approve); the three refused ones left no record.
         Assert.Equal(5, await db.AuditEntries.CountAsync(e => e.ObjectType == "Measure" && e.ObjectId == idText, Ct));
     }
 
@@ -96,6 +111,7 @@ public abstract partial class WorkflowTests(AppFixture app)
         using var leader = await app.SignedInAsync("leader");
         Assert.Equal(HttpStatusCode.Forbidden, (await ActAsync(leader, id, MeasureAction.ApplyForSignOff)).StatusCode);
 
+        await app.AcceptedReportAsync(id);
         using var unit = await app.SignedInAsync("unit");
         var page = await unit.GetStringAsync(new Uri($"/measures/{id}", UriKind.Relative), Ct);
         var version = int.Parse(VersionRegex().Match(page).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
@@ -151,6 +167,7 @@ public abstract partial class WorkflowTests(AppFixture app)
         Assert.Equal(MeasureState.Ongoing, await StateAsync(ongoing));
 
         // Signed off, then a correction: only the office reopens, and only with a reason; the history keeps every step.
+        await Reports.AcceptReportAsync(office, timeBound, await app.FileReportAsync(unitClient, timeBound));
         Assert.Equal(HttpStatusCode.Redirect, (await ActAsync(unitClient, timeBound, MeasureAction.ApplyForSignOff)).StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, (await ActAsync(office, timeBound, MeasureAction.AcceptApplication)).StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, (await ActAsync(leader, timeBound, MeasureAction.Approve)).StatusCode);
@@ -244,6 +261,7 @@ public abstract partial class WorkflowTests(AppFixture app)
     {
         app.RequireAvailable();
         var id = await FreshMeasureAsync(2);
+        await app.AcceptedReportAsync(id);
         using var unit = await app.SignedInAsync("unit");
         using var office = await app.SignedInAsync("office");
         Assert.Equal(HttpStatusCode.Redirect, (await ActAsync(unit, id, MeasureAction.ApplyForSignOff)).StatusCode);
@@ -271,6 +289,7 @@ public abstract partial class WorkflowTests(AppFixture app)
     {
         app.RequireAvailable();
         var id = await FreshMeasureAsync(7);
+        await app.AcceptedReportAsync(id);
         using var unit = await app.SignedInAsync("unit");
         using var office = await app.SignedInAsync("office");
         Assert.Equal(HttpStatusCode.Redirect, (await ActAsync(unit, id, MeasureAction.ApplyForSignOff)).StatusCode);
@@ -370,6 +389,7 @@ public abstract partial class WorkflowTests(AppFixture app)
     {
         app.RequireAvailable();
         var id = await FreshMeasureAsync(3);
+        await app.AcceptedReportAsync(id);
         ApiTokenService.Created token;
         await using (var scope = app.Factory.Services.CreateAsyncScope())
         {
@@ -403,6 +423,7 @@ public abstract partial class WorkflowTests(AppFixture app)
     {
         app.RequireAvailable();
         var id = await FreshMeasureAsync(4);
+        await app.AcceptedReportAsync(id);
         using var unit = await app.SignedInAsync("unit");
         using var office = await app.SignedInAsync("office");
         using var leader = await app.SignedInAsync("leader");
@@ -443,7 +464,9 @@ public abstract partial class WorkflowTests(AppFixture app)
         Assert.Contains($"回头看（第 {second} 号）", reopen.Reason, StringComparison.Ordinal);
         Assert.Contains("河涌黑点再次出现", reopen.Reason, StringComparison.Ordinal);
 
-        // Open again, the measure can be signed off a second time.
+        // Open again, the measure can be signed off a second time, on new evidence: the report accepted before the rebound no longer counts.
+        Assert.Equal(HttpStatusCode.Conflict, (await ActAsync(unit, id, MeasureAction.ApplyForSignOff, version: measure.Version)).StatusCode);
+        await Reports.AcceptReportAsync(office, id, await app.FileReportAsync(unit, id));
         Assert.Equal(HttpStatusCode.Redirect, (await ActAsync(unit, id, MeasureAction.ApplyForSignOff)).StatusCode);
     }
 
@@ -455,6 +478,7 @@ public abstract partial class WorkflowTests(AppFixture app)
     {
         app.RequireAvailable();
         var id = await FreshMeasureAsync(5);
+        await app.AcceptedReportAsync(id);
         using var unit = await app.SignedInAsync("unit");
         using var office = await app.SignedInAsync("office");
         using var leader = await app.SignedInAsync("leader");

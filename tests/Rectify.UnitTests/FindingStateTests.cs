@@ -133,6 +133,8 @@ internal static class MeasureProbe
             return m;
         }
 
+        m.WithAcceptedReport(clock);
+
         m.ApplyForSignOff(a, clock);
         if (state == MeasureState.AwaitingReview)
         {

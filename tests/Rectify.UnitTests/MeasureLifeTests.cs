@@ -27,6 +27,7 @@ public sealed class MeasureLifeTests
     {
         var m = NewMeasure();
         m.Start(Unit, clock);
+        m.WithAcceptedReport(clock);
         m.ApplyForSignOff(Unit, clock);
         m.AcceptApplication(Office, clock);
         m.Approve(Leader, clock);
@@ -39,6 +40,7 @@ public sealed class MeasureLifeTests
         var m = NewMeasure();
         m.Start(Unit, clock);
         clock.Advance(TimeSpan.FromDays(3));
+        m.WithAcceptedReport(clock);
         m.ApplyForSignOff(Unit, clock, "已完成制度修订");
         m.AcceptApplication(Office, clock);
         m.Approve(Leader, clock, "同意销号");
@@ -63,15 +65,20 @@ public sealed class MeasureLifeTests
     {
         var m = NewMeasure();
         m.Start(Unit, clock);
+        m.WithAcceptedReport(clock);
         m.ApplyForSignOff(Unit, clock);
         m.ReturnApplication(Office, clock, "佐证材料不足");
         Assert.Equal(MeasureState.InProgress, m.State);
         Assert.Equal("佐证材料不足", m.Transitions[^1].Reason);
 
+        m.WithAcceptedReport(clock);
+
         m.ApplyForSignOff(Unit, clock);
         m.AcceptApplication(Office, clock);
         m.ReturnApplication(Leader, clock, "成效不明显");
         Assert.Equal(MeasureState.InProgress, m.State);
+
+        m.WithAcceptedReport(clock);
 
         m.ApplyForSignOff(Unit, clock);
         m.AcceptApplication(Office, clock);
@@ -86,6 +93,8 @@ public sealed class MeasureLifeTests
         var m = SignedOff();
         m.Reopen(Office, clock, "回头看发现问题反弹");
         Assert.Equal(MeasureState.InProgress, m.State);
+
+        m.WithAcceptedReport(clock);
 
         m.ApplyForSignOff(Unit, clock);
         m.AcceptApplication(Office, clock);
@@ -298,6 +307,8 @@ public sealed class MeasureLifeTests
             return m;
         }
 
+        m.WithAcceptedReport(clock);
+
         m.ApplyForSignOff(Unit, clock);
         if (state == MeasureState.AwaitingReview)
         {
@@ -313,7 +324,7 @@ public sealed class MeasureLifeTests
         switch (action)
         {
             case MeasureAction.Start: m.Start(actor, clock); break;
-            case MeasureAction.ApplyForSignOff: m.ApplyForSignOff(actor, clock); break;
+            case MeasureAction.ApplyForSignOff: (m.State == MeasureState.InProgress ? m.WithAcceptedReport(clock) : m).ApplyForSignOff(actor, clock); break;
             case MeasureAction.AcceptApplication: m.AcceptApplication(actor, clock); break;
             case MeasureAction.ReturnApplication: m.ReturnApplication(actor, clock, "理由"); break;
             case MeasureAction.Approve: m.Approve(actor, clock); break;

@@ -46,15 +46,61 @@ public sealed class ReportsAndLookBacksTests
         var m = NewMeasure();
         m.Start(Unit, clock);
         var report = ProgressReport.File(m, null, "修订了制度。", 60, new DateOnly(2025, 1, 9), Unit, clock);
-        Assert.Equal(nameof(NobodyReviewsTheirOwnReport), RuleOf(() => report.Accept(Unit, clock)));
+        Assert.Equal(nameof(NobodyReviewsTheirOwnReport), RuleOf(() => report.Accept(m, Unit, clock)));
         Assert.Equal(nameof(AReasonIsRequired), RuleOf(() => report.Return(Office, clock, "")));
         report.Return(Office, clock, " 缺少印发文号 ");
         Assert.Equal((ProgressReportState.Returned, "缺少印发文号", "整改办"), (report.State, report.ReturnReason, report.ReviewedByName));
-        Assert.Equal(nameof(AReportIsReviewedOnce), RuleOf(() => report.Accept(Office, clock)));
+        Assert.Equal(nameof(AReportIsReviewedOnce), RuleOf(() => report.Accept(m, Office, clock)));
 
         // The revision names the report it revises.
         var revision = ProgressReport.File(m, report, "补充了文号。", 80, new DateOnly(2025, 1, 9), Unit, clock);
         Assert.Equal(2, revision.Number);
+    }
+
+    [Fact]
+    public void Sign_off_is_applied_for_only_on_a_report_the_office_accepted_and_a_rebound_needs_new_evidence()
+    {
+        var m = NewMeasure();
+        m.Start(Unit, clock);
+        Assert.False(m.CanTake(MeasureAction.ApplyForSignOff));
+        Assert.True(Measure.WaitsForAcceptedReport(m.State, m.Kind, hasAcceptedReport: false));
+        Assert.Equal(nameof(SignOffNeedsAnAcceptedReport), RuleOf(() => m.ApplyForSignOff(Unit, clock)));
+
+        // Filed is not enough, and a returned report never counts.
+        var first = ProgressReport.File(m, null, "修订了制度。", 60, ChinaTime.Today(clock), Unit, clock);
+        Assert.Equal(nameof(SignOffNeedsAnAcceptedReport), RuleOf(() => m.ApplyForSignOff(Unit, clock)));
+        first.Return(Office, clock, "缺少印发文号");
+        Assert.Equal(nameof(SignOffNeedsAnAcceptedReport), RuleOf(() => m.ApplyForSignOff(Unit, clock)));
+
+        var second = ProgressReport.File(m, first, "补充了印发文号。", 100, ChinaTime.Today(clock), Unit, clock);
+        second.Accept(m, Office, clock);
+        Assert.Equal(clock.GetUtcNow().UtcDateTime, m.EvidenceAcceptedAtUtc);
+        Assert.True(m.CanTake(MeasureAction.ApplyForSignOff));
+        Assert.False(Measure.WaitsForAcceptedReport(m.State, m.Kind, hasAcceptedReport: true));
+        m.ApplyForSignOff(Unit, clock);
+        m.AcceptApplication(Office, clock);
+        m.Approve(Leader, clock);
+
+        // A rebound reopens the measure: what was accepted before it no longer carries a new application.
+        m.Reopen(Office, clock, "回头看发现问题反弹");
+        Assert.Null(m.EvidenceAcceptedAtUtc);
+        Assert.Equal(nameof(SignOffNeedsAnAcceptedReport), RuleOf(() => m.ApplyForSignOff(Unit, clock)));
+
+        // Nothing to wait for where no application can be made at all.
+        Assert.False(Measure.WaitsForAcceptedReport(MeasureState.Ongoing, MeasureKind.Ongoing, hasAcceptedReport: false));
+        Assert.False(Measure.WaitsForAcceptedReport(MeasureState.AwaitingReview, MeasureKind.TimeBound, hasAcceptedReport: false));
+    }
+
+    [Fact]
+    public void A_report_is_accepted_only_with_its_own_measure()
+    {
+        var m = NewMeasure();
+        m.Start(Unit, clock);
+        var report = ProgressReport.File(m, null, "修订了制度。", 60, ChinaTime.Today(clock), Unit, clock);
+        var other = NewMeasure();
+        typeof(Measure).GetProperty(nameof(Measure.Id))!.SetValue(other, 42);
+        Assert.Throws<ArgumentException>(() => report.Accept(other, Office, clock));
+        Assert.Equal(ProgressReportState.Submitted, report.State);
     }
 
     [Fact]
@@ -77,6 +123,7 @@ public sealed class ReportsAndLookBacksTests
         var today = ChinaTime.Today(clock);
         Assert.Equal(nameof(OnlySignedOffMeasuresAreLookedBack), RuleOf(() => LookBack.Schedule(1, m.State, false, today, Office, clock)));
         m.Start(Unit, clock);
+        m.WithAcceptedReport(clock);
         m.ApplyForSignOff(Unit, clock);
         m.AcceptApplication(Office, clock);
         m.Approve(Leader, clock);

@@ -192,12 +192,18 @@ public sealed class DemoSeeder(RectifyDbContext db, UserAdministration administr
             // States: the notice reports what was done, not per-measure states. Measures it reports as
             // finished are signed off; ongoing work is 长期坚持; the rest are in progress.
             measure.Start(unitActor, historyClock);
-            if (kind != MeasureKind.Ongoing && ReportsCompletion(measure.Text))
-            {
-                measure.ApplyForSignOff(unitActor, historyClock, "演示假设：公告称该项已完成");
-                measure.AcceptApplication(office, historyClock);
-                measure.Approve(leaderActor, historyClock);
-            }
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        foreach (var measure in imported.Measures.Where(m => m.Kind != MeasureKind.Ongoing && ReportsCompletion(m.Text)))
+        {
+            // 销号 stands on an accepted report: the notice's own words are the demo's final report.
+            var report = ProgressReport.File(measure, previous: null, "演示假设：以公告所述进展作为报送内容。" + measure.Text, 100, DateOnly.FromDateTime(noticeDay.Date), unitActor, historyClock);
+            db.ProgressReports.Add(report);
+            report.Accept(measure, office, historyClock);
+            measure.ApplyForSignOff(unitActor, historyClock, "演示假设：公告称该项已完成");
+            measure.AcceptApplication(office, historyClock);
+            measure.Approve(leaderActor, historyClock);
         }
 
         await db.SaveChangesAsync(cancellationToken);

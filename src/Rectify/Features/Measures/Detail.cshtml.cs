@@ -53,6 +53,12 @@ public sealed class DetailModel(RectifyDbContext db, Caller caller, MeasureWorkf
 
     public string? Reason { get; private set; }
 
+    /// <summary>The caller's steps are the unit's own (启动, 申请销号): they stand beside the report form.</summary>
+    public bool ActsBesideReport => Measure is { } m && m.AllowedActions.Count > 0 && m.AllowedActions.All(a => a is MeasureAction.Start or MeasureAction.ApplyForSignOff);
+
+    /// <summary>The caller could apply for 销号 but for an accepted report: the page says what is missing.</summary>
+    public bool WaitsForAcceptedReport { get; private set; }
+
     public bool CanReview => caller.May(Permission.ReviewReport);
 
     public bool CanScheduleLookBack => caller.May(Permission.ScheduleLookBack);
@@ -124,6 +130,8 @@ public sealed class DetailModel(RectifyDbContext db, Caller caller, MeasureWorkf
         Reports = await ReportQueries.ReportsAsync(db, caller.Scope, Id, cancellationToken);
         LookBacks = await db.LookBacks.AsNoTracking().Where(l => l.MeasureId == Id).OrderByDescending(l => l.Id).ToListAsync(cancellationToken);
         CanReport = caller.May(Permission.FileReport, Measure.Parties) && Measure.State is MeasureState.InProgress or MeasureState.Ongoing;
+        WaitsForAcceptedReport = caller.May(Permissions.Of(MeasureAction.ApplyForSignOff), Measure.Parties)
+            && Domain.Measure.WaitsForAcceptedReport(Measure.State, Measure.Kind, Measure.EvidenceAcceptedAtUtc is not null);
         return Page();
     }
 

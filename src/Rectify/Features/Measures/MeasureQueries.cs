@@ -28,7 +28,8 @@ public sealed record MeasureDetail(
     IReadOnlyList<MeasureAction> AllowedActions,
     IReadOnlyList<MeasureTransitionView> History,
     ReportingCadence Cadence,
-    DateTime? LastReportAtUtc)
+    DateTime? LastReportAtUtc,
+    DateTime? EvidenceAcceptedAtUtc)
 {
     public bool Overdue => OverdueReason != OverdueReason.None;
 
@@ -62,6 +63,7 @@ public static class MeasureQueries
                 m.State,
                 m.AssumedFields,
                 m.Version,
+                m.EvidenceAcceptedAtUtc,
                 Facts = new OverdueFacts(m.Kind, m.State, m.Deadline, m.Inspection.ReportingCadence, m.OngoingSinceUtc, m.LastReportAtUtc),
                 LeadUnitPath = m.LeadUnit == null ? null : m.LeadUnit.Path,
                 LeaderUserId = m.ResponsibleLeader == null ? null : m.ResponsibleLeader.UserId,
@@ -72,8 +74,8 @@ public static class MeasureQueries
         return m is null ? null : new MeasureDetail(
             m.Id, m.InspectionId, m.InspectionTitle, m.FindingId, m.FindingNumber, m.FindingTitle, m.Number, m.Text, m.Kind, m.Deadline,
             m.Leader, m.LeadUnit, m.Supporting, m.State, Measure.OverdueReasonAt(m.Facts, today), m.AssumedFields, m.Version,
-            MeasureWorkflow.Allowed(scope, m.State, m.Kind, new(m.LeadUnitPath, m.LeaderUserId)), m.History,
-            m.Facts.Cadence ?? ReportingCadences.Default, m.Facts.LastReportAtUtc)
+            MeasureWorkflow.Allowed(scope, m.State, m.Kind, m.EvidenceAcceptedAtUtc is not null, new(m.LeadUnitPath, m.LeaderUserId)), m.History,
+            m.Facts.Cadence ?? ReportingCadences.Default, m.Facts.LastReportAtUtc, m.EvidenceAcceptedAtUtc)
         {
             Parties = new MeasureParties(m.LeadUnitPath, m.LeaderUserId),
         };

@@ -15,8 +15,8 @@ namespace Rectify.Features.Measures;
 public sealed class MeasureWorkflow(RectifyDbContext db, Caller caller, AuditLog audit, TimeProvider clock)
 {
     /// <summary>The steps the caller may take on this measure now, the step forward first and a return or reopening last (the same order for everyone); the page shows exactly these.</summary>
-    public static IReadOnlyList<MeasureAction> Allowed(AccessScope scope, MeasureState state, MeasureKind kind, MeasureParties parties) =>
-        Enum.GetValues<MeasureAction>().Where(a => Permissions.May(scope, Permissions.Of(a), parties) && Measure.CanTake(a, state, kind))
+    public static IReadOnlyList<MeasureAction> Allowed(AccessScope scope, MeasureState state, MeasureKind kind, bool hasAcceptedReport, MeasureParties parties) =>
+        Enum.GetValues<MeasureAction>().Where(a => Permissions.May(scope, Permissions.Of(a), parties) && Measure.CanTake(a, state, kind, hasAcceptedReport))
             .OrderBy(a => a is MeasureAction.ReturnApplication or MeasureAction.Reopen).ToList();
 
     public async Task<WorkflowResult> ActAsync(int measureId, string? actionName, string? reason, int? expectedVersion, CancellationToken cancellationToken)

@@ -127,16 +127,16 @@ public sealed class ProgressReportService(RectifyDbContext db, Caller caller, Ev
 
         caller.Require(Permission.ReviewReport);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var measure = await db.Measures.SingleAsync(m => m.Id == report.MeasureId, cancellationToken);
         if (accept)
         {
-            report.Accept(caller.Actor, clock);
+            report.Accept(measure, caller.Actor, clock);
         }
         else
         {
             report.Return(caller.Actor, clock, reason);
 
             // A returned report does not count as filed: the measure's last report is the latest one still standing.
-            var measure = await db.Measures.SingleAsync(m => m.Id == report.MeasureId, cancellationToken);
             measure.NoteReportReturned(await db.ProgressReports
                 .Where(r => r.MeasureId == report.MeasureId && r.Id != report.Id && r.State != ProgressReportState.Returned)
                 .MaxAsync(r => (DateTime?)r.SubmittedAtUtc, cancellationToken));

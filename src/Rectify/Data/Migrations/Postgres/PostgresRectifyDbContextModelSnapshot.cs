@@ -735,6 +735,9 @@ namespace Rectify.Data.Migrations.Postgres
                     b.Property<DateOnly?>("Deadline")
                         .HasColumnType("date");
 
+                    b.Property<DateTime?>("EvidenceAcceptedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<int>("FindingId")
                         .HasColumnType("integer");
 

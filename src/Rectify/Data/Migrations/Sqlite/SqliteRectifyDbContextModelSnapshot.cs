@@ -702,6 +702,9 @@ namespace Rectify.Data.Migrations.Sqlite
                     b.Property<DateOnly?>("Deadline")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("EvidenceAcceptedAtUtc")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("FindingId")
                         .HasColumnType("INTEGER");
 
