@@ -22,6 +22,7 @@ public enum InspectionScopeKind
 public sealed class Inspection
 {
     private readonly List<InspectionScope> scope = [];
+    private readonly List<PlanTransition> planTransitions = [];
 
     private Inspection()
     {
@@ -78,6 +79,117 @@ public sealed class Inspection
 
     public IReadOnlyList<InspectionScope> Scope => scope;
 
+    /// <summary>届次 / 轮次, as the office writes it (十五届市委第七轮巡察).</summary>
+    public string? Round { get; private set; }
+
+    /// <summary>Where the 整改方案 is; units see their measures once it is in force.</summary>
+    public PlanState PlanState { get; private set; }
+
+    /// <summary>Who submitted the plan (报审), so that they do not adopt it themselves.</summary>
+    public string? PlanSubmittedByUserId { get; private set; }
+
+    /// <summary>The meeting that adopted the plan (党委会 / 党工委会议 …) and its date.</summary>
+    public string? PlanMeetingName { get; private set; }
+
+    public DateOnly? PlanMeetingDate { get; private set; }
+
+    public DateTime? PlanAdoptedAtUtc { get; private set; }
+
+    public string? PlanAdoptedByName { get; private set; }
+
+    public IReadOnlyList<PlanTransition> PlanTransitions => planTransitions;
+
+    /// <summary>Corrects what the inspection is: its name, kind, round and dates.</summary>
+    public void Describe(string title, InspectionKind kind, string? round, DateOnly? onSiteFrom, DateOnly? onSiteTo, DateOnly? feedbackDate)
+    {
+        if (string.IsNullOrWhiteSpace(title))
+        {
+            throw new BusinessRuleViolationException(new AnInspectionHasAName());
+        }
+
+        if (onSiteFrom is { } from && onSiteTo is { } to && to < from)
+        {
+            throw new BusinessRuleViolationException(new OnSitePeriodMustNotEndBeforeItStarts(from, to));
+        }
+
+        BusinessRules.Check(new FeedbackFollowsTheVisit(onSiteFrom, feedbackDate));
+        Title = title.Trim();
+        Kind = Enum.IsDefined(kind) ? kind : throw new ArgumentOutOfRangeException(nameof(kind));
+        Round = string.IsNullOrWhiteSpace(round) ? null : round.Trim();
+        OnSiteFrom = onSiteFrom;
+        OnSiteTo = onSiteTo;
+        FeedbackDate = feedbackDate;
+    }
+
+    /// <summary>The office submits the plan for adoption (报审): every measure must say who does what by when.</summary>
+    public void SubmitPlan(int measureCount, IReadOnlyList<string> incompleteMeasures, Actor actor, TimeProvider clock)
+    {
+        BusinessRules.Check(new ThePlanIsInState(PlanAction.Submit, PlanState, PlanState.Drafting));
+        BusinessRules.Check(new APlanIsCompleteWhenSubmitted(measureCount, incompleteMeasures));
+        MovePlan(PlanAction.Submit, PlanState.Submitted, actor, clock, reason: null);
+        PlanSubmittedByUserId = actor.UserId;
+    }
+
+    /// <summary>The first responsible person sends the plan back for changes, saying what to change.</summary>
+    public void ReturnPlan(Actor actor, TimeProvider clock, string? reason)
+    {
+        BusinessRules.Check(new ThePlanIsInState(PlanAction.Return, PlanState, PlanState.Submitted));
+        BusinessRules.Check(new AReasonIsRequired(Terms.Of(PlanAction.Return), reason));
+        MovePlan(PlanAction.Return, PlanState.Drafting, actor, clock, reason);
+        PlanSubmittedByUserId = null;
+    }
+
+    /// <summary>
+    /// The first responsible person records the plan's adoption (审定) at <paramref name="meetingName"/> on
+    /// <paramref name="meetingDate"/>: the plan is in force, and each of its <paramref name="measures"/> gets its
+    /// first version, the plan as adopted.
+    /// </summary>
+    public void ApprovePlan(string? meetingName, DateOnly? meetingDate, IEnumerable<Measure> measures, Actor actor, TimeProvider clock)
+    {
+        ArgumentNullException.ThrowIfNull(measures);
+        ArgumentNullException.ThrowIfNull(clock);
+        BusinessRules.Check(new ThePlanIsInState(PlanAction.Approve, PlanState, PlanState.Submitted));
+        BusinessRules.Check(new NobodyAdoptsAPlanTheySubmitted(PlanSubmittedByUserId, actor));
+        BusinessRules.Check(new AnAdoptionNamesItsMeeting(meetingName, meetingDate, FeedbackDate, ChinaTime.Today(clock)));
+        var at = clock.GetUtcNow().UtcDateTime;
+        MovePlan(PlanAction.Approve, PlanState.InForce, actor, clock, $"{meetingName!.Trim()}（{meetingDate:yyyy-MM-dd}）");
+        PlanMeetingName = meetingName.Trim();
+        PlanMeetingDate = meetingDate;
+        PlanAdoptedAtUtc = at;
+        PlanAdoptedByName = actor.DisplayName;
+        foreach (var measure in measures)
+        {
+            measure.RecordVersion(MeasureRevisionKind.Approved, actor, at, reason: null);
+        }
+    }
+
+    private void MovePlan(PlanAction action, PlanState to, Actor actor, TimeProvider clock, string? reason)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        ArgumentNullException.ThrowIfNull(clock);
+        var from = PlanState;
+        PlanState = to;
+        planTransitions.Add(new PlanTransition(this, action, from, to, actor, clock.GetUtcNow().UtcDateTime, reason));
+    }
+
+    public sealed class AnInspectionHasAName : IBusinessRule
+    {
+        public bool IsBroken() => true;
+
+        public string Message => "请填写巡察名称。";
+
+        public Refusal Refusal => Refusal.Invalid;
+    }
+
+    public sealed class FeedbackFollowsTheVisit(DateOnly? onSiteFrom, DateOnly? feedbackDate) : IBusinessRule
+    {
+        public bool IsBroken() => onSiteFrom is { } f && feedbackDate is { } d && d < f;
+
+        public string Message => $"反馈日期（{feedbackDate:yyyy-MM-dd}）早于进驻日期（{onSiteFrom:yyyy-MM-dd}）。";
+
+        public Refusal Refusal => Refusal.Invalid;
+    }
+
     /// <summary>报送周期 for 长期坚持 measures; null until the office sets it (then <see cref="ReportingCadences.Default"/> applies).</summary>
     public ReportingCadence? ReportingCadence { get; private set; }
 
@@ -104,6 +216,8 @@ public sealed class Inspection
         public bool IsBroken() => to < from;
 
         public string Message => $"巡察进驻结束日期（{to:yyyy-MM-dd}）早于开始日期（{from:yyyy-MM-dd}）。";
+
+        public Refusal Refusal => Refusal.Invalid;
     }
 }
 

@@ -64,6 +64,7 @@ public sealed class Measure
 {
     private readonly List<MeasureTransition> transitions = [];
     private readonly List<MeasureSupportingUnit> supportingUnits = [];
+    private readonly List<MeasureRevision> revisions = [];
 
     private Measure()
     {
@@ -178,6 +179,97 @@ public sealed class Measure
         LeadUnit = leadUnit;
         AssumedFields = assumed;
     }
+
+    /// <summary>The measure's versions in the adopted plan (none while the plan is a draft).</summary>
+    public IReadOnlyList<MeasureRevision> Revisions => revisions;
+
+    /// <summary>
+    /// Changes what the plan says about the measure. While the plan is a draft this is plain editing; once it is in
+    /// force the change needs a reason and becomes the measure's next version; while it is submitted nothing changes.
+    /// A field a person sets is no longer a 演示假设.
+    /// </summary>
+    public void Amend(MeasureChange change, Actor actor, TimeProvider clock, string? reason)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        ArgumentNullException.ThrowIfNull(actor);
+        ArgumentNullException.ThrowIfNull(clock);
+        var planState = Inspection?.PlanState ?? throw new InvalidOperationException("措施的巡察未加载，不能修改措施。");
+        BusinessRules.Check(new ASubmittedPlanIsNotEdited(planState));
+        BusinessRules.Check(new AChangeToTheAdoptedPlanSaysWhy(planState, reason));
+        BusinessRules.Check(new AMeasureSaysWhatIsDone(change.Text ?? Text));
+        var kind = change.Kind ?? Kind;
+        var deadline = change.SetsDeadline ? change.Deadline : Deadline;
+        if (kind == MeasureKind.Ongoing)
+        {
+            deadline = null;
+        }
+
+        BusinessRules.Check(new TimeBoundMeasureNeedsADeadline(kind, deadline));
+        BusinessRules.Check(new AStartedMeasureKeepsItsWayOfReporting(State, Kind, kind));
+
+        var assumed = AssumedFields;
+        if (change.Text is { } text)
+        {
+            Text = text.Trim();
+        }
+
+        if (change.Kind is not null)
+        {
+            Kind = kind;
+            assumed &= ~AssumedFields.Kind;
+        }
+
+        if (change.SetsDeadline || Deadline != deadline)
+        {
+            Deadline = deadline;
+            assumed &= ~AssumedFields.Deadline;
+        }
+
+        if (change.SetsLeader)
+        {
+            ResponsibleLeader = change.Leader;
+            ResponsibleLeaderId = change.Leader?.Id is > 0 ? change.Leader.Id : ResponsibleLeaderId;
+            if (change.Leader is null)
+            {
+                ResponsibleLeaderId = null;
+            }
+
+            assumed &= ~AssumedFields.ResponsibleLeader;
+        }
+
+        if (change.SetsLeadUnit)
+        {
+            LeadUnit = change.LeadUnit;
+            LeadUnitId = change.LeadUnit?.Id is > 0 ? change.LeadUnit.Id : LeadUnitId;
+            if (change.LeadUnit is null)
+            {
+                LeadUnitId = null;
+            }
+
+            assumed &= ~AssumedFields.LeadUnit;
+        }
+
+        if (change.SupportingUnits is { } units)
+        {
+            supportingUnits.RemoveAll(s => !units.Any(u => ReferenceEquals(u, s.Organization) || (u.Id != 0 && u.Id == s.OrganizationId)));
+            foreach (var unit in units)
+            {
+                AddSupportingUnit(unit);
+            }
+        }
+
+        AssumedFields = assumed;
+        Version++;
+        if (planState == PlanState.InForce)
+        {
+            // A measure's first version in a plan already in force is its addition (新增); every later one a change (调整).
+            RecordVersion(revisions.Count == 0 ? MeasureRevisionKind.Added : MeasureRevisionKind.Amended, actor, clock.GetUtcNow().UtcDateTime, reason);
+        }
+    }
+
+    /// <summary>Writes the measure's next version in the adopted plan, as it stands now.</summary>
+    internal void RecordVersion(MeasureRevisionKind kind, Actor actor, DateTime atUtc, string? reason) =>
+        revisions.Add(new MeasureRevision(this, revisions.Count == 0 ? 1 : revisions.Max(r => r.Number) + 1, kind, actor, atUtc, reason));
 
     public void AddSupportingUnit(Organization unit)
     {

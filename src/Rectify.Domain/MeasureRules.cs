@@ -65,3 +65,20 @@ public sealed class TimeBoundMeasureNeedsADeadline(MeasureKind kind, DateOnly? d
 
     public string Message => "限期整改类措施必须有整改时限。";
 }
+
+public sealed class AMeasureSaysWhatIsDone(string? text) : IBusinessRule
+{
+    public bool IsBroken() => string.IsNullOrWhiteSpace(text);
+
+    public string Message => "请填写整改措施的内容。";
+
+    public Refusal Refusal => Refusal.Invalid;
+}
+
+/// <summary>A started measure is either signed off or reported on a cadence; it cannot switch between the two.</summary>
+public sealed class AStartedMeasureKeepsItsWayOfReporting(MeasureState state, MeasureKind from, MeasureKind to) : IBusinessRule
+{
+    public bool IsBroken() => state != MeasureState.Planned && (from == MeasureKind.Ongoing) != (to == MeasureKind.Ongoing);
+
+    public string Message => $"措施已启动，不能在“{Terms.Of(from)}”和“{Terms.Of(to)}”之间改换（长期坚持按周期报送、不销号）。";
+}

@@ -97,4 +97,28 @@ public static class Terms
         ProgressReportState.Returned => "已退回",
         _ => state.ToString(),
     };
+
+    public static string Of(PlanState state) => state switch
+    {
+        PlanState.Drafting => "草拟中",
+        PlanState.Submitted => "已报审",
+        PlanState.InForce => "已审定实施",
+        _ => state.ToString(),
+    };
+
+    public static string Of(PlanAction action) => action switch
+    {
+        PlanAction.Submit => "报审",
+        PlanAction.Return => "退回修改",
+        PlanAction.Approve => "审定",
+        _ => action.ToString(),
+    };
+
+    public static string Of(MeasureRevisionKind kind) => kind switch
+    {
+        MeasureRevisionKind.Approved => "审定",
+        MeasureRevisionKind.Amended => "调整",
+        MeasureRevisionKind.Added => "新增",
+        _ => kind.ToString(),
+    };
 }

@@ -80,7 +80,7 @@ public static class AccessQueries
         return AnyOf(rules);
     }
 
-    /// <summary>Measures the caller sees: all of a wholly visible inspection, or those their unit leads or supports.</summary>
+    /// <summary>Measures the caller sees: all of a wholly visible inspection, or those their unit leads or supports in a plan in force.</summary>
     public static Expression<Func<Measure, bool>> SeesMeasure(AccessScope scope)
     {
         ArgumentNullException.ThrowIfNull(scope);
@@ -94,7 +94,9 @@ public static class AccessQueries
 
         if (scope.IsUnitReporter)
         {
-            rules.Add(m => (m.LeadUnit != null && m.LeadUnit.Path.StartsWith(path)) || m.SupportingUnits.Any(s => s.Organization.Path.StartsWith(path)));
+            // A unit sees its measures once the plan is in force (审定实施), never the office's draft.
+            rules.Add(m => m.Inspection.PlanState == PlanState.InForce
+                && ((m.LeadUnit != null && m.LeadUnit.Path.StartsWith(path)) || m.SupportingUnits.Any(s => s.Organization.Path.StartsWith(path))));
         }
 
         return AnyOf(rules);

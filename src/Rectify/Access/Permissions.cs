@@ -24,6 +24,8 @@ public enum Permission
     GrantRoles,
     ManageOrganizations,
     ReadAuditLog,
+    ManagePlan,
+    AdoptPlan,
 }
 
 /// <summary>On whose measures a role may take a step (always within what the caller sees).</summary>
@@ -85,6 +87,10 @@ public static class Permissions
         [Permission.GrantRoles] = new("只有安全管理员可以授予角色。", (Access.Roles.SecurityAdministrator, Whose.AnyVisible)),
         [Permission.ManageOrganizations] = new("只有系统管理员可以维护组织机构。", (Access.Roles.SystemAdministrator, Whose.AnyVisible)),
         [Permission.ReadAuditLog] = new("只有审计管理员可以查看审计日志。", (Access.Roles.AuditAdministrator, Whose.AnyVisible)),
+
+        // The office keeps the inspection and drafts the plan; the first responsible person adopts it (审定) or returns it.
+        [Permission.ManagePlan] = new("只有整改办可以登记巡察、编制和调整整改方案。", (Office, Whose.AnyVisible)),
+        [Permission.AdoptPlan] = new("只有第一责任人可以审定或退回整改方案。", (First, Whose.AnyVisible)),
     };
 
     /// <summary>The step that takes a measure action.</summary>

@@ -38,6 +38,20 @@ public static class AuditActions
     public const string CadenceSet = "inspection.cadence";
     public const string LedgerExported = "ledger.export";
     public const string UserPersonLinked = "user.person";
+    public const string InspectionCreated = "inspection.create";
+    public const string InspectionDescribed = "inspection.edit";
+    public const string CategoryAdded = "plan.category.add";
+    public const string CategoryEdited = "plan.category.edit";
+    public const string FindingAdded = "plan.finding.add";
+    public const string FindingEdited = "plan.finding.edit";
+    public const string MeasureAdded = "plan.measure.add";
+    public const string MeasureAmended = "plan.measure.amend";
+    public const string MeasuresAmended = "plan.measure.bulk";
+    public const string PersonCreated = "person.create";
+    public const string LedgerImported = "ledger.import";
+
+    /// <summary>A step of the plan's life: "plan.submit", "plan.return", "plan.approve".</summary>
+    public static string Of(Domain.PlanAction action) => "plan." + action.ToString().ToLowerInvariant();
 
     /// <summary>A step of a measure's life: "measure.start", "measure.approve"…</summary>
     public static string Of(Domain.MeasureAction action) => "measure." + action.ToString().ToLowerInvariant();

@@ -28,6 +28,10 @@ public class RectifyDbContext(DbContextOptions options) : IdentityDbContext<Rect
 
     public DbSet<MeasureTransition> MeasureTransitions => Set<MeasureTransition>();
 
+    public DbSet<MeasureRevision> MeasureRevisions => Set<MeasureRevision>();
+
+    public DbSet<PlanTransition> PlanTransitions => Set<PlanTransition>();
+
     public DbSet<AppSetting> AppSettings => Set<AppSetting>();
 
     public DbSet<PasswordHistoryEntry> PasswordHistory => Set<PasswordHistoryEntry>();

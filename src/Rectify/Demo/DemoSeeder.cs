@@ -189,8 +189,18 @@ public sealed class DemoSeeder(RectifyDbContext db, UserAdministration administr
                 measure.AddSupportingUnit(Unit(supporting));
             }
 
-            // States: the notice reports what was done, not per-measure states. Measures it reports as
-            // finished are signed off; ongoing work is 长期坚持; the rest are in progress.
+        }
+
+        // The plan was adopted (the notice reports on it); the meeting and its date are the demo's assumption.
+        var inspection = imported.Inspection;
+        inspection.SubmitPlan(imported.Measures.Count, [], office, historyClock);
+        var meetingDay = feedback.AddDays(30) is var d && d < DateOnly.FromDateTime(noticeDay.Date) ? d : DateOnly.FromDateTime(noticeDay.Date);
+        inspection.ApprovePlan("演示假设：党工委会议审定整改方案", meetingDay, imported.Measures, new Actor(secretaryUserId, "第一责任人（演示）"), historyClock);
+
+        // States: the notice reports what was done, not per-measure states. Measures it reports as
+        // finished are signed off; ongoing work is 长期坚持; the rest are in progress.
+        foreach (var measure in imported.Measures)
+        {
             measure.Start(unitActor, historyClock);
         }
 

@@ -14,6 +14,26 @@ internal sealed class InspectionConfiguration : IEntityTypeConfiguration<Inspect
         i.HasIndex(x => x.InspectedOrganizationId);
         i.HasMany(x => x.Scope).WithOne(x => x.Inspection).HasForeignKey(x => x.InspectionId).OnDelete(DeleteBehavior.Cascade);
         i.Navigation(x => x.Scope).UsePropertyAccessMode(PropertyAccessMode.Field);
+        i.Property(x => x.Round).HasMaxLength(200);
+
+        // Two people moving the plan at once: the state is the token, so one succeeds and the other is told.
+        i.Property(x => x.PlanState).IsConcurrencyToken();
+        i.Property(x => x.PlanSubmittedByUserId).HasMaxLength(450);
+        i.Property(x => x.PlanMeetingName).HasMaxLength(200);
+        i.Property(x => x.PlanAdoptedByName).HasMaxLength(100);
+        i.HasMany(x => x.PlanTransitions).WithOne(x => x.Inspection).HasForeignKey(x => x.InspectionId).OnDelete(DeleteBehavior.Cascade);
+        i.Navigation(x => x.PlanTransitions).UsePropertyAccessMode(PropertyAccessMode.Field);
+    }
+}
+
+internal sealed class PlanTransitionConfiguration : IEntityTypeConfiguration<PlanTransition>
+{
+    public void Configure(EntityTypeBuilder<PlanTransition> t)
+    {
+        t.Property(x => x.ActorUserId).HasMaxLength(450).IsRequired();
+        t.Property(x => x.ActorName).HasMaxLength(100).IsRequired();
+        t.Property(x => x.Reason).HasMaxLength(2000);
+        t.HasIndex(x => new { x.InspectionId, x.AtUtc });
     }
 }
 

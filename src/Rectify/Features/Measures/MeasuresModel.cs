@@ -24,6 +24,28 @@ internal sealed class MeasureConfiguration : IEntityTypeConfiguration<Measure>
         m.Navigation(x => x.SupportingUnits).UsePropertyAccessMode(PropertyAccessMode.Field);
         m.HasMany(x => x.Transitions).WithOne(x => x.Measure).HasForeignKey(x => x.MeasureId).OnDelete(DeleteBehavior.Cascade);
         m.Navigation(x => x.Transitions).UsePropertyAccessMode(PropertyAccessMode.Field);
+        m.HasMany(x => x.Revisions).WithOne(x => x.Measure).HasForeignKey(x => x.MeasureId).OnDelete(DeleteBehavior.Cascade);
+        m.Navigation(x => x.Revisions).UsePropertyAccessMode(PropertyAccessMode.Field);
+    }
+}
+
+internal sealed class MeasureRevisionConfiguration : IEntityTypeConfiguration<MeasureRevision>
+{
+    public void Configure(EntityTypeBuilder<MeasureRevision> r)
+    {
+        r.Property(x => x.ActorUserId).HasMaxLength(450).IsRequired();
+        r.Property(x => x.ActorName).HasMaxLength(100).IsRequired();
+        r.Property(x => x.Reason).HasMaxLength(2000);
+        r.Property(x => x.Text).IsRequired();
+        r.Property(x => x.ResponsibleLeaderName).HasMaxLength(100);
+        r.Property(x => x.LeadUnitName).HasMaxLength(300);
+        r.Property(x => x.SupportingUnits).HasMaxLength(4000).IsRequired();
+        r.HasOne(x => x.ResponsibleLeader).WithMany().HasForeignKey(x => x.ResponsibleLeaderId).OnDelete(DeleteBehavior.Restrict);
+        r.HasOne(x => x.LeadUnit).WithMany().HasForeignKey(x => x.LeadUnitId).OnDelete(DeleteBehavior.Restrict);
+
+        // The plan as adopted on a day: per measure, the latest version made on or before it.
+        r.HasIndex(x => new { x.MeasureId, x.Number }).IsUnique();
+        r.HasIndex(x => new { x.MeasureId, x.AtUtc });
     }
 }
 

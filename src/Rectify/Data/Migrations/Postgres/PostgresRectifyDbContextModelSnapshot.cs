@@ -561,8 +561,34 @@ namespace Rectify.Data.Migrations.Postgres
                     b.Property<DateOnly?>("OnSiteTo")
                         .HasColumnType("date");
 
+                    b.Property<DateTime?>("PlanAdoptedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("PlanAdoptedByName")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateOnly?>("PlanMeetingDate")
+                        .HasColumnType("date");
+
+                    b.Property<string>("PlanMeetingName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int>("PlanState")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.Property<string>("PlanSubmittedByUserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
                     b.Property<int?>("ReportingCadence")
                         .HasColumnType("integer");
+
+                    b.Property<string>("Round")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
 
                     b.Property<string>("Title")
                         .IsRequired()
@@ -795,6 +821,83 @@ namespace Rectify.Data.Migrations.Postgres
                     b.ToTable("Measures");
                 });
 
+            modelBuilder.Entity("Rectify.Domain.MeasureRevision", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("ActorName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("ActorUserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<DateTime>("AtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateOnly?>("Deadline")
+                        .HasColumnType("date");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("LeadUnitId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("LeadUnitName")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<int>("MeasureId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("MeasureKind")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<int?>("ResponsibleLeaderId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("ResponsibleLeaderName")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("SupportingUnits")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("LeadUnitId");
+
+                    b.HasIndex("ResponsibleLeaderId");
+
+                    b.HasIndex("MeasureId", "AtUtc");
+
+                    b.HasIndex("MeasureId", "Number")
+                        .IsUnique();
+
+                    b.ToTable("MeasureRevisions");
+                });
+
             modelBuilder.Entity("Rectify.Domain.MeasureSupportingUnit", b =>
                 {
                     b.Property<int>("MeasureId")
@@ -932,6 +1035,50 @@ namespace Rectify.Data.Migrations.Postgres
                         .HasFilter("\"UserId\" IS NOT NULL");
 
                     b.ToTable("People");
+                });
+
+            modelBuilder.Entity("Rectify.Domain.PlanTransition", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Action")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("ActorName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("ActorUserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<DateTime>("AtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("FromState")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("InspectionId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<int>("ToState")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("InspectionId", "AtUtc");
+
+                    b.ToTable("PlanTransitions");
                 });
 
             modelBuilder.Entity("Rectify.Domain.ProgressReport", b =>
@@ -1294,6 +1441,31 @@ namespace Rectify.Data.Migrations.Postgres
                     b.Navigation("ResponsibleLeader");
                 });
 
+            modelBuilder.Entity("Rectify.Domain.MeasureRevision", b =>
+                {
+                    b.HasOne("Rectify.Domain.Organization", "LeadUnit")
+                        .WithMany()
+                        .HasForeignKey("LeadUnitId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("Rectify.Domain.Measure", "Measure")
+                        .WithMany("Revisions")
+                        .HasForeignKey("MeasureId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Rectify.Domain.Person", "ResponsibleLeader")
+                        .WithMany()
+                        .HasForeignKey("ResponsibleLeaderId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.Navigation("LeadUnit");
+
+                    b.Navigation("Measure");
+
+                    b.Navigation("ResponsibleLeader");
+                });
+
             modelBuilder.Entity("Rectify.Domain.MeasureSupportingUnit", b =>
                 {
                     b.HasOne("Rectify.Domain.Measure", "Measure")
@@ -1348,6 +1520,17 @@ namespace Rectify.Data.Migrations.Postgres
                         .OnDelete(DeleteBehavior.SetNull);
 
                     b.Navigation("Organization");
+                });
+
+            modelBuilder.Entity("Rectify.Domain.PlanTransition", b =>
+                {
+                    b.HasOne("Rectify.Domain.Inspection", "Inspection")
+                        .WithMany("PlanTransitions")
+                        .HasForeignKey("InspectionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Inspection");
                 });
 
             modelBuilder.Entity("Rectify.Domain.ProgressReport", b =>
@@ -1423,6 +1606,8 @@ namespace Rectify.Data.Migrations.Postgres
 
             modelBuilder.Entity("Rectify.Domain.Inspection", b =>
                 {
+                    b.Navigation("PlanTransitions");
+
                     b.Navigation("Scope");
                 });
 
@@ -1438,6 +1623,8 @@ namespace Rectify.Data.Migrations.Postgres
 
             modelBuilder.Entity("Rectify.Domain.Measure", b =>
                 {
+                    b.Navigation("Revisions");
+
                     b.Navigation("SupportingUnits");
 
                     b.Navigation("Transitions");

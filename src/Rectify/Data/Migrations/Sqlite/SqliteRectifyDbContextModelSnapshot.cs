@@ -538,8 +538,34 @@ namespace Rectify.Data.Migrations.Sqlite
                     b.Property<DateOnly?>("OnSiteTo")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("PlanAdoptedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PlanAdoptedByName")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly?>("PlanMeetingDate")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PlanMeetingName")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("PlanState")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PlanSubmittedByUserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
                     b.Property<int?>("ReportingCadence")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("Round")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Title")
                         .IsRequired()
@@ -762,6 +788,81 @@ namespace Rectify.Data.Migrations.Sqlite
                     b.ToTable("Measures");
                 });
 
+            modelBuilder.Entity("Rectify.Domain.MeasureRevision", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ActorName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ActorUserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("AtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly?>("Deadline")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("LeadUnitId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LeadUnitName")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("MeasureId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("MeasureKind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("ResponsibleLeaderId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ResponsibleLeaderName")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SupportingUnits")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("LeadUnitId");
+
+                    b.HasIndex("ResponsibleLeaderId");
+
+                    b.HasIndex("MeasureId", "AtUtc");
+
+                    b.HasIndex("MeasureId", "Number")
+                        .IsUnique();
+
+                    b.ToTable("MeasureRevisions");
+                });
+
             modelBuilder.Entity("Rectify.Domain.MeasureSupportingUnit", b =>
                 {
                     b.Property<int>("MeasureId")
@@ -893,6 +994,48 @@ namespace Rectify.Data.Migrations.Sqlite
                         .HasFilter("\"UserId\" IS NOT NULL");
 
                     b.ToTable("People");
+                });
+
+            modelBuilder.Entity("Rectify.Domain.PlanTransition", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Action")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ActorName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ActorUserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("AtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("FromState")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("InspectionId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ToState")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("InspectionId", "AtUtc");
+
+                    b.ToTable("PlanTransitions");
                 });
 
             modelBuilder.Entity("Rectify.Domain.ProgressReport", b =>
@@ -1249,6 +1392,31 @@ namespace Rectify.Data.Migrations.Sqlite
                     b.Navigation("ResponsibleLeader");
                 });
 
+            modelBuilder.Entity("Rectify.Domain.MeasureRevision", b =>
+                {
+                    b.HasOne("Rectify.Domain.Organization", "LeadUnit")
+                        .WithMany()
+                        .HasForeignKey("LeadUnitId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("Rectify.Domain.Measure", "Measure")
+                        .WithMany("Revisions")
+                        .HasForeignKey("MeasureId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Rectify.Domain.Person", "ResponsibleLeader")
+                        .WithMany()
+                        .HasForeignKey("ResponsibleLeaderId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.Navigation("LeadUnit");
+
+                    b.Navigation("Measure");
+
+                    b.Navigation("ResponsibleLeader");
+                });
+
             modelBuilder.Entity("Rectify.Domain.MeasureSupportingUnit", b =>
                 {
                     b.HasOne("Rectify.Domain.Measure", "Measure")
@@ -1303,6 +1471,17 @@ namespace Rectify.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.SetNull);
 
                     b.Navigation("Organization");
+                });
+
+            modelBuilder.Entity("Rectify.Domain.PlanTransition", b =>
+                {
+                    b.HasOne("Rectify.Domain.Inspection", "Inspection")
+                        .WithMany("PlanTransitions")
+                        .HasForeignKey("InspectionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Inspection");
                 });
 
             modelBuilder.Entity("Rectify.Domain.ProgressReport", b =>
@@ -1378,6 +1557,8 @@ namespace Rectify.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Rectify.Domain.Inspection", b =>
                 {
+                    b.Navigation("PlanTransitions");
+
                     b.Navigation("Scope");
                 });
 
@@ -1393,6 +1574,8 @@ namespace Rectify.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Rectify.Domain.Measure", b =>
                 {
+                    b.Navigation("Revisions");
+
                     b.Navigation("SupportingUnits");
 
                     b.Navigation("Transitions");

@@ -1,0 +1,129 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Rectify.Access;
+using Rectify.Data;
+using Rectify.Domain;
+using Rectify.Features.Common;
+
+namespace Rectify.Features.Plans;
+
+/// <summary>
+/// The 整改方案 of one inspection: the inspection's facts, its categories → findings → measures with kind, deadline,
+/// leader and units, bulk setting, and the plan's life (报审 → 审定 → 实施). The rules are <see cref="PlanService"/>'s,
+/// shared with the API; a refusal comes back here beside the form it came from, with what was typed.
+/// </summary>
+public sealed class PlanModel(RectifyDbContext db, Caller caller, PlanService plans) : PageModel, IShowsRefusals
+{
+    [BindProperty(SupportsGet = true, Name = "id")]
+    public int Id { get; set; }
+
+    public PlanView? Plan { get; private set; }
+
+    public string? Message { get; private set; }
+
+    public string? Error { get; private set; }
+
+    /// <summary>Which form a refusal belongs to ("describe", "category", "finding", "measure-{findingId}", "bulk", "plan").</summary>
+    public string? ErrorFor { get; private set; }
+
+    public bool CanManage => caller.May(Permission.ManagePlan);
+
+    public bool CanAdopt => caller.May(Permission.AdoptPlan);
+
+    /// <summary>What was typed into the form that was refused, by field name, to show it again.</summary>
+    public Dictionary<string, string?> Typed { get; } = new(StringComparer.Ordinal);
+
+    public IReadOnlySet<int> Selected { get; private set; } = new HashSet<int>();
+
+    public Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
+    {
+        Message = TempData["message"] as string;
+        return ShowAsync(cancellationToken);
+    }
+
+    public async Task<IActionResult> OnPostDescribeAsync(string? title, InspectionKind? kind, string? round, DateOnly? onSiteFrom, DateOnly? onSiteTo, DateOnly? feedbackDate, string? extendedScope, CancellationToken cancellationToken)
+    {
+        Keep("describe", ("title", title), ("round", round), ("extendedScope", extendedScope), ("onSiteFrom", Iso(onSiteFrom)), ("onSiteTo", Iso(onSiteTo)), ("feedbackDate", Iso(feedbackDate)));
+        return Done(await plans.DescribeAsync(Id, new InspectionInput(title, kind, round, null, null, extendedScope, onSiteFrom, onSiteTo, feedbackDate), cancellationToken), "#inspection");
+    }
+
+    public async Task<IActionResult> OnPostCategoryAsync(int? number, string? title, CancellationToken cancellationToken)
+    {
+        Keep("category", ("categoryNumber", number?.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("categoryTitle", title));
+        return Done(await plans.AddCategoryAsync(Id, number, title, cancellationToken), "#categories");
+    }
+
+    public async Task<IActionResult> OnPostFindingAsync(int? categoryId, int? number, string? title, string? problemStatement, CancellationToken cancellationToken)
+    {
+        Keep("finding", ("findingCategory", categoryId?.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("findingNumber", number?.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("findingTitle", title), ("problemStatement", problemStatement));
+        return Done(await plans.AddFindingAsync(Id, categoryId, number, title, problemStatement, cancellationToken), "#categories");
+    }
+
+    public async Task<IActionResult> OnPostMeasureAsync(int findingId, string? text, MeasureKind? kind, DateOnly? deadline, int? leaderId, string? newLeader, int? leadUnitId, string? newLeadUnit, List<int>? supportingUnitIds, string? newSupportingUnits, string? reason, CancellationToken cancellationToken)
+    {
+        Keep($"measure-{findingId}", ("text", text), ("kind", kind?.ToString()), ("deadline", Iso(deadline)), ("leaderId", leaderId?.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("newLeader", newLeader),
+            ("leadUnitId", leadUnitId?.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("newLeadUnit", newLeadUnit), ("newSupportingUnits", newSupportingUnits), ("reason", reason));
+        var input = new MeasureInput(text, kind, deadline, leaderId, newLeader, leadUnitId, newLeadUnit, supportingUnitIds ?? [], newSupportingUnits);
+        return Done(await plans.AddMeasureAsync(findingId, input, reason, cancellationToken), $"#finding-{findingId}");
+    }
+
+    public async Task<IActionResult> OnPostBulkAsync(List<int>? measureIds, int? leaderId, string? newLeader, int? leadUnitId, string? newLeadUnit, DateOnly? deadline, MeasureKind? kind, string? reason, CancellationToken cancellationToken)
+    {
+        Keep("bulk", ("bulkLeaderId", leaderId?.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("bulkNewLeader", newLeader), ("bulkLeadUnitId", leadUnitId?.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            ("bulkNewLeadUnit", newLeadUnit), ("bulkDeadline", Iso(deadline)), ("bulkKind", kind?.ToString()), ("bulkReason", reason));
+        Selected = (measureIds ?? []).ToHashSet();
+        return Done(await plans.AmendManyAsync(Id, measureIds ?? [], new BulkChange(leaderId, newLeader, leadUnitId, newLeadUnit, deadline, kind), reason, cancellationToken), "#measures");
+    }
+
+    public async Task<IActionResult> OnPostPlanAsync(PlanAction? planAction, string? reason, string? meetingName, DateOnly? meetingDate, CancellationToken cancellationToken)
+    {
+        Keep("plan", ("planReason", reason), ("meetingName", meetingName), ("meetingDate", Iso(meetingDate)));
+        BusinessRules.Check(new AKnownPlanAction(planAction));
+        return Done(await plans.ActOnPlanAsync(Id, planAction!.Value, reason, meetingName, meetingDate, cancellationToken), "#plan");
+    }
+
+    public Task<IActionResult> ShowRefusalAsync(string message, CancellationToken cancellationToken)
+    {
+        Error = message;
+        return ShowAsync(cancellationToken);
+    }
+
+    public string? Value(string field) => Typed.TryGetValue(field, out var v) ? v : null;
+
+    private static string? Iso(DateOnly? date) => date?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
+    private void Keep(string form, params (string Field, string? Value)[] fields)
+    {
+        ErrorFor = form;
+        foreach (var (field, value) in fields)
+        {
+            Typed[field] = value;
+        }
+    }
+
+    private IActionResult Done(WorkflowResult result, string anchor)
+    {
+        if (!result.Found)
+        {
+            return NotFound();
+        }
+
+        TempData["message"] = result.Message;
+        return Redirect($"/inspections/{Id}/plan{anchor}");
+    }
+
+    private async Task<IActionResult> ShowAsync(CancellationToken cancellationToken)
+    {
+        Plan = await PlanQueries.LoadAsync(db, caller.Scope, Id, cancellationToken);
+        return Plan is null ? NotFound() : Page();
+    }
+
+    private sealed class AKnownPlanAction(PlanAction? action) : IBusinessRule
+    {
+        public bool IsBroken() => action is not { } a || !Enum.IsDefined(a);
+
+        public string Message => "未知的操作。";
+
+        public Refusal Refusal => Refusal.Invalid;
+    }
+}

@@ -1,0 +1,112 @@
+using Microsoft.EntityFrameworkCore;
+using Rectify.Access;
+using Rectify.Data;
+using Rectify.Domain;
+
+namespace Rectify.Features.Plans;
+
+public sealed record PlanHead(
+    int Id,
+    string Title,
+    InspectionKind Kind,
+    string? Round,
+    string Team,
+    int InspectedOrganizationId,
+    string InspectedOrganization,
+    DateOnly? OnSiteFrom,
+    DateOnly? OnSiteTo,
+    DateOnly? FeedbackDate,
+    IReadOnlyList<string> ExtendedScope,
+    PlanState PlanState,
+    string? MeetingName,
+    DateOnly? MeetingDate,
+    DateTime? AdoptedAtUtc,
+    string? AdoptedByName);
+
+public sealed record PlanMeasure(int Id, int FindingId, int Number, string Text, MeasureKind Kind, DateOnly? Deadline, string? Leader, string? LeadUnit, string SupportingUnits, AssumedFields Assumed, int Versions);
+
+public sealed record PlanFinding(int Id, int CategoryId, int Number, string Title, IReadOnlyList<PlanMeasure> Measures);
+
+public sealed record PlanCategory(int Id, int Number, string Title, IReadOnlyList<PlanFinding> Findings);
+
+public sealed record PlanTransitionView(PlanAction Action, PlanState FromState, PlanState ToState, string ActorName, DateTime AtUtc, string? Reason);
+
+public sealed record Choice(int Id, string Name);
+
+/// <summary>The plan as the office edits it: the inspection, its categories → findings → measures, and the people and units to choose from.</summary>
+public sealed record PlanView(PlanHead Head, IReadOnlyList<PlanCategory> Categories, IReadOnlyList<PlanTransitionView> History, IReadOnlyList<Choice> People, IReadOnlyList<Choice> Units)
+{
+    public int MeasureCount => Categories.Sum(c => c.Findings.Sum(f => f.Measures.Count));
+}
+
+public static class PlanQueries
+{
+    /// <summary>The most people and units a page offers to choose from; more are typed by name.</summary>
+    public const int MaxChoices = 2000;
+
+    public static async Task<PlanView?> LoadAsync(RectifyDbContext db, AccessScope scope, int inspectionId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var head = await db.VisibleInspections(scope).AsNoTracking().Where(i => i.Id == inspectionId)
+            .Select(i => new
+            {
+                i.Id,
+                i.Title,
+                i.Kind,
+                i.Round,
+                Team = i.InspectingBody.Name,
+                i.InspectedOrganizationId,
+                Inspected = i.InspectedOrganization.Name,
+                InspectedPath = i.InspectedOrganization.Path,
+                i.OnSiteFrom,
+                i.OnSiteTo,
+                i.FeedbackDate,
+                Scope = i.Scope.Where(s => s.Kind == InspectionScopeKind.Extended).OrderBy(s => s.Organization.Name).Select(s => s.Organization.Name).ToList(),
+                i.PlanState,
+                i.PlanMeetingName,
+                i.PlanMeetingDate,
+                i.PlanAdoptedAtUtc,
+                i.PlanAdoptedByName,
+            })
+            .SingleOrDefaultAsync(cancellationToken);
+        if (head is null)
+        {
+            return null;
+        }
+
+        var categories = await db.FindingCategories.AsNoTracking().Where(c => c.InspectionId == inspectionId).OrderBy(c => c.Number)
+            .Select(c => new { c.Id, c.Number, c.Title }).ToListAsync(cancellationToken);
+        var findings = await db.Findings.AsNoTracking().Where(f => f.InspectionId == inspectionId).OrderBy(f => f.Number)
+            .Select(f => new { f.Id, f.CategoryId, f.Number, f.Title }).ToListAsync(cancellationToken);
+        var measures = await db.Measures.AsNoTracking().Where(m => m.InspectionId == inspectionId).OrderBy(m => m.Number)
+            .Select(m => new PlanMeasure(
+                m.Id,
+                m.FindingId,
+                m.Number,
+                m.Text,
+                m.Kind,
+                m.Deadline,
+                m.ResponsibleLeader == null ? null : m.ResponsibleLeader.Name,
+                m.LeadUnit == null ? null : m.LeadUnit.Name,
+                string.Join("、", m.SupportingUnits.Select(s => s.Organization.Name)),
+                m.AssumedFields,
+                m.Revisions.Count))
+            .ToListAsync(cancellationToken);
+        var byFinding = measures.ToLookup(m => m.FindingId);
+        var byCategory = findings.Select(f => new PlanFinding(f.Id, f.CategoryId, f.Number, f.Title, [.. byFinding[f.Id]])).ToLookup(f => f.CategoryId);
+        var history = await db.PlanTransitions.AsNoTracking().Where(t => t.InspectionId == inspectionId).OrderBy(t => t.AtUtc).ThenBy(t => t.Id)
+            .Select(t => new PlanTransitionView(t.Action, t.FromState, t.ToState, t.ActorName, t.AtUtc, t.Reason)).ToListAsync(cancellationToken);
+        var tree = db.Organizations.AsNoTracking().Where(o => o.Path.StartsWith(head.InspectedPath));
+        var people = await db.People.AsNoTracking().Where(p => tree.Any(o => o.Id == p.OrganizationId)).OrderBy(p => p.Name).Take(MaxChoices)
+            .Select(p => new Choice(p.Id, p.Position == string.Empty ? p.Name : p.Name + "（" + p.Position + "）")).ToListAsync(cancellationToken);
+        var units = await tree.Where(o => o.Id != head.InspectedOrganizationId).OrderBy(o => o.Name).Take(MaxChoices)
+            .Select(o => new Choice(o.Id, o.Name)).ToListAsync(cancellationToken);
+        return new PlanView(
+            new PlanHead(head.Id, head.Title, head.Kind, head.Round, head.Team, head.InspectedOrganizationId, head.Inspected, head.OnSiteFrom, head.OnSiteTo, head.FeedbackDate, head.Scope,
+                head.PlanState, head.PlanMeetingName, head.PlanMeetingDate, head.PlanAdoptedAtUtc, head.PlanAdoptedByName),
+            [.. categories.Select(c => new PlanCategory(c.Id, c.Number, c.Title, [.. byCategory[c.Id]]))],
+            history,
+            people,
+            units);
+    }
+}

@@ -1,0 +1,542 @@
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using Rectify.Access;
+using Rectify.Audit;
+using Rectify.Data;
+using Rectify.Domain;
+using Rectify.Features.Common;
+
+namespace Rectify.Features.Plans;
+
+/// <summary>What the office types about an inspection.</summary>
+public sealed record InspectionInput(
+    string? Title,
+    InspectionKind? Kind,
+    string? Round,
+    string? Team,
+    int? InspectedOrganizationId,
+    string? ExtendedScope,
+    DateOnly? OnSiteFrom,
+    DateOnly? OnSiteTo,
+    DateOnly? FeedbackDate);
+
+/// <summary>
+/// What the office sets on a measure. Units and the leader are chosen from the organization's tree and people by id,
+/// or typed as a new name (a new unit is added under the inspected organization, a new person there too).
+/// </summary>
+public sealed record MeasureInput(
+    string? Text,
+    MeasureKind? Kind,
+    DateOnly? Deadline,
+    int? LeaderId = null,
+    string? NewLeader = null,
+    int? LeadUnitId = null,
+    string? NewLeadUnit = null,
+    IReadOnlyList<int>? SupportingUnitIds = null,
+    string? NewSupportingUnits = null);
+
+/// <summary>A change to several measures at once: only what is set changes.</summary>
+public sealed record BulkChange(
+    int? LeaderId = null,
+    string? NewLeader = null,
+    int? LeadUnitId = null,
+    string? NewLeadUnit = null,
+    DateOnly? Deadline = null,
+    MeasureKind? Kind = null)
+{
+    public bool IsEmpty => LeaderId is null && string.IsNullOrWhiteSpace(NewLeader) && LeadUnitId is null && string.IsNullOrWhiteSpace(NewLeadUnit) && Deadline is null && Kind is null;
+}
+
+/// <summary>
+/// The office brings its own inspection in and keeps its plan: the inspection, its categories, findings and
+/// measures, and the plan's life (报审 → 审定 → 实施). Every write is one transaction with its audit record; once the
+/// plan is in force, each change to a measure is a version with its reason.
+/// </summary>
+public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog audit, TimeProvider clock)
+{
+    private static readonly char[] NameSeparators = ['、', '，', ',', '/', '／', ';', '；', '\n', '\r'];
+
+    /// <summary>The organizations an inspection can be of: those the caller's organization tree holds.</summary>
+    public IQueryable<Organization> InspectableOrganizations() =>
+        db.VisibleOrganizations(caller.Scope).Where(o => o.Kind == OrganizationKind.PartyCommittee);
+
+    public async Task<WorkflowResult> CreateInspectionAsync(InspectionInput input, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        caller.Require(Permission.ManagePlan);
+        BusinessRules.Check(new Required("巡察名称", input.Title));
+        BusinessRules.Check(new Required("巡察组", input.Team));
+        var inspected = input.InspectedOrganizationId is { } orgId ? await InspectableOrganizations().SingleOrDefaultAsync(o => o.Id == orgId, cancellationToken) : null;
+        BusinessRules.Check(new AKnownChoice("被巡察党组织", inspected is not null));
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var team = await TeamAsync(input.Team!, inspected!, cancellationToken);
+        var inspection = new Inspection(input.Title!, input.Kind ?? InspectionKind.Xuncha, team, inspected!, null, null, null);
+        inspection.Describe(input.Title!, input.Kind ?? InspectionKind.Xuncha, input.Round, input.OnSiteFrom, input.OnSiteTo, input.FeedbackDate);
+        db.Inspections.Add(inspection);
+        foreach (var unit in await UnitsAsync(input.ExtendedScope, inspected!, OrganizationKind.Community, cancellationToken))
+        {
+            inspection.AddScope(unit, InspectionScopeKind.Extended);
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        await audit.RecordAsync(
+            new AuditEvent(AuditActions.InspectionCreated, ObjectType: "Inspection", ObjectId: Id(inspection.Id),
+                After: new { inspection.Title, inspection.Kind, inspection.Round, Team = team.Name, Inspected = inspected!.Name, inspection.OnSiteFrom, inspection.OnSiteTo, inspection.FeedbackDate, ExtendedScope = input.ExtendedScope }),
+            cancellationToken: cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return WorkflowResult.Done($"已登记巡察“{inspection.Title}”。请录入或导入反馈问题和整改措施。", inspection.Id);
+    }
+
+    public async Task<WorkflowResult> DescribeAsync(int inspectionId, InspectionInput input, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var inspection = await ManagedAsync(inspectionId, cancellationToken);
+        if (inspection is null)
+        {
+            return WorkflowResult.NotFound;
+        }
+
+        var before = new { inspection.Title, inspection.Kind, inspection.Round, inspection.OnSiteFrom, inspection.OnSiteTo, inspection.FeedbackDate };
+        inspection.Describe(input.Title ?? string.Empty, input.Kind ?? inspection.Kind, input.Round, input.OnSiteFrom, input.OnSiteTo, input.FeedbackDate);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (!string.IsNullOrWhiteSpace(input.ExtendedScope))
+        {
+            var inspected = await db.Organizations.SingleAsync(o => o.Id == inspection.InspectedOrganizationId, cancellationToken);
+            var have = await db.InspectionScopes.Where(s => s.InspectionId == inspectionId).Select(s => s.OrganizationId).ToListAsync(cancellationToken);
+            foreach (var unit in await UnitsAsync(input.ExtendedScope, inspected, OrganizationKind.Community, cancellationToken))
+            {
+                if (unit.Id == 0 || !have.Contains(unit.Id))
+                {
+                    inspection.AddScope(unit, InspectionScopeKind.Extended);
+                }
+            }
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        await audit.RecordAsync(
+            new AuditEvent(AuditActions.InspectionDescribed, ObjectType: "Inspection", ObjectId: Id(inspectionId), Before: before,
+                After: new { inspection.Title, inspection.Kind, inspection.Round, inspection.OnSiteFrom, inspection.OnSiteTo, inspection.FeedbackDate }),
+            cancellationToken: cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return WorkflowResult.Done("已保存巡察信息。", inspectionId);
+    }
+
+    public async Task<WorkflowResult> AddCategoryAsync(int inspectionId, int? number, string? title, CancellationToken cancellationToken)
+    {
+        var inspection = await ManagedAsync(inspectionId, cancellationToken);
+        if (inspection is null)
+        {
+            return WorkflowResult.NotFound;
+        }
+
+        BusinessRules.Check(new ASubmittedPlanIsNotEdited(inspection.PlanState));
+        BusinessRules.Check(new Required("问题类别", title));
+        var next = number ?? (await db.FindingCategories.Where(c => c.InspectionId == inspectionId).MaxAsync(c => (int?)c.Number, cancellationToken) ?? 0) + 1;
+        BusinessRules.Check(new APositiveNumber("类别序号", next));
+        BusinessRules.Check(new NumberIsFree("问题类别", next, await db.FindingCategories.AnyAsync(c => c.InspectionId == inspectionId && c.Number == next, cancellationToken)));
+        var category = new FindingCategory(inspection, next, title!.Trim());
+        db.FindingCategories.Add(category);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.SaveOrRefuseAsync($"序号为 {next} 的问题类别刚刚已被他人添加，请刷新后再试。", cancellationToken, uniqueIndexDecides: true);
+        await audit.RecordAsync(new AuditEvent(AuditActions.CategoryAdded, ObjectType: "Inspection", ObjectId: Id(inspectionId), After: new { Number = next, Title = category.Title }), cancellationToken: cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return WorkflowResult.Done($"已添加问题类别“{category.Title}”。", category.Id);
+    }
+
+    public async Task<WorkflowResult> AddFindingAsync(int inspectionId, int? categoryId, int? number, string? title, string? problemStatement, CancellationToken cancellationToken)
+    {
+        var inspection = await ManagedAsync(inspectionId, cancellationToken);
+        if (inspection is null)
+        {
+            return WorkflowResult.NotFound;
+        }
+
+        BusinessRules.Check(new ASubmittedPlanIsNotEdited(inspection.PlanState));
+        var category = categoryId is { } cid ? await db.FindingCategories.SingleOrDefaultAsync(c => c.Id == cid && c.InspectionId == inspectionId, cancellationToken) : null;
+        BusinessRules.Check(new AKnownChoice("问题类别", category is not null));
+        BusinessRules.Check(new Required("问题", title));
+        var next = number ?? (await db.Findings.Where(f => f.InspectionId == inspectionId).MaxAsync(f => (int?)f.Number, cancellationToken) ?? 0) + 1;
+        BusinessRules.Check(new APositiveNumber("问题序号", next));
+        BusinessRules.Check(new NumberIsFree("问题", next, await db.Findings.AnyAsync(f => f.InspectionId == inspectionId && f.Number == next, cancellationToken)));
+        var finding = new Finding(category!, next, title!.Trim(), string.IsNullOrWhiteSpace(problemStatement) ? null : problemStatement.Trim());
+        db.Findings.Add(finding);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.SaveOrRefuseAsync($"序号为 {next} 的问题刚刚已被他人添加，请刷新后再试。", cancellationToken, uniqueIndexDecides: true);
+        await audit.RecordAsync(new AuditEvent(AuditActions.FindingAdded, ObjectType: "Finding", ObjectId: Id(finding.Id), After: new { Number = next, finding.Title, Category = category!.Number }), cancellationToken: cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return WorkflowResult.Done($"已添加问题 {next}。", finding.Id);
+    }
+
+    /// <summary>A new measure of a finding; once the plan is in force it is a version of the plan, with its reason.</summary>
+    public async Task<WorkflowResult> AddMeasureAsync(int findingId, MeasureInput input, string? reason, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var finding = await db.Findings.Include(f => f.Inspection).ThenInclude(i => i.InspectedOrganization)
+            .SingleOrDefaultAsync(f => f.Id == findingId && db.VisibleInspections(caller.Scope).Any(i => i.Id == f.InspectionId), cancellationToken);
+        if (finding is null)
+        {
+            return WorkflowResult.NotFound;
+        }
+
+        caller.Require(Permission.ManagePlan);
+        var inspection = finding.Inspection;
+        BusinessRules.Check(new ASubmittedPlanIsNotEdited(inspection.PlanState));
+        BusinessRules.Check(new AChangeToTheAdoptedPlanSaysWhy(inspection.PlanState, reason));
+        BusinessRules.Check(new AMeasureSaysWhatIsDone(input.Text));
+        var next = (await db.Measures.Where(m => m.FindingId == findingId).MaxAsync(m => (int?)m.Number, cancellationToken) ?? 0) + 1;
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var measure = finding.AddMeasure(next, input.Text!.Trim(), input.Kind ?? MeasureKind.TimeBound);
+        var change = await ChangeOfAsync(input, inspection.InspectedOrganization, cancellationToken);
+        measure.Amend(change with { Text = null }, caller.Actor, clock, reason);
+
+        await db.SaveOrRefuseAsync("这条问题的措施刚刚已被他人修改，请刷新后再试。", cancellationToken, uniqueIndexDecides: true);
+        await audit.RecordAsync(
+            new AuditEvent(AuditActions.MeasureAdded, ObjectType: "Measure", ObjectId: Id(measure.Id), After: Snapshot(measure, reason)),
+            cancellationToken: cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return WorkflowResult.Done($"已添加措施 {finding.Number}.{next}。", measure.Id);
+    }
+
+    /// <summary>Changes one measure, on the version the page showed; after adoption with a reason (a new version of the plan).</summary>
+    public async Task<WorkflowResult> AmendMeasureAsync(int measureId, MeasureInput input, int? expectedVersion, string? reason, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var measure = (await LoadForChangeAsync(db.VisibleMeasures(caller.Scope).Where(m => m.Id == measureId), cancellationToken)).SingleOrDefault();
+        if (measure is null)
+        {
+            return WorkflowResult.NotFound;
+        }
+
+        caller.Require(Permission.ManagePlan);
+        BusinessRules.Check(new TheMeasureIsChangedOnTheVersionShown(expectedVersion, measure.Version));
+        BusinessRules.Check(new ASubmittedPlanIsNotEdited(measure.Inspection.PlanState));
+        BusinessRules.Check(new AChangeToTheAdoptedPlanSaysWhy(measure.Inspection.PlanState, reason));
+        var before = Snapshot(measure, null);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var change = await ChangeOfAsync(input, measure.Inspection.InspectedOrganization, cancellationToken);
+        measure.Amend(change, caller.Actor, clock, reason);
+        await db.SaveOrRefuseAsync("这条措施刚刚已被他人修改，请刷新页面后再改。", cancellationToken);
+        await audit.RecordAsync(new AuditEvent(AuditActions.MeasureAmended, ObjectType: "Measure", ObjectId: Id(measure.Id), Before: before, After: Snapshot(measure, reason)), cancellationToken: cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return WorkflowResult.Done("已保存措施。", measure.Id);
+    }
+
+    /// <summary>Sets the same leader, unit, deadline or kind on several measures of one inspection, in one transaction.</summary>
+    public async Task<WorkflowResult> AmendManyAsync(int inspectionId, IReadOnlyList<int> measureIds, BulkChange change, string? reason, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(measureIds);
+        ArgumentNullException.ThrowIfNull(change);
+        var inspection = await ManagedAsync(inspectionId, cancellationToken);
+        if (inspection is null)
+        {
+            return WorkflowResult.NotFound;
+        }
+
+        BusinessRules.Check(new SomethingIsChosen(measureIds.Count > 0, "请先勾选要修改的措施。"));
+        BusinessRules.Check(new SomethingIsChosen(!change.IsEmpty, "请至少选择一项要统一设置的内容（责任领导、牵头单位、整改时限或整改类型）。"));
+        BusinessRules.Check(new SomethingIsChosen(measureIds.Count <= 2000, "一次最多修改 2000 条措施。"));
+        BusinessRules.Check(new ASubmittedPlanIsNotEdited(inspection.PlanState));
+        BusinessRules.Check(new AChangeToTheAdoptedPlanSaysWhy(inspection.PlanState, reason));
+        var ids = measureIds.Distinct().ToList();
+        var measures = await LoadForChangeAsync(db.Measures.Where(m => m.InspectionId == inspectionId && ids.Contains(m.Id)), cancellationToken);
+        BusinessRules.Check(new SomethingIsChosen(measures.Count == ids.Count, "所选措施中有的不属于本次巡察，或已不存在，请刷新后再试。"));
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var inspected = await db.Organizations.SingleAsync(o => o.Id == inspection.InspectedOrganizationId, cancellationToken);
+        var one = await ChangeOfAsync(
+            new MeasureInput(null, change.Kind, change.Deadline, change.LeaderId, change.NewLeader, change.LeadUnitId, change.NewLeadUnit),
+            inspected,
+            cancellationToken);
+        one = one with
+        {
+            SetsDeadline = change.Deadline is not null,
+            SetsLeader = change.LeaderId is not null || !string.IsNullOrWhiteSpace(change.NewLeader),
+            SetsLeadUnit = change.LeadUnitId is not null || !string.IsNullOrWhiteSpace(change.NewLeadUnit),
+        };
+        foreach (var measure in measures.OrderBy(m => m.Finding.Number).ThenBy(m => m.Number))
+        {
+            try
+            {
+                measure.Amend(one, caller.Actor, clock, reason);
+            }
+            catch (BusinessRuleViolationException e)
+            {
+                // Which measure could not take the change, so the office knows what to fix; nothing was changed.
+                throw BusinessRules.Refuse(new RefusedFor($"措施 {measure.Finding.Number}.{measure.Number}：{e.Message}（未作任何修改）", e.Refusal));
+            }
+        }
+
+        await db.SaveOrRefuseAsync("所选措施中有的刚刚已被他人修改，请刷新后再试。", cancellationToken);
+        await audit.RecordAsync(
+            new AuditEvent(AuditActions.MeasuresAmended, ObjectType: "Inspection", ObjectId: Id(inspectionId),
+                After: new { Measures = measures.Select(m => $"{m.Finding.Number}.{m.Number}").ToList(), change.Kind, change.Deadline, Leader = one.Leader?.Name, LeadUnit = one.LeadUnit?.Name, Reason = reason }),
+            cancellationToken: cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return WorkflowResult.Done($"已修改 {measures.Count} 条措施。", inspectionId);
+    }
+
+    /// <summary>报审 (the office), 退回修改 or 审定 (the first responsible person, naming the meeting).</summary>
+    public async Task<WorkflowResult> ActOnPlanAsync(int inspectionId, PlanAction action, string? reason, string? meetingName, DateOnly? meetingDate, CancellationToken cancellationToken)
+    {
+        var inspection = await db.VisibleInspections(caller.Scope).SingleOrDefaultAsync(i => i.Id == inspectionId, cancellationToken);
+        if (inspection is null)
+        {
+            return WorkflowResult.NotFound;
+        }
+
+        caller.Require(action == PlanAction.Submit ? Permission.ManagePlan : Permission.AdoptPlan);
+        var before = inspection.PlanState;
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        switch (action)
+        {
+            case PlanAction.Submit:
+                var incomplete = await db.Measures.Where(m => m.InspectionId == inspectionId
+                        && (m.LeadUnitId == null || m.ResponsibleLeaderId == null || (m.Kind != MeasureKind.Ongoing && m.Deadline == null)))
+                    .OrderBy(m => m.Finding.Number).ThenBy(m => m.Number).Select(m => new { Finding = m.Finding.Number, m.Number }).Take(50).ToListAsync(cancellationToken);
+                var count = await db.Measures.CountAsync(m => m.InspectionId == inspectionId, cancellationToken);
+                inspection.SubmitPlan(count, [.. incomplete.Select(m => $"{m.Finding}.{m.Number}")], caller.Actor, clock);
+                break;
+            case PlanAction.Return:
+                inspection.ReturnPlan(caller.Actor, clock, reason);
+                break;
+            case PlanAction.Approve:
+                var measures = await LoadForChangeAsync(db.Measures.Where(m => m.InspectionId == inspectionId), cancellationToken);
+                inspection.ApprovePlan(meetingName, meetingDate, measures, caller.Actor, clock);
+                break;
+            default:
+                throw BusinessRules.Refuse(new RefusedFor($"未知的操作“{action}”。", Refusal.Invalid));
+        }
+
+        await db.SaveOrRefuseAsync("整改方案刚刚已被他人处理，请刷新页面后再操作。", cancellationToken);
+        await audit.RecordAsync(
+            new AuditEvent(AuditActions.Of(action), ObjectType: "Inspection", ObjectId: Id(inspectionId), Before: new { PlanState = before },
+                After: new { inspection.PlanState, Reason = reason, MeetingName = action == PlanAction.Approve ? meetingName : null, MeetingDate = action == PlanAction.Approve ? meetingDate : null }),
+            cancellationToken: cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return WorkflowResult.Done(action switch
+        {
+            PlanAction.Submit => "整改方案已报审，请第一责任人审定。",
+            PlanAction.Return => "整改方案已退回修改。",
+            _ => "整改方案已审定，开始实施：各责任单位现在可以看到自己的措施。",
+        }, inspectionId);
+    }
+
+    /// <summary>The inspection, when the caller sees it and may keep its plan (404 and 403 otherwise).</summary>
+    private async Task<Inspection?> ManagedAsync(int inspectionId, CancellationToken cancellationToken)
+    {
+        var inspection = await db.VisibleInspections(caller.Scope).SingleOrDefaultAsync(i => i.Id == inspectionId, cancellationToken);
+        if (inspection is not null)
+        {
+            caller.Require(Permission.ManagePlan);
+        }
+
+        return inspection;
+    }
+
+    private static Task<List<Measure>> LoadForChangeAsync(IQueryable<Measure> measures, CancellationToken cancellationToken) =>
+        measures.Include(m => m.Inspection).ThenInclude(i => i.InspectedOrganization).Include(m => m.Finding).Include(m => m.LeadUnit).Include(m => m.ResponsibleLeader)
+            .Include(m => m.SupportingUnits).ThenInclude(s => s.Organization).Include(m => m.Revisions).AsSplitQuery().ToListAsync(cancellationToken);
+
+    /// <summary>Turns what was typed into a change: chosen units and people must be in the inspected organization's tree; new names are added to it.</summary>
+    private async Task<MeasureChange> ChangeOfAsync(MeasureInput input, Organization inspected, CancellationToken cancellationToken)
+    {
+        var tree = db.Organizations.Where(o => o.Path.StartsWith(inspected.Path));
+        Person? leader = null;
+        if (input.LeaderId is { } leaderId)
+        {
+            leader = await db.People.SingleOrDefaultAsync(p => p.Id == leaderId && tree.Any(o => o.Id == p.OrganizationId), cancellationToken);
+            BusinessRules.Check(new AKnownChoice("责任领导", leader is not null));
+        }
+        else if (!string.IsNullOrWhiteSpace(input.NewLeader))
+        {
+            leader = await PersonAsync(input.NewLeader, inspected, cancellationToken);
+        }
+
+        Organization? lead = null;
+        if (input.LeadUnitId is { } leadId)
+        {
+            lead = await tree.SingleOrDefaultAsync(o => o.Id == leadId, cancellationToken);
+            BusinessRules.Check(new AKnownChoice("牵头单位", lead is not null));
+        }
+        else if (!string.IsNullOrWhiteSpace(input.NewLeadUnit))
+        {
+            lead = (await UnitsAsync(input.NewLeadUnit, inspected, OrganizationKind.Department, cancellationToken)).FirstOrDefault();
+        }
+
+        List<Organization>? supporting = null;
+        if (input.SupportingUnitIds is not null || input.NewSupportingUnits is not null)
+        {
+            var ids = (input.SupportingUnitIds ?? []).Distinct().ToList();
+            BusinessRules.Check(new SomethingIsChosen(ids.Count <= 200, "配合单位最多 200 个。"));
+            supporting = await tree.Where(o => ids.Contains(o.Id)).ToListAsync(cancellationToken);
+            BusinessRules.Check(new AKnownChoice("配合单位", supporting.Count == ids.Count));
+            supporting.AddRange(await UnitsAsync(input.NewSupportingUnits, inspected, OrganizationKind.Department, cancellationToken));
+            supporting = [.. supporting.DistinctBy(o => o.Id == 0 ? o.Name : o.Id.ToString(CultureInfo.InvariantCulture))];
+            if (lead is not null)
+            {
+                supporting.RemoveAll(o => ReferenceEquals(o, lead) || (o.Id != 0 && o.Id == lead.Id));
+            }
+        }
+
+        return new MeasureChange
+        {
+            Text = input.Text,
+            Kind = input.Kind,
+            SetsDeadline = true,
+            Deadline = input.Deadline,
+            SetsLeader = true,
+            Leader = leader,
+            SetsLeadUnit = true,
+            LeadUnit = lead,
+            SupportingUnits = supporting,
+        };
+    }
+
+    /// <summary>"张三（副书记）" or "张三": the person of that name in the organization's tree, or a new one under the organization.</summary>
+    private async Task<Person> PersonAsync(string typed, Organization inspected, CancellationToken cancellationToken)
+    {
+        var text = typed.Trim();
+        var open = text.IndexOfAny(['（', '(']);
+        var name = (open > 0 ? text[..open] : text).Trim();
+        var position = open > 0 ? text[(open + 1)..].TrimEnd('）', ')').Trim() : string.Empty;
+        BusinessRules.Check(new Required("责任领导姓名", name));
+        BusinessRules.Check(new SomethingIsChosen(name.Length <= 50 && position.Length <= 100, "姓名不超过 50 字，职务不超过 100 字。"));
+        var existing = await db.People.Where(p => p.Name == name && db.Organizations.Any(o => o.Id == p.OrganizationId && o.Path.StartsWith(inspected.Path)))
+            .OrderBy(p => p.Id).FirstOrDefaultAsync(cancellationToken);
+        if (existing is not null)
+        {
+            return existing;
+        }
+
+        var person = new Person(name, position, inspected);
+        db.People.Add(person);
+        await db.SaveChangesAsync(cancellationToken);
+        await audit.RecordAsync(new AuditEvent(AuditActions.PersonCreated, ObjectType: "Person", ObjectId: Id(person.Id), After: new { person.Name, person.Position, Organization = inspected.Name }), cancellationToken: cancellationToken);
+        return person;
+    }
+
+    /// <summary>Units typed as names ("党政办、财政分局"): those of that name in the tree, the others added under the inspected organization.</summary>
+    private async Task<List<Organization>> UnitsAsync(string? typed, Organization inspected, OrganizationKind kind, CancellationToken cancellationToken)
+    {
+        var names = (typed ?? string.Empty).Split(NameSeparators, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.Ordinal).ToList();
+        BusinessRules.Check(new SomethingIsChosen(names.Count <= 200, "一次最多填写 200 个单位。"));
+        BusinessRules.Check(new SomethingIsChosen(names.All(n => n.Length <= 100), "单位名称不超过 100 字。"));
+        var found = await db.Organizations.Where(o => names.Contains(o.Name) && o.Path.StartsWith(inspected.Path)).ToListAsync(cancellationToken);
+        var units = new List<Organization>();
+        var added = new List<Organization>();
+        foreach (var name in names)
+        {
+            var unit = found.OrderBy(o => o.Path.Length).FirstOrDefault(o => o.Name == name);
+            if (unit is null)
+            {
+                unit = new Organization(name, kind, inspected);
+                db.Organizations.Add(unit);
+                added.Add(unit);
+            }
+
+            units.Add(unit);
+        }
+
+        if (added.Count > 0)
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            foreach (var unit in added)
+            {
+                unit.AssignPath();
+                await audit.RecordAsync(new AuditEvent(AuditActions.OrganizationCreated, ObjectType: "Organization", ObjectId: Id(unit.Id), After: new { unit.Name, unit.Kind, unit.ParentId }), cancellationToken: cancellationToken);
+            }
+
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        return units;
+    }
+
+    /// <summary>The inspection team by its name: an existing team of that name, or a new one beside the inspected organization.</summary>
+    private async Task<Organization> TeamAsync(string typed, Organization inspected, CancellationToken cancellationToken)
+    {
+        var name = typed.Trim();
+        BusinessRules.Check(new SomethingIsChosen(name.Length <= 100, "巡察组名称不超过 100 字。"));
+        var team = await db.Organizations.Where(o => o.Name == name && (o.Kind == OrganizationKind.InspectionTeam || o.Kind == OrganizationKind.InspectionOffice))
+            .OrderBy(o => o.Id).FirstOrDefaultAsync(cancellationToken);
+        if (team is not null)
+        {
+            return team;
+        }
+
+        var parent = inspected.ParentId is { } parentId ? await db.Organizations.SingleAsync(o => o.Id == parentId, cancellationToken) : null;
+        team = new Organization(name, OrganizationKind.InspectionTeam, parent);
+        db.Organizations.Add(team);
+        await db.SaveChangesAsync(cancellationToken);
+        team.AssignPath();
+        await db.SaveChangesAsync(cancellationToken);
+        await audit.RecordAsync(new AuditEvent(AuditActions.OrganizationCreated, ObjectType: "Organization", ObjectId: Id(team.Id), After: new { team.Name, team.Kind, team.ParentId }), cancellationToken: cancellationToken);
+        return team;
+    }
+
+    private static object Snapshot(Measure m, string? reason) => new
+    {
+        m.Text,
+        m.Kind,
+        m.Deadline,
+        Leader = m.ResponsibleLeader?.Name,
+        LeadUnit = m.LeadUnit?.Name,
+        SupportingUnits = string.Join("、", m.SupportingUnits.Select(s => s.Organization?.Name).Order(StringComparer.Ordinal)),
+        Reason = reason,
+    };
+
+    private static string Id(int id) => id.ToString(CultureInfo.InvariantCulture);
+
+    private sealed class RefusedFor(string message, Refusal refusal) : Refused(message, refusal);
+
+    private sealed class Required(string what, string? value) : IBusinessRule
+    {
+        public bool IsBroken() => string.IsNullOrWhiteSpace(value);
+
+        public string Message => $"请填写{what}。";
+
+        public Refusal Refusal => Refusal.Invalid;
+    }
+
+    private sealed class AKnownChoice(string what, bool known) : IBusinessRule
+    {
+        public bool IsBroken() => !known;
+
+        public string Message => $"请从列表中选择{what}（所选的不存在，或不在本单位范围内）。";
+
+        public Refusal Refusal => Refusal.Invalid;
+    }
+
+    private sealed class APositiveNumber(string what, int number) : IBusinessRule
+    {
+        public bool IsBroken() => number is < 1 or > 100000;
+
+        public string Message => $"{what}应为 1 到 100000 之间的整数。";
+
+        public Refusal Refusal => Refusal.Invalid;
+    }
+
+    private sealed class NumberIsFree(string what, int number, bool taken) : IBusinessRule
+    {
+        public bool IsBroken() => taken;
+
+        public string Message => $"序号为 {number} 的{what}已存在。";
+    }
+
+    private sealed class SomethingIsChosen(bool ok, string message) : IBusinessRule
+    {
+        public bool IsBroken() => !ok;
+
+        public string Message => message;
+
+        public Refusal Refusal => Refusal.Invalid;
+    }
+
+    private sealed class TheMeasureIsChangedOnTheVersionShown(int? expected, int current) : IBusinessRule
+    {
+        public bool IsBroken() => expected is { } v && v != current;
+
+        public string Message => "这条措施在您打开之后已被他人修改，请刷新页面后再改。";
+    }
+}
