@@ -1,0 +1,65 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using Rectify.Domain;
+using Rectify.Features.Common;
+
+namespace Rectify.Features.Plans;
+
+/// <summary>登记巡察: the office brings its own inspection in — who inspected whom, when, and what else the inspection reached.</summary>
+[Authorize(Policy = nameof(Access.Permission.ManagePlan))]
+public sealed class NewInspectionModel(PlanService plans) : PageModel, IShowsRefusals
+{
+    public IReadOnlyList<Choice> Organizations { get; private set; } = [];
+
+    public string? Error { get; private set; }
+
+    [BindProperty]
+    public string? Title { get; set; }
+
+    [BindProperty]
+    public InspectionKind Kind { get; set; }
+
+    [BindProperty]
+    public string? Round { get; set; }
+
+    [BindProperty]
+    public string? Team { get; set; }
+
+    [BindProperty]
+    public int? InspectedOrganizationId { get; set; }
+
+    [BindProperty]
+    public string? ExtendedScope { get; set; }
+
+    [BindProperty]
+    public DateOnly? OnSiteFrom { get; set; }
+
+    [BindProperty]
+    public DateOnly? OnSiteTo { get; set; }
+
+    [BindProperty]
+    public DateOnly? FeedbackDate { get; set; }
+
+    public Task<IActionResult> OnGetAsync(CancellationToken cancellationToken) => ShowAsync(cancellationToken);
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
+    {
+        var result = await plans.CreateInspectionAsync(new InspectionInput(Title, Kind, Round, Team, InspectedOrganizationId, ExtendedScope, OnSiteFrom, OnSiteTo, FeedbackDate), cancellationToken);
+        TempData["message"] = result.Message;
+        return Redirect($"/inspections/{result.Id}/plan");
+    }
+
+    public Task<IActionResult> ShowRefusalAsync(string message, CancellationToken cancellationToken)
+    {
+        Error = message;
+        return ShowAsync(cancellationToken);
+    }
+
+    private async Task<IActionResult> ShowAsync(CancellationToken cancellationToken)
+    {
+        Organizations = await plans.InspectableOrganizations().OrderBy(o => o.Path).Take(PlanQueries.MaxChoices).Select(o => new Choice(o.Id, o.Name)).ToListAsync(cancellationToken);
+        return Page();
+    }
+}
