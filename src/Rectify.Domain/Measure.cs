@@ -140,34 +140,72 @@ public sealed class Measure
     /// <summary>The facts the overdue rule reads.</summary>
     public OverdueFacts OverdueFacts => new(Kind, State, Deadline, Inspection?.ReportingCadence, OngoingSinceUtc, LastReportAtUtc);
 
-    /// <summary>Overdue is derived, never stored: past its deadline and not signed off, or, for 长期坚持, a missing cadence report.</summary>
+    /// <summary>Overdue is derived, never stored: 超期 or 逾期未报 (see <see cref="OverdueReasonAt"/>).</summary>
     public bool IsOverdue(DateOnly today) => OverdueReasonAt(OverdueFacts, today) != OverdueReason.None;
 
     /// <summary>The overdue rule on plain values, for rows read without the entity.</summary>
     public static bool IsOverdueAt(OverdueFacts facts, DateOnly today) => OverdueReasonAt(facts, today) != OverdueReason.None;
 
     /// <summary>
-    /// Why the measure is overdue on <paramref name="today"/>. A 限期整改 or 立行立改 measure is overdue past its
-    /// deadline until it is signed off. A 长期坚持 measure has no deadline: it is overdue when it was under way at
-    /// the start of the last closed reporting period and no report has been filed since (see <see cref="ReportingCadences"/>).
+    /// 超期 (late to finish): a 立行立改 or 限期整改 measure past its deadline and not signed off. A 长期坚持 measure has
+    /// no deadline to miss. Its SQL twin is <c>LedgerQueries.IsPastDeadlineOn</c> (docs/rules.md).
     /// </summary>
-    public static OverdueReason OverdueReasonAt(OverdueFacts facts, DateOnly today)
-    {
-        if (facts.Kind != MeasureKind.Ongoing)
-        {
-            return facts.Deadline is { } d && d < today && facts.State is not (MeasureState.SignedOff or MeasureState.Ongoing)
-                ? OverdueReason.PastDeadline
-                : OverdueReason.None;
-        }
+    public static bool IsPastDeadlineAt(OverdueFacts facts, DateOnly today) =>
+        facts.Kind != MeasureKind.Ongoing
+        && facts.Deadline is { } d && d < today
+        && facts.State is not (MeasureState.SignedOff or MeasureState.Ongoing);
 
-        if (facts.State != MeasureState.Ongoing || facts.OngoingSinceUtc is not { } since)
+    /// <summary>
+    /// 逾期未报 (late to report): a 长期坚持 measure that was under way at the start of the last closed reporting period
+    /// and has had no report filed since (see <see cref="ReportingCadences"/>). Its SQL twin is
+    /// <c>LedgerQueries.IsMissingCadenceReportOn</c> (docs/rules.md).
+    /// </summary>
+    public static bool IsMissingCadenceReportAt(OverdueFacts facts, DateOnly today)
+    {
+        if (facts.Kind != MeasureKind.Ongoing || facts.State != MeasureState.Ongoing || facts.OngoingSinceUtc is not { } since)
         {
-            return OverdueReason.None;
+            return false;
         }
 
         var owedFrom = ReportingCadences.LastClosedPeriodStartUtc(facts.Cadence ?? ReportingCadences.Default, today);
-        return since <= owedFrom && !(facts.LastReportAtUtc >= owedFrom) ? OverdueReason.MissingCadenceReport : OverdueReason.None;
+        return since <= owedFrom && !(facts.LastReportAtUtc >= owedFrom);
     }
+
+    /// <summary>
+    /// 本期待报送: a 长期坚持 measure under way with nothing filed yet in the current reporting period. Its SQL twin is
+    /// <c>LedgerQueries.CadenceReportDueOn</c>.
+    /// </summary>
+    public static bool IsCadenceReportDueAt(OverdueFacts facts, DateOnly today) =>
+        facts.Kind == MeasureKind.Ongoing && facts.State == MeasureState.Ongoing
+        && !(facts.LastReportAtUtc >= ReportingCadences.CurrentPeriodStartUtc(facts.Cadence ?? ReportingCadences.Default, today));
+
+    /// <summary>
+    /// Why the measure is overdue on <paramref name="today"/>: 超期 (<see cref="IsPastDeadlineAt"/>) or 逾期未报
+    /// (<see cref="IsMissingCadenceReportAt"/>). The two never hold together: one needs a measure that is not
+    /// 长期坚持, the other one that is.
+    /// </summary>
+    public static OverdueReason OverdueReasonAt(OverdueFacts facts, DateOnly today) =>
+        IsPastDeadlineAt(facts, today) ? OverdueReason.PastDeadline
+        : IsMissingCadenceReportAt(facts, today) ? OverdueReason.MissingCadenceReport
+        : OverdueReason.None;
+
+    /// <summary>
+    /// Whether the measure counts as done for 完成率: 已完成 when signed off (已销号); 持续整改 when it is a 长期坚持
+    /// measure in its ongoing state and not 逾期未报; otherwise not done (docs/rules.md).
+    /// </summary>
+    public static Completion CompletionAt(OverdueFacts facts, DateOnly today) => facts.State switch
+    {
+        MeasureState.SignedOff => Completion.Completed,
+        MeasureState.Ongoing when !IsMissingCadenceReportAt(facts, today) => Completion.Sustained,
+        _ => Completion.Open,
+    };
+
+    /// <summary>报送情况 of a 长期坚持 measure under way: 逾期未报, else 本期待报送, else 本期已报送; none for any other measure.</summary>
+    public static CadenceStanding CadenceStandingAt(OverdueFacts facts, DateOnly today) =>
+        facts.Kind != MeasureKind.Ongoing || facts.State != MeasureState.Ongoing ? CadenceStanding.None
+        : IsMissingCadenceReportAt(facts, today) ? CadenceStanding.Missing
+        : IsCadenceReportDueAt(facts, today) ? CadenceStanding.Due
+        : CadenceStanding.Reported;
 
     public void Plan(MeasureKind kind, DateOnly? deadline, Person? responsibleLeader, Organization? leadUnit, AssumedFields assumed = AssumedFields.None)
     {

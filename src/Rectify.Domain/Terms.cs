@@ -48,6 +48,30 @@ public static class Terms
         _ => string.Empty,
     };
 
+    public static string Of(Completion completion) => completion switch
+    {
+        Completion.Open => "未完成",
+        Completion.Completed => "已完成",
+        Completion.Sustained => "持续整改",
+        _ => completion.ToString(),
+    };
+
+    public static string Of(Signal signal) => signal switch
+    {
+        Signal.Red => "红",
+        Signal.Yellow => "黄",
+        Signal.Green => "绿",
+        _ => signal.ToString(),
+    };
+
+    public static string Of(CadenceStanding standing) => standing switch
+    {
+        CadenceStanding.Reported => "本期已报送",
+        CadenceStanding.Due => "本期待报送",
+        CadenceStanding.Missing => "逾期未报",
+        _ => string.Empty,
+    };
+
     public static string Of(FindingState state) => state switch
     {
         FindingState.Rectifying => "整改中",

@@ -61,7 +61,7 @@ public abstract class CadenceTests(AppFixture app)
         Assert.Contains(before.Rows.Where(r => r.Overdue), r => r.MeasureId == measure);
         var overdueOnly = await office.GetFromJsonAsync<LedgerPage>(new Uri($"/api/v1/inspections/{app.InspectionId}/ledger?pageSize=500&overdue=true", UriKind.Relative), Http.Json, Ct);
         Assert.Equal(before.Rows.Where(r => r.Overdue).Select(r => r.MeasureId), overdueOnly!.Rows.Select(r => r.MeasureId));
-        Assert.Equal(before.Totals.OverdueMeasures, overdueOnly.TotalRows);
+        Assert.Equal(before.Totals.PastDeadlineMeasures + before.Totals.MissingReportMeasures, overdueOnly.TotalRows);
 
         using var unit = await app.SignedInAsync("unit");
         var work = await unit.GetStringAsync(new Uri("/work", UriKind.Relative), Ct);
@@ -73,9 +73,10 @@ public abstract class CadenceTests(AppFixture app)
         var report = await ReportAsync(unit, measure);
         var after = await LedgerAsync(office);
         Assert.Equal(OverdueReason.None, after.Rows.Single(r => r.MeasureId == measure).OverdueReason);
-        Assert.Equal(before.Totals.OverdueMeasures - 1, after.Totals.OverdueMeasures);
+        Assert.Equal(before.Totals.MissingReportMeasures - 1, after.Totals.MissingReportMeasures);
+        Assert.Equal(before.Totals.PastDeadlineMeasures, after.Totals.PastDeadlineMeasures);
         var overview = await office.GetFromJsonAsync<InspectionOverview>(new Uri($"/api/v1/inspections/{app.InspectionId}/overview", UriKind.Relative), Http.Json, Ct);
-        Assert.Equal(after.Totals.OverdueMeasures, overview!.Totals.OverdueMeasures);
+        Assert.Equal(after.Totals.MissingReportMeasures, overview!.Totals.MissingReportMeasures);
         Assert.DoesNotContain($"/measures/{measure}\"", await unit.GetStringAsync(new Uri("/work", UriKind.Relative), Ct), StringComparison.Ordinal);
 
         // The office returns the report: it no longer counts, and the measure is 逾期未报 again.
@@ -115,7 +116,8 @@ public abstract class CadenceTests(AppFixture app)
         // The ledger now judges 长期坚持 measures by quarters, and the overdue filter agrees with the rows.
         var ledger = await LedgerAsync(office);
         Assert.Equal(ReportingCadence.Quarterly, ledger.Inspection.Cadence);
-        Assert.Equal(ledger.Rows.Count(r => r.Overdue), ledger.Totals.OverdueMeasures);
+        Assert.Equal(ledger.Rows.Count(r => r.OverdueReason == OverdueReason.MissingCadenceReport), ledger.Totals.MissingReportMeasures);
+        Assert.Equal(ledger.Rows.Count(r => r.OverdueReason == OverdueReason.PastDeadline), ledger.Totals.PastDeadlineMeasures);
 
         await db.Database.ExecuteSqlRawAsync("UPDATE \"Inspections\" SET \"ReportingCadence\" = NULL", Ct);
     }

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Rectify.Data;
+using Rectify.Domain;
 using Rectify.Features.Inspections;
 using Rectify.IntegrationTests.Infrastructure;
 
@@ -42,48 +43,57 @@ public abstract class ExportTests(AppFixture app)
             Assert.NotEmpty(rows);
             Assert.Equal(Enumerable.Range(1, rows.Count).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)), rows.Select(r => r["序号"]));
 
-            static bool Overdue(Dictionary<string, string> r) => r["超期情况"].Length > 0;
+            static bool Late(Dictionary<string, string> r) => r["超期"] == LedgerExport.Yes;
+            static bool Unreported(Dictionary<string, string> r) => r["逾期未报"] == LedgerExport.Yes;
+            static bool Done(Dictionary<string, string> r) => r["完成情况"] is "已完成" or "持续整改";
             var findings = rows.GroupBy(r => r["问题序号"]).Select(g => (
                 Number: int.Parse(g.Key, System.Globalization.CultureInfo.InvariantCulture),
                 Category: g.First()["问题类别"],
-                State: g.First()["问题整改状态"],
+                Signal: g.First()["问题红黄绿"],
+                Completion: g.All(Done) ? (g.Any(r => r["完成情况"] == "持续整改") ? "持续整改" : "已完成") : "未完成",
                 Measures: g.Count(),
-                Overdue: g.Count(Overdue))).ToList();
+                Late: g.Count(Late),
+                Unreported: g.Count(Unreported))).ToList();
 
             // Totals.
             var t = overview.Totals;
             Assert.Equal(findings.Count, t.Findings);
             Assert.Equal(rows.Count, t.Measures);
-            Assert.Equal(rows.Count(r => r["整改状态"] == "已销号"), t.SignedOffMeasures);
-            Assert.Equal(rows.Count(r => r["整改状态"] == "长期坚持"), t.OngoingMeasures);
-            Assert.Equal(rows.Count(Overdue), t.OverdueMeasures);
-            Assert.Equal(findings.Count(f => f.State == "已完成"), t.CompletedFindings);
-            Assert.Equal(findings.Count(f => f.State == "长期坚持"), t.OngoingFindings);
+            Assert.Equal(rows.Count(r => r["完成情况"] == "已完成"), t.CompletedMeasures);
+            Assert.Equal(rows.Count(r => r["完成情况"] == "已完成"), rows.Count(r => r["整改状态"] == "已销号"));
+            Assert.Equal(rows.Count(r => r["完成情况"] == "持续整改"), t.SustainedMeasures);
+            Assert.Equal(rows.Count(Late), t.PastDeadlineMeasures);
+            Assert.Equal(rows.Count(Unreported), t.MissingReportMeasures);
+            Assert.Equal(findings.Count(f => f.Completion == "已完成"), t.CompletedFindings);
+            Assert.Equal(findings.Count(f => f.Completion == "持续整改"), t.SustainedFindings);
+            Assert.Equal((findings.Count(f => f.Signal == "红"), findings.Count(f => f.Signal == "黄"), findings.Count(f => f.Signal == "绿")), (t.RedFindings, t.YellowFindings, t.GreenFindings));
 
             // 完成率 by lead unit and by kind (measures), by category (findings).
-            (string, int, int, int, int) Rate(string name, IEnumerable<Dictionary<string, string>> measures)
+            (string, int, int, int, int, int) Rate(string name, IEnumerable<Dictionary<string, string>> measures)
             {
                 var list = measures.ToList();
-                return (name, list.Count, list.Count(r => r["整改状态"] == "已销号"), list.Count(r => r["整改状态"] == "长期坚持"), list.Count(Overdue));
+                return (name, list.Count, list.Count(r => r["完成情况"] == "已完成"), list.Count(r => r["完成情况"] == "持续整改"), list.Count(Late), list.Count(Unreported));
             }
 
+            static (string, int, int, int, int, int) Line(RateRow r) => (r.Name, r.Total, r.Completed, r.Sustained, r.PastDeadline, r.MissingReport);
             Assert.Equal(
                 rows.GroupBy(r => r["牵头单位"].Length == 0 ? "（未定）" : r["牵头单位"]).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => Rate(g.Key, g)),
-                overview.ByUnit.Select(u => (u.Name, u.Total, u.SignedOff, u.Ongoing, u.Overdue)));
+                overview.ByUnit.Select(Line));
             Assert.Equal(
                 rows.GroupBy(r => r["整改类型"]).Select(g => Rate(g.Key, g)).OrderBy(r => r.Item1, StringComparer.Ordinal),
-                overview.ByKind.Select(u => (u.Name, u.Total, u.SignedOff, u.Ongoing, u.Overdue)).OrderBy(r => r.Name, StringComparer.Ordinal));
+                overview.ByKind.Select(Line).OrderBy(r => r.Item1, StringComparer.Ordinal));
             Assert.Equal(
-                findings.GroupBy(f => f.Category).Select(g => (g.Key, g.Count(), g.Count(f => f.State == "已完成"), g.Count(f => f.State == "长期坚持"), g.Count(f => f.Overdue > 0))),
-                overview.ByCategory.Select(c => (c.Name, c.Total, c.SignedOff, c.Ongoing, c.Overdue)));
+                findings.GroupBy(f => f.Category).Select(g => (g.Key, g.Count(), g.Count(f => f.Completion == "已完成"), g.Count(f => f.Completion == "持续整改"), g.Count(f => f.Late > 0), g.Count(f => f.Unreported > 0))),
+                overview.ByCategory.Select(Line));
             Assert.Equal(
                 overview.ByCategory.Select(c => c.Rate),
-                findings.GroupBy(f => f.Category).Select(g => Math.Round(100m * g.Count(f => f.State is "已完成" or "长期坚持") / g.Count(), 1)));
+                findings.GroupBy(f => f.Category).Select(g => Math.Round(100m * g.Count(f => f.Completion != "未完成") / g.Count(), 1)));
 
             // 红黄绿 per finding.
             Assert.Equal(
-                findings.OrderBy(f => f.Number).Select(f => (f.Number, f.Overdue > 0 ? Signal.Red : f.State is "已完成" or "长期坚持" ? Signal.Green : Signal.Yellow, f.Measures, f.Overdue)),
-                overview.Findings.Select(f => (f.Number, f.Signal, f.Measures, f.Overdue)));
+                findings.OrderBy(f => f.Number).Select(f => (f.Number, f.Late + f.Unreported > 0 ? "红" : f.Completion != "未完成" ? "绿" : "黄", f.Measures, f.Late, f.Unreported)),
+                overview.Findings.Select(f => (f.Number, Terms.Of(f.Signal), f.Measures, f.PastDeadline, f.MissingReport)));
+            Assert.All(findings, f => Assert.Equal(Terms.Of(overview.Findings.Single(o => o.Number == f.Number).Signal), f.Signal));
         }
     }
 
@@ -102,7 +112,7 @@ public abstract class ExportTests(AppFixture app)
 
         // The ledger's filters apply, and the overdue filter gives exactly the rows the export marks overdue.
         var overdue = await ExportAsync(office, "?overdue=true");
-        Assert.Equal(rows.Where(r => r["超期情况"].Length > 0).Select(r => r["措施序号"]), overdue.Select(r => r["措施序号"]));
+        Assert.Equal(rows.Where(r => r["超期"] == LedgerExport.Yes || r["逾期未报"] == LedgerExport.Yes).Select(r => r["措施序号"]), overdue.Select(r => r["措施序号"]));
         Assert.Equal(rows.Where(r => r["整改类型"] == "长期坚持").Select(r => r["措施序号"]), (await ExportAsync(office, "?kind=Ongoing")).Select(r => r["措施序号"]));
 
         // Another organization's inspection does not exist for the office; strangers are asked to sign in.

@@ -146,7 +146,7 @@ public abstract class LedgerTests(AppFixture app)
         Assert.Equal(all.Rows.Where(r => r.Kind == MeasureKind.Ongoing).Select(r => r.MeasureId), await Ids("kind=Ongoing"));
         var overdue = await Ids("overdue=true");
         Assert.Equal(all.Rows.Where(r => r.Overdue).Select(r => r.MeasureId), overdue);
-        Assert.Equal(all.Totals.OverdueMeasures, overdue.Count);
+        Assert.Equal(all.Totals.PastDeadlineMeasures + all.Totals.MissingReportMeasures, overdue.Count);
         // 长期坚持 measures are overdue only for a missing cadence report, never for a deadline.
         var ongoingOverdue = await Ids("kind=Ongoing&overdue=true");
         Assert.Equal(all.Rows.Where(r => r.Kind == MeasureKind.Ongoing && r.Overdue).Select(r => r.MeasureId), ongoingOverdue);
@@ -154,10 +154,9 @@ public abstract class LedgerTests(AppFixture app)
         Assert.All(all.Rows.Where(r => r.Kind != MeasureKind.Ongoing && r.Overdue), r => Assert.Equal(OverdueReason.PastDeadline, r.OverdueReason));
 
         // Totals are derived the same way as each row's state.
-        Assert.Equal(all.Rows.Count(r => r.State == MeasureState.SignedOff), all.Totals.SignedOffMeasures);
+        Assert.Equal(all.Rows.Count(r => r.State == MeasureState.SignedOff), all.Totals.CompletedMeasures);
         var findingStates = all.Rows.GroupBy(r => r.FindingId).Select(g => FindingStates.Derive(g.Select(r => r.State))).ToList();
         Assert.Equal(findingStates.Count(s => s == FindingState.Completed), all.Totals.CompletedFindings);
-        Assert.Equal(findingStates.Count(s => s == FindingState.Ongoing), all.Totals.OngoingFindings);
         Assert.All(all.Rows, r => Assert.Equal(findingStates[all.Rows.Select(x => x.FindingId).Distinct().ToList().IndexOf(r.FindingId)], r.FindingState));
     }
 
@@ -177,7 +176,9 @@ public abstract class LedgerTests(AppFixture app)
             foreach (var unit in overview.ByUnit)
             {
                 var mine = rows.Where(r => (r.LeadUnit ?? "（未定）") == unit.Name).ToList();
-                Assert.Equal((mine.Count, mine.Count(r => r.State == MeasureState.SignedOff), mine.Count(r => r.State == MeasureState.Ongoing), mine.Count(r => r.Overdue)), (unit.Total, unit.SignedOff, unit.Ongoing, unit.Overdue));
+                Assert.Equal(
+                    (mine.Count, mine.Count(r => r.Completion == Completion.Completed), mine.Count(r => r.Completion == Completion.Sustained), mine.Count(r => r.OverdueReason == OverdueReason.PastDeadline), mine.Count(r => r.OverdueReason == OverdueReason.MissingCadenceReport)),
+                    (unit.Total, unit.Completed, unit.Sustained, unit.PastDeadline, unit.MissingReport));
             }
 
             foreach (var kind in overview.ByKind)
@@ -185,17 +186,18 @@ public abstract class LedgerTests(AppFixture app)
                 Assert.Equal(rows.Count(r => Terms.Of(r.Kind) == kind.Name), kind.Total);
             }
 
-            var findings = rows.GroupBy(r => r.FindingId).ToDictionary(g => g.Key, g => (State: g.First().FindingState, Overdue: g.Count(r => r.Overdue)));
+            var findings = rows.GroupBy(r => r.FindingId).ToDictionary(g => g.Key, g => (State: g.First().FindingState, Signal: g.First().FindingSignal, Done: g.All(r => r.Completion != Completion.Open), Overdue: g.Count(r => r.Overdue)));
             Assert.Equal(findings.Count, overview.Findings.Count);
             foreach (var f in overview.Findings)
             {
                 Assert.Equal(findings[f.FindingId].State, f.State);
-                var expected = findings[f.FindingId].Overdue > 0 ? Signal.Red : f.State is FindingState.Completed or FindingState.Ongoing ? Signal.Green : Signal.Yellow;
+                var expected = findings[f.FindingId].Overdue > 0 ? Signal.Red : findings[f.FindingId].Done ? Signal.Green : Signal.Yellow;
                 Assert.Equal(expected, f.Signal);
+                Assert.Equal(expected, findings[f.FindingId].Signal);
             }
 
             Assert.Equal(overview.Findings.Count, overview.ByCategory.Sum(c => c.Total));
-            Assert.Contains($"{overview.Totals.FindingCompletionRate}%", await client.GetStringAsync(new Uri($"/inspections/{app.InspectionId}/overview", UriKind.Relative), Ct), StringComparison.Ordinal);
+            Assert.Contains($">{overview.Totals.FindingCompletionRate.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)}%<", await client.GetStringAsync(new Uri($"/inspections/{app.InspectionId}/overview", UriKind.Relative), Ct), StringComparison.Ordinal);
         }
     }
 

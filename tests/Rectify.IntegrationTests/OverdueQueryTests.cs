@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Rectify.Data;
@@ -9,10 +10,11 @@ using Rectify.IntegrationTests.Infrastructure;
 namespace Rectify.IntegrationTests;
 
 /// <summary>
-/// Overdue has two forms: <see cref="Measure.OverdueReasonAt"/>, which the pages run on a measure's facts, and
-/// <see cref="LedgerQueries.IsOverdueOn"/>, which the database runs for the ledger's overdue filter and its totals.
-/// Here the database itself translates and runs the second over every combination that matters, and must pick
-/// exactly the measures the first calls overdue.
+/// Each named fact has two forms: the C# rule, which the pages run on a measure's facts (<see cref="Measure.IsPastDeadlineAt"/>
+/// 超期, <see cref="Measure.IsMissingCadenceReportAt"/> 逾期未报, <see cref="Measure.IsOverdueAt"/> either,
+/// <see cref="Measure.IsCadenceReportDueAt"/> 本期待报送), and its SQL twin in <see cref="LedgerQueries"/>, which the
+/// database runs for the ledger's filter and counts and for 待办. Here the database itself translates and runs each twin
+/// over every combination that matters, and must pick exactly the measures the C# rule picks.
 /// </summary>
 public abstract class OverdueQueryTests(AppFixture app)
 {
@@ -23,7 +25,7 @@ public abstract class OverdueQueryTests(AppFixture app)
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task The_database_finds_overdue_exactly_the_measures_the_entity_rule_calls_overdue()
+    public async Task The_database_finds_each_named_fact_on_exactly_the_measures_the_entity_rule_finds_it_on()
     {
         app.RequireAvailable();
         await using var scope = app.Factory.Services.CreateAsyncScope();
@@ -66,8 +68,13 @@ public abstract class OverdueQueryTests(AppFixture app)
         }
 
         // Every 长期坚持 measure that matters, under each cadence: under way from a second before, at, or a second
-        // after the start of each cadence's last closed period, and last reported never or at any of those instants.
-        DateTime[] boundaries = [.. Enum.GetValues<ReportingCadence>().Select(c => ReportingCadences.LastClosedPeriodStartUtc(c, Today))];
+        // after the start of each cadence's last closed period and of its current one, and last reported never or at
+        // any of those instants.
+        DateTime[] boundaries =
+        [
+            .. Enum.GetValues<ReportingCadence>().Select(c => ReportingCadences.LastClosedPeriodStartUtc(c, Today)),
+            .. Enum.GetValues<ReportingCadence>().Select(c => ReportingCadences.CurrentPeriodStartUtc(c, Today)),
+        ];
         var instants = boundaries.SelectMany(b => new[] { b.AddSeconds(-1), b, b.AddSeconds(1) }).ToList();
         DateTime?[] reports = [null, .. instants.Select(i => (DateTime?)i)];
         foreach (var finding in findings)
@@ -89,23 +96,37 @@ public abstract class OverdueQueryTests(AppFixture app)
         db.AddRange(findings);
         await db.SaveChangesAsync(Ct);
 
-        var expected = measures.Where(m => Measure.OverdueReasonAt(m.OverdueFacts, Today) != OverdueReason.None).Select(m => m.Id).ToHashSet();
         var reasons = measures.GroupBy(m => Measure.OverdueReasonAt(m.OverdueFacts, Today)).ToDictionary(g => g.Key, g => g.Count());
         Assert.True(measures.Select(m => m.OverdueFacts).Distinct().Count() >= 300, $"only {measures.Select(m => m.OverdueFacts).Distinct().Count()} different facts were probed");
         Assert.All(Enum.GetValues<OverdueReason>(), r => Assert.True(reasons.GetValueOrDefault(r) > 0, $"no probe is {r}"));
+        Assert.Contains(measures, m => Measure.IsCadenceReportDueAt(m.OverdueFacts, Today));
+        Assert.Contains(measures, m => m.Kind == MeasureKind.Ongoing && m.State == MeasureState.Ongoing && !Measure.IsCadenceReportDueAt(m.OverdueFacts, Today));
 
-        // One query, translated and run by the database.
+        // One query per fact, translated and run by the database.
         var inspections = findings.Select(f => f.InspectionId).ToList();
-        var overdue = (await db.Measures.AsNoTracking()
-            .Where(m => inspections.Contains(m.InspectionId))
-            .Where(LedgerQueries.IsOverdueOn(Today))
-            .Select(m => m.Id)
-            .ToListAsync(Ct)).ToHashSet();
+        var disagreements = new List<string>();
+        async Task CompareAsync(string name, Expression<Func<Measure, bool>> sql, Func<OverdueFacts, DateOnly, bool> rule)
+        {
+            var found = (await db.Measures.AsNoTracking()
+                .Where(m => inspections.Contains(m.InspectionId))
+                .Where(sql)
+                .Select(m => m.Id)
+                .ToListAsync(Ct)).ToHashSet();
+            disagreements.AddRange(measures.Where(m => rule(m.OverdueFacts, Today) != found.Contains(m.Id))
+                .Select(m => $"{name}, {Describe(m.OverdueFacts)}: the entity says {rule(m.OverdueFacts, Today)}, {app.Provider} says {found.Contains(m.Id)}"));
+        }
 
-        var disagreements = measures.Where(m => expected.Contains(m.Id) != overdue.Contains(m.Id))
-            .Select(m => $"{Describe(m.OverdueFacts)}: the entity says {Measure.OverdueReasonAt(m.OverdueFacts, Today)}, {app.Provider} says {(overdue.Contains(m.Id) ? "overdue" : "not overdue")}")
-            .ToList();
-        Assert.True(disagreements.Count == 0, $"{disagreements.Count} of {measures.Count} measures disagree on {Today:yyyy-MM-dd}:\n" + string.Join('\n', disagreements));
+        await CompareAsync("超期", LedgerQueries.IsPastDeadlineOn(Today), Measure.IsPastDeadlineAt);
+        await CompareAsync("逾期未报", LedgerQueries.IsMissingCadenceReportOn(Today), Measure.IsMissingCadenceReportAt);
+        await CompareAsync("超期或逾期未报", LedgerQueries.IsOverdueOn(Today), Measure.IsOverdueAt);
+        await CompareAsync("本期待报送", LedgerQueries.CadenceReportDueOn(Today), Measure.IsCadenceReportDueAt);
+        Assert.True(disagreements.Count == 0, $"{disagreements.Count} disagreements over {measures.Count} measures on {Today:yyyy-MM-dd}:\n" + string.Join('\n', disagreements));
+
+        // The tallies the ledger counts in the database are the ones the overview counts in memory from the same facts.
+        var tallies = await LedgerQueries.FindingTalliesAsync(db.Measures.AsNoTracking().Where(m => inspections.Contains(m.InspectionId)), Today, Ct);
+        Assert.Equal(
+            findings.ToDictionary(f => f.Id, f => MeasureTally.Of(f.Measures.Select(m => m.OverdueFacts), Today)),
+            tallies);
     }
 
     private static string Describe(OverdueFacts f)

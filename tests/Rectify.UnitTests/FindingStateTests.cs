@@ -20,23 +20,26 @@ public sealed class FindingStateTests
     }
 
     /// <summary>
-    /// The expression behind the ledger's overdue filter, compiled and run here in memory: a quick check of its logic
-    /// against the entity rule. Whether each database translates it the same way is the integration tests' part
-    /// (OverdueQueryTests, on SQLite and PostgreSQL).
+    /// The expressions behind the ledger's overdue filter and counts (超期, 逾期未报, either) and 待办's 本期待报送, compiled
+    /// and run here in memory: a quick check of their logic against the entity rules. Whether each database translates
+    /// them the same way is the integration tests' part (OverdueQueryTests, on SQLite and PostgreSQL).
     /// </summary>
     [Fact]
-    public void The_overdue_expression_run_in_memory_agrees_with_the_entity_rule_everywhere()
+    public void The_overdue_expressions_run_in_memory_agree_with_the_entity_rules_everywhere()
     {
         var today = new DateOnly(2025, 6, 4);
         var predicate = LedgerQueries.IsOverdueOn(today).Compile();
+        var pastDeadline = LedgerQueries.IsPastDeadlineOn(today).Compile();
+        var missingReport = LedgerQueries.IsMissingCadenceReportOn(today).Compile();
+        var reportDue = LedgerQueries.CadenceReportDueOn(today).Compile();
         DateOnly?[] deadlines = [null, today.AddDays(-1), today, today.AddDays(1)];
 
-        // Around the period boundaries each cadence draws on 4 June 2025 (weekly 26 May, monthly 1 May, quarterly 1 January).
+        // Around the period boundaries each cadence draws on 4 June 2025: the last closed period's start (weekly 26 May,
+        // monthly 1 May, quarterly 1 January) and the current one's (2 June, 1 June, 1 April).
         DateTime[] boundaries =
         [
-            ReportingCadences.LastClosedPeriodStartUtc(ReportingCadence.Weekly, today),
-            ReportingCadences.LastClosedPeriodStartUtc(ReportingCadence.Monthly, today),
-            ReportingCadences.LastClosedPeriodStartUtc(ReportingCadence.Quarterly, today),
+            .. Enum.GetValues<ReportingCadence>().Select(c => ReportingCadences.LastClosedPeriodStartUtc(c, today)),
+            .. Enum.GetValues<ReportingCadence>().Select(c => ReportingCadences.CurrentPeriodStartUtc(c, today)),
         ];
         var instants = boundaries.SelectMany(b => new[] { b.AddSeconds(-1), b, b.AddSeconds(1) }).ToList();
         DateTime?[] reports = [null, .. instants.Select(i => (DateTime?)i)];
@@ -44,6 +47,7 @@ public sealed class FindingStateTests
 
         var seen = new HashSet<string>();
         var overdueSeen = new Dictionary<OverdueReason, int>();
+        var dueSeen = new Dictionary<bool, bool>();
         void Check(Measure probe)
         {
             var reason = Measure.OverdueReasonAt(probe.OverdueFacts, today);
@@ -52,6 +56,12 @@ public sealed class FindingStateTests
             Assert.Equal(reason != OverdueReason.None, predicate(probe));
             Assert.Equal(reason != OverdueReason.None, probe.IsOverdue(today));
             Assert.Equal(reason != OverdueReason.None, Measure.IsOverdueAt(probe.OverdueFacts, today));
+            Assert.Equal(reason == OverdueReason.PastDeadline, pastDeadline(probe));
+            Assert.Equal(reason == OverdueReason.PastDeadline, Measure.IsPastDeadlineAt(probe.OverdueFacts, today));
+            Assert.Equal(reason == OverdueReason.MissingCadenceReport, missingReport(probe));
+            Assert.Equal(reason == OverdueReason.MissingCadenceReport, Measure.IsMissingCadenceReportAt(probe.OverdueFacts, today));
+            Assert.Equal(Measure.IsCadenceReportDueAt(probe.OverdueFacts, today), reportDue(probe));
+            dueSeen[Measure.IsCadenceReportDueAt(probe.OverdueFacts, today)] = true;
         }
 
         foreach (var kind in Enum.GetValues<MeasureKind>())
@@ -80,6 +90,7 @@ public sealed class FindingStateTests
         Assert.True(overdueSeen.GetValueOrDefault(OverdueReason.PastDeadline) > 0);
         Assert.True(overdueSeen.GetValueOrDefault(OverdueReason.MissingCadenceReport) > 0);
         Assert.True(overdueSeen.GetValueOrDefault(OverdueReason.None) > 0);
+        Assert.True(dueSeen.GetValueOrDefault(true) && dueSeen.GetValueOrDefault(false), "本期待报送 was not probed both ways");
     }
 }
 

@@ -23,9 +23,10 @@ public sealed class DetailModel(RectifyDbContext db, Caller caller, TimeProvider
         string Title,
         string? ProblemStatement,
         IReadOnlyList<MeasureRow> Measures,
-        IReadOnlyList<HistoryRow> History)
+        IReadOnlyList<HistoryRow> History,
+        MeasureTally Tally)
     {
-        public FindingState State => FindingStates.Derive(Measures.Select(m => m.State));
+        public FindingState State => Tally.FindingState;
     }
 
     public View? Finding { get; private set; }
@@ -53,7 +54,9 @@ public sealed class DetailModel(RectifyDbContext db, Caller caller, TimeProvider
             .OrderBy(t => t.AtUtc).ThenBy(t => t.Id)
             .Select(t => new HistoryRow(t.Measure.Number, t.Action, t.FromState, t.ToState, t.ActorName, t.AtUtc, t.Reason))
             .ToListAsync(cancellationToken);
-        Finding = new View(head.Id, head.InspectionId, head.InspectionTitle, head.CategoryNumber, head.CategoryTitle, head.Number, head.Title, head.ProblemStatement, measures, history);
+        Finding = new View(
+            head.Id, head.InspectionId, head.InspectionTitle, head.CategoryNumber, head.CategoryTitle, head.Number, head.Title, head.ProblemStatement, measures, history,
+            MeasureTally.Of(measures.Select(m => m.Facts), Today));
         return Page();
     }
 }

@@ -54,7 +54,7 @@ public static class InspectionsApi
                 return ledger is null ? TypedResults.NotFound() : TypedResults.Ok(ledger);
             })
             .WithName("GetLedger")
-            .WithSummary("巡察整改台账：问题类别、问题、整改措施及其状态（可按单位、状态、类型、是否超期筛选，分页）");
+            .WithSummary("巡察整改台账：问题类别、问题、整改措施及其状态（可按单位、状态、类型、是否超期或逾期未报筛选，分页；完成率等口径见 docs/rules.md）");
 
         api.MapGet("/{id:int}/ledger.xlsx", async Task<Results<EmptyHttpResult, NotFound>> (
                 RectifyDbContext db,
@@ -104,6 +104,6 @@ public static class InspectionsApi
                 return overview is null ? TypedResults.NotFound() : TypedResults.Ok(overview);
             })
             .WithName("GetOverview")
-            .WithSummary("整改概况：完成率（按问题类别、牵头单位、整改类型）和问题红黄绿，与台账同一口径");
+            .WithSummary("整改概况：完成率（按问题类别、牵头单位、整改类型）、超期与逾期未报（分别计数）和问题红黄绿，与台账同一口径（见 docs/rules.md）");
     }
 }

@@ -42,7 +42,7 @@ public sealed class LedgerModel(RectifyDbContext db, Caller caller, TimeProvider
 
             if (f.Overdue)
             {
-                parts.Add("超期");
+                parts.Add("超期或逾期未报");
             }
 
             return string.Join("、", parts);

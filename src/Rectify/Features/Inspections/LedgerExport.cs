@@ -22,9 +22,12 @@ public static class LedgerExport
     /// <summary>Header row of the sheet; the title and the as-of line come before it.</summary>
     public static readonly IReadOnlyList<string> Columns =
     [
-        "序号", "问题类别", "问题序号", "反馈问题", "问题整改状态", "措施序号", "整改措施", "整改类型", "整改时限",
-        "责任领导", "牵头单位", "配合单位", "整改状态", "超期情况", "最近报送", "演示假设",
+        "序号", "问题类别", "问题序号", "反馈问题", "问题整改状态", "问题红黄绿", "措施序号", "整改措施", "整改类型", "整改时限",
+        "责任领导", "牵头单位", "配合单位", "整改状态", "完成情况", "超期", "逾期未报", "最近报送", "演示假设",
     ];
+
+    /// <summary>What the 超期 and 逾期未报 columns say of a measure that is (empty when it is not).</summary>
+    public const string Yes = "是";
 
     /// <summary>Rows above the header: the title and the as-of line.</summary>
     public const int HeaderRow = 3;
@@ -39,7 +42,7 @@ public static class LedgerExport
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(inspection);
         var visible = db.VisibleMeasures(scope).AsNoTracking().Where(m => m.InspectionId == inspection.Id);
-        var findingStates = await LedgerQueries.FindingStatesAsync(visible, cancellationToken);
+        var findings = await LedgerQueries.FindingTalliesAsync(visible, today, cancellationToken);
         var rows = LedgerQueries.InLedgerOrder(LedgerQueries.Filtered(visible, filter, today))
             .Select(LedgerQueries.AsLedgerMeasure)
             .AsAsyncEnumerable();
@@ -47,7 +50,7 @@ public static class LedgerExport
         var options = new SpreadCheetahOptions { DefaultDateTimeFormat = NumberFormat.Custom("yyyy-mm-dd") };
         await using var sheet = await Spreadsheet.CreateNewAsync(output, options, cancellationToken);
         var worksheet = new WorksheetOptions { FrozenRows = HeaderRow };
-        double[] widths = [6, 24, 8, 28, 10, 8, 60, 10, 12, 10, 16, 20, 12, 10, 17, 14];
+        double[] widths = [6, 24, 8, 28, 10, 8, 8, 60, 10, 12, 10, 16, 20, 12, 10, 6, 8, 17, 14];
         for (var i = 0; i < widths.Length; i++)
         {
             worksheet.Column(i + 1).Width = widths[i];
@@ -71,23 +74,26 @@ public static class LedgerExport
         var cells = new Cell[Columns.Count];
         await foreach (var r in rows.WithCancellation(cancellationToken))
         {
-            var reason = Measure.OverdueReasonAt(r.Facts, today);
+            var finding = findings.GetValueOrDefault(r.FindingId);
             cells[0] = new Cell(++n, top);
             cells[1] = new Cell($"({ChineseNumerals.Format(r.CategoryNumber)}){r.CategoryTitle}", wrap);
             cells[2] = new Cell(r.FindingNumber, top);
             cells[3] = new Cell(r.FindingTitle, wrap);
-            cells[4] = new Cell(Terms.Of(findingStates.GetValueOrDefault(r.FindingId)), top);
-            cells[5] = new Cell($"{r.FindingNumber}.{r.Number}", top);
-            cells[6] = new Cell(r.Text, wrap);
-            cells[7] = new Cell(Terms.Of(r.Kind), top);
-            cells[8] = r.Deadline is { } d ? new Cell(d.ToDateTime(TimeOnly.MinValue), date) : new Cell(r.Kind == MeasureKind.Ongoing ? $"{Terms.Of(inspection.Cadence)}报送" : string.Empty, top);
-            cells[9] = new Cell(r.Leader ?? string.Empty, top);
-            cells[10] = new Cell(r.LeadUnit ?? string.Empty, wrap);
-            cells[11] = new Cell(string.Join("、", r.Supporting), wrap);
-            cells[12] = new Cell(Terms.Of(r.State), top);
-            cells[13] = new Cell(Terms.Of(reason), top);
-            cells[14] = new Cell(r.Facts.LastReportAtUtc is { } last ? ChinaTime.ToChina(last).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) : string.Empty, top);
-            cells[15] = new Cell(Assumed(r.AssumedFields), wrap);
+            cells[4] = new Cell(Terms.Of(finding.FindingState), top);
+            cells[5] = new Cell(Terms.Of(finding.FindingSignal), top);
+            cells[6] = new Cell($"{r.FindingNumber}.{r.Number}", top);
+            cells[7] = new Cell(r.Text, wrap);
+            cells[8] = new Cell(Terms.Of(r.Kind), top);
+            cells[9] = r.Deadline is { } d ? new Cell(d.ToDateTime(TimeOnly.MinValue), date) : new Cell(r.Kind == MeasureKind.Ongoing ? $"{Terms.Of(inspection.Cadence)}报送" : string.Empty, top);
+            cells[10] = new Cell(r.Leader ?? string.Empty, top);
+            cells[11] = new Cell(r.LeadUnit ?? string.Empty, wrap);
+            cells[12] = new Cell(string.Join("、", r.Supporting), wrap);
+            cells[13] = new Cell(Terms.Of(r.State), top);
+            cells[14] = new Cell(Terms.Of(Measure.CompletionAt(r.Facts, today)), top);
+            cells[15] = new Cell(Measure.IsPastDeadlineAt(r.Facts, today) ? Yes : string.Empty, top);
+            cells[16] = new Cell(Measure.IsMissingCadenceReportAt(r.Facts, today) ? Yes : string.Empty, top);
+            cells[17] = new Cell(r.Facts.LastReportAtUtc is { } last ? ChinaTime.ToChina(last).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) : string.Empty, top);
+            cells[18] = new Cell(Assumed(r.AssumedFields), wrap);
             await sheet.AddRowAsync(cells, cancellationToken);
         }
 

@@ -1,5 +1,6 @@
 using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Query;
 using Rectify.Access;
 using Rectify.Data;
 using Rectify.Domain;
@@ -53,16 +54,63 @@ public sealed record LedgerRow(
     IReadOnlyList<string> SupportingUnits,
     MeasureState State,
     OverdueReason OverdueReason,
+    Completion Completion,
+    Signal FindingSignal,
     AssumedFields Assumed)
 {
     /// <summary>超期 or 逾期未报 (see <see cref="Measure.OverdueReasonAt"/>).</summary>
     public bool Overdue => OverdueReason != OverdueReason.None;
 }
 
-public sealed record LedgerTotals(int Findings, int Measures, int SignedOffMeasures, int OngoingMeasures, int OverdueMeasures, int CompletedFindings, int OngoingFindings)
+/// <summary>An inspection's figures as the caller may see them; each is defined in docs/rules.md.</summary>
+/// <param name="Findings">反馈问题.</param>
+/// <param name="Measures">整改措施.</param>
+/// <param name="CompletedMeasures">已完成 measures: signed off.</param>
+/// <param name="SustainedMeasures">持续整改 measures: 长期坚持, under way and not 逾期未报.</param>
+/// <param name="PastDeadlineMeasures">超期 measures.</param>
+/// <param name="MissingReportMeasures">逾期未报 measures.</param>
+/// <param name="CompletedFindings">已完成 findings: every measure signed off.</param>
+/// <param name="SustainedFindings">持续整改 findings: every measure 已完成 or 持续整改, one at least 持续整改.</param>
+/// <param name="RedFindings">红: a measure 超期 or 逾期未报.</param>
+/// <param name="GreenFindings">绿: done (已完成 or 持续整改).</param>
+public sealed record LedgerTotals(
+    int Findings,
+    int Measures,
+    int CompletedMeasures,
+    int SustainedMeasures,
+    int PastDeadlineMeasures,
+    int MissingReportMeasures,
+    int CompletedFindings,
+    int SustainedFindings,
+    int RedFindings,
+    int GreenFindings)
 {
-    /// <summary>完成率: findings completed or under long-term persistence, of all findings — the derivation the notices report.</summary>
-    public decimal FindingCompletionRate => Findings == 0 ? 0 : Math.Round(100m * (CompletedFindings + OngoingFindings) / Findings, 1);
+    /// <summary>黄: every other finding (整改中, nothing late).</summary>
+    public int YellowFindings => Findings - RedFindings - GreenFindings;
+
+    /// <summary>完成率 of findings: 已完成 or 持续整改, of all findings — the figure the notices report.</summary>
+    public decimal FindingCompletionRate => Figures.Rate(CompletedFindings + SustainedFindings, Findings);
+
+    /// <summary>完成率 of measures: 已完成 or 持续整改, of all measures.</summary>
+    public decimal MeasureCompletionRate => Figures.Rate(CompletedMeasures + SustainedMeasures, Measures);
+
+    /// <summary>The totals of <paramref name="findings"/> findings from their measures' tallies, one per finding that has measures.</summary>
+    public static LedgerTotals From(int findings, IReadOnlyCollection<MeasureTally> findingTallies)
+    {
+        ArgumentNullException.ThrowIfNull(findingTallies);
+        var all = findingTallies.Aggregate(default(MeasureTally), MeasureTally.Add);
+        return new LedgerTotals(
+            findings,
+            all.Total,
+            all.Completed,
+            all.Sustained,
+            all.PastDeadline,
+            all.MissingReport,
+            findingTallies.Count(f => f.FindingCompletion == Completion.Completed),
+            findingTallies.Count(f => f.FindingCompletion == Completion.Sustained),
+            findingTallies.Count(f => f.FindingSignal == Signal.Red),
+            findingTallies.Count(f => f.FindingSignal == Signal.Green));
+    }
 }
 
 public sealed record UnitOption(int Id, string Name);
@@ -115,25 +163,30 @@ public static class LedgerQueries
         m.AssumedFields,
         new OverdueFacts(m.Kind, m.State, m.Deadline, m.Inspection.ReportingCadence, m.OngoingSinceUtc, m.LastReportAtUtc));
 
-    /// <summary>The database form of <see cref="Measure.OverdueReasonAt"/>; a unit test holds the two together.</summary>
-    public static Expression<Func<Measure, bool>> IsOverdueOn(DateOnly today)
+    /// <summary>超期, in the database: the SQL twin of <see cref="Measure.IsPastDeadlineAt"/> (OverdueQueryTests holds the two equal).</summary>
+    public static Expression<Func<Measure, bool>> IsPastDeadlineOn(DateOnly today) => m =>
+        m.Kind != MeasureKind.Ongoing
+        && m.Deadline != null && m.Deadline < today
+        && m.State != MeasureState.SignedOff && m.State != MeasureState.Ongoing;
+
+    /// <summary>逾期未报, in the database: the SQL twin of <see cref="Measure.IsMissingCadenceReportAt"/> (OverdueQueryTests holds the two equal).</summary>
+    public static Expression<Func<Measure, bool>> IsMissingCadenceReportOn(DateOnly today)
     {
         // The start of the last closed period for each cadence, computed here and passed as parameters; the
         // inspection's cadence picks one in SQL (null is the default, monthly).
         var weekly = ReportingCadences.LastClosedPeriodStartUtc(ReportingCadence.Weekly, today);
         var monthly = ReportingCadences.LastClosedPeriodStartUtc(ReportingCadence.Monthly, today);
         var quarterly = ReportingCadences.LastClosedPeriodStartUtc(ReportingCadence.Quarterly, today);
-        return m =>
-            (m.Kind != MeasureKind.Ongoing
-                && m.Deadline != null && m.Deadline < today
-                && m.State != MeasureState.SignedOff && m.State != MeasureState.Ongoing)
-            || (m.Kind == MeasureKind.Ongoing && m.State == MeasureState.Ongoing && m.OngoingSinceUtc != null
-                && m.OngoingSinceUtc <= (m.Inspection.ReportingCadence == ReportingCadence.Weekly ? weekly : m.Inspection.ReportingCadence == ReportingCadence.Quarterly ? quarterly : monthly)
-                && (m.LastReportAtUtc == null
-                    || m.LastReportAtUtc < (m.Inspection.ReportingCadence == ReportingCadence.Weekly ? weekly : m.Inspection.ReportingCadence == ReportingCadence.Quarterly ? quarterly : monthly)));
+        return m => m.Kind == MeasureKind.Ongoing && m.State == MeasureState.Ongoing && m.OngoingSinceUtc != null
+            && m.OngoingSinceUtc <= (m.Inspection.ReportingCadence == ReportingCadence.Weekly ? weekly : m.Inspection.ReportingCadence == ReportingCadence.Quarterly ? quarterly : monthly)
+            && (m.LastReportAtUtc == null
+                || m.LastReportAtUtc < (m.Inspection.ReportingCadence == ReportingCadence.Weekly ? weekly : m.Inspection.ReportingCadence == ReportingCadence.Quarterly ? quarterly : monthly));
     }
 
-    /// <summary>A 长期坚持 measure under way with nothing filed yet in the current period: its report is due now.</summary>
+    /// <summary>超期 or 逾期未报: the database form of <see cref="Measure.IsOverdueAt"/>, made of the two facts above.</summary>
+    public static Expression<Func<Measure, bool>> IsOverdueOn(DateOnly today) => Either(IsPastDeadlineOn(today), IsMissingCadenceReportOn(today));
+
+    /// <summary>本期待报送, in the database: the SQL twin of <see cref="Measure.IsCadenceReportDueAt"/>.</summary>
     public static Expression<Func<Measure, bool>> CadenceReportDueOn(DateOnly today)
     {
         var weekly = ReportingCadences.CurrentPeriodStartUtc(ReportingCadence.Weekly, today);
@@ -143,6 +196,11 @@ public static class LedgerQueries
             && (m.LastReportAtUtc == null
                 || m.LastReportAtUtc < (m.Inspection.ReportingCadence == ReportingCadence.Weekly ? weekly : m.Inspection.ReportingCadence == ReportingCadence.Quarterly ? quarterly : monthly));
     }
+
+    private static Expression<Func<Measure, bool>> Either(Expression<Func<Measure, bool>> a, Expression<Func<Measure, bool>> b) =>
+        Expression.Lambda<Func<Measure, bool>>(
+            Expression.OrElse(a.Body, ReplacingExpressionVisitor.Replace(b.Parameters[0], a.Parameters[0], b.Body)),
+            a.Parameters[0]);
 
     /// <summary>A page of inspections, newest feedback first.</summary>
     public static Task<List<InspectionSummary>> PageOfSummariesAsync(RectifyDbContext db, AccessScope scope, int page, int pageSize, CancellationToken cancellationToken)
@@ -198,8 +256,9 @@ public static class LedgerQueries
             .Select(AsLedgerMeasure)
             .ToListAsync(cancellationToken);
 
-        var findingIds = page.Select(r => r.FindingId).Distinct().ToList();
-        var findingStates = await FindingStatesAsync(db.VisibleMeasures(scope).Where(m => findingIds.Contains(m.FindingId)), cancellationToken);
+        // Every visible finding's tally, counted once: the totals add them up and the page's finding rows read theirs.
+        var tallies = await FindingTalliesAsync(visible, today, cancellationToken);
+        var totals = LedgerTotals.From(await db.VisibleFindings(scope).CountAsync(f => f.InspectionId == inspectionId, cancellationToken), tallies.Values);
 
         var rows = page.Select(r => new LedgerRow(
             r.Id,
@@ -208,7 +267,7 @@ public static class LedgerQueries
             r.FindingId,
             r.FindingNumber,
             r.FindingTitle,
-            findingStates.GetValueOrDefault(r.FindingId),
+            tallies.GetValueOrDefault(r.FindingId).FindingState,
             r.Number,
             r.Text,
             r.Kind,
@@ -219,13 +278,14 @@ public static class LedgerQueries
             r.Supporting,
             r.State,
             Measure.OverdueReasonAt(r.Facts, today),
+            Measure.CompletionAt(r.Facts, today),
+            tallies.GetValueOrDefault(r.FindingId).FindingSignal,
             r.AssumedFields)).ToList();
 
-        var totals = await TotalsAsync(db, scope, inspectionId, today, cancellationToken);
         var units = await UnitsAsync(db, visible, cancellationToken);
 
         // The summary's counts are the totals' (counted once).
-        var inspection = head with { Findings = totals.Findings, Measures = totals.Measures, SignedOffMeasures = totals.SignedOffMeasures };
+        var inspection = head with { Findings = totals.Findings, Measures = totals.Measures, SignedOffMeasures = totals.CompletedMeasures };
         return new LedgerPage(inspection, filter, total, rows, totals, units);
     }
 
@@ -265,7 +325,11 @@ public static class LedgerQueries
     public static IOrderedQueryable<Measure> InLedgerOrder(IQueryable<Measure> measures) =>
         measures.OrderBy(m => m.Finding.Category.Number).ThenBy(m => m.Finding.Number).ThenBy(m => m.Number);
 
-    public static async Task<Dictionary<int, FindingState>> FindingStatesAsync(IQueryable<Measure> measures, CancellationToken cancellationToken)
+    /// <summary>
+    /// Each finding's <see cref="MeasureTally"/> over <paramref name="measures"/>, counted by the database with the
+    /// named facts' SQL twins: one grouped query by state, one for 超期 and one for 逾期未报, whatever the number of measures.
+    /// </summary>
+    public static async Task<Dictionary<int, MeasureTally>> FindingTalliesAsync(IQueryable<Measure> measures, DateOnly today, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(measures);
         var counts = await measures
@@ -278,25 +342,24 @@ public static class LedgerQueries
                 Ongoing = g.Count(m => m.State == MeasureState.Ongoing),
             })
             .ToListAsync(cancellationToken);
-        return counts.ToDictionary(c => c.Key, c => FindingStates.Derive(c.Total, c.SignedOff, c.Ongoing));
+        var pastDeadline = await CountByFindingAsync(measures.Where(IsPastDeadlineOn(today)), cancellationToken);
+        var missingReport = await CountByFindingAsync(measures.Where(IsMissingCadenceReportOn(today)), cancellationToken);
+        return counts.ToDictionary(
+            c => c.Key,
+            c => new MeasureTally(c.Total, c.SignedOff, c.Ongoing, pastDeadline.GetValueOrDefault(c.Key), missingReport.GetValueOrDefault(c.Key)));
     }
 
+    private static Task<Dictionary<int, int>> CountByFindingAsync(IQueryable<Measure> measures, CancellationToken cancellationToken) =>
+        measures.GroupBy(m => m.FindingId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, cancellationToken);
+
+    /// <summary>The inspection's figures as the caller may see them: the finding tallies (three queries) and the count of findings.</summary>
     public static async Task<LedgerTotals> TotalsAsync(RectifyDbContext db, AccessScope scope, int inspectionId, DateOnly today, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
         var measures = db.VisibleMeasures(scope).AsNoTracking().Where(m => m.InspectionId == inspectionId);
-        var byState = await measures.GroupBy(m => m.State).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
-        var overdue = await measures.CountAsync(IsOverdueOn(today), cancellationToken);
-        var findingStates = await FindingStatesAsync(measures, cancellationToken);
+        var tallies = await FindingTalliesAsync(measures, today, cancellationToken);
         var findings = await db.VisibleFindings(scope).CountAsync(f => f.InspectionId == inspectionId, cancellationToken);
-        return new LedgerTotals(
-            findings,
-            byState.Sum(s => s.Count),
-            byState.Where(s => s.Key == MeasureState.SignedOff).Sum(s => s.Count),
-            byState.Where(s => s.Key == MeasureState.Ongoing).Sum(s => s.Count),
-            overdue,
-            findingStates.Values.Count(s => s == FindingState.Completed),
-            findingStates.Values.Count(s => s == FindingState.Ongoing));
+        return LedgerTotals.From(findings, tallies.Values);
     }
 
     /// <summary>The units that lead or support one of these measures, for the unit filter.</summary>

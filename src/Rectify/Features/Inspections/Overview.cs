@@ -5,21 +5,33 @@ using Rectify.Domain;
 
 namespace Rectify.Features.Inspections;
 
-/// <summary>红黄绿: red when any of a finding's measures is overdue (超期, or 逾期未报 for 长期坚持), green when it is done (已完成 or 长期坚持), yellow otherwise.</summary>
-public enum Signal
+/// <summary>One line of a 完成率 table: measures (by unit, by kind) or findings (by category), counted by the rules of docs/rules.md.</summary>
+/// <param name="Name">The unit, kind or category.</param>
+/// <param name="Total">Measures, or findings.</param>
+/// <param name="Completed">已完成.</param>
+/// <param name="Sustained">持续整改.</param>
+/// <param name="PastDeadline">超期 measures, or findings with one.</param>
+/// <param name="MissingReport">逾期未报 measures, or findings with one.</param>
+public sealed record RateRow(string Name, int Total, int Completed, int Sustained, int PastDeadline, int MissingReport)
 {
-    Green,
-    Yellow,
-    Red,
+    /// <summary>完成率: 已完成 or 持续整改, of all.</summary>
+    public decimal Rate => Figures.Rate(Completed + Sustained, Total);
+
+    /// <summary>A line of measures.</summary>
+    public static RateRow OfMeasures(string name, MeasureTally t) => new(name, t.Total, t.Completed, t.Sustained, t.PastDeadline, t.MissingReport);
+
+    /// <summary>A line of findings, from each finding's tally.</summary>
+    public static RateRow OfFindings(string name, IReadOnlyCollection<MeasureTally> findings) => new(
+        name,
+        findings.Count,
+        findings.Count(f => f.FindingCompletion == Completion.Completed),
+        findings.Count(f => f.FindingCompletion == Completion.Sustained),
+        findings.Count(f => f.PastDeadline > 0),
+        findings.Count(f => f.MissingReport > 0));
 }
 
-public sealed record RateRow(string Name, int Total, int SignedOff, int Ongoing, int Overdue)
-{
-    /// <summary>完成率: signed off or under long-term persistence, of all.</summary>
-    public decimal Rate => Total == 0 ? 0 : Math.Round(100m * (SignedOff + Ongoing) / Total, 1);
-}
-
-public sealed record FindingSignal(int FindingId, int Number, string Title, FindingState State, Signal Signal, int Measures, int Overdue);
+/// <summary>A finding's 红黄绿 with its measures' figures.</summary>
+public sealed record FindingSignal(int FindingId, int Number, string Title, FindingState State, Completion Completion, Signal Signal, int Measures, int PastDeadline, int MissingReport);
 
 public sealed record InspectionOverview(
     InspectionSummary Inspection,
@@ -50,54 +62,35 @@ public static class OverviewQueries
                 CategoryNumber = m.Finding.Category.Number,
                 CategoryTitle = m.Finding.Category.Title,
                 m.Kind,
-                m.State,
-                m.Deadline,
                 LeadUnit = m.LeadUnit == null ? "（未定）" : m.LeadUnit.Name,
                 Facts = new OverdueFacts(m.Kind, m.State, m.Deadline, m.Inspection.ReportingCadence, m.OngoingSinceUtc, m.LastReportAtUtc),
             })
             .ToListAsync(cancellationToken);
-        var measures = rows.Select(r => (Row: r, Overdue: Measure.IsOverdueAt(r.Facts, today))).ToList();
 
-        static RateRow Rate(string name, IEnumerable<MeasureState> states, int overdue)
-        {
-            var list = states.ToList();
-            return new RateRow(name, list.Count, list.Count(s => s == MeasureState.SignedOff), list.Count(s => s == MeasureState.Ongoing), overdue);
-        }
+        // The same tallies the ledger counts in the database, counted here by the C# rules from the same rows.
+        MeasureTally Tally(IEnumerable<OverdueFacts> facts) => MeasureTally.Of(facts, today);
 
-        var findings = measures.GroupBy(m => m.Row.FindingId)
+        var findings = rows.GroupBy(r => r.FindingId)
             .Select(g =>
             {
-                var first = g.First().Row;
-                var state = FindingStates.Derive(g.Select(m => m.Row.State));
-                var overdue = g.Count(m => m.Overdue);
-                var signal = overdue > 0 ? Signal.Red : state is FindingState.Completed or FindingState.Ongoing ? Signal.Green : Signal.Yellow;
-                return (first.CategoryNumber, first.CategoryTitle, Signal: new FindingSignal(g.Key, first.FindingNumber, first.FindingTitle, state, signal, g.Count(), overdue));
+                var first = g.First();
+                var tally = Tally(g.Select(r => r.Facts));
+                return (first.CategoryNumber, first.CategoryTitle, Tally: tally, Signal: new FindingSignal(
+                    g.Key, first.FindingNumber, first.FindingTitle, tally.FindingState, tally.FindingCompletion, tally.FindingSignal, tally.Total, tally.PastDeadline, tally.MissingReport));
             })
             .OrderBy(f => f.Signal.Number)
             .ToList();
 
         var byCategory = findings.GroupBy(f => (f.CategoryNumber, f.CategoryTitle)).OrderBy(g => g.Key.CategoryNumber)
-            .Select(g => new RateRow(
-                $"({Documents.ChineseNumerals.Format(g.Key.CategoryNumber)}){g.Key.CategoryTitle}",
-                g.Count(),
-                g.Count(f => f.Signal.State == FindingState.Completed),
-                g.Count(f => f.Signal.State == FindingState.Ongoing),
-                g.Count(f => f.Signal.Overdue > 0)))
+            .Select(g => RateRow.OfFindings($"({Documents.ChineseNumerals.Format(g.Key.CategoryNumber)}){g.Key.CategoryTitle}", [.. g.Select(f => f.Tally)]))
             .ToList();
-        var byUnit = measures.GroupBy(m => m.Row.LeadUnit).OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => Rate(g.Key, g.Select(m => m.Row.State), g.Count(m => m.Overdue))).ToList();
-        var byKind = measures.GroupBy(m => m.Row.Kind).OrderBy(g => g.Key)
-            .Select(g => Rate(Terms.Of(g.Key), g.Select(m => m.Row.State), g.Count(m => m.Overdue))).ToList();
-        var totals = new LedgerTotals(
-            findings.Count,
-            measures.Count,
-            measures.Count(m => m.Row.State == MeasureState.SignedOff),
-            measures.Count(m => m.Row.State == MeasureState.Ongoing),
-            measures.Count(m => m.Overdue),
-            findings.Count(f => f.Signal.State == FindingState.Completed),
-            findings.Count(f => f.Signal.State == FindingState.Ongoing));
+        var byUnit = rows.GroupBy(r => r.LeadUnit).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => RateRow.OfMeasures(g.Key, Tally(g.Select(r => r.Facts)))).ToList();
+        var byKind = rows.GroupBy(r => r.Kind).OrderBy(g => g.Key)
+            .Select(g => RateRow.OfMeasures(Terms.Of(g.Key), Tally(g.Select(r => r.Facts)))).ToList();
+        var totals = LedgerTotals.From(findings.Count, [.. findings.Select(f => f.Tally)]);
         return new InspectionOverview(
-            inspection with { Findings = totals.Findings, Measures = totals.Measures, SignedOffMeasures = totals.SignedOffMeasures },
+            inspection with { Findings = totals.Findings, Measures = totals.Measures, SignedOffMeasures = totals.CompletedMeasures },
             totals, byUnit, byCategory, byKind, findings.Select(f => f.Signal).ToList());
     }
 }

@@ -14,6 +14,16 @@ public static class Fmt
     public static string MeasureName(string label, int number) =>
         CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "zh" ? label + Documents.ChineseNumerals.Format(number) : string.Create(CultureInfo.InvariantCulture, $"{label.TrimEnd()} {number}");
 
+    /// <summary>A 完成率 with one decimal: 66.7%.</summary>
+    public static string Percent(decimal rate) => rate.ToString("0.0", CultureInfo.InvariantCulture) + "%";
+
+    public static string Badge(Signal signal) => signal switch
+    {
+        Signal.Red => "red",
+        Signal.Green => "green",
+        _ => "yellow",
+    };
+
     public static string Badge(FindingState state) => state switch
     {
         FindingState.Completed => "green",

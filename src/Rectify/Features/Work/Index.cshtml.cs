@@ -15,7 +15,15 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, TimeProvider 
 {
     private const int Shown = 50;
 
-    public sealed record Item(int MeasureId, int FindingNumber, int MeasureNumber, string Text, string? LeadUnit, DateOnly? Date, string? Note, MeasureKind Kind);
+    /// <param name="MeasureId">The measure.</param>
+    /// <param name="FindingNumber">Its finding's number.</param>
+    /// <param name="MeasureNumber">Its number in the finding.</param>
+    /// <param name="Text">What it says.</param>
+    /// <param name="LeadUnit">牵头单位.</param>
+    /// <param name="Date">整改时限 (a look-back's own date in the look-back sections); none for 长期坚持.</param>
+    /// <param name="Note">The inspection.</param>
+    /// <param name="Cadence">报送情况 of a 长期坚持 measure (<see cref="Measure.CadenceStandingAt"/>).</param>
+    public sealed record Item(int MeasureId, int FindingNumber, int MeasureNumber, string Text, string? LeadUnit, DateOnly? Date, string? Note, CadenceStanding Cadence);
 
     public sealed record Section(string Key, string Title, int Total, IReadOnlyList<Item> Items);
 
@@ -37,53 +45,65 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, TimeProvider 
         if (office)
         {
             var reports = db.ProgressReports.AsNoTracking().Where(r => r.State == ProgressReportState.Submitted && measures.Any(m => m.Id == r.MeasureId));
-            sections.Add(await SectionAsync("reports", "待审核的进展报送", measures.Where(m => reports.Any(r => r.MeasureId == m.Id)), cancellationToken));
-            sections.Add(await SectionAsync("review", "待整改办审核的销号申请", measures.Where(m => m.State == MeasureState.AwaitingReview), cancellationToken));
+            sections.Add(await SectionAsync("reports", "待审核的进展报送", measures.Where(m => reports.Any(r => r.MeasureId == m.Id)), today, cancellationToken));
+            sections.Add(await SectionAsync("review", "待整改办审核的销号申请", measures.Where(m => m.State == MeasureState.AwaitingReview), today, cancellationToken));
             // Look-backs by their own date: those falling due within 30 days, and those already past it, apart.
             var open = db.LookBacks.AsNoTracking().Where(l => l.Result == null && measures.Any(m => m.Id == l.MeasureId));
-            sections.Add(await LookBackSectionAsync("lookbacks", "到期的回头看（30 天内）", open.Where(l => l.DueDate >= today && l.DueDate <= soon), cancellationToken));
-            sections.Add(await LookBackSectionAsync("lookbacks-late", "已过期未进行的回头看", open.Where(l => l.DueDate < today), cancellationToken));
+            sections.Add(await LookBackSectionAsync("lookbacks", "到期的回头看（30 天内）", open.Where(l => l.DueDate >= today && l.DueDate <= soon), today, cancellationToken));
+            sections.Add(await LookBackSectionAsync("lookbacks-late", "已过期未进行的回头看", open.Where(l => l.DueDate < today), today, cancellationToken));
         }
 
         if (leader)
         {
-            sections.Add(await SectionAsync("approve", "待领导审批的销号申请", measures.Where(m => m.State == MeasureState.AwaitingApproval), cancellationToken));
+            sections.Add(await SectionAsync("approve", "待领导审批的销号申请", measures.Where(m => m.State == MeasureState.AwaitingApproval), today, cancellationToken));
         }
 
         if (reporter)
         {
             var returned = ownUnit.Where(m => db.ProgressReports.Where(r => r.MeasureId == m.Id).OrderByDescending(r => r.Number).Select(r => r.State).FirstOrDefault() == ProgressReportState.Returned);
-            sections.Add(await SectionAsync("returned", "被退回、需要重新报送的进展", returned, cancellationToken));
-            sections.Add(await SectionAsync("cadence", "本周期应报送进展的长期坚持措施", ownUnit.Where(LedgerQueries.CadenceReportDueOn(today)), cancellationToken));
-            sections.Add(await SectionAsync("due", "30 天内到期的措施", ownUnit.Where(m => m.Deadline != null && m.Deadline >= today && m.Deadline <= soon && m.State != MeasureState.SignedOff && m.Kind != MeasureKind.Ongoing), cancellationToken));
+            sections.Add(await SectionAsync("returned", "被退回、需要重新报送的进展", returned, today, cancellationToken));
+            sections.Add(await SectionAsync("cadence", "本周期应报送进展的长期坚持措施", ownUnit.Where(LedgerQueries.CadenceReportDueOn(today)), today, cancellationToken));
+            sections.Add(await SectionAsync("due", "30 天内到期的措施", ownUnit.Where(m => m.Deadline != null && m.Deadline >= today && m.Deadline <= soon && m.State != MeasureState.SignedOff && m.Kind != MeasureKind.Ongoing), today, cancellationToken));
         }
 
         if (scope.ReadsRectification)
         {
-            var overdue = (reporter && !office && !leader ? ownUnit : measures).Where(LedgerQueries.IsOverdueOn(today));
-            sections.Add(await SectionAsync("overdue", "超期的措施", overdue, cancellationToken));
+            // Late to finish and late to report are two things, counted apart (docs/rules.md).
+            var mine = reporter && !office && !leader ? ownUnit : measures;
+            sections.Add(await SectionAsync("overdue", "超期的措施", mine.Where(LedgerQueries.IsPastDeadlineOn(today)), today, cancellationToken));
+            sections.Add(await SectionAsync("unreported", "逾期未报的长期坚持措施", mine.Where(LedgerQueries.IsMissingCadenceReportOn(today)), today, cancellationToken));
         }
 
         Sections = sections;
     }
 
     /// <summary>Open look-backs with their own dates, earliest first: one count query and one page query.</summary>
-    private async Task<Section> LookBackSectionAsync(string key, string title, IQueryable<LookBack> lookBacks, CancellationToken cancellationToken)
+    private async Task<Section> LookBackSectionAsync(string key, string title, IQueryable<LookBack> lookBacks, DateOnly today, CancellationToken cancellationToken)
     {
         var total = await lookBacks.CountAsync(cancellationToken);
-        var items = await lookBacks.OrderBy(l => l.DueDate).ThenBy(l => l.Id).Take(Shown)
-            .Join(db.Measures, l => l.MeasureId, m => m.Id, (l, m) => new Item(m.Id, m.Finding.Number, m.Number, m.Text, m.LeadUnit == null ? null : m.LeadUnit.Name, l.DueDate, m.Inspection.Title, m.Kind))
+        var rows = await lookBacks.OrderBy(l => l.DueDate).ThenBy(l => l.Id).Take(Shown)
+            .Join(db.Measures, l => l.MeasureId, m => m.Id, (l, m) => new Row(
+                m.Id, m.Finding.Number, m.Number, m.Text, m.LeadUnit == null ? null : m.LeadUnit.Name, l.DueDate, m.Inspection.Title,
+                new OverdueFacts(m.Kind, m.State, m.Deadline, m.Inspection.ReportingCadence, m.OngoingSinceUtc, m.LastReportAtUtc)))
             .ToListAsync(cancellationToken);
-        return new Section(key, title, total, items);
+        return new Section(key, title, total, [.. rows.Select(r => r.ToItem(today))]);
     }
 
     /// <summary>A count and the first rows, earliest deadline first: one count query and one page query per section.</summary>
-    private static async Task<Section> SectionAsync(string key, string title, IQueryable<Measure> measures, CancellationToken cancellationToken)
+    private static async Task<Section> SectionAsync(string key, string title, IQueryable<Measure> measures, DateOnly today, CancellationToken cancellationToken)
     {
         var total = await measures.CountAsync(cancellationToken);
-        var items = await measures.OrderBy(m => m.Deadline).ThenBy(m => m.Id).Take(Shown)
-            .Select(m => new Item(m.Id, m.Finding.Number, m.Number, m.Text, m.LeadUnit == null ? null : m.LeadUnit.Name, m.Deadline, m.Inspection.Title, m.Kind))
+        var rows = await measures.OrderBy(m => m.Deadline).ThenBy(m => m.Id).Take(Shown)
+            .Select(m => new Row(
+                m.Id, m.Finding.Number, m.Number, m.Text, m.LeadUnit == null ? null : m.LeadUnit.Name, m.Deadline, m.Inspection.Title,
+                new OverdueFacts(m.Kind, m.State, m.Deadline, m.Inspection.ReportingCadence, m.OngoingSinceUtc, m.LastReportAtUtc)))
             .ToListAsync(cancellationToken);
-        return new Section(key, title, total, items);
+        return new Section(key, title, total, [.. rows.Select(r => r.ToItem(today))]);
+    }
+
+    /// <summary>An item as read, with the facts its 报送情况 is judged on.</summary>
+    private sealed record Row(int MeasureId, int FindingNumber, int MeasureNumber, string Text, string? LeadUnit, DateOnly? Date, string? Note, OverdueFacts Facts)
+    {
+        public Item ToItem(DateOnly today) => new(MeasureId, FindingNumber, MeasureNumber, Text, LeadUnit, Date, Note, Measure.CadenceStandingAt(Facts, today));
     }
 }
