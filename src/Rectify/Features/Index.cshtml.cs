@@ -18,6 +18,8 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller) : PageModel
 
     public int PageCount => Math.Max(1, (Total + PageSize - 1) / PageSize);
 
+    public bool CanRegister => caller.May(Permission.ManagePlan);
+
     public async Task OnGetAsync(int? page, CancellationToken cancellationToken)
     {
         PageNumber = Math.Max(1, page ?? 1);

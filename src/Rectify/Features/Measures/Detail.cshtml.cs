@@ -61,6 +61,8 @@ public sealed class DetailModel(RectifyDbContext db, Caller caller, MeasureWorkf
 
     public bool CanReview => caller.May(Permission.ReviewReport);
 
+    public bool CanEditPlan => caller.May(Permission.ManagePlan);
+
     public bool CanScheduleLookBack => caller.May(Permission.ScheduleLookBack);
 
     public bool CanRecordLookBack => caller.May(Permission.RecordLookBack);

@@ -5,6 +5,9 @@ using Rectify.Domain;
 
 namespace Rectify.Features.Measures;
 
+/// <summary>One version of the measure in the adopted plan (审定, 调整, 新增): what the plan said, and who changed it, when and why.</summary>
+public sealed record MeasureRevisionView(int Number, MeasureRevisionKind Kind, DateTime AtUtc, string ActorName, string? Reason, string Text, MeasureKind MeasureKind, DateOnly? Deadline, string? Leader, string? LeadUnit, string SupportingUnits);
+
 public sealed record MeasureTransitionView(MeasureAction Action, MeasureState FromState, MeasureState ToState, string ActorName, DateTime AtUtc, string? Reason);
 
 public sealed record MeasureDetail(
@@ -36,6 +39,9 @@ public sealed record MeasureDetail(
     /// <summary>Whose measure it is (lead unit, responsible leader's account), for the page's permission questions; not part of the API's answer.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public MeasureParties Parties { get; init; } = MeasureParties.None;
+
+    /// <summary>The measure's versions in the adopted plan, the first being the plan as adopted (none while the plan is a draft).</summary>
+    public IReadOnlyList<MeasureRevisionView> Revisions { get; init; } = [];
 }
 
 /// <summary>One measure with its history, as the caller may see it: the page and the API read the same thing.</summary>
@@ -67,6 +73,8 @@ public static class MeasureQueries
                 Facts = new OverdueFacts(m.Kind, m.State, m.Deadline, m.Inspection.ReportingCadence, m.OngoingSinceUtc, m.LastReportAtUtc),
                 LeadUnitPath = m.LeadUnit == null ? null : m.LeadUnit.Path,
                 LeaderUserId = m.ResponsibleLeader == null ? null : m.ResponsibleLeader.UserId,
+                Revisions = m.Revisions.OrderBy(r => r.Number)
+                    .Select(r => new MeasureRevisionView(r.Number, r.Kind, r.AtUtc, r.ActorName, r.Reason, r.Text, r.MeasureKind, r.Deadline, r.ResponsibleLeaderName, r.LeadUnitName, r.SupportingUnits)).ToList(),
                 History = m.Transitions.OrderBy(t => t.AtUtc).ThenBy(t => t.Id)
                     .Select(t => new MeasureTransitionView(t.Action, t.FromState, t.ToState, t.ActorName, t.AtUtc, t.Reason)).ToList(),
             })
@@ -78,6 +86,7 @@ public static class MeasureQueries
             m.Facts.Cadence ?? ReportingCadences.Default, m.Facts.LastReportAtUtc, m.EvidenceAcceptedAtUtc)
         {
             Parties = new MeasureParties(m.LeadUnitPath, m.LeaderUserId),
+            Revisions = m.Revisions,
         };
     }
 }

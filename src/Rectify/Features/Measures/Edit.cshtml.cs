@@ -1,0 +1,72 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using Rectify.Access;
+using Rectify.Data;
+using Rectify.Domain;
+using Rectify.Features.Common;
+using Rectify.Features.Plans;
+
+namespace Rectify.Features.Measures;
+
+/// <summary>修改措施: the office sets what the plan says about one measure; once the plan is in force, with a reason, as a new version.</summary>
+public sealed class EditModel(RectifyDbContext db, Caller caller, PlanService plans) : PageModel, IShowsRefusals
+{
+    public sealed record Current(int Id, int InspectionId, string InspectionTitle, int FindingId, int FindingNumber, int Number, string Text, MeasureKind Kind, DateOnly? Deadline,
+        int? LeaderId, int? LeadUnitId, IReadOnlyList<int> SupportingUnitIds, int Version, PlanState PlanState);
+
+    [BindProperty(SupportsGet = true, Name = "id")]
+    public int Id { get; set; }
+
+    public Current? Measure { get; private set; }
+
+    public IReadOnlyList<Choice> People { get; private set; } = [];
+
+    public IReadOnlyList<Choice> Units { get; private set; } = [];
+
+    public string? Error { get; private set; }
+
+    /// <summary>What was typed, after a refusal.</summary>
+    public MeasureInput? Typed { get; private set; }
+
+    public string? Reason { get; private set; }
+
+    public Task<IActionResult> OnGetAsync(CancellationToken cancellationToken) => ShowAsync(cancellationToken);
+
+    public async Task<IActionResult> OnPostAsync(string? text, MeasureKind? kind, DateOnly? deadline, int? leaderId, string? newLeader, int? leadUnitId, string? newLeadUnit, List<int>? supportingUnitIds, string? newSupportingUnits, int? version, string? reason, CancellationToken cancellationToken)
+    {
+        Typed = new MeasureInput(text, kind, deadline, leaderId, newLeader, leadUnitId, newLeadUnit, supportingUnitIds ?? [], newSupportingUnits);
+        Reason = reason;
+        var result = await plans.AmendMeasureAsync(Id, Typed, version, reason, cancellationToken);
+        if (!result.Found)
+        {
+            return NotFound();
+        }
+
+        TempData["message"] = result.Message;
+        return Redirect($"/measures/{Id}");
+    }
+
+    public Task<IActionResult> ShowRefusalAsync(string message, CancellationToken cancellationToken)
+    {
+        Error = message;
+        return ShowAsync(cancellationToken);
+    }
+
+    private async Task<IActionResult> ShowAsync(CancellationToken cancellationToken)
+    {
+        Measure = await db.VisibleMeasures(caller.Scope).AsNoTracking().Where(m => m.Id == Id)
+            .Select(m => new Current(m.Id, m.InspectionId, m.Inspection.Title, m.FindingId, m.Finding.Number, m.Number, m.Text, m.Kind, m.Deadline, m.ResponsibleLeaderId, m.LeadUnitId,
+                m.SupportingUnits.Select(s => s.OrganizationId).ToList(), m.Version, m.Inspection.PlanState))
+            .SingleOrDefaultAsync(cancellationToken);
+        if (Measure is null)
+        {
+            return NotFound();
+        }
+
+        caller.Require(Permission.ManagePlan);
+        var plan = await PlanQueries.LoadAsync(db, caller.Scope, Measure.InspectionId, cancellationToken);
+        (People, Units) = (plan!.People, plan.Units);
+        return Page();
+    }
+}
