@@ -203,6 +203,115 @@ public sealed class BrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
     }
 
     [Fact]
+    public async Task A_refused_register_entry_or_look_back_keeps_what_was_typed_with_the_message_inside_its_form_on_a_phone()
+    {
+        app.RequireAvailable();
+        var (playwright, browser) = await LaunchAsync();
+        using var _ = playwright;
+        await using var __ = browser;
+        var baseUrl = app.ServerAddress!.ToString().TrimEnd('/');
+        var context = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 390, Height = 844 }, Locale = "zh-CN" });
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(60_000);
+        Directory.CreateDirectory(ScreenshotFolder);
+        async Task FitsAsync(string what)
+        {
+            var width = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth");
+            Assert.True(width <= 390, $"{what}: the page is {width} px wide on a 390 px phone");
+        }
+
+        try
+        {
+            await page.GotoAsync(baseUrl + "/Account/SignIn");
+            await page.FillAsync("#userName", "office");
+            await page.FillAsync("#password", app.Password);
+            await page.ClickAsync("button[type=submit]:has-text('登录')");
+            await page.WaitForURLAsync(baseUrl + "/");
+
+            // A number of people that is not whole: refused inside the outcome form, everything typed still there.
+            await page.GotoAsync($"{baseUrl}/inspections/{app.InspectionId}/registers");
+            await page.SelectOptionAsync("#new-outcome select[name=kind]", "PeopleHandled");
+            await page.FillAsync("#new-outcome input[name=amount]", "2.5");
+            await page.FillAsync("#new-outcome input[name=note]", "给予党纪处分（浏览器测试）");
+            await page.FillAsync("#new-outcome input[name=findings]", "13、22");
+            await page.ClickAsync("#new-outcome button[type=submit]");
+            await page.WaitForSelectorAsync("#new-outcome [role=alert]");
+            Assert.Contains("“处理人数”是整数（填写了 2.5）", await page.Locator("#new-outcome [role=alert]").InnerTextAsync(), StringComparison.Ordinal);
+            Assert.Equal(1, await page.Locator("[role=alert]").CountAsync());
+            Assert.Equal("PeopleHandled", await page.InputValueAsync("#new-outcome select[name=kind]"));
+            Assert.Equal("2.5", await page.InputValueAsync("#new-outcome input[name=amount]"));
+            Assert.Equal("给予党纪处分（浏览器测试）", await page.InputValueAsync("#new-outcome input[name=note]"));
+            Assert.Equal("13、22", await page.InputValueAsync("#new-outcome input[name=findings]"));
+            await FitsAsync("the registers page after a refusal");
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotFolder, "phone-register-refused.png"), FullPage = true });
+
+            // Put right and registered; then corrected through the entry's own form, its earlier version shown beside it, all on the phone.
+            await page.FillAsync("#new-outcome input[name=amount]", "2");
+            await page.ClickAsync("#new-outcome button[type=submit]");
+            await page.WaitForSelectorAsync(".notice-box:has-text('已登记整改成效')");
+            var entry = page.Locator(".register-entry:has-text('给予党纪处分（浏览器测试）')");
+            await entry.Locator("details.correct > summary").ClickAsync();
+            await entry.Locator("form[id^=correct-outcome] input[name=amount]").FillAsync("3");
+            await entry.Locator("form[id^=correct-outcome] input[name=reason]").FillAsync("漏计一人");
+            await entry.Locator("form[id^=correct-outcome] button[type=submit]").ClickAsync();
+            await page.WaitForSelectorAsync(".notice-box:has-text('现为第 2 版')");
+            await entry.Locator("details.versions > summary").ClickAsync();
+            await entry.Locator("details.correct > summary").ClickAsync();
+            Assert.Contains("处理人数 2", await entry.Locator("ol.versions").InnerTextAsync(), StringComparison.Ordinal);
+            Assert.Contains("漏计一人", await entry.Locator(".entry-version").InnerTextAsync(), StringComparison.Ordinal);
+            await FitsAsync("the registers page with an entry's versions and forms open");
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotFolder, "phone-register-corrected.png"), FullPage = true });
+
+            // A finding number the inspection does not have: refused inside the institution form, the rule's facts kept.
+            await page.FillAsync("#new-institution input[name=name]", "工程建设项目招投标管理办法（浏览器测试）");
+            await page.FillAsync("#new-institution input[name=issuer]", "万江街道党工委");
+            await page.FillAsync("#new-institution input[name=documentNumber]", "万江党工委〔2025〕12号");
+            await page.FillAsync("#new-institution input[name=issuedOn]", "2025-03-01");
+            await page.FillAsync("#new-institution input[name=findings]", "13、99");
+            await page.ClickAsync("#new-institution button[type=submit]");
+            await page.WaitForSelectorAsync("#new-institution [role=alert]");
+            Assert.Contains("没有序号为 99 的问题", await page.Locator("#new-institution [role=alert]").InnerTextAsync(), StringComparison.Ordinal);
+            Assert.Equal(0, await page.Locator("#new-outcome [role=alert]").CountAsync());
+            Assert.Equal("工程建设项目招投标管理办法（浏览器测试）", await page.InputValueAsync("#new-institution input[name=name]"));
+            Assert.Equal("万江街道党工委", await page.InputValueAsync("#new-institution input[name=issuer]"));
+            Assert.Equal("万江党工委〔2025〕12号", await page.InputValueAsync("#new-institution input[name=documentNumber]"));
+            Assert.Equal("2025-03-01", await page.InputValueAsync("#new-institution input[name=issuedOn]"));
+            Assert.Equal("13、99", await page.InputValueAsync("#new-institution input[name=findings]"));
+
+            // A look-back date in the past: refused inside the scheduling form, the sample size, unit and date kept.
+            await page.GotoAsync($"{baseUrl}/inspections/{app.InspectionId}/lookbacks");
+            var unit = await page.Locator("#schedule-lookbacks select[name=unit] option:nth-child(2)").GetAttributeAsync("value");
+            await page.CheckAsync("#schedule-lookbacks input[name=scope][value=sample]");
+            await page.FillAsync("#schedule-lookbacks input[name=count]", "2");
+            await page.SelectOptionAsync("#schedule-lookbacks select[name=unit]", unit!);
+            await page.FillAsync("#schedule-lookbacks input[name=dueDate]", "2020-01-01");
+            await page.ClickAsync("#schedule-lookbacks button[type=submit]");
+            await page.WaitForSelectorAsync("#schedule-lookbacks [role=alert]");
+            Assert.Contains("不能早于今天", await page.Locator("#schedule-lookbacks [role=alert]").InnerTextAsync(), StringComparison.Ordinal);
+            Assert.Equal(1, await page.Locator("[role=alert]").CountAsync());
+            Assert.True(await page.IsCheckedAsync("#schedule-lookbacks input[name=scope][value=sample]"));
+            Assert.Equal("2", await page.InputValueAsync("#schedule-lookbacks input[name=count]"));
+            Assert.Equal(unit, await page.InputValueAsync("#schedule-lookbacks select[name=unit]"));
+            Assert.Equal("2020-01-01", await page.InputValueAsync("#schedule-lookbacks input[name=dueDate]"));
+            await FitsAsync("the look-backs page after a refusal");
+
+            // The other choice is kept too (on the page the second refusal answers with, not the one before it).
+            await page.EvaluateAsync("() => { window.beforeSecondTry = true; }");
+            await page.CheckAsync("#schedule-lookbacks input[name=scope][value=all]");
+            await page.ClickAsync("#schedule-lookbacks button[type=submit]");
+            await page.WaitForFunctionAsync("() => !window.beforeSecondTry && document.readyState === 'complete' && document.querySelector('#schedule-lookbacks [role=alert]') !== null");
+            Assert.True(await page.IsCheckedAsync("#schedule-lookbacks input[name=scope][value=all]"));
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotFolder, "phone-lookbacks-refused.png"), FullPage = true });
+        }
+        catch
+        {
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotFolder, "refusal-failure.png"), FullPage = true });
+            Console.Error.WriteLine($"Browser refusal test failed at {page.Url}; screenshot in {ScreenshotFolder}/refusal-failure.png");
+            throw;
+        }
+    }
+
+    [Fact]
     public async Task An_office_worker_signs_in_opens_the_seed_ledger_and_filters_it_by_a_unit()
     {
         app.RequireAvailable();

@@ -155,22 +155,55 @@ public sealed class ReportsAndLookBacksTests
     [Fact]
     public void People_and_meetings_are_whole_numbers_money_need_not_be()
     {
-        var refused = Assert.Throws<BusinessRuleViolationException>(() => _ = new RectificationOutcome(1, OutcomeKind.PeopleHandled, 2.5m, null, []));
+        var refused = Assert.Throws<BusinessRuleViolationException>(() => _ = new RectificationOutcome(1, OutcomeKind.PeopleHandled, 2.5m, null, [], Office, clock));
         Assert.Equal(Refusal.Invalid, refused.Refusal);
         Assert.Contains("处理人数”是整数", refused.Message, StringComparison.Ordinal);
-        Assert.Equal(nameof(AnOutcomeHasKindAndAmount), RuleOf(() => _ = new RectificationOutcome(1, OutcomeKind.MeetingsHeld, 0.5m, null, [])));
-        Assert.Equal(2.5m, new RectificationOutcome(1, OutcomeKind.MoneyRecovered, 2.5m, null, []).Amount);
-        Assert.Equal(3m, new RectificationOutcome(1, OutcomeKind.PeopleHandled, 3m, null, []).Amount);
+        Assert.Equal(nameof(AnOutcomeHasKindAndAmount), RuleOf(() => _ = new RectificationOutcome(1, OutcomeKind.MeetingsHeld, 0.5m, null, [], Office, clock)));
+        Assert.Equal(2.5m, new RectificationOutcome(1, OutcomeKind.MoneyRecovered, 2.5m, null, [], Office, clock).Amount);
+        Assert.Equal(3m, new RectificationOutcome(1, OutcomeKind.PeopleHandled, 3m, null, [], Office, clock).Amount);
     }
 
     [Fact]
     public void A_register_entry_needs_its_facts_and_links_each_finding_once()
     {
-        Assert.Equal(nameof(AnInstitutionHasNameIssuerAndDate), RuleOf(() => _ = new Institution(1, "制度", " ", null, new DateOnly(2025, 1, 1), [])));
-        Assert.Equal(nameof(AnOutcomeHasKindAndAmount), RuleOf(() => _ = new RectificationOutcome(1, OutcomeKind.MoneyRecovered, -1, null, [])));
-        Assert.Equal(nameof(ALeadHasSummaryAndStatus), RuleOf(() => _ = new Lead(1, "线索", (LeadStatus)9, null, [])));
-        var institution = new Institution(1, " 招投标管理办法 ", "党工委", " ", new DateOnly(2025, 1, 1), [3, 5, 3]);
+        Assert.Equal(nameof(AnInstitutionHasNameIssuerAndDate), RuleOf(() => _ = new Institution(1, "制度", " ", null, new DateOnly(2025, 1, 1), [], Office, clock)));
+        Assert.Equal(nameof(AnOutcomeHasKindAndAmount), RuleOf(() => _ = new RectificationOutcome(1, OutcomeKind.MoneyRecovered, -1, null, [], Office, clock)));
+        Assert.Equal(nameof(ALeadHasSummaryAndStatus), RuleOf(() => _ = new Lead(1, "线索", (LeadStatus)9, null, [], Office, clock)));
+        var institution = new Institution(1, " 招投标管理办法 ", "党工委", " ", new DateOnly(2025, 1, 1), [3, 5, 3], Office, clock);
         Assert.Equal(("招投标管理办法", null as string), (institution.Name, institution.DocumentNumber));
         Assert.Equal([3, 5], institution.Findings.Select(f => f.FindingId));
+    }
+
+    [Fact]
+    public void A_register_entry_is_corrected_or_withdrawn_only_with_a_reason_on_the_version_shown_and_keeps_each_earlier_version()
+    {
+        var outcome = new RectificationOutcome(1, OutcomeKind.MoneyRecovered, 12.5m, "追回工程款", [3], Office, clock);
+        Assert.Equal((1, false, "整改办", null as string), (outcome.Version, outcome.Withdrawn, outcome.RecordedByName, outcome.ChangeReason));
+
+        var noReason = Assert.Throws<BusinessRuleViolationException>(() => outcome.Correct(1, " ", OutcomeKind.MoneyRecovered, 15, "追回工程款", [3, 5], Office, clock));
+        Assert.Equal((nameof(ARegisterChangeHasAReason), Refusal.Invalid), (noReason.RuleName, noReason.Refusal));
+        var noVersion = Assert.Throws<BusinessRuleViolationException>(() => outcome.Correct(null, "金额有误", OutcomeKind.MoneyRecovered, 15, null, [3], Office, clock));
+        Assert.Equal((nameof(ARegisterEntryIsChangedOnTheVersionShown), Refusal.Invalid), (noVersion.RuleName, noVersion.Refusal));
+        Assert.Equal(nameof(ACorrectionChangesSomething), RuleOf(() => outcome.Correct(1, "核对", OutcomeKind.MoneyRecovered, 12.50m, " 追回工程款 ", [3], Office, clock)));
+        Assert.Equal(nameof(AnOutcomeHasKindAndAmount), RuleOf(() => outcome.Correct(1, "人数", OutcomeKind.PeopleHandled, 1.5m, null, [3], Office, clock)));
+        Assert.Equal((1, 12.5m, 0), (outcome.Version, outcome.Amount, outcome.Revisions.Count));
+
+        clock.Advance(TimeSpan.FromHours(1));
+        outcome.Correct(1, " 审计复核后更正 ", OutcomeKind.MoneyRecovered, 15, "追回工程款", [5, 3], Leader, clock);
+        Assert.Equal((2, 15m, "领导", "审计复核后更正"), (outcome.Version, outcome.Amount, outcome.RecordedByName, outcome.ChangeReason));
+        Assert.Equal([3, 5], outcome.Findings.Select(f => f.FindingId).Order());
+        var kept = Assert.Single(outcome.Revisions);
+        Assert.Equal((1, "整改办", null as string), (kept.Version, kept.RecordedByName, kept.ChangeReason));
+        Assert.Equal(new OutcomeFacts(OutcomeKind.MoneyRecovered, 12.5m, "追回工程款", [3]) with { FindingIds = [] }, RegisterRevision.Read<OutcomeFacts>(kept.Values) with { FindingIds = [] });
+        Assert.Equal([3], RegisterRevision.Read<OutcomeFacts>(kept.Values).FindingIds);
+
+        // The version shown must be the current one (409); a withdrawal is a version too, and the last.
+        var stale = Assert.Throws<BusinessRuleViolationException>(() => outcome.Withdraw(1, "重复登记", Office, clock));
+        Assert.Equal((nameof(ARegisterEntryIsChangedOnTheVersionShown), Refusal.Conflict), (stale.RuleName, stale.Refusal));
+        outcome.Withdraw(2, "重复登记", Office, clock);
+        Assert.Equal((3, true, 15m), (outcome.Version, outcome.Withdrawn, outcome.Amount));
+        Assert.Equal([1, 2], outcome.Revisions.Select(r => r.Version));
+        Assert.Equal(nameof(AWithdrawnEntryIsNotChanged), RuleOf(() => outcome.Correct(3, "恢复", OutcomeKind.MoneyRecovered, 15, null, [3], Office, clock)));
+        Assert.Equal(nameof(AWithdrawnEntryIsNotChanged), RuleOf(() => outcome.Withdraw(3, "再撤销", Office, clock)));
     }
 }

@@ -35,6 +35,8 @@ public static class AuditActions
     public const string InstitutionRegistered = "register.institution";
     public const string OutcomeRegistered = "register.outcome";
     public const string LeadRegistered = "register.lead";
+    public const string RegisterEntryCorrected = "register.correct";
+    public const string RegisterEntryWithdrawn = "register.withdraw";
     public const string CadenceSet = "inspection.cadence";
     public const string LedgerExported = "ledger.export";
     public const string UserPersonLinked = "user.person";

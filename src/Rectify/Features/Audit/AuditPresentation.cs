@@ -92,6 +92,8 @@ public static class AuditPresentation
             AuditActions.InstitutionRegistered => l["登记制度"],
             AuditActions.OutcomeRegistered => l["登记整改成效"],
             AuditActions.LeadRegistered => l["登记问题线索"],
+            AuditActions.RegisterEntryCorrected => l["更正登记"],
+            AuditActions.RegisterEntryWithdrawn => l["撤销登记"],
             AuditActions.CadenceSet => l["设置报送周期"],
             AuditActions.LedgerExported => l["导出整改台账"],
             AuditActions.UserPersonLinked => l["关联人员"],
@@ -243,6 +245,9 @@ public static class AuditPresentation
             "from" => l["起始日期"],
             "to" => l["截止日期"],
             "failures" => l["只看失败"],
+            "version" => l["版本"],
+            "withdrawn" => l["已撤销"],
+            "findingNumbers" => l["对应问题"],
             _ => null,
         };
         return name?.Value ?? field;

@@ -1,13 +1,15 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
 using Rectify.Access;
 using Rectify.Data;
 using Rectify.Domain;
+using Rectify.Features.Registers;
 
 namespace Rectify.Features.Findings;
 
-public sealed class DetailModel(RectifyDbContext db, Caller caller, TimeProvider clock) : PageModel
+public sealed class DetailModel(RectifyDbContext db, Caller caller, TimeProvider clock, RegisterService registers, IStringLocalizer<SharedResource> l) : PageModel
 {
     public sealed record MeasureRow(int Id, int Number, string Text, MeasureKind Kind, DateOnly? Deadline, string? LeadUnit, MeasureState State, OverdueFacts Facts);
 
@@ -33,6 +35,9 @@ public sealed class DetailModel(RectifyDbContext db, Caller caller, TimeProvider
 
     public DateOnly Today { get; private set; }
 
+    /// <summary>The register entries that answer this finding (建章立制, 整改成效, and 问题线索 for the discipline officer), each with its versions; the withdrawn ones last.</summary>
+    public IReadOnlyList<RegisterCard> RegisterEntries { get; private set; } = [];
+
     public async Task<IActionResult> OnGetAsync(int id, CancellationToken cancellationToken)
     {
         Today = ChinaTime.Today(clock);
@@ -54,6 +59,17 @@ public sealed class DetailModel(RectifyDbContext db, Caller caller, TimeProvider
             .OrderBy(t => t.AtUtc).ThenBy(t => t.Id)
             .Select(t => new HistoryRow(t.Measure.Number, t.Action, t.FromState, t.ToState, t.ActorName, t.AtUtc, t.Reason))
             .ToListAsync(cancellationToken);
+        var entries = await registers.ForFindingAsync(id, cancellationToken);
+        if (entries is not null)
+        {
+            string Term(string term) => l[term];
+            RegisterEntries =
+            [
+                .. entries.Institutions.Select(e => RegisterCards.Of(e, Term)), .. entries.Outcomes.Select(e => RegisterCards.Of(e, Term)), .. (entries.Leads ?? []).Select(e => RegisterCards.Of(e, Term)),
+                .. entries.Withdrawn.Institutions.Select(e => RegisterCards.Of(e, Term)), .. entries.Withdrawn.Outcomes.Select(e => RegisterCards.Of(e, Term)), .. (entries.Withdrawn.Leads ?? []).Select(e => RegisterCards.Of(e, Term)),
+            ];
+        }
+
         Finding = new View(
             head.Id, head.InspectionId, head.InspectionTitle, head.CategoryNumber, head.CategoryTitle, head.Number, head.Title, head.ProblemStatement, measures, history,
             MeasureTally.Of(measures.Select(m => m.Facts), Today));

@@ -38,6 +38,18 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, LookBackServi
 
     public string? Error { get; private set; }
 
+    /// <summary>Whether the refusal came from the scheduling form (and stands inside it, with what was typed kept).</summary>
+    public bool ErrorInForm { get; private set; }
+
+    /// <summary>What was typed into the scheduling form, shown again after a refusal: the scope chosen ("all" or "sample"), the count, the unit, the date.</summary>
+    public string? Scope { get; private set; }
+
+    public int? Count { get; private set; }
+
+    public int? Unit { get; private set; }
+
+    public DateOnly? DueDate { get; private set; }
+
     [BindProperty(SupportsGet = true, Name = "id")]
     public int Id { get; set; }
 
@@ -46,6 +58,7 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, LookBackServi
     /// <summary>The office schedules look-backs in bulk: <paramref name="scope"/> "all" or "sample" with <paramref name="count"/>.</summary>
     public async Task<IActionResult> OnPostScheduleAsync(string? scope, int? count, int? unit, DateOnly? dueDate, CancellationToken cancellationToken)
     {
+        (Scope, Count, Unit, DueDate, ErrorInForm) = (scope, count, unit, dueDate, true);
         var sample = scope switch
         {
             "all" => LookBackSample.Everything,
@@ -58,7 +71,7 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, LookBackServi
             return NotFound();
         }
 
-        Message = result.Message;
+        (Message, Scope, Count, Unit, DueDate, ErrorInForm) = (result.Message, null, null, null, null, false);
         return await ShowAsync(1, cancellationToken);
     }
 

@@ -15,6 +15,9 @@ internal sealed class InstitutionConfiguration : IEntityTypeConfiguration<Instit
         i.HasIndex(x => x.InspectionId);
         i.HasMany(x => x.Findings).WithOne().HasForeignKey(x => x.InstitutionId).OnDelete(DeleteBehavior.Cascade);
         i.Navigation(x => x.Findings).UsePropertyAccessMode(PropertyAccessMode.Field);
+        i.HasMany(x => x.Revisions).WithOne().HasForeignKey(x => x.InstitutionId).OnDelete(DeleteBehavior.Cascade);
+        i.Navigation(x => x.Revisions).UsePropertyAccessMode(PropertyAccessMode.Field);
+        RegisterEntries.ConfigureVersions(i);
     }
 }
 
@@ -29,6 +32,9 @@ internal sealed class RectificationOutcomeConfiguration : IEntityTypeConfigurati
         o.HasIndex(x => x.InspectionId);
         o.HasMany(x => x.Findings).WithOne().HasForeignKey(x => x.OutcomeId).OnDelete(DeleteBehavior.Cascade);
         o.Navigation(x => x.Findings).UsePropertyAccessMode(PropertyAccessMode.Field);
+        o.HasMany(x => x.Revisions).WithOne().HasForeignKey(x => x.OutcomeId).OnDelete(DeleteBehavior.Cascade);
+        o.Navigation(x => x.Revisions).UsePropertyAccessMode(PropertyAccessMode.Field);
+        RegisterEntries.ConfigureVersions(o);
     }
 }
 
@@ -42,6 +48,37 @@ internal sealed class LeadConfiguration : IEntityTypeConfiguration<Lead>
         l.HasIndex(x => x.InspectionId);
         l.HasMany(x => x.Findings).WithOne().HasForeignKey(x => x.LeadId).OnDelete(DeleteBehavior.Cascade);
         l.Navigation(x => x.Findings).UsePropertyAccessMode(PropertyAccessMode.Field);
+        l.HasMany(x => x.Revisions).WithOne().HasForeignKey(x => x.LeadId).OnDelete(DeleteBehavior.Cascade);
+        l.Navigation(x => x.Revisions).UsePropertyAccessMode(PropertyAccessMode.Field);
+        RegisterEntries.ConfigureVersions(l);
+    }
+}
+
+internal sealed class RegisterRevisionConfiguration : IEntityTypeConfiguration<RegisterRevision>
+{
+    public void Configure(EntityTypeBuilder<RegisterRevision> r)
+    {
+        r.Property(x => x.Values).IsRequired();
+        r.Property(x => x.RecordedByName).HasMaxLength(200);
+        r.Property(x => x.ChangeReason).HasMaxLength(2000);
+
+        // One row per earlier version of an entry; the indexes serve the entry's history too.
+        r.HasIndex(x => new { x.InstitutionId, x.Version }).IsUnique();
+        r.HasIndex(x => new { x.OutcomeId, x.Version }).IsUnique();
+        r.HasIndex(x => new { x.LeadId, x.Version }).IsUnique();
+    }
+}
+
+/// <summary>What the three registers' entries share: the version (the concurrency token), withdrawal, who made the current version and why.</summary>
+internal static class RegisterEntries
+{
+    public static void ConfigureVersions<T>(EntityTypeBuilder<T> e)
+        where T : RegisterEntry
+    {
+        // Entries registered before versions were kept are their first version.
+        e.Property(x => x.Version).IsConcurrencyToken().HasDefaultValue(1).ValueGeneratedNever();
+        e.Property(x => x.RecordedByName).HasMaxLength(200);
+        e.Property(x => x.ChangeReason).HasMaxLength(2000);
     }
 }
 

@@ -639,6 +639,10 @@ namespace Rectify.Data.Migrations.Postgres
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
 
+                    b.Property<string>("ChangeReason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
                     b.Property<string>("DocumentNumber")
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
@@ -659,6 +663,21 @@ namespace Rectify.Data.Migrations.Postgres
                         .HasMaxLength(300)
                         .HasColumnType("character varying(300)");
 
+                    b.Property<DateTime?>("RecordedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("RecordedByName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(1);
+
+                    b.Property<bool>("Withdrawn")
+                        .HasColumnType("boolean");
+
                     b.HasKey("Id");
 
                     b.HasIndex("InspectionId");
@@ -674,12 +693,23 @@ namespace Rectify.Data.Migrations.Postgres
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
 
+                    b.Property<string>("ChangeReason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
                     b.Property<string>("Disposition")
                         .HasMaxLength(1000)
                         .HasColumnType("character varying(1000)");
 
                     b.Property<int>("InspectionId")
                         .HasColumnType("integer");
+
+                    b.Property<DateTime?>("RecordedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("RecordedByName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
 
                     b.Property<int>("Status")
                         .HasColumnType("integer");
@@ -688,6 +718,14 @@ namespace Rectify.Data.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(1);
+
+                    b.Property<bool>("Withdrawn")
+                        .HasColumnType("boolean");
 
                     b.HasKey("Id");
 
@@ -1186,6 +1224,10 @@ namespace Rectify.Data.Migrations.Postgres
                         .HasPrecision(18, 2)
                         .HasColumnType("numeric(18,2)");
 
+                    b.Property<string>("ChangeReason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
                     b.Property<int>("InspectionId")
                         .HasColumnType("integer");
 
@@ -1195,6 +1237,21 @@ namespace Rectify.Data.Migrations.Postgres
                     b.Property<string>("Note")
                         .HasMaxLength(1000)
                         .HasColumnType("character varying(1000)");
+
+                    b.Property<DateTime?>("RecordedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("RecordedByName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(1);
+
+                    b.Property<bool>("Withdrawn")
+                        .HasColumnType("boolean");
 
                     b.HasKey("Id");
 
@@ -1234,6 +1291,55 @@ namespace Rectify.Data.Migrations.Postgres
                     b.HasIndex("OutcomeId");
 
                     b.ToTable("RegisterFinding");
+                });
+
+            modelBuilder.Entity("Rectify.Domain.RegisterRevision", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("ChangeReason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<int?>("InstitutionId")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("LeadId")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("OutcomeId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime?>("RecordedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("RecordedByName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Values")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("InstitutionId", "Version")
+                        .IsUnique();
+
+                    b.HasIndex("LeadId", "Version")
+                        .IsUnique();
+
+                    b.HasIndex("OutcomeId", "Version")
+                        .IsUnique();
+
+                    b.ToTable("RegisterRevision");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>
@@ -1599,6 +1705,24 @@ namespace Rectify.Data.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Cascade);
                 });
 
+            modelBuilder.Entity("Rectify.Domain.RegisterRevision", b =>
+                {
+                    b.HasOne("Rectify.Domain.Institution", null)
+                        .WithMany("Revisions")
+                        .HasForeignKey("InstitutionId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("Rectify.Domain.Lead", null)
+                        .WithMany("Revisions")
+                        .HasForeignKey("LeadId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("Rectify.Domain.RectificationOutcome", null)
+                        .WithMany("Revisions")
+                        .HasForeignKey("OutcomeId")
+                        .OnDelete(DeleteBehavior.Cascade);
+                });
+
             modelBuilder.Entity("Rectify.Domain.Finding", b =>
                 {
                     b.Navigation("Measures");
@@ -1614,11 +1738,15 @@ namespace Rectify.Data.Migrations.Postgres
             modelBuilder.Entity("Rectify.Domain.Institution", b =>
                 {
                     b.Navigation("Findings");
+
+                    b.Navigation("Revisions");
                 });
 
             modelBuilder.Entity("Rectify.Domain.Lead", b =>
                 {
                     b.Navigation("Findings");
+
+                    b.Navigation("Revisions");
                 });
 
             modelBuilder.Entity("Rectify.Domain.Measure", b =>
@@ -1638,6 +1766,8 @@ namespace Rectify.Data.Migrations.Postgres
             modelBuilder.Entity("Rectify.Domain.RectificationOutcome", b =>
                 {
                     b.Navigation("Findings");
+
+                    b.Navigation("Revisions");
                 });
 #pragma warning restore 612, 618
         }

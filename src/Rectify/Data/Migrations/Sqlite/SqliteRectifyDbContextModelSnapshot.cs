@@ -612,6 +612,10 @@ namespace Rectify.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("ChangeReason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("DocumentNumber")
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
@@ -632,6 +636,21 @@ namespace Rectify.Data.Migrations.Sqlite
                         .HasMaxLength(300)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("RecordedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RecordedByName")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(1);
+
+                    b.Property<bool>("Withdrawn")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
 
                     b.HasIndex("InspectionId");
@@ -645,12 +664,23 @@ namespace Rectify.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("ChangeReason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Disposition")
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT");
 
                     b.Property<int>("InspectionId")
                         .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("RecordedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RecordedByName")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
 
                     b.Property<int>("Status")
                         .HasColumnType("INTEGER");
@@ -659,6 +689,14 @@ namespace Rectify.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(1);
+
+                    b.Property<bool>("Withdrawn")
+                        .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
 
@@ -1139,6 +1177,10 @@ namespace Rectify.Data.Migrations.Sqlite
                         .HasPrecision(18, 2)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ChangeReason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("InspectionId")
                         .HasColumnType("INTEGER");
 
@@ -1148,6 +1190,21 @@ namespace Rectify.Data.Migrations.Sqlite
                     b.Property<string>("Note")
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("RecordedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RecordedByName")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(1);
+
+                    b.Property<bool>("Withdrawn")
+                        .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
 
@@ -1185,6 +1242,53 @@ namespace Rectify.Data.Migrations.Sqlite
                     b.HasIndex("OutcomeId");
 
                     b.ToTable("RegisterFinding");
+                });
+
+            modelBuilder.Entity("Rectify.Domain.RegisterRevision", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ChangeReason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("InstitutionId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("LeadId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("OutcomeId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("RecordedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RecordedByName")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Values")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("InstitutionId", "Version")
+                        .IsUnique();
+
+                    b.HasIndex("LeadId", "Version")
+                        .IsUnique();
+
+                    b.HasIndex("OutcomeId", "Version")
+                        .IsUnique();
+
+                    b.ToTable("RegisterRevision");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>
@@ -1550,6 +1654,24 @@ namespace Rectify.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade);
                 });
 
+            modelBuilder.Entity("Rectify.Domain.RegisterRevision", b =>
+                {
+                    b.HasOne("Rectify.Domain.Institution", null)
+                        .WithMany("Revisions")
+                        .HasForeignKey("InstitutionId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("Rectify.Domain.Lead", null)
+                        .WithMany("Revisions")
+                        .HasForeignKey("LeadId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("Rectify.Domain.RectificationOutcome", null)
+                        .WithMany("Revisions")
+                        .HasForeignKey("OutcomeId")
+                        .OnDelete(DeleteBehavior.Cascade);
+                });
+
             modelBuilder.Entity("Rectify.Domain.Finding", b =>
                 {
                     b.Navigation("Measures");
@@ -1565,11 +1687,15 @@ namespace Rectify.Data.Migrations.Sqlite
             modelBuilder.Entity("Rectify.Domain.Institution", b =>
                 {
                     b.Navigation("Findings");
+
+                    b.Navigation("Revisions");
                 });
 
             modelBuilder.Entity("Rectify.Domain.Lead", b =>
                 {
                     b.Navigation("Findings");
+
+                    b.Navigation("Revisions");
                 });
 
             modelBuilder.Entity("Rectify.Domain.Measure", b =>
@@ -1589,6 +1715,8 @@ namespace Rectify.Data.Migrations.Sqlite
             modelBuilder.Entity("Rectify.Domain.RectificationOutcome", b =>
                 {
                     b.Navigation("Findings");
+
+                    b.Navigation("Revisions");
                 });
 #pragma warning restore 612, 618
         }
