@@ -64,6 +64,8 @@ public sealed class TimeBoundMeasureNeedsADeadline(MeasureKind kind, DateOnly? d
     public bool IsBroken() => kind == MeasureKind.TimeBound && deadline is null;
 
     public string Message => "限期整改类措施必须有整改时限。";
+
+    public Refusal Refusal => Refusal.Invalid;
 }
 
 public sealed class AMeasureSaysWhatIsDone(string? text) : IBusinessRule

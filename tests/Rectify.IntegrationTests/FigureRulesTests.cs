@@ -512,16 +512,26 @@ public abstract partial class FigureRulesTests(AppFixture app)
         var findings = new Dictionary<int, Finding>();
         Actor unit = new("figures-unit", "单位"), office = new("figures-office", "整改办"), leader = new("figures-leader", "领导");
         var longAgo = new FakeClock(new DateTimeOffset(LongAgo, TimeSpan.Zero));
+        var walks = new List<(Measure Measure, Planned Planned)>();
         foreach (var p in planned)
         {
             var (f, n) = (int.Parse(p.Number.Split('.')[0], CultureInfo.InvariantCulture), int.Parse(p.Number.Split('.')[1], CultureInfo.InvariantCulture));
             var finding = findings.TryGetValue(f, out var existing) ? existing : findings[f] = new Finding(category, f, $"问题{f}");
             var m = finding.AddMeasure(n, $"措施{p.Number}", p.Kind);
             m.Plan(p.Kind, p.Deadline, null, units[p.Unit]);
+            walks.Add((m, p));
+        }
+
+        // The plan is in force (units see it), adopted long ago.
+        inspection.SubmitPlan(walks.Count, [], office, longAgo);
+        inspection.ApprovePlan("测试：党委会", DateOnly.FromDateTime(LongAgo), walks.Select(w => w.Measure), leader, longAgo);
+        foreach (var (m, p) in walks)
+        {
             m.Start(unit, p.Walk == Walk.StartedToday ? TimeProvider.System : longAgo);
             switch (p.Walk)
             {
                 case Walk.SignedOff:
+                    m.NoteReportAccepted(LongAgo);
                     m.ApplyForSignOff(unit, longAgo);
                     m.AcceptApplication(office, longAgo);
                     m.Approve(leader, longAgo);

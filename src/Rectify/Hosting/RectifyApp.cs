@@ -50,6 +50,7 @@ public static class RectifyApp
         builder.Services.AddReports(builder.Configuration, dataFolder);
         builder.Services.AddScoped<LookBackService>();
         builder.Services.AddScoped<RegisterService>();
+        builder.Services.AddScoped<Features.Plans.PlanService>();
         builder.Services.AddScoped<ReportingCadenceService>();
 
         var app = builder.Build();

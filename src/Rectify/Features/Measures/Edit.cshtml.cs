@@ -26,6 +26,8 @@ public sealed class EditModel(RectifyDbContext db, Caller caller, PlanService pl
 
     public string? Error { get; private set; }
 
+    public bool CanEdit { get; private set; }
+
     /// <summary>What was typed, after a refusal.</summary>
     public MeasureInput? Typed { get; private set; }
 
@@ -64,7 +66,15 @@ public sealed class EditModel(RectifyDbContext db, Caller caller, PlanService pl
             return NotFound();
         }
 
-        caller.Require(Permission.ManagePlan);
+        if (!caller.May(Permission.ManagePlan))
+        {
+            // Seen but not theirs to change: the page says so, without the form (the same 403 a post would get).
+            Error = "只有整改办可以登记巡察、编制和调整整改方案。";
+            Response.StatusCode = StatusCodes.Status403Forbidden;
+            return Page();
+        }
+
+        CanEdit = true;
         var plan = await PlanQueries.LoadAsync(db, caller.Scope, Measure.InspectionId, cancellationToken);
         (People, Units) = (plan!.People, plan.Units);
         return Page();

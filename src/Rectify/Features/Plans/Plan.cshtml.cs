@@ -78,8 +78,7 @@ public sealed class PlanModel(RectifyDbContext db, Caller caller, PlanService pl
     public async Task<IActionResult> OnPostPlanAsync(PlanAction? planAction, string? reason, string? meetingName, DateOnly? meetingDate, CancellationToken cancellationToken)
     {
         Keep("plan", ("planReason", reason), ("meetingName", meetingName), ("meetingDate", Iso(meetingDate)));
-        BusinessRules.Check(new AKnownPlanAction(planAction));
-        return Done(await plans.ActOnPlanAsync(Id, planAction!.Value, reason, meetingName, meetingDate, cancellationToken), "#plan");
+        return Done(await plans.ActOnPlanAsync(Id, planAction, reason, meetingName, meetingDate, cancellationToken), "#plan");
     }
 
     public Task<IActionResult> ShowRefusalAsync(string message, CancellationToken cancellationToken)
@@ -114,16 +113,7 @@ public sealed class PlanModel(RectifyDbContext db, Caller caller, PlanService pl
 
     private async Task<IActionResult> ShowAsync(CancellationToken cancellationToken)
     {
-        Plan = await PlanQueries.LoadAsync(db, caller.Scope, Id, cancellationToken);
+        Plan = await PlanQueries.LoadAsync(db, caller.Scope, Id, cancellationToken, withChoices: CanManage);
         return Plan is null ? NotFound() : Page();
-    }
-
-    private sealed class AKnownPlanAction(PlanAction? action) : IBusinessRule
-    {
-        public bool IsBroken() => action is not { } a || !Enum.IsDefined(a);
-
-        public string Message => "未知的操作。";
-
-        public Refusal Refusal => Refusal.Invalid;
     }
 }

@@ -44,7 +44,8 @@ public static class PlanQueries
     /// <summary>The most people and units a page offers to choose from; more are typed by name.</summary>
     public const int MaxChoices = 2000;
 
-    public static async Task<PlanView?> LoadAsync(RectifyDbContext db, AccessScope scope, int inspectionId, CancellationToken cancellationToken)
+    /// <summary>The plan as the caller may see it: a unit reporter sees only its own measures (and their findings); the people and units to choose from only for those who edit it.</summary>
+    public static async Task<PlanView?> LoadAsync(RectifyDbContext db, AccessScope scope, int inspectionId, CancellationToken cancellationToken, bool withChoices = true)
     {
         ArgumentNullException.ThrowIfNull(db);
         var head = await db.VisibleInspections(scope).AsNoTracking().Where(i => i.Id == inspectionId)
@@ -74,11 +75,14 @@ public static class PlanQueries
             return null;
         }
 
-        var categories = await db.FindingCategories.AsNoTracking().Where(c => c.InspectionId == inspectionId).OrderBy(c => c.Number)
-            .Select(c => new { c.Id, c.Number, c.Title }).ToListAsync(cancellationToken);
-        var findings = await db.Findings.AsNoTracking().Where(f => f.InspectionId == inspectionId).OrderBy(f => f.Number)
+        var planHead = new PlanHead(head.Id, head.Title, head.Kind, head.Round, head.Team, head.InspectedOrganizationId, head.Inspected, head.OnSiteFrom, head.OnSiteTo, head.FeedbackDate, head.Scope,
+            head.PlanState, head.PlanMeetingName, head.PlanMeetingDate, head.PlanAdoptedAtUtc, head.PlanAdoptedByName);
+        var visibleFindings = db.VisibleFindings(scope).Where(f => f.InspectionId == inspectionId);
+        var categories = await db.FindingCategories.AsNoTracking().Where(c => c.InspectionId == inspectionId && (scope.SeesWholeOrganization || scope.IsInspectionBody || visibleFindings.Any(f => f.CategoryId == c.Id)))
+            .OrderBy(c => c.Number).Select(c => new { c.Id, c.Number, c.Title }).ToListAsync(cancellationToken);
+        var findings = await visibleFindings.AsNoTracking().OrderBy(f => f.Number)
             .Select(f => new { f.Id, f.CategoryId, f.Number, f.Title }).ToListAsync(cancellationToken);
-        var measures = await db.Measures.AsNoTracking().Where(m => m.InspectionId == inspectionId).OrderBy(m => m.Number)
+        var measures = await db.VisibleMeasures(scope).AsNoTracking().Where(m => m.InspectionId == inspectionId).OrderBy(m => m.Number)
             .Select(m => new PlanMeasure(
                 m.Id,
                 m.FindingId,
@@ -97,13 +101,17 @@ public static class PlanQueries
         var history = await db.PlanTransitions.AsNoTracking().Where(t => t.InspectionId == inspectionId).OrderBy(t => t.AtUtc).ThenBy(t => t.Id)
             .Select(t => new PlanTransitionView(t.Action, t.FromState, t.ToState, t.ActorName, t.AtUtc, t.Reason)).ToListAsync(cancellationToken);
         var tree = db.Organizations.AsNoTracking().Where(o => o.Path.StartsWith(head.InspectedPath));
+        if (!withChoices)
+        {
+            return new PlanView(planHead, [.. categories.Select(c => new PlanCategory(c.Id, c.Number, c.Title, [.. byCategory[c.Id]]))], history, [], []);
+        }
+
         var people = await db.People.AsNoTracking().Where(p => tree.Any(o => o.Id == p.OrganizationId)).OrderBy(p => p.Name).Take(MaxChoices)
             .Select(p => new Choice(p.Id, p.Position == string.Empty ? p.Name : p.Name + "（" + p.Position + "）")).ToListAsync(cancellationToken);
         var units = await tree.Where(o => o.Id != head.InspectedOrganizationId).OrderBy(o => o.Name).Take(MaxChoices)
             .Select(o => new Choice(o.Id, o.Name)).ToListAsync(cancellationToken);
         return new PlanView(
-            new PlanHead(head.Id, head.Title, head.Kind, head.Round, head.Team, head.InspectedOrganizationId, head.Inspected, head.OnSiteFrom, head.OnSiteTo, head.FeedbackDate, head.Scope,
-                head.PlanState, head.PlanMeetingName, head.PlanMeetingDate, head.PlanAdoptedAtUtc, head.PlanAdoptedByName),
+            planHead,
             [.. categories.Select(c => new PlanCategory(c.Id, c.Number, c.Title, [.. byCategory[c.Id]]))],
             history,
             people,

@@ -277,12 +277,19 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
     }
 
     /// <summary>报审 (the office), 退回修改 or 审定 (the first responsible person, naming the meeting).</summary>
-    public async Task<WorkflowResult> ActOnPlanAsync(int inspectionId, PlanAction action, string? reason, string? meetingName, DateOnly? meetingDate, CancellationToken cancellationToken)
+    public async Task<WorkflowResult> ActOnPlanAsync(int inspectionId, PlanAction? step, string? reason, string? meetingName, DateOnly? meetingDate, CancellationToken cancellationToken)
     {
         var inspection = await db.VisibleInspections(caller.Scope).SingleOrDefaultAsync(i => i.Id == inspectionId, cancellationToken);
         if (inspection is null)
         {
             return WorkflowResult.NotFound;
+        }
+
+        if (step is not { } action || !Enum.IsDefined(action))
+        {
+            // Who may move the plan at all learns that the step is unknown; anyone else that they may not.
+            caller.Require(caller.May(Permission.ManagePlan) ? Permission.ManagePlan : Permission.AdoptPlan);
+            throw BusinessRules.Refuse(new RefusedFor("请选择要进行的操作（报审、审定或退回修改）。", Refusal.Invalid));
         }
 
         caller.Require(action == PlanAction.Submit ? Permission.ManagePlan : Permission.AdoptPlan);
@@ -305,7 +312,7 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
                 inspection.ApprovePlan(meetingName, meetingDate, measures, caller.Actor, clock);
                 break;
             default:
-                throw BusinessRules.Refuse(new RefusedFor($"未知的操作“{action}”。", Refusal.Invalid));
+                throw new InvalidOperationException($"unhandled plan action {action}");
         }
 
         await db.SaveOrRefuseAsync("整改方案刚刚已被他人处理，请刷新页面后再操作。", cancellationToken);

@@ -1,0 +1,146 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Rectify.Data;
+using Rectify.Domain;
+using Rectify.IntegrationTests.Infrastructure;
+
+namespace Rectify.IntegrationTests;
+
+/// <summary>An office brings its own inspection in through the pages: registers it, enters the plan, submits it; the first responsible person adopts it; later changes are versions.</summary>
+public abstract partial class PlanTests(AppFixture app)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static async Task<string> BodyAsync(HttpResponseMessage response) => WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync(Ct));
+
+    private async Task<T> ReadAsync<T>(Func<RectifyDbContext, Task<T>> read)
+    {
+        await using var scope = app.Factory.Services.CreateAsyncScope();
+        return await read(scope.ServiceProvider.GetRequiredService<RectifyDbContext>());
+    }
+
+    [Fact]
+    public async Task The_office_enters_a_plan_the_first_responsible_person_adopts_it_units_then_see_it_and_a_later_change_is_a_version()
+    {
+        app.RequireAvailable();
+        using var office = await app.SignedInAsync("office");
+        var suffix = app.Provider.ToString();
+        Assert.Contains("href=\"/inspections/new\"", await office.GetStringAsync(new Uri("/", UriKind.Relative), Ct), StringComparison.Ordinal);
+
+        // A refused registration keeps what was typed, with the message inside the form.
+        var fields = new Dictionary<string, string>
+        {
+            ["Title"] = "测试巡察" + suffix,
+            ["Kind"] = "Xuncha",
+            ["Round"] = "十五届第七轮",
+            ["Team"] = string.Empty,
+            ["InspectedOrganizationId"] = app.InspectedOrganization,
+            ["ExtendedScope"] = "测试社区甲、测试社区乙",
+            ["OnSiteFrom"] = "2026-03-01",
+            ["OnSiteTo"] = "2026-04-30",
+            ["FeedbackDate"] = "2026-06-15",
+        };
+        var refused = await office.PostFromPageAsync("/inspections/new", "/inspections/new", fields);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var refusedPage = await BodyAsync(refused);
+        Assert.Contains("请填写巡察组", refusedPage[refusedPage.IndexOf("<form", StringComparison.Ordinal)..], StringComparison.Ordinal);
+        Assert.Contains("value=\"十五届第七轮\"", refusedPage, StringComparison.Ordinal);
+
+        fields["Team"] = "测试巡察组" + suffix;
+        var created = await office.PostFromPageAsync("/inspections/new", "/inspections/new", fields);
+        Assert.Equal(HttpStatusCode.Redirect, created.StatusCode);
+        var plan = created.Headers.Location!.OriginalString;
+        var id = int.Parse(PlanPathRegex().Match(plan).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        var page = await office.GetStringAsync(new Uri(plan, UriKind.Relative), Ct);
+        Assert.Contains("测试社区甲", page, StringComparison.Ordinal);
+        Assert.Contains("data-plan-state=\"Drafting\"", page, StringComparison.Ordinal);
+
+        Task<HttpResponseMessage> Post(HttpClient client, string handler, Dictionary<string, string> form) =>
+            client.PostFromPageAsync($"/inspections/{id}/plan", $"/inspections/{id}/plan?handler={handler}", form);
+
+        Assert.Equal(HttpStatusCode.Redirect, (await Post(office, "Category", new() { ["title"] = "落实主体责任方面" })).StatusCode);
+        var categoryId = await ReadAsync(db => db.FindingCategories.Where(c => c.InspectionId == id).Select(c => c.Id).SingleAsync(Ct));
+        Assert.Equal(HttpStatusCode.Redirect, (await Post(office, "Finding", new() { ["categoryId"] = $"{categoryId}", ["title"] = "议事规则执行不严" })).StatusCode);
+        var findingId = await ReadAsync(db => db.Findings.Where(f => f.InspectionId == id).Select(f => f.Id).SingleAsync(Ct));
+
+        // A 限期整改 measure without a deadline is refused, the typed text kept in its own form.
+        var noDeadline = await Post(office, "Measure", new() { ["findingId"] = $"{findingId}", ["text"] = "修订议事规则", ["kind"] = "TimeBound", ["newLeadUnit"] = "纪检监察办" });
+        Assert.Equal(HttpStatusCode.BadRequest, noDeadline.StatusCode);
+        var noDeadlinePage = await BodyAsync(noDeadline);
+        var form = noDeadlinePage[noDeadlinePage.IndexOf($"id=\"finding-{findingId}\"", StringComparison.Ordinal)..];
+        Assert.Contains("限期整改类措施必须有整改时限", form, StringComparison.Ordinal);
+        Assert.Contains("修订议事规则</textarea>", form, StringComparison.Ordinal);
+
+        Assert.Equal(HttpStatusCode.Redirect, (await Post(office, "Measure", new() { ["findingId"] = $"{findingId}", ["text"] = "修订议事规则", ["kind"] = "TimeBound", ["deadline"] = "2026-12-31", ["newLeadUnit"] = "纪检监察办", ["newLeader"] = "测试领导（副书记）", ["newSupportingUnits"] = "测试配合办" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await Post(office, "Measure", new() { ["findingId"] = $"{findingId}", ["text"] = "定期开展学习", ["kind"] = "Ongoing", ["newLeadUnit"] = "纪检监察办" })).StatusCode);
+        var measures = await ReadAsync(db => db.Measures.Where(m => m.InspectionId == id).OrderBy(m => m.Number).Select(m => new { m.Id, m.Number, Lead = m.LeadUnit!.Name, m.ResponsibleLeaderId }).ToListAsync(Ct));
+        Assert.Equal(2, measures.Count);
+        Assert.All(measures, m => Assert.Equal("纪检监察办", m.Lead));
+
+        // A unit sees nothing of a draft.
+        using var unit = await app.SignedInAsync("unit");
+        Assert.Equal(HttpStatusCode.NotFound, (await unit.GetAsync(new Uri($"/measures/{measures[0].Id}", UriKind.Relative), Ct)).StatusCode);
+
+        // Submitting names what is missing; a bulk setting fills it.
+        var incomplete = await Post(office, "Plan", new() { ["planAction"] = "Submit" });
+        Assert.Equal(HttpStatusCode.BadRequest, incomplete.StatusCode);
+        Assert.Contains("缺少牵头单位、责任领导或整改时限，不能报审：1.2", await BodyAsync(incomplete), StringComparison.Ordinal);
+        var leaderId = await ReadAsync(db => db.People.Where(p => p.Name == "测试领导").Select(p => p.Id).FirstAsync(Ct));
+        var bulk = new List<KeyValuePair<string, string>> { new("leaderId", $"{leaderId}") };
+        bulk.AddRange(measures.Select(m => new KeyValuePair<string, string>("measureIds", $"{m.Id}")));
+        Assert.Equal(HttpStatusCode.Redirect, (await office.PostFromPageAsync($"/inspections/{id}/plan", $"/inspections/{id}/plan?handler=Bulk", bulk)).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await Post(office, "Plan", new() { ["planAction"] = "Submit" })).StatusCode);
+        Assert.Equal(PlanState.Submitted, await ReadAsync(db => db.Inspections.Where(i => i.Id == id).Select(i => i.PlanState).SingleAsync(Ct)));
+        Assert.Equal(HttpStatusCode.Conflict, (await Post(office, "Measure", new() { ["findingId"] = $"{findingId}", ["text"] = "迟到的措施", ["kind"] = "Immediate", ["deadline"] = "2026-12-31" })).StatusCode);
+
+        // Only the first responsible person adopts it, naming the meeting.
+        Assert.Equal(HttpStatusCode.Forbidden, (await Post(office, "Plan", new() { ["planAction"] = "Approve", ["meetingName"] = "党委会", ["meetingDate"] = "2026-07-01" })).StatusCode);
+        using var secretary = await app.SignedInAsync("secretary");
+        var noMeeting = await Post(secretary, "Plan", new() { ["planAction"] = "Approve" });
+        Assert.Equal(HttpStatusCode.BadRequest, noMeeting.StatusCode);
+        Assert.Contains("审定会议", await BodyAsync(noMeeting), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, (await Post(secretary, "Plan", new() { ["planAction"] = "Approve", ["meetingName"] = "党委会（第 12 次）", ["meetingDate"] = "2026-07-01" })).StatusCode);
+        Assert.Equal(PlanState.InForce, await ReadAsync(db => db.Inspections.Where(i => i.Id == id).Select(i => i.PlanState).SingleAsync(Ct)));
+        Assert.Equal(2, await ReadAsync(db => db.MeasureRevisions.CountAsync(r => measures.Select(m => m.Id).Contains(r.MeasureId) && r.Kind == MeasureRevisionKind.Approved, Ct)));
+
+        // In force: the unit sees its measures.
+        Assert.Equal(HttpStatusCode.OK, (await unit.GetAsync(new Uri($"/measures/{measures[0].Id}", UriKind.Relative), Ct)).StatusCode);
+
+        // A change now needs a reason and is kept as a version beside the adopted one.
+        var edit = $"/measures/{measures[0].Id}/edit";
+        var editPage = await office.GetStringAsync(new Uri(edit, UriKind.Relative), Ct);
+        var version = VersionRegex().Match(editPage).Groups[1].Value;
+        var change = new Dictionary<string, string> { ["text"] = "修订议事规则", ["kind"] = "TimeBound", ["deadline"] = "2027-03-31", ["leaderId"] = $"{leaderId}", ["version"] = version, ["reason"] = string.Empty };
+        var noReason = await office.PostFormAsync(edit, editPage, change);
+        Assert.Equal(HttpStatusCode.BadRequest, noReason.StatusCode);
+        Assert.Contains("2027-03-31", await BodyAsync(noReason), StringComparison.Ordinal);
+        change["reason"] = "配合上级部署顺延";
+        Assert.Equal(HttpStatusCode.Redirect, (await office.PostFormAsync(edit, editPage, change)).StatusCode);
+        var measurePage = WebUtility.HtmlDecode(await office.GetStringAsync(new Uri($"/measures/{measures[0].Id}", UriKind.Relative), Ct));
+        var versions = measurePage[measurePage.IndexOf("plan-versions", StringComparison.Ordinal)..];
+        Assert.Contains("2026-12-31", versions, StringComparison.Ordinal);
+        Assert.Contains("2027-03-31", versions, StringComparison.Ordinal);
+        Assert.Contains("配合上级部署顺延", versions, StringComparison.Ordinal);
+        Assert.Contains("class=\"nowrap changed\"", versions, StringComparison.Ordinal);
+
+        // The second post from the same (now stale) page is refused.
+        Assert.Equal(HttpStatusCode.Conflict, (await office.PostFormAsync(edit, editPage, change)).StatusCode);
+
+        var actions = await ReadAsync(db => db.AuditEntries.Where(e => e.ObjectType == "Inspection" && e.ObjectId == id.ToString(System.Globalization.CultureInfo.InvariantCulture)).Select(e => e.Action).ToListAsync(Ct));
+        Assert.Contains("inspection.create", actions);
+        Assert.Contains("plan.submit", actions);
+        Assert.Contains("plan.approve", actions);
+    }
+
+    [GeneratedRegex(@"/inspections/(\d+)/plan")]
+    private static partial Regex PlanPathRegex();
+
+    [GeneratedRegex(@"name=""version"" value=""(\d+)""")]
+    private static partial Regex VersionRegex();
+}
+
+public sealed class PlanTestsOnSqlite(SqliteApp app) : PlanTests(app), IClassFixture<SqliteApp>;
+
+public sealed class PlanTestsOnPostgres(PostgresApp app) : PlanTests(app), IClassFixture<PostgresApp>;
