@@ -409,7 +409,7 @@ internal sealed class LedgerSheetInterpreter
     private void SwitchCategory(SheetRow row, string text, MergedRange? merge, int? numbered)
     {
         var number = LedgerValues.LeadingNumber(text, chinese: true, out var title) ?? numbered;
-        var identity = Identity(title, merge);
+        var identity = Identity(text, merge);
         if (category is not null && category.Identity == identity)
         {
             return;

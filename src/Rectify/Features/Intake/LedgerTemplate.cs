@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.IO.Packaging;
 using DocumentFormat.OpenXml;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
@@ -50,8 +49,8 @@ public sealed record LedgerRow(
 /// title row, the header (序号, 问题类别, 反馈问题, 整改措施, 整改类型, 责任领导, 牵头单位, 配合单位, 完成时限, then the
 /// output-only 整改进展, 销号日期, 回头看结果, 状态), one row per measure with category and finding cells merged down; laid
 /// out for print (A4 landscape, fit to width, header repeated on every page, borders, 仿宋, wrapped text). Sheet
-/// 填写说明: each column and the accepted words. Written with the Open XML SDK's forward-only writer straight into a
-/// zip that is never read back, so memory does not grow with the rows.
+/// 填写说明: each column and the accepted words. Rows are taken one at a time and written with the Open XML SDK's
+/// forward-only writer; the packaging layer holds the sheet's XML until the file is closed (about 1 KB a row).
 /// </summary>
 public static class LedgerTemplate
 {
@@ -72,7 +71,7 @@ public static class LedgerTemplate
     private const uint TitleStyle = 1, HeaderStyle = 2, TextStyle = 3, CenteredStyle = 4, DateStyle = 5;
 
     /// <summary>Writes the ledger to <paramref name="output"/> (synchronously: give it a file or a memory stream).</summary>
-    /// <param name="output">Where the .xlsx goes; it need not be seekable.</param>
+    /// <param name="output">Where the .xlsx goes; one that cannot be read back and sought gets it through a temporary file.</param>
     /// <param name="title">The title row above the header ("XX巡察反馈问题整改台账"); none when null.</param>
     /// <param name="rows">The measures in ledger order; none for the empty template.</param>
     public static void Write(Stream output, string? title, IEnumerable<LedgerRow> rows)
@@ -114,7 +113,8 @@ public static class LedgerTemplate
 
     private sealed class Writer : IDisposable
     {
-        private readonly Package package;
+        private readonly Stream output;
+        private readonly Stream? staged;
         private readonly SpreadsheetDocument document;
         private readonly WorksheetPart ledger;
         private readonly Stream ledgerStream;
@@ -132,9 +132,15 @@ public static class LedgerTemplate
         {
             ArgumentNullException.ThrowIfNull(output);
 
-            // Write-only: the zip is written as it goes and never read back (streaming creation).
-            package = Package.Open(output, FileMode.Create, FileAccess.Write);
-            document = SpreadsheetDocument.Create(package, SpreadsheetDocumentType.Workbook);
+            // The package needs a stream it can read back and seek (System.IO.Packaging refuses write-only
+            // containers); any other output gets the workbook through a temporary file.
+            this.output = output;
+            if (!(output.CanSeek && output.CanRead && output.CanWrite))
+            {
+                staged = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.DeleteOnClose);
+            }
+
+            document = SpreadsheetDocument.Create(staged ?? output, SpreadsheetDocumentType.Workbook);
             var workbook = document.AddWorkbookPart();
             var styles = workbook.AddNewPart<WorkbookStylesPart>();
             using (var stream = styles.GetStream(FileMode.Create, FileAccess.Write))
@@ -256,6 +262,14 @@ public static class LedgerTemplate
             sheet.WriteElement(new HeaderFooter(new OddFooter("&C第 &P 页，共 &N 页")));
             sheet.WriteEndElement();
             sheet.Close();
+            ledgerStream.Dispose();
+            document.Dispose();
+            if (staged is not null)
+            {
+                staged.Position = 0;
+                staged.CopyTo(output);
+            }
+
             finished = true;
         }
 
@@ -263,13 +277,12 @@ public static class LedgerTemplate
         {
             if (!finished)
             {
-                sheet.Close();
+                sheet.Dispose();
+                ledgerStream.Dispose();
+                document.Dispose();
             }
 
-            sheet.Dispose();
-            ledgerStream.Dispose();
-            document.Dispose();
-            package.Close();
+            staged?.Dispose();
         }
 
         /// <summary>Merges a column from <paramref name="from"/> down to the row before <paramref name="end"/> when that is more than one row.</summary>

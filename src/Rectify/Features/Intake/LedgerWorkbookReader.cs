@@ -180,7 +180,7 @@ public static class LedgerWorkbookReader
             var sheets = (workbook.Workbook.Sheets?.Elements<Sheet>() ?? [])
                 .Select(s => (s, s.Id?.Value is { } id && workbook.TryGetPartById(id, out var part) ? part as WorksheetPart : null))
                 .ToList();
-            return read(workbook, new WorkbookContext(workbook), sheets);
+            return read(workbook, new WorkbookContext(workbook, limits.MaxUncompressedBytes), sheets);
         }
         catch (Exception e) when (e is OpenXmlPackageException or InvalidDataException or XmlException or FileFormatException or IOException)
         {

@@ -1,5 +1,6 @@
 using System.Globalization;
-using DocumentFormat.OpenXml;
+using System.Text;
+using System.Xml;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
 
@@ -59,17 +60,21 @@ internal sealed class WorkbookContext
     private string[]? sharedStrings;
     private bool[]? dateStyles;
 
-    public WorkbookContext(WorkbookPart workbook)
+    public WorkbookContext(WorkbookPart workbook, long maxCharacters)
     {
         this.workbook = workbook;
+        MaxCharacters = maxCharacters;
         Date1904 = workbook.Workbook.WorkbookProperties?.Date1904?.Value ?? false;
     }
 
     public bool Date1904 { get; }
 
+    /// <summary>The most characters one part may hold: reading stops with an error past it.</summary>
+    public long MaxCharacters { get; }
+
     public string SharedString(int index)
     {
-        sharedStrings ??= ReadSharedStrings(workbook.SharedStringTablePart);
+        sharedStrings ??= ReadSharedStrings();
         return index >= 0 && index < sharedStrings.Length ? sharedStrings[index] : string.Empty;
     }
 
@@ -79,63 +84,90 @@ internal sealed class WorkbookContext
         return index >= 0 && index < dateStyles.Length && dateStyles[index];
     }
 
-    private static string[] ReadSharedStrings(SharedStringTablePart? part)
-    {
-        if (part is null)
+    /// <summary>A forward-only XML reader over a part: no DTD, no external resources, at most <see cref="MaxCharacters"/>.</summary>
+    public XmlReader Open(OpenXmlPart part) => XmlReader.Create(
+        part.GetStream(FileMode.Open, FileAccess.Read),
+        new XmlReaderSettings
         {
-            return [];
-        }
+            DtdProcessing = DtdProcessing.Prohibit,
+            XmlResolver = null,
+            MaxCharactersInDocument = MaxCharacters,
+            IgnoreComments = true,
+            IgnoreProcessingInstructions = true,
+            CloseInput = true,
+        });
 
-        var strings = new List<string>();
-        using var reader = OpenXmlReader.Create(part);
-        while (reader.Read())
-        {
-            if (reader.IsStartElement && reader.ElementType == typeof(SharedStringItem))
-            {
-                strings.Add(ReadText(reader, typeof(SharedStringItem)));
-            }
-        }
-
-        return [.. strings];
-    }
+    /// <summary>The SpreadsheetML namespace, transitional or strict.</summary>
+    public static bool IsMain(string ns) =>
+        ns.EndsWith("/spreadsheetml/2006/main", StringComparison.Ordinal) || ns.EndsWith("/ooxml/spreadsheetml/main", StringComparison.Ordinal);
 
     /// <summary>
-    /// The text of a string item (shared or inline), the reader standing on its start: plain text or rich-text runs
-    /// joined, phonetic guides (rPh) left out. Returns with the reader on the item's end.
+    /// The text of a string item (si, is) with the reader on its start: its t, or its runs' t joined; phonetic
+    /// guides (rPh) are not text. Returns with the reader past the item's end.
     /// </summary>
-    public static string ReadText(OpenXmlReader reader, Type item)
+    public static string ReadText(XmlReader xml)
     {
-        string? single = null;
-        System.Text.StringBuilder? joined = null;
-        var phonetic = 0;
-        while (reader.Read())
+        if (xml.IsEmptyElement)
         {
-            var type = reader.ElementType;
-            if (type == item && reader.IsEndElement)
-            {
-                break;
-            }
+            xml.Read();
+            return string.Empty;
+        }
 
-            if (type == typeof(PhoneticRun))
+        var depth = xml.Depth;
+        string? single = null;
+        StringBuilder? joined = null;
+        xml.Read();
+        while (!(xml.Depth <= depth && xml.NodeType == XmlNodeType.EndElement) && !xml.EOF)
+        {
+            if (xml.NodeType == XmlNodeType.Element && xml.LocalName == "rPh")
             {
-                phonetic += reader.IsStartElement ? 1 : -1;
+                xml.Skip();
             }
-            else if (type == typeof(Text) && reader.IsStartElement && phonetic == 0)
+            else if (xml.NodeType == XmlNodeType.Element && xml.LocalName == "t")
             {
-                var text = reader.GetText();
+                var text = xml.ReadElementContentAsString();
                 if (single is null && joined is null)
                 {
                     single = text;
                 }
                 else
                 {
-                    joined ??= new System.Text.StringBuilder(single);
+                    joined ??= new StringBuilder(single);
                     joined.Append(text);
                 }
             }
+            else
+            {
+                xml.Read();
+            }
         }
 
+        xml.Read();
         return joined?.ToString() ?? single ?? string.Empty;
+    }
+
+    private string[] ReadSharedStrings()
+    {
+        if (workbook.SharedStringTablePart is not { } part)
+        {
+            return [];
+        }
+
+        var strings = new List<string>();
+        using var xml = Open(part);
+        while (!xml.EOF)
+        {
+            if (xml.NodeType == XmlNodeType.Element && xml.LocalName == "si" && IsMain(xml.NamespaceURI))
+            {
+                strings.Add(ReadText(xml));
+            }
+            else
+            {
+                xml.Read();
+            }
+        }
+
+        return [.. strings];
     }
 
     private static bool[] ReadDateStyles(Stylesheet? styles)
@@ -147,7 +179,8 @@ internal sealed class WorkbookContext
 
         var custom = styles.NumberingFormats?.Elements<NumberingFormat>()
             .Where(f => f.NumberFormatId is not null)
-            .ToDictionary(f => f.NumberFormatId!.Value, f => f.FormatCode?.Value ?? string.Empty) ?? [];
+            .GroupBy(f => f.NumberFormatId!.Value)
+            .ToDictionary(g => g.Key, g => g.First().FormatCode?.Value ?? string.Empty) ?? [];
         return [.. styles.CellFormats.Elements<CellFormat>().Select(f => IsDateFormat(f.NumberFormatId?.Value ?? 0, custom))];
     }
 
@@ -196,8 +229,8 @@ internal sealed class WorkbookContext
 }
 
 /// <summary>
-/// Reads one worksheet part with the Open XML SDK's forward-only reader (SAX), so a sheet costs memory for the
-/// cells it holds, not for an object tree of its XML.
+/// Reads one worksheet part forward only (the Open XML SDK finds the part; a plain XmlReader reads its XML), so a
+/// sheet costs memory for the cells it holds, not for an object per element.
 /// </summary>
 internal static class SheetScan
 {
@@ -214,112 +247,85 @@ internal static class SheetScan
         var nonEmpty = 0;
         var rowNumber = 0;
 
-        using var reader = OpenXmlReader.Create(part);
-        while (reader.Read())
+        using var xml = context.Open(part);
+        while (xml.Read())
         {
-            if (!reader.IsStartElement)
+            if (xml.NodeType != XmlNodeType.Element || !WorkbookContext.IsMain(xml.NamespaceURI))
             {
                 continue;
             }
 
-            var type = reader.ElementType;
-            if (type == typeof(Row))
+            switch (xml.LocalName)
             {
-                var hidden = false;
-                var number = rowNumber + 1;
-                foreach (var a in reader.Attributes)
-                {
-                    if (a.LocalName == "r" && int.TryParse(a.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var r))
+                case "row":
+                    rowNumber = int.TryParse(xml.GetAttribute("r"), NumberStyles.None, CultureInfo.InvariantCulture, out var r) ? r : rowNumber + 1;
+                    var hidden = xml.GetAttribute("hidden") is "1" or "true";
+                    cells.Clear();
+                    ReadCells(xml, context, cells);
+                    if (cells.Count > 0)
                     {
-                        number = r;
-                    }
-                    else if (a.LocalName == "hidden")
-                    {
-                        hidden = a.Value is "1" or "true";
-                    }
-                }
+                        nonEmpty++;
+                        if (nonEmpty > stopAfter)
+                        {
+                            return new SheetGrid(rows, nonEmpty, merges, hiddenColumns);
+                        }
 
-                rowNumber = number;
-                cells.Clear();
-                ReadCells(reader, context, cells);
-                if (cells.Count > 0)
-                {
-                    nonEmpty++;
-                    if (nonEmpty > stopAfter)
-                    {
-                        break;
+                        if (rows.Count < keepRows)
+                        {
+                            rows.Add(new SheetRow(rowNumber, hidden, [.. cells]));
+                        }
                     }
 
-                    if (rows.Count < keepRows)
+                    break;
+                case "col":
+                    if (xml.GetAttribute("hidden") is "1" or "true"
+                        && uint.TryParse(xml.GetAttribute("min"), CultureInfo.InvariantCulture, out var min)
+                        && uint.TryParse(xml.GetAttribute("max"), CultureInfo.InvariantCulture, out var max))
                     {
-                        rows.Add(new SheetRow(number, hidden, [.. cells]));
+                        // A hidden range may run to the last column (16,384); only the first few hundred can hold a ledger's columns.
+                        for (var c = Math.Max(min, 1u); c <= Math.Min(max, 1024u); c++)
+                        {
+                            hiddenColumns.Add((int)c - 1);
+                        }
                     }
-                }
-            }
-            else if (type == typeof(Column))
-            {
-                uint min = 0, max = 0;
-                var hidden = false;
-                foreach (var a in reader.Attributes)
-                {
-                    switch (a.LocalName)
-                    {
-                        case "min": _ = uint.TryParse(a.Value, CultureInfo.InvariantCulture, out min); break;
-                        case "max": _ = uint.TryParse(a.Value, CultureInfo.InvariantCulture, out max); break;
-                        case "hidden": hidden = a.Value is "1" or "true"; break;
-                        default: break;
-                    }
-                }
 
-                // A hidden range may run to the last column (16,384); only the first few hundred can hold a ledger's columns.
-                for (var c = min; hidden && c >= 1 && c <= Math.Min(max, 1024u); c++)
-                {
-                    hiddenColumns.Add((int)c - 1);
-                }
-            }
-            else if (type == typeof(MergeCell))
-            {
-                var reference = reader.Attributes.FirstOrDefault(a => a.LocalName == "ref").Value;
-                if (reference is not null && Range(reference) is { } range)
-                {
-                    merges.Add(range);
-                }
+                    break;
+                case "mergeCell":
+                    if (xml.GetAttribute("ref") is { } reference && Range(reference) is { } range)
+                    {
+                        merges.Add(range);
+                    }
+
+                    break;
+                default:
+                    break;
             }
         }
 
         return new SheetGrid(rows, nonEmpty, merges, hiddenColumns);
     }
 
-    private static void ReadCells(OpenXmlReader reader, WorkbookContext context, List<SheetCell> cells)
+    /// <summary>The cells of the row the reader stands on; returns with the reader on the row's end.</summary>
+    private static void ReadCells(XmlReader xml, WorkbookContext context, List<SheetCell> cells)
     {
-        var column = -1;
-        while (reader.Read())
+        if (xml.IsEmptyElement)
         {
-            if (reader.ElementType == typeof(Row) && reader.IsEndElement)
-            {
-                return;
-            }
+            return;
+        }
 
-            if (!reader.IsStartElement || reader.ElementType != typeof(Cell))
+        var column = -1;
+        while (xml.Read() && !(xml.NodeType == XmlNodeType.EndElement && xml.LocalName == "row"))
+        {
+            if (xml.NodeType != XmlNodeType.Element || xml.LocalName != "c")
             {
                 continue;
             }
 
-            string? reference = null, type = null;
-            var style = 0;
-            foreach (var a in reader.Attributes)
-            {
-                switch (a.LocalName)
-                {
-                    case "r": reference = a.Value; break;
-                    case "t": type = a.Value; break;
-                    case "s": _ = int.TryParse(a.Value, CultureInfo.InvariantCulture, out style); break;
-                    default: break;
-                }
-            }
-
+            var reference = xml.GetAttribute("r");
             column = reference is null ? column + 1 : LedgerColumns.ColumnOf(reference);
-            var cell = ReadCell(reader, context, column, type, style);
+            var type = xml.GetAttribute("t");
+            var style = int.TryParse(xml.GetAttribute("s"), NumberStyles.None, CultureInfo.InvariantCulture, out var s) ? s : 0;
+            var cell = ReadCell(xml, context, column, type, style);
             if (!cell.IsEmpty)
             {
                 cells.Add(cell);
@@ -327,34 +333,39 @@ internal static class SheetScan
         }
     }
 
-    private static SheetCell ReadCell(OpenXmlReader reader, WorkbookContext context, int column, string? type, int style)
+    /// <summary>One cell, the reader on its start; returns with the reader on its end (or on it, when it is empty).</summary>
+    private static SheetCell ReadCell(XmlReader xml, WorkbookContext context, int column, string? type, int style)
     {
         var formula = false;
         string? value = null;
         string? inline = null;
-        while (reader.Read())
+        if (!xml.IsEmptyElement)
         {
-            if (reader.ElementType == typeof(Cell) && reader.IsEndElement)
+            xml.Read();
+            while (!(xml.NodeType == XmlNodeType.EndElement && xml.LocalName == "c") && !xml.EOF)
             {
-                break;
-            }
+                if (xml.NodeType != XmlNodeType.Element)
+                {
+                    xml.Read();
+                    continue;
+                }
 
-            if (!reader.IsStartElement)
-            {
-                continue;
-            }
-
-            if (reader.ElementType == typeof(CellFormula))
-            {
-                formula = true;
-            }
-            else if (reader.ElementType == typeof(CellValue))
-            {
-                value = reader.GetText();
-            }
-            else if (reader.ElementType == typeof(InlineString))
-            {
-                inline = WorkbookContext.ReadText(reader, typeof(InlineString));
+                switch (xml.LocalName)
+                {
+                    case "f":
+                        formula = true;
+                        xml.Skip();
+                        break;
+                    case "v":
+                        value = xml.ReadElementContentAsString();
+                        break;
+                    case "is":
+                        inline = WorkbookContext.ReadText(xml);
+                        break;
+                    default:
+                        xml.Skip();
+                        break;
+                }
             }
         }
 
@@ -371,7 +382,7 @@ internal static class SheetScan
         switch (type)
         {
             case "s":
-                return new SheetCell(column, int.TryParse(value, CultureInfo.InvariantCulture, out var index) ? context.SharedString(index) : null, null, CellNote.None);
+                return new SheetCell(column, int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var index) ? context.SharedString(index) : null, null, CellNote.None);
             case "str":
                 return new SheetCell(column, value, null, CellNote.None);
             case "b":
