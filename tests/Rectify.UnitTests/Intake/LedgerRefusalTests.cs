@@ -103,8 +103,8 @@ public sealed class LedgerRefusalTests
     [Fact]
     public void A_part_that_unpacks_to_more_than_its_zip_entry_declares_is_refused_as_damaged()
     {
-        // The sheet inflates to about 2 MB but its entry claims 1,000 bytes: the declared-size check passes it,
-        // so unpacking must stop at the declared size instead of trusting the stream.
+        // The sheet inflates to about 2 MB but its entry claims 1,000 bytes: the declared-size check passes it, and
+        // unpacking stops at the declared size, so the sheet's XML ends early and the file reads as damaged.
         var book = Ledger(rows: 20_000);
         var bytes = DeclareSize(book.ToBytes(), "xl/worksheets/sheet1.xml", 1000);
 

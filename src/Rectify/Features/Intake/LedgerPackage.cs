@@ -7,8 +7,8 @@ namespace Rectify.Features.Intake;
 /// <summary>
 /// The checks made on the bytes before any spreadsheet library sees them: what the file is (an .xlsx zip, or an
 /// OLE2 compound file — an .xls, or an encrypted .xlsx), and whether its zip stays within the limits by what its
-/// directory declares. The zip reader enforces the declared sizes while decompressing (it fails on an entry that
-/// inflates past its declared length), so checking the directory bounds what reading can ever unpack.
+/// directory declares. The zip reader inflates an entry no further than its declared length (the rest is cut off),
+/// so checking the directory bounds what reading can ever unpack.
 /// </summary>
 internal static class LedgerPackage
 {

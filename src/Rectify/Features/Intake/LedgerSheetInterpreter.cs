@@ -95,10 +95,10 @@ internal sealed class LedgerSheetInterpreter
             }
         }
 
+        var used = grid.Rows.Where(r => r.Number >= best.Number).SelectMany(r => r.Cells).Select(c => c.Column).ToHashSet();
         foreach (var hidden in grid.HiddenColumns.Order())
         {
-            var used = grid.Rows.Where(r => r.Number >= best.Number).SelectMany(r => r.Cells).Any(c => c.Column == hidden && !c.IsEmpty);
-            if (used)
+            if (used.Contains(hidden))
             {
                 var name = best.Cell(hidden)?.AsText();
                 var named = string.IsNullOrWhiteSpace(name) ? string.Empty : $"（“{LedgerValues.Clean(name)}”）";
