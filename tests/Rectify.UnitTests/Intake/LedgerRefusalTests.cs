@@ -150,7 +150,7 @@ public sealed class LedgerRefusalTests
     }
 
     [Fact]
-    public void A_formula_without_its_saved_result_in_a_column_read_is_refused_naming_the_cell()
+    public void A_formula_without_its_saved_result_in_a_cell_read_is_refused_naming_the_cell()
     {
         var book = Ledger();
         book.Sheet("其他").Row(1, new FormulaCell("A2*2", null));
@@ -160,6 +160,10 @@ public sealed class LedgerRefusalTests
         outside.Sheet("台账").At("F2", new FormulaCell("TODAY()", null));
         var missing = Ledger();
         missing.Sheet("台账").At("D3", new FormulaCell("DATE(2025,6,30)", null));
+        var merged = Ledger(rows: 3);
+        merged.Sheet("台账").At("B3", new FormulaCell("B2", null)).Merge("B3:B4");
+        var hidden = Ledger(rows: 3);
+        hidden.Sheet("台账").At("D4", new FormulaCell("D3", null)).HideRow(4);
 
         var refused = Refused(() => LedgerWorkbookReader.Read(missing.ToStream()));
 
@@ -168,6 +172,12 @@ public sealed class LedgerRefusalTests
         Assert.Equal("由公式得到的措施", LedgerWorkbookReader.Read(withResult.ToStream()).Categories[0].Findings[1].Measures[0].Text);
         Assert.Equal(2, LedgerWorkbookReader.Read(outside.ToStream()).MeasureCount);
         Assert.Equal(2, LedgerWorkbookReader.Read(book.ToStream()).MeasureCount);
+
+        // A merged range takes its first cell's value: that is the cell named.
+        Assert.Contains("单元格 B3 是公式", Refused(() => LedgerWorkbookReader.Read(merged.ToStream())).Message, StringComparison.Ordinal);
+
+        // A hidden row is not read, so its formula's value is not needed.
+        Assert.Equal(2, LedgerWorkbookReader.Read(hidden.ToStream()).MeasureCount);
     }
 
     [Fact]

@@ -25,14 +25,14 @@ internal static class LedgerColumns
     public static readonly IReadOnlyDictionary<LedgerField, string[]> Headers = new Dictionary<LedgerField, string[]>
     {
         [LedgerField.Number] = ["序号", "编号"],
-        [LedgerField.Category] = ["问题类别", "类别", "方面", "问题方面", "问题分类"],
-        [LedgerField.Finding] = ["反馈问题", "问题", "存在问题", "具体问题", "问题内容", "问题清单", "巡察反馈问题", "巡视反馈问题", "问题表现"],
-        [LedgerField.Measure] = ["整改措施", "整改任务", "整改举措", "具体措施", "措施", "整改措施清单"],
+        [LedgerField.Category] = ["问题类别", "类别", "方面", "问题方面", "问题分类", "问题类型"],
+        [LedgerField.Finding] = ["反馈问题", "问题", "存在问题", "具体问题", "问题内容", "问题清单", "巡察反馈问题", "巡视反馈问题", "问题表现", "存在的问题", "巡察发现问题"],
+        [LedgerField.Measure] = ["整改措施", "整改任务", "整改举措", "具体措施", "措施", "整改措施清单", "具体整改措施"],
         [LedgerField.Kind] = ["整改类型", "整改类别", "措施类型", "整改方式"],
-        [LedgerField.Leader] = ["责任领导", "分管领导", "牵头领导", "责任市领导", "责任人"],
-        [LedgerField.LeadUnit] = ["牵头单位", "责任单位", "牵头部门", "责任部门", "牵头科室", "责任科室", "责任处室", "牵头股室"],
+        [LedgerField.Leader] = ["责任领导", "分管领导", "牵头领导", "责任市领导", "整改责任领导", "责任人"],
+        [LedgerField.LeadUnit] = ["牵头单位", "责任单位", "牵头部门", "责任部门", "牵头科室", "责任科室", "责任处室", "牵头股室", "整改责任单位", "牵头责任单位"],
         [LedgerField.SupportingUnits] = ["配合单位", "协办单位", "配合部门", "协同单位", "参与单位"],
-        [LedgerField.Deadline] = ["整改时限", "完成时限", "完成时间", "时限", "整改期限", "完成期限", "整改时间"],
+        [LedgerField.Deadline] = ["整改时限", "完成时限", "完成时间", "时限", "整改期限", "完成期限", "整改时间", "整改完成时限"],
     };
 
     /// <summary>Columns the template writes for reading only; an import ignores them.</summary>

@@ -38,7 +38,11 @@ internal sealed class LedgerSheetInterpreter
         this.header = header;
         this.date1904 = date1904;
         problems = [.. header.Problems];
-        rowsByNumber = grid.Rows.ToDictionary(r => r.Number);
+        rowsByNumber = [];
+        foreach (var row in grid.Rows)
+        {
+            rowsByNumber.TryAdd(row.Number, row);
+        }
         foreach (var column in header.Columns.Values)
         {
             mergesByColumn[column] = [.. grid.Merges.Where(m => m.FirstColumn <= column && column <= m.LastColumn && m.LastRow >= header.Row).OrderBy(m => m.FirstRow)];
@@ -113,7 +117,7 @@ internal sealed class LedgerSheetInterpreter
         return new LedgerHeader(best.Number, dataFrom, columns, title, problems);
     }
 
-    /// <summary>The draft of one sheet. Refuses (throws) for more data rows than allowed and for a formula without its result in a column read.</summary>
+    /// <summary>The draft of one sheet. Refuses (throws) for more data rows than allowed and for a formula without its result in a cell read.</summary>
     public static IntakeDraft Interpret(string sheet, SheetGrid grid, LedgerHeader header, bool date1904, int maxDataRows)
     {
         var interpreter = new LedgerSheetInterpreter(sheet, grid, header, date1904);
@@ -143,17 +147,6 @@ internal sealed class LedgerSheetInterpreter
         {
             throw BusinessRules.Refuse(new LedgerSheetHasAtMostSoManyRows(sheet, maxDataRows));
         }
-
-        foreach (var row in grid.Rows.Where(r => r.Number >= header.Row))
-        {
-            foreach (var cell in row.Cells)
-            {
-                if (cell.Note == CellNote.MissingResult && mapped.Contains(cell.Column))
-                {
-                    throw BusinessRules.Refuse(new FormulasMustCarryTheirResults(sheet, LedgerColumns.Letter(cell.Column) + row.Number.ToString(CultureInfo.InvariantCulture)));
-                }
-            }
-        }
     }
 
     /// <summary>
@@ -161,6 +154,7 @@ internal sealed class LedgerSheetInterpreter
     /// cell's (Own is then false). A cell covered by a range that starts in another column has no value of its own: a
     /// banner merged across the row belongs to its first column.
     /// </summary>
+    /// <remarks>A value read from a formula saved without its result refuses the whole file, naming the cell: the value is unknown.</remarks>
     private (SheetCell? Cell, MergedRange? Merge, bool Own) Value(SheetRow row, LedgerField field)
     {
         if (!header.Columns.TryGetValue(field, out var column))
@@ -176,11 +170,16 @@ internal sealed class LedgerSheetInterpreter
 
         if (merge is { } down && down.FirstRow != row.Number)
         {
-            return (rowsByNumber.GetValueOrDefault(down.FirstRow)?.Cell(down.FirstColumn), merge, false);
+            return (Known(rowsByNumber.GetValueOrDefault(down.FirstRow)?.Cell(down.FirstColumn), down.FirstRow), merge, false);
         }
 
-        return (row.Cell(column), merge, true);
+        return (Known(row.Cell(column), row.Number), merge, true);
     }
+
+    private SheetCell? Known(SheetCell? cell, int row) =>
+        cell is { Note: CellNote.MissingResult } c
+            ? throw BusinessRules.Refuse(new FormulasMustCarryTheirResults(sheet, LedgerColumns.Letter(c.Column) + row.ToString(CultureInfo.InvariantCulture)))
+            : cell;
 
     private MergedRange? MergeAt(int row, int column)
     {
