@@ -26,6 +26,7 @@ if (args.Length > 0 && args[0] == "intake")
     try
     {
         IntakeBench.Run(folder);
+        Console.WriteLine($"peak working set: {Process.GetCurrentProcess().PeakWorkingSet64 / 1024.0 / 1024.0:F0} MiB; GC heap now: {GC.GetTotalMemory(true) / 1024.0 / 1024.0:F0} MiB");
     }
     finally
     {
