@@ -97,6 +97,7 @@ public sealed class LedgerTemplateTests
         Assert.All(LedgerTemplate.Columns.Take(9), c => Assert.Contains(c, explained));
         var text = string.Join("\n", guide.Worksheet.Descendants<Cell>().Select(c => c.InnerText));
         Assert.All(["2024年12月31日", "2024.12.31", "2024/12/31", "2024-12-31", "2024年12月底", "长期坚持", "立行立改", "限期整改", "3.2"], w => Assert.Contains(w, text, StringComparison.Ordinal));
+        Assert.Contains("也可叫：整改时限、完成时间", text, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -381,7 +381,7 @@ public static class LedgerTemplate
     /// <summary>The 填写说明 sheet: what each column takes and the words the import understands.</summary>
     private static Worksheet Guide()
     {
-        string Also(LedgerField field) => string.Join("、", LedgerColumns.Headers[field].Skip(1).Take(4));
+        string Also(LedgerField field) => string.Join("、", LedgerColumns.Headers[field].Where(n => !Columns.Contains(n)).Take(4));
         string[][] lines =
         [
             ["列名", "是否必填", "填写说明"],
