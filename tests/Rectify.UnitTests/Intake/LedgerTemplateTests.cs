@@ -101,6 +101,23 @@ public sealed class LedgerTemplateTests
     }
 
     [Fact]
+    public void The_workbook_is_valid_against_the_office_open_xml_schema()
+    {
+        using var file = new MemoryStream();
+        LedgerTemplate.Write(file, "某某巡察反馈问题整改台账", [
+            new(1, "党建方面", 1, "问题甲", 1, "措施一", MeasureKind.TimeBound, new DateOnly(2025, 6, 30), "王某", "党政办", ["组织办"], "进展", new DateOnly(2025, 7, 1), "巩固", "已销号"),
+            new(1, "党建方面", 1, "问题甲", 2, "措施二", MeasureKind.Ongoing),
+        ]);
+
+        using var document = SpreadsheetDocument.Open(new MemoryStream(file.ToArray()), false);
+        var errors = new DocumentFormat.OpenXml.Validation.OpenXmlValidator(DocumentFormat.OpenXml.FileFormatVersions.Office2010).Validate(document, TestContext.Current.CancellationToken)
+            .Select(e => $"{e.Part?.Uri} {e.Path?.XPath}: {e.Description}")
+            .ToList();
+
+        Assert.True(errors.Count == 0, string.Join("\n", errors));
+    }
+
+    [Fact]
     public void The_empty_template_reads_as_a_ledger_with_nothing_to_import()
     {
         using var file = new MemoryStream();
