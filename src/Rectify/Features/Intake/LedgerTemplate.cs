@@ -68,6 +68,9 @@ public static class LedgerTemplate
 
     private static readonly double[] Widths = [7, 16, 28, 44, 9, 9, 14, 16, 12, 28, 11, 11, 8];
 
+    /// <summary>Points per line of 11-point 仿宋.</summary>
+    private const double LineHeight = 15;
+
     private const uint TitleStyle = 1, HeaderStyle = 2, TextStyle = 3, CenteredStyle = 4, DateStyle = 5;
 
     /// <summary>Writes the ledger to <paramref name="output"/> (synchronously: give it a file or a memory stream).</summary>
@@ -223,8 +226,39 @@ public static class LedgerTemplate
             cells[10] = r.SignedOffOn is { } signedOff ? DateCell(signedOff) : Blank(CenteredStyle);
             cells[11] = InlineCell(r.LookBackResult, CenteredStyle);
             cells[12] = InlineCell(r.State, CenteredStyle);
-            WriteRow(cells);
+            WriteRow(cells, Height(r));
             previous = r;
+        }
+
+        /// <summary>
+        /// A row height that shows the wrapped texts whole: spreadsheet programs do not grow a row to its wrapped text
+        /// when they open a file. Category and finding cells are left out — merged down, they have the rows' sum.
+        /// </summary>
+        private static double Height(LedgerRow r)
+        {
+            var lines = Math.Max(
+                Math.Max(Lines(r.MeasureText, 3), Lines(r.Progress, 9)),
+                Math.Max(Lines(r.LeadUnit, 6), Lines(r.SupportingUnits is { Count: > 0 } u ? string.Join("、", u) : null, 7)));
+            return Math.Max(1, lines) * LineHeight;
+        }
+
+        /// <summary>How many lines a text wraps to in a column: a CJK character is about two widths of '0', others one.</summary>
+        private static int Lines(string? text, int column)
+        {
+            if (string.IsNullOrEmpty(text))
+            {
+                return 0;
+            }
+
+            var room = Widths[column] - 1;
+            var lines = 0;
+            foreach (var paragraph in text.Split('\n'))
+            {
+                var width = paragraph.Sum(c => c >= 0x2E80 ? 2.1 : 1.1);
+                lines += Math.Max(1, (int)Math.Ceiling(width / room));
+            }
+
+            return lines;
         }
 
         public void Finish()
