@@ -8,16 +8,33 @@ using Rectify.Documents;
 using Rectify.Access;
 using Rectify.Domain;
 using Rectify.Features.Inspections;
+using Rectify.Bench;
 
 // Scale figures for the ledger at the size DESIGN.md plans for one machine (about 10^5 measures): import time,
 // query latency for the ledger page with and without filters, the inspection list, the Excel export, and memory.
 // On SQLite by default; with RECTIFY_BENCH_POSTGRES set to an admin connection string, on a new PostgreSQL
 // database that is dropped afterwards.
 // Usage: dotnet run -c Release --project bench/Rectify.Bench -- [inspections=1400] [bigFindings=1000]
-var inspections = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1400;
+var inspections = args.Length > 0 && args[0] != "intake" ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1400;
 var bigFindings = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1000;
 var folder = Path.Combine(Path.GetTempPath(), "rectify-bench-" + Guid.NewGuid().ToString("N"));
 Directory.CreateDirectory(folder);
+
+// `bench/run.sh intake` times only the Excel intake (no database).
+if (args.Length > 0 && args[0] == "intake")
+{
+    try
+    {
+        IntakeBench.Run(folder);
+        Console.WriteLine($"peak working set: {Process.GetCurrentProcess().PeakWorkingSet64 / 1024.0 / 1024.0:F0} MiB; GC heap now: {GC.GetTotalMemory(true) / 1024.0 / 1024.0:F0} MiB");
+    }
+    finally
+    {
+        Directory.Delete(folder, recursive: true);
+    }
+
+    return;
+}
 var postgresAdmin = Environment.GetEnvironmentVariable("RECTIFY_BENCH_POSTGRES");
 var postgres = !string.IsNullOrWhiteSpace(postgresAdmin);
 var postgresDatabase = "rectify_bench_" + Guid.NewGuid().ToString("N");
@@ -162,6 +179,8 @@ try
             Console.WriteLine($"ledger export, big inspection ({bigNotice.MeasureCount:N0} rows): {sw.Elapsed.TotalMilliseconds:F0} ms, file {new FileInfo(path).Length / 1024.0:F0} KiB, allocated {(GC.GetTotalAllocatedBytes(true) - before) / 1024.0 / 1024.0:F1} MiB (run {run + 1})");
         }
     }
+
+    IntakeBench.Run(folder);
 
     Console.WriteLine($"peak working set: {Process.GetCurrentProcess().PeakWorkingSet64 / 1024.0 / 1024.0:F0} MiB; GC heap now: {GC.GetTotalMemory(true) / 1024.0 / 1024.0:F0} MiB");
 }

@@ -1,0 +1,110 @@
+namespace Rectify.Features.Intake;
+
+/// <summary>The fields of a ledger row that an import reads. The template writes them in this order.</summary>
+internal enum LedgerField
+{
+    Number,
+    Category,
+    Finding,
+    Measure,
+    Kind,
+    Leader,
+    LeadUnit,
+    SupportingUnits,
+    Deadline,
+}
+
+/// <summary>
+/// The 台账 columns: the canonical header of each field (what the template writes) and the other headers offices use
+/// for it (reference/ledger_formats.md). Headers are compared after folding (full-width to half-width, spaces, line
+/// breaks and a leading * removed); a header may carry a note in brackets after the name ("整改时限（年月日）").
+/// </summary>
+internal static class LedgerColumns
+{
+    /// <summary>For each field, its headers, best first: when two columns name one field, the better name is read and the other is ignored with a warning.</summary>
+    public static readonly IReadOnlyDictionary<LedgerField, string[]> Headers = new Dictionary<LedgerField, string[]>
+    {
+        [LedgerField.Number] = ["序号", "编号"],
+        [LedgerField.Category] = ["问题类别", "类别", "方面", "问题方面", "问题分类", "问题类型"],
+        [LedgerField.Finding] = ["反馈问题", "问题", "存在问题", "具体问题", "问题内容", "问题清单", "巡察反馈问题", "巡视反馈问题", "问题表现", "存在的问题", "巡察发现问题"],
+        [LedgerField.Measure] = ["整改措施", "整改任务", "整改举措", "具体措施", "措施", "整改措施清单", "具体整改措施"],
+        [LedgerField.Kind] = ["整改类型", "整改类别", "措施类型", "整改方式"],
+        [LedgerField.Leader] = ["责任领导", "分管领导", "牵头领导", "责任市领导", "整改责任领导", "责任人"],
+        [LedgerField.LeadUnit] = ["牵头单位", "责任单位", "牵头部门", "责任部门", "牵头科室", "责任科室", "责任处室", "牵头股室", "整改责任单位", "牵头责任单位"],
+        [LedgerField.SupportingUnits] = ["配合单位", "协办单位", "配合部门", "协同单位", "参与单位"],
+        [LedgerField.Deadline] = ["整改时限", "完成时限", "完成时间", "时限", "整改期限", "完成期限", "整改时间", "整改完成时限"],
+    };
+
+    /// <summary>Columns the template writes for reading only; an import ignores them.</summary>
+    public static readonly IReadOnlyList<string> OutputOnly = ["整改进展", "销号日期", "回头看结果", "状态"];
+
+    /// <summary>The canonical header of a field.</summary>
+    public static string Canonical(LedgerField field) => Headers[field][0];
+
+    /// <summary>The field a header names and how good a name it is (0 best); null when it names none.</summary>
+    public static (LedgerField Field, int Rank)? Match(string header)
+    {
+        var key = Key(header);
+        if (key.Length == 0)
+        {
+            return null;
+        }
+
+        foreach (var (field, names) in Headers)
+        {
+            for (var i = 0; i < names.Length; i++)
+            {
+                if (key == names[i] || (key.StartsWith(names[i], StringComparison.Ordinal) && key[names[i].Length] is '(' or '['))
+                {
+                    return (field, i);
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static string Key(string header)
+    {
+        var folded = LedgerValues.Fold(header);
+        var chars = folded.Where(c => !char.IsWhiteSpace(c) && c != '*').ToArray();
+        return new string(chars).Replace('【', '[');
+    }
+
+    /// <summary>"A", "B", … "Z", "AA", … for a 0-based column index.</summary>
+    public static string Letter(int column)
+    {
+        var letters = string.Empty;
+        for (var n = column + 1; n > 0; n = (n - 1) / 26)
+        {
+            letters = (char)('A' + ((n - 1) % 26)) + letters;
+        }
+
+        return letters;
+    }
+
+    /// <summary>The 0-based column of a cell reference ("AB12" → 27); -1 when it has no letters.</summary>
+    public static int ColumnOf(ReadOnlySpan<char> reference)
+    {
+        var column = 0;
+        var i = 0;
+        for (; i < reference.Length && char.IsAsciiLetter(reference[i]); i++)
+        {
+            column = (column * 26) + (char.ToUpperInvariant(reference[i]) - 'A' + 1);
+        }
+
+        return i == 0 ? -1 : column - 1;
+    }
+
+    /// <summary>The 1-based row of a cell reference ("AB12" → 12); 0 when it has none.</summary>
+    public static int RowOf(ReadOnlySpan<char> reference)
+    {
+        var i = 0;
+        while (i < reference.Length && char.IsAsciiLetter(reference[i]))
+        {
+            i++;
+        }
+
+        return int.TryParse(reference[i..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var row) ? row : 0;
+    }
+}

@@ -1,0 +1,456 @@
+using System.Globalization;
+using DocumentFormat.OpenXml;
+using DocumentFormat.OpenXml.Packaging;
+using DocumentFormat.OpenXml.Spreadsheet;
+using Rectify.Documents;
+using Rectify.Domain;
+
+namespace Rectify.Features.Intake;
+
+/// <summary>
+/// One measure as a ledger row, for <see cref="LedgerTemplate"/>. Rows are written in the order given; rows of one
+/// category and of one finding must be consecutive (their cells are merged down).
+/// </summary>
+/// <param name="CategoryNumber">问题类别's number; written before its title as 一、 (up to 99) or 100、.</param>
+/// <param name="CategoryTitle">问题类别 without its number.</param>
+/// <param name="FindingNumber">反馈问题's number, unique in the ledger; written in 序号 as 3.2 with the measure's.</param>
+/// <param name="FindingTitle">反馈问题 without its number.</param>
+/// <param name="MeasureNumber">整改措施's number within its finding.</param>
+/// <param name="MeasureText">整改措施.</param>
+/// <param name="Kind">整改类型; without a deadline, 长期坚持 and 立行立改 are also written as the deadline.</param>
+/// <param name="Deadline">完成时限, a date cell.</param>
+/// <param name="ResponsibleLeader">责任领导 as text.</param>
+/// <param name="LeadUnit">牵头单位.</param>
+/// <param name="SupportingUnits">配合单位, joined with 、.</param>
+/// <param name="Progress">整改进展 (output only: an import ignores it).</param>
+/// <param name="SignedOffOn">销号日期 (output only).</param>
+/// <param name="LookBackResult">回头看结果 (output only).</param>
+/// <param name="State">状态 (output only).</param>
+public sealed record LedgerRow(
+    int CategoryNumber,
+    string CategoryTitle,
+    int FindingNumber,
+    string FindingTitle,
+    int MeasureNumber,
+    string MeasureText,
+    MeasureKind? Kind = null,
+    DateOnly? Deadline = null,
+    string? ResponsibleLeader = null,
+    string? LeadUnit = null,
+    IReadOnlyList<string>? SupportingUnits = null,
+    string? Progress = null,
+    DateOnly? SignedOffOn = null,
+    string? LookBackResult = null,
+    string? State = null);
+
+/// <summary>
+/// The ledger workbook that <see cref="LedgerWorkbookReader"/> reads: the download template (no rows) and a whole
+/// ledger in the same shape, so that what is exported imports again as the same draft. Sheet 整改台账: an optional
+/// title row, the header (序号, 问题类别, 反馈问题, 整改措施, 整改类型, 责任领导, 牵头单位, 配合单位, 完成时限, then the
+/// output-only 整改进展, 销号日期, 回头看结果, 状态), one row per measure with category and finding cells merged down; laid
+/// out for print (A4 landscape, fit to width, header repeated on every page, borders, 仿宋, wrapped text). Sheet
+/// 填写说明: each column and the accepted words. Rows are taken one at a time and written with the Open XML SDK's
+/// forward-only writer; the packaging layer holds the sheet's XML until the file is closed (about 1 KB a row).
+/// </summary>
+public static class LedgerTemplate
+{
+    public const string LedgerSheetName = "整改台账";
+    public const string GuideSheetName = "填写说明";
+    public const string ContentType = LedgerWorkbookReader.ContentType;
+
+    /// <summary>The header row, in order.</summary>
+    public static IReadOnlyList<string> Columns { get; } =
+    [
+        .. new[] { LedgerField.Number, LedgerField.Category, LedgerField.Finding, LedgerField.Measure, LedgerField.Kind, LedgerField.Leader, LedgerField.LeadUnit, LedgerField.SupportingUnits }.Select(LedgerColumns.Canonical),
+        "完成时限",
+        .. LedgerColumns.OutputOnly,
+    ];
+
+    private static readonly double[] Widths = [7, 16, 28, 44, 9, 9, 14, 16, 12, 28, 11, 11, 8];
+
+    /// <summary>Points per line of 11-point 仿宋.</summary>
+    private const double LineHeight = 15;
+
+    private const uint TitleStyle = 1, HeaderStyle = 2, TextStyle = 3, CenteredStyle = 4, DateStyle = 5;
+
+    /// <summary>Writes the ledger to <paramref name="output"/> (synchronously: give it a file or a memory stream).</summary>
+    /// <param name="output">Where the .xlsx goes; one that cannot be read back and sought gets it through a temporary file.</param>
+    /// <param name="title">The title row above the header ("XX巡察反馈问题整改台账"); none when null.</param>
+    /// <param name="rows">The measures in ledger order; none for the empty template.</param>
+    public static void Write(Stream output, string? title, IEnumerable<LedgerRow> rows)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        using var writer = new Writer(output, title);
+        foreach (var row in rows)
+        {
+            writer.Add(row);
+        }
+
+        writer.Finish();
+    }
+
+    /// <inheritdoc cref="Write(Stream, string?, IEnumerable{LedgerRow})"/>
+    public static async Task WriteAsync(Stream output, string? title, IAsyncEnumerable<LedgerRow> rows, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        using var writer = new Writer(output, title);
+        await foreach (var row in rows.WithCancellation(cancellationToken))
+        {
+            writer.Add(row);
+        }
+
+        writer.Finish();
+    }
+
+    /// <summary>A draft's measures as ledger rows (the planning fields as read; no progress).</summary>
+    public static IEnumerable<LedgerRow> RowsOf(IntakeDraft draft)
+    {
+        ArgumentNullException.ThrowIfNull(draft);
+        return draft.Categories.SelectMany(c => c.Findings.SelectMany(f => f.Measures.Select(m =>
+            new LedgerRow(c.Number, c.Title, f.Number, f.Title, m.Number, m.Text, m.Kind, m.Deadline, m.ResponsibleLeader, m.LeadUnit, m.SupportingUnits))));
+    }
+
+    /// <summary>The category cell's text: its number in Chinese (or digits past 99), then the title.</summary>
+    internal static string CategoryCell(int number, string title) =>
+        (number is >= 1 and <= 99 ? ChineseNumerals.Format(number) : number.ToString(CultureInfo.InvariantCulture)) + "、" + title;
+
+    private sealed class Writer : IDisposable
+    {
+        private readonly Stream output;
+        private readonly Stream? staged;
+        private readonly SpreadsheetDocument document;
+        private readonly WorksheetPart ledger;
+        private readonly Stream ledgerStream;
+        private readonly OpenXmlWriter sheet;
+        private readonly int headerRow;
+        private readonly List<string> merges = [];
+        private readonly Cell[] cells;
+        private int row;
+        private LedgerRow? previous;
+        private int categoryFrom;
+        private int findingFrom;
+        private bool finished;
+
+        public Writer(Stream output, string? title)
+        {
+            ArgumentNullException.ThrowIfNull(output);
+
+            // The package needs a stream it can read back and seek (System.IO.Packaging refuses write-only
+            // containers); any other output gets the workbook through a temporary file.
+            this.output = output;
+            if (!(output.CanSeek && output.CanRead && output.CanWrite))
+            {
+                staged = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.DeleteOnClose);
+            }
+
+            document = SpreadsheetDocument.Create(staged ?? output, SpreadsheetDocumentType.Workbook);
+            var workbook = document.AddWorkbookPart();
+            var styles = workbook.AddNewPart<WorkbookStylesPart>();
+            using (var stream = styles.GetStream(FileMode.Create, FileAccess.Write))
+            {
+                Styles().Save(stream);
+            }
+
+            ledger = workbook.AddNewPart<WorksheetPart>();
+            var guide = workbook.AddNewPart<WorksheetPart>();
+            using (var stream = guide.GetStream(FileMode.Create, FileAccess.Write))
+            {
+                Guide().Save(stream);
+            }
+
+            headerRow = title is null ? 1 : 2;
+            var printTitles = $"'{LedgerSheetName}'!${headerRow}:${headerRow}";
+            var book = new Workbook(
+                new BookViews(new WorkbookView()),
+                new Sheets(
+                    new Sheet { Name = LedgerSheetName, SheetId = 1, Id = workbook.GetIdOfPart(ledger) },
+                    new Sheet { Name = GuideSheetName, SheetId = 2, Id = workbook.GetIdOfPart(guide) }),
+                new DefinedNames(new DefinedName(printTitles) { Name = "_xlnm.Print_Titles", LocalSheetId = 0 }));
+            using (var stream = workbook.GetStream(FileMode.Create, FileAccess.Write))
+            {
+                book.Save(stream);
+            }
+
+            ledgerStream = ledger.GetStream(FileMode.Create, FileAccess.Write);
+            sheet = OpenXmlWriter.Create(ledgerStream);
+            sheet.WriteStartDocument();
+            sheet.WriteStartElement(new Worksheet());
+            sheet.WriteElement(new SheetProperties(new PageSetupProperties { FitToPage = true }));
+            sheet.WriteElement(new SheetViews(new SheetView(
+                new Pane { VerticalSplit = headerRow, TopLeftCell = $"A{headerRow + 1}", ActivePane = PaneValues.BottomLeft, State = PaneStateValues.Frozen },
+                new Selection { Pane = PaneValues.BottomLeft, ActiveCell = $"A{headerRow + 1}", SequenceOfReferences = new ListValue<StringValue> { InnerText = $"A{headerRow + 1}" } })
+            { WorkbookViewId = 0 }));
+            sheet.WriteElement(new Columns(Widths.Select((w, i) => new Column { Min = (uint)(i + 1), Max = (uint)(i + 1), Width = w, CustomWidth = true })));
+            sheet.WriteStartElement(new SheetData());
+            if (title is not null)
+            {
+                WriteRow([InlineCell(title, TitleStyle)], height: 36);
+                merges.Add($"A1:{LedgerColumns.Letter(Columns.Count - 1)}1");
+            }
+
+            WriteRow([.. Columns.Select(c => InlineCell(c, HeaderStyle))]);
+            cells = new Cell[Columns.Count];
+        }
+
+        public void Add(LedgerRow r)
+        {
+            var next = row + 1;
+            var newCategory = previous is null || previous.CategoryNumber != r.CategoryNumber || previous.CategoryTitle != r.CategoryTitle;
+            var newFinding = newCategory || previous!.FindingNumber != r.FindingNumber;
+            if (newCategory)
+            {
+                CloseRange(1, ref categoryFrom, next);
+                categoryFrom = next;
+            }
+
+            if (newFinding)
+            {
+                CloseRange(2, ref findingFrom, next);
+                findingFrom = next;
+            }
+
+            cells[0] = InlineCell($"{r.FindingNumber}.{r.MeasureNumber}", CenteredStyle);
+            cells[1] = newCategory ? InlineCell(CategoryCell(r.CategoryNumber, r.CategoryTitle), TextStyle) : Blank(TextStyle);
+            cells[2] = newFinding ? InlineCell(r.FindingTitle, TextStyle) : Blank(TextStyle);
+            cells[3] = InlineCell(r.MeasureText, TextStyle);
+            cells[4] = r.Kind is { } kind ? InlineCell(Terms.Of(kind), CenteredStyle) : Blank(CenteredStyle);
+            cells[5] = InlineCell(r.ResponsibleLeader, CenteredStyle);
+            cells[6] = InlineCell(r.LeadUnit, TextStyle);
+            cells[7] = InlineCell(r.SupportingUnits is { Count: > 0 } units ? string.Join("、", units) : null, TextStyle);
+
+            // Without a date, the deadline column says what the kind means for it, as offices write it.
+            cells[8] = r.Deadline is { } deadline ? DateCell(deadline)
+                : r.Kind is MeasureKind.Ongoing or MeasureKind.Immediate ? InlineCell(Terms.Of(r.Kind.Value), CenteredStyle)
+                : Blank(CenteredStyle);
+            cells[9] = InlineCell(r.Progress, TextStyle);
+            cells[10] = r.SignedOffOn is { } signedOff ? DateCell(signedOff) : Blank(CenteredStyle);
+            cells[11] = InlineCell(r.LookBackResult, CenteredStyle);
+            cells[12] = InlineCell(r.State, CenteredStyle);
+            WriteRow(cells, Height(r));
+            previous = r;
+        }
+
+        /// <summary>
+        /// A row height that shows the wrapped texts whole: spreadsheet programs do not grow a row to its wrapped text
+        /// when they open a file. Category and finding cells are left out — merged down, they have the rows' sum.
+        /// </summary>
+        private static double Height(LedgerRow r)
+        {
+            var lines = Math.Max(
+                Math.Max(Lines(r.MeasureText, 3), Lines(r.Progress, 9)),
+                Math.Max(Lines(r.LeadUnit, 6), Lines(r.SupportingUnits is { Count: > 0 } u ? string.Join("、", u) : null, 7)));
+            return Math.Max(1, lines) * LineHeight;
+        }
+
+        /// <summary>How many lines a text wraps to in a column: a CJK character is about two widths of '0', others one.</summary>
+        private static int Lines(string? text, int column)
+        {
+            if (string.IsNullOrEmpty(text))
+            {
+                return 0;
+            }
+
+            var room = Widths[column] - 1;
+            var lines = 0;
+            foreach (var paragraph in text.Split('\n'))
+            {
+                var width = paragraph.Sum(c => c >= 0x2E80 ? 2.1 : 1.1);
+                lines += Math.Max(1, (int)Math.Ceiling(width / room));
+            }
+
+            return lines;
+        }
+
+        public void Finish()
+        {
+            var end = row + 1;
+            CloseRange(1, ref categoryFrom, end);
+            CloseRange(2, ref findingFrom, end);
+            sheet.WriteEndElement();
+            if (merges.Count > 0)
+            {
+                sheet.WriteStartElement(new MergeCells());
+                foreach (var m in merges)
+                {
+                    sheet.WriteElement(new MergeCell { Reference = m });
+                }
+
+                sheet.WriteEndElement();
+            }
+
+            var kind = LedgerColumns.Letter(4);
+            var last = Math.Max(row, headerRow + 1000);
+            sheet.WriteElement(new DataValidations(new DataValidation(new Formula1("\"立行立改,限期整改,长期坚持\""))
+            {
+                Type = DataValidationValues.List,
+                AllowBlank = true,
+                ShowErrorMessage = true,
+                ErrorTitle = "整改类型",
+                Error = "请选择立行立改、限期整改或长期坚持。",
+                SequenceOfReferences = new ListValue<StringValue> { InnerText = $"{kind}{headerRow + 1}:{kind}{last}" },
+            })
+            { Count = 1 });
+            sheet.WriteElement(new PrintOptions { HorizontalCentered = true });
+            sheet.WriteElement(new PageMargins { Left = 0.4, Right = 0.4, Top = 0.6, Bottom = 0.6, Header = 0.3, Footer = 0.3 });
+            sheet.WriteElement(new PageSetup { PaperSize = 9, Orientation = OrientationValues.Landscape, FitToWidth = 1, FitToHeight = 0 });
+            sheet.WriteElement(new HeaderFooter(new OddFooter("&C第 &P 页，共 &N 页")));
+            sheet.WriteEndElement();
+            sheet.Close();
+            ledgerStream.Dispose();
+            document.Dispose();
+            if (staged is not null)
+            {
+                staged.Position = 0;
+                staged.CopyTo(output);
+            }
+
+            finished = true;
+        }
+
+        public void Dispose()
+        {
+            if (!finished)
+            {
+                sheet.Dispose();
+                ledgerStream.Dispose();
+                document.Dispose();
+            }
+
+            staged?.Dispose();
+        }
+
+        /// <summary>Merges a column from <paramref name="from"/> down to the row before <paramref name="end"/> when that is more than one row.</summary>
+        private void CloseRange(int column, ref int from, int end)
+        {
+            if (from > 0 && end - 1 > from)
+            {
+                var letter = LedgerColumns.Letter(column);
+                merges.Add($"{letter}{from}:{letter}{end - 1}");
+            }
+
+            from = 0;
+        }
+
+        private void WriteRow(Cell[] row, double? height = null)
+        {
+            this.row++;
+            var attributes = new List<OpenXmlAttribute> { new("r", string.Empty, this.row.ToString(CultureInfo.InvariantCulture)) };
+            if (height is { } h)
+            {
+                attributes.Add(new OpenXmlAttribute("ht", string.Empty, h.ToString(CultureInfo.InvariantCulture)));
+                attributes.Add(new OpenXmlAttribute("customHeight", string.Empty, "1"));
+            }
+
+            sheet.WriteStartElement(new Row(), attributes);
+            for (var i = 0; i < row.Length; i++)
+            {
+                row[i].CellReference = LedgerColumns.Letter(i) + this.row.ToString(CultureInfo.InvariantCulture);
+                sheet.WriteElement(row[i]);
+            }
+
+            sheet.WriteEndElement();
+        }
+
+        private static Cell InlineCell(string? text, uint style) =>
+            string.IsNullOrEmpty(text)
+                ? Blank(style)
+                : new Cell(new InlineString(new Text(text) { Space = SpaceProcessingModeValues.Preserve })) { DataType = CellValues.InlineString, StyleIndex = style };
+
+        private static Cell DateCell(DateOnly date) =>
+            new(new CellValue(date.ToDateTime(TimeOnly.MinValue).ToOADate().ToString(CultureInfo.InvariantCulture))) { StyleIndex = DateStyle };
+
+        private static Cell Blank(uint style) => new() { StyleIndex = style };
+    }
+
+    /// <summary>仿宋 throughout, thin borders on the table, the header shaded, dates as 2024年12月31日.</summary>
+    private static Stylesheet Styles()
+    {
+        static Font Font(double size, bool bold) =>
+            bold
+                ? new Font(new Bold(), new FontSize { Val = size }, new FontName { Val = "仿宋" }, new FontCharSet { Val = 134 })
+                : new Font(new FontSize { Val = size }, new FontName { Val = "仿宋" }, new FontCharSet { Val = 134 });
+
+        static Border Thin() => new(
+            new LeftBorder { Style = BorderStyleValues.Thin },
+            new RightBorder { Style = BorderStyleValues.Thin },
+            new TopBorder { Style = BorderStyleValues.Thin },
+            new BottomBorder { Style = BorderStyleValues.Thin },
+            new DiagonalBorder());
+
+        static CellFormat Format(uint font, uint fill, uint border, uint numberFormat, HorizontalAlignmentValues horizontal, VerticalAlignmentValues vertical) =>
+            new(new Alignment { Horizontal = horizontal, Vertical = vertical, WrapText = true })
+            {
+                FontId = font,
+                FillId = fill,
+                BorderId = border,
+                NumberFormatId = numberFormat,
+                ApplyFont = true,
+                ApplyFill = fill != 0,
+                ApplyBorder = border != 0,
+                ApplyNumberFormat = numberFormat != 0,
+                ApplyAlignment = true,
+            };
+
+        return new Stylesheet(
+            new NumberingFormats(new NumberingFormat { NumberFormatId = 164, FormatCode = "yyyy\"年\"m\"月\"d\"日\"" }) { Count = 1 },
+            new Fonts(Font(11, bold: false), Font(11, bold: true), Font(16, bold: true)) { Count = 3 },
+            new Fills(
+                new Fill(new PatternFill { PatternType = PatternValues.None }),
+                new Fill(new PatternFill { PatternType = PatternValues.Gray125 }),
+                new Fill(new PatternFill(new ForegroundColor { Rgb = "FFE7E6E6" }, new BackgroundColor { Indexed = 64 }) { PatternType = PatternValues.Solid }))
+            { Count = 3 },
+            new Borders(new Border(new LeftBorder(), new RightBorder(), new TopBorder(), new BottomBorder(), new DiagonalBorder()), Thin()) { Count = 2 },
+            new CellStyleFormats(new CellFormat { FontId = 0, FillId = 0, BorderId = 0, NumberFormatId = 0 }) { Count = 1 },
+            new CellFormats(
+                new CellFormat { FontId = 0, FillId = 0, BorderId = 0, NumberFormatId = 0 },
+                Format(2, 0, 0, 0, HorizontalAlignmentValues.Center, VerticalAlignmentValues.Center),
+                Format(1, 2, 1, 0, HorizontalAlignmentValues.Center, VerticalAlignmentValues.Center),
+                Format(0, 0, 1, 0, HorizontalAlignmentValues.Left, VerticalAlignmentValues.Top),
+                Format(0, 0, 1, 0, HorizontalAlignmentValues.Center, VerticalAlignmentValues.Top),
+                Format(0, 0, 1, 164, HorizontalAlignmentValues.Center, VerticalAlignmentValues.Top))
+            { Count = 6 },
+            new CellStyles(new CellStyle { Name = "常规", FormatId = 0, BuiltinId = 0 }) { Count = 1 });
+    }
+
+    /// <summary>The 填写说明 sheet: what each column takes and the words the import understands.</summary>
+    private static Worksheet Guide()
+    {
+        string Also(LedgerField field) => string.Join("、", LedgerColumns.Headers[field].Where(n => !Columns.Contains(n)).Take(4));
+        string[][] lines =
+        [
+            ["列名", "是否必填", "填写说明"],
+            ["序号", "选填", $"措施的编号，写成“问题序号.措施序号”，如 3.2 表示第 3 个问题的第 2 条措施（也可写 3-2）。再次导入修改后的台账时，按序号更新已有的问题和措施，所以请不要改动已导入措施的序号。不填时按顺序编号。也可叫：{Also(LedgerField.Number)}。"],
+            ["问题类别", "选填", $"问题所属的类别（方面），如“一、党的政治建设方面”。同一类别的行可以合并单元格，也可以把类别单独写成一行（该行只写类别）。序号取自开头的“一、”“（一）”，没有时按顺序编号。也可叫：{Also(LedgerField.Category)}。"],
+            ["反馈问题", "必填", $"巡察反馈的问题。一个问题有多条措施时，可以合并单元格，或只在第一行填写、下面几行留空。开头的“3.”“（3）”作为问题序号（序号列已写时以序号列为准）。也可叫：{Also(LedgerField.Finding)}。"],
+            ["整改措施", "必填", $"一行一条整改措施。也可叫：{Also(LedgerField.Measure)}。"],
+            ["整改类型", "选填", $"立行立改、限期整改或长期坚持。不填时可在完成时限中写“长期坚持”或“立行立改”；两处都写且不一致时以本列为准。限期整改必须有完成时限。也可叫：{Also(LedgerField.Kind)}。"],
+            ["责任领导", "选填", $"责任领导姓名，多人用顿号分隔。也可叫：{Also(LedgerField.Leader)}。"],
+            ["牵头单位", "选填", $"牵头单位名称。写了多个单位时，第一个作为牵头单位，其余作为配合单位。也可叫：{Also(LedgerField.LeadUnit)}。"],
+            ["配合单位", "选填", $"配合单位名称，多个单位用顿号（、）、逗号、斜杠、分号或换行分隔。也可叫：{Also(LedgerField.SupportingUnits)}。"],
+            ["完成时限", "限期整改必填", $"日期单元格，或文字：2024年12月31日、2024.12.31、2024/12/31、2024-12-31；只写到月（2024年12月底、2024年12月）表示该月最后一天，“2024年底”表示12月31日；也可写“长期坚持”或“立行立改”。全角数字和空格都可以。也可叫：{Also(LedgerField.Deadline)}。"],
+            ["整改进展、销号日期、回头看结果、状态", "不用填", "导出台账时由系统填写，导入时不读取。"],
+            ["其他", string.Empty, "表头可以不在第一行（上面可以有标题行和空行）；隐藏的行和列不导入，预览时会提示；一次最多导入 20,000 行。请保存为 .xlsx 格式（旧版 .xls 请先另存为 .xlsx），不要设置打开密码。"],
+        ];
+
+        var data = new SheetData();
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var r = new Row { RowIndex = (uint)(i + 1) };
+            for (var j = 0; j < lines[i].Length; j++)
+            {
+                r.Append(new Cell(new InlineString(new Text(lines[i][j]))) { DataType = CellValues.InlineString, CellReference = LedgerColumns.Letter(j) + (i + 1).ToString(CultureInfo.InvariantCulture), StyleIndex = i == 0 ? HeaderStyle : TextStyle });
+            }
+
+            data.Append(r);
+        }
+
+        return new Worksheet(
+            new Columns(
+                new Column { Min = 1, Max = 1, Width = 22, CustomWidth = true },
+                new Column { Min = 2, Max = 2, Width = 12, CustomWidth = true },
+                new Column { Min = 3, Max = 3, Width = 90, CustomWidth = true }),
+            data,
+            new PageMargins { Left = 0.5, Right = 0.5, Top = 0.6, Bottom = 0.6, Header = 0.3, Footer = 0.3 },
+            new PageSetup { PaperSize = 9, Orientation = OrientationValues.Landscape });
+    }
+}
