@@ -60,6 +60,9 @@ public abstract partial class PlanTests(AppFixture app)
         Task<HttpResponseMessage> Post(HttpClient client, string handler, Dictionary<string, string> form) =>
             client.PostFromPageAsync($"/inspections/{id}/plan", $"/inspections/{id}/plan?handler={handler}", form);
 
+        var tooLong = await Post(office, "Category", new() { ["title"] = new string('长', 1001) });
+        Assert.Equal(HttpStatusCode.BadRequest, tooLong.StatusCode);
+        Assert.Contains("不能超过 1000 个字", await BodyAsync(tooLong), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Redirect, (await Post(office, "Category", new() { ["title"] = "落实主体责任方面" })).StatusCode);
         var categoryId = await ReadAsync(db => db.FindingCategories.Where(c => c.InspectionId == id).Select(c => c.Id).SingleAsync(Ct));
         Assert.Equal(HttpStatusCode.Redirect, (await Post(office, "Finding", new() { ["categoryId"] = $"{categoryId}", ["title"] = "议事规则执行不严" })).StatusCode);

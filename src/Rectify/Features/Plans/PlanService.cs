@@ -65,6 +65,7 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
         ArgumentNullException.ThrowIfNull(input);
         caller.Require(Permission.ManagePlan);
         BusinessRules.Check(new Required("巡察名称", input.Title));
+        CheckLengths(("巡察名称", input.Title, 300), ("届次轮次", input.Round, 200), ("下延单位", input.ExtendedScope, 4000));
         BusinessRules.Check(new Required("巡察组", input.Team));
         var inspected = input.InspectedOrganizationId is { } orgId ? await InspectableOrganizations().SingleOrDefaultAsync(o => o.Id == orgId, cancellationToken) : null;
         BusinessRules.Check(new AKnownChoice("被巡察党组织", inspected is not null));
@@ -97,6 +98,7 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
             return WorkflowResult.NotFound;
         }
 
+        CheckLengths(("巡察名称", input.Title, 300), ("届次轮次", input.Round, 200), ("下延单位", input.ExtendedScope, 4000));
         var before = new { inspection.Title, inspection.Kind, inspection.Round, inspection.OnSiteFrom, inspection.OnSiteTo, inspection.FeedbackDate };
         inspection.Describe(input.Title ?? string.Empty, input.Kind ?? inspection.Kind, input.Round, input.OnSiteFrom, input.OnSiteTo, input.FeedbackDate);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -132,6 +134,7 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
 
         BusinessRules.Check(new ASubmittedPlanIsNotEdited(inspection.PlanState));
         BusinessRules.Check(new Required("问题类别", title));
+        CheckLengths(("问题类别", title, 1000));
         var next = number ?? (await db.FindingCategories.Where(c => c.InspectionId == inspectionId).MaxAsync(c => (int?)c.Number, cancellationToken) ?? 0) + 1;
         BusinessRules.Check(new APositiveNumber("类别序号", next));
         BusinessRules.Check(new NumberIsFree("问题类别", next, await db.FindingCategories.AnyAsync(c => c.InspectionId == inspectionId && c.Number == next, cancellationToken)));
@@ -156,6 +159,7 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
         var category = categoryId is { } cid ? await db.FindingCategories.SingleOrDefaultAsync(c => c.Id == cid && c.InspectionId == inspectionId, cancellationToken) : null;
         BusinessRules.Check(new AKnownChoice("问题类别", category is not null));
         BusinessRules.Check(new Required("问题", title));
+        CheckLengths(("问题", title, 1000), ("反馈原文", problemStatement, 20000));
         var next = number ?? (await db.Findings.Where(f => f.InspectionId == inspectionId).MaxAsync(f => (int?)f.Number, cancellationToken) ?? 0) + 1;
         BusinessRules.Check(new APositiveNumber("问题序号", next));
         BusinessRules.Check(new NumberIsFree("问题", next, await db.Findings.AnyAsync(f => f.InspectionId == inspectionId && f.Number == next, cancellationToken)));
@@ -184,6 +188,7 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
         BusinessRules.Check(new ASubmittedPlanIsNotEdited(inspection.PlanState));
         BusinessRules.Check(new AChangeToTheAdoptedPlanSaysWhy(inspection.PlanState, reason));
         BusinessRules.Check(new AMeasureSaysWhatIsDone(input.Text));
+        CheckLengths(("整改措施", input.Text, 20000), ("理由", reason, 2000));
         var next = (await db.Measures.Where(m => m.FindingId == findingId).MaxAsync(m => (int?)m.Number, cancellationToken) ?? 0) + 1;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var measure = finding.AddMeasure(next, input.Text!.Trim(), input.Kind ?? MeasureKind.TimeBound);
@@ -210,6 +215,7 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
 
         caller.Require(Permission.ManagePlan);
         BusinessRules.Check(new TheMeasureIsChangedOnTheVersionShown(expectedVersion, measure.Version));
+        CheckLengths(("整改措施", input.Text, 20000), ("理由", reason, 2000));
         BusinessRules.Check(new ASubmittedPlanIsNotEdited(measure.Inspection.PlanState));
         BusinessRules.Check(new AChangeToTheAdoptedPlanSaysWhy(measure.Inspection.PlanState, reason));
         var before = Snapshot(measure, null);
@@ -236,6 +242,7 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
         BusinessRules.Check(new SomethingIsChosen(measureIds.Count > 0, "请先勾选要修改的措施。"));
         BusinessRules.Check(new SomethingIsChosen(!change.IsEmpty, "请至少选择一项要统一设置的内容（责任领导、牵头单位、整改时限或整改类型）。"));
         BusinessRules.Check(new SomethingIsChosen(measureIds.Count <= 2000, "一次最多修改 2000 条措施。"));
+        CheckLengths(("理由", reason, 2000));
         BusinessRules.Check(new ASubmittedPlanIsNotEdited(inspection.PlanState));
         BusinessRules.Check(new AChangeToTheAdoptedPlanSaysWhy(inspection.PlanState, reason));
         var ids = measureIds.Distinct().ToList();
@@ -293,6 +300,7 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
         }
 
         caller.Require(action == PlanAction.Submit ? Permission.ManagePlan : Permission.AdoptPlan);
+        CheckLengths(("理由", reason, 2000), ("审定会议", meetingName, 200));
         var before = inspection.PlanState;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         switch (action)
@@ -496,6 +504,24 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
     private static string Id(int id) => id.ToString(CultureInfo.InvariantCulture);
 
     private sealed class RefusedFor(string message, Refusal refusal) : Refused(message, refusal);
+
+    /// <summary>What a field holds, at most (the database's column, stated to the person in characters).</summary>
+    private sealed class Fits(string what, string? value, int most) : IBusinessRule
+    {
+        public bool IsBroken() => value is not null && value.Trim().Length > most;
+
+        public string Message => $"{what}不能超过 {most} 个字（现有 {value?.Trim().Length} 个）。";
+
+        public Refusal Refusal => Refusal.Invalid;
+    }
+
+    private static void CheckLengths(params (string What, string? Value, int Most)[] fields)
+    {
+        foreach (var (what, value, most) in fields)
+        {
+            BusinessRules.Check(new Fits(what, value, most));
+        }
+    }
 
     private sealed class Required(string what, string? value) : IBusinessRule
     {
