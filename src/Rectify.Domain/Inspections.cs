@@ -271,6 +271,10 @@ public sealed class FindingCategory
     public int Number { get; private set; }
 
     public string Title { get; private set; }
+
+    /// <summary>Corrects the heading's wording (a corrected ledger imported again).</summary>
+    public void Retitle(string title) =>
+        Title = string.IsNullOrWhiteSpace(title) ? throw new ArgumentException("问题类别标题不能为空。", nameof(title)) : title.Trim();
 }
 
 /// <summary>反馈问题 / 整改任务: one numbered problem with its rectification task.</summary>
@@ -312,6 +316,23 @@ public sealed class Finding
     public string? ProblemStatement { get; private set; }
 
     public IReadOnlyList<Measure> Measures => measures;
+
+    /// <summary>Corrects the finding's public title and the category it is filed under (another of the same inspection).</summary>
+    public void Revise(FindingCategory category, string title)
+    {
+        ArgumentNullException.ThrowIfNull(category);
+        if (category.InspectionId != InspectionId && !ReferenceEquals(category.Inspection, Inspection))
+        {
+            throw new ArgumentException("问题只能归入本次巡察的问题类别。", nameof(category));
+        }
+
+        Title = string.IsNullOrWhiteSpace(title) ? throw new ArgumentException("问题标题不能为空。", nameof(title)) : title.Trim();
+        Category = category;
+        if (category.Id != 0)
+        {
+            CategoryId = category.Id;
+        }
+    }
 
     public Measure AddMeasure(int number, string text, MeasureKind kind)
     {

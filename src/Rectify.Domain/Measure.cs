@@ -242,7 +242,13 @@ public sealed class Measure
             deadline = null;
         }
 
-        BusinessRules.Check(new TimeBoundMeasureNeedsADeadline(kind, deadline));
+        if (change.Kind is not null || change.SetsDeadline)
+        {
+            // A change that touches neither kind nor deadline does not ask for a deadline: a measure read without one
+            // (a notice, a ledger without that column) can get its leader and units first; 报审 asks for it.
+            BusinessRules.Check(new TimeBoundMeasureNeedsADeadline(kind, deadline));
+        }
+
         BusinessRules.Check(new AStartedMeasureKeepsItsWayOfReporting(State, Kind, kind));
 
         var assumed = AssumedFields;

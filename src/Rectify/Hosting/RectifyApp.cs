@@ -51,6 +51,7 @@ public static class RectifyApp
         builder.Services.AddScoped<LookBackService>();
         builder.Services.AddScoped<RegisterService>();
         builder.Services.AddScoped<Features.Plans.PlanService>();
+        builder.Services.AddScoped<Features.Plans.IntakeCommitService>();
         builder.Services.AddScoped<ReportingCadenceService>();
 
         var app = builder.Build();

@@ -54,7 +54,7 @@ public sealed record BulkChange(
 /// </summary>
 public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog audit, TimeProvider clock)
 {
-    private static readonly char[] NameSeparators = ['、', '，', ',', '/', '／', ';', '；', '\n', '\r'];
+    internal static readonly char[] NameSeparators = ['、', '，', ',', '/', '／', ';', '；', '\n', '\r'];
 
     /// <summary>The organizations an inspection can be of: those the caller's organization tree holds.</summary>
     public IQueryable<Organization> InspectableOrganizations() =>
@@ -349,7 +349,7 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
         return inspection;
     }
 
-    private static Task<List<Measure>> LoadForChangeAsync(IQueryable<Measure> measures, CancellationToken cancellationToken) =>
+    internal static Task<List<Measure>> LoadForChangeAsync(IQueryable<Measure> measures, CancellationToken cancellationToken) =>
         measures.Include(m => m.Inspection).ThenInclude(i => i.InspectedOrganization).Include(m => m.Finding).Include(m => m.LeadUnit).Include(m => m.ResponsibleLeader)
             .Include(m => m.SupportingUnits).ThenInclude(s => s.Organization).Include(m => m.Revisions).AsSplitQuery().ToListAsync(cancellationToken);
 
@@ -409,12 +409,9 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
     }
 
     /// <summary>"张三（副书记）" or "张三": the person of that name in the organization's tree, or a new one under the organization.</summary>
-    private async Task<Person> PersonAsync(string typed, Organization inspected, CancellationToken cancellationToken)
+    internal async Task<Person> PersonAsync(string typed, Organization inspected, CancellationToken cancellationToken)
     {
-        var text = typed.Trim();
-        var open = text.IndexOfAny(['（', '(']);
-        var name = (open > 0 ? text[..open] : text).Trim();
-        var position = open > 0 ? text[(open + 1)..].TrimEnd('）', ')').Trim() : string.Empty;
+        var (name, position) = PersonTyped(typed);
         BusinessRules.Check(new Required("责任领导姓名", name));
         BusinessRules.Check(new SomethingIsChosen(name.Length <= 50 && position.Length <= 100, "姓名不超过 50 字，职务不超过 100 字。"));
         var existing = await db.People.Where(p => p.Name == name && db.Organizations.Any(o => o.Id == p.OrganizationId && o.Path.StartsWith(inspected.Path)))
@@ -431,8 +428,19 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
         return person;
     }
 
+    /// <summary>"张三（副书记）" as its name and position ("张三", "副书记"); "张三" has no position.</summary>
+    internal static (string Name, string Position) PersonTyped(string typed)
+    {
+        ArgumentNullException.ThrowIfNull(typed);
+        var text = typed.Trim();
+        var open = text.IndexOfAny(['（', '(']);
+        var name = (open > 0 ? text[..open] : text).Trim();
+        var position = open > 0 ? text[(open + 1)..].TrimEnd('）', ')').Trim() : string.Empty;
+        return (name, position);
+    }
+
     /// <summary>Units typed as names ("党政办、财政分局"): those of that name in the tree, the others added under the inspected organization.</summary>
-    private async Task<List<Organization>> UnitsAsync(string? typed, Organization inspected, OrganizationKind kind, CancellationToken cancellationToken)
+    internal async Task<List<Organization>> UnitsAsync(string? typed, Organization inspected, OrganizationKind kind, CancellationToken cancellationToken)
     {
         var names = (typed ?? string.Empty).Split(NameSeparators, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.Ordinal).ToList();
         BusinessRules.Check(new SomethingIsChosen(names.Count <= 200, "一次最多填写 200 个单位。"));

@@ -1,0 +1,528 @@
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using Rectify.Access;
+using Rectify.Audit;
+using Rectify.Data;
+using Rectify.Documents;
+using Rectify.Domain;
+using Rectify.Features.Common;
+using Rectify.Features.Intake;
+
+namespace Rectify.Features.Plans;
+
+/// <summary>What an import does to one category, finding or measure of the plan.</summary>
+public enum ImportChange
+{
+    /// <summary>新增: the plan has nothing of that number yet.</summary>
+    Added = 0,
+
+    /// <summary>更新: the plan has it, and the file says something else about it.</summary>
+    Updated = 1,
+
+    /// <summary>不变: the plan already says what the file says.</summary>
+    Unchanged = 2,
+}
+
+public sealed record ImportCounts(int Added, int Updated, int Unchanged)
+{
+    public static ImportCounts Of(IEnumerable<ImportItemChange> changes)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        var list = changes.ToList();
+        return new ImportCounts(list.Count(c => c.Change == ImportChange.Added), list.Count(c => c.Change == ImportChange.Updated), list.Count(c => c.Change == ImportChange.Unchanged));
+    }
+}
+
+/// <summary>What an import does to one item, and for an update which fields change ("整改时限：2026-12-31 → 2027-03-31").</summary>
+public sealed record ImportItemChange(ImportChange Change, IReadOnlyList<string> Fields)
+{
+    public static readonly ImportItemChange Added = new(ImportChange.Added, []);
+
+    public static readonly ImportItemChange Unchanged = new(ImportChange.Unchanged, []);
+}
+
+/// <summary>
+/// A draft held against the plan it would go into, before anything is written: for each category, finding and measure
+/// of the draft (by 序号) whether it is added, updated or unchanged, how many of the plan's measures the file does not
+/// mention (they are left alone), and the problems that only the plan reveals (a finding number used for another
+/// finding, a change a started measure cannot take…), by sheet and row like the draft's own.
+/// </summary>
+public sealed record ImportComparison(
+    int InspectionId,
+    string InspectionTitle,
+    PlanState PlanState,
+    IReadOnlyDictionary<int, ImportItemChange> Categories,
+    IReadOnlyDictionary<int, ImportItemChange> Findings,
+    IReadOnlyDictionary<(int Finding, int Measure), ImportItemChange> Measures,
+    int Untouched,
+    IReadOnlyList<IntakeProblem> Problems)
+{
+    public ImportCounts CategoryCounts => ImportCounts.Of(Categories.Values);
+
+    public ImportCounts FindingCounts => ImportCounts.Of(Findings.Values);
+
+    public ImportCounts MeasureCounts => ImportCounts.Of(Measures.Values);
+
+    /// <summary>The plan is in force: what the import changes is a version of it, and says why.</summary>
+    public bool NeedsReason => PlanState == PlanState.InForce;
+
+    public bool HasErrors => Problems.Any(p => p.Severity == IntakeSeverity.Error);
+
+    /// <summary>The measures of the plan that the file does not mention, said as the result says it; null when there are none.</summary>
+    public string? UntouchedNote => Untouched == 0 ? null : $"文件中没有的 {Untouched} 条措施未改动。";
+}
+
+/// <summary>What a confirmed import did.</summary>
+public sealed record IntakeCommitResult(int InspectionId, ImportCounts Categories, ImportCounts Findings, ImportCounts Measures, int Untouched, string Message);
+
+/// <summary>
+/// Writes an <see cref="IntakeDraft"/> into an inspection's plan, all or nothing, in one transaction with its audit
+/// record. Items are matched by 序号: a category by its number, a finding by its number (numbers run across the
+/// inspection), a measure by its finding's number and its own. What the plan lacks is added; what it has is updated
+/// through <see cref="Measure.Amend"/>, so that after adoption each changed measure becomes a version with the
+/// import's reason; measures the file does not mention are left as they are. A field the file leaves empty (a
+/// deadline, a leader, units) changes nothing. Leaders and units are resolved by name the way the plan page resolves
+/// typed names (<see cref="PlanService"/>): those of that name in the inspected organization's tree, else added to it.
+/// </summary>
+public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, AuditLog audit, TimeProvider clock, PlanService plans)
+{
+    /// <summary>How many measure numbers the audit record lists by name for each of added and updated; the counts are always whole.</summary>
+    private const int AuditedNumbers = 500;
+
+    /// <summary>
+    /// The draft against the plan of <paramref name="inspectionId"/>, reading only: null when the caller does not see the
+    /// inspection (404); refused when they may not keep its plan (403).
+    /// </summary>
+    public async Task<ImportComparison?> CompareAsync(int inspectionId, IntakeDraft draft, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(draft);
+        var inspection = await db.VisibleInspections(caller.Scope).Where(i => i.Id == inspectionId)
+            .Select(i => new { i.Id, i.Title, i.PlanState }).AsNoTracking().SingleOrDefaultAsync(cancellationToken);
+        if (inspection is null)
+        {
+            return null;
+        }
+
+        caller.Require(Permission.ManagePlan);
+        var categories = await db.FindingCategories.Where(c => c.InspectionId == inspectionId).Select(c => new { c.Number, c.Title }).ToListAsync(cancellationToken);
+        var findings = await db.Findings.Where(f => f.InspectionId == inspectionId).Select(f => new { f.Number, f.Title, Category = f.Category.Number }).ToListAsync(cancellationToken);
+        var measures = await db.Measures.Where(m => m.InspectionId == inspectionId)
+            .Select(m => new
+            {
+                Finding = m.Finding.Number,
+                m.Number,
+                m.Text,
+                m.Kind,
+                m.Deadline,
+                m.State,
+                Leader = m.ResponsibleLeader == null ? null : m.ResponsibleLeader.Name,
+                Lead = m.LeadUnit == null ? null : m.LeadUnit.Name,
+                Supporting = m.SupportingUnits.Select(s => s.Organization.Name).ToList(),
+            })
+            .AsSplitQuery().ToListAsync(cancellationToken);
+        var plan = new PlanSnapshot(
+            categories.ToDictionary(c => c.Number, c => c.Title),
+            findings.ToDictionary(f => f.Number, f => (f.Category, f.Title)),
+            measures.ToDictionary(m => (m.Finding, m.Number), m => new MeasureSnapshot(m.Text, m.Kind, m.Deadline, m.State, m.Leader, m.Lead, m.Supporting.ToHashSet(StringComparer.Ordinal))));
+        return Compare(inspection.Id, inspection.Title, inspection.PlanState, plan, draft);
+    }
+
+    /// <summary>
+    /// Writes the draft into the plan: null when the caller does not see the inspection (404). Refused, writing
+    /// nothing, when the caller may not keep the plan, the plan is submitted, the draft has errors (its own or
+    /// against the plan), the plan is in force and no reason is given, or any measure deep in the file cannot take
+    /// its change.
+    /// </summary>
+    public async Task<IntakeCommitResult?> CommitAsync(int inspectionId, IntakeDraft draft, string? reason, string? source, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(draft);
+        var inspection = await db.VisibleInspections(caller.Scope).Include(i => i.InspectedOrganization).SingleOrDefaultAsync(i => i.Id == inspectionId, cancellationToken);
+        if (inspection is null)
+        {
+            return null;
+        }
+
+        caller.Require(Permission.ManagePlan);
+        BusinessRules.Check(new ASubmittedPlanIsNotEdited(inspection.PlanState));
+        BusinessRules.Check(new ADraftWithErrorsIsNotImported(draft.Errors.FirstOrDefault(), draft.Errors.Count(), draft.MeasureCount));
+        BusinessRules.Check(new AChangeToTheAdoptedPlanSaysWhy(inspection.PlanState, reason));
+        reason = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim();
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var categories = await db.FindingCategories.Where(c => c.InspectionId == inspectionId).ToDictionaryAsync(c => c.Number, cancellationToken);
+        var findings = await db.Findings.Where(f => f.InspectionId == inspectionId).Include(f => f.Category).ToDictionaryAsync(f => f.Number, cancellationToken);
+        var measures = (await PlanService.LoadForChangeAsync(db.Measures.Where(m => m.InspectionId == inspectionId), cancellationToken))
+            .ToDictionary(m => (m.Finding.Number, m.Number));
+        var plan = new PlanSnapshot(
+            categories.ToDictionary(c => c.Key, c => c.Value.Title),
+            findings.ToDictionary(f => f.Key, f => (f.Value.Category.Number, f.Value.Title)),
+            measures.ToDictionary(m => m.Key, m => MeasureSnapshot.Of(m.Value)));
+        var comparison = Compare(inspection.Id, inspection.Title, inspection.PlanState, plan, draft);
+        BusinessRules.Check(new ADraftMustFitThePlan(comparison.Problems.FirstOrDefault(p => p.Severity == IntakeSeverity.Error), comparison.Problems.Count(p => p.Severity == IntakeSeverity.Error)));
+
+        // The plan must still be in the state the import was checked against when it is saved (PlanState is a concurrency token).
+        db.Entry(inspection).Property(i => i.PlanState).IsModified = true;
+
+        foreach (var c in draft.Categories)
+        {
+            if (!categories.TryGetValue(c.Number, out var category))
+            {
+                category = new FindingCategory(inspection, c.Number, c.Title.Trim());
+                db.FindingCategories.Add(category);
+                categories[c.Number] = category;
+            }
+            else if (comparison.Categories[c.Number].Change == ImportChange.Updated)
+            {
+                category.Retitle(c.Title);
+            }
+
+            foreach (var f in c.Findings)
+            {
+                if (!findings.TryGetValue(f.Number, out var finding))
+                {
+                    finding = new Finding(category, f.Number, f.Title.Trim());
+                    db.Findings.Add(finding);
+                    findings[f.Number] = finding;
+                }
+                else if (comparison.Findings[f.Number].Change == ImportChange.Updated)
+                {
+                    finding.Revise(category, f.Title);
+                }
+            }
+        }
+
+        await db.SaveOrRefuseAsync("本次巡察的整改方案刚刚已被他人修改，请重新上传文件后再导入。", cancellationToken, uniqueIndexDecides: true);
+
+        var names = new NameCache(plans, inspection.InspectedOrganization);
+        var inForce = inspection.PlanState == PlanState.InForce;
+        var added = new List<string>();
+        var updated = new List<string>();
+        foreach (var (f, m) in draft.Categories.SelectMany(c => c.Findings).SelectMany(f => f.Measures.Select(m => (f, m))))
+        {
+            var change = comparison.Measures[(f.Number, m.Number)].Change;
+            if (change == ImportChange.Unchanged)
+            {
+                continue;
+            }
+
+            var isNew = !measures.TryGetValue((f.Number, m.Number), out var measure);
+            try
+            {
+                if (isNew)
+                {
+                    measure = findings[f.Number].AddMeasure(m.Number, m.Text.Trim(), m.Kind ?? MeasureKind.TimeBound);
+                    var stated = await ChangeOfAsync(m, null, names, cancellationToken);
+
+                    // After adoption a new measure is a version of the plan, with a deadline unless it is 长期坚持.
+                    if (inForce || !stated.IsEmpty)
+                    {
+                        measure.Amend(inForce ? stated with { SetsDeadline = true } : stated, caller.Actor, clock, reason);
+                    }
+
+                    added.Add($"{f.Number}.{m.Number}");
+                }
+                else
+                {
+                    measure!.Amend(await ChangeOfAsync(m, measure, names, cancellationToken), caller.Actor, clock, reason);
+                    updated.Add($"{f.Number}.{m.Number}");
+                }
+            }
+            catch (BusinessRuleViolationException e)
+            {
+                // Which row could not be imported, so that the office knows what to fix; nothing was written.
+                throw BusinessRules.Refuse(new ARowThatCannotBeImported($"{Where(m.Source)}措施 {f.Number}.{m.Number}：{e.Message}（未导入任何内容）", e.Refusal));
+            }
+        }
+
+        await db.SaveOrRefuseAsync("本次巡察的整改方案刚刚已被他人修改，请重新上传文件后再导入。", cancellationToken, uniqueIndexDecides: true);
+        var result = new IntakeCommitResult(inspectionId, comparison.CategoryCounts, comparison.FindingCounts, comparison.MeasureCounts, comparison.Untouched, Message(comparison));
+        await audit.RecordAsync(
+            new AuditEvent(AuditActions.LedgerImported, ObjectType: "Inspection", ObjectId: inspectionId.ToString(CultureInfo.InvariantCulture),
+                After: new
+                {
+                    Source = source,
+                    Categories = result.Categories,
+                    Findings = result.Findings,
+                    Measures = result.Measures,
+                    result.Untouched,
+                    AddedMeasures = added.Take(AuditedNumbers).ToList(),
+                    UpdatedMeasures = updated.Take(AuditedNumbers).ToList(),
+                    Reason = reason,
+                }),
+            cancellationToken: cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return result;
+    }
+
+    private static string Message(ImportComparison c)
+    {
+        var m = c.MeasureCounts;
+        var text = $"已导入：新增措施 {m.Added} 条，更新 {m.Updated} 条，{m.Unchanged} 条未变";
+        var f = c.FindingCounts;
+        if (f.Added + f.Updated > 0)
+        {
+            text += $"；新增问题 {f.Added} 个，更新 {f.Updated} 个";
+        }
+
+        return text + "。" + (c.UntouchedNote ?? string.Empty);
+    }
+
+    private static string Where(IntakeLocation? source) => source is null ? string.Empty : source + "，";
+
+    /// <summary>The change the file makes to a measure (all it states, for a new one): names resolved, only what differs set.</summary>
+    private static async Task<MeasureChange> ChangeOfAsync(IntakeMeasure m, Measure? current, NameCache names, CancellationToken cancellationToken)
+    {
+        var was = current is null ? null : MeasureSnapshot.Of(current);
+        var target = Target(m, was);
+        var change = new MeasureChange
+        {
+            Text = was is not null && target.Text != was.Text ? target.Text : null,
+            Kind = was is null ? m.Kind : target.Kind != was.Kind ? target.Kind : null,
+            SetsDeadline = was is null ? m.Deadline is not null : target.Deadline != was.Deadline,
+            Deadline = target.Deadline,
+        };
+        if (target.Leader is { } leader && (was is null || leader.Name != was.Leader))
+        {
+            change = change with { SetsLeader = true, Leader = await names.PersonAsync(leader.Typed, cancellationToken) };
+        }
+
+        Organization? lead = null;
+        if (target.LeadUnit is { } leadName && (was is null || leadName != was.LeadUnit))
+        {
+            lead = (await names.UnitsAsync([leadName], cancellationToken))[0];
+            change = change with { SetsLeadUnit = true, LeadUnit = lead };
+        }
+
+        if (target.Supporting is { } supporting && (was is null || !supporting.SetEquals(was.Supporting)))
+        {
+            var units = await names.UnitsAsync([.. supporting.Order(StringComparer.Ordinal)], cancellationToken);
+            change = change with { SupportingUnits = units };
+        }
+
+        return change;
+    }
+
+    /// <summary>The draft against the plan (see <see cref="ImportComparison"/>).</summary>
+    private static ImportComparison Compare(int inspectionId, string title, PlanState planState, PlanSnapshot plan, IntakeDraft draft)
+    {
+        var problems = new List<IntakeProblem>();
+        var categories = new Dictionary<int, ImportItemChange>();
+        var findings = new Dictionary<int, ImportItemChange>();
+        var measures = new Dictionary<(int, int), ImportItemChange>();
+        void Problem(IntakeLocation? at, string message, IntakeSeverity severity = IntakeSeverity.Error) =>
+            problems.Add(new IntakeProblem(at?.Sheet, at?.Row, null, message, severity));
+
+        foreach (var c in draft.Categories)
+        {
+            categories[c.Number] = !plan.Categories.TryGetValue(c.Number, out var had) ? ImportItemChange.Added
+                : had == c.Title.Trim() ? ImportItemChange.Unchanged
+                : new ImportItemChange(ImportChange.Updated, [$"类别：{had} → {c.Title.Trim()}"]);
+            foreach (var f in c.Findings)
+            {
+                if (!plan.Findings.TryGetValue(f.Number, out var was))
+                {
+                    findings[f.Number] = ImportItemChange.Added;
+                }
+                else
+                {
+                    var fields = new List<string>();
+                    var sameTitle = was.Title == f.Title.Trim();
+                    if (was.Category != c.Number && !sameTitle)
+                    {
+                        // The number is the finding's identity; another category and another title make it another finding.
+                        Problem(f.Source, $"问题序号 {f.Number} 在本次巡察中已是类别{Numeral(was.Category)}下的“{Abbreviate(was.Title)}”，文件中却是类别{Numeral(c.Number)}下的“{Abbreviate(f.Title)}”。导入按序号更新问题，请核对文件中的序号。");
+                    }
+
+                    if (!sameTitle)
+                    {
+                        fields.Add($"问题：{Abbreviate(was.Title)} → {Abbreviate(f.Title)}");
+                    }
+
+                    if (was.Category != c.Number)
+                    {
+                        fields.Add($"问题类别：{Numeral(was.Category)} → {Numeral(c.Number)}");
+                    }
+
+                    findings[f.Number] = fields.Count == 0 ? ImportItemChange.Unchanged : new ImportItemChange(ImportChange.Updated, fields);
+                }
+
+                foreach (var m in f.Measures)
+                {
+                    var number = $"措施 {f.Number}.{m.Number}";
+                    plan.Measures.TryGetValue((f.Number, m.Number), out var current);
+                    var target = Target(m, current);
+                    if (target.LeaderCount > 1)
+                    {
+                        Problem(m.Source, $"{number}的责任领导填写了 {target.LeaderCount} 人，以“{target.Leader!.Value.Name}”为责任领导（一条措施只有一位责任领导）。", IntakeSeverity.Warning);
+                    }
+
+                    if (current is null)
+                    {
+                        measures[(f.Number, m.Number)] = ImportItemChange.Added;
+                        if (planState == PlanState.InForce && new TimeBoundMeasureNeedsADeadline(target.Kind, target.Deadline).IsBroken())
+                        {
+                            Problem(m.Source, $"{number}：整改方案已审定实施，新增的措施须写明整改时限（或整改类型为长期坚持、立行立改）。");
+                        }
+
+                        continue;
+                    }
+
+                    var changed = Fields(current, target);
+                    measures[(f.Number, m.Number)] = changed.Count == 0 ? ImportItemChange.Unchanged : new ImportItemChange(ImportChange.Updated, changed);
+                    var started = new AStartedMeasureKeepsItsWayOfReporting(current.State, current.Kind, target.Kind);
+                    if (started.IsBroken())
+                    {
+                        Problem(m.Source, $"{number}：{started.Message}");
+                    }
+                }
+            }
+        }
+
+        var untouched = plan.Measures.Keys.Count(k => !measures.ContainsKey(k));
+        return new ImportComparison(inspectionId, title, planState, categories, findings, measures, untouched, [.. problems.OrderBy(p => p.Row ?? 0)]);
+    }
+
+    /// <summary>What a measure is after the file is applied: the file's values where it states them, the plan's elsewhere.</summary>
+    private static MeasureTarget Target(IntakeMeasure m, MeasureSnapshot? current)
+    {
+        var kind = m.Kind ?? current?.Kind ?? MeasureKind.TimeBound;
+        var deadline = kind == MeasureKind.Ongoing ? null : m.Deadline ?? current?.Deadline;
+        var leaders = (m.ResponsibleLeader ?? string.Empty).Split(PlanService.NameSeparators, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        (string Typed, string Name)? leader = leaders.Length == 0 ? null : (leaders[0], PlanService.PersonTyped(leaders[0]).Name);
+        var lead = string.IsNullOrWhiteSpace(m.LeadUnit) ? null : m.LeadUnit.Trim();
+        HashSet<string>? supporting = null;
+        if (m.SupportingUnits.Count > 0)
+        {
+            supporting = m.SupportingUnits.Select(u => u.Trim()).Where(u => u.Length > 0).ToHashSet(StringComparer.Ordinal);
+            supporting.Remove(lead ?? current?.LeadUnit ?? string.Empty);
+        }
+
+        return new MeasureTarget(m.Text.Trim(), kind, deadline, leader, leaders.Length, lead, supporting);
+    }
+
+    /// <summary>The fields a measure's target changes, in words ("整改时限：2026-12-31 → 2027-03-31").</summary>
+    private static List<string> Fields(MeasureSnapshot was, MeasureTarget target)
+    {
+        var fields = new List<string>();
+        if (target.Text != was.Text)
+        {
+            fields.Add("措施内容");
+        }
+
+        if (target.Kind != was.Kind)
+        {
+            fields.Add($"整改类型：{Terms.Of(was.Kind)} → {Terms.Of(target.Kind)}");
+        }
+
+        if (target.Deadline != was.Deadline)
+        {
+            fields.Add($"整改时限：{Date(was.Deadline)} → {Date(target.Deadline)}");
+        }
+
+        if (target.Leader is { } leader && leader.Name != was.Leader)
+        {
+            fields.Add($"责任领导：{was.Leader ?? "—"} → {leader.Name}");
+        }
+
+        if (target.LeadUnit is { } lead && lead != was.LeadUnit)
+        {
+            fields.Add($"牵头单位：{was.LeadUnit ?? "—"} → {lead}");
+        }
+
+        if (target.Supporting is { } supporting && !supporting.SetEquals(was.Supporting))
+        {
+            fields.Add($"配合单位：{Join(was.Supporting)} → {Join(supporting)}");
+        }
+
+        return fields;
+    }
+
+    private static string Join(IEnumerable<string> names)
+    {
+        var text = string.Join("、", names.Order(StringComparer.Ordinal));
+        return text.Length == 0 ? "—" : text;
+    }
+
+    private static string Date(DateOnly? date) => date?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "—";
+
+    private static string Numeral(int number) => "（" + (number is >= 1 and <= 99 ? ChineseNumerals.Format(number) : number.ToString(CultureInfo.InvariantCulture)) + "）";
+
+    private static string Abbreviate(string text)
+    {
+        var t = text.Trim();
+        return t.Length <= 30 ? t : t[..30] + "…";
+    }
+
+    private sealed record PlanSnapshot(
+        IReadOnlyDictionary<int, string> Categories,
+        IReadOnlyDictionary<int, (int Category, string Title)> Findings,
+        IReadOnlyDictionary<(int Finding, int Measure), MeasureSnapshot> Measures);
+
+    private sealed record MeasureSnapshot(string Text, MeasureKind Kind, DateOnly? Deadline, MeasureState State, string? Leader, string? LeadUnit, IReadOnlySet<string> Supporting)
+    {
+        public static MeasureSnapshot Of(Measure m) => new(
+            m.Text, m.Kind, m.Deadline, m.State, m.ResponsibleLeader?.Name, m.LeadUnit?.Name,
+            m.SupportingUnits.Select(s => s.Organization.Name).ToHashSet(StringComparer.Ordinal));
+    }
+
+    /// <summary>A measure as the file would leave it; null for what the file does not state.</summary>
+    private sealed record MeasureTarget(string Text, MeasureKind Kind, DateOnly? Deadline, (string Typed, string Name)? Leader, int LeaderCount, string? LeadUnit, HashSet<string>? Supporting);
+
+    /// <summary>Each name resolved once per import, through the plan's own resolution (new ones added and audited there).</summary>
+    private sealed class NameCache(PlanService plans, Organization inspected)
+    {
+        private readonly Dictionary<string, Person> people = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, Organization> units = new(StringComparer.Ordinal);
+
+        public async Task<Person> PersonAsync(string typed, CancellationToken cancellationToken)
+        {
+            var name = PlanService.PersonTyped(typed).Name;
+            if (!people.TryGetValue(name, out var person))
+            {
+                person = await plans.PersonAsync(typed, inspected, cancellationToken);
+                people[name] = person;
+            }
+
+            return person;
+        }
+
+        public async Task<List<Organization>> UnitsAsync(IReadOnlyList<string> names, CancellationToken cancellationToken)
+        {
+            var missing = names.Where(n => !units.ContainsKey(n)).Distinct(StringComparer.Ordinal).ToList();
+            if (missing.Count > 0)
+            {
+                foreach (var unit in await plans.UnitsAsync(string.Join("、", missing), inspected, OrganizationKind.Department, cancellationToken))
+                {
+                    units.TryAdd(unit.Name, unit);
+                }
+            }
+
+            return [.. names.Select(n => units[n])];
+        }
+    }
+
+    /// <summary>A file with errors is corrected first: the import is all or nothing.</summary>
+    private sealed class ADraftWithErrorsIsNotImported(IntakeProblem? first, int errors, int measures) : IBusinessRule
+    {
+        public bool IsBroken() => first is not null || measures == 0;
+
+        public string Message => first is null
+            ? "文件中没有可导入的整改措施。"
+            : $"文件中有 {errors} 处错误，改正后才能导入（未导入任何内容）。第一处：{Place(first)}{first.Message}";
+
+        public Refusal Refusal => Refusal.Invalid;
+    }
+
+    /// <summary>The file says something the plan cannot take (a finding number already used for another finding…).</summary>
+    private sealed class ADraftMustFitThePlan(IntakeProblem? first, int errors) : IBusinessRule
+    {
+        public bool IsBroken() => first is not null;
+
+        public string Message => first is null ? string.Empty : $"文件与现有整改方案有 {errors} 处冲突，改正后才能导入（未导入任何内容）。第一处：{Place(first)}{first.Message}";
+    }
+
+    private sealed class ARowThatCannotBeImported(string message, Refusal refusal) : Refused(message, refusal);
+
+    private static string Place(IntakeProblem p) =>
+        p.Sheet is null ? string.Empty : $"工作表“{p.Sheet}”{(p.Where.Length == 0 ? string.Empty : " " + p.Where)}：";
+}

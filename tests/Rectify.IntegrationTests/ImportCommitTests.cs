@@ -1,0 +1,245 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Rectify.Data;
+using Rectify.Domain;
+using Rectify.Features.Intake;
+using Rectify.Features.Plans;
+using Rectify.IntegrationTests.Infrastructure;
+
+namespace Rectify.IntegrationTests;
+
+/// <summary>
+/// An Excel ledger's draft committed into an inspection's plan (<see cref="IntakeCommitService"/>): added the first time,
+/// updated by 序号 the second, versions once the plan is in force, and nothing at all written when anything is refused.
+/// </summary>
+public abstract class ImportCommitTests(AppFixture app)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>Runs <paramref name="act"/> in a scope of its own as <paramref name="userName"/> would in a request.</summary>
+    private async Task<T> AsAsync<T>(string userName, Func<IServiceProvider, Task<T>> act)
+    {
+        await using var scope = app.Factory.Services.CreateAsyncScope();
+        var services = scope.ServiceProvider;
+        var user = await services.GetRequiredService<UserManager<RectifyUser>>().FindByNameAsync(userName) ?? throw new InvalidOperationException($"no user {userName}");
+        var principal = await services.GetRequiredService<IUserClaimsPrincipalFactory<RectifyUser>>().CreateAsync(user);
+        services.GetRequiredService<IHttpContextAccessor>().HttpContext = new DefaultHttpContext { User = principal, RequestServices = services };
+        return await act(services);
+    }
+
+    private Task<ImportComparison?> CompareAsync(int inspection, IntakeDraft draft) =>
+        AsAsync("office", s => s.GetRequiredService<IntakeCommitService>().CompareAsync(inspection, draft, Ct));
+
+    private Task<IntakeCommitResult?> CommitAsync(int inspection, IntakeDraft draft, string? reason = null, string user = "office") =>
+        AsAsync(user, s => s.GetRequiredService<IntakeCommitService>().CommitAsync(inspection, draft, reason, "测试台账.xlsx", Ct));
+
+    private async Task<T> ReadAsync<T>(Func<RectifyDbContext, Task<T>> read)
+    {
+        await using var scope = app.Factory.Services.CreateAsyncScope();
+        return await read(scope.ServiceProvider.GetRequiredService<RectifyDbContext>());
+    }
+
+    private Task<IReadOnlyDictionary<string, string>> ChecksumAsync() => ReadAsync(db => TableChecksum.OfAsync(db, TableChecksum.PlanTables, Ct));
+
+    /// <summary>A ledger written with the template and read back: the draft a user's upload gives.</summary>
+    internal static IntakeDraft Draft(IEnumerable<LedgerRow> rows)
+    {
+        using var stream = new MemoryStream();
+        LedgerTemplate.Write(stream, "测试巡察反馈问题整改台账", rows);
+        stream.Position = 0;
+        return LedgerWorkbookReader.Read(stream);
+    }
+
+    private async Task<int> NewInspectionAsync(string name) =>
+        (await AsAsync("office", s => s.GetRequiredService<PlanService>().CreateInspectionAsync(
+            new InspectionInput(name + app.Provider, InspectionKind.Xuncha, "十五届第八轮", "导入测试巡察组", int.Parse(app.InspectedOrganization, System.Globalization.CultureInfo.InvariantCulture), null, null, null, new DateOnly(2026, 6, 1)),
+            Ct))).Id!.Value;
+
+    /// <summary>Two categories, three findings, five measures: every field filled, new and existing units, one 长期坚持.</summary>
+    internal static List<LedgerRow> Ledger(string tag) =>
+    [
+        new(1, "落实主体责任方面", 1, "议事规则执行不严", 1, "修订议事规则" + tag, MeasureKind.TimeBound, new DateOnly(2026, 12, 31), "导入领导甲（副书记）", "纪检监察办", ["导入配合办" + tag]),
+        new(1, "落实主体责任方面", 1, "议事规则执行不严", 2, "定期开展学习" + tag, MeasureKind.Ongoing, null, "导入领导甲", "导入牵头办" + tag),
+        new(1, "落实主体责任方面", 1, "议事规则执行不严", 3, "建立台账" + tag, MeasureKind.Immediate, new DateOnly(2026, 9, 30), "导入领导乙", "导入牵头办" + tag),
+        new(2, "工程廉政方面", 2, "工程监管薄弱", 1, "开展专项检查" + tag, MeasureKind.TimeBound, new DateOnly(2027, 3, 31), "导入领导乙", "纪检监察办", ["导入配合办" + tag, "导入另一配合办" + tag]),
+        new(2, "工程廉政方面", 3, "廉政风险排查不够", 1, "排查廉政风险点" + tag, MeasureKind.TimeBound, new DateOnly(2027, 6, 30), "导入领导甲", "导入牵头办" + tag),
+    ];
+
+    [Fact]
+    public async Task A_ledger_goes_into_a_new_inspection_and_a_corrected_file_updates_it_instead_of_duplicating()
+    {
+        app.RequireAvailable();
+        var id = await NewInspectionAsync("导入新巡察");
+        var rows = Ledger("甲");
+        var draft = Draft(rows);
+        Assert.True(draft.CanConfirm, string.Join("; ", draft.Problems.Select(p => p.Message)));
+
+        // The preview writes nothing and says that everything is new.
+        var before = await ChecksumAsync();
+        var preview = await CompareAsync(id, draft);
+        Assert.NotNull(preview);
+        Assert.Equal(new ImportCounts(5, 0, 0), preview.MeasureCounts);
+        Assert.Equal(new ImportCounts(3, 0, 0), preview.FindingCounts);
+        Assert.Equal(new ImportCounts(2, 0, 0), preview.CategoryCounts);
+        Assert.False(preview.HasErrors);
+        Assert.Equal(before, await ChecksumAsync());
+
+        var first = await CommitAsync(id, draft);
+        Assert.NotNull(first);
+        Assert.Equal(new ImportCounts(5, 0, 0), first.Measures);
+        Assert.Equal(0, first.Untouched);
+        Assert.NotEqual(before, await ChecksumAsync());
+        var measures = await ReadAsync(db => db.Measures.Where(m => m.InspectionId == id).OrderBy(m => m.Finding.Number).ThenBy(m => m.Number)
+            .Select(m => new { F = m.Finding.Number, m.Number, m.Text, m.Kind, m.Deadline, Leader = m.ResponsibleLeader!.Name, Position = m.ResponsibleLeader.Position, Lead = m.LeadUnit!.Name, Supporting = m.SupportingUnits.Select(s => s.Organization.Name).OrderBy(n => n).ToList() })
+            .ToListAsync(Ct));
+        Assert.Equal(5, measures.Count);
+        Assert.Equal(["1.1", "1.2", "1.3", "2.1", "3.1"], measures.Select(m => $"{m.F}.{m.Number}"));
+        Assert.Equal(("修订议事规则甲", MeasureKind.TimeBound, new DateOnly(2026, 12, 31), "导入领导甲", "副书记", "纪检监察办"), (measures[0].Text, measures[0].Kind, measures[0].Deadline, measures[0].Leader, measures[0].Position, measures[0].Lead));
+        Assert.Equal(["导入配合办甲"], measures[0].Supporting);
+        Assert.Equal((MeasureKind.Ongoing, (DateOnly?)null, "导入牵头办甲"), (measures[1].Kind, measures[1].Deadline, measures[1].Lead));
+        Assert.Equal(["导入另一配合办甲", "导入配合办甲"], measures[3].Supporting);
+
+        // Names resolve to one unit and one person each, under the inspected organization; the existing unit is reused.
+        Assert.Equal(1, await ReadAsync(db => db.Organizations.CountAsync(o => o.Name == "导入牵头办甲", Ct)));
+        Assert.Equal(1, await ReadAsync(db => db.Organizations.CountAsync(o => o.Name == "纪检监察办", Ct)));
+        var inspectedPath = await ReadAsync(db => db.Inspections.Where(i => i.Id == id).Select(i => i.InspectedOrganization.Path).SingleAsync(Ct));
+        Assert.True(await ReadAsync(db => db.Organizations.Where(o => o.Name == "导入牵头办甲").AllAsync(o => o.Path.StartsWith(inspectedPath), Ct)));
+        Assert.Equal(2, await ReadAsync(db => db.People.CountAsync(p => p.Name == "导入领导甲" || p.Name == "导入领导乙", Ct)));
+
+        // The same file again changes nothing.
+        var again = await CommitAsync(id, draft);
+        Assert.Equal(new ImportCounts(0, 0, 5), again!.Measures);
+
+        // A corrected file: one deadline moved, one text corrected, one measure added, one left out of the file.
+        var corrected = rows.ToList();
+        corrected[0] = corrected[0] with { Deadline = new DateOnly(2027, 1, 31) };
+        corrected[3] = corrected[3] with { MeasureText = "开展工程项目专项检查甲" };
+        corrected.RemoveAt(2);
+        corrected.Add(new(2, "工程廉政方面", 3, "廉政风险排查不够", 2, "建立风险台账甲", MeasureKind.TimeBound, new DateOnly(2027, 6, 30), "导入领导乙", "导入牵头办甲"));
+        var correctedDraft = Draft(corrected);
+        var comparison = await CompareAsync(id, correctedDraft);
+        Assert.Equal(new ImportCounts(1, 2, 2), comparison!.MeasureCounts);
+        Assert.Equal(1, comparison.Untouched);
+        Assert.Equal(["整改时限：2026-12-31 → 2027-01-31"], comparison.Measures[(1, 1)].Fields);
+        Assert.Equal(["措施内容"], comparison.Measures[(2, 1)].Fields);
+
+        var second = await CommitAsync(id, correctedDraft);
+        Assert.Equal(new ImportCounts(1, 2, 2), second!.Measures);
+        Assert.Contains("文件中没有的 1 条措施未改动", second.Message, StringComparison.Ordinal);
+        var after = await ReadAsync(db => db.Measures.Where(m => m.InspectionId == id).Select(m => new { F = m.Finding.Number, m.Number, m.Text, m.Deadline }).ToListAsync(Ct));
+        Assert.Equal(6, after.Count);
+        Assert.Equal(new DateOnly(2027, 1, 31), after.Single(m => m.F == 1 && m.Number == 1).Deadline);
+        Assert.Equal("开展工程项目专项检查甲", after.Single(m => m.F == 2 && m.Number == 1).Text);
+        Assert.Equal("建立台账甲", after.Single(m => m.F == 1 && m.Number == 3).Text);
+        Assert.Equal(3, await ReadAsync(db => db.Findings.CountAsync(f => f.InspectionId == id, Ct)));
+        Assert.Equal(2, await ReadAsync(db => db.FindingCategories.CountAsync(c => c.InspectionId == id, Ct)));
+
+        // Each import is audited with its counts.
+        var audited = await ReadAsync(db => db.AuditEntries.Where(e => e.Action == "ledger.import" && e.ObjectId == id.ToString(System.Globalization.CultureInfo.InvariantCulture)).OrderBy(e => e.Sequence).Select(e => e.After!).ToListAsync(Ct));
+        Assert.Equal(3, audited.Count);
+        Assert.Contains("\"measures\":{\"added\":1,\"updated\":2,\"unchanged\":2}", audited[2], StringComparison.Ordinal);
+        Assert.Contains("测试台账.xlsx", audited[2], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Once_the_plan_is_submitted_an_import_is_refused_and_once_it_is_in_force_it_needs_a_reason_and_makes_versions()
+    {
+        app.RequireAvailable();
+        var id = await NewInspectionAsync("导入方案生效");
+        var rows = Ledger("乙");
+        Assert.NotNull(await CommitAsync(id, Draft(rows)));
+
+        Assert.NotNull(await AsAsync("office", s => s.GetRequiredService<PlanService>().ActOnPlanAsync(id, PlanAction.Submit, null, null, null, Ct)));
+        var changed = rows.ToList();
+        changed[4] = changed[4] with { Deadline = new DateOnly(2027, 9, 30) };
+        var submitted = await Assert.ThrowsAsync<BusinessRuleViolationException>(() => CommitAsync(id, Draft(changed)));
+        Assert.Equal(Refusal.Conflict, submitted.Refusal);
+
+        Assert.NotNull(await AsAsync("secretary", s => s.GetRequiredService<PlanService>().ActOnPlanAsync(id, PlanAction.Approve, null, "党委会（导入测试）", new DateOnly(2026, 7, 1), Ct)));
+        changed.Add(new(2, "工程廉政方面", 3, "廉政风险排查不够", 2, "新增一条措施乙", MeasureKind.TimeBound, new DateOnly(2027, 12, 31), "导入领导乙", "导入牵头办乙"));
+        var draft = Draft(changed);
+        Assert.True((await CompareAsync(id, draft))!.NeedsReason);
+        var noReason = await Assert.ThrowsAsync<BusinessRuleViolationException>(() => CommitAsync(id, draft, reason: " "));
+        Assert.Equal(Refusal.Invalid, noReason.Refusal);
+
+        // Only the first responsible person adopts; only the office imports.
+        await Assert.ThrowsAsync<BusinessRuleViolationException>(() => CommitAsync(id, draft, "理由", user: "secretary"));
+
+        var result = await CommitAsync(id, draft, "党委会决定调整");
+        Assert.Equal(new ImportCounts(1, 1, 4), result!.Measures);
+        var versions = await ReadAsync(db => db.MeasureRevisions.Where(r => r.Measure.InspectionId == id && r.Measure.Finding.Number == 3)
+            .OrderBy(r => r.Measure.Number).ThenBy(r => r.Number).Select(r => new { M = r.Measure.Number, r.Number, r.Kind, r.Deadline, r.Reason }).ToListAsync(Ct));
+        Assert.Equal(
+            [(1, 1, MeasureRevisionKind.Approved, (DateOnly?)new DateOnly(2027, 6, 30), (string?)null), (1, 2, MeasureRevisionKind.Amended, new DateOnly(2027, 9, 30), "党委会决定调整"), (2, 1, MeasureRevisionKind.Added, new DateOnly(2027, 12, 31), "党委会决定调整")],
+            versions.Select(v => (v.M, v.Number, v.Kind, v.Deadline, v.Reason)));
+
+        // Unchanged measures got no new version.
+        Assert.Equal(4, await ReadAsync(db => db.MeasureRevisions.CountAsync(r => r.Measure.InspectionId == id && r.Measure.Finding.Number < 3, Ct)));
+
+        // A measure added after adoption needs a deadline: the preview says so by row, the commit refuses.
+        var undated = changed.ToList();
+        undated.Add(new(2, "工程廉政方面", 3, "廉政风险排查不够", 3, "没有时限的措施乙", null, null, "导入领导乙", "导入牵头办乙"));
+        var undatedDraft = Draft(undated);
+        Assert.True(undatedDraft.CanConfirm);
+        var undatedPreview = await CompareAsync(id, undatedDraft);
+        var problem = Assert.Single(undatedPreview!.Problems, p => p.Severity == IntakeSeverity.Error);
+        Assert.Equal(undatedDraft.Categories[1].Findings[1].Measures[2].Source!.Row, problem.Row);
+        Assert.Contains("须写明整改时限", problem.Message, StringComparison.Ordinal);
+        var checksum = await ChecksumAsync();
+        await Assert.ThrowsAsync<BusinessRuleViolationException>(() => CommitAsync(id, undatedDraft, "理由"));
+        Assert.Equal(checksum, await ChecksumAsync());
+    }
+
+    [Fact]
+    public async Task A_failing_import_leaves_the_database_byte_for_byte_unchanged()
+    {
+        app.RequireAvailable();
+        var id = await NewInspectionAsync("导入失败");
+        var rows = Ledger("丙");
+        Assert.NotNull(await CommitAsync(id, Draft(rows)));
+        var before = await ChecksumAsync();
+
+        // A finding number already used for another finding of another category.
+        var clash = rows.ToList();
+        clash[4] = clash[4] with { CategoryNumber = 1, CategoryTitle = "落实主体责任方面", FindingTitle = "另一个问题" };
+        var clashDraft = Draft(clash.OrderBy(r => r.CategoryNumber).ThenBy(r => r.FindingNumber).ToList());
+        Assert.True(clashDraft.CanConfirm);
+        var clashPreview = await CompareAsync(id, clashDraft);
+        Assert.Contains(clashPreview!.Problems, p => p.Severity == IntakeSeverity.Error && p.Message.Contains("问题序号 3", StringComparison.Ordinal) && p.Row is not null);
+        var refused = await Assert.ThrowsAsync<BusinessRuleViolationException>(() => CommitAsync(id, clashDraft));
+        Assert.Contains("问题序号 3", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(before, await ChecksumAsync());
+
+        // A measure deep in the file that cannot be taken, after new units, people, findings and measures were already written in the transaction.
+        var deep = Enumerable.Range(1, 40).Select(n => new LedgerRow(3, "新类别丙", 10 + n, "新问题丙" + n, 1, "新措施丙" + n, MeasureKind.TimeBound, new DateOnly(2027, 1, 1), "新领导丙" + n, "新单位丙" + n, ["新配合丙" + n])).ToList();
+        deep[^1] = deep[^1] with { ResponsibleLeader = new string('长', 60) };
+        var deepDraft = Draft([.. rows, .. deep]);
+        Assert.True(deepDraft.CanConfirm);
+        Assert.False((await CompareAsync(id, deepDraft))!.HasErrors);
+        var deepRefusal = await Assert.ThrowsAsync<BusinessRuleViolationException>(() => CommitAsync(id, deepDraft));
+        Assert.Contains("措施 50.1", deepRefusal.Message, StringComparison.Ordinal);
+        Assert.Contains($"第 {deepDraft.Categories[2].Findings[^1].Measures[0].Source!.Row} 行", deepRefusal.Message, StringComparison.Ordinal);
+        Assert.Equal(before, await ChecksumAsync());
+        Assert.Equal(0, await ReadAsync(db => db.Organizations.CountAsync(o => o.Name.StartsWith("新单位丙"), Ct)));
+
+        // A file with an error of its own is not imported at all.
+        var broken = rows.ToList();
+        broken[4] = broken[4] with { Kind = MeasureKind.TimeBound, Deadline = null, MeasureText = "改了但没有时限" };
+        var brokenDraft = Draft(broken);
+        Assert.False(brokenDraft.CanConfirm);
+        var invalid = await Assert.ThrowsAsync<BusinessRuleViolationException>(() => CommitAsync(id, brokenDraft));
+        Assert.Equal(Refusal.Invalid, invalid.Refusal);
+        Assert.Equal(before, await ChecksumAsync());
+
+        // Another organization's inspection is not there for this office (404), and nothing is written either.
+        Assert.Null(await CommitAsync(app.OtherInspectionId, Draft(rows)));
+        Assert.Null(await CompareAsync(app.OtherInspectionId, Draft(rows)));
+        Assert.Equal(before, await ChecksumAsync());
+    }
+}
+
+public sealed class ImportCommitTestsOnSqlite(SqliteApp app) : ImportCommitTests(app), IClassFixture<SqliteApp>;
+
+public sealed class ImportCommitTestsOnPostgres(PostgresApp app) : ImportCommitTests(app), IClassFixture<PostgresApp>;
