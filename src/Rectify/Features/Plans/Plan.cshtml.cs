@@ -43,7 +43,7 @@ public sealed class PlanModel(RectifyDbContext db, Caller caller, PlanService pl
 
     public async Task<IActionResult> OnPostDescribeAsync(string? title, InspectionKind? kind, string? round, DateOnly? onSiteFrom, DateOnly? onSiteTo, DateOnly? feedbackDate, string? extendedScope, CancellationToken cancellationToken)
     {
-        Keep("describe", ("title", title), ("round", round), ("extendedScope", extendedScope), ("onSiteFrom", Iso(onSiteFrom)), ("onSiteTo", Iso(onSiteTo)), ("feedbackDate", Iso(feedbackDate)));
+        Keep("describe", ("title", title), ("round", round), ("extendedScope", extendedScope), ("onSiteFrom", Fmt.InputDate(onSiteFrom)), ("onSiteTo", Fmt.InputDate(onSiteTo)), ("feedbackDate", Fmt.InputDate(feedbackDate)));
         return Done(await plans.DescribeAsync(Id, new InspectionInput(title, kind, round, null, null, extendedScope, onSiteFrom, onSiteTo, feedbackDate), cancellationToken), "#inspection");
     }
 
@@ -61,7 +61,7 @@ public sealed class PlanModel(RectifyDbContext db, Caller caller, PlanService pl
 
     public async Task<IActionResult> OnPostMeasureAsync(int findingId, string? text, MeasureKind? kind, DateOnly? deadline, int? leaderId, string? newLeader, int? leadUnitId, string? newLeadUnit, List<int>? supportingUnitIds, string? newSupportingUnits, string? reason, CancellationToken cancellationToken)
     {
-        Keep($"measure-{findingId}", ("text", text), ("kind", kind?.ToString()), ("deadline", Iso(deadline)), ("leaderId", leaderId?.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("newLeader", newLeader),
+        Keep($"measure-{findingId}", ("text", text), ("kind", kind?.ToString()), ("deadline", Fmt.InputDate(deadline)), ("leaderId", leaderId?.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("newLeader", newLeader),
             ("leadUnitId", leadUnitId?.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("newLeadUnit", newLeadUnit), ("newSupportingUnits", newSupportingUnits), ("reason", reason));
         var input = new MeasureInput(text, kind, deadline, leaderId, newLeader, leadUnitId, newLeadUnit, supportingUnitIds ?? [], newSupportingUnits);
         return Done(await plans.AddMeasureAsync(findingId, input, reason, cancellationToken), $"#finding-{findingId}");
@@ -70,14 +70,14 @@ public sealed class PlanModel(RectifyDbContext db, Caller caller, PlanService pl
     public async Task<IActionResult> OnPostBulkAsync(List<int>? measureIds, int? leaderId, string? newLeader, int? leadUnitId, string? newLeadUnit, DateOnly? deadline, MeasureKind? kind, string? reason, CancellationToken cancellationToken)
     {
         Keep("bulk", ("bulkLeaderId", leaderId?.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("bulkNewLeader", newLeader), ("bulkLeadUnitId", leadUnitId?.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-            ("bulkNewLeadUnit", newLeadUnit), ("bulkDeadline", Iso(deadline)), ("bulkKind", kind?.ToString()), ("bulkReason", reason));
+            ("bulkNewLeadUnit", newLeadUnit), ("bulkDeadline", Fmt.InputDate(deadline)), ("bulkKind", kind?.ToString()), ("bulkReason", reason));
         Selected = (measureIds ?? []).ToHashSet();
         return Done(await plans.AmendManyAsync(Id, measureIds ?? [], new BulkChange(leaderId, newLeader, leadUnitId, newLeadUnit, deadline, kind), reason, cancellationToken), "#measures");
     }
 
     public async Task<IActionResult> OnPostPlanAsync(PlanAction? planAction, string? reason, string? meetingName, DateOnly? meetingDate, CancellationToken cancellationToken)
     {
-        Keep("plan", ("planReason", reason), ("meetingName", meetingName), ("meetingDate", Iso(meetingDate)));
+        Keep("plan", ("planReason", reason), ("meetingName", meetingName), ("meetingDate", Fmt.InputDate(meetingDate)));
         return Done(await plans.ActOnPlanAsync(Id, planAction, reason, meetingName, meetingDate, cancellationToken), "#plan");
     }
 
@@ -88,8 +88,6 @@ public sealed class PlanModel(RectifyDbContext db, Caller caller, PlanService pl
     }
 
     public string? Value(string field) => Typed.TryGetValue(field, out var v) ? v : null;
-
-    private static string? Iso(DateOnly? date) => date?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
     private void Keep(string form, params (string Field, string? Value)[] fields)
     {

@@ -8,6 +8,16 @@ public static class Fmt
 {
     public static string Date(DateOnly? date) => date?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "—";
 
+    /// <summary>A date as an &lt;input type="date"&gt; takes it (yyyy-MM-dd), or nothing.</summary>
+    public static string? InputDate(DateOnly? date) => date?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    /// <summary>The 演示假设 mark after a value the source did not state (nothing when a person stated it), with its explanation as a tooltip.</summary>
+    public static Microsoft.AspNetCore.Html.IHtmlContent Assumed(AssumedFields assumed, AssumedFields field, string label, string? explanation = null) =>
+        assumed.HasFlag(field)
+            ? new Microsoft.AspNetCore.Html.HtmlString(
+                $" <span class=\"badge assume\"{(explanation is null ? string.Empty : $" title=\"{System.Net.WebUtility.HtmlEncode(explanation)}\"")}>{System.Net.WebUtility.HtmlEncode(label)}</span>")
+            : Microsoft.AspNetCore.Html.HtmlString.Empty;
+
     public static string Time(DateTime utc) => ChinaTime.ToChina(utc).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
 
     /// <summary>"措施二" in Chinese, "Measure 2" in English: the number follows the language of the page.</summary>
