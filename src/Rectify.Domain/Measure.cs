@@ -269,27 +269,17 @@ public sealed class Measure
             assumed &= ~AssumedFields.Deadline;
         }
 
+        // The key follows the reference at once (a new person or unit gets its key when saved), so the version
+        // written below reads the leader and unit the change set.
         if (change.SetsLeader)
         {
-            ResponsibleLeader = change.Leader;
-            ResponsibleLeaderId = change.Leader?.Id is > 0 ? change.Leader.Id : ResponsibleLeaderId;
-            if (change.Leader is null)
-            {
-                ResponsibleLeaderId = null;
-            }
-
+            (ResponsibleLeader, ResponsibleLeaderId) = (change.Leader, change.Leader is { Id: > 0 } leader ? leader.Id : null);
             assumed &= ~AssumedFields.ResponsibleLeader;
         }
 
         if (change.SetsLeadUnit)
         {
-            LeadUnit = change.LeadUnit;
-            LeadUnitId = change.LeadUnit?.Id is > 0 ? change.LeadUnit.Id : LeadUnitId;
-            if (change.LeadUnit is null)
-            {
-                LeadUnitId = null;
-            }
-
+            (LeadUnit, LeadUnitId) = (change.LeadUnit, change.LeadUnit is { Id: > 0 } unit ? unit.Id : null);
             assumed &= ~AssumedFields.LeadUnit;
         }
 
