@@ -75,8 +75,9 @@ public sealed class EditModel(RectifyDbContext db, Caller caller, PlanService pl
         }
 
         CanEdit = true;
-        var plan = await PlanQueries.LoadAsync(db, caller.Scope, Measure.InspectionId, cancellationToken);
-        (People, Units) = (plan!.People, plan.Units);
+        var inspected = await db.Inspections.AsNoTracking().Where(i => i.Id == Measure.InspectionId)
+            .Select(i => new { i.InspectedOrganizationId, i.InspectedOrganization.Path }).SingleAsync(cancellationToken);
+        (People, Units) = await PlanQueries.ChoicesAsync(db, inspected.InspectedOrganizationId, inspected.Path, cancellationToken);
         return Page();
     }
 }

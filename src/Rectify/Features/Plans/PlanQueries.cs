@@ -100,21 +100,24 @@ public static class PlanQueries
         var byCategory = findings.Select(f => new PlanFinding(f.Id, f.CategoryId, f.Number, f.Title, [.. byFinding[f.Id]])).ToLookup(f => f.CategoryId);
         var history = await db.PlanTransitions.AsNoTracking().Where(t => t.InspectionId == inspectionId).OrderBy(t => t.AtUtc).ThenBy(t => t.Id)
             .Select(t => new PlanTransitionView(t.Action, t.FromState, t.ToState, t.ActorName, t.AtUtc, t.Reason)).ToListAsync(cancellationToken);
-        var tree = db.Organizations.AsNoTracking().Where(o => o.Path.StartsWith(head.InspectedPath));
-        if (!withChoices)
-        {
-            return new PlanView(planHead, [.. categories.Select(c => new PlanCategory(c.Id, c.Number, c.Title, [.. byCategory[c.Id]]))], history, [], []);
-        }
-
-        var people = await db.People.AsNoTracking().Where(p => tree.Any(o => o.Id == p.OrganizationId)).OrderBy(p => p.Name).Take(MaxChoices)
-            .Select(p => new Choice(p.Id, p.Position == string.Empty ? p.Name : p.Name + "（" + p.Position + "）")).ToListAsync(cancellationToken);
-        var units = await tree.Where(o => o.Id != head.InspectedOrganizationId).OrderBy(o => o.Name).Take(MaxChoices)
-            .Select(o => new Choice(o.Id, o.Name)).ToListAsync(cancellationToken);
+        var (people, units) = withChoices ? await ChoicesAsync(db, head.InspectedOrganizationId, head.InspectedPath, cancellationToken) : ([], []);
         return new PlanView(
             planHead,
             [.. categories.Select(c => new PlanCategory(c.Id, c.Number, c.Title, [.. byCategory[c.Id]]))],
             history,
             people,
             units);
+    }
+
+    /// <summary>The people and units of an inspected organization's tree to choose a measure's leader and units from (at most <see cref="MaxChoices"/> of each).</summary>
+    public static async Task<(IReadOnlyList<Choice> People, IReadOnlyList<Choice> Units)> ChoicesAsync(RectifyDbContext db, int inspectedOrganizationId, string inspectedPath, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var tree = db.Organizations.AsNoTracking().Where(o => o.Path.StartsWith(inspectedPath));
+        var people = await db.People.AsNoTracking().Where(p => tree.Any(o => o.Id == p.OrganizationId)).OrderBy(p => p.Name).Take(MaxChoices)
+            .Select(p => new Choice(p.Id, p.Position == string.Empty ? p.Name : p.Name + "（" + p.Position + "）")).ToListAsync(cancellationToken);
+        var units = await tree.Where(o => o.Id != inspectedOrganizationId).OrderBy(o => o.Name).Take(MaxChoices)
+            .Select(o => new Choice(o.Id, o.Name)).ToListAsync(cancellationToken);
+        return (people, units);
     }
 }
