@@ -1,7 +1,5 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Rectify.Data;
@@ -20,24 +18,6 @@ public abstract class CadenceTests(AppFixture app)
     {
         var page = await client.GetFromJsonAsync<LedgerPage>(new Uri($"/api/v1/inspections/{app.InspectionId}/ledger?pageSize=500", UriKind.Relative), Http.Json, Ct);
         return page!;
-    }
-
-    private async Task<int> ReportAsync(HttpClient unit, int measure)
-    {
-        var page = await unit.GetStringAsync(new Uri($"/measures/{measure}", UriKind.Relative), Ct);
-        using var form = new MultipartFormDataContent
-        {
-            { new StringContent(Http.AntiforgeryToken(page)), "__RequestVerificationToken" },
-            { new StringContent("本月按期召开廉政风险排查会，已形成会议纪要。"), "narrative" },
-            { new StringContent("100"), "percent" },
-            { new StringContent(ChinaTime.Today(TimeProvider.System).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)), "effectiveDate" },
-        };
-        var pdf = new ByteArrayContent(Encoding.ASCII.GetBytes($"%PDF-1.4\n% cadence {app.Provider} {Guid.NewGuid()}\n%%EOF\n"));
-        pdf.Headers.ContentType = new MediaTypeHeaderValue("application/pdf");
-        form.Add(pdf, "files", "会议纪要.pdf");
-        Assert.Equal(HttpStatusCode.Redirect, (await unit.PostAsync(new Uri($"/measures/{measure}?handler=Report", UriKind.Relative), form, Ct)).StatusCode);
-        await using var scope = app.Factory.Services.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<RectifyDbContext>().ProgressReports.Where(r => r.MeasureId == measure).MaxAsync(r => r.Id, Ct);
     }
 
     [Fact]
@@ -70,7 +50,7 @@ public abstract class CadenceTests(AppFixture app)
         Assert.Contains("逾期未报", await unit.GetStringAsync(new Uri($"/measures/{measure}", UriKind.Relative), Ct), StringComparison.Ordinal);
 
         // The unit reports: the period is settled, on the ledger, in its totals and on the overview.
-        var report = await ReportAsync(unit, measure);
+        var report = await app.FileReportAsync(unit, measure);
         var after = await LedgerAsync(office);
         Assert.Equal(OverdueReason.None, after.Rows.Single(r => r.MeasureId == measure).OverdueReason);
         Assert.Equal(before.Totals.MissingReportMeasures - 1, after.Totals.MissingReportMeasures);
