@@ -96,6 +96,7 @@ public static class AuditPresentation
             AuditActions.RegisterEntryWithdrawn => l["撤销登记"],
             AuditActions.CadenceSet => l["设置报送周期"],
             AuditActions.LedgerExported => l["导出整改台账"],
+            AuditActions.LedgerImported => l["导入整改台账"],
             AuditActions.UserPersonLinked => l["关联人员"],
             _ => null,
         };

@@ -72,6 +72,21 @@ public sealed record ImportComparison(
     public string? UntouchedNote => Untouched == 0 ? null : $"文件中没有的 {Untouched} 条措施未改动。";
 }
 
+/// <summary>
+/// What the office sees before confirming an Excel import: the workbook's sheets, the one read, what was read from it
+/// with its problems, and what it would do to the plan. Nothing has been written.
+/// </summary>
+public sealed record ImportPreview(string FileName, IReadOnlyList<LedgerSheet> Sheets, string? Sheet, IntakeDraft Draft, ImportComparison Comparison)
+{
+    /// <summary>The reader's problems and the plan's, by sheet row.</summary>
+    public IReadOnlyList<IntakeProblem> Problems => [.. Draft.Problems.Concat(Comparison.Problems).OrderBy(p => p.Row ?? 0)];
+
+    public int ErrorCount => Problems.Count(p => p.Severity == IntakeSeverity.Error);
+
+    /// <summary>Whether a confirmation can succeed: measures and no error, in a plan that is not waiting for adoption.</summary>
+    public bool CanConfirm => Draft.CanConfirm && !Comparison.HasErrors && Comparison.PlanState != PlanState.Submitted;
+}
+
 /// <summary>What a confirmed import did.</summary>
 public sealed record IntakeCommitResult(int InspectionId, ImportCounts Categories, ImportCounts Findings, ImportCounts Measures, int Untouched, string Message);
 
@@ -88,6 +103,29 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
 {
     /// <summary>How many measure numbers the audit record lists by name for each of added and updated; the counts are always whole.</summary>
     private const int AuditedNumbers = 500;
+
+    /// <summary>
+    /// Reads an Excel ledger (seekable) and holds it against the plan of <paramref name="inspectionId"/>, writing nothing:
+    /// null when the caller does not see the inspection (404); refused when they may not keep its plan (403) — both
+    /// before the file is read — or when the file itself is refused (400). <paramref name="sheet"/> null reads the
+    /// first visible sheet with a ledger header.
+    /// </summary>
+    public async Task<ImportPreview?> PreviewAsync(int inspectionId, Stream file, string fileName, string? sheet, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        if (!await db.VisibleInspections(caller.Scope).AnyAsync(i => i.Id == inspectionId, cancellationToken))
+        {
+            return null;
+        }
+
+        caller.Require(Permission.ManagePlan);
+        var sheets = LedgerWorkbookReader.ListSheets(file);
+        file.Position = 0;
+        sheet = string.IsNullOrWhiteSpace(sheet) ? (sheets.FirstOrDefault(s => !s.Hidden && s.HasHeader) ?? sheets.FirstOrDefault(s => !s.Hidden))?.Name : sheet;
+        var draft = LedgerWorkbookReader.Read(file, sheet);
+        var comparison = await CompareAsync(inspectionId, draft, cancellationToken);
+        return comparison is null ? null : new ImportPreview(fileName, sheets, sheet, draft, comparison);
+    }
 
     /// <summary>
     /// The draft against the plan of <paramref name="inspectionId"/>, reading only: null when the caller does not see the
