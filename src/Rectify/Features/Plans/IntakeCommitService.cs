@@ -292,6 +292,13 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
         return result;
     }
 
+    /// <summary>The draft as it would go into a new inspection's empty plan (everything added), for a preview before the inspection is registered.</summary>
+    public static ImportComparison AgainstANewPlan(IntakeDraft draft, string title)
+    {
+        ArgumentNullException.ThrowIfNull(draft);
+        return Compare(0, title, PlanState.Drafting, new PlanSnapshot(new Dictionary<int, string>(), new Dictionary<int, (int, string)>(), new Dictionary<(int, int), MeasureSnapshot>()), draft);
+    }
+
     private static string Message(ImportComparison c)
     {
         var m = c.MeasureCounts;
