@@ -141,6 +141,14 @@ public abstract class ImportCommitTests(AppFixture app)
         Assert.Equal(3, audited.Count);
         Assert.Contains("\"measures\":{\"added\":1,\"updated\":2,\"unchanged\":2}", audited[2], StringComparison.Ordinal);
         Assert.Contains("测试台账.xlsx", audited[2], StringComparison.Ordinal);
+
+        // The audit viewer says it in words.
+        var entry = await ReadAsync(db => db.AuditEntries.Where(e => e.Action == "ledger.import" && e.ObjectId == id.ToString(System.Globalization.CultureInfo.InvariantCulture)).OrderBy(e => e.Sequence).LastAsync(Ct));
+        var l = app.Factory.Services.GetRequiredService<Microsoft.Extensions.Localization.IStringLocalizer<SharedResource>>();
+        Assert.Equal("导入整改台账", Rectify.Features.Audit.AuditPresentation.EventName(l, entry.Action));
+        var changes = Rectify.Features.Audit.AuditPresentation.Changes(l, entry);
+        Assert.Contains(changes, c => c.Field == "措施" && c.New == "新增 1，更新 2，不变 2");
+        Assert.Contains(changes, c => c.Field == "新增的措施" && c.New == "3.2");
     }
 
     [Fact]

@@ -193,6 +193,32 @@ public abstract partial class ImportPageTests(AppFixture app)
         Assert.Equal(HttpStatusCode.NotFound, (await office.GetAsync(new Uri($"/inspections/{app.OtherInspectionId}/import", UriKind.Relative), Ct)).StatusCode);
     }
 
+    [Fact]
+    public async Task In_a_plan_in_force_the_confirmation_asks_for_a_reason_and_what_it_adds_is_a_version_with_it()
+    {
+        app.RequireAvailable();
+        using var office = await app.SignedInAsync("office");
+        var id = app.InspectionId;
+        var row = new LedgerRow(60, "页面新增类别", 960, "页面新增问题", 1, "页面新增的措施", Domain.MeasureKind.TimeBound, new DateOnly(2027, 6, 30), "页面领导", "纪检监察办");
+        var token = Token(await UploadAsync(office, id, Workbook([row])));
+        var preview = await BodyAsync(await office.GetAsync(new Uri($"/inspections/{id}/import?upload={token}", UriKind.Relative), Ct));
+        Assert.Contains("须说明理由", preview, StringComparison.Ordinal);
+        Assert.Contains("name=\"reason\"", preview, StringComparison.Ordinal);
+        Assert.Contains("data-count=\"measures-added\">1<", preview, StringComparison.Ordinal);
+
+        var fields = new Dictionary<string, string> { ["upload"] = token, ["sheet"] = LedgerTemplate.LedgerSheetName, ["reason"] = string.Empty };
+        var noReason = await office.PostFormAsync($"/inspections/{id}/import?handler=Confirm", preview, fields);
+        Assert.Equal(HttpStatusCode.BadRequest, noReason.StatusCode);
+        var refusedPage = await BodyAsync(noReason);
+        Assert.Contains("调整须说明理由", refusedPage, StringComparison.Ordinal);
+        Assert.Contains("data-count=\"measures-added\">1<", refusedPage, StringComparison.Ordinal);
+
+        fields["reason"] = "巡察组反馈后补充";
+        Assert.Equal(HttpStatusCode.Redirect, (await office.PostFormAsync($"/inspections/{id}/import?handler=Confirm", preview, fields)).StatusCode);
+        var version = await ReadAsync(db => db.MeasureRevisions.Where(r => r.Measure.InspectionId == id && r.Measure.Finding.Number == 960).Select(r => new { r.Kind, r.Reason, r.Number }).SingleAsync(Ct));
+        Assert.Equal((Domain.MeasureRevisionKind.Added, "巡察组反馈后补充", 1), (version.Kind, version.Reason, version.Number));
+    }
+
     /// <summary>A second office account of the same organization.</summary>
     private async Task<string> OtherOfficeAsync()
     {
