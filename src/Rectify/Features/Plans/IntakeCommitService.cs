@@ -430,7 +430,8 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
     /// <summary>What a measure is after the file is applied: the file's values where it states them, the plan's elsewhere.</summary>
     private static MeasureTarget Target(IntakeMeasure m, MeasureSnapshot? current)
     {
-        var kind = m.Kind ?? current?.Kind ?? MeasureKind.TimeBound;
+        // A date where the plan has 长期坚持, with no kind stated, makes it 限期整改: the file gives it an end.
+        var kind = m.Kind ?? (current is { Kind: MeasureKind.Ongoing } && m.Deadline is not null ? MeasureKind.TimeBound : current?.Kind ?? MeasureKind.TimeBound);
         var deadline = kind == MeasureKind.Ongoing ? null : m.Deadline ?? current?.Deadline;
         var leaders = (m.ResponsibleLeader ?? string.Empty).Split(PlanService.NameSeparators, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         (string Typed, string Name)? leader = leaders.Length == 0 ? null : (leaders[0], PlanService.PersonTyped(leaders[0]).Name);
