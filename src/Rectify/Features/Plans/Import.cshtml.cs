@@ -120,27 +120,39 @@ public sealed class ImportModel(RectifyDbContext db, Caller caller, IntakeCommit
         return ShowAsync(cancellationToken);
     }
 
-    /// <summary>The inspection, when the caller sees it (false: 404); refused unless they may keep its plan (403).</summary>
+    /// <summary>The inspection, when the caller sees it (false: 404); the service refuses unless they may keep its plan (403).</summary>
     private async Task<bool> LoadAsync(CancellationToken cancellationToken)
     {
-        var inspection = await db.VisibleInspections(caller.Scope).Where(i => i.Id == Id).Select(i => new { i.Title, i.PlanState }).SingleOrDefaultAsync(cancellationToken);
-        if (inspection is null)
+        var target = await imports.TargetAsync(Id, cancellationToken);
+        if (target is null)
         {
             return false;
         }
 
-        InspectionTitle = inspection.Title;
-        PlanState = inspection.PlanState;
-        caller.Require(Permission.ManagePlan);
+        InspectionTitle = target.Title;
+        PlanState = target.PlanState;
         return true;
     }
 
     private async Task<IActionResult> ShowAsync(CancellationToken cancellationToken)
     {
-        // A refusal of the permission itself comes here too: the page says it, and nothing more.
-        if (InspectionTitle.Length == 0 || !caller.May(Permission.ManagePlan))
+        if (InspectionTitle.Length == 0)
         {
-            return InspectionTitle.Length == 0 ? NotFound() : Page();
+            // Refused before the inspection was named (who may see it but not keep its plan): named here for the page.
+            var inspection = await db.VisibleInspections(caller.Scope).Where(i => i.Id == Id).Select(i => new { i.Title, i.PlanState }).SingleOrDefaultAsync(cancellationToken);
+            if (inspection is null)
+            {
+                return NotFound();
+            }
+
+            InspectionTitle = inspection.Title;
+            PlanState = inspection.PlanState;
+        }
+
+        // A refusal of the permission itself comes here too: the page says it, and nothing more.
+        if (!MayManage)
+        {
+            return Page();
         }
 
         if (Upload is null)

@@ -87,6 +87,9 @@ public sealed record ImportPreview(string FileName, IReadOnlyList<LedgerSheet> S
     public bool CanConfirm => Draft.CanConfirm && !Comparison.HasErrors && Comparison.PlanState != PlanState.Submitted;
 }
 
+/// <summary>The inspection an import goes into, as the import page shows it.</summary>
+public sealed record ImportTarget(int Id, string Title, PlanState PlanState);
+
 /// <summary>What a confirmed import did.</summary>
 public sealed record IntakeCommitResult(int InspectionId, ImportCounts Categories, ImportCounts Findings, ImportCounts Measures, int Untouched, string Message);
 
@@ -105,6 +108,22 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
     private const int AuditedNumbers = 500;
 
     /// <summary>
+    /// The inspection an import would go into: null when the caller does not see it (404); refused when they may not
+    /// keep its plan (403). Asked before anything of an upload is kept or read.
+    /// </summary>
+    public async Task<ImportTarget?> TargetAsync(int inspectionId, CancellationToken cancellationToken)
+    {
+        var target = await db.VisibleInspections(caller.Scope).Where(i => i.Id == inspectionId)
+            .Select(i => new ImportTarget(i.Id, i.Title, i.PlanState)).SingleOrDefaultAsync(cancellationToken);
+        if (target is not null)
+        {
+            caller.Require(Permission.ManagePlan);
+        }
+
+        return target;
+    }
+
+    /// <summary>
     /// Reads an Excel ledger (seekable) and holds it against the plan of <paramref name="inspectionId"/>, writing nothing:
     /// null when the caller does not see the inspection (404); refused when they may not keep its plan (403) — both
     /// before the file is read — or when the file itself is refused (400). <paramref name="sheet"/> null reads the
@@ -113,12 +132,11 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
     public async Task<ImportPreview?> PreviewAsync(int inspectionId, Stream file, string fileName, string? sheet, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(file);
-        if (!await db.VisibleInspections(caller.Scope).AnyAsync(i => i.Id == inspectionId, cancellationToken))
+        if (await TargetAsync(inspectionId, cancellationToken) is null)
         {
             return null;
         }
 
-        caller.Require(Permission.ManagePlan);
         var sheets = LedgerWorkbookReader.ListSheets(file);
         file.Position = 0;
         sheet = string.IsNullOrWhiteSpace(sheet) ? (sheets.FirstOrDefault(s => !s.Hidden && s.HasHeader) ?? sheets.FirstOrDefault(s => !s.Hidden))?.Name : sheet;

@@ -59,6 +59,12 @@ public static class PlansApi
             return Api.BadRequest("请在 file 中上传 Excel 台账（.xlsx）。");
         }
 
+        // Who may not import here is told so before anything of the file is kept or read.
+        if (await imports.TargetAsync(id, ct) is null)
+        {
+            return TypedResults.NotFound();
+        }
+
         var stored = await uploads.SaveAsync(caller.Scope.UserId, id, file.FileName, file.OpenReadStream(), ct);
         try
         {
