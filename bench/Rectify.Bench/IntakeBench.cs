@@ -53,7 +53,7 @@ internal static class IntakeBench
         " | ", r.CategoryNumber, r.CategoryTitle, r.FindingNumber, r.FindingTitle, r.MeasureNumber, r.MeasureText, r.Kind, r.Deadline, r.ResponsibleLeader, r.LeadUnit, string.Join("/", r.SupportingUnits ?? []));
 
     /// <summary>Findings of ten measures in ten categories, with every field filled the way a planned ledger has it.</summary>
-    private static List<LedgerRow> Rows(int findings, int measuresEach)
+    internal static List<LedgerRow> Rows(int findings, int measuresEach)
     {
         var rows = new List<LedgerRow>(findings * measuresEach);
         MeasureKind[] kinds = [MeasureKind.TimeBound, MeasureKind.TimeBound, MeasureKind.Immediate, MeasureKind.Ongoing];

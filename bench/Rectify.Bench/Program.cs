@@ -15,7 +15,7 @@ using Rectify.Bench;
 // On SQLite by default; with RECTIFY_BENCH_POSTGRES set to an admin connection string, on a new PostgreSQL
 // database that is dropped afterwards.
 // Usage: dotnet run -c Release --project bench/Rectify.Bench -- [inspections=1400] [bigFindings=1000]
-var inspections = args.Length > 0 && args[0] != "intake" ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1400;
+var inspections = args.Length > 0 && args[0] is not ("intake" or "import") ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1400;
 var bigFindings = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1000;
 var folder = Path.Combine(Path.GetTempPath(), "rectify-bench-" + Guid.NewGuid().ToString("N"));
 Directory.CreateDirectory(folder);
@@ -35,6 +35,23 @@ if (args.Length > 0 && args[0] == "intake")
 
     return;
 }
+// `bench/run.sh import` times the whole Excel import (preview and commit) through the application's services, on SQLite.
+if (args.Length > 0 && args[0] == "import")
+{
+    try
+    {
+        await ImportBench.RunAsync(folder, null);
+        Console.WriteLine($"peak working set: {Process.GetCurrentProcess().PeakWorkingSet64 / 1024.0 / 1024.0:F0} MiB; GC heap now: {GC.GetTotalMemory(true) / 1024.0 / 1024.0:F0} MiB");
+    }
+    finally
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(folder, recursive: true);
+    }
+
+    return;
+}
+
 var postgresAdmin = Environment.GetEnvironmentVariable("RECTIFY_BENCH_POSTGRES");
 var postgres = !string.IsNullOrWhiteSpace(postgresAdmin);
 var postgresDatabase = "rectify_bench_" + Guid.NewGuid().ToString("N");

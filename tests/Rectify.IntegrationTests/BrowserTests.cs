@@ -17,7 +17,7 @@ public sealed class BrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
     public static string ScreenshotFolder =>
         Environment.GetEnvironmentVariable("RECTIFY_SCREENSHOTS") is { Length: > 0 } folder ? folder : Path.Combine(AppContext.BaseDirectory, "screenshots");
 
-    private static async Task<(IPlaywright Playwright, IBrowser Browser)> LaunchAsync()
+    internal static async Task<(IPlaywright Playwright, IBrowser Browser)> LaunchAsync()
     {
         if (!File.Exists(Requirements.ChromiumPath))
         {

@@ -283,7 +283,7 @@ public sealed class CommandLineTests : IDisposable
     }
 
     /// <summary>Runs a verb with the process's console pointed at the same writers, so that a log line (EF's, the host's) shows up beside the verb's own.</summary>
-    private static async Task<(int Code, string Out, string Err)> RunWatchingTheConsole(string stdin, params string[] args)
+    internal static async Task<(int Code, string Out, string Err)> RunWatchingTheConsole(string stdin, params string[] args)
     {
         var (stdout, stderr) = (Console.Out, Console.Error);
         using var input = new StringReader(stdin);
@@ -303,7 +303,7 @@ public sealed class CommandLineTests : IDisposable
         }
     }
 
-    private static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    internal static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     [Fact]
     public void Demo_passwords_meet_the_password_policy() =>

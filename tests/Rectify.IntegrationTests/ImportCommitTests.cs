@@ -141,6 +141,14 @@ public abstract class ImportCommitTests(AppFixture app)
         Assert.Equal(3, audited.Count);
         Assert.Contains("\"measures\":{\"added\":1,\"updated\":2,\"unchanged\":2}", audited[2], StringComparison.Ordinal);
         Assert.Contains("测试台账.xlsx", audited[2], StringComparison.Ordinal);
+
+        // The audit viewer says it in words.
+        var entry = await ReadAsync(db => db.AuditEntries.Where(e => e.Action == "ledger.import" && e.ObjectId == id.ToString(System.Globalization.CultureInfo.InvariantCulture)).OrderBy(e => e.Sequence).LastAsync(Ct));
+        var l = app.Factory.Services.GetRequiredService<Microsoft.Extensions.Localization.IStringLocalizer<SharedResource>>();
+        Assert.Equal("导入整改台账", Rectify.Features.Audit.AuditPresentation.EventName(l, entry.Action));
+        var changes = Rectify.Features.Audit.AuditPresentation.Changes(l, entry);
+        Assert.Contains(changes, c => c.Field == "措施" && c.New == "新增 1，更新 2，不变 2");
+        Assert.Contains(changes, c => c.Field == "新增的措施" && c.New == "3.2");
     }
 
     [Fact]
@@ -190,6 +198,30 @@ public abstract class ImportCommitTests(AppFixture app)
         var checksum = await ChecksumAsync();
         await Assert.ThrowsAsync<BusinessRuleViolationException>(() => CommitAsync(id, undatedDraft, "理由"));
         Assert.Equal(checksum, await ChecksumAsync());
+    }
+
+    [Fact]
+    public async Task A_draft_without_deadlines_goes_into_a_draft_plan_and_a_later_date_gives_a_measure_its_end()
+    {
+        app.RequireAvailable();
+        var id = await NewInspectionAsync("导入无时限");
+        static IntakeDraft Bare(params IntakeMeasure[] measures) =>
+            new(IntakeInspection.Unknown, [new IntakeCategory(1, "未写时限的类别", [new IntakeFinding(1, "未写时限的问题", measures, null)], null)], []);
+
+        // As a notice gives them: text only. Nothing asks for a deadline while the plan is drafted.
+        var first = await CommitAsync(id, Bare(new IntakeMeasure(1, "措施一", null, null, null, null, [], null), new IntakeMeasure(2, "措施二", MeasureKind.Ongoing, null, null, null, [], null)));
+        Assert.Equal(new ImportCounts(2, 0, 0), first!.Measures);
+
+        // A later file names the leader of one, and gives the 长期坚持 one a date, which makes it 限期整改.
+        var second = await CommitAsync(id, Bare(new IntakeMeasure(1, "措施一", null, null, "补填领导", null, [], null), new IntakeMeasure(2, "措施二", null, new DateOnly(2027, 1, 31), null, null, [], null)));
+        Assert.Equal(new ImportCounts(0, 2, 0), second!.Measures);
+        var measures = await ReadAsync(db => db.Measures.Where(m => m.InspectionId == id).OrderBy(m => m.Number).Select(m => new { m.Kind, m.Deadline, Leader = m.ResponsibleLeader!.Name }).ToListAsync(Ct));
+        Assert.Equal((MeasureKind.TimeBound, (DateOnly?)null, "补填领导"), (measures[0].Kind, measures[0].Deadline, measures[0].Leader));
+        Assert.Equal((MeasureKind.TimeBound, (DateOnly?)new DateOnly(2027, 1, 31)), (measures[1].Kind, measures[1].Deadline));
+
+        // 报审 still asks for what is missing.
+        var submit = await Assert.ThrowsAsync<BusinessRuleViolationException>(() => AsAsync("office", s => s.GetRequiredService<PlanService>().ActOnPlanAsync(id, PlanAction.Submit, null, null, null, Ct)));
+        Assert.Contains("1.1", submit.Message, StringComparison.Ordinal);
     }
 
     [Fact]

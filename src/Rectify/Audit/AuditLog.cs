@@ -23,6 +23,9 @@ public sealed record AuditActor(string? UserId, string Name, string? Roles = nul
 /// </summary>
 public sealed class AuditLog(RectifyDbContext db, AuditKey key, TimeProvider clock, IHttpContextAccessor http)
 {
+    /// <summary>Where a signed-in actor acts from when there is no network peer (the command line acting as an account): an item of the context.</summary>
+    public const string SourceItem = "rectify.audit.source";
+
     private static readonly JsonSerializerOptions Json = new()
     {
         Encoder = JavaScriptEncoder.Create(UnicodeRanges.All),
@@ -88,7 +91,7 @@ public sealed class AuditLog(RectifyDbContext db, AuditKey key, TimeProvider clo
             entry.ActorName = user.FindFirstValue(RectifyClaims.DisplayName) ?? user.Identity.Name;
             entry.ActorRoles = string.Join(",", user.FindAll(ClaimTypes.Role).Select(c => c.Value).Order(StringComparer.Ordinal));
             entry.ActorOrganizationId = int.TryParse(user.FindFirstValue(RectifyClaims.Organization), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var org) ? org : null;
-            entry.SourceAddress = context?.Connection.RemoteIpAddress?.ToString();
+            entry.SourceAddress = context?.Connection.RemoteIpAddress?.ToString() ?? context?.Items[SourceItem] as string;
         }
         else if (context is null)
         {

@@ -13,6 +13,17 @@ internal sealed class CliSession(WebApplication app, AsyncServiceScope scope) : 
 
     public RectifyDbContext Db => Scope.ServiceProvider.GetRequiredService<RectifyDbContext>();
 
+    /// <summary>
+    /// Acts as this account for the rest of the verb: what reads the caller (<see cref="Access.Caller"/>, the audit log)
+    /// sees it as a request's signed-in user, so that the verb has exactly that account's scope and permissions.
+    /// </summary>
+    public void ActAs(System.Security.Claims.ClaimsPrincipal principal)
+    {
+        var context = new DefaultHttpContext { User = principal, RequestServices = Scope.ServiceProvider };
+        context.Items[Audit.AuditLog.SourceItem] = "cli:" + Environment.UserName;
+        Scope.ServiceProvider.GetRequiredService<IHttpContextAccessor>().HttpContext = context;
+    }
+
     public static async Task<CliSession> OpenMigratedAsync(string[] hostArgs)
     {
         var app = RectifyApp.Build(hostArgs);

@@ -12,6 +12,7 @@ using Rectify.Features;
 using Rectify.Features.Inspections;
 using Rectify.Features.LookBacks;
 using Rectify.Features.Measures;
+using Rectify.Features.Plans;
 using Rectify.Features.Registers;
 using Rectify.Features.Reports;
 using Rectify.Features.Common;
@@ -50,8 +51,7 @@ public static class RectifyApp
         builder.Services.AddReports(builder.Configuration, dataFolder);
         builder.Services.AddScoped<LookBackService>();
         builder.Services.AddScoped<RegisterService>();
-        builder.Services.AddScoped<Features.Plans.PlanService>();
-        builder.Services.AddScoped<Features.Plans.IntakeCommitService>();
+        builder.Services.AddPlans(dataFolder);
         builder.Services.AddScoped<ReportingCadenceService>();
 
         var app = builder.Build();
@@ -64,6 +64,7 @@ public static class RectifyApp
         app.MapReportsApi();
         app.MapLookBacksApi();
         app.MapRegistersApi();
+        app.MapPlansApi();
         return app;
     }
 

@@ -96,6 +96,7 @@ public static class AuditPresentation
             AuditActions.RegisterEntryWithdrawn => l["撤销登记"],
             AuditActions.CadenceSet => l["设置报送周期"],
             AuditActions.LedgerExported => l["导出整改台账"],
+            AuditActions.LedgerImported => l["导入整改台账"],
             AuditActions.UserPersonLinked => l["关联人员"],
             _ => null,
         };
@@ -248,6 +249,11 @@ public static class AuditPresentation
             "version" => l["版本"],
             "withdrawn" => l["已撤销"],
             "findingNumbers" => l["对应问题"],
+            "categories" => l["问题类别"],
+            "source" => l["文件"],
+            "untouched" => l["未改动的措施"],
+            "addedMeasures" => l["新增的措施"],
+            "updatedMeasures" => l["更新的措施"],
             _ => null,
         };
         return name?.Value ?? field;
@@ -272,6 +278,9 @@ public static class AuditPresentation
                 return l[label];
             case JsonValueKind.Number when OrganizationFields.Contains(field) && value.TryGetInt32(out var o) && organizations.TryGetValue(o, out var unit):
                 return unit;
+            case JsonValueKind.Object when value.TryGetProperty("added", out var added) && value.TryGetProperty("updated", out var updated) && value.TryGetProperty("unchanged", out var unchanged):
+                // An import's counts.
+                return l["新增 {0}，更新 {1}，不变 {2}", added.GetRawText(), updated.GetRawText(), unchanged.GetRawText()];
             case JsonValueKind.Object:
                 // A file of a report and the like: named by its name, the rest (digests, sizes) stays in the CSV.
                 foreach (var name in (ReadOnlySpan<string>)["originalName", "name", "title"])

@@ -72,6 +72,24 @@ public sealed record ImportComparison(
     public string? UntouchedNote => Untouched == 0 ? null : $"文件中没有的 {Untouched} 条措施未改动。";
 }
 
+/// <summary>
+/// What the office sees before confirming an Excel import: the workbook's sheets, the one read, what was read from it
+/// with its problems, and what it would do to the plan. Nothing has been written.
+/// </summary>
+public sealed record ImportPreview(string FileName, IReadOnlyList<LedgerSheet> Sheets, string? Sheet, IntakeDraft Draft, ImportComparison Comparison)
+{
+    /// <summary>The reader's problems and the plan's, by sheet row.</summary>
+    public IReadOnlyList<IntakeProblem> Problems => [.. Draft.Problems.Concat(Comparison.Problems).OrderBy(p => p.Row ?? 0)];
+
+    public int ErrorCount => Problems.Count(p => p.Severity == IntakeSeverity.Error);
+
+    /// <summary>Whether a confirmation can succeed: measures and no error, in a plan that is not waiting for adoption.</summary>
+    public bool CanConfirm => Draft.CanConfirm && !Comparison.HasErrors && Comparison.PlanState != PlanState.Submitted;
+}
+
+/// <summary>The inspection an import goes into, as the import page shows it.</summary>
+public sealed record ImportTarget(int Id, string Title, PlanState PlanState);
+
 /// <summary>What a confirmed import did.</summary>
 public sealed record IntakeCommitResult(int InspectionId, ImportCounts Categories, ImportCounts Findings, ImportCounts Measures, int Untouched, string Message);
 
@@ -88,6 +106,44 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
 {
     /// <summary>How many measure numbers the audit record lists by name for each of added and updated; the counts are always whole.</summary>
     private const int AuditedNumbers = 500;
+
+    /// <summary>
+    /// The inspection an import would go into: null when the caller does not see it (404); refused when they may not
+    /// keep its plan (403). Asked before anything of an upload is kept or read.
+    /// </summary>
+    public async Task<ImportTarget?> TargetAsync(int inspectionId, CancellationToken cancellationToken)
+    {
+        var target = await db.VisibleInspections(caller.Scope).Where(i => i.Id == inspectionId)
+            .Select(i => new ImportTarget(i.Id, i.Title, i.PlanState)).SingleOrDefaultAsync(cancellationToken);
+        if (target is not null)
+        {
+            caller.Require(Permission.ManagePlan);
+        }
+
+        return target;
+    }
+
+    /// <summary>
+    /// Reads an Excel ledger (seekable) and holds it against the plan of <paramref name="inspectionId"/>, writing nothing:
+    /// null when the caller does not see the inspection (404); refused when they may not keep its plan (403) — both
+    /// before the file is read — or when the file itself is refused (400). <paramref name="sheet"/> null reads the
+    /// first visible sheet with a ledger header.
+    /// </summary>
+    public async Task<ImportPreview?> PreviewAsync(int inspectionId, Stream file, string fileName, string? sheet, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        if (await TargetAsync(inspectionId, cancellationToken) is null)
+        {
+            return null;
+        }
+
+        var sheets = LedgerWorkbookReader.ListSheets(file);
+        file.Position = 0;
+        sheet = string.IsNullOrWhiteSpace(sheet) ? (sheets.FirstOrDefault(s => !s.Hidden && s.HasHeader) ?? sheets.FirstOrDefault(s => !s.Hidden))?.Name : sheet;
+        var draft = LedgerWorkbookReader.Read(file, sheet);
+        var comparison = await CompareAsync(inspectionId, draft, cancellationToken);
+        return comparison is null ? null : new ImportPreview(fileName, sheets, sheet, draft, comparison);
+    }
 
     /// <summary>
     /// The draft against the plan of <paramref name="inspectionId"/>, reading only: null when the caller does not see the
@@ -254,6 +310,13 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
         return result;
     }
 
+    /// <summary>The draft as it would go into a new inspection's empty plan (everything added), for a preview before the inspection is registered.</summary>
+    public static ImportComparison AgainstANewPlan(IntakeDraft draft, string title)
+    {
+        ArgumentNullException.ThrowIfNull(draft);
+        return Compare(0, title, PlanState.Drafting, new PlanSnapshot(new Dictionary<int, string>(), new Dictionary<int, (int, string)>(), new Dictionary<(int, int), MeasureSnapshot>()), draft);
+    }
+
     private static string Message(ImportComparison c)
     {
         var m = c.MeasureCounts;
@@ -385,7 +448,8 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
     /// <summary>What a measure is after the file is applied: the file's values where it states them, the plan's elsewhere.</summary>
     private static MeasureTarget Target(IntakeMeasure m, MeasureSnapshot? current)
     {
-        var kind = m.Kind ?? current?.Kind ?? MeasureKind.TimeBound;
+        // A date where the plan has 长期坚持, with no kind stated, makes it 限期整改: the file gives it an end.
+        var kind = m.Kind ?? (current is { Kind: MeasureKind.Ongoing } && m.Deadline is not null ? MeasureKind.TimeBound : current?.Kind ?? MeasureKind.TimeBound);
         var deadline = kind == MeasureKind.Ongoing ? null : m.Deadline ?? current?.Deadline;
         var leaders = (m.ResponsibleLeader ?? string.Empty).Split(PlanService.NameSeparators, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         (string Typed, string Name)? leader = leaders.Length == 0 ? null : (leaders[0], PlanService.PersonTyped(leaders[0]).Name);

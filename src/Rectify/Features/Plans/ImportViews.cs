@@ -1,0 +1,87 @@
+using Rectify.Domain;
+using Rectify.Features.Intake;
+
+namespace Rectify.Features.Plans;
+
+// The import's preview and result as the API (and the command line's --json) give them: plain values, every problem by
+// sheet, row and column, the structure with what the import does to each item.
+
+public sealed record ImportCountsView(ImportCounts Categories, ImportCounts Findings, ImportCounts Measures);
+
+/// <summary>One problem of an import, where it is and whether it blocks the import.</summary>
+/// <param name="Sheet">The sheet's name; null when the source has none.</param>
+/// <param name="Row">The row (1-based), or null for the whole sheet.</param>
+/// <param name="Column">The column letter, or null for a whole row.</param>
+/// <param name="Cell">The cell or row as Excel users name it ("I5", "第 5 行"); empty for the whole sheet.</param>
+/// <param name="Message">What is wrong, in Chinese.</param>
+/// <param name="Severity">Error blocks the import; Warning does not.</param>
+public sealed record ImportProblemView(string? Sheet, int? Row, string? Column, string Cell, string Message, IntakeSeverity Severity)
+{
+    public static ImportProblemView Of(IntakeProblem p)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        return new(p.Sheet, p.Row, p.Column, p.Where, p.Message, p.Severity);
+    }
+}
+
+public sealed record ImportMeasureView(int Number, string Text, MeasureKind? Kind, DateOnly? Deadline, string? ResponsibleLeader, string? LeadUnit, IReadOnlyList<string> SupportingUnits, int? Row, ImportChange Change, IReadOnlyList<string> Fields);
+
+public sealed record ImportFindingView(int Number, string Title, int? Row, ImportChange Change, IReadOnlyList<string> Fields, IReadOnlyList<ImportMeasureView> Measures);
+
+public sealed record ImportCategoryView(int Number, string Title, ImportChange Change, IReadOnlyList<string> Fields, IReadOnlyList<ImportFindingView> Findings);
+
+/// <summary>The preview: nothing has been written. <paramref name="CanConfirm"/> says whether the same request with preview=false would import.</summary>
+public sealed record ImportPreviewView(
+    int InspectionId,
+    string FileName,
+    IReadOnlyList<LedgerSheet> Sheets,
+    string? Sheet,
+    PlanState PlanState,
+    bool NeedsReason,
+    bool CanConfirm,
+    ImportCountsView Counts,
+    int Untouched,
+    IReadOnlyList<ImportProblemView> Problems,
+    IReadOnlyList<ImportCategoryView> Categories)
+{
+    public static ImportPreviewView Of(ImportPreview preview)
+    {
+        ArgumentNullException.ThrowIfNull(preview);
+        var c = preview.Comparison;
+        return new ImportPreviewView(
+            c.InspectionId,
+            preview.FileName,
+            preview.Sheets,
+            preview.Sheet,
+            c.PlanState,
+            c.NeedsReason,
+            preview.CanConfirm,
+            new ImportCountsView(c.CategoryCounts, c.FindingCounts, c.MeasureCounts),
+            c.Untouched,
+            [.. preview.Problems.Select(ImportProblemView.Of)],
+            [.. preview.Draft.Categories.Select(category => new ImportCategoryView(
+                category.Number,
+                category.Title,
+                c.Categories[category.Number].Change,
+                c.Categories[category.Number].Fields,
+                [.. category.Findings.Select(f => new ImportFindingView(
+                    f.Number,
+                    f.Title,
+                    f.Source?.Row,
+                    c.Findings[f.Number].Change,
+                    c.Findings[f.Number].Fields,
+                    [.. f.Measures.Select(m => new ImportMeasureView(
+                        m.Number, m.Text, m.Kind, m.Deadline, m.ResponsibleLeader, m.LeadUnit, m.SupportingUnits, m.Source?.Row,
+                        c.Measures[(f.Number, m.Number)].Change, c.Measures[(f.Number, m.Number)].Fields))]))]))]);
+    }
+}
+
+/// <summary>What a confirmed import did.</summary>
+public sealed record ImportResultView(int InspectionId, string Message, ImportCountsView Counts, int Untouched)
+{
+    public static ImportResultView Of(IntakeCommitResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return new(result.InspectionId, result.Message, new ImportCountsView(result.Categories, result.Findings, result.Measures), result.Untouched);
+    }
+}

@@ -1,0 +1,283 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Rectify.Data;
+using Rectify.Features.Intake;
+using Rectify.Features.Plans;
+using Rectify.IntegrationTests.Infrastructure;
+
+namespace Rectify.IntegrationTests;
+
+/// <summary>导入 Excel 台账 through the pages: upload → preview (nothing written) → confirm, as the office does it in a browser without JavaScript.</summary>
+public abstract partial class ImportPageTests(AppFixture app)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static async Task<string> BodyAsync(HttpResponseMessage response) => WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync(Ct));
+
+    private async Task<T> ReadAsync<T>(Func<RectifyDbContext, Task<T>> read)
+    {
+        await using var scope = app.Factory.Services.CreateAsyncScope();
+        return await read(scope.ServiceProvider.GetRequiredService<RectifyDbContext>());
+    }
+
+    private Task<IReadOnlyDictionary<string, string>> ChecksumAsync() => ReadAsync(db => TableChecksum.OfAsync(db, TableChecksum.PlanTables, Ct));
+
+    internal static byte[] Workbook(IEnumerable<LedgerRow> rows)
+    {
+        using var stream = new MemoryStream();
+        LedgerTemplate.Write(stream, "测试巡察反馈问题整改台账", rows);
+        return stream.ToArray();
+    }
+
+    private async Task<int> NewInspectionAsync(HttpClient office, string title)
+    {
+        var created = await office.PostFromPageAsync("/inspections/new", "/inspections/new", new Dictionary<string, string>
+        {
+            ["Title"] = title + app.Provider,
+            ["Kind"] = "Xuncha",
+            ["Team"] = "页面导入巡察组",
+            ["InspectedOrganizationId"] = app.InspectedOrganization,
+            ["FeedbackDate"] = "2026-06-01",
+        });
+        Assert.Equal(HttpStatusCode.Redirect, created.StatusCode);
+        return int.Parse(PlanPathRegex().Match(created.Headers.Location!.OriginalString).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Posts the upload form of the import page as a browser does: its anti-forgery token and the file.</summary>
+    private static async Task<HttpResponseMessage> UploadAsync(HttpClient client, int inspection, byte[] bytes, string fileName = "台账.xlsx")
+    {
+        var page = await client.GetStringAsync(new Uri($"/inspections/{inspection}/import", UriKind.Relative), Ct);
+        Assert.Contains("enctype=\"multipart/form-data\"", page, StringComparison.Ordinal);
+        using var form = new MultipartFormDataContent { { new StringContent(Http.AntiforgeryToken(page)), "__RequestVerificationToken" } };
+        var file = new ByteArrayContent(bytes);
+        file.Headers.ContentType = new MediaTypeHeaderValue(LedgerTemplate.ContentType);
+        form.Add(file, "file", fileName);
+        return await client.PostAsync(new Uri($"/inspections/{inspection}/import?handler=Upload", UriKind.Relative), form, Ct);
+    }
+
+    private static string Token(HttpResponseMessage redirect)
+    {
+        Assert.Equal(HttpStatusCode.Redirect, redirect.StatusCode);
+        var match = TokenRegex().Match(redirect.Headers.Location!.OriginalString);
+        Assert.True(match.Success, $"no upload token in {redirect.Headers.Location}");
+        return match.Groups[1].Value;
+    }
+
+    [Fact]
+    public async Task The_office_uploads_a_ledger_sees_its_problem_by_sheet_row_and_column_uploads_it_corrected_and_confirms()
+    {
+        app.RequireAvailable();
+        using var office = await app.SignedInAsync("office");
+        var id = await NewInspectionAsync(office, "页面导入");
+
+        // The plan page links to the import, which offers the template.
+        Assert.Contains($"href=\"/inspections/{id}/import\"", await office.GetStringAsync(new Uri($"/inspections/{id}/plan", UriKind.Relative), Ct), StringComparison.Ordinal);
+        var importPage = await office.GetStringAsync(new Uri($"/inspections/{id}/import", UriKind.Relative), Ct);
+        Assert.Contains("href=\"/inspections/template.xlsx\"", importPage, StringComparison.Ordinal);
+        var template = await office.GetAsync(new Uri("/inspections/template.xlsx", UriKind.Relative), Ct);
+        Assert.Equal(HttpStatusCode.OK, template.StatusCode);
+        Assert.Equal(LedgerTemplate.ContentType, template.Content.Headers.ContentType!.MediaType);
+        using (var templateStream = new MemoryStream(await template.Content.ReadAsByteArrayAsync(Ct)))
+        {
+            Assert.Equal([LedgerTemplate.LedgerSheetName, LedgerTemplate.GuideSheetName], LedgerWorkbookReader.ListSheets(templateStream).Select(s => s.Name));
+        }
+
+        // A file with one row wrong: the preview names the sheet, the cell and the problem, offers no confirmation, and writes nothing.
+        var rows = ImportCommitTests.Ledger("页");
+        var wrong = rows.ToList();
+        wrong[3] = wrong[3] with { Deadline = null };
+        var before = await ChecksumAsync();
+        var token = Token(await UploadAsync(office, id, Workbook(wrong), "反馈问题整改台账.xlsx"));
+        var previewResponse = await office.GetAsync(new Uri($"/inspections/{id}/import?upload={token}", UriKind.Relative), Ct);
+        Assert.Equal(HttpStatusCode.OK, previewResponse.StatusCode);
+        var preview = await BodyAsync(previewResponse);
+        var wrongRow = ImportCommitTests.Draft(wrong).Categories[1].Findings[0].Measures[0].Source!.Row;
+        var problems = preview[preview.IndexOf("id=\"problems\"", StringComparison.Ordinal)..];
+        Assert.Contains(LedgerTemplate.LedgerSheetName, problems, StringComparison.Ordinal);
+        Assert.Contains($">I{wrongRow}<", problems, StringComparison.Ordinal);
+        Assert.Contains("限期整改的措施必须有整改时限", problems, StringComparison.Ordinal);
+        Assert.Contains("反馈问题整改台账.xlsx", preview, StringComparison.Ordinal);
+        Assert.DoesNotContain("handler=Confirm", preview, StringComparison.Ordinal);
+
+        // The workbook has a second sheet (the template's guide): it can be chosen, and says why it cannot be read.
+        Assert.Contains("name=\"sheet\"", preview, StringComparison.Ordinal);
+        var guide = await office.GetAsync(new Uri($"/inspections/{id}/import?upload={token}&sheet={Uri.EscapeDataString(LedgerTemplate.GuideSheetName)}", UriKind.Relative), Ct);
+        Assert.Equal(HttpStatusCode.BadRequest, guide.StatusCode);
+        Assert.Contains("找不到表头", await BodyAsync(guide), StringComparison.Ordinal);
+
+        // A confirmation posted anyway is refused, and nothing is written.
+        var forced = await office.PostFormAsync($"/inspections/{id}/import?handler=Confirm", preview, new Dictionary<string, string> { ["upload"] = token, ["sheet"] = LedgerTemplate.LedgerSheetName });
+        Assert.Equal(HttpStatusCode.BadRequest, forced.StatusCode);
+        Assert.Contains("改正后才能导入", await BodyAsync(forced), StringComparison.Ordinal);
+        Assert.Equal(before, await ChecksumAsync());
+
+        // The corrected file: everything new, confirmed in one step.
+        var good = Token(await UploadAsync(office, id, Workbook(rows)));
+        var goodPreview = await BodyAsync(await office.GetAsync(new Uri($"/inspections/{id}/import?upload={good}", UriKind.Relative), Ct));
+        Assert.Contains("data-count=\"measures-added\">5<", goodPreview, StringComparison.Ordinal);
+        Assert.Contains("handler=Confirm", goodPreview, StringComparison.Ordinal);
+        Assert.Contains("data-measure=\"1.1\" data-change=\"Added\"", goodPreview, StringComparison.Ordinal);
+        Assert.Equal(before, await ChecksumAsync());
+        var confirmed = await office.PostFormAsync($"/inspections/{id}/import?handler=Confirm", goodPreview, new Dictionary<string, string> { ["upload"] = good, ["sheet"] = LedgerTemplate.LedgerSheetName });
+        Assert.Equal(HttpStatusCode.Redirect, confirmed.StatusCode);
+        Assert.Equal($"/inspections/{id}/plan", confirmed.Headers.Location!.OriginalString);
+        Assert.Contains("已导入：新增措施 5 条", await BodyAsync(await office.GetAsync(confirmed.Headers.Location, Ct)), StringComparison.Ordinal);
+        Assert.Equal(5, await ReadAsync(db => db.Measures.CountAsync(m => m.InspectionId == id, Ct)));
+
+        // The upload is gone once imported: its token finds nothing, and a second confirmation is refused.
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(app.DataFolder, "imports"), good + ".*", SearchOption.AllDirectories));
+        var twice = await office.PostFormAsync($"/inspections/{id}/import?handler=Confirm", goodPreview, new Dictionary<string, string> { ["upload"] = good });
+        Assert.Equal(HttpStatusCode.BadRequest, twice.StatusCode);
+        Assert.Contains("上传的文件已不存在", await BodyAsync(twice), StringComparison.Ordinal);
+        Assert.Equal(5, await ReadAsync(db => db.Measures.CountAsync(m => m.InspectionId == id, Ct)));
+
+        // The same file again, corrected once more: an update, with its change shown before it is confirmed.
+        var corrected = rows.ToList();
+        corrected[0] = corrected[0] with { Deadline = new DateOnly(2027, 2, 28) };
+        var third = Token(await UploadAsync(office, id, Workbook(corrected)));
+        var thirdPreview = await BodyAsync(await office.GetAsync(new Uri($"/inspections/{id}/import?upload={third}", UriKind.Relative), Ct));
+        Assert.Contains("data-count=\"measures-updated\">1<", thirdPreview, StringComparison.Ordinal);
+        Assert.Contains("整改时限：2026-12-31 → 2027-02-28", thirdPreview, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, (await office.PostFormAsync($"/inspections/{id}/import?handler=Confirm", thirdPreview, new Dictionary<string, string> { ["upload"] = third, ["sheet"] = LedgerTemplate.LedgerSheetName })).StatusCode);
+        Assert.Equal(5, await ReadAsync(db => db.Measures.CountAsync(m => m.InspectionId == id, Ct)));
+        Assert.Equal(new DateOnly(2027, 2, 28), await ReadAsync(db => db.Measures.Where(m => m.InspectionId == id && m.Finding.Number == 1 && m.Number == 1).Select(m => m.Deadline).SingleAsync(Ct)));
+    }
+
+    [Fact]
+    public async Task An_upload_is_the_uploaders_own_refused_whole_when_it_is_not_a_ledger_and_never_found_by_a_path()
+    {
+        app.RequireAvailable();
+        using var office = await app.SignedInAsync("office");
+        var id = await NewInspectionAsync(office, "页面导入拒绝");
+
+        var imports = Path.Combine(app.DataFolder, "imports");
+        int Kept() => Directory.Exists(imports) ? Directory.EnumerateFiles(imports, "*", SearchOption.AllDirectories).Count() : 0;
+        var kept = Kept();
+
+        // An old .xls is refused at once, beside the upload form, and not kept.
+        var xls = await UploadAsync(office, id, [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0, 0, 0, 0, 0, 0, 0], "旧台账.xls");
+        Assert.Equal(HttpStatusCode.BadRequest, xls.StatusCode);
+        var xlsPage = await BodyAsync(xls);
+        Assert.Contains("另存为", xlsPage, StringComparison.Ordinal);
+        Assert.Contains("enctype=\"multipart/form-data\"", xlsPage, StringComparison.Ordinal);
+
+        // Over 20 MB is refused.
+        var huge = await UploadAsync(office, id, new byte[ImportUploads.MaxBytes + 1], "大.xlsx");
+        Assert.Equal(HttpStatusCode.BadRequest, huge.StatusCode);
+        Assert.Contains("超过 20 MB", await BodyAsync(huge), StringComparison.Ordinal);
+        Assert.Equal(kept, Kept());
+
+        // A token is looked up in the uploader's own folder only: a path or another user's token finds nothing.
+        var token = Token(await UploadAsync(office, id, Workbook(ImportCommitTests.Ledger("拒"))));
+        foreach (var probe in new[] { "../../rectify.db", "..%2F..%2Frectify", new string('0', 32) })
+        {
+            var page = await BodyAsync(await office.GetAsync(new Uri($"/inspections/{id}/import?upload={probe}", UriKind.Relative), Ct));
+            Assert.Contains("上传的文件已不存在", page, StringComparison.Ordinal);
+        }
+
+        using var other = await app.SignedInAsync(await OtherOfficeAsync());
+        var stolen = await BodyAsync(await other.GetAsync(new Uri($"/inspections/{id}/import?upload={token}", UriKind.Relative), Ct));
+        Assert.Contains("上传的文件已不存在", stolen, StringComparison.Ordinal);
+        Assert.DoesNotContain("data-count", stolen, StringComparison.Ordinal);
+
+        // Another inspection's import page does not take this one's upload either.
+        var elsewhere = await BodyAsync(await office.GetAsync(new Uri($"/inspections/{app.InspectionId}/import?upload={token}", UriKind.Relative), Ct));
+        Assert.Contains("上传的文件已不存在", elsewhere, StringComparison.Ordinal);
+
+        // Who may not keep the plan is told so; another organization's inspection is not there.
+        using var unit = await app.SignedInAsync("unit");
+        Assert.Equal(HttpStatusCode.Forbidden, (await unit.GetAsync(new Uri($"/inspections/{app.InspectionId}/import", UriKind.Relative), Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await office.GetAsync(new Uri($"/inspections/{app.OtherInspectionId}/import", UriKind.Relative), Ct)).StatusCode);
+    }
+
+    [Fact]
+    public async Task In_a_plan_in_force_the_confirmation_asks_for_a_reason_and_what_it_adds_is_a_version_with_it()
+    {
+        app.RequireAvailable();
+        using var office = await app.SignedInAsync("office");
+        var id = app.InspectionId;
+        var row = new LedgerRow(60, "页面新增类别", 960, "页面新增问题", 1, "页面新增的措施", Domain.MeasureKind.TimeBound, new DateOnly(2027, 6, 30), "页面领导", "纪检监察办");
+        var token = Token(await UploadAsync(office, id, Workbook([row])));
+        var preview = await BodyAsync(await office.GetAsync(new Uri($"/inspections/{id}/import?upload={token}", UriKind.Relative), Ct));
+        Assert.Contains("须说明理由", preview, StringComparison.Ordinal);
+        Assert.Contains("name=\"reason\"", preview, StringComparison.Ordinal);
+        Assert.Contains("data-count=\"measures-added\">1<", preview, StringComparison.Ordinal);
+
+        var fields = new Dictionary<string, string> { ["upload"] = token, ["sheet"] = LedgerTemplate.LedgerSheetName, ["reason"] = string.Empty };
+        var noReason = await office.PostFormAsync($"/inspections/{id}/import?handler=Confirm", preview, fields);
+        Assert.Equal(HttpStatusCode.BadRequest, noReason.StatusCode);
+        var refusedPage = await BodyAsync(noReason);
+        Assert.Contains("调整须说明理由", refusedPage, StringComparison.Ordinal);
+        Assert.Contains("data-count=\"measures-added\">1<", refusedPage, StringComparison.Ordinal);
+
+        fields["reason"] = "巡察组反馈后补充";
+        Assert.Equal(HttpStatusCode.Redirect, (await office.PostFormAsync($"/inspections/{id}/import?handler=Confirm", preview, fields)).StatusCode);
+        var version = await ReadAsync(db => db.MeasureRevisions.Where(r => r.Measure.InspectionId == id && r.Measure.Finding.Number == 960).Select(r => new { r.Kind, r.Reason, r.Number }).SingleAsync(Ct));
+        Assert.Equal((Domain.MeasureRevisionKind.Added, "巡察组反馈后补充", 1), (version.Kind, version.Reason, version.Number));
+    }
+
+    /// <summary>A second office account of the same organization.</summary>
+    private async Task<string> OtherOfficeAsync()
+    {
+        await using var scope = app.Factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<RectifyDbContext>();
+        const string name = "import-office-2";
+        if (!await db.Users.AnyAsync(u => u.UserName == name, Ct))
+        {
+            await scope.ServiceProvider.GetRequiredService<Access.UserAdministration>().CreateAsync(name, "第二位整改办", app.InspectedOrganization, [Access.Roles.RectificationOffice], app.Password, Ct, initialPassword: false);
+        }
+
+        return name;
+    }
+
+    [GeneratedRegex(@"/inspections/(\d+)/plan")]
+    private static partial Regex PlanPathRegex();
+
+    [GeneratedRegex(@"[?&]upload=([0-9a-f]{32})")]
+    private static partial Regex TokenRegex();
+}
+
+public sealed class ImportPageTestsOnSqlite(SqliteApp app) : ImportPageTests(app), IClassFixture<SqliteApp>;
+
+public sealed class ImportPageTestsOnPostgres(PostgresApp app) : ImportPageTests(app), IClassFixture<PostgresApp>;
+
+/// <summary>The upload store on its own: a token, the uploader's folder, an hour's life.</summary>
+public sealed class ImportUploadsTests : IDisposable
+{
+    private readonly string folder = Path.Combine(Path.GetTempPath(), "rectify-tests", "imports-" + Guid.NewGuid().ToString("N"));
+
+    [Fact]
+    public async Task An_upload_is_found_by_its_token_by_its_uploader_for_its_inspection_and_deleted_after_an_hour()
+    {
+        var clock = new FakeClock(new DateTimeOffset(2026, 12, 1, 8, 0, 0, TimeSpan.Zero));
+        var uploads = new ImportUploads(folder, clock);
+        using var content = new MemoryStream([1, 2, 3]);
+        var stored = await uploads.SaveAsync("user-a", 7, @"C:\Users\x\Desktop\台账.xlsx", content, TestContext.Current.CancellationToken);
+        Assert.Matches("^[0-9a-f]{32}$", stored.Token);
+        Assert.Equal("台账.xlsx", stored.FileName);
+        Assert.StartsWith(folder, stored.Path, StringComparison.Ordinal);
+
+        Assert.NotNull(uploads.Open("user-a", 7, stored.Token));
+        Assert.Null(uploads.Open("user-b", 7, stored.Token));
+        Assert.Null(uploads.Open("user-a", 8, stored.Token));
+        Assert.Null(uploads.Open("user-a", 7, stored.Token.ToUpperInvariant()));
+        Assert.Null(uploads.Open("user-a", 7, "../" + stored.Token[3..]));
+
+        clock.Advance(TimeSpan.FromMinutes(59));
+        Assert.NotNull(uploads.Open("user-a", 7, stored.Token));
+        clock.Advance(TimeSpan.FromMinutes(2));
+        Assert.Null(uploads.Open("user-a", 7, stored.Token));
+        Assert.False(File.Exists(stored.Path));
+    }
+
+    public void Dispose()
+    {
+        if (Directory.Exists(folder))
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+}
