@@ -18,9 +18,10 @@ public enum Provider
 
 /// <summary>
 /// One running application per provider and test class: a fresh database (a SQLite file in a temporary data
-/// folder, or a new PostgreSQL database), migrated and loaded with the seed inspection through the demo path.
+/// folder, or a new PostgreSQL database), migrated and loaded with the seed inspection through the demo path —
+/// or, with <c>seedDemo: false</c>, left as a clean install leaves it: no organization, no account, no inspection.
 /// </summary>
-public abstract class AppFixture(Provider provider, bool kestrel = false, FakeClock? clock = null, bool demoMode = true) : IAsyncLifetime
+public abstract class AppFixture(Provider provider, bool kestrel = false, FakeClock? clock = null, bool demoMode = true, bool seedDemo = true) : IAsyncLifetime
 {
     private string? postgresDatabase;
 
@@ -119,6 +120,11 @@ public abstract class AppFixture(Provider provider, bool kestrel = false, FakeCl
         await using var scope = Factory.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<RectifyDbContext>();
         Assert.Empty(await db.Database.GetPendingMigrationsAsync());
+        if (!seedDemo)
+        {
+            return;
+        }
+
         await scope.ServiceProvider.GetRequiredService<DemoSeeder>().SeedAsync(Password, CancellationToken.None);
         InspectionId = await db.Inspections.Select(i => i.Id).SingleAsync();
         UnitMeasuresInProgress = await db.Measures

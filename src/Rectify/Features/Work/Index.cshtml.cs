@@ -60,6 +60,8 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, TimeProvider 
 
         if (reporter)
         {
+            // A plan just adopted hands the unit its measures: each waits for the unit to start it (启动), whatever its kind.
+            sections.Add(await SectionAsync("planned", "待启动的措施", ownUnit.Where(m => m.State == MeasureState.Planned), today, cancellationToken));
             var returned = ownUnit.Where(m => db.ProgressReports.Where(r => r.MeasureId == m.Id).OrderByDescending(r => r.Number).Select(r => r.State).FirstOrDefault() == ProgressReportState.Returned);
             sections.Add(await SectionAsync("returned", "被退回、需要重新报送的进展", returned, today, cancellationToken));
             sections.Add(await SectionAsync("cadence", "本周期应报送进展的长期坚持措施", ownUnit.Where(LedgerQueries.CadenceReportDueOn(today)), today, cancellationToken));
