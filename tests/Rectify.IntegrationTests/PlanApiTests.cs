@@ -276,6 +276,8 @@ public abstract class PlanApiTests(AppFixture app)
         await RefusedAsync(await PostAsync(office, "/api/v1/inspections", new { title = new string('长', 301), team = "组", inspectedOrganizationId = int.Parse(app.InspectedOrganization, CultureInfo.InvariantCulture) }), HttpStatusCode.BadRequest, "不能超过 300 个字");
         await RefusedAsync(await PostAsync(office, "/api/v1/inspections", new { title = "别人的巡察", team = "组", inspectedOrganizationId = await ReadAsync(db => db.Inspections.Where(i => i.Id == other).Select(i => i.InspectedOrganizationId).SingleAsync(Ct)) }), HttpStatusCode.BadRequest, "被巡察党组织");
         await RefusedAsync(await PostAsync(unit, "/api/v1/inspections", new { title = "单位的巡察", team = "组" }), HttpStatusCode.Forbidden);
+        await RefusedAsync(await PostAsync(office, $"/api/v1/inspections/{own}/description", new { }), HttpStatusCode.BadRequest);
+        await RefusedAsync(await PostAsync(office, $"/api/v1/inspections/{own}/description", new { title = "倒置的进驻期间", onSiteFrom = new DateOnly(2025, 5, 1), onSiteTo = new DateOnly(2025, 4, 1) }), HttpStatusCode.BadRequest);
         await RefusedAsync(await PostAsync(office, $"/api/v1/inspections/{own}/categories", new { number = 1, title = "新类别" }), HttpStatusCode.Conflict, "序号为 1 的问题类别已存在");
         await RefusedAsync(await PostAsync(office, $"/api/v1/findings/{ownFinding}/measures", new { text = "没有理由的新措施", kind = "Ongoing" }), HttpStatusCode.BadRequest, "说明理由");
         await RefusedAsync(await PostAsync(office, $"/api/v1/findings/{ownFinding}/measures", new { text = new string('长', 20001), kind = "Ongoing", reason = "新增" }), HttpStatusCode.BadRequest, "不能超过 20000 个字");
