@@ -48,37 +48,14 @@ public static class PlanQueries
     public static async Task<PlanView?> LoadAsync(RectifyDbContext db, AccessScope scope, int inspectionId, CancellationToken cancellationToken, bool withChoices = true)
     {
         ArgumentNullException.ThrowIfNull(db);
-        var head = await db.VisibleInspections(scope).AsNoTracking().Where(i => i.Id == inspectionId)
-            .Select(i => new
-            {
-                i.Id,
-                i.Title,
-                i.Kind,
-                i.Round,
-                Team = i.InspectingBody.Name,
-                i.InspectedOrganizationId,
-                Inspected = i.InspectedOrganization.Name,
-                InspectedPath = i.InspectedOrganization.Path,
-                i.OnSiteFrom,
-                i.OnSiteTo,
-                i.FeedbackDate,
-                Scope = i.Scope.Where(s => s.Kind == InspectionScopeKind.Extended).OrderBy(s => s.Organization.Name).Select(s => s.Organization.Name).ToList(),
-                i.PlanState,
-                i.PlanMeetingName,
-                i.PlanMeetingDate,
-                i.PlanAdoptedAtUtc,
-                i.PlanAdoptedByName,
-            })
-            .SingleOrDefaultAsync(cancellationToken);
-        if (head is null)
+        var planHead = await HeadAsync(db, scope, inspectionId, cancellationToken);
+        if (planHead is null)
         {
             return null;
         }
 
-        var planHead = new PlanHead(head.Id, head.Title, head.Kind, head.Round, head.Team, head.InspectedOrganizationId, head.Inspected, head.OnSiteFrom, head.OnSiteTo, head.FeedbackDate, head.Scope,
-            head.PlanState, head.PlanMeetingName, head.PlanMeetingDate, head.PlanAdoptedAtUtc, head.PlanAdoptedByName);
         var visibleFindings = db.VisibleFindings(scope).Where(f => f.InspectionId == inspectionId);
-        var categories = await db.FindingCategories.AsNoTracking().Where(c => c.InspectionId == inspectionId && (scope.SeesWholeOrganization || scope.IsInspectionBody || visibleFindings.Any(f => f.CategoryId == c.Id)))
+        var categories = await VisibleCategories(db, scope, inspectionId).AsNoTracking()
             .OrderBy(c => c.Number).Select(c => new { c.Id, c.Number, c.Title }).ToListAsync(cancellationToken);
         var findings = await visibleFindings.AsNoTracking().OrderBy(f => f.Number)
             .Select(f => new { f.Id, f.CategoryId, f.Number, f.Title }).ToListAsync(cancellationToken);
@@ -98,15 +75,58 @@ public static class PlanQueries
             .ToListAsync(cancellationToken);
         var byFinding = measures.ToLookup(m => m.FindingId);
         var byCategory = findings.Select(f => new PlanFinding(f.Id, f.CategoryId, f.Number, f.Title, [.. byFinding[f.Id]])).ToLookup(f => f.CategoryId);
-        var history = await db.PlanTransitions.AsNoTracking().Where(t => t.InspectionId == inspectionId).OrderBy(t => t.AtUtc).ThenBy(t => t.Id)
-            .Select(t => new PlanTransitionView(t.Action, t.FromState, t.ToState, t.ActorName, t.AtUtc, t.Reason)).ToListAsync(cancellationToken);
-        var (people, units) = withChoices ? await ChoicesAsync(db, head.InspectedOrganizationId, head.InspectedPath, cancellationToken) : ([], []);
+        var history = await HistoryAsync(db, inspectionId, cancellationToken);
+        var (people, units) = withChoices
+            ? await ChoicesAsync(db, planHead.InspectedOrganizationId, await db.Organizations.Where(o => o.Id == planHead.InspectedOrganizationId).Select(o => o.Path).SingleAsync(cancellationToken), cancellationToken)
+            : ([], []);
         return new PlanView(
             planHead,
             [.. categories.Select(c => new PlanCategory(c.Id, c.Number, c.Title, [.. byCategory[c.Id]]))],
             history,
             people,
             units);
+    }
+
+    /// <summary>The inspection's facts and the plan's state, when the caller sees the inspection (null otherwise).</summary>
+    public static Task<PlanHead?> HeadAsync(RectifyDbContext db, AccessScope scope, int inspectionId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        return db.VisibleInspections(scope).AsNoTracking().Where(i => i.Id == inspectionId)
+            .Select(i => new PlanHead(
+                i.Id,
+                i.Title,
+                i.Kind,
+                i.Round,
+                i.InspectingBody.Name,
+                i.InspectedOrganizationId,
+                i.InspectedOrganization.Name,
+                i.OnSiteFrom,
+                i.OnSiteTo,
+                i.FeedbackDate,
+                i.Scope.Where(s => s.Kind == InspectionScopeKind.Extended).OrderBy(s => s.Organization.Name).Select(s => s.Organization.Name).ToList(),
+                i.PlanState,
+                i.PlanMeetingName,
+                i.PlanMeetingDate,
+                i.PlanAdoptedAtUtc,
+                i.PlanAdoptedByName))
+            .SingleOrDefaultAsync(cancellationToken);
+    }
+
+    /// <summary>The plan's life so far: each 报审, 退回 and 审定, oldest first.</summary>
+    public static Task<List<PlanTransitionView>> HistoryAsync(RectifyDbContext db, int inspectionId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        return db.PlanTransitions.AsNoTracking().Where(t => t.InspectionId == inspectionId).OrderBy(t => t.AtUtc).ThenBy(t => t.Id)
+            .Select(t => new PlanTransitionView(t.Action, t.FromState, t.ToState, t.ActorName, t.AtUtc, t.Reason)).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>The categories of an inspection the caller sees: all of them for the whole organization and the inspection body, else those holding a finding the caller sees.</summary>
+    public static IQueryable<FindingCategory> VisibleCategories(RectifyDbContext db, AccessScope scope, int inspectionId)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(scope);
+        var visibleFindings = db.VisibleFindings(scope).Where(f => f.InspectionId == inspectionId);
+        return db.FindingCategories.Where(c => c.InspectionId == inspectionId && (scope.SeesWholeOrganization || scope.IsInspectionBody || visibleFindings.Any(f => f.CategoryId == c.Id)));
     }
 
     /// <summary>The people and units of an inspected organization's tree to choose a measure's leader and units from (at most <see cref="MaxChoices"/> of each).</summary>

@@ -574,10 +574,13 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
         public Refusal Refusal => Refusal.Invalid;
     }
 
+    /// <summary>A change names the version it was made on (the page's hidden field, the API's <c>version</c>), so that it never overwrites one made meanwhile.</summary>
     private sealed class TheMeasureIsChangedOnTheVersionShown(int? expected, int current) : IBusinessRule
     {
-        public bool IsBroken() => expected is { } v && v != current;
+        public bool IsBroken() => expected != current;
 
-        public string Message => "这条措施在您打开之后已被他人修改，请刷新页面后再改。";
+        public string Message => expected is null ? "请注明修改的是措施的第几版（version，读取措施时得到）。" : "这条措施在您打开之后已被他人修改，请刷新页面后再改。";
+
+        public Refusal Refusal => expected is null ? Refusal.Invalid : Refusal.Conflict;
     }
 }
