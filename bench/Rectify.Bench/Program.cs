@@ -15,7 +15,7 @@ using Rectify.Bench;
 // On SQLite by default; with RECTIFY_BENCH_POSTGRES set to an admin connection string, on a new PostgreSQL
 // database that is dropped afterwards.
 // Usage: dotnet run -c Release --project bench/Rectify.Bench -- [inspections=1400] [bigFindings=1000]
-var inspections = args.Length > 0 && args[0] is not ("intake" or "import") ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1400;
+var inspections = args.Length > 0 && args[0] is not ("intake" or "import" or "roundtrip") ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1400;
 var bigFindings = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1000;
 var folder = Path.Combine(Path.GetTempPath(), "rectify-bench-" + Guid.NewGuid().ToString("N"));
 Directory.CreateDirectory(folder);
@@ -41,6 +41,23 @@ if (args.Length > 0 && args[0] == "import")
     try
     {
         await ImportBench.RunAsync(folder, null);
+        Console.WriteLine($"peak working set: {Process.GetCurrentProcess().PeakWorkingSet64 / 1024.0 / 1024.0:F0} MiB; GC heap now: {GC.GetTotalMemory(true) / 1024.0 / 1024.0:F0} MiB");
+    }
+    finally
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(folder, recursive: true);
+    }
+
+    return;
+}
+
+// `bench/run.sh roundtrip` exports a 10,000-measure plan and imports it into a new inspection, on SQLite.
+if (args.Length > 0 && args[0] == "roundtrip")
+{
+    try
+    {
+        await RoundTripBench.RunAsync(folder, null);
         Console.WriteLine($"peak working set: {Process.GetCurrentProcess().PeakWorkingSet64 / 1024.0 / 1024.0:F0} MiB; GC heap now: {GC.GetTotalMemory(true) / 1024.0 / 1024.0:F0} MiB");
     }
     finally

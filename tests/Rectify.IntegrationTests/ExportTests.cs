@@ -2,9 +2,12 @@ using System.Net;
 using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using DocumentFormat.OpenXml.Packaging;
+using DocumentFormat.OpenXml.Spreadsheet;
 using Rectify.Data;
 using Rectify.Domain;
 using Rectify.Features.Inspections;
+using Rectify.Features.Intake;
 using Rectify.IntegrationTests.Infrastructure;
 
 namespace Rectify.IntegrationTests;
@@ -14,21 +17,44 @@ public abstract class ExportTests(AppFixture app)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    /// <summary>The export's measure rows as column name → text.</summary>
+    /// <summary>
+    /// The export's measure rows as column name → text, merged cells read as their first cell (as on paper), with
+    /// 问题序号 (the first part of 序号) and 问题类别 in the overview's form "(一)…" added for the figures.
+    /// </summary>
     private async Task<List<Dictionary<string, string>>> ExportAsync(HttpClient client, string query = "")
     {
-        var response = await client.GetAsync(new Uri($"/api/v1/inspections/{app.InspectionId}/ledger.xlsx{query}", UriKind.Relative), Ct);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(LedgerExport.ContentType, response.Content.Headers.ContentType?.MediaType);
-        Assert.EndsWith("整改台账", Path.GetFileNameWithoutExtension(response.Content.Headers.ContentDisposition!.FileNameStar)![..^8], StringComparison.Ordinal);
-        var sheet = Xlsx.ReadFirstSheet(await response.Content.ReadAsByteArrayAsync(Ct));
+        var sheet = Xlsx.ReadFirstSheet(await DownloadAsync(client, app.InspectionId, query), fillMerged: true);
         Assert.EndsWith("反馈问题整改台账", sheet[0][0], StringComparison.Ordinal);
         Assert.StartsWith("统计截至", sheet[1][0], StringComparison.Ordinal);
         var header = sheet[LedgerExport.HeaderRow - 1];
         Assert.Equal(LedgerExport.Columns, header);
-        return sheet.Skip(LedgerExport.HeaderRow)
+        var rows = sheet.Skip(LedgerExport.HeaderRow)
             .Select(cells => header.Select((name, i) => (name, value: i < cells.Count ? cells[i] : string.Empty)).ToDictionary(c => c.name, c => c.value))
             .ToList();
+        foreach (var r in rows)
+        {
+            r["问题序号"] = r["序号"].Split('.')[0];
+            r["问题类别"] = OverviewCategory(r["问题类别"]);
+        }
+
+        return rows;
+    }
+
+    private static async Task<byte[]> DownloadAsync(HttpClient client, int inspection, string query = "")
+    {
+        var response = await client.GetAsync(new Uri($"/api/v1/inspections/{inspection}/ledger.xlsx{query}", UriKind.Relative), Ct);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(LedgerExport.ContentType, response.Content.Headers.ContentType?.MediaType);
+        Assert.EndsWith("整改台账", Path.GetFileNameWithoutExtension(response.Content.Headers.ContentDisposition!.FileNameStar)![..^8], StringComparison.Ordinal);
+        return await response.Content.ReadAsByteArrayAsync(Ct);
+    }
+
+    /// <summary>The export's category cell "一、…" as the overview names the category, "(一)…".</summary>
+    internal static string OverviewCategory(string cell)
+    {
+        var m = System.Text.RegularExpressions.Regex.Match(cell, "^(?:(?<n>[一二三四五六七八九十]+)、|（(?<n>[一二三四五六七八九十]+)）)(?<t>.*)$", System.Text.RegularExpressions.RegexOptions.Singleline);
+        Assert.True(m.Success, $"the category cell “{cell}” does not start with its number");
+        return $"({m.Groups["n"].Value}){m.Groups["t"].Value}";
     }
 
     [Fact]
@@ -41,7 +67,7 @@ public abstract class ExportTests(AppFixture app)
             var rows = await ExportAsync(client);
             var overview = (await client.GetFromJsonAsync<InspectionOverview>($"/api/v1/inspections/{app.InspectionId}/overview", Http.Json, Ct))!;
             Assert.NotEmpty(rows);
-            Assert.Equal(Enumerable.Range(1, rows.Count).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)), rows.Select(r => r["序号"]));
+            Assert.Equal(rows.Count, rows.Select(r => r["序号"]).Distinct().Count());
 
             static bool Late(Dictionary<string, string> r) => r["超期"] == LedgerExport.Yes;
             static bool Unreported(Dictionary<string, string> r) => r["逾期未报"] == LedgerExport.Yes;
@@ -60,7 +86,8 @@ public abstract class ExportTests(AppFixture app)
             Assert.Equal(findings.Count, t.Findings);
             Assert.Equal(rows.Count, t.Measures);
             Assert.Equal(rows.Count(r => r["完成情况"] == "已完成"), t.CompletedMeasures);
-            Assert.Equal(rows.Count(r => r["完成情况"] == "已完成"), rows.Count(r => r["整改状态"] == "已销号"));
+            Assert.Equal(rows.Count(r => r["完成情况"] == "已完成"), rows.Count(r => r["状态"] == "已销号"));
+            Assert.Equal(rows.Count(r => r["状态"] == "已销号"), rows.Count(r => r["销号日期"].Length > 0));
             Assert.Equal(rows.Count(r => r["完成情况"] == "持续整改"), t.SustainedMeasures);
             Assert.Equal(rows.Count(Late), t.PastDeadlineMeasures);
             Assert.Equal(rows.Count(Unreported), t.MissingReportMeasures);
@@ -106,14 +133,18 @@ public abstract class ExportTests(AppFixture app)
         var rows = await ExportAsync(office);
         Assert.Equal(ledger.Rows.Select(r => r.Text), rows.Select(r => r["整改措施"]));
         Assert.Equal(ledger.Rows.Select(r => r.FindingTitle), rows.Select(r => r["反馈问题"]));
-        Assert.Equal(ledger.Rows.Select(r => r.Deadline?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "每月报送"), rows.Select(r => r["整改时限"]));
+        Assert.Equal(ledger.Rows.Select(r => $"{r.FindingNumber}.{r.MeasureNumber}"), rows.Select(r => r["序号"]));
+        Assert.Equal(ledger.Rows.Select(r => r.Deadline?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? Terms.Of(r.Kind)), rows.Select(r => r["完成时限"]));
+        Assert.Equal(ledger.Rows.Select(r => Terms.Of(r.Kind)), rows.Select(r => r["整改类型"]));
+        Assert.Equal(ledger.Rows.Select(r => r.ResponsibleLeader ?? string.Empty), rows.Select(r => r["责任领导"]));
+        Assert.Equal(ledger.Rows.Select(r => Terms.Of(r.State)), rows.Select(r => r["状态"]));
         Assert.Equal(ledger.Rows.Select(r => string.Join("、", r.SupportingUnits)), rows.Select(r => r["配合单位"]));
         Assert.All(rows, r => Assert.NotEqual(string.Empty, r["演示假设"]));
 
         // The ledger's filters apply, and the overdue filter gives exactly the rows the export marks overdue.
         var overdue = await ExportAsync(office, "?overdue=true");
-        Assert.Equal(rows.Where(r => r["超期"] == LedgerExport.Yes || r["逾期未报"] == LedgerExport.Yes).Select(r => r["措施序号"]), overdue.Select(r => r["措施序号"]));
-        Assert.Equal(rows.Where(r => r["整改类型"] == "长期坚持").Select(r => r["措施序号"]), (await ExportAsync(office, "?kind=Ongoing")).Select(r => r["措施序号"]));
+        Assert.Equal(rows.Where(r => r["超期"] == LedgerExport.Yes || r["逾期未报"] == LedgerExport.Yes).Select(r => r["序号"]), overdue.Select(r => r["序号"]));
+        Assert.Equal(rows.Where(r => r["整改类型"] == "长期坚持").Select(r => r["序号"]), (await ExportAsync(office, "?kind=Ongoing")).Select(r => r["序号"]));
 
         // Another organization's inspection does not exist for the office; strangers are asked to sign in.
         Assert.Equal(HttpStatusCode.NotFound, (await office.GetAsync(new Uri($"/api/v1/inspections/{app.OtherInspectionId}/ledger.xlsx", UriKind.Relative), Ct)).StatusCode);
@@ -124,6 +155,63 @@ public abstract class ExportTests(AppFixture app)
         await using var scope = app.Factory.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<RectifyDbContext>();
         Assert.True(await db.AuditEntries.CountAsync(e => e.Action == "ledger.export", Ct) >= 3);
+    }
+
+    [Fact]
+    public async Task The_export_is_the_printable_ledger_the_import_reads_with_what_became_of_each_measure()
+    {
+        app.RequireAvailable();
+        using var office = await app.SignedInAsync("office");
+        var bytes = await DownloadAsync(office, app.InspectionId);
+        var ledger = (await office.GetFromJsonAsync<LedgerPage>($"/api/v1/inspections/{app.InspectionId}/ledger?pageSize=500", Http.Json, Ct))!;
+
+        // A4 landscape, fit to one page wide, the header repeated on every page, the title and the as-of line across the
+        // table, category and finding merged down (and the finding's state and 红黄绿 with the finding).
+        using (var document = SpreadsheetDocument.Open(new MemoryStream(bytes), false))
+        {
+            var workbook = document.WorkbookPart!;
+            var first = workbook.Workbook.Sheets!.Elements<Sheet>().First();
+            Assert.Equal(LedgerTemplate.LedgerSheetName, first.Name!.Value);
+            var printTitles = workbook.Workbook.DefinedNames!.Elements<DefinedName>().Single();
+            Assert.Equal(("_xlnm.Print_Titles", "'整改台账'!$3:$3", 0u), (printTitles.Name!.Value, printTitles.Text, printTitles.LocalSheetId!.Value));
+            var sheet = ((WorksheetPart)workbook.GetPartById(first.Id!)).Worksheet;
+            var setup = sheet.GetFirstChild<PageSetup>()!;
+            Assert.Equal((9u, OrientationValues.Landscape, 1u, 0u), (setup.PaperSize!.Value, setup.Orientation!.Value, setup.FitToWidth!.Value, setup.FitToHeight!.Value));
+            Assert.True(sheet.GetFirstChild<SheetProperties>()!.PageSetupProperties!.FitToPage!.Value);
+            var merges = sheet.Descendants<MergeCell>().Select(m => m.Reference!.Value!).ToList();
+            Assert.Contains("A1:T1", merges);
+            Assert.Contains("A2:T2", merges);
+            List<string> Ranges(char column) => [.. merges.Where(m => m[0] == column).Select(m => m.Replace(column.ToString(), string.Empty, StringComparison.Ordinal))];
+            Assert.NotEmpty(Ranges('B'));
+            Assert.NotEmpty(Ranges('C'));
+            Assert.Equal(Ranges('C'), Ranges('N'));
+            Assert.Equal(Ranges('C'), Ranges('O'));
+            var fonts = workbook.WorkbookStylesPart!.Stylesheet.Fonts!.Elements<Font>().Select(f => f.GetFirstChild<FontName>()!.Val!.Value).Distinct();
+            Assert.Equal(["仿宋"], fonts);
+        }
+
+        // The import's reader reads it as the ledger, without a single remark: the title, the as-of line and the output-only columns are skipped.
+        var draft = LedgerWorkbookReader.Read(new MemoryStream(bytes));
+        Assert.Empty(draft.Problems);
+        Assert.Equal(ledger.TotalRows, draft.MeasureCount);
+        Assert.EndsWith("反馈问题整改台账", draft.Inspection.Title, StringComparison.Ordinal);
+
+        // 整改进展 is the latest accepted report's narrative, else the latest awaiting review (marked); 销号日期 only while signed off.
+        var rows = await ExportAsync(office);
+        await using var scope = app.Factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<RectifyDbContext>();
+        var ids = ledger.Rows.Select(r => r.MeasureId).ToList();
+        var reports = await db.ProgressReports.AsNoTracking().Where(r => ids.Contains(r.MeasureId)).Select(r => new { r.MeasureId, r.Number, r.State, r.Narrative }).ToListAsync(Ct);
+        string Progress(int measure)
+        {
+            var mine = reports.Where(r => r.MeasureId == measure).OrderByDescending(r => r.Number).ToList();
+            return mine.FirstOrDefault(r => r.State == ProgressReportState.Accepted)?.Narrative
+                ?? (mine.FirstOrDefault(r => r.State == ProgressReportState.Submitted) is { } pending ? LedgerExport.Pending + pending.Narrative : string.Empty);
+        }
+
+        Assert.Contains(reports, r => r.State == ProgressReportState.Accepted);
+        Assert.Equal(ledger.Rows.Select(r => Progress(r.MeasureId)), rows.Select(r => r["整改进展"]));
+        Assert.Equal(ledger.Rows.Select(r => r.State == MeasureState.SignedOff), rows.Select(r => r["销号日期"].Length > 0));
     }
 }
 

@@ -368,12 +368,19 @@ public abstract partial class FigureRulesTests(AppFixture app)
     {
         var response = await client.GetAsync(new Uri($"/api/v1/inspections/{inspection}/ledger.xlsx", UriKind.Relative), Ct);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var sheet = Xlsx.ReadFirstSheet(await response.Content.ReadAsByteArrayAsync(Ct));
-        var header = sheet.FindIndex(r => r.Contains("措施序号"));
+        var sheet = Xlsx.ReadFirstSheet(await response.Content.ReadAsByteArrayAsync(Ct), fillMerged: true);
+        var header = sheet.FindIndex(r => r.Contains("整改措施") && r.Contains("序号"));
         Assert.True(header >= 0, "the export has no header row");
         var rows = sheet.Skip(header + 1)
             .Select(cells => sheet[header].Select((name, i) => (name, value: i < cells.Count ? cells[i] : string.Empty)).ToDictionary(c => c.name, c => c.value))
             .ToList();
+
+        // 序号 is 问题序号.措施序号; the category cell "一、…" is named "(一)…" on the overview.
+        foreach (var r in rows)
+        {
+            r["问题序号"] = r["序号"].Split('.')[0];
+            r["问题类别"] = ExportTests.OverviewCategory(r["问题类别"]);
+        }
 
         // A column the workbook lacks reads as "(no column)", so that the comparison below names every difference.
         static string Cell(Dictionary<string, string> r, string column) => r.GetValueOrDefault(column) ?? "(no column)";
@@ -435,7 +442,7 @@ public abstract partial class FigureRulesTests(AppFixture app)
         return new Reading(
             "export",
             totals,
-            rows.ToDictionary(r => r["措施序号"], r => (Completion(r), Overdue(r))),
+            rows.ToDictionary(r => r["序号"], r => (Completion(r), Overdue(r))),
             findings.ToDictionary(f => f.Number, f => f.Signal),
             lines);
     }

@@ -11,7 +11,9 @@ public static class Xlsx
     private static readonly XNamespace Relationships = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
 
     /// <summary>Every row as its cells' text (shared and inline strings as written, numbers in invariant form, dates as yyyy-MM-dd when styled as dates), empty cells filled in.</summary>
-    public static List<List<string>> ReadFirstSheet(byte[] bytes)
+    /// <param name="bytes">The workbook.</param>
+    /// <param name="fillMerged">Give every cell of a merged range the value of its first cell, as a reader of the printed table sees it.</param>
+    public static List<List<string>> ReadFirstSheet(byte[] bytes, bool fillMerged = false)
     {
         using var zip = new ZipArchive(new MemoryStream(bytes), ZipArchiveMode.Read);
         XDocument Load(string path)
@@ -59,8 +61,34 @@ public static class Xlsx
             rows.Add(cells);
         }
 
+        if (fillMerged)
+        {
+            foreach (var merge in Load(sheetPath).Descendants(Main + "mergeCell"))
+            {
+                var ends = merge.Attribute("ref")!.Value.Split(':');
+                var (firstRow, firstColumn) = (RowIndex(ends[0]), ColumnIndex(ends[0]));
+                var (lastRow, lastColumn) = (RowIndex(ends[1]), ColumnIndex(ends[1]));
+                var value = firstRow < rows.Count && firstColumn < rows[firstRow].Count ? rows[firstRow][firstColumn] : string.Empty;
+                for (var r = firstRow; r <= lastRow && r < rows.Count; r++)
+                {
+                    while (rows[r].Count <= lastColumn)
+                    {
+                        rows[r].Add(string.Empty);
+                    }
+
+                    for (var c = firstColumn; c <= lastColumn; c++)
+                    {
+                        rows[r][c] = value;
+                    }
+                }
+            }
+        }
+
         return rows;
     }
+
+    /// <summary>The 0-based row of a cell reference; the sheet's rows are read in order from row 1 without gaps.</summary>
+    private static int RowIndex(string reference) => int.Parse(reference.AsSpan(reference.TakeWhile(char.IsLetter).Count()), CultureInfo.InvariantCulture) - 1;
 
     private static int ColumnIndex(string reference)
     {

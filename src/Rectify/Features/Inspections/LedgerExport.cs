@@ -1,36 +1,53 @@
 using System.Globalization;
+using System.Linq.Expressions;
+using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Query;
 using Rectify.Access;
 using Rectify.Data;
-using Rectify.Documents;
 using Rectify.Domain;
-using SpreadCheetah;
-using SpreadCheetah.Styling;
-using SpreadCheetah.Worksheets;
+using Rectify.Features.Intake;
 
 namespace Rectify.Features.Inspections;
 
+/// <summary>What became of a measure, for the export's output-only columns; read with the measure, in the same query.</summary>
+/// <param name="AcceptedProgress">The narrative of the latest accepted progress report.</param>
+/// <param name="PendingProgress">The narrative of the latest report awaiting review (used only when none is accepted).</param>
+/// <param name="SignedOffAtUtc">The last sign-off (批准销号); shown only while the measure is signed off.</param>
+/// <param name="LookBack">The result of the latest recorded look-back.</param>
+/// <param name="LookBackAtUtc">When it was recorded.</param>
+/// <param name="LookBackDue">The due date of a look-back scheduled and not yet recorded.</param>
+public sealed record ExportOutcome(string? AcceptedProgress, string? PendingProgress, DateTime? SignedOffAtUtc, LookBackResult? LookBack, DateTime? LookBackAtUtc, DateOnly? LookBackDue);
+
+/// <summary>One row of the export: the ledger's projection of a measure and what became of it.</summary>
+public sealed record ExportMeasure(LedgerMeasure Measure, ExportOutcome Outcome);
+
 /// <summary>
-/// The ledger as an Excel workbook in the 台账 columns offices keep today (reference/ledger_formats.md): one row
-/// per measure with its category, finding and the finding's derived state, written row by row to the response as
-/// the query streams, so that a 10,000-measure inspection needs no more memory than a small one.
+/// The ledger as the printable 台账 that the import reads (<see cref="LedgerTemplate"/>'s shape), so that an export
+/// imports again as the same categories, findings and measures: the title, the as-of line (统计截至, the filters, 报送周期,
+/// 巡察机构, 被巡察党组织), the header, one row per measure with category and finding merged down, laid out for print.
+/// After the planning columns come the output-only ones an import ignores (<see cref="LedgerColumns.OutputOnly"/>):
+/// 整改进展 (the latest accepted report's narrative; when none is accepted yet, the latest report awaiting review, marked
+/// 待审核; a returned report never), 销号日期 (the day, in China, of the sign-off in force), 回头看结果 (the latest recorded
+/// result and its day, and a look-back still due), 状态, and the figures' facts (问题整改状态, 问题红黄绿, 完成情况, 超期 and
+/// 逾期未报 apart, 最近报送, 演示假设). Rows stream from one query (<see cref="Source"/>: the outcome comes from correlated
+/// subqueries on indexed columns, not a query per row) into the workbook as they arrive.
 /// </summary>
 public static class LedgerExport
 {
-    public const string ContentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    public const string ContentType = LedgerTemplate.ContentType;
 
     /// <summary>Header row of the sheet; the title and the as-of line come before it.</summary>
-    public static readonly IReadOnlyList<string> Columns =
-    [
-        "序号", "问题类别", "问题序号", "反馈问题", "问题整改状态", "问题红黄绿", "措施序号", "整改措施", "整改类型", "整改时限",
-        "责任领导", "牵头单位", "配合单位", "整改状态", "完成情况", "超期", "逾期未报", "最近报送", "演示假设",
-    ];
+    public static IReadOnlyList<string> Columns => LedgerTemplate.ExportColumns;
 
     /// <summary>What the 超期 and 逾期未报 columns say of a measure that is (empty when it is not).</summary>
     public const string Yes = "是";
 
     /// <summary>Rows above the header: the title and the as-of line.</summary>
     public const int HeaderRow = 3;
+
+    /// <summary>How 整改进展 marks a report that is not accepted yet.</summary>
+    public const string Pending = "（待审核）";
 
     /// <summary>The file name users see: the inspection's title, 整改台账 and the day.</summary>
     public static string FileName(string inspectionTitle, DateOnly today) =>
@@ -41,71 +58,120 @@ public static class LedgerExport
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(inspection);
+        ArgumentNullException.ThrowIfNull(filter);
         var visible = db.VisibleMeasures(scope).AsNoTracking().Where(m => m.InspectionId == inspection.Id);
         var findings = await LedgerQueries.FindingTalliesAsync(visible, today, cancellationToken);
-        var rows = LedgerQueries.InLedgerOrder(LedgerQueries.Filtered(visible, filter, today))
-            .Select(LedgerQueries.AsLedgerMeasure)
-            .AsAsyncEnumerable();
-
-        var options = new SpreadCheetahOptions { DefaultDateTimeFormat = NumberFormat.Custom("yyyy-mm-dd") };
-        await using var sheet = await Spreadsheet.CreateNewAsync(output, options, cancellationToken);
-        var worksheet = new WorksheetOptions { FrozenRows = HeaderRow };
-        double[] widths = [6, 24, 8, 28, 10, 8, 8, 60, 10, 12, 10, 16, 20, 12, 10, 6, 8, 17, 14];
-        for (var i = 0; i < widths.Length; i++)
-        {
-            worksheet.Column(i + 1).Width = widths[i];
-        }
-
-        await sheet.StartWorksheetAsync("整改台账", worksheet, cancellationToken);
-        var title = sheet.AddStyle(new Style { Font = { Bold = true, Size = 14 } });
-        var header = sheet.AddStyle(new Style { Font = { Bold = true }, Fill = { Color = System.Drawing.Color.FromArgb(0xE8, 0xEE, 0xF6) } });
-        var wrap = sheet.AddStyle(new Style { Alignment = { WrapText = true, Vertical = VerticalAlignment.Top } });
-        var date = sheet.AddStyle(new Style { Format = NumberFormat.Custom("yyyy-mm-dd"), Alignment = { Vertical = VerticalAlignment.Top } });
-        var top = sheet.AddStyle(new Style { Alignment = { Vertical = VerticalAlignment.Top } });
-
-        await sheet.AddRowAsync([new Cell($"{inspection.Title}反馈问题整改台账", title)], cancellationToken);
         var scopeNote = filter is { Unit: null, State: null, Kind: null, Overdue: false } ? "全部措施" : "已按台账页面的筛选条件导出";
-        await sheet.AddRowAsync(
-            [new Cell($"统计截至 {today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}（{scopeNote}；报送周期：{Terms.Of(inspection.Cadence)}）；巡察机构：{inspection.InspectingBody}；被巡察党组织：{inspection.InspectedOrganization}")],
-            cancellationToken);
-        await sheet.AddHeaderRowAsync([.. Columns], header, cancellationToken);
+        var rows = Source(db, LedgerQueries.Filtered(visible, filter, today)).AsAsyncEnumerable();
+        await WriteAsync(output, inspection, scopeNote, findings, rows, today, cancellationToken);
+    }
 
-        var n = 0;
-        var cells = new Cell[Columns.Count];
-        await foreach (var r in rows.WithCancellation(cancellationToken))
+    /// <summary>
+    /// Writes <paramref name="rows"/> (in ledger order, e.g. from <see cref="Source"/>) under the inspection's title and
+    /// as-of line; <paramref name="findings"/> gives each finding's state and 红黄绿.
+    /// </summary>
+    public static Task WriteAsync(Stream output, InspectionSummary inspection, string scopeNote, IReadOnlyDictionary<int, MeasureTally> findings, IAsyncEnumerable<ExportMeasure> rows, DateOnly today, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(inspection);
+        var layout = new LedgerLayout(
+            $"{inspection.Title}反馈问题整改台账",
+            $"统计截至 {today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}（{scopeNote}；报送周期：{Terms.Of(inspection.Cadence)}）；巡察机构：{inspection.InspectingBody}；被巡察党组织：{inspection.InspectedOrganization}",
+            WithFacts: true);
+        return LedgerTemplate.WriteAsync(output, Rows(rows, findings, today, cancellationToken), layout, cancellationToken);
+    }
+
+    /// <summary>
+    /// The export's rows from any set of measures (the visible and filtered ones today; a plan as approved on a day can
+    /// plug in here), in ledger order, in one query: the ledger's projection (<see cref="LedgerQueries.AsLedgerMeasure"/>)
+    /// and the outcome as correlated subqueries, each a seek on an index by measure (reports by number, transitions by
+    /// time, look-backs by result).
+    /// </summary>
+    public static IQueryable<ExportMeasure> Source(RectifyDbContext db, IQueryable<Measure> measures)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        Expression<Func<Measure, ExportOutcome>> outcome = m => new ExportOutcome(
+            db.ProgressReports.Where(r => r.MeasureId == m.Id && r.State == ProgressReportState.Accepted).OrderByDescending(r => r.Number).Select(r => r.Narrative).FirstOrDefault(),
+            db.ProgressReports.Where(r => r.MeasureId == m.Id && r.State == ProgressReportState.Submitted).OrderByDescending(r => r.Number).Select(r => r.Narrative).FirstOrDefault(),
+            db.MeasureTransitions.Where(t => t.MeasureId == m.Id && t.ToState == MeasureState.SignedOff).OrderByDescending(t => t.AtUtc).Select(t => (DateTime?)t.AtUtc).FirstOrDefault(),
+            db.LookBacks.Where(l => l.MeasureId == m.Id && l.Result != null).OrderByDescending(l => l.ReviewedAtUtc).ThenByDescending(l => l.Id).Select(l => l.Result).FirstOrDefault(),
+            db.LookBacks.Where(l => l.MeasureId == m.Id && l.Result != null).OrderByDescending(l => l.ReviewedAtUtc).ThenByDescending(l => l.Id).Select(l => l.ReviewedAtUtc).FirstOrDefault(),
+            db.LookBacks.Where(l => l.MeasureId == m.Id && l.Result == null).Select(l => (DateOnly?)l.DueDate).FirstOrDefault());
+        var measure = outcome.Parameters[0];
+        var row = Expression.Lambda<Func<Measure, ExportMeasure>>(
+            Expression.New(
+                typeof(ExportMeasure).GetConstructor([typeof(LedgerMeasure), typeof(ExportOutcome)])!,
+                ReplacingExpressionVisitor.Replace(LedgerQueries.AsLedgerMeasure.Parameters[0], measure, LedgerQueries.AsLedgerMeasure.Body),
+                outcome.Body),
+            measure);
+        return LedgerQueries.InLedgerOrder(measures).Select(row);
+    }
+
+    /// <summary>A measure as the template's row: the planning fields an import reads, then the output-only ones.</summary>
+    public static Intake.LedgerRow ToRow(ExportMeasure row, MeasureTally finding, DateOnly today)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        var (r, o) = (row.Measure, row.Outcome);
+        return new Intake.LedgerRow(
+            r.CategoryNumber,
+            r.CategoryTitle,
+            r.FindingNumber,
+            r.FindingTitle,
+            r.Number,
+            r.Text,
+            r.Kind,
+            r.Deadline,
+            r.Leader,
+            r.LeadUnit,
+            r.Supporting,
+            Progress: o.AcceptedProgress ?? (o.PendingProgress is { } pending ? Pending + pending : null),
+            SignedOffOn: r.State == MeasureState.SignedOff && o.SignedOffAtUtc is { } signedOff ? ChinaDay(signedOff) : null,
+            LookBackResult: LookBackText(o),
+            State: Terms.Of(r.State),
+            Facts: new LedgerFacts(
+                Terms.Of(finding.FindingState),
+                Terms.Of(finding.FindingSignal),
+                Terms.Of(Measure.CompletionAt(r.Facts, today)),
+                Measure.IsPastDeadlineAt(r.Facts, today) ? Yes : null,
+                Measure.IsMissingCadenceReportAt(r.Facts, today) ? Yes : null,
+                r.Facts.LastReportAtUtc is { } last ? ChinaTime.ToChina(last).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) : null,
+                Assumed(r.AssumedFields)));
+    }
+
+    private static async IAsyncEnumerable<Intake.LedgerRow> Rows(IAsyncEnumerable<ExportMeasure> rows, IReadOnlyDictionary<int, MeasureTally> findings, DateOnly today, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var row in rows.WithCancellation(cancellationToken))
         {
-            var finding = findings.GetValueOrDefault(r.FindingId);
-            cells[0] = new Cell(++n, top);
-            cells[1] = new Cell($"({ChineseNumerals.Format(r.CategoryNumber)}){r.CategoryTitle}", wrap);
-            cells[2] = new Cell(r.FindingNumber, top);
-            cells[3] = new Cell(r.FindingTitle, wrap);
-            cells[4] = new Cell(Terms.Of(finding.FindingState), top);
-            cells[5] = new Cell(Terms.Of(finding.FindingSignal), top);
-            cells[6] = new Cell($"{r.FindingNumber}.{r.Number}", top);
-            cells[7] = new Cell(r.Text, wrap);
-            cells[8] = new Cell(Terms.Of(r.Kind), top);
-            cells[9] = r.Deadline is { } d ? new Cell(d.ToDateTime(TimeOnly.MinValue), date) : new Cell(r.Kind == MeasureKind.Ongoing ? $"{Terms.Of(inspection.Cadence)}报送" : string.Empty, top);
-            cells[10] = new Cell(r.Leader ?? string.Empty, top);
-            cells[11] = new Cell(r.LeadUnit ?? string.Empty, wrap);
-            cells[12] = new Cell(string.Join("、", r.Supporting), wrap);
-            cells[13] = new Cell(Terms.Of(r.State), top);
-            cells[14] = new Cell(Terms.Of(Measure.CompletionAt(r.Facts, today)), top);
-            cells[15] = new Cell(Measure.IsPastDeadlineAt(r.Facts, today) ? Yes : string.Empty, top);
-            cells[16] = new Cell(Measure.IsMissingCadenceReportAt(r.Facts, today) ? Yes : string.Empty, top);
-            cells[17] = new Cell(r.Facts.LastReportAtUtc is { } last ? ChinaTime.ToChina(last).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) : string.Empty, top);
-            cells[18] = new Cell(Assumed(r.AssumedFields), wrap);
-            await sheet.AddRowAsync(cells, cancellationToken);
+            yield return ToRow(row, findings.GetValueOrDefault(row.Measure.FindingId), today);
+        }
+    }
+
+    private static DateOnly ChinaDay(DateTime utc) => DateOnly.FromDateTime(ChinaTime.ToChina(utc).DateTime);
+
+    private static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    /// <summary>回头看结果: "巩固（2025-09-01）", and "待回头看（2026-03-01 前）" for one still due.</summary>
+    private static string? LookBackText(ExportOutcome o)
+    {
+        var parts = new List<string>(2);
+        if (o.LookBack is { } result)
+        {
+            parts.Add(o.LookBackAtUtc is { } at ? $"{Terms.Of(result)}（{Day(ChinaDay(at))}）" : Terms.Of(result));
         }
 
-        await sheet.FinishAsync(cancellationToken);
+        if (o.LookBackDue is { } due)
+        {
+            parts.Add($"待回头看（{Day(due)} 前）");
+        }
+
+        return parts.Count == 0 ? null : string.Join("；", parts);
     }
 
     /// <summary>The fields a source document did not state, named as the ledger's columns (演示假设 / 导入假设).</summary>
-    private static string Assumed(AssumedFields assumed)
+    private static string? Assumed(AssumedFields assumed)
     {
         if (assumed == AssumedFields.None)
         {
-            return string.Empty;
+            return null;
         }
 
         var names = new List<string>();

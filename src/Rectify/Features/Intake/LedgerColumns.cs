@@ -35,8 +35,18 @@ internal static class LedgerColumns
         [LedgerField.Deadline] = ["整改时限", "完成时限", "完成时间", "时限", "整改期限", "完成期限", "整改时间", "整改完成时限"],
     };
 
-    /// <summary>Columns the template writes for reading only; an import ignores them.</summary>
-    public static readonly IReadOnlyList<string> OutputOnly = ["整改进展", "销号日期", "回头看结果", "状态"];
+    /// <summary>What became of each measure: columns the template writes for reading only (an export fills them).</summary>
+    public static readonly IReadOnlyList<string> Outcome = ["整改进展", "销号日期", "回头看结果", "状态"];
+
+    /// <summary>
+    /// The figures' facts that the ledger export adds after <see cref="Outcome"/> (docs/rules.md): the finding's state and
+    /// 红黄绿 (merged down with the finding), the measure's 完成情况, 超期 and 逾期未报 apart, the last report, and the fields
+    /// a source did not state (演示假设).
+    /// </summary>
+    public static readonly IReadOnlyList<string> Facts = ["问题整改状态", "问题红黄绿", "完成情况", "超期", "逾期未报", "最近报送", "演示假设"];
+
+    /// <summary>Every column written for reading only; an import ignores them (none is a name of a field).</summary>
+    public static readonly IReadOnlyList<string> OutputOnly = [.. Outcome, .. Facts];
 
     /// <summary>The canonical header of a field.</summary>
     public static string Canonical(LedgerField field) => Headers[field][0];

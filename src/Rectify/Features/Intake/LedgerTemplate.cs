@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.IO.Compression;
 using DocumentFormat.OpenXml;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
@@ -26,6 +27,7 @@ namespace Rectify.Features.Intake;
 /// <param name="SignedOffOn">销号日期 (output only).</param>
 /// <param name="LookBackResult">回头看结果 (output only).</param>
 /// <param name="State">状态 (output only).</param>
+/// <param name="Facts">The export's further output-only columns (<see cref="LedgerColumns.Facts"/>); written when the layout asks for them.</param>
 public sealed record LedgerRow(
     int CategoryNumber,
     string CategoryTitle,
@@ -41,7 +43,34 @@ public sealed record LedgerRow(
     string? Progress = null,
     DateOnly? SignedOffOn = null,
     string? LookBackResult = null,
-    string? State = null);
+    string? State = null,
+    LedgerFacts? Facts = null);
+
+/// <summary>
+/// The export's facts of one measure, as the columns <see cref="LedgerColumns.Facts"/> show them (output only: an import
+/// ignores them). The finding's two are written on its first row and merged down with it.
+/// </summary>
+/// <param name="FindingState">问题整改状态.</param>
+/// <param name="FindingSignal">问题红黄绿.</param>
+/// <param name="Completion">完成情况.</param>
+/// <param name="PastDeadline">超期 (是 or empty).</param>
+/// <param name="MissingReport">逾期未报 (是 or empty).</param>
+/// <param name="LastReport">最近报送.</param>
+/// <param name="Assumed">演示假设: the fields a source did not state.</param>
+public sealed record LedgerFacts(
+    string? FindingState = null,
+    string? FindingSignal = null,
+    string? Completion = null,
+    string? PastDeadline = null,
+    string? MissingReport = null,
+    string? LastReport = null,
+    string? Assumed = null);
+
+/// <summary>What stands above the header and which columns follow the template's.</summary>
+/// <param name="Title">The title row ("XX巡察反馈问题整改台账"); none when null. An import takes it as the ledger's title.</param>
+/// <param name="Note">A line under the title (the export's "统计截至 …"); none when null. An import skips it.</param>
+/// <param name="WithFacts">Add the export's columns <see cref="LedgerColumns.Facts"/> after the template's.</param>
+public sealed record LedgerLayout(string? Title, string? Note = null, bool WithFacts = false);
 
 /// <summary>
 /// The ledger workbook that <see cref="LedgerWorkbookReader"/> reads: the download template (no rows) and a whole
@@ -49,8 +78,11 @@ public sealed record LedgerRow(
 /// title row, the header (序号, 问题类别, 反馈问题, 整改措施, 整改类型, 责任领导, 牵头单位, 配合单位, 完成时限, then the
 /// output-only 整改进展, 销号日期, 回头看结果, 状态), one row per measure with category and finding cells merged down; laid
 /// out for print (A4 landscape, fit to width, header repeated on every page, borders, 仿宋, wrapped text). Sheet
-/// 填写说明: each column and the accepted words. Rows are taken one at a time and written with the Open XML SDK's
-/// forward-only writer; the packaging layer holds the sheet's XML until the file is closed (about 1 KB a row).
+/// 填写说明: each column and the accepted words. The export (<see cref="LedgerLayout"/>) adds a note line under the title
+/// and the columns <see cref="LedgerColumns.Facts"/>. Rows are taken one at a time and written with the Open XML SDK's
+/// forward-only writer straight into the zip entry (the rest of the package is made by the SDK first, in memory, and
+/// copied in), so that memory does not grow with the rows: only the list of merged ranges does, one per category and
+/// per finding of more than one measure.
 /// </summary>
 public static class LedgerTemplate
 {
@@ -63,24 +95,36 @@ public static class LedgerTemplate
     [
         .. new[] { LedgerField.Number, LedgerField.Category, LedgerField.Finding, LedgerField.Measure, LedgerField.Kind, LedgerField.Leader, LedgerField.LeadUnit, LedgerField.SupportingUnits }.Select(LedgerColumns.Canonical),
         "完成时限",
-        .. LedgerColumns.OutputOnly,
+        .. LedgerColumns.Outcome,
     ];
 
-    private static readonly double[] Widths = [7, 16, 28, 44, 9, 9, 14, 16, 12, 28, 11, 11, 8];
+    /// <summary>The export's header row: the template's columns, then <see cref="LedgerColumns.Facts"/>.</summary>
+    public static IReadOnlyList<string> ExportColumns { get; } = [.. Columns, .. LedgerColumns.Facts];
+
+    private static readonly double[] Widths = [7, 16, 28, 44, 9, 9, 14, 16, 12, 28, 11, 11, 8, 8, 6, 8, 6, 8, 16, 14];
 
     /// <summary>Points per line of 11-point 仿宋.</summary>
     private const double LineHeight = 15;
 
-    private const uint TitleStyle = 1, HeaderStyle = 2, TextStyle = 3, CenteredStyle = 4, DateStyle = 5;
+    private const uint TitleStyle = 1, HeaderStyle = 2, TextStyle = 3, CenteredStyle = 4, DateStyle = 5, NoteStyle = 6;
 
-    /// <summary>Writes the ledger to <paramref name="output"/> (synchronously: give it a file or a memory stream).</summary>
-    /// <param name="output">Where the .xlsx goes; one that cannot be read back and sought gets it through a temporary file.</param>
+    /// <summary>The columns merged down with the finding: 反馈问题, and with the facts 问题整改状态 and 问题红黄绿.</summary>
+    private const int FindingColumn = 2, CategoryColumn = 1;
+
+    /// <summary>Writes the ledger to <paramref name="output"/>, synchronously and forward only (a stream that cannot seek will do; an HTTP response, which refuses synchronous writes, will not).</summary>
+    /// <param name="output">Where the .xlsx goes.</param>
     /// <param name="title">The title row above the header ("XX巡察反馈问题整改台账"); none when null.</param>
     /// <param name="rows">The measures in ledger order; none for the empty template.</param>
-    public static void Write(Stream output, string? title, IEnumerable<LedgerRow> rows)
+    public static void Write(Stream output, string? title, IEnumerable<LedgerRow> rows) => Write(output, rows, new LedgerLayout(title));
+
+    /// <summary>Writes the ledger to <paramref name="output"/> with the title, note and columns of <paramref name="layout"/>.</summary>
+    /// <param name="output">Where the .xlsx goes, as above.</param>
+    /// <param name="layout">What stands above the header and whether the export's columns follow.</param>
+    /// <param name="rows">The measures in ledger order; none for the empty template.</param>
+    public static void Write(Stream output, IEnumerable<LedgerRow> rows, LedgerLayout layout)
     {
         ArgumentNullException.ThrowIfNull(rows);
-        using var writer = new Writer(output, title);
+        using var writer = new Writer(output, layout);
         foreach (var row in rows)
         {
             writer.Add(row);
@@ -90,10 +134,14 @@ public static class LedgerTemplate
     }
 
     /// <inheritdoc cref="Write(Stream, string?, IEnumerable{LedgerRow})"/>
-    public static async Task WriteAsync(Stream output, string? title, IAsyncEnumerable<LedgerRow> rows, CancellationToken cancellationToken)
+    public static Task WriteAsync(Stream output, string? title, IAsyncEnumerable<LedgerRow> rows, CancellationToken cancellationToken) =>
+        WriteAsync(output, rows, new LedgerLayout(title), cancellationToken);
+
+    /// <inheritdoc cref="Write(Stream, IEnumerable{LedgerRow}, LedgerLayout)"/>
+    public static async Task WriteAsync(Stream output, IAsyncEnumerable<LedgerRow> rows, LedgerLayout layout, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(rows);
-        using var writer = new Writer(output, title);
+        using var writer = new Writer(output, layout);
         await foreach (var row in rows.WithCancellation(cancellationToken))
         {
             writer.Add(row);
@@ -110,19 +158,44 @@ public static class LedgerTemplate
             new LedgerRow(c.Number, c.Title, f.Number, f.Title, m.Number, m.Text, m.Kind, m.Deadline, m.ResponsibleLeader, m.LeadUnit, m.SupportingUnits))));
     }
 
-    /// <summary>The category cell's text: its number in Chinese (or digits past 99), then the title.</summary>
-    internal static string CategoryCell(int number, string title) =>
-        (number is >= 1 and <= 99 ? ChineseNumerals.Format(number) : number.ToString(CultureInfo.InvariantCulture)) + "、" + title;
+    /// <summary>
+    /// The category cell's text: its number in Chinese (or digits past 99), then the title — "一、title", or "（一）title"
+    /// when the title's own start would be misread after "一、" (a title beginning with a digit).
+    /// </summary>
+    internal static string CategoryCell(int number, string title)
+    {
+        var numeral = number is >= 1 and <= 99 ? ChineseNumerals.Format(number) : number.ToString(CultureInfo.InvariantCulture);
+        var plain = numeral + "、" + title;
+        var bracketed = "（" + numeral + "）" + title;
+        return ReadsBack(plain, chinese: true, number, title) || !ReadsBack(bracketed, chinese: true, number, title) ? plain : bracketed;
+    }
+
+    /// <summary>
+    /// The finding cell's text: the title as it is, unless it starts with what reads as a number ("3.…", "（3）…"), which an
+    /// import would take off; then the finding's number in brackets goes first, so that the title reads back whole.
+    /// </summary>
+    internal static string FindingCell(int number, string title)
+    {
+        if (LedgerValues.LeadingNumber(title, chinese: false, out _) is null)
+        {
+            return title;
+        }
+
+        var bracketed = "（" + number.ToString(CultureInfo.InvariantCulture) + "）" + title;
+        return ReadsBack(bracketed, chinese: false, number, title) ? bracketed : title;
+    }
+
+    private static bool ReadsBack(string cell, bool chinese, int number, string title) =>
+        LedgerValues.LeadingNumber(LedgerValues.Clean(cell), chinese, out var rest) == number && rest == LedgerValues.Clean(title);
 
     private sealed class Writer : IDisposable
     {
-        private readonly Stream output;
-        private readonly Stream? staged;
-        private readonly SpreadsheetDocument document;
-        private readonly WorksheetPart ledger;
+        private readonly ZipArchive zip;
         private readonly Stream ledgerStream;
         private readonly OpenXmlWriter sheet;
         private readonly int headerRow;
+        private readonly int columns;
+        private readonly int[] findingColumns;
         private readonly List<string> merges = [];
         private readonly Cell[] cells;
         private int row;
@@ -131,47 +204,33 @@ public static class LedgerTemplate
         private int findingFrom;
         private bool finished;
 
-        public Writer(Stream output, string? title)
+        public Writer(Stream output, LedgerLayout layout)
         {
             ArgumentNullException.ThrowIfNull(output);
+            ArgumentNullException.ThrowIfNull(layout);
+            var header = layout.WithFacts ? ExportColumns : Columns;
+            columns = header.Count;
+            findingColumns = layout.WithFacts ? [FindingColumn, Columns.Count, Columns.Count + 1] : [FindingColumn];
+            headerRow = 1 + (layout.Title is null ? 0 : 1) + (layout.Note is null ? 0 : 1);
 
-            // The package needs a stream it can read back and seek (System.IO.Packaging refuses write-only
-            // containers); any other output gets the workbook through a temporary file.
-            this.output = output;
-            if (!(output.CanSeek && output.CanRead && output.CanWrite))
+            // The SDK makes the package (content types, relationships, workbook, styles, the guide) with the ledger sheet
+            // empty; its parts are copied into a zip written forward only, and the ledger sheet is written there row by row.
+            // A package the SDK writes itself keeps every part in memory until it is closed.
+            using var skeleton = new MemoryStream();
+            var ledgerPath = Skeleton(skeleton, headerRow, layout.WithFacts);
+            skeleton.Position = 0;
+            zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true);
+            using (var parts = new ZipArchive(skeleton, ZipArchiveMode.Read))
             {
-                staged = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.DeleteOnClose);
+                foreach (var part in parts.Entries.Where(e => e.FullName != ledgerPath))
+                {
+                    using var from = part.Open();
+                    using var to = zip.CreateEntry(part.FullName, CompressionLevel.Optimal).Open();
+                    from.CopyTo(to);
+                }
             }
 
-            document = SpreadsheetDocument.Create(staged ?? output, SpreadsheetDocumentType.Workbook);
-            var workbook = document.AddWorkbookPart();
-            var styles = workbook.AddNewPart<WorkbookStylesPart>();
-            using (var stream = styles.GetStream(FileMode.Create, FileAccess.Write))
-            {
-                Styles().Save(stream);
-            }
-
-            ledger = workbook.AddNewPart<WorksheetPart>();
-            var guide = workbook.AddNewPart<WorksheetPart>();
-            using (var stream = guide.GetStream(FileMode.Create, FileAccess.Write))
-            {
-                Guide().Save(stream);
-            }
-
-            headerRow = title is null ? 1 : 2;
-            var printTitles = $"'{LedgerSheetName}'!${headerRow}:${headerRow}";
-            var book = new Workbook(
-                new BookViews(new WorkbookView()),
-                new Sheets(
-                    new Sheet { Name = LedgerSheetName, SheetId = 1, Id = workbook.GetIdOfPart(ledger) },
-                    new Sheet { Name = GuideSheetName, SheetId = 2, Id = workbook.GetIdOfPart(guide) }),
-                new DefinedNames(new DefinedName(printTitles) { Name = "_xlnm.Print_Titles", LocalSheetId = 0 }));
-            using (var stream = workbook.GetStream(FileMode.Create, FileAccess.Write))
-            {
-                book.Save(stream);
-            }
-
-            ledgerStream = ledger.GetStream(FileMode.Create, FileAccess.Write);
+            ledgerStream = zip.CreateEntry(ledgerPath, CompressionLevel.Optimal).Open();
             sheet = OpenXmlWriter.Create(ledgerStream);
             sheet.WriteStartDocument();
             sheet.WriteStartElement(new Worksheet());
@@ -180,16 +239,23 @@ public static class LedgerTemplate
                 new Pane { VerticalSplit = headerRow, TopLeftCell = $"A{headerRow + 1}", ActivePane = PaneValues.BottomLeft, State = PaneStateValues.Frozen },
                 new Selection { Pane = PaneValues.BottomLeft, ActiveCell = $"A{headerRow + 1}", SequenceOfReferences = new ListValue<StringValue> { InnerText = $"A{headerRow + 1}" } })
             { WorkbookViewId = 0 }));
-            sheet.WriteElement(new Columns(Widths.Select((w, i) => new Column { Min = (uint)(i + 1), Max = (uint)(i + 1), Width = w, CustomWidth = true })));
+            sheet.WriteElement(new Columns(Widths.Take(columns).Select((w, i) => new Column { Min = (uint)(i + 1), Max = (uint)(i + 1), Width = w, CustomWidth = true })));
             sheet.WriteStartElement(new SheetData());
-            if (title is not null)
+            var across = LedgerColumns.Letter(columns - 1);
+            if (layout.Title is not null)
             {
-                WriteRow([InlineCell(title, TitleStyle)], height: 36);
-                merges.Add($"A1:{LedgerColumns.Letter(Columns.Count - 1)}1");
+                WriteRow([InlineCell(layout.Title, TitleStyle)], height: 36);
+                merges.Add($"A{row}:{across}{row}");
             }
 
-            WriteRow([.. Columns.Select(c => InlineCell(c, HeaderStyle))]);
-            cells = new Cell[Columns.Count];
+            if (layout.Note is not null)
+            {
+                WriteRow([InlineCell(layout.Note, NoteStyle)], height: 2 * LineHeight);
+                merges.Add($"A{row}:{across}{row}");
+            }
+
+            WriteRow([.. header.Select(c => InlineCell(c, HeaderStyle))]);
+            cells = new Cell[columns];
         }
 
         public void Add(LedgerRow r)
@@ -199,19 +265,19 @@ public static class LedgerTemplate
             var newFinding = newCategory || previous!.FindingNumber != r.FindingNumber;
             if (newCategory)
             {
-                CloseRange(1, ref categoryFrom, next);
+                CloseRange([CategoryColumn], ref categoryFrom, next);
                 categoryFrom = next;
             }
 
             if (newFinding)
             {
-                CloseRange(2, ref findingFrom, next);
+                CloseRange(findingColumns, ref findingFrom, next);
                 findingFrom = next;
             }
 
             cells[0] = InlineCell($"{r.FindingNumber}.{r.MeasureNumber}", CenteredStyle);
             cells[1] = newCategory ? InlineCell(CategoryCell(r.CategoryNumber, r.CategoryTitle), TextStyle) : Blank(TextStyle);
-            cells[2] = newFinding ? InlineCell(r.FindingTitle, TextStyle) : Blank(TextStyle);
+            cells[2] = newFinding ? InlineCell(FindingCell(r.FindingNumber, r.FindingTitle), TextStyle) : Blank(TextStyle);
             cells[3] = InlineCell(r.MeasureText, TextStyle);
             cells[4] = r.Kind is { } kind ? InlineCell(Terms.Of(kind), CenteredStyle) : Blank(CenteredStyle);
             cells[5] = InlineCell(r.ResponsibleLeader, CenteredStyle);
@@ -226,6 +292,18 @@ public static class LedgerTemplate
             cells[10] = r.SignedOffOn is { } signedOff ? DateCell(signedOff) : Blank(CenteredStyle);
             cells[11] = InlineCell(r.LookBackResult, CenteredStyle);
             cells[12] = InlineCell(r.State, CenteredStyle);
+            if (columns > Columns.Count)
+            {
+                var f = r.Facts ?? new LedgerFacts();
+                cells[13] = newFinding ? InlineCell(f.FindingState, CenteredStyle) : Blank(CenteredStyle);
+                cells[14] = newFinding ? InlineCell(f.FindingSignal, CenteredStyle) : Blank(CenteredStyle);
+                cells[15] = InlineCell(f.Completion, CenteredStyle);
+                cells[16] = InlineCell(f.PastDeadline, CenteredStyle);
+                cells[17] = InlineCell(f.MissingReport, CenteredStyle);
+                cells[18] = InlineCell(f.LastReport, CenteredStyle);
+                cells[19] = InlineCell(f.Assumed, TextStyle);
+            }
+
             WriteRow(cells, Height(r));
             previous = r;
         }
@@ -239,6 +317,7 @@ public static class LedgerTemplate
             var lines = Math.Max(
                 Math.Max(Lines(r.MeasureText, 3), Lines(r.Progress, 9)),
                 Math.Max(Lines(r.LeadUnit, 6), Lines(r.SupportingUnits is { Count: > 0 } u ? string.Join("、", u) : null, 7)));
+            lines = Math.Max(lines, Lines(r.Facts?.Assumed, 19));
             return Math.Max(1, lines) * LineHeight;
         }
 
@@ -264,8 +343,8 @@ public static class LedgerTemplate
         public void Finish()
         {
             var end = row + 1;
-            CloseRange(1, ref categoryFrom, end);
-            CloseRange(2, ref findingFrom, end);
+            CloseRange([CategoryColumn], ref categoryFrom, end);
+            CloseRange(findingColumns, ref findingFrom, end);
             sheet.WriteEndElement();
             if (merges.Count > 0)
             {
@@ -297,13 +376,7 @@ public static class LedgerTemplate
             sheet.WriteEndElement();
             sheet.Close();
             ledgerStream.Dispose();
-            document.Dispose();
-            if (staged is not null)
-            {
-                staged.Position = 0;
-                staged.CopyTo(output);
-            }
-
+            zip.Dispose();
             finished = true;
         }
 
@@ -313,19 +386,20 @@ public static class LedgerTemplate
             {
                 sheet.Dispose();
                 ledgerStream.Dispose();
-                document.Dispose();
+                zip.Dispose();
             }
-
-            staged?.Dispose();
         }
 
-        /// <summary>Merges a column from <paramref name="from"/> down to the row before <paramref name="end"/> when that is more than one row.</summary>
-        private void CloseRange(int column, ref int from, int end)
+        /// <summary>Merges the columns from <paramref name="from"/> down to the row before <paramref name="end"/> when that is more than one row.</summary>
+        private void CloseRange(int[] columnsToMerge, ref int from, int end)
         {
             if (from > 0 && end - 1 > from)
             {
-                var letter = LedgerColumns.Letter(column);
-                merges.Add($"{letter}{from}:{letter}{end - 1}");
+                foreach (var column in columnsToMerge)
+                {
+                    var letter = LedgerColumns.Letter(column);
+                    merges.Add($"{letter}{from}:{letter}{end - 1}");
+                }
             }
 
             from = 0;
@@ -349,6 +423,47 @@ public static class LedgerTemplate
             }
 
             sheet.WriteEndElement();
+        }
+
+        /// <summary>
+        /// The package without the ledger sheet's rows: workbook (with the print titles), styles, the guide and an empty
+        /// ledger sheet, whose path in the zip is returned.
+        /// </summary>
+        private static string Skeleton(Stream output, int headerRow, bool withFacts)
+        {
+            using var document = SpreadsheetDocument.Create(output, SpreadsheetDocumentType.Workbook);
+            var workbook = document.AddWorkbookPart();
+            var styles = workbook.AddNewPart<WorkbookStylesPart>();
+            using (var stream = styles.GetStream(FileMode.Create, FileAccess.Write))
+            {
+                Styles().Save(stream);
+            }
+
+            var ledger = workbook.AddNewPart<WorksheetPart>();
+            using (var stream = ledger.GetStream(FileMode.Create, FileAccess.Write))
+            {
+                new Worksheet(new SheetData()).Save(stream);
+            }
+
+            var guide = workbook.AddNewPart<WorksheetPart>();
+            using (var stream = guide.GetStream(FileMode.Create, FileAccess.Write))
+            {
+                Guide(withFacts).Save(stream);
+            }
+
+            var printTitles = $"'{LedgerSheetName}'!${headerRow}:${headerRow}";
+            var book = new Workbook(
+                new BookViews(new WorkbookView()),
+                new Sheets(
+                    new Sheet { Name = LedgerSheetName, SheetId = 1, Id = workbook.GetIdOfPart(ledger) },
+                    new Sheet { Name = GuideSheetName, SheetId = 2, Id = workbook.GetIdOfPart(guide) }),
+                new DefinedNames(new DefinedName(printTitles) { Name = "_xlnm.Print_Titles", LocalSheetId = 0 }));
+            using (var stream = workbook.GetStream(FileMode.Create, FileAccess.Write))
+            {
+                book.Save(stream);
+            }
+
+            return ledger.Uri.OriginalString.TrimStart('/');
         }
 
         private static Cell InlineCell(string? text, uint style) =>
@@ -407,13 +522,14 @@ public static class LedgerTemplate
                 Format(1, 2, 1, 0, HorizontalAlignmentValues.Center, VerticalAlignmentValues.Center),
                 Format(0, 0, 1, 0, HorizontalAlignmentValues.Left, VerticalAlignmentValues.Top),
                 Format(0, 0, 1, 0, HorizontalAlignmentValues.Center, VerticalAlignmentValues.Top),
-                Format(0, 0, 1, 164, HorizontalAlignmentValues.Center, VerticalAlignmentValues.Top))
-            { Count = 6 },
+                Format(0, 0, 1, 164, HorizontalAlignmentValues.Center, VerticalAlignmentValues.Top),
+                Format(0, 0, 0, 0, HorizontalAlignmentValues.Left, VerticalAlignmentValues.Center))
+            { Count = 7 },
             new CellStyles(new CellStyle { Name = "常规", FormatId = 0, BuiltinId = 0 }) { Count = 1 });
     }
 
     /// <summary>The 填写说明 sheet: what each column takes and the words the import understands.</summary>
-    private static Worksheet Guide()
+    private static Worksheet Guide(bool withFacts)
     {
         string Also(LedgerField field) => string.Join("、", LedgerColumns.Headers[field].Where(n => !Columns.Contains(n)).Take(4));
         string[][] lines =
@@ -428,7 +544,8 @@ public static class LedgerTemplate
             ["牵头单位", "选填", $"牵头单位名称。写了多个单位时，第一个作为牵头单位，其余作为配合单位。也可叫：{Also(LedgerField.LeadUnit)}。"],
             ["配合单位", "选填", $"配合单位名称，多个单位用顿号（、）、逗号、斜杠、分号或换行分隔。也可叫：{Also(LedgerField.SupportingUnits)}。"],
             ["完成时限", "限期整改必填", $"日期单元格，或文字：2024年12月31日、2024.12.31、2024/12/31、2024-12-31；只写到月（2024年12月底、2024年12月）表示该月最后一天，“2024年底”表示12月31日；也可写“长期坚持”或“立行立改”。全角数字和空格都可以。也可叫：{Also(LedgerField.Deadline)}。"],
-            ["整改进展、销号日期、回头看结果、状态", "不用填", "导出台账时由系统填写，导入时不读取。"],
+            ["整改进展、销号日期、回头看结果、状态", "不用填", "导出台账时由系统填写，导入时不读取。整改进展是最近一次审核采纳的进展报送；还没有采纳的报送时，是最近一次待审核的报送（标明“待审核”）。回头看结果是最近一次回头看的结论及日期。"],
+            .. withFacts ? new[] { new[] { string.Join("、", LedgerColumns.Facts), "不用填", "导出台账时由系统按台账页面的统计口径填写，导入时不读取。" } } : [],
             ["其他", string.Empty, "表头可以不在第一行（上面可以有标题行和空行）；隐藏的行和列不导入，预览时会提示；一次最多导入 20,000 行。请保存为 .xlsx 格式（旧版 .xls 请先另存为 .xlsx），不要设置打开密码。"],
         ];
 
