@@ -19,20 +19,23 @@ public static partial class NoticeReader
     private const string Cn = "一二三四五六七八九十";
 
     /// <summary>Reads a decoded text, one paragraph per line.</summary>
-    public static NoticeReading Read(string text)
+    public static NoticeReading Read(string text) => Read(text, []);
+
+    internal static NoticeReading Read(string text, List<NoticeNote> notes)
     {
         ArgumentNullException.ThrowIfNull(text);
         if (text.Contains('\0', StringComparison.Ordinal))
         {
-            return Empty([new NoticeNote(null, NoteSeverity.Error, "文件不是文本（含有二进制内容）。请提供 .txt（UTF-8 编码）或 .docx 格式的整改进展情况公布全文。")]);
+            notes.Add(new NoticeNote(null, NoteSeverity.Error, "文件不是文本（含有二进制内容）。请提供 .txt（UTF-8 编码）或 .docx 格式的整改进展情况公布全文。"));
+            return Empty(notes);
         }
 
-        var blocks = text.Split('\n')
-            .Select(l => NoticeText.Clean(l.TrimEnd('\r')))
+        var blocks = text.Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n').Split('\n')
+            .Select(NoticeText.Clean)
             .OfType<string>()
             .Select(l => new NoticeBlock(l))
             .ToList();
-        return Read(blocks, null, []);
+        return Read(blocks, null, notes);
     }
 
     internal static NoticeReading Empty(List<NoticeNote> notes) => new(
@@ -144,6 +147,10 @@ public static partial class NoticeReader
         {
             notes.Add(new NoticeNote(introLines[0].Paragraph, NoteSeverity.Info, "这是一轮巡察的综合情况通报（涉及多个被巡察单位），只读取统计数字，不导入问题。"));
             categories = [];
+            if (statistics.IsEmpty)
+            {
+                notes.Add(new NoticeNote(introLines[0].Paragraph, NoteSeverity.Error, "这是一轮巡察的综合情况通报，但没有找到统计数字（问题数、完成数、完成率等）。"));
+            }
         }
         else if (categories.Count == 0 && introLines.Count > 0)
         {
@@ -541,7 +548,12 @@ public static partial class NoticeReader
         {
             var result = new List<NoticeParagraph>();
             var (_, remainder) = node.Split();
-            if (remainder.Length > 0)
+            if (node.Head?.Marker == Marker.NextLead)
+            {
+                // "下一步，我们将…": the lead-in is itself the paragraph.
+                result.Add(new NoticeParagraph(string.Empty, node.Head.Raw));
+            }
+            else if (remainder.Length > 0)
             {
                 result.AddRange(Paragraphs([new Line(node.Head!.Paragraph, remainder, NoticeText.Key(remainder), null)]));
             }
