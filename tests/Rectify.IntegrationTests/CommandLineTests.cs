@@ -77,24 +77,65 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task Notice_parse_json_adds_statistics_confidence_and_notes()
+    {
+        var (code, output, _) = await Run(string.Empty, "notice", "parse", SeedFile(), "--json");
+
+        Assert.Equal(0, code);
+        using var doc = JsonDocument.Parse(output);
+        var root = doc.RootElement;
+        Assert.Equal("notice", root.GetProperty("kind").GetString());
+        Assert.True(root.GetProperty("confidence").GetProperty("overall").GetDouble() > 0.8);
+        Assert.Equal(JsonValueKind.Object, root.GetProperty("statistics").ValueKind);
+        Assert.DoesNotContain(root.GetProperty("notes").EnumerateArray(), n => n.GetProperty("severity").GetString() == "error");
+        Assert.All(root.GetProperty("categories").EnumerateArray(), c => Assert.False(c.GetProperty("implicit").GetBoolean()));
+    }
+
+    [Fact]
     public async Task Notice_parse_of_a_file_that_is_not_a_notice_exits_2_and_says_what_was_expected()
     {
         var path = Path.Combine(folder, "minutes.txt");
         await File.WriteAllTextAsync(path, "会议纪要\n一、会议议题\n研究年度工作。", TestContext.Current.CancellationToken);
         var (code, output, error) = await Run(string.Empty, "notice", "parse", path, "--json");
         Assert.Equal(2, code);
-        Assert.Empty(output);
+        using var doc = JsonDocument.Parse(output);
+        Assert.Equal("notANotice", doc.RootElement.GetProperty("kind").GetString());
+        Assert.Contains(doc.RootElement.GetProperty("notes").EnumerateArray(), n => n.GetProperty("message").GetString()!.StartsWith("未找到巡察基本情况段落", StringComparison.Ordinal));
         Assert.Contains("未找到巡察基本情况段落", error, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task Notice_parse_of_a_gbk_file_or_a_missing_file_exits_2()
+    public async Task Notice_parse_without_a_structure_exits_2_still_printing_the_intro_it_read()
     {
-        var gbk = Path.Combine(folder, "gbk.txt");
-        await File.WriteAllBytesAsync(gbk, [0xD1, 0xB2, 0xB2, 0xEC, 0xD5, 0xFB, 0xB8, 0xC4], TestContext.Current.CancellationToken);
-        var (code, _, error) = await Run(string.Empty, "notice", "parse", gbk);
+        var path = Path.Combine(folder, "intro-only.txt");
+        await File.WriteAllTextAsync(path, "根据区委统一部署，2024年3月1日至4月15日，区委第一巡察组对区教育局党委开展了巡察。5月20日，区委巡察组向区教育局党委反馈了巡察意见。\n局党委高度重视，召开专题会议部署整改。", TestContext.Current.CancellationToken);
+        var (code, output, error) = await Run(string.Empty, "notice", "parse", path, "--json");
         Assert.Equal(2, code);
-        Assert.Contains("不是 UTF-8", error, StringComparison.Ordinal);
+        using var doc = JsonDocument.Parse(output);
+        Assert.Equal("区委第一巡察组", doc.RootElement.GetProperty("inspection").GetProperty("team").GetString());
+        Assert.Equal("2024-05-20", doc.RootElement.GetProperty("inspection").GetProperty("feedbackDate").GetString());
+        Assert.Contains("未找到整改任务", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Notice_parse_reads_a_gbk_file_and_refuses_a_doc_or_a_missing_file_with_exit_2()
+    {
+        System.Text.Encoding.RegisterProvider(System.Text.CodePagesEncodingProvider.Instance);
+        var gbk = Path.Combine(folder, "gbk.txt");
+        await File.WriteAllBytesAsync(gbk, System.Text.Encoding.GetEncoding("GB18030").GetBytes(DemoSeeder.ReadSeedNotice()), TestContext.Current.CancellationToken);
+        var (code, output, _) = await Run(string.Empty, "notice", "parse", gbk, "--json");
+        Assert.Equal(0, code);
+        using (var doc = JsonDocument.Parse(output))
+        {
+            Assert.Equal("GB18030", doc.RootElement.GetProperty("source").GetString());
+            Assert.Equal(27, doc.RootElement.GetProperty("categories").EnumerateArray().Sum(c => c.GetProperty("findings").GetArrayLength()));
+        }
+
+        var word97 = Path.Combine(folder, "old.doc");
+        await File.WriteAllBytesAsync(word97, [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0], TestContext.Current.CancellationToken);
+        (code, _, var error) = await Run(string.Empty, "notice", "parse", word97);
+        Assert.Equal(2, code);
+        Assert.Contains("另存为", error, StringComparison.Ordinal);
 
         (code, _, error) = await Run(string.Empty, "notice", "parse", Path.Combine(folder, "nothing.txt"));
         Assert.Equal(2, code);

@@ -6,10 +6,10 @@ using Rectify.Documents;
 
 namespace Rectify.Cli;
 
-/// <summary>`notice parse 文件.txt [--json]`: reads a rectification notice and prints its structure. Takes no host options.</summary>
+/// <summary>`notice parse 文件.txt|文件.docx [--json]`: reads a rectification notice or plan and prints what it found, with notes. Exit 0 when a structure was found, 2 when not. Takes no host options.</summary>
 internal static class NoticeCommand
 {
-    private const string UsageLine = "用法：rectify notice parse 文件.txt [--json]";
+    private const string UsageLine = "用法：rectify notice parse 文件.txt|文件.docx [--json]";
 
     private static readonly JsonSerializerOptions NoticeJson = new()
     {
@@ -33,51 +33,63 @@ internal static class NoticeCommand
         });
         var json = Verb.Flag("--json");
         var parse = new Command("parse") { file, json };
-        parse.SetAction((result, _) => RunAsync(cli.Out, result.GetRequiredValue(file), result.GetValue(json)));
+        parse.SetAction((result, _) => RunAsync(cli.Out, cli.Error, result.GetRequiredValue(file), result.GetValue(json)));
         return new Verb("notice", _ => UsageLine) { PassesHostOptions = false, Subcommands = { parse } };
     }
 
-    private static async Task<int> RunAsync(TextWriter stdout, string path, bool asJson)
+    private static async Task<int> RunAsync(TextWriter stdout, TextWriter stderr, string path, bool asJson)
     {
         if (!File.Exists(path))
         {
             throw new FileNotFoundException($"找不到文件“{path}”。");
         }
 
-        var text = await ReadUtf8Async(path);
-        var notice = NoticeParser.Parse(text);
+        var reading = NoticeFile.Read(await File.ReadAllBytesAsync(path), path);
+        var notice = reading.Document;
         if (asJson)
         {
-            stdout.WriteLine(JsonSerializer.Serialize(NoticeJsonShape.From(notice), NoticeJson));
+            stdout.WriteLine(JsonSerializer.Serialize(NoticeJsonShape.From(reading), NoticeJson));
         }
         else
         {
-            stdout.WriteLine($"{notice.Inspection.Team} → {notice.Inspection.Target}");
-            stdout.WriteLine($"主体责任 {notice.Responsibility.Count} 段；问题类别 {notice.Categories.Count} 个；问题 {notice.FindingCount} 个；整改措施 {notice.MeasureCount} 条；下一步工作 {notice.NextSteps.Count} 项。");
+            if (reading.HasIntro)
+            {
+                stdout.WriteLine($"{notice.Inspection.Team} → {notice.Inspection.Target}");
+            }
+
+            if (reading.Kind == NoticeKind.RoundSummary)
+            {
+                stdout.WriteLine($"一轮巡察的综合情况通报：{string.Join("；", reading.Statistics.Figures.Select(f => f.Text).Where(t => t.Length > 0))}");
+            }
+            else
+            {
+                stdout.WriteLine($"主体责任 {notice.Responsibility.Count} 段；问题类别 {notice.Categories.Count} 个；问题 {notice.FindingCount} 个；整改措施 {notice.MeasureCount} 条；下一步工作 {notice.NextSteps.Count} 项。");
+            }
+
             foreach (var c in notice.Categories)
             {
-                stdout.WriteLine($"（{ChineseNumerals.Format(c.Number)}）{c.Title}");
+                stdout.WriteLine(c.IsImplicit ? $"（未分类）{c.Title}" : $"（{ChineseNumerals.Format(Math.Clamp(c.Number, 1, 99))}）{c.Title}");
                 foreach (var f in c.Findings)
                 {
                     stdout.WriteLine($"  {f.Number}. {f.Title}（{f.Measures.Count} 条措施）");
                 }
             }
+
+            stdout.WriteLine($"可信度 {reading.Confidence.Overall:0.00}");
+            foreach (var note in reading.Notes.Where(n => n.Severity != NoteSeverity.Info))
+            {
+                stdout.WriteLine($"{(note.Severity == NoteSeverity.Error ? "错误" : "提示")}：{note}");
+            }
         }
 
-        return CommandLine.Ok;
-    }
+        if (reading.HasStructure)
+        {
+            return CommandLine.Ok;
+        }
 
-    /// <summary>Reads a file as strict UTF-8, so that a GBK file or a binary gets a clear error instead of mojibake.</summary>
-    private static async Task<string> ReadUtf8Async(string path)
-    {
-        var bytes = await File.ReadAllBytesAsync(path);
-        try
-        {
-            return new System.Text.UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes).TrimStart('\uFEFF');
-        }
-        catch (System.Text.DecoderFallbackException)
-        {
-            throw new NoticeParseException($"“{path}”不是 UTF-8 编码的文本文件。请另存为 UTF-8 编码的 .txt 后再试。");
-        }
+        // What was read (the introduction, the figures) is printed above; the reasons go to stderr.
+        var reasons = reading.Notes.Where(n => n.Severity == NoteSeverity.Error).Select(n => n.ToString()).DefaultIfEmpty("未找到整改任务。");
+        stderr.WriteLine("错误：" + string.Join("\n", reasons));
+        return CommandLine.BadInput;
     }
 }

@@ -1,0 +1,35 @@
+using DocumentFormat.OpenXml.Packaging;
+
+namespace Rectify.Documents;
+
+/// <summary>A notice or plan file as the office has it: a .txt in any of the usual encodings, or a .docx. Word 97-2003 and WPS files are refused with how to convert them.</summary>
+public static class NoticeFile
+{
+    public static NoticeReading Read(byte[] bytes, string? fileName = null)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        if (NoticeText.Refusal(bytes, fileName) is { } refusal)
+        {
+            throw new NoticeParseException(refusal);
+        }
+
+        var notes = new List<NoticeNote>();
+        if (NoticeText.IsZip(bytes))
+        {
+            try
+            {
+                using var stream = new MemoryStream(bytes, writable: false);
+                var (blocks, plan) = NoticeDocx.Read(stream, notes);
+                return NoticeReader.Read(blocks, plan, notes) with { Source = "docx" };
+            }
+            catch (Exception e) when (e is OpenXmlPackageException or InvalidDataException or IOException or InvalidOperationException or System.Xml.XmlException)
+            {
+                throw new NoticeParseException("这个压缩包不是可读的 Word 文档（.docx），或文件已损坏。请用 Word 或 WPS 打开后重新“另存为” .docx。", e);
+            }
+        }
+
+        var decoded = NoticeText.Decode(bytes);
+        notes.AddRange(decoded.Notes);
+        return NoticeReader.Read(decoded.Text, notes) with { Source = decoded.Encoding };
+    }
+}

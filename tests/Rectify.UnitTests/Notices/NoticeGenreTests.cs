@@ -1,0 +1,249 @@
+using System.Text;
+using Rectify.Demo;
+using Rectify.Documents;
+
+namespace Rectify.UnitTests.Notices;
+
+/// <summary>The tolerant reader on each variant of the genre (issue #11), each file encoding and Word documents.</summary>
+public sealed class NoticeGenreTests
+{
+    static NoticeGenreTests() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+
+    [Fact]
+    public void Layout_b_in_traditional_characters_reads_findings_under_one_implicit_category()
+    {
+        var r = NoticeReader.Read(GenreFixtures.LayoutB);
+        var n = r.Document;
+
+        Assert.Equal(NoticeKind.Notice, r.Kind);
+        Assert.Equal("區委第三巡察組", n.Inspection.Team);
+        Assert.Equal("區農業農村局黨組", n.Inspection.Target);
+        Assert.True(n.Inspection.IsSpecial);
+        Assert.False(n.Inspection.IsXunshi);
+        Assert.True(n.Inspection.OnSitePeriodIsApproximate);
+        Assert.Equal(new DateOnly(2023, 8, 21), n.Inspection.OnSiteFrom);
+        Assert.Equal(new DateOnly(2023, 9, 30), n.Inspection.OnSiteTo);
+        Assert.Equal(new DateOnly(2023, 11, 20), n.Inspection.FeedbackDate);
+        Assert.Equal("中共某某區農業農村局黨組關於巡察整改進展情況的通報", r.Title);
+
+        var category = Assert.Single(n.Categories);
+        Assert.True(category.IsImplicit);
+        Assert.Equal("整改進展情況及成效", category.Title);
+        Assert.Equal([1, 2], category.Findings.Select(f => f.Number));
+        Assert.Equal("關於“糧食安全責任落實不到位”問題的整改", category.Findings[0].Title);
+        Assert.Equal([2, 3], category.Findings.Select(f => f.Measures.Count));
+        Assert.Equal("建立資金撥付公示制度，接受群眾監督。", category.Findings[1].Measures[1].Text);
+        Assert.Equal(["提高政治站位", "壓實整改責任"], n.Responsibility.Select(p => p.Heading));
+        Assert.Single(n.NextSteps);
+
+        Assert.Equal(new DateOnly(2024, 1, 24), n.Disclosure!.To);
+        Assert.Equal("0571-87654321", n.Disclosure.Phone);
+        Assert.Equal("nyjdz@example.cn", n.Disclosure.Email);
+        Assert.Equal("某某區府前路1號", n.Disclosure.PostalAddress);
+        Assert.Equal("310000", n.Disclosure.Postcode);
+        Assert.Equal("中共某某區農業農村局黨組", n.Issuer);
+        Assert.Equal(new DateOnly(2024, 1, 10), n.Date);
+
+        // The implicit category and the estimated period are told, located; the page noise is only mentioned.
+        Assert.Contains(r.Notes, x => x.Severity == NoteSeverity.Warning && x.Message.Contains("默认类别", StringComparison.Ordinal));
+        Assert.Contains(r.Notes, x => x.Paragraph == 3 && x.Message.Contains("8月下旬至9月底", StringComparison.Ordinal));
+        Assert.DoesNotContain(r.Notes, x => x.Severity == NoteSeverity.Error);
+        Assert.InRange(r.Confidence.Structure, 0.5, 0.95);
+    }
+
+    [Fact]
+    public void Layout_c_reads_top_level_categories_and_run_on_measures()
+    {
+        var r = NoticeReader.Read(GenreFixtures.LayoutC);
+        var n = r.Document;
+
+        Assert.Equal("中央第三巡视组", n.Inspection.Team);
+        Assert.Equal("某某省", n.Inspection.Target);
+        Assert.True(n.Inspection.IsXunshi);
+        Assert.Equal(new DateOnly(2022, 2, 18), n.Inspection.FeedbackDate);
+        Assert.Equal(["在贯彻落实党中央重大决策部署方面", "在落实全面从严治党责任方面"], n.Categories.Select(c => c.Title));
+        Assert.All(n.Categories, c => Assert.False(c.IsImplicit));
+        Assert.Equal([1, 2, 3], n.Categories.SelectMany(c => c.Findings).Select(f => f.Number));
+        Assert.Equal([2, 3, 2], n.Categories.SelectMany(c => c.Findings).Select(f => f.Measures.Count));
+        Assert.Equal("关于推动区域协调发展办法不多的问题", n.Categories[0].Findings[0].Title);
+        Assert.Equal("完善生态环境损害赔偿制度。", n.Categories[0].Findings[1].Measures[1].Text);
+        Assert.Equal(2, n.NextSteps.Count);
+        Assert.Equal("010-12345678", n.Disclosure!.Phone);
+        Assert.Equal("中共某某省委", n.Issuer);
+        Assert.DoesNotContain(r.Notes, x => x.Severity != NoteSeverity.Info);
+        Assert.True(r.Confidence.Overall > 0.8, r.Confidence.ToString());
+    }
+
+    [Fact]
+    public void Layout_d_reads_prose_responsibility_sub_items_and_the_statistics_as_numbers()
+    {
+        var r = NoticeReader.Read(GenreFixtures.LayoutD);
+        var n = r.Document;
+
+        Assert.Equal("县委第二巡察组", n.Inspection.Team);
+        Assert.Equal("县文化广电旅游体育局党组", n.Inspection.Target);
+        Assert.Equal(2, n.Categories.Count);
+        Assert.Equal([1, 2, 3], n.Categories.SelectMany(c => c.Findings).Select(f => f.Number));
+        Assert.Equal([2, 1, 2], n.Categories.SelectMany(c => c.Findings).Select(f => f.Measures.Count));
+        Assert.Equal("建立公共文化阵地月巡查制度。", n.Categories[0].Findings[0].Measures[1].Text);
+        Assert.Contains(n.Responsibility, p => p.Heading == "成立整改工作领导小组，党组书记任组长");
+        Assert.StartsWith("下一步，局党组将持续抓好整改落实", Assert.Single(n.NextSteps).Text, StringComparison.Ordinal);
+        Assert.Null(n.Disclosure);
+        Assert.Equal("中共某某县文化广电旅游体育局党组", n.Issuer);
+        Assert.Equal(new DateOnly(2023, 12, 20), n.Date);
+
+        var s = r.Statistics;
+        Assert.Equal(18, s.Problems);
+        Assert.Equal(15, s.Completed);
+        Assert.Equal(3, s.InProgress);
+        Assert.Equal(83.3m, s.CompletionRate);
+        Assert.Equal(64, s.Measures);
+        Assert.Equal(125_000m, s.AmountYuan);
+        Assert.Equal(6, s.PeopleHandled);
+        Assert.Equal(9, s.RulesMade);
+        Assert.All(s.Figures, f => Assert.Equal(2, f.Paragraph));
+    }
+
+    [Fact]
+    public void A_round_summary_is_recognised_and_gives_statistics_never_findings()
+    {
+        var r = NoticeReader.Read(GenreFixtures.RoundSummary);
+
+        Assert.Equal(NoticeKind.RoundSummary, r.Kind);
+        Assert.True(r.HasStructure);
+        Assert.Empty(r.Document.Categories);
+        Assert.Equal(12, r.Statistics.UnitsCovered);
+        Assert.Equal(236, r.Statistics.Problems);
+        Assert.Equal(221, r.Statistics.Completed);
+        Assert.Equal(93.6m, r.Statistics.CompletionRate);
+        Assert.Equal(812, r.Statistics.Measures);
+        Assert.Equal(864_000m, r.Statistics.AmountYuan);
+        Assert.True(r.Document.Inspection.OnSitePeriodIsApproximate);
+        Assert.Equal(new DateOnly(2023, 5, 31), r.Document.Inspection.OnSiteTo);
+        Assert.Throws<NoticeParseException>(() => NoticeParser.Strict(r));
+    }
+
+    [Fact]
+    public void A_look_back_intro_with_glosses_and_full_width_digits_is_read()
+    {
+        const string text = """
+            根据省委统一安排，２０２２年４月６日至５月２０日，省委第五巡视组对某某市开展了巡视“回头看”。２０２２年７月８日，省委巡视组向某某市委反馈了巡视“回头看”意见。现将整改进展情况报告如下。
+            一、整改任务落实情况
+            （一）关于落实生态保护责任方面
+            1．关于河湖衛（wèi）生整治不彻底的问题
+            一是开展河湖“清四乱”专项行动。
+            """;
+        var r = NoticeReader.Read(text);
+        Assert.True(r.Document.Inspection.IsLookBack);
+        Assert.Equal(new DateOnly(2022, 4, 6), r.Document.Inspection.OnSiteFrom);
+        Assert.Equal(new DateOnly(2022, 7, 8), r.Document.Inspection.FeedbackDate);
+        var finding = r.Document.Categories.Single().Findings.Single();
+        Assert.Equal("关于河湖衛生整治不彻底的问题", finding.Title);
+        Assert.Equal("开展河湖“清四乱”专项行动。", finding.Measures.Single().Text);
+    }
+
+    [Fact]
+    public void A_text_without_structure_keeps_its_intro_and_says_why_by_paragraph()
+    {
+        const string text = "根据区委统一部署，2024年3月1日至4月15日，区委第一巡察组对区教育局党委开展了巡察。5月20日，区委巡察组向区教育局党委反馈了巡察意见。\n局党委高度重视，召开专题会议部署整改。";
+        var r = NoticeReader.Read(text);
+        Assert.False(r.HasStructure);
+        Assert.Equal("区委第一巡察组", r.Document.Inspection.Team);
+        Assert.Equal(new DateOnly(2024, 5, 20), r.Document.Inspection.FeedbackDate);
+        Assert.Contains(r.Notes, x => x.Severity == NoteSeverity.Error && x.Message.StartsWith("未找到整改任务", StringComparison.Ordinal));
+        Assert.Equal(0, r.Confidence.Structure);
+        Assert.True(r.Confidence.Intro > 0.9);
+    }
+
+    [Theory]
+    [InlineData("UTF-8")]
+    [InlineData("UTF-8 BOM")]
+    [InlineData("GB18030")]
+    [InlineData("UTF-16LE")]
+    [InlineData("UTF-16BE")]
+    [InlineData("UTF-16LE no BOM")]
+    public void Every_usual_encoding_of_a_text_file_reads_the_same(string encoding)
+    {
+        foreach (var text in new[] { DemoSeeder.ReadSeedNotice(), GenreFixtures.LayoutB, GenreFixtures.LayoutC })
+        {
+            var bytes = Encode(text, encoding);
+            var expected = NoticeReader.Read(text);
+            var r = NoticeFile.Read(bytes, "notice.txt");
+            Assert.Equal(Tree(expected.Document), Tree(r.Document));
+            Assert.Equal(expected.Document.Inspection.Team, r.Document.Inspection.Team);
+        }
+
+        Assert.Equal(72, NoticeFile.Read(Encode(DemoSeeder.ReadSeedNotice(), encoding)).Document.MeasureCount);
+    }
+
+    [Theory]
+    [InlineData("notice.doc")]
+    [InlineData("notice.wps")]
+    public void Word_97_and_wps_files_are_refused_with_how_to_convert_them(string name)
+    {
+        byte[] ole = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0, 0, 0];
+        var e = Assert.Throws<NoticeParseException>(() => NoticeFile.Read(ole, name));
+        Assert.Contains("另存为", e.Message, StringComparison.Ordinal);
+        Assert.Contains(".docx", e.Message, StringComparison.Ordinal);
+        Assert.Throws<NoticeParseException>(() => NoticeFile.Read(ole, "renamed.txt"));
+    }
+
+    [Fact]
+    public void A_docx_with_word_list_numbering_reads_like_typed_numbers()
+    {
+        var bytes = TestDocx.Notice();
+        var r = NoticeFile.Read(bytes, "notice.docx");
+        var n = r.Document;
+
+        Assert.Equal("docx", r.Source);
+        Assert.Equal("市委第六巡察组", n.Inspection.Team);
+        Assert.Equal(["提高政治站位", "压实工作责任"], n.Responsibility.Select(p => p.Heading));
+        Assert.Equal(["关于落实党建工作责任方面", "关于财务管理方面"], n.Categories.Select(c => c.Title));
+        Assert.Equal([1, 2], n.Categories.Select(c => c.Number));
+
+        // Word restarts "1." under each category; the reader numbers the findings on and says so.
+        Assert.Equal([1, 2, 3], n.Categories.SelectMany(c => c.Findings).Select(f => f.Number));
+        Assert.Contains(r.Notes, x => x.Message.Contains("重新编号", StringComparison.Ordinal));
+        Assert.Equal([2, 1, 1], n.Categories.SelectMany(c => c.Findings).Select(f => f.Measures.Count));
+        Assert.Single(n.NextSteps);
+        Assert.Equal("中共某某街道工作委员会", n.Issuer);
+    }
+
+    [Fact]
+    public void A_docx_plan_table_gives_measures_with_leader_unit_and_deadline()
+    {
+        var r = NoticeFile.Read(TestDocx.Plan(), "plan.docx");
+        var n = r.Document;
+
+        Assert.True(r.HasStructure);
+        Assert.Equal(["关于落实主体责任方面", "关于作风建设方面"], n.Categories.Select(c => c.Title));
+        var findings = n.Categories.SelectMany(c => c.Findings).ToList();
+        Assert.Equal([1, 2, 3], findings.Select(f => f.Number));
+        Assert.Equal("党组会议研究整改不及时", findings[0].Title);
+
+        // One row per measure, the problem cell merged down.
+        Assert.Equal(2, findings[0].Measures.Count);
+        Assert.Equal(("张某某", "办公室", "2024年6月30日前"), (findings[0].Measures[1].Leader, findings[0].Measures[1].Unit, findings[0].Measures[1].Deadline));
+
+        // One row per problem, the measures as lines of a cell, each with its own unit line.
+        Assert.Equal(["修订财务报销细则", "每季度抽查报销凭证", "开展财经纪律专题培训"], findings[1].Measures.Select(m => m.Text));
+        Assert.Equal(["财务科", "纪检组", "财务科"], findings[1].Measures.Select(m => m.Unit));
+        Assert.All(findings[1].Measures, m => Assert.Equal("李某某", m.Leader));
+        Assert.Equal("长期坚持", findings[2].Measures.Single().Deadline);
+    }
+
+    internal static byte[] Encode(string text, string encoding) => encoding switch
+    {
+        "UTF-8" => new UTF8Encoding(false).GetBytes(text),
+        "UTF-8 BOM" => [.. new UTF8Encoding(true).GetPreamble(), .. Encoding.UTF8.GetBytes(text)],
+        "GB18030" => Encoding.GetEncoding("GB18030").GetBytes(text),
+        "UTF-16LE" => [0xFF, 0xFE, .. Encoding.Unicode.GetBytes(text)],
+        "UTF-16BE" => [0xFE, 0xFF, .. Encoding.BigEndianUnicode.GetBytes(text)],
+        "UTF-16LE no BOM" => Encoding.Unicode.GetBytes(text),
+        _ => throw new ArgumentOutOfRangeException(nameof(encoding)),
+    };
+
+    internal static string Tree(NoticeDocument n) => string.Join(
+        "|",
+        n.Categories.Select(c => $"{c.Number}{(c.IsImplicit ? "*" : string.Empty)}:{c.Title}[{string.Join(";", c.Findings.Select(f => $"{f.Number}.{f.Title}<{string.Join("/", f.Measures.Select(m => m.Text))}>"))}]"));
+}
