@@ -162,24 +162,10 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
         caller.Require(Permission.ManagePlan);
         var categories = await db.FindingCategories.Where(c => c.InspectionId == inspectionId).Select(c => new { c.Number, c.Title }).ToListAsync(cancellationToken);
         var findings = await db.Findings.Where(f => f.InspectionId == inspectionId).Select(f => new { f.Number, f.Title, Category = f.Category.Number }).ToListAsync(cancellationToken);
-        var measures = await db.Measures.Where(m => m.InspectionId == inspectionId)
-            .Select(m => new
-            {
-                Finding = m.Finding.Number,
-                m.Number,
-                m.Text,
-                m.Kind,
-                m.Deadline,
-                m.State,
-                Leader = m.ResponsibleLeader == null ? null : m.ResponsibleLeader.Name,
-                Lead = m.LeadUnit == null ? null : m.LeadUnit.Name,
-                Supporting = m.SupportingUnits.Select(s => s.Organization.Name).ToList(),
-            })
-            .AsSplitQuery().ToListAsync(cancellationToken);
         var plan = new PlanSnapshot(
             categories.ToDictionary(c => c.Number, c => c.Title),
             findings.ToDictionary(f => f.Number, f => (f.Category, f.Title)),
-            measures.ToDictionary(m => (m.Finding, m.Number), m => new MeasureSnapshot(m.Text, m.Kind, m.Deadline, m.State, m.Leader, m.Lead, m.Supporting.ToHashSet(StringComparer.Ordinal))));
+            await MeasuresOfAsync(inspectionId, cancellationToken));
         return Compare(inspection.Id, inspection.Title, inspection.PlanState, plan, draft);
     }
 
@@ -207,14 +193,18 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var categories = await db.FindingCategories.Where(c => c.InspectionId == inspectionId).ToDictionaryAsync(c => c.Number, cancellationToken);
         var findings = await db.Findings.Where(f => f.InspectionId == inspectionId).Include(f => f.Category).ToDictionaryAsync(f => f.Number, cancellationToken);
-        var measures = (await PlanService.LoadForChangeAsync(db.Measures.Where(m => m.InspectionId == inspectionId), cancellationToken))
-            .ToDictionary(m => (m.Finding.Number, m.Number));
         var plan = new PlanSnapshot(
             categories.ToDictionary(c => c.Key, c => c.Value.Title),
             findings.ToDictionary(f => f.Key, f => (f.Value.Category.Number, f.Value.Title)),
-            measures.ToDictionary(m => m.Key, m => MeasureSnapshot.Of(m.Value)));
+            await MeasuresOfAsync(inspectionId, cancellationToken));
         var comparison = Compare(inspection.Id, inspection.Title, inspection.PlanState, plan, draft);
         BusinessRules.Check(new ADraftMustFitThePlan(comparison.Problems.FirstOrDefault(p => p.Severity == IntakeSeverity.Error), comparison.Problems.Count(p => p.Severity == IntakeSeverity.Error)));
+
+        // Only the measures the file changes are loaded to be changed (the others are not touched).
+        var changing = comparison.Measures.Where(p => p.Value.Change == ImportChange.Updated).Select(p => plan.Measures[p.Key].Id).ToList();
+        var measures = changing.Count == 0 ? []
+            : (await PlanService.LoadForChangeAsync(db.Measures.Where(m => m.InspectionId == inspectionId && changing.Contains(m.Id)), cancellationToken))
+                .ToDictionary(m => (m.Finding.Number, m.Number));
 
         // The plan must still be in the state the import was checked against when it is saved (PlanState is a concurrency token).
         db.Entry(inspection).Property(i => i.PlanState).IsModified = true;
@@ -253,44 +243,81 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
         var inForce = inspection.PlanState == PlanState.InForce;
         var added = new List<string>();
         var updated = new List<string>();
+
+        // Every name the file sets is resolved first (new people and units added and audited as the plan page adds
+        // them), while no new measure hangs off a tracked finding for their saves to pick up.
+        var changes = new List<(IntakeFinding F, IntakeMeasure M, Measure? Current, MeasureChange Change)>();
         foreach (var (f, m) in draft.Categories.SelectMany(c => c.Findings).SelectMany(f => f.Measures.Select(m => (f, m))))
         {
-            var change = comparison.Measures[(f.Number, m.Number)].Change;
-            if (change == ImportChange.Unchanged)
+            if (comparison.Measures[(f.Number, m.Number)].Change == ImportChange.Unchanged)
             {
                 continue;
             }
 
-            var isNew = !measures.TryGetValue((f.Number, m.Number), out var measure);
+            measures.TryGetValue((f.Number, m.Number), out var current);
             try
             {
-                if (isNew)
-                {
-                    measure = findings[f.Number].AddMeasure(m.Number, m.Text.Trim(), m.Kind ?? MeasureKind.TimeBound);
-                    var stated = await ChangeOfAsync(m, null, names, cancellationToken);
-
-                    // After adoption a new measure is a version of the plan, with a deadline unless it is 长期坚持.
-                    if (inForce || !stated.IsEmpty)
-                    {
-                        measure.Amend(inForce ? stated with { SetsDeadline = true } : stated, caller.Actor, clock, reason);
-                    }
-
-                    added.Add($"{f.Number}.{m.Number}");
-                }
-                else
-                {
-                    measure!.Amend(await ChangeOfAsync(m, measure, names, cancellationToken), caller.Actor, clock, reason);
-                    updated.Add($"{f.Number}.{m.Number}");
-                }
+                changes.Add((f, m, current, await ChangeOfAsync(m, current, names, cancellationToken)));
             }
             catch (BusinessRuleViolationException e)
             {
-                // Which row could not be imported, so that the office knows what to fix; nothing was written.
-                throw BusinessRules.Refuse(new ARowThatCannotBeImported($"{Where(m.Source)}措施 {f.Number}.{m.Number}：{e.Message}（未导入任何内容）", e.Refusal));
+                throw RowRefused(f, m, e);
             }
         }
 
-        await db.SaveOrRefuseAsync("本次巡察的整改方案刚刚已被他人修改，请重新上传文件后再导入。", cancellationToken, uniqueIndexDecides: true);
+        // Then the domain makes every change (a version with the reason once the plan is in force). A measure that
+        // changes is saved through the change tracker; the new ones, thousands in a first import, are written as rows
+        // (NewRowWriter) — the tracker would cost about 17 KB for each of them and their units.
+        var created = new List<Measure>();
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        try
+        {
+            foreach (var (f, m, current, change) in changes)
+            {
+                try
+                {
+                    if (current is null)
+                    {
+                        var measure = findings[f.Number].AddMeasure(m.Number, m.Text.Trim(), m.Kind ?? MeasureKind.TimeBound);
+
+                        // After adoption a new measure is a version of the plan, with a deadline unless it is 长期坚持.
+                        if (inForce || !change.IsEmpty)
+                        {
+                            measure.Amend(inForce ? change with { SetsDeadline = true } : change, caller.Actor, clock, reason);
+                        }
+
+                        created.Add(measure);
+                        added.Add($"{f.Number}.{m.Number}");
+                    }
+                    else
+                    {
+                        current.Amend(change, caller.Actor, clock, reason);
+                        db.Entry(current).DetectChanges();
+                        updated.Add($"{f.Number}.{m.Number}");
+                    }
+                }
+                catch (BusinessRuleViolationException e)
+                {
+                    throw RowRefused(f, m, e);
+                }
+            }
+
+            await db.SaveOrRefuseAsync("本次巡察的整改方案刚刚已被他人修改，请重新上传文件后再导入。", cancellationToken, uniqueIndexDecides: true);
+        }
+        catch
+        {
+            // Nothing of a refused import stays tracked for a later save to pick up.
+            db.ChangeTracker.Clear();
+            throw;
+        }
+        finally
+        {
+            db.ChangeTracker.AutoDetectChangesEnabled = true;
+        }
+
+        // The new measures hang off tracked findings; untracked now, so that no later save writes them twice.
+        db.ChangeTracker.Clear();
+        await WriteNewAsync(inspectionId, created, cancellationToken);
         var result = new IntakeCommitResult(inspectionId, comparison.CategoryCounts, comparison.FindingCounts, comparison.MeasureCounts, comparison.Untouched, Message(comparison));
         await audit.RecordAsync(
             new AuditEvent(AuditActions.LedgerImported, ObjectType: "Inspection", ObjectId: inspectionId.ToString(CultureInfo.InvariantCulture),
@@ -308,6 +335,71 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
             cancellationToken: cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return result;
+    }
+
+    /// <summary>The plan's measures as the comparison reads them, by finding and measure number, read without tracking.</summary>
+    private async Task<Dictionary<(int Finding, int Measure), MeasureSnapshot>> MeasuresOfAsync(int inspectionId, CancellationToken cancellationToken)
+    {
+        var measures = await db.Measures.Where(m => m.InspectionId == inspectionId)
+            .Select(m => new
+            {
+                m.Id,
+                Finding = m.Finding.Number,
+                m.Number,
+                m.Text,
+                m.Kind,
+                m.Deadline,
+                m.State,
+                Leader = m.ResponsibleLeader == null ? null : m.ResponsibleLeader.Name,
+                Lead = m.LeadUnit == null ? null : m.LeadUnit.Name,
+                Supporting = m.SupportingUnits.Select(s => s.Organization.Name).ToList(),
+            })
+            .AsNoTracking().AsSplitQuery().ToListAsync(cancellationToken);
+        return measures.ToDictionary(m => (m.Finding, m.Number), m => new MeasureSnapshot(m.Id, m.Text, m.Kind, m.Deadline, m.State, m.Leader, m.Lead, m.Supporting.ToHashSet(StringComparer.Ordinal)));
+    }
+
+    /// <summary>Which row could not be imported, so that the office knows what to fix; nothing was written.</summary>
+    private static BusinessRuleViolationException RowRefused(IntakeFinding f, IntakeMeasure m, BusinessRuleViolationException e) =>
+        BusinessRules.Refuse(new ARowThatCannotBeImported($"{Where(m.Source)}措施 {f.Number}.{m.Number}：{e.Message}（未导入任何内容）", e.Refusal));
+
+    /// <summary>
+    /// Writes the new measures, built by the domain, with their supporting units and versions, as rows in the
+    /// import's transaction; a measure number taken by someone else meanwhile refuses the whole import.
+    /// </summary>
+    private async Task WriteNewAsync(int inspectionId, List<Measure> created, CancellationToken cancellationToken)
+    {
+        if (created.Count == 0)
+        {
+            return;
+        }
+
+        if (created.Any(m => m.Transitions.Count > 0))
+        {
+            throw new InvalidOperationException("A measure added by an import has no history yet.");
+        }
+
+        var rows = new NewRowWriter(db);
+        try
+        {
+            await rows.InsertAsync(created, cancellationToken);
+
+            // The keys the database gave, by the measure's unique (finding, number), for the rows that point to them.
+            var byNumber = created.ToDictionary(m => (m.Finding.Id, m.Number));
+            foreach (var saved in await db.Measures.Where(m => m.InspectionId == inspectionId).Select(m => new { m.Id, m.FindingId, m.Number }).AsNoTracking().ToListAsync(cancellationToken))
+            {
+                if (byNumber.TryGetValue((saved.FindingId, saved.Number), out var measure))
+                {
+                    rows.Keys[measure] = saved.Id;
+                }
+            }
+
+            await rows.InsertAsync(created.SelectMany(m => m.SupportingUnits).ToList(), cancellationToken);
+            await rows.InsertAsync(created.SelectMany(m => m.Revisions).ToList(), cancellationToken);
+        }
+        catch (DbUpdateException e) when (Data.DatabaseProvider.IsUniqueViolation(e))
+        {
+            throw BusinessRules.Refuse(new Refusals.SomeoneElseWasFirst("本次巡察的整改方案刚刚已被他人修改，请重新上传文件后再导入。"));
+        }
     }
 
     /// <summary>The draft as it would go into a new inspection's empty plan (everything added), for a preview before the inspection is registered.</summary>
@@ -522,10 +614,10 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
         IReadOnlyDictionary<int, (int Category, string Title)> Findings,
         IReadOnlyDictionary<(int Finding, int Measure), MeasureSnapshot> Measures);
 
-    private sealed record MeasureSnapshot(string Text, MeasureKind Kind, DateOnly? Deadline, MeasureState State, string? Leader, string? LeadUnit, IReadOnlySet<string> Supporting)
+    private sealed record MeasureSnapshot(int Id, string Text, MeasureKind Kind, DateOnly? Deadline, MeasureState State, string? Leader, string? LeadUnit, IReadOnlySet<string> Supporting)
     {
         public static MeasureSnapshot Of(Measure m) => new(
-            m.Text, m.Kind, m.Deadline, m.State, m.ResponsibleLeader?.Name, m.LeadUnit?.Name,
+            m.Id, m.Text, m.Kind, m.Deadline, m.State, m.ResponsibleLeader?.Name, m.LeadUnit?.Name,
             m.SupportingUnits.Select(s => s.Organization.Name).ToHashSet(StringComparer.Ordinal));
     }
 

@@ -1,0 +1,98 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.Extensions.DependencyInjection;
+using Rectify.Data;
+using Rectify.Domain;
+using Rectify.Features.Plans;
+using Rectify.IntegrationTests.Infrastructure;
+
+namespace Rectify.IntegrationTests;
+
+/// <summary>
+/// The import writes its new measures as rows (<see cref="NewRowWriter"/>) instead of through the change tracker: the
+/// same measure, built by the domain the same way, saved once by SaveChanges and once by the writer, must give the same
+/// row in every column, with the same supporting units and versions.
+/// </summary>
+public abstract class NewRowWriterTests(AppFixture app)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task A_measure_written_as_a_row_is_the_row_SaveChanges_writes()
+    {
+        await using var scope = app.Factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<RectifyDbContext>();
+        await using var transaction = await db.Database.BeginTransactionAsync(Ct);
+        var finding = await db.Findings.Include(f => f.Inspection).Where(f => f.Inspection.PlanState != PlanState.Submitted).OrderBy(f => f.Id).FirstAsync(Ct);
+        var units = await db.Organizations.Where(o => o.Kind == OrganizationKind.Department).OrderBy(o => o.Id).Take(3).ToListAsync(Ct);
+        var leader = await db.People.OrderBy(p => p.Id).FirstAsync(Ct);
+        Assert.Equal(3, units.Count);
+        var clock = new FakeClock(new DateTimeOffset(2026, 5, 6, 7, 8, 9, TimeSpan.Zero));
+        var actor = new Actor("writer-test", "测试");
+        var reason = finding.Inspection.PlanState == PlanState.InForce ? "党委会决定调整" : null;
+        var deadline = new DateOnly(2027, 3, 31);
+        MeasureChange Change() => new()
+        {
+            Text = "同一条措施：逐项对账销号",
+            Kind = MeasureKind.TimeBound,
+            SetsDeadline = true,
+            Deadline = deadline,
+            SetsLeader = true,
+            Leader = leader,
+            SetsLeadUnit = true,
+            LeadUnit = units[0],
+            SupportingUnits = [units[1], units[2]],
+        };
+
+        var saved = finding.AddMeasure(901, "草稿", MeasureKind.Immediate);
+        saved.Amend(Change(), actor, clock, reason);
+        await db.SaveChangesAsync(Ct);
+        db.ChangeTracker.Clear();
+
+        var written = finding.AddMeasure(902, "草稿", MeasureKind.Immediate);
+        written.Amend(Change(), actor, clock, reason);
+        var rows = new NewRowWriter(db);
+        await rows.InsertAsync([written], Ct);
+        rows.Keys[written] = await db.Measures.Where(m => m.FindingId == finding.Id && m.Number == 902).Select(m => m.Id).SingleAsync(Ct);
+        await rows.InsertAsync([.. written.SupportingUnits], Ct);
+        await rows.InsertAsync([.. written.Revisions], Ct);
+
+        var both = await db.Measures.AsNoTracking().Where(m => m.FindingId == finding.Id && m.Number > 900).OrderBy(m => m.Number).ToListAsync(Ct);
+        Assert.Equal([901, 902], both.Select(m => m.Number));
+        AssertSameColumns(db.Model.FindEntityType(typeof(Measure))!, both[0], both[1], "Id", "Number");
+
+        // Stored alike, not only read back alike: the database finds both by the values as EF sends them.
+        Assert.Equal(2, await db.Measures.CountAsync(m => m.FindingId == finding.Id && m.Number > 900 && m.Deadline == deadline && m.Kind == MeasureKind.TimeBound && m.LeadUnitId == units[0].Id, Ct));
+
+        var supporting = await db.MeasureSupportingUnits.AsNoTracking().Where(s => s.MeasureId == both[0].Id || s.MeasureId == both[1].Id).ToListAsync(Ct);
+        Assert.Equal(
+            supporting.Where(s => s.MeasureId == both[0].Id).Select(s => s.OrganizationId).Order(),
+            supporting.Where(s => s.MeasureId == both[1].Id).Select(s => s.OrganizationId).Order());
+        Assert.Equal(2, supporting.Count(s => s.MeasureId == both[1].Id));
+
+        var versions = await db.MeasureRevisions.AsNoTracking().Where(r => r.MeasureId == both[0].Id || r.MeasureId == both[1].Id).OrderBy(r => r.MeasureId).ToListAsync(Ct);
+        Assert.Equal(reason is null ? 0 : 2, versions.Count);
+        if (versions.Count == 2)
+        {
+            AssertSameColumns(db.Model.FindEntityType(typeof(MeasureRevision))!, versions[0], versions[1], "Id", "MeasureId");
+            Assert.Equal(2, await db.MeasureRevisions.CountAsync(r => (r.MeasureId == both[0].Id || r.MeasureId == both[1].Id) && r.AtUtc == clock.GetUtcNow().UtcDateTime, Ct));
+        }
+
+        // The transaction is not committed: the demo's plan stays as it was for the other tests.
+    }
+
+    private static void AssertSameColumns(IEntityType type, object expected, object actual, params string[] except)
+    {
+        foreach (var property in type.GetProperties().Where(p => !except.Contains(p.Name)))
+        {
+            var getter = property.GetGetter();
+            Assert.True(
+                Equals(getter.GetClrValueUsingContainingEntity(expected), getter.GetClrValueUsingContainingEntity(actual)),
+                $"{type.DisplayName()}.{property.Name}: SaveChanges wrote {getter.GetClrValueUsingContainingEntity(expected)}, the writer {getter.GetClrValueUsingContainingEntity(actual)}");
+        }
+    }
+}
+
+public sealed class NewRowWriterTestsOnSqlite(SqliteApp app) : NewRowWriterTests(app), IClassFixture<SqliteApp>;
+
+public sealed class NewRowWriterTestsOnPostgres(PostgresApp app) : NewRowWriterTests(app), IClassFixture<PostgresApp>;
