@@ -272,6 +272,10 @@ public sealed class FindingCategory
 
     public string Title { get; private set; }
 
+    /// <summary>Its place among the inspection's categories (上移/下移, or a number the office corrects).</summary>
+    public void Renumber(int number) =>
+        Number = number > 0 ? number : throw new ArgumentOutOfRangeException(nameof(number), "问题类别序号必须大于 0。");
+
     /// <summary>Corrects the heading's wording (a corrected ledger imported again).</summary>
     public void Retitle(string title) =>
         Title = string.IsNullOrWhiteSpace(title) ? throw new ArgumentException("问题类别标题不能为空。", nameof(title)) : title.Trim();
@@ -333,6 +337,14 @@ public sealed class Finding
             CategoryId = category.Id;
         }
     }
+
+    /// <summary>Its number in the inspection (上移/下移, or a number the office corrects).</summary>
+    public void Renumber(int number) =>
+        Number = number > 0 ? number : throw new ArgumentOutOfRangeException(nameof(number), "问题序号必须大于 0。");
+
+    /// <summary>Corrects the internal problem statement (反馈原文); empty clears it.</summary>
+    public void RestateProblem(string? problemStatement) =>
+        ProblemStatement = string.IsNullOrWhiteSpace(problemStatement) ? null : problemStatement.Trim();
 
     public Measure AddMeasure(int number, string text, MeasureKind kind)
     {

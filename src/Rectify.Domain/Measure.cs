@@ -137,6 +137,14 @@ public sealed class Measure
     /// </summary>
     public DateTime? EvidenceAcceptedAtUtc { get; private set; }
 
+    /// <summary>
+    /// When the measure was withdrawn (撤销) from the plan in force, with the reason in its last version; null while it
+    /// stands. A withdrawn measure leaves every working view and figure (AccessQueries.VisibleMeasures) and changes no more.
+    /// </summary>
+    public DateTime? WithdrawnAtUtc { get; private set; }
+
+    public bool IsWithdrawn => WithdrawnAtUtc is not null;
+
     /// <summary>The facts the overdue rule reads.</summary>
     public OverdueFacts OverdueFacts => new(Kind, State, Deadline, Inspection?.ReportingCadence, OngoingSinceUtc, LastReportAtUtc);
 
@@ -232,6 +240,7 @@ public sealed class Measure
         ArgumentNullException.ThrowIfNull(actor);
         ArgumentNullException.ThrowIfNull(clock);
         var planState = Inspection?.PlanState ?? throw new InvalidOperationException("措施的巡察未加载，不能修改措施。");
+        BusinessRules.Check(new AWithdrawnMeasureIsChangedNoMore(WithdrawnAtUtc));
         BusinessRules.Check(new ASubmittedPlanIsNotEdited(planState));
         BusinessRules.Check(new AChangeToTheAdoptedPlanSaysWhy(planState, reason));
         BusinessRules.Check(new AMeasureSaysWhatIsDone(change.Text ?? Text));
@@ -300,6 +309,29 @@ public sealed class Measure
             RecordVersion(revisions.Count == 0 ? MeasureRevisionKind.Added : MeasureRevisionKind.Amended, actor, clock.GetUtcNow().UtcDateTime, reason);
         }
     }
+
+    /// <summary>
+    /// Withdraws the measure from the plan in force (撤销), saying why: its last version records the withdrawal, and from
+    /// then on it is out of every working view and figure, kept with its history. A signed-off measure is done and stays.
+    /// </summary>
+    public void Withdraw(Actor actor, TimeProvider clock, string? reason)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        ArgumentNullException.ThrowIfNull(clock);
+        var planState = Inspection?.PlanState ?? throw new InvalidOperationException("措施的巡察未加载，不能撤销措施。");
+        BusinessRules.Check(new AWithdrawnMeasureIsChangedNoMore(WithdrawnAtUtc));
+        BusinessRules.Check(new OnlyAnAdoptedPlanWithdrawsMeasures(planState));
+        BusinessRules.Check(new ASignedOffMeasureIsNotWithdrawn(State));
+        BusinessRules.Check(new AWithdrawalSaysWhy(reason));
+        var at = clock.GetUtcNow().UtcDateTime;
+        WithdrawnAtUtc = at;
+        Version++;
+        RecordVersion(MeasureRevisionKind.Withdrawn, actor, at, reason);
+    }
+
+    /// <summary>Its new place in the finding (上移/下移, renumbering after a deletion): not a change of what the plan says.</summary>
+    public void Renumber(int number) =>
+        Number = number > 0 ? number : throw new ArgumentOutOfRangeException(nameof(number), "措施序号必须大于 0。");
 
     /// <summary>Writes the measure's next version in the adopted plan, as it stands now.</summary>
     internal void RecordVersion(MeasureRevisionKind kind, Actor actor, DateTime atUtc, string? reason) =>
@@ -447,6 +479,7 @@ public sealed class Measure
     {
         ArgumentNullException.ThrowIfNull(actor);
         ArgumentNullException.ThrowIfNull(clock);
+        BusinessRules.Check(new AWithdrawnMeasureIsChangedNoMore(WithdrawnAtUtc));
         var from = State;
         State = to;
         Version++;

@@ -78,6 +78,9 @@ public enum MeasureRevisionKind
 
     /// <summary>Added after adoption (新增), with a reason.</summary>
     Added = 2,
+
+    /// <summary>Withdrawn after adoption (撤销), with a reason.</summary>
+    Withdrawn = 3,
 }
 
 /// <summary>
@@ -242,4 +245,55 @@ public sealed class AChangeToTheAdoptedPlanSaysWhy(PlanState state, string? reas
     public string Message => "整改方案已审定实施，调整须说明理由。";
 
     public Refusal Refusal => Refusal.Invalid;
+}
+
+/// <summary>Before adoption a measure is deleted (it was never in force); after it, it is withdrawn (撤销) with a reason.</summary>
+public sealed class OnlyAnAdoptedPlanWithdrawsMeasures(PlanState state) : IBusinessRule
+{
+    public bool IsBroken() => state != PlanState.InForce;
+
+    public string Message => state == PlanState.Submitted
+        ? "整改方案已报审，审定或退回前不能修改。"
+        : "整改方案尚未审定，措施不需要撤销，可以直接删除。";
+}
+
+/// <summary>A measure is withdrawn once; after that it is changed no more.</summary>
+public sealed class AWithdrawnMeasureIsChangedNoMore(DateTime? withdrawnAtUtc) : IBusinessRule
+{
+    public bool IsBroken() => withdrawnAtUtc is not null;
+
+    public string Message => "这条措施已撤销，不能再修改或办理。";
+}
+
+/// <summary>A signed-off measure is done: it stays in the plan and in the figures (a look-back may reopen it).</summary>
+public sealed class ASignedOffMeasureIsNotWithdrawn(MeasureState state) : IBusinessRule
+{
+    public bool IsBroken() => state == MeasureState.SignedOff;
+
+    public string Message => "这条措施已销号，整改已完成，不能撤销。";
+}
+
+public sealed class AWithdrawalSaysWhy(string? reason) : IBusinessRule
+{
+    public bool IsBroken() => string.IsNullOrWhiteSpace(reason);
+
+    public string Message => "撤销措施须说明理由。";
+
+    public Refusal Refusal => Refusal.Invalid;
+}
+
+/// <summary>
+/// Only a measure of a plan still in draft is deleted, and only while nothing has happened to it (no step, no report,
+/// no look-back); once the plan is in force it is withdrawn instead, so that its history stays.
+/// </summary>
+public sealed class OnlyAnUntouchedDraftMeasureIsDeleted(PlanState state, bool touched) : IBusinessRule
+{
+    public bool IsBroken() => state != PlanState.Drafting || touched;
+
+    public string Message => state switch
+    {
+        PlanState.InForce => "整改方案已审定实施，措施不能删除，只能撤销（须说明理由）。",
+        PlanState.Submitted => "整改方案已报审，审定或退回前不能修改。",
+        _ => "这条措施已有办理记录、进展报送或回头看，不能删除。",
+    };
 }

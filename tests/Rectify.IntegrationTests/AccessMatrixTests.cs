@@ -132,8 +132,11 @@ public abstract class AccessMatrixTests(AppFixture app)
         if (request.StartsWith("/api/", StringComparison.Ordinal))
         {
             // The API takes JSON; an empty object is a harmless request.
-            using var json = new StringContent("{}", System.Text.Encoding.UTF8, "application/json");
-            return await client.PostAsync(new Uri(request, UriKind.Relative), json, Ct);
+            using var message = new HttpRequestMessage(new HttpMethod(row.Method), new Uri(request, UriKind.Relative))
+            {
+                Content = new StringContent("{}", System.Text.Encoding.UTF8, "application/json"),
+            };
+            return await client.SendAsync(message, Ct);
         }
 
         // A real form post: the anti-forgery token from a page this client may open, and harmless fields.

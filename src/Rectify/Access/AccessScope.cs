@@ -102,11 +102,26 @@ public static class AccessQueries
         return AnyOf(rules);
     }
 
-    public static IQueryable<Measure> VisibleMeasures(this RectifyDbContext db, AccessScope scope)
+    /// <summary>
+    /// The measures the caller works with: those they see (<see cref="SeesMeasure"/>) that stand in the plan. A withdrawn
+    /// (撤销) measure is left out here, once, so that the ledger, its figures, the overview, 待办, the export and the API
+    /// drop it; the measure's own page and the plan read it through <see cref="VisibleMeasuresIncludingWithdrawn"/>.
+    /// </summary>
+    public static IQueryable<Measure> VisibleMeasures(this RectifyDbContext db, AccessScope scope) =>
+        db.VisibleMeasuresIncludingWithdrawn(scope).Where(Stands);
+
+    /// <summary>
+    /// Every measure the caller sees, withdrawn ones too: for the measure's page and versions, the plan (which lists them
+    /// greyed), and the plan as it stood on a day before a withdrawal.
+    /// </summary>
+    public static IQueryable<Measure> VisibleMeasuresIncludingWithdrawn(this RectifyDbContext db, AccessScope scope)
     {
         ArgumentNullException.ThrowIfNull(db);
         return db.Measures.Where(SeesMeasure(scope));
     }
+
+    /// <summary>A measure that stands in the plan: not withdrawn (撤销).</summary>
+    public static readonly Expression<Func<Measure, bool>> Stands = m => m.WithdrawnAtUtc == null;
 
     public static IQueryable<Inspection> VisibleInspections(this RectifyDbContext db, AccessScope scope)
     {

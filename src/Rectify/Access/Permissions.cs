@@ -26,6 +26,7 @@ public enum Permission
     ReadAuditLog,
     ManagePlan,
     AdoptPlan,
+    RegisterInspection,
 }
 
 /// <summary>On whose measures a role may take a step (always within what the caller sees).</summary>
@@ -91,6 +92,9 @@ public static class Permissions
         // The office keeps the inspection and drafts the plan; the first responsible person adopts it (审定) or returns it.
         [Permission.ManagePlan] = new("只有整改办可以登记巡察、编制和调整整改方案。", (Office, Whose.AnyVisible)),
         [Permission.AdoptPlan] = new("只有第一责任人可以审定或退回整改方案。", (First, Whose.AnyVisible)),
+
+        // The office registers an inspection of its own organization; the inspection body one it carried out (PlanService.InspectableOrganizations).
+        [Permission.RegisterInspection] = new("只有整改办或巡察机构可以登记巡察。", (Office, Whose.AnyVisible), (Access.Roles.InspectionBody, Whose.AnyVisible)),
     };
 
     /// <summary>The step that takes a measure action.</summary>

@@ -51,6 +51,11 @@ public static class AuditActions
     public const string MeasuresAmended = "plan.measure.bulk";
     public const string PersonCreated = "person.create";
     public const string LedgerImported = "ledger.import";
+    public const string CategoryMoved = "plan.category.move";
+    public const string FindingMoved = "plan.finding.move";
+    public const string MeasureMoved = "plan.measure.move";
+    public const string MeasureDeleted = "plan.measure.delete";
+    public const string MeasureWithdrawn = "plan.measure.withdraw";
 
     /// <summary>A step of the plan's life: "plan.submit", "plan.return", "plan.approve".</summary>
     public static string Of(Domain.PlanAction action) => "plan." + action.ToString().ToLowerInvariant();

@@ -18,7 +18,7 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller) : PageModel
 
     public int PageCount => Math.Max(1, (Total + PageSize - 1) / PageSize);
 
-    public bool CanRegister => caller.May(Permission.ManagePlan);
+    public bool CanRegister => caller.May(Permission.RegisterInspection);
 
     public async Task OnGetAsync(int? page, CancellationToken cancellationToken)
     {

@@ -65,6 +65,7 @@ public static class RectifyApp
         app.MapLookBacksApi();
         app.MapRegistersApi();
         app.MapPlansApi();
+        app.MapPlanStructureApi();
         return app;
     }
 

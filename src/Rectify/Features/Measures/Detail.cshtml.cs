@@ -61,7 +61,7 @@ public sealed class DetailModel(RectifyDbContext db, Caller caller, MeasureWorkf
 
     public bool CanReview => caller.May(Permission.ReviewReport);
 
-    public bool CanEditPlan => caller.May(Permission.ManagePlan);
+    public bool CanEditPlan => caller.May(Permission.ManagePlan) && Measure?.WithdrawnAtUtc is null;
 
     public bool CanScheduleLookBack => caller.May(Permission.ScheduleLookBack);
 
@@ -131,7 +131,7 @@ public sealed class DetailModel(RectifyDbContext db, Caller caller, MeasureWorkf
 
         Reports = await ReportQueries.ReportsAsync(db, caller.Scope, Id, cancellationToken);
         LookBacks = await db.LookBacks.AsNoTracking().Where(l => l.MeasureId == Id).OrderByDescending(l => l.Id).ToListAsync(cancellationToken);
-        CanReport = caller.May(Permission.FileReport, Measure.Parties) && Measure.State is MeasureState.InProgress or MeasureState.Ongoing;
+        CanReport = caller.May(Permission.FileReport, Measure.Parties) && Measure.State is MeasureState.InProgress or MeasureState.Ongoing && Measure.WithdrawnAtUtc is null;
         WaitsForAcceptedReport = caller.May(Permissions.Of(MeasureAction.ApplyForSignOff), Measure.Parties)
             && Domain.Measure.WaitsForAcceptedReport(Measure.State, Measure.Kind, Measure.EvidenceAcceptedAtUtc is not null);
         return Page();

@@ -42,15 +42,22 @@ public sealed record MeasureDetail(
 
     /// <summary>The measure's versions in the adopted plan, the first being the plan as adopted (none while the plan is a draft).</summary>
     public IReadOnlyList<MeasureRevisionView> Revisions { get; init; } = [];
+
+    /// <summary>When the measure was withdrawn (撤销) from the plan; null while it stands. A withdrawn measure takes no step.</summary>
+    public DateTime? WithdrawnAtUtc { get; init; }
+
+    /// <summary>Why it was withdrawn (its last version's reason).</summary>
+    public string? WithdrawalReason { get; init; }
 }
 
 /// <summary>One measure with its history, as the caller may see it: the page and the API read the same thing.</summary>
 public static class MeasureQueries
 {
+    /// <summary>A withdrawn (撤销) measure is read too: its page says so, with the reason and the versions, and offers no step.</summary>
     public static async Task<MeasureDetail?> LoadAsync(RectifyDbContext db, AccessScope scope, int id, DateOnly today, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
-        var m = await db.VisibleMeasures(scope).AsNoTracking().Where(m => m.Id == id)
+        var m = await db.VisibleMeasuresIncludingWithdrawn(scope).AsNoTracking().Where(m => m.Id == id)
             .Select(m => new
             {
                 m.Id,
@@ -70,6 +77,7 @@ public static class MeasureQueries
                 m.AssumedFields,
                 m.Version,
                 m.EvidenceAcceptedAtUtc,
+                m.WithdrawnAtUtc,
                 Facts = new OverdueFacts(m.Kind, m.State, m.Deadline, m.Inspection.ReportingCadence, m.OngoingSinceUtc, m.LastReportAtUtc),
                 LeadUnitPath = m.LeadUnit == null ? null : m.LeadUnit.Path,
                 LeaderUserId = m.ResponsibleLeader == null ? null : m.ResponsibleLeader.UserId,
@@ -82,11 +90,13 @@ public static class MeasureQueries
         return m is null ? null : new MeasureDetail(
             m.Id, m.InspectionId, m.InspectionTitle, m.FindingId, m.FindingNumber, m.FindingTitle, m.Number, m.Text, m.Kind, m.Deadline,
             m.Leader, m.LeadUnit, m.Supporting, m.State, Measure.OverdueReasonAt(m.Facts, today), m.AssumedFields, m.Version,
-            MeasureWorkflow.Allowed(scope, m.State, m.Kind, m.EvidenceAcceptedAtUtc is not null, new(m.LeadUnitPath, m.LeaderUserId)), m.History,
+            m.WithdrawnAtUtc is null ? MeasureWorkflow.Allowed(scope, m.State, m.Kind, m.EvidenceAcceptedAtUtc is not null, new(m.LeadUnitPath, m.LeaderUserId)) : [], m.History,
             m.Facts.Cadence ?? ReportingCadences.Default, m.Facts.LastReportAtUtc, m.EvidenceAcceptedAtUtc)
         {
             Parties = new MeasureParties(m.LeadUnitPath, m.LeaderUserId),
             Revisions = m.Revisions,
+            WithdrawnAtUtc = m.WithdrawnAtUtc,
+            WithdrawalReason = m.WithdrawnAtUtc is null ? null : m.Revisions.LastOrDefault(r => r.Kind == MeasureRevisionKind.Withdrawn)?.Reason,
         };
     }
 }

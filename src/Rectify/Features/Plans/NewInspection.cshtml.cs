@@ -7,10 +7,16 @@ using Rectify.Features.Common;
 
 namespace Rectify.Features.Plans;
 
-/// <summary>登记巡察: the office brings its own inspection in — who inspected whom, when, and what else the inspection reached.</summary>
-[Authorize(Policy = nameof(Access.Permission.ManagePlan))]
-public sealed class NewInspectionModel(PlanService plans) : PageModel, IShowsRefusals
+/// <summary>
+/// 登记巡察: the office brings its own inspection in — who inspected whom, when, and what else the inspection reached;
+/// or the inspection body registers one it carried out, of an organization it oversees (<see cref="PlanService.InspectableOrganizations"/>).
+/// </summary>
+[Authorize(Policy = nameof(Access.Permission.RegisterInspection))]
+public sealed class NewInspectionModel(PlanService plans, Access.Caller caller, Data.RectifyDbContext db) : PageModel, IShowsRefusals
 {
+    /// <summary>Whether the caller registers as the inspection body (the team is its own organization or one under it).</summary>
+    public bool AsInspectionBody => !caller.May(Access.Permission.ManagePlan);
+
     public IReadOnlyList<Choice> Organizations { get; private set; } = [];
 
     public string? Error { get; private set; }
@@ -42,7 +48,15 @@ public sealed class NewInspectionModel(PlanService plans) : PageModel, IShowsRef
     [BindProperty]
     public DateOnly? FeedbackDate { get; set; }
 
-    public Task<IActionResult> OnGetAsync(CancellationToken cancellationToken) => ShowAsync(cancellationToken);
+    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
+    {
+        if (AsInspectionBody && caller.Scope.OrganizationId is { } own)
+        {
+            Team = await db.Organizations.Where(o => o.Id == own).Select(o => o.Name).SingleOrDefaultAsync(cancellationToken);
+        }
+
+        return await ShowAsync(cancellationToken);
+    }
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {

@@ -23,7 +23,10 @@ public sealed class PlanModel(RectifyDbContext db, Caller caller, PlanService pl
 
     public string? Error { get; private set; }
 
-    /// <summary>Which form a refusal belongs to ("describe", "category", "finding", "measure-{findingId}", "bulk", "plan").</summary>
+    /// <summary>
+    /// Which form a refusal belongs to ("describe", "category", "finding", "measure-{findingId}", "bulk", "plan", "move",
+    /// "category-{id}" and "finding-{id}" (their edit forms), "withdraw-{measureId}").
+    /// </summary>
     public string? ErrorFor { get; private set; }
 
     public bool CanManage => caller.May(Permission.ManagePlan);
@@ -73,6 +76,46 @@ public sealed class PlanModel(RectifyDbContext db, Caller caller, PlanService pl
             ("bulkNewLeadUnit", newLeadUnit), ("bulkDeadline", Fmt.InputDate(deadline)), ("bulkKind", kind?.ToString()), ("bulkReason", reason));
         Selected = (measureIds ?? []).ToHashSet();
         return Done(await plans.AmendManyAsync(Id, measureIds ?? [], new BulkChange(leaderId, newLeader, leadUnitId, newLeadUnit, deadline, kind), reason, cancellationToken), "#measures");
+    }
+
+    /// <summary>上移 / 下移 a category ("category"), a finding within its category ("finding") or a measure within its finding ("measure").</summary>
+    public async Task<IActionResult> OnPostMoveAsync(string? what, int itemId, MoveDirection? direction, CancellationToken cancellationToken)
+    {
+        Keep("move");
+        return what switch
+        {
+            "category" => Done(await plans.MoveCategoryAsync(itemId, direction, cancellationToken), "#categories"),
+            "finding" => Done(await plans.MoveFindingAsync(itemId, direction, cancellationToken), $"#finding-{itemId}"),
+            "measure" => Done(await plans.MoveMeasureAsync(itemId, direction, cancellationToken), "#measures"),
+            _ => NotFound(),
+        };
+    }
+
+    public async Task<IActionResult> OnPostEditCategoryAsync(int categoryId, int? number, string? title, string? reason, CancellationToken cancellationToken)
+    {
+        Keep($"category-{categoryId}", ("number", number?.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("title", title), ("reason", reason));
+        return Done(await plans.EditCategoryAsync(categoryId, number, title, reason, cancellationToken), "#categories");
+    }
+
+    public async Task<IActionResult> OnPostEditFindingAsync(int findingId, int? categoryId, int? number, string? title, string? problemStatement, string? reason, CancellationToken cancellationToken)
+    {
+        Keep($"finding-{findingId}", ("categoryId", categoryId?.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("number", number?.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            ("title", title), ("problemStatement", problemStatement), ("reason", reason));
+        return Done(await plans.EditFindingAsync(findingId, categoryId, number, title, problemStatement, reason, cancellationToken), $"#finding-{findingId}");
+    }
+
+    /// <summary>删除 (plan in draft) a measure nothing has happened to.</summary>
+    public async Task<IActionResult> OnPostDeleteAsync(int measureId, int? version, CancellationToken cancellationToken)
+    {
+        Keep($"withdraw-{measureId}");
+        return Done(await plans.DeleteMeasureAsync(measureId, version, cancellationToken), "#measures");
+    }
+
+    /// <summary>撤销 (plan in force) a measure, with a reason.</summary>
+    public async Task<IActionResult> OnPostWithdrawAsync(int measureId, int? version, string? reason, CancellationToken cancellationToken)
+    {
+        Keep($"withdraw-{measureId}", ("reason", reason));
+        return Done(await plans.WithdrawMeasureAsync(measureId, version, reason, cancellationToken), "#measures");
     }
 
     public async Task<IActionResult> OnPostPlanAsync(PlanAction? planAction, string? reason, string? meetingName, DateOnly? meetingDate, CancellationToken cancellationToken)

@@ -23,9 +23,23 @@ public sealed record PlanHead(
     DateTime? AdoptedAtUtc,
     string? AdoptedByName);
 
-public sealed record PlanMeasure(int Id, int FindingId, int Number, string Text, MeasureKind Kind, DateOnly? Deadline, string? Leader, string? LeadUnit, string SupportingUnits, AssumedFields Assumed, int Versions);
+/// <summary>A measure as the plan lists it; a withdrawn (撤销) one is listed greyed under its finding, with the reason.</summary>
+public sealed record PlanMeasure(int Id, int FindingId, int Number, string Text, MeasureKind Kind, DateOnly? Deadline, string? Leader, string? LeadUnit, string SupportingUnits, AssumedFields Assumed, int Versions)
+{
+    public int Version { get; init; }
 
-public sealed record PlanFinding(int Id, int CategoryId, int Number, string Title, IReadOnlyList<PlanMeasure> Measures);
+    public DateTime? WithdrawnAtUtc { get; init; }
+
+    public string? WithdrawalReason { get; init; }
+
+    public bool Withdrawn => WithdrawnAtUtc is not null;
+}
+
+public sealed record PlanFinding(int Id, int CategoryId, int Number, string Title, IReadOnlyList<PlanMeasure> Measures)
+{
+    /// <summary>The internal problem statement (反馈原文), for the office's edit form only.</summary>
+    public string? ProblemStatement { get; init; }
+}
 
 public sealed record PlanCategory(int Id, int Number, string Title, IReadOnlyList<PlanFinding> Findings);
 
@@ -36,7 +50,8 @@ public sealed record Choice(int Id, string Name);
 /// <summary>The plan as the office edits it: the inspection, its categories → findings → measures, and the people and units to choose from.</summary>
 public sealed record PlanView(PlanHead Head, IReadOnlyList<PlanCategory> Categories, IReadOnlyList<PlanTransitionView> History, IReadOnlyList<Choice> People, IReadOnlyList<Choice> Units)
 {
-    public int MeasureCount => Categories.Sum(c => c.Findings.Sum(f => f.Measures.Count));
+    /// <summary>The measures standing in the plan (withdrawn ones are listed, not counted).</summary>
+    public int MeasureCount => Categories.Sum(c => c.Findings.Sum(f => f.Measures.Count(m => !m.Withdrawn)));
 }
 
 public static class PlanQueries
@@ -58,8 +73,10 @@ public static class PlanQueries
         var categories = await VisibleCategories(db, scope, inspectionId).AsNoTracking()
             .OrderBy(c => c.Number).Select(c => new { c.Id, c.Number, c.Title }).ToListAsync(cancellationToken);
         var findings = await visibleFindings.AsNoTracking().OrderBy(f => f.Number)
-            .Select(f => new { f.Id, f.CategoryId, f.Number, f.Title }).ToListAsync(cancellationToken);
-        var measures = await db.VisibleMeasures(scope).AsNoTracking().Where(m => m.InspectionId == inspectionId).OrderBy(m => m.Number)
+            .Select(f => new { f.Id, f.CategoryId, f.Number, f.Title, ProblemStatement = withChoices ? f.ProblemStatement : null }).ToListAsync(cancellationToken);
+
+        // The plan lists withdrawn measures too, greyed under their finding.
+        var measures = await db.VisibleMeasuresIncludingWithdrawn(scope).AsNoTracking().Where(m => m.InspectionId == inspectionId).OrderBy(m => m.Number)
             .Select(m => new PlanMeasure(
                 m.Id,
                 m.FindingId,
@@ -71,10 +88,15 @@ public static class PlanQueries
                 m.LeadUnit == null ? null : m.LeadUnit.Name,
                 string.Join("、", m.SupportingUnits.Select(s => s.Organization.Name)),
                 m.AssumedFields,
-                m.Revisions.Count))
+                m.Revisions.Count)
+            {
+                Version = m.Version,
+                WithdrawnAtUtc = m.WithdrawnAtUtc,
+                WithdrawalReason = m.WithdrawnAtUtc == null ? null : m.Revisions.Where(r => r.Kind == MeasureRevisionKind.Withdrawn).Select(r => r.Reason).FirstOrDefault(),
+            })
             .ToListAsync(cancellationToken);
         var byFinding = measures.ToLookup(m => m.FindingId);
-        var byCategory = findings.Select(f => new PlanFinding(f.Id, f.CategoryId, f.Number, f.Title, [.. byFinding[f.Id]])).ToLookup(f => f.CategoryId);
+        var byCategory = findings.Select(f => new PlanFinding(f.Id, f.CategoryId, f.Number, f.Title, [.. byFinding[f.Id]]) { ProblemStatement = f.ProblemStatement }).ToLookup(f => f.CategoryId);
         var history = await HistoryAsync(db, inspectionId, cancellationToken);
         var (people, units) = withChoices
             ? await ChoicesAsync(db, planHead.InspectedOrganizationId, await db.Organizations.Where(o => o.Id == planHead.InspectedOrganizationId).Select(o => o.Path).SingleAsync(cancellationToken), cancellationToken)

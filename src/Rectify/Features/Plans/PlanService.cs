@@ -8,6 +8,13 @@ using Rectify.Features.Common;
 
 namespace Rectify.Features.Plans;
 
+/// <summary>上移 or 下移: one place towards the start or the end of its parent.</summary>
+public enum MoveDirection
+{
+    Up = 0,
+    Down = 1,
+}
+
 /// <summary>What the office types about an inspection.</summary>
 public sealed record InspectionInput(
     string? Title,
@@ -56,14 +63,36 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
 {
     internal static readonly char[] NameSeparators = ['、', '，', ',', '/', '／', ';', '；', '\n', '\r'];
 
-    /// <summary>The organizations an inspection can be of: those the caller's organization tree holds.</summary>
-    public IQueryable<Organization> InspectableOrganizations() =>
-        db.VisibleOrganizations(caller.Scope).Where(o => o.Kind == OrganizationKind.PartyCommittee);
+    /// <summary>
+    /// The organizations (党组织) an inspection can be of. The office registers its own organization's (its subtree). The
+    /// inspection body registers those it oversees: the party organizations under the committee that set it up (its
+    /// parent's subtree, without that committee itself; its own subtree when it has no parent).
+    /// </summary>
+    public IQueryable<Organization> InspectableOrganizations()
+    {
+        var scope = caller.Scope;
+        if (scope.Roles.Contains(Roles.RectificationOffice) || !scope.IsInspectionBody)
+        {
+            return db.VisibleOrganizations(scope).Where(o => o.Kind == OrganizationKind.PartyCommittee);
+        }
+
+        var overseen = OverseenPath(scope.OrganizationPath!);
+        return db.Organizations.Where(o => o.Kind == OrganizationKind.PartyCommittee && o.Path.StartsWith(overseen) && o.Path != overseen);
+    }
+
+    /// <summary>"/1/5/" → "/1/": the subtree of the committee an inspection body belongs to (its own, at the root).</summary>
+    internal static string OverseenPath(string bodyPath)
+    {
+        ArgumentNullException.ThrowIfNull(bodyPath);
+        var trimmed = bodyPath.TrimEnd('/');
+        var cut = trimmed.LastIndexOf('/');
+        return cut <= 0 ? bodyPath : trimmed[..(cut + 1)];
+    }
 
     public async Task<WorkflowResult> CreateInspectionAsync(InspectionInput input, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);
-        caller.Require(Permission.ManagePlan);
+        caller.Require(Permission.RegisterInspection);
         BusinessRules.Check(new Required("巡察名称", input.Title));
         CheckLengths(("巡察名称", input.Title, 300), ("届次轮次", input.Round, 200), ("下延单位", input.ExtendedScope, 4000));
         BusinessRules.Check(new Required("巡察组", input.Team));
@@ -71,7 +100,9 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
         BusinessRules.Check(new AKnownChoice("被巡察党组织", inspected is not null));
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var team = await TeamAsync(input.Team!, inspected!, cancellationToken);
+        var team = caller.Scope.Roles.Contains(Roles.RectificationOffice) || !caller.Scope.IsInspectionBody
+            ? await TeamAsync(input.Team!, inspected!, cancellationToken)
+            : await OwnTeamAsync(input.Team!, cancellationToken);
         var inspection = new Inspection(input.Title!, input.Kind ?? InspectionKind.Xuncha, team, inspected!, null, null, null);
         inspection.Describe(input.Title!, input.Kind ?? InspectionKind.Xuncha, input.Round, input.OnSiteFrom, input.OnSiteTo, input.FeedbackDate);
         db.Inspections.Add(inspection);
@@ -86,7 +117,11 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
                 After: new { inspection.Title, inspection.Kind, inspection.Round, Team = team.Name, Inspected = inspected!.Name, inspection.OnSiteFrom, inspection.OnSiteTo, inspection.FeedbackDate, ExtendedScope = input.ExtendedScope }),
             cancellationToken: cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return WorkflowResult.Done($"已登记巡察“{inspection.Title}”。请录入或导入反馈问题和整改措施。", inspection.Id);
+        return WorkflowResult.Done(
+            caller.May(Permission.ManagePlan)
+                ? $"已登记巡察“{inspection.Title}”。请录入或导入反馈问题和整改措施。"
+                : $"已登记巡察“{inspection.Title}”。被巡察党组织的整改办可以录入或导入反馈问题和整改措施。",
+            inspection.Id);
     }
 
     public async Task<WorkflowResult> DescribeAsync(int inspectionId, InspectionInput input, CancellationToken cancellationToken)
@@ -337,6 +372,261 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
         }, inspectionId);
     }
 
+    /// <summary>
+    /// Moves a category one place up or down among the inspection's categories; the categories keep the numbers they
+    /// had between them, in the new order. Finding numbers run across the inspection (the feedback's own numbers) and
+    /// stay; the ledger follows the categories' order first.
+    /// </summary>
+    public async Task<WorkflowResult> MoveCategoryAsync(int categoryId, MoveDirection? direction, CancellationToken cancellationToken)
+    {
+        var category = await db.FindingCategories.Include(c => c.Inspection)
+            .SingleOrDefaultAsync(c => c.Id == categoryId && db.VisibleInspections(caller.Scope).Any(i => i.Id == c.InspectionId), cancellationToken);
+        if (category is null)
+        {
+            return WorkflowResult.NotFound;
+        }
+
+        caller.Require(Permission.ManagePlan);
+        BusinessRules.Check(new ADirectionIsChosen(direction));
+        BusinessRules.Check(new ASubmittedPlanIsNotEdited(category.Inspection.PlanState));
+        var siblings = await db.FindingCategories.Where(c => c.InspectionId == category.InspectionId).OrderBy(c => c.Number).ToListAsync(cancellationToken);
+        var numbers = siblings.Select(c => c.Number).ToList();
+        var from = category.Number;
+        Move(siblings, category, direction!.Value, "问题类别");
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await RenumberAsync(siblings, numbers, c => c.Number, (c, n) => c.Renumber(n), cancellationToken);
+        await audit.RecordAsync(
+            new AuditEvent(AuditActions.CategoryMoved, ObjectType: "Inspection", ObjectId: Id(category.InspectionId), Before: new { Number = from, category.Title }, After: new { category.Number, category.Title }),
+            cancellationToken: cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return WorkflowResult.Done($"问题类别“{category.Title}”已移到第 {category.Number} 位。", category.InspectionId);
+    }
+
+    /// <summary>Moves a finding one place up or down within its category: it and its neighbour swap numbers.</summary>
+    public async Task<WorkflowResult> MoveFindingAsync(int findingId, MoveDirection? direction, CancellationToken cancellationToken)
+    {
+        var finding = await db.Findings.Include(f => f.Inspection)
+            .SingleOrDefaultAsync(f => f.Id == findingId && db.VisibleInspections(caller.Scope).Any(i => i.Id == f.InspectionId), cancellationToken);
+        if (finding is null)
+        {
+            return WorkflowResult.NotFound;
+        }
+
+        caller.Require(Permission.ManagePlan);
+        BusinessRules.Check(new ADirectionIsChosen(direction));
+        BusinessRules.Check(new ASubmittedPlanIsNotEdited(finding.Inspection.PlanState));
+        var siblings = await db.Findings.Where(f => f.CategoryId == finding.CategoryId).OrderBy(f => f.Number).ToListAsync(cancellationToken);
+        var numbers = siblings.Select(f => f.Number).ToList();
+        var from = finding.Number;
+        Move(siblings, finding, direction!.Value, "问题");
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await RenumberAsync(siblings, numbers, f => f.Number, (f, n) => f.Renumber(n), cancellationToken);
+        await audit.RecordAsync(
+            new AuditEvent(AuditActions.FindingMoved, ObjectType: "Finding", ObjectId: Id(finding.Id), Before: new { Number = from }, After: new { finding.Number, finding.Title }),
+            cancellationToken: cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return WorkflowResult.Done($"问题“{finding.Title}”现为第 {finding.Number} 个问题。", finding.Id);
+    }
+
+    /// <summary>
+    /// Moves a measure one place up or down within its finding: it and its neighbour swap numbers. After adoption this
+    /// is not a change of what the plan says (no version; the move is audited).
+    /// </summary>
+    public async Task<WorkflowResult> MoveMeasureAsync(int measureId, MoveDirection? direction, CancellationToken cancellationToken)
+    {
+        var measure = await db.VisibleMeasuresIncludingWithdrawn(caller.Scope).Include(m => m.Inspection).Include(m => m.Finding)
+            .SingleOrDefaultAsync(m => m.Id == measureId, cancellationToken);
+        if (measure is null)
+        {
+            return WorkflowResult.NotFound;
+        }
+
+        caller.Require(Permission.ManagePlan);
+        BusinessRules.Check(new ADirectionIsChosen(direction));
+        BusinessRules.Check(new ASubmittedPlanIsNotEdited(measure.Inspection.PlanState));
+        var siblings = await db.Measures.Where(m => m.FindingId == measure.FindingId).OrderBy(m => m.Number).ToListAsync(cancellationToken);
+        var numbers = siblings.Select(m => m.Number).ToList();
+        var from = measure.Number;
+        Move(siblings, measure, direction!.Value, "措施");
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await RenumberAsync(siblings, numbers, m => m.Number, (m, n) => m.Renumber(n), cancellationToken);
+        await audit.RecordAsync(
+            new AuditEvent(AuditActions.MeasureMoved, ObjectType: "Measure", ObjectId: Id(measure.Id), Before: new { Number = $"{measure.Finding.Number}.{from}" }, After: new { Number = $"{measure.Finding.Number}.{measure.Number}" }),
+            cancellationToken: cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return WorkflowResult.Done($"措施已移为 {measure.Finding.Number}.{measure.Number}。", measure.Id);
+    }
+
+    /// <summary>
+    /// Deletes a measure of a plan in draft that nothing has happened to yet; the finding's other measures close up
+    /// (1, 2, 3… again). After adoption a measure is withdrawn instead (<see cref="WithdrawMeasureAsync"/>).
+    /// </summary>
+    public async Task<WorkflowResult> DeleteMeasureAsync(int measureId, int? expectedVersion, CancellationToken cancellationToken)
+    {
+        var measure = (await LoadForChangeAsync(db.VisibleMeasuresIncludingWithdrawn(caller.Scope).Where(m => m.Id == measureId), cancellationToken)).SingleOrDefault();
+        if (measure is null)
+        {
+            return WorkflowResult.NotFound;
+        }
+
+        caller.Require(Permission.ManagePlan);
+        BusinessRules.Check(new TheMeasureIsChangedOnTheVersionShown(expectedVersion, measure.Version));
+        var touched = await db.Measures.Where(m => m.Id == measureId)
+            .AnyAsync(m => m.Transitions.Any() || db.ProgressReports.Any(r => r.MeasureId == m.Id) || db.LookBacks.Any(l => l.MeasureId == m.Id), cancellationToken);
+        BusinessRules.Check(new OnlyAnUntouchedDraftMeasureIsDeleted(measure.Inspection.PlanState, touched));
+        var before = Snapshot(measure, null);
+        var name = $"{measure.Finding.Number}.{measure.Number}";
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        db.Measures.Remove(measure);
+        await db.SaveOrRefuseAsync("这条措施刚刚已被他人修改，请刷新页面后再操作。", cancellationToken);
+        var rest = await db.Measures.Where(m => m.FindingId == measure.FindingId).OrderBy(m => m.Number).ToListAsync(cancellationToken);
+        await RenumberAsync(rest, [.. Enumerable.Range(1, rest.Count)], m => m.Number, (m, n) => m.Renumber(n), cancellationToken);
+        await audit.RecordAsync(
+            new AuditEvent(AuditActions.MeasureDeleted, ObjectType: "Measure", ObjectId: Id(measureId), Before: new { Number = name, Measure = before }),
+            cancellationToken: cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return WorkflowResult.Done($"已删除措施 {name}。", measure.FindingId);
+    }
+
+    /// <summary>
+    /// Withdraws a measure from the plan in force (撤销), saying why: its last version records it, and it leaves every
+    /// working view and figure while its page keeps its history.
+    /// </summary>
+    public async Task<WorkflowResult> WithdrawMeasureAsync(int measureId, int? expectedVersion, string? reason, CancellationToken cancellationToken)
+    {
+        var measure = (await LoadForChangeAsync(db.VisibleMeasuresIncludingWithdrawn(caller.Scope).Where(m => m.Id == measureId), cancellationToken)).SingleOrDefault();
+        if (measure is null)
+        {
+            return WorkflowResult.NotFound;
+        }
+
+        caller.Require(Permission.ManagePlan);
+        BusinessRules.Check(new TheMeasureIsChangedOnTheVersionShown(expectedVersion, measure.Version));
+        CheckLengths(("理由", reason, 2000));
+        var before = Snapshot(measure, null);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        measure.Withdraw(caller.Actor, clock, reason);
+        await db.SaveOrRefuseAsync("这条措施刚刚已被他人修改，请刷新页面后再操作。", cancellationToken);
+        await audit.RecordAsync(
+            new AuditEvent(AuditActions.MeasureWithdrawn, ObjectType: "Measure", ObjectId: Id(measure.Id), Before: before, After: new { Withdrawn = measure.WithdrawnAtUtc, Reason = reason?.Trim() }),
+            cancellationToken: cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return WorkflowResult.Done($"已撤销措施 {measure.Finding.Number}.{measure.Number}。", measure.Id);
+    }
+
+    /// <summary>
+    /// Corrects a category's number and heading. Categories have no versions: once the plan is in force a reason is
+    /// asked, and the audit record keeps it with the old and new values.
+    /// </summary>
+    public async Task<WorkflowResult> EditCategoryAsync(int categoryId, int? number, string? title, string? reason, CancellationToken cancellationToken)
+    {
+        var category = await db.FindingCategories.Include(c => c.Inspection)
+            .SingleOrDefaultAsync(c => c.Id == categoryId && db.VisibleInspections(caller.Scope).Any(i => i.Id == c.InspectionId), cancellationToken);
+        if (category is null)
+        {
+            return WorkflowResult.NotFound;
+        }
+
+        caller.Require(Permission.ManagePlan);
+        BusinessRules.Check(new ASubmittedPlanIsNotEdited(category.Inspection.PlanState));
+        BusinessRules.Check(new Required("问题类别", title));
+        CheckLengths(("问题类别", title, 1000), ("理由", reason, 2000));
+        var next = number ?? category.Number;
+        BusinessRules.Check(new APositiveNumber("类别序号", next));
+        BusinessRules.Check(new AChangeToTheAdoptedPlanSaysWhy(category.Inspection.PlanState, reason));
+        BusinessRules.Check(new NumberIsFree("问题类别", next, await db.FindingCategories.AnyAsync(c => c.InspectionId == category.InspectionId && c.Number == next && c.Id != categoryId, cancellationToken)));
+        var before = new { category.Number, category.Title };
+        category.Renumber(next);
+        category.Retitle(title!);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.SaveOrRefuseAsync($"序号为 {next} 的问题类别刚刚已被他人使用，请刷新后再试。", cancellationToken, uniqueIndexDecides: true);
+        await audit.RecordAsync(
+            new AuditEvent(AuditActions.CategoryEdited, ObjectType: "Inspection", ObjectId: Id(category.InspectionId), Before: before, After: new { category.Number, category.Title, Reason = Trimmed(reason) }),
+            cancellationToken: cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return WorkflowResult.Done($"已保存问题类别“{category.Title}”。", category.Id);
+    }
+
+    /// <summary>
+    /// Corrects a finding's number, public title, internal problem statement and category (another of the same
+    /// inspection). Findings have no versions: once the plan is in force a reason is asked, and the audit record keeps
+    /// it with the old and new values.
+    /// </summary>
+    public async Task<WorkflowResult> EditFindingAsync(int findingId, int? categoryId, int? number, string? title, string? problemStatement, string? reason, CancellationToken cancellationToken)
+    {
+        var finding = await db.Findings.Include(f => f.Inspection).Include(f => f.Category)
+            .SingleOrDefaultAsync(f => f.Id == findingId && db.VisibleInspections(caller.Scope).Any(i => i.Id == f.InspectionId), cancellationToken);
+        if (finding is null)
+        {
+            return WorkflowResult.NotFound;
+        }
+
+        caller.Require(Permission.ManagePlan);
+        BusinessRules.Check(new ASubmittedPlanIsNotEdited(finding.Inspection.PlanState));
+        var category = categoryId is { } cid ? await db.FindingCategories.SingleOrDefaultAsync(c => c.Id == cid && c.InspectionId == finding.InspectionId, cancellationToken) : finding.Category;
+        BusinessRules.Check(new AKnownChoice("问题类别", category is not null));
+        BusinessRules.Check(new Required("问题", title));
+        CheckLengths(("问题", title, 1000), ("反馈原文", problemStatement, 20000), ("理由", reason, 2000));
+        var next = number ?? finding.Number;
+        BusinessRules.Check(new APositiveNumber("问题序号", next));
+        BusinessRules.Check(new AChangeToTheAdoptedPlanSaysWhy(finding.Inspection.PlanState, reason));
+        BusinessRules.Check(new NumberIsFree("问题", next, await db.Findings.AnyAsync(f => f.InspectionId == finding.InspectionId && f.Number == next && f.Id != findingId, cancellationToken)));
+        var before = new { finding.Number, finding.Title, finding.ProblemStatement, Category = finding.Category.Number };
+        finding.Renumber(next);
+        finding.Revise(category!, title!);
+        finding.RestateProblem(problemStatement);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.SaveOrRefuseAsync($"序号为 {next} 的问题刚刚已被他人使用，请刷新后再试。", cancellationToken, uniqueIndexDecides: true);
+        await audit.RecordAsync(
+            new AuditEvent(AuditActions.FindingEdited, ObjectType: "Finding", ObjectId: Id(finding.Id), Before: before,
+                After: new { finding.Number, finding.Title, finding.ProblemStatement, Category = category!.Number, Reason = Trimmed(reason) }),
+            cancellationToken: cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return WorkflowResult.Done($"已保存问题 {finding.Number}。", finding.Id);
+    }
+
+    /// <summary>Swaps <paramref name="item"/> with its neighbour above or below, or refuses at the edge.</summary>
+    private static void Move<T>(List<T> inOrder, T item, MoveDirection direction, string what)
+    {
+        var i = inOrder.IndexOf(item);
+        var j = direction == MoveDirection.Up ? i - 1 : i + 1;
+        BusinessRules.Check(new AnEdgeStaysPut(j < 0 || j >= inOrder.Count, direction == MoveDirection.Up ? $"这个{what}已经排在最前。" : $"这个{what}已经排在最后。"));
+        (inOrder[i], inOrder[j]) = (inOrder[j], inOrder[i]);
+    }
+
+    /// <summary>
+    /// Gives <paramref name="inOrder"/> the <paramref name="numbers"/> in order, inside the caller's transaction. Numbers are
+    /// unique within their parent, so the rows that change first step aside to numbers no row can hold (above the
+    /// largest a person may type), then take their places: two statements per row, never a clash in between.
+    /// </summary>
+    private async Task RenumberAsync<T>(List<T> inOrder, List<int> numbers, Func<T, int> numberOf, Action<T, int> renumber, CancellationToken cancellationToken)
+    {
+        var changes = inOrder.Select((item, i) => (Item: item, Number: numbers[i])).Where(c => numberOf(c.Item) != c.Number).ToList();
+        if (changes.Count == 0)
+        {
+            return;
+        }
+
+        const string lostRace = "整改方案刚刚已被他人调整，请刷新页面后再操作。";
+        foreach (var (item, number) in changes)
+        {
+            renumber(item, AsideOffset + number);
+        }
+
+        await db.SaveOrRefuseAsync(lostRace, cancellationToken, uniqueIndexDecides: true);
+        foreach (var (item, number) in changes)
+        {
+            renumber(item, number);
+        }
+
+        await db.SaveOrRefuseAsync(lostRace, cancellationToken, uniqueIndexDecides: true);
+    }
+
+    /// <summary>Where a row steps aside while its parent is renumbered: above every number a person may give (<see cref="APositiveNumber"/>).</summary>
+    private const int AsideOffset = 1_000_000;
+
+    private static string? Trimmed(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+
     /// <summary>The inspection, when the caller sees it and may keep its plan (404 and 403 otherwise).</summary>
     private async Task<Inspection?> ManagedAsync(int inspectionId, CancellationToken cancellationToken)
     {
@@ -498,6 +788,31 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
         return team;
     }
 
+    /// <summary>
+    /// The team an inspection body registers an inspection for: its own organization or a team or office in its subtree,
+    /// by name; a new name is added as a team under the body (audited). An inspection body never names another's team.
+    /// </summary>
+    private async Task<Organization> OwnTeamAsync(string typed, CancellationToken cancellationToken)
+    {
+        var name = typed.Trim();
+        BusinessRules.Check(new SomethingIsChosen(name.Length <= 100, "巡察组名称不超过 100 字。"));
+        var path = caller.Scope.OrganizationPath!;
+        var own = await db.Organizations.Where(o => o.Path.StartsWith(path) && o.Name == name).OrderBy(o => o.Path.Length).FirstOrDefaultAsync(cancellationToken);
+        if (own is not null)
+        {
+            return own;
+        }
+
+        var body = await db.Organizations.SingleAsync(o => o.Id == caller.Scope.OrganizationId, cancellationToken);
+        var team = new Organization(name, OrganizationKind.InspectionTeam, body);
+        db.Organizations.Add(team);
+        await db.SaveChangesAsync(cancellationToken);
+        team.AssignPath();
+        await db.SaveChangesAsync(cancellationToken);
+        await audit.RecordAsync(new AuditEvent(AuditActions.OrganizationCreated, ObjectType: "Organization", ObjectId: Id(team.Id), After: new { team.Name, team.Kind, team.ParentId }), cancellationToken: cancellationToken);
+        return team;
+    }
+
     private static object Snapshot(Measure m, string? reason) => new
     {
         m.Text,
@@ -572,6 +887,22 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
         public string Message => message;
 
         public Refusal Refusal => Refusal.Invalid;
+    }
+
+    private sealed class ADirectionIsChosen(MoveDirection? direction) : IBusinessRule
+    {
+        public bool IsBroken() => direction is not { } d || !Enum.IsDefined(d);
+
+        public string Message => "请选择上移或下移。";
+
+        public Refusal Refusal => Refusal.Invalid;
+    }
+
+    private sealed class AnEdgeStaysPut(bool atEdge, string message) : IBusinessRule
+    {
+        public bool IsBroken() => atEdge;
+
+        public string Message => message;
     }
 
     /// <summary>A change names the version it was made on (the page's hidden field, the API's <c>version</c>), so that it never overwrites one made meanwhile.</summary>
