@@ -133,7 +133,10 @@ public abstract class ApiErrorTests(AppFixture app)
         app.RequireAvailable();
         var (own, _) = await MeasuresAsync();
         using var office = await TokenClientAsync();
-        await ProblemAsync(await office.DeleteAsync(new Uri($"/api/v1/measures/{own}", UriKind.Relative), Ct), HttpStatusCode.MethodNotAllowed, "DELETE");
+        using (var patch = new HttpRequestMessage(HttpMethod.Patch, new Uri($"/api/v1/measures/{own}", UriKind.Relative)))
+        {
+            await ProblemAsync(await office.SendAsync(patch, Ct), HttpStatusCode.MethodNotAllowed, "PATCH");
+        }
 
         using (var text = new StringContent("reason", Encoding.UTF8, "text/plain"))
         {
