@@ -78,6 +78,9 @@ public enum MeasureRevisionKind
 
     /// <summary>Added after adoption (新增), with a reason.</summary>
     Added = 2,
+
+    /// <summary>Withdrawn after adoption (撤销), with a reason.</summary>
+    Withdrawn = 3,
 }
 
 /// <summary>

@@ -143,6 +143,7 @@ public static class Terms
         MeasureRevisionKind.Approved => "审定",
         MeasureRevisionKind.Amended => "调整",
         MeasureRevisionKind.Added => "新增",
+        MeasureRevisionKind.Withdrawn => "撤销",
         _ => kind.ToString(),
     };
 }
