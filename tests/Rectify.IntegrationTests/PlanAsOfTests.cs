@@ -169,6 +169,26 @@ public abstract partial class PlanAsOfTests(AppFixture app)
         var unitsThen = await LedgerAsync(unit, $"asOf={Adopted}&pageSize=500");
         Assert.NotEmpty(unitsThen.Rows);
         Assert.All(unitsThen.Rows, r => Assert.Contains(r.MeasureId, unitsToday));
+
+        // 撤销: a measure whose latest version is its withdrawal is in the plan of the days before, not after, and
+        // beside the adopted plan it is marked. Only the version the withdrawal writes is put here, as its own row.
+        var withdrawn = old.Rows.Last(r => r.MeasureId != measure.Id).MeasureId;
+        await ReadAsync(db => db.Database.ExecuteSqlInterpolatedAsync($"""
+            INSERT INTO "MeasureRevisions" ("MeasureId", "Number", "Kind", "ActorUserId", "ActorName", "AtUtc", "Reason", "Text", "MeasureKind", "Deadline",
+                "ResponsibleLeaderId", "ResponsibleLeaderName", "LeadUnitId", "LeadUnitName", "SupportingUnits")
+            SELECT "MeasureId", "Number" + 1, {(int)MeasureRevisionKind.Withdrawn}, '', '整改办', {DateTime.UtcNow}, '并入其他措施', "Text", "MeasureKind", "Deadline",
+                "ResponsibleLeaderId", "ResponsibleLeaderName", "LeadUnitId", "LeadUnitName", "SupportingUnits"
+            FROM "MeasureRevisions" WHERE "MeasureId" = {withdrawn} AND "Number" = 1
+            """, Ct));
+        Assert.Contains((await LedgerAsync(office, $"asOf={Adopted}&pageSize=500")).Rows, r => r.MeasureId == withdrawn);
+        Assert.DoesNotContain((await LedgerAsync(office, $"asOf={Today}&pageSize=500")).Rows, r => r.MeasureId == withdrawn);
+        var withdrawnRow = (await LedgerAsync(office, "compare=approved&pageSize=500")).Rows.Single(r => r.MeasureId == withdrawn);
+        Assert.True(withdrawnRow.Comparison!.Withdrawn);
+        Assert.Equal((2, MeasureRevisionKind.Withdrawn, "并入其他措施"), (withdrawnRow.Version!.Number, withdrawnRow.Version.Kind, withdrawnRow.Version.Reason));
+        // The pager's page 2 is page 2 (the page number reaches the page, not Razor's own route value "page").
+        var lastPage = WebUtility.HtmlDecode(await office.GetStringAsync(new Uri($"/inspections/{id}?compare=approved&page=2", UriKind.Relative), Ct));
+        Assert.Contains("data-withdrawn=\"true\"", Row(lastPage, withdrawn), StringComparison.Ordinal);
+        Assert.Contains("已撤销", Row(lastPage, withdrawn), StringComparison.Ordinal);
     }
 
     [Fact]
