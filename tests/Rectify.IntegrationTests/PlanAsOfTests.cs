@@ -135,6 +135,21 @@ public abstract partial class PlanAsOfTests(AppFixture app)
         Assert.Equal("上级部署调整，顺延时限", currentRow.Version!.Reason);
         Assert.Equal(MeasureRevisionKind.Added, current.Rows.Single(r => r.MeasureId == addedId).Version!.Kind);
 
+        // The export of the plan on that day: the row of the changed measure has the adopted text and deadline, the
+        // added measure has no row; the export of today's has the new ones (read by content, whatever the layout).
+        var exportThen = await ExportAsync(office, $"asOf={Adopted}");
+        Assert.Contains(exportThen.Single(r => r.Contains(measure.Text)), c => c == adoptedDeadline);
+        Assert.DoesNotContain(exportThen, r => r.Any(c => c.Contains("（调整后）", StringComparison.Ordinal) || c.Contains("建立月度通报制度", StringComparison.Ordinal)));
+        Assert.Contains(exportThen.Take(5).SelectMany(r => r), c => c.Contains($"整改方案截至 {Adopted}", StringComparison.Ordinal));
+        var exportNow = await ExportAsync(office, string.Empty);
+        Assert.Contains(exportNow.Single(r => r.Contains(measure.Text + "（调整后）")), c => c == "2027-06-30");
+        Assert.Single(exportNow, r => r.Contains("审定后补充的措施：建立月度通报制度"));
+        var badExport = await office.GetAsync(new Uri($"/api/v1/inspections/{id}/ledger.xlsx?asOf=2025-10-15", UriKind.Relative), Ct);
+        Assert.Equal(HttpStatusCode.BadRequest, badExport.StatusCode);
+        Assert.Contains("审定实施", await badExport.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Contains($"asOf={Adopted}", ExportLink(before), StringComparison.Ordinal);
+        Assert.DoesNotContain("compare", ExportLink(compared), StringComparison.Ordinal);
+
         // The plain ledger has no versions; the plan on the day after today's changes is today's plan.
         var plain = await LedgerAsync(office, "pageSize=500");
         Assert.All(plain.Rows, r => Assert.Null(r.Version));
@@ -254,6 +269,18 @@ public abstract partial class PlanAsOfTests(AppFixture app)
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync(Ct));
         return (await response.Content.ReadFromJsonAsync<LedgerPage>(Http.Json, Ct))!;
     }
+
+    private async Task<List<List<string>>> ExportAsync(HttpClient client, string query)
+    {
+        var response = await client.GetAsync(new Uri($"/api/v1/inspections/{app.InspectionId}/ledger.xlsx?{query}", UriKind.Relative), Ct);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return Xlsx.ReadFirstSheet(await response.Content.ReadAsByteArrayAsync(Ct));
+    }
+
+    private static string ExportLink(string html) => ExportLinkRegex().Match(html).Groups[1].Value;
+
+    [GeneratedRegex(@"href=""([^""]*ledger\.xlsx[^""]*)""")]
+    private static partial Regex ExportLinkRegex();
 
     /// <summary>The row of one measure in a ledger page.</summary>
     private static string Row(string html, int measureId)

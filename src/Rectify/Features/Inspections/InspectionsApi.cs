@@ -81,6 +81,7 @@ public static class InspectionsApi
                 MeasureState? state,
                 MeasureKind? kind,
                 bool? overdue,
+                string? asOf,
                 CancellationToken ct) =>
             {
                 var scope = caller.Scope;
@@ -90,9 +91,10 @@ public static class InspectionsApi
                     return TypedResults.NotFound();
                 }
 
-                var filter = new LedgerFilter(unit, state, kind, overdue ?? false);
+                var filter = new LedgerFilter(unit, state, kind, overdue ?? false).WithPlanView(asOf, compare: null);
                 var today = ChinaTime.Today(clock);
-                await audit.RecordAsync(new AuditEvent(AuditActions.LedgerExported, ObjectType: "Inspection", ObjectId: id.ToString(System.Globalization.CultureInfo.InvariantCulture), After: new { filter.Unit, filter.State, filter.Kind, filter.Overdue }), cancellationToken: ct);
+                await LedgerQueries.CheckPlanViewAsync(db, id, filter, today, ct);
+                await audit.RecordAsync(new AuditEvent(AuditActions.LedgerExported, ObjectType: "Inspection", ObjectId: id.ToString(System.Globalization.CultureInfo.InvariantCulture), After: new { filter.Unit, filter.State, filter.Kind, filter.Overdue, filter.AsOf }), cancellationToken: ct);
                 http.Response.ContentType = LedgerExport.ContentType;
                 http.Response.Headers.ContentDisposition = new Microsoft.Net.Http.Headers.ContentDispositionHeaderValue("attachment")
                 {
@@ -109,7 +111,7 @@ public static class InspectionsApi
                 return TypedResults.Empty;
             })
             .WithName("ExportLedger")
-            .WithSummary("导出整改台账（Excel .xlsx，与台账同样的筛选条件和口径，逐行写出）")
+            .WithSummary("导出整改台账（Excel .xlsx，与台账同样的筛选条件和口径，逐行写出；asOf=2025-03-01 导出该日的整改方案，状态为今日）")
             .Produces(StatusCodes.Status200OK, contentType: LedgerExport.ContentType);
 
         api.MapGet("/{id:int}/overview", async Task<Results<Ok<InspectionOverview>, NotFound>> (RectifyDbContext db, TimeProvider clock, Caller caller, int id, CancellationToken ct) =>

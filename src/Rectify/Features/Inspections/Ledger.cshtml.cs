@@ -86,10 +86,10 @@ public sealed class LedgerModel(RectifyDbContext db, Caller caller, TimeProvider
 
     public string PageUrl(int page) => LinkWithFilters($"/inspections/{Ledger!.Inspection.Id}", page);
 
-    /// <summary>The Excel export of what the page shows: the same filters, every page.</summary>
-    public string ExportUrl => LinkWithFilters($"/api/v1/inspections/{Ledger!.Inspection.Id}/ledger.xlsx", page: null, planView: false);
+    /// <summary>The Excel export of what the page shows: the same filters and plan day, every page (the comparison is the page's only).</summary>
+    public string ExportUrl => LinkWithFilters($"/api/v1/inspections/{Ledger!.Inspection.Id}/ledger.xlsx", page: null, compare: false);
 
-    private string LinkWithFilters(string path, int? page, bool planView = true)
+    private string LinkWithFilters(string path, int? page, bool compare = true)
     {
         var f = Ledger!.Filter;
         var query = new Dictionary<string, string?>
@@ -99,8 +99,8 @@ public sealed class LedgerModel(RectifyDbContext db, Caller caller, TimeProvider
             ["kind"] = f.Kind?.ToString(),
             ["overdue"] = f.Overdue ? "true" : null,
             ["page"] = page?.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["asOf"] = planView ? f.AsOf?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : null,
-            ["compare"] = planView && f.CompareApproved ? TheComparisonIsWithTheAdoptedPlan.Approved : null,
+            ["asOf"] = f.AsOf?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            ["compare"] = compare && f.CompareApproved ? TheComparisonIsWithTheAdoptedPlan.Approved : null,
         };
         return Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString(path, query.Where(kv => kv.Value is not null));
     }

@@ -43,9 +43,12 @@ public static class LedgerExport
         ArgumentNullException.ThrowIfNull(inspection);
         var visible = db.VisibleMeasures(scope).AsNoTracking().Where(m => m.InspectionId == inspection.Id);
         var findings = await LedgerQueries.FindingTalliesAsync(visible, today, cancellationToken);
-        var rows = LedgerQueries.InLedgerOrder(LedgerQueries.Filtered(visible, filter, today))
-            .Select(LedgerQueries.AsLedgerMeasure)
-            .AsAsyncEnumerable();
+        // 方案截至日期: the plan as it stood that day (each measure's version then); progress columns stay today's.
+        var rows = filter.AsOf is { } asOf
+            ? LedgerQueries.PlanOnADayAsync(db, scope, inspection.Id, filter, asOf, today, cancellationToken)
+            : LedgerQueries.InLedgerOrder(LedgerQueries.Filtered(visible, filter, today))
+                .Select(LedgerQueries.AsLedgerMeasure)
+                .AsAsyncEnumerable();
 
         var options = new SpreadCheetahOptions { DefaultDateTimeFormat = NumberFormat.Custom("yyyy-mm-dd") };
         await using var sheet = await Spreadsheet.CreateNewAsync(output, options, cancellationToken);
@@ -64,7 +67,8 @@ public static class LedgerExport
         var top = sheet.AddStyle(new Style { Alignment = { Vertical = VerticalAlignment.Top } });
 
         await sheet.AddRowAsync([new Cell($"{inspection.Title}反馈问题整改台账", title)], cancellationToken);
-        var scopeNote = filter is { Unit: null, State: null, Kind: null, Overdue: false } ? "全部措施" : "已按台账页面的筛选条件导出";
+        var scopeNote = (filter is { Unit: null, State: null, Kind: null, Overdue: false } ? "全部措施" : "已按台账页面的筛选条件导出")
+            + (filter.AsOf is { } day ? $"；整改方案截至 {day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}，状态为今日" : string.Empty);
         await sheet.AddRowAsync(
             [new Cell($"统计截至 {today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}（{scopeNote}；报送周期：{Terms.Of(inspection.Cadence)}）；巡察机构：{inspection.InspectingBody}；被巡察党组织：{inspection.InspectedOrganization}")],
             cancellationToken);
