@@ -237,6 +237,7 @@ public static class AuditPresentation
             "reportId" => l["报送编号"],
             "originalName" => l["文件名"],
             "overdue" => l["只看逾期"],
+            "asOf" => l["方案截至日期"],
             "shortName" => l["简称"],
             "parentId" => l["上级单位"],
             "accounts" => l["账号"],

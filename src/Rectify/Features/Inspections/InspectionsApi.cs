@@ -47,14 +47,28 @@ public static class InspectionsApi
                 bool? overdue,
                 int? page,
                 int? pageSize,
+                string? asOf,
+                string? compare,
                 CancellationToken ct) =>
             {
-                var filter = new LedgerFilter(unit, state, kind, overdue ?? false, page ?? 1, pageSize ?? LedgerFilter.DefaultPageSize);
-                var ledger = await LedgerQueries.LoadAsync(db, caller.Scope, id, filter, ChinaTime.Today(clock), ct);
+                // 404 before the query's own mistakes (400): a caller learns nothing of an inspection they do not see.
+                var scope = caller.Scope;
+                if (await LedgerQueries.HeadAsync(db, scope, id, ct) is null)
+                {
+                    return TypedResults.NotFound();
+                }
+
+                var filter = new LedgerFilter(unit, state, kind, overdue ?? false, page ?? 1, pageSize ?? LedgerFilter.DefaultPageSize).WithPlanView(asOf, compare);
+                var ledger = await LedgerQueries.LoadAsync(db, scope, id, filter, ChinaTime.Today(clock), ct);
                 return ledger is null ? TypedResults.NotFound() : TypedResults.Ok(ledger);
             })
             .WithName("GetLedger")
-            .WithSummary("巡察整改台账：问题类别、问题、整改措施及其状态（可按单位、状态、类型、是否超期或逾期未报筛选，分页；完成率等口径见 docs/rules.md）");
+            .WithSummary("巡察整改台账：问题类别、问题、整改措施及其状态（可按单位、状态、类型、是否超期或逾期未报筛选，分页；完成率等口径见 docs/rules.md）")
+            .WithDescription("""
+                asOf=2025-03-01：整改方案截至该日（北京时间当日结束）的样子——每条措施取当日以前最后的版本（rows[].version：版本号、审定/调整/新增、日期），此后新增的措施不列出，已撤销的不列出；整改类型、责任单位筛选按当日方案，状态、超期筛选和 totals 是今天的情况。
+                compare=approved：每行附审定方案（rows[].comparison：approved 为审定时的内容，changed 为与之不同的字段，added 为审定后新增，withdrawn 为已撤销）；当前方案对照时已撤销的措施也列出。两者可同时使用（当日方案对照审定方案）。
+                日期格式不对、compare 不是 approved、方案尚未审定实施、日期早于方案审定或晚于今天：400 problem+json，说明原因。
+                """);
 
         api.MapGet("/{id:int}/ledger.xlsx", async Task<Results<EmptyHttpResult, NotFound>> (
                 RectifyDbContext db,
@@ -67,6 +81,7 @@ public static class InspectionsApi
                 MeasureState? state,
                 MeasureKind? kind,
                 bool? overdue,
+                string? asOf,
                 CancellationToken ct) =>
             {
                 var scope = caller.Scope;
@@ -76,9 +91,10 @@ public static class InspectionsApi
                     return TypedResults.NotFound();
                 }
 
-                var filter = new LedgerFilter(unit, state, kind, overdue ?? false);
+                var filter = new LedgerFilter(unit, state, kind, overdue ?? false).WithPlanView(asOf, compare: null);
                 var today = ChinaTime.Today(clock);
-                await audit.RecordAsync(new AuditEvent(AuditActions.LedgerExported, ObjectType: "Inspection", ObjectId: id.ToString(System.Globalization.CultureInfo.InvariantCulture), After: new { filter.Unit, filter.State, filter.Kind, filter.Overdue }), cancellationToken: ct);
+                await LedgerQueries.CheckPlanViewAsync(db, id, filter, today, ct);
+                await audit.RecordAsync(new AuditEvent(AuditActions.LedgerExported, ObjectType: "Inspection", ObjectId: id.ToString(System.Globalization.CultureInfo.InvariantCulture), After: new { filter.Unit, filter.State, filter.Kind, filter.Overdue, filter.AsOf }), cancellationToken: ct);
                 http.Response.ContentType = LedgerExport.ContentType;
                 http.Response.Headers.ContentDisposition = new Microsoft.Net.Http.Headers.ContentDispositionHeaderValue("attachment")
                 {
@@ -95,7 +111,7 @@ public static class InspectionsApi
                 return TypedResults.Empty;
             })
             .WithName("ExportLedger")
-            .WithSummary("导出整改台账（Excel .xlsx，与台账同样的筛选条件和口径，逐行写出）")
+            .WithSummary("导出整改台账（Excel .xlsx，与台账同样的筛选条件和口径，逐行写出；asOf=2025-03-01 导出该日的整改方案，状态为今日）")
             .Produces(StatusCodes.Status200OK, contentType: LedgerExport.ContentType);
 
         api.MapGet("/{id:int}/overview", async Task<Results<Ok<InspectionOverview>, NotFound>> (RectifyDbContext db, TimeProvider clock, Caller caller, int id, CancellationToken ct) =>

@@ -3,18 +3,43 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Rectify.Access;
 using Rectify.Data;
 using Rectify.Domain;
+using Rectify.Features.Common;
 
 namespace Rectify.Features.Inspections;
 
-public sealed class LedgerModel(RectifyDbContext db, Caller caller, TimeProvider clock) : PageModel
+public sealed class LedgerModel(RectifyDbContext db, Caller caller, TimeProvider clock) : PageModel, IShowsRefusals
 {
+    private LedgerFilter filter = new();
+    private int inspectionId;
+
     public LedgerPage? Ledger { get; private set; }
 
     public bool HasAssumptions => Ledger?.Rows.Any(r => r.Assumed != AssumedFields.None) == true;
 
-    public async Task<IActionResult> OnGetAsync(int id, int? unit, MeasureState? state, MeasureKind? kind, bool? overdue, int? page, CancellationToken cancellationToken)
+    /// <summary>方案截至日期 as typed, shown again in its field when refused.</summary>
+    public string? AsOfText { get; private set; }
+
+    /// <summary>Why 方案截至日期 or the comparison could not be shown (the ledger below is today's).</summary>
+    public string? Error { get; private set; }
+
+    /// <summary>The plan on a day, or the comparison: the page says which version each row is.</summary>
+    public bool ShowsVersions => Ledger!.Filter.AsOf is not null || Ledger.Filter.CompareApproved;
+
+    // "page" is also Razor Pages' own route value (the page's path), which model binding reads before the query: the
+    // pager's number is read from the query string only.
+    public async Task<IActionResult> OnGetAsync(int id, int? unit, MeasureState? state, MeasureKind? kind, bool? overdue, [FromQuery(Name = "page")] int? page, string? asOf, string? compare, CancellationToken cancellationToken)
     {
-        Ledger = await LedgerQueries.LoadAsync(db, caller.Scope, id, new LedgerFilter(unit, state, kind, overdue ?? false, page ?? 1), ChinaTime.Today(clock), cancellationToken);
+        (inspectionId, AsOfText) = (id, asOf);
+        filter = new LedgerFilter(unit, state, kind, overdue ?? false, page ?? 1);
+        Ledger = await LedgerQueries.LoadAsync(db, caller.Scope, id, filter.WithPlanView(asOf, compare), ChinaTime.Today(clock), cancellationToken);
+        return Ledger is null ? NotFound() : Page();
+    }
+
+    /// <summary>A day or comparison the plan cannot answer: today's ledger with the same filters, the message beside the field.</summary>
+    public async Task<IActionResult> ShowRefusalAsync(string message, CancellationToken cancellationToken)
+    {
+        Error = message;
+        Ledger = await LedgerQueries.LoadAsync(db, caller.Scope, inspectionId, filter, ChinaTime.Today(clock), cancellationToken);
         return Ledger is null ? NotFound() : Page();
     }
 
@@ -45,16 +70,26 @@ public sealed class LedgerModel(RectifyDbContext db, Caller caller, TimeProvider
                 parts.Add("超期或逾期未报");
             }
 
+            if (f.AsOf is { } asOf)
+            {
+                parts.Add($"方案截至 {Fmt.Date(asOf)}");
+            }
+
+            if (f.CompareApproved)
+            {
+                parts.Add("对照审定方案");
+            }
+
             return string.Join("、", parts);
         }
     }
 
     public string PageUrl(int page) => LinkWithFilters($"/inspections/{Ledger!.Inspection.Id}", page);
 
-    /// <summary>The Excel export of what the page shows: the same filters, every page.</summary>
-    public string ExportUrl => LinkWithFilters($"/api/v1/inspections/{Ledger!.Inspection.Id}/ledger.xlsx", page: null);
+    /// <summary>The Excel export of what the page shows: the same filters and plan day, every page (the comparison is the page's only).</summary>
+    public string ExportUrl => LinkWithFilters($"/api/v1/inspections/{Ledger!.Inspection.Id}/ledger.xlsx", page: null, compare: false);
 
-    private string LinkWithFilters(string path, int? page)
+    private string LinkWithFilters(string path, int? page, bool compare = true)
     {
         var f = Ledger!.Filter;
         var query = new Dictionary<string, string?>
@@ -64,6 +99,8 @@ public sealed class LedgerModel(RectifyDbContext db, Caller caller, TimeProvider
             ["kind"] = f.Kind?.ToString(),
             ["overdue"] = f.Overdue ? "true" : null,
             ["page"] = page?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["asOf"] = f.AsOf?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            ["compare"] = compare && f.CompareApproved ? TheComparisonIsWithTheAdoptedPlan.Approved : null,
         };
         return Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString(path, query.Where(kv => kv.Value is not null));
     }

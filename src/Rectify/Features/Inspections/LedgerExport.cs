@@ -61,9 +61,24 @@ public static class LedgerExport
         ArgumentNullException.ThrowIfNull(filter);
         var visible = db.VisibleMeasures(scope).AsNoTracking().Where(m => m.InspectionId == inspection.Id);
         var findings = await LedgerQueries.FindingTalliesAsync(visible, today, cancellationToken);
-        var scopeNote = filter is { Unit: null, State: null, Kind: null, Overdue: false } ? "全部措施" : "已按台账页面的筛选条件导出";
-        var rows = Source(db, LedgerQueries.Filtered(visible, filter, today)).AsAsyncEnumerable();
+        var scopeNote = (filter is { Unit: null, State: null, Kind: null, Overdue: false } ? "全部措施" : "已按台账页面的筛选条件导出")
+            + (filter.AsOf is { } day ? $"；整改方案截至 {day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}，状态为今日，不含整改进展、销号日期和回头看结果" : string.Empty);
+
+        // 方案截至日期: the plan as it stood that day (each measure's version then); the state columns stay today's.
+        var rows = filter.AsOf is { } asOf
+            ? WithoutOutcome(LedgerQueries.PlanOnADayAsync(db, scope, inspection.Id, filter, asOf, today, cancellationToken), cancellationToken)
+            : Source(db, LedgerQueries.Filtered(visible, filter, today)).AsAsyncEnumerable();
         await WriteAsync(output, inspection, scopeNote, findings, rows, today, cancellationToken);
+    }
+
+    private static readonly ExportOutcome NoOutcome = new(null, null, null, null, null, null);
+
+    private static async IAsyncEnumerable<ExportMeasure> WithoutOutcome(IAsyncEnumerable<LedgerMeasure> rows, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var row in rows.WithCancellation(cancellationToken))
+        {
+            yield return new ExportMeasure(row, NoOutcome);
+        }
     }
 
     /// <summary>

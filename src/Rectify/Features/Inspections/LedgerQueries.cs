@@ -1,4 +1,5 @@
 using System.Linq.Expressions;
+using System.Text.Json.Serialization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Query;
 using Rectify.Access;
@@ -28,6 +29,12 @@ public sealed record LedgerFilter(int? Unit = null, MeasureState? State = null, 
 {
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 500;
+
+    /// <summary>方案截至日期: the adopted plan as it stood at the end of this day (China time) instead of today's; progress stays today's.</summary>
+    public DateOnly? AsOf { get; init; }
+
+    /// <summary>审定方案 beside each row: the measure as adopted, the fields that differ, and the measures added or withdrawn since.</summary>
+    public bool CompareApproved { get; init; }
 
     public LedgerFilter Normalized() => this with
     {
@@ -60,7 +67,31 @@ public sealed record LedgerRow(
 {
     /// <summary>超期 or 逾期未报 (see <see cref="Measure.OverdueReasonAt"/>).</summary>
     public bool Overdue => OverdueReason != OverdueReason.None;
+
+    /// <summary>The version of the adopted plan the row shows: the one in force on the day asked for, or (compared) the latest; null on the plain ledger.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public PlanVersion? Version { get; init; }
+
+    /// <summary>The measure as adopted beside the row, when asked for.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public ApprovedComparison? Comparison { get; init; }
+
+    /// <summary>What the row says, as one value to compare with a version.</summary>
+    [JsonIgnore]
+    public MeasureContent Content => new(Text, Kind, Deadline, ResponsibleLeader, LeadUnit, SupportingUnits);
 }
+
+/// <summary>One version of a measure in the adopted plan (第 n 版): how it came about, when (UTC, and the day in China time), who and why.</summary>
+public sealed record PlanVersion(int Number, MeasureRevisionKind Kind, DateTime AtUtc, string ActorName, string? Reason)
+{
+    public DateOnly Date => PlanOnADay.DayOf(AtUtc);
+}
+
+/// <summary>
+/// A row beside the plan as adopted (审定方案): the measure's adopted content (null when it was added after adoption),
+/// the fields in which the row says something else, and whether it was added or withdrawn (撤销) since.
+/// </summary>
+public sealed record ApprovedComparison(MeasureContent? Approved, PlanFields Changed, bool Added, bool Withdrawn);
 
 /// <summary>An inspection's figures as the caller may see them; each is defined in docs/rules.md.</summary>
 /// <param name="Findings">反馈问题.</param>
@@ -138,7 +169,83 @@ public sealed record LedgerMeasure(
     List<string> Supporting,
     MeasureState State,
     AssumedFields AssumedFields,
-    OverdueFacts Facts);
+    OverdueFacts Facts)
+{
+    /// <summary>The plan's version the values come from, when read as on a day (<see cref="LedgerQueries.PlanOnADayAsync"/>).</summary>
+    public PlanVersion? Version { get; init; }
+}
+
+/// <summary>A measure beside its version in force on a day, for composing the plan on a day in SQL.</summary>
+public sealed class MeasureOnADay
+{
+    public Measure Measure { get; init; } = null!;
+
+    public MeasureRevision Version { get; init; } = null!;
+}
+
+/// <summary>A measure as the plan said it on a day, read in one query: the version's values, the measure's place and today's progress.</summary>
+internal sealed record LedgerMeasureOnADay(
+    int Id,
+    int CategoryNumber,
+    string CategoryTitle,
+    int FindingId,
+    int FindingNumber,
+    string FindingTitle,
+    int Number,
+    string Text,
+    MeasureKind Kind,
+    DateOnly? Deadline,
+    string? Leader,
+    int? LeadUnitId,
+    string? LeadUnit,
+    string Supporting,
+    MeasureState State,
+    AssumedFields AssumedFields,
+    OverdueFacts Facts,
+    int VersionNumber,
+    MeasureRevisionKind VersionKind,
+    DateTime VersionAtUtc,
+    string VersionActor,
+    string? VersionReason,
+    DateOnly? CurrentDeadline,
+    string? CurrentLeader,
+    string? CurrentLeadUnit)
+{
+    /// <summary>
+    /// The ledger's measure with the version's values. A 演示假设 mark is today's: it stays on a field whose value is
+    /// still the same, and a value since replaced is shown without one (what was assumed then is not recorded).
+    /// </summary>
+    public LedgerMeasure ToLedgerMeasure()
+    {
+        var assumed = AssumedFields;
+        if (Kind != Facts.Kind)
+        {
+            assumed &= ~AssumedFields.Kind;
+        }
+
+        if (Deadline != CurrentDeadline)
+        {
+            assumed &= ~AssumedFields.Deadline;
+        }
+
+        if (Leader != CurrentLeader)
+        {
+            assumed &= ~AssumedFields.ResponsibleLeader;
+        }
+
+        if (LeadUnit != CurrentLeadUnit)
+        {
+            assumed &= ~AssumedFields.LeadUnit;
+        }
+
+        return new LedgerMeasure(
+            Id, CategoryNumber, CategoryTitle, FindingId, FindingNumber, FindingTitle, Number, Text, Kind, Deadline, Leader, LeadUnitId, LeadUnit,
+            [.. MeasureContent.SplitUnits(Supporting)], State, assumed, Facts)
+        {
+            Version = new PlanVersion(VersionNumber, VersionKind, VersionAtUtc, VersionActor, VersionReason),
+        };
+    }
+}
 
 /// <summary>The ledger (台账): one query shape for the page, the API and the export.</summary>
 public static class LedgerQueries
@@ -236,6 +343,12 @@ public static class LedgerQueries
     }
 
     /// <summary>A page of the ledger as the caller may see it; null when the inspection does not exist for them.</summary>
+    /// <remarks>
+    /// With <see cref="LedgerFilter.AsOf"/> the rows are the adopted plan as it stood on that day (one query joins each
+    /// measure to its version in force then); with <see cref="LedgerFilter.CompareApproved"/> each row has the plan as
+    /// adopted beside it (one more query for the page's measures). Both refuse (400) a plan that is not in force, and
+    /// the day one outside its time in force. Progress, the figures and the unit list are today's.
+    /// </remarks>
     public static async Task<LedgerPage?> LoadAsync(RectifyDbContext db, AccessScope scope, int inspectionId, LedgerFilter filter, DateOnly today, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
@@ -247,20 +360,35 @@ public static class LedgerQueries
             return null;
         }
 
+        await CheckPlanViewAsync(db, inspectionId, filter, today, cancellationToken);
         var visible = db.VisibleMeasures(scope).AsNoTracking().Where(m => m.InspectionId == inspectionId);
-        var measures = Filtered(visible, filter, today);
-        var total = await measures.CountAsync(cancellationToken);
-        var page = await InLedgerOrder(measures)
-            .Skip((filter.Page - 1) * filter.PageSize)
-            .Take(filter.PageSize)
-            .Select(AsLedgerMeasure)
-            .ToListAsync(cancellationToken);
+        int total;
+        List<LedgerMeasure> page;
+        if (filter.AsOf is { } day)
+        {
+            var onTheDay = await PlanOnADayQueryAsync(db, scope, inspectionId, filter, day, today, cancellationToken);
+            total = await onTheDay.CountAsync(cancellationToken);
+            page = [.. (await onTheDay.Skip((filter.Page - 1) * filter.PageSize).Take(filter.PageSize).ToListAsync(cancellationToken)).Select(r => r.ToLedgerMeasure())];
+        }
+        else
+        {
+            // Beside the adopted plan the measures withdrawn since are rows too, marked.
+            var measures = Filtered(filter.CompareApproved ? PlanMeasures(db, scope, inspectionId) : visible, filter, today);
+            total = await measures.CountAsync(cancellationToken);
+            page = await InLedgerOrder(measures)
+                .Skip((filter.Page - 1) * filter.PageSize)
+                .Take(filter.PageSize)
+                .Select(AsLedgerMeasure)
+                .ToListAsync(cancellationToken);
+        }
+
+        var versions = filter.CompareApproved ? await AdoptedAndLatestVersionsAsync(db, [.. page.Select(r => r.Id)], cancellationToken) : null;
 
         // Every visible finding's tally, counted once: the totals add them up and the page's finding rows read theirs.
         var tallies = await FindingTalliesAsync(visible, today, cancellationToken);
         var totals = LedgerTotals.From(await db.VisibleFindings(scope).CountAsync(f => f.InspectionId == inspectionId, cancellationToken), tallies.Values);
 
-        var rows = page.Select(r => new LedgerRow(
+        var rows = page.Select(r => (Measure: r, Row: new LedgerRow(
             r.Id,
             r.CategoryNumber,
             r.CategoryTitle,
@@ -280,13 +408,205 @@ public static class LedgerQueries
             Measure.OverdueReasonAt(r.Facts, today),
             Measure.CompletionAt(r.Facts, today),
             tallies.GetValueOrDefault(r.FindingId).FindingSignal,
-            r.AssumedFields)).ToList();
+            r.AssumedFields)))
+            .Select(r => versions is null ? r.Row with { Version = r.Measure.Version } : Compared(r.Row, r.Measure.Version, versions))
+            .ToList();
 
         var units = await UnitsAsync(db, visible, cancellationToken);
 
         // The summary's counts are the totals' (counted once).
         var inspection = head with { Findings = totals.Findings, Measures = totals.Measures, SignedOffMeasures = totals.CompletedMeasures };
         return new LedgerPage(inspection, filter, total, rows, totals, units);
+    }
+
+    /// <summary>
+    /// The measures of an inspection the caller may see, those withdrawn (撤销) from the plan included: the plan on a
+    /// past day still holds a measure withdrawn after it, and the comparison shows it withdrawn. The plain ledger and
+    /// every figure start from <see cref="AccessQueries.VisibleMeasures"/> instead.
+    /// </summary>
+    public static IQueryable<Measure> PlanMeasures(RectifyDbContext db, AccessScope scope, int inspectionId)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        return db.Measures.AsNoTracking().Where(AccessQueries.SeesMeasure(scope)).Where(m => m.InspectionId == inspectionId);
+    }
+
+    /// <summary>
+    /// The plan on a day, in SQL: each measure joined to its latest version made before <paramref name="endUtc"/>
+    /// (a correlated MAX over the (MeasureId, AtUtc) index), left out when it has none yet or that version is its
+    /// withdrawal — the database form of <see cref="PlanOnADay.VersionInForceOn"/>.
+    /// </summary>
+    public static IQueryable<MeasureOnADay> VersionsInForce(RectifyDbContext db, IQueryable<Measure> measures, DateTime endUtc)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var versions = db.MeasureRevisions.AsNoTracking();
+        return from m in measures
+               join v in versions on m.Id equals v.MeasureId
+               where v.Number == versions.Where(x => x.MeasureId == m.Id && x.AtUtc < endUtc).Max(x => (int?)x.Number)
+                   && v.Kind != MeasureRevisionKind.Withdrawn
+               select new MeasureOnADay { Measure = m, Version = v };
+    }
+
+    /// <summary>
+    /// The visible, filtered ledger as the adopted plan stood on <paramref name="day"/>, in ledger order, row by row (the
+    /// export's source for 方案截至日期). The day is checked as the page checks it.
+    /// </summary>
+    public static async IAsyncEnumerable<LedgerMeasure> PlanOnADayAsync(
+        RectifyDbContext db, AccessScope scope, int inspectionId, LedgerFilter filter, DateOnly day, DateOnly today, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var query = await PlanOnADayQueryAsync(db, scope, inspectionId, filter, day, today, cancellationToken);
+        await foreach (var row in query.AsAsyncEnumerable().WithCancellation(cancellationToken))
+        {
+            yield return row.ToLedgerMeasure();
+        }
+    }
+
+    /// <summary>
+    /// The plan on a day with the ledger's filters: 整改类型 and 责任单位 as the plan said them that day (the lead unit, or
+    /// a supporting unit by the name the version keeps), 状态 and 超期 as they are today.
+    /// </summary>
+    private static async Task<IQueryable<LedgerMeasureOnADay>> PlanOnADayQueryAsync(
+        RectifyDbContext db, AccessScope scope, int inspectionId, LedgerFilter filter, DateOnly day, DateOnly today, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(filter);
+        var byProgress = Filtered(PlanMeasures(db, scope, inspectionId), filter with { Unit = null, Kind = null }, today);
+        var rows = VersionsInForce(db, byProgress, PlanOnADay.EndUtc(day));
+        if (filter.Kind is { } kind)
+        {
+            rows = rows.Where(x => x.Version.MeasureKind == kind);
+        }
+
+        if (filter.Unit is { } unit)
+        {
+            var name = await db.Organizations.Where(o => o.Id == unit).Select(o => o.Name).FirstOrDefaultAsync(cancellationToken);
+            var listed = MeasureContent.UnitSeparator + name + MeasureContent.UnitSeparator;
+            rows = name is null
+                ? rows.Where(x => x.Version.LeadUnitId == unit)
+                : rows.Where(x => x.Version.LeadUnitId == unit || (MeasureContent.UnitSeparator + x.Version.SupportingUnits + MeasureContent.UnitSeparator).Contains(listed));
+        }
+
+        return rows
+            .OrderBy(x => x.Measure.Finding.Category.Number).ThenBy(x => x.Measure.Finding.Number).ThenBy(x => x.Measure.Number)
+            .Select(x => new LedgerMeasureOnADay(
+                x.Measure.Id,
+                x.Measure.Finding.Category.Number,
+                x.Measure.Finding.Category.Title,
+                x.Measure.FindingId,
+                x.Measure.Finding.Number,
+                x.Measure.Finding.Title,
+                x.Measure.Number,
+                x.Version.Text,
+                x.Version.MeasureKind,
+                x.Version.Deadline,
+                x.Version.ResponsibleLeaderName,
+                x.Version.LeadUnitId,
+                x.Version.LeadUnitName,
+                x.Version.SupportingUnits,
+                x.Measure.State,
+                x.Measure.AssumedFields,
+                new OverdueFacts(x.Measure.Kind, x.Measure.State, x.Measure.Deadline, x.Measure.Inspection.ReportingCadence, x.Measure.OngoingSinceUtc, x.Measure.LastReportAtUtc),
+                x.Version.Number,
+                x.Version.Kind,
+                x.Version.AtUtc,
+                x.Version.ActorName,
+                x.Version.Reason,
+                x.Measure.Deadline,
+                x.Measure.ResponsibleLeader == null ? null : x.Measure.ResponsibleLeader.Name,
+                x.Measure.LeadUnit == null ? null : x.Measure.LeadUnit.Name));
+    }
+
+    /// <summary>
+    /// Refuses (400) what the plan cannot answer: the plan on a day outside its time in force (before its adoption,
+    /// after today) or while it is not in force, and a comparison with an adopted plan that does not exist yet.
+    /// </summary>
+    public static async Task CheckPlanViewAsync(RectifyDbContext db, int inspectionId, LedgerFilter filter, DateOnly today, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(filter);
+        if (filter.AsOf is null && !filter.CompareApproved)
+        {
+            return;
+        }
+
+        // A plan in force since before it had a life (the upgrade) has no adoption time: its first versions date it.
+        var plan = await db.Inspections.AsNoTracking().Where(i => i.Id == inspectionId)
+            .Select(i => new
+            {
+                i.PlanState,
+                AdoptedAtUtc = i.PlanAdoptedAtUtc ?? db.MeasureRevisions.Where(r => r.Measure.InspectionId == i.Id).Min(r => (DateTime?)r.AtUtc),
+            })
+            .SingleAsync(cancellationToken);
+        if (filter.CompareApproved)
+        {
+            BusinessRules.Check(new TheAdoptedPlanIsComparedOnceAdopted(plan.PlanState));
+        }
+
+        if (filter.AsOf is { } day)
+        {
+            BusinessRules.Check(new ThePlanIsReadOnADayItWasInForce(plan.PlanState, plan.AdoptedAtUtc is { } at ? PlanOnADay.DayOf(at) : null, day, today));
+        }
+    }
+
+    /// <summary>
+    /// Reads 方案截至日期 and the comparison as typed into a page or an API query, refusing (400) what is not a date or not
+    /// a known comparison; null or empty means today's plan, without comparison.
+    /// </summary>
+    public static LedgerFilter WithPlanView(this LedgerFilter filter, string? asOf, string? compare)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        DateOnly? day = null;
+        if (!string.IsNullOrWhiteSpace(asOf))
+        {
+            BusinessRules.Check(new APlanDayIsADate(asOf));
+            day = APlanDayIsADate.Parse(asOf);
+        }
+
+        if (!string.IsNullOrWhiteSpace(compare))
+        {
+            BusinessRules.Check(new TheComparisonIsWithTheAdoptedPlan(compare));
+        }
+
+        return filter with { AsOf = day, CompareApproved = !string.IsNullOrWhiteSpace(compare) };
+    }
+
+    /// <summary>The adopted (审定) and the latest version of each of these measures, in one query.</summary>
+    private static async Task<Dictionary<int, (MeasureRevision? Adopted, MeasureRevision Latest)>> AdoptedAndLatestVersionsAsync(RectifyDbContext db, List<int> measureIds, CancellationToken cancellationToken)
+    {
+        if (measureIds.Count == 0)
+        {
+            return [];
+        }
+
+        var all = db.MeasureRevisions.AsNoTracking();
+        var versions = await all
+            .Where(r => measureIds.Contains(r.MeasureId)
+                && (r.Kind == MeasureRevisionKind.Approved || r.Number == all.Where(x => x.MeasureId == r.MeasureId).Max(x => x.Number)))
+            .ToListAsync(cancellationToken);
+        return versions.GroupBy(r => r.MeasureId).ToDictionary(
+            g => g.Key,
+            g => (g.Where(r => r.Kind == MeasureRevisionKind.Approved).MinBy(r => r.Number), g.MaxBy(r => r.Number)!));
+    }
+
+    /// <summary>A row beside its adopted version: a row of the plan on a day keeps its version, a row of today's plan gets its latest.</summary>
+    private static LedgerRow Compared(LedgerRow row, PlanVersion? onTheDay, Dictionary<int, (MeasureRevision? Adopted, MeasureRevision Latest)> versions)
+    {
+        if (!versions.TryGetValue(row.MeasureId, out var v))
+        {
+            // Not in the adopted plan at all (a plan in force has a version of every measure; kept safe for data from before).
+            return row with { Comparison = new ApprovedComparison(null, PlanFields.None, Added: true, Withdrawn: false) };
+        }
+
+        var latest = new PlanVersion(v.Latest.Number, v.Latest.Kind, v.Latest.AtUtc, v.Latest.ActorName, v.Latest.Reason);
+        var adopted = v.Adopted is null ? null : MeasureContent.Of(v.Adopted);
+        return row with
+        {
+            Version = onTheDay ?? latest,
+            Comparison = new ApprovedComparison(
+                adopted,
+                adopted?.DiffersFrom(row.Content) ?? PlanFields.None,
+                Added: adopted is null,
+                Withdrawn: onTheDay is null && v.Latest.Kind == MeasureRevisionKind.Withdrawn),
+        };
     }
 
     /// <summary>The inspection's facts without its counts (zero), for pages that count it themselves; null outside the caller's scope.</summary>
