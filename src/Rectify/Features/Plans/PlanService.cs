@@ -470,7 +470,9 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
         }
 
         caller.Require(Permission.ManagePlan);
-        BusinessRules.Check(new TheMeasureIsChangedOnTheVersionShown(expectedVersion, measure.Version));
+
+        // Deleting or withdrawing changes nothing a stale form could overwrite: the version is checked when given.
+        BusinessRules.Check(new TheMeasureIsChangedOnTheVersionShown(expectedVersion ?? measure.Version, measure.Version));
         var touched = await db.Measures.Where(m => m.Id == measureId)
             .AnyAsync(m => m.Transitions.Any() || db.ProgressReports.Any(r => r.MeasureId == m.Id) || db.LookBacks.Any(l => l.MeasureId == m.Id), cancellationToken);
         BusinessRules.Check(new OnlyAnUntouchedDraftMeasureIsDeleted(measure.Inspection.PlanState, touched));
@@ -501,7 +503,9 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
         }
 
         caller.Require(Permission.ManagePlan);
-        BusinessRules.Check(new TheMeasureIsChangedOnTheVersionShown(expectedVersion, measure.Version));
+
+        // Deleting or withdrawing changes nothing a stale form could overwrite: the version is checked when given.
+        BusinessRules.Check(new TheMeasureIsChangedOnTheVersionShown(expectedVersion ?? measure.Version, measure.Version));
         CheckLengths(("理由", reason, 2000));
         var before = Snapshot(measure, null);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
