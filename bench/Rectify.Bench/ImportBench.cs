@@ -5,12 +5,10 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Rectify.Access;
 using Rectify.Data;
 using Rectify.Domain;
 using Rectify.Features.Intake;
 using Rectify.Features.Plans;
-using Rectify.Hosting;
 
 namespace Rectify.Bench;
 
@@ -25,27 +23,8 @@ internal static class ImportBench
 {
     public static async Task RunAsync(string folder, string? postgresConnection)
     {
-        string[] args =
-        [
-            "--Logging:Console:LogLevel:Default=None",
-            $"--{RectifyApp.DataFolderKey}={folder}",
-            .. postgresConnection is null ? Array.Empty<string>() : ["--Database:Provider=Postgres", "--ConnectionStrings:Rectify=" + postgresConnection],
-        ];
-        await using var app = RectifyApp.Build(args);
-        int organizationId;
-        await using (var scope = app.Services.CreateAsyncScope())
-        {
-            var db = scope.ServiceProvider.GetRequiredService<RectifyDbContext>();
-            await db.Database.MigrateAsync();
-            var organization = new Organization("中共某某街道工作委员会", OrganizationKind.PartyCommittee);
-            db.Organizations.Add(organization);
-            await db.SaveChangesAsync();
-            organization.AssignPath();
-            await db.SaveChangesAsync();
-            organizationId = organization.Id;
-            await scope.ServiceProvider.GetRequiredService<UserAdministration>().CreateAsync(
-                "bench-office", "整改办", organizationId.ToString(CultureInfo.InvariantCulture), [Roles.RectificationOffice], "Bench-Passw0rd-2026", CancellationToken.None, initialPassword: false);
-        }
+        var (host, organizationId) = await OfficeHost.StartAsync(folder, postgresConnection);
+        await using var app = host;
 
         var rows = IntakeBench.Rows(1000, 10);
         var path = Path.Combine(folder, "import.xlsx");
@@ -135,7 +114,7 @@ internal static class ImportBench
     {
         await using var scope = app.Services.CreateAsyncScope();
         var services = scope.ServiceProvider;
-        var user = await services.GetRequiredService<UserManager<RectifyUser>>().FindByNameAsync("bench-office") ?? throw new InvalidOperationException("no bench user");
+        var user = await services.GetRequiredService<UserManager<RectifyUser>>().FindByNameAsync(OfficeHost.UserName) ?? throw new InvalidOperationException("no bench user");
         var principal = await services.GetRequiredService<IUserClaimsPrincipalFactory<RectifyUser>>().CreateAsync(user);
         services.GetRequiredService<IHttpContextAccessor>().HttpContext = new DefaultHttpContext { User = principal, RequestServices = services };
         return await act(services);

@@ -11,7 +11,6 @@ using Rectify.Domain;
 using Rectify.Features.Inspections;
 using Rectify.Features.Intake;
 using Rectify.Features.Plans;
-using Rectify.Hosting;
 
 namespace Rectify.Bench;
 
@@ -23,31 +22,10 @@ namespace Rectify.Bench;
 /// </summary>
 internal static class RoundTripBench
 {
-    private const string UserName = "bench-office";
-
     public static async Task RunAsync(string folder, string? postgresConnection)
     {
-        string[] args =
-        [
-            "--Logging:Console:LogLevel:Default=None",
-            $"--{RectifyApp.DataFolderKey}={folder}",
-            .. postgresConnection is null ? Array.Empty<string>() : ["--Database:Provider=Postgres", "--ConnectionStrings:Rectify=" + postgresConnection],
-        ];
-        await using var app = RectifyApp.Build(args);
-        int organizationId;
-        await using (var scope = app.Services.CreateAsyncScope())
-        {
-            var db = scope.ServiceProvider.GetRequiredService<RectifyDbContext>();
-            await db.Database.MigrateAsync();
-            var organization = new Organization("中共某某街道工作委员会", OrganizationKind.PartyCommittee);
-            db.Organizations.Add(organization);
-            await db.SaveChangesAsync();
-            organization.AssignPath();
-            await db.SaveChangesAsync();
-            organizationId = organization.Id;
-            await scope.ServiceProvider.GetRequiredService<UserAdministration>().CreateAsync(
-                UserName, "整改办", organizationId.ToString(CultureInfo.InvariantCulture), [Roles.RectificationOffice], "Bench-Passw0rd-2026", CancellationToken.None, initialPassword: false);
-        }
+        var (host, organizationId) = await OfficeHost.StartAsync(folder, postgresConnection);
+        await using var app = host;
 
         // The plan to export: the template's 10,000 rows imported into an inspection.
         var rows = IntakeBench.Rows(1000, 10);
@@ -138,7 +116,7 @@ internal static class RoundTripBench
     {
         await using var scope = app.Services.CreateAsyncScope();
         var services = scope.ServiceProvider;
-        var user = await services.GetRequiredService<UserManager<RectifyUser>>().FindByNameAsync(UserName) ?? throw new InvalidOperationException("no bench user");
+        var user = await services.GetRequiredService<UserManager<RectifyUser>>().FindByNameAsync(OfficeHost.UserName) ?? throw new InvalidOperationException("no bench user");
         var principal = await services.GetRequiredService<IUserClaimsPrincipalFactory<RectifyUser>>().CreateAsync(user);
         services.GetRequiredService<IHttpContextAccessor>().HttpContext = new DefaultHttpContext { User = principal, RequestServices = services };
         return await act(services);
