@@ -1,5 +1,3 @@
-using System.Buffers.Binary;
-using System.IO.Compression;
 using System.Text;
 using Rectify.Domain;
 using Rectify.Features.Intake;
@@ -31,7 +29,7 @@ public sealed class LedgerRefusalTests
     [Fact]
     public void An_xls_file_is_refused_with_how_to_save_it_as_xlsx()
     {
-        var xls = CompoundFile.With("Workbook", "\u0005SummaryInformation");
+        var xls = TestFiles.CompoundFile("Workbook", "\u0005SummaryInformation");
 
         var refused = Refused(() => LedgerWorkbookReader.Read(new MemoryStream(xls)));
 
@@ -44,7 +42,7 @@ public sealed class LedgerRefusalTests
     [Fact]
     public void A_password_protected_workbook_is_refused_as_such_not_as_an_xls()
     {
-        var encrypted = CompoundFile.With("EncryptionInfo", "EncryptedPackage", "\u0006DataSpaces");
+        var encrypted = TestFiles.CompoundFile("EncryptionInfo", "EncryptedPackage", "\u0006DataSpaces");
 
         var refused = Refused(() => LedgerWorkbookReader.Read(new MemoryStream(encrypted)));
 
@@ -58,7 +56,7 @@ public sealed class LedgerRefusalTests
         var good = Ledger().ToBytes();
         byte[] truncated = good[..(good.Length / 2)];
         var text = Encoding.UTF8.GetBytes("序号,反馈问题,整改措施\n1,问题,措施\n");
-        var notAWorkbook = Zip(("word/document.xml", "<w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"/>"));
+        var notAWorkbook = TestFiles.Zip(("word/document.xml", "<w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"/>"));
         var flipped = (byte[])good.Clone();
         for (var i = 200; i < flipped.Length - 200; i += 7)
         {
@@ -75,7 +73,7 @@ public sealed class LedgerRefusalTests
     [Fact]
     public void A_part_packed_like_a_zip_bomb_is_refused_before_it_is_unpacked()
     {
-        var bytes = AddEntry(Ledger().ToBytes(), "xl/media/image1.bin", new byte[5 * 1024 * 1024]);
+        var bytes = TestFiles.AddEntry(Ledger().ToBytes(), "xl/media/image1.bin", new byte[5 * 1024 * 1024]);
 
         var refused = Refused(() => LedgerWorkbookReader.Read(new MemoryStream(bytes)));
 
@@ -88,7 +86,7 @@ public sealed class LedgerRefusalTests
     {
         var random = new byte[3 * 1024 * 1024];
         new Random(7).NextBytes(random);
-        var bytes = AddEntry(Ledger().ToBytes(), "xl/media/image1.bin", random);
+        var bytes = TestFiles.AddEntry(Ledger().ToBytes(), "xl/media/image1.bin", random);
         var limits = new LedgerReadLimits(MaxUncompressedBytes: 2 * 1024 * 1024);
 
         var refused = Refused(() => LedgerWorkbookReader.Read(new MemoryStream(bytes), limits: limits));
@@ -106,7 +104,7 @@ public sealed class LedgerRefusalTests
         // The sheet inflates to about 2 MB but its entry claims 1,000 bytes: the declared-size check passes it, and
         // unpacking stops at the declared size, so the sheet's XML ends early and the file reads as damaged.
         var book = Ledger(rows: 20_000);
-        var bytes = DeclareSize(book.ToBytes(), "xl/worksheets/sheet1.xml", 1000);
+        var bytes = TestFiles.DeclareSize(book.ToBytes(), "xl/worksheets/sheet1.xml", 1000);
 
         var refused = Refused(() => LedgerWorkbookReader.Read(new MemoryStream(bytes)));
 
@@ -119,10 +117,10 @@ public sealed class LedgerRefusalTests
         var bytes = Ledger(rows: 50).ToBytes();
         var limits = new LedgerReadLimits(MaxFileBytes: bytes.Length - 1);
 
-        var refused = Refused(() => LedgerWorkbookReader.Read(new ForwardOnly(bytes), limits: limits));
+        var refused = Refused(() => LedgerWorkbookReader.Read(new TestFiles.ForwardOnly(bytes), limits: limits));
 
         Assert.Equal(nameof(LedgerFileMustStayWithinSizeLimits), refused.RuleName);
-        Assert.Equal(50, LedgerWorkbookReader.Read(new ForwardOnly(bytes)).MeasureCount);
+        Assert.Equal(50, LedgerWorkbookReader.Read(new TestFiles.ForwardOnly(bytes)).MeasureCount);
     }
 
     [Fact]
@@ -189,116 +187,5 @@ public sealed class LedgerRefusalTests
         Assert.Equal(nameof(LedgerSheetMustHaveAHeaderRow), Refused(() => LedgerWorkbookReader.Read(book.ToStream())).RuleName);
         Assert.Equal("工作簿中没有名为“台账”的工作表。", Refused(() => LedgerWorkbookReader.Read(book.ToStream(), "台账")).Message);
         Assert.Equal(nameof(WorkbookMustHoldTheChosenSheet), Refused(() => LedgerWorkbookReader.Read(book.ToStream(), 1)).RuleName);
-    }
-
-    private static byte[] Zip(params (string Name, string Text)[] entries)
-    {
-        using var stream = new MemoryStream();
-        using (var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true))
-        {
-            foreach (var (name, text) in entries)
-            {
-                using var s = zip.CreateEntry(name).Open();
-                s.Write(Encoding.UTF8.GetBytes(text));
-            }
-        }
-
-        return stream.ToArray();
-    }
-
-    private static byte[] AddEntry(byte[] xlsx, string name, byte[] content)
-    {
-        using var stream = new MemoryStream();
-        stream.Write(xlsx);
-        using (var zip = new ZipArchive(stream, ZipArchiveMode.Update, leaveOpen: true))
-        {
-            using var s = zip.CreateEntry(name, CompressionLevel.SmallestSize).Open();
-            s.Write(content);
-        }
-
-        return stream.ToArray();
-    }
-
-    /// <summary>Rewrites the uncompressed size an entry declares, in its local header and in the central directory.</summary>
-    private static byte[] DeclareSize(byte[] zip, string name, uint size)
-    {
-        var bytes = (byte[])zip.Clone();
-        var nameBytes = Encoding.UTF8.GetBytes(name);
-        var patched = 0;
-        for (var i = 0; i + 46 < bytes.Length; i++)
-        {
-            var signature = BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(i));
-            if (signature == 0x04034b50 && bytes.AsSpan(i + 30, nameBytes.Length).SequenceEqual(nameBytes) && BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(i + 26)) == nameBytes.Length)
-            {
-                BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(i + 22), size);
-                patched++;
-            }
-            else if (signature == 0x02014b50 && bytes.AsSpan(i + 46, nameBytes.Length).SequenceEqual(nameBytes) && BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(i + 28)) == nameBytes.Length)
-            {
-                BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(i + 24), size);
-                patched++;
-            }
-        }
-
-        Assert.Equal(2, patched);
-        return bytes;
-    }
-
-    /// <summary>A stream that reads forward only, like an upload's body.</summary>
-    private sealed class ForwardOnly(byte[] bytes) : MemoryStream(bytes)
-    {
-        public override bool CanSeek => false;
-    }
-
-    /// <summary>
-    /// The smallest OLE2 compound file (MS-CFB, version 3, 512-byte sectors) with a root entry and streams of the
-    /// given names: sector 0 holds the allocation table, sector 1 the directory. Enough for a reader that looks at
-    /// the signature and the directory's names, which is all the refusal needs.
-    /// </summary>
-    private static class CompoundFile
-    {
-        public static byte[] With(params string[] streams)
-        {
-            var file = new byte[512 * 3];
-            var header = file.AsSpan(0, 512);
-            new byte[] { 0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1 }.CopyTo(header);
-            BinaryPrimitives.WriteUInt16LittleEndian(header[0x18..], 0x3E);
-            BinaryPrimitives.WriteUInt16LittleEndian(header[0x1A..], 3);
-            BinaryPrimitives.WriteUInt16LittleEndian(header[0x1C..], 0xFFFE);
-            BinaryPrimitives.WriteUInt16LittleEndian(header[0x1E..], 9);
-            BinaryPrimitives.WriteUInt16LittleEndian(header[0x20..], 6);
-            BinaryPrimitives.WriteUInt32LittleEndian(header[0x2C..], 1);
-            BinaryPrimitives.WriteUInt32LittleEndian(header[0x30..], 1);
-            BinaryPrimitives.WriteUInt32LittleEndian(header[0x38..], 4096);
-            BinaryPrimitives.WriteUInt32LittleEndian(header[0x3C..], 0xFFFFFFFE);
-            BinaryPrimitives.WriteUInt32LittleEndian(header[0x44..], 0xFFFFFFFE);
-            for (var i = 0; i < 109; i++)
-            {
-                BinaryPrimitives.WriteUInt32LittleEndian(header[(0x4C + (4 * i))..], i == 0 ? 0u : 0xFFFFFFFF);
-            }
-
-            var fat = file.AsSpan(512, 512);
-            fat.Fill(0xFF);
-            BinaryPrimitives.WriteUInt32LittleEndian(fat, 0xFFFFFFFD);
-            BinaryPrimitives.WriteUInt32LittleEndian(fat[4..], 0xFFFFFFFE);
-
-            var names = new[] { "Root Entry" }.Concat(streams).ToArray();
-            Assert.True(names.Length <= 4);
-            for (var i = 0; i < names.Length; i++)
-            {
-                var entry = file.AsSpan(1024 + (128 * i), 128);
-                var name = Encoding.Unicode.GetBytes(names[i] + "\0");
-                name.CopyTo(entry);
-                BinaryPrimitives.WriteUInt16LittleEndian(entry[64..], (ushort)name.Length);
-                entry[66] = (byte)(i == 0 ? 5 : 2);
-                entry[67] = 1;
-                BinaryPrimitives.WriteUInt32LittleEndian(entry[68..], i > 1 ? (uint)(i - 1) : 0xFFFFFFFF);
-                BinaryPrimitives.WriteUInt32LittleEndian(entry[72..], 0xFFFFFFFF);
-                BinaryPrimitives.WriteUInt32LittleEndian(entry[76..], i == 0 ? 1u : 0xFFFFFFFF);
-                BinaryPrimitives.WriteUInt32LittleEndian(entry[116..], 0xFFFFFFFE);
-            }
-
-            return file;
-        }
     }
 }
