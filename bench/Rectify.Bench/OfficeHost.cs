@@ -2,9 +2,11 @@ using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Rectify.Access;
 using Rectify.Data;
 using Rectify.Domain;
+using Rectify.Features.Plans;
 using Rectify.Hosting;
 
 namespace Rectify.Bench;
@@ -15,12 +17,13 @@ internal static class OfficeHost
     /// <summary>The office account the benchmarks act as.</summary>
     public const string UserName = "bench-office";
 
-    /// <summary>Builds the host (SQLite in <paramref name="folder"/>, or PostgreSQL), migrates, and adds the committee and <see cref="UserName"/>; returns the host and the committee's id.</summary>
+    /// <summary>Builds the host (SQLite in <paramref name="folder"/>, or PostgreSQL), migrates, adds the committee and <see cref="UserName"/>, and starts it on a free loopback port; returns the host and the committee's id.</summary>
     public static async Task<(WebApplication App, int OrganizationId)> StartAsync(string folder, string? postgresConnection)
     {
         string[] args =
         [
             "--Logging:Console:LogLevel:Default=None",
+            "--urls=http://127.0.0.1:0",
             $"--{RectifyApp.DataFolderKey}={folder}",
             .. postgresConnection is null ? Array.Empty<string>() : ["--Database:Provider=Postgres", "--ConnectionStrings:Rectify=" + postgresConnection],
         ];
@@ -35,6 +38,10 @@ internal static class OfficeHost
         await db.SaveChangesAsync();
         await scope.ServiceProvider.GetRequiredService<UserAdministration>().CreateAsync(
             UserName, "整改办", organization.Id.ToString(CultureInfo.InvariantCulture), [Roles.RectificationOffice], "Bench-Passw0rd-2026", CancellationToken.None, initialPassword: false);
+
+        // Started as a server is, and with the import's warm-up done, as it is a few seconds after a server starts.
+        await app.StartAsync();
+        await app.Services.GetServices<IHostedService>().OfType<IntakeWarmUp>().Single().Done;
         return (app, organization.Id);
     }
 }

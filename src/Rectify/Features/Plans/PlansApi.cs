@@ -103,6 +103,7 @@ public static class PlansApi
     {
         services.AddScoped<PlanService>();
         services.AddScoped<IntakeCommitService>();
+        services.AddHostedService<IntakeWarmUp>();
         return services.AddSingleton(sp => new ImportUploads(Path.Combine(dataFolder, "imports"), sp.GetRequiredService<TimeProvider>()));
     }
 
