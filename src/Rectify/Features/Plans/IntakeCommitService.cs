@@ -246,23 +246,34 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
 
         // Every name the file sets is resolved first (new people and units added and audited as the plan page adds
         // them), while no new measure hangs off a tracked finding for their saves to pick up.
+        // Their saves do not look for changes in the rest of the tracker: the findings just saved are unchanged, and
+        // scanning them on each of the many saves a first import's new names make cost more than all the rest of the
+        // commit (docs/benchmarks.md).
         var changes = new List<(IntakeFinding F, IntakeMeasure M, Measure? Current, MeasureChange Change)>();
-        foreach (var (f, m) in draft.Categories.SelectMany(c => c.Findings).SelectMany(f => f.Measures.Select(m => (f, m))))
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        try
         {
-            if (comparison.Measures[(f.Number, m.Number)].Change == ImportChange.Unchanged)
+            foreach (var (f, m) in draft.Categories.SelectMany(c => c.Findings).SelectMany(f => f.Measures.Select(m => (f, m))))
             {
-                continue;
-            }
+                if (comparison.Measures[(f.Number, m.Number)].Change == ImportChange.Unchanged)
+                {
+                    continue;
+                }
 
-            measures.TryGetValue((f.Number, m.Number), out var current);
-            try
-            {
-                changes.Add((f, m, current, await ChangeOfAsync(m, current, names, cancellationToken)));
+                measures.TryGetValue((f.Number, m.Number), out var current);
+                try
+                {
+                    changes.Add((f, m, current, await ChangeOfAsync(m, current, names, cancellationToken)));
+                }
+                catch (BusinessRuleViolationException e)
+                {
+                    throw RowRefused(f, m, e);
+                }
             }
-            catch (BusinessRuleViolationException e)
-            {
-                throw RowRefused(f, m, e);
-            }
+        }
+        finally
+        {
+            db.ChangeTracker.AutoDetectChangesEnabled = true;
         }
 
         // Then the domain makes every change (a version with the reason once the plan is in force). A measure that

@@ -761,6 +761,7 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
             foreach (var unit in added)
             {
                 unit.AssignPath();
+                db.Entry(unit).DetectChanges();
                 await audit.RecordAsync(new AuditEvent(AuditActions.OrganizationCreated, ObjectType: "Organization", ObjectId: Id(unit.Id), After: new { unit.Name, unit.Kind, unit.ParentId }), cancellationToken: cancellationToken);
             }
 
