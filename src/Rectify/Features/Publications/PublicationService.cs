@@ -57,6 +57,7 @@ public sealed class PublicationService(RectifyDbContext db, Caller caller, Audit
 
         caller.Require(Permission.ManagePublication);
         CheckVersion(publication, version);
+        BusinessRules.Check(new Publication.OnlyADraftIsEdited(publication.State));
         BusinessRules.Check(new ADraftIsComplete(draft));
         publication.Edit(draft.ToJson(), draft.DisclosureFrom, draft.DisclosureTo, correctionNote);
         await CommitAsync(publication, AuditActions.PublicationEdited, new { publication.Number, draft.DisclosureFrom, draft.DisclosureTo }, cancellationToken);
