@@ -102,8 +102,8 @@ public sealed class PublicNoticeBrowserTests(PublicNoticeBrowserApp app) : IClas
             await page.GotoAsync(baseUrl + "/Account/SignIn");
             await page.FillAsync("#userName", user);
             await page.FillAsync("#password", app.Password);
-            await page.ClickAsync("button[type=submit]");
-            await page.WaitForURLAsync(u => !u.Contains("/Account/SignIn", StringComparison.Ordinal));
+            await page.ClickAsync("button[type=submit]:has-text('登录')");
+            await page.WaitForURLAsync(baseUrl + "/");
             return page;
         }
 
