@@ -98,6 +98,31 @@ public sealed class Measure
 
     public string Text { get; private set; }
 
+    /// <summary>
+    /// 公开进展: what the office writes about this measure for the public progress notice. It is separate from the
+    /// units' report narratives, which stay internal; an imported notice fills it with the notice's own words.
+    /// </summary>
+    public string? PublicProgress { get; private set; }
+
+    /// <summary>The office writes (or clears, with nothing) the measure's public progress text.</summary>
+    public void WritePublicProgress(string? text)
+    {
+        var clean = string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+        BusinessRules.Check(new APublicProgressTextIsShort(clean));
+        PublicProgress = clean;
+    }
+
+    public sealed class APublicProgressTextIsShort(string? text) : IBusinessRule
+    {
+        public const int MaxLength = 4000;
+
+        public bool IsBroken() => text is { Length: > MaxLength };
+
+        public string Message => $"公开进展不能超过 {MaxLength} 个字符。";
+
+        public Refusal Refusal => Refusal.Invalid;
+    }
+
     public MeasureKind Kind { get; private set; }
 
     /// <summary>整改时限. None for 长期坚持 measures that have no end.</summary>

@@ -199,6 +199,30 @@ public sealed partial class CleanInstallTests(CleanInstallApp app) : IClassFixtu
             Assert.Contains("2025-12-31", await second.Locator("td.changed").InnerTextAsync(), StringComparison.Ordinal);
             Assert.Contains("经党工委会议同意延期", await second.InnerTextAsync(), StringComparison.Ordinal);
             await office.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserTests.ScreenshotFolder, "clean-install-versions.png"), FullPage = true });
+
+            // Its progress notice by the demo's path: drafted from the inspection's metadata and the ledger, approved, public.
+            var today = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8)).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+            await office.GotoAsync($"{baseUrl}/inspections/{inspectionId}/publication");
+            await office.ClickAsync("#start-publication");
+            await office.WaitForSelectorAsync("#publication-draft");
+            var preview = await office.Locator("#publication-preview").InnerTextAsync();
+            Assert.Contains("根据区委巡察工作统一安排，2024年10月8日至11月29日，区委第三巡察组对", preview, StringComparison.Ordinal);
+            Assert.Contains("1.党工委理论学习中心组学习流于形式", preview, StringComparison.Ordinal);
+            Assert.Contains("一是制定年度学习计划，每季度开展一次专题研讨", preview, StringComparison.Ordinal);
+            await office.FillAsync("#disclosure-from", today);
+            await office.FillAsync("#disclosure-to", today);
+            await office.FillAsync("input[name='form.Phone']", "0755-12345678");
+            await office.ClickAsync("#save-publication");
+            await office.WaitForSelectorAsync("[role=status]");
+            await office.ClickAsync("#submit-publication");
+            await office.WaitForSelectorAsync("#publication-state-label:has-text('送审')");
+            await secretary.GotoAsync($"{baseUrl}/inspections/{inspectionId}/publication");
+            await secretary.ClickAsync("#approve-publication");
+            await secretary.WaitForSelectorAsync("#public-link");
+            var visitor = await browser.NewPageAsync();
+            await visitor.GotoAsync(baseUrl + await secretary.Locator("#public-link").GetAttributeAsync("href"));
+            Assert.Contains("联系电话：0755-12345678", await visitor.Locator("#notice").InnerTextAsync(), StringComparison.Ordinal);
+            await visitor.CloseAsync();
         }
         catch (Exception e) when (e is PlaywrightException or TimeoutException or Xunit.Sdk.XunitException)
         {

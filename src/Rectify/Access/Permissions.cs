@@ -27,6 +27,10 @@ public enum Permission
     ManagePlan,
     AdoptPlan,
     RegisterInspection,
+    ManagePublication,
+    ApprovePublication,
+    TriageOpinions,
+    ReadOpinionContacts,
 }
 
 /// <summary>On whose measures a role may take a step (always within what the caller sees).</summary>
@@ -95,6 +99,13 @@ public static class Permissions
 
         // The office registers an inspection of its own organization; the inspection body one it carried out (PlanService.InspectableOrganizations).
         [Permission.RegisterInspection] = new("只有整改办或巡察机构可以登记巡察。", (Office, Whose.AnyVisible), (Access.Roles.InspectionBody, Whose.AnyVisible)),
+
+        // The public notice: the office drafts, submits and corrects it; the first responsible person approves it (审定)
+        // and the replies published under it. Only the office triages opinions and reads their senders' contacts.
+        [Permission.ManagePublication] = new("只有整改办可以编写、送审和更正整改进展公布稿。", (Office, Whose.AnyVisible)),
+        [Permission.ApprovePublication] = new("只有第一责任人可以审定公布稿或同意公开答复。", (First, Whose.AnyVisible)),
+        [Permission.TriageOpinions] = new("只有整改办可以交办、答复和办结意见建议。", (Office, Whose.AnyVisible)),
+        [Permission.ReadOpinionContacts] = new("只有整改办可以查看意见建议人的联系方式。", (Office, Whose.AnyVisible)),
     };
 
     /// <summary>The step that takes a measure action.</summary>

@@ -56,6 +56,17 @@ public static class AuditActions
     public const string MeasureMoved = "plan.measure.move";
     public const string MeasureDeleted = "plan.measure.delete";
     public const string MeasureWithdrawn = "plan.measure.withdraw";
+    public const string PublicationStarted = "publication.start";
+    public const string PublicationEdited = "publication.edit";
+    public const string PublicationSubmitted = "publication.submit";
+    public const string PublicationReturned = "publication.return";
+    public const string PublicationApproved = "publication.approve";
+    public const string PublicationCorrected = "publication.correct";
+    public const string PublicProgressWritten = "publication.progress";
+    public const string OpinionAssigned = "opinion.assign";
+    public const string OpinionReplied = "opinion.reply";
+    public const string OpinionReplyApproved = "opinion.reply-approve";
+    public const string OpinionClosed = "opinion.close";
 
     /// <summary>A step of the plan's life: "plan.submit", "plan.return", "plan.approve".</summary>
     public static string Of(Domain.PlanAction action) => "plan." + action.ToString().ToLowerInvariant();

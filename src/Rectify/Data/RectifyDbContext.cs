@@ -52,6 +52,10 @@ public class RectifyDbContext(DbContextOptions options) : IdentityDbContext<Rect
 
     public DbSet<ProgressReportEvidence> ProgressReportEvidence => Set<ProgressReportEvidence>();
 
+    public DbSet<Publication> Publications => Set<Publication>();
+
+    public DbSet<PublicOpinion> PublicOpinions => Set<PublicOpinion>();
+
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
     public DbSet<AuditHead> AuditHeads => Set<AuditHead>();

@@ -4,6 +4,7 @@ using Rectify.Audit;
 using Rectify.Data;
 using Rectify.Documents;
 using Rectify.Domain;
+using Rectify.Features.Publications;
 
 namespace Rectify.Demo;
 
@@ -66,6 +67,15 @@ public sealed class DemoSeeder(RectifyDbContext db, UserAdministration administr
             cancellationToken: cancellationToken);
         var accounts = await CreateAccountsAsync(password, city, imported.Inspection.InspectingBody, imported.InspectedOrganization, cancellationToken);
         var units = await PlanAsync(imported, [new(accounts["office"].Id, "整改办（演示）"), new(accounts["unit"].Id, "纪检监察办联络员（演示）"), new(accounts["leader"].Id, "责任领导（演示）")], accounts["secretary"].Id, cancellationToken);
+
+        // The notice itself, as the office's first draft of its publication: composed by the path any inspection's
+        // takes, carrying the notice's own intro, paragraphs, disclosure facts, issuer and date.
+        var inspection = imported.Inspection;
+        var draft = PublicationDraft.ForInspection(
+            new InspectionFacts(inspection.Kind, inspection.InspectingBody.Name, imported.InspectedOrganization.Name, imported.InspectedOrganization.ShortName, inspection.OnSiteFrom, inspection.OnSiteTo, inspection.FeedbackDate),
+            ChinaTime.Today(clock)).WithNotice(notice);
+        db.Publications.Add(Publication.Start(inspection.Id, PublicationService.NewPublicKey(), draft.ToJson(), draft.DisclosureFrom, draft.DisclosureTo, new Actor(accounts["office"].Id, "整改办（演示）"), clock));
+        await db.SaveChangesAsync(cancellationToken);
 
         // The unit reporter works in 纪检监察办, which the plan created.
         await administration.SetOrganizationAsync(accounts["unit"], units["纪检监察办"].Id);

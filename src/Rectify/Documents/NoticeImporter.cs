@@ -80,7 +80,11 @@ public sealed class NoticeImporter(RectifyDbContext db)
                 foreach (var m in f.Measures)
                 {
                     // The notice does not say the kind; 限期整改 is the ledger's default until someone plans it.
-                    measures.Add(finding.AddMeasure(m.Number, m.Text, MeasureKind.TimeBound));
+                    var measure = finding.AddMeasure(m.Number, m.Text, MeasureKind.TimeBound);
+
+                    // A published notice states each measure's progress in its own words: they are its public progress text.
+                    measure.WritePublicProgress(m.Text);
+                    measures.Add(measure);
                 }
             }
         }

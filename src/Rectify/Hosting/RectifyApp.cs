@@ -13,6 +13,7 @@ using Rectify.Features.Inspections;
 using Rectify.Features.LookBacks;
 using Rectify.Features.Measures;
 using Rectify.Features.Plans;
+using Rectify.Features.Publications;
 using Rectify.Features.Registers;
 using Rectify.Features.Reports;
 using Rectify.Features.Common;
@@ -53,6 +54,7 @@ public static class RectifyApp
         builder.Services.AddScoped<RegisterService>();
         builder.Services.AddPlans(dataFolder);
         builder.Services.AddScoped<ReportingCadenceService>();
+        builder.Services.AddPublications(builder.Configuration);
 
         var app = builder.Build();
         app.UseRectifyPipeline();
@@ -148,6 +150,9 @@ public static class RectifyApp
         app.UseRequestLocalization(Localization());
         app.UseStaticFiles();
         app.UseRouting();
+
+        // Named policies only (the public opinion form's per-address limit); endpoints without one are not limited.
+        app.UseRateLimiter();
         app.UseAuthentication();
         app.Use(PasswordChangeGate);
         app.UseAuthorization();

@@ -21,7 +21,7 @@ public enum Provider
 /// folder, or a new PostgreSQL database), migrated and loaded with the seed inspection through the demo path —
 /// or, with <c>seedDemo: false</c>, left as a clean install leaves it: no organization, no account, no inspection.
 /// </summary>
-public abstract class AppFixture(Provider provider, bool kestrel = false, FakeClock? clock = null, bool demoMode = true, bool seedDemo = true) : IAsyncLifetime
+public abstract class AppFixture(Provider provider, bool kestrel = false, FakeClock? clock = null, bool demoMode = true, bool seedDemo = true, IReadOnlyDictionary<string, string?>? extraSettings = null) : IAsyncLifetime
 {
     private string? postgresDatabase;
 
@@ -80,7 +80,16 @@ public abstract class AppFixture(Provider provider, bool kestrel = false, FakeCl
 
             // PostgreSQL runs record SM3 digests of evidence beside SHA-256, SQLite runs only SHA-256: both paths are exercised.
             ["Evidence:Digest"] = Provider == Provider.Postgres ? "SM3" : "SHA256",
+
+            // The public opinion form's defences are tested by fixtures of their own (PublicLimitsApp); elsewhere they stay out of the way.
+            ["PublicOpinions:PermitLimit"] = "1000",
+            ["PublicOpinions:MinimumFillSeconds"] = "0",
         };
+        foreach (var (key, value) in extraSettings ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
         if (Provider == Provider.Postgres)
         {
             var admin = Requirements.PostgresAdminConnectionString;

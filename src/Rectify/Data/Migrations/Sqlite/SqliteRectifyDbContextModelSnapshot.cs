@@ -790,6 +790,9 @@ namespace Rectify.Data.Migrations.Sqlite
                     b.Property<DateTime?>("OngoingSinceUtc")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("PublicProgress")
+                        .HasColumnType("TEXT");
+
                     b.Property<int?>("ResponsibleLeaderId")
                         .HasColumnType("INTEGER");
 
@@ -1168,6 +1171,170 @@ namespace Rectify.Data.Migrations.Sqlite
                     b.HasIndex("EvidenceFileId");
 
                     b.ToTable("ProgressReportEvidence");
+                });
+
+            modelBuilder.Entity("Rectify.Domain.PublicOpinion", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("AboutFindingNumber")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("AssignedFindingId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("AssignedUnitId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("ClosedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Contact")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("InspectionId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("PublicationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ReceiptCode")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ReceivedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("RepliedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RepliedByName")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reply")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ReplyApprovedByName")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("ReplyIsPublishable")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("State")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AssignedFindingId");
+
+                    b.HasIndex("AssignedUnitId");
+
+                    b.HasIndex("PublicationId");
+
+                    b.HasIndex("ReceiptCode")
+                        .IsUnique();
+
+                    b.HasIndex("InspectionId", "ReceivedAtUtc");
+
+                    b.HasIndex("InspectionId", "State");
+
+                    b.ToTable("PublicOpinions");
+                });
+
+            modelBuilder.Entity("Rectify.Domain.Publication", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("ApprovedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ApprovedByName")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Content")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CorrectionNote")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreatedByName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly?>("DisclosureFrom")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly?>("DisclosureTo")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("InspectionId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PublicKey")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ReturnReason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Snapshot")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("State")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("SubmittedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SubmittedByUserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("SupersededAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("InspectionId", "Number")
+                        .IsUnique();
+
+                    b.HasIndex("PublicKey", "State");
+
+                    b.ToTable("Publications");
                 });
 
             modelBuilder.Entity("Rectify.Domain.RectificationOutcome", b =>
@@ -1622,6 +1789,40 @@ namespace Rectify.Data.Migrations.Sqlite
                     b.Navigation("EvidenceFile");
 
                     b.Navigation("ProgressReport");
+                });
+
+            modelBuilder.Entity("Rectify.Domain.PublicOpinion", b =>
+                {
+                    b.HasOne("Rectify.Domain.Finding", null)
+                        .WithMany()
+                        .HasForeignKey("AssignedFindingId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Rectify.Domain.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("AssignedUnitId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Rectify.Domain.Inspection", null)
+                        .WithMany()
+                        .HasForeignKey("InspectionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Rectify.Domain.Publication", null)
+                        .WithMany()
+                        .HasForeignKey("PublicationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rectify.Domain.Publication", b =>
+                {
+                    b.HasOne("Rectify.Domain.Inspection", null)
+                        .WithMany()
+                        .HasForeignKey("InspectionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Rectify.Domain.RectificationOutcome", b =>

@@ -1,0 +1,450 @@
+namespace Rectify.Domain;
+
+/// <summary>Where one version of a progress notice stands. Published and closed are not states: they follow from an approved version's disclosure period and the day.</summary>
+public enum PublicationState
+{
+    /// <summary>草稿: the office writes it.</summary>
+    Draft = 0,
+
+    /// <summary>送审: waiting for the first responsible person.</summary>
+    Submitted = 1,
+
+    /// <summary>审定: approved; published from its start date, never changed again.</summary>
+    Approved = 2,
+
+    /// <summary>已被更正: an approved version a later approved correction replaced; kept, no longer shown.</summary>
+    Superseded = 3,
+}
+
+/// <summary>What an approved version is on a given day.</summary>
+public enum PublicationStanding
+{
+    /// <summary>Approved, its start date not reached yet.</summary>
+    Scheduled,
+
+    /// <summary>公开中: within its disclosure period; opinions are taken.</summary>
+    Open,
+
+    /// <summary>公开期已结束: still readable, no more opinions.</summary>
+    Closed,
+}
+
+/// <summary>
+/// 整改进展情况公布: one version of an inspection's public progress notice. The office drafts it (<see cref="Content"/>,
+/// the editable parts as the application serialises them), submits it (<see cref="Snapshot"/>: the notice as the
+/// public will read it, composed then and frozen), and the first responsible person approves it. A version once
+/// submitted is never edited; an approved one never changes. A correction is a new version with a note that the
+/// public page shows; approving it supersedes the version before.
+/// </summary>
+public sealed class Publication
+{
+    private Publication()
+    {
+        PublicKey = string.Empty;
+        Content = string.Empty;
+    }
+
+    private Publication(int inspectionId, int number, string publicKey, string content, DateOnly? from, DateOnly? to, string? correctionNote, Actor actor, DateTime atUtc)
+    {
+        InspectionId = inspectionId;
+        Number = number;
+        PublicKey = publicKey;
+        Content = content;
+        DisclosureFrom = from;
+        DisclosureTo = to;
+        CorrectionNote = correctionNote;
+        State = PublicationState.Draft;
+        CreatedByName = actor.DisplayName;
+        CreatedAtUtc = atUtc;
+    }
+
+    public int Id { get; private set; }
+
+    public int InspectionId { get; private set; }
+
+    /// <summary>第 N 版, from 1.</summary>
+    public int Number { get; private set; }
+
+    /// <summary>The public page's address part, the same for every version of one inspection's notice; random, so drafts cannot be guessed.</summary>
+    public string PublicKey { get; private set; }
+
+    public PublicationState State { get; private set; }
+
+    /// <summary>The editable parts (title, intro, paragraphs, period, contacts, issuer, date, ticked figures), as the application serialises them.</summary>
+    public string Content { get; private set; }
+
+    /// <summary>The public notice as submitted and approved: composed from the ledger at submission, then frozen.</summary>
+    public string? Snapshot { get; private set; }
+
+    public DateOnly? DisclosureFrom { get; private set; }
+
+    public DateOnly? DisclosureTo { get; private set; }
+
+    /// <summary>更正说明: why this version replaces the one before (required from version 2).</summary>
+    public string? CorrectionNote { get; private set; }
+
+    public string CreatedByName { get; private set; } = string.Empty;
+
+    public DateTime CreatedAtUtc { get; private set; }
+
+    public string? SubmittedByUserId { get; private set; }
+
+    public DateTime? SubmittedAtUtc { get; private set; }
+
+    public string? ReturnReason { get; private set; }
+
+    public string? ApprovedByName { get; private set; }
+
+    public DateTime? ApprovedAtUtc { get; private set; }
+
+    public DateTime? SupersededAtUtc { get; private set; }
+
+    /// <summary>Optimistic concurrency: every change bumps it.</summary>
+    public int Version { get; private set; }
+
+    /// <summary>The first version of an inspection's notice.</summary>
+    public static Publication Start(int inspectionId, string publicKey, string content, DateOnly? from, DateOnly? to, Actor actor, TimeProvider clock)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        ArgumentNullException.ThrowIfNull(clock);
+        BusinessRules.Check(new ADisclosurePeriodDoesNotEndBeforeItStarts(from, to));
+        return new Publication(inspectionId, 1, publicKey, content, from, to, null, actor, clock.GetUtcNow().UtcDateTime);
+    }
+
+    /// <summary>A correction (更正): a new draft after <paramref name="latest"/>, which must be approved, with a note the public will read.</summary>
+    public static Publication Correct(Publication latest, string? note, Actor actor, TimeProvider clock)
+    {
+        ArgumentNullException.ThrowIfNull(latest);
+        ArgumentNullException.ThrowIfNull(actor);
+        ArgumentNullException.ThrowIfNull(clock);
+        BusinessRules.Check(new OnlyAnApprovedNoticeIsCorrected(latest.State));
+        BusinessRules.Check(new ACorrectionSaysWhy(note));
+        return new Publication(latest.InspectionId, latest.Number + 1, latest.PublicKey, latest.Content, latest.DisclosureFrom, latest.DisclosureTo, note!.Trim(), actor, clock.GetUtcNow().UtcDateTime);
+    }
+
+    /// <summary>The office saves the draft's parts.</summary>
+    public void Edit(string content, DateOnly? from, DateOnly? to, string? correctionNote)
+    {
+        BusinessRules.Check(new OnlyADraftIsEdited(State));
+        BusinessRules.Check(new ADisclosurePeriodDoesNotEndBeforeItStarts(from, to));
+        if (Number > 1)
+        {
+            BusinessRules.Check(new ACorrectionSaysWhy(correctionNote));
+            CorrectionNote = correctionNote!.Trim();
+        }
+
+        Content = content;
+        DisclosureFrom = from;
+        DisclosureTo = to;
+        Version++;
+    }
+
+    /// <summary>送审: the office submits the draft with the notice as composed now; from here it is frozen.</summary>
+    public void Submit(string snapshot, Actor actor, TimeProvider clock)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        ArgumentNullException.ThrowIfNull(clock);
+        BusinessRules.Check(new OnlyADraftIsSubmitted(State));
+        BusinessRules.Check(new ANoticeHasItsDisclosurePeriod(DisclosureFrom, DisclosureTo));
+        Snapshot = snapshot;
+        State = PublicationState.Submitted;
+        SubmittedByUserId = actor.UserId;
+        SubmittedAtUtc = clock.GetUtcNow().UtcDateTime;
+        ReturnReason = null;
+        Version++;
+    }
+
+    /// <summary>The first responsible person sends it back, saying why; it is a draft again.</summary>
+    public void Return(string? reason)
+    {
+        BusinessRules.Check(new OnlyASubmittedNoticeIsDecided(State));
+        BusinessRules.Check(new AReasonIsRequired("退回", reason));
+        State = PublicationState.Draft;
+        Snapshot = null;
+        ReturnReason = reason!.Trim();
+        Version++;
+    }
+
+    /// <summary>审定: the first responsible person approves it; it is published on its start date. The version it corrects is superseded.</summary>
+    public void Approve(Publication? corrected, Actor actor, TimeProvider clock)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        ArgumentNullException.ThrowIfNull(clock);
+        BusinessRules.Check(new OnlyASubmittedNoticeIsDecided(State));
+        BusinessRules.Check(new NobodyApprovesANoticeTheySubmitted(SubmittedByUserId, actor));
+        var at = clock.GetUtcNow().UtcDateTime;
+        State = PublicationState.Approved;
+        ApprovedByName = actor.DisplayName;
+        ApprovedAtUtc = at;
+        Version++;
+        if (corrected is not null && corrected.State == PublicationState.Approved)
+        {
+            corrected.State = PublicationState.Superseded;
+            corrected.SupersededAtUtc = at;
+            corrected.Version++;
+        }
+    }
+
+    /// <summary>What an approved version is on <paramref name="today"/> (China time).</summary>
+    public static PublicationStanding StandingOn(DateOnly? from, DateOnly? to, DateOnly today) =>
+        from is { } f && today < f ? PublicationStanding.Scheduled
+        : to is { } t && today > t ? PublicationStanding.Closed
+        : PublicationStanding.Open;
+
+    public sealed class OnlyADraftIsEdited(PublicationState state) : IBusinessRule
+    {
+        public bool IsBroken() => state != PublicationState.Draft;
+
+        public string Message => "只有草稿可以修改；已送审或已审定的版本不再改动，如需更正请新建更正版本。";
+    }
+
+    public sealed class OnlyADraftIsSubmitted(PublicationState state) : IBusinessRule
+    {
+        public bool IsBroken() => state != PublicationState.Draft;
+
+        public string Message => "只有草稿可以送审。";
+    }
+
+    public sealed class OnlyASubmittedNoticeIsDecided(PublicationState state) : IBusinessRule
+    {
+        public bool IsBroken() => state != PublicationState.Submitted;
+
+        public string Message => "只有已送审的版本可以审定或退回。";
+    }
+
+    public sealed class OnlyAnApprovedNoticeIsCorrected(PublicationState state) : IBusinessRule
+    {
+        public bool IsBroken() => state != PublicationState.Approved;
+
+        public string Message => "只有已审定的最新版本可以更正；请先完成当前版本的送审和审定。";
+    }
+
+    public sealed class ACorrectionSaysWhy(string? note) : IBusinessRule
+    {
+        public bool IsBroken() => string.IsNullOrWhiteSpace(note) || note.Trim().Length > 500;
+
+        public string Message => "请填写更正说明（不超过 500 字），它会显示在公开页面上。";
+
+        public Refusal Refusal => Refusal.Invalid;
+    }
+
+    public sealed class ADisclosurePeriodDoesNotEndBeforeItStarts(DateOnly? from, DateOnly? to) : IBusinessRule
+    {
+        public bool IsBroken() => from is { } f && to is { } t && t < f;
+
+        public string Message => $"公开期限的结束日期（{to:yyyy-MM-dd}）早于开始日期（{from:yyyy-MM-dd}）。";
+
+        public Refusal Refusal => Refusal.Invalid;
+    }
+
+    public sealed class ANoticeHasItsDisclosurePeriod(DateOnly? from, DateOnly? to) : IBusinessRule
+    {
+        public bool IsBroken() => from is null || to is null;
+
+        public string Message => "送审前请填写公开期限（开始和结束日期）。";
+
+        public Refusal Refusal => Refusal.Invalid;
+    }
+
+    public sealed class NobodyApprovesANoticeTheySubmitted(string? submittedBy, Actor actor) : IBusinessRule
+    {
+        public bool IsBroken() => submittedBy is not null && submittedBy == actor.UserId;
+
+        public string Message => "送审人不能审定自己送审的公布稿。";
+
+        public Refusal Refusal => Refusal.NotPermitted;
+    }
+}
+
+/// <summary>Where a public opinion stands in the office's triage.</summary>
+public enum OpinionState
+{
+    /// <summary>已收到.</summary>
+    Received = 0,
+
+    /// <summary>办理中: assigned to a finding or unit.</summary>
+    Assigned = 1,
+
+    /// <summary>已答复.</summary>
+    Replied = 2,
+
+    /// <summary>已办结.</summary>
+    Closed = 3,
+}
+
+/// <summary>
+/// 意见建议: what a member of the public sent about a published notice, without an account. Stored as plain text;
+/// the sender keeps <see cref="ReceiptCode"/> to see how it stands. The office assigns it, replies and closes it; a reply
+/// the office marks as publishable appears under the notice once the first responsible person approves it.
+/// </summary>
+public sealed class PublicOpinion
+{
+    public const int MaxTextLength = 2000;
+    public const int MaxContactLength = 100;
+
+    private PublicOpinion()
+    {
+        ReceiptCode = string.Empty;
+        Text = string.Empty;
+    }
+
+    public PublicOpinion(int inspectionId, int publicationId, string receiptCode, string? text, string? contact, int? aboutFindingNumber, TimeProvider clock)
+    {
+        ArgumentNullException.ThrowIfNull(clock);
+        var clean = text?.Trim();
+        BusinessRules.Check(new AnOpinionSaysSomething(clean));
+        var cleanContact = string.IsNullOrWhiteSpace(contact) ? null : contact.Trim();
+        BusinessRules.Check(new AContactIsShort(cleanContact));
+        InspectionId = inspectionId;
+        PublicationId = publicationId;
+        ReceiptCode = receiptCode;
+        Text = clean!;
+        Contact = cleanContact;
+        AboutFindingNumber = aboutFindingNumber;
+        ReceivedAtUtc = clock.GetUtcNow().UtcDateTime;
+        State = OpinionState.Received;
+    }
+
+    public int Id { get; private set; }
+
+    public int InspectionId { get; private set; }
+
+    /// <summary>The version the sender read.</summary>
+    public int PublicationId { get; private set; }
+
+    public string ReceiptCode { get; private set; }
+
+    public string Text { get; private set; }
+
+    /// <summary>Optional phone or email; shown only to staff who may read contacts.</summary>
+    public string? Contact { get; private set; }
+
+    /// <summary>The finding (by its number in the notice) the sender says it concerns.</summary>
+    public int? AboutFindingNumber { get; private set; }
+
+    public DateTime ReceivedAtUtc { get; private set; }
+
+    public OpinionState State { get; private set; }
+
+    public int? AssignedFindingId { get; private set; }
+
+    public int? AssignedUnitId { get; private set; }
+
+    public string? Reply { get; private set; }
+
+    public DateTime? RepliedAtUtc { get; private set; }
+
+    public string? RepliedByName { get; private set; }
+
+    /// <summary>The office proposes the reply for the public page.</summary>
+    public bool ReplyIsPublishable { get; private set; }
+
+    /// <summary>The first responsible person approved the reply for the public page.</summary>
+    public string? ReplyApprovedByName { get; private set; }
+
+    public DateTime? ClosedAtUtc { get; private set; }
+
+    public int Version { get; private set; }
+
+    public bool ReplyIsPublished => ReplyIsPublishable && ReplyApprovedByName is not null;
+
+    /// <summary>The office sends it to a finding or a unit (or both).</summary>
+    public void Assign(int? findingId, int? unitId)
+    {
+        BusinessRules.Check(new AClosedOpinionStaysClosed(State));
+        BusinessRules.Check(new AnAssignmentNamesSomething(findingId, unitId));
+        AssignedFindingId = findingId;
+        AssignedUnitId = unitId;
+        if (State == OpinionState.Received)
+        {
+            State = OpinionState.Assigned;
+        }
+
+        Version++;
+    }
+
+    /// <summary>The office replies; a publishable reply waits for approval before the public sees it under the notice.</summary>
+    public void Answer(string? reply, bool publishable, Actor actor, TimeProvider clock)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        ArgumentNullException.ThrowIfNull(clock);
+        BusinessRules.Check(new AClosedOpinionStaysClosed(State));
+        var clean = reply?.Trim();
+        BusinessRules.Check(new AReplySaysSomething(clean));
+        Reply = clean;
+        ReplyIsPublishable = publishable;
+        ReplyApprovedByName = null;
+        RepliedAtUtc = clock.GetUtcNow().UtcDateTime;
+        RepliedByName = actor.DisplayName;
+        State = OpinionState.Replied;
+        Version++;
+    }
+
+    /// <summary>The first responsible person lets a publishable reply appear under the notice.</summary>
+    public void ApproveReply(Actor actor)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        BusinessRules.Check(new OnlyAPublishableReplyIsApproved(ReplyIsPublishable && Reply is not null && ReplyApprovedByName is null));
+        ReplyApprovedByName = actor.DisplayName;
+        Version++;
+    }
+
+    public void Close(TimeProvider clock)
+    {
+        ArgumentNullException.ThrowIfNull(clock);
+        BusinessRules.Check(new AClosedOpinionStaysClosed(State));
+        State = OpinionState.Closed;
+        ClosedAtUtc = clock.GetUtcNow().UtcDateTime;
+        Version++;
+    }
+
+    public sealed class AnOpinionSaysSomething(string? text) : IBusinessRule
+    {
+        public bool IsBroken() => string.IsNullOrWhiteSpace(text) || text.Length > MaxTextLength;
+
+        public string Message => $"请填写意见建议（不超过 {MaxTextLength} 字）。";
+
+        public Refusal Refusal => Refusal.Invalid;
+    }
+
+    public sealed class AContactIsShort(string? contact) : IBusinessRule
+    {
+        public bool IsBroken() => contact is { Length: > MaxContactLength };
+
+        public string Message => $"联系方式不能超过 {MaxContactLength} 字。";
+
+        public Refusal Refusal => Refusal.Invalid;
+    }
+
+    public sealed class AReplySaysSomething(string? reply) : IBusinessRule
+    {
+        public bool IsBroken() => string.IsNullOrWhiteSpace(reply) || reply.Length > MaxTextLength;
+
+        public string Message => $"请填写答复内容（不超过 {MaxTextLength} 字）。";
+
+        public Refusal Refusal => Refusal.Invalid;
+    }
+
+    public sealed class AnAssignmentNamesSomething(int? findingId, int? unitId) : IBusinessRule
+    {
+        public bool IsBroken() => findingId is null && unitId is null;
+
+        public string Message => "请选择交办的问题或单位。";
+
+        public Refusal Refusal => Refusal.Invalid;
+    }
+
+    public sealed class AClosedOpinionStaysClosed(OpinionState state) : IBusinessRule
+    {
+        public bool IsBroken() => state == OpinionState.Closed;
+
+        public string Message => "这条意见建议已办结。";
+    }
+
+    public sealed class OnlyAPublishableReplyIsApproved(bool waiting) : IBusinessRule
+    {
+        public bool IsBroken() => !waiting;
+
+        public string Message => "这条意见建议没有待同意公开的答复。";
+    }
+}

@@ -1,0 +1,85 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
+using Rectify.Data;
+using Rectify.Domain;
+using Rectify.Features.Common;
+
+namespace Rectify.Features.Publications;
+
+/// <summary>
+/// The public progress notice (anonymous): the approved version in force, its correction note, the replies approved for
+/// publication, the opinion form during the disclosure period and the receipt check. Everything on it comes from
+/// <see cref="PublicNoticeQueries"/>, the public-only read model.
+/// </summary>
+[AllowAnonymous]
+[EnableRateLimiting(PublicOpinionRateLimit.Name)]
+[RequestSizeLimit(32 * 1024)]
+public sealed class NoticeModel(RectifyDbContext db, OpinionIntake intake, TimeProvider clock) : PageModel, IShowsRefusals
+{
+    [BindProperty(SupportsGet = true, Name = "key")]
+    public string Key { get; set; } = string.Empty;
+
+    public PublicNoticeView? View { get; private set; }
+
+    public string? FormStamp { get; private set; }
+
+    /// <summary>The receipt code of the opinion just sent.</summary>
+    public string? Receipt { get; private set; }
+
+    public string? Error { get; private set; }
+
+    /// <summary>What the sender typed, kept after a refusal.</summary>
+    public string? Text { get; private set; }
+
+    public string? Contact { get; private set; }
+
+    public int? Finding { get; private set; }
+
+    public string? Checked { get; private set; }
+
+    public OpinionStatus? Status { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(string? receipt, CancellationToken cancellationToken)
+    {
+        if (!string.IsNullOrWhiteSpace(receipt))
+        {
+            Checked = receipt.Length > 30 ? receipt[..30] : receipt;
+            Status = await PublicNoticeQueries.StatusAsync(db, Key, receipt, cancellationToken);
+        }
+
+        return await ShowAsync(cancellationToken);
+    }
+
+    public async Task<IActionResult> OnPostOpinionAsync(string? text, string? contact, int? finding, string? website, string? stamp, CancellationToken cancellationToken)
+    {
+        (Text, Contact, Finding) = (text, contact, finding);
+        var code = await intake.SubmitAsync(Key, text, contact, finding, website, stamp, cancellationToken);
+        if (code is null)
+        {
+            return NotFound();
+        }
+
+        (Receipt, Text, Contact, Finding) = (code, null, null, null);
+        return await ShowAsync(cancellationToken);
+    }
+
+    public Task<IActionResult> ShowRefusalAsync(string message, CancellationToken cancellationToken)
+    {
+        Error = message;
+        return ShowAsync(cancellationToken);
+    }
+
+    private async Task<IActionResult> ShowAsync(CancellationToken cancellationToken)
+    {
+        View = await PublicNoticeQueries.FindAsync(db, Key, ChinaTime.Today(clock), cancellationToken);
+        if (View is null)
+        {
+            return NotFound();
+        }
+
+        FormStamp = View.Standing == PublicationStanding.Open ? intake.FormStamp(Key) : null;
+        return Page();
+    }
+}

@@ -1,0 +1,160 @@
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using Rectify.Access;
+using Rectify.Audit;
+using Rectify.Data;
+using Rectify.Domain;
+using Rectify.Features.Common;
+
+namespace Rectify.Features.Publications;
+
+/// <summary>One line of the triage inbox. <see cref="Contact"/> is masked unless the reader may read contacts.</summary>
+public sealed record OpinionRow(
+    int Id,
+    string ReceiptCode,
+    DateTime ReceivedAtUtc,
+    string Text,
+    string? Contact,
+    int? AboutFindingNumber,
+    OpinionState State,
+    int? AssignedFindingId,
+    int? AssignedUnitId,
+    string? Reply,
+    bool ReplyIsPublishable,
+    string? ReplyApprovedByName,
+    int Version);
+
+public sealed record OpinionCounts(int Total, int Open, int Replied, int Closed, int RepliesAwaitingApproval);
+
+/// <summary>The office's triage of public opinions: assign to a finding or unit, reply (publishable or not), close; the first responsible person approves a publishable reply.</summary>
+public sealed class OpinionService(RectifyDbContext db, Caller caller, AuditLog audit, TimeProvider clock)
+{
+    private const int PageSize = 50;
+    private const string LostRace = "这条意见建议刚刚已被他人处理，请刷新页面后再操作。";
+
+    public bool MayTriage => caller.May(Permission.TriageOpinions);
+
+    public bool MayReadContacts => caller.May(Permission.ReadOpinionContacts);
+
+    public bool MayApproveReplies => caller.May(Permission.ApprovePublication);
+
+    /// <summary>Whether the caller sees the inbox at all (it triages, or approves replies).</summary>
+    public bool MaySeeInbox => MayTriage || MayApproveReplies;
+
+    public static async Task<OpinionCounts> CountAsync(RectifyDbContext db, int inspectionId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var byState = await db.PublicOpinions.Where(o => o.InspectionId == inspectionId).GroupBy(o => o.State).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
+        var waiting = await db.PublicOpinions.CountAsync(o => o.InspectionId == inspectionId && o.ReplyIsPublishable && o.Reply != null && o.ReplyApprovedByName == null, cancellationToken);
+        int Of(params OpinionState[] states) => byState.Where(s => states.Contains(s.Key)).Sum(s => s.Count);
+        return new OpinionCounts(Of(OpinionState.Received, OpinionState.Assigned, OpinionState.Replied, OpinionState.Closed), Of(OpinionState.Received, OpinionState.Assigned), Of(OpinionState.Replied), Of(OpinionState.Closed), waiting);
+    }
+
+    /// <summary>A page of the inbox, newest first; null when the caller does not see the inspection or the inbox.</summary>
+    public async Task<(IReadOnlyList<OpinionRow> Rows, int Total)?> InboxAsync(int inspectionId, OpinionState? state, int page, CancellationToken cancellationToken)
+    {
+        if (!MaySeeInbox || !await db.VisibleInspections(caller.Scope).AnyAsync(i => i.Id == inspectionId, cancellationToken))
+        {
+            return null;
+        }
+
+        var query = db.PublicOpinions.AsNoTracking().Where(o => o.InspectionId == inspectionId);
+        if (state is { } s)
+        {
+            query = query.Where(o => o.State == s);
+        }
+
+        var total = await query.CountAsync(cancellationToken);
+        var contacts = MayReadContacts;
+        var rows = await query.OrderByDescending(o => o.ReceivedAtUtc).ThenByDescending(o => o.Id)
+            .Skip((Math.Max(1, page) - 1) * PageSize).Take(PageSize)
+            .Select(o => new OpinionRow(o.Id, o.ReceiptCode, o.ReceivedAtUtc, o.Text, o.Contact, o.AboutFindingNumber, o.State, o.AssignedFindingId, o.AssignedUnitId, o.Reply, o.ReplyIsPublishable, o.ReplyApprovedByName, o.Version))
+            .ToListAsync(cancellationToken);
+        return (contacts ? rows : [.. rows.Select(r => r with { Contact = Mask(r.Contact) })], total);
+    }
+
+    /// <summary>"13812345678" → "138****5678", "someone@example.cn" → "s***@example.cn": enough to tell two apart, not to call.</summary>
+    public static string? Mask(string? contact)
+    {
+        if (contact is null)
+        {
+            return null;
+        }
+
+        var at = contact.IndexOf('@', StringComparison.Ordinal);
+        if (at > 0)
+        {
+            return contact[0] + "***" + contact[at..];
+        }
+
+        return contact.Length <= 4 ? new string('*', contact.Length) : contact[..Math.Min(3, contact.Length - 4)] + "****" + contact[^4..];
+    }
+
+    public Task<WorkflowResult> AssignAsync(int inspectionId, int opinionId, int? version, int? findingId, int? unitId, CancellationToken cancellationToken) =>
+        ActAsync(inspectionId, opinionId, version, Permission.TriageOpinions, AuditActions.OpinionAssigned, async o =>
+        {
+            // Only a finding of this inspection, only a unit the caller sees.
+            if (findingId is { } f && !await db.Findings.AnyAsync(x => x.Id == f && x.InspectionId == inspectionId, cancellationToken))
+            {
+                findingId = null;
+            }
+
+            if (unitId is { } u && !await db.VisibleOrganizations(caller.Scope).AnyAsync(x => x.Id == u, cancellationToken))
+            {
+                unitId = null;
+            }
+
+            o.Assign(findingId, unitId);
+            return ("已交办。", new { findingId, unitId });
+        }, cancellationToken);
+
+    public Task<WorkflowResult> ReplyAsync(int inspectionId, int opinionId, int? version, string? reply, bool publishable, CancellationToken cancellationToken) =>
+        ActAsync(inspectionId, opinionId, version, Permission.TriageOpinions, AuditActions.OpinionReplied, o =>
+        {
+            o.Answer(reply, publishable, caller.Actor, clock);
+            return Task.FromResult((publishable ? "已答复；答复经第一责任人同意后在公告下公开。" : "已答复。", (object)new { publishable }));
+        }, cancellationToken);
+
+    public Task<WorkflowResult> ApproveReplyAsync(int inspectionId, int opinionId, int? version, CancellationToken cancellationToken) =>
+        ActAsync(inspectionId, opinionId, version, Permission.ApprovePublication, AuditActions.OpinionReplyApproved, o =>
+        {
+            o.ApproveReply(caller.Actor);
+            return Task.FromResult(("已同意公开答复。", (object)new { }));
+        }, cancellationToken);
+
+    public Task<WorkflowResult> CloseAsync(int inspectionId, int opinionId, int? version, CancellationToken cancellationToken) =>
+        ActAsync(inspectionId, opinionId, version, Permission.TriageOpinions, AuditActions.OpinionClosed, o =>
+        {
+            o.Close(clock);
+            return Task.FromResult(("已办结。", (object)new { }));
+        }, cancellationToken);
+
+    private async Task<WorkflowResult> ActAsync(int inspectionId, int opinionId, int? version, Permission step, string action, Func<PublicOpinion, Task<(string Message, object After)>> act, CancellationToken cancellationToken)
+    {
+        if (!await db.VisibleInspections(caller.Scope).AnyAsync(i => i.Id == inspectionId, cancellationToken))
+        {
+            return WorkflowResult.NotFound;
+        }
+
+        var opinion = await db.PublicOpinions.SingleOrDefaultAsync(o => o.Id == opinionId && o.InspectionId == inspectionId, cancellationToken);
+        if (opinion is null)
+        {
+            return WorkflowResult.NotFound;
+        }
+
+        caller.Require(step);
+        if (version != opinion.Version)
+        {
+            throw BusinessRules.Refuse(new Refusals.SomeoneElseWasFirst(LostRace));
+        }
+
+        var (message, after) = await act(opinion);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.SaveOrRefuseAsync(LostRace, cancellationToken);
+
+        // The record names the opinion and the step, never the sender's text or contact.
+        await audit.RecordAsync(new AuditEvent(action, ObjectType: "PublicOpinion", ObjectId: opinion.Id.ToString(CultureInfo.InvariantCulture), After: after), cancellationToken: cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return WorkflowResult.Done(message, opinion.Id);
+    }
+}

@@ -1,0 +1,245 @@
+using System.Globalization;
+using System.Net;
+using System.Security.Cryptography;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Rectify.Data;
+using Rectify.Domain;
+
+namespace Rectify.Features.Publications;
+
+/// <summary>The public form's limits (configuration section <c>PublicOpinions</c>).</summary>
+public sealed class PublicOpinionOptions
+{
+    public const string Section = "PublicOpinions";
+
+    /// <summary>Submissions one address may make per window.</summary>
+    public int PermitLimit { get; set; } = 5;
+
+    public int WindowSeconds { get; set; } = 600;
+
+    /// <summary>Opinions one notice takes per China day; beyond it the form asks people to phone or write.</summary>
+    public int DailyCap { get; set; } = 200;
+
+    /// <summary>A person needs at least this long to read and fill in the form; a faster post is a script.</summary>
+    public int MinimumFillSeconds { get; set; } = 5;
+}
+
+/// <summary>What the public reads: the approved version in force, and the replies approved for it. Built from the snapshot and the public reply fields only.</summary>
+public sealed record PublicNoticeView(
+    string PublicKey,
+    int Number,
+    PublicNotice Notice,
+    string? CorrectionNote,
+    DateTime ApprovedAtUtc,
+    PublicationStanding Standing,
+    IReadOnlyList<PublicReply> Replies);
+
+public sealed record PublicReply(int? AboutFindingNumber, DateTime ReceivedAtUtc, string Reply, DateTime RepliedAtUtc);
+
+/// <summary>What a sender sees with their receipt code.</summary>
+public sealed record OpinionStatus(string ReceiptCode, DateTime ReceivedAtUtc, OpinionState State, string? Reply, DateTime? RepliedAtUtc);
+
+/// <summary>
+/// The public side's only queries. They read <see cref="Publication.Snapshot"/> and the opinions' public fields, and
+/// never an internal entity, so nothing internal can reach a public page by a later change to the ledger's pages.
+/// </summary>
+public static class PublicNoticeQueries
+{
+    public static async Task<PublicNoticeView?> FindAsync(RectifyDbContext db, string? key, DateOnly today, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        if (string.IsNullOrEmpty(key) || key.Length > 32)
+        {
+            return null;
+        }
+
+        var current = await db.Publications.AsNoTracking()
+            .Where(p => p.PublicKey == key && p.State == PublicationState.Approved && p.Snapshot != null)
+            .OrderByDescending(p => p.Number)
+            .Select(p => new { p.InspectionId, p.Number, p.Snapshot, p.CorrectionNote, p.ApprovedAtUtc, p.DisclosureFrom, p.DisclosureTo })
+            .FirstOrDefaultAsync(cancellationToken);
+        if (current is null)
+        {
+            return null;
+        }
+
+        var standing = Publication.StandingOn(current.DisclosureFrom, current.DisclosureTo, today);
+        if (standing == PublicationStanding.Scheduled)
+        {
+            return null;
+        }
+
+        var replies = await db.PublicOpinions.AsNoTracking()
+            .Where(o => o.InspectionId == current.InspectionId && o.ReplyIsPublishable && o.ReplyApprovedByName != null && o.Reply != null)
+            .OrderBy(o => o.RepliedAtUtc).Take(200)
+            .Select(o => new PublicReply(o.AboutFindingNumber, o.ReceivedAtUtc, o.Reply!, o.RepliedAtUtc!.Value))
+            .ToListAsync(cancellationToken);
+        return new PublicNoticeView(key, current.Number, PublicNotice.FromJson(current.Snapshot!), current.CorrectionNote, current.ApprovedAtUtc ?? DateTime.MinValue, standing, replies);
+    }
+
+    public static async Task<OpinionStatus?> StatusAsync(RectifyDbContext db, string key, string? receipt, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var code = ReceiptCodes.Normalize(receipt);
+        if (code is null)
+        {
+            return null;
+        }
+
+        var inspectionId = db.Publications.Where(p => p.PublicKey == key).Select(p => p.InspectionId);
+        return await db.PublicOpinions.AsNoTracking()
+            .Where(o => o.ReceiptCode == code && inspectionId.Contains(o.InspectionId))
+            .Select(o => new OpinionStatus(o.ReceiptCode, o.ReceivedAtUtc, o.State, o.Reply, o.RepliedAtUtc))
+            .SingleOrDefaultAsync(cancellationToken);
+    }
+}
+
+/// <summary>Receipt codes: 12 characters without look-alikes (no 0/O, 1/I/L), shown as XXXX-XXXX-XXXX.</summary>
+public static class ReceiptCodes
+{
+    private const string Alphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+
+    public static string New() => RandomNumberGenerator.GetString(Alphabet, 12);
+
+    public static string Show(string code) => code.Length == 12 ? $"{code[..4]}-{code[4..8]}-{code[8..]}" : code;
+
+    /// <summary>What a person typed, as stored: upper case, without dashes and spaces; null when it cannot be a code.</summary>
+    public static string? Normalize(string? typed)
+    {
+        if (string.IsNullOrWhiteSpace(typed) || typed.Length > 30)
+        {
+            return null;
+        }
+
+        var code = new string([.. typed.ToUpperInvariant().Where(c => c is not ('-' or ' '))]);
+        return code.Length == 12 && code.All(c => Alphabet.Contains(c, StringComparison.Ordinal)) ? code : null;
+    }
+}
+
+/// <summary>
+/// The public form's defences without outside services: a honeypot field a person does not see, a signed time stamp
+/// that refuses a post made too soon after the form was shown (or with a forged stamp), the size limits of the entity,
+/// and a daily cap per notice. The per-address limit is the rate-limiting policy <see cref="PublicOpinionRateLimit"/>.
+/// </summary>
+public sealed class OpinionIntake(RectifyDbContext db, IDataProtectionProvider protection, IOptions<PublicOpinionOptions> options, TimeProvider clock)
+{
+    private readonly IDataProtector protector = protection.CreateProtector("Rectify.PublicOpinion.Form");
+
+    /// <summary>The stamp the form carries: when it was shown, for which notice.</summary>
+    public string FormStamp(string key) =>
+        protector.Protect(clock.GetUtcNow().UtcTicks.ToString(CultureInfo.InvariantCulture) + "|" + key);
+
+    /// <summary>Takes an opinion for the notice <paramref name="key"/>; returns its receipt code, or null when there is no open notice.</summary>
+    public async Task<string?> SubmitAsync(string key, string? text, string? contact, int? findingNumber, string? honeypot, string? stamp, CancellationToken cancellationToken)
+    {
+        var today = ChinaTime.Today(clock);
+        var view = await PublicNoticeQueries.FindAsync(db, key, today, cancellationToken);
+        if (view is null)
+        {
+            return null;
+        }
+
+        BusinessRules.Check(new OpinionsAreTakenDuringTheDisclosurePeriod(view.Standing));
+        BusinessRules.Check(new AFormIsFilledByAPerson(honeypot, ShownAt(stamp, key), clock.GetUtcNow().UtcDateTime, options.Value.MinimumFillSeconds));
+        if (findingNumber is { } n && !view.Notice.Findings.Any(f => f.Number == n))
+        {
+            findingNumber = null;
+        }
+
+        var publicationId = await db.Publications.Where(p => p.PublicKey == key && p.Number == view.Number).Select(p => new { p.Id, p.InspectionId }).SingleAsync(cancellationToken);
+        var dayStart = new DateTimeOffset(today.ToDateTime(TimeOnly.MinValue), ChinaTime.Offset).UtcDateTime;
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var todays = await db.PublicOpinions.CountAsync(o => o.InspectionId == publicationId.InspectionId && o.ReceivedAtUtc >= dayStart, cancellationToken);
+        BusinessRules.Check(new ANoticeTakesADailyNumberOfOpinions(todays, options.Value.DailyCap));
+        var opinion = new PublicOpinion(publicationId.InspectionId, publicationId.Id, ReceiptCodes.New(), text, contact, findingNumber, clock);
+        db.PublicOpinions.Add(opinion);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return opinion.ReceiptCode;
+    }
+
+    private DateTime? ShownAt(string? stamp, string key)
+    {
+        if (string.IsNullOrEmpty(stamp) || stamp.Length > 1000)
+        {
+            return null;
+        }
+
+        try
+        {
+            var parts = protector.Unprotect(stamp).Split('|');
+            return parts.Length == 2 && parts[1] == key && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
+                ? new DateTime(ticks, DateTimeKind.Utc)
+                : null;
+        }
+        catch (CryptographicException)
+        {
+            return null;
+        }
+    }
+
+    public sealed class OpinionsAreTakenDuringTheDisclosurePeriod(PublicationStanding standing) : IBusinessRule
+    {
+        public bool IsBroken() => standing != PublicationStanding.Open;
+
+        public string Message => "公开期限已结束，不再在线受理意见建议。";
+    }
+
+    /// <summary>The honeypot stays empty, the stamp is ours and not too fresh: a person filled the form in.</summary>
+    public sealed class AFormIsFilledByAPerson(string? honeypot, DateTime? shownAt, DateTime now, int minimumSeconds) : IBusinessRule
+    {
+        public bool IsBroken() => !string.IsNullOrEmpty(honeypot) || shownAt is null || (now - shownAt.Value).TotalSeconds < minimumSeconds || (now - shownAt.Value).TotalDays > 1;
+
+        public string Message => "提交未成功：表单已失效或填写过快，请刷新页面、确认内容后再提交。";
+
+        public Refusal Refusal => Refusal.Invalid;
+    }
+
+    public sealed class ANoticeTakesADailyNumberOfOpinions(int today, int cap) : IBusinessRule
+    {
+        public bool IsBroken() => today >= cap;
+
+        public string Message => "今日在线意见建议已达上限，请明日再提交，或通过公告所列电话、邮箱、信箱反映。";
+    }
+}
+
+/// <summary>
+/// Per-address limit on posting public opinions: a fixed window per remote address (behind a proxy, configure forwarded
+/// headers so that this is the visitor's address). Reading the page is not limited. A refusal is 429 with Retry-After.
+/// </summary>
+public sealed class PublicOpinionRateLimit(IOptions<PublicOpinionOptions> options) : IRateLimiterPolicy<string>
+{
+    public const string Name = "public-opinion";
+
+    public Func<OnRejectedContext, CancellationToken, ValueTask>? OnRejected => async (context, cancellationToken) =>
+    {
+        var response = context.HttpContext.Response;
+        response.StatusCode = StatusCodes.Status429TooManyRequests;
+        var retry = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromSeconds(options.Value.WindowSeconds);
+        response.Headers.RetryAfter = ((int)Math.Ceiling(retry.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        response.ContentType = "text/plain; charset=utf-8";
+        await response.WriteAsync("提交过于频繁，请稍后再试。", cancellationToken);
+    };
+
+    public RateLimitPartition<string> GetPartition(HttpContext httpContext)
+    {
+        ArgumentNullException.ThrowIfNull(httpContext);
+        if (!HttpMethods.IsPost(httpContext.Request.Method))
+        {
+            return RateLimitPartition.GetNoLimiter("read");
+        }
+
+        var address = httpContext.Connection.RemoteIpAddress ?? IPAddress.None;
+        var o = options.Value;
+        return RateLimitPartition.GetFixedWindowLimiter(address.ToString(), _ => new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = Math.Max(1, o.PermitLimit),
+            Window = TimeSpan.FromSeconds(Math.Max(1, o.WindowSeconds)),
+            QueueLimit = 0,
+        });
+    }
+}

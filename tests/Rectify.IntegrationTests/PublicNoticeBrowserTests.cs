@@ -1,0 +1,224 @@
+using System.Diagnostics;
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Playwright;
+using Rectify.IntegrationTests.Infrastructure;
+
+namespace Rectify.IntegrationTests;
+
+/// <summary>The public form's defences set tight enough to reach in a test: three posts an address per window, one second to fill in.</summary>
+public sealed class PublicNoticeBrowserApp() : AppFixture(Provider.Sqlite, kestrel: true, extraSettings: new Dictionary<string, string?>
+{
+    ["PublicOpinions:PermitLimit"] = "3",
+    ["PublicOpinions:MinimumFillSeconds"] = "1",
+});
+
+/// <summary>A daily cap of two, six posts per address, two seconds to fill in.</summary>
+public sealed class PublicLimitsApp() : AppFixture(Provider.Sqlite, extraSettings: new Dictionary<string, string?>
+{
+    ["PublicOpinions:PermitLimit"] = "6",
+    ["PublicOpinions:WindowSeconds"] = "600",
+    ["PublicOpinions:DailyCap"] = "2",
+    ["PublicOpinions:MinimumFillSeconds"] = "2",
+});
+
+/// <summary>The public form's limits over HTTP: too fast, the daily cap, then the per-address limit's 429.</summary>
+public sealed class PublicLimitsTests(PublicLimitsApp app) : IClassFixture<PublicLimitsApp>
+{
+    [Fact]
+    public async Task A_post_too_soon_is_refused_a_notice_takes_its_daily_cap_and_an_address_over_its_limit_gets_429_with_retry_after()
+    {
+        app.RequireAvailable();
+        var (id, key) = await app.PublishedAsync();
+        using var visitor = app.Client();
+        var page = await visitor.GetStringAsync(new Uri($"/notices/{key}", UriKind.Relative), TestContext.Current.CancellationToken);
+        var stamp = WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Match(page, @"name=""stamp"" value=""([^""]+)""").Groups[1].Value);
+
+        // Posted the instant the form was shown: a script, not a person.
+        Assert.Equal(HttpStatusCode.BadRequest, (await NoticeSteps.SendOpinionAsync(visitor, key, "太快了", stamp: stamp)).Response.StatusCode);
+        await Task.Delay(TimeSpan.FromSeconds(2.5), TestContext.Current.CancellationToken);
+
+        // Two a day for this notice, then refused with where else to write.
+        Assert.Equal(HttpStatusCode.OK, (await NoticeSteps.SendOpinionAsync(visitor, key, "第一条", stamp: stamp)).Response.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await NoticeSteps.SendOpinionAsync(visitor, key, "第二条", stamp: stamp)).Response.StatusCode);
+        var capped = await NoticeSteps.SendOpinionAsync(visitor, key, "第三条", stamp: stamp);
+        Assert.Equal(HttpStatusCode.Conflict, capped.Response.StatusCode);
+        Assert.Contains("已达上限", capped.Html, StringComparison.Ordinal);
+        Assert.Equal(2, await app.ReadAsync(db => db.PublicOpinions.CountAsync(o => o.InspectionId == id, TestContext.Current.CancellationToken)));
+
+        // Six posts from this address in the window: the seventh is 429, saying when to try again; reading is not limited.
+        Assert.Equal(HttpStatusCode.Conflict, (await NoticeSteps.SendOpinionAsync(visitor, key, "第四条", stamp: stamp)).Response.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await NoticeSteps.SendOpinionAsync(visitor, key, "第五条", stamp: stamp)).Response.StatusCode);
+        var limited = await NoticeSteps.SendOpinionAsync(visitor, key, "第六条", stamp: stamp);
+        Assert.Equal(HttpStatusCode.TooManyRequests, limited.Response.StatusCode);
+        var retryAfter = int.Parse(limited.Response.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(retryAfter, 1, 600);
+        Assert.Equal(HttpStatusCode.OK, (await visitor.GetAsync(new Uri($"/notices/{key}", UriKind.Relative), TestContext.Current.CancellationToken)).StatusCode);
+    }
+}
+
+/// <summary>
+/// The public notice in the browser: the office drafts and submits, the first responsible person approves, a visitor
+/// reads it on a phone (390 px) and leaves an opinion with a script in it, which the office sees as text and answers;
+/// the visitor checks the receipt code; posting again and again meets the 429.
+/// </summary>
+public sealed class PublicNoticeBrowserTests(PublicNoticeBrowserApp app) : IClassFixture<PublicNoticeBrowserApp>
+{
+    [Fact]
+    public async Task Office_drafts_first_responsible_approves_a_visitor_on_a_phone_is_heard_and_answered()
+    {
+        app.RequireAvailable();
+        var (playwright, browser) = await BrowserTests.LaunchAsync();
+        using var _ = playwright;
+        await using var __ = browser;
+        var baseUrl = app.ServerAddress!.ToString().TrimEnd('/');
+        Directory.CreateDirectory(BrowserTests.ScreenshotFolder);
+        try
+        {
+            await WalkAsync(browser, baseUrl);
+        }
+        catch (Exception e) when (e is PlaywrightException or TimeoutException or Xunit.Sdk.XunitException)
+        {
+            var where = new System.Text.StringBuilder("The public notice walk failed: ").Append(e.Message);
+            var n = 0;
+            foreach (var page in browser.Contexts.SelectMany(c => c.Pages))
+            {
+                var file = Path.Combine(BrowserTests.ScreenshotFolder, $"public-failure-{++n}.png");
+                await page.ScreenshotAsync(new PageScreenshotOptions { Path = file, FullPage = true });
+                where.Append(System.Globalization.CultureInfo.InvariantCulture, $"\n  page {n} at {page.Url}; screenshot {file}");
+            }
+
+            throw new Xunit.Sdk.XunitException(where.ToString(), e);
+        }
+    }
+
+    private async Task WalkAsync(IBrowser browser, string baseUrl)
+    {
+        async Task<IPage> SignInAsync(string user)
+        {
+            var context = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1366, Height = 900 }, Locale = "zh-CN" });
+            var page = await context.NewPageAsync();
+            page.SetDefaultTimeout(60_000);
+            await page.GotoAsync(baseUrl + "/Account/SignIn");
+            await page.FillAsync("#userName", user);
+            await page.FillAsync("#password", app.Password);
+            await page.ClickAsync("button[type=submit]:has-text('登录')");
+            await page.WaitForURLAsync(baseUrl + "/");
+            return page;
+        }
+
+        var today = (await app.TodayAsync()).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var until = (await app.TodayAsync()).AddDays(30).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
+        // The office opens the demo's notice (the seed's own words), sets the period to run from today, saves and submits.
+        var office = await SignInAsync("office");
+        await office.GotoAsync($"{baseUrl}/inspections/{app.InspectionId}");
+        await office.ClickAsync($"a[href='/inspections/{app.InspectionId}/publication']");
+        await office.WaitForSelectorAsync("#publication-draft");
+        await office.FillAsync("#disclosure-from", today);
+        await office.FillAsync("#disclosure-to", until);
+        await office.ClickAsync("#save-publication");
+        await office.WaitForSelectorAsync("[role=status]");
+        await office.ClickAsync("#submit-publication");
+        await office.WaitForSelectorAsync("#publication-state-label:has-text('送审')");
+
+        // The first responsible person approves: published today.
+        var secretary = await SignInAsync("secretary");
+        await secretary.GotoAsync($"{baseUrl}/inspections/{app.InspectionId}/publication");
+        await secretary.ClickAsync("#approve-publication");
+        await secretary.WaitForSelectorAsync("#public-link");
+        var publicUrl = baseUrl + await secretary.Locator("#public-link").GetAttributeAsync("href");
+
+        // A visitor on a phone: no sign-in link, nothing scrolls sideways.
+        var phone = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 390, Height = 844 }, DeviceScaleFactor = 2, IsMobile = true, HasTouch = true, Locale = "zh-CN" });
+        var visitor = await phone.NewPageAsync();
+        visitor.SetDefaultTimeout(60_000);
+        await visitor.GotoAsync(publicUrl);
+        Assert.Contains("二、巡察整改任务落实情况", await visitor.Locator("#notice").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, await visitor.Locator("a[href*='/Account/']").CountAsync());
+        Assert.True(await visitor.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "the public page scrolls sideways at 390 px");
+        await visitor.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserTests.ScreenshotFolder, "public-notice-phone.png") });
+
+        // The opinion, with a script in it.
+        const string Payload = "<script>document.title='pwned'</script>请公开第21项城中村改造的进度。";
+        await visitor.FillAsync("#opinion-text", Payload);
+        await visitor.SelectOptionAsync("#opinion-finding", "21");
+        await visitor.FillAsync("#opinion-contact", "13900001111");
+        await visitor.WaitForTimeoutAsync(1500);
+        await visitor.ClickAsync("#opinion-submit");
+        await visitor.WaitForSelectorAsync("#opinion-receipt");
+        var receipt = (await visitor.Locator("#opinion-receipt .receipt").InnerTextAsync()).Trim();
+
+        // The office reads it as text, replies for publication; the first responsible person approves the reply.
+        await office.GotoAsync($"{baseUrl}/inspections/{app.InspectionId}/opinions");
+        var card = office.Locator(".opinion").First;
+        Assert.Contains("<script>document.title='pwned'</script>", await card.Locator(".opinion-text").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.NotEqual("pwned", await office.TitleAsync());
+        Assert.Equal("13900001111", await card.Locator(".opinion-contact").InnerTextAsync());
+        await card.Locator(".opinion-reply textarea[name=reply]").FillAsync("胜利龙湾综合整治项目已全面开工，进度将在下次公布中说明。感谢监督。");
+        await card.Locator(".opinion-reply input[name=publishable]").CheckAsync();
+        await card.Locator(".opinion-reply button[type=submit]").ClickAsync();
+        await office.WaitForSelectorAsync("[role=status]");
+        await secretary.GotoAsync($"{baseUrl}/inspections/{app.InspectionId}/opinions");
+        Assert.Equal("139****1111", await secretary.Locator(".opinion .opinion-contact").First.InnerTextAsync());
+        await secretary.ClickAsync("button:has-text('同意公开答复')");
+        await secretary.WaitForSelectorAsync("[role=status]");
+
+        // The visitor checks the receipt code and sees the reply, which also stands under the notice.
+        await visitor.GotoAsync(publicUrl);
+        await visitor.FillAsync("#receipt", receipt);
+        await visitor.ClickAsync("#receipt-submit");
+        await visitor.WaitForSelectorAsync("#receipt-status");
+        var status = await visitor.Locator("#receipt-status").InnerTextAsync();
+        Assert.Contains("已答复", status, StringComparison.Ordinal);
+        Assert.Contains("感谢监督", status, StringComparison.Ordinal);
+        Assert.Contains("感谢监督", await visitor.Locator("#replies").InnerTextAsync(), StringComparison.Ordinal);
+
+        var desktop = await (await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 }, Locale = "zh-CN" })).NewPageAsync();
+        await desktop.GotoAsync(publicUrl);
+        await desktop.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserTests.ScreenshotFolder, "public-notice.png") });
+
+        // Posting again and again from this address: the limit (three a window) answers 429 with Retry-After.
+        var statuses = new List<int>();
+        for (var i = 0; i < 4 && !statuses.Contains(429); i++)
+        {
+            await visitor.GotoAsync(publicUrl);
+            await visitor.FillAsync("#opinion-text", "再提一条意见" + i);
+            var response = await visitor.RunAndWaitForResponseAsync(() => visitor.ClickAsync("#opinion-submit"), r => r.Request.Method == "POST");
+            statuses.Add(response.Status);
+            if (response.Status == 429)
+            {
+                Assert.True(int.Parse(await response.HeaderValueAsync("retry-after") ?? "0", System.Globalization.CultureInfo.InvariantCulture) > 0);
+                Assert.Contains("提交过于频繁", await visitor.Locator("body").InnerTextAsync(), StringComparison.Ordinal);
+            }
+        }
+
+        Assert.Contains(429, statuses);
+    }
+}
+
+/// <summary>The demo's notice as .docx, converted to PNG through LibreOffice when it is installed, for docs/images.</summary>
+public sealed class PublicNoticeDocxImageTests(SqliteApp app) : IClassFixture<SqliteApp>
+{
+    [Fact]
+    public async Task The_demo_notice_docx_renders_through_LibreOffice()
+    {
+        app.RequireAvailable();
+        var soffice = new[] { "/usr/bin/soffice", "/usr/bin/libreoffice", "/usr/local/bin/soffice" }.FirstOrDefault(File.Exists);
+        if (soffice is null)
+        {
+            Requirements.Unavailable("LibreOffice (soffice) is not installed; the .docx layout is checked by reading it back (GongwenWriterTests), not rendered");
+        }
+
+        using var office = await app.SignedInAsync("office");
+        var docx = await office.GetByteArrayAsync(new Uri($"/inspections/{app.InspectionId}/publication?handler=Docx", UriKind.Relative), TestContext.Current.CancellationToken);
+        var folder = Path.Combine(BrowserTests.ScreenshotFolder, "docx");
+        Directory.CreateDirectory(folder);
+        var file = Path.Combine(folder, "public-notice.docx");
+        await File.WriteAllBytesAsync(file, docx, TestContext.Current.CancellationToken);
+        using var process = Process.Start(new ProcessStartInfo(soffice!, ["--headless", "--convert-to", "png", "--outdir", folder, file]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(0, process.ExitCode);
+        Assert.True(File.Exists(Path.Combine(folder, "public-notice.png")));
+    }
+}
