@@ -79,6 +79,7 @@ public static class RectifyApp
         services.AddScoped<Caller>();
         services.AddScoped<UserAdministration>();
         services.AddScoped<ApiTokenService>();
+        services.AddScoped<Sessions>();
         services.AddSingleton(new Audit.AuditKey(configuration, dataFolder));
         services.AddScoped<Audit.AuditLog>();
 
@@ -196,6 +197,17 @@ public static class RectifyApp
         {
             o.ValidationInterval = TimeSpan.FromMinutes(1);
             o.TimeProvider = clock;
+
+            // The refreshed principal is made afresh from the user: it keeps the session it belongs to.
+            o.OnRefreshingPrincipal = context =>
+            {
+                if (context.CurrentPrincipal?.FindFirst(RectifyClaims.Session) is { } sid && context.NewPrincipal?.Identity is System.Security.Claims.ClaimsIdentity identity)
+                {
+                    identity.AddClaim(new System.Security.Claims.Claim(RectifyClaims.Session, sid.Value));
+                }
+
+                return Task.CompletedTask;
+            };
         });
         services.AddOptions<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme).Configure<TimeProvider>((o, clock) => o.TimeProvider = clock);
         services.ConfigureApplicationCookie(o =>
@@ -210,11 +222,25 @@ public static class RectifyApp
             // Idle timeout: the cookie lives this long after the last request (sliding).
             o.ExpireTimeSpan = TimeSpan.FromMinutes(policy.Session.IdleTimeoutMinutes);
             o.SlidingExpiration = true;
-            o.Events.OnSigningIn = context =>
+            o.Events.OnSigningIn = async context =>
             {
                 var clock = context.HttpContext.RequestServices.GetRequiredService<TimeProvider>();
                 context.Properties.Items.TryAdd(AbsoluteExpiryItem, clock.GetUtcNow().AddHours(policy.Session.AbsoluteLifetimeHours).ToString("O", CultureInfo.InvariantCulture));
-                return Task.CompletedTask;
+
+                // Every sign-in (and every refresh after a change of password or second factor) opens a new server-side session; the cookie names it.
+                if (context.Principal?.Identity is System.Security.Claims.ClaimsIdentity identity
+                    && identity.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value is { } userId)
+                {
+                    var replacing = context.HttpContext.User.FindFirst(RectifyClaims.Session)?.Value;
+                    var id = await context.HttpContext.RequestServices.GetRequiredService<Sessions>()
+                        .OpenAsync(userId, replacing, context.HttpContext.Connection.RemoteIpAddress?.ToString(), context.HttpContext.RequestAborted);
+                    foreach (var old in identity.FindAll(RectifyClaims.Session).ToList())
+                    {
+                        identity.RemoveClaim(old);
+                    }
+
+                    identity.AddClaim(new System.Security.Claims.Claim(RectifyClaims.Session, id));
+                }
             };
             o.Events.OnValidatePrincipal = async context =>
             {
@@ -223,6 +249,16 @@ public static class RectifyApp
                 if (!context.Properties.Items.TryGetValue(AbsoluteExpiryItem, out var value)
                     || !DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var absolute)
                     || clock.GetUtcNow() >= absolute)
+                {
+                    context.RejectPrincipal();
+                    await context.HttpContext.SignOutAsync(IdentityConstants.ApplicationScheme);
+                    return;
+                }
+
+                // The server-side session must still be open: a cookie kept after signing out, or after the password,
+                // second factor, roles or account changed, is refused on its next request.
+                if (context.Principal is null
+                    || !await context.HttpContext.RequestServices.GetRequiredService<Sessions>().IsOpenAsync(context.Principal, context.HttpContext.RequestAborted))
                 {
                     context.RejectPrincipal();
                     await context.HttpContext.SignOutAsync(IdentityConstants.ApplicationScheme);
