@@ -208,11 +208,12 @@ public sealed class SessionTests(ClockApp app) : IClassFixture<ClockApp>
 
         var wrong = await client.PostFormAsync("/Account/TwoFactor", page, new Dictionary<string, string> { ["code"] = "000000" });
         Assert.Contains("验证码不正确", await wrong.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
-        var enrolled = await client.PostFormAsync("/Account/TwoFactor", page, new Dictionary<string, string> { ["code"] = Totp.Code(key, DateTimeOffset.UtcNow) });
+        var enrolled = await client.PostFormAsync("/Account/TwoFactor", page, new Dictionary<string, string> { ["code"] = Totp.Code(key, Clock.GetUtcNow()) });
         Assert.Equal(HttpStatusCode.Redirect, enrolled.StatusCode);
         Assert.Equal(HttpStatusCode.OK, await Home(client));
 
-        // Next time the password alone is not enough.
+        // Next time (in a later 30-second step: a code is good once) the password alone is not enough.
+        Clock.Advance(TimeSpan.FromSeconds(30));
         using var next = app.Client();
         var first = await next.SignInAsync(name, app.Password);
         Assert.StartsWith("/Account/SignInCode", Where(first.Headers.Location), StringComparison.Ordinal);
@@ -220,7 +221,7 @@ public sealed class SessionTests(ClockApp app) : IClassFixture<ClockApp>
         var codePage = await next.GetStringAsync(new Uri("/Account/SignInCode", UriKind.Relative), Ct);
         var bad = await next.PostFormAsync("/Account/SignInCode", codePage, new Dictionary<string, string> { ["code"] = "123456" });
         Assert.Contains("验证码不正确", await bad.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
-        var good = await next.PostFormAsync("/Account/SignInCode", codePage, new Dictionary<string, string> { ["code"] = Totp.Code(key, DateTimeOffset.UtcNow) });
+        var good = await next.PostFormAsync("/Account/SignInCode", codePage, new Dictionary<string, string> { ["code"] = Totp.Code(key, Clock.GetUtcNow()) });
         Assert.Equal(HttpStatusCode.Redirect, good.StatusCode);
         Assert.Equal(HttpStatusCode.OK, await Home(next));
     }

@@ -181,6 +181,7 @@ public static class RectifyApp
             .AddEntityFrameworkStores<RectifyDbContext>()
             .AddUserStore<RectifyUserStore>()
             .AddDefaultTokenProviders()
+            .AddTokenProvider<OneTimeCodeProvider>(TokenOptions.DefaultAuthenticatorProvider)
             .AddErrorDescriber<ChineseIdentityErrors>()
             .AddPasswordValidator<PolicyPasswordValidator>()
             .AddClaimsPrincipalFactory<RectifyClaimsFactory>();

@@ -383,6 +383,9 @@ namespace Rectify.Data.Migrations.Postgres
                     b.Property<bool>("EmailConfirmed")
                         .HasColumnType("boolean");
 
+                    b.Property<long?>("LastOneTimeCodeStep")
+                        .HasColumnType("bigint");
+
                     b.Property<bool>("LockoutEnabled")
                         .HasColumnType("boolean");
 
@@ -837,6 +840,9 @@ namespace Rectify.Data.Migrations.Postgres
                     b.Property<DateTime?>("EvidenceAcceptedAtUtc")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("EvidenceAcceptedById")
+                        .HasColumnType("text");
+
                     b.Property<int>("FindingId")
                         .HasColumnType("integer");
 
@@ -860,6 +866,9 @@ namespace Rectify.Data.Migrations.Postgres
 
                     b.Property<int?>("ResponsibleLeaderId")
                         .HasColumnType("integer");
+
+                    b.Property<string>("SignOffAcceptedById")
+                        .HasColumnType("text");
 
                     b.Property<string>("SignOffApplicantId")
                         .HasMaxLength(450)

@@ -368,6 +368,9 @@ namespace Rectify.Data.Migrations.Sqlite
                     b.Property<bool>("EmailConfirmed")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("LastOneTimeCodeStep")
+                        .HasColumnType("INTEGER");
+
                     b.Property<bool>("LockoutEnabled")
                         .HasColumnType("INTEGER");
 
@@ -804,6 +807,9 @@ namespace Rectify.Data.Migrations.Sqlite
                     b.Property<DateTime?>("EvidenceAcceptedAtUtc")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("EvidenceAcceptedById")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("FindingId")
                         .HasColumnType("INTEGER");
 
@@ -827,6 +833,9 @@ namespace Rectify.Data.Migrations.Sqlite
 
                     b.Property<int?>("ResponsibleLeaderId")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("SignOffAcceptedById")
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("SignOffApplicantId")
                         .HasMaxLength(450)

@@ -11,6 +11,24 @@ namespace Rectify.Data.Migrations.Sqlite
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<string>(
+                name: "EvidenceAcceptedById",
+                table: "Measures",
+                type: "TEXT",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "SignOffAcceptedById",
+                table: "Measures",
+                type: "TEXT",
+                nullable: true);
+
+            migrationBuilder.AddColumn<long>(
+                name: "LastOneTimeCodeStep",
+                table: "AspNetUsers",
+                type: "INTEGER",
+                nullable: true);
+
             migrationBuilder.CreateTable(
                 name: "Sessions",
                 columns: table => new
@@ -45,6 +63,18 @@ namespace Rectify.Data.Migrations.Sqlite
         {
             migrationBuilder.DropTable(
                 name: "Sessions");
+
+            migrationBuilder.DropColumn(
+                name: "EvidenceAcceptedById",
+                table: "Measures");
+
+            migrationBuilder.DropColumn(
+                name: "SignOffAcceptedById",
+                table: "Measures");
+
+            migrationBuilder.DropColumn(
+                name: "LastOneTimeCodeStep",
+                table: "AspNetUsers");
         }
     }
 }
