@@ -107,7 +107,7 @@ public abstract class ServerSessionTests(AppFixture app)
     public async Task Changing_ones_own_password_ends_the_other_sessions_and_keeps_this_one()
     {
         app.RequireAvailable();
-        var name = await NewUserAsync("change");
+        var name = await NewUserAsync("own");
         var (here, _) = await SignInAsync(name);
         var (elsewhere, otherCookie) = await SignInAsync(name);
         using var h = here;
