@@ -167,7 +167,7 @@ public sealed class SessionTests(ClockApp app) : IClassFixture<ClockApp>
         // The history holds the passwords before the current one.
         var back = await ChangeAsync(client, "Second-Passw0rd-1", app.Password);
         Assert.Contains("不能使用当前密码或最近 5 次用过的密码", await back.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
-        var longPassphrase = "工作落实要件件有着落、事事有回音，Rectify-2026! " + new string('长', 40);
+        var longPassphrase = "工作落实要件件有着落、事事有回音，Ledger-2026! " + new string('长', 40);
         Assert.Equal(HttpStatusCode.Redirect, (await ChangeAsync(client, "Second-Passw0rd-1", longPassphrase)).StatusCode);
         using (var again = app.Client())
         {
