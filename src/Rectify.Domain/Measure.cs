@@ -143,6 +143,12 @@ public sealed class Measure
     /// <summary>The user who applied for the sign-off now under way; nobody reviews or approves their own application.</summary>
     public string? SignOffApplicantId { get; private set; }
 
+    /// <summary>The user who accepted the application now awaiting approval (first level); the second level must be somebody else.</summary>
+    public string? SignOffAcceptedById { get; private set; }
+
+    /// <summary>The user who accepted the evidence (the last accepted progress report); the approval of the sign-off must be somebody else.</summary>
+    public string? EvidenceAcceptedById { get; private set; }
+
     public AssumedFields AssumedFields { get; private set; }
 
     /// <summary>Optimistic concurrency: two people acting on the same state cannot both win.</summary>
@@ -434,6 +440,7 @@ public sealed class Measure
         CheckState(MeasureAction.AcceptApplication);
         BusinessRules.Check(new NobodyReviewsTheirOwnApplication(SignOffApplicantId, actor));
         Move(MeasureAction.AcceptApplication, MeasureState.AwaitingApproval, actor, clock, note);
+        SignOffAcceptedById = actor.UserId;
     }
 
     /// <summary>The office or the leader returns the application with a reason.</summary>
@@ -444,6 +451,7 @@ public sealed class Measure
         BusinessRules.Check(new AReasonIsRequired(MeasureAction.ReturnApplication, reason));
         Move(MeasureAction.ReturnApplication, MeasureState.InProgress, actor, clock, reason);
         SignOffApplicantId = null;
+        SignOffAcceptedById = null;
     }
 
     /// <summary>The responsible leader approves (second level): the measure is signed off (销号).</summary>
@@ -451,8 +459,11 @@ public sealed class Measure
     {
         CheckState(MeasureAction.Approve);
         BusinessRules.Check(new NobodyReviewsTheirOwnApplication(SignOffApplicantId, actor));
+        BusinessRules.Check(new TheTwoSignOffLevelsAreTwoPeople(SignOffAcceptedById, actor));
+        BusinessRules.Check(new WhoAcceptedTheEvidenceDoesNotApproveTheSignOff(EvidenceAcceptedById, actor));
         Move(MeasureAction.Approve, MeasureState.SignedOff, actor, clock, note);
         SignOffApplicantId = null;
+        SignOffAcceptedById = null;
     }
 
     /// <summary>A look-back found a rebound, or a correction is needed: the signed-off measure is open again.</summary>
@@ -462,6 +473,7 @@ public sealed class Measure
         BusinessRules.Check(new AReasonIsRequired(MeasureAction.Reopen, reason));
         Move(MeasureAction.Reopen, MeasureState.InProgress, actor, clock, reason);
         EvidenceAcceptedAtUtc = null;
+        EvidenceAcceptedById = null;
     }
 
     /// <summary>Takes <paramref name="action"/>: one entry point for pages and the API, each step guarded as above.</summary>
@@ -489,11 +501,14 @@ public sealed class Measure
     }
 
     /// <summary>The office accepted a report on this measure: the measure now has evidence to apply for 销号 on.</summary>
-    public void NoteReportAccepted(DateTime atUtc)
+    /// <param name="atUtc">When the report was accepted.</param>
+    /// <param name="reviewerId">Who accepted it: they may not also approve the sign-off that stands on it.</param>
+    public void NoteReportAccepted(DateTime atUtc, string? reviewerId = null)
     {
-        if (EvidenceAcceptedAtUtc is null || atUtc > EvidenceAcceptedAtUtc)
+        if (EvidenceAcceptedAtUtc is null || atUtc >= EvidenceAcceptedAtUtc)
         {
             EvidenceAcceptedAtUtc = atUtc;
+            EvidenceAcceptedById = reviewerId;
         }
     }
 

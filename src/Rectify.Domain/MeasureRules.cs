@@ -30,6 +30,29 @@ public sealed class NobodyReviewsTheirOwnApplication(string? applicantId, Actor 
     public string Message => "不能审核或审批自己提交的销号申请。";
 }
 
+/// <summary>
+/// Separated duties: the two sign-off levels (整改办 accepts, the leader approves) are two different people, whatever
+/// roles one person holds; a person holding both may give one level, never both.
+/// </summary>
+public sealed class TheTwoSignOffLevelsAreTwoPeople(string? acceptedById, Actor actor) : IBusinessRule
+{
+    public bool IsBroken() => acceptedById is not null && string.Equals(acceptedById, actor.UserId, StringComparison.Ordinal);
+
+    public string Message => "销号的两级审核须由两个人分别完成：您已审核通过这项销号申请，审批须由另一人进行。";
+
+    public Refusal Refusal => Refusal.NotPermitted;
+}
+
+/// <summary>Separated duties: who reviewed and accepted the evidence (the progress report) does not also approve the sign-off that stands on it.</summary>
+public sealed class WhoAcceptedTheEvidenceDoesNotApproveTheSignOff(string? evidenceAcceptedById, Actor actor) : IBusinessRule
+{
+    public bool IsBroken() => evidenceAcceptedById is not null && string.Equals(evidenceAcceptedById, actor.UserId, StringComparison.Ordinal);
+
+    public string Message => "进展报送的审核与销号审批须由两个人分别完成：您已采纳这项措施的佐证材料，销号须由另一人审批。";
+
+    public Refusal Refusal => Refusal.NotPermitted;
+}
+
 /// <summary>Returning, reopening and refusing need a reason that the person on the other side can read.</summary>
 public sealed class AReasonIsRequired(string step, string? reason) : IBusinessRule
 {

@@ -139,7 +139,7 @@ public sealed class ProgressReport
         }
 
         Review(reviewer, clock, ProgressReportState.Accepted, reason: null);
-        measure.NoteReportAccepted(ReviewedAtUtc!.Value);
+        measure.NoteReportAccepted(ReviewedAtUtc!.Value, reviewer.UserId);
     }
 
     /// <summary>The office sends the report back with a reason (退回); it no longer counts as filed, see <see cref="Measure.NoteReportReturned"/>.</summary>

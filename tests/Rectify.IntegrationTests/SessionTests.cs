@@ -167,7 +167,7 @@ public sealed class SessionTests(ClockApp app) : IClassFixture<ClockApp>
         // The history holds the passwords before the current one.
         var back = await ChangeAsync(client, "Second-Passw0rd-1", app.Password);
         Assert.Contains("不能使用当前密码或最近 5 次用过的密码", await back.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
-        var longPassphrase = "整改落实要件件有着落、事事有回音，Rectify-2026! " + new string('长', 40);
+        var longPassphrase = "工作落实要件件有着落、事事有回音，Ledger-2026! " + new string('长', 40);
         Assert.Equal(HttpStatusCode.Redirect, (await ChangeAsync(client, "Second-Passw0rd-1", longPassphrase)).StatusCode);
         using (var again = app.Client())
         {
@@ -208,11 +208,12 @@ public sealed class SessionTests(ClockApp app) : IClassFixture<ClockApp>
 
         var wrong = await client.PostFormAsync("/Account/TwoFactor", page, new Dictionary<string, string> { ["code"] = "000000" });
         Assert.Contains("验证码不正确", await wrong.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
-        var enrolled = await client.PostFormAsync("/Account/TwoFactor", page, new Dictionary<string, string> { ["code"] = Totp.Code(key, DateTimeOffset.UtcNow) });
+        var enrolled = await client.PostFormAsync("/Account/TwoFactor", page, new Dictionary<string, string> { ["code"] = Totp.Code(key, Clock.GetUtcNow()) });
         Assert.Equal(HttpStatusCode.Redirect, enrolled.StatusCode);
         Assert.Equal(HttpStatusCode.OK, await Home(client));
 
-        // Next time the password alone is not enough.
+        // Next time (in a later 30-second step: a code is good once) the password alone is not enough.
+        Clock.Advance(TimeSpan.FromSeconds(30));
         using var next = app.Client();
         var first = await next.SignInAsync(name, app.Password);
         Assert.StartsWith("/Account/SignInCode", Where(first.Headers.Location), StringComparison.Ordinal);
@@ -220,7 +221,7 @@ public sealed class SessionTests(ClockApp app) : IClassFixture<ClockApp>
         var codePage = await next.GetStringAsync(new Uri("/Account/SignInCode", UriKind.Relative), Ct);
         var bad = await next.PostFormAsync("/Account/SignInCode", codePage, new Dictionary<string, string> { ["code"] = "123456" });
         Assert.Contains("验证码不正确", await bad.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
-        var good = await next.PostFormAsync("/Account/SignInCode", codePage, new Dictionary<string, string> { ["code"] = Totp.Code(key, DateTimeOffset.UtcNow) });
+        var good = await next.PostFormAsync("/Account/SignInCode", codePage, new Dictionary<string, string> { ["code"] = Totp.Code(key, Clock.GetUtcNow()) });
         Assert.Equal(HttpStatusCode.Redirect, good.StatusCode);
         Assert.Equal(HttpStatusCode.OK, await Home(next));
     }

@@ -81,8 +81,10 @@ public sealed class ApiTokenService(RectifyDbContext db, UserManager<RectifyUser
             return null;
         }
 
+        // A disabled account's tokens stop; a temporary lockout after wrong passwords at the sign-in page does not
+        // (else anyone could switch off a user's integrations by typing their name five times).
         var user = await users.FindByIdAsync(token.UserId);
-        return user is null || await users.IsLockedOutAsync(user) ? null : (token, user);
+        return user is null || UserAdministration.IsDisabled(user) ? null : (token, user);
     }
 
     public async Task RecordUseAsync(ApiToken token, RectifyUser user, CancellationToken cancellationToken)

@@ -1,12 +1,15 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
 using Rectify.Data;
 
 namespace Rectify.Access;
 
 /// <summary>
 /// Identity's EF store, plus: whenever a password hash is replaced (create, change, reset), the old hash goes
-/// into the history and the time of the change is kept, in the same save as the new hash.
+/// into the history and the time of the change is kept, in the same save as the new hash; and whenever the security
+/// stamp changes (a new password, a reset second factor, a disabled account, changed roles or organization) every
+/// open session of the user ends at once.
 /// </summary>
 public sealed class RectifyUserStore(RectifyDbContext context, TimeProvider clock, IdentityErrorDescriber? describer = null)
     : UserStore<RectifyUser, IdentityRole, RectifyDbContext>(context, describer)
@@ -22,5 +25,19 @@ public sealed class RectifyUserStore(RectifyDbContext context, TimeProvider cloc
         }
 
         user.PasswordChangedAtUtc = clock.GetUtcNow().UtcDateTime;
+    }
+
+    public override async Task SetSecurityStampAsync(RectifyUser user, string stamp, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        var previous = user.SecurityStamp;
+        await base.SetSecurityStampAsync(user, stamp, cancellationToken);
+        if (previous is not null && previous != stamp && !string.IsNullOrEmpty(user.Id))
+        {
+            // In the caller's transaction when there is one: the change and the end of the sessions commit together.
+            var now = clock.GetUtcNow().UtcDateTime;
+            await Context.Sessions.Where(s => s.UserId == user.Id && s.EndedAtUtc == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(x => x.EndedAtUtc, now).SetProperty(x => x.EndReason, Sessions.Reasons.Credentials), cancellationToken);
+        }
     }
 }

@@ -29,6 +29,7 @@ public sealed class SecurityPolicyOptions
         : Session.AbsoluteLifetimeHours is < 1 or > 24 ? "Security:Session:AbsoluteLifetimeHours 必须在 1 到 24 之间。"
         : Lockout.MaxFailedAttempts is < 1 or > 20 ? "Security:Lockout:MaxFailedAttempts 必须在 1 到 20 之间。"
         : Lockout.Minutes is < 1 or > 1440 ? "Security:Lockout:Minutes 必须在 1 到 1440 之间。"
+        : SecondFactor.Algorithm is not (OneTimeCodeProvider.HmacSha1 or OneTimeCodeProvider.HmacSm3) ? "Security:SecondFactor:Algorithm 只能是 SHA1 或 SM3。"
         : null;
 }
 
@@ -66,6 +67,9 @@ public sealed class SecondFactorPolicy
 {
     /// <summary>The three administrators always need a second factor (except in demo mode); this extends the rule to everybody.</summary>
     public bool RequiredForEveryone { get; set; }
+
+    /// <summary>The one-time code's MAC: SHA1 (RFC 6238, what authenticator apps compute) or SM3 (HMAC-SM3, for 密评 with a token that supports it).</summary>
+    public string Algorithm { get; set; } = Access.OneTimeCodeProvider.HmacSha1;
 }
 
 public sealed class LockoutPolicy

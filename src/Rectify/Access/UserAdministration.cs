@@ -90,6 +90,13 @@ public sealed class UserAdministration(RectifyDbContext db, UserManager<RectifyU
         return user;
     }
 
+    /// <summary>A disabled account is locked without end (<see cref="DisableAsync"/>); a lockout after wrong passwords ends after minutes.</summary>
+    public static bool IsDisabled(RectifyUser user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        return user.LockoutEnd is { Year: >= 9999 };
+    }
+
     /// <summary>Disables sign-in for good and ends the user's sessions within a minute (the security stamp changes).</summary>
     public async Task DisableAsync(string userName)
     {

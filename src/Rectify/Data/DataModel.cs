@@ -77,3 +77,17 @@ internal sealed class AuditHeadConfiguration : IEntityTypeConfiguration<AuditHea
         h.HasData(new AuditHead { Id = 1, Sequence = 0, Mac = string.Empty });
     }
 }
+
+internal sealed class UserSessionConfiguration : IEntityTypeConfiguration<UserSession>
+{
+    public void Configure(EntityTypeBuilder<UserSession> s)
+    {
+        s.HasKey(x => x.Id);
+        s.Property(x => x.Id).HasMaxLength(64);
+        s.Property(x => x.UserId).HasMaxLength(450).IsRequired();
+        s.Property(x => x.EndReason).HasMaxLength(32);
+        s.Property(x => x.SourceAddress).HasMaxLength(64);
+        s.HasIndex(x => new { x.UserId, x.EndedAtUtc });
+        s.HasOne<RectifyUser>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

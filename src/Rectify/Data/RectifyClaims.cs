@@ -17,4 +17,7 @@ public static class RectifyClaims
 
     /// <summary>Present while the user must enrol a second factor.</summary>
     public const string SecondFactorEnrolment = "mfa_enrol";
+
+    /// <summary>The server-side session (<see cref="UserSession"/>) a sign-in cookie belongs to.</summary>
+    public const string Session = "sid";
 }

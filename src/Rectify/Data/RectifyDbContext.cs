@@ -38,6 +38,8 @@ public class RectifyDbContext(DbContextOptions options) : IdentityDbContext<Rect
 
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
 
+    public DbSet<UserSession> Sessions => Set<UserSession>();
+
     public DbSet<ProgressReport> ProgressReports => Set<ProgressReport>();
 
     public DbSet<EvidenceFile> EvidenceFiles => Set<EvidenceFile>();

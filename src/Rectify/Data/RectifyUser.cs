@@ -16,6 +16,9 @@ public sealed class RectifyUser : IdentityUser
 
     /// <summary>The password was set by an administrator: it must be changed at the first sign-in, and expires soon.</summary>
     public bool MustChangePassword { get; set; }
+
+    /// <summary>The time step (Unix seconds / 30) of the last one-time code accepted: a code of that step or earlier is a replay.</summary>
+    public long? LastOneTimeCodeStep { get; set; }
 }
 
 /// <summary>A replaced password's hash, so that a new password cannot repeat a recent one.</summary>

@@ -8,6 +8,16 @@ using Rectify.Features.Common;
 
 namespace Rectify.Features.Account;
 
+/// <summary>A hash of a random password, verified when there is no real one to verify, so that every answer costs one PBKDF2.</summary>
+internal static class DummyHash
+{
+    private static readonly Lazy<string> Hash = new(() => new PasswordHasher<RectifyUser>(Microsoft.Extensions.Options.Options.Create(new PasswordHasherOptions { IterationCount = Hosting.RectifyApp.PasswordIterations }))
+        .HashPassword(new RectifyUser(), Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24))));
+
+    public static void Burn(IPasswordHasher<RectifyUser> hasher, string password) =>
+        hasher.VerifyHashedPassword(new RectifyUser(), Hash.Value, password);
+}
+
 public sealed class SignInModel(
     SignInManager<RectifyUser> signIn,
     RectifyDbContext db,
@@ -48,8 +58,14 @@ public sealed class SignInModel(
 
         // Identity's own writes (failure count, lockout) and the audit record commit together.
         await using var transaction = await db.Database.BeginTransactionAsync();
-        var result = await signIn.PasswordSignInAsync(name, password, isPersistent: false, lockoutOnFailure: true);
         var user = await signIn.UserManager.FindByNameAsync(name);
+        if (user is null || await signIn.UserManager.IsLockedOutAsync(user))
+        {
+            // An unknown name or a locked account costs the same hashing as a wrong password: the time taken tells nothing.
+            DummyHash.Burn(signIn.UserManager.PasswordHasher, password);
+        }
+
+        var result = await signIn.PasswordSignInAsync(name, password, isPersistent: false, lockoutOnFailure: true);
         var actor = new AuditActor(user?.Id, user?.DisplayName ?? (name.Length > 100 ? name[..100] : name));
         if (result.Succeeded && user is { MustChangePassword: true, PasswordChangedAtUtc: { } setAt }
             && clock.GetUtcNow().UtcDateTime > setAt.AddHours(policy.Value.Password.InitialPasswordHours))

@@ -383,6 +383,9 @@ namespace Rectify.Data.Migrations.Postgres
                     b.Property<bool>("EmailConfirmed")
                         .HasColumnType("boolean");
 
+                    b.Property<long?>("LastOneTimeCodeStep")
+                        .HasColumnType("bigint");
+
                     b.Property<bool>("LockoutEnabled")
                         .HasColumnType("boolean");
 
@@ -437,6 +440,41 @@ namespace Rectify.Data.Migrations.Postgres
                     b.HasIndex("OrganizationId");
 
                     b.ToTable("AspNetUsers", (string)null);
+                });
+
+            modelBuilder.Entity("Rectify.Data.UserSession", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("EndReason")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<DateTime?>("EndedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("LastSeenAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("SourceAddress")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId", "EndedAtUtc");
+
+                    b.ToTable("Sessions");
                 });
 
             modelBuilder.Entity("Rectify.Domain.EvidenceFile", b =>
@@ -802,6 +840,9 @@ namespace Rectify.Data.Migrations.Postgres
                     b.Property<DateTime?>("EvidenceAcceptedAtUtc")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("EvidenceAcceptedById")
+                        .HasColumnType("text");
+
                     b.Property<int>("FindingId")
                         .HasColumnType("integer");
 
@@ -828,6 +869,9 @@ namespace Rectify.Data.Migrations.Postgres
 
                     b.Property<int?>("ResponsibleLeaderId")
                         .HasColumnType("integer");
+
+                    b.Property<string>("SignOffAcceptedById")
+                        .HasColumnType("text");
 
                     b.Property<string>("SignOffApplicantId")
                         .HasMaxLength(450)
@@ -1591,6 +1635,15 @@ namespace Rectify.Data.Migrations.Postgres
                         .WithMany()
                         .HasForeignKey("OrganizationId")
                         .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("Rectify.Data.UserSession", b =>
+                {
+                    b.HasOne("Rectify.Data.RectifyUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Rectify.Domain.Finding", b =>

@@ -368,6 +368,9 @@ namespace Rectify.Data.Migrations.Sqlite
                     b.Property<bool>("EmailConfirmed")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("LastOneTimeCodeStep")
+                        .HasColumnType("INTEGER");
+
                     b.Property<bool>("LockoutEnabled")
                         .HasColumnType("INTEGER");
 
@@ -422,6 +425,41 @@ namespace Rectify.Data.Migrations.Sqlite
                     b.HasIndex("OrganizationId");
 
                     b.ToTable("AspNetUsers", (string)null);
+                });
+
+            modelBuilder.Entity("Rectify.Data.UserSession", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EndReason")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("EndedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("LastSeenAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SourceAddress")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId", "EndedAtUtc");
+
+                    b.ToTable("Sessions");
                 });
 
             modelBuilder.Entity("Rectify.Domain.EvidenceFile", b =>
@@ -769,6 +807,9 @@ namespace Rectify.Data.Migrations.Sqlite
                     b.Property<DateTime?>("EvidenceAcceptedAtUtc")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("EvidenceAcceptedById")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("FindingId")
                         .HasColumnType("INTEGER");
 
@@ -795,6 +836,9 @@ namespace Rectify.Data.Migrations.Sqlite
 
                     b.Property<int?>("ResponsibleLeaderId")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("SignOffAcceptedById")
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("SignOffApplicantId")
                         .HasMaxLength(450)
@@ -1536,6 +1580,15 @@ namespace Rectify.Data.Migrations.Sqlite
                         .WithMany()
                         .HasForeignKey("OrganizationId")
                         .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("Rectify.Data.UserSession", b =>
+                {
+                    b.HasOne("Rectify.Data.RectifyUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Rectify.Domain.Finding", b =>
