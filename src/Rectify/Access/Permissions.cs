@@ -27,6 +27,7 @@ public enum Permission
     ManagePlan,
     AdoptPlan,
     RegisterInspection,
+    ManageNotifications,
 }
 
 /// <summary>On whose measures a role may take a step (always within what the caller sees).</summary>
@@ -95,6 +96,9 @@ public static class Permissions
 
         // The office registers an inspection of its own organization; the inspection body one it carried out (PlanService.InspectableOrganizations).
         [Permission.RegisterInspection] = new("只有整改办或巡察机构可以登记巡察。", (Office, Whose.AnyVisible), (Access.Roles.InspectionBody, Whose.AnyVisible)),
+
+        // The system administrator keeps the channels running: sees their settings (never a secret) and re-sends dead letters.
+        [Permission.ManageNotifications] = new("只有系统管理员可以查看通知渠道和重新发送失败的通知。", (Access.Roles.SystemAdministrator, Whose.AnyVisible)),
     };
 
     /// <summary>The step that takes a measure action.</summary>

@@ -56,6 +56,8 @@ public static class AuditActions
     public const string MeasureMoved = "plan.measure.move";
     public const string MeasureDeleted = "plan.measure.delete";
     public const string MeasureWithdrawn = "plan.measure.withdraw";
+    public const string NotificationsResent = "notification.resend";
+    public const string NotificationPreferencesSet = "notification.preferences";
 
     /// <summary>A step of the plan's life: "plan.submit", "plan.return", "plan.approve".</summary>
     public static string Of(Domain.PlanAction action) => "plan." + action.ToString().ToLowerInvariant();
