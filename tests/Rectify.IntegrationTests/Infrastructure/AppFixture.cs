@@ -80,7 +80,15 @@ public abstract class AppFixture(Provider provider, bool kestrel = false, FakeCl
 
             // PostgreSQL runs record SM3 digests of evidence beside SHA-256, SQLite runs only SHA-256: both paths are exercised.
             ["Evidence:Digest"] = Provider == Provider.Postgres ? "SM3" : "SHA256",
+
+            // Reminders and notifications are driven by hand in the tests that test them (ReminderScan, OutboxDispatcher), never by a timer.
+            ["Notifications:Background"] = "false",
         };
+        foreach (var (key, value) in await PrepareAsync())
+        {
+            settings[key] = value;
+        }
+
         if (Provider == Provider.Postgres)
         {
             var admin = Requirements.PostgresAdminConnectionString;
@@ -145,12 +153,20 @@ public abstract class AppFixture(Provider provider, bool kestrel = false, FakeCl
         }
     }
 
+    /// <summary>Settings of a fixture's own (and whatever it starts before the application, such as a mail server); none by default.</summary>
+    protected virtual ValueTask<IReadOnlyDictionary<string, string?>> PrepareAsync() => ValueTask.FromResult<IReadOnlyDictionary<string, string?>>(new Dictionary<string, string?>());
+
+    /// <summary>Stops what <see cref="PrepareAsync"/> started, after the application.</summary>
+    protected virtual ValueTask CleanUpAsync() => ValueTask.CompletedTask;
+
     public async ValueTask DisposeAsync()
     {
         if (Factory is not null)
         {
             await Factory.DisposeAsync();
         }
+
+        await CleanUpAsync();
 
         if (postgresDatabase is not null)
         {

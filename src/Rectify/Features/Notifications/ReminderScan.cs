@@ -17,8 +17,8 @@ public sealed record ScanResult(DateOnly Day, int Due, int New, int Deliveries, 
 /// The reminder scan. It asks every <see cref="IReminderSource"/> what has fallen due today, leaves out what an earlier
 /// scan wrote (by the reminder's key: kind, subject, day), and writes each new reminder's deliveries into the outbox in
 /// batches, one transaction each. So a scan stopped half-way (a restart, a crash) has written whole reminders or none,
-/// and the next scan writes exactly the rest. A reminder that fell due before today (no scan ran that day: downtime),
-/// or any reminder of a run that follows missed days, or one for a person who asked for a digest, is held; at the end
+/// and the next scan writes exactly the rest. Every reminder of a run that follows missed days (downtime; on the first
+/// scan ever, those that fell due before today), or one for a person who asked for a digest, is held; at the end
 /// the held deliveries of each person and channel become ONE digest.
 /// </summary>
 public sealed class ReminderScan(RectifyDbContext db, IEnumerable<IReminderSource> sources, IOptions<NotificationOptions> options, TimeProvider clock)
@@ -55,7 +55,9 @@ public sealed class ReminderScan(RectifyDbContext db, IEnumerable<IReminderSourc
                 var messages = await group.Key.DescribeAsync(batch, today, cancellationToken);
                 foreach (var m in messages)
                 {
-                    var late = catchUpRun || m.Due.Day < today;
+                    // Late: it fell due on a day no scan ran (downtime, or before the first scan ever); one that only now
+                    // qualifies (a new measure, a moved deadline) after a day that was scanned is news, sent as usual.
+                    var late = catchUpRun || (last is null && m.Due.Day < today);
                     foreach (var userId in m.Recipients)
                     {
                         var p = preferences.GetValueOrDefault(userId);

@@ -45,13 +45,15 @@ public sealed class ReminderRecipients(RectifyDbContext db, TimeProvider clock)
         var now = clock.GetUtcNow();
         var rows = await (
             from u in db.Users
-            where u.OrganizationId != null && (u.LockoutEnd == null || u.LockoutEnd < now)
+            where u.OrganizationId != null
             join ur in db.UserRoles on u.Id equals ur.UserId
             join r in db.Roles on ur.RoleId equals r.Id
             where r.Name == Roles.UnitReporter || r.Name == Roles.RectificationOffice
             join o in db.Organizations on u.OrganizationId equals o.Id
-            select new { u.Id, Role = r.Name!, o.Path }).AsNoTracking().ToListAsync(cancellationToken);
-        accounts = [.. rows.Select(r => (r.Id, r.Role, r.Path))];
+            select new { u.Id, Role = r.Name!, o.Path, u.LockoutEnd }).AsNoTracking().ToListAsync(cancellationToken);
+
+        // A disabled account (locked out into the future) hears nothing; SQLite cannot compare the offset, so this is read here.
+        accounts = [.. rows.Where(r => r.LockoutEnd is null || r.LockoutEnd < now).Select(r => (r.Id, r.Role, r.Path))];
         return accounts;
     }
 
