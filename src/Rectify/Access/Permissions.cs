@@ -31,6 +31,7 @@ public enum Permission
     ApprovePublication,
     TriageOpinions,
     ReadOpinionContacts,
+    ManageNotifications,
 }
 
 /// <summary>On whose measures a role may take a step (always within what the caller sees).</summary>
@@ -106,6 +107,8 @@ public static class Permissions
         [Permission.ApprovePublication] = new("只有第一责任人可以审定公布稿或同意公开答复。", (First, Whose.AnyVisible)),
         [Permission.TriageOpinions] = new("只有整改办可以交办、答复和办结意见建议。", (Office, Whose.AnyVisible)),
         [Permission.ReadOpinionContacts] = new("只有整改办可以查看意见建议人的联系方式。", (Office, Whose.AnyVisible)),
+        // The system administrator keeps the channels running: sees their settings (never a secret) and re-sends dead letters.
+        [Permission.ManageNotifications] = new("只有系统管理员可以查看通知渠道和重新发送失败的通知。", (Access.Roles.SystemAdministrator, Whose.AnyVisible)),
     };
 
     /// <summary>The step that takes a measure action.</summary>

@@ -67,6 +67,8 @@ public static class AuditActions
     public const string OpinionReplied = "opinion.reply";
     public const string OpinionReplyApproved = "opinion.reply-approve";
     public const string OpinionClosed = "opinion.close";
+    public const string NotificationsResent = "notification.resend";
+    public const string NotificationPreferencesSet = "notification.preferences";
 
     /// <summary>A step of the plan's life: "plan.submit", "plan.return", "plan.approve".</summary>
     public static string Of(Domain.PlanAction action) => "plan." + action.ToString().ToLowerInvariant();

@@ -62,6 +62,10 @@ public class RectifyDbContext(DbContextOptions options) : IdentityDbContext<Rect
 
     public DbSet<AuditHead> AuditHeads => Set<AuditHead>();
 
+    public DbSet<Notification> Notifications => Set<Notification>();
+
+    public DbSet<NotificationPreference> NotificationPreferences => Set<NotificationPreference>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

@@ -12,6 +12,7 @@ using Rectify.Features;
 using Rectify.Features.Inspections;
 using Rectify.Features.LookBacks;
 using Rectify.Features.Measures;
+using Rectify.Features.Notifications;
 using Rectify.Features.Plans;
 using Rectify.Features.Publications;
 using Rectify.Features.Registers;
@@ -55,6 +56,7 @@ public static class RectifyApp
         builder.Services.AddPlans(dataFolder);
         builder.Services.AddScoped<ReportingCadenceService>();
         builder.Services.AddPublications(builder.Configuration);
+        builder.Services.AddNotifications(builder.Configuration);
 
         var app = builder.Build();
         app.UseRectifyPipeline();

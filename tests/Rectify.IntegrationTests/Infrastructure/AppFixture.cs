@@ -84,8 +84,11 @@ public abstract class AppFixture(Provider provider, bool kestrel = false, FakeCl
             // The public opinion form's defences are tested by fixtures of their own (PublicLimitsApp); elsewhere they stay out of the way.
             ["PublicOpinions:PermitLimit"] = "1000",
             ["PublicOpinions:MinimumFillSeconds"] = "0",
+
+            // Reminders and notifications are driven by hand in the tests that test them (ReminderScan, OutboxDispatcher), never by a timer.
+            ["Notifications:Background"] = "false",
         };
-        foreach (var (key, value) in extraSettings ?? new Dictionary<string, string?>())
+        foreach (var (key, value) in (extraSettings ?? new Dictionary<string, string?>()).Concat(await PrepareAsync()))
         {
             settings[key] = value;
         }
@@ -154,12 +157,20 @@ public abstract class AppFixture(Provider provider, bool kestrel = false, FakeCl
         }
     }
 
+    /// <summary>Settings of a fixture's own (and whatever it starts before the application, such as a mail server); none by default.</summary>
+    protected virtual ValueTask<IReadOnlyDictionary<string, string?>> PrepareAsync() => ValueTask.FromResult<IReadOnlyDictionary<string, string?>>(new Dictionary<string, string?>());
+
+    /// <summary>Stops what <see cref="PrepareAsync"/> started, after the application.</summary>
+    protected virtual ValueTask CleanUpAsync() => ValueTask.CompletedTask;
+
     public async ValueTask DisposeAsync()
     {
         if (Factory is not null)
         {
             await Factory.DisposeAsync();
         }
+
+        await CleanUpAsync();
 
         if (postgresDatabase is not null)
         {

@@ -98,6 +98,8 @@ public static class AuditPresentation
             AuditActions.LedgerExported => l["导出整改台账"],
             AuditActions.LedgerImported => l["导入整改台账"],
             AuditActions.UserPersonLinked => l["关联人员"],
+            AuditActions.NotificationsResent => l["重新发送通知"],
+            AuditActions.NotificationPreferencesSet => l["修改通知设置"],
             _ => null,
         };
         return name?.Value ?? code;
