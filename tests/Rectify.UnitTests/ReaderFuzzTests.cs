@@ -89,6 +89,6 @@ public sealed class ReaderFuzzTests
         var property = Prop.ForAll(
             Arb.From(Mangled(workbook)),
             bytes => ReadsOrRefuses(() => LedgerWorkbookReader.Read(new MemoryStream(bytes)), "workbook"));
-        Check.One(Config.QuickThrowOnFailure.WithMaxTest(150).WithQuietOnSuccess(true), property);
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(300).WithQuietOnSuccess(true), property);
     }
 }
