@@ -86,6 +86,9 @@ public sealed class ProgressReport
 
     public IReadOnlyList<ProgressReportEvidence> Evidence => evidence;
 
+    /// <summary>The most a report's narrative holds (its column's length).</summary>
+    public const int MaxNarrative = 10_000;
+
     /// <summary>The rules a report must meet before anything (its files included) is stored.</summary>
     /// <param name="measureState">The measure's state.</param>
     /// <param name="narrative">What was done.</param>
@@ -97,6 +100,7 @@ public sealed class ProgressReport
     {
         BusinessRules.Check(new ReportsAreFiledOnMeasuresUnderWay(measureState));
         BusinessRules.Check(new AReportSaysWhatWasDone(narrative, percent, effectiveDate));
+        BusinessRules.Check(new ATextFitsItsField("进展情况", narrative?.Trim(), MaxNarrative));
         BusinessRules.Check(new AReportSpeaksForADayOfTheRectification(effectiveDate!.Value, inspectionStarted, today));
     }
 

@@ -84,3 +84,33 @@ public abstract class Refused(string message, Refusal refusal = Refusal.Conflict
 
     public Refusal Refusal => refusal;
 }
+
+/// <summary>
+/// A text holds at most so many characters (its column's length, counted as the database counts: by character, so an
+/// emoji is one). Stated to the person with the field's name, the limit and what they sent.
+/// </summary>
+public sealed class ATextFitsItsField(string what, string? value, int most) : IBusinessRule
+{
+    public bool IsBroken() => Length(value) > most;
+
+    public string Message => $"{what}不能超过 {most} 个字（现有 {Length(value)} 个）。";
+
+    public Refusal Refusal => Refusal.Invalid;
+
+    /// <summary>Characters as the database counts them (Unicode scalar values), not UTF-16 units.</summary>
+    public static int Length(string? value)
+    {
+        if (value is null)
+        {
+            return 0;
+        }
+
+        var n = 0;
+        foreach (var _ in value.EnumerateRunes())
+        {
+            n++;
+        }
+
+        return n;
+    }
+}

@@ -28,6 +28,9 @@ public static class AuditActions
     public const string ReportAccepted = "report.accept";
     public const string ReportReturned = "report.return";
     public const string EvidenceDownloaded = "evidence.download";
+
+    /// <summary>A stored evidence file no longer has the SHA-256 on record (edited, damaged or missing on disk): refused, recorded against its measure.</summary>
+    public const string EvidenceIntegrityFailed = "evidence.integrity";
     public const string LookBackScheduled = "lookback.schedule";
     public const string LookBacksScheduled = "lookback.schedule.bulk";
     public const string LookBackConsolidated = "lookback.consolidated";

@@ -65,6 +65,18 @@ public class RectifyDbContext(DbContextOptions options) : IdentityDbContext<Rect
     public DbSet<Notification> Notifications => Set<Notification>();
 
     public DbSet<NotificationPreference> NotificationPreferences => Set<NotificationPreference>();
+    /// <summary>Every save first holds each text to its column's length (<see cref="FieldLengths"/>), on both providers.</summary>
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        FieldLengths.Check(ChangeTracker);
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        FieldLengths.Check(ChangeTracker);
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

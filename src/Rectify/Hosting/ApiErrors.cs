@@ -129,6 +129,9 @@ public sealed class ClientFaults : IExceptionHandler
             context.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize is { } limit
                 ? $"请求体超过上限（{ApiErrors.Size(limit)}）。请减小或分几次上传佐证材料。"
                 : "请求体超过服务器允许的上限。请减小或分几次上传佐证材料。"),
+        BadHttpRequestException { InnerException: RequestValueException value } => Problem(400, "请求体 JSON 中的值无效", "请求体 JSON 中的值无效：" + value.Message.Split(" Path:")[0] + " " + Where(value)),
+        BadHttpRequestException { InnerException: JsonException json } when json.Message.Contains("could not be mapped", StringComparison.Ordinal) => Problem(400, "请求中有接口不认识的字段",
+            $"不认识的字段：{Where(json)}请对照接口文档（/openapi/v1.json）检查字段名。"),
         BadHttpRequestException { InnerException: JsonException json } => Problem(400, "请求体不是有效的 JSON", "请求体不是有效的 JSON：" + Where(json)),
         BadHttpRequestException { StatusCode: StatusCodes.Status415UnsupportedMediaType } => Problem(415, "不支持的内容类型",
             $"请以 application/json 提交（收到的是 {(string.IsNullOrEmpty(context.Request.ContentType) ? "无内容类型" : context.Request.ContentType)}）。"),

@@ -42,6 +42,7 @@ public static class RectifyApp
             WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot"),
         });
         var dataFolder = DataFolder(builder.Configuration);
+        AtRest.Apply(dataFolder);
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddRectifyDatabase(builder.Configuration, dataFolder);
@@ -112,14 +113,7 @@ public static class RectifyApp
         // Chinese text is written as text, not as &#x...; entities: pages stay readable and half the size.
         services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o =>
             o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
-        services.ConfigureHttpJsonOptions(o =>
-        {
-            o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter());
-
-            // Numbers are numbers: "1" for an id is refused (400), and the OpenAPI document says integer, not integer-or-string.
-            o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
-            o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All);
-        });
+        services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
         services.AddRazorPages(o =>
         {
             o.RootDirectory = "/Features";
@@ -372,7 +366,12 @@ public static class RectifyApp
             h["Referrer-Policy"] = "no-referrer";
             h["Cross-Origin-Opener-Policy"] = "same-origin";
             h["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()";
-            h.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
+            // A response that set its own (an evidence download: sandbox) keeps it.
+            if (string.IsNullOrEmpty(h.ContentSecurityPolicy))
+            {
+                h.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
+            }
+
             return Task.CompletedTask;
         });
         return next();

@@ -29,7 +29,7 @@ public sealed class UsersModel(RectifyDbContext db, Caller caller, TimeProvider 
     public async Task OnGetAsync(string? q, int? page, CancellationToken cancellationToken)
     {
         Query = string.IsNullOrWhiteSpace(q) ? null : q.Trim();
-        PageNumber = Math.Max(1, page ?? 1);
+        PageNumber = Features.Common.Paging.Clamped(page);
         var users = db.Users.AsNoTracking();
         if (Query is { } text)
         {
@@ -38,7 +38,7 @@ public sealed class UsersModel(RectifyDbContext db, Caller caller, TimeProvider 
 
         Total = await users.CountAsync(cancellationToken);
         var now = clock.GetUtcNow();
-        var rows = await Rows(db, users.OrderBy(u => u.UserName).Skip((PageNumber - 1) * PageSize).Take(PageSize)).ToListAsync(cancellationToken);
+        var rows = await Rows(db, users.OrderBy(u => u.UserName).Skip(Features.Common.Paging.Skip(PageNumber, PageSize)).Take(PageSize)).ToListAsync(cancellationToken);
         Users = rows.Select(u => new Row(u.Id, u.UserName!, u.DisplayName, u.Organization, u.Roles, StateOf(u.LockoutEnd, u.MustChangePassword, now), u.TwoFactorEnabled)).ToList();
     }
 

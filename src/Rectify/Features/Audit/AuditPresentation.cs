@@ -85,6 +85,7 @@ public static class AuditPresentation
             AuditActions.ReportAccepted => l["采纳进展报送"],
             AuditActions.ReportReturned => l["退回进展报送"],
             AuditActions.EvidenceDownloaded => l["下载佐证材料"],
+            AuditActions.EvidenceIntegrityFailed => l["佐证材料校验不符"],
             AuditActions.LookBackScheduled => l["安排回头看"],
             AuditActions.LookBacksScheduled => l["批量安排回头看"],
             AuditActions.LookBackConsolidated => l["回头看：巩固"],

@@ -44,10 +44,10 @@ public sealed class IndexModel(RectifyDbContext db, AuditLog audit, TimeProvider
             FilterMessage = l["日期无效，已忽略。"];
         }
 
-        PageNumber = Math.Max(1, page ?? 1);
+        PageNumber = Features.Common.Paging.Clamped(page);
         var query = Query(Filter);
         Total = await query.CountAsync(cancellationToken);
-        var entries = await query.OrderByDescending(e => e.Sequence).Skip((PageNumber - 1) * PageSize).Take(PageSize).ToListAsync(cancellationToken);
+        var entries = await query.OrderByDescending(e => e.Sequence).Skip(Features.Common.Paging.Skip(PageNumber, PageSize)).Take(PageSize).ToListAsync(cancellationToken);
         Rows = await AuditPresentation.DescribeAsync(db, AccessScope.From(User), l, entries, cancellationToken);
         await audit.RecordAsync(new AuditEvent(AuditActions.AuditViewed, After: Filter), cancellationToken: cancellationToken);
     }

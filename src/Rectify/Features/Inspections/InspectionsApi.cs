@@ -28,7 +28,7 @@ public static class InspectionsApi
             {
                 var scope = caller.Scope;
                 var size = pageSize is >= 1 and <= LedgerFilter.MaxPageSize ? pageSize.Value : LedgerFilter.DefaultPageSize;
-                var p = Math.Max(1, page ?? 1);
+                var p = Paging.Checked(page);
                 var total = await db.VisibleInspections(scope).CountAsync(ct);
                 var items = await LedgerQueries.PageOfSummariesAsync(db, scope, p, size, ct);
                 return TypedResults.Ok(new PagedResult<InspectionSummary>(items, total, p, size));
@@ -58,7 +58,7 @@ public static class InspectionsApi
                     return TypedResults.NotFound();
                 }
 
-                var filter = new LedgerFilter(unit, state, kind, overdue ?? false, page ?? 1, pageSize ?? LedgerFilter.DefaultPageSize).WithPlanView(asOf, compare);
+                var filter = new LedgerFilter(unit, state, kind, overdue ?? false, Paging.Checked(page), pageSize ?? LedgerFilter.DefaultPageSize).WithPlanView(asOf, compare);
                 var ledger = await LedgerQueries.LoadAsync(db, scope, id, filter, ChinaTime.Today(clock), ct);
                 return ledger is null ? TypedResults.NotFound() : TypedResults.Ok(ledger);
             })

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore.Query;
 using Rectify.Access;
 using Rectify.Data;
 using Rectify.Domain;
+using Rectify.Features.Common;
 
 namespace Rectify.Features.Inspections;
 
@@ -38,7 +39,7 @@ public sealed record LedgerFilter(int? Unit = null, MeasureState? State = null, 
 
     public LedgerFilter Normalized() => this with
     {
-        Page = Math.Max(1, Page),
+        Page = Paging.Clamped(Page),
         PageSize = PageSize is < 1 or > MaxPageSize ? DefaultPageSize : PageSize,
     };
 }
@@ -315,7 +316,7 @@ public static class LedgerQueries
         ArgumentNullException.ThrowIfNull(db);
         var inspections = db.VisibleInspections(scope).AsNoTracking()
             .OrderByDescending(i => i.FeedbackDate).ThenByDescending(i => i.Id)
-            .Skip((page - 1) * pageSize).Take(pageSize);
+            .Skip(Paging.Skip(page, pageSize)).Take(pageSize);
         return Summaries(db, scope, inspections).ToListAsync(cancellationToken);
     }
 
@@ -368,7 +369,7 @@ public static class LedgerQueries
         {
             var onTheDay = await PlanOnADayQueryAsync(db, scope, inspectionId, filter, day, today, cancellationToken);
             total = await onTheDay.CountAsync(cancellationToken);
-            page = [.. (await onTheDay.Skip((filter.Page - 1) * filter.PageSize).Take(filter.PageSize).ToListAsync(cancellationToken)).Select(r => r.ToLedgerMeasure())];
+            page = [.. (await onTheDay.Skip(Paging.Skip(filter.Page, filter.PageSize)).Take(filter.PageSize).ToListAsync(cancellationToken)).Select(r => r.ToLedgerMeasure())];
         }
         else
         {
@@ -376,7 +377,7 @@ public static class LedgerQueries
             var measures = Filtered(filter.CompareApproved ? PlanMeasures(db, scope, inspectionId) : visible, filter, today);
             total = await measures.CountAsync(cancellationToken);
             page = await InLedgerOrder(measures)
-                .Skip((filter.Page - 1) * filter.PageSize)
+                .Skip(Paging.Skip(filter.Page, filter.PageSize))
                 .Take(filter.PageSize)
                 .Select(AsLedgerMeasure)
                 .ToListAsync(cancellationToken);

@@ -14,11 +14,6 @@ internal static class LedgerPackage
 {
     private static readonly byte[] Ole2Signature = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
-    /// <summary>Entries this small may pack as tightly as they like: they cannot add up to a bomb under the total cap.</summary>
-    private const long RatioCheckedFrom = 1024 * 1024;
-
-    private const int MostEntries = 10_000;
-
     /// <summary>A seekable stream over the file's bytes: the caller's own when it can seek, else a copy (at most the size limit).</summary>
     public static Stream Seekable(Stream file, LedgerReadLimits limits)
     {
@@ -65,24 +60,9 @@ internal static class LedgerPackage
         try
         {
             using var zip = new ZipArchive(file, ZipArchiveMode.Read, leaveOpen: true);
-            if (zip.Entries.Count > MostEntries)
+            if (Common.ZipLimits.Exceeded(zip, limits.MaxUncompressedBytes, limits.MaxCompressionRatio) is { } over)
             {
-                throw BusinessRules.Refuse(new LedgerFileMustStayWithinSizeLimits($"包含 {zip.Entries.Count} 个部件"));
-            }
-
-            long total = 0;
-            foreach (var entry in zip.Entries)
-            {
-                total += entry.Length;
-                if (total > limits.MaxUncompressedBytes)
-                {
-                    throw BusinessRules.Refuse(new LedgerFileMustStayWithinSizeLimits($"解压后大于 {Megabytes(limits.MaxUncompressedBytes)}"));
-                }
-
-                if (entry.Length >= RatioCheckedFrom && entry.Length > entry.CompressedLength * limits.MaxCompressionRatio)
-                {
-                    throw BusinessRules.Refuse(new LedgerFileMustStayWithinSizeLimits($"中的“{entry.FullName}”压缩比超过 {limits.MaxCompressionRatio}:1"));
-                }
+                throw BusinessRules.Refuse(new LedgerFileMustStayWithinSizeLimits(over));
             }
         }
         catch (InvalidDataException)

@@ -182,7 +182,9 @@ public static class LedgerWorkbookReader
                 .ToList();
             return read(workbook, new WorkbookContext(workbook, limits.MaxUncompressedBytes), sheets);
         }
-        catch (Exception e) when (e is OpenXmlPackageException or InvalidDataException or XmlException or FileFormatException or IOException)
+        // A damaged package: the SDK says so in several ways — InvalidOperationException ("Specified part does not exist in
+        // the package") for a relationship to a part the zip lost, found by ReaderFuzzTests.
+        catch (Exception e) when (e is OpenXmlPackageException or InvalidDataException or XmlException or FileFormatException or IOException or InvalidOperationException)
         {
             throw BusinessRules.Refuse(new LedgerFileMustBeAnXlsxWorkbook());
         }

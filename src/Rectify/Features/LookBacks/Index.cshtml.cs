@@ -114,7 +114,7 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, LookBackServi
         // Open ones first, earliest due first; then the recorded ones, latest first.
         Rows = await all
             .OrderBy(l => l.Result != null).ThenBy(l => l.Result == null ? l.DueDate : DateOnly.MaxValue).ThenByDescending(l => l.Id)
-            .Skip((PageNumber - 1) * PageSize).Take(PageSize)
+            .Skip(Features.Common.Paging.Skip(PageNumber, PageSize)).Take(PageSize)
             .Join(db.Measures, l => l.MeasureId, m => m.Id, (l, m) => new Row(
                 l.Id, m.Id, m.Finding.Number, m.Number, m.Text, m.LeadUnit == null ? null : m.LeadUnit.Name, l.DueDate, l.Result, l.Observation, l.ReviewedByName))
             .ToListAsync(cancellationToken);

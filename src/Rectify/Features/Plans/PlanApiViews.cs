@@ -62,14 +62,14 @@ public static class PlanApiQueries
         }
 
         var size = pageSize is >= 1 and <= MaxPageSize ? pageSize.Value : DefaultPageSize;
-        var number = Math.Clamp(page ?? 1, 1, 1_000_000);
+        var number = Features.Common.Paging.Checked(page);
         var visibleFindings = db.VisibleFindings(scope).AsNoTracking().Where(f => f.InspectionId == inspectionId);
         var visibleMeasures = db.VisibleMeasures(scope).AsNoTracking().Where(m => m.InspectionId == inspectionId);
         var findingCount = await visibleFindings.CountAsync(cancellationToken);
         var measureCount = await visibleMeasures.CountAsync(cancellationToken);
         var categories = await PlanQueries.VisibleCategories(db, scope, inspectionId).AsNoTracking().OrderBy(c => c.Number)
             .Select(c => new { c.Id, c.Number, c.Title }).ToListAsync(cancellationToken);
-        var findings = await visibleFindings.OrderBy(f => f.Number).Skip((number - 1) * size).Take(size)
+        var findings = await visibleFindings.OrderBy(f => f.Number).Skip(Features.Common.Paging.Skip(number, size)).Take(size)
             .Select(f => new { f.Id, f.CategoryId, f.Number, f.Title }).ToListAsync(cancellationToken);
         var ids = findings.Select(f => f.Id).ToList();
         var measures = await visibleMeasures.Where(m => ids.Contains(m.FindingId)).OrderBy(m => m.FindingId).ThenBy(m => m.Number)

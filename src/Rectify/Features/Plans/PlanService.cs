@@ -833,21 +833,11 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
 
     private sealed class RefusedFor(string message, Refusal refusal) : Refused(message, refusal);
 
-    /// <summary>What a field holds, at most (the database's column, stated to the person in characters).</summary>
-    private sealed class Fits(string what, string? value, int most) : IBusinessRule
-    {
-        public bool IsBroken() => value is not null && value.Trim().Length > most;
-
-        public string Message => $"{what}不能超过 {most} 个字（现有 {value?.Trim().Length} 个）。";
-
-        public Refusal Refusal => Refusal.Invalid;
-    }
-
     private static void CheckLengths(params (string What, string? Value, int Most)[] fields)
     {
         foreach (var (what, value, most) in fields)
         {
-            BusinessRules.Check(new Fits(what, value, most));
+            BusinessRules.Check(new ATextFitsItsField(what, value?.Trim(), most));
         }
     }
 

@@ -305,6 +305,7 @@ public sealed class RegisterService(RectifyDbContext db, Caller caller, AuditLog
     /// <summary>The ids of the findings with these numbers in the inspection (400 for a number it does not have), and every finding's number by id.</summary>
     private async Task<(IReadOnlyList<int> Ids, IReadOnlyDictionary<int, int> Numbers)> FindingIdsAsync(int inspectionId, IReadOnlyList<int>? findingNumbers, CancellationToken cancellationToken)
     {
+        BusinessRules.Check(new AnEntryNamesAtMostSoManyFindings(findingNumbers?.Count ?? 0));
         var numbers = (findingNumbers ?? []).Distinct().ToList();
         var all = await db.Findings.Where(f => f.InspectionId == inspectionId).Select(f => new { f.Id, f.Number }).ToDictionaryAsync(f => f.Id, f => f.Number, cancellationToken);
         var byNumber = all.GroupBy(f => f.Value).ToDictionary(g => g.Key, g => g.Min(f => f.Key));
@@ -443,11 +444,25 @@ public sealed class RegisterService(RectifyDbContext db, Caller caller, AuditLog
         public Refusal Refusal => Refusal.Invalid;
     }
 
+    /// <summary>An entry answers a handful of findings; a list longer than any inspection's is a mistake (or an attack), refused before it is looked up.</summary>
+    private sealed class AnEntryNamesAtMostSoManyFindings(int count) : IBusinessRule
+    {
+        public const int Most = 1000;
+
+        public bool IsBroken() => count > Most;
+
+        public string Message => $"一条登记最多对应 {Most} 个问题（收到 {count} 个）。";
+
+        public Refusal Refusal => Refusal.Invalid;
+    }
+
     private sealed class FindingNumbersExist(IReadOnlyList<int> unknown) : IBusinessRule
     {
         public bool IsBroken() => unknown.Count > 0;
 
-        public string Message => $"本次巡察没有序号为 {string.Join("、", unknown)} 的问题。";
+        public string Message => unknown.Count <= 20
+            ? $"本次巡察没有序号为 {string.Join("、", unknown)} 的问题。"
+            : $"本次巡察没有序号为 {string.Join("、", unknown.Take(20))} 等 {unknown.Count} 个序号的问题。";
 
         public Refusal Refusal => Refusal.Invalid;
     }

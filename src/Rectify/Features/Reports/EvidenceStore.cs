@@ -17,6 +17,9 @@ public sealed class EvidenceOptions
 
     public bool RecordsSm3 => Digest.Equals("SM3", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>ClamAV's daemon, when there is one: tcp://127.0.0.1:3310 or unix:///run/clamav/clamd.ctl. Empty: uploads are not scanned (the form says so).</summary>
+    public string? Clamd { get; set; }
+
     public bool DigestIsKnown => Digest.Equals("SHA256", StringComparison.OrdinalIgnoreCase) || RecordsSm3;
 }
 
@@ -38,6 +41,12 @@ public sealed class EvidenceStore(string root)
     public async Task<StagedFile> StageAsync(Stream input, string originalName, long maxBytes, CancellationToken cancellationToken, bool sm3 = false)
     {
         ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(originalName);
+        if (FileTypes.MisleadingName(originalName) is { } misleading)
+        {
+            throw new EvidenceRejectedException($"“{Printable(originalName)}”{misleading}，已拒绝。请改用普通的文件名（如“整改报告.pdf”）后再上传。");
+        }
+
         var tmp = Path.Combine(Root, "tmp");
         Directory.CreateDirectory(tmp);
         var path = Path.Combine(tmp, Guid.NewGuid().ToString("N"));
@@ -76,6 +85,11 @@ public sealed class EvidenceStore(string root)
 
                 var type = FileTypes.Detect(output)
                     ?? throw new EvidenceRejectedException($"“{originalName}”不是可接受的佐证材料：只接受 PDF、OFD、Word（.docx）、Excel（.xlsx）、JPG、PNG 文件，按文件内容判断。");
+                if (type is EvidenceType.Docx or EvidenceType.Xlsx or EvidenceType.Ofd && FileTypes.ZipOverLimits(output) is { } over)
+                {
+                    throw new EvidenceRejectedException($"“{originalName}”{over}，不能作为佐证材料。");
+                }
+
                 if (!FileTypes.NameFits(originalName, type))
                 {
                     throw new EvidenceRejectedException($"“{originalName}”的扩展名与内容不符：内容是 {FileTypes.Known[type].Extension[1..].ToUpperInvariant()} 文件。");
@@ -98,6 +112,8 @@ public sealed class EvidenceStore(string root)
             throw;
         }
     }
+
+    private static string Printable(string name) => new([.. name.Where(c => !char.IsControl(c) && c is not ((>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069')))]);
 
     /// <summary>Puts a staged file in place; true when this call created the stored file (and so must remove it if the transaction fails).</summary>
     public bool Place(StagedFile staged)
@@ -124,6 +140,20 @@ public sealed class EvidenceStore(string root)
     }
 
     public void Remove(string sha256) => File.Delete(PathOf(sha256));
+
+    /// <summary>The SHA-256 of a stored file as it is now on disk (lower-case hex), or null when it is not there.</summary>
+    public static async Task<string?> Sha256OfAsync(string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true);
+            return Convert.ToHexStringLower(await SHA256.HashDataAsync(file, cancellationToken));
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+    }
 }
 
 public sealed class EvidenceRejectedException : Exception

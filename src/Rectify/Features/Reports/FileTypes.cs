@@ -64,6 +64,51 @@ public static class FileTypes
         return extension == Known[type].Extension || (type == EvidenceType.Jpeg && extension == ".jpeg");
     }
 
+    /// <summary>Extensions of things that run: a name that carries one before its last dot ("报告.exe.pdf") is refused.</summary>
+    private static readonly HashSet<string> Executable = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "exe", "com", "bat", "cmd", "scr", "pif", "msi", "msp", "dll", "cpl", "jar", "js", "jse", "vbs", "vbe", "wsf", "wsh", "hta",
+        "ps1", "psm1", "sh", "bash", "lnk", "reg", "inf", "apk", "app", "elf", "bin", "run", "py", "pl", "php", "asp", "aspx", "jsp", "html", "htm", "svg", "chm", "iso", "img",
+    };
+
+    /// <summary>
+    /// Why a file's name hides what it is, or null: an executable's extension before the last one (a.exe.pdf), or a
+    /// character that reorders or hides text (U+202E turns "txt.exe" round on screen; control characters).
+    /// </summary>
+    public static string? MisleadingName(string fileName)
+    {
+        ArgumentNullException.ThrowIfNull(fileName);
+        if (fileName.Any(c => char.IsControl(c) || c is '\u200E' or '\u200F' or (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069') or '\u200B' or '\uFEFF'))
+        {
+            return "文件名含有控制字符或改变文字方向的字符";
+        }
+
+        var parts = fileName.Split('.');
+        return parts.Length > 2 && parts[1..^1].Any(p => Executable.Contains(p.Trim()))
+            ? "文件名带有双重扩展名，可能把可执行文件伪装成文档"
+            : null;
+    }
+
+    /// <summary>A zip-based file (.docx, .xlsx, .ofd) over the limits on entries and unpacked size, in words; null otherwise.</summary>
+    public static string? ZipOverLimits(Stream content)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        try
+        {
+            content.Position = 0;
+            using var zip = new ZipArchive(content, ZipArchiveMode.Read, leaveOpen: true);
+            return Common.ZipLimits.Exceeded(zip);
+        }
+        catch (InvalidDataException)
+        {
+            return "无法作为压缩包读取";
+        }
+        finally
+        {
+            content.Position = 0;
+        }
+    }
+
     private static EvidenceType? DetectZip(Stream content)
     {
         try

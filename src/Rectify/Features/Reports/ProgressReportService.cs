@@ -16,7 +16,7 @@ public sealed record IncomingFile(string FileName, Func<Stream> Open);
 /// files: scoped (404), permitted (403, <see cref="Permissions"/>), guarded by the report's rules (409/400), each
 /// a transaction with its audit record. Page and API call the same methods.
 /// </summary>
-public sealed class ProgressReportService(RectifyDbContext db, Caller caller, EvidenceStore store, AuditLog audit, IOptions<EvidenceOptions> options, TimeProvider clock)
+public sealed class ProgressReportService(RectifyDbContext db, Caller caller, EvidenceStore store, ClamdScanner scanner, AuditLog audit, IOptions<EvidenceOptions> options, TimeProvider clock)
 {
     public async Task<WorkflowResult> FileAsync(int measureId, string? narrative, int percent, DateOnly? effectiveDate, IReadOnlyList<IncomingFile> files, CancellationToken cancellationToken)
     {
@@ -41,8 +41,18 @@ public sealed class ProgressReportService(RectifyDbContext db, Caller caller, Ev
             foreach (var file in files)
             {
                 await using var stream = file.Open();
-                staged.Add(await store.StageAsync(stream, Path.GetFileName(file.FileName), limits.MaxFileBytes, cancellationToken, limits.RecordsSm3));
+                var one = await store.StageAsync(stream, Path.GetFileName(file.FileName), limits.MaxFileBytes, cancellationToken, limits.RecordsSm3);
+                staged.Add(one);
+                if (await scanner.ScanAsync(one.TempPath, cancellationToken) is { } found)
+                {
+                    throw new EvidenceRejectedException($"“{one.OriginalName}”被病毒扫描判定为恶意文件（{found}），已拒绝。");
+                }
             }
+        }
+        catch (ScannerUnavailableException e)
+        {
+            EvidenceStore.Discard(staged);
+            throw BusinessRules.Refuse(new TheScannerAnswers(e.Message));
         }
         catch (EvidenceRejectedException e)
         {
@@ -156,17 +166,31 @@ public sealed class ProgressReportService(RectifyDbContext db, Caller caller, Ev
         var visible = db.VisibleMeasures(caller.Scope);
         var link = await db.ProgressReportEvidence.AsNoTracking()
             .Where(e => e.ProgressReportId == reportId && e.EvidenceFileId == evidenceId && db.ProgressReports.Any(r => r.Id == reportId && visible.Any(m => m.Id == r.MeasureId)))
-            .Select(e => new { e.OriginalName, e.EvidenceFile.Sha256, e.EvidenceFile.Type })
+            .Select(e => new { e.OriginalName, e.EvidenceFile.Sha256, e.EvidenceFile.Type, e.ProgressReport.MeasureId })
             .SingleOrDefaultAsync(cancellationToken);
         if (link is null)
         {
             return null;
         }
 
+        // The file on disk must still be the file on record: one edited, damaged or gone is refused, recorded against
+        // its measure (the office's 待办 shows it) and never served.
+        var path = store.PathOf(link.Sha256);
+        var found = await EvidenceStore.Sha256OfAsync(path, cancellationToken);
+        if (found != link.Sha256)
+        {
+            db.ChangeTracker.Clear();
+            await audit.RecordAsync(
+                new AuditEvent(AuditActions.EvidenceIntegrityFailed, Succeeded: false, ObjectType: "Measure", ObjectId: link.MeasureId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    After: new { ReportId = reportId, EvidenceId = evidenceId, link.OriginalName, Expected = link.Sha256, Found = found ?? "missing" }),
+                cancellationToken: cancellationToken);
+            throw BusinessRules.Refuse(new StoredEvidenceIsAsRecorded(link.OriginalName));
+        }
+
         await audit.RecordAsync(
             new AuditEvent(AuditActions.EvidenceDownloaded, ObjectType: "EvidenceFile", ObjectId: evidenceId.ToString(System.Globalization.CultureInfo.InvariantCulture), After: new { ReportId = reportId, link.OriginalName, link.Sha256 }),
             cancellationToken: cancellationToken);
-        return (store.PathOf(link.Sha256), FileTypes.Known[link.Type].ContentType, link.OriginalName);
+        return (path, FileTypes.Known[link.Type].ContentType, link.OriginalName);
     }
 
     private sealed class AReportCarriesAtMostSoManyFiles(int count, int most) : IBusinessRule
@@ -177,6 +201,14 @@ public sealed class ProgressReportService(RectifyDbContext db, Caller caller, Ev
 
         public Refusal Refusal => Refusal.Invalid;
     }
+
+    /// <summary>A stored file is served only while its SHA-256 is the one recorded when it was uploaded.</summary>
+    private sealed class StoredEvidenceIsAsRecorded(string name) : Refused(
+        $"佐证材料“{name}”的存储文件与上传时记录的 SHA-256 不符（已被改动、损坏或丢失），已拒绝下载。此事已记入审计日志并提示整改办；请联系系统管理员从备份恢复，或由报送单位重新上传。",
+        Refusal.Conflict);
+
+    /// <summary>A configured virus scanner that cannot scan refuses the upload: nothing unscanned is stored.</summary>
+    private sealed class TheScannerAnswers(string message) : Refused(message + " 佐证材料暂时无法上传，请稍后再试或联系系统管理员。", Refusal.Conflict);
 
     /// <summary>A file the store would not take (type, size, name): its own words.</summary>
     private sealed class EvidenceIsRefused(string message) : Refused(message, Refusal.Invalid);

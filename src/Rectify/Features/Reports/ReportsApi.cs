@@ -27,7 +27,14 @@ public static class ReportsApi
         }
 
         services.Configure<EvidenceOptions>(configuration.GetSection(EvidenceOptions.Section));
+        if (!string.IsNullOrWhiteSpace(evidence.Clamd)
+            && !(Uri.TryCreate(evidence.Clamd, UriKind.Absolute, out var clamd) && (clamd.Scheme == "unix" || (clamd.Scheme == "tcp" && clamd.Port > 0))))
+        {
+            throw new RectifyConfigurationException($"Evidence:Clamd 应为 tcp://主机:端口（如 tcp://127.0.0.1:3310）或 unix:///路径（如 unix:///run/clamav/clamd.ctl），而不是“{evidence.Clamd}”。");
+        }
+
         services.AddSingleton(new EvidenceStore(Path.Combine(dataFolder, "evidence")));
+        services.AddSingleton(new ClamdScanner(evidence.Clamd));
         return services.AddScoped<ProgressReportService>();
     }
 
@@ -80,9 +87,17 @@ public static class ReportsApi
         app.MapGet("/evidence/{reportId:int}/{evidenceId:int}", DownloadAsync).ExcludeFromDescription();
     }
 
-    private static async Task<IResult> DownloadAsync(ProgressReportService reports, int reportId, int evidenceId, CancellationToken ct)
+    private static async Task<IResult> DownloadAsync(ProgressReportService reports, HttpContext http, int reportId, int evidenceId, CancellationToken ct)
     {
         var file = await reports.OpenForDownloadAsync(reportId, evidenceId, ct);
-        return file is { } f && File.Exists(f.Path) ? Results.File(f.Path, f.ContentType, f.FileName) : Results.NotFound();
+        if (file is not { } f || !File.Exists(f.Path))
+        {
+            return Results.NotFound();
+        }
+
+        // A file someone uploaded runs nothing in the browser and stays in no cache: sandboxed, not stored, attached.
+        http.Response.Headers.ContentSecurityPolicy = "sandbox; default-src 'none'";
+        http.Response.Headers.CacheControl = "no-store";
+        return Results.File(f.Path, f.ContentType, f.FileName);
     }
 }

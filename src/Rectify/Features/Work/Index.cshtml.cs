@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 #pragma warning disable CA1310
 using Microsoft.EntityFrameworkCore;
 using Rectify.Access;
+using Rectify.Audit;
 using Rectify.Data;
 using Rectify.Domain;
 using Rectify.Features.Inspections;
@@ -45,6 +46,11 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, TimeProvider 
         if (office)
         {
             var reports = db.ProgressReports.AsNoTracking().Where(r => r.State == ProgressReportState.Submitted && measures.Any(m => m.Id == r.MeasureId));
+            // Evidence whose stored file failed its SHA-256 check on a download (AuditActions.EvidenceIntegrityFailed).
+            var damaged = (await db.AuditEntries.AsNoTracking().Where(a => a.Action == AuditActions.EvidenceIntegrityFailed && a.ObjectType == "Measure")
+                    .Select(a => a.ObjectId).Distinct().ToListAsync(cancellationToken))
+                .Select(id => int.TryParse(id, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : 0).Where(n => n > 0).ToList();
+            sections.Add(await SectionAsync("evidence-integrity", "佐证材料校验不符（存储文件已被改动或损坏）", measures.Where(m => damaged.Contains(m.Id)), today, cancellationToken));
             sections.Add(await SectionAsync("reports", "待审核的进展报送", measures.Where(m => reports.Any(r => r.MeasureId == m.Id)), today, cancellationToken));
             sections.Add(await SectionAsync("review", "待整改办审核的销号申请", measures.Where(m => m.State == MeasureState.AwaitingReview), today, cancellationToken));
             // Look-backs by their own date: those falling due within 30 days, and those already past it, apart.

@@ -1,0 +1,100 @@
+using System.Collections.Frozen;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Rectify.Domain;
+
+namespace Rectify.Data;
+
+/// <summary>
+/// Every text written to the database fits its column, on both providers: SQLite keeps whatever it is given (a
+/// 1,000,000-character name was stored) and PostgreSQL refuses it with an error that reached the person as a 500.
+/// Checked on every save, before anything is sent, against the model's lengths (<c>HasMaxLength</c>) — and for the few
+/// long texts the model leaves unbounded, against <see cref="Unbounded"/>. A text over its length is a broken rule
+/// (400 / the form's message) naming the field, the limit and what was sent. The services check the fields people type
+/// first, where they can say it beside the form; this is the net under all of them (imports, pages, the API, the CLI).
+/// </summary>
+public static class FieldLengths
+{
+    /// <summary>The long texts whose columns have no length (text / TEXT): the most a person may put in them.</summary>
+    public static readonly FrozenDictionary<string, int> Unbounded = new Dictionary<string, int>(StringComparer.Ordinal)
+    {
+        ["Finding.ProblemStatement"] = 20_000,
+        ["Measure.Text"] = 20_000,
+        ["MeasureRevision.Text"] = 20_000,
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    /// <summary>What the person calls a field, for the message; by entity and property, else by property.</summary>
+    private static readonly FrozenDictionary<string, string> Labels = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["Inspection.Title"] = "巡察名称",
+        ["Inspection.Round"] = "届次轮次",
+        ["Inspection.PlanMeetingName"] = "审定会议",
+        ["FindingCategory.Title"] = "问题类别",
+        ["Finding.Title"] = "问题",
+        ["Finding.ProblemStatement"] = "反馈原文",
+        ["Measure.Text"] = "整改措施",
+        ["MeasureRevision.Text"] = "整改措施",
+        ["MeasureRevision.ResponsibleLeaderName"] = "责任领导",
+        ["MeasureRevision.LeadUnitName"] = "牵头单位",
+        ["MeasureRevision.SupportingUnits"] = "配合单位",
+        ["Organization.Name"] = "单位名称",
+        ["Organization.ShortName"] = "简称",
+        ["Organization.Path"] = "组织层级",
+        ["Person.Name"] = "姓名",
+        ["Person.Position"] = "职务",
+        ["ProgressReport.Narrative"] = "进展情况",
+        ["ProgressReport.ReturnReason"] = "退回理由",
+        ["EvidenceFile.OriginalName"] = "文件名",
+        ["ProgressReportEvidence.OriginalName"] = "文件名",
+        ["Institution.Name"] = "制度名称",
+        ["Institution.Issuer"] = "制定单位",
+        ["Institution.DocumentNumber"] = "文号",
+        ["RectificationOutcome.Note"] = "说明",
+        ["Lead.Summary"] = "线索摘要",
+        ["Lead.Disposition"] = "处置情况",
+        ["LookBack.Observation"] = "回头看发现",
+        ["RectifyUser.DisplayName"] = "显示名称",
+        ["RectifyUser.UserName"] = "用户名",
+        ["ApiToken.Name"] = "令牌用途",
+        ["Reason"] = "理由",
+        ["ChangeReason"] = "理由",
+        ["ActorName"] = "操作人姓名",
+        ["RecordedByName"] = "登记人姓名",
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    /// <summary>Refuses the save when a text added or changed is longer than its column allows.</summary>
+    public static void Check(ChangeTracker changes)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        foreach (var entry in changes.Entries())
+        {
+            if (entry.State is not (EntityState.Added or EntityState.Modified))
+            {
+                continue;
+            }
+
+            foreach (var property in entry.Properties)
+            {
+                if (property.Metadata.ClrType != typeof(string) || (entry.State == EntityState.Modified && !property.IsModified) || property.CurrentValue is not string value)
+                {
+                    continue;
+                }
+
+                var entity = entry.Metadata.ClrType.Name;
+                var name = property.Metadata.Name;
+                var most = property.Metadata.GetMaxLength() ?? (Unbounded.TryGetValue(entity + "." + name, out var m) ? m : (int?)null);
+
+                // A quick answer for the common case: a string no longer in UTF-16 units than the limit is within it in characters.
+                if (most is { } limit && value.Length > limit)
+                {
+                    BusinessRules.Check(new ATextFitsItsField(Label(entity, name), value, limit));
+                }
+            }
+        }
+    }
+
+    public static string Label(string entity, string property) =>
+        Labels.TryGetValue(entity + "." + property, out var label) ? label
+        : Labels.TryGetValue(property, out label) ? label
+        : "填写的内容";
+}

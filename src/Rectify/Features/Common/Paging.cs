@@ -1,0 +1,37 @@
+using Rectify.Domain;
+
+namespace Rectify.Features.Common;
+
+/// <summary>
+/// Page numbers within range: the row a page starts at, (page − 1) × size, must fit a 32-bit integer, or
+/// page=2147483647 wraps round to a negative offset and answers page 1 (or a database error). The API refuses a page
+/// beyond <see cref="MaxPage"/> (400, saying so); pages and queries clamp to it.
+/// </summary>
+public static class Paging
+{
+    /// <summary>The last page anyone may ask for: at the largest page size (500) it starts at row 499,999,500.</summary>
+    public const int MaxPage = 1_000_000;
+
+    /// <summary>A page number from the request, refused (400) when it is not between 1 and <see cref="MaxPage"/>.</summary>
+    public static int Checked(int? page)
+    {
+        BusinessRules.Check(new APageNumberIsInRange(page));
+        return page ?? 1;
+    }
+
+    /// <summary>A page number clamped to 1 … <see cref="MaxPage"/> (for pages, which show the nearest page instead of refusing).</summary>
+    public static int Clamped(int? page) => Math.Clamp(page ?? 1, 1, MaxPage);
+
+    /// <summary>The rows before the page, computed without wrapping.</summary>
+    public static int Skip(int page, int pageSize) => (int)Math.Min(int.MaxValue, (Math.Clamp((long)page, 1, MaxPage) - 1) * Math.Max(0, (long)pageSize));
+}
+
+/// <summary>A page number is 1 or more and at most <see cref="Paging.MaxPage"/>.</summary>
+public sealed class APageNumberIsInRange(int? page) : IBusinessRule
+{
+    public bool IsBroken() => page is < 1 or > Paging.MaxPage;
+
+    public string Message => $"页码 page 应在 1 到 {Paging.MaxPage:N0} 之间（收到 {page}）。";
+
+    public Refusal Refusal => Refusal.Invalid;
+}

@@ -1,0 +1,50 @@
+using System.IO.Compression;
+
+namespace Rectify.Features.Common;
+
+/// <summary>
+/// The limits on a zip-based file (.xlsx, .docx, .ofd) judged from its directory, before anything is unpacked: how many
+/// entries, how much they unpack to together, and how tightly one large entry is packed. The zip reader inflates an
+/// entry no further than its declared length, so checking the directory bounds what reading can ever unpack. Used by
+/// the ledger import and by evidence uploads alike.
+/// </summary>
+public static class ZipLimits
+{
+    public const int MostEntries = 10_000;
+
+    public const long MostUnpackedBytes = 100L * 1024 * 1024;
+
+    public const int MostCompressionRatio = 200;
+
+    /// <summary>Entries this small may pack as tightly as they like: they cannot add up to a bomb under the total cap.</summary>
+    private const long RatioCheckedFrom = 1024 * 1024;
+
+    /// <summary>What is over a limit, in words that follow the file's name ("包含 20001 个部件"), or null when it is within them all.</summary>
+    public static string? Exceeded(ZipArchive zip, long mostUnpackedBytes = MostUnpackedBytes, int mostCompressionRatio = MostCompressionRatio, int mostEntries = MostEntries)
+    {
+        ArgumentNullException.ThrowIfNull(zip);
+        if (zip.Entries.Count > mostEntries)
+        {
+            return $"包含 {zip.Entries.Count} 个部件（最多 {mostEntries} 个）";
+        }
+
+        long total = 0;
+        foreach (var entry in zip.Entries)
+        {
+            total += entry.Length;
+            if (total > mostUnpackedBytes)
+            {
+                return $"解压后大于 {Megabytes(mostUnpackedBytes)}";
+            }
+
+            if (entry.Length >= RatioCheckedFrom && entry.Length > entry.CompressedLength * mostCompressionRatio)
+            {
+                return $"中的“{entry.FullName}”压缩比超过 {mostCompressionRatio}:1";
+            }
+        }
+
+        return null;
+    }
+
+    public static string Megabytes(long bytes) => $"{bytes / (1024 * 1024)} MB";
+}
