@@ -52,6 +52,14 @@ public class RectifyDbContext(DbContextOptions options) : IdentityDbContext<Rect
 
     public DbSet<ProgressReportEvidence> ProgressReportEvidence => Set<ProgressReportEvidence>();
 
+    public DbSet<ImportedCalendarDay> CalendarDays => Set<ImportedCalendarDay>();
+
+    public DbSet<DeadlineExtension> DeadlineExtensions => Set<DeadlineExtension>();
+
+    public DbSet<SupervisionNotice> SupervisionNotices => Set<SupervisionNotice>();
+
+    public DbSet<SupervisionNoticeMeasure> SupervisionNoticeMeasures => Set<SupervisionNoticeMeasure>();
+
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
     public DbSet<AuditHead> AuditHeads => Set<AuditHead>();

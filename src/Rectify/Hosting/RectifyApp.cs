@@ -16,6 +16,8 @@ using Rectify.Features.Plans;
 using Rectify.Features.Registers;
 using Rectify.Features.Reports;
 using Rectify.Features.Common;
+using Rectify.Features.Deadlines;
+using Rectify.Features.Supervision;
 
 namespace Rectify.Hosting;
 
@@ -53,6 +55,11 @@ public static class RectifyApp
         builder.Services.AddScoped<RegisterService>();
         builder.Services.AddPlans(dataFolder);
         builder.Services.AddScoped<ReportingCadenceService>();
+        builder.Services.AddScoped<CalendarStore>();
+        builder.Services.AddScoped<DeadlinePolicyService>();
+        builder.Services.AddScoped<ExtensionService>();
+        builder.Services.AddScoped<SupervisionService>();
+        builder.Services.AddScoped<PolicyDeadlineService>();
 
         var app = builder.Build();
         app.UseRectifyPipeline();
@@ -66,6 +73,8 @@ public static class RectifyApp
         app.MapRegistersApi();
         app.MapPlansApi();
         app.MapPlanStructureApi();
+        app.MapDeadlinesApi();
+        app.MapSupervisionApi();
         return app;
     }
 
