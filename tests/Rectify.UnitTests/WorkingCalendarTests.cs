@@ -74,7 +74,7 @@ public sealed class WorkingCalendarTests
     [Theory]
     [InlineData("not json", "不是有效的 JSON")]
     [InlineData("""{"year": 2027}""", "缺少 days")]
-    [InlineData("""{"year": 2027, "days": [{"name": "元旦", "date": "2026-01-01", "isOffDay": true}]}""", "不在 2027 年")]
+    [InlineData("""{"year": 2027, "days": [{"name": "元旦", "date": "2025-12-31", "isOffDay": true}]}""", "不在 2027 年")]
     [InlineData("""{"year": 2027, "days": [{"name": "元旦", "date": "2027-01-01", "isOffDay": "yes"}]}""", "isOffDay")]
     [InlineData("""{"year": 2027, "days": [{"name": "春节", "date": "2027-02-03", "isOffDay": false}]}""", "调休上班日应是周六或周日")]
     [InlineData("""{"year": 2027, "days": [{"name": "元旦", "date": "2027-01-01", "isOffDay": true}, {"name": "元旦", "date": "2027-01-01", "isOffDay": true}]}""", "重复")]

@@ -68,10 +68,11 @@ public sealed class CalendarStore(RectifyDbContext db)
         var numbers = years.Select(y => y.Year).ToList();
         var now = clock.GetUtcNow().UtcDateTime;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var before = await db.CalendarDays.Where(d => numbers.Contains(d.Year)).ToListAsync(cancellationToken);
+        var dates = years.SelectMany(y => y.Days).Select(d => d.Date).ToList();
+        var before = await db.CalendarDays.Where(d => numbers.Contains(d.Year) || dates.Contains(d.Date)).ToListAsync(cancellationToken);
         db.CalendarDays.RemoveRange(before);
         await db.SaveChangesAsync(cancellationToken);
-        db.CalendarDays.AddRange(years.SelectMany(y => y.Days).Select(d => new ImportedCalendarDay { Date = d.Date, Year = d.Date.Year, IsOffDay = d.IsOffDay, Name = d.Name, ImportedAtUtc = now }));
+        db.CalendarDays.AddRange(years.SelectMany(y => y.Days.Select(d => new ImportedCalendarDay { Date = d.Date, Year = y.Year, IsOffDay = d.IsOffDay, Name = d.Name, ImportedAtUtc = now })));
         await db.SaveChangesAsync(cancellationToken);
         await audit.RecordAsync(
             new AuditEvent(

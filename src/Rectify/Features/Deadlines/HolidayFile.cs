@@ -75,7 +75,8 @@ public static class HolidayFile
                 throw BusinessRules.Refuse(new ACalendarFileIsWellFormed($"{where}：date 应为 yyyy-MM-dd 格式的日期。"));
             }
 
-            if (day.Year != year)
+            // A holiday may run over the turn of the year (元旦 2023 began on 2022-12-31): the month either side is allowed.
+            if (day < new DateOnly(year - 1, 12, 1) || day > new DateOnly(year + 1, 1, 31))
             {
                 throw BusinessRules.Refuse(new ACalendarFileIsWellFormed($"{where}：日期 {day:yyyy-MM-dd} 不在 {year} 年。"));
             }
