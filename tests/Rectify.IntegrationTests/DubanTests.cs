@@ -22,7 +22,7 @@ public abstract class DubanTests(AppFixture app)
 
     private static string Day(DateOnly d) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
-    private async Task<JsonElement> GetJsonAsync(HttpClient client, string path)
+    private static async Task<JsonElement> GetJsonAsync(HttpClient client, string path)
     {
         var response = await client.GetAsync(new Uri(path, UriKind.Relative), Ct);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
