@@ -205,6 +205,22 @@ public sealed class Inspection
         ReportingCadence = cadence;
     }
 
+    /// <summary>整改时限政策: 立行立改 within this many working days of the feedback; null when the office has set none.</summary>
+    public int? ImmediateWorkingDays { get; private set; }
+
+    /// <summary>整改时限政策: 集中整改 (限期整改) ending this many months after the feedback; null when the office has set none.</summary>
+    public int? TimeBoundMonths { get; private set; }
+
+    public DeadlinePolicy DeadlinePolicy => new(ImmediateWorkingDays, TimeBoundMonths);
+
+    /// <summary>Sets the 整改时限政策 (either part may be cleared).</summary>
+    public void SetDeadlinePolicy(int? immediateWorkingDays, int? timeBoundMonths)
+    {
+        BusinessRules.Check(new ADeadlinePolicyIsInRange(immediateWorkingDays, timeBoundMonths));
+        ImmediateWorkingDays = immediateWorkingDays;
+        TimeBoundMonths = timeBoundMonths;
+    }
+
     public void AddScope(Organization organization, InspectionScopeKind kind)
     {
         ArgumentNullException.ThrowIfNull(organization);

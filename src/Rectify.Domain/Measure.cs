@@ -128,6 +128,15 @@ public sealed class Measure
     /// <summary>整改时限. None for 长期坚持 measures that have no end.</summary>
     public DateOnly? Deadline { get; private set; }
 
+    /// <summary>
+    /// 原整改时限: the deadline before the first approved extension (申请延期); null while the measure was never extended.
+    /// <see cref="Deadline"/> is then the revised one, which 超期 is judged against.
+    /// </summary>
+    public DateOnly? OriginalDeadline { get; private set; }
+
+    /// <summary>延期次数: how many extensions were approved.</summary>
+    public int ExtensionCount { get; private set; }
+
     public int? ResponsibleLeaderId { get; private set; }
 
     public Person? ResponsibleLeader { get; private set; }
@@ -358,6 +367,25 @@ public sealed class Measure
         WithdrawnAtUtc = at;
         Version++;
         RecordVersion(MeasureRevisionKind.Withdrawn, actor, at, reason);
+    }
+
+    /// <summary>
+    /// An approved extension (申请延期) moves the deadline: the first keeps the original as <see cref="OriginalDeadline"/>,
+    /// each one counts and writes the measure's next version, so both dates and every step stay readable.
+    /// </summary>
+    public void ExtendDeadline(DateOnly revised, Actor actor, TimeProvider clock, string reason)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        ArgumentNullException.ThrowIfNull(clock);
+        BusinessRules.Check(new AWithdrawnMeasureIsChangedNoMore(WithdrawnAtUtc));
+        BusinessRules.Check(new AnExtensionIsForAMeasureWithADeadline(Kind, State, Deadline));
+        BusinessRules.Check(new AnExtensionMovesTheDeadlineLater(Deadline, revised));
+        OriginalDeadline ??= Deadline;
+        Deadline = revised;
+        AssumedFields &= ~AssumedFields.Deadline;
+        ExtensionCount++;
+        Version++;
+        RecordVersion(MeasureRevisionKind.Extended, actor, clock.GetUtcNow().UtcDateTime, reason);
     }
 
     /// <summary>Its new place in the finding (上移/下移, renumbering after a deletion): not a change of what the plan says.</summary>

@@ -81,6 +81,9 @@ public enum MeasureRevisionKind
 
     /// <summary>Withdrawn after adoption (撤销), with a reason.</summary>
     Withdrawn = 3,
+
+    /// <summary>The deadline moved by an approved extension (延期), with the request's reason.</summary>
+    Extended = 4,
 }
 
 /// <summary>

@@ -144,6 +144,33 @@ public static class Terms
         MeasureRevisionKind.Amended => "调整",
         MeasureRevisionKind.Added => "新增",
         MeasureRevisionKind.Withdrawn => "撤销",
+        MeasureRevisionKind.Extended => "延期",
         _ => kind.ToString(),
+    };
+    public static string Of(ExtensionState state) => state switch
+    {
+        ExtensionState.Requested => "待整改办审核",
+        ExtensionState.Forwarded => "待领导审批",
+        ExtensionState.Returned => "已退回",
+        ExtensionState.Approved => "已批准",
+        ExtensionState.Refused => "未批准",
+        _ => state.ToString(),
+    };
+
+    public static string Of(SupervisionKind kind) => kind switch
+    {
+        SupervisionKind.Duban => "督办",
+        SupervisionKind.Talk => "约谈",
+        SupervisionKind.Circular => "通报",
+        SupervisionKind.Accountability => "问责",
+        _ => kind.ToString(),
+    };
+
+    public static string Of(SupervisionState state) => state switch
+    {
+        SupervisionState.Open => "督办中",
+        SupervisionState.Replied => "已回复",
+        SupervisionState.Closed => "已办结",
+        _ => state.ToString(),
     };
 }

@@ -32,6 +32,12 @@ public enum Permission
     TriageOpinions,
     ReadOpinionContacts,
     ManageNotifications,
+    SetDeadlinePolicy,
+    RequestExtension,
+    ReviewExtension,
+    DecideExtension,
+    Supervise,
+    ReplyToSupervision,
 }
 
 /// <summary>On whose measures a role may take a step (always within what the caller sees).</summary>
@@ -109,6 +115,15 @@ public static class Permissions
         [Permission.ReadOpinionContacts] = new("只有整改办可以查看意见建议人的联系方式。", (Office, Whose.AnyVisible)),
         // The system administrator keeps the channels running: sees their settings (never a secret) and re-sends dead letters.
         [Permission.ManageNotifications] = new("只有系统管理员可以查看通知渠道和重新发送失败的通知。", (Access.Roles.SystemAdministrator, Whose.AnyVisible)),
+        // 督办: time is asked for by the lead unit, reviewed by the office, granted by the measure's own leader (or the first responsible person).
+        [Permission.SetDeadlinePolicy] = new("只有整改办可以设置整改时限政策。", (Office, Whose.AnyVisible)),
+        [Permission.RequestExtension] = new("只有牵头单位的联络员可以为这条措施申请延期。", (Unit, Whose.TheirUnitLeads)),
+        [Permission.ReviewExtension] = new("只有整改办可以审核延期申请。", (Office, Whose.AnyVisible)),
+        [Permission.DecideExtension] = new("只有这条措施的责任领导或第一责任人可以审批延期申请。", (Leader, Whose.TheyAreResponsibleFor), (First, Whose.AnyVisible)),
+
+        // The ladder (督办 · 约谈 · 通报 · 问责): the office, or the inspection body for the inspections it oversees; the unit replies to a 督办单.
+        [Permission.Supervise] = new("只有整改办或巡察机构可以督办、约谈、通报和问责。", (Office, Whose.AnyVisible), (Access.Roles.InspectionBody, Whose.AnyVisible)),
+        [Permission.ReplyToSupervision] = new("只有被督办单位的联络员可以回复督办单。", (Unit, Whose.TheirUnitLeads)),
     };
 
     /// <summary>The step that takes a measure action.</summary>

@@ -72,6 +72,18 @@ public static class AuditActions
     public const string OpinionClosed = "opinion.close";
     public const string NotificationsResent = "notification.resend";
     public const string NotificationPreferencesSet = "notification.preferences";
+    public const string CalendarImported = "calendar.import";
+    public const string DeadlinePolicySet = "inspection.deadline-policy";
+    public const string DeadlinesFilledByPolicy = "plan.measure.policy-deadline";
+    public const string ExtensionRequested = "extension.request";
+    public const string ExtensionForwarded = "extension.forward";
+    public const string ExtensionReturned = "extension.return";
+    public const string ExtensionApproved = "extension.approve";
+    public const string ExtensionRefused = "extension.refuse";
+    public const string SupervisionIssued = "supervision.issue";
+    public const string SupervisionReplied = "supervision.reply";
+    public const string SupervisionClosed = "supervision.close";
+    public const string SupervisionReplyReturned = "supervision.return";
 
     /// <summary>A step of the plan's life: "plan.submit", "plan.return", "plan.approve".</summary>
     public static string Of(Domain.PlanAction action) => "plan." + action.ToString().ToLowerInvariant();

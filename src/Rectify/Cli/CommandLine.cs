@@ -44,6 +44,9 @@ public static class CommandLine
               以该账号的身份导入 Excel 整改台账：先列出读取的措施和发现的问题（按工作表、单元格），没有错误才导入，
               按序号新增或更新，全部成功或全部不写入。--preview 只预览。--org 先登记新的巡察。方案已审定时须 --reason。
               文件有错误或被拒绝时以退出码 2 结束。
+          rectify calendar list | rectify calendar import 文件.json [--data 目录]
+              工作日日历（法定节假日与调休）：列出各年份的数据来源；导入 holiday-cn 格式的文件，文件中的每一年整年替换原有数据。
+              文件有误时不写入任何内容，以退出码 2 结束。导入记入审计日志。
           rectify audit verify [--data 目录]
               校验审计日志的完整性；发现被修改、插入或删除的记录时指出第一条并以退出码 3 结束。
           rectify user disable 用户名
@@ -130,6 +133,7 @@ public static class CommandLine
         root.Subcommands.Add(AuditCommand.Create(cli));
         root.Subcommands.Add(TokenCommand.Create(cli));
         root.Subcommands.Add(InspectionCommand.Create(cli));
+        root.Subcommands.Add(CalendarCommand.Create(cli));
         root.Subcommands.Add(help);
         return root;
     }

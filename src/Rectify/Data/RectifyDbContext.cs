@@ -57,6 +57,13 @@ public class RectifyDbContext(DbContextOptions options) : IdentityDbContext<Rect
     public DbSet<Publication> Publications => Set<Publication>();
 
     public DbSet<PublicOpinion> PublicOpinions => Set<PublicOpinion>();
+    public DbSet<ImportedCalendarDay> CalendarDays => Set<ImportedCalendarDay>();
+
+    public DbSet<DeadlineExtension> DeadlineExtensions => Set<DeadlineExtension>();
+
+    public DbSet<SupervisionNotice> SupervisionNotices => Set<SupervisionNotice>();
+
+    public DbSet<SupervisionNoticeMeasure> SupervisionNoticeMeasures => Set<SupervisionNoticeMeasure>();
 
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 

@@ -18,6 +18,8 @@ using Rectify.Features.Publications;
 using Rectify.Features.Registers;
 using Rectify.Features.Reports;
 using Rectify.Features.Common;
+using Rectify.Features.Deadlines;
+using Rectify.Features.Supervision;
 
 namespace Rectify.Hosting;
 
@@ -58,6 +60,11 @@ public static class RectifyApp
         builder.Services.AddScoped<ReportingCadenceService>();
         builder.Services.AddPublications(builder.Configuration);
         builder.Services.AddNotifications(builder.Configuration);
+        builder.Services.AddScoped<CalendarStore>();
+        builder.Services.AddScoped<DeadlinePolicyService>();
+        builder.Services.AddScoped<ExtensionService>();
+        builder.Services.AddScoped<SupervisionService>();
+        builder.Services.AddScoped<PolicyDeadlineService>();
 
         var app = builder.Build();
         app.UseRectifyPipeline();
@@ -71,6 +78,8 @@ public static class RectifyApp
         app.MapRegistersApi();
         app.MapPlansApi();
         app.MapPlanStructureApi();
+        app.MapDeadlinesApi();
+        app.MapSupervisionApi();
         return app;
     }
 

@@ -50,7 +50,7 @@ public sealed class LedgerExportTests
         Assert.Equal([.. LedgerTemplate.Columns, .. LedgerColumns.Facts], LedgerExport.Columns);
         Assert.All(LedgerColumns.OutputOnly, c => Assert.Null(LedgerColumns.Match(c)));
         Assert.Equal(["1.1", "一、党建方面", "问题甲", "措施一", "限期整改", "王某", "党政办", "组织办"], sheet.Descendants<DocumentFormat.OpenXml.Spreadsheet.Row>().ElementAt(3).Elements<DocumentFormat.OpenXml.Spreadsheet.Cell>().Take(8).Select(c => c.InnerText));
-        Assert.Equal(["整改中", "黄", "未完成", string.Empty, string.Empty, string.Empty, "整改类型"], sheet.Descendants<DocumentFormat.OpenXml.Spreadsheet.Row>().ElementAt(3).Elements<DocumentFormat.OpenXml.Spreadsheet.Cell>().Skip(13).Select(c => c.InnerText));
+        Assert.Equal(["整改中", "黄", "未完成", string.Empty, string.Empty, string.Empty, "整改类型", string.Empty, string.Empty], sheet.Descendants<DocumentFormat.OpenXml.Spreadsheet.Row>().ElementAt(3).Elements<DocumentFormat.OpenXml.Spreadsheet.Cell>().Skip(13).Select(c => c.InnerText));
     }
 
     [Fact]

@@ -149,7 +149,9 @@ public static class LedgerExport
                 Measure.IsPastDeadlineAt(r.Facts, today) ? Yes : null,
                 Measure.IsMissingCadenceReportAt(r.Facts, today) ? Yes : null,
                 r.Facts.LastReportAtUtc is { } last ? ChinaTime.ToChina(last).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) : null,
-                Assumed(r.AssumedFields)));
+                Assumed(r.AssumedFields),
+                r.OriginalDeadline,
+                r.ExtensionCount));
     }
 
     private static async IAsyncEnumerable<Intake.LedgerRow> Rows(IAsyncEnumerable<ExportMeasure> rows, IReadOnlyDictionary<int, MeasureTally> findings, DateOnly today, [EnumeratorCancellation] CancellationToken cancellationToken)

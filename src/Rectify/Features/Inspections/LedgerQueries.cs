@@ -77,6 +77,12 @@ public sealed record LedgerRow(
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public ApprovedComparison? Comparison { get; init; }
 
+    /// <summary>原整改时限: the deadline before the first approved extension (<see cref="Deadline"/> is the revised one); null when never extended.</summary>
+    public DateOnly? OriginalDeadline { get; init; }
+
+    /// <summary>延期次数: approved extensions.</summary>
+    public int ExtensionCount { get; init; }
+
     /// <summary>What the row says, as one value to compare with a version.</summary>
     [JsonIgnore]
     public MeasureContent Content => new(Text, Kind, Deadline, ResponsibleLeader, LeadUnit, SupportingUnits);
@@ -174,6 +180,12 @@ public sealed record LedgerMeasure(
 {
     /// <summary>The plan's version the values come from, when read as on a day (<see cref="LedgerQueries.PlanOnADayAsync"/>).</summary>
     public PlanVersion? Version { get; init; }
+
+    /// <summary>原整改时限: the deadline before the first approved extension; null when never extended.</summary>
+    public DateOnly? OriginalDeadline { get; init; }
+
+    /// <summary>延期次数.</summary>
+    public int ExtensionCount { get; init; }
 }
 
 /// <summary>A measure beside its version in force on a day, for composing the plan on a day in SQL.</summary>
@@ -269,7 +281,11 @@ public static class LedgerQueries
         m.SupportingUnits.OrderBy(s => s.Organization.Name).Select(s => s.Organization.Name).ToList(),
         m.State,
         m.AssumedFields,
-        new OverdueFacts(m.Kind, m.State, m.Deadline, m.Inspection.ReportingCadence, m.OngoingSinceUtc, m.LastReportAtUtc));
+        new OverdueFacts(m.Kind, m.State, m.Deadline, m.Inspection.ReportingCadence, m.OngoingSinceUtc, m.LastReportAtUtc))
+    {
+        OriginalDeadline = m.OriginalDeadline,
+        ExtensionCount = m.ExtensionCount,
+    };
 
     /// <summary>超期, in the database: the SQL twin of <see cref="Measure.IsPastDeadlineAt"/> (OverdueQueryTests holds the two equal).</summary>
     public static Expression<Func<Measure, bool>> IsPastDeadlineOn(DateOnly today) => m =>
@@ -409,7 +425,7 @@ public static class LedgerQueries
             Measure.OverdueReasonAt(r.Facts, today),
             Measure.CompletionAt(r.Facts, today),
             tallies.GetValueOrDefault(r.FindingId).FindingSignal,
-            r.AssumedFields)))
+            r.AssumedFields) { OriginalDeadline = r.OriginalDeadline, ExtensionCount = r.ExtensionCount }))
             .Select(r => versions is null ? r.Row with { Version = r.Measure.Version } : Compared(r.Row, r.Measure.Version, versions))
             .ToList();
 

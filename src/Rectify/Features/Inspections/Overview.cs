@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Rectify.Access;
 using Rectify.Data;
 using Rectify.Domain;
+using Rectify.Features.Supervision;
 
 namespace Rectify.Features.Inspections;
 
@@ -39,7 +40,17 @@ public sealed record InspectionOverview(
     IReadOnlyList<RateRow> ByUnit,
     IReadOnlyList<RateRow> ByCategory,
     IReadOnlyList<RateRow> ByKind,
-    IReadOnlyList<FindingSignal> Findings);
+    IReadOnlyList<FindingSignal> Findings)
+{
+    /// <summary>Measures whose deadline was extended (申请延期 approved) at least once.</summary>
+    public int ExtendedMeasures { get; init; }
+
+    /// <summary>The 督办 ladder's counts: open 督办, replies overdue, 约谈 held, 通报, 问责.</summary>
+    public SupervisionCounts Supervision { get; init; } = new(0, 0, 0, 0, 0, 0);
+
+    /// <summary>整改时限政策 of the inspection.</summary>
+    public DeadlinePolicy DeadlinePolicy { get; init; } = DeadlinePolicy.None;
+}
 
 /// <summary>The inspection's statistics, computed from the same rows and the same derivations as the ledger.</summary>
 public static class OverviewQueries
@@ -63,6 +74,7 @@ public static class OverviewQueries
                 CategoryTitle = m.Finding.Category.Title,
                 m.Kind,
                 LeadUnit = m.LeadUnit == null ? "（未定）" : m.LeadUnit.Name,
+                m.ExtensionCount,
                 Facts = new OverdueFacts(m.Kind, m.State, m.Deadline, m.Inspection.ReportingCadence, m.OngoingSinceUtc, m.LastReportAtUtc),
             })
             .ToListAsync(cancellationToken);
@@ -89,8 +101,14 @@ public static class OverviewQueries
         var byKind = rows.GroupBy(r => r.Kind).OrderBy(g => g.Key)
             .Select(g => RateRow.OfMeasures(Terms.Of(g.Key), Tally(g.Select(r => r.Facts)))).ToList();
         var totals = LedgerTotals.From(findings.Count, [.. findings.Select(f => f.Tally)]);
+        var policy = await db.Inspections.AsNoTracking().Where(i => i.Id == inspectionId).Select(i => new DeadlinePolicy(i.ImmediateWorkingDays, i.TimeBoundMonths)).SingleAsync(cancellationToken);
         return new InspectionOverview(
             inspection with { Findings = totals.Findings, Measures = totals.Measures, SignedOffMeasures = totals.CompletedMeasures },
-            totals, byUnit, byCategory, byKind, findings.Select(f => f.Signal).ToList());
+            totals, byUnit, byCategory, byKind, findings.Select(f => f.Signal).ToList())
+        {
+            ExtendedMeasures = rows.Count(r => r.ExtensionCount > 0),
+            Supervision = await SupervisionQueries.CountsAsync(db, scope, inspectionId, today, cancellationToken),
+            DeadlinePolicy = policy,
+        };
     }
 }

@@ -5,10 +5,11 @@ using Rectify.Access;
 using Rectify.Data;
 using Rectify.Domain;
 using Rectify.Features.Common;
+using Rectify.Features.Deadlines;
 
 namespace Rectify.Features.Inspections;
 
-public sealed class OverviewModel(RectifyDbContext db, Caller caller, ReportingCadenceService cadences, TimeProvider clock) : PageModel, IShowsRefusals
+public sealed class OverviewModel(RectifyDbContext db, Caller caller, ReportingCadenceService cadences, DeadlinePolicyService policies, CalendarStore calendars, TimeProvider clock) : PageModel, IShowsRefusals
 {
     [BindProperty(SupportsGet = true, Name = "id")]
     public int Id { get; set; }
@@ -20,6 +21,17 @@ public sealed class OverviewModel(RectifyDbContext db, Caller caller, ReportingC
 
     /// <summary>The office sets the inspection's 报送周期.</summary>
     public bool CanSetCadence => caller.May(Permission.SetReportingCadence);
+
+    /// <summary>The office sets the 整改时限政策.</summary>
+    public bool CanSetPolicy => caller.May(Permission.SetDeadlinePolicy);
+
+    /// <summary>The policy's deadlines for this inspection (立行立改, 集中整改), when it has a feedback date and a policy.</summary>
+    public DateOnly? ImmediateDeadline { get; private set; }
+
+    public DateOnly? TimeBoundDeadline { get; private set; }
+
+    /// <summary>Years of the dates shown for which the official calendar has no data (counted Monday–Friday).</summary>
+    public IReadOnlyList<int> YearsWithoutCalendar { get; private set; } = [];
 
     public string? Message { get; private set; }
 
@@ -40,6 +52,19 @@ public sealed class OverviewModel(RectifyDbContext db, Caller caller, ReportingC
         return await ShowAsync(cancellationToken);
     }
 
+    /// <summary>The office sets the 整改时限政策 (see <see cref="DeadlinePolicyService"/>).</summary>
+    public async Task<IActionResult> OnPostPolicyAsync(int? immediateWorkingDays, int? timeBoundMonths, CancellationToken cancellationToken)
+    {
+        var result = await policies.SetAsync(Id, immediateWorkingDays, timeBoundMonths, cancellationToken);
+        if (!result.Found)
+        {
+            return NotFound();
+        }
+
+        Message = result.Message;
+        return await ShowAsync(cancellationToken);
+    }
+
     public Task<IActionResult> ShowRefusalAsync(string message, CancellationToken cancellationToken)
     {
         Error = message;
@@ -48,7 +73,8 @@ public sealed class OverviewModel(RectifyDbContext db, Caller caller, ReportingC
 
     private async Task<IActionResult> ShowAsync(CancellationToken cancellationToken)
     {
-        Overview = await OverviewQueries.LoadAsync(db, caller.Scope, Id, ChinaTime.Today(clock), cancellationToken);
+        var today = ChinaTime.Today(clock);
+        Overview = await OverviewQueries.LoadAsync(db, caller.Scope, Id, today, cancellationToken);
         if (Overview is null)
         {
             return NotFound();
@@ -58,6 +84,10 @@ public sealed class OverviewModel(RectifyDbContext db, Caller caller, ReportingC
         var opinions = await db.PublicOpinions.Where(o => o.InspectionId == Id).GroupBy(o => o.State == OpinionState.Received || o.State == OpinionState.Assigned)
             .Select(g => new { Open = g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
         Opinions = (opinions.Sum(o => o.Count), opinions.Where(o => o.Open).Sum(o => o.Count));
+        var calendar = await calendars.LoadAsync(cancellationToken);
+        ImmediateDeadline = Overview.DeadlinePolicy.DeadlineFor(MeasureKind.Immediate, Overview.Inspection.FeedbackDate, calendar);
+        TimeBoundDeadline = Overview.DeadlinePolicy.DeadlineFor(MeasureKind.TimeBound, Overview.Inspection.FeedbackDate, calendar);
+        YearsWithoutCalendar = calendar.YearsWithoutData(new[] { ImmediateDeadline, Overview.Inspection.FeedbackDate }.OfType<DateOnly>().Append(today));
         return Page();
     }
 }

@@ -57,6 +57,8 @@ public sealed record LedgerRow(
 /// <param name="MissingReport">逾期未报 (是 or empty).</param>
 /// <param name="LastReport">最近报送.</param>
 /// <param name="Assumed">演示假设: the fields a source did not state.</param>
+/// <param name="OriginalDeadline">原整改时限: the deadline before the first approved extension (empty when never extended).</param>
+/// <param name="Extensions">延期次数 (empty when none).</param>
 public sealed record LedgerFacts(
     string? FindingState = null,
     string? FindingSignal = null,
@@ -64,7 +66,9 @@ public sealed record LedgerFacts(
     string? PastDeadline = null,
     string? MissingReport = null,
     string? LastReport = null,
-    string? Assumed = null);
+    string? Assumed = null,
+    DateOnly? OriginalDeadline = null,
+    int Extensions = 0);
 
 /// <summary>What stands above the header and which columns follow the template's.</summary>
 /// <param name="Title">The title row ("XX巡察反馈问题整改台账"); none when null. An import takes it as the ledger's title.</param>
@@ -101,7 +105,7 @@ public static class LedgerTemplate
     /// <summary>The export's header row: the template's columns, then <see cref="LedgerColumns.Facts"/>.</summary>
     public static IReadOnlyList<string> ExportColumns { get; } = [.. Columns, .. LedgerColumns.Facts];
 
-    private static readonly double[] Widths = [7, 16, 28, 44, 9, 9, 14, 16, 12, 28, 11, 11, 8, 8, 6, 8, 6, 8, 16, 14];
+    private static readonly double[] Widths = [7, 16, 28, 44, 9, 9, 14, 16, 12, 28, 11, 11, 8, 8, 6, 8, 6, 8, 16, 14, 12, 8];
 
     /// <summary>Points per line of 11-point 仿宋.</summary>
     private const double LineHeight = 15;
@@ -302,6 +306,8 @@ public static class LedgerTemplate
                 cells[17] = InlineCell(f.MissingReport, CenteredStyle);
                 cells[18] = InlineCell(f.LastReport, CenteredStyle);
                 cells[19] = InlineCell(f.Assumed, TextStyle);
+                cells[20] = f.OriginalDeadline is { } original ? DateCell(original) : Blank(CenteredStyle);
+                cells[21] = f.Extensions is > 0 and var n ? InlineCell(n.ToString(System.Globalization.CultureInfo.InvariantCulture), CenteredStyle) : Blank(CenteredStyle);
             }
 
             WriteRow(cells, Height(r));

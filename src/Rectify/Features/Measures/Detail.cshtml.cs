@@ -4,9 +4,11 @@ using Microsoft.EntityFrameworkCore;
 using Rectify.Access;
 using Rectify.Data;
 using Rectify.Domain;
+using Rectify.Features.Deadlines;
 using Rectify.Features.LookBacks;
 using Rectify.Features.Reports;
 using Rectify.Features.Common;
+using Rectify.Features.Supervision;
 
 namespace Rectify.Features.Measures;
 
@@ -16,7 +18,7 @@ namespace Rectify.Features.Measures;
 /// </summary>
 [RequestFormLimits(MultipartBodyLengthLimit = MaxUpload)]
 [RequestSizeLimit(MaxUpload)]
-public sealed class DetailModel(RectifyDbContext db, Caller caller, MeasureWorkflow workflow, ProgressReportService reports, LookBackService lookBacks, Microsoft.Extensions.Options.IOptions<EvidenceOptions> evidence, TimeProvider clock) : PageModel, IShowsRefusals
+public sealed class DetailModel(RectifyDbContext db, Caller caller, MeasureWorkflow workflow, ProgressReportService reports, LookBackService lookBacks, ExtensionService extensions, CalendarStore calendars, Microsoft.Extensions.Options.IOptions<EvidenceOptions> evidence, TimeProvider clock) : PageModel, IShowsRefusals
 {
     /// <summary>The most a report's form may carry; each file is held to the configured per-file limit with a clear message.</summary>
     private const long MaxUpload = 256L * 1024 * 1024;
@@ -65,6 +67,23 @@ public sealed class DetailModel(RectifyDbContext db, Caller caller, MeasureWorkf
 
     public bool CanScheduleLookBack => caller.May(Permission.ScheduleLookBack);
 
+    /// <summary>The measure's extension requests (申请延期), the latest first.</summary>
+    public IReadOnlyList<ExtensionView> Extensions { get; private set; } = [];
+
+    /// <summary>The 督办 ladder's steps about this measure, as the caller may see them.</summary>
+    public IReadOnlyList<NoticeRow> Notices { get; private set; } = [];
+
+    public bool CanRequestExtension { get; private set; }
+
+    public bool CanReviewExtension => caller.May(Permission.ReviewExtension);
+
+    public bool CanDecideExtension => Measure is { } m && caller.May(Permission.DecideExtension, m.Parties);
+
+    public bool CanSupervise => caller.May(Permission.Supervise) && Measure?.WithdrawnAtUtc is null;
+
+    /// <summary>Years of the dates shown for which the official calendar has no data (counted Monday–Friday).</summary>
+    public IReadOnlyList<int> YearsWithoutCalendar { get; private set; } = [];
+
     public bool CanRecordLookBack => caller.May(Permission.RecordLookBack);
 
     public Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
@@ -103,6 +122,26 @@ public sealed class DetailModel(RectifyDbContext db, Caller caller, MeasureWorkf
         return Done(await lookBacks.RecordAsync(lookBackId, Enum.Parse<LookBackResult>(result!), finding, cancellationToken));
     }
 
+    /// <summary>The unit asks for more time (申请延期): a new date, a reason, an optional file.</summary>
+    public async Task<IActionResult> OnPostExtensionAsync(DateOnly? requestedDeadline, string? extensionReason, IFormFile? extensionFile, CancellationToken cancellationToken)
+    {
+        ErrorFor = "extension";
+        var file = extensionFile is { Length: > 0 } f ? new IncomingFile(f.FileName, f.OpenReadStream) : null;
+        return Done(await extensions.RequestAsync(Id, requestedDeadline, extensionReason, file, cancellationToken));
+    }
+
+    /// <summary>The office forwards a request to the leader or returns it; the leader approves or refuses it.</summary>
+    public async Task<IActionResult> OnPostExtensionStepAsync(int extensionId, string? decision, string? note, CancellationToken cancellationToken)
+    {
+        ErrorFor = "extension";
+        return Done(decision switch
+        {
+            "forward" or "return" => await extensions.ReviewAsync(extensionId, decision == "forward", note, cancellationToken),
+            "approve" or "refuse" => await extensions.DecideAsync(extensionId, decision == "approve", note, cancellationToken),
+            _ => throw BusinessRules.Refuse(new ADecisionIsChosen()),
+        });
+    }
+
     public Task<IActionResult> ShowRefusalAsync(string message, CancellationToken cancellationToken)
     {
         Error = message;
@@ -132,6 +171,12 @@ public sealed class DetailModel(RectifyDbContext db, Caller caller, MeasureWorkf
         Reports = await ReportQueries.ReportsAsync(db, caller.Scope, Id, cancellationToken);
         LookBacks = await db.LookBacks.AsNoTracking().Where(l => l.MeasureId == Id).OrderByDescending(l => l.Id).ToListAsync(cancellationToken);
         CanReport = caller.May(Permission.FileReport, Measure.Parties) && Measure.State is MeasureState.InProgress or MeasureState.Ongoing && Measure.WithdrawnAtUtc is null;
+        Extensions = await extensions.ListAsync(Id, cancellationToken);
+        Notices = await SupervisionQueries.ListAsync(db.VisibleNotices(caller.Scope).Where(n => n.Measures.Any(x => x.MeasureId == Id)), 50, cancellationToken);
+        CanRequestExtension = caller.May(Permission.RequestExtension, Measure.Parties) && Measure.WithdrawnAtUtc is null && Measure.Deadline is not null
+            && Measure.Kind != MeasureKind.Ongoing && Measure.State is not (MeasureState.SignedOff or MeasureState.Ongoing) && Extensions.All(e => !(e.State is ExtensionState.Requested or ExtensionState.Forwarded));
+        var calendar = await calendars.LoadAsync(cancellationToken);
+        YearsWithoutCalendar = calendar.YearsWithoutData(new[] { Measure.Deadline, Measure.OriginalDeadline }.Concat(Extensions.Select(e => (DateOnly?)e.RequestedDeadline)).OfType<DateOnly>().Append(Today));
         WaitsForAcceptedReport = caller.May(Permissions.Of(MeasureAction.ApplyForSignOff), Measure.Parties)
             && Domain.Measure.WaitsForAcceptedReport(Measure.State, Measure.Kind, Measure.EvidenceAcceptedAtUtc is not null);
         return Page();
@@ -145,4 +190,6 @@ public sealed class DetailModel(RectifyDbContext db, Caller caller, MeasureWorkf
 
         public Refusal Refusal => Refusal.Invalid;
     }
+
+    private sealed class ADecisionIsChosen() : Refused("请选择转呈、退回、批准或不予批准。", Refusal.Invalid);
 }

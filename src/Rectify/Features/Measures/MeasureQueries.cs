@@ -48,6 +48,12 @@ public sealed record MeasureDetail(
 
     /// <summary>Why it was withdrawn (its last version's reason).</summary>
     public string? WithdrawalReason { get; init; }
+
+    /// <summary>原整改时限: the deadline before the first approved extension; null when never extended (<see cref="Deadline"/> is then the original too).</summary>
+    public DateOnly? OriginalDeadline { get; init; }
+
+    /// <summary>延期次数: approved extensions.</summary>
+    public int ExtensionCount { get; init; }
 }
 
 /// <summary>One measure with its history, as the caller may see it: the page and the API read the same thing.</summary>
@@ -78,6 +84,8 @@ public static class MeasureQueries
                 m.Version,
                 m.EvidenceAcceptedAtUtc,
                 m.WithdrawnAtUtc,
+                m.OriginalDeadline,
+                m.ExtensionCount,
                 Facts = new OverdueFacts(m.Kind, m.State, m.Deadline, m.Inspection.ReportingCadence, m.OngoingSinceUtc, m.LastReportAtUtc),
                 LeadUnitPath = m.LeadUnit == null ? null : m.LeadUnit.Path,
                 LeaderUserId = m.ResponsibleLeader == null ? null : m.ResponsibleLeader.UserId,
@@ -96,6 +104,8 @@ public static class MeasureQueries
             Parties = new MeasureParties(m.LeadUnitPath, m.LeaderUserId),
             Revisions = m.Revisions,
             WithdrawnAtUtc = m.WithdrawnAtUtc,
+            OriginalDeadline = m.OriginalDeadline,
+            ExtensionCount = m.ExtensionCount,
             WithdrawalReason = m.WithdrawnAtUtc is null ? null : m.Revisions.LastOrDefault(r => r.Kind == MeasureRevisionKind.Withdrawn)?.Reason,
         };
     }

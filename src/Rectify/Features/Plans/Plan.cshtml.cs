@@ -12,7 +12,7 @@ namespace Rectify.Features.Plans;
 /// leader and units, bulk setting, and the plan's life (报审 → 审定 → 实施). The rules are <see cref="PlanService"/>'s,
 /// shared with the API; a refusal comes back here beside the form it came from, with what was typed.
 /// </summary>
-public sealed class PlanModel(RectifyDbContext db, Caller caller, PlanService plans) : PageModel, IShowsRefusals
+public sealed class PlanModel(RectifyDbContext db, Caller caller, PlanService plans, PolicyDeadlineService policyDeadlines) : PageModel, IShowsRefusals
 {
     [BindProperty(SupportsGet = true, Name = "id")]
     public int Id { get; set; }
@@ -79,6 +79,10 @@ public sealed class PlanModel(RectifyDbContext db, Caller caller, PlanService pl
     }
 
     /// <summary>上移 / 下移 a category ("category"), a finding within its category ("finding") or a measure within its finding ("measure").</summary>
+    /// <summary>Fills the deadlines the plan lacks from the inspection's 整改时限政策.</summary>
+    public async Task<IActionResult> OnPostPolicyDeadlinesAsync(string? reason, CancellationToken cancellationToken) =>
+        Done(await policyDeadlines.FillAsync(Id, reason, cancellationToken), "#measures");
+
     public async Task<IActionResult> OnPostMoveAsync(string? what, int itemId, MoveDirection? direction, CancellationToken cancellationToken)
     {
         Keep("move");

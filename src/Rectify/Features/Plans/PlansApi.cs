@@ -5,6 +5,7 @@ using Rectify.Access;
 using Rectify.Data;
 using Rectify.Domain;
 using Rectify.Features.Common;
+using Rectify.Features.Deadlines;
 using Rectify.Features.Intake;
 
 namespace Rectify.Features.Plans;
@@ -53,7 +54,9 @@ public sealed record NewMeasureRequest(
     string? LeadUnit,
     IReadOnlyList<int>? SupportingUnitIds,
     IReadOnlyList<string>? SupportingUnits,
-    string? Reason);
+    string? Reason,
+    int? DeadlineWorkingDays = null,
+    DateOnly? DeadlineFrom = null);
 
 /// <summary>
 /// A measure's plan in full, on the <c>version</c> read (GET …/plan or GET /api/v1/measures/{id}): text and kind left out
@@ -70,7 +73,9 @@ public sealed record MeasureAmendmentRequest(
     string? LeadUnit,
     IReadOnlyList<int>? SupportingUnitIds,
     IReadOnlyList<string>? SupportingUnits,
-    string? Reason);
+    string? Reason,
+    int? DeadlineWorkingDays = null,
+    DateOnly? DeadlineFrom = null);
 
 /// <summary>The same leader, lead unit, deadline or kind for several measures of one inspection: only what is given changes.</summary>
 public sealed record BulkAmendmentRequest(
@@ -195,10 +200,11 @@ public static class PlansApi
             .WithName("AddFinding")
             .WithSummary("整改办添加反馈问题：categoryId 问题类别、title（不超过 1000 字）、problemStatement 反馈原文（可不填）、number 序号（全巡察统一编号，不填为下一个）。id 为新问题。仅接受个人 API 令牌。");
 
-        api.MapPost("/findings/{id:int}/measures", async Task<IResult> (PlanService plans, int id, NewMeasureRequest? body, CancellationToken ct) =>
+        api.MapPost("/findings/{id:int}/measures", async Task<IResult> (PlanService plans, CalendarStore calendars, TimeProvider clock, int id, NewMeasureRequest? body, CancellationToken ct) =>
             {
                 var b = body ?? new NewMeasureRequest(null, null, null, null, null, null, null, null, null, null);
-                var result = await plans.AddMeasureAsync(id, Input(b.Text, b.Kind, b.Deadline, b.LeaderId, b.Leader, b.LeadUnitId, b.LeadUnit, b.SupportingUnitIds, b.SupportingUnits), b.Reason, ct);
+                var deadline = await WorkingDayDeadline.ResolveAsync(calendars, b.Deadline, b.DeadlineWorkingDays, b.DeadlineFrom, ChinaTime.Today(clock), ct);
+                var result = await plans.AddMeasureAsync(id, Input(b.Text, b.Kind, deadline, b.LeaderId, b.Leader, b.LeadUnitId, b.LeadUnit, b.SupportingUnitIds, b.SupportingUnits), b.Reason, ct);
                 return Api.Answer(result, $"/api/v1/measures/{result.Id}");
             })
             .RequireToken()
@@ -208,14 +214,22 @@ public static class PlansApi
             .ProducesProblem(StatusCodes.Status409Conflict)
             .WithTags("Plans")
             .WithName("AddMeasure")
-            .WithSummary("整改办为一个问题添加整改措施：text、kind（Immediate 立行立改 / TimeBound 限期整改，须有 deadline / Ongoing 长期坚持）、deadline、"
+            .WithSummary("整改办为一个问题添加整改措施：text、kind（Immediate 立行立改 / TimeBound 限期整改，须有 deadline / Ongoing 长期坚持）、deadline（或 deadlineWorkingDays：自 deadlineFrom 起第 N 个工作日，不填 deadlineFrom 为今天，按法定节假日和调休计算）、"
                 + "责任领导 leaderId 或 leader（姓名，可带职务“张三（副书记）”）、牵头单位 leadUnitId 或 leadUnit、配合单位 supportingUnitIds 和/或 supportingUnits（名称）；按名称找不到的人员、单位在被巡察党组织下新建。"
                 + "方案审定后须填 reason，新增的措施为方案的新版本。id 为新措施。仅接受个人 API 令牌。");
 
-        api.MapPost("/measures/{id:int}/amendments", async Task<IResult> (PlanService plans, int id, MeasureAmendmentRequest? body, CancellationToken ct) =>
+        api.MapPost("/inspections/{id:int}/measures/policy-deadlines", async Task<IResult> (PolicyDeadlineService service, int id, PlanStepRequest? body, CancellationToken ct) =>
+                Api.Answer(await service.FillAsync(id, body?.Reason, ct), created: null))
+            .RequireToken()
+            .WithTags("Plans")
+            .WithName("FillPolicyDeadlines")
+            .WithSummary("整改办按巡察的整改时限政策，为没有整改时限的立行立改、限期整改措施填写时限（立行立改：反馈之日起 N 个工作日；集中整改：反馈之日起 N 个月）。方案审定后须填 reason，每条成为措施的新版本。仅接受个人 API 令牌。");
+
+        api.MapPost("/measures/{id:int}/amendments", async Task<IResult> (PlanService plans, CalendarStore calendars, TimeProvider clock, int id, MeasureAmendmentRequest? body, CancellationToken ct) =>
             {
                 var b = body ?? new MeasureAmendmentRequest(null, null, null, null, null, null, null, null, null, null, null);
-                var input = Input(b.Text, b.Kind, b.Deadline, b.LeaderId, b.Leader, b.LeadUnitId, b.LeadUnit, b.SupportingUnitIds ?? [], b.SupportingUnits);
+                var deadline = await WorkingDayDeadline.ResolveAsync(calendars, b.Deadline, b.DeadlineWorkingDays, b.DeadlineFrom, ChinaTime.Today(clock), ct);
+                var input = Input(b.Text, b.Kind, deadline, b.LeaderId, b.Leader, b.LeadUnitId, b.LeadUnit, b.SupportingUnitIds ?? [], b.SupportingUnits);
                 return Api.Answer(await plans.AmendMeasureAsync(id, input, b.Version, b.Reason, ct), created: null);
             })
             .RequireToken()
@@ -225,7 +239,7 @@ public static class PlansApi
             .ProducesProblem(StatusCodes.Status409Conflict)
             .WithTags("Plans")
             .WithName("AmendMeasure")
-            .WithSummary("整改办修改一条措施的方案内容：version 为读取时的版本（必填；已被他人修改时回答 409），其余同添加措施，为修改后的全部内容：text、kind 不填则不变，"
+            .WithSummary("整改办修改一条措施的方案内容：version 为读取时的版本（必填；已被他人修改时回答 409），其余同添加措施（整改时限也可用 deadlineWorkingDays、deadlineFrom 按工作日给出），为修改后的全部内容：text、kind 不填则不变，"
                 + "deadline、责任领导、牵头单位、配合单位不填即清空。方案审定后须填 reason，修改成为方案的新版本（与审定时的版本并列可查）；报审期间不能修改（409）。仅接受个人 API 令牌。");
 
         api.MapPost("/inspections/{id:int}/measures/bulk", async Task<IResult> (PlanService plans, int id, BulkAmendmentRequest? body, CancellationToken ct) =>

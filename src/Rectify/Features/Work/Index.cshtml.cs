@@ -8,6 +8,7 @@ using Rectify.Audit;
 using Rectify.Data;
 using Rectify.Domain;
 using Rectify.Features.Inspections;
+using Rectify.Features.Supervision;
 
 namespace Rectify.Features.Work;
 
@@ -30,6 +31,13 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, TimeProvider 
 
     public IReadOnlyList<Section> Sections { get; private set; } = [];
 
+    /// <summary>督办单 waiting for the caller: to reply to (the unit), to close or chase (the office, the inspection body).</summary>
+    public sealed record NoticeSection(string Key, string Title, int Total, IReadOnlyList<NoticeRow> Items);
+
+    public IReadOnlyList<NoticeSection> NoticeSections { get; private set; } = [];
+
+    public DateOnly Today { get; private set; }
+
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
         var scope = caller.Scope;
@@ -42,6 +50,41 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, TimeProvider 
         var reporter = Permissions.HoldsRoleFor(scope, Permission.FileReport) && scope.OrganizationPath is not null;
         var path = scope.OrganizationPath ?? "\u0000";
         var ownUnit = reporter ? measures.Where(m => m.LeadUnit != null && m.LeadUnit.Path.StartsWith(path)) : measures.Where(_ => false);
+
+        Today = today;
+        var notices = db.VisibleNotices(scope).AsNoTracking().Where(n => n.Kind == SupervisionKind.Duban);
+        var noticeSections = new List<NoticeSection>();
+        if (reporter)
+        {
+            noticeSections.Add(await NoticeSectionAsync("duban-reply", "待回复的督办单", notices.Where(n => n.State == SupervisionState.Open && n.Unit.Path.StartsWith(path)), cancellationToken));
+        }
+
+        if (Permissions.HoldsRoleFor(scope, Permission.Supervise))
+        {
+            noticeSections.Add(await NoticeSectionAsync("duban-close", "已回复、待办结的督办单", notices.Where(n => n.State == SupervisionState.Replied), cancellationToken));
+            noticeSections.Add(await NoticeSectionAsync("duban-late", "逾期未回复的督办单", notices.Where(n => n.State == SupervisionState.Open && n.ReplyDue != null && n.ReplyDue < today), cancellationToken));
+        }
+
+        NoticeSections = noticeSections;
+
+        // Extension requests (申请延期) wait for the office's review, then for the measure's own leader (or the first responsible person).
+        var extensions = db.DeadlineExtensions.AsNoTracking();
+        if (Permissions.HoldsRoleFor(scope, Permission.ReviewExtension))
+        {
+            sections.Add(await SectionAsync("extensions-review", "待审核的延期申请", measures.Where(m => extensions.Any(e => e.MeasureId == m.Id && e.State == ExtensionState.Requested)), today, cancellationToken));
+        }
+
+        if (Permissions.HoldsRoleFor(scope, Permission.DecideExtension))
+        {
+            var first = scope.Roles.Contains(Roles.FirstResponsible);
+            var theirs = first ? measures : measures.Where(m => m.ResponsibleLeader != null && m.ResponsibleLeader.UserId == scope.UserId);
+            sections.Add(await SectionAsync("extensions-decide", "待审批的延期申请", theirs.Where(m => extensions.Any(e => e.MeasureId == m.Id && e.State == ExtensionState.Forwarded)), today, cancellationToken));
+        }
+
+        if (reporter)
+        {
+            sections.Add(await SectionAsync("extensions-returned", "被退回的延期申请", ownUnit.Where(m => extensions.Where(e => e.MeasureId == m.Id).OrderByDescending(e => e.Number).Select(e => (ExtensionState?)e.State).FirstOrDefault() == ExtensionState.Returned && m.State != MeasureState.SignedOff), today, cancellationToken));
+        }
 
         if (office)
         {
@@ -84,6 +127,10 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, TimeProvider 
 
         Sections = sections;
     }
+
+    /// <summary>督办单, the earliest reply deadline first: one count query and one page query.</summary>
+    private static async Task<NoticeSection> NoticeSectionAsync(string key, string title, IQueryable<SupervisionNotice> notices, CancellationToken cancellationToken) =>
+        new(key, title, await notices.CountAsync(cancellationToken), await notices.OrderBy(n => n.ReplyDue).ThenBy(n => n.Id).Take(Shown).Select(SupervisionQueries.AsRow).ToListAsync(cancellationToken));
 
     /// <summary>Open look-backs with their own dates, earliest first: one count query and one page query.</summary>
     private async Task<Section> LookBackSectionAsync(string key, string title, IQueryable<LookBack> lookBacks, DateOnly today, CancellationToken cancellationToken)

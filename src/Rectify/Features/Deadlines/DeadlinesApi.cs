@@ -1,0 +1,103 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Rectify.Access;
+using Rectify.Data;
+using Rectify.Domain;
+using Rectify.Features.Common;
+using Rectify.Features.Reports;
+
+namespace Rectify.Features.Deadlines;
+
+/// <summary>The office's or the leader's decision on an extension request: decision and an optional note (required to return or refuse).</summary>
+public sealed record ExtensionDecisionRequest(string? Decision, string? Note);
+
+/// <summary>整改时限政策: 立行立改 within immediateWorkingDays working days of the feedback; 集中整改 ending timeBoundMonths months after it (either may be null).</summary>
+public sealed record DeadlinePolicyRequest(int? ImmediateWorkingDays, int? TimeBoundMonths);
+
+/// <summary>The calendar as the API shows it: the years with data (others count Monday–Friday) and, when asked, working days.</summary>
+public sealed record CalendarAnswer(IReadOnlyList<CalendarYearInfo> Years, DateOnly? From, int? WorkingDays, DateOnly? Deadline, bool? FromIsWorkingDay, IReadOnlyList<int> YearsWithoutData);
+
+/// <summary>The working-day calendar, deadline policies and extension requests (申请延期) through the API.</summary>
+public static class DeadlinesApi
+{
+    public static void MapDeadlinesApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapApiGroup();
+
+        api.MapGet("/calendar", async Task<Ok<CalendarAnswer>> (CalendarStore calendars, TimeProvider clock, DateOnly? from, int? workingDays, CancellationToken ct) =>
+            {
+                var calendar = await calendars.LoadAsync(ct);
+                var start = from ?? ChinaTime.Today(clock);
+                DateOnly? deadline = workingDays is { } n ? await WorkingDayDeadline.ResolveAsync(calendars, null, n, start, start, ct) : null;
+                return TypedResults.Ok(new CalendarAnswer(
+                    await calendars.YearsAsync(ct), start, workingDays, deadline, calendar.IsWorkingDay(start),
+                    calendar.YearsWithoutData(deadline is { } d ? new[] { start, d } : [start])));
+            })
+            .WithTags("Calendar")
+            .WithName("GetCalendar")
+            .WithSummary("工作日日历：有节假日数据的年份（来源、放假天数、调休上班天数）；给出 from 和 workingDays 时计算 from 之后第 N 个工作日。没有数据的年份按周一至周五计算（yearsWithoutData 列出涉及的这类年份）。");
+
+        api.MapPost("/inspections/{id:int}/deadline-policy", async Task<IResult> (DeadlinePolicyService policies, int id, DeadlinePolicyRequest? body, CancellationToken ct) =>
+                Api.Answer(await policies.SetAsync(id, body?.ImmediateWorkingDays, body?.TimeBoundMonths, ct), created: null))
+            .RequireToken()
+            .WithTags("Calendar")
+            .WithName("SetDeadlinePolicy")
+            .WithSummary("整改办设置巡察的整改时限政策：immediateWorkingDays 立行立改自反馈之日起 N 个工作日内完成（1–250）；timeBoundMonths 集中整改自反馈之日起 N 个月（1–60）。不填即取消。仅接受个人 API 令牌。");
+
+        api.MapGet("/measures/{id:int}/extensions", async Task<Results<Ok<List<ExtensionView>>, NotFound>> (RectifyDbContext db, Caller caller, ExtensionService extensions, int id, CancellationToken ct) =>
+                await db.VisibleMeasuresIncludingWithdrawn(caller.Scope).AnyAsync(m => m.Id == id, ct) ? TypedResults.Ok(await extensions.ListAsync(id, ct)) : TypedResults.NotFound())
+            .WithTags("Extensions")
+            .WithName("ListExtensions")
+            .WithSummary("一条措施的延期申请（最新在前）：申请时的时限 currentDeadline、申请的新时限 requestedDeadline、理由、审核和审批；附件下载地址为 /api/v1/extensions/{id}/attachment");
+
+        api.MapPost("/measures/{id:int}/extensions", async Task<IResult> (ExtensionService extensions, HttpRequest request, int id, CancellationToken ct) =>
+            {
+                if (!request.HasFormContentType)
+                {
+                    return Api.BadRequest("请以 multipart/form-data 提交：requestedDeadline（申请延期到的日期，yyyy-MM-dd）、reason（理由）和可选的 file（附件）。");
+                }
+
+                var form = await request.ReadFormAsync(ct);
+                DateOnly? date = DateOnly.TryParseExact(form["requestedDeadline"], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : null;
+                var file = form.Files.GetFile("file") is { Length: > 0 } f ? new IncomingFile(f.FileName, f.OpenReadStream) : null;
+                return Api.Answer(await extensions.RequestAsync(id, date, form["reason"], file, ct), created: $"/api/v1/measures/{id}/extensions");
+            })
+            .RequireToken()
+            .DisableAntiforgery()
+            .WithTags("Extensions")
+            .WithName("RequestExtension")
+            .WithSummary("牵头单位联络员申请延期（multipart/form-data：requestedDeadline 新时限、reason 理由、file 可选附件，类型与佐证材料相同）。同一措施同时只能有一份在办的申请。仅接受个人 API 令牌。");
+
+        api.MapPost("/extensions/{id:int}/review", async Task<IResult> (ExtensionService extensions, int id, ExtensionDecisionRequest? body, CancellationToken ct) =>
+                body?.Decision is not ("forward" or "return")
+                    ? Api.BadRequest("decision 必须是 forward（转呈领导审批）或 return（退回，须附 note 理由）。")
+                    : Api.Answer(await extensions.ReviewAsync(id, body.Decision == "forward", body.Note, ct), created: null))
+            .RequireToken()
+            .WithTags("Extensions")
+            .WithName("ReviewExtension")
+            .WithSummary("整改办审核延期申请：decision = forward 转呈责任领导 / return 退回（须附 note）。仅接受个人 API 令牌。");
+
+        api.MapPost("/extensions/{id:int}/decision", async Task<IResult> (ExtensionService extensions, int id, ExtensionDecisionRequest? body, CancellationToken ct) =>
+                body?.Decision is not ("approve" or "refuse")
+                    ? Api.BadRequest("decision 必须是 approve（批准）或 refuse（不予批准，须附 note 理由）。")
+                    : Api.Answer(await extensions.DecideAsync(id, body.Decision == "approve", body.Note, ct), created: null))
+            .RequireToken()
+            .WithTags("Extensions")
+            .WithName("DecideExtension")
+            .WithSummary("措施的责任领导或第一责任人审批延期申请：decision = approve 批准（措施形成新版本，整改时限改为申请的日期，原时限保留）/ refuse 不予批准（须附 note）。申请人和审核人不能审批。仅接受个人 API 令牌。");
+
+        api.MapGet("/extensions/{id:int}/attachment", AttachmentAsync)
+            .WithTags("Extensions")
+            .WithName("DownloadExtensionAttachment")
+            .WithSummary("下载延期申请的附件（与措施同样的权限范围；每次下载记入审计日志）");
+
+        app.MapGet("/extensions/{id:int}/attachment", AttachmentAsync).ExcludeFromDescription();
+    }
+
+    private static async Task<IResult> AttachmentAsync(ExtensionService extensions, int id, CancellationToken ct)
+    {
+        var file = await extensions.OpenAttachmentAsync(id, ct);
+        return file is { } f && File.Exists(f.Path) ? Results.File(f.Path, f.ContentType, f.FileName) : Results.NotFound();
+    }
+}

@@ -1,0 +1,204 @@
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using Rectify.Access;
+using Rectify.Audit;
+using Rectify.Data;
+using Rectify.Domain;
+using Rectify.Features.Common;
+
+// EF Core translates string.StartsWith(string) to a prefix match on the organization path (see AccessQueries).
+#pragma warning disable CA1310
+
+namespace Rectify.Features.Supervision;
+
+/// <summary>
+/// A step of the ladder as a form or the API gives it. 督办: title, content (督办事项), requirement (办理要求), replyDue. 约谈:
+/// title, content (谈话要点), heldOn, byWhom (约谈人), people (被约谈人), outcome (表态承诺). 通报 / 问责: title, content,
+/// byWhom (决定机关), people (处理对象), outcome (处理方式), leadId / outcomeId (the registers' entries).
+/// </summary>
+public sealed record NoticeInput(
+    SupervisionKind? Kind,
+    int? UnitId,
+    IReadOnlyList<int>? MeasureIds,
+    string? Title,
+    string? Content,
+    string? Requirement = null,
+    DateOnly? ReplyDue = null,
+    DateOnly? HeldOn = null,
+    string? ByWhom = null,
+    string? People = null,
+    string? Outcome = null,
+    int? LeadId = null,
+    int? OutcomeId = null);
+
+/// <summary>
+/// The 督办 ladder: the office — or the inspection body, for the inspections it oversees — issues a 督办单 or records a
+/// 约谈, 通报 or 问责 on a unit and its measures; the unit replies to a 督办单; the office closes it or sends the reply
+/// back. Scoped (404), permitted (403), guarded by the notice's rules; each step one transaction with its audit record.
+/// </summary>
+public sealed class SupervisionService(RectifyDbContext db, Caller caller, AuditLog audit, TimeProvider clock)
+{
+    public async Task<WorkflowResult> IssueAsync(int inspectionId, NoticeInput input, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var inspection = await db.VisibleInspections(caller.Scope).Include(i => i.InspectedOrganization)
+            .SingleOrDefaultAsync(i => i.Id == inspectionId, cancellationToken);
+        if (inspection is null)
+        {
+            return WorkflowResult.NotFound;
+        }
+
+        caller.Require(Permission.Supervise);
+        BusinessRules.Check(new AKindIsChosen(input.Kind));
+        CheckLengths(input);
+        var kind = input.Kind!.Value;
+        var inspected = inspection.InspectedOrganization.Path;
+        var unit = input.UnitId is { } unitId
+            ? await db.Organizations.SingleOrDefaultAsync(o => o.Id == unitId && o.Path.StartsWith(inspected), cancellationToken)
+            : null;
+        BusinessRules.Check(new AUnitIsChosen(unit is not null));
+        var ids = (input.MeasureIds ?? []).Distinct().ToList();
+        var measures = await db.VisibleMeasures(caller.Scope).Where(m => m.InspectionId == inspectionId && ids.Contains(m.Id) && m.LeadUnit != null && m.LeadUnit.Path.StartsWith(unit!.Path))
+            .ToListAsync(cancellationToken);
+        BusinessRules.Check(new TheMeasuresAreTheUnits(measures.Count == ids.Count));
+        if (input.LeadId is { } lead)
+        {
+            BusinessRules.Check(new TheRegisterEntryIsTheInspections(await db.Leads.AnyAsync(l => l.Id == lead && l.InspectionId == inspectionId, cancellationToken), "问题线索"));
+        }
+
+        if (input.OutcomeId is { } outcome)
+        {
+            BusinessRules.Check(new TheRegisterEntryIsTheInspections(await db.Outcomes.AnyAsync(o => o.Id == outcome && o.InspectionId == inspectionId, cancellationToken), "整改成效"));
+        }
+
+        var today = ChinaTime.Today(clock);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        SupervisionNotice notice;
+        if (kind == SupervisionKind.Duban)
+        {
+            // The 督办单 takes its number from whoever issues it: the inspected organization's office, or the inspection body.
+            var issuer = caller.Scope.SeesWholeOrganization && caller.HoldsRoleFor(Permission.ReviewReport) ? inspection.InspectedOrganizationId : inspection.InspectingBodyId;
+            var sequence = (await db.SupervisionNotices.Where(n => n.IssuerId == issuer && n.Year == today.Year).MaxAsync(n => n.Sequence, cancellationToken) ?? 0) + 1;
+            notice = SupervisionNotice.IssueDuban(inspection, unit!, measures, issuer, today.Year, sequence, input.Title, input.Content, input.Requirement, input.ReplyDue, today, caller.Actor, clock);
+        }
+        else if (kind == SupervisionKind.Talk)
+        {
+            notice = SupervisionNotice.RecordTalk(inspection, unit!, measures, input.Title, input.Content, input.HeldOn, input.ByWhom, input.People, input.Outcome, today, caller.Actor, clock);
+        }
+        else
+        {
+            notice = SupervisionNotice.RecordOutcome(inspection, kind, unit!, measures, input.Title, input.Content, input.ByWhom, input.People, input.Outcome, input.LeadId, input.OutcomeId, caller.Actor, clock);
+        }
+
+        db.SupervisionNotices.Add(notice);
+        await db.SaveOrRefuseAsync("刚刚已有一份督办单使用了这个编号，请再提交一次。", cancellationToken, uniqueIndexDecides: true);
+        await audit.RecordAsync(
+            new AuditEvent(AuditActions.SupervisionIssued, ObjectType: "SupervisionNotice", ObjectId: Id(notice.Id),
+                After: new { notice.InspectionId, notice.Kind, notice.DocumentNumber, Unit = unit!.Name, notice.Title, Measures = measures.Select(m => m.Id), notice.ReplyDue, notice.HeldOn, notice.LeadId, notice.OutcomeEntryId }),
+            cancellationToken: cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return WorkflowResult.Done(kind == SupervisionKind.Duban ? $"已下发{notice.DocumentNumber}，待{unit.Name}于 {notice.ReplyDue:yyyy-MM-dd} 前回复。" : $"已记录{Terms.Of(kind)}。", notice.Id);
+    }
+
+    /// <summary>The unit replies to a 督办单 addressed to it.</summary>
+    public async Task<WorkflowResult> ReplyAsync(int id, string? reply, CancellationToken cancellationToken)
+    {
+        var notice = await db.VisibleNotices(caller.Scope).Include(n => n.Unit).SingleOrDefaultAsync(n => n.Id == id, cancellationToken);
+        if (notice is null)
+        {
+            return WorkflowResult.NotFound;
+        }
+
+        caller.Require(Permission.ReplyToSupervision, new MeasureParties(notice.Unit.Path));
+        BusinessRules.Check(new TheTextIsNotTooLong("回复", reply, 10000));
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        notice.ReplyWith(reply, caller.Actor, clock);
+        await db.SaveOrRefuseAsync("这份督办单刚刚已被他人处理，请刷新页面。", cancellationToken);
+        await audit.RecordAsync(new AuditEvent(AuditActions.SupervisionReplied, ObjectType: "SupervisionNotice", ObjectId: Id(id), After: new { notice.State, notice.Reply }), cancellationToken: cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return WorkflowResult.Done("已回复督办单，待整改办办结。");
+    }
+
+    /// <summary>The office (or the inspection body) closes a replied 督办单, or sends the reply back with a reason.</summary>
+    public async Task<WorkflowResult> CloseAsync(int id, bool accept, string? note, CancellationToken cancellationToken)
+    {
+        var notice = await db.SupervisionNotices.Where(n => db.Inspections.Where(AccessQueries.SeesWholeInspection(caller.Scope)).Any(i => i.Id == n.InspectionId))
+            .SingleOrDefaultAsync(n => n.Id == id, cancellationToken);
+        if (notice is null)
+        {
+            return await db.VisibleNotices(caller.Scope).AnyAsync(n => n.Id == id, cancellationToken)
+                ? throw BusinessRules.Refuse(new OnlyTheIssuerCloses())
+                : WorkflowResult.NotFound;
+        }
+
+        caller.Require(Permission.Supervise);
+        BusinessRules.Check(new TheTextIsNotTooLong("说明", note, 2000));
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        notice.Close(accept, note, caller.Actor, clock);
+        await db.SaveOrRefuseAsync("这份督办单刚刚已被他人处理，请刷新页面。", cancellationToken);
+        await audit.RecordAsync(
+            new AuditEvent(accept ? AuditActions.SupervisionClosed : AuditActions.SupervisionReplyReturned, ObjectType: "SupervisionNotice", ObjectId: Id(id), After: new { notice.State, Note = note }),
+            cancellationToken: cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return WorkflowResult.Done(accept ? "已办结督办单。" : "已退回回复，督办单重新处于督办中。");
+    }
+
+    private static void CheckLengths(NoticeInput input)
+    {
+        BusinessRules.Check(new TheTextIsNotTooLong("事由", input.Title, 200));
+        BusinessRules.Check(new TheTextIsNotTooLong("内容", input.Content, 10000));
+        BusinessRules.Check(new TheTextIsNotTooLong("办理要求", input.Requirement, 4000));
+        BusinessRules.Check(new TheTextIsNotTooLong("约谈人或决定机关", input.ByWhom, 500));
+        BusinessRules.Check(new TheTextIsNotTooLong("被约谈人或处理对象", input.People, 2000));
+        BusinessRules.Check(new TheTextIsNotTooLong("表态承诺或处理方式", input.Outcome, 4000));
+    }
+
+    private static string Id(int id) => id.ToString(CultureInfo.InvariantCulture);
+
+    private sealed class AKindIsChosen(SupervisionKind? kind) : IBusinessRule
+    {
+        public bool IsBroken() => kind is not { } k || !Enum.IsDefined(k);
+
+        public string Message => "请选择督办、约谈、通报或问责。";
+
+        public Refusal Refusal => Refusal.Invalid;
+    }
+
+    private sealed class AUnitIsChosen(bool found) : IBusinessRule
+    {
+        public bool IsBroken() => !found;
+
+        public string Message => "请选择被督办的单位（被巡察党组织或其下属单位）。";
+
+        public Refusal Refusal => Refusal.Invalid;
+    }
+
+    private sealed class TheMeasuresAreTheUnits(bool all) : IBusinessRule
+    {
+        public bool IsBroken() => !all;
+
+        public string Message => "所选措施须是这次巡察中由该单位牵头的措施。";
+
+        public Refusal Refusal => Refusal.Invalid;
+    }
+
+    private sealed class TheRegisterEntryIsTheInspections(bool found, string register) : IBusinessRule
+    {
+        public bool IsBroken() => !found;
+
+        public string Message => $"找不到这次巡察的这条{register}登记。";
+
+        public Refusal Refusal => Refusal.Invalid;
+    }
+
+    private sealed class TheTextIsNotTooLong(string name, string? text, int most) : IBusinessRule
+    {
+        public bool IsBroken() => text is not null && text.Length > most;
+
+        public string Message => $"“{name}”不能超过 {most} 字。";
+
+        public Refusal Refusal => Refusal.Invalid;
+    }
+
+    private sealed class OnlyTheIssuerCloses() : Refused("只有整改办或巡察机构可以办结或退回督办单。", Refusal.NotPermitted);
+}

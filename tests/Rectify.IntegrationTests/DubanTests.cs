@@ -1,0 +1,215 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Rectify.Data;
+using Rectify.Domain;
+using Rectify.Features.Inspections;
+using Rectify.IntegrationTests.Infrastructure;
+
+namespace Rectify.IntegrationTests;
+
+/// <summary>
+/// 督办 end to end on a fake clock: an extension asked for, reviewed and approved, with both dates on the measure page,
+/// the ledger (page, API), the export and the overview; overdue judged against the revised date; the 督办 ladder —
+/// a 督办单 issued, replied to and closed, a reply going overdue, a 约谈 recorded — counted on the overview.
+/// </summary>
+public abstract class DubanTests(AppFixture app)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static string Day(DateOnly d) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    private static async Task<JsonElement> GetJsonAsync(HttpClient client, string path)
+    {
+        var response = await client.GetAsync(new Uri(path, UriKind.Relative), Ct);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement.Clone();
+    }
+
+    private async Task<(int LeadUnitId, DateOnly? Deadline, string Text)> MeasureAsync(int id)
+    {
+        await using var scope = app.Factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<RectifyDbContext>();
+        return await db.Measures.Where(m => m.Id == id).Select(m => new ValueTuple<int, DateOnly?, string>(m.LeadUnitId!.Value, m.Deadline, m.Text)).SingleAsync(Ct);
+    }
+
+    private async Task<int> ExtensionOfAsync(int measureId)
+    {
+        await using var scope = app.Factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<RectifyDbContext>();
+        return await db.DeadlineExtensions.Where(e => e.MeasureId == measureId).OrderByDescending(e => e.Number).Select(e => e.Id).FirstAsync(Ct);
+    }
+
+    [Fact]
+    public async Task An_extension_is_requested_reviewed_and_approved_and_both_dates_show_everywhere()
+    {
+        app.RequireAvailable();
+        var id = app.UnitMeasuresInProgress[0];
+        var page = $"/measures/{id}";
+        var (_, original, text) = await MeasureAsync(id);
+        Assert.NotNull(original);
+        var today = ChinaTime.Today(app.Clock!);
+        var revised = (original > today ? original.Value : today).AddDays(45);
+
+        using var unit = await app.SignedInAsync("unit");
+        var before = await GetJsonAsync(unit, $"/api/v1/measures/{id}");
+        var lateBefore = original < today;
+        Assert.Equal(lateBefore ? "PastDeadline" : "None", before.GetProperty("overdueReason").GetString());
+
+        // Not a later date: refused, nothing written.
+        var refused = await unit.PostFromPageAsync(page, page + "?handler=Extension", new Dictionary<string, string> { ["requestedDeadline"] = Day(original.Value), ["extensionReason"] = "理由" });
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("须晚于现在的整改时限", await refused.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+
+        var asked = await unit.PostFromPageAsync(page, page + "?handler=Extension", new Dictionary<string, string> { ["requestedDeadline"] = Day(revised), ["extensionReason"] = "需协调市级部门，时间不足" });
+        Assert.Equal(HttpStatusCode.Redirect, asked.StatusCode);
+        var extension = await ExtensionOfAsync(id);
+
+        // A second request while one is open is refused.
+        var twice = await unit.PostFromPageAsync(page, page + "?handler=Extension", new Dictionary<string, string> { ["requestedDeadline"] = Day(revised.AddDays(1)), ["extensionReason"] = "再次" });
+        Assert.NotEqual(HttpStatusCode.Redirect, twice.StatusCode);
+
+        // The unit cannot approve its own request; the leader cannot approve before the office has reviewed it.
+        var step = new Dictionary<string, string> { ["extensionId"] = extension.ToString(CultureInfo.InvariantCulture), ["decision"] = "approve" };
+        Assert.Equal(HttpStatusCode.Forbidden, (await unit.PostFromPageAsync(page, page + "?handler=ExtensionStep", step)).StatusCode);
+        using var leader = await app.SignedInAsync("leader");
+        Assert.Equal(HttpStatusCode.Conflict, (await leader.PostFromPageAsync(page, page + "?handler=ExtensionStep", step)).StatusCode);
+
+        using var office = await app.SignedInAsync("office");
+        Assert.Contains($"/measures/{id}", await office.GetStringAsync(new Uri("/work", UriKind.Relative), Ct), StringComparison.Ordinal);
+        var forwarded = await office.PostFromPageAsync(page, page + "?handler=ExtensionStep", new Dictionary<string, string> { ["extensionId"] = step["extensionId"], ["decision"] = "forward" });
+        Assert.Equal(HttpStatusCode.Redirect, forwarded.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await office.PostFromPageAsync(page, page + "?handler=ExtensionStep", step)).StatusCode);
+        Assert.Contains("待审批的延期申请", await leader.GetStringAsync(new Uri("/work", UriKind.Relative), Ct), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, (await leader.PostFromPageAsync(page, page + "?handler=ExtensionStep", step)).StatusCode);
+
+        // The measure: the revised deadline, the original kept, one extension, a new version, no longer late.
+        var after = await GetJsonAsync(office, $"/api/v1/measures/{id}");
+        Assert.Equal(Day(revised), after.GetProperty("deadline").GetString());
+        Assert.Equal(Day(original.Value), after.GetProperty("originalDeadline").GetString());
+        Assert.Equal(1, after.GetProperty("extensionCount").GetInt32());
+        Assert.Equal("None", after.GetProperty("overdueReason").GetString());
+        Assert.Equal("Extended", after.GetProperty("revisions").EnumerateArray().Last().GetProperty("kind").GetString());
+        var html = await office.GetStringAsync(new Uri(page, UriKind.Relative), Ct);
+        Assert.Contains("原整改时限", html, StringComparison.Ordinal);
+        Assert.Contains(Day(original.Value), html, StringComparison.Ordinal);
+        Assert.Contains(Day(revised), html, StringComparison.Ordinal);
+
+        // The ledger: API and page.
+        var ledger = (await office.GetFromJsonAsync<LedgerPage>($"/api/v1/inspections/{app.InspectionId}/ledger?pageSize=500", Http.Json, Ct))!;
+        var row = ledger.Rows.Single(r => r.MeasureId == id);
+        Assert.Equal((revised, original, 1), (row.Deadline!.Value, row.OriginalDeadline, row.ExtensionCount));
+        Assert.Equal(1, ledger.Rows.Count(r => r.ExtensionCount > 0));
+        var ledgerPage = await office.GetStringAsync(new Uri($"/inspections/{app.InspectionId}?unit={(await MeasureAsync(id)).LeadUnitId}", UriKind.Relative), Ct);
+        var rowHtml = ledgerPage[ledgerPage.IndexOf($"data-measure-id=\"{id}\"", StringComparison.Ordinal)..];
+        rowHtml = rowHtml[..rowHtml.IndexOf("</tr>", StringComparison.Ordinal)];
+        Assert.Contains("data-extensions=\"1\"", rowHtml, StringComparison.Ordinal);
+        Assert.Contains(Day(original.Value), rowHtml, StringComparison.Ordinal);
+        Assert.Contains(Day(revised), rowHtml, StringComparison.Ordinal);
+
+        // The export: 完成时限 is the revised date, 原整改时限 and 延期次数 beside it.
+        var download = await office.GetAsync(new Uri($"/api/v1/inspections/{app.InspectionId}/ledger.xlsx", UriKind.Relative), Ct);
+        var sheet = Xlsx.ReadFirstSheet(await download.Content.ReadAsByteArrayAsync(Ct), fillMerged: true);
+        var header = sheet[LedgerExport.HeaderRow - 1];
+        var exported = sheet.Skip(LedgerExport.HeaderRow).Where(r => r.Count > header.IndexOf("延期次数") && r[header.IndexOf("延期次数")] == "1").ToList();
+        var only = Assert.Single(exported);
+        Assert.Equal(text, only[header.IndexOf("整改措施")]);
+        Assert.Equal(Day(revised), only[header.IndexOf("完成时限")]);
+        Assert.Equal(Day(original.Value), only[header.IndexOf("原整改时限")]);
+
+        // The overview counts the extended measure; the audit trail has every step.
+        var overview = await GetJsonAsync(office, $"/api/v1/inspections/{app.InspectionId}/overview");
+        Assert.Equal(1, overview.GetProperty("extendedMeasures").GetInt32());
+        await using var scope = app.Factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<RectifyDbContext>();
+        var actions = await db.AuditEntries.Where(e => e.Action.StartsWith("extension.")).Select(e => e.Action).ToListAsync(Ct);
+        Assert.Equal(["extension.approve", "extension.forward", "extension.request"], actions.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_office_issues_a_duban_the_unit_replies_the_office_closes_it_and_the_overview_counts_it()
+    {
+        app.RequireAvailable();
+        var id = app.UnitMeasuresInProgress[1];
+        var (unitId, _, _) = await MeasureAsync(id);
+        var today = ChinaTime.Today(app.Clock!);
+        var list = $"/inspections/{app.InspectionId}/supervision";
+        using var office = await app.SignedInAsync("office");
+        var fields = new Dictionary<string, string>
+        {
+            ["kind"] = "Duban",
+            ["unitId"] = unitId.ToString(CultureInfo.InvariantCulture),
+            ["measureIds"] = id.ToString(CultureInfo.InvariantCulture),
+            ["title"] = "整改进度滞后",
+            ["content"] = "该措施进度明显滞后于方案要求。",
+            ["requirement"] = "说明滞后原因和下一步安排",
+            ["replyDue"] = Day(today.AddDays(5)),
+        };
+
+        // Without a reply deadline: refused, nothing written.
+        var refused = await office.PostFromPageAsync(list, list, fields.Where(f => f.Key != "replyDue"));
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("请填写回复期限", await refused.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+
+        using var leader = await app.SignedInAsync("leader");
+        Assert.Equal(HttpStatusCode.Forbidden, (await leader.PostFromPageAsync(list, list, fields)).StatusCode);
+
+        var issued = await office.PostFromPageAsync(list, list, fields);
+        Assert.Equal(HttpStatusCode.Redirect, issued.StatusCode);
+        var notice = issued.Headers.Location!.OriginalString;
+        Assert.StartsWith("/supervision/", notice, StringComparison.Ordinal);
+        var detail = await GetJsonAsync(office, "/api/v1" + notice);
+        Assert.Equal($"督办〔{today.Year}〕1号", detail.GetProperty("documentNumber").GetString());
+        Assert.Equal("Open", detail.GetProperty("state").GetString());
+        Assert.Equal(id, detail.GetProperty("measures")[0].GetProperty("measureId").GetInt32());
+        var second = await office.PostFromPageAsync(list, list, fields);
+        var secondNotice = second.Headers.Location!.OriginalString;
+        Assert.Equal($"督办〔{today.Year}〕2号", (await GetJsonAsync(office, "/api/v1" + secondNotice)).GetProperty("documentNumber").GetString());
+
+        var counts = (await GetJsonAsync(office, $"/api/v1/inspections/{app.InspectionId}/overview")).GetProperty("supervision");
+        Assert.Equal((2, 0), (counts.GetProperty("openDuban").GetInt32(), counts.GetProperty("repliesOverdue").GetInt32()));
+
+        // The unit sees it in 待办 and replies; the office closes it.
+        using var unit = await app.SignedInAsync("unit");
+        var work = await unit.GetStringAsync(new Uri("/work", UriKind.Relative), Ct);
+        Assert.Contains("待回复的督办单", work, StringComparison.Ordinal);
+        Assert.Contains($"href=\"{notice}\"", work, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, (await unit.PostFromPageAsync(notice, notice + "?handler=Reply", new Dictionary<string, string> { ["reply"] = " " })).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await unit.PostFromPageAsync(notice, notice + "?handler=Reply", new Dictionary<string, string> { ["reply"] = "已召开专题会，本月底前完成。" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await unit.PostFromPageAsync(notice, notice + "?handler=Close", new Dictionary<string, string> { ["decision"] = "close" })).StatusCode);
+        Assert.Contains("已回复、待办结的督办单", await office.GetStringAsync(new Uri("/work", UriKind.Relative), Ct), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, (await office.PostFromPageAsync(notice, notice + "?handler=Close", new Dictionary<string, string> { ["decision"] = "close", ["note"] = "同意办结" })).StatusCode);
+        Assert.Equal("Closed", (await GetJsonAsync(office, "/api/v1" + notice)).GetProperty("state").GetString());
+
+        // A 约谈 is a record; the other 督办单 goes past its reply deadline.
+        fields["kind"] = "Talk";
+        fields["heldOn"] = Day(today);
+        fields["byWhom"] = "整改办主任";
+        fields["people"] = "纪检监察办负责人";
+        fields["outcome"] = "两周内完成";
+        Assert.Equal(HttpStatusCode.Redirect, (await office.PostFromPageAsync(list, list, fields)).StatusCode);
+        app.Clock!.Advance(TimeSpan.FromDays(8));
+        using var again = await app.SignedInAsync("office");
+        counts = (await GetJsonAsync(again, $"/api/v1/inspections/{app.InspectionId}/overview")).GetProperty("supervision");
+        Assert.Equal((1, 1, 1), (counts.GetProperty("openDuban").GetInt32(), counts.GetProperty("repliesOverdue").GetInt32(), counts.GetProperty("talksHeld").GetInt32()));
+        Assert.Contains("逾期未回复的督办单", await again.GetStringAsync(new Uri("/work", UriKind.Relative), Ct), StringComparison.Ordinal);
+
+        // Another organization's office sees none of it.
+        Assert.Equal(HttpStatusCode.NotFound, (await again.GetAsync(new Uri($"/api/v1/inspections/{app.OtherInspectionId}/supervision", UriKind.Relative), Ct)).StatusCode);
+        await using var scope = app.Factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<RectifyDbContext>();
+        Assert.Equal(3, await db.AuditEntries.CountAsync(e => e.Action == "supervision.issue", Ct));
+        Assert.Equal(1, await db.AuditEntries.CountAsync(e => e.Action == "supervision.close", Ct));
+    }
+}
+
+public sealed class DubanSqliteApp() : AppFixture(Provider.Sqlite, clock: new FakeClock(new DateTimeOffset(2026, 12, 2, 1, 0, 0, TimeSpan.Zero)));
+
+public sealed class DubanPostgresApp() : AppFixture(Provider.Postgres, clock: new FakeClock(new DateTimeOffset(2026, 12, 2, 1, 0, 0, TimeSpan.Zero)));
+
+public sealed class DubanTestsOnSqlite(DubanSqliteApp app) : DubanTests(app), IClassFixture<DubanSqliteApp>;
+
+public sealed class DubanTestsOnPostgres(DubanPostgresApp app) : DubanTests(app), IClassFixture<DubanPostgresApp>;
