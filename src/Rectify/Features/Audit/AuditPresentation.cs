@@ -97,6 +97,7 @@ public static class AuditPresentation
             AuditActions.CadenceSet => l["设置报送周期"],
             AuditActions.LedgerExported => l["导出整改台账"],
             AuditActions.LedgerImported => l["导入整改台账"],
+            AuditActions.RoundStatisticsRecorded => l["记录本轮巡察统计"],
             AuditActions.UserPersonLinked => l["关联人员"],
             _ => null,
         };
