@@ -113,7 +113,7 @@ public sealed class RoundStatisticsService(RectifyDbContext db, Caller caller, A
             PeopleHandled = s.PeopleHandled,
             RulesMade = s.RulesMade,
             UnitsCovered = s.UnitsCovered,
-            Figures = Cap(string.Join('\n', s.Figures.Select(f => f.Text.Trim()).Distinct(StringComparer.Ordinal)), 8000),
+            Figures = Cap(string.Join('\n', s.Figures.Select(f => f.Text.Trim().Length > 0 ? f.Text.Trim() : f.Label + f.Value.ToString("0.##", CultureInfo.InvariantCulture) + f.Unit).Distinct(StringComparer.Ordinal)), 8000),
             RecordedByUserId = caller.Actor.UserId,
             RecordedByName = caller.Actor.DisplayName,
             RecordedAtUtc = clock.GetUtcNow().UtcDateTime,
