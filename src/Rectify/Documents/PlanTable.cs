@@ -169,23 +169,6 @@ internal static partial class PlanTable
 
     private static Column? ColumnOf(string header)
     {
-        // The Excel import's column names first, so that a plan table and a ledger read their headers alike.
-        if (Features.Intake.LedgerColumns.Match(header) is { } ledger)
-        {
-            return ledger.Field switch
-            {
-                Features.Intake.LedgerField.Number => Column.Number,
-                Features.Intake.LedgerField.Category => Column.Category,
-                Features.Intake.LedgerField.Finding => Column.Problem,
-                Features.Intake.LedgerField.Measure => Column.Measures,
-                Features.Intake.LedgerField.Kind => Column.Kind,
-                Features.Intake.LedgerField.Leader => Column.Leader,
-                Features.Intake.LedgerField.LeadUnit => Column.Unit,
-                Features.Intake.LedgerField.SupportingUnits => Column.Supporting,
-                _ => Column.Deadline,
-            };
-        }
-
         var h = NoticeText.Key(header).Replace(" ", string.Empty, StringComparison.Ordinal);
         return h switch
         {
