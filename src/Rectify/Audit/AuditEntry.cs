@@ -54,6 +54,7 @@ public static class AuditActions
     public const string MeasuresAmended = "plan.measure.bulk";
     public const string PersonCreated = "person.create";
     public const string LedgerImported = "ledger.import";
+    public const string RoundStatisticsRecorded = "round.statistics";
     public const string CategoryMoved = "plan.category.move";
     public const string FindingMoved = "plan.finding.move";
     public const string MeasureMoved = "plan.measure.move";

@@ -99,7 +99,7 @@ internal static class InspectionCommand
                     return Done(cli, read);
                 }
 
-                var result = await imports.CommitAsync(id, read.Draft, request.Reason, $"{fileName}（{read.Sheet}）", CancellationToken.None);
+                var result = await imports.CommitAsync(id, read.Draft, request.Reason, read.SourceName, CancellationToken.None);
                 cli.Out.WriteLine(result!.Message);
                 return CommandLine.Ok;
             }
@@ -118,10 +118,7 @@ internal static class InspectionCommand
     {
         var plans = services.GetRequiredService<PlanService>();
         var organization = await FindOrganizationAsync(plans, request.Organization!, request.User);
-        var sheets = LedgerWorkbookReader.ListSheets(stream);
-        stream.Position = 0;
-        var sheet = request.Sheet ?? (sheets.FirstOrDefault(s => !s.Hidden && s.HasHeader) ?? sheets.FirstOrDefault(s => !s.Hidden))?.Name;
-        var draft = LedgerWorkbookReader.Read(stream, sheet);
+        var (sheets, sheet, draft) = IntakeSources.Read(stream, fileName, request.Sheet);
         var preview = new ImportPreview(fileName, sheets, sheet, draft, IntakeCommitService.AgainstANewPlan(draft, request.Title!));
         Print(cli.Out, preview);
         if (preview.ErrorCount > 0 || request.Preview)
@@ -135,7 +132,7 @@ internal static class InspectionCommand
         cli.Out.WriteLine($"已登记巡察“{request.Title}”（编号 {id.ToString(CultureInfo.InvariantCulture)}）。");
         try
         {
-            var result = await imports.CommitAsync(id, draft, request.Reason, $"{fileName}（{sheet}）", CancellationToken.None);
+            var result = await imports.CommitAsync(id, draft, request.Reason, preview.SourceName, CancellationToken.None);
             cli.Out.WriteLine(result!.Message);
             return CommandLine.Ok;
         }
@@ -161,7 +158,19 @@ internal static class InspectionCommand
     private static void Print(TextWriter output, ImportPreview preview)
     {
         var c = preview.Comparison;
-        output.WriteLine($"文件：{preview.FileName}　工作表：{preview.Sheet}（共 {preview.Sheets.Count} 个：{string.Join("、", preview.Sheets.Select(s => s.Name))}）");
+        output.WriteLine(preview.Sheet is null
+            ? $"文件：{preview.FileName}　{(preview.Draft.Kind == IntakeKind.RoundSummary ? "综合情况通报（只有统计数字，不导入问题）" : "整改进展情况公布或整改方案")}{(preview.Draft.Reading is { } reading ? "（" + reading + "）" : string.Empty)}"
+            : $"文件：{preview.FileName}　工作表：{preview.Sheet}（共 {preview.Sheets.Count} 个：{string.Join("、", preview.Sheets.Select(s => s.Name))}）");
+        if (preview.Draft.Statistics is { } statistics)
+        {
+            output.WriteLine("文中的统计数字：" + string.Join("；", statistics.Figures.Select(f => $"{f.Label} {f.Value.ToString("0.##", CultureInfo.InvariantCulture)}{f.Unit}")));
+        }
+
+        if (preview.Draft.Categories.FirstOrDefault(x => x.IsImplicit) is { } implicitCategory)
+        {
+            output.WriteLine($"原文没有问题类别：问题归入默认类别“{implicitCategory.Title}”。");
+        }
+
         output.WriteLine($"巡察：{c.InspectionTitle}（整改方案：{Terms.Of(c.PlanState)}）");
         output.WriteLine();
         Table(output, ["", "新增", "更新", "不变"],

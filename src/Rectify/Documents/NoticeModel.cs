@@ -57,6 +57,12 @@ public sealed record NoticeMeasure(int Number, string Text)
 
     /// <summary>完成时限, verbatim ("2024年12月底前", "长期坚持").</summary>
     public string? Deadline { get; init; }
+
+    /// <summary>配合单位, as a plan table names them (verbatim, one cell).</summary>
+    public string? SupportingUnits { get; init; }
+
+    /// <summary>整改类型, as a plan table states it ("立行立改").</summary>
+    public string? Kind { get; init; }
 }
 
 public sealed record NoticeDisclosure(

@@ -19,6 +19,8 @@ internal static partial class PlanTable
         Measures,
         Leader,
         Unit,
+        Supporting,
+        Kind,
         Deadline,
     }
 
@@ -105,6 +107,8 @@ internal static partial class PlanTable
             var leaders = CellLines(Column.Leader);
             var units = CellLines(Column.Unit);
             var deadlines = CellLines(Column.Deadline);
+            var supporting = CellLines(Column.Supporting);
+            var kinds = CellLines(Column.Kind);
             var measures = findings[^1].Measures;
             for (var i = 0; i < texts.Count; i++)
             {
@@ -113,6 +117,8 @@ internal static partial class PlanTable
                     Leader = Pick(leaders, i, texts.Count),
                     Unit = Pick(units, i, texts.Count),
                     Deadline = Pick(deadlines, i, texts.Count),
+                    SupportingUnits = Pick(supporting, i, texts.Count),
+                    Kind = Pick(kinds, i, texts.Count),
                 });
             }
         }
@@ -171,7 +177,8 @@ internal static partial class PlanTable
             _ when Regex.IsMatch(h, "措施|举措") => Column.Measures,
             _ when Regex.IsMatch(h, "领导") => Column.Leader,
             _ when Regex.IsMatch(h, "时限|完成时间|期限|整改时间") => Column.Deadline,
-            _ when Regex.IsMatch(h, "配合") => null,
+            _ when Regex.IsMatch(h, "配合|协办|协同") => Column.Supporting,
+            _ when Regex.IsMatch(h, "类型|方式") => Column.Kind,
             _ when Regex.IsMatch(h, "单位|部门|科室") => Column.Unit,
             _ when Regex.IsMatch(h, "问题|整改任务|整改事项") => Column.Problem,
             _ => null,

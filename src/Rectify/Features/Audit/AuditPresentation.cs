@@ -98,6 +98,7 @@ public static class AuditPresentation
             AuditActions.CadenceSet => l["设置报送周期"],
             AuditActions.LedgerExported => l["导出整改台账"],
             AuditActions.LedgerImported => l["导入整改台账"],
+            AuditActions.RoundStatisticsRecorded => l["记录本轮巡察统计"],
             AuditActions.UserPersonLinked => l["关联人员"],
             AuditActions.NotificationsResent => l["重新发送通知"],
             AuditActions.NotificationPreferencesSet => l["修改通知设置"],

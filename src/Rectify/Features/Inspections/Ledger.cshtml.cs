@@ -7,7 +7,7 @@ using Rectify.Features.Common;
 
 namespace Rectify.Features.Inspections;
 
-public sealed class LedgerModel(RectifyDbContext db, Caller caller, TimeProvider clock) : PageModel, IShowsRefusals
+public sealed class LedgerModel(RectifyDbContext db, Caller caller, TimeProvider clock, Intake.RoundStatisticsService rounds) : PageModel, IShowsRefusals
 {
     private LedgerFilter filter = new();
     private int inspectionId;
@@ -32,8 +32,17 @@ public sealed class LedgerModel(RectifyDbContext db, Caller caller, TimeProvider
         (inspectionId, AsOfText) = (id, asOf);
         filter = new LedgerFilter(unit, state, kind, overdue ?? false, page ?? 1);
         Ledger = await LedgerQueries.LoadAsync(db, caller.Scope, id, filter.WithPlanView(asOf, compare), ChinaTime.Today(clock), cancellationToken);
-        return Ledger is null ? NotFound() : Page();
+        if (Ledger is null)
+        {
+            return NotFound();
+        }
+
+        RoundStatistics = await rounds.OfRoundAsync(id, cancellationToken);
+        return Page();
     }
+
+    /// <summary>The figures recorded for this inspection's round from round summaries (综合情况通报), newest first.</summary>
+    public IReadOnlyList<Intake.RoundStatisticsView> RoundStatistics { get; private set; } = [];
 
     /// <summary>A day or comparison the plan cannot answer: today's ledger with the same filters, the message beside the field.</summary>
     public async Task<IActionResult> ShowRefusalAsync(string message, CancellationToken cancellationToken)

@@ -20,8 +20,49 @@ public sealed record IntakeDraft(IntakeInspection Inspection, IReadOnlyList<Inta
     public IEnumerable<IntakeProblem> Errors => Problems.Where(p => p.Severity == IntakeSeverity.Error);
 
     /// <summary>Whether the import may be confirmed: it holds at least one measure and no problem is an error.</summary>
-    public bool CanConfirm => MeasureCount > 0 && !Errors.Any();
+    public bool CanConfirm => Kind != IntakeKind.RoundSummary && MeasureCount > 0 && !Errors.Any();
+
+    /// <summary>What the source is: a ledger, a notice or plan, or a round summary (whose figures are recorded, never imported).</summary>
+    public IntakeKind Kind { get; init; } = IntakeKind.Ledger;
+
+    /// <summary>The figures the source states (a notice's "针对反馈的38个问题，制定226条整改举措"…); empty for a ledger.</summary>
+    public IntakeStatistics? Statistics { get; init; }
+
+    /// <summary>How the source was read ("GB18030", "docx", "xlsx"), for the preview.</summary>
+    public string? Reading { get; init; }
+
+    /// <summary>The preview edits applied to what the source said (see <see cref="IntakeEdits"/>).</summary>
+    public int EditCount { get; init; }
 }
+
+/// <summary>What kind of source a draft was read from.</summary>
+public enum IntakeKind
+{
+    /// <summary>An Excel 台账 (.xlsx).</summary>
+    Ledger = 0,
+
+    /// <summary>A feedback notice or a 整改方案 (.txt or .docx).</summary>
+    Notice = 1,
+
+    /// <summary>A round summary covering many units: figures only, recorded against the round, never imported as findings.</summary>
+    RoundSummary = 2,
+}
+
+/// <summary>The figures a notice states, as numbers, with each figure as written.</summary>
+public sealed record IntakeStatistics(
+    int? Problems,
+    int? Measures,
+    int? Completed,
+    int? InProgress,
+    decimal? CompletionRate,
+    decimal? AmountYuan,
+    int? PeopleHandled,
+    int? RulesMade,
+    int? UnitsCovered,
+    IReadOnlyList<IntakeFigure> Figures);
+
+/// <summary>One figure: "已完成整改19个" → (已完成整改, 19, 个), at its paragraph.</summary>
+public sealed record IntakeFigure(string Label, decimal Value, string Unit, int Paragraph, string Text);
 
 /// <summary>
 /// The inspection as the source describes it; every field is empty when the source does not say (an Excel ledger
@@ -53,7 +94,11 @@ public sealed record IntakeInspection(
 }
 
 /// <summary>问题类别 (方面). <paramref name="Number"/> is unique in the draft.</summary>
-public sealed record IntakeCategory(int Number, string Title, IReadOnlyList<IntakeFinding> Findings, IntakeLocation? Source);
+public sealed record IntakeCategory(int Number, string Title, IReadOnlyList<IntakeFinding> Findings, IntakeLocation? Source)
+{
+    /// <summary>The source has no categories: its findings were put under this one, which the preview says and the office may name.</summary>
+    public bool IsImplicit { get; init; }
+}
 
 /// <summary>反馈问题. <paramref name="Number"/> is unique in the draft (findings are numbered across categories, as feedback numbers them).</summary>
 public sealed record IntakeFinding(int Number, string Title, IReadOnlyList<IntakeMeasure> Measures, IntakeLocation? Source);
@@ -104,9 +149,13 @@ public enum IntakeSeverity
 /// <param name="Severity">Whether it blocks the import.</param>
 public sealed record IntakeProblem(string? Sheet, int? Row, string? Column, string Message, IntakeSeverity Severity)
 {
-    /// <summary>The cell or row named the way Excel users name it: "F12", "第 12 行", or nothing.</summary>
+    /// <summary>The row is a paragraph of a text (a notice, 1-based, blank lines not counted), said as "第 12 段".</summary>
+    public bool IsParagraph { get; init; }
+
+    /// <summary>The cell or row named the way Excel users name it: "F12", "第 12 行", a notice's "第 12 段", or nothing.</summary>
     public string Where => (Row, Column) switch
     {
+        ({ } r, null) when IsParagraph => $"第 {r} 段",
         ({ } r, { } c) => c + r.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ({ } r, null) => $"第 {r} 行",
         (null, { } c) => $"{c} 列",

@@ -3,15 +3,21 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Rectify.Domain;
+using Rectify.Features.Intake;
 
 namespace Rectify.Features.Plans;
 
-/// <summary>An uploaded ledger waiting for its confirmation: where it lies on the server and what the user called it.</summary>
-public sealed record StoredUpload(string Token, string Path, string FileName, int InspectionId, DateTime UploadedAtUtc);
+/// <summary>An uploaded file waiting for its confirmation: where it lies on the server, what the user called it, and the preview's edits so far.</summary>
+public sealed record StoredUpload(string Token, string Path, string FileName, int InspectionId, DateTime UploadedAtUtc)
+{
+    /// <summary>The edits made in the preview, in order; applied to the file's draft each time it is read.</summary>
+    public IReadOnlyList<IntakeEdit> Edits { get; init; } = [];
+}
 
 /// <summary>
-/// Uploaded ledgers between the preview and the confirmation, under the data folder (imports/&lt;user&gt;/&lt;token&gt;.xlsx,
-/// with its file name and inspection beside it in &lt;token&gt;.json). The page and the browser only ever hold the token,
+/// Uploaded files (a ledger, a notice, a plan) between the preview and the confirmation, under the data folder
+/// (imports/&lt;user&gt;/&lt;token&gt;.upload, with its file name, inspection and the preview's edits beside it in
+/// &lt;token&gt;.json). The page and the browser only ever hold the token,
 /// 32 random hex digits, which is looked up in the caller's own folder: a path from the client is never used, and
 /// another user's token finds nothing. A file is deleted once its import is confirmed, and any file older than
 /// <see cref="Lifetime"/> is deleted the next time anyone uploads or opens one.
@@ -23,6 +29,9 @@ public sealed class ImportUploads(string folder, TimeProvider clock)
 
     /// <summary>How long an upload waits for its confirmation.</summary>
     public static readonly TimeSpan Lifetime = TimeSpan.FromHours(1);
+
+    /// <summary>Every upload is kept under this extension, whatever it is (its kind is read from its content).</summary>
+    private const string Extension = ".upload";
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -36,7 +45,7 @@ public sealed class ImportUploads(string folder, TimeProvider clock)
         var directory = UserFolder(userId);
         Directory.CreateDirectory(directory);
         var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        var path = System.IO.Path.Combine(directory, token + ".xlsx");
+        var path = System.IO.Path.Combine(directory, token + Extension);
         long length = 0;
         try
         {
@@ -74,11 +83,21 @@ public sealed class ImportUploads(string folder, TimeProvider clock)
             return null;
         }
 
-        var path = System.IO.Path.Combine(UserFolder(userId), token + ".xlsx");
+        var path = System.IO.Path.Combine(UserFolder(userId), token + Extension);
         var metadata = ReadMetadata(path);
         return metadata is null || metadata.InspectionId != inspectionId || !File.Exists(path)
             ? null
-            : new StoredUpload(token!, path, metadata.FileName, metadata.InspectionId, metadata.UploadedAtUtc);
+            : new StoredUpload(token!, path, metadata.FileName, metadata.InspectionId, metadata.UploadedAtUtc) { Edits = metadata.Edits ?? [] };
+    }
+
+    /// <summary>Keeps the preview's edits with the upload, so that a refresh or the confirmation sees them (the file itself is never changed).</summary>
+    public async Task<StoredUpload> SaveEditsAsync(StoredUpload upload, IReadOnlyList<IntakeEdit> edits, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(upload);
+        ArgumentNullException.ThrowIfNull(edits);
+        var metadata = new Metadata(upload.FileName, upload.InspectionId, upload.UploadedAtUtc) { Edits = [.. edits] };
+        await File.WriteAllTextAsync(MetadataPath(upload.Path), JsonSerializer.Serialize(metadata, Json), cancellationToken);
+        return upload with { Edits = metadata.Edits };
     }
 
     public void Delete(StoredUpload upload)
@@ -97,7 +116,7 @@ public sealed class ImportUploads(string folder, TimeProvider clock)
         }
 
         var now = clock.GetUtcNow().UtcDateTime;
-        foreach (var file in Directory.EnumerateFiles(Folder, "*.xlsx", SearchOption.AllDirectories))
+        foreach (var file in Directory.EnumerateFiles(Folder, "*" + Extension, SearchOption.AllDirectories))
         {
             try
             {
@@ -148,10 +167,13 @@ public sealed class ImportUploads(string folder, TimeProvider clock)
         var name = (fileName ?? string.Empty).Replace('\\', '/');
         name = name[(name.LastIndexOf('/') + 1)..].Trim();
         name = new string([.. name.Where(c => !char.IsControl(c))]);
-        return name.Length == 0 ? "台账.xlsx" : name.Length > 200 ? name[..200] : name;
+        return name.Length == 0 ? "上传的文件" : name.Length > 200 ? name[..200] : name;
     }
 
-    private sealed record Metadata(string FileName, int InspectionId, DateTime UploadedAtUtc);
+    private sealed record Metadata(string FileName, int InspectionId, DateTime UploadedAtUtc)
+    {
+        public List<IntakeEdit>? Edits { get; init; }
+    }
 
     private sealed class AnUploadIsAtMost20Megabytes(long length) : IBusinessRule
     {
@@ -166,7 +188,7 @@ public sealed class ImportUploads(string folder, TimeProvider clock)
     {
         public bool IsBroken() => length == 0;
 
-        public string Message => "请选择要导入的 Excel 台账（.xlsx）文件。";
+        public string Message => "请选择要导入的文件：Excel 台账（.xlsx），或整改进展情况公布、整改方案（.docx 或 .txt）。";
 
         public Refusal Refusal => Refusal.Invalid;
     }

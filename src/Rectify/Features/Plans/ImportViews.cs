@@ -17,10 +17,13 @@ public sealed record ImportCountsView(ImportCounts Categories, ImportCounts Find
 /// <param name="Severity">Error blocks the import; Warning does not.</param>
 public sealed record ImportProblemView(string? Sheet, int? Row, string? Column, string Cell, string Message, IntakeSeverity Severity)
 {
+    /// <summary>The paragraph of a notice (1-based) the problem is at; null for a ledger's problems.</summary>
+    public int? Paragraph { get; init; }
+
     public static ImportProblemView Of(IntakeProblem p)
     {
         ArgumentNullException.ThrowIfNull(p);
-        return new(p.Sheet, p.Row, p.Column, p.Where, p.Message, p.Severity);
+        return new(p.Sheet, p.Row, p.Column, p.Where, p.Message, p.Severity) { Paragraph = p.IsParagraph ? p.Row : null };
     }
 }
 
@@ -28,7 +31,11 @@ public sealed record ImportMeasureView(int Number, string Text, MeasureKind? Kin
 
 public sealed record ImportFindingView(int Number, string Title, int? Row, ImportChange Change, IReadOnlyList<string> Fields, IReadOnlyList<ImportMeasureView> Measures);
 
-public sealed record ImportCategoryView(int Number, string Title, ImportChange Change, IReadOnlyList<string> Fields, IReadOnlyList<ImportFindingView> Findings);
+public sealed record ImportCategoryView(int Number, string Title, ImportChange Change, IReadOnlyList<string> Fields, IReadOnlyList<ImportFindingView> Findings)
+{
+    /// <summary>The source had no categories: its findings were put under this one (name it with a RenameCategory edit).</summary>
+    public bool IsImplicit { get; init; }
+}
 
 /// <summary>The preview: nothing has been written. <paramref name="CanConfirm"/> says whether the same request with preview=false would import.</summary>
 public sealed record ImportPreviewView(
@@ -44,6 +51,18 @@ public sealed record ImportPreviewView(
     IReadOnlyList<ImportProblemView> Problems,
     IReadOnlyList<ImportCategoryView> Categories)
 {
+    /// <summary>Ledger, Notice, or RoundSummary (whose figures can be recorded with round=record, never imported).</summary>
+    public IntakeKind Kind { get; init; }
+
+    /// <summary>The figures the notice states; null for a ledger.</summary>
+    public IntakeStatistics? Statistics { get; init; }
+
+    /// <summary>The edits applied, in order.</summary>
+    public IReadOnlyList<IntakeEdit> Edits { get; init; } = [];
+
+    /// <summary>What the source says about the inspection (a notice's intro: team, target, dates).</summary>
+    public IntakeInspection? Inspection { get; init; }
+
     public static ImportPreviewView Of(ImportPreview preview)
     {
         ArgumentNullException.ThrowIfNull(preview);
@@ -72,7 +91,13 @@ public sealed record ImportPreviewView(
                     c.Findings[f.Number].Fields,
                     [.. f.Measures.Select(m => new ImportMeasureView(
                         m.Number, m.Text, m.Kind, m.Deadline, m.ResponsibleLeader, m.LeadUnit, m.SupportingUnits, m.Source?.Row,
-                        c.Measures[(f.Number, m.Number)].Change, c.Measures[(f.Number, m.Number)].Fields))]))]))]);
+                        c.Measures[(f.Number, m.Number)].Change, c.Measures[(f.Number, m.Number)].Fields))]))]) { IsImplicit = category.IsImplicit })])
+        {
+            Kind = preview.Draft.Kind,
+            Statistics = preview.Draft.Statistics,
+            Edits = preview.Edits,
+            Inspection = preview.Draft.Inspection,
+        };
     }
 }
 

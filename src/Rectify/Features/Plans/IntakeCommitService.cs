@@ -78,12 +78,18 @@ public sealed record ImportComparison(
 /// </summary>
 public sealed record ImportPreview(string FileName, IReadOnlyList<LedgerSheet> Sheets, string? Sheet, IntakeDraft Draft, ImportComparison Comparison)
 {
+    /// <summary>The edits made in the preview, in order (already applied to <see cref="Draft"/>).</summary>
+    public IReadOnlyList<IntakeEdit> Edits { get; init; } = [];
+
+    /// <summary>What the audit record and the result call the source: the file, and the sheet for a ledger.</summary>
+    public string SourceName => Sheet is null ? FileName : $"{FileName}（{Sheet}）";
+
     /// <summary>The reader's problems and the plan's, by sheet row.</summary>
     public IReadOnlyList<IntakeProblem> Problems => [.. Draft.Problems.Concat(Comparison.Problems).OrderBy(p => p.Row ?? 0)];
 
     public int ErrorCount => Problems.Count(p => p.Severity == IntakeSeverity.Error);
 
-    /// <summary>Whether a confirmation can succeed: measures and no error, in a plan that is not waiting for adoption.</summary>
+    /// <summary>Whether a confirmation can succeed: measures and no error, in a plan that is not waiting for adoption (never for a round summary).</summary>
     public bool CanConfirm => Draft.CanConfirm && !Comparison.HasErrors && Comparison.PlanState != PlanState.Submitted;
 }
 
@@ -124,12 +130,13 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
     }
 
     /// <summary>
-    /// Reads an Excel ledger (seekable) and holds it against the plan of <paramref name="inspectionId"/>, writing nothing:
-    /// null when the caller does not see the inspection (404); refused when they may not keep its plan (403) — both
-    /// before the file is read — or when the file itself is refused (400). <paramref name="sheet"/> null reads the
-    /// first visible sheet with a ledger header.
+    /// Reads an import file (seekable: an Excel ledger, or a notice or plan as .docx or .txt, told apart by what it
+    /// holds — <see cref="IntakeSources"/>), applies the preview's <paramref name="edits"/> and holds the result against
+    /// the plan of <paramref name="inspectionId"/>, writing nothing: null when the caller does not see the inspection
+    /// (404); refused when they may not keep its plan (403) — both before the file is read — or when the file itself,
+    /// or an edit, is refused (400). <paramref name="sheet"/> null reads a ledger's first visible sheet with a header.
     /// </summary>
-    public async Task<ImportPreview?> PreviewAsync(int inspectionId, Stream file, string fileName, string? sheet, CancellationToken cancellationToken)
+    public async Task<ImportPreview?> PreviewAsync(int inspectionId, Stream file, string fileName, string? sheet, CancellationToken cancellationToken, IReadOnlyList<IntakeEdit>? edits = null)
     {
         ArgumentNullException.ThrowIfNull(file);
         if (await TargetAsync(inspectionId, cancellationToken) is null)
@@ -137,12 +144,10 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
             return null;
         }
 
-        var sheets = LedgerWorkbookReader.ListSheets(file);
-        file.Position = 0;
-        sheet = string.IsNullOrWhiteSpace(sheet) ? (sheets.FirstOrDefault(s => !s.Hidden && s.HasHeader) ?? sheets.FirstOrDefault(s => !s.Hidden))?.Name : sheet;
-        var draft = LedgerWorkbookReader.Read(file, sheet);
+        var read = IntakeSources.Read(file, fileName, sheet);
+        var draft = edits is { Count: > 0 } ? IntakeEdits.Apply(read.Draft, edits) : read.Draft;
         var comparison = await CompareAsync(inspectionId, draft, cancellationToken);
-        return comparison is null ? null : new ImportPreview(fileName, sheets, sheet, draft, comparison);
+        return comparison is null ? null : new ImportPreview(fileName, read.Sheets, read.Sheet, draft, comparison) { Edits = edits ?? [] };
     }
 
     /// <summary>
@@ -186,6 +191,7 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
 
         caller.Require(Permission.ManagePlan);
         BusinessRules.Check(new ASubmittedPlanIsNotEdited(inspection.PlanState));
+        BusinessRules.Check(new ARoundSummaryIsNeverImported(draft.Kind));
         BusinessRules.Check(new ADraftWithErrorsIsNotImported(draft.Errors.FirstOrDefault(), draft.Errors.Count(), draft.MeasureCount));
         BusinessRules.Check(new AChangeToTheAdoptedPlanSaysWhy(inspection.PlanState, reason));
         reason = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim();
@@ -680,6 +686,16 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
         public Refusal Refusal => Refusal.Invalid;
     }
 
+    /// <summary>A round summary has figures for many units and no findings of this inspection: its figures are recorded, never imported.</summary>
+    private sealed class ARoundSummaryIsNeverImported(IntakeKind kind) : IBusinessRule
+    {
+        public bool IsBroken() => kind == IntakeKind.RoundSummary;
+
+        public string Message => "这是一轮巡察的综合情况通报，只有统计数字，没有本次巡察的具体问题，不能导入为问题和措施（未导入任何内容）。可以把其中的统计数字记录为本轮巡察统计。";
+
+        public Refusal Refusal => Refusal.Invalid;
+    }
+
     /// <summary>The file says something the plan cannot take (a finding number already used for another finding…).</summary>
     private sealed class ADraftMustFitThePlan(IntakeProblem? first, int errors) : IBusinessRule
     {
@@ -691,5 +707,5 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
     private sealed class ARowThatCannotBeImported(string message, Refusal refusal) : Refused(message, refusal);
 
     private static string Place(IntakeProblem p) =>
-        p.Sheet is null ? string.Empty : $"工作表“{p.Sheet}”{(p.Where.Length == 0 ? string.Empty : " " + p.Where)}：";
+        p.Sheet is null ? (p.IsParagraph && p.Where.Length > 0 ? p.Where + "：" : string.Empty) : $"工作表“{p.Sheet}”{(p.Where.Length == 0 ? string.Empty : " " + p.Where)}：";
 }

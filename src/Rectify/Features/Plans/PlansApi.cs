@@ -104,11 +104,14 @@ public static class PlansApi
 {
     public const string TemplateFileName = "整改台账导入模板.xlsx";
 
+    private static readonly System.Text.Json.JsonSerializerOptions EditsJson = new(System.Text.Json.JsonSerializerDefaults.Web);
+
     public static IServiceCollection AddPlans(this IServiceCollection services, string dataFolder)
     {
         services.AddScoped<PlanService>();
         services.AddScoped<IntakeCommitService>();
         services.AddHostedService<IntakeWarmUp>();
+        services.AddScoped<RoundStatisticsService>();
         return services.AddSingleton(sp => new ImportUploads(Path.Combine(dataFolder, "imports"), sp.GetRequiredService<TimeProvider>()));
     }
 
@@ -137,9 +140,11 @@ public static class PlansApi
             .ProducesProblem(StatusCodes.Status409Conflict)
             .WithTags("Inspections")
             .WithName("ImportLedger")
-            .WithSummary("整改办导入 Excel 整改台账（multipart/form-data：file .xlsx 不超过 20 MB，sheet 工作表名（可不填），reason 调整理由（方案已审定时必填））。"
-                + "preview=true（默认）只读取并预览：读取的类别、问题、措施及各自将新增/更新/不变，以及按工作表、行、列列出的全部问题，不写入任何内容；"
-                + "preview=false 导入：按序号新增或更新，全部成功或全部不写入；有错误时返回 problem+json，其 problems 列出全部问题。仅接受个人 API 令牌。");
+            .WithSummary("整改办导入 Excel 整改台账，或整改进展情况公布、整改方案全文（multipart/form-data：file 为 .xlsx、.docx 或 .txt，不超过 20 MB，按内容识别；sheet 工作表名（可不填）；reason 调整理由（方案已审定时必填）；"
+                + "edits 预览调整（可不填，JSON 数组，按顺序执行，如 [{\"kind\":\"Demote\",\"finding\":3}]：Demote 问题降为上一问题的措施、Promote 措施升为问题、Merge 与下一条措施合并、Split 在 at 字符处拆分措施、Renumber 重新编号、RenameCategory 命名类别）；"
+                + "round=record 把综合情况通报的统计数字记录为本轮巡察统计）。"
+                + "preview=true（默认）只读取并预览：读取的类别、问题、措施及各自将新增/更新/不变，以及按工作表、行、列（或段落）列出的全部问题和文中的统计数字，不写入任何内容；"
+                + "preview=false 导入：按序号新增或更新，全部成功或全部不写入；有错误时返回 problem+json，其 problems 列出全部问题。综合情况通报从不作为问题导入。仅接受个人 API 令牌。");
     }
 
     private static void MapPlan(RouteGroupBuilder api)
@@ -285,17 +290,30 @@ public static class PlansApi
     private static MeasureInput Input(string? text, MeasureKind? kind, DateOnly? deadline, int? leaderId, string? leader, int? leadUnitId, string? leadUnit, IReadOnlyList<int>? supportingUnitIds, IReadOnlyList<string>? supportingUnits) =>
         new(text, kind, deadline, leaderId, leader, leadUnitId, leadUnit, supportingUnitIds, Names(supportingUnits));
 
-    private static async Task<IResult> ImportAsync(IntakeCommitService imports, ImportUploads uploads, Caller caller, HttpRequest request, int id, bool? preview, CancellationToken ct)
+    private static async Task<IResult> ImportAsync(IntakeCommitService imports, RoundStatisticsService rounds, ImportUploads uploads, Caller caller, HttpRequest request, int id, bool? preview, CancellationToken ct)
     {
         if (!request.HasFormContentType)
         {
-            return Api.BadRequest("请以 multipart/form-data 提交：file（Excel 台账 .xlsx）、sheet（工作表名，可不填）、reason（调整理由，方案已审定时必填）。");
+            return Api.BadRequest("请以 multipart/form-data 提交：file（Excel 台账 .xlsx，或整改方案 .docx、.txt）、sheet（工作表名，可不填）、edits（预览调整，可不填）、reason（调整理由，方案已审定时必填）。");
         }
 
         var form = await request.ReadFormAsync(ct);
         if (form.Files.GetFile("file") is not { } file)
         {
-            return Api.BadRequest("请在 file 中上传 Excel 台账（.xlsx）。");
+            return Api.BadRequest("请在 file 中上传 Excel 台账（.xlsx），或整改进展情况公布、整改方案（.docx、.txt）。");
+        }
+
+        List<IntakeEdit>? edits = null;
+        if (form["edits"].FirstOrDefault() is { Length: > 0 } editsJson)
+        {
+            try
+            {
+                edits = System.Text.Json.JsonSerializer.Deserialize<List<IntakeEdit>>(editsJson, EditsJson);
+            }
+            catch (System.Text.Json.JsonException)
+            {
+                return Api.BadRequest("edits 应是 JSON 数组，如 [{\"kind\":\"Merge\",\"finding\":2,\"measure\":1}]。");
+            }
         }
 
         // Who may not import here is told so before anything of the file is kept or read.
@@ -310,12 +328,19 @@ public static class PlansApi
             ImportPreview? read;
             await using (var stream = File.OpenRead(stored.Path))
             {
-                read = await imports.PreviewAsync(id, stream, stored.FileName, form["sheet"].FirstOrDefault(), ct);
+                read = await imports.PreviewAsync(id, stream, stored.FileName, form["sheet"].FirstOrDefault(), ct, edits);
             }
 
             if (read is null)
             {
                 return TypedResults.NotFound();
+            }
+
+            if (form["round"].FirstOrDefault() == "record")
+            {
+                // A round summary's figures, recorded against the round; never findings.
+                var recorded = await rounds.RecordAsync(id, read.Draft, stored.FileName, ct);
+                return recorded is null ? TypedResults.NotFound() : TypedResults.Created($"/inspections/{id}#round-statistics", recorded);
             }
 
             if (preview ?? true)
@@ -335,7 +360,7 @@ public static class PlansApi
                     extensions: new Dictionary<string, object?> { ["problems"] = view.Problems.Where(p => p.Severity == IntakeSeverity.Error).ToList() });
             }
 
-            var result = await imports.CommitAsync(id, read.Draft, form["reason"].FirstOrDefault(), $"{stored.FileName}（{read.Sheet}）", ct);
+            var result = await imports.CommitAsync(id, read.Draft, form["reason"].FirstOrDefault(), read.SourceName, ct);
             return result is null ? TypedResults.NotFound() : TypedResults.Created($"/api/v1/inspections/{id}/ledger", ImportResultView.Of(result));
         }
         finally

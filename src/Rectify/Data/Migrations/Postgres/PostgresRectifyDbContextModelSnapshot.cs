@@ -1948,6 +1948,82 @@ namespace Rectify.Data.Migrations.Postgres
                     b.ToTable("SupervisionNoticeMeasures", (string)null);
                 });
 
+            modelBuilder.Entity("Rectify.Features.Intake.RoundStatisticsRecord", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<decimal?>("AmountYuan")
+                        .HasPrecision(18, 2)
+                        .HasColumnType("numeric(18,2)");
+
+                    b.Property<int?>("Completed")
+                        .HasColumnType("integer");
+
+                    b.Property<decimal?>("CompletionRate")
+                        .HasPrecision(7, 2)
+                        .HasColumnType("numeric(7,2)");
+
+                    b.Property<string>("Figures")
+                        .IsRequired()
+                        .HasMaxLength(8000)
+                        .HasColumnType("character varying(8000)");
+
+                    b.Property<int?>("InProgress")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("InspectionId")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("Measures")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("PeopleHandled")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("Problems")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("RecordedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("RecordedByName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("RecordedByUserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<string>("Round")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int?>("RulesMade")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("SourceFile")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int?>("UnitsCovered")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Round");
+
+                    b.HasIndex("InspectionId", "RecordedAtUtc");
+
+                    b.ToTable("RoundStatistics", (string)null);
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>
                 {
                     b.HasOne("Microsoft.AspNetCore.Identity.IdentityRole", null)
@@ -2458,6 +2534,15 @@ namespace Rectify.Data.Migrations.Postgres
                     b.Navigation("Measure");
 
                     b.Navigation("Notice");
+                });
+
+            modelBuilder.Entity("Rectify.Features.Intake.RoundStatisticsRecord", b =>
+                {
+                    b.HasOne("Rectify.Domain.Inspection", null)
+                        .WithMany()
+                        .HasForeignKey("InspectionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Rectify.Domain.Finding", b =>

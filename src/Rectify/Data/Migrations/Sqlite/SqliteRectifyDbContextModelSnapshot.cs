@@ -1887,6 +1887,80 @@ namespace Rectify.Data.Migrations.Sqlite
                     b.ToTable("SupervisionNoticeMeasures", (string)null);
                 });
 
+            modelBuilder.Entity("Rectify.Features.Intake.RoundStatisticsRecord", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<decimal?>("AmountYuan")
+                        .HasPrecision(18, 2)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("Completed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<decimal?>("CompletionRate")
+                        .HasPrecision(7, 2)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Figures")
+                        .IsRequired()
+                        .HasMaxLength(8000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("InProgress")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("InspectionId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("Measures")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("PeopleHandled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("Problems")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("RecordedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RecordedByName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RecordedByUserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Round")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("RulesMade")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SourceFile")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("UnitsCovered")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Round");
+
+                    b.HasIndex("InspectionId", "RecordedAtUtc");
+
+                    b.ToTable("RoundStatistics", (string)null);
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>
                 {
                     b.HasOne("Microsoft.AspNetCore.Identity.IdentityRole", null)
@@ -2397,6 +2471,15 @@ namespace Rectify.Data.Migrations.Sqlite
                     b.Navigation("Measure");
 
                     b.Navigation("Notice");
+                });
+
+            modelBuilder.Entity("Rectify.Features.Intake.RoundStatisticsRecord", b =>
+                {
+                    b.HasOne("Rectify.Domain.Inspection", null)
+                        .WithMany()
+                        .HasForeignKey("InspectionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Rectify.Domain.Finding", b =>
