@@ -374,7 +374,7 @@ public sealed class BrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
         for (var i = 0; i < count; i++)
         {
             var row = rows.Nth(i);
-            var units = await row.Locator("td.lead-unit").InnerTextAsync() + await row.Locator("td").Nth(6).InnerTextAsync();
+            var units = await row.Locator("td.lead-unit").InnerTextAsync() + await row.Locator("td.supporting-units").InnerTextAsync();
             Assert.Contains("工程建设中心", units, StringComparison.Ordinal);
         }
 

@@ -117,7 +117,7 @@ public abstract class ReminderCatchUpTests(NotifyApp app)
         using var unit = await app.SignedInAsync("unit");
         var page = await unit.GetStringAsync(new Uri("/inbox", UriKind.Relative), TestContext.Current.CancellationToken);
         Assert.Single(System.Text.RegularExpressions.Regex.Matches(page, "补发提醒共 3 条"));
-        Assert.Equal(3, System.Text.RegularExpressions.Regex.Count(page, "距整改时限还有"));
+        Assert.Equal(3, System.Text.RegularExpressions.Regex.Count(page, "【整改提醒】措施“"));
         Assert.Contains("inbox-count\" title=\"未读消息\">4<", page, StringComparison.Ordinal);
         var read = await unit.PostFromPageAsync("/inbox", "/inbox?handler=ReadAll", []);
         Assert.Equal(HttpStatusCode.Redirect, read.StatusCode);
