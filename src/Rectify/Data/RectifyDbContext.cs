@@ -72,17 +72,38 @@ public class RectifyDbContext(DbContextOptions options) : IdentityDbContext<Rect
     public DbSet<Notification> Notifications => Set<Notification>();
 
     public DbSet<NotificationPreference> NotificationPreferences => Set<NotificationPreference>();
-    /// <summary>Every save first holds each text to its column's length (<see cref="FieldLengths"/>), on both providers.</summary>
+    /// <summary>
+    /// Every save first holds each text to its column's length (<see cref="FieldLengths"/>), on both providers. The check
+    /// reads the tracker's entries, which looks for changes once; the save then does not look a second time.
+    /// </summary>
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
+        var detect = ChangeTracker.AutoDetectChangesEnabled;
         FieldLengths.Check(ChangeTracker);
-        return base.SaveChanges(acceptAllChangesOnSuccess);
+        ChangeTracker.AutoDetectChangesEnabled = false;
+        try
+        {
+            return base.SaveChanges(acceptAllChangesOnSuccess);
+        }
+        finally
+        {
+            ChangeTracker.AutoDetectChangesEnabled = detect;
+        }
     }
 
-    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
+        var detect = ChangeTracker.AutoDetectChangesEnabled;
         FieldLengths.Check(ChangeTracker);
-        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        ChangeTracker.AutoDetectChangesEnabled = false;
+        try
+        {
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
+        finally
+        {
+            ChangeTracker.AutoDetectChangesEnabled = detect;
+        }
     }
 
     protected override void OnModelCreating(ModelBuilder builder)
