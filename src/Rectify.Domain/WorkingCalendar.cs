@@ -7,7 +7,7 @@ public sealed record CalendarDay(DateOnly Date, bool IsOffDay, string Name);
 /// 工作日: the official holidays and make-up working days (调休) as data, Monday–Friday for every other day. A year
 /// with no data at all falls back to Monday–Friday (<see cref="HasDataFor"/> says so, and pages tell the reader).
 /// </summary>
-public sealed class WorkingCalendar
+public sealed class WorkingCalendar : IWorkingDays
 {
     private readonly Dictionary<DateOnly, CalendarDay> days;
     private readonly HashSet<int> years;
@@ -39,8 +39,8 @@ public sealed class WorkingCalendar
     /// <summary>The listed day (holiday or 调休), if any.</summary>
     public CalendarDay? Listed(DateOnly date) => days.GetValueOrDefault(date);
 
-    public bool IsWorkingDay(DateOnly date) =>
-        days.TryGetValue(date, out var listed) ? !listed.IsOffDay : date.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday);
+    public bool IsWorkingDay(DateOnly day) =>
+        days.TryGetValue(day, out var listed) ? !listed.IsOffDay : day.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday);
 
     /// <summary>
     /// The <paramref name="count"/>-th working day after <paramref name="from"/> ("N 个工作日内": the day itself does not

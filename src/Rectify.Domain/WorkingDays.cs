@@ -1,9 +1,9 @@
 namespace Rectify.Domain;
 
 /// <summary>
-/// Which days are working days (工作日). The reminders count their offsets in working days through this; the
-/// working-day calendar (official holidays and 调休 make-up days as data) plugs in here, and until it is
-/// registered <see cref="MondayToFriday"/> stands in.
+/// Which days are working days (工作日). The reminders count their offsets in working days through this: in the
+/// application it is the <see cref="WorkingCalendar"/> in use (official holidays and 调休 make-up days as data);
+/// <see cref="MondayToFriday"/> is the plain week, for a year without data and for tests.
 /// </summary>
 public interface IWorkingDays
 {

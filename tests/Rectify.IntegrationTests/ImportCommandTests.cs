@@ -113,4 +113,33 @@ public sealed class ImportCommandTests : IDisposable
         Assert.Contains("--inspection", error, StringComparison.Ordinal);
         Assert.Equal(["5"], await QueryAsync("SELECT COUNT(*) FROM \"Measures\""));
     }
+
+    [Fact]
+    public async Task A_progress_notice_as_text_registers_its_inspection_with_the_team_it_names_and_brings_in_its_plan()
+    {
+        Assert.Equal(0, (await Run("migrate")).Code);
+        await QueryAsync("INSERT INTO \"Organizations\" (\"Name\", \"ShortName\", \"Kind\", \"ParentId\", \"Path\", \"IsAssumption\") VALUES ('中共万江街道工作委员会', '万江街道党工委', 0, NULL, '/1/', 0);");
+        var added = await CommandLineTests.RunWatchingTheConsole(Password + "\n", "user", "add", "office1", "--org", "万江街道党工委", "--role", "RectificationOffice", "--data", folder);
+        Assert.True(added.Code == 0, added.Err);
+        var notice = Path.Combine(folder, "通报.txt");
+        await File.WriteAllTextAsync(notice, Rectify.Demo.DemoSeeder.ReadSeedNotice(), Ct);
+
+        // --preview prints the tree read from the notice and writes nothing.
+        var (code, output, error) = await Run("inspection", "import", notice, "--user", "office1", "--org", "万江街道党工委", "--title", "命令行巡察", "--preview");
+        Assert.True(code == 0, error);
+        Assert.Contains("整改进展情况公布", output, StringComparison.Ordinal);
+        Assert.Equal(["0"], await QueryAsync("SELECT COUNT(*) FROM \"Inspections\""));
+
+        // Without --team: the team is the one the notice names.
+        (code, output, error) = await Run("inspection", "import", notice, "--user", "office1", "--org", "万江街道党工委", "--title", "命令行巡察");
+        Assert.True(code == 0, error);
+        Assert.Contains("新增措施 72 条", output, StringComparison.Ordinal);
+        Assert.Equal(["命令行巡察|市委第七巡察组"], await QueryAsync("SELECT i.\"Title\", o.\"Name\" FROM \"Inspections\" i JOIN \"Organizations\" o ON o.\"Id\" = i.\"InspectingBodyId\""));
+        Assert.Equal(["6|27|72"], await QueryAsync("SELECT (SELECT COUNT(*) FROM \"FindingCategories\"), (SELECT COUNT(*) FROM \"Findings\"), (SELECT COUNT(*) FROM \"Measures\")"));
+
+        // The same notice again changes nothing.
+        (code, output, error) = await Run("inspection", "import", notice, "--user", "office1", "--inspection", "1");
+        Assert.True(code == 0, error);
+        Assert.Equal(["6|27|72"], await QueryAsync("SELECT (SELECT COUNT(*) FROM \"FindingCategories\"), (SELECT COUNT(*) FROM \"Findings\"), (SELECT COUNT(*) FROM \"Measures\")"));
+    }
 }

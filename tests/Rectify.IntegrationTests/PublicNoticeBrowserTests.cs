@@ -205,21 +205,39 @@ public sealed class PublicNoticeDocxImageTests(SqliteApp app) : IClassFixture<Sq
     {
         app.RequireAvailable();
         var soffice = new[] { "/usr/bin/soffice", "/usr/bin/libreoffice", "/usr/local/bin/soffice" }.FirstOrDefault(File.Exists);
-        if (soffice is null)
+        var pdftoppm = new[] { "/usr/bin/pdftoppm", "/usr/local/bin/pdftoppm" }.FirstOrDefault(File.Exists);
+        if (soffice is null || pdftoppm is null)
         {
-            // An optional tool (issue #15: "converted through LibreOffice if present"): not required even in CI.
-            Assert.Skip("LibreOffice (soffice) is not installed; the .docx layout is checked by reading it back (GongwenWriterTests), not rendered");
+            // Optional tools (issue #15: "converted through LibreOffice if present"): not required even in CI.
+            Assert.Skip("LibreOffice (soffice) and poppler's pdftoppm are not both installed; the .docx layout is checked by reading it back (GongwenWriterTests), not rendered");
         }
 
         using var office = await app.SignedInAsync("office");
         var docx = await office.GetByteArrayAsync(new Uri($"/inspections/{app.InspectionId}/publication?handler=Docx", UriKind.Relative), TestContext.Current.CancellationToken);
         var folder = Path.Combine(BrowserTests.ScreenshotFolder, "docx");
         Directory.CreateDirectory(folder);
+        foreach (var old in Directory.EnumerateFiles(folder))
+        {
+            File.Delete(old);
+        }
+
         var file = Path.Combine(folder, "public-notice.docx");
         await File.WriteAllBytesAsync(file, docx, TestContext.Current.CancellationToken);
-        using var process = Process.Start(new ProcessStartInfo(soffice!, ["--headless", "--convert-to", "png", "--outdir", folder, file]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+
+        // Writer without a GUI exports PDF (not PNG); the first page of the PDF is then drawn as the picture.
+        await RunAsync(soffice!, ["--headless", "--convert-to", "pdf", "--outdir", folder, file]);
+        var pdf = Path.Combine(folder, "public-notice.pdf");
+        Assert.True(File.Exists(pdf), "LibreOffice did not write the PDF");
+        await RunAsync(pdftoppm!, ["-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", pdf, Path.Combine(folder, "public-notice-docx")]);
+        Assert.True(new FileInfo(Path.Combine(folder, "public-notice-docx.png")).Length > 10_000, "the first page was not drawn");
+    }
+
+    private static async Task RunAsync(string tool, string[] arguments)
+    {
+        using var process = Process.Start(new ProcessStartInfo(tool, arguments) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        var output = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        var error = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
         await process.WaitForExitAsync(TestContext.Current.CancellationToken);
-        Assert.Equal(0, process.ExitCode);
-        Assert.True(File.Exists(Path.Combine(folder, "public-notice.png")));
+        Assert.True(process.ExitCode == 0, $"{Path.GetFileName(tool)} exited {process.ExitCode}: {await output} {await error}");
     }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Rectify.Data;
 using Rectify.Domain;
 using Rectify.Features.Notifications;
@@ -62,6 +63,39 @@ public abstract class ReminderRestartTests(NotifyApp app)
             .Select(n => n.MeasureId!.Value).ToListAsync(TestContext.Current.CancellationToken));
         Assert.Equal(ids.Order().ToList(), inbox.Order().ToList());
         Assert.Equal(0, await app.WithDbAsync(db => db.Notifications.CountAsync(n => n.State == NotificationState.Pending || n.State == NotificationState.Held, TestContext.Current.CancellationToken)));
+    }
+
+    [Fact]
+    public async Task Reminders_count_working_days_on_the_official_calendar_across_the_spring_festival()
+    {
+        app.RequireAvailable();
+        var ct = TestContext.Current.CancellationToken;
+
+        // Due on Tuesday 24 February 2026, the first working day after the Spring Festival (15–23 February off, Saturday 14 February worked).
+        var deadline = new DateOnly(2026, 2, 24);
+        var id = (await app.ArrangeDeadlinesAsync(1, _ => deadline)).Single();
+        async Task<(DueReminder? Due, string? Subject)> On(DateOnly day) => await app.WithScopeAsync(async services =>
+        {
+            var source = services.GetServices<IReminderSource>().OfType<DeadlineReminderSource>().Single();
+            var due = (await source.FindDueAsync(day, ct)).SingleOrDefault(d => d.Id == id);
+            var message = due is null ? null : (await source.DescribeAsync([due], day, ct)).Single();
+            return (due, message?.Subject);
+        });
+
+        // "1 个工作日前" is the 调休 Saturday, not Monday 23 February (a holiday); "5 个工作日前" is Tuesday 10 February, not the 17th.
+        var saturday = await On(new DateOnly(2026, 2, 14));
+        Assert.Equal(new DueReminder(ReminderKind.DeadlineAhead, "m", new DateOnly(2026, 2, 14), id), saturday.Due);
+        Assert.Contains("还有 1 个工作日", saturday.Subject, StringComparison.Ordinal);
+        var tenth = await On(new DateOnly(2026, 2, 10));
+        Assert.Equal(new DueReminder(ReminderKind.DeadlineAhead, "m", new DateOnly(2026, 2, 10), id), tenth.Due);
+        Assert.Contains("还有 5 个工作日", tenth.Subject, StringComparison.Ordinal);
+        Assert.Null((await On(new DateOnly(2026, 2, 9))).Due);
+
+        // Overdue from the next working day; over the National Day holiday (1–7 October off, Saturday 10 October worked) a
+        // deadline of 30 September is still "due" on the holiday and overdue only from Thursday 8 October.
+        await app.ArrangeDeadlinesAsync(1, _ => new DateOnly(2026, 9, 30));
+        Assert.Equal(ReminderKind.DeadlineToday, (await On(new DateOnly(2026, 10, 5))).Due?.Kind);
+        Assert.Equal(new DueReminder(ReminderKind.Overdue, "m", new DateOnly(2026, 10, 8), id), (await On(new DateOnly(2026, 10, 8))).Due);
     }
 }
 

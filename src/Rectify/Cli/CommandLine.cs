@@ -39,7 +39,7 @@ public static class CommandLine
           rectify token create --user 用户名 [--name 用途] [--days 90]
               为用户创建个人 API 令牌（只显示一次；以 Authorization: Bearer 使用）。
           rectify token list --user 用户名 | rectify token revoke 编号
-          rectify inspection import 台账.xlsx --user 用户名 (--inspection 编号 | --org 单位 --title 巡察名称 [--team 巡察组])
+          rectify inspection import 文件（台账 .xlsx，或通报、整改方案 .txt/.docx） --user 用户名 (--inspection 编号 | --org 单位 --title 巡察名称 [--team 巡察组])
                   [--sheet 工作表] [--preview] [--reason 理由] [--data 目录]
               以该账号的身份导入 Excel 整改台账：先列出读取的措施和发现的问题（按工作表、单元格），没有错误才导入，
               按序号新增或更新，全部成功或全部不写入。--preview 只预览。--org 先登记新的巡察。方案已审定时须 --reason。

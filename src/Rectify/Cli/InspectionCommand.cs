@@ -13,13 +13,14 @@ using Rectify.Features.Plans;
 namespace Rectify.Cli;
 
 /// <summary>
-/// `inspection import 台账.xlsx --user 用户名 (--inspection 编号 | --org 单位 --title 名称 [--team 巡察组]) [--sheet 工作表]
-/// [--preview] [--reason 理由]`: the Excel import of the pages and the API, done as the named account (its scope, its
+/// `inspection import 文件 --user 用户名 (--inspection 编号 | --org 单位 --title 名称 [--team 巡察组]) [--sheet 工作表]
+/// [--preview] [--reason 理由]`: the import of the pages and the API (an Excel 台账, or a notice or plan as .txt/.docx,
+/// told apart by content), done as the named account (its scope, its
 /// permission, its name in the audit trail). The preview is printed as a table; exit 2 on any error in the file or refusal.
 /// </summary>
 internal static class InspectionCommand
 {
-    private const string UsageLine = "用法：rectify inspection import 台账.xlsx --user 用户名 (--inspection 编号 | --org 单位 --title 巡察名称 [--team 巡察组]) [--sheet 工作表] [--preview] [--reason 理由] [--data 目录]";
+    private const string UsageLine = "用法：rectify inspection import 文件（台账 .xlsx，或通报、整改方案 .txt/.docx） --user 用户名 (--inspection 编号 | --org 单位 --title 巡察名称 [--team 巡察组]) [--sheet 工作表] [--preview] [--reason 理由] [--data 目录]";
 
     /// <summary>How wide the measure text may be in the printed table (in columns of a terminal; a Chinese character takes two).</summary>
     private const int TextWidth = 40;
@@ -27,7 +28,7 @@ internal static class InspectionCommand
     public static Verb Create(CliContext cli)
     {
         var data = Verb.DataOption();
-        var file = new Argument<string>("台账.xlsx");
+        var file = new Argument<string>("文件");
         file.Validators.Add(result =>
         {
             if (result.Tokens is [{ Value: ['-', ..] }])

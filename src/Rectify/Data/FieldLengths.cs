@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Rectify.Domain;
 
 namespace Rectify.Data;
@@ -62,7 +63,14 @@ public static class FieldLengths
         ["RecordedByName"] = "登记人姓名",
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
-    /// <summary>Refuses the save when a text added or changed is longer than its column allows.</summary>
+    /// <summary>Each entity type's bounded texts, worked out once per model: the property, its getter and its limit.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<IEntityType, BoundedText[]> Bounded = new();
+
+    /// <summary>
+    /// Refuses the save when a text added or changed is longer than its column allows. It runs before every save, so it
+    /// reads an added entity's texts straight from the object (no property entry per value) and asks the tracker only
+    /// about the texts of a changed one.
+    /// </summary>
     public static void Check(ChangeTracker changes)
     {
         ArgumentNullException.ThrowIfNull(changes);
@@ -73,25 +81,35 @@ public static class FieldLengths
                 continue;
             }
 
-            foreach (var property in entry.Properties)
+            foreach (var text in Bounded.GetOrAdd(entry.Metadata, BoundedTexts))
             {
-                if (property.Metadata.ClrType != typeof(string) || (entry.State == EntityState.Modified && !property.IsModified) || property.CurrentValue is not string value)
+                if (entry.State == EntityState.Modified && !entry.Property(text.Property.Name).IsModified)
                 {
                     continue;
                 }
 
-                var entity = entry.Metadata.ClrType.Name;
-                var name = property.Metadata.Name;
-                var most = property.Metadata.GetMaxLength() ?? (Unbounded.TryGetValue(entity + "." + name, out var m) ? m : (int?)null);
-
                 // A quick answer for the common case: a string no longer in UTF-16 units than the limit is within it in characters.
-                if (most is { } limit && value.Length > limit)
+                var current = text.Getter is { } getter ? getter.GetClrValue(entry.Entity) : entry.Property(text.Property.Name).CurrentValue;
+                if (current is string value && value.Length > text.Limit)
                 {
-                    BusinessRules.Check(new ATextFitsItsField(Label(entity, name), value, limit));
+                    BusinessRules.Check(new ATextFitsItsField(Label(entry.Metadata.ClrType.Name, text.Property.Name), value, text.Limit));
                 }
             }
         }
     }
+
+    private static BoundedText[] BoundedTexts(IEntityType type)
+    {
+        var entity = type.ClrType.Name;
+        return type.GetProperties()
+            .Where(p => p.ClrType == typeof(string))
+            .Select(p => (Property: p, Limit: p.GetMaxLength() ?? (Unbounded.TryGetValue(entity + "." + p.Name, out var m) ? m : (int?)null)))
+            .Where(p => p.Limit is not null)
+            .Select(p => new BoundedText(p.Property, p.Property.IsShadowProperty() ? null : p.Property.GetGetter(), p.Limit!.Value))
+            .ToArray();
+    }
+
+    private sealed record BoundedText(IProperty Property, IClrPropertyGetter? Getter, int Limit);
 
     public static string Label(string entity, string property) =>
         Labels.TryGetValue(entity + "." + property, out var label) ? label

@@ -69,6 +69,13 @@ public abstract class NotifyApp(Provider provider, bool failingHooks) : AppFixtu
         return await scope.ServiceProvider.GetRequiredService<OutboxDispatcher>().DispatchAsync(CancellationToken.None);
     }
 
+    public async Task<T> WithScopeAsync<T>(Func<IServiceProvider, Task<T>> work)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        await using var scope = Factory.Services.CreateAsyncScope();
+        return await work(scope.ServiceProvider);
+    }
+
     public async Task<T> WithDbAsync<T>(Func<RectifyDbContext, Task<T>> work)
     {
         await using var scope = Factory.Services.CreateAsyncScope();

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Rectify.Data;
 using Rectify.Domain;
@@ -71,8 +70,6 @@ public static class NotificationsRegistration
 
         services.Configure<NotificationOptions>(section);
 
-        // The working-day calendar replaces this when it is registered before (TryAdd).
-        services.TryAddSingleton<IWorkingDays, MondayToFriday>();
         services.AddScoped<ReminderRecipients>();
         services.AddScoped<IReminderSource, DeadlineReminderSource>();
         services.AddScoped<IReminderSource, ReportMissingReminderSource>();

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Rectify.Access;
 using Rectify.Data;
 using Rectify.Domain;
+using Rectify.Features.Deadlines;
 using Rectify.Features.Inspections;
 
 namespace Rectify.Features.Notifications;
@@ -106,10 +107,11 @@ internal static class MeasureText
 }
 
 /// <summary>Deadlines of 立行立改 and 限期整改 measures: N working days before, on the day, and while overdue.</summary>
-public sealed class DeadlineReminderSource(RectifyDbContext db, IWorkingDays workingDays, IOptions<NotificationOptions> options, ReminderRecipients recipients) : IReminderSource
+public sealed class DeadlineReminderSource(RectifyDbContext db, CalendarStore calendars, IOptions<NotificationOptions> options, ReminderRecipients recipients) : IReminderSource
 {
     public async Task<IReadOnlyList<DueReminder>> FindDueAsync(DateOnly today, CancellationToken cancellationToken)
     {
+        IWorkingDays workingDays = await calendars.LoadAsync(cancellationToken);
         var o = options.Value;
         var offsets = o.Offsets();
         var horizon = workingDays.AddWorkingDays(today, offsets.Count == 0 ? 0 : offsets.Max());
@@ -141,6 +143,7 @@ public sealed class DeadlineReminderSource(RectifyDbContext db, IWorkingDays wor
 
     public async Task<IReadOnlyList<ReminderMessage>> DescribeAsync(IReadOnlyList<DueReminder> due, DateOnly today, CancellationToken cancellationToken)
     {
+        IWorkingDays workingDays = await calendars.LoadAsync(cancellationToken);
         ArgumentNullException.ThrowIfNull(due);
         var facts = await MeasureText.LoadAsync(db, due.Select(d => d.Id), cancellationToken);
         var messages = new List<ReminderMessage>(due.Count);
@@ -226,10 +229,11 @@ public sealed class ReportMissingReminderSource(RectifyDbContext db, ReminderRec
 }
 
 /// <summary>回头看 coming due: the office hears a few working days before a look-back's date.</summary>
-public sealed class LookBackReminderSource(RectifyDbContext db, IWorkingDays workingDays, IOptions<NotificationOptions> options, ReminderRecipients recipients) : IReminderSource
+public sealed class LookBackReminderSource(RectifyDbContext db, CalendarStore calendars, IOptions<NotificationOptions> options, ReminderRecipients recipients) : IReminderSource
 {
     public async Task<IReadOnlyList<DueReminder>> FindDueAsync(DateOnly today, CancellationToken cancellationToken)
     {
+        IWorkingDays workingDays = await calendars.LoadAsync(cancellationToken);
         var ahead = options.Value.LookBackAheadWorkingDays;
         var horizon = workingDays.AddWorkingDays(today, ahead);
         var measures = db.Measures.Where(AccessQueries.Stands).Where(m => m.Inspection.PlanState == PlanState.InForce);
