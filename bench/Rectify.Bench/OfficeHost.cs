@@ -24,6 +24,9 @@ internal static class OfficeHost
         [
             "--Logging:Console:LogLevel:Default=None",
             "--urls=http://127.0.0.1:0",
+
+            // The reminder scan would run beside the first import and its allocations would be counted as the import's.
+            "--Notifications:Background=false",
             $"--{RectifyApp.DataFolderKey}={folder}",
             .. postgresConnection is null ? Array.Empty<string>() : ["--Database:Provider=Postgres", "--ConnectionStrings:Rectify=" + postgresConnection],
         ];

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using DocumentFormat.OpenXml.Packaging;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Rectify.Data;
@@ -27,6 +28,13 @@ public abstract class DubanTests(AppFixture app)
         var response = await client.GetAsync(new Uri(path, UriKind.Relative), Ct);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement.Clone();
+    }
+
+    /// <summary>The document's paragraphs as text, empty ones left out.</summary>
+    private static List<string> DocxLines(byte[] docx)
+    {
+        using var doc = WordprocessingDocument.Open(new MemoryStream(docx), false);
+        return [.. doc.MainDocumentPart!.Document!.Body!.Elements<DocumentFormat.OpenXml.Wordprocessing.Paragraph>().Select(p => p.InnerText).Where(t => t.Length > 0)];
     }
 
     private async Task<(int LeadUnitId, DateOnly? Deadline, string Text)> MeasureAsync(int id)
@@ -165,6 +173,35 @@ public abstract class DubanTests(AppFixture app)
         Assert.Equal($"督办〔{today.Year}〕1号", detail.GetProperty("documentNumber").GetString());
         Assert.Equal("Open", detail.GetProperty("state").GetString());
         Assert.Equal(id, detail.GetProperty("measures")[0].GetProperty("measureId").GetInt32());
+
+        // The 督办单 as a 公文: its number, the title naming the matter, the unit as addressee, the four parts, the issuer and the day.
+        var docx = await office.GetAsync(new Uri(notice + "?handler=Docx", UriKind.Relative), Ct);
+        Assert.Equal(HttpStatusCode.OK, docx.StatusCode);
+        Assert.Equal("application/vnd.openxmlformats-officedocument.wordprocessingml.document", docx.Content.Headers.ContentType!.MediaType);
+        Assert.Contains($"督办〔{today.Year}〕1号.docx", docx.Content.Headers.ContentDisposition!.FileNameStar, StringComparison.Ordinal);
+        var lines = DocxLines(await docx.Content.ReadAsByteArrayAsync(Ct));
+        var unitName = detail.GetProperty("unit").GetString()!;
+        Assert.Equal($"督办〔{today.Year}〕1号", lines[0]);
+        Assert.Equal("关于整改进度滞后的督办单", lines[1]);
+        Assert.Equal(unitName + "：", lines[2]);
+        var (finding, number) = (detail.GetProperty("measures")[0].GetProperty("findingNumber").GetInt32(), detail.GetProperty("measures")[0].GetProperty("number").GetInt32());
+        var order = new[] { "一、督办事项", "该措施进度明显滞后于方案要求。", "二、涉及的整改措施", $"1.措施{finding}.{number}：", "三、办理要求", "说明滞后原因和下一步安排", "四、回复期限", $"请于{today.AddDays(5).Year}年{today.AddDays(5).Month}月{today.AddDays(5).Day}日前在巡察整改管理系统中回复办理情况" };
+        var at = order.Select(o => lines.FindIndex(l => l.StartsWith(o, StringComparison.Ordinal))).ToList();
+        Assert.DoesNotContain(-1, at);
+        Assert.Equal(at.Order(), at);
+        Assert.Equal([detail.GetProperty("issuer").GetString()!, $"{today.Year}年{today.Month}月{today.Day}日"], lines[^2..]);
+
+        // The unit it is addressed to may download it too; the system administrator (who opens no ledger) may not.
+        using (var addressee = await app.SignedInAsync("unit"))
+        {
+            Assert.Equal(HttpStatusCode.OK, (await addressee.GetAsync(new Uri(notice + "?handler=Docx", UriKind.Relative), Ct)).StatusCode);
+        }
+
+        using (var stranger = await app.SignedInAsync("admin"))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, (await stranger.GetAsync(new Uri(notice + "?handler=Docx", UriKind.Relative), Ct)).StatusCode);
+        }
+
         var second = await office.PostFromPageAsync(list, list, fields);
         var secondNotice = second.Headers.Location!.OriginalString;
         Assert.Equal($"督办〔{today.Year}〕2号", (await GetJsonAsync(office, "/api/v1" + secondNotice)).GetProperty("documentNumber").GetString());
@@ -190,7 +227,12 @@ public abstract class DubanTests(AppFixture app)
         fields["byWhom"] = "整改办主任";
         fields["people"] = "纪检监察办负责人";
         fields["outcome"] = "两周内完成";
-        Assert.Equal(HttpStatusCode.Redirect, (await office.PostFromPageAsync(list, list, fields)).StatusCode);
+        var talk = await office.PostFromPageAsync(list, list, fields);
+        Assert.Equal(HttpStatusCode.Redirect, talk.StatusCode);
+
+        // A 约谈 is a record, not a document: no .docx.
+        var talkId = (await GetJsonAsync(office, $"/api/v1/inspections/{app.InspectionId}/supervision")).EnumerateArray().Single(n => n.GetProperty("kind").GetString() == "Talk").GetProperty("id").GetInt32();
+        Assert.Equal(HttpStatusCode.NotFound, (await office.GetAsync(new Uri($"/supervision/{talkId}?handler=Docx", UriKind.Relative), Ct)).StatusCode);
         app.Clock!.Advance(TimeSpan.FromDays(8));
         using var again = await app.SignedInAsync("office");
         counts = (await GetJsonAsync(again, $"/api/v1/inspections/{app.InspectionId}/overview")).GetProperty("supervision");

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Rectify.Access;
 using Rectify.Data;
+using Rectify.Documents.Gongwen;
 using Rectify.Domain;
 using Rectify.Features.Common;
 
@@ -31,6 +32,19 @@ public sealed class DetailModel(RectifyDbContext db, Caller caller, SupervisionS
     {
         Message = TempData["message"] as string;
         return ShowAsync(cancellationToken);
+    }
+
+    /// <summary>The 督办单 as a 公文 (.docx), for printing and filing; the other steps are records, not documents.</summary>
+    public async Task<IActionResult> OnGetDocxAsync(CancellationToken cancellationToken)
+    {
+        var notice = await SupervisionQueries.LoadAsync(db, caller.Scope, Id, cancellationToken);
+        if (notice is not { Kind: SupervisionKind.Duban })
+        {
+            return NotFound();
+        }
+
+        var document = DubanDocument.Compose(notice, notice.Issuer ?? notice.InspectionTitle);
+        return File(GongwenWriter.Write(document), "application/vnd.openxmlformats-officedocument.wordprocessingml.document", DubanDocument.FileName(notice));
     }
 
     public async Task<IActionResult> OnPostReplyAsync(string? reply, CancellationToken cancellationToken)

@@ -53,6 +53,9 @@ public sealed record NoticeDetail(
     /// <summary>The unit's path, for the permission question "is this the caller's unit"; not part of the API's answer.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public string UnitPath { get; init; } = string.Empty;
+
+    /// <summary>The organization that issued a 督办单 (its number is theirs); null for the other steps.</summary>
+    public string? Issuer { get; init; }
 }
 
 /// <summary>The ladder's counts for an inspection's overview: open 督办, replies overdue, 约谈 held, 通报 and 问责 recorded.</summary>
@@ -115,6 +118,7 @@ public static class SupervisionQueries
                     .Select(x => new NoticeMeasure(x.MeasureId, x.Measure.Finding.Number, x.Measure.Number, x.Measure.Text, x.Measure.Deadline)).ToList())
             {
                 UnitPath = n.Unit.Path,
+                Issuer = db.Organizations.Where(o => o.Id == n.IssuerId).Select(o => o.Name).FirstOrDefault(),
             })
             .SingleOrDefaultAsync(cancellationToken);
     }
