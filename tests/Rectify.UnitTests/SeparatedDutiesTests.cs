@@ -89,4 +89,30 @@ public sealed class SeparatedDutiesTests
         m.Approve(Leader, clock);
         Assert.Equal(["u-unit", "u-unit", "u-office", "u-leader"], m.Transitions.Select(t => t.ActorUserId));
     }
+
+    [Fact]
+    public void Whoever_asked_for_an_extension_neither_reviews_nor_decides_it_and_the_reviewer_does_not_decide_it()
+    {
+        var m = NewMeasure();
+        m.Start(Unit, clock);
+        var today = ChinaTime.Today(clock);
+
+        // One person who holds every role asks for the extension: they may not review it.
+        var asked = DeadlineExtension.Request(m, 1, anotherIsOpen: false, new DateOnly(2025, 3, 31), "需协调市级部门", today, OfficeAndLeader, clock);
+        var own = Assert.Throws<BusinessRuleViolationException>(() => asked.Review(forward: true, null, OfficeAndLeader, clock));
+        Assert.Equal(Refusal.NotPermitted, own.Refusal);
+        Assert.Contains("自己提出的延期申请", own.Message, StringComparison.Ordinal);
+        Assert.Equal(ExtensionState.Requested, asked.State);
+
+        // Reviewed by someone else, it may not be decided by its requester, nor by its reviewer.
+        asked.Review(forward: true, null, Office, clock);
+        Assert.Contains("自己提出的延期申请", Assert.Throws<BusinessRuleViolationException>(() => asked.Decide(m, approve: true, null, OfficeAndLeader, clock)).Message, StringComparison.Ordinal);
+        Assert.Contains("已审核这份延期申请的人", Assert.Throws<BusinessRuleViolationException>(() => asked.Decide(m, approve: true, null, Office, clock)).Message, StringComparison.Ordinal);
+        Assert.Equal(new DateOnly(2025, 2, 15), m.Deadline);
+
+        // A third person decides, and the deadline moves.
+        asked.Decide(m, approve: true, null, Leader, clock);
+        Assert.Equal(ExtensionState.Approved, asked.State);
+        Assert.Equal(new DateOnly(2025, 3, 31), m.Deadline);
+    }
 }
