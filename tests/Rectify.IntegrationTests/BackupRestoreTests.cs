@@ -47,6 +47,10 @@ public abstract class BackupRestoreTests(AppFixture app)
             var (code, output, error) = await RunAsync(["backup", "--to", archive, .. Settings(app.DataFolder, source)]);
             Assert.True(code == 0, $"backup exit {code}: {output}{error}");
             Assert.Contains("清单 manifest.json", output, StringComparison.Ordinal);
+            if (!OperatingSystem.IsWindows())
+            {
+                Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(archive));
+            }
 
             (code, output, error) = await RunAsync(["restore", archive, .. target.Settings]);
             Assert.True(code == 0, $"restore exit {code}: {output}{error}");
