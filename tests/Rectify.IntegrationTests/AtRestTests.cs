@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Rectify.IntegrationTests.Infrastructure;
 
 namespace Rectify.IntegrationTests;
@@ -36,5 +39,76 @@ public sealed class AtRestTests(SqliteApp app) : IClassFixture<SqliteApp>
         Assert.Contains(entries, e => e is FileInfo && Relative(e).StartsWith("keys/", StringComparison.Ordinal));
         var open = entries.Select(e => (e.FullName, Mode: ModeOf(e.FullName))).Where(e => (e.Mode & GroupOrOthers) != 0).Select(e => $"{Path.GetRelativePath(app.DataFolder, e.FullName)} {e.Mode}").ToList();
         Assert.True(open.Count == 0, "readable by others: " + string.Join(", ", open));
+    }
+
+    [Fact]
+    public async Task The_data_protection_key_ring_is_encrypted_at_rest_and_another_key_cannot_open_it()
+    {
+        app.RequireAvailable();
+        using var office = await app.SignedInAsync("office");
+
+        // Every key file of the ring holds its master key encrypted (AES-256-GCM under keyring.key), never in clear.
+        var files = Directory.GetFiles(Path.Combine(app.DataFolder, "keys"), "*.xml");
+        Assert.NotEmpty(files);
+        foreach (var file in files)
+        {
+            var xml = await File.ReadAllTextAsync(file, TestContext.Current.CancellationToken);
+            Assert.Contains("<" + Hosting.KeyRingEncryptor.Element, xml, StringComparison.Ordinal);
+            Assert.DoesNotContain("<masterKey", xml, StringComparison.Ordinal);
+        }
+
+        // The same ring under another key (a data folder moved without its key, or a key rotated without PreviousKeys) does not open.
+        var encrypted = System.Xml.Linq.XElement.Load(files[0]).Descendants(Hosting.KeyRingEncryptor.Element).Single();
+        var folder = Path.Combine(Path.GetTempPath(), "rectify-keyring", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        try
+        {
+            var other = Hosting.KeyRingKey.Load(new ConfigurationBuilder().Build(), folder);
+            var services = new ServiceCollection().AddSingleton(other).BuildServiceProvider();
+            var refused = Assert.ThrowsAny<System.Security.Cryptography.CryptographicException>(() => { _ = new Hosting.KeyRingDecryptor(services).Decrypt(encrypted); });
+            Assert.Contains(Hosting.KeyRingKey.PreviousKeysName, refused.Message, StringComparison.Ordinal);
+            Assert.Equal(Hosting.AtRest.FileMode, ModeOf(Path.Combine(folder, Hosting.KeyRingKey.DefaultFile)));
+
+            // With the old key among the previous ones, the rotated installation still opens the ring.
+            var own = Convert.ToBase64String(Convert.FromBase64String((await File.ReadAllTextAsync(Path.Combine(app.DataFolder, Hosting.KeyRingKey.DefaultFile), TestContext.Current.CancellationToken)).Trim()));
+            var rotated = Hosting.KeyRingKey.Load(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                [Hosting.KeyRingKey.KeyName] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
+                [Hosting.KeyRingKey.PreviousKeysName] = own,
+            }).Build(), folder);
+            var opened = new Hosting.KeyRingDecryptor(new ServiceCollection().AddSingleton(rotated).BuildServiceProvider()).Decrypt(encrypted);
+            Assert.Equal("masterKey", opened.Name.LocalName);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Every_sqlite_connection_runs_in_wal_with_synchronous_full_foreign_keys_and_a_busy_timeout()
+    {
+        app.RequireAvailable();
+        await using var scope = app.Factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<Data.RectifyDbContext>();
+        await db.Database.OpenConnectionAsync(TestContext.Current.CancellationToken);
+        try
+        {
+            async Task<string?> Pragma(string name)
+            {
+                await using var command = db.Database.GetDbConnection().CreateCommand();
+                command.CommandText = "PRAGMA " + name;
+                return Convert.ToString(await command.ExecuteScalarAsync(TestContext.Current.CancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            Assert.Equal("wal", await Pragma("journal_mode"));
+            Assert.Equal("2", await Pragma("synchronous"));
+            Assert.Equal("1", await Pragma("foreign_keys"));
+            Assert.Equal("5000", await Pragma("busy_timeout"));
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
     }
 }

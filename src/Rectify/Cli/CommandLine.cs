@@ -49,6 +49,13 @@ public static class CommandLine
               文件有误时不写入任何内容，以退出码 2 结束。导入记入审计日志。
           rectify audit verify [--data 目录]
               校验审计日志的完整性；发现被修改、插入或删除的记录时指出第一条并以退出码 3 结束。
+          rectify backup [--to 文件.tar] [--data 目录]
+              在服务运行时备份：数据库的一致副本（SQLite 用 VACUUM INTO，PostgreSQL 用 pg_dump -Fc）、佐证材料、
+              数据目录中的密钥和审计检查点文件，连同记录每个文件 SHA-256 的清单，写成一个 .tar（以 .gz 结尾时压缩）。
+              默认写到数据目录下的 backups/。
+          rectify restore 备份文件.tar [--force] [--data 目录]
+              先停止服务。核对清单中每个文件的 SHA-256，再恢复数据库（PostgreSQL 用 pg_restore）和文件，最后校验审计日志。
+              目标已有数据时拒绝，除非加 --force（替换全部现有数据）。
           rectify user disable 用户名
           rectify user reset-password 用户名   （新密码从标准输入读取）
 
@@ -111,6 +118,10 @@ public static class CommandLine
         {
             return Print(stderr, "错误：" + e.Message, BadInput);
         }
+        catch (BackupException e)
+        {
+            return Print(stderr, "错误：" + e.Message, BadInput);
+        }
         catch (DatabaseUnavailableException e)
         {
             return Print(stderr, "错误：" + e.Message, BadInput);
@@ -134,6 +145,8 @@ public static class CommandLine
         root.Subcommands.Add(TokenCommand.Create(cli));
         root.Subcommands.Add(InspectionCommand.Create(cli));
         root.Subcommands.Add(CalendarCommand.Create(cli));
+        root.Subcommands.Add(BackupCommand.CreateBackup(cli));
+        root.Subcommands.Add(BackupCommand.CreateRestore(cli));
         root.Subcommands.Add(help);
         return root;
     }

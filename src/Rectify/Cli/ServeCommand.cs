@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.EntityFrameworkCore;
 using Rectify.Data;
 using Rectify.Demo;
+using Rectify.Features.Reports;
 using Rectify.Hosting;
 
 namespace Rectify.Cli;
@@ -47,6 +48,7 @@ internal static class ServeCommand
                 cli.Out.WriteLine($"已应用数据库迁移 {pending.Count} 项：{DatabaseProvider.Describe(info)}");
             }
 
+            await SweepEvidenceAsync(cli, db, app);
             if (demo)
             {
                 await SeedDemoAsync(scope.ServiceProvider, app.Configuration, cli.Out);
@@ -67,6 +69,22 @@ internal static class ServeCommand
         cli.Out.WriteLine("按 Ctrl+C 停止。");
         await app.WaitForShutdownAsync();
         return CommandLine.Ok;
+    }
+
+    /// <summary>Removes what a crash left in the evidence store (files no row names, staged uploads) and names rows whose file is missing.</summary>
+    private static async Task SweepEvidenceAsync(CliContext cli, RectifyDbContext db, WebApplication app)
+    {
+        var store = app.Services.GetRequiredService<EvidenceStore>();
+        var swept = await EvidenceSweep.RunAsync(db, store.Root, EvidenceSweep.Grace(app.Configuration), cli.Clock.GetUtcNow().UtcDateTime, CancellationToken.None);
+        if (swept.OrphanFiles + swept.StaleUploads > 0)
+        {
+            cli.Out.WriteLine($"佐证材料目录：已清理上次异常退出遗留的文件——无记录的文件 {swept.OrphanFiles} 个、未完成的上传 {swept.StaleUploads} 个。");
+        }
+
+        if (swept.MissingFiles.Count > 0)
+        {
+            cli.Error.WriteLine($"警告：{swept.MissingFiles.Count} 份佐证材料有记录但文件缺失（SHA-256 {string.Join("、", swept.MissingFiles.Take(5))}{(swept.MissingFiles.Count > 5 ? "…" : string.Empty)}）：请从备份恢复 {store.Root} 中的这些文件。");
+        }
     }
 
     private static async Task SeedDemoAsync(IServiceProvider services, IConfiguration configuration, TextWriter stdout)

@@ -88,7 +88,8 @@ public static class RectifyApp
     {
         services.AddDataProtection()
             .SetApplicationName("Rectify")
-            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataFolder, "keys")));
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataFolder, "keys")))
+            .ProtectKeysAtRest(configuration, dataFolder);
         services.AddHttpContextAccessor();
         services.AddScoped<Caller>();
         services.AddScoped<UserAdministration>();

@@ -50,6 +50,36 @@ public static class TableChecksum
         return result;
     }
 
+    /// <summary>Every table of the model (each table once, however many entity types share it), by row count and SHA-256.</summary>
+    public static async Task<IReadOnlyDictionary<string, string>> OfEveryTableAsync(RectifyDbContext db, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var tables = db.Model.GetEntityTypes()
+            .Where(e => e.GetTableName() is not null && e.FindPrimaryKey() is not null && !e.IsOwned())
+            .GroupBy(e => e.GetTableName()!)
+            .Select(g => (Table: g.Key, Keys: g.First().FindPrimaryKey()!.Properties.Select(p => p.GetColumnName()).ToList()))
+            .ToList();
+        var result = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        var connection = db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            foreach (var (table, keys) in tables)
+            {
+                await using var command = connection.CreateCommand();
+                command.CommandText = $"SELECT * FROM \"{table}\" ORDER BY {string.Join(", ", keys.Select(k => $"\"{k}\""))}";
+                var rows = await ReadRowsAsync(command, cancellationToken);
+                result[table] = $"{rows.Count} rows, " + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', rows))));
+            }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+
+        return result;
+    }
+
     private static async Task<List<string>> ReadRowsAsync(DbCommand command, CancellationToken cancellationToken)
     {
         var rows = new List<string>();

@@ -77,7 +77,8 @@ public sealed class EvidenceStore(string root)
                     throw new EvidenceRejectedException($"“{originalName}”是空文件。");
                 }
 
-                await output.FlushAsync(cancellationToken);
+                // On the disk before its row can commit: a crash never leaves a committed row over an empty file.
+                output.Flush(flushToDisk: true);
                 if (FileTypes.IsLegacyOffice(output))
                 {
                     throw new EvidenceRejectedException($"“{originalName}”是旧版 Office 或 WPS 文件（.doc、.xls、.wps 等）：请在 Word、Excel 或 WPS 中另存为 .docx、.xlsx 或 PDF 后再上传。");
@@ -126,8 +127,19 @@ public sealed class EvidenceStore(string root)
             return false;
         }
 
-        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        var folder = Path.GetDirectoryName(target)!;
+        var made = !Directory.Exists(folder);
+        Directory.CreateDirectory(folder);
         File.Move(staged.TempPath, target);
+
+        // The rename itself is durable before the row commits (and the folders it made, when it made them).
+        Data.Durable.SyncFolder(folder);
+        if (made)
+        {
+            Data.Durable.SyncFolder(Path.GetDirectoryName(folder)!);
+            Data.Durable.SyncFolder(Root);
+        }
+
         return true;
     }
 
