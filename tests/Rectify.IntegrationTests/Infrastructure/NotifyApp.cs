@@ -11,7 +11,7 @@ namespace Rectify.IntegrationTests.Infrastructure;
 /// webhook receivers in the test process, small batches (5 reminders a transaction) and three attempts before a dead
 /// letter. <paramref name="failingHooks"/> adds a receiver that fails twice and one that fails until told otherwise.
 /// </summary>
-public abstract class NotifyApp(Provider provider, bool failingHooks) : AppFixture(provider, clock: new FakeClock(new DateTimeOffset(2026, 12, 7, 2, 0, 0, TimeSpan.Zero)))
+public abstract class NotifyApp(Provider provider, bool failingHooks, int digestListsAtMost = 200) : AppFixture(provider, clock: new FakeClock(new DateTimeOffset(2026, 12, 7, 2, 0, 0, TimeSpan.Zero)))
 {
     public SmtpSink Smtp { get; } = new();
 
@@ -29,6 +29,7 @@ public abstract class NotifyApp(Provider provider, bool failingHooks) : AppFixtu
         settings["Notifications:Smtp:Security"] = "None";
         settings["Notifications:Smtp:From"] = "zhenggai@example.gov.cn";
         settings["Notifications:BatchSize"] = "5";
+        settings["Notifications:DigestListsAtMost"] = digestListsAtMost.ToString(System.Globalization.CultureInfo.InvariantCulture);
         settings["Notifications:MaxAttempts"] = "3";
         settings["Notifications:RetryBaseSeconds"] = "60";
         settings["Notifications:BaseUrl"] = "https://zhenggai.example.gov.cn";
@@ -131,9 +132,9 @@ public sealed class NotifySqliteApp() : NotifyApp(Provider.Sqlite, failingHooks:
 
 public sealed class NotifyPostgresApp() : NotifyApp(Provider.Postgres, failingHooks: false);
 
-public sealed class CatchUpSqliteApp() : NotifyApp(Provider.Sqlite, failingHooks: false);
+public sealed class CatchUpSqliteApp() : NotifyApp(Provider.Sqlite, failingHooks: false, digestListsAtMost: 2);
 
-public sealed class CatchUpPostgresApp() : NotifyApp(Provider.Postgres, failingHooks: false);
+public sealed class CatchUpPostgresApp() : NotifyApp(Provider.Postgres, failingHooks: false, digestListsAtMost: 2);
 
 public sealed class DeliverySqliteApp() : NotifyApp(Provider.Sqlite, failingHooks: true);
 

@@ -34,6 +34,9 @@ public sealed class NotificationOptions
     /// <summary>Reminders written per transaction by the scan.</summary>
     public int BatchSize { get; set; } = 500;
 
+    /// <summary>How many reminders a digest lists in words; the rest are counted ("另有 N 条…").</summary>
+    public int DigestListsAtMost { get; set; } = 200;
+
     /// <summary>The address people open Rectify at, for links in email and robots (e.g. https://zhenggai.example.gov.cn); links are relative without it.</summary>
     public string? BaseUrl { get; set; }
 
@@ -59,7 +62,7 @@ public sealed class NotificationOptions
             return "Notifications:DeadlineOffsets 应为 1–60 之间的工作日数，用逗号分隔，例如 5,1。";
         }
 
-        if (MaxAttempts < 1 || RetryBaseSeconds < 1 || BatchSize < 1 || IntervalSeconds < 1 || OverdueRepeatWorkingDays < 0 || LookBackAheadWorkingDays < 0)
+        if (MaxAttempts < 1 || RetryBaseSeconds < 1 || BatchSize < 1 || DigestListsAtMost < 1 || IntervalSeconds < 1 || OverdueRepeatWorkingDays < 0 || LookBackAheadWorkingDays < 0)
         {
             return "Notifications 的次数、间隔和批量必须为正数。";
         }

@@ -130,19 +130,29 @@ public sealed class ReminderScan(RectifyDbContext db, IEnumerable<IReminderSourc
         foreach (var g in groups)
         {
             var items = await db.Notifications.AsNoTracking().Where(n => n.State == NotificationState.Held && n.Channel == g.Channel && n.Recipient == g.Recipient)
-                .OrderBy(n => n.ReminderDay).ThenBy(n => n.Id).Select(n => new { n.Id, n.Subject, n.Body, n.MeasureId, n.IsCatchUp }).ToListAsync(cancellationToken);
+                .OrderBy(n => n.ReminderDay).ThenBy(n => n.Id).Select(n => new { n.Id, n.IsCatchUp }).ToListAsync(cancellationToken);
             if (items.Count == 0)
             {
                 continue;
             }
 
+            // A digest lists the first reminders in words and counts the rest: after a long stop (or the first scan of a
+            // large installation) a person or a group gets one readable message, not one of tens of megabytes.
+            var listedIds = items.Take(options.Value.DigestListsAtMost).Select(i => i.Id).ToList();
+            var texts = await db.Notifications.AsNoTracking().Where(n => listedIds.Contains(n.Id)).Select(n => new { n.Id, n.Subject, n.Body }).ToDictionaryAsync(n => n.Id, cancellationToken);
             var catchUp = items.Any(i => i.IsCatchUp);
             var body = new StringBuilder();
             body.Append(catchUp ? "系统暂停运行期间累计的提醒，合并为一条发送。" : "今日提醒汇总。").Append('\n');
-            for (var i = 0; i < items.Count; i++)
+            for (var i = 0; i < listedIds.Count; i++)
             {
-                body.Append('\n').Append((i + 1).ToString(CultureInfo.InvariantCulture)).Append(". ").Append(items[i].Subject).Append('\n')
-                    .Append(string.Join('\n', items[i].Body.Split('\n').Select(line => "   " + line))).Append('\n');
+                var text = texts[listedIds[i]];
+                body.Append('\n').Append((i + 1).ToString(CultureInfo.InvariantCulture)).Append(". ").Append(text.Subject).Append('\n')
+                    .Append(string.Join('\n', text.Body.Split('\n').Select(line => "   " + line))).Append('\n');
+            }
+
+            if (items.Count > listedIds.Count)
+            {
+                body.Append('\n').Append(string.Create(CultureInfo.InvariantCulture, $"另有 {items.Count - listedIds.Count} 条提醒未列出，请登录系统在“消息”中查看。")).Append('\n');
             }
 
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -163,10 +173,14 @@ public sealed class ReminderScan(RectifyDbContext db, IEnumerable<IReminderSourc
             };
             db.Notifications.Add(digest);
             await db.SaveChangesAsync(cancellationToken);
-            var ids = items.Select(i => i.Id).ToList();
-            var moved = await db.Notifications.Where(n => ids.Contains(n.Id) && n.State == NotificationState.Held)
-                .ExecuteUpdateAsync(s => s.SetProperty(n => n.State, NotificationState.Digested).SetProperty(n => n.DigestId, digest.Id), cancellationToken);
-            if (moved != ids.Count)
+            var moved = 0;
+            foreach (var chunk in items.Select(i => i.Id).Chunk(1000))
+            {
+                moved += await db.Notifications.Where(n => chunk.Contains(n.Id) && n.State == NotificationState.Held)
+                    .ExecuteUpdateAsync(s => s.SetProperty(n => n.State, NotificationState.Digested).SetProperty(n => n.DigestId, digest.Id), cancellationToken);
+            }
+
+            if (moved != items.Count)
             {
                 // Another instance folded some of them meanwhile: leave this digest unwritten; the rest waits for the next scan.
                 await transaction.RollbackAsync(cancellationToken);
