@@ -18,14 +18,47 @@ public sealed class CommandLineTests : IDisposable
 
     public CommandLineTests() => Directory.CreateDirectory(folder);
 
+    private string KeyFile => KeyFileFor(folder);
+
     public void Dispose()
     {
         SqliteConnection.ClearAllPools();
         Directory.Delete(folder, recursive: true);
+        DeleteSecrets(folder);
+    }
+
+    /// <summary>The audit key of a data folder's installation: outside it, as production keeps it, made as `audit init-key` makes it.</summary>
+    internal static string KeyFileFor(string dataFolder) => Path.Combine(dataFolder + ".secrets", "audit.key");
+
+    internal static void DeleteSecrets(string dataFolder)
+    {
+        if (Directory.Exists(dataFolder + ".secrets"))
+        {
+            Directory.Delete(dataFolder + ".secrets", recursive: true);
+        }
+    }
+
+    /// <summary>A verb that works on a data folder is given that installation's audit key file, as its configuration would give it.</summary>
+    internal static string[] WithAuditKey(string[] args)
+    {
+        var at = Array.IndexOf(args, "--data");
+        if (at < 0 || at + 1 >= args.Length || args.Any(a => a.StartsWith("--Audit:KeyFile=", StringComparison.Ordinal)))
+        {
+            return args;
+        }
+
+        var key = KeyFileFor(args[at + 1]);
+        if (!File.Exists(key))
+        {
+            Rectify.Audit.AuditKey.Create(key);
+        }
+
+        return [.. args, $"--Audit:KeyFile={key}"];
     }
 
     private static async Task<(int Code, string Out, string Err)> Run(string stdin, params string[] args)
     {
+        args = WithAuditKey(args);
         using var input = new StringReader(stdin);
         using var output = new StringWriter();
         using var error = new StringWriter();
@@ -235,10 +268,11 @@ public sealed class CommandLineTests : IDisposable
         Assert.Contains("第 2 条审计记录", error, StringComparison.Ordinal);
 
         // Without the key file there is nothing to verify against: a clear error, not a fresh key.
-        File.Move(Path.Combine(folder, "audit.key"), Path.Combine(folder, "audit.key.bak"));
+        File.Move(KeyFile, KeyFile + ".bak");
         (code, _, error) = await Run(string.Empty, "audit", "verify", "--data", folder);
         Assert.Equal(2, code);
         Assert.Contains("找不到审计密钥文件", error, StringComparison.Ordinal);
+        Assert.False(File.Exists(KeyFile));
         Assert.False(File.Exists(Path.Combine(folder, "audit.key")));
     }
 
@@ -326,6 +360,7 @@ public sealed class CommandLineTests : IDisposable
     /// <summary>Runs a verb with the process's console pointed at the same writers, so that a log line (EF's, the host's) shows up beside the verb's own.</summary>
     internal static async Task<(int Code, string Out, string Err)> RunWatchingTheConsole(string stdin, params string[] args)
     {
+        args = WithAuditKey(args);
         var (stdout, stderr) = (Console.Out, Console.Error);
         using var input = new StringReader(stdin);
         using var output = new StringWriter();
