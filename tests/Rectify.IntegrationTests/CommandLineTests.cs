@@ -56,9 +56,11 @@ public sealed class CommandLineTests : IDisposable
         return [.. args, $"--Audit:KeyFile={key}"];
     }
 
-    private static async Task<(int Code, string Out, string Err)> Run(string stdin, params string[] args)
+    private static Task<(int Code, string Out, string Err)> Run(string stdin, params string[] args) => RunBare(stdin, WithAuditKey(args));
+
+    /// <summary>Runs a verb with exactly these arguments (no audit key added).</summary>
+    private static async Task<(int Code, string Out, string Err)> RunBare(string stdin, params string[] args)
     {
-        args = WithAuditKey(args);
         using var input = new StringReader(stdin);
         using var output = new StringWriter();
         using var error = new StringWriter();
@@ -274,6 +276,27 @@ public sealed class CommandLineTests : IDisposable
         Assert.Contains("找不到审计密钥文件", error, StringComparison.Ordinal);
         Assert.False(File.Exists(KeyFile));
         Assert.False(File.Exists(Path.Combine(folder, "audit.key")));
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task Serve_without_a_configured_audit_key_refuses_to_start_and_says_how_to_make_one()
+    {
+        var (code, _, error) = await RunBare(string.Empty, "serve", "--data", folder, "--urls", "http://127.0.0.1:5219");
+        Assert.Equal(2, code);
+        Assert.Contains("未配置审计密钥", error, StringComparison.Ordinal);
+        Assert.Contains("rectify audit init-key --key-file", error, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(folder, "audit.key")));
+
+        // init-key makes one outside the data folder (0400) that the installation then names.
+        var key = Path.Combine(folder + ".secrets", "made-by-init.key");
+        var (made, output, madeError) = await RunBare(string.Empty, "audit", "init-key", "--key-file", key);
+        Assert.True(made == 0, madeError);
+        Assert.Contains("已创建审计密钥文件", output, StringComparison.Ordinal);
+        Assert.Equal(UnixFileMode.UserRead, File.GetUnixFileMode(key));
+        Assert.Equal(0, (await RunBare(string.Empty, "migrate", "--data", folder)).Code);
+        var (verified, _, verifyError) = await RunBare(string.Empty, "audit", "verify", "--data", folder, $"--Audit:KeyFile={key}");
+        Assert.True(verified == 0, verifyError);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Infrastructure;
 using Microsoft.AspNetCore.Authorization.Policy;
@@ -10,7 +11,7 @@ namespace Rectify.Audit;
 public sealed record Denial(string Action, string Reason, string? ObjectType = null, string? ObjectId = null);
 
 /// <summary>
-/// Keeps a scanner from turning refusals into an audit storm: per source address and kind of refusal, the first one in
+/// Keeps a scanner from turning refusals into an audit storm: per source (address and account) and kind of refusal, the first one in
 /// each minute is recorded and the rest are counted; the next record of that kind from that source says how many were
 /// left out (<c>repeats</c>). Memory is bounded: past <see cref="MaxKeys"/> live keys, new sources share one key per kind.
 /// </summary>
@@ -79,7 +80,10 @@ public sealed class DenialAudit(IServiceScopeFactory scopes, DenialThrottle thro
     {
         ArgumentNullException.ThrowIfNull(denial);
         var source = context?.Connection.RemoteIpAddress?.ToString() ?? (context is null ? "cli" : "local");
-        if (throttle.Admit(denial.Action, source) is not { } repeats)
+
+        // Per source and account: one scanner (signed in or not) is one key; two people behind one NAT are two.
+        var who = context?.User.FindFirstValue(ClaimTypes.NameIdentifier) ?? "anonymous";
+        if (throttle.Admit(denial.Action, source + "|" + who) is not { } repeats)
         {
             return;
         }
