@@ -183,7 +183,7 @@ public abstract class AuditAnchorTests(AppFixture app)
         File.SetUnixFileMode(onlyNew, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         (code, _, error) = await CliAsync("audit", "verify", "--Audit:KeyFile=" + onlyNew);
         Assert.Equal(CommandLine.AuditBroken, code);
-        Assert.Contains("第 1 条审计记录所用的密钥", error, StringComparison.Ordinal);
+        Assert.Contains("第 1 条审计记录被修改或伪造，或密钥文件缺少轮换前的旧密钥", error, StringComparison.Ordinal);
         Assert.Contains("不在密钥文件中", error, StringComparison.Ordinal);
     }
 

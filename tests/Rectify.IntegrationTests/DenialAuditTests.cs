@@ -130,8 +130,8 @@ public abstract class DenialAuditTests(AppFixture app)
         }
 
         // One more refusal of another kind, recorded after the scan: the scan's requests are all done by then.
-        using var office = await app.SignedInAsync("office");
-        Assert.Equal(HttpStatusCode.NotFound, (await office.GetAsync(new Uri("/audit?probe=after-scan", UriKind.Relative), Ct)).StatusCode);
+        using var leader = await app.SignedInAsync("leader");
+        Assert.Equal(HttpStatusCode.NotFound, (await leader.GetAsync(new Uri("/audit?probe=after-scan", UriKind.Relative), Ct)).StatusCode);
         await AwaitEntryAsync(since, AuditActions.AccessDenied, _ => true);
 
         var entries = await EntriesSinceAsync(since);

@@ -231,9 +231,10 @@ public sealed class AuditCheckpointService(AuditCheckpointWriter writer, IOption
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
+        // The head as the server leaves it (unless the last checkpoint already holds it: a host may be stopped twice).
         if (writer.HasSink)
         {
-            await RoundAsync(always: true, cancellationToken);
+            await RoundAsync(always: false, cancellationToken);
         }
     }
 

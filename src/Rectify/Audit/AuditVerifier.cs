@@ -62,7 +62,7 @@ public static class AuditVerifier
 
             if (keys.Find(entry.KeyId) is not { } key)
             {
-                Found(entry.Sequence, $"第 {entry.Sequence} 条审计记录所用的密钥“{entry.KeyId}”不在密钥文件中：记录被改动，或密钥文件缺少轮换前的旧密钥");
+                Found(entry.Sequence, $"第 {entry.Sequence} 条审计记录被修改或伪造，或密钥文件缺少轮换前的旧密钥：它所用的密钥“{entry.KeyId ?? "无编号"}”不在密钥文件中");
                 intactChain = false;
                 break;
             }
