@@ -271,7 +271,7 @@ public sealed class CommandLineTests : IDisposable
 
         // Without the key file there is nothing to verify against: a clear error, not a fresh key.
         File.Move(KeyFile, KeyFile + ".bak");
-        (code, _, error) = await Run(string.Empty, "audit", "verify", "--data", folder);
+        (code, _, error) = await RunBare(string.Empty, "audit", "verify", "--data", folder, $"--Audit:KeyFile={KeyFile}");
         Assert.Equal(2, code);
         Assert.Contains("找不到审计密钥文件", error, StringComparison.Ordinal);
         Assert.False(File.Exists(KeyFile));
