@@ -20,7 +20,7 @@ public abstract partial class AuditTests(AppFixture app)
     {
         await using var scope = app.Factory.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<RectifyDbContext>();
-        return await AuditVerifier.VerifyAsync(db, app.Factory.Services.GetRequiredService<AuditKey>().ValueForVerification(), Ct);
+        return await AuditVerifier.VerifyAsync(db, app.Factory.Services.GetRequiredService<AuditKey>(), null, Ct);
     }
 
     private async Task<List<AuditEntry>> EntriesAsync(string action)
@@ -289,7 +289,7 @@ public abstract class AuditTamperTests(AppFixture app)
     {
         await using var scope = app.Factory.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<RectifyDbContext>();
-        return await AuditVerifier.VerifyAsync(db, app.Factory.Services.GetRequiredService<AuditKey>().ValueForVerification(), Ct);
+        return await AuditVerifier.VerifyAsync(db, app.Factory.Services.GetRequiredService<AuditKey>(), null, Ct);
     }
 
     [Fact]

@@ -246,7 +246,7 @@ public sealed partial class CleanInstallTests(CleanInstallApp app) : IClassFixtu
         using var input = new StringReader(stdin + "\n");
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var code = await CommandLine.RunAsync([.. args, "--data", app.DataFolder], input, output, error, TimeProvider.System);
+        var code = await CommandLine.RunAsync([.. args, .. app.CliArguments()], input, output, error, TimeProvider.System);
         Assert.True(code == 0, $"rectify {string.Join(' ', args)} exited {code}: {error}{output}");
     }
 

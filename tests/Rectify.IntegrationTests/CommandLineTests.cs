@@ -18,13 +18,48 @@ public sealed class CommandLineTests : IDisposable
 
     public CommandLineTests() => Directory.CreateDirectory(folder);
 
+    private string KeyFile => KeyFileFor(folder);
+
     public void Dispose()
     {
         SqliteConnection.ClearAllPools();
         Directory.Delete(folder, recursive: true);
+        DeleteSecrets(folder);
     }
 
-    private static async Task<(int Code, string Out, string Err)> Run(string stdin, params string[] args)
+    /// <summary>The audit key of a data folder's installation: outside it, as production keeps it, made as `audit init-key` makes it.</summary>
+    internal static string KeyFileFor(string dataFolder) => Path.Combine(dataFolder + ".secrets", "audit.key");
+
+    internal static void DeleteSecrets(string dataFolder)
+    {
+        if (Directory.Exists(dataFolder + ".secrets"))
+        {
+            Directory.Delete(dataFolder + ".secrets", recursive: true);
+        }
+    }
+
+    /// <summary>A verb that works on a data folder is given that installation's audit key file, as its configuration would give it.</summary>
+    internal static string[] WithAuditKey(string[] args)
+    {
+        var at = Array.IndexOf(args, "--data");
+        if (at < 0 || at + 1 >= args.Length || args.Any(a => a.StartsWith("--Audit:KeyFile=", StringComparison.Ordinal)))
+        {
+            return args;
+        }
+
+        var key = KeyFileFor(args[at + 1]);
+        if (!File.Exists(key))
+        {
+            Rectify.Audit.AuditKey.Create(key);
+        }
+
+        return [.. args, $"--Audit:KeyFile={key}"];
+    }
+
+    private static Task<(int Code, string Out, string Err)> Run(string stdin, params string[] args) => RunBare(stdin, WithAuditKey(args));
+
+    /// <summary>Runs a verb with exactly these arguments (no audit key added).</summary>
+    private static async Task<(int Code, string Out, string Err)> RunBare(string stdin, params string[] args)
     {
         using var input = new StringReader(stdin);
         using var output = new StringWriter();
@@ -235,11 +270,33 @@ public sealed class CommandLineTests : IDisposable
         Assert.Contains("第 2 条审计记录", error, StringComparison.Ordinal);
 
         // Without the key file there is nothing to verify against: a clear error, not a fresh key.
-        File.Move(Path.Combine(folder, "audit.key"), Path.Combine(folder, "audit.key.bak"));
-        (code, _, error) = await Run(string.Empty, "audit", "verify", "--data", folder);
+        File.Move(KeyFile, KeyFile + ".bak");
+        (code, _, error) = await RunBare(string.Empty, "audit", "verify", "--data", folder, $"--Audit:KeyFile={KeyFile}");
         Assert.Equal(2, code);
         Assert.Contains("找不到审计密钥文件", error, StringComparison.Ordinal);
+        Assert.False(File.Exists(KeyFile));
         Assert.False(File.Exists(Path.Combine(folder, "audit.key")));
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task Serve_without_a_configured_audit_key_refuses_to_start_and_says_how_to_make_one()
+    {
+        var (code, _, error) = await RunBare(string.Empty, "serve", "--data", folder, "--urls", "http://127.0.0.1:5219");
+        Assert.Equal(2, code);
+        Assert.Contains("未配置审计密钥", error, StringComparison.Ordinal);
+        Assert.Contains("rectify audit init-key --key-file", error, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(folder, "audit.key")));
+
+        // init-key makes one outside the data folder (0400) that the installation then names.
+        var key = Path.Combine(folder + ".secrets", "made-by-init.key");
+        var (made, output, madeError) = await RunBare(string.Empty, "audit", "init-key", "--key-file", key);
+        Assert.True(made == 0, madeError);
+        Assert.Contains("已创建审计密钥文件", output, StringComparison.Ordinal);
+        Assert.Equal(UnixFileMode.UserRead, File.GetUnixFileMode(key));
+        Assert.Equal(0, (await RunBare(string.Empty, "migrate", "--data", folder)).Code);
+        var (verified, _, verifyError) = await RunBare(string.Empty, "audit", "verify", "--data", folder, $"--Audit:KeyFile={key}");
+        Assert.True(verified == 0, verifyError);
     }
 
     [Fact]
@@ -326,6 +383,7 @@ public sealed class CommandLineTests : IDisposable
     /// <summary>Runs a verb with the process's console pointed at the same writers, so that a log line (EF's, the host's) shows up beside the verb's own.</summary>
     internal static async Task<(int Code, string Out, string Err)> RunWatchingTheConsole(string stdin, params string[] args)
     {
+        args = WithAuditKey(args);
         var (stdout, stderr) = (Console.Out, Console.Error);
         using var input = new StringReader(stdin);
         using var output = new StringWriter();

@@ -17,6 +17,7 @@ public sealed class ImportCommandTests : IDisposable
     {
         SqliteConnection.ClearAllPools();
         Directory.Delete(folder, recursive: true);
+        CommandLineTests.DeleteSecrets(folder);
     }
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

@@ -87,6 +87,28 @@ public sealed class ApiTokenService(RectifyDbContext db, UserManager<RectifyUser
         return user is null || UserAdministration.IsDisabled(user) ? null : (token, user);
     }
 
+    /// <summary>Why a presented token was refused, and which token it named (its id, never its secret) when it named one.</summary>
+    public async Task<(int? TokenId, string Reason)> RejectionAsync(string presented, CancellationToken cancellationToken)
+    {
+        var parts = presented.Split('_');
+        if (parts.Length != 3 || parts[0] != "rfy" || parts[1].Length != 8)
+        {
+            return (null, "malformed");
+        }
+
+        var prefix = parts[1];
+        var token = await db.ApiTokens.AsNoTracking().SingleOrDefaultAsync(t => t.Prefix == prefix, cancellationToken);
+        var now = clock.GetUtcNow().UtcDateTime;
+        return token switch
+        {
+            null => (null, "unknown"),
+            { RevokedAtUtc: not null } => (token.Id, "revoked"),
+            _ when token.ExpiresAtUtc <= now => (token.Id, "expired"),
+            _ when !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(HashOf(presented)), Encoding.ASCII.GetBytes(token.Hash)) => (token.Id, "wrong-secret"),
+            _ => (token.Id, "account-disabled"),
+        };
+    }
+
     public async Task RecordUseAsync(ApiToken token, RectifyUser user, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -119,8 +141,7 @@ public sealed class ApiTokenHandler(
     ILoggerFactory logger,
     UrlEncoder encoder,
     ApiTokenService tokens,
-    IUserClaimsPrincipalFactory<RectifyUser> principals,
-    AuditLog audit)
+    IUserClaimsPrincipalFactory<RectifyUser> principals)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
@@ -134,7 +155,9 @@ public sealed class ApiTokenHandler(
         var found = await tokens.FindAsync(header["Bearer ".Length..].Trim(), Context.RequestAborted);
         if (found is not { } f)
         {
-            await audit.RecordAsync(new AuditEvent(AuditActions.TokenRejected, Succeeded: false), AuditActor.CommandLine with { Name = "API", Source = "api" }, Context.RequestAborted);
+            // Named by its id and why (never its secret), coalesced per source and minute, written when the request ends.
+            var (id, reason) = await tokens.RejectionAsync(header["Bearer ".Length..].Trim(), Context.RequestAborted);
+            DenialAudit.Mark(Context, new Denial(AuditActions.TokenRejected, reason, "ApiToken", id?.ToString(System.Globalization.CultureInfo.InvariantCulture)));
             return AuthenticateResult.Fail("invalid token");
         }
 

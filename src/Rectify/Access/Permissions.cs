@@ -24,6 +24,7 @@ public enum Permission
     GrantRoles,
     ManageOrganizations,
     ReadAuditLog,
+    DownloadAuditCheckpoints,
     ManagePlan,
     AdoptPlan,
     RegisterInspection,
@@ -99,6 +100,7 @@ public static class Permissions
         [Permission.GrantRoles] = new("只有安全管理员可以授予角色。", (Access.Roles.SecurityAdministrator, Whose.AnyVisible)),
         [Permission.ManageOrganizations] = new("只有系统管理员可以维护组织机构。", (Access.Roles.SystemAdministrator, Whose.AnyVisible)),
         [Permission.ReadAuditLog] = new("只有审计管理员可以查看审计日志。", (Access.Roles.AuditAdministrator, Whose.AnyVisible)),
+        [Permission.DownloadAuditCheckpoints] = new("只有审计管理员可以下载审计检查点。", (Access.Roles.AuditAdministrator, Whose.AnyVisible)),
 
         // The office keeps the inspection and drafts the plan; the first responsible person adopts it (审定) or returns it.
         [Permission.ManagePlan] = new("只有整改办可以登记巡察、编制和调整整改方案。", (Office, Whose.AnyVisible)),

@@ -24,7 +24,7 @@ public sealed class UserAdministrationException : Exception
 }
 
 /// <summary>Creating, disabling and resetting users, for the command line and the administration pages alike.</summary>
-public sealed class UserAdministration(RectifyDbContext db, UserManager<RectifyUser> users, RoleManager<IdentityRole> roles, AuditLog audit, TimeProvider clock)
+public sealed class UserAdministration(RectifyDbContext db, UserManager<RectifyUser> users, RoleManager<IdentityRole> roles, AuditLog audit, TimeProvider clock, DenialAudit denials, IHttpContextAccessor http)
 {
     /// <summary>Creates a user with roles at an organization, audited in the same transaction.</summary>
     /// <param name="userName">The sign-in name.</param>
@@ -137,15 +137,15 @@ public sealed class UserAdministration(RectifyDbContext db, UserManager<RectifyU
     {
         ArgumentNullException.ThrowIfNull(roleNames);
         var user = await users.FindByNameAsync(userName) ?? throw new UserAdministrationException($"用户“{userName}”不存在。");
-        var wanted = roleNames.Select(r => Roles.Parse(r) ?? throw new UserAdministrationException($"未知角色“{r}”。")).Distinct().ToList();
-        if (Roles.CombinationProblem(wanted) is { } problem)
+        var refusal = roleNames.FirstOrDefault(r => Roles.Parse(r) is null) is { } unknown ? $"未知角色“{unknown}”。" : null;
+        var wanted = roleNames.Select(Roles.Parse).OfType<string>().Distinct().ToList();
+        refusal ??= Roles.CombinationProblem(wanted)
+            ?? (user.OrganizationId is null && wanted.Any(r => !Roles.Administrators.Contains(r)) ? "业务角色在其所属单位范围内有效：请先为该用户设置单位。" : null);
+        if (refusal is not null)
         {
-            throw new UserAdministrationException(problem);
-        }
-
-        if (user.OrganizationId is null && wanted.Any(r => !Roles.Administrators.Contains(r)))
-        {
-            throw new UserAdministrationException("业务角色在其所属单位范围内有效：请先为该用户设置单位。");
+            // A refused role change is itself a security event: recorded (no transaction is open yet), then refused.
+            await denials.WriteAsync(http.HttpContext, new Denial(AuditActions.UserRolesRefused, $"{string.Join(",", roleNames.Order(StringComparer.Ordinal))}: {refusal}", "User", user.Id));
+            throw new UserAdministrationException(refusal);
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync();

@@ -29,8 +29,7 @@ public static class AuditChain
     public static string Canonical(AuditEntry e)
     {
         ArgumentNullException.ThrowIfNull(e);
-        static string F(string? s) => s is null ? "\u2400" : s.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\u001f", "\\u001f", StringComparison.Ordinal);
-        return string.Join(
+        var canonical = string.Join(
             '\u001f',
             e.Sequence.ToString(CultureInfo.InvariantCulture),
             e.AtUtc.ToString("yyyy-MM-ddTHH:mm:ss.ffffff", CultureInfo.InvariantCulture),
@@ -47,12 +46,32 @@ public static class AuditChain
             F(e.After),
             F(e.CorrelationId),
             F(e.Algorithm));
+
+        // A record signed by a named key (after a rotation) binds the name too; the unnamed first key's records keep the form they had.
+        return e.KeyId is null ? canonical : canonical + "\u001f" + F(e.KeyId);
     }
+
+    private static string F(string? s) => s is null ? "\u2400" : s.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\u001f", "\\u001f", StringComparison.Ordinal);
+
+    /// <summary>The head's MAC: the sequence, the chain MAC, the time and the key, so that the head cannot be moved without the key.</summary>
+    public static string HeadMac(byte[] key, string algorithm, long sequence, string mac, DateTime? atUtc, string? keyId) =>
+        Tag(key, algorithm, string.Join('\u001f', "head", sequence.ToString(CultureInfo.InvariantCulture), F(mac), atUtc?.ToString("yyyy-MM-ddTHH:mm:ss.ffffff", CultureInfo.InvariantCulture) ?? "\u2400", F(keyId)));
+
+    /// <summary>A checkpoint's MAC, under its own label so that a head's MAC can never pass for a checkpoint's.</summary>
+    public static string CheckpointMac(byte[] key, string algorithm, long sequence, string mac, DateTime atUtc, string? keyId) =>
+        Tag(key, algorithm, string.Join('\u001f', "checkpoint", sequence.ToString(CultureInfo.InvariantCulture), F(mac), atUtc.ToString("yyyy-MM-ddTHH:mm:ss.ffffff", CultureInfo.InvariantCulture), F(keyId)));
 
     public static string Mac(byte[] key, string algorithm, string previousMac, AuditEntry entry)
     {
         ArgumentNullException.ThrowIfNull(key);
-        var data = Encoding.UTF8.GetBytes(previousMac + "\u001e" + Canonical(entry));
+        return Tag(key, algorithm, previousMac + "\u001e" + Canonical(entry));
+    }
+
+    /// <summary>Hex HMAC (SHA-256 or SM3) of the text's UTF-8 under the key.</summary>
+    public static string Tag(byte[] key, string algorithm, string text)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var data = Encoding.UTF8.GetBytes(text);
         byte[] mac;
         if (algorithm == HmacSm3)
         {

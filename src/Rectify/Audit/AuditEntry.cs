@@ -24,6 +24,17 @@ public static class AuditActions
     public const string DemoSeeded = "demo.seed";
     public const string AuditViewed = "audit.query";
     public const string AuditExported = "audit.export";
+    public const string AuditKeyRotated = "audit.key-rotate";
+    public const string AuditCheckpointsDownloaded = "audit.checkpoints-download";
+
+    /// <summary>A signed-in caller refused by authorization (a page's 404, the API's 403) or by a step their role may not take.</summary>
+    public const string AccessDenied = "access.denied";
+
+    /// <summary>A form post without a valid anti-forgery token.</summary>
+    public const string AntiforgeryRejected = "antiforgery.reject";
+
+    /// <summary>A role change the rules refused (the 三员 exclude each other and every business role…).</summary>
+    public const string UserRolesRefused = "user.roles-refused";
     public const string ReportSubmitted = "report.submit";
     public const string ReportAccepted = "report.accept";
     public const string ReportReturned = "report.return";

@@ -46,15 +46,22 @@ public sealed class AuditLog(RectifyDbContext db, AuditKey key, TimeProvider clo
 
         var head = await db.AuditHeads.AsNoTracking().SingleAsync(h => h.Id == 1, cancellationToken);
         var entry = Describe(auditEvent, actor);
+        var signing = key.Current;
         entry.Sequence = head.Sequence;
         entry.Algorithm = key.Algorithm;
-        entry.Mac = AuditChain.Mac(key.Value, entry.Algorithm, head.Mac, entry);
+        entry.KeyId = signing.Id;
+        entry.Mac = AuditChain.Mac(signing.Value, entry.Algorithm, head.Mac, entry);
         db.AuditEntries.Add(entry);
         await db.SaveChangesAsync(cancellationToken);
 
         // Written is written: stop tracking it, so that a long transaction of many records stays linear.
         db.Entry(entry).State = EntityState.Detached;
-        await db.AuditHeads.Where(h => h.Id == 1).ExecuteUpdateAsync(s => s.SetProperty(h => h.Mac, entry.Mac), cancellationToken);
+
+        // The head names the newest record and is sealed with the key: moving it back to hide a cut tail breaks the seal.
+        var headMac = AuditChain.HeadMac(signing.Value, entry.Algorithm, entry.Sequence, entry.Mac, entry.AtUtc, signing.Id);
+        await db.AuditHeads.Where(h => h.Id == 1).ExecuteUpdateAsync(
+            s => s.SetProperty(h => h.Mac, entry.Mac).SetProperty(h => h.AtUtc, entry.AtUtc).SetProperty(h => h.KeyId, signing.Id).SetProperty(h => h.HeadMac, headMac),
+            cancellationToken);
         if (own is not null)
         {
             await own.CommitAsync(cancellationToken);

@@ -310,7 +310,7 @@ internal static class BackupArchive
         {
             if (sources.CheckpointsFile is not { } configured)
             {
-                throw new BackupException("备份中有审计检查点文件，但本机没有配置检查点文件的位置（Audit:Checkpoints:File）：请先配置，再恢复。");
+                throw new BackupException("备份中有审计检查点文件，但本机没有配置检查点文件的位置（Audit:Checkpoints:Folder）：请先配置，再恢复。");
             }
 
             Directory.CreateDirectory(Path.GetDirectoryName(configured)!);

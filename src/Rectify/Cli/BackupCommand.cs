@@ -16,8 +16,8 @@ namespace Rectify.Cli;
 /// </summary>
 internal static class BackupCommand
 {
-    /// <summary>Where the audit checkpoints file is configured (issue #13); included when the file exists.</summary>
-    public const string CheckpointsKey = "Audit:Checkpoints:File";
+    /// <summary>The folder of the audit checkpoints file (<see cref="Rectify.Audit.AuditCheckpointOptions"/>); the file is included when it exists.</summary>
+    public const string CheckpointsKey = Rectify.Audit.AuditCheckpointOptions.Section + ":" + nameof(Rectify.Audit.AuditCheckpointOptions.Folder);
 
     public static Verb CreateBackup(CliContext cli)
     {
@@ -42,7 +42,7 @@ internal static class BackupCommand
         app.Services.GetRequiredService<DatabaseInfo>(),
         RectifyApp.DataFolder(app.Configuration),
         app.Configuration[DatabaseSnapshot.ToolsKey],
-        app.Configuration[CheckpointsKey] is { Length: > 0 } checkpoints ? Path.GetFullPath(checkpoints) : null);
+        app.Configuration[CheckpointsKey] is { Length: > 0 } checkpoints ? Path.Combine(Path.GetFullPath(checkpoints), Rectify.Audit.AuditCheckpointOptions.FileName) : null);
 
     private static async Task<int> BackupAsync(CliContext cli, string[] hostArgs, string? to, CancellationToken cancellationToken)
     {

@@ -47,8 +47,13 @@ public static class CommandLine
           rectify calendar list | rectify calendar import 文件.json [--data 目录]
               工作日日历（法定节假日与调休）：列出各年份的数据来源；导入 holiday-cn 格式的文件，文件中的每一年整年替换原有数据。
               文件有误时不写入任何内容，以退出码 2 结束。导入记入审计日志。
-          rectify audit verify [--data 目录]
-              校验审计日志的完整性；发现被修改、插入或删除的记录时指出第一条并以退出码 3 结束。
+          rectify audit verify [--checkpoints 文件] [--data 目录]
+              校验审计日志的完整性：记录链、链尾的密钥认证码，以及（指定或已配置时）日志之外的检查点。发现记录被修改、
+              插入或删除，链尾被移动，尾部被截断，日志被清空或用密钥改写时逐条指出，以退出码 3 结束。
+          rectify audit init-key --key-file 文件
+              创建审计密钥文件（权限 0400，放在数据目录之外，由审计管理员保管），再以 Audit:KeyFile 指定。
+          rectify audit rotate-key | rectify audit checkpoint
+              轮换审计密钥（旧密钥保留以校验旧记录）；立即写一个检查点。
           rectify backup [--to 文件.tar] [--data 目录]
               在服务运行时备份：数据库的一致副本（SQLite 用 VACUUM INTO，PostgreSQL 用 pg_dump -Fc）、佐证材料、
               数据目录中的密钥和审计检查点文件，连同记录每个文件 SHA-256 的清单，写成一个 .tar（以 .gz 结尾时压缩）。
@@ -64,6 +69,8 @@ public static class CommandLine
           ConnectionStrings:Rectify  数据库连接字符串（PostgreSQL 必填）
           Rectify:DataFolder       数据目录（默认 ./data）
           Database:MigrateOnStart  true 时 serve 启动时自动迁移
+          Audit:KeyFile            审计密钥文件（正式部署必填；或 Audit:Key 以 base64 直接给出）
+          Audit:Checkpoints:Folder 审计检查点文件所在目录（只可追加）；Audit:Checkpoints:WebhookUrl 检查点 webhook
         """;
 
     public static async Task<int> RunAsync(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr, TimeProvider clock)

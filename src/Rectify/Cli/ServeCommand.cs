@@ -28,6 +28,11 @@ internal static class ServeCommand
         }
 
         var app = RectifyApp.Build(hostArgs);
+
+        // No key the operator placed (or, in demo mode, one made outside the data folder): no server.
+        var auditKey = app.Services.GetRequiredService<Audit.AuditKey>();
+        auditKey.EnsureUsable();
+        cli.Out.WriteLine(auditKey.Describe());
         var info = app.Services.GetRequiredService<DatabaseInfo>();
         var migrateOnStart = demo || app.Configuration.GetValue<bool>("Database:MigrateOnStart");
 

@@ -47,6 +47,9 @@ public sealed class AuditEntry
 
     /// <summary>Hex MAC over the previous record's MAC and this record's canonical form.</summary>
     public string Mac { get; set; } = string.Empty;
+
+    /// <summary>Which audit key made <see cref="Mac"/> (after a rotation); null for the unnamed first key.</summary>
+    public string? KeyId { get; set; }
 }
 
 /// <summary>The tail of the chain, one row: updating it first serializes appenders on both databases.</summary>
@@ -57,4 +60,17 @@ public sealed class AuditHead
     public long Sequence { get; set; }
 
     public string Mac { get; set; } = string.Empty;
+
+    /// <summary>When the head last moved (the newest record's time).</summary>
+    public DateTime? AtUtc { get; set; }
+
+    /// <summary>The key that made <see cref="HeadMac"/>; null for the unnamed first key.</summary>
+    public string? KeyId { get; set; }
+
+    /// <summary>
+    /// MAC by the audit key over the sequence, the chain MAC and the time: whoever moves the head back (to hide a
+    /// cut tail) without the key cannot make it agree. Null only on a log that no record has yet been written to by
+    /// a version that seals the head.
+    /// </summary>
+    public string? HeadMac { get; set; }
 }

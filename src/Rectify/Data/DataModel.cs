@@ -65,6 +65,7 @@ internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEn
         a.Property(x => x.CorrelationId).HasMaxLength(64);
         a.Property(x => x.Algorithm).HasMaxLength(32).IsRequired();
         a.Property(x => x.Mac).HasMaxLength(128).IsRequired();
+        a.Property(x => x.KeyId).HasMaxLength(32);
     }
 }
 
@@ -74,6 +75,8 @@ internal sealed class AuditHeadConfiguration : IEntityTypeConfiguration<AuditHea
     {
         h.Property(x => x.Id).ValueGeneratedNever();
         h.Property(x => x.Mac).HasMaxLength(128).IsRequired();
+        h.Property(x => x.KeyId).HasMaxLength(32);
+        h.Property(x => x.HeadMac).HasMaxLength(128);
         h.HasData(new AuditHead { Id = 1, Sequence = 0, Mac = string.Empty });
     }
 }

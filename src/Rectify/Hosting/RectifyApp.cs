@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Localization;
 using Rectify.Access;
+using Rectify.Audit;
 using Rectify.Data;
 using Rectify.Domain;
 using Rectify.Features;
@@ -95,8 +96,7 @@ public static class RectifyApp
         services.AddScoped<UserAdministration>();
         services.AddScoped<ApiTokenService>();
         services.AddScoped<Sessions>();
-        services.AddSingleton(new Audit.AuditKey(configuration, dataFolder));
-        services.AddScoped<Audit.AuditLog>();
+        services.AddAuditTrail(configuration, dataFolder);
 
         // The API takes a personal token (Authorization: Bearer) or the sign-in cookie; pages take only the cookie.
         services.AddAuthentication(o =>
@@ -149,9 +149,11 @@ public static class RectifyApp
         });
     }
 
-    /// <summary>The middleware, in order: errors, security headers, language, static files, sign-in, the password/second-factor gate, authorization.</summary>
+    /// <summary>The middleware, in order: the auditing of refusals, errors, security headers, language, static files, sign-in, the password/second-factor gate, authorization.</summary>
     private static void UseRectifyPipeline(this WebApplication app)
     {
+        // Outermost: a refusal (403, a refused authorization or anti-forgery token) is audited when its request is over.
+        app.UseDenialAudit();
         app.UseErrorAnswers(WriteError);
         app.Use(SecurityHeaders);
         app.UseRequestLocalization(Localization());

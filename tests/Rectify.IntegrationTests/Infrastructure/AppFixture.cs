@@ -36,6 +36,28 @@ public abstract class AppFixture(Provider provider, bool kestrel = false, FakeCl
 
     public string DataFolder { get; } = Path.Combine(Path.GetTempPath(), "rectify-tests", Guid.NewGuid().ToString("N"));
 
+    /// <summary>
+    /// Outside the data folder, as production keeps it: the audit key (0400, made before the application starts, as
+    /// `rectify audit init-key` makes it) and the append-only checkpoints folder.
+    /// </summary>
+    public string SecretsFolder { get; } = Path.Combine(Path.GetTempPath(), "rectify-tests", Guid.NewGuid().ToString("N") + "-secrets");
+
+    public string AuditKeyFile => Path.Combine(SecretsFolder, "audit.key");
+
+    public string CheckpointsFolder => Path.Combine(SecretsFolder, "checkpoints");
+
+    public string CheckpointsFile => Path.Combine(CheckpointsFolder, Rectify.Audit.AuditCheckpointOptions.FileName);
+
+    /// <summary>The PostgreSQL connection string of this fixture's database, or null on SQLite.</summary>
+    public string? ConnectionString { get; private set; }
+
+    /// <summary>The host options that point a verb of the command line at this fixture's database, key and checkpoints.</summary>
+    public string[] CliArguments() =>
+    [
+        "--data", DataFolder, $"--Database:Provider={Provider}", $"--Audit:KeyFile={AuditKeyFile}", $"--Audit:Checkpoints:Folder={CheckpointsFolder}",
+        .. ConnectionString is null ? Array.Empty<string>() : [$"--ConnectionStrings:Rectify={ConnectionString}"],
+    ];
+
     public string Password { get; } = DemoSeeder.NewPassword();
 
     public int InspectionId { get; private set; }
@@ -87,7 +109,11 @@ public abstract class AppFixture(Provider provider, bool kestrel = false, FakeCl
 
             // Reminders and notifications are driven by hand in the tests that test them (ReminderScan, OutboxDispatcher), never by a timer.
             ["Notifications:Background"] = "false",
+
+            ["Audit:KeyFile"] = AuditKeyFile,
+            ["Audit:Checkpoints:Folder"] = CheckpointsFolder,
         };
+        Rectify.Audit.AuditKey.Create(AuditKeyFile);
         foreach (var (key, value) in (extraSettings ?? new Dictionary<string, string?>()).Concat(await PrepareAsync()))
         {
             settings[key] = value;
@@ -117,7 +143,8 @@ public abstract class AppFixture(Provider provider, bool kestrel = false, FakeCl
                 return;
             }
 
-            settings["ConnectionStrings:Rectify"] = new NpgsqlConnectionStringBuilder(admin) { Database = postgresDatabase }.ToString();
+            ConnectionString = new NpgsqlConnectionStringBuilder(admin) { Database = postgresDatabase }.ToString();
+            settings["ConnectionStrings:Rectify"] = ConnectionString;
         }
 
         Factory = new RectifyFactory(settings, Clock);
@@ -185,6 +212,11 @@ public abstract class AppFixture(Provider provider, bool kestrel = false, FakeCl
         if (Directory.Exists(DataFolder))
         {
             Directory.Delete(DataFolder, recursive: true);
+        }
+
+        if (Directory.Exists(SecretsFolder))
+        {
+            Directory.Delete(SecretsFolder, recursive: true);
         }
 
         GC.SuppressFinalize(this);

@@ -14,7 +14,7 @@ namespace Rectify.Features.Audit;
 
 /// <summary>The audit trail, for the audit administrator only (others get 404): filters, paging, CSV export. Reading it is itself audited.</summary>
 [Authorize(Policy = nameof(Permission.ReadAuditLog))]
-public sealed class IndexModel(RectifyDbContext db, AuditLog audit, TimeProvider clock, IStringLocalizer<SharedResource> l) : PageModel
+public sealed class IndexModel(RectifyDbContext db, AuditLog audit, TimeProvider clock, IStringLocalizer<SharedResource> l, Caller caller, AuditCheckpointWriter checkpoints) : PageModel
 {
     private const int PageSize = 100;
 
@@ -73,6 +73,32 @@ public sealed class IndexModel(RectifyDbContext db, AuditLog audit, TimeProvider
         }
 
         return new EmptyResult();
+    }
+
+    /// <summary>True when checkpoints go to a file the audit administrator can download here.</summary>
+    public bool CheckpointsFileConfigured => checkpoints.FilePath is not null;
+
+    /// <summary>The append-only checkpoints file as it stands (JSON lines), for `rectify audit verify --checkpoints` on another machine. Audited.</summary>
+    public async Task<IActionResult> OnGetCheckpointsAsync(CancellationToken cancellationToken)
+    {
+        caller.Require(Permission.DownloadAuditCheckpoints);
+        if (checkpoints.FilePath is not { } path)
+        {
+            return NotFound();
+        }
+
+        if (!System.IO.File.Exists(path))
+        {
+            // Configured, and the first checkpoint not yet written: an empty file says exactly that.
+            await checkpoints.WriteAsync(always: false, cancellationToken);
+        }
+
+        await audit.RecordAsync(new AuditEvent(AuditActions.AuditCheckpointsDownloaded, ObjectType: "AuditCheckpoints", ObjectId: AuditCheckpointOptions.FileName), cancellationToken: cancellationToken);
+        Response.Headers.CacheControl = "no-store";
+        var name = $"audit-checkpoints-{clock.GetUtcNow().UtcDateTime:yyyyMMdd-HHmmss}.jsonl";
+        return System.IO.File.Exists(path)
+            ? PhysicalFile(path, "application/x-ndjson; charset=utf-8", name)
+            : File(Array.Empty<byte>(), "application/x-ndjson; charset=utf-8", name);
     }
 
     public string PageUrl(int page) => Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString("/audit", new Dictionary<string, string?>

@@ -266,6 +266,10 @@ namespace Rectify.Data.Migrations.Postgres
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<string>("KeyId")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
                     b.Property<string>("Mac")
                         .IsRequired()
                         .HasMaxLength(128)
@@ -307,6 +311,17 @@ namespace Rectify.Data.Migrations.Postgres
                 {
                     b.Property<int>("Id")
                         .HasColumnType("integer");
+
+                    b.Property<DateTime?>("AtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("HeadMac")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<string>("KeyId")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
 
                     b.Property<string>("Mac")
                         .IsRequired()

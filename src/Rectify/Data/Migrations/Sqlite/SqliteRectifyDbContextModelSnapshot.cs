@@ -253,6 +253,10 @@ namespace Rectify.Data.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("KeyId")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Mac")
                         .IsRequired()
                         .HasMaxLength(128)
@@ -294,6 +298,17 @@ namespace Rectify.Data.Migrations.Sqlite
                 {
                     b.Property<int>("Id")
                         .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("AtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("HeadMac")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("KeyId")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Mac")
                         .IsRequired()
