@@ -91,7 +91,8 @@ public sealed class SessionTests(ClockApp app) : IClassFixture<ClockApp>
         {
             var admin = scope.ServiceProvider.GetRequiredService<UserAdministration>();
             await admin.DisableAsync(disabled);
-            await admin.ResetPasswordAsync(reset, "Another-Passw0rd-2026");
+            // The administrator's reset: the password stops working and a one-time link is issued (the admin never sees a password).
+            await admin.IssuePasswordLinkAsync((await scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<Rectify.Data.RectifyUser>>().FindByNameAsync(reset))!, Ct);
         }
 
         Clock.Advance(TimeSpan.FromSeconds(61));

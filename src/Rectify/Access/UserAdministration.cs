@@ -31,10 +31,10 @@ public sealed class UserAdministration(RectifyDbContext db, UserManager<RectifyU
     /// <param name="displayName">The name shown in pages and history.</param>
     /// <param name="organization">The organization's id or name; required for business roles.</param>
     /// <param name="roleNames">Code names or Chinese labels of the roles.</param>
-    /// <param name="password">The password, checked against the policy.</param>
+    /// <param name="password">The password, checked against the policy; null for none (the user sets their own through a <see cref="IssuePasswordLinkAsync">one-time link</see>).</param>
     /// <param name="cancellationToken">Cancels before anything is committed.</param>
     /// <param name="initialPassword">True (the default) when an administrator chose the password: the user must change it at the first sign-in.</param>
-    public async Task<RectifyUser> CreateAsync(string userName, string? displayName, string? organization, IReadOnlyCollection<string> roleNames, string password, CancellationToken cancellationToken, bool initialPassword = true)
+    public async Task<RectifyUser> CreateAsync(string userName, string? displayName, string? organization, IReadOnlyCollection<string> roleNames, string? password, CancellationToken cancellationToken, bool initialPassword = true)
     {
         ArgumentNullException.ThrowIfNull(roleNames);
         var parsed = roleNames.Select(r => Roles.Parse(r) ?? throw new UserAdministrationException(
@@ -62,9 +62,9 @@ public sealed class UserAdministration(RectifyDbContext db, UserManager<RectifyU
             DisplayName = string.IsNullOrWhiteSpace(displayName) ? userName : displayName.Trim(),
             OrganizationId = organizationId,
             CreatedAtUtc = clock.GetUtcNow().UtcDateTime,
-            MustChangePassword = initialPassword,
+            MustChangePassword = initialPassword && password is not null,
         };
-        Check(await users.CreateAsync(user, password), "无法创建用户");
+        Check(password is null ? await users.CreateAsync(user) : await users.CreateAsync(user, password), "无法创建用户");
         foreach (var role in parsed)
         {
             if (!await roles.RoleExistsAsync(role))
@@ -119,6 +119,87 @@ public sealed class UserAdministration(RectifyDbContext db, UserManager<RectifyU
         Check(await users.ResetPasswordAsync(user, token, password), "无法重置密码");
         await audit.RecordAsync(new AuditEvent(AuditActions.PasswordReset, ObjectType: "User", ObjectId: user.Id, After: new { user.UserName }));
         await transaction.CommitAsync();
+    }
+
+    /// <summary>
+    /// A password reset that no administrator can read back: the current password stops working at once (and the user's
+    /// sessions end), and a one-time link lets the user set their own. The link's token is Identity's password-reset
+    /// token (Data Protection, bound to the security stamp): stored nowhere, good for
+    /// <see cref="PasswordPolicy.InitialPasswordHours"/> hours, and void once used, once another link is issued, or once the
+    /// password changes. The second factor is left as it is: whoever holds the link still needs the user's authenticator.
+    /// </summary>
+    /// <returns>The token for <see cref="PasswordLinkPath"/>; shown once to the administrator, to hand over sealed.</returns>
+    public async Task<string> IssuePasswordLinkAsync(RectifyUser user, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+
+        // Part of the caller's transaction when there is one (a new account and its link); else one of its own.
+        await using var own = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
+        if (await users.HasPasswordAsync(user))
+        {
+            Check(await users.RemovePasswordAsync(user), "无法重置密码");
+        }
+
+        // A new stamp: an earlier link stops working, and so does every open session.
+        user.MustChangePassword = false;
+        Check(await users.UpdateSecurityStampAsync(user), "无法重置密码");
+        var token = await users.GeneratePasswordResetTokenAsync(user);
+        await audit.RecordAsync(new AuditEvent(AuditActions.PasswordLinkIssued, ObjectType: "User", ObjectId: user.Id, After: new { user.UserName }), cancellationToken: cancellationToken);
+        if (own is not null)
+        {
+            await own.CommitAsync(cancellationToken);
+        }
+
+        return token;
+    }
+
+    /// <summary>The path of the page where the user sets their password with a link's token.</summary>
+    public static string PasswordLinkPath(RectifyUser user, string token)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        return "/Account/SetPassword?user=" + Uri.EscapeDataString(user.Id) + "&token=" + Uri.EscapeDataString(token);
+    }
+
+    /// <summary>Sets the user's own password with a link's token; refused (nothing written) when the token is spent, stale or forged, or the password breaks the policy.</summary>
+    public async Task SetPasswordByLinkAsync(string userId, string token, string password, CancellationToken cancellationToken)
+    {
+        var user = await users.FindByIdAsync(userId) ?? throw new UserAdministrationException("链接无效或已过期，请联系系统管理员重新签发。");
+        if (IsDisabled(user))
+        {
+            throw new UserAdministrationException("链接无效或已过期，请联系系统管理员重新签发。");
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var result = await users.ResetPasswordAsync(user, token, password);
+        if (!result.Succeeded)
+        {
+            throw new UserAdministrationException(result.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.InvalidToken))
+                ? "链接无效或已过期，请联系系统管理员重新签发。"
+                : string.Join("；", result.Errors.Select(e => e.Description)));
+        }
+
+        Check(await users.ResetAccessFailedCountAsync(user), "无法设置密码");
+        await audit.RecordAsync(new AuditEvent(AuditActions.PasswordSetByLink, ObjectType: "User", ObjectId: user.Id, After: new { user.UserName }), new AuditActor(user.Id, user.DisplayName), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// The security administrator's step (三员: not the system administrator's): the user's authenticator, its key and
+    /// the recovery codes are cleared, every session ends, and the user enrols afresh at the next sign-in. The password
+    /// is left as it is.
+    /// </summary>
+    public async Task ResetSecondFactorAsync(RectifyUser user, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var had = user.TwoFactorEnabled;
+        user.LastOneTimeCodeStep = null;
+        Check(await users.SetTwoFactorEnabledAsync(user, false), "无法重置第二因素");
+        Check(await users.ResetAuthenticatorKeyAsync(user), "无法重置第二因素");
+        await users.GenerateNewTwoFactorRecoveryCodesAsync(user, 0);
+        Check(await users.UpdateSecurityStampAsync(user), "无法重置第二因素");
+        await audit.RecordAsync(new AuditEvent(AuditActions.SecondFactorReset, ObjectType: "User", ObjectId: user.Id, Before: new { TwoFactor = had }, After: new { user.UserName, TwoFactor = false }), cancellationToken: cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
     }
 
     /// <summary>Lets a disabled user sign in again.</summary>

@@ -49,6 +49,8 @@ public static class RectifyApp
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddRectifyDatabase(builder.Configuration, dataFolder);
         builder.Services.AddRectifyIdentity(builder.Configuration);
+        var security = builder.Configuration.GetSection(SecurityPolicyOptions.Section).Get<SecurityPolicyOptions>() ?? new SecurityPolicyOptions();
+        builder.Services.AddRectifyTransport(security);
         builder.Services.AddRectifyAccessAndAudit(builder.Configuration, dataFolder);
         builder.Services.AddRectifyWeb();
         builder.Services.AddScoped<Demo.DemoSeeder>();
@@ -67,6 +69,7 @@ public static class RectifyApp
         builder.Services.AddScoped<PolicyDeadlineService>();
 
         var app = builder.Build();
+        app.UseRectifyTransport(security);
         app.UseRectifyPipeline();
         app.MapRazorPages();
         app.MapOpenApi("/openapi/{documentName}.json");
@@ -94,6 +97,7 @@ public static class RectifyApp
         services.AddScoped<UserAdministration>();
         services.AddScoped<ApiTokenService>();
         services.AddScoped<Sessions>();
+        services.AddSingleton<SignInLimits>();
         services.AddSingleton(new Audit.AuditKey(configuration, dataFolder));
         services.AddScoped<Audit.AuditLog>();
 
@@ -199,6 +203,9 @@ public static class RectifyApp
         // PBKDF2-HMAC-SHA512 at OWASP's current figure (Identity's default is 100,000); an older hash is redone at the next sign-in.
         services.Configure<PasswordHasherOptions>(o => o.IterationCount = PasswordIterations);
 
+        // A password link (UserAdministration.IssuePasswordLinkAsync) is good for as long as an initial password was.
+        services.Configure<DataProtectionTokenProviderOptions>(o => o.TokenLifespan = TimeSpan.FromHours(policy.Password.InitialPasswordHours));
+
         // Identity registers its own validator that checks length and classes; ours replaces it.
         var builtIn = services.Where(d => d.ServiceType == typeof(IPasswordValidator<RectifyUser>) && d.ImplementationType == typeof(PasswordValidator<RectifyUser>)).ToList();
         foreach (var d in builtIn)
@@ -290,7 +297,9 @@ public static class RectifyApp
                     return Task.CompletedTask;
                 }
 
-                context.Response.Redirect(context.RedirectUri);
+                // Relative: the request's Host (which a client chooses) never reaches a Location header.
+                var target = new Uri(context.RedirectUri, UriKind.RelativeOrAbsolute);
+                context.Response.Redirect(target.IsAbsoluteUri ? target.PathAndQuery : context.RedirectUri);
                 return Task.CompletedTask;
             };
             o.Events.OnRedirectToAccessDenied = context =>
