@@ -114,7 +114,7 @@ public abstract partial class SignInHardeningTests(HardeningApp app)
         Assert.True(new SecondFactorPolicy().RequiredFor([Roles.RectificationOffice]));
         Assert.False(new SecondFactorPolicy { NotRequiredFor = [Roles.InspectionBody] }.RequiredFor([Roles.InspectionBody]));
         Assert.True(new SecondFactorPolicy { NotRequiredFor = [Roles.InspectionBody] }.RequiredFor([Roles.InspectionBody, Roles.RectificationOffice]));
-        Assert.True(new SecondFactorPolicy { NotRequiredFor = [Roles.InspectionBody] }.RequiredFor([]));
+        Assert.False(new SecondFactorPolicy().RequiredFor([]));
         Assert.Contains("三员", new SecurityPolicyOptions { SecondFactor = { NotRequiredFor = [Roles.SystemAdministrator] } }.Problem(), StringComparison.Ordinal);
         Assert.Contains("不是角色", new SecurityPolicyOptions { SecondFactor = { NotRequiredFor = ["Everybody"] } }.Problem(), StringComparison.Ordinal);
     }
@@ -182,6 +182,26 @@ public abstract partial class SignInHardeningTests(HardeningApp app)
     }
 
     [Fact]
+    public async Task Five_wrong_recovery_codes_lock_the_account_like_five_wrong_passwords()
+    {
+        app.RequireAvailable();
+        var (name, _) = await UserAsync("guess", Roles.RectificationOffice, enrolled: true);
+        using var attacker = Client();
+        Assert.StartsWith("/Account/SignInCode", (await attacker.SignInAsync(name, app.Password)).Headers.Location?.OriginalString, StringComparison.Ordinal);
+        var form = await attacker.GetStringAsync(new Uri("/Account/SignInCode", UriKind.Relative), Ct);
+        HttpResponseMessage? last = null;
+        for (var i = 0; i < 5; i++)
+        {
+            last = await attacker.PostFormAsync("/Account/SignInCode", form, new Dictionary<string, string> { ["code"] = $"ABCDE-FGH{i}J" });
+        }
+
+        // The fifth wrong code locks: the answer is the sign-in page's, and the right password no longer opens anything.
+        Assert.Equal("/Account/SignIn?locked=True", last!.Headers.Location?.OriginalString);
+        using var owner = Client();
+        Assert.Contains("用户名或密码错误", await (await owner.SignInAsync(name, app.Password)).Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_password_reset_is_a_one_time_link_the_administrator_cannot_use_to_become_the_user_and_only_the_security_administrator_resets_the_second_factor()
     {
         app.RequireAvailable();
@@ -207,7 +227,7 @@ public abstract partial class SignInHardeningTests(HardeningApp app)
             Assert.Contains("用户名或密码错误", await (await old.SignInAsync(target, app.Password)).Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
         }
 
-        // Nothing the administrator can read back: the token is stored nowhere, and the page does not show it again.
+        // Nothing the administrator can read back: the token is kept only as a digest, and the page does not show it again.
         await using (var scope = app.Factory.Services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<RectifyDbContext>();
@@ -388,7 +408,9 @@ public abstract partial class SignInHardeningTests(HardeningApp app)
         var code = await SendAsync(tls, jar, HttpMethod.Post, "/Account/SignInCode", new() { ["code"] = Totp.Code(key!, DateTimeOffset.UtcNow), ["returnUrl"] = "/", ["__RequestVerificationToken"] = Http.AntiforgeryToken(await codePage.Content.ReadAsStringAsync(Ct)) });
         Assert.Equal(HttpStatusCode.Redirect, code.StatusCode);
         Assert.Contains("__Host-rectify.auth", jar.Keys);
-        Assert.Equal(HttpStatusCode.OK, (await SendAsync(tls, jar, HttpMethod.Get, "/")).StatusCode);
+        var home = await SendAsync(tls, jar, HttpMethod.Get, "/");
+        Assert.Equal(HttpStatusCode.OK, home.StatusCode);
+        Assert.True(home.Headers.CacheControl?.NoStore, "a signed-in page must not be stored");
 
         // The same session cookie without its prefix (planted over HTTP, or by a sibling host) is not read over HTTPS.
         var stripped = jar.ToDictionary(kv => kv.Key.Replace("__Host-", string.Empty, StringComparison.Ordinal), kv => kv.Value);
@@ -443,3 +465,64 @@ public abstract partial class SignInHardeningTests(HardeningApp app)
 public sealed class SignInHardeningTestsOnSqlite(HardeningSqliteApp app) : SignInHardeningTests(app), IClassFixture<HardeningSqliteApp>;
 
 public sealed class SignInHardeningTestsOnPostgres(HardeningPostgresApp app) : SignInHardeningTests(app), IClassFixture<HardeningPostgresApp>;
+
+/// <summary>Enrolment and a recovery code in a real browser, outside demo mode: the codes are shown once, and one of them stands in for the phone.</summary>
+public sealed class SecondFactorBrowserTests(HardeningSqliteApp app) : IClassFixture<HardeningSqliteApp>
+{
+    [Fact]
+    public async Task A_user_enrols_an_authenticator_keeps_the_recovery_codes_and_signs_in_with_one_when_the_phone_is_away()
+    {
+        app.RequireAvailable();
+        var name = $"browser-{Guid.NewGuid():N}"[..20];
+        await using (var scope = app.Factory.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<UserAdministration>()
+                .CreateAsync(name, "浏览器用户", app.InspectedOrganization, [Roles.RectificationOffice], app.Password, TestContext.Current.CancellationToken, initialPassword: false);
+        }
+
+        var (playwright, browser) = await BrowserTests.LaunchAsync();
+        using var _ = playwright;
+        await using var __ = browser;
+        var baseUrl = app.ServerAddress!.ToString().TrimEnd('/');
+        var context = await browser.NewContextAsync(new Microsoft.Playwright.BrowserNewContextOptions { Locale = "zh-CN" });
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(60_000);
+
+        async Task SignInAsync()
+        {
+            await page.GotoAsync(baseUrl + "/Account/SignIn");
+            await page.FillAsync("#userName", name);
+            await page.FillAsync("#password", app.Password);
+            await page.ClickAsync(".signin button[type=submit]");
+            await page.WaitForLoadStateAsync(Microsoft.Playwright.LoadState.NetworkIdle);
+        }
+
+        // The first sign-in leads to enrolment: key, code, and the ten recovery codes, once.
+        await SignInAsync();
+        await page.GotoAsync(baseUrl + "/");
+        Assert.Contains("/Account/TwoFactor", page.Url, StringComparison.Ordinal);
+        await page.ClickAsync("button[type=submit]:has-text('生成密钥和二维码')");
+        var key = await page.Locator("#shared-key").InnerTextAsync();
+        await page.FillAsync("#code", Totp.Code(key, DateTimeOffset.UtcNow));
+        await page.ClickAsync("button[type=submit]:has-text('启用')");
+        var codes = await page.Locator("#recovery-codes li code").AllInnerTextsAsync();
+        Assert.Equal(10, codes.Count);
+        Directory.CreateDirectory(BrowserTests.ScreenshotFolder);
+        await page.ScreenshotAsync(new Microsoft.Playwright.PageScreenshotOptions { Path = Path.Combine(BrowserTests.ScreenshotFolder, "recovery-codes.png"), FullPage = true });
+        await page.ClickAsync("#continue");
+        await page.WaitForURLAsync(u => !u.Contains("/Account/", StringComparison.Ordinal));
+        await page.Locator("form[action='/Account/SignOut'] button").ClickAsync();
+        await page.WaitForURLAsync(u => u.Contains("/Account/SignIn", StringComparison.Ordinal));
+
+        // Without the phone: a recovery code in place of the authenticator's code.
+        await SignInAsync();
+        Assert.Contains("/Account/SignInCode", page.Url, StringComparison.Ordinal);
+        await page.FillAsync("#code", codes[3]);
+        await page.ClickAsync("button[type=submit]:has-text('验证')");
+        await page.WaitForURLAsync(u => !u.Contains("/Account/", StringComparison.Ordinal));
+        Assert.Equal(1, await page.Locator("form[action='/Account/SignOut']").CountAsync());
+        await page.GotoAsync(baseUrl + "/Account/TwoFactor");
+        Assert.Contains("9", await page.Locator(".signin").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, await page.Locator("#recovery-codes").CountAsync());
+    }
+}

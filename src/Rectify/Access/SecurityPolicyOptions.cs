@@ -82,7 +82,8 @@ public sealed class SecondFactorPolicy
 {
     /// <summary>
     /// Everybody needs a second factor outside demo mode, unless every role they hold is listed here (role code names,
-    /// e.g. <c>InspectionBody</c>). The three administrators can never be listed; an account without a role needs one too.
+    /// e.g. <c>InspectionBody</c>). The three administrators can never be listed. An account without any role (it sees
+    /// nothing) is asked at its first sign-in after a role is granted.
     /// </summary>
     public string[] NotRequiredFor { get; set; } = [];
 
@@ -94,7 +95,8 @@ public sealed class SecondFactorPolicy
     {
         var held = roles.ToList();
         var exempt = NotRequiredFor.Select(Roles.Parse).OfType<string>().ToHashSet();
-        return held.Count == 0 || held.Any(r => Roles.Administrators.Contains(r) || !exempt.Contains(r));
+        // An account without a role reaches nothing but its own account pages; once granted one, its sessions end and the next sign-in enrols.
+        return held.Any(r => Roles.Administrators.Contains(r) || !exempt.Contains(r));
     }
 
     /// <summary>The one-time code's MAC: SHA1 (RFC 6238, what authenticator apps compute) or SM3 (HMAC-SM3, for 密评 with a token that supports it).</summary>

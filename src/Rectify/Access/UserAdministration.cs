@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Rectify.Audit;
@@ -24,7 +25,13 @@ public sealed class UserAdministrationException : Exception
 }
 
 /// <summary>Creating, disabling and resetting users, for the command line and the administration pages alike.</summary>
-public sealed class UserAdministration(RectifyDbContext db, UserManager<RectifyUser> users, RoleManager<IdentityRole> roles, AuditLog audit, TimeProvider clock)
+public sealed class UserAdministration(
+    RectifyDbContext db,
+    UserManager<RectifyUser> users,
+    RoleManager<IdentityRole> roles,
+    AuditLog audit,
+    TimeProvider clock,
+    Microsoft.Extensions.Options.IOptions<SecurityPolicyOptions> policy)
 {
     /// <summary>Creates a user with roles at an organization, audited in the same transaction.</summary>
     /// <param name="userName">The sign-in name.</param>
@@ -123,10 +130,10 @@ public sealed class UserAdministration(RectifyDbContext db, UserManager<RectifyU
 
     /// <summary>
     /// A password reset that no administrator can read back: the current password stops working at once (and the user's
-    /// sessions end), and a one-time link lets the user set their own. The link's token is Identity's password-reset
-    /// token (Data Protection, bound to the security stamp): stored nowhere, good for
-    /// <see cref="PasswordPolicy.InitialPasswordHours"/> hours, and void once used, once another link is issued, or once the
-    /// password changes. The second factor is left as it is: whoever holds the link still needs the user's authenticator.
+    /// sessions end), and a one-time link lets the user set their own. The link's token is 256 random bits; only its
+    /// SHA-256 digest and its expiry (<see cref="PasswordPolicy.InitialPasswordHours"/>) are kept, in the user's tokens.
+    /// It is void once used or once another link is issued; a role or organization change in between does not void it.
+    /// The second factor is left as it is: whoever holds the link still needs the user's authenticator.
     /// </summary>
     /// <returns>The token for <see cref="PasswordLinkPath"/>; shown once to the administrator, to hand over sealed.</returns>
     public async Task<string> IssuePasswordLinkAsync(RectifyUser user, CancellationToken cancellationToken)
@@ -137,14 +144,15 @@ public sealed class UserAdministration(RectifyDbContext db, UserManager<RectifyU
         await using var own = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
         if (await users.HasPasswordAsync(user))
         {
+            // Removing the password changes the security stamp: every open session ends.
             Check(await users.RemovePasswordAsync(user), "无法重置密码");
         }
 
-        // A new stamp: an earlier link stops working, and so does every open session.
         user.MustChangePassword = false;
-        Check(await users.UpdateSecurityStampAsync(user), "无法重置密码");
-        var token = await users.GeneratePasswordResetTokenAsync(user);
-        await audit.RecordAsync(new AuditEvent(AuditActions.PasswordLinkIssued, ObjectType: "User", ObjectId: user.Id, After: new { user.UserName }), cancellationToken: cancellationToken);
+        var token = Base64Url(RandomNumberGenerator.GetBytes(32));
+        var expires = clock.GetUtcNow().AddHours(policy.Value.Password.InitialPasswordHours);
+        Check(await users.SetAuthenticationTokenAsync(user, LinkProvider, LinkName, Digest(user.Id, token) + "|" + expires.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture)), "无法重置密码");
+        await audit.RecordAsync(new AuditEvent(AuditActions.PasswordLinkIssued, ObjectType: "User", ObjectId: user.Id, After: new { user.UserName, ExpiresAtUtc = expires.UtcDateTime }), cancellationToken: cancellationToken);
         if (own is not null)
         {
             await own.CommitAsync(cancellationToken);
@@ -160,28 +168,59 @@ public sealed class UserAdministration(RectifyDbContext db, UserManager<RectifyU
         return "/Account/SetPassword?user=" + Uri.EscapeDataString(user.Id) + "&token=" + Uri.EscapeDataString(token);
     }
 
+    /// <summary>Whether the token is the user's current, unexpired, unused link (and the account is not disabled).</summary>
+    public async Task<bool> PasswordLinkIsValidAsync(RectifyUser user, string token)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        if (string.IsNullOrEmpty(token) || token.Length > 100 || IsDisabled(user))
+        {
+            return false;
+        }
+
+        var stored = (await users.GetAuthenticationTokenAsync(user, LinkProvider, LinkName))?.Split('|');
+        return stored is [var digest, var ticks]
+            && long.TryParse(ticks, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var expires)
+            && clock.GetUtcNow().UtcTicks < expires
+            && CryptographicOperations.FixedTimeEquals(System.Text.Encoding.ASCII.GetBytes(digest), System.Text.Encoding.ASCII.GetBytes(Digest(user.Id, token)));
+    }
+
     /// <summary>Sets the user's own password with a link's token; refused (nothing written) when the token is spent, stale or forged, or the password breaks the policy.</summary>
     public async Task SetPasswordByLinkAsync(string userId, string token, string password, CancellationToken cancellationToken)
     {
-        var user = await users.FindByIdAsync(userId) ?? throw new UserAdministrationException("链接无效或已过期，请联系系统管理员重新签发。");
-        if (IsDisabled(user))
+        const string Invalid = "链接无效或已过期，请联系系统管理员重新签发。";
+        var user = await users.FindByIdAsync(userId) ?? throw new UserAdministrationException(Invalid);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (!await PasswordLinkIsValidAsync(user, token))
         {
-            throw new UserAdministrationException("链接无效或已过期，请联系系统管理员重新签发。");
+            throw new UserAdministrationException(Invalid);
         }
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var result = await users.ResetPasswordAsync(user, token, password);
+        if (await users.HasPasswordAsync(user))
+        {
+            Check(await users.RemovePasswordAsync(user), "无法设置密码");
+        }
+
+        var result = await users.AddPasswordAsync(user, password);
         if (!result.Succeeded)
         {
-            throw new UserAdministrationException(result.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.InvalidToken))
-                ? "链接无效或已过期，请联系系统管理员重新签发。"
-                : string.Join("；", result.Errors.Select(e => e.Description)));
+            throw new UserAdministrationException(string.Join("；", result.Errors.Select(e => e.Description)));
         }
 
+        // Good once: the link goes with its use, and the new stamp ends any session opened before.
+        Check(await users.RemoveAuthenticationTokenAsync(user, LinkProvider, LinkName), "无法设置密码");
+        Check(await users.UpdateSecurityStampAsync(user), "无法设置密码");
         Check(await users.ResetAccessFailedCountAsync(user), "无法设置密码");
         await audit.RecordAsync(new AuditEvent(AuditActions.PasswordSetByLink, ObjectType: "User", ObjectId: user.Id, After: new { user.UserName }), new AuditActor(user.Id, user.DisplayName), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
+
+    private const string LinkProvider = "[Rectify]";
+    private const string LinkName = "PasswordLink";
+
+    private static string Digest(string userId, string token) =>
+        Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes("rectify-password-link:" + userId + ":" + token)));
+
+    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     /// <summary>
     /// The security administrator's step (三员: not the system administrator's): the user's authenticator, its key and

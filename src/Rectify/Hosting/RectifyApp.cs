@@ -203,9 +203,6 @@ public static class RectifyApp
         // PBKDF2-HMAC-SHA512 at OWASP's current figure (Identity's default is 100,000); an older hash is redone at the next sign-in.
         services.Configure<PasswordHasherOptions>(o => o.IterationCount = PasswordIterations);
 
-        // A password link (UserAdministration.IssuePasswordLinkAsync) is good for as long as an initial password was.
-        services.Configure<DataProtectionTokenProviderOptions>(o => o.TokenLifespan = TimeSpan.FromHours(policy.Password.InitialPasswordHours));
-
         // Identity registers its own validator that checks length and classes; ours replaces it.
         var builtIn = services.Where(d => d.ServiceType == typeof(IPasswordValidator<RectifyUser>) && d.ImplementationType == typeof(PasswordValidator<RectifyUser>)).ToList();
         foreach (var d in builtIn)

@@ -15,7 +15,7 @@ namespace Rectify.Hosting;
 /// <c>Secure</c>, <c>Path=/</c>, without a domain, and named <c>__Host-…</c> — a cookie without the prefix is not even
 /// read, so a cookie planted over plain HTTP or from a sibling host cannot stand in for one of ours; plain HTTP (the
 /// README's local run) keeps the plain names;</item>
-/// <item><c>Cache-Control: no-store</c> on every API answer and every download (Content-Disposition).</item>
+/// <item><c>Cache-Control: no-store</c> on every API answer, every download (Content-Disposition) and every page of a signed-in user.</item>
 /// </list>
 /// The allowed host names are ASP.NET Core's <c>AllowedHosts</c> (host filtering answers 400 to any other Host), and
 /// the application's own redirects are relative: no Location header carries the request's Host.
@@ -49,7 +49,7 @@ internal static class Transport
             app.UseForwardedHeaders();
         }
 
-        var hsts = policy.HstsDays > 0 ? "max-age=" + (policy.HstsDays * 86_400L).ToString(CultureInfo.InvariantCulture) : null;
+        var hsts = policy.HstsDays > 0 ? "max-age=" + (policy.HstsDays * 86_400L).ToString(CultureInfo.InvariantCulture) + "; includeSubDomains" : null;
         app.Use((context, next) =>
         {
             if (context.Request.IsHttps)
@@ -70,7 +70,8 @@ internal static class Transport
                     WriteHostCookies(response);
                 }
 
-                if (ApiErrors.IsApi(context.Request) || response.Headers.ContentDisposition.Count > 0)
+                // Static files are served before sign-in is read, so they stay cacheable; a signed-in page is not stored.
+                if (ApiErrors.IsApi(context.Request) || response.Headers.ContentDisposition.Count > 0 || context.User.Identity?.IsAuthenticated == true)
                 {
                     response.Headers.CacheControl = "no-store";
                     response.Headers.Pragma = "no-cache";

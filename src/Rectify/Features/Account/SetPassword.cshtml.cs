@@ -76,8 +76,7 @@ public sealed class SetPasswordModel(UserManager<RectifyUser> users, UserAdminis
         }
 
         var user = await users.FindByIdAsync(userId);
-        Valid = user is not null && !UserAdministration.IsDisabled(user)
-            && await users.VerifyUserTokenAsync(user, users.Options.Tokens.PasswordResetTokenProvider, UserManager<RectifyUser>.ResetPasswordTokenPurpose, token);
+        Valid = user is not null && await administration.PasswordLinkIsValidAsync(user, token);
         if (Valid)
         {
             (UserId, Token, UserName) = (userId, token, user!.UserName);

@@ -52,6 +52,16 @@ public sealed class SignInCodeModel(SignInManager<RectifyUser> signIn, RectifyDb
         var result = factor == "totp"
             ? await signIn.TwoFactorAuthenticatorSignInAsync(typed, isPersistent: false, rememberClient: false)
             : await signIn.TwoFactorRecoveryCodeSignInAsync(typed);
+        if (factor == "recovery-code" && !result.Succeeded && !result.IsLockedOut)
+        {
+            // Identity does not count a wrong recovery code; here it counts towards the lockout like a wrong code or password.
+            await signIn.UserManager.AccessFailedAsync(user);
+            if (await signIn.UserManager.IsLockedOutAsync(user))
+            {
+                result = Microsoft.AspNetCore.Identity.SignInResult.LockedOut;
+            }
+        }
+
         if (result.Succeeded)
         {
             await audit.RecordAsync(new AuditEvent(AuditActions.SignInSucceeded, ObjectType: "User", ObjectId: user.Id, After: new { SecondFactor = factor }), actor);
