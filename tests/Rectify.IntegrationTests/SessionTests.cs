@@ -252,7 +252,7 @@ public sealed class SessionTests(ClockApp app) : IClassFixture<ClockApp>
         Assert.Contains("验证码不正确", await wrong.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
         var enrolled = await client.PostFormAsync("/Account/TwoFactor", page, new Dictionary<string, string> { ["code"] = Totp.Code(key, Clock.GetUtcNow()) });
         Assert.Equal(HttpStatusCode.OK, enrolled.StatusCode);
-        Assert.Equal(10, System.Text.RegularExpressions.Regex.Matches(await enrolled.Content.ReadAsStringAsync(Ct), "<li><code>").Count);
+        Assert.Equal(10, System.Text.RegularExpressions.Regex.Count(await enrolled.Content.ReadAsStringAsync(Ct), "<li><code>"));
         Assert.Equal(HttpStatusCode.OK, await Home(client));
 
         // Next time (in a later 30-second step: a code is good once) the password alone is not enough.
