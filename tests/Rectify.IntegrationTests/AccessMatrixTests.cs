@@ -12,7 +12,7 @@ namespace Rectify.IntegrationTests;
 public abstract class AccessMatrixTests(AppFixture app)
 {
     /// <summary>The only endpoints a stranger may reach.</summary>
-    private static readonly HashSet<string> AnonymousAllowList = ["/Account/SignIn", "/Account/SignInCode", "/Account/Language", "/Error", "/healthz", "/notices/{key}"];
+    private static readonly HashSet<string> AnonymousAllowList = ["/Account/SignIn", "/Account/SignInCode", "/Account/SetPassword", "/Account/Language", "/Error", "/healthz", "/notices/{key}"];
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 

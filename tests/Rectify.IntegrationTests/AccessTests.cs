@@ -175,14 +175,15 @@ public abstract class AccessTests(AppFixture app)
             await scope.ServiceProvider.GetRequiredService<UserAdministration>().CreateAsync(secadmin, "安全管理员", null, [Roles.SecurityAdministrator], app.Password, Ct, initialPassword: false);
         }
 
-        // The system administrator creates the account; the initial password is shown once.
+        // The system administrator creates the account; no password is shown, only a one-time link for the user to set their own.
         using var sys = await app.SignedInAsync("admin");
         var form = await sys.GetStringAsync(new Uri("/admin/users/new", UriKind.Relative), Ct);
         var newName = "zhangsan-" + app.Provider;
         var created = await PostFormAsync(sys, "/admin/users/new", form, new() { ["userName"] = newName, ["displayName"] = "张三", ["organizationId"] = app.InspectedOrganization });
         var html = await created.Content.ReadAsStringAsync(Ct);
-        var password = System.Text.RegularExpressions.Regex.Match(html, "id=\"initial-password\">([^<]+)<").Groups[1].Value;
-        Assert.False(string.IsNullOrEmpty(password), html);
+        Assert.DoesNotContain("initial-password", html, StringComparison.Ordinal);
+        var link = new Uri(System.Net.WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Match(html, "id=\"password-link\" href=\"([^\"]+)\"").Groups[1].Value));
+        Assert.StartsWith("/Account/SetPassword?", link.PathAndQuery, StringComparison.Ordinal);
         var userId = System.Text.RegularExpressions.Regex.Match(html, "href=\"/admin/users/([0-9a-f-]+)\"").Groups[1].Value;
 
         // He cannot grant roles, and the security administrator cannot create accounts.
@@ -199,14 +200,14 @@ public abstract class AccessTests(AppFixture app)
         var granted = await PostFormAsync(sec, $"/admin/users/{userId}?handler=Roles", detail, new() { ["roles"] = Roles.RectificationOffice });
         Assert.Contains("已保存角色", await granted.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
 
-        // The new user signs in with the initial password, must change it, and then sees the ledger.
+        // The new user opens the link, sets their own password, signs in with it and sees the ledger; the link is then spent.
         using var zhang = app.Client();
-        Assert.Equal(HttpStatusCode.Redirect, (await zhang.SignInAsync(newName, password)).StatusCode);
-        Assert.Equal(HttpStatusCode.Redirect, (await zhang.GetAsync(new Uri($"/inspections/{app.InspectionId}", UriKind.Relative), Ct)).StatusCode);
-        var change = await zhang.GetStringAsync(new Uri("/Account/ChangePassword", UriKind.Relative), Ct);
-        var changed = await PostFormAsync(zhang, "/Account/ChangePassword", change, new() { ["currentPassword"] = password, ["newPassword"] = "Zhang-San-Passw0rd", ["confirmPassword"] = "Zhang-San-Passw0rd" });
-        Assert.Equal(HttpStatusCode.Redirect, changed.StatusCode);
+        var setForm = await zhang.GetStringAsync(new Uri(link.PathAndQuery, UriKind.Relative), Ct);
+        var set = await PostFormAsync(zhang, link.PathAndQuery, setForm, new() { ["user"] = userId, ["token"] = System.Web.HttpUtility.ParseQueryString(link.Query)["token"]!, ["newPassword"] = "Zhang-San-Passw0rd", ["confirmPassword"] = "Zhang-San-Passw0rd" });
+        Assert.Equal(HttpStatusCode.Redirect, set.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await zhang.SignInAsync(newName, "Zhang-San-Passw0rd")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await zhang.GetAsync(new Uri($"/inspections/{app.InspectionId}", UriKind.Relative), Ct)).StatusCode);
+        Assert.Contains("链接无效或已过期", await zhang.GetStringAsync(new Uri(link.PathAndQuery, UriKind.Relative), Ct), StringComparison.Ordinal);
 
         // The office has no user administration at all.
         using var office = await app.SignedInAsync("office");

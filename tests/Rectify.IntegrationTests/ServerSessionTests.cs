@@ -92,7 +92,8 @@ public abstract class ServerSessionTests(AppFixture app)
         await using (var scope = app.Factory.Services.CreateAsyncScope())
         {
             var admin = scope.ServiceProvider.GetRequiredService<UserAdministration>();
-            await admin.ResetPasswordAsync(reset, "Another-Passw0rd-2026");
+            // The administrator's reset: the password stops working and a one-time link is issued (the admin never sees a password).
+            await admin.IssuePasswordLinkAsync((await scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<Rectify.Data.RectifyUser>>().FindByNameAsync(reset))!, Ct);
             await admin.DisableAsync(disabled);
             await admin.SetRolesAsync(role, [Roles.ResponsibleLeader]);
         }

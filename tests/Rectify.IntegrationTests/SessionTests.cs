@@ -91,12 +91,54 @@ public sealed class SessionTests(ClockApp app) : IClassFixture<ClockApp>
         {
             var admin = scope.ServiceProvider.GetRequiredService<UserAdministration>();
             await admin.DisableAsync(disabled);
-            await admin.ResetPasswordAsync(reset, "Another-Passw0rd-2026");
+            // The administrator's reset: the password stops working and a one-time link is issued (the admin never sees a password).
+            await admin.IssuePasswordLinkAsync((await scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<Rectify.Data.RectifyUser>>().FindByNameAsync(reset))!, Ct);
         }
 
         Clock.Advance(TimeSpan.FromSeconds(61));
         Assert.StartsWith("/Account/SignIn", await HomeRedirect(a), StringComparison.Ordinal);
         Assert.StartsWith("/Account/SignIn", await HomeRedirect(b), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_password_link_works_once_and_not_after_its_day()
+    {
+        var late = await NewUserAsync("late");
+        var once = await NewUserAsync("once");
+        string lateToken, onceToken, onceId;
+        await using (var scope = app.Factory.Services.CreateAsyncScope())
+        {
+            var admin = scope.ServiceProvider.GetRequiredService<UserAdministration>();
+            var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<Rectify.Data.RectifyUser>>();
+            lateToken = await admin.IssuePasswordLinkAsync((await users.FindByNameAsync(late))!, Ct);
+            var onceUser = (await users.FindByNameAsync(once))!;
+            onceId = onceUser.Id;
+            var superseded = await admin.IssuePasswordLinkAsync(onceUser, Ct);
+            onceToken = await admin.IssuePasswordLinkAsync(onceUser, Ct);
+            Assert.False(await admin.PasswordLinkIsValidAsync(onceUser, superseded));
+
+            // A role change between the link and its use (the security administrator granting roles) does not void it.
+            await admin.SetRolesAsync(once, [Roles.ResponsibleLeader]);
+        }
+
+        await using (var scope = app.Factory.Services.CreateAsyncScope())
+        {
+            var admin = scope.ServiceProvider.GetRequiredService<UserAdministration>();
+            await admin.SetPasswordByLinkAsync(onceId, onceToken, "Moss-Lantern-Cedar-41", Ct);
+            var again = await Assert.ThrowsAsync<UserAdministrationException>(() => admin.SetPasswordByLinkAsync(onceId, onceToken, "Moss-Lantern-Cedar-42", Ct));
+            Assert.Contains("链接无效或已过期", again.Message, StringComparison.Ordinal);
+        }
+
+        using var client = app.Client();
+        Assert.Equal(HttpStatusCode.Redirect, (await client.SignInAsync(once, "Moss-Lantern-Cedar-41")).StatusCode);
+
+        // A day and an hour later the other link opens nothing.
+        Clock.Advance(TimeSpan.FromHours(25));
+        await using (var scope = app.Factory.Services.CreateAsyncScope())
+        {
+            var lateId = (await scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<Rectify.Data.RectifyUser>>().FindByNameAsync(late))!.Id;
+            Assert.Contains("链接无效或已过期", await client.GetStringAsync(new Uri($"/Account/SetPassword?user={lateId}&token={lateToken}", UriKind.Relative), Ct), StringComparison.Ordinal);
+        }
     }
 
     [Fact]
@@ -209,7 +251,8 @@ public sealed class SessionTests(ClockApp app) : IClassFixture<ClockApp>
         var wrong = await client.PostFormAsync("/Account/TwoFactor", page, new Dictionary<string, string> { ["code"] = "000000" });
         Assert.Contains("验证码不正确", await wrong.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
         var enrolled = await client.PostFormAsync("/Account/TwoFactor", page, new Dictionary<string, string> { ["code"] = Totp.Code(key, Clock.GetUtcNow()) });
-        Assert.Equal(HttpStatusCode.Redirect, enrolled.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, enrolled.StatusCode);
+        Assert.Equal(10, System.Text.RegularExpressions.Regex.Count(await enrolled.Content.ReadAsStringAsync(Ct), "<li><code>"));
         Assert.Equal(HttpStatusCode.OK, await Home(client));
 
         // Next time (in a later 30-second step: a code is good once) the password alone is not enough.

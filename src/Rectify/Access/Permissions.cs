@@ -22,6 +22,7 @@ public enum Permission
     ViewAccounts,
     ManageAccounts,
     GrantRoles,
+    ResetSecondFactor,
     ManageOrganizations,
     ReadAuditLog,
     DownloadAuditCheckpoints,
@@ -98,6 +99,9 @@ public static class Permissions
         [Permission.ViewAccounts] = new("只有系统管理员和安全管理员可以查看用户。", (Access.Roles.SystemAdministrator, Whose.AnyVisible), (Access.Roles.SecurityAdministrator, Whose.AnyVisible)),
         [Permission.ManageAccounts] = new("只有系统管理员可以管理用户账号。", (Access.Roles.SystemAdministrator, Whose.AnyVisible)),
         [Permission.GrantRoles] = new("只有安全管理员可以授予角色。", (Access.Roles.SecurityAdministrator, Whose.AnyVisible)),
+
+        // 三员: the second factor is the security administrator's, the password (by one-time link) the system administrator's — neither alone becomes the user.
+        [Permission.ResetSecondFactor] = new("只有安全管理员可以重置第二因素。", (Access.Roles.SecurityAdministrator, Whose.AnyVisible)),
         [Permission.ManageOrganizations] = new("只有系统管理员可以维护组织机构。", (Access.Roles.SystemAdministrator, Whose.AnyVisible)),
         [Permission.ReadAuditLog] = new("只有审计管理员可以查看审计日志。", (Access.Roles.AuditAdministrator, Whose.AnyVisible)),
         [Permission.DownloadAuditCheckpoints] = new("只有审计管理员可以下载审计检查点。", (Access.Roles.AuditAdministrator, Whose.AnyVisible)),

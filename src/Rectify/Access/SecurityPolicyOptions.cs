@@ -17,6 +17,17 @@ public sealed class SecurityPolicyOptions
 
     public SecondFactorPolicy SecondFactor { get; set; } = new();
 
+    public SignInLimitPolicy SignInLimits { get; set; } = new();
+
+    /// <summary>
+    /// The addresses of the reverse proxies (TLS terminators) whose X-Forwarded-For and X-Forwarded-Proto are believed;
+    /// empty (the default) believes no forwarded header at all. Section <c>Security:KnownProxies</c>, a list of IP addresses.
+    /// </summary>
+    public string[] KnownProxies { get; set; } = [];
+
+    /// <summary>Max-age of Strict-Transport-Security, sent on every HTTPS response (0 sends none).</summary>
+    public int HstsDays { get; set; } = 365;
+
     /// <summary>Reports the first setting that makes no sense, in the operator's language.</summary>
     public string? Problem() =>
         Password.MinimumLength < 8 ? "Security:Password:MinimumLength 不能小于 8。"
@@ -30,7 +41,11 @@ public sealed class SecurityPolicyOptions
         : Lockout.MaxFailedAttempts is < 1 or > 20 ? "Security:Lockout:MaxFailedAttempts 必须在 1 到 20 之间。"
         : Lockout.Minutes is < 1 or > 1440 ? "Security:Lockout:Minutes 必须在 1 到 1440 之间。"
         : SecondFactor.Algorithm is not (OneTimeCodeProvider.HmacSha1 or OneTimeCodeProvider.HmacSm3) ? "Security:SecondFactor:Algorithm 只能是 SHA1 或 SM3。"
-        : null;
+        : SecondFactor.NotRequiredFor.FirstOrDefault(r => Roles.Parse(r) is null) is { } unknown ? $"Security:SecondFactor:NotRequiredFor 中的“{unknown}”不是角色。"
+        : SecondFactor.NotRequiredFor.Any(r => Roles.Administrators.Contains(Roles.Parse(r)!)) ? "Security:SecondFactor:NotRequiredFor 不能包含三员（系统管理员、安全管理员、审计管理员）：他们始终需要第二因素。"
+        : SignInLimits.PerAddress.Problem("PerAddress") ?? SignInLimits.PerAccount.Problem("PerAccount")
+        ?? (KnownProxies.FirstOrDefault(p => !System.Net.IPAddress.TryParse(p, out _)) is { } proxy ? $"Security:KnownProxies 中的“{proxy}”不是 IP 地址。" : null)
+        ?? (HstsDays is < 0 or > 730 ? "Security:HstsDays 必须在 0 到 730 之间。" : null);
 }
 
 public sealed class PasswordPolicy
@@ -65,11 +80,52 @@ public sealed class SessionPolicy
 
 public sealed class SecondFactorPolicy
 {
-    /// <summary>The three administrators always need a second factor (except in demo mode); this extends the rule to everybody.</summary>
-    public bool RequiredForEveryone { get; set; }
+    /// <summary>
+    /// Everybody needs a second factor outside demo mode, unless every role they hold is listed here (role code names,
+    /// e.g. <c>InspectionBody</c>). The three administrators can never be listed. An account without any role (it sees
+    /// nothing) is asked at its first sign-in after a role is granted.
+    /// </summary>
+    public string[] NotRequiredFor { get; set; } = [];
+
+    /// <summary>Recovery codes made at enrolment (each used once, in place of an authenticator code).</summary>
+    public int RecoveryCodes { get; set; } = 10;
+
+    /// <summary>Whether a user holding these roles must have a second factor.</summary>
+    public bool RequiredFor(IEnumerable<string> roles)
+    {
+        var held = roles.ToList();
+        var exempt = NotRequiredFor.Select(Roles.Parse).OfType<string>().ToHashSet();
+        // An account without a role reaches nothing but its own account pages; once granted one, its sessions end and the next sign-in enrols.
+        return held.Any(r => Roles.Administrators.Contains(r) || !exempt.Contains(r));
+    }
 
     /// <summary>The one-time code's MAC: SHA1 (RFC 6238, what authenticator apps compute) or SM3 (HMAC-SM3, for 密评 with a token that supports it).</summary>
     public string Algorithm { get; set; } = Access.OneTimeCodeProvider.HmacSha1;
+}
+
+/// <summary>
+/// The sign-in steps' rate limits (the password form, the second-factor form): each attempt takes a permit from the
+/// caller's address and one from the account named; an attempt over either limit is answered 429 with Retry-After.
+/// </summary>
+public sealed class SignInLimitPolicy
+{
+    /// <summary>Attempts from one address (behind a proxy: the visitor's, from a known proxy's X-Forwarded-For).</summary>
+    public WindowLimit PerAddress { get; set; } = new() { PermitLimit = 30, WindowSeconds = 60 };
+
+    /// <summary>Attempts at one account, from wherever (with the lockout after five wrong passwords, guessing stays slow).</summary>
+    public WindowLimit PerAccount { get; set; } = new() { PermitLimit = 10, WindowSeconds = 300 };
+}
+
+public sealed class WindowLimit
+{
+    public int PermitLimit { get; set; }
+
+    public int WindowSeconds { get; set; }
+
+    internal string? Problem(string name) =>
+        PermitLimit is < 1 or > 100_000 ? $"Security:SignInLimits:{name}:PermitLimit 必须在 1 到 100000 之间。"
+        : WindowSeconds is < 1 or > 86_400 ? $"Security:SignInLimits:{name}:WindowSeconds 必须在 1 到 86400 之间。"
+        : null;
 }
 
 public sealed class LockoutPolicy

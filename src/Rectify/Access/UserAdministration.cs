@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Rectify.Audit;
@@ -24,17 +25,25 @@ public sealed class UserAdministrationException : Exception
 }
 
 /// <summary>Creating, disabling and resetting users, for the command line and the administration pages alike.</summary>
-public sealed class UserAdministration(RectifyDbContext db, UserManager<RectifyUser> users, RoleManager<IdentityRole> roles, AuditLog audit, TimeProvider clock, DenialAudit denials, IHttpContextAccessor http)
+public sealed class UserAdministration(
+    RectifyDbContext db,
+    UserManager<RectifyUser> users,
+    RoleManager<IdentityRole> roles,
+    AuditLog audit,
+    TimeProvider clock,
+    DenialAudit denials,
+    IHttpContextAccessor http,
+    Microsoft.Extensions.Options.IOptions<SecurityPolicyOptions> policy)
 {
     /// <summary>Creates a user with roles at an organization, audited in the same transaction.</summary>
     /// <param name="userName">The sign-in name.</param>
     /// <param name="displayName">The name shown in pages and history.</param>
     /// <param name="organization">The organization's id or name; required for business roles.</param>
     /// <param name="roleNames">Code names or Chinese labels of the roles.</param>
-    /// <param name="password">The password, checked against the policy.</param>
+    /// <param name="password">The password, checked against the policy; null for none (the user sets their own through a <see cref="IssuePasswordLinkAsync">one-time link</see>).</param>
     /// <param name="cancellationToken">Cancels before anything is committed.</param>
     /// <param name="initialPassword">True (the default) when an administrator chose the password: the user must change it at the first sign-in.</param>
-    public async Task<RectifyUser> CreateAsync(string userName, string? displayName, string? organization, IReadOnlyCollection<string> roleNames, string password, CancellationToken cancellationToken, bool initialPassword = true)
+    public async Task<RectifyUser> CreateAsync(string userName, string? displayName, string? organization, IReadOnlyCollection<string> roleNames, string? password, CancellationToken cancellationToken, bool initialPassword = true)
     {
         ArgumentNullException.ThrowIfNull(roleNames);
         var parsed = roleNames.Select(r => Roles.Parse(r) ?? throw new UserAdministrationException(
@@ -62,9 +71,9 @@ public sealed class UserAdministration(RectifyDbContext db, UserManager<RectifyU
             DisplayName = string.IsNullOrWhiteSpace(displayName) ? userName : displayName.Trim(),
             OrganizationId = organizationId,
             CreatedAtUtc = clock.GetUtcNow().UtcDateTime,
-            MustChangePassword = initialPassword,
+            MustChangePassword = initialPassword && password is not null,
         };
-        Check(await users.CreateAsync(user, password), "无法创建用户");
+        Check(password is null ? await users.CreateAsync(user) : await users.CreateAsync(user, password), "无法创建用户");
         foreach (var role in parsed)
         {
             if (!await roles.RoleExistsAsync(role))
@@ -119,6 +128,119 @@ public sealed class UserAdministration(RectifyDbContext db, UserManager<RectifyU
         Check(await users.ResetPasswordAsync(user, token, password), "无法重置密码");
         await audit.RecordAsync(new AuditEvent(AuditActions.PasswordReset, ObjectType: "User", ObjectId: user.Id, After: new { user.UserName }));
         await transaction.CommitAsync();
+    }
+
+    /// <summary>
+    /// A password reset that no administrator can read back: the current password stops working at once (and the user's
+    /// sessions end), and a one-time link lets the user set their own. The link's token is 256 random bits; only its
+    /// SHA-256 digest and its expiry (<see cref="PasswordPolicy.InitialPasswordHours"/>) are kept, in the user's tokens.
+    /// It is void once used or once another link is issued; a role or organization change in between does not void it.
+    /// The second factor is left as it is: whoever holds the link still needs the user's authenticator.
+    /// </summary>
+    /// <returns>The token for <see cref="PasswordLinkPath"/>; shown once to the administrator, to hand over sealed.</returns>
+    public async Task<string> IssuePasswordLinkAsync(RectifyUser user, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+
+        // Part of the caller's transaction when there is one (a new account and its link); else one of its own.
+        await using var own = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
+        if (await users.HasPasswordAsync(user))
+        {
+            // Removing the password changes the security stamp: every open session ends.
+            Check(await users.RemovePasswordAsync(user), "无法重置密码");
+        }
+
+        user.MustChangePassword = false;
+        var token = Base64Url(RandomNumberGenerator.GetBytes(32));
+        var expires = clock.GetUtcNow().AddHours(policy.Value.Password.InitialPasswordHours);
+        Check(await users.SetAuthenticationTokenAsync(user, LinkProvider, LinkName, Digest(user.Id, token) + "|" + expires.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture)), "无法重置密码");
+        await audit.RecordAsync(new AuditEvent(AuditActions.PasswordLinkIssued, ObjectType: "User", ObjectId: user.Id, After: new { user.UserName, ExpiresAtUtc = expires.UtcDateTime }), cancellationToken: cancellationToken);
+        if (own is not null)
+        {
+            await own.CommitAsync(cancellationToken);
+        }
+
+        return token;
+    }
+
+    /// <summary>The path of the page where the user sets their password with a link's token.</summary>
+    public static string PasswordLinkPath(RectifyUser user, string token)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        return "/Account/SetPassword?user=" + Uri.EscapeDataString(user.Id) + "&token=" + Uri.EscapeDataString(token);
+    }
+
+    /// <summary>Whether the token is the user's current, unexpired, unused link (and the account is not disabled).</summary>
+    public async Task<bool> PasswordLinkIsValidAsync(RectifyUser user, string token)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        if (string.IsNullOrEmpty(token) || token.Length > 100 || IsDisabled(user))
+        {
+            return false;
+        }
+
+        var stored = (await users.GetAuthenticationTokenAsync(user, LinkProvider, LinkName))?.Split('|');
+        return stored is [var digest, var ticks]
+            && long.TryParse(ticks, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var expires)
+            && clock.GetUtcNow().UtcTicks < expires
+            && CryptographicOperations.FixedTimeEquals(System.Text.Encoding.ASCII.GetBytes(digest), System.Text.Encoding.ASCII.GetBytes(Digest(user.Id, token)));
+    }
+
+    /// <summary>Sets the user's own password with a link's token; refused (nothing written) when the token is spent, stale or forged, or the password breaks the policy.</summary>
+    public async Task SetPasswordByLinkAsync(string userId, string token, string password, CancellationToken cancellationToken)
+    {
+        const string Invalid = "链接无效或已过期，请联系系统管理员重新签发。";
+        var user = await users.FindByIdAsync(userId) ?? throw new UserAdministrationException(Invalid);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (!await PasswordLinkIsValidAsync(user, token))
+        {
+            throw new UserAdministrationException(Invalid);
+        }
+
+        if (await users.HasPasswordAsync(user))
+        {
+            Check(await users.RemovePasswordAsync(user), "无法设置密码");
+        }
+
+        var result = await users.AddPasswordAsync(user, password);
+        if (!result.Succeeded)
+        {
+            throw new UserAdministrationException(string.Join("；", result.Errors.Select(e => e.Description)));
+        }
+
+        // Good once: the link goes with its use, and the new stamp ends any session opened before.
+        Check(await users.RemoveAuthenticationTokenAsync(user, LinkProvider, LinkName), "无法设置密码");
+        Check(await users.UpdateSecurityStampAsync(user), "无法设置密码");
+        Check(await users.ResetAccessFailedCountAsync(user), "无法设置密码");
+        await audit.RecordAsync(new AuditEvent(AuditActions.PasswordSetByLink, ObjectType: "User", ObjectId: user.Id, After: new { user.UserName }), new AuditActor(user.Id, user.DisplayName), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private const string LinkProvider = "[Rectify]";
+    private const string LinkName = "PasswordLink";
+
+    private static string Digest(string userId, string token) =>
+        Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes("rectify-password-link:" + userId + ":" + token)));
+
+    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    /// <summary>
+    /// The security administrator's step (三员: not the system administrator's): the user's authenticator, its key and
+    /// the recovery codes are cleared, every session ends, and the user enrols afresh at the next sign-in. The password
+    /// is left as it is.
+    /// </summary>
+    public async Task ResetSecondFactorAsync(RectifyUser user, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var had = user.TwoFactorEnabled;
+        user.LastOneTimeCodeStep = null;
+        Check(await users.SetTwoFactorEnabledAsync(user, false), "无法重置第二因素");
+        Check(await users.ResetAuthenticatorKeyAsync(user), "无法重置第二因素");
+        await users.GenerateNewTwoFactorRecoveryCodesAsync(user, 0);
+        Check(await users.UpdateSecurityStampAsync(user), "无法重置第二因素");
+        await audit.RecordAsync(new AuditEvent(AuditActions.SecondFactorReset, ObjectType: "User", ObjectId: user.Id, Before: new { TwoFactor = had }, After: new { user.UserName, TwoFactor = false }), cancellationToken: cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
     }
 
     /// <summary>Lets a disabled user sign in again.</summary>

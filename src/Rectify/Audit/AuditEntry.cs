@@ -14,6 +14,10 @@ public static class AuditActions
     public const string PasswordReset = "user.password-reset";
     public const string PasswordChanged = "user.password-change";
     public const string SecondFactorEnabled = "user.mfa-enable";
+    public const string SecondFactorReset = "user.mfa-reset";
+    public const string RecoveryCodesRenewed = "user.mfa-recovery-codes";
+    public const string PasswordLinkIssued = "user.password-link";
+    public const string PasswordSetByLink = "user.password-set";
     public const string TokenCreated = "token.create";
     public const string TokenRevoked = "token.revoke";
     public const string TokenUsed = "token.use";

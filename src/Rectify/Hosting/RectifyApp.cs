@@ -50,6 +50,8 @@ public static class RectifyApp
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddRectifyDatabase(builder.Configuration, dataFolder);
         builder.Services.AddRectifyIdentity(builder.Configuration);
+        var security = builder.Configuration.GetSection(SecurityPolicyOptions.Section).Get<SecurityPolicyOptions>() ?? new SecurityPolicyOptions();
+        builder.Services.AddRectifyTransport(security);
         builder.Services.AddRectifyAccessAndAudit(builder.Configuration, dataFolder);
         builder.Services.AddRectifyWeb();
         builder.Services.AddScoped<Demo.DemoSeeder>();
@@ -68,6 +70,7 @@ public static class RectifyApp
         builder.Services.AddScoped<PolicyDeadlineService>();
 
         var app = builder.Build();
+        app.UseRectifyTransport(security);
         app.UseRectifyPipeline();
         app.MapRazorPages();
         app.MapOpenApi("/openapi/{documentName}.json");
@@ -96,6 +99,7 @@ public static class RectifyApp
         services.AddScoped<UserAdministration>();
         services.AddScoped<ApiTokenService>();
         services.AddScoped<Sessions>();
+        services.AddSingleton<SignInLimits>();
         services.AddAuditTrail(configuration, dataFolder);
 
         // The API takes a personal token (Authorization: Bearer) or the sign-in cookie; pages take only the cookie.
@@ -293,7 +297,9 @@ public static class RectifyApp
                     return Task.CompletedTask;
                 }
 
-                context.Response.Redirect(context.RedirectUri);
+                // Relative: the request's Host (which a client chooses) never reaches a Location header.
+                var target = new Uri(context.RedirectUri, UriKind.RelativeOrAbsolute);
+                context.Response.Redirect(target.IsAbsoluteUri ? target.PathAndQuery : context.RedirectUri);
                 return Task.CompletedTask;
             };
             o.Events.OnRedirectToAccessDenied = context =>

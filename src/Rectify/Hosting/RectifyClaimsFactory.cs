@@ -55,8 +55,8 @@ internal sealed class RectifyClaimsFactory(
 
         if (!user.TwoFactorEnabled && !configuration.GetValue<bool>("Rectify:Demo"))
         {
-            var roles = identity.FindAll(identity.RoleClaimType).Select(c => c.Value);
-            if (policy.Value.SecondFactor.RequiredForEveryone || roles.Any(Roles.Administrators.Contains))
+            // Everybody outside demo mode (Security:SecondFactor:NotRequiredFor may relax it for business roles, never for the 三员).
+            if (policy.Value.SecondFactor.RequiredFor(identity.FindAll(identity.RoleClaimType).Select(c => c.Value)))
             {
                 identity.AddClaim(new Claim(SecondFactorEnrolmentClaim, "required"));
             }

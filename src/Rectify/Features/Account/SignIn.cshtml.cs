@@ -25,6 +25,7 @@ public sealed class SignInModel(
     IConfiguration configuration,
     Microsoft.Extensions.Options.IOptions<Access.SecurityPolicyOptions> policy,
     TimeProvider clock,
+    Access.SignInLimits limits,
     IStringLocalizer<SharedResource> l) : PageModel
 {
     public bool DemoMode => configuration.GetValue<bool>("Rectify:Demo");
@@ -35,9 +36,13 @@ public sealed class SignInModel(
 
     public string ReturnUrl { get; private set; } = "/";
 
-    public void OnGet(string? returnUrl, bool? locked)
+    /// <summary>Shown after the user set their own password through a link.</summary>
+    public bool PasswordSet { get; private set; }
+
+    public void OnGet(string? returnUrl, bool? locked, bool? passwordSet)
     {
         ReturnUrl = Url.LocalOrHome(returnUrl);
+        PasswordSet = passwordSet == true;
         if (locked == true)
         {
             Error = l["用户名或密码错误。"];
@@ -56,10 +61,19 @@ public sealed class SignInModel(
 
         var name = userName.Trim();
 
+        // Before any hashing: one attempt from this address and one at this account (known or not), else 429.
+        if (limits.TryAttempt(HttpContext.Connection.RemoteIpAddress?.ToString(), signIn.UserManager.NormalizeName(name)) is { } wait)
+        {
+            Error = Access.SignInLimits.Refuse(Response, wait, l);
+            var refused = Page();
+            refused.StatusCode = StatusCodes.Status429TooManyRequests;
+            return refused;
+        }
+
         // Identity's own writes (failure count, lockout) and the audit record commit together.
         await using var transaction = await db.Database.BeginTransactionAsync();
         var user = await signIn.UserManager.FindByNameAsync(name);
-        if (user is null || await signIn.UserManager.IsLockedOutAsync(user))
+        if (user is null || user.PasswordHash is null || await signIn.UserManager.IsLockedOutAsync(user))
         {
             // An unknown name or a locked account costs the same hashing as a wrong password: the time taken tells nothing.
             DummyHash.Burn(signIn.UserManager.PasswordHasher, password);

@@ -9,9 +9,12 @@ using Rectify.Features.Common;
 
 namespace Rectify.Features.Account;
 
-/// <summary>The second step of signing in: the authenticator's code. Open to whoever passed the password step (Identity's two-factor cookie says who).</summary>
+/// <summary>
+/// The second step of signing in: the authenticator's code, or one of the recovery codes in its place. Open to whoever
+/// passed the password step (Identity's two-factor cookie says who); rate-limited per address and per account.
+/// </summary>
 [AllowAnonymous]
-public sealed class SignInCodeModel(SignInManager<RectifyUser> signIn, RectifyDbContext db, AuditLog audit, IStringLocalizer<SharedResource> l) : PageModel
+public sealed class SignInCodeModel(SignInManager<RectifyUser> signIn, RectifyDbContext db, AuditLog audit, Access.SignInLimits limits, IStringLocalizer<SharedResource> l) : PageModel
 {
     public string? Error { get; private set; }
 
@@ -32,18 +35,42 @@ public sealed class SignInCodeModel(SignInManager<RectifyUser> signIn, RectifyDb
             return LocalRedirect("/Account/SignIn");
         }
 
+        if (limits.TryAttempt(HttpContext.Connection.RemoteIpAddress?.ToString(), user.NormalizedUserName ?? user.Id) is { } wait)
+        {
+            Error = Access.SignInLimits.Refuse(Response, wait, l);
+            var refused = Page();
+            refused.StatusCode = StatusCodes.Status429TooManyRequests;
+            return refused;
+        }
+
+        var typed = (code ?? string.Empty).Replace(" ", string.Empty, StringComparison.Ordinal);
+
+        // Six digits are the authenticator's code; anything else is tried as a recovery code (each good once).
+        var factor = typed.Length == 6 && typed.All(char.IsAsciiDigit) ? "totp" : "recovery-code";
         var actor = new AuditActor(user.Id, user.DisplayName);
         await using var transaction = await db.Database.BeginTransactionAsync();
-        var result = await signIn.TwoFactorAuthenticatorSignInAsync((code ?? string.Empty).Replace(" ", string.Empty, StringComparison.Ordinal), isPersistent: false, rememberClient: false);
+        var result = factor == "totp"
+            ? await signIn.TwoFactorAuthenticatorSignInAsync(typed, isPersistent: false, rememberClient: false)
+            : await signIn.TwoFactorRecoveryCodeSignInAsync(typed);
+        if (factor == "recovery-code" && !result.Succeeded && !result.IsLockedOut)
+        {
+            // Identity does not count a wrong recovery code; here it counts towards the lockout like a wrong code or password.
+            await signIn.UserManager.AccessFailedAsync(user);
+            if (await signIn.UserManager.IsLockedOutAsync(user))
+            {
+                result = Microsoft.AspNetCore.Identity.SignInResult.LockedOut;
+            }
+        }
+
         if (result.Succeeded)
         {
-            await audit.RecordAsync(new AuditEvent(AuditActions.SignInSucceeded, ObjectType: "User", ObjectId: user.Id, After: new { SecondFactor = "totp" }), actor);
+            await audit.RecordAsync(new AuditEvent(AuditActions.SignInSucceeded, ObjectType: "User", ObjectId: user.Id, After: new { SecondFactor = factor }), actor);
             await transaction.CommitAsync();
             return LocalRedirect(ReturnUrl);
         }
 
         await audit.RecordAsync(
-            new AuditEvent(result.IsLockedOut ? AuditActions.LockedOut : AuditActions.SignInFailed, Succeeded: false, ObjectType: "User", ObjectId: user.Id, After: new { SecondFactor = "totp" }),
+            new AuditEvent(result.IsLockedOut ? AuditActions.LockedOut : AuditActions.SignInFailed, Succeeded: false, ObjectType: "User", ObjectId: user.Id, After: new { SecondFactor = factor }),
             actor);
         await transaction.CommitAsync();
         if (result.IsLockedOut)

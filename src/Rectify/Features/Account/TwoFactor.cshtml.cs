@@ -12,9 +12,24 @@ using Rectify.Features.Common;
 
 namespace Rectify.Features.Account;
 
-/// <summary>Enrolling an authenticator app (RFC 6238 TOTP): shows the shared key and its QR code, and enables the factor once a code checks out.</summary>
-public sealed class TwoFactorModel(UserManager<RectifyUser> users, SignInManager<RectifyUser> signIn, RectifyDbContext db, AuditLog audit, IStringLocalizer<SharedResource> l) : PageModel
+/// <summary>
+/// Enrolling an authenticator app (RFC 6238 TOTP): shows the shared key and its QR code, and enables the factor once a
+/// code checks out; then shows the recovery codes once (kept only as digests), and makes a new set on request.
+/// </summary>
+public sealed class TwoFactorModel(
+    UserManager<RectifyUser> users,
+    SignInManager<RectifyUser> signIn,
+    RectifyDbContext db,
+    AuditLog audit,
+    Microsoft.Extensions.Options.IOptions<Access.SecurityPolicyOptions> policy,
+    IStringLocalizer<SharedResource> l) : PageModel
 {
+    /// <summary>The recovery codes just made: shown in this response only, never again.</summary>
+    public IReadOnlyList<string> RecoveryCodes { get; private set; } = [];
+
+    /// <summary>How many unused recovery codes the user has left.</summary>
+    public int RecoveryCodesLeft { get; private set; }
+
     public bool Enabled { get; private set; }
 
     public bool Required => User.FindFirstValue(RectifyClaimsFactory.SecondFactorEnrolmentClaim) is not null;
@@ -79,12 +94,42 @@ public sealed class TwoFactorModel(UserManager<RectifyUser> users, SignInManager
         await using (var transaction = await db.Database.BeginTransactionAsync())
         {
             await users.SetTwoFactorEnabledAsync(user, true);
-            await audit.RecordAsync(new AuditEvent(AuditActions.SecondFactorEnabled, ObjectType: "User", ObjectId: user.Id));
+            RecoveryCodes = [.. await users.GenerateNewTwoFactorRecoveryCodesAsync(user, policy.Value.SecondFactor.RecoveryCodes) ?? []];
+            await audit.RecordAsync(new AuditEvent(AuditActions.SecondFactorEnabled, ObjectType: "User", ObjectId: user.Id, After: new { RecoveryCodes = RecoveryCodes.Count }));
             await transaction.CommitAsync();
         }
 
         await signIn.RefreshSignInAsync(user);
-        return LocalRedirect(ReturnUrl);
+        await LoadAsync(user);
+        return Page();
+    }
+
+    /// <summary>A new set of recovery codes; the old set stops working. Only with a second factor enabled.</summary>
+    public async Task<IActionResult> OnPostRecoveryCodesAsync(string? returnUrl)
+    {
+        ReturnUrl = Url.LocalOrHome(returnUrl);
+        var user = await users.GetUserAsync(User);
+        if (user is null)
+        {
+            return LocalRedirect("/Account/SignIn");
+        }
+
+        if (!await users.GetTwoFactorEnabledAsync(user))
+        {
+            Error = l["请先启用第二因素认证，再生成恢复码。"];
+            await LoadAsync(user);
+            return Page();
+        }
+
+        await using (var transaction = await db.Database.BeginTransactionAsync())
+        {
+            RecoveryCodes = [.. await users.GenerateNewTwoFactorRecoveryCodesAsync(user, policy.Value.SecondFactor.RecoveryCodes) ?? []];
+            await audit.RecordAsync(new AuditEvent(AuditActions.RecoveryCodesRenewed, ObjectType: "User", ObjectId: user.Id, After: new { RecoveryCodes = RecoveryCodes.Count }));
+            await transaction.CommitAsync();
+        }
+
+        await LoadAsync(user);
+        return Page();
     }
 
     private async Task LoadAsync(RectifyUser user)
@@ -92,6 +137,7 @@ public sealed class TwoFactorModel(UserManager<RectifyUser> users, SignInManager
         Enabled = await users.GetTwoFactorEnabledAsync(user);
         if (Enabled)
         {
+            RecoveryCodesLeft = await users.CountRecoveryCodesAsync(user);
             return;
         }
 

@@ -7,13 +7,16 @@ using Rectify.Data;
 
 namespace Rectify.Features.Admin;
 
-/// <summary>The system administrator creates an account with a random initial password, shown once.</summary>
+/// <summary>
+/// The system administrator creates an account without a password, and gets a one-time link (shown once) through which
+/// the user sets their own: the administrator never knows it (issue #13: no becoming another user).
+/// </summary>
 [Authorize(Policy = nameof(Permission.ManageAccounts))]
-public sealed class NewUserModel(RectifyDbContext db, UserAdministration administration, IOptions<SecurityPolicyOptions> policy) : PageModel
+public sealed class NewUserModel(RectifyDbContext db, UserAdministration administration, IOptions<SecurityPolicyOptions> policy, IConfiguration configuration) : PageModel
 {
     public sealed record OrganizationOption(int Id, string Name, int Depth);
 
-    public sealed record CreatedUser(string Id, string UserName, string Password);
+    public sealed record CreatedUser(string Id, string UserName, PasswordLink Link);
 
     public IReadOnlyList<OrganizationOption> Organizations { get; private set; } = [];
 
@@ -41,11 +44,14 @@ public sealed class NewUserModel(RectifyDbContext db, UserAdministration adminis
             return;
         }
 
-        var password = InitialPasswords.New();
         try
         {
-            var user = await administration.CreateAsync(UserName, DisplayName, organizationId?.ToString(System.Globalization.CultureInfo.InvariantCulture), [], password, cancellationToken);
-            Created = new CreatedUser(user.Id, UserName, password);
+            // The account and its link in one transaction.
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var user = await administration.CreateAsync(UserName, DisplayName, organizationId?.ToString(System.Globalization.CultureInfo.InvariantCulture), [], password: null, cancellationToken);
+            var token = await administration.IssuePasswordLinkAsync(user, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            Created = new CreatedUser(user.Id, UserName, PasswordLink.For(Request, configuration, user, token, InitialHours));
         }
         catch (UserAdministrationException e)
         {

@@ -8,9 +8,19 @@ using Rectify.Data;
 
 namespace Rectify.Features.Admin;
 
-/// <summary>One account: the system administrator sets its organization, resets, disables or enables it; the security administrator grants roles. Nobody changes their own account here.</summary>
+/// <summary>
+/// One account: the system administrator sets its organization, issues a password link (never a password), disables or
+/// enables it; the security administrator grants roles and resets the second factor. Nobody changes their own account here.
+/// </summary>
 [Authorize(Policy = nameof(Permission.ViewAccounts))]
-public sealed class UserDetailModel(RectifyDbContext db, UserManager<RectifyUser> users, UserAdministration administration, Caller caller, TimeProvider clock) : PageModel
+public sealed class UserDetailModel(
+    RectifyDbContext db,
+    UserManager<RectifyUser> users,
+    UserAdministration administration,
+    Caller caller,
+    TimeProvider clock,
+    IConfiguration configuration,
+    Microsoft.Extensions.Options.IOptions<SecurityPolicyOptions> policy) : PageModel
 {
     public sealed record View(string Id, string UserName, string DisplayName, int? OrganizationId, string? Organization, IReadOnlyList<string> Roles, string State, bool TwoFactor);
 
@@ -28,13 +38,16 @@ public sealed class UserDetailModel(RectifyDbContext db, UserManager<RectifyUser
 
     public string? Message { get; private set; }
 
-    public string? NewPassword { get; private set; }
+    /// <summary>The password link just issued: shown in this response only.</summary>
+    public PasswordLink? Link { get; private set; }
 
     public string? Error { get; private set; }
 
     public bool CanManageAccounts => caller.May(Permission.ManageAccounts);
 
     public bool CanGrantRoles => caller.May(Permission.GrantRoles);
+
+    public bool CanResetSecondFactor => caller.May(Permission.ResetSecondFactor);
 
     public Task<IActionResult> OnGetAsync(string id, CancellationToken cancellationToken) => ShowAsync(id, cancellationToken);
 
@@ -58,13 +71,21 @@ public sealed class UserDetailModel(RectifyDbContext db, UserManager<RectifyUser
             Message = personId is null ? "已取消对应人员。" : "已设置对应人员；该账号可审批此人作为责任领导的措施。";
         }, cancellationToken);
 
+    /// <summary>The current password stops working and the user sets a new one through a one-time link; the second factor stays.</summary>
     public Task<IActionResult> OnPostResetPasswordAsync(string id, CancellationToken cancellationToken) =>
         ActAsync(id, CanManageAccounts, async user =>
         {
-            var password = InitialPasswords.New();
-            await administration.ResetPasswordAsync(user.UserName!, password);
-            Message = "已重置密码。新的初始密码（只显示这一次，首次登录须修改）：";
-            NewPassword = password;
+            var token = await administration.IssuePasswordLinkAsync(user, cancellationToken);
+            Message = "已重置密码：原密码已失效，该用户的会话已结束。第二因素未改变。";
+            Link = PasswordLink.For(Request, configuration, user, token, policy.Value.Password.InitialPasswordHours);
+        }, cancellationToken);
+
+    /// <summary>The security administrator's step (三员): the authenticator and recovery codes are cleared; the user enrols again at the next sign-in.</summary>
+    public Task<IActionResult> OnPostResetSecondFactorAsync(string id, CancellationToken cancellationToken) =>
+        ActAsync(id, CanResetSecondFactor, async user =>
+        {
+            await administration.ResetSecondFactorAsync(user, cancellationToken);
+            Message = "已重置第二因素：该用户的会话已结束，下次登录时须重新绑定身份验证器。密码未改变。";
         }, cancellationToken);
 
     public Task<IActionResult> OnPostDisableAsync(string id, CancellationToken cancellationToken) =>
@@ -110,7 +131,7 @@ public sealed class UserDetailModel(RectifyDbContext db, UserManager<RectifyUser
             {
                 Error = e.Message;
                 Message = null;
-                NewPassword = null;
+                Link = null;
             }
         }
 
