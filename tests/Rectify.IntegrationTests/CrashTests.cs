@@ -37,7 +37,14 @@ public sealed class CrashTests : IDisposable
     {
         SqliteConnection.ClearAllPools();
         Directory.Delete(folder, recursive: true);
+        if (Directory.Exists(Secrets(folder)))
+        {
+            Directory.Delete(Secrets(folder), recursive: true);
+        }
     }
+
+    /// <summary>The demo's audit key is made outside the data folder: here, a folder of its own beside it.</summary>
+    private static string Secrets(string dataFolder) => dataFolder + "-secrets";
 
     [Fact]
     public async Task Every_acknowledged_write_survives_sigkill_and_the_database_the_audit_chain_and_the_evidence_store_stay_whole()
@@ -153,9 +160,11 @@ public sealed class CrashTests : IDisposable
                 }
             }
 
-            var key = new Audit.AuditKey(new ConfigurationBuilder().Build(), folder).ValueForVerification();
-            var audit = await Audit.AuditVerifier.VerifyAsync(db, key, Ct);
-            Assert.True(audit.Intact, audit.Message);
+            var key = new Audit.AuditKey(
+                new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Rectify:Demo"] = "true", [Audit.AuditKey.SecretsFolderSetting] = Secrets(folder) }).Build(),
+                folder);
+            var audit = await Audit.AuditVerifier.VerifyAsync(db, key, null, Ct);
+            Assert.True(audit.Intact, string.Join("; ", audit.Findings.DefaultIfEmpty(audit.Message)));
 
             // No orphan: the store holds exactly the files the rows name, each with its recorded hash, and nothing staged.
             var store = Path.Combine(folder, "evidence");
@@ -231,7 +240,7 @@ public sealed class CrashTests : IDisposable
         public async Task StartAsync()
         {
             var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (var a in (string[])["exec", Path.Combine(AppContext.BaseDirectory, "rectify.dll"), "serve", "--demo", "--data", dataFolder, "--urls", $"http://127.0.0.1:{port}",
+            foreach (var a in (string[])["exec", Path.Combine(AppContext.BaseDirectory, "rectify.dll"), "serve", "--demo", "--data", dataFolder, "--urls", $"http://127.0.0.1:{port}", "--Audit:SecretsFolder=" + Secrets(dataFolder),
                 "--Evidence:OrphanGraceMinutes=0", "--Notifications:Background=false", "--Logging:Console:LogLevel:Default=Warning"])
             {
                 start.ArgumentList.Add(a);

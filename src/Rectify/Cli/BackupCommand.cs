@@ -142,11 +142,16 @@ internal static class BackupCommand
                 return CommandLine.Failed;
             }
 
-            var key = app.Services.GetRequiredService<AuditKey>().ValueForVerification();
-            var verification = await AuditVerifier.VerifyAsync(db, key, cancellationToken);
+            // The restored log is verified with the key, and against the restored checkpoints when they are configured.
+            var key = app.Services.GetRequiredService<AuditKey>();
+            key.ForVerification();
+            var anchors = app.Services.GetRequiredService<AuditCheckpointWriter>().FilePath is { } checkpoints && File.Exists(checkpoints)
+                ? AuditCheckpoint.ReadFile(checkpoints).Checkpoints
+                : null;
+            var verification = await AuditVerifier.VerifyAsync(db, key, anchors, cancellationToken);
             if (!verification.Intact)
             {
-                cli.Error.WriteLine("审计日志校验失败：" + verification.Message);
+                cli.Error.WriteLine("审计日志校验失败：" + string.Join("；", verification.Findings.DefaultIfEmpty(verification.Message)));
                 return CommandLine.AuditBroken;
             }
 
