@@ -41,10 +41,10 @@ public abstract class BackupRestoreTests(AppFixture app)
         var work = Path.Combine(Path.GetTempPath(), "rectify-restore-drill", Guid.NewGuid().ToString("N"));
         var archive = Path.Combine(work, "rectify.tar");
         Directory.CreateDirectory(work);
-        var target = await Target.CreateAsync(app.Provider, Path.Combine(work, "restored"));
+        var target = await Target.CreateAsync(app.Provider, Path.Combine(work, "restored"), app.AuditKeyFile, Path.Combine(work, "checkpoints"));
         try
         {
-            var (code, output, error) = await RunAsync(["backup", "--to", archive, .. Settings(app.DataFolder, source)]);
+            var (code, output, error) = await RunAsync(["backup", "--to", archive, .. Settings(app.DataFolder, source, app.AuditKeyFile, app.CheckpointsFolder)]);
             Assert.True(code == 0, $"backup exit {code}: {output}{error}");
             Assert.Contains("清单 manifest.json", output, StringComparison.Ordinal);
             if (!OperatingSystem.IsWindows())
@@ -104,10 +104,10 @@ public abstract class BackupRestoreTests(AppFixture app)
         var work = Path.Combine(Path.GetTempPath(), "rectify-restore-drill", Guid.NewGuid().ToString("N"));
         var archive = Path.Combine(work, "rectify.tar");
         Directory.CreateDirectory(work);
-        var target = await Target.CreateAsync(app.Provider, Path.Combine(work, "restored"));
+        var target = await Target.CreateAsync(app.Provider, Path.Combine(work, "restored"), app.AuditKeyFile, Path.Combine(work, "checkpoints"));
         try
         {
-            var (code, output, error) = await RunAsync(["backup", "--to", archive, .. Settings(app.DataFolder, source)]);
+            var (code, output, error) = await RunAsync(["backup", "--to", archive, .. Settings(app.DataFolder, source, app.AuditKeyFile, app.CheckpointsFolder)]);
             Assert.True(code == 0, $"backup exit {code}: {output}{error}");
 
             // One byte of the database copy, well inside the first entry's data (after its 512-byte header and the PAX header).
@@ -164,8 +164,13 @@ public abstract class BackupRestoreTests(AppFixture app)
                 .ToDictionary(f => Path.GetRelativePath(folder, f), f => Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(f))))
             : [], StringComparer.Ordinal);
 
-    private static string[] Settings(string dataFolder, DatabaseInfo info) =>
-        [$"--Rectify:DataFolder={dataFolder}", $"--Database:Provider={info.Kind}", $"--ConnectionStrings:Rectify={info.ConnectionString}", "--Rectify:Demo=true"];
+    /// <summary>
+    /// The installation's settings for the command line: its data, its database, and the audit key (the custodian's, the
+    /// same for the source and the restored copy) with the folder its checkpoints go to.
+    /// </summary>
+    private static string[] Settings(string dataFolder, DatabaseInfo info, string keyFile, string checkpointsFolder) =>
+        [$"--Rectify:DataFolder={dataFolder}", $"--Database:Provider={info.Kind}", $"--ConnectionStrings:Rectify={info.ConnectionString}", "--Rectify:Demo=true",
+            $"--Audit:KeyFile={keyFile}", $"--Audit:Checkpoints:Folder={checkpointsFolder}"];
 
     private static async Task<(int Code, string Out, string Err)> RunAsync(string[] args)
     {
@@ -181,17 +186,23 @@ public abstract class BackupRestoreTests(AppFixture app)
     {
         private string? postgresDatabase;
 
-        private Target(string dataFolder, DatabaseInfo info)
+        private Target(string dataFolder, DatabaseInfo info, string keyFile, string checkpointsFolder)
         {
             DataFolder = dataFolder;
             Info = info;
+            KeyFile = keyFile;
+            CheckpointsFolder = checkpointsFolder;
         }
+
+        public string KeyFile { get; }
+
+        public string CheckpointsFolder { get; }
 
         public string DataFolder { get; }
 
         public DatabaseInfo Info { get; }
 
-        public string[] Settings => BackupRestoreTests.Settings(DataFolder, Info);
+        public string[] Settings => BackupRestoreTests.Settings(DataFolder, Info, KeyFile, CheckpointsFolder);
 
         public IReadOnlyDictionary<string, string?> FactorySettings => new Dictionary<string, string?>
         {
@@ -199,15 +210,17 @@ public abstract class BackupRestoreTests(AppFixture app)
             ["Database:Provider"] = Info.Kind.ToString(),
             ["ConnectionStrings:Rectify"] = Info.ConnectionString,
             ["Rectify:Demo"] = "true",
+            ["Audit:KeyFile"] = KeyFile,
+            ["Audit:Checkpoints:Folder"] = CheckpointsFolder,
             ["Notifications:Background"] = "false",
         };
 
-        public static async Task<Target> CreateAsync(Provider provider, string dataFolder)
+        public static async Task<Target> CreateAsync(Provider provider, string dataFolder, string keyFile, string checkpointsFolder)
         {
             Directory.CreateDirectory(dataFolder);
             if (provider == Provider.Sqlite)
             {
-                return new Target(dataFolder, new DatabaseInfo(DatabaseProviderKind.Sqlite, $"Data Source={Path.Combine(dataFolder, "rectify.db")}"));
+                return new Target(dataFolder, new DatabaseInfo(DatabaseProviderKind.Sqlite, $"Data Source={Path.Combine(dataFolder, "rectify.db")}"), keyFile, checkpointsFolder);
             }
 
             var name = "rectify_restore_" + Guid.NewGuid().ToString("N");
@@ -219,7 +232,7 @@ public abstract class BackupRestoreTests(AppFixture app)
             }
 
             var info = new DatabaseInfo(DatabaseProviderKind.Postgres, new NpgsqlConnectionStringBuilder(Requirements.PostgresAdminConnectionString) { Database = name }.ToString());
-            return new Target(dataFolder, info) { postgresDatabase = name };
+            return new Target(dataFolder, info, keyFile, checkpointsFolder) { postgresDatabase = name };
         }
 
         public RectifyDbContext Open() => Open(Info);

@@ -57,6 +57,16 @@ internal static class BackupArchive
         var partial = target + ".partial";
         try
         {
+            // The checkpoints are copied before the database: each names a record already committed, so every one in the
+            // copy is in the snapshot taken after it (copied later, a checkpoint written meanwhile would name a record the
+            // snapshot lacks, and the restored log would look cut short).
+            string? checkpointsCopy = null;
+            if (sources.CheckpointsFile is { } checkpointsFile && File.Exists(checkpointsFile))
+            {
+                checkpointsCopy = Path.Combine(work, Path.GetFileName(checkpointsFile));
+                File.Copy(checkpointsFile, checkpointsCopy);
+            }
+
             var dbCopy = Path.Combine(work, "database");
             await DatabaseSnapshot.WriteAsync(sources.Database, dbCopy, sources.ToolsFolder, cancellationToken);
 
@@ -78,9 +88,9 @@ internal static class BackupArchive
                         items.Add(await AddFileAsync(tar, path, name, cancellationToken));
                     }
 
-                    if (sources.CheckpointsFile is { } checkpoints && File.Exists(checkpoints))
+                    if (checkpointsCopy is not null)
                     {
-                        items.Add(await AddFileAsync(tar, checkpoints, CheckpointsPrefix + Path.GetFileName(checkpoints), cancellationToken));
+                        items.Add(await AddFileAsync(tar, checkpointsCopy, CheckpointsPrefix + Path.GetFileName(checkpointsCopy), cancellationToken));
                     }
 
                     manifest = new BackupManifest(BackupManifest.CurrentFormat, clock.GetUtcNow().UtcDateTime, sources.Database.Kind.ToString(),
