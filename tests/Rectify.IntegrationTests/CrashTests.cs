@@ -209,7 +209,7 @@ public sealed class CrashTests : IDisposable
         using var input = new StringReader(string.Empty);
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var code = await CommandLine.RunAsync(["token", "create", "--user", user, "--name", "崩溃测试", "--days", "1", "--data", folder], input, output, error, TimeProvider.System);
+        var code = await CommandLine.RunAsync(["token", "create", "--user", user, "--name", "崩溃测试", "--days", "1", "--data", folder, "--Audit:KeyFile=" + Path.Combine(Secrets(folder), "audit.key")], input, output, error, TimeProvider.System);
         Assert.True(code == 0, error.ToString());
         return output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[^1];
     }
