@@ -20,8 +20,16 @@ internal static class OfficeHost
     /// <summary>Builds the host (SQLite in <paramref name="folder"/>, or PostgreSQL), migrates, adds the committee and <see cref="UserName"/>, and starts it on a free loopback port; returns the host and the committee's id.</summary>
     public static async Task<(WebApplication App, int OrganizationId)> StartAsync(string folder, string? postgresConnection)
     {
+        // An installation's audit key lives outside its data folder, kept by the audit administrator: here a folder beside it.
+        var keyFile = Path.Combine(folder + "-secrets", "audit.key");
+        if (!File.Exists(keyFile))
+        {
+            Rectify.Audit.AuditKey.Create(keyFile);
+        }
+
         string[] args =
         [
+            "--Audit:KeyFile=" + keyFile,
             "--Logging:Console:LogLevel:Default=None",
             "--urls=http://127.0.0.1:0",
 

@@ -31,6 +31,10 @@ if (args.Length > 0 && args[0] == "intake")
     finally
     {
         Directory.Delete(folder, recursive: true);
+        if (Directory.Exists(folder + "-secrets"))
+        {
+            Directory.Delete(folder + "-secrets", recursive: true);
+        }
     }
 
     return;
@@ -47,6 +51,10 @@ if (args.Length > 0 && args[0] == "import")
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(folder, recursive: true);
+        if (Directory.Exists(folder + "-secrets"))
+        {
+            Directory.Delete(folder + "-secrets", recursive: true);
+        }
     }
 
     return;
@@ -64,6 +72,10 @@ if (args.Length > 0 && args[0] == "roundtrip")
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(folder, recursive: true);
+        if (Directory.Exists(folder + "-secrets"))
+        {
+            Directory.Delete(folder + "-secrets", recursive: true);
+        }
     }
 
     return;
