@@ -48,25 +48,8 @@ public abstract partial class SignInHardeningTests(HardeningApp app)
     private static partial Regex PasswordLinkHref();
 
     /// <summary>A client behind the known proxy, as a visitor of its own address (so that one test's attempts do not use up another's).</summary>
-    private HttpClient Client(string? address = null, bool cookies = true, IPAddress? from = null)
-    {
-        var handler = new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = cookies, CookieContainer = new CookieContainer() };
-        if (from is not null)
-        {
-            // Connect from another loopback address: a client that is not the known proxy.
-            handler.ConnectCallback = async (context, cancellationToken) =>
-            {
-                var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
-                socket.Bind(new IPEndPoint(from, 0));
-                await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
-                return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
-            };
-        }
-
-        var client = new HttpClient(handler) { BaseAddress = app.ServerAddress };
-        client.DefaultRequestHeaders.Add("X-Forwarded-For", address ?? $"10.13.{Interlocked.Increment(ref nextAddress) / 250}.{(nextAddress % 250) + 1}");
-        return client;
-    }
+    private HttpClient Client(string? address = null, bool cookies = true, IPAddress? from = null) =>
+        Http.BehindProxy(app.ServerAddress, address ?? $"10.13.{Interlocked.Increment(ref nextAddress) / 250}.{(nextAddress % 250) + 1}", from, cookies);
 
     private async Task<(string Name, string? Key)> UserAsync(string prefix, string role, bool enrolled)
     {
@@ -117,6 +100,8 @@ public abstract partial class SignInHardeningTests(HardeningApp app)
         Assert.False(new SecondFactorPolicy().RequiredFor([]));
         Assert.Contains("三员", new SecurityPolicyOptions { SecondFactor = { NotRequiredFor = [Roles.SystemAdministrator] } }.Problem(), StringComparison.Ordinal);
         Assert.Contains("不是角色", new SecurityPolicyOptions { SecondFactor = { NotRequiredFor = ["Everybody"] } }.Problem(), StringComparison.Ordinal);
+        Assert.Contains("“10.0.0.0/33”不是网络", new SecurityPolicyOptions { AdminNetworks = ["10.0.0.0/8", "10.0.0.0/33"] }.Problem(), StringComparison.Ordinal);
+        Assert.Null(new SecurityPolicyOptions { AdminNetworks = ["10.0.0.0/8", "192.0.2.7", "fd00::/8"] }.Problem());
     }
 
     [Fact]

@@ -25,6 +25,12 @@ public sealed class SecurityPolicyOptions
     /// </summary>
     public string[] KnownProxies { get; set; } = [];
 
+    /// <summary>
+    /// The management networks (CIDR, or single addresses) from which alone the 三员 (system, security and audit
+    /// administrators) may use the system; empty (the default) restricts nothing. Section <c>Security:AdminNetworks</c>.
+    /// </summary>
+    public string[] AdminNetworks { get; set; } = [];
+
     /// <summary>Max-age of Strict-Transport-Security, sent on every HTTPS response (0 sends none).</summary>
     public int HstsDays { get; set; } = 365;
 
@@ -45,6 +51,7 @@ public sealed class SecurityPolicyOptions
         : SecondFactor.NotRequiredFor.Any(r => Roles.Administrators.Contains(Roles.Parse(r)!)) ? "Security:SecondFactor:NotRequiredFor 不能包含三员（系统管理员、安全管理员、审计管理员）：他们始终需要第二因素。"
         : SignInLimits.PerAddress.Problem("PerAddress") ?? SignInLimits.PerAccount.Problem("PerAccount")
         ?? (KnownProxies.FirstOrDefault(p => !System.Net.IPAddress.TryParse(p, out _)) is { } proxy ? $"Security:KnownProxies 中的“{proxy}”不是 IP 地址。" : null)
+        ?? (AdminNetworks.FirstOrDefault(n => Rectify.Hosting.ManagementNetworks.TryParse(n) is null) is { } network ? $"Security:AdminNetworks 中的“{network}”不是网络（CIDR）或 IP 地址。" : null)
         ?? (HstsDays is < 0 or > 730 ? "Security:HstsDays 必须在 0 到 730 之间。" : null);
 }
 

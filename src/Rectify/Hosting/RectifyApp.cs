@@ -71,7 +71,7 @@ public static class RectifyApp
 
         var app = builder.Build();
         app.UseRectifyTransport(security);
-        app.UseRectifyPipeline();
+        app.UseRectifyPipeline(security);
         app.MapRazorPages();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapHealth();
@@ -153,8 +153,8 @@ public static class RectifyApp
         });
     }
 
-    /// <summary>The middleware, in order: the auditing of refusals, errors, security headers, language, static files, sign-in, the password/second-factor gate, authorization.</summary>
-    private static void UseRectifyPipeline(this WebApplication app)
+    /// <summary>The middleware, in order: the auditing of refusals, errors, security headers, language, static files, sign-in, the management networks of the 三员, the password/second-factor gate, authorization.</summary>
+    private static void UseRectifyPipeline(this WebApplication app, SecurityPolicyOptions security)
     {
         // Outermost: a refusal (403, a refused authorization or anti-forgery token) is audited when its request is over.
         app.UseDenialAudit();
@@ -167,6 +167,7 @@ public static class RectifyApp
         // Named policies only (the public opinion form's per-address limit); endpoints without one are not limited.
         app.UseRateLimiter();
         app.UseAuthentication();
+        app.UseManagementNetworks(security);
         app.Use(PasswordChangeGate);
         app.UseAuthorization();
     }

@@ -8,6 +8,29 @@ public static partial class Http
     /// <summary>The API's JSON: web defaults, enums by name (as the application writes them).</summary>
     public static readonly System.Text.Json.JsonSerializerOptions Json = new(System.Text.Json.JsonSerializerDefaults.Web) { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
 
+    /// <summary>
+    /// A client of a Kestrel test server as a visitor at <paramref name="forwardedFor"/> behind the known proxy (the test
+    /// client at 127.0.0.1); with <paramref name="from"/>, connecting from another loopback address, a client that is no proxy.
+    /// </summary>
+    public static HttpClient BehindProxy(Uri? server, string forwardedFor, IPAddress? from = null, bool cookies = true)
+    {
+        var handler = new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = cookies, CookieContainer = new CookieContainer() };
+        if (from is not null)
+        {
+            handler.ConnectCallback = async (context, cancellationToken) =>
+            {
+                var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+                socket.Bind(new IPEndPoint(from, 0));
+                await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
+                return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+            };
+        }
+
+        var client = new HttpClient(handler) { BaseAddress = server };
+        client.DefaultRequestHeaders.Add("X-Forwarded-For", forwardedFor);
+        return client;
+    }
+
     /// <summary>Signs in through the real sign-in form (anti-forgery token included); the client keeps the cookie.</summary>
     public static async Task<HttpResponseMessage> SignInAsync(this HttpClient client, string userName, string password)
     {
