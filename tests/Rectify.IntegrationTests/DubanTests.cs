@@ -137,6 +137,55 @@ public abstract class DubanTests(AppFixture app)
         Assert.Equal(["extension.approve", "extension.forward", "extension.request"], actions.Order(StringComparer.Ordinal));
     }
 
+    /// <summary>The option values of the form's select of that name, and which are selected.</summary>
+    private static List<(int Value, bool Selected)> Options(string html, string select)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(html, $"<select name=\"{select}\"[^>]*>(.*?)</select>", System.Text.RegularExpressions.RegexOptions.Singleline);
+        return !match.Success ? [] : [.. System.Text.RegularExpressions.Regex.Matches(match.Groups[1].Value, "<option value=\"(\\d+)\"( selected=\"selected\")?")
+            .Select(m => (int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), m.Groups[2].Success))];
+    }
+
+    [Fact]
+    public async Task The_form_lists_only_the_chosen_units_measures_and_a_keyword_narrows_them()
+    {
+        app.RequireAvailable();
+        var list = $"/inspections/{app.InspectionId}/supervision";
+        using var office = await app.SignedInAsync("office");
+        await using var scope = app.Factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<RectifyDbContext>();
+        var byUnit = await db.Measures.Where(m => m.InspectionId == app.InspectionId && m.LeadUnitId != null && m.WithdrawnAtUtc == null)
+            .GroupBy(m => m.LeadUnitId!.Value).Select(g => new { Unit = g.Key, Ids = g.Select(m => m.Id).ToList() }).ToListAsync(Ct);
+        var unit = byUnit.OrderByDescending(u => u.Ids.Count).First();
+
+        // No unit chosen: the units with their counts, no measure listed.
+        var plain = await office.GetStringAsync(new Uri(list, UriKind.Relative), Ct);
+        Assert.Equal(byUnit.Select(u => u.Unit).Order(), Options(plain, "unit").Select(o => o.Value).Order());
+        Assert.Empty(Options(plain, "measureIds"));
+        Assert.Contains("先在上方选择责任单位", plain, StringComparison.Ordinal);
+
+        // A unit chosen: its measures and no other.
+        var ofUnit = await office.GetStringAsync(new Uri($"{list}?unit={unit.Unit}", UriKind.Relative), Ct);
+        Assert.Equal(unit.Ids.Order(), Options(ofUnit, "measureIds").Select(o => o.Value).Order());
+        Assert.Contains(Options(ofUnit, "unitId"), o => o.Value == unit.Unit && o.Selected);
+
+        // A keyword narrows them; one matching nothing says so.
+        var one = unit.Ids[0];
+        var text = await db.Measures.Where(m => m.Id == one).Select(m => m.Text).SingleAsync(Ct);
+        var keyword = text.Substring(text.Length / 2, Math.Min(8, text.Length - (text.Length / 2)));
+        var expected = await db.Measures.Where(m => unit.Ids.Contains(m.Id) && m.Text.Contains(keyword)).Select(m => m.Id).ToListAsync(Ct);
+        var narrowed = await office.GetStringAsync(new Uri($"{list}?unit={unit.Unit}&q={Uri.EscapeDataString(keyword)}", UriKind.Relative), Ct);
+        Assert.Equal(expected.Order(), Options(narrowed, "measureIds").Select(o => o.Value).Order());
+        Assert.Contains("没有符合关键词的措施", await office.GetStringAsync(new Uri($"{list}?unit={unit.Unit}&q=%E2%80%BB%E2%80%BB%E2%80%BB", UriKind.Relative), Ct), StringComparison.Ordinal);
+
+        // From a measure's page: its unit chosen and the measure selected.
+        var preselected = await office.GetStringAsync(new Uri($"{list}?measure={one}", UriKind.Relative), Ct);
+        Assert.Contains(Options(preselected, "measureIds"), o => o.Value == one && o.Selected);
+
+        // Another organization's unit lists nothing.
+        var other = await db.Inspections.Where(i => i.Id == app.OtherInspectionId).Select(i => i.InspectedOrganizationId).SingleAsync(Ct);
+        Assert.Empty(Options(await office.GetStringAsync(new Uri($"{list}?unit={other}", UriKind.Relative), Ct), "measureIds"));
+    }
+
     [Fact]
     public async Task The_office_issues_a_duban_the_unit_replies_the_office_closes_it_and_the_overview_counts_it()
     {

@@ -14,7 +14,7 @@ namespace Rectify.Features.Supervision;
 /// <summary>督办 of an inspection: the ladder's steps (督办单, 约谈, 通报, 问责) with their counts, and the forms to take one.</summary>
 public sealed class IndexModel(RectifyDbContext db, Caller caller, SupervisionService service, TimeProvider clock) : PageModel, IShowsRefusals
 {
-    public sealed record UnitChoice(int Id, string Name);
+    public sealed record UnitChoice(int Id, string Name, int Measures);
 
     public sealed record MeasureChoice(int Id, int FindingNumber, int Number, string Text, int? LeadUnitId, string? LeadUnit, DateOnly? Deadline);
 
@@ -24,6 +24,23 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, SupervisionSe
     /// <summary>A measure to preselect (from the measure's page: 督办这条措施).</summary>
     [BindProperty(SupportsGet = true, Name = "measure")]
     public int? Preselected { get; set; }
+
+    /// <summary>The unit whose measures the form lists (上方“列出措施”).</summary>
+    [BindProperty(SupportsGet = true, Name = "unit")]
+    public int? ListedUnit { get; set; }
+
+    /// <summary>A keyword the unit's measures are filtered by.</summary>
+    [BindProperty(SupportsGet = true, Name = "q")]
+    public string? Keyword { get; set; }
+
+    /// <summary>At most this many of a unit's measures are listed in the form; a keyword narrows them.</summary>
+    public const int MeasuresListed = 200;
+
+    /// <summary>The unit the form is for: the one typed, the one listed, or the preselected measure's lead unit.</summary>
+    public int? ChosenUnit { get; private set; }
+
+    /// <summary>Whether the chosen unit leads more measures than the form lists.</summary>
+    public bool MoreMeasures { get; private set; }
 
     public string InspectionTitle { get; private set; } = string.Empty;
 
@@ -87,14 +104,46 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, SupervisionSe
         Counts = await SupervisionQueries.CountsAsync(db, caller.Scope, Id, Today, cancellationToken);
         if (CanSupervise)
         {
-            // The units that lead a measure of this inspection, and their measures, for the forms.
+            // The units that lead a measure of this inspection, counted in the database; the measures only of the
+            // unit chosen (an inspection may have ten thousand), at most MeasuresListed of them, narrowed by a keyword.
             var measures = db.VisibleMeasures(caller.Scope).AsNoTracking().Where(m => m.InspectionId == Id);
-            Measures = await measures.OrderBy(m => m.LeadUnit!.Name).ThenBy(m => m.Finding.Number).ThenBy(m => m.Number)
-                .Select(m => new MeasureChoice(m.Id, m.Finding.Number, m.Number, m.Text, m.LeadUnitId, m.LeadUnit == null ? null : m.LeadUnit.Name, m.Deadline))
+            Units = await measures.Where(m => m.LeadUnitId != null)
+                .GroupBy(m => new { Id = m.LeadUnitId!.Value, m.LeadUnit!.Name })
+                .OrderBy(g => g.Key.Name)
+                .Select(g => new UnitChoice(g.Key.Id, g.Key.Name, g.Count()))
                 .ToListAsync(cancellationToken);
-            Units = [.. Measures.Where(m => m.LeadUnitId is not null).DistinctBy(m => m.LeadUnitId).Select(m => new UnitChoice(m.LeadUnitId!.Value, m.LeadUnit!))];
+            var preselectedUnit = Preselected is { } measure
+                ? await measures.Where(m => m.Id == measure).Select(m => m.LeadUnitId).SingleOrDefaultAsync(cancellationToken)
+                : null;
+            ChosenUnit = Typed?.UnitId ?? ListedUnit ?? preselectedUnit;
+            if (ChosenUnit is { } unit && Units.Any(u => u.Id == unit))
+            {
+                var ofUnit = measures.Where(m => m.LeadUnitId == unit);
+                var keyword = Keyword?.Trim();
+                if (!string.IsNullOrEmpty(keyword))
+                {
+                    ofUnit = ofUnit.Where(m => m.Text.Contains(keyword));
+                }
+
+                var listed = await Project(ofUnit.OrderBy(m => m.Finding.Number).ThenBy(m => m.Number).Take(MeasuresListed + 1))
+                    .ToListAsync(cancellationToken);
+                MoreMeasures = listed.Count > MeasuresListed;
+                listed = [.. listed.Take(MeasuresListed)];
+
+                // What was chosen stays chosen, even when the keyword or the cap leaves it out.
+                var chosen = (Typed?.MeasureIds ?? (Preselected is { } p ? [p] : [])).Except(listed.Select(m => m.Id)).ToList();
+                if (chosen.Count > 0)
+                {
+                    listed.AddRange(await Project(ofUnit.Where(m => chosen.Contains(m.Id))).ToListAsync(cancellationToken));
+                }
+
+                Measures = listed;
+            }
         }
 
         return Page();
     }
+
+    private static IQueryable<MeasureChoice> Project(IQueryable<Measure> measures) =>
+        measures.Select(m => new MeasureChoice(m.Id, m.Finding.Number, m.Number, m.Text, m.LeadUnitId, m.LeadUnit == null ? null : m.LeadUnit.Name, m.Deadline));
 }
