@@ -41,6 +41,18 @@ public static class Api
         return created is null ? TypedResults.Ok(body) : TypedResults.Created(created, body);
     }
 
+    /// <summary>
+    /// A two-way decision posted as a word: <paramref name="yes"/> or <paramref name="no"/> takes the step, anything else
+    /// is a 400 that names both words and what they mean.
+    /// </summary>
+    public static async Task<IResult> DecideAsync(string? decision, (string Word, string Meaning) yes, (string Word, string Meaning) no, Func<bool, Task<WorkflowResult>> step)
+    {
+        ArgumentNullException.ThrowIfNull(step);
+        return decision == yes.Word || decision == no.Word
+            ? Answer(await step(decision == yes.Word), created: null)
+            : BadRequest($"decision 必须是 {yes.Word}（{yes.Meaning}）或 {no.Word}（{no.Meaning}）。");
+    }
+
     /// <summary>A 400 with the words that say what was expected (for a request the API cannot even read).</summary>
     public static IResult BadRequest(string message) => TypedResults.Problem(title: message, detail: message, statusCode: StatusCodes.Status400BadRequest);
 }

@@ -69,19 +69,15 @@ public static class DeadlinesApi
             .WithName("RequestExtension")
             .WithSummary("牵头单位联络员申请延期（multipart/form-data：requestedDeadline 新时限、reason 理由、file 可选附件，类型与佐证材料相同）。同一措施同时只能有一份在办的申请。仅接受个人 API 令牌。");
 
-        api.MapPost("/extensions/{id:int}/review", async Task<IResult> (ExtensionService extensions, int id, ExtensionDecisionRequest? body, CancellationToken ct) =>
-                body?.Decision is not ("forward" or "return")
-                    ? Api.BadRequest("decision 必须是 forward（转呈领导审批）或 return（退回，须附 note 理由）。")
-                    : Api.Answer(await extensions.ReviewAsync(id, body.Decision == "forward", body.Note, ct), created: null))
+        api.MapPost("/extensions/{id:int}/review", (ExtensionService extensions, int id, ExtensionDecisionRequest? body, CancellationToken ct) =>
+                Api.DecideAsync(body?.Decision, ("forward", "转呈领导审批"), ("return", "退回，须附 note 理由"), yes => extensions.ReviewAsync(id, yes, body!.Note, ct)))
             .RequireToken()
             .WithTags("Extensions")
             .WithName("ReviewExtension")
             .WithSummary("整改办审核延期申请：decision = forward 转呈责任领导 / return 退回（须附 note）。仅接受个人 API 令牌。");
 
-        api.MapPost("/extensions/{id:int}/decision", async Task<IResult> (ExtensionService extensions, int id, ExtensionDecisionRequest? body, CancellationToken ct) =>
-                body?.Decision is not ("approve" or "refuse")
-                    ? Api.BadRequest("decision 必须是 approve（批准）或 refuse（不予批准，须附 note 理由）。")
-                    : Api.Answer(await extensions.DecideAsync(id, body.Decision == "approve", body.Note, ct), created: null))
+        api.MapPost("/extensions/{id:int}/decision", (ExtensionService extensions, int id, ExtensionDecisionRequest? body, CancellationToken ct) =>
+                Api.DecideAsync(body?.Decision, ("approve", "批准"), ("refuse", "不予批准，须附 note 理由"), yes => extensions.DecideAsync(id, yes, body!.Note, ct)))
             .RequireToken()
             .WithTags("Extensions")
             .WithName("DecideExtension")

@@ -69,10 +69,8 @@ public static class ReportsApi
             .WithName("FileReport")
             .WithSummary("牵头单位联络员报送进展（multipart/form-data：narrative、percent 0–100、effectiveDate、files 佐证材料 pdf/ofd/docx/xlsx/jpg/png，按内容识别类型）。仅接受个人 API 令牌。");
 
-        api.MapPost("/reports/{id:int}/review", async Task<IResult> (ProgressReportService reports, int id, ReviewRequest? body, CancellationToken ct) =>
-                body?.Decision is not ("accept" or "return")
-                    ? Api.BadRequest("decision 必须是 accept（采纳）或 return（退回，须附 reason 理由）。")
-                    : Api.Answer(await reports.ReviewAsync(id, body.Decision == "accept", body.Reason, ct), created: null))
+        api.MapPost("/reports/{id:int}/review", (ProgressReportService reports, int id, ReviewRequest? body, CancellationToken ct) =>
+                Api.DecideAsync(body?.Decision, ("accept", "采纳"), ("return", "退回，须附 reason 理由"), yes => reports.ReviewAsync(id, yes, body!.Reason, ct)))
             .RequireToken()
             .WithTags("Progress reports")
             .WithName("ReviewReport")

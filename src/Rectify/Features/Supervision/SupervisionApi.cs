@@ -69,10 +69,8 @@ public static class SupervisionApi
             .WithName("ReplySupervision")
             .WithSummary("被督办单位的联络员回复督办单：text 回复内容。仅接受个人 API 令牌。");
 
-        api.MapPost("/supervision/{id:int}/close", async Task<IResult> (SupervisionService service, int id, NoticeCloseRequest? body, CancellationToken ct) =>
-                body?.Decision is not ("close" or "return")
-                    ? Api.BadRequest("decision 必须是 close（办结）或 return（退回回复，须附 note 理由）。")
-                    : Api.Answer(await service.CloseAsync(id, body.Decision == "close", body.Note, ct), created: null))
+        api.MapPost("/supervision/{id:int}/close", (SupervisionService service, int id, NoticeCloseRequest? body, CancellationToken ct) =>
+                Api.DecideAsync(body?.Decision, ("close", "办结"), ("return", "退回回复，须附 note 理由"), yes => service.CloseAsync(id, yes, body!.Note, ct)))
             .RequireToken()
             .WithTags("Supervision")
             .WithName("CloseSupervision")
