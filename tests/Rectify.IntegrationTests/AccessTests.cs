@@ -139,6 +139,12 @@ public abstract class AccessTests(AppFixture app)
             token = await scope.ServiceProvider.GetRequiredService<ApiTokenService>().CreateAsync("unit", "台账同步", 30, Ct);
         }
 
+        long auditBefore;
+        await using (var scope = app.Factory.Services.CreateAsyncScope())
+        {
+            auditBefore = await scope.ServiceProvider.GetRequiredService<RectifyDbContext>().AuditEntries.CountAsync(Ct);
+        }
+
         using var client = app.Client();
         client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token.Token);
         var ledger = (await client.GetFromJsonAsync<LedgerPage>($"/api/v1/inspections/{app.InspectionId}/ledger?pageSize=500", Http.Json, Ct))!;
@@ -150,13 +156,20 @@ public abstract class AccessTests(AppFixture app)
 
         await using (var scope = app.Factory.Services.CreateAsyncScope())
         {
+            // Reading through the API wrote nothing: the token's use waits in memory for the next flush.
             var db = scope.ServiceProvider.GetRequiredService<RectifyDbContext>();
-            var stored = await db.ApiTokens.SingleAsync(t => t.Id == token.Id, Ct);
+            Assert.Equal(auditBefore, await db.AuditEntries.CountAsync(Ct));
+            Assert.Null((await db.ApiTokens.AsNoTracking().SingleAsync(t => t.Id == token.Id, Ct)).LastUsedAtUtc);
+
+            // The flush writes the last use and one record for both requests.
+            Assert.Equal(1, await app.Factory.Services.GetRequiredService<TokenUseRecorder>().FlushAsync(Ct));
+            var stored = await db.ApiTokens.AsNoTracking().SingleAsync(t => t.Id == token.Id, Ct);
             Assert.DoesNotContain(stored.Hash, token.Token, StringComparison.Ordinal);
             Assert.NotEqual(token.Token, stored.Hash);
             Assert.NotNull(stored.LastUsedAtUtc);
             var tokenId = token.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            Assert.True(await db.AuditEntries.AnyAsync(e => e.Action == Audit.AuditActions.TokenUsed && e.ObjectId == tokenId, Ct));
+            var used = Assert.Single(await db.AuditEntries.Where(e => e.Action == Audit.AuditActions.TokenUsed && e.ObjectId == tokenId).ToListAsync(Ct));
+            Assert.Contains("\"requests\":2", used.After, StringComparison.Ordinal);
             await scope.ServiceProvider.GetRequiredService<ApiTokenService>().RevokeAsync(token.Id, Ct);
         }
 

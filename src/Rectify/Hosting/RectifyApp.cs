@@ -98,6 +98,7 @@ public static class RectifyApp
         services.AddScoped<Caller>();
         services.AddScoped<UserAdministration>();
         services.AddScoped<ApiTokenService>();
+        services.AddTokenUse(configuration);
         services.AddScoped<Sessions>();
         services.AddSingleton<SignInLimits>();
         services.AddAuditTrail(configuration, dataFolder);

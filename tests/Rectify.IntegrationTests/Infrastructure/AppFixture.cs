@@ -115,6 +115,9 @@ public abstract class AppFixture(Provider provider, bool kestrel = false, FakeCl
             // Reminders and notifications are driven by hand in the tests that test them (ReminderScan, OutboxDispatcher), never by a timer.
             ["Notifications:Background"] = "false",
 
+            // Token use is written when a test asks (TokenUseRecorder.FlushAsync), never in the middle of another test's table checksum.
+            ["ApiTokens:Background"] = "false",
+
             ["Audit:KeyFile"] = AuditKeyFile,
             ["Audit:Checkpoints:Folder"] = CheckpointsFolder,
         };
