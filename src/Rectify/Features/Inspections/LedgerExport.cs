@@ -65,13 +65,35 @@ public static class LedgerExport
             + (filter.AsOf is { } day ? $"；整改方案截至 {day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}，状态为今日，不含整改进展、销号日期和回头看结果" : string.Empty);
 
         // 方案截至日期: the plan as it stood that day (each measure's version then); the state columns stay today's.
-        var rows = filter.AsOf is { } asOf
-            ? WithoutOutcome(LedgerQueries.PlanOnADayAsync(db, scope, inspection.Id, filter, asOf, today, cancellationToken), cancellationToken)
-            : Source(db, LedgerQueries.Filtered(visible, filter, today)).AsAsyncEnumerable();
+        IAsyncEnumerable<ExportMeasure> rows;
+        if (filter.AsOf is { } asOf)
+        {
+            rows = WithoutOutcome(LedgerQueries.PlanOnADayAsync(db, scope, inspection.Id, filter, asOf, today, cancellationToken), cancellationToken);
+        }
+        else
+        {
+            // The 配合单位 first (by measure, a seek each), then the rows stream and take theirs.
+            var measures = LedgerQueries.Filtered(visible, filter, today);
+            rows = WithSupportingUnits(Source(db, measures).AsAsyncEnumerable(), await LedgerQueries.SupportingUnitsAsync(measures, cancellationToken), cancellationToken);
+        }
+
         await WriteAsync(output, inspection, scopeNote, findings, rows, today, cancellationToken);
     }
 
     private static readonly ExportOutcome NoOutcome = new(null, null, null, null, null, null);
+
+    private static async IAsyncEnumerable<ExportMeasure> WithSupportingUnits(IAsyncEnumerable<ExportMeasure> rows, Dictionary<int, List<string>> units, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var row in rows.WithCancellation(cancellationToken))
+        {
+            if (units.TryGetValue(row.Measure.Id, out var names))
+            {
+                row.Measure.Supporting.AddRange(names);
+            }
+
+            yield return row;
+        }
+    }
 
     private static async IAsyncEnumerable<ExportMeasure> WithoutOutcome(IAsyncEnumerable<LedgerMeasure> rows, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -97,7 +119,7 @@ public static class LedgerExport
 
     /// <summary>
     /// The export's rows from any set of measures (the visible and filtered ones today; a plan as approved on a day can
-    /// plug in here), in ledger order, in one query: the ledger's projection (<see cref="LedgerQueries.AsLedgerMeasure"/>)
+    /// plug in here), in ledger order, in one query (配合单位 left empty: see <see cref="LedgerQueries.SupportingUnitsAsync"/>): the ledger's projection (<see cref="LedgerQueries.AsLedgerMeasure"/>)
     /// and the outcome as correlated subqueries, each a seek on an index by measure (reports by number, transitions by
     /// time, look-backs by result).
     /// </summary>

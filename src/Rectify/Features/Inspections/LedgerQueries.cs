@@ -263,7 +263,11 @@ internal sealed record LedgerMeasureOnADay(
 /// <summary>The ledger (台账): one query shape for the page, the API and the export.</summary>
 public static class LedgerQueries
 {
-    /// <summary>The ledger's projection of a measure, shared by the page, the API and the export.</summary>
+    /// <summary>
+    /// The ledger's projection of a measure, shared by the page, the API and the export. Its 配合单位 come empty and are
+    /// filled by <see cref="FillSupportingUnitsAsync"/>: inside the projection the database joined every measure to a
+    /// subquery over all the installation's supporting-unit links (issue #12).
+    /// </summary>
     public static readonly Expression<Func<Measure, LedgerMeasure>> AsLedgerMeasure = m => new LedgerMeasure(
         m.Id,
         m.Finding.Category.Number,
@@ -278,7 +282,7 @@ public static class LedgerQueries
         m.ResponsibleLeader == null ? null : m.ResponsibleLeader.Name,
         m.LeadUnitId,
         m.LeadUnit == null ? null : m.LeadUnit.Name,
-        m.SupportingUnits.OrderBy(s => s.Organization.Name).Select(s => s.Organization.Name).ToList(),
+        new List<string>(),
         m.State,
         m.AssumedFields,
         new OverdueFacts(m.Kind, m.State, m.Deadline, m.Inspection.ReportingCadence, m.OngoingSinceUtc, m.LastReportAtUtc))
@@ -397,6 +401,8 @@ public static class LedgerQueries
                 .Take(filter.PageSize)
                 .Select(AsLedgerMeasure)
                 .ToListAsync(cancellationToken);
+            var ids = page.Select(r => r.Id).ToList();
+            await FillSupportingUnitsAsync(page, db.Measures.Where(m => ids.Contains(m.Id)), cancellationToken);
         }
 
         var versions = filter.CompareApproved ? await AdoptedAndLatestVersionsAsync(db, [.. page.Select(r => r.Id)], cancellationToken) : null;
@@ -699,12 +705,43 @@ public static class LedgerQueries
         return LedgerTotals.From(findings, tallies.Values);
     }
 
+    /// <summary>
+    /// 配合单位 of these measures, by measure, each list by name: a join from the measures to their links, so the
+    /// database seeks each measure's links by its id.
+    /// </summary>
+    public static async Task<Dictionary<int, List<string>>> SupportingUnitsAsync(IQueryable<Measure> measures, CancellationToken cancellationToken)
+    {
+        var links = await measures.SelectMany(m => m.SupportingUnits, (m, s) => new { MeasureId = m.Id, s.Organization.Name })
+            .OrderBy(l => l.MeasureId).ThenBy(l => l.Name)
+            .ToListAsync(cancellationToken);
+        return links.GroupBy(l => l.MeasureId).ToDictionary(g => g.Key, g => g.Select(l => l.Name).ToList());
+    }
+
+    /// <summary>Fills the rows' 配合单位 (<see cref="AsLedgerMeasure"/> leaves them empty) from the measures given.</summary>
+    public static async Task FillSupportingUnitsAsync(IReadOnlyCollection<LedgerMeasure> rows, IQueryable<Measure> measures, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        var units = await SupportingUnitsAsync(measures, cancellationToken);
+        foreach (var row in rows)
+        {
+            if (units.TryGetValue(row.Id, out var names))
+            {
+                row.Supporting.AddRange(names);
+            }
+        }
+    }
+
     /// <summary>The units that lead or support one of these measures, for the unit filter.</summary>
     public static Task<List<UnitOption>> UnitsAsync(RectifyDbContext db, IQueryable<Measure> measures, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
         var ids = measures.Where(m => m.LeadUnitId != null).Select(m => m.LeadUnitId!.Value)
-            .Union(db.MeasureSupportingUnits.Where(s => measures.Any(m => m.Id == s.MeasureId)).Select(s => s.OrganizationId));
+            .Union(measures.SelectMany(m => m.SupportingUnits, (m, s) => s.OrganizationId));
         return db.Organizations.AsNoTracking()
             .Where(o => ids.Contains(o.Id))
             .OrderBy(o => o.Name)

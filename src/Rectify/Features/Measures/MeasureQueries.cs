@@ -63,7 +63,9 @@ public static class MeasureQueries
     public static async Task<MeasureDetail?> LoadAsync(RectifyDbContext db, AccessScope scope, int id, DateOnly today, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
-        var m = await db.VisibleMeasuresIncludingWithdrawn(scope).AsNoTracking().Where(m => m.Id == id)
+        // Split: each collection (supporting units, versions, history) is read by this measure's id; in one query each
+        // was a join against a subquery over every measure's rows, a scan of the whole installation (issue #12).
+        var m = await db.VisibleMeasuresIncludingWithdrawn(scope).AsNoTracking().AsSplitQuery().Where(m => m.Id == id)
             .Select(m => new
             {
                 m.Id,

@@ -39,7 +39,8 @@ public static class ReportQueries
     public static async Task<IReadOnlyList<ProgressReportView>> ReportsAsync(RectifyDbContext db, AccessScope scope, int measureId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
-        var rows = await db.ProgressReports.AsNoTracking().Where(r => r.MeasureId == measureId).OrderByDescending(r => r.Number)
+        // Split: the evidence is read by the reports' ids, not joined to a subquery over every report's evidence.
+        var rows = await db.ProgressReports.AsNoTracking().AsSplitQuery().Where(r => r.MeasureId == measureId).OrderByDescending(r => r.Number)
             .Select(r => new
             {
                 r.Id,

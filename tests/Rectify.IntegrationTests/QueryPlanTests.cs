@@ -1,0 +1,137 @@
+using System.Data.Common;
+using System.Diagnostics;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Rectify.IntegrationTests.Infrastructure;
+
+namespace Rectify.IntegrationTests;
+
+/// <summary>
+/// Issue #12: the ledger, the measure page and the overview read only what belongs to the inspection or the measure
+/// asked for. Every SQL statement a request runs is caught (EF Core's diagnostic events) and asked for its plan
+/// (<c>EXPLAIN QUERY PLAN</c>, SQLite); no plan may scan one of the tables that grow with the whole installation.
+/// </summary>
+public sealed class QueryPlanTests(SqliteApp app) : IClassFixture<SqliteApp>
+{
+    /// <summary>The tables that grow with every inspection of the installation: a scan of one costs the whole database.</summary>
+    private static readonly string[] Large = ["MeasureSupportingUnits", "MeasureTransitions", "MeasureRevisions", "ProgressReports", "ProgressReportEvidence", "LookBacks", "Measures", "Findings", "AuditEntries", "Notifications", "SupervisionNoticeMeasures", "DeadlineExtensions"];
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>The statements run against this fixture's database while <paramref name="act"/> runs.</summary>
+    private async Task<List<(string Sql, List<(string Name, object? Value)> Parameters)>> StatementsAsync(Func<Task> act)
+    {
+        var file = Path.Combine(app.DataFolder, "rectify.db");
+        var caught = new List<(string, List<(string, object?)>)>();
+        using var observer = new Catcher(command =>
+        {
+            if (command.Connection?.DataSource is { } source && Path.GetFullPath(source) == Path.GetFullPath(file) && command.CommandText.TrimStart().StartsWith("SELECT", StringComparison.OrdinalIgnoreCase))
+            {
+                lock (caught)
+                {
+                    caught.Add((command.CommandText, [.. command.Parameters.Cast<DbParameter>().Select(p => (p.ParameterName, (object?)p.Value))]));
+                }
+            }
+        });
+        using var subscription = DiagnosticListener.AllListeners.Subscribe(observer);
+        await act();
+        lock (caught)
+        {
+            return [.. caught];
+        }
+    }
+
+    private async Task<List<string>> ScansAsync(IEnumerable<(string Sql, List<(string Name, object? Value)> Parameters)> statements)
+    {
+        var scans = new List<string>();
+        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path.Combine(app.DataFolder, "rectify.db"), Mode = SqliteOpenMode.ReadOnly }.ToString());
+        await connection.OpenAsync(Ct);
+        foreach (var (sql, parameters) in statements)
+        {
+            await using var explain = connection.CreateCommand();
+            explain.CommandText = "EXPLAIN QUERY PLAN " + sql;
+            foreach (var (name, value) in parameters)
+            {
+                explain.Parameters.AddWithValue(name, value ?? DBNull.Value);
+            }
+
+            await using var reader = await explain.ExecuteReaderAsync(Ct);
+            while (await reader.ReadAsync(Ct))
+            {
+                var detail = reader.GetString(3);
+                if (detail.StartsWith("SCAN ", StringComparison.Ordinal) && Large.Any(t => detail.StartsWith($"SCAN {t}", StringComparison.Ordinal) || System.Text.RegularExpressions.Regex.IsMatch(sql, $"FROM \"{t}\" AS \"{System.Text.RegularExpressions.Regex.Escape(detail.Split(' ')[1])}\"")))
+                {
+                    scans.Add($"{detail}\n    in: {sql}");
+                }
+            }
+        }
+
+        return scans;
+    }
+
+    [Fact]
+    public async Task The_ledger_the_measure_page_and_the_overview_scan_no_table_that_grows_with_the_installation()
+    {
+        app.RequireAvailable();
+        using var office = await app.SignedInAsync("office");
+        var measure = app.UnitMeasuresInProgress[0];
+        string[] paths =
+        [
+            $"/inspections/{app.InspectionId}",
+            $"/api/v1/inspections/{app.InspectionId}/ledger?pageSize=50",
+            $"/inspections/{app.InspectionId}/overview",
+            $"/api/v1/inspections/{app.InspectionId}/overview",
+            $"/measures/{measure}",
+            $"/api/v1/measures/{measure}",
+        ];
+        var problems = new List<string>();
+        foreach (var path in paths)
+        {
+            var statements = await StatementsAsync(async () => Assert.Equal(System.Net.HttpStatusCode.OK, (await office.GetAsync(new Uri(path, UriKind.Relative), Ct)).StatusCode));
+            Assert.NotEmpty(statements);
+            problems.AddRange((await ScansAsync(statements)).Select(s => $"{path}: {s}"));
+        }
+
+        Assert.True(problems.Count == 0, string.Join("\n\n", problems));
+    }
+
+    private sealed class Catcher(Action<DbCommand> onCommand) : IObserver<DiagnosticListener>, IObserver<KeyValuePair<string, object?>>, IDisposable
+    {
+        private readonly List<IDisposable> subscriptions = [];
+
+        public void OnNext(DiagnosticListener value)
+        {
+            if (value.Name == Microsoft.EntityFrameworkCore.DbLoggerCategory.Name)
+            {
+                lock (subscriptions)
+                {
+                    subscriptions.Add(value.Subscribe(this));
+                }
+            }
+        }
+
+        public void OnNext(KeyValuePair<string, object?> value)
+        {
+            if (value.Value is CommandEventData data && value.Key == RelationalEventId.CommandExecuting.Name)
+            {
+                onCommand(data.Command);
+            }
+        }
+
+        public void OnCompleted()
+        {
+        }
+
+        public void OnError(Exception error)
+        {
+        }
+
+        public void Dispose()
+        {
+            lock (subscriptions)
+            {
+                subscriptions.ForEach(s => s.Dispose());
+            }
+        }
+    }
+}
