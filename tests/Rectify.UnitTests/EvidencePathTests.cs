@@ -26,7 +26,13 @@ public sealed class EvidencePathTests : IDisposable
         Gen.Choose(1, 400).Select(n => new string('整', n) + ".pdf"))
         .SelectMany(name => Gen.Elements(name, name + ".pdf"));
 
-    public void Dispose() => Directory.Delete(Path.GetDirectoryName(root)!, recursive: true);
+    public void Dispose()
+    {
+        if (Directory.Exists(Path.GetDirectoryName(root)))
+        {
+            Directory.Delete(Path.GetDirectoryName(root)!, recursive: true);
+        }
+    }
 
     private bool IsUnderRoot(string path) =>
         Path.GetFullPath(path).StartsWith(Path.GetFullPath(root) + Path.DirectorySeparatorChar, StringComparison.Ordinal);
