@@ -402,7 +402,9 @@ public sealed class PublicOpinion
     {
         public bool IsBroken() => string.IsNullOrWhiteSpace(text) || text.Length > MaxTextLength;
 
-        public string Message => $"请填写意见建议（不超过 {MaxTextLength} 字）。";
+        public string Message => text is { Length: > MaxTextLength }
+            ? $"意见建议不能超过 {MaxTextLength} 字（现有 {text.Length} 字），未提交。请删减后再提交，或通过公告所列电话、邮箱、信箱反映。"
+            : $"请填写意见建议（不超过 {MaxTextLength} 字）。";
 
         public Refusal Refusal => Refusal.Invalid;
     }

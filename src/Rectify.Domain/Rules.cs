@@ -1,6 +1,6 @@
 namespace Rectify.Domain;
 
-/// <summary>What kind of "no" a broken rule is: the one place that decides how a refusal is answered (409, 400 or 403).</summary>
+/// <summary>What kind of "no" a broken rule is: the one place that decides how a refusal is answered (409, 400, 403, 413 or 503).</summary>
 public enum Refusal
 {
     /// <summary>The state of things forbids the step now (409): already reviewed, not yet signed off…</summary>
@@ -11,6 +11,12 @@ public enum Refusal
 
     /// <summary>The caller may see the object but may not take this step on it (403).</summary>
     NotPermitted = 2,
+
+    /// <summary>What was sent is more than the caller may send (413): today's upload quota, for instance.</summary>
+    TooLarge = 3,
+
+    /// <summary>A service the step depends on cannot answer now, so the step is not taken (503): the virus scanner, for instance.</summary>
+    Unavailable = 4,
 }
 
 /// <summary>A named business rule guarding an entity method. Its name is the rule; its message says why in the user's language.</summary>

@@ -215,7 +215,7 @@ public abstract class UploadHygieneTests(AppFixture app)
         // A configured scanner that is gone refuses the upload instead of storing an unscanned file.
         clamd.Dispose();
         var down = await ReportAsync(unit, measure, "通知.pdf", Pdf("unscanned " + app.Provider));
-        Assert.Equal(HttpStatusCode.Conflict, down.StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, down.StatusCode);
         Assert.Contains("病毒扫描服务", await down.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
     }
 

@@ -46,6 +46,9 @@ public static class AuditActions
 
     /// <summary>A stored evidence file no longer has the SHA-256 on record (edited, damaged or missing on disk): refused, recorded against its measure.</summary>
     public const string EvidenceIntegrityFailed = "evidence.integrity";
+
+    /// <summary>The virus scanner found malware in an upload: refused, nothing kept, recorded with the scanner's name for it.</summary>
+    public const string EvidenceInfected = "evidence.infected";
     public const string LookBackScheduled = "lookback.schedule";
     public const string LookBacksScheduled = "lookback.schedule.bulk";
     public const string LookBackConsolidated = "lookback.consolidated";

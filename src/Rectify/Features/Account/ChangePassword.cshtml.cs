@@ -43,8 +43,11 @@ public sealed class ChangePasswordModel(
 
     public void OnGet(string? returnUrl) => ReturnUrl = Url.LocalOrHome(returnUrl);
 
-    public async Task<IActionResult> OnPostAsync(string? currentPassword, string? newPassword, string? confirmPassword, string? returnUrl)
+    public async Task<IActionResult> OnPostAsync(string? returnUrl)
     {
+        var currentPassword = await Request.FormFieldAsync("currentPassword");
+        var newPassword = await Request.FormFieldAsync("newPassword");
+        var confirmPassword = await Request.FormFieldAsync("confirmPassword");
         ReturnUrl = Url.LocalOrHome(returnUrl);
         var user = await users.GetUserAsync(User);
         if (user is null)

@@ -1,3 +1,4 @@
+using Rectify.Features.Common;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
@@ -40,10 +41,14 @@ public sealed class SetPasswordModel(UserManager<RectifyUser> users, UserAdminis
         }
     }
 
-    public async Task OnGetAsync(string? user, string? token) => await LoadAsync(user, token);
+    public async Task OnGetAsync() => await LoadAsync(Request.QueryField("user"), Request.QueryField("token"));
 
-    public async Task<IActionResult> OnPostAsync(string? user, string? token, string? newPassword, string? confirmPassword, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
+        var user = await Request.FormFieldAsync("user");
+        var token = await Request.FormFieldAsync("token");
+        var newPassword = await Request.FormFieldAsync("newPassword");
+        var confirmPassword = await Request.FormFieldAsync("confirmPassword");
         if (!await LoadAsync(user, token))
         {
             return Page();

@@ -26,6 +26,7 @@ public sealed class SignInModel(
     Microsoft.Extensions.Options.IOptions<Access.SecurityPolicyOptions> policy,
     TimeProvider clock,
     Access.SignInLimits limits,
+    ILogger<SignInModel> logger,
     IStringLocalizer<SharedResource> l) : PageModel
 {
     public bool DemoMode => configuration.GetValue<bool>("Rectify:Demo");
@@ -49,8 +50,10 @@ public sealed class SignInModel(
         }
     }
 
-    public async Task<IActionResult> OnPostAsync(string? userName, string? password, string? returnUrl)
+    public async Task<IActionResult> OnPostAsync(string? returnUrl)
     {
+        var userName = await Request.FormFieldAsync("userName");
+        var password = await Request.FormFieldAsync("password");
         ReturnUrl = Url.LocalOrHome(returnUrl);
         UserName = userName;
         if (string.IsNullOrWhiteSpace(userName) || string.IsNullOrEmpty(password))
@@ -110,6 +113,13 @@ public sealed class SignInModel(
             new AuditEvent(result.IsLockedOut ? AuditActions.LockedOut : AuditActions.SignInFailed, Succeeded: false, ObjectType: "User", ObjectId: user?.Id, After: new { UserName = actor.Name, Known = user is not null }),
             actor);
         await transaction.CommitAsync();
+
+        // For the operations log (fail2ban, the SIEM) too; the typed name is escaped, so it can never start a line of its own.
+        logger.LogWarning(
+            "登录失败（{Outcome}）：用户名 {UserName}，来源 {Source}",
+            result.IsLockedOut ? "locked" : user is null ? "unknown-user" : "wrong-password",
+            LogText.Escape(name),
+            HttpContext.Connection.RemoteIpAddress?.ToString());
 
         // One answer for a wrong name, a wrong password and a locked account: nothing to learn from it.
         Error = l["用户名或密码错误。"];

@@ -26,8 +26,9 @@ public sealed class SignInCodeModel(SignInManager<RectifyUser> signIn, RectifyDb
         return await signIn.GetTwoFactorAuthenticationUserAsync() is null ? LocalRedirect("/Account/SignIn") : Page();
     }
 
-    public async Task<IActionResult> OnPostAsync(string? code, string? returnUrl)
+    public async Task<IActionResult> OnPostAsync(string? returnUrl)
     {
+        var code = await Request.FormFieldAsync("code");
         ReturnUrl = Url.LocalOrHome(returnUrl);
         var user = await signIn.GetTwoFactorAuthenticationUserAsync();
         if (user is null)

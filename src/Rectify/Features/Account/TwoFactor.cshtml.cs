@@ -74,8 +74,9 @@ public sealed class TwoFactorModel(
         return RedirectToPage("/Account/TwoFactor", new { returnUrl = ReturnUrl });
     }
 
-    public async Task<IActionResult> OnPostAsync(string? code, string? returnUrl)
+    public async Task<IActionResult> OnPostAsync(string? returnUrl)
     {
+        var code = await Request.FormFieldAsync("code");
         ReturnUrl = Url.LocalOrHome(returnUrl);
         var user = await users.GetUserAsync(User);
         if (user is null)

@@ -95,6 +95,7 @@ public static class AuditPresentation
             AuditActions.ReportReturned => l["退回进展报送"],
             AuditActions.EvidenceDownloaded => l["下载佐证材料"],
             AuditActions.EvidenceIntegrityFailed => l["佐证材料校验不符"],
+            AuditActions.EvidenceInfected => l["拒绝带病毒的佐证材料"],
             AuditActions.LookBackScheduled => l["安排回头看"],
             AuditActions.LookBacksScheduled => l["批量安排回头看"],
             AuditActions.LookBackConsolidated => l["回头看：巩固"],

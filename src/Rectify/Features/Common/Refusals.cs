@@ -25,6 +25,8 @@ public static class Refusals
     {
         Refusal.Invalid => StatusCodes.Status400BadRequest,
         Refusal.NotPermitted => StatusCodes.Status403Forbidden,
+        Refusal.TooLarge => StatusCodes.Status413PayloadTooLarge,
+        Refusal.Unavailable => StatusCodes.Status503ServiceUnavailable,
         _ => StatusCodes.Status409Conflict,
     };
 

@@ -52,8 +52,11 @@ public sealed class NoticeModel(RectifyDbContext db, OpinionIntake intake, TimeP
         return await ShowAsync(cancellationToken);
     }
 
-    public async Task<IActionResult> OnPostOpinionAsync(string? text, string? contact, int? finding, string? website, string? stamp, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnPostOpinionAsync(int? finding, string? website, string? stamp, CancellationToken cancellationToken)
     {
+        // The public's words and contact are read from the form, not bound as arguments (TypedSecrets: MVC logs arguments at Trace).
+        var text = await Request.FormFieldAsync("text");
+        var contact = await Request.FormFieldAsync("contact");
         (Text, Contact, Finding) = (text, contact, finding);
         var code = await intake.SubmitAsync(Key, text, contact, finding, website, stamp, cancellationToken);
         if (code is null)

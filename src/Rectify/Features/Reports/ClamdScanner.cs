@@ -9,11 +9,15 @@ namespace Rectify.Features.Reports;
 /// or <c>unix:///run/clamav/clamd.ctl</c> (Debian's clamav-daemon) — through its INSTREAM command: the file is sent in
 /// length-prefixed chunks and clamd answers "stream: OK" or "stream: NAME FOUND". With nothing configured there is no
 /// scan, and the upload form and docs/operations.md say so. A configured scanner that cannot be reached refuses the
-/// upload (fail closed) rather than storing an unscanned file.
+/// upload (fail closed) rather than storing an unscanned file, and so does one that takes longer than its timeout
+/// (<c>Evidence:ClamdTimeoutSeconds</c>, 60 s by default).
 /// </summary>
-public sealed class ClamdScanner(string? endpoint)
+public sealed class ClamdScanner(string? endpoint, TimeSpan? timeout = null)
 {
     private const int Chunk = 64 * 1024;
+
+    /// <summary>How long one scan may take, connecting included.</summary>
+    public TimeSpan Timeout { get; } = timeout ?? TimeSpan.FromSeconds(60);
 
     public bool IsConfigured => !string.IsNullOrWhiteSpace(endpoint);
 
@@ -32,7 +36,7 @@ public sealed class ClamdScanner(string? endpoint)
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(TimeSpan.FromSeconds(60));
+            timeout.CancelAfter(Timeout);
             using var socket = await ConnectAsync(endpoint!, timeout.Token);
             await using var stream = new NetworkStream(socket, ownsSocket: false);
             await stream.WriteAsync("zINSTREAM\0"u8.ToArray(), timeout.Token);
@@ -54,7 +58,11 @@ public sealed class ClamdScanner(string? endpoint)
         }
         catch (Exception e) when (e is SocketException or IOException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            throw new ScannerUnavailableException($"无法连接病毒扫描服务（{endpoint}）：{e.Message}", e);
+            throw new ScannerUnavailableException(
+                e is OperationCanceledException
+                    ? $"病毒扫描服务（{endpoint}）在 {Timeout.TotalSeconds:0} 秒内没有给出结果。"
+                    : $"无法连接病毒扫描服务（{endpoint}）：{e.Message}",
+                e);
         }
     }
 

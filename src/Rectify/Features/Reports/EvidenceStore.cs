@@ -20,6 +20,12 @@ public sealed class EvidenceOptions
     /// <summary>ClamAV's daemon, when there is one: tcp://127.0.0.1:3310 or unix:///run/clamav/clamd.ctl. Empty: uploads are not scanned (the form says so).</summary>
     public string? Clamd { get; set; }
 
+    /// <summary>How long clamd may take over one file before the upload is refused (fail closed), in seconds.</summary>
+    public int ClamdTimeoutSeconds { get; set; } = 60;
+
+    /// <summary>How much evidence one person may upload per China day, in MB (counted from the files attached to their reports that day); 0 turns the quota off.</summary>
+    public int DailyQuotaMegabytes { get; set; } = 500;
+
     public bool DigestIsKnown => Digest.Equals("SHA256", StringComparison.OrdinalIgnoreCase) || RecordsSm3;
 }
 
@@ -35,7 +41,53 @@ public sealed class EvidenceStore(string root)
 {
     public string Root { get; } = root;
 
-    public string PathOf(string sha256) => Path.Combine(Root, sha256[..2], sha256[2..4], sha256);
+    /// <summary>
+    /// Where the file of this SHA-256 lives. The path is built from the digest alone (64 lower-case hex digits, checked),
+    /// never from anything a person typed, and is checked to resolve under <see cref="Root"/>.
+    /// </summary>
+    public string PathOf(string sha256)
+    {
+        ArgumentNullException.ThrowIfNull(sha256);
+        if (sha256.Length != 64 || !sha256.All(c => c is (>= '0' and <= '9') or (>= 'a' and <= 'f')))
+        {
+            throw new ArgumentException("不是 SHA-256 摘要（64 位小写十六进制）。", nameof(sha256));
+        }
+
+        var root = Path.GetFullPath(Root);
+        var path = Path.GetFullPath(Path.Combine(root, sha256[..2], sha256[2..4], sha256));
+        return path.StartsWith(Path.TrimEndingDirectorySeparator(root) + Path.DirectorySeparatorChar, StringComparison.Ordinal)
+            ? path
+            : throw new ArgumentException("佐证材料的存储路径不在存储目录之下。", nameof(sha256));
+    }
+
+    /// <summary>
+    /// The name a file is shown and downloaded under: what the uploader's system called it, without any folder part
+    /// ("../../x.pdf" and "..\\..\\x.pdf" are "x.pdf"), trimmed, and at most <see cref="MaxDisplayName"/> characters with
+    /// its extension kept. Never part of a stored path. Control and direction characters are refused before (<see cref="FileTypes.MisleadingName"/>).
+    /// </summary>
+    public static string DisplayName(string? uploaded)
+    {
+        var name = (uploaded ?? string.Empty).Replace('\\', '/');
+        name = name[(name.LastIndexOf('/') + 1)..].Trim();
+        if (name.Length > MaxDisplayName)
+        {
+            var extension = Path.GetExtension(name);
+            extension = extension.Length is > 0 and <= 10 ? extension : string.Empty;
+            var stem = name[..^extension.Length];
+            var keep = MaxDisplayName - extension.Length;
+            if (char.IsHighSurrogate(stem[keep - 1]))
+            {
+                keep--;
+            }
+
+            name = stem[..keep] + extension;
+        }
+
+        return name;
+    }
+
+    /// <summary>The longest name kept for display (the column holds 255).</summary>
+    public const int MaxDisplayName = 120;
 
     /// <summary>Copies the upload to a temporary file, hashing as it goes, and stops as soon as it passes the limit.</summary>
     public async Task<StagedFile> StageAsync(Stream input, string originalName, long maxBytes, CancellationToken cancellationToken, bool sm3 = false)

@@ -41,13 +41,21 @@ public sealed class ProgressReportService(RectifyDbContext db, Caller caller, Ev
             foreach (var file in files)
             {
                 await using var stream = file.Open();
-                var one = await store.StageAsync(stream, Path.GetFileName(file.FileName), limits.MaxFileBytes, cancellationToken, limits.RecordsSm3);
+                var one = await store.StageAsync(stream, EvidenceStore.DisplayName(file.FileName), limits.MaxFileBytes, cancellationToken, limits.RecordsSm3);
                 staged.Add(one);
                 if (await scanner.ScanAsync(one.TempPath, cancellationToken) is { } found)
                 {
+                    EvidenceStore.Discard(staged);
+                    staged.Clear();
+                    await audit.RecordAsync(
+                        new AuditEvent(AuditActions.EvidenceInfected, Succeeded: false, ObjectType: "Measure", ObjectId: measureId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                            After: new { one.OriginalName, one.Sha256, one.Length, Found = found }),
+                        cancellationToken: cancellationToken);
                     throw new EvidenceRejectedException($"“{one.OriginalName}”被病毒扫描判定为恶意文件（{found}），已拒绝。");
                 }
             }
+
+            await CheckDailyQuotaAsync(staged.Sum(f => f.Length), limits.DailyQuotaMegabytes, cancellationToken);
         }
         catch (ScannerUnavailableException e)
         {
@@ -90,6 +98,22 @@ public sealed class ProgressReportService(RectifyDbContext db, Caller caller, Ev
             EvidenceStore.Discard(staged.Where(s => File.Exists(s.TempPath)));
             throw;
         }
+    }
+
+    /// <summary>Today's evidence of this person (China day, the files attached to their reports) plus this upload stays within the quota.</summary>
+    private async Task CheckDailyQuotaAsync(long adding, int quotaMegabytes, CancellationToken cancellationToken)
+    {
+        if (quotaMegabytes <= 0)
+        {
+            return;
+        }
+
+        var dayStart = new DateTimeOffset(ChinaTime.Today(clock).ToDateTime(TimeOnly.MinValue), ChinaTime.Offset).UtcDateTime;
+        var userId = caller.Actor.UserId;
+        var used = await db.ProgressReportEvidence
+            .Where(e => e.UploadedByUserId == userId && e.ProgressReport.SubmittedAtUtc >= dayStart)
+            .SumAsync(e => (long?)e.EvidenceFile.Length, cancellationToken) ?? 0;
+        BusinessRules.Check(new APersonUploadsAtMostSoMuchADay(used, adding, quotaMegabytes));
     }
 
     /// <summary>The report, its evidence rows, the measure's cadence, the files put in place and the audit record, in one transaction.</summary>
@@ -208,7 +232,22 @@ public sealed class ProgressReportService(RectifyDbContext db, Caller caller, Ev
         Refusal.Conflict);
 
     /// <summary>A configured virus scanner that cannot scan refuses the upload: nothing unscanned is stored.</summary>
-    private sealed class TheScannerAnswers(string message) : Refused(message + " 佐证材料暂时无法上传，请稍后再试或联系系统管理员。", Refusal.Conflict);
+    private sealed class TheScannerAnswers(string message) : Refused(message + " 佐证材料暂时无法上传，请稍后再试或联系系统管理员。", Refusal.Unavailable);
+
+    /// <summary>One person uploads at most <c>Evidence:DailyQuotaMegabytes</c> of evidence per China day.</summary>
+    private sealed class APersonUploadsAtMostSoMuchADay(long used, long adding, int quotaMegabytes) : IBusinessRule
+    {
+        private const double Megabyte = 1024 * 1024;
+
+        public bool IsBroken() => used + adding > quotaMegabytes * 1024L * 1024L;
+
+        public string Message => string.Format(
+            System.Globalization.CultureInfo.InvariantCulture,
+            "今天已上传佐证材料 {0:0.#} MB，再上传这 {1:0.#} MB 将超过每人每天 {2} MB 的上限，未保存。请明天再上传，或联系系统管理员。",
+            used / Megabyte, adding / Megabyte, quotaMegabytes);
+
+        public Refusal Refusal => Refusal.TooLarge;
+    }
 
     /// <summary>A file the store would not take (type, size, name): its own words.</summary>
     private sealed class EvidenceIsRefused(string message) : Refused(message, Refusal.Invalid);

@@ -21,9 +21,9 @@ public static class ReportsApi
             throw new RectifyConfigurationException($"未知的佐证材料摘要算法 Evidence:Digest = “{evidence.Digest}”。可选：SHA256（默认）或 SM3。");
         }
 
-        if (evidence.MaxFileBytes <= 0 || evidence.MaxFilesPerReport <= 0)
+        if (evidence.MaxFileBytes <= 0 || evidence.MaxFilesPerReport <= 0 || evidence.ClamdTimeoutSeconds <= 0 || evidence.DailyQuotaMegabytes < 0)
         {
-            throw new RectifyConfigurationException("Evidence:MaxFileBytes 和 Evidence:MaxFilesPerReport 必须大于 0。");
+            throw new RectifyConfigurationException("Evidence:MaxFileBytes、Evidence:MaxFilesPerReport 和 Evidence:ClamdTimeoutSeconds 必须大于 0，Evidence:DailyQuotaMegabytes 不能小于 0（0 表示不限）。");
         }
 
         services.Configure<EvidenceOptions>(configuration.GetSection(EvidenceOptions.Section));
@@ -34,7 +34,7 @@ public static class ReportsApi
         }
 
         services.AddSingleton(new EvidenceStore(Path.Combine(dataFolder, "evidence")));
-        services.AddSingleton(new ClamdScanner(evidence.Clamd));
+        services.AddSingleton(new ClamdScanner(evidence.Clamd, TimeSpan.FromSeconds(evidence.ClamdTimeoutSeconds)));
         return services.AddScoped<ProgressReportService>();
     }
 
