@@ -13,7 +13,7 @@ public enum Completion
     Sustained = 2,
 }
 
-/// <summary>红黄绿 of a finding: red when one of its measures is 超期 or 逾期未报, green when it is done (已完成 or 持续整改), yellow otherwise.</summary>
+/// <summary>红黄绿 of a finding, by its inspection's <see cref="SignalRules"/> (by default: red when one of its measures is 超期 or 逾期未报, green when it is done, yellow otherwise).</summary>
 public enum Signal
 {
     Green = 0,
@@ -67,11 +67,35 @@ public readonly record struct MeasureTally(int Total, int Completed, int Ongoing
         : Sustained > 0 ? Completion.Sustained
         : Completion.Completed;
 
-    /// <summary>红黄绿 of a finding with these measures.</summary>
-    public Signal FindingSignal =>
-        PastDeadline > 0 || MissingReport > 0 ? Signal.Red
-        : FindingCompletion != Completion.Open ? Signal.Green
-        : Signal.Yellow;
+    /// <summary>Measures under an open 督办 (督办单 not 已办结), counted only when the inspection's signal rules turn such a finding red.</summary>
+    public int UnderDuban { get; init; }
+
+    /// <summary>临期 measures (due within the rules' working days), counted only when the rules warn of deadlines.</summary>
+    public int DueSoon { get; init; }
+
+    /// <summary>Measures whose last report was returned, counted only when the rules warn of it.</summary>
+    public int ReportReturned { get; init; }
+
+    /// <summary>红黄绿 of a finding with these measures, under <paramref name="rules"/> (<see cref="SignalRules.Of"/>).</summary>
+    public Signal FindingSignalUnder(SignalRules rules)
+    {
+        ArgumentNullException.ThrowIfNull(rules);
+        return rules.Of(this);
+    }
+
+    /// <summary>Counts measures read as plain values, by the C# rules, with the facts <paramref name="day"/>'s signal rules read.</summary>
+    public static MeasureTally Of(IEnumerable<SignalFacts> measures, SignalDay day)
+    {
+        ArgumentNullException.ThrowIfNull(measures);
+        ArgumentNullException.ThrowIfNull(day);
+        var list = measures as IReadOnlyCollection<SignalFacts> ?? [.. measures];
+        return Of(list.Select(m => m.Overdue), day.Today) with
+        {
+            UnderDuban = list.Count(day.IsUnderDuban),
+            DueSoon = list.Count(m => day.IsDueSoon(m.Overdue)),
+            ReportReturned = list.Count(day.IsReportReturned),
+        };
+    }
 
     /// <summary>Counts measures read as plain values, by the C# rules.</summary>
     public static MeasureTally Of(IEnumerable<OverdueFacts> measures, DateOnly today)
@@ -93,7 +117,12 @@ public readonly record struct MeasureTally(int Total, int Completed, int Ongoing
     public static MeasureTally operator +(MeasureTally a, MeasureTally b) => Add(a, b);
 
     public static MeasureTally Add(MeasureTally a, MeasureTally b) =>
-        new(a.Total + b.Total, a.Completed + b.Completed, a.Ongoing + b.Ongoing, a.PastDeadline + b.PastDeadline, a.MissingReport + b.MissingReport);
+        new(a.Total + b.Total, a.Completed + b.Completed, a.Ongoing + b.Ongoing, a.PastDeadline + b.PastDeadline, a.MissingReport + b.MissingReport)
+        {
+            UnderDuban = a.UnderDuban + b.UnderDuban,
+            DueSoon = a.DueSoon + b.DueSoon,
+            ReportReturned = a.ReportReturned + b.ReportReturned,
+        };
 }
 
 public static class Figures

@@ -221,6 +221,17 @@ public sealed class Inspection
         TimeBoundMonths = timeBoundMonths;
     }
 
+    /// <summary>红黄绿规则: when a finding shows red, yellow or green; the default until the office (or the inspection body) sets them.</summary>
+    public SignalRules SignalRules { get; private set; } = SignalRules.Default;
+
+    /// <summary>Sets the 红黄绿规则 (checked by <see cref="SignalRules.Checked"/>).</summary>
+    public void SetSignalRules(SignalRules rules)
+    {
+        ArgumentNullException.ThrowIfNull(rules);
+        BusinessRules.Check(new AWarningLooksAheadZeroToSixtyWorkingDays(rules.WarnWithinWorkingDays));
+        SignalRules = rules;
+    }
+
     public void AddScope(Organization organization, InspectionScopeKind kind)
     {
         ArgumentNullException.ThrowIfNull(organization);

@@ -172,7 +172,7 @@ public sealed class CrawlTests(CrawlApp app) : IClassFixture<CrawlApp>
         // The crawl must reach the forms it is meant to check, or it proves nothing.
         (string Role, string Form)[] expected =
         [
-            ("office", "/inspections/{n}/overview?handler=Cadence"), ("office", "/inspections/{n}/registers?handler=Institution"),
+            ("office", "/inspections/{n}/overview?handler=Cadence"), ("office", "/inspections/{n}/overview?handler=SignalRules"), ("office", "/inspections/{n}/registers?handler=Institution"),
             ("office", "/inspections/{n}/lookbacks?handler=Schedule"), ("office", "/Account/Language"), ("office", "/measures/{n}?handler=Review"),
             ("office", "/measures/{n}?handler=Act"), ("unit", "/measures/{n}?handler=Report"), ("unit", "/measures/{n}?handler=Act"),
             ("admin", "/admin/users/new"), ("admin", "/organizations?handler=Add"), (Auditor, "/audit?handler=Export"), ("anonymous", "/Account/SignIn"),

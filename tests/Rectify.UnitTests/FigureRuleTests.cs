@@ -75,7 +75,7 @@ public sealed class FigureRuleTests
         // As a finding: still 长期坚持 by its measures' states, but not done and red.
         Assert.Equal(FindingState.Ongoing, tally.FindingState);
         Assert.Equal(Completion.Open, tally.FindingCompletion);
-        Assert.Equal(Signal.Red, tally.FindingSignal);
+        Assert.Equal(Signal.Red, SignalRules.Default.Of(tally));
     }
 
     [Theory]
@@ -89,7 +89,7 @@ public sealed class FigureRuleTests
     {
         var facts = measures.Select(Probe).Select(Facts).ToList();
         var tally = MeasureTally.Of(facts, Today);
-        Assert.Equal((state, completion, signal), (tally.FindingState, tally.FindingCompletion, tally.FindingSignal));
+        Assert.Equal((state, completion, signal), (tally.FindingState, tally.FindingCompletion, SignalRules.Default.Of(tally)));
 
         // The tally's counts are the per-measure rules added up.
         Assert.Equal(facts.Count(f => Measure.CompletionAt(f, Today) == Completion.Completed), tally.Completed);

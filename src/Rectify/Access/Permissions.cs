@@ -40,6 +40,7 @@ public enum Permission
     DecideExtension,
     Supervise,
     ReplyToSupervision,
+    SetSignalRules,
 }
 
 /// <summary>On whose measures a role may take a step (always within what the caller sees).</summary>
@@ -130,6 +131,9 @@ public static class Permissions
         // The ladder (督办 · 约谈 · 通报 · 问责): the office, or the inspection body for the inspections it oversees; the unit replies to a 督办单.
         [Permission.Supervise] = new("只有整改办或巡察机构可以督办、约谈、通报和问责。", (Office, Whose.AnyVisible), (Access.Roles.InspectionBody, Whose.AnyVisible)),
         [Permission.ReplyToSupervision] = new("只有被督办单位的联络员可以回复督办单。", (Unit, Whose.TheirUnitLeads)),
+
+        // 红黄绿规则: what counts as red, yellow and green for one inspection — the office, or the inspection body for the inspections it oversees.
+        [Permission.SetSignalRules] = new("只有整改办或巡察机构可以设置红黄绿规则。", (Office, Whose.AnyVisible), (Access.Roles.InspectionBody, Whose.AnyVisible)),
     };
 
     /// <summary>The step that takes a measure action.</summary>

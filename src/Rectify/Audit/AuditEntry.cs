@@ -93,6 +93,7 @@ public static class AuditActions
     public const string NotificationPreferencesSet = "notification.preferences";
     public const string CalendarImported = "calendar.import";
     public const string DeadlinePolicySet = "inspection.deadline-policy";
+    public const string SignalRulesSet = "inspection.signal-rules";
     public const string DeadlinesFilledByPolicy = "plan.measure.policy-deadline";
     public const string ExtensionRequested = "extension.request";
     public const string ExtensionForwarded = "extension.forward";

@@ -61,6 +61,7 @@ public static class RectifyApp
         builder.Services.AddScoped<RegisterService>();
         builder.Services.AddPlans(dataFolder);
         builder.Services.AddScoped<ReportingCadenceService>();
+        builder.Services.AddScoped<SignalRulesService>();
         builder.Services.AddPublications(builder.Configuration);
         builder.Services.AddNotifications(builder.Configuration);
         builder.Services.AddScoped<CalendarStore>();

@@ -60,22 +60,22 @@ public sealed class LedgerExportTests
         var signedOff = new DateTime(2025, 6, 30, 17, 0, 0, DateTimeKind.Utc); // 7月1日 in China
         var outcome = new ExportOutcome("采纳的进展", "待审的进展", signedOff, LookBackResult.Consolidated, new DateTime(2025, 12, 31, 20, 0, 0, DateTimeKind.Utc), new DateOnly(2026, 6, 30));
 
-        var row = LedgerExport.ToRow(new ExportMeasure(measure, outcome), new MeasureTally(1, 1, 0, 0, 0), Today);
+        var row = LedgerExport.ToRow(new ExportMeasure(measure, outcome), new MeasureTally(1, 1, 0, 0, 0), SignalRules.Default, Today);
 
         Assert.Equal(("采纳的进展", new DateOnly(2025, 7, 1), "巩固（2026-01-01）；待回头看（2026-06-30 前）", "已销号"), (row.Progress, row.SignedOffOn, row.LookBackResult, row.State));
         Assert.Equal(new LedgerFacts("已完成", "绿", "已完成", null, null, null, null), row.Facts);
 
         // Nothing accepted yet: the report awaiting review, marked. Reopened: no sign-off date.
-        var reopened = LedgerExport.ToRow(new ExportMeasure(measure with { State = MeasureState.InProgress, Facts = measure.Facts with { State = MeasureState.InProgress } }, outcome with { AcceptedProgress = null, LookBack = LookBackResult.Rebound, LookBackDue = null }), new MeasureTally(1, 0, 0, 1, 0), Today);
+        var reopened = LedgerExport.ToRow(new ExportMeasure(measure with { State = MeasureState.InProgress, Facts = measure.Facts with { State = MeasureState.InProgress } }, outcome with { AcceptedProgress = null, LookBack = LookBackResult.Rebound, LookBackDue = null }), new MeasureTally(1, 0, 0, 1, 0), SignalRules.Default, Today);
         Assert.Equal((LedgerExport.Pending + "待审的进展", (DateOnly?)null, "反弹（2026-01-01）"), (reopened.Progress, reopened.SignedOffOn, reopened.LookBackResult));
         Assert.Equal(("红", LedgerExport.Yes, null), (reopened.Facts!.FindingSignal, reopened.Facts.PastDeadline, reopened.Facts.MissingReport));
-        Assert.Null(LedgerExport.ToRow(new ExportMeasure(measure, new ExportOutcome(null, null, null, null, null, null)), default, Today).Progress);
+        Assert.Null(LedgerExport.ToRow(new ExportMeasure(measure, new ExportOutcome(null, null, null, null, null, null)), default, SignalRules.Default, Today).Progress);
     }
 
     private static byte[] Export(ExportLedger ledger)
     {
         using var file = new MemoryStream();
-        LedgerExport.WriteAsync(file, Inspection, "全部措施", ledger.Tallies, Async(ledger.Rows), Today, TestContext.Current.CancellationToken).GetAwaiter().GetResult();
+        LedgerExport.WriteAsync(file, Inspection, "全部措施", ledger.Tallies, SignalRules.Default, Async(ledger.Rows), Today, TestContext.Current.CancellationToken).GetAwaiter().GetResult();
         return file.ToArray();
 
         static async IAsyncEnumerable<ExportMeasure> Async(IEnumerable<ExportMeasure> rows)

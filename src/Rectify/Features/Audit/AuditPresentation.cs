@@ -106,6 +106,7 @@ public static class AuditPresentation
             AuditActions.RegisterEntryCorrected => l["更正登记"],
             AuditActions.RegisterEntryWithdrawn => l["撤销登记"],
             AuditActions.CadenceSet => l["设置报送周期"],
+            AuditActions.SignalRulesSet => l["设置红黄绿规则"],
             AuditActions.LedgerExported => l["导出整改台账"],
             AuditActions.LedgerImported => l["导入整改台账"],
             AuditActions.RoundStatisticsRecorded => l["记录本轮巡察统计"],

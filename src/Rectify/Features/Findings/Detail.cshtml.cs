@@ -5,6 +5,7 @@ using Microsoft.Extensions.Localization;
 using Rectify.Access;
 using Rectify.Data;
 using Rectify.Domain;
+using Rectify.Features.Inspections;
 using Rectify.Features.Registers;
 
 namespace Rectify.Features.Findings;
@@ -29,6 +30,9 @@ public sealed class DetailModel(RectifyDbContext db, Caller caller, TimeProvider
         MeasureTally Tally)
     {
         public FindingState State => Tally.FindingState;
+
+        /// <summary>红黄绿 by the inspection's rules.</summary>
+        public Signal Signal { get; init; }
     }
 
     public View? Finding { get; private set; }
@@ -50,11 +54,14 @@ public sealed class DetailModel(RectifyDbContext db, Caller caller, TimeProvider
             return NotFound();
         }
 
+        // 红黄绿 by the inspection's rules, from the facts they read of each measure (read in the same query).
+        var signals = await SignalQueries.DayAsync(db, head.InspectionId, Today, cancellationToken);
         var visible = db.VisibleMeasures(scope).Where(m => m.FindingId == id);
-        var measures = await visible.AsNoTracking().OrderBy(m => m.Number)
-            .Select(m => new MeasureRow(m.Id, m.Number, m.Text, m.Kind, m.Deadline, m.LeadUnit == null ? null : m.LeadUnit.Name, m.State,
+        var read = await visible.AsNoTracking().OrderBy(m => m.Number)
+            .WithSignalFacts(db, signals.Rules, m => new MeasureRow(m.Id, m.Number, m.Text, m.Kind, m.Deadline, m.LeadUnit == null ? null : m.LeadUnit.Name, m.State,
                 new OverdueFacts(m.Kind, m.State, m.Deadline, m.Inspection.ReportingCadence, m.OngoingSinceUtc, m.LastReportAtUtc)))
             .ToListAsync(cancellationToken);
+        var measures = read.Select(r => r.Row).ToList();
         var history = await db.MeasureTransitions.AsNoTracking().Where(t => visible.Any(m => m.Id == t.MeasureId))
             .OrderBy(t => t.AtUtc).ThenBy(t => t.Id)
             .Select(t => new HistoryRow(t.Measure.Number, t.Action, t.FromState, t.ToState, t.ActorName, t.AtUtc, t.Reason))
@@ -70,9 +77,13 @@ public sealed class DetailModel(RectifyDbContext db, Caller caller, TimeProvider
             ];
         }
 
+        var tally = MeasureTally.Of(read.Select(r => r.Facts), signals);
         Finding = new View(
             head.Id, head.InspectionId, head.InspectionTitle, head.CategoryNumber, head.CategoryTitle, head.Number, head.Title, head.ProblemStatement, measures, history,
-            MeasureTally.Of(measures.Select(m => m.Facts), Today));
+            tally)
+        {
+            Signal = signals.Rules.Of(tally),
+        };
         return Page();
     }
 }

@@ -24,6 +24,13 @@ public static class InspectionsApi
             .WithName("SetReportingCadence")
             .WithSummary("整改办设置报送周期：cadence = Weekly 每周 / Monthly 每月 / Quarterly 每季度。长期坚持的措施上一周期没有报送即为逾期未报。仅接受个人 API 令牌。");
 
+        api.MapPost("/{id:int}/signal-rules", async Task<IResult> (SignalRulesService signals, int id, SignalRulesRequest? body, CancellationToken ct) =>
+                Api.Answer(await signals.SetAsync(id, body, ct), created: null))
+            .RequireToken()
+            .WithName("SetSignalRules")
+            .WithSummary("整改办（或巡察机构，对其巡察的单位）设置这次巡察的红黄绿规则：redWhenUnderDuban 督办单未办结的措施所在问题为红；warnWithinWorkingDays 措施的整改时限（延期后的时限）在 N 个工作日内（按官方节假日日历，0–60，0 为不预警）为黄；warnWhenReportReturned 措施最近一次进展报送被退回为黄；greenWhenOnTrack 其余整改中的问题为绿（否则为黄）。超期、逾期未报始终为红，已完成、持续整改为绿。全部不填即默认规则。仅接受个人 API 令牌。")
+            .WithDescription("规则在 …/ledger 和 …/overview 的 signalRules 中返回，findings[].signal、rows[].findingSignal 和 totals 的红黄绿按规则计算（见 docs/rules.md）。工作日数为负或大于 60：400 problem+json，不作任何修改。");
+
         api.MapGet("/", async Task<Ok<PagedResult<InspectionSummary>>> (RectifyDbContext db, Caller caller, int? page, int? pageSize, CancellationToken ct) =>
             {
                 var scope = caller.Scope;

@@ -23,6 +23,15 @@ internal sealed class InspectionConfiguration : IEntityTypeConfiguration<Inspect
         i.Property(x => x.PlanAdoptedByName).HasMaxLength(100);
         i.HasMany(x => x.PlanTransitions).WithOne(x => x.Inspection).HasForeignKey(x => x.InspectionId).OnDelete(DeleteBehavior.Cascade);
         i.Navigation(x => x.PlanTransitions).UsePropertyAccessMode(PropertyAccessMode.Field);
+
+        // 红黄绿规则: four columns on the inspection; an inspection from before them reads the default (all zero).
+        i.ComplexProperty(x => x.SignalRules, r =>
+        {
+            r.Property(x => x.RedWhenUnderDuban).HasColumnName("SignalRedWhenUnderDuban");
+            r.Property(x => x.WarnWithinWorkingDays).HasColumnName("SignalWarnWithinWorkingDays");
+            r.Property(x => x.WarnWhenReportReturned).HasColumnName("SignalWarnWhenReportReturned");
+            r.Property(x => x.GreenWhenOnTrack).HasColumnName("SignalGreenWhenOnTrack");
+        });
     }
 }
 

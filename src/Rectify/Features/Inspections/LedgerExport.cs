@@ -60,7 +60,8 @@ public static class LedgerExport
         ArgumentNullException.ThrowIfNull(inspection);
         ArgumentNullException.ThrowIfNull(filter);
         var visible = db.VisibleMeasures(scope).AsNoTracking().Where(m => m.InspectionId == inspection.Id);
-        var findings = await LedgerQueries.FindingTalliesAsync(visible, today, cancellationToken);
+        var signals = await SignalQueries.DayAsync(db, inspection.Id, today, cancellationToken);
+        var findings = await SignalQueries.FindingTalliesAsync(db, visible, signals, cancellationToken);
         var scopeNote = (filter is { Unit: null, State: null, Kind: null, Overdue: false } ? "全部措施" : "已按台账页面的筛选条件导出")
             + (filter.AsOf is { } day ? $"；整改方案截至 {day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}，状态为今日，不含整改进展、销号日期和回头看结果" : string.Empty);
 
@@ -77,7 +78,7 @@ public static class LedgerExport
             rows = WithSupportingUnits(Source(db, measures).AsAsyncEnumerable(), await LedgerQueries.SupportingUnitsAsync(measures, cancellationToken), cancellationToken);
         }
 
-        await WriteAsync(output, inspection, scopeNote, findings, rows, today, cancellationToken);
+        await WriteAsync(output, inspection, scopeNote, findings, signals.Rules, rows, today, cancellationToken);
     }
 
     private static readonly ExportOutcome NoOutcome = new(null, null, null, null, null, null);
@@ -105,16 +106,16 @@ public static class LedgerExport
 
     /// <summary>
     /// Writes <paramref name="rows"/> (in ledger order, e.g. from <see cref="Source"/>) under the inspection's title and
-    /// as-of line; <paramref name="findings"/> gives each finding's state and 红黄绿.
+    /// as-of line; <paramref name="findings"/> gives each finding's state and, by <paramref name="rules"/>, its 红黄绿.
     /// </summary>
-    public static Task WriteAsync(Stream output, InspectionSummary inspection, string scopeNote, IReadOnlyDictionary<int, MeasureTally> findings, IAsyncEnumerable<ExportMeasure> rows, DateOnly today, CancellationToken cancellationToken)
+    public static Task WriteAsync(Stream output, InspectionSummary inspection, string scopeNote, IReadOnlyDictionary<int, MeasureTally> findings, SignalRules rules, IAsyncEnumerable<ExportMeasure> rows, DateOnly today, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(inspection);
         var layout = new LedgerLayout(
             $"{inspection.Title}反馈问题整改台账",
             $"统计截至 {today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}（{scopeNote}；报送周期：{Terms.Of(inspection.Cadence)}）；巡察机构：{inspection.InspectingBody}；被巡察党组织：{inspection.InspectedOrganization}",
             WithFacts: true);
-        return LedgerTemplate.WriteAsync(output, Rows(rows, findings, today, cancellationToken), layout, cancellationToken);
+        return LedgerTemplate.WriteAsync(output, Rows(rows, findings, rules, today, cancellationToken), layout, cancellationToken);
     }
 
     /// <summary>
@@ -144,9 +145,10 @@ public static class LedgerExport
     }
 
     /// <summary>A measure as the template's row: the planning fields an import reads, then the output-only ones.</summary>
-    public static Intake.LedgerRow ToRow(ExportMeasure row, MeasureTally finding, DateOnly today)
+    public static Intake.LedgerRow ToRow(ExportMeasure row, MeasureTally finding, SignalRules rules, DateOnly today)
     {
         ArgumentNullException.ThrowIfNull(row);
+        ArgumentNullException.ThrowIfNull(rules);
         var (r, o) = (row.Measure, row.Outcome);
         return new Intake.LedgerRow(
             r.CategoryNumber,
@@ -166,7 +168,7 @@ public static class LedgerExport
             State: Terms.Of(r.State),
             Facts: new LedgerFacts(
                 Terms.Of(finding.FindingState),
-                Terms.Of(finding.FindingSignal),
+                Terms.Of(rules.Of(finding)),
                 Terms.Of(Measure.CompletionAt(r.Facts, today)),
                 Measure.IsPastDeadlineAt(r.Facts, today) ? Yes : null,
                 Measure.IsMissingCadenceReportAt(r.Facts, today) ? Yes : null,
@@ -176,11 +178,11 @@ public static class LedgerExport
                 r.ExtensionCount));
     }
 
-    private static async IAsyncEnumerable<Intake.LedgerRow> Rows(IAsyncEnumerable<ExportMeasure> rows, IReadOnlyDictionary<int, MeasureTally> findings, DateOnly today, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private static async IAsyncEnumerable<Intake.LedgerRow> Rows(IAsyncEnumerable<ExportMeasure> rows, IReadOnlyDictionary<int, MeasureTally> findings, SignalRules rules, DateOnly today, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await foreach (var row in rows.WithCancellation(cancellationToken))
         {
-            yield return ToRow(row, findings.GetValueOrDefault(row.Measure.FindingId), today);
+            yield return ToRow(row, findings.GetValueOrDefault(row.Measure.FindingId), rules, today);
         }
     }
 

@@ -109,8 +109,8 @@ public sealed record ApprovedComparison(MeasureContent? Approved, PlanFields Cha
 /// <param name="MissingReportMeasures">逾期未报 measures.</param>
 /// <param name="CompletedFindings">已完成 findings: every measure signed off.</param>
 /// <param name="SustainedFindings">持续整改 findings: every measure 已完成 or 持续整改, one at least 持续整改.</param>
-/// <param name="RedFindings">红: a measure 超期 or 逾期未报.</param>
-/// <param name="GreenFindings">绿: done (已完成 or 持续整改).</param>
+/// <param name="RedFindings">红 by the inspection's <see cref="SignalRules"/> (by default: a measure 超期 or 逾期未报).</param>
+/// <param name="GreenFindings">绿 by the inspection's <see cref="SignalRules"/> (by default: done, 已完成 or 持续整改).</param>
 public sealed record LedgerTotals(
     int Findings,
     int Measures,
@@ -123,7 +123,7 @@ public sealed record LedgerTotals(
     int RedFindings,
     int GreenFindings)
 {
-    /// <summary>黄: every other finding (整改中, nothing late).</summary>
+    /// <summary>黄: every other finding (by default: 整改中, nothing late).</summary>
     public int YellowFindings => Findings - RedFindings - GreenFindings;
 
     /// <summary>完成率 of findings: 已完成 or 持续整改, of all findings — the figure the notices report.</summary>
@@ -132,10 +132,11 @@ public sealed record LedgerTotals(
     /// <summary>完成率 of measures: 已完成 or 持续整改, of all measures.</summary>
     public decimal MeasureCompletionRate => Figures.Rate(CompletedMeasures + SustainedMeasures, Measures);
 
-    /// <summary>The totals of <paramref name="findings"/> findings from their measures' tallies, one per finding that has measures.</summary>
-    public static LedgerTotals From(int findings, IReadOnlyCollection<MeasureTally> findingTallies)
+    /// <summary>The totals of <paramref name="findings"/> findings from their measures' tallies, one per finding that has measures, with 红黄绿 by <paramref name="rules"/>.</summary>
+    public static LedgerTotals From(int findings, IReadOnlyCollection<MeasureTally> findingTallies, SignalRules rules)
     {
         ArgumentNullException.ThrowIfNull(findingTallies);
+        ArgumentNullException.ThrowIfNull(rules);
         var all = findingTallies.Aggregate(default(MeasureTally), MeasureTally.Add);
         return new LedgerTotals(
             findings,
@@ -146,8 +147,11 @@ public sealed record LedgerTotals(
             all.MissingReport,
             findingTallies.Count(f => f.FindingCompletion == Completion.Completed),
             findingTallies.Count(f => f.FindingCompletion == Completion.Sustained),
-            findingTallies.Count(f => f.FindingSignal == Signal.Red),
-            findingTallies.Count(f => f.FindingSignal == Signal.Green));
+            findingTallies.Count(f => rules.Of(f) == Signal.Red),
+            findingTallies.Count(f => rules.Of(f) == Signal.Green)
+
+                // A visible finding without a measure has no tally: not done, nothing late or warned — the on-track colour.
+                + (rules.Of(default) == Signal.Green ? Math.Max(0, findings - findingTallies.Count) : 0));
     }
 }
 
@@ -155,6 +159,9 @@ public sealed record UnitOption(int Id, string Name);
 
 public sealed record LedgerPage(InspectionSummary Inspection, LedgerFilter Filter, int TotalRows, IReadOnlyList<LedgerRow> Rows, LedgerTotals Totals, IReadOnlyList<UnitOption> Units)
 {
+    /// <summary>红黄绿规则 in force for the inspection (rows[].findingSignal and the totals follow them).</summary>
+    public SignalRules SignalRules { get; init; } = SignalRules.Default;
+
     public int PageCount => Math.Max(1, (TotalRows + Filter.PageSize - 1) / Filter.PageSize);
 }
 
@@ -407,9 +414,11 @@ public static class LedgerQueries
 
         var versions = filter.CompareApproved ? await AdoptedAndLatestVersionsAsync(db, [.. page.Select(r => r.Id)], cancellationToken) : null;
 
-        // Every visible finding's tally, counted once: the totals add them up and the page's finding rows read theirs.
-        var tallies = await FindingTalliesAsync(visible, today, cancellationToken);
-        var totals = LedgerTotals.From(await db.VisibleFindings(scope).CountAsync(f => f.InspectionId == inspectionId, cancellationToken), tallies.Values);
+        // Every visible finding's tally, counted once under the inspection's signal rules: the totals add them up and
+        // the page's finding rows read theirs.
+        var signals = await SignalQueries.DayAsync(db, inspectionId, today, cancellationToken);
+        var tallies = await SignalQueries.FindingTalliesAsync(db, visible, signals, cancellationToken);
+        var totals = LedgerTotals.From(await db.VisibleFindings(scope).CountAsync(f => f.InspectionId == inspectionId, cancellationToken), tallies.Values, signals.Rules);
 
         var rows = page.Select(r => (Measure: r, Row: new LedgerRow(
             r.Id,
@@ -430,7 +439,7 @@ public static class LedgerQueries
             r.State,
             Measure.OverdueReasonAt(r.Facts, today),
             Measure.CompletionAt(r.Facts, today),
-            tallies.GetValueOrDefault(r.FindingId).FindingSignal,
+            signals.Rules.Of(tallies.GetValueOrDefault(r.FindingId)),
             r.AssumedFields) { OriginalDeadline = r.OriginalDeadline, ExtensionCount = r.ExtensionCount }))
             .Select(r => versions is null ? r.Row with { Version = r.Measure.Version } : Compared(r.Row, r.Measure.Version, versions))
             .ToList();
@@ -439,7 +448,7 @@ public static class LedgerQueries
 
         // The summary's counts are the totals' (counted once).
         var inspection = head with { Findings = totals.Findings, Measures = totals.Measures, SignedOffMeasures = totals.CompletedMeasures };
-        return new LedgerPage(inspection, filter, total, rows, totals, units);
+        return new LedgerPage(inspection, filter, total, rows, totals, units) { SignalRules = signals.Rules };
     }
 
     /// <summary>
@@ -695,14 +704,15 @@ public static class LedgerQueries
     private static Task<Dictionary<int, int>> CountByFindingAsync(IQueryable<Measure> measures, CancellationToken cancellationToken) =>
         measures.GroupBy(m => m.FindingId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, cancellationToken);
 
-    /// <summary>The inspection's figures as the caller may see them: the finding tallies (three queries) and the count of findings.</summary>
+    /// <summary>The inspection's figures as the caller may see them: the signal rules, the finding tallies (three queries, and one per fact the rules read) and the count of findings.</summary>
     public static async Task<LedgerTotals> TotalsAsync(RectifyDbContext db, AccessScope scope, int inspectionId, DateOnly today, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
         var measures = db.VisibleMeasures(scope).AsNoTracking().Where(m => m.InspectionId == inspectionId);
-        var tallies = await FindingTalliesAsync(measures, today, cancellationToken);
+        var signals = await SignalQueries.DayAsync(db, inspectionId, today, cancellationToken);
+        var tallies = await SignalQueries.FindingTalliesAsync(db, measures, signals, cancellationToken);
         var findings = await db.VisibleFindings(scope).CountAsync(f => f.InspectionId == inspectionId, cancellationToken);
-        return LedgerTotals.From(findings, tallies.Values);
+        return LedgerTotals.From(findings, tallies.Values, signals.Rules);
     }
 
     /// <summary>

@@ -31,8 +31,18 @@ public sealed record RateRow(string Name, int Total, int Completed, int Sustaine
         findings.Count(f => f.MissingReport > 0));
 }
 
-/// <summary>A finding's 红黄绿 with its measures' figures.</summary>
-public sealed record FindingSignal(int FindingId, int Number, string Title, FindingState State, Completion Completion, Signal Signal, int Measures, int PastDeadline, int MissingReport);
+/// <summary>A finding's 红黄绿 with its measures' figures (督办未办结, 临期 and 报送被退回 counted only when the inspection's rules read them).</summary>
+public sealed record FindingSignal(int FindingId, int Number, string Title, FindingState State, Completion Completion, Signal Signal, int Measures, int PastDeadline, int MissingReport)
+{
+    /// <summary>Measures under an open 督办 (when the rules turn such a finding red).</summary>
+    public int UnderDuban { get; init; }
+
+    /// <summary>临期 measures (when the rules warn of deadlines).</summary>
+    public int DueSoon { get; init; }
+
+    /// <summary>Measures whose last report was returned (when the rules warn of it).</summary>
+    public int ReportReturned { get; init; }
+}
 
 public sealed record InspectionOverview(
     InspectionSummary Inspection,
@@ -50,6 +60,12 @@ public sealed record InspectionOverview(
 
     /// <summary>整改时限政策 of the inspection.</summary>
     public DeadlinePolicy DeadlinePolicy { get; init; } = DeadlinePolicy.None;
+
+    /// <summary>红黄绿规则 in force for the inspection (findings[].signal and the totals follow them).</summary>
+    public SignalRules SignalRules { get; init; } = SignalRules.Default;
+
+    /// <summary>The last day a deadline warns on today (null when the rules warn of no deadline).</summary>
+    public DateOnly? WarnUntil { get; init; }
 }
 
 /// <summary>The inspection's statistics, computed from the same rows and the same derivations as the ledger.</summary>
@@ -64,20 +80,21 @@ public static class OverviewQueries
             return null;
         }
 
-        var rows = await db.VisibleMeasures(scope).AsNoTracking().Where(m => m.InspectionId == inspectionId)
-            .Select(m => new
-            {
+        // The inspection's 红黄绿规则 on the day; each measure is read with the facts they read (nothing more with the defaults).
+        var signals = await SignalQueries.DayAsync(db, inspectionId, today, cancellationToken);
+        var rows = (await db.VisibleMeasures(scope).AsNoTracking().Where(m => m.InspectionId == inspectionId)
+            .WithSignalFacts(db, signals.Rules, m => new OverviewMeasure(
                 m.FindingId,
-                FindingNumber = m.Finding.Number,
-                FindingTitle = m.Finding.Title,
-                CategoryNumber = m.Finding.Category.Number,
-                CategoryTitle = m.Finding.Category.Title,
+                m.Finding.Number,
+                m.Finding.Title,
+                m.Finding.Category.Number,
+                m.Finding.Category.Title,
                 m.Kind,
-                LeadUnit = m.LeadUnit == null ? "（未定）" : m.LeadUnit.Name,
-                m.ExtensionCount,
-                Facts = new OverdueFacts(m.Kind, m.State, m.Deadline, m.Inspection.ReportingCadence, m.OngoingSinceUtc, m.LastReportAtUtc),
-            })
-            .ToListAsync(cancellationToken);
+                m.LeadUnit == null ? "（未定）" : m.LeadUnit.Name,
+                m.ExtensionCount))
+            .ToListAsync(cancellationToken))
+            .Select(r => r.Row with { Signal = r.Facts })
+            .ToList();
 
         // The same tallies the ledger counts in the database, counted here by the C# rules from the same rows.
         MeasureTally Tally(IEnumerable<OverdueFacts> facts) => MeasureTally.Of(facts, today);
@@ -86,9 +103,14 @@ public static class OverviewQueries
             .Select(g =>
             {
                 var first = g.First();
-                var tally = Tally(g.Select(r => r.Facts));
+                var tally = MeasureTally.Of(g.Select(r => r.Signal), signals);
                 return (first.CategoryNumber, first.CategoryTitle, Tally: tally, Signal: new FindingSignal(
-                    g.Key, first.FindingNumber, first.FindingTitle, tally.FindingState, tally.FindingCompletion, tally.FindingSignal, tally.Total, tally.PastDeadline, tally.MissingReport));
+                    g.Key, first.FindingNumber, first.FindingTitle, tally.FindingState, tally.FindingCompletion, signals.Rules.Of(tally), tally.Total, tally.PastDeadline, tally.MissingReport)
+                {
+                    UnderDuban = tally.UnderDuban,
+                    DueSoon = tally.DueSoon,
+                    ReportReturned = tally.ReportReturned,
+                });
             })
             .OrderBy(f => f.Signal.Number)
             .ToList();
@@ -100,7 +122,7 @@ public static class OverviewQueries
             .Select(g => RateRow.OfMeasures(g.Key, Tally(g.Select(r => r.Facts)))).ToList();
         var byKind = rows.GroupBy(r => r.Kind).OrderBy(g => g.Key)
             .Select(g => RateRow.OfMeasures(Terms.Of(g.Key), Tally(g.Select(r => r.Facts)))).ToList();
-        var totals = LedgerTotals.From(findings.Count, [.. findings.Select(f => f.Tally)]);
+        var totals = LedgerTotals.From(findings.Count, [.. findings.Select(f => f.Tally)], signals.Rules);
         var policy = await db.Inspections.AsNoTracking().Where(i => i.Id == inspectionId).Select(i => new DeadlinePolicy(i.ImmediateWorkingDays, i.TimeBoundMonths)).SingleAsync(cancellationToken);
         return new InspectionOverview(
             inspection with { Findings = totals.Findings, Measures = totals.Measures, SignedOffMeasures = totals.CompletedMeasures },
@@ -109,6 +131,16 @@ public static class OverviewQueries
             ExtendedMeasures = rows.Count(r => r.ExtensionCount > 0),
             Supervision = await SupervisionQueries.CountsAsync(db, scope, inspectionId, today, cancellationToken),
             DeadlinePolicy = policy,
+            SignalRules = signals.Rules,
+            WarnUntil = signals.WarnUntil,
         };
+    }
+
+    /// <summary>What the overview reads of a measure, with the facts its signal rules read.</summary>
+    private sealed record OverviewMeasure(int FindingId, int FindingNumber, string FindingTitle, int CategoryNumber, string CategoryTitle, MeasureKind Kind, string LeadUnit, int ExtensionCount)
+    {
+        public SignalFacts Signal { get; init; }
+
+        public OverdueFacts Facts => Signal.Overdue;
     }
 }

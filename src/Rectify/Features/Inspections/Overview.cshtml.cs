@@ -9,7 +9,7 @@ using Rectify.Features.Deadlines;
 
 namespace Rectify.Features.Inspections;
 
-public sealed class OverviewModel(RectifyDbContext db, Caller caller, ReportingCadenceService cadences, DeadlinePolicyService policies, CalendarStore calendars, TimeProvider clock) : PageModel, IShowsRefusals
+public sealed class OverviewModel(RectifyDbContext db, Caller caller, ReportingCadenceService cadences, DeadlinePolicyService policies, SignalRulesService signalRules, CalendarStore calendars, TimeProvider clock) : PageModel, IShowsRefusals
 {
     [BindProperty(SupportsGet = true, Name = "id")]
     public int Id { get; set; }
@@ -24,6 +24,9 @@ public sealed class OverviewModel(RectifyDbContext db, Caller caller, ReportingC
 
     /// <summary>The office sets the 整改时限政策.</summary>
     public bool CanSetPolicy => caller.May(Permission.SetDeadlinePolicy);
+
+    /// <summary>The office, or the inspection body, sets the 红黄绿规则.</summary>
+    public bool CanSetSignalRules => caller.May(Permission.SetSignalRules);
 
     /// <summary>The policy's deadlines for this inspection (立行立改, 集中整改), when it has a feedback date and a policy.</summary>
     public DateOnly? ImmediateDeadline { get; private set; }
@@ -65,6 +68,20 @@ public sealed class OverviewModel(RectifyDbContext db, Caller caller, ReportingC
         return await ShowAsync(cancellationToken);
     }
 
+    /// <summary>The office or the inspection body sets the 红黄绿规则 (see <see cref="SignalRulesService"/>); a box left unticked is off.</summary>
+    public async Task<IActionResult> OnPostSignalRulesAsync(bool redWhenUnderDuban, string? warnWithinWorkingDays, bool warnWhenReportReturned, bool greenWhenOnTrack, CancellationToken cancellationToken)
+    {
+        var (days, unreadable) = SignalRulesService.ReadWorkingDays(warnWithinWorkingDays);
+        var result = await signalRules.SetAsync(Id, new SignalRulesRequest(redWhenUnderDuban, days, warnWhenReportReturned, greenWhenOnTrack), cancellationToken, unreadable);
+        if (!result.Found)
+        {
+            return NotFound();
+        }
+
+        Message = result.Message;
+        return await ShowAsync(cancellationToken);
+    }
+
     public Task<IActionResult> ShowRefusalAsync(string message, CancellationToken cancellationToken)
     {
         Error = message;
@@ -87,7 +104,7 @@ public sealed class OverviewModel(RectifyDbContext db, Caller caller, ReportingC
         var calendar = await calendars.LoadAsync(cancellationToken);
         ImmediateDeadline = Overview.DeadlinePolicy.DeadlineFor(MeasureKind.Immediate, Overview.Inspection.FeedbackDate, calendar);
         TimeBoundDeadline = Overview.DeadlinePolicy.DeadlineFor(MeasureKind.TimeBound, Overview.Inspection.FeedbackDate, calendar);
-        YearsWithoutCalendar = calendar.YearsWithoutData(new[] { ImmediateDeadline, Overview.Inspection.FeedbackDate }.OfType<DateOnly>().Append(today));
+        YearsWithoutCalendar = calendar.YearsWithoutData(new[] { ImmediateDeadline, Overview.Inspection.FeedbackDate, Overview.WarnUntil }.OfType<DateOnly>().Append(today));
         return Page();
     }
 }
