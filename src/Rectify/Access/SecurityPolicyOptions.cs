@@ -9,6 +9,9 @@ public sealed class SecurityPolicyOptions
 {
     public const string Section = "Security";
 
+    /// <summary>Marks a request refused because an administrator sent it from outside <see cref="AdminNetworks"/>, so that the error page can say why.</summary>
+    public const string OutsideManagementNetworksItem = "rectify.outside-management-networks";
+
     public PasswordPolicy Password { get; set; } = new();
 
     public SessionPolicy Session { get; set; } = new();
@@ -34,6 +37,12 @@ public sealed class SecurityPolicyOptions
     /// <summary>Max-age of Strict-Transport-Security, sent on every HTTPS response (0 sends none).</summary>
     public int HstsDays { get; set; } = 365;
 
+    /// <summary>A network in CIDR notation, or one address (a network of that address alone); null when it is neither.</summary>
+    public static System.Net.IPNetwork? TryParseNetwork(string text) =>
+        System.Net.IPNetwork.TryParse(text, out var network) ? network
+        : System.Net.IPAddress.TryParse(text, out var address) ? new System.Net.IPNetwork(address, address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128)
+        : null;
+
     /// <summary>Reports the first setting that makes no sense, in the operator's language.</summary>
     public string? Problem() =>
         Password.MinimumLength < 8 ? "Security:Password:MinimumLength 不能小于 8。"
@@ -51,7 +60,7 @@ public sealed class SecurityPolicyOptions
         : SecondFactor.NotRequiredFor.Any(r => Roles.Administrators.Contains(Roles.Parse(r)!)) ? "Security:SecondFactor:NotRequiredFor 不能包含三员（系统管理员、安全管理员、审计管理员）：他们始终需要第二因素。"
         : SignInLimits.PerAddress.Problem("PerAddress") ?? SignInLimits.PerAccount.Problem("PerAccount")
         ?? (KnownProxies.FirstOrDefault(p => !System.Net.IPAddress.TryParse(p, out _)) is { } proxy ? $"Security:KnownProxies 中的“{proxy}”不是 IP 地址。" : null)
-        ?? (AdminNetworks.FirstOrDefault(n => Rectify.Hosting.ManagementNetworks.TryParse(n) is null) is { } network ? $"Security:AdminNetworks 中的“{network}”不是网络（CIDR）或 IP 地址。" : null)
+        ?? (AdminNetworks.FirstOrDefault(n => TryParseNetwork(n) is null) is { } network ? $"Security:AdminNetworks 中的“{network}”不是网络（CIDR）或 IP 地址。" : null)
         ?? (HstsDays is < 0 or > 730 ? "Security:HstsDays 必须在 0 到 730 之间。" : null);
 }
 

@@ -24,7 +24,7 @@ public sealed class ErrorModel(IStringLocalizer<SharedResource> l) : PageModel
         {
             404 => (l["找不到页面"].Value, l["您要找的内容不存在，或您无权查看。"].Value),
             400 => (l["请求无效"].Value, l["请求的内容有误，请返回后重试。"].Value),
-            403 when HttpContext.Items.ContainsKey(Hosting.ManagementNetworks.RefusedKey) => (l["无权访问"].Value, l["三员账号只能从管理网络访问系统。请在管理终端上操作。"].Value),
+            403 when HttpContext.Items.ContainsKey(Access.SecurityPolicyOptions.OutsideManagementNetworksItem) => (l["无权访问"].Value, l["三员账号只能从管理网络访问系统。请在管理终端上操作。"].Value),
             403 => (l["无权访问"].Value, l["您没有执行此操作的权限。"].Value),
             _ => (l["出错了"].Value, l["服务器处理请求时出错，请稍后再试或联系系统管理员。"].Value),
         };

@@ -13,9 +13,6 @@ namespace Rectify.Hosting;
 /// </summary>
 internal static class ManagementNetworks
 {
-    /// <summary>Marks a request refused for its address, so that the error page can say why.</summary>
-    public const string RefusedKey = "rectify.outside-management-network";
-
     /// <summary>What an administrator outside may still reach: the error page that says why, signing out, the styles.</summary>
     private static readonly string[] Always = ["/Error", "/Account/SignOut", "/css"];
 
@@ -34,7 +31,7 @@ internal static class ManagementNetworks
                 && Roles.Administrators.Any(context.User.IsInRole)
                 && !Within(networks, context.Connection.RemoteIpAddress))
             {
-                context.Items[RefusedKey] = true;
+                context.Items[SecurityPolicyOptions.OutsideManagementNetworksItem] = true;
                 Audit.DenialAudit.Mark(context, new Audit.Denial(Audit.AuditActions.AccessDenied, "outside the management networks"));
                 const string message = "三员账号只能从管理网络访问系统。请在管理终端上操作。";
                 if (ApiErrors.IsApi(context.Request))
@@ -53,13 +50,7 @@ internal static class ManagementNetworks
         });
     }
 
-    /// <summary>A network in CIDR notation, or one address (a network of that address alone); null when it is neither.</summary>
-    public static IPNetwork? TryParse(string text) =>
-        IPNetwork.TryParse(text, out var network) ? network
-        : IPAddress.TryParse(text, out var address) ? new IPNetwork(address, address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128)
-        : null;
-
-    private static IPNetwork Parse(string text) => TryParse(text) ?? throw new RectifyConfigurationException($"Security:AdminNetworks 中的“{text}”不是网络（CIDR）或 IP 地址。");
+    private static IPNetwork Parse(string text) => SecurityPolicyOptions.TryParseNetwork(text) ?? throw new RectifyConfigurationException($"Security:AdminNetworks 中的“{text}”不是网络（CIDR）或 IP 地址。");
 
     public static bool Within(IReadOnlyList<IPNetwork> networks, IPAddress? address)
     {
