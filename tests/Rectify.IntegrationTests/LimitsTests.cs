@@ -127,6 +127,13 @@ public abstract class LimitsTests(AppFixture app)
             Assert.Contains("页码", text, StringComparison.Ordinal);
         }
 
+        // A page size outside 1 … 500 is refused, saying the range, rather than silently becoming the default.
+        foreach (var path in new[] { "/api/v1/inspections?pageSize=501", $"/api/v1/inspections/{app.InspectionId}/ledger?pageSize=0", $"/api/v1/inspections/{app.InspectionId}/ledger?pageSize=100000", $"/api/v1/inspections/{app.InspectionId}/plan?pageSize=-1" })
+        {
+            var text = await ProblemAsync(await office.GetAsync(new Uri(path, UriKind.Relative), Ct), HttpStatusCode.BadRequest, path);
+            Assert.Contains("每页条数 pageSize 应在 1 到 500 之间", text, StringComparison.Ordinal);
+        }
+
         // The last page allowed answers an empty page, not the first one.
         var last = JsonDocument.Parse(await office.GetStringAsync(new Uri($"/api/v1/inspections/{app.InspectionId}/ledger?page=1000000&pageSize=500", UriKind.Relative), Ct)).RootElement;
         Assert.Equal(0, last.GetProperty("rows").GetArrayLength());

@@ -336,8 +336,8 @@ public abstract class PlanApiTests(AppFixture app)
         var beyond = await PlanAsync(office, app.InspectionId, $"?page={pages.Count + 1}&pageSize=3");
         Assert.Empty(beyond.Categories.SelectMany(c => c.Findings));
 
-        // A page size out of range is the default; a unit sees its own measures only; another organization's plan is not there.
-        Assert.Equal(PlanApiQueries.DefaultPageSize, (await PlanAsync(office, app.InspectionId, "?pageSize=100000")).PageSize);
+        // No page size is the default (a size out of range is refused: LimitsTests); a unit sees its own measures only; another organization's plan is not there.
+        Assert.Equal(PlanApiQueries.DefaultPageSize, (await PlanAsync(office, app.InspectionId, string.Empty)).PageSize);
         using var unit = await TokenClientAsync("unit");
         var units = await PlanAsync(unit, app.InspectionId, $"?pageSize={PlanApiQueries.MaxPageSize}");
         Assert.NotEmpty(Measures(units));

@@ -19,6 +19,13 @@ public static class Paging
         return page ?? 1;
     }
 
+    /// <summary>A page size from the request: <paramref name="defaultSize"/> when absent, refused (400) when not between 1 and <paramref name="maxSize"/>.</summary>
+    public static int CheckedSize(int? pageSize, int defaultSize, int maxSize)
+    {
+        BusinessRules.Check(new APageSizeIsInRange(pageSize, maxSize));
+        return pageSize ?? defaultSize;
+    }
+
     /// <summary>A page number clamped to 1 … <see cref="MaxPage"/> (for pages, which show the nearest page instead of refusing).</summary>
     public static int Clamped(int? page) => Math.Clamp(page ?? 1, 1, MaxPage);
 
@@ -32,6 +39,16 @@ public sealed class APageNumberIsInRange(int? page) : IBusinessRule
     public bool IsBroken() => page is < 1 or > Paging.MaxPage;
 
     public string Message => $"页码 page 应在 1 到 {Paging.MaxPage:N0} 之间（收到 {page}）。";
+
+    public Refusal Refusal => Refusal.Invalid;
+}
+
+/// <summary>A page size is 1 or more and at most the endpoint's maximum (silently using the default instead hid the mistake).</summary>
+public sealed class APageSizeIsInRange(int? pageSize, int maxSize) : IBusinessRule
+{
+    public bool IsBroken() => pageSize is { } size && (size < 1 || size > maxSize);
+
+    public string Message => $"每页条数 pageSize 应在 1 到 {maxSize} 之间（收到 {pageSize}）。";
 
     public Refusal Refusal => Refusal.Invalid;
 }

@@ -34,14 +34,15 @@ public static class InspectionsApi
         api.MapGet("/", async Task<Ok<PagedResult<InspectionSummary>>> (RectifyDbContext db, Caller caller, int? page, int? pageSize, CancellationToken ct) =>
             {
                 var scope = caller.Scope;
-                var size = pageSize is >= 1 and <= LedgerFilter.MaxPageSize ? pageSize.Value : LedgerFilter.DefaultPageSize;
+                var size = Paging.CheckedSize(pageSize, LedgerFilter.DefaultPageSize, LedgerFilter.MaxPageSize);
                 var p = Paging.Checked(page);
                 var total = await db.VisibleInspections(scope).CountAsync(ct);
                 var items = await LedgerQueries.PageOfSummariesAsync(db, scope, p, size, ct);
                 return TypedResults.Ok(new PagedResult<InspectionSummary>(items, total, p, size));
             })
             .WithName("ListInspections")
-            .WithSummary("巡察列表（分页）");
+            .WithSummary("巡察列表（分页）")
+            .WithDescription($"page 从 1 起；pageSize 每页条数，默认 {LedgerFilter.DefaultPageSize}，1 到 {LedgerFilter.MaxPageSize}；超出范围：400 problem+json。");
 
         api.MapGet("/{id:int}/ledger", async Task<Results<Ok<LedgerPage>, NotFound>> (
                 RectifyDbContext db,
@@ -65,7 +66,7 @@ public static class InspectionsApi
                     return TypedResults.NotFound();
                 }
 
-                var filter = new LedgerFilter(unit, state, kind, overdue ?? false, Paging.Checked(page), pageSize ?? LedgerFilter.DefaultPageSize).WithPlanView(asOf, compare);
+                var filter = new LedgerFilter(unit, state, kind, overdue ?? false, Paging.Checked(page), Paging.CheckedSize(pageSize, LedgerFilter.DefaultPageSize, LedgerFilter.MaxPageSize)).WithPlanView(asOf, compare);
                 var ledger = await LedgerQueries.LoadAsync(db, scope, id, filter, ChinaTime.Today(clock), ct);
                 return ledger is null ? TypedResults.NotFound() : TypedResults.Ok(ledger);
             })
@@ -75,6 +76,7 @@ public static class InspectionsApi
                 asOf=2025-03-01：整改方案截至该日（北京时间当日结束）的样子——每条措施取当日以前最后的版本（rows[].version：版本号、审定/调整/新增、日期），此后新增的措施不列出，已撤销的不列出；整改类型、责任单位筛选按当日方案，状态、超期筛选和 totals 是今天的情况。
                 compare=approved：每行附审定方案（rows[].comparison：approved 为审定时的内容，changed 为与之不同的字段，added 为审定后新增，withdrawn 为已撤销）；当前方案对照时已撤销的措施也列出。两者可同时使用（当日方案对照审定方案）。
                 日期格式不对、compare 不是 approved、方案尚未审定实施、日期早于方案审定或晚于今天：400 problem+json，说明原因。
+                分页：page 从 1 起；pageSize 每页条数，默认 50，1 到 500；超出范围：400 problem+json（不再按默认值处理）。
                 """);
 
         api.MapGet("/{id:int}/ledger.xlsx", async Task<Results<EmptyHttpResult, NotFound>> (

@@ -61,7 +61,7 @@ public static class PlanApiQueries
             return null;
         }
 
-        var size = pageSize is >= 1 and <= MaxPageSize ? pageSize.Value : DefaultPageSize;
+        var size = Features.Common.Paging.CheckedSize(pageSize, DefaultPageSize, MaxPageSize);
         var number = Features.Common.Paging.Checked(page);
         var visibleFindings = db.VisibleFindings(scope).AsNoTracking().Where(f => f.InspectionId == inspectionId);
         var visibleMeasures = db.VisibleMeasures(scope).AsNoTracking().Where(m => m.InspectionId == inspectionId);
