@@ -296,6 +296,29 @@ public abstract class LedgerTests(AppFixture app)
         {
             Assert.Contains($"\"operationId\": \"{operation}\"", doc, StringComparison.Ordinal);
         }
+
+        // A generated client can sign in and send the uploads: both schemes declared, every operation naming its own
+        // (writes the token only), and the multipart uploads typed, their files as binary.
+        var root = System.Text.Json.JsonDocument.Parse(doc).RootElement;
+        var schemes = root.GetProperty("components").GetProperty("securitySchemes");
+        Assert.Equal("bearer", schemes.GetProperty("bearer").GetProperty("scheme").GetString());
+        Assert.Equal("cookie", schemes.GetProperty("cookie").GetProperty("in").GetString());
+        foreach (var path in root.GetProperty("paths").EnumerateObject())
+        {
+            foreach (var operation in path.Value.EnumerateObject())
+            {
+                var names = operation.Value.GetProperty("security").EnumerateArray().SelectMany(r => r.EnumerateObject().Select(p => p.Name)).Order().ToList();
+                Assert.Equal(operation.Name == "get" ? ["bearer", "cookie"] : ["bearer"], names);
+            }
+        }
+
+        foreach (var (path, fields) in new[] { ("/api/v1/measures/{id}/reports", "narrative percent effectiveDate files"), ("/api/v1/measures/{id}/extensions", "requestedDeadline reason file"), ("/api/v1/inspections/{id}/import", "file sheet reason edits round") })
+        {
+            var schema = root.GetProperty("paths").GetProperty(path).GetProperty("post").GetProperty("requestBody").GetProperty("content").GetProperty("multipart/form-data").GetProperty("schema");
+            Assert.Equal(fields.Split(' '), schema.GetProperty("properties").EnumerateObject().Select(p => p.Name));
+        }
+
+        Assert.Contains("\"format\": \"binary\"", doc, StringComparison.Ordinal);
     }
 
     [Fact]

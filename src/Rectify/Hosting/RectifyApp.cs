@@ -140,12 +140,7 @@ public static class RectifyApp
             // A refusal (a broken rule) from any page's handler comes back to that page with its message.
             o.Conventions.ConfigureFilter(new RefusalPageFilter());
         }).AddViewLocalization();
-        services.AddOpenApi("v1", o => o.AddDocumentTransformer((doc, _, _) =>
-        {
-            doc.Info.Title = "Rectify API";
-            doc.Info.Description = "巡察整改管理系统接口（需登录）";
-            return Task.CompletedTask;
-        }));
+        services.AddOpenApi("v1", o => o.AddRectifyContract());
         services.AddApiErrors();
         services.AddAntiforgery(o =>
         {

@@ -5,6 +5,16 @@ namespace Rectify.Features.Common;
 /// <summary>The answer to a write: what was done, in the user's language, and the id of what was made.</summary>
 public sealed record WriteResult(string Message, int? Id = null);
 
+/// <summary>
+/// The form an endpoint that reads its own multipart body takes, for the OpenAPI document only (the endpoint reads the
+/// form itself, to answer a wrong one in the user's words; <c>Accepts</c> would refuse it with 415 before sign-in).
+/// </summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class MultipartBodyAttribute(Type form) : Attribute
+{
+    public Type Form { get; } = form;
+}
+
 /// <summary>What every feature's API shares: the /api/v1 group (with the one translation of refusals), token-only writes, and the answer to a write.</summary>
 public static class Api
 {

@@ -9,6 +9,12 @@ using Rectify.Features.Reports;
 
 namespace Rectify.Features.Deadlines;
 
+/// <summary>An extension request as the API takes it (multipart/form-data), for the OpenAPI document.</summary>
+public sealed record ExtensionForm(
+    [property: System.ComponentModel.Description("申请的新整改时限（yyyy-MM-dd）")] DateOnly RequestedDeadline,
+    [property: System.ComponentModel.Description("延期理由")] string Reason,
+    [property: System.ComponentModel.Description("附件（可选），类型与佐证材料相同")] IFormFile? File);
+
 /// <summary>The office's or the leader's decision on an extension request: decision and an optional note (required to return or refuse).</summary>
 public sealed record ExtensionDecisionRequest(string? Decision, string? Note);
 
@@ -63,6 +69,7 @@ public static class DeadlinesApi
                 var file = form.Files.GetFile("file") is { Length: > 0 } f ? new IncomingFile(f.FileName, f.OpenReadStream) : null;
                 return Api.Answer(await extensions.RequestAsync(id, date, form["reason"], file, ct), created: $"/api/v1/measures/{id}/extensions");
             })
+            .WithMetadata(new Common.MultipartBodyAttribute(typeof(ExtensionForm)))
             .RequireToken()
             .DisableAntiforgery()
             .WithTags("Extensions")

@@ -35,6 +35,14 @@ public sealed record InspectionDescriptionRequest(
 /// <summary>A 问题类别; <c>number</c> (序号) left out is the next one.</summary>
 public sealed record NewCategoryRequest(int? Number, string? Title);
 
+/// <summary>An import as the API takes it (multipart/form-data), for the OpenAPI document; the endpoint reads the form itself.</summary>
+public sealed record ImportForm(
+    [property: System.ComponentModel.Description(".xlsx 整改台账，或 .docx / .txt 的公布文本、整改方案，不超过 20 MB")] IFormFile File,
+    [property: System.ComponentModel.Description("工作表名（可不填）")] string? Sheet,
+    [property: System.ComponentModel.Description("调整理由（方案已审定时必填）")] string? Reason,
+    [property: System.ComponentModel.Description("预览调整，JSON 数组（可不填）")] string? Edits,
+    [property: System.ComponentModel.Description("record：把综合情况通报的统计数字记录为本轮巡察统计")] string? Round);
+
 /// <summary>A 反馈问题 under one of the inspection's categories; <c>number</c> (序号, across the inspection) left out is the next one.</summary>
 public sealed record NewFindingRequest(int? CategoryId, int? Number, string? Title, string? ProblemStatement);
 
@@ -129,6 +137,7 @@ public static class PlansApi
         var api = app.MapApiGroup();
         MapPlan(api);
         api.MapPost("/inspections/{id:int}/import", ImportAsync)
+            .WithMetadata(new Common.MultipartBodyAttribute(typeof(ImportForm)))
             .RequireToken()
             .DisableAntiforgery()
             .WithMetadata(new RequestSizeLimitAttribute(ImportModel.RequestLimit))

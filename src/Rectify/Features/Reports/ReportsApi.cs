@@ -9,6 +9,13 @@ namespace Rectify.Features.Reports;
 
 public sealed record ReviewRequest(string? Decision, string? Reason);
 
+/// <summary>A progress report as the API takes it (multipart/form-data), for the OpenAPI document; the endpoint reads the form itself to say what is wrong with it.</summary>
+public sealed record ReportForm(
+    [property: System.ComponentModel.Description("进展情况")] string Narrative,
+    [property: System.ComponentModel.Description("完成进度，0–100")] int Percent,
+    [property: System.ComponentModel.Description("截至日期（yyyy-MM-dd）")] DateOnly EffectiveDate,
+    [property: System.ComponentModel.Description("佐证材料：pdf、ofd、docx、xlsx、jpg、png，按内容识别类型")] IReadOnlyList<IFormFile>? Files);
+
 /// <summary>Progress reports and their evidence through the API, and the evidence download the pages link to.</summary>
 public static class ReportsApi
 {
@@ -63,6 +70,7 @@ public static class ReportsApi
                 var files = form.Files.GetFiles("files").Select(f => new IncomingFile(f.FileName, f.OpenReadStream)).ToList();
                 return Api.Answer(await reports.FileAsync(id, form["narrative"], percent ?? -1, effective, files, ct), created: $"/api/v1/measures/{id}/reports");
             })
+            .WithMetadata(new Common.MultipartBodyAttribute(typeof(ReportForm)))
             .RequireToken()
             .DisableAntiforgery()
             .WithTags("Progress reports")
