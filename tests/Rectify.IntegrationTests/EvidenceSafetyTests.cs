@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
@@ -27,37 +26,9 @@ public abstract class EvidenceSafetyTests(AppFixture app)
 
     private static byte[] Pdf(string text) => Encoding.UTF8.GetBytes($"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n% {text}\ntrailer << /Root 1 0 R >>\n%%EOF\n");
 
-    private static async Task<HttpClient> WithTokenAsync(IServiceProvider services, HttpClient client, string userName)
-    {
-        await using var scope = services.CreateAsyncScope();
-        var token = await scope.ServiceProvider.GetRequiredService<ApiTokenService>().CreateAsync(userName, "佐证安全测试", 1, Ct);
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token.Token);
-        return client;
-    }
+    private static Task<HttpClient> WithTokenAsync(IServiceProvider services, HttpClient client, string userName) => client.WithTokenAsync(services, userName, "佐证安全测试");
 
-    /// <summary>Files a report through the API with one file; the file part's name is set as given (<paramref name="star"/>: as filename* only).</summary>
-    private static async Task<HttpResponseMessage> ReportAsync(HttpClient unit, int measure, string name, byte[] bytes, bool star = false)
-    {
-        using var form = new MultipartFormDataContent
-        {
-            { new StringContent("附佐证材料。"), "narrative" },
-            { new StringContent("60"), "percent" },
-            { new StringContent("2025-03-01"), "effectiveDate" },
-        };
-        var file = new ByteArrayContent(bytes);
-        file.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-        if (star)
-        {
-            file.Headers.ContentDisposition = new ContentDispositionHeaderValue("form-data") { Name = "\"files\"", FileNameStar = name };
-            form.Add(file);
-        }
-        else
-        {
-            form.Add(file, "files", name);
-        }
-
-        return await unit.PostAsync(new Uri($"/api/v1/measures/{measure}/reports", UriKind.Relative), form, Ct);
-    }
+    private static Task<HttpResponseMessage> ReportAsync(HttpClient unit, int measure, string name, byte[] bytes, bool star = false) => unit.ReportWithFileAsync(measure, name, bytes, star);
 
     private async Task<T> ReadAsync<T>(Func<RectifyDbContext, Task<T>> read)
     {

@@ -28,27 +28,9 @@ public abstract class UploadHygieneTests(AppFixture app)
 
     private static byte[] Pdf(string text) => Encoding.ASCII.GetBytes($"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n% {text}\ntrailer << /Root 1 0 R >>\n%%EOF\n");
 
-    private async Task<HttpClient> TokenClientAsync(HttpClient client, string userName)
-    {
-        await using var scope = app.Factory.Services.CreateAsyncScope();
-        var token = await scope.ServiceProvider.GetRequiredService<ApiTokenService>().CreateAsync(userName, "上传测试", 1, Ct);
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token.Token);
-        return client;
-    }
+    private Task<HttpClient> TokenClientAsync(HttpClient client, string userName) => client.WithTokenAsync(app.Factory.Services, userName, "上传测试");
 
-    private static async Task<HttpResponseMessage> ReportAsync(HttpClient unit, int measure, string name, byte[] bytes)
-    {
-        using var form = new MultipartFormDataContent
-        {
-            { new StringContent("附佐证材料。"), "narrative" },
-            { new StringContent("60"), "percent" },
-            { new StringContent("2025-03-01"), "effectiveDate" },
-        };
-        var file = new ByteArrayContent(bytes);
-        file.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-        form.Add(file, "files", name);
-        return await unit.PostAsync(new Uri($"/api/v1/measures/{measure}/reports", UriKind.Relative), form, Ct);
-    }
+    private static Task<HttpResponseMessage> ReportAsync(HttpClient unit, int measure, string name, byte[] bytes) => unit.ReportWithFileAsync(measure, name, bytes);
 
     private static async Task<string> RefusedAsync(HttpResponseMessage response, string says)
     {
