@@ -701,7 +701,8 @@ public static class LedgerQueries
             c => new MeasureTally(c.Total, c.SignedOff, c.Ongoing, pastDeadline.GetValueOrDefault(c.Key), missingReport.GetValueOrDefault(c.Key)));
     }
 
-    private static Task<Dictionary<int, int>> CountByFindingAsync(IQueryable<Measure> measures, CancellationToken cancellationToken) =>
+    /// <summary>How many of these measures each finding has (findings with none are left out).</summary>
+    internal static Task<Dictionary<int, int>> CountByFindingAsync(IQueryable<Measure> measures, CancellationToken cancellationToken) =>
         measures.GroupBy(m => m.FindingId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, cancellationToken);
 
     /// <summary>The inspection's figures as the caller may see them: the signal rules, the finding tallies (three queries, and one per fact the rules read) and the count of findings.</summary>

@@ -112,9 +112,9 @@ public static class SignalQueries
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(day);
         var tallies = await LedgerQueries.FindingTalliesAsync(measures, day.Today, cancellationToken);
-        var underDuban = day.Rules.RedWhenUnderDuban ? await CountByFindingAsync(measures.Where(IsUnderDuban(db)), cancellationToken) : [];
-        var dueSoon = day.WarnUntil is { } until ? await CountByFindingAsync(measures.Where(IsDueSoonOn(day.Today, until)), cancellationToken) : [];
-        var returned = day.Rules.WarnWhenReportReturned ? await CountByFindingAsync(measures.Where(IsReportReturned(db)), cancellationToken) : [];
+        var underDuban = day.Rules.RedWhenUnderDuban ? await LedgerQueries.CountByFindingAsync(measures.Where(IsUnderDuban(db)), cancellationToken) : [];
+        var dueSoon = day.WarnUntil is { } until ? await LedgerQueries.CountByFindingAsync(measures.Where(IsDueSoonOn(day.Today, until)), cancellationToken) : [];
+        var returned = day.Rules.WarnWhenReportReturned ? await LedgerQueries.CountByFindingAsync(measures.Where(IsReportReturned(db)), cancellationToken) : [];
         return tallies.ToDictionary(
             t => t.Key,
             t => t.Value with
@@ -124,7 +124,4 @@ public static class SignalQueries
                 ReportReturned = returned.GetValueOrDefault(t.Key),
             });
     }
-
-    private static Task<Dictionary<int, int>> CountByFindingAsync(IQueryable<Measure> measures, CancellationToken cancellationToken) =>
-        measures.GroupBy(m => m.FindingId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, cancellationToken);
 }
