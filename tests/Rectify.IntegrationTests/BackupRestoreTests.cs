@@ -170,7 +170,10 @@ public abstract class BackupRestoreTests(AppFixture app)
     /// </summary>
     private static string[] Settings(string dataFolder, DatabaseInfo info, string keyFile, string checkpointsFolder) =>
         [$"--Rectify:DataFolder={dataFolder}", $"--Database:Provider={info.Kind}", $"--ConnectionStrings:Rectify={info.ConnectionString}", "--Rectify:Demo=true",
-            $"--Audit:KeyFile={keyFile}", $"--Audit:Checkpoints:Folder={checkpointsFolder}"];
+            $"--Audit:KeyFile={keyFile}", $"--Audit:Checkpoints:Folder={checkpointsFolder}", $"--AtRest:ColumnKeyFile={ColumnKeyBeside(keyFile)}"];
+
+    /// <summary>The column key kept beside the audit key (as AppFixture keeps it): the restored installation needs the same one to read its 问题线索.</summary>
+    private static string ColumnKeyBeside(string auditKeyFile) => Path.Combine(Path.GetDirectoryName(auditKeyFile)!, "column.key");
 
     private static async Task<(int Code, string Out, string Err)> RunAsync(string[] args)
     {
@@ -212,6 +215,7 @@ public abstract class BackupRestoreTests(AppFixture app)
             ["Rectify:Demo"] = "true",
             ["Audit:KeyFile"] = KeyFile,
             ["Audit:Checkpoints:Folder"] = CheckpointsFolder,
+            ["AtRest:ColumnKeyFile"] = ColumnKeyBeside(KeyFile),
             ["Notifications:Background"] = "false",
         };
 
