@@ -88,6 +88,11 @@ public abstract class BackupRestoreTests(AppFixture app)
             var download = await office.GetAsync(new Uri($"/evidence/{evidence.ProgressReportId}/{evidence.EvidenceFileId}", UriKind.Relative), Ct);
             Assert.Equal(HttpStatusCode.OK, download.StatusCode);
             Assert.Equal(evidence.Sha256, Convert.ToHexStringLower(SHA256.HashData(await download.Content.ReadAsByteArrayAsync(Ct))));
+
+            // The 问题线索, encrypted at rest, read back by the restored server with the same column key.
+            using var discipline = restored.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+            Assert.Equal(HttpStatusCode.Redirect, (await discipline.SignInAsync("discipline", app.Password)).StatusCode);
+            Assert.Contains("恢复演练：反映某社区工程款支付问题的线索", await discipline.GetStringAsync(new Uri($"/inspections/{app.InspectionId}/registers", UriKind.Relative), Ct), StringComparison.Ordinal);
         }
         finally
         {
