@@ -286,7 +286,7 @@ public sealed partial class AuditKey
         writer.Write(text);
     }
 
-    internal static bool IsInside(string file, string folder)
+    private static bool IsInside(string file, string folder)
     {
         var relative = Path.GetRelativePath(folder, file);
         return !relative.StartsWith("..", StringComparison.Ordinal) && !Path.IsPathRooted(relative);

@@ -93,6 +93,9 @@ public sealed class ColumnKey
     public const string PreviousKeysSetting = "AtRest:PreviousColumnKeys";
     public const string DemoFileName = "column.key";
 
+    /// <summary>The demo's secrets folder, the audit key's (Audit.AuditKey.SecretsFolderSetting; Data does not reach into Audit).</summary>
+    public const string SecretsFolderSetting = "Audit:SecretsFolder";
+
     private readonly string? configured;
     private readonly string? previousSetting;
     private readonly string dataFolder;
@@ -113,7 +116,7 @@ public sealed class ColumnKey
             }
             else if (configuration.GetValue<bool>("Rectify:Demo"))
             {
-                var secrets = configuration[Audit.AuditKey.SecretsFolderSetting] is { Length: > 0 } s ? Path.GetFullPath(s) : Path.Combine(Path.GetDirectoryName(this.dataFolder) ?? this.dataFolder, "secrets");
+                var secrets = configuration[SecretsFolderSetting] is { Length: > 0 } s ? Path.GetFullPath(s) : Path.Combine(Path.GetDirectoryName(this.dataFolder) ?? this.dataFolder, "secrets");
                 KeyFile = Path.Combine(secrets, DemoFileName);
                 GeneratedForDemo = true;
             }
@@ -194,7 +197,7 @@ public sealed class ColumnKey
         }
         else
         {
-            if (Audit.AuditKey.IsInside(KeyFile, dataFolder))
+            if (IsInside(KeyFile, dataFolder))
             {
                 throw new RectifyConfigurationException($"字段加密密钥文件 {KeyFile} 在数据目录 {dataFolder} 里：能读取数据库的人不应能读取密钥。请把它移到数据目录之外，并设置 {KeyFileSetting}。");
             }
@@ -229,6 +232,12 @@ public sealed class ColumnKey
         }
 
         return (current, IdOf(current), all);
+    }
+
+    private static bool IsInside(string file, string folder)
+    {
+        var relative = Path.GetRelativePath(folder, file);
+        return !relative.StartsWith("..", StringComparison.Ordinal) && !Path.IsPathRooted(relative);
     }
 
     private static void CheckPermissions(string file)
