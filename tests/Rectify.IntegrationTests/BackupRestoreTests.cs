@@ -88,6 +88,11 @@ public abstract class BackupRestoreTests(AppFixture app)
             var download = await office.GetAsync(new Uri($"/evidence/{evidence.ProgressReportId}/{evidence.EvidenceFileId}", UriKind.Relative), Ct);
             Assert.Equal(HttpStatusCode.OK, download.StatusCode);
             Assert.Equal(evidence.Sha256, Convert.ToHexStringLower(SHA256.HashData(await download.Content.ReadAsByteArrayAsync(Ct))));
+
+            // The 问题线索, encrypted at rest, read back by the restored server with the same column key.
+            using var discipline = restored.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+            Assert.Equal(HttpStatusCode.Redirect, (await discipline.SignInAsync("discipline", app.Password)).StatusCode);
+            Assert.Contains("恢复演练：反映某社区工程款支付问题的线索", await discipline.GetStringAsync(new Uri($"/inspections/{app.InspectionId}/registers", UriKind.Relative), Ct), StringComparison.Ordinal);
         }
         finally
         {
@@ -170,7 +175,10 @@ public abstract class BackupRestoreTests(AppFixture app)
     /// </summary>
     private static string[] Settings(string dataFolder, DatabaseInfo info, string keyFile, string checkpointsFolder) =>
         [$"--Rectify:DataFolder={dataFolder}", $"--Database:Provider={info.Kind}", $"--ConnectionStrings:Rectify={info.ConnectionString}", "--Rectify:Demo=true",
-            $"--Audit:KeyFile={keyFile}", $"--Audit:Checkpoints:Folder={checkpointsFolder}"];
+            $"--Audit:KeyFile={keyFile}", $"--Audit:Checkpoints:Folder={checkpointsFolder}", $"--AtRest:ColumnKeyFile={ColumnKeyBeside(keyFile)}"];
+
+    /// <summary>The column key kept beside the audit key (as AppFixture keeps it): the restored installation needs the same one to read its 问题线索.</summary>
+    private static string ColumnKeyBeside(string auditKeyFile) => Path.Combine(Path.GetDirectoryName(auditKeyFile)!, "column.key");
 
     private static async Task<(int Code, string Out, string Err)> RunAsync(string[] args)
     {
@@ -212,6 +220,7 @@ public abstract class BackupRestoreTests(AppFixture app)
             ["Rectify:Demo"] = "true",
             ["Audit:KeyFile"] = KeyFile,
             ["Audit:Checkpoints:Folder"] = CheckpointsFolder,
+            ["AtRest:ColumnKeyFile"] = ColumnKeyBeside(KeyFile),
             ["Notifications:Background"] = "false",
         };
 

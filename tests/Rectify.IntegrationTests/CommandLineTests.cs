@@ -53,7 +53,14 @@ public sealed class CommandLineTests : IDisposable
             Rectify.Audit.AuditKey.Create(key);
         }
 
-        return [.. args, $"--Audit:KeyFile={key}"];
+        // And the column key, beside it (the 问题线索 are encrypted at rest with it; serve refuses to start without one).
+        var columnKey = Path.Combine(Path.GetDirectoryName(key)!, "column.key");
+        if (!File.Exists(columnKey))
+        {
+            Rectify.Data.ColumnKey.Create(columnKey);
+        }
+
+        return [.. args, $"--Audit:KeyFile={key}", $"--AtRest:ColumnKeyFile={columnKey}"];
     }
 
     private static Task<(int Code, string Out, string Err)> Run(string stdin, params string[] args) => RunBare(stdin, WithAuditKey(args));

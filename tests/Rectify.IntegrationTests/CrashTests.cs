@@ -217,7 +217,11 @@ public sealed class CrashTests : IDisposable
     private SqliteRectifyDbContext Open()
     {
         var options = new DbContextOptionsBuilder<SqliteRectifyDbContext>();
-        DatabaseProvider.ConfigureSqlite(options, $"Data Source={Path.Combine(folder, "rectify.db")};Pooling=False");
+        // The leads are encrypted at rest with the demo column key the server made beside its audit key.
+        var columnKey = new ColumnKey(
+            new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Rectify:Demo"] = "true", [Audit.AuditKey.SecretsFolderSetting] = Secrets(folder) }).Build(),
+            folder);
+        DatabaseProvider.ConfigureSqlite(options, $"Data Source={Path.Combine(folder, "rectify.db")};Pooling=False").UseColumnEncryption(new ColumnCipher(columnKey));
         return new SqliteRectifyDbContext(options.Options);
     }
 

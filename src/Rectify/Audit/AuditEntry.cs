@@ -29,6 +29,9 @@ public static class AuditActions
     public const string AuditViewed = "audit.query";
     public const string AuditExported = "audit.export";
     public const string AuditKeyRotated = "audit.key-rotate";
+
+    /// <summary>`keys rotate-columns`: the encrypted columns re-encrypted under the current column key (ADR 0025).</summary>
+    public const string ColumnsReencrypted = "at-rest.rotate-columns";
     public const string AuditCheckpointsDownloaded = "audit.checkpoints-download";
 
     /// <summary>A signed-in caller refused by authorization (a page's 404, the API's 403) or by a step their role may not take.</summary>

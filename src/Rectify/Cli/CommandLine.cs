@@ -54,6 +54,10 @@ public static class CommandLine
               创建审计密钥文件（权限 0400，放在数据目录之外，由审计管理员保管），再以 Audit:KeyFile 指定。
           rectify audit rotate-key | rectify audit checkpoint
               轮换审计密钥（旧密钥保留以校验旧记录）；立即写一个检查点。
+          rectify keys init-column-key --key-file 文件
+              创建字段加密密钥文件（问题线索等敏感字段加密保存所用；权限 0400，放在数据目录之外），再以 AtRest:ColumnKeyFile 指定。
+          rectify keys rotate-columns [--data 目录]
+              在一个事务中把全部加密字段（及升级前的明文）用当前字段加密密钥重新加密；旧密钥须仍在 AtRest:PreviousColumnKeys 中。记入审计日志。
           rectify backup [--to 文件.tar] [--data 目录]
               在服务运行时备份：数据库的一致副本（SQLite 用 VACUUM INTO，PostgreSQL 用 pg_dump -Fc）、佐证材料、
               数据目录中的密钥和审计检查点文件，连同记录每个文件 SHA-256 的清单，写成一个 .tar（以 .gz 结尾时压缩）。
@@ -152,6 +156,7 @@ public static class CommandLine
         root.Subcommands.Add(TokenCommand.Create(cli));
         root.Subcommands.Add(InspectionCommand.Create(cli));
         root.Subcommands.Add(CalendarCommand.Create(cli));
+        root.Subcommands.Add(KeysCommand.Create(cli));
         root.Subcommands.Add(BackupCommand.CreateBackup(cli));
         root.Subcommands.Add(BackupCommand.CreateRestore(cli));
         root.Subcommands.Add(help);

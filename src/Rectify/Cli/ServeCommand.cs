@@ -33,6 +33,11 @@ internal static class ServeCommand
         var auditKey = app.Services.GetRequiredService<Audit.AuditKey>();
         auditKey.EnsureUsable();
         cli.Out.WriteLine(auditKey.Describe());
+
+        // Nor without the column key that encrypts the 问题线索 at rest (ADR 0025).
+        var columnKey = app.Services.GetRequiredService<ColumnKey>();
+        columnKey.EnsureUsable();
+        cli.Out.WriteLine(columnKey.Describe());
         var info = app.Services.GetRequiredService<DatabaseInfo>();
         var migrateOnStart = demo || app.Configuration.GetValue<bool>("Database:MigrateOnStart");
 

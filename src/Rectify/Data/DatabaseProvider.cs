@@ -78,28 +78,33 @@ public static class DatabaseProvider
         var kind = Read(configuration);
         var connectionString = ConnectionString(configuration, kind, dataFolder);
         services.AddSingleton(new DatabaseInfo(kind, connectionString));
+
+        // The column key is read when a designated column is first written or read (a server checks it at start).
+        var cipher = new ColumnCipher(new ColumnKey(configuration, dataFolder));
+        services.AddSingleton(cipher);
+        services.AddSingleton(cipher.Key);
         switch (kind)
         {
             case DatabaseProviderKind.Sqlite:
-                services.AddDbContext<RectifyDbContext, SqliteRectifyDbContext>(o => ConfigureSqlite(o, connectionString));
+                services.AddDbContext<RectifyDbContext, SqliteRectifyDbContext>(o => ConfigureSqlite(o, connectionString).UseColumnEncryption(cipher));
                 break;
             case DatabaseProviderKind.Postgres:
-                services.AddDbContext<RectifyDbContext, PostgresRectifyDbContext>(o => ConfigurePostgres(o, connectionString));
+                services.AddDbContext<RectifyDbContext, PostgresRectifyDbContext>(o => ConfigurePostgres(o, connectionString).UseColumnEncryption(cipher));
                 break;
         }
     }
 
-    public static void ConfigureSqlite(DbContextOptionsBuilder options, string connectionString)
+    public static DbContextOptionsBuilder ConfigureSqlite(DbContextOptionsBuilder options, string connectionString)
     {
         ArgumentNullException.ThrowIfNull(options);
-        options.UseSqlite(connectionString, s => s.MigrationsAssembly(typeof(RectifyDbContext).Assembly.FullName))
+        return options.UseSqlite(connectionString, s => s.MigrationsAssembly(typeof(RectifyDbContext).Assembly.FullName))
             .AddInterceptors(SqlitePragmas.Instance);
     }
 
-    public static void ConfigurePostgres(DbContextOptionsBuilder options, string connectionString)
+    public static DbContextOptionsBuilder ConfigurePostgres(DbContextOptionsBuilder options, string connectionString)
     {
         ArgumentNullException.ThrowIfNull(options);
-        options.UseNpgsql(connectionString, s => s.MigrationsAssembly(typeof(RectifyDbContext).Assembly.FullName));
+        return options.UseNpgsql(connectionString, s => s.MigrationsAssembly(typeof(RectifyDbContext).Assembly.FullName));
     }
 
     /// <summary>Makes the SQLite file's folder before the first connection.</summary>

@@ -16,12 +16,18 @@ namespace Rectify.Data;
 /// </summary>
 public static class FieldLengths
 {
-    /// <summary>The long texts whose columns have no length (text / TEXT): the most a person may put in them.</summary>
+    /// <summary>The texts whose columns have no length (text / TEXT): the most a person may put in them.</summary>
     public static readonly FrozenDictionary<string, int> Unbounded = new Dictionary<string, int>(StringComparer.Ordinal)
     {
         ["Finding.ProblemStatement"] = 20_000,
         ["Measure.Text"] = 20_000,
         ["MeasureRevision.Text"] = 20_000,
+
+        // Encrypted at rest (ColumnEncryption): the column holds the ciphertext; the limit is on what the person typed.
+        ["Lead.Summary"] = 2000,
+        ["Lead.Disposition"] = 1000,
+        ["Lead.ChangeReason"] = 2000,
+        ["RegisterRevision.ChangeReason"] = 2000,
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>What the person calls a field, for the message; by entity and property, else by property.</summary>

@@ -112,6 +112,9 @@ public class RectifyDbContext(DbContextOptions options) : IdentityDbContext<Rect
 
         // Each feature's entities are configured beside the feature (IEntityTypeConfiguration classes).
         builder.ApplyConfigurationsFromAssembly(typeof(RectifyDbContext).Assembly);
+
+        // The designated sensitive columns are encrypted at rest with the application's column key (ADR 0025).
+        SensitiveColumns.Apply(builder, ColumnEncryption.CipherOf(this));
     }
 }
 

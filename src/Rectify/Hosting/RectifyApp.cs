@@ -399,6 +399,9 @@ public static class RectifyApp
         var (status, title) = error switch
         {
             BusinessRuleViolationException e => (Refusals.StatusCode(e.Refusal), e.Message),
+
+            // A value encrypted at rest that does not open (wrong key, or altered or moved in the database): said plainly, nothing of the value or key.
+            _ when ColumnDecryptionException.Find(error) is not null => (StatusCodes.Status500InternalServerError, ColumnDecryptionException.ForThePerson),
             _ => (StatusCodes.Status500InternalServerError, "服务器内部错误，请稍后再试或联系系统管理员。"),
         };
         context.Response.StatusCode = status;

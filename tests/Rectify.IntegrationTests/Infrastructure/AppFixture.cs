@@ -44,6 +44,9 @@ public abstract class AppFixture(Provider provider, bool kestrel = false, FakeCl
 
     public string AuditKeyFile => Path.Combine(SecretsFolder, "audit.key");
 
+    /// <summary>The column key that encrypts the 问题线索 at rest (0400, made as `rectify keys init-column-key` makes it), beside the audit key.</summary>
+    public string ColumnKeyFile => Path.Combine(SecretsFolder, "column.key");
+
     public string CheckpointsFolder => Path.Combine(SecretsFolder, "checkpoints");
 
     public string CheckpointsFile => Path.Combine(CheckpointsFolder, Rectify.Audit.AuditCheckpointOptions.FileName);
@@ -54,7 +57,7 @@ public abstract class AppFixture(Provider provider, bool kestrel = false, FakeCl
     /// <summary>The host options that point a verb of the command line at this fixture's database, key and checkpoints.</summary>
     public string[] CliArguments() =>
     [
-        "--data", DataFolder, $"--Database:Provider={Provider}", $"--Audit:KeyFile={AuditKeyFile}", $"--Audit:Checkpoints:Folder={CheckpointsFolder}",
+        "--data", DataFolder, $"--Database:Provider={Provider}", $"--Audit:KeyFile={AuditKeyFile}", $"--AtRest:ColumnKeyFile={ColumnKeyFile}", $"--Audit:Checkpoints:Folder={CheckpointsFolder}",
         .. ConnectionString is null ? Array.Empty<string>() : [$"--ConnectionStrings:Rectify={ConnectionString}"],
     ];
 
@@ -120,8 +123,10 @@ public abstract class AppFixture(Provider provider, bool kestrel = false, FakeCl
 
             ["Audit:KeyFile"] = AuditKeyFile,
             ["Audit:Checkpoints:Folder"] = CheckpointsFolder,
+            ["AtRest:ColumnKeyFile"] = ColumnKeyFile,
         };
         Rectify.Audit.AuditKey.Create(AuditKeyFile);
+        ColumnKey.Create(ColumnKeyFile);
         foreach (var (key, value) in (extraSettings ?? new Dictionary<string, string?>()).Concat(await PrepareAsync()))
         {
             settings[key] = value;

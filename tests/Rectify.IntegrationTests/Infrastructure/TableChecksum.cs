@@ -80,6 +80,31 @@ public static class TableChecksum
         return result;
     }
 
+    /// <summary>Every row of every table of the model as plain SQL returns it (for looking for a text anywhere in the database).</summary>
+    public static async Task<string> TextOfEveryTableAsync(RectifyDbContext db, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var tables = db.Model.GetEntityTypes().Select(e => e.GetTableName()).OfType<string>().Distinct().ToList();
+        var text = new StringBuilder();
+        var connection = db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            foreach (var table in tables)
+            {
+                await using var command = connection.CreateCommand();
+                command.CommandText = $"SELECT * FROM \"{table}\"";
+                text.AppendJoin('\n', await ReadRowsAsync(command, cancellationToken)).Append('\n');
+            }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+
+        return text.ToString();
+    }
+
     private static async Task<List<string>> ReadRowsAsync(DbCommand command, CancellationToken cancellationToken)
     {
         var rows = new List<string>();

@@ -86,6 +86,7 @@ public static class AuditPresentation
             AuditActions.AuditViewed => l["查询审计日志"],
             AuditActions.AuditExported => l["导出审计日志"],
             AuditActions.AuditKeyRotated => l["轮换审计密钥"],
+            AuditActions.ColumnsReencrypted => l["轮换字段加密密钥"],
             AuditActions.AuditCheckpointsDownloaded => l["下载审计检查点"],
             AuditActions.AccessDenied => l["拒绝访问"],
             AuditActions.AntiforgeryRejected => l["拒绝无效的表单令牌"],

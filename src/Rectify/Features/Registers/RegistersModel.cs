@@ -42,8 +42,9 @@ internal sealed class LeadConfiguration : IEntityTypeConfiguration<Lead>
 {
     public void Configure(EntityTypeBuilder<Lead> l)
     {
-        l.Property(x => x.Summary).HasMaxLength(2000).IsRequired();
-        l.Property(x => x.Disposition).HasMaxLength(1000);
+        // Encrypted at rest (Data/ColumnEncryption.cs): the columns hold the longer ciphertext, unbounded; the lengths a
+        // person may type (2000 and 1000 characters) are held on the plaintext by FieldLengths.Unbounded.
+        l.Property(x => x.Summary).IsRequired();
         l.HasOne<Inspection>().WithMany().HasForeignKey(x => x.InspectionId).OnDelete(DeleteBehavior.Cascade);
         l.HasIndex(x => x.InspectionId);
         l.HasMany(x => x.Findings).WithOne().HasForeignKey(x => x.LeadId).OnDelete(DeleteBehavior.Cascade);
@@ -51,6 +52,9 @@ internal sealed class LeadConfiguration : IEntityTypeConfiguration<Lead>
         l.HasMany(x => x.Revisions).WithOne().HasForeignKey(x => x.LeadId).OnDelete(DeleteBehavior.Cascade);
         l.Navigation(x => x.Revisions).UsePropertyAccessMode(PropertyAccessMode.Field);
         RegisterEntries.ConfigureVersions(l);
+
+        // The reason is encrypted too (it tells of the clue): unbounded column, 2000 characters held on the plaintext.
+        l.Property(x => x.ChangeReason).Metadata.SetMaxLength(null);
     }
 }
 
@@ -60,7 +64,8 @@ internal sealed class RegisterRevisionConfiguration : IEntityTypeConfiguration<R
     {
         r.Property(x => x.Values).IsRequired();
         r.Property(x => x.RecordedByName).HasMaxLength(200);
-        r.Property(x => x.ChangeReason).HasMaxLength(2000);
+
+        // Values and ChangeReason are encrypted at rest (Data/ColumnEncryption.cs): unbounded columns, the reason's 2000 characters held on the plaintext.
 
         // One row per earlier version of an entry; the indexes serve the entry's history too.
         r.HasIndex(x => new { x.InstitutionId, x.Version }).IsUnique();
