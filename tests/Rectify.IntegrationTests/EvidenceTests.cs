@@ -245,6 +245,44 @@ public abstract class EvidenceTests(AppFixture app)
     }
 
     [Fact]
+    public async Task The_same_file_on_another_organizations_measure_is_never_flagged()
+    {
+        app.RequireAvailable();
+        var mine = await MeasureAsync(9);
+        var pdf = Pdf("across organizations " + app.Provider);
+        using var unit = await app.SignedInAsync("unit");
+        Assert.Equal(HttpStatusCode.Redirect, (await ReportAsync(unit, mine, "本单位措施", ("通报.pdf", pdf))).StatusCode);
+
+        // Another city's unit files the very same bytes on a measure of its own inspection (no demo user sees it).
+        var sha = Convert.ToHexStringLower(SHA256.HashData(pdf));
+        await using (var scope = app.Factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<RectifyDbContext>();
+            var theirs = await db.Measures.Include(m => m.Inspection)
+                .Where(m => m.InspectionId == app.OtherInspectionId && (m.State == MeasureState.Planned || m.State == MeasureState.InProgress))
+                .OrderByDescending(m => m.State).ThenBy(m => m.Id).FirstAsync(Ct);
+            var file = await db.EvidenceFiles.SingleAsync(f => f.Sha256 == sha, Ct);
+            var actor = new Actor("other-city-unit", "另一市某单位");
+            if (theirs.State == MeasureState.Planned)
+            {
+                theirs.Start(actor, TimeProvider.System);
+            }
+
+            var report = ProgressReport.File(theirs, null, "另一市的进展", 50, new DateOnly(2025, 3, 1), actor, TimeProvider.System);
+            report.Attach(file, "另一市通报.pdf", actor);
+            db.ProgressReports.Add(report);
+            await db.SaveChangesAsync(Ct);
+        }
+
+        // The office of this organization sees no sign of the other organization's use: not the flag, not the measure.
+        using var office = await app.SignedInAsync("office");
+        var page = await office.GetStringAsync(new Uri($"/measures/{mine}", UriKind.Relative), Ct);
+        Assert.Contains("通报.pdf", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("同一文件也用于其他措施", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("shared-evidence", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Evidence_downloads_only_within_scope_and_every_download_is_audited()
     {
         app.RequireAvailable();
