@@ -202,28 +202,38 @@ public abstract class UploadHygieneTests(AppFixture app)
     }
 
     [Fact]
-    public async Task A_real_clamd_finds_eicar()
+    public async Task A_real_clamd_refuses_eicar_through_the_upload()
     {
-        // Runs against a real clamd (Debian's clamav-daemon with its signatures) when RECTIFY_TEST_CLAMD names it, e.g.
-        // unix:///run/clamav/clamd.ctl; freshclam needs the network, so a machine without signatures skips this one.
+        // A real clamd (Debian's clamav-daemon), named by RECTIFY_TEST_CLAMD, e.g. unix:///run/clamav/clamd.ctl. .ci/run starts
+        // one with a signature database of its own that detects EICAR (freshclam's databases need the network), so the
+        // daemon, its INSTREAM protocol and its answers are the real ones; in CI the test may not skip.
         var endpoint = Environment.GetEnvironmentVariable("RECTIFY_TEST_CLAMD");
         if (string.IsNullOrWhiteSpace(endpoint))
         {
-            Assert.Skip("RECTIFY_TEST_CLAMD is not set (no clamd with signatures on this machine); the scanner's protocol is tested against a stand-in clamd above.");
+            Requirements.Unavailable("RECTIFY_TEST_CLAMD is not set (no clamd on this machine); the scanner's protocol is tested against a stand-in clamd above.");
         }
 
-        var path = Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N"));
-        await File.WriteAllTextAsync(path, Eicar, Ct);
-        try
+        app.RequireAvailable();
+        await using var scanned = app.Factory.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton(new ClamdScanner(endpoint!))));
+        using var unit = scanned.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        await using (var scope = scanned.Services.CreateAsyncScope())
         {
-            var found = await new ClamdScanner(endpoint).ScanAsync(path, Ct);
-            Assert.NotNull(found);
-            Assert.Contains("Eicar", found, StringComparison.OrdinalIgnoreCase);
+            var token = await scope.ServiceProvider.GetRequiredService<ApiTokenService>().CreateAsync("unit", "真实扫描测试", 1, Ct);
+            unit.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token.Token);
         }
-        finally
-        {
-            File.Delete(path);
-        }
+
+        var measure = app.UnitMeasuresInProgress[4];
+        var before = await ReportCountAsync(measure);
+        var infected = Encoding.ASCII.GetBytes("%PDF-1.4\n% " + Eicar + "\n%%EOF\n");
+        var response = await ReportAsync(unit, measure, "通知.pdf", infected);
+        var text = await response.Content.ReadAsStringAsync(Ct);
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"expected 400, got {(int)response.StatusCode}: {text}");
+        Assert.Contains("Eicar", text, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(before, await ReportCountAsync(measure));
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(app.DataFolder, "evidence", "tmp")));
+
+        // The same daemon lets a clean file through.
+        Assert.Equal(HttpStatusCode.Created, (await ReportAsync(unit, measure, "通知.pdf", Pdf("clean for a real clamd " + app.Provider))).StatusCode);
     }
 
     /// <summary>A stand-in for clamd speaking its INSTREAM protocol, finding EICAR's test string as ClamAV does.</summary>
