@@ -2,7 +2,11 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Json.Schema;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Rectify.Access;
 using Rectify.Domain;
@@ -176,6 +180,128 @@ public abstract partial class OpenApiContractTests(AppFixture app)
         TestContext.Current.TestOutputHelper?.WriteLine($"{step}:\n{output}");
         Assert.True(exitCode == 0, $"{step} exited {exitCode}:\n{output}");
         return output;
+    }
+
+    /// <summary>
+    /// Every GET of the API, with ids of the demo (and of a report with evidence, a request for more time with an
+    /// attachment and a 督办单 made here through the API), answers 200 with a body the document's schema accepts, or a
+    /// file in one of its media types.
+    /// </summary>
+    [Fact]
+    public async Task Every_GET_answers_with_a_body_the_document_describes()
+    {
+        app.RequireAvailable();
+        using var office = await TokenClientAsync("office");
+        using var unit = await TokenClientAsync("unit");
+        var measure = app.UnitMeasuresInProgress[1];
+        var today = ChinaTime.Today(TimeProvider.System);
+        var pdf = System.Text.Encoding.ASCII.GetBytes($"%PDF-1.4\n% contract {app.Provider}\n%%EOF\n");
+        MultipartFormDataContent Form(IEnumerable<(string Name, string Value)> fields, string fileField)
+        {
+            var form = new MultipartFormDataContent();
+            foreach (var (name, value) in fields)
+            {
+                form.Add(new StringContent(value), name);
+            }
+
+            var file = new ByteArrayContent(pdf);
+            file.Headers.ContentType = new MediaTypeHeaderValue("application/pdf");
+            form.Add(file, fileField, "材料.pdf");
+            return form;
+        }
+
+        async Task<int> CreatedAsync(HttpResponseMessage response)
+        {
+            Assert.True(response.StatusCode == System.Net.HttpStatusCode.Created, $"{response.RequestMessage?.RequestUri}: {response.StatusCode} {await response.Content.ReadAsStringAsync(Ct)}");
+            return (await response.Content.ReadFromJsonAsync<Features.Common.WriteResult>(Http.Json, Ct))!.Id!.Value;
+        }
+
+        var day = today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        using var report = Form([("narrative", "已完成一半。"), ("percent", "50"), ("effectiveDate", day)], "files");
+        var reportId = await CreatedAsync(await unit.PostAsync(new Uri($"/api/v1/measures/{measure}/reports", UriKind.Relative), report, Ct));
+        var evidenceId = (await office.GetFromJsonAsync<List<ProgressReportView>>($"/api/v1/measures/{measure}/reports", Http.Json, Ct))!.Single(r => r.Id == reportId).Evidence.Single().Id;
+        using var extension = Form([("requestedDeadline", today.AddMonths(6).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)), ("reason", "需协调上级部门。")], "file");
+        var extensionId = await CreatedAsync(await unit.PostAsync(new Uri($"/api/v1/measures/{measure}/extensions", UriKind.Relative), extension, Ct));
+        int leadUnit;
+        await using (var scope = app.Factory.Services.CreateAsyncScope())
+        {
+            leadUnit = await scope.ServiceProvider.GetRequiredService<Data.RectifyDbContext>().Measures.Where(m => m.Id == measure).Select(m => m.LeadUnitId!.Value).SingleAsync(Ct);
+        }
+
+        var noticeId = await CreatedAsync(await office.PostAsJsonAsync($"/api/v1/inspections/{app.InspectionId}/supervision", new
+        {
+            kind = "Duban", unitId = leadUnit, measureIds = new[] { measure }, title = "整改进度滞后", content = "该措施进度滞后于方案要求。",
+            requirement = "说明原因和下一步安排", replyDue = today.AddDays(5).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        }, Ct));
+
+        var document = JsonNode.Parse(await office.GetStringAsync(new Uri("/openapi/v1.json", UriKind.Relative), Ct))!;
+        var definitions = document["components"]!["schemas"]!.ToJsonString();
+        var checkedOperations = new List<string>();
+        var failures = new List<string>();
+        var checkedIds = new List<string>();
+        foreach (var (template, item) in document["paths"]!.AsObject())
+        {
+            if (item!["get"] is not { } get || !template.StartsWith("/api/", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var path = template
+                .Replace("/inspections/{id}", $"/inspections/{app.InspectionId}", StringComparison.Ordinal)
+                .Replace("/measures/{id}", $"/measures/{measure}", StringComparison.Ordinal)
+                .Replace("/reports/{reportId}/evidence/{evidenceId}", $"/reports/{reportId}/evidence/{evidenceId}", StringComparison.Ordinal)
+                .Replace("/extensions/{id}", $"/extensions/{extensionId}", StringComparison.Ordinal)
+                .Replace("/supervision/{id}", $"/supervision/{noticeId}", StringComparison.Ordinal);
+            Assert.DoesNotContain("{", path, StringComparison.Ordinal);
+            using var response = await office.GetAsync(new Uri(path, UriKind.Relative), Ct);
+            var body = await response.Content.ReadAsByteArrayAsync(Ct);
+            if (response.StatusCode != System.Net.HttpStatusCode.OK)
+            {
+                failures.Add($"GET {path}: {response.StatusCode} {System.Text.Encoding.UTF8.GetString(body)}");
+                continue;
+            }
+
+            var content = get["responses"]?["200"]?["content"]?.AsObject();
+            var mediaType = response.Content.Headers.ContentType?.MediaType ?? string.Empty;
+            if (content is null || !content.ContainsKey(mediaType))
+            {
+                failures.Add($"GET {path}: answered {mediaType}, the document says {string.Join(", ", content?.Select(c => c.Key) ?? [])}");
+                continue;
+            }
+
+            checkedOperations.Add(get["operationId"]!.GetValue<string>());
+            if (mediaType != "application/json")
+            {
+                Assert.NotEmpty(body);
+                continue;
+            }
+
+            // The response's schema as a JSON Schema 2020-12 of its own, the components as its $defs.
+            var schemaText = $$"""{"$schema":"https://json-schema.org/draft/2020-12/schema","$defs":{{definitions}},"allOf":[{{content[mediaType]!["schema"]!.ToJsonString()}}]}"""
+                .Replace("#/components/schemas/", "#/$defs/", StringComparison.Ordinal);
+            var schema = JsonSchema.FromText(schemaText, baseUri: new Uri($"https://rectify.test/{app.Provider}/{get["operationId"]}.json"));
+            using var json = JsonDocument.Parse(body);
+            var result = schema.Evaluate(json.RootElement, new EvaluationOptions { OutputFormat = OutputFormat.List });
+
+            // The same body with its id as a string must be refused: the check can fail.
+            if (JsonNode.Parse(body) is JsonObject spoilt && spoilt.ContainsKey("id"))
+            {
+                spoilt["id"] = "1";
+                using var wrong = JsonDocument.Parse(spoilt.ToJsonString());
+                Assert.False(schema.Evaluate(wrong.RootElement).IsValid, $"GET {path}: the schema took an id written as a string");
+                checkedIds.Add(get["operationId"]!.GetValue<string>());
+            }
+
+            if (!result.IsValid)
+            {
+                failures.Add($"GET {path}: " + string.Join("; ", (result.Details ?? []).Where(d => d.Errors is { Count: > 0 }).Take(10)
+                    .Select(d => $"{d.InstanceLocation} ({d.SchemaLocation}): {string.Join(", ", d.Errors!.Values)}")));
+            }
+        }
+
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+        Assert.Contains("GetMeasure", checkedIds);
+        Assert.Superset(new HashSet<string>(["ListInspections", "GetLedger", "ExportLedger", "GetOverview", "GetMeasure", "ListReports", "DownloadEvidence", "ListLookBacks", "GetRegisters", "GetPlan", "GetCalendar", "ListExtensions", "DownloadExtensionAttachment", "ListSupervision", "GetSupervision"]), checkedOperations.ToHashSet());
     }
 
     [Fact]

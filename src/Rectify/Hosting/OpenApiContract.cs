@@ -200,12 +200,12 @@ internal static class OpenApiContract
             }
         }
 
-        if (metadata.OfType<Features.Common.FileAnswerAttribute>().Any())
+        if (metadata.OfType<Features.Common.FileAnswerAttribute>().FirstOrDefault() is { } file)
         {
             operation.Responses["200"] = new OpenApiResponse
             {
                 Description = "文件本身（作为附件下载）",
-                Content = Features.Common.FileAnswerAttribute.MediaTypes.ToDictionary(t => t, _ => new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" } }),
+                Content = file.MediaTypes.ToDictionary(t => t, _ => new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" } }),
             };
         }
 

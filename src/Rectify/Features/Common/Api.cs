@@ -27,11 +27,14 @@ public sealed class PathValuesAttribute(string parameter, Type values) : Attribu
     public Type Values { get; } = values;
 }
 
-/// <summary>For the OpenAPI document only: the endpoint answers 200 with a stored file (evidence, an attachment), in one of the accepted file types.</summary>
+/// <summary>
+/// For the OpenAPI document only: the endpoint answers 200 with a file — of the given media types, or (none given) a
+/// stored file (evidence, an attachment) in one of the accepted file types.
+/// </summary>
 [AttributeUsage(AttributeTargets.Method)]
-public sealed class FileAnswerAttribute : Attribute
+public sealed class FileAnswerAttribute(params string[] mediaTypes) : Attribute
 {
-    public static IEnumerable<string> MediaTypes => Reports.FileTypes.Known.Values.Select(k => k.ContentType).Distinct(StringComparer.Ordinal);
+    public IEnumerable<string> MediaTypes => mediaTypes.Length > 0 ? mediaTypes : Reports.FileTypes.Known.Values.Select(k => k.ContentType).Distinct(StringComparer.Ordinal);
 }
 
 /// <summary>What every feature's API shares: the /api/v1 group (with the one translation of refusals), token-only writes, and the answer to a write.</summary>

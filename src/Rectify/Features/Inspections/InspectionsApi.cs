@@ -123,7 +123,7 @@ public static class InspectionsApi
             })
             .WithName("ExportLedger")
             .WithSummary("导出整改台账（Excel .xlsx，与台账同样的筛选条件和口径，逐行写出；asOf=2025-03-01 导出该日的整改方案，状态为今日）")
-            .Produces(StatusCodes.Status200OK, contentType: LedgerExport.ContentType);
+            .WithMetadata(new Common.FileAnswerAttribute(LedgerExport.ContentType));
 
         api.MapGet("/{id:int}/overview", async Task<Results<Ok<InspectionOverview>, NotFound>> (RectifyDbContext db, TimeProvider clock, Caller caller, int id, CancellationToken ct) =>
             {
