@@ -1,6 +1,6 @@
 namespace Rectify.Domain;
 
-/// <summary>Whether a measure, or a finding, counts as done for 完成率 (docs/rules.md).</summary>
+/// <summary>Whether a measure, or a finding, counts as done for 完成率: Completed (signed off), Sustained (长期坚持, counted as done), or Open.</summary>
 public enum Completion
 {
     /// <summary>未完成.</summary>

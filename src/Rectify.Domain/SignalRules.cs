@@ -1,7 +1,7 @@
 namespace Rectify.Domain;
 
 /// <summary>
-/// 红黄绿规则 of an inspection: when a finding shows 红, 黄 or 绿 (docs/rules.md). Red always when a measure is 超期 or
+/// 红黄绿规则 of an inspection: when a finding shows 红, 黄 or 绿. Red always when a measure is 超期 or
 /// 逾期未报, green always when the finding is done; the office (or the inspection body) may add to these: red also for a
 /// measure under an open 督办 (督办单 not 已办结), yellow (预警) for a measure due within N working days or whose last
 /// report was returned, and what a finding shows that is none of these (整改中, on track): 黄 as before, or 绿.

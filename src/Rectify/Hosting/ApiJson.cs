@@ -18,6 +18,7 @@ public static class ApiJson
     public static void Configure(JsonSerializerOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        options.Converters.Add(new AssumedFieldsConverter());
         options.Converters.Add(new JsonStringEnumConverter());
         options.Converters.Add(new BoundedDates());
 
@@ -25,6 +26,46 @@ public static class ApiJson
         options.NumberHandling = JsonNumberHandling.Strict;
         options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
         options.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All);
+    }
+
+    /// <summary>
+    /// The assumed fields as a list of their names (["Kind","Deadline"]; [] when none), not the flags' comma-joined string:
+    /// a client reads a list without splitting words (since 2026-12, issue #17; README “接口”).
+    /// </summary>
+    public sealed class AssumedFieldsConverter : JsonConverter<Domain.AssumedFields>
+    {
+        private static readonly Domain.AssumedFields[] Each = [.. Enum.GetValues<Domain.AssumedFields>().Where(f => f != Domain.AssumedFields.None)];
+
+        public override Domain.AssumedFields Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        {
+            if (reader.TokenType != JsonTokenType.StartArray)
+            {
+                throw new RequestValueException("assumed 应为字段名的数组，例如 [\"Kind\", \"Deadline\"]。");
+            }
+
+            var assumed = Domain.AssumedFields.None;
+            while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+            {
+                var name = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                assumed |= Each.FirstOrDefault(f => f.ToString() == name) is var field && field != Domain.AssumedFields.None
+                    ? field
+                    : throw new RequestValueException($"assumed 中的“{name}”不是可推定的字段（可选：{string.Join("、", Each)}）。");
+            }
+
+            return assumed;
+        }
+
+        public override void Write(Utf8JsonWriter writer, Domain.AssumedFields value, JsonSerializerOptions options)
+        {
+            ArgumentNullException.ThrowIfNull(writer);
+            writer.WriteStartArray();
+            foreach (var field in Each.Where(f => value.HasFlag(f)))
+            {
+                writer.WriteStringValue(field.ToString());
+            }
+
+            writer.WriteEndArray();
+        }
     }
 
     /// <summary>yyyy-MM-dd between <see cref="FirstYear"/> and <see cref="LastYear"/>; anything else is a 400 that says so.</summary>

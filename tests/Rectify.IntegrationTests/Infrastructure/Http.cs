@@ -6,7 +6,7 @@ namespace Rectify.IntegrationTests.Infrastructure;
 public static partial class Http
 {
     /// <summary>The API's JSON: web defaults, enums by name (as the application writes them).</summary>
-    public static readonly System.Text.Json.JsonSerializerOptions Json = new(System.Text.Json.JsonSerializerDefaults.Web) { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
+    public static readonly System.Text.Json.JsonSerializerOptions Json = new(System.Text.Json.JsonSerializerDefaults.Web) { Converters = { new Rectify.Hosting.ApiJson.AssumedFieldsConverter(), new System.Text.Json.Serialization.JsonStringEnumConverter() } };
 
     /// <summary>
     /// A client of a Kestrel test server as a visitor at <paramref name="forwardedFor"/> behind the known proxy (the test

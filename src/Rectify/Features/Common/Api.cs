@@ -15,6 +15,28 @@ public sealed class MultipartBodyAttribute(Type form) : Attribute
     public Type Form { get; } = form;
 }
 
+/// <summary>
+/// For the OpenAPI document only: a path parameter read as a string whose values are the names of an enum (the
+/// endpoint reads it itself, to answer an unknown word with the list of the known ones).
+/// </summary>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = true)]
+public sealed class PathValuesAttribute(string parameter, Type values) : Attribute
+{
+    public string Parameter { get; } = parameter;
+
+    public Type Values { get; } = values;
+}
+
+/// <summary>
+/// For the OpenAPI document only: the endpoint answers 200 with a file — of the given media types, or (none given) a
+/// stored file (evidence, an attachment) in one of the accepted file types.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class FileAnswerAttribute(params string[] mediaTypes) : Attribute
+{
+    public IEnumerable<string> MediaTypes => mediaTypes.Length > 0 ? mediaTypes : Reports.FileTypes.Known.Values.Select(k => k.ContentType).Distinct(StringComparer.Ordinal);
+}
+
 /// <summary>What every feature's API shares: the /api/v1 group (with the one translation of refusals), token-only writes, and the answer to a write.</summary>
 public static class Api
 {

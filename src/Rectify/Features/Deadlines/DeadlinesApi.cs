@@ -49,6 +49,7 @@ public static class DeadlinesApi
             .RequireToken()
             .WithTags("Calendar")
             .WithName("SetDeadlinePolicy")
+            .Produces<WriteResult>(StatusCodes.Status200OK)
             .WithSummary("整改办设置巡察的整改时限政策：immediateWorkingDays 立行立改自反馈之日起 N 个工作日内完成（1–250）；timeBoundMonths 集中整改自反馈之日起 N 个月（1–60）。不填即取消。仅接受个人 API 令牌。");
 
         api.MapGet("/measures/{id:int}/extensions", async Task<Results<Ok<List<ExtensionView>>, NotFound>> (RectifyDbContext db, Caller caller, ExtensionService extensions, int id, CancellationToken ct) =>
@@ -74,6 +75,7 @@ public static class DeadlinesApi
             .DisableAntiforgery()
             .WithTags("Extensions")
             .WithName("RequestExtension")
+            .Produces<WriteResult>(StatusCodes.Status201Created)
             .WithSummary("牵头单位联络员申请延期（multipart/form-data：requestedDeadline 新时限、reason 理由、file 可选附件，类型与佐证材料相同）。同一措施同时只能有一份在办的申请。仅接受个人 API 令牌。");
 
         api.MapPost("/extensions/{id:int}/review", (ExtensionService extensions, int id, ExtensionDecisionRequest? body, CancellationToken ct) =>
@@ -81,6 +83,7 @@ public static class DeadlinesApi
             .RequireToken()
             .WithTags("Extensions")
             .WithName("ReviewExtension")
+            .Produces<WriteResult>(StatusCodes.Status200OK)
             .WithSummary("整改办审核延期申请：decision = forward 转呈责任领导 / return 退回（须附 note）。仅接受个人 API 令牌。");
 
         api.MapPost("/extensions/{id:int}/decision", (ExtensionService extensions, int id, ExtensionDecisionRequest? body, CancellationToken ct) =>
@@ -88,11 +91,13 @@ public static class DeadlinesApi
             .RequireToken()
             .WithTags("Extensions")
             .WithName("DecideExtension")
+            .Produces<WriteResult>(StatusCodes.Status200OK)
             .WithSummary("措施的责任领导或第一责任人审批延期申请：decision = approve 批准（措施形成新版本，整改时限改为申请的日期，原时限保留）/ refuse 不予批准（须附 note）。申请人和审核人不能审批。仅接受个人 API 令牌。");
 
         api.MapGet("/extensions/{id:int}/attachment", AttachmentAsync)
             .WithTags("Extensions")
             .WithName("DownloadExtensionAttachment")
+            .WithMetadata(new Common.FileAnswerAttribute())
             .WithSummary("下载延期申请的附件（与措施同样的权限范围；每次下载记入审计日志）");
 
         app.MapGet("/extensions/{id:int}/attachment", AttachmentAsync).ExcludeFromDescription();

@@ -22,14 +22,16 @@ public static class InspectionsApi
                 Api.Answer(await cadences.SetAsync(id, body?.Cadence, ct), created: null))
             .RequireToken()
             .WithName("SetReportingCadence")
+            .Produces<WriteResult>(StatusCodes.Status200OK)
             .WithSummary("整改办设置报送周期：cadence = Weekly 每周 / Monthly 每月 / Quarterly 每季度。长期坚持的措施上一周期没有报送即为逾期未报。仅接受个人 API 令牌。");
 
         api.MapPost("/{id:int}/signal-rules", async Task<IResult> (SignalRulesService signals, int id, SignalRulesRequest? body, CancellationToken ct) =>
                 Api.Answer(await signals.SetAsync(id, body, ct), created: null))
             .RequireToken()
             .WithName("SetSignalRules")
+            .Produces<WriteResult>(StatusCodes.Status200OK)
             .WithSummary("整改办（或巡察机构，对其巡察的单位）设置这次巡察的红黄绿规则：redWhenUnderDuban 督办单未办结的措施所在问题为红；warnWithinWorkingDays 措施的整改时限（延期后的时限）在 N 个工作日内（按官方节假日日历，0–60，0 为不预警）为黄；warnWhenReportReturned 措施最近一次进展报送被退回为黄；greenWhenOnTrack 其余整改中的问题为绿（否则为黄）。超期、逾期未报始终为红，已完成、持续整改为绿。全部不填即默认规则。仅接受个人 API 令牌。")
-            .WithDescription("规则在 …/ledger 和 …/overview 的 signalRules 中返回，findings[].signal、rows[].findingSignal 和 totals 的红黄绿按规则计算（见 docs/rules.md）。工作日数为负或大于 60：400 problem+json，不作任何修改。");
+            .WithDescription("规则在 …/ledger 和 …/overview 的 signalRules 中返回，findings[].signal、rows[].findingSignal 和 totals 的红黄绿按规则计算。工作日数为负或大于 60：400 problem+json，不作任何修改。");
 
         api.MapGet("/", async Task<Ok<PagedResult<InspectionSummary>>> (RectifyDbContext db, Caller caller, int? page, int? pageSize, CancellationToken ct) =>
             {
@@ -71,7 +73,7 @@ public static class InspectionsApi
                 return ledger is null ? TypedResults.NotFound() : TypedResults.Ok(ledger);
             })
             .WithName("GetLedger")
-            .WithSummary("巡察整改台账：问题类别、问题、整改措施及其状态（可按单位、状态、类型、是否超期或逾期未报筛选，分页；完成率等口径见 docs/rules.md）")
+            .WithSummary("巡察整改台账：问题类别、问题、整改措施及其状态（可按单位、状态、类型、是否超期或逾期未报筛选，分页；完成率等口径与网页“整改概况”相同）")
             .WithDescription("""
                 asOf=2025-03-01：整改方案截至该日（北京时间当日结束）的样子——每条措施取当日以前最后的版本（rows[].version：版本号、审定/调整/新增、日期），此后新增的措施不列出，已撤销的不列出；整改类型、责任单位筛选按当日方案，状态、超期筛选和 totals 是今天的情况。
                 compare=approved：每行附审定方案（rows[].comparison：approved 为审定时的内容，changed 为与之不同的字段，added 为审定后新增，withdrawn 为已撤销）；当前方案对照时已撤销的措施也列出。两者可同时使用（当日方案对照审定方案）。
@@ -121,7 +123,7 @@ public static class InspectionsApi
             })
             .WithName("ExportLedger")
             .WithSummary("导出整改台账（Excel .xlsx，与台账同样的筛选条件和口径，逐行写出；asOf=2025-03-01 导出该日的整改方案，状态为今日）")
-            .Produces(StatusCodes.Status200OK, contentType: LedgerExport.ContentType);
+            .WithMetadata(new Common.FileAnswerAttribute(LedgerExport.ContentType));
 
         api.MapGet("/{id:int}/overview", async Task<Results<Ok<InspectionOverview>, NotFound>> (RectifyDbContext db, TimeProvider clock, Caller caller, int id, CancellationToken ct) =>
             {
@@ -129,6 +131,6 @@ public static class InspectionsApi
                 return overview is null ? TypedResults.NotFound() : TypedResults.Ok(overview);
             })
             .WithName("GetOverview")
-            .WithSummary("整改概况：完成率（按问题类别、牵头单位、整改类型）、超期与逾期未报（分别计数）和问题红黄绿，与台账同一口径（见 docs/rules.md）");
+            .WithSummary("整改概况：完成率（按问题类别、牵头单位、整改类型）、超期与逾期未报（分别计数）和问题红黄绿，与台账同一口径");
     }
 }

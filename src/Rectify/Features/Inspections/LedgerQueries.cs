@@ -66,7 +66,7 @@ public sealed record LedgerRow(
     Signal FindingSignal,
     AssumedFields Assumed)
 {
-    /// <summary>超期 or 逾期未报 (see <see cref="Measure.OverdueReasonAt"/>).</summary>
+    /// <summary>Why the measure counts as overdue today: 超期 (past its deadline) or 逾期未报 (a progress report missing for its 报送周期); None when it is not.</summary>
     public bool Overdue => OverdueReason != OverdueReason.None;
 
     /// <summary>The version of the adopted plan the row shows: the one in force on the day asked for, or (compared) the latest; null on the plain ledger.</summary>
@@ -100,7 +100,7 @@ public sealed record PlanVersion(int Number, MeasureRevisionKind Kind, DateTime 
 /// </summary>
 public sealed record ApprovedComparison(MeasureContent? Approved, PlanFields Changed, bool Added, bool Withdrawn);
 
-/// <summary>An inspection's figures as the caller may see them; each is defined in docs/rules.md.</summary>
+/// <summary>An inspection's figures as the caller may see them; counted as the overview page counts them.</summary>
 /// <param name="Findings">反馈问题.</param>
 /// <param name="Measures">整改措施.</param>
 /// <param name="CompletedMeasures">已完成 measures: signed off.</param>

@@ -6,7 +6,7 @@ using Rectify.Features.Supervision;
 
 namespace Rectify.Features.Inspections;
 
-/// <summary>One line of a 完成率 table: measures (by unit, by kind) or findings (by category), counted by the rules of docs/rules.md.</summary>
+/// <summary>One line of a 完成率 table: measures (by unit, by kind) or findings (by category), counted as the overview page counts them.</summary>
 /// <param name="Name">The unit, kind or category.</param>
 /// <param name="Total">Measures, or findings.</param>
 /// <param name="Completed">已完成.</param>

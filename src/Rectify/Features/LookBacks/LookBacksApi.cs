@@ -50,6 +50,7 @@ public static class LookBacksApi
             .RequireToken()
             .WithTags("Look-backs")
             .WithName("ScheduleLookBack")
+            .Produces<WriteResult>(StatusCodes.Status201Created)
             .WithSummary("整改办为一条已销号措施安排回头看；dueDate 省略时为销号后六个月。仅接受个人 API 令牌。");
 
         api.MapPost("/inspections/{id:int}/lookbacks", async Task<IResult> (LookBackService lookBacks, int id, ScheduleLookBacksRequest? body, CancellationToken ct) =>
@@ -57,6 +58,7 @@ public static class LookBacksApi
             .RequireToken()
             .WithTags("Look-backs")
             .WithName("ScheduleLookBacks")
+            .Produces<WriteResult>(StatusCodes.Status201Created)
             .WithSummary("整改办批量安排回头看：sampleSize 省略为全部未安排的已销号措施，填写则随机抽取该数量；unitId 限定牵头单位；dueDate 省略则各为销号后六个月。全部成功或全部不做。id 为安排的数量。仅接受个人 API 令牌。");
 
         api.MapPost("/lookbacks/{id:int}/result", async Task<IResult> (LookBackService lookBacks, int id, LookBackResultRequest? body, CancellationToken ct) =>
@@ -66,6 +68,7 @@ public static class LookBacksApi
             .RequireToken()
             .WithTags("Look-backs")
             .WithName("RecordLookBack")
+            .Produces<WriteResult>(StatusCodes.Status200OK)
             .WithSummary("记录回头看结果：Consolidated 巩固 / Rebound 反弹（须说明情况，措施随即重新打开）。仅接受个人 API 令牌。");
     }
 }

@@ -29,6 +29,8 @@ public static class MeasuresApi
             .RequireToken()
             .WithTags("Measures")
             .WithName("ActOnMeasure")
+            .Produces<MeasureDetail>()
+            .WithMetadata(new Common.PathValuesAttribute("action", typeof(MeasureAction)))
             .WithSummary("对整改措施办理一步：Start 启动、ApplyForSignOff 申请销号、AcceptApplication 整改办审核通过、ReturnApplication 退回、Approve 领导审批销号、Reopen 重新打开。version 为读取时的版本，已被他人处理时回答 409。仅接受个人 API 令牌。");
     }
 }

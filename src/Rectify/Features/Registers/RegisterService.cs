@@ -27,7 +27,7 @@ public sealed record InstitutionView(
     string? Reason,
     IReadOnlyList<InstitutionView> EarlierVersions);
 
-/// <summary>A 整改成效 entry as it stands with its earlier versions (see <see cref="InstitutionView"/>).</summary>
+/// <summary>A 整改成效 entry as it stands, with its earlier versions (each correction keeps the one before).</summary>
 public sealed record OutcomeView(
     int Id,
     OutcomeKind Kind,
@@ -41,7 +41,7 @@ public sealed record OutcomeView(
     string? Reason,
     IReadOnlyList<OutcomeView> EarlierVersions);
 
-/// <summary>A 问题线索 entry as it stands with its earlier versions (see <see cref="InstitutionView"/>).</summary>
+/// <summary>A 问题线索 entry as it stands, with its earlier versions (each correction keeps the one before).</summary>
 public sealed record LeadView(
     int Id,
     string Summary,

@@ -21,6 +21,7 @@ public static class RegistersApi
             .RequireToken()
             .WithTags("Registers")
             .WithName("AddInstitution")
+            .Produces<WriteResult>(StatusCodes.Status201Created)
             .WithSummary("整改办登记建章立制：name 制度名称、issuer 制定单位、documentNumber 文号、issuedOn 印发日期、findings 对应问题序号。仅接受个人 API 令牌。");
 
         api.MapPost("/inspections/{id:int}/registers/outcomes", async Task<IResult> (RegisterService registers, int id, NewOutcome? body, CancellationToken ct) =>
@@ -28,6 +29,7 @@ public static class RegistersApi
             .RequireToken()
             .WithTags("Registers")
             .WithName("AddOutcome")
+            .Produces<WriteResult>(StatusCodes.Status201Created)
             .WithSummary("整改办登记整改成效：kind（MoneyRecovered 挽回经济损失（万元）/ PeopleHandled 处理人数 / MeetingsHeld 召开会议（次））、amount、note、findings。仅接受个人 API 令牌。");
 
         api.MapPost("/inspections/{id:int}/registers/leads", async Task<IResult> (RegisterService registers, int id, NewLead? body, CancellationToken ct) =>
@@ -35,6 +37,7 @@ public static class RegistersApi
             .RequireToken()
             .WithTags("Registers")
             .WithName("AddLead")
+            .Produces<WriteResult>(StatusCodes.Status201Created)
             .WithSummary("纪检监察人员登记问题线索：summary、status（HandedOver 已移交 / UnderReview 核查中 / Closed 已办结）、disposition、findings。仅接受个人 API 令牌。");
 
         api.MapPost("/inspections/{id:int}/registers/institutions/{entryId:int}/corrections", async Task<IResult> (RegisterService registers, int id, int entryId, InstitutionCorrection? body, CancellationToken ct) =>
@@ -42,6 +45,7 @@ public static class RegistersApi
             .RequireToken()
             .WithTags("Registers")
             .WithName("CorrectInstitution")
+            .Produces<WriteResult>(StatusCodes.Status200OK)
             .WithSummary("整改办更正一条建章立制：version 为要更正的版本（已被他人更正或撤销时回答 409），reason 更正理由（必填），其余为更正后的全部内容（同登记）。原版本保留。仅接受个人 API 令牌。");
 
         api.MapPost("/inspections/{id:int}/registers/outcomes/{entryId:int}/corrections", async Task<IResult> (RegisterService registers, int id, int entryId, OutcomeCorrection? body, CancellationToken ct) =>
@@ -49,6 +53,7 @@ public static class RegistersApi
             .RequireToken()
             .WithTags("Registers")
             .WithName("CorrectOutcome")
+            .Produces<WriteResult>(StatusCodes.Status200OK)
             .WithSummary("整改办更正一条整改成效：version、reason（必填），其余为更正后的全部内容（同登记）。原版本保留。仅接受个人 API 令牌。");
 
         api.MapPost("/inspections/{id:int}/registers/leads/{entryId:int}/corrections", async Task<IResult> (RegisterService registers, int id, int entryId, LeadCorrection? body, CancellationToken ct) =>
@@ -56,6 +61,7 @@ public static class RegistersApi
             .RequireToken()
             .WithTags("Registers")
             .WithName("CorrectLead")
+            .Produces<WriteResult>(StatusCodes.Status200OK)
             .WithSummary("纪检监察人员更正一条问题线索：version、reason（必填），其余为更正后的全部内容（同登记）。原版本保留。仅接受个人 API 令牌。");
 
         api.MapPost("/inspections/{id:int}/registers/{register}/{entryId:int}/withdrawal", async Task<IResult> (RegisterService registers, int id, string register, int entryId, Withdrawal? body, CancellationToken ct) =>
@@ -65,6 +71,7 @@ public static class RegistersApi
             .RequireToken()
             .WithTags("Registers")
             .WithName("WithdrawRegisterEntry")
+            .Produces<WriteResult>(StatusCodes.Status200OK)
             .WithSummary("撤销一条登记（register 为 institutions、outcomes 或 leads）：version、reason（必填）。撤销的登记保留并标明，不再计入合计，也不能再更正。仅接受个人 API 令牌。");
     }
 }

@@ -9,7 +9,7 @@ namespace Rectify.Features.Reports;
 
 public sealed record ReviewRequest(string? Decision, string? Reason);
 
-/// <summary>A progress report as the API takes it (multipart/form-data), for the OpenAPI document; the endpoint reads the form itself to say what is wrong with it.</summary>
+/// <summary>A progress report as the unit files it (multipart/form-data): what was done, how far, as of which day, and the evidence.</summary>
 public sealed record ReportForm(
     [property: System.ComponentModel.Description("进展情况")] string Narrative,
     [property: System.ComponentModel.Description("完成进度，0–100")] int Percent,
@@ -75,6 +75,7 @@ public static class ReportsApi
             .DisableAntiforgery()
             .WithTags("Progress reports")
             .WithName("FileReport")
+            .Produces<WriteResult>(StatusCodes.Status201Created)
             .WithSummary("牵头单位联络员报送进展（multipart/form-data：narrative、percent 0–100、effectiveDate、files 佐证材料 pdf/ofd/docx/xlsx/jpg/png，按内容识别类型）。仅接受个人 API 令牌。");
 
         api.MapPost("/reports/{id:int}/review", (ProgressReportService reports, int id, ReviewRequest? body, CancellationToken ct) =>
@@ -82,11 +83,13 @@ public static class ReportsApi
             .RequireToken()
             .WithTags("Progress reports")
             .WithName("ReviewReport")
+            .Produces<WriteResult>(StatusCodes.Status200OK)
             .WithSummary("整改办审核一份进展报送：decision = accept 采纳 / return 退回（须附 reason）。不能审核自己报送的。仅接受个人 API 令牌。");
 
         api.MapGet("/reports/{reportId:int}/evidence/{evidenceId:int}", DownloadAsync)
             .WithTags("Progress reports")
             .WithName("DownloadEvidence")
+            .WithMetadata(new Common.FileAnswerAttribute())
             .WithSummary("下载一份佐证材料（与报送同样的权限范围；每次下载记入审计日志）");
 
         // The pages' link to the same file: served only through the same scope as its report, as an attachment, audited.

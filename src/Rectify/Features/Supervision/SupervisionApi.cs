@@ -8,7 +8,7 @@ using Rectify.Features.Common;
 
 namespace Rectify.Features.Supervision;
 
-/// <summary>A step of the ladder as the API takes it (see <see cref="NoticeInput"/>); kind by name: Duban, Talk, Circular, Accountability.</summary>
+/// <summary>A step of the 督办 ladder: kind by name: Duban, Talk, Circular, Accountability.</summary>
 public sealed record NoticeRequest(
     [property: JsonConverter(typeof(JsonStringEnumConverter<SupervisionKind>))] SupervisionKind? Kind,
     int? UnitId,
@@ -59,6 +59,7 @@ public static class SupervisionApi
             .RequireToken()
             .WithTags("Supervision")
             .WithName("IssueSupervision")
+            .Produces<WriteResult>(StatusCodes.Status201Created)
             .WithSummary("整改办或巡察机构督办：kind = Duban 督办单（title 事由、content 督办事项、requirement 办理要求、replyDue 回复期限，自动编号“督办〔年〕N号”）/ Talk 约谈（heldOn、byWhom 约谈人、people 被约谈人、content 谈话要点、outcome 表态承诺）/ "
                 + "Circular 通报、Accountability 问责（byWhom 决定机关、people 处理对象、outcome 处理方式，可关联 leadId 问题线索、outcomeId 整改成效）；unitId 被督办单位，measureIds 该单位牵头的措施。仅接受个人 API 令牌。");
 
@@ -67,6 +68,7 @@ public static class SupervisionApi
             .RequireToken()
             .WithTags("Supervision")
             .WithName("ReplySupervision")
+            .Produces<WriteResult>(StatusCodes.Status200OK)
             .WithSummary("被督办单位的联络员回复督办单：text 回复内容。仅接受个人 API 令牌。");
 
         api.MapPost("/supervision/{id:int}/close", (SupervisionService service, int id, NoticeCloseRequest? body, CancellationToken ct) =>
@@ -74,6 +76,7 @@ public static class SupervisionApi
             .RequireToken()
             .WithTags("Supervision")
             .WithName("CloseSupervision")
+            .Produces<WriteResult>(StatusCodes.Status200OK)
             .WithSummary("整改办或巡察机构办结已回复的督办单（decision = close），或退回回复（return，须附 note）。仅接受个人 API 令牌。");
     }
 }
