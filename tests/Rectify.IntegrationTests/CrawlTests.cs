@@ -424,7 +424,7 @@ public sealed class CrawlTests(CrawlApp app) : IClassFixture<CrawlApp>
     }
 
     /// <summary>/measures/12 and /measures/13 are one kind of page; query strings count by their names only.</summary>
-    private static string Pattern(string pathAndQuery)
+    internal static string Pattern(string pathAndQuery)
     {
         var parts = pathAndQuery.Split('?', 2);
         var path = string.Join('/', parts[0].Split('/').Select(s => s.Any(char.IsAsciiDigit) ? "{n}" : s));
@@ -443,7 +443,7 @@ public sealed class CrawlTests(CrawlApp app) : IClassFixture<CrawlApp>
         return handler is null ? path : $"{path}?handler={Uri.UnescapeDataString(handler)}";
     }
 
-    private static bool IsDownload(string link)
+    internal static bool IsDownload(string link)
     {
         var path = link.Split('?')[0];
 

@@ -235,7 +235,10 @@ public abstract class AppFixture(Provider provider, bool kestrel = false, FakeCl
         GC.SuppressFinalize(this);
     }
 
-    public HttpClient Client() => Factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+    /// <summary>A client of the application that keeps its cookies and follows no redirect; of a fixture on a real port, one that talks to that port.</summary>
+    public HttpClient Client() => ServerAddress is { } address
+        ? new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new System.Net.CookieContainer() }) { BaseAddress = address }
+        : Factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
 }
 
 public sealed class SqliteApp() : AppFixture(Provider.Sqlite);
