@@ -713,8 +713,8 @@ public static class LedgerQueries
     /// Each finding's <see cref="MeasureTally"/> over <paramref name="measures"/> under the default rules, counted by the
     /// database with the named facts' SQL twins in one grouped statement, whatever the number of measures.
     /// </summary>
-    public static Task<Dictionary<int, MeasureTally>> FindingTalliesAsync(IQueryable<Measure> measures, DateOnly today, CancellationToken cancellationToken) =>
-        SignalQueries.FindingTalliesAsync(null, measures, SignalDay.Default(today), cancellationToken);
+    public static Task<Dictionary<int, MeasureTally>> FindingTalliesAsync(RectifyDbContext db, IQueryable<Measure> measures, DateOnly today, CancellationToken cancellationToken) =>
+        SignalQueries.FindingTalliesAsync(db, measures, SignalDay.Default(today), cancellationToken);
 
     /// <summary>The inspection's figures as the caller may see them, under its signal rules: the rules, the count of findings and one aggregate statement.</summary>
     public static async Task<LedgerTotals> TotalsAsync(RectifyDbContext db, AccessScope scope, int inspectionId, DateOnly today, CancellationToken cancellationToken)

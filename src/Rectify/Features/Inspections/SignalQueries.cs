@@ -109,38 +109,54 @@ public static class SignalQueries
     /// <summary>
     /// Each measure as what it adds to its group's <see cref="MeasureTally"/>: 1 or 0 for each named fact, read with the
     /// facts' SQL twins (超期, 逾期未报, and only the facts <paramref name="day"/>'s rules read: 督办未办结, 临期, 报送被退回 —
-    /// a rule switched off adds nothing to the statement), beside the <paramref name="key"/> to group by. The context
-    /// <paramref name="db"/> is read for the rules that read 督办单 or reports, and may be null when the rules read neither.
+    /// a rule switched off adds nothing to the statement), beside the <paramref name="key"/> to group by.
     /// </summary>
-    public static IQueryable<MeasureCounts<TKey>> CountsBy<TKey>(this IQueryable<Measure> measures, RectifyDbContext? db, SignalDay day, Expression<Func<Measure, TKey>> key)
+    public static IQueryable<MeasureCounts<TKey>> CountsBy<TKey>(this IQueryable<Measure> measures, RectifyDbContext db, SignalDay day, Expression<Func<Measure, TKey>> key)
     {
+        ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(day);
         ArgumentNullException.ThrowIfNull(key);
-        var measure = key.Parameters[0];
+
+        // The inspection's 报送周期 is joined beside the measure, before the facts: a navigation inside a grouped SUM
+        // makes EF Core sum over a correlated subquery per group instead of the rows at hand.
+        var row = Expression.Parameter(typeof(MeasureWithCadence), "x");
         var zero = Expression.Constant(0);
-        Expression One(Expression<Func<Measure, bool>> fact) =>
-            Expression.Condition(ReplacingExpressionVisitor.Replace(fact.Parameters[0], measure, fact.Body), Expression.Constant(1), zero);
-        RectifyDbContext Db() => db ?? throw new ArgumentNullException(nameof(db), "the rules read 督办单 or reports");
+        Expression OnRow(LambdaExpression e) => new OnMeasureWithCadence(e.Parameters[0], row).Visit(e.Body);
+        Expression One(Expression<Func<Measure, bool>> fact) => Expression.Condition(OnRow(fact), Expression.Constant(1), zero);
         var type = typeof(MeasureCounts<TKey>);
         MemberAssignment Bind(string name, Expression value) => Expression.Bind(type.GetProperty(name)!, value);
         var body = Expression.MemberInit(
             Expression.New(type),
-            Bind(nameof(MeasureCounts<TKey>.Key), key.Body),
+            Bind(nameof(MeasureCounts<TKey>.Key), OnRow(key)),
             Bind(nameof(MeasureCounts<TKey>.SignedOff), One(m => m.State == MeasureState.SignedOff)),
             Bind(nameof(MeasureCounts<TKey>.Ongoing), One(m => m.State == MeasureState.Ongoing)),
             Bind(nameof(MeasureCounts<TKey>.PastDeadline), One(LedgerQueries.IsPastDeadlineOn(day.Today))),
             Bind(nameof(MeasureCounts<TKey>.MissingReport), One(LedgerQueries.IsMissingCadenceReportOn(day.Today))),
-            Bind(nameof(MeasureCounts<TKey>.UnderDuban), day.Rules.RedWhenUnderDuban ? One(IsUnderDuban(Db())) : zero),
+            Bind(nameof(MeasureCounts<TKey>.UnderDuban), day.Rules.RedWhenUnderDuban ? One(IsUnderDuban(db)) : zero),
             Bind(nameof(MeasureCounts<TKey>.DueSoon), day.WarnUntil is { } until ? One(IsDueSoonOn(day.Today, until)) : zero),
-            Bind(nameof(MeasureCounts<TKey>.ReportReturned), day.Rules.WarnWhenReportReturned ? One(IsReportReturned(Db())) : zero));
-        return measures.Select(Expression.Lambda<Func<Measure, MeasureCounts<TKey>>>(body, measure));
+            Bind(nameof(MeasureCounts<TKey>.ReportReturned), day.Rules.WarnWhenReportReturned ? One(IsReportReturned(db)) : zero));
+        return measures
+            .Join(db.Inspections, m => m.InspectionId, i => i.Id, (m, i) => new MeasureWithCadence { Measure = m, Cadence = i.ReportingCadence })
+            .Select(Expression.Lambda<Func<MeasureWithCadence, MeasureCounts<TKey>>>(body, row));
+    }
+
+    /// <summary>Rewrites an expression on a measure to one on <see cref="MeasureWithCadence"/>: <c>m.Inspection.ReportingCadence</c> becomes the row's <c>Cadence</c>.</summary>
+    private sealed class OnMeasureWithCadence(ParameterExpression measure, ParameterExpression row) : ExpressionVisitor
+    {
+        protected override Expression VisitMember(MemberExpression node) =>
+            node is { Member.Name: nameof(Inspection.ReportingCadence), Expression: MemberExpression { Member.Name: nameof(Measure.Inspection), Expression: var m } } && m == measure
+                ? Expression.Property(row, nameof(MeasureWithCadence.Cadence))
+                : base.VisitMember(node);
+
+        protected override Expression VisitParameter(ParameterExpression node) =>
+            node == measure ? Expression.Property(row, nameof(MeasureWithCadence.Measure)) : base.VisitParameter(node);
     }
 
     /// <summary>
     /// The <see cref="MeasureTally"/> of each group of <paramref name="measures"/> by <paramref name="key"/> under
     /// <paramref name="day"/>'s rules, in one grouped statement (<c>GROUP BY key</c>, a <c>SUM</c> per fact).
     /// </summary>
-    public static IQueryable<TallyOf<TKey>> TalliesBy<TKey>(this IQueryable<Measure> measures, RectifyDbContext? db, SignalDay day, Expression<Func<Measure, TKey>> key) =>
+    public static IQueryable<TallyOf<TKey>> TalliesBy<TKey>(this IQueryable<Measure> measures, RectifyDbContext db, SignalDay day, Expression<Func<Measure, TKey>> key) =>
         measures.CountsBy(db, day, key)
             .GroupBy(c => c.Key)
             .Select(g => new TallyOf<TKey>
@@ -161,12 +177,20 @@ public static class SignalQueries
     /// counted by the database in one statement (<see cref="TalliesBy"/> by finding), whatever the number of measures
     /// and whichever facts the rules read. Findings without one of these measures are left out.
     /// </summary>
-    public static Task<Dictionary<int, MeasureTally>> FindingTalliesAsync(RectifyDbContext? db, IQueryable<Measure> measures, SignalDay day, CancellationToken cancellationToken)
+    public static Task<Dictionary<int, MeasureTally>> FindingTalliesAsync(RectifyDbContext db, IQueryable<Measure> measures, SignalDay day, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(measures);
         ArgumentNullException.ThrowIfNull(day);
         return measures.TalliesBy(db, day, m => m.FindingId).ToDictionaryAsync(t => t.Key, t => t.Tally, cancellationToken);
     }
+}
+
+/// <summary>A measure with its inspection's 报送周期, joined before its facts are summed (<see cref="SignalQueries.CountsBy"/>).</summary>
+public sealed class MeasureWithCadence
+{
+    public Measure Measure { get; init; } = null!;
+
+    public ReportingCadence? Cadence { get; init; }
 }
 
 /// <summary>One measure as what it adds to its group's tally: 1 or 0 for each fact (<see cref="SignalQueries.CountsBy"/>).</summary>
