@@ -14,9 +14,11 @@ using Rectify.Bench;
 // query latency for the ledger page with and without filters, the inspection list, the Excel export, and memory.
 // On SQLite by default; with RECTIFY_BENCH_POSTGRES set to an admin connection string, on a new PostgreSQL
 // database that is dropped afterwards.
-// Usage: dotnet run -c Release --project bench/Rectify.Bench -- [inspections=1400] [bigFindings=1000]
+// Usage: dotnet run -c Release --project bench/Rectify.Bench -- [inspections=1400] [bigFindings=1000] [queries]
+// With `queries` it stops after the ledger, overview and list queries (no export, reminder scan or intake).
 var inspections = args.Length > 0 && args[0] is not ("intake" or "import" or "roundtrip") ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1400;
 var bigFindings = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1000;
+var queriesOnly = args.Contains("queries");
 var folder = Path.Combine(Path.GetTempPath(), "rectify-bench-" + Guid.NewGuid().ToString("N"));
 Directory.CreateDirectory(folder);
 
@@ -202,10 +204,17 @@ try
     await Measure("ledger, big inspection, unit + overdue filter", db => LedgerQueries.LoadAsync(db, office, bigId, new LedgerFilter(Unit: someUnit, Overdue: true), today, default));
     await Measure("ledger, big inspection, state + kind filter", db => LedgerQueries.LoadAsync(db, office, bigId, new LedgerFilter(State: MeasureState.InProgress, Kind: MeasureKind.TimeBound), today, default));
     await Measure("  part: totals, big inspection", db => LedgerQueries.TotalsAsync(db, office, bigId, today, default));
+    await Measure("overview, small inspection (72 measures)", db => OverviewQueries.LoadAsync(db, office, inspections / 2, today, default));
+    await Measure($"overview, big inspection ({bigNotice.MeasureCount:N0} measures)", db => OverviewQueries.LoadAsync(db, office, bigId, today, default));
     await Measure("  part: unit list, big inspection", db => LedgerQueries.UnitsAsync(db, db.VisibleMeasures(office).Where(m => m.InspectionId == bigId), default));
     await Measure("  part: count, big inspection", db => db.VisibleMeasures(office).Where(m => m.InspectionId == bigId).CountAsync());
     await Measure($"inspection list page 1 (of {inspections + 1:N0})", db => LedgerQueries.PageOfSummariesAsync(db, office, 1, 50, default));
     await Measure("inspection list page 20", db => LedgerQueries.PageOfSummariesAsync(db, office, 20, 50, default));
+    if (queriesOnly)
+    {
+        Console.WriteLine($"peak working set: {Process.GetCurrentProcess().PeakWorkingSet64 / 1024.0 / 1024.0:F0} MiB");
+        return;
+    }
 
     // The Excel export of the big inspection, written to a file as the endpoint does; memory is the GC's allocation count for one run.
     await using (var db = NewContext())

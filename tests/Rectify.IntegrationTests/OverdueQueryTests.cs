@@ -123,7 +123,7 @@ public abstract class OverdueQueryTests(AppFixture app)
         Assert.True(disagreements.Count == 0, $"{disagreements.Count} disagreements over {measures.Count} measures on {Today:yyyy-MM-dd}:\n" + string.Join('\n', disagreements));
 
         // The tallies the ledger counts in the database are the ones the overview counts in memory from the same facts.
-        var tallies = await LedgerQueries.FindingTalliesAsync(db.Measures.AsNoTracking().Where(m => inspections.Contains(m.InspectionId)), Today, Ct);
+        var tallies = await LedgerQueries.FindingTalliesAsync(db, db.Measures.AsNoTracking().Where(m => inspections.Contains(m.InspectionId)), Today, Ct);
         Assert.Equal(
             findings.ToDictionary(f => f.Id, f => MeasureTally.Of(f.Measures.Select(m => m.OverdueFacts), Today)),
             tallies);

@@ -136,8 +136,23 @@ public sealed record LedgerTotals(
     public static LedgerTotals From(int findings, IReadOnlyCollection<MeasureTally> findingTallies, SignalRules rules)
     {
         ArgumentNullException.ThrowIfNull(findingTallies);
+        return From(findings, findingTallies.Select(t => (1, t)), rules);
+    }
+
+    /// <summary>
+    /// The totals of <paramref name="findings"/> findings from groups of findings that have measures: each group's number
+    /// of findings and the sum of their tallies. Every finding of a group agrees with the others on each fact that
+    /// <see cref="MeasureTally.FindingCompletion"/> and <see cref="SignalRules.Of"/> read (done or not, one 持续整改 or not,
+    /// one 超期 / 逾期未报 / 督办未办结 / 临期 / 报送被退回 or not), so the sum is classified as each of them is
+    /// (<see cref="LedgerQueries.TotalsAsync(RectifyDbContext, IQueryable{Measure}, int, SignalDay, CancellationToken)"/> groups so in the database; a single finding is a group of one).
+    /// </summary>
+    public static LedgerTotals From(int findings, IEnumerable<(int Findings, MeasureTally Sum)> groups, SignalRules rules)
+    {
+        ArgumentNullException.ThrowIfNull(groups);
         ArgumentNullException.ThrowIfNull(rules);
-        var all = findingTallies.Aggregate(default(MeasureTally), MeasureTally.Add);
+        var list = groups as IReadOnlyCollection<(int Findings, MeasureTally Sum)> ?? [.. groups];
+        var all = list.Select(g => g.Sum).Aggregate(default(MeasureTally), MeasureTally.Add);
+        int Counted(Func<MeasureTally, bool> which) => list.Where(g => which(g.Sum)).Sum(g => g.Findings);
         return new LedgerTotals(
             findings,
             all.Total,
@@ -145,13 +160,13 @@ public sealed record LedgerTotals(
             all.Sustained,
             all.PastDeadline,
             all.MissingReport,
-            findingTallies.Count(f => f.FindingCompletion == Completion.Completed),
-            findingTallies.Count(f => f.FindingCompletion == Completion.Sustained),
-            findingTallies.Count(f => rules.Of(f) == Signal.Red),
-            findingTallies.Count(f => rules.Of(f) == Signal.Green)
+            Counted(f => f.FindingCompletion == Completion.Completed),
+            Counted(f => f.FindingCompletion == Completion.Sustained),
+            Counted(f => rules.Of(f) == Signal.Red),
+            Counted(f => rules.Of(f) == Signal.Green)
 
                 // A visible finding without a measure has no tally: not done, nothing late or warned — the on-track colour.
-                + (rules.Of(default) == Signal.Green ? Math.Max(0, findings - findingTallies.Count) : 0));
+                + (rules.Of(default) == Signal.Green ? Math.Max(0, findings - list.Sum(g => g.Findings)) : 0));
     }
 }
 
@@ -382,14 +397,28 @@ public static class LedgerQueries
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(filter);
         filter = filter.Normalized();
-        var head = await HeadAsync(db, scope, inspectionId, cancellationToken);
-        if (head is null)
+
+        // The inspection, its signal rules and the count of its visible findings, in one statement.
+        var findingsOf = db.VisibleFindings(scope);
+        var found = await db.VisibleInspections(scope).AsNoTracking().Where(i => i.Id == inspectionId)
+            .Select(i => new
+            {
+                Head = new InspectionSummary(i.Id, i.Title, i.InspectingBody.Name, i.InspectedOrganization.Name, i.OnSiteFrom, i.OnSiteTo, i.FeedbackDate, 0, 0, 0, i.ReportingCadence),
+                Findings = findingsOf.Count(f => f.InspectionId == i.Id),
+                Rules = new SignalRules(i.SignalRules.RedWhenUnderDuban, i.SignalRules.WarnWithinWorkingDays, i.SignalRules.WarnWhenReportReturned, i.SignalRules.GreenWhenOnTrack),
+            })
+            .FirstOrDefaultAsync(cancellationToken);
+        if (found is null)
         {
             return null;
         }
 
         await CheckPlanViewAsync(db, inspectionId, filter, today, cancellationToken);
         var visible = db.VisibleMeasures(scope).AsNoTracking().Where(m => m.InspectionId == inspectionId);
+
+        // The figures in one aggregate statement under the inspection's signal rules.
+        var signals = await SignalQueries.DayAsync(db, found.Rules, today, cancellationToken);
+        var totals = await TotalsAsync(db, visible, found.Findings, signals, cancellationToken);
         int total;
         List<LedgerMeasure> page;
         if (filter.AsOf is { } day)
@@ -402,7 +431,10 @@ public static class LedgerQueries
         {
             // Beside the adopted plan the measures withdrawn since are rows too, marked.
             var measures = Filtered(filter.CompareApproved ? PlanMeasures(db, scope, inspectionId) : visible, filter, today);
-            total = await measures.CountAsync(cancellationToken);
+
+            // Unfiltered, the rows are the visible measures the totals counted.
+            var unfiltered = !filter.CompareApproved && filter.Unit is null && filter.State is null && filter.Kind is null && !filter.Overdue;
+            total = unfiltered ? totals.Measures : await measures.CountAsync(cancellationToken);
             page = await InLedgerOrder(measures)
                 .Skip(Paging.Skip(filter.Page, filter.PageSize))
                 .Take(filter.PageSize)
@@ -414,11 +446,11 @@ public static class LedgerQueries
 
         var versions = filter.CompareApproved ? await AdoptedAndLatestVersionsAsync(db, [.. page.Select(r => r.Id)], cancellationToken) : null;
 
-        // Every visible finding's tally, counted once under the inspection's signal rules: the totals add them up and
-        // the page's finding rows read theirs.
-        var signals = await SignalQueries.DayAsync(db, inspectionId, today, cancellationToken);
-        var tallies = await SignalQueries.FindingTalliesAsync(db, visible, signals, cancellationToken);
-        var totals = LedgerTotals.From(await db.VisibleFindings(scope).CountAsync(f => f.InspectionId == inspectionId, cancellationToken), tallies.Values, signals.Rules);
+        // The state and 红黄绿 of the page's findings only: their tallies over every visible measure of theirs, one statement.
+        var pageFindings = page.Select(r => r.FindingId).Distinct().ToList();
+        var tallies = pageFindings.Count == 0
+            ? []
+            : await SignalQueries.FindingTalliesAsync(db, visible.Where(m => pageFindings.Contains(m.FindingId)), signals, cancellationToken);
 
         var rows = page.Select(r => (Measure: r, Row: new LedgerRow(
             r.Id,
@@ -447,7 +479,7 @@ public static class LedgerQueries
         var units = await UnitsAsync(db, visible, cancellationToken);
 
         // The summary's counts are the totals' (counted once).
-        var inspection = head with { Findings = totals.Findings, Measures = totals.Measures, SignedOffMeasures = totals.CompletedMeasures };
+        var inspection = found.Head with { Findings = totals.Findings, Measures = totals.Measures, SignedOffMeasures = totals.CompletedMeasures };
         return new LedgerPage(inspection, filter, total, rows, totals, units) { SignalRules = signals.Rules };
     }
 
@@ -678,42 +710,64 @@ public static class LedgerQueries
         measures.OrderBy(m => m.Finding.Category.Number).ThenBy(m => m.Finding.Number).ThenBy(m => m.Number);
 
     /// <summary>
-    /// Each finding's <see cref="MeasureTally"/> over <paramref name="measures"/>, counted by the database with the
-    /// named facts' SQL twins: one grouped query by state, one for 超期 and one for 逾期未报, whatever the number of measures.
+    /// Each finding's <see cref="MeasureTally"/> over <paramref name="measures"/> under the default rules, counted by the
+    /// database with the named facts' SQL twins in one grouped statement, whatever the number of measures.
     /// </summary>
-    public static async Task<Dictionary<int, MeasureTally>> FindingTalliesAsync(IQueryable<Measure> measures, DateOnly today, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(measures);
-        var counts = await measures
-            .GroupBy(m => m.FindingId)
-            .Select(g => new
-            {
-                g.Key,
-                Total = g.Count(),
-                SignedOff = g.Count(m => m.State == MeasureState.SignedOff),
-                Ongoing = g.Count(m => m.State == MeasureState.Ongoing),
-            })
-            .ToListAsync(cancellationToken);
-        var pastDeadline = await CountByFindingAsync(measures.Where(IsPastDeadlineOn(today)), cancellationToken);
-        var missingReport = await CountByFindingAsync(measures.Where(IsMissingCadenceReportOn(today)), cancellationToken);
-        return counts.ToDictionary(
-            c => c.Key,
-            c => new MeasureTally(c.Total, c.SignedOff, c.Ongoing, pastDeadline.GetValueOrDefault(c.Key), missingReport.GetValueOrDefault(c.Key)));
-    }
+    public static Task<Dictionary<int, MeasureTally>> FindingTalliesAsync(RectifyDbContext db, IQueryable<Measure> measures, DateOnly today, CancellationToken cancellationToken) =>
+        SignalQueries.FindingTalliesAsync(db, measures, SignalDay.Default(today), cancellationToken);
 
-    /// <summary>How many of these measures each finding has (findings with none are left out).</summary>
-    internal static Task<Dictionary<int, int>> CountByFindingAsync(IQueryable<Measure> measures, CancellationToken cancellationToken) =>
-        measures.GroupBy(m => m.FindingId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, cancellationToken);
-
-    /// <summary>The inspection's figures as the caller may see them: the signal rules, the finding tallies (three queries, and one per fact the rules read) and the count of findings.</summary>
+    /// <summary>The inspection's figures as the caller may see them, under its signal rules: the rules, the count of findings and one aggregate statement.</summary>
     public static async Task<LedgerTotals> TotalsAsync(RectifyDbContext db, AccessScope scope, int inspectionId, DateOnly today, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
         var measures = db.VisibleMeasures(scope).AsNoTracking().Where(m => m.InspectionId == inspectionId);
         var signals = await SignalQueries.DayAsync(db, inspectionId, today, cancellationToken);
-        var tallies = await SignalQueries.FindingTalliesAsync(db, measures, signals, cancellationToken);
         var findings = await db.VisibleFindings(scope).CountAsync(f => f.InspectionId == inspectionId, cancellationToken);
-        return LedgerTotals.From(findings, tallies.Values, signals.Rules);
+        return await TotalsAsync(db, measures, findings, signals, cancellationToken);
+    }
+
+    /// <summary>
+    /// The totals of <paramref name="findings"/> findings over <paramref name="measures"/> under <paramref name="day"/>'s
+    /// rules, in one statement: each finding's counts (<see cref="SignalQueries.TalliesBy"/>), grouped again by the facts
+    /// the rules read of a finding, so that a handful of rows come back whatever the size of the inspection; the rules
+    /// themselves (完成, 红黄绿) are applied here, in C#, to each group (<see cref="LedgerTotals.From(int, IEnumerable{ValueTuple{int, MeasureTally}}, SignalRules)"/>).
+    /// </summary>
+    public static async Task<LedgerTotals> TotalsAsync(RectifyDbContext db, IQueryable<Measure> measures, int findings, SignalDay day, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(day);
+        var groups = await measures.TalliesBy(db, day, m => m.FindingId)
+            .GroupBy(f => new
+            {
+                Done = f.SignedOff + f.Ongoing - f.MissingReport == f.Total,
+                Sustained = f.Ongoing > f.MissingReport,
+                PastDeadline = f.PastDeadline > 0,
+                MissingReport = f.MissingReport > 0,
+                UnderDuban = f.UnderDuban > 0,
+                DueSoon = f.DueSoon > 0,
+                ReportReturned = f.ReportReturned > 0,
+            })
+            .Select(g => new
+            {
+                Findings = g.Count(),
+                Total = g.Sum(f => f.Total),
+                SignedOff = g.Sum(f => f.SignedOff),
+                Ongoing = g.Sum(f => f.Ongoing),
+                PastDeadline = g.Sum(f => f.PastDeadline),
+                MissingReport = g.Sum(f => f.MissingReport),
+                UnderDuban = g.Sum(f => f.UnderDuban),
+                DueSoon = g.Sum(f => f.DueSoon),
+                ReportReturned = g.Sum(f => f.ReportReturned),
+            })
+            .ToListAsync(cancellationToken);
+        return LedgerTotals.From(
+            findings,
+            groups.Select(g => (g.Findings, new MeasureTally(g.Total, g.SignedOff, g.Ongoing, g.PastDeadline, g.MissingReport)
+            {
+                UnderDuban = g.UnderDuban,
+                DueSoon = g.DueSoon,
+                ReportReturned = g.ReportReturned,
+            })),
+            day.Rules);
     }
 
     /// <summary>

@@ -68,9 +68,16 @@ public sealed record InspectionOverview(
     public DateOnly? WarnUntil { get; init; }
 }
 
-/// <summary>The inspection's statistics, computed from the same rows and the same derivations as the ledger.</summary>
+/// <summary>
+/// The inspection's statistics, counted by the database with the same SQL twins of the named facts as the ledger, and
+/// derived here by the same C# rules (<see cref="MeasureTally"/>, <see cref="RateRow"/>, <see cref="LedgerTotals"/>,
+/// <see cref="SignalRules"/>): one grouped statement by finding, one by lead unit and kind; no measure row is read.
+/// </summary>
 public static class OverviewQueries
 {
+    /// <summary>What the overview calls a measure without a lead unit.</summary>
+    public const string NoLeadUnit = "（未定）";
+
     public static async Task<InspectionOverview?> LoadAsync(RectifyDbContext db, AccessScope scope, int inspectionId, DateOnly today, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
@@ -80,55 +87,45 @@ public static class OverviewQueries
             return null;
         }
 
-        // The inspection's 红黄绿规则 on the day; each measure is read with the facts they read (nothing more with the defaults).
+        // The inspection's 红黄绿规则 on the day; the statements count only the facts they read (nothing more with the defaults).
         var signals = await SignalQueries.DayAsync(db, inspectionId, today, cancellationToken);
-        var rows = (await db.VisibleMeasures(scope).AsNoTracking().Where(m => m.InspectionId == inspectionId)
-            .WithSignalFacts(db, signals.Rules, m => new OverviewMeasure(
-                m.FindingId,
-                m.Finding.Number,
-                m.Finding.Title,
-                m.Finding.Category.Number,
-                m.Finding.Category.Title,
-                m.Kind,
-                m.LeadUnit == null ? "（未定）" : m.LeadUnit.Name,
-                m.ExtensionCount))
-            .ToListAsync(cancellationToken))
-            .Select(r => r.Row with { Signal = r.Facts })
+        var visible = db.VisibleMeasures(scope).AsNoTracking().Where(m => m.InspectionId == inspectionId);
+
+        // Each finding's tally (GROUP BY finding), with the finding's number, title and category beside it.
+        var findingRows = await (
+            from t in visible.TalliesBy(db, signals, m => m.FindingId)
+            join f in db.Findings on t.Key equals f.Id
+            select new { Tally = t, f.Number, f.Title, CategoryNumber = f.Category.Number, CategoryTitle = f.Category.Title })
+            .ToListAsync(cancellationToken);
+        var findings = findingRows
+            .Select(r => (r.CategoryNumber, r.CategoryTitle, r.Tally.Tally, Signal: FindingSignalOf(r.Tally.Key, r.Number, r.Title, r.Tally.Tally, signals.Rules)))
+            .OrderBy(f => f.Signal.Number).ThenBy(f => f.Signal.FindingId)
             .ToList();
 
-        // The same tallies the ledger counts in the database, counted here by the C# rules from the same rows.
-        MeasureTally Tally(IEnumerable<OverdueFacts> facts) => MeasureTally.Of(facts, today);
-
-        var findings = rows.GroupBy(r => r.FindingId)
-            .Select(g =>
+        // Each lead unit's and kind's tally from one GROUP BY (lead unit, kind): tallies add up.
+        var unitKinds = await visible.CountsBy(db, SignalDay.Default(today), m => new { LeadUnit = m.LeadUnit == null ? NoLeadUnit : m.LeadUnit.Name, m.Kind, Extended = m.ExtensionCount > 0 })
+            .GroupBy(c => c.Key)
+            .Select(g => new
             {
-                var first = g.First();
-                var tally = MeasureTally.Of(g.Select(r => r.Signal), signals);
-                return (first.CategoryNumber, first.CategoryTitle, Tally: tally, Signal: new FindingSignal(
-                    g.Key, first.FindingNumber, first.FindingTitle, tally.FindingState, tally.FindingCompletion, signals.Rules.Of(tally), tally.Total, tally.PastDeadline, tally.MissingReport)
-                {
-                    UnderDuban = tally.UnderDuban,
-                    DueSoon = tally.DueSoon,
-                    ReportReturned = tally.ReportReturned,
-                });
+                g.Key,
+                Tally = new MeasureTally(g.Count(), g.Sum(c => c.SignedOff), g.Sum(c => c.Ongoing), g.Sum(c => c.PastDeadline), g.Sum(c => c.MissingReport)),
             })
-            .OrderBy(f => f.Signal.Number)
-            .ToList();
+            .ToListAsync(cancellationToken);
 
         var byCategory = findings.GroupBy(f => (f.CategoryNumber, f.CategoryTitle)).OrderBy(g => g.Key.CategoryNumber)
             .Select(g => RateRow.OfFindings($"({Documents.ChineseNumerals.Format(g.Key.CategoryNumber)}){g.Key.CategoryTitle}", [.. g.Select(f => f.Tally)]))
             .ToList();
-        var byUnit = rows.GroupBy(r => r.LeadUnit).OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => RateRow.OfMeasures(g.Key, Tally(g.Select(r => r.Facts)))).ToList();
-        var byKind = rows.GroupBy(r => r.Kind).OrderBy(g => g.Key)
-            .Select(g => RateRow.OfMeasures(Terms.Of(g.Key), Tally(g.Select(r => r.Facts)))).ToList();
+        var byUnit = unitKinds.GroupBy(r => r.Key.LeadUnit).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => RateRow.OfMeasures(g.Key, g.Select(r => r.Tally).Aggregate(MeasureTally.Add))).ToList();
+        var byKind = unitKinds.GroupBy(r => r.Key.Kind).OrderBy(g => g.Key)
+            .Select(g => RateRow.OfMeasures(Terms.Of(g.Key), g.Select(r => r.Tally).Aggregate(MeasureTally.Add))).ToList();
         var totals = LedgerTotals.From(findings.Count, [.. findings.Select(f => f.Tally)], signals.Rules);
         var policy = await db.Inspections.AsNoTracking().Where(i => i.Id == inspectionId).Select(i => new DeadlinePolicy(i.ImmediateWorkingDays, i.TimeBoundMonths)).SingleAsync(cancellationToken);
         return new InspectionOverview(
             inspection with { Findings = totals.Findings, Measures = totals.Measures, SignedOffMeasures = totals.CompletedMeasures },
             totals, byUnit, byCategory, byKind, findings.Select(f => f.Signal).ToList())
         {
-            ExtendedMeasures = rows.Count(r => r.ExtensionCount > 0),
+            ExtendedMeasures = unitKinds.Where(r => r.Key.Extended).Sum(r => r.Tally.Total),
             Supervision = await SupervisionQueries.CountsAsync(db, scope, inspectionId, today, cancellationToken),
             DeadlinePolicy = policy,
             SignalRules = signals.Rules,
@@ -136,11 +133,15 @@ public static class OverviewQueries
         };
     }
 
-    /// <summary>What the overview reads of a measure, with the facts its signal rules read.</summary>
-    private sealed record OverviewMeasure(int FindingId, int FindingNumber, string FindingTitle, int CategoryNumber, string CategoryTitle, MeasureKind Kind, string LeadUnit, int ExtensionCount)
+    /// <summary>A finding's 红黄绿 line from its tally, by the rules.</summary>
+    public static FindingSignal FindingSignalOf(int findingId, int number, string title, MeasureTally tally, SignalRules rules)
     {
-        public SignalFacts Signal { get; init; }
-
-        public OverdueFacts Facts => Signal.Overdue;
+        ArgumentNullException.ThrowIfNull(rules);
+        return new FindingSignal(findingId, number, title, tally.FindingState, tally.FindingCompletion, rules.Of(tally), tally.Total, tally.PastDeadline, tally.MissingReport)
+        {
+            UnderDuban = tally.UnderDuban,
+            DueSoon = tally.DueSoon,
+            ReportReturned = tally.ReportReturned,
+        };
     }
 }

@@ -32,9 +32,13 @@ public static class SignalQueries
     }
 
     /// <summary>The inspection's rules on <paramref name="today"/>: the warning window counted on the official calendar when the rules warn of deadlines.</summary>
-    public static async Task<SignalDay> DayAsync(RectifyDbContext db, int inspectionId, DateOnly today, CancellationToken cancellationToken)
+    public static async Task<SignalDay> DayAsync(RectifyDbContext db, int inspectionId, DateOnly today, CancellationToken cancellationToken) =>
+        await DayAsync(db, await RulesAsync(db, inspectionId, cancellationToken) ?? SignalRules.Default, today, cancellationToken);
+
+    /// <summary><paramref name="rules"/> (already read) on <paramref name="today"/>: the calendar is read only when they warn of deadlines.</summary>
+    public static async Task<SignalDay> DayAsync(RectifyDbContext db, SignalRules rules, DateOnly today, CancellationToken cancellationToken)
     {
-        var rules = await RulesAsync(db, inspectionId, cancellationToken) ?? SignalRules.Default;
+        ArgumentNullException.ThrowIfNull(rules);
         return rules.WarnsOfDeadlines
             ? SignalDay.On(rules, today, await new CalendarStore(db).LoadAsync(cancellationToken))
             : new SignalDay(rules, today, null);
@@ -103,25 +107,137 @@ public static class SignalQueries
     }
 
     /// <summary>
-    /// Each finding's <see cref="MeasureTally"/> over <paramref name="measures"/> under <paramref name="day"/>'s rules,
-    /// counted by the database: the three queries of <see cref="LedgerQueries.FindingTalliesAsync"/>, and one grouped
-    /// count for each fact the rules read (none with the default rules), whatever the number of measures.
+    /// Each measure as what it adds to its group's <see cref="MeasureTally"/>: 1 or 0 for each named fact, read with the
+    /// facts' SQL twins (超期, 逾期未报, and only the facts <paramref name="day"/>'s rules read: 督办未办结, 临期, 报送被退回 —
+    /// a rule switched off adds nothing to the statement), beside the <paramref name="key"/> to group by.
     /// </summary>
-    public static async Task<Dictionary<int, MeasureTally>> FindingTalliesAsync(RectifyDbContext db, IQueryable<Measure> measures, SignalDay day, CancellationToken cancellationToken)
+    public static IQueryable<MeasureCounts<TKey>> CountsBy<TKey>(this IQueryable<Measure> measures, RectifyDbContext db, SignalDay day, Expression<Func<Measure, TKey>> key)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(day);
-        var tallies = await LedgerQueries.FindingTalliesAsync(measures, day.Today, cancellationToken);
-        var underDuban = day.Rules.RedWhenUnderDuban ? await LedgerQueries.CountByFindingAsync(measures.Where(IsUnderDuban(db)), cancellationToken) : [];
-        var dueSoon = day.WarnUntil is { } until ? await LedgerQueries.CountByFindingAsync(measures.Where(IsDueSoonOn(day.Today, until)), cancellationToken) : [];
-        var returned = day.Rules.WarnWhenReportReturned ? await LedgerQueries.CountByFindingAsync(measures.Where(IsReportReturned(db)), cancellationToken) : [];
-        return tallies.ToDictionary(
-            t => t.Key,
-            t => t.Value with
-            {
-                UnderDuban = underDuban.GetValueOrDefault(t.Key),
-                DueSoon = dueSoon.GetValueOrDefault(t.Key),
-                ReportReturned = returned.GetValueOrDefault(t.Key),
-            });
+        ArgumentNullException.ThrowIfNull(key);
+
+        // The inspection's 报送周期 is joined beside the measure, before the facts: a navigation inside a grouped SUM
+        // makes EF Core sum over a correlated subquery per group instead of the rows at hand.
+        var row = Expression.Parameter(typeof(MeasureWithCadence), "x");
+        var zero = Expression.Constant(0);
+        Expression OnRow(LambdaExpression e) => new OnMeasureWithCadence(e.Parameters[0], row).Visit(e.Body);
+        Expression One(Expression<Func<Measure, bool>> fact) => Expression.Condition(OnRow(fact), Expression.Constant(1), zero);
+        var type = typeof(MeasureCounts<TKey>);
+        MemberAssignment Bind(string name, Expression value) => Expression.Bind(type.GetProperty(name)!, value);
+        var body = Expression.MemberInit(
+            Expression.New(type),
+            Bind(nameof(MeasureCounts<TKey>.Key), OnRow(key)),
+            Bind(nameof(MeasureCounts<TKey>.SignedOff), One(m => m.State == MeasureState.SignedOff)),
+            Bind(nameof(MeasureCounts<TKey>.Ongoing), One(m => m.State == MeasureState.Ongoing)),
+            Bind(nameof(MeasureCounts<TKey>.PastDeadline), One(LedgerQueries.IsPastDeadlineOn(day.Today))),
+            Bind(nameof(MeasureCounts<TKey>.MissingReport), One(LedgerQueries.IsMissingCadenceReportOn(day.Today))),
+            Bind(nameof(MeasureCounts<TKey>.UnderDuban), day.Rules.RedWhenUnderDuban ? One(IsUnderDuban(db)) : zero),
+            Bind(nameof(MeasureCounts<TKey>.DueSoon), day.WarnUntil is { } until ? One(IsDueSoonOn(day.Today, until)) : zero),
+            Bind(nameof(MeasureCounts<TKey>.ReportReturned), day.Rules.WarnWhenReportReturned ? One(IsReportReturned(db)) : zero));
+        return measures
+            .Join(db.Inspections, m => m.InspectionId, i => i.Id, (m, i) => new MeasureWithCadence { Measure = m, Cadence = i.ReportingCadence })
+            .Select(Expression.Lambda<Func<MeasureWithCadence, MeasureCounts<TKey>>>(body, row));
     }
+
+    /// <summary>Rewrites an expression on a measure to one on <see cref="MeasureWithCadence"/>: <c>m.Inspection.ReportingCadence</c> becomes the row's <c>Cadence</c>.</summary>
+    private sealed class OnMeasureWithCadence(ParameterExpression measure, ParameterExpression row) : ExpressionVisitor
+    {
+        protected override Expression VisitMember(MemberExpression node) =>
+            node is { Member.Name: nameof(Inspection.ReportingCadence), Expression: MemberExpression { Member.Name: nameof(Measure.Inspection), Expression: var m } } && m == measure
+                ? Expression.Property(row, nameof(MeasureWithCadence.Cadence))
+                : base.VisitMember(node);
+
+        protected override Expression VisitParameter(ParameterExpression node) =>
+            node == measure ? Expression.Property(row, nameof(MeasureWithCadence.Measure)) : base.VisitParameter(node);
+    }
+
+    /// <summary>
+    /// The <see cref="MeasureTally"/> of each group of <paramref name="measures"/> by <paramref name="key"/> under
+    /// <paramref name="day"/>'s rules, in one grouped statement (<c>GROUP BY key</c>, a <c>SUM</c> per fact).
+    /// </summary>
+    public static IQueryable<TallyOf<TKey>> TalliesBy<TKey>(this IQueryable<Measure> measures, RectifyDbContext db, SignalDay day, Expression<Func<Measure, TKey>> key) =>
+        measures.CountsBy(db, day, key)
+            .GroupBy(c => c.Key)
+            .Select(g => new TallyOf<TKey>
+            {
+                Key = g.Key,
+                Total = g.Count(),
+                SignedOff = g.Sum(c => c.SignedOff),
+                Ongoing = g.Sum(c => c.Ongoing),
+                PastDeadline = g.Sum(c => c.PastDeadline),
+                MissingReport = g.Sum(c => c.MissingReport),
+                UnderDuban = g.Sum(c => c.UnderDuban),
+                DueSoon = g.Sum(c => c.DueSoon),
+                ReportReturned = g.Sum(c => c.ReportReturned),
+            });
+
+    /// <summary>
+    /// Each finding's <see cref="MeasureTally"/> over <paramref name="measures"/> under <paramref name="day"/>'s rules,
+    /// counted by the database in one statement (<see cref="TalliesBy"/> by finding), whatever the number of measures
+    /// and whichever facts the rules read. Findings without one of these measures are left out.
+    /// </summary>
+    public static Task<Dictionary<int, MeasureTally>> FindingTalliesAsync(RectifyDbContext db, IQueryable<Measure> measures, SignalDay day, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(measures);
+        ArgumentNullException.ThrowIfNull(day);
+        return measures.TalliesBy(db, day, m => m.FindingId).ToDictionaryAsync(t => t.Key, t => t.Tally, cancellationToken);
+    }
+}
+
+/// <summary>A measure with its inspection's 报送周期, joined before its facts are summed (<see cref="SignalQueries.CountsBy"/>).</summary>
+public sealed class MeasureWithCadence
+{
+    public Measure Measure { get; init; } = null!;
+
+    public ReportingCadence? Cadence { get; init; }
+}
+
+/// <summary>One measure as what it adds to its group's tally: 1 or 0 for each fact (<see cref="SignalQueries.CountsBy"/>).</summary>
+public sealed class MeasureCounts<TKey>
+{
+    public TKey Key { get; init; } = default!;
+
+    public int SignedOff { get; init; }
+
+    public int Ongoing { get; init; }
+
+    public int PastDeadline { get; init; }
+
+    public int MissingReport { get; init; }
+
+    public int UnderDuban { get; init; }
+
+    public int DueSoon { get; init; }
+
+    public int ReportReturned { get; init; }
+}
+
+/// <summary>A group's counts as the database sums them (<see cref="SignalQueries.TalliesBy"/>), and the <see cref="MeasureTally"/> they make.</summary>
+public sealed class TallyOf<TKey>
+{
+    public TKey Key { get; init; } = default!;
+
+    public int Total { get; init; }
+
+    public int SignedOff { get; init; }
+
+    public int Ongoing { get; init; }
+
+    public int PastDeadline { get; init; }
+
+    public int MissingReport { get; init; }
+
+    public int UnderDuban { get; init; }
+
+    public int DueSoon { get; init; }
+
+    public int ReportReturned { get; init; }
+
+    public MeasureTally Tally => new(Total, SignedOff, Ongoing, PastDeadline, MissingReport)
+    {
+        UnderDuban = UnderDuban,
+        DueSoon = DueSoon,
+        ReportReturned = ReportReturned,
+    };
 }
