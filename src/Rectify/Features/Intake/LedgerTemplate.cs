@@ -5,6 +5,7 @@ using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
 using Rectify.Documents;
 using Rectify.Domain;
+using Rectify.Features.Common;
 
 namespace Rectify.Features.Intake;
 
@@ -141,17 +142,52 @@ public static class LedgerTemplate
     public static Task WriteAsync(Stream output, string? title, IAsyncEnumerable<LedgerRow> rows, CancellationToken cancellationToken) =>
         WriteAsync(output, rows, new LedgerLayout(title), cancellationToken);
 
-    /// <inheritdoc cref="Write(Stream, IEnumerable{LedgerRow}, LedgerLayout)"/>
+    /// <summary>What gathers of the compressed workbook before it is sent on (<see cref="WriteAsync(Stream, IAsyncEnumerable{LedgerRow}, LedgerLayout, CancellationToken)"/>).</summary>
+    public const int SendEvery = 32 * 1024;
+
+    /// <summary>
+    /// Writes the ledger to <paramref name="output"/> as the rows arrive, with asynchronous writes only: an HTTP response
+    /// will do. The first row is awaited before anything is written, so that a query that fails at once fails before the
+    /// first byte; then the package's other parts, the header and that row go out at once, and the rest every
+    /// <see cref="SendEvery"/> bytes of compressed output (<see cref="ForwardStream"/>). Memory does not grow with the rows
+    /// (only the list of merged ranges does, as for <see cref="Write(Stream, IEnumerable{LedgerRow}, LedgerLayout)"/>).
+    /// When reading or writing fails part way, what was sent is not a workbook (the zip's directory is never sent): the
+    /// caller must make the failure visible — an HTTP response is aborted, not ended.
+    /// </summary>
+    /// <param name="output">Where the .xlsx goes; it need not seek and is only written asynchronously.</param>
+    /// <param name="rows">The measures in ledger order; none for the empty template.</param>
+    /// <param name="layout">What stands above the header and whether the export's columns follow.</param>
+    /// <param name="cancellationToken">Stops the reading and the sending.</param>
     public static async Task WriteAsync(Stream output, IAsyncEnumerable<LedgerRow> rows, LedgerLayout layout, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(rows);
-        using var writer = new Writer(output, layout);
-        await foreach (var row in rows.WithCancellation(cancellationToken))
+        await using var enumerator = rows.GetAsyncEnumerator(cancellationToken);
+        var more = await enumerator.MoveNextAsync();
+        using var forward = new ForwardStream(output);
+        using (var writer = new Writer(forward, layout))
         {
-            writer.Add(row);
+            if (more)
+            {
+                writer.Add(enumerator.Current);
+            }
+
+            // The first bytes go out now, while the rows are still being read.
+            await forward.SendAsync(cancellationToken);
+            while (more && await enumerator.MoveNextAsync())
+            {
+                writer.Add(enumerator.Current);
+                if (forward.Pending >= SendEvery)
+                {
+                    await forward.SendAsync(cancellationToken);
+                }
+            }
+
+            writer.Finish();
         }
 
-        writer.Finish();
+        await forward.SendAsync(cancellationToken);
+        await output.FlushAsync(cancellationToken);
     }
 
     /// <summary>A draft's measures as ledger rows (the planning fields as read; no progress).</summary>
