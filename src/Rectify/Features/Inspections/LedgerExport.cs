@@ -78,7 +78,7 @@ public static class LedgerExport
         {
             // The 配合单位 first (by measure, a seek each), then the rows stream and take theirs.
             var measures = LedgerQueries.Filtered(visible, filter, today);
-            rows = WithSupportingUnits(Source(db, measures).TagWith(QueryTag).AsAsyncEnumerable(), await SupportingUnitsAsync(measures, cancellationToken), cancellationToken);
+            rows = WithSupportingUnits(Source(db, measures).TagWith(QueryTag).AsAsyncEnumerable(), await LedgerQueries.SupportingUnitsAsync(measures, cancellationToken), cancellationToken);
         }
 
         await WriteAsync(output, inspection, scopeNote, findings, signals.Rules, rows, today, cancellationToken);
@@ -86,25 +86,13 @@ public static class LedgerExport
 
     private static readonly ExportOutcome NoOutcome = new(null, null, null, null, null, null);
 
-    /// <summary>
-    /// 配合单位 of these measures as the export's cell says them — the names in name order joined with 、 — by measure:
-    /// the database joins from the measures to their links (a seek each) and joins the names, one row a measure with
-    /// units instead of one a link (<see cref="LedgerQueries.SupportingUnitsAsync"/> gives the lists).
-    /// </summary>
-    private static Task<Dictionary<int, string>> SupportingUnitsAsync(IQueryable<Measure> measures, CancellationToken cancellationToken) =>
-        measures.SelectMany(m => m.SupportingUnits, (m, s) => new { MeasureId = m.Id, s.Organization.Name })
-            .GroupBy(l => l.MeasureId)
-            .Select(g => new { g.Key, Names = string.Join("、", g.OrderBy(l => l.Name).Select(l => l.Name)) })
-            .ToDictionaryAsync(g => g.Key, g => g.Names, cancellationToken);
-
-    private static async IAsyncEnumerable<ExportMeasure> WithSupportingUnits(IAsyncEnumerable<ExportMeasure> rows, Dictionary<int, string> units, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private static async IAsyncEnumerable<ExportMeasure> WithSupportingUnits(IAsyncEnumerable<ExportMeasure> rows, Dictionary<int, List<string>> units, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await foreach (var row in rows.WithCancellation(cancellationToken))
         {
-            // The joined names as one entry: the sheet joins the list with 、 again, which leaves it as it is.
             if (units.TryGetValue(row.Measure.Id, out var names))
             {
-                row.Measure.Supporting.Add(names);
+                row.Measure.Supporting.AddRange(names);
             }
 
             yield return row;
