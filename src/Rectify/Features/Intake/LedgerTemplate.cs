@@ -86,8 +86,8 @@ public sealed record LedgerLayout(string? Title, string? Note = null, bool WithF
 /// output-only 整改进展, 销号日期, 回头看结果, 状态), one row per measure with category and finding cells merged down; laid
 /// out for print (A4 landscape, fit to width, header repeated on every page, borders, 仿宋, wrapped text). Sheet
 /// 填写说明: each column and the accepted words. The export (<see cref="LedgerLayout"/>) adds a note line under the title
-/// and the columns <see cref="LedgerColumns.Facts"/>. Rows are taken one at a time and written with the Open XML SDK's
-/// forward-only writer straight into the zip entry (the rest of the package is made by the SDK first, in memory, and
+/// and the columns <see cref="LedgerColumns.Facts"/>. Rows are taken one at a time and written with a plain
+/// forward-only XmlWriter straight into the zip entry (the rest of the package is made by the SDK first, in memory, and
 /// copied in), so that memory does not grow with the rows: only the list of merged ranges does, one per category and
 /// per finding of more than one measure.
 /// </summary>
