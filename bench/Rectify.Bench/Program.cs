@@ -16,6 +16,7 @@ using Rectify.Bench;
 // database that is dropped afterwards.
 // Usage: dotnet run -c Release --project bench/Rectify.Bench -- [inspections=1400] [bigFindings=1000] [queries]
 // With `queries` it stops after the ledger, overview and list queries (no export, reminder scan or intake).
+if (args is ["export", .. var exportArgs]) { await ExportBench.RunAsync(exportArgs); return; } // `bench/run.sh export [rows]`: the ledger export over HTTP against raw reader → SpreadCheetah (ExportBench).
 var inspections = args.Length > 0 && args[0] is not ("intake" or "import" or "roundtrip") ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1400;
 var bigFindings = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1000;
 var queriesOnly = args.Contains("queries");

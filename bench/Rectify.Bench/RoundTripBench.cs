@@ -89,14 +89,14 @@ internal static class RoundTripBench
             " | ", m.CategoryNumber, m.CategoryTitle, m.FindingNumber, m.FindingTitle, m.Number, m.Text, m.Kind, m.Deadline, m.Leader, m.LeadUnit, string.Join("/", m.Supporting)))];
     }
 
-    private static async Task<int> NewInspectionAsync(WebApplication app, int organizationId, string title)
+    internal static async Task<int> NewInspectionAsync(WebApplication app, int organizationId, string title)
     {
         var inspection = await AsOfficeAsync(app, s => s.GetRequiredService<PlanService>().CreateInspectionAsync(
             new InspectionInput(title, InspectionKind.Xuncha, null, "区委第一巡察组", organizationId, null, null, null, null), CancellationToken.None));
         return inspection.Id!.Value;
     }
 
-    private static Task<IntakeCommitResult> ImportAsync(WebApplication app, int inspection, string path) =>
+    internal static Task<IntakeCommitResult> ImportAsync(WebApplication app, int inspection, string path) =>
         AsOfficeAsync(app, async s =>
         {
             var imports = s.GetRequiredService<IntakeCommitService>();
@@ -112,7 +112,7 @@ internal static class RoundTripBench
         });
 
     /// <summary>In a scope of its own, as the office account would be in a request (what the command line's ActAs does).</summary>
-    private static async Task<T> AsOfficeAsync<T>(WebApplication app, Func<IServiceProvider, Task<T>> act)
+    internal static async Task<T> AsOfficeAsync<T>(WebApplication app, Func<IServiceProvider, Task<T>> act)
     {
         await using var scope = app.Services.CreateAsyncScope();
         var services = scope.ServiceProvider;

@@ -7,7 +7,7 @@ using Rectify.IntegrationTests.Infrastructure;
 namespace Rectify.IntegrationTests;
 
 /// <summary>
-/// Issue #12: the ledger, the measure page and the overview read only what belongs to the inspection or the measure
+/// Issue #12: the ledger, its Excel export, the measure page and the overview read only what belongs to the inspection or the measure
 /// asked for. Every SQL statement a request runs is caught (EF Core's diagnostic events) and asked for its plan
 /// (<c>EXPLAIN QUERY PLAN</c>, SQLite); no plan may scan one of the tables that grow with the whole installation.
 /// </summary>
@@ -79,6 +79,7 @@ public sealed class QueryPlanTests(SqliteApp app) : IClassFixture<SqliteApp>
         [
             $"/inspections/{app.InspectionId}",
             $"/api/v1/inspections/{app.InspectionId}/ledger?pageSize=50",
+            $"/api/v1/inspections/{app.InspectionId}/ledger.xlsx",
             $"/inspections/{app.InspectionId}/overview",
             $"/api/v1/inspections/{app.InspectionId}/overview",
             $"/measures/{measure}",

@@ -160,7 +160,7 @@ public abstract class AppFixture(Provider provider, bool kestrel = false, FakeCl
             settings["ConnectionStrings:Rectify"] = ConnectionString;
         }
 
-        Factory = new RectifyFactory(settings, Clock);
+        Factory = new RectifyFactory(settings, Clock, ConfigureTestServices);
         if (kestrel)
         {
             Factory.UseKestrel(0);
@@ -199,6 +199,11 @@ public abstract class AppFixture(Provider provider, bool kestrel = false, FakeCl
 
     /// <summary>Settings of a fixture's own (and whatever it starts before the application, such as a mail server); none by default.</summary>
     protected virtual ValueTask<IReadOnlyDictionary<string, string?>> PrepareAsync() => ValueTask.FromResult<IReadOnlyDictionary<string, string?>>(new Dictionary<string, string?>());
+
+    /// <summary>Services of a fixture's own, over the application's (such as a fault to inject); none by default.</summary>
+    protected virtual void ConfigureTestServices(IServiceCollection services)
+    {
+    }
 
     /// <summary>Stops what <see cref="PrepareAsync"/> started, after the application.</summary>
     protected virtual ValueTask CleanUpAsync() => ValueTask.CompletedTask;

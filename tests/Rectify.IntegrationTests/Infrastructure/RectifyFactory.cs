@@ -8,7 +8,7 @@ using Microsoft.Extensions.Hosting;
 namespace Rectify.IntegrationTests.Infrastructure;
 
 /// <summary>Hosts the real application with test settings applied before Program reads its configuration.</summary>
-public sealed class RectifyFactory(IReadOnlyDictionary<string, string?> settings, TimeProvider? clock = null) : WebApplicationFactory<Program>
+public sealed class RectifyFactory(IReadOnlyDictionary<string, string?> settings, TimeProvider? clock = null, Action<IServiceCollection>? testServices = null) : WebApplicationFactory<Program>
 {
     protected override IHost CreateHost(IHostBuilder builder)
     {
@@ -25,6 +25,11 @@ public sealed class RectifyFactory(IReadOnlyDictionary<string, string?> settings
         if (clock is not null)
         {
             builder.ConfigureTestServices(services => services.AddSingleton(clock));
+        }
+
+        if (testServices is not null)
+        {
+            builder.ConfigureTestServices(testServices);
         }
     }
 }

@@ -87,6 +87,7 @@ public static class InspectionsApi
                 TimeProvider clock,
                 HttpContext http,
                 Caller caller,
+                ILoggerFactory logs,
                 int id,
                 int? unit,
                 MeasureState? state,
@@ -95,6 +96,8 @@ public static class InspectionsApi
                 string? asOf,
                 CancellationToken ct) =>
             {
+                // Every refusal comes before the first byte, as problem+json: the inspection the caller does not see (404),
+                // a plan view that cannot be had (400).
                 var scope = caller.Scope;
                 var inspection = await LedgerQueries.HeadAsync(db, scope, id, ct);
                 if (inspection is null)
@@ -105,6 +108,9 @@ public static class InspectionsApi
                 var filter = new LedgerFilter(unit, state, kind, overdue ?? false).WithPlanView(asOf, compare: null);
                 var today = ChinaTime.Today(clock);
                 await LedgerQueries.CheckPlanViewAsync(db, id, filter, today, ct);
+
+                // The audit record is the intent, committed (its own transaction) before any row leaves: a download that
+                // fails part way has still shown what it sent, and the audit head is not held while the rows stream.
                 await audit.RecordAsync(new AuditEvent(AuditActions.LedgerExported, ObjectType: "Inspection", ObjectId: id.ToString(System.Globalization.CultureInfo.InvariantCulture), After: new { filter.Unit, filter.State, filter.Kind, filter.Overdue, filter.AsOf }), cancellationToken: ct);
                 http.Response.ContentType = LedgerExport.ContentType;
                 http.Response.Headers.ContentDisposition = new Microsoft.Net.Http.Headers.ContentDispositionHeaderValue("attachment")
@@ -112,13 +118,33 @@ public static class InspectionsApi
                     FileNameStar = LedgerExport.FileName(inspection.Title, today),
                     FileName = $"ledger-{id}.xlsx",
                 }.ToString();
-                // The workbook is written to a temporary file first (constant memory; the zip library finishes it with
-                // synchronous writes, which the response refuses), then sent with its length.
-                await using var buffer = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.Asynchronous | FileOptions.DeleteOnClose);
-                await LedgerExport.WriteAsync(buffer, db, scope, inspection, filter, today, ct);
-                http.Response.ContentLength = buffer.Length;
-                buffer.Position = 0;
-                await buffer.CopyToAsync(http.Response.Body, ct);
+
+                // Streamed into the response as the rows are read (no Content-Length: chunked). A failure before the first
+                // byte is an ordinary error answer; after it, the connection is aborted, so that the download fails
+                // where it is instead of ending as a shorter workbook that looks whole.
+                try
+                {
+                    await LedgerExport.WriteAsync(http.Response.Body, db, scope, inspection, filter, today, ct);
+                }
+                catch (Exception e) when (http.Response.HasStarted)
+                {
+                    var log = logs.CreateLogger(typeof(LedgerExport).FullName!);
+                    if (ct.IsCancellationRequested)
+                    {
+                        // The browser went away (the user cancelled the download): not a fault of ours.
+                        if (log.IsEnabled(LogLevel.Information))
+                        {
+                            log.LogInformation("台账导出在发送中被下载方中止（巡察 {Inspection}）。", id);
+                        }
+                    }
+                    else
+                    {
+                        log.LogError(e, "台账导出在发送中失败，连接已中断（巡察 {Inspection}）。", id);
+                    }
+
+                    http.Abort();
+                }
+
                 return TypedResults.Empty;
             })
             .WithName("ExportLedger")

@@ -49,6 +49,9 @@ public static class LedgerExport
     /// <summary>How 整改进展 marks a report that is not accepted yet.</summary>
     public const string Pending = "（待审核）";
 
+    /// <summary>The tag (an SQL comment) on the query that reads the rows: it names the statement in the database's logs.</summary>
+    public const string QueryTag = "ledger export rows";
+
     /// <summary>The file name users see: the inspection's title, 整改台账 and the day.</summary>
     public static string FileName(string inspectionTitle, DateOnly today) =>
         $"{inspectionTitle}整改台账{today.ToString("yyyyMMdd", CultureInfo.InvariantCulture)}.xlsx";
@@ -75,7 +78,7 @@ public static class LedgerExport
         {
             // The 配合单位 first (by measure, a seek each), then the rows stream and take theirs.
             var measures = LedgerQueries.Filtered(visible, filter, today);
-            rows = WithSupportingUnits(Source(db, measures).AsAsyncEnumerable(), await LedgerQueries.SupportingUnitsAsync(measures, cancellationToken), cancellationToken);
+            rows = WithSupportingUnits(Source(db, measures).TagWith(QueryTag).AsAsyncEnumerable(), await LedgerQueries.SupportingUnitsAsync(measures, cancellationToken), cancellationToken);
         }
 
         await WriteAsync(output, inspection, scopeNote, findings, signals.Rules, rows, today, cancellationToken);
