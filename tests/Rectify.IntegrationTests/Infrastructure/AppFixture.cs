@@ -174,6 +174,7 @@ public abstract class AppFixture(Provider provider, bool kestrel = false, FakeCl
         Assert.Empty(await db.Database.GetPendingMigrationsAsync());
         if (!seedDemo)
         {
+            await StartedAsync(scope.ServiceProvider);
             return;
         }
 
@@ -199,6 +200,9 @@ public abstract class AppFixture(Provider provider, bool kestrel = false, FakeCl
 
     /// <summary>Settings of a fixture's own (and whatever it starts before the application, such as a mail server); none by default.</summary>
     protected virtual ValueTask<IReadOnlyDictionary<string, string?>> PrepareAsync() => ValueTask.FromResult<IReadOnlyDictionary<string, string?>>(new Dictionary<string, string?>());
+
+    /// <summary>Runs once the application is up over a database the fixture did not seed with the demo (accounts of its own, say); nothing by default.</summary>
+    protected virtual ValueTask StartedAsync(IServiceProvider services) => ValueTask.CompletedTask;
 
     /// <summary>Stops what <see cref="PrepareAsync"/> started, after the application.</summary>
     protected virtual ValueTask CleanUpAsync() => ValueTask.CompletedTask;
