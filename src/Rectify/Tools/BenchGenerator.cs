@@ -60,7 +60,7 @@ public sealed class BenchGenerator
     /// <summary>The day the data describes: "now" for every generated date.</summary>
     public static readonly DateOnly AsOf = new(2026, 11, 30);
 
-    private const int FlushRows = 250_000;
+    private const int FlushRows = 50_000;
 
     private static readonly DateTime AsOfUtc = AsOf.ToDateTime(new TimeOnly(9, 0), DateTimeKind.Utc);
     private static readonly DateOnly FirstFeedback = new(2022, 3, 1);
@@ -138,15 +138,14 @@ public sealed class BenchGenerator
             var target = big ? districts[i % districts.Count] : targets[(i * 7919) % targets.Count];
             var count = big ? size : random.Next(shape.MinMeasures, shape.MaxMeasures + 1);
             var feedback = FirstFeedback.AddDays((int)((long)(LastFeedback.DayNumber - FirstFeedback.DayNumber) * i / Math.Max(1, shape.Inspections - 1)));
-            InspectionWithMeasures(target, teams[i % teams.Count], feedback, count);
+            await InspectionWithMeasuresAsync(target, teams[i % teams.Count], feedback, count, cancellationToken);
             if (big)
             {
                 bigInspections.Add((inspectionId, count));
             }
 
-            if (order.Sum(t => t.Waiting.Count) >= FlushRows)
+            if ((i + 1) % 50 == 0)
             {
-                await database.FlushAsync(order, cancellationToken);
                 progress.WriteLine($"  {i + 1:N0} / {shape.Inspections:N0} 个巡察，{measures.Written:N0} 条措施，{clock.Elapsed.TotalSeconds:N0} 秒");
             }
         }
@@ -277,7 +276,16 @@ public sealed class BenchGenerator
         }
     }
 
-    private void InspectionWithMeasures(Org target, Org team, DateOnly feedback, int measureCount)
+    /// <summary>Writes what is waiting once it is many rows: every row's parents were added before it, and tables flush parents first.</summary>
+    private async Task FlushWhenFullAsync(CancellationToken cancellationToken)
+    {
+        if (order.Sum(t => t.Waiting.Count) >= FlushRows)
+        {
+            await database.FlushAsync(order, cancellationToken);
+        }
+    }
+
+    private async Task InspectionWithMeasuresAsync(Org target, Org team, DateOnly feedback, int measureCount, CancellationToken cancellationToken)
     {
         var id = ++inspectionId;
         var age = AsOf.DayNumber - feedback.DayNumber;
@@ -343,6 +351,7 @@ public sealed class BenchGenerator
             }
 
             made += inFinding;
+            await FlushWhenFullAsync(cancellationToken);
         }
 
         if (planState == PlanState.InForce)
@@ -391,7 +400,7 @@ public sealed class BenchGenerator
         var reporter = reporters[lead.Id];
         var text = words.Compose(40, 160);
 
-        var supportCount = random.NextDouble() switch { < 0.45 => 0, < 0.80 => 1, < 0.95 => 2, _ => 3 };
+        var supportCount = random.NextDouble() switch { < 0.35 => 0, < 0.75 => 1, < 0.92 => 2, _ => 3 };
         var support = new List<Org>();
         for (var s = 0; s < supportCount && supporters.Count > 1; s++)
         {
@@ -415,7 +424,7 @@ public sealed class BenchGenerator
             revisions.Add(++revisionId, id, ++revisionNumber, (int)MeasureRevisionKind.Approved, office.Id, office.Name, adoptedAt, null, text, (int)kind, deadline, lead.Id, lead.Name, responsible.Id, responsible.Name,
                 string.Join("、", support.Select(s => s.Name).Order(StringComparer.Ordinal)));
             var window = (AsOfUtc - adoptedAt).TotalDays;
-            var signedOffShare = Math.Clamp(window / 450, 0, 0.9);
+            var signedOffShare = Math.Clamp(window / 520, 0, 0.85);
             if (random.NextDouble() >= 0.04)
             {
                 var start = adoptedAt.AddDays(random.Next(1, 20)).AddMinutes(random.Next(0, 480));
@@ -449,7 +458,7 @@ public sealed class BenchGenerator
                 if (final != MeasureState.InProgress && final != MeasureState.Ongoing && evidenceAccepted is not null)
                 {
                     var leaderAccount = responsible.Account ?? people[0].Account!;
-                    if (random.NextDouble() < 0.12)
+                    if (random.NextDouble() < 0.06)
                     {
                         // An earlier application returned by the office, with its reason.
                         var firstApply = applyAt.AddDays(-random.Next(10, 30));
@@ -488,7 +497,7 @@ public sealed class BenchGenerator
                     }
                 }
 
-                if (state == MeasureState.InProgress && kind == MeasureKind.TimeBound && deadline is { } due && random.NextDouble() < 0.08)
+                if (state == MeasureState.InProgress && kind == MeasureKind.TimeBound && deadline is { } due && random.NextDouble() < 0.2)
                 {
                     var moved = Extension(id, due, reporter, office, responsible, start);
                     if (moved is { } newDeadline)
@@ -535,7 +544,7 @@ public sealed class BenchGenerator
             var reviewedAt = reportState == ProgressReportState.Submitted ? (DateTime?)null : Min(at.AddHours(random.Next(4, 72)), AsOfUtc);
             var reviewer = officeAccounts[(rid + 1) % officeAccounts.Count];
             var percent = Math.Min(ceiling, ceiling * k / count);
-            reports.Add(rid, measure, k, returnedId, $"截至{DateOnly.FromDateTime(at):yyyy年M月d日}，{words.Compose(60, 300)}", percent, DateOnly.FromDateTime(at),
+            reports.Add(rid, measure, k, returnedId, $"截至{DateOnly.FromDateTime(at):yyyy年M月d日}，{words.Compose(40, 160)}", percent, DateOnly.FromDateTime(at),
                 (int)reportState, reporter.Id, reporter.Name, at, reviewedAt is null ? null : reviewer.Name, reviewedAt,
                 reportState == ProgressReportState.Returned ? ReturnReasons[random.Next(ReturnReasons.Length)] : null);
             returnedId = reportState == ProgressReportState.Returned ? rid : null;
@@ -575,7 +584,7 @@ public sealed class BenchGenerator
     /// <summary>回头看 on some signed-off measures: due six months on; most done (巩固, some 反弹, which reopens the measure), the rest open. True when it rebounded.</summary>
     private bool LookBack(int measure, DateTime signedOffAt, Account office)
     {
-        if (random.NextDouble() >= 0.14)
+        if (random.NextDouble() >= 0.09)
         {
             return false;
         }
