@@ -169,6 +169,12 @@ while IFS='|' read -r label variant c line; do
   rps=$(awk -v r="${f[requests]}" -v s="${f[seconds]}" 'BEGIN { printf "%.1f", (s > 0 ? r / s : 0) }')
   ms() { awk -v u="$1" 'BEGIN { printf "%.1f", u / 1000 }'; }
   errors=$(( f[connect] + f[read] + f[write] + f[status] ))
+  if [ "${f[requests]}" = 0 ]; then
+    # wrk drops the requests still open at the end of the run: none answered within it.
+    printf '| %s | %s | %s | 0 | — | — | — | %s | none answered in %s |\n' "$label" "$variant" "$c" "$errors" "$duration"
+    unset f
+    continue
+  fi
   printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$label" "$variant" "$c" "$rps" "$(ms "${f[p50]}")" "$(ms "${f[p95]}")" "$(ms "${f[p99]}")" "$errors" "${f[timeout]}"
   unset f
 done <"$results"
