@@ -10,8 +10,11 @@ namespace Rectify.IntegrationTests;
 /// Issue #12: the ledger, its Excel export, the measure page and the overview read only what belongs to the inspection or the measure
 /// asked for. Every SQL statement a request runs is caught (EF Core's diagnostic events) and asked for its plan
 /// (<c>EXPLAIN QUERY PLAN</c>, SQLite); no plan may scan one of the tables that grow with the whole installation.
+/// The data is the load suite's generator at small scale (<see cref="GeneratedApp"/>): twelve inspections with
+/// supporting units, transitions, ~10 reports a measure, evidence, look-backs, extensions and 督办, so that a plan
+/// that scans a table scans rows that belong to other inspections.
 /// </summary>
-public sealed class QueryPlanTests(SqliteApp app) : IClassFixture<SqliteApp>
+public sealed class QueryPlanTests(GeneratedApp app) : IClassFixture<GeneratedApp>
 {
     /// <summary>The tables that grow with every inspection of the installation: a scan of one costs the whole database.</summary>
     private static readonly string[] Large = ["MeasureSupportingUnits", "MeasureTransitions", "MeasureRevisions", "ProgressReports", "ProgressReportEvidence", "LookBacks", "Measures", "Findings", "AuditEntries", "Notifications", "SupervisionNoticeMeasures", "DeadlineExtensions"];
@@ -74,16 +77,17 @@ public sealed class QueryPlanTests(SqliteApp app) : IClassFixture<SqliteApp>
     {
         app.RequireAvailable();
         using var office = await app.SignedInAsync("office");
-        var measure = app.UnitMeasuresInProgress[0];
         string[] paths =
         [
-            $"/inspections/{app.InspectionId}",
-            $"/api/v1/inspections/{app.InspectionId}/ledger?pageSize=50",
-            $"/api/v1/inspections/{app.InspectionId}/ledger.xlsx",
-            $"/inspections/{app.InspectionId}/overview",
-            $"/api/v1/inspections/{app.InspectionId}/overview",
-            $"/measures/{measure}",
-            $"/api/v1/measures/{measure}",
+            .. new[] { app.TypicalInspectionId, app.BigInspectionId }.SelectMany(inspection => new[]
+            {
+                $"/inspections/{inspection}",
+                $"/api/v1/inspections/{inspection}/ledger?pageSize=50",
+                $"/api/v1/inspections/{inspection}/ledger.xlsx",
+                $"/inspections/{inspection}/overview",
+                $"/api/v1/inspections/{inspection}/overview",
+            }),
+            .. new[] { app.MeasureInProgress, app.MeasureSignedOff }.SelectMany(measure => new[] { $"/measures/{measure}", $"/api/v1/measures/{measure}" }),
         ];
         var problems = new List<string>();
         foreach (var path in paths)

@@ -174,6 +174,7 @@ public abstract class AppFixture(Provider provider, bool kestrel = false, FakeCl
         Assert.Empty(await db.Database.GetPendingMigrationsAsync());
         if (!seedDemo)
         {
+            await StartedAsync(scope.ServiceProvider);
             return;
         }
 
@@ -204,6 +205,9 @@ public abstract class AppFixture(Provider provider, bool kestrel = false, FakeCl
     protected virtual void ConfigureTestServices(IServiceCollection services)
     {
     }
+
+    /// <summary>Runs once the application is up over a database the fixture did not seed with the demo (accounts of its own, say); nothing by default.</summary>
+    protected virtual ValueTask StartedAsync(IServiceProvider services) => ValueTask.CompletedTask;
 
     /// <summary>Stops what <see cref="PrepareAsync"/> started, after the application.</summary>
     protected virtual ValueTask CleanUpAsync() => ValueTask.CompletedTask;

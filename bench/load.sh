@@ -1,0 +1,180 @@
+#!/usr/bin/env bash
+# The load suite (docs/adr/0030, docs/benchmarks.md): the published Release build over a generated city-scale SQLite
+# database, under wrk, next to a bare Kestrel endpoint (a fixed body, measured once per connection count) and the
+# hand-written SQL of the same query (bench/Rectify.LoadBaseline), in the same run.
+#
+#   bench/load.sh           full run: 30 s per measurement, 1, 16 and 200 connections
+#   bench/load.sh quick     smoke run: 5 s per measurement, 1 and 16 connections
+#
+# Installs nothing: it needs wrk (Debian: apt-get install wrk), curl and the .NET SDK. Settings (environment):
+#   RECTIFY_BENCH_DATA   where the generated database is kept and reused (default /tmp/rectify-bench)
+#   RECTIFY_BENCH_SCALE  small | city (default city); RECTIFY_BENCH_SEED (default 12)
+#   RECTIFY_BENCH_PORT   the product's port (default 5230; the baseline app takes the next one)
+#   DURATION, CONNECTIONS  override the mode's (e.g. DURATION=10s CONNECTIONS="1 16")
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+mode=${1:-full}
+case "$mode" in
+  full) duration=${DURATION:-30s}; connections=${CONNECTIONS:-"1 16 200"} ;;
+  quick) duration=${DURATION:-5s}; connections=${CONNECTIONS:-"1 16"} ;;
+  *) echo "usage: bench/load.sh [full|quick]" >&2; exit 2 ;;
+esac
+
+for tool in wrk curl dotnet; do
+  if ! command -v "$tool" >/dev/null; then
+    echo "bench/load.sh needs $tool (wrk: apt-get install wrk)." >&2
+    exit 2
+  fi
+done
+
+scale=${RECTIFY_BENCH_SCALE:-city}
+seed=${RECTIFY_BENCH_SEED:-12}
+data=${RECTIFY_BENCH_DATA:-/tmp/rectify-bench}
+port=${RECTIFY_BENCH_PORT:-5230}
+baseline_port=$((port + 1))
+base="http://127.0.0.1:$port"
+baseline="http://127.0.0.1:$baseline_port"
+work=$(mktemp -d /tmp/rectify-load.XXXXXX)
+mkdir -p "$data"
+server_pid=""
+baseline_pid=""
+cleanup() {
+  # A request still running (a path that answers in minutes) holds a graceful stop: 10 s, then the processes end.
+  local pids=() p i
+  for p in "$server_pid" "$baseline_pid"; do [ -n "$p" ] && pids+=("$p"); done
+  if [ ${#pids[@]} -gt 0 ]; then
+    kill "${pids[@]}" 2>/dev/null || true
+    for i in $(seq 50); do kill -0 "${pids[@]}" 2>/dev/null || break; sleep 0.2; done
+    kill -9 "${pids[@]}" 2>/dev/null || true
+  fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+echo "== publish (Release)"
+dotnet publish src/Rectify -c Release -o "$work/app" -v q --nologo >/dev/null
+dotnet publish bench/Rectify.LoadBaseline -c Release -o "$work/baseline" -v q --nologo >/dev/null
+rectify="$work/app/rectify"
+
+pristine="$data/$scale-seed$seed.db"
+if [ ! -f "$pristine" ]; then
+  echo "== generate $scale (seed $seed) → $pristine"
+  "$rectify" bench seed --scale "$scale" --seed "$seed" --database "$pristine.partial"
+  mv "$pristine.partial" "$pristine"
+  rm -f "$pristine.partial-wal" "$pristine.partial-shm"
+else
+  echo "== reuse $pristine"
+fi
+
+# The server writes (an account, a token, sessions, audit): it gets a copy, the generated file stays as it was.
+mkdir -p "$work/data" "$work/secrets"
+cp "$pristine" "$work/data/rectify.db"
+host_options=(--data "$work/data" "--Audit:KeyFile=$work/secrets/audit.key" "--AtRest:ColumnKeyFile=$work/secrets/column.key")
+"$rectify" audit init-key --key-file "$work/secrets/audit.key" >/dev/null
+"$rectify" keys init-column-key --key-file "$work/secrets/column.key" >/dev/null
+
+password="Ld-$(date +%s)-Pw#q7Z!x"
+echo "== account and token (as an administrator makes them)"
+printf '%s\n' "$password" | "$rectify" user add bench --display-name 压测整改办 --org 1 --role RectificationOffice "${host_options[@]}" >/dev/null
+token=$("$rectify" token create --user bench --name load --days 30 "${host_options[@]}" | tail -1 | tr -d '[:space:]')
+[ -n "$token" ] || { echo "no API token was printed" >&2; exit 1; }
+
+echo "== start"
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+started=$(date +%s%N)
+# The reminder scan stays off: generated data has no record of reminders already sent, so a first scan would write
+# tens of thousands of catch-up reminders during the measurement, which a running installation never does at once.
+"$rectify" serve --urls "$base" "${host_options[@]}" "--Security:SecondFactor:NotRequiredFor:0=RectificationOffice" "--Notifications:Background=false" >"$work/server.log" 2>&1 &
+server_pid=$!
+until curl -fsS -o /dev/null "$base/healthz" 2>/dev/null; do
+  kill -0 "$server_pid" 2>/dev/null || { cat "$work/server.log" >&2; exit 1; }
+  sleep 0.02
+done
+healthy_ms=$(( ($(date +%s%N) - started) / 1000000 ))
+"$work/baseline/Rectify.LoadBaseline" --database "$work/data/rectify.db" --urls "$baseline" >"$work/baseline.log" 2>&1 &
+baseline_pid=$!
+until curl -fsS -o /dev/null "$baseline/bare" 2>/dev/null; do sleep 0.05; done
+
+# Which inspections and measure: one of about 109 measures, the biggest, a measure in progress with supporting units.
+read -r typical big measure < <(curl -fsS "$baseline/ids" | sed -E 's/typical=([0-9]+) big=([0-9]+) measure=([0-9]+)/\1 \2 \3/')
+
+echo "== sign in (the sign-in form, as a browser does)"
+jar="$work/cookies"
+form_token() { grep -o 'name="__RequestVerificationToken"[^>]*value="[^"]*"' | head -1 | sed -E 's/.*value="([^"]*)"/\1/'; }
+t=$(curl -fsS -c "$jar" -b "$jar" "$base/Account/SignIn" | form_token)
+curl -sS -c "$jar" -b "$jar" -o /dev/null --data-urlencode "userName=bench" --data-urlencode "password=$password" --data-urlencode "__RequestVerificationToken=$t" "$base/Account/SignIn"
+next=$(curl -sS -c "$jar" -b "$jar" -o /dev/null -w '%{redirect_url}' "$base/inspections")
+if [[ "$next" == *ChangePassword* ]]; then
+  # A new account's first password is an initial one: the product asks for a new one before anything else.
+  new_password="$password-2"
+  t=$(curl -fsS -c "$jar" -b "$jar" "$next" | form_token)
+  curl -sS -c "$jar" -b "$jar" -o /dev/null --data-urlencode "currentPassword=$password" --data-urlencode "newPassword=$new_password" \
+    --data-urlencode "confirmPassword=$new_password" --data-urlencode "__RequestVerificationToken=$t" "$next"
+fi
+cookie=$(awk -F'\t' 'NF >= 7 { printf "%s=%s; ", $6, $7 }' "$jar")
+status=$(curl -sS --max-time 60 -o /dev/null -w '%{http_code}' -H "Cookie: $cookie" "$base/inspections/$typical" || true)
+[ "$status" = 200 ] || { echo "signed in, the ledger page answered $status" >&2; exit 1; }
+
+# name | product URL | auth (cookie/bearer) | bare | raw SQL
+targets=(
+  "ledger page ($typical)|$base/inspections/$typical|cookie|$baseline/sql/ledger/$typical"
+  "ledger API ($typical)|$base/api/v1/inspections/$typical/ledger?pageSize=50|bearer|$baseline/sql/ledger/$typical"
+  "ledger API ($big)|$base/api/v1/inspections/$big/ledger?pageSize=50|bearer|$baseline/sql/ledger/$big"
+  "overview API ($big)|$base/api/v1/inspections/$big/overview|bearer|$baseline/sql/overview/$big"
+  "measure page ($measure)|$base/measures/$measure|cookie|$baseline/sql/measure/$measure"
+  "export ($big)|$base/api/v1/inspections/$big/ledger.xlsx|bearer|$baseline/sql/export/$big"
+  # Last: at city scale the root office's 待办 ran for minutes (docs/benchmarks.md); whatever it leaves running cannot slow the others.
+  "待办 /work|$base/work|cookie|$baseline/sql/work"
+)
+
+results="$work/results"
+: >"$results"
+run() { # label variant connections url header
+  local threads=$(( $3 < 2 ? 1 : 2 ))
+  local line
+  line=$(wrk -t"$threads" -c"$3" -d"$duration" --timeout 10s --latency -s bench/wrk-report.lua ${5:+-H "$5"} "$4" | grep '^RESULT' || echo "RESULT requests=0 seconds=0 p50=0 p95=0 p99=0 max=0 connect=0 read=0 write=0 status=0 timeout=0")
+  echo "$1|$2|$3|$line" >>"$results"
+  echo "  $1 · $2 · $3 conn: $line"
+}
+
+echo "== load ($mode: $duration each, connections: $connections)"
+for c in $connections; do
+  run "fixed body" "bare Kestrel" "$c" "$baseline/bare" ""
+done
+for target in "${targets[@]}"; do
+  IFS='|' read -r label url auth sql <<<"$target"
+  header="Cookie: $cookie"
+  [ "$auth" = bearer ] && header="Authorization: Bearer $token"
+  for c in $connections; do
+    run "$label" product "$c" "$url" "$header"
+    run "$label" "raw SQL" "$c" "$sql" ""
+  done
+done
+
+rss_kib=$(ps -o rss= -p "$server_pid" | tr -d ' ')
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+
+echo
+echo "## $(date -u '+%Y-%m-%d %H:%M UTC') — $scale (seed $seed), $mode, $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), .NET $(dotnet --version)"
+echo "load average before: $load_before; after: $load_after"
+echo "database: $(du -m "$pristine" | cut -f1) MB; start to healthy: $healthy_ms ms; server RSS after load: $((rss_kib / 1024)) MB"
+echo
+printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' path variant conn "req/s" "p50 ms" "p95 ms" "p99 ms" errors timeouts
+echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+while IFS='|' read -r label variant c line; do
+  declare -A f=()
+  for kv in ${line#RESULT }; do f[${kv%%=*}]=${kv#*=}; done
+  rps=$(awk -v r="${f[requests]}" -v s="${f[seconds]}" 'BEGIN { printf "%.1f", (s > 0 ? r / s : 0) }')
+  ms() { awk -v u="$1" 'BEGIN { printf "%.1f", u / 1000 }'; }
+  errors=$(( f[connect] + f[read] + f[write] + f[status] ))
+  if [ "${f[requests]}" = 0 ]; then
+    # wrk drops the requests still open at the end of the run: none answered within it.
+    printf '| %s | %s | %s | 0 | — | — | — | %s | none answered in %s |\n' "$label" "$variant" "$c" "$errors" "$duration"
+    unset f
+    continue
+  fi
+  printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$label" "$variant" "$c" "$rps" "$(ms "${f[p50]}")" "$(ms "${f[p95]}")" "$(ms "${f[p99]}")" "$errors" "${f[timeout]}"
+  unset f
+done <"$results"
