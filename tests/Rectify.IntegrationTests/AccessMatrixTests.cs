@@ -12,7 +12,12 @@ namespace Rectify.IntegrationTests;
 public abstract class AccessMatrixTests(AppFixture app)
 {
     /// <summary>The only endpoints a stranger may reach.</summary>
-    private static readonly HashSet<string> AnonymousAllowList = ["/Account/SignIn", "/Account/SignInCode", "/Account/SetPassword", "/Account/Language", "/Error", "/healthz", "/notices/{key}"];
+    private static readonly HashSet<string> AnonymousAllowList =
+    [
+        "/Account/SignIn", "/Account/SignInCode", "/Account/SetPassword", "/Account/Language", "/Error", "/healthz", "/notices/{key}",
+        // The API reference's published script and icon (Scalar.AspNetCore's own files, no data); its page needs a sign-in.
+        "/api/docs/scalar.js", "/api/docs/scalar.aspnetcore.js", "/api/docs/favicon.svg",
+    ];
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 

@@ -15,11 +15,11 @@ namespace Rectify.Hosting;
 /// </summary>
 public static partial class ApiErrors
 {
-    /// <summary>The paths answered as an API: /api and the OpenAPI document.</summary>
+    /// <summary>The paths answered as an API: /api and the OpenAPI document (not the reference for people at /api/docs, a page).</summary>
     public static bool IsApi(HttpRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase)
+        return (request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase) && !Features.Common.ApiReference.Serves(request))
             || request.Path.StartsWithSegments("/openapi", StringComparison.OrdinalIgnoreCase);
     }
 

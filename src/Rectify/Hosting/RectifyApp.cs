@@ -75,6 +75,7 @@ public static class RectifyApp
         app.UseRectifyPipeline(security);
         app.MapRazorPages();
         app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapApiReference();
         app.MapHealth();
         app.MapInspectionsApi();
         app.MapMeasuresApi();
@@ -383,7 +384,11 @@ public static class RectifyApp
             h["Cross-Origin-Opener-Policy"] = "same-origin";
             h["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()";
             // A response that set its own (an evidence download: sandbox) keeps it.
-            if (string.IsNullOrEmpty(h.ContentSecurityPolicy))
+            if (Features.Common.ApiReference.Serves(context.Request))
+            {
+                h.ContentSecurityPolicy = Features.Common.ApiReference.ContentSecurityPolicy(context);
+            }
+            else if (string.IsNullOrEmpty(h.ContentSecurityPolicy))
             {
                 h.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
             }
