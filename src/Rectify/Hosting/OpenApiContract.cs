@@ -205,7 +205,7 @@ internal static class OpenApiContract
             operation.Responses["200"] = new OpenApiResponse
             {
                 Description = "文件本身（作为附件下载）",
-                Content = file.MediaTypes.ToDictionary(t => t, _ => new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" } }),
+                Content = (file.MediaTypes.Count > 0 ? file.MediaTypes : Features.Reports.FileTypes.Known.Values.Select(k => k.ContentType).Distinct(StringComparer.Ordinal)).ToDictionary(t => t, _ => new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" } }),
             };
         }
 

@@ -29,12 +29,13 @@ public sealed class PathValuesAttribute(string parameter, Type values) : Attribu
 
 /// <summary>
 /// For the OpenAPI document only: the endpoint answers 200 with a file — of the given media types, or (none given) a
-/// stored file (evidence, an attachment) in one of the accepted file types.
+/// stored file (evidence, an attachment) in one of the accepted file types, which the document names.
 /// </summary>
 [AttributeUsage(AttributeTargets.Method)]
 public sealed class FileAnswerAttribute(params string[] mediaTypes) : Attribute
 {
-    public IEnumerable<string> MediaTypes => mediaTypes.Length > 0 ? mediaTypes : Reports.FileTypes.Known.Values.Select(k => k.ContentType).Distinct(StringComparer.Ordinal);
+    /// <summary>The media types named; empty for a stored file of any accepted type.</summary>
+    public IReadOnlyList<string> MediaTypes { get; } = mediaTypes;
 }
 
 /// <summary>What every feature's API shares: the /api/v1 group (with the one translation of refusals), token-only writes, and the answer to a write.</summary>
