@@ -86,7 +86,18 @@ public sealed class DemoSeeder(RectifyDbContext db, UserAdministration administr
         return new SeedResult(true, 1, notice.FindingCount, notice.MeasureCount, DemoAccounts);
     }
 
-    public static string NewPassword() => InitialPasswords.New();
+    public static string NewPassword()
+    {
+        // A random password may, rarely, spell a demo account's name (the password policy refuses it): draw again.
+        while (true)
+        {
+            var password = InitialPasswords.New();
+            if (!DemoAccounts.Any(a => password.Contains(a.UserName, StringComparison.OrdinalIgnoreCase)))
+            {
+                return password;
+            }
+        }
+    }
 
     internal static readonly IReadOnlyList<(string UserName, string DisplayName)> DemoAccounts =
     [
