@@ -10,7 +10,7 @@
 #   RECTIFY_BENCH_DATA   where the generated database is kept and reused (default /tmp/rectify-bench)
 #   RECTIFY_BENCH_SCALE  small | city (default city); RECTIFY_BENCH_SEED (default 12)
 #   RECTIFY_BENCH_PORT   the product's port (default 5230; the baseline app takes the next one)
-#   DURATION, CONNECTIONS  override the mode's (e.g. DURATION=10s CONNECTIONS="1 16")
+#   DURATION, CONNECTIONS  override the mode's (e.g. DURATION=10s CONNECTIONS="1 16"); WARMUP per path (default 10s)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -53,8 +53,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "== publish (Release)"
-dotnet publish src/Rectify -c Release -o "$work/app" -v q --nologo >/dev/null
+echo "== publish (Release, ReadyToRun)"
+# As the README installs it: ReadyToRun for this platform.
+rid=$(dotnet --info | awk '/^ *RID:/ { print $2; exit }')
+dotnet publish src/Rectify -c Release -r "${rid:-linux-x64}" --self-contained false -p:PublishReadyToRun=true -o "$work/app" -v q --nologo >/dev/null
 dotnet publish bench/Rectify.LoadBaseline -c Release -o "$work/baseline" -v q --nologo >/dev/null
 rectify="$work/app/rectify"
 
@@ -138,6 +140,17 @@ run() { # label variant connections url header
   echo "$1|$2|$3|$line" >>"$results"
   echo "  $1 · $2 · $3 conn: $line"
 }
+
+# A server runs for days: the figures are those of a warm one (the JIT's second tier takes over in the first thousand
+# or so calls of a method; cold, the first 30 s of the ledger answered at about half the rate).
+warmup=${WARMUP:-10s}
+echo "== warm up ($warmup per path at 4 connections, not recorded)"
+for target in "${targets[@]}"; do
+  IFS='|' read -r label url auth sql <<<"$target"
+  header="Cookie: $cookie"
+  [ "$auth" = bearer ] && header="Authorization: Bearer $token"
+  wrk -t2 -c4 -d"$warmup" --timeout 10s -H "$header" "$url" >/dev/null 2>&1 || true
+done
 
 echo "== load ($mode: $duration each, connections: $connections)"
 for c in $connections; do

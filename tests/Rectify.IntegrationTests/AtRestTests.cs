@@ -89,6 +89,16 @@ public sealed class AtRestTests(SqliteApp app) : IClassFixture<SqliteApp>
     public async Task Every_sqlite_connection_runs_in_wal_with_synchronous_full_foreign_keys_and_a_busy_timeout()
     {
         app.RequireAvailable();
+
+        // A fresh connection, the same one again from the pool (its settings are set once), and one opened after the pool was emptied.
+        await PragmasHoldAsync();
+        await PragmasHoldAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        await PragmasHoldAsync();
+    }
+
+    private async Task PragmasHoldAsync()
+    {
         await using var scope = app.Factory.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<Data.RectifyDbContext>();
         await db.Database.OpenConnectionAsync(TestContext.Current.CancellationToken);

@@ -63,6 +63,52 @@ public abstract class TokenUseTests(TokenUseApp app)
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync(new Uri($"/api/v1/inspections/{app.InspectionId}/overview", UriKind.Relative), Ct)).StatusCode);
     }
+
+    [Fact]
+    public async Task A_tokens_claims_are_kept_only_while_its_user_is_unchanged_a_role_taken_away_or_an_account_disabled_acts_on_the_next_request()
+    {
+        app.RequireAvailable();
+        var userName = "token-claims-" + Guid.NewGuid().ToString("N")[..8];
+        ApiTokenService.Created token;
+        await using (var scope = app.Factory.Services.CreateAsyncScope())
+        {
+            var admin = scope.ServiceProvider.GetRequiredService<UserAdministration>();
+            var db = scope.ServiceProvider.GetRequiredService<RectifyDbContext>();
+            var org = await db.Inspections.AsNoTracking().Where(i => i.Id == app.InspectionId).Select(i => i.InspectedOrganizationId).SingleAsync(Ct);
+            await admin.CreateAsync(userName, "令牌声明", org.ToString(System.Globalization.CultureInfo.InvariantCulture), [Roles.RectificationOffice], "Tk-claims-" + Guid.NewGuid().ToString("N")[..12] + "#", Ct, initialPassword: false);
+            token = await scope.ServiceProvider.GetRequiredService<ApiTokenService>().CreateAsync(userName, "声明缓存", 1, Ct);
+        }
+
+        using var client = app.Client();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token.Token);
+        var ledger = new Uri($"/api/v1/inspections/{app.InspectionId}/ledger", UriKind.Relative);
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(ledger, Ct)).StatusCode);
+        }
+
+        // The role that let the user read the inspection is taken away: the very next request is refused (a kept claim would still let it through).
+        await using (var scope = app.Factory.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<UserAdministration>().SetRolesAsync(userName, [Roles.SystemAdministrator]);
+        }
+
+        Assert.NotEqual(HttpStatusCode.OK, (await client.GetAsync(ledger, Ct)).StatusCode);
+
+        // Given back, it reads again at once; disabled, the token stops at once.
+        await using (var scope = app.Factory.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<UserAdministration>().SetRolesAsync(userName, [Roles.RectificationOffice]);
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(ledger, Ct)).StatusCode);
+        await using (var scope = app.Factory.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<UserAdministration>().DisableAsync(userName);
+        }
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync(ledger, Ct)).StatusCode);
+    }
 }
 
 public sealed class TokenUseTestsOnSqlite(TokenUseSqliteApp app) : TokenUseTests(app), IClassFixture<TokenUseSqliteApp>;

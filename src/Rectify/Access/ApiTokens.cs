@@ -64,6 +64,7 @@ public sealed class ApiTokenService(RectifyDbContext db, UserManager<RectifyUser
         db.ApiTokens.AsNoTracking().Where(t => db.Users.Any(u => u.Id == t.UserId && u.UserName == userName)).OrderBy(t => t.Id).ToListAsync(cancellationToken);
 
     /// <summary>The token's user when it is well formed, known, unexpired and unrevoked; null otherwise.</summary>
+    /// <remarks>The token row and its user in one statement: every request reads both, so revocation, expiry and a disabled account act at once.</remarks>
     public async Task<(ApiToken Token, RectifyUser User)?> FindAsync(string presented, CancellationToken cancellationToken)
     {
         var parts = presented.Split('_');
@@ -73,18 +74,19 @@ public sealed class ApiTokenService(RectifyDbContext db, UserManager<RectifyUser
         }
 
         var prefix = parts[1];
-        var token = await db.ApiTokens.AsNoTracking().SingleOrDefaultAsync(t => t.Prefix == prefix, cancellationToken);
+        var found = await db.ApiTokens.AsNoTracking().Where(t => t.Prefix == prefix)
+            .Join(db.Users.AsNoTracking(), t => t.UserId, u => u.Id, (t, u) => new { Token = t, User = u })
+            .SingleOrDefaultAsync(cancellationToken);
         var now = clock.GetUtcNow().UtcDateTime;
-        if (token is null || token.RevokedAtUtc is not null || token.ExpiresAtUtc <= now
-            || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(HashOf(presented)), Encoding.ASCII.GetBytes(token.Hash)))
+        if (found is null || found.Token.RevokedAtUtc is not null || found.Token.ExpiresAtUtc <= now
+            || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(HashOf(presented)), Encoding.ASCII.GetBytes(found.Token.Hash)))
         {
             return null;
         }
 
         // A disabled account's tokens stop; a temporary lockout after wrong passwords at the sign-in page does not
         // (else anyone could switch off a user's integrations by typing their name five times).
-        var user = await users.FindByIdAsync(token.UserId);
-        return user is null || UserAdministration.IsDisabled(user) ? null : (token, user);
+        return UserAdministration.IsDisabled(found.User) ? null : (found.Token, found.User);
     }
 
     /// <summary>Why a presented token was refused, and which token it named (its id, never its secret) when it named one.</summary>
@@ -123,6 +125,45 @@ public sealed class ApiTokenService(RectifyDbContext db, UserManager<RectifyUser
     }
 }
 
+/// <summary>
+/// The claims a token's user signs in with, kept for a minute per user and dropped as soon as the user row changes
+/// (a role, the organization, a password or a reset second factor changes its concurrency or security stamp): a request
+/// then reads the token and its user in one statement instead of the seven the claims take. An organization moved in the
+/// tree takes effect within the minute, as it does for the sign-in cookie (its security stamp is checked every minute).
+/// </summary>
+public sealed class TokenPrincipals(TimeProvider clock)
+{
+    public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(1);
+
+    private const int MaxUsers = 10_000;
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Entry> entries = new(StringComparer.Ordinal);
+
+    public async Task<IReadOnlyList<Claim>> ClaimsOfAsync(RectifyUser user, IUserClaimsPrincipalFactory<RectifyUser> principals)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        ArgumentNullException.ThrowIfNull(principals);
+        var now = clock.GetUtcNow();
+        var stamp = user.ConcurrencyStamp + "|" + user.SecurityStamp;
+        if (entries.TryGetValue(user.Id, out var entry) && entry.Stamp == stamp && entry.Until > now)
+        {
+            return entry.Claims;
+        }
+
+        var principal = await principals.CreateAsync(user);
+        Claim[] claims = [.. principal.Claims.Select(c => new Claim(c.Type, c.Value, c.ValueType, c.Issuer, c.OriginalIssuer)), new Claim("amr", "token")];
+        if (entries.Count >= MaxUsers)
+        {
+            entries.Clear();
+        }
+
+        entries[user.Id] = new Entry(stamp, now + Lifetime, claims);
+        return claims;
+    }
+
+    private sealed record Entry(string Stamp, DateTimeOffset Until, Claim[] Claims);
+}
+
 /// <summary>Authenticates API requests that carry <c>Authorization: Bearer rfy_…</c>.</summary>
 public sealed class ApiTokenHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
@@ -130,6 +171,7 @@ public sealed class ApiTokenHandler(
     UrlEncoder encoder,
     ApiTokenService tokens,
     TokenUseLedger uses,
+    TokenPrincipals claims,
     TimeProvider clock,
     IUserClaimsPrincipalFactory<RectifyUser> principals)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
@@ -153,8 +195,7 @@ public sealed class ApiTokenHandler(
 
         // Noted in memory: a read through the API writes nothing (TokenUseLedger); the use is written every minute.
         uses.Note(f.Token.Id, f.User.Id, f.User.DisplayName, Context.Connection.RemoteIpAddress?.ToString(), clock.GetUtcNow().UtcDateTime);
-        var principal = await principals.CreateAsync(f.User);
-        ((ClaimsIdentity)principal.Identity!).AddClaim(new Claim("amr", "token"));
-        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(principal.Claims, ApiTokenService.Scheme)), ApiTokenService.Scheme));
+        var identity = new ClaimsIdentity(await claims.ClaimsOfAsync(f.User, principals), ApiTokenService.Scheme);
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), ApiTokenService.Scheme));
     }
 }

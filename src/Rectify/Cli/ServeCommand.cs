@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.EntityFrameworkCore;
@@ -77,7 +78,11 @@ internal static class ServeCommand
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
         cli.Out.WriteLine($"Rectify 已启动（{DatabaseProvider.Describe(info)}）。打开：{string.Join("  ", addresses)}");
         cli.Out.WriteLine("按 Ctrl+C 停止。");
+
+        // Rows whose file is missing are named after the start (a read of every evidence row: seconds at city scale, issue #12).
+        var missing = ReportMissingEvidenceAsync(cli, app);
         await app.WaitForShutdownAsync();
+        await missing;
         return CommandLine.Ok;
     }
 
@@ -85,15 +90,35 @@ internal static class ServeCommand
     private static async Task SweepEvidenceAsync(CliContext cli, RectifyDbContext db, WebApplication app)
     {
         var store = app.Services.GetRequiredService<EvidenceStore>();
-        var swept = await EvidenceSweep.RunAsync(db, store.Root, EvidenceSweep.Grace(app.Configuration), cli.Clock.GetUtcNow().UtcDateTime, CancellationToken.None);
+        var swept = await EvidenceSweep.RunAsync(db, store.Root, EvidenceSweep.Grace(app.Configuration), cli.Clock.GetUtcNow().UtcDateTime, CancellationToken.None, checkMissing: false);
         if (swept.OrphanFiles + swept.StaleUploads > 0)
         {
             cli.Out.WriteLine($"佐证材料目录：已清理上次异常退出遗留的文件——无记录的文件 {swept.OrphanFiles} 个、未完成的上传 {swept.StaleUploads} 个。");
         }
+    }
 
-        if (swept.MissingFiles.Count > 0)
+    /// <summary>Names the evidence rows whose file is missing, read while the server already answers; a stop cancels it.</summary>
+    private static async Task ReportMissingEvidenceAsync(CliContext cli, WebApplication app)
+    {
+        try
         {
-            cli.Error.WriteLine($"警告：{swept.MissingFiles.Count} 份佐证材料有记录但文件缺失（SHA-256 {string.Join("、", swept.MissingFiles.Take(5))}{(swept.MissingFiles.Count > 5 ? "…" : string.Empty)}）：请从备份恢复 {store.Root} 中的这些文件。");
+            await Task.Yield();
+            var store = app.Services.GetRequiredService<EvidenceStore>();
+            await using var scope = app.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<RectifyDbContext>();
+            var missing = await EvidenceSweep.MissingAsync(db, store.Root, app.Lifetime.ApplicationStopping);
+            if (missing.Count > 0)
+            {
+                cli.Error.WriteLine($"警告：{missing.Count} 份佐证材料有记录但文件缺失（SHA-256 {string.Join("、", missing.Take(5))}{(missing.Count > 5 ? "…" : string.Empty)}）：请从备份恢复 {store.Root} 中的这些文件。");
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopped before the check ended: the next start checks again.
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or DbException)
+        {
+            cli.Error.WriteLine($"警告：未能检查佐证材料文件是否齐全（{e.Message}）。");
         }
     }
 

@@ -165,27 +165,62 @@ public static class DatabaseProvider
         };
     }
 
-    /// <summary>SQLite settings that hold per connection, so they are set on every one: WAL, synchronous FULL, foreign keys on.</summary>
+    /// <summary>
+    /// SQLite settings that hold per connection, so they are set on every one: WAL, synchronous FULL, foreign keys on, a
+    /// busy timeout. Once per physical connection: a pooled connection keeps them when it is opened again, and EF opens
+    /// the connection for each query (issue #12: four pragmas before each of a page's dozen statements).
+    /// </summary>
     private sealed class SqlitePragmas : DbConnectionInterceptor
     {
         public static readonly SqlitePragmas Instance = new();
 
         private const string Pragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;";
 
+        // The native connections already set, by identity; an entry goes when its connection is closed for good and collected.
+        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, object> Set = [];
+        private static readonly object Marker = new();
+
         public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
         {
+            if (!Needs(connection, out var handle))
+            {
+                return;
+            }
+
             using var command = connection.CreateCommand();
             command.CommandText = Pragmas;
             command.ExecuteNonQuery();
+            Done(handle);
         }
 
         public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
         {
+            if (!Needs(connection, out var handle))
+            {
+                return;
+            }
+
             var command = connection.CreateCommand();
             await using (command.ConfigureAwait(false))
             {
                 command.CommandText = Pragmas;
                 await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            Done(handle);
+        }
+
+        private static bool Needs(DbConnection connection, out object? handle)
+        {
+            handle = (connection as SqliteConnection)?.Handle;
+            return handle is null || !Set.TryGetValue(handle, out _);
+        }
+
+        private static void Done(object? handle)
+        {
+            if (handle is not null)
+            {
+                Set.AddOrUpdate(handle, Marker);
             }
         }
     }

@@ -100,6 +100,7 @@ public static class RectifyApp
         services.AddScoped<Caller>();
         services.AddScoped<UserAdministration>();
         services.AddScoped<ApiTokenService>();
+        services.AddSingleton<TokenPrincipals>();
         services.AddTokenUse(configuration);
         services.AddScoped<Sessions>();
         services.AddSingleton<SignInLimits>();

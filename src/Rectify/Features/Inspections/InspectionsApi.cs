@@ -62,13 +62,23 @@ public static class InspectionsApi
                 CancellationToken ct) =>
             {
                 // 404 before the query's own mistakes (400): a caller learns nothing of an inspection they do not see.
+                // The inspection is looked up first only when the query is refused (LoadAsync answers null for one not seen).
                 var scope = caller.Scope;
-                if (await LedgerQueries.HeadAsync(db, scope, id, ct) is null)
+                LedgerFilter filter;
+                try
                 {
-                    return TypedResults.NotFound();
+                    filter = new LedgerFilter(unit, state, kind, overdue ?? false, Paging.Checked(page), Paging.CheckedSize(pageSize, LedgerFilter.DefaultPageSize, LedgerFilter.MaxPageSize)).WithPlanView(asOf, compare);
+                }
+                catch (Exception) when (!ct.IsCancellationRequested)
+                {
+                    if (await LedgerQueries.HeadAsync(db, scope, id, ct) is null)
+                    {
+                        return TypedResults.NotFound();
+                    }
+
+                    throw;
                 }
 
-                var filter = new LedgerFilter(unit, state, kind, overdue ?? false, Paging.Checked(page), Paging.CheckedSize(pageSize, LedgerFilter.DefaultPageSize, LedgerFilter.MaxPageSize)).WithPlanView(asOf, compare);
                 var ledger = await LedgerQueries.LoadAsync(db, scope, id, filter, ChinaTime.Today(clock), ct);
                 return ledger is null ? TypedResults.NotFound() : TypedResults.Ok(ledger);
             })

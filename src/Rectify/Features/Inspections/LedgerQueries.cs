@@ -397,6 +397,7 @@ public static class LedgerQueries
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(filter);
         filter = filter.Normalized();
+        await using var connection = await db.HoldConnectionAsync(cancellationToken);
 
         // The inspection, its signal rules and the count of its visible findings, in one statement.
         var findingsOf = db.VisibleFindings(scope);

@@ -81,6 +81,7 @@ public static class OverviewQueries
     public static async Task<InspectionOverview?> LoadAsync(RectifyDbContext db, AccessScope scope, int inspectionId, DateOnly today, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
+        await using var connection = await db.HoldConnectionAsync(cancellationToken);
         var inspection = await LedgerQueries.HeadAsync(db, scope, inspectionId, cancellationToken);
         if (inspection is null)
         {
