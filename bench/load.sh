@@ -10,6 +10,7 @@
 #   RECTIFY_BENCH_DATA   where the generated database is kept and reused (default /tmp/rectify-bench)
 #   RECTIFY_BENCH_SCALE  small | city (default city); RECTIFY_BENCH_SEED (default 12)
 #   RECTIFY_BENCH_PORT   the product's port (default 5230; the baseline app takes the next one)
+#   RECTIFY_BENCH_ANSWERS  on (default) | off: the ledger and overview kept per content version, or computed each time
 #   DURATION, CONNECTIONS  override the mode's (e.g. DURATION=10s CONNECTIONS="1 16"); WARMUP per path (default 10s)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -88,7 +89,11 @@ load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 started=$(date +%s%N)
 # The reminder scan stays off: generated data has no record of reminders already sent, so a first scan would write
 # tens of thousands of catch-up reminders during the measurement, which a running installation never does at once.
-"$rectify" serve --urls "$base" "${host_options[@]}" "--Security:SecondFactor:NotRequiredFor:0=RectificationOffice" "--Notifications:Background=false" >"$work/server.log" 2>&1 &
+# RECTIFY_BENCH_ANSWERS=off measures every read computed (ADR 0031: the ledger and overview are otherwise kept per content version).
+answers=${RECTIFY_BENCH_ANSWERS:-on}
+answer_option=()
+[ "$answers" = off ] && answer_option=("--Caching:Answers=false")
+"$rectify" serve --urls "$base" "${host_options[@]}" "--Security:SecondFactor:NotRequiredFor:0=RectificationOffice" "--Notifications:Background=false" "${answer_option[@]}" >"$work/server.log" 2>&1 &
 server_pid=$!
 until curl -fsS -o /dev/null "$base/healthz" 2>/dev/null; do
   kill -0 "$server_pid" 2>/dev/null || { cat "$work/server.log" >&2; exit 1; }
@@ -170,7 +175,7 @@ rss_kib=$(ps -o rss= -p "$server_pid" | tr -d ' ')
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
 echo
-echo "## $(date -u '+%Y-%m-%d %H:%M UTC') — $scale (seed $seed), $mode, $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), .NET $(dotnet --version)"
+echo "## $(date -u '+%Y-%m-%d %H:%M UTC') — $scale (seed $seed), $mode, answers kept: $answers, $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), .NET $(dotnet --version)"
 echo "load average before: $load_before; after: $load_after"
 echo "database: $(du -m "$pristine" | cut -f1) MB; start to healthy: $healthy_ms ms; server RSS after load: $((rss_kib / 1024)) MB"
 echo

@@ -168,6 +168,7 @@ public abstract partial class FigureRulesTests
             await using var scope = app.Factory.Services.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<RectifyDbContext>();
             await db.CalendarDays.ExecuteDeleteAsync(Ct);
+            await ContentVersion.BumpAsync(db, Ct);
         }
     }
 

@@ -20,6 +20,7 @@ public abstract class NewRowWriterTests(AppFixture app)
     [Fact]
     public async Task A_measure_written_as_a_row_is_the_row_SaveChanges_writes()
     {
+        app.RequireAvailable();
         await using var scope = app.Factory.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<RectifyDbContext>();
         await using var transaction = await db.Database.BeginTransactionAsync(Ct);

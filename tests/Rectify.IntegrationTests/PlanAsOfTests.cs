@@ -195,6 +195,13 @@ public abstract partial class PlanAsOfTests(AppFixture app)
                 "ResponsibleLeaderId", "ResponsibleLeaderName", "LeadUnitId", "LeadUnitName", "SupportingUnits"
             FROM "MeasureRevisions" WHERE "MeasureId" = {withdrawn} AND "Number" = 1
             """, Ct));
+
+        // Written around the product: the answers it keeps learn of it as they learn of any write (ContentVersion).
+        await ReadAsync(async db =>
+        {
+            await ContentVersion.BumpAsync(db, Ct);
+            return 0;
+        });
         Assert.Contains((await LedgerAsync(office, $"asOf={Adopted}&pageSize=500")).Rows, r => r.MeasureId == withdrawn);
         Assert.DoesNotContain((await LedgerAsync(office, $"asOf={Today}&pageSize=500")).Rows, r => r.MeasureId == withdrawn);
         var withdrawnRow = (await LedgerAsync(office, "compare=approved&pageSize=500")).Rows.Single(r => r.MeasureId == withdrawn);

@@ -10,6 +10,9 @@ namespace Rectify.Data;
 /// </summary>
 public class RectifyDbContext(DbContextOptions options) : IdentityDbContext<RectifyUser>(options)
 {
+    // The caller's transaction in which the content version was last set (ContentVersion).
+    private Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction? versionSetIn;
+
     public DbSet<Organization> Organizations => Set<Organization>();
 
     public DbSet<Person> People => Set<Person>();
@@ -74,7 +77,8 @@ public class RectifyDbContext(DbContextOptions options) : IdentityDbContext<Rect
     public DbSet<NotificationPreference> NotificationPreferences => Set<NotificationPreference>();
     /// <summary>
     /// Every save first holds each text to its column's length (<see cref="FieldLengths"/>), on both providers. The check
-    /// reads the tracker's entries, which looks for changes once; the save then does not look a second time.
+    /// reads the tracker's entries, which looks for changes once; the save then does not look a second time. On SQLite a
+    /// save of content also sets a new <see cref="ContentVersion"/> in its transaction (the caller's, or one of its own).
     /// </summary>
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
@@ -83,7 +87,21 @@ public class RectifyDbContext(DbContextOptions options) : IdentityDbContext<Rect
         ChangeTracker.AutoDetectChangesEnabled = false;
         try
         {
-            return base.SaveChanges(acceptAllChangesOnSuccess);
+            if (!ContentVersion.IsKept(this) || !ContentVersion.Changes(ChangeTracker))
+            {
+                return base.SaveChanges(acceptAllChangesOnSuccess);
+            }
+
+            using var own = Database.CurrentTransaction is null ? Database.BeginTransaction() : null;
+            var saved = base.SaveChanges(acceptAllChangesOnSuccess);
+            if (versionSetIn != Database.CurrentTransaction)
+            {
+                ContentVersion.Bump(this);
+                versionSetIn = own is null ? Database.CurrentTransaction : null;
+            }
+
+            own?.Commit();
+            return saved;
         }
         finally
         {
@@ -98,7 +116,26 @@ public class RectifyDbContext(DbContextOptions options) : IdentityDbContext<Rect
         ChangeTracker.AutoDetectChangesEnabled = false;
         try
         {
-            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            if (!ContentVersion.IsKept(this) || !ContentVersion.Changes(ChangeTracker))
+            {
+                return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            }
+
+            await using var own = Database.CurrentTransaction is null ? await Database.BeginTransactionAsync(cancellationToken) : null;
+            var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+
+            // Once in a transaction of the caller's (an import saves many times in one): one new value names its end state.
+            if (versionSetIn != Database.CurrentTransaction)
+            {
+                await ContentVersion.BumpAsync(this, cancellationToken);
+                versionSetIn = own is null ? Database.CurrentTransaction : null;
+            }
+            if (own is not null)
+            {
+                await own.CommitAsync(cancellationToken);
+            }
+
+            return saved;
         }
         finally
         {

@@ -101,6 +101,7 @@ public static class RectifyApp
         services.AddScoped<UserAdministration>();
         services.AddScoped<ApiTokenService>();
         services.AddSingleton<TokenPrincipals>();
+        services.AddSingleton<Features.Inspections.AnswerCache>();
         services.AddTokenUse(configuration);
         services.AddScoped<Sessions>();
         services.AddSingleton<SignInLimits>();

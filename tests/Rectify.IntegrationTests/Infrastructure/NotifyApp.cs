@@ -108,6 +108,7 @@ public abstract class NotifyApp(Provider provider, bool failingHooks, int digest
                 await db.Measures.Where(m => m.Id == id).ExecuteUpdateAsync(s => s.SetProperty(m => m.Deadline, d));
             }
 
+            await ContentVersion.BumpAsync(db, CancellationToken.None);
             return (IReadOnlyList<int>)ids;
         });
     }

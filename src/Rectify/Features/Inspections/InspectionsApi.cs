@@ -48,6 +48,7 @@ public static class InspectionsApi
 
         api.MapGet("/{id:int}/ledger", async Task<Results<Ok<LedgerPage>, NotFound>> (
                 RectifyDbContext db,
+                AnswerCache answers,
                 TimeProvider clock,
                 Caller caller,
                 int id,
@@ -79,7 +80,7 @@ public static class InspectionsApi
                     throw;
                 }
 
-                var ledger = await LedgerQueries.LoadAsync(db, scope, id, filter, ChinaTime.Today(clock), ct);
+                var ledger = await answers.LedgerAsync(db, scope, id, filter, ChinaTime.Today(clock), ct);
                 return ledger is null ? TypedResults.NotFound() : TypedResults.Ok(ledger);
             })
             .WithName("GetLedger")
@@ -161,9 +162,9 @@ public static class InspectionsApi
             .WithSummary("导出整改台账（Excel .xlsx，与台账同样的筛选条件和口径，逐行写出；asOf=2025-03-01 导出该日的整改方案，状态为今日）")
             .WithMetadata(new Common.FileAnswerAttribute(LedgerExport.ContentType));
 
-        api.MapGet("/{id:int}/overview", async Task<Results<Ok<InspectionOverview>, NotFound>> (RectifyDbContext db, TimeProvider clock, Caller caller, int id, CancellationToken ct) =>
+        api.MapGet("/{id:int}/overview", async Task<Results<Ok<InspectionOverview>, NotFound>> (RectifyDbContext db, AnswerCache answers, TimeProvider clock, Caller caller, int id, CancellationToken ct) =>
             {
-                var overview = await OverviewQueries.LoadAsync(db, caller.Scope, id, ChinaTime.Today(clock), ct);
+                var overview = await answers.OverviewAsync(db, caller.Scope, id, ChinaTime.Today(clock), ct);
                 return overview is null ? TypedResults.NotFound() : TypedResults.Ok(overview);
             })
             .WithName("GetOverview")

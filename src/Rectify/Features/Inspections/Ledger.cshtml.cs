@@ -7,7 +7,7 @@ using Rectify.Features.Common;
 
 namespace Rectify.Features.Inspections;
 
-public sealed class LedgerModel(RectifyDbContext db, Caller caller, TimeProvider clock, Intake.RoundStatisticsService rounds) : PageModel, IShowsRefusals
+public sealed class LedgerModel(AnswerCache answers, RectifyDbContext db, Caller caller, TimeProvider clock, Intake.RoundStatisticsService rounds) : PageModel, IShowsRefusals
 {
     private LedgerFilter filter = new();
     private int inspectionId;
@@ -31,7 +31,7 @@ public sealed class LedgerModel(RectifyDbContext db, Caller caller, TimeProvider
     {
         (inspectionId, AsOfText) = (id, asOf);
         filter = new LedgerFilter(unit, state, kind, overdue ?? false, page ?? 1);
-        Ledger = await LedgerQueries.LoadAsync(db, caller.Scope, id, filter.WithPlanView(asOf, compare), ChinaTime.Today(clock), cancellationToken);
+        Ledger = await answers.LedgerAsync(db, caller.Scope, id, filter.WithPlanView(asOf, compare), ChinaTime.Today(clock), cancellationToken);
         if (Ledger is null)
         {
             return NotFound();
@@ -48,7 +48,7 @@ public sealed class LedgerModel(RectifyDbContext db, Caller caller, TimeProvider
     public async Task<IActionResult> ShowRefusalAsync(string message, CancellationToken cancellationToken)
     {
         Error = message;
-        Ledger = await LedgerQueries.LoadAsync(db, caller.Scope, inspectionId, filter, ChinaTime.Today(clock), cancellationToken);
+        Ledger = await answers.LedgerAsync(db, caller.Scope, inspectionId, filter, ChinaTime.Today(clock), cancellationToken);
         return Ledger is null ? NotFound() : Page();
     }
 

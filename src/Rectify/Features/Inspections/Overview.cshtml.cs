@@ -9,7 +9,7 @@ using Rectify.Features.Deadlines;
 
 namespace Rectify.Features.Inspections;
 
-public sealed class OverviewModel(RectifyDbContext db, Caller caller, ReportingCadenceService cadences, DeadlinePolicyService policies, SignalRulesService signalRules, CalendarStore calendars, TimeProvider clock) : PageModel, IShowsRefusals
+public sealed class OverviewModel(AnswerCache answers, RectifyDbContext db, Caller caller, ReportingCadenceService cadences, DeadlinePolicyService policies, SignalRulesService signalRules, CalendarStore calendars, TimeProvider clock) : PageModel, IShowsRefusals
 {
     [BindProperty(SupportsGet = true, Name = "id")]
     public int Id { get; set; }
@@ -91,7 +91,7 @@ public sealed class OverviewModel(RectifyDbContext db, Caller caller, ReportingC
     private async Task<IActionResult> ShowAsync(CancellationToken cancellationToken)
     {
         var today = ChinaTime.Today(clock);
-        Overview = await OverviewQueries.LoadAsync(db, caller.Scope, Id, today, cancellationToken);
+        Overview = await answers.OverviewAsync(db, caller.Scope, Id, today, cancellationToken);
         if (Overview is null)
         {
             return NotFound();

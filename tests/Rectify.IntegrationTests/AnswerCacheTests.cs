@@ -1,0 +1,119 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Rectify.Access;
+using Rectify.Data;
+using Rectify.Features.Inspections;
+using Rectify.IntegrationTests.Infrastructure;
+
+namespace Rectify.IntegrationTests;
+
+/// <summary>
+/// Issue #12, ADR 0031: on SQLite the ledger and the overview are kept per question and content version. A save of
+/// content through the product sets a new version in its transaction, so the next read is computed again; a write
+/// around the product is seen only once the version is set. On PostgreSQL nothing is kept.
+/// </summary>
+public abstract class AnswerCacheTests(AppFixture app)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task A_save_of_content_makes_the_next_ledger_and_overview_read_the_database_again_and_nothing_else_does()
+    {
+        app.RequireAvailable();
+        using var client = await TokenClientAsync();
+        var ledgerUri = new Uri($"/api/v1/inspections/{app.InspectionId}/ledger?pageSize=500", UriKind.Relative);
+        var overviewUri = new Uri($"/api/v1/inspections/{app.InspectionId}/overview", UriKind.Relative);
+        var before = await client.GetFromJsonAsync<LedgerPage>(ledgerUri, Http.Json, Ct);
+        Assert.NotNull(before);
+        var row = before.Rows.First(r => r.State != Domain.MeasureState.SignedOff);
+        var signedOff = before.Totals.CompletedMeasures;
+        await client.GetFromJsonAsync<InspectionOverview>(overviewUri, Http.Json, Ct);
+
+        // Around the product (raw SQL, as a person at a database console would): the kept answers do not know of it …
+        var marked = "（直接写入）" + Guid.NewGuid().ToString("N")[..6];
+        await WithDbAsync(db => db.Database.ExecuteSqlAsync($"""UPDATE "Measures" SET "Text" = {marked} WHERE "Id" = {row.MeasureId}""", Ct));
+        var kept = await client.GetFromJsonAsync<LedgerPage>(ledgerUri, Http.Json, Ct);
+        if (app.Provider == Provider.Sqlite)
+        {
+            Assert.Equal(row.Text, kept!.Rows.Single(r => r.MeasureId == row.MeasureId).Text);
+
+            // … until the version is set, as every save of the product does.
+            await WithDbAsync(db => ContentVersion.BumpAsync(db, Ct));
+        }
+
+        Assert.Equal(marked, (await client.GetFromJsonAsync<LedgerPage>(ledgerUri, Http.Json, Ct))!.Rows.Single(r => r.MeasureId == row.MeasureId).Text);
+
+        // A save through the context (what every page, API call, import and command does) is seen at once, the figures too.
+        var version = await WithDbAsync(db => ContentVersion.ReadAsync(db, Ct));
+        await WithDbAsync(async db =>
+        {
+            var measure = await db.Measures.SingleAsync(m => m.Id == row.MeasureId, Ct);
+            // Set as the domain's own methods leave them (the domain keeps its setters to itself).
+            db.Entry(measure).Property(m => m.Text).CurrentValue = row.Text;
+            db.Entry(measure).Property(m => m.State).CurrentValue = Domain.MeasureState.SignedOff;
+            await db.SaveChangesAsync(Ct);
+        });
+        var after = await client.GetFromJsonAsync<LedgerPage>(ledgerUri, Http.Json, Ct);
+        Assert.Equal(row.Text, after!.Rows.Single(r => r.MeasureId == row.MeasureId).Text);
+        Assert.Equal(signedOff + 1, after.Totals.CompletedMeasures);
+        Assert.Equal(signedOff + 1, (await client.GetFromJsonAsync<InspectionOverview>(overviewUri, Http.Json, Ct))!.Totals.CompletedMeasures);
+        if (app.Provider == Provider.Sqlite)
+        {
+            Assert.NotEqual(version, await WithDbAsync(db => ContentVersion.ReadAsync(db, Ct)));
+        }
+        else
+        {
+            Assert.Null(version);
+        }
+
+        // Not content: a token's use and its record in the audit trail leave the version as it is.
+        var now = await WithDbAsync(db => ContentVersion.ReadAsync(db, Ct));
+        await client.GetAsync(ledgerUri, Ct);
+        await using (var scope = app.Factory.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<TokenUseRecorder>().FlushAsync(Ct);
+        }
+
+        Assert.Equal(now, await WithDbAsync(db => ContentVersion.ReadAsync(db, Ct)));
+
+        // Put back for the other tests of the fixture.
+        await WithDbAsync(async db =>
+        {
+            var measure = await db.Measures.SingleAsync(m => m.Id == row.MeasureId, Ct);
+            db.Entry(measure).Property(m => m.State).CurrentValue = row.State;
+            await db.SaveChangesAsync(Ct);
+        });
+    }
+
+    private async Task<HttpClient> TokenClientAsync()
+    {
+        ApiTokenService.Created token;
+        await using (var scope = app.Factory.Services.CreateAsyncScope())
+        {
+            token = await scope.ServiceProvider.GetRequiredService<ApiTokenService>().CreateAsync("office", "缓存", 1, Ct);
+        }
+
+        var client = app.Client();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token.Token);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri($"/api/v1/inspections/{app.InspectionId}/ledger", UriKind.Relative), Ct)).StatusCode);
+        return client;
+    }
+
+    private async Task<T> WithDbAsync<T>(Func<RectifyDbContext, Task<T>> work)
+    {
+        await using var scope = app.Factory.Services.CreateAsyncScope();
+        return await work(scope.ServiceProvider.GetRequiredService<RectifyDbContext>());
+    }
+
+    private async Task WithDbAsync(Func<RectifyDbContext, Task> work)
+    {
+        await using var scope = app.Factory.Services.CreateAsyncScope();
+        await work(scope.ServiceProvider.GetRequiredService<RectifyDbContext>());
+    }
+}
+
+public sealed class AnswerCacheTestsOnSqlite(SqliteApp app) : AnswerCacheTests(app), IClassFixture<SqliteApp>;
+
+public sealed class AnswerCacheTestsOnPostgres(PostgresApp app) : AnswerCacheTests(app), IClassFixture<PostgresApp>;
