@@ -12,7 +12,12 @@ using Rectify.IntegrationTests.Infrastructure;
 namespace Rectify.IntegrationTests;
 
 /// <summary>The real server (Kestrel) with a fault that a test can put in the export's row query, and the logs caught.</summary>
-public abstract class ExportStreamingApp(Provider provider) : AppFixture(provider, kestrel: true)
+/// <remarks>One export at a time and none waiting (Export:Concurrent, Export:Queue), so that a held export shows the limit.</remarks>
+public abstract class ExportStreamingApp(Provider provider) : AppFixture(provider, kestrel: true, extraSettings: new Dictionary<string, string?>
+{
+    ["Export:Concurrent"] = "1",
+    ["Export:Queue"] = "0",
+})
 {
     public ReaderFault Fault { get; } = new();
 
@@ -93,6 +98,40 @@ public abstract class ExportStreamingTests(ExportStreamingApp app)
         Assert.True(response.Headers.TransferEncodingChunked, "the export is not sent chunked");
         var workbook = await response.Content.ReadAsByteArrayAsync(Ct);
         Assert.Equal(measures, Rows(workbook));
+    }
+
+    [Fact]
+    public async Task Exports_over_the_limit_get_429_with_retry_after_while_one_runs_and_the_next_one_after_it_goes_through()
+    {
+        app.RequireAvailable();
+        using var office = await SignedInAsync("office");
+        var (_, measures) = await InspectionAsync();
+        var hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        app.Fault.HoldAfter(LedgerExport.QueryTag, 10, hold);
+        try
+        {
+            using var running = await office.GetAsync(Export(app.InspectionId), HttpCompletionOption.ResponseHeadersRead, Ct);
+            Assert.Equal(HttpStatusCode.OK, running.StatusCode);
+
+            // The one permit is held and nothing may wait: the next is refused at once, as a problem that says when to come back.
+            using var refused = await office.GetAsync(Export(app.InspectionId), Ct);
+            Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+            Assert.Equal(ProblemJson, refused.Content.Headers.ContentType?.MediaType);
+            Assert.True(refused.Headers.RetryAfter?.Delta > TimeSpan.Zero);
+            Assert.Contains("稍后再试", await refused.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+
+            hold.SetResult();
+            using var whole = new MemoryStream();
+            await (await running.Content.ReadAsStreamAsync(Ct)).CopyToAsync(whole, Ct);
+            Assert.Equal(measures, Rows(whole.ToArray()));
+        }
+        finally
+        {
+            hold.TrySetResult();
+        }
+
+        using var next = await office.GetAsync(Export(app.InspectionId), Ct);
+        Assert.Equal(HttpStatusCode.OK, next.StatusCode);
     }
 
     [Fact]

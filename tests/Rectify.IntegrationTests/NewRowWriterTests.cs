@@ -53,7 +53,11 @@ public abstract class NewRowWriterTests(AppFixture app)
         var written = finding.AddMeasure(902, "草稿", MeasureKind.Immediate);
         written.Amend(Change(), actor, clock, reason);
         var rows = new NewRowWriter(db);
+        var version = await ContentVersion.ReadAsync(db, Ct);
         await rows.InsertAsync([written], Ct);
+
+        // Written around the change tracker, still new content: the kept answers learn of it (ADR 0031; SQLite keeps a version).
+        Assert.True(app.Provider == Provider.Sqlite ? version != await ContentVersion.ReadAsync(db, Ct) : version is null);
         rows.Keys[written] = await db.Measures.Where(m => m.FindingId == finding.Id && m.Number == 902).Select(m => m.Id).SingleAsync(Ct);
         await rows.InsertAsync([.. written.SupportingUnits], Ct);
         await rows.InsertAsync([.. written.Revisions], Ct);

@@ -102,6 +102,10 @@ public static class RectifyApp
         services.AddScoped<ApiTokenService>();
         services.AddSingleton<TokenPrincipals>();
         services.AddSingleton<Features.Inspections.AnswerCache>();
+        services.AddSingleton<Features.Inspections.ExportLimit>();
+        services.AddRateLimiter(_ => { });
+        services.AddOptions<Microsoft.AspNetCore.RateLimiting.RateLimiterOptions>()
+            .Configure<Features.Inspections.ExportLimit>((o, policy) => o.AddPolicy(Features.Inspections.ExportLimit.Name, policy));
         services.AddTokenUse(configuration);
         services.AddScoped<Sessions>();
         services.AddSingleton<SignInLimits>();

@@ -158,6 +158,8 @@ public static class InspectionsApi
 
                 return TypedResults.Empty;
             })
+            .RequireRateLimiting(ExportLimit.Name)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .WithName("ExportLedger")
             .WithSummary("导出整改台账（Excel .xlsx，与台账同样的筛选条件和口径，逐行写出；asOf=2025-03-01 导出该日的整改方案，状态为今日）")
             .WithMetadata(new Common.FileAnswerAttribute(LedgerExport.ContentType));

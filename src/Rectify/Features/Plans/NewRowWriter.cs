@@ -28,6 +28,8 @@ internal sealed class NewRowWriter(DbContext db)
     /// <summary>Parameters per statement: below SQLite's historical limit of 999, far below PostgreSQL's 65,535.</summary>
     private const int MostParameters = 990;
 
+    private bool versionSet;
+
     /// <summary>The database keys of rows this writer inserted, by the object written.</summary>
     public Dictionary<object, object> Keys { get; } = new(ReferenceEqualityComparer.Instance);
 
@@ -39,6 +41,13 @@ internal sealed class NewRowWriter(DbContext db)
         if (rows.Count == 0)
         {
             return;
+        }
+
+        // Content written around the change tracker sets the content version itself, once (ADR 0031).
+        if (!versionSet)
+        {
+            await Data.ContentVersion.BumpAsync(db, cancellationToken);
+            versionSet = true;
         }
 
         var table = Table.Of(db.Model.FindEntityType(typeof(T)) ?? throw new InvalidOperationException($"{typeof(T).Name} is not an entity type."));
