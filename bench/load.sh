@@ -138,12 +138,31 @@ targets=(
 
 results="$work/results"
 : >"$results"
+# wrk stops at the end of its time, but the server finishes what it had accepted (200 connections of a slow path leave
+# seconds of work queued): wait until both processes are idle (under a tenth of a core over a second, at most 120 s)
+# so that the next measurement starts on a quiet server.
+ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+settle() {
+  local i a b x y
+  for i in $(seq 120); do
+    a=$(ticks "$server_pid"); x=$(ticks "$baseline_pid")
+    sleep 1
+    b=$(ticks "$server_pid"); y=$(ticks "$baseline_pid")
+    if [ $((b - a)) -lt 10 ] && [ $((y - x)) -lt 10 ]; then
+      [ "$i" -gt 1 ] && echo "  (waited $i s for the server to finish the previous run's requests)"
+      return 0
+    fi
+  done
+  echo "  (still busy after 120 s)"
+}
+
 run() { # label variant connections url header
   local threads=$(( $3 < 2 ? 1 : 2 ))
   local line
   line=$(wrk -t"$threads" -c"$3" -d"$duration" --timeout 10s --latency -s bench/wrk-report.lua ${5:+-H "$5"} "$4" | grep '^RESULT' || echo "RESULT requests=0 seconds=0 p50=0 p95=0 p99=0 max=0 connect=0 read=0 write=0 status=0 timeout=0")
   echo "$1|$2|$3|$line" >>"$results"
   echo "  $1 · $2 · $3 conn: $line"
+  settle
 }
 
 # A server runs for days: the figures are those of a warm one (the JIT's second tier takes over in the first thousand
