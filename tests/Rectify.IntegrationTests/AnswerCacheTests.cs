@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -22,7 +21,7 @@ public abstract class AnswerCacheTests(AppFixture app)
     public async Task A_save_of_content_makes_the_next_ledger_and_overview_read_the_database_again_and_nothing_else_does()
     {
         app.RequireAvailable();
-        using var client = await TokenClientAsync();
+        using var client = await app.Client().WithTokenAsync(app.Factory.Services, "office", "缓存");
         var ledgerUri = new Uri($"/api/v1/inspections/{app.InspectionId}/ledger?pageSize=500", UriKind.Relative);
         var overviewUri = new Uri($"/api/v1/inspections/{app.InspectionId}/overview", UriKind.Relative);
         var before = await client.GetFromJsonAsync<LedgerPage>(ledgerUri, Http.Json, Ct);
@@ -85,20 +84,6 @@ public abstract class AnswerCacheTests(AppFixture app)
             db.Entry(measure).Property(m => m.State).CurrentValue = row.State;
             await db.SaveChangesAsync(Ct);
         });
-    }
-
-    private async Task<HttpClient> TokenClientAsync()
-    {
-        ApiTokenService.Created token;
-        await using (var scope = app.Factory.Services.CreateAsyncScope())
-        {
-            token = await scope.ServiceProvider.GetRequiredService<ApiTokenService>().CreateAsync("office", "缓存", 1, Ct);
-        }
-
-        var client = app.Client();
-        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token.Token);
-        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri($"/api/v1/inspections/{app.InspectionId}/ledger", UriKind.Relative), Ct)).StatusCode);
-        return client;
     }
 
     private async Task<T> WithDbAsync<T>(Func<RectifyDbContext, Task<T>> work)

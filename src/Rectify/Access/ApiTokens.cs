@@ -151,7 +151,8 @@ public sealed class TokenPrincipals(TimeProvider clock)
         }
 
         var principal = await principals.CreateAsync(user);
-        Claim[] claims = [.. principal.Claims.Select(c => new Claim(c.Type, c.Value, c.ValueType, c.Issuer, c.OriginalIssuer)), new Claim("amr", "token")];
+        // Shared by requests as they are: a ClaimsIdentity made from them clones each claim it is given.
+        Claim[] claims = [.. principal.Claims, new Claim("amr", "token")];
         if (entries.Count >= MaxUsers)
         {
             entries.Clear();

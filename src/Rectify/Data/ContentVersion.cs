@@ -63,19 +63,24 @@ public static class ContentVersion
             return;
         }
 
-        var value = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
-        await db.Database.ExecuteSqlAsync(
-            $"""INSERT INTO "AppSettings" ("Key", "Value") VALUES ({Key}, {value}) ON CONFLICT ("Key") DO UPDATE SET "Value" = excluded."Value" """,
-            cancellationToken);
+        await db.Database.ExecuteSqlAsync(NewValue(), cancellationToken);
     }
 
     /// <inheritdoc cref="BumpAsync"/>
     public static void Bump(DbContext db)
     {
         ArgumentNullException.ThrowIfNull(db);
+        if (IsKept(db))
+        {
+            db.Database.ExecuteSql(NewValue());
+        }
+    }
+
+    /// <summary>The statement that sets a new random value (SQLite's upsert).</summary>
+    private static FormattableString NewValue()
+    {
         var value = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
-        db.Database.ExecuteSql(
-            $"""INSERT INTO "AppSettings" ("Key", "Value") VALUES ({Key}, {value}) ON CONFLICT ("Key") DO UPDATE SET "Value" = excluded."Value" """);
+        return $"""INSERT INTO "AppSettings" ("Key", "Value") VALUES ({Key}, {value}) ON CONFLICT ("Key") DO UPDATE SET "Value" = excluded."Value" """;
     }
 
     /// <summary>The database's content version now; null where none is kept (PostgreSQL).</summary>

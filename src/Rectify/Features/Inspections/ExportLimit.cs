@@ -34,15 +34,18 @@ public sealed class ExportLimit(IConfiguration configuration) : IRateLimiterPoli
             cancellationToken);
     };
 
-    public RateLimitPartition<string> GetPartition(HttpContext httpContext)
+    private readonly ConcurrencyLimiterOptions limits = Limits(configuration);
+
+    public RateLimitPartition<string> GetPartition(HttpContext httpContext) => RateLimitPartition.GetConcurrencyLimiter("export", _ => limits);
+
+    private static ConcurrencyLimiterOptions Limits(IConfiguration configuration)
     {
         var permits = Math.Max(1, configuration.GetValue<int?>("Export:Concurrent") ?? Math.Max(2, Environment.ProcessorCount));
-        var queue = Math.Max(0, configuration.GetValue<int?>("Export:Queue") ?? permits * 2);
-        return RateLimitPartition.GetConcurrencyLimiter("export", _ => new ConcurrencyLimiterOptions
+        return new ConcurrencyLimiterOptions
         {
             PermitLimit = permits,
-            QueueLimit = queue,
+            QueueLimit = Math.Max(0, configuration.GetValue<int?>("Export:Queue") ?? permits * 2),
             QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-        });
+        };
     }
 }
