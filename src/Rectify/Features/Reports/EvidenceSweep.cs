@@ -29,14 +29,14 @@ public static class EvidenceSweep
     /// <param name="grace">How old a file must be before it is removed.</param>
     /// <param name="nowUtc">Now.</param>
     /// <param name="cancellationToken">Cancellation.</param>
-    /// <param name="checkMissing">Whether to name the rows whose file is missing (a read of every evidence row; the server does it after it starts, <see cref="MissingAsync"/>).</param>
+    /// <param name="checkMissing">Whether to name the rows whose file is missing (a read of every evidence row; the server does it after it starts, <see cref="MissingAsync(RectifyDbContext, string, CancellationToken)"/>).</param>
     public static async Task<SweepResult> RunAsync(RectifyDbContext db, string root, TimeSpan grace, DateTime nowUtc, CancellationToken cancellationToken, bool checkMissing = true)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(root);
         if (!Directory.Exists(root))
         {
-            return new SweepResult(0, 0, checkMissing ? await MissingAsync(db, root, cancellationToken) : []);
+            return new SweepResult(0, 0, checkMissing ? await MissingAsync(db, root, [], cancellationToken) : []);
         }
 
         var cutoff = nowUtc - grace;
@@ -74,18 +74,24 @@ public static class EvidenceSweep
             }
         }
 
-        return new SweepResult(orphans, stale, checkMissing ? await MissingAsync(db, root, cancellationToken) : []);
+        return new SweepResult(orphans, stale, checkMissing ? await MissingAsync(db, root, [.. stored.Select(f => f.Sha)], cancellationToken) : []);
     }
 
     /// <summary>The rows whose file is not in the store, in the order they were stored (a read of every evidence row and a look at its file).</summary>
-    public static async Task<IReadOnlyList<string>> MissingAsync(RectifyDbContext db, string root, CancellationToken cancellationToken)
+    public static Task<IReadOnlyList<string>> MissingAsync(RectifyDbContext db, string root, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(root);
+        return MissingAsync(db, root, [], cancellationToken);
+    }
+
+    // The files the sweep has just listed are present: only the others are looked for on disk.
+    private static async Task<IReadOnlyList<string>> MissingAsync(RectifyDbContext db, string root, HashSet<string> present, CancellationToken cancellationToken)
+    {
         var missing = new List<string>();
         await foreach (var sha in db.EvidenceFiles.AsNoTracking().OrderBy(e => e.Id).Select(e => e.Sha256).AsAsyncEnumerable().WithCancellation(cancellationToken))
         {
-            if (!File.Exists(Path.Combine(root, sha[..2], sha[2..4], sha)))
+            if (!present.Contains(sha) && !File.Exists(Path.Combine(root, sha[..2], sha[2..4], sha)))
             {
                 missing.Add(sha);
             }
