@@ -40,13 +40,15 @@ internal static class ImportBench
             LedgerTemplate.Write(file, "某某区委巡察反馈问题整改台账", corrected);
         }
 
+        using var sampler = AllocationSampler.StartIfAsked();
+        sampler?.Take("start-up (discarded)", 0);
         for (var run = 1; run <= 3; run++)
         {
             var inspection = await AsOfficeAsync(app, s => s.GetRequiredService<PlanService>().CreateInspectionAsync(
                 new InspectionInput($"导入基准 {run}", InspectionKind.Xuncha, null, "区委第一巡察组", organizationId, null, null, null, null), CancellationToken.None));
             var id = inspection.Id!.Value;
-            var (added, addMs, addBytes) = await ImportAsync(app, id, path);
-            var (updated, updateMs, updateBytes) = await ImportAsync(app, id, correctedPath);
+            var (added, addMs, addBytes) = await ImportAsync(app, id, path, sampler);
+            var (updated, updateMs, updateBytes) = await ImportAsync(app, id, correctedPath, sampler);
             await using var scope = app.Services.CreateAsyncScope();
             var measures = await scope.ServiceProvider.GetRequiredService<RectifyDbContext>().Measures.CountAsync(m => m.InspectionId == id);
             if (added.Measures.Added != rows.Count || updated.Measures.Updated != rows.Zip(corrected).Count(p => p.First != p.Second) || measures != rows.Count)
@@ -58,7 +60,7 @@ internal static class ImportBench
         }
     }
 
-    private static async Task<(IntakeCommitResult Result, double Milliseconds, long Bytes)> ImportAsync(WebApplication app, int inspection, string path)
+    private static async Task<(IntakeCommitResult Result, double Milliseconds, long Bytes)> ImportAsync(WebApplication app, int inspection, string path, AllocationSampler? allocations)
     {
         double previewMs = 0;
         long previewBytes = 0;
@@ -94,6 +96,7 @@ internal static class ImportBench
                 ?? throw new InvalidOperationException("the inspection is not there");
             previewMs = watch.Elapsed.TotalMilliseconds;
             previewBytes = GC.GetTotalAllocatedBytes(true) - before;
+            allocations?.Take($"{Path.GetFileName(path)} preview");
             if (!preview.CanConfirm)
             {
                 throw new InvalidOperationException("the preview found errors: " + string.Join("; ", preview.Problems.Take(5).Select(p => p.Message)));
@@ -103,6 +106,7 @@ internal static class ImportBench
         });
         watch.Stop();
         var bytes = GC.GetTotalAllocatedBytes(true) - before;
+        allocations?.Take($"{Path.GetFileName(path)} commit");
         Volatile.Write(ref sampling, false);
         sampler.Join();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {Path.GetFileName(path)}: preview {previewMs:F0} ms, {previewBytes / 1048576.0:F1} MiB; commit {watch.Elapsed.TotalMilliseconds - previewMs:F0} ms, {(bytes - previewBytes) / 1048576.0:F1} MiB; managed heap {heapBefore / 1048576.0:F0} MiB before, peak {Interlocked.Read(ref peakHeap) / 1048576.0:F0} MiB (+{(Interlocked.Read(ref peakHeap) - heapBefore) / 1048576.0:F0}); working set {workingSetBefore / 1048576.0:F0} → {Environment.WorkingSet / 1048576.0:F0} MiB"));

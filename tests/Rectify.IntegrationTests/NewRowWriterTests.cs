@@ -50,37 +50,59 @@ public abstract class NewRowWriterTests(AppFixture app)
         await db.SaveChangesAsync(Ct);
         db.ChangeTracker.Clear();
 
-        var written = finding.AddMeasure(902, "草稿", MeasureKind.Immediate);
-        written.Amend(Change(), actor, clock, reason);
+        // Enough measures for several full statements and a shorter last one: a full statement's command is used
+        // again with new values, and every row must still be the row SaveChanges writes.
+        const int Written = 150;
+        var written = Enumerable.Range(902, Written).Select(n =>
+        {
+            var measure = finding.AddMeasure(n, "草稿", MeasureKind.Immediate);
+            measure.Amend(Change(), actor, clock, reason);
+            return measure;
+        }).ToList();
         var rows = new NewRowWriter(db);
         var version = await ContentVersion.ReadAsync(db, Ct);
-        await rows.InsertAsync([written], Ct);
+        await rows.InsertAsync(written, Ct);
 
         // Written around the change tracker, still new content: the kept answers learn of it (ADR 0031; SQLite keeps a version).
         Assert.True(app.Provider == Provider.Sqlite ? version != await ContentVersion.ReadAsync(db, Ct) : version is null);
-        rows.Keys[written] = await db.Measures.Where(m => m.FindingId == finding.Id && m.Number == 902).Select(m => m.Id).SingleAsync(Ct);
-        await rows.InsertAsync([.. written.SupportingUnits], Ct);
-        await rows.InsertAsync([.. written.Revisions], Ct);
-
-        var both = await db.Measures.AsNoTracking().Where(m => m.FindingId == finding.Id && m.Number > 900).OrderBy(m => m.Number).ToListAsync(Ct);
-        Assert.Equal([901, 902], both.Select(m => m.Number));
-        AssertSameColumns(db.Model.FindEntityType(typeof(Measure))!, both[0], both[1], "Id", "Number");
-
-        // Stored alike, not only read back alike: the database finds both by the values as EF sends them.
-        Assert.Equal(2, await db.Measures.CountAsync(m => m.FindingId == finding.Id && m.Number > 900 && m.Deadline == deadline && m.Kind == MeasureKind.TimeBound && m.LeadUnitId == units[0].Id, Ct));
-
-        var supporting = await db.MeasureSupportingUnits.AsNoTracking().Where(s => s.MeasureId == both[0].Id || s.MeasureId == both[1].Id).ToListAsync(Ct);
-        Assert.Equal(
-            supporting.Where(s => s.MeasureId == both[0].Id).Select(s => s.OrganizationId).Order(),
-            supporting.Where(s => s.MeasureId == both[1].Id).Select(s => s.OrganizationId).Order());
-        Assert.Equal(2, supporting.Count(s => s.MeasureId == both[1].Id));
-
-        var versions = await db.MeasureRevisions.AsNoTracking().Where(r => r.MeasureId == both[0].Id || r.MeasureId == both[1].Id).OrderBy(r => r.MeasureId).ToListAsync(Ct);
-        Assert.Equal(reason is null ? 0 : 2, versions.Count);
-        if (versions.Count == 2)
+        var ids = await db.Measures.Where(m => m.FindingId == finding.Id && m.Number > 901).ToDictionaryAsync(m => m.Number, m => m.Id, Ct);
+        foreach (var measure in written)
         {
-            AssertSameColumns(db.Model.FindEntityType(typeof(MeasureRevision))!, versions[0], versions[1], "Id", "MeasureId");
-            Assert.Equal(2, await db.MeasureRevisions.CountAsync(r => (r.MeasureId == both[0].Id || r.MeasureId == both[1].Id) && r.AtUtc == clock.GetUtcNow().UtcDateTime, Ct));
+            rows.Keys[measure] = ids[measure.Number];
+        }
+
+        await rows.InsertAsync([.. written.SelectMany(m => m.SupportingUnits)], Ct);
+        await rows.InsertAsync([.. written.SelectMany(m => m.Revisions)], Ct);
+
+        var all = await db.Measures.AsNoTracking().Where(m => m.FindingId == finding.Id && m.Number > 900).OrderBy(m => m.Number).ToListAsync(Ct);
+        Assert.Equal(Enumerable.Range(901, Written + 1), all.Select(m => m.Number));
+        foreach (var row in all.Skip(1))
+        {
+            AssertSameColumns(db.Model.FindEntityType(typeof(Measure))!, all[0], row, "Id", "Number");
+        }
+
+        // Stored alike, not only read back alike: the database finds them all by the values as EF sends them.
+        Assert.Equal(Written + 1, await db.Measures.CountAsync(m => m.FindingId == finding.Id && m.Number > 900 && m.Deadline == deadline && m.Kind == MeasureKind.TimeBound && m.LeadUnitId == units[0].Id, Ct));
+
+        var measureIds = all.Select(m => m.Id).ToList();
+        var supporting = await db.MeasureSupportingUnits.AsNoTracking().Where(s => measureIds.Contains(s.MeasureId)).ToListAsync(Ct);
+        var expectedUnits = supporting.Where(s => s.MeasureId == all[0].Id).Select(s => s.OrganizationId).Order().ToList();
+        Assert.Equal(2, expectedUnits.Count);
+        foreach (var row in all.Skip(1))
+        {
+            Assert.Equal(expectedUnits, supporting.Where(s => s.MeasureId == row.Id).Select(s => s.OrganizationId).Order());
+        }
+
+        var versions = await db.MeasureRevisions.AsNoTracking().Where(r => measureIds.Contains(r.MeasureId)).OrderBy(r => r.MeasureId).ToListAsync(Ct);
+        Assert.Equal(reason is null ? 0 : Written + 1, versions.Count);
+        if (versions.Count > 0)
+        {
+            foreach (var revision in versions.Skip(1))
+            {
+                AssertSameColumns(db.Model.FindEntityType(typeof(MeasureRevision))!, versions[0], revision, "Id", "MeasureId");
+            }
+
+            Assert.Equal(Written + 1, await db.MeasureRevisions.CountAsync(r => measureIds.Contains(r.MeasureId) && r.AtUtc == clock.GetUtcNow().UtcDateTime, Ct));
         }
 
         // The transaction is not committed: the demo's plan stays as it was for the other tests.
