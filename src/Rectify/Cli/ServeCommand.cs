@@ -41,6 +41,7 @@ internal static class ServeCommand
         cli.Out.WriteLine(columnKey.Describe());
         var info = app.Services.GetRequiredService<DatabaseInfo>();
         var migrateOnStart = demo || app.Configuration.GetValue<bool>("Database:MigrateOnStart");
+        var missingCheckDelay = EvidenceSweep.MissingCheckDelay(app.Configuration);
 
         await using (var scope = app.Services.CreateAsyncScope())
         {
@@ -79,8 +80,9 @@ internal static class ServeCommand
         cli.Out.WriteLine($"Rectify 已启动（{DatabaseProvider.Describe(info)}）。打开：{string.Join("  ", addresses)}");
         cli.Out.WriteLine("按 Ctrl+C 停止。");
 
-        // Rows whose file is missing are named after the start (a read of every evidence row: seconds at city scale, issue #12).
-        var missing = ReportMissingEvidenceAsync(cli, app);
+        // Rows whose file is missing are named a little after the start (a read of every evidence row and a look on disk
+        // for each: seconds at city scale, issue #12), so that the check does not take the cores from the first requests.
+        var missing = ReportMissingEvidenceAsync(cli, app, missingCheckDelay);
         await app.WaitForShutdownAsync();
         await missing;
         return CommandLine.Ok;
@@ -97,12 +99,13 @@ internal static class ServeCommand
         }
     }
 
-    /// <summary>Names the evidence rows whose file is missing, read while the server already answers; a stop cancels it.</summary>
-    private static async Task ReportMissingEvidenceAsync(CliContext cli, WebApplication app)
+    /// <summary>Names the evidence rows whose file is missing, read while the server already answers, after <paramref name="delay"/>; a stop cancels it.</summary>
+    private static async Task ReportMissingEvidenceAsync(CliContext cli, WebApplication app, TimeSpan delay)
     {
         try
         {
             await Task.Yield();
+            await Task.Delay(delay, app.Lifetime.ApplicationStopping);
             var store = app.Services.GetRequiredService<EvidenceStore>();
             await using var scope = app.Services.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<RectifyDbContext>();

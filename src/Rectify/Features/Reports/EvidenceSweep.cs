@@ -17,6 +17,16 @@ public static class EvidenceSweep
 {
     public const string GraceKey = "Evidence:OrphanGraceMinutes";
 
+    public const string MissingCheckDelayKey = "Evidence:MissingCheckDelaySeconds";
+
+    /// <summary>How long after the start <c>serve</c> waits before looking for evidence rows whose file is missing (<c>Evidence:MissingCheckDelaySeconds</c>, default 10).</summary>
+    public static TimeSpan MissingCheckDelay(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var seconds = configuration.GetValue<int?>(MissingCheckDelayKey) ?? 10;
+        return seconds >= 0 ? TimeSpan.FromSeconds(seconds) : throw new RectifyConfigurationException($"{MissingCheckDelayKey} 不能为负数。");
+    }
+
     public static TimeSpan Grace(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
