@@ -20,6 +20,9 @@ internal sealed class MeasureConfiguration : IEntityTypeConfiguration<Measure>
         m.HasIndex(x => new { x.InspectionId, x.State });
         m.HasIndex(x => new { x.InspectionId, x.LeadUnitId });
         m.HasIndex(x => new { x.InspectionId, x.Deadline });
+
+        // 待办 across inspections (the root office sees the whole city): 待审核 and 待审定 by state, earliest deadline first.
+        m.HasIndex(x => new { x.State, x.Deadline });
         m.HasMany(x => x.SupportingUnits).WithOne(x => x.Measure).HasForeignKey(x => x.MeasureId).OnDelete(DeleteBehavior.Cascade);
         m.Navigation(x => x.SupportingUnits).UsePropertyAccessMode(PropertyAccessMode.Field);
         m.HasMany(x => x.Transitions).WithOne(x => x.Measure).HasForeignKey(x => x.MeasureId).OnDelete(DeleteBehavior.Cascade);

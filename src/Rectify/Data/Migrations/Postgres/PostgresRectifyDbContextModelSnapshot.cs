@@ -1190,6 +1190,8 @@ namespace Rectify.Data.Migrations.Postgres
 
                     b.HasIndex("InspectionId", "State");
 
+                    b.HasIndex("State", "Deadline");
+
                     b.ToTable("Measures");
                 });
 

@@ -1153,6 +1153,8 @@ namespace Rectify.Data.Migrations.Sqlite
 
                     b.HasIndex("InspectionId", "State");
 
+                    b.HasIndex("State", "Deadline");
+
                     b.ToTable("Measures");
                 });
 
