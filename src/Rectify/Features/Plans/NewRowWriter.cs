@@ -68,56 +68,18 @@ internal sealed class NewRowWriter(DbContext db)
             for (var start = 0; start < rows.Count; start += perStatement)
             {
                 var count = Math.Min(perStatement, rows.Count - start);
-                DbCommand command;
-                if (count == perStatement && full is not null)
+                if (count == perStatement)
                 {
-                    command = full;
-                    for (var r = 0; r < count; r++)
-                    {
-                        var row = rows[start + r];
-                        for (var c = 0; c < table.Columns.Count; c++)
-                        {
-                            var column = table.Columns[c];
-                            command.Parameters[(r * table.Columns.Count) + c].Value = ProviderValue(column.Mapping, Value(column, row));
-                        }
-                    }
+                    var made = full is null;
+                    full ??= NewCommand(count);
+                    Fill(full, start, count, made);
+                    await ExecuteAsync(full);
                 }
                 else
                 {
-                    command = transaction.Connection!.CreateCommand();
-                    if (count == perStatement)
-                    {
-                        full = command;
-                    }
-
-                    command.Transaction = transaction;
-                    command.CommandText = Text(head, names, count, table.Columns.Count);
-                    for (var r = 0; r < count; r++)
-                    {
-                        var row = rows[start + r];
-                        for (var c = 0; c < table.Columns.Count; c++)
-                        {
-                            var column = table.Columns[c];
-                            command.Parameters.Add(column.Mapping.CreateParameter(command, parameterNames[(r * table.Columns.Count) + c], Value(column, row), column.Nullable));
-                        }
-                    }
-                }
-
-                try
-                {
-                    await command.ExecuteNonQueryAsync(cancellationToken);
-                }
-                catch (DbException e)
-                {
-                    // As SaveChanges reports a failed write, so that callers tell a unique violation the same way.
-                    throw new DbUpdateException($"Writing new {table.Name} rows failed: {e.Message}", e);
-                }
-                finally
-                {
-                    if (!ReferenceEquals(command, full))
-                    {
-                        await command.DisposeAsync();
-                    }
+                    await using var last = NewCommand(count);
+                    Fill(last, start, count, made: true);
+                    await ExecuteAsync(last);
                 }
             }
         }
@@ -126,6 +88,49 @@ internal sealed class NewRowWriter(DbContext db)
             if (full is not null)
             {
                 await full.DisposeAsync();
+            }
+        }
+
+        DbCommand NewCommand(int count)
+        {
+            var command = transaction.Connection!.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = Text(head, names, count, table.Columns.Count);
+            return command;
+        }
+
+        // A command just made gets its parameters from the type mappings; one used again gets only new values.
+        void Fill(DbCommand command, int start, int count, bool made)
+        {
+            for (var r = 0; r < count; r++)
+            {
+                var row = rows[start + r];
+                for (var c = 0; c < table.Columns.Count; c++)
+                {
+                    var column = table.Columns[c];
+                    var index = (r * table.Columns.Count) + c;
+                    if (made)
+                    {
+                        command.Parameters.Add(column.Mapping.CreateParameter(command, parameterNames[index], Value(column, row), column.Nullable));
+                    }
+                    else
+                    {
+                        command.Parameters[index].Value = ProviderValue(column.Mapping, Value(column, row));
+                    }
+                }
+            }
+        }
+
+        async Task ExecuteAsync(DbCommand command)
+        {
+            try
+            {
+                await command.ExecuteNonQueryAsync(cancellationToken);
+            }
+            catch (DbException e)
+            {
+                // As SaveChanges reports a failed write, so that callers tell a unique violation the same way.
+                throw new DbUpdateException($"Writing new {table.Name} rows failed: {e.Message}", e);
             }
         }
     }

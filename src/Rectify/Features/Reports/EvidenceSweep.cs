@@ -20,18 +20,15 @@ public static class EvidenceSweep
     public const string MissingCheckDelayKey = "Evidence:MissingCheckDelaySeconds";
 
     /// <summary>How long after the start <c>serve</c> waits before looking for evidence rows whose file is missing (<c>Evidence:MissingCheckDelaySeconds</c>, default 10).</summary>
-    public static TimeSpan MissingCheckDelay(IConfiguration configuration)
-    {
-        ArgumentNullException.ThrowIfNull(configuration);
-        var seconds = configuration.GetValue<int?>(MissingCheckDelayKey) ?? 10;
-        return seconds >= 0 ? TimeSpan.FromSeconds(seconds) : throw new RectifyConfigurationException($"{MissingCheckDelayKey} 不能为负数。");
-    }
+    public static TimeSpan MissingCheckDelay(IConfiguration configuration) => TimeSpan.FromSeconds(NonNegative(configuration, MissingCheckDelayKey, 10));
 
-    public static TimeSpan Grace(IConfiguration configuration)
+    public static TimeSpan Grace(IConfiguration configuration) => TimeSpan.FromMinutes(NonNegative(configuration, GraceKey, 15));
+
+    private static int NonNegative(IConfiguration configuration, string key, int fallback)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        var minutes = configuration.GetValue<int?>(GraceKey) ?? 15;
-        return minutes >= 0 ? TimeSpan.FromMinutes(minutes) : throw new RectifyConfigurationException($"{GraceKey} 不能为负数。");
+        var value = configuration.GetValue<int?>(key) ?? fallback;
+        return value >= 0 ? value : throw new RectifyConfigurationException($"{key} 不能为负数。");
     }
 
     /// <param name="db">The context.</param>
