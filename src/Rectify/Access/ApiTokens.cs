@@ -63,55 +63,7 @@ public sealed class ApiTokenService(RectifyDbContext db, UserManager<RectifyUser
     public Task<List<ApiToken>> ListAsync(string userName, CancellationToken cancellationToken) =>
         db.ApiTokens.AsNoTracking().Where(t => db.Users.Any(u => u.Id == t.UserId && u.UserName == userName)).OrderBy(t => t.Id).ToListAsync(cancellationToken);
 
-    /// <summary>The token's user when it is well formed, known, unexpired and unrevoked; null otherwise.</summary>
-    /// <remarks>The token row and its user in one statement: every request reads both, so revocation, expiry and a disabled account act at once.</remarks>
-    public async Task<(ApiToken Token, RectifyUser User)?> FindAsync(string presented, CancellationToken cancellationToken)
-    {
-        var parts = presented.Split('_');
-        if (parts.Length != 3 || parts[0] != "rfy" || parts[1].Length != 8)
-        {
-            return null;
-        }
-
-        var prefix = parts[1];
-        var found = await db.ApiTokens.AsNoTracking().Where(t => t.Prefix == prefix)
-            .Join(db.Users.AsNoTracking(), t => t.UserId, u => u.Id, (t, u) => new { Token = t, User = u })
-            .SingleOrDefaultAsync(cancellationToken);
-        var now = clock.GetUtcNow().UtcDateTime;
-        if (found is null || found.Token.RevokedAtUtc is not null || found.Token.ExpiresAtUtc <= now
-            || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(HashOf(presented)), Encoding.ASCII.GetBytes(found.Token.Hash)))
-        {
-            return null;
-        }
-
-        // A disabled account's tokens stop; a temporary lockout after wrong passwords at the sign-in page does not
-        // (else anyone could switch off a user's integrations by typing their name five times).
-        return UserAdministration.IsDisabled(found.User) ? null : (found.Token, found.User);
-    }
-
-    /// <summary>Why a presented token was refused, and which token it named (its id, never its secret) when it named one.</summary>
-    public async Task<(int? TokenId, string Reason)> RejectionAsync(string presented, CancellationToken cancellationToken)
-    {
-        var parts = presented.Split('_');
-        if (parts.Length != 3 || parts[0] != "rfy" || parts[1].Length != 8)
-        {
-            return (null, "malformed");
-        }
-
-        var prefix = parts[1];
-        var token = await db.ApiTokens.AsNoTracking().SingleOrDefaultAsync(t => t.Prefix == prefix, cancellationToken);
-        var now = clock.GetUtcNow().UtcDateTime;
-        return token switch
-        {
-            null => (null, "unknown"),
-            { RevokedAtUtc: not null } => (token.Id, "revoked"),
-            _ when token.ExpiresAtUtc <= now => (token.Id, "expired"),
-            _ when !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(HashOf(presented)), Encoding.ASCII.GetBytes(token.Hash)) => (token.Id, "wrong-secret"),
-            _ => (token.Id, "account-disabled"),
-        };
-    }
-
-    private static string HashOf(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+    internal static string HashOf(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 
     private static string Random(int length)
     {
@@ -139,18 +91,22 @@ public sealed class TokenPrincipals(TimeProvider clock)
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Entry> entries = new(StringComparer.Ordinal);
 
-    public async Task<IReadOnlyList<Claim>> ClaimsOfAsync(RectifyUser user, IUserClaimsPrincipalFactory<RectifyUser> principals)
+    /// <summary>
+    /// The user's claims, kept while <paramref name="stamp"/> (their concurrency and security stamps) stays the same and
+    /// for at most <see cref="Lifetime"/>; on a miss the user is read and the claims made by the Identity services.
+    /// </summary>
+    public async Task<IReadOnlyList<Claim>> ClaimsOfAsync(string userId, string stamp, IServiceProvider services, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(user);
-        ArgumentNullException.ThrowIfNull(principals);
+        ArgumentNullException.ThrowIfNull(services);
         var now = clock.GetUtcNow();
-        var stamp = user.ConcurrencyStamp + "|" + user.SecurityStamp;
-        if (entries.TryGetValue(user.Id, out var entry) && entry.Stamp == stamp && entry.Until > now)
+        if (entries.TryGetValue(userId, out var entry) && entry.Stamp == stamp && entry.Until > now)
         {
             return entry.Claims;
         }
 
-        var principal = await principals.CreateAsync(user);
+        var db = services.GetRequiredService<RectifyDbContext>();
+        var user = await db.Users.AsNoTracking().SingleAsync(u => u.Id == userId, cancellationToken);
+        var principal = await services.GetRequiredService<IUserClaimsPrincipalFactory<RectifyUser>>().CreateAsync(user);
         // Shared by requests as they are: a ClaimsIdentity made from them clones each claim it is given.
         Claim[] claims = [.. principal.Claims, new Claim("amr", "token")];
         if (entries.Count >= MaxUsers)
@@ -158,11 +114,87 @@ public sealed class TokenPrincipals(TimeProvider clock)
             entries.Clear();
         }
 
-        entries[user.Id] = new Entry(stamp, now + Lifetime, claims);
+        // Kept under the stamp the user was read with (it may have changed since the token's statement).
+        entries[userId] = new Entry((user.ConcurrencyStamp ?? string.Empty) + "|" + (user.SecurityStamp ?? string.Empty), now + Lifetime, claims);
         return claims;
     }
 
     private sealed record Entry(string Stamp, DateTimeOffset Until, Claim[] Claims);
+}
+
+/// <summary>
+/// What a request's token check reads: the token row and the few fields of its user the check and the claims' freshness
+/// need, in one statement compiled once (no LINQ translation per request) and without the Identity services, which only
+/// a claims cache miss asks for (issue #12: resolving UserManager and translating the query were most of an API read).
+/// </summary>
+public sealed class ApiTokenCheck(RectifyDbContext db, TimeProvider clock)
+{
+    /// <param name="TokenId">The token.</param>
+    /// <param name="UserId">Its user.</param>
+    /// <param name="Hash">The stored SHA-256 of the whole token.</param>
+    /// <param name="ExpiresAtUtc">Expiry.</param>
+    /// <param name="RevokedAtUtc">Revocation, if revoked.</param>
+    /// <param name="Stamp">The user's concurrency and security stamps: the claims are kept while they stay the same.</param>
+    /// <param name="LockoutEnd">The user's lockout end (the year 9999 when disabled).</param>
+    /// <param name="DisplayName">The user's name, for the token-use record.</param>
+    public sealed record Found(int TokenId, string UserId, string Hash, DateTime ExpiresAtUtc, DateTime? RevokedAtUtc, string Stamp, DateTimeOffset? LockoutEnd, string DisplayName);
+
+    private static readonly CompiledPerModel<Func<RectifyDbContext, string, CancellationToken, Task<Found?>>> ByPrefix = new(() => EF.CompileAsyncQuery(
+        (RectifyDbContext db, string prefix, CancellationToken _) => db.ApiTokens.AsNoTracking().Where(t => t.Prefix == prefix)
+            .Join(db.Users.AsNoTracking(), t => t.UserId, u => u.Id, (t, u) => new Found(
+                t.Id, t.UserId, t.Hash, t.ExpiresAtUtc, t.RevokedAtUtc, (u.ConcurrencyStamp ?? string.Empty) + "|" + (u.SecurityStamp ?? string.Empty), u.LockoutEnd, u.DisplayName))
+            .SingleOrDefault()));
+
+    /// <summary>The token and its user when it is well formed, known, unexpired and unrevoked and the user is not disabled; null otherwise.</summary>
+    /// <remarks>Read on every request, so revocation, expiry and a disabled account act at once.</remarks>
+    public async Task<Found?> FindAsync(string presented, CancellationToken cancellationToken)
+    {
+        if (PrefixOf(presented) is not { } prefix)
+        {
+            return null;
+        }
+
+        var found = await ByPrefix.For(db)(db, prefix, cancellationToken);
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (found is null || found.RevokedAtUtc is not null || found.ExpiresAtUtc <= now || !SameHash(presented, found.Hash))
+        {
+            return null;
+        }
+
+        // A disabled account's tokens stop; a temporary lockout after wrong passwords at the sign-in page does not
+        // (else anyone could switch off a user's integrations by typing their name five times).
+        return found.LockoutEnd is { Year: >= 9999 } ? null : found;
+    }
+
+    /// <summary>Why a presented token was refused, and which token it named (its id, never its secret) when it named one.</summary>
+    public async Task<(int? TokenId, string Reason)> RejectionAsync(string presented, CancellationToken cancellationToken)
+    {
+        if (PrefixOf(presented) is not { } prefix)
+        {
+            return (null, "malformed");
+        }
+
+        var token = await db.ApiTokens.AsNoTracking().SingleOrDefaultAsync(t => t.Prefix == prefix, cancellationToken);
+        var now = clock.GetUtcNow().UtcDateTime;
+        return token switch
+        {
+            null => (null, "unknown"),
+            { RevokedAtUtc: not null } => (token.Id, "revoked"),
+            _ when token.ExpiresAtUtc <= now => (token.Id, "expired"),
+            _ when !SameHash(presented, token.Hash) => (token.Id, "wrong-secret"),
+            _ => (token.Id, "account-disabled"),
+        };
+    }
+
+    /// <summary>The public part of a well-formed <c>rfy_xxxxxxxx_…</c> token; null for anything else.</summary>
+    private static string? PrefixOf(string presented)
+    {
+        var parts = presented.Split('_');
+        return parts.Length == 3 && parts[0] == "rfy" && parts[1].Length == 8 ? parts[1] : null;
+    }
+
+    private static bool SameHash(string presented, string stored) =>
+        CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(ApiTokenService.HashOf(presented)), Encoding.ASCII.GetBytes(stored));
 }
 
 /// <summary>Authenticates API requests that carry <c>Authorization: Bearer rfy_…</c>.</summary>
@@ -170,11 +202,10 @@ public sealed class ApiTokenHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    ApiTokenService tokens,
+    ApiTokenCheck tokens,
     TokenUseLedger uses,
     TokenPrincipals claims,
-    TimeProvider clock,
-    IUserClaimsPrincipalFactory<RectifyUser> principals)
+    TimeProvider clock)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
@@ -185,18 +216,19 @@ public sealed class ApiTokenHandler(
             return AuthenticateResult.NoResult();
         }
 
-        var found = await tokens.FindAsync(header["Bearer ".Length..].Trim(), Context.RequestAborted);
-        if (found is not { } f)
+        var presented = header["Bearer ".Length..].Trim();
+        var found = await tokens.FindAsync(presented, Context.RequestAborted);
+        if (found is null)
         {
             // Named by its id and why (never its secret), coalesced per source and minute, written when the request ends.
-            var (id, reason) = await tokens.RejectionAsync(header["Bearer ".Length..].Trim(), Context.RequestAborted);
+            var (id, reason) = await tokens.RejectionAsync(presented, Context.RequestAborted);
             DenialAudit.Mark(Context, new Denial(AuditActions.TokenRejected, reason, "ApiToken", id?.ToString(System.Globalization.CultureInfo.InvariantCulture)));
             return AuthenticateResult.Fail("invalid token");
         }
 
         // Noted in memory: a read through the API writes nothing (TokenUseLedger); the use is written every minute.
-        uses.Note(f.Token.Id, f.User.Id, f.User.DisplayName, Context.Connection.RemoteIpAddress?.ToString(), clock.GetUtcNow().UtcDateTime);
-        var identity = new ClaimsIdentity(await claims.ClaimsOfAsync(f.User, principals), ApiTokenService.Scheme);
+        uses.Note(found.TokenId, found.UserId, found.DisplayName, Context.Connection.RemoteIpAddress?.ToString(), clock.GetUtcNow().UtcDateTime);
+        var identity = new ClaimsIdentity(await claims.ClaimsOfAsync(found.UserId, found.Stamp, Context.RequestServices, Context.RequestAborted), ApiTokenService.Scheme);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), ApiTokenService.Scheme));
     }
 }

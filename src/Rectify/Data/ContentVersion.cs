@@ -92,6 +92,10 @@ public static class ContentVersion
             return null;
         }
 
-        return await db.AppSettings.AsNoTracking().Where(s => s.Key == Key).Select(s => s.Value).FirstOrDefaultAsync(cancellationToken) ?? Initial;
+        return await Current.For(db)(db, cancellationToken) ?? Initial;
     }
+
+    // Compiled once: read on every kept answer's request, it should cost its statement and no LINQ translation.
+    private static readonly CompiledPerModel<Func<RectifyDbContext, CancellationToken, Task<string?>>> Current = new(() => EF.CompileAsyncQuery(
+        (RectifyDbContext db, CancellationToken _) => db.AppSettings.AsNoTracking().Where(s => s.Key == Key).Select(s => s.Value).FirstOrDefault()));
 }

@@ -100,6 +100,7 @@ public static class RectifyApp
         services.AddScoped<Caller>();
         services.AddScoped<UserAdministration>();
         services.AddScoped<ApiTokenService>();
+        services.AddScoped<ApiTokenCheck>();
         services.AddSingleton<TokenPrincipals>();
         services.AddSingleton<Features.Inspections.AnswerCache>();
         services.AddSingleton<Features.Inspections.ExportLimit>();

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.Extensions.Caching.Memory;
 using Rectify.Access;
 using Rectify.Data;
@@ -27,54 +28,119 @@ public sealed class AnswerCache : IDisposable
     }
 
     /// <summary>The ledger page, kept or computed.</summary>
-    public Task<LedgerPage?> LedgerAsync(RectifyDbContext db, AccessScope scope, int inspectionId, LedgerFilter filter, DateOnly today, CancellationToken cancellationToken) =>
+    public async Task<LedgerPage?> LedgerAsync(RectifyDbContext db, AccessScope scope, int inspectionId, LedgerFilter filter, DateOnly today, CancellationToken cancellationToken) =>
+        (await KeptLedgerAsync(db, scope, inspectionId, filter, today, cancellationToken))?.Value;
+
+    /// <summary>The overview, kept or computed.</summary>
+    public async Task<InspectionOverview?> OverviewAsync(RectifyDbContext db, AccessScope scope, int inspectionId, DateOnly today, CancellationToken cancellationToken) =>
+        (await KeptOverviewAsync(db, scope, inspectionId, today, cancellationToken))?.Value;
+
+    /// <summary>The ledger page with its JSON, kept or computed (the API answers the JSON as it was written the first time).</summary>
+    public Task<Kept<LedgerPage>?> KeptLedgerAsync(RectifyDbContext db, AccessScope scope, int inspectionId, LedgerFilter filter, DateOnly today, CancellationToken cancellationToken) =>
         GetAsync(
             db,
             ("ledger", inspectionId, filter, today, ScopeKey(scope)),
             () => LedgerQueries.LoadAsync(db, scope, inspectionId, filter, today, cancellationToken),
-            page => page.Rows.Count + page.Units.Count + 1,
+            (LedgerPage page) => page.Rows.Count + page.Units.Count + 1,
             cancellationToken);
 
-    /// <summary>The overview, kept or computed.</summary>
-    public Task<InspectionOverview?> OverviewAsync(RectifyDbContext db, AccessScope scope, int inspectionId, DateOnly today, CancellationToken cancellationToken) =>
+    /// <summary>The overview with its JSON, kept or computed.</summary>
+    public Task<Kept<InspectionOverview>?> KeptOverviewAsync(RectifyDbContext db, AccessScope scope, int inspectionId, DateOnly today, CancellationToken cancellationToken) =>
         GetAsync(
             db,
             ("overview", inspectionId, today, ScopeKey(scope)),
             () => OverviewQueries.LoadAsync(db, scope, inspectionId, today, cancellationToken),
-            overview => overview.Findings.Count + overview.ByUnit.Count + overview.ByCategory.Count + overview.ByKind.Count + 1,
+            (InspectionOverview overview) => overview.Findings.Count + overview.ByUnit.Count + overview.ByCategory.Count + overview.ByKind.Count + 1,
             cancellationToken);
+
+    /// <summary>
+    /// Any other answer that depends only on rectification content, the day and who asks (<paramref name="question"/> must
+    /// name all of them, as the ledger's and overview's do), kept or computed.
+    /// </summary>
+    public Task<Kept<T>?> KeptAsync<T>(RectifyDbContext db, object question, Func<Task<T?>> compute, Func<T, int> rows, CancellationToken cancellationToken)
+        where T : class => GetAsync(db, question, compute, rows, cancellationToken);
+
+    /// <summary>What a scope sees and may do: its organization path and roles (the user too where an answer names their own items).</summary>
+    public static string ScopeKey(AccessScope scope, bool withUser = false)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        var key = scope.OrganizationPath + "|" + string.Join(",", scope.Roles.Order(StringComparer.Ordinal));
+        return withUser ? key + "|" + scope.UserId : key;
+    }
 
     public void Dispose() => cache?.Dispose();
 
-    private static string ScopeKey(AccessScope scope) => scope.OrganizationPath + "|" + string.Join(",", scope.Roles.Order(StringComparer.Ordinal));
-
-    private async Task<T?> GetAsync<T>(RectifyDbContext db, object question, Func<Task<T?>> compute, Func<T, int> rows, CancellationToken cancellationToken)
+    private async Task<Kept<T>?> GetAsync<T>(RectifyDbContext db, object question, Func<Task<T?>> compute, Func<T, int> rows, CancellationToken cancellationToken)
         where T : class
     {
         if (cache is null)
         {
-            return await compute();
+            return Kept<T>.Of(await compute(), stored: false);
         }
 
         // Read first: whatever is computed after it holds at least this state.
         var version = await ContentVersion.ReadAsync(db, cancellationToken);
         if (version is null)
         {
-            return await compute();
+            return Kept<T>.Of(await compute(), stored: false);
         }
 
         var key = (question, version);
-        if (cache.TryGetValue(key, out T? kept))
+        if (cache.TryGetValue(key, out Kept<T>? kept))
         {
             return kept;
         }
 
-        var answer = await compute();
-        if (answer is not null)
+        kept = Kept<T>.Of(await compute(), stored: true);
+        if (kept is not null)
         {
-            cache.Set(key, answer, new MemoryCacheEntryOptions { Size = rows(answer), SlidingExpiration = TimeSpan.FromMinutes(10) });
+            cache.Set(key, kept, new MemoryCacheEntryOptions { Size = rows(kept.Value), SlidingExpiration = TimeSpan.FromMinutes(10) });
         }
 
-        return answer;
+        return kept;
+    }
+}
+
+/// <summary>
+/// An answer as computed, and its JSON as the API first wrote it: a kept answer asked again through the API is sent as
+/// those bytes, not serialized again (a 10,000-measure overview is 600 KB of JSON; issue #12).
+/// </summary>
+public sealed class Kept<T>
+    where T : class
+{
+    private byte[]? json;
+
+    private Kept(T value, bool stored)
+    {
+        Value = value;
+        Stored = stored;
+    }
+
+    /// <summary>The answer.</summary>
+    public T Value { get; }
+
+    /// <summary>Whether it is kept for the next request (else it is this request's alone, and its JSON need not be kept either).</summary>
+    public bool Stored { get; }
+
+    /// <summary>The answer as UTF-8 JSON in <paramref name="options"/> (the API's), written once.</summary>
+    /// <remarks>Two requests may both write it the first time; they write the same bytes, and either is kept.</remarks>
+    public byte[] Json(JsonSerializerOptions options) => json ??= JsonSerializer.SerializeToUtf8Bytes(Value, options);
+
+    internal static Kept<T>? Of(T? value, bool stored) => value is null ? null : new Kept<T>(value, stored);
+}
+
+/// <summary>
+/// JSON already written (<see cref="Kept{T}.Json"/>), sent as <c>application/json; charset=utf-8</c> with status 200, as
+/// <c>TypedResults.Ok</c> would send the same answer; the endpoint's <c>Ok&lt;T&gt;</c> in its result type describes it.
+/// </summary>
+public sealed class KeptJson(byte[] json) : IResult
+{
+    public Task ExecuteAsync(HttpContext httpContext)
+    {
+        ArgumentNullException.ThrowIfNull(httpContext);
+        httpContext.Response.StatusCode = StatusCodes.Status200OK;
+        httpContext.Response.ContentType = "application/json; charset=utf-8";
+        httpContext.Response.ContentLength = json.Length;
+        return httpContext.Response.Body.WriteAsync(json).AsTask();
     }
 }

@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Rectify.Access;
 using Rectify.Audit;
 using Rectify.Data;
@@ -46,9 +48,10 @@ public static class InspectionsApi
             .WithSummary("巡察列表（分页）")
             .WithDescription($"page 从 1 起；pageSize 每页条数，默认 {LedgerFilter.DefaultPageSize}，1 到 {LedgerFilter.MaxPageSize}；超出范围：400 problem+json。");
 
-        api.MapGet("/{id:int}/ledger", async Task<Results<Ok<LedgerPage>, NotFound>> (
+        api.MapGet("/{id:int}/ledger", async Task<Results<Ok<LedgerPage>, KeptJson, NotFound>> (
                 RectifyDbContext db,
                 AnswerCache answers,
+                IOptions<JsonOptions> json,
                 TimeProvider clock,
                 Caller caller,
                 int id,
@@ -80,8 +83,8 @@ public static class InspectionsApi
                     throw;
                 }
 
-                var ledger = await answers.LedgerAsync(db, scope, id, filter, ChinaTime.Today(clock), ct);
-                return ledger is null ? TypedResults.NotFound() : TypedResults.Ok(ledger);
+                var ledger = await answers.KeptLedgerAsync(db, scope, id, filter, ChinaTime.Today(clock), ct);
+                return ledger is null ? TypedResults.NotFound() : ledger.Stored ? new KeptJson(ledger.Json(json.Value.SerializerOptions)) : TypedResults.Ok(ledger.Value);
             })
             .WithName("GetLedger")
             .WithSummary("巡察整改台账：问题类别、问题、整改措施及其状态（可按单位、状态、类型、是否超期或逾期未报筛选，分页；完成率等口径与网页“整改概况”相同）")
@@ -164,10 +167,10 @@ public static class InspectionsApi
             .WithSummary("导出整改台账（Excel .xlsx，与台账同样的筛选条件和口径，逐行写出；asOf=2025-03-01 导出该日的整改方案，状态为今日）")
             .WithMetadata(new Common.FileAnswerAttribute(LedgerExport.ContentType));
 
-        api.MapGet("/{id:int}/overview", async Task<Results<Ok<InspectionOverview>, NotFound>> (RectifyDbContext db, AnswerCache answers, TimeProvider clock, Caller caller, int id, CancellationToken ct) =>
+        api.MapGet("/{id:int}/overview", async Task<Results<Ok<InspectionOverview>, KeptJson, NotFound>> (RectifyDbContext db, AnswerCache answers, IOptions<JsonOptions> json, TimeProvider clock, Caller caller, int id, CancellationToken ct) =>
             {
-                var overview = await answers.OverviewAsync(db, caller.Scope, id, ChinaTime.Today(clock), ct);
-                return overview is null ? TypedResults.NotFound() : TypedResults.Ok(overview);
+                var overview = await answers.KeptOverviewAsync(db, caller.Scope, id, ChinaTime.Today(clock), ct);
+                return overview is null ? TypedResults.NotFound() : overview.Stored ? new KeptJson(overview.Json(json.Value.SerializerOptions)) : TypedResults.Ok(overview.Value);
             })
             .WithName("GetOverview")
             .WithSummary("整改概况：完成率（按问题类别、牵头单位、整改类型）、超期与逾期未报（分别计数）和问题红黄绿，与台账同一口径");
