@@ -91,7 +91,7 @@ app.MapGet("/sql/work", async () =>
         ("review", """m."State" = 2"""),
         ("approve", """m."State" = 3"""),
         ("extensions", """m."Id" IN (SELECT e."MeasureId" FROM "DeadlineExtensions" e WHERE e."State" = 0)"""),
-        ("overdue", """m."State" NOT IN (4, 5) AND m."Deadline" < $today"""),
+        ("overdue", """m."State" IN (0, 1, 2, 3) AND m."Deadline" < $today"""),
     })
     {
         var count = await ScalarAsync(db, $"""SELECT COUNT(*) FROM "Measures" m WHERE m."WithdrawnAtUtc" IS NULL AND {where}""", ("$today", today));

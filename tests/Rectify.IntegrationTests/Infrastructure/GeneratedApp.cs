@@ -32,7 +32,9 @@ public sealed class GeneratedApp() : AppFixture(Provider.Sqlite, seedDemo: false
         Assert.Null(await database.RefusalAsync(CancellationToken.None));
         await database.MigrateAsync(CancellationToken.None);
         await new BenchGenerator(database, BenchScale.Small, seed: 12, TextWriter.Null).RunAsync(CancellationToken.None);
-        return new Dictionary<string, string?>();
+
+        // Every request computes its answer (none kept per content version, ADR 0031), so that each runs its statements.
+        return new Dictionary<string, string?> { ["Caching:Answers"] = "false" };
     }
 
     protected override async ValueTask StartedAsync(IServiceProvider services)

@@ -13,7 +13,7 @@ using Rectify.Features.Supervision;
 namespace Rectify.Features.Work;
 
 /// <summary>待办: what needs the signed-in person now, by role, within their scope.</summary>
-public sealed class IndexModel(RectifyDbContext db, Caller caller, TimeProvider clock) : PageModel
+public sealed class IndexModel(RectifyDbContext db, Caller caller, AnswerCache answers, TimeProvider clock) : PageModel
 {
     private const int Shown = 50;
 
@@ -42,6 +42,38 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, TimeProvider 
     {
         var scope = caller.Scope;
         var today = ChinaTime.Today(clock);
+        Today = today;
+
+        // The lists depend on rectification content, the day and who asks: kept per content version like the ledger
+        // (AnswerCache, ADR 0031), so that the office's 待办 asked again is not counted again over the whole installation.
+        var lists = await answers.KeptAsync(
+            db,
+            ("work", AnswerCache.ScopeKey(scope, withUser: true), today),
+            async () => await ListsAsync(scope, today, cancellationToken),
+            l => l.Sections.Sum(x => x.Items.Count) + l.Notices.Sum(x => x.Items.Count) + 1,
+            cancellationToken);
+        var sections = lists!.Value.Sections.ToList();
+        NoticeSections = lists.Value.Notices;
+
+        if (Permissions.HoldsRoleFor(scope, Permission.ReviewReport))
+        {
+            // Evidence whose stored file failed its SHA-256 check on a download (AuditActions.EvidenceIntegrityFailed): the
+            // audit trail is not content, so this one is read every time, and shown before the reports to review.
+            var measures = db.VisibleMeasures(scope).AsNoTracking();
+            var damaged = (await db.AuditEntries.AsNoTracking().Where(a => a.Action == AuditActions.EvidenceIntegrityFailed && a.ObjectType == "Measure")
+                    .Select(a => a.ObjectId).Distinct().ToListAsync(cancellationToken))
+                .Select(id => int.TryParse(id, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : 0).Where(n => n > 0).ToList();
+            const string Key = "evidence-integrity", Title = "佐证材料校验不符（存储文件已被改动或损坏）";
+            var at = sections.FindIndex(x => x.Key == "reports");
+            sections.Insert(at < 0 ? sections.Count : at, damaged.Count == 0 ? new Section(Key, Title, 0, []) : await SectionAsync(Key, Title, measures.Where(m => damaged.Contains(m.Id)), today, cancellationToken));
+        }
+
+        Sections = sections;
+    }
+
+    /// <summary>Every list of 待办 but the evidence check's, by role, within the caller's scope.</summary>
+    private async Task<WorkLists> ListsAsync(AccessScope scope, DateOnly today, CancellationToken cancellationToken)
+    {
         var soon = today.AddDays(30);
         var measures = db.VisibleMeasures(scope).AsNoTracking();
         var sections = new List<Section>();
@@ -51,7 +83,6 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, TimeProvider 
         var path = scope.OrganizationPath ?? "\u0000";
         var ownUnit = reporter ? measures.Where(m => m.LeadUnit != null && m.LeadUnit.Path.StartsWith(path)) : measures.Where(_ => false);
 
-        Today = today;
         var notices = db.VisibleNotices(scope).AsNoTracking().Where(n => n.Kind == SupervisionKind.Duban);
         var noticeSections = new List<NoticeSection>();
         if (reporter)
@@ -65,7 +96,6 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, TimeProvider 
             noticeSections.Add(await NoticeSectionAsync("duban-late", "逾期未回复的督办单", notices.Where(n => n.State == SupervisionState.Open && n.ReplyDue != null && n.ReplyDue < today), cancellationToken));
         }
 
-        NoticeSections = noticeSections;
 
         // Extension requests (申请延期) wait for the office's review, then for the measure's own leader (or the first responsible person).
         // Each waiting list is read once, by its state's index, and the caller's measures are looked up by id from it
@@ -93,11 +123,6 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, TimeProvider 
         if (office)
         {
             var submitted = db.ProgressReports.AsNoTracking().Where(r => r.State == ProgressReportState.Submitted).Select(r => r.MeasureId);
-            // Evidence whose stored file failed its SHA-256 check on a download (AuditActions.EvidenceIntegrityFailed).
-            var damaged = (await db.AuditEntries.AsNoTracking().Where(a => a.Action == AuditActions.EvidenceIntegrityFailed && a.ObjectType == "Measure")
-                    .Select(a => a.ObjectId).Distinct().ToListAsync(cancellationToken))
-                .Select(id => int.TryParse(id, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : 0).Where(n => n > 0).ToList();
-            sections.Add(await SectionAsync("evidence-integrity", "佐证材料校验不符（存储文件已被改动或损坏）", measures.Where(m => damaged.Contains(m.Id)), today, cancellationToken));
             sections.Add(await SectionAsync("reports", "待审核的进展报送", measures.Where(m => submitted.Contains(m.Id)), today, cancellationToken));
             sections.Add(await SectionAsync("review", "待整改办审核的销号申请", measures.Where(m => m.State == MeasureState.AwaitingReview), today, cancellationToken));
             // Look-backs by their own date: those falling due within 30 days, and those already past it, apart.
@@ -129,8 +154,11 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, TimeProvider 
             sections.Add(await SectionAsync("unreported", "逾期未报的长期坚持措施", mine.Where(LedgerQueries.IsMissingCadenceReportOn(today)), today, cancellationToken));
         }
 
-        Sections = sections;
+        return new WorkLists(sections, noticeSections);
     }
+
+    /// <summary>The lists as kept: the measure sections and the 督办单 sections.</summary>
+    private sealed record WorkLists(IReadOnlyList<Section> Sections, IReadOnlyList<NoticeSection> Notices);
 
     /// <summary>督办单, the earliest reply deadline first: one count query and one page query.</summary>
     private static async Task<NoticeSection> NoticeSectionAsync(string key, string title, IQueryable<SupervisionNotice> notices, CancellationToken cancellationToken) =>

@@ -1518,7 +1518,7 @@ namespace Rectify.Data.Migrations.Postgres
                     b.HasIndex("MeasureId", "Number")
                         .IsUnique();
 
-                    b.HasIndex("State", "SubmittedAtUtc");
+                    b.HasIndex("State", "SubmittedAtUtc", "MeasureId");
 
                     b.ToTable("ProgressReports");
                 });

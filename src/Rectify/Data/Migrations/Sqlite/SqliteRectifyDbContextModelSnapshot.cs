@@ -1469,7 +1469,7 @@ namespace Rectify.Data.Migrations.Sqlite
                     b.HasIndex("MeasureId", "Number")
                         .IsUnique();
 
-                    b.HasIndex("State", "SubmittedAtUtc");
+                    b.HasIndex("State", "SubmittedAtUtc", "MeasureId");
 
                     b.ToTable("ProgressReports");
                 });
