@@ -163,7 +163,7 @@ public sealed class ApiTokenCheck(RectifyDbContext db, TimeProvider clock)
 
         // A disabled account's tokens stop; a temporary lockout after wrong passwords at the sign-in page does not
         // (else anyone could switch off a user's integrations by typing their name five times).
-        return found.LockoutEnd is { Year: >= 9999 } ? null : found;
+        return UserAdministration.IsDisabled(found.LockoutEnd) ? null : found;
     }
 
     /// <summary>Why a presented token was refused, and which token it named (its id, never its secret) when it named one.</summary>

@@ -103,8 +103,11 @@ public sealed class UserAdministration(
     public static bool IsDisabled(RectifyUser user)
     {
         ArgumentNullException.ThrowIfNull(user);
-        return user.LockoutEnd is { Year: >= 9999 };
+        return IsDisabled(user.LockoutEnd);
     }
+
+    /// <inheritdoc cref="IsDisabled(RectifyUser)"/>
+    public static bool IsDisabled(DateTimeOffset? lockoutEnd) => lockoutEnd is { Year: >= 9999 };
 
     /// <summary>Disables sign-in for good and ends the user's sessions within a minute (the security stamp changes).</summary>
     public async Task DisableAsync(string userName)

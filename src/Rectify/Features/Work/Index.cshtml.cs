@@ -96,7 +96,6 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, AnswerCache a
             noticeSections.Add(await NoticeSectionAsync("duban-late", "逾期未回复的督办单", notices.Where(n => n.State == SupervisionState.Open && n.ReplyDue != null && n.ReplyDue < today), cancellationToken));
         }
 
-
         // Extension requests (申请延期) wait for the office's review, then for the measure's own leader (or the first responsible person).
         // Each waiting list is read once, by its state's index, and the caller's measures are looked up by id from it
         // (m.Id IN (…)): asked per measure instead, a root office's 待办 probed the whole table for each of 120,000 measures.
