@@ -145,45 +145,33 @@ public sealed class ApiTokenCheck(RectifyDbContext db, TimeProvider clock)
                 t.Id, t.UserId, t.Hash, t.ExpiresAtUtc, t.RevokedAtUtc, (u.ConcurrencyStamp ?? string.Empty) + "|" + (u.SecurityStamp ?? string.Empty), u.LockoutEnd, u.DisplayName))
             .SingleOrDefault()));
 
-    /// <summary>The token and its user when it is well formed, known, unexpired and unrevoked and the user is not disabled; null otherwise.</summary>
+    /// <summary>
+    /// The token and its user when it is well formed, known, unexpired and unrevoked and the user is not disabled;
+    /// otherwise why not, and which token it named (its id, never its secret) when it named one. One statement either way.
+    /// </summary>
     /// <remarks>Read on every request, so revocation, expiry and a disabled account act at once.</remarks>
-    public async Task<Found?> FindAsync(string presented, CancellationToken cancellationToken)
+    public async Task<(Found? Accepted, int? TokenId, string Reason)> CheckAsync(string presented, CancellationToken cancellationToken)
     {
         if (PrefixOf(presented) is not { } prefix)
         {
-            return null;
+            return (null, null, "malformed");
         }
 
         var found = await ByPrefix.For(db)(db, prefix, cancellationToken);
         var now = clock.GetUtcNow().UtcDateTime;
-        if (found is null || found.RevokedAtUtc is not null || found.ExpiresAtUtc <= now || !SameHash(presented, found.Hash))
+        var refused = found switch
         {
-            return null;
-        }
+            null => "unknown",
+            { RevokedAtUtc: not null } => "revoked",
+            _ when found.ExpiresAtUtc <= now => "expired",
+            _ when !SameHash(presented, found.Hash) => "wrong-secret",
 
-        // A disabled account's tokens stop; a temporary lockout after wrong passwords at the sign-in page does not
-        // (else anyone could switch off a user's integrations by typing their name five times).
-        return UserAdministration.IsDisabled(found.LockoutEnd) ? null : found;
-    }
-
-    /// <summary>Why a presented token was refused, and which token it named (its id, never its secret) when it named one.</summary>
-    public async Task<(int? TokenId, string Reason)> RejectionAsync(string presented, CancellationToken cancellationToken)
-    {
-        if (PrefixOf(presented) is not { } prefix)
-        {
-            return (null, "malformed");
-        }
-
-        var token = await db.ApiTokens.AsNoTracking().SingleOrDefaultAsync(t => t.Prefix == prefix, cancellationToken);
-        var now = clock.GetUtcNow().UtcDateTime;
-        return token switch
-        {
-            null => (null, "unknown"),
-            { RevokedAtUtc: not null } => (token.Id, "revoked"),
-            _ when token.ExpiresAtUtc <= now => (token.Id, "expired"),
-            _ when !SameHash(presented, token.Hash) => (token.Id, "wrong-secret"),
-            _ => (token.Id, "account-disabled"),
+            // A disabled account's tokens stop; a temporary lockout after wrong passwords at the sign-in page does not
+            // (else anyone could switch off a user's integrations by typing their name five times).
+            _ when UserAdministration.IsDisabled(found.LockoutEnd) => "account-disabled",
+            _ => null,
         };
+        return refused is null ? (found, found!.TokenId, "accepted") : (null, found?.TokenId, refused);
     }
 
     /// <summary>The public part of a well-formed <c>rfy_xxxxxxxx_…</c> token; null for anything else.</summary>
@@ -217,11 +205,10 @@ public sealed class ApiTokenHandler(
         }
 
         var presented = header["Bearer ".Length..].Trim();
-        var found = await tokens.FindAsync(presented, Context.RequestAborted);
+        var (found, id, reason) = await tokens.CheckAsync(presented, Context.RequestAborted);
         if (found is null)
         {
             // Named by its id and why (never its secret), coalesced per source and minute, written when the request ends.
-            var (id, reason) = await tokens.RejectionAsync(presented, Context.RequestAborted);
             DenialAudit.Mark(Context, new Denial(AuditActions.TokenRejected, reason, "ApiToken", id?.ToString(System.Globalization.CultureInfo.InvariantCulture)));
             return AuthenticateResult.Fail("invalid token");
         }

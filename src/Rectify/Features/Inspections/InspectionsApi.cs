@@ -83,8 +83,7 @@ public static class InspectionsApi
                     throw;
                 }
 
-                var ledger = await answers.KeptLedgerAsync(db, scope, id, filter, ChinaTime.Today(clock), ct);
-                return ledger is null ? TypedResults.NotFound() : ledger.Stored ? new KeptJson(ledger.Json(json.Value.SerializerOptions)) : TypedResults.Ok(ledger.Value);
+                return Answer(await answers.KeptLedgerAsync(db, scope, id, filter, ChinaTime.Today(clock), ct), json.Value);
             })
             .WithName("GetLedger")
             .WithSummary("巡察整改台账：问题类别、问题、整改措施及其状态（可按单位、状态、类型、是否超期或逾期未报筛选，分页；完成率等口径与网页“整改概况”相同）")
@@ -168,11 +167,13 @@ public static class InspectionsApi
             .WithMetadata(new Common.FileAnswerAttribute(LedgerExport.ContentType));
 
         api.MapGet("/{id:int}/overview", async Task<Results<Ok<InspectionOverview>, KeptJson, NotFound>> (RectifyDbContext db, AnswerCache answers, IOptions<JsonOptions> json, TimeProvider clock, Caller caller, int id, CancellationToken ct) =>
-            {
-                var overview = await answers.KeptOverviewAsync(db, caller.Scope, id, ChinaTime.Today(clock), ct);
-                return overview is null ? TypedResults.NotFound() : overview.Stored ? new KeptJson(overview.Json(json.Value.SerializerOptions)) : TypedResults.Ok(overview.Value);
-            })
+                Answer(await answers.KeptOverviewAsync(db, caller.Scope, id, ChinaTime.Today(clock), ct), json.Value))
             .WithName("GetOverview")
             .WithSummary("整改概况：完成率（按问题类别、牵头单位、整改类型）、超期与逾期未报（分别计数）和问题红黄绿，与台账同一口径");
     }
+
+    /// <summary>404 for an answer the caller may not see; a kept answer as its JSON written once; any other streamed as before.</summary>
+    private static Results<Ok<T>, KeptJson, NotFound> Answer<T>(Kept<T>? answer, JsonOptions json)
+        where T : class =>
+        answer is null ? TypedResults.NotFound() : answer.Stored ? new KeptJson(answer.Json(json.SerializerOptions)) : TypedResults.Ok(answer.Value);
 }
