@@ -120,6 +120,16 @@ public abstract class ExportStreamingTests(ExportStreamingApp app)
             Assert.True(refused.Headers.RetryAfter?.Delta > TimeSpan.Zero);
             Assert.Contains("稍后再试", await refused.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
 
+            // A person who clicked 导出台账 on the ledger page gets the error page in words, not a problem document.
+            using var click = new HttpRequestMessage(HttpMethod.Get, Export(app.InspectionId));
+            click.Headers.Accept.ParseAdd("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8");
+            using var page = await office.SendAsync(click, Ct);
+            Assert.Equal(HttpStatusCode.TooManyRequests, page.StatusCode);
+            Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+            var html = await page.Content.ReadAsStringAsync(Ct);
+            Assert.Contains("请求较多，请稍后再试", html, StringComparison.Ordinal);
+            Assert.Contains("导出台账", html, StringComparison.Ordinal);
+
             hold.SetResult();
             using var whole = new MemoryStream();
             await (await running.Content.ReadAsStreamAsync(Ct)).CopyToAsync(whole, Ct);

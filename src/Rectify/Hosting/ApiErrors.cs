@@ -10,7 +10,8 @@ namespace Rectify.Hosting;
 
 /// <summary>
 /// How the API answers when something goes wrong: always application/problem+json with a Chinese title and detail
-/// (and a trace id), never an HTML page and never an exception's insides. Pages keep the HTML error page.
+/// (and a trace id), never an HTML page and never an exception's insides. Pages keep the HTML error page, and so does a
+/// person's browser that followed a link into the API (<see cref="Features.Common.PageNavigation"/>: the export link).
 /// See docs/adr/0007-api-errors-are-problem-details.md.
 /// </summary>
 public static partial class ApiErrors
@@ -40,8 +41,8 @@ public static partial class ApiErrors
     public static void UseErrorAnswers(this IApplicationBuilder app, RequestDelegate failure)
     {
         app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = failure });
-        app.UseWhen(c => IsApi(c.Request), api => api.UseStatusCodePages(c => WriteAsync(c.HttpContext, new ProblemDetails())));
-        app.UseWhen(c => !IsApi(c.Request), pages => pages.UseStatusCodePagesWithReExecute("/Error", "?code={0}"));
+        app.UseWhen(c => IsApi(c.Request) && !Features.Common.PageNavigation.Is(c.Request), api => api.UseStatusCodePages(c => WriteAsync(c.HttpContext, new ProblemDetails())));
+        app.UseWhen(c => !IsApi(c.Request) || Features.Common.PageNavigation.Is(c.Request), pages => pages.UseStatusCodePagesWithReExecute("/Error", "?code={0}"));
     }
 
     /// <summary>Writes a problem with the response's status (or the problem's), completed in Chinese, as application/problem+json whatever the request accepts.</summary>

@@ -89,3 +89,30 @@ public static class Api
     /// <summary>A 400 with the words that say what was expected (for a request the API cannot even read).</summary>
     public static IResult BadRequest(string message) => TypedResults.Problem(title: message, detail: message, statusCode: StatusCodes.Status400BadRequest);
 }
+
+/// <summary>
+/// A person's browser following a link into the API (the ledger page's 导出台账 is one): a GET that accepts HTML and
+/// carries no token. An error with no body of its own is then answered by the error page, not a problem document the
+/// person cannot read; programs (a token, or no <c>text/html</c> in Accept) always get the problem.
+/// </summary>
+public static class PageNavigation
+{
+    public static bool Is(HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (!HttpMethods.IsGet(request.Method) || request.Headers.Authorization.Count > 0)
+        {
+            return false;
+        }
+
+        foreach (var accept in request.Headers.Accept)
+        {
+            if (accept?.Contains("text/html", StringComparison.OrdinalIgnoreCase) == true)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

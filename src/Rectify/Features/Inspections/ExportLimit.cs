@@ -21,6 +21,12 @@ public sealed class ExportLimit(IConfiguration configuration) : IRateLimiterPoli
         var response = context.HttpContext.Response;
         response.StatusCode = StatusCodes.Status429TooManyRequests;
         response.Headers.RetryAfter = RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+        if (Common.PageNavigation.Is(context.HttpContext.Request))
+        {
+            // A person clicked 导出台账: the error page says it (an empty 429 is answered by it), with the way back.
+            return;
+        }
+
         await response.WriteAsJsonAsync(
             new Microsoft.AspNetCore.Mvc.ProblemDetails
             {
