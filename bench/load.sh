@@ -8,7 +8,12 @@
 #
 # Installs nothing: it needs wrk (Debian: apt-get install wrk), curl and the .NET SDK. Settings (environment):
 #   RECTIFY_BENCH_DATA   where the generated database is kept and reused (default /tmp/rectify-bench)
-#   RECTIFY_BENCH_SCALE  small | city (default city); RECTIFY_BENCH_SEED (default 12)
+#   RECTIFY_BENCH_SCALE  small | city | province (default city; province on PostgreSQL); RECTIFY_BENCH_SEED (default 12)
+#   RECTIFY_BENCH_POSTGRES  a PostgreSQL server to run on instead of SQLite, as a connection string without a database
+#                        (e.g. "Host=127.0.0.1;Port=5432;Username=postgres"; the user may create databases; needs psql):
+#                        the generated data is kept in database rectify_bench_<scale>_<seed> and reused; the server runs
+#                        on it and adds an account, a token and audit rows each run. RECTIFY_BENCH_POOL (default 40):
+#                        the connection pool of the product and of the baseline app, each
 #   RECTIFY_BENCH_PORT   the product's port (default 5230; the baseline app takes the next one)
 #   RECTIFY_BENCH_ANSWERS  on (default) | off: the ledger and overview kept per content version, or computed each time
 #   DURATION, CONNECTIONS  override the mode's (e.g. DURATION=10s CONNECTIONS="1 16"); WARMUP per path (default 10s)
@@ -23,9 +28,12 @@ case "$mode" in
   *) echo "usage: bench/load.sh [full|quick]" >&2; exit 2 ;;
 esac
 
-for tool in wrk curl dotnet; do
+postgres=${RECTIFY_BENCH_POSTGRES:-}
+tools="wrk curl dotnet"
+[ -n "$postgres" ] && tools="$tools psql"
+for tool in $tools; do
   if ! command -v "$tool" >/dev/null; then
-    echo "bench/load.sh needs $tool (wrk: apt-get install wrk)." >&2
+    echo "bench/load.sh needs $tool (wrk: apt-get install wrk; psql: apt-get install postgresql-client)." >&2
     exit 2
   fi
 done
@@ -61,29 +69,63 @@ dotnet publish src/Rectify -c Release -r "${rid:-linux-x64}" --self-contained fa
 dotnet publish bench/Rectify.LoadBaseline -c Release -o "$work/baseline" -v q --nologo >/dev/null
 rectify="$work/app/rectify"
 
-pristine="$data/$scale-seed$seed.db"
-if [ ! -f "$pristine" ]; then
-  echo "== generate $scale (seed $seed) → $pristine"
-  "$rectify" bench seed --scale "$scale" --seed "$seed" --database "$pristine.partial"
-  mv "$pristine.partial" "$pristine"
-  rm -f "$pristine.partial-wal" "$pristine.partial-shm"
+if [ -n "$postgres" ]; then
+  # psql reaches the same server through PG* variables taken from the connection string (Npgsql's keys).
+  pg_value() { tr ';' '\n' <<<"$postgres" | awk -F= -v k="$1" 'tolower($1) == tolower(k) { print substr($0, index($0, "=") + 1) }' | tail -1; }
+  export PGHOST=$(pg_value Host) PGPORT=$(pg_value Port) PGUSER=$(pg_value Username) PGPASSWORD=$(pg_value Password)
+  [ -n "$PGPORT" ] || export PGPORT=5432
+  sql() { psql -X -q -v ON_ERROR_STOP=1 -d postgres -tA -c "$1"; }
+  pristine_db="rectify_bench_${scale}_$seed"
+  # PostgreSQL's default max_connections is 100: the product and the baseline app each take at most this many.
+  pool=${RECTIFY_BENCH_POOL:-40}
+  if [ "$(sql "SELECT 1 FROM pg_database WHERE datname = '$pristine_db'")" != 1 ]; then
+    echo "== generate $scale (seed $seed) → PostgreSQL database $pristine_db"
+    sql "DROP DATABASE IF EXISTS ${pristine_db}_partial"
+    sql "CREATE DATABASE ${pristine_db}_partial"
+    "$rectify" bench seed --scale "$scale" --seed "$seed" --database "$postgres;Database=${pristine_db}_partial"
+    sql "ALTER DATABASE ${pristine_db}_partial RENAME TO $pristine_db"
+  else
+    echo "== reuse PostgreSQL database $pristine_db"
+  fi
+  # The server runs on the generated database itself and writes a few rows into it each run (its account, token,
+  # sessions, audit): a copy would double the data the machine caches (an 11 GB province) and take minutes to make.
+  # Planner statistics are autovacuum's, as on any installation (the product runs no ANALYZE of its own).
+  served_connection="$postgres;Database=$pristine_db;Maximum Pool Size=$pool"
+  database_options=(--Database:Provider=Postgres "--ConnectionStrings:Rectify=$served_connection")
+  baseline_database=(--postgres "$postgres;Database=$pristine_db;Maximum Pool Size=$pool")
+  database_size() { sql "SELECT pg_database_size('$pristine_db') / 1048576"; }
+  database_label="PostgreSQL"
 else
-  echo "== reuse $pristine"
+  pristine="$data/$scale-seed$seed.db"
+  if [ ! -f "$pristine" ]; then
+    echo "== generate $scale (seed $seed) → $pristine"
+    "$rectify" bench seed --scale "$scale" --seed "$seed" --database "$pristine.partial"
+    mv "$pristine.partial" "$pristine"
+    rm -f "$pristine.partial-wal" "$pristine.partial-shm"
+  else
+    echo "== reuse $pristine"
+  fi
+  # The server writes (an account, a token, sessions, audit): it gets a copy, the generated file stays as it was.
+  mkdir -p "$work/data"
+  cp "$pristine" "$work/data/rectify.db"
+  database_options=()
+  baseline_database=(--database "$work/data/rectify.db")
+  database_size() { du -m "$pristine" | cut -f1; }
+  database_label="SQLite"
 fi
 
-# The server writes (an account, a token, sessions, audit): it gets a copy, the generated file stays as it was.
 mkdir -p "$work/data" "$work/secrets"
-cp "$pristine" "$work/data/rectify.db"
-host_options=(--data "$work/data" "--Audit:KeyFile=$work/secrets/audit.key" "--AtRest:ColumnKeyFile=$work/secrets/column.key")
+host_options=(--data "$work/data" "--Audit:KeyFile=$work/secrets/audit.key" "--AtRest:ColumnKeyFile=$work/secrets/column.key" "${database_options[@]}")
 "$rectify" audit init-key --key-file "$work/secrets/audit.key" >/dev/null
 "$rectify" keys init-column-key --key-file "$work/secrets/column.key" >/dev/null
 # A database generated by an earlier build is brought up to this one's schema, as an upgrade would (docs/operations.md).
 "$rectify" migrate "${host_options[@]}" >/dev/null
 
 password="Ld-$(date +%s)-Pw#q7Z!x"
+account="bench$(date +%s)"
 echo "== account and token (as an administrator makes them)"
-printf '%s\n' "$password" | "$rectify" user add bench --display-name 压测整改办 --org 1 --role RectificationOffice "${host_options[@]}" >/dev/null
-token=$("$rectify" token create --user bench --name load --days 30 "${host_options[@]}" | tail -1 | tr -d '[:space:]')
+printf '%s\n' "$password" | "$rectify" user add "$account" --display-name 压测整改办 --org 1 --role RectificationOffice "${host_options[@]}" >/dev/null
+token=$("$rectify" token create --user "$account" --name load --days 30 "${host_options[@]}" | tail -1 | tr -d '[:space:]')
 [ -n "$token" ] || { echo "no API token was printed" >&2; exit 1; }
 
 echo "== start"
@@ -102,7 +144,7 @@ until curl -fsS -o /dev/null "$base/healthz" 2>/dev/null; do
   sleep 0.02
 done
 healthy_ms=$(( ($(date +%s%N) - started) / 1000000 ))
-"$work/baseline/Rectify.LoadBaseline" --database "$work/data/rectify.db" --urls "$baseline" >"$work/baseline.log" 2>&1 &
+"$work/baseline/Rectify.LoadBaseline" "${baseline_database[@]}" --urls "$baseline" >"$work/baseline.log" 2>&1 &
 baseline_pid=$!
 until curl -fsS -o /dev/null "$baseline/bare" 2>/dev/null; do sleep 0.05; done
 
@@ -113,7 +155,7 @@ echo "== sign in (the sign-in form, as a browser does)"
 jar="$work/cookies"
 form_token() { grep -o 'name="__RequestVerificationToken"[^>]*value="[^"]*"' | head -1 | sed -E 's/.*value="([^"]*)"/\1/'; }
 t=$(curl -fsS -c "$jar" -b "$jar" "$base/Account/SignIn" | form_token)
-curl -sS -c "$jar" -b "$jar" -o /dev/null --data-urlencode "userName=bench" --data-urlencode "password=$password" --data-urlencode "__RequestVerificationToken=$t" "$base/Account/SignIn"
+curl -sS -c "$jar" -b "$jar" -o /dev/null --data-urlencode "userName=$account" --data-urlencode "password=$password" --data-urlencode "__RequestVerificationToken=$t" "$base/Account/SignIn"
 next=$(curl -sS -c "$jar" -b "$jar" -o /dev/null -w '%{redirect_url}' "$base/inspections")
 if [[ "$next" == *ChangePassword* ]]; then
   # A new account's first password is an initial one: the product asks for a new one before anything else.
@@ -144,13 +186,18 @@ results="$work/results"
 # seconds of work queued): wait until both processes are idle (under a tenth of a core over a second, at most 120 s)
 # so that the next measurement starts on a quiet server.
 ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+# On PostgreSQL the server's process sits idle while its statements run in the database's processes: count those too.
+busy_statements() {
+  [ -n "$postgres" ] || { echo 0; return; }
+  sql "SELECT count(*) FROM pg_stat_activity WHERE datname = '$pristine_db' AND state = 'active' AND pid <> pg_backend_pid()" 2>/dev/null || echo 0
+}
 settle() {
   local i a b x y
   for i in $(seq 120); do
     a=$(ticks "$server_pid"); x=$(ticks "$baseline_pid")
     sleep 1
     b=$(ticks "$server_pid"); y=$(ticks "$baseline_pid")
-    if [ $((b - a)) -lt 10 ] && [ $((y - x)) -lt 10 ]; then
+    if [ $((b - a)) -lt 10 ] && [ $((y - x)) -lt 10 ] && [ "$(busy_statements)" = 0 ]; then
       [ "$i" -gt 1 ] && echo "  (waited $i s for the server to finish the previous run's requests)"
       return 0
     fi
@@ -196,9 +243,9 @@ rss_kib=$(ps -o rss= -p "$server_pid" | tr -d ' ')
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
 echo
-echo "## $(date -u '+%Y-%m-%d %H:%M UTC') — $scale (seed $seed), $mode, answers kept: $answers, $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), .NET $(dotnet --version)"
+echo "## $(date -u '+%Y-%m-%d %H:%M UTC') — $scale (seed $seed) on $database_label, $mode, answers kept: $answers, $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), .NET $(dotnet --version)"
 echo "load average before: $load_before; after: $load_after"
-echo "database: $(du -m "$pristine" | cut -f1) MB; start to healthy: $healthy_ms ms; server RSS after load: $((rss_kib / 1024)) MB"
+echo "database: $(database_size) MB; start to healthy: $healthy_ms ms; server RSS after load: $((rss_kib / 1024)) MB"
 echo
 printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' path variant conn "req/s" "p50 ms" "p95 ms" "p99 ms" errors timeouts
 echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"

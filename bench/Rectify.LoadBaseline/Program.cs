@@ -1,6 +1,8 @@
+using System.Data.Common;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
+using Npgsql;
 using SpreadCheetah;
 
 // The load suite's yardsticks (bench/load.sh, docs/adr/0030), run beside the product in the same wrk run:
@@ -12,14 +14,25 @@ using SpreadCheetah;
 //   GET /sql/export/{inspection}   a raw reader streamed into SpreadCheetah (.xlsx);
 //   GET /ids                       which inspections and measure the suite measures (typical ≈ 109 measures, the biggest, a measure in progress).
 // Usage: Rectify.LoadBaseline --database 文件.db --urls http://127.0.0.1:5231
+//        Rectify.LoadBaseline --postgres "Host=…;Database=…" --urls http://127.0.0.1:5231   (the same statements on PostgreSQL)
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
-var file = builder.Configuration["database"] ?? throw new InvalidOperationException("--database 文件.db is required.");
-var connectionString = new SqliteConnectionStringBuilder { DataSource = file, Mode = SqliteOpenMode.ReadOnly, Cache = SqliteCacheMode.Private }.ToString();
+var postgres = builder.Configuration["postgres"];
+var file = builder.Configuration["database"];
+if (postgres is null == (file is null))
+{
+    throw new InvalidOperationException("Name one database: --database 文件.db (SQLite) or --postgres 连接字符串.");
+}
+
+await using var dataSource = postgres is null ? null : new NpgsqlDataSourceBuilder(postgres).Build();
+var sqliteConnection = file is null ? null : new SqliteConnectionStringBuilder { DataSource = file, Mode = SqliteOpenMode.ReadOnly, Cache = SqliteCacheMode.Private }.ToString();
+
+// The one aggregate the two dialects spell differently: a list of names joined with 、.
+string Joined(string expression) => dataSource is null ? $"group_concat({expression}, '、')" : $"string_agg({expression}, '、')";
 var app = builder.Build();
 var bare = "{\"status\":\"ok\",\"service\":\"bare kestrel\"}"u8.ToArray();
 var json = new JsonSerializerOptions(JsonSerializerDefaults.Web) { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-var today = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8)).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+var today = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8));
 
 app.MapGet("/bare", (HttpContext context) =>
 {
@@ -50,18 +63,18 @@ app.MapGet("/sql/ledger/{inspection:int}", async (int inspection) =>
         SELECT COUNT(*) AS total,
                SUM(CASE WHEN "State" = 4 THEN 1 ELSE 0 END) AS signedOff,
                SUM(CASE WHEN "State" IN (1, 2, 3) THEN 1 ELSE 0 END) AS inProgress,
-               SUM(CASE WHEN "State" NOT IN (4, 5) AND "Deadline" < $today THEN 1 ELSE 0 END) AS overdue
-        FROM "Measures" WHERE "InspectionId" = $id AND "WithdrawnAtUtc" IS NULL
-        """, ("$id", inspection), ("$today", today));
-    var rows = await RowsAsync(db, """
+               SUM(CASE WHEN "State" NOT IN (4, 5) AND "Deadline" < @today THEN 1 ELSE 0 END) AS overdue
+        FROM "Measures" WHERE "InspectionId" = @id AND "WithdrawnAtUtc" IS NULL
+        """, ("@id", inspection), ("@today", today));
+    var rows = await RowsAsync(db, $"""
         SELECT f."Number" AS finding, f."Title" AS findingTitle, m."Id" AS id, m."Number" AS number, m."Text" AS text, m."Kind" AS kind,
                m."Deadline" AS deadline, m."State" AS state, m."LastReportAtUtc" AS lastReport, lu."Name" AS leadUnit, p."Name" AS leader,
-               (SELECT group_concat(o."Name", '、') FROM "MeasureSupportingUnits" s JOIN "Organizations" o ON o."Id" = s."OrganizationId" WHERE s."MeasureId" = m."Id") AS supporting
+               (SELECT {Joined("o.\"Name\"")} FROM "MeasureSupportingUnits" s JOIN "Organizations" o ON o."Id" = s."OrganizationId" WHERE s."MeasureId" = m."Id") AS supporting
         FROM "Measures" m JOIN "Findings" f ON f."Id" = m."FindingId"
         LEFT JOIN "Organizations" lu ON lu."Id" = m."LeadUnitId" LEFT JOIN "People" p ON p."Id" = m."ResponsibleLeaderId"
-        WHERE m."InspectionId" = $id AND m."WithdrawnAtUtc" IS NULL
+        WHERE m."InspectionId" = @id AND m."WithdrawnAtUtc" IS NULL
         ORDER BY f."Number", m."Number" LIMIT 50
-        """, ("$id", inspection));
+        """, ("@id", inspection));
     return Results.Json(new { totals = totals[0], rows }, json);
 });
 
@@ -69,13 +82,13 @@ app.MapGet("/sql/ledger/{inspection:int}", async (int inspection) =>
 app.MapGet("/sql/overview/{inspection:int}", async (int inspection) =>
 {
     await using var db = await OpenAsync();
-    var byState = await RowsAsync(db, """SELECT "State" AS state, "Kind" AS kind, COUNT(*) AS count FROM "Measures" WHERE "InspectionId" = $id AND "WithdrawnAtUtc" IS NULL GROUP BY "State", "Kind" """, ("$id", inspection));
+    var byState = await RowsAsync(db, """SELECT "State" AS state, "Kind" AS kind, COUNT(*) AS count FROM "Measures" WHERE "InspectionId" = @id AND "WithdrawnAtUtc" IS NULL GROUP BY "State", "Kind" """, ("@id", inspection));
     var byUnit = await RowsAsync(db, """
         SELECT o."Name" AS unit, COUNT(*) AS total, SUM(CASE WHEN m."State" = 4 THEN 1 ELSE 0 END) AS signedOff,
-               SUM(CASE WHEN m."State" NOT IN (4, 5) AND m."Deadline" < $today THEN 1 ELSE 0 END) AS overdue
+               SUM(CASE WHEN m."State" NOT IN (4, 5) AND m."Deadline" < @today THEN 1 ELSE 0 END) AS overdue
         FROM "Measures" m LEFT JOIN "Organizations" o ON o."Id" = m."LeadUnitId"
-        WHERE m."InspectionId" = $id AND m."WithdrawnAtUtc" IS NULL GROUP BY m."LeadUnitId", o."Name" ORDER BY total DESC
-        """, ("$id", inspection), ("$today", today));
+        WHERE m."InspectionId" = @id AND m."WithdrawnAtUtc" IS NULL GROUP BY m."LeadUnitId", o."Name" ORDER BY total DESC
+        """, ("@id", inspection), ("@today", today));
     return Results.Json(new { byState, byUnit }, json);
 });
 
@@ -91,22 +104,22 @@ app.MapGet("/sql/work", async () =>
         ("review", """m."State" = 2"""),
         ("approve", """m."State" = 3"""),
         ("extensions", """m."Id" IN (SELECT e."MeasureId" FROM "DeadlineExtensions" e WHERE e."State" = 0)"""),
-        ("overdue", """m."State" IN (0, 1, 2, 3) AND m."Deadline" < $today"""),
+        ("overdue", """m."State" IN (0, 1, 2, 3) AND m."Deadline" < @today"""),
     })
     {
-        var count = await ScalarAsync(db, $"""SELECT COUNT(*) FROM "Measures" m WHERE m."WithdrawnAtUtc" IS NULL AND {where}""", ("$today", today));
+        var count = await ScalarAsync(db, $"""SELECT COUNT(*) FROM "Measures" m WHERE m."WithdrawnAtUtc" IS NULL AND {where}""", ("@today", today));
         var rows = await RowsAsync(db, $"""
             SELECT m."Id" AS id, m."Text" AS text, m."Deadline" AS deadline, m."State" AS state, o."Name" AS leadUnit, i."Title" AS inspection
             FROM "Measures" m JOIN "Inspections" i ON i."Id" = m."InspectionId" LEFT JOIN "Organizations" o ON o."Id" = m."LeadUnitId"
             WHERE m."WithdrawnAtUtc" IS NULL AND {where} ORDER BY m."Deadline", m."Id" LIMIT 50
-            """, ("$today", today));
+            """, ("@today", today));
         sections[key] = new { count, rows };
     }
 
     var lookBacks = await RowsAsync(db, """
-        SELECT l."Id" AS id, l."MeasureId" AS measure, l."DueDate" AS due FROM "LookBacks" l WHERE l."Result" IS NULL AND l."DueDate" <= date($today, '+30 days')
+        SELECT l."Id" AS id, l."MeasureId" AS measure, l."DueDate" AS due FROM "LookBacks" l WHERE l."Result" IS NULL AND l."DueDate" <= @soon
         ORDER BY l."DueDate", l."Id" LIMIT 50
-        """, ("$today", today));
+        """, ("@soon", today.AddDays(30)));
     sections["lookbacks"] = lookBacks;
     var duban = await RowsAsync(db, """SELECT "Id" AS id, "DocumentNumber" AS number, "ReplyDue" AS due FROM "SupervisionNotices" WHERE "Kind" = 0 AND "State" = 1 ORDER BY "ReplyDue", "Id" LIMIT 50""");
     sections["duban"] = duban;
@@ -120,8 +133,8 @@ app.MapGet("/sql/measure/{measure:int}", async (int measure) =>
     var head = await RowsAsync(db, """
         SELECT m.*, f."Title" AS findingTitle, i."Title" AS inspectionTitle, lu."Name" AS leadUnit, p."Name" AS leader
         FROM "Measures" m JOIN "Findings" f ON f."Id" = m."FindingId" JOIN "Inspections" i ON i."Id" = m."InspectionId"
-        LEFT JOIN "Organizations" lu ON lu."Id" = m."LeadUnitId" LEFT JOIN "People" p ON p."Id" = m."ResponsibleLeaderId" WHERE m."Id" = $id
-        """, ("$id", measure));
+        LEFT JOIN "Organizations" lu ON lu."Id" = m."LeadUnitId" LEFT JOIN "People" p ON p."Id" = m."ResponsibleLeaderId" WHERE m."Id" = @id
+        """, ("@id", measure));
     if (head.Count == 0)
     {
         return Results.NotFound();
@@ -130,16 +143,16 @@ app.MapGet("/sql/measure/{measure:int}", async (int measure) =>
     return Results.Json(new
     {
         measure = head[0],
-        supporting = await RowsAsync(db, """SELECT o."Id" AS id, o."Name" AS name FROM "MeasureSupportingUnits" s JOIN "Organizations" o ON o."Id" = s."OrganizationId" WHERE s."MeasureId" = $id""", ("$id", measure)),
-        transitions = await RowsAsync(db, """SELECT "Action", "FromState", "ToState", "ActorName", "AtUtc", "Reason" FROM "MeasureTransitions" WHERE "MeasureId" = $id ORDER BY "AtUtc", "Id" """, ("$id", measure)),
-        reports = await RowsAsync(db, """
+        supporting = await RowsAsync(db, """SELECT o."Id" AS id, o."Name" AS name FROM "MeasureSupportingUnits" s JOIN "Organizations" o ON o."Id" = s."OrganizationId" WHERE s."MeasureId" = @id""", ("@id", measure)),
+        transitions = await RowsAsync(db, """SELECT "Action", "FromState", "ToState", "ActorName", "AtUtc", "Reason" FROM "MeasureTransitions" WHERE "MeasureId" = @id ORDER BY "AtUtc", "Id" """, ("@id", measure)),
+        reports = await RowsAsync(db, $"""
             SELECT r."Id", r."Number", r."RevisionOfId", r."Narrative", r."PercentComplete", r."EffectiveDate", r."State", r."SubmittedByName", r."SubmittedAtUtc",
                    r."ReviewedByName", r."ReviewedAtUtc", r."ReturnReason",
-                   (SELECT group_concat(e."OriginalName", '、') FROM "ProgressReportEvidence" e WHERE e."ProgressReportId" = r."Id") AS evidence
-            FROM "ProgressReports" r WHERE r."MeasureId" = $id ORDER BY r."Number" DESC
-            """, ("$id", measure)),
-        lookBacks = await RowsAsync(db, """SELECT * FROM "LookBacks" WHERE "MeasureId" = $id ORDER BY "DueDate" """, ("$id", measure)),
-        extensions = await RowsAsync(db, """SELECT * FROM "DeadlineExtensions" WHERE "MeasureId" = $id ORDER BY "Number" """, ("$id", measure)),
+                   (SELECT {Joined("e.\"OriginalName\"")} FROM "ProgressReportEvidence" e WHERE e."ProgressReportId" = r."Id") AS evidence
+            FROM "ProgressReports" r WHERE r."MeasureId" = @id ORDER BY r."Number" DESC
+            """, ("@id", measure)),
+        lookBacks = await RowsAsync(db, """SELECT * FROM "LookBacks" WHERE "MeasureId" = @id ORDER BY "DueDate" """, ("@id", measure)),
+        extensions = await RowsAsync(db, """SELECT * FROM "DeadlineExtensions" WHERE "MeasureId" = @id ORDER BY "Number" """, ("@id", measure)),
     }, json);
 });
 
@@ -148,14 +161,14 @@ app.MapGet("/sql/export/{inspection:int}", async (int inspection, HttpContext co
 {
     await using var db = await OpenAsync();
     await using var command = db.CreateCommand();
-    command.CommandText = """
+    command.CommandText = $"""
         SELECT f."Number", f."Title", m."Number", m."Text", m."Kind", m."Deadline", lu."Name", p."Name", m."State",
-               (SELECT group_concat(o."Name", '、') FROM "MeasureSupportingUnits" s JOIN "Organizations" o ON o."Id" = s."OrganizationId" WHERE s."MeasureId" = m."Id")
+               (SELECT {Joined("o.\"Name\"")} FROM "MeasureSupportingUnits" s JOIN "Organizations" o ON o."Id" = s."OrganizationId" WHERE s."MeasureId" = m."Id")
         FROM "Measures" m JOIN "Findings" f ON f."Id" = m."FindingId"
         LEFT JOIN "Organizations" lu ON lu."Id" = m."LeadUnitId" LEFT JOIN "People" p ON p."Id" = m."ResponsibleLeaderId"
-        WHERE m."InspectionId" = $id AND m."WithdrawnAtUtc" IS NULL ORDER BY f."Number", m."Number"
+        WHERE m."InspectionId" = @id AND m."WithdrawnAtUtc" IS NULL ORDER BY f."Number", m."Number"
         """;
-    command.Parameters.AddWithValue("$id", inspection);
+    Bind(command, "@id", inspection);
     context.Response.ContentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
     // The zip writer under SpreadCheetah writes each entry's small data descriptor synchronously when the entry closes.
@@ -170,7 +183,13 @@ app.MapGet("/sql/export/{inspection:int}", async (int inspection, HttpContext co
     {
         for (var i = 0; i < cells.Length; i++)
         {
-            cells[i] = reader.IsDBNull(i) ? new Cell(string.Empty) : reader.GetFieldType(i) == typeof(long) ? new Cell(reader.GetInt64(i)) : new Cell(reader.GetString(i));
+            cells[i] = reader.IsDBNull(i) ? new Cell(string.Empty) : reader.GetValue(i) switch
+            {
+                long number => new Cell(number),
+                int number => new Cell(number),
+                string text => new Cell(text),
+                var other => new Cell(Convert.ToString(other, CultureInfo.InvariantCulture)),
+            };
         }
 
         await spreadsheet.AddRowAsync(cells, context.RequestAborted);
@@ -181,32 +200,45 @@ app.MapGet("/sql/export/{inspection:int}", async (int inspection, HttpContext co
 
 app.Run();
 
-async Task<SqliteConnection> OpenAsync()
+async Task<DbConnection> OpenAsync()
 {
-    var connection = new SqliteConnection(connectionString);
+    if (dataSource is not null)
+    {
+        return await dataSource.OpenConnectionAsync();
+    }
+
+    var connection = new SqliteConnection(sqliteConnection);
     await connection.OpenAsync();
     return connection;
 }
 
-static async Task<long> ScalarAsync(SqliteConnection db, string sql, params (string Name, object Value)[] parameters)
+static void Bind(DbCommand command, string name, object value)
+{
+    var parameter = command.CreateParameter();
+    parameter.ParameterName = name;
+    parameter.Value = value;
+    command.Parameters.Add(parameter);
+}
+
+static async Task<long> ScalarAsync(DbConnection db, string sql, params (string Name, object Value)[] parameters)
 {
     await using var command = db.CreateCommand();
     command.CommandText = sql;
     foreach (var (name, value) in parameters)
     {
-        command.Parameters.AddWithValue(name, value);
+        Bind(command, name, value);
     }
 
     return Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
 }
 
-static async Task<List<Dictionary<string, object?>>> RowsAsync(SqliteConnection db, string sql, params (string Name, object Value)[] parameters)
+static async Task<List<Dictionary<string, object?>>> RowsAsync(DbConnection db, string sql, params (string Name, object Value)[] parameters)
 {
     await using var command = db.CreateCommand();
     command.CommandText = sql;
     foreach (var (name, value) in parameters)
     {
-        command.Parameters.AddWithValue(name, value);
+        Bind(command, name, value);
     }
 
     await using var reader = await command.ExecuteReaderAsync();
