@@ -243,6 +243,12 @@ public abstract class ColumnEncryptionTests(AppFixture app)
                 .Concat(await SqlAsync("SELECT \"Disposition\" FROM \"Leads\" WHERE \"Disposition\" IS NOT NULL"))
                 .Concat(await SqlAsync("SELECT \"Values\" FROM \"RegisterRevision\"")).ToList();
             Assert.NotEmpty(stored);
+
+            // The reasons given for a correction are designated too (the correction above gave one).
+            var reasons = (await SqlAsync("SELECT \"ChangeReason\" FROM \"Leads\" WHERE \"ChangeReason\" IS NOT NULL"))
+                .Concat(await SqlAsync("SELECT \"ChangeReason\" FROM \"RegisterRevision\" WHERE \"ChangeReason\" IS NOT NULL")).ToList();
+            Assert.NotEmpty(reasons);
+            stored.AddRange(reasons);
             Assert.All(stored, s => Assert.StartsWith($"enc:v1:{newId}:", s, StringComparison.Ordinal));
             Assert.DoesNotContain(m, await EveryTableAsync(), StringComparison.Ordinal);
             var record = await SqlAsync($"SELECT \"After\" FROM \"AuditEntries\" WHERE \"Action\" = '{AuditActions.ColumnsReencrypted}' AND \"ObjectId\" = '{newId}'");

@@ -48,8 +48,10 @@ internal static class KeysCommand
         var current = ColumnCipher.Prefix + key.CurrentId + ":";
 
         await using var transaction = await db.Database.BeginTransactionAsync();
-        var leads = await ReencryptAsync(db, db.Leads, current, nameof(Lead.Summary), nameof(Lead.Disposition));
-        var revisions = await ReencryptAsync(db, db.Set<RegisterRevision>(), current, nameof(RegisterRevision.Values));
+        // Every designated column of each table (the list the converters are put on), never a list of its own here: a
+        // reason given for a correction was once left under the old key this way.
+        var leads = await ReencryptAsync(db, db.Leads, current, Designated<Lead>());
+        var revisions = await ReencryptAsync(db, db.Set<RegisterRevision>(), current, Designated<RegisterRevision>());
         await session.Scope.ServiceProvider.GetRequiredService<AuditLog>().RecordAsync(
             new AuditEvent(AuditActions.ColumnsReencrypted, ObjectType: "ColumnKey", ObjectId: key.CurrentId, After: new { KeyId = key.CurrentId, Leads = leads, Revisions = revisions }));
         await transaction.CommitAsync();
@@ -58,6 +60,8 @@ internal static class KeysCommand
             + $"确认无误并备份后，可从 {ColumnKey.PreviousKeysSetting} 中移除旧密钥。");
         return CommandLine.Ok;
     }
+
+    private static string[] Designated<T>() => [.. SensitiveColumns.All.Where(c => c.Entity == typeof(T)).Select(c => c.Property)];
 
     /// <summary>
     /// Reads each row's stored values as they are in the database (not through the converter), then loads the rows that
