@@ -1,8 +1,13 @@
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Rectify.Cli;
+using Rectify.Data;
+using Rectify.Domain;
+using Rectify.Features.Publications;
 using Rectify.IntegrationTests.Infrastructure;
+using Rectify.Tools;
 
 namespace Rectify.IntegrationTests;
 
@@ -19,6 +24,9 @@ public abstract class BenchSeedTests
     protected abstract Task<string> NewDatabaseAsync();
 
     protected abstract DbConnection Connect(string database);
+
+    /// <summary>The product's context over the database, as the application opens it (no column key: nothing here reads a lead).</summary>
+    protected abstract RectifyDbContext Context(string database);
 
     protected static async Task<(int Code, string Out, string Err)> SeedAsync(string database, int seed = 12)
     {
@@ -63,7 +71,12 @@ public abstract class BenchSeedTests
             """SELECT "State", COUNT(*) FROM "DeadlineExtensions" GROUP BY "State" ORDER BY "State" """,
             """SELECT COUNT(*), SUM(LENGTH("Content")) FROM "SupervisionNotices" """,
             """SELECT COUNT(*) FROM "ProgressReportEvidence" """,
-            """SELECT COUNT(*) FROM "Publications" """,
+            """SELECT COUNT(*), SUM(LENGTH("Name")), SUM(LENGTH("Issuer")) FROM "Institutions" """,
+            """SELECT "Kind", COUNT(*), SUM(CAST(ROUND("Amount" * 100) AS INTEGER)) FROM "Outcomes" GROUP BY "Kind" ORDER BY "Kind" """,
+            """SELECT "Status", COUNT(*), SUM(LENGTH("Summary")), COUNT("Disposition") FROM "Leads" GROUP BY "Status" ORDER BY "Status" """,
+            """SELECT COUNT(*), SUM("FindingId"), COUNT("InstitutionId"), COUNT("OutcomeId"), COUNT("LeadId") FROM "RegisterFinding" """,
+            """SELECT "State", COUNT(*), SUM(LENGTH("Content")), SUM(LENGTH("Snapshot")), SUM("Version") FROM "Publications" GROUP BY "State" ORDER BY "State" """,
+            """SELECT "State", COUNT(*), SUM(LENGTH("Text")), COUNT("Reply"), COUNT("ReplyApprovedByName"), SUM("Version") FROM "PublicOpinions" GROUP BY "State" ORDER BY "State" """,
         ];
         var parts = new List<string>();
         foreach (var query in queries)
@@ -84,7 +97,7 @@ public abstract class BenchSeedTests
         Assert.Contains("用时", output, StringComparison.Ordinal);
 
         // Every part of the shape is there.
-        foreach (var table in new[] { "Organizations", "Inspections", "Findings", "Measures", "MeasureSupportingUnits", "MeasureTransitions", "MeasureRevisions", "ProgressReports", "ProgressReportEvidence", "LookBacks", "DeadlineExtensions", "SupervisionNotices", "SupervisionNoticeMeasures", "Publications" })
+        foreach (var table in new[] { "Organizations", "Inspections", "Findings", "Measures", "MeasureSupportingUnits", "MeasureTransitions", "MeasureRevisions", "ProgressReports", "ProgressReportEvidence", "LookBacks", "DeadlineExtensions", "SupervisionNotices", "SupervisionNoticeMeasures", "Institutions", "Outcomes", "Leads", "RegisterFinding", "Publications", "PublicOpinions" })
         {
             Assert.True(long.Parse((await ReadAsync(database, $"SELECT COUNT(*) FROM \"{table}\""))[0], System.Globalization.CultureInfo.InvariantCulture) > 0, table);
         }
@@ -107,12 +120,93 @@ public abstract class BenchSeedTests
             WHERE a."Action" = 1 AND (a."ActorUserId" = b."ActorUserId" OR b."ActorUserId" = c."ActorUserId" OR a."ActorUserId" = c."ActorUserId")
             """));
 
+        await AssertRegistersAndNoticesAsync(database);
+
         // A database with data is refused, and nothing is added to it.
         var before = await FingerprintAsync(database);
         var again = await SeedAsync(database, seed: 13);
         Assert.Equal(CommandLine.BadInput, again.Code);
         Assert.Contains("已有数据", again.Err, StringComparison.Ordinal);
         Assert.Equal(before, await FingerprintAsync(database));
+    }
+
+    /// <summary>
+    /// The registers answer findings of their own inspection, on plans in force; every version past the draft carries
+    /// what 送审 and 审定 set; opinions were sent on a published version within its period; and each published notice
+    /// is found by the public page's own query (<see cref="PublicNoticeQueries"/>) with the inspection's findings in it.
+    /// </summary>
+    private async Task AssertRegistersAndNoticesAsync(string database)
+    {
+        Assert.Empty(await ReadAsync(database, """
+            SELECT r."Id" FROM "RegisterFinding" r
+            JOIN "Findings" f ON f."Id" = r."FindingId"
+            LEFT JOIN "Institutions" i ON i."Id" = r."InstitutionId"
+            LEFT JOIN "Outcomes" o ON o."Id" = r."OutcomeId"
+            LEFT JOIN "Leads" l ON l."Id" = r."LeadId"
+            WHERE COALESCE(i."InspectionId", o."InspectionId", l."InspectionId", -1) <> f."InspectionId"
+               OR (CASE WHEN r."InstitutionId" IS NULL THEN 0 ELSE 1 END) + (CASE WHEN r."OutcomeId" IS NULL THEN 0 ELSE 1 END) + (CASE WHEN r."LeadId" IS NULL THEN 0 ELSE 1 END) <> 1
+            """));
+        Assert.Empty(await ReadAsync(database, """
+            SELECT "InspectionId" FROM "Institutions" UNION SELECT "InspectionId" FROM "Outcomes" UNION SELECT "InspectionId" FROM "Leads"
+            EXCEPT SELECT "Id" FROM "Inspections" WHERE "PlanState" = 2
+            """));
+        Assert.Empty(await ReadAsync(database, """SELECT "Id" FROM "Outcomes" WHERE "Kind" <> 0 AND "Amount" <> ROUND("Amount") """));
+
+        // Submitted, approved and superseded versions carry their snapshot, period and submitter; approved ones their approver; one key per inspection.
+        Assert.Empty(await ReadAsync(database, """
+            SELECT "Id" FROM "Publications"
+            WHERE ("State" <> 0 AND ("Snapshot" IS NULL OR "DisclosureFrom" IS NULL OR "DisclosureTo" IS NULL OR "SubmittedByUserId" IS NULL OR "SubmittedAtUtc" IS NULL))
+               OR ("State" IN (2, 3) AND ("ApprovedByName" IS NULL OR "ApprovedAtUtc" IS NULL))
+               OR ("State" = 3) <> ("SupersededAtUtc" IS NOT NULL)
+               OR ("State" = 0 AND "Snapshot" IS NOT NULL)
+               OR ("Number" > 1) <> ("CorrectionNote" IS NOT NULL)
+            """));
+        Assert.Empty(await ReadAsync(database, """SELECT "InspectionId" FROM "Publications" GROUP BY "InspectionId" HAVING COUNT(DISTINCT "PublicKey") <> 1"""));
+
+        // Opinions belong to a published version of the same inspection; their findings and units exist.
+        Assert.Empty(await ReadAsync(database, """
+            SELECT o."Id" FROM "PublicOpinions" o JOIN "Publications" p ON p."Id" = o."PublicationId"
+            WHERE p."State" NOT IN (2, 3) OR p."InspectionId" <> o."InspectionId"
+               OR (o."State" <> 0 AND o."AssignedFindingId" IS NULL AND o."AssignedUnitId" IS NULL)
+               OR (o."State" IN (2, 3)) <> (o."Reply" IS NOT NULL)
+               OR (o."State" = 3) <> (o."ClosedAtUtc" IS NOT NULL)
+               OR (o."ReplyApprovedByName" IS NOT NULL AND o."ReplyIsPublishable" = FALSE)
+               OR o."AssignedFindingId" NOT IN (SELECT f."Id" FROM "Findings" f WHERE f."InspectionId" = o."InspectionId")
+            """));
+
+        await using var db = Context(database);
+        var opinions = await db.PublicOpinions.AsNoTracking().Join(db.Publications, o => o.PublicationId, p => p.Id, (o, p) => new { o.ReceivedAtUtc, p.DisclosureFrom, p.DisclosureTo }).ToListAsync(Ct);
+        Assert.NotEmpty(opinions);
+        Assert.All(opinions, o => Assert.InRange(DateOnly.FromDateTime(o.ReceivedAtUtc.AddHours(8)), o.DisclosureFrom!.Value, o.DisclosureTo!.Value));
+
+        var published = await db.Publications.AsNoTracking().Where(p => p.State == PublicationState.Approved).Select(p => new { p.InspectionId, p.PublicKey, p.Number, p.Content, p.DisclosureFrom }).ToListAsync(Ct);
+        Assert.Contains(published, p => p.DisclosureFrom <= BenchGenerator.AsOf);
+        var stated = false;
+        foreach (var notice in published.Where(p => p.DisclosureFrom <= BenchGenerator.AsOf))
+        {
+            var view = await PublicNoticeQueries.FindAsync(db, notice.PublicKey, BenchGenerator.AsOf, Ct);
+            Assert.NotNull(view);
+            Assert.Equal(notice.Number, view.Number);
+            Assert.Equal(PublicationDraft.FromJson(notice.Content).Title, view.Notice.Title);
+            var titles = await db.Findings.Where(f => f.InspectionId == notice.InspectionId).OrderBy(f => f.Category.Number).ThenBy(f => f.Number).Select(f => f.Title).ToListAsync(Ct);
+            Assert.Equal(titles, view.Notice.Findings.Select(f => f.Title));
+            Assert.All(view.Notice.Findings, f => Assert.NotEmpty(f.Measures));
+            var text = PublicNoticeLayout.Text(view.Notice);
+            Assert.Contains(view.Notice.Intro, text, StringComparison.Ordinal);
+            Assert.Contains(titles[0], text, StringComparison.Ordinal);
+            stated |= view.Notice.Statistics is { Length: > 0 };
+        }
+
+        // The figures ticked are stated as the product words them.
+        Assert.True(stated, "no published notice states its figures");
+
+        // The replies the first responsible person approved appear under their notice.
+        var replied = await db.PublicOpinions.AsNoTracking().Where(o => o.ReplyApprovedByName != null).Select(o => new { o.Reply, Key = db.Publications.Where(p => p.Id == o.PublicationId).Select(p => p.PublicKey).First() }).FirstOrDefaultAsync(Ct);
+        if (replied is not null)
+        {
+            var view = await PublicNoticeQueries.FindAsync(db, replied.Key, BenchGenerator.AsOf, Ct);
+            Assert.Contains(view!.Replies, r => r.Reply == replied.Reply);
+        }
     }
 
     [Fact]
@@ -153,6 +247,13 @@ public sealed class BenchSeedTestsOnSqlite : BenchSeedTests, IDisposable
 
     protected override DbConnection Connect(string database) => Open(database);
 
+    protected override RectifyDbContext Context(string database)
+    {
+        var options = new DbContextOptionsBuilder<SqliteRectifyDbContext>();
+        DatabaseProvider.ConfigureSqlite(options, new SqliteConnectionStringBuilder { DataSource = database, Pooling = false }.ToString());
+        return new SqliteRectifyDbContext(options.Options);
+    }
+
     internal static SqliteConnection Open(string file) => new(new SqliteConnectionStringBuilder { DataSource = file, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
 
     public void Dispose()
@@ -187,6 +288,13 @@ public sealed class BenchSeedTestsOnPostgres : BenchSeedTests, IAsyncDisposable
     }
 
     protected override DbConnection Connect(string database) => new NpgsqlConnection(database);
+
+    protected override RectifyDbContext Context(string database)
+    {
+        var options = new DbContextOptionsBuilder<PostgresRectifyDbContext>();
+        DatabaseProvider.ConfigurePostgres(options, database);
+        return new PostgresRectifyDbContext(options.Options);
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -4,7 +4,9 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Npgsql;
 using NpgsqlTypes;
+using Rectify.Access;
 using Rectify.Data;
+using Rectify.Features.Publications;
 
 namespace Rectify.Tools;
 
@@ -107,6 +109,13 @@ public abstract class BenchDatabase : IAsyncDisposable
         tables.Add(name, table);
         return table;
     }
+
+    /// <summary>
+    /// The public notice of <paramref name="draft"/> as the product composes it when the office submits it (送审,
+    /// <see cref="PublicationComposer"/>), from the rows flushed so far: a generated snapshot is a real one.
+    /// </summary>
+    public Task<PublicNotice> ComposeNoticeAsync(AccessScope scope, int inspectionId, PublicationDraft draft, DateOnly today, CancellationToken cancellationToken) =>
+        PublicationComposer.ComposeAsync(Db, scope, inspectionId, draft, today, cancellationToken);
 
     /// <summary>Writes every table's waiting rows, tables in <paramref name="order"/> (parents before children), in one transaction.</summary>
     public abstract Task FlushAsync(IReadOnlyList<BenchTable> order, CancellationToken cancellationToken);
@@ -344,6 +353,7 @@ public sealed class PostgresBenchDatabase : BenchDatabase
             case bool b: copy.Write(b, kind); break;
             case DateTime d: copy.Write(DateTime.SpecifyKind(d, DateTimeKind.Utc), kind); break;
             case DateOnly d: copy.Write(d, kind); break;
+            case decimal m: copy.Write(m, kind); break;
             default: throw new InvalidOperationException($"No COPY for a {value.GetType().Name}.");
         }
     }
@@ -355,6 +365,7 @@ public sealed class PostgresBenchDatabase : BenchDatabase
         : type == typeof(bool) ? NpgsqlDbType.Boolean
         : type == typeof(DateTime) ? NpgsqlDbType.TimestampTz
         : type == typeof(DateOnly) ? NpgsqlDbType.Date
+        : type == typeof(decimal) ? NpgsqlDbType.Numeric
         : throw new InvalidOperationException($"No COPY type for {type.Name}.");
 
     public override async Task FinishAsync(IReadOnlyList<BenchTable> order, CancellationToken cancellationToken)

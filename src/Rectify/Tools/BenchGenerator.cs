@@ -50,12 +50,13 @@ public sealed record BenchResult(IReadOnlyList<(string Table, long Rows)> Rows, 
 /// Generates a realistic installation for the load suite (docs/adr/0030): an organization tree (a party committee with
 /// its inspection office and teams, departments, districts with their departments, towns and communities), accounts
 /// and responsible people, and inspections whose measures have lived: the transitions that brought each to its state,
-/// ~10 progress reports each (some returned and revised), evidence, look-backs, deadline extensions, 督办 and
-/// publication drafts. Deterministic for a seed (System.Random with a seed) and a fixed as-of date; written an
+/// ~10 progress reports each (some returned and revised), evidence, look-backs, deadline extensions and 督办; the
+/// registers (建章立制, 整改成效, 问题线索); and public notices (drafts, submitted, published and corrected, composed by
+/// the product's own composer) with the opinions the public sent on them. Deterministic for a seed (System.Random with a seed) and a fixed as-of date; written an
 /// inspection at a time, so memory stays flat whatever the scale. The product's rules hold in the data (who applies,
 /// accepts and approves are three different accounts; one open look-back per measure; an accepted report before 销号).
 /// </summary>
-public sealed class BenchGenerator
+public sealed partial class BenchGenerator
 {
     /// <summary>The day the data describes: "now" for every generated date.</summary>
     public static readonly DateOnly AsOf = new(2026, 11, 30);
@@ -78,7 +79,8 @@ public sealed class BenchGenerator
     private readonly BenchVocabulary words;
     private readonly TextWriter progress;
 
-    private readonly BenchTable organizations, users, people, inspections, scopes, planTransitions, categories, findings, measures, supporting, revisions, transitions, reports, evidenceFiles, reportEvidence, lookBacks, extensions, notices, noticeMeasures, publications;
+    private readonly BenchTable organizations, users, people, inspections, scopes, planTransitions, categories, findings, measures, supporting, revisions, transitions, reports, evidenceFiles, reportEvidence, lookBacks, extensions, notices, noticeMeasures;
+    private readonly BenchTable institutions, outcomes, leads, registerFindings, publications, opinions;
     private readonly BenchTable[] order;
 
     private readonly List<Org> orgs = [];
@@ -86,7 +88,9 @@ public sealed class BenchGenerator
     private readonly Dictionary<int, Account> reporters = [];
     private readonly Dictionary<int, List<(int Id, string Name, Account? Account)>> leaders = [];
     private readonly Dictionary<(int Issuer, int Year), int> dubanSequence = [];
+    private readonly List<PlannedNotice> plannedNotices = [];
     private int inspectionId, categoryId, findingId, measureId, reportId, evidenceId, lookBackId, extensionId, noticeId, publicationId, personId;
+    private int institutionId, outcomeId, leadId, registerFindingId, opinionId;
     private long transitionId, revisionId, planTransitionId, scopeId;
     private readonly List<(int, int)> bigInspections = [];
 
@@ -118,8 +122,16 @@ public sealed class BenchGenerator
         extensions = database.Table<DeadlineExtension>("Id", "MeasureId", "Number", "CurrentDeadline", "RequestedDeadline", "Reason", "RequestedByUserId", "RequestedByName", "RequestedAtUtc", "State", "ReviewedByUserId", "ReviewedByName", "ReviewedAtUtc", "ReviewNote", "DecidedByUserId", "DecidedByName", "DecidedAtUtc", "DecisionNote");
         notices = database.Table<SupervisionNotice>("Id", "InspectionId", "Kind", "UnitId", "DocumentNumber", "Year", "Sequence", "IssuerId", "Title", "Content", "Requirement", "ReplyDue", "State", "CreatedByUserId", "CreatedByName", "CreatedAtUtc", "Reply", "RepliedByName", "RepliedAtUtc", "CloseNote", "ClosedByName", "ClosedAtUtc");
         noticeMeasures = database.Table<SupervisionNoticeMeasure>("NoticeId", "MeasureId");
-        publications = database.Table<Publication>("Id", "InspectionId", "Number", "PublicKey", "State", "Content", "CreatedByName", "CreatedAtUtc", "Version");
-        order = [organizations, users, people, inspections, scopes, planTransitions, categories, findings, measures, supporting, revisions, transitions, reports, evidenceFiles, reportEvidence, lookBacks, extensions, notices, noticeMeasures, publications];
+        institutions = database.Table<Institution>("Id", "InspectionId", "Name", "Issuer", "DocumentNumber", "IssuedOn", "Version", "Withdrawn", "RecordedByName", "RecordedAtUtc");
+        outcomes = database.Table<RectificationOutcome>("Id", "InspectionId", "Kind", "Amount", "Note", "Version", "Withdrawn", "RecordedByName", "RecordedAtUtc");
+        leads = database.Table<Lead>("Id", "InspectionId", "Summary", "Status", "Disposition", "Version", "Withdrawn", "RecordedByName", "RecordedAtUtc");
+        registerFindings = database.Table<RegisterFinding>("Id", "FindingId", "InstitutionId", "OutcomeId", "LeadId");
+        publications = database.Table<Publication>("Id", "InspectionId", "Number", "PublicKey", "State", "Content", "Snapshot", "DisclosureFrom", "DisclosureTo", "CorrectionNote", "CreatedByName", "CreatedAtUtc",
+            "SubmittedByUserId", "SubmittedAtUtc", "ReturnReason", "ApprovedByName", "ApprovedAtUtc", "SupersededAtUtc", "Version");
+        opinions = database.Table<PublicOpinion>("Id", "InspectionId", "PublicationId", "ReceiptCode", "Text", "Contact", "AboutFindingNumber", "ReceivedAtUtc", "State", "AssignedFindingId", "AssignedUnitId",
+            "Reply", "RepliedAtUtc", "RepliedByName", "ReplyIsPublishable", "ReplyApprovedByName", "ClosedAtUtc", "Version");
+        order = [organizations, users, people, inspections, scopes, planTransitions, categories, findings, measures, supporting, revisions, transitions, reports, evidenceFiles, reportEvidence, lookBacks, extensions, notices, noticeMeasures,
+            institutions, outcomes, leads, registerFindings, publications, opinions];
     }
 
     public async Task<BenchResult> RunAsync(CancellationToken cancellationToken)
@@ -150,6 +162,9 @@ public sealed class BenchGenerator
             }
         }
 
+        // The notices last: a version's snapshot is composed from the ledger as written (PublicationComposer, as 送审 does).
+        await database.FlushAsync(order, cancellationToken);
+        await NoticesAsync(cancellationToken);
         await database.FlushAsync(order, cancellationToken);
         await database.FinishAsync(order, cancellationToken);
         var bytes = await database.SizeAsync(cancellationToken);
@@ -333,6 +348,7 @@ public sealed class BenchGenerator
         }
 
         var overdue = new List<(int MeasureId, int UnitId)>();
+        var firstFinding = findingId + 1;
         var made = 0;
         var findingNumber = 0;
         while (made < measureCount)
@@ -357,12 +373,13 @@ public sealed class BenchGenerator
         if (planState == PlanState.InForce)
         {
             Duban(id, target, overdue, office);
-            if (age > 180 && random.NextDouble() < 0.5)
+            var findingCount = findingId - firstFinding + 1;
+            var registered = Registers(id, target, office, adoptedOn, firstFinding, findingCount, measureCount);
+            if (age > 120 && random.NextDouble() < 0.75)
             {
+                // Written after the last inspection (NoticesAsync): a submitted version's snapshot is composed from the ledger in the database.
                 var facts = new InspectionFacts(InspectionKind.Xuncha, team.Name, target.Name, target.ShortName, onSiteFrom, onSiteTo, feedback);
-                var created = AsOfUtc.AddDays(-random.Next(1, 60));
-                publications.Add(++publicationId, id, 1, PublicKey(), (int)PublicationState.Draft,
-                    PublicationDraft.ForInspection(facts, DateOnly.FromDateTime(created)).ToJson(), office.Name, created, 0);
+                plannedNotices.Add(new PlannedNotice(id, facts, target, office, leader, adoptedOn, firstFinding, findingCount, registered));
             }
         }
     }
