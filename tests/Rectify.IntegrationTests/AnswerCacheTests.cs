@@ -34,13 +34,10 @@ public abstract class AnswerCacheTests(AppFixture app)
         var marked = "（直接写入）" + Guid.NewGuid().ToString("N")[..6];
         await WithDbAsync(db => db.Database.ExecuteSqlAsync($"""UPDATE "Measures" SET "Text" = {marked} WHERE "Id" = {row.MeasureId}""", Ct));
         var kept = await client.GetFromJsonAsync<LedgerPage>(ledgerUri, Http.Json, Ct);
-        if (app.Provider == Provider.Sqlite)
-        {
-            Assert.Equal(row.Text, kept!.Rows.Single(r => r.MeasureId == row.MeasureId).Text);
+        Assert.Equal(row.Text, kept!.Rows.Single(r => r.MeasureId == row.MeasureId).Text);
 
-            // … until the version is set, as every save of the product does.
-            await WithDbAsync(db => ContentVersion.BumpAsync(db, Ct));
-        }
+        // … until the version is set, as every save of the product does.
+        await WithDbAsync(db => ContentVersion.BumpAsync(db, Ct));
 
         Assert.Equal(marked, (await client.GetFromJsonAsync<LedgerPage>(ledgerUri, Http.Json, Ct))!.Rows.Single(r => r.MeasureId == row.MeasureId).Text);
 
@@ -58,14 +55,7 @@ public abstract class AnswerCacheTests(AppFixture app)
         Assert.Equal(row.Text, after!.Rows.Single(r => r.MeasureId == row.MeasureId).Text);
         Assert.Equal(signedOff + 1, after.Totals.CompletedMeasures);
         Assert.Equal(signedOff + 1, (await client.GetFromJsonAsync<InspectionOverview>(overviewUri, Http.Json, Ct))!.Totals.CompletedMeasures);
-        if (app.Provider == Provider.Sqlite)
-        {
-            Assert.NotEqual(version, await WithDbAsync(db => ContentVersion.ReadAsync(db, Ct)));
-        }
-        else
-        {
-            Assert.Null(version);
-        }
+        Assert.NotEqual(version, await WithDbAsync(db => ContentVersion.ReadAsync(db, Ct)));
 
         // Not content: a token's use and its record in the audit trail leave the version as it is.
         var now = await WithDbAsync(db => ContentVersion.ReadAsync(db, Ct));
@@ -82,6 +72,52 @@ public abstract class AnswerCacheTests(AppFixture app)
         {
             var measure = await db.Measures.SingleAsync(m => m.Id == row.MeasureId, Ct);
             db.Entry(measure).Property(m => m.State).CurrentValue = row.State;
+            await db.SaveChangesAsync(Ct);
+        });
+    }
+
+    [Fact]
+    public async Task The_version_moves_when_a_transaction_that_wrote_content_commits_and_not_when_it_is_rolled_back()
+    {
+        app.RequireAvailable();
+        var measureId = await WithDbAsync(db => db.Measures.Where(m => m.InspectionId == app.InspectionId).Select(m => m.Id).FirstAsync(Ct));
+        foreach (var commit in new[] { false, true })
+        {
+            var before = await WithDbAsync(db => ContentVersion.ReadAsync(db, Ct));
+            await WithDbAsync(async db =>
+            {
+                await using var transaction = await db.Database.BeginTransactionAsync(Ct);
+                var measure = await db.Measures.SingleAsync(m => m.Id == measureId, Ct);
+                db.Entry(measure).Property(m => m.Text).CurrentValue = measure.Text + "。";
+                await db.SaveChangesAsync(Ct);
+
+                // Saved but not committed: a reader elsewhere still finds the state (and version) before it.
+                Assert.Equal(before, await WithDbAsync(other => ContentVersion.ReadAsync(other, Ct)));
+                if (commit)
+                {
+                    await transaction.CommitAsync(Ct);
+                }
+                else
+                {
+                    await transaction.RollbackAsync(Ct);
+                }
+            });
+
+            var after = await WithDbAsync(db => ContentVersion.ReadAsync(db, Ct));
+            if (commit)
+            {
+                Assert.NotEqual(before, after);
+            }
+            else
+            {
+                Assert.Equal(before, after);
+            }
+        }
+
+        await WithDbAsync(async db =>
+        {
+            var measure = await db.Measures.SingleAsync(m => m.Id == measureId, Ct);
+            db.Entry(measure).Property(m => m.Text).CurrentValue = measure.Text.TrimEnd('。');
             await db.SaveChangesAsync(Ct);
         });
     }

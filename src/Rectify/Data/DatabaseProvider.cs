@@ -107,7 +107,8 @@ public static class DatabaseProvider
     public static DbContextOptionsBuilder ConfigurePostgres(DbContextOptionsBuilder options, string connectionString)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return options.UseNpgsql(connectionString, s => s.MigrationsAssembly(typeof(RectifyDbContext).Assembly.FullName));
+        return options.UseNpgsql(connectionString, s => s.MigrationsAssembly(typeof(RectifyDbContext).Assembly.FullName))
+            .AddInterceptors(ContentVersion.AfterCommit.Instance);
     }
 
     /// <summary>Makes the SQLite file's folder before the first connection.</summary>

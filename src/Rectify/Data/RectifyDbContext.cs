@@ -13,6 +13,9 @@ public class RectifyDbContext(DbContextOptions options) : IdentityDbContext<Rect
     // The caller's transaction in which the content version was last set (ContentVersion).
     private Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction? versionSetIn;
 
+    /// <summary>On PostgreSQL: content was written in the current transaction, and its commit moves the content version on.</summary>
+    internal bool ContentVersionPending { get; set; }
+
     public DbSet<Organization> Organizations => Set<Organization>();
 
     public DbSet<Person> People => Set<Person>();
@@ -78,7 +81,8 @@ public class RectifyDbContext(DbContextOptions options) : IdentityDbContext<Rect
     /// <summary>
     /// Every save first holds each text to its column's length (<see cref="FieldLengths"/>), on both providers. The check
     /// reads the tracker's entries, which looks for changes once; the save then does not look a second time. On SQLite a
-    /// save of content also sets a new <see cref="ContentVersion"/> in its transaction (the caller's, or one of its own).
+    /// save of content also moves the <see cref="ContentVersion"/> on: on SQLite in its transaction (the caller's, or one of its
+    /// own), on PostgreSQL when that transaction commits.
     /// </summary>
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
@@ -87,7 +91,7 @@ public class RectifyDbContext(DbContextOptions options) : IdentityDbContext<Rect
         ChangeTracker.AutoDetectChangesEnabled = false;
         try
         {
-            if (!ContentVersion.IsKept(this) || !ContentVersion.Changes(ChangeTracker))
+            if (!ContentVersion.Changes(ChangeTracker))
             {
                 return base.SaveChanges(acceptAllChangesOnSuccess);
             }
@@ -116,7 +120,7 @@ public class RectifyDbContext(DbContextOptions options) : IdentityDbContext<Rect
         ChangeTracker.AutoDetectChangesEnabled = false;
         try
         {
-            if (!ContentVersion.IsKept(this) || !ContentVersion.Changes(ChangeTracker))
+            if (!ContentVersion.Changes(ChangeTracker))
             {
                 return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
             }

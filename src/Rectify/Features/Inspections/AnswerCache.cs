@@ -9,9 +9,10 @@ namespace Rectify.Features.Inspections;
 /// The ledger and the overview as last computed, for the same question asked again of the same content: the same
 /// inspection, filter and page, the same day (China time), the same scope (organization path and roles), and the same
 /// <see cref="ContentVersion"/>. The version is read before an answer is computed, so a kept answer is never older than
-/// the state it is kept for; any write of content sets a new version and the next read computes again. SQLite only (the
-/// version is kept there); <c>Caching:Answers</c> false turns it off, <c>Caching:AnswerRows</c> (20,000) bounds the
-/// rows kept (the least recently used go first). ADR 0031, issue #12.
+/// the state it is kept for; any write of content sets a new version and the next read computes again. Both providers
+/// (on PostgreSQL an answer is kept a minute at most, <see cref="ContentVersion.KeptFor"/>); <c>Caching:Answers</c> false
+/// turns it off, <c>Caching:AnswerRows</c> (20,000) bounds the rows kept (the least recently used go first). ADR 0031,
+/// issue #12.
 /// </summary>
 public sealed class AnswerCache : IDisposable
 {
@@ -94,7 +95,12 @@ public sealed class AnswerCache : IDisposable
         kept = Kept<T>.Of(await compute(), stored: true);
         if (kept is not null)
         {
-            cache.Set(key, kept, new MemoryCacheEntryOptions { Size = rows(kept.Value), SlidingExpiration = TimeSpan.FromMinutes(10) });
+            cache.Set(key, kept, new MemoryCacheEntryOptions
+            {
+                Size = rows(kept.Value),
+                SlidingExpiration = TimeSpan.FromMinutes(10),
+                AbsoluteExpirationRelativeToNow = ContentVersion.KeptFor(db),
+            });
         }
 
         return kept;
