@@ -211,6 +211,25 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task A_connection_string_the_provider_cannot_read_exits_2_saying_so_without_the_password()
+    {
+        foreach (var command in new[] { "serve", "migrate" })
+        {
+            var (code, output, error) = await Run(
+                string.Empty,
+                command,
+                "--data",
+                folder,
+                "--Database:Provider=Postgres",
+                "--ConnectionStrings:Rectify=Host=127.0.0.1;Port=1;Database=rectify;Username=rectify;Password=s3cret-x;Maximum_Pool_Size=40");
+            Assert.True(code == 2, $"{command}: {code} {output}{error}");
+            Assert.Contains("无法解析", error, StringComparison.Ordinal);
+            Assert.DoesNotContain("s3cret-x", error, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task Migrate_then_user_add_then_demo_is_refused_on_a_database_that_is_not_empty_and_nothing_changes()
     {
         var (code, output, error) = await Run(string.Empty, "migrate", "--data", folder);

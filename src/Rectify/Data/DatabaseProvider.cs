@@ -131,13 +131,22 @@ public static class DatabaseProvider
     public static string Describe(DatabaseInfo info)
     {
         ArgumentNullException.ThrowIfNull(info);
-        if (info.Kind == DatabaseProviderKind.Sqlite)
+        try
         {
-            return "SQLite " + Path.GetFullPath(new SqliteConnectionStringBuilder(info.ConnectionString).DataSource);
-        }
+            if (info.Kind == DatabaseProviderKind.Sqlite)
+            {
+                return "SQLite " + Path.GetFullPath(new SqliteConnectionStringBuilder(info.ConnectionString).DataSource);
+            }
 
-        var b = new NpgsqlConnectionStringBuilder(info.ConnectionString);
-        return $"PostgreSQL {b.Host}:{b.Port}/{b.Database}";
+            var b = new NpgsqlConnectionStringBuilder(info.ConnectionString);
+            return $"PostgreSQL {b.Host}:{b.Port}/{b.Database}";
+        }
+        catch (ArgumentException)
+        {
+            // A connection string the provider cannot read (an unknown keyword, a bad value): said as such, never echoed
+            // (it may hold the password); the provider's own words follow where the caller reports the failure.
+            return $"{info.Kind}（连接字符串 ConnectionStrings:{ConnectionStringName} 无法解析，请检查其中的键名和取值）";
+        }
     }
 
     /// <summary>Turns a provider's connection failure into a sentence a person can act on; null when it is not one.</summary>
