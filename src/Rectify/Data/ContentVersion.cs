@@ -71,8 +71,10 @@ public static class ContentVersion
     }
 
     /// <summary>
-    /// Sets a new value (where one is kept); inside the caller's transaction, so that it is committed with the change or
-    /// not at all. Saves do it themselves; a change written around the context (raw SQL, ExecuteUpdate) of content must.
+    /// Moves the version on for content just written. On SQLite a new value inside the caller's transaction, committed
+    /// with the change or not at all; on PostgreSQL the transaction is marked and the sequence moves when it commits (at
+    /// once where there is no transaction). Saves do it themselves; a change written around the context (raw SQL,
+    /// ExecuteUpdate) of content must.
     /// </summary>
     public static async Task BumpAsync(DbContext db, CancellationToken cancellationToken)
     {
@@ -113,7 +115,7 @@ public static class ContentVersion
         return $"""INSERT INTO "AppSettings" ("Key", "Value") VALUES ({Key}, {value}) ON CONFLICT ("Key") DO UPDATE SET "Value" = excluded."Value" """;
     }
 
-    /// <summary>The database's content version now.</summary>
+    /// <summary>The database's content version now: SQLite's value (or <see cref="Initial"/>), PostgreSQL's sequence as a number.</summary>
     public static async Task<string?> ReadAsync(RectifyDbContext db, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
