@@ -291,16 +291,12 @@ public sealed partial class BenchGenerator
         }
     }
 
-    /// <summary>A deterministic receipt code in the product's alphabet (ReceiptCodes: 12 characters, no look-alikes).</summary>
-    private string ReceiptCode()
+    /// <summary>A receipt code as <see cref="ReceiptCodes.New"/> makes one, drawn from the seeded generator (deterministic).</summary>
+    private string ReceiptCode() => string.Create(ReceiptCodes.Length, random, (span, r) =>
     {
-        const string Alphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
-        return string.Create(12, random, (span, r) =>
+        for (var i = 0; i < span.Length; i++)
         {
-            for (var i = 0; i < span.Length; i++)
-            {
-                span[i] = Alphabet[r.Next(Alphabet.Length)];
-            }
-        });
-    }
+            span[i] = ReceiptCodes.Alphabet[r.Next(ReceiptCodes.Alphabet.Length)];
+        }
+    });
 }

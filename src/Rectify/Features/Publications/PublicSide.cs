@@ -101,11 +101,15 @@ public static class PublicNoticeQueries
 /// <summary>Receipt codes: 12 characters without look-alikes (no 0/O, 1/I/L), shown as XXXX-XXXX-XXXX.</summary>
 public static class ReceiptCodes
 {
-    private const string Alphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+    /// <summary>The characters a code is made of: no look-alikes (0/O, 1/I/L).</summary>
+    public const string Alphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
 
-    public static string New() => RandomNumberGenerator.GetString(Alphabet, 12);
+    /// <summary>How many characters a code has.</summary>
+    public const int Length = 12;
 
-    public static string Show(string code) => code.Length == 12 ? $"{code[..4]}-{code[4..8]}-{code[8..]}" : code;
+    public static string New() => RandomNumberGenerator.GetString(Alphabet, Length);
+
+    public static string Show(string code) => code.Length == Length ? $"{code[..4]}-{code[4..8]}-{code[8..]}" : code;
 
     /// <summary>What a person typed, as stored: upper case, without dashes and spaces; null when it cannot be a code.</summary>
     public static string? Normalize(string? typed)
@@ -116,7 +120,7 @@ public static class ReceiptCodes
         }
 
         var code = new string([.. typed.ToUpperInvariant().Where(c => c is not ('-' or ' '))]);
-        return code.Length == 12 && code.All(c => Alphabet.Contains(c, StringComparison.Ordinal)) ? code : null;
+        return code.Length == Length && code.All(c => Alphabet.Contains(c, StringComparison.Ordinal)) ? code : null;
     }
 }
 
