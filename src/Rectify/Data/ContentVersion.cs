@@ -116,7 +116,7 @@ public static class ContentVersion
     }
 
     /// <summary>The database's content version now: SQLite's value (or <see cref="Initial"/>), PostgreSQL's sequence as a number.</summary>
-    public static async Task<string?> ReadAsync(RectifyDbContext db, CancellationToken cancellationToken)
+    public static async Task<string> ReadAsync(RectifyDbContext db, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
         if (db.Database.IsSqlite())
@@ -132,7 +132,7 @@ public static class ContentVersion
             command.CommandText = CurrentValue;
             command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
             var value = await command.ExecuteScalarAsync(cancellationToken);
-            return Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture);
+            return Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? Initial;
         }
         finally
         {

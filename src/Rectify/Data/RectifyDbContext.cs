@@ -80,8 +80,8 @@ public class RectifyDbContext(DbContextOptions options) : IdentityDbContext<Rect
     public DbSet<NotificationPreference> NotificationPreferences => Set<NotificationPreference>();
     /// <summary>
     /// Every save first holds each text to its column's length (<see cref="FieldLengths"/>), on both providers. The check
-    /// reads the tracker's entries, which looks for changes once; the save then does not look a second time. On SQLite a
-    /// save of content also moves the <see cref="ContentVersion"/> on: on SQLite in its transaction (the caller's, or one of its
+    /// reads the tracker's entries, which looks for changes once; the save then does not look a second time. A save of
+    /// content also moves the <see cref="ContentVersion"/> on: on SQLite in its transaction (the caller's, or one of its
     /// own), on PostgreSQL when that transaction commits.
     /// </summary>
     public override int SaveChanges(bool acceptAllChangesOnSuccess)

@@ -81,11 +81,6 @@ public sealed class AnswerCache : IDisposable
 
         // Read first: whatever is computed after it holds at least this state.
         var version = await ContentVersion.ReadAsync(db, cancellationToken);
-        if (version is null)
-        {
-            return Kept<T>.Of(await compute(), stored: false);
-        }
-
         var key = (question, version);
         if (cache.TryGetValue(key, out Kept<T>? kept))
         {
