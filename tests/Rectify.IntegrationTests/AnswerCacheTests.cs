@@ -122,6 +122,82 @@ public abstract class AnswerCacheTests(AppFixture app)
         });
     }
 
+    [Fact]
+    public async Task A_question_asked_by_many_at_once_is_computed_once_and_a_cancelled_or_failed_computation_is_not_kept()
+    {
+        app.RequireAvailable();
+        var answers = app.Factory.Services.GetRequiredService<AnswerCache>();
+        var question = ("single-flight", Guid.NewGuid());
+        var computed = 0;
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        async Task<string?> Slow(CancellationToken ct)
+        {
+            Interlocked.Increment(ref computed);
+            await gate.Task.WaitAsync(ct);
+            return "答案";
+        }
+
+        // Twenty asking at once while the first computes: one computation, one answer for all.
+        var asking = Enumerable.Range(0, 20).Select(_ => WithDbAsync(db => answers.KeptAsync(db, question, () => Slow(Ct), a => 1, Ct))).ToList();
+        await WaitUntilAsync(() => Volatile.Read(ref computed) == 1);
+        await Task.Delay(200, Ct);
+        Assert.Equal(1, Volatile.Read(ref computed));
+        gate.SetResult();
+        var kept = await Task.WhenAll(asking);
+        Assert.Equal(1, computed);
+        Assert.All(kept, k => Assert.Same(kept[0], k));
+        Assert.Equal("答案", kept[0]!.Value);
+
+        // The one computing is cancelled (its client went away): one of those waiting computes instead, and they get it.
+        var other = ("single-flight", Guid.NewGuid());
+        computed = 0;
+        gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var gone = new CancellationTokenSource();
+        var first = WithDbAsync(db => answers.KeptAsync(db, other, () => Slow(gone.Token), a => 1, gone.Token));
+        await WaitUntilAsync(() => Volatile.Read(ref computed) == 1);
+        var waiting = Enumerable.Range(0, 5).Select(_ => WithDbAsync(db => answers.KeptAsync(db, other, () => Slow(Ct), a => 1, Ct))).ToList();
+        await Task.Delay(100, Ct);
+        await gone.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first);
+        await WaitUntilAsync(() => Volatile.Read(ref computed) == 2);
+        gate.SetResult();
+        Assert.All(await Task.WhenAll(waiting), k => Assert.Equal("答案", k!.Value));
+        Assert.Equal(2, computed);
+
+        // A computation that fails fails for those waiting on it, and is not kept: the next ask computes again.
+        var failing = ("single-flight", Guid.NewGuid());
+        var fail = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var attempts = 0;
+        async Task<string?> Failing()
+        {
+            Interlocked.Increment(ref attempts);
+            await fail.Task;
+            throw new InvalidOperationException("数据库不可用");
+        }
+
+        var failed = Enumerable.Range(0, 3).Select(_ => WithDbAsync(db => answers.KeptAsync(db, failing, Failing, a => 1, Ct))).ToList();
+        await WaitUntilAsync(() => Volatile.Read(ref attempts) == 1);
+        await Task.Delay(100, Ct);
+        fail.SetResult();
+        foreach (var each in failed)
+        {
+            await Assert.ThrowsAsync<InvalidOperationException>(() => each);
+        }
+
+        Assert.Equal(1, attempts);
+        Assert.Equal("再算", (await WithDbAsync(db => answers.KeptAsync(db, failing, () => Task.FromResult<string?>("再算"), a => 1, Ct)))!.Value);
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        for (var i = 0; i < 500 && !condition(); i++)
+        {
+            await Task.Delay(10, Ct);
+        }
+
+        Assert.True(condition());
+    }
+
     private async Task<T> WithDbAsync<T>(Func<RectifyDbContext, Task<T>> work)
     {
         await using var scope = app.Factory.Services.CreateAsyncScope();

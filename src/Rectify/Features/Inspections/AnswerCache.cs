@@ -11,12 +11,16 @@ namespace Rectify.Features.Inspections;
 /// <see cref="ContentVersion"/>. The version is read before an answer is computed, so a kept answer is never older than
 /// the state it is kept for; any write of content sets a new version and the next read computes again. Both providers
 /// (on PostgreSQL an answer is kept a minute at most, <see cref="ContentVersion.KeptFor"/>); <c>Caching:Answers</c> false
-/// turns it off, <c>Caching:AnswerRows</c> (20,000) bounds the rows kept (the least recently used go first). ADR 0031,
-/// issue #12.
+/// turns it off, <c>Caching:AnswerRows</c> (20,000) bounds the rows kept (the least recently used go first). A question
+/// is computed once at a time: requests asking it while it is being computed wait for that answer (their own cancellation
+/// still ends their wait; one whose computing request was cancelled asks again). ADR 0031, issue #12.
 /// </summary>
 public sealed class AnswerCache : IDisposable
 {
     private readonly MemoryCache? cache;
+
+    // The computations under way, by question and version (ValueTuple keys compare by value).
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<object, Task<object?>> computing = new();
 
     public AnswerCache(IConfiguration configuration)
     {
@@ -82,23 +86,71 @@ public sealed class AnswerCache : IDisposable
         // Read first: whatever is computed after it holds at least this state.
         var version = await ContentVersion.ReadAsync(db, cancellationToken);
         var key = (question, version);
-        if (cache.TryGetValue(key, out Kept<T>? kept))
+        while (true)
         {
-            return kept;
-        }
-
-        kept = Kept<T>.Of(await compute(), stored: true);
-        if (kept is not null)
-        {
-            cache.Set(key, kept, new MemoryCacheEntryOptions
+            if (cache.TryGetValue(key, out Kept<T>? kept))
             {
-                Size = rows(kept.Value),
-                SlidingExpiration = TimeSpan.FromMinutes(10),
-                AbsoluteExpirationRelativeToNow = ContentVersion.KeptFor(db),
-            });
-        }
+                return kept;
+            }
 
-        return kept;
+            // One computation per question and version at a time; the others asking meanwhile wait for its answer
+            // (200 clients finding a 4-second 待办 gone with a write would otherwise compute it 200 times at once).
+            var mine = new TaskCompletionSource<object?>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var running = computing.GetOrAdd(key, mine.Task);
+            if (running != mine.Task)
+            {
+                try
+                {
+                    return (Kept<T>?)await running.WaitAsync(cancellationToken);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    // Its client went away before the answer was made (its token stopped it): ask again, computing
+                    // ourselves if no one else has started.
+                    continue;
+                }
+            }
+
+            try
+            {
+                // Kept by one that finished between the look above and taking the question.
+                if (cache.TryGetValue(key, out kept))
+                {
+                    mine.SetResult(kept);
+                    return kept;
+                }
+
+                kept = Kept<T>.Of(await compute(), stored: true);
+                if (kept is not null)
+                {
+                    cache.Set(key, kept, new MemoryCacheEntryOptions
+                    {
+                        Size = rows(kept.Value),
+                        SlidingExpiration = TimeSpan.FromMinutes(10),
+                        AbsoluteExpirationRelativeToNow = ContentVersion.KeptFor(db),
+                    });
+                }
+
+                mine.SetResult(kept);
+                return kept;
+            }
+            catch (OperationCanceledException)
+            {
+                mine.SetCanceled(CancellationToken.None);
+                throw;
+            }
+            catch (Exception failure)
+            {
+                mine.SetException(failure);
+                _ = mine.Task.Exception; // observed here: with no one waiting it is this request's error alone
+                throw;
+            }
+            finally
+            {
+                // Kept (or failed) first, then let go: one asking after this finds the answer or starts anew.
+                computing.TryRemove(new KeyValuePair<object, Task<object?>>(key, mine.Task));
+            }
+        }
     }
 }
 
