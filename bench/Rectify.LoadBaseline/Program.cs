@@ -6,7 +6,7 @@ using Npgsql;
 using SpreadCheetah;
 
 // The load suite's yardsticks (bench/load.sh, docs/adr/0030), run beside the product in the same wrk run:
-//   GET /bare                      a fixed body: what Kestrel alone costs on this machine;
+//   GET /bare[?bytes=N]            a fixed body (of N bytes): what Kestrel alone costs on this machine;
 //   GET /sql/ledger/{inspection}   the hand-written SQL of each measured path, over the same SQLite file, read-only,
 //   GET /sql/overview/{inspection} without the product's access scoping, auditing or rendering: the floor the
 //   GET /sql/work                  product's figure is compared with;
@@ -32,12 +32,21 @@ string Joined(string expression) => dataSource is null ? $"group_concat({express
 var app = builder.Build();
 var bare = "{\"status\":\"ok\",\"service\":\"bare kestrel\"}"u8.ToArray();
 var json = new JsonSerializerOptions(JsonSerializerDefaults.Web) { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+var sized = new System.Collections.Concurrent.ConcurrentDictionary<int, byte[]>();
 var today = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8));
 
-app.MapGet("/bare", (HttpContext context) =>
+app.MapGet("/bare", (HttpContext context, int? bytes) =>
 {
     context.Response.ContentType = "application/json";
-    return context.Response.Body.WriteAsync(bare).AsTask();
+    if (bytes is not > 0)
+    {
+        return context.Response.Body.WriteAsync(bare).AsTask();
+    }
+
+    // As long as a product answer (?bytes=47810: the ledger API's page): what sending that many bytes costs alone.
+    var body = sized.GetOrAdd(Math.Min(bytes.Value, 16 * 1024 * 1024), static n => Enumerable.Repeat((byte)' ', n).ToArray());
+    context.Response.ContentLength = body.Length;
+    return context.Response.Body.WriteAsync(body).AsTask();
 });
 
 app.MapGet("/ids", async () =>

@@ -188,6 +188,66 @@ public abstract class AnswerCacheTests(AppFixture app)
         Assert.Equal("再算", (await WithDbAsync(db => answers.KeptAsync(db, failing, () => Task.FromResult<string?>("再算"), a => 1, Ct)))!.Value);
     }
 
+    [Fact]
+    public async Task A_value_read_under_a_mark_is_read_again_only_after_a_commit_by_any_connection_and_always_inside_a_transaction()
+    {
+        app.RequireAvailable();
+        var changes = app.Factory.Services.GetRequiredService<DatabaseChanges>();
+        var key = ("mark-test", Guid.NewGuid());
+        var reads = 0;
+        Task<string> Read()
+        {
+            Interlocked.Increment(ref reads);
+            return Task.FromResult("值" + reads);
+        }
+
+        if (app.Provider == Provider.Postgres)
+        {
+            // No counter on PostgreSQL: read every time.
+            Assert.Null(changes.Mark());
+            await WithDbAsync(db => changes.ReadAsync(db, key, Read));
+            await WithDbAsync(db => changes.ReadAsync(db, key, Read));
+            Assert.Equal(2, reads);
+            return;
+        }
+
+        // Asked twice with no commit between (a background service's commit in that moment moves the mark; then twice is right).
+        var before = changes.Mark();
+        var first = await WithDbAsync(db => changes.ReadAsync(db, key, Read));
+        var second = await WithDbAsync(db => changes.ReadAsync(db, key, Read));
+        var after = changes.Mark();
+        Assert.NotNull(before);
+        if (before == after)
+        {
+            Assert.Equal(1, reads);
+            Assert.Equal(first, second);
+        }
+
+        // A commit on a connection of its own, outside the product's pool (as the command line would write): read again.
+        var info = app.Factory.Services.GetRequiredService<DatabaseInfo>();
+        await using (var other = new Microsoft.Data.Sqlite.SqliteConnection(new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(info.ConnectionString) { Pooling = false }.ToString()))
+        {
+            await other.OpenAsync(Ct);
+            await using var command = other.CreateCommand();
+            command.CommandText = """INSERT INTO "AppSettings" ("Key", "Value") VALUES ('mark-test', 'x') ON CONFLICT ("Key") DO UPDATE SET "Value" = excluded."Value" || 'x'""";
+            await command.ExecuteNonQueryAsync(Ct);
+        }
+
+        Assert.NotEqual(after, changes.Mark());
+        var readsBefore = reads;
+        Assert.Equal("值" + (readsBefore + 1), await WithDbAsync(db => changes.ReadAsync(db, key, Read)));
+
+        // Inside a transaction of the context's own (whose writes are not yet a commit): read each time.
+        await WithDbAsync(async db =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(Ct);
+            var inside = reads;
+            await changes.ReadAsync(db, key, Read);
+            await changes.ReadAsync(db, key, Read);
+            Assert.Equal(inside + 2, reads);
+        });
+    }
+
     private static async Task WaitUntilAsync(Func<bool> condition)
     {
         for (var i = 0; i < 500 && !condition(); i++)

@@ -109,6 +109,54 @@ public abstract class TokenUseTests(TokenUseApp app)
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync(ledger, Ct)).StatusCode);
     }
+
+    [Fact]
+    public async Task A_revocation_or_a_disabled_account_written_by_another_process_acts_on_the_next_request()
+    {
+        app.RequireAvailable();
+        var userName = "token-around-" + Guid.NewGuid().ToString("N")[..8];
+        ApiTokenService.Created token;
+        await using (var scope = app.Factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<RectifyDbContext>();
+            var org = await db.Inspections.AsNoTracking().Where(i => i.Id == app.InspectionId).Select(i => i.InspectedOrganizationId).SingleAsync(Ct);
+            await scope.ServiceProvider.GetRequiredService<UserAdministration>().CreateAsync(userName, "另一进程", org.ToString(System.Globalization.CultureInfo.InvariantCulture), [Roles.RectificationOffice], "Tk-around-" + Guid.NewGuid().ToString("N")[..12] + "#", Ct, initialPassword: false);
+            token = await scope.ServiceProvider.GetRequiredService<ApiTokenService>().CreateAsync(userName, "另一进程吊销", 1, Ct);
+        }
+
+        using var client = app.Client();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token.Token);
+        var ledger = new Uri($"/api/v1/inspections/{app.InspectionId}/ledger", UriKind.Relative);
+
+        // Read several times (on SQLite the token's row is read again only after a commit, DatabaseChanges).
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(ledger, Ct)).StatusCode);
+        }
+
+        // The account disabled by another process (the command line, on its own connection): refused at once; enabled again, accepted.
+        var info = app.Factory.Services.GetRequiredService<DatabaseInfo>();
+        await WriteAroundAsync(info, $"""UPDATE "AspNetUsers" SET "LockoutEnd" = '9999-12-31 23:59:59+00:00' WHERE "UserName" = '{userName}'""");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync(ledger, Ct)).StatusCode);
+        await WriteAroundAsync(info, $"""UPDATE "AspNetUsers" SET "LockoutEnd" = NULL WHERE "UserName" = '{userName}'""");
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(ledger, Ct)).StatusCode);
+
+        // The token revoked by another process: refused at once.
+        await WriteAroundAsync(info, $"""UPDATE "ApiTokens" SET "RevokedAtUtc" = '2026-01-01 00:00:00' WHERE "Id" = {token.Id}""");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync(ledger, Ct)).StatusCode);
+    }
+
+    /// <summary>A statement on a connection of its own, outside the product's pool, as another process would write.</summary>
+    private static async Task WriteAroundAsync(DatabaseInfo info, string sql)
+    {
+        await using System.Data.Common.DbConnection connection = info.Kind == DatabaseProviderKind.Sqlite
+            ? new Microsoft.Data.Sqlite.SqliteConnection(new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(info.ConnectionString) { Pooling = false }.ToString())
+            : new Npgsql.NpgsqlConnection(new Npgsql.NpgsqlConnectionStringBuilder(info.ConnectionString) { Pooling = false }.ToString());
+        await connection.OpenAsync(Ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        Assert.Equal(1, await command.ExecuteNonQueryAsync(Ct));
+    }
 }
 
 public sealed class TokenUseTestsOnSqlite(TokenUseSqliteApp app) : TokenUseTests(app), IClassFixture<TokenUseSqliteApp>;

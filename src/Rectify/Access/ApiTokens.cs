@@ -127,7 +127,7 @@ public sealed class TokenPrincipals(TimeProvider clock)
 /// need, in one statement compiled once (no LINQ translation per request) and without the Identity services, which only
 /// a claims cache miss asks for (issue #12: resolving UserManager and translating the query were most of an API read).
 /// </summary>
-public sealed class ApiTokenCheck(RectifyDbContext db, TimeProvider clock)
+public sealed class ApiTokenCheck(RectifyDbContext db, DatabaseChanges changes, TimeProvider clock)
 {
     /// <param name="TokenId">The token.</param>
     /// <param name="UserId">Its user.</param>
@@ -149,7 +149,10 @@ public sealed class ApiTokenCheck(RectifyDbContext db, TimeProvider clock)
     /// The token and its user when it is well formed, known, unexpired and unrevoked and the user is not disabled;
     /// otherwise why not, and which token it named (its id, never its secret) when it named one. One statement either way.
     /// </summary>
-    /// <remarks>Read on every request, so revocation, expiry and a disabled account act at once.</remarks>
+    /// <remarks>
+    /// Decided on every request, so revocation, expiry and a disabled account act at once; the row is read from the
+    /// database again whenever anything has been committed since it was last read (on PostgreSQL every time).
+    /// </remarks>
     public async Task<(Found? Accepted, int? TokenId, string Reason)> CheckAsync(string presented, CancellationToken cancellationToken)
     {
         if (PrefixOf(presented) is not { } prefix)
@@ -157,7 +160,9 @@ public sealed class ApiTokenCheck(RectifyDbContext db, TimeProvider clock)
             return (null, null, "malformed");
         }
 
-        var found = await ByPrefix.For(db)(db, prefix, cancellationToken);
+        // Read once per change of the database (DatabaseChanges): a revocation or a disabled account, committed by any
+        // process, is a change, so it still acts on the next request.
+        var found = await changes.ReadAsync(db, ("api-token", prefix), () => ByPrefix.For(db)(db, prefix, cancellationToken));
         var now = clock.GetUtcNow().UtcDateTime;
         var refused = found switch
         {

@@ -77,7 +77,9 @@ public static class DatabaseProvider
     {
         var kind = Read(configuration);
         var connectionString = ConnectionString(configuration, kind, dataFolder);
-        services.AddSingleton(new DatabaseInfo(kind, connectionString));
+        var info = new DatabaseInfo(kind, connectionString);
+        services.AddSingleton(info);
+        services.AddSingleton(new DatabaseChanges(info));
 
         // The column key is read when a designated column is first written or read (a server checks it at start).
         var cipher = new ColumnCipher(new ColumnKey(configuration, dataFolder));

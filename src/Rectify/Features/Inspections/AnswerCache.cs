@@ -22,9 +22,12 @@ public sealed class AnswerCache : IDisposable
     // The computations under way, by question and version (ValueTuple keys compare by value).
     private readonly System.Collections.Concurrent.ConcurrentDictionary<object, Task<object?>> computing = new();
 
-    public AnswerCache(IConfiguration configuration)
+    private readonly DatabaseChanges changes;
+
+    public AnswerCache(IConfiguration configuration, DatabaseChanges changes)
     {
         ArgumentNullException.ThrowIfNull(configuration);
+        this.changes = changes;
         if (configuration.GetValue("Caching:Answers", true))
         {
             var rows = configuration.GetValue<long?>("Caching:AnswerRows") ?? 20_000;
@@ -84,7 +87,8 @@ public sealed class AnswerCache : IDisposable
         }
 
         // Read first: whatever is computed after it holds at least this state.
-        var version = await ContentVersion.ReadAsync(db, cancellationToken);
+        // On SQLite read again only when something was committed since it was last read (DatabaseChanges).
+        var version = await changes.ReadAsync(db, ContentVersion.Key, () => ContentVersion.ReadAsync(db, cancellationToken));
         var key = (question, version);
         while (true)
         {
