@@ -226,8 +226,11 @@ for target in "${targets[@]}"; do
 done
 
 echo "== load ($mode: $duration each, connections: $connections)"
+# The same bare endpoint sending as many bytes as the ledger API's page: what moving that answer costs alone.
+ledger_bytes=$(curl -sS -o /dev/null -w '%{size_download}' -H "Authorization: Bearer $token" "$base/api/v1/inspections/$typical/ledger?pageSize=50")
 for c in $connections; do
   run "fixed body" "bare Kestrel" "$c" "$baseline/bare" ""
+  run "fixed body, $ledger_bytes B (ledger API's size)" "bare Kestrel" "$c" "$baseline/bare?bytes=$ledger_bytes" ""
 done
 for target in "${targets[@]}"; do
   IFS='|' read -r label url auth sql <<<"$target"
