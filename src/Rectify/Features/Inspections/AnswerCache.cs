@@ -27,6 +27,7 @@ public sealed class AnswerCache : IDisposable
     public AnswerCache(IConfiguration configuration, DatabaseChanges changes)
     {
         ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(changes);
         this.changes = changes;
         if (configuration.GetValue("Caching:Answers", true))
         {
