@@ -79,7 +79,8 @@ public static class DatabaseProvider
         var connectionString = ConnectionString(configuration, kind, dataFolder);
         var info = new DatabaseInfo(kind, connectionString);
         services.AddSingleton(info);
-        services.AddSingleton(new DatabaseChanges(info));
+        // Made by the container, so that it closes the watching connection when the host stops.
+        services.AddSingleton(_ => new DatabaseChanges(info));
 
         // The column key is read when a designated column is first written or read (a server checks it at start).
         var cipher = new ColumnCipher(new ColumnKey(configuration, dataFolder));
