@@ -49,7 +49,7 @@ public sealed class DatabaseChanges(DatabaseInfo info) : IDisposable
                     connection.Open();
                     using (var timeout = connection.CreateCommand())
                     {
-                        timeout.CommandText = "PRAGMA busy_timeout=5000;";
+                        timeout.CommandText = DatabaseProvider.SqliteBusyTimeout;
                         timeout.ExecuteNonQuery();
                     }
 

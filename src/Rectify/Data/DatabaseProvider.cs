@@ -210,6 +210,9 @@ public static class DatabaseProvider
         };
     }
 
+    /// <summary>How long a SQLite connection waits for another's lock before it fails (every connection the product opens).</summary>
+    internal const string SqliteBusyTimeout = "PRAGMA busy_timeout=5000;";
+
     /// <summary>
     /// SQLite settings that hold per connection, so they are set on every one: WAL, synchronous FULL, foreign keys on, a
     /// busy timeout. Once per physical connection: a pooled connection keeps them when it is opened again, and EF opens
@@ -219,7 +222,7 @@ public static class DatabaseProvider
     {
         public static readonly SqlitePragmas Instance = new();
 
-        private const string Pragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;";
+        private const string Pragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; " + SqliteBusyTimeout;
 
         // The native connections already set, by identity; an entry goes when its connection is closed for good and collected.
         private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, object> Set = [];
