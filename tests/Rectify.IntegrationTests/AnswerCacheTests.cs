@@ -224,14 +224,9 @@ public abstract class AnswerCacheTests(AppFixture app)
         }
 
         // A commit on a connection of its own, outside the product's pool (as the command line would write): read again.
-        var info = app.Factory.Services.GetRequiredService<DatabaseInfo>();
-        await using (var other = new Microsoft.Data.Sqlite.SqliteConnection(new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(info.ConnectionString) { Pooling = false }.ToString()))
-        {
-            await other.OpenAsync(Ct);
-            await using var command = other.CreateCommand();
-            command.CommandText = """INSERT INTO "AppSettings" ("Key", "Value") VALUES ('mark-test', 'x') ON CONFLICT ("Key") DO UPDATE SET "Value" = excluded."Value" || 'x'""";
-            await command.ExecuteNonQueryAsync(Ct);
-        }
+        Assert.Equal(1, await OtherProcess.WriteAsync(
+            app.Factory.Services.GetRequiredService<DatabaseInfo>(),
+            """INSERT INTO "AppSettings" ("Key", "Value") VALUES ('mark-test', 'x') ON CONFLICT ("Key") DO UPDATE SET "Value" = excluded."Value" || 'x'"""));
 
         Assert.NotEqual(after, changes.Mark());
         var readsBefore = reads;

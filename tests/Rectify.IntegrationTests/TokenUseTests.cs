@@ -68,16 +68,7 @@ public abstract class TokenUseTests(TokenUseApp app)
     public async Task A_tokens_claims_are_kept_only_while_its_user_is_unchanged_a_role_taken_away_or_an_account_disabled_acts_on_the_next_request()
     {
         app.RequireAvailable();
-        var userName = "token-claims-" + Guid.NewGuid().ToString("N")[..8];
-        ApiTokenService.Created token;
-        await using (var scope = app.Factory.Services.CreateAsyncScope())
-        {
-            var admin = scope.ServiceProvider.GetRequiredService<UserAdministration>();
-            var db = scope.ServiceProvider.GetRequiredService<RectifyDbContext>();
-            var org = await db.Inspections.AsNoTracking().Where(i => i.Id == app.InspectionId).Select(i => i.InspectedOrganizationId).SingleAsync(Ct);
-            await admin.CreateAsync(userName, "令牌声明", org.ToString(System.Globalization.CultureInfo.InvariantCulture), [Roles.RectificationOffice], "Tk-claims-" + Guid.NewGuid().ToString("N")[..12] + "#", Ct, initialPassword: false);
-            token = await scope.ServiceProvider.GetRequiredService<ApiTokenService>().CreateAsync(userName, "声明缓存", 1, Ct);
-        }
+        var (userName, token) = await OfficeUserWithTokenAsync("token-claims-", "令牌声明", "声明缓存");
 
         using var client = app.Client();
         client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token.Token);
@@ -114,15 +105,7 @@ public abstract class TokenUseTests(TokenUseApp app)
     public async Task A_revocation_or_a_disabled_account_written_by_another_process_acts_on_the_next_request()
     {
         app.RequireAvailable();
-        var userName = "token-around-" + Guid.NewGuid().ToString("N")[..8];
-        ApiTokenService.Created token;
-        await using (var scope = app.Factory.Services.CreateAsyncScope())
-        {
-            var db = scope.ServiceProvider.GetRequiredService<RectifyDbContext>();
-            var org = await db.Inspections.AsNoTracking().Where(i => i.Id == app.InspectionId).Select(i => i.InspectedOrganizationId).SingleAsync(Ct);
-            await scope.ServiceProvider.GetRequiredService<UserAdministration>().CreateAsync(userName, "另一进程", org.ToString(System.Globalization.CultureInfo.InvariantCulture), [Roles.RectificationOffice], "Tk-around-" + Guid.NewGuid().ToString("N")[..12] + "#", Ct, initialPassword: false);
-            token = await scope.ServiceProvider.GetRequiredService<ApiTokenService>().CreateAsync(userName, "另一进程吊销", 1, Ct);
-        }
+        var (userName, token) = await OfficeUserWithTokenAsync("token-around-", "另一进程", "另一进程吊销");
 
         using var client = app.Client();
         client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token.Token);
@@ -136,26 +119,25 @@ public abstract class TokenUseTests(TokenUseApp app)
 
         // The account disabled by another process (the command line, on its own connection): refused at once; enabled again, accepted.
         var info = app.Factory.Services.GetRequiredService<DatabaseInfo>();
-        await WriteAroundAsync(info, $"""UPDATE "AspNetUsers" SET "LockoutEnd" = '9999-12-31 23:59:59+00:00' WHERE "UserName" = '{userName}'""");
+        Assert.Equal(1, await OtherProcess.WriteAsync(info, $"""UPDATE "AspNetUsers" SET "LockoutEnd" = '9999-12-31 23:59:59+00:00' WHERE "UserName" = '{userName}'"""));
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync(ledger, Ct)).StatusCode);
-        await WriteAroundAsync(info, $"""UPDATE "AspNetUsers" SET "LockoutEnd" = NULL WHERE "UserName" = '{userName}'""");
+        Assert.Equal(1, await OtherProcess.WriteAsync(info, $"""UPDATE "AspNetUsers" SET "LockoutEnd" = NULL WHERE "UserName" = '{userName}'"""));
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(ledger, Ct)).StatusCode);
 
         // The token revoked by another process: refused at once.
-        await WriteAroundAsync(info, $"""UPDATE "ApiTokens" SET "RevokedAtUtc" = '2026-01-01 00:00:00' WHERE "Id" = {token.Id}""");
+        Assert.Equal(1, await OtherProcess.WriteAsync(info, $"""UPDATE "ApiTokens" SET "RevokedAtUtc" = '2026-01-01 00:00:00' WHERE "Id" = {token.Id}"""));
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync(ledger, Ct)).StatusCode);
     }
 
-    /// <summary>A statement on a connection of its own, outside the product's pool, as another process would write.</summary>
-    private static async Task WriteAroundAsync(DatabaseInfo info, string sql)
+    /// <summary>A new 整改办 user of the inspected organization (its password already its own) and a one-day token of theirs.</summary>
+    private async Task<(string UserName, ApiTokenService.Created Token)> OfficeUserWithTokenAsync(string namePrefix, string displayName, string tokenName)
     {
-        await using System.Data.Common.DbConnection connection = info.Kind == DatabaseProviderKind.Sqlite
-            ? new Microsoft.Data.Sqlite.SqliteConnection(new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(info.ConnectionString) { Pooling = false }.ToString())
-            : new Npgsql.NpgsqlConnection(new Npgsql.NpgsqlConnectionStringBuilder(info.ConnectionString) { Pooling = false }.ToString());
-        await connection.OpenAsync(Ct);
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        Assert.Equal(1, await command.ExecuteNonQueryAsync(Ct));
+        var userName = namePrefix + Guid.NewGuid().ToString("N")[..8];
+        await using var scope = app.Factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<RectifyDbContext>();
+        var org = await db.Inspections.AsNoTracking().Where(i => i.Id == app.InspectionId).Select(i => i.InspectedOrganizationId).SingleAsync(Ct);
+        await scope.ServiceProvider.GetRequiredService<UserAdministration>().CreateAsync(userName, displayName, org.ToString(System.Globalization.CultureInfo.InvariantCulture), [Roles.RectificationOffice], "Tk-" + Guid.NewGuid().ToString("N")[..12] + "#", Ct, initialPassword: false);
+        return (userName, await scope.ServiceProvider.GetRequiredService<ApiTokenService>().CreateAsync(userName, tokenName, 1, Ct));
     }
 }
 
