@@ -243,6 +243,64 @@ public abstract class AnswerCacheTests(AppFixture app)
         });
     }
 
+    [Fact]
+    public async Task Callers_sharing_one_read_of_the_mark_never_get_one_older_than_their_own_arrival()
+    {
+        app.RequireAvailable();
+        if (app.Provider == Provider.Postgres)
+        {
+            return; // No mark on PostgreSQL (the test above): every value is read.
+        }
+
+        // Eight threads ask for the mark without pause while commits land from outside the pool, each noting the phase
+        // when its call began and ended (even: between commits; odd: a commit under way). A call that began after a commit
+        // returned must find a newer mark than every call that ended before that commit began: the shared read it waits
+        // for must itself have begun after it arrived.
+        var changes = app.Factory.Services.GetRequiredService<DatabaseChanges>();
+        var info = app.Factory.Services.GetRequiredService<DatabaseInfo>();
+        const int Commits = 30;
+        var phase = 0;
+        using var stop = new CancellationTokenSource();
+        var askers = Enumerable.Range(0, 8).Select(_ => Task.Run(() =>
+        {
+            var seen = new List<(int Began, int Ended, long Mark)>();
+            while (!stop.IsCancellationRequested)
+            {
+                var began = Volatile.Read(ref phase);
+                var mark = changes.Mark();
+                seen.Add((began, Volatile.Read(ref phase), mark ?? throw new InvalidOperationException("no mark on SQLite")));
+            }
+
+            return seen;
+        })).ToArray();
+
+        for (var i = 0; i < Commits; i++)
+        {
+            await Task.Delay(5, Ct);
+            Volatile.Write(ref phase, (2 * i) + 1);
+            // A new value each time: SQLite leaves the file (and so the mark) as it was when a write changes nothing.
+            await OtherProcess.WriteAsync(info, $"""INSERT INTO "AppSettings" ("Key", "Value") VALUES ('mark-race', '{i}') ON CONFLICT ("Key") DO UPDATE SET "Value" = '{i}'""");
+            Volatile.Write(ref phase, (2 * i) + 2);
+        }
+
+        await Task.Delay(5, Ct);
+        await stop.CancelAsync();
+        var calls = (await Task.WhenAll(askers)).SelectMany(c => c).ToList();
+        var newestEnded = calls.Where(c => c.Ended % 2 == 0).GroupBy(c => c.Ended).ToDictionary(g => g.Key, g => g.Max(c => c.Mark));
+        var checkedCalls = 0;
+        foreach (var call in calls.Where(c => c.Began > 0 && c.Began % 2 == 0))
+        {
+            // Began after commit (Began / 2) returned: newer than anything that ended before it began.
+            if (newestEnded.TryGetValue(call.Began - 2, out var before))
+            {
+                checkedCalls++;
+                Assert.True(call.Mark > before, $"a call begun after commit {call.Began / 2} found mark {call.Mark}, no newer than {before} seen before that commit");
+            }
+        }
+
+        Assert.True(checkedCalls > 100, $"only {checkedCalls} calls were checked");
+    }
+
     private static async Task WaitUntilAsync(Func<bool> condition)
     {
         for (var i = 0; i < 500 && !condition(); i++)

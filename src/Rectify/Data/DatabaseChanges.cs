@@ -24,6 +24,12 @@ public sealed class DatabaseChanges(DatabaseInfo info) : IDisposable
     private SqliteCommand? command;
     private bool disposed;
 
+    // Calls to Mark so far, and how many of them had arrived when the last read of the data version began: that read
+    // began after each of them arrived, so its value is as new as one each would read itself.
+    private long arrivals;
+    private long lastReadServes;
+    private long? lastRead;
+
     /// <summary>The database's mark now: SQLite's data version; null on PostgreSQL or when it cannot be read (then read the database).</summary>
     public long? Mark()
     {
@@ -32,6 +38,10 @@ public sealed class DatabaseChanges(DatabaseInfo info) : IDisposable
             return null;
         }
 
+        // Callers arriving while the version is being read wait for the next read and share it: one read for each
+        // such batch instead of one per caller, each taken in turn under the lock (a measured 16 % of a kept API
+        // request's CPU went to callers spinning for that lock).
+        var arrival = Interlocked.Increment(ref arrivals);
         lock (gate)
         {
             if (disposed)
@@ -39,34 +49,47 @@ public sealed class DatabaseChanges(DatabaseInfo info) : IDisposable
                 return null;
             }
 
-            try
+            if (lastReadServes >= arrival)
             {
-                if (command is null)
-                {
-                    // Its own connection, outside the pool: data_version counts the commits of every connection but the
-                    // one asking, so the asking one must never write.
-                    connection = new SqliteConnection(new SqliteConnectionStringBuilder(info.ConnectionString) { Pooling = false }.ToString());
-                    connection.Open();
-                    using (var timeout = connection.CreateCommand())
-                    {
-                        timeout.CommandText = DatabaseProvider.SqliteBusyTimeout;
-                        timeout.ExecuteNonQuery();
-                    }
+                return lastRead;
+            }
 
-                    command = connection.CreateCommand();
-                    command.CommandText = "PRAGMA data_version;";
-                    command.Prepare();
+            var serves = Volatile.Read(ref arrivals);
+            lastRead = ReadVersion();
+            lastReadServes = serves;
+            return lastRead;
+        }
+    }
+
+    private long? ReadVersion()
+    {
+        try
+        {
+            if (command is null)
+            {
+                // Its own connection, outside the pool: data_version counts the commits of every connection but the
+                // one asking, so the asking one must never write.
+                connection = new SqliteConnection(new SqliteConnectionStringBuilder(info.ConnectionString) { Pooling = false }.ToString());
+                connection.Open();
+                using (var timeout = connection.CreateCommand())
+                {
+                    timeout.CommandText = DatabaseProvider.SqliteBusyTimeout;
+                    timeout.ExecuteNonQuery();
                 }
 
-                return (long)command.ExecuteScalar()!;
+                command = connection.CreateCommand();
+                command.CommandText = "PRAGMA data_version;";
+                command.Prepare();
             }
-            catch (SqliteException)
-            {
-                // Whatever went wrong (the file moved, a lock held past the timeout), the request reads the database
-                // itself, as it would without this class; the next call opens anew.
-                Close();
-                return null;
-            }
+
+            return (long)command.ExecuteScalar()!;
+        }
+        catch (SqliteException)
+        {
+            // Whatever went wrong (the file moved, a lock held past the timeout), the request reads the database
+            // itself, as it would without this class; the next call opens anew.
+            Close();
+            return null;
         }
     }
 
