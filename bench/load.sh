@@ -243,12 +243,17 @@ for target in "${targets[@]}"; do
 done
 
 rss_kib=$(ps -o rss= -p "$server_pid" | tr -d ' ')
+# The server gives back what a busy spell left once it has been quiet for a spell (Memory:QuietSeconds, 10 s; ADR
+# 0034): the resident size again after 25 s of quiet, and the peak of the whole run.
+sleep "${QUIET_WAIT:-25}"
+rss_quiet_kib=$(ps -o rss= -p "$server_pid" | tr -d ' ')
+peak_kib=$(awk '/VmHWM/ { print $2 }' "/proc/$server_pid/status")
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
 echo
 echo "## $(date -u '+%Y-%m-%d %H:%M UTC') — $scale (seed $seed) on $database_label, $mode, answers kept: $answers, $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), .NET $(dotnet --version)"
 echo "load average before: $load_before; after: $load_after"
-echo "database: $(database_size) MB; start to healthy: $healthy_ms ms; server RSS after load: $((rss_kib / 1024)) MB"
+echo "database: $(database_size) MB; start to healthy: $healthy_ms ms; server RSS after load: $((rss_kib / 1024)) MB, after ${QUIET_WAIT:-25} s of quiet: $((rss_quiet_kib / 1024)) MB, peak: $((peak_kib / 1024)) MB"
 echo
 printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' path variant conn "req/s" "p50 ms" "p95 ms" "p99 ms" errors timeouts
 echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"

@@ -48,6 +48,8 @@ public static class RectifyApp
         AtRest.Apply(dataFolder);
 
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.Configure<MemoryTrimOptions>(builder.Configuration.GetSection(MemoryTrimOptions.Section));
+        builder.Services.AddHostedService<IdleMemoryTrim>();
         builder.Services.AddRectifyDatabase(builder.Configuration, dataFolder);
         builder.Services.AddRectifyIdentity(builder.Configuration);
         var security = builder.Configuration.GetSection(SecurityPolicyOptions.Section).Get<SecurityPolicyOptions>() ?? new SecurityPolicyOptions();

@@ -121,6 +121,9 @@ public abstract class AppFixture(Provider provider, bool kestrel = false, FakeCl
             // Token use is written when a test asks (TokenUseRecorder.FlushAsync), never in the middle of another test's table checksum.
             ["ApiTokens:Background"] = "false",
 
+            // The test hosts share one process and one GC: a host's full collection when it turns quiet would pause the others' tests.
+            ["Memory:IdleTrim"] = "false",
+
             ["Audit:KeyFile"] = AuditKeyFile,
             ["Audit:Checkpoints:Folder"] = CheckpointsFolder,
             ["AtRest:ColumnKeyFile"] = ColumnKeyFile,
