@@ -248,12 +248,16 @@ rss_kib=$(ps -o rss= -p "$server_pid" | tr -d ' ')
 sleep "${QUIET_WAIT:-25}"
 rss_quiet_kib=$(ps -o rss= -p "$server_pid" | tr -d ' ')
 peak_kib=$(awk '/VmHWM/ { print $2 }' "/proc/$server_pid/status")
+# What the quiet resident size is made of: the JIT's code and stubs (mapped twice under W^X, counted once), anonymous
+# memory (the GC's heap, the C library's), mapped files (the ReadyToRun images and native libraries as far as they ran).
+rss_parts=$(awk '/^[0-9a-f]+-[0-9a-f]+ / { n = $6 } /^Rss:/ { if (n ~ /doublemapper/) d += $2; else if (n == "" || n ~ /^\[/) a += $2; else f += $2 }
+  END { printf "code %d MB, anonymous %d MB, files %d MB", d / 1024, a / 1024, f / 1024 }' "/proc/$server_pid/smaps")
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
 echo
 echo "## $(date -u '+%Y-%m-%d %H:%M UTC') — $scale (seed $seed) on $database_label, $mode, answers kept: $answers, $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), .NET $(dotnet --version)"
 echo "load average before: $load_before; after: $load_after"
-echo "database: $(database_size) MB; start to healthy: $healthy_ms ms; server RSS after load: $((rss_kib / 1024)) MB, after ${QUIET_WAIT:-25} s of quiet: $((rss_quiet_kib / 1024)) MB, peak: $((peak_kib / 1024)) MB"
+echo "database: $(database_size) MB; start to healthy: $healthy_ms ms; server RSS after load: $((rss_kib / 1024)) MB, after ${QUIET_WAIT:-25} s of quiet: $((rss_quiet_kib / 1024)) MB ($rss_parts), peak: $((peak_kib / 1024)) MB"
 echo
 printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' path variant conn "req/s" "p50 ms" "p95 ms" "p99 ms" errors timeouts
 echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"

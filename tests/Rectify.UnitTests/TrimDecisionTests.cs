@@ -61,3 +61,17 @@ public sealed class TrimDecisionTests
         Assert.True(decision.Next(allocatedBytes: 0, committedBytes: 80 * Mb));
     }
 }
+
+public sealed class NativeHeapTests
+{
+    [Fact]
+    public void On_glibc_the_c_library_is_asked_to_give_its_free_pages_back()
+    {
+        if (!OperatingSystem.IsLinux() || System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier.Contains("musl", StringComparison.Ordinal))
+        {
+            Assert.Skip("not a glibc system: malloc_trim does not exist here");
+        }
+
+        Assert.True(NativeHeap.Trim());
+    }
+}

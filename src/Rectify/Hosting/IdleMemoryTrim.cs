@@ -86,6 +86,7 @@ public sealed partial class IdleMemoryTrim(IOptions<MemoryTrimOptions> options, 
                 {
                     GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
                     GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+                    _ = NativeHeap.Trim();
                     var after = GC.GetGCMemoryInfo().TotalCommittedBytes;
                     decision.Trimmed(after);
                     Trimmed(logger, committed / Megabyte, after / Megabyte);
@@ -102,4 +103,33 @@ public sealed partial class IdleMemoryTrim(IOptions<MemoryTrimOptions> options, 
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Quiet after a busy spell: memory given back, GC committed {Before} MB -> {After} MB")]
     private static partial void Trimmed(ILogger logger, long before, long after);
+}
+
+/// <summary>The C library's heap: on glibc, <c>malloc_trim</c> gives back the free pages of every arena (SQLite's page caches, the TLS library's buffers); elsewhere nothing.</summary>
+public static class NativeHeap
+{
+    private static bool unavailable = !OperatingSystem.IsLinux();
+
+    /// <summary>Whether the C library could be asked (false where it has no <c>malloc_trim</c>).</summary>
+    public static bool Trim()
+    {
+        if (unavailable)
+        {
+            return false;
+        }
+
+        try
+        {
+            _ = MallocTrim(0);
+            return true;
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            unavailable = true; // musl and other C libraries have no malloc_trim
+            return false;
+        }
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "malloc_trim")]
+    private static extern int MallocTrim(nuint pad);
 }
