@@ -205,10 +205,23 @@ settle() {
   echo "  (still busy after 120 s)"
 }
 
+# The server's peak resident size in each of its runs: the kernel's high-water mark is reset to the current size before
+# the run (clear_refs 5) and read after it; the whole suite's peak is the largest of them and of what came before.
+peak_mib() { awk '/VmHWM/ { print int($2 / 1024) }' "/proc/$server_pid/status"; }
+max_peak=0
 run() { # label variant connections url header
   local threads=$(( $3 < 2 ? 1 : 2 ))
-  local line
+  local line peak=""
+  if [ "$2" = product ]; then
+    [ "$(peak_mib)" -gt "$max_peak" ] && max_peak=$(peak_mib)
+    echo 5 >"/proc/$server_pid/clear_refs" 2>/dev/null || true
+  fi
   line=$(wrk -t"$threads" -c"$3" -d"$duration" --timeout 10s --latency -s bench/wrk-report.lua ${5:+-H "$5"} "$4" | grep '^RESULT' || echo "RESULT requests=0 seconds=0 p50=0 p95=0 p99=0 max=0 connect=0 read=0 write=0 status=0 timeout=0")
+  if [ "$2" = product ]; then
+    peak=$(peak_mib)
+    [ "$peak" -gt "$max_peak" ] && max_peak=$peak
+    line="$line peak=$peak"
+  fi
   echo "$1|$2|$3|$line" >>"$results"
   echo "  $1 · $2 · $3 conn: $line"
   settle
@@ -247,7 +260,7 @@ rss_kib=$(ps -o rss= -p "$server_pid" | tr -d ' ')
 # 0034): the resident size again after 25 s of quiet, and the peak of the whole run.
 sleep "${QUIET_WAIT:-25}"
 rss_quiet_kib=$(ps -o rss= -p "$server_pid" | tr -d ' ')
-peak_kib=$(awk '/VmHWM/ { print $2 }' "/proc/$server_pid/status")
+[ "$(peak_mib)" -gt "$max_peak" ] && max_peak=$(peak_mib)
 # What the quiet resident size is made of: the JIT's code and stubs (mapped twice under W^X, counted once), anonymous
 # memory (the GC's heap, the C library's), mapped files (the ReadyToRun images and native libraries as far as they ran).
 rss_parts=$(awk '/^[0-9a-f]+-[0-9a-f]+ / { n = $6 } /^Rss:/ { if (n ~ /doublemapper/) d += $2; else if (n == "" || n ~ /^\[/) a += $2; else f += $2 }
@@ -257,10 +270,10 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 echo
 echo "## $(date -u '+%Y-%m-%d %H:%M UTC') — $scale (seed $seed) on $database_label, $mode, answers kept: $answers, $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), .NET $(dotnet --version)"
 echo "load average before: $load_before; after: $load_after"
-echo "database: $(database_size) MB; start to healthy: $healthy_ms ms; server RSS after load: $((rss_kib / 1024)) MB, after ${QUIET_WAIT:-25} s of quiet: $((rss_quiet_kib / 1024)) MB ($rss_parts), peak: $((peak_kib / 1024)) MB"
+echo "database: $(database_size) MB; start to healthy: $healthy_ms ms; server RSS after load: $((rss_kib / 1024)) MB, after ${QUIET_WAIT:-25} s of quiet: $((rss_quiet_kib / 1024)) MB ($rss_parts), peak: $max_peak MB"
 echo
-printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' path variant conn "req/s" "p50 ms" "p95 ms" "p99 ms" errors timeouts
-echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' path variant conn "req/s" "p50 ms" "p95 ms" "p99 ms" errors timeouts "peak RSS MB"
+echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 while IFS='|' read -r label variant c line; do
   declare -A f=()
   for kv in ${line#RESULT }; do f[${kv%%=*}]=${kv#*=}; done
@@ -269,10 +282,10 @@ while IFS='|' read -r label variant c line; do
   errors=$(( f[connect] + f[read] + f[write] + f[status] ))
   if [ "${f[requests]}" = 0 ]; then
     # wrk drops the requests still open at the end of the run: none answered within it.
-    printf '| %s | %s | %s | 0 | — | — | — | %s | none answered in %s |\n' "$label" "$variant" "$c" "$errors" "$duration"
+    printf '| %s | %s | %s | 0 | — | — | — | %s | none answered in %s | %s |\n' "$label" "$variant" "$c" "$errors" "$duration" "${f[peak]:-—}"
     unset f
     continue
   fi
-  printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$label" "$variant" "$c" "$rps" "$(ms "${f[p50]}")" "$(ms "${f[p95]}")" "$(ms "${f[p99]}")" "$errors" "${f[timeout]}"
+  printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$label" "$variant" "$c" "$rps" "$(ms "${f[p50]}")" "$(ms "${f[p95]}")" "$(ms "${f[p99]}")" "$errors" "${f[timeout]}" "${f[peak]:-—}"
   unset f
 done <"$results"
