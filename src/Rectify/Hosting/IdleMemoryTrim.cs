@@ -55,7 +55,7 @@ public sealed class TrimDecision(long quietAllocatedBytes, long trimAboveBytes, 
 /// <summary>
 /// After a burst of load, most of what the GC holds is requests' garbage that reached the oldest generation while the
 /// requests waited their turn, and it stays committed until the next full collection, which a quiet server may not
-/// make for hours (measured: 394 MB resident after the load suite, 309 MB after one full collection, a live heap of
+/// make for hours (measured: 394 MB resident after a 200-connection replay, 309 MB after one full collection, a live heap of
 /// 41 MB). When the server has been quiet for a spell after a busy one, this service makes one full, compacting
 /// collection that gives the free memory back to the system, as the JVM's G1 does on a timer (JEP 346). It costs one
 /// pause of tens of milliseconds, taken only while nobody is asking. ADR 0034, issue #12.
