@@ -230,12 +230,23 @@ run() { # label variant connections url header
 # A server runs for days: the figures are those of a warm one (the JIT's second tier takes over in the first thousand
 # or so calls of a method; cold, the first 30 s of the ledger answered at about half the rate).
 warmup=${WARMUP:-10s}
-echo "== warm up ($warmup per path at 4 connections, not recorded)"
+# The peak so far (start, migrations of the content version, sign-in) and each path's first computations apart: a
+# path's first answer is computed cold, which the measured runs (kept answers, warm) no longer see.
+start_peak=$(peak_mib)
+max_peak=$start_peak
+echo "== warm up ($warmup per path at 4 connections, not recorded; peak RSS so far $start_peak MB)"
+warmup_peaks=""
 for target in "${targets[@]}"; do
   IFS='|' read -r label url auth sql <<<"$target"
   header="Cookie: $cookie"
   [ "$auth" = bearer ] && header="Authorization: Bearer $token"
+  echo 5 >"/proc/$server_pid/clear_refs" 2>/dev/null || true
   wrk -t2 -c4 -d"$warmup" --timeout 10s -H "$header" "$url" >/dev/null 2>&1 || true
+  settle
+  peak=$(peak_mib)
+  [ "$peak" -gt "$max_peak" ] && max_peak=$peak
+  warmup_peaks="$warmup_peaks${warmup_peaks:+, }$label $peak"
+  echo "  $label: peak RSS $peak MB"
 done
 
 echo "== load ($mode: $duration each, connections: $connections)"
@@ -271,6 +282,7 @@ echo
 echo "## $(date -u '+%Y-%m-%d %H:%M UTC') — $scale (seed $seed) on $database_label, $mode, answers kept: $answers, $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), .NET $(dotnet --version)"
 echo "load average before: $load_before; after: $load_after"
 echo "database: $(database_size) MB; start to healthy: $healthy_ms ms; server RSS after load: $((rss_kib / 1024)) MB, after ${QUIET_WAIT:-25} s of quiet: $((rss_quiet_kib / 1024)) MB ($rss_parts), peak: $max_peak MB"
+echo "peak RSS at start: $start_peak MB; in each path's warm-up: $warmup_peaks MB"
 echo
 printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' path variant conn "req/s" "p50 ms" "p95 ms" "p99 ms" errors timeouts "peak RSS MB"
 echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"

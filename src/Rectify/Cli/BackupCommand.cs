@@ -136,9 +136,9 @@ internal static class BackupCommand
             var swept = await EvidenceSweep.RunAsync(db, store.Root, TimeSpan.Zero, DateTime.MaxValue, cancellationToken);
             var files = await db.EvidenceFiles.CountAsync(cancellationToken);
             cli.Out.WriteLine($"佐证材料：{files} 份有记录" + (swept.OrphanFiles > 0 ? $"，另有 {swept.OrphanFiles} 个在备份开始后上传、没有记录的文件已删除" : string.Empty) + "。");
-            if (swept.MissingFiles.Count > 0)
+            if (swept.Missing.Count > 0)
             {
-                cli.Error.WriteLine($"错误：{swept.MissingFiles.Count} 份佐证材料有记录但备份中没有文件。");
+                cli.Error.WriteLine($"错误：{swept.Missing.Count} 份佐证材料有记录但备份中没有文件（SHA-256 {string.Join("、", swept.Missing.First.Take(5))}{(swept.Missing.Count > 5 ? "…" : string.Empty)}）。");
                 return CommandLine.Failed;
             }
 
