@@ -126,6 +126,7 @@ public abstract class EvidenceSweepTests(AppFixture app) : IDisposable
 
         Assert.Equal(expected.Count, missing.Count);
         Assert.Equal(expected.Take(EvidenceSweep.MissingNamed), missing.First);
+        Assert.Equal(string.Join("、", expected.Take(EvidenceSweep.MissingNamed)) + "…", missing.Named);
 
         // The restore's check counts the same way; an empty store counts every row.
         var restored = await EvidenceSweep.RunAsync(db, root, TimeSpan.Zero, DateTime.MaxValue, Ct);

@@ -138,7 +138,7 @@ internal static class BackupCommand
             cli.Out.WriteLine($"佐证材料：{files} 份有记录" + (swept.OrphanFiles > 0 ? $"，另有 {swept.OrphanFiles} 个在备份开始后上传、没有记录的文件已删除" : string.Empty) + "。");
             if (swept.Missing.Count > 0)
             {
-                cli.Error.WriteLine($"错误：{swept.Missing.Count} 份佐证材料有记录但备份中没有文件（SHA-256 {string.Join("、", swept.Missing.First.Take(5))}{(swept.Missing.Count > 5 ? "…" : string.Empty)}）。");
+                cli.Error.WriteLine($"错误：{swept.Missing.Count} 份佐证材料有记录但备份中没有文件（SHA-256 {swept.Missing.Named}）。");
                 return CommandLine.Failed;
             }
 

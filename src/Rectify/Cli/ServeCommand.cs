@@ -112,7 +112,7 @@ internal static class ServeCommand
             var missing = await EvidenceSweep.MissingAsync(db, store.Root, app.Lifetime.ApplicationStopping);
             if (missing.Count > 0)
             {
-                cli.Error.WriteLine($"警告：{missing.Count} 份佐证材料有记录但文件缺失（SHA-256 {string.Join("、", missing.First.Take(5))}{(missing.Count > 5 ? "…" : string.Empty)}）：请从备份恢复 {store.Root} 中的这些文件。");
+                cli.Error.WriteLine($"警告：{missing.Count} 份佐证材料有记录但文件缺失（SHA-256 {missing.Named}）：请从备份恢复 {store.Root} 中的这些文件。");
             }
         }
         catch (OperationCanceledException)

@@ -17,6 +17,9 @@ public sealed record SweepResult(int OrphanFiles, int StaleUploads, MissingEvide
 public sealed record MissingEvidence(int Count, IReadOnlyList<string> First)
 {
     public static readonly MissingEvidence None = new(0, []);
+
+    /// <summary>The named rows' digests for a message: "a、b…" (the ellipsis when there are more than are named).</summary>
+    public string Named => string.Join("、", First) + (Count > First.Count ? "…" : string.Empty);
 }
 
 /// <summary>
@@ -46,7 +49,7 @@ public static class EvidenceSweep
     }
 
     /// <summary>How many of the rows whose file is missing are named (<see cref="MissingEvidence.First"/>).</summary>
-    public const int MissingNamed = 20;
+    public const int MissingNamed = 5;
 
     /// <summary>Stored files looked up in the database at once.</summary>
     private const int LookupBatch = 500;
