@@ -1192,6 +1192,12 @@ namespace Rectify.Data.Migrations.Postgres
 
                     b.HasIndex("State", "Deadline");
 
+                    b.HasIndex(new[] { "Deadline", "Id" }, "IX_Measures_Ongoing_Deadline_Id")
+                        .HasFilter("\"State\" = 5 AND \"WithdrawnAtUtc\" IS NULL");
+
+                    b.HasIndex(new[] { "Deadline", "Id" }, "IX_Measures_Standing_Deadline_Id")
+                        .HasFilter("\"WithdrawnAtUtc\" IS NULL");
+
                     b.ToTable("Measures");
                 });
 
@@ -1519,6 +1525,9 @@ namespace Rectify.Data.Migrations.Postgres
                         .IsUnique();
 
                     b.HasIndex("State", "SubmittedAtUtc", "MeasureId");
+
+                    b.HasIndex(new[] { "MeasureId" }, "IX_ProgressReports_Submitted_MeasureId")
+                        .HasFilter("\"State\" = 0");
 
                     b.ToTable("ProgressReports");
                 });

@@ -1,0 +1,98 @@
+using System.Text.RegularExpressions;
+using AngleSharp.Html.Parser;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Rectify.Access;
+using Rectify.Data;
+using Rectify.Domain;
+using Rectify.Features.Work;
+using Rectify.IntegrationTests.Infrastructure;
+
+namespace Rectify.IntegrationTests;
+
+/// <summary>
+/// 待办 counts a list no further than <see cref="IndexModel.Counted"/> (issue #12, ADR 0035): at the bound it says the
+/// number, one past it "1000+" and "以上", and either way it lists the earliest deadlines first.
+/// </summary>
+public abstract partial class WorkListCountTests(AppFixture app)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task A_list_longer_than_the_bound_says_more_than_the_bound_and_still_lists_the_earliest_deadlines_first()
+    {
+        app.RequireAvailable();
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var today = ChinaTime.Today(TimeProvider.System);
+        var userName = $"wc-{suffix}";
+        int inspectionId;
+        await using (var scope = app.Factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<RectifyDbContext>();
+
+            // An office of its own, whose only inspection has exactly as many measures past their deadline as are counted.
+            var city = new Organization($"待办计数核对市委{suffix}", OrganizationKind.PartyCommittee);
+            var unit = new Organization($"待办计数核对单位{suffix}", OrganizationKind.PartyCommittee, city);
+            var inspection = new Inspection("待办计数核对", InspectionKind.Xuncha, city, unit, null, null, null);
+            var finding = new Finding(new FindingCategory(inspection, 1, "方面"), 1, "问题");
+            for (var i = 1; i <= IndexModel.Counted; i++)
+            {
+                // Deadlines from yesterday back, 300 days round: the earliest are spread through the insertion order.
+                finding.AddMeasure(i, $"超期措施{i}", MeasureKind.TimeBound).Plan(MeasureKind.TimeBound, today.AddDays(-1 - (i * 7 % 300)), null, null);
+            }
+
+            db.Add(finding);
+            await db.SaveChangesAsync(Ct);
+            city.AssignPath();
+            unit.AssignPath();
+            await db.SaveChangesAsync(Ct);
+            inspectionId = inspection.Id;
+            await scope.ServiceProvider.GetRequiredService<UserAdministration>()
+                .CreateAsync(userName, "待办计数核对整改办", city.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), [Roles.RectificationOffice], app.Password, Ct, initialPassword: false);
+        }
+
+        using var office = await app.SignedInAsync(userName);
+        var (badge, note, dates) = await OverdueAsync(office);
+        Assert.Equal($"{IndexModel.Counted}", badge);
+        Assert.Equal($"只显示前 50 条，共 {IndexModel.Counted} 条；请在台账中筛选查看全部。", note);
+        Assert.Equal(50, dates.Count);
+        Assert.Equal(dates.Order().ToList(), dates);
+        Assert.Equal(today.AddDays(-300).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), dates[0]);
+
+        // One more, the earliest of all: the count stops past the bound, and the new one is listed first.
+        await using (var scope = app.Factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<RectifyDbContext>();
+            var finding = await db.Findings.Include(f => f.Measures).Include(f => f.Inspection).SingleAsync(f => f.InspectionId == inspectionId, Ct);
+            finding.AddMeasure(IndexModel.Counted + 1, "最早超期的措施", MeasureKind.TimeBound).Plan(MeasureKind.TimeBound, today.AddDays(-400), null, null);
+            await db.SaveChangesAsync(Ct);
+        }
+
+        (badge, note, dates) = await OverdueAsync(office);
+        Assert.Equal($"{IndexModel.Counted}+", badge);
+        Assert.Equal($"只显示前 50 条，共 {IndexModel.Counted} 条以上；请在台账中筛选查看全部。", note);
+        Assert.Equal(today.AddDays(-400).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), dates[0]);
+        Assert.Equal(dates.Order().ToList(), dates);
+    }
+
+    /// <summary>The 超期 list as shown: its badge, the note under it and its dates.</summary>
+    private static async Task<(string Badge, string? Note, List<string> Dates)> OverdueAsync(HttpClient office)
+    {
+        var html = await office.GetStringAsync(new Uri("/work", UriKind.Relative), Ct);
+        var page = await new HtmlParser().ParseDocumentAsync(html, Ct);
+        var heading = page.GetElementById("overdue") ?? throw new Xunit.Sdk.XunitException("no 超期 list on 待办");
+        var table = page.QuerySelector("table[data-section=overdue]") ?? throw new Xunit.Sdk.XunitException("the 超期 list has no rows");
+        var note = table.ParentElement?.NextElementSibling;
+        return (
+            heading.QuerySelector(".badge")!.TextContent.Trim(),
+            note is { LocalName: "p" } ? Whitespace().Replace(note.TextContent.Trim(), " ") : null,
+            [.. table.QuerySelectorAll("td[data-column=date]").Select(td => td.TextContent.Trim())]);
+    }
+
+    [GeneratedRegex(@"\s+")]
+    private static partial Regex Whitespace();
+}
+
+public sealed class WorkListCountTestsOnSqlite(SqliteApp app) : WorkListCountTests(app), IClassFixture<SqliteApp>;
+
+public sealed class WorkListCountTestsOnPostgres(PostgresApp app) : WorkListCountTests(app), IClassFixture<PostgresApp>;
