@@ -172,6 +172,13 @@ public sealed class Measure
     public DateTime? LastReportAtUtc { get; private set; }
 
     /// <summary>
+    /// How many of its progress reports wait for the office's review (已报送). Kept by the report service in the transaction
+    /// that files or reviews one, as an increment or decrement in the database (so that a filing and a review of another
+    /// report at once both count), never set here: 待办 finds these measures by an index of their own (ADR 0035).
+    /// </summary>
+    public int ReportsAwaitingReview { get; private set; }
+
+    /// <summary>
     /// When the office last accepted (采纳) a progress report on this measure since it was last opened: the evidence an
     /// application for 销号 stands on. A reopening clears it, so a rebound needs new evidence.
     /// </summary>

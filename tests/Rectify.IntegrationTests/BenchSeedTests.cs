@@ -111,6 +111,13 @@ public abstract class BenchSeedTests
                OR (m."State" <> 0 AND NOT EXISTS (SELECT 1 FROM "MeasureTransitions" t WHERE t."MeasureId" = m."Id"))
             """));
 
+        // Each measure's mark of reports waiting for review (待办) is the number of its reports in state 已报送, and some wait.
+        Assert.Empty(await ReadAsync(database, """
+            SELECT m."Id" FROM "Measures" m
+            WHERE m."ReportsAwaitingReview" <> (SELECT COUNT(*) FROM "ProgressReports" p WHERE p."MeasureId" = m."Id" AND p."State" = 0)
+            """));
+        Assert.NotEmpty(await ReadAsync(database, """SELECT "Id" FROM "Measures" WHERE "ReportsAwaitingReview" > 0"""));
+
         // 销号 stood on an accepted report, and three different people applied, accepted and approved.
         Assert.Empty(await ReadAsync(database, """SELECT "Id" FROM "Measures" WHERE "State" IN (2, 3, 4) AND "EvidenceAcceptedAtUtc" IS NULL"""));
         Assert.Empty(await ReadAsync(database, """

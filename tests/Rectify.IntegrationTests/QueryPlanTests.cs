@@ -19,6 +19,12 @@ public sealed class QueryPlanTests(GeneratedApp app) : IClassFixture<GeneratedAp
     /// <summary>The tables that grow with every inspection of the installation: a scan of one costs the whole database.</summary>
     private static readonly string[] Large = ["MeasureSupportingUnits", "MeasureTransitions", "MeasureRevisions", "ProgressReports", "ProgressReportEvidence", "LookBacks", "Measures", "Findings", "AuditEntries", "Notifications", "SupervisionNoticeMeasures", "DeadlineExtensions"];
 
+    /// <summary>
+    /// Partial indexes each of whose rows is an item of one of 待办's lists (a measure with a report waiting for review,
+    /// ADR 0035): walking one reads that list, as long as the list is, not the table it indexes.
+    /// </summary>
+    private static readonly string[] ListIndexes = ["IX_Measures_ReportsAwaitingReview_Deadline_Id"];
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     /// <summary>
@@ -95,6 +101,11 @@ public sealed class QueryPlanTests(GeneratedApp app) : IClassFixture<GeneratedAp
             while (await reader.ReadAsync(Ct))
             {
                 var detail = reader.GetString(3);
+                if (ListIndexes.Any(i => detail.EndsWith($" INDEX {i}", StringComparison.Ordinal)))
+                {
+                    continue;
+                }
+
                 if (detail.StartsWith("SCAN ", StringComparison.Ordinal) && Large.Any(t => detail.StartsWith($"SCAN {t}", StringComparison.Ordinal) || System.Text.RegularExpressions.Regex.IsMatch(sql, $"FROM \"{t}\" AS \"{System.Text.RegularExpressions.Regex.Escape(detail.Split(' ')[1])}\"")))
                 {
                     scans.Add($"{detail}\n    in: {sql}");

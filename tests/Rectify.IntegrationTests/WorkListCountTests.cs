@@ -12,7 +12,8 @@ namespace Rectify.IntegrationTests;
 
 /// <summary>
 /// 待办 counts a list no further than <see cref="IndexModel.Counted"/> (issue #12, ADR 0035): at the bound it says the
-/// number, one past it "1000+" and "以上", and either way it lists the earliest deadlines first.
+/// number, one past it "1000+" and "以上", and either way it lists the earliest deadlines first. The measures whose reports
+/// wait for review are found by their mark (<see cref="Measure.ReportsAwaitingReview"/>), which must agree with the reports.
 /// </summary>
 public abstract partial class WorkListCountTests(AppFixture app)
 {
@@ -73,6 +74,65 @@ public abstract partial class WorkListCountTests(AppFixture app)
         Assert.Equal($"只显示前 50 条，共 {IndexModel.Counted} 条以上；请在台账中筛选查看全部。", note);
         Assert.Equal(today.AddDays(-400).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), dates[0]);
         Assert.Equal(dates.Order().ToList(), dates);
+    }
+
+    [Fact]
+    public async Task A_measure_waits_for_review_while_any_of_its_reports_does_and_the_mark_agrees_with_the_reports()
+    {
+        app.RequireAvailable();
+        int measure;
+        await using (var scope = app.Factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<RectifyDbContext>();
+            measure = await db.Measures.Where(m => m.InspectionId == app.InspectionId && m.LeadUnit!.Name == "纪检监察办" && m.State == MeasureState.InProgress && m.ReportsAwaitingReview == 0)
+                .OrderBy(m => m.Id).Select(m => m.Id).FirstAsync(Ct);
+        }
+
+        using var unit = await app.SignedInAsync("unit");
+        using var office = await app.SignedInAsync("office");
+        Assert.DoesNotContain(measure, await WaitingAsync(office));
+
+        // Two reports wait; the office accepts one, the other still waits; it returns that one, and none waits.
+        var first = await app.FileReportAsync(unit, measure, percent: 40);
+        Assert.Contains(measure, await WaitingAsync(office));
+        var second = await app.FileReportAsync(unit, measure, percent: 60);
+        Assert.Equal(2, await MarkAsync(measure));
+        await Reports.AcceptReportAsync(office, measure, first);
+        Assert.Equal(1, await MarkAsync(measure));
+        Assert.Contains(measure, await WaitingAsync(office));
+        var returned = await office.PostFromPageAsync($"/measures/{measure}", $"/measures/{measure}?handler=Review", new Dictionary<string, string>
+        {
+            ["reportId"] = second.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["decision"] = "return",
+            ["reason"] = "佐证材料不全",
+        });
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, returned.StatusCode);
+        Assert.Equal(0, await MarkAsync(measure));
+        Assert.DoesNotContain(measure, await WaitingAsync(office));
+
+        // Across the whole database (the demo's reports, filed and accepted, among them): the mark is the reports' count.
+        await using (var scope = app.Factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<RectifyDbContext>();
+            var disagreeing = await db.Measures
+                .Where(m => m.ReportsAwaitingReview != db.ProgressReports.Count(r => r.MeasureId == m.Id && r.State == ProgressReportState.Submitted))
+                .Select(m => m.Id).ToListAsync(Ct);
+            Assert.Empty(disagreeing);
+        }
+    }
+
+    private async Task<int> MarkAsync(int measure)
+    {
+        await using var scope = app.Factory.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<RectifyDbContext>().Measures.Where(m => m.Id == measure).Select(m => m.ReportsAwaitingReview).SingleAsync(Ct);
+    }
+
+    /// <summary>The measures 待办 lists under 待审核的进展报送.</summary>
+    private static async Task<List<int>> WaitingAsync(HttpClient office)
+    {
+        var page = await new HtmlParser().ParseDocumentAsync(await office.GetStringAsync(new Uri("/work", UriKind.Relative), Ct), Ct);
+        return [.. page.QuerySelectorAll("table[data-section=reports] a.row-link")
+            .Select(a => int.Parse(a.GetAttribute("href")!.Split('/')[^1], System.Globalization.CultureInfo.InvariantCulture))];
     }
 
     /// <summary>The 超期 list as shown: its badge, the note under it and its dates.</summary>

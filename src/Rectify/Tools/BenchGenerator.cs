@@ -111,7 +111,7 @@ public sealed partial class BenchGenerator
         planTransitions = database.Table<PlanTransition>("Id", "InspectionId", "Action", "FromState", "ToState", "ActorUserId", "ActorName", "AtUtc", "Reason");
         categories = database.Table<FindingCategory>("Id", "InspectionId", "Number", "Title");
         findings = database.Table<Finding>("Id", "InspectionId", "CategoryId", "Number", "Title", "ProblemStatement");
-        measures = database.Table<Measure>("Id", "InspectionId", "FindingId", "Number", "Text", "Kind", "Deadline", "ResponsibleLeaderId", "LeadUnitId", "State", "SignOffApplicantId", "AssumedFields", "Version", "LastReportAtUtc", "OngoingSinceUtc", "EvidenceAcceptedAtUtc", "EvidenceAcceptedById", "SignOffAcceptedById", "ExtensionCount", "OriginalDeadline");
+        measures = database.Table<Measure>("Id", "InspectionId", "FindingId", "Number", "Text", "Kind", "Deadline", "ResponsibleLeaderId", "LeadUnitId", "State", "SignOffApplicantId", "AssumedFields", "Version", "LastReportAtUtc", "OngoingSinceUtc", "EvidenceAcceptedAtUtc", "EvidenceAcceptedById", "SignOffAcceptedById", "ExtensionCount", "OriginalDeadline", "ReportsAwaitingReview");
         supporting = database.Table<MeasureSupportingUnit>("MeasureId", "OrganizationId");
         revisions = database.Table<MeasureRevision>("Id", "MeasureId", "Number", "Kind", "ActorUserId", "ActorName", "AtUtc", "Reason", "Text", "MeasureKind", "Deadline", "LeadUnitId", "LeadUnitName", "ResponsibleLeaderId", "ResponsibleLeaderName", "SupportingUnits");
         transitions = database.Table<MeasureTransition>("Id", "MeasureId", "Action", "FromState", "ToState", "ActorUserId", "ActorName", "AtUtc", "Reason");
@@ -431,6 +431,7 @@ public sealed partial class BenchGenerator
 
         var state = MeasureState.Planned;
         DateTime? lastReport = null, ongoingSince = null, evidenceAccepted = null;
+        var awaitingReview = 0;
         string? evidenceAcceptedBy = null, applicant = null, acceptedBy = null;
         var version = 0;
         var extensionCount = 0;
@@ -468,7 +469,8 @@ public sealed partial class BenchGenerator
                     applyAt = start.AddDays(1);
                 }
 
-                var (last, accepted, acceptedById) = Reports(id, reporter, office, start, applyAt, final);
+                var (last, accepted, acceptedById, awaiting) = Reports(id, reporter, office, start, applyAt, final);
+                awaitingReview = awaiting;
                 lastReport = last;
                 evidenceAccepted = accepted;
                 evidenceAcceptedBy = acceptedById;
@@ -531,7 +533,7 @@ public sealed partial class BenchGenerator
         }
 
         measures.Add(id, inspection, finding, number, text, (int)kind, deadline, responsible.Id, lead.Id, (int)state, applicant, (int)AssumedFields.None, version, lastReport, ongoingSince,
-            evidenceAccepted, evidenceAcceptedBy, acceptedBy, extensionCount, originalDeadline);
+            evidenceAccepted, evidenceAcceptedBy, acceptedBy, extensionCount, originalDeadline, awaitingReview);
         return new MeasureOutcome(state == MeasureState.InProgress && deadline is { } d && d < AsOf);
     }
 
@@ -542,13 +544,14 @@ public sealed partial class BenchGenerator
     /// The unit's reports between the start and <paramref name="until"/>: about ten, some returned and filed again as a
     /// revision, the office accepting the others (the last one waits for review on a measure still in progress, now and then).
     /// </summary>
-    private (DateTime? Last, DateTime? Accepted, string? AcceptedBy) Reports(int measure, Account reporter, Account office, DateTime start, DateTime until, MeasureState final)
+    private (DateTime? Last, DateTime? Accepted, string? AcceptedBy, int AwaitingReview) Reports(int measure, Account reporter, Account office, DateTime start, DateTime until, MeasureState final)
     {
         var count = 6 + random.Next(0, 11);
         var span = (until - start).TotalDays;
         DateTime? last = null, accepted = null;
         string? acceptedBy = null;
         int? returnedId = null;
+        var awaiting = 0;
         var ceiling = final is MeasureState.InProgress or MeasureState.Ongoing ? random.Next(40, 96) : 100;
         for (var k = 1; k <= count; k++)
         {
@@ -565,6 +568,7 @@ public sealed partial class BenchGenerator
                 (int)reportState, reporter.Id, reporter.Name, at, reviewedAt is null ? null : reviewer.Name, reviewedAt,
                 reportState == ProgressReportState.Returned ? ReturnReasons[random.Next(ReturnReasons.Length)] : null);
             returnedId = reportState == ProgressReportState.Returned ? rid : null;
+            awaiting += reportState == ProgressReportState.Submitted ? 1 : 0;
             if (reportState != ProgressReportState.Returned)
             {
                 last = at;
@@ -585,7 +589,7 @@ public sealed partial class BenchGenerator
             }
         }
 
-        return (last, accepted, acceptedBy);
+        return (last, accepted, acceptedBy, awaiting);
     }
 
     private static string Extension(EvidenceType type) => type switch

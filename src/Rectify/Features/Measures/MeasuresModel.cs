@@ -24,10 +24,11 @@ internal sealed class MeasureConfiguration : IEntityTypeConfiguration<Measure>
         // 待办 across inspections (the root office sees the whole city): 待审核 and 待审定 by state, earliest deadline first.
         m.HasIndex(x => new { x.State, x.Deadline });
 
-        // 待办's lists in their order (earliest deadline first) for an office that sees a province: 超期 and the measures with
-        // a submitted report walk the standing measures by deadline until a page is full, and 逾期未报 walks the 长期坚持
-        // measures alone (most have no deadline: by the index over every measure they would come last). Issue #12.
+        // 待办's lists in their order (earliest deadline first) for an office that sees a province: 超期 walks the standing
+        // measures by deadline until a page is full, the measures with a report waiting for review and 逾期未报 walk their
+        // own (the 长期坚持 ones mostly have no deadline: by the index over every measure they would come last). Issue #12.
         m.HasIndex(x => new { x.Deadline, x.Id }, "IX_Measures_Standing_Deadline_Id").HasFilter("\"WithdrawnAtUtc\" IS NULL");
+        m.HasIndex(x => new { x.Deadline, x.Id }, "IX_Measures_ReportsAwaitingReview_Deadline_Id").HasFilter("\"ReportsAwaitingReview\" > 0 AND \"WithdrawnAtUtc\" IS NULL");
         m.HasIndex(x => new { x.Deadline, x.Id }, "IX_Measures_Ongoing_Deadline_Id")
             .HasFilter($"\"State\" = {(int)MeasureState.Ongoing} AND \"WithdrawnAtUtc\" IS NULL");
         m.HasMany(x => x.SupportingUnits).WithOne(x => x.Measure).HasForeignKey(x => x.MeasureId).OnDelete(DeleteBehavior.Cascade);

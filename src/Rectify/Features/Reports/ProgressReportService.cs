@@ -134,6 +134,7 @@ public sealed class ProgressReportService(RectifyDbContext db, Caller caller, Ev
 
         db.ProgressReports.Add(report);
         await db.SaveOrRefuseAsync("这条措施刚刚已被他人处理，请刷新页面后再操作。", cancellationToken);
+        await CountAwaitingReviewAsync(measureId, +1, cancellationToken);
         foreach (var file in staged)
         {
             if (store.Place(file))
@@ -149,6 +150,14 @@ public sealed class ProgressReportService(RectifyDbContext db, Caller caller, Ev
         await transaction.CommitAsync(cancellationToken);
         return WorkflowResult.Done("已报送进展。", report.Id);
     }
+
+    /// <summary>
+    /// <see cref="Measure.ReportsAwaitingReview"/> moved by <paramref name="by"/> in the database, in the caller's
+    /// transaction: an increment the database applies to the row as it stands, so that a report filed while another of
+    /// the same measure is being reviewed still counts (two writes of a value read before would lose one).
+    /// </summary>
+    private Task<int> CountAwaitingReviewAsync(int measureId, int by, CancellationToken cancellationToken) =>
+        db.Measures.Where(m => m.Id == measureId).ExecuteUpdateAsync(s => s.SetProperty(m => m.ReportsAwaitingReview, m => m.ReportsAwaitingReview + by), cancellationToken);
 
     public async Task<WorkflowResult> ReviewAsync(int reportId, bool accept, string? reason, CancellationToken cancellationToken)
     {
@@ -177,6 +186,7 @@ public sealed class ProgressReportService(RectifyDbContext db, Caller caller, Ev
         }
 
         await db.SaveOrRefuseAsync("这份报送刚刚已被他人审核。", cancellationToken);
+        await CountAwaitingReviewAsync(report.MeasureId, -1, cancellationToken);
         await audit.RecordAsync(
             new AuditEvent(accept ? AuditActions.ReportAccepted : AuditActions.ReportReturned, ObjectType: "ProgressReport", ObjectId: reportId.ToString(System.Globalization.CultureInfo.InvariantCulture), After: new { Reason = reason }),
             cancellationToken: cancellationToken);

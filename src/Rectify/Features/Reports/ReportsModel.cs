@@ -22,9 +22,6 @@ internal sealed class ProgressReportConfiguration : IEntityTypeConfiguration<Pro
         // The review queue by state and time; with the measure in the index, 待办's "待审核的进展报送" (the measures with a
         // submitted report) reads the index alone instead of a report row per waiting report (issue #12).
         r.HasIndex(x => new { x.State, x.SubmittedAtUtc, x.MeasureId });
-
-        // Whether a measure has a report waiting for review, asked per measure as 待办 walks measures in deadline order.
-        r.HasIndex(x => x.MeasureId, "IX_ProgressReports_Submitted_MeasureId").HasFilter($"\"State\" = {(int)ProgressReportState.Submitted}");
         r.HasMany(x => x.Evidence).WithOne(x => x.ProgressReport).HasForeignKey(x => x.ProgressReportId).OnDelete(DeleteBehavior.Cascade);
         r.Navigation(x => x.Evidence).UsePropertyAccessMode(PropertyAccessMode.Field);
     }

@@ -133,8 +133,8 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, AnswerCache a
 
         if (office)
         {
-            var submitted = db.ProgressReports.AsNoTracking().Where(r => r.State == ProgressReportState.Submitted).Select(r => r.MeasureId);
-            sections.Add(await SectionAsync("reports", "待审核的进展报送", measures.Where(m => submitted.Contains(m.Id)), today, cancellationToken));
+            // Measure.ReportsAwaitingReview, kept with the reports: read by its own index, not by hashing every report waiting.
+            sections.Add(await SectionAsync("reports", "待审核的进展报送", measures.Where(m => m.ReportsAwaitingReview > 0), today, cancellationToken));
             sections.Add(await SectionAsync("review", "待整改办审核的销号申请", measures.Where(m => m.State == MeasureState.AwaitingReview), today, cancellationToken));
             // Look-backs by their own date: those falling due within 30 days, and those already past it, apart.
             var open = db.LookBacks.AsNoTracking().Where(l => l.Result == null && measures.Any(m => m.Id == l.MeasureId));

@@ -1151,6 +1151,9 @@ namespace Rectify.Data.Migrations.Postgres
                     b.Property<string>("PublicProgress")
                         .HasColumnType("text");
 
+                    b.Property<int>("ReportsAwaitingReview")
+                        .HasColumnType("integer");
+
                     b.Property<int?>("ResponsibleLeaderId")
                         .HasColumnType("integer");
 
@@ -1194,6 +1197,9 @@ namespace Rectify.Data.Migrations.Postgres
 
                     b.HasIndex(new[] { "Deadline", "Id" }, "IX_Measures_Ongoing_Deadline_Id")
                         .HasFilter("\"State\" = 5 AND \"WithdrawnAtUtc\" IS NULL");
+
+                    b.HasIndex(new[] { "Deadline", "Id" }, "IX_Measures_ReportsAwaitingReview_Deadline_Id")
+                        .HasFilter("\"ReportsAwaitingReview\" > 0 AND \"WithdrawnAtUtc\" IS NULL");
 
                     b.HasIndex(new[] { "Deadline", "Id" }, "IX_Measures_Standing_Deadline_Id")
                         .HasFilter("\"WithdrawnAtUtc\" IS NULL");
@@ -1525,9 +1531,6 @@ namespace Rectify.Data.Migrations.Postgres
                         .IsUnique();
 
                     b.HasIndex("State", "SubmittedAtUtc", "MeasureId");
-
-                    b.HasIndex(new[] { "MeasureId" }, "IX_ProgressReports_Submitted_MeasureId")
-                        .HasFilter("\"State\" = 0");
 
                     b.ToTable("ProgressReports");
                 });

@@ -1114,6 +1114,9 @@ namespace Rectify.Data.Migrations.Sqlite
                     b.Property<string>("PublicProgress")
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("ReportsAwaitingReview")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int?>("ResponsibleLeaderId")
                         .HasColumnType("INTEGER");
 
@@ -1157,6 +1160,9 @@ namespace Rectify.Data.Migrations.Sqlite
 
                     b.HasIndex(new[] { "Deadline", "Id" }, "IX_Measures_Ongoing_Deadline_Id")
                         .HasFilter("\"State\" = 5 AND \"WithdrawnAtUtc\" IS NULL");
+
+                    b.HasIndex(new[] { "Deadline", "Id" }, "IX_Measures_ReportsAwaitingReview_Deadline_Id")
+                        .HasFilter("\"ReportsAwaitingReview\" > 0 AND \"WithdrawnAtUtc\" IS NULL");
 
                     b.HasIndex(new[] { "Deadline", "Id" }, "IX_Measures_Standing_Deadline_Id")
                         .HasFilter("\"WithdrawnAtUtc\" IS NULL");
@@ -1476,9 +1482,6 @@ namespace Rectify.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.HasIndex("State", "SubmittedAtUtc", "MeasureId");
-
-                    b.HasIndex(new[] { "MeasureId" }, "IX_ProgressReports_Submitted_MeasureId")
-                        .HasFilter("\"State\" = 0");
 
                     b.ToTable("ProgressReports");
                 });
