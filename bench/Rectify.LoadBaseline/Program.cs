@@ -101,22 +101,24 @@ app.MapGet("/sql/overview/{inspection:int}", async (int inspection) =>
     return Results.Json(new { byState, byUnit }, json);
 });
 
-// 待办 of the rectification office at the root: each section's count and its first 50, as the page lists them.
+// 待办 of the rectification office at the root: each section's count (to 1,000, as the product counts: ADR 0035) and its
+// first 50, as the page lists them.
 app.MapGet("/sql/work", async () =>
 {
     await using var db = await OpenAsync();
     var sections = new Dictionary<string, object>();
     foreach (var (key, where) in new[]
     {
-        // The waiting reports and requests first, as a set (an EXISTS per measure lets SQLite walk the State index once per measure).
-        ("reports", """m."Id" IN (SELECT r."MeasureId" FROM "ProgressReports" r WHERE r."State" = 0)"""),
+        // The measures with a report waiting for review by their mark; the waiting requests as a set (an EXISTS per measure
+        // lets SQLite walk the State index once per measure).
+        ("reports", """m."ReportsAwaitingReview" > 0"""),
         ("review", """m."State" = 2"""),
         ("approve", """m."State" = 3"""),
         ("extensions", """m."Id" IN (SELECT e."MeasureId" FROM "DeadlineExtensions" e WHERE e."State" = 0)"""),
         ("overdue", """m."State" IN (0, 1, 2, 3) AND m."Deadline" < @today"""),
     })
     {
-        var count = await ScalarAsync(db, $"""SELECT COUNT(*) FROM "Measures" m WHERE m."WithdrawnAtUtc" IS NULL AND {where}""", ("@today", today));
+        var count = await ScalarAsync(db, $"""SELECT COUNT(*) FROM (SELECT 1 FROM "Measures" m WHERE m."WithdrawnAtUtc" IS NULL AND {where} LIMIT 1001) s""", ("@today", today));
         var rows = await RowsAsync(db, $"""
             SELECT m."Id" AS id, m."Text" AS text, m."Deadline" AS deadline, m."State" AS state, o."Name" AS leadUnit, i."Title" AS inspection
             FROM "Measures" m JOIN "Inspections" i ON i."Id" = m."InspectionId" LEFT JOIN "Organizations" o ON o."Id" = m."LeadUnitId"
