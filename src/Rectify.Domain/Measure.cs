@@ -172,7 +172,7 @@ public sealed class Measure
     public DateTime? LastReportAtUtc { get; private set; }
 
     /// <summary>
-    /// How many of its progress reports wait for the office's review (已报送). Kept by the report service in the transaction
+    /// How many of its progress reports wait for the office's review (待审核). Kept by the report service in the transaction
     /// that files or reviews one, as an increment or decrement in the database (so that a filing and a review of another
     /// report at once both count), never set here: 待办 finds these measures by an index of their own (ADR 0035).
     /// </summary>

@@ -111,7 +111,7 @@ public abstract class BenchSeedTests
                OR (m."State" <> 0 AND NOT EXISTS (SELECT 1 FROM "MeasureTransitions" t WHERE t."MeasureId" = m."Id"))
             """));
 
-        // Each measure's mark of reports waiting for review (待办) is the number of its reports in state 已报送, and some wait.
+        // Each measure's mark of reports waiting for review (待办) is the number of its reports waiting for review (待审核, state 0), and some wait.
         Assert.Empty(await ReadAsync(database, """
             SELECT m."Id" FROM "Measures" m
             WHERE m."ReportsAwaitingReview" <> (SELECT COUNT(*) FROM "ProgressReports" p WHERE p."MeasureId" = m."Id" AND p."State" = 0)

@@ -469,8 +469,7 @@ public sealed partial class BenchGenerator
                     applyAt = start.AddDays(1);
                 }
 
-                var (last, accepted, acceptedById, awaiting) = Reports(id, reporter, office, start, applyAt, final);
-                awaitingReview = awaiting;
+                (var last, var accepted, var acceptedById, awaitingReview) = Reports(id, reporter, office, start, applyAt, final);
                 lastReport = last;
                 evidenceAccepted = accepted;
                 evidenceAcceptedBy = acceptedById;

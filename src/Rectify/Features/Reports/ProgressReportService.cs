@@ -154,7 +154,8 @@ public sealed class ProgressReportService(RectifyDbContext db, Caller caller, Ev
     /// <summary>
     /// <see cref="Measure.ReportsAwaitingReview"/> moved by <paramref name="by"/> in the database, in the caller's
     /// transaction: an increment the database applies to the row as it stands, so that a report filed while another of
-    /// the same measure is being reviewed still counts (two writes of a value read before would lose one).
+    /// the same measure is being reviewed still counts (two writes of a value read before would lose one). It runs after
+    /// the report's own save in the same transaction, so the content version that save moved covers it (kept answers).
     /// </summary>
     private Task<int> CountAwaitingReviewAsync(int measureId, int by, CancellationToken cancellationToken) =>
         db.Measures.Where(m => m.Id == measureId).ExecuteUpdateAsync(s => s.SetProperty(m => m.ReportsAwaitingReview, m => m.ReportsAwaitingReview + by), cancellationToken);

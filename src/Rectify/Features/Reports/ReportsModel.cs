@@ -19,8 +19,8 @@ internal sealed class ProgressReportConfiguration : IEntityTypeConfiguration<Pro
         r.HasOne<Measure>().WithMany().HasForeignKey(x => x.MeasureId).OnDelete(DeleteBehavior.Cascade);
         r.HasOne<ProgressReport>().WithMany().HasForeignKey(x => x.RevisionOfId).OnDelete(DeleteBehavior.Restrict);
         r.HasIndex(x => new { x.MeasureId, x.Number }).IsUnique();
-        // The review queue by state and time; with the measure in the index, 待办's "待审核的进展报送" (the measures with a
-        // submitted report) reads the index alone instead of a report row per waiting report (issue #12).
+        // The review queue by state and time, the measure in the index: the reports waiting, oldest first, read from the
+        // index alone (the migration that fills Measure.ReportsAwaitingReview reads it too; 待办 uses that mark, ADR 0035).
         r.HasIndex(x => new { x.State, x.SubmittedAtUtc, x.MeasureId });
         r.HasMany(x => x.Evidence).WithOne(x => x.ProgressReport).HasForeignKey(x => x.ProgressReportId).OnDelete(DeleteBehavior.Cascade);
         r.Navigation(x => x.Evidence).UsePropertyAccessMode(PropertyAccessMode.Field);

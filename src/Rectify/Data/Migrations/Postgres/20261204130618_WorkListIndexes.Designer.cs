@@ -1529,9 +1529,6 @@ namespace Rectify.Data.Migrations.Postgres
 
                     b.HasIndex("State", "SubmittedAtUtc", "MeasureId");
 
-                    b.HasIndex(new[] { "MeasureId" }, "IX_ProgressReports_Submitted_MeasureId")
-                        .HasFilter("\"State\" = 0");
-
                     b.ToTable("ProgressReports");
                 });
 

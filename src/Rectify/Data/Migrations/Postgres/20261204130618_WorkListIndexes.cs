@@ -11,12 +11,6 @@ namespace Rectify.Data.Migrations.Postgres
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateIndex(
-                name: "IX_ProgressReports_Submitted_MeasureId",
-                table: "ProgressReports",
-                column: "MeasureId",
-                filter: "\"State\" = 0");
-
-            migrationBuilder.CreateIndex(
                 name: "IX_Measures_Ongoing_Deadline_Id",
                 table: "Measures",
                 columns: new[] { "Deadline", "Id" },
@@ -32,10 +26,6 @@ namespace Rectify.Data.Migrations.Postgres
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.DropIndex(
-                name: "IX_ProgressReports_Submitted_MeasureId",
-                table: "ProgressReports");
-
             migrationBuilder.DropIndex(
                 name: "IX_Measures_Ongoing_Deadline_Id",
                 table: "Measures");

@@ -10,10 +10,6 @@ namespace Rectify.Data.Migrations.Postgres
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.DropIndex(
-                name: "IX_ProgressReports_Submitted_MeasureId",
-                table: "ProgressReports");
-
             migrationBuilder.AddColumn<int>(
                 name: "ReportsAwaitingReview",
                 table: "Measures",
@@ -21,7 +17,7 @@ namespace Rectify.Data.Migrations.Postgres
                 nullable: false,
                 defaultValue: 0);
 
-            // The mark starts as the reports stand: the number of each measure's reports waiting for review (已报送 = 0).
+            // The mark starts as the reports stand: the number of each measure's reports waiting for review (待审核, state 0).
             migrationBuilder.Sql(
                 """
                 UPDATE "Measures" SET "ReportsAwaitingReview" =
@@ -46,12 +42,6 @@ namespace Rectify.Data.Migrations.Postgres
             migrationBuilder.DropColumn(
                 name: "ReportsAwaitingReview",
                 table: "Measures");
-
-            migrationBuilder.CreateIndex(
-                name: "IX_ProgressReports_Submitted_MeasureId",
-                table: "ProgressReports",
-                column: "MeasureId",
-                filter: "\"State\" = 0");
         }
     }
 }

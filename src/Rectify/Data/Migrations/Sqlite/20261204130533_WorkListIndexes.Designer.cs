@@ -1480,9 +1480,6 @@ namespace Rectify.Data.Migrations.Sqlite
 
                     b.HasIndex("State", "SubmittedAtUtc", "MeasureId");
 
-                    b.HasIndex(new[] { "MeasureId" }, "IX_ProgressReports_Submitted_MeasureId")
-                        .HasFilter("\"State\" = 0");
-
                     b.ToTable("ProgressReports");
                 });
 
