@@ -18,7 +18,7 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, AnswerCache a
     private const int Shown = 50;
 
     /// <summary>
-    /// The most a list counts: past it the count says "more than 1,000" (<see cref="Section.More"/>). An office that sees a
+    /// The most a list counts: past it the count says "more than 1,000" (<see cref="Tally.More"/>). An office that sees a
     /// province has hundreds of thousands of measures past their deadline; counting them all took seconds a list and told it
     /// no more than the ledger's figures do, while a count that stops reads as many rows as it names (issue #12, ADR 0035).
     /// </summary>
@@ -34,17 +34,27 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, AnswerCache a
     /// <param name="Cadence">报送情况 of a 长期坚持 measure (<see cref="Measure.CadenceStandingAt"/>).</param>
     public sealed record Item(int MeasureId, int FindingNumber, int MeasureNumber, string Text, string? LeadUnit, DateOnly? Date, string? Note, CadenceStanding Cadence);
 
+    /// <summary>How many are in a list, counted no further than <see cref="Counted"/>.</summary>
+    /// <param name="Total">How many, at most <see cref="Counted"/>.</param>
+    /// <param name="More">More than <see cref="Counted"/> are in it.</param>
+    public sealed record Tally(int Total, bool More)
+    {
+        public static readonly Tally None = new(0, false);
+
+        /// <summary>What the list's badge says: the number, or "1000+" past the bound.</summary>
+        public string Badge => Total.ToString(System.Globalization.CultureInfo.InvariantCulture) + (More ? "+" : string.Empty);
+    }
+
     /// <param name="Key">The list's anchor.</param>
     /// <param name="Title">Its heading.</param>
-    /// <param name="Total">How many are in it, at most <see cref="Counted"/>.</param>
-    /// <param name="More">More than <see cref="Counted"/> are in it.</param>
+    /// <param name="Count">How many are in it.</param>
     /// <param name="Items">The first <see cref="Shown"/>.</param>
-    public sealed record Section(string Key, string Title, int Total, bool More, IReadOnlyList<Item> Items);
+    public sealed record Section(string Key, string Title, Tally Count, IReadOnlyList<Item> Items);
 
     public IReadOnlyList<Section> Sections { get; private set; } = [];
 
     /// <summary>督办单 waiting for the caller: to reply to (the unit), to close or chase (the office, the inspection body).</summary>
-    public sealed record NoticeSection(string Key, string Title, int Total, bool More, IReadOnlyList<NoticeRow> Items);
+    public sealed record NoticeSection(string Key, string Title, Tally Count, IReadOnlyList<NoticeRow> Items);
 
     public IReadOnlyList<NoticeSection> NoticeSections { get; private set; } = [];
 
@@ -77,7 +87,7 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, AnswerCache a
                 .Select(id => int.TryParse(id, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : 0).Where(n => n > 0).ToList();
             const string Key = "evidence-integrity", Title = "佐证材料校验不符（存储文件已被改动或损坏）";
             var at = sections.FindIndex(x => x.Key == "reports");
-            sections.Insert(at < 0 ? sections.Count : at, damaged.Count == 0 ? new Section(Key, Title, 0, false, []) : await SectionAsync(Key, Title, measures.Where(m => damaged.Contains(m.Id)), today, cancellationToken, fromShortList: true));
+            sections.Insert(at < 0 ? sections.Count : at, damaged.Count == 0 ? new Section(Key, Title, Tally.None, []) : await SectionAsync(Key, Title, measures.Where(m => damaged.Contains(m.Id)), today, cancellationToken, fromShortList: true));
         }
 
         Sections = sections;
@@ -174,27 +184,26 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, AnswerCache a
     /// <summary>督办单, the earliest reply deadline first: one count query and one page query.</summary>
     private static async Task<NoticeSection> NoticeSectionAsync(string key, string title, IQueryable<SupervisionNotice> notices, CancellationToken cancellationToken)
     {
-        var (total, more) = await CountAsync(notices, cancellationToken);
-        return new(key, title, total, more, await notices.OrderBy(n => n.ReplyDue).ThenBy(n => n.Id).Take(Shown).Select(SupervisionQueries.AsRow).ToListAsync(cancellationToken));
+        return new(key, title, await CountAsync(notices, cancellationToken), await notices.OrderBy(n => n.ReplyDue).ThenBy(n => n.Id).Take(Shown).Select(SupervisionQueries.AsRow).ToListAsync(cancellationToken));
     }
 
     /// <summary>How many, counting no further than <see cref="Counted"/>: the statement stops at the row after it.</summary>
-    private static async Task<(int Total, bool More)> CountAsync<T>(IQueryable<T> rows, CancellationToken cancellationToken)
+    private static async Task<Tally> CountAsync<T>(IQueryable<T> rows, CancellationToken cancellationToken)
     {
         var counted = await rows.Take(Counted + 1).CountAsync(cancellationToken);
-        return (Math.Min(counted, Counted), counted > Counted);
+        return new(Math.Min(counted, Counted), counted > Counted);
     }
 
     /// <summary>Open look-backs with their own dates, earliest first: one count query and one page query.</summary>
     private async Task<Section> LookBackSectionAsync(string key, string title, IQueryable<LookBack> lookBacks, DateOnly today, CancellationToken cancellationToken)
     {
-        var (total, more) = await CountAsync(lookBacks, cancellationToken);
+        var count = await CountAsync(lookBacks, cancellationToken);
         var rows = await lookBacks.OrderBy(l => l.DueDate).ThenBy(l => l.Id).Take(Shown)
             .Join(db.Measures, l => l.MeasureId, m => m.Id, (l, m) => new Row(
                 m.Id, m.Finding.Number, m.Number, m.Text, m.LeadUnit == null ? null : m.LeadUnit.Name, l.DueDate, m.Inspection.Title,
                 new OverdueFacts(m.Kind, m.State, m.Deadline, m.Inspection.ReportingCadence, m.OngoingSinceUtc, m.LastReportAtUtc)))
             .ToListAsync(cancellationToken);
-        return new Section(key, title, total, more, [.. rows.Select(r => r.ToItem(today))]);
+        return new Section(key, title, count, [.. rows.Select(r => r.ToItem(today))]);
     }
 
     /// <summary>A count and the first rows, earliest deadline first: one count query and one page query per section.</summary>
@@ -212,14 +221,14 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, AnswerCache a
     /// </param>
     private static async Task<Section> SectionAsync(string key, string title, IQueryable<Measure> measures, DateOnly today, CancellationToken cancellationToken, bool fromShortList = false)
     {
-        var (total, more) = await CountAsync(measures, cancellationToken);
+        var count = await CountAsync(measures, cancellationToken);
         var ordered = fromShortList ? measures.OrderBy(m => m.Deadline ?? DateOnly.MaxValue) : measures.OrderBy(m => m.Deadline);
         var rows = await ordered.ThenBy(m => m.Id).Take(Shown)
             .Select(m => new Row(
                 m.Id, m.Finding.Number, m.Number, m.Text, m.LeadUnit == null ? null : m.LeadUnit.Name, m.Deadline, m.Inspection.Title,
                 new OverdueFacts(m.Kind, m.State, m.Deadline, m.Inspection.ReportingCadence, m.OngoingSinceUtc, m.LastReportAtUtc)))
             .ToListAsync(cancellationToken);
-        return new Section(key, title, total, more, [.. rows.Select(r => r.ToItem(today))]);
+        return new Section(key, title, count, [.. rows.Select(r => r.ToItem(today))]);
     }
 
     /// <summary>An item as read, with the facts its 报送情况 is judged on.</summary>
