@@ -204,7 +204,7 @@ public abstract class AnswerCacheTests(AppFixture app)
         if (app.Provider == Provider.Postgres)
         {
             // No counter on PostgreSQL: read every time.
-            Assert.Null(changes.Mark());
+            Assert.Null(await changes.MarkAsync());
             await WithDbAsync(db => changes.ReadAsync(db, key, Read));
             await WithDbAsync(db => changes.ReadAsync(db, key, Read));
             Assert.Equal(2, reads);
@@ -212,10 +212,10 @@ public abstract class AnswerCacheTests(AppFixture app)
         }
 
         // Asked twice with no commit between (a background service's commit in that moment moves the mark; then twice is right).
-        var before = changes.Mark();
+        var before = await changes.MarkAsync();
         var first = await WithDbAsync(db => changes.ReadAsync(db, key, Read));
         var second = await WithDbAsync(db => changes.ReadAsync(db, key, Read));
-        var after = changes.Mark();
+        var after = await changes.MarkAsync();
         Assert.NotNull(before);
         if (before == after)
         {
@@ -228,7 +228,7 @@ public abstract class AnswerCacheTests(AppFixture app)
             app.Factory.Services.GetRequiredService<DatabaseInfo>(),
             """INSERT INTO "AppSettings" ("Key", "Value") VALUES ('mark-test', 'x') ON CONFLICT ("Key") DO UPDATE SET "Value" = excluded."Value" || 'x'"""));
 
-        Assert.NotEqual(after, changes.Mark());
+        Assert.NotEqual(after, await changes.MarkAsync());
         var readsBefore = reads;
         Assert.Equal("值" + (readsBefore + 1), await WithDbAsync(db => changes.ReadAsync(db, key, Read)));
 
@@ -261,13 +261,13 @@ public abstract class AnswerCacheTests(AppFixture app)
         const int Commits = 30;
         var phase = 0;
         using var stop = new CancellationTokenSource();
-        var askers = Enumerable.Range(0, 8).Select(_ => Task.Run(() =>
+        var askers = Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
         {
             var seen = new List<(int Began, int Ended, long Mark)>();
             while (!stop.IsCancellationRequested)
             {
                 var began = Volatile.Read(ref phase);
-                var mark = changes.Mark();
+                var mark = await changes.MarkAsync();
                 seen.Add((began, Volatile.Read(ref phase), mark ?? throw new InvalidOperationException("no mark on SQLite")));
             }
 
