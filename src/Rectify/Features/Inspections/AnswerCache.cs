@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Caching.Memory;
 using Rectify.Access;
 using Rectify.Data;
+using Rectify.Domain;
 
 namespace Rectify.Features.Inspections;
 
@@ -59,6 +60,15 @@ public sealed class AnswerCache : IDisposable
             db,
             ("overview", inspectionId, today, ScopeKey(scope)),
             () => OverviewQueries.LoadAsync(db, scope, inspectionId, today, cancellationToken),
+            (InspectionOverview overview) => overview.Findings.Count + overview.ByUnit.Count + overview.ByCategory.Count + overview.ByKind.Count + 1,
+            cancellationToken);
+
+    /// <summary>The overview with one page of its findings (of one signal, or all), with its JSON, kept or computed from the kept overview.</summary>
+    public Task<Kept<InspectionOverview>?> KeptOverviewPageAsync(RectifyDbContext db, AccessScope scope, int inspectionId, Signal? signal, int page, int pageSize, DateOnly today, CancellationToken cancellationToken) =>
+        GetAsync(
+            db,
+            ("overview-page", inspectionId, signal, page, pageSize, today, ScopeKey(scope)),
+            async () => (await OverviewAsync(db, scope, inspectionId, today, cancellationToken))?.PageOfFindings(signal, page, pageSize),
             (InspectionOverview overview) => overview.Findings.Count + overview.ByUnit.Count + overview.ByCategory.Count + overview.ByKind.Count + 1,
             cancellationToken);
 

@@ -166,10 +166,36 @@ public static class InspectionsApi
             .WithSummary("导出整改台账（Excel .xlsx，与台账同样的筛选条件和口径，逐行写出；asOf=2025-03-01 导出该日的整改方案，状态为今日）")
             .WithMetadata(new Common.FileAnswerAttribute(LedgerExport.ContentType));
 
-        api.MapGet("/{id:int}/overview", async Task<Results<Ok<InspectionOverview>, KeptJson, NotFound>> (RectifyDbContext db, AnswerCache answers, IOptions<JsonOptions> json, TimeProvider clock, Caller caller, int id, CancellationToken ct) =>
-                Answer(await answers.KeptOverviewAsync(db, caller.Scope, id, ChinaTime.Today(clock), ct), json.Value))
+        api.MapGet("/{id:int}/overview", async Task<Results<Ok<InspectionOverview>, KeptJson, NotFound>> (RectifyDbContext db, AnswerCache answers, IOptions<JsonOptions> json, TimeProvider clock, Caller caller, int id, string? signal, int? page, int? pageSize, CancellationToken ct) =>
+            {
+                // 404 before the query's own mistakes (400), as the ledger answers.
+                var scope = caller.Scope;
+                int checkedPage, size;
+                try
+                {
+                    BusinessRules.Check(new ASignalIsNamed(signal));
+                    checkedPage = Paging.Checked(page);
+                    size = Paging.CheckedSize(pageSize, LedgerFilter.DefaultPageSize, LedgerFilter.MaxPageSize);
+                }
+                catch (Exception) when (!ct.IsCancellationRequested)
+                {
+                    if (await LedgerQueries.HeadAsync(db, scope, id, ct) is null)
+                    {
+                        return TypedResults.NotFound();
+                    }
+
+                    throw;
+                }
+
+                return Answer(await answers.KeptOverviewPageAsync(db, scope, id, ASignalIsNamed.Parse(signal), checkedPage, size, ChinaTime.Today(clock), ct), json.Value);
+            })
             .WithName("GetOverview")
-            .WithSummary("整改概况：完成率（按问题类别、牵头单位、整改类型）、超期与逾期未报（分别计数）和问题红黄绿，与台账同一口径");
+            .WithSummary("整改概况：完成率（按问题类别、牵头单位、整改类型）、超期与逾期未报（分别计数）和问题红黄绿（分页），与台账同一口径")
+            .WithDescription($"""
+                findings 为问题红黄绿的一页（按问题序号），findingsPaging 说明是哪一页：total 为符合条件的问题数，page、pageSize、signal 同请求。
+                signal=Red / Yellow / Green：只列该颜色的问题（不分大小写；totals 和各完成率表不受影响）。
+                分页：page 从 1 起；pageSize 每页问题数，默认 {LedgerFilter.DefaultPageSize}，1 到 {LedgerFilter.MaxPageSize}。signal 不是这三个之一、page 或 pageSize 超出范围：400 problem+json。
+                """);
     }
 
     /// <summary>404 for an answer the caller may not see; a kept answer as its JSON written once; any other streamed as before.</summary>

@@ -66,6 +66,49 @@ public sealed record InspectionOverview(
 
     /// <summary>The last day a deadline warns on today (null when the rules warn of no deadline).</summary>
     public DateOnly? WarnUntil { get; init; }
+
+    /// <summary>Which of the 红黄绿 findings <see cref="Findings"/> holds: all of them (null), or one page of them.</summary>
+    public FindingsPaging? FindingsPaging { get; init; }
+
+    /// <summary>
+    /// The same overview with one page of its findings (in number order), of all or of one signal's: an inspection of
+    /// 10,000 measures has some 2,500 findings, 600 KB of JSON in one answer, of which a screen shows a page (issue #12).
+    /// </summary>
+    public InspectionOverview PageOfFindings(Signal? signal, int page, int pageSize)
+    {
+        var chosen = signal is { } only ? Findings.Where(f => f.Signal == only).ToList() : Findings;
+        return this with
+        {
+            Findings = chosen.Skip(Common.Paging.Skip(page, pageSize)).Take(pageSize).ToList(),
+            FindingsPaging = new FindingsPaging(chosen.Count, page, pageSize, signal),
+        };
+    }
+}
+
+/// <summary>One page of an overview's 红黄绿 findings.</summary>
+/// <param name="Total">Findings of the signal asked for (all findings when none was), on every page.</param>
+/// <param name="Page">The page, from 1.</param>
+/// <param name="PageSize">Findings per page.</param>
+/// <param name="Signal">The signal asked for, or null for all.</param>
+public sealed record FindingsPaging(int Total, int Page, int PageSize, Signal? Signal)
+{
+    public int PageCount => Math.Max(1, (Total + PageSize - 1) / PageSize);
+}
+
+/// <summary>A 红黄绿 asked for by name (Red, Yellow, Green; any case; a number is not a name).</summary>
+public sealed class ASignalIsNamed(string? signal) : IBusinessRule
+{
+    public bool IsBroken() => !string.IsNullOrWhiteSpace(signal) && Parse(signal) is null;
+
+    public string Message => $"signal 应为 Red（红）、Yellow（黄）或 Green（绿）（收到 {signal}）。";
+
+    public Refusal Refusal => Refusal.Invalid;
+
+    /// <summary>The signal named, or null when none is or the name is not one.</summary>
+    public static Signal? Parse(string? signal) =>
+        !string.IsNullOrWhiteSpace(signal) && !char.IsDigit(signal.Trim()[0]) && signal.Trim()[0] != '-' && Enum.TryParse<Signal>(signal.Trim(), ignoreCase: true, out var parsed) && Enum.IsDefined(parsed)
+            ? parsed
+            : null;
 }
 
 /// <summary>

@@ -16,6 +16,15 @@ public sealed class OverviewModel(AnswerCache answers, RectifyDbContext db, Call
 
     public InspectionOverview? Overview { get; private set; }
 
+    /// <summary>The 红黄绿 table's page (query <c>page</c>, from 1; out of range shows the nearest page).</summary>
+    public int? FindingsPage { get; private set; }
+
+    /// <summary>The 红黄绿 table shows only this signal's findings (query <c>signal</c>: Red, Yellow, Green; anything else shows all).</summary>
+    public string? SignalAsked { get; private set; }
+
+    /// <summary>Findings per page of the 红黄绿 table.</summary>
+    public const int FindingsPageSize = 50;
+
     /// <summary>Public opinions on the inspection's notice: all of them, and those not yet replied to or closed.</summary>
     public (int Total, int Open) Opinions { get; private set; }
 
@@ -40,7 +49,13 @@ public sealed class OverviewModel(AnswerCache answers, RectifyDbContext db, Call
 
     public string? Error { get; private set; }
 
-    public Task<IActionResult> OnGetAsync(CancellationToken cancellationToken) => ShowAsync(cancellationToken);
+    // "page" is read from the query by name: as a bound property it would meet Razor Pages' own route value of that name.
+    public Task<IActionResult> OnGetAsync([FromQuery(Name = "page")] int? page, [FromQuery(Name = "signal")] string? signal, CancellationToken cancellationToken)
+    {
+        FindingsPage = page;
+        SignalAsked = signal;
+        return ShowAsync(cancellationToken);
+    }
 
     /// <summary>The office sets the 报送周期 (see <see cref="ReportingCadenceService"/>).</summary>
     public async Task<IActionResult> OnPostCadenceAsync(ReportingCadence? cadence, CancellationToken cancellationToken)
@@ -82,6 +97,23 @@ public sealed class OverviewModel(AnswerCache answers, RectifyDbContext db, Call
         return await ShowAsync(cancellationToken);
     }
 
+    /// <summary>The overview with the 红黄绿 table on <paramref name="page"/> of <paramref name="signal"/>'s findings (null: all), at the table.</summary>
+    public string FindingsUrl(Signal? signal, int page = 1)
+    {
+        var query = new List<string>();
+        if (signal is { } s)
+        {
+            query.Add("signal=" + s);
+        }
+
+        if (page > 1)
+        {
+            query.Add("page=" + page.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        return $"/inspections/{Id}/overview" + (query.Count > 0 ? "?" + string.Join("&", query) : "") + "#finding-signals";
+    }
+
     public Task<IActionResult> ShowRefusalAsync(string message, CancellationToken cancellationToken)
     {
         Error = message;
@@ -91,11 +123,18 @@ public sealed class OverviewModel(AnswerCache answers, RectifyDbContext db, Call
     private async Task<IActionResult> ShowAsync(CancellationToken cancellationToken)
     {
         var today = ChinaTime.Today(clock);
-        Overview = await answers.OverviewAsync(db, caller.Scope, Id, today, cancellationToken);
-        if (Overview is null)
+        var overview = await answers.OverviewAsync(db, caller.Scope, Id, today, cancellationToken);
+        if (overview is null)
         {
             return NotFound();
         }
+
+        // One page of the 红黄绿 findings, the last one when asked past it.
+        var signal = ASignalIsNamed.Parse(SignalAsked);
+        var shown = overview.PageOfFindings(signal, Paging.Clamped(FindingsPage), FindingsPageSize);
+        Overview = shown.FindingsPaging!.Page > shown.FindingsPaging.PageCount
+            ? overview.PageOfFindings(signal, shown.FindingsPaging.PageCount, FindingsPageSize)
+            : shown;
 
         // 意见建议 on the public notice: how many came in and how many still wait for the office.
         var opinions = await db.PublicOpinions.Where(o => o.InspectionId == Id).GroupBy(o => o.State == OpinionState.Received || o.State == OpinionState.Assigned)
