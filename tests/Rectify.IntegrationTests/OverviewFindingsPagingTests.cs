@@ -2,9 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using AngleSharp.Html.Parser;
-using Microsoft.Extensions.DependencyInjection;
-using Rectify.Access;
-using Rectify.Data;
 using Rectify.Domain;
 using Rectify.Features.Inspections;
 using Rectify.IntegrationTests.Infrastructure;
@@ -128,33 +125,17 @@ public abstract class OverviewFindingsPagingTests(AppFixture app)
     private async Task<(HttpClient Office, int InspectionId)> InspectionWithFindingsAsync()
     {
         app.RequireAvailable();
-        var suffix = Guid.NewGuid().ToString("N")[..8];
         var today = ChinaTime.Today(TimeProvider.System);
-        var userName = $"ofp-{suffix}";
-        int inspectionId;
-        await using (var scope = app.Factory.Services.CreateAsyncScope())
+        var (inspectionId, userName) = await OwnOffice.CreateAsync(app, "概况分页核对", "ofp", inspection =>
         {
-            var db = scope.ServiceProvider.GetRequiredService<RectifyDbContext>();
-            var city = new Organization($"概况分页核对市委{suffix}", OrganizationKind.PartyCommittee);
-            var unit = new Organization($"概况分页核对单位{suffix}", OrganizationKind.PartyCommittee, city);
-            var inspection = new Inspection("概况分页核对", InspectionKind.Xuncha, city, unit, null, null, null);
             var category = new FindingCategory(inspection, 1, "方面");
-            for (var i = 1; i <= Findings; i++)
+            return Enumerable.Range(1, Findings).Select(i =>
             {
                 var finding = new Finding(category, i, $"问题{i}");
                 finding.AddMeasure(1, $"措施{i}", MeasureKind.TimeBound).Plan(MeasureKind.TimeBound, today.AddDays(i % 2 == 1 ? -10 : 30), null, null);
-                db.Add(finding);
-            }
-
-            await db.SaveChangesAsync(Ct);
-            city.AssignPath();
-            unit.AssignPath();
-            await db.SaveChangesAsync(Ct);
-            inspectionId = inspection.Id;
-            await scope.ServiceProvider.GetRequiredService<UserAdministration>()
-                .CreateAsync(userName, "概况分页核对整改办", city.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), [Roles.RectificationOffice], app.Password, Ct, initialPassword: false);
-        }
-
+                return finding;
+            }).ToList();
+        }, Ct);
         return (await app.SignedInAsync(userName), inspectionId);
     }
 }

@@ -2,7 +2,6 @@ using System.Text.RegularExpressions;
 using AngleSharp.Html.Parser;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Rectify.Access;
 using Rectify.Data;
 using Rectify.Domain;
 using Rectify.Features.Work;
@@ -23,18 +22,11 @@ public abstract partial class WorkListCountTests(AppFixture app)
     public async Task A_list_longer_than_the_bound_says_more_than_the_bound_and_still_lists_the_earliest_deadlines_first()
     {
         app.RequireAvailable();
-        var suffix = Guid.NewGuid().ToString("N")[..8];
         var today = ChinaTime.Today(TimeProvider.System);
-        var userName = $"wc-{suffix}";
-        int inspectionId;
-        await using (var scope = app.Factory.Services.CreateAsyncScope())
-        {
-            var db = scope.ServiceProvider.GetRequiredService<RectifyDbContext>();
 
-            // An office of its own, whose only inspection has exactly as many measures past their deadline as are counted.
-            var city = new Organization($"待办计数核对市委{suffix}", OrganizationKind.PartyCommittee);
-            var unit = new Organization($"待办计数核对单位{suffix}", OrganizationKind.PartyCommittee, city);
-            var inspection = new Inspection("待办计数核对", InspectionKind.Xuncha, city, unit, null, null, null);
+        // An office of its own, whose only inspection has exactly as many measures past their deadline as are counted.
+        var (inspectionId, userName) = await OwnOffice.CreateAsync(app, "待办计数核对", "wc", inspection =>
+        {
             var finding = new Finding(new FindingCategory(inspection, 1, "方面"), 1, "问题");
             for (var i = 1; i <= IndexModel.Counted; i++)
             {
@@ -42,15 +34,8 @@ public abstract partial class WorkListCountTests(AppFixture app)
                 finding.AddMeasure(i, $"超期措施{i}", MeasureKind.TimeBound).Plan(MeasureKind.TimeBound, today.AddDays(-1 - (i * 7 % 300)), null, null);
             }
 
-            db.Add(finding);
-            await db.SaveChangesAsync(Ct);
-            city.AssignPath();
-            unit.AssignPath();
-            await db.SaveChangesAsync(Ct);
-            inspectionId = inspection.Id;
-            await scope.ServiceProvider.GetRequiredService<UserAdministration>()
-                .CreateAsync(userName, "待办计数核对整改办", city.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), [Roles.RectificationOffice], app.Password, Ct, initialPassword: false);
-        }
+            return [finding];
+        }, Ct);
 
         using var office = await app.SignedInAsync(userName);
         var (badge, note, dates) = await OverdueAsync(office);
