@@ -60,7 +60,7 @@ public sealed class AnswerCache : IDisposable
             db,
             ("overview", inspectionId, today, ScopeKey(scope)),
             () => OverviewQueries.LoadAsync(db, scope, inspectionId, today, cancellationToken),
-            (InspectionOverview overview) => overview.Findings.Count + overview.ByUnit.Count + overview.ByCategory.Count + overview.ByKind.Count + 1,
+            OverviewRows,
             cancellationToken);
 
     /// <summary>The overview with one page of its findings (of one signal, or all), with its JSON, kept or computed from the kept overview.</summary>
@@ -69,8 +69,11 @@ public sealed class AnswerCache : IDisposable
             db,
             ("overview-page", inspectionId, signal, page, pageSize, today, ScopeKey(scope)),
             async () => (await OverviewAsync(db, scope, inspectionId, today, cancellationToken))?.PageOfFindings(signal, page, pageSize),
-            (InspectionOverview overview) => overview.Findings.Count + overview.ByUnit.Count + overview.ByCategory.Count + overview.ByKind.Count + 1,
+            OverviewRows,
             cancellationToken);
+
+    // What an overview (or a page of it) counts for against Caching:AnswerRows.
+    private static int OverviewRows(InspectionOverview overview) => overview.Findings.Count + overview.ByUnit.Count + overview.ByCategory.Count + overview.ByKind.Count + 1;
 
     /// <summary>
     /// Any other answer that depends only on rectification content, the day and who asks (<paramref name="question"/> must

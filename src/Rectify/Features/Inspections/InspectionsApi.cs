@@ -65,25 +65,9 @@ public static class InspectionsApi
                 string? compare,
                 CancellationToken ct) =>
             {
-                // 404 before the query's own mistakes (400): a caller learns nothing of an inspection they do not see.
-                // The inspection is looked up first only when the query is refused (LoadAsync answers null for one not seen).
                 var scope = caller.Scope;
-                LedgerFilter filter;
-                try
-                {
-                    filter = new LedgerFilter(unit, state, kind, overdue ?? false, Paging.Checked(page), Paging.CheckedSize(pageSize, LedgerFilter.DefaultPageSize, LedgerFilter.MaxPageSize)).WithPlanView(asOf, compare);
-                }
-                catch (Exception) when (!ct.IsCancellationRequested)
-                {
-                    if (await LedgerQueries.HeadAsync(db, scope, id, ct) is null)
-                    {
-                        return TypedResults.NotFound();
-                    }
-
-                    throw;
-                }
-
-                return Answer(await answers.KeptLedgerAsync(db, scope, id, filter, ChinaTime.Today(clock), ct), json.Value);
+                var filter = await CheckedQueryAsync(db, scope, id, () => new LedgerFilter(unit, state, kind, overdue ?? false, Paging.Checked(page), Paging.CheckedSize(pageSize, LedgerFilter.DefaultPageSize, LedgerFilter.MaxPageSize)).WithPlanView(asOf, compare), ct);
+                return filter is null ? TypedResults.NotFound() : Answer(await answers.KeptLedgerAsync(db, scope, id, filter, ChinaTime.Today(clock), ct), json.Value);
             })
             .WithName("GetLedger")
             .WithSummary("巡察整改台账：问题类别、问题、整改措施及其状态（可按单位、状态、类型、是否超期或逾期未报筛选，分页；完成率等口径与网页“整改概况”相同）")
@@ -168,26 +152,13 @@ public static class InspectionsApi
 
         api.MapGet("/{id:int}/overview", async Task<Results<Ok<InspectionOverview>, KeptJson, NotFound>> (RectifyDbContext db, AnswerCache answers, IOptions<JsonOptions> json, TimeProvider clock, Caller caller, int id, string? signal, int? page, int? pageSize, CancellationToken ct) =>
             {
-                // 404 before the query's own mistakes (400), as the ledger answers.
                 var scope = caller.Scope;
-                int checkedPage, size;
-                try
+                var query = await CheckedQueryAsync(db, scope, id, () =>
                 {
                     BusinessRules.Check(new ASignalIsNamed(signal));
-                    checkedPage = Paging.Checked(page);
-                    size = Paging.CheckedSize(pageSize, LedgerFilter.DefaultPageSize, LedgerFilter.MaxPageSize);
-                }
-                catch (Exception) when (!ct.IsCancellationRequested)
-                {
-                    if (await LedgerQueries.HeadAsync(db, scope, id, ct) is null)
-                    {
-                        return TypedResults.NotFound();
-                    }
-
-                    throw;
-                }
-
-                return Answer(await answers.KeptOverviewPageAsync(db, scope, id, ASignalIsNamed.Parse(signal), checkedPage, size, ChinaTime.Today(clock), ct), json.Value);
+                    return Tuple.Create(Paging.Checked(page), Paging.CheckedSize(pageSize, LedgerFilter.DefaultPageSize, LedgerFilter.MaxPageSize));
+                }, ct);
+                return query is null ? TypedResults.NotFound() : Answer(await answers.KeptOverviewPageAsync(db, scope, id, ASignalIsNamed.Parse(signal), query.Item1, query.Item2, ChinaTime.Today(clock), ct), json.Value);
             })
             .WithName("GetOverview")
             .WithSummary("整改概况：完成率（按问题类别、牵头单位、整改类型）、超期与逾期未报（分别计数）和问题红黄绿（分页），与台账同一口径")
@@ -196,6 +167,29 @@ public static class InspectionsApi
                 signal=Red / Yellow / Green：只列该颜色的问题（不分大小写；totals 和各完成率表不受影响）。
                 分页：page 从 1 起；pageSize 每页问题数，默认 {LedgerFilter.DefaultPageSize}，1 到 {LedgerFilter.MaxPageSize}。signal 不是这三个之一、page 或 pageSize 超出范围：400 problem+json。
                 """);
+    }
+
+    /// <summary>
+    /// The request's query as <paramref name="check"/> reads it; its refusal (400) only for an inspection the caller sees:
+    /// null (404) for one they do not, whatever the query, so that a caller learns nothing of it. The inspection is looked
+    /// up first only when the query is refused (the answer's own load says null for one not seen).
+    /// </summary>
+    private static async Task<T?> CheckedQueryAsync<T>(RectifyDbContext db, AccessScope scope, int inspectionId, Func<T> check, CancellationToken ct)
+        where T : class
+    {
+        try
+        {
+            return check();
+        }
+        catch (Exception) when (!ct.IsCancellationRequested)
+        {
+            if (await LedgerQueries.HeadAsync(db, scope, inspectionId, ct) is null)
+            {
+                return null;
+            }
+
+            throw;
+        }
     }
 
     /// <summary>404 for an answer the caller may not see; a kept answer as its JSON written once; any other streamed as before.</summary>

@@ -105,10 +105,13 @@ public sealed class ASignalIsNamed(string? signal) : IBusinessRule
     public Refusal Refusal => Refusal.Invalid;
 
     /// <summary>The signal named, or null when none is or the name is not one.</summary>
-    public static Signal? Parse(string? signal) =>
-        !string.IsNullOrWhiteSpace(signal) && !char.IsDigit(signal.Trim()[0]) && signal.Trim()[0] != '-' && Enum.TryParse<Signal>(signal.Trim(), ignoreCase: true, out var parsed) && Enum.IsDefined(parsed)
+    public static Signal? Parse(string? signal)
+    {
+        var name = signal?.Trim();
+        return !string.IsNullOrEmpty(name) && char.IsLetter(name[0]) && Enum.TryParse<Signal>(name, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed)
             ? parsed
             : null;
+    }
 }
 
 /// <summary>
