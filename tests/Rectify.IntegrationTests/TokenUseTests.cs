@@ -111,7 +111,7 @@ public abstract class TokenUseTests(TokenUseApp app)
         client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token.Token);
         var ledger = new Uri($"/api/v1/inspections/{app.InspectionId}/ledger", UriKind.Relative);
 
-        // Read several times (on SQLite the token's row is read again only after a commit, DatabaseChanges).
+        // Read several times (the token's row is read again only after a commit, DatabaseChanges).
         for (var i = 0; i < 3; i++)
         {
             Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(ledger, Ct)).StatusCode);

@@ -23,7 +23,8 @@ namespace Rectify.Data;
 /// wait for the one before it to commit). A reader that reads the value between a commit and its <c>nextval</c>
 /// computes from a state as old as a moment earlier; the next read after it sees the new value. A server that stops
 /// between the two leaves other servers' kept answers one write behind until their minute is up
-/// (<see cref="KeptFor"/>).</item>
+/// (<see cref="KeptFor"/>). The <c>nextval</c> ends a transaction with an id of its own, so that servers that remember the
+/// version under the snapshot (<see cref="DatabaseChanges"/>) read it again.</item>
 /// </list>
 /// </summary>
 public static class ContentVersion
@@ -103,7 +104,10 @@ public static class ContentVersion
         }
     }
 
-    private const string NextValue = "SELECT nextval('\"" + Sequence + "\"')";
+    // With a transaction id of its own (pg_current_xact_id() takes one): a nextval alone takes none most of the time, and
+    // would then end no transaction that changes the server's snapshot, the mark by which a server knows the version it
+    // remembered may have moved (DatabaseChanges). Ending one moves the mark, so the next request reads the new value.
+    private const string NextValue = "SELECT nextval('\"" + Sequence + "\"'), pg_current_xact_id()";
 
     // The sequence's value, 0 before its first nextval (a new sequence's last_value is already its first value).
     private const string CurrentValue = "SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM \"" + Sequence + "\"";

@@ -1,18 +1,29 @@
 using System.Collections.Concurrent;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace Rectify.Data;
 
 /// <summary>
 /// Whether anything has been committed to the database since a value was read from it, known without a statement of the
-/// request's own (issue #12, ADR 0031 §6). On SQLite the mark is the file's data version (<c>PRAGMA data_version</c>),
-/// read on a connection of this class's own that never writes: it moves whenever any other connection commits, in this
-/// process or another (the <c>rectify</c> command line, a restore tool). A value read from the database under one mark
-/// still holds for a request that finds the same mark, for nothing has been committed between: so a token's row and the
-/// content version are read once per change of the database, not once per request, and revoking a token, disabling an
-/// account or writing content (by any process) still acts on the very next request. PostgreSQL has no such counter; there
-/// <see cref="MarkAsync"/> is null and every value is read each time.
+/// request's own (issue #12, ADR 0031 §6). A value read from the database under one mark still holds for a request that
+/// finds the same mark, for nothing has been committed between: so a token's row and the content version are read once
+/// per change of the database, not once per request, and revoking a token, disabling an account or writing content (by
+/// any process) still acts on the very next request. The mark is read on a connection of this class's own, outside the
+/// pool, that never writes; one read serves every caller that arrived before it began.
+/// <list type="bullet">
+/// <item>SQLite: the file's data version (<c>PRAGMA data_version</c>). It moves whenever any other connection commits,
+/// in this process or another (the <c>rectify</c> command line, a restore tool).</item>
+/// <item>PostgreSQL: a number that moves whenever the server's current snapshot (<c>pg_current_snapshot()</c>: the
+/// oldest transaction still running, the one after the newest finished, and those running between) differs from the one
+/// read before. Every transaction that writes holds a transaction id, and its end (commit or rollback) changes the
+/// snapshot: ending one of those listed as running takes it off the list, ending a newer one moves the upper bound. A
+/// snapshot read again unchanged therefore means no transaction ended between, in any process or server; and since a
+/// value is read after the snapshot that marks it, the value holds at least every commit that snapshot counts. The
+/// content version's <c>nextval</c> after a commit takes a transaction id of its own for the same reason
+/// (<see cref="ContentVersion"/>).</item>
+/// </list>
 /// </summary>
 public sealed class DatabaseChanges(DatabaseInfo info) : IDisposable
 {
@@ -26,6 +37,12 @@ public sealed class DatabaseChanges(DatabaseInfo info) : IDisposable
     private readonly ConcurrentDictionary<object, Remembered> values = new();
     private SqliteConnection? connection;
     private SQLitePCL.sqlite3_stmt? statement;
+
+    // PostgreSQL: the watching connection, its prepared statement, the snapshot last read and the mark it was given.
+    private NpgsqlConnection? postgres;
+    private NpgsqlCommand? snapshot;
+    private string? lastSnapshot;
+    private long snapshotMark;
     private bool disposed;
 
     // The read of the data version that callers may still join (not begun, or begun after each of them arrived), and
@@ -35,8 +52,8 @@ public sealed class DatabaseChanges(DatabaseInfo info) : IDisposable
     private TaskCompletionSource<long?>? next;
 
     /// <summary>
-    /// The database's mark now: SQLite's data version, read after this call began; null on PostgreSQL or when it cannot
-    /// be read (then read the database).
+    /// The database's mark now, read after this call began: SQLite's data version, or on PostgreSQL the number of the
+    /// server's snapshot; null when it cannot be read (then read the database).
     /// </summary>
     /// <remarks>
     /// One read serves every caller that arrived before it began. A caller finding none under way reads at once on its
@@ -46,11 +63,6 @@ public sealed class DatabaseChanges(DatabaseInfo info) : IDisposable
     /// </remarks>
     public ValueTask<long?> MarkAsync()
     {
-        if (info.Kind != DatabaseProviderKind.Sqlite)
-        {
-            return new((long?)null);
-        }
-
         TaskCompletionSource<long?> mine;
         lock (gate)
         {
@@ -122,7 +134,12 @@ public sealed class DatabaseChanges(DatabaseInfo info) : IDisposable
     {
         lock (connectionGate)
         {
-            return disposed ? null : ReadVersionUnlocked();
+            if (disposed)
+            {
+                return null;
+            }
+
+            return info.Kind == DatabaseProviderKind.Sqlite ? ReadVersionUnlocked() : ReadSnapshotUnlocked();
         }
     }
 
@@ -172,10 +189,46 @@ public sealed class DatabaseChanges(DatabaseInfo info) : IDisposable
         }
     }
 
+    private long? ReadSnapshotUnlocked()
+    {
+        try
+        {
+            if (snapshot is null)
+            {
+                // Not pooled: the connection is this class's for the life of the server, and never writes. A short
+                // command timeout, for callers wait on this read: a server that does not answer is read around instead.
+                var builder = new NpgsqlConnectionStringBuilder(info.ConnectionString) { Pooling = false, CommandTimeout = 5 };
+                postgres = new NpgsqlConnection(builder.ToString());
+                postgres.Open();
+                snapshot = new NpgsqlCommand("SELECT pg_current_snapshot()::text", postgres);
+                snapshot.Prepare();
+
+                // A snapshot read on a new connection is compared with none: whatever happened while there was no
+                // connection, the mark moves.
+                lastSnapshot = null;
+            }
+
+            var text = snapshot.ExecuteScalar() as string ?? throw new InvalidOperationException("pg_current_snapshot() 未返回。");
+            if (!string.Equals(text, lastSnapshot, StringComparison.Ordinal))
+            {
+                lastSnapshot = text;
+                snapshotMark++;
+            }
+
+            return snapshotMark;
+        }
+        catch (Exception e) when (e is NpgsqlException or InvalidOperationException or ObjectDisposedException or TimeoutException)
+        {
+            Close();
+            return null;
+        }
+    }
+
     /// <summary>
     /// The value <paramref name="key"/> names as read under the current mark: read by <paramref name="read"/> the first
     /// time after each change of the database, else remembered. Read each time inside a transaction of
-    /// <paramref name="db"/>'s (its own uncommitted writes are not a change to the mark), on PostgreSQL, and for a null value.
+    /// <paramref name="db"/>'s (its own uncommitted writes are not a change to the mark), when the mark cannot be read,
+    /// and for a null value.
     /// </summary>
     public async Task<T> ReadAsync<T>(DbContext db, object key, Func<Task<T>> read)
     {
@@ -225,6 +278,10 @@ public sealed class DatabaseChanges(DatabaseInfo info) : IDisposable
         connection?.Dispose();
         statement = null;
         connection = null;
+        snapshot?.Dispose();
+        postgres?.Dispose();
+        snapshot = null;
+        postgres = null;
     }
 
     private sealed record Remembered(long Mark, object Value);
