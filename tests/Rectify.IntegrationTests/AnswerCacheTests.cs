@@ -253,6 +253,46 @@ public abstract class AnswerCacheTests(AppFixture app)
     }
 
     [Fact]
+    public async Task On_PostgreSQL_a_lost_mark_connection_is_read_around_and_opened_again_and_what_was_remembered_is_read_again()
+    {
+        app.RequireAvailable();
+        if (app.Provider != Provider.Postgres)
+        {
+            return; // SQLite's mark is a file's, on a connection nothing outside the process can end.
+        }
+
+        var changes = app.Factory.Services.GetRequiredService<DatabaseChanges>();
+        var key = ("mark-lost", Guid.NewGuid());
+        var reads = 0;
+        Task<string> Read() => Task.FromResult("值" + Interlocked.Increment(ref reads));
+        var before = await changes.MarkAsync();
+        Assert.NotNull(before);
+        await WithDbAsync(db => changes.ReadAsync(db, key, Read));
+
+        // The watching connection ended from outside (a PostgreSQL restart, an operator's pg_terminate_backend).
+        await using (var admin = new Npgsql.NpgsqlConnection(app.ConnectionString))
+        {
+            await admin.OpenAsync(Ct);
+            await using var terminate = new Npgsql.NpgsqlCommand(
+                $"SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = '{DatabaseChanges.MarkApplicationName}' AND datname = current_database()", admin);
+            Assert.Equal(1L, await terminate.ExecuteScalarAsync(Ct));
+        }
+
+        // The next asks read around it (no mark: the value is read), then a new connection is opened, and a mark read on
+        // it is a new one: whatever was committed while there was none, nothing remembered before is used.
+        long? after = null;
+        for (var i = 0; i < 3 && after is null; i++)
+        {
+            after = await changes.MarkAsync();
+        }
+
+        Assert.NotNull(after);
+        Assert.NotEqual(before, after);
+        var readsBefore = reads;
+        Assert.Equal("值" + (readsBefore + 1), await WithDbAsync(db => changes.ReadAsync(db, key, Read)));
+    }
+
+    [Fact]
     public async Task Callers_sharing_one_read_of_the_mark_never_get_one_older_than_their_own_arrival()
     {
         app.RequireAvailable();

@@ -29,6 +29,9 @@ public sealed class DatabaseChanges(DatabaseInfo info) : IDisposable
 {
     private const int MaxValues = 10_000;
 
+    /// <summary>PostgreSQL: the <c>application_name</c> of the connection the mark is read on.</summary>
+    public const string MarkApplicationName = "rectify-mark";
+
     // Guards the two reads below; held only to look at or swap them, never while the database is read.
     private readonly Lock gate = new();
 
@@ -43,6 +46,8 @@ public sealed class DatabaseChanges(DatabaseInfo info) : IDisposable
     private NpgsqlCommand? snapshot;
     private string? lastSnapshot;
     private long snapshotMark;
+    private long reopenAfter;
+    private const int ReopenPauseMs = 5_000;
     private bool disposed;
 
     // The read of the data version that callers may still join (not begun, or begun after each of them arrived), and
@@ -191,13 +196,20 @@ public sealed class DatabaseChanges(DatabaseInfo info) : IDisposable
 
     private long? ReadSnapshotUnlocked()
     {
+        var opening = snapshot is null;
+        if (opening && Environment.TickCount64 < reopenAfter)
+        {
+            return null;
+        }
+
         try
         {
-            if (snapshot is null)
+            if (opening)
             {
-                // Not pooled: the connection is this class's for the life of the server, and never writes. A short
-                // command timeout, for callers wait on this read: a server that does not answer is read around instead.
-                var builder = new NpgsqlConnectionStringBuilder(info.ConnectionString) { Pooling = false, CommandTimeout = 5 };
+                // Not pooled: the connection is this class's for the life of the server, and never writes; named, so
+                // that an operator can tell it in pg_stat_activity. A short command timeout, for callers wait on this
+                // read: a server that does not answer is read around instead.
+                var builder = new NpgsqlConnectionStringBuilder(info.ConnectionString) { Pooling = false, CommandTimeout = 5, ApplicationName = MarkApplicationName };
                 postgres = new NpgsqlConnection(builder.ToString());
                 postgres.Open();
                 snapshot = new NpgsqlCommand("SELECT pg_current_snapshot()::text", postgres);
@@ -208,7 +220,7 @@ public sealed class DatabaseChanges(DatabaseInfo info) : IDisposable
                 lastSnapshot = null;
             }
 
-            var text = snapshot.ExecuteScalar() as string ?? throw new InvalidOperationException("pg_current_snapshot() 未返回。");
+            var text = snapshot!.ExecuteScalar() as string ?? throw new InvalidOperationException("pg_current_snapshot() 未返回。");
             if (!string.Equals(text, lastSnapshot, StringComparison.Ordinal))
             {
                 lastSnapshot = text;
@@ -217,9 +229,17 @@ public sealed class DatabaseChanges(DatabaseInfo info) : IDisposable
 
             return snapshotMark;
         }
-        catch (Exception e) when (e is NpgsqlException or InvalidOperationException or ObjectDisposedException or TimeoutException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
+            // Whatever went wrong (the server restarted, the connection was ended, no connection left, a setting this
+            // connection cannot take), the requests read the values themselves. A connection lost is opened again on
+            // the next call; one that could not be opened is tried again after a pause, not by every request.
             Close();
+            if (opening)
+            {
+                reopenAfter = Environment.TickCount64 + ReopenPauseMs;
+            }
+
             return null;
         }
     }
