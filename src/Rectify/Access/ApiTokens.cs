@@ -151,7 +151,7 @@ public sealed class ApiTokenCheck(RectifyDbContext db, DatabaseChanges changes, 
     /// </summary>
     /// <remarks>
     /// Decided on every request, so revocation, expiry and a disabled account act at once; the row is read from the
-    /// database again whenever anything has been committed since it was last read (on PostgreSQL every time).
+    /// database again whenever anything has been committed since it was last read (DatabaseChanges' mark).
     /// </remarks>
     public async Task<(Found? Accepted, int? TokenId, string Reason)> CheckAsync(string presented, CancellationToken cancellationToken)
     {

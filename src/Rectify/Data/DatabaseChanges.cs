@@ -50,7 +50,7 @@ public sealed class DatabaseChanges(DatabaseInfo info) : IDisposable
     private const int ReopenPauseMs = 5_000;
     private bool disposed;
 
-    // The read of the data version that callers may still join (not begun, or begun after each of them arrived), and
+    // The read of the mark that callers may still join (not begun, or begun after each of them arrived), and
     // whether it has begun; and the read queued after it, for those arriving once it has begun.
     private TaskCompletionSource<long?>? current;
     private bool currentBegun;
@@ -206,13 +206,26 @@ public sealed class DatabaseChanges(DatabaseInfo info) : IDisposable
         {
             if (opening)
             {
-                // Not pooled: the connection is this class's for the life of the server, and never writes; named, so
-                // that an operator can tell it in pg_stat_activity. A short command timeout, for callers wait on this
-                // read: a server that does not answer is read around instead.
-                var builder = new NpgsqlConnectionStringBuilder(info.ConnectionString) { Pooling = false, CommandTimeout = 5, ApplicationName = MarkApplicationName };
+                // Not pooled (nor multiplexed): the connection is this class's for the life of the server, and never
+                // writes; named, so that an operator can tell it in pg_stat_activity. Short timeouts to connect and to
+                // read, and no wait for a cancellation's answer, for callers wait on this read: a server that does not
+                // answer is read around instead.
+                var builder = new NpgsqlConnectionStringBuilder(info.ConnectionString)
+                {
+                    Pooling = false,
+                    Multiplexing = false,
+                    Timeout = 5,
+                    CommandTimeout = 5,
+                    CancellationTimeout = -1,
+                    ApplicationName = MarkApplicationName,
+                };
                 postgres = new NpgsqlConnection(builder.ToString());
                 postgres.Open();
-                snapshot = new NpgsqlCommand("SELECT pg_current_snapshot()::text", postgres);
+
+                // Not on a standby: there pg_current_snapshot() lists no running transactions (they are kept as
+                // subtransactions in recovery), so two commits could leave its text as it was. A server in recovery
+                // gives no row, and the mark is not used (a connection string naming several hosts may reach one).
+                snapshot = new NpgsqlCommand("SELECT pg_current_snapshot()::text WHERE NOT pg_is_in_recovery()", postgres);
                 snapshot.Prepare();
 
                 // A snapshot read on a new connection is compared with none: whatever happened while there was no
@@ -220,7 +233,14 @@ public sealed class DatabaseChanges(DatabaseInfo info) : IDisposable
                 lastSnapshot = null;
             }
 
-            var text = snapshot!.ExecuteScalar() as string ?? throw new InvalidOperationException("pg_current_snapshot() 未返回。");
+            if (snapshot!.ExecuteScalar() is not string text)
+            {
+                // A standby (or one promoted back since): read around it, and look again after the pause.
+                Close();
+                reopenAfter = Environment.TickCount64 + ReopenPauseMs;
+                return null;
+            }
+
             if (!string.Equals(text, lastSnapshot, StringComparison.Ordinal))
             {
                 lastSnapshot = text;

@@ -101,7 +101,7 @@ public sealed class AnswerCache : IDisposable
         }
 
         // Read first: whatever is computed after it holds at least this state.
-        // On SQLite read again only when something was committed since it was last read (DatabaseChanges).
+        // Read again only when something was committed since it was last read (DatabaseChanges' mark).
         var version = await changes.ReadAsync(db, ContentVersion.Key, () => ContentVersion.ReadAsync(db, cancellationToken));
         var key = (question, version);
         while (true)
