@@ -1,6 +1,8 @@
 using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 using Rectify.Access;
 using Rectify.Data;
 using Rectify.Features.Inspections;
@@ -140,7 +142,7 @@ public abstract class AnswerCacheTests(AppFixture app)
         }
 
         // Twenty asking at once while the first computes: one computation, one answer for all.
-        var asking = Enumerable.Range(0, 20).Select(_ => WithDbAsync(db => answers.KeptAsync(db, question, () => Slow(Ct), a => 1, Ct))).ToList();
+        var asking = Enumerable.Range(0, 20).Select(_ => WithDbAsync(db => answers.KeptAsync(db, question, (_, _) => Slow(Ct), a => 1, Ct))).ToList();
         await WaitUntilAsync(() => Volatile.Read(ref computed) == 1);
         await Task.Delay(200, Ct);
         Assert.Equal(1, Volatile.Read(ref computed));
@@ -155,9 +157,9 @@ public abstract class AnswerCacheTests(AppFixture app)
         computed = 0;
         gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var gone = new CancellationTokenSource();
-        var first = WithDbAsync(db => answers.KeptAsync(db, other, () => Slow(gone.Token), a => 1, gone.Token));
+        var first = WithDbAsync(db => answers.KeptAsync(db, other, (_, _) => Slow(gone.Token), a => 1, gone.Token));
         await WaitUntilAsync(() => Volatile.Read(ref computed) == 1);
-        var waiting = Enumerable.Range(0, 5).Select(_ => WithDbAsync(db => answers.KeptAsync(db, other, () => Slow(Ct), a => 1, Ct))).ToList();
+        var waiting = Enumerable.Range(0, 5).Select(_ => WithDbAsync(db => answers.KeptAsync(db, other, (_, _) => Slow(Ct), a => 1, Ct))).ToList();
         await Task.Delay(100, Ct);
         await gone.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first);
@@ -177,7 +179,7 @@ public abstract class AnswerCacheTests(AppFixture app)
             throw new InvalidOperationException("数据库不可用");
         }
 
-        var failed = Enumerable.Range(0, 3).Select(_ => WithDbAsync(db => answers.KeptAsync(db, failing, Failing, a => 1, Ct))).ToList();
+        var failed = Enumerable.Range(0, 3).Select(_ => WithDbAsync(db => answers.KeptAsync(db, failing, (_, _) => Failing(), a => 1, Ct))).ToList();
         await WaitUntilAsync(() => Volatile.Read(ref attempts) == 1);
         await Task.Delay(100, Ct);
         fail.SetResult();
@@ -187,7 +189,94 @@ public abstract class AnswerCacheTests(AppFixture app)
         }
 
         Assert.Equal(1, attempts);
-        Assert.Equal("再算", (await WithDbAsync(db => answers.KeptAsync(db, failing, () => Task.FromResult<string?>("再算"), a => 1, Ct)))!.Value);
+        Assert.Equal("再算", (await WithDbAsync(db => answers.KeptAsync(db, failing, (_, _) => Task.FromResult<string?>("再算"), a => 1, Ct)))!.Value);
+    }
+
+    [Fact]
+    public async Task On_PostgreSQL_an_answer_in_its_last_quarter_is_given_while_its_successor_is_computed_off_the_request_and_none_past_its_minute()
+    {
+        app.RequireAvailable();
+        var services = app.Factory.Services;
+        var clock = new FakeClock(DateTimeOffset.UtcNow);
+        using var answers = new AnswerCache(
+            services.GetRequiredService<IConfiguration>(),
+            services.GetRequiredService<DatabaseChanges>(),
+            services.GetRequiredService<IServiceScopeFactory>(),
+            clock,
+            NullLogger<AnswerCache>.Instance);
+        var question = ("renewal", Guid.NewGuid());
+        var computed = 0;
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        gate.SetResult();
+        async Task<string?> Count(RectifyDbContext db, CancellationToken ct)
+        {
+            var n = Interlocked.Increment(ref computed);
+            await gate.Task.WaitAsync(ct);
+            _ = await db.Inspections.CountAsync(ct); // reads through the context it is given, which must be open
+            return $"第{n}次";
+        }
+
+        Task<string> AskAsync() => WithDbAsync(async db => (await answers.KeptAsync(db, question, Count, a => 1, Ct))!.Value);
+
+        Assert.Equal("第1次", await AskAsync());
+        var keptFor = await WithDbAsync(db => Task.FromResult(ContentVersion.KeptFor(db)));
+        if (keptFor is null)
+        {
+            // SQLite: the version is set in the writing transaction itself, and an answer is kept for as long as it holds.
+            clock.Advance(TimeSpan.FromHours(2));
+            Assert.Equal("第1次", await AskAsync());
+            Assert.Equal(1, computed);
+            return;
+        }
+
+        // Before its last quarter: given as it is.
+        clock.Advance(AnswerCache.RenewedAfter(keptFor.Value) - TimeSpan.FromSeconds(1));
+        Assert.Equal("第1次", await AskAsync());
+        Assert.Equal(1, computed);
+
+        // In it: the first to find it starts one successor (held at the gate here) and, with every other, gets the kept one.
+        clock.Advance(TimeSpan.FromSeconds(2));
+        gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var asking = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => AskAsync()));
+        Assert.All(asking, a => Assert.Equal("第1次", a));
+        await WaitUntilAsync(() => Volatile.Read(ref computed) == 2);
+        Assert.Equal("第1次", await AskAsync());
+        Assert.Equal(2, computed);
+        gate.SetResult();
+        await AskUntilAsync("第2次", "第1次");
+        Assert.Equal(2, computed);
+
+        // The successor's minute counts from when its computation began; past it, no one is given it: the next computes.
+        clock.Advance(keptFor.Value);
+        Assert.Equal("第3次", await AskAsync());
+
+        // A successor that fails leaves the kept one given until its time, and the next to find it tries again.
+        clock.Advance(AnswerCache.RenewedAfter(keptFor.Value));
+        gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        gate.SetException(new InvalidOperationException("数据库不可用"));
+        Assert.Equal("第3次", await AskAsync());
+        await WaitUntilAsync(() => Volatile.Read(ref computed) == 4);
+        gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        gate.SetResult();
+        await AskUntilAsync("第5次", "第3次");
+
+        // Asked until the answer is the successor's, every answer before it the kept one's.
+        async Task AskUntilAsync(string successor, string kept)
+        {
+            for (var i = 0; i < 500; i++)
+            {
+                var answer = await AskAsync();
+                if (answer == successor)
+                {
+                    return;
+                }
+
+                Assert.Equal(kept, answer);
+                await Task.Delay(10, Ct);
+            }
+
+            Assert.Fail($"“{successor}” was never given");
+        }
     }
 
     [Fact]

@@ -45,8 +45,9 @@ public static class ContentVersion
 
     /// <summary>
     /// How long an answer may be kept at most, whatever the version: on SQLite as long as it is asked for (the value is
-    /// set in the writing transaction itself); on PostgreSQL a minute (see the remarks on a server stopping between a
-    /// commit and its <c>nextval</c>).
+    /// set in the writing transaction itself); on PostgreSQL a minute from when its computation began (see the remarks on a
+    /// server stopping between a commit and its <c>nextval</c>), its successor computed in its last quarter
+    /// (<c>AnswerCache.RenewedAfter</c>).
     /// </summary>
     public static TimeSpan? KeptFor(DbContext db)
     {

@@ -10,13 +10,17 @@ namespace Rectify.Features.Inspections;
 /// The ledger and the overview as last computed, for the same question asked again of the same content: the same
 /// inspection, filter and page, the same day (China time), the same scope (organization path and roles), and the same
 /// <see cref="ContentVersion"/>. The version is read before an answer is computed, so a kept answer is never older than
-/// the state it is kept for; any write of content sets a new version and the next read computes again. Both providers
-/// (on PostgreSQL an answer is kept a minute at most, <see cref="ContentVersion.KeptFor"/>); <c>Caching:Answers</c> false
-/// turns it off, <c>Caching:AnswerRows</c> (20,000) bounds the rows kept (the least recently used go first). A question
-/// is computed once at a time: requests asking it while it is being computed wait for that answer (their own cancellation
-/// still ends their wait; one whose computing request was cancelled asks again). ADR 0031, issue #12.
+/// the state it is kept for; any write of content sets a new version and the next read computes again. Both providers;
+/// <c>Caching:Answers</c> false turns it off, <c>Caching:AnswerRows</c> (20,000) bounds the rows kept (the least recently
+/// used go first). A question is computed once at a time: requests asking it while it is being computed wait for that
+/// answer (their own cancellation still ends their wait; one whose computing request was cancelled asks again).
+/// On PostgreSQL an answer is given for a minute at most from the moment its computation began
+/// (<see cref="ContentVersion.KeptFor"/>); in its last quarter the first request to find it starts its successor off
+/// the request, on a context of its own, and it and the others are answered from the kept one until the successor is
+/// kept, so that the minute running out does not make every request asking a 10,000-measure question wait for it.
+/// ADR 0031, issue #12.
 /// </summary>
-public sealed class AnswerCache : IDisposable
+public sealed partial class AnswerCache : IDisposable
 {
     private readonly MemoryCache? cache;
 
@@ -24,18 +28,33 @@ public sealed class AnswerCache : IDisposable
     private readonly System.Collections.Concurrent.ConcurrentDictionary<object, Task<object?>> computing = new();
 
     private readonly DatabaseChanges changes;
+    private readonly IServiceScopeFactory scopes;
+    private readonly TimeProvider clock;
+    private readonly ILogger<AnswerCache> logger;
 
-    public AnswerCache(IConfiguration configuration, DatabaseChanges changes)
+    // Ends the renewals under way when the server stops.
+    private readonly CancellationTokenSource stopping = new();
+
+    public AnswerCache(IConfiguration configuration, DatabaseChanges changes, IServiceScopeFactory scopes, TimeProvider clock, ILogger<AnswerCache> logger)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(changes);
+        ArgumentNullException.ThrowIfNull(scopes);
+        ArgumentNullException.ThrowIfNull(clock);
+        ArgumentNullException.ThrowIfNull(logger);
         this.changes = changes;
+        this.scopes = scopes;
+        this.clock = clock;
+        this.logger = logger;
         if (configuration.GetValue("Caching:Answers", true))
         {
             var rows = configuration.GetValue<long?>("Caching:AnswerRows") ?? 20_000;
             cache = new MemoryCache(new MemoryCacheOptions { SizeLimit = Math.Max(1, rows), CompactionPercentage = 0.25 });
         }
     }
+
+    /// <summary>How old a kept answer is when the next request to find it starts its successor: the last quarter of <see cref="ContentVersion.KeptFor"/>.</summary>
+    public static TimeSpan RenewedAfter(TimeSpan keptFor) => keptFor * 0.75;
 
     /// <summary>The ledger page, kept or computed.</summary>
     public async Task<LedgerPage?> LedgerAsync(RectifyDbContext db, AccessScope scope, int inspectionId, LedgerFilter filter, DateOnly today, CancellationToken cancellationToken) =>
@@ -47,28 +66,33 @@ public sealed class AnswerCache : IDisposable
 
     /// <summary>The ledger page with its JSON, kept or computed (the API answers the JSON as it was written the first time).</summary>
     public Task<Kept<LedgerPage>?> KeptLedgerAsync(RectifyDbContext db, AccessScope scope, int inspectionId, LedgerFilter filter, DateOnly today, CancellationToken cancellationToken) =>
-        GetAsync(
+        KeptAsync(
             db,
             ("ledger", inspectionId, filter, today, ScopeKey(scope)),
-            () => LedgerQueries.LoadAsync(db, scope, inspectionId, filter, today, cancellationToken),
+            (d, ct) => LedgerQueries.LoadAsync(d, scope, inspectionId, filter, today, ct),
             (LedgerPage page) => page.Rows.Count + page.Units.Count + 1,
             cancellationToken);
 
     /// <summary>The overview with its JSON, kept or computed.</summary>
     public Task<Kept<InspectionOverview>?> KeptOverviewAsync(RectifyDbContext db, AccessScope scope, int inspectionId, DateOnly today, CancellationToken cancellationToken) =>
-        GetAsync(
+        KeptAsync(
             db,
             ("overview", inspectionId, today, ScopeKey(scope)),
-            () => OverviewQueries.LoadAsync(db, scope, inspectionId, today, cancellationToken),
+            (d, ct) => OverviewQueries.LoadAsync(d, scope, inspectionId, today, ct),
             OverviewRows,
             cancellationToken);
 
     /// <summary>The overview with one page of its findings (of one signal, or all), with its JSON, kept or computed from the kept overview.</summary>
+    /// <remarks>The page is as old as the overview it was cut from: it is given no longer than that overview would be.</remarks>
     public Task<Kept<InspectionOverview>?> KeptOverviewPageAsync(RectifyDbContext db, AccessScope scope, int inspectionId, Signal? signal, int page, int pageSize, DateOnly today, CancellationToken cancellationToken) =>
         GetAsync(
             db,
             ("overview-page", inspectionId, signal, page, pageSize, today, ScopeKey(scope)),
-            async () => (await OverviewAsync(db, scope, inspectionId, today, cancellationToken))?.PageOfFindings(signal, page, pageSize),
+            async (d, ct) =>
+            {
+                var overview = await KeptOverviewAsync(d, scope, inspectionId, today, ct);
+                return overview is null ? new Computed<InspectionOverview>(null, clock.GetUtcNow()) : new(overview.Value.PageOfFindings(signal, page, pageSize), overview.Made);
+            },
             OverviewRows,
             cancellationToken);
 
@@ -77,10 +101,24 @@ public sealed class AnswerCache : IDisposable
 
     /// <summary>
     /// Any other answer that depends only on rectification content, the day and who asks (<paramref name="question"/> must
-    /// name all of them, as the ledger's and overview's do), kept or computed.
+    /// name all of them, as the ledger's and overview's do), kept or computed. <paramref name="compute"/> reads through the
+    /// context and stops on the token it is given, not the caller's: a kept answer's successor is computed off the request.
     /// </summary>
-    public Task<Kept<T>?> KeptAsync<T>(RectifyDbContext db, object question, Func<Task<T?>> compute, Func<T, int> rows, CancellationToken cancellationToken)
-        where T : class => GetAsync(db, question, compute, rows, cancellationToken);
+    public Task<Kept<T>?> KeptAsync<T>(RectifyDbContext db, object question, Func<RectifyDbContext, CancellationToken, Task<T?>> compute, Func<T, int> rows, CancellationToken cancellationToken)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(compute);
+        return GetAsync(
+            db,
+            question,
+            async (d, ct) =>
+            {
+                var began = clock.GetUtcNow();
+                return new Computed<T>(await compute(d, ct), began);
+            },
+            rows,
+            cancellationToken);
+    }
 
     /// <summary>What a scope sees and may do: its organization path and roles (the user too where an answer names their own items).</summary>
     public static string ScopeKey(AccessScope scope, bool withUser = false)
@@ -90,25 +128,40 @@ public sealed class AnswerCache : IDisposable
         return withUser ? key + "|" + scope.UserId : key;
     }
 
-    public void Dispose() => cache?.Dispose();
+    public void Dispose()
+    {
+        // Cancelled, not disposed: a renewal still starting reads its token (a source with no timer holds nothing to free).
+        stopping.Cancel();
+        cache?.Dispose();
+    }
 
-    private async Task<Kept<T>?> GetAsync<T>(RectifyDbContext db, object question, Func<Task<T?>> compute, Func<T, int> rows, CancellationToken cancellationToken)
+    private async Task<Kept<T>?> GetAsync<T>(RectifyDbContext db, object question, Func<RectifyDbContext, CancellationToken, Task<Computed<T>>> compute, Func<T, int> rows, CancellationToken cancellationToken)
         where T : class
     {
         if (cache is null)
         {
-            return Kept<T>.Of(await compute(), stored: false);
+            return Kept<T>.Of(await compute(db, cancellationToken), stored: false);
         }
 
         // Read first: whatever is computed after it holds at least this state.
         // Read again only when something was committed since it was last read (DatabaseChanges' mark).
         var version = await changes.ReadAsync(db, ContentVersion.Key, () => ContentVersion.ReadAsync(db, cancellationToken));
         var key = (question, version);
+        var keptFor = ContentVersion.KeptFor(db);
         while (true)
         {
+            // One in its last quarter is given while its successor is computed; one past its time is given to no one.
+            Kept<T>? renewable = null;
             if (cache.TryGetValue(key, out Kept<T>? kept))
             {
-                return kept;
+                switch (AgeOf(kept!, keptFor))
+                {
+                    case Age.Fresh:
+                        return kept;
+                    case Age.Renewable:
+                        renewable = kept;
+                        break;
+                }
             }
 
             // One computation per question and version at a time; the others asking meanwhile wait for its answer
@@ -117,6 +170,11 @@ public sealed class AnswerCache : IDisposable
             var running = computing.GetOrAdd(key, mine.Task);
             if (running != mine.Task)
             {
+                if (renewable is not null)
+                {
+                    return renewable; // its successor is under way
+                }
+
                 try
                 {
                     return (Kept<T>?)await running.WaitAsync(cancellationToken);
@@ -129,26 +187,28 @@ public sealed class AnswerCache : IDisposable
                 }
             }
 
+            if (renewable is not null)
+            {
+                // The first to find it in its last quarter: its successor is computed off this request, on a context of its
+                // own (this request's goes back to the pool when it ends), and not in this request's execution context.
+                using (ExecutionContext.SuppressFlow())
+                {
+                    _ = Task.Run(() => RenewAsync(key, mine, compute, rows, keptFor), CancellationToken.None);
+                }
+
+                return renewable;
+            }
+
             try
             {
                 // Kept by one that finished between the look above and taking the question.
-                if (cache.TryGetValue(key, out kept))
+                if (cache.TryGetValue(key, out kept) && AgeOf(kept!, keptFor) != Age.Past)
                 {
                     mine.SetResult(kept);
                     return kept;
                 }
 
-                kept = Kept<T>.Of(await compute(), stored: true);
-                if (kept is not null)
-                {
-                    cache.Set(key, kept, new MemoryCacheEntryOptions
-                    {
-                        Size = rows(kept.Value),
-                        SlidingExpiration = TimeSpan.FromMinutes(10),
-                        AbsoluteExpirationRelativeToNow = ContentVersion.KeptFor(db),
-                    });
-                }
-
+                kept = Keep(key, Kept<T>.Of(await compute(db, cancellationToken), stored: true), rows, keptFor);
                 mine.SetResult(kept);
                 return kept;
             }
@@ -170,7 +230,74 @@ public sealed class AnswerCache : IDisposable
             }
         }
     }
+
+    private async Task RenewAsync<T>(object key, TaskCompletionSource<object?> mine, Func<RectifyDbContext, CancellationToken, Task<Computed<T>>> compute, Func<T, int> rows, TimeSpan? keptFor)
+        where T : class
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<RectifyDbContext>();
+            mine.SetResult(Keep(key, Kept<T>.Of(await compute(db, stopping.Token), stored: true), rows, keptFor));
+        }
+        catch (Exception failure)
+        {
+            // The kept answer is given until its time is up; the next request to find it in its last quarter tries again.
+            // Those who came after its time and wait for this one ask again, and compute it themselves.
+            mine.TrySetCanceled(CancellationToken.None);
+            if (failure is not OperationCanceledException || !stopping.IsCancellationRequested)
+            {
+                RenewalFailed(logger, failure);
+            }
+        }
+        finally
+        {
+            computing.TryRemove(new KeyValuePair<object, Task<object?>>(key, mine.Task));
+        }
+    }
+
+    private Kept<T>? Keep<T>(object key, Kept<T>? kept, Func<T, int> rows, TimeSpan? keptFor)
+        where T : class
+    {
+        if (kept is not null)
+        {
+            cache!.Set(key, kept, new MemoryCacheEntryOptions
+            {
+                Size = rows(kept.Value),
+                SlidingExpiration = TimeSpan.FromMinutes(10),
+                AbsoluteExpirationRelativeToNow = keptFor, // the memory back sooner; AgeOf decides what is given
+            });
+        }
+
+        return kept;
+    }
+
+    private Age AgeOf<T>(Kept<T> kept, TimeSpan? keptFor)
+        where T : class
+    {
+        if (keptFor is not { } bound)
+        {
+            return Age.Fresh;
+        }
+
+        var age = clock.GetUtcNow() - kept.Made;
+        return age >= bound ? Age.Past : age >= RenewedAfter(bound) ? Age.Renewable : Age.Fresh;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A kept answer could not be computed again off the request; it is given until its time is up, and tried again")]
+    private static partial void RenewalFailed(ILogger logger, Exception failure);
+
+    private enum Age
+    {
+        Fresh,
+        Renewable,
+        Past,
+    }
 }
+
+/// <summary>An answer and when the computation it comes from began (for an answer cut from a kept one, when that one's did).</summary>
+internal readonly record struct Computed<T>(T? Value, DateTimeOffset Made)
+    where T : class;
 
 /// <summary>
 /// An answer as computed, and its JSON as the API first wrote it: a kept answer asked again through the API is sent as
@@ -181,14 +308,18 @@ public sealed class Kept<T>
 {
     private byte[]? json;
 
-    private Kept(T value, bool stored)
+    private Kept(T value, bool stored, DateTimeOffset made)
     {
         Value = value;
         Stored = stored;
+        Made = made;
     }
 
     /// <summary>The answer.</summary>
     public T Value { get; }
+
+    /// <summary>When the computation it comes from began: what it says holds at least from then (<see cref="AnswerCache"/>).</summary>
+    public DateTimeOffset Made { get; }
 
     /// <summary>Whether it is kept for the next request (else it is this request's alone, and its JSON need not be kept either).</summary>
     public bool Stored { get; }
@@ -197,7 +328,7 @@ public sealed class Kept<T>
     /// <remarks>Two requests may both write it the first time; they write the same bytes, and either is kept.</remarks>
     public byte[] Json(JsonSerializerOptions options) => json ??= JsonSerializer.SerializeToUtf8Bytes(Value, options);
 
-    internal static Kept<T>? Of(T? value, bool stored) => value is null ? null : new Kept<T>(value, stored);
+    internal static Kept<T>? Of(Computed<T> computed, bool stored) => computed.Value is null ? null : new Kept<T>(computed.Value, stored, computed.Made);
 }
 
 /// <summary>

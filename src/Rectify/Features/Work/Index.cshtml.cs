@@ -71,7 +71,7 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, AnswerCache a
         var lists = await answers.KeptAsync(
             db,
             ("work", AnswerCache.ScopeKey(scope, withUser: true), today),
-            async () => await ListsAsync(scope, today, cancellationToken),
+            (d, ct) => ListsAsync(d, scope, today, ct),
             l => l.Sections.Sum(x => x.Items.Count) + l.Notices.Sum(x => x.Items.Count) + 1,
             cancellationToken);
         var sections = lists!.Value.Sections.ToList();
@@ -94,7 +94,7 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, AnswerCache a
     }
 
     /// <summary>Every list of 待办 but the evidence check's, by role, within the caller's scope.</summary>
-    private async Task<WorkLists> ListsAsync(AccessScope scope, DateOnly today, CancellationToken cancellationToken)
+    private static async Task<WorkLists?> ListsAsync(RectifyDbContext db, AccessScope scope, DateOnly today, CancellationToken cancellationToken)
     {
         var soon = today.AddDays(30);
         var measures = db.VisibleMeasures(scope).AsNoTracking();
@@ -148,8 +148,8 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, AnswerCache a
             sections.Add(await SectionAsync("review", "待整改办审核的销号申请", measures.Where(m => m.State == MeasureState.AwaitingReview), today, cancellationToken));
             // Look-backs by their own date: those falling due within 30 days, and those already past it, apart.
             var open = db.LookBacks.AsNoTracking().Where(l => l.Result == null && measures.Any(m => m.Id == l.MeasureId));
-            sections.Add(await LookBackSectionAsync("lookbacks", "到期的回头看（30 天内）", open.Where(l => l.DueDate >= today && l.DueDate <= soon), today, cancellationToken));
-            sections.Add(await LookBackSectionAsync("lookbacks-late", "已过期未进行的回头看", open.Where(l => l.DueDate < today), today, cancellationToken));
+            sections.Add(await LookBackSectionAsync(db, "lookbacks", "到期的回头看（30 天内）", open.Where(l => l.DueDate >= today && l.DueDate <= soon), today, cancellationToken));
+            sections.Add(await LookBackSectionAsync(db, "lookbacks-late", "已过期未进行的回头看", open.Where(l => l.DueDate < today), today, cancellationToken));
         }
 
         if (leader)
@@ -195,7 +195,7 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, AnswerCache a
     }
 
     /// <summary>Open look-backs with their own dates, earliest first: one count query and one page query.</summary>
-    private async Task<Section> LookBackSectionAsync(string key, string title, IQueryable<LookBack> lookBacks, DateOnly today, CancellationToken cancellationToken)
+    private static async Task<Section> LookBackSectionAsync(RectifyDbContext db, string key, string title, IQueryable<LookBack> lookBacks, DateOnly today, CancellationToken cancellationToken)
     {
         var count = await CountAsync(lookBacks, cancellationToken);
         var rows = await lookBacks.OrderBy(l => l.DueDate).ThenBy(l => l.Id).Take(Shown)
