@@ -210,8 +210,9 @@ public abstract class AnswerCacheTests(AppFixture app)
         gate.SetResult();
         async Task<string?> Count(RectifyDbContext db, CancellationToken ct)
         {
+            var mine = gate; // the gate set before this computation was counted (the test moves on once it is counted)
             var n = Interlocked.Increment(ref computed);
-            await gate.Task.WaitAsync(ct);
+            await mine.Task.WaitAsync(ct);
             _ = await db.Inspections.CountAsync(ct); // reads through the context it is given, which must be open
             return $"第{n}次";
         }
@@ -259,6 +260,22 @@ public abstract class AnswerCacheTests(AppFixture app)
         gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         gate.SetResult();
         await AskUntilAsync("第5次", "第3次");
+
+        // A successor that finds nothing to answer (the inspection gone) takes the kept answer away with it.
+        var vanishing = ("renewal-gone", Guid.NewGuid());
+        var looked = 0;
+        Task<string?> Vanishing(RectifyDbContext db, CancellationToken ct) => Task.FromResult(Interlocked.Increment(ref looked) == 1 ? "在" : null);
+        Task<string?> AskVanishingAsync() => WithDbAsync(async db => (await answers.KeptAsync(db, vanishing, Vanishing, a => 1, Ct))?.Value);
+        Assert.Equal("在", await AskVanishingAsync());
+        clock.Advance(AnswerCache.RenewedAfter(keptFor.Value));
+        Assert.Equal("在", await AskVanishingAsync());
+        await WaitUntilAsync(() => Volatile.Read(ref looked) == 2);
+        for (var i = 0; i < 500 && await AskVanishingAsync() is not null; i++)
+        {
+            await Task.Delay(10, Ct);
+        }
+
+        Assert.Null(await AskVanishingAsync());
 
         // Asked until the answer is the successor's, every answer before it the kept one's.
         async Task AskUntilAsync(string successor, string kept)

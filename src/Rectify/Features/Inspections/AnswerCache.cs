@@ -75,22 +75,30 @@ public sealed partial class AnswerCache : IDisposable
 
     /// <summary>The overview with its JSON, kept or computed.</summary>
     public Task<Kept<InspectionOverview>?> KeptOverviewAsync(RectifyDbContext db, AccessScope scope, int inspectionId, DateOnly today, CancellationToken cancellationToken) =>
-        KeptAsync(
+        KeptOverviewAsync(db, scope, inspectionId, today, renewable: true, cancellationToken);
+
+    private Task<Kept<InspectionOverview>?> KeptOverviewAsync(RectifyDbContext db, AccessScope scope, int inspectionId, DateOnly today, bool renewable, CancellationToken cancellationToken) =>
+        GetAsync(
             db,
             ("overview", inspectionId, today, ScopeKey(scope)),
-            (d, ct) => OverviewQueries.LoadAsync(d, scope, inspectionId, today, ct),
+            Began<InspectionOverview>((d, ct) => OverviewQueries.LoadAsync(d, scope, inspectionId, today, ct)),
             OverviewRows,
-            cancellationToken);
+            cancellationToken,
+            renewable);
 
     /// <summary>The overview with one page of its findings (of one signal, or all), with its JSON, kept or computed from the kept overview.</summary>
-    /// <remarks>The page is as old as the overview it was cut from: it is given no longer than that overview would be.</remarks>
+    /// <remarks>
+    /// The page is as old as the overview it was cut from: it is given no longer than that overview would be. It is cut
+    /// from an overview not yet in its last quarter (one that is waits for, or computes, its successor), so that a page
+    /// renewed is renewed once, not by every request until the overview's own successor is kept.
+    /// </remarks>
     public Task<Kept<InspectionOverview>?> KeptOverviewPageAsync(RectifyDbContext db, AccessScope scope, int inspectionId, Signal? signal, int page, int pageSize, DateOnly today, CancellationToken cancellationToken) =>
         GetAsync(
             db,
             ("overview-page", inspectionId, signal, page, pageSize, today, ScopeKey(scope)),
             async (d, ct) =>
             {
-                var overview = await KeptOverviewAsync(d, scope, inspectionId, today, ct);
+                var overview = await KeptOverviewAsync(d, scope, inspectionId, today, renewable: false, ct);
                 return overview is null ? new Computed<InspectionOverview>(null, clock.GetUtcNow()) : new(overview.Value.PageOfFindings(signal, page, pageSize), overview.Made);
             },
             OverviewRows,
@@ -108,17 +116,17 @@ public sealed partial class AnswerCache : IDisposable
         where T : class
     {
         ArgumentNullException.ThrowIfNull(compute);
-        return GetAsync(
-            db,
-            question,
-            async (d, ct) =>
-            {
-                var began = clock.GetUtcNow();
-                return new Computed<T>(await compute(d, ct), began);
-            },
-            rows,
-            cancellationToken);
+        return GetAsync(db, question, Began(compute), rows, cancellationToken);
     }
+
+    // A computation whose answer is dated from when it began.
+    private Func<RectifyDbContext, CancellationToken, Task<Computed<T>>> Began<T>(Func<RectifyDbContext, CancellationToken, Task<T?>> compute)
+        where T : class =>
+        async (d, ct) =>
+        {
+            var began = clock.GetUtcNow();
+            return new Computed<T>(await compute(d, ct), began);
+        };
 
     /// <summary>What a scope sees and may do: its organization path and roles (the user too where an answer names their own items).</summary>
     public static string ScopeKey(AccessScope scope, bool withUser = false)
@@ -135,7 +143,8 @@ public sealed partial class AnswerCache : IDisposable
         cache?.Dispose();
     }
 
-    private async Task<Kept<T>?> GetAsync<T>(RectifyDbContext db, object question, Func<RectifyDbContext, CancellationToken, Task<Computed<T>>> compute, Func<T, int> rows, CancellationToken cancellationToken)
+    // renewable: whether one in its last quarter may be given (false: wait for, or compute, its successor).
+    private async Task<Kept<T>?> GetAsync<T>(RectifyDbContext db, object question, Func<RectifyDbContext, CancellationToken, Task<Computed<T>>> compute, Func<T, int> rows, CancellationToken cancellationToken, bool renewable = true)
         where T : class
     {
         if (cache is null)
@@ -151,15 +160,15 @@ public sealed partial class AnswerCache : IDisposable
         while (true)
         {
             // One in its last quarter is given while its successor is computed; one past its time is given to no one.
-            Kept<T>? renewable = null;
+            Kept<T>? old = null;
             if (cache.TryGetValue(key, out Kept<T>? kept))
             {
                 switch (AgeOf(kept!, keptFor))
                 {
                     case Age.Fresh:
                         return kept;
-                    case Age.Renewable:
-                        renewable = kept;
+                    case Age.Renewable when renewable:
+                        old = kept;
                         break;
                 }
             }
@@ -170,9 +179,9 @@ public sealed partial class AnswerCache : IDisposable
             var running = computing.GetOrAdd(key, mine.Task);
             if (running != mine.Task)
             {
-                if (renewable is not null)
+                if (old is not null)
                 {
-                    return renewable; // its successor is under way
+                    return old; // its successor is under way
                 }
 
                 try
@@ -187,22 +196,39 @@ public sealed partial class AnswerCache : IDisposable
                 }
             }
 
-            if (renewable is not null)
+            if (old is not null)
             {
                 // The first to find it in its last quarter: its successor is computed off this request, on a context of its
                 // own (this request's goes back to the pool when it ends), and not in this request's execution context.
-                using (ExecutionContext.SuppressFlow())
+                try
                 {
-                    _ = Task.Run(() => RenewAsync(key, mine, compute, rows, keptFor), CancellationToken.None);
+                    if (ExecutionContext.IsFlowSuppressed())
+                    {
+                        _ = Task.Run(() => RenewAsync(key, mine, compute, rows, keptFor), CancellationToken.None);
+                    }
+                    else
+                    {
+                        using (ExecutionContext.SuppressFlow())
+                        {
+                            _ = Task.Run(() => RenewAsync(key, mine, compute, rows, keptFor), CancellationToken.None);
+                        }
+                    }
+                }
+                catch
+                {
+                    // Not started: let the question go, so that no one waits for a successor that will never come.
+                    computing.TryRemove(new KeyValuePair<object, Task<object?>>(key, mine.Task));
+                    mine.TrySetCanceled(CancellationToken.None);
+                    throw;
                 }
 
-                return renewable;
+                return old;
             }
 
             try
             {
                 // Kept by one that finished between the look above and taking the question.
-                if (cache.TryGetValue(key, out kept) && AgeOf(kept!, keptFor) != Age.Past)
+                if (cache.TryGetValue(key, out kept) && AgeOf(kept!, keptFor) is var age && (age == Age.Fresh || (age == Age.Renewable && renewable)))
                 {
                     mine.SetResult(kept);
                     return kept;
@@ -234,26 +260,36 @@ public sealed partial class AnswerCache : IDisposable
     private async Task RenewAsync<T>(object key, TaskCompletionSource<object?> mine, Func<RectifyDbContext, CancellationToken, Task<Computed<T>>> compute, Func<T, int> rows, TimeSpan? keptFor)
         where T : class
     {
+        Kept<T>? kept;
         try
         {
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<RectifyDbContext>();
-            mine.SetResult(Keep(key, Kept<T>.Of(await compute(db, stopping.Token), stored: true), rows, keptFor));
+            kept = Keep(key, Kept<T>.Of(await compute(db, stopping.Token), stored: true), rows, keptFor);
+            if (kept is null)
+            {
+                // Nothing to answer any more (the inspection is gone, or out of the scope): nor is the kept one given.
+                cache!.Remove(key);
+            }
         }
         catch (Exception failure)
         {
             // The kept answer is given until its time is up; the next request to find it in its last quarter tries again.
-            // Those who came after its time and wait for this one ask again, and compute it themselves.
+            // Those who came after its time and wait for this one ask again (let go of first, so that they do not find it
+            // again), and compute it themselves. A server stopping (the cache disposed) ends it quietly.
+            computing.TryRemove(new KeyValuePair<object, Task<object?>>(key, mine.Task));
             mine.TrySetCanceled(CancellationToken.None);
-            if (failure is not OperationCanceledException || !stopping.IsCancellationRequested)
+            if (!stopping.IsCancellationRequested)
             {
                 RenewalFailed(logger, failure);
             }
+
+            return;
         }
-        finally
-        {
-            computing.TryRemove(new KeyValuePair<object, Task<object?>>(key, mine.Task));
-        }
+
+        // Kept first, then let go: one asking after this finds the successor or starts anew.
+        mine.SetResult(kept);
+        computing.TryRemove(new KeyValuePair<object, Task<object?>>(key, mine.Task));
     }
 
     private Kept<T>? Keep<T>(object key, Kept<T>? kept, Func<T, int> rows, TimeSpan? keptFor)
