@@ -23,7 +23,7 @@ namespace Rectify.Data;
 /// wait for the one before it to commit). A reader that reads the value between a commit and its <c>nextval</c>
 /// computes from a state as old as a moment earlier; the next read after it sees the new value. A server that stops
 /// between the two leaves other servers' kept answers one write behind until their minute is up
-/// (<see cref="KeptFor"/>). The <c>nextval</c> ends a transaction with an id of its own, so that servers that remember the
+/// (<see cref="KeptFor(DatabaseProviderKind)"/>). The <c>nextval</c> ends a transaction with an id of its own, so that servers that remember the
 /// version under the snapshot (<see cref="DatabaseChanges"/>) read it again.</item>
 /// </list>
 /// </summary>
@@ -49,11 +49,7 @@ public static class ContentVersion
     /// server stopping between a commit and its <c>nextval</c>), its successor computed in its last quarter
     /// (<c>AnswerCache.RenewedAfter</c>).
     /// </summary>
-    public static TimeSpan? KeptFor(DbContext db)
-    {
-        ArgumentNullException.ThrowIfNull(db);
-        return db.Database.IsSqlite() ? null : TimeSpan.FromMinutes(1);
-    }
+    public static TimeSpan? KeptFor(DatabaseProviderKind kind) => kind == DatabaseProviderKind.Sqlite ? null : TimeSpan.FromMinutes(1);
 
     /// <summary>Whether the tracker holds a content change to save (changes already detected).</summary>
     public static bool Changes(ChangeTracker changes)

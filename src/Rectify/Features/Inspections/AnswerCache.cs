@@ -15,7 +15,7 @@ namespace Rectify.Features.Inspections;
 /// used go first). A question is computed once at a time: requests asking it while it is being computed wait for that
 /// answer (their own cancellation still ends their wait; one whose computing request was cancelled asks again).
 /// On PostgreSQL an answer is given for a minute at most from the moment its computation began
-/// (<see cref="ContentVersion.KeptFor"/>); in its last quarter the first request to find it starts its successor off
+/// (<see cref="ContentVersion.KeptFor(DatabaseProviderKind)"/>); in its last quarter the first request to find it starts its successor off
 /// the request, on a context of its own, and it and the others are answered from the kept one until the successor is
 /// kept, so that the minute running out does not make every request asking a 10,000-measure question wait for it.
 /// ADR 0031, issue #12.
@@ -32,12 +32,16 @@ public sealed partial class AnswerCache : IDisposable
     private readonly TimeProvider clock;
     private readonly ILogger<AnswerCache> logger;
 
+    // How long an answer is given at most (ContentVersion.KeptFor): the server's database's, read once.
+    private readonly TimeSpan? keptFor;
+
     // Ends the renewals under way when the server stops.
     private readonly CancellationTokenSource stopping = new();
 
-    public AnswerCache(IConfiguration configuration, DatabaseChanges changes, IServiceScopeFactory scopes, TimeProvider clock, ILogger<AnswerCache> logger)
+    public AnswerCache(IConfiguration configuration, DatabaseInfo database, DatabaseChanges changes, IServiceScopeFactory scopes, TimeProvider clock, ILogger<AnswerCache> logger)
     {
         ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(database);
         ArgumentNullException.ThrowIfNull(changes);
         ArgumentNullException.ThrowIfNull(scopes);
         ArgumentNullException.ThrowIfNull(clock);
@@ -46,6 +50,7 @@ public sealed partial class AnswerCache : IDisposable
         this.scopes = scopes;
         this.clock = clock;
         this.logger = logger;
+        keptFor = ContentVersion.KeptFor(database.Kind);
         if (configuration.GetValue("Caching:Answers", true))
         {
             var rows = configuration.GetValue<long?>("Caching:AnswerRows") ?? 20_000;
@@ -53,7 +58,7 @@ public sealed partial class AnswerCache : IDisposable
         }
     }
 
-    /// <summary>How old a kept answer is when the next request to find it starts its successor: the last quarter of <see cref="ContentVersion.KeptFor"/>.</summary>
+    /// <summary>How old a kept answer is when the next request to find it starts its successor: the last quarter of <see cref="ContentVersion.KeptFor(DatabaseProviderKind)"/>.</summary>
     public static TimeSpan RenewedAfter(TimeSpan keptFor) => keptFor * 0.75;
 
     /// <summary>The ledger page, kept or computed.</summary>
@@ -156,14 +161,13 @@ public sealed partial class AnswerCache : IDisposable
         // Read again only when something was committed since it was last read (DatabaseChanges' mark).
         var version = await changes.ReadAsync(db, ContentVersion.Key, () => ContentVersion.ReadAsync(db, cancellationToken));
         var key = (question, version);
-        var keptFor = ContentVersion.KeptFor(db);
         while (true)
         {
             // One in its last quarter is given while its successor is computed; one past its time is given to no one.
             Kept<T>? old = null;
             if (cache.TryGetValue(key, out Kept<T>? kept))
             {
-                switch (AgeOf(kept!, keptFor))
+                switch (AgeOf(kept!))
                 {
                     case Age.Fresh:
                         return kept;
@@ -199,20 +203,11 @@ public sealed partial class AnswerCache : IDisposable
             if (old is not null)
             {
                 // The first to find it in its last quarter: its successor is computed off this request, on a context of its
-                // own (this request's goes back to the pool when it ends), and not in this request's execution context.
+                // own (this request's goes back to the pool when it ends), and not in this request's execution context
+                // (the unsafe queue is the one that does not carry it).
                 try
                 {
-                    if (ExecutionContext.IsFlowSuppressed())
-                    {
-                        _ = Task.Run(() => RenewAsync(key, mine, compute, rows, keptFor), CancellationToken.None);
-                    }
-                    else
-                    {
-                        using (ExecutionContext.SuppressFlow())
-                        {
-                            _ = Task.Run(() => RenewAsync(key, mine, compute, rows, keptFor), CancellationToken.None);
-                        }
-                    }
+                    ThreadPool.UnsafeQueueUserWorkItem(_ => _ = RenewAsync(key, mine, compute, rows), null);
                 }
                 catch
                 {
@@ -228,13 +223,13 @@ public sealed partial class AnswerCache : IDisposable
             try
             {
                 // Kept by one that finished between the look above and taking the question.
-                if (cache.TryGetValue(key, out kept) && AgeOf(kept!, keptFor) is var age && (age == Age.Fresh || (age == Age.Renewable && renewable)))
+                if (cache.TryGetValue(key, out kept) && AgeOf(kept!) is var age && (age == Age.Fresh || (age == Age.Renewable && renewable)))
                 {
                     mine.SetResult(kept);
                     return kept;
                 }
 
-                kept = Keep(key, Kept<T>.Of(await compute(db, cancellationToken), stored: true), rows, keptFor);
+                kept = Keep(key, Kept<T>.Of(await compute(db, cancellationToken), stored: true), rows);
                 mine.SetResult(kept);
                 return kept;
             }
@@ -257,7 +252,7 @@ public sealed partial class AnswerCache : IDisposable
         }
     }
 
-    private async Task RenewAsync<T>(object key, TaskCompletionSource<object?> mine, Func<RectifyDbContext, CancellationToken, Task<Computed<T>>> compute, Func<T, int> rows, TimeSpan? keptFor)
+    private async Task RenewAsync<T>(object key, TaskCompletionSource<object?> mine, Func<RectifyDbContext, CancellationToken, Task<Computed<T>>> compute, Func<T, int> rows)
         where T : class
     {
         Kept<T>? kept;
@@ -265,7 +260,7 @@ public sealed partial class AnswerCache : IDisposable
         {
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<RectifyDbContext>();
-            kept = Keep(key, Kept<T>.Of(await compute(db, stopping.Token), stored: true), rows, keptFor);
+            kept = Keep(key, Kept<T>.Of(await compute(db, stopping.Token), stored: true), rows);
             if (kept is null)
             {
                 // Nothing to answer any more (the inspection is gone, or out of the scope): nor is the kept one given.
@@ -292,7 +287,7 @@ public sealed partial class AnswerCache : IDisposable
         computing.TryRemove(new KeyValuePair<object, Task<object?>>(key, mine.Task));
     }
 
-    private Kept<T>? Keep<T>(object key, Kept<T>? kept, Func<T, int> rows, TimeSpan? keptFor)
+    private Kept<T>? Keep<T>(object key, Kept<T>? kept, Func<T, int> rows)
         where T : class
     {
         if (kept is not null)
@@ -308,7 +303,7 @@ public sealed partial class AnswerCache : IDisposable
         return kept;
     }
 
-    private Age AgeOf<T>(Kept<T> kept, TimeSpan? keptFor)
+    private Age AgeOf<T>(Kept<T> kept)
         where T : class
     {
         if (keptFor is not { } bound)
