@@ -4,8 +4,8 @@ namespace Rectify.UnitTests;
 
 /// <summary>
 /// Which way the folders of src/Rectify may depend on each other. Each folder under Features/ is a feature
-/// (Features/Measures, Features/Inspections, …) and each other top-level folder (Access, Audit, Cli, Data, Demo,
-/// Documents, Hosting, Evidence while it lasts) is a module; the few files right in Features/ (the home page,
+/// (Features/Measures, Features/Inspections, …) and each other top-level folder (Access, Audit, Cli, CompiledModel, Data,
+/// Demo, Documents, Hosting, Evidence while it lasts) is a module; the few files right in Features/ (the home page,
 /// _ViewImports) are one more, "Features". Namespaces follow folders, so a file depends on a folder when it
 /// imports or names that folder's namespace: a using, a @using, @model or @inject line, or a name qualified by
 /// it (Rectify.Audit.AuditLog, Features.Measures.Workflow, Evidence.LookBack). Comments do not count.

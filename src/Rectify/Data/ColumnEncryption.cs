@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Rectify.Domain;
 
@@ -373,16 +374,29 @@ public sealed class ColumnCipher(ColumnKey key)
     }
 }
 
-/// <summary>The value converter on a designated column (<see cref="SensitiveColumns"/>): plaintext in the model, ciphertext in the database.</summary>
+/// <summary>
+/// The value converter on a designated column (<see cref="SensitiveColumns"/>): plaintext in the model, ciphertext in the
+/// database. Without a cipher (a design-time model, or the compiled model's own form before a server's cipher is put in,
+/// <c>CompiledModels</c>) it refuses to write and reads only what is not encrypted; that form captures nothing,
+/// so the compiled model's generator can write it as code.
+/// </summary>
 public sealed class EncryptedColumnConverter(ColumnCipher? cipher, string associatedData) : ValueConverter<string, string>(
-    plain => Require(cipher).Encrypt(plain, associatedData),
-    stored => cipher == null ? Unreadable(stored) : cipher.Decrypt(stored, associatedData))
+    ToStore(cipher, associatedData),
+    FromStore(cipher, associatedData))
 {
-    private static ColumnCipher Require(ColumnCipher? cipher) =>
-        cipher ?? throw new ColumnDecryptionException("这个数据库上下文没有配置字段加密密钥，不能写入加密字段。");
+    /// <summary>The keyless form's write: never in clear.</summary>
+    public static string RefuseWithoutKey(string plain) =>
+        throw new ColumnDecryptionException("这个数据库上下文没有配置字段加密密钥，不能写入加密字段。");
 
-    private static string Unreadable(string stored) =>
+    /// <summary>The keyless form's read: a value that was never encrypted passes, an encrypted one is refused.</summary>
+    public static string ReadWithoutKey(string stored) =>
         ColumnCipher.IsEncrypted(stored) ? throw new ColumnDecryptionException("这个数据库上下文没有配置字段加密密钥，不能读取加密字段。") : stored;
+
+    private static System.Linq.Expressions.Expression<Func<string, string>> ToStore(ColumnCipher? cipher, string associatedData) =>
+        cipher is null ? plain => RefuseWithoutKey(plain) : plain => cipher.Encrypt(plain, associatedData);
+
+    private static System.Linq.Expressions.Expression<Func<string, string>> FromStore(ColumnCipher? cipher, string associatedData) =>
+        cipher is null ? stored => ReadWithoutKey(stored) : stored => cipher.Decrypt(stored, associatedData);
 }
 
 /// <summary>Carries the application's <see cref="ColumnCipher"/> into the context's options, for the model.</summary>
@@ -427,11 +441,20 @@ public sealed class ColumnKeyModelCacheKeyFactory : Microsoft.EntityFrameworkCor
 
 public static class ColumnEncryption
 {
-    public static DbContextOptionsBuilder UseColumnEncryption(this DbContextOptionsBuilder options, ColumnCipher cipher)
+    /// <param name="options">The context's options.</param>
+    /// <param name="cipher">The key configuration's cipher.</param>
+    /// <param name="compiledModel">
+    /// The compiled model for a context type and cipher, or null for a type that has none (the host passes
+    /// <c>CompiledModel.CompiledModels.For</c>, ADR 0037); without it, or for another context type, the model is built
+    /// from the entity configurations, one per key configuration.
+    /// </param>
+    public static DbContextOptionsBuilder UseColumnEncryption(this DbContextOptionsBuilder options, ColumnCipher cipher, Func<Type, ColumnCipher, IModel?>? compiledModel = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ((IDbContextOptionsBuilderInfrastructure)options).AddOrUpdateExtension(new ColumnEncryptionExtension(cipher));
-        return options.ReplaceService<Microsoft.EntityFrameworkCore.Infrastructure.IModelCacheKeyFactory, ColumnKeyModelCacheKeyFactory>();
+        return compiledModel?.Invoke(options.Options.ContextType, cipher) is { } compiled
+            ? options.UseModel(compiled)
+            : options.ReplaceService<Microsoft.EntityFrameworkCore.Infrastructure.IModelCacheKeyFactory, ColumnKeyModelCacheKeyFactory>();
     }
 
     /// <summary>The cipher a context was configured with, or null (design time, or a context made by hand).</summary>

@@ -73,7 +73,11 @@ public static class DatabaseProvider
         };
     }
 
-    public static void AddRectifyDatabase(this IServiceCollection services, IConfiguration configuration, string dataFolder)
+    /// <param name="services">The host's services.</param>
+    /// <param name="configuration">The host's configuration (the provider, the connection string, the column key).</param>
+    /// <param name="dataFolder">The data folder (SQLite's file and the column key file by default).</param>
+    /// <param name="compiledModel">The compiled data model for a context type and cipher (ADR 0037); null builds it from the entity configurations.</param>
+    public static void AddRectifyDatabase(this IServiceCollection services, IConfiguration configuration, string dataFolder, Func<Type, ColumnCipher, Microsoft.EntityFrameworkCore.Metadata.IModel?>? compiledModel = null)
     {
         var kind = Read(configuration);
         var connectionString = ConnectionString(configuration, kind, dataFolder);
@@ -92,10 +96,10 @@ public static class DatabaseProvider
         switch (kind)
         {
             case DatabaseProviderKind.Sqlite:
-                services.AddDbContextPool<RectifyDbContext, SqliteRectifyDbContext>(o => ConfigureSqlite(o, connectionString).UseColumnEncryption(cipher));
+                services.AddDbContextPool<RectifyDbContext, SqliteRectifyDbContext>(o => ConfigureSqlite(o, connectionString).UseColumnEncryption(cipher, compiledModel));
                 break;
             case DatabaseProviderKind.Postgres:
-                services.AddDbContextPool<RectifyDbContext, PostgresRectifyDbContext>(o => ConfigurePostgres(o, connectionString).UseColumnEncryption(cipher));
+                services.AddDbContextPool<RectifyDbContext, PostgresRectifyDbContext>(o => ConfigurePostgres(o, connectionString).UseColumnEncryption(cipher, compiledModel));
                 break;
         }
     }
