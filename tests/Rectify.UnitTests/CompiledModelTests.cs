@@ -47,6 +47,8 @@ public sealed class CompiledModelTests : IDisposable
         using var compiled = Context(kind, cipher, compiled: true);
         using var built = Context(kind, cipher, compiled: false);
         Assert.Same(CompiledModels.For(compiled.GetType(), cipher), compiled.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()!.Model);
+        Assert.Null(built.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()!.Model); // built, not found by EF
+        Assert.DoesNotContain("ContextModel", built.Model.GetType().Name, StringComparison.Ordinal);
 
         // Entities, properties with their types, lengths and converters, keys, indexes, relationships; then tables and columns.
         AssertSameLines(built.Model.ToDebugString(MetadataDebugStringOptions.LongDefault), compiled.Model.ToDebugString(MetadataDebugStringOptions.LongDefault), kind);

@@ -26,7 +26,7 @@ public static class SensitiveColumns
         new(typeof(RegisterRevision), nameof(RegisterRevision.ChangeReason), "RegisterRevision"),
     ];
 
-    /// <summary>Puts the converter on every designated column; <paramref name="cipher"/> is null only for design-time models (migrations), which never convert a value.</summary>
+    /// <summary>Puts the converter on every designated column; <paramref name="cipher"/> is null only for design-time models (migrations, and the compiled model's generation, ADR 0037), which never convert a value.</summary>
     public static void Apply(ModelBuilder builder, ColumnCipher? cipher)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -420,7 +420,9 @@ public sealed class ColumnEncryptionExtension(ColumnCipher cipher) : IDbContextO
 
         public override string LogFragment => "ColumnEncryption ";
 
-        // No services of its own: every key configuration shares EF's internal services; the model cache key tells them apart.
+        // No services of its own: every key configuration shares EF's internal services; the model each context is given
+        // (the compiled model's instance for its cipher, ADR 0037) or the model cache key (models built from the
+        // configurations) tells them apart.
         public override int GetServiceProviderHashCode() => 0;
 
         public override bool ShouldUseSameServiceProvider(DbContextOptionsExtensionInfo other) => other is ExtensionInfo;
@@ -452,9 +454,13 @@ public static class ColumnEncryption
     {
         ArgumentNullException.ThrowIfNull(options);
         ((IDbContextOptionsBuilderInfrastructure)options).AddOrUpdateExtension(new ColumnEncryptionExtension(cipher));
-        return compiledModel?.Invoke(options.Options.ContextType, cipher) is { } compiled
-            ? options.UseModel(compiled)
-            : options.ReplaceService<Microsoft.EntityFrameworkCore.Infrastructure.IModelCacheKeyFactory, ColumnKeyModelCacheKeyFactory>();
+
+        // Models built from the configurations are cached per key configuration, the compiled one included: a migration
+        // still builds the design-time model (to compare it with the last migration's), and EF's cache for it is shared by
+        // every host in the process (the internal services are), so without the key in its cache key one server's
+        // design-time model would hold another's cipher (and keep it alive).
+        options.ReplaceService<Microsoft.EntityFrameworkCore.Infrastructure.IModelCacheKeyFactory, ColumnKeyModelCacheKeyFactory>();
+        return compiledModel?.Invoke(options.Options.ContextType, cipher) is { } compiled ? options.UseModel(compiled) : options;
     }
 
     /// <summary>The cipher a context was configured with, or null (design time, or a context made by hand).</summary>
