@@ -6,8 +6,8 @@ namespace Rectify.CompiledModel;
 /// <summary>
 /// The data model written out as code (<c>dotnet ef dbcontext optimize</c>, docs/adr/0037), one per provider, so that a
 /// server does not build it from the entity configurations when it starts. The generated model carries the encrypted
-/// columns' keyless converters; each key configuration gets a model of its own with the converters that hold its
-/// cipher (<see cref="SensitiveColumns"/>), made once per cipher and kept while it lives. A module of its own: the
+/// columns' keyless converters; each cipher gets an instance of its own with the converters that hold it
+/// (<see cref="SensitiveColumns"/>), made once and kept while the cipher lives. A module of its own: the
 /// generated code names every entity, the features' included, and the data module names none of them (the host hands
 /// <see cref="For"/> to <see cref="DatabaseProvider.AddRectifyDatabase"/>). <c>CompiledModelTests</c> (unit tests)
 /// fails when the generated code no longer matches the entity configurations: run <c>tools/compiled-model.sh</c>.
@@ -39,18 +39,23 @@ public static class CompiledModels
 #endif
     }
 
-    /// <summary>Puts <paramref name="cipher"/>'s converters on the encrypted columns of a compiled model not yet finalized.</summary>
-    internal static void PutCipher(RuntimeModel model, ColumnCipher cipher)
+    /// <summary>
+    /// Puts <paramref name="cipher"/>'s converters on the encrypted columns of a compiled model just initialized, and
+    /// finalizes it. Both calls are the ones the generated code makes (for the keyless converter, and in its static
+    /// constructor); EF marks them internal, and generated code is exempt from the warning.
+    /// </summary>
+    internal static IModel Finish(RuntimeModel model, ColumnCipher cipher)
     {
+#pragma warning disable EF1001
         foreach (var column in SensitiveColumns.All)
         {
             var property = (RuntimeProperty?)((IModel)model).FindEntityType(column.Entity)?.FindProperty(column.Property)
                 ?? throw new InvalidOperationException($"编译的数据模型中没有加密字段 {column.AssociatedData}：请重新生成编译模型。");
-            // The call the generated code makes for the keyless converter (EF marks it internal; generated code is exempt).
-#pragma warning disable EF1001
             property.SetValueConverter(new EncryptedColumnConverter(cipher, column.AssociatedData));
-#pragma warning restore EF1001
         }
+
+        return model.FinalizeModel();
+#pragma warning restore EF1001
     }
 
     /// <summary>Runs a generated model's initialization on a thread with a large stack, as its static constructor does (EF issue 31751).</summary>

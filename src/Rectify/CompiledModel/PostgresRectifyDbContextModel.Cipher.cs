@@ -12,10 +12,6 @@ public partial class PostgresRectifyDbContextModel
         var model = new PostgresRectifyDbContextModel();
         CompiledModels.OnLargeStack(model.Initialize);
         model.Customize();
-        CompiledModels.PutCipher(model, cipher);
-        // What the generated static constructor calls (EF marks it internal; the generated code is exempt from the warning).
-#pragma warning disable EF1001
-        return model.FinalizeModel();
-#pragma warning restore EF1001
+        return CompiledModels.Finish(model, cipher);
     }
 }
