@@ -223,7 +223,7 @@ public sealed partial class AnswerCache : IDisposable
             try
             {
                 // Kept by one that finished between the look above and taking the question.
-                if (cache.TryGetValue(key, out kept) && AgeOf(kept!) is var age && (age == Age.Fresh || (age == Age.Renewable && renewable)))
+                if (cache.TryGetValue(key, out kept) && Givable(kept!, renewable))
                 {
                     mine.SetResult(kept);
                     return kept;
@@ -314,6 +314,15 @@ public sealed partial class AnswerCache : IDisposable
         var age = clock.GetUtcNow() - kept.Made;
         return age >= bound ? Age.Past : age >= RenewedAfter(bound) ? Age.Renewable : Age.Fresh;
     }
+
+    // Whether a kept answer may be given: within its time, and in its last quarter only where the caller allows it.
+    private bool Givable<T>(Kept<T> kept, bool renewable)
+        where T : class => AgeOf(kept) switch
+        {
+            Age.Fresh => true,
+            Age.Renewable => renewable,
+            _ => false,
+        };
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A kept answer could not be computed again off the request; it is given until its time is up, and tried again")]
     private static partial void RenewalFailed(ILogger logger, Exception failure);
