@@ -168,10 +168,13 @@ cookie=$(awk -F'\t' 'NF >= 7 { printf "%s=%s; ", $6, $7 }' "$jar")
 status=$(curl -sS --max-time 60 -o /dev/null -w '%{http_code}' -H "Cookie: $cookie" "$base/inspections/$typical" || true)
 [ "$status" = 200 ] || { echo "signed in, the ledger page answered $status" >&2; exit 1; }
 
-# name | product URL | auth (cookie/bearer) | bare | raw SQL
+# name | product URL | auth (cookie; bearer; bearer-gzip: bearer, and Accept-Encoding as a browser or an HTTP library
+# sends it, ADR 0038) | raw SQL (none: the row above measured it)
+gzip_asked="Accept-Encoding: gzip, deflate, br"
 targets=(
   "ledger page ($typical)|$base/inspections/$typical|cookie|$baseline/sql/ledger/$typical"
   "ledger API ($typical)|$base/api/v1/inspections/$typical/ledger?pageSize=50|bearer|$baseline/sql/ledger/$typical"
+  "ledger API ($typical), gzip asked|$base/api/v1/inspections/$typical/ledger?pageSize=50|bearer-gzip|"
   "ledger API ($big)|$base/api/v1/inspections/$big/ledger?pageSize=50|bearer|$baseline/sql/ledger/$big"
   "overview API ($big)|$base/api/v1/inspections/$big/overview|bearer|$baseline/sql/overview/$big"
   "measure page ($measure)|$base/measures/$measure|cookie|$baseline/sql/measure/$measure"
@@ -209,14 +212,14 @@ settle() {
 # the run (clear_refs 5) and read after it; the whole suite's peak is the largest of them and of what came before.
 peak_mib() { awk '/VmHWM/ { print int($2 / 1024) }' "/proc/$server_pid/status"; }
 max_peak=0
-run() { # label variant connections url header
+run() { # label variant connections url [header [header]]
   local threads=$(( $3 < 2 ? 1 : 2 ))
   local line peak=""
   if [ "$2" = product ]; then
     [ "$(peak_mib)" -gt "$max_peak" ] && max_peak=$(peak_mib)
     echo 5 >"/proc/$server_pid/clear_refs" 2>/dev/null || true
   fi
-  line=$(wrk -t"$threads" -c"$3" -d"$duration" --timeout 10s --latency -s bench/wrk-report.lua ${5:+-H "$5"} "$4" | grep '^RESULT' || echo "RESULT requests=0 seconds=0 p50=0 p95=0 p99=0 max=0 connect=0 read=0 write=0 status=0 timeout=0")
+  line=$(wrk -t"$threads" -c"$3" -d"$duration" --timeout 10s --latency -s bench/wrk-report.lua ${5:+-H "$5"} ${6:+-H "$6"} "$4" | grep '^RESULT' || echo "RESULT requests=0 seconds=0 p50=0 p95=0 p99=0 max=0 connect=0 read=0 write=0 status=0 timeout=0")
   if [ "$2" = product ]; then
     peak=$(peak_mib)
     [ "$peak" -gt "$max_peak" ] && max_peak=$peak
@@ -234,14 +237,22 @@ warmup=${WARMUP:-10s}
 # path's first answer is computed cold, which the measured runs (kept answers, warm) no longer see.
 start_peak=$(peak_mib)
 max_peak=$start_peak
+# The request headers of a target's auth column: header (the credential) and extra (or empty).
+headers() {
+  header="Cookie: $cookie"
+  extra=""
+  case "$auth" in
+    bearer) header="Authorization: Bearer $token" ;;
+    bearer-gzip) header="Authorization: Bearer $token"; extra=$gzip_asked ;;
+  esac
+}
 echo "== warm up ($warmup per path at 4 connections, not recorded; peak RSS so far $start_peak MB)"
 warmup_peaks=""
 for target in "${targets[@]}"; do
   IFS='|' read -r label url auth sql <<<"$target"
-  header="Cookie: $cookie"
-  [ "$auth" = bearer ] && header="Authorization: Bearer $token"
+  headers
   echo 5 >"/proc/$server_pid/clear_refs" 2>/dev/null || true
-  wrk -t2 -c4 -d"$warmup" --timeout 10s -H "$header" "$url" >/dev/null 2>&1 || true
+  wrk -t2 -c4 -d"$warmup" --timeout 10s -H "$header" ${extra:+-H "$extra"} "$url" >/dev/null 2>&1 || true
   settle
   peak=$(peak_mib)
   [ "$peak" -gt "$max_peak" ] && max_peak=$peak
@@ -252,17 +263,18 @@ done
 echo "== load ($mode: $duration each, connections: $connections)"
 # The same bare endpoint sending as many bytes as the ledger API's page: what moving that answer costs alone.
 ledger_bytes=$(curl -sS -o /dev/null -w '%{size_download}' -H "Authorization: Bearer $token" "$base/api/v1/inspections/$typical/ledger?pageSize=50")
+ledger_gzip_bytes=$(curl -sS -o /dev/null -w '%{size_download}' -H "Authorization: Bearer $token" -H "$gzip_asked" "$base/api/v1/inspections/$typical/ledger?pageSize=50")
 for c in $connections; do
   run "fixed body" "bare Kestrel" "$c" "$baseline/bare" ""
   run "fixed body, $ledger_bytes B (ledger API's size)" "bare Kestrel" "$c" "$baseline/bare?bytes=$ledger_bytes" ""
+  run "fixed body, $ledger_gzip_bytes B (ledger API's size gzipped)" "bare Kestrel" "$c" "$baseline/bare?bytes=$ledger_gzip_bytes" ""
 done
 for target in "${targets[@]}"; do
   IFS='|' read -r label url auth sql <<<"$target"
-  header="Cookie: $cookie"
-  [ "$auth" = bearer ] && header="Authorization: Bearer $token"
+  headers
   for c in $connections; do
-    run "$label" product "$c" "$url" "$header"
-    run "$label" "raw SQL" "$c" "$sql" ""
+    run "$label" product "$c" "$url" "$header" "$extra"
+    if [ -n "$sql" ]; then run "$label" "raw SQL" "$c" "$sql" ""; fi
   done
 done
 

@@ -81,6 +81,94 @@ public abstract class AnswerCacheTests(AppFixture app)
     }
 
     [Fact]
+    public async Task A_kept_answer_goes_gzipped_to_a_client_that_accepts_gzip_and_as_it_is_to_any_other()
+    {
+        app.RequireAvailable();
+        using var client = await app.Client().WithTokenAsync(app.Factory.Services, "office", "压缩");
+        foreach (var path in new[] { $"/api/v1/inspections/{app.InspectionId}/ledger?pageSize=500", $"/api/v1/inspections/{app.InspectionId}/overview" })
+        {
+            var uri = new Uri(path, UriKind.Relative);
+            byte[] json;
+            using (var plain = await GetAsync(uri, acceptEncoding: null))
+            {
+                Assert.Empty(plain.Content.Headers.ContentEncoding);
+                Assert.Contains("Accept-Encoding", plain.Headers.Vary);
+                json = await plain.Content.ReadAsByteArrayAsync(Ct);
+                Assert.Equal(json.Length, plain.Content.Headers.ContentLength);
+                Assert.True(json.Length >= KeptBytes.GzipFrom, $"{path}: {json.Length} B");
+            }
+
+            // Browsers, curl --compressed, one that prefers another coding but takes gzip, one that takes anything.
+            foreach (var accepts in new[] { "gzip, deflate, br, zstd", "deflate, gzip", "br;q=1.0, gzip;q=0.5", "*" })
+            {
+                using var zipped = await GetAsync(uri, accepts);
+                Assert.Equal(System.Net.HttpStatusCode.OK, zipped.StatusCode);
+                Assert.Equal(["gzip"], zipped.Content.Headers.ContentEncoding);
+                Assert.Contains("Accept-Encoding", zipped.Headers.Vary);
+                Assert.Equal("application/json; charset=utf-8", zipped.Content.Headers.ContentType?.ToString());
+                var packed = await zipped.Content.ReadAsByteArrayAsync(Ct);
+                Assert.Equal(packed.Length, zipped.Content.Headers.ContentLength);
+                Assert.True(packed.Length < json.Length / 2, $"{path}: {packed.Length} of {json.Length} B");
+                Assert.Equal(json, Gunzip(packed));
+            }
+
+            // Refused, or not named: the JSON as it is.
+            foreach (var accepts in new[] { "gzip;q=0", "identity", "br, zstd", "*, gzip;q=0" })
+            {
+                using var plain = await GetAsync(uri, accepts);
+                Assert.Empty(plain.Content.Headers.ContentEncoding);
+                Assert.Equal(json, await plain.Content.ReadAsByteArrayAsync(Ct));
+            }
+        }
+
+        // After a save the gzip form is the new answer's, not the one kept before.
+        var ledger = new Uri($"/api/v1/inspections/{app.InspectionId}/ledger?pageSize=500", UriKind.Relative);
+        var measureId = await WithDbAsync(db => db.Measures.Where(m => m.InspectionId == app.InspectionId).OrderBy(m => m.Id).Select(m => m.Id).FirstAsync(Ct));
+        var text = await WithDbAsync(db => db.Measures.Where(m => m.Id == measureId).Select(m => m.Text).SingleAsync(Ct));
+        var marked = text + "（压缩后改）";
+        await SetTextAsync(marked);
+        try
+        {
+            using var zipped = await GetAsync(ledger, "gzip");
+            var page = System.Text.Json.JsonSerializer.Deserialize<LedgerPage>(Gunzip(await zipped.Content.ReadAsByteArrayAsync(Ct)), Http.Json);
+            Assert.Equal(marked, page!.Rows.Single(r => r.MeasureId == measureId).Text);
+        }
+        finally
+        {
+            await SetTextAsync(text);
+        }
+
+        async Task<HttpResponseMessage> GetAsync(Uri uri, string? acceptEncoding)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, uri);
+            if (acceptEncoding is not null)
+            {
+                request.Headers.TryAddWithoutValidation("Accept-Encoding", acceptEncoding);
+            }
+
+            return await client.SendAsync(request, Ct);
+        }
+
+        Task SetTextAsync(string value) => WithDbAsync(async db =>
+        {
+            var measure = await db.Measures.SingleAsync(m => m.Id == measureId, Ct);
+            db.Entry(measure).Property(m => m.Text).CurrentValue = value;
+            await db.SaveChangesAsync(Ct);
+        });
+
+        static byte[] Gunzip(byte[] packed)
+        {
+            using var unpacked = new MemoryStream();
+            using (var zip = new System.IO.Compression.GZipStream(new MemoryStream(packed), System.IO.Compression.CompressionMode.Decompress))
+            {
+                zip.CopyTo(unpacked);
+            }
+
+            return unpacked.ToArray();
+        }
+    }
+
+    [Fact]
     public async Task The_version_moves_when_a_transaction_that_wrote_content_commits_and_not_when_it_is_rolled_back()
     {
         app.RequireAvailable();
@@ -401,6 +489,63 @@ public abstract class AnswerCacheTests(AppFixture app)
 
         Assert.NotNull(after);
         Assert.NotEqual(before, after);
+        var readsBefore = reads;
+        Assert.Equal("值" + (readsBefore + 1), await WithDbAsync(db => changes.ReadAsync(db, key, Read)));
+    }
+
+    [Fact]
+    public async Task A_context_reads_under_the_mark_it_read_first_until_it_writes_and_the_next_request_reads_a_new_one()
+    {
+        app.RequireAvailable();
+        var changes = app.Factory.Services.GetRequiredService<DatabaseChanges>();
+        var info = app.Factory.Services.GetRequiredService<DatabaseInfo>();
+        var key = ("lease-mark", Guid.NewGuid());
+        var reads = 0;
+        Task<string> Read() => Task.FromResult("值" + Interlocked.Increment(ref reads));
+        var outside = 0;
+
+        // A commit by another process, with a new value each time (SQLite leaves the file as it was when a write changes nothing).
+        Task CommitElsewhereAsync() => OtherProcess.WriteAsync(info, $"""INSERT INTO "AppSettings" ("Key", "Value") VALUES ('lease-mark', '{++outside}') ON CONFLICT ("Key") DO UPDATE SET "Value" = '{outside}'""");
+
+        await using (var scope = app.Factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<RectifyDbContext>();
+            Assert.Equal("值1", await changes.ReadAsync(db, key, Read));
+
+            // Within one request (the context's lease) the mark read first stands: a request's token and content version
+            // are read under one mark, read after the request began.
+            await CommitElsewhereAsync();
+            Assert.Equal("值1", await changes.ReadAsync(db, key, Read));
+
+            // The context's own writes end it, whichever way they are sent.
+            var writes = new (string How, Func<Task> Write)[]
+            {
+                ("a save", async () =>
+                {
+                    db.AppSettings.Add(new AppSetting { Key = "lease-mark-" + Guid.NewGuid().ToString("N"), Value = "1" });
+                    await db.SaveChangesAsync(Ct);
+                }),
+                ("a statement", () => db.Database.ExecuteSqlAsync($"""UPDATE "AppSettings" SET "Value" = 'own' WHERE "Key" = 'lease-mark'""", Ct)),
+                ("a transaction", async () =>
+                {
+                    await using var transaction = await db.Database.BeginTransactionAsync(Ct);
+                    await transaction.CommitAsync(Ct);
+                }),
+            };
+            foreach (var (how, write) in writes)
+            {
+                var before = reads;
+                await CommitElsewhereAsync();
+                await write();
+                Assert.True("值" + (before + 1) == await changes.ReadAsync(db, key, Read), $"after {how} the value was not read again");
+
+                // … and the mark read then stands again until the next.
+                await CommitElsewhereAsync();
+                Assert.Equal("值" + (before + 1), await changes.ReadAsync(db, key, Read));
+            }
+        }
+
+        // The next request (a context leased anew) reads the mark again.
         var readsBefore = reads;
         Assert.Equal("值" + (readsBefore + 1), await WithDbAsync(db => changes.ReadAsync(db, key, Read)));
     }

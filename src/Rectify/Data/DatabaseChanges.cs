@@ -274,7 +274,7 @@ public sealed class DatabaseChanges(DatabaseInfo info) : IDisposable
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(read);
-        if (db.Database.CurrentTransaction is not null || await MarkAsync() is not { } mark)
+        if (db.Database.CurrentTransaction is not null || await MarkForAsync(db) is not { } mark)
         {
             return await read();
         }
@@ -297,6 +297,34 @@ public sealed class DatabaseChanges(DatabaseInfo info) : IDisposable
         }
 
         return value;
+    }
+
+    /// <summary>
+    /// The mark for a read through <paramref name="db"/>: the one it read earlier in the same lease if it has written
+    /// nothing since (<see cref="RectifyDbContext.MarkRead"/>), else one read now. A request's token and its content
+    /// version are read under one mark: it was read after the request began, so whatever was committed before the request
+    /// (a revocation, a save) is counted, and the request's own writes end it. A context kept longer than a request
+    /// (none is, of those that read through this) would see others' commits only once it writes.
+    /// </summary>
+    private async ValueTask<long?> MarkForAsync(DbContext db)
+    {
+        if (db is not RectifyDbContext context)
+        {
+            return await MarkAsync();
+        }
+
+        if (context.MarkRead is { } read)
+        {
+            return read;
+        }
+
+        var mark = await MarkAsync();
+        if (mark is { } value)
+        {
+            context.KeepMark(value);
+        }
+
+        return mark;
     }
 
     public void Dispose()

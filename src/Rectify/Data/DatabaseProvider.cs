@@ -108,14 +108,14 @@ public static class DatabaseProvider
     {
         ArgumentNullException.ThrowIfNull(options);
         return options.UseSqlite(connectionString, s => s.MigrationsAssembly(typeof(RectifyDbContext).Assembly.FullName))
-            .AddInterceptors(SqlitePragmas.Instance);
+            .AddInterceptors(SqlitePragmas.Instance, ContextWrites.Instance);
     }
 
     public static DbContextOptionsBuilder ConfigurePostgres(DbContextOptionsBuilder options, string connectionString)
     {
         ArgumentNullException.ThrowIfNull(options);
         return options.UseNpgsql(WithoutJit(connectionString), s => s.MigrationsAssembly(typeof(RectifyDbContext).Assembly.FullName))
-            .AddInterceptors(ContentVersion.AfterCommit.Instance);
+            .AddInterceptors(ContentVersion.AfterCommit.Instance, ContextWrites.Instance);
     }
 
     /// <summary>

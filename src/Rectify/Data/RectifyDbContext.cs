@@ -16,6 +16,25 @@ public class RectifyDbContext(DbContextOptions options) : IdentityDbContext<Rect
     /// <summary>On PostgreSQL: content was written in the current transaction, and its commit moves the content version on.</summary>
     internal bool ContentVersionPending { get; set; }
 
+    // The database's mark as this context read it last (DatabaseChanges), the lease it was read in and the writes the
+    // context had made by then (ContextWrites): it stands for the rest of the lease while the context writes nothing.
+    private (int Lease, long Writes, long Mark)? markRead;
+
+    // Counts what may have written through this context: saves, statements that are not queries, transactions begun.
+    private long writes;
+
+    /// <summary>Notes that this context may be writing (ContextWrites, and each save): a mark read before it no longer stands for it.</summary>
+    internal void NoteWrite() => writes++;
+
+    /// <summary>
+    /// The mark this context read during its current lease (one request's unit of work), if it has written nothing since:
+    /// whatever it reads under that mark is still at least as new as the request (DatabaseChanges).
+    /// </summary>
+    internal long? MarkRead => markRead is { } read && read.Lease == ContextId.Lease && read.Writes == writes ? read.Mark : null;
+
+    /// <summary>Keeps the mark just read for this lease (<see cref="MarkRead"/>).</summary>
+    internal void KeepMark(long mark) => markRead = (ContextId.Lease, writes, mark);
+
     public DbSet<Organization> Organizations => Set<Organization>();
 
     public DbSet<Person> People => Set<Person>();
@@ -86,6 +105,7 @@ public class RectifyDbContext(DbContextOptions options) : IdentityDbContext<Rect
     /// </summary>
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
+        NoteWrite();
         var detect = ChangeTracker.AutoDetectChangesEnabled;
         FieldLengths.Check(ChangeTracker);
         ChangeTracker.AutoDetectChangesEnabled = false;
@@ -115,6 +135,7 @@ public class RectifyDbContext(DbContextOptions options) : IdentityDbContext<Rect
 
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
+        NoteWrite();
         var detect = ChangeTracker.AutoDetectChangesEnabled;
         FieldLengths.Check(ChangeTracker);
         ChangeTracker.AutoDetectChangesEnabled = false;

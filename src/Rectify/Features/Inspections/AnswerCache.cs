@@ -3,6 +3,7 @@ using Microsoft.Extensions.Caching.Memory;
 using Rectify.Access;
 using Rectify.Data;
 using Rectify.Domain;
+using Rectify.Features.Common;
 
 namespace Rectify.Features.Inspections;
 
@@ -341,12 +342,13 @@ internal readonly record struct Computed<T>(T? Value, DateTimeOffset Made)
 
 /// <summary>
 /// An answer as computed, and its JSON as the API first wrote it: a kept answer asked again through the API is sent as
-/// those bytes, not serialized again (a 10,000-measure overview is 600 KB of JSON; issue #12).
+/// those bytes, not serialized again (a 10,000-measure overview is 600 KB of JSON; issue #12), or as their gzip form,
+/// also made once (ADR 0038).
 /// </summary>
 public sealed class Kept<T>
     where T : class
 {
-    private byte[]? json;
+    private KeptBytes? bytes;
 
     private Kept(T value, bool stored, DateTimeOffset made)
     {
@@ -366,18 +368,61 @@ public sealed class Kept<T>
 
     /// <summary>The answer as UTF-8 JSON in <paramref name="options"/> (the API's), written once.</summary>
     /// <remarks>Two requests may both write it the first time; they write the same bytes, and either is kept.</remarks>
-    public byte[] Json(JsonSerializerOptions options) => json ??= JsonSerializer.SerializeToUtf8Bytes(Value, options);
+    public byte[] Json(JsonSerializerOptions options) => Bytes(options).Json;
+
+    /// <summary>The answer's JSON (<see cref="Json"/>) and its gzip form, each made once.</summary>
+    public KeptBytes Bytes(JsonSerializerOptions options) => bytes ??= new KeptBytes(JsonSerializer.SerializeToUtf8Bytes(Value, options));
 
     internal static Kept<T>? Of(Computed<T> computed, bool stored) => computed.Value is null ? null : new Kept<T>(computed.Value, stored, computed.Made);
 }
 
 /// <summary>
-/// JSON already written (<see cref="Kept{T}.Json"/>), sent as <c>application/json; charset=utf-8</c> with status 200, as
+/// A kept answer's JSON, and the same JSON gzipped, made the first time a client that accepts gzip asks for it. An answer
+/// under <see cref="GzipFrom"/> bytes, or one that gzip does not make smaller, has no gzip form. ADR 0038.
+/// </summary>
+public sealed class KeptBytes(byte[] json)
+{
+    /// <summary>Answers smaller than this are sent as they are: gzip's header and the client's work would outweigh the saving.</summary>
+    public const int GzipFrom = 1024;
+
+    // The gzip form once made; Json itself where it has none (a reference that says "made, and not smaller").
+    private byte[]? gzip;
+
+    /// <summary>The JSON, UTF-8.</summary>
+    public byte[] Json { get; } = json ?? throw new ArgumentNullException(nameof(json));
+
+    /// <summary>The JSON gzipped (at the optimal level: it is made once and sent many times), or null where there is none worth sending.</summary>
+    /// <remarks>Two requests may both make it the first time; they make the same bytes, and either is kept.</remarks>
+    public byte[]? Gzip
+    {
+        get
+        {
+            var made = gzip ??= Json.Length < GzipFrom ? Json : Compress(Json);
+            return ReferenceEquals(made, Json) ? null : made;
+        }
+    }
+
+    private static byte[] Compress(byte[] json)
+    {
+        using var packed = new MemoryStream(json.Length / 4);
+        using (var zip = new System.IO.Compression.GZipStream(packed, System.IO.Compression.CompressionLevel.Optimal, leaveOpen: true))
+        {
+            zip.Write(json);
+        }
+
+        return packed.Length < json.Length ? packed.ToArray() : json;
+    }
+}
+
+/// <summary>
+/// JSON already written (<see cref="Kept{T}.Bytes"/>), sent as <c>application/json; charset=utf-8</c> with status 200, as
 /// <c>TypedResults.Ok</c> would send the same answer; the endpoint's <c>Ok&lt;T&gt;</c> in its result type describes it.
+/// To a client whose <c>Accept-Encoding</c> accepts gzip (browsers, most HTTP libraries) the kept gzip form is sent with
+/// <c>Content-Encoding: gzip</c>; to any other the JSON itself; either way with <c>Vary: Accept-Encoding</c> (ADR 0038).
 /// Sent in slices, each flushed: one write of the whole would copy it into the connection's pinned buffers at once, and
 /// 200 clients reading a 600 KB overview held 123 MB of them (issue #12); a slice at a time waits for the client instead.
 /// </summary>
-public sealed class KeptJson(byte[] json) : IResult
+public sealed class KeptJson(KeptBytes bytes) : IResult
 {
     private const int Slice = 16 * 1024;
 
@@ -387,10 +432,18 @@ public sealed class KeptJson(byte[] json) : IResult
         var response = httpContext.Response;
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = "application/json; charset=utf-8";
-        response.ContentLength = json.Length;
-        for (var offset = 0; offset < json.Length; offset += Slice)
+        response.Headers.Vary = "Accept-Encoding";
+        var body = bytes.Json;
+        if (ContentCoding.AcceptsGzip(httpContext.Request.Headers.AcceptEncoding) && bytes.Gzip is { } gzip)
         {
-            await response.Body.WriteAsync(json.AsMemory(offset, Math.Min(Slice, json.Length - offset)), httpContext.RequestAborted);
+            response.Headers.ContentEncoding = "gzip";
+            body = gzip;
+        }
+
+        response.ContentLength = body.Length;
+        for (var offset = 0; offset < body.Length; offset += Slice)
+        {
+            await response.Body.WriteAsync(body.AsMemory(offset, Math.Min(Slice, body.Length - offset)), httpContext.RequestAborted);
         }
     }
 }

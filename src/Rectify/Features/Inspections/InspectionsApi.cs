@@ -195,5 +195,5 @@ public static class InspectionsApi
     /// <summary>404 for an answer the caller may not see; a kept answer as its JSON written once; any other streamed as before.</summary>
     private static Results<Ok<T>, KeptJson, NotFound> Answer<T>(Kept<T>? answer, JsonOptions json)
         where T : class =>
-        answer is null ? TypedResults.NotFound() : answer.Stored ? new KeptJson(answer.Json(json.SerializerOptions)) : TypedResults.Ok(answer.Value);
+        answer is null ? TypedResults.NotFound() : answer.Stored ? new KeptJson(answer.Bytes(json.SerializerOptions)) : TypedResults.Ok(answer.Value);
 }
