@@ -346,21 +346,23 @@ public static class RectifyApp
     /// A user whose password is initial or expired may only change it, and one who must enrol a second factor
     /// may only do that (or sign out), until they have.
     /// </summary>
+    private static readonly PathString[] GateOpenPaths = ["/Account/SignOut", "/Account/Language", "/Error", "/healthz", "/css"];
+
     private static async Task PasswordChangeGate(HttpContext context, Func<Task> next)
     {
         if (context.User.Identity?.IsAuthenticated == true)
         {
             var path = context.Request.Path;
-            string[] always = ["/Account/SignOut", "/Account/Language", "/Error", "/healthz", "/css"];
-            if (!always.Any(p => path.StartsWithSegments(p, StringComparison.OrdinalIgnoreCase)))
+            if (!AlwaysOpen(path))
             {
-                if (context.User.FindFirst(RectifyClaimsFactory.PasswordChangeClaim) is { } reason && !path.StartsWithSegments("/Account/ChangePassword", StringComparison.OrdinalIgnoreCase))
+                var passwordChange = context.User.FindFirst(RectifyClaimsFactory.PasswordChangeClaim);
+                if (passwordChange is not null && !path.StartsWithSegments("/Account/ChangePassword", StringComparison.OrdinalIgnoreCase))
                 {
-                    await Refuse(context, "/Account/ChangePassword", reason.Value == "expired" ? "密码已过期，请先在网页上修改密码。" : "请先在网页上修改初始密码。", "password_expired");
+                    await Refuse(context, "/Account/ChangePassword", passwordChange.Value == "expired" ? "密码已过期，请先在网页上修改密码。" : "请先在网页上修改初始密码。", "password_expired");
                     return;
                 }
 
-                if (context.User.FindFirst(RectifyClaimsFactory.PasswordChangeClaim) is null
+                if (passwordChange is null
                     && context.User.FindFirst(RectifyClaimsFactory.SecondFactorEnrolmentClaim) is not null
                     && !path.StartsWithSegments("/Account/TwoFactor", StringComparison.OrdinalIgnoreCase))
                 {
@@ -371,6 +373,20 @@ public static class RectifyApp
         }
 
         await next();
+
+        // What a signed-in person reaches whatever the gate would ask first (on every request: no allocation).
+        static bool AlwaysOpen(PathString path)
+        {
+            foreach (var open in GateOpenPaths)
+            {
+                if (path.StartsWithSegments(open, StringComparison.OrdinalIgnoreCase))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
 
         static async Task Refuse(HttpContext context, string page, string message, string type)
         {
