@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
@@ -186,8 +187,23 @@ public sealed class ApiTokenCheck(RectifyDbContext db, DatabaseChanges changes, 
         return parts.Length == 3 && parts[0] == "rfy" && parts[1].Length == 8 ? parts[1] : null;
     }
 
-    private static bool SameHash(string presented, string stored) =>
-        CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(ApiTokenService.HashOf(presented)), Encoding.ASCII.GetBytes(stored));
+    // The presented token's SHA-256, as lower-case hex, against the stored one, in constant time; without allocating
+    // (it runs on every API request). A token too long for the stack (none the product makes) is hashed as before.
+    private static bool SameHash(string presented, string stored)
+    {
+        const int HexLength = SHA256.HashSizeInBytes * 2;
+        if (stored.Length != HexLength || Encoding.UTF8.GetMaxByteCount(presented.Length) > 1024)
+        {
+            return CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(ApiTokenService.HashOf(presented)), Encoding.ASCII.GetBytes(stored));
+        }
+
+        Span<byte> utf8 = stackalloc byte[1024];
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        Span<char> hex = stackalloc char[HexLength];
+        SHA256.HashData(utf8[..Encoding.UTF8.GetBytes(presented, utf8)], hash);
+        Convert.TryToHexStringLower(hash, hex, out _);
+        return CryptographicOperations.FixedTimeEquals(MemoryMarshal.AsBytes(hex), MemoryMarshal.AsBytes(stored.AsSpan()));
+    }
 }
 
 /// <summary>Authenticates API requests that carry <c>Authorization: Bearer rfy_…</c>.</summary>
