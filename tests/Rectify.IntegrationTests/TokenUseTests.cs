@@ -65,6 +65,41 @@ public abstract class TokenUseTests(TokenUseApp app)
     }
 
     [Fact]
+    public async Task A_known_token_with_any_character_of_its_secret_changed_or_its_secret_cut_or_lengthened_is_refused()
+    {
+        app.RequireAvailable();
+        ApiTokenService.Created token;
+        await using (var scope = app.Factory.Services.CreateAsyncScope())
+        {
+            token = await scope.ServiceProvider.GetRequiredService<ApiTokenService>().CreateAsync("office", "改动密钥", 1, Ct);
+        }
+
+        using var client = app.Client();
+        var uri = new Uri("/api/v1/inspections", UriKind.Relative);
+        async Task<HttpStatusCode> AskAsync(string presented)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, uri);
+            request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + presented);
+            using var response = await client.SendAsync(request, Ct);
+            return response.StatusCode;
+        }
+
+        Assert.Equal(HttpStatusCode.OK, await AskAsync(token.Token));
+        var secretStarts = token.Token.LastIndexOf('_') + 1;
+        foreach (var at in new[] { secretStarts, secretStarts + 7, token.Token.Length - 1 })
+        {
+            var changed = token.Token[..at] + (token.Token[at] == 'a' ? 'b' : 'a') + token.Token[(at + 1)..];
+            Assert.Equal(HttpStatusCode.Unauthorized, await AskAsync(changed));
+        }
+
+        Assert.Equal(HttpStatusCode.Unauthorized, await AskAsync(token.Token[..^1]));
+        Assert.Equal(HttpStatusCode.Unauthorized, await AskAsync(token.Token + "a"));
+        Assert.Equal(HttpStatusCode.Unauthorized, await AskAsync(token.Token.ToUpperInvariant()));
+        Assert.Equal(HttpStatusCode.Unauthorized, await AskAsync(token.Token + new string('a', 2000)));
+        Assert.Equal(HttpStatusCode.OK, await AskAsync(token.Token));
+    }
+
+    [Fact]
     public async Task A_tokens_claims_are_kept_only_while_its_user_is_unchanged_a_role_taken_away_or_an_account_disabled_acts_on_the_next_request()
     {
         app.RequireAvailable();
