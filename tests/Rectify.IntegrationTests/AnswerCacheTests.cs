@@ -507,9 +507,11 @@ public abstract class AnswerCacheTests(AppFixture app)
         // A commit by another process, with a new value each time (SQLite leaves the file as it was when a write changes nothing).
         Task CommitElsewhereAsync() => OtherProcess.WriteAsync(info, $"""INSERT INTO "AppSettings" ("Key", "Value") VALUES ('lease-mark', '{++outside}') ON CONFLICT ("Key") DO UPDATE SET "Value" = '{outside}'""");
 
+        Guid instance;
         await using (var scope = app.Factory.Services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<RectifyDbContext>();
+            instance = db.ContextId.InstanceId;
             Assert.Equal("值1", await changes.ReadAsync(db, key, Read));
 
             // Within one request (the context's lease) the mark read first stands: a request's token and content version
@@ -545,9 +547,47 @@ public abstract class AnswerCacheTests(AppFixture app)
             }
         }
 
-        // The next request (a context leased anew) reads the mark again.
+        // The next request reads the mark again, even on the same context instance leased anew (the pool hands its
+        // contexts round in turn: ask until that one comes back), whose kept mark would otherwise still match.
+        await CommitElsewhereAsync();
         var readsBefore = reads;
-        Assert.Equal("值" + (readsBefore + 1), await WithDbAsync(db => changes.ReadAsync(db, key, Read)));
+        var leasedAgain = false;
+        for (var i = 0; i < 2_000 && !leasedAgain; i++)
+        {
+            await using var scope = app.Factory.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<RectifyDbContext>();
+            if (db.ContextId.InstanceId == instance)
+            {
+                leasedAgain = true;
+                Assert.True(db.ContextId.Lease > 1);
+                Assert.Equal("值" + (readsBefore + 1), await changes.ReadAsync(db, key, Read));
+            }
+        }
+
+        Assert.True(leasedAgain, "the pool never handed the first context out again");
+    }
+
+    [Fact]
+    public async Task A_mark_read_on_a_connection_opened_again_never_matches_one_read_before_so_what_was_remembered_is_read_again()
+    {
+        app.RequireAvailable();
+        var changes = app.Factory.Services.GetRequiredService<DatabaseChanges>();
+        var key = ("reopened", Guid.NewGuid());
+        var reads = 0;
+        Task<string> Read() => Task.FromResult("值" + Interlocked.Increment(ref reads));
+        var seen = new HashSet<long>();
+        for (var round = 1; round <= 3; round++)
+        {
+            // The watching connection closed (as an error reading the mark closes it) and opened again by the next read:
+            // its first mark is none seen before, though nothing was committed between (on SQLite each connection
+            // counts data_version from its own start).
+            changes.Reconnect();
+            var mark = await changes.MarkAsync();
+            Assert.NotNull(mark);
+            Assert.True(seen.Add(mark.Value), $"round {round}: mark {mark} was read before the connection was opened again");
+            Assert.Equal("值" + round, await WithDbAsync(db => changes.ReadAsync(db, key, Read)));
+            Assert.Equal("值" + round, await WithDbAsync(db => changes.ReadAsync(db, key, Read)));
+        }
     }
 
     [Fact]

@@ -41,6 +41,13 @@ public sealed class DatabaseChanges(DatabaseInfo info) : IDisposable
     private SqliteConnection? connection;
     private SQLitePCL.sqlite3_stmt? statement;
 
+    // SQLite: how many times the watching connection has been opened. A data_version is a connection's own count, and
+    // a connection opened again after an error may give numbers an earlier one gave: the marks carry the connection's
+    // number above the version's bits, so a value remembered under an earlier connection's mark never matches a later
+    // one's (a token's row read before a revocation, say).
+    private long sqliteOpenings;
+    private const int VersionBits = 40;
+
     // PostgreSQL: the watching connection, its prepared statement, the snapshot last read and the mark it was given.
     private NpgsqlConnection? postgres;
     private NpgsqlCommand? snapshot;
@@ -173,6 +180,7 @@ public sealed class DatabaseChanges(DatabaseInfo info) : IDisposable
                 }
 
                 statement = prepared;
+                sqliteOpenings++;
             }
 
             var rc = SQLitePCL.raw.sqlite3_step(statement);
@@ -183,7 +191,7 @@ public sealed class DatabaseChanges(DatabaseInfo info) : IDisposable
                 throw new SqliteException("PRAGMA data_version 未返回。", rc);
             }
 
-            return version;
+            return (sqliteOpenings << VersionBits) | (version.Value & ((1L << VersionBits) - 1));
         }
         catch (Exception e) when (e is SqliteException or InvalidOperationException or ObjectDisposedException)
         {
@@ -325,6 +333,15 @@ public sealed class DatabaseChanges(DatabaseInfo info) : IDisposable
         }
 
         return mark;
+    }
+
+    /// <summary>Closes the watching connection, as an error reading the mark does; the next read opens a new one.</summary>
+    internal void Reconnect()
+    {
+        lock (connectionGate)
+        {
+            Close();
+        }
     }
 
     public void Dispose()
