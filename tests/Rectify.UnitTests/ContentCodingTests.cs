@@ -20,6 +20,7 @@ public sealed class ContentCodingTests
     [InlineData("gzip;q=0, gzip;q=0.5")] // listed twice: the higher weight
     [InlineData("gzip;level=9")] // a parameter that is not a weight
     [InlineData(",,gzip,,")]
+    [InlineData("gzip;q=NaN, gzip")] // the unreadable item is left out, the other stands
     public void Accepted(string header) => Assert.True(ContentCoding.AcceptsGzip(new StringValues(header)));
 
     [Theory]
@@ -35,6 +36,9 @@ public sealed class ContentCodingTests
     [InlineData("gzip;q=-1")]
     [InlineData("gzip;q=abc")]
     [InlineData("gzip;q=")]
+    [InlineData("gzip;q=NaN")]
+    [InlineData("gzip;q=Infinity")]
+    [InlineData("gzip;q=-Infinity")]
     [InlineData("gzipx")]
     [InlineData("xgzip, gzi")]
     public void NotAccepted(string header) => Assert.False(ContentCoding.AcceptsGzip(new StringValues(header)));

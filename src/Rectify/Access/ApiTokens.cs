@@ -188,11 +188,17 @@ public sealed class ApiTokenCheck(RectifyDbContext db, DatabaseChanges changes, 
     }
 
     // The presented token's SHA-256, as lower-case hex, against the stored one, in constant time; without allocating
-    // (it runs on every API request). A token too long for the stack (none the product makes) is hashed as before.
+    // (it runs on every API request). A stored hash of another length matches nothing; a presented token too long for
+    // the stack (none the product makes) is hashed on the heap. Neither length is a secret.
     private static bool SameHash(string presented, string stored)
     {
         const int HexLength = SHA256.HashSizeInBytes * 2;
-        if (stored.Length != HexLength || Encoding.UTF8.GetMaxByteCount(presented.Length) > 1024)
+        if (stored.Length != HexLength)
+        {
+            return false;
+        }
+
+        if (Encoding.UTF8.GetMaxByteCount(presented.Length) > 1024)
         {
             return CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(ApiTokenService.HashOf(presented)), Encoding.ASCII.GetBytes(stored));
         }

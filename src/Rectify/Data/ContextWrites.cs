@@ -8,8 +8,9 @@ namespace Rectify.Data;
 /// (which notes itself): a statement that is not a query (<c>ExecuteSql</c>, <c>ExecuteUpdate</c>, <c>ExecuteDelete</c>)
 /// and a transaction begun or joined. After one, the mark the context read before (<see cref="DatabaseChanges"/>) no
 /// longer stands for it, so a request reads its own writes. A statement sent on the context's connection around EF, or a
-/// query that writes (<c>UPDATE … RETURNING</c> through <c>SqlQuery</c>) outside a transaction, is not seen: the product
-/// sends neither.
+/// query that writes (<c>UPDATE … RETURNING</c> through <c>SqlQuery</c>) outside a transaction, is not seen. The product's
+/// one statement around EF, PostgreSQL's <c>nextval</c> after a commit (<see cref="ContentVersion.AfterCommit"/>), always
+/// follows a transaction, which is noted; the bench generator's context never reads through the mark.
 /// </summary>
 internal sealed class ContextWrites : IDbCommandInterceptor, IDbTransactionInterceptor
 {

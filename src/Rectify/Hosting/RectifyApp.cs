@@ -342,12 +342,12 @@ public static class RectifyApp
     /// <summary>PBKDF2-HMAC-SHA512 iterations (ASVS 11.4.2 / OWASP: at least 210,000).</summary>
     public const int PasswordIterations = 210_000;
 
+    private static readonly PathString[] GateOpenPaths = ["/Account/SignOut", "/Account/Language", "/Error", "/healthz", "/css"];
+
     /// <summary>
     /// A user whose password is initial or expired may only change it, and one who must enrol a second factor
     /// may only do that (or sign out), until they have.
     /// </summary>
-    private static readonly PathString[] GateOpenPaths = ["/Account/SignOut", "/Account/Language", "/Error", "/healthz", "/css"];
-
     private static async Task PasswordChangeGate(HttpContext context, Func<Task> next)
     {
         if (context.User.Identity?.IsAuthenticated == true)

@@ -6,7 +6,9 @@ namespace Rectify.Features.Common;
 /// <summary>
 /// What a request's <c>Accept-Encoding</c> says of gzip (RFC 9110 §12.5.3): accepted when <c>gzip</c> (or its alias
 /// <c>x-gzip</c>) is listed with a weight above 0, or, not listed, when <c>*</c> is. <c>q=0</c> refuses it; an item whose
-/// weight cannot be read is left out, as if not sent. Read without allocating: it runs on every kept answer (ADR 0038).
+/// weight cannot be read is left out, as if not sent. A request without the header gets no gzip: RFC 9110 would allow
+/// any coding then, but a client that names none may well not read one (curl without <c>--compressed</c>). Read without
+/// allocating: it runs on every kept answer (ADR 0038).
 /// </summary>
 public static class ContentCoding
 {
@@ -60,7 +62,8 @@ public static class ContentCoding
                 continue;
             }
 
-            if (!double.TryParse(parameter[(equals + 1)..].Trim(" \t"), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out weight) || weight > 1)
+            // TryParse takes "NaN" and "Infinity" whatever the styles: only a number from 0 to 1 is a weight.
+            if (!double.TryParse(parameter[(equals + 1)..].Trim(" \t"), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out weight) || weight is not (>= 0 and <= 1))
             {
                 return null;
             }

@@ -366,11 +366,8 @@ public sealed class Kept<T>
     /// <summary>Whether it is kept for the next request (else it is this request's alone, and its JSON need not be kept either).</summary>
     public bool Stored { get; }
 
-    /// <summary>The answer as UTF-8 JSON in <paramref name="options"/> (the API's), written once.</summary>
+    /// <summary>The answer as UTF-8 JSON in <paramref name="options"/> (the API's) and its gzip form, each made once.</summary>
     /// <remarks>Two requests may both write it the first time; they write the same bytes, and either is kept.</remarks>
-    public byte[] Json(JsonSerializerOptions options) => Bytes(options).Json;
-
-    /// <summary>The answer's JSON (<see cref="Json"/>) and its gzip form, each made once.</summary>
     public KeptBytes Bytes(JsonSerializerOptions options) => bytes ??= new KeptBytes(JsonSerializer.SerializeToUtf8Bytes(Value, options));
 
     internal static Kept<T>? Of(Computed<T> computed, bool stored) => computed.Value is null ? null : new Kept<T>(computed.Value, stored, computed.Made);
@@ -432,7 +429,7 @@ public sealed class KeptJson(KeptBytes bytes) : IResult
         var response = httpContext.Response;
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = "application/json; charset=utf-8";
-        response.Headers.Vary = "Accept-Encoding";
+        response.Headers.Append(Microsoft.Net.Http.Headers.HeaderNames.Vary, "Accept-Encoding");
         var body = bytes.Json;
         if (ContentCoding.AcceptsGzip(httpContext.Request.Headers.AcceptEncoding) && bytes.Gzip is { } gzip)
         {
