@@ -400,6 +400,9 @@ public abstract class AnswerCacheTests(AppFixture app)
 
         // Asked twice with no commit between (a background service's commit in that moment moves the mark; then twice is right).
         var before = await changes.MarkAsync();
+
+        // On SQLite the mark is read from the WAL index's header (ADR 0039) from the first read on: what follows tests it.
+        Assert.Equal(app.Provider == Provider.Sqlite, changes.WatchesWalIndex);
         var first = await WithDbAsync(db => changes.ReadAsync(db, key, Read));
         var second = await WithDbAsync(db => changes.ReadAsync(db, key, Read));
         var after = await changes.MarkAsync();

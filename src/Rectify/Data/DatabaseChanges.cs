@@ -48,6 +48,14 @@ public sealed class DatabaseChanges(DatabaseInfo info) : IDisposable
     private long sqliteOpenings;
     private const int VersionBits = 40;
 
+    // SQLite in WAL mode: the WAL index's header, watched while the watching connection is open (ADR 0039): the mark is
+    // read from it without a statement; given up for good if a check ever finds it behind the version. When to check it
+    // next (Environment.TickCount64).
+    private WalIndexWatch? walIndex;
+    private bool walIndexGivenUp;
+    private long nextWalIndexCheck;
+    private const int WalIndexCheckMs = 1_000;
+
     // PostgreSQL: the watching connection, its prepared statement, the snapshot last read and the mark it was given.
     private NpgsqlConnection? postgres;
     private NpgsqlCommand? snapshot;
@@ -64,17 +72,24 @@ public sealed class DatabaseChanges(DatabaseInfo info) : IDisposable
     private TaskCompletionSource<long?>? next;
 
     /// <summary>
-    /// The database's mark now, read after this call began: SQLite's data version, or on PostgreSQL the number of the
-    /// server's snapshot; null when it cannot be read (then read the database).
+    /// The database's mark now, read after this call began: on SQLite the WAL index's header (or, where it cannot be
+    /// watched, the data version), on PostgreSQL the number of the server's snapshot; null when it cannot be read (then
+    /// read the database).
     /// </summary>
     /// <remarks>
-    /// One read serves every caller that arrived before it began. A caller finding none under way reads at once on its
+    /// SQLite with a watched WAL index: each caller looks at the header on its own thread, without a lock or a wait.
+    /// Otherwise one read serves every caller that arrived before it began. A caller finding none under way reads at once on its
     /// own thread; one arriving while a read is under way waits, without holding a thread, for the next read, which
     /// begins as soon as that one ends. No thread waits for another's read of the file under a lock: 16 callers taking
     /// one lock in turn spent a quarter of a kept API request's time spinning or blocked on it (issue #12).
     /// </remarks>
     public ValueTask<long?> MarkAsync()
     {
+        if (Volatile.Read(ref walIndex) is { } watch && WatchedMark(watch) is { } watched)
+        {
+            return new(watched);
+        }
+
         TaskCompletionSource<long?> mine;
         lock (gate)
         {
@@ -100,6 +115,35 @@ public sealed class DatabaseChanges(DatabaseInfo info) : IDisposable
 
         var value = ReadAndHandOn(mine);
         return new(value);
+    }
+
+    // The mark from the WAL index's header, checked against the data version once a second (by one caller, on its own
+    // thread); null if the watch was closed or given up meanwhile (then read the version).
+    private long? WatchedMark(WalIndexWatch watch)
+    {
+        try
+        {
+            var now = Environment.TickCount64;
+            var due = Volatile.Read(ref nextWalIndexCheck);
+            if (now >= due && Interlocked.CompareExchange(ref nextWalIndexCheck, now + WalIndexCheckMs, due) == due)
+            {
+                lock (connectionGate)
+                {
+                    if (walIndex == watch && !watch.Check(ReadVersionUnlocked))
+                    {
+                        // The version moved and the header did not: whatever the reason, the header is not trusted again.
+                        walIndexGivenUp = true;
+                        CloseWalIndex();
+                    }
+                }
+            }
+
+            return Volatile.Read(ref walIndex) == watch ? watch.Mark() : null;
+        }
+        catch (ObjectDisposedException)
+        {
+            return null;
+        }
     }
 
     // Reads for the callers of `read` (the current one, begun), completes it, and starts the next if any caller waits for one.
@@ -157,6 +201,7 @@ public sealed class DatabaseChanges(DatabaseInfo info) : IDisposable
 
     private long? ReadVersionUnlocked()
     {
+        var openedNow = false;
         try
         {
             if (statement is null)
@@ -181,6 +226,7 @@ public sealed class DatabaseChanges(DatabaseInfo info) : IDisposable
 
                 statement = prepared;
                 sqliteOpenings++;
+                openedNow = true;
             }
 
             var rc = SQLitePCL.raw.sqlite3_step(statement);
@@ -189,6 +235,17 @@ public sealed class DatabaseChanges(DatabaseInfo info) : IDisposable
             if (version is null)
             {
                 throw new SqliteException("PRAGMA data_version 未返回。", rc);
+            }
+
+            if (openedNow && !walIndexGivenUp)
+            {
+                // After the first read on the connection, which maps the index: watched from now while it stays open.
+                var watch = WalIndexWatch.Open(connection!);
+                if (watch is not null)
+                {
+                    nextWalIndexCheck = Environment.TickCount64;
+                    Volatile.Write(ref walIndex, watch);
+                }
             }
 
             return (sqliteOpenings << VersionBits) | (version.Value & ((1L << VersionBits) - 1));
@@ -359,6 +416,7 @@ public sealed class DatabaseChanges(DatabaseInfo info) : IDisposable
 
     private void Close()
     {
+        CloseWalIndex();
         statement?.Dispose();
         connection?.Dispose();
         statement = null;
@@ -368,6 +426,18 @@ public sealed class DatabaseChanges(DatabaseInfo info) : IDisposable
         snapshot = null;
         postgres = null;
     }
+
+    // Before the connection: the watch lives only while the connection keeps the index in use. A caller still holding it
+    // finds it closed (ObjectDisposedException) and reads the version instead.
+    private void CloseWalIndex()
+    {
+        var watch = Volatile.Read(ref walIndex);
+        Volatile.Write(ref walIndex, null);
+        watch?.Dispose();
+    }
+
+    /// <summary>Whether the mark is read from the WAL index's header now (SQLite in WAL mode, after the first read).</summary>
+    internal bool WatchesWalIndex => Volatile.Read(ref walIndex) is not null;
 
     private sealed record Remembered(long Mark, object Value);
 }
