@@ -7,6 +7,7 @@ namespace Rectify.UnitTests;
 public sealed class WalIndexWatchTests : IDisposable
 {
     private readonly string folder = Directory.CreateTempSubdirectory("rectify-wal-").FullName;
+    private long marks;
 
     public void Dispose()
     {
@@ -19,10 +20,9 @@ public sealed class WalIndexWatchTests : IDisposable
     {
         var path = NewDatabase("wal");
         using var watching = Watching(path);
-        using var watch = WalIndexWatch.Open(watching);
-        Assert.NotNull(watch);
+        var watch = Watch(watching);
 
-        var seen = new HashSet<long> { watch.Mark() };
+        var seen = new HashSet<long> { watch.Mark()!.Value };
         Assert.Equal(seen.Single(), watch.Mark());
 
         // A read by another connection is not a change.
@@ -33,7 +33,7 @@ public sealed class WalIndexWatchTests : IDisposable
         for (var i = 0; i < 5; i++)
         {
             Execute(writer, $"INSERT INTO t (v) VALUES ({i});");
-            var mark = watch.Mark();
+            var mark = watch.Mark()!.Value;
             Assert.True(seen.Add(mark), $"commit {i}: the mark did not move");
             Assert.Equal(mark, watch.Mark());
         }
@@ -43,7 +43,7 @@ public sealed class WalIndexWatchTests : IDisposable
         var afterCheckpoint = watch.Mark();
         Execute(writer, "INSERT INTO t (v) VALUES (99);");
         Assert.NotEqual(afterCheckpoint, watch.Mark());
-        Assert.True(seen.Add(watch.Mark()), "the commit after a checkpoint gave a mark seen before");
+        Assert.True(seen.Add(watch.Mark()!.Value), "the commit after a checkpoint gave a mark seen before");
 
         // A transaction rolled back changes nothing readers see.
         var beforeRollback = watch.Mark();
@@ -57,17 +57,41 @@ public sealed class WalIndexWatchTests : IDisposable
     }
 
     [Fact]
-    public void A_new_watch_of_the_same_file_never_repeats_a_mark_given_before()
+    public void A_closed_watch_gives_no_mark_and_a_new_one_of_the_same_file_repeats_none()
     {
         var path = NewDatabase("wal");
         using var watching = Watching(path);
-        var marks = new HashSet<long>();
+        var given = new HashSet<long>();
         for (var i = 0; i < 3; i++)
         {
-            using var watch = WalIndexWatch.Open(watching);
-            Assert.NotNull(watch);
-            Assert.True(marks.Add(watch.Mark()));
+            var watch = Watch(watching);
+            Assert.True(given.Add(watch.Mark()!.Value));
+            watch.Close();
+            Assert.Null(watch.Mark());
         }
+    }
+
+    [Fact]
+    public void Watching_takes_no_descriptor_of_its_own_on_the_index_whose_closing_would_drop_the_processs_locks()
+    {
+        // POSIX: closing any descriptor of a file drops every fcntl lock the process holds on it, SQLite's included.
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        var path = NewDatabase("wal");
+        using var watching = Watching(path);
+        var before = LocksOn(path + "-shm");
+        Assert.NotEmpty(before);
+        for (var i = 0; i < 3; i++)
+        {
+            var watch = Watch(watching);
+            watch.Mark();
+            watch.Close();
+        }
+
+        Assert.Equal(before, LocksOn(path + "-shm"));
     }
 
     [Fact]
@@ -75,12 +99,12 @@ public sealed class WalIndexWatchTests : IDisposable
     {
         using (var watching = Watching(NewDatabase("delete")))
         {
-            Assert.Null(WalIndexWatch.Open(watching));
+            Assert.Null(WalIndexWatch.Open(watching, Next));
         }
 
         using var memory = new SqliteConnection("Data Source=:memory:");
         memory.Open();
-        Assert.Null(WalIndexWatch.Open(memory));
+        Assert.Null(WalIndexWatch.Open(memory, Next));
     }
 
     [Fact]
@@ -88,8 +112,7 @@ public sealed class WalIndexWatchTests : IDisposable
     {
         var path = NewDatabase("wal");
         using var watching = Watching(path);
-        using var watch = WalIndexWatch.Open(watching);
-        Assert.NotNull(watch);
+        var watch = Watch(watching);
         using var version = watching.CreateCommand();
         version.CommandText = "PRAGMA data_version;";
         long? ReadVersion() => (long)version.ExecuteScalar()!;
@@ -103,6 +126,37 @@ public sealed class WalIndexWatchTests : IDisposable
 
         Assert.True(watch.Check(ReadVersion));
         Assert.True(watch.Check(ReadVersion));
+
+        // A commit landing between the check's version read and its header read: the header shows it, no alarm.
+        var committed = false;
+        long? VersionThenCommit()
+        {
+            var read = ReadVersion();
+            if (!committed)
+            {
+                committed = true;
+                Execute(writer, "INSERT INTO t (v) VALUES (50);");
+            }
+
+            return read;
+        }
+
+        Assert.True(watch.Check(VersionThenCommit));
+        Assert.True(watch.Check(ReadVersion));
+    }
+
+    [Fact]
+    public void A_version_that_moves_while_the_header_does_not_fails_the_check()
+    {
+        var path = NewDatabase("wal");
+        using var watching = Watching(path);
+        var watch = Watch(watching);
+
+        // A version that moves with nothing committed, as a header that no longer shows the commits would look.
+        var version = 0L;
+        long? Moving() => ++version;
+        Assert.True(watch.Check(Moving), "the first check has nothing to compare with");
+        Assert.False(watch.Check(Moving));
     }
 
     [Fact]
@@ -124,6 +178,25 @@ public sealed class WalIndexWatchTests : IDisposable
         using var connection = Open(path);
         Execute(connection, $"PRAGMA journal_mode={journalMode}; CREATE TABLE t (id INTEGER PRIMARY KEY, v INTEGER);");
         return path;
+    }
+
+    private long Next() => Interlocked.Increment(ref marks);
+
+    private WalIndexWatch Watch(SqliteConnection watching) => WalIndexWatch.Open(watching, Next) ?? throw new InvalidOperationException("not watched");
+
+    // This process's POSIX locks on a file, as /proc/locks lists them (type, range), by the file's inode.
+    private static List<string> LocksOn(string file)
+    {
+        using var stat = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("stat", ["-c", "%i", file]) { RedirectStandardOutput = true })!;
+        var inode = stat.StandardOutput.ReadToEnd().Trim();
+        stat.WaitForExit();
+        var pid = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return File.ReadAllLines("/proc/locks")
+            .Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Where(f => f.Length >= 8 && f[1] == "POSIX" && f[4] == pid && f[5].EndsWith(":" + inode, StringComparison.Ordinal))
+            .Select(f => $"{f[3]} {f[6]}-{f[7]}")
+            .Order(StringComparer.Ordinal)
+            .ToList();
     }
 
     // As DatabaseChanges opens its own: outside the pool, read once (which maps the index).

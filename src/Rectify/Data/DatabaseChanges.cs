@@ -25,7 +25,7 @@ namespace Rectify.Data;
 /// (<see cref="ContentVersion"/>).</item>
 /// </list>
 /// </summary>
-public sealed class DatabaseChanges(DatabaseInfo info) : IDisposable
+public sealed class DatabaseChanges(DatabaseInfo info, ILogger<DatabaseChanges>? logger = null) : IDisposable
 {
     private const int MaxValues = 10_000;
 
@@ -41,12 +41,19 @@ public sealed class DatabaseChanges(DatabaseInfo info) : IDisposable
     private SqliteConnection? connection;
     private SQLitePCL.sqlite3_stmt? statement;
 
-    // SQLite: how many times the watching connection has been opened. A data_version is a connection's own count, and
-    // a connection opened again after an error may give numbers an earlier one gave: the marks carry the connection's
-    // number above the version's bits, so a value remembered under an earlier connection's mark never matches a later
-    // one's (a token's row read before a revocation, say).
+    // SQLite: how many times the watching connection has been opened, and the opening and data_version the last mark
+    // read with the statement was given for. A data_version is a connection's own count, and a connection opened again
+    // after an error may give numbers an earlier one gave: a mark is given per (opening, version), never the version
+    // itself, so a value remembered under an earlier connection's mark never matches a later one's (a token's row read
+    // before a revocation, say).
     private long sqliteOpenings;
-    private const int VersionBits = 40;
+    private long markedOpening = -1;
+    private long markedVersion;
+    private long versionMark;
+
+    // SQLite: the last mark given, by the statement or the WAL index's header alike; each new state seen takes the next,
+    // so no two states share one.
+    private long lastSqliteMark;
 
     // SQLite in WAL mode: the WAL index's header, watched while the watching connection is open (ADR 0039): the mark is
     // read from it without a statement; given up for good if a check ever finds it behind the version. When to check it
@@ -132,19 +139,39 @@ public sealed class DatabaseChanges(DatabaseInfo info) : IDisposable
                     if (walIndex == watch && !watch.Check(ReadVersionUnlocked))
                     {
                         // The version moved and the header did not: whatever the reason, the header is not trusted again.
-                        walIndexGivenUp = true;
-                        CloseWalIndex();
+                        GiveUpWalIndex(watch, "data_version moved, header did not");
                     }
                 }
             }
 
-            return Volatile.Read(ref walIndex) == watch ? watch.Mark() : null;
+            return watch.Mark();
         }
-        catch (ObjectDisposedException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
+            // Whatever went wrong with the check: the header is not trusted again.
+            lock (connectionGate)
+            {
+                GiveUpWalIndex(watch, e.GetType().Name);
+            }
+
             return null;
         }
     }
+
+    // Under connectionGate.
+    private void GiveUpWalIndex(WalIndexWatch watch, string why)
+    {
+        if (walIndex != watch)
+        {
+            return;
+        }
+
+        walIndexGivenUp = true;
+        CloseWalIndex();
+        logger?.LogWarning("SQLite 的 WAL 索引头与 data_version 不一致（{Why}）：此后每次都以语句读取数据库的变化标记。", why);
+    }
+
+    private long NextSqliteMark() => Interlocked.Increment(ref lastSqliteMark);
 
     // Reads for the callers of `read` (the current one, begun), completes it, and starts the next if any caller waits for one.
     private long? ReadAndHandOn(TaskCompletionSource<long?> read)
@@ -240,7 +267,7 @@ public sealed class DatabaseChanges(DatabaseInfo info) : IDisposable
             if (openedNow && !walIndexGivenUp)
             {
                 // After the first read on the connection, which maps the index: watched from now while it stays open.
-                var watch = WalIndexWatch.Open(connection!);
+                var watch = OpenWalIndex(connection!);
                 if (watch is not null)
                 {
                     nextWalIndexCheck = Environment.TickCount64;
@@ -248,7 +275,14 @@ public sealed class DatabaseChanges(DatabaseInfo info) : IDisposable
                 }
             }
 
-            return (sqliteOpenings << VersionBits) | (version.Value & ((1L << VersionBits) - 1));
+            if (sqliteOpenings != markedOpening || version.Value != markedVersion)
+            {
+                markedOpening = sqliteOpenings;
+                markedVersion = version.Value;
+                versionMark = NextSqliteMark();
+            }
+
+            return versionMark;
         }
         catch (Exception e) when (e is SqliteException or InvalidOperationException or ObjectDisposedException)
         {
@@ -427,13 +461,27 @@ public sealed class DatabaseChanges(DatabaseInfo info) : IDisposable
         postgres = null;
     }
 
-    // Before the connection: the watch lives only while the connection keeps the index in use. A caller still holding it
-    // finds it closed (ObjectDisposedException) and reads the version instead.
+    // Before the connection: the watch reads SQLite's mapping, which lives only while the connection is open. Waits for
+    // the reads under way; a caller still holding the watch finds it closed and reads the version instead.
     private void CloseWalIndex()
     {
         var watch = Volatile.Read(ref walIndex);
         Volatile.Write(ref walIndex, null);
-        watch?.Dispose();
+        watch?.Close();
+    }
+
+    // The watch of the connection just opened and read, or none (not WAL, or anything unexpected: the statement then).
+    private WalIndexWatch? OpenWalIndex(SqliteConnection opened)
+    {
+        try
+        {
+            return WalIndexWatch.Open(opened, NextSqliteMark);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            logger?.LogWarning(e, "SQLite 的 WAL 索引头无法读取：以语句读取数据库的变化标记。");
+            return null;
+        }
     }
 
     /// <summary>Whether the mark is read from the WAL index's header now (SQLite in WAL mode, after the first read).</summary>

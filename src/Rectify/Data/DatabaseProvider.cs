@@ -84,7 +84,7 @@ public static class DatabaseProvider
         var info = new DatabaseInfo(kind, connectionString);
         services.AddSingleton(info);
         // Made by the container, so that it closes the watching connection when the host stops.
-        services.AddSingleton(_ => new DatabaseChanges(info));
+        services.AddSingleton(sp => new DatabaseChanges(info, sp.GetService<Microsoft.Extensions.Logging.ILogger<DatabaseChanges>>()));
 
         // The column key is read when a designated column is first written or read (a server checks it at start).
         var cipher = new ColumnCipher(new ColumnKey(configuration, dataFolder));
