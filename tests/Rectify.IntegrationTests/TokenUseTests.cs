@@ -162,6 +162,50 @@ public abstract class TokenUseTests(TokenUseApp app)
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync(ledger, Ct)).StatusCode);
     }
 
+    [Fact]
+    public async Task On_SQLite_a_revocation_written_by_a_real_other_process_acts_on_the_next_request()
+    {
+        // The mark is read from the WAL index's header in SQLite's mapping of it (ADR 0039): a commit by another process,
+        // through its own mapping of the same file, must move it. Here that process is SQLite's own command line.
+        app.RequireAvailable();
+        if (app.Provider != Provider.Sqlite)
+        {
+            return; // PostgreSQL's mark is the server's snapshot (the test above).
+        }
+
+        if (!File.Exists("/usr/bin/sqlite3"))
+        {
+            Requirements.Unavailable("the sqlite3 command line is not installed (Debian: apt-get install sqlite3)");
+        }
+
+        var (userName, token) = await OfficeUserWithTokenAsync("token-process-", "真的另一进程", "另一进程吊销");
+        using var client = app.Client();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token.Token);
+        var ledger = new Uri($"/api/v1/inspections/{app.InspectionId}/ledger", UriKind.Relative);
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(ledger, Ct)).StatusCode);
+        }
+
+        Assert.True(app.Factory.Services.GetRequiredService<DatabaseChanges>().WatchesWalIndex);
+        var file = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(app.Factory.Services.GetRequiredService<DatabaseInfo>().ConnectionString).DataSource;
+        async Task SqliteCommandLineAsync(string sql)
+        {
+            using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("/usr/bin/sqlite3", ["-bail", "-cmd", ".timeout 5000", file, sql]) { RedirectStandardError = true })!;
+            var error = await process.StandardError.ReadToEndAsync(Ct);
+            await process.WaitForExitAsync(Ct);
+            Assert.True(process.ExitCode == 0, "sqlite3: " + error);
+        }
+
+        // Disabled, then enabled again, then the token revoked: each acts on the very next request.
+        await SqliteCommandLineAsync($"""UPDATE "AspNetUsers" SET "LockoutEnd" = '9999-12-31 23:59:59+00:00' WHERE "UserName" = '{userName}';""");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync(ledger, Ct)).StatusCode);
+        await SqliteCommandLineAsync($"""UPDATE "AspNetUsers" SET "LockoutEnd" = NULL WHERE "UserName" = '{userName}';""");
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(ledger, Ct)).StatusCode);
+        await SqliteCommandLineAsync($"""UPDATE "ApiTokens" SET "RevokedAtUtc" = '2026-01-01 00:00:00' WHERE "Id" = {token.Id};""");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync(ledger, Ct)).StatusCode);
+    }
+
     /// <summary>A new 整改办 user of the inspected organization (its password already its own) and a one-day token of theirs.</summary>
     private async Task<(string UserName, ApiTokenService.Created Token)> OfficeUserWithTokenAsync(string namePrefix, string displayName, string tokenName)
     {

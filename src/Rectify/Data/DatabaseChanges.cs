@@ -85,10 +85,10 @@ public sealed class DatabaseChanges(DatabaseInfo info, ILogger<DatabaseChanges>?
     /// </summary>
     /// <remarks>
     /// SQLite with a watched WAL index: each caller looks at the header on its own thread, without a lock or a wait.
-    /// Otherwise one read serves every caller that arrived before it began. A caller finding none under way reads at once on its
-    /// own thread; one arriving while a read is under way waits, without holding a thread, for the next read, which
-    /// begins as soon as that one ends. No thread waits for another's read of the file under a lock: 16 callers taking
-    /// one lock in turn spent a quarter of a kept API request's time spinning or blocked on it (issue #12).
+    /// Otherwise one read serves every caller that arrived before it began. A caller finding none under way reads at
+    /// once on its own thread; one arriving while a read is under way waits, without holding a thread, for the next
+    /// read, which begins as soon as that one ends. No thread waits for another's read of the file under a lock: 16
+    /// callers taking one lock in turn spent a quarter of a kept API request's time spinning or blocked on it (issue #12).
     /// </remarks>
     public ValueTask<long?> MarkAsync()
     {
@@ -168,7 +168,7 @@ public sealed class DatabaseChanges(DatabaseInfo info, ILogger<DatabaseChanges>?
 
         walIndexGivenUp = true;
         CloseWalIndex();
-        logger?.LogWarning("SQLite 的 WAL 索引头与 data_version 不一致（{Why}）：此后每次都以语句读取数据库的变化标记。", why);
+        logger?.LogWarning("SQLite 的 WAL 索引头不再使用（{Why}）：此后每次都以语句（PRAGMA data_version）读取数据库的变化标记。", why);
     }
 
     private long NextSqliteMark() => Interlocked.Increment(ref lastSqliteMark);
