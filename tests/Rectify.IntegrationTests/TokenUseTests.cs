@@ -103,13 +103,8 @@ public abstract class TokenUseTests(TokenUseApp app)
         app.RequireAvailable();
         var (userName, token) = await OfficeUserWithTokenAsync("token-claims-", "令牌声明", "声明缓存");
 
-        using var client = app.Client();
-        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token.Token);
-        var ledger = new Uri($"/api/v1/inspections/{app.InspectionId}/ledger", UriKind.Relative);
-        for (var i = 0; i < 3; i++)
-        {
-            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(ledger, Ct)).StatusCode);
-        }
+        using var client = await ReadingLedgerAsync(token.Token);
+        var ledger = Ledger;
 
         // The role that let the user read the inspection is taken away: the very next request is refused (a kept claim would still let it through).
         await using (var scope = app.Factory.Services.CreateAsyncScope())
@@ -140,15 +135,9 @@ public abstract class TokenUseTests(TokenUseApp app)
         app.RequireAvailable();
         var (userName, token) = await OfficeUserWithTokenAsync("token-around-", "另一进程", "另一进程吊销");
 
-        using var client = app.Client();
-        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token.Token);
-        var ledger = new Uri($"/api/v1/inspections/{app.InspectionId}/ledger", UriKind.Relative);
-
         // Read several times (the token's row is read again only after a commit, DatabaseChanges).
-        for (var i = 0; i < 3; i++)
-        {
-            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(ledger, Ct)).StatusCode);
-        }
+        using var client = await ReadingLedgerAsync(token.Token);
+        var ledger = Ledger;
 
         // The account disabled by another process (the command line, on its own connection): refused at once; enabled again, accepted.
         var info = app.Factory.Services.GetRequiredService<DatabaseInfo>();
@@ -179,13 +168,8 @@ public abstract class TokenUseTests(TokenUseApp app)
         }
 
         var (userName, token) = await OfficeUserWithTokenAsync("token-process-", "真的另一进程", "另一进程吊销");
-        using var client = app.Client();
-        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token.Token);
-        var ledger = new Uri($"/api/v1/inspections/{app.InspectionId}/ledger", UriKind.Relative);
-        for (var i = 0; i < 3; i++)
-        {
-            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(ledger, Ct)).StatusCode);
-        }
+        using var client = await ReadingLedgerAsync(token.Token);
+        var ledger = Ledger;
 
         Assert.True(app.Factory.Services.GetRequiredService<DatabaseChanges>().WatchesWalIndex);
         var file = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(app.Factory.Services.GetRequiredService<DatabaseInfo>().ConnectionString).DataSource;
@@ -204,6 +188,21 @@ public abstract class TokenUseTests(TokenUseApp app)
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(ledger, Ct)).StatusCode);
         await SqliteCommandLineAsync($"""UPDATE "ApiTokens" SET "RevokedAtUtc" = '2026-01-01 00:00:00' WHERE "Id" = {token.Id};""");
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync(ledger, Ct)).StatusCode);
+    }
+
+    // The ledger the token tests read; a client with the token that has read it three times, each answered.
+    private Uri Ledger => new($"/api/v1/inspections/{app.InspectionId}/ledger", UriKind.Relative);
+
+    private async Task<HttpClient> ReadingLedgerAsync(string token)
+    {
+        var client = app.Client();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(Ledger, Ct)).StatusCode);
+        }
+
+        return client;
     }
 
     /// <summary>A new 整改办 user of the inspected organization (its password already its own) and a one-day token of theirs.</summary>
