@@ -52,7 +52,7 @@ public sealed class AuditViewTests(BrowserApp app) : IClassFixture<BrowserApp>
         await page.FillAsync("#userName", "auditadmin");
         await page.FillAsync("#password", app.Password);
         await page.ClickAsync("button[type=submit]:has-text('登录')");
-        await page.WaitForURLAsync(baseUrl + "/");
+        await page.ArrivedAtAsync(baseUrl + "/");
         await page.GotoAsync(baseUrl + "/audit");
 
         Directory.CreateDirectory(BrowserTests.ScreenshotFolder);

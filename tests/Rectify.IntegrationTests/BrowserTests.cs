@@ -84,7 +84,7 @@ public sealed class BrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
             await page.FillAsync("#userName", user);
             await page.FillAsync("#password", app.Password);
             await page.ClickAsync("button[type=submit]:has-text('登录')");
-            await page.WaitForURLAsync(baseUrl + "/");
+            await page.ArrivedAtAsync(baseUrl + "/");
             await page.GotoAsync($"{baseUrl}/measures/{measure}");
             return page;
         }
@@ -226,7 +226,7 @@ public sealed class BrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
             await page.FillAsync("#userName", "office");
             await page.FillAsync("#password", app.Password);
             await page.ClickAsync("button[type=submit]:has-text('登录')");
-            await page.WaitForURLAsync(baseUrl + "/");
+            await page.ArrivedAtAsync(baseUrl + "/");
 
             // A number of people that is not whole: refused inside the outcome form, everything typed still there.
             await page.GotoAsync($"{baseUrl}/inspections/{app.InspectionId}/registers");
@@ -351,12 +351,12 @@ public sealed class BrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
 
         await page.FillAsync("#password", app.Password);
         await page.ClickAsync("button[type=submit]:has-text('登录')");
-        await page.WaitForURLAsync(baseUrl + "/");
+        await page.ArrivedAtAsync(baseUrl + "/");
         var inspectionLink = page.Locator("a", new PageLocatorOptions { HasText = "市委第七巡察组对万江街道党工委的巡察" });
         await inspectionLink.ClickAsync();
 
         // The whole ledger: 72 measures, the first page of 50 shown, the categories as the notice words them.
-        await page.WaitForURLAsync($"{baseUrl}/inspections/{app.InspectionId}");
+        await page.ArrivedAtAsync($"{baseUrl}/inspections/{app.InspectionId}");
         Assert.Equal("共 72 条整改措施", await page.Locator("#result-count").InnerTextAsync());
         Assert.Equal(50, await page.Locator("tr.measure").CountAsync());
         Assert.Contains("(一)关于对学习习近平新时代中国特色社会主义思想,贯彻落实“百千万工程”决策部署方面", await page.Locator("tr.category").First.InnerTextAsync(), StringComparison.Ordinal);
@@ -366,7 +366,7 @@ public sealed class BrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
         // Filter by a unit the notice names: only its measures remain.
         await page.SelectOptionAsync("select[name=unit]", new SelectOptionValue { Label = "工程建设中心" });
         await page.ClickAsync("form.filters button[type=submit]");
-        await page.WaitForURLAsync(url => url.Contains("unit=", StringComparison.Ordinal));
+        await page.ArrivedAtAsync(url => url.Contains("unit=", StringComparison.Ordinal));
         var rows = page.Locator("tr.measure");
         var count = await rows.CountAsync();
         Assert.True(count > 0);
@@ -392,7 +392,7 @@ public sealed class BrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
 
         // The measure's page shows its history.
         await rows.Last.Locator("a.measure-link").ClickAsync();
-        await page.WaitForURLAsync(url => url.Contains("/measures/", StringComparison.Ordinal));
+        await page.ArrivedAtAsync(url => url.Contains("/measures/", StringComparison.Ordinal));
         Assert.Contains("办理记录", await page.ContentAsync(), StringComparison.Ordinal);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotFolder, "measure.png"), FullPage = true });
 
@@ -401,14 +401,14 @@ public sealed class BrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
 
         // Signing out from the header works, and the system administrator manages accounts but sees no ledger.
         await page.ClickAsync("header.top button.linklike:has-text('退出')");
-        await page.WaitForURLAsync(url => url.Contains("/Account/SignIn", StringComparison.Ordinal));
+        await page.ArrivedAtAsync(url => url.Contains("/Account/SignIn", StringComparison.Ordinal));
         await page.FillAsync("#userName", "admin");
         await page.FillAsync("#password", app.Password);
         await page.ClickAsync("button[type=submit]:has-text('登录')");
-        await page.WaitForURLAsync(baseUrl + "/");
+        await page.ArrivedAtAsync(baseUrl + "/");
         Assert.Equal(0, await page.Locator("a", new PageLocatorOptions { HasText = "市委第七巡察组对万江街道党工委的巡察" }).CountAsync());
         await page.ClickAsync("header.top a:has-text('用户管理')");
-        await page.WaitForURLAsync(baseUrl + "/admin/users");
+        await page.ArrivedAtAsync(baseUrl + "/admin/users");
         Assert.True(await page.Locator("tr.user-row").CountAsync() >= 5);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotFolder, "admin-users.png"), FullPage = true });
         await page.ClickAsync("tr.user-row a:has-text('unit')");
@@ -416,11 +416,11 @@ public sealed class BrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
 
         // On a phone the ledger still reads (as the office again).
         await page.ClickAsync("header.top button.linklike:has-text('退出')");
-        await page.WaitForURLAsync(url => url.Contains("/Account/SignIn", StringComparison.Ordinal));
+        await page.ArrivedAtAsync(url => url.Contains("/Account/SignIn", StringComparison.Ordinal));
         await page.FillAsync("#userName", "office");
         await page.FillAsync("#password", app.Password);
         await page.ClickAsync("button[type=submit]:has-text('登录')");
-        await page.WaitForURLAsync(baseUrl + "/");
+        await page.ArrivedAtAsync(baseUrl + "/");
 
         // A new context that is phone-sized from the start, with the same sign-in: resizing the live page before the
         // screenshot sometimes failed in Chromium ("Unable to capture screenshot").

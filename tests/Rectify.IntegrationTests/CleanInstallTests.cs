@@ -86,7 +86,7 @@ public sealed partial class CleanInstallTests(CleanInstallApp app) : IClassFixtu
             await office.FillAsync("input[name=OnSiteTo]", "2024-11-29");
             await office.FillAsync("input[name=FeedbackDate]", "2025-01-10");
             await office.ClickAsync("form button[type=submit]:has-text('登记')");
-            await office.WaitForURLAsync(PlanUrl());
+            await office.ArrivedAtAsync(PlanUrl());
             var inspectionId = int.Parse(PlanUrl().Match(office.Url).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
             var facts = await office.Locator("#inspection").InnerTextAsync();
             Assert.Contains("十二届区委第五轮巡察", facts, StringComparison.Ordinal);
@@ -94,7 +94,7 @@ public sealed partial class CleanInstallTests(CleanInstallApp app) : IClassFixtu
 
             // The ledger with one impossible date: the preview names the sheet, row and column, and offers nothing to confirm.
             await office.ClickAsync("#import-link");
-            await office.WaitForURLAsync(ImportUrl());
+            await office.ArrivedAtAsync(ImportUrl());
             await office.SetInputFilesAsync("input[type=file][name=file]", new FilePayload { Name = "整改台账.xlsx", MimeType = LedgerTemplate.ContentType, Buffer = Ledger(wrongDate: true) });
             await office.ClickAsync("button[type=submit]:has-text('上传并预览')");
             if (await office.Locator("select[name=sheet]").CountAsync() > 0 && await office.Locator("#problems").CountAsync() == 0)
@@ -126,7 +126,7 @@ public sealed partial class CleanInstallTests(CleanInstallApp app) : IClassFixtu
             Assert.Equal("6", await office.Locator("[data-count=measures-added]").InnerTextAsync());
             Assert.Equal(0, await office.Locator("#problems tr[data-severity=Error]").CountAsync());
             await office.ClickAsync("button:has-text('确认导入')");
-            await office.WaitForURLAsync(PlanUrl());
+            await office.ArrivedAtAsync(PlanUrl());
             Assert.Equal(6, await office.Locator("tr[data-measure-id]").CountAsync());
             var plan = await office.Locator("#measures").InnerTextAsync();
             Assert.Contains("2025-06-30", plan, StringComparison.Ordinal);
@@ -146,7 +146,7 @@ public sealed partial class CleanInstallTests(CleanInstallApp app) : IClassFixtu
 
             await office.FillAsync("#bulk input[name=newLeader]", "赵某（党工委副书记）");
             await office.ClickAsync("#bulk button[type=submit]");
-            await office.WaitForURLAsync(PlanUrl());
+            await office.ArrivedAtAsync(PlanUrl());
             Assert.Equal(6, await office.Locator("tr[data-measure-id]", new() { HasText = "赵某" }).CountAsync());
 
             foreach (var text in new[] { "建立学习情况通报制度", "全面清理津补贴发放情况" })
@@ -157,11 +157,11 @@ public sealed partial class CleanInstallTests(CleanInstallApp app) : IClassFixtu
             await office.FillAsync("#bulk input[name=deadline]", "2025-09-30");
             await office.SelectOptionAsync("#bulk select[name=kind]", "TimeBound");
             await office.ClickAsync("#bulk button[type=submit]");
-            await office.WaitForURLAsync(PlanUrl());
+            await office.ArrivedAtAsync(PlanUrl());
             Assert.Equal(2, await office.Locator("tr[data-measure-id]", new() { HasText = "2025-09-30" }).CountAsync());
 
             await office.ClickAsync("button[name=planAction][value=Submit]");
-            await office.WaitForURLAsync(PlanUrl());
+            await office.ArrivedAtAsync(PlanUrl());
             Assert.Equal(0, await office.Locator("[role=alert]").CountAsync());
             Assert.Contains("已报审", await office.Locator("#plan").InnerTextAsync(), StringComparison.Ordinal);
 
@@ -171,7 +171,7 @@ public sealed partial class CleanInstallTests(CleanInstallApp app) : IClassFixtu
             await secretary.FillAsync("input[name=meetingName]", "党工委会议（2025年第3次）");
             await secretary.FillAsync("input[name=meetingDate]", "2025-02-20");
             await secretary.ClickAsync("button[name=planAction][value=Approve]");
-            await secretary.WaitForURLAsync(PlanUrl());
+            await secretary.ArrivedAtAsync(PlanUrl());
             Assert.Equal(0, await secretary.Locator("[role=alert]").CountAsync());
             Assert.Contains("党工委会议（2025年第3次）", await secretary.Locator("#plan").InnerTextAsync(), StringComparison.Ordinal);
 
@@ -191,7 +191,7 @@ public sealed partial class CleanInstallTests(CleanInstallApp app) : IClassFixtu
             await office.FillAsync("input[name=deadline]", "2025-12-31");
             await office.FillAsync("input[name=reason]", "办法需待上级新规出台后修订，经党工委会议同意延期");
             await office.ClickAsync("form button[type=submit]:has-text('保存')");
-            await office.WaitForURLAsync(new Regex($@"/measures/{measureId}$"));
+            await office.ArrivedAtAsync(new Regex($@"/measures/{measureId}$"));
             var versions = office.Locator("table.plan-versions");
             Assert.Equal(2, await versions.Locator("tr[data-version]").CountAsync());
             Assert.Contains("2025-08-31", await versions.Locator("tr[data-version='1']").InnerTextAsync(), StringComparison.Ordinal);

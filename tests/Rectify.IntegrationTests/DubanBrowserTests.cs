@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Rectify.Domain;
+using Rectify.IntegrationTests.Infrastructure;
 
 namespace Rectify.IntegrationTests;
 
@@ -41,7 +42,7 @@ public sealed class DubanBrowserTests(BrowserApp app) : IClassFixture<BrowserApp
             await page.FillAsync("#userName", user);
             await page.FillAsync("#password", app.Password);
             await page.ClickAsync("button[type=submit]:has-text('登录')");
-            await page.WaitForURLAsync(baseUrl + "/");
+            await page.ArrivedAtAsync(baseUrl + "/");
             return page;
         }
 
@@ -68,7 +69,7 @@ public sealed class DubanBrowserTests(BrowserApp app) : IClassFixture<BrowserApp
         var due = ChinaTime.Today(TimeProvider.System).AddDays(7);
         await office.FillAsync("form.supervision-form input[name=replyDue]", due.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
         await office.ClickAsync("form.supervision-form button[type=submit]");
-        await office.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/supervision/\\d+$"));
+        await office.ArrivedAtAsync(new System.Text.RegularExpressions.Regex("/supervision/\\d+$"));
         var notice = new Uri(office.Url).AbsolutePath;
         Assert.Contains("督办〔", await office.Locator("h1").InnerTextAsync(), StringComparison.Ordinal);
         await office.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserTests.ScreenshotFolder, "duban-issued.png"), FullPage = true });
@@ -94,7 +95,7 @@ public sealed class DubanBrowserTests(BrowserApp app) : IClassFixture<BrowserApp
         await unit.GotoAsync(baseUrl + "/work");
         await NoSidewaysScrollAsync(unit, "待办");
         await unit.ClickAsync($"table[data-section=duban-reply] a[href='{notice}']");
-        await unit.WaitForURLAsync(baseUrl + notice);
+        await unit.ArrivedAtAsync(baseUrl + notice);
         await NoSidewaysScrollAsync(unit, "the 督办单");
         await unit.FillAsync("textarea[name=reply]", "已召开专题会议研究，明确专人负责，本月底前完成。");
         await unit.ClickAsync("button[type=submit]:has-text('回复督办单')");

@@ -1,5 +1,6 @@
 using Microsoft.Playwright;
 using Rectify.Features.Intake;
+using Rectify.IntegrationTests.Infrastructure;
 
 namespace Rectify.IntegrationTests;
 
@@ -30,16 +31,16 @@ public sealed class ImportBrowserTests(BrowserApp app) : IClassFixture<BrowserAp
             await page.FillAsync("#userName", "office");
             await page.FillAsync("#password", app.Password);
             await page.ClickAsync("button[type=submit]:has-text('登录')");
-            await page.WaitForURLAsync(baseUrl + "/");
+            await page.ArrivedAtAsync(baseUrl + "/");
 
             await page.GotoAsync(baseUrl + "/inspections/new");
             await page.FillAsync("input[name=Title]", "手机导入巡察");
             await page.FillAsync("input[name=Team]", "手机导入巡察组");
             await page.SelectOptionAsync("select[name=InspectedOrganizationId]", app.InspectedOrganization);
             await page.ClickAsync("form button[type=submit]:has-text('登记')");
-            await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex(@"/inspections/\d+/plan$"));
+            await page.ArrivedAtAsync(new System.Text.RegularExpressions.Regex(@"/inspections/\d+/plan$"));
             await page.ClickAsync("#import-link");
-            await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex(@"/inspections/\d+/import$"));
+            await page.ArrivedAtAsync(new System.Text.RegularExpressions.Regex(@"/inspections/\d+/import$"));
             await FitsAsync("the upload form");
 
             // A ledger with one row wrong: its problem is shown by cell, and there is nothing to confirm.
@@ -63,7 +64,7 @@ public sealed class ImportBrowserTests(BrowserApp app) : IClassFixture<BrowserAp
             await FitsAsync("the preview");
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserTests.ScreenshotFolder, "import-preview-phone.png"), FullPage = true });
             await page.ClickAsync("button:has-text('确认导入')");
-            await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex(@"/inspections/\d+/plan$"));
+            await page.ArrivedAtAsync(new System.Text.RegularExpressions.Regex(@"/inspections/\d+/plan$"));
             Assert.Contains("已导入：新增措施 5 条", await page.Locator(".notice-box").First.InnerTextAsync(), StringComparison.Ordinal);
             Assert.Equal(5, await page.Locator("tr[data-measure-id]").CountAsync());
             await FitsAsync("the plan after the import");

@@ -103,7 +103,7 @@ public sealed class PublicNoticeBrowserTests(PublicNoticeBrowserApp app) : IClas
             await page.FillAsync("#userName", user);
             await page.FillAsync("#password", app.Password);
             await page.ClickAsync("button[type=submit]:has-text('登录')");
-            await page.WaitForURLAsync(baseUrl + "/");
+            await page.ArrivedAtAsync(baseUrl + "/");
             return page;
         }
 

@@ -149,12 +149,12 @@ public sealed class SessionBrowserTests(SessionBrowserApp app) : IClassFixture<S
         await page.FillAsync("input[name=userName]", "office");
         await page.FillAsync("input[name=password]", app.Password);
         await page.ClickAsync(".signin button[type=submit]");
-        await page.WaitForURLAsync(u => !u.Contains("/Account/SignIn", StringComparison.Ordinal));
+        await page.ArrivedAtAsync(u => !u.Contains("/Account/SignIn", StringComparison.Ordinal));
         var captured = (await context.CookiesAsync()).Where(c => c.Name == "rectify.auth").ToList();
         Assert.Single(captured);
 
         await page.Locator("form[action='/Account/SignOut'] button").ClickAsync();
-        await page.WaitForURLAsync(u => u.Contains("/Account/SignIn", StringComparison.Ordinal));
+        await page.ArrivedAtAsync(u => u.Contains("/Account/SignIn", StringComparison.Ordinal));
         Assert.DoesNotContain(await context.CookiesAsync(), c => c.Name == "rectify.auth");
 
         // Another browser gets the captured cookie and asks for the home page: it lands on the sign-in page.

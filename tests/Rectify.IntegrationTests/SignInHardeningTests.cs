@@ -481,7 +481,7 @@ public sealed class SecondFactorBrowserTests(HardeningSqliteApp app) : IClassFix
             await page.ClickAsync(".signin button[type=submit]");
 
             // The sign-in answers with a redirect; wait for the page it leads to (network idle once hung a CI run for a minute).
-            await page.WaitForURLAsync(u => new Uri(u).AbsolutePath != "/Account/SignIn");
+            await page.ArrivedAtAsync(u => new Uri(u).AbsolutePath != "/Account/SignIn");
         }
 
         // The first sign-in leads to enrolment: key, code, and the ten recovery codes, once.
@@ -497,16 +497,16 @@ public sealed class SecondFactorBrowserTests(HardeningSqliteApp app) : IClassFix
         Directory.CreateDirectory(BrowserTests.ScreenshotFolder);
         await page.ScreenshotAsync(new Microsoft.Playwright.PageScreenshotOptions { Path = Path.Combine(BrowserTests.ScreenshotFolder, "recovery-codes.png"), FullPage = true });
         await page.ClickAsync("#continue");
-        await page.WaitForURLAsync(u => !u.Contains("/Account/", StringComparison.Ordinal));
+        await page.ArrivedAtAsync(u => !u.Contains("/Account/", StringComparison.Ordinal));
         await page.Locator("form[action='/Account/SignOut'] button").ClickAsync();
-        await page.WaitForURLAsync(u => u.Contains("/Account/SignIn", StringComparison.Ordinal));
+        await page.ArrivedAtAsync(u => u.Contains("/Account/SignIn", StringComparison.Ordinal));
 
         // Without the phone: a recovery code in place of the authenticator's code.
         await SignInAsync();
         Assert.Contains("/Account/SignInCode", page.Url, StringComparison.Ordinal);
         await page.FillAsync("#code", codes[3]);
         await page.ClickAsync("button[type=submit]:has-text('验证')");
-        await page.WaitForURLAsync(u => !u.Contains("/Account/", StringComparison.Ordinal));
+        await page.ArrivedAtAsync(u => !u.Contains("/Account/", StringComparison.Ordinal));
         Assert.Equal(1, await page.Locator("form[action='/Account/SignOut']").CountAsync());
         await page.GotoAsync(baseUrl + "/Account/TwoFactor");
         Assert.Contains("9", await page.Locator(".signin").InnerTextAsync(), StringComparison.Ordinal);

@@ -1,4 +1,5 @@
 using Microsoft.Playwright;
+using Rectify.IntegrationTests.Infrastructure;
 
 namespace Rectify.IntegrationTests.Notices;
 
@@ -23,14 +24,14 @@ public sealed class NoticeBrowserTests(BrowserApp app) : IClassFixture<BrowserAp
             await page.FillAsync("#userName", "office");
             await page.FillAsync("#password", app.Password);
             await page.ClickAsync("button[type=submit]:has-text('登录')");
-            await page.WaitForURLAsync(baseUrl + "/");
+            await page.ArrivedAtAsync(baseUrl + "/");
 
             await page.GotoAsync(baseUrl + "/inspections/new");
             await page.FillAsync("input[name=Title]", "区委第二巡察组对区市场监管局党组的巡察");
             await page.FillAsync("input[name=Team]", "区委第二巡察组");
             await page.SelectOptionAsync("select[name=InspectedOrganizationId]", app.InspectedOrganization);
             await page.ClickAsync("form button[type=submit]:has-text('登记')");
-            await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex(@"/inspections/\d+/plan$"));
+            await page.ArrivedAtAsync(new System.Text.RegularExpressions.Regex(@"/inspections/\d+/plan$"));
             Assert.Contains("整改方案", await page.Locator("#import-link").InnerTextAsync(), StringComparison.Ordinal);
             await page.GotoAsync(page.Url.Replace("/plan", "/import", StringComparison.Ordinal));
 
@@ -57,7 +58,7 @@ public sealed class NoticeBrowserTests(BrowserApp app) : IClassFixture<BrowserAp
             await page.SetViewportSizeAsync(1366, 900);
 
             await page.ClickAsync("button:has-text('确认导入')");
-            await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex(@"/inspections/\d+/plan$"));
+            await page.ArrivedAtAsync(new System.Text.RegularExpressions.Regex(@"/inspections/\d+/plan$"));
             Assert.Contains("已导入：新增措施 6 条", await page.Locator(".notice-box").First.InnerTextAsync(), StringComparison.Ordinal);
             Assert.Equal(6, await page.Locator("tr[data-measure-id]").CountAsync());
         }

@@ -1,0 +1,43 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+
+namespace Rectify.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// Waiting in a browser test for the page a click led to (a form sent, a link followed).
+/// </summary>
+/// <remarks>
+/// Playwright's <c>WaitForURLAsync</c> waits by default for the new document's load event. With Debian's Chromium on a
+/// loaded CI machine that event was, now and then, never reported to Playwright although the page had loaded: the
+/// screenshot taken when the 60 s ran out showed the whole page (a 整改方案 page after 登记, once; the home page after
+/// signing in, once). These wait instead for the address to commit, then for the layout's footer, the last element of
+/// every signed-in and sign-in page: the document has been parsed to its end, which is what the steps after need.
+/// </remarks>
+internal static class PageArrival
+{
+    private static readonly PageWaitForURLOptions Committed = new() { WaitUntil = WaitUntilState.Commit };
+
+    /// <summary>Waits until the page shows <paramref name="url"/>, parsed to its footer.</summary>
+    public static async Task ArrivedAtAsync(this IPage page, string url)
+    {
+        await page.WaitForURLAsync(url, Committed);
+        await ParsedAsync(page);
+    }
+
+    /// <summary>Waits until the page's address matches <paramref name="url"/> and the page is parsed to its footer.</summary>
+    public static async Task ArrivedAtAsync(this IPage page, Regex url)
+    {
+        await page.WaitForURLAsync(url, Committed);
+        await ParsedAsync(page);
+    }
+
+    /// <summary>Waits until <paramref name="url"/> holds for the page's address and the page is parsed to its footer.</summary>
+    public static async Task ArrivedAtAsync(this IPage page, Func<string, bool> url)
+    {
+        await page.WaitForURLAsync(url, Committed);
+        await ParsedAsync(page);
+    }
+
+    private static Task ParsedAsync(IPage page) =>
+        page.Locator("body > footer").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
+}
