@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
 using Rectify.Data;
 
 namespace Rectify.UnitTests;
@@ -170,6 +171,53 @@ public sealed class WalIndexWatchTests : IDisposable
         Assert.True(WalIndexWatch.Agrees(header, 7, changed, 8), "a commit, and the header shows it");
         Assert.True(WalIndexWatch.Agrees(header, 7, changed, 7), "a commit after the version was read: the header may show it first");
         Assert.False(WalIndexWatch.Agrees(header, 7, header, 8), "the version moved and the header did not");
+    }
+
+    [Fact]
+    public async Task Once_the_header_is_given_up_the_statement_gives_the_marks_which_still_move_with_every_commit_and_name_no_earlier_state()
+    {
+        var path = NewDatabase("wal");
+        using var changes = new DatabaseChanges(new DatabaseInfo(DatabaseProviderKind.Sqlite, new SqliteConnectionStringBuilder { DataSource = path }.ToString()));
+        using var writer = Open(path);
+
+        // Watched: the header's marks, one per commit.
+        var seen = new List<long> { (await changes.MarkAsync())!.Value };
+        Assert.True(changes.WatchesWalIndex);
+        Execute(writer, "INSERT INTO t (v) VALUES (1);");
+        seen.Add((await changes.MarkAsync())!.Value);
+        Assert.NotEqual(seen[0], seen[1]);
+
+        // Given up (as a failed check does): from now on the statement, for good, even after its connection is opened again.
+        changes.GiveUpWalIndex("test");
+        Assert.False(changes.WatchesWalIndex);
+        Execute(writer, "INSERT INTO t (v) VALUES (2);");
+        var afterGivingUp = (await changes.MarkAsync())!.Value;
+        Assert.DoesNotContain(afterGivingUp, seen);
+        Assert.Equal(afterGivingUp, await changes.MarkAsync());
+        seen.Add(afterGivingUp);
+
+        for (var i = 3; i < 6; i++)
+        {
+            Execute(writer, $"INSERT INTO t (v) VALUES ({i});");
+            var mark = (await changes.MarkAsync())!.Value;
+            Assert.DoesNotContain(mark, seen);
+            seen.Add(mark);
+        }
+
+        changes.Reconnect();
+        Execute(writer, "INSERT INTO t (v) VALUES (9);");
+        var reopened = (await changes.MarkAsync())!.Value;
+        Assert.False(changes.WatchesWalIndex);
+        Assert.DoesNotContain(reopened, seen);
+
+        // A value remembered under a mark is read again once another connection commits.
+        using var context = new DbContext(new DbContextOptionsBuilder().UseSqlite(new SqliteConnectionStringBuilder { DataSource = path }.ToString()).Options);
+        var reads = 0;
+        Task<string> Read() => Task.FromResult("read " + ++reads);
+        Assert.Equal("read 1", await changes.ReadAsync(context, "key", Read));
+        Assert.Equal("read 1", await changes.ReadAsync(context, "key", Read));
+        Execute(writer, "INSERT INTO t (v) VALUES (10);");
+        Assert.Equal("read 2", await changes.ReadAsync(context, "key", Read));
     }
 
     private string NewDatabase(string journalMode)

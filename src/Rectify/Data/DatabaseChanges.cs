@@ -484,6 +484,18 @@ public sealed class DatabaseChanges(DatabaseInfo info, ILogger<DatabaseChanges>?
         }
     }
 
+    /// <summary>Gives the WAL index's header up for good, as a failed check does: the marks come from the statement after.</summary>
+    internal void GiveUpWalIndex(string why)
+    {
+        lock (connectionGate)
+        {
+            if (Volatile.Read(ref walIndex) is { } watch)
+            {
+                GiveUpWalIndex(watch, why);
+            }
+        }
+    }
+
     /// <summary>Whether the mark is read from the WAL index's header now (SQLite in WAL mode, after the first read).</summary>
     internal bool WatchesWalIndex => Volatile.Read(ref walIndex) is not null;
 
