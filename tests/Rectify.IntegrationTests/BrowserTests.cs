@@ -203,6 +203,50 @@ public sealed class BrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
     }
 
     [Fact]
+    public async Task On_a_phone_the_overviews_figure_tables_give_the_names_a_readable_width_and_break_headings_only_between_words()
+    {
+        app.RequireAvailable();
+        var (playwright, browser) = await LaunchAsync();
+        using var _ = playwright;
+        await using var __ = browser;
+        var baseUrl = app.ServerAddress!.ToString().TrimEnd('/');
+        var context = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 390, Height = 844 }, Locale = "zh-CN" });
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(60_000);
+        await page.GotoAsync(baseUrl + "/Account/SignIn");
+        await page.FillAsync("#userName", "office");
+        await page.FillAsync("#password", app.Password);
+        await page.ClickAsync("button[type=submit]:has-text('登录')");
+        await page.ArrivedAtAsync(baseUrl + "/");
+        await page.GotoAsync($"{baseUrl}/inspections/{app.InspectionId}/overview");
+
+        // Each table: the narrowest first-column (name) cell, and the tallest heading in lines of the table's text.
+        var tables = await page.EvaluateAsync<System.Text.Json.JsonElement>("""
+            () => Array.from(document.querySelectorAll('table.rates, table.finding-signals'), t => {
+                const name = t.classList.contains('rates') ? 'td:first-child' : 'td.finding-title';
+                const line = parseFloat(getComputedStyle(t.querySelector('td')).lineHeight);
+                const pad = th => parseFloat(getComputedStyle(th).paddingTop) + parseFloat(getComputedStyle(th).paddingBottom);
+                return {
+                    table: t.dataset.rates || 'finding-signals',
+                    nameWidth: Math.min(...Array.from(t.querySelectorAll(name), c => c.getBoundingClientRect().width)),
+                    headingLines: Math.max(...Array.from(t.querySelectorAll('th'), th => Math.round((th.getBoundingClientRect().height - pad(th)) / line))),
+                    right: t.getBoundingClientRect().right,
+                };
+            })
+            """);
+        Assert.Equal(4, tables.GetArrayLength());
+        foreach (var table in tables.EnumerateArray())
+        {
+            var which = table.GetProperty("table").GetString();
+            // 持续整改 as 持续/整改: two lines at most (one character a line made four).
+            Assert.True(table.GetProperty("headingLines").GetDouble() <= 2, $"{which}: a heading takes {table.GetProperty("headingLines")} lines");
+            // A name of at least seven characters a line (14 px each).
+            Assert.True(table.GetProperty("nameWidth").GetDouble() >= 98, $"{which}: the names are {table.GetProperty("nameWidth")} px wide");
+            Assert.True(table.GetProperty("right").GetDouble() <= 390, $"{which}: the table reaches {table.GetProperty("right")} px on a 390 px phone");
+        }
+    }
+
+    [Fact]
     public async Task A_refused_register_entry_or_look_back_keeps_what_was_typed_with_the_message_inside_its_form_on_a_phone()
     {
         app.RequireAvailable();

@@ -24,6 +24,23 @@ public static class Fmt
     public static string MeasureName(string label, int number) =>
         CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "zh" ? label + Documents.ChineseNumerals.Format(number) : string.Create(CultureInfo.InvariantCulture, $"{label.TrimEnd()} {number}");
 
+    /// <summary>
+    /// A figure column's heading that may wrap on a phone at its word boundary only: a Chinese heading of four or more
+    /// characters gets a break opportunity (&lt;wbr&gt;) in its middle (持续/整改, 督办/未办结), the rest none; the table's CSS
+    /// (<c>word-break: keep-all</c>) keeps it from breaking anywhere else. Other languages break at their spaces.
+    /// </summary>
+    public static Microsoft.AspNetCore.Html.IHtmlContent Heading(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (text.Length < 4 || !text.All(c => c is >= '\u4e00' and <= '\u9fff'))
+        {
+            return new Microsoft.AspNetCore.Html.HtmlString(System.Net.WebUtility.HtmlEncode(text));
+        }
+
+        var half = text.Length / 2;
+        return new Microsoft.AspNetCore.Html.HtmlString(System.Net.WebUtility.HtmlEncode(text[..half]) + "<wbr>" + System.Net.WebUtility.HtmlEncode(text[half..]));
+    }
+
     /// <summary>A 完成率 with one decimal: 66.7%.</summary>
     public static string Percent(decimal rate) => rate.ToString("0.0", CultureInfo.InvariantCulture) + "%";
 
