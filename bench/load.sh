@@ -214,12 +214,17 @@ peak_mib() { awk '/VmHWM/ { print int($2 / 1024) }' "/proc/$server_pid/status"; 
 max_peak=0
 run() { # label variant connections url [header [header]]
   local threads=$(( $3 < 2 ? 1 : 2 ))
-  local line peak=""
+  local line peak="" serving=$baseline_pid before
   if [ "$2" = product ]; then
+    serving=$server_pid
     [ "$(peak_mib)" -gt "$max_peak" ] && max_peak=$(peak_mib)
     echo 5 >"/proc/$server_pid/clear_refs" 2>/dev/null || true
   fi
+  # The CPU time the answering process spent during the run (user and system, in clock ticks): per request, what an
+  # answer costs the server, apart from what wrk itself takes of the same cores.
+  before=$(ticks "$serving")
   line=$(wrk -t"$threads" -c"$3" -d"$duration" --timeout 10s --latency -s bench/wrk-report.lua ${5:+-H "$5"} ${6:+-H "$6"} "$4" | grep '^RESULT' || echo "RESULT requests=0 seconds=0 p50=0 p95=0 p99=0 max=0 connect=0 read=0 write=0 status=0 timeout=0")
+  line="$line cpu_ticks=$(( $(ticks "$serving") - before ))"
   if [ "$2" = product ]; then
     peak=$(peak_mib)
     [ "$peak" -gt "$max_peak" ] && max_peak=$peak
@@ -296,8 +301,11 @@ echo "load average before: $load_before; after: $load_after"
 echo "database: $(database_size) MB; start to healthy: $healthy_ms ms; server RSS after load: $((rss_kib / 1024)) MB, after ${QUIET_WAIT:-25} s of quiet: $((rss_quiet_kib / 1024)) MB ($rss_parts), peak: $max_peak MB"
 echo "peak RSS at start: $start_peak MB; in each path's warm-up: $warmup_peaks MB"
 echo
-printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' path variant conn "req/s" "p50 ms" "p95 ms" "p99 ms" errors timeouts "peak RSS MB"
-echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+# server CPU µs/req: the answering process's CPU time over the run divided by the requests answered in it (on PostgreSQL
+# the statements' own time is spent in the database's processes and is not in it).
+clock_ticks=$(getconf CLK_TCK)
+printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' path variant conn "req/s" "p50 ms" "p95 ms" "p99 ms" errors timeouts "peak RSS MB" "server CPU µs/req"
+echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 while IFS='|' read -r label variant c line; do
   declare -A f=()
   for kv in ${line#RESULT }; do f[${kv%%=*}]=${kv#*=}; done
@@ -306,10 +314,11 @@ while IFS='|' read -r label variant c line; do
   errors=$(( f[connect] + f[read] + f[write] + f[status] ))
   if [ "${f[requests]}" = 0 ]; then
     # wrk drops the requests still open at the end of the run: none answered within it.
-    printf '| %s | %s | %s | 0 | — | — | — | %s | none answered in %s | %s |\n' "$label" "$variant" "$c" "$errors" "$duration" "${f[peak]:-—}"
+    printf '| %s | %s | %s | 0 | — | — | — | %s | none answered in %s | %s | — |\n' "$label" "$variant" "$c" "$errors" "$duration" "${f[peak]:-—}"
     unset f
     continue
   fi
-  printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$label" "$variant" "$c" "$rps" "$(ms "${f[p50]}")" "$(ms "${f[p95]}")" "$(ms "${f[p99]}")" "$errors" "${f[timeout]}" "${f[peak]:-—}"
+  cpu=$(awk -v t="${f[cpu_ticks]:-0}" -v hz="$clock_ticks" -v r="${f[requests]}" 'BEGIN { printf "%.1f", t * 1000000 / hz / r }')
+  printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$label" "$variant" "$c" "$rps" "$(ms "${f[p50]}")" "$(ms "${f[p95]}")" "$(ms "${f[p99]}")" "$errors" "${f[timeout]}" "${f[peak]:-—}" "$cpu"
   unset f
 done <"$results"
