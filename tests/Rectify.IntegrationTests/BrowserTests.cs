@@ -34,6 +34,17 @@ public sealed class BrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
         return (playwright, browser);
     }
 
+    /// <summary>Signs <paramref name="user"/> in with the demo password on the sign-in page and waits for the home page.</summary>
+    private async Task SignInAsync(IPage page, string user)
+    {
+        var baseUrl = app.ServerAddress!.ToString().TrimEnd('/');
+        await page.GotoAsync(baseUrl + "/Account/SignIn");
+        await page.FillAsync("#userName", user);
+        await page.FillAsync("#password", app.Password);
+        await page.ClickAsync("button[type=submit]:has-text('登录')");
+        await page.ArrivedAtAsync(baseUrl + "/");
+    }
+
     [Fact]
     public async Task A_measure_walks_from_report_to_sign_off_and_back_through_a_look_back_as_three_people_in_the_browser()
     {
@@ -75,16 +86,12 @@ public sealed class BrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
                 .OrderByDescending(m => m.Id).Select(m => m.Id).FirstAsync(TestContext.Current.CancellationToken);
         }
 
-        async Task<IPage> SignInAsync(string user)
+        async Task<IPage> OnTheMeasureAsync(string user)
         {
             var context = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1366, Height = 900 }, Locale = "zh-CN" });
             var page = await context.NewPageAsync();
             page.SetDefaultTimeout(60_000);
-            await page.GotoAsync(baseUrl + "/Account/SignIn");
-            await page.FillAsync("#userName", user);
-            await page.FillAsync("#password", app.Password);
-            await page.ClickAsync("button[type=submit]:has-text('登录')");
-            await page.ArrivedAtAsync(baseUrl + "/");
+            await SignInAsync(page, user);
             await page.GotoAsync($"{baseUrl}/measures/{measure}");
             return page;
         }
@@ -100,10 +107,10 @@ public sealed class BrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
             await page.WaitForSelectorAsync(".notice-box:has-text('已报送进展')");
         }
 
-        var unit = await SignInAsync("unit");
-        var office = await SignInAsync("office");
-        var leader = await SignInAsync("leader");
-        var admin = await SignInAsync("admin");
+        var unit = await OnTheMeasureAsync("unit");
+        var office = await OnTheMeasureAsync("office");
+        var leader = await OnTheMeasureAsync("leader");
+        var admin = await OnTheMeasureAsync("admin");
 
         // Someone outside the business (the system administrator) cannot open the measure at all.
         Assert.Equal("找不到页面", await admin.Locator("h1").InnerTextAsync());
@@ -213,11 +220,7 @@ public sealed class BrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
         var context = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 390, Height = 844 }, Locale = "zh-CN" });
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(60_000);
-        await page.GotoAsync(baseUrl + "/Account/SignIn");
-        await page.FillAsync("#userName", "office");
-        await page.FillAsync("#password", app.Password);
-        await page.ClickAsync("button[type=submit]:has-text('登录')");
-        await page.ArrivedAtAsync(baseUrl + "/");
+        await SignInAsync(page, "office");
         await page.GotoAsync($"{baseUrl}/inspections/{app.InspectionId}/overview");
 
         // Each table: the narrowest first-column (name) cell, and the tallest heading in lines of the table's text.
@@ -266,11 +269,7 @@ public sealed class BrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
 
         try
         {
-            await page.GotoAsync(baseUrl + "/Account/SignIn");
-            await page.FillAsync("#userName", "office");
-            await page.FillAsync("#password", app.Password);
-            await page.ClickAsync("button[type=submit]:has-text('登录')");
-            await page.ArrivedAtAsync(baseUrl + "/");
+            await SignInAsync(page, "office");
 
             // A number of people that is not whole: refused inside the outcome form, everything typed still there.
             await page.GotoAsync($"{baseUrl}/inspections/{app.InspectionId}/registers");
