@@ -26,6 +26,42 @@ public abstract class AccessTests(AppFixture app)
     }
 
     [Fact]
+    public async Task Each_person_finds_their_way_the_three_administrators_to_their_own_pages_and_everyone_to_password_and_second_factor()
+    {
+        app.RequireAvailable();
+        static Uri At(string path) => new(path, UriKind.Relative);
+
+        // The 三员 read no rectification content: their home page says so and leads to their pages; no 待办 or 巡察 in the menu.
+        using var admin = await app.SignedInAsync("admin");
+        var adminHome = await admin.GetStringAsync(At("/"), Ct);
+        Assert.Contains("三员（系统管理员、安全管理员、审计管理员）不查看整改内容", adminHome, StringComparison.Ordinal);
+        Assert.DoesNotContain("还没有巡察", adminHome, StringComparison.Ordinal);
+        Assert.Contains("href=\"/admin/users\"", adminHome, StringComparison.Ordinal);
+        Assert.DoesNotContain("href=\"/work\"", adminHome, StringComparison.Ordinal);
+
+        // Everyone else keeps them; the account page the header's name opens leads to the password and the second factor.
+        using var office = await app.SignedInAsync("office");
+        Assert.Contains("href=\"/work\"", await office.GetStringAsync(At("/"), Ct), StringComparison.Ordinal);
+        foreach (var client in new[] { admin, office })
+        {
+            var account = await client.GetStringAsync(At("/Account/Notifications"), Ct);
+            Assert.Contains("href=\"/Account/ChangePassword\"", account, StringComparison.Ordinal);
+            Assert.Contains("href=\"/Account/TwoFactor\"", account, StringComparison.Ordinal);
+        }
+
+        // The publication page links the opinions' inbox only for those who may open it; a unit sees the counts alone.
+        var opinions = $"href=\"/inspections/{app.InspectionId}/opinions\"";
+        Assert.Contains(opinions, await office.GetStringAsync(At($"/inspections/{app.InspectionId}/publication"), Ct), StringComparison.Ordinal);
+        using var unit = await app.SignedInAsync("unit");
+        var unitPage = await unit.GetAsync(At($"/inspections/{app.InspectionId}/publication"), Ct);
+        Assert.Equal(HttpStatusCode.OK, unitPage.StatusCode);
+        var unitHtml = await unitPage.Content.ReadAsStringAsync(Ct);
+        Assert.Contains("意见建议", unitHtml, StringComparison.Ordinal);
+        Assert.DoesNotContain(opinions, unitHtml, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await unit.GetAsync(At($"/inspections/{app.InspectionId}/opinions"), Ct)).StatusCode);
+    }
+
+    [Fact]
     public async Task A_unit_reporter_sees_only_the_measures_their_unit_leads_or_supports()
     {
         app.RequireAvailable();

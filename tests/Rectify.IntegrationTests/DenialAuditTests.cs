@@ -34,6 +34,11 @@ public abstract class DenialAuditTests(AppFixture app)
         Assert.Equal("整改办（演示）", denied.ActorName);
         Assert.Contains("\"method\":\"GET\"", denied.After, StringComparison.Ordinal);
         Assert.Contains("authorization", denied.After, StringComparison.Ordinal);
+
+        // The audit administrator reads it in words: the address asked for, and the role it needed by its name.
+        var changes = Read(denied);
+        Assert.Equal("/audit", changes["访问地址"]);
+        Assert.Equal("权限不足（要求：角色为审计管理员之一）", changes["理由"]);
     }
 
     [Fact]
@@ -119,6 +124,7 @@ public abstract class DenialAuditTests(AppFixture app)
         Assert.Equal("ApiToken", rejected.ObjectType);
         Assert.Equal(token.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), rejected.ObjectId);
         Assert.Contains("revoked", rejected.After, StringComparison.Ordinal);
+        Assert.Equal("令牌已吊销", Read(rejected)["理由"]);
         var secret = token.Token.Split('_')[2];
 
         // The same scanner, forty more times within the minute, with that token and with made-up ones.
@@ -146,6 +152,13 @@ public abstract class DenialAuditTests(AppFixture app)
         var client = app.Client();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token.Token);
         return client;
+    }
+
+    // An entry's changes as the audit log's page shows them (field → value), in Chinese.
+    private Dictionary<string, string> Read(AuditEntry entry)
+    {
+        var l = app.Factory.Services.GetRequiredService<Microsoft.Extensions.Localization.IStringLocalizer<SharedResource>>();
+        return Rectify.Features.Audit.AuditPresentation.Changes(l, entry).ToDictionary(c => c.Field, c => c.Full ?? c.New);
     }
 
     private async Task<long> LastSequenceAsync()

@@ -20,6 +20,15 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller) : PageModel
 
     public bool CanRegister => caller.May(Permission.RegisterInspection);
 
+    /// <summary>Whether the caller reads rectification content at all (the 三员 do not): else the page says where their work is.</summary>
+    public bool ReadsRectification => caller.Scope.ReadsRectification;
+
+    public bool MayViewAccounts => caller.May(Permission.ViewAccounts);
+
+    public bool MayManageNotifications => caller.May(Permission.ManageNotifications);
+
+    public bool MayReadAuditLog => caller.May(Permission.ReadAuditLog);
+
     public async Task OnGetAsync(int? page, CancellationToken cancellationToken)
     {
         PageNumber = Math.Max(1, page ?? 1);

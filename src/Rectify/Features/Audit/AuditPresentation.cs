@@ -114,6 +114,44 @@ public static class AuditPresentation
             AuditActions.UserPersonLinked => l["关联人员"],
             AuditActions.NotificationsResent => l["重新发送通知"],
             AuditActions.NotificationPreferencesSet => l["修改通知设置"],
+            AuditActions.InspectionCreated => l["登记巡察"],
+            AuditActions.InspectionDescribed => l["修改巡察信息"],
+            AuditActions.CategoryAdded => l["新增问题类别"],
+            AuditActions.CategoryEdited => l["修改问题类别"],
+            AuditActions.FindingAdded => l["新增问题"],
+            AuditActions.FindingEdited => l["修改问题"],
+            AuditActions.MeasureAdded => l["新增整改措施"],
+            AuditActions.MeasureAmended => l["调整整改措施"],
+            AuditActions.MeasuresAmended => l["批量调整整改措施"],
+            AuditActions.PersonCreated => l["新增人员"],
+            AuditActions.CategoryMoved => l["调整问题类别次序"],
+            AuditActions.FindingMoved => l["调整问题次序"],
+            AuditActions.MeasureMoved => l["调整整改措施次序"],
+            AuditActions.MeasureDeleted => l["删除整改措施"],
+            AuditActions.MeasureWithdrawn => l["撤销整改措施"],
+            AuditActions.PublicationStarted => l["起草整改进展公布"],
+            AuditActions.PublicationEdited => l["修改整改进展公布"],
+            AuditActions.PublicationSubmitted => l["报审整改进展公布"],
+            AuditActions.PublicationReturned => l["退回整改进展公布"],
+            AuditActions.PublicationApproved => l["审定整改进展公布"],
+            AuditActions.PublicationCorrected => l["更正整改进展公布"],
+            AuditActions.PublicProgressWritten => l["填写公开的整改进展"],
+            AuditActions.OpinionAssigned => l["交办意见建议"],
+            AuditActions.OpinionReplied => l["答复意见建议"],
+            AuditActions.OpinionReplyApproved => l["同意公开答复"],
+            AuditActions.OpinionClosed => l["办结意见建议"],
+            AuditActions.CalendarImported => l["导入节假日日历"],
+            AuditActions.DeadlinePolicySet => l["设置整改时限政策"],
+            AuditActions.DeadlinesFilledByPolicy => l["按政策填写整改时限"],
+            AuditActions.ExtensionRequested => l["申请延期"],
+            AuditActions.ExtensionForwarded => l["延期申请报批"],
+            AuditActions.ExtensionReturned => l["退回延期申请"],
+            AuditActions.ExtensionApproved => l["批准延期"],
+            AuditActions.ExtensionRefused => l["不予延期"],
+            AuditActions.SupervisionIssued => l["发出督办"],
+            AuditActions.SupervisionReplied => l["督办回复"],
+            AuditActions.SupervisionClosed => l["督办办结"],
+            AuditActions.SupervisionReplyReturned => l["退回督办回复"],
             _ => null,
         };
         return name?.Value ?? code;
@@ -271,9 +309,43 @@ public static class AuditPresentation
             "untouched" => l["未改动的措施"],
             "addedMeasures" => l["新增的措施"],
             "updatedMeasures" => l["更新的措施"],
+            "path" => l["访问地址"],
+            "repeats" => l["此前未逐条记录的同类拒绝"],
             _ => null,
         };
         return name?.Value ?? field;
+    }
+
+    /// <summary>
+    /// Why a request was refused (Denial.Reason, recorded in the service's own words) in the reader's: the roles an
+    /// authorization asked for by their names; a reason not known here is shown as recorded.
+    /// </summary>
+    private static string DenialReason(IStringLocalizer l, string reason)
+    {
+        if (reason.StartsWith("authorization", StringComparison.Ordinal))
+        {
+            var required = reason["authorization".Length..].Trim().Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(r => r.StartsWith("roles:", StringComparison.Ordinal)
+                    ? l["角色为{0}之一", string.Join("、", r["roles:".Length..].Split(',', StringSplitOptions.RemoveEmptyEntries).Select(role => l[Roles.Label(role)].Value))].Value
+                    : r)
+                .ToList();
+            return required.Count == 0 ? l["权限不足"] : l["权限不足（要求：{0}）", string.Join("；", required)];
+        }
+
+        LocalizedString? words = reason switch
+        {
+            "forbidden" => l["权限不足"],
+            "antiforgery" => l["表单校验码缺失或不符（页面过期或跨站提交）"],
+            "outside the management networks" => l["不在管理网段内"],
+            "malformed" => l["令牌格式不对"],
+            "unknown" => l["令牌不存在"],
+            "revoked" => l["令牌已吊销"],
+            "expired" => l["令牌已过期"],
+            "wrong-secret" => l["令牌密钥不符"],
+            "account-disabled" => l["账号已停用"],
+            _ => null,
+        };
+        return words?.Value ?? reason;
     }
 
     /// <summary>A recorded value in words: enums by their labels (which enum depends on the field and the object), booleans as 是/否, lists joined.</summary>
@@ -287,6 +359,8 @@ public static class AuditPresentation
                 return l["是"];
             case JsonValueKind.False:
                 return l["否"];
+            case JsonValueKind.String when field == "reason" && entry.Action is AuditActions.AccessDenied or AuditActions.TokenRejected or AuditActions.AntiforgeryRejected:
+                return DenialReason(l, value.GetString()!);
             case JsonValueKind.String:
                 return field == "roles" ? l[Roles.Label(value.GetString()!)] : value.GetString()!;
             case JsonValueKind.Array:
