@@ -139,6 +139,11 @@ public sealed class CrawlTests(CrawlApp app) : IClassFixture<CrawlApp>
         [("unit", "/work")] = "work",
         [("unit", "/measures/{n}")] = "measure",
         [(Auditor, "/audit")] = "audit",
+        [("office", "/inspections/{n}/plan")] = "plan",
+        [("office", "/inspections/{n}/publication")] = "publication",
+        [("office", "/Account/Notifications")] = "account",
+        [("admin", "/")] = "home",
+        [("admin", "/admin/users")] = "users",
     };
 
     private static readonly string[] ErrorHeadings = ["请求无效", "Bad request"];
