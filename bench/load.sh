@@ -301,8 +301,9 @@ echo "load average before: $load_before; after: $load_after"
 echo "database: $(database_size) MB; start to healthy: $healthy_ms ms; server RSS after load: $((rss_kib / 1024)) MB, after ${QUIET_WAIT:-25} s of quiet: $((rss_quiet_kib / 1024)) MB ($rss_parts), peak: $max_peak MB"
 echo "peak RSS at start: $start_peak MB; in each path's warm-up: $warmup_peaks MB"
 echo
-# server CPU µs/req: the answering process's CPU time over the run divided by the requests answered in it (on PostgreSQL
-# the statements' own time is spent in the database's processes and is not in it).
+# server CPU µs/req: the answering process's CPU time over the run divided by the answers in it, refusals (429) and
+# errors included; "—" when the process was gone by the run's end. On PostgreSQL the statements' own time is spent in
+# the database's processes and is not in it (said under the table).
 clock_ticks=$(getconf CLK_TCK)
 printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' path variant conn "req/s" "p50 ms" "p95 ms" "p99 ms" errors timeouts "peak RSS MB" "server CPU µs/req"
 echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
@@ -318,7 +319,11 @@ while IFS='|' read -r label variant c line; do
     unset f
     continue
   fi
-  cpu=$(awk -v t="${f[cpu_ticks]:-0}" -v hz="$clock_ticks" -v r="${f[requests]}" 'BEGIN { printf "%.1f", t * 1000000 / hz / r }')
+  cpu=$(awk -v t="${f[cpu_ticks]:-0}" -v hz="$clock_ticks" -v r="${f[requests]}" 'BEGIN { if (t < 0) print "—"; else printf "%.1f", t * 1000000 / hz / r }')
   printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$label" "$variant" "$c" "$rps" "$(ms "${f[p50]}")" "$(ms "${f[p95]}")" "$(ms "${f[p99]}")" "$errors" "${f[timeout]}" "${f[peak]:-—}" "$cpu"
   unset f
 done <"$results"
+if [ -n "$postgres" ]; then
+  echo
+  echo "(server CPU µs/req on PostgreSQL: the product's and the baseline's own processes only; the statements' time is spent in the database's processes.)"
+fi

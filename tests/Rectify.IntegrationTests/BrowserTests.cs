@@ -229,9 +229,10 @@ public sealed class BrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
                 const name = t.classList.contains('rates') ? 'td:first-child' : 'td.finding-title';
                 const line = parseFloat(getComputedStyle(t.querySelector('td')).lineHeight);
                 const pad = th => parseFloat(getComputedStyle(th).paddingTop) + parseFloat(getComputedStyle(th).paddingBottom);
+                const chars = c => { const s = getComputedStyle(c); return (c.getBoundingClientRect().width - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight) - parseFloat(s.borderLeftWidth) - parseFloat(s.borderRightWidth)) / parseFloat(s.fontSize); };
                 return {
                     table: t.dataset.rates || 'finding-signals',
-                    nameWidth: Math.min(...Array.from(t.querySelectorAll(name), c => c.getBoundingClientRect().width)),
+                    nameChars: Math.min(...Array.from(t.querySelectorAll(name), chars)),
                     headingLines: Math.max(...Array.from(t.querySelectorAll('th'), th => Math.round((th.getBoundingClientRect().height - pad(th)) / line))),
                     right: t.getBoundingClientRect().right,
                 };
@@ -243,8 +244,8 @@ public sealed class BrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
             var which = table.GetProperty("table").GetString();
             // 持续整改 as 持续/整改: two lines at most (one character a line made four).
             Assert.True(table.GetProperty("headingLines").GetDouble() <= 2, $"{which}: a heading takes {table.GetProperty("headingLines")} lines");
-            // A name of at least seven characters a line (14 px each).
-            Assert.True(table.GetProperty("nameWidth").GetDouble() >= 98, $"{which}: the names are {table.GetProperty("nameWidth")} px wide");
+            // A name of at least six characters a line (the findings' titles had four).
+            Assert.True(table.GetProperty("nameChars").GetDouble() >= 6, $"{which}: the names are {table.GetProperty("nameChars")} characters wide");
             Assert.True(table.GetProperty("right").GetDouble() <= 390, $"{which}: the table reaches {table.GetProperty("right")} px on a 390 px phone");
         }
     }

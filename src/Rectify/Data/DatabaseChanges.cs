@@ -493,6 +493,9 @@ public sealed class DatabaseChanges(DatabaseInfo info, ILogger<DatabaseChanges>?
             {
                 GiveUpWalIndex(watch, why);
             }
+
+            // Before the first read too: the connection opened next is not watched.
+            walIndexGivenUp = true;
         }
     }
 

@@ -33,6 +33,11 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller) : PageModel
     {
         PageNumber = Math.Max(1, page ?? 1);
         var scope = caller.Scope;
+        if (!scope.ReadsRectification)
+        {
+            return;
+        }
+
         Total = await db.VisibleInspections(scope).CountAsync(cancellationToken);
         Items = await LedgerQueries.PageOfSummariesAsync(db, scope, PageNumber, PageSize, cancellationToken);
     }

@@ -11,7 +11,9 @@ namespace Rectify.IntegrationTests.Infrastructure;
 /// loaded CI machine that event was, now and then, never reported to Playwright although the page had loaded: the
 /// screenshot taken when the 60 s ran out showed the whole page (a 整改方案 page after 登记, once; the home page after
 /// signing in, once). These wait instead for the address to commit, then for the layout's footer, the last element of
-/// every signed-in and sign-in page: the document has been parsed to its end, which is what the steps after need.
+/// every signed-in and sign-in page (the document has been parsed to its end), then for its style sheets to have loaded,
+/// so that what the steps after measure or photograph is the page as styled. The sheets are asked for by evaluation in
+/// a loop, not by a function waiting in the page, which a context without JavaScript would never run.
 /// </remarks>
 internal static class PageArrival
 {
@@ -38,6 +40,18 @@ internal static class PageArrival
         await ParsedAsync(page);
     }
 
-    private static Task ParsedAsync(IPage page) =>
-        page.Locator("body > footer").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
+    private static async Task ParsedAsync(IPage page)
+    {
+        await page.Locator("body > footer").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!await page.EvaluateAsync<bool>("() => Array.from(document.querySelectorAll('link[rel=stylesheet]')).every(l => l.sheet !== null)"))
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"the style sheets of {page.Url} did not load within 60 s");
+            }
+
+            await Task.Delay(50);
+        }
+    }
 }

@@ -148,7 +148,7 @@ public static class AuditPresentation
             AuditActions.ExtensionReturned => l["退回延期申请"],
             AuditActions.ExtensionApproved => l["批准延期"],
             AuditActions.ExtensionRefused => l["不予延期"],
-            AuditActions.SupervisionIssued => l["发出督办"],
+            AuditActions.SupervisionIssued => l["登记督办、约谈、通报或问责"],
             AuditActions.SupervisionReplied => l["督办回复"],
             AuditActions.SupervisionClosed => l["督办办结"],
             AuditActions.SupervisionReplyReturned => l["退回督办回复"],
@@ -322,12 +322,17 @@ public static class AuditPresentation
     /// </summary>
     private static string DenialReason(IStringLocalizer l, string reason)
     {
-        if (reason.StartsWith("authorization", StringComparison.Ordinal))
+        if (reason == "authorization" || reason.StartsWith("authorization ", StringComparison.Ordinal))
         {
-            var required = reason["authorization".Length..].Trim().Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            // "authorization roles:A,B;OtherRequirement": the role lists in words, a sign-in asked for as such; any
+            // other requirement is the service's own type, which says nothing to the reader.
+            var required = reason["authorization".Length..].Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                 .Select(r => r.StartsWith("roles:", StringComparison.Ordinal)
-                    ? l["角色为{0}之一", string.Join("、", r["roles:".Length..].Split(',', StringSplitOptions.RemoveEmptyEntries).Select(role => l[Roles.Label(role)].Value))].Value
-                    : r)
+                    ? r["roles:".Length..].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) is { Length: > 0 } roles
+                        ? l["角色为{0}之一", string.Join("、", roles.Select(role => l[Roles.Label(role)].Value))].Value
+                        : null
+                    : r == "DenyAnonymousAuthorizationRequirement" ? l["需要登录"].Value : null)
+                .OfType<string>()
                 .ToList();
             return required.Count == 0 ? l["权限不足"] : l["权限不足（要求：{0}）", string.Join("；", required)];
         }

@@ -49,8 +49,8 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, PublicationSe
 
     public bool MayManage => caller.May(Permission.ManagePublication);
 
-    /// <summary>Whether the caller may open the opinions' inbox (as OpinionService.MaySeeInbox): others see the counts only.</summary>
-    public bool MaySeeOpinions => caller.May(Permission.TriageOpinions) || caller.May(Permission.ApprovePublication);
+    /// <summary>Whether the caller may open the opinions' inbox: others see the counts only.</summary>
+    public bool MaySeeOpinions => OpinionService.MaySeeInboxFor(caller);
 
     public bool MayApprove => caller.May(Permission.ApprovePublication);
 

@@ -39,7 +39,14 @@ public sealed class OpinionService(RectifyDbContext db, Caller caller, AuditLog 
     public bool MayApproveReplies => caller.May(Permission.ApprovePublication);
 
     /// <summary>Whether the caller sees the inbox at all (it triages, or approves replies).</summary>
-    public bool MaySeeInbox => MayTriage || MayApproveReplies;
+    public bool MaySeeInbox => MaySeeInboxFor(caller);
+
+    /// <summary>Whether <paramref name="who"/> may open an inspection's inbox of opinions (triage them, or approve replies).</summary>
+    public static bool MaySeeInboxFor(Caller who)
+    {
+        ArgumentNullException.ThrowIfNull(who);
+        return who.May(Permission.TriageOpinions) || who.May(Permission.ApprovePublication);
+    }
 
     public static async Task<OpinionCounts> CountAsync(RectifyDbContext db, int inspectionId, CancellationToken cancellationToken)
     {
