@@ -48,11 +48,7 @@ public sealed class AuditViewTests(BrowserApp app) : IClassFixture<BrowserApp>
         var context = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1366, Height = 900 }, Locale = "zh-CN" });
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(60_000);
-        await page.GotoAsync(baseUrl + "/Account/SignIn");
-        await page.FillAsync("#userName", "auditadmin");
-        await page.FillAsync("#password", app.Password);
-        await page.ClickAsync("button[type=submit]:has-text('登录')");
-        await page.ArrivedAtAsync(baseUrl + "/");
+        await page.SignInAsync(baseUrl, "auditadmin", app.Password);
         await page.GotoAsync(baseUrl + "/audit");
 
         Directory.CreateDirectory(BrowserTests.ScreenshotFolder);

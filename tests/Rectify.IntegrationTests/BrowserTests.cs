@@ -38,11 +38,7 @@ public sealed class BrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
     private async Task SignInAsync(IPage page, string user)
     {
         var baseUrl = app.ServerAddress!.ToString().TrimEnd('/');
-        await page.GotoAsync(baseUrl + "/Account/SignIn");
-        await page.FillAsync("#userName", user);
-        await page.FillAsync("#password", app.Password);
-        await page.ClickAsync("button[type=submit]:has-text('登录')");
-        await page.ArrivedAtAsync(baseUrl + "/");
+        await page.SignInAsync(baseUrl, user, app.Password);
     }
 
     [Fact]

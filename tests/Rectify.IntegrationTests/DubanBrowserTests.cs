@@ -38,11 +38,7 @@ public sealed class DubanBrowserTests(BrowserApp app) : IClassFixture<BrowserApp
             var context = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = width, Height = 900 }, Locale = "zh-CN", AcceptDownloads = true });
             var page = await context.NewPageAsync();
             page.SetDefaultTimeout(60_000);
-            await page.GotoAsync(baseUrl + "/Account/SignIn");
-            await page.FillAsync("#userName", user);
-            await page.FillAsync("#password", app.Password);
-            await page.ClickAsync("button[type=submit]:has-text('登录')");
-            await page.ArrivedAtAsync(baseUrl + "/");
+            await page.SignInAsync(baseUrl, user, app.Password);
             return page;
         }
 

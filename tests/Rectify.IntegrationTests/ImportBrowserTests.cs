@@ -27,11 +27,7 @@ public sealed class ImportBrowserTests(BrowserApp app) : IClassFixture<BrowserAp
 
         try
         {
-            await page.GotoAsync(baseUrl + "/Account/SignIn");
-            await page.FillAsync("#userName", "office");
-            await page.FillAsync("#password", app.Password);
-            await page.ClickAsync("button[type=submit]:has-text('登录')");
-            await page.ArrivedAtAsync(baseUrl + "/");
+            await page.SignInAsync(baseUrl, "office", app.Password);
 
             await page.GotoAsync(baseUrl + "/inspections/new");
             await page.FillAsync("input[name=Title]", "手机导入巡察");

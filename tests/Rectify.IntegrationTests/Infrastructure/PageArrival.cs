@@ -40,6 +40,16 @@ internal static class PageArrival
         await ParsedAsync(page);
     }
 
+    /// <summary>Signs <paramref name="user"/> in on the sign-in page of <paramref name="baseUrl"/> and waits for the home page.</summary>
+    public static async Task SignInAsync(this IPage page, string baseUrl, string user, string password)
+    {
+        await page.GotoAsync(baseUrl + "/Account/SignIn");
+        await page.FillAsync("#userName", user);
+        await page.FillAsync("#password", password);
+        await page.ClickAsync("button[type=submit]:has-text('登录')");
+        await page.ArrivedAtAsync(baseUrl + "/");
+    }
+
     private static async Task ParsedAsync(IPage page)
     {
         await page.Locator("body > footer").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });

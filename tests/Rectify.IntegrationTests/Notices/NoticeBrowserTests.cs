@@ -20,11 +20,7 @@ public sealed class NoticeBrowserTests(BrowserApp app) : IClassFixture<BrowserAp
         Directory.CreateDirectory(BrowserTests.ScreenshotFolder);
         try
         {
-            await page.GotoAsync(baseUrl + "/Account/SignIn");
-            await page.FillAsync("#userName", "office");
-            await page.FillAsync("#password", app.Password);
-            await page.ClickAsync("button[type=submit]:has-text('登录')");
-            await page.ArrivedAtAsync(baseUrl + "/");
+            await page.SignInAsync(baseUrl, "office", app.Password);
 
             await page.GotoAsync(baseUrl + "/inspections/new");
             await page.FillAsync("input[name=Title]", "区委第二巡察组对区市场监管局党组的巡察");
