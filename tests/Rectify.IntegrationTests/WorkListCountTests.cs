@@ -59,6 +59,36 @@ public abstract partial class WorkListCountTests(AppFixture app)
         Assert.Equal($"只显示前 50 条，共 {IndexModel.Counted} 条以上；请在台账中筛选查看全部。", note);
         Assert.Equal(today.AddDays(-400).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), dates[0]);
         Assert.Equal(dates.Order().ToList(), dates);
+
+        // Every listed measure is of the one inspection: the page names it once, and the lists have no 巡察 column.
+        var (one, columns) = await InspectionShownAsync(office);
+        Assert.Equal("巡察：待办计数核对", one);
+        Assert.DoesNotContain("巡察", columns);
+
+        // A second inspection of the same office with a measure past its deadline: now each row says which it is.
+        await using (var scope = app.Factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<RectifyDbContext>();
+            var first = await db.Inspections.Include(i => i.InspectingBody).Include(i => i.InspectedOrganization).SingleAsync(i => i.Id == inspectionId, Ct);
+            var second = new Inspection("待办计数核对（第二轮）", InspectionKind.Xuncha, first.InspectingBody, first.InspectedOrganization, null, null, null);
+            var finding = new Finding(new FindingCategory(second, 1, "方面"), 1, "问题");
+            finding.AddMeasure(1, "第二轮的超期措施", MeasureKind.TimeBound).Plan(MeasureKind.TimeBound, today.AddDays(-500), null, null);
+            db.Add(finding);
+            await db.SaveChangesAsync(Ct);
+        }
+
+        (one, columns) = await InspectionShownAsync(office);
+        Assert.Null(one);
+        Assert.Equal("巡察", columns[^1]);
+    }
+
+    /// <summary>The line naming the one inspection (none when there are several), and the 超期 list's column headings.</summary>
+    private static async Task<(string? One, List<string> Columns)> InspectionShownAsync(HttpClient office)
+    {
+        var page = await new HtmlParser().ParseDocumentAsync(await office.GetStringAsync(new Uri("/work", UriKind.Relative), Ct), Ct);
+        return (
+            page.QuerySelector("[data-one-inspection]")?.TextContent.Trim(),
+            [.. page.QuerySelectorAll("table[data-section=overdue] th").Select(th => th.TextContent.Trim())]);
     }
 
     [Fact]

@@ -53,6 +53,20 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, AnswerCache a
 
     public IReadOnlyList<Section> Sections { get; private set; } = [];
 
+    /// <summary>
+    /// The one inspection every listed measure belongs to, or none when they belong to several (or none are listed). Most
+    /// people work on one inspection at a time: the page then names it once above the lists instead of in a column that
+    /// repeats the same long title on every row.
+    /// </summary>
+    public string? OneInspection
+    {
+        get
+        {
+            var notes = Sections.SelectMany(s => s.Items).Select(i => i.Note).Distinct().Take(2).ToList();
+            return notes is [{ } only] ? only : null;
+        }
+    }
+
     /// <summary>督办单 waiting for the caller: to reply to (the unit), to close or chase (the office, the inspection body).</summary>
     public sealed record NoticeSection(string Key, string Title, Tally Count, IReadOnlyList<NoticeRow> Items);
 
