@@ -57,7 +57,7 @@ public sealed class DubanBrowserTests(BrowserApp app) : IClassFixture<BrowserApp
         // From the measure page's 督办 link the form comes with the unit and the measure chosen.
         await office.GotoAsync($"{baseUrl}/inspections/{app.InspectionId}/supervision?measure={measure}");
         await office.SelectOptionAsync("form.supervision-form select[name=kind]", "Duban");
-        await office.SelectOptionAsync("form.supervision-form select[name=unitId]", new SelectOptionValue { Label = unitName });
+        Assert.Equal($"责任单位：{unitName} 更换单位", (await office.Locator("form.supervision-form [data-chosen-unit]").InnerTextAsync()).Trim());
         await office.SelectOptionAsync("form.supervision-form select[name=measureIds]", measure.ToString(System.Globalization.CultureInfo.InvariantCulture));
         await office.FillAsync("form.supervision-form input[name=title]", "整改进度滞后");
         await office.FillAsync("form.supervision-form textarea[name=content]", "该项措施进度明显滞后于整改方案的要求。\n请对照方案逐项梳理。");

@@ -166,7 +166,12 @@ public abstract class DubanTests(AppFixture app)
         // A unit chosen: its measures and no other.
         var ofUnit = await office.GetStringAsync(new Uri($"{list}?unit={unit.Unit}", UriKind.Relative), Ct);
         Assert.Equal(unit.Ids.Order(), Options(ofUnit, "measureIds").Select(o => o.Value).Order());
-        Assert.Contains(Options(ofUnit, "unitId"), o => o.Value == unit.Unit && o.Selected);
+        // The form names the unit listed rather than asking for it again; it posts that unit.
+        var ofUnitPage = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(ofUnit);
+        Assert.Empty(ofUnitPage.QuerySelectorAll("form.supervision-form select[name=unitId]"));
+        Assert.Equal(unit.Unit.ToString(CultureInfo.InvariantCulture), ofUnitPage.QuerySelector("form.supervision-form input[type=hidden][name=unitId]")?.GetAttribute("value"));
+        Assert.NotNull(ofUnitPage.QuerySelector("form.supervision-form [data-chosen-unit]"));
+        Assert.NotEmpty(Options(plain, "unitId"));
 
         // A keyword narrows them; one matching nothing says so.
         var one = unit.Ids[0];
