@@ -111,7 +111,7 @@ public sealed class ADeadlinePolicyIsInRange(int? workingDays, int? months) : IB
 {
     public bool IsBroken() => workingDays is < 1 or > 250 || months is < 1 or > 60;
 
-    public string Message => "立行立改的工作日数须在 1 到 250 之间，集中整改的月数须在 1 到 60 之间。";
+    public string Message => "立行立改的工作日数须在 1 到 250 之间，限期整改的集中整改期须在 1 到 60 个月之间。";
 
     public Refusal Refusal => Refusal.Invalid;
 }

@@ -136,6 +136,7 @@ public abstract partial class FigureRulesTests(AppFixture app)
         var page = await office.GetStringAsync(new Uri($"/findings/{finding}", UriKind.Relative), Ct);
         Assert.Contains("data-signal=\"Red\"", page, StringComparison.Ordinal);
         Assert.Contains("2 条：已完成 0 条，持续整改 1 条，超期 0 条，逾期未报 1 条", page, StringComparison.Ordinal);
+        Assert.Contains("data-note=\"sustained\">持续整改：已启动、没有逾期未报的长期坚持措施，计入完成率；逾期未报的不计。", page, StringComparison.Ordinal);
     }
 
     /// <summary>超期 is late to finish, and is counted apart from 逾期未报 (late to report) on every surface.</summary>

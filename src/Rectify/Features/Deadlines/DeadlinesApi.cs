@@ -50,7 +50,7 @@ public static class DeadlinesApi
             .WithTags("Calendar")
             .WithName("SetDeadlinePolicy")
             .Produces<WriteResult>(StatusCodes.Status200OK)
-            .WithSummary("整改办设置巡察的整改时限政策：immediateWorkingDays 立行立改自反馈之日起 N 个工作日内完成（1–250）；timeBoundMonths 集中整改自反馈之日起 N 个月（1–60）。不填即取消。仅接受个人 API 令牌。");
+            .WithSummary("整改办设置巡察的整改时限政策：immediateWorkingDays 立行立改自反馈之日起 N 个工作日内完成（1–250）；timeBoundMonths 限期整改的集中整改期，自反馈之日起 N 个月（1–60）。不填即取消。仅接受个人 API 令牌。");
 
         api.MapGet("/measures/{id:int}/extensions", async Task<Results<Ok<List<ExtensionView>>, NotFound>> (RectifyDbContext db, Caller caller, ExtensionService extensions, int id, CancellationToken ct) =>
                 await db.VisibleMeasuresIncludingWithdrawn(caller.Scope).AnyAsync(m => m.Id == id, ct) ? TypedResults.Ok(await extensions.ListAsync(id, ct)) : TypedResults.NotFound())

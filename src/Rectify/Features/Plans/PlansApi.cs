@@ -238,7 +238,7 @@ public static class PlansApi
             .WithTags("Plans")
             .WithName("FillPolicyDeadlines")
             .Produces<WriteResult>(StatusCodes.Status200OK)
-            .WithSummary("整改办按巡察的整改时限政策，为没有整改时限的立行立改、限期整改措施填写时限（立行立改：反馈之日起 N 个工作日；集中整改：反馈之日起 N 个月）。方案审定后须填 reason，每条成为措施的新版本。仅接受个人 API 令牌。");
+            .WithSummary("整改办按巡察的整改时限政策，为没有整改时限的立行立改、限期整改措施填写时限（立行立改：反馈之日起 N 个工作日；限期整改：集中整改期为反馈之日起 N 个月）。方案审定后须填 reason，每条成为措施的新版本。仅接受个人 API 令牌。");
 
         api.MapPost("/measures/{id:int}/amendments", async Task<IResult> (PlanService plans, CalendarStore calendars, TimeProvider clock, int id, MeasureAmendmentRequest? body, CancellationToken ct) =>
             {
