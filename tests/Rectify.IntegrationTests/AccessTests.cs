@@ -354,6 +354,11 @@ public abstract class AccessTests(AppFixture app)
         var list = (await client.GetFromJsonAsync<PagedResult<InspectionSummary>>("/api/v1/inspections", Http.Json, Ct))!;
         Assert.Empty(list.Items);
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(new Uri($"/inspections/{app.InspectionId}", UriKind.Relative), Ct)).StatusCode);
+
+        // The home page says why, and who can change it: not the 三员's sentence.
+        var home = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await client.GetStringAsync(new Uri("/", UriKind.Relative), Ct));
+        Assert.Equal("您的账号还没有分配角色，暂时看不到整改内容。请联系安全管理员授予角色，授予后重新登录即可。", home.QuerySelector("[data-no-content]")?.TextContent.Trim());
+
     }
 
     [Fact]

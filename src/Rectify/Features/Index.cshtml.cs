@@ -23,6 +23,18 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller) : PageModel
     /// <summary>Whether the caller reads rectification content at all (the 三员 do not): else the page says where their work is.</summary>
     public bool ReadsRectification => caller.Scope.ReadsRectification;
 
+    /// <summary>
+    /// Why a caller who reads no rectification content sees none, in the words the home page says it: an account not yet
+    /// granted a role (the usual first day: the system administrator made it, the security administrator has not granted
+    /// yet), or one of the 三员, who never read it. (A business role always comes with an organization: UserAdministration
+    /// refuses one without.)
+    /// </summary>
+    public string NoContentReason => caller.Scope switch
+    {
+        { Roles.Count: 0 } => "您的账号还没有分配角色，暂时看不到整改内容。请联系安全管理员授予角色，授予后重新登录即可。",
+        _ => "三员（系统管理员、安全管理员、审计管理员）不查看整改内容，这里不列出巡察。",
+    };
+
     public bool MayViewAccounts => caller.May(Permission.ViewAccounts);
 
     public bool MayManageNotifications => caller.May(Permission.ManageNotifications);
