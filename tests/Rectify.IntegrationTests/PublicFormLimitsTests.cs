@@ -54,7 +54,10 @@ public abstract class PublicFormLimitsTests(PublicFormApp app)
         var limited = await NoticeSteps.SendOpinionAsync(first, key, "第4条意见");
         Assert.Equal(HttpStatusCode.TooManyRequests, limited.Response.StatusCode);
         Assert.InRange(int.Parse(limited.Response.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture), 1, 600);
-        Assert.Contains("提交过于频繁", limited.Html, StringComparison.Ordinal);
+        // The refusal is the notice again: why, when to send again, and the visitor's words still in the form.
+        var refusal = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(limited.Html);
+        Assert.StartsWith("提交过于频繁：同一网络地址 10 分钟内最多提交 3 次。请约 ", refusal.QuerySelector("#opinion-error")?.TextContent, StringComparison.Ordinal);
+        Assert.Equal("第4条意见", refusal.QuerySelector("#opinion-text")?.TextContent);
         Assert.Equal(3, await OpinionsAsync(id));
 
         // Another visitor, through the same proxy, is not held up by the first one's limit.

@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.AspNetCore.RateLimiting;
 using Rectify.Data;
 using Rectify.Domain;
 using Rectify.Features.Common;
@@ -14,9 +13,8 @@ namespace Rectify.Features.Publications;
 /// <see cref="PublicNoticeQueries"/>, the public-only read model.
 /// </summary>
 [AllowAnonymous]
-[EnableRateLimiting(PublicOpinionRateLimit.Name)]
 [RequestSizeLimit(32 * 1024)]
-public sealed class NoticeModel(RectifyDbContext db, OpinionIntake intake, TimeProvider clock) : PageModel, IShowsRefusals
+public sealed class NoticeModel(RectifyDbContext db, OpinionIntake intake, PublicOpinionRateLimit limit, TimeProvider clock) : PageModel, IShowsRefusals
 {
     [BindProperty(SupportsGet = true, Name = "key")]
     public string Key { get; set; } = string.Empty;
@@ -58,6 +56,21 @@ public sealed class NoticeModel(RectifyDbContext db, OpinionIntake intake, TimeP
         var text = await Request.FormFieldAsync("text");
         var contact = await Request.FormFieldAsync("contact");
         (Text, Contact, Finding) = (text, contact, finding);
+        if (limit.Take(HttpContext.Connection.RemoteIpAddress) is (false, var wait))
+        {
+            // Too many from this address: the notice again, with their words kept and when to send them.
+            var seconds = (int)Math.Ceiling(wait.TotalSeconds);
+            Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            Error = string.Format(
+                System.Globalization.CultureInfo.InvariantCulture,
+                "提交过于频繁：同一网络地址 {0} 分钟内最多提交 {1} 次。请约 {2} 分钟后再提交，您填写的内容保留在下方；也可以通过公告所列电话、邮箱、信箱反映。",
+                (int)Math.Ceiling(limit.Window.TotalMinutes),
+                limit.PermitLimit,
+                Math.Max(1, (seconds + 59) / 60));
+            return await ShowAsync(cancellationToken);
+        }
+
         var code = await intake.SubmitAsync(Key, text, contact, finding, website, stamp, cancellationToken);
         if (code is null)
         {

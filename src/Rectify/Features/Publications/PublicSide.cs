@@ -3,7 +3,6 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Rectify.Data;
@@ -16,8 +15,11 @@ public sealed class PublicOpinionOptions
 {
     public const string Section = "PublicOpinions";
 
-    /// <summary>Submissions one address may make per window.</summary>
-    public int PermitLimit { get; set; } = 5;
+    /// <summary>
+    /// Submissions one address may make per window. A community meeting or a service hall's kiosk sends from one address:
+    /// ten in ten minutes lets a room take turns, while the daily cap and the form's checks hold back a script.
+    /// </summary>
+    public int PermitLimit { get; set; } = 10;
 
     public int WindowSeconds { get; set; } = 600;
 
@@ -213,37 +215,37 @@ public sealed class OpinionIntake(RectifyDbContext db, IDataProtectionProvider p
 
 /// <summary>
 /// Per-address limit on posting public opinions: a fixed window per remote address (behind a proxy, configure forwarded
-/// headers so that this is the visitor's address). Reading the page is not limited. A refusal is 429 with Retry-After.
+/// headers so that this is the visitor's address). Reading the page is not limited. The page asks it before it reads the
+/// opinion (<see cref="NoticeModel"/>), so that a refusal is the notice itself — 429 with Retry-After, the reason in words,
+/// and what the visitor typed still in the form — rather than a bare answer that loses their words.
 /// </summary>
-public sealed class PublicOpinionRateLimit(IOptions<PublicOpinionOptions> options) : IRateLimiterPolicy<string>
+public sealed class PublicOpinionRateLimit : IDisposable
 {
-    public const string Name = "public-opinion";
+    private readonly PartitionedRateLimiter<IPAddress> limiter;
 
-    public Func<OnRejectedContext, CancellationToken, ValueTask>? OnRejected => async (context, cancellationToken) =>
+    public PublicOpinionRateLimit(IOptions<PublicOpinionOptions> options)
     {
-        var response = context.HttpContext.Response;
-        response.StatusCode = StatusCodes.Status429TooManyRequests;
-        var retry = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromSeconds(options.Value.WindowSeconds);
-        response.Headers.RetryAfter = ((int)Math.Ceiling(retry.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-        response.ContentType = "text/plain; charset=utf-8";
-        await response.WriteAsync("提交过于频繁，请稍后再试。", cancellationToken);
-    };
-
-    public RateLimitPartition<string> GetPartition(HttpContext httpContext)
-    {
-        ArgumentNullException.ThrowIfNull(httpContext);
-        if (!HttpMethods.IsPost(httpContext.Request.Method))
-        {
-            return RateLimitPartition.GetNoLimiter("read");
-        }
-
-        var address = httpContext.Connection.RemoteIpAddress ?? IPAddress.None;
+        ArgumentNullException.ThrowIfNull(options);
         var o = options.Value;
-        return RateLimitPartition.GetFixedWindowLimiter(address.ToString(), _ => new FixedWindowRateLimiterOptions
+        (PermitLimit, Window) = (Math.Max(1, o.PermitLimit), TimeSpan.FromSeconds(Math.Max(1, o.WindowSeconds)));
+        limiter = PartitionedRateLimiter.Create<IPAddress, string>(address => RateLimitPartition.GetFixedWindowLimiter(address.ToString(), _ => new FixedWindowRateLimiterOptions
         {
-            PermitLimit = Math.Max(1, o.PermitLimit),
-            Window = TimeSpan.FromSeconds(Math.Max(1, o.WindowSeconds)),
+            PermitLimit = PermitLimit,
+            Window = Window,
             QueueLimit = 0,
-        });
+        }));
     }
+
+    public int PermitLimit { get; }
+
+    public TimeSpan Window { get; }
+
+    /// <summary>Takes one submission of the address's window: none when it is spent, with how long until the next.</summary>
+    public (bool Allowed, TimeSpan RetryAfter) Take(IPAddress? address)
+    {
+        using var lease = limiter.AttemptAcquire(address ?? IPAddress.None);
+        return lease.IsAcquired ? (true, TimeSpan.Zero) : (false, lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : Window);
+    }
+
+    public void Dispose() => limiter.Dispose();
 }

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Rectify.Domain;
@@ -52,7 +51,7 @@ internal sealed class PublicOpinionConfiguration : IEntityTypeConfiguration<Publ
 
 public static class PublicationsSetup
 {
-    /// <summary>The notice's services, the public form's options and its per-address limit (a named policy; options compose with any other limiter's).</summary>
+    /// <summary>The notice's services, the public form's options and its per-address limit.</summary>
     public static IServiceCollection AddPublications(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<PublicOpinionOptions>(configuration.GetSection(PublicOpinionOptions.Section));
@@ -60,8 +59,6 @@ public static class PublicationsSetup
         services.AddScoped<OpinionService>();
         services.AddScoped<OpinionIntake>();
         services.AddSingleton<PublicOpinionRateLimit>();
-        services.AddRateLimiter(_ => { });
-        services.AddOptions<RateLimiterOptions>().Configure<PublicOpinionRateLimit>((o, policy) => o.AddPolicy(PublicOpinionRateLimit.Name, policy));
         return services;
     }
 }
