@@ -14,9 +14,17 @@ namespace Rectify.Documents;
 /// </summary>
 internal static partial class NoticeDocx
 {
+    /// <summary>
+    /// The most characters one part (the document, its numbering, its styles) may hold: 16 million, some ten times the XML of
+    /// a hundred-page plan with Word's formatting, and a bound on what one upload can make the server hold.
+    /// </summary>
+    public const long MostCharactersInPart = 16L * 1024 * 1024;
+
     public static (List<NoticeBlock> Blocks, List<NoticeCategory> Plan) Read(Stream stream, List<NoticeNote> notes)
     {
-        using var document = WordprocessingDocument.Open(stream, false);
+        // The document's own text is read into memory whole: a part of more characters than any notice or plan has is refused
+        // (OpenXmlPackageException, "not a readable document") before it is.
+        using var document = WordprocessingDocument.Open(stream, false, new OpenSettings { MaxCharactersInPart = MostCharactersInPart, AutoSave = false });
         var main = document.MainDocumentPart;
         var body = main?.Document?.Body;
         var blocks = new List<NoticeBlock>();

@@ -19,8 +19,23 @@ public static class NoticeFile
             try
             {
                 using var stream = new MemoryStream(bytes, writable: false);
+                using (var zip = new System.IO.Compression.ZipArchive(stream, System.IO.Compression.ZipArchiveMode.Read, leaveOpen: true))
+                {
+                    // A small .docx can declare parts that unpack to gigabytes: judged by its directory before it is opened,
+                    // as the ledger's .xlsx and the evidence files are.
+                    if (ZipLimits.Exceeded(zip) is { } over)
+                    {
+                        throw new NoticeParseException($"这个 Word 文档{over}，不能导入。请删除文档中无关的内容、图片后重新保存为 .docx，或拆分为多个文件。");
+                    }
+                }
+
+                stream.Position = 0;
                 var (blocks, plan) = NoticeDocx.Read(stream, notes);
                 return NoticeReader.Read(blocks, plan, notes) with { Source = "docx" };
+            }
+            catch (System.Xml.XmlException e) when (e.Message.Contains("exceeded a limit", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new NoticeParseException($"这个 Word 文档的一个部件超过 {NoticeDocx.MostCharactersInPart / 10_000} 万字符，不能导入。请删除文档中无关的内容后重新保存为 .docx，或拆分为多个文件。", e);
             }
             catch (Exception e) when (e is OpenXmlPackageException or InvalidDataException or IOException or InvalidOperationException or System.Xml.XmlException)
             {

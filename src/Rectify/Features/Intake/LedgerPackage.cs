@@ -60,7 +60,7 @@ internal static class LedgerPackage
         try
         {
             using var zip = new ZipArchive(file, ZipArchiveMode.Read, leaveOpen: true);
-            if (Common.ZipLimits.Exceeded(zip, limits.MaxUncompressedBytes, limits.MaxCompressionRatio) is { } over)
+            if (Documents.ZipLimits.Exceeded(zip, limits.MaxUncompressedBytes, limits.MaxCompressionRatio) is { } over)
             {
                 throw BusinessRules.Refuse(new LedgerFileMustStayWithinSizeLimits(over));
             }

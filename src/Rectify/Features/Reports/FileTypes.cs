@@ -97,7 +97,7 @@ public static class FileTypes
         {
             content.Position = 0;
             using var zip = new ZipArchive(content, ZipArchiveMode.Read, leaveOpen: true);
-            return Common.ZipLimits.Exceeded(zip);
+            return Documents.ZipLimits.Exceeded(zip);
         }
         catch (InvalidDataException)
         {

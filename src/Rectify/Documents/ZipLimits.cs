@@ -1,6 +1,6 @@
 using System.IO.Compression;
 
-namespace Rectify.Features.Common;
+namespace Rectify.Documents;
 
 /// <summary>
 /// The limits on a zip-based file (.xlsx, .docx, .ofd) judged from its directory, before anything is unpacked: how many
