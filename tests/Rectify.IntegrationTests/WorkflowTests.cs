@@ -444,6 +444,14 @@ public abstract partial class WorkflowTests(AppFixture app)
             first = lookBack.Id;
         }
 
+        // A result that is neither 巩固 nor 反弹 (a number past the list, a name not on it) is refused and records nothing.
+        foreach (var undefined in new[] { "999", "-1", "Improved" })
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, (await PostAsync(office, id, "LookBack", new() { ["lookBackId"] = $"{first}", ["result"] = undefined })).StatusCode);
+        }
+
+        Assert.Null(await app.ReadAsync(db => db.LookBacks.Where(l => l.Id == first).Select(l => l.Result).SingleAsync(Ct)));
+
         Assert.Equal(HttpStatusCode.Redirect, (await PostAsync(office, id, "LookBack", new() { ["lookBackId"] = $"{first}", ["result"] = "Consolidated" })).StatusCode);
         Assert.Equal(MeasureState.SignedOff, await StateAsync(id));
 

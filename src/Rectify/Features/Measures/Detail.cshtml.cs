@@ -184,7 +184,7 @@ public sealed class DetailModel(RectifyDbContext db, Caller caller, MeasureWorkf
 
     private sealed class AResultIsChosen(string? result) : IBusinessRule
     {
-        public bool IsBroken() => !Enum.TryParse<LookBackResult>(result, out _);
+        public bool IsBroken() => !(Enum.TryParse<LookBackResult>(result, out var chosen) && Enum.IsDefined(chosen));
 
         public string Message => "请选择“巩固”或“反弹”。";
 
