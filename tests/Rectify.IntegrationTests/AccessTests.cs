@@ -54,15 +54,24 @@ public abstract class AccessTests(AppFixture app)
             Assert.Contains("href=\"/Account/TwoFactor\"", account, StringComparison.Ordinal);
         }
 
-        // The publication page links the opinions' inbox only for those who may open it; a unit sees the counts alone.
+        // The publication page links the opinions' inbox only for those who may open it.
         var opinions = $"href=\"/inspections/{app.InspectionId}/opinions\"";
-        Assert.Contains(opinions, await office.GetStringAsync(At($"/inspections/{app.InspectionId}/publication"), Ct), StringComparison.Ordinal);
+        var publication = $"/inspections/{app.InspectionId}/publication";
+        Assert.Contains(opinions, await office.GetStringAsync(At(publication), Ct), StringComparison.Ordinal);
+        using var leader = await app.SignedInAsync("leader");
+        var leaderHtml = await leader.GetStringAsync(At(publication), Ct);
+        Assert.Contains("<p>意见建议：", leaderHtml, StringComparison.Ordinal);
+
+        // A unit's reporter reads its own measures only: the notice's drafts and versions are composed from every finding
+        // and measure, so neither the page nor its files open for it, and its ledger does not link them.
         using var unit = await app.SignedInAsync("unit");
-        var unitPage = await unit.GetAsync(At($"/inspections/{app.InspectionId}/publication"), Ct);
-        Assert.Equal(HttpStatusCode.OK, unitPage.StatusCode);
-        var unitHtml = await unitPage.Content.ReadAsStringAsync(Ct);
-        Assert.Contains("<p>意见建议：", unitHtml, StringComparison.Ordinal);
-        Assert.DoesNotContain(opinions, unitHtml, StringComparison.Ordinal);
+        foreach (var handler in new[] { string.Empty, "?handler=Txt", "?handler=Docx", "?handler=Fragment", "?handler=Txt&number=1" })
+        {
+            Assert.Equal(HttpStatusCode.NotFound, (await unit.GetAsync(At(publication + handler), Ct)).StatusCode);
+        }
+
+        Assert.DoesNotContain($"href=\"{publication}\"", await unit.GetStringAsync(At($"/inspections/{app.InspectionId}"), Ct), StringComparison.Ordinal);
+        Assert.Contains($"href=\"{publication}\"", await office.GetStringAsync(At($"/inspections/{app.InspectionId}"), Ct), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, (await unit.GetAsync(At($"/inspections/{app.InspectionId}/opinions"), Ct)).StatusCode);
     }
 

@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Rectify.Access;
 using Rectify.IntegrationTests.Infrastructure;
@@ -36,6 +37,42 @@ public abstract class RegisterTests(AppFixture app)
         Assert.Contains("13、22", page, StringComparison.Ordinal);
         Assert.DoesNotContain("某制度", page, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Forbidden, (await PostAsync(leader, "Institution", new() { ["name"] = "x", ["issuer"] = "y", ["issuedOn"] = "2025-01-01" })).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_unit_reads_the_entries_that_answer_its_own_findings_and_no_other()
+    {
+        app.RequireAvailable();
+        var (own, other) = await app.ReadAsync(async db =>
+        {
+            var unit = await db.Organizations.Where(o => o.Name == "纪检监察办").Select(o => o.Id).SingleAsync(Ct);
+            var findings = await db.Findings.Where(f => f.InspectionId == app.InspectionId)
+                .Select(f => new { f.Number, Own = f.Measures.Any(m => m.LeadUnitId == unit || m.SupportingUnits.Any(s => s.OrganizationId == unit)) })
+                .ToListAsync(Ct);
+            return (findings.First(f => f.Own).Number, findings.First(f => !f.Own).Number);
+        });
+
+        using var office = await app.SignedInAsync("office");
+        var mark = Guid.NewGuid().ToString("N")[..8];
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(office, "Outcome", new() { ["kind"] = "PeopleHandled", ["amount"] = "2", ["note"] = $"本单位的成效{mark}", ["findings"] = $"{own}" })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(office, "Outcome", new() { ["kind"] = "PeopleHandled", ["amount"] = "3", ["note"] = $"别的单位的成效{mark}", ["findings"] = $"{other}" })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(office, "Institution", new() { ["name"] = $"别的单位的制度{mark}", ["issuer"] = "万江街道党工委", ["issuedOn"] = "2025-03-01", ["findings"] = $"{other}" })).StatusCode);
+
+        using var unitClient = await app.SignedInAsync("unit");
+        var page = await unitClient.GetStringAsync(new Uri(Path, UriKind.Relative), Ct);
+        var api = await unitClient.GetStringAsync(new Uri($"/api/v1/inspections/{app.InspectionId}/registers", UriKind.Relative), Ct);
+        foreach (var read in new[] { page, api })
+        {
+            Assert.Contains($"本单位的成效{mark}", read, StringComparison.Ordinal);
+            Assert.DoesNotContain($"别的单位的成效{mark}", read, StringComparison.Ordinal);
+            Assert.DoesNotContain($"别的单位的制度{mark}", read, StringComparison.Ordinal);
+        }
+
+        // The office, and a leader, read all of them.
+        using var leader = await app.SignedInAsync("leader");
+        var whole = await leader.GetStringAsync(new Uri(Path, UriKind.Relative), Ct);
+        Assert.Contains($"别的单位的成效{mark}", whole, StringComparison.Ordinal);
+        Assert.Contains($"别的单位的制度{mark}", whole, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -32,6 +32,13 @@ public sealed record AccessScope(string UserId, int? OrganizationId, string? Org
 
     public bool ReadsRectification => SeesWholeOrganization || IsInspectionBody || IsUnitReporter;
 
+    /// <summary>
+    /// Whether the caller reads the inspection as a whole: the progress notice's drafts and versions (composed from every
+    /// finding and measure), its opinions' counts. A unit's reporter reads its own measures only, and the notice once it is
+    /// public, like anyone.
+    /// </summary>
+    public bool ReadsWholeInspection => SeesWholeOrganization || IsInspectionBody;
+
     public bool ManagesOrganizations => Roles.Contains(Access.Roles.SystemAdministrator);
 
     /// <summary>The signed-in user as the domain records them in a measure's history.</summary>

@@ -9,6 +9,9 @@ namespace Rectify.Features.Inspections;
 
 public sealed class LedgerModel(AnswerCache answers, RectifyDbContext db, Caller caller, TimeProvider clock, Intake.RoundStatisticsService rounds) : PageModel, IShowsRefusals
 {
+    /// <summary>Whether the caller reads the inspection as a whole (the progress notice and its opinions), not one unit's measures.</summary>
+    public bool ReadsWholeInspection => caller.Scope.ReadsWholeInspection;
+
     private LedgerFilter filter = new();
     private int inspectionId;
 

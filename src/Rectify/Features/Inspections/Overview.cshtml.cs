@@ -11,6 +11,9 @@ namespace Rectify.Features.Inspections;
 
 public sealed class OverviewModel(AnswerCache answers, RectifyDbContext db, Caller caller, ReportingCadenceService cadences, DeadlinePolicyService policies, SignalRulesService signalRules, CalendarStore calendars, TimeProvider clock) : PageModel, IShowsRefusals
 {
+    /// <summary>Whether the caller reads the inspection as a whole (the progress notice and its opinions), not one unit's measures.</summary>
+    public bool ReadsWholeInspection => caller.Scope.ReadsWholeInspection;
+
     [BindProperty(SupportsGet = true, Name = "id")]
     public int Id { get; set; }
 

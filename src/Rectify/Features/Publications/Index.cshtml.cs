@@ -120,7 +120,7 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, PublicationSe
 
     private async Task<(PublicNotice Notice, string FileName)?> NoticeAsync(int? number, CancellationToken cancellationToken)
     {
-        if (!await db.VisibleInspections(caller.Scope).AnyAsync(i => i.Id == Id, cancellationToken))
+        if (!caller.Scope.ReadsWholeInspection || !await db.VisibleInspections(caller.Scope).AnyAsync(i => i.Id == Id, cancellationToken))
         {
             return null;
         }
@@ -141,7 +141,7 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, PublicationSe
     private async Task<IActionResult> ShowAsync(int mpage, CancellationToken cancellationToken)
     {
         var scope = caller.Scope;
-        Inspection = await LedgerQueries.HeadAsync(db, scope, Id, cancellationToken);
+        Inspection = scope.ReadsWholeInspection ? await LedgerQueries.HeadAsync(db, scope, Id, cancellationToken) : null;
         if (Inspection is null)
         {
             return NotFound();

@@ -98,7 +98,7 @@ public enum RegisterKind
 
 /// <summary>
 /// The registers the notice reports on, for the page and the API alike: 建章立制 and 整改成效 kept by the office and
-/// read by everyone who sees the inspection; 问题线索 kept and read by the discipline officer only (nobody else
+/// read by everyone who sees the inspection as a whole (a unit's reporter: those that answer a finding it sees); 问题线索 kept and read by the discipline officer only (nobody else
 /// learns that one exists). Each entry names the findings it answers by their numbers in the inspection. An entry is
 /// corrected or withdrawn, with a reason, by whoever may register it; each change is a new version, the earlier ones kept.
 /// </summary>
@@ -356,7 +356,15 @@ public sealed class RegisterService(RectifyDbContext db, Caller caller, AuditLog
             where TEntry : RegisterEntry
         {
             entries = entries.AsNoTracking().Where(e => e.InspectionId == inspectionId);
-            return findingId is { } f ? entries.Where(e => e.Findings.Any(l => l.FindingId == f)) : entries;
+            if (findingId is { } f)
+            {
+                return entries.Where(e => e.Findings.Any(l => l.FindingId == f));
+            }
+
+            // A unit's reporter reads the entries that answer a finding it sees (one with a measure of its unit), not the
+            // inspection's every 制度 and 成效 with their notes.
+            var visible = db.VisibleFindings(caller.Scope);
+            return caller.Scope.ReadsWholeInspection ? entries : entries.Where(e => e.Findings.Any(l => visible.Any(v => v.Id == l.FindingId)));
         }
 
         var institutions = await Of(db.Institutions).OrderBy(i => i.IssuedOn).ThenBy(i => i.Id)
