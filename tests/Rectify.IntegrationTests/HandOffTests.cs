@@ -83,10 +83,10 @@ public abstract partial class HandOffTests(NotifyApp app)
 
         // Filed: the office is asked to review; the unit that filed it is not told of its own report.
         var report = await app.FileReportAsync(unit, id);
-        var filed = Assert.Single(await HandOffsOfAsync("office", start), m => m.Kind == "ReportFiled");
+        var filed = Assert.Single(await HandOffsOfAsync("office", start), m => m.Kind == "ReportFiled" && m.Channel == NotificationChannel.InApp);
         Assert.Equal(id, filed.MeasureId);
         Assert.Contains("有新的进展报送", filed.Subject, StringComparison.Ordinal);
-        Assert.DoesNotContain(await HandOffsOfAsync("unit", start), m => m.Kind == "ReportFiled");
+        Assert.DoesNotContain(await HandOffsOfAsync("unit", start), m => m.Kind == "ReportFiled" && m.Channel == NotificationChannel.InApp);
 
         // Returned with a reason: the unit's inbox says why; its email says only that it was returned, and where to look.
         const string reason = "佐证材料缺少党委会会议纪要";
@@ -117,7 +117,7 @@ public abstract partial class HandOffTests(NotifyApp app)
         var second = await app.FileReportAsync(unit, id);
         Assert.Equal(HttpStatusCode.Redirect, (await ReviewAsync(office, id, second, accept: true)).StatusCode);
         Assert.Single(await HandOffsOfAsync("unit", start), m => m.Kind == "ReportAccepted" && m.Channel == NotificationChannel.InApp);
-        Assert.Equal(2, (await HandOffsOfAsync("office", start)).Count(m => m.Kind == "ReportFiled"));
+        Assert.Equal(2, (await HandOffsOfAsync("office", start)).Count(m => m.Kind == "ReportFiled" && m.Channel == NotificationChannel.InApp));
         var otherId = await UserIdAsync(other);
         Assert.Equal(0, await CountAsync(q => q.Where(n => n.RecipientUserId == otherId)));
         Assert.Empty(await HandOffsOfAsync("leader", start));
@@ -208,7 +208,7 @@ public abstract partial class HandOffTests(NotifyApp app)
         // The same report, committed, does tell the office.
         var committedFrom = await LastIdAsync();
         await app.FileReportAsync(unit, id);
-        Assert.Single(await HandOffsOfAsync("office", committedFrom), m => m.Kind == "ReportFiled" && m.MeasureId == id);
+        Assert.Single(await HandOffsOfAsync("office", committedFrom), m => m.Kind == "ReportFiled" && m.MeasureId == id && m.Channel == NotificationChannel.InApp);
     }
 
     [Fact]
@@ -251,7 +251,7 @@ public abstract partial class HandOffTests(NotifyApp app)
         // The unit replies: the office that issued it hears; the unit does not hear of its own reply.
         var reply = await unit.PostFromPageAsync(notice, notice + "?handler=Reply", new Dictionary<string, string> { ["reply"] = "已制定推进计划，下周完成。" });
         Assert.Equal(HttpStatusCode.Redirect, reply.StatusCode);
-        var replied = Assert.Single(await HandOffsOfAsync("office", start), m => m.Kind == "DubanReplied");
+        var replied = Assert.Single(await HandOffsOfAsync("office", start), m => m.Kind == "DubanReplied" && m.Channel == NotificationChannel.InApp);
         Assert.Equal(notice, replied.Link);
         Assert.DoesNotContain("下周完成", replied.Body, StringComparison.Ordinal);
         Assert.DoesNotContain(await HandOffsOfAsync("unit", start), m => m.Kind == "DubanReplied");
@@ -323,14 +323,121 @@ public abstract partial class HandOffTests(NotifyApp app)
 
         // 退回: the office hears why; then 审定: the office hears it, and the lead unit's reporters that the measure is in 待办.
         Assert.Equal(HttpStatusCode.Redirect, (await Post(secretary, "Plan", new() { ["planAction"] = "Return", ["reason"] = "请补充配合单位" })).StatusCode);
-        Assert.Contains("请补充配合单位", Assert.Single(await HandOffsOfAsync("office", start), m => m.Kind == "PlanReturned").Body, StringComparison.Ordinal);
+        Assert.Contains("请补充配合单位", Assert.Single(await HandOffsOfAsync("office", start), m => m.Kind == "PlanReturned" && m.Channel == NotificationChannel.InApp).Body, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Redirect, (await Post(office, "Plan", new() { ["planAction"] = "Submit" })).StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, (await Post(secretary, "Plan", new() { ["planAction"] = "Approve", ["meetingName"] = "党委会", ["meetingDate"] = "2026-07-01" })).StatusCode);
-        Assert.Single(await HandOffsOfAsync("office", start), m => m.Kind == "PlanAdopted");
+        Assert.Single(await HandOffsOfAsync("office", start), m => m.Kind == "PlanAdopted" && m.Channel == NotificationChannel.InApp);
         var assigned = Assert.Single(await HandOffsOfAsync("unit", start), m => m.Kind == "MeasuresAssigned" && m.Channel == NotificationChannel.InApp);
         Assert.Contains("1 条整改措施", assigned.Subject, StringComparison.Ordinal);
         Assert.Equal("/work", assigned.Link);
         Assert.DoesNotContain(await HandOffsOfAsync("secretary", start), m => m.Kind is "PlanAdopted" or "PlanReturned");
+    }
+
+    [Fact]
+    public async Task An_extension_goes_to_the_office_then_the_measures_leader_and_its_decision_back_to_the_unit()
+    {
+        app.RequireAvailable();
+        var id = app.UnitMeasuresInProgress[4];
+        var page = $"/measures/{id}";
+        var deadline = await app.WithDbAsync(db => db.Measures.Where(m => m.Id == id).Select(m => m.Deadline).SingleAsync(Ct));
+        var revised = (deadline > app.Today ? deadline!.Value : app.Today).AddDays(45);
+        using var unit = await app.SignedInAsync("unit");
+        using var office = await app.SignedInAsync("office");
+        using var leader = await app.SignedInAsync("leader");
+        var start = await LastIdAsync();
+
+        Assert.Equal(HttpStatusCode.Redirect, (await unit.PostFromPageAsync(page, page + "?handler=Extension", new Dictionary<string, string>
+        {
+            ["requestedDeadline"] = revised.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            ["extensionReason"] = "需协调市级部门，时间不足",
+        })).StatusCode);
+        Assert.Single(await HandOffsOfAsync("office", start), m => m.Kind == "ExtensionRequested" && m.MeasureId == id && m.Channel == NotificationChannel.InApp);
+        Assert.Empty(await HandOffsOfAsync("leader", start));
+        var extension = await app.WithDbAsync(db => db.DeadlineExtensions.Where(e => e.MeasureId == id).OrderByDescending(e => e.Number).Select(e => e.Id).FirstAsync(Ct));
+        var step = new Dictionary<string, string> { ["extensionId"] = extension.ToString(CultureInfo.InvariantCulture) };
+
+        Assert.Equal(HttpStatusCode.Redirect, (await office.PostFromPageAsync(page, page + "?handler=ExtensionStep", new Dictionary<string, string>(step) { ["decision"] = "forward" })).StatusCode);
+        Assert.Single(await HandOffsOfAsync("leader", start), m => m.Kind == "ExtensionForwarded" && m.MeasureId == id);
+        Assert.Empty(await HandOffsOfAsync("secretary", start));
+
+        Assert.Equal(HttpStatusCode.Redirect, (await leader.PostFromPageAsync(page, page + "?handler=ExtensionStep", new Dictionary<string, string>(step) { ["decision"] = "approve" })).StatusCode);
+        var approved = Assert.Single(await HandOffsOfAsync("unit", start), m => m.Kind == "ExtensionApproved" && m.Channel == NotificationChannel.InApp);
+        Assert.Contains(revised.ToString("yyyy年M月d日", CultureInfo.InvariantCulture), approved.Body, StringComparison.Ordinal);
+        Assert.DoesNotContain(await HandOffsOfAsync("leader", start), m => m.Kind == "ExtensionApproved");
+        Assert.DoesNotContain(await HandOffsOfAsync("unit", start), m => m.Kind == "ExtensionRequested");
+    }
+
+    [Fact]
+    public async Task A_look_back_that_finds_a_rebound_tells_the_units_reporters_and_not_the_office_that_recorded_it()
+    {
+        app.RequireAvailable();
+        var id = app.UnitMeasuresInProgress[5];
+        await app.AcceptedReportAsync(id);
+        using var unit = await app.SignedInAsync("unit");
+        using var office = await app.SignedInAsync("office");
+        using var leader = await app.SignedInAsync("leader");
+        Assert.Equal(HttpStatusCode.Redirect, (await ActAsync(unit, id, MeasureAction.ApplyForSignOff)).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await ActAsync(office, id, MeasureAction.AcceptApplication)).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await ActAsync(leader, id, MeasureAction.Approve)).StatusCode);
+        Task<HttpResponseMessage> Post(string handler, Dictionary<string, string> fields) => office.PostFromPageAsync($"/measures/{id}", $"/measures/{id}?handler={handler}", fields);
+        Assert.Equal(HttpStatusCode.Redirect, (await Post("ScheduleLookBack", [])).StatusCode);
+        var lookBack = await app.WithDbAsync(db => db.LookBacks.Where(l => l.MeasureId == id && l.Result == null).Select(l => l.Id).SingleAsync(Ct));
+        var start = await LastIdAsync();
+
+        Assert.Equal(HttpStatusCode.Redirect, (await Post("LookBack", new() { ["lookBackId"] = $"{lookBack}", ["result"] = "Rebound", ["finding"] = "河涌黑点再次出现" })).StatusCode);
+        var rebound = Assert.Single(await HandOffsOfAsync("unit", start), m => m.Kind == "Rebound" && m.Channel == NotificationChannel.InApp);
+        Assert.Equal(id, rebound.MeasureId);
+        Assert.DoesNotContain("河涌黑点", rebound.Body, StringComparison.Ordinal);
+        Assert.Empty(await HandOffsOfAsync("office", start));
+    }
+
+    [Fact]
+    public async Task The_public_notice_goes_to_the_first_responsible_person_and_back_and_a_days_opinions_reach_the_office_as_one_counted_line()
+    {
+        app.RequireAvailable();
+        var id = await app.NewInspectionAsync();
+        var today = app.Today;
+        using var office = await app.SignedInAsync("office");
+        using var secretary = await app.SignedInAsync("secretary");
+        Assert.Equal(HttpStatusCode.Redirect, (await office.PostFromPageAsync("/Account/Notifications", "/Account/Notifications", new Dictionary<string, string>
+        {
+            ["emailEnabled"] = "true", ["emailAddress"] = "office@example.gov.cn", ["mode"] = "each", ["quietFrom"] = "22:00", ["quietUntil"] = "07:00",
+        })).StatusCode);
+        var link = $"/inspections/{id}/publication";
+        var start = await LastIdAsync();
+        Assert.Equal(HttpStatusCode.OK, (await NoticeSteps.PostAsync(office, id, "Start")).StatusCode);
+        await app.SaveAsync(office, id, d => d with { DisclosureFrom = today, DisclosureTo = today.AddDays(30) });
+        Assert.Empty(await HandOffsOfAsync("secretary", start));
+
+        // 送审 → the 第一责任人, who opens it; 退回 → the office with the reason (in the inbox only); 审定 → the office.
+        Assert.Equal(HttpStatusCode.OK, (await NoticeSteps.PostAsync(office, id, "Submit", await app.VersionAsync(id))).StatusCode);
+        var submitted = Assert.Single(await HandOffsOfAsync("secretary", start), m => m.Kind == "PublicationSubmitted");
+        Assert.Equal(link, submitted.Link);
+        Assert.Equal(HttpStatusCode.OK, (await secretary.GetAsync(new Uri(link, UriKind.Relative), Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await NoticeSteps.PostAsync(secretary, id, "Return", await app.VersionAsync(id), [new("reason", "完成率口径需核对")])).StatusCode);
+        var returned = (await HandOffsOfAsync("office", start)).Where(m => m.Kind == "PublicationReturned").ToList();
+        Assert.Contains("完成率口径需核对", returned.Single(m => m.Channel == NotificationChannel.InApp).Body, StringComparison.Ordinal);
+        Assert.DoesNotContain("完成率口径需核对", returned.Single(m => m.Channel == NotificationChannel.Email).Body, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await NoticeSteps.PostAsync(office, id, "Submit", await app.VersionAsync(id))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await NoticeSteps.PostAsync(secretary, id, "Approve", await app.VersionAsync(id))).StatusCode);
+        Assert.Single(await HandOffsOfAsync("office", start), m => m.Kind == "PublicationApproved" && m.Channel == NotificationChannel.InApp);
+        Assert.DoesNotContain(await HandOffsOfAsync("secretary", start), m => m.Kind is "PublicationReturned" or "PublicationApproved");
+
+        // Three opinions in a day: one line in the office's inbox that counts them, one email, none of the public's words.
+        var key = await app.KeyAsync(id);
+        using var visitor = app.Client();
+        foreach (var text in new[] { "第一条意见：河涌仍有异味。", "第二条意见：公示栏未更新。", "第三条意见：建议增加夜间巡查。" })
+        {
+            Assert.Equal(HttpStatusCode.OK, (await NoticeSteps.SendOpinionAsync(visitor, key, text)).Response.StatusCode);
+        }
+
+        var opinions = (await HandOffsOfAsync("office", start)).Where(m => m.Kind == "OpinionsReceived").ToList();
+        var line = Assert.Single(opinions, m => m.Channel == NotificationChannel.InApp);
+        Assert.Contains("3 条", line.Subject, StringComparison.Ordinal);
+        Assert.Equal($"/inspections/{id}/opinions", line.Link);
+        Assert.Single(opinions, m => m.Channel == NotificationChannel.Email);
+        Assert.DoesNotContain("意见：", string.Concat(opinions.Select(m => m.Body)), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await office.GetAsync(new Uri(line.Link!, UriKind.Relative), Ct)).StatusCode);
     }
 
     [GeneratedRegex(@"name=""version"" value=""(\d+)""")]
