@@ -139,6 +139,13 @@ public abstract partial class HandOffTests(NotifyApp app)
         Assert.Single(await HandOffsOfAsync("office", start), m => m.Kind == "SignOffRequested" && m.MeasureId == id && m.Channel == NotificationChannel.InApp);
         Assert.Empty(await HandOffsOfAsync("leader", start));
 
+        // Returned by the office: the unit hears why (in the inbox); the office that returned it, and the leader, do not.
+        Assert.Equal(HttpStatusCode.Redirect, (await ActAsync(office, id, MeasureAction.ReturnApplication, "缺少印发文件")).StatusCode);
+        Assert.Contains("缺少印发文件", Assert.Single(await HandOffsOfAsync("unit", start), m => m.Kind == "SignOffReturned" && m.Channel == NotificationChannel.InApp).Body, StringComparison.Ordinal);
+        Assert.DoesNotContain(await HandOffsOfAsync("office", start), m => m.Kind == "SignOffReturned");
+        Assert.Empty(await HandOffsOfAsync("leader", start));
+        Assert.Equal(HttpStatusCode.Redirect, (await ActAsync(unit, id, MeasureAction.ApplyForSignOff, "补充了印发文件")).StatusCode);
+
         // The office accepts: the next approver is the measure's own 责任领导 (演示领导丙's account), not the 第一责任人.
         Assert.Equal(HttpStatusCode.Redirect, (await ActAsync(office, id, MeasureAction.AcceptApplication)).StatusCode);
         var toApprove = Assert.Single(await HandOffsOfAsync("leader", start), m => m.Kind == "SignOffToApprove");
