@@ -70,6 +70,12 @@ public sealed class Notification
     /// <summary>The measure it is about, when it is about one (a link in the inbox).</summary>
     public int? MeasureId { get; set; }
 
+    /// <summary>
+    /// Where the inbox (and an email) points when the notification is about something other than a measure: a local path
+    /// such as "/inspections/12/plan" or "/supervision/7" (a hand-off, docs/adr/0040). Null for a measure's reminder.
+    /// </summary>
+    public string? Link { get; set; }
+
     /// <summary>The day the reminder fell due.</summary>
     public DateOnly? ReminderDay { get; set; }
 
@@ -133,6 +139,7 @@ internal sealed class NotificationConfiguration : IEntityTypeConfiguration<Notif
         n.Property(x => x.Subject).HasMaxLength(300).IsRequired();
         n.Property(x => x.Body).IsRequired();
         n.Property(x => x.LastError).HasMaxLength(500);
+        n.Property(x => x.Link).HasMaxLength(200);
 
         // The dispatcher's queue, the inbox with its unread count, and the digests' gathering.
         n.HasIndex(x => new { x.State, x.NextAttemptAtUtc });

@@ -21,7 +21,7 @@ namespace Rectify.CompiledModel.Postgres
                 "Rectify.Data.Notification",
                 typeof(Notification),
                 baseEntityType,
-                propertyCount: 21,
+                propertyCount: 22,
                 foreignKeyCount: 1,
                 unnamedIndexCount: 4,
                 keyCount: 1);
@@ -107,6 +107,15 @@ namespace Rectify.CompiledModel.Postgres
                 nullable: true,
                 maxLength: 500);
             lastError.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+
+            var link = runtimeEntityType.AddProperty(
+                "Link",
+                typeof(string),
+                propertyInfo: typeof(Notification).GetProperty("Link", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(Notification).GetField("<Link>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                maxLength: 200);
+            link.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
 
             var lockedUntilUtc = runtimeEntityType.AddProperty(
                 "LockedUntilUtc",

@@ -12,7 +12,7 @@ namespace Rectify.CompiledModel.Postgres
     public partial class PostgresRectifyDbContextModel
     {
         private PostgresRectifyDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("f6a09cc4-b0eb-4f09-9db0-1aa7d84f5d22"), entityTypeCount: 42)
+            : base(skipDetectChanges: false, modelId: new Guid("7d9a59a8-c3dd-49fd-b146-c26dbe1a7cce"), entityTypeCount: 42)
         {
         }
 

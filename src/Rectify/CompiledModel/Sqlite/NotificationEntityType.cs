@@ -20,7 +20,7 @@ namespace Rectify.CompiledModel.Sqlite
                 "Rectify.Data.Notification",
                 typeof(Notification),
                 baseEntityType,
-                propertyCount: 21,
+                propertyCount: 22,
                 foreignKeyCount: 1,
                 unnamedIndexCount: 4,
                 keyCount: 1);
@@ -97,6 +97,14 @@ namespace Rectify.CompiledModel.Sqlite
                 fieldInfo: typeof(Notification).GetField("<LastError>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true,
                 maxLength: 500);
+
+            var link = runtimeEntityType.AddProperty(
+                "Link",
+                typeof(string),
+                propertyInfo: typeof(Notification).GetProperty("Link", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(Notification).GetField("<Link>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                maxLength: 200);
 
             var lockedUntilUtc = runtimeEntityType.AddProperty(
                 "LockedUntilUtc",

@@ -11,7 +11,7 @@ namespace Rectify.CompiledModel.Sqlite
     public partial class SqliteRectifyDbContextModel
     {
         private SqliteRectifyDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("6af28dae-3fda-4058-bab3-30c6feff3583"), entityTypeCount: 42)
+            : base(skipDetectChanges: false, modelId: new Guid("0b6b3d07-0efe-4597-be8c-8580bd200f5c"), entityTypeCount: 42)
         {
         }
 

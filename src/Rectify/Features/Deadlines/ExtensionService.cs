@@ -6,6 +6,7 @@ using Rectify.Audit;
 using Rectify.Data;
 using Rectify.Domain;
 using Rectify.Features.Common;
+using Rectify.Features.HandOffs;
 using Rectify.Features.Reports;
 
 namespace Rectify.Features.Deadlines;
@@ -35,7 +36,7 @@ public sealed record ExtensionView(
 /// office reviews, the responsible leader decides. Scoped (404), permitted (403, <see cref="Permissions"/>), guarded by
 /// the request's rules; each step one transaction with its audit record.
 /// </summary>
-public sealed class ExtensionService(RectifyDbContext db, Caller caller, EvidenceStore store, AuditLog audit, IOptions<EvidenceOptions> options, TimeProvider clock)
+public sealed class ExtensionService(RectifyDbContext db, Caller caller, EvidenceStore store, AuditLog audit, HandOffNotices handOffs, IOptions<EvidenceOptions> options, TimeProvider clock)
 {
     public static IQueryable<ExtensionView> Views(IQueryable<DeadlineExtension> extensions) => extensions.Select(e => new ExtensionView(
         e.Id, e.MeasureId, e.Number, e.State, e.CurrentDeadline, e.RequestedDeadline, e.Reason, e.RequestedByName, e.RequestedAtUtc,
@@ -92,6 +93,7 @@ public sealed class ExtensionService(RectifyDbContext db, Caller caller, Evidenc
 
             db.DeadlineExtensions.Add(extension);
             await db.SaveOrRefuseAsync("这条措施刚刚已有人申请延期，请刷新页面。", cancellationToken, uniqueIndexDecides: true);
+            await handOffs.ExtensionStepAsync(measureId, extension.State, null, cancellationToken);
             if (staged is not null)
             {
                 placed = store.Place(staged);
@@ -133,6 +135,7 @@ public sealed class ExtensionService(RectifyDbContext db, Caller caller, Evidenc
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         extension.Review(forward, note, caller.Actor, clock);
         await db.SaveOrRefuseAsync("这份延期申请刚刚已被他人处理。", cancellationToken);
+        await handOffs.ExtensionStepAsync(extension.MeasureId, extension.State, note, cancellationToken);
         await audit.RecordAsync(
             new AuditEvent(forward ? AuditActions.ExtensionForwarded : AuditActions.ExtensionReturned, ObjectType: "DeadlineExtension", ObjectId: extensionId.ToString(CultureInfo.InvariantCulture),
                 After: new { extension.MeasureId, extension.State, Note = note }),
@@ -158,6 +161,7 @@ public sealed class ExtensionService(RectifyDbContext db, Caller caller, Evidenc
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         extension.Decide(measure, approve, note, caller.Actor, clock);
         await db.SaveOrRefuseAsync("这份延期申请或这条措施刚刚已被他人处理，请刷新页面。", cancellationToken);
+        await handOffs.ExtensionStepAsync(measure.Id, extension.State, note, cancellationToken);
         await audit.RecordAsync(
             new AuditEvent(approve ? AuditActions.ExtensionApproved : AuditActions.ExtensionRefused, ObjectType: "Measure", ObjectId: measure.Id.ToString(CultureInfo.InvariantCulture),
                 Before: before, After: new { Extension = extension.Id, measure.Deadline, measure.OriginalDeadline, measure.ExtensionCount, Note = note }),

@@ -5,6 +5,7 @@ using Rectify.Audit;
 using Rectify.Data;
 using Rectify.Domain;
 using Rectify.Features.Common;
+using Rectify.Features.HandOffs;
 
 namespace Rectify.Features.LookBacks;
 
@@ -20,7 +21,7 @@ public sealed record LookBackSample(bool All, int? Size)
 /// Scheduling look-backs (by default six months after sign-off), one by one or in bulk, and recording what they
 /// found; a rebound reopens the measure. Scope (404), permission (403), the look-back's rules (409/400).
 /// </summary>
-public sealed class LookBackService(RectifyDbContext db, Caller caller, AuditLog audit, TimeProvider clock)
+public sealed class LookBackService(RectifyDbContext db, Caller caller, AuditLog audit, HandOffNotices handOffs, TimeProvider clock)
 {
     private const string LostRace = "这条措施刚刚已被他人处理，请刷新页面后再操作。";
 
@@ -128,6 +129,11 @@ public sealed class LookBackService(RectifyDbContext db, Caller caller, AuditLog
         var measure = await db.Measures.SingleAsync(m => m.Id == lookBack.MeasureId, cancellationToken);
         lookBack.Record(result, observation, measure, caller.Actor, clock);
         await db.SaveOrRefuseAsync(LostRace, cancellationToken);
+        if (result == LookBackResult.Rebound)
+        {
+            await handOffs.ReboundAsync(measure.Id, cancellationToken);
+        }
+
         await audit.RecordAsync(
             new AuditEvent(result == LookBackResult.Rebound ? AuditActions.LookBackRebound : AuditActions.LookBackConsolidated, ObjectType: "LookBack", ObjectId: Id(lookBack.Id), After: new { lookBack.MeasureId, Finding = lookBack.Observation }),
             cancellationToken: cancellationToken);

@@ -4,6 +4,7 @@ using Rectify.Audit;
 using Rectify.Data;
 using Rectify.Domain;
 using Rectify.Features.Common;
+using Rectify.Features.HandOffs;
 
 namespace Rectify.Features.Measures;
 
@@ -12,7 +13,7 @@ namespace Rectify.Features.Measures;
 /// measure's own rules for its state (<see cref="Measure.CanTake(MeasureAction)"/>), on the current version only; each step a
 /// transaction with its audit record.
 /// </summary>
-public sealed class MeasureWorkflow(RectifyDbContext db, Caller caller, AuditLog audit, TimeProvider clock)
+public sealed class MeasureWorkflow(RectifyDbContext db, Caller caller, AuditLog audit, HandOffNotices handOffs, TimeProvider clock)
 {
     /// <summary>The steps the caller may take on this measure now, the step forward first and a return or reopening last (the same order for everyone); the page shows exactly these.</summary>
     public static IReadOnlyList<MeasureAction> Allowed(AccessScope scope, MeasureState state, MeasureKind kind, bool hasAcceptedReport, MeasureParties parties) =>
@@ -36,6 +37,7 @@ public sealed class MeasureWorkflow(RectifyDbContext db, Caller caller, AuditLog
         measure.Take(action, caller.Actor, clock, reason);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await db.SaveOrRefuseAsync("这条措施刚刚已被他人处理，请刷新页面后再操作。", cancellationToken);
+        await handOffs.MeasureStepAsync(measure.Id, action, reason, cancellationToken);
         await audit.RecordAsync(
             new AuditEvent(
                 AuditActions.Of(action),

@@ -65,7 +65,8 @@ public sealed class NotificationAdministration(RectifyDbContext db, Caller calle
 }
 
 /// <summary>One message in the inbox.</summary>
-public sealed record InboxMessage(long Id, string Kind, string Subject, string Body, int? MeasureId, DateTime AtUtc, bool Read);
+/// <summary>One in-app message; <see cref="Link"/> is the local path of what a hand-off is about (a plan, a 督办单…), when it is not a measure.</summary>
+public sealed record InboxMessage(long Id, string Kind, string Subject, string Body, int? MeasureId, string? Link, DateTime AtUtc, bool Read);
 
 /// <summary>The signed-in person's own in-app messages: only ever theirs.</summary>
 public sealed class Inbox(RectifyDbContext db, Caller caller, TimeProvider clock)
@@ -85,7 +86,7 @@ public sealed class Inbox(RectifyDbContext db, Caller caller, TimeProvider clock
 
         var total = await mine.CountAsync(cancellationToken);
         var rows = await mine.OrderByDescending(n => n.Id).Skip((Math.Max(1, page) - 1) * PageSize).Take(PageSize)
-            .Select(n => new InboxMessage(n.Id, n.Kind, n.Subject, n.Body, n.MeasureId, n.SentAtUtc ?? n.CreatedAtUtc, n.ReadAtUtc != null))
+            .Select(n => new InboxMessage(n.Id, n.Kind, n.Subject, n.Body, n.MeasureId, n.Link, n.SentAtUtc ?? n.CreatedAtUtc, n.ReadAtUtc != null))
             .ToListAsync(cancellationToken);
         return (rows, total, unread);
     }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Rectify.Data;
 using Rectify.Domain;
+using Rectify.Features.HandOffs;
 
 namespace Rectify.Features.Notifications;
 
@@ -71,6 +72,9 @@ public static class NotificationsRegistration
         services.Configure<NotificationOptions>(section);
 
         services.AddScoped<ReminderRecipients>();
+        services.AddScoped<HandOffOutbox>();
+        services.AddScoped<HandOffNotices>();
+        services.AddOptions<HandOffOptions>().Configure<IOptions<NotificationOptions>>((h, n) => h.EmailEnabled = n.Value.Smtp.Enabled);
         services.AddScoped<IReminderSource, DeadlineReminderSource>();
         services.AddScoped<IReminderSource, ReportMissingReminderSource>();
         services.AddScoped<IReminderSource, LookBackReminderSource>();

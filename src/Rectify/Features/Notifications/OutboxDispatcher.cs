@@ -112,7 +112,8 @@ public sealed class OutboxDispatcher(
     private async Task SendAsync(Notification n, string? address, DateTime now, CancellationToken cancellationToken)
     {
         var o = options.Value;
-        var link = n.MeasureId is { } m ? (o.BaseUrl?.TrimEnd('/') ?? string.Empty) + "/measures/" + m.ToString(CultureInfo.InvariantCulture) : null;
+        var path = n.Link ?? (n.MeasureId is { } m ? "/measures/" + m.ToString(CultureInfo.InvariantCulture) : null);
+        var link = path is null ? null : (o.BaseUrl?.TrimEnd('/') ?? string.Empty) + path;
         switch (n.Channel)
         {
             case NotificationChannel.Email:

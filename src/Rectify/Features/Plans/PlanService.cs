@@ -5,6 +5,7 @@ using Rectify.Audit;
 using Rectify.Data;
 using Rectify.Domain;
 using Rectify.Features.Common;
+using Rectify.Features.HandOffs;
 
 namespace Rectify.Features.Plans;
 
@@ -59,7 +60,7 @@ public sealed record BulkChange(
 /// measures, and the plan's life (报审 → 审定 → 实施). Every write is one transaction with its audit record; once the
 /// plan is in force, each change to a measure is a version with its reason.
 /// </summary>
-public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog audit, TimeProvider clock)
+public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog audit, HandOffNotices handOffs, TimeProvider clock)
 {
     internal static readonly char[] NameSeparators = ['、', '，', ',', '/', '／', ';', '；', '\n', '\r'];
 
@@ -359,6 +360,12 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
         }
 
         await db.SaveOrRefuseAsync("整改方案刚刚已被他人处理，请刷新页面后再操作。", cancellationToken);
+        await (action switch
+        {
+            PlanAction.Submit => handOffs.PlanSubmittedAsync(inspectionId, cancellationToken),
+            PlanAction.Return => handOffs.PlanReturnedAsync(inspectionId, reason, cancellationToken),
+            _ => handOffs.PlanAdoptedAsync(inspectionId, cancellationToken),
+        });
         await audit.RecordAsync(
             new AuditEvent(AuditActions.Of(action), ObjectType: "Inspection", ObjectId: Id(inspectionId), Before: new { PlanState = before },
                 After: new { inspection.PlanState, Reason = reason, MeetingName = action == PlanAction.Approve ? meetingName : null, MeetingDate = action == PlanAction.Approve ? meetingDate : null }),

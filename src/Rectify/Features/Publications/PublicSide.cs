@@ -7,6 +7,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Rectify.Data;
 using Rectify.Domain;
+using Rectify.Features.HandOffs;
 
 namespace Rectify.Features.Publications;
 
@@ -131,7 +132,7 @@ public static class ReceiptCodes
 /// that refuses a post made too soon after the form was shown (or with a forged stamp), the size limits of the entity,
 /// and a daily cap per notice. The per-address limit is the rate-limiting policy <see cref="PublicOpinionRateLimit"/>.
 /// </summary>
-public sealed class OpinionIntake(RectifyDbContext db, IDataProtectionProvider protection, IOptions<PublicOpinionOptions> options, TimeProvider clock)
+public sealed class OpinionIntake(RectifyDbContext db, HandOffNotices handOffs, IDataProtectionProvider protection, IOptions<PublicOpinionOptions> options, TimeProvider clock)
 {
     private readonly IDataProtector protector = protection.CreateProtector("Rectify.PublicOpinion.Form");
 
@@ -164,6 +165,7 @@ public sealed class OpinionIntake(RectifyDbContext db, IDataProtectionProvider p
         var opinion = new PublicOpinion(publicationId.InspectionId, publicationId.Id, ReceiptCodes.New(), text, contact, findingNumber, clock);
         db.PublicOpinions.Add(opinion);
         await db.SaveChangesAsync(cancellationToken);
+        await handOffs.OpinionReceivedAsync(publicationId.InspectionId, todays + 1, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return opinion.ReceiptCode;
     }

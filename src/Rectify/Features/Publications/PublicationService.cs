@@ -6,6 +6,7 @@ using Rectify.Audit;
 using Rectify.Data;
 using Rectify.Domain;
 using Rectify.Features.Common;
+using Rectify.Features.HandOffs;
 using Rectify.Features.Inspections;
 
 namespace Rectify.Features.Publications;
@@ -16,7 +17,7 @@ namespace Rectify.Features.Publications;
 /// first responsible person approves or returns it; a correction is a new version. Scope (404), permission (403), the
 /// notice's rules (409/400); each step one transaction with its audit record.
 /// </summary>
-public sealed class PublicationService(RectifyDbContext db, Caller caller, AuditLog audit, TimeProvider clock)
+public sealed class PublicationService(RectifyDbContext db, Caller caller, AuditLog audit, HandOffNotices handOffs, TimeProvider clock)
 {
     private const string LostRace = "公布稿刚刚已被他人修改，请刷新页面后再操作。";
 
@@ -125,7 +126,7 @@ public sealed class PublicationService(RectifyDbContext db, Caller caller, Audit
         caller.Require(Permission.ApprovePublication);
         CheckVersion(publication, version);
         publication.Return(reason);
-        await CommitAsync(publication, AuditActions.PublicationReturned, new { publication.Number, reason }, cancellationToken);
+        await CommitAsync(publication, AuditActions.PublicationReturned, new { publication.Number, reason }, cancellationToken, reason);
         return WorkflowResult.Done("已退回整改办修改。", publication.Id);
     }
 
@@ -195,10 +196,15 @@ public sealed class PublicationService(RectifyDbContext db, Caller caller, Audit
         }
     }
 
-    private async Task CommitAsync(Publication publication, string action, object after, CancellationToken cancellationToken)
+    private async Task CommitAsync(Publication publication, string action, object after, CancellationToken cancellationToken, string? reason = null)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await db.SaveOrRefuseAsync(LostRace, cancellationToken);
+        if (action is AuditActions.PublicationSubmitted or AuditActions.PublicationReturned or AuditActions.PublicationApproved)
+        {
+            await handOffs.PublicationStepAsync(publication.InspectionId, action == AuditActions.PublicationReturned ? PublicationState.Draft : publication.State, reason, cancellationToken);
+        }
+
         await audit.RecordAsync(new AuditEvent(action, ObjectType: "Publication", ObjectId: Id(publication.Id), After: after), cancellationToken: cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }

@@ -5,6 +5,7 @@ using Rectify.Audit;
 using Rectify.Data;
 using Rectify.Domain;
 using Rectify.Features.Common;
+using Rectify.Features.HandOffs;
 
 namespace Rectify.Features.Reports;
 
@@ -16,7 +17,7 @@ public sealed record IncomingFile(string FileName, Func<Stream> Open);
 /// files: scoped (404), permitted (403, <see cref="Permissions"/>), guarded by the report's rules (409/400), each
 /// a transaction with its audit record. Page and API call the same methods.
 /// </summary>
-public sealed class ProgressReportService(RectifyDbContext db, Caller caller, EvidenceStore store, ClamdScanner scanner, AuditLog audit, IOptions<EvidenceOptions> options, TimeProvider clock)
+public sealed class ProgressReportService(RectifyDbContext db, Caller caller, EvidenceStore store, ClamdScanner scanner, AuditLog audit, HandOffNotices handOffs, IOptions<EvidenceOptions> options, TimeProvider clock)
 {
     public async Task<WorkflowResult> FileAsync(int measureId, string? narrative, int percent, DateOnly? effectiveDate, IReadOnlyList<IncomingFile> files, CancellationToken cancellationToken)
     {
@@ -135,6 +136,7 @@ public sealed class ProgressReportService(RectifyDbContext db, Caller caller, Ev
         db.ProgressReports.Add(report);
         await db.SaveOrRefuseAsync("这条措施刚刚已被他人处理，请刷新页面后再操作。", cancellationToken);
         await CountAwaitingReviewAsync(measureId, +1, cancellationToken);
+        await handOffs.ReportFiledAsync(measureId, cancellationToken);
         foreach (var file in staged)
         {
             if (store.Place(file))
@@ -188,6 +190,7 @@ public sealed class ProgressReportService(RectifyDbContext db, Caller caller, Ev
 
         await db.SaveOrRefuseAsync("这份报送刚刚已被他人审核。", cancellationToken);
         await CountAwaitingReviewAsync(report.MeasureId, -1, cancellationToken);
+        await handOffs.ReportReviewedAsync(report.MeasureId, accept, reason, cancellationToken);
         await audit.RecordAsync(
             new AuditEvent(accept ? AuditActions.ReportAccepted : AuditActions.ReportReturned, ObjectType: "ProgressReport", ObjectId: reportId.ToString(System.Globalization.CultureInfo.InvariantCulture), After: new { Reason = reason }),
             cancellationToken: cancellationToken);

@@ -5,6 +5,7 @@ using Rectify.Audit;
 using Rectify.Data;
 using Rectify.Domain;
 using Rectify.Features.Common;
+using Rectify.Features.HandOffs;
 
 // EF Core translates string.StartsWith(string) to a prefix match on the organization path (see AccessQueries).
 #pragma warning disable CA1310
@@ -36,7 +37,7 @@ public sealed record NoticeInput(
 /// 约谈, 通报 or 问责 on a unit and its measures; the unit replies to a 督办单; the office closes it or sends the reply
 /// back. Scoped (404), permitted (403), guarded by the notice's rules; each step one transaction with its audit record.
 /// </summary>
-public sealed class SupervisionService(RectifyDbContext db, Caller caller, AuditLog audit, TimeProvider clock)
+public sealed class SupervisionService(RectifyDbContext db, Caller caller, AuditLog audit, HandOffNotices handOffs, TimeProvider clock)
 {
     public async Task<WorkflowResult> IssueAsync(int inspectionId, NoticeInput input, CancellationToken cancellationToken)
     {
@@ -92,6 +93,12 @@ public sealed class SupervisionService(RectifyDbContext db, Caller caller, Audit
 
         db.SupervisionNotices.Add(notice);
         await db.SaveOrRefuseAsync("刚刚已有一份督办单使用了这个编号，请再提交一次。", cancellationToken, uniqueIndexDecides: true);
+        if (kind == SupervisionKind.Duban)
+        {
+            // Only a 督办单 asks the unit for something; a 约谈, 通报 or 问责 is recorded, and may name a 问题线索.
+            await handOffs.DubanIssuedAsync(notice.Id, cancellationToken);
+        }
+
         await audit.RecordAsync(
             new AuditEvent(AuditActions.SupervisionIssued, ObjectType: "SupervisionNotice", ObjectId: Id(notice.Id),
                 After: new { notice.InspectionId, notice.Kind, notice.DocumentNumber, Unit = unit!.Name, notice.Title, Measures = measures.Select(m => m.Id), notice.ReplyDue, notice.HeldOn, notice.LeadId, notice.OutcomeEntryId }),
@@ -114,6 +121,7 @@ public sealed class SupervisionService(RectifyDbContext db, Caller caller, Audit
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         notice.ReplyWith(reply, caller.Actor, clock);
         await db.SaveOrRefuseAsync("这份督办单刚刚已被他人处理，请刷新页面。", cancellationToken);
+        await handOffs.DubanRepliedAsync(id, cancellationToken);
         await audit.RecordAsync(new AuditEvent(AuditActions.SupervisionReplied, ObjectType: "SupervisionNotice", ObjectId: Id(id), After: new { notice.State, notice.Reply }), cancellationToken: cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return WorkflowResult.Done("已回复督办单，待整改办办结。");
@@ -136,6 +144,11 @@ public sealed class SupervisionService(RectifyDbContext db, Caller caller, Audit
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         notice.Close(accept, note, caller.Actor, clock);
         await db.SaveOrRefuseAsync("这份督办单刚刚已被他人处理，请刷新页面。", cancellationToken);
+        if (!accept)
+        {
+            await handOffs.DubanReplyReturnedAsync(id, note, cancellationToken);
+        }
+
         await audit.RecordAsync(
             new AuditEvent(accept ? AuditActions.SupervisionClosed : AuditActions.SupervisionReplyReturned, ObjectType: "SupervisionNotice", ObjectId: Id(id), After: new { notice.State, Note = note }),
             cancellationToken: cancellationToken);

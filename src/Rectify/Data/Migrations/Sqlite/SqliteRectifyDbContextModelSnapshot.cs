@@ -397,6 +397,10 @@ namespace Rectify.Data.Migrations.Sqlite
                         .HasMaxLength(500)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Link")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime?>("LockedUntilUtc")
                         .HasColumnType("TEXT");
 
