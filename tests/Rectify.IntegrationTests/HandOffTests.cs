@@ -71,6 +71,29 @@ public abstract partial class HandOffTests(NotifyApp app)
         });
 
     [Fact]
+    public async Task An_office_above_the_inspected_organization_hears_nothing_while_that_organization_has_its_own()
+    {
+        app.RequireAvailable();
+        var above = "city-office-" + Guid.NewGuid().ToString("N")[..8];
+        await using (var scope = app.Factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<RectifyDbContext>();
+            var parent = await db.Inspections.Where(i => i.Id == app.InspectionId).Select(i => i.InspectedOrganization.ParentId).SingleAsync(Ct);
+            Assert.NotNull(parent);
+            await scope.ServiceProvider.GetRequiredService<UserAdministration>()
+                .CreateAsync(above, "上级整改办", parent.Value.ToString(CultureInfo.InvariantCulture), [Roles.RectificationOffice], app.Password, Ct, initialPassword: false);
+        }
+
+        var start = await LastIdAsync();
+        using var unit = await app.SignedInAsync("unit");
+        await app.FileReportAsync(unit, app.UnitMeasuresInProgress[^1]);
+
+        // The street's own office is asked to review; the office above it, which could review too, is not told of it.
+        Assert.Contains(await HandOffsOfAsync("office", start), m => m.Kind == "ReportFiled");
+        Assert.Empty(await HandOffsOfAsync(above, start));
+    }
+
+    [Fact]
     public async Task A_report_tells_the_office_a_return_tells_the_unit_with_its_reason_and_nobody_else_hears_either()
     {
         app.RequireAvailable();

@@ -10,8 +10,8 @@ using Rectify.Domain;
 namespace Rectify.Features.HandOffs;
 
 /// <summary>
-/// Who hears of a hand-off: holders of a role over an organization (a holder whose organization is that one or one above
-/// it — exactly whom the role's scope shows the object to), and people by account. Built with <see cref="And"/>.
+/// Who hears of a hand-off: holders of a role over an organization (those at that organization, or at the nearest one above
+/// it that has any — among whom the role's scope shows the object to), and people by account. Built with <see cref="And"/>.
 /// </summary>
 public sealed record Recipients(IReadOnlyList<(string Role, string Path)> ByRole, IReadOnlyList<string> People)
 {
@@ -82,7 +82,7 @@ public sealed class HandOffOutbox(RectifyDbContext db, Caller caller, Microsoft.
         foreach (var h in handOffs)
         {
             var to = h.To.People.Where(audience.ContainsKey)
-                .Concat(audience.Values.Where(a => h.To.ByRole.Any(r => a.Holds(r.Role, r.Path))).Select(a => a.UserId))
+                .Concat(h.To.ByRole.SelectMany(r => Nearest(audience.Values, r.Role, r.Path)).Select(a => a.UserId))
                 .Where(id => id != actor).Distinct(StringComparer.Ordinal);
             foreach (var userId in to)
             {
@@ -96,6 +96,18 @@ public sealed class HandOffOutbox(RectifyDbContext db, Caller caller, Microsoft.
         }
 
         await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// The holders of <paramref name="role"/> nearest to <paramref name="path"/>: at that organization, or — when it has
+    /// none — at the closest one above it. A city's 整改办 sees every street's inspection, but the street's own office is
+    /// the one a hand-off is for; the city's hears of it only where the street has no office of its own.
+    /// </summary>
+    private static IEnumerable<Account> Nearest(IEnumerable<Account> audience, string role, string path)
+    {
+        var holders = audience.Where(a => a.Holds(role, path)).ToList();
+        var nearest = holders.Count == 0 ? 0 : holders.Max(a => a.Path.Length);
+        return holders.Where(a => a.Path.Length == nearest);
     }
 
     private static Notification Row(HandOff h, NotificationChannel channel, string userId, bool held, DateTime now, DateOnly today) => new()
