@@ -68,6 +68,49 @@ public abstract class ImportCommitTests(AppFixture app)
     ];
 
     [Fact]
+    public async Task A_unit_written_by_its_short_name_is_that_unit_and_a_name_the_tree_lacks_is_named_before_it_is_added()
+    {
+        app.RequireAvailable();
+        var tag = Guid.NewGuid().ToString("N")[..6];
+        var (full, shortName) = ($"综合协调办公室{tag}", $"综协办{tag}");
+        await using (var scope = app.Factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<RectifyDbContext>();
+            var inspected = await db.Organizations.SingleAsync(o => o.Id == int.Parse(app.InspectedOrganization, System.Globalization.CultureInfo.InvariantCulture), Ct);
+            var unit = new Organization(full, OrganizationKind.Department, inspected, shortName);
+            db.Add(unit);
+            await db.SaveChangesAsync(Ct);
+            unit.AssignPath();
+            await db.SaveChangesAsync(Ct);
+        }
+
+        var id = await NewInspectionAsync("简称导入" + tag);
+        var draft = Draft(
+        [
+            new(1, "方面", 1, "问题", 1, "措施一" + tag, MeasureKind.TimeBound, new DateOnly(2026, 12, 31), null, shortName, [$"新配合办{tag}"]),
+            new(1, "方面", 1, "问题", 2, "措施二" + tag, MeasureKind.TimeBound, new DateOnly(2026, 12, 31), null, full),
+        ]);
+
+        // The preview names the one unit the import would add, and says nothing of the short name.
+        var comparison = await CompareAsync(id, draft);
+        var warnings = comparison!.Problems.Where(p => p.Severity == IntakeSeverity.Warning).Select(p => p.Message).ToList();
+        var added = Assert.Single(warnings, w => w.Contains("将新增单位", StringComparison.Ordinal));
+        Assert.Contains($"“新配合办{tag}”", added, StringComparison.Ordinal);
+        Assert.DoesNotContain(warnings, w => w.Contains(shortName, StringComparison.Ordinal));
+
+        // Committed: both measures are led by the one unit; no unit is named by the short name; the new one is added once.
+        await CommitAsync(id, draft);
+        var leads = await ReadAsync(db => db.Measures.Where(m => m.InspectionId == id).OrderBy(m => m.Number).Select(m => m.LeadUnit!.Name).ToListAsync(Ct));
+        Assert.Equal([full, full], leads);
+        Assert.Equal(0, await ReadAsync(db => db.Organizations.CountAsync(o => o.Name == shortName, Ct)));
+        Assert.Equal(1, await ReadAsync(db => db.Organizations.CountAsync(o => o.Name == $"新配合办{tag}", Ct)));
+
+        // The same file again changes nothing: the short name is the unit the measure already has.
+        var again = await CompareAsync(id, draft);
+        Assert.All(again!.Measures.Values, m => Assert.Equal(ImportChange.Unchanged, m.Change));
+    }
+
+    [Fact]
     public async Task A_ledger_goes_into_a_new_inspection_and_a_corrected_file_updates_it_instead_of_duplicating()
     {
         app.RequireAvailable();

@@ -158,7 +158,7 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
     {
         ArgumentNullException.ThrowIfNull(draft);
         var inspection = await db.VisibleInspections(caller.Scope).Where(i => i.Id == inspectionId)
-            .Select(i => new { i.Id, i.Title, i.PlanState }).AsNoTracking().SingleOrDefaultAsync(cancellationToken);
+            .Select(i => new { i.Id, i.Title, i.PlanState, i.InspectedOrganization.Path }).AsNoTracking().SingleOrDefaultAsync(cancellationToken);
         if (inspection is null)
         {
             return null;
@@ -170,7 +170,8 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
         var plan = new PlanSnapshot(
             categories.ToDictionary(c => c.Number, c => c.Title),
             findings.ToDictionary(f => f.Number, f => (f.Category, f.Title)),
-            await MeasuresOfAsync(inspectionId, cancellationToken));
+            await MeasuresOfAsync(inspectionId, cancellationToken),
+            await UnitNamesAsync(inspection.Path, cancellationToken));
         return Compare(inspection.Id, inspection.Title, inspection.PlanState, plan, draft);
     }
 
@@ -202,7 +203,8 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
         var plan = new PlanSnapshot(
             categories.ToDictionary(c => c.Key, c => c.Value.Title),
             findings.ToDictionary(f => f.Key, f => (f.Value.Category.Number, f.Value.Title)),
-            await MeasuresOfAsync(inspectionId, cancellationToken));
+            await MeasuresOfAsync(inspectionId, cancellationToken),
+            await UnitNamesAsync(inspection.InspectedOrganization.Path, cancellationToken));
         var comparison = Compare(inspection.Id, inspection.Title, inspection.PlanState, plan, draft);
         BusinessRules.Check(new ADraftMustFitThePlan(comparison.Problems.FirstOrDefault(p => p.Severity == IntakeSeverity.Error), comparison.Problems.Count(p => p.Severity == IntakeSeverity.Error)));
 
@@ -269,7 +271,7 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
                 measures.TryGetValue((f.Number, m.Number), out var current);
                 try
                 {
-                    changes.Add((f, m, current, await ChangeOfAsync(m, current, names, cancellationToken)));
+                    changes.Add((f, m, current, await ChangeOfAsync(m, current, plan.Units, names, cancellationToken)));
                 }
                 catch (BusinessRuleViolationException e)
                 {
@@ -423,7 +425,7 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
     public static ImportComparison AgainstANewPlan(IntakeDraft draft, string title)
     {
         ArgumentNullException.ThrowIfNull(draft);
-        return Compare(0, title, PlanState.Drafting, new PlanSnapshot(new Dictionary<int, string>(), new Dictionary<int, (int, string)>(), new Dictionary<(int, int), MeasureSnapshot>()), draft);
+        return Compare(0, title, PlanState.Drafting, new PlanSnapshot(new Dictionary<int, string>(), new Dictionary<int, (int, string)>(), new Dictionary<(int, int), MeasureSnapshot>(), new Dictionary<string, string>()), draft);
     }
 
     private static string Message(ImportComparison c)
@@ -442,10 +444,10 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
     private static string Where(IntakeLocation? source) => source is null ? string.Empty : source + "，";
 
     /// <summary>The change the file makes to a measure (all it states, for a new one): names resolved, only what differs set.</summary>
-    private static async Task<MeasureChange> ChangeOfAsync(IntakeMeasure m, Measure? current, NameCache names, CancellationToken cancellationToken)
+    private static async Task<MeasureChange> ChangeOfAsync(IntakeMeasure m, Measure? current, IReadOnlyDictionary<string, string> unitNames, NameCache names, CancellationToken cancellationToken)
     {
         var was = current is null ? null : MeasureSnapshot.Of(current);
-        var target = Target(m, was);
+        var target = Target(m, was, unitNames);
         var change = new MeasureChange
         {
             Text = was is not null && target.Text != was.Text ? target.Text : null,
@@ -483,6 +485,7 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
         var measures = new Dictionary<(int, int), ImportItemChange>();
         void Problem(IntakeLocation? at, string message, IntakeSeverity severity = IntakeSeverity.Error) =>
             problems.Add(new IntakeProblem(at?.Sheet, at?.Row, null, message, severity));
+        var created = new HashSet<string>(StringComparer.Ordinal);
 
         foreach (var c in draft.Categories)
         {
@@ -522,7 +525,15 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
                 {
                     var number = $"措施 {f.Number}.{m.Number}";
                     plan.Measures.TryGetValue((f.Number, m.Number), out var current);
-                    var target = Target(m, current);
+                    var target = Target(m, current, plan.Units);
+                    foreach (var unit in (target.LeadUnit is { } l ? [l] : Array.Empty<string>()).Concat(target.Supporting ?? []))
+                    {
+                        if (plan.Units.Count > 0 && !plan.Units.ContainsKey(unit) && created.Add(unit))
+                        {
+                            Problem(m.Source, $"{number}：将新增单位“{unit}”，组织机构中没有这个名称或简称。如果它是已有单位的简称，请先由系统管理员在组织机构中为该单位填写简称，再导入。", IntakeSeverity.Warning);
+                        }
+                    }
+
                     if (target.LeaderCount > 1)
                     {
                         Problem(m.Source, $"{number}的责任领导填写了 {target.LeaderCount} 人，以“{target.Leader!.Value.Name}”为责任领导（一条措施只有一位责任领导）。", IntakeSeverity.Warning);
@@ -555,18 +566,20 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
     }
 
     /// <summary>What a measure is after the file is applied: the file's values where it states them, the plan's elsewhere.</summary>
-    private static MeasureTarget Target(IntakeMeasure m, MeasureSnapshot? current)
+    private static MeasureTarget Target(IntakeMeasure m, MeasureSnapshot? current, IReadOnlyDictionary<string, string> units)
     {
+        // A unit by its 简称 is the unit of that full name: compared, shown and kept as such.
+        string Unit(string typed) => units.GetValueOrDefault(typed, typed);
         // A date where the plan has 长期坚持, with no kind stated, makes it 限期整改: the file gives it an end.
         var kind = m.Kind ?? (current is { Kind: MeasureKind.Ongoing } && m.Deadline is not null ? MeasureKind.TimeBound : current?.Kind ?? MeasureKind.TimeBound);
         var deadline = kind == MeasureKind.Ongoing ? null : m.Deadline ?? current?.Deadline;
         var leaders = (m.ResponsibleLeader ?? string.Empty).Split(PlanService.NameSeparators, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         (string Typed, string Name)? leader = leaders.Length == 0 ? null : (leaders[0], PlanService.PersonTyped(leaders[0]).Name);
-        var lead = string.IsNullOrWhiteSpace(m.LeadUnit) ? null : m.LeadUnit.Trim();
+        var lead = string.IsNullOrWhiteSpace(m.LeadUnit) ? null : Unit(m.LeadUnit.Trim());
         HashSet<string>? supporting = null;
         if (m.SupportingUnits.Count > 0)
         {
-            supporting = m.SupportingUnits.Select(u => u.Trim()).Where(u => u.Length > 0).ToHashSet(StringComparer.Ordinal);
+            supporting = m.SupportingUnits.Select(u => u.Trim()).Where(u => u.Length > 0).Select(Unit).ToHashSet(StringComparer.Ordinal);
             supporting.Remove(lead ?? current?.LeadUnit ?? string.Empty);
         }
 
@@ -626,10 +639,38 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
         return t.Length <= 30 ? t : t[..30] + "…";
     }
 
+    /// <summary>The plan as it stands, as the import compares a file with it.</summary>
+    /// <param name="Categories">The categories' titles by number.</param>
+    /// <param name="Findings">The findings' categories and titles by number.</param>
+    /// <param name="Measures">The measures by their finding's number and their own.</param>
+    /// <param name="Units">
+    /// The units of the inspected organization's tree by the names a file may give them — each full name, and each 简称 that
+    /// is no unit's full name — to the full name; none when the organization is not known yet (a new inspection's preview).
+    /// </param>
     private sealed record PlanSnapshot(
         IReadOnlyDictionary<int, string> Categories,
         IReadOnlyDictionary<int, (int Category, string Title)> Findings,
-        IReadOnlyDictionary<(int Finding, int Measure), MeasureSnapshot> Measures);
+        IReadOnlyDictionary<(int Finding, int Measure), MeasureSnapshot> Measures,
+        IReadOnlyDictionary<string, string> Units);
+
+    /// <summary>The names of the units under <paramref name="inspectedPath"/> (see <see cref="PlanSnapshot.Units"/>), the nearest first for a 简称 two units share.</summary>
+    private async Task<IReadOnlyDictionary<string, string>> UnitNamesAsync(string inspectedPath, CancellationToken cancellationToken)
+    {
+        var units = await db.Organizations.AsNoTracking().Where(o => o.Path.StartsWith(inspectedPath))
+            .Select(o => new { o.Name, o.ShortName, o.Path }).ToListAsync(cancellationToken);
+        var names = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var u in units)
+        {
+            names[u.Name] = u.Name;
+        }
+
+        foreach (var u in units.Where(u => u.ShortName is not null).OrderBy(u => u.Path.Length))
+        {
+            names.TryAdd(u.ShortName!, u.Name);
+        }
+
+        return names;
+    }
 
     private sealed record MeasureSnapshot(int Id, string Text, MeasureKind Kind, DateOnly? Deadline, MeasureState State, string? Leader, string? LeadUnit, IReadOnlySet<string> Supporting)
     {
@@ -664,9 +705,10 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
             var missing = names.Where(n => !units.ContainsKey(n)).Distinct(StringComparer.Ordinal).ToList();
             if (missing.Count > 0)
             {
-                foreach (var unit in await plans.UnitsAsync(string.Join("、", missing), inspected, OrganizationKind.Department, cancellationToken))
+                // By the names as the file gives them (a full name or a 简称), not joined and split again.
+                foreach (var (name, unit) in await plans.UnitsByNameAsync(missing, inspected, OrganizationKind.Department, cancellationToken))
                 {
-                    units.TryAdd(unit.Name, unit);
+                    units[name] = unit;
                 }
             }
 

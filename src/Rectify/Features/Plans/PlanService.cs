@@ -744,14 +744,28 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
     internal async Task<List<Organization>> UnitsAsync(string? typed, Organization inspected, OrganizationKind kind, CancellationToken cancellationToken)
     {
         var names = (typed ?? string.Empty).Split(NameSeparators, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.Ordinal).ToList();
+        var units = await UnitsByNameAsync(names, inspected, kind, cancellationToken);
+        return [.. names.Select(n => units[n])];
+    }
+
+    /// <summary>
+    /// Each of <paramref name="names"/> as a unit of the inspected organization's tree: the one of that full name, or else
+    /// of that short name (简称: a ledger writes 党政办 for 党政综合办公室, and must not make a second unit of it), the
+    /// nearest the inspected organization first; a name the tree has neither way is added under the inspected organization.
+    /// </summary>
+    internal async Task<Dictionary<string, Organization>> UnitsByNameAsync(IReadOnlyList<string> names, Organization inspected, OrganizationKind kind, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        ArgumentNullException.ThrowIfNull(inspected);
         BusinessRules.Check(new SomethingIsChosen(names.Count <= 200, "一次最多填写 200 个单位。"));
         BusinessRules.Check(new SomethingIsChosen(names.All(n => n.Length <= 100), "单位名称不超过 100 字。"));
-        var found = await db.Organizations.Where(o => names.Contains(o.Name) && o.Path.StartsWith(inspected.Path)).ToListAsync(cancellationToken);
-        var units = new List<Organization>();
+        var found = await db.Organizations.Where(o => (names.Contains(o.Name) || (o.ShortName != null && names.Contains(o.ShortName))) && o.Path.StartsWith(inspected.Path)).ToListAsync(cancellationToken);
+        var units = new Dictionary<string, Organization>(StringComparer.Ordinal);
         var added = new List<Organization>();
-        foreach (var name in names)
+        foreach (var name in names.Distinct(StringComparer.Ordinal))
         {
-            var unit = found.OrderBy(o => o.Path.Length).FirstOrDefault(o => o.Name == name);
+            var unit = found.Where(o => o.Name == name).OrderBy(o => o.Path.Length).FirstOrDefault()
+                ?? found.Where(o => o.ShortName == name).OrderBy(o => o.Path.Length).FirstOrDefault();
             if (unit is null)
             {
                 unit = new Organization(name, kind, inspected);
@@ -759,7 +773,7 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
                 added.Add(unit);
             }
 
-            units.Add(unit);
+            units[name] = unit;
         }
 
         if (added.Count > 0)
