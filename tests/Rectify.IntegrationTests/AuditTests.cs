@@ -7,6 +7,7 @@ using Rectify.Access;
 using Rectify.Audit;
 using Rectify.Data;
 using Rectify.Domain;
+using Rectify.Features.Audit;
 using Rectify.IntegrationTests.Infrastructure;
 
 namespace Rectify.IntegrationTests;
@@ -184,7 +185,8 @@ public abstract partial class AuditTests(AppFixture app)
         Assert.Contains("措施 " + number, html, StringComparison.Ordinal);
         Assert.Contains("状态: 待整改办审核 → 待领导审批", html, StringComparison.Ordinal);
         Assert.Contains("状态: 整改中 → 待整改办审核", html, StringComparison.Ordinal);
-        Assert.Contains("理由: 制度已印发", html, StringComparison.Ordinal);
+        Assert.Contains("理由: " + AuditContent.Hidden, html, StringComparison.Ordinal);
+        Assert.DoesNotContain("制度已印发", html, StringComparison.Ordinal);
         Assert.DoesNotContain("{\"state\"", html, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("登录成功", html, StringComparison.Ordinal);
 
@@ -267,6 +269,34 @@ public abstract partial class AuditTests(AppFixture app)
         var created = Encoding.UTF8.GetString((await response.Content.ReadAsByteArrayAsync(Ct))[3..]);
         Assert.Contains("\"user.create\"", created, StringComparison.Ordinal);
         Assert.Contains("\"\"displayName\"\":\"\"=HYPERLINK", created, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_audit_administrator_reads_who_did_what_to_which_object_but_not_the_business_texts()
+    {
+        app.RequireAvailable();
+        var mark = Guid.NewGuid().ToString("N")[..8];
+        using (var office = await app.SignedInAsync("office"))
+        {
+            var path = $"/inspections/{app.InspectionId}/registers";
+            var kept = await office.PostFromPageAsync(path, $"{path}?handler=Outcome", new Dictionary<string, string> { ["kind"] = "PeopleHandled", ["amount"] = "2", ["note"] = $"处理王某{mark}", ["findings"] = "1" });
+            Assert.Equal(HttpStatusCode.OK, kept.StatusCode);
+        }
+
+        using var auditor = await app.SignedInAsync("auditadmin");
+        var page = await auditor.GetStringAsync(new Uri($"/audit?action={AuditActions.OutcomeRegistered}", UriKind.Relative), Ct);
+        Assert.DoesNotContain(mark, page, StringComparison.Ordinal);
+        Assert.Contains(AuditContent.Hidden, page, StringComparison.Ordinal);
+        Assert.Contains("data-code=\"" + AuditActions.OutcomeRegistered + "\"", page, StringComparison.Ordinal);
+
+        var response = await auditor.PostFormAsync("/audit?handler=Export", page, new Dictionary<string, string> { ["action"] = AuditActions.OutcomeRegistered, ["actor"] = "" });
+        var csv = Encoding.UTF8.GetString((await response.Content.ReadAsByteArrayAsync(Ct))[3..]);
+        Assert.DoesNotContain(mark, csv, StringComparison.Ordinal);
+        Assert.Contains(AuditContent.Hidden, csv, StringComparison.Ordinal);
+        Assert.Contains("\"\"amount\"\":2", csv, StringComparison.Ordinal);
+
+        // Stored as recorded: the chain covers the words, which the audit administrator does not read.
+        Assert.True(await app.ReadAsync(db => db.AuditEntries.AnyAsync(e => e.Action == AuditActions.OutcomeRegistered && e.After!.Contains(mark), Ct)));
     }
 
     [GeneratedRegex(@"name=""version"" value=""(\d+)""")]

@@ -24,10 +24,11 @@ public sealed record AuditChange(string Field, string? Old, string New, string? 
 /// </summary>
 /// <remarks>
 /// What the audit administrator may see: the audit administrator holds no business role (三员分立) and so has no
-/// rectification scope; the measure and inspection pages answer them 404. Reading the log is their job, and a
-/// log naming "措施 3.2" or an inspection's title is not rectification content beyond what the events already
-/// carry, so the readable names of measures, inspections, registers' entries, users and organizations are shown
-/// for every row. A lead's summary is not: leads are the discipline officer's alone, so a lead is named only
+/// rectification scope; the measure and inspection pages answer them 404. Reading the log is their job: who did what to
+/// which object, when and with what result. So objects are named ("措施 3.2", the inspection's title, users,
+/// organizations), but a business object's recorded texts — a measure's wording, a reason, a note, a file's name, a
+/// 制度's title — read 〔业务内容〕 for a reader of no rectification content (<see cref="AuditContent"/>), on the page
+/// and in the CSV. A lead's summary is not: leads are the discipline officer's alone, so a lead is named only
 /// "问题线索". Links are rendered only to pages the reader can open (checked with the same scoped queries the pages
 /// use); for the audit administrator that is none, so they read plain text and never follow a link into a 404.
 /// </remarks>
@@ -165,20 +166,26 @@ public static class AuditPresentation
         ArgumentNullException.ThrowIfNull(l);
         ArgumentNullException.ThrowIfNull(entries);
         var names = await Names.LoadAsync(db, scope, entries, cancellationToken);
-        return [.. entries.Select(e => new AuditRow(e, EventName(l, e.Action), names.Of(l, e), Changes(l, e, names.Organizations)))];
+        var hide = !scope.ReadsRectification;
+        return [.. entries.Select(e => new AuditRow(e, EventName(l, e.Action), names.Of(l, e), Changes(l, e, names.Organizations, hide)))];
     }
 
     /// <summary>The changes of one record: "字段: 旧 → 新" for the fields of Before and After, "字段: 值" for what the event only carries.</summary>
-    public static IReadOnlyList<AuditChange> Changes(IStringLocalizer l, AuditEntry entry, IReadOnlyDictionary<int, string>? organizations = null)
+    /// <param name="l">The reader's language.</param>
+    /// <param name="entry">The record.</param>
+    /// <param name="organizations">The names of the organizations the record's fields name.</param>
+    /// <param name="hideContent">The reader reads no rectification content: a business object's texts read 〔业务内容〕 (<see cref="AuditContent"/>).</param>
+    public static IReadOnlyList<AuditChange> Changes(IStringLocalizer l, AuditEntry entry, IReadOnlyDictionary<int, string>? organizations = null, bool hideContent = false)
     {
         organizations ??= new Dictionary<int, string>();
         ArgumentNullException.ThrowIfNull(l);
         ArgumentNullException.ThrowIfNull(entry);
-        var before = Parse(entry.Before);
-        var after = Parse(entry.After);
+        var (beforeJson, afterJson) = hideContent ? (AuditContent.ForAdministrators(entry, entry.Before), AuditContent.ForAdministrators(entry, entry.After)) : (entry.Before, entry.After);
+        var before = Parse(beforeJson);
+        var after = Parse(afterJson);
         if (before is null && after is null)
         {
-            var raw = entry.After ?? entry.Before;
+            var raw = afterJson ?? beforeJson;
             return raw is null ? [] : [Cut(l["内容"], null, raw)];
         }
 
@@ -430,6 +437,7 @@ public static class AuditPresentation
         private bool readsLeads;
         private bool viewsAccounts;
         private bool managesOrganizations;
+        private bool readsRectification;
 
         public static async Task<Names> LoadAsync(RectifyDbContext db, AccessScope scope, IReadOnlyList<AuditEntry> entries, CancellationToken ct)
         {
@@ -438,6 +446,7 @@ public static class AuditPresentation
                 readsLeads = Permissions.HoldsRoleFor(scope, Permission.ReadLeads),
                 viewsAccounts = Permissions.HoldsRoleFor(scope, Permission.ViewAccounts),
                 managesOrganizations = scope.ManagesOrganizations,
+                readsRectification = scope.ReadsRectification,
             };
             List<int> Ids(string type) => [.. entries.Where(e => e.ObjectType == type).Select(e => Number(e.ObjectId)).OfType<int>().Distinct()];
 
@@ -556,7 +565,7 @@ public static class AuditPresentation
                 case "Inspection" when id is { } i && inspections.TryGetValue(i, out var title):
                     return new AuditObject(title, null, openInspections.Contains(i) ? $"/inspections/{i}" : null);
                 case "Institution" when id is { } i && institutions.TryGetValue(i, out var institution):
-                    return Register($"{l["制度"].Value}：{institution.Name}", institution.InspectionId, true);
+                    return Register(readsRectification ? $"{l["制度"].Value}：{institution.Name}" : l["制度"].Value, institution.InspectionId, true);
                 case "Outcome" when id is { } o && outcomes.TryGetValue(o, out var outcome):
                     return Register($"{l["整改成效"].Value}：{l[Terms.Of(outcome.Kind)].Value}", outcome.InspectionId, true);
                 case "Lead" when id is { } d && leads.TryGetValue(d, out var inspection):
@@ -575,7 +584,7 @@ public static class AuditPresentation
             var m = measures[id];
             return new AuditObject(
                 string.Format(CultureInfo.CurrentCulture, l["措施 {0}.{1}"].Value, m.FindingNumber, m.Number) + suffix,
-                $"{m.Inspection}\n{Short(m.Text)}",
+                readsRectification ? $"{m.Inspection}\n{Short(m.Text)}" : m.Inspection,
                 openMeasures.Contains(id) ? $"/measures/{id}" : null);
         }
 

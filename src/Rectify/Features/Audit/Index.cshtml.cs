@@ -61,13 +61,17 @@ public sealed class IndexModel(RectifyDbContext db, AuditLog audit, TimeProvider
         Response.Headers.ContentDisposition = $"attachment; filename=\"audit-{clock.GetUtcNow().UtcDateTime:yyyyMMdd-HHmmss}.csv\"";
         await using var writer = new StreamWriter(Response.Body, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
         await writer.WriteLineAsync("序号,时间(北京时间),事件,结果,操作人,操作人编号,角色,单位编号,来源地址,对象类型,对象编号,变更前,变更后,关联编号,算法,校验码");
+
+        // A reader of no rectification content (the audit administrator) gets a business object's texts as 〔业务内容〕.
+        var hide = !AccessScope.From(User).ReadsRectification;
+        string Shown(AuditEntry e, string? json) => (hide ? AuditContent.ForAdministrators(e, json) : json) ?? string.Empty;
         await foreach (var e in Query(filter).OrderBy(e => e.Sequence).AsAsyncEnumerable().WithCancellation(cancellationToken))
         {
             string[] cells =
             [
                 e.Sequence.ToString(CultureInfo.InvariantCulture), Fmt.Time(e.AtUtc), e.Action, e.Succeeded ? "成功" : "失败", e.ActorName ?? string.Empty, e.ActorUserId ?? string.Empty,
                 e.ActorRoles ?? string.Empty, e.ActorOrganizationId?.ToString(CultureInfo.InvariantCulture) ?? string.Empty, e.SourceAddress ?? string.Empty,
-                e.ObjectType ?? string.Empty, e.ObjectId ?? string.Empty, e.Before ?? string.Empty, e.After ?? string.Empty, e.CorrelationId ?? string.Empty, e.Algorithm, e.Mac,
+                e.ObjectType ?? string.Empty, e.ObjectId ?? string.Empty, Shown(e, e.Before), Shown(e, e.After), e.CorrelationId ?? string.Empty, e.Algorithm, e.Mac,
             ];
             await writer.WriteLineAsync(string.Join(',', cells.Select(Csv)));
         }
