@@ -93,6 +93,10 @@ public abstract class DeliveryTests(NotifyApp app)
         var page = await admin.GetStringAsync(new Uri("/admin/notifications", UriKind.Relative), Ct);
         Assert.Single(System.Text.RegularExpressions.Regex.Matches(page, "class=\"dead-letter\""));
         Assert.Contains("HTTP 503", page, StringComparison.Ordinal);
+
+        // The system administrator (三员) reads what kind of notice failed, not the measure's wording in its subject.
+        Assert.Contains("<td>【整改提醒】</td>", page, StringComparison.Ordinal);
+        Assert.DoesNotContain(text, page, StringComparison.Ordinal);
         foreach (var secret in new[] { HookReceiver.GenericSecret, HookReceiver.DingTalkSecret, HookReceiver.WeComKey, HookReceiver.DingTalkToken })
         {
             Assert.DoesNotContain(secret, page, StringComparison.Ordinal);

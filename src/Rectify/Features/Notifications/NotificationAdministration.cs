@@ -8,7 +8,14 @@ using Rectify.Domain;
 namespace Rectify.Features.Notifications;
 
 /// <summary>A dead letter as the administrator sees it: what, to which channel, why it failed — never an address or a secret.</summary>
-public sealed record DeadLetter(long Id, string Kind, NotificationChannel Channel, string Recipient, string Subject, int Attempts, DateTime CreatedAtUtc, DateTime NextAttemptAtUtc, string? LastError);
+public sealed record DeadLetter(long Id, string Kind, NotificationChannel Channel, string Recipient, string Subject, int Attempts, DateTime CreatedAtUtc, DateTime NextAttemptAtUtc, string? LastError)
+{
+    /// <summary>
+    /// What the system administrator, one of the 三员, is shown of the subject: its 【kind】 ("【超期提醒】"), not the
+    /// measure's wording or the plan's title that follow it.
+    /// </summary>
+    public string Heading => Subject.StartsWith('【') && Subject.IndexOf('】', StringComparison.Ordinal) is > 0 and var end ? Subject[..(end + 1)] : Kind;
+}
 
 /// <summary>The inbox (each person's own in-app messages) and the dead-letter list (the system administrator's).</summary>
 public sealed class NotificationAdministration(RectifyDbContext db, Caller caller, AuditLog audit, TimeProvider clock)
