@@ -98,14 +98,20 @@ public abstract partial class PlanTests(AppFixture app)
         Assert.Equal(PlanState.Submitted, await ReadAsync(db => db.Inspections.Where(i => i.Id == id).Select(i => i.PlanState).SingleAsync(Ct)));
         Assert.Equal(HttpStatusCode.Conflict, (await Post(office, "Measure", new() { ["findingId"] = $"{findingId}", ["text"] = "迟到的措施", ["kind"] = "Immediate", ["deadline"] = "2026-12-31" })).StatusCode);
 
-        // Only the first responsible person adopts it, naming the meeting.
+        // Only the first responsible person adopts it, naming the meeting; their 待办 lists it, the office's does not.
         Assert.Equal(HttpStatusCode.Forbidden, (await Post(office, "Plan", new() { ["planAction"] = "Approve", ["meetingName"] = "党委会", ["meetingDate"] = "2026-07-01" })).StatusCode);
         using var secretary = await app.SignedInAsync("secretary");
+        static async Task<List<string>> ApprovalsAsync(HttpClient client) =>
+            [.. new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await client.GetStringAsync(new Uri("/work", UriKind.Relative), Ct))
+                .QuerySelectorAll("table[data-section=approvals] a.row-link").Select(a => a.GetAttribute("href")!)];
+        Assert.Contains($"/inspections/{id}/plan", await ApprovalsAsync(secretary));
+        Assert.Empty(await ApprovalsAsync(office));
         var noMeeting = await Post(secretary, "Plan", new() { ["planAction"] = "Approve" });
         Assert.Equal(HttpStatusCode.BadRequest, noMeeting.StatusCode);
         Assert.Contains("审定会议", await BodyAsync(noMeeting), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Redirect, (await Post(secretary, "Plan", new() { ["planAction"] = "Approve", ["meetingName"] = "党委会（第 12 次）", ["meetingDate"] = "2026-07-01" })).StatusCode);
         Assert.Equal(PlanState.InForce, await ReadAsync(db => db.Inspections.Where(i => i.Id == id).Select(i => i.PlanState).SingleAsync(Ct)));
+        Assert.DoesNotContain($"/inspections/{id}/plan", await ApprovalsAsync(secretary));
         Assert.Equal(2, await ReadAsync(db => db.MeasureRevisions.CountAsync(r => measures.Select(m => m.Id).Contains(r.MeasureId) && r.Kind == MeasureRevisionKind.Approved, Ct)));
 
         // In force: the unit sees its measures.

@@ -72,6 +72,19 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, AnswerCache a
 
     public IReadOnlyList<NoticeSection> NoticeSections { get; private set; } = [];
 
+    /// <param name="InspectionId">The inspection.</param>
+    /// <param name="Inspection">Its title.</param>
+    /// <param name="What">What waits (待审定的整改方案, 待审定的公布稿, 待同意公开的答复).</param>
+    /// <param name="Count">How many of it (a plan or a notice is one; replies are counted).</param>
+    /// <param name="Link">Where it is decided.</param>
+    public sealed record Approval(int InspectionId, string Inspection, string What, int Count, string Link);
+
+    /// <summary>
+    /// What waits for the 第一责任人's decision on an inspection as a whole: a plan submitted for 审定, a progress notice
+    /// submitted for approval, replies to the public proposed for publication. Null for a caller who decides none of them.
+    /// </summary>
+    public IReadOnlyList<Approval>? Approvals { get; private set; }
+
     public DateOnly Today { get; private set; }
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
@@ -90,6 +103,7 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, AnswerCache a
             cancellationToken);
         var sections = lists!.Value.Sections.ToList();
         NoticeSections = lists.Value.Notices;
+        Approvals = lists.Value.Approvals;
 
         if (Permissions.HoldsRoleFor(scope, Permission.ReviewReport))
         {
@@ -189,11 +203,55 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, AnswerCache a
             sections.Add(await SectionAsync("unreported", "逾期未报的长期坚持措施", mine.Where(LedgerQueries.IsMissingCadenceReportOn(today)), today, cancellationToken));
         }
 
-        return new WorkLists(sections, noticeSections);
+        return new WorkLists(sections, noticeSections, await ApprovalsAsync(db, scope, cancellationToken));
     }
 
-    /// <summary>The lists as kept: the measure sections and the 督办单 sections.</summary>
-    private sealed record WorkLists(IReadOnlyList<Section> Sections, IReadOnlyList<NoticeSection> Notices);
+    /// <summary>The lists as kept: the measure sections, the 督办单 sections and what waits for the 第一责任人.</summary>
+    private sealed record WorkLists(IReadOnlyList<Section> Sections, IReadOnlyList<NoticeSection> Notices, IReadOnlyList<Approval>? Approvals);
+
+    /// <summary>
+    /// Plans submitted for 审定, notices submitted for approval and replies proposed for publication, of the inspections the
+    /// caller sees: three small queries, each by its state, at most <see cref="Shown"/> rows.
+    /// </summary>
+    private static async Task<IReadOnlyList<Approval>?> ApprovalsAsync(RectifyDbContext db, AccessScope scope, CancellationToken cancellationToken)
+    {
+        var plans = Permissions.HoldsRoleFor(scope, Permission.AdoptPlan);
+        var notices = Permissions.HoldsRoleFor(scope, Permission.ApprovePublication);
+        if (!plans && !notices)
+        {
+            return null;
+        }
+
+        var inspections = db.VisibleInspections(scope).AsNoTracking();
+        var approvals = new List<Approval>();
+        if (plans)
+        {
+            approvals.AddRange(await inspections.Where(i => i.PlanState == PlanState.Submitted).OrderBy(i => i.Id).Take(Shown)
+                .Select(i => new Approval(i.Id, i.Title, "待审定的整改方案", 1, "/inspections/" + i.Id + "/plan")).ToListAsync(cancellationToken));
+        }
+
+        if (notices)
+        {
+            approvals.AddRange(await (
+                    from p in db.Publications.AsNoTracking()
+                    join i in inspections on p.InspectionId equals i.Id
+                    where p.State == PublicationState.Submitted
+                    orderby p.InspectionId
+                    select new Approval(p.InspectionId, i.Title, "待审定的公布稿", 1, "/inspections/" + p.InspectionId + "/publication"))
+                .Take(Shown).ToListAsync(cancellationToken));
+            var replies = await db.PublicOpinions.AsNoTracking()
+                .Where(o => o.ReplyIsPublishable && o.Reply != null && o.ReplyApprovedByName == null && inspections.Any(i => i.Id == o.InspectionId))
+                .GroupBy(o => o.InspectionId).Select(g => new { InspectionId = g.Key, Count = g.Count() }).OrderBy(g => g.InspectionId).Take(Shown).ToListAsync(cancellationToken);
+            if (replies.Count > 0)
+            {
+                var ids = replies.Select(r => r.InspectionId).ToList();
+                var titles = await inspections.Where(i => ids.Contains(i.Id)).Select(i => new { i.Id, i.Title }).ToDictionaryAsync(i => i.Id, i => i.Title, cancellationToken);
+                approvals.AddRange(replies.Select(r => new Approval(r.InspectionId, titles.GetValueOrDefault(r.InspectionId, string.Empty), "待同意公开的答复", r.Count, "/inspections/" + r.InspectionId + "/opinions")));
+            }
+        }
+
+        return approvals;
+    }
 
     /// <summary>督办单, the earliest reply deadline first: one count query and one page query.</summary>
     private static async Task<NoticeSection> NoticeSectionAsync(string key, string title, IQueryable<SupervisionNotice> notices, CancellationToken cancellationToken)
