@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Rectify.Access;
 using Rectify.Data;
 using Rectify.Domain;
+using Rectify.Features.Plans;
 using Rectify.Features.Registers;
 using Rectify.IntegrationTests.Infrastructure;
 
@@ -260,7 +261,56 @@ public abstract class ApiErrorTests(AppFixture app)
             return;
         }
 
-        Assert.True((int)response.StatusCode is 400 or 413, $"expected 400 or 413, got {(int)response.StatusCode} {response.Content.Headers.ContentType}: {await response.Content.ReadAsStringAsync(Ct)}");
+        var html = WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync(Ct));
+        Assert.True(response.StatusCode == HttpStatusCode.RequestEntityTooLarge, $"expected 413, got {(int)response.StatusCode} {response.Content.Headers.ContentType}: {html}");
+        Assert.Contains("超过此处允许的 256 MB", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_upload_over_the_import_pages_limit_gets_a_413_page_naming_the_limit_and_one_just_under_reaches_the_page()
+    {
+        app.RequireAvailable();
+        using var office = await SignedInAsync("office");
+        var page = await office.GetStringAsync(new Uri($"/inspections/{app.InspectionId}/import", UriKind.Relative), Ct);
+
+        // 25 MB, as a browser sends it: the token first, then the file. Answered before the body is read (the token in it included).
+        using (var response = await UploadAsync(office, page, 25 * 1024 * 1024))
+        {
+            var html = WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync(Ct));
+            Assert.True(response.StatusCode == HttpStatusCode.RequestEntityTooLarge, $"expected 413, got {(int)response.StatusCode}: {html}");
+            Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+            Assert.Contains("上传的内容过大", html, StringComparison.Ordinal);
+            Assert.Contains("本次上传约 25 MB，超过此处允许的 21 MB。请返回", html, StringComparison.Ordinal);
+            Assert.DoesNotContain("出错了", html, StringComparison.Ordinal);
+        }
+
+        // Just under the page's limit, the page itself answers: the file is over its 20 MB.
+        using (var response = await UploadAsync(office, page, (int)ImportUploads.MaxBytes + 1))
+        {
+            var html = WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync(Ct));
+            Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"expected 400, got {(int)response.StatusCode}: {html}");
+            Assert.Contains("超过 20 MB", html, StringComparison.Ordinal);
+        }
+
+        // The same import through the API: a 413 problem naming the limit.
+        using var token = await TokenClientAsync();
+        using var body = new OversizeContent(25L * 1024 * 1024, "multipart/form-data; boundary=limit");
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri($"/api/v1/inspections/{app.InspectionId}/import", UriKind.Relative)) { Content = body };
+        request.Headers.ExpectContinue = true;
+        var problem = await ProblemAsync(await token.SendAsync(request, Ct), HttpStatusCode.RequestEntityTooLarge, "25 MB import");
+        Assert.Contains("请求体过大", Text(problem), StringComparison.Ordinal);
+        Assert.Contains("21 MB", Text(problem), StringComparison.Ordinal);
+    }
+
+    private async Task<HttpResponseMessage> UploadAsync(HttpClient client, string page, int bytes)
+    {
+        using var form = new MultipartFormDataContent { { new StringContent(Http.AntiforgeryToken(page)), "__RequestVerificationToken" } };
+        var file = new ByteArrayContent(new byte[bytes]);
+        file.Headers.ContentType = new MediaTypeHeaderValue("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+        form.Add(file, "file", "大台账.xlsx");
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri($"/inspections/{app.InspectionId}/import?handler=Upload", UriKind.Relative)) { Content = form };
+        request.Headers.ExpectContinue = true;
+        return await client.SendAsync(request, Ct);
     }
 
     /// <summary>A body that declares a length and sends zeros, lazily (so the test does not hold it in memory).</summary>

@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Rectify.Access;
 using Rectify.Data;
@@ -8,7 +9,7 @@ using Rectify.IntegrationTests.Infrastructure;
 namespace Rectify.IntegrationTests;
 
 /// <summary>Issue #13's "a TOTP code can be used twice within its 30 s step", and the other second-factor attacks.</summary>
-public abstract class SecondFactorTests(AppFixture app)
+public abstract partial class SecondFactorTests(AppFixture app)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -55,6 +56,70 @@ public abstract class SecondFactorTests(AppFixture app)
         var previous = await SignInWithCodeAsync(older, name, Totp.Code(key, DateTimeOffset.UtcNow.AddSeconds(-30)));
         Assert.Equal(HttpStatusCode.OK, previous.StatusCode);
     }
+
+    [Fact]
+    public async Task New_recovery_codes_need_the_authenticators_current_code_and_a_refusal_keeps_the_old_ones()
+    {
+        app.RequireAvailable();
+        var (name, key) = await EnrolledUserAsync("renew");
+        IReadOnlyList<string> old;
+        await using (var scope = app.Factory.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<RectifyUser>>();
+            old = [.. (await users.GenerateNewTwoFactorRecoveryCodesAsync((await users.FindByNameAsync(name))!, 10))!];
+        }
+
+        var stored = await StoredCodesAsync(name);
+        using var session = app.Client();
+        Assert.Equal(HttpStatusCode.Redirect, (await SignInWithCodeAsync(session, name, Totp.Code(key, DateTimeOffset.UtcNow))).StatusCode);
+
+        // The session alone (left open, or taken): refused, nothing made.
+        var page = await session.GetStringAsync(new Uri("/Account/TwoFactor", UriKind.Relative), Ct);
+        Assert.Contains("id=\"renew-code\"", page, StringComparison.Ordinal);
+        var bare = await RenewAsync(session, page, null);
+        Assert.Contains("请输入身份验证器当前显示的 6 位验证码，确认是您本人后才能生成新的恢复码。原有恢复码仍然有效。", bare, StringComparison.Ordinal);
+        Assert.DoesNotContain("id=\"recovery-codes\"", bare, StringComparison.Ordinal);
+        Assert.Equal(stored, await StoredCodesAsync(name));
+
+        // A wrong code (none of the steps the server accepts now): refused, nothing made.
+        var now = DateTimeOffset.UtcNow;
+        var near = new[] { -60, -30, 0, 30, 60 }.Select(s => Totp.Code(key, now.AddSeconds(s))).ToHashSet();
+        var wrong = Enumerable.Range(0, 10).Select(i => $"{i}{i}{i}{i}{i}{i}").First(c => !near.Contains(c));
+        var refused = await RenewAsync(session, page, wrong);
+        Assert.Contains("验证码不正确，没有生成新的恢复码，原有恢复码仍然有效。", refused, StringComparison.Ordinal);
+        Assert.DoesNotContain("id=\"recovery-codes\"", refused, StringComparison.Ordinal);
+        Assert.Equal(stored, await StoredCodesAsync(name));
+
+        // The old codes still sign in after the refusals.
+        using (var phoneLost = app.Client())
+        {
+            Assert.Equal(HttpStatusCode.Redirect, (await SignInWithCodeAsync(phoneLost, name, old[0])).StatusCode);
+        }
+
+        // With the authenticator's code (the next step's: the current one was used to sign in): ten new codes, the old ones void.
+        var renewed = await RenewAsync(session, page, Totp.Code(key, DateTimeOffset.UtcNow.AddSeconds(30)));
+        var fresh = RecoveryCode().Matches(renewed).Select(m => m.Groups[1].Value).ToList();
+        Assert.Equal(10, fresh.Count);
+        Assert.Empty(fresh.Intersect(old));
+        using (var later = app.Client())
+        {
+            Assert.Equal(HttpStatusCode.OK, (await SignInWithCodeAsync(later, name, old[1])).StatusCode);
+            Assert.Equal(HttpStatusCode.Redirect, (await SignInWithCodeAsync(later, name, fresh[0])).StatusCode);
+        }
+    }
+
+    private static async Task<string> RenewAsync(HttpClient client, string page, string? code)
+    {
+        var response = await client.PostFormAsync("/Account/TwoFactor?handler=RecoveryCodes", page, code is null ? [] : new Dictionary<string, string> { ["code"] = code });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return System.Net.WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync(Ct));
+    }
+
+    private Task<string?> StoredCodesAsync(string name) => app.ReadAsync(db =>
+        db.UserTokens.Where(t => t.Name == "RecoveryCodes" && db.Users.Any(u => u.Id == t.UserId && u.UserName == name)).Select(t => t.Value).SingleAsync(Ct));
+
+    [System.Text.RegularExpressions.GeneratedRegex("<li><code>([^<]+)</code></li>")]
+    private static partial System.Text.RegularExpressions.Regex RecoveryCode();
 }
 
 public sealed class SecondFactorTestsOnSqlite(SqliteApp app) : SecondFactorTests(app), IClassFixture<SqliteApp>;

@@ -153,8 +153,8 @@ public abstract partial class SignInHardeningTests(HardeningApp app)
             Assert.Contains("验证码不正确", await refused.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
         }
 
-        // A new set: the old unused codes stop working, a new one works.
-        var renewed = await owner.PostFromPageAsync("/Account/TwoFactor", "/Account/TwoFactor?handler=RecoveryCodes", []);
+        // A new set (with the authenticator's next code: the one of enrolment is used): the old unused codes stop working, a new one works.
+        var renewed = await owner.PostFromPageAsync("/Account/TwoFactor", "/Account/TwoFactor?handler=RecoveryCodes", new Dictionary<string, string> { ["code"] = Totp.Code(key, DateTimeOffset.UtcNow.AddSeconds(30)) });
         var fresh = RecoveryCode().Matches(await renewed.Content.ReadAsStringAsync(Ct)).Select(m => m.Groups[1].Value).ToList();
         Assert.Equal(10, fresh.Count);
         Assert.Empty(fresh.Intersect(codes));

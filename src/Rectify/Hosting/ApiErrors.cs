@@ -126,10 +126,7 @@ public sealed class ClientFaults : IExceptionHandler
 
     private static ProblemDetails? Describe(HttpContext context, Exception exception) => exception switch
     {
-        BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => Problem(413, "请求体过大",
-            context.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize is { } limit
-                ? $"请求体超过上限（{ApiErrors.Size(limit)}）。请减小或分几次上传佐证材料。"
-                : "请求体超过服务器允许的上限。请减小或分几次上传佐证材料。"),
+        BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => TooLarge(context.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize),
         BadHttpRequestException { InnerException: RequestValueException value } => Problem(400, "请求体 JSON 中的值无效", "请求体 JSON 中的值无效：" + value.Message.Split(" Path:")[0] + " " + Where(value)),
         BadHttpRequestException { InnerException: JsonException json } when json.Message.Contains("could not be mapped", StringComparison.Ordinal) => Problem(400, "请求中有接口不认识的字段",
             $"不认识的字段：{Where(json)}请对照接口文档（/openapi/v1.json）检查字段名。"),
@@ -144,6 +141,11 @@ public sealed class ClientFaults : IExceptionHandler
         IOException io when context.Request.HasFormContentType && io.TargetSite?.DeclaringType?.Namespace == "Microsoft.AspNetCore.WebUtilities" => Form(io.Message),
         _ => null,
     };
+
+    /// <summary>A body over the limit, naming the limit when it is known.</summary>
+    internal static ProblemDetails TooLarge(long? limit) => Problem(413, "请求体过大", limit is { } bytes
+        ? $"请求体超过上限（{ApiErrors.Size(bytes)}）。请减小或分几次上传佐证材料。"
+        : "请求体超过服务器允许的上限。请减小或分几次上传佐证材料。");
 
     /// <summary>The form limits (FormOptions) by the words of their exceptions, else a form that could not be read.</summary>
     private static ProblemDetails Form(string message)

@@ -179,7 +179,7 @@ public static class RectifyApp
         });
     }
 
-    /// <summary>The middleware, in order: the auditing of refusals, errors, security headers, language, static files, sign-in, the management networks of the 三员, the password/second-factor gate, authorization.</summary>
+    /// <summary>The middleware, in order: the auditing of refusals, errors, security headers, language, static files, a body over its endpoint's limit, sign-in, the management networks of the 三员, the password/second-factor gate, authorization.</summary>
     private static void UseRectifyPipeline(this WebApplication app, SecurityPolicyOptions security)
     {
         // Outermost: a refusal (403, a refused authorization or anti-forgery token) is audited when its request is over.
@@ -189,6 +189,9 @@ public static class RectifyApp
         app.UseRequestLocalization(Localization());
         app.UseStaticFiles();
         app.UseRouting();
+
+        // A declared body over the endpoint's limit: 413 before the anti-forgery check (or anything) reads it.
+        app.UseDeclaredBodyLimit();
 
         // Named policies only (the public opinion form's per-address limit); endpoints without one are not limited.
         app.UseRateLimiter();

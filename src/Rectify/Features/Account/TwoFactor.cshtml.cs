@@ -105,9 +105,15 @@ public sealed class TwoFactorModel(
         return Page();
     }
 
-    /// <summary>A new set of recovery codes; the old set stops working. Only with a second factor enabled.</summary>
+    /// <summary>
+    /// A new set of recovery codes; the old set stops working. Only with a second factor enabled, and only with the
+    /// authenticator's current code typed in the same form: a session alone (left open, or taken) must not be enough to
+    /// mint ten codes that pass the second factor for good. A wrong code counts towards the lockout, as at sign-in, so
+    /// the form cannot be used to guess codes; a refusal changes nothing and the old codes keep working.
+    /// </summary>
     public async Task<IActionResult> OnPostRecoveryCodesAsync(string? returnUrl)
     {
+        var code = (await Request.FormFieldAsync("code") ?? string.Empty).Replace(" ", string.Empty, StringComparison.Ordinal);
         ReturnUrl = Url.LocalOrHome(returnUrl);
         var user = await users.GetUserAsync(User);
         if (user is null)
@@ -117,18 +123,43 @@ public sealed class TwoFactorModel(
 
         if (!await users.GetTwoFactorEnabledAsync(user))
         {
-            Error = l["请先启用第二因素认证，再生成恢复码。"];
-            await LoadAsync(user);
-            return Page();
+            return await RefuseAsync(user, l["请先启用第二因素认证，再生成恢复码。"]);
+        }
+
+        if (await users.IsLockedOutAsync(user))
+        {
+            return await RefuseAsync(user, l["输入错误的次数过多，账号已暂时锁定，请稍后再试。原有恢复码仍然有效。"]);
+        }
+
+        if (code.Length == 0)
+        {
+            return await RefuseAsync(user, l["请输入身份验证器当前显示的 6 位验证码，确认是您本人后才能生成新的恢复码。原有恢复码仍然有效。"]);
         }
 
         await using (var transaction = await db.Database.BeginTransactionAsync())
         {
+            if (!await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, code))
+            {
+                await users.AccessFailedAsync(user);
+                await audit.RecordAsync(new AuditEvent(AuditActions.RecoveryCodesRenewed, Succeeded: false, ObjectType: "User", ObjectId: user.Id));
+                await transaction.CommitAsync();
+                return await RefuseAsync(user, l["验证码不正确，没有生成新的恢复码，原有恢复码仍然有效。请确认手机时间准确，并输入当前显示的验证码。"]);
+            }
+
+            await users.ResetAccessFailedCountAsync(user);
             RecoveryCodes = [.. await users.GenerateNewTwoFactorRecoveryCodesAsync(user, policy.Value.SecondFactor.RecoveryCodes) ?? []];
             await audit.RecordAsync(new AuditEvent(AuditActions.RecoveryCodesRenewed, ObjectType: "User", ObjectId: user.Id, After: new { RecoveryCodes = RecoveryCodes.Count }));
             await transaction.CommitAsync();
         }
 
+        await LoadAsync(user);
+        return Page();
+    }
+
+    /// <summary>The page again with why (200, as a wrong code at enrolment answers), the codes unchanged.</summary>
+    private async Task<IActionResult> RefuseAsync(RectifyUser user, string error)
+    {
+        Error = error;
         await LoadAsync(user);
         return Page();
     }
