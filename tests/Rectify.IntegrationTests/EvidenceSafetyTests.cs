@@ -273,7 +273,7 @@ public abstract class EvidenceSafetyTests(AppFixture app)
 
         // Without a scanner the same page says plainly that nothing is scanned.
         using var plain = await app.SignedInAsync("unit");
-        Assert.Contains("本系统未配置病毒扫描（ClamAV），上传前请自行查毒。", await plain.GetStringAsync(new Uri($"/measures/{measure}", UriKind.Relative), Ct), StringComparison.Ordinal);
+        Assert.Contains("上传的文件不经病毒扫描，请先用杀毒软件检查。", await plain.GetStringAsync(new Uri($"/measures/{measure}", UriKind.Relative), Ct), StringComparison.Ordinal);
     }
 
     /// <summary>A stand-in clamd: reads INSTREAM and answers like ClamAV, or (<see cref="Hang"/>) reads it all and never answers.</summary>

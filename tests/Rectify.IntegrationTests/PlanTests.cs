@@ -89,7 +89,7 @@ public abstract partial class PlanTests(AppFixture app)
         // Submitting names what is missing; a bulk setting fills it.
         var incomplete = await Post(office, "Plan", new() { ["planAction"] = "Submit" });
         Assert.Equal(HttpStatusCode.BadRequest, incomplete.StatusCode);
-        Assert.Contains("缺少牵头单位、责任领导或整改时限，不能报审：1.2", await BodyAsync(incomplete), StringComparison.Ordinal);
+        Assert.Contains("缺少牵头单位、责任领导或整改时限，不能报审：1.2（缺责任领导）", await BodyAsync(incomplete), StringComparison.Ordinal);
         var leaderId = await ReadAsync(db => db.People.Where(p => p.Name == "测试领导").Select(p => p.Id).FirstAsync(Ct));
         var bulk = new List<KeyValuePair<string, string>> { new("leaderId", $"{leaderId}") };
         bulk.AddRange(measures.Select(m => new KeyValuePair<string, string>("measureIds", $"{m.Id}")));

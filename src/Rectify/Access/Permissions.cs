@@ -108,7 +108,7 @@ public static class Permissions
         [Permission.DownloadAuditCheckpoints] = new("只有审计管理员可以下载审计检查点。", (Access.Roles.AuditAdministrator, Whose.AnyVisible)),
 
         // The office keeps the inspection and drafts the plan; the first responsible person adopts it (审定) or returns it.
-        [Permission.ManagePlan] = new("只有整改办可以登记巡察、编制和调整整改方案。", (Office, Whose.AnyVisible)),
+        [Permission.ManagePlan] = new("只有整改办可以编制和调整整改方案。", (Office, Whose.AnyVisible)),
         [Permission.AdoptPlan] = new("只有第一责任人可以审定或退回整改方案。", (First, Whose.AnyVisible)),
 
         // The office registers an inspection of its own organization; the inspection body one it carried out (PlanService.InspectableOrganizations).

@@ -27,6 +27,18 @@ public sealed class LedgerRefusalTests
     }
 
     [Fact]
+    public void An_empty_sheet_is_refused_as_empty_not_as_missing_its_header()
+    {
+        var book = new TestWorkbook();
+        book.Sheet("Sheet1");
+
+        var refused = Refused(() => LedgerWorkbookReader.Read(book.ToStream()));
+
+        Assert.Equal(nameof(LedgerSheetMustNotBeEmpty), refused.RuleName);
+        Assert.Equal("工作表“Sheet1”是空的，没有可导入的内容。请选择填写了台账的工作表，或下载导入模板填写后再导入。", refused.Message);
+    }
+
+    [Fact]
     public void An_xls_file_is_refused_with_how_to_save_it_as_xlsx()
     {
         var xls = TestFiles.CompoundFile("Workbook", "\u0005SummaryInformation");

@@ -148,14 +148,14 @@ public sealed class UserDetailModel(
         }
 
         Account = new View(row.Id, row.UserName!, row.DisplayName, row.OrganizationId, row.Organization, row.Roles, UsersModel.StateOf(row.LockoutEnd, row.MustChangePassword, now), row.TwoFactorEnabled);
-        LinkedPerson = await db.People.AsNoTracking().Where(p => p.UserId == id).Select(p => p.Name + "（" + p.Position + "）").FirstOrDefaultAsync(cancellationToken);
+        LinkedPerson = await db.People.AsNoTracking().Where(p => p.UserId == id).Select(p => p.Position == string.Empty ? p.Name : p.Name + "（" + p.Position + "）").FirstOrDefaultAsync(cancellationToken);
         if (CanManageAccounts)
         {
             Organizations = await NewUserModel.LoadOrganizationsAsync(db, cancellationToken);
             // The people of the account's organization and the units under it (a leader's account sits where they work).
             var path = await db.Organizations.Where(o => o.Id == row.OrganizationId).Select(o => o.Path).SingleOrDefaultAsync(cancellationToken) ?? "/";
             People = await db.People.AsNoTracking().Where(p => p.Organization.Path.StartsWith(path) || p.UserId == id).OrderBy(p => p.Organization.Path).ThenBy(p => p.Name)
-                .Select(p => new PersonOption(p.Id, p.Name + "（" + p.Position + "，" + p.Organization.Name + "）", p.UserId == id))
+                .Select(p => new PersonOption(p.Id, p.Name + "（" + (p.Position == string.Empty ? p.Organization.Name : p.Position + "，" + p.Organization.Name) + "）", p.UserId == id))
                 .Take(500).ToListAsync(cancellationToken);
         }
 

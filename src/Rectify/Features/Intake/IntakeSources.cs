@@ -74,7 +74,7 @@ public static class IntakeSources
             var error = reading.Notes.FirstOrDefault(n => n.Severity == NoteSeverity.Error);
             throw BusinessRules.Refuse(new NoticeFileIsRefused(
                 "没有从文件中读出问题和整改措施，也不是一轮巡察的综合情况通报，未导入任何内容。"
-                + (error is null ? string.Empty : "读取时发现：" + error + "。")
+                + (error is null ? string.Empty : "读取时发现：" + error.ToString().TrimEnd('。') + "。")
                 + "可导入的是 Excel 台账（.xlsx）、整改进展情况公布或整改方案（.docx 或 .txt）：其中应有“（一）…方面”的问题类别（可以没有）、“1.…”编号的问题和“一是…二是…”的整改措施，或一张列有问题和整改措施的表格。"));
         }
 

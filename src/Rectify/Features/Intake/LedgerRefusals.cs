@@ -30,6 +30,10 @@ internal sealed class WorkbookMustHoldTheChosenSheet(string choice) : Refused(
     $"工作簿中没有{choice}。",
     Refusal.Invalid);
 
+internal sealed class LedgerSheetMustNotBeEmpty(string sheet) : Refused(
+    $"工作表“{sheet}”是空的，没有可导入的内容。请选择填写了台账的工作表，或下载导入模板填写后再导入。",
+    Refusal.Invalid);
+
 internal sealed class LedgerSheetMustHaveAHeaderRow(string sheet, int window) : Refused(
     $"工作表“{sheet}”的前 {window} 行中找不到表头：应有一行列名，至少包括“整改措施”（或“整改任务”）和“反馈问题”“整改时限”“牵头单位”等中的一个。可下载导入模板对照。",
     Refusal.Invalid);

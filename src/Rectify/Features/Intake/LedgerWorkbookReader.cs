@@ -156,6 +156,11 @@ public static class LedgerWorkbookReader
                 }
             }
 
+            if (grid is { NonEmptyRows: 0 })
+            {
+                throw BusinessRules.Refuse(new LedgerSheetMustNotBeEmpty(name));
+            }
+
             if (grid is null || header is null)
             {
                 throw BusinessRules.Refuse(new LedgerSheetMustHaveAHeaderRow(name, LedgerSheetInterpreter.HeaderWindow));

@@ -81,7 +81,7 @@ public sealed class EditModel(RectifyDbContext db, Caller caller, PlanService pl
         if (!caller.May(Permission.ManagePlan))
         {
             // Seen but not theirs to change: the page says so, without the form (the same 403 a post would get).
-            Error = "只有整改办可以登记巡察、编制和调整整改方案。";
+            Error = "只有整改办可以编制和调整整改方案。";
             Response.StatusCode = StatusCodes.Status403Forbidden;
             return Page();
         }

@@ -78,7 +78,7 @@ public static class MeasureQueries
                 m.Text,
                 m.Kind,
                 m.Deadline,
-                Leader = m.ResponsibleLeader == null ? null : m.ResponsibleLeader.Name + "（" + m.ResponsibleLeader.Position + "）",
+                Leader = m.ResponsibleLeader == null ? null : m.ResponsibleLeader.Position == string.Empty ? m.ResponsibleLeader.Name : m.ResponsibleLeader.Name + "（" + m.ResponsibleLeader.Position + "）",
                 LeadUnit = m.LeadUnit == null ? null : m.LeadUnit.Name,
                 Supporting = m.SupportingUnits.OrderBy(s => s.Organization.Name).Select(s => s.Organization.Name).ToList(),
                 m.State,

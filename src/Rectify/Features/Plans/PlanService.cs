@@ -344,9 +344,15 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
             case PlanAction.Submit:
                 var incomplete = await db.Measures.Where(m => m.InspectionId == inspectionId
                         && (m.LeadUnitId == null || m.ResponsibleLeaderId == null || (m.Kind != MeasureKind.Ongoing && m.Deadline == null)))
-                    .OrderBy(m => m.Finding.Number).ThenBy(m => m.Number).Select(m => new { Finding = m.Finding.Number, m.Number }).Take(50).ToListAsync(cancellationToken);
+                    .OrderBy(m => m.Finding.Number).ThenBy(m => m.Number)
+                    .Select(m => new { Finding = m.Finding.Number, m.Number, NoUnit = m.LeadUnitId == null, NoLeader = m.ResponsibleLeaderId == null, NoDeadline = m.Kind != MeasureKind.Ongoing && m.Deadline == null })
+                    .Take(50).ToListAsync(cancellationToken);
                 var count = await db.Measures.CountAsync(m => m.InspectionId == inspectionId, cancellationToken);
-                inspection.SubmitPlan(count, [.. incomplete.Select(m => $"{m.Finding}.{m.Number}")], caller.Actor, clock);
+
+                // Each named with what it lacks: "1.2（缺责任领导、整改时限）".
+                static string Lacking(bool unit, bool leader, bool deadline) =>
+                    "（缺" + string.Join("、", new[] { (unit, "牵头单位"), (leader, "责任领导"), (deadline, "整改时限") }.Where(x => x.Item1).Select(x => x.Item2)) + "）";
+                inspection.SubmitPlan(count, [.. incomplete.Select(m => $"{m.Finding}.{m.Number}{Lacking(m.NoUnit, m.NoLeader, m.NoDeadline)}")], caller.Actor, clock);
                 break;
             case PlanAction.Return:
                 inspection.ReturnPlan(caller.Actor, clock, reason);
