@@ -247,6 +247,11 @@ public abstract class AccessTests(AppFixture app)
         Assert.DoesNotContain("initial-password", html, StringComparison.Ordinal);
         var link = new Uri(System.Net.WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Match(html, "id=\"password-link\" href=\"([^\"]+)\"").Groups[1].Value));
         Assert.StartsWith("/Account/SetPassword?", link.PathAndQuery, StringComparison.Ordinal);
+
+        // Nothing configured vouches for the address (AllowedHosts "*", no BaseUrl): the page says it came from the request.
+        var host = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(html).QuerySelector("#password-link-host")?.TextContent;
+        Assert.NotNull(host);
+        Assert.StartsWith($"链接的地址（{link.Authority}）取自本次访问所用的地址", host, StringComparison.Ordinal);
         var userId = System.Text.RegularExpressions.Regex.Match(html, "href=\"/admin/users/([0-9a-f-]+)\"").Groups[1].Value;
 
         // He cannot grant roles, and the security administrator cannot create accounts.
