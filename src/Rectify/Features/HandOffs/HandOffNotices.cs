@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Rectify.Data;
 using Rectify.Domain;
+using Rectify.Features.Common;
 
 namespace Rectify.Features.HandOffs;
 
@@ -183,8 +184,6 @@ public sealed class HandOffNotices(RectifyDbContext db, HandOffOutbox outbox, Ti
 
     private sealed record InspectionFacts(string Title, string InspectedPath, string Inspected);
 
-    private sealed record MeasureFacts(int Id, string Text, DateOnly? Deadline, int FindingNumber, string FindingTitle, string Inspection, string InspectedPath, string? LeadUnit, string? LeadUnitPath, string? LeaderUserId);
-
     private sealed record NoticeFacts(string? DocumentNumber, string Title, DateOnly? ReplyDue, string Unit, string UnitPath, string Inspection, string InspectedPath, string IssuerUserId);
 
     private Task<InspectionFacts> InspectionAsync(int inspectionId, CancellationToken cancellationToken) =>
@@ -198,20 +197,9 @@ public sealed class HandOffNotices(RectifyDbContext db, HandOffOutbox outbox, Ti
 
     private async Task AboutMeasureAsync(int measureId, string kind, Func<MeasureFacts, (string Subject, string Line, string? Detail, Recipients To)> words, CancellationToken cancellationToken)
     {
-        var m = await db.Measures.AsNoTracking().Where(x => x.Id == measureId)
-            .Select(x => new MeasureFacts(x.Id, x.Text, x.Deadline, x.Finding.Number, x.Finding.Title, x.Inspection.Title, x.Inspection.InspectedOrganization.Path,
-                x.LeadUnit != null ? x.LeadUnit.Name : null, x.LeadUnit != null ? x.LeadUnit.Path : null, x.ResponsibleLeader != null ? x.ResponsibleLeader.UserId : null))
-            .SingleAsync(cancellationToken);
+        var m = (await MeasureText.LoadAsync(db, [measureId], cancellationToken))[measureId];
         var (subject, line, detail, to) = words(m);
-        var body = string.Join('\n', new[]
-        {
-            $"巡察：{m.Inspection}",
-            $"问题：{m.FindingNumber}.{m.FindingTitle}",
-            $"措施：{m.Text}",
-            m.Deadline is { } d ? $"整改时限：{Day(d)}" : null,
-            $"牵头单位：{m.LeadUnit ?? "未指定"}",
-            line,
-        }.Where(l => l is not null));
+        var body = MeasureText.Lines(m, line);
         await WriteAsync(new HandOff(kind, Key(kind, "m", measureId), subject, body, detail, measureId, null, to), cancellationToken);
     }
 
@@ -228,9 +216,9 @@ public sealed class HandOffNotices(RectifyDbContext db, HandOffOutbox outbox, Ti
 
     private static string SupervisionLink(int noticeId) => $"/supervision/{Id(noticeId)}";
 
-    private static string Short(string text) => text.Length <= 30 ? text : text[..30] + "…";
+    private static string Short(string text) => MeasureText.Short(text);
 
-    private static string Day(DateOnly? d) => d is { } day ? day.ToString("yyyy年M月d日", CultureInfo.InvariantCulture) : "—";
+    private static string Day(DateOnly? d) => d is { } day ? MeasureText.Day(day) : "—";
 
     private static string Id(int id) => id.ToString(CultureInfo.InvariantCulture);
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Rectify.Access;
 using Rectify.Data;
 using Rectify.Domain;
+using Rectify.Features.Common;
 using Rectify.Features.Deadlines;
 using Rectify.Features.Inspections;
 
@@ -65,45 +66,6 @@ public sealed class ReminderRecipients(RectifyDbContext db, TimeProvider clock)
     /// <summary>Offices that keep the inspection of the organization at <paramref name="inspectedPath"/>.</summary>
     public async Task<IEnumerable<string>> OfficesAsync(string inspectedPath, CancellationToken cancellationToken) =>
         (await AccountsAsync(cancellationToken)).Where(a => a.Role == Roles.RectificationOffice && inspectedPath.StartsWith(a.Path, StringComparison.Ordinal)).Select(a => a.UserId);
-}
-
-/// <summary>The facts of a measure a reminder needs in words, read for the new reminders only.</summary>
-internal sealed record MeasureFacts(int Id, string Text, DateOnly? Deadline, int FindingNumber, string FindingTitle, string Inspection, string? LeadUnit, string? LeadUnitPath, string? LeaderUserId);
-
-internal static class MeasureText
-{
-    public static async Task<Dictionary<int, MeasureFacts>> LoadAsync(RectifyDbContext db, IEnumerable<int> ids, CancellationToken cancellationToken)
-    {
-        var result = new Dictionary<int, MeasureFacts>();
-        foreach (var chunk in ids.Distinct().Chunk(1000))
-        {
-            var rows = await db.Measures.AsNoTracking().Where(m => chunk.Contains(m.Id))
-                .Select(m => new MeasureFacts(m.Id, m.Text, m.Deadline, m.Finding.Number, m.Finding.Title, m.Inspection.Title, m.LeadUnit != null ? m.LeadUnit.Name : null,
-                    m.LeadUnit != null ? m.LeadUnit.Path : null, m.ResponsibleLeader != null ? m.ResponsibleLeader.UserId : null))
-                .ToListAsync(cancellationToken);
-            foreach (var r in rows)
-            {
-                result[r.Id] = r;
-            }
-        }
-
-        return result;
-    }
-
-    public static string Short(string text) => text.Length <= 30 ? text : text[..30] + "…";
-
-    public static string Day(DateOnly d) => d.ToString("yyyy年M月d日", CultureInfo.InvariantCulture);
-
-    public static string Lines(MeasureFacts m, string? extra = null) =>
-        string.Join('\n', new[]
-        {
-            $"巡察：{m.Inspection}",
-            $"问题：{m.FindingNumber}.{m.FindingTitle}",
-            $"措施：{m.Text}",
-            m.Deadline is { } d ? $"整改时限：{Day(d)}" : null,
-            $"牵头单位：{m.LeadUnit ?? "未指定"}",
-            extra,
-        }.Where(l => l is not null));
 }
 
 /// <summary>Deadlines of 立行立改 and 限期整改 measures: N working days before, on the day, and while overdue.</summary>
