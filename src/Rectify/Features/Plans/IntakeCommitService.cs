@@ -171,7 +171,7 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
             categories.ToDictionary(c => c.Number, c => c.Title),
             findings.ToDictionary(f => f.Number, f => (f.Category, f.Title)),
             await MeasuresOfAsync(inspectionId, cancellationToken),
-            await UnitNamesAsync(inspection.Path, cancellationToken));
+            await UnitNamesAsync(draft, inspection.Path, cancellationToken));
         return Compare(inspection.Id, inspection.Title, inspection.PlanState, plan, draft);
     }
 
@@ -204,7 +204,7 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
             categories.ToDictionary(c => c.Key, c => c.Value.Title),
             findings.ToDictionary(f => f.Key, f => (f.Value.Category.Number, f.Value.Title)),
             await MeasuresOfAsync(inspectionId, cancellationToken),
-            await UnitNamesAsync(inspection.InspectedOrganization.Path, cancellationToken));
+            await UnitNamesAsync(draft, inspection.InspectedOrganization.Path, cancellationToken));
         var comparison = Compare(inspection.Id, inspection.Title, inspection.PlanState, plan, draft);
         BusinessRules.Check(new ADraftMustFitThePlan(comparison.Problems.FirstOrDefault(p => p.Severity == IntakeSeverity.Error), comparison.Problems.Count(p => p.Severity == IntakeSeverity.Error)));
 
@@ -271,7 +271,7 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
                 measures.TryGetValue((f.Number, m.Number), out var current);
                 try
                 {
-                    changes.Add((f, m, current, await ChangeOfAsync(m, current, plan.Units, names, cancellationToken)));
+                    changes.Add((f, m, current, await ChangeOfAsync(m, current, plan.Units ?? NoUnits, names, cancellationToken)));
                 }
                 catch (BusinessRuleViolationException e)
                 {
@@ -425,7 +425,7 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
     public static ImportComparison AgainstANewPlan(IntakeDraft draft, string title)
     {
         ArgumentNullException.ThrowIfNull(draft);
-        return Compare(0, title, PlanState.Drafting, new PlanSnapshot(new Dictionary<int, string>(), new Dictionary<int, (int, string)>(), new Dictionary<(int, int), MeasureSnapshot>(), new Dictionary<string, string>()), draft);
+        return Compare(0, title, PlanState.Drafting, new PlanSnapshot(new Dictionary<int, string>(), new Dictionary<int, (int, string)>(), new Dictionary<(int, int), MeasureSnapshot>(), null), draft);
     }
 
     private static string Message(ImportComparison c)
@@ -525,10 +525,10 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
                 {
                     var number = $"措施 {f.Number}.{m.Number}";
                     plan.Measures.TryGetValue((f.Number, m.Number), out var current);
-                    var target = Target(m, current, plan.Units);
+                    var target = Target(m, current, plan.Units ?? NoUnits);
                     foreach (var unit in (target.LeadUnit is { } l ? [l] : Array.Empty<string>()).Concat(target.Supporting ?? []))
                     {
-                        if (plan.Units.Count > 0 && !plan.Units.ContainsKey(unit) && created.Add(unit))
+                        if (plan.Units is { } known && !known.ContainsKey(unit) && created.Add(unit))
                         {
                             Problem(m.Source, $"{number}：将新增单位“{unit}”，组织机构中没有这个名称或简称。如果它是已有单位的简称，请先由系统管理员在组织机构中为该单位填写简称，再导入。", IntakeSeverity.Warning);
                         }
@@ -644,32 +644,29 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
     /// <param name="Findings">The findings' categories and titles by number.</param>
     /// <param name="Measures">The measures by their finding's number and their own.</param>
     /// <param name="Units">
-    /// The units of the inspected organization's tree by the names a file may give them — each full name, and each 简称 that
-    /// is no unit's full name — to the full name; none when the organization is not known yet (a new inspection's preview).
+    /// The names the file gives units (a full name or a 简称) that the inspected organization's tree has, to the unit's full
+    /// name; null when the organization is not known yet (a new inspection's preview).
     /// </param>
     private sealed record PlanSnapshot(
         IReadOnlyDictionary<int, string> Categories,
         IReadOnlyDictionary<int, (int Category, string Title)> Findings,
         IReadOnlyDictionary<(int Finding, int Measure), MeasureSnapshot> Measures,
-        IReadOnlyDictionary<string, string> Units);
+        IReadOnlyDictionary<string, string>? Units);
 
-    /// <summary>The names of the units under <paramref name="inspectedPath"/> (see <see cref="PlanSnapshot.Units"/>), the nearest first for a 简称 two units share.</summary>
-    private async Task<IReadOnlyDictionary<string, string>> UnitNamesAsync(string inspectedPath, CancellationToken cancellationToken)
+    private static readonly IReadOnlyDictionary<string, string> NoUnits = new Dictionary<string, string>();
+
+    /// <summary>
+    /// The units the draft names, as the tree under <paramref name="inspectedPath"/> resolves them (see
+    /// <see cref="PlanService.ExistingUnitsAsync"/>): only the names in the file are read, so a city's tree of thousands
+    /// of units costs what the file mentions.
+    /// </summary>
+    private async Task<IReadOnlyDictionary<string, string>> UnitNamesAsync(IntakeDraft draft, string inspectedPath, CancellationToken cancellationToken)
     {
-        var units = await db.Organizations.AsNoTracking().Where(o => o.Path.StartsWith(inspectedPath))
-            .Select(o => new { o.Name, o.ShortName, o.Path }).ToListAsync(cancellationToken);
-        var names = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var u in units)
-        {
-            names[u.Name] = u.Name;
-        }
-
-        foreach (var u in units.Where(u => u.ShortName is not null).OrderBy(u => u.Path.Length))
-        {
-            names.TryAdd(u.ShortName!, u.Name);
-        }
-
-        return names;
+        var typed = draft.Categories.SelectMany(c => c.Findings).SelectMany(f => f.Measures)
+            .SelectMany(m => m.SupportingUnits.Append(m.LeadUnit ?? string.Empty))
+            .Select(u => u.Trim()).Where(u => u.Length > 0);
+        var units = await plans.ExistingUnitsAsync(typed, inspectedPath, cancellationToken);
+        return units.ToDictionary(u => u.Key, u => u.Value.Name, StringComparer.Ordinal);
     }
 
     private sealed record MeasureSnapshot(int Id, string Text, MeasureKind Kind, DateOnly? Deadline, MeasureState State, string? Leader, string? LeadUnit, IReadOnlySet<string> Supporting)

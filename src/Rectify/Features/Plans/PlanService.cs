@@ -765,14 +765,12 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
         ArgumentNullException.ThrowIfNull(inspected);
         BusinessRules.Check(new SomethingIsChosen(names.Count <= 200, "一次最多填写 200 个单位。"));
         BusinessRules.Check(new SomethingIsChosen(names.All(n => n.Length <= 100), "单位名称不超过 100 字。"));
-        var found = await db.Organizations.Where(o => (names.Contains(o.Name) || (o.ShortName != null && names.Contains(o.ShortName))) && o.Path.StartsWith(inspected.Path)).ToListAsync(cancellationToken);
+        var found = await ExistingUnitsAsync(names, inspected.Path, cancellationToken);
         var units = new Dictionary<string, Organization>(StringComparer.Ordinal);
         var added = new List<Organization>();
         foreach (var name in names.Distinct(StringComparer.Ordinal))
         {
-            var unit = found.Where(o => o.Name == name).OrderBy(o => o.Path.Length).FirstOrDefault()
-                ?? found.Where(o => o.ShortName == name).OrderBy(o => o.Path.Length).FirstOrDefault();
-            if (unit is null)
+            if (!found.TryGetValue(name, out var unit))
             {
                 unit = new Organization(name, kind, inspected);
                 db.Organizations.Add(unit);
@@ -793,6 +791,32 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
             }
 
             await db.SaveChangesAsync(cancellationToken);
+        }
+
+        return units;
+    }
+
+    /// <summary>
+    /// What each of <paramref name="names"/> means in the tree under <paramref name="inspectedPath"/>, for the names it
+    /// has: the unit of that full name, or else the unit of that 简称, the nearest the inspected organization first. The
+    /// one rule for a typed unit name; the plan page and the import (its preview and its commit) both resolve through it.
+    /// </summary>
+    internal async Task<Dictionary<string, Organization>> ExistingUnitsAsync(IEnumerable<string> names, string inspectedPath, CancellationToken cancellationToken)
+    {
+        var units = new Dictionary<string, Organization>(StringComparer.Ordinal);
+        foreach (var chunk in names.Distinct(StringComparer.Ordinal).Chunk(500))
+        {
+            var found = await db.Organizations.Where(o => (chunk.Contains(o.Name) || (o.ShortName != null && chunk.Contains(o.ShortName))) && o.Path.StartsWith(inspectedPath))
+                .ToListAsync(cancellationToken);
+            foreach (var name in chunk)
+            {
+                var unit = found.Where(o => o.Name == name).OrderBy(o => o.Path.Length).FirstOrDefault()
+                    ?? found.Where(o => o.ShortName == name).OrderBy(o => o.Path.Length).FirstOrDefault();
+                if (unit is not null)
+                {
+                    units[name] = unit;
+                }
+            }
         }
 
         return units;
