@@ -95,7 +95,7 @@ public abstract class DeliveryTests(NotifyApp app)
         Assert.Contains("HTTP 503", page, StringComparison.Ordinal);
 
         // The system administrator (三员) reads what kind of notice failed, not the measure's wording in its subject.
-        Assert.Contains("<td>【整改提醒】</td>", page, StringComparison.Ordinal);
+        Assert.Contains("<td>【整改提醒（今天到期）】</td>", page, StringComparison.Ordinal);
         Assert.DoesNotContain(text, page, StringComparison.Ordinal);
         foreach (var secret in new[] { HookReceiver.GenericSecret, HookReceiver.DingTalkSecret, HookReceiver.WeComKey, HookReceiver.DingTalkToken })
         {

@@ -139,8 +139,9 @@ public sealed class OverviewModel(AnswerCache answers, RectifyDbContext db, Call
             ? overview.PageOfFindings(signal, shown.FindingsPaging.PageCount, FindingsPageSize)
             : shown;
 
-        // 意见建议 on the public notice: how many came in and how many still wait for the office.
-        var opinions = await db.PublicOpinions.Where(o => o.InspectionId == Id).GroupBy(o => o.State == OpinionState.Received || o.State == OpinionState.Assigned)
+        // 意见建议 on the public notice: how many came in and how many still wait for the office (not for a unit's reporter,
+        // who does not read the notice or its opinions).
+        var opinions = !ReadsWholeInspection ? [] : await db.PublicOpinions.Where(o => o.InspectionId == Id).GroupBy(o => o.State == OpinionState.Received || o.State == OpinionState.Assigned)
             .Select(g => new { Open = g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
         Opinions = (opinions.Sum(o => o.Count), opinions.Where(o => o.Open).Sum(o => o.Count));
         var calendar = await calendars.LoadAsync(cancellationToken);

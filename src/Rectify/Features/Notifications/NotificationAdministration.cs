@@ -8,13 +8,13 @@ using Rectify.Domain;
 namespace Rectify.Features.Notifications;
 
 /// <summary>A dead letter as the administrator sees it: what, to which channel, why it failed — never an address or a secret.</summary>
-public sealed record DeadLetter(long Id, string Kind, NotificationChannel Channel, string Recipient, string Subject, int Attempts, DateTime CreatedAtUtc, DateTime NextAttemptAtUtc, string? LastError)
+public sealed record DeadLetter(long Id, string Kind, NotificationChannel Channel, string Recipient, int Attempts, DateTime CreatedAtUtc, DateTime NextAttemptAtUtc, string? LastError)
 {
     /// <summary>
-    /// What the system administrator, one of the 三员, is shown of the subject: its 【kind】 ("【超期提醒】"), not the
-    /// measure's wording or the plan's title that follow it.
+    /// What the system administrator, one of the 三员, is shown of the notice: its kind in words ("【超期提醒】"), from the
+    /// Kind column, never from the subject, which carries the measure's wording or the plan's title.
     /// </summary>
-    public string Heading => Subject.StartsWith('【') && Subject.IndexOf('】', StringComparison.Ordinal) is > 0 and var end ? Subject[..(end + 1)] : Kind;
+    public string Heading => NotificationKinds.Heading(Kind);
 }
 
 /// <summary>The inbox (each person's own in-app messages) and the dead-letter list (the system administrator's).</summary>
@@ -30,7 +30,7 @@ public sealed class NotificationAdministration(RectifyDbContext db, Caller calle
         var rows = await dead.OrderByDescending(n => n.Id).Skip((Math.Max(1, page) - 1) * PageSize).Take(PageSize)
             .Select(n => new DeadLetter(n.Id, n.Kind, n.Channel,
                 n.Channel == NotificationChannel.Webhook ? n.Recipient : db.Users.Where(u => u.Id == n.RecipientUserId).Select(u => u.DisplayName).FirstOrDefault() ?? "—",
-                n.Subject, n.Attempts, n.CreatedAtUtc, n.NextAttemptAtUtc, n.LastError))
+                n.Attempts, n.CreatedAtUtc, n.NextAttemptAtUtc, n.LastError))
             .ToListAsync(cancellationToken);
         return (rows, total);
     }
