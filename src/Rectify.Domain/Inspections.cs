@@ -121,6 +121,13 @@ public sealed class Inspection
         FeedbackDate = feedbackDate;
     }
 
+    /// <summary>Corrects who carried out the inspection: a 巡察组 named wrongly at registration.</summary>
+    public void CorrectInspectingBody(Organization body)
+    {
+        InspectingBody = body ?? throw new ArgumentNullException(nameof(body));
+        InspectingBodyId = body.Id;
+    }
+
     /// <summary>The office submits the plan for adoption (报审): every measure must say who does what by when.</summary>
     public void SubmitPlan(int measureCount, IReadOnlyList<string> incompleteMeasures, Actor actor, TimeProvider clock)
     {

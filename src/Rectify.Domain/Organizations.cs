@@ -83,6 +83,14 @@ public sealed class Organization
 
         Path = $"{parentPath}{Id}/";
     }
+
+    /// <summary>The ids of the organizations above the one at <paramref name="path"/> ("/1/4/9/" → 1, 4), nearest last.</summary>
+    public static IEnumerable<int> AncestorIds(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var ids = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        return ids.Take(ids.Length - 1).Select(id => int.Parse(id, System.Globalization.CultureInfo.InvariantCulture));
+    }
 }
 
 /// <summary>A person who answers for measures: 责任领导, 第一责任人.</summary>

@@ -7,6 +7,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Rectify.Access;
+using Rectify.Audit;
 using Rectify.Data;
 using Rectify.Domain;
 using Rectify.Features.Common;
@@ -81,6 +82,63 @@ public abstract class PlanApiTests(AppFixture app)
     }
 
     private static IEnumerable<PlanApiMeasure> Measures(PlanApiPage plan) => plan.Categories.SelectMany(c => c.Findings).SelectMany(f => f.Measures);
+
+    [Fact]
+    public async Task An_office_names_only_a_team_that_oversees_it_and_can_correct_the_team_it_typed()
+    {
+        app.RequireAvailable();
+        using var office = await TokenClientAsync("office");
+        var suffix = app.Provider.ToString();
+        var inspected = int.Parse(app.InspectedOrganization, CultureInfo.InvariantCulture);
+
+        // An inspection office of another city's tree, and the demo's own team (it hangs under the city committee above
+        // the inspected organization, so it oversees it).
+        var foreign = await ReadAsync(async db =>
+        {
+            var committee = new Organization("外市委员会" + suffix, OrganizationKind.PartyCommittee, null);
+            db.Organizations.Add(committee);
+            await db.SaveChangesAsync(Ct);
+            committee.AssignPath();
+            var body = new Organization("外市巡察办" + suffix, OrganizationKind.InspectionOffice, committee);
+            db.Organizations.Add(body);
+            await db.SaveChangesAsync(Ct);
+            body.AssignPath();
+            await db.SaveChangesAsync(Ct);
+            return body.Id;
+        });
+        var (ownTeam, ownTeamName, parent) = await ReadAsync(async db =>
+        {
+            var i = await db.Inspections.Include(x => x.InspectingBody).Include(x => x.InspectedOrganization).Where(x => x.InspectedOrganizationId == inspected).OrderBy(x => x.Id).FirstAsync(Ct);
+            return (i.InspectingBodyId, i.InspectingBody.Name, i.InspectedOrganization.ParentId);
+        });
+
+        async Task<(int Id, int Body, int? BodyParent)> RegisterAsync(string title, string team)
+        {
+            var id = (await WrittenAsync(await PostAsync(office, "/api/v1/inspections", new { title = title + suffix, team, inspectedOrganizationId = inspected }), HttpStatusCode.Created)).Id!.Value;
+            return await ReadAsync(db => db.Inspections.Where(i => i.Id == id).Select(i => new ValueTuple<int, int, int?>(i.Id, i.InspectingBodyId, i.InspectingBody.ParentId)).SingleAsync(Ct));
+        }
+
+        // Another tree's body is not handed the inspection by its name: a new team of that name is added beside the
+        // inspected organization instead.
+        var typedForeign = await RegisterAsync("点名外市巡察办", "外市巡察办" + suffix);
+        Assert.NotEqual(foreign, typedForeign.Body);
+        Assert.Equal(parent, typedForeign.BodyParent);
+
+        // The team that oversees it is found by its name, and no second one is made.
+        var typedOwn = await RegisterAsync("点名本市巡察组", ownTeamName);
+        Assert.Equal(ownTeam, typedOwn.Body);
+        var teams = await ReadAsync(db => db.Organizations.CountAsync(o => o.Name == ownTeamName, Ct));
+
+        // A team typed wrongly is corrected on the description, by the same rule; leaving it out keeps it.
+        await WrittenAsync(await PostAsync(office, $"/api/v1/inspections/{typedForeign.Id}/description", new { title = "点名外市巡察办" + suffix, team = ownTeamName }), HttpStatusCode.OK);
+        Assert.Equal(ownTeamName, (await PlanAsync(office, typedForeign.Id)).Inspection.Team);
+        Assert.Equal(ownTeam, await ReadAsync(db => db.Inspections.Where(i => i.Id == typedForeign.Id).Select(i => i.InspectingBodyId).SingleAsync(Ct)));
+        await WrittenAsync(await PostAsync(office, $"/api/v1/inspections/{typedForeign.Id}/description", new { title = "点名外市巡察办" + suffix }), HttpStatusCode.OK);
+        Assert.Equal(ownTeamName, (await PlanAsync(office, typedForeign.Id)).Inspection.Team);
+        Assert.Equal(teams, await ReadAsync(db => db.Organizations.CountAsync(o => o.Name == ownTeamName, Ct)));
+        var described = await ReadAsync(db => db.AuditEntries.Where(e => e.Action == AuditActions.InspectionDescribed && e.ObjectId == typedForeign.Id.ToString(CultureInfo.InvariantCulture)).CountAsync(Ct));
+        Assert.Equal(2, described);
+    }
 
     [Fact]
     public async Task An_office_brings_its_own_inspection_in_through_the_api_the_first_responsible_person_adopts_it_and_a_later_change_is_a_version()

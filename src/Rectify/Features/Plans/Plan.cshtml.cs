@@ -44,10 +44,10 @@ public sealed class PlanModel(RectifyDbContext db, Caller caller, PlanService pl
         return ShowAsync(cancellationToken);
     }
 
-    public async Task<IActionResult> OnPostDescribeAsync(string? title, InspectionKind? kind, string? round, DateOnly? onSiteFrom, DateOnly? onSiteTo, DateOnly? feedbackDate, string? extendedScope, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnPostDescribeAsync(string? title, InspectionKind? kind, string? round, string? team, DateOnly? onSiteFrom, DateOnly? onSiteTo, DateOnly? feedbackDate, string? extendedScope, CancellationToken cancellationToken)
     {
-        Keep("describe", ("title", title), ("round", round), ("extendedScope", extendedScope), ("onSiteFrom", Fmt.InputDate(onSiteFrom)), ("onSiteTo", Fmt.InputDate(onSiteTo)), ("feedbackDate", Fmt.InputDate(feedbackDate)));
-        return Done(await plans.DescribeAsync(Id, new InspectionInput(title, kind, round, null, null, extendedScope, onSiteFrom, onSiteTo, feedbackDate), cancellationToken), "#inspection");
+        Keep("describe", ("title", title), ("round", round), ("team", team), ("extendedScope", extendedScope), ("onSiteFrom", Fmt.InputDate(onSiteFrom)), ("onSiteTo", Fmt.InputDate(onSiteTo)), ("feedbackDate", Fmt.InputDate(feedbackDate)));
+        return Done(await plans.DescribeAsync(Id, new InspectionInput(title, kind, round, team, null, extendedScope, onSiteFrom, onSiteTo, feedbackDate), cancellationToken), "#inspection");
     }
 
     public async Task<IActionResult> OnPostCategoryAsync(int? number, string? title, CancellationToken cancellationToken)

@@ -135,9 +135,23 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
         }
 
         CheckLengths(("巡察名称", input.Title, 300), ("届次轮次", input.Round, 200), ("下延单位", input.ExtendedScope, 4000));
-        var before = new { inspection.Title, inspection.Kind, inspection.Round, inspection.OnSiteFrom, inspection.OnSiteTo, inspection.FeedbackDate };
+        var team = await db.Organizations.Where(o => o.Id == inspection.InspectingBodyId).Select(o => o.Name).SingleAsync(cancellationToken);
+        var before = new { inspection.Title, inspection.Kind, inspection.Round, Team = team, inspection.OnSiteFrom, inspection.OnSiteTo, inspection.FeedbackDate };
         inspection.Describe(input.Title ?? string.Empty, input.Kind ?? inspection.Kind, input.Round, input.OnSiteFrom, input.OnSiteTo, input.FeedbackDate);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+
+        // A 巡察组 typed wrongly at registration is corrected here, by the same rule as there (it decides which inspection
+        // body reads the inspection, so the change is in the audit record with the other fields).
+        if (!string.IsNullOrWhiteSpace(input.Team) && input.Team.Trim() != team)
+        {
+            var inspected = await db.Organizations.SingleAsync(o => o.Id == inspection.InspectedOrganizationId, cancellationToken);
+            var corrected = caller.Scope.Roles.Contains(Roles.RectificationOffice) || !caller.Scope.IsInspectionBody
+                ? await TeamAsync(input.Team, inspected, cancellationToken)
+                : await OwnTeamAsync(input.Team, cancellationToken);
+            inspection.CorrectInspectingBody(corrected);
+            team = corrected.Name;
+        }
+
         if (!string.IsNullOrWhiteSpace(input.ExtendedScope))
         {
             var inspected = await db.Organizations.SingleAsync(o => o.Id == inspection.InspectedOrganizationId, cancellationToken);
@@ -154,7 +168,7 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
         await db.SaveChangesAsync(cancellationToken);
         await audit.RecordAsync(
             new AuditEvent(AuditActions.InspectionDescribed, ObjectType: "Inspection", ObjectId: Id(inspectionId), Before: before,
-                After: new { inspection.Title, inspection.Kind, inspection.Round, inspection.OnSiteFrom, inspection.OnSiteTo, inspection.FeedbackDate }),
+                After: new { inspection.Title, inspection.Kind, inspection.Round, Team = team, inspection.OnSiteFrom, inspection.OnSiteTo, inspection.FeedbackDate }),
             cancellationToken: cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return WorkflowResult.Done("已保存巡察信息。", inspectionId);
@@ -822,26 +836,48 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
         return units;
     }
 
-    /// <summary>The inspection team by its name: an existing team of that name, or a new one beside the inspected organization.</summary>
+    /// <summary>
+    /// The inspection team an office names, by name: an existing team or inspection office of that name that oversees the
+    /// inspected organization (it hangs from a party committee above it, so it could have registered the inspection
+    /// itself), or else a new team beside the inspected organization. An office thus never hands its inspection to a body
+    /// of another tree by typing that body's name: the team decides which inspection body reads the whole inspection.
+    /// </summary>
     private async Task<Organization> TeamAsync(string typed, Organization inspected, CancellationToken cancellationToken)
     {
         var name = typed.Trim();
         BusinessRules.Check(new SomethingIsChosen(name.Length <= 100, "巡察组名称不超过 100 字。"));
-        var team = await db.Organizations.Where(o => o.Name == name && (o.Kind == OrganizationKind.InspectionTeam || o.Kind == OrganizationKind.InspectionOffice))
-            .OrderBy(o => o.Id).FirstOrDefaultAsync(cancellationToken);
-        if (team is not null)
+        var named = await db.Organizations.Where(o => o.Name == name && (o.Kind == OrganizationKind.InspectionTeam || o.Kind == OrganizationKind.InspectionOffice))
+            .OrderBy(o => o.Id).Take(50).ToListAsync(cancellationToken);
+        if (named.Count > 0)
         {
-            return team;
+            var above = named.SelectMany(o => Organization.AncestorIds(o.Path)).Distinct().ToList();
+            var committees = await db.Organizations.Where(o => above.Contains(o.Id) && o.Kind == OrganizationKind.PartyCommittee).Select(o => o.Path).ToListAsync(cancellationToken);
+            if (named.FirstOrDefault(o => Oversees(o.Path, committees, inspected.Path)) is { } existing)
+            {
+                return existing;
+            }
         }
 
         var parent = inspected.ParentId is { } parentId ? await db.Organizations.SingleAsync(o => o.Id == parentId, cancellationToken) : null;
-        team = new Organization(name, OrganizationKind.InspectionTeam, parent);
+        var team = new Organization(name, OrganizationKind.InspectionTeam, parent);
         db.Organizations.Add(team);
         await db.SaveChangesAsync(cancellationToken);
         team.AssignPath();
         await db.SaveChangesAsync(cancellationToken);
         await audit.RecordAsync(new AuditEvent(AuditActions.OrganizationCreated, ObjectType: "Organization", ObjectId: Id(team.Id), After: new { team.Name, team.Kind, team.ParentId }), cancellationToken: cancellationToken);
         return team;
+    }
+
+    /// <summary>
+    /// Whether the inspection body at <paramref name="bodyPath"/> oversees the organization at <paramref name="inspectedPath"/>:
+    /// the party committee nearest above the body (of <paramref name="committeePaths"/>) holds it; a body with no committee
+    /// above it oversees what <see cref="OverseenPath"/> gives.
+    /// </summary>
+    internal static bool Oversees(string bodyPath, IEnumerable<string> committeePaths, string inspectedPath)
+    {
+        var committee = committeePaths.Where(p => p.Length < bodyPath.Length && bodyPath.StartsWith(p, StringComparison.Ordinal)).MaxBy(p => p.Length)
+            ?? OverseenPath(bodyPath);
+        return inspectedPath.StartsWith(committee, StringComparison.Ordinal);
     }
 
     /// <summary>

@@ -30,7 +30,8 @@ public sealed record InspectionDescriptionRequest(
     IReadOnlyList<string>? ExtendedScope,
     DateOnly? OnSiteFrom,
     DateOnly? OnSiteTo,
-    DateOnly? FeedbackDate);
+    DateOnly? FeedbackDate,
+    string? Team = null);
 
 /// <summary>A 问题类别; <c>number</c> (序号) left out is the next one.</summary>
 public sealed record NewCategoryRequest(int? Number, string? Title);
@@ -169,13 +170,13 @@ public static class PlansApi
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .WithTags("Plans")
             .WithName("CreateInspection")
-            .WithSummary("整改办登记巡察：title 巡察名称、kind（Xuncha 巡察 / Xunshi 巡视）、round 届次轮次、team 巡察组（按名称，没有则新建）、inspectedOrganizationId 被巡察党组织、"
+            .WithSummary("整改办登记巡察：title 巡察名称、kind（Xuncha 巡察 / Xunshi 巡视）、round 届次轮次、team 巡察组（按名称，只对应管辖被巡察党组织的巡察机构，没有则新建）、inspectedOrganizationId 被巡察党组织、"
                 + "extendedScope 下延单位名称、onSiteFrom/onSiteTo 进驻期间、feedbackDate 反馈日期。id 为新巡察，Location 为其整改方案。仅接受个人 API 令牌。");
 
         api.MapPost("/inspections/{id:int}/description", async Task<IResult> (PlanService plans, int id, InspectionDescriptionRequest? body, CancellationToken ct) =>
             {
                 var b = body ?? new InspectionDescriptionRequest(null, null, null, null, null, null, null);
-                return Api.Answer(await plans.DescribeAsync(id, new InspectionInput(b.Title, b.Kind, b.Round, null, null, Names(b.ExtendedScope), b.OnSiteFrom, b.OnSiteTo, b.FeedbackDate), ct), created: null);
+                return Api.Answer(await plans.DescribeAsync(id, new InspectionInput(b.Title, b.Kind, b.Round, b.Team, null, Names(b.ExtendedScope), b.OnSiteFrom, b.OnSiteTo, b.FeedbackDate), ct), created: null);
             })
             .RequireToken()
             .Produces<WriteResult>()
@@ -183,7 +184,7 @@ public static class PlansApi
             .ProducesProblem(StatusCodes.Status404NotFound)
             .WithTags("Plans")
             .WithName("DescribeInspection")
-            .WithSummary("整改办修改巡察信息：title、kind、round、onSiteFrom、onSiteTo、feedbackDate 为修改后的全部内容（不填即清空）；extendedScope 增加下延单位（已有的保留）。仅接受个人 API 令牌。");
+            .WithSummary("整改办修改巡察信息：title、kind、round、onSiteFrom、onSiteTo、feedbackDate 为修改后的全部内容（不填即清空）；extendedScope 增加下延单位（已有的保留）；team 更正巡察组（按名称，只对应管辖被巡察党组织的巡察机构，没有则新建；不填则不变）。仅接受个人 API 令牌。");
 
         api.MapGet("/inspections/{id:int}/plan", async Task<Results<Ok<PlanApiPage>, NotFound>> (RectifyDbContext db, Caller caller, int id, int? page, int? pageSize, CancellationToken ct) =>
                 await PlanApiQueries.PageAsync(db, caller.Scope, id, page, pageSize, ct) is { } plan ? TypedResults.Ok(plan) : TypedResults.NotFound())
