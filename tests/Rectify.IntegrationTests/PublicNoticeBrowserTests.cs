@@ -31,25 +31,33 @@ public sealed class PublicLimitsTests(PublicLimitsApp app) : IClassFixture<Publi
         app.RequireAvailable();
         var (id, key) = await app.PublishedAsync();
         using var visitor = app.Client();
-        var page = await visitor.GetStringAsync(new Uri($"/notices/{key}", UriKind.Relative), TestContext.Current.CancellationToken);
-        var stamp = WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Match(page, @"name=""stamp"" value=""([^""]+)""").Groups[1].Value);
+        var stamps = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            var page = await visitor.GetStringAsync(new Uri($"/notices/{key}", UriKind.Relative), TestContext.Current.CancellationToken);
+            stamps.Add(WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Match(page, @"name=""stamp"" value=""([^""]+)""").Groups[1].Value));
+        }
 
         // Posted the instant the form was shown: a script, not a person.
-        Assert.Equal(HttpStatusCode.BadRequest, (await NoticeSteps.SendOpinionAsync(visitor, key, "太快了", stamp: stamp)).Response.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await NoticeSteps.SendOpinionAsync(visitor, key, "太快了", stamp: stamps[0])).Response.StatusCode);
         await Task.Delay(TimeSpan.FromSeconds(2.5), TestContext.Current.CancellationToken);
 
+        // A form shown once sends one opinion: the same stamp posted again is refused, and nothing more is stored.
+        Assert.Equal(HttpStatusCode.OK, (await NoticeSteps.SendOpinionAsync(visitor, key, "第一条", stamp: stamps[0])).Response.StatusCode);
+        var replayed = await NoticeSteps.SendOpinionAsync(visitor, key, "第一条（重放）", stamp: stamps[0]);
+        Assert.Equal(HttpStatusCode.BadRequest, replayed.Response.StatusCode);
+        Assert.Contains("这份表单已经提交过", replayed.Html, StringComparison.Ordinal);
+
         // Two a day for this notice, then refused with where else to write.
-        Assert.Equal(HttpStatusCode.OK, (await NoticeSteps.SendOpinionAsync(visitor, key, "第一条", stamp: stamp)).Response.StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await NoticeSteps.SendOpinionAsync(visitor, key, "第二条", stamp: stamp)).Response.StatusCode);
-        var capped = await NoticeSteps.SendOpinionAsync(visitor, key, "第三条", stamp: stamp);
+        Assert.Equal(HttpStatusCode.OK, (await NoticeSteps.SendOpinionAsync(visitor, key, "第二条", stamp: stamps[1])).Response.StatusCode);
+        var capped = await NoticeSteps.SendOpinionAsync(visitor, key, "第三条", stamp: stamps[2]);
         Assert.Equal(HttpStatusCode.Conflict, capped.Response.StatusCode);
         Assert.Contains("已达上限", capped.Html, StringComparison.Ordinal);
         Assert.Equal(2, await app.ReadAsync(db => db.PublicOpinions.CountAsync(o => o.InspectionId == id, TestContext.Current.CancellationToken)));
 
         // Six posts from this address in the window: the seventh is 429, saying when to try again; reading is not limited.
-        Assert.Equal(HttpStatusCode.Conflict, (await NoticeSteps.SendOpinionAsync(visitor, key, "第四条", stamp: stamp)).Response.StatusCode);
-        Assert.Equal(HttpStatusCode.Conflict, (await NoticeSteps.SendOpinionAsync(visitor, key, "第五条", stamp: stamp)).Response.StatusCode);
-        var limited = await NoticeSteps.SendOpinionAsync(visitor, key, "第六条", stamp: stamp);
+        Assert.Equal(HttpStatusCode.Conflict, (await NoticeSteps.SendOpinionAsync(visitor, key, "第四条", stamp: stamps[2])).Response.StatusCode);
+        var limited = await NoticeSteps.SendOpinionAsync(visitor, key, "第五条", stamp: stamps[2]);
         Assert.Equal(HttpStatusCode.TooManyRequests, limited.Response.StatusCode);
         var retryAfter = int.Parse(limited.Response.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture);
         Assert.InRange(retryAfter, 1, 600);

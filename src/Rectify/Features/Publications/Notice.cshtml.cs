@@ -56,18 +56,24 @@ public sealed class NoticeModel(RectifyDbContext db, OpinionIntake intake, Publi
         var text = await Request.FormFieldAsync("text");
         var contact = await Request.FormFieldAsync("contact");
         (Text, Contact, Finding) = (text, contact, finding);
-        if (limit.Take(HttpContext.Connection.RemoteIpAddress) is (false, var wait))
+        if (limit.Take(HttpContext.Connection.RemoteIpAddress) is (false, var wait, var daily))
         {
             // Too many from this address: the notice again, with their words kept and when to send them.
             var seconds = (int)Math.Ceiling(wait.TotalSeconds);
             Response.StatusCode = StatusCodes.Status429TooManyRequests;
             Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            Error = string.Format(
-                System.Globalization.CultureInfo.InvariantCulture,
-                "提交过于频繁：同一网络地址 {0} 分钟内最多提交 {1} 次。请约 {2} 分钟后再提交，您填写的内容保留在下方；也可以通过公告所列电话、邮箱、信箱反映。",
-                (int)Math.Ceiling(limit.Window.TotalMinutes),
-                limit.PermitLimit,
-                Math.Max(1, (seconds + 59) / 60));
+            Error = daily
+                ? string.Format(
+                    System.Globalization.CultureInfo.InvariantCulture,
+                    "提交过多：同一网络地址一天内最多提交 {0} 次。请约 {1} 小时后再提交，您填写的内容保留在下方；也可以通过公告所列电话、邮箱、信箱反映。",
+                    limit.DailyLimit,
+                    Math.Max(1, (seconds + 3599) / 3600))
+                : string.Format(
+                    System.Globalization.CultureInfo.InvariantCulture,
+                    "提交过于频繁：同一网络地址 {0} 分钟内最多提交 {1} 次。请约 {2} 分钟后再提交，您填写的内容保留在下方；也可以通过公告所列电话、邮箱、信箱反映。",
+                    (int)Math.Ceiling(limit.Window.TotalMinutes),
+                    limit.PermitLimit,
+                    Math.Max(1, (seconds + 59) / 60));
             return await ShowAsync(cancellationToken);
         }
 

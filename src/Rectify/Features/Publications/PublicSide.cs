@@ -29,6 +29,12 @@ public sealed class PublicOpinionOptions
 
     /// <summary>A person needs at least this long to read and fill in the form; a faster post is a script.</summary>
     public int MinimumFillSeconds { get; set; } = 5;
+
+    /// <summary>
+    /// Submissions one address may make in a day, over all notices: a quarter of a notice's <see cref="DailyCap"/>, so that
+    /// one address (a script behind it) cannot use up a notice's day for everyone else.
+    /// </summary>
+    public int DailyPerAddress { get; set; } = 50;
 }
 
 /// <summary>What the public reads: the approved version in force, and the replies approved for it. Built from the snapshot and the public reply fields only.</summary>
@@ -132,13 +138,13 @@ public static class ReceiptCodes
 /// that refuses a post made too soon after the form was shown (or with a forged stamp), the size limits of the entity,
 /// and a daily cap per notice. The per-address limit is the rate-limiting policy <see cref="PublicOpinionRateLimit"/>.
 /// </summary>
-public sealed class OpinionIntake(RectifyDbContext db, HandOffNotices handOffs, IDataProtectionProvider protection, IOptions<PublicOpinionOptions> options, TimeProvider clock)
+public sealed class OpinionIntake(RectifyDbContext db, HandOffNotices handOffs, IDataProtectionProvider protection, UsedFormStamps used, IOptions<PublicOpinionOptions> options, TimeProvider clock)
 {
     private readonly IDataProtector protector = protection.CreateProtector("Rectify.PublicOpinion.Form");
 
-    /// <summary>The stamp the form carries: when it was shown, for which notice.</summary>
+    /// <summary>The stamp the form carries: when it was shown, for which notice, and a random part that makes it single-use.</summary>
     public string FormStamp(string key) =>
-        protector.Protect(clock.GetUtcNow().UtcTicks.ToString(CultureInfo.InvariantCulture) + "|" + key);
+        protector.Protect(clock.GetUtcNow().UtcTicks.ToString(CultureInfo.InvariantCulture) + "|" + key + "|" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12)));
 
     /// <summary>Takes an opinion for the notice <paramref name="key"/>; returns its receipt code, or null when there is no open notice.</summary>
     public async Task<string?> SubmitAsync(string key, string? text, string? contact, int? findingNumber, string? honeypot, string? stamp, CancellationToken cancellationToken)
@@ -151,7 +157,9 @@ public sealed class OpinionIntake(RectifyDbContext db, HandOffNotices handOffs, 
         }
 
         BusinessRules.Check(new OpinionsAreTakenDuringTheDisclosurePeriod(view.Standing));
-        BusinessRules.Check(new AFormIsFilledByAPerson(honeypot, ShownAt(stamp, key), clock.GetUtcNow().UtcDateTime, options.Value.MinimumFillSeconds));
+        var (shownAt, once) = Read(stamp, key);
+        var now = clock.GetUtcNow().UtcDateTime;
+        BusinessRules.Check(new AFormIsFilledByAPerson(honeypot, shownAt, now, options.Value.MinimumFillSeconds));
         if (findingNumber is { } n && !view.Notice.Findings.Any(f => f.Number == n))
         {
             findingNumber = null;
@@ -163,31 +171,54 @@ public sealed class OpinionIntake(RectifyDbContext db, HandOffNotices handOffs, 
         var todays = await db.PublicOpinions.CountAsync(o => o.InspectionId == publicationId.InspectionId && o.ReceivedAtUtc >= dayStart, cancellationToken);
         BusinessRules.Check(new ANoticeTakesADailyNumberOfOpinions(todays, options.Value.DailyCap));
         var opinion = new PublicOpinion(publicationId.InspectionId, publicationId.Id, ReceiptCodes.New(), text, contact, findingNumber, clock);
-        db.PublicOpinions.Add(opinion);
-        await db.SaveChangesAsync(cancellationToken);
-        await handOffs.OpinionReceivedAsync(publicationId.InspectionId, todays + 1, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+
+        // One opinion per form shown: a stamp that was used is refused; it is given back if the opinion is not stored.
+        BusinessRules.Check(new AFormIsSentOnce(used.TryUse(once!, now)));
+        try
+        {
+            db.PublicOpinions.Add(opinion);
+            await db.SaveChangesAsync(cancellationToken);
+            await handOffs.OpinionReceivedAsync(publicationId.InspectionId, todays + 1, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+        catch
+        {
+            used.GiveBack(once!);
+            throw;
+        }
+
         return opinion.ReceiptCode;
     }
 
-    private DateTime? ShownAt(string? stamp, string key)
+    /// <summary>When the form was shown and its single-use part, when the stamp is ours and for this notice; nothing otherwise.</summary>
+    private (DateTime? ShownAt, string? Once) Read(string? stamp, string key)
     {
         if (string.IsNullOrEmpty(stamp) || stamp.Length > 1000)
         {
-            return null;
+            return (null, null);
         }
 
         try
         {
             var parts = protector.Unprotect(stamp).Split('|');
-            return parts.Length == 2 && parts[1] == key && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
-                ? new DateTime(ticks, DateTimeKind.Utc)
-                : null;
+            return parts.Length == 3 && parts[1] == key && parts[2].Length == 24 && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
+                ? (new DateTime(ticks, DateTimeKind.Utc), parts[2])
+                : (null, null);
         }
         catch (CryptographicException)
         {
-            return null;
+            return (null, null);
         }
+    }
+
+    /// <summary>A form sends one opinion: the same stamp posted again (a script replaying one page) is refused.</summary>
+    public sealed class AFormIsSentOnce(bool first) : IBusinessRule
+    {
+        public bool IsBroken() => !first;
+
+        public string Message => "提交未成功：这份表单已经提交过。如需再提一条意见建议，请刷新页面后填写。";
+
+        public Refusal Refusal => Refusal.Invalid;
     }
 
     public sealed class OpinionsAreTakenDuringTheDisclosurePeriod(PublicationStanding standing) : IBusinessRule
@@ -225,29 +256,100 @@ public sealed class PublicOpinionRateLimit : IDisposable
 {
     private readonly PartitionedRateLimiter<IPAddress> limiter;
 
+    private readonly PartitionedRateLimiter<IPAddress> daily;
+
     public PublicOpinionRateLimit(IOptions<PublicOpinionOptions> options)
     {
         ArgumentNullException.ThrowIfNull(options);
         var o = options.Value;
-        (PermitLimit, Window) = (Math.Max(1, o.PermitLimit), TimeSpan.FromSeconds(Math.Max(1, o.WindowSeconds)));
+        (PermitLimit, Window, DailyLimit) = (Math.Max(1, o.PermitLimit), TimeSpan.FromSeconds(Math.Max(1, o.WindowSeconds)), Math.Max(1, o.DailyPerAddress));
         limiter = PartitionedRateLimiter.Create<IPAddress, string>(address => RateLimitPartition.GetFixedWindowLimiter(address.ToString(), _ => new FixedWindowRateLimiterOptions
         {
             PermitLimit = PermitLimit,
             Window = Window,
             QueueLimit = 0,
         }));
+        daily = PartitionedRateLimiter.Create<IPAddress, string>(address => RateLimitPartition.GetFixedWindowLimiter(address.ToString(), _ => new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = DailyLimit,
+            Window = TimeSpan.FromDays(1),
+            QueueLimit = 0,
+        }));
     }
+
+    /// <summary>Submissions an address may make in a day (<see cref="PublicOpinionOptions.DailyPerAddress"/>).</summary>
+    public int DailyLimit { get; }
 
     public int PermitLimit { get; }
 
     public TimeSpan Window { get; }
 
-    /// <summary>Takes one submission of the address's window: none when it is spent, with how long until the next.</summary>
-    public (bool Allowed, TimeSpan RetryAfter) Take(IPAddress? address)
+    /// <summary>
+    /// Takes one submission of the address's window and of its day: none when either is spent, with how long until the
+    /// next and whether it was the day's share (then the wait is up to a day).
+    /// </summary>
+    public (bool Allowed, TimeSpan RetryAfter, bool Daily) Take(IPAddress? address)
     {
-        using var lease = limiter.AttemptAcquire(address ?? IPAddress.None);
-        return lease.IsAcquired ? (true, TimeSpan.Zero) : (false, lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : Window);
+        address ??= IPAddress.None;
+        using var lease = limiter.AttemptAcquire(address);
+        if (!lease.IsAcquired)
+        {
+            return (false, lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : Window, false);
+        }
+
+        using var day = daily.AttemptAcquire(address);
+        return day.IsAcquired ? (true, TimeSpan.Zero, false) : (false, day.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromDays(1), true);
     }
 
-    public void Dispose() => limiter.Dispose();
+    public void Dispose()
+    {
+        limiter.Dispose();
+        daily.Dispose();
+    }
+}
+
+/// <summary>
+/// The public form's stamps that have sent an opinion, kept for as long as a stamp is valid (a day), so that one page
+/// shown cannot be posted again and again. Held in memory, like the per-address limits: a restart forgets them, and the
+/// limits per address and per notice still hold then. Bounded: when full, the stamps past their day are dropped, and if
+/// none are, the oldest half.
+/// </summary>
+public sealed class UsedFormStamps
+{
+    private const int MaxStamps = 200_000;
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTime> stamps = new(StringComparer.Ordinal);
+
+    /// <summary>Marks the stamp used; false when it already was.</summary>
+    public bool TryUse(string stamp, DateTime nowUtc)
+    {
+        if (stamps.Count >= MaxStamps)
+        {
+            Prune(nowUtc);
+        }
+
+        return stamps.TryAdd(stamp, nowUtc);
+    }
+
+    /// <summary>The stamp can be sent again: the opinion it carried was not stored.</summary>
+    public void GiveBack(string stamp) => stamps.TryRemove(stamp, out _);
+
+    private void Prune(DateTime nowUtc)
+    {
+        foreach (var (stamp, at) in stamps)
+        {
+            if (nowUtc - at > TimeSpan.FromDays(1))
+            {
+                stamps.TryRemove(stamp, out _);
+            }
+        }
+
+        if (stamps.Count >= MaxStamps)
+        {
+            foreach (var (stamp, _) in stamps.OrderBy(p => p.Value).Take(stamps.Count / 2).ToList())
+            {
+                stamps.TryRemove(stamp, out _);
+            }
+        }
+    }
 }

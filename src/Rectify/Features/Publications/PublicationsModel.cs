@@ -59,6 +59,7 @@ public static class PublicationsSetup
         services.AddScoped<OpinionService>();
         services.AddScoped<OpinionIntake>();
         services.AddSingleton<PublicOpinionRateLimit>();
+        services.AddSingleton<UsedFormStamps>();
         return services;
     }
 }
