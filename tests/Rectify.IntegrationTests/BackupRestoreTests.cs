@@ -85,7 +85,9 @@ public abstract class BackupRestoreTests(AppFixture app)
             await using var restoredDb = target.Open();
             var evidence = await restoredDb.ProgressReportEvidence.Where(e => e.ProgressReport.MeasureId == measure)
                 .Select(e => new { e.ProgressReportId, e.EvidenceFileId, e.EvidenceFile.Sha256 }).FirstAsync(Ct);
-            var download = await office.GetAsync(new Uri($"/evidence/{evidence.ProgressReportId}/{evidence.EvidenceFileId}", UriKind.Relative), Ct);
+            var names = await restoredDb.ProgressReportEvidence.Where(e => e.ProgressReportId == evidence.ProgressReportId).OrderBy(e => e.OriginalName).ThenBy(e => e.EvidenceFileId).Select(e => e.EvidenceFileId).ToListAsync(Ct);
+            var place = names.IndexOf(evidence.EvidenceFileId) + 1;
+            var download = await office.GetAsync(new Uri($"/evidence/{evidence.ProgressReportId}/{place}", UriKind.Relative), Ct);
             Assert.Equal(HttpStatusCode.OK, download.StatusCode);
             Assert.Equal(evidence.Sha256, Convert.ToHexStringLower(SHA256.HashData(await download.Content.ReadAsByteArrayAsync(Ct))));
 

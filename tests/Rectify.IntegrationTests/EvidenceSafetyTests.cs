@@ -115,7 +115,9 @@ public abstract class EvidenceSafetyTests(AppFixture app)
         var created = await ReportAsync(unit, measure, "整改报告.pdf", pdf);
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var reportId = IdOf(await created.Content.ReadAsStringAsync(Ct));
-        var evidenceId = await ReadAsync(db => db.ProgressReportEvidence.Where(e => e.ProgressReportId == reportId).Select(e => e.EvidenceFileId).SingleAsync(Ct));
+        // The report's one file is its first; the store's id of the file names nothing outside.
+        Assert.Equal(1, await ReadAsync(db => db.ProgressReportEvidence.CountAsync(e => e.ProgressReportId == reportId, Ct)));
+        const int evidenceId = 1;
         var link = new Uri($"/evidence/{reportId}/{evidenceId}", UriKind.Relative);
         var api = new Uri($"/api/v1/reports/{reportId}/evidence/{evidenceId}", UriKind.Relative);
 

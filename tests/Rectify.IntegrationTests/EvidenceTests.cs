@@ -283,6 +283,31 @@ public abstract class EvidenceTests(AppFixture app)
     }
 
     [Fact]
+    public async Task A_file_is_named_by_its_place_in_its_report_so_an_upload_does_not_tell_whether_its_bytes_were_stored_before()
+    {
+        app.RequireAvailable();
+        var measure = await MeasureAsync(10);
+        var (w, x, y) = (Pdf("place w " + Guid.NewGuid()), Pdf("place x " + Guid.NewGuid()), Pdf("place y " + Guid.NewGuid()));
+        using var unit = await app.SignedInAsync("unit");
+
+        // X is stored first (after W), Y is new when the second report brings both: the store's ids would tell them apart.
+        Assert.Equal(HttpStatusCode.Redirect, (await ReportAsync(unit, measure, "第一次", ("w.pdf", w), ("x.pdf", x))).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await ReportAsync(unit, measure, "第二次", ("b.pdf", y), ("a.pdf", x))).StatusCode);
+
+        // Listed and linked by name, 1 and 2 in the report, whatever was stored before; each link gives its own file.
+        var reports = await app.ReadAsync(db => db.ProgressReports.Where(r => r.MeasureId == measure).OrderByDescending(r => r.Number).Select(r => r.Id).Take(2).ToListAsync(Ct));
+        var page = await unit.GetStringAsync(new Uri($"/measures/{measure}", UriKind.Relative), Ct);
+        Assert.Equal(
+            [$"/evidence/{reports[0]}/1", $"/evidence/{reports[0]}/2"],
+            System.Text.RegularExpressions.Regex.Matches(page, $"href=\"(/evidence/{reports[0]}/\\d+)\"").Select(m => m.Groups[1].Value));
+        Assert.Equal(x, await unit.GetByteArrayAsync(new Uri($"/evidence/{reports[0]}/1", UriKind.Relative), Ct));
+        Assert.Equal(y, await unit.GetByteArrayAsync(new Uri($"/evidence/{reports[0]}/2", UriKind.Relative), Ct));
+        Assert.Equal(x, await unit.GetByteArrayAsync(new Uri($"/evidence/{reports[1]}/2", UriKind.Relative), Ct));
+        Assert.Equal(HttpStatusCode.NotFound, (await unit.GetAsync(new Uri($"/evidence/{reports[0]}/3", UriKind.Relative), Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await unit.GetAsync(new Uri($"/evidence/{reports[0]}/0", UriKind.Relative), Ct)).StatusCode);
+    }
+
+    [Fact]
     public async Task Evidence_downloads_only_within_scope_and_every_download_is_audited()
     {
         app.RequireAvailable();

@@ -22,7 +22,6 @@ public sealed record ExtensionView(
     string Reason,
     string RequestedByName,
     DateTime RequestedAtUtc,
-    int? AttachmentId,
     string? AttachmentName,
     string? ReviewedByName,
     DateTime? ReviewedAtUtc,
@@ -40,7 +39,7 @@ public sealed class ExtensionService(RectifyDbContext db, Caller caller, Evidenc
 {
     public static IQueryable<ExtensionView> Views(IQueryable<DeadlineExtension> extensions) => extensions.Select(e => new ExtensionView(
         e.Id, e.MeasureId, e.Number, e.State, e.CurrentDeadline, e.RequestedDeadline, e.Reason, e.RequestedByName, e.RequestedAtUtc,
-        e.EvidenceFileId, e.AttachmentName, e.ReviewedByName, e.ReviewedAtUtc, e.ReviewNote, e.DecidedByName, e.DecidedAtUtc, e.DecisionNote));
+        e.AttachmentName, e.ReviewedByName, e.ReviewedAtUtc, e.ReviewNote, e.DecidedByName, e.DecidedAtUtc, e.DecisionNote));
 
     /// <summary>A measure's requests, the latest first, as the caller may see them (none for a measure they cannot see).</summary>
     public Task<List<ExtensionView>> ListAsync(int measureId, CancellationToken cancellationToken)

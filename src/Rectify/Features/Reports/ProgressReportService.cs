@@ -198,13 +198,24 @@ public sealed class ProgressReportService(RectifyDbContext db, Caller caller, Ev
         return WorkflowResult.Done(accept ? "已采纳这份报送。" : "已退回这份报送。");
     }
 
-    /// <summary>The file, when the caller may see a measure whose report carries it; the download is audited.</summary>
-    public async Task<(string Path, string ContentType, string FileName)?> OpenForDownloadAsync(int reportId, int evidenceId, CancellationToken cancellationToken)
+    /// <summary>
+    /// The report's <paramref name="number"/>-th file (1, 2, … in the order they are listed: by name), when the caller may see the
+    /// report's measure; the download is audited. Files are named by their place in the report, never by the stored
+    /// file's id: the store keeps one copy of identical files across organizations, and its id would tell another
+    /// organization that a file it holds was uploaded before, and how many files the installation keeps.
+    /// </summary>
+    public async Task<(string Path, string ContentType, string FileName)?> OpenForDownloadAsync(int reportId, int number, CancellationToken cancellationToken)
     {
+        if (number < 1)
+        {
+            return null;
+        }
+
         var visible = db.VisibleMeasures(caller.Scope);
         var link = await db.ProgressReportEvidence.AsNoTracking()
-            .Where(e => e.ProgressReportId == reportId && e.EvidenceFileId == evidenceId && db.ProgressReports.Any(r => r.Id == reportId && visible.Any(m => m.Id == r.MeasureId)))
-            .Select(e => new { e.OriginalName, e.EvidenceFile.Sha256, e.EvidenceFile.Type, e.ProgressReport.MeasureId })
+            .Where(e => e.ProgressReportId == reportId && db.ProgressReports.Any(r => r.Id == reportId && visible.Any(m => m.Id == r.MeasureId)))
+            .OrderBy(e => e.OriginalName).ThenBy(e => e.EvidenceFileId).Skip(number - 1).Take(1)
+            .Select(e => new { e.EvidenceFileId, e.OriginalName, e.EvidenceFile.Sha256, e.EvidenceFile.Type, e.ProgressReport.MeasureId })
             .SingleOrDefaultAsync(cancellationToken);
         if (link is null)
         {
@@ -220,13 +231,13 @@ public sealed class ProgressReportService(RectifyDbContext db, Caller caller, Ev
             db.ChangeTracker.Clear();
             await audit.RecordAsync(
                 new AuditEvent(AuditActions.EvidenceIntegrityFailed, Succeeded: false, ObjectType: "Measure", ObjectId: link.MeasureId.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                    After: new { ReportId = reportId, EvidenceId = evidenceId, link.OriginalName, Expected = link.Sha256, Found = found ?? "missing" }),
+                    After: new { ReportId = reportId, EvidenceId = link.EvidenceFileId, link.OriginalName, Expected = link.Sha256, Found = found ?? "missing" }),
                 cancellationToken: cancellationToken);
             throw BusinessRules.Refuse(new StoredEvidenceIsAsRecorded(link.OriginalName));
         }
 
         await audit.RecordAsync(
-            new AuditEvent(AuditActions.EvidenceDownloaded, ObjectType: "EvidenceFile", ObjectId: evidenceId.ToString(System.Globalization.CultureInfo.InvariantCulture), After: new { ReportId = reportId, link.OriginalName, link.Sha256 }),
+            new AuditEvent(AuditActions.EvidenceDownloaded, ObjectType: "EvidenceFile", ObjectId: link.EvidenceFileId.ToString(System.Globalization.CultureInfo.InvariantCulture), After: new { ReportId = reportId, Number = number, link.OriginalName, link.Sha256 }),
             cancellationToken: cancellationToken);
         return (path, FileTypes.Known[link.Type].ContentType, link.OriginalName);
     }

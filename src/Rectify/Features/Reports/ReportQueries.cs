@@ -13,6 +13,7 @@ public sealed record EvidenceUse(int MeasureId, int FindingNumber, int MeasureNu
 /// (among those the caller sees) whose reports carry the same file; <see cref="ResentUnchanged"/> says that an earlier
 /// report of this measure already carried it — both common signs of paper-only rectification.
 /// </summary>
+/// <summary>A file of a report as pages and the API list it; <paramref name="Id"/> is its place in the report (1, 2, …), which names it in the download's address, never the store's id of the file.</summary>
 public sealed record EvidenceView(int Id, string OriginalName, long Length, bool AlsoOnOtherMeasures, IReadOnlyList<EvidenceUse> OtherMeasures, bool ResentUnchanged);
 
 public sealed record ProgressReportView(
@@ -54,7 +55,7 @@ public static class ReportQueries
                 r.SubmittedAtUtc,
                 r.ReviewedByName,
                 r.ReturnReason,
-                Evidence = r.Evidence.Select(e => new { e.EvidenceFileId, e.OriginalName, e.EvidenceFile.Length }).ToList(),
+                Evidence = r.Evidence.OrderBy(e => e.OriginalName).ThenBy(e => e.EvidenceFileId).Select(e => new { e.EvidenceFileId, e.OriginalName, e.EvidenceFile.Length }).ToList(),
             })
             .ToListAsync(cancellationToken);
 
@@ -72,11 +73,11 @@ public static class ReportQueries
 
         return rows.Select(r => new ProgressReportView(
             r.Id, r.Number, r.RevisionOfId, r.Narrative, r.PercentComplete, r.EffectiveDate, r.State, r.SubmittedByName, r.SubmittedAtUtc, r.ReviewedByName, r.ReturnReason,
-            r.Evidence.Select(e =>
+            r.Evidence.Select((e, index) =>
             {
                 var others = usesByFile.GetValueOrDefault(e.EvidenceFileId) ?? [];
                 var resent = rows.Any(earlier => earlier.Number < r.Number && earlier.Evidence.Any(x => x.EvidenceFileId == e.EvidenceFileId));
-                return new EvidenceView(e.EvidenceFileId, e.OriginalName, e.Length, others.Count > 0, others.Take(OtherUsesShown).ToList(), resent);
+                return new EvidenceView(index + 1, e.OriginalName, e.Length, others.Count > 0, others.Take(OtherUsesShown).ToList(), resent);
             }).ToList())).ToList();
     }
 }

@@ -55,7 +55,7 @@ public static class ReportsApi
                     : TypedResults.NotFound())
             .WithTags("Progress reports")
             .WithName("ListReports")
-            .WithSummary("一条措施的全部进展报送（每个版本都保留，最新在前），含佐证材料；evidence 的下载地址为 /api/v1/reports/{reportId}/evidence/{evidenceId}");
+            .WithSummary("一条措施的全部进展报送（每个版本都保留，最新在前），含佐证材料；evidence 的下载地址为 /api/v1/reports/{reportId}/evidence/{evidenceId}，evidenceId 为该份报送中的第几份材料（1、2……，按列出的顺序）");
 
         api.MapPost("/measures/{id:int}/reports", async Task<IResult> (ProgressReportService reports, HttpRequest request, int id, CancellationToken ct) =>
             {
@@ -98,6 +98,7 @@ public static class ReportsApi
 
     private static async Task<IResult> DownloadAsync(ProgressReportService reports, HttpContext http, int reportId, int evidenceId, CancellationToken ct)
     {
+        // evidenceId is the file's place in the report (1, 2, …), not the store's id of the file.
         var file = await reports.OpenForDownloadAsync(reportId, evidenceId, ct);
         if (file is not { } f || !File.Exists(f.Path))
         {
