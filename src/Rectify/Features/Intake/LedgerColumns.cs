@@ -54,6 +54,25 @@ internal static class LedgerColumns
     /// <summary>Every column written for reading only; an import ignores them (none is a name of a field).</summary>
     public static readonly IReadOnlyList<string> OutputOnly = [.. Outcome, .. Facts];
 
+    /// <summary>Output-only columns that earlier exports wrote under another name (演示假设, before 2026-12): still known as the export's own.</summary>
+    public static readonly IReadOnlyList<string> RetiredOutputOnly = ["演示假设"];
+
+    /// <summary>
+    /// The headers that are a file's own when this system wrote it (the template, an export): the output-only columns,
+    /// under their names of today and of earlier exports, known only beside all of <see cref="Outcome"/>, which both write.
+    /// An office's own ledger with a 状态 or 完成情况 column of its own hears that it is not imported.
+    /// </summary>
+    public static IReadOnlySet<string> OwnOutputOnly(IEnumerable<string> headers)
+    {
+        var keys = headers.Select(Key).ToHashSet(StringComparer.Ordinal);
+        return Outcome.All(o => keys.Contains(Key(o)))
+            ? OutputOnly.Concat(RetiredOutputOnly).Select(Key).ToHashSet(StringComparer.Ordinal)
+            : new HashSet<string>(StringComparer.Ordinal);
+    }
+
+    /// <summary>A header as headers are compared (folded, without spaces and a leading *).</summary>
+    public static string Compared(string header) => Key(header);
+
     /// <summary>The canonical header of a field.</summary>
     public static string Canonical(LedgerField field) => Headers[field][0];
 
