@@ -235,6 +235,15 @@ public abstract class LedgerTests(AppFixture app)
         Assert.Contains("纪检监察办", measure, StringComparison.Ordinal);
         Assert.Contains("财审中心", measure, StringComparison.Ordinal);
         Assert.Contains("启动整改", measure, StringComparison.Ordinal);
+
+        // The measure is named by its 台账 序号 (27.n), on its page, in its title, on its finding's page and in the ledger's link, never "措施一".
+        var name = $"措施 {row.FindingNumber}.{row.MeasureNumber}";
+        Assert.Matches($@"<h1>{System.Text.RegularExpressions.Regex.Escape(name)} <span", measure);
+        Assert.Contains($"<title>{name} · ", measure, StringComparison.Ordinal);
+        Assert.Contains($@"<a href=""/measures/{row.MeasureId}"">{name}</a>", finding, StringComparison.Ordinal);
+        var ledger = await client.GetStringAsync(new Uri($"/inspections/{app.InspectionId}", UriKind.Relative), Ct);
+        var top = all.Rows[0];
+        Assert.Contains($@"<a href=""/measures/{top.MeasureId}"" class=""measure-link"">措施 {top.FindingNumber}.{top.MeasureNumber}</a>", ledger, StringComparison.Ordinal);
     }
 
     [Theory]

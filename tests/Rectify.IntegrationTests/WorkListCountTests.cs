@@ -1,7 +1,11 @@
 using System.Text.RegularExpressions;
 using AngleSharp.Html.Parser;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Rectify.Data;
 using Rectify.Domain;
 using Rectify.Features.Work;
@@ -134,6 +138,35 @@ public abstract partial class WorkListCountTests(AppFixture app)
                 .Select(m => m.Id).ToListAsync(Ct);
             Assert.Empty(disagreeing);
         }
+    }
+
+    /// <summary>
+    /// No query of 待办 limits rows without an order (EF Core's warning "uses a row limiting operation (Skip/Take) without
+    /// OrderBy", logged each time a statement is compiled): each role's page is read with its queries compiled afresh.
+    /// </summary>
+    [Fact]
+    public async Task No_query_of_any_roles_work_page_takes_rows_without_an_order()
+    {
+        app.RequireAvailable();
+        var capture = new LogCapture();
+        await using var host = app.Factory.WithWebHostBuilder(b => b.ConfigureLogging(l => l.AddProvider(capture).AddFilter<LogCapture>(null, LogLevel.Trace)));
+        foreach (var role in new[] { "office", "unit", "leader", "inspector", "secretary", "admin" })
+        {
+            // EF Core warns when it compiles a statement; a statement compiled before (by another test) would stay silent.
+            await using (var scope = host.Services.CreateAsyncScope())
+            {
+                var cache = scope.ServiceProvider.GetRequiredService<RectifyDbContext>().GetService<Microsoft.Extensions.Caching.Memory.IMemoryCache>();
+                ((Microsoft.Extensions.Caching.Memory.MemoryCache)cache).Compact(1.0);
+            }
+
+            using var client = host.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+            Assert.Equal(System.Net.HttpStatusCode.Redirect, (await client.SignInAsync(role, app.Password)).StatusCode);
+            Assert.Equal(System.Net.HttpStatusCode.OK, (await client.GetAsync(new Uri("/work", UriKind.Relative), Ct)).StatusCode);
+        }
+
+        var unordered = capture.Records.Where(r => r.EventId.Id == CoreEventId.RowLimitingOperationWithoutOrderByWarning.Id).Select(r => r.Message).ToList();
+        Assert.True(capture.Records.Any(r => r.Category.StartsWith("Microsoft.EntityFrameworkCore", StringComparison.Ordinal)), "no EF Core log was captured");
+        Assert.True(unordered.Count == 0, string.Join("\n", unordered));
     }
 
     private async Task<int> MarkAsync(int measure)

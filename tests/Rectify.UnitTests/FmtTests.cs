@@ -2,7 +2,7 @@ using Rectify.Features;
 
 namespace Rectify.UnitTests;
 
-/// <summary>How a figure column's heading may wrap on a phone (Fmt.Heading): at its word boundary, never inside a word.</summary>
+/// <summary>How pages write what the ledger also shows: a figure column's heading, a measure's name.</summary>
 public sealed class FmtTests
 {
     [Theory]
@@ -16,4 +16,22 @@ public sealed class FmtTests
     [InlineData("未报<b>", "未报&lt;b&gt;")]
     public void A_Chinese_heading_of_four_or_more_characters_may_break_in_its_middle_and_nothing_else_is_changed_but_encoded(string text, string html) =>
         Assert.Equal(html, Fmt.Heading(text).ToString());
+
+    [Theory]
+    [InlineData("zh-CN", "措施", 3, 1, "措施 3.1")]
+    [InlineData("zh-CN", "措施", 12, 10, "措施 12.10")]
+    [InlineData("en", "Measure", 3, 1, "Measure 3.1")]
+    public void A_measure_is_named_by_its_finding_and_its_own_number_as_the_ledgers_序号_in_either_language(string culture, string label, int finding, int measure, string name)
+    {
+        var before = System.Globalization.CultureInfo.CurrentUICulture;
+        System.Globalization.CultureInfo.CurrentUICulture = new System.Globalization.CultureInfo(culture);
+        try
+        {
+            Assert.Equal(name, Fmt.MeasureName(label, finding, measure));
+        }
+        finally
+        {
+            System.Globalization.CultureInfo.CurrentUICulture = before;
+        }
+    }
 }

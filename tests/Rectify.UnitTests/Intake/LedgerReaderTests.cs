@@ -273,6 +273,59 @@ public sealed class LedgerReaderTests
     }
 
     [Fact]
+    public void Named_columns_that_no_field_reads_are_named_once_as_not_imported_and_a_column_without_a_name_is_none()
+    {
+        var book = new TestWorkbook();
+        book.Sheet("台账")
+            .Row(1, "序号", "反馈问题", "整改措施", "具体责任人", null, "备注", " 完成情况\n说明 ", "状态", "整改时限")
+            .Row(2, "1.1", "问题甲", "措施一", "张某", "无名列的内容", "内部备注", "已完成一半", "整改中", "2025-01-31")
+            .Row(3, "1.2", "问题甲", "措施二", "李某", null, null, null, null, "2025-02-28")
+            .Row(4, "2.1", "问题乙", "措施三", "王某", null, null, null, null, "2025-03-31");
+
+        var draft = LedgerWorkbookReader.Read(book.ToStream());
+
+        Assert.Equal(3, draft.Categories.Single().Findings.Sum(f => f.Measures.Count));
+        Assert.Equal(
+            [
+                "Warning 第 1 行: 以下列不会导入：具体责任人（D 列）、备注（F 列）、完成情况说明（G 列）、状态（H 列）。",
+                "Warning 第 2 行: 没有找到问题类别（既没有“问题类别”列，也没有单独成行的类别），问题归入“未分类”。",
+            ],
+            Drafts.Problems(draft));
+        Assert.True(draft.CanConfirm);
+    }
+
+    [Fact]
+    public void A_ledger_whose_columns_are_all_read_hears_nothing_of_columns()
+    {
+        var book = new TestWorkbook();
+        book.Sheet("台账")
+            .Row(1, "问题类别", "反馈问题", "整改措施", "整改时限", null)
+            .Row(2, "方面", "问题", "措施", "2025-01-31", "表外的批注");
+
+        Assert.Empty(Drafts.Problems(LedgerWorkbookReader.Read(book.ToStream())));
+    }
+
+    [Fact]
+    public void An_exports_own_columns_go_unsaid_under_todays_names_and_an_older_exports_and_only_an_added_column_is_named()
+    {
+        foreach (var header in new IReadOnlyList<string>[]
+        {
+            LedgerTemplate.ExportColumns,
+            [.. LedgerTemplate.ExportColumns.Select(c => c == LedgerColumns.Unverified ? "演示假设" : c)],
+        })
+        {
+            object?[] named = [.. header, "备注"];
+            object?[] values = ["1.1", "一、方面", "问题", "措施", "限期整改", "王某", "党政办", null, "2025-06-30"];
+            var book = new TestWorkbook();
+            book.Sheet("台账").Row(3, named).Row(4, values);
+
+            var draft = LedgerWorkbookReader.Read(book.ToStream());
+
+            Assert.Equal([$"Warning 第 3 行: 以下列不会导入：备注（{LedgerColumns.Letter(header.Count)} 列）。"], Drafts.Problems(draft));
+        }
+    }
+
+    [Fact]
     public void A_hidden_column_is_not_read_even_when_it_has_a_column_name()
     {
         var book = new TestWorkbook();

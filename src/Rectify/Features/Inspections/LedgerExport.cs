@@ -30,7 +30,7 @@ public sealed record ExportMeasure(LedgerMeasure Measure, ExportOutcome Outcome)
 /// 整改进展 (the latest accepted report's narrative; when none is accepted yet, the latest report awaiting review, marked
 /// 待审核; a returned report never), 销号日期 (the day, in China, of the sign-off in force), 回头看结果 (the latest recorded
 /// result and its day, and a look-back still due), 状态, and the figures' facts (问题整改状态, 问题红黄绿, 完成情况, 超期 and
-/// 逾期未报 apart, 最近报送, 演示假设). Rows stream from one query (<see cref="Source"/>: the outcome comes from correlated
+/// 逾期未报 apart, 最近报送, 待核实). Rows stream from one query (<see cref="Source"/>: the outcome comes from correlated
 /// subqueries on indexed columns, not a query per row) into the workbook as they arrive.
 /// </summary>
 public static class LedgerExport
@@ -210,7 +210,7 @@ public static class LedgerExport
         return parts.Count == 0 ? null : string.Join("；", parts);
     }
 
-    /// <summary>The fields a source document did not state, named as the ledger's columns (演示假设 / 导入假设).</summary>
+    /// <summary>The fields a source document did not state, named as the ledger's columns (column 待核实（来源未载明）).</summary>
     private static string? Assumed(AssumedFields assumed)
     {
         if (assumed == AssumedFields.None)

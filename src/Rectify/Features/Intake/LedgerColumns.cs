@@ -41,12 +41,37 @@ internal static class LedgerColumns
     /// <summary>
     /// The figures' facts that the ledger export adds after <see cref="Outcome"/> (docs/rules.md): the finding's state and
     /// 红黄绿 (merged down with the finding), the measure's 完成情况, 超期 and 逾期未报 apart, the last report, and the fields
-    /// a source did not state (演示假设), and the deadline before any extension with the number of extensions (整改时限 is the revised one).
+    /// a source did not state (<see cref="Unverified"/>), and the deadline before any extension with the number of extensions (整改时限 is the revised one).
     /// </summary>
-    public static readonly IReadOnlyList<string> Facts = ["问题整改状态", "问题红黄绿", "完成情况", "超期", "逾期未报", "最近报送", "演示假设", "原整改时限", "延期次数"];
+    public static readonly IReadOnlyList<string> Facts = ["问题整改状态", "问题红黄绿", "完成情况", "超期", "逾期未报", "最近报送", Unverified, "原整改时限", "延期次数"];
+
+    /// <summary>
+    /// The column naming the fields no source stated, which the system (or the demo's seed) filled: true of a real
+    /// installation's data as of the demo's, so the export writes it whatever the mode.
+    /// </summary>
+    public const string Unverified = "待核实（来源未载明）";
 
     /// <summary>Every column written for reading only; an import ignores them (none is a name of a field).</summary>
     public static readonly IReadOnlyList<string> OutputOnly = [.. Outcome, .. Facts];
+
+    /// <summary>Output-only columns that earlier exports wrote under another name (演示假设, before 2026-12): still known as the export's own.</summary>
+    public static readonly IReadOnlyList<string> RetiredOutputOnly = ["演示假设"];
+
+    /// <summary>
+    /// The headers that are a file's own when this system wrote it (the template, an export): the output-only columns,
+    /// under their names of today and of earlier exports, known only beside all of <see cref="Outcome"/>, which both write.
+    /// An office's own ledger with a 状态 or 完成情况 column of its own hears that it is not imported.
+    /// </summary>
+    public static IReadOnlySet<string> OwnOutputOnly(IEnumerable<string> headers)
+    {
+        var keys = headers.Select(Key).ToHashSet(StringComparer.Ordinal);
+        return Outcome.All(o => keys.Contains(Key(o)))
+            ? OutputOnly.Concat(RetiredOutputOnly).Select(Key).ToHashSet(StringComparer.Ordinal)
+            : new HashSet<string>(StringComparer.Ordinal);
+    }
+
+    /// <summary>A header as headers are compared (folded, without spaces and a leading *).</summary>
+    public static string Compared(string header) => Key(header);
 
     /// <summary>The canonical header of a field.</summary>
     public static string Canonical(LedgerField field) => Headers[field][0];

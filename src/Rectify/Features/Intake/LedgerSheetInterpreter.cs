@@ -99,6 +99,8 @@ internal sealed class LedgerSheetInterpreter
             }
         }
 
+        problems.AddRange(Unread(sheet, grid, dataFrom > best.Number + 1 ? [best, next!] : [best], [.. matches.Select(m => m.Column)]));
+
         var used = grid.Rows.Where(r => r.Number >= best.Number).SelectMany(r => r.Cells).Select(c => c.Column).ToHashSet();
         foreach (var hidden in grid.HiddenColumns.Order())
         {
@@ -115,6 +117,32 @@ internal sealed class LedgerSheetInterpreter
             .Select(c => LedgerValues.Clean(c.Text!))
             .FirstOrDefault();
         return new LedgerHeader(best.Number, dataFrom, columns, title, problems);
+    }
+
+    /// <summary>
+    /// The named columns that no field reads (具体责任人, 备注, 完成情况说明…), once for the sheet, by name and letter: their
+    /// contents are not imported, and the office should know it before it confirms. A column without a name is none; a
+    /// hidden one is reported as hidden; one that names a field twice is reported as such; the output-only columns of a
+    /// file this system wrote (the template's, an export's) are its own and go unsaid.
+    /// </summary>
+    private static IEnumerable<IntakeProblem> Unread(string sheet, SheetGrid grid, SheetRow[] headerRows, HashSet<int> read)
+    {
+        var named = headerRows.SelectMany(r => r.Cells)
+            .Where(c => c.Text is not null && c.Note != CellNote.Error && !grid.HiddenColumns.Contains(c.Column))
+            .Select(c => (c.Column, Name: string.Concat(LedgerValues.Clean(c.Text!).Split('\n', StringSplitOptions.TrimEntries))))
+            .Where(c => c.Name.Length > 0)
+            .ToList();
+        var own = LedgerColumns.OwnOutputOnly(named.Select(c => c.Name));
+        var unread = named
+            .Where(c => !read.Contains(c.Column) && !own.Contains(LedgerColumns.Compared(c.Name)))
+            .GroupBy(c => c.Column)
+            .OrderBy(g => g.Key)
+            .Select(g => $"{g.First().Name}（{LedgerColumns.Letter(g.Key)} 列）")
+            .ToList();
+        if (unread.Count > 0)
+        {
+            yield return new IntakeProblem(sheet, headerRows[0].Number, null, $"以下列不会导入：{string.Join("、", unread)}。", IntakeSeverity.Warning);
+        }
     }
 
     /// <summary>The draft of one sheet. Refuses (throws) for more data rows than allowed and for a formula without its result in a cell read.</summary>

@@ -59,7 +59,7 @@ public sealed record LedgerRow(
 /// <param name="PastDeadline">超期 (是 or empty).</param>
 /// <param name="MissingReport">逾期未报 (是 or empty).</param>
 /// <param name="LastReport">最近报送.</param>
-/// <param name="Assumed">演示假设: the fields a source did not state.</param>
+/// <param name="Assumed">待核实（来源未载明）: the fields a source did not state (the demo's 演示假设).</param>
 /// <param name="OriginalDeadline">原整改时限: the deadline before the first approved extension (empty when never extended).</param>
 /// <param name="Extensions">延期次数 (empty when none).</param>
 public sealed record LedgerFacts(

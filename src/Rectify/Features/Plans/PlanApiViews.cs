@@ -7,7 +7,7 @@ namespace Rectify.Features.Plans;
 
 /// <summary>
 /// A measure of the plan as the API shows it: what the plan says (kind, deadline, leader, lead unit and supporting
-/// units, by id and name), which of those are still 演示假设 (<c>assumed</c>), <c>version</c> — the version to send back
+/// units, by id and name), which of those no source stated and are still to be verified (<c>assumed</c>: 待核实, the demo's 演示假设), <c>version</c> — the version to send back
 /// when amending it — and <c>planVersion</c>, its version in the adopted plan (0 while the plan is a draft, 1 as adopted).
 /// </summary>
 public sealed record PlanApiMeasure(

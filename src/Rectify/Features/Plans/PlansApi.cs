@@ -191,7 +191,7 @@ public static class PlansApi
             .WithTags("Plans")
             .WithName("GetPlan")
             .WithSummary($"整改方案（分页，按问题）：巡察信息与方案状态（Drafting 草拟 / Submitted 报审 / InForce 审定实施）、报审审定记录、全部问题类别，及本页的问题（按序号，每页 pageSize 个，默认 {PlanApiQueries.DefaultPageSize}，1 到 {PlanApiQueries.MaxPageSize}，超出范围 400）及其全部措施："
-                + "整改类型、整改时限、责任领导、牵头单位、配合单位（均有 id 和名称）、assumed 演示假设、version（修改时回传）、planVersion 方案版本（草拟时为 0，审定为 1，此后每次调整加 1）。findingCount、measureCount 为全部。责任单位只看到本单位的措施。");
+                + "整改类型、整改时限、责任领导、牵头单位、配合单位（均有 id 和名称）、assumed 来源未载明、由系统推定的字段（待核实；演示数据中为演示假设）、version（修改时回传）、planVersion 方案版本（草拟时为 0，审定为 1，此后每次调整加 1）。findingCount、measureCount 为全部。责任单位只看到本单位的措施。");
 
         api.MapPost("/inspections/{id:int}/categories", async Task<IResult> (PlanService plans, int id, NewCategoryRequest? body, CancellationToken ct) =>
                 Api.Answer(await plans.AddCategoryAsync(id, body?.Number, body?.Title, ct), $"/api/v1/inspections/{id}/plan"))

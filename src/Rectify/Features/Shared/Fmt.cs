@@ -20,9 +20,12 @@ public static class Fmt
 
     public static string Time(DateTime utc) => ChinaTime.ToChina(utc).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
 
-    /// <summary>"措施二" in Chinese, "Measure 2" in English: the number follows the language of the page.</summary>
-    public static string MeasureName(string label, int number) =>
-        CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "zh" ? label + Documents.ChineseNumerals.Format(number) : string.Create(CultureInfo.InvariantCulture, $"{label.TrimEnd()} {number}");
+    /// <summary>
+    /// "措施 3.1" (in English "Measure 3.1"): the finding's number and the measure's, as the 台账's 序号, the import's preview
+    /// and every message name it, so that a page can be matched to its ledger row. "措施一" would repeat in every finding.
+    /// </summary>
+    public static string MeasureName(string label, int findingNumber, int measureNumber) =>
+        string.Create(CultureInfo.InvariantCulture, $"{label.TrimEnd()} {findingNumber}.{measureNumber}");
 
     /// <summary>
     /// A figure column's heading that may wrap on a phone at its word boundary only: a Chinese heading of four or more

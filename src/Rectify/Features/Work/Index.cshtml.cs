@@ -256,11 +256,17 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, AnswerCache a
     /// <summary>督办单, the earliest reply deadline first: one count query and one page query.</summary>
     private static async Task<NoticeSection> NoticeSectionAsync(string key, string title, IQueryable<SupervisionNotice> notices, CancellationToken cancellationToken)
     {
-        return new(key, title, await CountAsync(notices, cancellationToken), await notices.OrderBy(n => n.ReplyDue).ThenBy(n => n.Id).Take(Shown).Select(SupervisionQueries.AsRow).ToListAsync(cancellationToken));
+        var ordered = notices.OrderBy(n => n.ReplyDue).ThenBy(n => n.Id);
+        return new(key, title, await CountAsync(ordered, cancellationToken), await ordered.Take(Shown).Select(SupervisionQueries.AsRow).ToListAsync(cancellationToken));
     }
 
-    /// <summary>How many, counting no further than <see cref="Counted"/>: the statement stops at the row after it.</summary>
-    private static async Task<Tally> CountAsync<T>(IQueryable<T> rows, CancellationToken cancellationToken)
+    /// <summary>
+    /// How many, counting no further than <see cref="Counted"/>: the statement stops at the row after it. The rows come in
+    /// the list's own order, the one its page is read in: which 1,001 rows are counted does not matter, but a limit needs an
+    /// order (EF Core warns of one without), and this one is the order the list's indexes serve (ADR 0035), so the count
+    /// walks what the page walks. The primary key's order would walk every measure by id, or sort every match, to stop at 1,001.
+    /// </summary>
+    private static async Task<Tally> CountAsync<T>(IOrderedQueryable<T> rows, CancellationToken cancellationToken)
     {
         var counted = await rows.Take(Counted + 1).CountAsync(cancellationToken);
         return new(Math.Min(counted, Counted), counted > Counted);
@@ -269,8 +275,9 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, AnswerCache a
     /// <summary>Open look-backs with their own dates, earliest first: one count query and one page query.</summary>
     private static async Task<Section> LookBackSectionAsync(RectifyDbContext db, string key, string title, IQueryable<LookBack> lookBacks, DateOnly today, CancellationToken cancellationToken)
     {
-        var count = await CountAsync(lookBacks, cancellationToken);
-        var rows = await lookBacks.OrderBy(l => l.DueDate).ThenBy(l => l.Id).Take(Shown)
+        var ordered = lookBacks.OrderBy(l => l.DueDate).ThenBy(l => l.Id);
+        var count = await CountAsync(ordered, cancellationToken);
+        var rows = await ordered.Take(Shown)
             .Join(db.Measures, l => l.MeasureId, m => m.Id, (l, m) => new Row(
                 m.Id, m.Finding.Number, m.Number, m.Text, m.LeadUnit == null ? null : m.LeadUnit.Name, l.DueDate, m.Inspection.Title,
                 new OverdueFacts(m.Kind, m.State, m.Deadline, m.Inspection.ReportingCadence, m.OngoingSinceUtc, m.LastReportAtUtc)))
@@ -293,9 +300,9 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, AnswerCache a
     /// </param>
     private static async Task<Section> SectionAsync(string key, string title, IQueryable<Measure> measures, DateOnly today, CancellationToken cancellationToken, bool fromShortList = false)
     {
-        var count = await CountAsync(measures, cancellationToken);
-        var ordered = fromShortList ? measures.OrderBy(m => m.Deadline ?? DateOnly.MaxValue) : measures.OrderBy(m => m.Deadline);
-        var rows = await ordered.ThenBy(m => m.Id).Take(Shown)
+        var ordered = (fromShortList ? measures.OrderBy(m => m.Deadline ?? DateOnly.MaxValue) : measures.OrderBy(m => m.Deadline)).ThenBy(m => m.Id);
+        var count = await CountAsync(ordered, cancellationToken);
+        var rows = await ordered.Take(Shown)
             .Select(m => new Row(
                 m.Id, m.Finding.Number, m.Number, m.Text, m.LeadUnit == null ? null : m.LeadUnit.Name, m.Deadline, m.Inspection.Title,
                 new OverdueFacts(m.Kind, m.State, m.Deadline, m.Inspection.ReportingCadence, m.OngoingSinceUtc, m.LastReportAtUtc)))
