@@ -53,7 +53,10 @@ public static class RectifyApp
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
-            Args = args,
+            // Settings are read once, at start (a change takes a restart, as operations.md says): no file watcher is
+            // kept per host. A watcher is an inotify instance, 128 per user by default, and every command of the CLI
+            // and every host a process builds would hold one until it ended.
+            Args = [.. args, "--hostBuilder:reloadConfigOnChange=false"],
             ContentRootPath = AppContext.BaseDirectory,
             WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot"),
         });
