@@ -254,6 +254,16 @@ public abstract class AccessTests(AppFixture app)
         Assert.StartsWith($"链接的地址（{link.Authority}）取自本次访问所用的地址", host, StringComparison.Ordinal);
         var userId = System.Text.RegularExpressions.Regex.Match(html, "href=\"/admin/users/([0-9a-f-]+)\"").Groups[1].Value;
 
+        // A leader's account on the first day: a person by the account's name is made and linked, once (a second click links the same one).
+        var detailPage = await sys.GetStringAsync(new Uri($"/admin/users/{userId}", UriKind.Relative), Ct);
+        Assert.Contains("已将账号对应到人员“张三”", await (await PostFormAsync(sys, $"/admin/users/{userId}?handler=NewPerson", detailPage, new() { ["position"] = "副书记" })).Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Contains("已将账号对应到人员“张三”", await (await PostFormAsync(sys, $"/admin/users/{userId}?handler=NewPerson", detailPage, new() { ["position"] = "副书记" })).Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Equal(1, await app.ReadAsync(db => db.People.CountAsync(p => p.UserId == userId && p.Name == "张三" && p.Position == "副书记", Ct)));
+        Assert.Contains("张三（副书记）", await sys.GetStringAsync(new Uri($"/admin/users/{userId}", UriKind.Relative), Ct), StringComparison.Ordinal);
+
+        // Until the link is used the account waits for its owner, and says so (not 正常).
+        Assert.Contains("待设置密码（链接未使用）", await sys.GetStringAsync(new Uri($"/admin/users/{userId}", UriKind.Relative), Ct), StringComparison.Ordinal);
+
         // He cannot grant roles, and the security administrator cannot create accounts.
         Assert.DoesNotContain("name=\"roles\"", await sys.GetStringAsync(new Uri($"/admin/users/{userId}", UriKind.Relative), Ct), StringComparison.Ordinal);
         var refused = await PostFormAsync(sys, $"/admin/users/{userId}?handler=Roles", form, new() { ["roles"] = Roles.RectificationOffice });
@@ -276,6 +286,7 @@ public abstract class AccessTests(AppFixture app)
         Assert.Equal(HttpStatusCode.Redirect, (await zhang.SignInAsync(newName, "Zhang-San-Passw0rd")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await zhang.GetAsync(new Uri($"/inspections/{app.InspectionId}", UriKind.Relative), Ct)).StatusCode);
         Assert.Contains("链接无效或已过期", await zhang.GetStringAsync(new Uri(link.PathAndQuery, UriKind.Relative), Ct), StringComparison.Ordinal);
+        Assert.DoesNotContain("待设置密码（链接未使用）", await sys.GetStringAsync(new Uri($"/admin/users/{userId}", UriKind.Relative), Ct), StringComparison.Ordinal);
 
         // The office has no user administration at all.
         using var office = await app.SignedInAsync("office");

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Rectify.Audit;
 using Rectify.Data;
+using Rectify.Domain;
 
 namespace Rectify.Access;
 
@@ -329,6 +330,55 @@ public sealed class UserAdministration(
             new AuditEvent(AuditActions.UserPersonLinked, ObjectType: "User", ObjectId: user.Id, Before: new { People = linked.Select(p => p.Id) }, After: new { PersonId = person?.Id, person?.Name }),
             cancellationToken: cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// A person named as the account (its display name) in the account's organization, linked to it: a leader's account
+    /// is set up on the first day, before any plan names its holder. The plan, naming that leader later, finds this person
+    /// by name in the inspected organization's tree (<c>PlanService.PersonAsync</c>) and makes no second one. A person of
+    /// that name already in the organization is linked instead of a new one. Returns the person's name.
+    /// </summary>
+    public async Task<string> LinkNewPersonAsync(RectifyUser user, string? position, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        if (user.OrganizationId is not { } organizationId)
+        {
+            throw new UserAdministrationException("请先为账号设置单位，再新建对应人员。");
+        }
+
+        var name = user.DisplayName.Trim();
+        position = string.IsNullOrWhiteSpace(position) ? string.Empty : position.Trim();
+        if (position.Length > 100)
+        {
+            throw new UserAdministrationException("职务不超过 100 字。");
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var person = await db.People.Where(p => p.Name == name && p.OrganizationId == organizationId).OrderBy(p => p.Id).FirstOrDefaultAsync(cancellationToken);
+        if (person is { UserId: { } other } && other != user.Id)
+        {
+            throw new UserAdministrationException($"本单位的“{person.Name}”已对应另一个账号，请先在那个账号上取消对应。");
+        }
+
+        var created = person is null;
+        if (person is null)
+        {
+            person = new Person(name, position, await db.Organizations.SingleAsync(o => o.Id == organizationId, cancellationToken));
+            db.People.Add(person);
+        }
+
+        foreach (var p in await db.People.Where(p => p.UserId == user.Id && p.Id != person.Id).ToListAsync(cancellationToken))
+        {
+            p.LinkAccount(null);
+        }
+
+        person.LinkAccount(user.Id);
+        await db.SaveChangesAsync(cancellationToken);
+        await audit.RecordAsync(
+            new AuditEvent(AuditActions.UserPersonLinked, ObjectType: "User", ObjectId: user.Id, After: new { PersonId = person.Id, person.Name, Created = created }),
+            cancellationToken: cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return person.Name;
     }
 
     private async Task<int> FindOrganizationAsync(string organization, CancellationToken cancellationToken)

@@ -71,6 +71,14 @@ public sealed class UserDetailModel(
             Message = personId is null ? "已取消对应人员。" : "已设置对应人员；该账号可审批此人作为责任领导的措施。";
         }, cancellationToken);
 
+    /// <summary>A leader's account on the first day: a person named as the account, in its organization, linked to it (the plan finds them later by name).</summary>
+    public Task<IActionResult> OnPostNewPersonAsync(string id, string? position, CancellationToken cancellationToken) =>
+        ActAsync(id, CanManageAccounts, async user =>
+        {
+            var name = await administration.LinkNewPersonAsync(user, position, cancellationToken);
+            Message = $"已将账号对应到人员“{name}”；整改方案中填写的同名责任领导或第一责任人即此人。";
+        }, cancellationToken);
+
     /// <summary>The current password stops working and the user sets a new one through a one-time link; the second factor stays.</summary>
     public Task<IActionResult> OnPostResetPasswordAsync(string id, CancellationToken cancellationToken) =>
         ActAsync(id, CanManageAccounts, async user =>
@@ -147,7 +155,7 @@ public sealed class UserDetailModel(
             return NotFound();
         }
 
-        Account = new View(row.Id, row.UserName!, row.DisplayName, row.OrganizationId, row.Organization, row.Roles, UsersModel.StateOf(row.LockoutEnd, row.MustChangePassword, now), row.TwoFactorEnabled);
+        Account = new View(row.Id, row.UserName!, row.DisplayName, row.OrganizationId, row.Organization, row.Roles, UsersModel.StateOf(row.LockoutEnd, row.MustChangePassword, row.HasPassword, now), row.TwoFactorEnabled);
         LinkedPerson = await db.People.AsNoTracking().Where(p => p.UserId == id).Select(p => p.Position == string.Empty ? p.Name : p.Name + "（" + p.Position + "）").FirstOrDefaultAsync(cancellationToken);
         if (CanManageAccounts)
         {

@@ -39,10 +39,10 @@ public sealed class UsersModel(RectifyDbContext db, Caller caller, TimeProvider 
         Total = await users.CountAsync(cancellationToken);
         var now = clock.GetUtcNow();
         var rows = await Rows(db, users.OrderBy(u => u.UserName).Skip(Features.Common.Paging.Skip(PageNumber, PageSize)).Take(PageSize)).ToListAsync(cancellationToken);
-        Users = rows.Select(u => new Row(u.Id, u.UserName!, u.DisplayName, u.Organization, u.Roles, StateOf(u.LockoutEnd, u.MustChangePassword, now), u.TwoFactorEnabled)).ToList();
+        Users = rows.Select(u => new Row(u.Id, u.UserName!, u.DisplayName, u.Organization, u.Roles, StateOf(u.LockoutEnd, u.MustChangePassword, u.HasPassword, now), u.TwoFactorEnabled)).ToList();
     }
 
-    internal sealed record UserRow(string Id, string? UserName, string DisplayName, int? OrganizationId, string? Organization, List<string> Roles, DateTimeOffset? LockoutEnd, bool MustChangePassword, bool TwoFactorEnabled);
+    internal sealed record UserRow(string Id, string? UserName, string DisplayName, int? OrganizationId, string? Organization, List<string> Roles, DateTimeOffset? LockoutEnd, bool MustChangePassword, bool TwoFactorEnabled, bool HasPassword);
 
     /// <summary>One projection of an account for both administration pages: its organization's name and its roles in the same query.</summary>
     internal static IQueryable<UserRow> Rows(RectifyDbContext db, IQueryable<RectifyUser> users) =>
@@ -55,11 +55,17 @@ public sealed class UsersModel(RectifyDbContext db, Caller caller, TimeProvider 
             db.UserRoles.Where(r => r.UserId == u.Id).Join(db.Roles, ur => ur.RoleId, r => r.Id, (ur, r) => r.Name!).ToList(),
             u.LockoutEnd,
             u.MustChangePassword,
-            u.TwoFactorEnabled));
+            u.TwoFactorEnabled,
+            u.PasswordHash != null));
 
-    internal static string StateOf(DateTimeOffset? lockoutEnd, bool mustChange, DateTimeOffset now) =>
+    /// <summary>
+    /// An account's state in words. One made on the page has no password until its one-time link is used: it is waiting
+    /// for its owner, not 正常, and the administrator can see who has not set one yet.
+    /// </summary>
+    internal static string StateOf(DateTimeOffset? lockoutEnd, bool mustChange, bool hasPassword, DateTimeOffset now) =>
         lockoutEnd == DateTimeOffset.MaxValue ? "已停用"
         : lockoutEnd is { } end && end > now ? "已锁定"
+        : !hasPassword ? "待设置密码（链接未使用）"
         : mustChange ? "待修改初始密码"
         : "正常";
 }
