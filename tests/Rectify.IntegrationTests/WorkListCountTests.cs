@@ -38,6 +38,8 @@ public abstract partial class WorkListCountTests(AppFixture app)
                 finding.AddMeasure(i, $"超期措施{i}", MeasureKind.TimeBound).Plan(MeasureKind.TimeBound, today.AddDays(-1 - (i * 7 % 300)), null, null);
             }
 
+            // Nothing is late before the plan is adopted (审定): this one is in force.
+            Adopt(inspection, finding);
             return [finding];
         }, Ct);
 
@@ -77,6 +79,7 @@ public abstract partial class WorkListCountTests(AppFixture app)
             var second = new Inspection("待办计数核对（第二轮）", InspectionKind.Xuncha, first.InspectingBody, first.InspectedOrganization, null, null, null);
             var finding = new Finding(new FindingCategory(second, 1, "方面"), 1, "问题");
             finding.AddMeasure(1, "第二轮的超期措施", MeasureKind.TimeBound).Plan(MeasureKind.TimeBound, today.AddDays(-500), null, null);
+            Adopt(second, finding);
             db.Add(finding);
             await db.SaveChangesAsync(Ct);
         }
@@ -84,6 +87,13 @@ public abstract partial class WorkListCountTests(AppFixture app)
         (one, columns) = await InspectionShownAsync(office);
         Assert.Null(one);
         Assert.Equal("巡察", columns[^1]);
+    }
+
+    /// <summary>Puts the inspection's plan in force, as its 第一责任人 would (报审, then 审定).</summary>
+    private static void Adopt(Inspection inspection, Finding finding)
+    {
+        inspection.SubmitPlan(finding.Measures.Count, [], new Actor("work-count-office", "整改办"), TimeProvider.System);
+        inspection.ApprovePlan("测试：党委会审定", DateOnly.FromDateTime(DateTime.UtcNow), finding.Measures, new Actor("work-count-secretary", "第一责任人"), TimeProvider.System);
     }
 
     /// <summary>The line naming the one inspection (none when there are several), and the 超期 list's column headings.</summary>

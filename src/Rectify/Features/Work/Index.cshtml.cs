@@ -32,7 +32,8 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, AnswerCache a
     /// <param name="Date">整改时限 (a look-back's own date in the look-back sections); none for 长期坚持.</param>
     /// <param name="Note">The inspection.</param>
     /// <param name="Cadence">报送情况 of a 长期坚持 measure (<see cref="Measure.CadenceStandingAt"/>).</param>
-    public sealed record Item(int MeasureId, int FindingNumber, int MeasureNumber, string Text, string? LeadUnit, DateOnly? Date, string? Note, CadenceStanding Cadence);
+    /// <param name="LatestReport">The state of the measure's latest progress report (待审核, 已退回, 已采纳); none before the first.</param>
+    public sealed record Item(int MeasureId, int FindingNumber, int MeasureNumber, string Text, string? LeadUnit, DateOnly? Date, string? Note, CadenceStanding Cadence, ProgressReportState? LatestReport = null);
 
     /// <summary>How many are in a list, counted no further than <see cref="Counted"/>.</summary>
     /// <param name="Total">How many, at most <see cref="Counted"/>.</param>
@@ -115,7 +116,7 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, AnswerCache a
                 .Select(id => int.TryParse(id, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : 0).Where(n => n > 0).ToList();
             const string Key = "evidence-integrity", Title = "佐证材料校验不符（存储文件已被改动或损坏）";
             var at = sections.FindIndex(x => x.Key == "reports");
-            sections.Insert(at < 0 ? sections.Count : at, damaged.Count == 0 ? new Section(Key, Title, Tally.None, []) : await SectionAsync(Key, Title, measures.Where(m => damaged.Contains(m.Id)), today, cancellationToken, fromShortList: true));
+            sections.Insert(at < 0 ? sections.Count : at, damaged.Count == 0 ? new Section(Key, Title, Tally.None, []) : await SectionAsync(db, Key, Title, measures.Where(m => damaged.Contains(m.Id)), today, cancellationToken, fromShortList: true));
         }
 
         Sections = sections;
@@ -153,7 +154,7 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, AnswerCache a
         if (Permissions.HoldsRoleFor(scope, Permission.ReviewExtension))
         {
             var requested = extensions.Where(e => e.State == ExtensionState.Requested).Select(e => e.MeasureId);
-            sections.Add(await SectionAsync("extensions-review", "待审核的延期申请", measures.Where(m => requested.Contains(m.Id)), today, cancellationToken, fromShortList: true));
+            sections.Add(await SectionAsync(db, "extensions-review", "待审核的延期申请", measures.Where(m => requested.Contains(m.Id)), today, cancellationToken, fromShortList: true));
         }
 
         if (Permissions.HoldsRoleFor(scope, Permission.DecideExtension))
@@ -161,19 +162,19 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, AnswerCache a
             var first = scope.Roles.Contains(Roles.FirstResponsible);
             var theirs = first ? measures : measures.Where(m => m.ResponsibleLeader != null && m.ResponsibleLeader.UserId == scope.UserId);
             var forwarded = extensions.Where(e => e.State == ExtensionState.Forwarded).Select(e => e.MeasureId);
-            sections.Add(await SectionAsync("extensions-decide", "待审批的延期申请", theirs.Where(m => forwarded.Contains(m.Id)), today, cancellationToken, fromShortList: true));
+            sections.Add(await SectionAsync(db, "extensions-decide", "待审批的延期申请", theirs.Where(m => forwarded.Contains(m.Id)), today, cancellationToken, fromShortList: true));
         }
 
         if (reporter)
         {
-            sections.Add(await SectionAsync("extensions-returned", "被退回的延期申请", ownUnit.Where(m => extensions.Where(e => e.MeasureId == m.Id).OrderByDescending(e => e.Number).Select(e => (ExtensionState?)e.State).FirstOrDefault() == ExtensionState.Returned && m.State != MeasureState.SignedOff), today, cancellationToken));
+            sections.Add(await SectionAsync(db, "extensions-returned", "被退回的延期申请", ownUnit.Where(m => extensions.Where(e => e.MeasureId == m.Id).OrderByDescending(e => e.Number).Select(e => (ExtensionState?)e.State).FirstOrDefault() == ExtensionState.Returned && m.State != MeasureState.SignedOff), today, cancellationToken));
         }
 
         if (office)
         {
             // Measure.ReportsAwaitingReview, kept with the reports: read by its own index, not by hashing every report waiting.
-            sections.Add(await SectionAsync("reports", "待审核的进展报送", measures.Where(m => m.ReportsAwaitingReview > 0), today, cancellationToken));
-            sections.Add(await SectionAsync("review", "待整改办审核的销号申请", measures.Where(m => m.State == MeasureState.AwaitingReview), today, cancellationToken));
+            sections.Add(await SectionAsync(db, "reports", "待审核的进展报送", measures.Where(m => m.ReportsAwaitingReview > 0), today, cancellationToken));
+            sections.Add(await SectionAsync(db, "review", "待整改办审核的销号申请", measures.Where(m => m.State == MeasureState.AwaitingReview), today, cancellationToken));
             // Look-backs by their own date: those falling due within 30 days, and those already past it, apart.
             var open = db.LookBacks.AsNoTracking().Where(l => l.Result == null && measures.Any(m => m.Id == l.MeasureId));
             sections.Add(await LookBackSectionAsync(db, "lookbacks", "到期的回头看（30 天内）", open.Where(l => l.DueDate >= today && l.DueDate <= soon), today, cancellationToken));
@@ -182,25 +183,31 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, AnswerCache a
 
         if (leader)
         {
-            sections.Add(await SectionAsync("approve", "待领导审批的销号申请", measures.Where(m => m.State == MeasureState.AwaitingApproval), today, cancellationToken));
+            sections.Add(await SectionAsync(db, "approve", "待领导审批的销号申请", measures.Where(m => m.State == MeasureState.AwaitingApproval), today, cancellationToken));
         }
 
         if (reporter)
         {
             // A plan just adopted hands the unit its measures: each waits for the unit to start it (启动), whatever its kind.
-            sections.Add(await SectionAsync("planned", "待启动的措施", ownUnit.Where(m => m.State == MeasureState.Planned), today, cancellationToken));
+            sections.Add(await SectionAsync(db, "planned", "待启动的措施", ownUnit.Where(m => m.State == MeasureState.Planned), today, cancellationToken));
             var returned = ownUnit.Where(m => db.ProgressReports.Where(r => r.MeasureId == m.Id).OrderByDescending(r => r.Number).Select(r => r.State).FirstOrDefault() == ProgressReportState.Returned);
-            sections.Add(await SectionAsync("returned", "被退回、需要重新报送的进展", returned, today, cancellationToken));
-            sections.Add(await SectionAsync("cadence", "本周期应报送进展的长期坚持措施", ownUnit.Where(LedgerQueries.CadenceReportDueOn(today)), today, cancellationToken));
-            sections.Add(await SectionAsync("due", "30 天内到期的措施", ownUnit.Where(m => m.Deadline != null && m.Deadline >= today && m.Deadline <= soon && m.State != MeasureState.SignedOff && m.Kind != MeasureKind.Ongoing), today, cancellationToken));
+            sections.Add(await SectionAsync(db, "returned", "被退回、需要重新报送的进展", returned, today, cancellationToken));
+
+            // A 回头看 found the problem back (反弹) and reopened the measure: the unit owes a report made after that finding.
+            var rebounded = ownUnit.Where(m => m.State == MeasureState.InProgress
+                && db.LookBacks.Any(l => l.MeasureId == m.Id && l.Result == LookBackResult.Rebound && (m.LastReportAtUtc == null || m.LastReportAtUtc < l.ReviewedAtUtc)));
+            sections.Add(await SectionAsync(db, "rebound", "回头看发现反弹、需要重新整改的措施", rebounded, today, cancellationToken));
+            sections.Add(await SectionAsync(db, "cadence", "本周期应报送进展的长期坚持措施", ownUnit.Where(LedgerQueries.CadenceReportDueOn(today)), today, cancellationToken));
+            sections.Add(await SectionAsync(db, "due", "30 天内到期的措施", ownUnit.Where(m => m.Deadline != null && m.Deadline >= today && m.Deadline <= soon && m.State != MeasureState.SignedOff && m.Kind != MeasureKind.Ongoing), today, cancellationToken));
         }
 
         if (scope.ReadsRectification)
         {
-            // Late to finish and late to report are two things, counted apart (docs/rules.md).
-            var mine = reporter && !office && !leader ? ownUnit : measures;
-            sections.Add(await SectionAsync("overdue", "超期的措施", mine.Where(LedgerQueries.IsPastDeadlineOn(today)), today, cancellationToken));
-            sections.Add(await SectionAsync("unreported", "逾期未报的长期坚持措施", mine.Where(LedgerQueries.IsMissingCadenceReportOn(today)), today, cancellationToken));
+            // Late to finish and late to report are two things, counted apart (docs/rules.md). Only in a plan in force
+            // (审定实施): a draft's deadlines are proposals, and nothing of it is late before the 党组织 adopts it.
+            var mine = (reporter && !office && !leader ? ownUnit : measures).Where(m => m.Inspection.PlanState == PlanState.InForce);
+            sections.Add(await SectionAsync(db, "overdue", "超期的措施", mine.Where(LedgerQueries.IsPastDeadlineOn(today)), today, cancellationToken));
+            sections.Add(await SectionAsync(db, "unreported", "逾期未报的长期坚持措施", mine.Where(LedgerQueries.IsMissingCadenceReportOn(today)), today, cancellationToken));
         }
 
         return new WorkLists(sections, noticeSections, await ApprovalsAsync(db, scope, cancellationToken));
@@ -280,12 +287,14 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, AnswerCache a
         var rows = await ordered.Take(Shown)
             .Join(db.Measures, l => l.MeasureId, m => m.Id, (l, m) => new Row(
                 m.Id, m.Finding.Number, m.Number, m.Text, m.LeadUnit == null ? null : m.LeadUnit.Name, l.DueDate, m.Inspection.Title,
-                new OverdueFacts(m.Kind, m.State, m.Deadline, m.Inspection.ReportingCadence, m.OngoingSinceUtc, m.LastReportAtUtc)))
+                new OverdueFacts(m.Kind, m.State, m.Deadline, m.Inspection.ReportingCadence, m.OngoingSinceUtc, m.LastReportAtUtc),
+                db.ProgressReports.Where(r => r.MeasureId == m.Id).OrderByDescending(r => r.Number).Select(r => (ProgressReportState?)r.State).FirstOrDefault()))
             .ToListAsync(cancellationToken);
         return new Section(key, title, count, [.. rows.Select(r => r.ToItem(today))]);
     }
 
     /// <summary>A count and the first rows, earliest deadline first: one count query and one page query per section.</summary>
+    /// <param name="db">The database (each row's latest report is read with it).</param>
     /// <param name="key">The list's anchor.</param>
     /// <param name="title">Its heading.</param>
     /// <param name="measures">The measures in it.</param>
@@ -298,21 +307,23 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, AnswerCache a
     /// lie late in that order (a province's 2,400 waiting requests, on measures whose deadlines were extended: 0.4 s).
     /// The order by an expression is what keeps the walk out; it also puts measures without a deadline last on SQLite, as on PostgreSQL.
     /// </param>
-    private static async Task<Section> SectionAsync(string key, string title, IQueryable<Measure> measures, DateOnly today, CancellationToken cancellationToken, bool fromShortList = false)
+    private static async Task<Section> SectionAsync(RectifyDbContext db, string key, string title, IQueryable<Measure> measures, DateOnly today, CancellationToken cancellationToken, bool fromShortList = false)
     {
         var ordered = (fromShortList ? measures.OrderBy(m => m.Deadline ?? DateOnly.MaxValue) : measures.OrderBy(m => m.Deadline)).ThenBy(m => m.Id);
         var count = await CountAsync(ordered, cancellationToken);
+        // The latest report's state: one indexed look-up for each of the few rows shown (IX on MeasureId, Number).
         var rows = await ordered.Take(Shown)
             .Select(m => new Row(
                 m.Id, m.Finding.Number, m.Number, m.Text, m.LeadUnit == null ? null : m.LeadUnit.Name, m.Deadline, m.Inspection.Title,
-                new OverdueFacts(m.Kind, m.State, m.Deadline, m.Inspection.ReportingCadence, m.OngoingSinceUtc, m.LastReportAtUtc)))
+                new OverdueFacts(m.Kind, m.State, m.Deadline, m.Inspection.ReportingCadence, m.OngoingSinceUtc, m.LastReportAtUtc),
+                db.ProgressReports.Where(r => r.MeasureId == m.Id).OrderByDescending(r => r.Number).Select(r => (ProgressReportState?)r.State).FirstOrDefault()))
             .ToListAsync(cancellationToken);
         return new Section(key, title, count, [.. rows.Select(r => r.ToItem(today))]);
     }
 
     /// <summary>An item as read, with the facts its 报送情况 is judged on.</summary>
-    private sealed record Row(int MeasureId, int FindingNumber, int MeasureNumber, string Text, string? LeadUnit, DateOnly? Date, string? Note, OverdueFacts Facts)
+    private sealed record Row(int MeasureId, int FindingNumber, int MeasureNumber, string Text, string? LeadUnit, DateOnly? Date, string? Note, OverdueFacts Facts, ProgressReportState? LatestReport)
     {
-        public Item ToItem(DateOnly today) => new(MeasureId, FindingNumber, MeasureNumber, Text, LeadUnit, Date, Note, Measure.CadenceStandingAt(Facts, today));
+        public Item ToItem(DateOnly today) => new(MeasureId, FindingNumber, MeasureNumber, Text, LeadUnit, Date, Note, Measure.CadenceStandingAt(Facts, today), LatestReport);
     }
 }
