@@ -146,6 +146,36 @@ public abstract partial class ImportPageTests(AppFixture app)
         Assert.Equal(new DateOnly(2027, 2, 28), await ReadAsync(db => db.Measures.Where(m => m.InspectionId == id && m.Finding.Number == 1 && m.Number == 1).Select(m => m.Deadline).SingleAsync(Ct)));
     }
 
+    /// <summary>A notice, in our own words, of another round: another team, another year.</summary>
+    private const string NoticeOfAnotherRound = """
+        根据市委统一安排，2025年3月10日至5月9日，市委第五巡察组对某街道党工委进行了巡察。2025年7月2日，市委巡察组向街道党工委反馈了巡察意见。现将整改情况报告如下。
+        （一）关于“基层党建工作不够扎实”方面
+        1.关于“组织生活会质量不高”问题的整改
+        (1)制定组织生活会会前谈心谈话清单。
+        (2)对会议记录开展逐本检查。
+        （二）关于“资产管理不够规范”方面
+        2.关于“闲置资产长期未处置”问题的整改
+        (1)建立闲置资产台账并按季度清理。
+        中共某街道工作委员会
+        2025年11月20日
+        """;
+
+    [Fact]
+    public async Task A_notice_of_another_inspection_is_flagged_before_it_renumbers_this_ones_plan()
+    {
+        app.RequireAvailable();
+        using var office = await app.SignedInAsync("office");
+        var id = await NewInspectionAsync(office, "另一轮通报");
+
+        var token = Token(await UploadAsync(office, id, System.Text.Encoding.UTF8.GetBytes(NoticeOfAnotherRound.Replace("\n", "\r\n", StringComparison.Ordinal)), "整改情况通报.txt"));
+        var preview = await BodyAsync(await office.GetAsync(new Uri($"/inspections/{id}/import?upload={token}", UriKind.Relative), Ct));
+        var problems = preview[preview.IndexOf("id=\"problems\"", StringComparison.Ordinal)..];
+        Assert.Contains("文件所述巡察与本巡察不一致：巡察组为“市委第五巡察组”（本巡察为“页面导入巡察组”）；反馈日期为 2025-07-02（本巡察为 2026-06-01）", problems, StringComparison.Ordinal);
+
+        // A warning, not a refusal: the office that means it may still confirm.
+        Assert.Contains("?handler=Confirm", preview, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task An_upload_is_the_uploaders_own_refused_whole_when_it_is_not_a_ledger_and_never_found_by_a_path()
     {

@@ -158,7 +158,7 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
     {
         ArgumentNullException.ThrowIfNull(draft);
         var inspection = await db.VisibleInspections(caller.Scope).Where(i => i.Id == inspectionId)
-            .Select(i => new { i.Id, i.Title, i.PlanState, i.InspectedOrganization.Path }).AsNoTracking().SingleOrDefaultAsync(cancellationToken);
+            .Select(i => new { i.Id, i.Title, i.PlanState, i.InspectedOrganization.Path, Team = i.InspectingBody.Name, i.OnSiteFrom, i.FeedbackDate }).AsNoTracking().SingleOrDefaultAsync(cancellationToken);
         if (inspection is null)
         {
             return null;
@@ -171,7 +171,10 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
             categories.ToDictionary(c => c.Number, c => c.Title),
             findings.ToDictionary(f => f.Number, f => (f.Category, f.Title)),
             await MeasuresOfAsync(inspectionId, cancellationToken),
-            await UnitNamesAsync(draft, inspection.Path, cancellationToken));
+            await UnitNamesAsync(draft, inspection.Path, cancellationToken))
+        {
+            Registered = new RegisteredInspection(inspection.Team, inspection.OnSiteFrom, inspection.FeedbackDate),
+        };
         return Compare(inspection.Id, inspection.Title, inspection.PlanState, plan, draft);
     }
 
@@ -204,7 +207,11 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
             categories.ToDictionary(c => c.Key, c => c.Value.Title),
             findings.ToDictionary(f => f.Key, f => (f.Value.Category.Number, f.Value.Title)),
             await MeasuresOfAsync(inspectionId, cancellationToken),
-            await UnitNamesAsync(draft, inspection.InspectedOrganization.Path, cancellationToken));
+            await UnitNamesAsync(draft, inspection.InspectedOrganization.Path, cancellationToken))
+        {
+            Registered = new RegisteredInspection(
+                await db.Organizations.Where(o => o.Id == inspection.InspectingBodyId).Select(o => o.Name).SingleAsync(cancellationToken), inspection.OnSiteFrom, inspection.FeedbackDate),
+        };
         var comparison = Compare(inspection.Id, inspection.Title, inspection.PlanState, plan, draft);
         BusinessRules.Check(new ADraftMustFitThePlan(comparison.Problems.FirstOrDefault(p => p.Severity == IntakeSeverity.Error), comparison.Problems.Count(p => p.Severity == IntakeSeverity.Error)));
 
@@ -486,6 +493,10 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
         void Problem(IntakeLocation? at, string message, IntakeSeverity severity = IntakeSeverity.Error) =>
             problems.Add(new IntakeProblem(at?.Sheet, at?.Row, null, message, severity));
         var created = new HashSet<string>(StringComparer.Ordinal);
+        if (plan.Registered is { } registered && Contradictions(draft.Inspection, registered) is { Count: > 0 } contradictions)
+        {
+            Problem(null, $"文件所述巡察与本巡察不一致：{string.Join("；", contradictions)}。导入会按序号更新本巡察的问题和措施；如这份文件属于另一次巡察，请先登记那次巡察，再导入到那里。", IntakeSeverity.Warning);
+        }
 
         foreach (var c in draft.Categories)
         {
@@ -651,7 +662,44 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
         IReadOnlyDictionary<int, string> Categories,
         IReadOnlyDictionary<int, (int Category, string Title)> Findings,
         IReadOnlyDictionary<(int Finding, int Measure), MeasureSnapshot> Measures,
-        IReadOnlyDictionary<string, string>? Units);
+        IReadOnlyDictionary<string, string>? Units)
+    {
+        /// <summary>The inspection as registered, for a notice that describes another one; none for a new inspection's preview.</summary>
+        public RegisteredInspection? Registered { get; init; }
+    }
+
+    /// <summary>What the inspection was registered with: its team and its dates.</summary>
+    private sealed record RegisteredInspection(string Team, DateOnly? OnSiteFrom, DateOnly? FeedbackDate);
+
+    /// <summary>
+    /// The ways a notice's own words (its team, its on-site and feedback dates) contradict the inspection it is being
+    /// imported into: a 2025 notice of 市委第五巡察组 brought into the 2026 inspection of 市委第三巡察组 would renumber the
+    /// office's ledger by 序号. A team written longer or shorter (第三巡察组 for 市委第三巡察组) is the same team.
+    /// </summary>
+    private static List<string> Contradictions(IntakeInspection said, RegisteredInspection registered)
+    {
+        static string Plain(string s) => new([.. s.Where(c => !char.IsWhiteSpace(c))]);
+        var found = new List<string>();
+        if (said.Team is { Length: > 0 } team && Plain(team) is var t && Plain(registered.Team) is var r
+            && !t.Contains(r, StringComparison.Ordinal) && !r.Contains(t, StringComparison.Ordinal))
+        {
+            found.Add($"巡察组为“{team}”（本巡察为“{registered.Team}”）");
+        }
+
+        if (said.OnSiteFrom is { } from && registered.OnSiteFrom is { } was && from != was)
+        {
+            found.Add($"进驻日期为 {Day(from)}（本巡察为 {Day(was)}）");
+        }
+
+        if (said.FeedbackDate is { } feedback && registered.FeedbackDate is { } given && feedback != given)
+        {
+            found.Add($"反馈日期为 {Day(feedback)}（本巡察为 {Day(given)}）");
+        }
+
+        return found;
+
+        static string Day(DateOnly d) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+    }
 
     private static readonly IReadOnlyDictionary<string, string> NoUnits = new Dictionary<string, string>();
 
