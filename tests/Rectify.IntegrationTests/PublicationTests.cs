@@ -236,6 +236,9 @@ public abstract class PublicationTests(AppFixture app)
         // Assign, reply for publication: not public until approved.
         var finding = await app.ReadAsync(db => db.Findings.Where(f => f.InspectionId == id && f.Number == 3).Select(f => f.Id).SingleAsync(Ct));
         Assert.Equal(HttpStatusCode.OK, (await NoticeSteps.ActOnOpinionAsync(office, id, stored.Id, "Assign", [new("finding", finding.ToString(CultureInfo.InvariantCulture))])).StatusCode);
+        // What was assigned stays chosen on the form.
+        var assigned = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await office.GetStringAsync(new Uri($"/inspections/{id}/opinions", UriKind.Relative), Ct));
+        Assert.Equal(finding.ToString(CultureInfo.InvariantCulture), assigned.QuerySelector($"[data-opinion='{stored.Id}'] select[name=finding] option[selected]")?.GetAttribute("value"));
         Assert.Equal(HttpStatusCode.Forbidden, (await NoticeSteps.ActOnOpinionAsync(secretary, id, stored.Id, "Reply", [new("reply", "第一责任人不答复")])).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await NoticeSteps.ActOnOpinionAsync(office, id, stored.Id, "Reply", [new("reply", "已交相关部门核实，感谢您的监督。"), new("publishable", "true")])).StatusCode);
         Assert.DoesNotContain("感谢您的监督", await visitor.GetStringAsync(new Uri($"/notices/{key}", UriKind.Relative), Ct), StringComparison.Ordinal);

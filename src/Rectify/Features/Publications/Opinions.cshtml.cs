@@ -24,6 +24,9 @@ public sealed class OpinionsModel(RectifyDbContext db, Caller caller, OpinionSer
 
     public IReadOnlyList<Choice> Findings { get; private set; } = [];
 
+    /// <summary>The findings' ids by their numbers: an opinion about 第 6 项 offers problem 6 to assign it to.</summary>
+    public IReadOnlyDictionary<int, int> FindingIdByNumber { get; private set; } = new Dictionary<int, int>();
+
     public IReadOnlyList<Choice> Units { get; private set; } = [];
 
     public bool MayTriage => opinions.MayTriage;
@@ -91,6 +94,7 @@ public sealed class OpinionsModel(RectifyDbContext db, Caller caller, OpinionSer
             var findings = await db.Findings.AsNoTracking().Where(f => f.InspectionId == Id).OrderBy(f => f.Number)
                 .Select(f => new { f.Id, f.Number, f.Title }).ToListAsync(cancellationToken);
             Findings = [.. findings.Select(f => new Choice(f.Id, $"{f.Number}. {f.Title}"))];
+            FindingIdByNumber = findings.ToDictionary(f => f.Number, f => f.Id);
             var units = await LedgerQueries.UnitsAsync(db, db.VisibleMeasures(caller.Scope).Where(m => m.InspectionId == Id), cancellationToken);
             Units = [.. units.Select(u => new Choice(u.Id, u.Name))];
         }
