@@ -141,6 +141,27 @@ public abstract class PlanApiTests(AppFixture app)
     }
 
     [Fact]
+    public async Task A_draft_plans_past_deadline_is_not_yet_overdue_on_the_work_list_and_the_overview_says_its_red_is_provisional()
+    {
+        app.RequireAvailable();
+        using var office = await TokenClientAsync("office");
+        var suffix = app.Provider.ToString();
+        var id = (await WrittenAsync(await PostAsync(office, "/api/v1/inspections", new { title = "草拟中的方案" + suffix, team = "草拟巡察组" + suffix, inspectedOrganizationId = int.Parse(app.InspectedOrganization, CultureInfo.InvariantCulture) }), HttpStatusCode.Created)).Id!.Value;
+        var category = (await WrittenAsync(await PostAsync(office, $"/api/v1/inspections/{id}/categories", new { title = "草拟类别" }), HttpStatusCode.Created)).Id!.Value;
+        var finding = (await WrittenAsync(await PostAsync(office, $"/api/v1/inspections/{id}/findings", new { categoryId = category, title = "草拟问题" }), HttpStatusCode.Created)).Id!.Value;
+        var measure = (await WrittenAsync(await PostAsync(office, $"/api/v1/findings/{finding}/measures", new { text = "时限已过的草拟措施", kind = "TimeBound", deadline = Today.AddDays(-10), leadUnit = "纪检监察办" }), HttpStatusCode.Created)).Id!.Value;
+
+        using var page = await app.SignedInAsync("office");
+        var work = await page.GetStringAsync(new Uri("/work", UriKind.Relative), Ct);
+        var overdue = System.Text.RegularExpressions.Regex.Match(work, "data-section=\"overdue\">(.*?)</table>", System.Text.RegularExpressions.RegexOptions.Singleline).Groups[1].Value;
+        Assert.DoesNotContain($"href=\"/measures/{measure}\"", overdue, StringComparison.Ordinal);
+
+        var overview = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await page.GetStringAsync(new Uri($"/inspections/{id}/overview", UriKind.Relative), Ct));
+        Assert.StartsWith("整改方案尚未审定", overview.QuerySelector("#plan-not-in-force")?.TextContent, StringComparison.Ordinal);
+        Assert.DoesNotContain("plan-not-in-force", await page.GetStringAsync(new Uri($"/inspections/{app.InspectionId}/overview", UriKind.Relative), Ct), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_office_brings_its_own_inspection_in_through_the_api_the_first_responsible_person_adopts_it_and_a_later_change_is_a_version()
     {
         app.RequireAvailable();
@@ -180,6 +201,11 @@ public abstract class PlanApiTests(AppFixture app)
         plan = await PlanAsync(office, id);
         Assert.Equal("接口巡察（修改）" + suffix, plan.Inspection.Title);
         Assert.Equal(3, plan.Inspection.ExtendedScope.Count);
+
+        // A 下延单位 entered by mistake comes off again by name (the unit stays in the tree).
+        await WrittenAsync(await PostAsync(office, $"/api/v1/inspections/{id}/description", new { title = "接口巡察（修改）" + suffix, kind = "Xuncha", round = "十五届第八轮", feedbackDate = feedback, removedExtendedScope = new[] { "接口社区甲" + suffix } }), HttpStatusCode.OK);
+        Assert.Equal(["接口社区丙" + suffix, "接口社区乙" + suffix], (await PlanAsync(office, id)).Inspection.ExtendedScope.Order(StringComparer.Ordinal));
+        Assert.True(await ReadAsync(db => db.Organizations.AnyAsync(o => o.Name == "接口社区甲" + suffix, Ct)));
         Assert.Null(plan.Inspection.OnSiteFrom);
 
         // Categories, findings and measures, with the leader and units named as the office knows them.

@@ -67,6 +67,8 @@ public abstract partial class WorkflowTests(AppFixture app)
         Assert.True(unitPage.IndexOf("report-form", StringComparison.Ordinal) < unitPage.IndexOf("class=\"card workflow\"", StringComparison.Ordinal), "the unit's steps follow its report form");
         Assert.DoesNotContain("退回、重新打开时必填", unitPage, StringComparison.Ordinal);
         Assert.Contains("申请说明（选填）", unitPage, StringComparison.Ordinal);
+        // A report of 100 % raises no doubt about the 销号.
+        Assert.DoesNotContain("sign-off-incomplete", unitPage, StringComparison.Ordinal);
         Assert.Contains("value=\"ApplyForSignOff\"", await unit.GetStringAsync(new Uri($"/measures/{id}", UriKind.Relative), Ct), StringComparison.Ordinal);
         Assert.DoesNotContain("value=\"ApplyForSignOff\"", await office.GetStringAsync(new Uri($"/measures/{id}", UriKind.Relative), Ct), StringComparison.Ordinal);
 
@@ -96,6 +98,24 @@ public abstract partial class WorkflowTests(AppFixture app)
         var idText = id.ToString(System.Globalization.CultureInfo.InvariantCulture);
         // Five steps were taken (apply, return, apply, accept, approve); the three refused ones left no record.
         Assert.Equal(5, await db.AuditEntries.CountAsync(e => e.ObjectType == "Measure" && e.ObjectId == idText, Ct));
+    }
+
+    [Fact]
+    public async Task A_sign_off_resting_on_a_report_short_of_100_percent_says_so_at_each_step()
+    {
+        app.RequireAvailable();
+        var id = await FreshMeasureAsync(8);
+        using var unit = await app.SignedInAsync("unit");
+        using var office = await app.SignedInAsync("office");
+        using var leader = await app.SignedInAsync("leader");
+        await Reports.AcceptReportAsync(office, id, await app.FileReportAsync(unit, id, percent: 80));
+
+        const string Doubt = "完成 80%，不足 100%。销号前请核实整改是否已全部完成。";
+        Assert.Contains(Doubt, await unit.GetStringAsync(new Uri($"/measures/{id}", UriKind.Relative), Ct), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, (await ActAsync(unit, id, MeasureAction.ApplyForSignOff, "其余部分正在补充")).StatusCode);
+        Assert.Contains(Doubt, await office.GetStringAsync(new Uri($"/measures/{id}", UriKind.Relative), Ct), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, (await ActAsync(office, id, MeasureAction.AcceptApplication)).StatusCode);
+        Assert.Contains(Doubt, await leader.GetStringAsync(new Uri($"/measures/{id}", UriKind.Relative), Ct), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -326,7 +346,7 @@ public abstract partial class WorkflowTests(AppFixture app)
     }
 
     [Fact]
-    public async Task Pages_speak_the_offices_words_numbers_follow_the_language_and_a_work_row_is_one_link()
+    public async Task Pages_speak_the_offices_words_a_measure_is_named_as_its_ledger_row_and_a_work_row_is_one_link()
     {
         app.RequireAvailable();
         int id;
@@ -342,10 +362,12 @@ public abstract partial class WorkflowTests(AppFixture app)
         var page = await unit.GetStringAsync(new Uri($"/measures/{id}", UriKind.Relative), Ct);
         Assert.Contains("报送截至日期", page, StringComparison.Ordinal);
         Assert.DoesNotContain("生效日期", page, StringComparison.Ordinal);
-        Assert.Matches("<h1>措施[一二三四五六七八九十]+", page);
+        // A measure is named as its ledger row is numbered (措施 3.1), in either language.
+        Assert.Matches("<h1>措施 [0-9]+\\.[0-9]+ ", page);
+        Assert.DoesNotMatch("<h1>措施[一二三四五六七八九十]", page);
 
         var english = await unit.GetStringAsync(new Uri($"/measures/{id}?culture=en", UriKind.Relative), Ct);
-        Assert.Matches("<h1>Measure [0-9]+ ", english);
+        Assert.Matches("<h1>Measure [0-9]+\\.[0-9]+ ", english);
         Assert.DoesNotMatch("Measure [一二三四五六七八九十]", english);
 
         var work = await unit.GetStringAsync(new Uri("/work", UriKind.Relative), Ct);
@@ -472,9 +494,15 @@ public abstract partial class WorkflowTests(AppFixture app)
         Assert.Contains($"回头看（第 {second} 号）", reopen.Reason, StringComparison.Ordinal);
         Assert.Contains("河涌黑点再次出现", reopen.Reason, StringComparison.Ordinal);
 
+        // The unit finds the reopened measure on its work list, until it reports again.
+        static bool Listed(string work, int measure) => System.Text.RegularExpressions.Regex.Match(work, "data-section=\"rebound\">(.*?)</table>", System.Text.RegularExpressions.RegexOptions.Singleline)
+            .Groups[1].Value.Contains($"href=\"/measures/{measure}\"", StringComparison.Ordinal);
+        Assert.True(Listed(await unit.GetStringAsync(new Uri("/work", UriKind.Relative), Ct), id), "the rebound measure is on the unit's work list");
+
         // Open again, the measure can be signed off a second time, on new evidence: the report accepted before the rebound no longer counts.
         Assert.Equal(HttpStatusCode.Conflict, (await ActAsync(unit, id, MeasureAction.ApplyForSignOff, version: measure.Version)).StatusCode);
         await Reports.AcceptReportAsync(office, id, await app.FileReportAsync(unit, id));
+        Assert.False(Listed(await unit.GetStringAsync(new Uri("/work", UriKind.Relative), Ct), id), "reported again, it leaves the list");
         Assert.Equal(HttpStatusCode.Redirect, (await ActAsync(unit, id, MeasureAction.ApplyForSignOff)).StatusCode);
     }
 

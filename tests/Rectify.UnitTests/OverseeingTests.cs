@@ -34,3 +34,14 @@ public sealed class OverseeingTests
         Assert.False(PlanService.Oversees("/1/5/", [], "/2/3/"));
     }
 }
+
+/// <summary>The units whose reporter accounts report for a lead unit: the unit and every unit above it.</summary>
+public sealed class ReporterAccountPathTests
+{
+    [Fact]
+    public void A_path_is_read_down_to_the_unit()
+    {
+        Assert.Equal(["/1/", "/1/4/", "/1/4/9/"], Rectify.Features.Plans.ReporterAccounts.PathsDownTo("/1/4/9/"));
+        Assert.Equal(["/7/"], Rectify.Features.Plans.ReporterAccounts.PathsDownTo("/7/"));
+    }
+}

@@ -49,7 +49,7 @@ public sealed class NotificationsWorker(IServiceScopeFactory scopes, IOptions<No
             var result = await services.GetRequiredService<ReminderScan>().RunAsync(null, cancellationToken);
             if (logger.IsEnabled(LogLevel.Information))
             {
-                logger.LogInformation("提醒扫描 {Day}：到期 {Due} 条，新增 {New} 条，写入投递 {Deliveries} 条，汇总 {Digests} 条，补发 {CatchUp}。", result.Day, result.Due, result.New, result.Deliveries, result.Digests, result.CatchUp);
+                logger.LogInformation("提醒扫描 {Day}：到期 {Due} 条，新增 {New} 条，写入投递 {Deliveries} 条，汇总 {Digests} 条，补发 {CatchUp}。", result.Day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), result.Due, result.New, result.Deliveries, result.Digests, result.CatchUp);
             }
         }
 

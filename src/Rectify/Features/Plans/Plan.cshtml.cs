@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
 using Rectify.Access;
 using Rectify.Data;
 using Rectify.Domain;
@@ -18,6 +19,9 @@ public sealed class PlanModel(RectifyDbContext db, Caller caller, PlanService pl
     public int Id { get; set; }
 
     public PlanView? Plan { get; private set; }
+
+    /// <summary>The plan's lead units that have no reporter account, for the office (none for others).</summary>
+    public IReadOnlyList<PlanUnit> UnitsWithoutReporter { get; private set; } = [];
 
     public string? Message { get; private set; }
 
@@ -44,10 +48,10 @@ public sealed class PlanModel(RectifyDbContext db, Caller caller, PlanService pl
         return ShowAsync(cancellationToken);
     }
 
-    public async Task<IActionResult> OnPostDescribeAsync(string? title, InspectionKind? kind, string? round, string? team, DateOnly? onSiteFrom, DateOnly? onSiteTo, DateOnly? feedbackDate, string? extendedScope, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnPostDescribeAsync(string? title, InspectionKind? kind, string? round, string? team, DateOnly? onSiteFrom, DateOnly? onSiteTo, DateOnly? feedbackDate, string? extendedScope, string[]? removeScope, CancellationToken cancellationToken)
     {
         Keep("describe", ("title", title), ("round", round), ("team", team), ("extendedScope", extendedScope), ("onSiteFrom", Fmt.InputDate(onSiteFrom)), ("onSiteTo", Fmt.InputDate(onSiteTo)), ("feedbackDate", Fmt.InputDate(feedbackDate)));
-        return Done(await plans.DescribeAsync(Id, new InspectionInput(title, kind, round, team, null, extendedScope, onSiteFrom, onSiteTo, feedbackDate), cancellationToken), "#inspection");
+        return Done(await plans.DescribeAsync(Id, new InspectionInput(title, kind, round, team, null, extendedScope, onSiteFrom, onSiteTo, feedbackDate) { RemovedScope = removeScope ?? [] }, cancellationToken), "#inspection");
     }
 
     public async Task<IActionResult> OnPostCategoryAsync(int? number, string? title, CancellationToken cancellationToken)
@@ -159,6 +163,19 @@ public sealed class PlanModel(RectifyDbContext db, Caller caller, PlanService pl
     private async Task<IActionResult> ShowAsync(CancellationToken cancellationToken)
     {
         Plan = await PlanQueries.LoadAsync(db, caller.Scope, Id, cancellationToken, withChoices: CanManage);
-        return Plan is null ? NotFound() : Page();
+        if (Plan is null)
+        {
+            return NotFound();
+        }
+
+        if (CanManage)
+        {
+            // The lead units of the measures that stand, whether the plan is drafted or in force: accounts take a while to set up.
+            var leads = await db.Measures.AsNoTracking().Where(m => m.InspectionId == Id && m.WithdrawnAtUtc == null && m.LeadUnit != null)
+                .Select(m => new { m.LeadUnit!.Name, m.LeadUnit.Path }).Distinct().ToListAsync(cancellationToken);
+            UnitsWithoutReporter = await ReporterAccounts.WithoutReporterAsync(db, leads.OrderBy(u => u.Path, StringComparer.Ordinal).Select(u => new PlanUnit(u.Name, u.Path)), cancellationToken);
+        }
+
+        return Page();
     }
 }

@@ -26,7 +26,11 @@ public sealed record InspectionInput(
     string? ExtendedScope,
     DateOnly? OnSiteFrom,
     DateOnly? OnSiteTo,
-    DateOnly? FeedbackDate);
+    DateOnly? FeedbackDate)
+{
+    /// <summary>下延单位 to take off the inspection, by name (the units themselves stay in the tree).</summary>
+    public IReadOnlyList<string> RemovedScope { get; init; } = [];
+}
 
 /// <summary>
 /// What the office sets on a measure. Units and the leader are chosen from the organization's tree and people by id,
@@ -165,10 +169,20 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
             }
         }
 
+        var removed = new List<string>();
+        if (input.RemovedScope.Count > 0)
+        {
+            var names = input.RemovedScope.Select(n => n.Trim()).Where(n => n.Length > 0).Distinct(StringComparer.Ordinal).Take(500).ToList();
+            var rows = await db.InspectionScopes.Include(x => x.Organization)
+                .Where(x => x.InspectionId == inspectionId && x.Kind == InspectionScopeKind.Extended && names.Contains(x.Organization.Name)).ToListAsync(cancellationToken);
+            db.InspectionScopes.RemoveRange(rows);
+            removed.AddRange(rows.Select(x => x.Organization.Name));
+        }
+
         await db.SaveChangesAsync(cancellationToken);
         await audit.RecordAsync(
             new AuditEvent(AuditActions.InspectionDescribed, ObjectType: "Inspection", ObjectId: Id(inspectionId), Before: before,
-                After: new { inspection.Title, inspection.Kind, inspection.Round, Team = team, inspection.OnSiteFrom, inspection.OnSiteTo, inspection.FeedbackDate }),
+                After: new { inspection.Title, inspection.Kind, inspection.Round, Team = team, inspection.OnSiteFrom, inspection.OnSiteTo, inspection.FeedbackDate, AddedScope = input.ExtendedScope, RemovedScope = removed }),
             cancellationToken: cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return WorkflowResult.Done("已保存巡察信息。", inspectionId);

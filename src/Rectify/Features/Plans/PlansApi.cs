@@ -31,7 +31,8 @@ public sealed record InspectionDescriptionRequest(
     DateOnly? OnSiteFrom,
     DateOnly? OnSiteTo,
     DateOnly? FeedbackDate,
-    string? Team = null);
+    string? Team = null,
+    IReadOnlyList<string>? RemovedExtendedScope = null);
 
 /// <summary>A 问题类别; <c>number</c> (序号) left out is the next one.</summary>
 public sealed record NewCategoryRequest(int? Number, string? Title);
@@ -176,7 +177,7 @@ public static class PlansApi
         api.MapPost("/inspections/{id:int}/description", async Task<IResult> (PlanService plans, int id, InspectionDescriptionRequest? body, CancellationToken ct) =>
             {
                 var b = body ?? new InspectionDescriptionRequest(null, null, null, null, null, null, null);
-                return Api.Answer(await plans.DescribeAsync(id, new InspectionInput(b.Title, b.Kind, b.Round, b.Team, null, Names(b.ExtendedScope), b.OnSiteFrom, b.OnSiteTo, b.FeedbackDate), ct), created: null);
+                return Api.Answer(await plans.DescribeAsync(id, new InspectionInput(b.Title, b.Kind, b.Round, b.Team, null, Names(b.ExtendedScope), b.OnSiteFrom, b.OnSiteTo, b.FeedbackDate) { RemovedScope = b.RemovedExtendedScope ?? [] }, ct), created: null);
             })
             .RequireToken()
             .Produces<WriteResult>()
@@ -184,7 +185,7 @@ public static class PlansApi
             .ProducesProblem(StatusCodes.Status404NotFound)
             .WithTags("Plans")
             .WithName("DescribeInspection")
-            .WithSummary("整改办修改巡察信息：title、kind、round、onSiteFrom、onSiteTo、feedbackDate 为修改后的全部内容（不填即清空）；extendedScope 增加下延单位（已有的保留）；team 更正巡察组（按名称，只对应管辖被巡察党组织的巡察机构，没有则新建；不填则不变）。仅接受个人 API 令牌。");
+            .WithSummary("整改办修改巡察信息：title、kind、round、onSiteFrom、onSiteTo、feedbackDate 为修改后的全部内容（不填即清空）；extendedScope 增加下延单位（已有的保留），removedExtendedScope 按名称移除下延单位；team 更正巡察组（按名称，只对应管辖被巡察党组织的巡察机构，没有则新建；不填则不变）。仅接受个人 API 令牌。");
 
         api.MapGet("/inspections/{id:int}/plan", async Task<Results<Ok<PlanApiPage>, NotFound>> (RectifyDbContext db, Caller caller, int id, int? page, int? pageSize, CancellationToken ct) =>
                 await PlanApiQueries.PageAsync(db, caller.Scope, id, page, pageSize, ct) is { } plan ? TypedResults.Ok(plan) : TypedResults.NotFound())
