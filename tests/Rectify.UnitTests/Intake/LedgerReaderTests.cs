@@ -306,6 +306,22 @@ public sealed class LedgerReaderTests
     }
 
     [Fact]
+    public void Many_unread_columns_with_long_names_make_one_short_line_not_megabytes()
+    {
+        // 300 extra columns, each headed by the same 30,000-character text (a shared string costs the file nothing).
+        var longName = new string('长', 30_000);
+        object?[] header = [.. new object?[] { "序号", "反馈问题", "整改措施", "整改时限" }, .. Enumerable.Repeat<object?>(longName, 300)];
+        var book = new TestWorkbook();
+        book.Sheet("台账").Row(1, header).Row(2, "1.1", "问题甲", "措施一", "2025-01-31");
+
+        var problem = Assert.Single(Drafts.Problems(LedgerWorkbookReader.Read(book.ToStream())), p => p.Contains("以下列不会导入", StringComparison.Ordinal));
+
+        Assert.EndsWith(" 等 300 列。", problem, StringComparison.Ordinal);
+        Assert.Contains(new string('长', 30) + "…（E 列）", problem, StringComparison.Ordinal);
+        Assert.True(problem.Length < 2_000, $"{problem.Length} characters");
+    }
+
+    [Fact]
     public void An_exports_own_columns_go_unsaid_under_todays_names_and_an_older_exports_and_only_an_added_column_is_named()
     {
         foreach (var header in new IReadOnlyList<string>[]

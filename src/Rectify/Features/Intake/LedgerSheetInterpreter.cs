@@ -129,7 +129,7 @@ internal sealed class LedgerSheetInterpreter
     {
         var named = headerRows.SelectMany(r => r.Cells)
             .Where(c => c.Text is not null && c.Note != CellNote.Error && !grid.HiddenColumns.Contains(c.Column))
-            .Select(c => (c.Column, Name: string.Concat(LedgerValues.Clean(c.Text!).Split('\n', StringSplitOptions.TrimEntries))))
+            .Select(c => (c.Column, Name: HeaderName(c.Text!)))
             .Where(c => c.Name.Length > 0)
             .ToList();
         var own = LedgerColumns.OwnOutputOnly(named.Select(c => c.Name));
@@ -137,13 +137,24 @@ internal sealed class LedgerSheetInterpreter
             .Where(c => !read.Contains(c.Column) && !own.Contains(LedgerColumns.Compared(c.Name)))
             .GroupBy(c => c.Column)
             .OrderBy(g => g.Key)
-            .Select(g => $"{g.First().Name}（{LedgerColumns.Letter(g.Key)} 列）")
+            .Select(g => $"{Shown(g.First().Name)}（{LedgerColumns.Letter(g.Key)} 列）")
             .ToList();
         if (unread.Count > 0)
         {
-            yield return new IntakeProblem(sheet, headerRows[0].Number, null, $"以下列不会导入：{string.Join("、", unread)}。", IntakeSeverity.Warning);
+            // Named, at most 20 of them: a sheet of 16,384 columns (or one long string in each) gives a line, not megabytes.
+            var listed = unread.Count <= UnreadListed ? string.Join("、", unread) : string.Join("、", unread.Take(UnreadListed)) + $" 等 {unread.Count} 列";
+            yield return new IntakeProblem(sheet, headerRows[0].Number, null, $"以下列不会导入：{listed}。", IntakeSeverity.Warning);
         }
+
+        // A heading as compared: its first 200 characters, cleaned, its lines joined (no heading of a field is longer).
+        static string HeaderName(string text) =>
+            string.Concat(LedgerValues.Clean(text.Length > 200 ? text[..200] : text).Split('\n', StringSplitOptions.TrimEntries));
+
+        static string Shown(string name) => name.Length <= 30 ? name : name[..30] + "…";
     }
+
+    /// <summary>How many unread columns the 提示 names before it counts the rest.</summary>
+    private const int UnreadListed = 20;
 
     /// <summary>The draft of one sheet. Refuses (throws) for more data rows than allowed and for a formula without its result in a cell read.</summary>
     public static IntakeDraft Interpret(string sheet, SheetGrid grid, LedgerHeader header, bool date1904, int maxDataRows)

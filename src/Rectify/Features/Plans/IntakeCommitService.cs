@@ -683,7 +683,7 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
         if (said.Team is { Length: > 0 } team && Plain(team) is var t && Plain(registered.Team) is var r
             && !t.Contains(r, StringComparison.Ordinal) && !r.Contains(t, StringComparison.Ordinal))
         {
-            found.Add($"巡察组为“{team}”（本巡察为“{registered.Team}”）");
+            found.Add($"巡察组为“{(team.Length <= 50 ? team : team[..50] + "…")}”（本巡察为“{registered.Team}”）");
         }
 
         if (said.OnSiteFrom is { } from && registered.OnSiteFrom is { } was && from != was)
