@@ -329,7 +329,7 @@ public abstract class AccessTests(AppFixture app)
         app.RequireAvailable();
         var userName = "leader-link-" + app.Provider;
         string userId;
-        int person, taken;
+        int person, taken, foreign;
         await using (var scope = app.Factory.Services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<RectifyDbContext>();
@@ -338,11 +338,25 @@ public abstract class AccessTests(AppFixture app)
             var people = await db.People.Where(p => p.OrganizationId == org).OrderBy(p => p.Id).Select(p => new { p.Id, p.UserId }).ToListAsync(Ct);
             person = people.First(p => p.UserId == null).Id;
             taken = people.First(p => p.UserId != null).Id;
+
+            // A person of another city's tree, nobody's account.
+            var elsewhere = new Rectify.Domain.Organization("另一市某局" + app.Provider, Rectify.Domain.OrganizationKind.Department);
+            db.Organizations.Add(elsewhere);
+            await db.SaveChangesAsync(Ct);
+            elsewhere.AssignPath();
+            var stranger = new Rectify.Domain.Person("外市领导", "局长", elsewhere);
+            db.People.Add(stranger);
+            await db.SaveChangesAsync(Ct);
+            foreign = stranger.Id;
         }
 
         using var sys = await app.SignedInAsync("admin");
         var page = await sys.GetStringAsync(new Uri($"/admin/users/{userId}", UriKind.Relative), Ct);
         Assert.Contains("name=\"personId\"", page, StringComparison.Ordinal);
+
+        // A person of another tree (never offered, but posted) is refused: that tree's approvals would reach this account.
+        var outside = await PostFormAsync(sys, $"/admin/users/{userId}?handler=Person", page, new() { ["personId"] = foreign.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        Assert.Contains("不在该账号的单位及其下属单位中", await outside.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
 
         // A person who already has an account is refused with a reason; a free one is linked.
         var refused = await PostFormAsync(sys, $"/admin/users/{userId}?handler=Person", page, new() { ["personId"] = taken.ToString(System.Globalization.CultureInfo.InvariantCulture) });

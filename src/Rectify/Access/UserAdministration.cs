@@ -311,8 +311,13 @@ public sealed class UserAdministration(
         ArgumentNullException.ThrowIfNull(user);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var linked = await db.People.Where(p => p.UserId == user.Id).ToListAsync(cancellationToken);
+        // Only a person of the account's own organization or a unit under it (the people the page offers): another tree's
+        // person would send that tree's approvals and notices to this account.
+        var path = user.OrganizationId is { } organizationId ? await db.Organizations.Where(o => o.Id == organizationId).Select(o => o.Path).SingleAsync(cancellationToken) : null;
         var person = personId is { } id
-            ? await db.People.SingleOrDefaultAsync(p => p.Id == id, cancellationToken) ?? throw new UserAdministrationException($"人员编号 {id} 不存在。")
+            ? await db.People.Include(p => p.Organization).SingleOrDefaultAsync(p => p.Id == id, cancellationToken) is { } found && (found.UserId == user.Id || (path is not null && found.Organization.Path.StartsWith(path, StringComparison.Ordinal)))
+                ? found
+                : throw new UserAdministrationException($"人员编号 {id} 不存在，或不在该账号的单位及其下属单位中。")
             : null;
         if (person is { UserId: { } other } && other != user.Id)
         {
