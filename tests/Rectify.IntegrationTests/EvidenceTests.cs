@@ -304,6 +304,12 @@ public abstract class EvidenceTests(AppFixture app)
         Assert.Equal(y, await unit.GetByteArrayAsync(new Uri($"/evidence/{reports[0]}/2", UriKind.Relative), Ct));
         Assert.Equal(x, await unit.GetByteArrayAsync(new Uri($"/evidence/{reports[1]}/2", UriKind.Relative), Ct));
         Assert.Equal(HttpStatusCode.NotFound, (await unit.GetAsync(new Uri($"/evidence/{reports[0]}/3", UriKind.Relative), Ct)).StatusCode);
+
+        // Nor does its time: Last-Modified is the second report's, not when X was first stored (the file's own time, set far back here).
+        File.SetLastWriteTimeUtc(app.Factory.Services.GetRequiredService<EvidenceStore>().PathOf(Convert.ToHexStringLower(SHA256.HashData(x))), new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc));
+        var sent = await app.ReadAsync(db => db.ProgressReports.Where(r => r.Id == reports[0]).Select(r => r.SubmittedAtUtc).SingleAsync(Ct));
+        using var again = await unit.GetAsync(new Uri($"/evidence/{reports[0]}/1", UriKind.Relative), Ct);
+        Assert.Equal(new DateTimeOffset(sent.Ticks - (sent.Ticks % TimeSpan.TicksPerSecond), TimeSpan.Zero), again.Content.Headers.LastModified);
         Assert.Equal(HttpStatusCode.NotFound, (await unit.GetAsync(new Uri($"/evidence/{reports[0]}/0", UriKind.Relative), Ct)).StatusCode);
     }
 

@@ -106,6 +106,7 @@ public static class DeadlinesApi
     private static async Task<IResult> AttachmentAsync(ExtensionService extensions, int id, CancellationToken ct)
     {
         var file = await extensions.OpenAttachmentAsync(id, ct);
-        return file is { } f && File.Exists(f.Path) ? Results.File(f.Path, f.ContentType, f.FileName) : Results.NotFound();
+        // Last-Modified is the request's time: the stored file's would tell when anyone first sent the same bytes.
+        return file is { } f && File.Exists(f.Path) ? Results.File(f.Path, f.ContentType, f.FileName, new DateTimeOffset(f.SentAtUtc, TimeSpan.Zero)) : Results.NotFound();
     }
 }

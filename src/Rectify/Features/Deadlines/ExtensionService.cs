@@ -170,12 +170,13 @@ public sealed class ExtensionService(RectifyDbContext db, Caller caller, Evidenc
     }
 
     /// <summary>The attachment, when the caller sees the measure; the download is audited.</summary>
-    public async Task<(string Path, string ContentType, string FileName)?> OpenAttachmentAsync(int extensionId, CancellationToken cancellationToken)
+    /// <summary>The attachment, when the caller sees the measure; audited. Its time is the request's, never the stored file's (which another organization may have sent first).</summary>
+    public async Task<(string Path, string ContentType, string FileName, DateTime SentAtUtc)?> OpenAttachmentAsync(int extensionId, CancellationToken cancellationToken)
     {
         var visible = db.VisibleMeasuresIncludingWithdrawn(caller.Scope);
         var file = await db.DeadlineExtensions.AsNoTracking()
             .Where(e => e.Id == extensionId && e.AttachmentFile != null && visible.Any(m => m.Id == e.MeasureId))
-            .Select(e => new { e.AttachmentName, e.AttachmentFile!.Sha256, e.AttachmentFile.Type, e.EvidenceFileId })
+            .Select(e => new { e.AttachmentName, e.AttachmentFile!.Sha256, e.AttachmentFile.Type, e.EvidenceFileId, e.RequestedAtUtc })
             .SingleOrDefaultAsync(cancellationToken);
         if (file is null)
         {
@@ -185,7 +186,7 @@ public sealed class ExtensionService(RectifyDbContext db, Caller caller, Evidenc
         await audit.RecordAsync(
             new AuditEvent(AuditActions.EvidenceDownloaded, ObjectType: "EvidenceFile", ObjectId: file.EvidenceFileId?.ToString(CultureInfo.InvariantCulture), After: new { ExtensionId = extensionId, file.AttachmentName, file.Sha256 }),
             cancellationToken: cancellationToken);
-        return (store.PathOf(file.Sha256), FileTypes.Known[file.Type].ContentType, file.AttachmentName ?? "附件");
+        return (store.PathOf(file.Sha256), FileTypes.Known[file.Type].ContentType, file.AttachmentName ?? "附件", file.RequestedAtUtc);
     }
 
     private Task<DeadlineExtension?> FindAsync(int extensionId, CancellationToken cancellationToken)

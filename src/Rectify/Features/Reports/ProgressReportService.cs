@@ -204,7 +204,7 @@ public sealed class ProgressReportService(RectifyDbContext db, Caller caller, Ev
     /// file's id: the store keeps one copy of identical files across organizations, and its id would tell another
     /// organization that a file it holds was uploaded before, and how many files the installation keeps.
     /// </summary>
-    public async Task<(string Path, string ContentType, string FileName)?> OpenForDownloadAsync(int reportId, int number, CancellationToken cancellationToken)
+    public async Task<(string Path, string ContentType, string FileName, DateTime SentAtUtc)?> OpenForDownloadAsync(int reportId, int number, CancellationToken cancellationToken)
     {
         if (number < 1)
         {
@@ -215,7 +215,7 @@ public sealed class ProgressReportService(RectifyDbContext db, Caller caller, Ev
         var link = await db.ProgressReportEvidence.AsNoTracking()
             .Where(e => e.ProgressReportId == reportId && db.ProgressReports.Any(r => r.Id == reportId && visible.Any(m => m.Id == r.MeasureId)))
             .OrderBy(e => e.OriginalName).ThenBy(e => e.EvidenceFileId).Skip(number - 1).Take(1)
-            .Select(e => new { e.EvidenceFileId, e.OriginalName, e.EvidenceFile.Sha256, e.EvidenceFile.Type, e.ProgressReport.MeasureId })
+            .Select(e => new { e.EvidenceFileId, e.OriginalName, e.EvidenceFile.Sha256, e.EvidenceFile.Type, e.ProgressReport.MeasureId, e.ProgressReport.SubmittedAtUtc })
             .SingleOrDefaultAsync(cancellationToken);
         if (link is null)
         {
@@ -239,7 +239,7 @@ public sealed class ProgressReportService(RectifyDbContext db, Caller caller, Ev
         await audit.RecordAsync(
             new AuditEvent(AuditActions.EvidenceDownloaded, ObjectType: "EvidenceFile", ObjectId: link.EvidenceFileId.ToString(System.Globalization.CultureInfo.InvariantCulture), After: new { ReportId = reportId, Number = number, link.OriginalName, link.Sha256 }),
             cancellationToken: cancellationToken);
-        return (path, FileTypes.Known[link.Type].ContentType, link.OriginalName);
+        return (path, FileTypes.Known[link.Type].ContentType, link.OriginalName, link.SubmittedAtUtc);
     }
 
     private sealed class AReportCarriesAtMostSoManyFiles(int count, int most) : IBusinessRule

@@ -108,6 +108,7 @@ public static class ReportsApi
         // A file someone uploaded runs nothing in the browser and stays in no cache: sandboxed, not stored, attached.
         http.Response.Headers.ContentSecurityPolicy = "sandbox; default-src 'none'";
         http.Response.Headers.CacheControl = "no-store";
-        return Results.File(f.Path, f.ContentType, f.FileName);
+        // Last-Modified is the report's time: the stored file's would tell when anyone, of any organization, first sent the same bytes.
+        return Results.File(f.Path, f.ContentType, f.FileName, new DateTimeOffset(f.SentAtUtc, TimeSpan.Zero));
     }
 }
