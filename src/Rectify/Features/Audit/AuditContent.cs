@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Rectify.Audit;
 using Rectify.Data;
 
 namespace Rectify.Features.Audit;
@@ -27,7 +28,7 @@ public static partial class AuditContent
     /// <summary>Fields whose text is a code or a digest, never someone's words.</summary>
     private static readonly HashSet<string> Codes = new(StringComparer.Ordinal)
     {
-        "state", "kind", "decision", "cadence", "result", "status", "signal", "roles", "format", "channel", "algorithm", "sha256", "contentType", "mediaType", "source",
+        "state", "kind", "decision", "cadence", "result", "status", "signal", "roles", "format", "channel", "algorithm", "sha256", "contentType", "mediaType",
     };
 
     /// <summary>Whether the record is of a business object, whose texts a reader of no rectification content does not read.</summary>
@@ -56,8 +57,12 @@ public static partial class AuditContent
             return Hidden;
         }
 
-        // An inspection's title names the object, as the log's object column does; every other text is hidden.
-        var names = entry.ObjectType == "Inspection" ? InspectionNames : Codes;
+        // An inspection's title names the object, as the log's object column does, in the records of the inspection
+        // itself; every other text is hidden, a category's or a finding's title (recorded against the inspection) and an
+        // imported file's name (source) among them.
+        var names = entry.ObjectType == "Inspection" && entry.Action is AuditActions.InspectionCreated or AuditActions.InspectionDescribed or AuditActions.NoticeImported
+            ? InspectionNames
+            : Codes;
         return node is null ? json : Hide(node, null, names)?.ToJsonString(Options) ?? "null";
     }
 
