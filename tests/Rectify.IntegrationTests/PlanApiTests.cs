@@ -138,6 +138,12 @@ public abstract class PlanApiTests(AppFixture app)
         Assert.Equal(teams, await ReadAsync(db => db.Organizations.CountAsync(o => o.Name == ownTeamName, Ct)));
         var described = await ReadAsync(db => db.AuditEntries.Where(e => e.Action == AuditActions.InspectionDescribed && e.ObjectId == typedForeign.Id.ToString(CultureInfo.InvariantCulture)).CountAsync(Ct));
         Assert.Equal(2, described);
+
+        // Now the demo's inspector reads it: the office cannot take it away by renaming the team (attack F1), nor type
+        // a name that reads as another (a bidi override).
+        await RefusedAsync(await PostAsync(office, $"/api/v1/inspections/{typedForeign.Id}/description", new { title = "点名外市巡察办" + suffix, team = "另起的巡察组" + suffix }), HttpStatusCode.BadRequest, "已有账号查看本次巡察");
+        Assert.Equal(ownTeam, await ReadAsync(db => db.Inspections.Where(i => i.Id == typedForeign.Id).Select(i => i.InspectingBodyId).SingleAsync(Ct)));
+        await RefusedAsync(await PostAsync(office, "/api/v1/inspections", new { title = "控制字符" + suffix, team = "县委第一巡察组\u202e3", inspectedOrganizationId = inspected }), HttpStatusCode.BadRequest, "不可见的控制字符");
     }
 
     [Fact]

@@ -148,6 +148,23 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
         // body reads the inspection, so the change is in the audit record with the other fields).
         if (!string.IsNullOrWhiteSpace(input.Team) && input.Team.Trim() != team)
         {
+            // Once an inspection body's account reads the inspection (one in the team or a body above it), the office may
+            // not take it away by renaming the team: the body that oversees it, or the administrator, corrects it then.
+            if (!caller.Scope.IsInspectionBody)
+            {
+                var teamPath = await db.Organizations.Where(o => o.Id == inspection.InspectingBodyId).Select(o => o.Path).SingleAsync(cancellationToken);
+                var above = ReporterAccounts.PathsDownTo(teamPath).ToList();
+                var read = await (
+                    from u in db.Users
+                    join ur in db.UserRoles on u.Id equals ur.UserId
+                    join r in db.Roles on ur.RoleId equals r.Id
+                    where r.Name == Roles.InspectionBody
+                    join o in db.Organizations on u.OrganizationId equals o.Id
+                    where above.Contains(o.Path)
+                    select u.Id).AnyAsync(cancellationToken);
+                BusinessRules.Check(new SomethingIsChosen(!read, $"巡察机构“{team}”已有账号查看本次巡察，巡察组不能由整改办更改；如确有错误，请由该巡察机构或系统管理员更正。"));
+            }
+
             var inspected = await db.Organizations.SingleAsync(o => o.Id == inspection.InspectedOrganizationId, cancellationToken);
             var corrected = caller.Scope.Roles.Contains(Roles.RectificationOffice) || !caller.Scope.IsInspectionBody
                 ? await TeamAsync(input.Team, inspected, cancellationToken)
@@ -860,6 +877,7 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
     {
         var name = typed.Trim();
         BusinessRules.Check(new SomethingIsChosen(name.Length <= 100, "巡察组名称不超过 100 字。"));
+        BusinessRules.Check(new SomethingIsChosen(!HasInvisibleCharacters(name), "巡察组名称含有不可见的控制字符（如文字方向控制符），请重新输入。"));
         var named = await db.Organizations.Where(o => o.Name == name && (o.Kind == OrganizationKind.InspectionTeam || o.Kind == OrganizationKind.InspectionOffice))
             .OrderBy(o => o.Id).Take(50).ToListAsync(cancellationToken);
         if (named.Count > 0)
@@ -882,6 +900,10 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
         return team;
     }
 
+    /// <summary>A control or format character (a bidi override, a zero-width space): a name that reads as another.</summary>
+    internal static bool HasInvisibleCharacters(string name) =>
+        name.Any(c => char.GetUnicodeCategory(c) is System.Globalization.UnicodeCategory.Control or System.Globalization.UnicodeCategory.Format);
+
     /// <summary>
     /// Whether the inspection body at <paramref name="bodyPath"/> oversees the organization at <paramref name="inspectedPath"/>:
     /// the party committee nearest above the body (of <paramref name="committeePaths"/>) holds it; a body with no committee
@@ -902,6 +924,7 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
     {
         var name = typed.Trim();
         BusinessRules.Check(new SomethingIsChosen(name.Length <= 100, "巡察组名称不超过 100 字。"));
+        BusinessRules.Check(new SomethingIsChosen(!HasInvisibleCharacters(name), "巡察组名称含有不可见的控制字符（如文字方向控制符），请重新输入。"));
         var path = caller.Scope.OrganizationPath!;
         var own = await db.Organizations.Where(o => o.Path.StartsWith(path) && o.Name == name).OrderBy(o => o.Path.Length).FirstOrDefaultAsync(cancellationToken);
         if (own is not null)
