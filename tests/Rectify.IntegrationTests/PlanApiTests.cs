@@ -144,6 +144,35 @@ public abstract class PlanApiTests(AppFixture app)
         await RefusedAsync(await PostAsync(office, $"/api/v1/inspections/{typedForeign.Id}/description", new { title = "点名外市巡察办" + suffix, team = "另起的巡察组" + suffix }), HttpStatusCode.BadRequest, "已有账号查看本次巡察");
         Assert.Equal(ownTeam, await ReadAsync(db => db.Inspections.Where(i => i.Id == typedForeign.Id).Select(i => i.InspectingBodyId).SingleAsync(Ct)));
         await RefusedAsync(await PostAsync(office, "/api/v1/inspections", new { title = "控制字符" + suffix, team = "县委第一巡察组\u202e3", inspectedOrganizationId = inspected }), HttpStatusCode.BadRequest, "不可见的控制字符");
+
+        // Two overseeing teams of one name: the one an inspection body's account reads through wins over an older one that
+        // nobody does (a decoy an office added first does not capture later inspections).
+        var (decoy, real) = await ReadAsync(async db =>
+        {
+            var committee = await db.Organizations.SingleAsync(o => o.Id == parent, Ct);
+            var first = new Organization("同名巡察组" + suffix, OrganizationKind.InspectionTeam, committee);
+            db.Organizations.Add(first);
+            await db.SaveChangesAsync(Ct);
+            first.AssignPath();
+            var office = new Organization("同名巡察办" + suffix, OrganizationKind.InspectionOffice, committee);
+            db.Organizations.Add(office);
+            await db.SaveChangesAsync(Ct);
+            office.AssignPath();
+            var second = new Organization("同名巡察组" + suffix, OrganizationKind.InspectionTeam, office);
+            db.Organizations.Add(second);
+            await db.SaveChangesAsync(Ct);
+            second.AssignPath();
+            await db.SaveChangesAsync(Ct);
+            return (first.Id, second.Id);
+        });
+        await using (var scope = app.Factory.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<UserAdministration>().CreateAsync("same-name-body-" + suffix, "同名巡察组组长", real.ToString(CultureInfo.InvariantCulture), [Roles.InspectionBody], app.Password, Ct, initialPassword: false);
+        }
+
+        var named = await RegisterAsync("点名同名巡察组", "同名巡察组" + suffix);
+        Assert.Equal(real, named.Body);
+        Assert.NotEqual(decoy, named.Body);
     }
 
     [Fact]
