@@ -42,6 +42,17 @@ public abstract class PlanApiTests(AppFixture app)
         return await read(scope.ServiceProvider.GetRequiredService<RectifyDbContext>());
     }
 
+    /// <summary>An organization saved with its path (the id comes first, then the path built from it).</summary>
+    private static async Task<Organization> AddOrganizationAsync(RectifyDbContext db, string name, OrganizationKind kind, Organization? parent)
+    {
+        var organization = new Organization(name, kind, parent);
+        db.Organizations.Add(organization);
+        await db.SaveChangesAsync(Ct);
+        organization.AssignPath();
+        await db.SaveChangesAsync(Ct);
+        return organization;
+    }
+
     /// <summary>The plan's tables (each request with a token is itself audited, so the audit trail is left out).</summary>
     private Task<IReadOnlyDictionary<string, string>> ChecksumAsync() =>
         ReadAsync(db => TableChecksum.OfAsync(db, TableChecksum.PlanTables.Except([typeof(AuditEntry), typeof(AuditHead)]).Append(typeof(PlanTransition)), Ct));
@@ -95,16 +106,8 @@ public abstract class PlanApiTests(AppFixture app)
         // the inspected organization, so it oversees it).
         var foreign = await ReadAsync(async db =>
         {
-            var committee = new Organization("外市委员会" + suffix, OrganizationKind.PartyCommittee, null);
-            db.Organizations.Add(committee);
-            await db.SaveChangesAsync(Ct);
-            committee.AssignPath();
-            var body = new Organization("外市巡察办" + suffix, OrganizationKind.InspectionOffice, committee);
-            db.Organizations.Add(body);
-            await db.SaveChangesAsync(Ct);
-            body.AssignPath();
-            await db.SaveChangesAsync(Ct);
-            return body.Id;
+            var committee = await AddOrganizationAsync(db, "外市委员会" + suffix, OrganizationKind.PartyCommittee, null);
+            return (await AddOrganizationAsync(db, "外市巡察办" + suffix, OrganizationKind.InspectionOffice, committee)).Id;
         });
         var (ownTeam, ownTeamName, parent) = await ReadAsync(async db =>
         {
@@ -150,19 +153,9 @@ public abstract class PlanApiTests(AppFixture app)
         var (decoy, real) = await ReadAsync(async db =>
         {
             var committee = await db.Organizations.SingleAsync(o => o.Id == parent, Ct);
-            var first = new Organization("同名巡察组" + suffix, OrganizationKind.InspectionTeam, committee);
-            db.Organizations.Add(first);
-            await db.SaveChangesAsync(Ct);
-            first.AssignPath();
-            var office = new Organization("同名巡察办" + suffix, OrganizationKind.InspectionOffice, committee);
-            db.Organizations.Add(office);
-            await db.SaveChangesAsync(Ct);
-            office.AssignPath();
-            var second = new Organization("同名巡察组" + suffix, OrganizationKind.InspectionTeam, office);
-            db.Organizations.Add(second);
-            await db.SaveChangesAsync(Ct);
-            second.AssignPath();
-            await db.SaveChangesAsync(Ct);
+            var first = await AddOrganizationAsync(db, "同名巡察组" + suffix, OrganizationKind.InspectionTeam, committee);
+            var office = await AddOrganizationAsync(db, "同名巡察办" + suffix, OrganizationKind.InspectionOffice, committee);
+            var second = await AddOrganizationAsync(db, "同名巡察组" + suffix, OrganizationKind.InspectionTeam, office);
             return (first.Id, second.Id);
         });
         await using (var scope = app.Factory.Services.CreateAsyncScope())
