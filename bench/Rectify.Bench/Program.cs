@@ -251,7 +251,7 @@ try
         var settings = new Rectify.Features.Notifications.NotificationOptions();
         settings.Webhooks.Add(new Rectify.Features.Notifications.WebhookOptions { Name = "group", Url = "https://im.example.gov.cn/hook" });
         var options = Microsoft.Extensions.Options.Options.Create(settings);
-        var recipients = new Rectify.Features.Notifications.ReminderRecipients(db, clock);
+        var recipients = new Rectify.Features.Notifications.ReminderRecipients(db);
         var calendars = new Rectify.Features.Deadlines.CalendarStore(db);
         var scan = new Rectify.Features.Notifications.ReminderScan(
             db,

@@ -41,7 +41,7 @@ public sealed class ReporterAccountPathTests
     [Fact]
     public void A_path_is_read_down_to_the_unit()
     {
-        Assert.Equal(["/1/", "/1/4/", "/1/4/9/"], Rectify.Features.Plans.ReporterAccounts.PathsDownTo("/1/4/9/"));
-        Assert.Equal(["/7/"], Rectify.Features.Plans.ReporterAccounts.PathsDownTo("/7/"));
+        Assert.Equal(["/1/", "/1/4/", "/1/4/9/"], Rectify.Access.RoleHolders.PathsDownTo("/1/4/9/"));
+        Assert.Equal(["/7/"], Rectify.Access.RoleHolders.PathsDownTo("/7/"));
     }
 }

@@ -33,39 +33,20 @@ public interface IReminderSource
 }
 
 /// <summary>The accounts that hear about a measure: the unit reporters of its lead unit (or a unit above it), the offices above the inspected organization, a leader by their person.</summary>
-public sealed class ReminderRecipients(RectifyDbContext db, TimeProvider clock)
+public sealed class ReminderRecipients(RectifyDbContext db)
 {
-    private List<(string UserId, string Role, string Path)>? accounts;
+    private IReadOnlyList<RoleHolder>? accounts;
 
-    private async Task<List<(string UserId, string Role, string Path)>> AccountsAsync(CancellationToken cancellationToken)
-    {
-        if (accounts is not null)
-        {
-            return accounts;
-        }
-
-        var now = clock.GetUtcNow();
-        var rows = await (
-            from u in db.Users
-            where u.OrganizationId != null
-            join ur in db.UserRoles on u.Id equals ur.UserId
-            join r in db.Roles on ur.RoleId equals r.Id
-            where r.Name == Roles.UnitReporter || r.Name == Roles.RectificationOffice
-            join o in db.Organizations on u.OrganizationId equals o.Id
-            select new { u.Id, Role = r.Name!, o.Path, u.LockoutEnd }).AsNoTracking().ToListAsync(cancellationToken);
-
-        // A disabled account (locked out into the future) hears nothing; SQLite cannot compare the offset, so this is read here.
-        accounts = [.. rows.Where(r => r.LockoutEnd is null || r.LockoutEnd < now).Select(r => (r.Id, r.Role, r.Path))];
-        return accounts;
-    }
+    private async Task<IReadOnlyList<RoleHolder>> AccountsAsync(CancellationToken cancellationToken) =>
+        accounts ??= await RoleHolders.InAsync(db, [Roles.UnitReporter, Roles.RectificationOffice], null, cancellationToken);
 
     /// <summary>Unit reporters who see a measure led by the unit at <paramref name="leadUnitPath"/>.</summary>
     public async Task<IEnumerable<string>> UnitReportersAsync(string? leadUnitPath, CancellationToken cancellationToken) =>
-        leadUnitPath is null ? [] : (await AccountsAsync(cancellationToken)).Where(a => a.Role == Roles.UnitReporter && leadUnitPath.StartsWith(a.Path, StringComparison.Ordinal)).Select(a => a.UserId);
+        leadUnitPath is null ? [] : (await AccountsAsync(cancellationToken)).Where(a => a.Role == Roles.UnitReporter && RoleHolders.AtOrAbove(a.Path, leadUnitPath)).Select(a => a.UserId);
 
     /// <summary>Offices that keep the inspection of the organization at <paramref name="inspectedPath"/>.</summary>
     public async Task<IEnumerable<string>> OfficesAsync(string inspectedPath, CancellationToken cancellationToken) =>
-        (await AccountsAsync(cancellationToken)).Where(a => a.Role == Roles.RectificationOffice && inspectedPath.StartsWith(a.Path, StringComparison.Ordinal)).Select(a => a.UserId);
+        (await AccountsAsync(cancellationToken)).Where(a => a.Role == Roles.RectificationOffice && RoleHolders.AtOrAbove(a.Path, inspectedPath)).Select(a => a.UserId);
 }
 
 /// <summary>Deadlines of 立行立改 and 限期整改 measures: N working days before, on the day, and while overdue.</summary>

@@ -153,7 +153,7 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
             if (!caller.Scope.IsInspectionBody)
             {
                 var teamPath = await db.Organizations.Where(o => o.Id == inspection.InspectingBodyId).Select(o => o.Path).SingleAsync(cancellationToken);
-                var read = (await BodyAccountsAtAsync([.. ReporterAccounts.PathsDownTo(teamPath)], cancellationToken)).Count > 0;
+                var read = (await RoleHolders.AtOrAboveAsync(db, Roles.InspectionBody, [teamPath], cancellationToken)).Count > 0;
                 BusinessRules.Check(new SomethingIsChosen(!read, $"巡察机构“{team}”已有账号查看本次巡察，巡察组不能由整改办更改；如确有错误，请由该巡察机构或系统管理员更正。"));
             }
 
@@ -882,8 +882,9 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
                 // A body that someone reads through (an inspection body's account in it or in a body above it) before one
                 // nobody does: a team of the same name that an office added earlier, with no account, does not capture
                 // the inspection from the real one. Among equals, the oldest.
-                var watched = await BodyAccountsAtAsync([.. overseeing.SelectMany(o => ReporterAccounts.PathsDownTo(o.Path)).Distinct(StringComparer.Ordinal)], cancellationToken);
-                return overseeing.FirstOrDefault(o => ReporterAccounts.PathsDownTo(o.Path).Any(watched.Contains)) ?? overseeing[0];
+                var watched = (await RoleHolders.AtOrAboveAsync(db, Roles.InspectionBody, overseeing.Select(o => o.Path), cancellationToken))
+                    .Select(a => a.Path).ToHashSet(StringComparer.Ordinal);
+                return overseeing.FirstOrDefault(o => RoleHolders.PathsDownTo(o.Path).Any(watched.Contains)) ?? overseeing[0];
             }
         }
 
@@ -895,20 +896,6 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
         await db.SaveChangesAsync(cancellationToken);
         await audit.RecordAsync(new AuditEvent(AuditActions.OrganizationCreated, ObjectType: "Organization", ObjectId: Id(team.Id), After: new { team.Name, team.Kind, team.ParentId }), cancellationToken: cancellationToken);
         return team;
-    }
-
-    /// <summary>The organizations among <paramref name="paths"/> where an inspection body's account sits.</summary>
-    private async Task<HashSet<string>> BodyAccountsAtAsync(IReadOnlyCollection<string> paths, CancellationToken cancellationToken)
-    {
-        var found = await (
-            from u in db.Users
-            join ur in db.UserRoles on u.Id equals ur.UserId
-            join r in db.Roles on ur.RoleId equals r.Id
-            where r.Name == Roles.InspectionBody
-            join o in db.Organizations on u.OrganizationId equals o.Id
-            where paths.Contains(o.Path)
-            select o.Path).Distinct().ToListAsync(cancellationToken);
-        return found.ToHashSet(StringComparer.Ordinal);
     }
 
     /// <summary>A control or format character (a bidi override, a zero-width space): a name that reads as another.</summary>

@@ -1,4 +1,3 @@
-using Microsoft.EntityFrameworkCore;
 using Rectify.Access;
 using Rectify.Data;
 
@@ -15,7 +14,7 @@ public sealed record PlanUnit(string Name, string Path);
 /// </summary>
 public static class ReporterAccounts
 {
-    /// <summary>The units of <paramref name="units"/> with no reporter account, in the order given; two queries' worth of work.</summary>
+    /// <summary>The units of <paramref name="units"/> with no reporter account, in the order given; one query.</summary>
     public static async Task<IReadOnlyList<PlanUnit>> WithoutReporterAsync(RectifyDbContext db, IEnumerable<PlanUnit> units, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
@@ -25,28 +24,8 @@ public static class ReporterAccounts
             return [];
         }
 
-        var above = list.SelectMany(u => PathsDownTo(u.Path)).Distinct(StringComparer.Ordinal).ToList();
-        var reporters = await (
-            from u in db.Users
-            where u.OrganizationId != null
-            join ur in db.UserRoles on u.Id equals ur.UserId
-            join r in db.Roles on ur.RoleId equals r.Id
-            where r.Name == Roles.UnitReporter
-            join o in db.Organizations on u.OrganizationId equals o.Id
-            where above.Contains(o.Path)
-            select new { o.Path, u.LockoutEnd }).AsNoTracking().ToListAsync(cancellationToken);
-
-        // A disabled account reports nothing; SQLite cannot compare the offset, so this is read here.
-        var reporting = reporters.Where(r => !UserAdministration.IsDisabled(r.LockoutEnd)).Select(r => r.Path).ToHashSet(StringComparer.Ordinal);
-        return [.. list.Where(u => !PathsDownTo(u.Path).Any(reporting.Contains))];
-    }
-
-    /// <summary>"/1/4/9/" → "/1/", "/1/4/", "/1/4/9/": the unit and every unit above it.</summary>
-    internal static IEnumerable<string> PathsDownTo(string path)
-    {
-        for (var end = path.IndexOf('/', 1); end > 0; end = path.IndexOf('/', end + 1))
-        {
-            yield return path[..(end + 1)];
-        }
+        var reporting = (await RoleHolders.AtOrAboveAsync(db, Roles.UnitReporter, list.Select(u => u.Path), cancellationToken))
+            .Select(a => a.Path).ToHashSet(StringComparer.Ordinal);
+        return [.. list.Where(u => !RoleHolders.PathsDownTo(u.Path).Any(reporting.Contains))];
     }
 }
