@@ -32,7 +32,7 @@ public sealed class OverviewModel(AnswerCache answers, RectifyDbContext db, Call
     public (int Total, int Open) Opinions { get; private set; }
 
     /// <summary>The plan is not in force yet (草拟 or 报审): its deadlines are proposals, and the page says its red is provisional.</summary>
-    public bool PlanNotInForce { get; private set; }
+    public bool PlanNotInForce => Overview is { PlanState: not PlanState.InForce };
 
     /// <summary>The office sets the inspection's 报送周期.</summary>
     public bool CanSetCadence => caller.May(Permission.SetReportingCadence);
@@ -141,8 +141,6 @@ public sealed class OverviewModel(AnswerCache answers, RectifyDbContext db, Call
         Overview = shown.FindingsPaging!.Page > shown.FindingsPaging.PageCount
             ? overview.PageOfFindings(signal, shown.FindingsPaging.PageCount, FindingsPageSize)
             : shown;
-
-        PlanNotInForce = await db.Inspections.AsNoTracking().Where(i => i.Id == Id).Select(i => i.PlanState != PlanState.InForce).SingleAsync(cancellationToken);
 
         // 意见建议 on the public notice: how many came in and how many still wait for the office (not for a unit's reporter,
         // who does not read the notice or its opinions).
