@@ -64,8 +64,6 @@ public sealed class DetailModel(RectifyDbContext db, Caller caller, MeasureWorkf
 
     public bool CanReview => caller.May(Permission.ReviewReport);
 
-    /// <summary>The reports the caller filed: they are reviewed by someone else, so the page offers no review on them.</summary>
-    public IReadOnlySet<int> OwnReports { get; private set; } = new HashSet<int>();
 
     /// <summary>For the office: the lead unit's name when it has no reporter account, so nobody can report for the measure.</summary>
     public string? LeadUnitWithoutReporter { get; private set; }
@@ -178,13 +176,6 @@ public sealed class DetailModel(RectifyDbContext db, Caller caller, MeasureWorkf
         Reports = await ReportQueries.ReportsAsync(db, caller.Scope, Id, cancellationToken);
         LookBacks = await db.LookBacks.AsNoTracking().Where(l => l.MeasureId == Id).OrderByDescending(l => l.Id).ToListAsync(cancellationToken);
         CanReport = caller.May(Permission.FileReport, Measure.Parties) && Measure.State is MeasureState.InProgress or MeasureState.Ongoing && Measure.WithdrawnAtUtc is null;
-        if (CanReview && Reports.Any(r => r.State == ProgressReportState.Submitted))
-        {
-            var userId = caller.Scope.UserId;
-            OwnReports = (await db.ProgressReports.AsNoTracking().Where(r => r.MeasureId == Id && r.State == ProgressReportState.Submitted && r.SubmittedByUserId == userId)
-                .Select(r => r.Id).ToListAsync(cancellationToken)).ToHashSet();
-        }
-
         if (caller.May(Permission.ManagePlan) && Measure is { WithdrawnAtUtc: null, LeadUnit: { } lead, Parties.LeadUnitPath: { } leadPath } && Measure.State != MeasureState.SignedOff)
         {
             LeadUnitWithoutReporter = (await ReporterAccounts.WithoutReporterAsync(db, [new PlanUnit(lead, leadPath)], cancellationToken)) is [var without, ..] ? without.Name : null;
