@@ -282,6 +282,9 @@ public sealed class PublicOpinion
     public const int MaxTextLength = 2000;
     public const int MaxContactLength = 100;
 
+    /// <summary>来信摘要: what the public page shows of the question above a published reply.</summary>
+    public const int MaxSummaryLength = 300;
+
     private PublicOpinion()
     {
         ReceiptCode = string.Empty;
@@ -330,7 +333,20 @@ public sealed class PublicOpinion
 
     public int? AssignedUnitId { get; private set; }
 
+    /// <summary>When it was last handed to a unit (交办); the unit's list is ordered by it.</summary>
+    public DateTime? AssignedAtUtc { get; private set; }
+
+    /// <summary>办理情况: what the unit it was handed to did about it, for the office's reply.</summary>
+    public string? UnitResponse { get; private set; }
+
+    public string? UnitRespondedByName { get; private set; }
+
+    public DateTime? UnitRespondedAtUtc { get; private set; }
+
     public string? Reply { get; private set; }
+
+    /// <summary>来信摘要: the office's own short wording of the question, shown above a published reply instead of the sender's words.</summary>
+    public string? PublicSummary { get; private set; }
 
     public DateTime? RepliedAtUtc { get; private set; }
 
@@ -348,12 +364,18 @@ public sealed class PublicOpinion
 
     public bool ReplyIsPublished => ReplyIsPublishable && ReplyApprovedByName is not null;
 
-    /// <summary>The office sends it to a finding or a unit (or both).</summary>
-    public void Assign(int? findingId, int? unitId)
+    /// <summary>The office sends it to a finding or a unit (or both); a unit newly named is told and answers with its 办理情况.</summary>
+    public void Assign(int? findingId, int? unitId, TimeProvider clock)
     {
+        ArgumentNullException.ThrowIfNull(clock);
         BusinessRules.Check(new AClosedOpinionStaysClosed(State));
         BusinessRules.Check(new AnAssignmentNamesSomething(findingId, unitId));
         AssignedFindingId = findingId;
+        if (unitId != AssignedUnitId)
+        {
+            AssignedAtUtc = unitId is null ? null : clock.GetUtcNow().UtcDateTime;
+        }
+
         AssignedUnitId = unitId;
         if (State == OpinionState.Received)
         {
@@ -363,15 +385,36 @@ public sealed class PublicOpinion
         Version++;
     }
 
-    /// <summary>The office replies; a publishable reply waits for approval before the public sees it under the notice.</summary>
-    public void Answer(string? reply, bool publishable, Actor actor, TimeProvider clock)
+    /// <summary>The unit it was handed to reports what it did (办理情况); it may say it again until the office closes the opinion.</summary>
+    public void RespondAsUnit(string? response, Actor actor, TimeProvider clock)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        ArgumentNullException.ThrowIfNull(clock);
+        BusinessRules.Check(new AClosedOpinionStaysClosed(State));
+        BusinessRules.Check(new OnlyAnAssignedUnitResponds(AssignedUnitId));
+        var clean = response?.Trim();
+        BusinessRules.Check(new AUnitResponseSaysSomething(clean));
+        UnitResponse = clean;
+        UnitRespondedByName = actor.DisplayName;
+        UnitRespondedAtUtc = clock.GetUtcNow().UtcDateTime;
+        Version++;
+    }
+
+    /// <summary>
+    /// The office replies; a publishable reply waits for approval before the public sees it under the notice, with the
+    /// office's 来信摘要 above it (never the sender's own words, which may name people or the sender).
+    /// </summary>
+    public void Answer(string? reply, bool publishable, string? publicSummary, Actor actor, TimeProvider clock)
     {
         ArgumentNullException.ThrowIfNull(actor);
         ArgumentNullException.ThrowIfNull(clock);
         BusinessRules.Check(new AClosedOpinionStaysClosed(State));
         var clean = reply?.Trim();
         BusinessRules.Check(new AReplySaysSomething(clean));
+        var summary = string.IsNullOrWhiteSpace(publicSummary) ? null : publicSummary.Trim();
+        BusinessRules.Check(new APublicReplyHasASummary(publishable, summary));
         Reply = clean;
+        PublicSummary = publishable ? summary : null;
         ReplyIsPublishable = publishable;
         ReplyApprovedByName = null;
         RepliedAtUtc = clock.GetUtcNow().UtcDateTime;
@@ -432,6 +475,35 @@ public sealed class PublicOpinion
         public bool IsBroken() => findingId is null && unitId is null;
 
         public string Message => "请选择交办的问题或单位。";
+
+        public Refusal Refusal => Refusal.Invalid;
+    }
+
+    public sealed class AUnitResponseSaysSomething(string? response) : IBusinessRule
+    {
+        public bool IsBroken() => string.IsNullOrWhiteSpace(response) || response.Length > MaxTextLength;
+
+        public string Message => response is { Length: > MaxTextLength }
+            ? $"办理情况不能超过 {MaxTextLength} 字（现有 {response.Length} 字）。"
+            : $"请填写办理情况（不超过 {MaxTextLength} 字）。";
+
+        public Refusal Refusal => Refusal.Invalid;
+    }
+
+    public sealed class OnlyAnAssignedUnitResponds(int? assignedUnitId) : IBusinessRule
+    {
+        public bool IsBroken() => assignedUnitId is null;
+
+        public string Message => "这条意见建议没有交办给单位。";
+    }
+
+    public sealed class APublicReplyHasASummary(bool publishable, string? summary) : IBusinessRule
+    {
+        public bool IsBroken() => (publishable && summary is null) || summary is { Length: > MaxSummaryLength };
+
+        public string Message => summary is { Length: > MaxSummaryLength }
+            ? $"来信摘要不能超过 {MaxSummaryLength} 字（现有 {summary.Length} 字）。"
+            : "在公告下公开的答复须填写来信摘要：用整改办自己的话概括来信反映的问题，不写来信人的原话、姓名和联系方式。";
 
         public Refusal Refusal => Refusal.Invalid;
     }

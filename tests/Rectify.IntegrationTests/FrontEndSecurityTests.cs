@@ -201,10 +201,11 @@ public abstract class FrontEndSecurityTests(AppFixture app)
         // A reply with markup, once approved, is text on the public page too.
         var opinion = await app.ReadAsync(db => db.PublicOpinions.Where(o => o.InspectionId == id).OrderBy(o => o.Id).Select(o => o.Id).FirstAsync(Ct));
         const string Reply = "<img src=x onerror=alert(1)>已核实。";
-        Assert.Equal(HttpStatusCode.OK, (await NoticeSteps.ActOnOpinionAsync(office, id, opinion, "Reply", [new("reply", Reply), new("publishable", "true")])).StatusCode);
+        const string Summary = "<svg onload=alert(2)>反映河涌异味。";
+        Assert.Equal(HttpStatusCode.OK, (await NoticeSteps.ActOnOpinionAsync(office, id, opinion, "Reply", [new("reply", Reply), new("publishable", "true"), new("summary", Summary)])).StatusCode);
         using var secretary = await app.SignedInAsync("secretary");
         Assert.Equal(HttpStatusCode.OK, (await NoticeSteps.ActOnOpinionAsync(secretary, id, opinion, "ApproveReply", [])).StatusCode);
-        OnlyAsText(await visitor.GetStringAsync(new Uri($"/notices/{key}", UriKind.Relative), Ct), [Reply]);
+        OnlyAsText(await visitor.GetStringAsync(new Uri($"/notices/{key}", UriKind.Relative), Ct), [Reply, Summary]);
     }
 
     [Fact]

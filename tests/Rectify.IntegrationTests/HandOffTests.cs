@@ -470,6 +470,83 @@ public abstract partial class HandOffTests(NotifyApp app)
         Assert.Equal(HttpStatusCode.OK, (await office.GetAsync(new Uri(line.Link!, UriKind.Relative), Ct)).StatusCode);
     }
 
+    [Fact]
+    public async Task An_opinion_handed_to_a_unit_reaches_its_reporter_who_reports_what_was_done_back_to_the_office_without_the_senders_contact()
+    {
+        app.RequireAvailable();
+        var id = await app.NewInspectionAsync();
+        var today = app.Today;
+        using var office = await app.SignedInAsync("office");
+        using var secretary = await app.SignedInAsync("secretary");
+        using var unit = await app.SignedInAsync("unit");
+        Assert.Equal(HttpStatusCode.OK, (await NoticeSteps.PostAsync(office, id, "Start")).StatusCode);
+        await app.SaveAsync(office, id, d => d with { DisclosureFrom = today, DisclosureTo = today.AddDays(30) });
+        Assert.Equal(HttpStatusCode.OK, (await NoticeSteps.PostAsync(office, id, "Submit", await app.VersionAsync(id))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await NoticeSteps.PostAsync(secretary, id, "Approve", await app.VersionAsync(id))).StatusCode);
+        using var visitor = app.Client();
+        Assert.Equal(HttpStatusCode.OK, (await NoticeSteps.SendOpinionAsync(visitor, await app.KeyAsync(id), "河涌夜间仍有偷排，建议加强巡查。", "13700001234")).Response.StatusCode);
+        var opinion = await app.WithDbAsync(db => db.PublicOpinions.Where(o => o.InspectionId == id).Select(o => new { o.Id, o.ReceiptCode }).SingleAsync(Ct));
+        var unitOrg = await app.WithDbAsync(db => db.Users.Where(u => u.UserName == "unit").Select(u => u.OrganizationId!.Value).SingleAsync(Ct));
+
+        // Nothing handed over yet: the unit's page is empty and 待办 has no such section.
+        Assert.Contains("目前没有交办给本单位的意见建议", await unit.GetStringAsync(new Uri("/opinions/assigned", UriKind.Relative), Ct), StringComparison.Ordinal);
+
+        // 交办 to the unit: its reporter is told (in the inbox and by email, none of the sender's words), with a link it can open.
+        await app.SetUnitPreferencesAsync();
+        var start = await LastIdAsync();
+        Assert.Equal(HttpStatusCode.OK, (await NoticeSteps.ActOnOpinionAsync(office, id, opinion.Id, "Assign", [new("unit", unitOrg.ToString(CultureInfo.InvariantCulture))])).StatusCode);
+        var told = (await HandOffsOfAsync("unit", start)).Where(m => m.Kind == "OpinionAssigned").ToList();
+        Assert.Contains(told, m => m.Channel == NotificationChannel.InApp);
+        Assert.All(told, m => Assert.Equal("/opinions/assigned", m.Link));
+        Assert.DoesNotContain("偷排", string.Concat(told.Select(m => m.Subject + m.Body)), StringComparison.Ordinal);
+        Assert.DoesNotContain(await HandOffsOfAsync("office", start), m => m.Kind == "OpinionAssigned");
+
+        // The unit reads the words and the state, never the contact or the receipt code; 待办 counts it.
+        var page = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await unit.GetStringAsync(new Uri("/opinions/assigned", UriKind.Relative), Ct));
+        var card = page.QuerySelector($"[data-opinion='{opinion.Id}']");
+        Assert.NotNull(card);
+        Assert.Contains("河涌夜间仍有偷排", card.TextContent, StringComparison.Ordinal);
+        Assert.Contains("待报送办理情况", card.TextContent, StringComparison.Ordinal);
+        Assert.DoesNotContain("13700001234", page.DocumentElement.OuterHtml, StringComparison.Ordinal);
+        Assert.DoesNotContain("0001234", page.DocumentElement.OuterHtml, StringComparison.Ordinal);
+        Assert.DoesNotContain(opinion.ReceiptCode[..4], card.TextContent, StringComparison.Ordinal);
+        var work = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await unit.GetStringAsync(new Uri("/work", UriKind.Relative), Ct));
+        Assert.Equal("1", work.QuerySelector("#opinions .badge")?.TextContent);
+
+        // An empty account is refused and nothing is written; a real one is kept, and the office is told.
+        var version = card.QuerySelector("input[name=version]")!.GetAttribute("value")!;
+        var empty = await unit.PostFromPageAsync("/opinions/assigned", "/opinions/assigned?handler=Respond", new Dictionary<string, string> { ["opinion"] = opinion.Id.ToString(CultureInfo.InvariantCulture), ["version"] = version, ["response"] = "  " });
+        Assert.Equal(HttpStatusCode.BadRequest, empty.StatusCode);
+        Assert.Contains("请填写办理情况", await empty.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Null(await app.WithDbAsync(db => db.PublicOpinions.Where(o => o.Id == opinion.Id).Select(o => o.UnitResponse).SingleAsync(Ct)));
+        start = await LastIdAsync();
+        var done = await unit.PostFromPageAsync("/opinions/assigned", "/opinions/assigned?handler=Respond", new Dictionary<string, string> { ["opinion"] = opinion.Id.ToString(CultureInfo.InvariantCulture), ["version"] = version, ["response"] = "已安排夜间巡查，查处偷排一起。" });
+        Assert.Equal(HttpStatusCode.OK, done.StatusCode);
+        Assert.Contains("已报送办理情况", await done.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        var handled = Assert.Single(await HandOffsOfAsync("office", start), m => m.Kind == "OpinionHandled" && m.Channel == NotificationChannel.InApp);
+        Assert.Equal($"/inspections/{id}/opinions", handled.Link);
+        Assert.DoesNotContain("查处偷排", handled.Body, StringComparison.Ordinal);
+        Assert.Empty(await HandOffsOfAsync("unit", start));
+        var inbox = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await office.GetStringAsync(new Uri($"/inspections/{id}/opinions", UriKind.Relative), Ct));
+        Assert.Contains("已安排夜间巡查，查处偷排一起。", inbox.QuerySelector($"[data-opinion='{opinion.Id}'] .opinion-response")?.TextContent, StringComparison.Ordinal);
+        work = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await unit.GetStringAsync(new Uri("/work", UriKind.Relative), Ct));
+        Assert.Equal("0", work.QuerySelector("#opinions .badge")?.TextContent);
+
+        // Another organization's office reads nothing of it, and an account without the unit's role cannot answer for it.
+        using var other = await app.SignedInAsync(await OtherOfficeAsync());
+        Assert.Equal(HttpStatusCode.NotFound, (await other.GetAsync(new Uri("/opinions/assigned", UriKind.Relative), Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await office.PostFromPageAsync("/work", "/opinions/assigned?handler=Respond", new Dictionary<string, string> { ["opinion"] = opinion.Id.ToString(CultureInfo.InvariantCulture), ["version"] = version, ["response"] = "冒充" })).StatusCode);
+
+        // Once the office closes it, the unit can no longer change its account.
+        Assert.Equal(HttpStatusCode.OK, (await NoticeSteps.ActOnOpinionAsync(office, id, opinion.Id, "Close", [])).StatusCode);
+        var closed = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await unit.GetStringAsync(new Uri("/opinions/assigned", UriKind.Relative), Ct));
+        Assert.Null(closed.QuerySelector($"[data-opinion='{opinion.Id}'] form"));
+        var current = await app.WithDbAsync(db => db.PublicOpinions.Where(o => o.Id == opinion.Id).Select(o => o.Version).SingleAsync(Ct));
+        var late = await unit.PostFromPageAsync("/opinions/assigned", "/opinions/assigned?handler=Respond", new Dictionary<string, string> { ["opinion"] = opinion.Id.ToString(CultureInfo.InvariantCulture), ["version"] = current.ToString(CultureInfo.InvariantCulture), ["response"] = "补充" });
+        Assert.Equal(HttpStatusCode.Conflict, late.StatusCode);
+        Assert.Equal("已安排夜间巡查，查处偷排一起。", await app.WithDbAsync(db => db.PublicOpinions.Where(o => o.Id == opinion.Id).Select(o => o.UnitResponse).SingleAsync(Ct)));
+    }
+
     [GeneratedRegex(@"name=""version"" value=""(\d+)""")]
     private static partial Regex VersionRegex();
 

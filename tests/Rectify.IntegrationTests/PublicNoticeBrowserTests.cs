@@ -161,6 +161,7 @@ public sealed class PublicNoticeBrowserTests(PublicNoticeBrowserApp app) : IClas
         Assert.Equal("13900001111", await card.Locator(".opinion-contact").InnerTextAsync());
         await card.Locator(".opinion-reply textarea[name=reply]").FillAsync("胜利龙湾综合整治项目已全面开工，进度将在下次公布中说明。感谢监督。");
         await card.Locator(".opinion-reply input[name=publishable]").CheckAsync();
+        await card.Locator(".opinion-reply textarea[name=summary]").FillAsync("反映胜利龙湾综合整治进度。");
         await card.Locator(".opinion-reply button[type=submit]").ClickAsync();
         await office.WaitForSelectorAsync("[role=status]");
         await secretary.GotoAsync($"{baseUrl}/inspections/{app.InspectionId}/opinions");

@@ -240,12 +240,22 @@ public abstract class PublicationTests(AppFixture app)
         var assigned = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await office.GetStringAsync(new Uri($"/inspections/{id}/opinions", UriKind.Relative), Ct));
         Assert.Equal(finding.ToString(CultureInfo.InvariantCulture), assigned.QuerySelector($"[data-opinion='{stored.Id}'] select[name=finding] option[selected]")?.GetAttribute("value"));
         Assert.Equal(HttpStatusCode.Forbidden, (await NoticeSteps.ActOnOpinionAsync(secretary, id, stored.Id, "Reply", [new("reply", "第一责任人不答复")])).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await NoticeSteps.ActOnOpinionAsync(office, id, stored.Id, "Reply", [new("reply", "已交相关部门核实，感谢您的监督。"), new("publishable", "true")])).StatusCode);
+        // A reply for the notice needs the office's own summary of the question: refused without one, and nothing changes.
+        var refused = await NoticeSteps.ActOnOpinionAsync(office, id, stored.Id, "Reply", [new("reply", "已交相关部门核实，感谢您的监督。"), new("publishable", "true")]);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("来信摘要", await refused.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Null(await app.ReadAsync(db => db.PublicOpinions.Where(o => o.Id == stored.Id).Select(o => o.Reply).SingleAsync(Ct)));
+        Assert.Equal(HttpStatusCode.OK, (await NoticeSteps.ActOnOpinionAsync(office, id, stored.Id, "Reply", [new("reply", "已交相关部门核实，感谢您的监督。"), new("publishable", "true"), new("summary", "反映第三项问题的整改进度。")])).StatusCode);
         Assert.DoesNotContain("感谢您的监督", await visitor.GetStringAsync(new Uri($"/notices/{key}", UriKind.Relative), Ct), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Forbidden, (await NoticeSteps.ActOnOpinionAsync(office, id, stored.Id, "ApproveReply", [])).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await NoticeSteps.ActOnOpinionAsync(secretary, id, stored.Id, "ApproveReply", [])).StatusCode);
         var page = await visitor.GetStringAsync(new Uri($"/notices/{key}", UriKind.Relative), Ct);
-        Assert.Contains("已交相关部门核实，感谢您的监督。", NoticeSteps.Between(page, "id=\"replies\"", "</section>"), StringComparison.Ordinal);
+        var replies = NoticeSteps.Between(page, "id=\"replies\"", "</section>");
+        Assert.Contains("已交相关部门核实，感谢您的监督。", replies, StringComparison.Ordinal);
+
+        // Above the reply: the office's summary, never the sender's words.
+        Assert.Contains("反映第三项问题的整改进度。", replies, StringComparison.Ordinal);
+        Assert.DoesNotContain("进展与实际不符", replies, StringComparison.Ordinal);
         status = await visitor.GetStringAsync(new Uri($"/notices/{key}?receipt={receipt}", UriKind.Relative), Ct);
         Assert.Contains("已答复", NoticeSteps.Between(status, "id=\"receipt-status\"", "</div>\n"), StringComparison.Ordinal);
 

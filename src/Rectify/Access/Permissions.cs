@@ -41,6 +41,7 @@ public enum Permission
     Supervise,
     ReplyToSupervision,
     SetSignalRules,
+    RespondToOpinion,
 }
 
 /// <summary>On whose measures a role may take a step (always within what the caller sees).</summary>
@@ -131,6 +132,9 @@ public static class Permissions
         // The ladder (督办 · 约谈 · 通报 · 问责): the office, or the inspection body for the inspections it oversees; the unit replies to a 督办单.
         [Permission.Supervise] = new("只有整改办或巡察机构可以督办、约谈、通报和问责。", (Office, Whose.AnyVisible), (Access.Roles.InspectionBody, Whose.AnyVisible)),
         [Permission.ReplyToSupervision] = new("只有被督办单位的联络员可以回复督办单。", (Unit, Whose.TheirUnitLeads)),
+
+        // An opinion the office handed to a unit (交办): that unit's reporter says what was done (办理情况); the office replies to the public.
+        [Permission.RespondToOpinion] = new("只有承办单位的联络员可以报送意见建议的办理情况。", (Unit, Whose.TheirUnitLeads)),
 
         // 红黄绿规则: what counts as red, yellow and green for one inspection — the office, or the inspection body for the inspections it oversees.
         [Permission.SetSignalRules] = new("只有整改办或巡察机构可以设置红黄绿规则。", (Office, Whose.AnyVisible), (Access.Roles.InspectionBody, Whose.AnyVisible)),

@@ -90,6 +90,7 @@ public static class AuditActions
     public const string PublicProgressWritten = "publication.progress";
     public const string OpinionAssigned = "opinion.assign";
     public const string OpinionReplied = "opinion.reply";
+    public const string OpinionUnitResponded = "opinion.unit-respond";
     public const string OpinionReplyApproved = "opinion.reply-approve";
     public const string OpinionClosed = "opinion.close";
     public const string NotificationsResent = "notification.resend";

@@ -12,7 +12,7 @@ namespace Rectify.CompiledModel.Postgres
     public partial class PostgresRectifyDbContextModel
     {
         private PostgresRectifyDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("7d9a59a8-c3dd-49fd-b146-c26dbe1a7cce"), entityTypeCount: 42)
+            : base(skipDetectChanges: false, modelId: new Guid("f7ab6467-5eca-481e-a73d-ef796e8444f4"), entityTypeCount: 42)
         {
         }
 

@@ -21,7 +21,7 @@ namespace Rectify.CompiledModel.Postgres
                 "Rectify.Domain.PublicOpinion",
                 typeof(PublicOpinion),
                 baseEntityType,
-                propertyCount: 18,
+                propertyCount: 23,
                 foreignKeyCount: 4,
                 unnamedIndexCount: 6,
                 keyCount: 1);
@@ -43,6 +43,14 @@ namespace Rectify.CompiledModel.Postgres
                 fieldInfo: typeof(PublicOpinion).GetField("<AboutFindingNumber>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true);
             aboutFindingNumber.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+
+            var assignedAtUtc = runtimeEntityType.AddProperty(
+                "AssignedAtUtc",
+                typeof(DateTime?),
+                propertyInfo: typeof(PublicOpinion).GetProperty("AssignedAtUtc", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(PublicOpinion).GetField("<AssignedAtUtc>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true);
+            assignedAtUtc.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
 
             var assignedFindingId = runtimeEntityType.AddProperty(
                 "AssignedFindingId",
@@ -84,6 +92,15 @@ namespace Rectify.CompiledModel.Postgres
                 fieldInfo: typeof(PublicOpinion).GetField("<InspectionId>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 sentinel: 0);
             inspectionId.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+
+            var publicSummary = runtimeEntityType.AddProperty(
+                "PublicSummary",
+                typeof(string),
+                propertyInfo: typeof(PublicOpinion).GetProperty("PublicSummary", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(PublicOpinion).GetField("<PublicSummary>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                maxLength: 300);
+            publicSummary.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
 
             var publicationId = runtimeEntityType.AddProperty(
                 "PublicationId",
@@ -167,6 +184,32 @@ namespace Rectify.CompiledModel.Postgres
                 fieldInfo: typeof(PublicOpinion).GetField("<Text>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 maxLength: 2000);
             text.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+
+            var unitRespondedAtUtc = runtimeEntityType.AddProperty(
+                "UnitRespondedAtUtc",
+                typeof(DateTime?),
+                propertyInfo: typeof(PublicOpinion).GetProperty("UnitRespondedAtUtc", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(PublicOpinion).GetField("<UnitRespondedAtUtc>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true);
+            unitRespondedAtUtc.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+
+            var unitRespondedByName = runtimeEntityType.AddProperty(
+                "UnitRespondedByName",
+                typeof(string),
+                propertyInfo: typeof(PublicOpinion).GetProperty("UnitRespondedByName", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(PublicOpinion).GetField("<UnitRespondedByName>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                maxLength: 200);
+            unitRespondedByName.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+
+            var unitResponse = runtimeEntityType.AddProperty(
+                "UnitResponse",
+                typeof(string),
+                propertyInfo: typeof(PublicOpinion).GetProperty("UnitResponse", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(PublicOpinion).GetField("<UnitResponse>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                maxLength: 2000);
+            unitResponse.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
 
             var version = runtimeEntityType.AddProperty(
                 "Version",

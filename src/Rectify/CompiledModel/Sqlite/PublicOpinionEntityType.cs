@@ -21,7 +21,7 @@ namespace Rectify.CompiledModel.Sqlite
                 "Rectify.Domain.PublicOpinion",
                 typeof(PublicOpinion),
                 baseEntityType,
-                propertyCount: 18,
+                propertyCount: 23,
                 foreignKeyCount: 4,
                 unnamedIndexCount: 6,
                 keyCount: 1);
@@ -41,6 +41,14 @@ namespace Rectify.CompiledModel.Sqlite
                 propertyInfo: typeof(PublicOpinion).GetProperty("AboutFindingNumber", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(PublicOpinion).GetField("<AboutFindingNumber>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true);
+
+            var assignedAtUtc = runtimeEntityType.AddProperty(
+                "AssignedAtUtc",
+                typeof(DateTime?),
+                propertyInfo: typeof(PublicOpinion).GetProperty("AssignedAtUtc", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(PublicOpinion).GetField("<AssignedAtUtc>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                valueConverter: new SqliteRectifyDbContext.UtcDateTimeConverter());
 
             var assignedFindingId = runtimeEntityType.AddProperty(
                 "AssignedFindingId",
@@ -78,6 +86,14 @@ namespace Rectify.CompiledModel.Sqlite
                 propertyInfo: typeof(PublicOpinion).GetProperty("InspectionId", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(PublicOpinion).GetField("<InspectionId>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 sentinel: 0);
+
+            var publicSummary = runtimeEntityType.AddProperty(
+                "PublicSummary",
+                typeof(string),
+                propertyInfo: typeof(PublicOpinion).GetProperty("PublicSummary", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(PublicOpinion).GetField("<PublicSummary>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                maxLength: 300);
 
             var publicationId = runtimeEntityType.AddProperty(
                 "PublicationId",
@@ -152,6 +168,30 @@ namespace Rectify.CompiledModel.Sqlite
                 typeof(string),
                 propertyInfo: typeof(PublicOpinion).GetProperty("Text", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(PublicOpinion).GetField("<Text>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                maxLength: 2000);
+
+            var unitRespondedAtUtc = runtimeEntityType.AddProperty(
+                "UnitRespondedAtUtc",
+                typeof(DateTime?),
+                propertyInfo: typeof(PublicOpinion).GetProperty("UnitRespondedAtUtc", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(PublicOpinion).GetField("<UnitRespondedAtUtc>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                valueConverter: new SqliteRectifyDbContext.UtcDateTimeConverter());
+
+            var unitRespondedByName = runtimeEntityType.AddProperty(
+                "UnitRespondedByName",
+                typeof(string),
+                propertyInfo: typeof(PublicOpinion).GetProperty("UnitRespondedByName", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(PublicOpinion).GetField("<UnitRespondedByName>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                maxLength: 200);
+
+            var unitResponse = runtimeEntityType.AddProperty(
+                "UnitResponse",
+                typeof(string),
+                propertyInfo: typeof(PublicOpinion).GetProperty("UnitResponse", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(PublicOpinion).GetField("<UnitResponse>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
                 maxLength: 2000);
 
             var version = runtimeEntityType.AddProperty(

@@ -11,7 +11,7 @@ namespace Rectify.CompiledModel.Sqlite
     public partial class SqliteRectifyDbContextModel
     {
         private SqliteRectifyDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("0b6b3d07-0efe-4597-be8c-8580bd200f5c"), entityTypeCount: 42)
+            : base(skipDetectChanges: false, modelId: new Guid("103a841c-b4bf-4e69-9fd7-7d161347c9a4"), entityTypeCount: 42)
         {
         }
 

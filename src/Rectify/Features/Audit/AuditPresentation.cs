@@ -139,6 +139,7 @@ public static class AuditPresentation
             AuditActions.PublicProgressWritten => l["填写公开的整改进展"],
             AuditActions.OpinionAssigned => l["交办意见建议"],
             AuditActions.OpinionReplied => l["答复意见建议"],
+            AuditActions.OpinionUnitResponded => l["报送意见建议办理情况"],
             AuditActions.OpinionReplyApproved => l["同意公开答复"],
             AuditActions.OpinionClosed => l["办结意见建议"],
             AuditActions.CalendarImported => l["导入节假日日历"],

@@ -165,6 +165,24 @@ public sealed class HandOffNotices(RectifyDbContext db, HandOffOutbox outbox, Ti
         }
     }
 
+    /// <summary>交办 to a unit → the unit's reporters: one was handed to them (the sender's words stay in the system).</summary>
+    public async Task OpinionAssignedAsync(int opinionId, CancellationToken cancellationToken)
+    {
+        var o = await OpinionAsync(opinionId, cancellationToken);
+        await WriteAsync(new HandOff("OpinionAssigned", Key("OpinionAssigned", "o", opinionId), $"【交办】整改办向{o.Unit}交办了一条群众意见建议",
+            Lines(o.Inspection, $"整改办将一条公众对整改进展公布的意见建议交由{o.Unit}办理，请核实办理后在系统中报送办理情况。" + SignInForMore), null, null,
+            AssignedOpinionsLink, Recipients.ReportersOf(o.UnitPath)), cancellationToken);
+    }
+
+    /// <summary>The unit reported its 办理情况 → the office, to reply to the public.</summary>
+    public async Task OpinionHandledAsync(int opinionId, CancellationToken cancellationToken)
+    {
+        var o = await OpinionAsync(opinionId, cancellationToken);
+        await WriteAsync(new HandOff("OpinionHandled", Key("OpinionHandled", "o", opinionId), $"【办理情况】{o.Unit}报送了意见建议的办理情况",
+            Lines(o.Inspection, $"{o.Unit}报送了交办的意见建议的办理情况，请据此答复或办结。" + SignInForMore), null, null,
+            $"/inspections/{Id(o.InspectionId)}/opinions", Recipients.OfficeOf(o.Inspection.InspectedPath)), cancellationToken);
+    }
+
     // ——— 申请延期 ———
 
     /// <summary>
@@ -185,6 +203,18 @@ public sealed class HandOffNotices(RectifyDbContext db, HandOffOutbox outbox, Ti
     private sealed record InspectionFacts(string Title, string InspectedPath, string Inspected);
 
     private sealed record NoticeFacts(string? DocumentNumber, string Title, DateOnly? ReplyDue, string Unit, string UnitPath, string Inspection, string InspectedPath, string IssuerUserId);
+
+    private sealed record OpinionFacts(int InspectionId, InspectionFacts Inspection, string Unit, string UnitPath);
+
+    /// <summary>Where a unit finds the opinions handed to it.</summary>
+    public const string AssignedOpinionsLink = "/opinions/assigned";
+
+    private Task<OpinionFacts> OpinionAsync(int opinionId, CancellationToken cancellationToken) =>
+        (from o in db.PublicOpinions.AsNoTracking()
+         where o.Id == opinionId
+         join i in db.Inspections on o.InspectionId equals i.Id
+         join u in db.Organizations on o.AssignedUnitId equals u.Id
+         select new OpinionFacts(i.Id, new InspectionFacts(i.Title, i.InspectedOrganization.Path, i.InspectedOrganization.Name), u.Name, u.Path)).SingleAsync(cancellationToken);
 
     private Task<InspectionFacts> InspectionAsync(int inspectionId, CancellationToken cancellationToken) =>
         db.Inspections.AsNoTracking().Where(i => i.Id == inspectionId)

@@ -37,6 +37,8 @@ public static class NotificationKinds
         ["PublicationApproved"] = "公布稿审定",
         ["PublicationReturned"] = "公布稿退回",
         ["OpinionsReceived"] = "收到意见建议",
+        ["OpinionAssigned"] = "意见建议交办",
+        ["OpinionHandled"] = "意见建议办理情况",
         ["ExtensionRequested"] = "延期申请",
         ["ExtensionForwarded"] = "延期待审批",
         ["ExtensionApproved"] = "延期已批准",

@@ -5,6 +5,7 @@ using Rectify.Audit;
 using Rectify.Data;
 using Rectify.Domain;
 using Rectify.Features.Common;
+using Rectify.Features.HandOffs;
 
 namespace Rectify.Features.Publications;
 
@@ -22,15 +23,50 @@ public sealed record OpinionRow(
     string? Reply,
     bool ReplyIsPublishable,
     string? ReplyApprovedByName,
+    int Version)
+{
+    /// <summary>来信摘要 shown above a published reply.</summary>
+    public string? PublicSummary { get; init; }
+
+    /// <summary>办理情况 from the unit it was handed to, by whom and when.</summary>
+    public string? UnitResponse { get; init; }
+
+    public string? UnitRespondedByName { get; init; }
+
+    public DateTime? UnitRespondedAtUtc { get; init; }
+}
+
+/// <summary>
+/// An opinion as the unit it was handed to (交办) reads it: the sender's words and the problem, never the contact or the
+/// receipt code, which stay with the office.
+/// </summary>
+public sealed record AssignedOpinion(
+    int Id,
+    int InspectionId,
+    string InspectionTitle,
+    string Unit,
+    DateTime ReceivedAtUtc,
+    DateTime? AssignedAtUtc,
+    string Text,
+    int? AboutFindingNumber,
+    int? AssignedFindingNumber,
+    string? AssignedFindingTitle,
+    OpinionState State,
+    string? UnitResponse,
+    string? UnitRespondedByName,
+    DateTime? UnitRespondedAtUtc,
     int Version);
 
 public sealed record OpinionCounts(int Total, int Open, int Replied, int Closed, int RepliesAwaitingApproval);
 
 /// <summary>The office's triage of public opinions: assign to a finding or unit, reply (publishable or not), close; the first responsible person approves a publishable reply.</summary>
-public sealed class OpinionService(RectifyDbContext db, Caller caller, AuditLog audit, TimeProvider clock)
+public sealed class OpinionService(RectifyDbContext db, Caller caller, AuditLog audit, HandOffNotices handOffs, TimeProvider clock)
 {
-    private const int PageSize = 50;
+    public const int PageSize = 50;
     private const string LostRace = "这条意见建议刚刚已被他人处理，请刷新页面后再操作。";
+
+    /// <summary>The hand-off notice of the step being taken, written after its save and before its commit.</summary>
+    private Func<CancellationToken, Task>? afterSave;
 
     public bool MayTriage => caller.May(Permission.TriageOpinions);
 
@@ -75,9 +111,93 @@ public sealed class OpinionService(RectifyDbContext db, Caller caller, AuditLog 
         var contacts = MayReadContacts;
         var rows = await query.OrderByDescending(o => o.ReceivedAtUtc).ThenByDescending(o => o.Id)
             .Skip((Math.Max(1, page) - 1) * PageSize).Take(PageSize)
-            .Select(o => new OpinionRow(o.Id, o.ReceiptCode, o.ReceivedAtUtc, o.Text, o.Contact, o.AboutFindingNumber, o.State, o.AssignedFindingId, o.AssignedUnitId, o.Reply, o.ReplyIsPublishable, o.ReplyApprovedByName, o.Version))
+            .Select(o => new OpinionRow(o.Id, o.ReceiptCode, o.ReceivedAtUtc, o.Text, o.Contact, o.AboutFindingNumber, o.State, o.AssignedFindingId, o.AssignedUnitId, o.Reply, o.ReplyIsPublishable, o.ReplyApprovedByName, o.Version)
+            {
+                PublicSummary = o.PublicSummary,
+                UnitResponse = o.UnitResponse,
+                UnitRespondedByName = o.UnitRespondedByName,
+                UnitRespondedAtUtc = o.UnitRespondedAtUtc,
+            })
             .ToListAsync(cancellationToken);
         return (contacts ? rows : [.. rows.Select(r => r with { Contact = Mask(r.Contact) })], total);
+    }
+
+    /// <summary>
+    /// The opinions handed to the caller's unit or a unit under it, those still open first (not yet answered by the unit
+    /// first among them), then by the time they were handed over, newest first; empty for anyone but a unit's reporter.
+    /// </summary>
+    public async Task<(IReadOnlyList<AssignedOpinion> Rows, int Total, int Waiting)> AssignedToUnitAsync(int page, CancellationToken cancellationToken)
+    {
+        var query = AssignedToCaller();
+        var total = await query.CountAsync(cancellationToken);
+        if (total == 0)
+        {
+            return ([], 0, 0);
+        }
+
+        var (_, waiting) = await AssignedCountsAsync(cancellationToken);
+        var rows = await (
+            from o in query
+            join i in db.Inspections on o.InspectionId equals i.Id
+            join u in db.Organizations on o.AssignedUnitId equals u.Id
+            join f in db.Findings on o.AssignedFindingId equals f.Id into found
+            from f in found.DefaultIfEmpty()
+            orderby o.State == OpinionState.Closed, o.UnitResponse != null, o.AssignedAtUtc descending, o.Id descending
+            select new AssignedOpinion(o.Id, i.Id, i.Title, u.Name, o.ReceivedAtUtc, o.AssignedAtUtc, o.Text, o.AboutFindingNumber, f == null ? null : f.Number, f == null ? null : f.Title,
+                o.State, o.UnitResponse, o.UnitRespondedByName, o.UnitRespondedAtUtc, o.Version))
+            .Skip(Paging.Skip(page, PageSize)).Take(PageSize).AsNoTracking().ToListAsync(cancellationToken);
+        return (rows, total, waiting);
+    }
+
+    /// <summary>How many opinions were handed to the caller's unit, and how many still wait for its 办理情况 (for 待办); 0 and 0 for anyone else.</summary>
+    public async Task<(int Total, int Waiting)> AssignedCountsAsync(CancellationToken cancellationToken)
+    {
+        var counts = await AssignedToCaller().GroupBy(o => o.State != OpinionState.Closed && o.UnitResponse == null)
+            .Select(g => new { Waiting = g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
+        return (counts.Sum(c => c.Count), counts.Where(c => c.Waiting).Sum(c => c.Count));
+    }
+
+    /// <summary>The unit it was handed to reports what it did (办理情况); the office is told, to reply.</summary>
+    public async Task<WorkflowResult> RespondAsUnitAsync(int opinionId, int? version, string? response, CancellationToken cancellationToken)
+    {
+        var found = await (
+            from o in AssignedToCaller()
+            where o.Id == opinionId
+            join u in db.Organizations on o.AssignedUnitId equals u.Id
+            select new { Opinion = o, UnitPath = u.Path }).SingleOrDefaultAsync(cancellationToken);
+        if (found is null)
+        {
+            return WorkflowResult.NotFound;
+        }
+
+        var opinion = found.Opinion;
+        caller.Require(Permission.RespondToOpinion, new MeasureParties(found.UnitPath));
+        if (version != opinion.Version)
+        {
+            throw BusinessRules.Refuse(new Refusals.SomeoneElseWasFirst(LostRace));
+        }
+
+        opinion.RespondAsUnit(response, caller.Actor, clock);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.SaveOrRefuseAsync(LostRace, cancellationToken);
+        await handOffs.OpinionHandledAsync(opinion.Id, cancellationToken);
+
+        // The record names the opinion and the step; the unit's words are the unit's, as a 督办 reply's are.
+        await audit.RecordAsync(new AuditEvent(AuditActions.OpinionUnitResponded, ObjectType: "PublicOpinion", ObjectId: opinion.Id.ToString(CultureInfo.InvariantCulture), After: new { opinion.UnitResponse }), cancellationToken: cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return WorkflowResult.Done("已报送办理情况，整改办会据此答复。", opinion.Id);
+    }
+
+    /// <summary>Opinions handed to a unit at or under the caller's, for a unit's reporter only (tracked: the respond step changes one).</summary>
+    private IQueryable<PublicOpinion> AssignedToCaller()
+    {
+        var scope = caller.Scope;
+        if (!scope.IsUnitReporter || scope.OrganizationPath is not { } path)
+        {
+            return db.PublicOpinions.Where(_ => false);
+        }
+
+        return db.PublicOpinions.Where(o => o.AssignedUnitId != null && db.Organizations.Any(u => u.Id == o.AssignedUnitId && u.Path.StartsWith(path)));
     }
 
     /// <summary>"13812345678" → "138****5678", "someone@example.cn" → "s***@example.cn": enough to tell two apart, not to call.</summary>
@@ -111,14 +231,21 @@ public sealed class OpinionService(RectifyDbContext db, Caller caller, AuditLog 
                 unitId = null;
             }
 
-            o.Assign(findingId, unitId);
-            return ("已交办。", new { findingId, unitId });
+            var newUnit = unitId is not null && unitId != o.AssignedUnitId;
+            o.Assign(findingId, unitId, clock);
+            if (newUnit)
+            {
+                // Saved first: the notice reads the opinion's unit from the database, in this transaction.
+                afterSave = ct => handOffs.OpinionAssignedAsync(o.Id, ct);
+            }
+
+            return (newUnit ? "已交办；承办单位的联络员会收到通知，办理情况将显示在这里。" : "已交办。", new { findingId, unitId });
         }, cancellationToken);
 
-    public Task<WorkflowResult> ReplyAsync(int inspectionId, int opinionId, int? version, string? reply, bool publishable, CancellationToken cancellationToken) =>
+    public Task<WorkflowResult> ReplyAsync(int inspectionId, int opinionId, int? version, string? reply, bool publishable, string? publicSummary, CancellationToken cancellationToken) =>
         ActAsync(inspectionId, opinionId, version, Permission.TriageOpinions, AuditActions.OpinionReplied, o =>
         {
-            o.Answer(reply, publishable, caller.Actor, clock);
+            o.Answer(reply, publishable, publicSummary, caller.Actor, clock);
             return Task.FromResult((publishable ? "已答复；答复经第一责任人同意后在公告下公开。" : "已答复。", (object)new { publishable }));
         }, cancellationToken);
 
@@ -155,9 +282,14 @@ public sealed class OpinionService(RectifyDbContext db, Caller caller, AuditLog 
             throw BusinessRules.Refuse(new Refusals.SomeoneElseWasFirst(LostRace));
         }
 
+        afterSave = null;
         var (message, after) = await act(opinion);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await db.SaveOrRefuseAsync(LostRace, cancellationToken);
+        if (afterSave is { } notify)
+        {
+            await notify(cancellationToken);
+        }
 
         // The record names the opinion and the step, never the sender's text or contact.
         await audit.RecordAsync(new AuditEvent(action, ObjectType: "PublicOpinion", ObjectId: opinion.Id.ToString(CultureInfo.InvariantCulture), After: after), cancellationToken: cancellationToken);

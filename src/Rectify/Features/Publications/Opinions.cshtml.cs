@@ -33,7 +33,18 @@ public sealed class OpinionsModel(RectifyDbContext db, Caller caller, OpinionSer
 
     public bool MayApprove => opinions.MayApproveReplies;
 
-    public OpinionState? State { get; private set; }
+    /// <summary>The state shown (全部 when null), kept through the page's own forms.</summary>
+    [BindProperty(SupportsGet = true, Name = "state")]
+    public OpinionState? State { get; set; }
+
+    /// <summary>The page of the inbox shown (50 a page, newest first), kept through the page's own forms.</summary>
+    [BindProperty(SupportsGet = true, Name = "page")]
+    public int? PageNumber { get; set; }
+
+    public int PageCount => Math.Max(1, (Total + OpinionService.PageSize - 1) / OpinionService.PageSize);
+
+    /// <summary>The names of the units opinions were handed to, by id (a unit may no longer lead a measure of the inspection).</summary>
+    public IReadOnlyDictionary<int, string> UnitNames { get; private set; } = new Dictionary<int, string>();
 
     public string? Message { get; private set; }
 
@@ -42,17 +53,13 @@ public sealed class OpinionsModel(RectifyDbContext db, Caller caller, OpinionSer
     [BindProperty(SupportsGet = true, Name = "id")]
     public int Id { get; set; }
 
-    public Task<IActionResult> OnGetAsync(OpinionState? state, CancellationToken cancellationToken)
-    {
-        State = state;
-        return ShowAsync(cancellationToken);
-    }
+    public Task<IActionResult> OnGetAsync(CancellationToken cancellationToken) => ShowAsync(cancellationToken);
 
     public Task<IActionResult> OnPostAssignAsync(int opinion, int? version, int? finding, int? unit, CancellationToken cancellationToken) =>
         DoAsync(() => opinions.AssignAsync(Id, opinion, version, finding, unit, cancellationToken), cancellationToken);
 
-    public Task<IActionResult> OnPostReplyAsync(int opinion, int? version, string? reply, bool publishable, CancellationToken cancellationToken) =>
-        DoAsync(() => opinions.ReplyAsync(Id, opinion, version, reply, publishable, cancellationToken), cancellationToken);
+    public Task<IActionResult> OnPostReplyAsync(int opinion, int? version, string? reply, bool publishable, string? summary, CancellationToken cancellationToken) =>
+        DoAsync(() => opinions.ReplyAsync(Id, opinion, version, reply, publishable, summary, cancellationToken), cancellationToken);
 
     public Task<IActionResult> OnPostApproveReplyAsync(int opinion, int? version, CancellationToken cancellationToken) =>
         DoAsync(() => opinions.ApproveReplyAsync(Id, opinion, version, cancellationToken), cancellationToken);
@@ -81,13 +88,23 @@ public sealed class OpinionsModel(RectifyDbContext db, Caller caller, OpinionSer
     private async Task<IActionResult> ShowAsync(CancellationToken cancellationToken)
     {
         Inspection = await LedgerQueries.HeadAsync(db, caller.Scope, Id, cancellationToken);
-        var inbox = Inspection is null ? null : await opinions.InboxAsync(Id, State, 1, cancellationToken);
+        PageNumber = Paging.Clamped(PageNumber);
+        var inbox = Inspection is null ? null : await opinions.InboxAsync(Id, State, PageNumber.Value, cancellationToken);
         if (inbox is null)
         {
             return NotFound();
         }
 
         (Rows, Total) = inbox.Value;
+        if (PageNumber > PageCount)
+        {
+            // Asked past the end (or the last opinion of a page was just closed away): the last page.
+            PageNumber = PageCount;
+            (Rows, Total) = (await opinions.InboxAsync(Id, State, PageNumber.Value, cancellationToken))!.Value;
+        }
+
+        var assigned = Rows.Where(r => r.AssignedUnitId is not null).Select(r => r.AssignedUnitId!.Value).Distinct().ToList();
+        UnitNames = assigned.Count == 0 ? new Dictionary<int, string>() : await db.Organizations.AsNoTracking().Where(o => assigned.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.Name, cancellationToken);
         Counts = await OpinionService.CountAsync(db, Id, cancellationToken);
         if (MayTriage)
         {

@@ -13,7 +13,7 @@ using Rectify.Features.Supervision;
 namespace Rectify.Features.Work;
 
 /// <summary>待办: what needs the signed-in person now, by role, within their scope.</summary>
-public sealed class IndexModel(RectifyDbContext db, Caller caller, AnswerCache answers, TimeProvider clock) : PageModel
+public sealed class IndexModel(RectifyDbContext db, Caller caller, AnswerCache answers, Publications.OpinionService opinions, TimeProvider clock) : PageModel
 {
     private const int Shown = 50;
 
@@ -88,6 +88,9 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, AnswerCache a
 
     public DateOnly Today { get; private set; }
 
+    /// <summary>交办的意见建议 of a unit's reporter: how many were handed to the unit, and how many wait for its 办理情况 (null for anyone else).</summary>
+    public (int Total, int Waiting)? AssignedOpinions { get; private set; }
+
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
         var scope = caller.Scope;
@@ -103,6 +106,11 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, AnswerCache a
             l => l.Sections.Sum(x => x.Items.Count) + l.Notices.Sum(x => x.Items.Count) + 1,
             cancellationToken);
         var sections = lists!.Value.Sections.ToList();
+        if (scope.IsUnitReporter && await opinions.AssignedCountsAsync(cancellationToken) is { Total: > 0 } assigned)
+        {
+            AssignedOpinions = assigned;
+        }
+
         NoticeSections = lists.Value.Notices;
         Approvals = lists.Value.Approvals;
 

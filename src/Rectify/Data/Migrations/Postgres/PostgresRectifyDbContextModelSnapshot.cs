@@ -1575,6 +1575,9 @@ namespace Rectify.Data.Migrations.Postgres
                     b.Property<int?>("AboutFindingNumber")
                         .HasColumnType("integer");
 
+                    b.Property<DateTime?>("AssignedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<int?>("AssignedFindingId")
                         .HasColumnType("integer");
 
@@ -1590,6 +1593,10 @@ namespace Rectify.Data.Migrations.Postgres
 
                     b.Property<int>("InspectionId")
                         .HasColumnType("integer");
+
+                    b.Property<string>("PublicSummary")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
 
                     b.Property<int>("PublicationId")
                         .HasColumnType("integer");
@@ -1625,6 +1632,17 @@ namespace Rectify.Data.Migrations.Postgres
 
                     b.Property<string>("Text")
                         .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<DateTime?>("UnitRespondedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("UnitRespondedByName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("UnitResponse")
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)");
 

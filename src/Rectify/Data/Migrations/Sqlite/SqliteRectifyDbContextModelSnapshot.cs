@@ -1524,6 +1524,9 @@ namespace Rectify.Data.Migrations.Sqlite
                     b.Property<int?>("AboutFindingNumber")
                         .HasColumnType("INTEGER");
 
+                    b.Property<DateTime?>("AssignedAtUtc")
+                        .HasColumnType("TEXT");
+
                     b.Property<int?>("AssignedFindingId")
                         .HasColumnType("INTEGER");
 
@@ -1539,6 +1542,10 @@ namespace Rectify.Data.Migrations.Sqlite
 
                     b.Property<int>("InspectionId")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("PublicSummary")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
 
                     b.Property<int>("PublicationId")
                         .HasColumnType("INTEGER");
@@ -1574,6 +1581,17 @@ namespace Rectify.Data.Migrations.Sqlite
 
                     b.Property<string>("Text")
                         .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("UnitRespondedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UnitRespondedByName")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UnitResponse")
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");
 

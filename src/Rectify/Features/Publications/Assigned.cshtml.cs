@@ -1,0 +1,67 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Rectify.Access;
+using Rectify.Features.Common;
+
+namespace Rectify.Features.Publications;
+
+/// <summary>
+/// 交办的意见建议: the opinions the office handed to the caller's unit (or a unit under it), for its reporter to look
+/// into and say what was done (办理情况). The office then replies to the public; the unit never sees the sender's contact.
+/// </summary>
+public sealed class AssignedModel(Caller caller, OpinionService opinions) : PageModel, IShowsRefusals
+{
+    public IReadOnlyList<AssignedOpinion> Rows { get; private set; } = [];
+
+    public int Total { get; private set; }
+
+    public int Waiting { get; private set; }
+
+    [BindProperty(SupportsGet = true, Name = "page")]
+    public int? PageNumber { get; set; }
+
+    public int PageCount => Math.Max(1, (Total + OpinionService.PageSize - 1) / OpinionService.PageSize);
+
+    public string? Message { get; private set; }
+
+    public string? Error { get; private set; }
+
+    public Task<IActionResult> OnGetAsync(CancellationToken cancellationToken) => ShowAsync(cancellationToken);
+
+    public async Task<IActionResult> OnPostRespondAsync(int opinion, int? version, string? response, CancellationToken cancellationToken)
+    {
+        var result = await opinions.RespondAsUnitAsync(opinion, version, response, cancellationToken);
+        if (!result.Found)
+        {
+            return NotFound();
+        }
+
+        Message = result.Message;
+        return await ShowAsync(cancellationToken);
+    }
+
+    public Task<IActionResult> ShowRefusalAsync(string message, CancellationToken cancellationToken)
+    {
+        Error = message;
+        return ShowAsync(cancellationToken);
+    }
+
+    private async Task<IActionResult> ShowAsync(CancellationToken cancellationToken)
+    {
+        // Only a unit's reporter has opinions handed to it; anyone else is not shown the page.
+        if (!caller.Scope.IsUnitReporter)
+        {
+            return NotFound();
+        }
+
+        PageNumber = Paging.Clamped(PageNumber);
+        (Rows, Total, Waiting) = await opinions.AssignedToUnitAsync(PageNumber.Value, cancellationToken);
+        if (PageNumber > PageCount)
+        {
+            PageNumber = PageCount;
+            (Rows, Total, Waiting) = await opinions.AssignedToUnitAsync(PageNumber.Value, cancellationToken);
+        }
+
+        return Page();
+    }
+}
