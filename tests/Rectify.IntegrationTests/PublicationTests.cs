@@ -243,7 +243,12 @@ public abstract class PublicationTests(AppFixture app)
         // A reply for the notice needs the office's own summary of the question: refused without one, and nothing changes.
         var refused = await NoticeSteps.ActOnOpinionAsync(office, id, stored.Id, "Reply", [new("reply", "已交相关部门核实，感谢您的监督。"), new("publishable", "true")]);
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
-        Assert.Contains("来信摘要", await refused.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        var refusedPage = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await refused.Content.ReadAsStringAsync(Ct));
+        Assert.Contains("来信摘要", refusedPage.QuerySelector("[role=alert]")?.TextContent, StringComparison.Ordinal);
+
+        // What was typed is in the form again, not lost.
+        Assert.Equal("已交相关部门核实，感谢您的监督。", refusedPage.QuerySelector($"[data-opinion='{stored.Id}'] textarea[name=reply]")?.TextContent);
+        Assert.NotNull(refusedPage.QuerySelector($"[data-opinion='{stored.Id}'] input[name=publishable][checked]"));
         Assert.Null(await app.ReadAsync(db => db.PublicOpinions.Where(o => o.Id == stored.Id).Select(o => o.Reply).SingleAsync(Ct)));
         Assert.Equal(HttpStatusCode.OK, (await NoticeSteps.ActOnOpinionAsync(office, id, stored.Id, "Reply", [new("reply", "已交相关部门核实，感谢您的监督。"), new("publishable", "true"), new("summary", "反映第三项问题的整改进度。")])).StatusCode);
         Assert.DoesNotContain("感谢您的监督", await visitor.GetStringAsync(new Uri($"/notices/{key}", UriKind.Relative), Ct), StringComparison.Ordinal);

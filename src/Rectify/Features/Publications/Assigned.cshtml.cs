@@ -28,8 +28,12 @@ public sealed class AssignedModel(Caller caller, OpinionService opinions) : Page
 
     public Task<IActionResult> OnGetAsync(CancellationToken cancellationToken) => ShowAsync(cancellationToken);
 
+    /// <summary>The 办理情况 just posted, by opinion, shown again when it was refused so nothing typed is lost.</summary>
+    public (int Opinion, string? Response)? Typed { get; private set; }
+
     public async Task<IActionResult> OnPostRespondAsync(int opinion, int? version, string? response, CancellationToken cancellationToken)
     {
+        Typed = (opinion, response);
         var result = await opinions.RespondAsUnitAsync(opinion, version, response, cancellationToken);
         if (!result.Found)
         {
@@ -37,6 +41,7 @@ public sealed class AssignedModel(Caller caller, OpinionService opinions) : Page
         }
 
         Message = result.Message;
+        Typed = null;
         return await ShowAsync(cancellationToken);
     }
 

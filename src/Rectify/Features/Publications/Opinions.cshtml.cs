@@ -29,6 +29,12 @@ public sealed class OpinionsModel(RectifyDbContext db, Caller caller, OpinionSer
 
     public IReadOnlyList<Choice> Units { get; private set; } = [];
 
+    /// <summary>A reply as the office typed it, for one opinion.</summary>
+    public sealed record Typed(int Opinion, string? Reply, bool Publishable, string? Summary);
+
+    /// <summary>The reply just posted, shown in its form again when it was refused.</summary>
+    public Typed? TypedReply { get; private set; }
+
     public bool MayTriage => opinions.MayTriage;
 
     public bool MayApprove => opinions.MayApproveReplies;
@@ -58,8 +64,12 @@ public sealed class OpinionsModel(RectifyDbContext db, Caller caller, OpinionSer
     public Task<IActionResult> OnPostAssignAsync(int opinion, int? version, int? finding, int? unit, CancellationToken cancellationToken) =>
         DoAsync(() => opinions.AssignAsync(Id, opinion, version, finding, unit, cancellationToken), cancellationToken);
 
-    public Task<IActionResult> OnPostReplyAsync(int opinion, int? version, string? reply, bool publishable, string? summary, CancellationToken cancellationToken) =>
-        DoAsync(() => opinions.ReplyAsync(Id, opinion, version, reply, publishable, summary, cancellationToken), cancellationToken);
+    public Task<IActionResult> OnPostReplyAsync(int opinion, int? version, string? reply, bool publishable, string? summary, CancellationToken cancellationToken)
+    {
+        // Shown again as typed when refused (no summary, too long, someone was first), so nothing typed is lost.
+        TypedReply = new(opinion, reply, publishable, summary);
+        return DoAsync(() => opinions.ReplyAsync(Id, opinion, version, reply, publishable, summary, cancellationToken), cancellationToken);
+    }
 
     public Task<IActionResult> OnPostApproveReplyAsync(int opinion, int? version, CancellationToken cancellationToken) =>
         DoAsync(() => opinions.ApproveReplyAsync(Id, opinion, version, cancellationToken), cancellationToken);
@@ -82,6 +92,7 @@ public sealed class OpinionsModel(RectifyDbContext db, Caller caller, OpinionSer
         }
 
         Message = result.Message;
+        TypedReply = null;
         return await ShowAsync(cancellationToken);
     }
 
@@ -114,6 +125,10 @@ public sealed class OpinionsModel(RectifyDbContext db, Caller caller, OpinionSer
             FindingIdByNumber = findings.ToDictionary(f => f.Number, f => f.Id);
             var units = await LedgerQueries.UnitsAsync(db, db.VisibleMeasures(caller.Scope).Where(m => m.InspectionId == Id), cancellationToken);
             Units = [.. units.Select(u => new Choice(u.Id, u.Name))];
+
+            // A unit an opinion was handed to stays on offer (and chosen) even when it leads no measure here, so that
+            // changing only the problem does not take the opinion from its unit.
+            Units = [.. Units, .. UnitNames.Where(u => Units.All(c => c.Id != u.Key)).OrderBy(u => u.Value, StringComparer.Ordinal).Select(u => new Choice(u.Key, u.Value))];
         }
 
         return Page();
