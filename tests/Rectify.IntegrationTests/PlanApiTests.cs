@@ -188,9 +188,14 @@ public abstract class PlanApiTests(AppFixture app)
         Assert.StartsWith("整改方案尚未审定", overview.QuerySelector("#plan-not-in-force")?.TextContent, StringComparison.Ordinal);
         Assert.DoesNotContain("plan-not-in-force", await page.GetStringAsync(new Uri($"/inspections/{app.InspectionId}/overview", UriKind.Relative), Ct), StringComparison.Ordinal);
 
+        // The ledger says so too, and not for a plan in force.
+        var ledger = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await page.GetStringAsync(new Uri($"/inspections/{id}", UriKind.Relative), Ct));
+        Assert.StartsWith("整改方案尚未审定", ledger.QuerySelector("#plan-not-in-force")?.TextContent, StringComparison.Ordinal);
+        Assert.DoesNotContain("plan-not-in-force", await page.GetStringAsync(new Uri($"/inspections/{app.InspectionId}", UriKind.Relative), Ct), StringComparison.Ordinal);
+
         // The API's overview says the same by the plan's state.
-        Assert.Equal(PlanState.Drafting, (await office.GetFromJsonAsync<Rectify.Features.Inspections.InspectionOverview>(new Uri($"/api/v1/inspections/{id}/overview", UriKind.Relative), Http.Json, Ct))!.PlanState);
-        Assert.Equal(PlanState.InForce, (await office.GetFromJsonAsync<Rectify.Features.Inspections.InspectionOverview>(new Uri($"/api/v1/inspections/{app.InspectionId}/overview", UriKind.Relative), Http.Json, Ct))!.PlanState);
+        Assert.Equal(PlanState.Drafting, (await office.GetFromJsonAsync<Rectify.Features.Inspections.InspectionOverview>(new Uri($"/api/v1/inspections/{id}/overview", UriKind.Relative), Http.Json, Ct))!.Inspection.PlanState);
+        Assert.Equal(PlanState.InForce, (await office.GetFromJsonAsync<Rectify.Features.Inspections.InspectionOverview>(new Uri($"/api/v1/inspections/{app.InspectionId}/overview", UriKind.Relative), Http.Json, Ct))!.Inspection.PlanState);
     }
 
     [Fact]

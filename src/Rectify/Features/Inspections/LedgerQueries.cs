@@ -24,6 +24,9 @@ public sealed record InspectionSummary(
 {
     /// <summary>报送周期 in force: the office's choice, else the default.</summary>
     public ReportingCadence Cadence => ReportingCadence ?? ReportingCadences.Default;
+
+    /// <summary>The plan's state: until it is InForce (审定), its deadlines, 超期 and red are provisional.</summary>
+    public PlanState PlanState { get; init; } = PlanState.InForce;
 }
 
 public sealed record LedgerFilter(int? Unit = null, MeasureState? State = null, MeasureKind? Kind = null, bool Overdue = false, int Page = 1, int PageSize = LedgerFilter.DefaultPageSize)
@@ -387,7 +390,7 @@ public static class LedgerQueries
                 findings.Count(f => f.InspectionId == i.Id),
                 measures.Count(m => m.InspectionId == i.Id),
                 measures.Count(m => m.InspectionId == i.Id && m.State == MeasureState.SignedOff),
-                i.ReportingCadence));
+                i.ReportingCadence) { PlanState = i.PlanState });
     }
 
     /// <summary>A page of the ledger as the caller may see it; null when the inspection does not exist for them.</summary>
@@ -409,7 +412,7 @@ public static class LedgerQueries
         var found = await db.VisibleInspections(scope).AsNoTracking().Where(i => i.Id == inspectionId)
             .Select(i => new
             {
-                Head = new InspectionSummary(i.Id, i.Title, i.InspectingBody.Name, i.InspectedOrganization.Name, i.OnSiteFrom, i.OnSiteTo, i.FeedbackDate, 0, 0, 0, i.ReportingCadence),
+                Head = new InspectionSummary(i.Id, i.Title, i.InspectingBody.Name, i.InspectedOrganization.Name, i.OnSiteFrom, i.OnSiteTo, i.FeedbackDate, 0, 0, 0, i.ReportingCadence) { PlanState = i.PlanState },
                 Findings = findingsOf.Count(f => f.InspectionId == i.Id),
                 Rules = new SignalRules(i.SignalRules.RedWhenUnderDuban, i.SignalRules.WarnWithinWorkingDays, i.SignalRules.WarnWhenReportReturned, i.SignalRules.GreenWhenOnTrack),
             })
@@ -685,7 +688,7 @@ public static class LedgerQueries
         ArgumentNullException.ThrowIfNull(db);
         return db.VisibleInspections(scope).AsNoTracking().Where(i => i.Id == inspectionId)
             .Select(i => new InspectionSummary(
-                i.Id, i.Title, i.InspectingBody.Name, i.InspectedOrganization.Name, i.OnSiteFrom, i.OnSiteTo, i.FeedbackDate, 0, 0, 0, i.ReportingCadence))
+                i.Id, i.Title, i.InspectingBody.Name, i.InspectedOrganization.Name, i.OnSiteFrom, i.OnSiteTo, i.FeedbackDate, 0, 0, 0, i.ReportingCadence) { PlanState = i.PlanState })
             .FirstOrDefaultAsync(cancellationToken);
     }
 

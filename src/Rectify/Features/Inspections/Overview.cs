@@ -61,9 +61,6 @@ public sealed record InspectionOverview(
     /// <summary>整改时限政策 of the inspection.</summary>
     public DeadlinePolicy DeadlinePolicy { get; init; } = DeadlinePolicy.None;
 
-    /// <summary>The plan's state: until it is InForce (印发), its deadlines and red are provisional.</summary>
-    public PlanState PlanState { get; init; } = PlanState.InForce;
-
     /// <summary>红黄绿规则 in force for the inspection (findings[].signal and the totals follow them).</summary>
     public SignalRules SignalRules { get; init; } = SignalRules.Default;
 
@@ -170,16 +167,14 @@ public static class OverviewQueries
         var byKind = unitKinds.GroupBy(r => r.Key.Kind).OrderBy(g => g.Key)
             .Select(g => RateRow.OfMeasures(Terms.Of(g.Key), g.Select(r => r.Tally).Aggregate(MeasureTally.Add))).ToList();
         var totals = LedgerTotals.From(findings.Count, [.. findings.Select(f => f.Tally)], signals.Rules);
-        var plan = await db.Inspections.AsNoTracking().Where(i => i.Id == inspectionId)
-            .Select(i => new { Policy = new DeadlinePolicy(i.ImmediateWorkingDays, i.TimeBoundMonths), i.PlanState }).SingleAsync(cancellationToken);
+        var policy = await db.Inspections.AsNoTracking().Where(i => i.Id == inspectionId).Select(i => new DeadlinePolicy(i.ImmediateWorkingDays, i.TimeBoundMonths)).SingleAsync(cancellationToken);
         return new InspectionOverview(
             inspection with { Findings = totals.Findings, Measures = totals.Measures, SignedOffMeasures = totals.CompletedMeasures },
             totals, byUnit, byCategory, byKind, findings.Select(f => f.Signal).ToList())
         {
             ExtendedMeasures = unitKinds.Where(r => r.Key.Extended).Sum(r => r.Tally.Total),
             Supervision = await SupervisionQueries.CountsAsync(db, scope, inspectionId, today, cancellationToken),
-            DeadlinePolicy = plan.Policy,
-            PlanState = plan.PlanState,
+            DeadlinePolicy = policy,
             SignalRules = signals.Rules,
             WarnUntil = signals.WarnUntil,
         };

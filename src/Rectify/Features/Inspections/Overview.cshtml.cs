@@ -32,7 +32,7 @@ public sealed class OverviewModel(AnswerCache answers, RectifyDbContext db, Call
     public (int Total, int Open) Opinions { get; private set; }
 
     /// <summary>The plan is not in force yet (草拟 or 报审): its deadlines are proposals, and the page says its red is provisional.</summary>
-    public bool PlanNotInForce => Overview is { PlanState: not PlanState.InForce };
+    public bool PlanNotInForce => Overview is { Inspection.PlanState: not PlanState.InForce };
 
     /// <summary>The office sets the inspection's 报送周期.</summary>
     public bool CanSetCadence => caller.May(Permission.SetReportingCadence);
