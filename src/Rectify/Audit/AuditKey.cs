@@ -37,7 +37,7 @@ public sealed partial class AuditKey
         ArgumentNullException.ThrowIfNull(configuration);
         Algorithm = AuditChain.Normalize(configuration["Audit:Algorithm"]);
         this.dataFolder = Path.GetFullPath(dataFolder);
-        demo = configuration.GetValue<bool>("Rectify:Demo");
+        demo = Data.DemoMode.IsOn(configuration);
         configured = configuration[KeySetting] is { Length: > 0 } k ? k : null;
         if (configured is null)
         {

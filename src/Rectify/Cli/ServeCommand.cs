@@ -25,7 +25,7 @@ internal static class ServeCommand
     {
         if (demo)
         {
-            hostArgs = [.. hostArgs, "--Rectify:Demo=true"];
+            hostArgs = [.. hostArgs, $"--{Data.DemoMode.Setting}=true"];
         }
 
         var app = RectifyApp.Build(hostArgs);

@@ -115,7 +115,7 @@ public sealed class ColumnKey
             {
                 KeyFile = Path.GetFullPath(file);
             }
-            else if (configuration.GetValue<bool>("Rectify:Demo"))
+            else if (DemoMode.IsOn(configuration))
             {
                 var secrets = configuration[SecretsFolderSetting] is { Length: > 0 } s ? Path.GetFullPath(s) : Path.Combine(Path.GetDirectoryName(this.dataFolder) ?? this.dataFolder, "secrets");
                 KeyFile = Path.Combine(secrets, DemoFileName);

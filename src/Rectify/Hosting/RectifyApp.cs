@@ -128,6 +128,7 @@ public static class RectifyApp
         services.AddSingleton<TokenPrincipals>();
         services.AddSingleton<Features.Inspections.AnswerCache>();
         services.AddSingleton<Features.Inspections.ExportLimit>();
+        services.AddScoped<Features.Common.AssumedMarks>();
         services.AddRateLimiter(_ => { });
         services.AddOptions<Microsoft.AspNetCore.RateLimiting.RateLimiterOptions>()
             .Configure<Features.Inspections.ExportLimit>((o, policy) => o.AddPolicy(Features.Inspections.ExportLimit.Name, policy));

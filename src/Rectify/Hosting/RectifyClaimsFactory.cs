@@ -53,7 +53,7 @@ internal sealed class RectifyClaimsFactory(
             identity.AddClaim(new Claim(PasswordChangeClaim, "expired"));
         }
 
-        if (!user.TwoFactorEnabled && !configuration.GetValue<bool>("Rectify:Demo"))
+        if (!user.TwoFactorEnabled && !Data.DemoMode.IsOn(configuration))
         {
             // Everybody outside demo mode (Security:SecondFactor:NotRequiredFor may relax it for business roles, never for the 三员).
             if (policy.Value.SecondFactor.RequiredFor(identity.FindAll(identity.RoleClaimType).Select(c => c.Value)))

@@ -29,7 +29,7 @@ public sealed class SignInModel(
     ILogger<SignInModel> logger,
     IStringLocalizer<SharedResource> l) : PageModel
 {
-    public bool DemoMode => configuration.GetValue<bool>("Rectify:Demo");
+    public bool DemoMode => Data.DemoMode.IsOn(configuration);
 
     public string? Error { get; private set; }
 
