@@ -343,6 +343,15 @@ public sealed class PublicOpinion
 
     public DateTime? UnitRespondedAtUtc { get; private set; }
 
+    /// <summary>
+    /// What units it was handed to before said (“纪检监察办（联络员）：…”, newest last), for the office only: when the
+    /// office hands it to another unit (or to none), the last unit's 办理情况 moves here, so the new unit reads none of it.
+    /// </summary>
+    public string? EarlierUnitResponses { get; private set; }
+
+    /// <summary>The most <see cref="EarlierUnitResponses"/> keeps (the oldest lines go first; the audit log keeps every one).</summary>
+    public const int MaxEarlierResponsesLength = 8000;
+
     public string? Reply { get; private set; }
 
     /// <summary>来信摘要: the office's own short wording of the question, shown above a published reply instead of the sender's words.</summary>
@@ -364,8 +373,12 @@ public sealed class PublicOpinion
 
     public bool ReplyIsPublished => ReplyIsPublishable && ReplyApprovedByName is not null;
 
-    /// <summary>The office sends it to a finding or a unit (or both); a unit newly named is told and answers with its 办理情况.</summary>
-    public void Assign(int? findingId, int? unitId, TimeProvider clock)
+    /// <summary>
+    /// The office sends it to a finding or a unit (or both); a unit newly named is told and answers with its 办理情况. When
+    /// the unit changes, the last unit's 办理情况 (named by <paramref name="currentUnitName"/>) moves to
+    /// <see cref="EarlierUnitResponses"/>: the office keeps it, the new unit starts with none.
+    /// </summary>
+    public void Assign(int? findingId, int? unitId, string? currentUnitName, TimeProvider clock)
     {
         ArgumentNullException.ThrowIfNull(clock);
         BusinessRules.Check(new AClosedOpinionStaysClosed(State));
@@ -374,6 +387,15 @@ public sealed class PublicOpinion
         if (unitId != AssignedUnitId)
         {
             AssignedAtUtc = unitId is null ? null : clock.GetUtcNow().UtcDateTime;
+            if (UnitResponse is not null)
+            {
+                var line = $"{currentUnitName ?? "原承办单位"}（{UnitRespondedByName}）：{UnitResponse}";
+                var all = EarlierUnitResponses is null ? line : EarlierUnitResponses + "\n" + line;
+                EarlierUnitResponses = all.Length <= MaxEarlierResponsesLength ? all : all[^MaxEarlierResponsesLength..];
+                UnitResponse = null;
+                UnitRespondedByName = null;
+                UnitRespondedAtUtc = null;
+            }
         }
 
         AssignedUnitId = unitId;
@@ -392,7 +414,7 @@ public sealed class PublicOpinion
         ArgumentNullException.ThrowIfNull(clock);
         BusinessRules.Check(new AClosedOpinionStaysClosed(State));
         BusinessRules.Check(new OnlyAnAssignedUnitResponds(AssignedUnitId));
-        var clean = response?.Trim();
+        var clean = PlainText.Clean(response);
         BusinessRules.Check(new AUnitResponseSaysSomething(clean));
         UnitResponse = clean;
         UnitRespondedByName = actor.DisplayName;
@@ -409,12 +431,12 @@ public sealed class PublicOpinion
         ArgumentNullException.ThrowIfNull(actor);
         ArgumentNullException.ThrowIfNull(clock);
         BusinessRules.Check(new AClosedOpinionStaysClosed(State));
-        var clean = reply?.Trim();
+        var clean = PlainText.Clean(reply);
         BusinessRules.Check(new AReplySaysSomething(clean));
-        var summary = string.IsNullOrWhiteSpace(publicSummary) ? null : publicSummary.Trim();
+        var summary = PlainText.Clean(publicSummary);
         BusinessRules.Check(new APublicReplyHasASummary(publishable, summary));
         Reply = clean;
-        PublicSummary = publishable ? summary : null;
+        PublicSummary = summary;
         ReplyIsPublishable = publishable;
         ReplyApprovedByName = null;
         RepliedAtUtc = clock.GetUtcNow().UtcDateTime;
@@ -465,7 +487,9 @@ public sealed class PublicOpinion
     {
         public bool IsBroken() => string.IsNullOrWhiteSpace(reply) || reply.Length > MaxTextLength;
 
-        public string Message => $"请填写答复内容（不超过 {MaxTextLength} 字）。";
+        public string Message => reply is { Length: > MaxTextLength }
+            ? $"答复不能超过 {MaxTextLength} 字（现有 {reply.Length} 字）。"
+            : $"请填写答复内容（不超过 {MaxTextLength} 字）。";
 
         public Refusal Refusal => Refusal.Invalid;
     }
@@ -521,4 +545,36 @@ public sealed class PublicOpinion
 
         public string Message => "这条意见建议没有待同意公开的答复。";
     }
+}
+
+/// <summary>
+/// Text a person typed, as it is kept: line breaks as "\n" (a browser sends "\r\n" and counts it as one), no control
+/// characters but the line break and the tab, no bidi embedding, override or isolate and no zero-width character (each
+/// makes text read other than it is stored), trimmed; null when nothing visible is left.
+/// </summary>
+public static class PlainText
+{
+    public static string? Clean(string? text)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        var kept = new System.Text.StringBuilder(text.Length);
+        foreach (var c in text.Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n'))
+        {
+            if (c is '\n' or '\t' || !(char.IsControl(c) || IsInvisibleFormat(c)))
+            {
+                kept.Append(c);
+            }
+        }
+
+        var clean = kept.ToString().Trim();
+        return clean.Length == 0 ? null : clean;
+    }
+
+    /// <summary>The bidi controls (U+202A–202E, U+2066–2069, U+200E/F, U+061C) and the zero-width characters (U+200B–200D, U+2060, U+FEFF).</summary>
+    private static bool IsInvisibleFormat(char c) =>
+        c is (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069') or '\u200E' or '\u200F' or '\u061C' or (>= '\u200B' and <= '\u200D') or '\u2060' or '\uFEFF';
 }

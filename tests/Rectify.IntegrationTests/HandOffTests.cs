@@ -497,7 +497,7 @@ public abstract partial class HandOffTests(NotifyApp app)
         Assert.Equal(HttpStatusCode.OK, (await NoticeSteps.ActOnOpinionAsync(office, id, opinion.Id, "Assign", [new("unit", unitOrg.ToString(CultureInfo.InvariantCulture))])).StatusCode);
         var told = (await HandOffsOfAsync("unit", start)).Where(m => m.Kind == "OpinionAssigned").ToList();
         Assert.Contains(told, m => m.Channel == NotificationChannel.InApp);
-        Assert.All(told, m => Assert.Equal("/opinions/assigned", m.Link));
+        Assert.All(told, m => Assert.Equal($"/opinions/assigned?only={opinion.Id}", m.Link));
         Assert.DoesNotContain("偷排", string.Concat(told.Select(m => m.Subject + m.Body)), StringComparison.Ordinal);
         Assert.DoesNotContain(await HandOffsOfAsync("office", start), m => m.Kind == "OpinionAssigned");
 
@@ -524,7 +524,7 @@ public abstract partial class HandOffTests(NotifyApp app)
         Assert.Equal(HttpStatusCode.OK, done.StatusCode);
         Assert.Contains("已报送办理情况", await done.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
         var handled = Assert.Single(await HandOffsOfAsync("office", start), m => m.Kind == "OpinionHandled" && m.Channel == NotificationChannel.InApp);
-        Assert.Equal($"/inspections/{id}/opinions", handled.Link);
+        Assert.Equal($"/inspections/{id}/opinions?only={opinion.Id}", handled.Link);
         Assert.DoesNotContain("查处偷排", handled.Body, StringComparison.Ordinal);
         Assert.Empty(await HandOffsOfAsync("unit", start));
         var inbox = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await office.GetStringAsync(new Uri($"/inspections/{id}/opinions", UriKind.Relative), Ct));
@@ -537,7 +537,25 @@ public abstract partial class HandOffTests(NotifyApp app)
         Assert.Equal(HttpStatusCode.NotFound, (await other.GetAsync(new Uri("/opinions/assigned", UriKind.Relative), Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await office.PostFromPageAsync("/work", "/opinions/assigned?handler=Respond", new Dictionary<string, string> { ["opinion"] = opinion.Id.ToString(CultureInfo.InvariantCulture), ["version"] = version, ["response"] = "冒充" })).StatusCode);
 
-        // Once the office closes it, the unit can no longer change its account.
+        // Handed on to a unit nobody reports for: the office is told nobody will hear; the last unit's account stays with the office.
+        var unheard = await app.WithDbAsync(db => db.Inspections.Where(i => i.Id == id).Select(i => i.InspectedOrganizationId).SingleAsync(Ct));
+        var moved = await NoticeSteps.ActOnOpinionAsync(office, id, opinion.Id, "Assign", [new("unit", unheard.ToString(CultureInfo.InvariantCulture))]);
+        Assert.Contains("无人会收到通知", await moved.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        inbox = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await office.GetStringAsync(new Uri($"/inspections/{id}/opinions?only={opinion.Id}", UriKind.Relative), Ct));
+        Assert.Contains("已安排夜间巡查，查处偷排一起。", inbox.QuerySelector($"[data-opinion='{opinion.Id}'] .opinion-earlier")?.TextContent, StringComparison.Ordinal);
+        Assert.Null(inbox.QuerySelector($"[data-opinion='{opinion.Id}'] .opinion-response"));
+        Assert.Null(new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await unit.GetStringAsync(new Uri("/opinions/assigned", UriKind.Relative), Ct)).QuerySelector($"[data-opinion='{opinion.Id}']"));
+
+        // A unit outside the office's organization is refused, not silently dropped.
+        var outside = await app.WithDbAsync(db => db.Organizations.Where(o => o.Name == "中共另一市委员会").Select(o => o.Id).SingleAsync(Ct));
+        var refusedUnit = await NoticeSteps.ActOnOpinionAsync(office, id, opinion.Id, "Assign", [new("unit", outside.ToString(CultureInfo.InvariantCulture))]);
+        Assert.Equal(HttpStatusCode.BadRequest, refusedUnit.StatusCode);
+        Assert.Contains("不在您的管理范围内", await refusedUnit.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+
+        // Back to the unit, which answers again; once the office closes it, the unit can no longer change its account.
+        Assert.Equal(HttpStatusCode.OK, (await NoticeSteps.ActOnOpinionAsync(office, id, opinion.Id, "Assign", [new("unit", unitOrg.ToString(CultureInfo.InvariantCulture))])).StatusCode);
+        var again = await app.WithDbAsync(db => db.PublicOpinions.Where(o => o.Id == opinion.Id).Select(o => o.Version).SingleAsync(Ct));
+        Assert.Equal(HttpStatusCode.OK, (await unit.PostFromPageAsync("/opinions/assigned", "/opinions/assigned?handler=Respond", new Dictionary<string, string> { ["opinion"] = opinion.Id.ToString(CultureInfo.InvariantCulture), ["version"] = again.ToString(CultureInfo.InvariantCulture), ["response"] = "已安排夜间巡查，查处偷排一起。" })).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await NoticeSteps.ActOnOpinionAsync(office, id, opinion.Id, "Close", [])).StatusCode);
         var closed = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await unit.GetStringAsync(new Uri("/opinions/assigned", UriKind.Relative), Ct));
         Assert.Null(closed.QuerySelector($"[data-opinion='{opinion.Id}'] form"));

@@ -272,6 +272,57 @@ public abstract class PublicationTests(AppFixture app)
         Assert.Contains("共 1 条，待处理 0 条", overview, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task The_inbox_and_a_units_list_page_past_fifty_and_a_notices_link_opens_its_one_opinion()
+    {
+        app.RequireAvailable();
+        var (id, _) = await app.PublishedAsync();
+        var unitOrg = await app.ReadAsync(db => db.Users.Where(u => u.UserName == "unit").Select(u => u.OrganizationId!.Value).SingleAsync(Ct));
+
+        // 55 opinions, the oldest first, each handed to the unit (written straight to the database: the public form's limits are tested elsewhere).
+        await using (var scope = app.Factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<RectifyDbContext>();
+            var clock = scope.ServiceProvider.GetRequiredService<TimeProvider>();
+            var publication = await db.Publications.Where(p => p.InspectionId == id).Select(p => p.Id).FirstAsync(Ct);
+            for (var n = 1; n <= 55; n++)
+            {
+                var opinion = new PublicOpinion(id, publication, "PG" + Guid.NewGuid().ToString("N")[..10].ToUpperInvariant(), $"分页第{n:00}条意见", null, null, clock);
+                opinion.Assign(null, unitOrg, null, clock);
+                db.PublicOpinions.Add(opinion);
+                await db.SaveChangesAsync(Ct);
+            }
+        }
+
+        var ids = await app.ReadAsync(db => db.PublicOpinions.Where(o => o.InspectionId == id).OrderBy(o => o.Id).Select(o => o.Id).ToListAsync(Ct));
+        using var office = await app.SignedInAsync("office");
+        using var unit = await app.SignedInAsync("unit");
+        var parser = new AngleSharp.Html.Parser.HtmlParser();
+        async Task<List<string>> CardsAsync(HttpClient client, string path) =>
+            [.. parser.ParseDocument(await client.GetStringAsync(new Uri(path, UriKind.Relative), Ct)).QuerySelectorAll("[data-opinion]").Select(e => e.GetAttribute("data-opinion")!)];
+
+        // Newest first, fifty a page: the second page holds the five oldest, and a page past the end shows the last.
+        Assert.Equal(50, (await CardsAsync(office, $"/inspections/{id}/opinions")).Count);
+        var oldest = ids.Take(5).Select(i => i.ToString(CultureInfo.InvariantCulture)).Reverse().ToList();
+        Assert.Equal(oldest, await CardsAsync(office, $"/inspections/{id}/opinions?page=2"));
+        Assert.Equal(oldest, await CardsAsync(office, $"/inspections/{id}/opinions?state=Assigned&page=9"));
+        Assert.Equal(oldest, await CardsAsync(unit, "/opinions/assigned?page=2"));
+
+        // A notice's link names one opinion, and the page shows only it.
+        var first = ids[0].ToString(CultureInfo.InvariantCulture);
+        Assert.Equal([first], await CardsAsync(office, $"/inspections/{id}/opinions?only={first}"));
+        Assert.Equal([first], await CardsAsync(unit, $"/opinions/assigned?only={first}"));
+
+        // An action on the second page comes back to the second page.
+        var version = await app.ReadAsync(db => db.PublicOpinions.Where(o => o.Id == ids[0]).Select(o => o.Version).SingleAsync(Ct));
+        var closed = await office.PostFromPageAsync($"/inspections/{id}/opinions?page=2", $"/inspections/{id}/opinions?handler=Close", new Dictionary<string, string>
+        {
+            ["opinion"] = first, ["version"] = version.ToString(CultureInfo.InvariantCulture), ["page"] = "2",
+        });
+        Assert.True(closed.StatusCode == HttpStatusCode.OK, await closed.Content.ReadAsStringAsync(Ct));
+        Assert.Equal(oldest, [.. parser.ParseDocument(await closed.Content.ReadAsStringAsync(Ct)).QuerySelectorAll("[data-opinion]").Select(e => e.GetAttribute("data-opinion")!)]);
+    }
+
     // ---- the boundary ---------------------------------------------------------------------------------------------
 
     /// <summary>Internal fields, each filled with a marker that must never reach a public output.</summary>

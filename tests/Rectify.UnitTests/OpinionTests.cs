@@ -20,7 +20,7 @@ public sealed class OpinionTests
         var opinion = NewOpinion();
         Assert.Equal(nameof(PublicOpinion.OnlyAnAssignedUnitResponds), RuleOf(() => opinion.RespondAsUnit("已核实。", Unit, clock)));
 
-        opinion.Assign(findingId: 7, unitId: 42, clock);
+        opinion.Assign(findingId: 7, unitId: 42, currentUnitName: null, clock);
         Assert.Equal(clock.GetUtcNow().UtcDateTime, opinion.AssignedAtUtc);
         Assert.Equal(nameof(PublicOpinion.AUnitResponseSaysSomething), RuleOf(() => opinion.RespondAsUnit("   ", Unit, clock)));
         Assert.Equal(nameof(PublicOpinion.AUnitResponseSaysSomething), RuleOf(() => opinion.RespondAsUnit(new string('办', PublicOpinion.MaxTextLength + 1), Unit, clock)));
@@ -38,19 +38,26 @@ public sealed class OpinionTests
     public void Handing_to_the_same_unit_again_keeps_the_time_it_was_first_handed_over_and_another_unit_restarts_it()
     {
         var opinion = NewOpinion();
-        opinion.Assign(null, 42, clock);
+        opinion.Assign(null, 42, null, clock);
         var first = opinion.AssignedAtUtc;
         clock.Advance(TimeSpan.FromHours(5));
-        opinion.Assign(7, 42, clock);
-        Assert.Equal(first, opinion.AssignedAtUtc);
-        opinion.Assign(7, 43, clock);
+        opinion.RespondAsUnit("已核实。", Unit, clock);
+        opinion.Assign(7, 42, "纪检监察办", clock);
+        Assert.Equal((first, "已核实。"), (opinion.AssignedAtUtc, opinion.UnitResponse));
+
+        // Another unit starts afresh: it reads none of the last unit's words, which the office keeps.
+        opinion.Assign(7, 43, "纪检监察办", clock);
         Assert.Equal(clock.GetUtcNow().UtcDateTime, opinion.AssignedAtUtc);
-        opinion.Assign(7, null, clock);
+        Assert.Equal((null, null, null), (opinion.UnitResponse, opinion.UnitRespondedByName, opinion.UnitRespondedAtUtc));
+        Assert.Equal("纪检监察办（联络员）：已核实。", opinion.EarlierUnitResponses);
+        opinion.RespondAsUnit("工程中心已复查。", Unit, clock);
+        opinion.Assign(7, null, "工程建设中心", clock);
         Assert.Null(opinion.AssignedAtUtc);
+        Assert.Equal("纪检监察办（联络员）：已核实。\n工程建设中心（联络员）：工程中心已复查。", opinion.EarlierUnitResponses);
     }
 
     [Fact]
-    public void A_reply_for_the_notice_needs_the_offices_summary_of_the_question_and_a_private_reply_keeps_none()
+    public void A_reply_for_the_notice_needs_the_offices_summary_of_the_question()
     {
         var opinion = NewOpinion();
         Assert.Equal(nameof(PublicOpinion.APublicReplyHasASummary), RuleOf(() => opinion.Answer("已查处。", publishable: true, publicSummary: " ", Office, clock)));
@@ -60,7 +67,25 @@ public sealed class OpinionTests
         opinion.Answer("已查处。", publishable: true, " 反映河涌偷排。 ", Office, clock);
         Assert.Equal(("反映河涌偷排。", true), (opinion.PublicSummary, opinion.ReplyIsPublishable));
 
-        opinion.Answer("已查处，不公开。", publishable: false, "反映河涌偷排。", Office, clock);
-        Assert.Null(opinion.PublicSummary);
+        opinion.Answer("已查处，不公开。", publishable: false, null, Office, clock);
+        Assert.Equal((null, false), (opinion.PublicSummary, opinion.ReplyIsPublishable));
+    }
+
+    [Fact]
+    public void Typed_text_is_kept_without_invisible_or_direction_changing_characters_and_a_line_break_counts_once()
+    {
+        Assert.Null(PlainText.Clean("\u200b\u200b \u202e "));
+        Assert.Equal("已办结完成未", PlainText.Clean("已办结\u202e完成未\u202c"));
+        Assert.Equal("第一行\n第二行\t完", PlainText.Clean(" 第一行\r\n第二行\t完\u0007\u001b "));
+
+        var opinion = NewOpinion();
+        opinion.Assign(null, 42, null, clock);
+        Assert.Equal(nameof(PublicOpinion.AUnitResponseSaysSomething), RuleOf(() => opinion.RespondAsUnit("\u200b\u200b\u200b", Unit, clock)));
+        Assert.Equal(nameof(PublicOpinion.APublicReplyHasASummary), RuleOf(() => opinion.Answer("已查处。", publishable: true, "\u200b", Office, clock)));
+
+        // 2,000 characters as a browser counts them (a line break is one) are taken.
+        var lines = string.Concat(Enumerable.Repeat(new string('办', 199) + "\r\n", 10));
+        opinion.RespondAsUnit(lines, Unit, clock);
+        Assert.Equal(1999, opinion.UnitResponse!.Length);
     }
 }

@@ -12,7 +12,7 @@ namespace Rectify.CompiledModel.Postgres
     public partial class PostgresRectifyDbContextModel
     {
         private PostgresRectifyDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("f7ab6467-5eca-481e-a73d-ef796e8444f4"), entityTypeCount: 42)
+            : base(skipDetectChanges: false, modelId: new Guid("199a2dad-20aa-4388-8c81-6f663b44ef5d"), entityTypeCount: 42)
         {
         }
 

@@ -21,7 +21,7 @@ namespace Rectify.CompiledModel.Postgres
                 "Rectify.Domain.PublicOpinion",
                 typeof(PublicOpinion),
                 baseEntityType,
-                propertyCount: 23,
+                propertyCount: 24,
                 foreignKeyCount: 4,
                 unnamedIndexCount: 6,
                 keyCount: 1);
@@ -84,6 +84,15 @@ namespace Rectify.CompiledModel.Postgres
                 nullable: true,
                 maxLength: 100);
             contact.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+
+            var earlierUnitResponses = runtimeEntityType.AddProperty(
+                "EarlierUnitResponses",
+                typeof(string),
+                propertyInfo: typeof(PublicOpinion).GetProperty("EarlierUnitResponses", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(PublicOpinion).GetField("<EarlierUnitResponses>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                maxLength: 8000);
+            earlierUnitResponses.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
 
             var inspectionId = runtimeEntityType.AddProperty(
                 "InspectionId",

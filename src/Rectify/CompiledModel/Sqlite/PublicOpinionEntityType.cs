@@ -21,7 +21,7 @@ namespace Rectify.CompiledModel.Sqlite
                 "Rectify.Domain.PublicOpinion",
                 typeof(PublicOpinion),
                 baseEntityType,
-                propertyCount: 23,
+                propertyCount: 24,
                 foreignKeyCount: 4,
                 unnamedIndexCount: 6,
                 keyCount: 1);
@@ -79,6 +79,14 @@ namespace Rectify.CompiledModel.Sqlite
                 fieldInfo: typeof(PublicOpinion).GetField("<Contact>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true,
                 maxLength: 100);
+
+            var earlierUnitResponses = runtimeEntityType.AddProperty(
+                "EarlierUnitResponses",
+                typeof(string),
+                propertyInfo: typeof(PublicOpinion).GetProperty("EarlierUnitResponses", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(PublicOpinion).GetField("<EarlierUnitResponses>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                maxLength: 8000);
 
             var inspectionId = runtimeEntityType.AddProperty(
                 "InspectionId",

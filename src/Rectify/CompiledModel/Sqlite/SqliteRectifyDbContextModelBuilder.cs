@@ -11,7 +11,7 @@ namespace Rectify.CompiledModel.Sqlite
     public partial class SqliteRectifyDbContextModel
     {
         private SqliteRectifyDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("103a841c-b4bf-4e69-9fd7-7d161347c9a4"), entityTypeCount: 42)
+            : base(skipDetectChanges: false, modelId: new Guid("f40bf21b-0c4d-4868-9097-68a882b6957a"), entityTypeCount: 42)
         {
         }
 

@@ -29,6 +29,18 @@ public static class Paging
     /// <summary>A page number clamped to 1 … <see cref="MaxPage"/> (for pages, which show the nearest page instead of refusing).</summary>
     public static int Clamped(int? page) => Math.Clamp(page ?? 1, 1, MaxPage);
 
+    /// <summary>
+    /// The page a Razor page was asked for, clamped: "page" from a posted form (the page's own forms carry it), else from
+    /// the query. Read by hand because Razor Pages binds its own route value "page" (the page's path) to a property of
+    /// that name, so a bound property silently reads 1.
+    /// </summary>
+    public static int Requested(Microsoft.AspNetCore.Http.HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var asked = request.HasFormContentType && request.Form.TryGetValue("page", out var posted) ? posted : request.Query["page"];
+        return Clamped(int.TryParse(asked, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var page) ? page : 1);
+    }
+
     /// <summary>The rows before the page, computed without wrapping.</summary>
     public static int Skip(int page, int pageSize) => (int)Math.Min(int.MaxValue, (Math.Clamp((long)page, 1, MaxPage) - 1) * Math.Max(0, (long)pageSize));
 }

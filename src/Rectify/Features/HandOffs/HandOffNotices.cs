@@ -171,16 +171,16 @@ public sealed class HandOffNotices(RectifyDbContext db, HandOffOutbox outbox, Ti
         var o = await OpinionAsync(opinionId, cancellationToken);
         await WriteAsync(new HandOff("OpinionAssigned", Key("OpinionAssigned", "o", opinionId), $"【交办】整改办向{o.Unit}交办了一条群众意见建议",
             Lines(o.Inspection, $"整改办将一条公众对整改进展公布的意见建议交由{o.Unit}办理，请核实办理后在系统中报送办理情况。" + SignInForMore), null, null,
-            AssignedOpinionsLink, Recipients.ReportersOf(o.UnitPath)), cancellationToken);
+            $"{AssignedOpinionsLink}?only={Id(opinionId)}", Recipients.ReportersOf(o.UnitPath)), cancellationToken);
     }
 
     /// <summary>The unit reported its 办理情况 → the office, to reply to the public.</summary>
     public async Task OpinionHandledAsync(int opinionId, CancellationToken cancellationToken)
     {
         var o = await OpinionAsync(opinionId, cancellationToken);
-        await WriteAsync(new HandOff("OpinionHandled", Key("OpinionHandled", "o", opinionId), $"【办理情况】{o.Unit}报送了意见建议的办理情况",
+        await WriteAsync(new HandOff("OpinionHandled", Key("OpinionHandled", "o", opinionId), $"【办理情况】{o.Unit}报送了 {Day(o.ReceivedOn)} 收到的一条意见建议的办理情况",
             Lines(o.Inspection, $"{o.Unit}报送了交办的意见建议的办理情况，请据此答复或办结。" + SignInForMore), null, null,
-            $"/inspections/{Id(o.InspectionId)}/opinions", Recipients.OfficeOf(o.Inspection.InspectedPath)), cancellationToken);
+            $"/inspections/{Id(o.InspectionId)}/opinions?only={Id(opinionId)}", Recipients.OfficeOf(o.Inspection.InspectedPath)), cancellationToken);
     }
 
     // ——— 申请延期 ———
@@ -204,7 +204,10 @@ public sealed class HandOffNotices(RectifyDbContext db, HandOffOutbox outbox, Ti
 
     private sealed record NoticeFacts(string? DocumentNumber, string Title, DateOnly? ReplyDue, string Unit, string UnitPath, string Inspection, string InspectedPath, string IssuerUserId);
 
-    private sealed record OpinionFacts(int InspectionId, InspectionFacts Inspection, string Unit, string UnitPath);
+    private sealed record OpinionFacts(int InspectionId, InspectionFacts Inspection, string Unit, string UnitPath, DateTime ReceivedAtUtc)
+    {
+        public DateOnly ReceivedOn => DateOnly.FromDateTime(ChinaTime.ToChina(ReceivedAtUtc).DateTime);
+    }
 
     /// <summary>Where a unit finds the opinions handed to it.</summary>
     public const string AssignedOpinionsLink = "/opinions/assigned";
@@ -214,7 +217,7 @@ public sealed class HandOffNotices(RectifyDbContext db, HandOffOutbox outbox, Ti
          where o.Id == opinionId
          join i in db.Inspections on o.InspectionId equals i.Id
          join u in db.Organizations on o.AssignedUnitId equals u.Id
-         select new OpinionFacts(i.Id, new InspectionFacts(i.Title, i.InspectedOrganization.Path, i.InspectedOrganization.Name), u.Name, u.Path)).SingleAsync(cancellationToken);
+         select new OpinionFacts(i.Id, new InspectionFacts(i.Title, i.InspectedOrganization.Path, i.InspectedOrganization.Name), u.Name, u.Path, o.ReceivedAtUtc)).SingleAsync(cancellationToken);
 
     private Task<InspectionFacts> InspectionAsync(int inspectionId, CancellationToken cancellationToken) =>
         db.Inspections.AsNoTracking().Where(i => i.Id == inspectionId)

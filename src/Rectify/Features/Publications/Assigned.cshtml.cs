@@ -17,8 +17,12 @@ public sealed class AssignedModel(Caller caller, OpinionService opinions) : Page
 
     public int Waiting { get; private set; }
 
-    [BindProperty(SupportsGet = true, Name = "page")]
-    public int? PageNumber { get; set; }
+    /// <summary>The page shown (<see cref="Paging.Requested"/>).</summary>
+    public int? PageNumber { get; private set; }
+
+    /// <summary>Only this opinion (the hand-off notice's link names it).</summary>
+    [BindProperty(SupportsGet = true, Name = "only")]
+    public int? Only { get; set; }
 
     public int PageCount => Math.Max(1, (Total + OpinionService.PageSize - 1) / OpinionService.PageSize);
 
@@ -59,12 +63,12 @@ public sealed class AssignedModel(Caller caller, OpinionService opinions) : Page
             return NotFound();
         }
 
-        PageNumber = Paging.Clamped(PageNumber);
-        (Rows, Total, Waiting) = await opinions.AssignedToUnitAsync(PageNumber.Value, cancellationToken);
+        PageNumber = Paging.Requested(Request);
+        (Rows, Total, Waiting) = await opinions.AssignedToUnitAsync(PageNumber.Value, cancellationToken, Only);
         if (PageNumber > PageCount)
         {
             PageNumber = PageCount;
-            (Rows, Total, Waiting) = await opinions.AssignedToUnitAsync(PageNumber.Value, cancellationToken);
+            (Rows, Total, Waiting) = await opinions.AssignedToUnitAsync(PageNumber.Value, cancellationToken, Only);
         }
 
         return Page();

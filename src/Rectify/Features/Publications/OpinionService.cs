@@ -34,6 +34,9 @@ public sealed record OpinionRow(
     public string? UnitRespondedByName { get; init; }
 
     public DateTime? UnitRespondedAtUtc { get; init; }
+
+    /// <summary>What units it was handed to before said, for the office only.</summary>
+    public string? EarlierUnitResponses { get; init; }
 }
 
 /// <summary>
@@ -94,7 +97,7 @@ public sealed class OpinionService(RectifyDbContext db, Caller caller, AuditLog 
     }
 
     /// <summary>A page of the inbox, newest first; null when the caller does not see the inspection or the inbox.</summary>
-    public async Task<(IReadOnlyList<OpinionRow> Rows, int Total)?> InboxAsync(int inspectionId, OpinionState? state, int page, CancellationToken cancellationToken)
+    public async Task<(IReadOnlyList<OpinionRow> Rows, int Total)?> InboxAsync(int inspectionId, OpinionState? state, int page, CancellationToken cancellationToken, int? only = null)
     {
         if (!MaySeeInbox || !await db.VisibleInspections(caller.Scope).AnyAsync(i => i.Id == inspectionId, cancellationToken))
         {
@@ -102,6 +105,11 @@ public sealed class OpinionService(RectifyDbContext db, Caller caller, AuditLog 
         }
 
         var query = db.PublicOpinions.AsNoTracking().Where(o => o.InspectionId == inspectionId);
+        if (only is { } one)
+        {
+            query = query.Where(o => o.Id == one);
+        }
+
         if (state is { } s)
         {
             query = query.Where(o => o.State == s);
@@ -117,6 +125,7 @@ public sealed class OpinionService(RectifyDbContext db, Caller caller, AuditLog 
                 UnitResponse = o.UnitResponse,
                 UnitRespondedByName = o.UnitRespondedByName,
                 UnitRespondedAtUtc = o.UnitRespondedAtUtc,
+                EarlierUnitResponses = o.EarlierUnitResponses,
             })
             .ToListAsync(cancellationToken);
         return (contacts ? rows : [.. rows.Select(r => r with { Contact = Mask(r.Contact) })], total);
@@ -126,9 +135,9 @@ public sealed class OpinionService(RectifyDbContext db, Caller caller, AuditLog 
     /// The opinions handed to the caller's unit or a unit under it, those still open first (not yet answered by the unit
     /// first among them), then by the time they were handed over, newest first; empty for anyone but a unit's reporter.
     /// </summary>
-    public async Task<(IReadOnlyList<AssignedOpinion> Rows, int Total, int Waiting)> AssignedToUnitAsync(int page, CancellationToken cancellationToken)
+    public async Task<(IReadOnlyList<AssignedOpinion> Rows, int Total, int Waiting)> AssignedToUnitAsync(int page, CancellationToken cancellationToken, int? only = null)
     {
-        var query = AssignedToCaller();
+        var query = only is { } one ? AssignedToCaller().Where(o => o.Id == one) : AssignedToCaller();
         var total = await query.CountAsync(cancellationToken);
         if (total == 0)
         {
@@ -220,26 +229,33 @@ public sealed class OpinionService(RectifyDbContext db, Caller caller, AuditLog 
     public Task<WorkflowResult> AssignAsync(int inspectionId, int opinionId, int? version, int? findingId, int? unitId, CancellationToken cancellationToken) =>
         ActAsync(inspectionId, opinionId, version, Permission.TriageOpinions, AuditActions.OpinionAssigned, async o =>
         {
-            // Only a finding of this inspection, only a unit the caller sees.
+            // Only a finding of this inspection, only a unit the caller sees: anything else is refused, not dropped.
             if (findingId is { } f && !await db.Findings.AnyAsync(x => x.Id == f && x.InspectionId == inspectionId, cancellationToken))
             {
-                findingId = null;
+                throw BusinessRules.Refuse(new NotOnOffer("所选的问题不属于这次巡察，请重新选择。"));
             }
 
-            if (unitId is { } u && !await db.VisibleOrganizations(caller.Scope).AnyAsync(x => x.Id == u, cancellationToken))
+            var unit = unitId is { } u
+                ? await db.VisibleOrganizations(caller.Scope).Where(x => x.Id == u).Select(x => new { x.Name, x.Path }).SingleOrDefaultAsync(cancellationToken)
+                    ?? throw BusinessRules.Refuse(new NotOnOffer("所选的单位不在您的管理范围内，请重新选择。"))
+                : null;
+
+            var newUnit = unit is not null && unitId != o.AssignedUnitId;
+            var currentUnit = o.AssignedUnitId is { } current && unitId != current
+                ? await db.Organizations.Where(x => x.Id == current).Select(x => x.Name).SingleOrDefaultAsync(cancellationToken)
+                : null;
+            o.Assign(findingId, unitId, currentUnit, clock);
+            if (!newUnit)
             {
-                unitId = null;
+                return ("已交办。", new { findingId, unitId });
             }
 
-            var newUnit = unitId is not null && unitId != o.AssignedUnitId;
-            o.Assign(findingId, unitId, clock);
-            if (newUnit)
-            {
-                // Saved first: the notice reads the opinion's unit from the database, in this transaction.
-                afterSave = ct => handOffs.OpinionAssignedAsync(o.Id, ct);
-            }
-
-            return (newUnit ? "已交办；承办单位的联络员会收到通知，办理情况将显示在这里。" : "已交办。", new { findingId, unitId });
+            // Saved first: the notice reads the opinion's unit from the database, in this transaction.
+            afterSave = ct => handOffs.OpinionAssignedAsync(o.Id, ct);
+            var heard = (await RoleHolders.AtOrAboveAsync(db, Roles.UnitReporter, [unit!.Path], cancellationToken)).Count > 0;
+            return (heard
+                ? $"已交办{unit.Name}；其联络员会收到通知，办理情况将显示在这里。"
+                : $"已交办{unit.Name}，但{unit.Name}及其上级单位没有联络员账号，无人会收到通知：请联系系统管理员开设账号，或线下转交。", new { findingId, unitId });
         }, cancellationToken);
 
     public Task<WorkflowResult> ReplyAsync(int inspectionId, int opinionId, int? version, string? reply, bool publishable, string? publicSummary, CancellationToken cancellationToken) =>
@@ -296,4 +312,7 @@ public sealed class OpinionService(RectifyDbContext db, Caller caller, AuditLog 
         await transaction.CommitAsync(cancellationToken);
         return WorkflowResult.Done(message, opinion.Id);
     }
+
+    /// <summary>A finding or unit that was not on the form's list (another inspection's, outside the caller's scope).</summary>
+    private sealed class NotOnOffer(string message) : Refused(message, Refusal.Invalid);
 }

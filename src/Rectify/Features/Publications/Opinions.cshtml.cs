@@ -43,9 +43,12 @@ public sealed class OpinionsModel(RectifyDbContext db, Caller caller, OpinionSer
     [BindProperty(SupportsGet = true, Name = "state")]
     public OpinionState? State { get; set; }
 
-    /// <summary>The page of the inbox shown (50 a page, newest first), kept through the page's own forms.</summary>
-    [BindProperty(SupportsGet = true, Name = "page")]
-    public int? PageNumber { get; set; }
+    /// <summary>The page of the inbox shown (50 a page, newest first; <see cref="Paging.Requested"/>), kept through the page's own forms.</summary>
+    public int? PageNumber { get; private set; }
+
+    /// <summary>Only this opinion (a notice's link names it), kept through the page's own forms.</summary>
+    [BindProperty(SupportsGet = true, Name = "only")]
+    public int? Only { get; set; }
 
     public int PageCount => Math.Max(1, (Total + OpinionService.PageSize - 1) / OpinionService.PageSize);
 
@@ -99,8 +102,8 @@ public sealed class OpinionsModel(RectifyDbContext db, Caller caller, OpinionSer
     private async Task<IActionResult> ShowAsync(CancellationToken cancellationToken)
     {
         Inspection = await LedgerQueries.HeadAsync(db, caller.Scope, Id, cancellationToken);
-        PageNumber = Paging.Clamped(PageNumber);
-        var inbox = Inspection is null ? null : await opinions.InboxAsync(Id, State, PageNumber.Value, cancellationToken);
+        PageNumber = Paging.Requested(Request);
+        var inbox = Inspection is null ? null : await opinions.InboxAsync(Id, State, PageNumber.Value, cancellationToken, Only);
         if (inbox is null)
         {
             return NotFound();
@@ -111,7 +114,7 @@ public sealed class OpinionsModel(RectifyDbContext db, Caller caller, OpinionSer
         {
             // Asked past the end (or the last opinion of a page was just closed away): the last page.
             PageNumber = PageCount;
-            (Rows, Total) = (await opinions.InboxAsync(Id, State, PageNumber.Value, cancellationToken))!.Value;
+            (Rows, Total) = (await opinions.InboxAsync(Id, State, PageNumber.Value, cancellationToken, Only))!.Value;
         }
 
         var assigned = Rows.Where(r => r.AssignedUnitId is not null).Select(r => r.AssignedUnitId!.Value).Distinct().ToList();

@@ -39,6 +39,7 @@ internal sealed class PublicOpinionConfiguration : IEntityTypeConfiguration<Publ
         o.Property(x => x.PublicSummary).HasMaxLength(PublicOpinion.MaxSummaryLength);
         o.Property(x => x.UnitResponse).HasMaxLength(PublicOpinion.MaxTextLength);
         o.Property(x => x.UnitRespondedByName).HasMaxLength(200);
+        o.Property(x => x.EarlierUnitResponses).HasMaxLength(PublicOpinion.MaxEarlierResponsesLength);
         o.Property(x => x.Version).IsConcurrencyToken();
         o.HasOne<Inspection>().WithMany().HasForeignKey(x => x.InspectionId).OnDelete(DeleteBehavior.Cascade);
         o.HasOne<Publication>().WithMany().HasForeignKey(x => x.PublicationId).OnDelete(DeleteBehavior.Restrict);

@@ -1591,6 +1591,10 @@ namespace Rectify.Data.Migrations.Postgres
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.Property<string>("EarlierUnitResponses")
+                        .HasMaxLength(8000)
+                        .HasColumnType("character varying(8000)");
+
                     b.Property<int>("InspectionId")
                         .HasColumnType("integer");
 

@@ -1540,6 +1540,10 @@ namespace Rectify.Data.Migrations.Sqlite
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("EarlierUnitResponses")
+                        .HasMaxLength(8000)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("InspectionId")
                         .HasColumnType("INTEGER");
 

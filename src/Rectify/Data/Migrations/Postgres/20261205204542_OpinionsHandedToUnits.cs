@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace Rectify.Data.Migrations.Sqlite
+namespace Rectify.Data.Migrations.Postgres
 {
     /// <inheritdoc />
     public partial class OpinionsHandedToUnits : Migration
@@ -14,33 +14,40 @@ namespace Rectify.Data.Migrations.Sqlite
             migrationBuilder.AddColumn<DateTime>(
                 name: "AssignedAtUtc",
                 table: "PublicOpinions",
-                type: "TEXT",
+                type: "timestamp with time zone",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "EarlierUnitResponses",
+                table: "PublicOpinions",
+                type: "character varying(8000)",
+                maxLength: 8000,
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "PublicSummary",
                 table: "PublicOpinions",
-                type: "TEXT",
+                type: "character varying(300)",
                 maxLength: 300,
                 nullable: true);
 
             migrationBuilder.AddColumn<DateTime>(
                 name: "UnitRespondedAtUtc",
                 table: "PublicOpinions",
-                type: "TEXT",
+                type: "timestamp with time zone",
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "UnitRespondedByName",
                 table: "PublicOpinions",
-                type: "TEXT",
+                type: "character varying(200)",
                 maxLength: 200,
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "UnitResponse",
                 table: "PublicOpinions",
-                type: "TEXT",
+                type: "character varying(2000)",
                 maxLength: 2000,
                 nullable: true);
         }
@@ -50,6 +57,10 @@ namespace Rectify.Data.Migrations.Sqlite
         {
             migrationBuilder.DropColumn(
                 name: "AssignedAtUtc",
+                table: "PublicOpinions");
+
+            migrationBuilder.DropColumn(
+                name: "EarlierUnitResponses",
                 table: "PublicOpinions");
 
             migrationBuilder.DropColumn(

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace Rectify.Data.Migrations.Postgres
+namespace Rectify.Data.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class OpinionsHandedToUnits : Migration
@@ -14,33 +14,40 @@ namespace Rectify.Data.Migrations.Postgres
             migrationBuilder.AddColumn<DateTime>(
                 name: "AssignedAtUtc",
                 table: "PublicOpinions",
-                type: "timestamp with time zone",
+                type: "TEXT",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "EarlierUnitResponses",
+                table: "PublicOpinions",
+                type: "TEXT",
+                maxLength: 8000,
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "PublicSummary",
                 table: "PublicOpinions",
-                type: "character varying(300)",
+                type: "TEXT",
                 maxLength: 300,
                 nullable: true);
 
             migrationBuilder.AddColumn<DateTime>(
                 name: "UnitRespondedAtUtc",
                 table: "PublicOpinions",
-                type: "timestamp with time zone",
+                type: "TEXT",
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "UnitRespondedByName",
                 table: "PublicOpinions",
-                type: "character varying(200)",
+                type: "TEXT",
                 maxLength: 200,
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "UnitResponse",
                 table: "PublicOpinions",
-                type: "character varying(2000)",
+                type: "TEXT",
                 maxLength: 2000,
                 nullable: true);
         }
@@ -50,6 +57,10 @@ namespace Rectify.Data.Migrations.Postgres
         {
             migrationBuilder.DropColumn(
                 name: "AssignedAtUtc",
+                table: "PublicOpinions");
+
+            migrationBuilder.DropColumn(
+                name: "EarlierUnitResponses",
                 table: "PublicOpinions");
 
             migrationBuilder.DropColumn(

@@ -12,7 +12,7 @@ using Rectify.Data;
 namespace Rectify.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteRectifyDbContext))]
-    [Migration("20261205200604_OpinionsHandedToUnits")]
+    [Migration("20261205204453_OpinionsHandedToUnits")]
     partial class OpinionsHandedToUnits
     {
         /// <inheritdoc />
@@ -1541,6 +1541,10 @@ namespace Rectify.Data.Migrations.Sqlite
 
                     b.Property<string>("Contact")
                         .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EarlierUnitResponses")
+                        .HasMaxLength(8000)
                         .HasColumnType("TEXT");
 
                     b.Property<int>("InspectionId")

@@ -13,7 +13,7 @@ using Rectify.Data;
 namespace Rectify.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresRectifyDbContext))]
-    [Migration("20261205200657_OpinionsHandedToUnits")]
+    [Migration("20261205204542_OpinionsHandedToUnits")]
     partial class OpinionsHandedToUnits
     {
         /// <inheritdoc />
@@ -1593,6 +1593,10 @@ namespace Rectify.Data.Migrations.Postgres
                     b.Property<string>("Contact")
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
+
+                    b.Property<string>("EarlierUnitResponses")
+                        .HasMaxLength(8000)
+                        .HasColumnType("character varying(8000)");
 
                     b.Property<int>("InspectionId")
                         .HasColumnType("integer");
