@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Rectify.Access;
@@ -41,7 +42,7 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller) : PageModel
 
     public bool MayReadAuditLog => caller.May(Permission.ReadAuditLog);
 
-    public async Task OnGetAsync(int? page, CancellationToken cancellationToken)
+    public async Task OnGetAsync([FromQuery(Name = "page")] int? page, CancellationToken cancellationToken)
     {
         PageNumber = Math.Max(1, page ?? 1);
         var scope = caller.Scope;

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
@@ -26,7 +27,7 @@ public sealed class UsersModel(RectifyDbContext db, Caller caller, TimeProvider 
 
     public bool CanManageAccounts => caller.May(Permission.ManageAccounts);
 
-    public async Task OnGetAsync(string? q, int? page, CancellationToken cancellationToken)
+    public async Task OnGetAsync(string? q, [FromQuery(Name = "page")] int? page, CancellationToken cancellationToken)
     {
         Query = string.IsNullOrWhiteSpace(q) ? null : q.Trim();
         PageNumber = Features.Common.Paging.Clamped(page);

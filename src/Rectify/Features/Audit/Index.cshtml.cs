@@ -36,7 +36,7 @@ public sealed class IndexModel(RectifyDbContext db, AuditLog audit, TimeProvider
 
     public int PageCount => Math.Max(1, (Total + PageSize - 1) / PageSize);
 
-    public async Task OnGetAsync(string? action, string? actor, DateOnly? from, DateOnly? to, bool? failures, int? page, CancellationToken cancellationToken)
+    public async Task OnGetAsync(string? action, string? actor, DateOnly? from, DateOnly? to, bool? failures, [FromQuery(Name = "page")] int? page, CancellationToken cancellationToken)
     {
         Filter = new AuditFilter(string.IsNullOrWhiteSpace(action) ? null : action, string.IsNullOrWhiteSpace(actor) ? null : actor.Trim(), Usable(from), Usable(to), failures ?? false);
         if (new[] { nameof(from), nameof(to) }.Any(k => ModelState.TryGetValue(k, out var state) && state.Errors.Count > 0) || Filter.From != from || Filter.To != to)

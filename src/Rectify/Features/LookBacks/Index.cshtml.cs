@@ -53,7 +53,7 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, LookBackServi
     [BindProperty(SupportsGet = true, Name = "id")]
     public int Id { get; set; }
 
-    public Task<IActionResult> OnGetAsync(int? page, CancellationToken cancellationToken) => ShowAsync(page ?? 1, cancellationToken);
+    public Task<IActionResult> OnGetAsync([FromQuery(Name = "page")] int? page, CancellationToken cancellationToken) => ShowAsync(page ?? 1, cancellationToken);
 
     /// <summary>The office schedules look-backs in bulk: <paramref name="scope"/> "all" or "sample" with <paramref name="count"/>.</summary>
     public async Task<IActionResult> OnPostScheduleAsync(string? scope, int? count, int? unit, DateOnly? dueDate, CancellationToken cancellationToken)

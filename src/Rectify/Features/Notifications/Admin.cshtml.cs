@@ -26,7 +26,7 @@ public sealed class AdminModel(NotificationAdministration administration, IOptio
 
     public string? Refusal { get; private set; }
 
-    public async Task OnGetAsync(int? page, CancellationToken cancellationToken)
+    public async Task OnGetAsync([FromQuery(Name = "page")] int? page, CancellationToken cancellationToken)
     {
         PageNumber = Math.Max(1, page ?? 1);
         (DeadLetters, Total) = await administration.DeadLettersAsync(PageNumber, cancellationToken);

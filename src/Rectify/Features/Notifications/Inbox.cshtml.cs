@@ -18,7 +18,7 @@ public sealed class InboxModel(Inbox inbox) : PageModel
 
     public int PageCount => Math.Max(1, (Total + Inbox.PageSize - 1) / Inbox.PageSize);
 
-    public async Task OnGetAsync(bool unread, int? page, CancellationToken cancellationToken)
+    public async Task OnGetAsync(bool unread, [FromQuery(Name = "page")] int? page, CancellationToken cancellationToken)
     {
         UnreadOnly = unread;
         PageNumber = Math.Max(1, page ?? 1);
