@@ -380,9 +380,13 @@ public sealed class Finding
     public void RestateProblem(string? problemStatement) =>
         ProblemStatement = string.IsNullOrWhiteSpace(problemStatement) ? null : problemStatement.Trim();
 
-    public Measure AddMeasure(int number, string text, MeasureKind kind)
+    /// <summary>
+    /// A new measure. Without a kind (a notice or a 台账 that does not say it) it is 限期整改, the ledger's default, marked
+    /// as assumed (待核实) until someone states it.
+    /// </summary>
+    public Measure AddMeasure(int number, string text, MeasureKind? kind)
     {
-        var measure = new Measure(this, number, text, kind);
+        var measure = new Measure(this, number, text, kind ?? MeasureKind.TimeBound, kind is null ? AssumedFields.Kind : AssumedFields.None);
         measures.Add(measure);
         return measure;
     }

@@ -71,8 +71,9 @@ public sealed class Measure
         Text = string.Empty;
     }
 
-    internal Measure(Finding finding, int number, string text, MeasureKind kind)
+    internal Measure(Finding finding, int number, string text, MeasureKind kind, AssumedFields assumed = AssumedFields.None)
     {
+        AssumedFields = assumed;
         Finding = finding;
 
         // A finding read without its inspection would give a measure that belongs to none.

@@ -199,6 +199,23 @@ public abstract class PlanApiTests(AppFixture app)
     }
 
     [Fact]
+    public async Task A_measure_added_without_a_kind_is_time_bound_and_marked_as_assumed_until_someone_states_it()
+    {
+        app.RequireAvailable();
+        using var office = await TokenClientAsync("office");
+        var suffix = app.Provider.ToString();
+        var id = (await WrittenAsync(await PostAsync(office, "/api/v1/inspections", new { title = "未写类型的措施" + suffix, team = "类型巡察组" + suffix, inspectedOrganizationId = int.Parse(app.InspectedOrganization, CultureInfo.InvariantCulture) }), HttpStatusCode.Created)).Id!.Value;
+        var category = (await WrittenAsync(await PostAsync(office, $"/api/v1/inspections/{id}/categories", new { title = "类型类别" }), HttpStatusCode.Created)).Id!.Value;
+        var finding = (await WrittenAsync(await PostAsync(office, $"/api/v1/inspections/{id}/findings", new { categoryId = category, title = "类型问题" }), HttpStatusCode.Created)).Id!.Value;
+        await WrittenAsync(await PostAsync(office, $"/api/v1/findings/{finding}/measures", new { text = "没有写整改类型的措施", deadline = Today.AddDays(30), leadUnit = "纪检监察办" }), HttpStatusCode.Created);
+        await WrittenAsync(await PostAsync(office, $"/api/v1/findings/{finding}/measures", new { text = "写明长期坚持的措施", kind = "Ongoing", leadUnit = "纪检监察办" }), HttpStatusCode.Created);
+
+        var measures = Measures(await PlanAsync(office, id)).ToList();
+        Assert.Equal((MeasureKind.TimeBound, AssumedFields.Kind), (measures[0].Kind, measures[0].Assumed));
+        Assert.Equal((MeasureKind.Ongoing, AssumedFields.None), (measures[1].Kind, measures[1].Assumed));
+    }
+
+    [Fact]
     public async Task An_office_brings_its_own_inspection_in_through_the_api_the_first_responsible_person_adopts_it_and_a_later_change_is_a_version()
     {
         app.RequireAvailable();

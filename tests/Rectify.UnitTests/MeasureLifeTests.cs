@@ -35,6 +35,22 @@ public sealed class MeasureLifeTests
     }
 
     [Fact]
+    public void A_measure_added_without_a_kind_is_time_bound_and_marked_assumed_until_a_kind_is_stated()
+    {
+        var city = new Organization("中共东莞市委员会", OrganizationKind.PartyCommittee);
+        var team = new Organization("市委第七巡察组", OrganizationKind.InspectionTeam, city);
+        var target = new Organization("中共万江街道工作委员会", OrganizationKind.PartyCommittee, city);
+        var inspection = new Inspection("巡察", InspectionKind.Xuncha, team, target, null, null, null);
+        var finding = new Finding(new FindingCategory(inspection, 1, "关于…方面"), 1, "问题");
+        var unstated = finding.AddMeasure(1, "未写类型。", kind: null);
+        Assert.Equal((MeasureKind.TimeBound, AssumedFields.Kind), (unstated.Kind, unstated.AssumedFields));
+        Assert.Equal(AssumedFields.None, finding.AddMeasure(2, "写明类型。", MeasureKind.TimeBound).AssumedFields);
+
+        unstated.Amend(new MeasureChange { Kind = MeasureKind.Ongoing }, Office, clock, null);
+        Assert.Equal(AssumedFields.None, unstated.AssumedFields);
+    }
+
+    [Fact]
     public void A_measure_walks_from_planned_to_signed_off_and_every_step_is_recorded()
     {
         var m = NewMeasure();

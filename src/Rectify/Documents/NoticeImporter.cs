@@ -79,8 +79,8 @@ public sealed class NoticeImporter(RectifyDbContext db)
                 db.Findings.Add(finding);
                 foreach (var m in f.Measures)
                 {
-                    // The notice does not say the kind; 限期整改 is the ledger's default until someone plans it.
-                    var measure = finding.AddMeasure(m.Number, m.Text, MeasureKind.TimeBound);
+                    // The notice does not say the kind: 限期整改, the ledger's default, marked 待核实 until someone plans it.
+                    var measure = finding.AddMeasure(m.Number, m.Text, kind: null);
 
                     // A published notice states each measure's progress in its own words: they are its public progress text.
                     measure.WritePublicProgress(m.Text);

@@ -304,7 +304,8 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
                 {
                     if (current is null)
                     {
-                        var measure = findings[f.Number].AddMeasure(m.Number, m.Text.Trim(), m.Kind ?? MeasureKind.TimeBound);
+                        // A row that states no kind (nor a deadline that implies one) is 限期整改, marked 待核实.
+                        var measure = findings[f.Number].AddMeasure(m.Number, m.Text.Trim(), m.Kind);
 
                         // After adoption a new measure is a version of the plan, with a deadline unless it is 长期坚持.
                         if (inForce || !change.IsEmpty)

@@ -264,7 +264,7 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
         CheckLengths(("整改措施", input.Text, 20000), ("理由", reason, 2000));
         var next = (await db.Measures.Where(m => m.FindingId == findingId).MaxAsync(m => (int?)m.Number, cancellationToken) ?? 0) + 1;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var measure = finding.AddMeasure(next, input.Text!.Trim(), input.Kind ?? MeasureKind.TimeBound);
+        var measure = finding.AddMeasure(next, input.Text!.Trim(), input.Kind);
         var change = await ChangeOfAsync(input, inspection.InspectedOrganization, cancellationToken);
         measure.Amend(change with { Text = null }, caller.Actor, clock, reason);
 
