@@ -179,7 +179,11 @@ public abstract class BenchSeedTests
                OR (o."State" = 3) <> (o."ClosedAtUtc" IS NOT NULL)
                OR (o."ReplyApprovedByName" IS NOT NULL AND o."ReplyIsPublishable" = FALSE)
                OR o."AssignedFindingId" NOT IN (SELECT f."Id" FROM "Findings" f WHERE f."InspectionId" = o."InspectionId")
+               OR (o."AssignedUnitId" IS NULL) <> (o."AssignedAtUtc" IS NULL)
+               OR (o."UnitResponse" IS NOT NULL AND o."AssignedUnitId" IS NULL)
+               OR (o."ReplyIsPublishable" = TRUE AND o."PublicSummary" IS NULL)
             """));
+        Assert.NotEmpty(await ReadAsync(database, """SELECT o."Id" FROM "PublicOpinions" o WHERE o."UnitResponse" IS NOT NULL"""));
 
         await using var db = Context(database);
         var opinions = await db.PublicOpinions.AsNoTracking().Join(db.Publications, o => o.PublicationId, p => p.Id, (o, p) => new { o.ReceivedAtUtc, p.DisclosureFrom, p.DisclosureTo }).ToListAsync(Ct);

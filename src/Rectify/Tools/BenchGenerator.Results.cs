@@ -286,8 +286,14 @@ public sealed partial class BenchGenerator
                 }
             }
 
+            // 交办 a day after it came in; a unit answered (办理情况) before the office replied; a reply for the notice has the
+            // office's 来信摘要. Derived from what was drawn above, so the generator's draws (and BenchSeedTests' figures) stay as they were.
+            DateTime? assignedAt = unit is null ? null : Min(received.AddDays(1), AsOfUtc);
+            var answered = unit is not null && repliedAt is not null;
+            string? summary = publishable ? $"反映{(about is { } a ? $"第{a}项问题" : "整改进展")}的有关情况。" : null;
             opinions.Add(++opinionId, plan.Inspection, publication, ReceiptCode(), text, contact, about, received, (int)state, finding, unit,
-                reply, repliedAt, reply is null ? null : plan.Office.Name, publishable, approvedBy, closedAt, version);
+                reply, repliedAt, reply is null ? null : plan.Office.Name, publishable, approvedBy, closedAt, version + (answered ? 1 : 0),
+                assignedAt, answered ? "已核实，按要求整改，情况已报整改办。" : null, answered ? "联络员" : null, answered ? Min(repliedAt!.Value.AddDays(-1), AsOfUtc) : null, summary);
         }
     }
 

@@ -129,7 +129,8 @@ public sealed partial class BenchGenerator
         publications = database.Table<Publication>("Id", "InspectionId", "Number", "PublicKey", "State", "Content", "Snapshot", "DisclosureFrom", "DisclosureTo", "CorrectionNote", "CreatedByName", "CreatedAtUtc",
             "SubmittedByUserId", "SubmittedAtUtc", "ReturnReason", "ApprovedByName", "ApprovedAtUtc", "SupersededAtUtc", "Version");
         opinions = database.Table<PublicOpinion>("Id", "InspectionId", "PublicationId", "ReceiptCode", "Text", "Contact", "AboutFindingNumber", "ReceivedAtUtc", "State", "AssignedFindingId", "AssignedUnitId",
-            "Reply", "RepliedAtUtc", "RepliedByName", "ReplyIsPublishable", "ReplyApprovedByName", "ClosedAtUtc", "Version");
+            "Reply", "RepliedAtUtc", "RepliedByName", "ReplyIsPublishable", "ReplyApprovedByName", "ClosedAtUtc", "Version",
+            "AssignedAtUtc", "UnitResponse", "UnitRespondedByName", "UnitRespondedAtUtc", "PublicSummary");
         order = [organizations, users, people, inspections, scopes, planTransitions, categories, findings, measures, supporting, revisions, transitions, reports, evidenceFiles, reportEvidence, lookBacks, extensions, notices, noticeMeasures,
             institutions, outcomes, leads, registerFindings, publications, opinions];
     }
