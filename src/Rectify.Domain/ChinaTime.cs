@@ -16,4 +16,7 @@ public static class ChinaTime
 
     public static DateTimeOffset ToChina(DateTime utc) =>
         new DateTimeOffset(DateTime.SpecifyKind(utc, DateTimeKind.Utc)).ToOffset(Offset);
+
+    /// <summary>The day, in China time, of a moment stored in UTC (a report filed at 01:00 Beijing time on the 3rd is of the 3rd, not the 2nd).</summary>
+    public static DateOnly DayOf(DateTime utc) => DateOnly.FromDateTime(ToChina(utc).DateTime);
 }

@@ -56,7 +56,7 @@ public sealed class LookBack
     /// </summary>
     public static LookBackDue DefaultDueDate(DateTime signedOffUtc, DateOnly today)
     {
-        var sixMonths = DateOnly.FromDateTime(ChinaTime.ToChina(signedOffUtc).DateTime).AddMonths(DefaultMonthsAfterSignOff);
+        var sixMonths = ChinaTime.DayOf(signedOffUtc).AddMonths(DefaultMonthsAfterSignOff);
         var soonest = today.AddDays(LeastDaysAhead);
         return sixMonths >= soonest ? new LookBackDue(sixMonths, LookBackDueRule.SixMonthsAfterSignOff) : new LookBackDue(soonest, LookBackDueRule.ThirtyDaysFromToday);
     }

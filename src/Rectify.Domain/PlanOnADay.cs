@@ -58,9 +58,6 @@ public static class PlanOnADay
     public static DateTime EndUtc(DateOnly day) =>
         new DateTimeOffset(day.AddDays(1).ToDateTime(TimeOnly.MinValue), ChinaTime.Offset).UtcDateTime;
 
-    /// <summary>The day, in China time, of a moment stored in UTC.</summary>
-    public static DateOnly DayOf(DateTime utc) => DateOnly.FromDateTime(ChinaTime.ToChina(utc).DateTime);
-
     /// <summary>The latest version made on or before the end of <paramref name="day"/>, withdrawals included; null when there is none yet.</summary>
     public static MeasureRevision? LatestVersionOn(IEnumerable<MeasureRevision> versions, DateOnly day)
     {

@@ -51,7 +51,7 @@ public sealed class PlanOnADayTests
         Assert.Null(PlanOnADay.VersionInForceOn(added.Revisions, new DateOnly(2025, 5, 5)));
         Assert.Equal(MeasureRevisionKind.Added, PlanOnADay.VersionInForceOn(added.Revisions, new DateOnly(2025, 5, 6))!.Kind);
         Assert.Equal(new DateTime(2025, 4, 1, 16, 0, 0, DateTimeKind.Utc), PlanOnADay.EndUtc(new DateOnly(2025, 4, 1)));
-        Assert.Equal(new DateOnly(2025, 4, 2), PlanOnADay.DayOf(new DateTime(2025, 4, 1, 16, 10, 0, DateTimeKind.Utc)));
+        Assert.Equal(new DateOnly(2025, 4, 2), ChinaTime.DayOf(new DateTime(2025, 4, 1, 16, 10, 0, DateTimeKind.Utc)));
     }
 
     [Fact]

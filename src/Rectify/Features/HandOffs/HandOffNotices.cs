@@ -206,7 +206,7 @@ public sealed class HandOffNotices(RectifyDbContext db, HandOffOutbox outbox, Ti
 
     private sealed record OpinionFacts(int InspectionId, InspectionFacts Inspection, string Unit, string UnitPath, DateTime ReceivedAtUtc)
     {
-        public DateOnly ReceivedOn => DateOnly.FromDateTime(ChinaTime.ToChina(ReceivedAtUtc).DateTime);
+        public DateOnly ReceivedOn => ChinaTime.DayOf(ReceivedAtUtc);
     }
 
     /// <summary>Where a unit finds the opinions handed to it.</summary>

@@ -166,7 +166,7 @@ public static class LedgerExport
             r.LeadUnit,
             r.Supporting,
             Progress: o.AcceptedProgress ?? (o.PendingProgress is { } pending ? Pending + pending : null),
-            SignedOffOn: r.State == MeasureState.SignedOff && o.SignedOffAtUtc is { } signedOff ? ChinaDay(signedOff) : null,
+            SignedOffOn: r.State == MeasureState.SignedOff && o.SignedOffAtUtc is { } signedOff ? ChinaTime.DayOf(signedOff) : null,
             LookBackResult: LookBackText(o),
             State: Terms.Of(r.State),
             Facts: new LedgerFacts(
@@ -189,8 +189,6 @@ public static class LedgerExport
         }
     }
 
-    private static DateOnly ChinaDay(DateTime utc) => DateOnly.FromDateTime(ChinaTime.ToChina(utc).DateTime);
-
     private static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     /// <summary>回头看结果: "巩固（2025-09-01）", and "待回头看（2026-03-01 前）" for one still due.</summary>
@@ -199,7 +197,7 @@ public static class LedgerExport
         var parts = new List<string>(2);
         if (o.LookBack is { } result)
         {
-            parts.Add(o.LookBackAtUtc is { } at ? $"{Terms.Of(result)}（{Day(ChinaDay(at))}）" : Terms.Of(result));
+            parts.Add(o.LookBackAtUtc is { } at ? $"{Terms.Of(result)}（{Day(ChinaTime.DayOf(at))}）" : Terms.Of(result));
         }
 
         if (o.LookBackDue is { } due)

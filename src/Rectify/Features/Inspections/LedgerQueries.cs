@@ -94,7 +94,7 @@ public sealed record LedgerRow(
 /// <summary>One version of a measure in the adopted plan (第 n 版): how it came about, when (UTC, and the day in China time), who and why.</summary>
 public sealed record PlanVersion(int Number, MeasureRevisionKind Kind, DateTime AtUtc, string ActorName, string? Reason)
 {
-    public DateOnly Date => PlanOnADay.DayOf(AtUtc);
+    public DateOnly Date => ChinaTime.DayOf(AtUtc);
 }
 
 /// <summary>
@@ -616,7 +616,7 @@ public static class LedgerQueries
 
         if (filter.AsOf is { } day)
         {
-            BusinessRules.Check(new ThePlanIsReadOnADayItWasInForce(plan.PlanState, plan.AdoptedAtUtc is { } at ? PlanOnADay.DayOf(at) : null, day, today));
+            BusinessRules.Check(new ThePlanIsReadOnADayItWasInForce(plan.PlanState, plan.AdoptedAtUtc is { } at ? ChinaTime.DayOf(at) : null, day, today));
         }
     }
 

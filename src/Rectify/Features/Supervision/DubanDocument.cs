@@ -56,7 +56,7 @@ public static class DubanDocument
             title.StartsWith("关于", StringComparison.Ordinal) ? title : $"关于{title}的督办单",
             body,
             issuer,
-            DateOnly.FromDateTime(ChinaTime.ToChina(notice.CreatedAtUtc).DateTime),
+            ChinaTime.DayOf(notice.CreatedAtUtc),
             Addressee: notice.Unit,
             DocumentNumber: notice.DocumentNumber);
     }
