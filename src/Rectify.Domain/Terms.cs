@@ -173,4 +173,20 @@ public static class Terms
         SupervisionState.Closed => "已办结",
         _ => state.ToString(),
     };
+
+    public static string Of(PublicationState state) => state switch
+    {
+        PublicationState.Draft => "草稿",
+        PublicationState.Submitted => "送审",
+        PublicationState.Approved => "审定",
+        _ => "已被更正",
+    };
+
+    public static string Of(OpinionState state) => state switch
+    {
+        OpinionState.Received => "已收到",
+        OpinionState.Assigned => "办理中",
+        OpinionState.Replied => "已答复",
+        _ => "已办结",
+    };
 }
