@@ -173,6 +173,9 @@ public static class RectifyApp
             // A refusal (a broken rule) from any page's handler comes back to that page with its message.
             o.Conventions.ConfigureFilter(new RefusalPageFilter());
         }).AddViewLocalization();
+
+        // "?page=2" binds to an argument named page, not Razor Pages' own route value of that name.
+        services.Configure<Microsoft.AspNetCore.Mvc.MvcOptions>(RouteValuesButPageProviderFactory.Use);
         services.AddOpenApi("v1", o => o.AddRectifyContract());
         services.AddApiErrors();
         services.AddAntiforgery(o =>
