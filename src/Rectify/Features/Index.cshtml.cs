@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Rectify.Access;
@@ -17,7 +16,7 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller) : PageModel
 
     public int PageNumber { get; private set; } = 1;
 
-    public int PageCount => Math.Max(1, (Total + PageSize - 1) / PageSize);
+    public int PageCount => Features.Common.Paging.PageCount(Total, PageSize);
 
     public bool CanRegister => caller.May(Permission.RegisterInspection);
 
@@ -42,9 +41,8 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller) : PageModel
 
     public bool MayReadAuditLog => caller.May(Permission.ReadAuditLog);
 
-    public async Task OnGetAsync([FromQuery(Name = "page")] int? page, CancellationToken cancellationToken)
+    public async Task OnGetAsync(int? page, CancellationToken cancellationToken)
     {
-        PageNumber = Math.Max(1, page ?? 1);
         var scope = caller.Scope;
         if (!scope.ReadsRectification)
         {
@@ -52,6 +50,7 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller) : PageModel
         }
 
         Total = await db.VisibleInspections(scope).CountAsync(cancellationToken);
+        PageNumber = Features.Common.Paging.Within(Features.Common.Paging.Clamped(page), Total, PageSize);
         Items = await LedgerQueries.PageOfSummariesAsync(db, scope, PageNumber, PageSize, cancellationToken);
     }
 }

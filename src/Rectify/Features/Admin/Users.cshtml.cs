@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
@@ -23,14 +22,13 @@ public sealed class UsersModel(RectifyDbContext db, Caller caller, TimeProvider 
 
     public int PageNumber { get; private set; } = 1;
 
-    public int PageCount => Math.Max(1, (Total + PageSize - 1) / PageSize);
+    public int PageCount => Features.Common.Paging.PageCount(Total, PageSize);
 
     public bool CanManageAccounts => caller.May(Permission.ManageAccounts);
 
-    public async Task OnGetAsync(string? q, [FromQuery(Name = "page")] int? page, CancellationToken cancellationToken)
+    public async Task OnGetAsync(string? q, int? page, CancellationToken cancellationToken)
     {
         Query = string.IsNullOrWhiteSpace(q) ? null : q.Trim();
-        PageNumber = Features.Common.Paging.Clamped(page);
         var users = db.Users.AsNoTracking();
         if (Query is { } text)
         {
@@ -38,6 +36,7 @@ public sealed class UsersModel(RectifyDbContext db, Caller caller, TimeProvider 
         }
 
         Total = await users.CountAsync(cancellationToken);
+        PageNumber = Features.Common.Paging.Within(Features.Common.Paging.Clamped(page), Total, PageSize);
         var now = clock.GetUtcNow();
         var rows = await Rows(db, users.OrderBy(u => u.UserName).Skip(Features.Common.Paging.Skip(PageNumber, PageSize)).Take(PageSize)).ToListAsync(cancellationToken);
         Users = rows.Select(u => new Row(u.Id, u.UserName!, u.DisplayName, u.Organization, u.Roles, StateOf(u.LockoutEnd, u.MustChangePassword, u.HasPassword, now), u.TwoFactorEnabled)).ToList();

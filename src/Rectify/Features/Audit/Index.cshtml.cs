@@ -34,9 +34,9 @@ public sealed class IndexModel(RectifyDbContext db, AuditLog audit, TimeProvider
 
     public int PageNumber { get; private set; } = 1;
 
-    public int PageCount => Math.Max(1, (Total + PageSize - 1) / PageSize);
+    public int PageCount => Features.Common.Paging.PageCount(Total, PageSize);
 
-    public async Task OnGetAsync(string? action, string? actor, DateOnly? from, DateOnly? to, bool? failures, [FromQuery(Name = "page")] int? page, CancellationToken cancellationToken)
+    public async Task OnGetAsync(string? action, string? actor, DateOnly? from, DateOnly? to, bool? failures, int? page, CancellationToken cancellationToken)
     {
         Filter = new AuditFilter(string.IsNullOrWhiteSpace(action) ? null : action, string.IsNullOrWhiteSpace(actor) ? null : actor.Trim(), Usable(from), Usable(to), failures ?? false);
         if (new[] { nameof(from), nameof(to) }.Any(k => ModelState.TryGetValue(k, out var state) && state.Errors.Count > 0) || Filter.From != from || Filter.To != to)
@@ -44,9 +44,9 @@ public sealed class IndexModel(RectifyDbContext db, AuditLog audit, TimeProvider
             FilterMessage = l["日期无效，已忽略。"];
         }
 
-        PageNumber = Features.Common.Paging.Clamped(page);
         var query = Query(Filter);
         Total = await query.CountAsync(cancellationToken);
+        PageNumber = Features.Common.Paging.Within(Features.Common.Paging.Clamped(page), Total, PageSize);
         var entries = await query.OrderByDescending(e => e.Sequence).Skip(Features.Common.Paging.Skip(PageNumber, PageSize)).Take(PageSize).ToListAsync(cancellationToken);
         Rows = await AuditPresentation.DescribeAsync(db, AccessScope.From(User), l, entries, cancellationToken);
         await audit.RecordAsync(new AuditEvent(AuditActions.AuditViewed, After: Filter), cancellationToken: cancellationToken);

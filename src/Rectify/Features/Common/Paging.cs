@@ -31,8 +31,7 @@ public static class Paging
 
     /// <summary>
     /// The page a Razor page was asked for, clamped: "page" from a posted form (the page's own forms carry it), else from
-    /// the query. Read by hand because Razor Pages binds its own route value "page" (the page's path) to a property of
-    /// that name, so a bound property silently reads 1.
+    /// the query; for a page whose handlers share one way of showing it, so that none has to take the number as an argument.
     /// </summary>
     public static int Requested(Microsoft.AspNetCore.Http.HttpRequest request)
     {
@@ -41,9 +40,29 @@ public static class Paging
         return Clamped(int.TryParse(asked, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var page) ? page : 1);
     }
 
+    /// <summary>How many pages <paramref name="total"/> rows fill, <paramref name="pageSize"/> a page: at least 1, so an empty list shows its page 1.</summary>
+    public static int PageCount(int total, int pageSize) =>
+        (int)Math.Max(1, (Math.Max(0L, total) + Math.Max(1, pageSize) - 1) / Math.Max(1, pageSize));
+
+    /// <summary>
+    /// The page to show of <paramref name="total"/> rows: the one asked for, or the last when asked past the end (a stale
+    /// link, or the last row of the last page just handled away), so a list never shows "page 9 of 3" and nothing.
+    /// Count first, then read the page this gives.
+    /// </summary>
+    public static int Within(int page, int total, int pageSize) => Math.Clamp(page, 1, PageCount(total, pageSize));
+
     /// <summary>The rows before the page, computed without wrapping.</summary>
     public static int Skip(int page, int pageSize) => (int)Math.Min(int.MaxValue, (Math.Clamp((long)page, 1, MaxPage) - 1) * Math.Max(0, (long)pageSize));
 }
+
+/// <summary>One page of a list: its rows, the rows in all, and the page shown (<see cref="Paging.Within"/>).</summary>
+public sealed record ListPage<T>(IReadOnlyList<T> Rows, int Total, int Page, int PageSize)
+{
+    public int PageCount => Paging.PageCount(Total, PageSize);
+}
+
+/// <summary>The pager under a list (the shared partial <c>_Pager</c>): the page shown of how many, the link to another page, and an optional tally (共 N 条).</summary>
+public sealed record Pager(int Page, int PageCount, Func<int, string> Url, string? Tally = null);
 
 /// <summary>A page number is 1 or more and at most <see cref="Paging.MaxPage"/>.</summary>
 public sealed class APageNumberIsInRange(int? page) : IBusinessRule

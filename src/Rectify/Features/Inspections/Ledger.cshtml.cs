@@ -28,9 +28,7 @@ public sealed class LedgerModel(AnswerCache answers, RectifyDbContext db, Caller
     /// <summary>The plan on a day, or the comparison: the page says which version each row is.</summary>
     public bool ShowsVersions => Ledger!.Filter.AsOf is not null || Ledger.Filter.CompareApproved;
 
-    // "page" is also Razor Pages' own route value (the page's path), which model binding reads before the query: the
-    // pager's number is read from the query string only.
-    public async Task<IActionResult> OnGetAsync(int id, int? unit, MeasureState? state, MeasureKind? kind, bool? overdue, [FromQuery(Name = "page")] int? page, string? asOf, string? compare, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnGetAsync(int id, int? unit, MeasureState? state, MeasureKind? kind, bool? overdue, int? page, string? asOf, string? compare, CancellationToken cancellationToken)
     {
         (inspectionId, AsOfText) = (id, asOf);
         filter = new LedgerFilter(unit, state, kind, overdue ?? false, page ?? 1);

@@ -180,7 +180,7 @@ public sealed record LedgerPage(InspectionSummary Inspection, LedgerFilter Filte
     /// <summary>红黄绿规则 in force for the inspection (rows[].findingSignal and the totals follow them).</summary>
     public SignalRules SignalRules { get; init; } = SignalRules.Default;
 
-    public int PageCount => Math.Max(1, (TotalRows + Filter.PageSize - 1) / Filter.PageSize);
+    public int PageCount => Paging.PageCount(TotalRows, Filter.PageSize);
 }
 
 /// <summary>A measure with what the ledger shows of it, read in one query (the finding's state is joined in afterwards).</summary>

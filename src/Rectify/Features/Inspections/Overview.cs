@@ -92,7 +92,7 @@ public sealed record InspectionOverview(
 /// <param name="Signal">The signal asked for, or null for all.</param>
 public sealed record FindingsPaging(int Total, int Page, int PageSize, Signal? Signal)
 {
-    public int PageCount => Math.Max(1, (Total + PageSize - 1) / PageSize);
+    public int PageCount => Common.Paging.PageCount(Total, PageSize);
 }
 
 /// <summary>A 红黄绿 asked for by name (Red, Yellow, Green; any case; a number is not a name).</summary>

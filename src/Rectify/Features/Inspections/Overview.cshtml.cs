@@ -55,8 +55,7 @@ public sealed class OverviewModel(AnswerCache answers, RectifyDbContext db, Call
 
     public string? Error { get; private set; }
 
-    // "page" is read from the query by name: as a bound property it would meet Razor Pages' own route value of that name.
-    public Task<IActionResult> OnGetAsync([FromQuery(Name = "page")] int? page, [FromQuery(Name = "signal")] string? signal, CancellationToken cancellationToken)
+    public Task<IActionResult> OnGetAsync(int? page, [FromQuery(Name = "signal")] string? signal, CancellationToken cancellationToken)
     {
         FindingsPage = page;
         SignalAsked = signal;

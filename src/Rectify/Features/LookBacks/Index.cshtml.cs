@@ -53,7 +53,7 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, LookBackServi
     [BindProperty(SupportsGet = true, Name = "id")]
     public int Id { get; set; }
 
-    public Task<IActionResult> OnGetAsync([FromQuery(Name = "page")] int? page, CancellationToken cancellationToken) => ShowAsync(page ?? 1, cancellationToken);
+    public Task<IActionResult> OnGetAsync(int? page, CancellationToken cancellationToken) => ShowAsync(page ?? 1, cancellationToken);
 
     /// <summary>The office schedules look-backs in bulk: <paramref name="scope"/> "all" or "sample" with <paramref name="count"/>.</summary>
     public async Task<IActionResult> OnPostScheduleAsync(string? scope, int? count, int? unit, DateOnly? dueDate, CancellationToken cancellationToken)
@@ -108,8 +108,8 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, LookBackServi
             byResult.Where(r => r.Key == LookBackResult.Rebound).Sum(r => r.Count));
 
         var total = Figures.Open + Figures.Consolidated + Figures.Rebound;
-        PageCount = Math.Max(1, (total + PageSize - 1) / PageSize);
-        PageNumber = Math.Clamp(page, 1, PageCount);
+        PageCount = Features.Common.Paging.PageCount(total, PageSize);
+        PageNumber = Features.Common.Paging.Within(page, total, PageSize);
 
         // Open ones first, earliest due first; then the recorded ones, latest first.
         Rows = await all

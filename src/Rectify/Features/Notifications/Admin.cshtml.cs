@@ -13,23 +13,16 @@ public sealed class AdminModel(NotificationAdministration administration, IOptio
 {
     public NotificationOptions Settings => options.Value;
 
-    public IReadOnlyList<DeadLetter> DeadLetters { get; private set; } = [];
-
-    public int Total { get; private set; }
-
-    public int PageNumber { get; private set; } = 1;
-
-    public int PageCount => Math.Max(1, (Total + NotificationAdministration.PageSize - 1) / NotificationAdministration.PageSize);
+    public ListPage<DeadLetter> DeadLetters { get; private set; } = new([], 0, 1, NotificationAdministration.PageSize);
 
     [TempData]
     public int? Resent { get; set; }
 
     public string? Refusal { get; private set; }
 
-    public async Task OnGetAsync([FromQuery(Name = "page")] int? page, CancellationToken cancellationToken)
+    public async Task OnGetAsync(int? page, CancellationToken cancellationToken)
     {
-        PageNumber = Math.Max(1, page ?? 1);
-        (DeadLetters, Total) = await administration.DeadLettersAsync(PageNumber, cancellationToken);
+        DeadLetters = await administration.DeadLettersAsync(Paging.Clamped(page), cancellationToken);
     }
 
     public async Task<IActionResult> OnPostResendAsync(long? id, CancellationToken cancellationToken)

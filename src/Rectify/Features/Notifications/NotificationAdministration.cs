@@ -4,6 +4,7 @@ using Rectify.Access;
 using Rectify.Audit;
 using Rectify.Data;
 using Rectify.Domain;
+using Rectify.Features.Common;
 
 namespace Rectify.Features.Notifications;
 
@@ -22,17 +23,18 @@ public sealed class NotificationAdministration(RectifyDbContext db, Caller calle
 {
     public const int PageSize = 50;
 
-    public async Task<(IReadOnlyList<DeadLetter> Rows, int Total)> DeadLettersAsync(int page, CancellationToken cancellationToken)
+    public async Task<ListPage<DeadLetter>> DeadLettersAsync(int page, CancellationToken cancellationToken)
     {
         caller.Require(Permission.ManageNotifications);
         var dead = db.Notifications.AsNoTracking().Where(n => n.State == NotificationState.Dead);
         var total = await dead.CountAsync(cancellationToken);
-        var rows = await dead.OrderByDescending(n => n.Id).Skip((Math.Max(1, page) - 1) * PageSize).Take(PageSize)
+        page = Paging.Within(page, total, PageSize);
+        var rows = await dead.OrderByDescending(n => n.Id).Skip(Paging.Skip(page, PageSize)).Take(PageSize)
             .Select(n => new DeadLetter(n.Id, n.Kind, n.Channel,
                 n.Channel == NotificationChannel.Webhook ? n.Recipient : db.Users.Where(u => u.Id == n.RecipientUserId).Select(u => u.DisplayName).FirstOrDefault() ?? "—",
                 n.Attempts, n.CreatedAtUtc, n.NextAttemptAtUtc, n.LastError))
             .ToListAsync(cancellationToken);
-        return (rows, total);
+        return new(rows, total, page, PageSize);
     }
 
     /// <summary>Puts dead letters back in the queue, to go at once with a fresh count of attempts (all of them when <paramref name="ids"/> is empty); audited.</summary>
@@ -82,7 +84,7 @@ public sealed class Inbox(RectifyDbContext db, Caller caller, TimeProvider clock
 
     private IQueryable<Notification> Mine => db.Notifications.Where(n => n.RecipientUserId == caller.Scope.UserId && n.Channel == NotificationChannel.InApp && n.State == NotificationState.Sent);
 
-    public async Task<(IReadOnlyList<InboxMessage> Rows, int Total, int Unread)> PageAsync(bool unreadOnly, int page, CancellationToken cancellationToken)
+    public async Task<(ListPage<InboxMessage> Page, int Unread)> PageAsync(bool unreadOnly, int page, CancellationToken cancellationToken)
     {
         var mine = Mine.AsNoTracking();
         var unread = await mine.CountAsync(n => n.ReadAtUtc == null, cancellationToken);
@@ -92,10 +94,11 @@ public sealed class Inbox(RectifyDbContext db, Caller caller, TimeProvider clock
         }
 
         var total = await mine.CountAsync(cancellationToken);
-        var rows = await mine.OrderByDescending(n => n.Id).Skip((Math.Max(1, page) - 1) * PageSize).Take(PageSize)
+        page = Paging.Within(page, total, PageSize);
+        var rows = await mine.OrderByDescending(n => n.Id).Skip(Paging.Skip(page, PageSize)).Take(PageSize)
             .Select(n => new InboxMessage(n.Id, n.Kind, n.Subject, n.Body, n.MeasureId, n.Link, n.SentAtUtc ?? n.CreatedAtUtc, n.ReadAtUtc != null))
             .ToListAsync(cancellationToken);
-        return (rows, total, unread);
+        return (new(rows, total, page, PageSize), unread);
     }
 
     /// <summary>Marks one message read (or all, with null); another person's message is simply not found.</summary>

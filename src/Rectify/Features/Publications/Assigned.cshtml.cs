@@ -11,20 +11,17 @@ namespace Rectify.Features.Publications;
 /// </summary>
 public sealed class AssignedModel(Caller caller, OpinionService opinions) : PageModel, IShowsRefusals
 {
-    public IReadOnlyList<AssignedOpinion> Rows { get; private set; } = [];
+    /// <summary>The page shown: the one asked for (<see cref="Paging.Requested"/>), or the last.</summary>
+    public ListPage<AssignedOpinion> Opinions { get; private set; } = new([], 0, 1, OpinionService.PageSize);
 
-    public int Total { get; private set; }
+    /// <summary>The opinions handed to the unit in all, even when <see cref="Only"/> shows one.</summary>
+    public int All { get; private set; }
 
     public int Waiting { get; private set; }
-
-    /// <summary>The page shown (<see cref="Paging.Requested"/>).</summary>
-    public int? PageNumber { get; private set; }
 
     /// <summary>Only this opinion (the hand-off notice's link names it).</summary>
     [BindProperty(SupportsGet = true, Name = "only")]
     public int? Only { get; set; }
-
-    public int PageCount => Math.Max(1, (Total + OpinionService.PageSize - 1) / OpinionService.PageSize);
 
     public string? Message { get; private set; }
 
@@ -63,14 +60,7 @@ public sealed class AssignedModel(Caller caller, OpinionService opinions) : Page
             return NotFound();
         }
 
-        PageNumber = Paging.Requested(Request);
-        (Rows, Total, Waiting) = await opinions.AssignedToUnitAsync(PageNumber.Value, cancellationToken, Only);
-        if (PageNumber > PageCount)
-        {
-            PageNumber = PageCount;
-            (Rows, Total, Waiting) = await opinions.AssignedToUnitAsync(PageNumber.Value, cancellationToken, Only);
-        }
-
+        (Opinions, All, Waiting) = await opinions.AssignedToUnitAsync(Paging.Requested(Request), cancellationToken, Only);
         return Page();
     }
 }

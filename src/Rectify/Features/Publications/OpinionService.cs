@@ -9,7 +9,14 @@ using Rectify.Features.HandOffs;
 
 namespace Rectify.Features.Publications;
 
-/// <summary>One line of the triage inbox. <see cref="Contact"/> is masked unless the reader may read contacts.</summary>
+/// <summary>办理情况: what the unit an opinion was handed to reported it did, by whom and when.</summary>
+public sealed record UnitAnswer(string Text, string ByName, DateTime AtUtc);
+
+/// <summary>
+/// One line of the triage inbox. <see cref="Contact"/> is masked unless the reader may read contacts. With the 来信摘要
+/// shown above a published reply, the 办理情况 of the unit it was handed to, and what units it was handed to before said
+/// (for the office only).
+/// </summary>
 public sealed record OpinionRow(
     int Id,
     string ReceiptCode,
@@ -23,21 +30,10 @@ public sealed record OpinionRow(
     string? Reply,
     bool ReplyIsPublishable,
     string? ReplyApprovedByName,
-    int Version)
-{
-    /// <summary>来信摘要 shown above a published reply.</summary>
-    public string? PublicSummary { get; init; }
-
-    /// <summary>办理情况 from the unit it was handed to, by whom and when.</summary>
-    public string? UnitResponse { get; init; }
-
-    public string? UnitRespondedByName { get; init; }
-
-    public DateTime? UnitRespondedAtUtc { get; init; }
-
-    /// <summary>What units it was handed to before said, for the office only.</summary>
-    public string? EarlierUnitResponses { get; init; }
-}
+    string? PublicSummary,
+    UnitAnswer? UnitAnswer,
+    string? EarlierUnitResponses,
+    int Version);
 
 /// <summary>
 /// An opinion as the unit it was handed to (交办) reads it: the sender's words and the problem, never the contact or the
@@ -55,10 +51,12 @@ public sealed record AssignedOpinion(
     int? AssignedFindingNumber,
     string? AssignedFindingTitle,
     OpinionState State,
-    string? UnitResponse,
-    string? UnitRespondedByName,
-    DateTime? UnitRespondedAtUtc,
-    int Version);
+    UnitAnswer? UnitAnswer,
+    int Version)
+{
+    /// <summary>Still waits for the unit's 办理情况 (open, and not answered yet).</summary>
+    public bool AwaitsUnit => State != OpinionState.Closed && UnitAnswer is null;
+}
 
 public sealed record OpinionCounts(int Total, int Open, int Replied, int Closed, int RepliesAwaitingApproval);
 
@@ -97,7 +95,7 @@ public sealed class OpinionService(RectifyDbContext db, Caller caller, AuditLog 
     }
 
     /// <summary>A page of the inbox, newest first; null when the caller does not see the inspection or the inbox.</summary>
-    public async Task<(IReadOnlyList<OpinionRow> Rows, int Total)?> InboxAsync(int inspectionId, OpinionState? state, int page, CancellationToken cancellationToken, int? only = null)
+    public async Task<ListPage<OpinionRow>?> InboxAsync(int inspectionId, OpinionState? state, int page, CancellationToken cancellationToken, int? only = null)
     {
         if (!MaySeeInbox || !await db.VisibleInspections(caller.Scope).AnyAsync(i => i.Id == inspectionId, cancellationToken))
         {
@@ -116,35 +114,38 @@ public sealed class OpinionService(RectifyDbContext db, Caller caller, AuditLog 
         }
 
         var total = await query.CountAsync(cancellationToken);
+        page = Paging.Within(page, total, PageSize);
         var contacts = MayReadContacts;
         var rows = await query.OrderByDescending(o => o.ReceivedAtUtc).ThenByDescending(o => o.Id)
-            .Skip((Math.Max(1, page) - 1) * PageSize).Take(PageSize)
-            .Select(o => new OpinionRow(o.Id, o.ReceiptCode, o.ReceivedAtUtc, o.Text, o.Contact, o.AboutFindingNumber, o.State, o.AssignedFindingId, o.AssignedUnitId, o.Reply, o.ReplyIsPublishable, o.ReplyApprovedByName, o.Version)
-            {
-                PublicSummary = o.PublicSummary,
-                UnitResponse = o.UnitResponse,
-                UnitRespondedByName = o.UnitRespondedByName,
-                UnitRespondedAtUtc = o.UnitRespondedAtUtc,
-                EarlierUnitResponses = o.EarlierUnitResponses,
-            })
+            .Skip(Paging.Skip(page, PageSize)).Take(PageSize)
+            .Select(o => new OpinionRow(o.Id, o.ReceiptCode, o.ReceivedAtUtc, o.Text, o.Contact, o.AboutFindingNumber, o.State, o.AssignedFindingId, o.AssignedUnitId, o.Reply, o.ReplyIsPublishable, o.ReplyApprovedByName,
+                o.PublicSummary, o.UnitResponse == null ? null : new UnitAnswer(o.UnitResponse, o.UnitRespondedByName!, o.UnitRespondedAtUtc!.Value), o.EarlierUnitResponses, o.Version))
             .ToListAsync(cancellationToken);
-        return (contacts ? rows : [.. rows.Select(r => r with { Contact = Mask(r.Contact) })], total);
+        return new(contacts ? rows : [.. rows.Select(r => r with { Contact = Mask(r.Contact) })], total, page, PageSize);
     }
 
     /// <summary>
     /// The opinions handed to the caller's unit or a unit under it, those still open first (not yet answered by the unit
     /// first among them), then by the time they were handed over, newest first; empty for anyone but a unit's reporter.
+    /// With the unit's figures (<see cref="AssignedCountsAsync"/>), which <paramref name="only"/> does not narrow.
     /// </summary>
-    public async Task<(IReadOnlyList<AssignedOpinion> Rows, int Total, int Waiting)> AssignedToUnitAsync(int page, CancellationToken cancellationToken, int? only = null)
+    public async Task<(ListPage<AssignedOpinion> Page, int All, int Waiting)> AssignedToUnitAsync(int page, CancellationToken cancellationToken, int? only = null)
     {
-        var query = only is { } one ? AssignedToCaller().Where(o => o.Id == one) : AssignedToCaller();
-        var total = await query.CountAsync(cancellationToken);
-        if (total == 0)
+        var (all, waiting) = await AssignedCountsAsync(cancellationToken);
+        var query = AssignedToCaller();
+        var total = all;
+        if (only is { } one && all > 0)
         {
-            return ([], 0, 0);
+            query = query.Where(o => o.Id == one);
+            total = await query.CountAsync(cancellationToken);
         }
 
-        var (_, waiting) = await AssignedCountsAsync(cancellationToken);
+        page = Paging.Within(page, total, PageSize);
+        if (total == 0)
+        {
+            return (new([], 0, page, PageSize), all, waiting);
+        }
+
         var rows = await (
             from o in query
             join i in db.Inspections on o.InspectionId equals i.Id
@@ -153,9 +154,9 @@ public sealed class OpinionService(RectifyDbContext db, Caller caller, AuditLog 
             from f in found.DefaultIfEmpty()
             orderby o.State == OpinionState.Closed, o.UnitResponse != null, o.AssignedAtUtc descending, o.Id descending
             select new AssignedOpinion(o.Id, i.Id, i.Title, u.Name, o.ReceivedAtUtc, o.AssignedAtUtc, o.Text, o.AboutFindingNumber, f == null ? null : f.Number, f == null ? null : f.Title,
-                o.State, o.UnitResponse, o.UnitRespondedByName, o.UnitRespondedAtUtc, o.Version))
+                o.State, o.UnitResponse == null ? null : new UnitAnswer(o.UnitResponse!, o.UnitRespondedByName!, o.UnitRespondedAtUtc!.Value), o.Version))
             .Skip(Paging.Skip(page, PageSize)).Take(PageSize).AsNoTracking().ToListAsync(cancellationToken);
-        return (rows, total, waiting);
+        return (new(rows, total, page, PageSize), all, waiting);
     }
 
     /// <summary>How many opinions were handed to the caller's unit, and how many still wait for its 办理情况 (for 待办); 0 and 0 for anyone else.</summary>
@@ -179,22 +180,15 @@ public sealed class OpinionService(RectifyDbContext db, Caller caller, AuditLog 
             return WorkflowResult.NotFound;
         }
 
-        var opinion = found.Opinion;
         caller.Require(Permission.RespondToOpinion, new MeasureParties(found.UnitPath));
-        if (version != opinion.Version)
+        return await CarryOutAsync(found.Opinion, version, AuditActions.OpinionUnitResponded, o =>
         {
-            throw BusinessRules.Refuse(new Refusals.SomeoneElseWasFirst(LostRace));
-        }
+            o.RespondAsUnit(response, caller.Actor, clock);
+            afterSave = ct => handOffs.OpinionHandledAsync(o.Id, ct);
 
-        opinion.RespondAsUnit(response, caller.Actor, clock);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await db.SaveOrRefuseAsync(LostRace, cancellationToken);
-        await handOffs.OpinionHandledAsync(opinion.Id, cancellationToken);
-
-        // The record names the opinion and the step; the unit's words are the unit's, as a 督办 reply's are.
-        await audit.RecordAsync(new AuditEvent(AuditActions.OpinionUnitResponded, ObjectType: "PublicOpinion", ObjectId: opinion.Id.ToString(CultureInfo.InvariantCulture), After: new { opinion.UnitResponse }), cancellationToken: cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return WorkflowResult.Done("已报送办理情况，整改办会据此答复。", opinion.Id);
+            // The record keeps the unit's words: they are the unit's, as a 督办 reply's are (never the sender's).
+            return Task.FromResult(("已报送办理情况，整改办会据此答复。", (object)new { o.UnitResponse }));
+        }, cancellationToken);
     }
 
     /// <summary>Opinions handed to a unit at or under the caller's, for a unit's reporter only (tracked: the respond step changes one).</summary>
@@ -296,6 +290,12 @@ public sealed class OpinionService(RectifyDbContext db, Caller caller, AuditLog 
         }
 
         caller.Require(step);
+        return await CarryOutAsync(opinion, version, action, act, cancellationToken);
+    }
+
+    /// <summary>One step on an opinion the caller may take it on: the version checked, the change saved with its notices and its audit record in one transaction.</summary>
+    private async Task<WorkflowResult> CarryOutAsync(PublicOpinion opinion, int? version, string action, Func<PublicOpinion, Task<(string Message, object After)>> act, CancellationToken cancellationToken)
+    {
         if (version != opinion.Version)
         {
             throw BusinessRules.Refuse(new Refusals.SomeoneElseWasFirst(LostRace));

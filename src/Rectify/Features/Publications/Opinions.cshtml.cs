@@ -16,9 +16,8 @@ public sealed class OpinionsModel(RectifyDbContext db, Caller caller, OpinionSer
 
     public InspectionSummary? Inspection { get; private set; }
 
-    public IReadOnlyList<OpinionRow> Rows { get; private set; } = [];
-
-    public int Total { get; private set; }
+    /// <summary>The page of the inbox shown (50 a page, newest first): the one asked for (<see cref="Paging.Requested"/>, kept through the page's own forms), or the last.</summary>
+    public ListPage<OpinionRow> Opinions { get; private set; } = new([], 0, 1, OpinionService.PageSize);
 
     public OpinionCounts Counts { get; private set; } = new(0, 0, 0, 0, 0);
 
@@ -43,14 +42,9 @@ public sealed class OpinionsModel(RectifyDbContext db, Caller caller, OpinionSer
     [BindProperty(SupportsGet = true, Name = "state")]
     public OpinionState? State { get; set; }
 
-    /// <summary>The page of the inbox shown (50 a page, newest first; <see cref="Paging.Requested"/>), kept through the page's own forms.</summary>
-    public int? PageNumber { get; private set; }
-
     /// <summary>Only this opinion (a notice's link names it), kept through the page's own forms.</summary>
     [BindProperty(SupportsGet = true, Name = "only")]
     public int? Only { get; set; }
-
-    public int PageCount => Math.Max(1, (Total + OpinionService.PageSize - 1) / OpinionService.PageSize);
 
     /// <summary>The names of the units opinions were handed to, by id (a unit may no longer lead a measure of the inspection).</summary>
     public IReadOnlyDictionary<int, string> UnitNames { get; private set; } = new Dictionary<int, string>();
@@ -102,22 +96,15 @@ public sealed class OpinionsModel(RectifyDbContext db, Caller caller, OpinionSer
     private async Task<IActionResult> ShowAsync(CancellationToken cancellationToken)
     {
         Inspection = await LedgerQueries.HeadAsync(db, caller.Scope, Id, cancellationToken);
-        PageNumber = Paging.Requested(Request);
-        var inbox = Inspection is null ? null : await opinions.InboxAsync(Id, State, PageNumber.Value, cancellationToken, Only);
+        // Asked past the end (or the last opinion of a page was just closed away): the last page.
+        var inbox = Inspection is null ? null : await opinions.InboxAsync(Id, State, Paging.Requested(Request), cancellationToken, Only);
         if (inbox is null)
         {
             return NotFound();
         }
 
-        (Rows, Total) = inbox.Value;
-        if (PageNumber > PageCount)
-        {
-            // Asked past the end (or the last opinion of a page was just closed away): the last page.
-            PageNumber = PageCount;
-            (Rows, Total) = (await opinions.InboxAsync(Id, State, PageNumber.Value, cancellationToken, Only))!.Value;
-        }
-
-        var assigned = Rows.Where(r => r.AssignedUnitId is not null).Select(r => r.AssignedUnitId!.Value).Distinct().ToList();
+        Opinions = inbox;
+        var assigned = Opinions.Rows.Where(r => r.AssignedUnitId is not null).Select(r => r.AssignedUnitId!.Value).Distinct().ToList();
         UnitNames = assigned.Count == 0 ? new Dictionary<int, string>() : await db.Organizations.AsNoTracking().Where(o => assigned.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.Name, cancellationToken);
         Counts = await OpinionService.CountAsync(db, Id, cancellationToken);
         if (MayTriage)
