@@ -38,5 +38,37 @@ public sealed class ListPagingTests(SqliteApp app) : IClassFixture<SqliteApp>
         Assert.NotEmpty(second);
         Assert.Empty(first.Intersect(second));
         Assert.Contains("zz-paging-59", second);
+
+        // Past the end (a stale link, a number typed by hand): the last page, saying so, not "page 9" and nothing.
+        var pages = int.Parse(System.Text.RegularExpressions.Regex.Match(
+            parser.ParseDocument(await admin.GetStringAsync(new Uri("/admin/users", UriKind.Relative), Ct)).QuerySelector(".pager")!.TextContent, @"第 1 / (\d+) 页").Groups[1].Value, CultureInfo.InvariantCulture);
+        var last = await NamesAsync($"?page={pages}");
+        Assert.NotEmpty(last);
+        foreach (var asked in new[] { "?page=9", "?page=2147483647" })
+        {
+            var page = parser.ParseDocument(await admin.GetStringAsync(new Uri("/admin/users" + asked, UriKind.Relative), Ct));
+            Assert.Equal(last, page.QuerySelectorAll("tr.user-row td:first-child").Select(td => td.TextContent.Trim()));
+            Assert.Contains($"第 {pages} / {pages} 页", page.QuerySelector(".pager")?.TextContent, StringComparison.Ordinal);
+            Assert.Null(page.QuerySelector(".pager a[rel=next]"));
+        }
+    }
+
+    [Theory]
+    [InlineData("/inbox?page=2147483647")]
+    [InlineData("/inbox?unread=true&page=9")]
+    [InlineData("/?page=2147483647")]
+    [InlineData("/audit?page=2147483647")]
+    public async Task A_list_asked_for_a_page_past_its_end_shows_its_last_page(string url)
+    {
+        app.RequireAvailable();
+        var user = url.StartsWith("/audit", StringComparison.Ordinal) ? "auditadmin" : "office";
+        using var client = await app.SignedInAsync(user);
+        using var response = await client.GetAsync(new Uri(url, UriKind.Relative), Ct);
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        var pager = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await response.Content.ReadAsStringAsync(Ct)).QuerySelector(".pager");
+        Assert.NotNull(pager);
+        var shown = System.Text.RegularExpressions.Regex.Match(pager.TextContent, @"第 (\d+) / (\d+) 页");
+        Assert.True(shown.Success, pager.TextContent);
+        Assert.Equal(shown.Groups[2].Value, shown.Groups[1].Value);
     }
 }
