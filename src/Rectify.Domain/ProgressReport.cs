@@ -38,8 +38,9 @@ public sealed class ProgressReport
         SubmittedByName = string.Empty;
     }
 
-    private ProgressReport(Measure measure, ProgressReport? previous, string narrative, int percent, DateOnly effectiveDate, Actor actor, DateTime atUtc)
+    private ProgressReport(Measure measure, ProgressReport? previous, string narrative, int percent, DateOnly effectiveDate, Actor actor, DateTime atUtc, string? onBehalfBasis)
     {
+        OnBehalfBasis = onBehalfBasis;
         MeasureId = measure.Id;
         Number = (previous?.Number ?? 0) + 1;
         RevisionOfId = previous is { State: ProgressReportState.Returned } ? previous.Id : null;
@@ -86,6 +87,15 @@ public sealed class ProgressReport
 
     public IReadOnlyList<ProgressReportEvidence> Evidence => evidence;
 
+    /// <summary>
+    /// 代报依据: set when the office filed the report for the lead unit (代报), from what the unit handed in outside the
+    /// system ("据县教育局11月28日报送的书面材料"); null when the unit filed it itself.
+    /// </summary>
+    public string? OnBehalfBasis { get; private set; }
+
+    /// <summary>The longest 代报依据.</summary>
+    public const int MaxOnBehalfBasis = 500;
+
     /// <summary>The most a report's narrative holds (its column's length).</summary>
     public const int MaxNarrative = 10_000;
 
@@ -106,18 +116,32 @@ public sealed class ProgressReport
 
     /// <summary>
     /// Files a report on <paramref name="measure"/>, after <paramref name="previous"/> (its latest report, if any): a
-    /// returned previous report is what this one revises. The measure's cadence is settled up to now.
+    /// returned previous report is what this one revises. The measure's cadence is settled up to now. With a 代报依据
+    /// (<see cref="OnBehalfBasis"/>) when the office files it for the lead unit; none when the unit files it.
     /// </summary>
-    public static ProgressReport File(Measure measure, ProgressReport? previous, string? narrative, int percent, DateOnly? effectiveDate, Actor actor, TimeProvider clock)
+    public static ProgressReport File(Measure measure, ProgressReport? previous, string? narrative, int percent, DateOnly? effectiveDate, Actor actor, TimeProvider clock, string? onBehalfBasis = null)
     {
         ArgumentNullException.ThrowIfNull(measure);
         ArgumentNullException.ThrowIfNull(actor);
         ArgumentNullException.ThrowIfNull(clock);
         CheckFiling(measure.State, narrative, percent, effectiveDate, measure.Inspection.OnSiteFrom ?? measure.Inspection.FeedbackDate, ChinaTime.Today(clock));
+        var basis = onBehalfBasis is null ? null : CheckOnBehalfBasis(onBehalfBasis);
         var now = clock.GetUtcNow().UtcDateTime;
-        var report = new ProgressReport(measure, previous, narrative!, percent, effectiveDate!.Value, actor, now);
+        var report = new ProgressReport(measure, previous, narrative!, percent, effectiveDate!.Value, actor, now, basis);
         measure.NoteReportFiled(now);
         return report;
+    }
+
+    /// <summary>
+    /// A 代报依据 as it is kept: invisible and control characters gone, trimmed; refused when that leaves nothing (a 代报
+    /// says where the unit's report came from) or more than <see cref="MaxOnBehalfBasis"/> characters.
+    /// </summary>
+    public static string CheckOnBehalfBasis(string? basis)
+    {
+        var kept = PlainText.Clean(basis)?.Trim();
+        BusinessRules.Check(new AReportFiledOnBehalfSaysWhereItCameFrom(kept));
+        BusinessRules.Check(new ATextFitsItsField("代报依据", kept, MaxOnBehalfBasis));
+        return kept!;
     }
 
     /// <summary>Attaches a stored file under the name it was sent with.</summary>
@@ -241,6 +265,16 @@ public sealed class ReportsAreFiledOnMeasuresUnderWay(MeasureState state) : IBus
     public bool IsBroken() => state is not (MeasureState.InProgress or MeasureState.Ongoing);
 
     public string Message => $"措施当前状态为“{Terms.Of(state)}”，不能报送进展（整改中或长期坚持的措施才能报送）。";
+}
+
+/// <summary>A report the office files for a unit (代报) says what the unit handed in, when, and how.</summary>
+public sealed class AReportFiledOnBehalfSaysWhereItCameFrom(string? basis) : IBusinessRule
+{
+    public bool IsBroken() => string.IsNullOrWhiteSpace(basis);
+
+    public string Message => "代报须写明代报依据：牵头单位以何种方式、何时报送了哪些材料（如“据县教育局11月28日报送的书面材料”）。";
+
+    public Refusal Refusal => Refusal.Invalid;
 }
 
 public sealed class AReportSaysWhatWasDone(string? narrative, int percent, DateOnly? effectiveDate) : IBusinessRule

@@ -321,7 +321,7 @@ public abstract class LedgerTests(AppFixture app)
             }
         }
 
-        foreach (var (path, fields) in new[] { ("/api/v1/measures/{id}/reports", "narrative percent effectiveDate files"), ("/api/v1/measures/{id}/extensions", "requestedDeadline reason file"), ("/api/v1/inspections/{id}/import", "file sheet reason edits round") })
+        foreach (var (path, fields) in new[] { ("/api/v1/measures/{id}/reports", "narrative percent effectiveDate files onBehalfBasis"), ("/api/v1/measures/{id}/extensions", "requestedDeadline reason file"), ("/api/v1/inspections/{id}/import", "file sheet reason edits round") })
         {
             var schema = root.GetProperty("paths").GetProperty(path).GetProperty("post").GetProperty("requestBody").GetProperty("content").GetProperty("multipart/form-data").GetProperty("schema");
             Assert.Equal(fields.Split(' '), schema.GetProperty("properties").EnumerateObject().Select(p => p.Name));

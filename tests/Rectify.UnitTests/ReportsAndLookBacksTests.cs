@@ -41,6 +41,30 @@ public sealed class ReportsAndLookBacksTests
     }
 
     [Fact]
+    public void A_report_the_office_files_for_the_unit_says_on_what_basis_and_is_reviewed_by_someone_else()
+    {
+        var m = NewMeasure();
+        m.Start(Unit, clock);
+        Assert.Null(ProgressReport.File(m, null, "修订了制度。", 60, new DateOnly(2025, 1, 9), Unit, clock).OnBehalfBasis);
+
+        // No basis, or one of nothing but spaces and invisible characters, is refused; one too long too.
+        foreach (var nothing in new[] { "", "  ", "\u200B\u202E\u0007" })
+        {
+            var refused = Assert.Throws<BusinessRuleViolationException>(() => ProgressReport.File(m, null, "修订了制度。", 60, new DateOnly(2025, 1, 9), Office, clock, nothing));
+            Assert.Equal((nameof(AReportFiledOnBehalfSaysWhereItCameFrom), Refusal.Invalid), (refused.RuleName, refused.Refusal));
+        }
+
+        Assert.Equal(nameof(ATextFitsItsField), RuleOf(() => ProgressReport.File(m, null, "修订了制度。", 60, new DateOnly(2025, 1, 9), Office, clock, new string('据', ProgressReport.MaxOnBehalfBasis + 1))));
+        Assert.Equal(nameof(AReportSaysWhatWasDone), RuleOf(() => ProgressReport.File(m, null, " ", 60, new DateOnly(2025, 1, 9), Office, clock, "据书面材料")));
+
+        var report = ProgressReport.File(m, null, "修订了制度。", 60, new DateOnly(2025, 1, 9), Office, clock, " 据万江街道1月8日报送的\u200B书面材料 ");
+        Assert.Equal(("据万江街道1月8日报送的书面材料", "u-office"), (report.OnBehalfBasis, report.SubmittedByUserId));
+        Assert.Equal(nameof(NobodyReviewsTheirOwnReport), RuleOf(() => report.Accept(m, Office, clock)));
+        report.Accept(m, new Actor("u-office-2", "整改办另一人"), clock);
+        Assert.Equal(ProgressReportState.Accepted, report.State);
+    }
+
+    [Fact]
     public void The_office_reviews_a_report_once_never_its_own_and_returns_it_only_with_a_reason()
     {
         var m = NewMeasure();

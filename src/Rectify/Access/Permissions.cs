@@ -42,6 +42,7 @@ public enum Permission
     ReplyToSupervision,
     SetSignalRules,
     RespondToOpinion,
+    FileReportOnBehalf,
 }
 
 /// <summary>On whose measures a role may take a step (always within what the caller sees).</summary>
@@ -135,6 +136,10 @@ public static class Permissions
 
         // An opinion the office handed to a unit (交办): that unit's reporter says what was done (办理情况); the office replies to the public.
         [Permission.RespondToOpinion] = new("只有承办单位的联络员可以报送意见建议的办理情况。", (Unit, Whose.TheirUnitLeads)),
+
+        // 代报: the office files a unit's progress from what the unit handed in outside the system (a unit without an
+        // account, or whose reporter is away); reviewed like any report, by someone else in the office.
+        [Permission.FileReportOnBehalf] = new("只有整改办可以代报进展。", (Office, Whose.AnyVisible)),
 
         // 红黄绿规则: what counts as red, yellow and green for one inspection — the office, or the inspection body for the inspections it oversees.
         [Permission.SetSignalRules] = new("只有整改办或巡察机构可以设置红黄绿规则。", (Office, Whose.AnyVisible), (Access.Roles.InspectionBody, Whose.AnyVisible)),

@@ -12,7 +12,7 @@ namespace Rectify.CompiledModel.Postgres
     public partial class PostgresRectifyDbContextModel
     {
         private PostgresRectifyDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("199a2dad-20aa-4388-8c81-6f663b44ef5d"), entityTypeCount: 42)
+            : base(skipDetectChanges: false, modelId: new Guid("00bf0b86-4e54-435e-b124-2ca9d904d3c7"), entityTypeCount: 42)
         {
         }
 

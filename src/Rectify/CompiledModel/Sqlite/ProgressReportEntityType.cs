@@ -21,7 +21,7 @@ namespace Rectify.CompiledModel.Sqlite
                 "Rectify.Domain.ProgressReport",
                 typeof(ProgressReport),
                 baseEntityType,
-                propertyCount: 14,
+                propertyCount: 15,
                 navigationCount: 1,
                 foreignKeyCount: 2,
                 unnamedIndexCount: 3,
@@ -63,6 +63,14 @@ namespace Rectify.CompiledModel.Sqlite
                 propertyInfo: typeof(ProgressReport).GetProperty("Number", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(ProgressReport).GetField("<Number>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 sentinel: 0);
+
+            var onBehalfBasis = runtimeEntityType.AddProperty(
+                "OnBehalfBasis",
+                typeof(string),
+                propertyInfo: typeof(ProgressReport).GetProperty("OnBehalfBasis", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(ProgressReport).GetField("<OnBehalfBasis>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                maxLength: 500);
 
             var percentComplete = runtimeEntityType.AddProperty(
                 "PercentComplete",

@@ -55,9 +55,18 @@ public sealed class HandOffNotices(RectifyDbContext db, HandOffOutbox outbox, Ti
 
     // ——— 进展报送 ———
 
-    /// <summary>A unit filed a report → the office, to review it.</summary>
-    public Task ReportFiledAsync(int measureId, CancellationToken cancellationToken) =>
-        AboutMeasureAsync(measureId, "ReportFiled", m => ($"【待审核】措施“{Short(m.Text)}”有新的进展报送", "牵头单位报送了进展，请审核（采纳或退回）。", null, Recipients.OfficeOf(m.InspectedPath)), cancellationToken);
+    /// <summary>A unit filed a report → the office, to review it; a report the office filed for the unit (代报) → the office, and the unit's reporters too.</summary>
+    public async Task ReportFiledAsync(int measureId, bool onBehalf, CancellationToken cancellationToken)
+    {
+        await AboutMeasureAsync(measureId, "ReportFiled", m => ($"【待审核】措施“{Short(m.Text)}”有新的进展报送",
+            onBehalf ? "整改办代牵头单位报送了进展（代报），请由代报人以外的人员审核（采纳或退回）。" : "牵头单位报送了进展，请审核（采纳或退回）。", null, Recipients.OfficeOf(m.InspectedPath)), cancellationToken);
+        if (onBehalf)
+        {
+            // The unit learns that the office filed its progress for it, and can check it says what the unit handed in.
+            await AboutMeasureAsync(measureId, "ReportFiledOnBehalf", m => ($"【代报】整改办代为报送了措施“{Short(m.Text)}”的进展",
+                "整改办根据您单位在系统外报送的材料，代为报送了这条措施的进展。请登录核对，如有出入请联系整改办。", null, Recipients.ReportersOf(m.LeadUnitPath)), cancellationToken);
+        }
+    }
 
     /// <summary>采纳 or 退回 (with the reason, in the inbox) → the unit's reporters.</summary>
     public Task ReportReviewedAsync(int measureId, bool accepted, string? reason, CancellationToken cancellationToken) =>

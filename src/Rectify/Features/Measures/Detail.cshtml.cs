@@ -41,6 +41,12 @@ public sealed class DetailModel(RectifyDbContext db, Caller caller, MeasureWorkf
 
     public bool CanReport { get; private set; }
 
+    /// <summary>The office may file the unit's progress for it (代报), from what the unit handed in outside the system.</summary>
+    public bool CanReportOnBehalf { get; private set; }
+
+    /// <summary>The 代报依据 typed, shown again after a refusal.</summary>
+    public string? OnBehalfBasis { get; private set; }
+
     /// <summary>The limits the report form states: per file and per report.</summary>
     public EvidenceOptions EvidenceLimits => evidence.Value;
 
@@ -112,6 +118,14 @@ public sealed class DetailModel(RectifyDbContext db, Caller caller, MeasureWorkf
         return Done(await reports.FileAsync(Id, narrative, percent ?? -1, effectiveDate, incoming, cancellationToken));
     }
 
+    /// <summary>The office files the unit's progress for it (代报), saying on what basis; someone else in the office reviews it.</summary>
+    public async Task<IActionResult> OnPostReportOnBehalfAsync(string? onBehalfBasis, string? narrative, int? percent, DateOnly? effectiveDate, List<IFormFile>? files, CancellationToken cancellationToken)
+    {
+        (ErrorFor, OnBehalfBasis, Narrative, Percent, EffectiveDate) = ("onbehalf", onBehalfBasis, narrative, percent, effectiveDate);
+        var incoming = (files ?? []).Where(f => f.Length > 0 || !string.IsNullOrEmpty(f.FileName)).Select(f => new IncomingFile(f.FileName, f.OpenReadStream)).ToList();
+        return Done(await reports.FileAsync(Id, narrative, percent ?? -1, effectiveDate, incoming, cancellationToken, onBehalfBasis ?? string.Empty));
+    }
+
     /// <summary>The office accepts a report or returns it with a reason.</summary>
     public async Task<IActionResult> OnPostReviewAsync(int reportId, string? decision, string? reason, CancellationToken cancellationToken) =>
         Done(await reports.ReviewAsync(reportId, decision == "accept", reason, cancellationToken));
@@ -175,7 +189,9 @@ public sealed class DetailModel(RectifyDbContext db, Caller caller, MeasureWorkf
 
         Reports = await ReportQueries.ReportsAsync(db, caller.Scope, Id, cancellationToken);
         LookBacks = await db.LookBacks.AsNoTracking().Where(l => l.MeasureId == Id).OrderByDescending(l => l.Id).ToListAsync(cancellationToken);
-        CanReport = caller.May(Permission.FileReport, Measure.Parties) && Measure.State is MeasureState.InProgress or MeasureState.Ongoing && Measure.WithdrawnAtUtc is null;
+        var underWay = Measure.State is MeasureState.InProgress or MeasureState.Ongoing && Measure.WithdrawnAtUtc is null;
+        CanReport = underWay && caller.May(Permission.FileReport, Measure.Parties);
+        CanReportOnBehalf = underWay && !CanReport && caller.May(Permission.FileReportOnBehalf, Measure.Parties);
         if (caller.May(Permission.ManagePlan) && Measure is { WithdrawnAtUtc: null, LeadUnit: { } lead, Parties.LeadUnitPath: { } leadPath } && Measure.State != MeasureState.SignedOff)
         {
             LeadUnitWithoutReporter = (await ReporterAccounts.WithoutReporterAsync(db, [new PlanUnit(lead, leadPath)], cancellationToken)) is [var without, ..] ? without.Name : null;

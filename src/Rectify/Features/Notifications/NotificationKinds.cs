@@ -22,6 +22,7 @@ public static class NotificationKinds
         ["PlanAdopted"] = "整改方案审定",
         ["MeasuresAssigned"] = "新任务交办",
         ["ReportFiled"] = "进展报送",
+        ["ReportFiledOnBehalf"] = "进展代报",
         ["ReportAccepted"] = "进展采纳",
         ["ReportReturned"] = "进展退回",
         ["SignOffRequested"] = "销号申请",

@@ -19,7 +19,12 @@ public sealed record IncomingFile(string FileName, Func<Stream> Open);
 /// </summary>
 public sealed class ProgressReportService(RectifyDbContext db, Caller caller, EvidenceStore store, ClamdScanner scanner, AuditLog audit, HandOffNotices handOffs, IOptions<EvidenceOptions> options, TimeProvider clock)
 {
-    public async Task<WorkflowResult> FileAsync(int measureId, string? narrative, int percent, DateOnly? effectiveDate, IReadOnlyList<IncomingFile> files, CancellationToken cancellationToken)
+    /// <summary>
+    /// Files a report on the measure: by the lead unit's reporter, or, with <paramref name="onBehalfBasis"/> (代报依据), by
+    /// the office for the unit (代报) from what the unit handed in outside the system. Either is reviewed by the office,
+    /// never by the person who filed it.
+    /// </summary>
+    public async Task<WorkflowResult> FileAsync(int measureId, string? narrative, int percent, DateOnly? effectiveDate, IReadOnlyList<IncomingFile> files, CancellationToken cancellationToken, string? onBehalfBasis = null)
     {
         ArgumentNullException.ThrowIfNull(files);
         var measure = await db.VisibleMeasures(caller.Scope).Where(m => m.Id == measureId)
@@ -30,8 +35,13 @@ public sealed class ProgressReportService(RectifyDbContext db, Caller caller, Ev
             return WorkflowResult.NotFound;
         }
 
-        caller.Require(Permission.FileReport, new MeasureParties(measure.LeadUnitPath));
+        caller.Require(onBehalfBasis is null ? Permission.FileReport : Permission.FileReportOnBehalf, new MeasureParties(measure.LeadUnitPath));
         ProgressReport.CheckFiling(measure.State, narrative, percent, effectiveDate, measure.Started, ChinaTime.Today(clock));
+        if (onBehalfBasis is not null)
+        {
+            ProgressReport.CheckOnBehalfBasis(onBehalfBasis);
+        }
+
         var limits = options.Value;
         BusinessRules.Check(new AReportCarriesAtMostSoManyFiles(files.Count, limits.MaxFilesPerReport));
 
@@ -79,13 +89,13 @@ public sealed class ProgressReportService(RectifyDbContext db, Caller caller, Ev
         {
             try
             {
-                return await SaveAsync(measureId, narrative, percent, effectiveDate, staged, placed, cancellationToken);
+                return await SaveAsync(measureId, narrative, percent, effectiveDate, onBehalfBasis, staged, placed, cancellationToken);
             }
             catch (DbUpdateException e) when (placed.Count == 0 && DatabaseProvider.IsUniqueViolation(e))
             {
                 // Another request stored the same new file (or took the next report number) a moment ago: once more, now finding its row.
                 db.ChangeTracker.Clear();
-                return await SaveAsync(measureId, narrative, percent, effectiveDate, staged, placed, cancellationToken);
+                return await SaveAsync(measureId, narrative, percent, effectiveDate, onBehalfBasis, staged, placed, cancellationToken);
             }
         }
         catch
@@ -118,12 +128,12 @@ public sealed class ProgressReportService(RectifyDbContext db, Caller caller, Ev
     }
 
     /// <summary>The report, its evidence rows, the measure's cadence, the files put in place and the audit record, in one transaction.</summary>
-    private async Task<WorkflowResult> SaveAsync(int measureId, string? narrative, int percent, DateOnly? effectiveDate, List<StagedFile> staged, List<string> placed, CancellationToken cancellationToken)
+    private async Task<WorkflowResult> SaveAsync(int measureId, string? narrative, int percent, DateOnly? effectiveDate, string? onBehalfBasis, List<StagedFile> staged, List<string> placed, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var measure = await db.Measures.Include(m => m.Inspection).SingleAsync(m => m.Id == measureId, cancellationToken);
         var previous = await db.ProgressReports.Where(r => r.MeasureId == measureId).OrderByDescending(r => r.Number).FirstOrDefaultAsync(cancellationToken);
-        var report = ProgressReport.File(measure, previous, narrative, percent, effectiveDate, caller.Actor, clock);
+        var report = ProgressReport.File(measure, previous, narrative, percent, effectiveDate, caller.Actor, clock, onBehalfBasis);
         foreach (var file in staged.DistinctBy(f => f.Sha256))
         {
             var evidence = await db.EvidenceFiles.SingleOrDefaultAsync(e => e.Sha256 == file.Sha256, cancellationToken)
@@ -136,7 +146,7 @@ public sealed class ProgressReportService(RectifyDbContext db, Caller caller, Ev
         db.ProgressReports.Add(report);
         await db.SaveOrRefuseAsync("这条措施刚刚已被他人处理，请刷新页面后再操作。", cancellationToken);
         await CountAwaitingReviewAsync(measureId, +1, cancellationToken);
-        await handOffs.ReportFiledAsync(measureId, cancellationToken);
+        await handOffs.ReportFiledAsync(measureId, report.OnBehalfBasis is not null, cancellationToken);
         foreach (var file in staged)
         {
             if (store.Place(file))
@@ -147,10 +157,10 @@ public sealed class ProgressReportService(RectifyDbContext db, Caller caller, Ev
 
         await audit.RecordAsync(
             new AuditEvent(AuditActions.ReportSubmitted, ObjectType: "ProgressReport", ObjectId: report.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                After: new { report.MeasureId, report.Number, report.PercentComplete, Files = staged.Select(f => new { f.OriginalName, f.Sha256, f.Sm3, f.Length }) }),
+                After: new { report.MeasureId, report.Number, report.PercentComplete, report.OnBehalfBasis, Files = staged.Select(f => new { f.OriginalName, f.Sha256, f.Sm3, f.Length }) }),
             cancellationToken: cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return WorkflowResult.Done("已报送进展。", report.Id);
+        return WorkflowResult.Done(report.OnBehalfBasis is null ? "已报送进展。" : "已代报进展，牵头单位的联络员会收到通知；须由整改办其他人员审核。", report.Id);
     }
 
     /// <summary>

@@ -28,7 +28,8 @@ public sealed record ProgressReportView(
     DateTime SubmittedAtUtc,
     string? ReviewedByName,
     string? ReturnReason,
-    IReadOnlyList<EvidenceView> Evidence)
+    IReadOnlyList<EvidenceView> Evidence,
+    string? OnBehalfBasis)
 {
     /// <summary>The caller filed this report: the page offers no review of it (one's own report is not one's to accept). Not in the API's answer.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
@@ -60,6 +61,7 @@ public static class ReportQueries
                 r.SubmittedAtUtc,
                 r.ReviewedByName,
                 r.ReturnReason,
+                r.OnBehalfBasis,
                 FiledByCaller = r.SubmittedByUserId == scope.UserId,
                 Evidence = r.Evidence.OrderBy(e => e.OriginalName).ThenBy(e => e.EvidenceFileId).Select(e => new { e.EvidenceFileId, e.OriginalName, e.EvidenceFile.Length }).ToList(),
             })
@@ -84,6 +86,6 @@ public static class ReportQueries
                 var others = usesByFile.GetValueOrDefault(e.EvidenceFileId) ?? [];
                 var resent = rows.Any(earlier => earlier.Number < r.Number && earlier.Evidence.Any(x => x.EvidenceFileId == e.EvidenceFileId));
                 return new EvidenceView(index + 1, e.OriginalName, e.Length, others.Count > 0, others.Take(OtherUsesShown).ToList(), resent);
-            }).ToList()) { FiledByCaller = r.FiledByCaller }).ToList();
+            }).ToList(), r.OnBehalfBasis) { FiledByCaller = r.FiledByCaller }).ToList();
     }
 }

@@ -13,6 +13,7 @@ internal sealed class ProgressReportConfiguration : IEntityTypeConfiguration<Pro
         r.Property(x => x.SubmittedByName).HasMaxLength(200).IsRequired();
         r.Property(x => x.ReviewedByName).HasMaxLength(200);
         r.Property(x => x.ReturnReason).HasMaxLength(2000);
+        r.Property(x => x.OnBehalfBasis).HasMaxLength(ProgressReport.MaxOnBehalfBasis);
 
         // Two reviewers of one report: the second finds the state changed under it and is told so.
         r.Property(x => x.State).IsConcurrencyToken();

@@ -1493,6 +1493,10 @@ namespace Rectify.Data.Migrations.Postgres
                     b.Property<int>("Number")
                         .HasColumnType("integer");
 
+                    b.Property<string>("OnBehalfBasis")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
                     b.Property<int>("PercentComplete")
                         .HasColumnType("integer");
 

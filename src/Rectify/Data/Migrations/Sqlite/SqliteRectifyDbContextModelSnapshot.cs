@@ -1444,6 +1444,10 @@ namespace Rectify.Data.Migrations.Sqlite
                     b.Property<int>("Number")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("OnBehalfBasis")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("PercentComplete")
                         .HasColumnType("INTEGER");
 

@@ -1,0 +1,207 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Rectify.Access;
+using Rectify.Data;
+using Rectify.Domain;
+using Rectify.IntegrationTests.Infrastructure;
+
+namespace Rectify.IntegrationTests;
+
+/// <summary>
+/// 代报: the office files a unit's progress from what the unit handed in outside the system (a unit without an account,
+/// a reporter away). It says on what basis, the unit's reporters are told, and someone else in the office reviews it.
+/// </summary>
+public abstract class OnBehalfReportTests(AppFixture app)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static string Today => ChinaTime.Today(TimeProvider.System).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    private static async Task<HttpResponseMessage> FileOnBehalfAsync(HttpClient client, int measure, string? basis, string narrative = "据单位书面材料：制度已修订印发。", string handler = "ReportOnBehalf")
+    {
+        var page = await client.GetStringAsync(new Uri($"/measures/{measure}", UriKind.Relative), Ct);
+        using var form = new MultipartFormDataContent
+        {
+            { new StringContent(Http.AntiforgeryToken(page)), "__RequestVerificationToken" },
+            { new StringContent(narrative), "narrative" },
+            { new StringContent("80"), "percent" },
+            { new StringContent(Today), "effectiveDate" },
+        };
+        if (basis is not null)
+        {
+            form.Add(new StringContent(basis), "onBehalfBasis");
+        }
+
+        var pdf = new ByteArrayContent(System.Text.Encoding.ASCII.GetBytes($"%PDF-1.4\n% on behalf {measure} {Guid.NewGuid()}\n%%EOF\n"));
+        pdf.Headers.ContentType = new MediaTypeHeaderValue("application/pdf");
+        form.Add(pdf, "files", "单位书面报告.pdf");
+        return await client.PostAsync(new Uri($"/measures/{measure}?handler={handler}", UriKind.Relative), form, Ct);
+    }
+
+    private async Task<T> WithDbAsync<T>(Func<RectifyDbContext, Task<T>> work)
+    {
+        await using var scope = app.Factory.Services.CreateAsyncScope();
+        return await work(scope.ServiceProvider.GetRequiredService<RectifyDbContext>());
+    }
+
+    private Task<List<ProgressReport>> ReportsAsync(int measure) =>
+        WithDbAsync(db => db.ProgressReports.AsNoTracking().Where(r => r.MeasureId == measure).OrderBy(r => r.Number).ToListAsync(Ct));
+
+    private Task<string> UserIdAsync(string userName) =>
+        WithDbAsync(db => db.Users.Where(u => u.UserName == userName).Select(u => u.Id).SingleAsync(Ct));
+
+    [Fact]
+    public async Task The_office_files_for_the_unit_says_on_what_basis_the_unit_is_told_and_someone_else_reviews_it()
+    {
+        app.RequireAvailable();
+        var measure = app.UnitMeasuresInProgress[0];
+        using var office = await app.SignedInAsync("office");
+        var second = "office-b-" + app.Provider;
+        await using (var scope = app.Factory.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<UserAdministration>().CreateAsync(second, "整改办另一人", app.InspectedOrganization, [Roles.RectificationOffice], app.Password, Ct, initialPassword: false);
+        }
+
+        var before = await WithDbAsync(db => db.Notifications.MaxAsync(n => (long?)n.Id, Ct)) ?? 0;
+
+        // The office is offered the form (the unit's own form is not its to use).
+        var page = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await office.GetStringAsync(new Uri($"/measures/{measure}", UriKind.Relative), Ct));
+        Assert.NotNull(page.QuerySelector("#report-on-behalf form input[name=onBehalfBasis][required]"));
+        Assert.Null(page.QuerySelector("form[action*='handler=Report&'], form[action$='handler=Report']"));
+
+        var filed = await FileOnBehalfAsync(office, measure, "  据纪检监察办12月1日报送的书面材料\u200B  ");
+        Assert.Equal(HttpStatusCode.Redirect, filed.StatusCode);
+        var report = Assert.Single(await ReportsAsync(measure));
+        Assert.Equal("据纪检监察办12月1日报送的书面材料", report.OnBehalfBasis);
+        Assert.Equal(ProgressReportState.Submitted, report.State);
+        Assert.Equal(await UserIdAsync("office"), report.SubmittedByUserId);
+
+        // Shown as 代报 with its basis, to the office and to the unit.
+        using var unit = await app.SignedInAsync("unit");
+        foreach (var reader in new[] { office, unit })
+        {
+            var shown = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await reader.GetStringAsync(new Uri($"/measures/{measure}", UriKind.Relative), Ct));
+            var card = shown.QuerySelector($"[data-report-id='{report.Id}']");
+            Assert.NotNull(card);
+            Assert.NotNull(card.QuerySelector(".on-behalf-badge"));
+            Assert.Contains("据纪检监察办12月1日报送的书面材料", card.QuerySelector(".on-behalf-basis")?.TextContent, StringComparison.Ordinal);
+        }
+
+        // The unit's reporter hears of it; the rest of the office hears there is a report to review; the filer hears nothing of their own step.
+        var unitId = await UserIdAsync("unit");
+        var officeId = await UserIdAsync("office");
+        var secondId = await UserIdAsync(second);
+        var told = await WithDbAsync(db => db.Notifications.Where(n => n.Id > before && n.MeasureId == measure).Select(n => new { n.Kind, n.RecipientUserId }).ToListAsync(Ct));
+        Assert.Contains(told, n => n.Kind == "ReportFiledOnBehalf" && n.RecipientUserId == unitId);
+        Assert.Contains(told, n => n.Kind == "ReportFiled" && n.RecipientUserId == secondId);
+        Assert.DoesNotContain(told, n => n.RecipientUserId == officeId);
+
+        // The office worker who filed it does not accept it; another may.
+        var review = new Dictionary<string, string> { ["reportId"] = report.Id.ToString(CultureInfo.InvariantCulture), ["decision"] = "accept", ["reason"] = string.Empty };
+        Assert.Equal(HttpStatusCode.Conflict, (await office.PostFromPageAsync($"/measures/{measure}", $"/measures/{measure}?handler=Review", review)).StatusCode);
+        using var other = await app.SignedInAsync(second);
+        Assert.Equal(HttpStatusCode.Redirect, (await other.PostFromPageAsync($"/measures/{measure}", $"/measures/{measure}?handler=Review", review)).StatusCode);
+        Assert.Equal(ProgressReportState.Accepted, (await ReportsAsync(measure)).Single().State);
+
+        // The audit record says it was a 代报 and on what basis.
+        var audited = await WithDbAsync(db => db.AuditEntries.Where(e => e.Action == Rectify.Audit.AuditActions.ReportSubmitted && e.ObjectId == report.Id.ToString(CultureInfo.InvariantCulture)).Select(e => e.After).SingleAsync(Ct));
+        var basis = System.Text.Json.JsonDocument.Parse(audited!).RootElement.EnumerateObject().Single(p => p.Name.Equals("OnBehalfBasis", StringComparison.OrdinalIgnoreCase));
+        Assert.Equal("据纪检监察办12月1日报送的书面材料", basis.Value.GetString());
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    [InlineData("\u200B\u202E")]
+    public async Task A_filing_on_behalf_without_a_basis_is_refused_and_nothing_typed_is_lost(string basis)
+    {
+        app.RequireAvailable();
+        var measure = app.UnitMeasuresInProgress[1];
+        using var office = await app.SignedInAsync("office");
+        var refused = await FileOnBehalfAsync(office, measure, basis, narrative: "这段进展不应丢失。");
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var html = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await refused.Content.ReadAsStringAsync(Ct));
+        Assert.Contains("代报须写明代报依据", html.QuerySelector("#report-on-behalf .error-box")?.TextContent, StringComparison.Ordinal);
+        Assert.Equal("这段进展不应丢失。", html.QuerySelector("#report-on-behalf textarea[name=narrative]")?.TextContent);
+        Assert.NotNull(html.QuerySelector("#report-on-behalf[open]"));
+        Assert.Empty(await ReportsAsync(measure));
+    }
+
+    [Fact]
+    public async Task Nobody_but_the_office_files_on_behalf_and_the_office_does_not_file_as_the_unit()
+    {
+        app.RequireAvailable();
+        var measure = app.UnitMeasuresInProgress[2];
+        using var unit = await app.SignedInAsync("unit");
+        using var leader = await app.SignedInAsync("leader");
+        using var office = await app.SignedInAsync("office");
+
+        var byUnit = await FileOnBehalfAsync(unit, measure, "据本单位材料");
+        Assert.Equal(HttpStatusCode.Forbidden, byUnit.StatusCode);
+        Assert.Contains("只有整改办可以代报进展", await byUnit.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Forbidden, (await FileOnBehalfAsync(leader, measure, "据单位材料")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await FileOnBehalfAsync(office, measure, null, handler: "Report")).StatusCode);
+        Assert.Empty(await ReportsAsync(measure));
+    }
+
+    [Fact]
+    public async Task Through_the_api_the_basis_marks_a_filing_on_behalf()
+    {
+        app.RequireAvailable();
+        var measure = app.UnitMeasuresInProgress[3];
+        using var office = await app.Factory.CreateClient().WithTokenAsync(app.Factory.Services, "office", "代报测试");
+        using var unit = await app.Factory.CreateClient().WithTokenAsync(app.Factory.Services, "unit", "代报测试");
+
+        MultipartFormDataContent Form(string? basis)
+        {
+            var form = new MultipartFormDataContent
+            {
+                { new StringContent("据单位书面材料：已整改。"), "narrative" },
+                { new StringContent("50"), "percent" },
+                { new StringContent(Today), "effectiveDate" },
+            };
+            if (basis is not null)
+            {
+                form.Add(new StringContent(basis), "onBehalfBasis");
+            }
+
+            return form;
+        }
+
+        var url = new Uri($"/api/v1/measures/{measure}/reports", UriKind.Relative);
+        using (var form = Form(null))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, (await office.PostAsync(url, form, Ct)).StatusCode);
+        }
+
+        using (var form = Form("据单位材料"))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, (await unit.PostAsync(url, form, Ct)).StatusCode);
+        }
+
+        using (var form = Form(""))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, (await office.PostAsync(url, form, Ct)).StatusCode);
+        }
+
+        using (var form = Form(new string('据', ProgressReport.MaxOnBehalfBasis + 1)))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, (await office.PostAsync(url, form, Ct)).StatusCode);
+        }
+
+        using (var form = Form("据纪检监察办邮件报送的材料"))
+        {
+            Assert.Equal(HttpStatusCode.Created, (await office.PostAsync(url, form, Ct)).StatusCode);
+        }
+
+        var listed = System.Text.Json.JsonDocument.Parse(await office.GetStringAsync(url, Ct)).RootElement;
+        Assert.Equal("据纪检监察办邮件报送的材料", Assert.Single(listed.EnumerateArray()).GetProperty("onBehalfBasis").GetString());
+    }
+}
+
+public sealed class OnBehalfReportTestsOnSqlite(SqliteApp app) : OnBehalfReportTests(app), IClassFixture<SqliteApp>;
+
+public sealed class OnBehalfReportTestsOnPostgres(PostgresApp app) : OnBehalfReportTests(app), IClassFixture<PostgresApp>;
