@@ -185,6 +185,10 @@ public abstract class BenchSeedTests
             """));
         Assert.NotEmpty(await ReadAsync(database, """SELECT o."Id" FROM "PublicOpinions" o WHERE o."UnitResponse" IS NOT NULL"""));
 
+        // Some reports the office filed for the unit (代报), with their basis; nobody reviewed a report they filed.
+        Assert.NotEmpty(await ReadAsync(database, """SELECT r."Id" FROM "ProgressReports" r WHERE r."OnBehalfBasis" IS NOT NULL"""));
+        Assert.Empty(await ReadAsync(database, """SELECT r."Id" FROM "ProgressReports" r WHERE r."ReviewedByName" = r."SubmittedByName" """));
+
         await using var db = Context(database);
         var opinions = await db.PublicOpinions.AsNoTracking().Join(db.Publications, o => o.PublicationId, p => p.Id, (o, p) => new { o.ReceivedAtUtc, p.DisclosureFrom, p.DisclosureTo }).ToListAsync(Ct);
         Assert.NotEmpty(opinions);

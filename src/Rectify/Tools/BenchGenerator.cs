@@ -115,7 +115,7 @@ public sealed partial class BenchGenerator
         supporting = database.Table<MeasureSupportingUnit>("MeasureId", "OrganizationId");
         revisions = database.Table<MeasureRevision>("Id", "MeasureId", "Number", "Kind", "ActorUserId", "ActorName", "AtUtc", "Reason", "Text", "MeasureKind", "Deadline", "LeadUnitId", "LeadUnitName", "ResponsibleLeaderId", "ResponsibleLeaderName", "SupportingUnits");
         transitions = database.Table<MeasureTransition>("Id", "MeasureId", "Action", "FromState", "ToState", "ActorUserId", "ActorName", "AtUtc", "Reason");
-        reports = database.Table<ProgressReport>("Id", "MeasureId", "Number", "RevisionOfId", "Narrative", "PercentComplete", "EffectiveDate", "State", "SubmittedByUserId", "SubmittedByName", "SubmittedAtUtc", "ReviewedByName", "ReviewedAtUtc", "ReturnReason");
+        reports = database.Table<ProgressReport>("Id", "MeasureId", "Number", "RevisionOfId", "Narrative", "PercentComplete", "EffectiveDate", "State", "SubmittedByUserId", "SubmittedByName", "SubmittedAtUtc", "ReviewedByName", "ReviewedAtUtc", "ReturnReason", "OnBehalfBasis");
         evidenceFiles = database.Table<EvidenceFile>("Id", "Sha256", "Length", "Type", "StoredAtUtc");
         reportEvidence = database.Table<ProgressReportEvidence>("ProgressReportId", "EvidenceFileId", "OriginalName", "UploadedByUserId");
         lookBacks = database.Table<LookBack>("Id", "MeasureId", "DueDate", "ScheduledByName", "ScheduledAtUtc", "Result", "Finding", "ReviewedByName", "ReviewedAtUtc");
@@ -564,9 +564,15 @@ public sealed partial class BenchGenerator
             var reviewedAt = reportState == ProgressReportState.Submitted ? (DateTime?)null : Min(at.AddHours(random.Next(4, 72)), AsOfUtc);
             var reviewer = officeAccounts[(rid + 1) % officeAccounts.Count];
             var percent = Math.Min(ceiling, ceiling * k / count);
+
+            // One report in 23 the office filed for the unit (代报) from its written report, by someone other than its reviewer
+            // (from the report's number, not a new draw, so the rest of the output stays as it was).
+            var onBehalf = rid % 23 == 0;
+            var filer = onBehalf ? officeAccounts[rid % officeAccounts.Count] : reporter;
             reports.Add(rid, measure, k, returnedId, $"截至{DateOnly.FromDateTime(at):yyyy年M月d日}，{words.Compose(40, 160)}", percent, DateOnly.FromDateTime(at),
-                (int)reportState, reporter.Id, reporter.Name, at, reviewedAt is null ? null : reviewer.Name, reviewedAt,
-                reportState == ProgressReportState.Returned ? ReturnReasons[random.Next(ReturnReasons.Length)] : null);
+                (int)reportState, filer.Id, filer.Name, at, reviewedAt is null ? null : reviewer.Name, reviewedAt,
+                reportState == ProgressReportState.Returned ? ReturnReasons[random.Next(ReturnReasons.Length)] : null,
+                onBehalf ? $"据牵头单位{DateOnly.FromDateTime(at):M月d日}报送的书面材料" : null);
             returnedId = reportState == ProgressReportState.Returned ? rid : null;
             awaiting += reportState == ProgressReportState.Submitted ? 1 : 0;
             if (reportState != ProgressReportState.Returned)
