@@ -54,6 +54,19 @@ public sealed class ListPagingTests(SqliteApp app) : IClassFixture<SqliteApp>
     }
 
     [Theory]
+    [InlineData("true", "3", "/inbox?unread=true&page=3")]
+    [InlineData("false", "2", "/inbox?page=2")]
+    [InlineData("false", "1", "/inbox")]
+    public async Task Marking_a_message_read_comes_back_to_the_list_as_it_was_shown(string unread, string page, string back)
+    {
+        app.RequireAvailable();
+        using var office = await app.SignedInAsync("office");
+        var response = await office.PostFromPageAsync("/inbox", "/inbox?handler=Read", new Dictionary<string, string> { ["id"] = "987654321", ["unread"] = unread, ["page"] = page });
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal(back, response.Headers.Location?.OriginalString);
+    }
+
+    [Theory]
     [InlineData("/inbox?page=2147483647")]
     [InlineData("/inbox?unread=true&page=9")]
     [InlineData("/?page=2147483647")]

@@ -19,15 +19,21 @@ public sealed class InboxModel(Inbox inbox) : PageModel
         (Messages, Unread) = await inbox.PageAsync(unread, Paging.Clamped(page), cancellationToken);
     }
 
-    public async Task<IActionResult> OnPostReadAsync(long? id, CancellationToken cancellationToken)
+    /// <summary>Marks one message read and comes back to the list as it was shown (the filter and the page; the last page if that one emptied).</summary>
+    public async Task<IActionResult> OnPostReadAsync(long? id, bool unread, int? page, CancellationToken cancellationToken)
     {
-        if (id is null)
+        if (id is not null)
         {
-            return RedirectToPage();
+            await inbox.MarkReadAsync(id, cancellationToken);
         }
 
-        await inbox.MarkReadAsync(id, cancellationToken);
-        return RedirectToPage();
+        // Built by hand: to RedirectToPage, a route value named "page" is the page to go to, not the list's page number.
+        var query = new Dictionary<string, string?>
+        {
+            ["unread"] = unread ? "true" : null,
+            ["page"] = page is > 1 ? Paging.Clamped(page).ToString(System.Globalization.CultureInfo.InvariantCulture) : null,
+        };
+        return LocalRedirect(Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString("/inbox", query.Where(kv => kv.Value is not null)));
     }
 
     public async Task<IActionResult> OnPostReadAllAsync(CancellationToken cancellationToken)
