@@ -576,7 +576,7 @@ public abstract partial class FigureRulesTests(AppFixture app)
     [GeneratedRegex("""<tr class="measure" data-measure-id="(?<id>\d+)" data-completion="(?<completion>\w+)" data-overdue="(?<overdue>\w+)">""")]
     private static partial Regex LedgerMeasures();
 
-    [GeneratedRegex("""<table class="work-list" data-section="(?<section>[\w-]+)">.*?</table>""", RegexOptions.Singleline)]
+    [GeneratedRegex("""<table class="work-list[^"]*" data-section="(?<section>[\w-]+)">.*?</table>""", RegexOptions.Singleline)]
     private static partial Regex SectionTables();
 
     [GeneratedRegex("""href="/measures/(?<id>\d+)".*?data-column="date">(?<date>[^<]*)</td>\s*<td[^>]*data-cadence="(?<cadence>\w+)">""", RegexOptions.Singleline)]
