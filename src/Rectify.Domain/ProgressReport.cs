@@ -44,7 +44,7 @@ public sealed class ProgressReport
         MeasureId = measure.Id;
         Number = (previous?.Number ?? 0) + 1;
         RevisionOfId = previous is { State: ProgressReportState.Returned } ? previous.Id : null;
-        Narrative = narrative.Trim();
+        Narrative = PlainText.Clean(narrative) ?? string.Empty;
         PercentComplete = percent;
         EffectiveDate = effectiveDate;
         State = ProgressReportState.Submitted;
@@ -109,8 +109,9 @@ public sealed class ProgressReport
     public static void CheckFiling(MeasureState measureState, string? narrative, int percent, DateOnly? effectiveDate, DateOnly? inspectionStarted, DateOnly today)
     {
         BusinessRules.Check(new ReportsAreFiledOnMeasuresUnderWay(measureState));
-        BusinessRules.Check(new AReportSaysWhatWasDone(narrative, percent, effectiveDate));
-        BusinessRules.Check(new ATextFitsItsField("进展情况", narrative?.Trim(), MaxNarrative));
+        var text = PlainText.Clean(narrative);
+        BusinessRules.Check(new AReportSaysWhatWasDone(text, percent, effectiveDate));
+        BusinessRules.Check(new ATextFitsItsField("进展情况", text, MaxNarrative));
         BusinessRules.Check(new AReportSpeaksForADayOfTheRectification(effectiveDate!.Value, inspectionStarted, today));
     }
 
@@ -265,6 +266,21 @@ public sealed class ReportsAreFiledOnMeasuresUnderWay(MeasureState state) : IBus
     public bool IsBroken() => state is not (MeasureState.InProgress or MeasureState.Ongoing);
 
     public string Message => $"措施当前状态为“{Terms.Of(state)}”，不能报送进展（整改中或长期坚持的措施才能报送）。";
+}
+
+/// <summary>
+/// The same report is not filed twice: a form sent again (a double click, a page reloaded after sending, a replayed
+/// request) while the first still waits for review — the same person, words, figure, day, 代报依据 and files. The same
+/// words with another file (the one forgotten) are a new report.
+/// </summary>
+public sealed class AReportIsNotFiledTwice(ProgressReport? previous, ProgressReport report, bool sameFiles) : IBusinessRule
+{
+    public bool IsBroken() =>
+        previous is { State: ProgressReportState.Submitted } p && sameFiles && p.SubmittedByUserId == report.SubmittedByUserId
+        && p.Narrative == report.Narrative && p.PercentComplete == report.PercentComplete && p.EffectiveDate == report.EffectiveDate
+        && p.OnBehalfBasis == report.OnBehalfBasis;
+
+    public string Message => $"这份进展已报送（第 {previous?.Number} 次报送，待审核），请勿重复提交；如需补充，请修改内容或佐证材料后再报送。";
 }
 
 /// <summary>A report the office files for a unit (代报) says what the unit handed in, when, and how.</summary>

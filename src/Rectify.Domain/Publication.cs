@@ -550,7 +550,8 @@ public sealed class PublicOpinion
 /// <summary>
 /// Text a person typed, as it is kept: line breaks as "\n" (a browser sends "\r\n" and counts it as one), no control
 /// characters but the line break and the tab, no bidi embedding, override or isolate and no zero-width character (each
-/// makes text read other than it is stored), trimmed; null when nothing visible is left.
+/// makes text read other than it is stored), no blank filler (U+3164 and its kin, which look like a character but
+/// show nothing), trimmed; null when nothing visible is left (spaces, or marks with no character to sit on).
 /// </summary>
 public static class PlainText
 {
@@ -571,10 +572,20 @@ public static class PlainText
         }
 
         var clean = kept.ToString().Trim();
-        return clean.Length == 0 ? null : clean;
+        return clean.Any(Shows) ? clean : null;
     }
 
-    /// <summary>The bidi controls (U+202A–202E, U+2066–2069, U+200E/F, U+061C) and the zero-width characters (U+200B–200D, U+2060, U+FEFF).</summary>
+    /// <summary>A character that shows something by itself: not a space, nor a mark that only modifies another (a variation selector, a combining mark).</summary>
+    private static bool Shows(char c) =>
+        !char.IsWhiteSpace(c) && System.Globalization.CharUnicodeInfo.GetUnicodeCategory(c) is not (System.Globalization.UnicodeCategory.NonSpacingMark or System.Globalization.UnicodeCategory.EnclosingMark or System.Globalization.UnicodeCategory.Format);
+
+    /// <summary>
+    /// The bidi controls (U+202A–202E, U+2066–2069, U+200E/F, U+061C), the zero-width and invisible operators (U+200B–200D,
+    /// U+2060–2064, U+FEFF), and the blanks that pass for characters: the soft hyphen (U+00AD), the grapheme joiner
+    /// (U+034F), the Hangul fillers (U+115F, U+1160, U+3164, U+FFA0), the Khmer inherent vowels (U+17B4/5), the Mongolian
+    /// vowel separator (U+180E) and the blank Braille pattern (U+2800).
+    /// </summary>
     private static bool IsInvisibleFormat(char c) =>
-        c is (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069') or '\u200E' or '\u200F' or '\u061C' or (>= '\u200B' and <= '\u200D') or '\u2060' or '\uFEFF';
+        c is (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069') or '\u200E' or '\u200F' or '\u061C' or (>= '\u200B' and <= '\u200D') or (>= '\u2060' and <= '\u2064') or '\uFEFF'
+            or '\u00AD' or '\u034F' or '\u115F' or '\u1160' or '\u3164' or '\uFFA0' or '\u17B4' or '\u17B5' or '\u180E' or '\u2800';
 }

@@ -327,6 +327,10 @@ public abstract class LedgerTests(AppFixture app)
             Assert.Equal(fields.Split(' '), schema.GetProperty("properties").EnumerateObject().Select(p => p.Name));
         }
 
+        // What a report must carry: not its files (a report may have none) nor a 代报依据 (the unit's own has none).
+        var reportForm = root.GetProperty("paths").GetProperty("/api/v1/measures/{id}/reports").GetProperty("post").GetProperty("requestBody").GetProperty("content").GetProperty("multipart/form-data").GetProperty("schema");
+        Assert.Equal(["effectiveDate", "narrative", "percent"], reportForm.GetProperty("required").EnumerateArray().Select(r => r.GetString()!).Order(StringComparer.Ordinal));
+
         Assert.Contains("\"format\": \"binary\"", doc, StringComparison.Ordinal);
     }
 

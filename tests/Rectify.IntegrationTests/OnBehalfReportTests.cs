@@ -103,6 +103,10 @@ public abstract class OnBehalfReportTests(AppFixture app)
         var review = new Dictionary<string, string> { ["reportId"] = report.Id.ToString(CultureInfo.InvariantCulture), ["decision"] = "accept", ["reason"] = string.Empty };
         Assert.Equal(HttpStatusCode.Conflict, (await office.PostFromPageAsync($"/measures/{measure}", $"/measures/{measure}?handler=Review", review)).StatusCode);
         using var other = await app.SignedInAsync(second);
+
+        // Reviewed from its own measure's page only: another measure's page does not reach it.
+        var elsewhere = app.UnitMeasuresInProgress[4];
+        Assert.Equal(HttpStatusCode.NotFound, (await other.PostFromPageAsync($"/measures/{elsewhere}", $"/measures/{elsewhere}?handler=Review", review)).StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, (await other.PostFromPageAsync($"/measures/{measure}", $"/measures/{measure}?handler=Review", review)).StatusCode);
         Assert.Equal(ProgressReportState.Accepted, (await ReportsAsync(measure)).Single().State);
 
@@ -192,13 +196,32 @@ public abstract class OnBehalfReportTests(AppFixture app)
             Assert.Equal(HttpStatusCode.BadRequest, (await office.PostAsync(url, form, Ct)).StatusCode);
         }
 
+        foreach (var blank in new[] { "\u3164", "\u2800 \u00AD" })
+        {
+            using var form = Form(blank);
+            Assert.Equal(HttpStatusCode.BadRequest, (await office.PostAsync(url, form, Ct)).StatusCode);
+        }
+
         using (var form = Form("据纪检监察办邮件报送的材料"))
         {
             Assert.Equal(HttpStatusCode.Created, (await office.PostAsync(url, form, Ct)).StatusCode);
         }
 
-        var listed = System.Text.Json.JsonDocument.Parse(await office.GetStringAsync(url, Ct)).RootElement;
-        Assert.Equal("据纪检监察办邮件报送的材料", Assert.Single(listed.EnumerateArray()).GetProperty("onBehalfBasis").GetString());
+        // The same again (a replayed request): refused, not a second report.
+        using (var form = Form("据纪检监察办邮件报送的材料"))
+        {
+            Assert.Equal(HttpStatusCode.Conflict, (await office.PostAsync(url, form, Ct)).StatusCode);
+        }
+
+        // The unit's own client sending the field empty files the unit's own report.
+        using (var form = Form(""))
+        {
+            Assert.Equal(HttpStatusCode.Created, (await unit.PostAsync(url, form, Ct)).StatusCode);
+        }
+
+        var listed = System.Text.Json.JsonDocument.Parse(await office.GetStringAsync(url, Ct)).RootElement.EnumerateArray().ToList();
+        Assert.Equal(2, listed.Count);
+        Assert.Equal([null, "据纪检监察办邮件报送的材料"], listed.Select(r => r.GetProperty("onBehalfBasis").GetString()));
     }
 }
 

@@ -75,6 +75,15 @@ public sealed class OpinionTests
     public void Typed_text_is_kept_without_invisible_or_direction_changing_characters_and_a_line_break_counts_once()
     {
         Assert.Null(PlainText.Clean("\u200b\u200b \u202e "));
+
+        // Blanks that pass for characters, and marks with nothing to sit on, leave nothing.
+        foreach (var blank in new[] { "\u3164", "\u115F\u1160", "\u2800", "\u180E", "\u034F", "\u00AD", "\uFFA0", "\uFE0F", "\u0301", "\u3000\u3164\u00A0" })
+        {
+            Assert.Null(PlainText.Clean(blank));
+        }
+
+        Assert.Equal("❤️ 好", PlainText.Clean("❤️ 好"));
+        Assert.Equal("e\u0301", PlainText.Clean("e\u0301"));
         Assert.Equal("已办结完成未", PlainText.Clean("已办结\u202e完成未\u202c"));
         Assert.Equal("第一行\n第二行\t完", PlainText.Clean(" 第一行\r\n第二行\t完\u0007\u001b "));
 

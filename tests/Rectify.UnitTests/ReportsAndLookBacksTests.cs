@@ -48,7 +48,7 @@ public sealed class ReportsAndLookBacksTests
         Assert.Null(ProgressReport.File(m, null, "修订了制度。", 60, new DateOnly(2025, 1, 9), Unit, clock).OnBehalfBasis);
 
         // No basis, or one of nothing but spaces and invisible characters, is refused; one too long too.
-        foreach (var nothing in new[] { "", "  ", "\u200B\u202E\u0007" })
+        foreach (var nothing in new[] { "", "  ", "\u200B\u202E\u0007", "\u3164", "\u2800\u00AD" })
         {
             var refused = Assert.Throws<BusinessRuleViolationException>(() => ProgressReport.File(m, null, "修订了制度。", 60, new DateOnly(2025, 1, 9), Office, clock, nothing));
             Assert.Equal((nameof(AReportFiledOnBehalfSaysWhereItCameFrom), Refusal.Invalid), (refused.RuleName, refused.Refusal));
@@ -56,6 +56,7 @@ public sealed class ReportsAndLookBacksTests
 
         Assert.Equal(nameof(ATextFitsItsField), RuleOf(() => ProgressReport.File(m, null, "修订了制度。", 60, new DateOnly(2025, 1, 9), Office, clock, new string('据', ProgressReport.MaxOnBehalfBasis + 1))));
         Assert.Equal(nameof(AReportSaysWhatWasDone), RuleOf(() => ProgressReport.File(m, null, " ", 60, new DateOnly(2025, 1, 9), Office, clock, "据书面材料")));
+        Assert.Equal(nameof(AReportSaysWhatWasDone), RuleOf(() => ProgressReport.File(m, null, "\u3164", 60, new DateOnly(2025, 1, 9), Unit, clock)));
 
         var report = ProgressReport.File(m, null, "修订了制度。", 60, new DateOnly(2025, 1, 9), Office, clock, " 据万江街道1月8日报送的\u200B书面材料 ");
         Assert.Equal(("据万江街道1月8日报送的书面材料", "u-office"), (report.OnBehalfBasis, report.SubmittedByUserId));

@@ -38,6 +38,18 @@ public sealed class LedgerModel(AnswerCache answers, RectifyDbContext db, Caller
             return NotFound();
         }
 
+        // Asked past the last page (a stale link, a narrower filter): the last page, as every list shows. The API keeps
+        // answering an empty page there, which is how a client knows it has read everything.
+        if (Ledger.Filter.Page > Ledger.PageCount)
+        {
+            filter = filter with { Page = Ledger.PageCount };
+            Ledger = await answers.LedgerAsync(db, caller.Scope, id, filter.WithPlanView(asOf, compare), ChinaTime.Today(clock), cancellationToken);
+            if (Ledger is null)
+            {
+                return NotFound();
+            }
+        }
+
         RoundStatistics = await rounds.OfRoundAsync(id, cancellationToken);
         return Page();
     }

@@ -35,7 +35,14 @@ public sealed class ProgressReportService(RectifyDbContext db, Caller caller, Ev
             return WorkflowResult.NotFound;
         }
 
-        caller.Require(onBehalfBasis is null ? Permission.FileReport : Permission.FileReportOnBehalf, new MeasureParties(measure.LeadUnitPath));
+        var parties = new MeasureParties(measure.LeadUnitPath);
+        if (onBehalfBasis is not null && PlainText.Clean(onBehalfBasis) is null && caller.May(Permission.FileReport, parties))
+        {
+            // An empty 代报依据 from the lead unit's own reporter (a form or client that always sends the field): its own report.
+            onBehalfBasis = null;
+        }
+
+        caller.Require(onBehalfBasis is null ? Permission.FileReport : Permission.FileReportOnBehalf, parties);
         ProgressReport.CheckFiling(measure.State, narrative, percent, effectiveDate, measure.Started, ChinaTime.Today(clock));
         if (onBehalfBasis is not null)
         {
@@ -134,6 +141,12 @@ public sealed class ProgressReportService(RectifyDbContext db, Caller caller, Ev
         var measure = await db.Measures.Include(m => m.Inspection).SingleAsync(m => m.Id == measureId, cancellationToken);
         var previous = await db.ProgressReports.Where(r => r.MeasureId == measureId).OrderByDescending(r => r.Number).FirstOrDefaultAsync(cancellationToken);
         var report = ProgressReport.File(measure, previous, narrative, percent, effectiveDate, caller.Actor, clock, onBehalfBasis);
+        if (previous is { State: ProgressReportState.Submitted })
+        {
+            // The same form sent again while the first waits for review: refused, with nothing written.
+            var before = await db.ProgressReportEvidence.Where(e => e.ProgressReportId == previous.Id).Select(e => e.EvidenceFile.Sha256).ToListAsync(cancellationToken);
+            BusinessRules.Check(new AReportIsNotFiledTwice(previous, report, before.ToHashSet(StringComparer.Ordinal).SetEquals(staged.Select(f => f.Sha256))));
+        }
         foreach (var file in staged.DistinctBy(f => f.Sha256))
         {
             var evidence = await db.EvidenceFiles.SingleOrDefaultAsync(e => e.Sha256 == file.Sha256, cancellationToken)
@@ -172,10 +185,11 @@ public sealed class ProgressReportService(RectifyDbContext db, Caller caller, Ev
     private Task<int> CountAwaitingReviewAsync(int measureId, int by, CancellationToken cancellationToken) =>
         db.Measures.Where(m => m.Id == measureId).ExecuteUpdateAsync(s => s.SetProperty(m => m.ReportsAwaitingReview, m => m.ReportsAwaitingReview + by), cancellationToken);
 
-    public async Task<WorkflowResult> ReviewAsync(int reportId, bool accept, string? reason, CancellationToken cancellationToken)
+    /// <summary>The office accepts or returns a report; from a measure's page, only a report of that measure (<paramref name="measureId"/>).</summary>
+    public async Task<WorkflowResult> ReviewAsync(int reportId, bool accept, string? reason, CancellationToken cancellationToken, int? measureId = null)
     {
         var visible = db.VisibleMeasures(caller.Scope);
-        var report = await db.ProgressReports.SingleOrDefaultAsync(r => r.Id == reportId && visible.Any(m => m.Id == r.MeasureId), cancellationToken);
+        var report = await db.ProgressReports.SingleOrDefaultAsync(r => r.Id == reportId && (measureId == null || r.MeasureId == measureId) && visible.Any(m => m.Id == r.MeasureId), cancellationToken);
         if (report is null)
         {
             return WorkflowResult.NotFound;

@@ -14,8 +14,8 @@ public sealed record ReportForm(
     [property: System.ComponentModel.Description("进展情况")] string Narrative,
     [property: System.ComponentModel.Description("完成进度，0–100")] int Percent,
     [property: System.ComponentModel.Description("截至日期（yyyy-MM-dd）")] DateOnly EffectiveDate,
-    [property: System.ComponentModel.Description("佐证材料：pdf、ofd、docx、xlsx、jpg、png，按内容识别类型")] IReadOnlyList<IFormFile>? Files,
-    [property: System.ComponentModel.Description("代报依据：整改办代牵头单位报送（代报）时必填，写明单位以何种方式、何时报送了哪些材料；单位联络员本人报送时不填")] string? OnBehalfBasis);
+    [property: System.ComponentModel.Description("佐证材料：pdf、ofd、docx、xlsx、jpg、png，按内容识别类型")] IReadOnlyList<IFormFile>? Files = null,
+    [property: System.ComponentModel.Description("代报依据：整改办代牵头单位报送（代报）时必填，写明单位以何种方式、何时报送了哪些材料；单位联络员本人报送时不填")] string? OnBehalfBasis = null);
 
 /// <summary>Progress reports and their evidence through the API, and the evidence download the pages link to.</summary>
 public static class ReportsApi
@@ -69,7 +69,8 @@ public static class ReportsApi
                 int? percent = int.TryParse(form["percent"], NumberStyles.Integer, CultureInfo.InvariantCulture, out var p) ? p : null;
                 DateOnly? effective = DateOnly.TryParseExact(form["effectiveDate"], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : null;
                 var files = form.Files.GetFiles("files").Select(f => new IncomingFile(f.FileName, f.OpenReadStream)).ToList();
-                // Present (even empty) means 代报: the office files for the unit, and must say on what basis.
+                // Present means 代报 (the office files for the unit, and must say on what basis), but for an empty field
+                // from the unit's own client, which is the unit's own report (ProgressReportService.FileAsync).
                 string? onBehalf = form.TryGetValue("onBehalfBasis", out var basis) ? basis.ToString() : null;
                 return Api.Answer(await reports.FileAsync(id, form["narrative"], percent ?? -1, effective, files, ct, onBehalf), created: $"/api/v1/measures/{id}/reports");
             })
