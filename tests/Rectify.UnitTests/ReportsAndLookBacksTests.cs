@@ -66,6 +66,29 @@ public sealed class ReportsAndLookBacksTests
     }
 
     [Fact]
+    public void The_same_report_is_not_filed_twice_while_the_first_waits_for_review()
+    {
+        var m = NewMeasure();
+        m.Start(Unit, clock);
+        var day = new DateOnly(2025, 1, 9);
+        var first = ProgressReport.File(m, null, "修订了制度。", 60, day, Unit, clock);
+        bool Twice(ProgressReport again, bool sameFiles) => new AReportIsNotFiledTwice(first, again, sameFiles).IsBroken();
+
+        // The same person, words, figure, day and files: sent again. Trimmed and cleaned alike, so a space more is the same.
+        Assert.True(Twice(ProgressReport.File(m, first, " 修订了制度。\u200B", 60, day, Unit, clock), sameFiles: true));
+
+        // A file added (the one forgotten), other words, another figure or day, or someone else: a new report.
+        Assert.False(Twice(ProgressReport.File(m, first, "修订了制度。", 60, day, Unit, clock), sameFiles: false));
+        Assert.False(Twice(ProgressReport.File(m, first, "修订了制度，附文件。", 60, day, Unit, clock), sameFiles: true));
+        Assert.False(Twice(ProgressReport.File(m, first, "修订了制度。", 70, day, Unit, clock), sameFiles: true));
+        Assert.False(Twice(ProgressReport.File(m, first, "修订了制度。", 60, day, Office, clock, "据书面材料"), sameFiles: true));
+
+        // Once the first has been reviewed, the same words again are a new report.
+        first.Return(Office, clock, "缺少文件");
+        Assert.False(Twice(ProgressReport.File(m, first, "修订了制度。", 60, day, Unit, clock), sameFiles: true));
+    }
+
+    [Fact]
     public void The_office_reviews_a_report_once_never_its_own_and_returns_it_only_with_a_reason()
     {
         var m = NewMeasure();

@@ -114,17 +114,19 @@ public sealed class DetailModel(RectifyDbContext db, Caller caller, MeasureWorkf
     public async Task<IActionResult> OnPostReportAsync(string? narrative, int? percent, DateOnly? effectiveDate, List<IFormFile>? files, CancellationToken cancellationToken)
     {
         (ErrorFor, Narrative, Percent, EffectiveDate) = ("report", narrative, percent, effectiveDate);
-        var incoming = (files ?? []).Where(f => f.Length > 0 || !string.IsNullOrEmpty(f.FileName)).Select(f => new IncomingFile(f.FileName, f.OpenReadStream)).ToList();
-        return Done(await reports.FileAsync(Id, narrative, percent ?? -1, effectiveDate, incoming, cancellationToken));
+        return Done(await reports.FileAsync(Id, narrative, percent ?? -1, effectiveDate, Incoming(files), cancellationToken));
     }
 
     /// <summary>The office files the unit's progress for it (代报), saying on what basis; someone else in the office reviews it.</summary>
     public async Task<IActionResult> OnPostReportOnBehalfAsync(string? onBehalfBasis, string? narrative, int? percent, DateOnly? effectiveDate, List<IFormFile>? files, CancellationToken cancellationToken)
     {
         (ErrorFor, OnBehalfBasis, Narrative, Percent, EffectiveDate) = ("onbehalf", onBehalfBasis, narrative, percent, effectiveDate);
-        var incoming = (files ?? []).Where(f => f.Length > 0 || !string.IsNullOrEmpty(f.FileName)).Select(f => new IncomingFile(f.FileName, f.OpenReadStream)).ToList();
-        return Done(await reports.FileAsync(Id, narrative, percent ?? -1, effectiveDate, incoming, cancellationToken, onBehalfBasis ?? string.Empty));
+        return Done(await reports.FileAsync(Id, narrative, percent ?? -1, effectiveDate, Incoming(files), cancellationToken, onBehalfBasis ?? string.Empty));
     }
+
+    /// <summary>The files chosen on a report form (a browser sends an empty part when none was chosen).</summary>
+    private static List<IncomingFile> Incoming(List<IFormFile>? files) =>
+        (files ?? []).Where(f => f.Length > 0 || !string.IsNullOrEmpty(f.FileName)).Select(f => new IncomingFile(f.FileName, f.OpenReadStream)).ToList();
 
     /// <summary>The office accepts a report or returns it with a reason.</summary>
     public async Task<IActionResult> OnPostReviewAsync(int reportId, string? decision, string? reason, CancellationToken cancellationToken) =>
