@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Rectify.Data;
 using Rectify.Domain;
 using Rectify.Features.Common;
+using MeasureNotice = (string Kind, System.Func<Rectify.Features.Common.MeasureFacts, (string Subject, string Line, string? Detail, Rectify.Features.HandOffs.Recipients To)> Words);
 
 namespace Rectify.Features.HandOffs;
 
@@ -56,16 +57,15 @@ public sealed class HandOffNotices(RectifyDbContext db, HandOffOutbox outbox, Ti
     // ——— 进展报送 ———
 
     /// <summary>A unit filed a report → the office, to review it; a report the office filed for the unit (代报) → the office, and the unit's reporters too.</summary>
-    public async Task ReportFiledAsync(int measureId, bool onBehalf, CancellationToken cancellationToken)
+    public Task ReportFiledAsync(int measureId, bool onBehalf, CancellationToken cancellationToken)
     {
-        await AboutMeasureAsync(measureId, "ReportFiled", m => ($"【待审核】措施“{Short(m.Text)}”有新的进展报送",
-            onBehalf ? "整改办代牵头单位报送了进展（代报），请由代报人以外的人员审核（采纳或退回）。" : "牵头单位报送了进展，请审核（采纳或退回）。", null, Recipients.OfficeOf(m.InspectedPath)), cancellationToken);
-        if (onBehalf)
-        {
-            // The unit learns that the office filed its progress for it, and can check it says what the unit handed in.
-            await AboutMeasureAsync(measureId, "ReportFiledOnBehalf", m => ($"【代报】整改办代为报送了措施“{Short(m.Text)}”的进展",
-                "整改办根据您单位在系统外报送的材料，代为报送了这条措施的进展。请登录核对，如有出入请联系整改办。", null, Recipients.ReportersOf(m.LeadUnitPath)), cancellationToken);
-        }
+        MeasureNotice toReview = ("ReportFiled", m => ($"【待审核】措施“{Short(m.Text)}”有新的进展报送",
+            onBehalf ? "整改办代牵头单位报送了进展（代报），请由代报人以外的人员审核（采纳或退回）。" : "牵头单位报送了进展，请审核（采纳或退回）。", null, Recipients.OfficeOf(m.InspectedPath)));
+
+        // A 代报: the unit learns that the office filed its progress for it, and can check it says what the unit handed in.
+        MeasureNotice toUnit = ("ReportFiledOnBehalf", m => ($"【代报】整改办代为报送了措施“{Short(m.Text)}”的进展",
+            "整改办根据您单位在系统外报送的材料，代为报送了这条措施的进展。请登录核对，如有出入请联系整改办。", null, Recipients.ReportersOf(m.LeadUnitPath)));
+        return AboutMeasureAsync(measureId, onBehalf ? [toReview, toUnit] : [toReview], cancellationToken);
     }
 
     /// <summary>采纳 or 退回 (with the reason, in the inbox) → the unit's reporters.</summary>
@@ -237,12 +237,18 @@ public sealed class HandOffNotices(RectifyDbContext db, HandOffOutbox outbox, Ti
             .Select(n => new NoticeFacts(n.DocumentNumber, n.Title, n.ReplyDue, n.Unit.Name, n.Unit.Path, n.Inspection.Title, n.Inspection.InspectedOrganization.Path, n.CreatedByUserId))
             .SingleAsync(cancellationToken);
 
-    private async Task AboutMeasureAsync(int measureId, string kind, Func<MeasureFacts, (string Subject, string Line, string? Detail, Recipients To)> words, CancellationToken cancellationToken)
+    private Task AboutMeasureAsync(int measureId, string kind, Func<MeasureFacts, (string Subject, string Line, string? Detail, Recipients To)> words, CancellationToken cancellationToken) =>
+        AboutMeasureAsync(measureId, [(kind, words)], cancellationToken);
+
+    /// <summary>Notices about one measure, its facts read once for all of them.</summary>
+    private async Task AboutMeasureAsync(int measureId, IReadOnlyList<MeasureNotice> notices, CancellationToken cancellationToken)
     {
         var m = (await MeasureText.LoadAsync(db, [measureId], cancellationToken))[measureId];
-        var (subject, line, detail, to) = words(m);
-        var body = MeasureText.Lines(m, line);
-        await WriteAsync(new HandOff(kind, Key(kind, "m", measureId), subject, body, detail, measureId, null, to), cancellationToken);
+        await outbox.WriteAsync([.. notices.Select(n =>
+        {
+            var (subject, line, detail, to) = n.Words(m);
+            return new HandOff(n.Kind, Key(n.Kind, "m", measureId), subject, MeasureText.Lines(m, line), detail, measureId, null, to);
+        })], cancellationToken);
     }
 
     private Task WriteAsync(HandOff handOff, CancellationToken cancellationToken) => outbox.WriteAsync([handOff], cancellationToken);
