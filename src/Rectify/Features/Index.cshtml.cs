@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.EntityFrameworkCore;
 using Rectify.Access;
 using Rectify.Data;
+using Rectify.Features.Common;
 using Rectify.Features.Inspections;
 
 namespace Rectify.Features;
@@ -10,13 +10,8 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller) : PageModel
 {
     private const int PageSize = 50;
 
-    public IReadOnlyList<InspectionSummary> Items { get; private set; } = [];
-
-    public int Total { get; private set; }
-
-    public int PageNumber { get; private set; } = 1;
-
-    public int PageCount => Features.Common.Paging.PageCount(Total, PageSize);
+    /// <summary>The page of inspections shown, newest feedback first.</summary>
+    public ListPage<InspectionSummary> Inspections { get; private set; } = new([], 0, 1, PageSize);
 
     public bool CanRegister => caller.May(Permission.RegisterInspection);
 
@@ -49,8 +44,7 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller) : PageModel
             return;
         }
 
-        Total = await db.VisibleInspections(scope).CountAsync(cancellationToken);
-        PageNumber = Features.Common.Paging.Within(Features.Common.Paging.Clamped(page), Total, PageSize);
-        Items = await LedgerQueries.PageOfSummariesAsync(db, scope, PageNumber, PageSize, cancellationToken);
+        Inspections = await LedgerQueries.InspectionsInOrder(db, scope)
+            .ToListPageAsync(Paging.Clamped(page), PageSize, inspections => LedgerQueries.Summaries(db, scope, inspections), cancellationToken);
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Rectify.Access;
 using Rectify.Data;
+using Rectify.Features.Common;
 
 namespace Rectify.Features.Admin;
 
@@ -14,15 +15,10 @@ public sealed class UsersModel(RectifyDbContext db, Caller caller, TimeProvider 
 
     public sealed record Row(string Id, string UserName, string DisplayName, string? Organization, IReadOnlyList<string> Roles, string State, bool TwoFactor);
 
-    public IReadOnlyList<Row> Users { get; private set; } = [];
+    /// <summary>The page of accounts shown, by user name.</summary>
+    public ListPage<Row> Users { get; private set; } = new([], 0, 1, PageSize);
 
     public string? Query { get; private set; }
-
-    public int Total { get; private set; }
-
-    public int PageNumber { get; private set; } = 1;
-
-    public int PageCount => Features.Common.Paging.PageCount(Total, PageSize);
 
     public bool CanManageAccounts => caller.May(Permission.ManageAccounts);
 
@@ -35,11 +31,9 @@ public sealed class UsersModel(RectifyDbContext db, Caller caller, TimeProvider 
             users = users.Where(u => u.UserName!.Contains(text) || u.DisplayName.Contains(text));
         }
 
-        Total = await users.CountAsync(cancellationToken);
-        PageNumber = Features.Common.Paging.Within(Features.Common.Paging.Clamped(page), Total, PageSize);
         var now = clock.GetUtcNow();
-        var rows = await Rows(db, users.OrderBy(u => u.UserName).Skip(Features.Common.Paging.Skip(PageNumber, PageSize)).Take(PageSize)).ToListAsync(cancellationToken);
-        Users = rows.Select(u => new Row(u.Id, u.UserName!, u.DisplayName, u.Organization, u.Roles, StateOf(u.LockoutEnd, u.MustChangePassword, u.HasPassword, now), u.TwoFactorEnabled)).ToList();
+        Users = (await users.OrderBy(u => u.UserName).ToListPageAsync(Paging.Clamped(page), PageSize, accounts => Rows(db, accounts), cancellationToken))
+            .Select(u => new Row(u.Id, u.UserName!, u.DisplayName, u.Organization, u.Roles, StateOf(u.LockoutEnd, u.MustChangePassword, u.HasPassword, now), u.TwoFactorEnabled));
     }
 
     internal sealed record UserRow(string Id, string? UserName, string DisplayName, int? OrganizationId, string? Organization, List<string> Roles, DateTimeOffset? LockoutEnd, bool MustChangePassword, bool TwoFactorEnabled, bool HasPassword);

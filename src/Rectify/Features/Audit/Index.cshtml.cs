@@ -9,6 +9,7 @@ using Rectify.Access;
 using Rectify.Audit;
 using Rectify.Data;
 using Rectify.Domain;
+using Rectify.Features.Common;
 
 namespace Rectify.Features.Audit;
 
@@ -25,16 +26,11 @@ public sealed class IndexModel(RectifyDbContext db, AuditLog audit, TimeProvider
 
     public AuditFilter Filter { get; private set; } = new(null, null, null, null, false);
 
-    public IReadOnlyList<AuditRow> Rows { get; private set; } = [];
+    /// <summary>The page of records shown, newest first.</summary>
+    public ListPage<AuditRow> Records { get; private set; } = new([], 0, 1, PageSize);
 
     /// <summary>Why a filter given was set aside (a date that is not one), or null.</summary>
     public string? FilterMessage { get; private set; }
-
-    public int Total { get; private set; }
-
-    public int PageNumber { get; private set; } = 1;
-
-    public int PageCount => Features.Common.Paging.PageCount(Total, PageSize);
 
     public async Task OnGetAsync(string? action, string? actor, DateOnly? from, DateOnly? to, bool? failures, int? page, CancellationToken cancellationToken)
     {
@@ -44,11 +40,8 @@ public sealed class IndexModel(RectifyDbContext db, AuditLog audit, TimeProvider
             FilterMessage = l["日期无效，已忽略。"];
         }
 
-        var query = Query(Filter);
-        Total = await query.CountAsync(cancellationToken);
-        PageNumber = Features.Common.Paging.Within(Features.Common.Paging.Clamped(page), Total, PageSize);
-        var entries = await query.OrderByDescending(e => e.Sequence).Skip(Features.Common.Paging.Skip(PageNumber, PageSize)).Take(PageSize).ToListAsync(cancellationToken);
-        Rows = await AuditPresentation.DescribeAsync(db, AccessScope.From(User), l, entries, cancellationToken);
+        var entries = await Query(Filter).OrderByDescending(e => e.Sequence).ToListPageAsync(Paging.Clamped(page), PageSize, cancellationToken);
+        Records = new(await AuditPresentation.DescribeAsync(db, AccessScope.From(User), l, entries.Rows, cancellationToken), entries.Total, entries.Page, entries.PageSize);
         await audit.RecordAsync(new AuditEvent(AuditActions.AuditViewed, After: Filter), cancellationToken: cancellationToken);
     }
 

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Rectify.Domain;
 
 namespace Rectify.Features.Common;
@@ -29,17 +30,6 @@ public static class Paging
     /// <summary>A page number clamped to 1 … <see cref="MaxPage"/> (for pages, which show the nearest page instead of refusing).</summary>
     public static int Clamped(int? page) => Math.Clamp(page ?? 1, 1, MaxPage);
 
-    /// <summary>
-    /// The page a Razor page was asked for, clamped: "page" from a posted form (the page's own forms carry it), else from
-    /// the query; for a page whose handlers share one way of showing it, so that none has to take the number as an argument.
-    /// </summary>
-    public static int Requested(Microsoft.AspNetCore.Http.HttpRequest request)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        var asked = request.HasFormContentType && request.Form.TryGetValue("page", out var posted) ? posted : request.Query["page"];
-        return Clamped(int.TryParse(asked, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var page) ? page : 1);
-    }
-
     /// <summary>How many pages <paramref name="total"/> rows fill, <paramref name="pageSize"/> a page: at least 1, so an empty list shows its page 1.</summary>
     public static int PageCount(int total, int pageSize) =>
         (int)Math.Max(1, (Math.Max(0L, total) + Math.Max(1, pageSize) - 1) / Math.Max(1, pageSize));
@@ -53,12 +43,51 @@ public static class Paging
 
     /// <summary>The rows before the page, computed without wrapping.</summary>
     public static int Skip(int page, int pageSize) => (int)Math.Min(int.MaxValue, (Math.Clamp((long)page, 1, MaxPage) - 1) * Math.Max(0, (long)pageSize));
+
+    /// <summary>
+    /// The page of an ordered query a list shows: counted first, the page asked for or its last (<see cref="Within"/>),
+    /// then that page's rows (no second query when there are none). Every list of the pages reads its rows this way.
+    /// </summary>
+    public static Task<ListPage<T>> ToListPageAsync<T>(this IQueryable<T> ordered, int page, int pageSize, CancellationToken cancellationToken) =>
+        ordered.ToListPageAsync(page, pageSize, rows => rows, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="ToListPageAsync{T}(IQueryable{T}, int, int, CancellationToken)"/>, with <paramref name="project"/>
+    /// applied to the page's rows after they are chosen (a projection into a record cannot be sorted or paged in SQL, and
+    /// its correlated counts are then made for the page's rows only).
+    /// </summary>
+    public static async Task<ListPage<T>> ToListPageAsync<TSource, T>(this IQueryable<TSource> ordered, int page, int pageSize, Func<IQueryable<TSource>, IQueryable<T>> project, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ordered);
+        ArgumentNullException.ThrowIfNull(project);
+        return await ordered.ToListPageAsync(await ordered.CountAsync(cancellationToken), page, pageSize, project, cancellationToken);
+    }
+
+    /// <summary>As above, for a list whose <paramref name="total"/> is already known (from the figures shown above it).</summary>
+    public static async Task<ListPage<T>> ToListPageAsync<TSource, T>(this IQueryable<TSource> ordered, int total, int page, int pageSize, Func<IQueryable<TSource>, IQueryable<T>> project, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ordered);
+        ArgumentNullException.ThrowIfNull(project);
+        var shown = Within(page, total, pageSize);
+        IReadOnlyList<T> rows = total <= 0 ? [] : await project(ordered.Skip(Skip(shown, pageSize)).Take(pageSize)).ToListAsync(cancellationToken);
+        return new(rows, Math.Max(0, total), shown, pageSize);
+    }
 }
 
 /// <summary>One page of a list: its rows, the rows in all, and the page shown (<see cref="Paging.Within"/>).</summary>
 public sealed record ListPage<T>(IReadOnlyList<T> Rows, int Total, int Page, int PageSize)
 {
     public int PageCount => Paging.PageCount(Total, PageSize);
+
+    /// <summary>The pager under this list: <paramref name="url"/> links to another page of it; an optional tally (共 N 条).</summary>
+    public Pager Pager(Func<int, string> url, string? tally = null) => new(Page, PageCount, url, tally);
+
+    /// <summary>The same page with each row turned into what the page shows (for what SQL cannot compute).</summary>
+    public ListPage<TShown> Select<TShown>(Func<T, TShown> show)
+    {
+        ArgumentNullException.ThrowIfNull(show);
+        return new([.. Rows.Select(show)], Total, Page, PageSize);
+    }
 }
 
 /// <summary>The pager under a list (the shared partial <c>_Pager</c>): the page shown of how many, the link to another page, and an optional tally (共 N 条).</summary>

@@ -360,15 +360,16 @@ public static class LedgerQueries
             Expression.OrElse(a.Body, ReplacingExpressionVisitor.Replace(b.Parameters[0], a.Parameters[0], b.Body)),
             a.Parameters[0]);
 
-    /// <summary>A page of inspections, newest feedback first.</summary>
-    public static Task<List<InspectionSummary>> PageOfSummariesAsync(RectifyDbContext db, AccessScope scope, int page, int pageSize, CancellationToken cancellationToken)
+    /// <summary>The inspections the caller sees in the order every list of them shows: newest feedback first.</summary>
+    public static IOrderedQueryable<Inspection> InspectionsInOrder(RectifyDbContext db, AccessScope scope)
     {
         ArgumentNullException.ThrowIfNull(db);
-        var inspections = db.VisibleInspections(scope).AsNoTracking()
-            .OrderByDescending(i => i.FeedbackDate).ThenByDescending(i => i.Id)
-            .Skip(Paging.Skip(page, pageSize)).Take(pageSize);
-        return Summaries(db, scope, inspections).ToListAsync(cancellationToken);
+        return db.VisibleInspections(scope).AsNoTracking().OrderByDescending(i => i.FeedbackDate).ThenByDescending(i => i.Id);
     }
+
+    /// <summary>A page of inspections, newest feedback first (the API's: empty past the end, which is how a client knows it has read everything).</summary>
+    public static Task<List<InspectionSummary>> PageOfSummariesAsync(RectifyDbContext db, AccessScope scope, int page, int pageSize, CancellationToken cancellationToken) =>
+        Summaries(db, scope, InspectionsInOrder(db, scope).Skip(Paging.Skip(page, pageSize)).Take(pageSize)).ToListAsync(cancellationToken);
 
     /// <param name="db">The context.</param>
     /// <param name="scope">Counts only what the caller may see.</param>

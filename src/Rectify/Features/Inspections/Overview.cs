@@ -74,9 +74,18 @@ public sealed record InspectionOverview(
     /// The same overview with one page of its findings (in number order), of all or of one signal's: an inspection of
     /// 10,000 measures has some 2,500 findings, 600 KB of JSON in one answer, of which a screen shows a page (issue #12).
     /// </summary>
-    public InspectionOverview PageOfFindings(Signal? signal, int page, int pageSize)
+    /// <remarks>
+    /// Past the last page the findings are empty (the API's answer: that is how a client knows it has read them all);
+    /// with <paramref name="lastWhenPast"/> (the page's) it is the last page instead.
+    /// </remarks>
+    public InspectionOverview PageOfFindings(Signal? signal, int page, int pageSize, bool lastWhenPast = false)
     {
         var chosen = signal is { } only ? Findings.Where(f => f.Signal == only).ToList() : Findings;
+        if (lastWhenPast)
+        {
+            page = Common.Paging.Within(page, chosen.Count, pageSize);
+        }
+
         return this with
         {
             Findings = chosen.Skip(Common.Paging.Skip(page, pageSize)).Take(pageSize).ToList(),

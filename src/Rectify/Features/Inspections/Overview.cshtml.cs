@@ -136,10 +136,7 @@ public sealed class OverviewModel(AnswerCache answers, RectifyDbContext db, Call
 
         // One page of the 红黄绿 findings, the last one when asked past it.
         var signal = ASignalIsNamed.Parse(SignalAsked);
-        var shown = overview.PageOfFindings(signal, Paging.Clamped(FindingsPage), FindingsPageSize);
-        Overview = shown.FindingsPaging!.Page > shown.FindingsPaging.PageCount
-            ? overview.PageOfFindings(signal, shown.FindingsPaging.PageCount, FindingsPageSize)
-            : shown;
+        Overview = overview.PageOfFindings(signal, Paging.Clamped(FindingsPage), FindingsPageSize, lastWhenPast: true);
 
         // 意见建议 on the public notice: how many came in and how many still wait for the office (not for a unit's reporter,
         // who does not read the notice or its opinions).

@@ -22,13 +22,10 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, LookBackServi
 
     public Counts Figures { get; private set; } = new(0, 0, 0, 0, 0, 0, 0);
 
-    public IReadOnlyList<Row> Rows { get; private set; } = [];
+    /// <summary>The page of look-backs shown: open ones first, earliest due first; then the recorded ones, latest first.</summary>
+    public ListPage<Row> LookBacks { get; private set; } = new([], 0, 1, PageSize);
 
     public IReadOnlyList<UnitOption> Units { get; private set; } = [];
-
-    public int PageNumber { get; private set; } = 1;
-
-    public int PageCount { get; private set; } = 1;
 
     public DateOnly Today { get; private set; }
 
@@ -107,17 +104,11 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, LookBackServi
             byResult.Where(r => r.Key == LookBackResult.Consolidated).Sum(r => r.Count),
             byResult.Where(r => r.Key == LookBackResult.Rebound).Sum(r => r.Count));
 
-        var total = Figures.Open + Figures.Consolidated + Figures.Rebound;
-        PageCount = Features.Common.Paging.PageCount(total, PageSize);
-        PageNumber = Features.Common.Paging.Within(page, total, PageSize);
-
-        // Open ones first, earliest due first; then the recorded ones, latest first.
-        Rows = await all
+        // Open ones first, earliest due first; then the recorded ones, latest first. The figures above have counted them.
+        LookBacks = await all
             .OrderBy(l => l.Result != null).ThenBy(l => l.Result == null ? l.DueDate : DateOnly.MaxValue).ThenByDescending(l => l.Id)
-            .Skip(Features.Common.Paging.Skip(PageNumber, PageSize)).Take(PageSize)
-            .Join(db.Measures, l => l.MeasureId, m => m.Id, (l, m) => new Row(
-                l.Id, m.Id, m.Finding.Number, m.Number, m.Text, m.LeadUnit == null ? null : m.LeadUnit.Name, l.DueDate, l.Result, l.Observation, l.ReviewedByName))
-            .ToListAsync(cancellationToken);
+            .ToListPageAsync(Figures.Open + Figures.Consolidated + Figures.Rebound, page, PageSize, shown => shown.Join(db.Measures, l => l.MeasureId, m => m.Id, (l, m) => new Row(
+                l.Id, m.Id, m.Finding.Number, m.Number, m.Text, m.LeadUnit == null ? null : m.LeadUnit.Name, l.DueDate, l.Result, l.Observation, l.ReviewedByName)), cancellationToken);
         Units = CanSchedule ? await LedgerQueries.UnitsAsync(db, signedOff, cancellationToken) : [];
         return Page();
     }

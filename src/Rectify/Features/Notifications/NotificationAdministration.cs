@@ -27,14 +27,10 @@ public sealed class NotificationAdministration(RectifyDbContext db, Caller calle
     {
         caller.Require(Permission.ManageNotifications);
         var dead = db.Notifications.AsNoTracking().Where(n => n.State == NotificationState.Dead);
-        var total = await dead.CountAsync(cancellationToken);
-        page = Paging.Within(page, total, PageSize);
-        var rows = await dead.OrderByDescending(n => n.Id).Skip(Paging.Skip(page, PageSize)).Take(PageSize)
+        return await dead.OrderByDescending(n => n.Id).ToListPageAsync(page, PageSize, letters => letters
             .Select(n => new DeadLetter(n.Id, n.Kind, n.Channel,
                 n.Channel == NotificationChannel.Webhook ? n.Recipient : db.Users.Where(u => u.Id == n.RecipientUserId).Select(u => u.DisplayName).FirstOrDefault() ?? "—",
-                n.Attempts, n.CreatedAtUtc, n.NextAttemptAtUtc, n.LastError))
-            .ToListAsync(cancellationToken);
-        return new(rows, total, page, PageSize);
+                n.Attempts, n.CreatedAtUtc, n.NextAttemptAtUtc, n.LastError)), cancellationToken);
     }
 
     /// <summary>Puts dead letters back in the queue, to go at once with a fresh count of attempts (all of them when <paramref name="ids"/> is empty); audited.</summary>
@@ -93,12 +89,10 @@ public sealed class Inbox(RectifyDbContext db, Caller caller, TimeProvider clock
             mine = mine.Where(n => n.ReadAtUtc == null);
         }
 
-        var total = await mine.CountAsync(cancellationToken);
-        page = Paging.Within(page, total, PageSize);
-        var rows = await mine.OrderByDescending(n => n.Id).Skip(Paging.Skip(page, PageSize)).Take(PageSize)
-            .Select(n => new InboxMessage(n.Id, n.Kind, n.Subject, n.Body, n.MeasureId, n.Link, n.SentAtUtc ?? n.CreatedAtUtc, n.ReadAtUtc != null))
-            .ToListAsync(cancellationToken);
-        return (new(rows, total, page, PageSize), unread);
+        var total = unreadOnly ? unread : await mine.CountAsync(cancellationToken);
+        var shown = await mine.OrderByDescending(n => n.Id).ToListPageAsync(total, page, PageSize, messages => messages
+            .Select(n => new InboxMessage(n.Id, n.Kind, n.Subject, n.Body, n.MeasureId, n.Link, n.SentAtUtc ?? n.CreatedAtUtc, n.ReadAtUtc != null)), cancellationToken);
+        return (shown, unread);
     }
 
     /// <summary>Marks one message read (or all, with null); another person's message is simply not found.</summary>

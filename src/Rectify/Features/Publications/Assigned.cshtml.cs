@@ -11,13 +11,17 @@ namespace Rectify.Features.Publications;
 /// </summary>
 public sealed class AssignedModel(Caller caller, OpinionService opinions) : PageModel, IShowsRefusals
 {
-    /// <summary>The page shown: the one asked for (<see cref="Paging.Requested"/>), or the last.</summary>
+    /// <summary>The page shown: the one asked for (<see cref="PageAsked"/>), or the last.</summary>
     public ListPage<AssignedOpinion> Opinions { get; private set; } = new([], 0, 1, OpinionService.PageSize);
 
     /// <summary>The opinions handed to the unit in all, even when <see cref="Only"/> shows one.</summary>
     public int All { get; private set; }
 
     public int Waiting { get; private set; }
+
+    /// <summary>The page asked for, kept through the page's own forms (a posted "page" first, else the query's); clamped when shown.</summary>
+    [BindProperty(SupportsGet = true, Name = "page")]
+    public int? PageAsked { get; set; }
 
     /// <summary>Only this opinion (the hand-off notice's link names it).</summary>
     [BindProperty(SupportsGet = true, Name = "only")]
@@ -60,7 +64,7 @@ public sealed class AssignedModel(Caller caller, OpinionService opinions) : Page
             return NotFound();
         }
 
-        (Opinions, All, Waiting) = await opinions.AssignedToUnitAsync(Paging.Requested(Request), cancellationToken, Only);
+        (Opinions, All, Waiting) = await opinions.AssignedToUnitAsync(Paging.Clamped(PageAsked), cancellationToken, Only);
         return Page();
     }
 }

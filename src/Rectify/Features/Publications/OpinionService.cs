@@ -113,15 +113,10 @@ public sealed class OpinionService(RectifyDbContext db, Caller caller, AuditLog 
             query = query.Where(o => o.State == s);
         }
 
-        var total = await query.CountAsync(cancellationToken);
-        page = Paging.Within(page, total, PageSize);
-        var contacts = MayReadContacts;
-        var rows = await query.OrderByDescending(o => o.ReceivedAtUtc).ThenByDescending(o => o.Id)
-            .Skip(Paging.Skip(page, PageSize)).Take(PageSize)
+        var shown = await query.OrderByDescending(o => o.ReceivedAtUtc).ThenByDescending(o => o.Id).ToListPageAsync(page, PageSize, opinions => opinions
             .Select(o => new OpinionRow(o.Id, o.ReceiptCode, o.ReceivedAtUtc, o.Text, o.Contact, o.AboutFindingNumber, o.State, o.AssignedFindingId, o.AssignedUnitId, o.Reply, o.ReplyIsPublishable, o.ReplyApprovedByName,
-                o.PublicSummary, o.UnitResponse == null ? null : new UnitAnswer(o.UnitResponse, o.UnitRespondedByName!, o.UnitRespondedAtUtc!.Value), o.EarlierUnitResponses, o.Version))
-            .ToListAsync(cancellationToken);
-        return new(contacts ? rows : [.. rows.Select(r => r with { Contact = Mask(r.Contact) })], total, page, PageSize);
+                o.PublicSummary, o.UnitResponse == null ? null : new UnitAnswer(o.UnitResponse, o.UnitRespondedByName!, o.UnitRespondedAtUtc!.Value), o.EarlierUnitResponses, o.Version)), cancellationToken);
+        return MayReadContacts ? shown : shown.Select(r => r with { Contact = Mask(r.Contact) });
     }
 
     /// <summary>
@@ -140,13 +135,7 @@ public sealed class OpinionService(RectifyDbContext db, Caller caller, AuditLog 
             total = await query.CountAsync(cancellationToken);
         }
 
-        page = Paging.Within(page, total, PageSize);
-        if (total == 0)
-        {
-            return (new([], 0, page, PageSize), all, waiting);
-        }
-
-        var rows = await (
+        var shown = await (
             from o in query
             join i in db.Inspections on o.InspectionId equals i.Id
             join u in db.Organizations on o.AssignedUnitId equals u.Id
@@ -155,8 +144,8 @@ public sealed class OpinionService(RectifyDbContext db, Caller caller, AuditLog 
             orderby o.State == OpinionState.Closed, o.UnitResponse != null, o.AssignedAtUtc descending, o.Id descending
             select new AssignedOpinion(o.Id, i.Id, i.Title, u.Name, o.ReceivedAtUtc, o.AssignedAtUtc, o.Text, o.AboutFindingNumber, f == null ? null : f.Number, f == null ? null : f.Title,
                 o.State, o.UnitResponse == null ? null : new UnitAnswer(o.UnitResponse!, o.UnitRespondedByName!, o.UnitRespondedAtUtc!.Value), o.Version))
-            .Skip(Paging.Skip(page, PageSize)).Take(PageSize).AsNoTracking().ToListAsync(cancellationToken);
-        return (new(rows, total, page, PageSize), all, waiting);
+            .AsNoTracking().ToListPageAsync(total, page, PageSize, rows => rows, cancellationToken);
+        return (shown, all, waiting);
     }
 
     /// <summary>How many opinions were handed to the caller's unit, and how many still wait for its 办理情况 (for 待办); 0 and 0 for anyone else.</summary>

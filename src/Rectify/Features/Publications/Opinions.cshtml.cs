@@ -16,7 +16,7 @@ public sealed class OpinionsModel(RectifyDbContext db, Caller caller, OpinionSer
 
     public InspectionSummary? Inspection { get; private set; }
 
-    /// <summary>The page of the inbox shown (50 a page, newest first): the one asked for (<see cref="Paging.Requested"/>, kept through the page's own forms), or the last.</summary>
+    /// <summary>The page of the inbox shown (50 a page, newest first): the one asked for (<see cref="PageAsked"/>), or the last.</summary>
     public ListPage<OpinionRow> Opinions { get; private set; } = new([], 0, 1, OpinionService.PageSize);
 
     public OpinionCounts Counts { get; private set; } = new(0, 0, 0, 0, 0);
@@ -41,6 +41,10 @@ public sealed class OpinionsModel(RectifyDbContext db, Caller caller, OpinionSer
     /// <summary>The state shown (全部 when null), kept through the page's own forms.</summary>
     [BindProperty(SupportsGet = true, Name = "state")]
     public OpinionState? State { get; set; }
+
+    /// <summary>The page asked for, kept through the page's own forms (a posted "page" first, else the query's); clamped when shown.</summary>
+    [BindProperty(SupportsGet = true, Name = "page")]
+    public int? PageAsked { get; set; }
 
     /// <summary>Only this opinion (a notice's link names it), kept through the page's own forms.</summary>
     [BindProperty(SupportsGet = true, Name = "only")]
@@ -97,7 +101,7 @@ public sealed class OpinionsModel(RectifyDbContext db, Caller caller, OpinionSer
     {
         Inspection = await LedgerQueries.HeadAsync(db, caller.Scope, Id, cancellationToken);
         // Asked past the end (or the last opinion of a page was just closed away): the last page.
-        var inbox = Inspection is null ? null : await opinions.InboxAsync(Id, State, Paging.Requested(Request), cancellationToken, Only);
+        var inbox = Inspection is null ? null : await opinions.InboxAsync(Id, State, Paging.Clamped(PageAsked), cancellationToken, Only);
         if (inbox is null)
         {
             return NotFound();
