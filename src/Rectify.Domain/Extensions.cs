@@ -40,7 +40,7 @@ public sealed class DeadlineExtension
         Number = number;
         CurrentDeadline = measure.Deadline;
         RequestedDeadline = requested;
-        Reason = reason.Trim();
+        Reason = PlainText.Clean(reason)!;
         RequestedByUserId = actor.UserId;
         RequestedByName = actor.DisplayName;
         RequestedAtUtc = atUtc;
@@ -160,7 +160,7 @@ public sealed class DeadlineExtension
         (DecidedByUserId, DecidedByName, DecidedAtUtc, DecisionNote) = (actor.UserId, actor.DisplayName, clock.GetUtcNow().UtcDateTime, Clean(note));
     }
 
-    private static string? Clean(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+    private static string? Clean(string? text) => PlainText.Clean(text);
 }
 
 /// <summary>Only a 立行立改 or 限期整改 measure with a deadline, not yet signed off (or awaiting sign-off), is extended.</summary>

@@ -38,6 +38,7 @@ public sealed class Inspection
         DateOnly? onSiteTo,
         DateOnly? feedbackDate)
     {
+        title = PlainText.Line(title) ?? string.Empty;
         if (string.IsNullOrWhiteSpace(title))
         {
             throw new ArgumentException("巡察名称不能为空。", nameof(title));
@@ -102,6 +103,7 @@ public sealed class Inspection
     /// <summary>Corrects what the inspection is: its name, kind, round and dates.</summary>
     public void Describe(string title, InspectionKind kind, string? round, DateOnly? onSiteFrom, DateOnly? onSiteTo, DateOnly? feedbackDate)
     {
+        (title, round) = (PlainText.Line(title) ?? string.Empty, PlainText.Line(round));
         if (string.IsNullOrWhiteSpace(title))
         {
             throw new BusinessRuleViolationException(new AnInspectionHasAName());
@@ -115,7 +117,7 @@ public sealed class Inspection
         BusinessRules.Check(new FeedbackFollowsTheVisit(onSiteFrom, feedbackDate));
         Title = title.Trim();
         Kind = Enum.IsDefined(kind) ? kind : throw new ArgumentOutOfRangeException(nameof(kind));
-        Round = string.IsNullOrWhiteSpace(round) ? null : round.Trim();
+        Round = PlainText.Clean(round);
         OnSiteFrom = onSiteFrom;
         OnSiteTo = onSiteTo;
         FeedbackDate = feedbackDate;
@@ -153,6 +155,7 @@ public sealed class Inspection
     /// </summary>
     public void ApprovePlan(string? meetingName, DateOnly? meetingDate, IEnumerable<Measure> measures, Actor actor, TimeProvider clock)
     {
+        meetingName = PlainText.Line(meetingName);
         ArgumentNullException.ThrowIfNull(measures);
         ArgumentNullException.ThrowIfNull(clock);
         BusinessRules.Check(new ThePlanIsInState(PlanAction.Approve, PlanState, PlanState.Submitted));
@@ -291,6 +294,7 @@ public sealed class FindingCategory
 
     public FindingCategory(Inspection inspection, int number, string title)
     {
+        title = PlainText.Line(title) ?? string.Empty;
         Inspection = inspection ?? throw new ArgumentNullException(nameof(inspection));
         Number = number > 0 ? number : throw new ArgumentOutOfRangeException(nameof(number), "问题类别序号必须大于 0。");
         Title = string.IsNullOrWhiteSpace(title) ? throw new ArgumentException("问题类别标题不能为空。", nameof(title)) : title;
@@ -312,7 +316,7 @@ public sealed class FindingCategory
 
     /// <summary>Corrects the heading's wording (a corrected ledger imported again).</summary>
     public void Retitle(string title) =>
-        Title = string.IsNullOrWhiteSpace(title) ? throw new ArgumentException("问题类别标题不能为空。", nameof(title)) : title.Trim();
+        Title = PlainText.Line(title) ?? throw new ArgumentException("问题类别标题不能为空。", nameof(title));
 }
 
 /// <summary>反馈问题 / 整改任务: one numbered problem with its rectification task.</summary>
@@ -327,6 +331,7 @@ public sealed class Finding
 
     public Finding(FindingCategory category, int number, string title, string? problemStatement = null)
     {
+        (title, problemStatement) = (PlainText.Line(title) ?? string.Empty, PlainText.Clean(problemStatement));
         Category = category ?? throw new ArgumentNullException(nameof(category));
         Inspection = category.Inspection;
         Number = number > 0 ? number : throw new ArgumentOutOfRangeException(nameof(number), "问题序号必须大于 0。");
@@ -358,6 +363,7 @@ public sealed class Finding
     /// <summary>Corrects the finding's public title and the category it is filed under (another of the same inspection).</summary>
     public void Revise(FindingCategory category, string title)
     {
+        title = PlainText.Line(title) ?? string.Empty;
         ArgumentNullException.ThrowIfNull(category);
         if (category.InspectionId != InspectionId && !ReferenceEquals(category.Inspection, Inspection))
         {
@@ -377,8 +383,7 @@ public sealed class Finding
         Number = number > 0 ? number : throw new ArgumentOutOfRangeException(nameof(number), "问题序号必须大于 0。");
 
     /// <summary>Corrects the internal problem statement (反馈原文); empty clears it.</summary>
-    public void RestateProblem(string? problemStatement) =>
-        ProblemStatement = string.IsNullOrWhiteSpace(problemStatement) ? null : problemStatement.Trim();
+    public void RestateProblem(string? problemStatement) => ProblemStatement = PlainText.Clean(problemStatement);
 
     /// <summary>
     /// A new measure. Without a kind (a notice or a 台账 that does not say it) it is 限期整改, the ledger's default, marked

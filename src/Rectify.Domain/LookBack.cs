@@ -78,10 +78,11 @@ public sealed class LookBack
         ArgumentNullException.ThrowIfNull(measure);
         ArgumentNullException.ThrowIfNull(actor);
         ArgumentNullException.ThrowIfNull(clock);
+        observation = PlainText.Clean(observation);
         BusinessRules.Check(new ALookBackIsRecordedOnce(Result));
         BusinessRules.Check(new AReboundIsDescribed(result, observation));
         Result = result;
-        Observation = string.IsNullOrWhiteSpace(observation) ? null : observation.Trim();
+        Observation = PlainText.Clean(observation);
         ReviewedByName = actor.DisplayName;
         ReviewedAtUtc = clock.GetUtcNow().UtcDateTime;
         if (result == LookBackResult.Rebound)
@@ -139,7 +140,7 @@ public sealed class ALookBackIsRecordedOnce(LookBackResult? result) : IBusinessR
 
 public sealed class AReboundIsDescribed(LookBackResult result, string? observation) : IBusinessRule
 {
-    public bool IsBroken() => result == LookBackResult.Rebound && string.IsNullOrWhiteSpace(observation);
+    public bool IsBroken() => result == LookBackResult.Rebound && PlainText.IsBlank(observation);
 
     public string Message => "发现反弹时必须说明情况。";
 }

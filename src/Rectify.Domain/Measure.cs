@@ -79,7 +79,7 @@ public sealed class Measure
         // A finding read without its inspection would give a measure that belongs to none.
         Inspection = finding.Inspection ?? throw new InvalidOperationException("问题的巡察未加载，不能添加措施（读取问题时请一并读取其巡察）。");
         Number = number > 0 ? number : throw new ArgumentOutOfRangeException(nameof(number), "措施序号必须大于 0。");
-        Text = string.IsNullOrWhiteSpace(text) ? throw new ArgumentException("措施内容不能为空。", nameof(text)) : text;
+        Text = PlainText.Clean(text) ?? throw new ArgumentException("措施内容不能为空。", nameof(text));
         Kind = kind;
         State = MeasureState.Planned;
     }
@@ -108,7 +108,7 @@ public sealed class Measure
     /// <summary>The office writes (or clears, with nothing) the measure's public progress text.</summary>
     public void WritePublicProgress(string? text)
     {
-        var clean = string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+        var clean = PlainText.Clean(text);
         BusinessRules.Check(new APublicProgressTextIsShort(clean));
         PublicProgress = clean;
     }
@@ -311,7 +311,7 @@ public sealed class Measure
         var assumed = AssumedFields;
         if (change.Text is { } text)
         {
-            Text = text.Trim();
+            Text = PlainText.Clean(text)!;
         }
 
         if (change.Kind is not null)
@@ -602,7 +602,7 @@ public sealed class MeasureTransition
         ActorUserId = actor.UserId;
         ActorName = actor.DisplayName;
         AtUtc = atUtc;
-        Reason = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim();
+        Reason = PlainText.Clean(reason);
     }
 
     public long Id { get; private set; }

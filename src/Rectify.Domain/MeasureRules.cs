@@ -61,7 +61,7 @@ public sealed class AReasonIsRequired(string step, string? reason) : IBusinessRu
     {
     }
 
-    public bool IsBroken() => string.IsNullOrWhiteSpace(reason);
+    public bool IsBroken() => PlainText.IsBlank(reason);
 
     public string Message => $"“{step}”必须说明理由。";
 }
@@ -93,7 +93,7 @@ public sealed class TimeBoundMeasureNeedsADeadline(MeasureKind kind, DateOnly? d
 
 public sealed class AMeasureSaysWhatIsDone(string? text) : IBusinessRule
 {
-    public bool IsBroken() => string.IsNullOrWhiteSpace(text);
+    public bool IsBroken() => PlainText.IsBlank(text);
 
     public string Message => "请填写整改措施的内容。";
 

@@ -32,6 +32,7 @@ public sealed class Organization
 
     public Organization(string name, OrganizationKind kind, Organization? parent = null, string? shortName = null, bool isAssumption = false)
     {
+        (name, shortName) = (PlainText.Line(name) ?? string.Empty, PlainText.Line(shortName));
         if (string.IsNullOrWhiteSpace(name))
         {
             throw new ArgumentException("单位名称不能为空。", nameof(name));
@@ -40,7 +41,7 @@ public sealed class Organization
         Name = name.Trim();
         Kind = kind;
         Parent = parent;
-        ShortName = string.IsNullOrWhiteSpace(shortName) ? null : shortName.Trim();
+        ShortName = PlainText.Clean(shortName);
         IsAssumption = isAssumption;
         Path = "/";
     }
@@ -104,6 +105,7 @@ public sealed class Person
 
     public Person(string name, string position, Organization organization, bool isAssumption = false)
     {
+        (name, position) = (PlainText.Line(name) ?? string.Empty, PlainText.Line(position) ?? string.Empty);
         if (string.IsNullOrWhiteSpace(name))
         {
             throw new ArgumentException("姓名不能为空。", nameof(name));

@@ -43,7 +43,7 @@ public sealed class PlanTransition
         ActorUserId = actor.UserId;
         ActorName = actor.DisplayName;
         AtUtc = atUtc;
-        Reason = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim();
+        Reason = PlainText.Clean(reason);
     }
 
     public long Id { get; private set; }
@@ -110,7 +110,7 @@ public sealed class MeasureRevision
         ActorUserId = actor.UserId;
         ActorName = actor.DisplayName;
         AtUtc = atUtc;
-        Reason = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim();
+        Reason = PlainText.Clean(reason);
         Text = measure.Text;
         MeasureKind = measure.Kind;
         Deadline = measure.Deadline;
@@ -229,9 +229,9 @@ public sealed class NobodyAdoptsAPlanTheySubmitted(string? submitterId, Actor ac
 /// <summary>审定 names the meeting that adopted the plan, on a day that has happened and not before the feedback.</summary>
 public sealed class AnAdoptionNamesItsMeeting(string? meetingName, DateOnly? meetingDate, DateOnly? feedbackDate, DateOnly today) : IBusinessRule
 {
-    public bool IsBroken() => string.IsNullOrWhiteSpace(meetingName) || meetingDate is not { } d || d > today || (feedbackDate is { } f && d < f);
+    public bool IsBroken() => PlainText.IsBlank(meetingName) || meetingDate is not { } d || d > today || (feedbackDate is { } f && d < f);
 
-    public string Message => string.IsNullOrWhiteSpace(meetingName) || meetingDate is null
+    public string Message => PlainText.IsBlank(meetingName) || meetingDate is null
         ? "审定整改方案须填写审定会议（如党委会）名称和日期。"
         : meetingDate > today
             ? $"审定会议日期（{meetingDate:yyyy-MM-dd}）不能晚于今天。"
@@ -243,7 +243,7 @@ public sealed class AnAdoptionNamesItsMeeting(string? meetingName, DateOnly? mee
 /// <summary>After adoption a change is a version of the plan, and says why.</summary>
 public sealed class AChangeToTheAdoptedPlanSaysWhy(PlanState state, string? reason) : IBusinessRule
 {
-    public bool IsBroken() => state == PlanState.InForce && string.IsNullOrWhiteSpace(reason);
+    public bool IsBroken() => state == PlanState.InForce && PlainText.IsBlank(reason);
 
     public string Message => "整改方案已审定实施，调整须说明理由。";
 
@@ -278,7 +278,7 @@ public sealed class ASignedOffMeasureIsNotWithdrawn(MeasureState state) : IBusin
 
 public sealed class AWithdrawalSaysWhy(string? reason) : IBusinessRule
 {
-    public bool IsBroken() => string.IsNullOrWhiteSpace(reason);
+    public bool IsBroken() => PlainText.IsBlank(reason);
 
     public string Message => "撤销措施须说明理由。";
 

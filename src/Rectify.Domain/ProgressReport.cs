@@ -176,7 +176,7 @@ public sealed class ProgressReport
     {
         CheckReviewable(reviewer);
         BusinessRules.Check(new AReasonIsRequired("退回", reason));
-        Review(reviewer, clock, ProgressReportState.Returned, reason!.Trim());
+        Review(reviewer, clock, ProgressReportState.Returned, PlainText.Clean(reason)!);
     }
 
     private void CheckReviewable(Actor reviewer)
@@ -286,7 +286,7 @@ public sealed class AReportIsNotFiledTwice(ProgressReport? previous, ProgressRep
 /// <summary>A report the office files for a unit (代报) says what the unit handed in, when, and how.</summary>
 public sealed class AReportFiledOnBehalfSaysWhereItCameFrom(string? basis) : IBusinessRule
 {
-    public bool IsBroken() => string.IsNullOrWhiteSpace(basis);
+    public bool IsBroken() => PlainText.IsBlank(basis);
 
     public string Message => "代报须写明代报依据：牵头单位以何种方式、何时报送了哪些材料（如“据县教育局11月28日报送的书面材料”）。";
 
@@ -295,7 +295,7 @@ public sealed class AReportFiledOnBehalfSaysWhereItCameFrom(string? basis) : IBu
 
 public sealed class AReportSaysWhatWasDone(string? narrative, int percent, DateOnly? effectiveDate) : IBusinessRule
 {
-    public bool IsBroken() => string.IsNullOrWhiteSpace(narrative) || percent is < 0 or > 100 || effectiveDate is null;
+    public bool IsBroken() => PlainText.IsBlank(narrative) || percent is < 0 or > 100 || effectiveDate is null;
 
     public string Message => "请填写进展情况、完成百分比（0–100）和报送截至日期。";
 

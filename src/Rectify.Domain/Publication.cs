@@ -130,7 +130,7 @@ public sealed class Publication
         if (Number > 1)
         {
             BusinessRules.Check(new ACorrectionSaysWhy(correctionNote));
-            CorrectionNote = correctionNote!.Trim();
+            CorrectionNote = PlainText.Clean(correctionNote)!;
         }
 
         Content = content;
@@ -161,7 +161,7 @@ public sealed class Publication
         BusinessRules.Check(new AReasonIsRequired("退回", reason));
         State = PublicationState.Draft;
         Snapshot = null;
-        ReturnReason = reason!.Trim();
+        ReturnReason = PlainText.Clean(reason)!;
         Version++;
     }
 
@@ -221,7 +221,7 @@ public sealed class Publication
 
     public sealed class ACorrectionSaysWhy(string? note) : IBusinessRule
     {
-        public bool IsBroken() => string.IsNullOrWhiteSpace(note) || note.Trim().Length > 500;
+        public bool IsBroken() => PlainText.Clean(note) is not { } kept || kept.Length > 500;
 
         public string Message => "请填写更正说明（不超过 500 字），它会显示在公开页面上。";
 
@@ -294,9 +294,9 @@ public sealed class PublicOpinion
     public PublicOpinion(int inspectionId, int publicationId, string receiptCode, string? text, string? contact, int? aboutFindingNumber, TimeProvider clock)
     {
         ArgumentNullException.ThrowIfNull(clock);
-        var clean = text?.Trim();
+        var clean = PlainText.Clean(text);
         BusinessRules.Check(new AnOpinionSaysSomething(clean));
-        var cleanContact = string.IsNullOrWhiteSpace(contact) ? null : contact.Trim();
+        var cleanContact = PlainText.Line(contact);
         BusinessRules.Check(new AContactIsShort(cleanContact));
         InspectionId = inspectionId;
         PublicationId = publicationId;
@@ -465,7 +465,7 @@ public sealed class PublicOpinion
 
     public sealed class AnOpinionSaysSomething(string? text) : IBusinessRule
     {
-        public bool IsBroken() => string.IsNullOrWhiteSpace(text) || text.Length > MaxTextLength;
+        public bool IsBroken() => PlainText.IsBlank(text) || text.Length > MaxTextLength;
 
         public string Message => text is { Length: > MaxTextLength }
             ? $"意见建议不能超过 {MaxTextLength} 字（现有 {text.Length} 字），未提交。请删减后再提交，或通过公告所列电话、邮箱、信箱反映。"
@@ -485,7 +485,7 @@ public sealed class PublicOpinion
 
     public sealed class AReplySaysSomething(string? reply) : IBusinessRule
     {
-        public bool IsBroken() => string.IsNullOrWhiteSpace(reply) || reply.Length > MaxTextLength;
+        public bool IsBroken() => PlainText.IsBlank(reply) || reply.Length > MaxTextLength;
 
         public string Message => reply is { Length: > MaxTextLength }
             ? $"答复不能超过 {MaxTextLength} 字（现有 {reply.Length} 字）。"
@@ -505,7 +505,7 @@ public sealed class PublicOpinion
 
     public sealed class AUnitResponseSaysSomething(string? response) : IBusinessRule
     {
-        public bool IsBroken() => string.IsNullOrWhiteSpace(response) || response.Length > MaxTextLength;
+        public bool IsBroken() => PlainText.IsBlank(response) || response.Length > MaxTextLength;
 
         public string Message => response is { Length: > MaxTextLength }
             ? $"办理情况不能超过 {MaxTextLength} 字（现有 {response.Length} 字）。"
@@ -574,6 +574,19 @@ public static class PlainText
         var clean = kept.ToString().Trim();
         return clean.Any(Shows) ? clean : null;
     }
+
+    /// <summary>
+    /// One line of text (a name, a title, a document number): <see cref="Clean"/>, with each run of line breaks and tabs
+    /// inside it turned into one space; null when nothing visible is left.
+    /// </summary>
+    public static string? Line(string? text)
+    {
+        var clean = Clean(text);
+        return clean is null ? null : System.Text.RegularExpressions.Regex.Replace(clean, @"[ \t]*[\n\t][\s]*", " ");
+    }
+
+    /// <summary>Nothing visible: what <see cref="Clean"/> turns into null (a rule refusing empty text asks this).</summary>
+    public static bool IsBlank([System.Diagnostics.CodeAnalysis.NotNullWhen(false)] string? text) => Clean(text) is null;
 
     /// <summary>A character that shows something by itself: not a space, nor a mark that only modifies another (a variation selector, a combining mark).</summary>
     private static bool Shows(char c) =>

@@ -92,6 +92,7 @@ public abstract class RegisterEntry
     {
         ArgumentNullException.ThrowIfNull(actor);
         ArgumentNullException.ThrowIfNull(clock);
+        reason = PlainText.Clean(reason);
         BusinessRules.Check(new AWithdrawnEntryIsNotChanged(Withdrawn));
         BusinessRules.Check(new ARegisterEntryIsChangedOnTheVersionShown(version, Version));
         BusinessRules.Check(new ARegisterChangeHasAReason(reason));
@@ -137,9 +138,9 @@ public sealed class Institution : RegisterEntry
     public Institution(int inspectionId, string? name, string? issuer, string? documentNumber, DateOnly? issuedOn, IEnumerable<int> findingIds, Actor actor, TimeProvider clock)
         : base(inspectionId, Registers.Checked(findingIds, new AnInstitutionHasNameIssuerAndDate(name, issuer, issuedOn)), actor, clock)
     {
-        Name = name!.Trim();
-        Issuer = issuer!.Trim();
-        DocumentNumber = Registers.Clean(documentNumber);
+        Name = PlainText.Line(name)!;
+        Issuer = PlainText.Line(issuer)!;
+        DocumentNumber = PlainText.Line(documentNumber);
         IssuedOn = issuedOn!.Value;
     }
 
@@ -158,6 +159,7 @@ public sealed class Institution : RegisterEntry
     public void Correct(int? version, string? reason, string? name, string? issuer, string? documentNumber, DateOnly? issuedOn, IEnumerable<int> findingIds, Actor actor, TimeProvider clock)
     {
         ArgumentNullException.ThrowIfNull(findingIds);
+        (name, issuer, documentNumber) = (PlainText.Line(name), PlainText.Line(issuer), PlainText.Line(documentNumber));
         var ids = findingIds.ToList();
         Change(version, reason, actor, clock,
             check: () =>
@@ -237,7 +239,7 @@ public sealed class Lead : RegisterEntry
     public Lead(int inspectionId, string? summary, LeadStatus? status, string? disposition, IEnumerable<int> findingIds, Actor actor, TimeProvider clock)
         : base(inspectionId, Registers.Checked(findingIds, new ALeadHasSummaryAndStatus(summary, status)), actor, clock)
     {
-        Summary = summary!.Trim();
+        Summary = PlainText.Clean(summary)!;
         Status = status!.Value;
         Disposition = Registers.Clean(disposition);
     }
@@ -255,6 +257,7 @@ public sealed class Lead : RegisterEntry
     public void Correct(int? version, string? reason, string? summary, LeadStatus? status, string? disposition, IEnumerable<int> findingIds, Actor actor, TimeProvider clock)
     {
         ArgumentNullException.ThrowIfNull(findingIds);
+        summary = PlainText.Clean(summary);
         var ids = findingIds.ToList();
         Change(version, reason, actor, clock,
             check: () =>
@@ -350,7 +353,8 @@ internal static class Registers
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All),
     };
 
-    public static string? Clean(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+    /// <summary>Typed text as kept (<see cref="PlainText.Clean"/>).</summary>
+    public static string? Clean(string? text) => PlainText.Clean(text);
 
     public static string Json<T>(T facts) => System.Text.Json.JsonSerializer.Serialize(facts, JsonOptions);
 
@@ -370,7 +374,7 @@ internal static class Registers
 
 public sealed class AnInstitutionHasNameIssuerAndDate(string? name, string? issuer, DateOnly? issuedOn) : IBusinessRule
 {
-    public bool IsBroken() => string.IsNullOrWhiteSpace(name) || string.IsNullOrWhiteSpace(issuer) || issuedOn is null;
+    public bool IsBroken() => PlainText.IsBlank(name) || PlainText.IsBlank(issuer) || issuedOn is null;
 
     public string Message => "请填写制度名称、制定单位和印发日期。";
 
@@ -390,7 +394,7 @@ public sealed class AnOutcomeHasKindAndAmount(OutcomeKind? kind, decimal? amount
 
 public sealed class ALeadHasSummaryAndStatus(string? summary, LeadStatus? status) : IBusinessRule
 {
-    public bool IsBroken() => string.IsNullOrWhiteSpace(summary) || status is not { } s || !Enum.IsDefined(s);
+    public bool IsBroken() => PlainText.IsBlank(summary) || status is not { } s || !Enum.IsDefined(s);
 
     public string Message => "请填写线索摘要并选择办理状态。";
 
@@ -418,7 +422,7 @@ public sealed class ARegisterEntryIsChangedOnTheVersionShown(int? shown, int cur
 
 public sealed class ARegisterChangeHasAReason(string? reason) : IBusinessRule
 {
-    public bool IsBroken() => string.IsNullOrWhiteSpace(reason);
+    public bool IsBroken() => PlainText.IsBlank(reason);
 
     public string Message => "更正或撤销登记必须说明理由。";
 

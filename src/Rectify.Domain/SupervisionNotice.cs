@@ -52,8 +52,8 @@ public sealed class SupervisionNotice
         Kind = kind;
         Unit = unit;
         UnitId = unit.Id;
-        Title = title.Trim();
-        Content = content.Trim();
+        Title = PlainText.Line(title)!;
+        Content = PlainText.Clean(content)!;
         CreatedByUserId = actor.UserId;
         CreatedByName = actor.DisplayName;
         CreatedAtUtc = atUtc;
@@ -150,7 +150,7 @@ public sealed class SupervisionNotice
         BusinessRules.Check(new ADubanHasAReplyDeadline(replyDue, today));
         var s = new SupervisionNotice(inspection, SupervisionKind.Duban, unit, title!, content!, actor, clock.GetUtcNow().UtcDateTime)
         {
-            Requirement = requirement!.Trim(),
+            Requirement = PlainText.Clean(requirement)!,
             ReplyDue = replyDue,
             IssuerId = issuerId,
             Year = year,
@@ -170,9 +170,9 @@ public sealed class SupervisionNotice
         var s = new SupervisionNotice(inspection, SupervisionKind.Talk, unit, title!, points!, actor, clock.GetUtcNow().UtcDateTime)
         {
             HeldOn = heldOn,
-            ByWhom = byWhom!.Trim(),
-            People = withWhom!.Trim(),
-            Outcome = string.IsNullOrWhiteSpace(commitments) ? null : commitments.Trim(),
+            ByWhom = PlainText.Line(byWhom)!,
+            People = PlainText.Clean(withWhom)!,
+            Outcome = PlainText.Clean(commitments),
         };
         s.Link(items);
         return s;
@@ -187,9 +187,9 @@ public sealed class SupervisionNotice
         BusinessRules.Check(new AnOutcomeNamesPeopleAndHow(kind, people, how));
         var s = new SupervisionNotice(inspection, kind, unit, title!, content!, actor, clock.GetUtcNow().UtcDateTime)
         {
-            ByWhom = string.IsNullOrWhiteSpace(decidedBy) ? null : decidedBy.Trim(),
-            People = people!.Trim(),
-            Outcome = how!.Trim(),
+            ByWhom = PlainText.Clean(decidedBy),
+            People = PlainText.Clean(people)!,
+            Outcome = PlainText.Clean(how)!,
             LeadId = leadId,
             OutcomeEntryId = outcomeEntryId,
         };
@@ -204,7 +204,7 @@ public sealed class SupervisionNotice
         ArgumentNullException.ThrowIfNull(clock);
         BusinessRules.Check(new TheSupervisionIsAt(Kind, State, SupervisionState.Open, "回复"));
         BusinessRules.Check(new AReplySaysSomething(reply));
-        Reply = reply!.Trim();
+        Reply = PlainText.Clean(reply)!;
         RepliedByName = actor.DisplayName;
         RepliedAtUtc = clock.GetUtcNow().UtcDateTime;
         State = SupervisionState.Replied;
@@ -221,7 +221,7 @@ public sealed class SupervisionNotice
             BusinessRules.Check(new AReasonIsRequired("退回回复", note));
         }
 
-        CloseNote = string.IsNullOrWhiteSpace(note) ? null : note.Trim();
+        CloseNote = PlainText.Clean(note);
         if (accept)
         {
             ClosedByName = actor.DisplayName;
@@ -278,7 +278,7 @@ public sealed class SupervisionNoticeMeasure
 
 public sealed class ASupervisionNamesItsMatter(string? title, string? content) : IBusinessRule
 {
-    public bool IsBroken() => string.IsNullOrWhiteSpace(title) || string.IsNullOrWhiteSpace(content);
+    public bool IsBroken() => PlainText.IsBlank(title) || PlainText.IsBlank(content);
 
     public string Message => "请填写事由和内容。";
 
@@ -296,7 +296,7 @@ public sealed class ASupervisionConcernsTheUnitsMeasures(IReadOnlyList<int> stra
 
 public sealed class ADubanSaysWhatReplyIsRequired(string? requirement) : IBusinessRule
 {
-    public bool IsBroken() => string.IsNullOrWhiteSpace(requirement);
+    public bool IsBroken() => PlainText.IsBlank(requirement);
 
     public string Message => "请填写督办的办理要求（需要回复什么）。";
 
@@ -314,7 +314,7 @@ public sealed class ADubanHasAReplyDeadline(DateOnly? due, DateOnly today) : IBu
 
 public sealed class ATalkSaysWhenAndWithWhom(DateOnly? heldOn, string? byWhom, string? withWhom, DateOnly today) : IBusinessRule
 {
-    public bool IsBroken() => heldOn is not { } d || d > today || string.IsNullOrWhiteSpace(byWhom) || string.IsNullOrWhiteSpace(withWhom);
+    public bool IsBroken() => heldOn is not { } d || d > today || PlainText.IsBlank(byWhom) || PlainText.IsBlank(withWhom);
 
     public string Message => heldOn is { } d && d > today
         ? $"约谈日期（{d:yyyy-MM-dd}）不能晚于今天：约谈举行后再记录。"
@@ -334,7 +334,7 @@ public sealed class AnOutcomeIsACircularOrAccountability(SupervisionKind kind) :
 
 public sealed class AnOutcomeNamesPeopleAndHow(SupervisionKind kind, string? people, string? how) : IBusinessRule
 {
-    public bool IsBroken() => string.IsNullOrWhiteSpace(people) || string.IsNullOrWhiteSpace(how);
+    public bool IsBroken() => PlainText.IsBlank(people) || PlainText.IsBlank(how);
 
     public string Message => $"请填写{Terms.Of(kind)}的处理对象和处理方式。";
 
@@ -352,7 +352,7 @@ public sealed class TheSupervisionIsAt(SupervisionKind kind, SupervisionState cu
 
 public sealed class AReplySaysSomething(string? reply) : IBusinessRule
 {
-    public bool IsBroken() => string.IsNullOrWhiteSpace(reply);
+    public bool IsBroken() => PlainText.IsBlank(reply);
 
     public string Message => "请填写回复内容。";
 

@@ -40,13 +40,14 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, global::Recti
             parent = await db.Organizations.SingleOrDefaultAsync(o => o.Id == pid, cancellationToken);
         }
 
-        if (string.IsNullOrWhiteSpace(name) || (parentId is not null && parent is null) || !Enum.IsDefined(kind))
+        name = PlainText.Line(name);
+        if (name is null || (parentId is not null && parent is null) || !Enum.IsDefined(kind))
         {
             Error = "请填写单位名称，并选择存在的上级单位和类型。";
         }
-        else if (await db.Organizations.AnyAsync(o => o.ParentId == parentId && o.Name == name.Trim(), cancellationToken))
+        else if (await db.Organizations.AnyAsync(o => o.ParentId == parentId && o.Name == name, cancellationToken))
         {
-            Error = $"上级单位下已有名为“{name.Trim()}”的单位。";
+            Error = $"上级单位下已有名为“{name}”的单位。";
         }
         else
         {

@@ -776,7 +776,7 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
     internal static (string Name, string Position) PersonTyped(string typed)
     {
         ArgumentNullException.ThrowIfNull(typed);
-        var text = typed.Trim();
+        var text = PlainText.Line(typed) ?? string.Empty;
         var open = text.IndexOfAny(['（', '(']);
         var name = (open > 0 ? text[..open] : text).Trim();
         var position = open > 0 ? text[(open + 1)..].TrimEnd('）', ')').Trim() : string.Empty;
@@ -786,7 +786,7 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
     /// <summary>Units typed as names ("党政办、财政分局"): those of that name in the tree, the others added under the inspected organization.</summary>
     internal async Task<List<Organization>> UnitsAsync(string? typed, Organization inspected, OrganizationKind kind, CancellationToken cancellationToken)
     {
-        var names = (typed ?? string.Empty).Split(NameSeparators, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.Ordinal).ToList();
+        var names = (PlainText.Clean(typed) ?? string.Empty).Split(NameSeparators, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.Ordinal).ToList();
         var units = await UnitsByNameAsync(names, inspected, kind, cancellationToken);
         return [.. names.Select(n => units[n])];
     }
@@ -965,7 +965,7 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
 
     private sealed class Required(string what, string? value) : IBusinessRule
     {
-        public bool IsBroken() => string.IsNullOrWhiteSpace(value);
+        public bool IsBroken() => PlainText.IsBlank(value);
 
         public string Message => $"请填写{what}。";
 
