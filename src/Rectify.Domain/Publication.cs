@@ -291,7 +291,8 @@ public sealed class PublicOpinion
         Text = string.Empty;
     }
 
-    public PublicOpinion(int inspectionId, int publicationId, string receiptCode, string? text, string? contact, int? aboutFindingNumber, TimeProvider clock)
+    /// <summary>An opinion as received; <paramref name="formStamp"/> is the single-use part of the public form's stamp it came with (<see cref="FormStamp"/>).</summary>
+    public PublicOpinion(int inspectionId, int publicationId, string receiptCode, string? text, string? contact, int? aboutFindingNumber, TimeProvider clock, string? formStamp = null)
     {
         ArgumentNullException.ThrowIfNull(clock);
         var clean = PlainText.Clean(text);
@@ -304,6 +305,7 @@ public sealed class PublicOpinion
         Text = clean!;
         Contact = cleanContact;
         AboutFindingNumber = aboutFindingNumber;
+        FormStamp = formStamp;
         ReceivedAtUtc = clock.GetUtcNow().UtcDateTime;
         State = OpinionState.Received;
     }
@@ -324,6 +326,12 @@ public sealed class PublicOpinion
 
     /// <summary>The finding (by its number in the notice) the sender says it concerns.</summary>
     public int? AboutFindingNumber { get; private set; }
+
+    /// <summary>
+    /// The random, single-use part of the signed stamp of the form it was sent with (24 hex digits), unique: the same form
+    /// posted again is refused by any server process, after a restart too. Nothing about the sender.
+    /// </summary>
+    public string? FormStamp { get; private set; }
 
     public DateTime ReceivedAtUtc { get; private set; }
 

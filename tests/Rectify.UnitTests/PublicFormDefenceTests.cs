@@ -5,24 +5,12 @@ using Rectify.Features.Publications;
 namespace Rectify.UnitTests;
 
 /// <summary>
-/// The public opinion form against one address that posts all day (attack L6): a stamp sends one opinion, and an address
-/// has a daily share, so that it cannot use up a notice's daily cap for everyone else.
+/// The public opinion form against one address that posts all day (attack L6): an address has a daily share, so that it
+/// cannot use up a notice's daily cap for everyone else. (A stamp sends one opinion: PublicNoticeBrowserTests and
+/// PublicOpinionStampTests.)
 /// </summary>
 public sealed class PublicFormDefenceTests
 {
-    private static readonly DateTime Noon = new(2026, 12, 5, 4, 0, 0, DateTimeKind.Utc);
-
-    [Fact]
-    public void A_stamp_is_used_once_and_given_back_when_its_opinion_was_not_stored()
-    {
-        var used = new UsedFormStamps();
-        Assert.True(used.TryUse("a", Noon));
-        Assert.False(used.TryUse("a", Noon.AddHours(1)));
-        Assert.True(used.TryUse("b", Noon));
-        used.GiveBack("a");
-        Assert.True(used.TryUse("a", Noon.AddHours(2)));
-    }
-
     [Fact]
     public void An_address_has_a_daily_share_beside_its_window_and_another_address_is_still_heard()
     {

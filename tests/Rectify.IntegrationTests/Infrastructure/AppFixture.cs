@@ -34,6 +34,9 @@ public abstract class AppFixture(Provider provider, bool kestrel = false, FakeCl
 
     public RectifyFactory Factory { get; private set; } = null!;
 
+    /// <summary>The host's settings, for a second server process on the same database and data folder.</summary>
+    public IReadOnlyDictionary<string, string?> Settings { get; private set; } = new Dictionary<string, string?>();
+
     public string DataFolder { get; } = Path.Combine(Path.GetTempPath(), "rectify-tests", Guid.NewGuid().ToString("N"));
 
     /// <summary>
@@ -163,6 +166,7 @@ public abstract class AppFixture(Provider provider, bool kestrel = false, FakeCl
             settings["ConnectionStrings:Rectify"] = ConnectionString;
         }
 
+        Settings = settings;
         Factory = new RectifyFactory(settings, Clock, ConfigureTestServices);
         if (kestrel)
         {

@@ -12,7 +12,7 @@ namespace Rectify.CompiledModel.Postgres
     public partial class PostgresRectifyDbContextModel
     {
         private PostgresRectifyDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("00bf0b86-4e54-435e-b124-2ca9d904d3c7"), entityTypeCount: 42)
+            : base(skipDetectChanges: false, modelId: new Guid("5a5812c7-ad30-4c25-a522-51cdd600e203"), entityTypeCount: 42)
         {
         }
 

@@ -21,9 +21,9 @@ namespace Rectify.CompiledModel.Postgres
                 "Rectify.Domain.PublicOpinion",
                 typeof(PublicOpinion),
                 baseEntityType,
-                propertyCount: 24,
+                propertyCount: 25,
                 foreignKeyCount: 4,
-                unnamedIndexCount: 6,
+                unnamedIndexCount: 7,
                 keyCount: 1);
 
             var id = runtimeEntityType.AddProperty(
@@ -93,6 +93,15 @@ namespace Rectify.CompiledModel.Postgres
                 nullable: true,
                 maxLength: 8000);
             earlierUnitResponses.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+
+            var formStamp = runtimeEntityType.AddProperty(
+                "FormStamp",
+                typeof(string),
+                propertyInfo: typeof(PublicOpinion).GetProperty("FormStamp", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(PublicOpinion).GetField("<FormStamp>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                maxLength: 24);
+            formStamp.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
 
             var inspectionId = runtimeEntityType.AddProperty(
                 "InspectionId",
@@ -240,16 +249,20 @@ namespace Rectify.CompiledModel.Postgres
                 new[] { assignedUnitId });
 
             var index1 = runtimeEntityType.AddIndex(
-                new[] { publicationId });
+                new[] { formStamp },
+                unique: true);
 
             var index2 = runtimeEntityType.AddIndex(
+                new[] { publicationId });
+
+            var index3 = runtimeEntityType.AddIndex(
                 new[] { receiptCode },
                 unique: true);
 
-            var index3 = runtimeEntityType.AddIndex(
+            var index4 = runtimeEntityType.AddIndex(
                 new[] { inspectionId, receivedAtUtc });
 
-            var index4 = runtimeEntityType.AddIndex(
+            var index5 = runtimeEntityType.AddIndex(
                 new[] { inspectionId, state });
 
             return runtimeEntityType;

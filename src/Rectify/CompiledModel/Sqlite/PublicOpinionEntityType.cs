@@ -21,9 +21,9 @@ namespace Rectify.CompiledModel.Sqlite
                 "Rectify.Domain.PublicOpinion",
                 typeof(PublicOpinion),
                 baseEntityType,
-                propertyCount: 24,
+                propertyCount: 25,
                 foreignKeyCount: 4,
-                unnamedIndexCount: 6,
+                unnamedIndexCount: 7,
                 keyCount: 1);
 
             var id = runtimeEntityType.AddProperty(
@@ -87,6 +87,14 @@ namespace Rectify.CompiledModel.Sqlite
                 fieldInfo: typeof(PublicOpinion).GetField("<EarlierUnitResponses>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true,
                 maxLength: 8000);
+
+            var formStamp = runtimeEntityType.AddProperty(
+                "FormStamp",
+                typeof(string),
+                propertyInfo: typeof(PublicOpinion).GetProperty("FormStamp", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(PublicOpinion).GetField("<FormStamp>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                maxLength: 24);
 
             var inspectionId = runtimeEntityType.AddProperty(
                 "InspectionId",
@@ -221,16 +229,20 @@ namespace Rectify.CompiledModel.Sqlite
                 new[] { assignedUnitId });
 
             var index1 = runtimeEntityType.AddIndex(
-                new[] { publicationId });
+                new[] { formStamp },
+                unique: true);
 
             var index2 = runtimeEntityType.AddIndex(
+                new[] { publicationId });
+
+            var index3 = runtimeEntityType.AddIndex(
                 new[] { receiptCode },
                 unique: true);
 
-            var index3 = runtimeEntityType.AddIndex(
+            var index4 = runtimeEntityType.AddIndex(
                 new[] { inspectionId, receivedAtUtc });
 
-            var index4 = runtimeEntityType.AddIndex(
+            var index5 = runtimeEntityType.AddIndex(
                 new[] { inspectionId, state });
 
             return runtimeEntityType;

@@ -11,7 +11,7 @@ namespace Rectify.CompiledModel.Sqlite
     public partial class SqliteRectifyDbContextModel
     {
         private SqliteRectifyDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("8bc7c319-7702-43f9-b7d0-695c5ef9d4de"), entityTypeCount: 42)
+            : base(skipDetectChanges: false, modelId: new Guid("6669942d-92ab-40fe-b1df-a191e19aabd6"), entityTypeCount: 42)
         {
         }
 

@@ -139,7 +139,7 @@ public static class ReceiptCodes
 /// that refuses a post made too soon after the form was shown (or with a forged stamp), the size limits of the entity,
 /// and a daily cap per notice. The per-address limit is the rate-limiting policy <see cref="PublicOpinionRateLimit"/>.
 /// </summary>
-public sealed class OpinionIntake(RectifyDbContext db, HandOffNotices handOffs, IDataProtectionProvider protection, UsedFormStamps used, IOptions<PublicOpinionOptions> options, TimeProvider clock)
+public sealed class OpinionIntake(RectifyDbContext db, HandOffNotices handOffs, IDataProtectionProvider protection, IOptions<PublicOpinionOptions> options, TimeProvider clock)
 {
     private readonly IDataProtector protector = protection.CreateProtector("Rectify.PublicOpinion.Form");
 
@@ -171,23 +171,24 @@ public sealed class OpinionIntake(RectifyDbContext db, HandOffNotices handOffs, 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var todays = await db.PublicOpinions.CountAsync(o => o.InspectionId == publicationId.InspectionId && o.ReceivedAtUtc >= dayStart, cancellationToken);
         BusinessRules.Check(new ANoticeTakesADailyNumberOfOpinions(todays, options.Value.DailyCap));
-        var opinion = new PublicOpinion(publicationId.InspectionId, publicationId.Id, ReceiptCodes.New(), text, contact, findingNumber, clock);
-
-        // One opinion per form shown: a stamp that was used is refused; it is given back if the opinion is not stored.
-        BusinessRules.Check(new AFormIsSentOnce(used.TryUse(once!, now)));
+        // One opinion per form shown: the stamp's single-use part is stored with the opinion, under a unique index, so
+        // that a form posted again is refused by whichever process takes it; if the opinion is not stored, neither is it.
+        BusinessRules.Check(new AFormIsSentOnce(!await db.PublicOpinions.AnyAsync(o => o.FormStamp == once, cancellationToken)));
+        var opinion = new PublicOpinion(publicationId.InspectionId, publicationId.Id, ReceiptCodes.New(), text, contact, findingNumber, clock, once);
+        db.PublicOpinions.Add(opinion);
         try
         {
-            db.PublicOpinions.Add(opinion);
             await db.SaveChangesAsync(cancellationToken);
-            await handOffs.OpinionReceivedAsync(publicationId.InspectionId, todays + 1, cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
         }
-        catch
+        catch (DbUpdateException e) when (Data.DatabaseProvider.IsUniqueViolation(e))
         {
-            used.GiveBack(once!);
-            throw;
+            // The same form posted twice at once: the other post stored it first.
+            db.ChangeTracker.Clear();
+            throw BusinessRules.Refuse(new AFormIsSentOnce(false));
         }
 
+        await handOffs.OpinionReceivedAsync(publicationId.InspectionId, todays + 1, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return opinion.ReceiptCode;
     }
 
@@ -306,51 +307,5 @@ public sealed class PublicOpinionRateLimit : IDisposable
     {
         limiter.Dispose();
         daily.Dispose();
-    }
-}
-
-/// <summary>
-/// The public form's stamps that have sent an opinion, kept for as long as a stamp is valid (a day), so that one page
-/// shown cannot be posted again and again. Held in memory, like the per-address limits: a restart forgets them, and the
-/// limits per address and per notice still hold then. Bounded: when full, the stamps past their day are dropped, and if
-/// none are, the oldest half.
-/// </summary>
-public sealed class UsedFormStamps
-{
-    private const int MaxStamps = 200_000;
-
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTime> stamps = new(StringComparer.Ordinal);
-
-    /// <summary>Marks the stamp used; false when it already was.</summary>
-    public bool TryUse(string stamp, DateTime nowUtc)
-    {
-        if (stamps.Count >= MaxStamps)
-        {
-            Prune(nowUtc);
-        }
-
-        return stamps.TryAdd(stamp, nowUtc);
-    }
-
-    /// <summary>The stamp can be sent again: the opinion it carried was not stored.</summary>
-    public void GiveBack(string stamp) => stamps.TryRemove(stamp, out _);
-
-    private void Prune(DateTime nowUtc)
-    {
-        foreach (var (stamp, at) in stamps)
-        {
-            if (nowUtc - at > TimeSpan.FromDays(1))
-            {
-                stamps.TryRemove(stamp, out _);
-            }
-        }
-
-        if (stamps.Count >= MaxStamps)
-        {
-            foreach (var (stamp, _) in stamps.OrderBy(p => p.Value).Take(stamps.Count / 2).ToList())
-            {
-                stamps.TryRemove(stamp, out _);
-            }
-        }
     }
 }

@@ -46,6 +46,10 @@ internal sealed class PublicOpinionConfiguration : IEntityTypeConfiguration<Publ
         o.HasOne<Finding>().WithMany().HasForeignKey(x => x.AssignedFindingId).OnDelete(DeleteBehavior.SetNull);
         o.HasOne<Organization>().WithMany().HasForeignKey(x => x.AssignedUnitId).OnDelete(DeleteBehavior.SetNull);
         o.HasIndex(x => x.ReceiptCode).IsUnique();
+        o.Property(x => x.FormStamp).HasMaxLength(24);
+
+        // A form sends one opinion, whichever server process takes it (several may serve one database).
+        o.HasIndex(x => x.FormStamp).IsUnique();
 
         // The inbox by state and the daily cap by day.
         o.HasIndex(x => new { x.InspectionId, x.State });
@@ -63,7 +67,6 @@ public static class PublicationsSetup
         services.AddScoped<OpinionService>();
         services.AddScoped<OpinionIntake>();
         services.AddSingleton<PublicOpinionRateLimit>();
-        services.AddSingleton<UsedFormStamps>();
         return services;
     }
 }

@@ -1599,6 +1599,10 @@ namespace Rectify.Data.Migrations.Postgres
                         .HasMaxLength(8000)
                         .HasColumnType("character varying(8000)");
 
+                    b.Property<string>("FormStamp")
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)");
+
                     b.Property<int>("InspectionId")
                         .HasColumnType("integer");
 
@@ -1663,6 +1667,9 @@ namespace Rectify.Data.Migrations.Postgres
                     b.HasIndex("AssignedFindingId");
 
                     b.HasIndex("AssignedUnitId");
+
+                    b.HasIndex("FormStamp")
+                        .IsUnique();
 
                     b.HasIndex("PublicationId");
 

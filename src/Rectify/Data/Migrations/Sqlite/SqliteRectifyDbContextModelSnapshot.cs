@@ -1548,6 +1548,10 @@ namespace Rectify.Data.Migrations.Sqlite
                         .HasMaxLength(8000)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("FormStamp")
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("InspectionId")
                         .HasColumnType("INTEGER");
 
@@ -1612,6 +1616,9 @@ namespace Rectify.Data.Migrations.Sqlite
                     b.HasIndex("AssignedFindingId");
 
                     b.HasIndex("AssignedUnitId");
+
+                    b.HasIndex("FormStamp")
+                        .IsUnique();
 
                     b.HasIndex("PublicationId");
 
