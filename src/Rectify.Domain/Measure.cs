@@ -470,6 +470,20 @@ public sealed class Measure
         SignOffApplicantId = actor.UserId;
     }
 
+    /// <summary>What an application made on the unit's behalf says it is, before its basis, in the measure's history.</summary>
+    public const string OnBehalfApplicationPrefix = "整改办代为申请销号。依据：";
+
+    /// <summary>
+    /// 代为申请销号: the office applies for the unit (a unit without an account, or one that asked outside the system),
+    /// saying on what basis (<see cref="ProgressReport.CheckOnBehalfBasis"/>); the step is the unit's own in every other
+    /// way, and its applicant (the office worker) may not accept it (<see cref="NobodyReviewsTheirOwnApplication"/>).
+    /// </summary>
+    public void ApplyForSignOffOnBehalf(Actor actor, TimeProvider clock, string? basis)
+    {
+        CheckState(MeasureAction.ApplyForSignOff);
+        ApplyForSignOff(actor, clock, OnBehalfApplicationPrefix + ProgressReport.CheckOnBehalfBasis(basis));
+    }
+
     /// <summary>The rectification office accepts the application (first level).</summary>
     public void AcceptApplication(Actor actor, TimeProvider clock, string? note = null)
     {

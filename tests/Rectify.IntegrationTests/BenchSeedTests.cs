@@ -189,6 +189,9 @@ public abstract class BenchSeedTests
         Assert.NotEmpty(await ReadAsync(database, """SELECT r."Id" FROM "ProgressReports" r WHERE r."OnBehalfBasis" IS NOT NULL"""));
         Assert.Empty(await ReadAsync(database, """SELECT r."Id" FROM "ProgressReports" r WHERE r."ReviewedByName" = r."SubmittedByName" """));
 
+        // Some sign-offs the office applied for on the unit's behalf (代为申请销号), with their basis (the separated duties above hold for them too).
+        Assert.NotEmpty(await ReadAsync(database, """SELECT t."Id" FROM "MeasureTransitions" t WHERE t."Action" = 1 AND t."Reason" LIKE '整改办代为申请销号。依据：%' """));
+
         await using var db = Context(database);
         var opinions = await db.PublicOpinions.AsNoTracking().Join(db.Publications, o => o.PublicationId, p => p.Id, (o, p) => new { o.ReceivedAtUtc, p.DisclosureFrom, p.DisclosureTo }).ToListAsync(Ct);
         Assert.NotEmpty(opinions);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Rectify.Access;
@@ -149,6 +150,81 @@ public abstract class OnBehalfReportTests(AppFixture app)
         Assert.Equal(HttpStatusCode.Forbidden, (await FileOnBehalfAsync(leader, measure, "据单位材料")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await FileOnBehalfAsync(office, measure, null, handler: "Report")).StatusCode);
         Assert.Empty(await ReportsAsync(measure));
+    }
+
+    [Fact]
+    public async Task The_office_applies_for_sign_off_for_the_unit_with_a_basis_and_someone_else_in_the_office_accepts_it()
+    {
+        app.RequireAvailable();
+        var measure = app.UnitMeasuresInProgress[5];
+        using var office = await app.SignedInAsync("office");
+        var second = "office-c-" + app.Provider;
+        await using (var scope = app.Factory.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<UserAdministration>().CreateAsync(second, "整改办第三人", app.InspectedOrganization, [Roles.RectificationOffice], app.Password, Ct, initialPassword: false);
+        }
+
+        using var other = await app.SignedInAsync(second);
+        using var unit = await app.SignedInAsync("unit");
+
+        // Sign-off rests on an accepted report: the office files one for the unit, another office worker accepts it.
+        Assert.Equal(HttpStatusCode.Redirect, (await FileOnBehalfAsync(office, measure, "据纪检监察办报送的书面材料", narrative: "整改已全部完成。")).StatusCode);
+        var report = Assert.Single(await ReportsAsync(measure));
+        var accept = new Dictionary<string, string> { ["reportId"] = report.Id.ToString(CultureInfo.InvariantCulture), ["decision"] = "accept", ["reason"] = string.Empty };
+        Assert.Equal(HttpStatusCode.Redirect, (await other.PostFromPageAsync($"/measures/{measure}", $"/measures/{measure}?handler=Review", accept)).StatusCode);
+
+        // The office is offered 代为申请销号; the unit, which applies itself, is not.
+        async Task<AngleSharp.Html.Dom.IHtmlDocument> PageAsync(HttpClient client) =>
+            new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await client.GetStringAsync(new Uri($"/measures/{measure}", UriKind.Relative), Ct));
+        Assert.NotNull((await PageAsync(office)).QuerySelector("#apply-on-behalf form textarea[name=basis][required]"));
+        Assert.Null((await PageAsync(unit)).QuerySelector("#apply-on-behalf"));
+
+        Task<Measure> MeasureAsync() => WithDbAsync(db => db.Measures.AsNoTracking().Include(m => m.Transitions).SingleAsync(m => m.Id == measure, Ct));
+        Dictionary<string, string> Apply(string basis, int version) => new() { ["basis"] = basis, ["version"] = version.ToString(CultureInfo.InvariantCulture) };
+        var version = (await MeasureAsync()).Version;
+
+        // Through the API: the basis goes with 申请销号 only (400 otherwise), and only the office sends it (403).
+        using (var officeApi = await app.Factory.CreateClient().WithTokenAsync(app.Factory.Services, "office", "代为申请测试"))
+        using (var unitApi = await app.Factory.CreateClient().WithTokenAsync(app.Factory.Services, "unit", "代为申请测试"))
+        {
+            var wrongStep = await officeApi.PostAsJsonAsync(new Uri($"/api/v1/measures/{measure}/actions/Start", UriKind.Relative), new { version, onBehalfBasis = "据单位材料" }, Ct);
+            Assert.Equal(HttpStatusCode.BadRequest, wrongStep.StatusCode);
+            Assert.Contains("OnlyASignOffApplicationIsMadeOnBehalf", await wrongStep.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+            Assert.Equal(HttpStatusCode.Forbidden, (await unitApi.PostAsJsonAsync(new Uri($"/api/v1/measures/{measure}/actions/ApplyForSignOff", UriKind.Relative), new { version, onBehalfBasis = "据本单位材料" }, Ct)).StatusCode);
+        }
+
+        // Nobody else applies on the unit's behalf, and not without a basis.
+        var byUnit = await unit.PostFromPageAsync($"/measures/{measure}", $"/measures/{measure}?handler=ApplyOnBehalf", Apply("据本单位材料", version));
+        Assert.Equal(HttpStatusCode.Forbidden, byUnit.StatusCode);
+        var blank = await office.PostFromPageAsync($"/measures/{measure}", $"/measures/{measure}?handler=ApplyOnBehalf", Apply("\u3164 \u200B", version));
+        Assert.Equal(HttpStatusCode.BadRequest, blank.StatusCode);
+        var refusedPage = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await blank.Content.ReadAsStringAsync(Ct));
+        Assert.NotNull(refusedPage.QuerySelector("#apply-on-behalf[open] .error-box"));
+        Assert.Equal(MeasureState.InProgress, (await MeasureAsync()).State);
+
+        var before = await WithDbAsync(db => db.Notifications.MaxAsync(n => (long?)n.Id, Ct)) ?? 0;
+        var applied = await office.PostFromPageAsync($"/measures/{measure}", $"/measures/{measure}?handler=ApplyOnBehalf", Apply(" 据纪检监察办12月2日报送的销号申请表\u202E ", version));
+        Assert.Equal(HttpStatusCode.Redirect, applied.StatusCode);
+        var after = await MeasureAsync();
+        Assert.Equal(MeasureState.AwaitingReview, after.State);
+        var step = after.Transitions.OrderBy(t => t.Id).Last();
+        Assert.Equal((MeasureAction.ApplyForSignOff, await UserIdAsync("office")), (step.Action, step.ActorUserId));
+        Assert.Equal(Measure.OnBehalfApplicationPrefix + "据纪检监察办12月2日报送的销号申请表", step.Reason);
+
+        // The unit's reporter is told; the rest of the office is asked to review; the applicant hears nothing of their own step.
+        var (unitId, otherId, officeId) = (await UserIdAsync("unit"), await UserIdAsync(second), await UserIdAsync("office"));
+        var told = await WithDbAsync(db => db.Notifications.Where(n => n.Id > before && n.MeasureId == measure).Select(n => new { n.Kind, n.RecipientUserId }).ToListAsync(Ct));
+        Assert.Contains(told, n => n.Kind == "SignOffAppliedOnBehalf" && n.RecipientUserId == unitId);
+        Assert.Contains(told, n => n.Kind == "SignOffRequested" && n.RecipientUserId == otherId);
+        Assert.DoesNotContain(told, n => n.RecipientUserId == officeId);
+
+        // The applicant does not accept their own application; another office worker does.
+        Dictionary<string, string> Act(string action, int v) => new() { ["action"] = action, ["reason"] = string.Empty, ["version"] = v.ToString(CultureInfo.InvariantCulture) };
+        var own = await office.PostFromPageAsync($"/measures/{measure}", $"/measures/{measure}?handler=Act", Act(nameof(MeasureAction.AcceptApplication), after.Version));
+        Assert.NotEqual(HttpStatusCode.Redirect, own.StatusCode);
+        Assert.Equal(MeasureState.AwaitingReview, (await MeasureAsync()).State);
+        Assert.Equal(HttpStatusCode.Redirect, (await other.PostFromPageAsync($"/measures/{measure}", $"/measures/{measure}?handler=Act", Act(nameof(MeasureAction.AcceptApplication), after.Version))).StatusCode);
+        Assert.Equal(MeasureState.AwaitingApproval, (await MeasureAsync()).State);
     }
 
     [Fact]

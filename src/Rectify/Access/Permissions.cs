@@ -43,6 +43,9 @@ public enum Permission
     SetSignalRules,
     RespondToOpinion,
     FileReportOnBehalf,
+
+    /// <summary>代为申请销号: the office applies for sign-off on the lead unit's behalf, with a basis.</summary>
+    ApplyForSignOffOnBehalf,
 }
 
 /// <summary>On whose measures a role may take a step (always within what the caller sees).</summary>
@@ -140,6 +143,7 @@ public static class Permissions
         // 代报: the office files a unit's progress from what the unit handed in outside the system (a unit without an
         // account, or whose reporter is away); reviewed like any report, by someone else in the office.
         [Permission.FileReportOnBehalf] = new("只有整改办可以代报进展。", (Office, Whose.AnyVisible)),
+        [Permission.ApplyForSignOffOnBehalf] = new("只有整改办可以代为申请销号。", (Office, Whose.AnyVisible)),
 
         // 红黄绿规则: what counts as red, yellow and green for one inspection — the office, or the inspection body for the inspections it oversees.
         [Permission.SetSignalRules] = new("只有整改办或巡察机构可以设置红黄绿规则。", (Office, Whose.AnyVisible), (Access.Roles.InspectionBody, Whose.AnyVisible)),

@@ -489,9 +489,16 @@ public sealed partial class BenchGenerator
                     }
 
                     var reviewer = officeAccounts.First(a => a.Id != evidenceAcceptedBy);
-                    Move(id, MeasureAction.ApplyForSignOff, MeasureState.InProgress, MeasureState.AwaitingReview, reporter, applyAt, random.NextDouble() < 0.5 ? "整改任务已完成，申请销号。" : null);
+
+                    // One application in 29 (by the measure's id, so the rest of the output is unchanged) the office made for
+                    // the unit (代为申请销号), with its basis; someone other than the applicant reviews it.
+                    var onBehalf = id % 29 == 0 && officeAccounts.Any(a => a.Id != reviewer.Id);
+                    var applier = onBehalf ? officeAccounts.First(a => a.Id != reviewer.Id) : reporter;
+                    var note = random.NextDouble() < 0.5 ? "整改任务已完成，申请销号。" : null;
+                    Move(id, MeasureAction.ApplyForSignOff, MeasureState.InProgress, MeasureState.AwaitingReview, applier, applyAt,
+                        onBehalf ? Measure.OnBehalfApplicationPrefix + $"据牵头单位{DateOnly.FromDateTime(applyAt):M月d日}报送的销号申请表" : note);
                     state = MeasureState.AwaitingReview;
-                    applicant = reporter.Id;
+                    applicant = applier.Id;
                     if (final is MeasureState.AwaitingApproval or MeasureState.SignedOff)
                     {
                         var acceptAt = Min(applyAt.AddDays(random.Next(1, 5)), AsOfUtc);

@@ -90,6 +90,19 @@ public sealed class HandOffNotices(RectifyDbContext db, HandOffOutbox outbox, Ti
         _ => Task.CompletedTask,
     };
 
+    /// <summary>
+    /// 代为申请销号 → the office (someone other than the applicant reviews it) and the lead unit's reporters, who learn that
+    /// the office applied for them and can check it.
+    /// </summary>
+    public Task SignOffAppliedOnBehalfAsync(int measureId, CancellationToken cancellationToken)
+    {
+        MeasureNotice toReview = ("SignOffRequested", m => ($"【待审核】措施“{Short(m.Text)}”申请销号（整改办代为申请）",
+            "整改办代牵头单位申请销号，请由代为申请人以外的人员审核。", null, Recipients.OfficeOf(m.InspectedPath)));
+        MeasureNotice toUnit = ("SignOffAppliedOnBehalf", m => ($"【代为申请】整改办代为申请了措施“{Short(m.Text)}”的销号",
+            "整改办根据您单位在系统外提交的材料，代为申请了这条措施的销号。请登录核对，如有出入请联系整改办。", null, Recipients.ReportersOf(m.LeadUnitPath)));
+        return AboutMeasureAsync(measureId, [toReview, toUnit], cancellationToken);
+    }
+
     // ——— 回头看 ———
 
     /// <summary>A look-back found a rebound and reopened the measure → the unit's reporters.</summary>

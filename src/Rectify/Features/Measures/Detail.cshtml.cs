@@ -44,6 +44,12 @@ public sealed class DetailModel(RectifyDbContext db, Caller caller, MeasureWorkf
     /// <summary>The office may file the unit's progress for it (代报), from what the unit handed in outside the system.</summary>
     public bool CanReportOnBehalf { get; private set; }
 
+    /// <summary>代为申请销号: the office may apply for sign-off for the lead unit now (the measure could take the unit's 申请销号).</summary>
+    public bool CanApplyOnBehalf { get; private set; }
+
+    /// <summary>The 代为申请销号 basis as typed, shown again after a refusal.</summary>
+    public string? ApplicationBasis { get; private set; }
+
     /// <summary>The 代报依据 typed, shown again after a refusal.</summary>
     public string? OnBehalfBasis { get; private set; }
 
@@ -108,6 +114,13 @@ public sealed class DetailModel(RectifyDbContext db, Caller caller, MeasureWorkf
     {
         (ErrorFor, Reason) = ("act", reason);
         return Done(await workflow.ActAsync(Id, action, reason, version, cancellationToken));
+    }
+
+    /// <summary>The office applies for sign-off on the lead unit's behalf (代为申请销号), saying on what basis; someone else in the office reviews it.</summary>
+    public async Task<IActionResult> OnPostApplyOnBehalfAsync(string? basis, int? version, CancellationToken cancellationToken)
+    {
+        (ErrorFor, ApplicationBasis) = ("applyonbehalf", basis);
+        return Done(await workflow.ApplyOnBehalfAsync(Id, basis, version, cancellationToken));
     }
 
     /// <summary>A unit reporter files progress (narrative, percent, effective date, evidence files).</summary>
@@ -194,6 +207,9 @@ public sealed class DetailModel(RectifyDbContext db, Caller caller, MeasureWorkf
         var underWay = Measure.State is MeasureState.InProgress or MeasureState.Ongoing && Measure.WithdrawnAtUtc is null;
         CanReport = underWay && caller.May(Permission.FileReport, Measure.Parties);
         CanReportOnBehalf = underWay && !CanReport && caller.May(Permission.FileReportOnBehalf, Measure.Parties);
+        CanApplyOnBehalf = Measure.WithdrawnAtUtc is null && !Measure.AllowedActions.Contains(MeasureAction.ApplyForSignOff)
+            && Domain.Measure.CanTake(MeasureAction.ApplyForSignOff, Measure.State, Measure.Kind, Measure.EvidenceAcceptedAtUtc is not null)
+            && caller.May(Permission.ApplyForSignOffOnBehalf, Measure.Parties);
         if (caller.May(Permission.ManagePlan) && Measure is { WithdrawnAtUtc: null, LeadUnit: { } lead, Parties.LeadUnitPath: { } leadPath } && Measure.State != MeasureState.SignedOff)
         {
             LeadUnitWithoutReporter = (await ReporterAccounts.WithoutReporterAsync(db, [new PlanUnit(lead, leadPath)], cancellationToken)) is [var without, ..] ? without.Name : null;

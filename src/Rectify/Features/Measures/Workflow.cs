@@ -22,32 +22,46 @@ public sealed class MeasureWorkflow(RectifyDbContext db, Caller caller, AuditLog
 
     public async Task<WorkflowResult> ActAsync(int measureId, string? actionName, string? reason, int? expectedVersion, CancellationToken cancellationToken)
     {
+        BusinessRules.Check(new AKnownAction(actionName));
+        var action = Enum.Parse<MeasureAction>(actionName!);
+        return await StepAsync(measureId, action, Permissions.Of(action), expectedVersion, (measure, actor) => measure.Take(action, actor, clock, reason), onBehalf: false, cancellationToken);
+    }
+
+    /// <summary>
+    /// 代为申请销号: the office applies for sign-off on the lead unit's behalf, saying on what basis. The unit's reporters
+    /// are told; the office is asked to review it, and its applicant may not accept it.
+    /// </summary>
+    public Task<WorkflowResult> ApplyOnBehalfAsync(int measureId, string? basis, int? expectedVersion, CancellationToken cancellationToken) =>
+        StepAsync(measureId, MeasureAction.ApplyForSignOff, Permission.ApplyForSignOffOnBehalf, expectedVersion, (measure, actor) => measure.ApplyForSignOffOnBehalf(actor, clock, basis), onBehalf: true, cancellationToken);
+
+    /// <summary>One step on the current version of a measure the caller sees: permission, the domain's rules, then the write, its notices and its audit record in one transaction.</summary>
+    private async Task<WorkflowResult> StepAsync(int measureId, MeasureAction action, Permission permission, int? expectedVersion, Action<Measure, Actor> take, bool onBehalf, CancellationToken cancellationToken)
+    {
         var measure = await db.VisibleMeasures(caller.Scope).Include(m => m.LeadUnit).Include(m => m.ResponsibleLeader).SingleOrDefaultAsync(m => m.Id == measureId, cancellationToken);
         if (measure is null)
         {
             return WorkflowResult.NotFound;
         }
 
-        BusinessRules.Check(new AKnownAction(actionName));
-        var action = Enum.Parse<MeasureAction>(actionName!);
-        caller.Require(Permissions.Of(action), new MeasureParties(measure.LeadUnit?.Path, measure.ResponsibleLeader?.UserId));
+        caller.Require(permission, new MeasureParties(measure.LeadUnit?.Path, measure.ResponsibleLeader?.UserId));
         BusinessRules.Check(new TheStepIsTakenOnTheVersionShown(expectedVersion, measure.Version));
 
         var before = measure.State;
-        measure.Take(action, caller.Actor, clock, reason);
+        take(measure, caller.Actor);
+        var reason = measure.Transitions[^1].Reason;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await db.SaveOrRefuseAsync("这条措施刚刚已被他人处理，请刷新页面后再操作。", cancellationToken);
-        await handOffs.MeasureStepAsync(measure.Id, action, reason, cancellationToken);
+        await (onBehalf ? handOffs.SignOffAppliedOnBehalfAsync(measure.Id, cancellationToken) : handOffs.MeasureStepAsync(measure.Id, action, reason, cancellationToken));
         await audit.RecordAsync(
             new AuditEvent(
                 AuditActions.Of(action),
                 ObjectType: "Measure",
                 ObjectId: measure.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 Before: new { State = before },
-                After: new { measure.State, Reason = reason }),
+                After: onBehalf ? new { measure.State, Reason = reason, OnBehalf = true } : (object)new { measure.State, Reason = reason }),
             cancellationToken: cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return WorkflowResult.Done($"已{Terms.Of(action)}。");
+        return WorkflowResult.Done(onBehalf ? "已代为申请销号，待整改办其他人员审核。" : $"已{Terms.Of(action)}。");
     }
 
     private sealed class AKnownAction(string? name) : IBusinessRule
