@@ -481,8 +481,23 @@ public sealed class Measure
     public void ApplyForSignOffOnBehalf(Actor actor, TimeProvider clock, string? basis)
     {
         CheckState(MeasureAction.ApplyForSignOff);
-        ApplyForSignOff(actor, clock, OnBehalfApplicationPrefix + ProgressReport.CheckOnBehalfBasis(basis));
+        var kept = PlainText.Clean(basis);
+        BusinessRules.Check(new AnApplicationMadeOnBehalfSaysWhereItCameFrom(kept));
+        BusinessRules.Check(new ATextFitsItsField("代为申请依据", kept, ProgressReport.MaxOnBehalfBasis));
+        ApplyForSignOff(actor, clock, OnBehalfApplicationPrefix + kept);
     }
+
+    /// <summary>
+    /// Whether the separated duties bar <paramref name="userId"/> from <paramref name="action"/> on a measure whose
+    /// application, first-level acceptance and evidence were given by these people — the same rules the steps check, so a
+    /// page offers only the steps that will work for this person.
+    /// </summary>
+    public static bool BarsFromStep(MeasureAction action, string userId, string? applicantId, string? acceptedById, string? evidenceAcceptedById) => action switch
+    {
+        MeasureAction.AcceptApplication or MeasureAction.ReturnApplication => userId == applicantId,
+        MeasureAction.Approve => userId == applicantId || userId == acceptedById || userId == evidenceAcceptedById,
+        _ => false,
+    };
 
     /// <summary>The rectification office accepts the application (first level).</summary>
     public void AcceptApplication(Actor actor, TimeProvider clock, string? note = null)

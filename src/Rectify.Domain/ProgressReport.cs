@@ -293,6 +293,15 @@ public sealed class AReportFiledOnBehalfSaysWhereItCameFrom(string? basis) : IBu
     public Refusal Refusal => Refusal.Invalid;
 }
 
+public sealed class AnApplicationMadeOnBehalfSaysWhereItCameFrom(string? basis) : IBusinessRule
+{
+    public bool IsBroken() => PlainText.IsBlank(basis);
+
+    public string Message => "代为申请销号须写明依据：牵头单位以何种方式、何时提出了销号（如“据县教育局12月1日报送的销号申请表”）。";
+
+    public Refusal Refusal => Refusal.Invalid;
+}
+
 public sealed class AReportSaysWhatWasDone(string? narrative, int percent, DateOnly? effectiveDate) : IBusinessRule
 {
     public bool IsBroken() => PlainText.IsBlank(narrative) || percent is < 0 or > 100 || effectiveDate is null;

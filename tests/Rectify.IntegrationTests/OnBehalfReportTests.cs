@@ -199,7 +199,10 @@ public abstract class OnBehalfReportTests(AppFixture app)
         var blank = await office.PostFromPageAsync($"/measures/{measure}", $"/measures/{measure}?handler=ApplyOnBehalf", Apply("\u3164 \u200B", version));
         Assert.Equal(HttpStatusCode.BadRequest, blank.StatusCode);
         var refusedPage = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await blank.Content.ReadAsStringAsync(Ct));
-        Assert.NotNull(refusedPage.QuerySelector("#apply-on-behalf[open] .error-box"));
+        Assert.Contains("代为申请销号须写明依据", refusedPage.QuerySelector("#apply-on-behalf[open] .error-box")?.TextContent, StringComparison.Ordinal);
+        var tooLong = await office.PostFromPageAsync($"/measures/{measure}", $"/measures/{measure}?handler=ApplyOnBehalf", Apply(new string('据', ProgressReport.MaxOnBehalfBasis + 1), version));
+        Assert.Equal(HttpStatusCode.BadRequest, tooLong.StatusCode);
+        Assert.Equal(new string('据', ProgressReport.MaxOnBehalfBasis + 1), new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await tooLong.Content.ReadAsStringAsync(Ct)).QuerySelector("#apply-on-behalf textarea[name=basis]")?.TextContent);
         Assert.Equal(MeasureState.InProgress, (await MeasureAsync()).State);
 
         var before = await WithDbAsync(db => db.Notifications.MaxAsync(n => (long?)n.Id, Ct)) ?? 0;
@@ -218,7 +221,13 @@ public abstract class OnBehalfReportTests(AppFixture app)
         Assert.Contains(told, n => n.Kind == "SignOffRequested" && n.RecipientUserId == otherId);
         Assert.DoesNotContain(told, n => n.RecipientUserId == officeId);
 
-        // The applicant does not accept their own application; another office worker does.
+        // The applicant is not offered the review of their own application, and is told why; another office worker is.
+        var ownPage = await PageAsync(office);
+        Assert.Null(ownPage.QuerySelector("form button[name=action][value=AcceptApplication]"));
+        Assert.NotNull(ownPage.QuerySelector(".separated-duties"));
+        Assert.NotNull((await PageAsync(other)).QuerySelector("form button[name=action][value=AcceptApplication]"));
+
+        // Posted anyway, it is refused; another office worker accepts it.
         Dictionary<string, string> Act(string action, int v) => new() { ["action"] = action, ["reason"] = string.Empty, ["version"] = v.ToString(CultureInfo.InvariantCulture) };
         var own = await office.PostFromPageAsync($"/measures/{measure}", $"/measures/{measure}?handler=Act", Act(nameof(MeasureAction.AcceptApplication), after.Version));
         Assert.NotEqual(HttpStatusCode.Redirect, own.StatusCode);

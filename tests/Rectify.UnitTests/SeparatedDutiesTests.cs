@@ -115,4 +115,16 @@ public sealed class SeparatedDutiesTests
         Assert.Equal(ExtensionState.Approved, asked.State);
         Assert.Equal(new DateOnly(2025, 3, 31), m.Deadline);
     }
+
+    [Fact]
+    public void A_page_offers_a_person_only_the_sign_off_steps_the_separated_duties_leave_them()
+    {
+        Assert.True(Measure.BarsFromStep(MeasureAction.AcceptApplication, "a", applicantId: "a", acceptedById: null, evidenceAcceptedById: null));
+        Assert.True(Measure.BarsFromStep(MeasureAction.ReturnApplication, "a", "a", null, null));
+        Assert.False(Measure.BarsFromStep(MeasureAction.AcceptApplication, "b", "a", null, "b"));
+        Assert.True(Measure.BarsFromStep(MeasureAction.Approve, "b", "a", acceptedById: "b", evidenceAcceptedById: null));
+        Assert.True(Measure.BarsFromStep(MeasureAction.Approve, "c", "a", "b", evidenceAcceptedById: "c"));
+        Assert.False(Measure.BarsFromStep(MeasureAction.Approve, "d", "a", "b", "c"));
+        Assert.False(Measure.BarsFromStep(MeasureAction.Reopen, "a", "a", "a", "a"));
+    }
 }

@@ -36,6 +36,10 @@ public sealed record MeasureDetail(
 {
     public bool Overdue => OverdueReason != OverdueReason.None;
 
+    /// <summary>Steps the caller's roles allow now that the separated duties bar this person from (docs/rules.md): named on the page, not offered.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyList<MeasureAction> BarredActions { get; init; } = [];
+
     /// <summary>Whose measure it is (lead unit, responsible leader's account), for the page's permission questions; not part of the API's answer.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public MeasureParties Parties { get; init; } = MeasureParties.None;
@@ -85,6 +89,9 @@ public static class MeasureQueries
                 m.AssumedFields,
                 m.Version,
                 m.EvidenceAcceptedAtUtc,
+                m.SignOffApplicantId,
+                m.SignOffAcceptedById,
+                m.EvidenceAcceptedById,
                 m.WithdrawnAtUtc,
                 m.OriginalDeadline,
                 m.ExtensionCount,
@@ -97,13 +104,22 @@ public static class MeasureQueries
                     .Select(t => new MeasureTransitionView(t.Action, t.FromState, t.ToState, t.ActorName, t.AtUtc, t.Reason)).ToList(),
             })
             .FirstOrDefaultAsync(cancellationToken);
-        return m is null ? null : new MeasureDetail(
+        if (m is null)
+        {
+            return null;
+        }
+
+        // The steps the caller's roles allow now, less those the separated duties bar this person from (their own
+        // application, an application they accepted, the evidence they accepted): those are named, not offered.
+        IReadOnlyList<MeasureAction> allowed = m.WithdrawnAtUtc is null ? MeasureWorkflow.Allowed(scope, m.State, m.Kind, m.EvidenceAcceptedAtUtc is not null, new(m.LeadUnitPath, m.LeaderUserId)) : [];
+        return new MeasureDetail(
             m.Id, m.InspectionId, m.InspectionTitle, m.FindingId, m.FindingNumber, m.FindingTitle, m.Number, m.Text, m.Kind, m.Deadline,
             m.Leader, m.LeadUnit, m.Supporting, m.State, Measure.OverdueReasonAt(m.Facts, today), m.AssumedFields, m.Version,
-            m.WithdrawnAtUtc is null ? MeasureWorkflow.Allowed(scope, m.State, m.Kind, m.EvidenceAcceptedAtUtc is not null, new(m.LeadUnitPath, m.LeaderUserId)) : [], m.History,
+            allowed.Where(a => !Measure.BarsFromStep(a, scope.UserId, m.SignOffApplicantId, m.SignOffAcceptedById, m.EvidenceAcceptedById)).ToList(), m.History,
             m.Facts.Cadence ?? ReportingCadences.Default, m.Facts.LastReportAtUtc, m.EvidenceAcceptedAtUtc)
         {
             Parties = new MeasureParties(m.LeadUnitPath, m.LeaderUserId),
+            BarredActions = [.. allowed.Where(a => Measure.BarsFromStep(a, scope.UserId, m.SignOffApplicantId, m.SignOffAcceptedById, m.EvidenceAcceptedById))],
             Revisions = m.Revisions,
             WithdrawnAtUtc = m.WithdrawnAtUtc,
             OriginalDeadline = m.OriginalDeadline,
