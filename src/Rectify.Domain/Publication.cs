@@ -556,10 +556,12 @@ public sealed class PublicOpinion
 }
 
 /// <summary>
-/// Text a person typed, as it is kept: line breaks as "\n" (a browser sends "\r\n" and counts it as one), no control
-/// characters but the line break and the tab, no bidi embedding, override or isolate and no zero-width character (each
-/// makes text read other than it is stored), no blank filler (U+3164 and its kin, which look like a character but
-/// show nothing), trimmed; null when nothing visible is left (spaces, or marks with no character to sit on).
+/// Text a person typed, as it is kept: line breaks as "\n" (a browser sends "\r\n" and counts it as one; U+2028, U+2029 and
+/// U+0085 are line breaks too), no control character but the line break and the tab, no format character at all (the
+/// bidi embeddings, overrides and isolates, the zero-width characters, the soft hyphen, the tag characters and the rest
+/// of Unicode's Cf: each makes text read other than it is stored, or hides part of it), no noncharacter, no blank filler
+/// (U+3164 and its kin, which look like a character but show nothing), trimmed; null when nothing visible is left
+/// (spaces, or marks with no character to sit on). Read by code point, so that characters beyond the BMP are judged too.
 /// </summary>
 public static class PlainText
 {
@@ -571,16 +573,20 @@ public static class PlainText
         }
 
         var kept = new System.Text.StringBuilder(text.Length);
-        foreach (var c in text.Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n'))
+        foreach (var rune in text.Replace("\r\n", "\n", StringComparison.Ordinal).EnumerateRunes())
         {
-            if (c is '\n' or '\t' || !(char.IsControl(c) || IsInvisibleFormat(c)))
+            if (rune.Value is '\r' or 0x2028 or 0x2029 or 0x85)
             {
-                kept.Append(c);
+                kept.Append('\n');
+            }
+            else if (rune.Value is '\n' or '\t' || !IsHidden(rune))
+            {
+                kept.Append(rune.ToString());
             }
         }
 
         var clean = kept.ToString().Trim();
-        return clean.Any(Shows) ? clean : null;
+        return clean.EnumerateRunes().Any(Shows) ? clean : null;
     }
 
     /// <summary>
@@ -596,17 +602,22 @@ public static class PlainText
     /// <summary>Nothing visible: what <see cref="Clean"/> turns into null (a rule refusing empty text asks this).</summary>
     public static bool IsBlank([System.Diagnostics.CodeAnalysis.NotNullWhen(false)] string? text) => Clean(text) is null;
 
-    /// <summary>A character that shows something by itself: not a space, nor a mark that only modifies another (a variation selector, a combining mark).</summary>
-    private static bool Shows(char c) =>
-        !char.IsWhiteSpace(c) && System.Globalization.CharUnicodeInfo.GetUnicodeCategory(c) is not (System.Globalization.UnicodeCategory.NonSpacingMark or System.Globalization.UnicodeCategory.EnclosingMark or System.Globalization.UnicodeCategory.Format);
+    /// <summary>A character that shows something by itself: not a space, nor a mark that only modifies another (a variation selector, a combining mark), nor a blank filler.</summary>
+    private static bool Shows(System.Text.Rune rune) =>
+        !System.Text.Rune.IsWhiteSpace(rune) && !IsBlankFiller(rune.Value)
+        && System.Text.Rune.GetUnicodeCategory(rune) is not (System.Globalization.UnicodeCategory.NonSpacingMark or System.Globalization.UnicodeCategory.EnclosingMark or System.Globalization.UnicodeCategory.Format);
+
+    /// <summary>Removed from typed text: controls, every format character (Cf), the noncharacters, and the blank fillers.</summary>
+    private static bool IsHidden(System.Text.Rune rune) =>
+        System.Text.Rune.GetUnicodeCategory(rune) is System.Globalization.UnicodeCategory.Control or System.Globalization.UnicodeCategory.Format
+        || IsNoncharacter(rune.Value) || IsBlankFiller(rune.Value);
+
+    /// <summary>U+FDD0–FDEF and the last two code points of every plane: never characters, kept for a program's own use.</summary>
+    private static bool IsNoncharacter(int value) => value is >= 0xFDD0 and <= 0xFDEF || (value & 0xFFFE) == 0xFFFE;
 
     /// <summary>
-    /// The bidi controls (U+202A–202E, U+2066–2069, U+200E/F, U+061C), the zero-width and invisible operators (U+200B–200D,
-    /// U+2060–2064, U+FEFF), and the blanks that pass for characters: the soft hyphen (U+00AD), the grapheme joiner
-    /// (U+034F), the Hangul fillers (U+115F, U+1160, U+3164, U+FFA0), the Khmer inherent vowels (U+17B4/5), the Mongolian
-    /// vowel separator (U+180E) and the blank Braille pattern (U+2800).
+    /// The blanks that pass for characters: the grapheme joiner (U+034F), the Hangul fillers (U+115F, U+1160, U+3164,
+    /// U+FFA0), the Khmer inherent vowels (U+17B4/5) and the blank Braille pattern (U+2800).
     /// </summary>
-    private static bool IsInvisibleFormat(char c) =>
-        c is (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069') or '\u200E' or '\u200F' or '\u061C' or (>= '\u200B' and <= '\u200D') or (>= '\u2060' and <= '\u2064') or '\uFEFF'
-            or '\u00AD' or '\u034F' or '\u115F' or '\u1160' or '\u3164' or '\uFFA0' or '\u17B4' or '\u17B5' or '\u180E' or '\u2800';
+    private static bool IsBlankFiller(int value) => value is 0x034F or 0x115F or 0x1160 or 0x3164 or 0xFFA0 or 0x17B4 or 0x17B5 or 0x2800;
 }

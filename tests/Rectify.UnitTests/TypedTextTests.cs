@@ -38,6 +38,24 @@ public sealed class TypedTextTests
     }
 
     [Fact]
+    public void Format_characters_beyond_the_listed_ones_and_beyond_the_bmp_are_removed_and_count_as_nothing()
+    {
+        // Tag characters, musical formatting, a supplementary variation selector, the Kaithi and shorthand format
+        // characters, noncharacters: each alone is nothing.
+        foreach (var hidden in new[] { "\U000E0041\U000E0042", "\U0001D173\U0001D17A", "\U000E0100", "\U000110BD", "\U0001BCA0", "\uFDD0", "\U0010FFFF", "\u2028\u2029\u0085" })
+        {
+            Assert.Null(PlainText.Clean(hidden));
+        }
+
+        Assert.Equal("财政分局", PlainText.Line("财政\U0001D173分局\U000E0041"));
+        Assert.Equal("第一行\n第二行\n第三行", PlainText.Clean("第一行\u2028第二行\u0085第三行"));
+        Assert.Equal("标题 续", PlainText.Line("标题\u2029续"));
+
+        // A character beyond the BMP that shows is kept (a rare 汉字 of Extension B, an emoji).
+        Assert.Equal("𠀋😀", PlainText.Clean("\u200b𠀋😀\U000E0020"));
+    }
+
+    [Fact]
     public void Names_and_titles_are_one_clean_line_and_a_blank_one_is_refused()
     {
         var (inspection, _, finding) = Tree();
