@@ -76,6 +76,12 @@ public abstract partial class PlanTests(AppFixture app)
         Assert.Contains("限期整改类措施必须有整改时限", form, StringComparison.Ordinal);
         Assert.Contains("修订议事规则</textarea>", form, StringComparison.Ordinal);
 
+        // One lead unit: two names typed there are refused before either is added to the tree.
+        var twoLeads = await Post(office, "Measure", new() { ["findingId"] = $"{findingId}", ["text"] = "修订议事规则", ["kind"] = "TimeBound", ["deadline"] = "2026-12-31", ["newLeadUnit"] = "双牵头甲办、双牵头乙办" });
+        Assert.Equal(HttpStatusCode.BadRequest, twoLeads.StatusCode);
+        Assert.Contains("牵头单位只填一个", await BodyAsync(twoLeads), StringComparison.Ordinal);
+        Assert.False(await ReadAsync(db => db.Organizations.AnyAsync(o => o.Name.StartsWith("双牵头"), Ct)));
+
         Assert.Equal(HttpStatusCode.Redirect, (await Post(office, "Measure", new() { ["findingId"] = $"{findingId}", ["text"] = "修订议事规则", ["kind"] = "TimeBound", ["deadline"] = "2026-12-31", ["newLeadUnit"] = "纪检监察办", ["newLeader"] = "测试领导（副书记）", ["newSupportingUnits"] = "测试配合办" })).StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, (await Post(office, "Measure", new() { ["findingId"] = $"{findingId}", ["text"] = "定期开展学习", ["kind"] = "Ongoing", ["newLeadUnit"] = "纪检监察办" })).StatusCode);
         var measures = await ReadAsync(db => db.Measures.Where(m => m.InspectionId == id).OrderBy(m => m.Number).Select(m => new { m.Id, m.Number, Lead = m.LeadUnit!.Name, m.ResponsibleLeaderId }).ToListAsync(Ct));

@@ -104,4 +104,19 @@ public sealed class TypedTextTests
         Assert.Equal(("河涌排偷仍有。", "137 0000 1234"), (opinion.Text, opinion.Contact));
         Assert.Null(new PublicOpinion(1, 1, "ABCDEFGHJKMN", "有意见。", "\u200b\u3164", null, clock).Contact);
     }
+
+    [Fact]
+    public void A_notice_draft_is_kept_clean_and_a_document_is_written_even_from_text_kept_before()
+    {
+        var draft = new Rectify.Features.Publications.PublicationDraft(
+            "关于\u202e巡察整改\n进展情况的公告", "根据\u0007安排。", "一、\u200b主体责任", [new("（一）\u3164", "压实\U000E0041责任。"), new("\u2800", "\u200b")], "二、任务",
+            new(), null, "三、下一步", [], "欢迎监督。", null, null, "0769-\n12345678", null, null, null, "中共\u2066万江街道工作委员会\u2069", new DateOnly(2026, 12, 1));
+        var kept = draft.Cleaned();
+        Assert.Equal(("关于巡察整改 进展情况的公告", "根据安排。", "一、主体责任"), (kept.Title, kept.Intro, kept.ResponsibilityHeading));
+        Assert.Equal([new("（一）", "压实责任。")], kept.Responsibility);
+        Assert.Equal(("0769- 12345678", "中共万江街道工作委员会"), (kept.Phone, kept.Issuer));
+
+        Assert.Equal("压实责任。𠀋", Rectify.Documents.Gongwen.GongwenWriter.XmlSafe("压实\u0007责任\uFFFE。\uD800𠀋"));
+        Assert.Same("已整改。", Rectify.Documents.Gongwen.GongwenWriter.XmlSafe("已整改。"));
+    }
 }

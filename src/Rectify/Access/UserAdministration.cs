@@ -69,7 +69,7 @@ public sealed class UserAdministration(
         var user = new RectifyUser
         {
             UserName = userName,
-            DisplayName = string.IsNullOrWhiteSpace(displayName) ? userName : displayName.Trim(),
+            DisplayName = Rectify.Domain.PlainText.Line(displayName) ?? userName,
             OrganizationId = organizationId,
             CreatedAtUtc = clock.GetUtcNow().UtcDateTime,
             MustChangePassword = initialPassword && password is not null,

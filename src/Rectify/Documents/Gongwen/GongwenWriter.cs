@@ -204,7 +204,30 @@ public static class GongwenWriter
 
     private static Run TextRun(string text, string font, int size) => new(
         RunProperties(font, size),
-        new Text(text) { Space = SpaceProcessingModeValues.Preserve });
+        new Text(XmlSafe(text)) { Space = SpaceProcessingModeValues.Preserve });
+
+    /// <summary>
+    /// The text less what XML cannot hold (controls but the tab and line breaks, unpaired surrogates, U+FFFE/FFFF): typed
+    /// text is cleaned when it is kept, but a version approved before that, or a document read in, must still be written
+    /// rather than answer 500 for as long as it stands.
+    /// </summary>
+    internal static string XmlSafe(string text)
+    {
+        var kept = new System.Text.StringBuilder(text.Length);
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                kept.Append(text, i++, 2);
+            }
+            else if (System.Xml.XmlConvert.IsXmlChar(text[i]))
+            {
+                kept.Append(text[i]);
+            }
+        }
+
+        return kept.Length == text.Length ? text : kept.ToString();
+    }
 
     private static RunProperties RunProperties(string font, int size) => new(
         new RunFonts { Ascii = font, HighAnsi = font, EastAsia = font, ComplexScript = font },

@@ -720,6 +720,9 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
         }
         else if (!string.IsNullOrWhiteSpace(input.NewLeadUnit))
         {
+            // One lead unit: "党政办、财政分局" typed there would add both and lead with the first, the second linked to nothing.
+            var typed = (PlainText.Clean(input.NewLeadUnit) ?? string.Empty).Split(NameSeparators, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.Ordinal).Count();
+            BusinessRules.Check(new SomethingIsChosen(typed <= 1, "牵头单位只填一个；其他单位请填在配合单位中。"));
             lead = (await UnitsAsync(input.NewLeadUnit, inspected, OrganizationKind.Department, cancellationToken)).FirstOrDefault();
         }
 

@@ -49,6 +49,34 @@ public sealed record PublicationDraft(
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
+    /// <summary>
+    /// The draft as it is kept (<see cref="PlainText"/>): the title, headings, issuer and contacts one line each, the
+    /// paragraphs without control, format or blank characters; a part with nothing visible left is empty.
+    /// </summary>
+    public PublicationDraft Cleaned()
+    {
+        static string Line(string? text) => PlainText.Line(text) ?? string.Empty;
+        static string Text(string? text) => PlainText.Clean(text) ?? string.Empty;
+        static IReadOnlyList<PublicParagraph> Paragraphs(IReadOnlyList<PublicParagraph>? paragraphs) =>
+            [.. (paragraphs ?? []).Select(p => new PublicParagraph(Line(p.Heading), Text(p.Text))).Where(p => p.Heading.Length > 0 || p.Text.Length > 0)];
+        return this with
+        {
+            Title = Line(Title),
+            Intro = Text(Intro),
+            ResponsibilityHeading = Line(ResponsibilityHeading),
+            Responsibility = Paragraphs(Responsibility),
+            TasksHeading = Line(TasksHeading),
+            NextStepsHeading = Line(NextStepsHeading),
+            NextSteps = Paragraphs(NextSteps),
+            Invitation = Text(Invitation),
+            Phone = PlainText.Line(Phone),
+            Email = PlainText.Line(Email),
+            PostalAddress = PlainText.Line(PostalAddress),
+            Postcode = PlainText.Line(Postcode),
+            Issuer = Line(Issuer),
+        };
+    }
+
     public static PublicationDraft FromJson(string json) => JsonSerializer.Deserialize<PublicationDraft>(json, Json) ?? throw new InvalidOperationException("公布稿内容为空。");
 
     /// <summary>

@@ -56,6 +56,8 @@ public sealed class PublicationService(RectifyDbContext db, Caller caller, Audit
             return WorkflowResult.NotFound;
         }
 
+        // Kept as typed text is kept everywhere: the notice is the one text the public reads.
+        draft = draft.Cleaned();
         caller.Require(Permission.ManagePublication);
         CheckVersion(publication, version);
         BusinessRules.Check(new Publication.OnlyADraftIsEdited(publication.State));
