@@ -64,6 +64,9 @@ public sealed class AReasonIsRequired(string step, string? reason) : IBusinessRu
     public bool IsBroken() => PlainText.IsBlank(reason);
 
     public string Message => $"“{step}”必须说明理由。";
+
+    /// <summary>Something the person must type is missing: their input, not the measure's state (400, not 409).</summary>
+    public Refusal Refusal => Refusal.Invalid;
 }
 
 public sealed class UnknownAction(MeasureAction action) : IBusinessRule

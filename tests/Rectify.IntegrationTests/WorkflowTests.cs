@@ -74,7 +74,7 @@ public abstract partial class WorkflowTests(AppFixture app)
 
         Assert.Equal(HttpStatusCode.Redirect, (await ActAsync(unit, id, MeasureAction.ApplyForSignOff, "制度已印发")).StatusCode);
         var returned = await ActAsync(office, id, MeasureAction.ReturnApplication);
-        Assert.Equal(HttpStatusCode.Conflict, returned.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, returned.StatusCode);
         Assert.Contains("必须说明理由", await returned.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Redirect, (await ActAsync(office, id, MeasureAction.ReturnApplication, "缺少印发文件")).StatusCode);
         Assert.Equal(MeasureState.InProgress, await StateAsync(id));
