@@ -93,7 +93,7 @@ public abstract class EvidenceTests(AppFixture app)
             first = await scope.ServiceProvider.GetRequiredService<RectifyDbContext>().ProgressReports.Where(r => r.MeasureId == measure).Select(r => r.Id).SingleAsync(Ct);
         }
 
-        Assert.Equal(HttpStatusCode.Conflict, (await ReviewAsync(office, measure, first, "return")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await ReviewAsync(office, measure, first, "return")).StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, (await ReviewAsync(office, measure, first, "return", "缺少印发文号")).StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, (await ReviewAsync(office, measure, first, "accept")).StatusCode);
 

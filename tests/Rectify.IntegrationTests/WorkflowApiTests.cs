@@ -138,7 +138,7 @@ public abstract class WorkflowApiTests(AppFixture app)
         // Review: a wrong decision is 400, the unit may not review, returning needs a reason, a second review is 409.
         Assert.Equal(HttpStatusCode.BadRequest, (await office.PostAsJsonAsync($"/api/v1/reports/{first}/review", new ReviewRequest("maybe", null), Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await unit.PostAsJsonAsync($"/api/v1/reports/{first}/review", new ReviewRequest("accept", null), Ct)).StatusCode);
-        Assert.Equal(HttpStatusCode.Conflict, (await office.PostAsJsonAsync($"/api/v1/reports/{first}/review", new ReviewRequest("return", " "), Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await office.PostAsJsonAsync($"/api/v1/reports/{first}/review", new ReviewRequest("return", " "), Ct)).StatusCode);
         await ReadAsync<WriteResult>(await office.PostAsJsonAsync($"/api/v1/reports/{first}/review", new ReviewRequest("return", "缺少印发文号"), Ct), HttpStatusCode.OK);
         Assert.Equal(HttpStatusCode.Conflict, (await office.PostAsJsonAsync($"/api/v1/reports/{first}/review", new ReviewRequest("accept", null), Ct)).StatusCode);
 

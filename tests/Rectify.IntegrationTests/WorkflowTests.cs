@@ -193,7 +193,7 @@ public abstract partial class WorkflowTests(AppFixture app)
         Assert.Equal(HttpStatusCode.Redirect, (await ActAsync(leader, timeBound, MeasureAction.Approve)).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await ActAsync(unitClient, timeBound, MeasureAction.Reopen, "想改", version: 4)).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await ActAsync(leader, timeBound, MeasureAction.Reopen, "想改", version: 4)).StatusCode);
-        Assert.Equal(HttpStatusCode.Conflict, (await ActAsync(office, timeBound, MeasureAction.Reopen)).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await ActAsync(office, timeBound, MeasureAction.Reopen)).StatusCode);
         Assert.Equal(MeasureState.SignedOff, await StateAsync(timeBound));
         Assert.Equal(HttpStatusCode.Redirect, (await ActAsync(office, timeBound, MeasureAction.Reopen, "佐证材料有误，需更正")).StatusCode);
         Assert.Equal(MeasureState.InProgress, await StateAsync(timeBound));
