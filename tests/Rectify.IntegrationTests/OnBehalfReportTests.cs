@@ -51,6 +51,15 @@ public abstract class OnBehalfReportTests(AppFixture app)
     private Task<List<ProgressReport>> ReportsAsync(int measure) =>
         WithDbAsync(db => db.ProgressReports.AsNoTracking().Where(r => r.MeasureId == measure).OrderBy(r => r.Number).ToListAsync(Ct));
 
+    /// <summary>A second person in the office (the demo has one), to review what the first filed or applied for.</summary>
+    private async Task<string> AnotherOfficeWorkerAsync(string prefix, string displayName)
+    {
+        var name = prefix + app.Provider;
+        await using var scope = app.Factory.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<UserAdministration>().CreateAsync(name, displayName, app.InspectedOrganization, [Roles.RectificationOffice], app.Password, Ct, initialPassword: false);
+        return name;
+    }
+
     private Task<string> UserIdAsync(string userName) =>
         WithDbAsync(db => db.Users.Where(u => u.UserName == userName).Select(u => u.Id).SingleAsync(Ct));
 
@@ -60,11 +69,7 @@ public abstract class OnBehalfReportTests(AppFixture app)
         app.RequireAvailable();
         var measure = app.UnitMeasuresInProgress[0];
         using var office = await app.SignedInAsync("office");
-        var second = "office-b-" + app.Provider;
-        await using (var scope = app.Factory.Services.CreateAsyncScope())
-        {
-            await scope.ServiceProvider.GetRequiredService<UserAdministration>().CreateAsync(second, "整改办另一人", app.InspectedOrganization, [Roles.RectificationOffice], app.Password, Ct, initialPassword: false);
-        }
+        var second = await AnotherOfficeWorkerAsync("office-b-", "整改办另一人");
 
         var before = await WithDbAsync(db => db.Notifications.MaxAsync(n => (long?)n.Id, Ct)) ?? 0;
 
@@ -158,11 +163,7 @@ public abstract class OnBehalfReportTests(AppFixture app)
         app.RequireAvailable();
         var measure = app.UnitMeasuresInProgress[5];
         using var office = await app.SignedInAsync("office");
-        var second = "office-c-" + app.Provider;
-        await using (var scope = app.Factory.Services.CreateAsyncScope())
-        {
-            await scope.ServiceProvider.GetRequiredService<UserAdministration>().CreateAsync(second, "整改办第三人", app.InspectedOrganization, [Roles.RectificationOffice], app.Password, Ct, initialPassword: false);
-        }
+        var second = await AnotherOfficeWorkerAsync("office-c-", "整改办第三人");
 
         using var other = await app.SignedInAsync(second);
         using var unit = await app.SignedInAsync("unit");
