@@ -112,14 +112,15 @@ public static class MeasureQueries
         // The steps the caller's roles allow now, less those the separated duties bar this person from (their own
         // application, an application they accepted, the evidence they accepted): those are named, not offered.
         IReadOnlyList<MeasureAction> allowed = m.WithdrawnAtUtc is null ? MeasureWorkflow.Allowed(scope, m.State, m.Kind, m.EvidenceAcceptedAtUtc is not null, new(m.LeadUnitPath, m.LeaderUserId)) : [];
+        var barred = allowed.Where(a => Measure.BarsFromStep(a, scope.UserId, m.SignOffApplicantId, m.SignOffAcceptedById, m.EvidenceAcceptedById)).ToList();
         return new MeasureDetail(
             m.Id, m.InspectionId, m.InspectionTitle, m.FindingId, m.FindingNumber, m.FindingTitle, m.Number, m.Text, m.Kind, m.Deadline,
             m.Leader, m.LeadUnit, m.Supporting, m.State, Measure.OverdueReasonAt(m.Facts, today), m.AssumedFields, m.Version,
-            allowed.Where(a => !Measure.BarsFromStep(a, scope.UserId, m.SignOffApplicantId, m.SignOffAcceptedById, m.EvidenceAcceptedById)).ToList(), m.History,
+            [.. allowed.Except(barred)], m.History,
             m.Facts.Cadence ?? ReportingCadences.Default, m.Facts.LastReportAtUtc, m.EvidenceAcceptedAtUtc)
         {
             Parties = new MeasureParties(m.LeadUnitPath, m.LeaderUserId),
-            BarredActions = [.. allowed.Where(a => Measure.BarsFromStep(a, scope.UserId, m.SignOffApplicantId, m.SignOffAcceptedById, m.EvidenceAcceptedById))],
+            BarredActions = barred,
             Revisions = m.Revisions,
             WithdrawnAtUtc = m.WithdrawnAtUtc,
             OriginalDeadline = m.OriginalDeadline,

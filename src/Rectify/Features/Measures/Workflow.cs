@@ -48,6 +48,9 @@ public sealed class MeasureWorkflow(RectifyDbContext db, Caller caller, AuditLog
 
         var before = measure.State;
         take(measure, caller.Actor);
+
+        // Every step moves the measure and records one transition (Measure.Move); its reason is the text as kept (cleaned,
+        // and for an application on the unit's behalf, its basis after the words saying so).
         var reason = measure.Transitions[^1].Reason;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await db.SaveOrRefuseAsync("这条措施刚刚已被他人处理，请刷新页面后再操作。", cancellationToken);
