@@ -135,7 +135,7 @@ public sealed class DeadlineExtension
         }
 
         State = forward ? ExtensionState.Forwarded : ExtensionState.Returned;
-        (ReviewedByUserId, ReviewedByName, ReviewedAtUtc, ReviewNote) = (actor.UserId, actor.DisplayName, clock.GetUtcNow().UtcDateTime, Clean(note));
+        (ReviewedByUserId, ReviewedByName, ReviewedAtUtc, ReviewNote) = (actor.UserId, actor.DisplayName, clock.GetUtcNow().UtcDateTime, PlainText.Clean(note));
     }
 
     /// <summary>The leader approves (the measure's deadline moves) or refuses with a reason; never one who asked or reviewed.</summary>
@@ -157,10 +157,9 @@ public sealed class DeadlineExtension
         }
 
         State = approve ? ExtensionState.Approved : ExtensionState.Refused;
-        (DecidedByUserId, DecidedByName, DecidedAtUtc, DecisionNote) = (actor.UserId, actor.DisplayName, clock.GetUtcNow().UtcDateTime, Clean(note));
+        (DecidedByUserId, DecidedByName, DecidedAtUtc, DecisionNote) = (actor.UserId, actor.DisplayName, clock.GetUtcNow().UtcDateTime, PlainText.Clean(note));
     }
 
-    private static string? Clean(string? text) => PlainText.Clean(text);
 }
 
 /// <summary>Only a 立行立改 or 限期整改 measure with a deadline, not yet signed off (or awaiting sign-off), is extended.</summary>

@@ -139,7 +139,7 @@ public sealed class ProgressReport
     /// </summary>
     public static string CheckOnBehalfBasis(string? basis)
     {
-        var kept = PlainText.Clean(basis)?.Trim();
+        var kept = PlainText.Clean(basis);
         BusinessRules.Check(new AReportFiledOnBehalfSaysWhereItCameFrom(kept));
         BusinessRules.Check(new ATextFitsItsField("代报依据", kept, MaxOnBehalfBasis));
         return kept!;

@@ -102,7 +102,7 @@ public abstract class RegisterEntry
         Version++;
         RecordedByName = actor.DisplayName;
         RecordedAtUtc = clock.GetUtcNow().UtcDateTime;
-        ChangeReason = reason!.Trim();
+        ChangeReason = reason!;
     }
 
     /// <summary>Links the entry to exactly these findings (the ones no longer answered leave <see cref="Findings"/>; the caller deletes their rows).</summary>
@@ -166,13 +166,13 @@ public sealed class Institution : RegisterEntry
             {
                 BusinessRules.Check(new AnInstitutionHasNameIssuerAndDate(name, issuer, issuedOn));
                 BusinessRules.Check(new ACorrectionChangesSomething(Version,
-                    Name == name!.Trim() && Issuer == issuer!.Trim() && DocumentNumber == Registers.Clean(documentNumber) && IssuedOn == issuedOn && SameFindings(FindingIds, ids)));
+                    Name == name && Issuer == issuer && DocumentNumber == documentNumber && IssuedOn == issuedOn && SameFindings(FindingIds, ids)));
             },
             apply: () =>
             {
-                Name = name!.Trim();
-                Issuer = issuer!.Trim();
-                DocumentNumber = Registers.Clean(documentNumber);
+                Name = name!;
+                Issuer = issuer!;
+                DocumentNumber = documentNumber;
                 IssuedOn = issuedOn!.Value;
                 LinkFindings(ids);
             });
@@ -193,7 +193,7 @@ public sealed class RectificationOutcome : RegisterEntry
     {
         Kind = kind!.Value;
         Amount = amount!.Value;
-        Note = Registers.Clean(note);
+        Note = PlainText.Clean(note);
     }
 
     public OutcomeKind Kind { get; private set; }
@@ -214,13 +214,13 @@ public sealed class RectificationOutcome : RegisterEntry
             {
                 BusinessRules.Check(new AnOutcomeHasKindAndAmount(kind, amount));
                 BusinessRules.Check(new ACorrectionChangesSomething(Version,
-                    Kind == kind && Amount == amount && Note == Registers.Clean(note) && SameFindings(FindingIds, ids)));
+                    Kind == kind && Amount == amount && Note == PlainText.Clean(note) && SameFindings(FindingIds, ids)));
             },
             apply: () =>
             {
                 Kind = kind!.Value;
                 Amount = amount!.Value;
-                Note = Registers.Clean(note);
+                Note = PlainText.Clean(note);
                 LinkFindings(ids);
             });
     }
@@ -241,7 +241,7 @@ public sealed class Lead : RegisterEntry
     {
         Summary = PlainText.Clean(summary)!;
         Status = status!.Value;
-        Disposition = Registers.Clean(disposition);
+        Disposition = PlainText.Clean(disposition);
     }
 
     public string Summary { get; private set; }
@@ -264,13 +264,13 @@ public sealed class Lead : RegisterEntry
             {
                 BusinessRules.Check(new ALeadHasSummaryAndStatus(summary, status));
                 BusinessRules.Check(new ACorrectionChangesSomething(Version,
-                    Summary == summary!.Trim() && Status == status && Disposition == Registers.Clean(disposition) && SameFindings(FindingIds, ids)));
+                    Summary == summary && Status == status && Disposition == PlainText.Clean(disposition) && SameFindings(FindingIds, ids)));
             },
             apply: () =>
             {
-                Summary = summary!.Trim();
+                Summary = summary!;
                 Status = status!.Value;
-                Disposition = Registers.Clean(disposition);
+                Disposition = PlainText.Clean(disposition);
                 LinkFindings(ids);
             });
     }
@@ -353,8 +353,6 @@ internal static class Registers
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All),
     };
 
-    /// <summary>Typed text as kept (<see cref="PlainText.Clean"/>).</summary>
-    public static string? Clean(string? text) => PlainText.Clean(text);
 
     public static string Json<T>(T facts) => System.Text.Json.JsonSerializer.Serialize(facts, JsonOptions);
 

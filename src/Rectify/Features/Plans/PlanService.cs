@@ -721,8 +721,7 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
         else if (!string.IsNullOrWhiteSpace(input.NewLeadUnit))
         {
             // One lead unit: "党政办、财政分局" typed there would add both and lead with the first, the second linked to nothing.
-            var typed = (PlainText.Clean(input.NewLeadUnit) ?? string.Empty).Split(NameSeparators, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.Ordinal).Count();
-            BusinessRules.Check(new SomethingIsChosen(typed <= 1, "牵头单位只填一个；其他单位请填在配合单位中。"));
+            BusinessRules.Check(new SomethingIsChosen(TypedNames(input.NewLeadUnit).Count <= 1, "牵头单位只填一个；其他单位请填在配合单位中。"));
             lead = (await UnitsAsync(input.NewLeadUnit, inspected, OrganizationKind.Department, cancellationToken)).FirstOrDefault();
         }
 
@@ -786,10 +785,14 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
         return (name, position);
     }
 
+    /// <summary>The unit names typed in one field ("党政办、财政分局"), cleaned, each once, in the order typed.</summary>
+    internal static List<string> TypedNames(string? typed) =>
+        (PlainText.Clean(typed) ?? string.Empty).Split(NameSeparators, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.Ordinal).ToList();
+
     /// <summary>Units typed as names ("党政办、财政分局"): those of that name in the tree, the others added under the inspected organization.</summary>
     internal async Task<List<Organization>> UnitsAsync(string? typed, Organization inspected, OrganizationKind kind, CancellationToken cancellationToken)
     {
-        var names = (PlainText.Clean(typed) ?? string.Empty).Split(NameSeparators, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.Ordinal).ToList();
+        var names = TypedNames(typed);
         var units = await UnitsByNameAsync(names, inspected, kind, cancellationToken);
         return [.. names.Select(n => units[n])];
     }
