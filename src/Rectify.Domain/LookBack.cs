@@ -143,4 +143,7 @@ public sealed class AReboundIsDescribed(LookBackResult result, string? observati
     public bool IsBroken() => result == LookBackResult.Rebound && PlainText.IsBlank(observation);
 
     public string Message => "发现反弹时必须说明情况。";
+
+    /// <summary>What the person must type is missing: their input, not the look-back's state (400).</summary>
+    public Refusal Refusal => Refusal.Invalid;
 }

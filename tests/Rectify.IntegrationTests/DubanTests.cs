@@ -272,7 +272,16 @@ public abstract class DubanTests(AppFixture app)
         Assert.Equal(HttpStatusCode.Redirect, (await unit.PostFromPageAsync(notice, notice + "?handler=Reply", new Dictionary<string, string> { ["reply"] = "已召开专题会，本月底前完成。" })).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await unit.PostFromPageAsync(notice, notice + "?handler=Close", new Dictionary<string, string> { ["decision"] = "close" })).StatusCode);
         Assert.Contains("已回复、待办结的督办单", await office.GetStringAsync(new Uri("/work", UriKind.Relative), Ct), StringComparison.Ordinal);
-        Assert.Equal(HttpStatusCode.Redirect, (await office.PostFromPageAsync(notice, notice + "?handler=Close", new Dictionary<string, string> { ["decision"] = "close", ["note"] = "同意办结" })).StatusCode);
+        // A decision that is neither word (or none) closes nothing: 400, the notice still waits.
+        foreach (var decision in new[] { "closed", string.Empty })
+        {
+            var undecided = await office.PostFromPageAsync(notice, notice + "?handler=Close", new Dictionary<string, string> { ["decision"] = decision, ["note"] = "同意办结" });
+            Assert.Equal(HttpStatusCode.BadRequest, undecided.StatusCode);
+            Assert.Contains("请选择办结或退回回复", await undecided.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        }
+
+        Assert.Equal("Replied", (await GetJsonAsync(office, "/api/v1" + notice)).GetProperty("state").GetString());
+        Assert.Equal(HttpStatusCode.Redirect, (await office.PostFromPageAsync(notice, notice + "?handler=Close", new Dictionary<string, string> { ["decision"] = "Close", ["note"] = "同意办结" })).StatusCode);
         Assert.Equal("Closed", (await GetJsonAsync(office, "/api/v1" + notice)).GetProperty("state").GetString());
 
         // A 约谈 is a record; the other 督办单 goes past its reply deadline.

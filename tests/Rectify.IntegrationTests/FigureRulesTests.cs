@@ -201,7 +201,10 @@ public abstract partial class FigureRulesTests(AppFixture app)
             }));
     }
 
-    /// <summary>待办: the deadline column holds a date (or —), 报送情况 has its own column, and 超期 and 逾期未报 are listed apart.</summary>
+    /// <summary>
+    /// 待办: the deadline column holds a date (a 长期坚持 measure without one: its 报送周期, as the ledger says), 报送情况 has
+    /// its own column, and 超期 and 逾期未报 are listed apart.
+    /// </summary>
     [Fact]
     public async Task Work_shows_the_deadline_as_a_date_the_reporting_state_in_its_own_column_and_late_and_unreported_apart()
     {
@@ -229,13 +232,14 @@ public abstract partial class FigureRulesTests(AppFixture app)
         Assert.Equal((deadline.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), "None"), Row("overdue", "1.1"));
         Assert.Null(Row("unreported", "1.1"));
 
-        // 逾期未报: in its own section, not among the 超期 ones; no deadline, so —; the reporting state says 逾期未报.
-        Assert.Equal(("—", "Missing"), Row("unreported", "1.2"));
+        // 逾期未报: in its own section, not among the 超期 ones; no deadline, so its 报送周期 (the default, 每月) as in the
+        // ledger; the reporting state says 逾期未报.
+        Assert.Equal(("每月报送", "Missing"), Row("unreported", "1.2"));
         Assert.Null(Row("overdue", "1.2"));
-        Assert.Equal(("—", "Missing"), Row("cadence", "1.2"));
+        Assert.Equal(("每月报送", "Missing"), Row("cadence", "1.2"));
 
         // Started today: its report is due this period, not late.
-        Assert.Equal(("—", "Due"), Row("cadence", "1.3"));
+        Assert.Equal(("每月报送", "Due"), Row("cadence", "1.3"));
         Assert.Null(Row("unreported", "1.3"));
         Assert.Contains(">本期待报送<", html, StringComparison.Ordinal);
         Assert.Contains(">逾期未报的长期坚持措施 <", html, StringComparison.Ordinal);

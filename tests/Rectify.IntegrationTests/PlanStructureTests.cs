@@ -98,6 +98,13 @@ public abstract class PlanStructureTests(AppFixture app)
         Assert.NotNull(await ReadAsync(db => db.Measures.Where(m => m.Id == id).Select(m => m.WithdrawnAtUtc).SingleAsync(Ct)));
         Assert.True(await ReadAsync(db => db.AuditEntries.AnyAsync(e => e.Action == Audit.AuditActions.MeasureWithdrawn && e.ObjectId == id.ToString(System.Globalization.CultureInfo.InvariantCulture), Ct)));
 
+        // The lead unit's reporters are told, with the reason in the inbox (not in the email), so they stop reporting on it.
+        var unitUser = await ReadAsync(db => db.Users.Where(u => u.UserName == "unit").Select(u => u.Id).SingleAsync(Ct));
+        var told = await ReadAsync(db => db.Notifications.Where(n => n.RecipientUserId == unitUser && n.MeasureId == id && n.Kind == "MeasureWithdrawn")
+            .Select(n => new { n.Channel, n.Body }).ToListAsync(Ct));
+        Assert.Contains("党委会决定并入其他措施", Assert.Single(told, n => n.Channel == NotificationChannel.InApp).Body, StringComparison.Ordinal);
+        Assert.All(told.Where(n => n.Channel != NotificationChannel.InApp), n => Assert.DoesNotContain("党委会决定", n.Body, StringComparison.Ordinal));
+
         // Gone from the ledger and its totals, the overview, the export and the unit's 待办 and ledger.
         var after = await LedgerAsync(office);
         Assert.DoesNotContain(id, after.Ids);

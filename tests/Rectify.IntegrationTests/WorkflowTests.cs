@@ -484,7 +484,7 @@ public abstract partial class WorkflowTests(AppFixture app)
             second = await scope.ServiceProvider.GetRequiredService<RectifyDbContext>().LookBacks.Where(l => l.MeasureId == id && l.Result == null).Select(l => l.Id).SingleAsync(Ct);
         }
 
-        Assert.Equal(HttpStatusCode.Conflict, (await PostAsync(office, id, "LookBack", new() { ["lookBackId"] = $"{second}", ["result"] = "Rebound" })).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await PostAsync(office, id, "LookBack", new() { ["lookBackId"] = $"{second}", ["result"] = "Rebound" })).StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, (await PostAsync(office, id, "LookBack", new() { ["lookBackId"] = $"{second}", ["result"] = "Rebound", ["finding"] = "河涌黑点再次出现" })).StatusCode);
         Assert.Equal(MeasureState.InProgress, await StateAsync(id));
 

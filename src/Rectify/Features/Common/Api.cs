@@ -75,14 +75,14 @@ public static class Api
     }
 
     /// <summary>
-    /// A two-way decision posted as a word: <paramref name="yes"/> or <paramref name="no"/> takes the step, anything else
+    /// A two-way decision posted as a word: <paramref name="yes"/> or <paramref name="no"/> (in any case) takes the step, anything else
     /// is a 400 that names both words and what they mean.
     /// </summary>
     public static async Task<IResult> DecideAsync(string? decision, (string Word, string Meaning) yes, (string Word, string Meaning) no, Func<bool, Task<WorkflowResult>> step)
     {
         ArgumentNullException.ThrowIfNull(step);
-        return decision == yes.Word || decision == no.Word
-            ? Answer(await step(decision == yes.Word), created: null)
+        return Decision.Read(decision, yes.Word, no.Word) is { } chosen
+            ? Answer(await step(chosen), created: null)
             : BadRequest($"decision 必须是 {yes.Word}（{yes.Meaning}）或 {no.Word}（{no.Meaning}）。");
     }
 

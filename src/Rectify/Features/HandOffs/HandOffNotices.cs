@@ -103,6 +103,16 @@ public sealed class HandOffNotices(RectifyDbContext db, HandOffOutbox outbox, Ti
         return AboutMeasureAsync(measureId, [toReview, toUnit], cancellationToken);
     }
 
+    // ——— 方案调整 ———
+
+    /// <summary>
+    /// A measure withdrawn from the plan in force (撤销) → its lead unit's reporters, who would otherwise go on reporting
+    /// on it; the reason stays in the inbox.
+    /// </summary>
+    public Task MeasureWithdrawnAsync(int measureId, string? reason, CancellationToken cancellationToken) =>
+        AboutMeasureAsync(measureId, "MeasureWithdrawn", m => ($"【撤销】措施“{Short(m.Text)}”已从整改方案中撤销",
+            "整改办撤销了这条措施，不再需要报送进展或申请销号。" + SignInForMore, Reason(reason), Recipients.ReportersOf(m.LeadUnitPath)), cancellationToken);
+
     // ——— 回头看 ———
 
     /// <summary>A look-back found a rebound and reopened the measure → the unit's reporters.</summary>

@@ -143,7 +143,7 @@ public sealed class DetailModel(RectifyDbContext db, Caller caller, MeasureWorkf
 
     /// <summary>The office accepts a report or returns it with a reason.</summary>
     public async Task<IActionResult> OnPostReviewAsync(int reportId, string? decision, string? reason, CancellationToken cancellationToken) =>
-        Done(await reports.ReviewAsync(reportId, decision == "accept", reason, cancellationToken, measureId: Id));
+        Done(await reports.ReviewAsync(reportId, Decision.Between(decision, "accept", "return", "请选择采纳或退回。"), reason, cancellationToken, measureId: Id));
 
     /// <summary>The office schedules a look-back (回头看) of a signed-off measure: on the date given, or six months after sign-off.</summary>
     public async Task<IActionResult> OnPostScheduleLookBackAsync(DateOnly? dueDate, CancellationToken cancellationToken) =>
@@ -168,12 +168,10 @@ public sealed class DetailModel(RectifyDbContext db, Caller caller, MeasureWorkf
     public async Task<IActionResult> OnPostExtensionStepAsync(int extensionId, string? decision, string? note, CancellationToken cancellationToken)
     {
         ErrorFor = "extension";
-        return Done(decision switch
-        {
-            "forward" or "return" => await extensions.ReviewAsync(extensionId, decision == "forward", note, cancellationToken),
-            "approve" or "refuse" => await extensions.DecideAsync(extensionId, decision == "approve", note, cancellationToken),
-            _ => throw BusinessRules.Refuse(new ADecisionIsChosen()),
-        });
+        return Done(
+            Decision.Read(decision, "forward", "return") is { } forward ? await extensions.ReviewAsync(extensionId, forward, note, cancellationToken)
+            : Decision.Read(decision, "approve", "refuse") is { } approve ? await extensions.DecideAsync(extensionId, approve, note, cancellationToken)
+            : throw BusinessRules.Refuse(new ADecisionIsChosen()));
     }
 
     public Task<IActionResult> ShowRefusalAsync(string message, CancellationToken cancellationToken)

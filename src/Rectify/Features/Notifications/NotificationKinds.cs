@@ -31,6 +31,7 @@ public static class NotificationKinds
         ["SignedOff"] = "已销号",
         ["SignOffReturned"] = "销号退回",
         ["MeasureReopened"] = "措施重新打开",
+        ["MeasureWithdrawn"] = "措施撤销",
         ["Rebound"] = "回头看发现反弹",
         ["DubanIssued"] = "督办下发",
         ["DubanReplied"] = "督办回复",

@@ -561,8 +561,10 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         measure.Withdraw(caller.Actor, clock, reason);
         await db.SaveOrRefuseAsync("这条措施刚刚已被他人修改，请刷新页面后再操作。", cancellationToken);
+        var recorded = measure.Revisions.MaxBy(r => r.Number)?.Reason;
+        await handOffs.MeasureWithdrawnAsync(measure.Id, recorded, cancellationToken);
         await audit.RecordAsync(
-            new AuditEvent(AuditActions.MeasureWithdrawn, ObjectType: "Measure", ObjectId: Id(measure.Id), Before: before, After: new { Withdrawn = measure.WithdrawnAtUtc, Reason = reason?.Trim() }),
+            new AuditEvent(AuditActions.MeasureWithdrawn, ObjectType: "Measure", ObjectId: Id(measure.Id), Before: before, After: new { Withdrawn = measure.WithdrawnAtUtc, Reason = recorded }),
             cancellationToken: cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return WorkflowResult.Done($"已撤销措施 {measure.Finding.Number}.{measure.Number}。", measure.Id);

@@ -33,7 +33,11 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, AnswerCache a
     /// <param name="Note">The inspection.</param>
     /// <param name="Cadence">报送情况 of a 长期坚持 measure (<see cref="Measure.CadenceStandingAt"/>).</param>
     /// <param name="LatestReport">The state of the measure's latest progress report (待审核, 已退回, 已采纳); none before the first.</param>
-    public sealed record Item(int MeasureId, int FindingNumber, int MeasureNumber, string Text, string? LeadUnit, DateOnly? Date, string? Note, CadenceStanding Cadence, ProgressReportState? LatestReport = null);
+    /// <param name="ReportsEvery">
+    /// A 长期坚持 measure's 报送周期 when it has no deadline: its 整改时限 column reads "每月报送" (as the ledger does), not "—".
+    /// Null on a look-back's row, whose date is the look-back's.
+    /// </param>
+    public sealed record Item(int MeasureId, int FindingNumber, int MeasureNumber, string Text, string? LeadUnit, DateOnly? Date, string? Note, CadenceStanding Cadence, ProgressReportState? LatestReport = null, ReportingCadence? ReportsEvery = null);
 
     /// <summary>How many are in a list, counted no further than <see cref="Counted"/>.</summary>
     /// <param name="Total">How many, at most <see cref="Counted"/>.</param>
@@ -298,7 +302,7 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, AnswerCache a
                 new OverdueFacts(m.Kind, m.State, m.Deadline, m.Inspection.ReportingCadence, m.OngoingSinceUtc, m.LastReportAtUtc),
                 db.ProgressReports.Where(r => r.MeasureId == m.Id).OrderByDescending(r => r.Number).Select(r => (ProgressReportState?)r.State).FirstOrDefault()))
             .ToListAsync(cancellationToken);
-        return new Section(key, title, count, [.. rows.Select(r => r.ToItem(today))]);
+        return new Section(key, title, count, [.. rows.Select(r => r.ToItem(today, lookBack: true))]);
     }
 
     /// <summary>A count and the first rows, earliest deadline first: one count query and one page query per section.</summary>
@@ -332,6 +336,8 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, AnswerCache a
     /// <summary>An item as read, with the facts its 报送情况 is judged on.</summary>
     private sealed record Row(int MeasureId, int FindingNumber, int MeasureNumber, string Text, string? LeadUnit, DateOnly? Date, string? Note, OverdueFacts Facts, ProgressReportState? LatestReport)
     {
-        public Item ToItem(DateOnly today) => new(MeasureId, FindingNumber, MeasureNumber, Text, LeadUnit, Date, Note, Measure.CadenceStandingAt(Facts, today), LatestReport);
+        public Item ToItem(DateOnly today, bool lookBack = false) => new(
+            MeasureId, FindingNumber, MeasureNumber, Text, LeadUnit, Date, Note, Measure.CadenceStandingAt(Facts, today), LatestReport,
+            !lookBack && Facts.Kind == MeasureKind.Ongoing && Facts.Deadline is null ? Facts.Cadence ?? ReportingCadences.Default : null);
     }
 }
