@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Rectify.Access;
 using Rectify.Data;
+using Rectify.Features.Common;
 using Rectify.Features.Inspections;
 using Rectify.IntegrationTests.Infrastructure;
 

@@ -7,6 +7,7 @@ using Rectify.Data;
 using Rectify.Demo;
 using Rectify.Documents;
 using Rectify.Domain;
+using Rectify.Features.Common;
 using Rectify.Features.Inspections;
 using Rectify.IntegrationTests.Infrastructure;
 

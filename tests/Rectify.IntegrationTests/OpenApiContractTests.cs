@@ -301,7 +301,7 @@ public abstract partial class OpenApiContractTests(AppFixture app)
 
         Assert.True(failures.Count == 0, string.Join("\n", failures));
         Assert.Contains("GetMeasure", checkedIds);
-        Assert.Superset(new HashSet<string>(["ListInspections", "GetLedger", "ExportLedger", "GetOverview", "GetMeasure", "ListReports", "DownloadEvidence", "ListLookBacks", "GetRegisters", "GetPlan", "GetCalendar", "ListExtensions", "DownloadExtensionAttachment", "ListSupervision", "GetSupervision"]), checkedOperations.ToHashSet());
+        Assert.Superset(new HashSet<string>(["ListInspections", "GetLedger", "ExportLedger", "GetOverview", "GetMeasure", "ListReports", "DownloadEvidence", "ListLookBacks", "GetRegisters", "GetPlan", "GetCalendar", "ListExtensions", "DownloadExtensionAttachment", "ListSupervision", "GetSupervision", "ListOpinions", "ListAssignedOpinions"]), checkedOperations.ToHashSet());
     }
 
     [Fact]

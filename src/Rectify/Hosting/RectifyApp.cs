@@ -110,6 +110,7 @@ public static class RectifyApp
         app.MapPlanStructureApi();
         app.MapDeadlinesApi();
         app.MapSupervisionApi();
+        app.MapOpinionsApi();
         return app;
     }
 

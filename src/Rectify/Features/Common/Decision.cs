@@ -18,9 +18,12 @@ public static class Decision
             : null;
     }
 
-    /// <summary>As <see cref="Read"/>, refusing anything else (400) with <paramref name="ask"/>, which says what to choose.</summary>
-    public static bool Between(string? decision, string yes, string no, string ask) =>
-        Read(decision, yes, no) ?? throw BusinessRules.Refuse(new ADecisionIsChosen(ask));
+    /// <summary>
+    /// A decision read by <see cref="Read"/>, refused (400) with <paramref name="ask"/>, which says what to choose, when
+    /// it was neither word. A service asks this after finding the object and checking the caller may decide on it, so
+    /// that nothing to decide on is still a 404 and a step the caller may not take still a 403.
+    /// </summary>
+    public static bool Chosen(bool? decision, string ask) => decision ?? throw BusinessRules.Refuse(new ADecisionIsChosen(ask));
 
     private sealed class ADecisionIsChosen(string ask) : Refused(ask, Refusal.Invalid);
 }

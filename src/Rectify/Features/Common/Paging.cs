@@ -63,6 +63,21 @@ public static class Paging
         return await ordered.ToListPageAsync(await ordered.CountAsync(cancellationToken), page, pageSize, project, cancellationToken);
     }
 
+    /// <summary>
+    /// The page of an ordered query the API answers (<see cref="PagedResult{T}"/>): counted, then the page asked for,
+    /// empty past the end (no second query then). <paramref name="page"/> and <paramref name="pageSize"/> are checked
+    /// by the caller (<see cref="Checked"/>, <see cref="CheckedSize"/>).
+    /// </summary>
+    public static async Task<PagedResult<T>> ToPagedResultAsync<TSource, T>(this IQueryable<TSource> ordered, int page, int pageSize, Func<IQueryable<TSource>, IQueryable<T>> project, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ordered);
+        ArgumentNullException.ThrowIfNull(project);
+        var total = await ordered.CountAsync(cancellationToken);
+        var skip = Skip(page, pageSize);
+        IReadOnlyList<T> rows = skip >= total ? [] : await project(ordered.Skip(skip).Take(pageSize)).ToListAsync(cancellationToken);
+        return new(rows, total, page, pageSize);
+    }
+
     /// <summary>As above, for a list whose <paramref name="total"/> is already known (from the figures shown above it).</summary>
     public static async Task<ListPage<T>> ToListPageAsync<TSource, T>(this IQueryable<TSource> ordered, int total, int page, int pageSize, Func<IQueryable<TSource>, IQueryable<T>> project, CancellationToken cancellationToken)
     {
@@ -73,6 +88,12 @@ public static class Paging
         return new(rows, Math.Max(0, total), shown, pageSize);
     }
 }
+
+/// <summary>
+/// One page of a list as the API answers it: the page asked for, its rows (none past the end: that is how a client
+/// knows it has read everything), the rows in all and the page size.
+/// </summary>
+public sealed record PagedResult<T>(IReadOnlyList<T> Items, int Total, int Page, int PageSize);
 
 /// <summary>One page of a list: its rows, the rows in all, and the page shown (<see cref="Paging.Within"/>).</summary>
 public sealed record ListPage<T>(IReadOnlyList<T> Rows, int Total, int Page, int PageSize)

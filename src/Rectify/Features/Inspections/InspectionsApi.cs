@@ -12,7 +12,6 @@ namespace Rectify.Features.Inspections;
 
 public sealed record CadenceRequest(ReportingCadence? Cadence);
 
-public sealed record PagedResult<T>(IReadOnlyList<T> Items, int Total, int Page, int PageSize);
 
 public static class InspectionsApi
 {

@@ -143,7 +143,7 @@ public sealed class DetailModel(RectifyDbContext db, Caller caller, MeasureWorkf
 
     /// <summary>The office accepts a report or returns it with a reason.</summary>
     public async Task<IActionResult> OnPostReviewAsync(int reportId, string? decision, string? reason, CancellationToken cancellationToken) =>
-        Done(await reports.ReviewAsync(reportId, Decision.Between(decision, "accept", "return", "请选择采纳或退回。"), reason, cancellationToken, measureId: Id));
+        Done(await reports.ReviewAsync(reportId, Decision.Read(decision, "accept", "return"), reason, cancellationToken, measureId: Id));
 
     /// <summary>The office schedules a look-back (回头看) of a signed-off measure: on the date given, or six months after sign-off.</summary>
     public async Task<IActionResult> OnPostScheduleLookBackAsync(DateOnly? dueDate, CancellationToken cancellationToken) =>

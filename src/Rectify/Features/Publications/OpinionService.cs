@@ -97,6 +97,33 @@ public sealed class OpinionService(RectifyDbContext db, Caller caller, AuditLog 
     /// <summary>A page of the inbox, newest first; null when the caller does not see the inspection or the inbox.</summary>
     public async Task<ListPage<OpinionRow>?> InboxAsync(int inspectionId, OpinionState? state, int page, CancellationToken cancellationToken, int? only = null)
     {
+        if (await InboxOfAsync(inspectionId, state, only, cancellationToken) is not { } inbox)
+        {
+            return null;
+        }
+
+        var shown = await inbox.ToListPageAsync(page, PageSize, AsRows, cancellationToken);
+        return MayReadContacts ? shown : shown.Select(Masked);
+    }
+
+    /// <summary>
+    /// The inbox as the API answers it: the page asked for (empty past the end), newest first; null when the caller does
+    /// not see the inspection or the inbox. Contacts masked as on the page.
+    /// </summary>
+    public async Task<PagedResult<OpinionRow>?> InboxPageAsync(int inspectionId, OpinionState? state, int page, int pageSize, CancellationToken cancellationToken)
+    {
+        if (await InboxOfAsync(inspectionId, state, null, cancellationToken) is not { } inbox)
+        {
+            return null;
+        }
+
+        var shown = await inbox.ToPagedResultAsync(page, pageSize, AsRows, cancellationToken);
+        return MayReadContacts ? shown : shown with { Items = [.. shown.Items.Select(Masked)] };
+    }
+
+    /// <summary>An inspection's opinions, newest first, of one state or all, or one of them; null when the caller may not see them.</summary>
+    private async Task<IOrderedQueryable<PublicOpinion>?> InboxOfAsync(int inspectionId, OpinionState? state, int? only, CancellationToken cancellationToken)
+    {
         if (!MaySeeInbox || !await db.VisibleInspections(caller.Scope).AnyAsync(i => i.Id == inspectionId, cancellationToken))
         {
             return null;
@@ -113,11 +140,14 @@ public sealed class OpinionService(RectifyDbContext db, Caller caller, AuditLog 
             query = query.Where(o => o.State == s);
         }
 
-        var shown = await query.OrderByDescending(o => o.ReceivedAtUtc).ThenByDescending(o => o.Id).ToListPageAsync(page, PageSize, opinions => opinions
-            .Select(o => new OpinionRow(o.Id, o.ReceiptCode, o.ReceivedAtUtc, o.Text, o.Contact, o.AboutFindingNumber, o.State, o.AssignedFindingId, o.AssignedUnitId, o.Reply, o.ReplyIsPublishable, o.ReplyApprovedByName,
-                o.PublicSummary, o.UnitResponse == null ? null : new UnitAnswer(o.UnitResponse, o.UnitRespondedByName!, o.UnitRespondedAtUtc!.Value), o.EarlierUnitResponses, o.Version)), cancellationToken);
-        return MayReadContacts ? shown : shown.Select(r => r with { Contact = Mask(r.Contact) });
+        return query.OrderByDescending(o => o.ReceivedAtUtc).ThenByDescending(o => o.Id);
     }
+
+    private static IQueryable<OpinionRow> AsRows(IQueryable<PublicOpinion> opinions) => opinions
+        .Select(o => new OpinionRow(o.Id, o.ReceiptCode, o.ReceivedAtUtc, o.Text, o.Contact, o.AboutFindingNumber, o.State, o.AssignedFindingId, o.AssignedUnitId, o.Reply, o.ReplyIsPublishable, o.ReplyApprovedByName,
+            o.PublicSummary, o.UnitResponse == null ? null : new UnitAnswer(o.UnitResponse, o.UnitRespondedByName!, o.UnitRespondedAtUtc!.Value), o.EarlierUnitResponses, o.Version));
+
+    private static OpinionRow Masked(OpinionRow row) => row with { Contact = Mask(row.Contact) };
 
     /// <summary>
     /// The opinions handed to the caller's unit or a unit under it, those still open first (not yet answered by the unit
@@ -135,8 +165,20 @@ public sealed class OpinionService(RectifyDbContext db, Caller caller, AuditLog 
             total = await query.CountAsync(cancellationToken);
         }
 
-        var shown = await (
-            from o in query
+        var shown = await AssignedRows(query).ToListPageAsync(total, page, PageSize, rows => rows, cancellationToken);
+        return (shown, all, waiting);
+    }
+
+    /// <summary>
+    /// The opinions handed to the caller's unit or a unit under it as the API answers them: the page asked for (empty past
+    /// the end), in the page's order; none for anyone but a unit's reporter.
+    /// </summary>
+    public Task<PagedResult<AssignedOpinion>> AssignedPageAsync(int page, int pageSize, CancellationToken cancellationToken) =>
+        AssignedRows(AssignedToCaller()).ToPagedResultAsync(page, pageSize, rows => rows, cancellationToken);
+
+    /// <summary>Opinions handed to units as their units read them: those still open first (not yet answered first among them), then newest handed over first.</summary>
+    private IQueryable<AssignedOpinion> AssignedRows(IQueryable<PublicOpinion> assigned) =>
+        (from o in assigned
             join i in db.Inspections on o.InspectionId equals i.Id
             join u in db.Organizations on o.AssignedUnitId equals u.Id
             join f in db.Findings on o.AssignedFindingId equals f.Id into found
@@ -144,9 +186,7 @@ public sealed class OpinionService(RectifyDbContext db, Caller caller, AuditLog 
             orderby o.State == OpinionState.Closed, o.UnitResponse != null, o.AssignedAtUtc descending, o.Id descending
             select new AssignedOpinion(o.Id, i.Id, i.Title, u.Name, o.ReceivedAtUtc, o.AssignedAtUtc, o.Text, o.AboutFindingNumber, f == null ? null : f.Number, f == null ? null : f.Title,
                 o.State, o.UnitResponse == null ? null : new UnitAnswer(o.UnitResponse!, o.UnitRespondedByName!, o.UnitRespondedAtUtc!.Value), o.Version))
-            .AsNoTracking().ToListPageAsync(total, page, PageSize, rows => rows, cancellationToken);
-        return (shown, all, waiting);
-    }
+        .AsNoTracking();
 
     /// <summary>How many opinions were handed to the caller's unit, and how many still wait for its 办理情况 (for 待办); 0 and 0 for anyone else.</summary>
     public async Task<(int Total, int Waiting)> AssignedCountsAsync(CancellationToken cancellationToken)

@@ -186,7 +186,7 @@ public sealed class ProgressReportService(RectifyDbContext db, Caller caller, Ev
         db.Measures.Where(m => m.Id == measureId).ExecuteUpdateAsync(s => s.SetProperty(m => m.ReportsAwaitingReview, m => m.ReportsAwaitingReview + by), cancellationToken);
 
     /// <summary>The office accepts or returns a report; from a measure's page, only a report of that measure (<paramref name="measureId"/>).</summary>
-    public async Task<WorkflowResult> ReviewAsync(int reportId, bool accept, string? reason, CancellationToken cancellationToken, int? measureId = null)
+    public async Task<WorkflowResult> ReviewAsync(int reportId, bool? decision, string? reason, CancellationToken cancellationToken, int? measureId = null)
     {
         var visible = db.VisibleMeasures(caller.Scope);
         var report = await db.ProgressReports.SingleOrDefaultAsync(r => r.Id == reportId && (measureId == null || r.MeasureId == measureId) && visible.Any(m => m.Id == r.MeasureId), cancellationToken);
@@ -196,6 +196,7 @@ public sealed class ProgressReportService(RectifyDbContext db, Caller caller, Ev
         }
 
         caller.Require(Permission.ReviewReport);
+        var accept = Decision.Chosen(decision, "请选择采纳或退回。");
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var measure = await db.Measures.SingleAsync(m => m.Id == report.MeasureId, cancellationToken);
         if (accept)

@@ -54,7 +54,7 @@ public sealed class DetailModel(RectifyDbContext db, Caller caller, SupervisionS
     }
 
     public async Task<IActionResult> OnPostCloseAsync(string? decision, string? note, CancellationToken cancellationToken) =>
-        Done(await service.CloseAsync(Id, Decision.Between(decision, "close", "return", "请选择办结或退回回复。"), note, cancellationToken));
+        Done(await service.CloseAsync(Id, Decision.Read(decision, "close", "return"), note, cancellationToken));
 
     public Task<IActionResult> ShowRefusalAsync(string message, CancellationToken cancellationToken)
     {

@@ -128,7 +128,7 @@ public sealed class SupervisionService(RectifyDbContext db, Caller caller, Audit
     }
 
     /// <summary>The office (or the inspection body) closes a replied 督办单, or sends the reply back with a reason.</summary>
-    public async Task<WorkflowResult> CloseAsync(int id, bool accept, string? note, CancellationToken cancellationToken)
+    public async Task<WorkflowResult> CloseAsync(int id, bool? decision, string? note, CancellationToken cancellationToken)
     {
         var notice = await db.SupervisionNotices.Where(n => db.Inspections.Where(AccessQueries.SeesWholeInspection(caller.Scope)).Any(i => i.Id == n.InspectionId))
             .SingleOrDefaultAsync(n => n.Id == id, cancellationToken);
@@ -140,6 +140,7 @@ public sealed class SupervisionService(RectifyDbContext db, Caller caller, Audit
         }
 
         caller.Require(Permission.Supervise);
+        var accept = Decision.Chosen(decision, "请选择办结或退回回复。");
         BusinessRules.Check(new TheTextIsNotTooLong("说明", note, 2000));
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         notice.Close(accept, note, caller.Actor, clock);
