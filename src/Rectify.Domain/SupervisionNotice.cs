@@ -128,6 +128,17 @@ public sealed class SupervisionNotice
 
     public DateTime? RepliedAtUtc { get; private set; }
 
+    /// <summary>
+    /// The reply's attachment (回复附件: the unit's 整改情况报告, a scan of its 情况说明), kept in the evidence store as
+    /// evidence is; null without one. A reply made again after a return carries its own, or none.
+    /// </summary>
+    public int? ReplyFileId { get; private set; }
+
+    public EvidenceFile? ReplyFile { get; private set; }
+
+    /// <summary>The attachment's name as uploaded (shown and offered on download).</summary>
+    public string? ReplyFileName { get; private set; }
+
     /// <summary>The office's note when closing, or its reason when sending a reply back.</summary>
     public string? CloseNote { get; private set; }
 
@@ -197,14 +208,20 @@ public sealed class SupervisionNotice
         return s;
     }
 
-    /// <summary>The unit replies to a 督办 (or replies again after the office sent the reply back).</summary>
-    public void ReplyWith(string? reply, Actor actor, TimeProvider clock)
+    /// <summary>
+    /// The unit replies to a 督办 (or replies again after the office sent the reply back), with an attachment or none:
+    /// a reply made again replaces the last one whole, its attachment too (the audit trail keeps both).
+    /// </summary>
+    public void ReplyWith(string? reply, Actor actor, TimeProvider clock, EvidenceFile? file = null, string? fileName = null)
     {
         ArgumentNullException.ThrowIfNull(actor);
         ArgumentNullException.ThrowIfNull(clock);
         BusinessRules.Check(new TheSupervisionIsAt(Kind, State, SupervisionState.Open, "回复"));
         BusinessRules.Check(new AReplySaysSomething(reply));
         Reply = PlainText.Clean(reply)!;
+        ReplyFile = file;
+        ReplyFileId = file is { Id: > 0 } saved ? saved.Id : null;
+        ReplyFileName = file is null ? null : PlainText.Line(fileName) ?? "附件";
         RepliedByName = actor.DisplayName;
         RepliedAtUtc = clock.GetUtcNow().UtcDateTime;
         State = SupervisionState.Replied;

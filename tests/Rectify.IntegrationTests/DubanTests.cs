@@ -272,6 +272,33 @@ public abstract class DubanTests(AppFixture app)
         Assert.Equal(HttpStatusCode.Redirect, (await unit.PostFromPageAsync(notice, notice + "?handler=Reply", new Dictionary<string, string> { ["reply"] = "已召开专题会，本月底前完成。" })).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await unit.PostFromPageAsync(notice, notice + "?handler=Close", new Dictionary<string, string> { ["decision"] = "close" })).StatusCode);
         Assert.Contains("已回复、待办结的督办单", await office.GetStringAsync(new Uri("/work", UriKind.Relative), Ct), StringComparison.Ordinal);
+        // Sent back for its report; the unit replies again with the report attached (the page's multipart form).
+        Assert.Equal(HttpStatusCode.Redirect, (await office.PostFromPageAsync(notice, notice + "?handler=Close", new Dictionary<string, string> { ["decision"] = "return", ["note"] = "请附整改情况报告" })).StatusCode);
+        var pdf = System.Text.Encoding.ASCII.GetBytes($"%PDF-1.4\n% 督办回复 {Guid.NewGuid()}\n%%EOF\n");
+        using (var form = new MultipartFormDataContent())
+        {
+            form.Add(new StringContent("已召开专题会，本月底前完成，附整改情况报告。"), "reply");
+            form.Add(new StringContent(Http.AntiforgeryToken(await unit.GetStringAsync(new Uri(notice, UriKind.Relative), Ct))), "__RequestVerificationToken");
+            var part = new ByteArrayContent(pdf);
+            part.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/pdf");
+            form.Add(part, "replyFile", "整改情况报告.pdf");
+            Assert.Equal(HttpStatusCode.Redirect, (await unit.PostAsync(new Uri(notice + "?handler=Reply", UriKind.Relative), form, Ct)).StatusCode);
+        }
+
+        // The office sees and downloads it (recorded); the API names it; someone who does not see the notice gets 404.
+        Assert.Equal("整改情况报告.pdf", (await GetJsonAsync(office, "/api/v1" + notice)).GetProperty("replyFileName").GetString());
+        Assert.Contains($"href=\"{notice}/reply-file\"", await office.GetStringAsync(new Uri(notice, UriKind.Relative), Ct), StringComparison.Ordinal);
+        var download = await office.GetAsync(new Uri(notice + "/reply-file", UriKind.Relative), Ct);
+        Assert.Equal(HttpStatusCode.OK, download.StatusCode);
+        Assert.Equal(pdf, await download.Content.ReadAsByteArrayAsync(Ct));
+        Assert.Equal("attachment", download.Content.Headers.ContentDisposition?.DispositionType);
+        Assert.Equal("sandbox; default-src 'none'", download.Headers.GetValues("Content-Security-Policy").Single());
+        Assert.True(await app.ReadAsync(db => db.AuditEntries.AnyAsync(e => e.Action == Audit.AuditActions.EvidenceDownloaded && e.After!.Contains("整改情况报告.pdf"), Ct)));
+        using (var stranger = await app.SignedInAsync("admin"))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, (await stranger.GetAsync(new Uri(notice + "/reply-file", UriKind.Relative), Ct)).StatusCode);
+        }
+
         // A decision that is neither word (or none) closes nothing: 400, the notice still waits.
         foreach (var decision in new[] { "closed", string.Empty })
         {

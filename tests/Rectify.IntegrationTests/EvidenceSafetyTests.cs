@@ -273,6 +273,25 @@ public abstract class EvidenceSafetyTests(AppFixture app)
         Assert.Contains("Eicar-Test-Signature", record.After, StringComparison.Ordinal);
         Assert.Contains("通知.pdf", record.After, StringComparison.Ordinal);
 
+        // An extension request's 附件 is scanned as evidence is: refused, never kept, recorded; no request is made.
+        var extensions = await ReadAsync(db => db.DeadlineExtensions.CountAsync(Ct));
+        using (var form = new MultipartFormDataContent())
+        {
+            form.Add(new StringContent(DateOnly.FromDateTime(DateTime.UtcNow).AddYears(1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)), "requestedDeadline");
+            form.Add(new StringContent("需协调上级部门。"), "reason");
+            var file = new ByteArrayContent(infected);
+            file.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/pdf");
+            form.Add(file, "file", "延期说明.pdf");
+            var extension = await unit.PostAsync(new Uri($"/api/v1/measures/{measure}/extensions", UriKind.Relative), form, Ct);
+            Assert.Equal(HttpStatusCode.BadRequest, extension.StatusCode);
+            Assert.Contains("Eicar-Test-Signature", await extension.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        }
+
+        Assert.Equal(extensions, await ReadAsync(db => db.DeadlineExtensions.CountAsync(Ct)));
+        Assert.Equal(evidence, await ReadAsync(db => db.EvidenceFiles.CountAsync(Ct)));
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(EvidenceRoot, "tmp")));
+        Assert.Equal(2, await ReadAsync(db => db.AuditEntries.CountAsync(e => e.Action == "evidence.infected" && e.ObjectId == measure.ToString(System.Globalization.CultureInfo.InvariantCulture), Ct)));
+
         // Without a scanner the same page says plainly that nothing is scanned.
         using var plain = await app.SignedInAsync("unit");
         Assert.Contains("上传的文件不经病毒扫描，请先用杀毒软件检查。", await plain.GetStringAsync(new Uri($"/measures/{measure}", UriKind.Relative), Ct), StringComparison.Ordinal);

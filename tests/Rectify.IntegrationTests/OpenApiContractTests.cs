@@ -233,6 +233,11 @@ public abstract partial class OpenApiContractTests(AppFixture app)
             kind = "Duban", unitId = leadUnit, measureIds = new[] { measure }, title = "整改进度滞后", content = "该措施进度滞后于方案要求。",
             requirement = "说明原因和下一步安排", replyDue = today.AddDays(5).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
         }, Ct));
+        using (var reply = Form([("text", "已召开专题会研究，附整改情况报告。")], "file"))
+        {
+            var replied = await unit.PostAsync(new Uri($"/api/v1/supervision/{noticeId}/reply", UriKind.Relative), reply, Ct);
+            Assert.True(replied.StatusCode == System.Net.HttpStatusCode.OK, $"reply: {replied.StatusCode} {await replied.Content.ReadAsStringAsync(Ct)}");
+        }
 
         var document = JsonNode.Parse(await office.GetStringAsync(new Uri("/openapi/v1.json", UriKind.Relative), Ct))!;
         var definitions = document["components"]!["schemas"]!.ToJsonString();
@@ -301,7 +306,7 @@ public abstract partial class OpenApiContractTests(AppFixture app)
 
         Assert.True(failures.Count == 0, string.Join("\n", failures));
         Assert.Contains("GetMeasure", checkedIds);
-        Assert.Superset(new HashSet<string>(["ListInspections", "GetLedger", "ExportLedger", "GetOverview", "GetMeasure", "ListReports", "DownloadEvidence", "ListLookBacks", "GetRegisters", "GetPlan", "GetCalendar", "ListExtensions", "DownloadExtensionAttachment", "ListSupervision", "GetSupervision", "ListOpinions", "ListAssignedOpinions"]), checkedOperations.ToHashSet());
+        Assert.Superset(new HashSet<string>(["ListInspections", "GetLedger", "ExportLedger", "GetOverview", "GetMeasure", "ListReports", "DownloadEvidence", "ListLookBacks", "GetRegisters", "GetPlan", "GetCalendar", "ListExtensions", "DownloadExtensionAttachment", "ListSupervision", "GetSupervision", "DownloadSupervisionReplyFile", "ListOpinions", "ListAssignedOpinions"]), checkedOperations.ToHashSet());
     }
 
     [Fact]

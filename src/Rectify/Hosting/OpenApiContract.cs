@@ -93,14 +93,16 @@ internal static class OpenApiContract
             await DescribeAnswersAsync(operation, context, metadata, cancellationToken);
             if (metadata.OfType<Features.Common.MultipartBodyAttribute>().FirstOrDefault() is { } multipart)
             {
-                operation.RequestBody = new OpenApiRequestBody
+                var content = new Dictionary<string, OpenApiMediaType>
                 {
-                    Required = true,
-                    Content = new Dictionary<string, OpenApiMediaType>
-                    {
-                        ["multipart/form-data"] = new() { Schema = await context.GetOrCreateSchemaAsync(multipart.Form, cancellationToken: cancellationToken) },
-                    },
+                    ["multipart/form-data"] = new() { Schema = await context.GetOrCreateSchemaAsync(multipart.Form, cancellationToken: cancellationToken) },
                 };
+                if (multipart.Json is { } json)
+                {
+                    content["application/json"] = new() { Schema = await context.GetOrCreateSchemaAsync(json, cancellationToken: cancellationToken) };
+                }
+
+                operation.RequestBody = new OpenApiRequestBody { Required = true, Content = content };
             }
 
             if (metadata.OfType<IAllowAnonymous>().Any())

@@ -12,7 +12,7 @@ namespace Rectify.CompiledModel.Postgres
     public partial class PostgresRectifyDbContextModel
     {
         private PostgresRectifyDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("5a5812c7-ad30-4c25-a522-51cdd600e203"), entityTypeCount: 42)
+            : base(skipDetectChanges: false, modelId: new Guid("e2d1adef-28b1-434e-b43a-a7b5c02672b8"), entityTypeCount: 42)
         {
         }
 
@@ -120,7 +120,8 @@ namespace Rectify.CompiledModel.Postgres
             SupervisionNoticeEntityType.CreateForeignKey2(supervisionNotice, organization);
             SupervisionNoticeEntityType.CreateForeignKey3(supervisionNotice, lead);
             SupervisionNoticeEntityType.CreateForeignKey4(supervisionNotice, rectificationOutcome);
-            SupervisionNoticeEntityType.CreateForeignKey5(supervisionNotice, organization);
+            SupervisionNoticeEntityType.CreateForeignKey5(supervisionNotice, evidenceFile);
+            SupervisionNoticeEntityType.CreateForeignKey6(supervisionNotice, organization);
             SupervisionNoticeMeasureEntityType.CreateForeignKey1(supervisionNoticeMeasure, measure);
             SupervisionNoticeMeasureEntityType.CreateForeignKey2(supervisionNoticeMeasure, supervisionNotice);
             RoundStatisticsRecordEntityType.CreateForeignKey1(roundStatisticsRecord, inspection);

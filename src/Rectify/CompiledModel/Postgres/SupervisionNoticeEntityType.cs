@@ -21,10 +21,10 @@ namespace Rectify.CompiledModel.Postgres
                 "Rectify.Domain.SupervisionNotice",
                 typeof(SupervisionNotice),
                 baseEntityType,
-                propertyCount: 28,
-                navigationCount: 3,
-                foreignKeyCount: 5,
-                unnamedIndexCount: 5,
+                propertyCount: 30,
+                navigationCount: 4,
+                foreignKeyCount: 6,
+                unnamedIndexCount: 6,
                 keyCount: 1);
 
             var id = runtimeEntityType.AddProperty(
@@ -213,6 +213,23 @@ namespace Rectify.CompiledModel.Postgres
                 nullable: true);
             replyDue.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
 
+            var replyFileId = runtimeEntityType.AddProperty(
+                "ReplyFileId",
+                typeof(int?),
+                propertyInfo: typeof(SupervisionNotice).GetProperty("ReplyFileId", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(SupervisionNotice).GetField("<ReplyFileId>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true);
+            replyFileId.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+
+            var replyFileName = runtimeEntityType.AddProperty(
+                "ReplyFileName",
+                typeof(string),
+                propertyInfo: typeof(SupervisionNotice).GetProperty("ReplyFileName", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(SupervisionNotice).GetField("<ReplyFileName>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                maxLength: 255);
+            replyFileName.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+
             var requirement = runtimeEntityType.AddProperty(
                 "Requirement",
                 typeof(string),
@@ -274,12 +291,15 @@ namespace Rectify.CompiledModel.Postgres
                 new[] { outcomeEntryId });
 
             var index1 = runtimeEntityType.AddIndex(
-                new[] { unitId });
+                new[] { replyFileId });
 
             var index2 = runtimeEntityType.AddIndex(
-                new[] { inspectionId, kind, state });
+                new[] { unitId });
 
             var index3 = runtimeEntityType.AddIndex(
+                new[] { inspectionId, kind, state });
+
+            var index4 = runtimeEntityType.AddIndex(
                 new[] { issuerId, year, sequence },
                 unique: true);
 
@@ -335,6 +355,23 @@ namespace Rectify.CompiledModel.Postgres
         }
 
         public static RuntimeForeignKey CreateForeignKey5(RuntimeEntityType declaringEntityType, RuntimeEntityType principalEntityType)
+        {
+            var runtimeForeignKey = declaringEntityType.AddForeignKey(new[] { declaringEntityType.FindProperty("ReplyFileId") },
+                principalEntityType.FindKey(new[] { principalEntityType.FindProperty("Id") }),
+                principalEntityType,
+                deleteBehavior: DeleteBehavior.Restrict);
+
+            var replyFile = declaringEntityType.AddNavigation("ReplyFile",
+                runtimeForeignKey,
+                onDependent: true,
+                typeof(EvidenceFile),
+                propertyInfo: typeof(SupervisionNotice).GetProperty("ReplyFile", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(SupervisionNotice).GetField("<ReplyFile>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly));
+
+            return runtimeForeignKey;
+        }
+
+        public static RuntimeForeignKey CreateForeignKey6(RuntimeEntityType declaringEntityType, RuntimeEntityType principalEntityType)
         {
             var runtimeForeignKey = declaringEntityType.AddForeignKey(new[] { declaringEntityType.FindProperty("UnitId") },
                 principalEntityType.FindKey(new[] { principalEntityType.FindProperty("Id") }),

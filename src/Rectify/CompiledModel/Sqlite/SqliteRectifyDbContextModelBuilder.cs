@@ -11,7 +11,7 @@ namespace Rectify.CompiledModel.Sqlite
     public partial class SqliteRectifyDbContextModel
     {
         private SqliteRectifyDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("6669942d-92ab-40fe-b1df-a191e19aabd6"), entityTypeCount: 42)
+            : base(skipDetectChanges: false, modelId: new Guid("19d35d04-49b3-4b1e-8aad-122352e31623"), entityTypeCount: 42)
         {
         }
 
@@ -119,7 +119,8 @@ namespace Rectify.CompiledModel.Sqlite
             SupervisionNoticeEntityType.CreateForeignKey2(supervisionNotice, organization);
             SupervisionNoticeEntityType.CreateForeignKey3(supervisionNotice, lead);
             SupervisionNoticeEntityType.CreateForeignKey4(supervisionNotice, rectificationOutcome);
-            SupervisionNoticeEntityType.CreateForeignKey5(supervisionNotice, organization);
+            SupervisionNoticeEntityType.CreateForeignKey5(supervisionNotice, evidenceFile);
+            SupervisionNoticeEntityType.CreateForeignKey6(supervisionNotice, organization);
             SupervisionNoticeMeasureEntityType.CreateForeignKey1(supervisionNoticeMeasure, measure);
             SupervisionNoticeMeasureEntityType.CreateForeignKey2(supervisionNoticeMeasure, supervisionNotice);
             RoundStatisticsRecordEntityType.CreateForeignKey1(roundStatisticsRecord, inspection);

@@ -21,10 +21,10 @@ namespace Rectify.CompiledModel.Sqlite
                 "Rectify.Domain.SupervisionNotice",
                 typeof(SupervisionNotice),
                 baseEntityType,
-                propertyCount: 28,
-                navigationCount: 3,
-                foreignKeyCount: 5,
-                unnamedIndexCount: 5,
+                propertyCount: 30,
+                navigationCount: 4,
+                foreignKeyCount: 6,
+                unnamedIndexCount: 6,
                 keyCount: 1);
 
             var id = runtimeEntityType.AddProperty(
@@ -194,6 +194,21 @@ namespace Rectify.CompiledModel.Sqlite
                 fieldInfo: typeof(SupervisionNotice).GetField("<ReplyDue>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true);
 
+            var replyFileId = runtimeEntityType.AddProperty(
+                "ReplyFileId",
+                typeof(int?),
+                propertyInfo: typeof(SupervisionNotice).GetProperty("ReplyFileId", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(SupervisionNotice).GetField("<ReplyFileId>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true);
+
+            var replyFileName = runtimeEntityType.AddProperty(
+                "ReplyFileName",
+                typeof(string),
+                propertyInfo: typeof(SupervisionNotice).GetProperty("ReplyFileName", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(SupervisionNotice).GetField("<ReplyFileName>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                maxLength: 255);
+
             var requirement = runtimeEntityType.AddProperty(
                 "Requirement",
                 typeof(string),
@@ -249,12 +264,15 @@ namespace Rectify.CompiledModel.Sqlite
                 new[] { outcomeEntryId });
 
             var index1 = runtimeEntityType.AddIndex(
-                new[] { unitId });
+                new[] { replyFileId });
 
             var index2 = runtimeEntityType.AddIndex(
-                new[] { inspectionId, kind, state });
+                new[] { unitId });
 
             var index3 = runtimeEntityType.AddIndex(
+                new[] { inspectionId, kind, state });
+
+            var index4 = runtimeEntityType.AddIndex(
                 new[] { issuerId, year, sequence },
                 unique: true);
 
@@ -310,6 +328,23 @@ namespace Rectify.CompiledModel.Sqlite
         }
 
         public static RuntimeForeignKey CreateForeignKey5(RuntimeEntityType declaringEntityType, RuntimeEntityType principalEntityType)
+        {
+            var runtimeForeignKey = declaringEntityType.AddForeignKey(new[] { declaringEntityType.FindProperty("ReplyFileId") },
+                principalEntityType.FindKey(new[] { principalEntityType.FindProperty("Id") }),
+                principalEntityType,
+                deleteBehavior: DeleteBehavior.Restrict);
+
+            var replyFile = declaringEntityType.AddNavigation("ReplyFile",
+                runtimeForeignKey,
+                onDependent: true,
+                typeof(EvidenceFile),
+                propertyInfo: typeof(SupervisionNotice).GetProperty("ReplyFile", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(SupervisionNotice).GetField("<ReplyFile>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly));
+
+            return runtimeForeignKey;
+        }
+
+        public static RuntimeForeignKey CreateForeignKey6(RuntimeEntityType declaringEntityType, RuntimeEntityType principalEntityType)
         {
             var runtimeForeignKey = declaringEntityType.AddForeignKey(new[] { declaringEntityType.FindProperty("UnitId") },
                 principalEntityType.FindKey(new[] { principalEntityType.FindProperty("Id") }),

@@ -9,10 +9,14 @@ public sealed record WriteResult(string Message, int? Id = null);
 /// The form an endpoint that reads its own multipart body takes, for the OpenAPI document only (the endpoint reads the
 /// form itself, to answer a wrong one in the user's words; <c>Accepts</c> would refuse it with 415 before sign-in).
 /// </summary>
+/// <remarks>An endpoint that also takes the same request as JSON names its JSON type too (<see cref="Json"/>).</remarks>
 [AttributeUsage(AttributeTargets.Method)]
-public sealed class MultipartBodyAttribute(Type form) : Attribute
+public sealed class MultipartBodyAttribute(Type form, Type? json = null) : Attribute
 {
     public Type Form { get; } = form;
+
+    /// <summary>The body's type when sent as application/json instead; null when only the form is taken.</summary>
+    public Type? Json { get; } = json;
 }
 
 /// <summary>

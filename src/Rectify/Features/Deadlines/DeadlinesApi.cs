@@ -103,10 +103,10 @@ public static class DeadlinesApi
         app.MapGet("/extensions/{id:int}/attachment", AttachmentAsync).ExcludeFromDescription();
     }
 
-    private static async Task<IResult> AttachmentAsync(ExtensionService extensions, int id, CancellationToken ct)
+    private static async Task<IResult> AttachmentAsync(ExtensionService extensions, HttpContext http, int id, CancellationToken ct)
     {
         var file = await extensions.OpenAttachmentAsync(id, ct);
-        // Last-Modified is the request's time: the stored file's would tell when anyone first sent the same bytes.
-        return file is { } f && File.Exists(f.Path) ? Results.File(f.Path, f.ContentType, f.FileName, new DateTimeOffset(f.SentAtUtc, TimeSpan.Zero)) : Results.NotFound();
+        // Last-Modified is the request's time.
+        return file is { } f ? AttachmentIntake.Serve(http, f.Path, f.ContentType, f.FileName, f.SentAtUtc) : Results.NotFound();
     }
 }

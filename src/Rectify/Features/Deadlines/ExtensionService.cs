@@ -1,6 +1,5 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 using Rectify.Access;
 using Rectify.Audit;
 using Rectify.Data;
@@ -35,7 +34,7 @@ public sealed record ExtensionView(
 /// office reviews, the responsible leader decides. Scoped (404), permitted (403, <see cref="Permissions"/>), guarded by
 /// the request's rules; each step one transaction with its audit record.
 /// </summary>
-public sealed class ExtensionService(RectifyDbContext db, Caller caller, EvidenceStore store, AuditLog audit, HandOffNotices handOffs, IOptions<EvidenceOptions> options, TimeProvider clock)
+public sealed class ExtensionService(RectifyDbContext db, Caller caller, AttachmentIntake attachments, AuditLog audit, HandOffNotices handOffs, TimeProvider clock)
 {
     public static IQueryable<ExtensionView> Views(IQueryable<DeadlineExtension> extensions) => extensions.Select(e => new ExtensionView(
         e.Id, e.MeasureId, e.Number, e.State, e.CurrentDeadline, e.RequestedDeadline, e.Reason, e.RequestedByName, e.RequestedAtUtc,
@@ -60,20 +59,9 @@ public sealed class ExtensionService(RectifyDbContext db, Caller caller, Evidenc
         }
 
         caller.Require(Permission.RequestExtension, new MeasureParties(parties.LeadUnitPath));
-        StagedFile? staged = null;
-        if (file is not null)
-        {
-            try
-            {
-                await using var stream = file.Open();
-                staged = await store.StageAsync(stream, Path.GetFileName(file.FileName), options.Value.MaxFileBytes, cancellationToken, options.Value.RecordsSm3);
-            }
-            catch (EvidenceRejectedException e)
-            {
-                throw BusinessRules.Refuse(new TheFileIsRefused(e.Message));
-            }
-        }
 
+        // The file is scanned like a report's evidence; an infected one is recorded against the measure.
+        var staged = await attachments.StageAsync(file, "Measure", AttachmentIntake.Id(measureId), cancellationToken);
         var placed = false;
         try
         {
@@ -84,39 +72,23 @@ public sealed class ExtensionService(RectifyDbContext db, Caller caller, Evidenc
             var extension = DeadlineExtension.Request(measure, number, open, requested, reason, ChinaTime.Today(clock), caller.Actor, clock);
             if (staged is not null)
             {
-                var evidence = await db.EvidenceFiles.SingleOrDefaultAsync(e => e.Sha256 == staged.Sha256, cancellationToken)
-                    ?? db.EvidenceFiles.Add(new EvidenceFile(staged.Sha256, staged.Sm3, staged.Length, staged.Type, clock.GetUtcNow().UtcDateTime)).Entity;
-                evidence.NoteSm3(staged.Sm3);
-                extension.Attach(evidence, staged.OriginalName);
+                extension.Attach(await AttachmentIntake.RowAsync(db, staged, clock.GetUtcNow().UtcDateTime, cancellationToken), staged.OriginalName);
             }
 
             db.DeadlineExtensions.Add(extension);
             await db.SaveOrRefuseAsync("这条措施刚刚已有人申请延期，请刷新页面。", cancellationToken, uniqueIndexDecides: true);
             await handOffs.ExtensionStepAsync(measureId, extension.State, null, cancellationToken);
-            if (staged is not null)
-            {
-                placed = store.Place(staged);
-            }
-
+            placed = attachments.Place(staged);
             await audit.RecordAsync(
                 new AuditEvent(AuditActions.ExtensionRequested, ObjectType: "DeadlineExtension", ObjectId: extension.Id.ToString(CultureInfo.InvariantCulture),
-                    After: new { extension.MeasureId, extension.Number, extension.CurrentDeadline, extension.RequestedDeadline, extension.Reason, File = staged is null ? null : new { staged.OriginalName, staged.Sha256 } }),
+                    After: new { extension.MeasureId, extension.Number, extension.CurrentDeadline, extension.RequestedDeadline, extension.Reason, File = AttachmentIntake.Described(staged) }),
                 cancellationToken: cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             return WorkflowResult.Done($"已申请延期至 {extension.RequestedDeadline:yyyy-MM-dd}，待整改办审核。", extension.Id);
         }
         catch
         {
-            if (staged is not null)
-            {
-                if (placed)
-                {
-                    store.Remove(staged.Sha256);
-                }
-
-                EvidenceStore.Discard(File.Exists(staged.TempPath) ? [staged] : []);
-            }
-
+            attachments.Undo(staged, placed);
             throw;
         }
     }
@@ -176,17 +148,20 @@ public sealed class ExtensionService(RectifyDbContext db, Caller caller, Evidenc
         var visible = db.VisibleMeasuresIncludingWithdrawn(caller.Scope);
         var file = await db.DeadlineExtensions.AsNoTracking()
             .Where(e => e.Id == extensionId && e.AttachmentFile != null && visible.Any(m => m.Id == e.MeasureId))
-            .Select(e => new { e.AttachmentName, e.AttachmentFile!.Sha256, e.AttachmentFile.Type, e.EvidenceFileId, e.RequestedAtUtc })
+            .Select(e => new { e.AttachmentName, e.AttachmentFile!.Sha256, e.AttachmentFile.Type, e.EvidenceFileId, e.RequestedAtUtc, e.MeasureId })
             .SingleOrDefaultAsync(cancellationToken);
         if (file is null)
         {
             return null;
         }
 
+        // As a report's evidence: the file on disk must still be the one on record, or it is refused and recorded against the measure.
+        var path = await attachments.IntactAsync(file.Sha256, file.AttachmentName ?? "附件", "附件", "Measure", file.MeasureId.ToString(CultureInfo.InvariantCulture),
+            found => new { ExtensionId = extensionId, file.AttachmentName, Expected = file.Sha256, Found = found }, cancellationToken);
         await audit.RecordAsync(
             new AuditEvent(AuditActions.EvidenceDownloaded, ObjectType: "EvidenceFile", ObjectId: file.EvidenceFileId?.ToString(CultureInfo.InvariantCulture), After: new { ExtensionId = extensionId, file.AttachmentName, file.Sha256 }),
             cancellationToken: cancellationToken);
-        return (store.PathOf(file.Sha256), FileTypes.Known[file.Type].ContentType, file.AttachmentName ?? "附件", file.RequestedAtUtc);
+        return (path, FileTypes.Known[file.Type].ContentType, file.AttachmentName ?? "附件", file.RequestedAtUtc);
     }
 
     private Task<DeadlineExtension?> FindAsync(int extensionId, CancellationToken cancellationToken)
@@ -194,6 +169,4 @@ public sealed class ExtensionService(RectifyDbContext db, Caller caller, Evidenc
         var visible = db.VisibleMeasures(caller.Scope);
         return db.DeadlineExtensions.SingleOrDefaultAsync(e => e.Id == extensionId && visible.Any(m => m.Id == e.MeasureId), cancellationToken);
     }
-
-    private sealed class TheFileIsRefused(string message) : Refused(message, Refusal.Invalid);
 }

@@ -17,7 +17,7 @@ public sealed record IncomingFile(string FileName, Func<Stream> Open);
 /// files: scoped (404), permitted (403, <see cref="Permissions"/>), guarded by the report's rules (409/400), each
 /// a transaction with its audit record. Page and API call the same methods.
 /// </summary>
-public sealed class ProgressReportService(RectifyDbContext db, Caller caller, EvidenceStore store, ClamdScanner scanner, AuditLog audit, HandOffNotices handOffs, IOptions<EvidenceOptions> options, TimeProvider clock)
+public sealed class ProgressReportService(RectifyDbContext db, Caller caller, EvidenceStore store, AttachmentIntake attachments, AuditLog audit, HandOffNotices handOffs, IOptions<EvidenceOptions> options, TimeProvider clock)
 {
     /// <summary>
     /// Files a report on the measure: by the lead unit's reporter, or, with <paramref name="onBehalfBasis"/> (代报依据), by
@@ -58,32 +58,10 @@ public sealed class ProgressReportService(RectifyDbContext db, Caller caller, Ev
         {
             foreach (var file in files)
             {
-                await using var stream = file.Open();
-                var one = await store.StageAsync(stream, EvidenceStore.DisplayName(file.FileName), limits.MaxFileBytes, cancellationToken, limits.RecordsSm3);
-                staged.Add(one);
-                if (await scanner.ScanAsync(one.TempPath, cancellationToken) is { } found)
-                {
-                    EvidenceStore.Discard(staged);
-                    staged.Clear();
-                    await audit.RecordAsync(
-                        new AuditEvent(AuditActions.EvidenceInfected, Succeeded: false, ObjectType: "Measure", ObjectId: measureId.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                            After: new { one.OriginalName, one.Sha256, one.Length, Found = found }),
-                        cancellationToken: cancellationToken);
-                    throw new EvidenceRejectedException($"“{one.OriginalName}”被病毒扫描判定为恶意文件（{found}），已拒绝。");
-                }
+                staged.Add((await attachments.StageAsync(file, "Measure", AttachmentIntake.Id(measureId), cancellationToken, "佐证材料"))!);
             }
 
             await CheckDailyQuotaAsync(staged.Sum(f => f.Length), limits.DailyQuotaMegabytes, cancellationToken);
-        }
-        catch (ScannerUnavailableException e)
-        {
-            EvidenceStore.Discard(staged);
-            throw BusinessRules.Refuse(new TheScannerAnswers(e.Message));
-        }
-        catch (EvidenceRejectedException e)
-        {
-            EvidenceStore.Discard(staged);
-            throw BusinessRules.Refuse(new EvidenceIsRefused(e.Message));
         }
         catch
         {
@@ -249,18 +227,8 @@ public sealed class ProgressReportService(RectifyDbContext db, Caller caller, Ev
 
         // The file on disk must still be the file on record: one edited, damaged or gone is refused, recorded against
         // its measure (the office's 待办 shows it) and never served.
-        var path = store.PathOf(link.Sha256);
-        var found = await EvidenceStore.Sha256OfAsync(path, cancellationToken);
-        if (found != link.Sha256)
-        {
-            db.ChangeTracker.Clear();
-            await audit.RecordAsync(
-                new AuditEvent(AuditActions.EvidenceIntegrityFailed, Succeeded: false, ObjectType: "Measure", ObjectId: link.MeasureId.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                    After: new { ReportId = reportId, EvidenceId = link.EvidenceFileId, link.OriginalName, Expected = link.Sha256, Found = found ?? "missing" }),
-                cancellationToken: cancellationToken);
-            throw BusinessRules.Refuse(new StoredEvidenceIsAsRecorded(link.OriginalName));
-        }
-
+        var path = await attachments.IntactAsync(link.Sha256, link.OriginalName, "佐证材料", "Measure", link.MeasureId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            found => new { ReportId = reportId, EvidenceId = link.EvidenceFileId, link.OriginalName, Expected = link.Sha256, Found = found }, cancellationToken);
         await audit.RecordAsync(
             new AuditEvent(AuditActions.EvidenceDownloaded, ObjectType: "EvidenceFile", ObjectId: link.EvidenceFileId.ToString(System.Globalization.CultureInfo.InvariantCulture), After: new { ReportId = reportId, Number = number, link.OriginalName, link.Sha256 }),
             cancellationToken: cancellationToken);
@@ -276,14 +244,6 @@ public sealed class ProgressReportService(RectifyDbContext db, Caller caller, Ev
         public Refusal Refusal => Refusal.Invalid;
     }
 
-    /// <summary>A stored file is served only while its SHA-256 is the one recorded when it was uploaded.</summary>
-    private sealed class StoredEvidenceIsAsRecorded(string name) : Refused(
-        $"佐证材料“{name}”的存储文件与上传时记录的 SHA-256 不符（已被改动、损坏或丢失），已拒绝下载。此事已记入审计日志并提示整改办；请联系系统管理员从备份恢复，或由报送单位重新上传。",
-        Refusal.Conflict);
-
-    /// <summary>A configured virus scanner that cannot scan refuses the upload: nothing unscanned is stored.</summary>
-    private sealed class TheScannerAnswers(string message) : Refused(message + " 佐证材料暂时无法上传，请稍后再试或联系系统管理员。", Refusal.Unavailable);
-
     /// <summary>One person uploads at most <c>Evidence:DailyQuotaMegabytes</c> of evidence per China day.</summary>
     private sealed class APersonUploadsAtMostSoMuchADay(long used, long adding, int quotaMegabytes) : IBusinessRule
     {
@@ -298,7 +258,4 @@ public sealed class ProgressReportService(RectifyDbContext db, Caller caller, Ev
 
         public Refusal Refusal => Refusal.TooLarge;
     }
-
-    /// <summary>A file the store would not take (type, size, name): its own words.</summary>
-    private sealed class EvidenceIsRefused(string message) : Refused(message, Refusal.Invalid);
 }

@@ -43,6 +43,7 @@ public static class ReportsApi
 
         services.AddSingleton(new EvidenceStore(Path.Combine(dataFolder, "evidence")));
         services.AddSingleton(new ClamdScanner(evidence.Clamd, TimeSpan.FromSeconds(evidence.ClamdTimeoutSeconds)));
+        services.AddScoped<AttachmentIntake>();
         return services.AddScoped<ProgressReportService>();
     }
 
@@ -109,10 +110,7 @@ public static class ReportsApi
             return Results.NotFound();
         }
 
-        // A file someone uploaded runs nothing in the browser and stays in no cache: sandboxed, not stored, attached.
-        http.Response.Headers.ContentSecurityPolicy = "sandbox; default-src 'none'";
-        http.Response.Headers.CacheControl = "no-store";
-        // Last-Modified is the report's time: the stored file's would tell when anyone, of any organization, first sent the same bytes.
-        return Results.File(f.Path, f.ContentType, f.FileName, new DateTimeOffset(f.SentAtUtc, TimeSpan.Zero));
+        // Last-Modified is the report's time.
+        return AttachmentIntake.Serve(http, f.Path, f.ContentType, f.FileName, f.SentAtUtc);
     }
 }

@@ -8,9 +8,16 @@ using Rectify.Features.Common;
 
 namespace Rectify.Features.Supervision;
 
-/// <summary>One step of the ladder: a 督办单 with its items, reply and closing, or the record of a 约谈, 通报 or 问责.</summary>
-public sealed class DetailModel(RectifyDbContext db, Caller caller, SupervisionService service, TimeProvider clock) : PageModel, IShowsRefusals
+/// <summary>One step of the ladder: a 督办单 with its items, reply (with an attachment) and closing, or the record of a 约谈, 通报 or 问责.</summary>
+[RequestFormLimits(MultipartBodyLengthLimit = MaxUpload)]
+[RequestSizeLimit(MaxUpload)]
+public sealed class DetailModel(RectifyDbContext db, Caller caller, SupervisionService service, Microsoft.Extensions.Options.IOptions<Reports.EvidenceOptions> evidence, TimeProvider clock) : PageModel, IShowsRefusals
 {
+    /// <summary>The most a reply's form may carry: its text and one file, which is held to the configured per-file limit with a clear message.</summary>
+    private const long MaxUpload = 64L * 1024 * 1024;
+
+    public Reports.EvidenceOptions EvidenceLimits => evidence.Value;
+
     [BindProperty(SupportsGet = true, Name = "id")]
     public int Id { get; set; }
 
@@ -47,10 +54,11 @@ public sealed class DetailModel(RectifyDbContext db, Caller caller, SupervisionS
         return File(GongwenWriter.Write(document), "application/vnd.openxmlformats-officedocument.wordprocessingml.document", DubanDocument.FileName(notice));
     }
 
-    public async Task<IActionResult> OnPostReplyAsync(string? reply, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnPostReplyAsync(string? reply, IFormFile? replyFile, CancellationToken cancellationToken)
     {
         Typed = reply;
-        return Done(await service.ReplyAsync(Id, reply, cancellationToken));
+        var file = replyFile is { Length: > 0 } f ? new Reports.IncomingFile(f.FileName, f.OpenReadStream) : null;
+        return Done(await service.ReplyAsync(Id, reply, cancellationToken, file));
     }
 
     public async Task<IActionResult> OnPostCloseAsync(string? decision, string? note, CancellationToken cancellationToken) =>

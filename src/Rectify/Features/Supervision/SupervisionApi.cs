@@ -4,7 +4,9 @@ using Microsoft.EntityFrameworkCore;
 using Rectify.Access;
 using Rectify.Data;
 using Rectify.Domain;
+using Microsoft.AspNetCore.Mvc;
 using Rectify.Features.Common;
+using Rectify.Features.Reports;
 
 namespace Rectify.Features.Supervision;
 
@@ -24,8 +26,13 @@ public sealed record NoticeRequest(
     int? LeadId,
     int? OutcomeId);
 
-/// <summary>A reply to a 督办单, or the office's closing of it.</summary>
+/// <summary>A reply to a 督办单 as JSON: its text.</summary>
 public sealed record NoticeReplyRequest(string? Text);
+
+/// <summary>A reply to a 督办单 as multipart/form-data (for the OpenAPI document): its text and an optional attachment.</summary>
+public sealed record NoticeReplyForm(
+    [property: System.ComponentModel.Description("回复内容")] string Text,
+    [property: System.ComponentModel.Description("附件（可选），类型与佐证材料相同")] IFormFile? File);
 
 public sealed record NoticeCloseRequest(string? Decision, string? Note);
 
@@ -63,13 +70,45 @@ public static class SupervisionApi
             .WithSummary("整改办或巡察机构督办：kind = Duban 督办单（title 事由、content 督办事项、requirement 办理要求、replyDue 回复期限，自动编号“督办〔年〕N号”）/ Talk 约谈（heldOn、byWhom 约谈人、people 被约谈人、content 谈话要点、outcome 表态承诺）/ "
                 + "Circular 通报、Accountability 问责（byWhom 决定机关、people 处理对象、outcome 处理方式，可关联 leadId 问题线索、outcomeId 整改成效）；unitId 被督办单位，measureIds 该单位牵头的措施。仅接受个人 API 令牌。");
 
-        api.MapPost("/supervision/{id:int}/reply", async Task<IResult> (SupervisionService service, int id, NoticeReplyRequest? body, CancellationToken ct) =>
-                Api.Answer(await service.ReplyAsync(id, body?.Text, ct), created: null))
+        api.MapPost("/supervision/{id:int}/reply", async Task<IResult> (SupervisionService service, HttpRequest request, int id, CancellationToken ct) =>
+            {
+                if (request.HasFormContentType)
+                {
+                    var form = await request.ReadFormAsync(ct);
+                    var file = form.Files.GetFile("file") is { Length: > 0 } f ? new IncomingFile(f.FileName, f.OpenReadStream) : null;
+                    return Api.Answer(await service.ReplyAsync(id, form["text"], ct, file), created: null);
+                }
+
+                NoticeReplyRequest? body = null;
+                try
+                {
+                    body = request.HasJsonContentType() ? await request.ReadFromJsonAsync<NoticeReplyRequest>(ct) : null;
+                }
+                catch (System.Text.Json.JsonException)
+                {
+                    // Read by hand (the body may be a form instead): a body that is not the JSON described is the sender's mistake.
+                }
+
+                return body is null
+                    ? Api.BadRequest("请以 JSON（{\"text\": \"回复内容\"}）或 multipart/form-data（text 回复内容、可选的 file 附件）提交。")
+                    : Api.Answer(await service.ReplyAsync(id, body.Text, ct), created: null);
+            })
+            .WithMetadata(new MultipartBodyAttribute(typeof(NoticeReplyForm), typeof(NoticeReplyRequest)))
+            .WithMetadata(new RequestFormLimitsAttribute { MultipartBodyLengthLimit = 64L * 1024 * 1024 }, new RequestSizeLimitAttribute(64L * 1024 * 1024))
             .RequireToken()
+            .DisableAntiforgery()
             .WithTags("Supervision")
             .WithName("ReplySupervision")
             .Produces<WriteResult>(StatusCodes.Status200OK)
-            .WithSummary("被督办单位的联络员回复督办单：text 回复内容。仅接受个人 API 令牌。");
+            .WithSummary("被督办单位的联络员回复督办单：JSON 的 text 回复内容；或 multipart/form-data 的 text 和可选的 file 附件（如整改情况报告，类型同佐证材料，经病毒扫描）。再次回复（退回后）替换上一次的回复和附件。仅接受个人 API 令牌。");
+
+        api.MapGet("/supervision/{id:int}/reply-file", ReplyFileAsync)
+            .WithTags("Supervision")
+            .WithName("DownloadSupervisionReplyFile")
+            .WithMetadata(new FileAnswerAttribute())
+            .WithSummary("下载督办单回复的附件（看得到这份督办单的人；每次下载记入审计日志）");
+
+        app.MapGet("/supervision/{id:int}/reply-file", ReplyFileAsync).ExcludeFromDescription();
 
         api.MapPost("/supervision/{id:int}/close", (SupervisionService service, int id, NoticeCloseRequest? body, CancellationToken ct) =>
                 Api.DecideAsync(body?.Decision, ("close", "办结"), ("return", "退回回复，须附 note 理由"), yes => service.CloseAsync(id, yes, body!.Note, ct)))
@@ -78,5 +117,12 @@ public static class SupervisionApi
             .WithName("CloseSupervision")
             .Produces<WriteResult>(StatusCodes.Status200OK)
             .WithSummary("整改办或巡察机构办结已回复的督办单（decision = close），或退回回复（return，须附 note）。仅接受个人 API 令牌。");
+    }
+
+    private static async Task<IResult> ReplyFileAsync(SupervisionService service, HttpContext http, int id, CancellationToken ct)
+    {
+        var file = await service.OpenReplyFileAsync(id, ct);
+        // Last-Modified is the reply's time.
+        return file is { } f ? AttachmentIntake.Serve(http, f.Path, f.ContentType, f.FileName, f.SentAtUtc) : Results.NotFound();
     }
 }

@@ -19,6 +19,7 @@ internal sealed class SupervisionNoticeConfiguration : IEntityTypeConfiguration<
         s.Property(x => x.CreatedByName).HasMaxLength(200).IsRequired();
         s.Property(x => x.Reply).HasMaxLength(10000);
         s.Property(x => x.RepliedByName).HasMaxLength(200);
+        s.Property(x => x.ReplyFileName).HasMaxLength(255);
         s.Property(x => x.CloseNote).HasMaxLength(2000);
         s.Property(x => x.ClosedByName).HasMaxLength(200);
 
@@ -29,6 +30,7 @@ internal sealed class SupervisionNoticeConfiguration : IEntityTypeConfiguration<
         s.HasOne<Organization>().WithMany().HasForeignKey(x => x.IssuerId).OnDelete(DeleteBehavior.Restrict);
         s.HasOne<Lead>().WithMany().HasForeignKey(x => x.LeadId).OnDelete(DeleteBehavior.Restrict);
         s.HasOne<RectificationOutcome>().WithMany().HasForeignKey(x => x.OutcomeEntryId).OnDelete(DeleteBehavior.Restrict);
+        s.HasOne(x => x.ReplyFile).WithMany().HasForeignKey(x => x.ReplyFileId).OnDelete(DeleteBehavior.Restrict);
 
         // 督办〔2026〕3号 is unique per issuing organization: two issued at once cannot take the same number.
         s.HasIndex(x => new { x.IssuerId, x.Year, x.Sequence }).IsUnique();

@@ -56,6 +56,12 @@ public sealed record NoticeDetail(
 
     /// <summary>The organization that issued a 督办单 (its number is theirs); null for the other steps.</summary>
     public string? Issuer { get; init; }
+
+    /// <summary>
+    /// The reply's attachment as uploaded (回复附件), null without one; it is downloaded at
+    /// <c>/api/v1/supervision/{id}/reply-file</c> (the page: <c>/supervision/{id}/reply-file</c>).
+    /// </summary>
+    public string? ReplyFileName { get; init; }
 }
 
 /// <summary>The ladder's counts for an inspection's overview: open 督办, replies overdue, 约谈 held, 通报 and 问责 recorded.</summary>
@@ -119,6 +125,7 @@ public static class SupervisionQueries
             {
                 UnitPath = n.Unit.Path,
                 Issuer = db.Organizations.Where(o => o.Id == n.IssuerId).Select(o => o.Name).FirstOrDefault(),
+                ReplyFileName = n.ReplyFileName,
             })
             .SingleOrDefaultAsync(cancellationToken);
     }

@@ -6,6 +6,7 @@ using Rectify.Data;
 using Rectify.Domain;
 using Rectify.Features.Common;
 using Rectify.Features.HandOffs;
+using Rectify.Features.Reports;
 
 // EF Core translates string.StartsWith(string) to a prefix match on the organization path (see AccessQueries).
 #pragma warning disable CA1310
@@ -37,7 +38,7 @@ public sealed record NoticeInput(
 /// 约谈, 通报 or 问责 on a unit and its measures; the unit replies to a 督办单; the office closes it or sends the reply
 /// back. Scoped (404), permitted (403), guarded by the notice's rules; each step one transaction with its audit record.
 /// </summary>
-public sealed class SupervisionService(RectifyDbContext db, Caller caller, AuditLog audit, HandOffNotices handOffs, TimeProvider clock)
+public sealed class SupervisionService(RectifyDbContext db, Caller caller, AuditLog audit, HandOffNotices handOffs, AttachmentIntake attachments, TimeProvider clock)
 {
     public async Task<WorkflowResult> IssueAsync(int inspectionId, NoticeInput input, CancellationToken cancellationToken)
     {
@@ -108,7 +109,7 @@ public sealed class SupervisionService(RectifyDbContext db, Caller caller, Audit
     }
 
     /// <summary>The unit replies to a 督办单 addressed to it.</summary>
-    public async Task<WorkflowResult> ReplyAsync(int id, string? reply, CancellationToken cancellationToken)
+    public async Task<WorkflowResult> ReplyAsync(int id, string? reply, CancellationToken cancellationToken, IncomingFile? file = null)
     {
         var notice = await db.VisibleNotices(caller.Scope).Include(n => n.Unit).SingleOrDefaultAsync(n => n.Id == id, cancellationToken);
         if (notice is null)
@@ -118,13 +119,52 @@ public sealed class SupervisionService(RectifyDbContext db, Caller caller, Audit
 
         caller.Require(Permission.ReplyToSupervision, new MeasureParties(notice.Unit.Path));
         BusinessRules.Check(new TheTextIsNotTooLong("回复", reply, 10000));
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        notice.ReplyWith(reply, caller.Actor, clock);
-        await db.SaveOrRefuseAsync("这份督办单刚刚已被他人处理，请刷新页面。", cancellationToken);
-        await handOffs.DubanRepliedAsync(id, cancellationToken);
-        await audit.RecordAsync(new AuditEvent(AuditActions.SupervisionReplied, ObjectType: "SupervisionNotice", ObjectId: Id(id), After: new { notice.State, notice.Reply }), cancellationToken: cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return WorkflowResult.Done("已回复督办单，待整改办办结。");
+
+        // The attachment is scanned like evidence before anything is written; an infected one is recorded against the notice.
+        var staged = await attachments.StageAsync(file, "SupervisionNotice", Id(id), cancellationToken);
+        var placed = false;
+        try
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var row = staged is null ? null : await AttachmentIntake.RowAsync(db, staged, clock.GetUtcNow().UtcDateTime, cancellationToken);
+            notice.ReplyWith(reply, caller.Actor, clock, row, staged?.OriginalName);
+            await db.SaveOrRefuseAsync("这份督办单刚刚已被他人处理，请刷新页面。", cancellationToken);
+            await handOffs.DubanRepliedAsync(id, cancellationToken);
+            placed = attachments.Place(staged);
+            await audit.RecordAsync(
+                new AuditEvent(AuditActions.SupervisionReplied, ObjectType: "SupervisionNotice", ObjectId: Id(id), After: new { notice.State, notice.Reply, File = AttachmentIntake.Described(staged) }),
+                cancellationToken: cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return WorkflowResult.Done(staged is null ? "已回复督办单，待整改办办结。" : $"已回复督办单（附件“{notice.ReplyFileName}”），待整改办办结。");
+        }
+        catch
+        {
+            attachments.Undo(staged, placed);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The reply's attachment, for whoever sees the notice; the download is audited. Its time is the reply's, never the
+    /// stored file's (which another organization may have sent first).
+    /// </summary>
+    public async Task<(string Path, string ContentType, string FileName, DateTime SentAtUtc)?> OpenReplyFileAsync(int id, CancellationToken cancellationToken)
+    {
+        var file = await db.VisibleNotices(caller.Scope).AsNoTracking()
+            .Where(n => n.Id == id && n.ReplyFile != null)
+            .Select(n => new { n.ReplyFileName, n.ReplyFile!.Sha256, n.ReplyFile.Type, n.ReplyFileId, n.RepliedAtUtc })
+            .SingleOrDefaultAsync(cancellationToken);
+        if (file is null)
+        {
+            return null;
+        }
+
+        var path = await attachments.IntactAsync(file.Sha256, file.ReplyFileName ?? "附件", "附件", "SupervisionNotice", Id(id),
+            found => new { NoticeId = id, file.ReplyFileName, Expected = file.Sha256, Found = found }, cancellationToken);
+        await audit.RecordAsync(
+            new AuditEvent(AuditActions.EvidenceDownloaded, ObjectType: "EvidenceFile", ObjectId: file.ReplyFileId?.ToString(CultureInfo.InvariantCulture), After: new { NoticeId = id, file.ReplyFileName, file.Sha256 }),
+            cancellationToken: cancellationToken);
+        return (path, FileTypes.Known[file.Type].ContentType, file.ReplyFileName ?? "附件", file.RepliedAtUtc ?? DateTime.UnixEpoch);
     }
 
     /// <summary>The office (or the inspection body) closes a replied 督办单, or sends the reply back with a reason.</summary>

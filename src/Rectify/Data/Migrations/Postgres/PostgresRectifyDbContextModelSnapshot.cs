@@ -1979,6 +1979,13 @@ namespace Rectify.Data.Migrations.Postgres
                     b.Property<DateOnly?>("ReplyDue")
                         .HasColumnType("date");
 
+                    b.Property<int?>("ReplyFileId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("ReplyFileName")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
                     b.Property<string>("Requirement")
                         .HasMaxLength(4000)
                         .HasColumnType("character varying(4000)");
@@ -2006,6 +2013,8 @@ namespace Rectify.Data.Migrations.Postgres
                     b.HasIndex("LeadId");
 
                     b.HasIndex("OutcomeEntryId");
+
+                    b.HasIndex("ReplyFileId");
 
                     b.HasIndex("UnitId");
 
@@ -2590,6 +2599,11 @@ namespace Rectify.Data.Migrations.Postgres
                         .HasForeignKey("OutcomeEntryId")
                         .OnDelete(DeleteBehavior.Restrict);
 
+                    b.HasOne("Rectify.Domain.EvidenceFile", "ReplyFile")
+                        .WithMany()
+                        .HasForeignKey("ReplyFileId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("Rectify.Domain.Organization", "Unit")
                         .WithMany()
                         .HasForeignKey("UnitId")
@@ -2597,6 +2611,8 @@ namespace Rectify.Data.Migrations.Postgres
                         .IsRequired();
 
                     b.Navigation("Inspection");
+
+                    b.Navigation("ReplyFile");
 
                     b.Navigation("Unit");
                 });

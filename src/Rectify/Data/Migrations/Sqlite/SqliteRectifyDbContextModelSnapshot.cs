@@ -1918,6 +1918,13 @@ namespace Rectify.Data.Migrations.Sqlite
                     b.Property<DateOnly?>("ReplyDue")
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("ReplyFileId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ReplyFileName")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Requirement")
                         .HasMaxLength(4000)
                         .HasColumnType("TEXT");
@@ -1945,6 +1952,8 @@ namespace Rectify.Data.Migrations.Sqlite
                     b.HasIndex("LeadId");
 
                     b.HasIndex("OutcomeEntryId");
+
+                    b.HasIndex("ReplyFileId");
 
                     b.HasIndex("UnitId");
 
@@ -2527,6 +2536,11 @@ namespace Rectify.Data.Migrations.Sqlite
                         .HasForeignKey("OutcomeEntryId")
                         .OnDelete(DeleteBehavior.Restrict);
 
+                    b.HasOne("Rectify.Domain.EvidenceFile", "ReplyFile")
+                        .WithMany()
+                        .HasForeignKey("ReplyFileId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("Rectify.Domain.Organization", "Unit")
                         .WithMany()
                         .HasForeignKey("UnitId")
@@ -2534,6 +2548,8 @@ namespace Rectify.Data.Migrations.Sqlite
                         .IsRequired();
 
                     b.Navigation("Inspection");
+
+                    b.Navigation("ReplyFile");
 
                     b.Navigation("Unit");
                 });
