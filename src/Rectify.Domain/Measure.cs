@@ -481,10 +481,7 @@ public sealed class Measure
     public void ApplyForSignOffOnBehalf(Actor actor, TimeProvider clock, string? basis)
     {
         CheckState(MeasureAction.ApplyForSignOff);
-        var kept = PlainText.Clean(basis);
-        BusinessRules.Check(new AnApplicationMadeOnBehalfSaysWhereItCameFrom(kept));
-        BusinessRules.Check(new ATextFitsItsField("代为申请依据", kept, ProgressReport.MaxOnBehalfBasis));
-        ApplyForSignOff(actor, clock, OnBehalfApplicationPrefix + kept);
+        ApplyForSignOff(actor, clock, OnBehalfApplicationPrefix + OnBehalf.Basis(basis, "代为申请依据", kept => new AnApplicationMadeOnBehalfSaysWhereItCameFrom(kept)));
     }
 
     /// <summary>

@@ -133,17 +133,9 @@ public sealed class ProgressReport
         return report;
     }
 
-    /// <summary>
-    /// A 代报依据 as it is kept: invisible and control characters gone, trimmed; refused when that leaves nothing (a 代报
-    /// says where the unit's report came from) or more than <see cref="MaxOnBehalfBasis"/> characters.
-    /// </summary>
-    public static string CheckOnBehalfBasis(string? basis)
-    {
-        var kept = PlainText.Clean(basis);
-        BusinessRules.Check(new AReportFiledOnBehalfSaysWhereItCameFrom(kept));
-        BusinessRules.Check(new ATextFitsItsField("代报依据", kept, MaxOnBehalfBasis));
-        return kept!;
-    }
+    /// <summary>A 代报依据 as it is kept (<see cref="OnBehalf.Basis"/>): a 代报 says where the unit's report came from.</summary>
+    public static string CheckOnBehalfBasis(string? basis) =>
+        OnBehalf.Basis(basis, "代报依据", kept => new AReportFiledOnBehalfSaysWhereItCameFrom(kept));
 
     /// <summary>Attaches a stored file under the name it was sent with.</summary>
     public void Attach(EvidenceFile file, string originalName, Actor uploader)
@@ -281,6 +273,27 @@ public sealed class AReportIsNotFiledTwice(ProgressReport? previous, ProgressRep
         && p.OnBehalfBasis == report.OnBehalfBasis;
 
     public string Message => $"这份进展已报送（第 {previous?.Number} 次报送，待审核），请勿重复提交；如需补充，请修改内容或佐证材料后再报送。";
+}
+
+/// <summary>
+/// What the office writes when it acts for a unit without an account of its own (代报, 代为申请销号): where the unit's
+/// material came from. Both are kept alike, by one check.
+/// </summary>
+public static class OnBehalf
+{
+    /// <summary>
+    /// The basis as it is kept: typed text cleaned (<see cref="PlainText.Clean"/>); refused when that leaves nothing
+    /// (<paramref name="saysWhereItCameFrom"/>, the step's own rule and words) or more than
+    /// <see cref="ProgressReport.MaxOnBehalfBasis"/> characters (named as <paramref name="field"/>).
+    /// </summary>
+    public static string Basis(string? basis, string field, Func<string?, IBusinessRule> saysWhereItCameFrom)
+    {
+        ArgumentNullException.ThrowIfNull(saysWhereItCameFrom);
+        var kept = PlainText.Clean(basis);
+        BusinessRules.Check(saysWhereItCameFrom(kept));
+        BusinessRules.Check(new ATextFitsItsField(field, kept, ProgressReport.MaxOnBehalfBasis));
+        return kept!;
+    }
 }
 
 /// <summary>A report the office files for a unit (代报) says what the unit handed in, when, and how.</summary>

@@ -61,11 +61,7 @@ public sealed class HandOffNotices(RectifyDbContext db, HandOffOutbox outbox, Ti
     {
         MeasureNotice toReview = ("ReportFiled", m => ($"【待审核】措施“{Short(m.Text)}”有新的进展报送",
             onBehalf ? "整改办代牵头单位报送了进展（代报），请由代报人以外的人员审核（采纳或退回）。" : "牵头单位报送了进展，请审核（采纳或退回）。", null, Recipients.OfficeOf(m.InspectedPath)));
-
-        // A 代报: the unit learns that the office filed its progress for it, and can check it says what the unit handed in.
-        MeasureNotice toUnit = ("ReportFiledOnBehalf", m => ($"【代报】整改办代为报送了措施“{Short(m.Text)}”的进展",
-            "整改办根据您单位在系统外报送的材料，代为报送了这条措施的进展。请登录核对，如有出入请联系整改办。", null, Recipients.ReportersOf(m.LeadUnitPath)));
-        return AboutMeasureAsync(measureId, onBehalf ? [toReview, toUnit] : [toReview], cancellationToken);
+        return AboutMeasureAsync(measureId, onBehalf ? [toReview, ActedForTheUnit("ReportFiledOnBehalf", "代报", "代为报送", "进展", "报送")] : [toReview], cancellationToken);
     }
 
     /// <summary>采纳 or 退回 (with the reason, in the inbox) → the unit's reporters.</summary>
@@ -98,10 +94,16 @@ public sealed class HandOffNotices(RectifyDbContext db, HandOffOutbox outbox, Ti
     {
         MeasureNotice toReview = ("SignOffRequested", m => ($"【待审核】措施“{Short(m.Text)}”申请销号（整改办代为申请）",
             "整改办代牵头单位申请销号，请由代为申请人以外的人员审核。", null, Recipients.OfficeOf(m.InspectedPath)));
-        MeasureNotice toUnit = ("SignOffAppliedOnBehalf", m => ($"【代为申请】整改办代为申请了措施“{Short(m.Text)}”的销号",
-            "整改办根据您单位在系统外提交的材料，代为申请了这条措施的销号。请登录核对，如有出入请联系整改办。", null, Recipients.ReportersOf(m.LeadUnitPath)));
-        return AboutMeasureAsync(measureId, [toReview, toUnit], cancellationToken);
+        return AboutMeasureAsync(measureId, [toReview, ActedForTheUnit("SignOffAppliedOnBehalf", "代为申请", "代为申请", "销号", "提交")], cancellationToken);
     }
+
+    /// <summary>
+    /// The office acted for the lead unit (代报, 代为申请销号) → the unit's reporters, who learn what the office did for
+    /// them and can check it says what they handed in: "【tag】整改办did了措施“…”的what".
+    /// </summary>
+    private static MeasureNotice ActedForTheUnit(string kind, string tag, string did, string what, string handedIn) =>
+        (kind, m => ($"【{tag}】整改办{did}了措施“{Short(m.Text)}”的{what}",
+            $"整改办根据您单位在系统外{handedIn}的材料，{did}了这条措施的{what}。请登录核对，如有出入请联系整改办。", null, Recipients.ReportersOf(m.LeadUnitPath)));
 
     // ——— 方案调整 ———
 
