@@ -69,6 +69,27 @@ public sealed class Organization
 
     public string DisplayName => ShortName ?? Name;
 
+    /// <summary>
+    /// 机关代字 (GB/T 9704's 发文字号 = 机关代字〔年份〕序号) of the 督办单 this organization issues, e.g. "万江整改督" for
+    /// 万江整改督〔2026〕3号; null: the default, "督办".
+    /// </summary>
+    public string? DocumentCode { get; private set; }
+
+    /// <summary>The most characters a 机关代字 has.</summary>
+    public const int MaxDocumentCode = 20;
+
+    /// <summary>Sets (or, with nothing typed, clears) the 机关代字 of the 督办单 this organization issues.</summary>
+    public void SetDocumentCode(string? code)
+    {
+        var kept = PlainText.Line(code);
+        BusinessRules.Check(new ADocumentCodeIsACode(kept));
+        DocumentCode = kept;
+    }
+
+    /// <summary>A 发文字号 of this organization's: 机关代字〔年份〕序号 (督办〔2026〕3号 without a 机关代字 of its own).</summary>
+    public static string DocumentNumber(string? code, int year, int sequence) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{code ?? "督办"}〔{year}〕{sequence}号");
+
     public void AssignPath()
     {
         if (Id == 0)
@@ -135,4 +156,14 @@ public sealed class Person
 
     /// <summary>Links the person to an account (or unlinks them, with null).</summary>
     public void LinkAccount(string? userId) => UserId = string.IsNullOrWhiteSpace(userId) ? null : userId;
+}
+
+/// <summary>A 机关代字 is a short line of text without the brackets and 号 the number adds (they would read as part of it).</summary>
+public sealed class ADocumentCodeIsACode(string? code) : IBusinessRule
+{
+    public bool IsBroken() => code is { } c && (c.Length > Organization.MaxDocumentCode || c.IndexOfAny(['〔', '〕', '[', ']', '(', ')', '（', '）']) >= 0 || c.Any(char.IsWhiteSpace) || char.IsDigit(c[^1]));
+
+    public string Message => $"机关代字应为不超过 {Organization.MaxDocumentCode} 个字、不含空格和括号、不以数字结尾的代字，例如“万江整改督”（文号为“万江整改督〔2026〕3号”），收到“{code}”。";
+
+    public Refusal Refusal => Refusal.Invalid;
 }

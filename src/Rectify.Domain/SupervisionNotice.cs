@@ -73,7 +73,10 @@ public sealed class SupervisionNotice
 
     public Organization Unit { get; private set; } = null!;
 
-    /// <summary>督办单 number as written: 督办〔2026〕3号 (the year and its sequence within the issuing organization).</summary>
+    /// <summary>
+    /// 督办单 number as written when issued: 督办〔2026〕3号, or with the issuing organization's 机关代字 万江整改督〔2026〕3号
+    /// (the year and its sequence within the issuing organization; a number once written is not changed by a later 代字).
+    /// </summary>
     public string? DocumentNumber { get; private set; }
 
     public int? Year { get; private set; }
@@ -153,7 +156,7 @@ public sealed class SupervisionNotice
         kind == SupervisionKind.Duban && state == SupervisionState.Open && replyDue is { } due && due < today;
 
     /// <summary>督办: issues a 督办单 (numbered) on the unit's measures, with the reply required by a date.</summary>
-    public static SupervisionNotice IssueDuban(Inspection inspection, Organization unit, IReadOnlyList<Measure> items, int issuerId, int year, int sequence, string? title, string? content, string? requirement, DateOnly? replyDue, DateOnly today, Actor actor, TimeProvider clock)
+    public static SupervisionNotice IssueDuban(Inspection inspection, Organization unit, IReadOnlyList<Measure> items, int issuerId, int year, int sequence, string? title, string? content, string? requirement, DateOnly? replyDue, DateOnly today, Actor actor, TimeProvider clock, string? documentCode = null)
     {
         ArgumentNullException.ThrowIfNull(clock);
         CheckCommon(inspection, unit, items, title, content, actor);
@@ -166,7 +169,7 @@ public sealed class SupervisionNotice
             IssuerId = issuerId,
             Year = year,
             Sequence = sequence,
-            DocumentNumber = $"督办〔{year}〕{sequence}号",
+            DocumentNumber = Organization.DocumentNumber(documentCode, year, sequence),
         };
         s.Link(items);
         return s;

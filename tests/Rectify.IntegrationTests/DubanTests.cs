@@ -191,6 +191,57 @@ public abstract class DubanTests(AppFixture app)
         Assert.Empty(Options(await office.GetStringAsync(new Uri($"{list}?unit={other}", UriKind.Relative), Ct), "measureIds"));
     }
 
+    /// <summary>
+    /// 机关代字: whoever issues 督办单 sets the code its numbers start with (GB/T 9704's 发文字号); the next number is shown
+    /// before it is taken, a code that would misread is refused, and a unit may not set one.
+    /// </summary>
+    [Fact]
+    public async Task The_issuer_sets_its_document_code_and_its_next_duban_is_numbered_with_it()
+    {
+        app.RequireAvailable();
+        var id = app.UnitMeasuresInProgress[2];
+        var (unitId, _, _) = await MeasureAsync(id);
+        var today = ChinaTime.Today(app.Clock!);
+        var list = $"/inspections/{app.InspectionId}/supervision";
+        using var inspector = await app.SignedInAsync("inspector");
+        Task<HttpResponseMessage> SetAsync(HttpClient client, string code) =>
+            client.PostFromPageAsync(list, list + "?handler=DocumentCode", new Dictionary<string, string> { ["code"] = code });
+
+        // Refused: spaces, brackets, a trailing digit, too long; what was typed stays in the field.
+        foreach (var bad in new[] { "市委 七巡督", "市委七巡督〔", "七巡督2", new string('督', Organization.MaxDocumentCode + 1) })
+        {
+            var refused = await SetAsync(inspector, bad);
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            var html = WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync(Ct));
+            Assert.Contains("机关代字应为", html, StringComparison.Ordinal);
+            Assert.Contains($"value=\"{bad}\"", html, StringComparison.Ordinal);
+        }
+
+        using (var unit = await app.SignedInAsync("unit"))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, (await SetAsync(unit, "纪检督")).StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.Redirect, (await SetAsync(inspector, " 市委七巡督 ")).StatusCode);
+        var page = WebUtility.HtmlDecode(await inspector.GetStringAsync(new Uri(list, UriKind.Relative), Ct));
+        Assert.Contains($"下一份督办单的编号：市委七巡督〔{today.Year}〕1号", page, StringComparison.Ordinal);
+
+        var issued = await inspector.PostFromPageAsync(list, list, new Dictionary<string, string>
+        {
+            ["kind"] = "Duban", ["unitId"] = unitId.ToString(CultureInfo.InvariantCulture), ["measureIds"] = id.ToString(CultureInfo.InvariantCulture),
+            ["title"] = "整改进度滞后", ["content"] = "该措施进度滞后于方案要求。", ["requirement"] = "说明原因", ["replyDue"] = Day(today.AddDays(5)),
+        });
+        Assert.Equal(HttpStatusCode.Redirect, issued.StatusCode);
+        var notice = issued.Headers.Location!.OriginalString;
+        Assert.Equal($"市委七巡督〔{today.Year}〕1号", (await GetJsonAsync(inspector, "/api/v1" + notice)).GetProperty("documentNumber").GetString());
+
+        // Cleared: the next is 督办〔年〕2号 again; the one issued keeps its number. The change is audited.
+        Assert.Equal(HttpStatusCode.Redirect, (await SetAsync(inspector, string.Empty)).StatusCode);
+        Assert.Contains($"下一份督办单的编号：督办〔{today.Year}〕2号", WebUtility.HtmlDecode(await inspector.GetStringAsync(new Uri(list, UriKind.Relative), Ct)), StringComparison.Ordinal);
+        Assert.Equal($"市委七巡督〔{today.Year}〕1号", (await GetJsonAsync(inspector, "/api/v1" + notice)).GetProperty("documentNumber").GetString());
+        Assert.Equal(2, await app.ReadAsync(db => db.AuditEntries.CountAsync(e => e.Action == Audit.AuditActions.DocumentCodeSet, Ct)));
+    }
+
     [Fact]
     public async Task The_office_issues_a_duban_the_unit_replies_the_office_closes_it_and_the_overview_counts_it()
     {

@@ -108,6 +108,7 @@ public static class AuditActions
     public const string SupervisionReplied = "supervision.reply";
     public const string SupervisionClosed = "supervision.close";
     public const string SupervisionReplyReturned = "supervision.return";
+    public const string DocumentCodeSet = "organization.document-code";
 
     /// <summary>A step of the plan's life: "plan.submit", "plan.return", "plan.approve".</summary>
     public static string Of(Domain.PlanAction action) => "plan." + action.ToString().ToLowerInvariant();

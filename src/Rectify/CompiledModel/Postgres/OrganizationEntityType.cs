@@ -21,7 +21,7 @@ namespace Rectify.CompiledModel.Postgres
                 "Rectify.Domain.Organization",
                 typeof(Organization),
                 baseEntityType,
-                propertyCount: 7,
+                propertyCount: 8,
                 navigationCount: 1,
                 foreignKeyCount: 1,
                 unnamedIndexCount: 2,
@@ -36,6 +36,15 @@ namespace Rectify.CompiledModel.Postgres
                 afterSaveBehavior: PropertySaveBehavior.Throw,
                 sentinel: 0);
             id.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn);
+
+            var documentCode = runtimeEntityType.AddProperty(
+                "DocumentCode",
+                typeof(string),
+                propertyInfo: typeof(Organization).GetProperty("DocumentCode", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(Organization).GetField("<DocumentCode>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                maxLength: 20);
+            documentCode.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
 
             var isAssumption = runtimeEntityType.AddProperty(
                 "IsAssumption",

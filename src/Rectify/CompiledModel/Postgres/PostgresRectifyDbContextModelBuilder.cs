@@ -12,7 +12,7 @@ namespace Rectify.CompiledModel.Postgres
     public partial class PostgresRectifyDbContextModel
     {
         private PostgresRectifyDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("e2d1adef-28b1-434e-b43a-a7b5c02672b8"), entityTypeCount: 42)
+            : base(skipDetectChanges: false, modelId: new Guid("be74d812-89c1-4442-9c62-8e74662e2d93"), entityTypeCount: 42)
         {
         }
 

@@ -20,7 +20,7 @@ namespace Rectify.CompiledModel.Sqlite
                 "Rectify.Domain.Organization",
                 typeof(Organization),
                 baseEntityType,
-                propertyCount: 7,
+                propertyCount: 8,
                 navigationCount: 1,
                 foreignKeyCount: 1,
                 unnamedIndexCount: 2,
@@ -34,6 +34,14 @@ namespace Rectify.CompiledModel.Sqlite
                 valueGenerated: ValueGenerated.OnAdd,
                 afterSaveBehavior: PropertySaveBehavior.Throw,
                 sentinel: 0);
+
+            var documentCode = runtimeEntityType.AddProperty(
+                "DocumentCode",
+                typeof(string),
+                propertyInfo: typeof(Organization).GetProperty("DocumentCode", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(Organization).GetField("<DocumentCode>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                maxLength: 20);
 
             var isAssumption = runtimeEntityType.AddProperty(
                 "IsAssumption",

@@ -11,7 +11,7 @@ namespace Rectify.CompiledModel.Sqlite
     public partial class SqliteRectifyDbContextModel
     {
         private SqliteRectifyDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("19d35d04-49b3-4b1e-8aad-122352e31623"), entityTypeCount: 42)
+            : base(skipDetectChanges: false, modelId: new Guid("62dde831-88e8-4bc2-a75b-4d93be739c12"), entityTypeCount: 42)
         {
         }
 

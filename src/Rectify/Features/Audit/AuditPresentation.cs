@@ -154,6 +154,7 @@ public static class AuditPresentation
             AuditActions.SupervisionReplied => l["督办回复"],
             AuditActions.SupervisionClosed => l["督办办结"],
             AuditActions.SupervisionReplyReturned => l["退回督办回复"],
+            AuditActions.DocumentCodeSet => l["设置督办单机关代字"],
             _ => null,
         };
         return name?.Value ?? code;

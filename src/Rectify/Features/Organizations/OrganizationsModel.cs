@@ -11,6 +11,7 @@ internal sealed class OrganizationConfiguration : IEntityTypeConfiguration<Organ
     {
         o.Property(x => x.Name).HasMaxLength(200).IsRequired();
         o.Property(x => x.ShortName).HasMaxLength(100);
+        o.Property(x => x.DocumentCode).HasMaxLength(Organization.MaxDocumentCode);
         o.Property(x => x.Path).HasMaxLength(400).IsRequired();
         o.HasIndex(x => x.Path);
         o.HasIndex(x => new { x.ParentId, x.Name }).IsUnique();

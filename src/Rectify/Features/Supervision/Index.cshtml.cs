@@ -82,6 +82,29 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, SupervisionSe
         return kind == SupervisionKind.Duban ? Redirect($"/supervision/{result.Id}") : RedirectToPage(new { id = Id });
     }
 
+    /// <summary>The form a refusal belongs to: "code" (the 机关代字), or the issuing form.</summary>
+    public string? ErrorFor { get; private set; }
+
+    /// <summary>The 发文字号 the caller's next 督办单 takes and the 机关代字 it is made of (for who may issue them).</summary>
+    public (string Next, string? Code, string Issuer)? Numbering { get; private set; }
+
+    /// <summary>The 机关代字 as typed, shown again when refused.</summary>
+    public string? TypedCode { get; private set; }
+
+    /// <summary>Sets the 机关代字 of the organization whose 督办单 the caller issues here.</summary>
+    public async Task<IActionResult> OnPostDocumentCodeAsync(string? code, CancellationToken cancellationToken)
+    {
+        (ErrorFor, TypedCode) = ("code", code);
+        var result = await service.SetDocumentCodeAsync(Id, code, cancellationToken);
+        if (!result.Found)
+        {
+            return NotFound();
+        }
+
+        TempData["message"] = result.Message;
+        return Redirect($"/inspections/{Id}/supervision#numbering");
+    }
+
     public Task<IActionResult> ShowRefusalAsync(string message, CancellationToken cancellationToken)
     {
         Error = message;
@@ -104,6 +127,8 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, SupervisionSe
         Counts = await SupervisionQueries.CountsAsync(db, caller.Scope, Id, Today, cancellationToken);
         if (CanSupervise)
         {
+            Numbering = await service.NextNumberAsync(Id, cancellationToken);
+
             // The units that lead a measure of this inspection, counted in the database; the measures only of the
             // unit chosen (an inspection may have ten thousand), at most MeasuresListed of them, narrowed by a keyword.
             var measures = db.VisibleMeasures(caller.Scope).AsNoTracking().Where(m => m.InspectionId == Id);

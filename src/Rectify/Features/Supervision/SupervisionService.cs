@@ -79,9 +79,10 @@ public sealed class SupervisionService(RectifyDbContext db, Caller caller, Audit
         if (kind == SupervisionKind.Duban)
         {
             // The 督办单 takes its number from whoever issues it: the inspected organization's office, or the inspection body.
-            var issuer = caller.Scope.SeesWholeOrganization && caller.HoldsRoleFor(Permission.ReviewReport) ? inspection.InspectedOrganizationId : inspection.InspectingBodyId;
+            var issuer = IssuerOf(inspection);
             var sequence = (await db.SupervisionNotices.Where(n => n.IssuerId == issuer && n.Year == today.Year).MaxAsync(n => n.Sequence, cancellationToken) ?? 0) + 1;
-            notice = SupervisionNotice.IssueDuban(inspection, unit!, measures, issuer, today.Year, sequence, input.Title, input.Content, input.Requirement, input.ReplyDue, today, caller.Actor, clock);
+            var code = await db.Organizations.Where(o => o.Id == issuer).Select(o => o.DocumentCode).SingleOrDefaultAsync(cancellationToken);
+            notice = SupervisionNotice.IssueDuban(inspection, unit!, measures, issuer, today.Year, sequence, input.Title, input.Content, input.Requirement, input.ReplyDue, today, caller.Actor, clock, code);
         }
         else if (kind == SupervisionKind.Talk)
         {
@@ -109,6 +110,60 @@ public sealed class SupervisionService(RectifyDbContext db, Caller caller, Audit
     }
 
     /// <summary>The unit replies to a 督办单 addressed to it.</summary>
+    /// <summary>
+    /// The organization whose 督办单 the caller issues on <paramref name="inspection"/>: the inspected organization's office
+    /// (it sees the whole organization and reviews its reports), or else the inspection body.
+    /// </summary>
+    private int IssuerOf(Inspection inspection) =>
+        caller.Scope.SeesWholeOrganization && caller.HoldsRoleFor(Permission.ReviewReport) ? inspection.InspectedOrganizationId : inspection.InspectingBodyId;
+
+    /// <summary>
+    /// The 发文字号 the caller's next 督办单 on this inspection takes (机关代字〔年份〕序号) and the 机关代字 it is made of; null
+    /// when the caller does not see the inspection or may not issue 督办单.
+    /// </summary>
+    public async Task<(string Next, string? Code, string Issuer)?> NextNumberAsync(int inspectionId, CancellationToken cancellationToken)
+    {
+        var inspection = await db.VisibleInspections(caller.Scope).AsNoTracking().SingleOrDefaultAsync(i => i.Id == inspectionId, cancellationToken);
+        if (inspection is null || !caller.May(Permission.Supervise))
+        {
+            return null;
+        }
+
+        var issuer = IssuerOf(inspection);
+        var year = ChinaTime.Today(clock).Year;
+        var sequence = (await db.SupervisionNotices.Where(n => n.IssuerId == issuer && n.Year == year).MaxAsync(n => n.Sequence, cancellationToken) ?? 0) + 1;
+        var organization = await db.Organizations.Where(o => o.Id == issuer).Select(o => new { o.Name, o.DocumentCode }).SingleAsync(cancellationToken);
+        return (Organization.DocumentNumber(organization.DocumentCode, year, sequence), organization.DocumentCode, organization.Name);
+    }
+
+    /// <summary>
+    /// Sets the 机关代字 of the organization whose 督办单 the caller issues on this inspection (nothing typed: back to 督办):
+    /// the numbers to come take it; those already issued keep theirs.
+    /// </summary>
+    public async Task<WorkflowResult> SetDocumentCodeAsync(int inspectionId, string? code, CancellationToken cancellationToken)
+    {
+        var inspection = await db.VisibleInspections(caller.Scope).AsNoTracking().SingleOrDefaultAsync(i => i.Id == inspectionId, cancellationToken);
+        if (inspection is null)
+        {
+            return WorkflowResult.NotFound;
+        }
+
+        caller.Require(Permission.Supervise);
+        var issuer = IssuerOf(inspection);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var organization = await db.Organizations.SingleAsync(o => o.Id == issuer, cancellationToken);
+        var before = organization.DocumentCode;
+        organization.SetDocumentCode(code);
+        await db.SaveOrRefuseAsync("刚刚已有人修改了机关代字，请刷新页面。", cancellationToken);
+        await audit.RecordAsync(
+            new AuditEvent(AuditActions.DocumentCodeSet, ObjectType: "Organization", ObjectId: Id(issuer), Before: new { DocumentCode = before }, After: new { organization.DocumentCode }),
+            cancellationToken: cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return WorkflowResult.Done(organization.DocumentCode is { } set
+            ? $"已设置机关代字：{organization.Name}今后的督办单编号为“{Organization.DocumentNumber(set, ChinaTime.Today(clock).Year, 1)}”式样。"
+            : $"已清除机关代字：{organization.Name}今后的督办单编号为“督办〔年份〕序号”。");
+    }
+
     public async Task<WorkflowResult> ReplyAsync(int id, string? reply, CancellationToken cancellationToken, IncomingFile? file = null)
     {
         var notice = await db.VisibleNotices(caller.Scope).Include(n => n.Unit).SingleOrDefaultAsync(n => n.Id == id, cancellationToken);

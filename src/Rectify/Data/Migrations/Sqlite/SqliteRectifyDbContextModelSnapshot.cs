@@ -1312,6 +1312,10 @@ namespace Rectify.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("DocumentCode")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("IsAssumption")
                         .HasColumnType("INTEGER");
 
