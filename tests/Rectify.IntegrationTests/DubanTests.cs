@@ -324,15 +324,34 @@ public abstract class DubanTests(AppFixture app)
         Assert.Equal(HttpStatusCode.Forbidden, (await unit.PostFromPageAsync(notice, notice + "?handler=Close", new Dictionary<string, string> { ["decision"] = "close" })).StatusCode);
         Assert.Contains("已回复、待办结的督办单", await office.GetStringAsync(new Uri("/work", UriKind.Relative), Ct), StringComparison.Ordinal);
         // Sent back for its report; the unit replies again with the report attached (the page's multipart form).
-        Assert.Equal(HttpStatusCode.Redirect, (await office.PostFromPageAsync(notice, notice + "?handler=Close", new Dictionary<string, string> { ["decision"] = "return", ["note"] = "请附整改情况报告" })).StatusCode);
+        // The reason reaches the unit's inbox as the record keeps it: without the direction-changing character typed into it.
+        Assert.Equal(HttpStatusCode.Redirect, (await office.PostFromPageAsync(notice, notice + "?handler=Close", new Dictionary<string, string> { ["decision"] = "return", ["note"] = "请附\u202E整改情况报告" })).StatusCode);
+        var unitUser = await app.ReadAsync(db => db.Users.Where(u => u.UserName == "unit").Select(u => u.Id).SingleAsync(Ct));
+        var returned = await app.ReadAsync(db => db.Notifications.Where(n => n.RecipientUserId == unitUser && n.Kind == "DubanReplyReturned" && n.Channel == NotificationChannel.InApp).Select(n => n.Body).ToListAsync(Ct));
+        Assert.Contains("理由：请附整改情况报告", Assert.Single(returned), StringComparison.Ordinal);
         var pdf = System.Text.Encoding.ASCII.GetBytes($"%PDF-1.4\n% 督办回复 {Guid.NewGuid()}\n%%EOF\n");
-        using (var form = new MultipartFormDataContent())
+        MultipartFormDataContent Reply(string page, byte[] file)
         {
+            var form = new MultipartFormDataContent();
             form.Add(new StringContent("已召开专题会，本月底前完成，附整改情况报告。"), "reply");
-            form.Add(new StringContent(Http.AntiforgeryToken(await unit.GetStringAsync(new Uri(notice, UriKind.Relative), Ct))), "__RequestVerificationToken");
-            var part = new ByteArrayContent(pdf);
+            form.Add(new StringContent(Http.AntiforgeryToken(page)), "__RequestVerificationToken");
+            var part = new ByteArrayContent(file);
             part.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/pdf");
             form.Add(part, "replyFile", "整改情况报告.pdf");
+            return form;
+        }
+
+        // An empty file is refused in words (not dropped), and the notice still waits for its reply.
+        using (var empty = Reply(await unit.GetStringAsync(new Uri(notice, UriKind.Relative), Ct), []))
+        {
+            var refusedEmpty = await unit.PostAsync(new Uri(notice + "?handler=Reply", UriKind.Relative), empty, Ct);
+            Assert.Equal(HttpStatusCode.BadRequest, refusedEmpty.StatusCode);
+            Assert.Contains("空文件", await refusedEmpty.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+            Assert.Equal("Open", (await GetJsonAsync(office, "/api/v1" + notice)).GetProperty("state").GetString());
+        }
+
+        using (var form = Reply(await unit.GetStringAsync(new Uri(notice, UriKind.Relative), Ct), pdf))
+        {
             Assert.Equal(HttpStatusCode.Redirect, (await unit.PostAsync(new Uri(notice + "?handler=Reply", UriKind.Relative), form, Ct)).StatusCode);
         }
 
@@ -355,7 +374,7 @@ public abstract class DubanTests(AppFixture app)
         {
             var undecided = await office.PostFromPageAsync(notice, notice + "?handler=Close", new Dictionary<string, string> { ["decision"] = decision, ["note"] = "同意办结" });
             Assert.Equal(HttpStatusCode.BadRequest, undecided.StatusCode);
-            Assert.Contains("请选择办结或退回回复", await undecided.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+            Assert.Contains("请选择办结（close）或退回回复（return", await undecided.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
         }
 
         Assert.Equal("Replied", (await GetJsonAsync(office, "/api/v1" + notice)).GetProperty("state").GetString());

@@ -137,6 +137,9 @@ public abstract class WorkflowApiTests(AppFixture app)
 
         // Review: a wrong decision is 400, the unit may not review, returning needs a reason, a second review is 409.
         Assert.Equal(HttpStatusCode.BadRequest, (await office.PostAsJsonAsync($"/api/v1/reports/{first}/review", new ReviewRequest("maybe", null), Ct)).StatusCode);
+        // The word is asked after the report is found and the caller may review: 404 and 403 come first.
+        Assert.Equal(HttpStatusCode.NotFound, (await office.PostAsJsonAsync("/api/v1/reports/999999/review", new ReviewRequest("maybe", null), Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await unit.PostAsJsonAsync($"/api/v1/reports/{first}/review", new ReviewRequest("maybe", null), Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await unit.PostAsJsonAsync($"/api/v1/reports/{first}/review", new ReviewRequest("accept", null), Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await office.PostAsJsonAsync($"/api/v1/reports/{first}/review", new ReviewRequest("return", " "), Ct)).StatusCode);
         await ReadAsync<WriteResult>(await office.PostAsJsonAsync($"/api/v1/reports/{first}/review", new ReviewRequest("return", "缺少印发文号"), Ct), HttpStatusCode.OK);

@@ -79,15 +79,15 @@ public static class Api
     }
 
     /// <summary>
-    /// A two-way decision posted as a word: <paramref name="yes"/> or <paramref name="no"/> (in any case) takes the step, anything else
-    /// is a 400 that names both words and what they mean.
+    /// A two-way decision posted as a word: <paramref name="yes"/> or <paramref name="no"/> (in any case), read by
+    /// <see cref="Decision.Read"/> and handed to the step as true, false or null. The step refuses null (400, saying
+    /// which words) only after it has found the object and checked the caller may decide on it, so that a 404 and a 403
+    /// come first, as on the pages.
     /// </summary>
-    public static async Task<IResult> DecideAsync(string? decision, (string Word, string Meaning) yes, (string Word, string Meaning) no, Func<bool, Task<WorkflowResult>> step)
+    public static async Task<IResult> DecideAsync(string? decision, string yes, string no, Func<bool?, Task<WorkflowResult>> step)
     {
         ArgumentNullException.ThrowIfNull(step);
-        return Decision.Read(decision, yes.Word, no.Word) is { } chosen
-            ? Answer(await step(chosen), created: null)
-            : BadRequest($"decision 必须是 {yes.Word}（{yes.Meaning}）或 {no.Word}（{no.Meaning}）。");
+        return Answer(await step(Decision.Read(decision, yes, no)), created: null);
     }
 
     /// <summary>A 400 with the words that say what was expected (for a request the API cannot even read).</summary>

@@ -13,7 +13,7 @@ namespace Rectify.Features.Deadlines;
 public sealed record ExtensionForm(
     [property: System.ComponentModel.Description("申请的新整改时限（yyyy-MM-dd）")] DateOnly RequestedDeadline,
     [property: System.ComponentModel.Description("延期理由")] string Reason,
-    [property: System.ComponentModel.Description("附件（可选），类型与佐证材料相同")] IFormFile? File);
+    [property: System.ComponentModel.Description("附件（可选），类型与佐证材料相同")] IFormFile? File = null);
 
 /// <summary>The office's or the leader's decision on an extension request: decision and an optional note (required to return or refuse).</summary>
 public sealed record ExtensionDecisionRequest(string? Decision, string? Note);
@@ -67,7 +67,7 @@ public static class DeadlinesApi
 
                 var form = await request.ReadFormAsync(ct);
                 DateOnly? date = DateOnly.TryParseExact(form["requestedDeadline"], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : null;
-                var file = form.Files.GetFile("file") is { Length: > 0 } f ? new IncomingFile(f.FileName, f.OpenReadStream) : null;
+                var file = IncomingFile.Of(form.Files.GetFile("file"));
                 return Api.Answer(await extensions.RequestAsync(id, date, form["reason"], file, ct), created: $"/api/v1/measures/{id}/extensions");
             })
             .WithMetadata(new Common.MultipartBodyAttribute(typeof(ExtensionForm)))
@@ -79,7 +79,7 @@ public static class DeadlinesApi
             .WithSummary("牵头单位联络员申请延期（multipart/form-data：requestedDeadline 新时限、reason 理由、file 可选附件，类型与佐证材料相同）。同一措施同时只能有一份在办的申请。仅接受个人 API 令牌。");
 
         api.MapPost("/extensions/{id:int}/review", (ExtensionService extensions, int id, ExtensionDecisionRequest? body, CancellationToken ct) =>
-                Api.DecideAsync(body?.Decision, ("forward", "转呈领导审批"), ("return", "退回，须附 note 理由"), yes => extensions.ReviewAsync(id, yes, body!.Note, ct)))
+                Api.DecideAsync(body?.Decision, "forward", "return", decision => extensions.ReviewAsync(id, decision, body?.Note, ct)))
             .RequireToken()
             .WithTags("Extensions")
             .WithName("ReviewExtension")
@@ -87,7 +87,7 @@ public static class DeadlinesApi
             .WithSummary("整改办审核延期申请：decision = forward 转呈责任领导 / return 退回（须附 note）。仅接受个人 API 令牌。");
 
         api.MapPost("/extensions/{id:int}/decision", (ExtensionService extensions, int id, ExtensionDecisionRequest? body, CancellationToken ct) =>
-                Api.DecideAsync(body?.Decision, ("approve", "批准"), ("refuse", "不予批准，须附 note 理由"), yes => extensions.DecideAsync(id, yes, body!.Note, ct)))
+                Api.DecideAsync(body?.Decision, "approve", "refuse", decision => extensions.DecideAsync(id, decision, body?.Note, ct)))
             .RequireToken()
             .WithTags("Extensions")
             .WithName("DecideExtension")

@@ -94,7 +94,7 @@ public sealed class ExtensionService(RectifyDbContext db, Caller caller, Attachm
     }
 
     /// <summary>The office sends the request on to the leader, or back to the unit with a reason.</summary>
-    public async Task<WorkflowResult> ReviewAsync(int extensionId, bool forward, string? note, CancellationToken cancellationToken)
+    public async Task<WorkflowResult> ReviewAsync(int extensionId, bool? decision, string? note, CancellationToken cancellationToken)
     {
         var extension = await FindAsync(extensionId, cancellationToken);
         if (extension is null)
@@ -103,6 +103,7 @@ public sealed class ExtensionService(RectifyDbContext db, Caller caller, Attachm
         }
 
         caller.Require(Permission.ReviewExtension);
+        var forward = Decision.Chosen(decision, "请选择转呈领导审批（forward）或退回（return）。");
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         extension.Review(forward, note, caller.Actor, clock);
         await db.SaveOrRefuseAsync("这份延期申请刚刚已被他人处理。", cancellationToken);
@@ -116,7 +117,7 @@ public sealed class ExtensionService(RectifyDbContext db, Caller caller, Attachm
     }
 
     /// <summary>The measure's responsible leader (or the first responsible person) approves — a new version with the revised deadline — or refuses.</summary>
-    public async Task<WorkflowResult> DecideAsync(int extensionId, bool approve, string? note, CancellationToken cancellationToken)
+    public async Task<WorkflowResult> DecideAsync(int extensionId, bool? decision, string? note, CancellationToken cancellationToken)
     {
         var extension = await FindAsync(extensionId, cancellationToken);
         if (extension is null)
@@ -128,6 +129,7 @@ public sealed class ExtensionService(RectifyDbContext db, Caller caller, Attachm
             .Include(m => m.SupportingUnits).ThenInclude(s => s.Organization)
             .SingleAsync(m => m.Id == extension.MeasureId, cancellationToken);
         caller.Require(Permission.DecideExtension, new MeasureParties(measure.LeadUnit?.Path, measure.ResponsibleLeader?.UserId));
+        var approve = Decision.Chosen(decision, "请选择批准（approve）或不予批准（refuse）。");
         var before = new { measure.Deadline, measure.OriginalDeadline, measure.ExtensionCount };
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         extension.Decide(measure, approve, note, caller.Actor, clock);

@@ -283,7 +283,8 @@ public sealed class HandOffNotices(RectifyDbContext db, HandOffOutbox outbox, Ti
 
     private static string Lines(InspectionFacts i, string line) => $"巡察：{i.Title}\n被巡察党组织：{i.Inspected}\n{line}";
 
-    private static string? Reason(string? reason) => string.IsNullOrWhiteSpace(reason) ? null : $"理由：{reason.Trim()}";
+    /// <summary>The reason as the record keeps it (<see cref="PlainText.Clean"/>: no direction-changing or invisible character), for the inbox only.</summary>
+    private static string? Reason(string? reason) => PlainText.Clean(reason) is { } kept ? $"理由：{kept}" : null;
 
     private static string PlanLink(int inspectionId) => $"/inspections/{Id(inspectionId)}/plan";
 

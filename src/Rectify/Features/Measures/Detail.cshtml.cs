@@ -139,7 +139,7 @@ public sealed class DetailModel(RectifyDbContext db, Caller caller, MeasureWorkf
 
     /// <summary>The files chosen on a report form (a browser sends an empty part when none was chosen).</summary>
     private static List<IncomingFile> Incoming(List<IFormFile>? files) =>
-        (files ?? []).Where(f => f.Length > 0 || !string.IsNullOrEmpty(f.FileName)).Select(f => new IncomingFile(f.FileName, f.OpenReadStream)).ToList();
+        (files ?? []).Select(IncomingFile.Of).OfType<IncomingFile>().ToList();
 
     /// <summary>The office accepts a report or returns it with a reason.</summary>
     public async Task<IActionResult> OnPostReviewAsync(int reportId, string? decision, string? reason, CancellationToken cancellationToken) =>
@@ -160,7 +160,7 @@ public sealed class DetailModel(RectifyDbContext db, Caller caller, MeasureWorkf
     public async Task<IActionResult> OnPostExtensionAsync(DateOnly? requestedDeadline, string? extensionReason, IFormFile? extensionFile, CancellationToken cancellationToken)
     {
         ErrorFor = "extension";
-        var file = extensionFile is { Length: > 0 } f ? new IncomingFile(f.FileName, f.OpenReadStream) : null;
+        var file = IncomingFile.Of(extensionFile);
         return Done(await extensions.RequestAsync(Id, requestedDeadline, extensionReason, file, cancellationToken));
     }
 

@@ -307,7 +307,8 @@ public sealed class OpinionService(RectifyDbContext db, Caller caller, AuditLog 
 
     private async Task<WorkflowResult> ActAsync(int inspectionId, int opinionId, int? version, Permission step, string action, Func<PublicOpinion, Task<(string Message, object After)>> act, CancellationToken cancellationToken)
     {
-        if (!await db.VisibleInspections(caller.Scope).AnyAsync(i => i.Id == inspectionId, cancellationToken))
+        // Who does not see the inbox is told nothing of which opinions exist: 404, as for its list, never 403.
+        if (!MaySeeInbox || !await db.VisibleInspections(caller.Scope).AnyAsync(i => i.Id == inspectionId, cancellationToken))
         {
             return WorkflowResult.NotFound;
         }

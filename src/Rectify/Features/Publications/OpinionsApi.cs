@@ -35,9 +35,12 @@ public static class OpinionsApi
 
         api.MapGet("/inspections/{id:int}/opinions", async Task<Results<Ok<PagedResult<OpinionRow>>, NotFound>> (
                 OpinionService opinions, int id, OpinionState? state, int? page, int? pageSize, CancellationToken ct) =>
-                await opinions.InboxPageAsync(id, state, Paging.Checked(page), Paging.CheckedSize(pageSize, OpinionService.PageSize, MaxPageSize), ct) is { } inbox
+            {
+                BusinessRules.Check(new AStateIsAState(state));
+                return await opinions.InboxPageAsync(id, state, Paging.Checked(page), Paging.CheckedSize(pageSize, OpinionService.PageSize, MaxPageSize), ct) is { } inbox
                     ? TypedResults.Ok(inbox)
-                    : TypedResults.NotFound())
+                    : TypedResults.NotFound();
+            })
             .WithTags("Opinions")
             .WithName("ListOpinions")
             .WithSummary("一次巡察收到的意见建议（整改办和第一责任人；最新在前，分页；可按 state 筛选：Received 已收到 / Assigned 办理中 / Replied 已答复 / Closed 已办结）")
@@ -96,4 +99,14 @@ public static class OpinionsApi
 
     private static async Task<IResult> Step(int? version, Func<int, Task<WorkflowResult>> step) =>
         version is { } v ? Api.Answer(await step(v), created: null) : Api.BadRequest(VersionRequired);
+
+    /// <summary>A state filter names a state (a number that is none, bound from the query, would list nothing and say nothing).</summary>
+    private sealed class AStateIsAState(OpinionState? state) : IBusinessRule
+    {
+        public bool IsBroken() => state is { } s && !Enum.IsDefined(s);
+
+        public string Message => $"state 应为 {string.Join(" / ", Enum.GetNames<OpinionState>())} 之一（收到 {state}）。";
+
+        public Refusal Refusal => Refusal.Invalid;
+    }
 }

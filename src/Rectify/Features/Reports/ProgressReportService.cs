@@ -10,7 +10,15 @@ using Rectify.Features.HandOffs;
 namespace Rectify.Features.Reports;
 
 /// <summary>A file as it arrives: its name and a way to read it (a form file, or a test's bytes).</summary>
-public sealed record IncomingFile(string FileName, Func<Stream> Open);
+public sealed record IncomingFile(string FileName, Func<Stream> Open)
+{
+    /// <summary>
+    /// A form's file part as a file to take in, or null when none was chosen (a browser sends an empty part without a
+    /// name then). A part with a name is a file even when empty, so that an empty file is refused in words, not dropped.
+    /// </summary>
+    public static IncomingFile? Of(IFormFile? part) =>
+        part is null || (part.Length == 0 && string.IsNullOrEmpty(part.FileName)) ? null : new IncomingFile(part.FileName, part.OpenReadStream);
+}
 
 /// <summary>
 /// A unit files a progress report with evidence, the office reviews it, anyone who sees the measure downloads its
@@ -174,7 +182,7 @@ public sealed class ProgressReportService(RectifyDbContext db, Caller caller, Ev
         }
 
         caller.Require(Permission.ReviewReport);
-        var accept = Decision.Chosen(decision, "请选择采纳或退回。");
+        var accept = Decision.Chosen(decision, "请选择采纳（accept）或退回（return，须说明理由）。");
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var measure = await db.Measures.SingleAsync(m => m.Id == report.MeasureId, cancellationToken);
         if (accept)

@@ -69,7 +69,7 @@ public static class ReportsApi
                 var form = await request.ReadFormAsync(ct);
                 int? percent = int.TryParse(form["percent"], NumberStyles.Integer, CultureInfo.InvariantCulture, out var p) ? p : null;
                 DateOnly? effective = DateOnly.TryParseExact(form["effectiveDate"], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : null;
-                var files = form.Files.GetFiles("files").Select(f => new IncomingFile(f.FileName, f.OpenReadStream)).ToList();
+                var files = form.Files.GetFiles("files").Select(IncomingFile.Of).OfType<IncomingFile>().ToList();
                 // Present means 代报 (the office files for the unit, and must say on what basis), but for an empty field
                 // from the unit's own client, which is the unit's own report (ProgressReportService.FileAsync).
                 string? onBehalf = form.TryGetValue("onBehalfBasis", out var basis) ? basis.ToString() : null;
@@ -84,7 +84,7 @@ public static class ReportsApi
             .WithSummary("牵头单位联络员报送进展（multipart/form-data：narrative、percent 0–100、effectiveDate、files 佐证材料 pdf/ofd/docx/xlsx/jpg/png，按内容识别类型）；整改办代报时另填 onBehalfBasis（代报依据），由整改办其他人员审核。仅接受个人 API 令牌。");
 
         api.MapPost("/reports/{id:int}/review", (ProgressReportService reports, int id, ReviewRequest? body, CancellationToken ct) =>
-                Api.DecideAsync(body?.Decision, ("accept", "采纳"), ("return", "退回，须附 reason 理由"), yes => reports.ReviewAsync(id, yes, body!.Reason, ct)))
+                Api.DecideAsync(body?.Decision, "accept", "return", decision => reports.ReviewAsync(id, decision, body?.Reason, ct)))
             .RequireToken()
             .WithTags("Progress reports")
             .WithName("ReviewReport")

@@ -57,7 +57,7 @@ public sealed class DetailModel(RectifyDbContext db, Caller caller, SupervisionS
     public async Task<IActionResult> OnPostReplyAsync(string? reply, IFormFile? replyFile, CancellationToken cancellationToken)
     {
         Typed = reply;
-        var file = replyFile is { Length: > 0 } f ? new Reports.IncomingFile(f.FileName, f.OpenReadStream) : null;
+        var file = Reports.IncomingFile.Of(replyFile);
         return Done(await service.ReplyAsync(Id, reply, cancellationToken, file));
     }
 

@@ -32,7 +32,7 @@ public sealed record NoticeReplyRequest(string? Text);
 /// <summary>A reply to a 督办单 as multipart/form-data (for the OpenAPI document): its text and an optional attachment.</summary>
 public sealed record NoticeReplyForm(
     [property: System.ComponentModel.Description("回复内容")] string Text,
-    [property: System.ComponentModel.Description("附件（可选），类型与佐证材料相同")] IFormFile? File);
+    [property: System.ComponentModel.Description("附件（可选），类型与佐证材料相同")] IFormFile? File = null);
 
 public sealed record NoticeCloseRequest(string? Decision, string? Note);
 
@@ -75,7 +75,7 @@ public static class SupervisionApi
                 if (request.HasFormContentType)
                 {
                     var form = await request.ReadFormAsync(ct);
-                    var file = form.Files.GetFile("file") is { Length: > 0 } f ? new IncomingFile(f.FileName, f.OpenReadStream) : null;
+                    var file = IncomingFile.Of(form.Files.GetFile("file"));
                     return Api.Answer(await service.ReplyAsync(id, form["text"], ct, file), created: null);
                 }
 
@@ -111,7 +111,7 @@ public static class SupervisionApi
         app.MapGet("/supervision/{id:int}/reply-file", ReplyFileAsync).ExcludeFromDescription();
 
         api.MapPost("/supervision/{id:int}/close", (SupervisionService service, int id, NoticeCloseRequest? body, CancellationToken ct) =>
-                Api.DecideAsync(body?.Decision, ("close", "办结"), ("return", "退回回复，须附 note 理由"), yes => service.CloseAsync(id, yes, body!.Note, ct)))
+                Api.DecideAsync(body?.Decision, "close", "return", decision => service.CloseAsync(id, decision, body?.Note, ct)))
             .RequireToken()
             .WithTags("Supervision")
             .WithName("CloseSupervision")

@@ -235,7 +235,7 @@ public sealed class SupervisionService(RectifyDbContext db, Caller caller, Audit
         }
 
         caller.Require(Permission.Supervise);
-        var accept = Decision.Chosen(decision, "请选择办结或退回回复。");
+        var accept = Decision.Chosen(decision, "请选择办结（close）或退回回复（return，须说明理由）。");
         BusinessRules.Check(new TheTextIsNotTooLong("说明", note, 2000));
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         notice.Close(accept, note, caller.Actor, clock);
