@@ -94,20 +94,30 @@ public sealed class DubanBrowserTests(BrowserApp app) : IClassFixture<BrowserApp
         await unit.ArrivedAtAsync(baseUrl + notice);
         await NoSidewaysScrollAsync(unit, "the 督办单");
         await unit.FillAsync("textarea[name=reply]", "已召开专题会议研究，明确专人负责，本月底前完成。");
+        await unit.SetInputFilesAsync("input[name=replyFile]", new FilePayload { Name = "整改情况报告.pdf", MimeType = "application/pdf", Buffer = System.Text.Encoding.ASCII.GetBytes("%PDF-1.4\n% reply\n%%EOF\n") });
         await unit.ClickAsync("button[type=submit]:has-text('回复督办单')");
         await unit.WaitForSelectorAsync(".notice-reply");
+        Assert.Equal("整改情况报告.pdf", await unit.Locator(".notice-reply .reply-file a").InnerTextAsync());
         await unit.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserTests.ScreenshotFolder, "phone-duban-replied.png"), FullPage = true });
         Assert.Equal(0, await unit.Locator("button[value=close]").CountAsync());
 
         // The office finds the reply in 待办 and closes the 督办单; the overview no longer counts it as open.
         await office.GotoAsync(baseUrl + "/work");
         await office.ClickAsync($"table[data-section=duban-close] a[href='{notice}']");
+        Assert.Equal($"{notice}/reply-file", await office.Locator(".notice-reply .reply-file a").GetAttributeAsync("href"));
         await office.FillAsync("input[name=note]", "同意办结");
         await office.ClickAsync("button[value=close]");
         await office.WaitForSelectorAsync("#notice-state:has-text('已办结')");
         Assert.Equal(before, await OpenDubanOnOverviewAsync(office));
         await office.GotoAsync($"{baseUrl}/inspections/{app.InspectionId}/supervision");
         await office.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserTests.ScreenshotFolder, "duban-list.png"), FullPage = true });
+
+        // The 机关代字: typed, saved, and the next number shown with it.
+        await office.FillAsync("form.document-code input[name=code]", "万江整改督");
+        await office.ClickAsync("form.document-code button[type=submit]");
+        await office.WaitForSelectorAsync($"form.document-code p:has-text('万江整改督〔{ChinaTime.Today(TimeProvider.System).Year}〕')");
+        await office.Locator("#numbering").ScrollIntoViewIfNeededAsync();
+        await office.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserTests.ScreenshotFolder, "duban-numbering.png") });
 
         // The ledger, with its 延期次数 column, at phone width: nothing but its own table scrolls sideways.
         var phoneOffice = await SignInAsync("office", 390);
