@@ -239,6 +239,11 @@ public sealed class SessionTests(ClockApp app) : IClassFixture<ClockApp>
 
         var start = await client.GetStringAsync(new Uri("/Account/TwoFactor", UriKind.Relative), Ct);
         Assert.DoesNotContain("shared-key", start, StringComparison.Ordinal);
+
+        // Until enrolled the bar offers nothing the gate would send back here: who, 退出 and the language only.
+        Assert.DoesNotContain("href=\"/organizations\"", start, StringComparison.Ordinal);
+        Assert.DoesNotContain("href=\"/inbox\"", start, StringComparison.Ordinal);
+        Assert.Contains("退出", start, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Redirect, (await client.PostFormAsync("/Account/TwoFactor?handler=Key", start, [])).StatusCode);
 
         // Scanning takes a while: the session survives the key's new security stamp.
@@ -254,6 +259,7 @@ public sealed class SessionTests(ClockApp app) : IClassFixture<ClockApp>
         Assert.Equal(HttpStatusCode.OK, enrolled.StatusCode);
         Assert.Equal(10, System.Text.RegularExpressions.Regex.Count(await enrolled.Content.ReadAsStringAsync(Ct), "<li><code>"));
         Assert.Equal(HttpStatusCode.OK, await Home(client));
+        Assert.Contains("href=\"/organizations\"", await client.GetStringAsync(new Uri("/organizations", UriKind.Relative), Ct), StringComparison.Ordinal);
 
         // Next time (in a later 30-second step: a code is good once) the password alone is not enough.
         Clock.Advance(TimeSpan.FromSeconds(30));
