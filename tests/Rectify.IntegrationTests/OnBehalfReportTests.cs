@@ -226,7 +226,25 @@ public abstract class OnBehalfReportTests(AppFixture app)
         var ownPage = await PageAsync(office);
         Assert.Null(ownPage.QuerySelector("form button[name=action][value=AcceptApplication]"));
         Assert.NotNull(ownPage.QuerySelector(".separated-duties"));
+        Assert.Null(ownPage.QuerySelector(".only-office-account"));
         Assert.NotNull((await PageAsync(other)).QuerySelector("form button[name=action][value=AcceptApplication]"));
+
+        // With every other office account disabled, the page says nobody can take the step and what to do about it.
+        async Task<List<string>> OthersEnabledAsync(DateTimeOffset? lockout)
+        {
+            await using var scope = app.Factory.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<RectifyDbContext>();
+            var officeRole = await db.Roles.Where(r => r.Name == Roles.RectificationOffice).Select(r => r.Id).SingleAsync(Ct);
+            var others = await db.Users.Where(u => u.UserName != "office" && db.UserRoles.Any(ur => ur.UserId == u.Id && ur.RoleId == officeRole)).ToListAsync(Ct);
+            others.ForEach(u => u.LockoutEnd = lockout);
+            await db.SaveChangesAsync(Ct);
+            return [.. others.Select(u => u.UserName!)];
+        }
+
+        Assert.NotEmpty(await OthersEnabledAsync(DateTimeOffset.MaxValue));
+        Assert.Contains("整改办目前只有您一个账号", (await PageAsync(office)).QuerySelector(".only-office-account")?.TextContent, StringComparison.Ordinal);
+        await OthersEnabledAsync(null);
+        Assert.Null((await PageAsync(office)).QuerySelector(".only-office-account"));
 
         // Posted anyway, it is refused; another office worker accepts it.
         Dictionary<string, string> Act(string action, int v) => new() { ["action"] = action, ["reason"] = string.Empty, ["version"] = v.ToString(CultureInfo.InvariantCulture) };

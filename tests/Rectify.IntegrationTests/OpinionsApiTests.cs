@@ -1,10 +1,7 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using Rectify.Access;
 using Rectify.Domain;
 using Rectify.Features.Common;
 using Rectify.Features.Publications;
@@ -20,14 +17,7 @@ public abstract class OpinionsApiTests(AppFixture app)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private async Task<HttpClient> TokenClientAsync(string userName)
-    {
-        await using var scope = app.Factory.Services.CreateAsyncScope();
-        var token = await scope.ServiceProvider.GetRequiredService<ApiTokenService>().CreateAsync(userName, "接口测试", 1, Ct);
-        var client = app.Factory.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token.Token);
-        return client;
-    }
+    private Task<HttpClient> TokenClientAsync(string userName) => app.Factory.CreateClient().WithTokenAsync(app.Factory.Services, userName, "意见建议接口测试");
 
     private static async Task<T> ReadAsync<T>(HttpResponseMessage response, HttpStatusCode expected)
     {

@@ -47,6 +47,13 @@ public sealed class DetailModel(RectifyDbContext db, Caller caller, MeasureWorkf
     /// <summary>代为申请销号: the office may apply for sign-off for the lead unit now (the measure could take the unit's 申请销号).</summary>
     public bool CanApplyOnBehalf { get; private set; }
 
+    /// <summary>
+    /// The caller is the only 整改办 account of the inspected organization while a step here is left to another office
+    /// worker (the review of their own 代报, the acceptance of their own 代为申请): the page says a second account is
+    /// needed, instead of leaving them to wait for a reviewer who does not exist.
+    /// </summary>
+    public bool OnlyOfficeAccount { get; private set; }
+
     /// <summary>The 代为申请销号 basis as typed, shown again after a refusal.</summary>
     public string? ApplicationBasis { get; private set; }
 
@@ -201,6 +208,13 @@ public sealed class DetailModel(RectifyDbContext db, Caller caller, MeasureWorkf
         }
 
         Reports = await ReportQueries.ReportsAsync(db, caller.Scope, Id, cancellationToken);
+        if (caller.HoldsRoleFor(Permission.ReviewReport)
+            && (Measure.BarredActions.Count > 0 || Reports.Any(r => r.State == ProgressReportState.Submitted && r.FiledByCaller)))
+        {
+            var inspected = await db.Inspections.Where(i => i.Id == Measure.InspectionId).Select(i => i.InspectedOrganization.Path).SingleAsync(cancellationToken);
+            OnlyOfficeAccount = (await RoleHolders.AtOrAboveAsync(db, Roles.RectificationOffice, [inspected], cancellationToken)).All(h => h.UserId == caller.Scope.UserId);
+        }
+
         LookBacks = await db.LookBacks.AsNoTracking().Where(l => l.MeasureId == Id).OrderByDescending(l => l.Id).ToListAsync(cancellationToken);
         var underWay = Measure.State is MeasureState.InProgress or MeasureState.Ongoing && Measure.WithdrawnAtUtc is null;
         CanReport = underWay && caller.May(Permission.FileReport, Measure.Parties);
