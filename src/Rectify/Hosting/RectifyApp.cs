@@ -364,22 +364,19 @@ public static class RectifyApp
         if (context.User.Identity?.IsAuthenticated == true)
         {
             var path = context.Request.Path;
-            if (!AlwaysOpen(path))
+            if (!AlwaysOpen(path) && RectifyClaimsFactory.FirstStepOf(context.User) is { } first && !path.StartsWithSegments(first, StringComparison.OrdinalIgnoreCase))
             {
                 var passwordChange = context.User.FindFirst(RectifyClaimsFactory.PasswordChangeClaim);
-                if (passwordChange is not null && !path.StartsWithSegments("/Account/ChangePassword", StringComparison.OrdinalIgnoreCase))
+                if (passwordChange is not null)
                 {
-                    await Refuse(context, "/Account/ChangePassword", passwordChange.Value == "expired" ? "密码已过期，请先在网页上修改密码。" : "请先在网页上修改初始密码。", "password_expired");
-                    return;
+                    await Refuse(context, first, passwordChange.Value == "expired" ? "密码已过期，请先在网页上修改密码。" : "请先在网页上修改初始密码。", "password_expired");
+                }
+                else
+                {
+                    await Refuse(context, first, "请先在网页上启用第二因素认证（身份验证器）。", "second_factor_required");
                 }
 
-                if (passwordChange is null
-                    && context.User.FindFirst(RectifyClaimsFactory.SecondFactorEnrolmentClaim) is not null
-                    && !path.StartsWithSegments("/Account/TwoFactor", StringComparison.OrdinalIgnoreCase))
-                {
-                    await Refuse(context, "/Account/TwoFactor", "请先在网页上启用第二因素认证（身份验证器）。", "second_factor_required");
-                    return;
-                }
+                return;
             }
         }
 

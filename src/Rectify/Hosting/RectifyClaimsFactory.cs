@@ -29,6 +29,18 @@ internal sealed class RectifyClaimsFactory(
     /// <summary>Present when the user must enrol a second factor before anything else.</summary>
     public const string SecondFactorEnrolmentClaim = RectifyClaims.SecondFactorEnrolment;
 
+    /// <summary>
+    /// The page a person must pass before anything else — changing the password first, then enrolling a second factor —
+    /// or null. The gate in <c>RectifyApp</c> keeps them there; the layout offers them no link the gate would send back.
+    /// </summary>
+    public static string? FirstStepOf(ClaimsPrincipal user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        return user.FindFirst(PasswordChangeClaim) is not null ? "/Account/ChangePassword"
+            : user.FindFirst(SecondFactorEnrolmentClaim) is not null ? "/Account/TwoFactor"
+            : null;
+    }
+
     protected override async Task<ClaimsIdentity> GenerateClaimsAsync(RectifyUser user)
     {
         var identity = await base.GenerateClaimsAsync(user);
