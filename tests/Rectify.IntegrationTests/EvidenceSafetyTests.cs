@@ -44,6 +44,40 @@ public abstract class EvidenceSafetyTests(AppFixture app)
         [.. Directory.EnumerateFiles(app.DataFolder, "*", SearchOption.AllDirectories).Where(f => !f.StartsWith(EvidenceRoot + Path.DirectorySeparatorChar, StringComparison.Ordinal))];
 
     [Fact]
+    public async Task Two_steps_taking_the_same_new_file_at_once_share_its_row_and_both_commit()
+    {
+        app.RequireAvailable();
+        var sha = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+        var staged = new StagedFile("(not read)", sha, 1234, Domain.EvidenceType.Pdf, "同一份附件.pdf");
+        await using var first = app.Factory.Services.CreateAsyncScope();
+        await using var second = app.Factory.Services.CreateAsyncScope();
+        var a = first.ServiceProvider.GetRequiredService<RectifyDbContext>();
+        var b = second.ServiceProvider.GetRequiredService<RectifyDbContext>();
+
+        // The first step holds the new row, not yet committed, while the second looks for it and inserts its own (on
+        // PostgreSQL the insert waits on the unique index; on SQLite the second transaction waits for the writer).
+        await using var firstStep = await a.Database.BeginTransactionAsync(Ct);
+        var firstRow = await AttachmentIntake.RowAsync(a, staged, DateTime.UtcNow, Ct);
+        var secondStep = Task.Run(async () =>
+        {
+            await using var transaction = await b.Database.BeginTransactionAsync(Ct);
+            var row = await AttachmentIntake.RowAsync(b, staged, DateTime.UtcNow, Ct);
+
+            // The step's transaction goes on after the lost insert: its next statement and its commit succeed.
+            var rows = await b.EvidenceFiles.CountAsync(e => e.Sha256 == sha, Ct);
+            await transaction.CommitAsync(Ct);
+            return (row.Id, rows);
+        }, Ct);
+        await Task.Delay(500, Ct);
+        await firstStep.CommitAsync(Ct);
+
+        var (secondId, seen) = await secondStep;
+        Assert.Equal(firstRow.Id, secondId);
+        Assert.Equal(1, seen);
+        Assert.Equal(1, await ReadAsync(db => db.EvidenceFiles.CountAsync(e => e.Sha256 == sha, Ct)));
+    }
+
+    [Fact]
     public async Task Hostile_file_names_land_under_the_store_with_server_names_and_the_store_has_no_route()
     {
         app.RequireAvailable();

@@ -107,6 +107,6 @@ public static class DeadlinesApi
     {
         var file = await extensions.OpenAttachmentAsync(id, ct);
         // Last-Modified is the request's time.
-        return file is { } f ? AttachmentIntake.Serve(http, f.Path, f.ContentType, f.FileName, f.SentAtUtc) : Results.NotFound();
+        return file is { } f ? AttachmentIntake.Serve(http, f) : Results.NotFound();
     }
 }

@@ -66,13 +66,14 @@ public sealed class ExtensionService(RectifyDbContext db, Caller caller, Attachm
         try
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var row = staged is null ? null : await AttachmentIntake.RowAsync(db, staged, clock.GetUtcNow().UtcDateTime, cancellationToken);
             var measure = await db.Measures.SingleAsync(m => m.Id == measureId, cancellationToken);
             var open = await db.DeadlineExtensions.AnyAsync(e => e.MeasureId == measureId && (e.State == ExtensionState.Requested || e.State == ExtensionState.Forwarded), cancellationToken);
             var number = (await db.DeadlineExtensions.Where(e => e.MeasureId == measureId).MaxAsync(e => (int?)e.Number, cancellationToken) ?? 0) + 1;
             var extension = DeadlineExtension.Request(measure, number, open, requested, reason, ChinaTime.Today(clock), caller.Actor, clock);
-            if (staged is not null)
+            if (row is not null)
             {
-                extension.Attach(await AttachmentIntake.RowAsync(db, staged, clock.GetUtcNow().UtcDateTime, cancellationToken), staged.OriginalName);
+                extension.Attach(row, staged!.OriginalName);
             }
 
             db.DeadlineExtensions.Add(extension);
@@ -143,9 +144,8 @@ public sealed class ExtensionService(RectifyDbContext db, Caller caller, Attachm
         return WorkflowResult.Done(approve ? $"已批准延期，整改时限改为 {measure.Deadline:yyyy-MM-dd}。" : "已不予批准延期。");
     }
 
-    /// <summary>The attachment, when the caller sees the measure; the download is audited.</summary>
     /// <summary>The attachment, when the caller sees the measure; audited. Its time is the request's, never the stored file's (which another organization may have sent first).</summary>
-    public async Task<(string Path, string ContentType, string FileName, DateTime SentAtUtc)?> OpenAttachmentAsync(int extensionId, CancellationToken cancellationToken)
+    public async Task<OpenedFile?> OpenAttachmentAsync(int extensionId, CancellationToken cancellationToken)
     {
         var visible = db.VisibleMeasuresIncludingWithdrawn(caller.Scope);
         var file = await db.DeadlineExtensions.AsNoTracking()
@@ -158,12 +158,11 @@ public sealed class ExtensionService(RectifyDbContext db, Caller caller, Attachm
         }
 
         // As a report's evidence: the file on disk must still be the one on record, or it is refused and recorded against the measure.
-        var path = await attachments.IntactAsync(file.Sha256, file.AttachmentName ?? "附件", "附件", "Measure", file.MeasureId.ToString(CultureInfo.InvariantCulture),
-            found => new { ExtensionId = extensionId, file.AttachmentName, Expected = file.Sha256, Found = found }, cancellationToken);
-        await audit.RecordAsync(
-            new AuditEvent(AuditActions.EvidenceDownloaded, ObjectType: "EvidenceFile", ObjectId: file.EvidenceFileId?.ToString(CultureInfo.InvariantCulture), After: new { ExtensionId = extensionId, file.AttachmentName, file.Sha256 }),
-            cancellationToken: cancellationToken);
-        return (path, FileTypes.Known[file.Type].ContentType, file.AttachmentName ?? "附件", file.RequestedAtUtc);
+        return await attachments.OpenAsync(
+            new AttachedFile(file.EvidenceFileId, file.Sha256, file.Type, file.AttachmentName ?? "附件", file.RequestedAtUtc), "附件", "Measure", AttachmentIntake.Id(file.MeasureId),
+            found => new { ExtensionId = extensionId, file.AttachmentName, Expected = file.Sha256, Found = found },
+            new { ExtensionId = extensionId, file.AttachmentName, file.Sha256 },
+            cancellationToken);
     }
 
     private Task<DeadlineExtension?> FindAsync(int extensionId, CancellationToken cancellationToken)

@@ -71,13 +71,45 @@ public sealed class AttachmentIntake(EvidenceStore store, ClamdScanner scanner, 
         }
     }
 
-    /// <summary>The stored file's row: the one already kept for the same bytes, or a new one (saved with the step).</summary>
+    /// <summary>
+    /// The stored file's row: the one already kept for the same bytes, or a new one, saved at once inside the step's
+    /// transaction. Called before the step changes anything else (that save would carry it too).
+    /// </summary>
+    /// <remarks>
+    /// Two first uploads of the same new bytes at once (PostgreSQL; SQLite takes one writer at a time) both find no row;
+    /// the later insert fails on the digest's unique index when the earlier step commits. EF Core rolls that save back
+    /// to its savepoint, the step's transaction goes on, and the later step takes the earlier's row (whose file the
+    /// earlier step put in place before it committed) instead of failing.
+    /// </remarks>
     public static async Task<EvidenceFile> RowAsync(RectifyDbContext db, StagedFile staged, DateTime atUtc, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(staged);
-        var row = await db.EvidenceFiles.SingleOrDefaultAsync(e => e.Sha256 == staged.Sha256, cancellationToken)
-            ?? db.EvidenceFiles.Add(new EvidenceFile(staged.Sha256, staged.Sm3, staged.Length, staged.Type, atUtc)).Entity;
+        if (db.ChangeTracker.HasChanges())
+        {
+            throw new InvalidOperationException("An attachment's row is saved before the step's own changes.");
+        }
+
+        var row = await db.EvidenceFiles.SingleOrDefaultAsync(e => e.Sha256 == staged.Sha256, cancellationToken);
+        if (row is null)
+        {
+            var added = db.EvidenceFiles.Add(new EvidenceFile(staged.Sha256, staged.Sm3, staged.Length, staged.Type, atUtc));
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                row = added.Entity;
+            }
+            catch (DbUpdateException e) when (DatabaseProvider.IsUniqueViolation(e))
+            {
+                added.State = EntityState.Detached;
+                row = await db.EvidenceFiles.SingleOrDefaultAsync(f => f.Sha256 == staged.Sha256, cancellationToken);
+                if (row is null)
+                {
+                    throw;
+                }
+            }
+        }
+
         row.NoteSm3(staged.Sm3);
         return row;
     }
@@ -102,46 +134,53 @@ public sealed class AttachmentIntake(EvidenceStore store, ClamdScanner scanner, 
     }
 
     /// <summary>
-    /// The stored file of <paramref name="sha256"/>, checked against it before it is served: one edited, damaged or gone
-    /// is recorded against <paramref name="objectType"/> <paramref name="objectId"/> (against a measure, the office's 待办
-    /// shows it) with what <paramref name="record"/> makes of the digest found, and refused, never served. Every download
-    /// of an upload passes here.
+    /// The stored upload <paramref name="file"/>, opened for a download that the caller may make (the caller found it
+    /// through what they see): checked against its recorded SHA-256 first, then the download audited with
+    /// <paramref name="downloadRecord"/>. One edited, damaged or gone is recorded against <paramref name="objectType"/>
+    /// <paramref name="objectId"/> (against a measure, the office's 待办 shows it) with what
+    /// <paramref name="integrityRecord"/> makes of the digest found ("missing" when the file is gone), and refused, never
+    /// served. Every download of an upload passes here.
     /// </summary>
-    /// <param name="sha256">The digest on record.</param>
-    /// <param name="name">The file's name as uploaded, for the refusal.</param>
+    /// <param name="file">The file as its step recorded it.</param>
     /// <param name="what">What the file is called in the refusal (佐证材料, 附件).</param>
-    /// <param name="objectType">What the failure is recorded against.</param>
+    /// <param name="objectType">What a failed check is recorded against.</param>
     /// <param name="objectId">Its id.</param>
-    /// <param name="record">The audit record's details, given the digest found ("missing" when the file is gone).</param>
+    /// <param name="integrityRecord">The failed check's audit details, given the digest found.</param>
+    /// <param name="downloadRecord">The download's audit details.</param>
     /// <param name="cancellationToken">Cancels the check.</param>
-    public async Task<string> IntactAsync(string sha256, string name, string what, string objectType, string objectId, Func<string, object> record, CancellationToken cancellationToken)
+    public async Task<OpenedFile> OpenAsync(AttachedFile file, string what, string objectType, string objectId, Func<string, object> integrityRecord, object downloadRecord, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(record);
-        var path = store.PathOf(sha256);
+        ArgumentNullException.ThrowIfNull(file);
+        ArgumentNullException.ThrowIfNull(integrityRecord);
+        var path = store.PathOf(file.Sha256);
         var found = await EvidenceStore.Sha256OfAsync(path, cancellationToken);
-        if (found == sha256)
+        if (found != file.Sha256)
         {
-            return path;
+            await audit.RecordAsync(
+                new AuditEvent(AuditActions.EvidenceIntegrityFailed, Succeeded: false, ObjectType: objectType, ObjectId: objectId, After: integrityRecord(found ?? "missing")),
+                cancellationToken: cancellationToken);
+            throw BusinessRules.Refuse(new AStoredFileIsAsRecorded(what, file.Name));
         }
 
         await audit.RecordAsync(
-            new AuditEvent(AuditActions.EvidenceIntegrityFailed, Succeeded: false, ObjectType: objectType, ObjectId: objectId, After: record(found ?? "missing")),
+            new AuditEvent(AuditActions.EvidenceDownloaded, ObjectType: "EvidenceFile", ObjectId: file.FileId?.ToString(CultureInfo.InvariantCulture), After: downloadRecord),
             cancellationToken: cancellationToken);
-        throw BusinessRules.Refuse(new AStoredFileIsAsRecorded(what, name));
+        return new OpenedFile(path, FileTypes.Known[file.Type].ContentType, file.Name, file.SentAtUtc);
     }
 
     /// <summary>
     /// An uploaded file as every download serves it: an attachment under its uploaded name (encoded by
     /// <c>filename*</c>), its recorded type, sandboxed so that it runs nothing in the browser, kept in no cache, and with
-    /// <paramref name="sentAtUtc"/> (the step's time, never the stored file's, which would tell when anyone, of any
-    /// organization, first sent the same bytes) as its Last-Modified.
+    /// the step's time (never the stored file's, which would tell when anyone, of any organization, first sent the same
+    /// bytes) as its Last-Modified.
     /// </summary>
-    public static IResult Serve(HttpContext http, string path, string contentType, string fileName, DateTime sentAtUtc)
+    public static IResult Serve(HttpContext http, OpenedFile file)
     {
         ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(file);
         http.Response.Headers.ContentSecurityPolicy = "sandbox; default-src 'none'";
         http.Response.Headers.CacheControl = "no-store";
-        return Results.File(path, contentType, fileName, new DateTimeOffset(sentAtUtc, TimeSpan.Zero));
+        return Results.File(file.Path, file.ContentType, file.FileName, new DateTimeOffset(file.SentAtUtc, TimeSpan.Zero));
     }
 
     /// <summary>The audit record's words for a file taken with a step.</summary>
@@ -167,3 +206,9 @@ public sealed class AttachmentIntake(EvidenceStore store, ClamdScanner scanner, 
 
     private sealed class TheScannerAnswers(string message, string what) : Refused($"{message} {what}暂时无法上传，请稍后再试或联系系统管理员。", Refusal.Unavailable);
 }
+
+/// <summary>A stored upload as the step that took it recorded it: its row's id, digest and type, its name as uploaded, and the step's time.</summary>
+public sealed record AttachedFile(int? FileId, string Sha256, EvidenceType Type, string Name, DateTime SentAtUtc);
+
+/// <summary>A stored upload checked and ready to send (<see cref="AttachmentIntake.Serve"/>).</summary>
+public sealed record OpenedFile(string Path, string ContentType, string FileName, DateTime SentAtUtc);

@@ -215,7 +215,7 @@ public sealed class ProgressReportService(RectifyDbContext db, Caller caller, Ev
     /// file's id: the store keeps one copy of identical files across organizations, and its id would tell another
     /// organization that a file it holds was uploaded before, and how many files the installation keeps.
     /// </summary>
-    public async Task<(string Path, string ContentType, string FileName, DateTime SentAtUtc)?> OpenForDownloadAsync(int reportId, int number, CancellationToken cancellationToken)
+    public async Task<OpenedFile?> OpenForDownloadAsync(int reportId, int number, CancellationToken cancellationToken)
     {
         if (number < 1)
         {
@@ -235,12 +235,11 @@ public sealed class ProgressReportService(RectifyDbContext db, Caller caller, Ev
 
         // The file on disk must still be the file on record: one edited, damaged or gone is refused, recorded against
         // its measure (the office's 待办 shows it) and never served.
-        var path = await attachments.IntactAsync(link.Sha256, link.OriginalName, "佐证材料", "Measure", link.MeasureId.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            found => new { ReportId = reportId, EvidenceId = link.EvidenceFileId, link.OriginalName, Expected = link.Sha256, Found = found }, cancellationToken);
-        await audit.RecordAsync(
-            new AuditEvent(AuditActions.EvidenceDownloaded, ObjectType: "EvidenceFile", ObjectId: link.EvidenceFileId.ToString(System.Globalization.CultureInfo.InvariantCulture), After: new { ReportId = reportId, Number = number, link.OriginalName, link.Sha256 }),
-            cancellationToken: cancellationToken);
-        return (path, FileTypes.Known[link.Type].ContentType, link.OriginalName, link.SubmittedAtUtc);
+        return await attachments.OpenAsync(
+            new AttachedFile(link.EvidenceFileId, link.Sha256, link.Type, link.OriginalName, link.SubmittedAtUtc), "佐证材料", "Measure", AttachmentIntake.Id(link.MeasureId),
+            found => new { ReportId = reportId, EvidenceId = link.EvidenceFileId, link.OriginalName, Expected = link.Sha256, Found = found },
+            new { ReportId = reportId, Number = number, link.OriginalName, link.Sha256 },
+            cancellationToken);
     }
 
     private sealed class AReportCarriesAtMostSoManyFiles(int count, int most) : IBusinessRule

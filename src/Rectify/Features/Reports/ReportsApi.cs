@@ -111,6 +111,6 @@ public static class ReportsApi
         }
 
         // Last-Modified is the report's time.
-        return AttachmentIntake.Serve(http, f.Path, f.ContentType, f.FileName, f.SentAtUtc);
+        return AttachmentIntake.Serve(http, f);
     }
 }

@@ -123,6 +123,6 @@ public static class SupervisionApi
     {
         var file = await service.OpenReplyFileAsync(id, ct);
         // Last-Modified is the reply's time.
-        return file is { } f ? AttachmentIntake.Serve(http, f.Path, f.ContentType, f.FileName, f.SentAtUtc) : Results.NotFound();
+        return file is { } f ? AttachmentIntake.Serve(http, f) : Results.NotFound();
     }
 }

@@ -203,7 +203,7 @@ public sealed class SupervisionService(RectifyDbContext db, Caller caller, Audit
     /// The reply's attachment, for whoever sees the notice; the download is audited. Its time is the reply's, never the
     /// stored file's (which another organization may have sent first).
     /// </summary>
-    public async Task<(string Path, string ContentType, string FileName, DateTime SentAtUtc)?> OpenReplyFileAsync(int id, CancellationToken cancellationToken)
+    public async Task<OpenedFile?> OpenReplyFileAsync(int id, CancellationToken cancellationToken)
     {
         var file = await db.VisibleNotices(caller.Scope).AsNoTracking()
             .Where(n => n.Id == id && n.ReplyFile != null)
@@ -214,12 +214,11 @@ public sealed class SupervisionService(RectifyDbContext db, Caller caller, Audit
             return null;
         }
 
-        var path = await attachments.IntactAsync(file.Sha256, file.ReplyFileName ?? "附件", "附件", "SupervisionNotice", Id(id),
-            found => new { NoticeId = id, file.ReplyFileName, Expected = file.Sha256, Found = found }, cancellationToken);
-        await audit.RecordAsync(
-            new AuditEvent(AuditActions.EvidenceDownloaded, ObjectType: "EvidenceFile", ObjectId: file.ReplyFileId?.ToString(CultureInfo.InvariantCulture), After: new { NoticeId = id, file.ReplyFileName, file.Sha256 }),
-            cancellationToken: cancellationToken);
-        return (path, FileTypes.Known[file.Type].ContentType, file.ReplyFileName ?? "附件", file.RepliedAtUtc ?? DateTime.UnixEpoch);
+        return await attachments.OpenAsync(
+            new AttachedFile(file.ReplyFileId, file.Sha256, file.Type, file.ReplyFileName ?? "附件", file.RepliedAtUtc ?? DateTime.UnixEpoch), "附件", "SupervisionNotice", Id(id),
+            found => new { NoticeId = id, file.ReplyFileName, Expected = file.Sha256, Found = found },
+            new { NoticeId = id, file.ReplyFileName, file.Sha256 },
+            cancellationToken);
     }
 
     /// <summary>The office (or the inspection body) closes a replied 督办单, or sends the reply back with a reason.</summary>
