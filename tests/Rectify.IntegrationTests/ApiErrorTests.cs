@@ -282,6 +282,9 @@ public abstract class ApiErrorTests(AppFixture app)
             Assert.Contains("上传的内容过大", html, StringComparison.Ordinal);
             Assert.Contains("本次上传约 25 MB，超过此处允许的 21 MB。请返回", html, StringComparison.Ordinal);
             Assert.DoesNotContain("出错了", html, StringComparison.Ordinal);
+
+            // Back to the import page itself (without the handler), to choose a smaller file.
+            Assert.Contains($"<a href=\"/inspections/{app.InspectionId}/import\" id=\"error-back\">", html, StringComparison.Ordinal);
         }
 
         // Just under the page's limit, the page itself answers: the file is over its 20 MB.

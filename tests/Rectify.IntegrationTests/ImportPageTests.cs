@@ -194,6 +194,11 @@ public abstract partial class ImportPageTests(AppFixture app)
         Assert.Contains("另存为", xlsPage, StringComparison.Ordinal);
         Assert.Contains("enctype=\"multipart/form-data\"", xlsPage, StringComparison.Ordinal);
 
+        // A chosen file of 0 bytes is named as empty, not taken for no file at all.
+        var empty = await UploadAsync(office, id, [], "通报.txt");
+        Assert.Equal(HttpStatusCode.BadRequest, empty.StatusCode);
+        Assert.Contains("“通报.txt”是空文件（0 字节）", await BodyAsync(empty), StringComparison.Ordinal);
+
         // Over 20 MB is refused.
         var huge = await UploadAsync(office, id, new byte[ImportUploads.MaxBytes + 1], "大.xlsx");
         Assert.Equal(HttpStatusCode.BadRequest, huge.StatusCode);

@@ -9,7 +9,7 @@ namespace Rectify.IntegrationTests;
 /// A public form sends one opinion whichever server takes it: the stamp's single-use part is stored with the opinion, so a
 /// second server on the same database (or the same one after a restart) refuses the form posted again.
 /// </summary>
-public sealed class PublicOpinionStampTests(SqliteApp app) : IClassFixture<SqliteApp>
+public sealed partial class PublicOpinionStampTests(SqliteApp app) : IClassFixture<SqliteApp>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -21,7 +21,10 @@ public sealed class PublicOpinionStampTests(SqliteApp app) : IClassFixture<Sqlit
         using var visitor = app.Client();
         var page = await visitor.GetStringAsync(new Uri($"/notices/{key}", UriKind.Relative), Ct);
         var stamp = WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Match(page, @"name=""stamp"" value=""([^""]+)""").Groups[1].Value);
-        Assert.Equal(HttpStatusCode.OK, (await NoticeSteps.SendOpinionAsync(visitor, key, "河涌夜间仍有偷排。", stamp: stamp)).Response.StatusCode);
+        var sent = await NoticeSteps.SendOpinionAsync(visitor, key, "河涌夜间仍有偷排。", stamp: stamp);
+        Assert.Equal(HttpStatusCode.OK, sent.Response.StatusCode);
+        var receipt = ReceiptRegex().Match(sent.Html).Groups[1].Value;
+        Assert.NotEmpty(receipt);
 
         await using (var scope = app.Factory.Services.CreateAsyncScope())
         {
@@ -37,9 +40,17 @@ public sealed class PublicOpinionStampTests(SqliteApp app) : IClassFixture<Sqlit
         Assert.Equal(HttpStatusCode.BadRequest, replayed.Response.StatusCode);
         Assert.Contains("这份表单已经提交过", replayed.Html, StringComparison.Ordinal);
 
+        // The same words on the same form (the browser's reload of the answer): the same receipt code, nothing stored again.
+        var reloaded = await NoticeSteps.SendOpinionAsync(other, key, "河涌夜间仍有偷排。", stamp: stamp);
+        Assert.Equal(HttpStatusCode.OK, reloaded.Response.StatusCode);
+        Assert.Equal(receipt, ReceiptRegex().Match(reloaded.Html).Groups[1].Value);
+
         // A fresh form on the second server is taken.
         Assert.Equal(HttpStatusCode.OK, (await NoticeSteps.SendOpinionAsync(other, key, "路灯已修好，谢谢。")).Response.StatusCode);
         await using var check = app.Factory.Services.CreateAsyncScope();
         Assert.Equal(2, await check.ServiceProvider.GetRequiredService<Rectify.Data.RectifyDbContext>().PublicOpinions.CountAsync(o => o.InspectionId == id, Ct));
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"<span class=""receipt"">([^<]+)</span>")]
+    private static partial System.Text.RegularExpressions.Regex ReceiptRegex();
 }

@@ -158,6 +158,10 @@ public abstract class PublicationTests(AppFixture app)
         Assert.DoesNotContain("/Account/", page, StringComparison.Ordinal);
         Assert.DoesNotContain("id=\"correction\"", page, StringComparison.Ordinal);
 
+        // A heading runs straight on into its paragraph, as the notice is written (no space after its 。).
+        Assert.Contains("<span class=\"l2\">", page, StringComparison.Ordinal);
+        Assert.DoesNotMatch("<span class=\"l[12]\">[^<]*</span>\\s", page);
+
         // Approved is frozen: a later change of a measure's public progress does not reach the published version.
         var measureId = await app.ReadAsync(db => db.Measures.Where(m => m.InspectionId == id).OrderBy(m => m.Id).Select(m => m.Id).FirstAsync(Ct));
         Assert.Equal(HttpStatusCode.Conflict, (await NoticeSteps.PostAsync(office, id, "Save", await app.VersionAsync(id))).StatusCode);

@@ -390,17 +390,20 @@ public sealed class UserAdministration(
     {
         if (int.TryParse(organization, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id))
         {
-            return await db.Organizations.AnyAsync(o => o.Id == id, cancellationToken) ? id : throw new UserAdministrationException($"单位编号 {id} 不存在。");
+            return await db.Organizations.AnyAsync(o => o.Id == id, cancellationToken) ? id : throw new UserAdministrationException($"单位编号 {id} 不存在。{NoSuchOrganization}");
         }
 
         var matches = await db.Organizations.Where(o => o.Name == organization || o.ShortName == organization).OrderBy(o => o.Id).Select(o => new { o.Id, o.Path }).Take(3).ToListAsync(cancellationToken);
         return matches.Count switch
         {
             1 => matches[0].Id,
-            0 => throw new UserAdministrationException($"没有名为“{organization}”的单位。"),
+            0 => throw new UserAdministrationException($"没有名为“{organization}”的单位。{NoSuchOrganization}"),
             _ => throw new UserAdministrationException($"有多个名为“{organization}”的单位，请改用编号：{string.Join("、", matches.Select(m => m.Id))}。"),
         };
     }
+
+    /// <summary>What to do when the unit named is not there (a new installation has none until its tree is built).</summary>
+    private const string NoSuchOrganization = "单位须先建立：系统管理员登录后在“组织机构”页面建立本单位及其下属单位（或不带 --org 建立账号，建好后在“用户管理”中指定所属单位）。";
 
     private static void Check(IdentityResult result, string what)
     {

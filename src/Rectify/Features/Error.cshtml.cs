@@ -15,10 +15,23 @@ public sealed class ErrorModel(IStringLocalizer<SharedResource> l) : PageModel
 
     public string Detail { get; private set; } = string.Empty;
 
+    /// <summary>The page whose form was refused (a POST answered here), to go back to and send again; null otherwise.</summary>
+    public string? Back { get; private set; }
+
     // The status is read, not bound: binding a re-executed POST would read its form, and a body over its limit must not be read.
     public void OnGet() => Describe(Code());
 
-    public void OnPost() => Describe(Code());
+    public void OnPost()
+    {
+        Describe(Code());
+
+        // The form's own page, without the handler's query: a page of ours (never the API, never another site).
+        if (HttpContext.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodeReExecuteFeature>()?.OriginalPath is { Length: > 1 } path
+            && path[0] == '/' && path[1] != '/' && path[1] != '\\' && !path.StartsWith("/api/", StringComparison.OrdinalIgnoreCase) && !path.StartsWith("/Error", StringComparison.OrdinalIgnoreCase))
+        {
+            Back = path;
+        }
+    }
 
     private int? Code() => int.TryParse(Request.Query["code"], NumberStyles.None, CultureInfo.InvariantCulture, out var code) ? code : null;
 

@@ -61,8 +61,8 @@ public sealed class ImportUploads(string folder, TimeProvider clock)
                 }
             }
 
-            BusinessRules.Check(new AnUploadIsNotEmpty(length));
             var name = CleanName(fileName);
+            BusinessRules.Check(new AnUploadIsNotEmpty(length, string.IsNullOrWhiteSpace(fileName) ? null : name));
             var upload = new StoredUpload(token, path, name, inspectionId, clock.GetUtcNow().UtcDateTime);
             await File.WriteAllTextAsync(MetadataPath(path), JsonSerializer.Serialize(new Metadata(name, inspectionId, upload.UploadedAtUtc), Json), cancellationToken);
             return upload;
@@ -184,11 +184,14 @@ public sealed class ImportUploads(string folder, TimeProvider clock)
         public Refusal Refusal => Refusal.Invalid;
     }
 
-    private sealed class AnUploadIsNotEmpty(long length) : IBusinessRule
+    /// <summary>A file is chosen, and it has something in it (a chosen file of 0 bytes is named as such, not taken for none).</summary>
+    private sealed class AnUploadIsNotEmpty(long length, string? chosen) : IBusinessRule
     {
         public bool IsBroken() => length == 0;
 
-        public string Message => "请选择要导入的文件：Excel 台账（.xlsx），或整改进展情况公布、整改方案（.docx 或 .txt）。";
+        public string Message => chosen is null
+            ? "请选择要导入的文件：Excel 台账（.xlsx），或整改进展情况公布、整改方案（.docx 或 .txt）。"
+            : $"“{chosen}”是空文件（0 字节），没有可导入的内容。请确认选择的文件是否正确，或重新保存后再上传。";
 
         public Refusal Refusal => Refusal.Invalid;
     }

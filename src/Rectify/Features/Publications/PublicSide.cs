@@ -169,11 +169,18 @@ public sealed class OpinionIntake(RectifyDbContext db, HandOffNotices handOffs, 
         var publicationId = await db.Publications.Where(p => p.PublicKey == key && p.Number == view.Number).Select(p => new { p.Id, p.InspectionId }).SingleAsync(cancellationToken);
         var dayStart = new DateTimeOffset(today.ToDateTime(TimeOnly.MinValue), ChinaTime.Offset).UtcDateTime;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // One opinion per form shown: the stamp's single-use part is stored with the opinion, under a unique index, so
+        // that a form posted again is taken by no process; if the opinion is not stored, neither is it. The same words
+        // sent again on the same form (the browser's reload of the answer, a second press) get the same receipt code back,
+        // so that the sender does not lose it; other words on a form already sent are refused.
+        if (await db.PublicOpinions.Where(o => o.FormStamp == once).Select(o => new { o.ReceiptCode, o.Text }).SingleOrDefaultAsync(cancellationToken) is { } sent)
+        {
+            BusinessRules.Check(new AFormIsSentOnce(string.Equals(sent.Text, PlainText.Clean(text), StringComparison.Ordinal)));
+            return sent.ReceiptCode;
+        }
+
         var todays = await db.PublicOpinions.CountAsync(o => o.InspectionId == publicationId.InspectionId && o.ReceivedAtUtc >= dayStart, cancellationToken);
         BusinessRules.Check(new ANoticeTakesADailyNumberOfOpinions(todays, options.Value.DailyCap));
-        // One opinion per form shown: the stamp's single-use part is stored with the opinion, under a unique index, so
-        // that a form posted again is refused by whichever process takes it; if the opinion is not stored, neither is it.
-        BusinessRules.Check(new AFormIsSentOnce(!await db.PublicOpinions.AnyAsync(o => o.FormStamp == once, cancellationToken)));
         var opinion = new PublicOpinion(publicationId.InspectionId, publicationId.Id, ReceiptCodes.New(), text, contact, findingNumber, clock, once);
         db.PublicOpinions.Add(opinion);
         try
@@ -213,10 +220,10 @@ public sealed class OpinionIntake(RectifyDbContext db, HandOffNotices handOffs, 
         }
     }
 
-    /// <summary>A form sends one opinion: the same stamp posted again (a script replaying one page) is refused.</summary>
-    public sealed class AFormIsSentOnce(bool first) : IBusinessRule
+    /// <summary>A form sends one opinion: the same stamp posted again with other words (a script replaying one page) is refused.</summary>
+    public sealed class AFormIsSentOnce(bool sameOpinion) : IBusinessRule
     {
-        public bool IsBroken() => !first;
+        public bool IsBroken() => !sameOpinion;
 
         public string Message => "提交未成功：这份表单已经提交过。如需再提一条意见建议，请刷新页面后填写。";
 
