@@ -100,7 +100,7 @@ public static partial class NoticeReader
         }
         else
         {
-            notes.Add(new NoticeNote(null, NoteSeverity.Error, "未找到巡察基本情况段落。整改进展情况公布应以类似“根据…统一安排，…年…月…日至…月…日，…巡察组对…开展了巡察。…反馈了巡察意见”的段落开头。"));
+            notes.Add(new NoticeNote(null, NoteSeverity.Error, "未找到巡察基本情况段落。整改进展情况公布应以类似“根据…统一安排，…年…月…日至…月…日，…巡察组对…开展了巡察。…反馈了巡察意见”的段落开头；整改方案应以类似“…关于落实…巡察组反馈意见的整改方案”的标题开头。"));
         }
 
         var preamble = introAt >= 0 ? lines.Take(introAt).ToList() : lines.TakeWhile(l => l.Marker == Marker.None).ToList();
@@ -120,6 +120,15 @@ public static partial class NoticeReader
 
         var (disclosure, issuer, date, bodyEnd) = ReadClosing(lines, bodyStart, closingAt, notes);
         var body = lines.Skip(bodyStart).Take(bodyEnd - bodyStart).ToList();
+
+        // Another notice after this one's end (two saved into one file, or one pasted twice): which one is meant cannot be
+        // told, and reading the first alone would drop the rest without a word.
+        if (introAt >= 0 && bodyEnd < lines.Count
+            && lines.FindIndex(bodyEnd, l => l.Marker == Marker.None && IntroRegex().IsMatch(l.Key)) is var again and >= 0)
+        {
+            var more = lines.Skip(bodyEnd).Count(l => l.Marker == Marker.None && IntroRegex().IsMatch(l.Key));
+            notes.Add(new NoticeNote(lines[again].Paragraph, NoteSeverity.Error, $"这里又开始了一份通报（“…巡察组对…开展了巡察”），文件中共有 {more + 1} 份。一个文件只能导入一份整改进展情况公布或整改方案：请把各份分别保存为单独的文件，逐一导入。"));
+        }
 
         var inspection = introLines.Count > 0 ? ReadIntro(introLines, notes) : Empty(notes).Document.Inspection;
         var kind = introLines.Count > 0 && IsRoundSummary(inspection.Text, title) ? NoticeKind.RoundSummary : NoticeKind.Notice;
@@ -528,6 +537,7 @@ public static partial class NoticeReader
             }
 
             texts.AddRange(node.Body.Select(l => (l.Paragraph, l.Raw)));
+            texts = [.. texts.Select(t => (t.Paragraph, WithoutMeasuresLabel(t.Raw))).Where(t => t.Item2.Length > 0)];
             var measures = Measures(texts);
             foreach (var child in node.Children)
             {
@@ -541,7 +551,13 @@ public static partial class NoticeReader
             }
 
             var number = head.Marker == Marker.Num ? head.Number : sequence;
-            return new NoticeFinding(number, title, [.. measures.Select((m, i) => new NoticeMeasure(i + 1, m))]);
+            var assigned = AssignedMeasures(measures);
+            if (assigned.Count == 0 && measures.Count > 0)
+            {
+                notes.Add(new NoticeNote(head.Paragraph, NoteSeverity.Error, $"问题“{Abbreviate(title)}”下只有责任领导、责任单位、完成时限，没有整改措施。"));
+            }
+
+            return new NoticeFinding(number, title, assigned);
         }
 
         private static List<NoticeParagraph> Paragraphs(Node node)
@@ -781,6 +797,14 @@ public static partial class NoticeReader
         }
 
         var teamName = team.Success ? Cut(team.Groups["team"]) : string.Empty;
+
+        // A plan's title read as the introduction ("…党工委关于落实市委第三巡察组反馈意见的整改方案"): the team is what follows
+        // the last "关于落实", "落实", "根据", "按照" or "对照" before it, never the organization that wrote the plan.
+        if (TeamLeadRegex().Match(teamName) is { Success: true } lead && lead.Length < teamName.Length)
+        {
+            teamName = teamName[lead.Length..];
+        }
+
         var afterTeam = team.Success ? team.Index + team.Length : 0;
         var target = TargetRegex().Match(key, afterTeam);
         var targetName = target.Success ? Cut(target.Groups["target"]) : string.Empty;
@@ -809,6 +833,13 @@ public static partial class NoticeReader
         if (extendedMatch.Success)
         {
             extended.AddRange(ExtendedSplitRegex().Split(Cut(extendedMatch.Groups["names"])).Select(s => s.Trim()).Where(s => s.Length > 0));
+        }
+
+        // A plan's title as the only introduction: "西岭镇党委关于落实县委第二巡察组反馈意见的整改方案" names the plan's writer,
+        // the party organization inspected, before its "关于".
+        if (targetName.Length == 0 && teamName.Length > 0 && PlanTitleRegex().Match(key) is { Success: true } planTitle)
+        {
+            targetName = Cut(planTitle.Groups["target"]);
         }
 
         if (teamName.Length == 0 || targetName.Length == 0)
@@ -932,6 +963,12 @@ public static partial class NoticeReader
 
     [GeneratedRegex(@"(?:^|[,。;\s\n])(?<team>[^,。;\s“”""]{1,14}?巡[察视](?:组|小组))")]
     private static partial Regex ShortTeamRegex();
+
+    [GeneratedRegex(@"^.*(?:关于落实|关于|落实|根据|按照|对照|针对)")]
+    private static partial Regex TeamLeadRegex();
+
+    [GeneratedRegex(@"^(?<target>[^,。;\s“”""]{2,40}?)关于(?:落实|贯彻落实)?[^,。;\s]*?巡[察视](?:组|小组)?[^,。;\s]*?整改(?:工作)?(?:方案|实施方案|任务清单)")]
+    private static partial Regex PlanTitleRegex();
 
     [GeneratedRegex(@"\G.{0,30}?对(?<target>.+?)(?:及|开展|进行|实施)")]
     private static partial Regex TargetRegex();
