@@ -244,13 +244,13 @@ public static class PublicationComposer
             .Select(f => new { f.Id, CategoryNumber = f.Category.Number, CategoryTitle = f.Category.Title, f.Number, f.Title })
             .ToListAsync(cancellationToken);
 
-        // The public progress text, or, where the office has written none, the measure as the plan states it (a plan's
-        // measures are public in the genre) — never a report's narrative.
+        // The public progress text after the measure's own first sentence, or, where the office has written none, the
+        // measure as the plan states it (a plan's measures are public in the genre) — never a report's narrative.
         var measures = (await db.Measures.AsNoTracking().Where(m => m.InspectionId == inspectionId && m.WithdrawnAtUtc == null)
             .OrderBy(m => m.Number)
             .Select(m => new { m.FindingId, m.PublicProgress, m.Text })
             .ToListAsync(cancellationToken))
-            .ToLookup(m => m.FindingId, m => m.PublicProgress ?? m.Text);
+            .ToLookup(m => m.FindingId, m => MeasureLine(m.Text, m.PublicProgress));
         var categories = findings.GroupBy(f => (f.CategoryNumber, f.CategoryTitle))
             .Select(g => new PublicCategory(g.Key.CategoryNumber, g.Key.CategoryTitle, [.. g.Select(f => new PublicFinding(f.Number, f.Title, [.. measures[f.Id]]))]))
             .ToList();
@@ -270,6 +270,31 @@ public static class PublicationComposer
             draft.DisclosureTo ?? today,
             draft.Issuer.Trim(),
             draft.Date ?? today);
+    }
+
+    /// <summary>
+    /// A measure as the notice states it: "一是" + its first sentence as the plan words it, then what was done — "规范“三会一课”
+    /// 制度。已对全街道42个党支部逐一检查…" — as every notice of the genre does. Progress that already begins with that
+    /// sentence is taken as it is; without progress, the measure's whole text.
+    /// </summary>
+    public static string MeasureLine(string text, string? progress)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var measure = text.Trim();
+        if (string.IsNullOrWhiteSpace(progress))
+        {
+            return measure;
+        }
+
+        var done = progress.Trim();
+        var stop = measure.IndexOfAny(['。', '；', ';', '\n']);
+        var heading = (stop < 0 ? measure : measure[..stop]).TrimEnd('，', ',', '：', ':', ' ');
+        if (heading.Length == 0 || done.StartsWith(heading, StringComparison.Ordinal))
+        {
+            return done;
+        }
+
+        return heading + "。" + done;
     }
 
     /// <summary>
