@@ -92,6 +92,21 @@ public abstract partial class PlanTests(AppFixture app)
         using var unit = await app.SignedInAsync("unit");
         Assert.Equal(HttpStatusCode.NotFound, (await unit.GetAsync(new Uri($"/measures/{measures[0].Id}", UriKind.Relative), Ct)).StatusCode);
 
+        // The office sees a draft's measure as a draft: no step, no 督办, never 超期; a step sent anyway is refused (409).
+        var draftPage = await office.GetStringAsync(new Uri($"/measures/{measures[0].Id}", UriKind.Relative), Ct);
+        Assert.Contains("id=\"plan-not-in-force\"", draftPage, StringComparison.Ordinal);
+        Assert.DoesNotContain("name=\"action\"", draftPage, StringComparison.Ordinal);
+        Assert.DoesNotContain("/supervision?measure=", draftPage, StringComparison.Ordinal);
+        var early = await office.PostFormAsync($"/measures/{measures[0].Id}?handler=Act", draftPage, new Dictionary<string, string>
+        {
+            ["action"] = nameof(MeasureAction.Start),
+            ["reason"] = string.Empty,
+            ["version"] = Regex.Match(draftPage, @"name=""version"" value=""(\d+)""").Groups[1].Value is { Length: > 0 } v ? v : "1",
+        });
+        Assert.Equal(HttpStatusCode.Conflict, early.StatusCode);
+        Assert.Contains("整改方案尚未审定实施", await BodyAsync(early), StringComparison.Ordinal);
+        Assert.Equal(MeasureState.Planned, await ReadAsync(db => db.Measures.Where(m => m.Id == measures[0].Id).Select(m => m.State).SingleAsync(Ct)));
+
         // Submitting names what is missing; a bulk setting fills it.
         var incomplete = await Post(office, "Plan", new() { ["planAction"] = "Submit" });
         Assert.Equal(HttpStatusCode.BadRequest, incomplete.StatusCode);

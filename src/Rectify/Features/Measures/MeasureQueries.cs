@@ -58,6 +58,9 @@ public sealed record MeasureDetail(
 
     /// <summary>延期次数: approved extensions.</summary>
     public int ExtensionCount { get; init; }
+
+    /// <summary>The inspection's plan is adopted and in force (审定实施): before that its measures take no step, are never late and are not supervised.</summary>
+    public bool PlanInForce { get; init; } = true;
 }
 
 /// <summary>One measure with its history, as the caller may see it: the page and the API read the same thing.</summary>
@@ -75,6 +78,7 @@ public static class MeasureQueries
                 m.Id,
                 m.InspectionId,
                 InspectionTitle = m.Inspection.Title,
+                m.Inspection.PlanState,
                 m.FindingId,
                 FindingNumber = m.Finding.Number,
                 FindingTitle = m.Finding.Title,
@@ -111,11 +115,12 @@ public static class MeasureQueries
 
         // The steps the caller's roles allow now, less those the separated duties bar this person from (their own
         // application, an application they accepted, the evidence they accepted): those are named, not offered.
-        IReadOnlyList<MeasureAction> allowed = m.WithdrawnAtUtc is null ? MeasureWorkflow.Allowed(scope, m.State, m.Kind, m.EvidenceAcceptedAtUtc is not null, new(m.LeadUnitPath, m.LeaderUserId)) : [];
+        var inForce = m.PlanState == PlanState.InForce;
+        IReadOnlyList<MeasureAction> allowed = m.WithdrawnAtUtc is null && inForce ? MeasureWorkflow.Allowed(scope, m.State, m.Kind, m.EvidenceAcceptedAtUtc is not null, new(m.LeadUnitPath, m.LeaderUserId)) : [];
         var barred = allowed.Where(a => Measure.BarsFromStep(a, scope.UserId, m.SignOffApplicantId, m.SignOffAcceptedById, m.EvidenceAcceptedById)).ToList();
         return new MeasureDetail(
             m.Id, m.InspectionId, m.InspectionTitle, m.FindingId, m.FindingNumber, m.FindingTitle, m.Number, m.Text, m.Kind, m.Deadline,
-            m.Leader, m.LeadUnit, m.Supporting, m.State, Measure.OverdueReasonAt(m.Facts, today), m.AssumedFields, m.Version,
+            m.Leader, m.LeadUnit, m.Supporting, m.State, inForce ? Measure.OverdueReasonAt(m.Facts, today) : OverdueReason.None, m.AssumedFields, m.Version,
             [.. allowed.Except(barred)], m.History,
             m.Facts.Cadence ?? ReportingCadences.Default, m.Facts.LastReportAtUtc, m.EvidenceAcceptedAtUtc)
         {
@@ -125,6 +130,7 @@ public static class MeasureQueries
             WithdrawnAtUtc = m.WithdrawnAtUtc,
             OriginalDeadline = m.OriginalDeadline,
             ExtensionCount = m.ExtensionCount,
+            PlanInForce = inForce,
             WithdrawalReason = m.WithdrawnAtUtc is null ? null : m.Revisions.LastOrDefault(r => r.Kind == MeasureRevisionKind.Withdrawn)?.Reason,
         };
     }

@@ -44,6 +44,7 @@ public sealed class MeasureWorkflow(RectifyDbContext db, Caller caller, AuditLog
         }
 
         caller.Require(permission, new MeasureParties(measure.LeadUnit?.Path, measure.ResponsibleLeader?.UserId));
+        BusinessRules.Check(new AMeasureActsUnderAPlanInForce(await db.Inspections.Where(i => i.Id == measure.InspectionId).Select(i => i.PlanState).SingleAsync(cancellationToken)));
         BusinessRules.Check(new TheStepIsTakenOnTheVersionShown(expectedVersion, measure.Version));
 
         var before = measure.State;
@@ -74,6 +75,16 @@ public sealed class MeasureWorkflow(RectifyDbContext db, Caller caller, AuditLog
         public string Message => $"未知的操作“{name}”。";
 
         public Refusal Refusal => Refusal.Invalid;
+    }
+
+    /// <summary>A measure moves only once its plan is adopted and in force (审定实施).</summary>
+    public sealed class AMeasureActsUnderAPlanInForce(PlanState plan) : IBusinessRule
+    {
+        public bool IsBroken() => plan != PlanState.InForce;
+
+        public string Message => "整改方案尚未审定实施，措施还不能启动、报送、申请销号或督办。请先将整改方案报审并审定。";
+
+        public Refusal Refusal => Refusal.Conflict;
     }
 
     private sealed class TheStepIsTakenOnTheVersionShown(int? expected, int current) : IBusinessRule

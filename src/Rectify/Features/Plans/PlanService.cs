@@ -524,7 +524,7 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
         // Deleting or withdrawing changes nothing a stale form could overwrite: the version is checked when given.
         BusinessRules.Check(new TheMeasureIsChangedOnTheVersionShown(expectedVersion ?? measure.Version, measure.Version));
         var touched = await db.Measures.Where(m => m.Id == measureId)
-            .AnyAsync(m => m.Transitions.Any() || db.ProgressReports.Any(r => r.MeasureId == m.Id) || db.LookBacks.Any(l => l.MeasureId == m.Id), cancellationToken);
+            .AnyAsync(m => m.State != MeasureState.Planned || m.Transitions.Any() || db.ProgressReports.Any(r => r.MeasureId == m.Id) || db.LookBacks.Any(l => l.MeasureId == m.Id), cancellationToken);
         BusinessRules.Check(new OnlyAnUntouchedDraftMeasureIsDeleted(measure.Inspection.PlanState, touched));
         var before = Snapshot(measure, null);
         var name = $"{measure.Finding.Number}.{measure.Number}";

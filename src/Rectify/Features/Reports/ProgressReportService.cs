@@ -36,7 +36,7 @@ public sealed class ProgressReportService(RectifyDbContext db, Caller caller, Ev
     {
         ArgumentNullException.ThrowIfNull(files);
         var measure = await db.VisibleMeasures(caller.Scope).Where(m => m.Id == measureId)
-            .Select(m => new { m.State, LeadUnitPath = m.LeadUnit == null ? null : m.LeadUnit.Path, Started = m.Inspection.OnSiteFrom ?? m.Inspection.FeedbackDate })
+            .Select(m => new { m.State, LeadUnitPath = m.LeadUnit == null ? null : m.LeadUnit.Path, Started = m.Inspection.OnSiteFrom ?? m.Inspection.FeedbackDate, m.Inspection.PlanState })
             .SingleOrDefaultAsync(cancellationToken);
         if (measure is null)
         {
@@ -51,6 +51,7 @@ public sealed class ProgressReportService(RectifyDbContext db, Caller caller, Ev
         }
 
         caller.Require(onBehalfBasis is null ? Permission.FileReport : Permission.FileReportOnBehalf, parties);
+        BusinessRules.Check(new Measures.MeasureWorkflow.AMeasureActsUnderAPlanInForce(measure.PlanState));
         ProgressReport.CheckFiling(measure.State, narrative, percent, effectiveDate, measure.Started, ChinaTime.Today(clock));
         if (onBehalfBasis is not null)
         {

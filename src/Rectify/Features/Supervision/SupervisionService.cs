@@ -63,6 +63,11 @@ public sealed class SupervisionService(RectifyDbContext db, Caller caller, Audit
         var measures = await db.VisibleMeasures(caller.Scope).Where(m => m.InspectionId == inspectionId && ids.Contains(m.Id) && m.LeadUnit != null && m.LeadUnit.Path.StartsWith(unit!.Path))
             .ToListAsync(cancellationToken);
         BusinessRules.Check(new TheMeasuresAreTheUnits(measures.Count == ids.Count));
+        if (ids.Count > 0)
+        {
+            BusinessRules.Check(new Measures.MeasureWorkflow.AMeasureActsUnderAPlanInForce(inspection.PlanState));
+        }
+
         if (input.LeadId is { } lead)
         {
             BusinessRules.Check(new TheRegisterEntryIsTheInspections(await db.Leads.AnyAsync(l => l.Id == lead && l.InspectionId == inspectionId, cancellationToken), "问题线索"));
