@@ -255,6 +255,53 @@ public sealed class BrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
         }
     }
 
+    /// <summary>
+    /// The first responsible person reads the plan on a phone before adopting it, the office its inspections, findings
+    /// and 督办: every row is a card, its 责任领导, 牵头单位 and 整改时限 on the screen, not off its right edge.
+    /// </summary>
+    [Fact]
+    public async Task On_a_phone_the_plan_inspections_finding_and_supervision_lists_are_cards_with_every_column_on_screen()
+    {
+        app.RequireAvailable();
+        var (playwright, browser) = await LaunchAsync();
+        using var _ = playwright;
+        await using var __ = browser;
+        var baseUrl = app.ServerAddress!.ToString().TrimEnd('/');
+        var page = await PhonePageAsync(browser);
+        Directory.CreateDirectory(ScreenshotFolder);
+        await SignInAsync(page, "secretary");
+        var findingId = await app.ReadAsync(db => db.Findings.Where(f => f.InspectionId == app.InspectionId).OrderBy(f => f.Number).Select(f => f.Id).FirstAsync(TestContext.Current.CancellationToken));
+        foreach (var (path, table, shot) in new[]
+        {
+            ($"/inspections/{app.InspectionId}/plan", "table.plan-measures", "phone-plan.png"),
+            ("/", "table.inspections", "phone-inspections.png"),
+            ($"/findings/{findingId}", "table.cards", "phone-finding.png"),
+            ($"/inspections/{app.InspectionId}/supervision", "table.notices", "phone-supervision.png"),
+        })
+        {
+            await page.GotoAsync(baseUrl + path);
+            var cells = await page.EvaluateAsync<System.Text.Json.JsonElement>($$"""
+                () => Array.from(document.querySelectorAll('{{table}} tbody td[data-label]'))
+                    .filter(td => td.offsetParent !== null)
+                    .map(td => ({ label: td.dataset.label, right: td.getBoundingClientRect().right, scrolls: td.closest('.table-wrap') ? td.closest('.table-wrap').scrollWidth > td.closest('.table-wrap').clientWidth + 1 : false }))
+                """);
+            if (cells.GetArrayLength() == 0 && table == "table.notices")
+            {
+                continue;
+            }
+
+            Assert.True(cells.GetArrayLength() > 0, $"{path}: no labelled cells in {table}");
+            foreach (var cell in cells.EnumerateArray())
+            {
+                Assert.True(cell.GetProperty("right").GetDouble() <= 390, $"{path}: {cell.GetProperty("label")} reaches {cell.GetProperty("right")} px on a 390 px phone");
+                Assert.False(cell.GetProperty("scrolls").GetBoolean(), $"{path}: {table} scrolls sideways in its box");
+            }
+
+            Assert.True(await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth") <= 390, $"{path}: the page scrolls sideways");
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotFolder, shot), FullPage = false });
+        }
+    }
+
     [Fact]
     public async Task A_refused_register_entry_or_look_back_keeps_what_was_typed_with_the_message_inside_its_form_on_a_phone()
     {
