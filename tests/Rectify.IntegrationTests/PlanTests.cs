@@ -29,6 +29,11 @@ public abstract partial class PlanTests(AppFixture app)
         var suffix = app.Provider.ToString();
         Assert.Contains("href=\"/inspections/new\"", await office.GetStringAsync(new Uri("/", UriKind.Relative), Ct), StringComparison.Ordinal);
 
+        // An empty registration names every field it lacks at once.
+        var empty = await office.PostFromPageAsync("/inspections/new", "/inspections/new", new Dictionary<string, string> { ["Title"] = string.Empty, ["Team"] = " " });
+        Assert.Equal(HttpStatusCode.BadRequest, empty.StatusCode);
+        Assert.Contains("请填写巡察名称、巡察组、被巡察党组织。", await BodyAsync(empty), StringComparison.Ordinal);
+
         // A refused registration keeps what was typed, with the message inside the form.
         var fields = new Dictionary<string, string>
         {
