@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Rectify.IntegrationTests.Infrastructure;
 
@@ -22,6 +23,11 @@ public sealed class RectifyFactory(IReadOnlyDictionary<string, string?> settings
         ArgumentNullException.ThrowIfNull(builder);
         builder.UseEnvironment("Production");
         builder.UseContentRoot(AppContext.BaseDirectory);
+        if (ServerErrorLog.Path is { } errors)
+        {
+            builder.ConfigureLogging(logging => logging.AddProvider(new ServerErrorLog(errors)));
+        }
+
         if (clock is not null)
         {
             builder.ConfigureTestServices(services => services.AddSingleton(clock));
