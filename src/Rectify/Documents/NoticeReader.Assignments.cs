@@ -19,6 +19,9 @@ public static partial class NoticeReader
     /// <summary>A measure's text, what its labels say, and whether they stood on lines of their own after it.</summary>
     private readonly record struct Assigned(string Text, Assignment? Assignment, bool OnOwnLines);
 
+    /// <summary>How far from a measure's end its labels may begin: a few labels, each with a short value.</summary>
+    private const int MaxAssignmentTail = 6 * (MaxAssignedValue + 8);
+
     /// <summary>The longest value a label takes: a name, a unit or two, a deadline. Anything longer is prose, not a label.</summary>
     private const int MaxAssignedValue = 80;
 
@@ -65,7 +68,9 @@ public static partial class NoticeReader
     /// </summary>
     private static Assigned SplitAssignments(string text)
     {
-        foreach (Match m in AssignmentLabelRegex().Matches(text))
+        // Labels stand at the end: only its last stretch is searched, so that a long text full of label-like words costs
+        // no more than a short one.
+        foreach (Match m in AssignmentLabelRegex().Matches(text, Math.Max(0, text.Length - MaxAssignmentTail)))
         {
             var start = m.Index;
             var before = start == 0 ? '\n' : text[start - 1];

@@ -967,7 +967,7 @@ public static partial class NoticeReader
     [GeneratedRegex(@"^.*(?:关于落实|关于|落实|根据|按照|对照|针对)")]
     private static partial Regex TeamLeadRegex();
 
-    [GeneratedRegex(@"^(?<target>[^,。;\s“”""]{2,40}?)关于(?:落实|贯彻落实)?[^,。;\s]*?巡[察视](?:组|小组)?[^,。;\s]*?整改(?:工作)?(?:方案|实施方案|任务清单)")]
+    [GeneratedRegex(@"^(?<target>[^,。;\s“”""]{2,40}?)关于(?:落实|贯彻落实)?[^,。;\s]{0,40}?巡[察视](?:组|小组)?[^,。;\s]{0,40}?整改(?:工作)?(?:方案|实施方案|任务清单)")]
     private static partial Regex PlanTitleRegex();
 
     [GeneratedRegex(@"\G.{0,30}?对(?<target>.+?)(?:及|开展|进行|实施)")]

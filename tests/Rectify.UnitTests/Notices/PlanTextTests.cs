@@ -112,4 +112,21 @@ public sealed class PlanTextTests
         Assert.NotNull(error.Paragraph);
         Assert.DoesNotContain(NoticeReader.Read(one).Notes, n => n.Severity == NoteSeverity.Error);
     }
+
+    [Fact]
+    public void A_long_paragraph_of_label_like_words_stays_the_measures_text()
+    {
+        var noise = string.Concat(Enumerable.Repeat("责任人：；", 40_000));
+        var text = $"""
+            西岭镇党委关于落实县委第二巡察组反馈意见的整改方案
+            一、关于作风建设方面
+            1.会议过多
+            一是精简会议。{noise}
+            """;
+        // Only the text's last stretch is searched for labels (40,000 candidates each checked to the end took minutes).
+        var measure = Assert.Single(NoticeReader.Read(text).Document.Categories.SelectMany(c => c.Findings).SelectMany(f => f.Measures));
+
+        Assert.StartsWith("精简会议。责任人：", measure.Text, StringComparison.Ordinal);
+        Assert.Null(measure.Leader);
+    }
 }
