@@ -300,3 +300,13 @@ public sealed class OnlyAnUntouchedDraftMeasureIsDeleted(PlanState state, bool t
         _ => "这条措施已有办理记录、进展报送或回头看，不能删除。",
     };
 }
+
+/// <summary>A measure moves (a step, a report, a 督办 naming it) only once its plan is adopted and in force (审定实施).</summary>
+public sealed class AMeasureActsUnderAPlanInForce(PlanState plan) : IBusinessRule
+{
+    public bool IsBroken() => plan != PlanState.InForce;
+
+    public string Message => "整改方案尚未审定实施，措施还不能启动、报送、申请销号或督办。请先将整改方案报审并审定。";
+
+    public Refusal Refusal => Refusal.Conflict;
+}

@@ -77,16 +77,6 @@ public sealed class MeasureWorkflow(RectifyDbContext db, Caller caller, AuditLog
         public Refusal Refusal => Refusal.Invalid;
     }
 
-    /// <summary>A measure moves only once its plan is adopted and in force (审定实施).</summary>
-    public sealed class AMeasureActsUnderAPlanInForce(PlanState plan) : IBusinessRule
-    {
-        public bool IsBroken() => plan != PlanState.InForce;
-
-        public string Message => "整改方案尚未审定实施，措施还不能启动、报送、申请销号或督办。请先将整改方案报审并审定。";
-
-        public Refusal Refusal => Refusal.Conflict;
-    }
-
     private sealed class TheStepIsTakenOnTheVersionShown(int? expected, int current) : IBusinessRule
     {
         public bool IsBroken() => expected is { } v && v != current;

@@ -51,7 +51,7 @@ public sealed class ProgressReportService(RectifyDbContext db, Caller caller, Ev
         }
 
         caller.Require(onBehalfBasis is null ? Permission.FileReport : Permission.FileReportOnBehalf, parties);
-        BusinessRules.Check(new Measures.MeasureWorkflow.AMeasureActsUnderAPlanInForce(measure.PlanState));
+        BusinessRules.Check(new AMeasureActsUnderAPlanInForce(measure.PlanState));
         ProgressReport.CheckFiling(measure.State, narrative, percent, effectiveDate, measure.Started, ChinaTime.Today(clock));
         if (onBehalfBasis is not null)
         {

@@ -65,7 +65,7 @@ public sealed class SupervisionService(RectifyDbContext db, Caller caller, Audit
         BusinessRules.Check(new TheMeasuresAreTheUnits(measures.Count == ids.Count));
         if (ids.Count > 0)
         {
-            BusinessRules.Check(new Measures.MeasureWorkflow.AMeasureActsUnderAPlanInForce(inspection.PlanState));
+            BusinessRules.Check(new AMeasureActsUnderAPlanInForce(inspection.PlanState));
         }
 
         if (input.LeadId is { } lead)
