@@ -9,7 +9,7 @@ namespace Rectify.Features;
 [AllowAnonymous]
 [IgnoreAntiforgeryToken]
 [ResponseCache(Duration = 0, Location = ResponseCacheLocation.None, NoStore = true)]
-public sealed class ErrorModel(IStringLocalizer<SharedResource> l) : PageModel
+public sealed partial class ErrorModel(IStringLocalizer<SharedResource> l) : PageModel
 {
     public string Title { get; private set; } = string.Empty;
 
@@ -26,8 +26,10 @@ public sealed class ErrorModel(IStringLocalizer<SharedResource> l) : PageModel
         Describe(Code());
 
         // The form's own page, without the handler's query: a page of ours (never the API, never another site).
+        // Our pages' paths are letters, digits, '-', '_' and '/' segments: anything else (an encoded slash, a tab a browser
+        // would drop to make "//elsewhere") is no page of ours.
         if (HttpContext.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodeReExecuteFeature>()?.OriginalPath is { Length: > 1 } path
-            && path[0] == '/' && path[1] != '/' && path[1] != '\\' && !path.StartsWith("/api/", StringComparison.OrdinalIgnoreCase) && !path.StartsWith("/Error", StringComparison.OrdinalIgnoreCase))
+            && OwnPagePath().IsMatch(path) && !path.StartsWith("/api/", StringComparison.OrdinalIgnoreCase) && !path.StartsWith("/Error", StringComparison.OrdinalIgnoreCase))
         {
             Back = path;
         }
@@ -60,4 +62,7 @@ public sealed class ErrorModel(IStringLocalizer<SharedResource> l) : PageModel
     internal static string Size(long bytes) => bytes >= Megabyte
         ? string.Create(CultureInfo.InvariantCulture, $"{Math.Round(bytes / (double)Megabyte, 1):0.#} MB")
         : string.Create(CultureInfo.InvariantCulture, $"{Math.Ceiling(bytes / 1024d):0} KB");
+
+    [System.Text.RegularExpressions.GeneratedRegex("^(?:/[A-Za-z0-9_-]+)+$")]
+    private static partial System.Text.RegularExpressions.Regex OwnPagePath();
 }
