@@ -41,6 +41,33 @@ public sealed class BrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
         await page.SignInAsync(baseUrl, user, app.Password);
     }
 
+    /// <summary>Chromium with a page at phone size signed in as <paramref name="user"/> (the screenshot folder made); disposed as one.</summary>
+    private async Task<PhoneSession> PhoneAsync(string user)
+    {
+        var (playwright, browser) = await LaunchAsync();
+        var session = new PhoneSession(playwright, browser, await PhonePageAsync(browser), app.ServerAddress!.ToString().TrimEnd('/'));
+        try
+        {
+            Directory.CreateDirectory(ScreenshotFolder);
+            await SignInAsync(session.Page, user);
+            return session;
+        }
+        catch
+        {
+            await session.DisposeAsync();
+            throw;
+        }
+    }
+
+    private sealed record PhoneSession(IPlaywright Playwright, IBrowser Browser, IPage Page, string BaseUrl) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await Browser.DisposeAsync();
+            Playwright.Dispose();
+        }
+    }
+
     /// <summary>A new page in a context of its own at phone size (390 × 844, Chinese), with the tests' 60 s timeout.</summary>
     private static async Task<IPage> PhonePageAsync(IBrowser browser)
     {
@@ -220,12 +247,8 @@ public sealed class BrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
     public async Task On_a_phone_the_overviews_figure_tables_give_the_names_a_readable_width_and_break_headings_only_between_words()
     {
         app.RequireAvailable();
-        var (playwright, browser) = await LaunchAsync();
-        using var _ = playwright;
-        await using var __ = browser;
-        var baseUrl = app.ServerAddress!.ToString().TrimEnd('/');
-        var page = await PhonePageAsync(browser);
-        await SignInAsync(page, "office");
+        await using var phone = await PhoneAsync("office");
+        var (page, baseUrl) = (phone.Page, phone.BaseUrl);
         await page.GotoAsync($"{baseUrl}/inspections/{app.InspectionId}/overview");
 
         // Each table: the narrowest first-column (name) cell, and the tallest heading in lines of the table's text.
@@ -263,13 +286,8 @@ public sealed class BrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
     public async Task On_a_phone_the_plan_inspections_finding_and_supervision_lists_are_cards_with_every_column_on_screen()
     {
         app.RequireAvailable();
-        var (playwright, browser) = await LaunchAsync();
-        using var _ = playwright;
-        await using var __ = browser;
-        var baseUrl = app.ServerAddress!.ToString().TrimEnd('/');
-        var page = await PhonePageAsync(browser);
-        Directory.CreateDirectory(ScreenshotFolder);
-        await SignInAsync(page, "secretary");
+        await using var phone = await PhoneAsync("secretary");
+        var (page, baseUrl) = (phone.Page, phone.BaseUrl);
         var findingId = await app.ReadAsync(db => db.Findings.Where(f => f.InspectionId == app.InspectionId).OrderBy(f => f.Number).Select(f => f.Id).FirstAsync(TestContext.Current.CancellationToken));
         foreach (var (path, table, shot) in new[]
         {
@@ -306,12 +324,8 @@ public sealed class BrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
     public async Task A_refused_register_entry_or_look_back_keeps_what_was_typed_with_the_message_inside_its_form_on_a_phone()
     {
         app.RequireAvailable();
-        var (playwright, browser) = await LaunchAsync();
-        using var _ = playwright;
-        await using var __ = browser;
-        var baseUrl = app.ServerAddress!.ToString().TrimEnd('/');
-        var page = await PhonePageAsync(browser);
-        Directory.CreateDirectory(ScreenshotFolder);
+        await using var phone = await PhoneAsync("office");
+        var (page, baseUrl) = (phone.Page, phone.BaseUrl);
         async Task FitsAsync(string what)
         {
             var width = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth");
@@ -320,8 +334,6 @@ public sealed class BrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
 
         try
         {
-            await SignInAsync(page, "office");
-
             // A number of people that is not whole: refused inside the outcome form, everything typed still there.
             await page.GotoAsync($"{baseUrl}/inspections/{app.InspectionId}/registers");
             await page.SelectOptionAsync("#new-outcome select[name=kind]", "PeopleHandled");
