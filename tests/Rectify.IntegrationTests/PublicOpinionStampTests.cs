@@ -45,6 +45,11 @@ public sealed partial class PublicOpinionStampTests(SqliteApp app) : IClassFixtu
         Assert.Equal(HttpStatusCode.OK, reloaded.Response.StatusCode);
         Assert.Equal(receipt, ReceiptRegex().Match(reloaded.Html).Groups[1].Value);
 
+        // The same words with a contact added are not taken as the same opinion: refused, the first one standing as it was.
+        var changed = await NoticeSteps.SendOpinionAsync(other, key, "河涌夜间仍有偷排。", contact: "13800000000", stamp: stamp);
+        Assert.Equal(HttpStatusCode.BadRequest, changed.Response.StatusCode);
+        Assert.Contains("这份表单已经提交过", changed.Html, StringComparison.Ordinal);
+
         // A fresh form on the second server is taken.
         Assert.Equal(HttpStatusCode.OK, (await NoticeSteps.SendOpinionAsync(other, key, "路灯已修好，谢谢。")).Response.StatusCode);
         await using var check = app.Factory.Services.CreateAsyncScope();

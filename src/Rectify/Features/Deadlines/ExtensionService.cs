@@ -51,7 +51,7 @@ public sealed class ExtensionService(RectifyDbContext db, Caller caller, Attachm
     public async Task<WorkflowResult> RequestAsync(int measureId, DateOnly? requested, string? reason, IncomingFile? file, CancellationToken cancellationToken)
     {
         var parties = await db.VisibleMeasures(caller.Scope).Where(m => m.Id == measureId)
-            .Select(m => new { LeadUnitPath = m.LeadUnit == null ? null : m.LeadUnit.Path })
+            .Select(m => new { LeadUnitPath = m.LeadUnit == null ? null : m.LeadUnit.Path, m.Inspection.PlanState })
             .SingleOrDefaultAsync(cancellationToken);
         if (parties is null)
         {
@@ -59,6 +59,7 @@ public sealed class ExtensionService(RectifyDbContext db, Caller caller, Attachm
         }
 
         caller.Require(Permission.RequestExtension, new MeasureParties(parties.LeadUnitPath));
+        BusinessRules.Check(new AMeasureActsUnderAPlanInForce(parties.PlanState));
 
         // The file is scanned like a report's evidence; an infected one is recorded against the measure.
         var staged = await attachments.StageAsync(file, "Measure", AttachmentIntake.Id(measureId), cancellationToken);

@@ -172,11 +172,11 @@ public sealed class OpinionIntake(RectifyDbContext db, HandOffNotices handOffs, 
         // One opinion per form shown: the stamp's single-use part is stored with the opinion, under a unique index, so
         // that a form posted again is taken by no process; if the opinion is not stored, neither is it. The same words
         // sent again on the same form (the browser's reload of the answer, a second press) get the same receipt code back,
-        // so that the sender does not lose it; other words on a form already sent are refused.
-        if (await db.PublicOpinions.Where(o => o.FormStamp == once).Select(o => new { o.ReceiptCode, o.Text }).SingleOrDefaultAsync(cancellationToken) is { } sent)
+        // so that the sender does not lose it; anything else on a form already sent (other words, another contact or
+        // problem) is refused, the first opinion standing as it was.
+        if (await SentWithAsync(once!, text, contact, findingNumber, cancellationToken) is { } again)
         {
-            BusinessRules.Check(new AFormIsSentOnce(string.Equals(sent.Text, PlainText.Clean(text), StringComparison.Ordinal)));
-            return sent.ReceiptCode;
+            return again;
         }
 
         var todays = await db.PublicOpinions.CountAsync(o => o.InspectionId == publicationId.InspectionId && o.ReceivedAtUtc >= dayStart, cancellationToken);
@@ -189,14 +189,38 @@ public sealed class OpinionIntake(RectifyDbContext db, HandOffNotices handOffs, 
         }
         catch (DbUpdateException e) when (Data.DatabaseProvider.IsUniqueViolation(e))
         {
-            // The same form posted twice at once: the other post stored it first.
+            // The same form posted twice at once (a double press): the other post stored it first, and this one gets its
+            // receipt code when it says the same.
             db.ChangeTracker.Clear();
-            throw BusinessRules.Refuse(new AFormIsSentOnce(false));
+            await transaction.RollbackAsync(cancellationToken);
+            return await SentWithAsync(once!, text, contact, findingNumber, cancellationToken) ?? throw BusinessRules.Refuse(new AFormIsSentOnce(false));
         }
 
         await handOffs.OpinionReceivedAsync(publicationId.InspectionId, todays + 1, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return opinion.ReceiptCode;
+    }
+
+    /// <summary>
+    /// The receipt code of the opinion already sent on the form <paramref name="once"/> when this post says exactly the
+    /// same (words, contact and problem, as they are kept); null when none was sent on it; refused when one was and this
+    /// post differs.
+    /// </summary>
+    private async Task<string?> SentWithAsync(string once, string? text, string? contact, int? findingNumber, CancellationToken cancellationToken)
+    {
+        var sent = await db.PublicOpinions.Where(o => o.FormStamp == once)
+            .Select(o => new { o.ReceiptCode, o.Text, o.Contact, o.AboutFindingNumber })
+            .SingleOrDefaultAsync(cancellationToken);
+        if (sent is null)
+        {
+            return null;
+        }
+
+        BusinessRules.Check(new AFormIsSentOnce(
+            string.Equals(sent.Text, PlainText.Clean(text), StringComparison.Ordinal)
+            && string.Equals(sent.Contact, PlainText.Line(contact), StringComparison.Ordinal)
+            && sent.AboutFindingNumber == findingNumber));
+        return sent.ReceiptCode;
     }
 
     /// <summary>When the form was shown and its single-use part, when the stamp is ours and for this notice; nothing otherwise.</summary>
