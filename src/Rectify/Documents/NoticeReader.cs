@@ -123,11 +123,10 @@ public static partial class NoticeReader
 
         // Another notice after this one's end (two saved into one file, or one pasted twice): which one is meant cannot be
         // told, and reading the first alone would drop the rest without a word.
-        if (introAt >= 0 && bodyEnd < lines.Count
-            && lines.FindIndex(bodyEnd, l => l.Marker == Marker.None && IntroRegex().IsMatch(l.Key)) is var again and >= 0)
+        var later = introAt < 0 ? [] : lines.Skip(bodyEnd).Where(l => l.Marker == Marker.None && IntroRegex().IsMatch(l.Key)).ToList();
+        if (later.Count > 0)
         {
-            var more = lines.Skip(bodyEnd).Count(l => l.Marker == Marker.None && IntroRegex().IsMatch(l.Key));
-            notes.Add(new NoticeNote(lines[again].Paragraph, NoteSeverity.Error, $"这里又开始了一份通报（“…巡察组对…开展了巡察”），文件中共有 {more + 1} 份。一个文件只能导入一份整改进展情况公布或整改方案：请把各份分别保存为单独的文件，逐一导入。"));
+            notes.Add(new NoticeNote(later[0].Paragraph, NoteSeverity.Error, $"这里又开始了一份通报（“…巡察组对…开展了巡察”），文件中共有 {later.Count + 1} 份。一个文件只能导入一份整改进展情况公布或整改方案：请把各份分别保存为单独的文件，逐一导入。"));
         }
 
         var inspection = introLines.Count > 0 ? ReadIntro(introLines, notes) : Empty(notes).Document.Inspection;

@@ -103,7 +103,7 @@ public sealed class DetailModel(RectifyDbContext db, Caller caller, MeasureWorkf
 
     public bool CanDecideExtension => Measure is { } m && caller.May(Permission.DecideExtension, m.Parties);
 
-    public bool CanSupervise => caller.May(Permission.Supervise) && Measure is { WithdrawnAtUtc: null, PlanInForce: true };
+    public bool CanSupervise => caller.May(Permission.Supervise) && Measure is { Moves: true };
 
     /// <summary>Years of the dates shown for which the official calendar has no data (counted Monday–Friday).</summary>
     public IReadOnlyList<int> YearsWithoutCalendar { get; private set; } = [];
@@ -216,10 +216,10 @@ public sealed class DetailModel(RectifyDbContext db, Caller caller, MeasureWorkf
         }
 
         LookBacks = await db.LookBacks.AsNoTracking().Where(l => l.MeasureId == Id).OrderByDescending(l => l.Id).ToListAsync(cancellationToken);
-        var underWay = Measure.State is MeasureState.InProgress or MeasureState.Ongoing && Measure.WithdrawnAtUtc is null && Measure.PlanInForce;
+        var underWay = Measure.State is MeasureState.InProgress or MeasureState.Ongoing && Measure.Moves;
         CanReport = underWay && caller.May(Permission.FileReport, Measure.Parties);
         CanReportOnBehalf = underWay && !CanReport && caller.May(Permission.FileReportOnBehalf, Measure.Parties);
-        CanApplyOnBehalf = Measure.WithdrawnAtUtc is null && Measure.PlanInForce && !Measure.AllowedActions.Contains(MeasureAction.ApplyForSignOff)
+        CanApplyOnBehalf = Measure.Moves && !Measure.AllowedActions.Contains(MeasureAction.ApplyForSignOff)
             && Domain.Measure.CanTake(MeasureAction.ApplyForSignOff, Measure.State, Measure.Kind, Measure.EvidenceAcceptedAtUtc is not null)
             && caller.May(Permission.ApplyForSignOffOnBehalf, Measure.Parties);
         if (caller.May(Permission.ManagePlan) && Measure is { WithdrawnAtUtc: null, LeadUnit: { } lead, Parties.LeadUnitPath: { } leadPath } && Measure.State != MeasureState.SignedOff)
@@ -229,7 +229,7 @@ public sealed class DetailModel(RectifyDbContext db, Caller caller, MeasureWorkf
 
         Extensions = await extensions.ListAsync(Id, cancellationToken);
         Notices = await SupervisionQueries.ListAsync(db.VisibleNotices(caller.Scope).Where(n => n.Measures.Any(x => x.MeasureId == Id)), 50, cancellationToken);
-        CanRequestExtension = caller.May(Permission.RequestExtension, Measure.Parties) && Measure.WithdrawnAtUtc is null && Measure.PlanInForce && Measure.Deadline is not null
+        CanRequestExtension = caller.May(Permission.RequestExtension, Measure.Parties) && Measure.Moves && Measure.Deadline is not null
             && Measure.Kind != MeasureKind.Ongoing && Measure.State is not (MeasureState.SignedOff or MeasureState.Ongoing) && Extensions.All(e => !(e.State is ExtensionState.Requested or ExtensionState.Forwarded));
         var calendar = await calendars.LoadAsync(cancellationToken);
         YearsWithoutCalendar = calendar.YearsWithoutData(new[] { Measure.Deadline, Measure.OriginalDeadline }.Concat(Extensions.Select(e => (DateOnly?)e.RequestedDeadline)).OfType<DateOnly>().Append(Today));

@@ -61,6 +61,9 @@ public sealed record MeasureDetail(
 
     /// <summary>The inspection's plan is adopted and in force (审定实施): before that its measures take no step, are never late and are not supervised.</summary>
     public bool PlanInForce { get; init; } = true;
+
+    /// <summary>The measure may still move: it stands in the plan (not withdrawn) and the plan is in force.</summary>
+    public bool Moves => WithdrawnAtUtc is null && PlanInForce;
 }
 
 /// <summary>One measure with its history, as the caller may see it: the page and the API read the same thing.</summary>
