@@ -282,7 +282,7 @@ public abstract class AccessTests(AppFixture app)
         // The new user opens the link, sets their own password, signs in with it and sees the ledger; the link is then spent.
         using var zhang = app.Client();
         var setForm = await zhang.GetStringAsync(new Uri(link.PathAndQuery, UriKind.Relative), Ct);
-        var set = await PostFormAsync(zhang, link.PathAndQuery, setForm, new() { ["user"] = userId, ["token"] = System.Web.HttpUtility.ParseQueryString(link.Query)["token"]!, ["newPassword"] = "Zhang-San-Passw0rd", ["confirmPassword"] = "Zhang-San-Passw0rd" });
+        var set = await zhang.PostFormAsync(link.PathAndQuery, setForm, new Dictionary<string, string> { ["user"] = userId, ["token"] = System.Web.HttpUtility.ParseQueryString(link.Query)["token"]!, ["newPassword"] = "Zhang-San-Passw0rd", ["confirmPassword"] = "Zhang-San-Passw0rd" });
         Assert.Equal(HttpStatusCode.Redirect, set.StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, (await zhang.SignInAsync(newName, "Zhang-San-Passw0rd")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await zhang.GetAsync(new Uri($"/inspections/{app.InspectionId}", UriKind.Relative), Ct)).StatusCode);
@@ -301,8 +301,8 @@ public abstract class AccessTests(AppFixture app)
     }
 
     /// <summary>Like <see cref="Http.PostFormAsync"/>, with "roles" given as a comma-separated list and sent as repeated fields.</summary>
-    private static Task<HttpResponseMessage> PostFormAsync(HttpClient client, string path, string formPage, Dictionary<string, string> fields) =>
-        client.PostFormAsync(path, formPage, fields.SelectMany(kv => kv.Key == "roles" ? kv.Value.Split(',').Select(v => new KeyValuePair<string, string>(kv.Key, v)) : [kv]));
+    private static async Task<HttpResponseMessage> PostFormAsync(HttpClient client, string path, string formPage, Dictionary<string, string> fields) =>
+        await client.FollowedAsync(await client.PostFormAsync(path, formPage, fields.SelectMany(kv => kv.Key == "roles" ? kv.Value.Split(',').Select(v => new KeyValuePair<string, string>(kv.Key, v)) : [kv])));
 
     [Fact]
     public async Task The_system_administrator_adds_an_organization_that_the_office_then_sees_in_its_tree()
@@ -313,8 +313,16 @@ public abstract class AccessTests(AppFixture app)
         var name = "社区治理办公室-" + app.Provider;
         var added = await PostFormAsync(sys, "/organizations?handler=Add", page, new() { ["parentId"] = app.InspectedOrganization, ["name"] = name, ["kind"] = "Department" });
         Assert.Contains($"已新增单位“{name}”", await added.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
-        var again = await PostFormAsync(sys, "/organizations?handler=Add", page, new() { ["parentId"] = app.InspectedOrganization, ["name"] = name, ["kind"] = "Department" });
-        Assert.Contains("已有名为", await again.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        var again = await PostFormAsync(sys, "/organizations?handler=Add", page, new() { ["parentId"] = app.InspectedOrganization, ["name"] = name, ["kind"] = "Department", ["shortName"] = "社区办" });
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        var refused = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await again.Content.ReadAsStringAsync(Ct));
+        Assert.Contains("已有名为", refused.QuerySelector(".error-box")?.TextContent, StringComparison.Ordinal);
+        Assert.Equal("社区办", refused.QuerySelector("input[name=shortName]")?.GetAttribute("value"));
+        Assert.Equal(app.InspectedOrganization, refused.QuerySelector("select[name=parentId] option[selected]")?.GetAttribute("value"));
+        var unnamed = await PostFormAsync(sys, "/organizations?handler=Add", page, new() { ["parentId"] = app.InspectedOrganization, ["name"] = " ", ["kind"] = "Department" });
+        Assert.Equal(HttpStatusCode.BadRequest, unnamed.StatusCode);
+        Assert.Contains("请填写单位名称", await unnamed.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Equal(1, await app.ReadAsync(db => db.Organizations.CountAsync(o => o.Name == name, Ct)));
 
         using var office = await app.SignedInAsync("office");
         Assert.Contains(name, await office.GetStringAsync(new Uri("/organizations", UriKind.Relative), Ct), StringComparison.Ordinal);

@@ -279,7 +279,7 @@ public abstract partial class AuditTests(AppFixture app)
         using (var office = await app.SignedInAsync("office"))
         {
             var path = $"/inspections/{app.InspectionId}/registers";
-            var kept = await office.PostFromPageAsync(path, $"{path}?handler=Outcome", new Dictionary<string, string> { ["kind"] = "PeopleHandled", ["amount"] = "2", ["note"] = $"处理王某{mark}", ["findings"] = "1" });
+            var kept = await office.FollowedAsync(await office.PostFromPageAsync(path, $"{path}?handler=Outcome", new Dictionary<string, string> { ["kind"] = "PeopleHandled", ["amount"] = "2", ["note"] = $"处理王某{mark}", ["findings"] = "1" }));
             Assert.Equal(HttpStatusCode.OK, kept.StatusCode);
         }
 

@@ -84,7 +84,7 @@ public abstract class CadenceTests(AppFixture app)
         Assert.Contains("请选择报送周期", await refused.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
         Assert.Contains("（默认，整改办尚未设置）", await office.GetStringAsync(new Uri(path, UriKind.Relative), Ct), StringComparison.Ordinal);
 
-        var set = await office.PostFromPageAsync(path, path + "?handler=Cadence", new Dictionary<string, string> { ["cadence"] = "Quarterly" });
+        var set = await office.FollowedAsync(await office.PostFromPageAsync(path, path + "?handler=Cadence", new Dictionary<string, string> { ["cadence"] = "Quarterly" }));
         Assert.Equal(HttpStatusCode.OK, set.StatusCode);
         Assert.Contains("报送周期已设为“每季度”", await set.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
 

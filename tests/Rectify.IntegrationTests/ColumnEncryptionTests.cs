@@ -114,7 +114,7 @@ public abstract class ColumnEncryptionTests(AppFixture app)
         var m = Marker();
         var (summary, disposition) = ($"反映某社区工程款支付问题的线索{m}", $"谈话提醒 2 人{m}");
         using var page = await app.SignedInAsync("discipline");
-        var kept = await page.PostFromPageAsync(Page, $"{Page}?handler=Lead", new Dictionary<string, string> { ["summary"] = summary, ["status"] = "UnderReview", ["disposition"] = disposition, ["findings"] = "13" });
+        var kept = await page.FollowedAsync(await page.PostFromPageAsync(Page, $"{Page}?handler=Lead", new Dictionary<string, string> { ["summary"] = summary, ["status"] = "UnderReview", ["disposition"] = disposition, ["findings"] = "13" }));
         Assert.Contains("已登记问题线索", await kept.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
 
         using var api = await DisciplineApiAsync();

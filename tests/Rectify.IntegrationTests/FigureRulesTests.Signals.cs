@@ -78,7 +78,7 @@ public abstract partial class FigureRulesTests
         using var office = await app.SignedInAsync("office");
         var path = $"/inspections/{id}/overview";
         var audited = await AuditCountAsync(id);
-        var set = await office.PostFromPageAsync(path, path + "?handler=SignalRules", new Dictionary<string, string> { ["redWhenUnderDuban"] = "true", ["warnWithinWorkingDays"] = "0" });
+        var set = await office.FollowedAsync(await office.PostFromPageAsync(path, path + "?handler=SignalRules", new Dictionary<string, string> { ["redWhenUnderDuban"] = "true", ["warnWithinWorkingDays"] = "0" }));
         Assert.Equal(HttpStatusCode.OK, set.StatusCode);
         var page = await set.Content.ReadAsStringAsync(Ct);
         Assert.Contains("已保存红黄绿规则。", page, StringComparison.Ordinal);
@@ -223,7 +223,7 @@ public abstract partial class FigureRulesTests
 
         // The inspection body sets them for an inspection it oversees; the change is audited with before and after.
         using var body = await app.SignedInAsync("inspector");
-        var set = await body.PostFromPageAsync(path, path + "?handler=SignalRules", new Dictionary<string, string> { ["redWhenUnderDuban"] = "true", ["warnWithinWorkingDays"] = "10", ["greenWhenOnTrack"] = "true" });
+        var set = await body.FollowedAsync(await body.PostFromPageAsync(path, path + "?handler=SignalRules", new Dictionary<string, string> { ["redWhenUnderDuban"] = "true", ["warnWithinWorkingDays"] = "10", ["greenWhenOnTrack"] = "true" }));
         Assert.Equal(HttpStatusCode.OK, set.StatusCode);
         Assert.Equal(new SignalRules(true, 10, false, true), await StoredRulesAsync(id));
         Assert.Equal(audited + 1, await AuditCountAsync(id));
@@ -236,7 +236,7 @@ public abstract partial class FigureRulesTests
         }
 
         // Setting the same rules again changes and records nothing.
-        Assert.Equal(HttpStatusCode.OK, (await body.PostFromPageAsync(path, path + "?handler=SignalRules", new Dictionary<string, string> { ["redWhenUnderDuban"] = "true", ["warnWithinWorkingDays"] = "10", ["greenWhenOnTrack"] = "true" })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await body.FollowedAsync(await body.PostFromPageAsync(path, path + "?handler=SignalRules", new Dictionary<string, string> { ["redWhenUnderDuban"] = "true", ["warnWithinWorkingDays"] = "10", ["greenWhenOnTrack"] = "true" }))).StatusCode);
         Assert.Equal(audited + 1, await AuditCountAsync(id));
     }
 

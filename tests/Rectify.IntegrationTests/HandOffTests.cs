@@ -520,7 +520,7 @@ public abstract partial class HandOffTests(NotifyApp app)
         Assert.Contains("请填写办理情况", await empty.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
         Assert.Null(await app.WithDbAsync(db => db.PublicOpinions.Where(o => o.Id == opinion.Id).Select(o => o.UnitResponse).SingleAsync(Ct)));
         start = await LastIdAsync();
-        var done = await unit.PostFromPageAsync("/opinions/assigned", "/opinions/assigned?handler=Respond", new Dictionary<string, string> { ["opinion"] = opinion.Id.ToString(CultureInfo.InvariantCulture), ["version"] = version, ["response"] = "已安排夜间巡查，查处偷排一起。" });
+        var done = await unit.FollowedAsync(await unit.PostFromPageAsync("/opinions/assigned", "/opinions/assigned?handler=Respond", new Dictionary<string, string> { ["opinion"] = opinion.Id.ToString(CultureInfo.InvariantCulture), ["version"] = version, ["response"] = "已安排夜间巡查，查处偷排一起。" }));
         Assert.Equal(HttpStatusCode.OK, done.StatusCode);
         Assert.Contains("已报送办理情况", await done.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
         var handled = Assert.Single(await HandOffsOfAsync("office", start), m => m.Kind == "OpinionHandled" && m.Channel == NotificationChannel.InApp);
@@ -555,7 +555,7 @@ public abstract partial class HandOffTests(NotifyApp app)
         // Back to the unit, which answers again; once the office closes it, the unit can no longer change its account.
         Assert.Equal(HttpStatusCode.OK, (await NoticeSteps.ActOnOpinionAsync(office, id, opinion.Id, "Assign", [new("unit", unitOrg.ToString(CultureInfo.InvariantCulture))])).StatusCode);
         var again = await app.WithDbAsync(db => db.PublicOpinions.Where(o => o.Id == opinion.Id).Select(o => o.Version).SingleAsync(Ct));
-        Assert.Equal(HttpStatusCode.OK, (await unit.PostFromPageAsync("/opinions/assigned", "/opinions/assigned?handler=Respond", new Dictionary<string, string> { ["opinion"] = opinion.Id.ToString(CultureInfo.InvariantCulture), ["version"] = again.ToString(CultureInfo.InvariantCulture), ["response"] = "已安排夜间巡查，查处偷排一起。" })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await unit.FollowedAsync(await unit.PostFromPageAsync("/opinions/assigned", "/opinions/assigned?handler=Respond", new Dictionary<string, string> { ["opinion"] = opinion.Id.ToString(CultureInfo.InvariantCulture), ["version"] = again.ToString(CultureInfo.InvariantCulture), ["response"] = "已安排夜间巡查，查处偷排一起。" }))).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await NoticeSteps.ActOnOpinionAsync(office, id, opinion.Id, "Close", [])).StatusCode);
         var closed = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await unit.GetStringAsync(new Uri("/opinions/assigned", UriKind.Relative), Ct));
         Assert.Null(closed.QuerySelector($"[data-opinion='{opinion.Id}'] form"));

@@ -56,7 +56,7 @@ public abstract class LookBackTests(AppFixture app)
         Assert.Equal(0, (await CountAsync()).Open);
 
         // A random sample of 3.
-        var sampled = await office.PostFromPageAsync(path, path + "?handler=Schedule", new Dictionary<string, string> { ["scope"] = "sample", ["count"] = "3" });
+        var sampled = await office.FollowedAsync(await office.PostFromPageAsync(path, path + "?handler=Schedule", new Dictionary<string, string> { ["scope"] = "sample", ["count"] = "3" }));
         Assert.Equal(HttpStatusCode.OK, sampled.StatusCode);
         // The demo's measures were signed off in October 2025, so six months after is past: the default is 30 days from
         // today, never a date already overdue, and the office is told which rule applied.
@@ -94,7 +94,7 @@ public abstract class LookBackTests(AppFixture app)
         Assert.Equal(afterAll.OpenMeasures.Count, afterAll.OpenMeasures.Distinct().Count());
 
         // Nothing left: a clear refusal; the page counts agree.
-        var nothing = await office.PostFromPageAsync(path, path + "?handler=Schedule", new Dictionary<string, string> { ["scope"] = "all" });
+        var nothing = await office.FollowedAsync(await office.PostFromPageAsync(path, path + "?handler=Schedule", new Dictionary<string, string> { ["scope"] = "all" }));
         Assert.Equal(HttpStatusCode.Conflict, nothing.StatusCode);
         Assert.Contains("没有可以安排回头看的措施", await nothing.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
         var page = await office.GetStringAsync(new Uri(path, UriKind.Relative), Ct);

@@ -62,6 +62,37 @@ public abstract class PlanStructureTests(AppFixture app)
     }
 
     [Fact]
+    public async Task A_plan_pages_form_acts_only_on_its_own_inspections_items_and_a_done_form_answers_with_a_redirect_whose_news_shows_once()
+    {
+        app.RequireAvailable();
+        var other = await app.NewInspectionAsync();
+        var row = await ReadAsync(db => db.Measures.Where(m => m.InspectionId == other && m.WithdrawnAtUtc == null)
+            .OrderBy(m => m.Id).Select(m => new { m.FindingId, m.Finding.CategoryId, m.Id, m.Version }).FirstAsync(Ct));
+        var (finding, category, measure, version) = (row.FindingId, row.CategoryId, row.Id, row.Version);
+        var before = await PlanChecksumAsync();
+        using var office = await app.SignedInAsync("office");
+        string Id(int v) => v.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        // The office may act on both plans, but a form of this inspection's page naming the other's items does nothing.
+        var here = app.InspectionId;
+        Assert.Equal(HttpStatusCode.NotFound, (await PostPlanAsync(office, here, "Withdraw", new() { ["measureId"] = Id(measure), ["version"] = Id(version), ["reason"] = "张冠李戴" })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await PostPlanAsync(office, here, "Delete", new() { ["measureId"] = Id(measure), ["version"] = Id(version) })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await PostPlanAsync(office, here, "EditFinding", new() { ["findingId"] = Id(finding), ["title"] = "张冠李戴", ["reason"] = "张冠李戴" })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await PostPlanAsync(office, here, "EditCategory", new() { ["categoryId"] = Id(category), ["title"] = "张冠李戴", ["reason"] = "张冠李戴" })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await PostPlanAsync(office, here, "Move", new() { ["what"] = "category", ["itemId"] = Id(category), ["direction"] = "Down" })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await PostPlanAsync(office, here, "Measure", new() { ["findingId"] = Id(finding), ["text"] = "张冠李戴的措施", ["reason"] = "张冠李戴" })).StatusCode);
+        Assert.Equal(before, await PlanChecksumAsync());
+
+        // On its own page a form is done: 302 back to the plan, whose next reading tells the news, once.
+        var done = await PostPlanAsync(office, other, "Measure", new() { ["findingId"] = Id(finding), ["text"] = "在本方案页面新增的措施", ["kind"] = "Ongoing" });
+        Assert.True(done.StatusCode == HttpStatusCode.Redirect, new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await BodyAsync(done)).QuerySelector(".error-box")?.TextContent);
+        Assert.Equal($"/inspections/{other}/plan#finding-{finding}", done.Headers.Location!.OriginalString);
+        Assert.Contains("已添加措施", await BodyAsync(await office.FollowedAsync(done)), StringComparison.Ordinal);
+        Assert.DoesNotContain("已添加措施", await office.GetStringAsync(new Uri($"/inspections/{other}/plan", UriKind.Relative), Ct), StringComparison.Ordinal);
+        Assert.Equal(1, await ReadAsync(db => db.Measures.CountAsync(m => m.FindingId == finding && m.Text == "在本方案页面新增的措施", Ct)));
+    }
+
+    [Fact]
     public async Task A_measure_withdrawn_after_adoption_says_why_leaves_the_ledger_figures_export_and_todo_but_keeps_its_page()
     {
         app.RequireAvailable();

@@ -319,10 +319,12 @@ public abstract class PublicationTests(AppFixture app)
 
         // An action on the second page comes back to the second page.
         var version = await app.ReadAsync(db => db.PublicOpinions.Where(o => o.Id == ids[0]).Select(o => o.Version).SingleAsync(Ct));
-        var closed = await office.PostFromPageAsync($"/inspections/{id}/opinions?page=2", $"/inspections/{id}/opinions?handler=Close", new Dictionary<string, string>
+        var answer = await office.PostFromPageAsync($"/inspections/{id}/opinions?page=2", $"/inspections/{id}/opinions?handler=Close", new Dictionary<string, string>
         {
             ["opinion"] = first, ["version"] = version.ToString(CultureInfo.InvariantCulture), ["page"] = "2",
         });
+        Assert.Equal($"/inspections/{id}/opinions?page=2", answer.Headers.Location?.OriginalString);
+        var closed = await office.FollowedAsync(answer);
         Assert.True(closed.StatusCode == HttpStatusCode.OK, await closed.Content.ReadAsStringAsync(Ct));
         Assert.Equal(oldest, [.. parser.ParseDocument(await closed.Content.ReadAsStringAsync(Ct)).QuerySelectorAll("[data-opinion]").Select(e => e.GetAttribute("data-opinion")!)]);
     }
@@ -488,7 +490,7 @@ internal static partial class NoticeSteps
             all.Add(new("version", v.ToString(CultureInfo.InvariantCulture)));
         }
 
-        return await client.PostFromPageAsync("/Account/SignIn", $"/inspections/{id}/publication?handler={handler}", all);
+        return await client.FollowedAsync(await client.PostFromPageAsync("/Account/SignIn", $"/inspections/{id}/publication?handler={handler}", all));
     }
 
     /// <summary>Saves the latest draft as the office's form would, changed by <paramref name="change"/>.</summary>
@@ -563,7 +565,7 @@ internal static partial class NoticeSteps
         var version = await client.GetStringAsync(new Uri($"/inspections/{id}/opinions", UriKind.Relative), Ct) is var html
             ? Regex.Match(html, $@"name=""opinion"" value=""{opinion}"" /><input type=""hidden"" name=""version"" value=""(\d+)""").Groups[1].Value
             : string.Empty;
-        return await client.PostFromPageAsync("/Account/SignIn", $"/inspections/{id}/opinions?handler={handler}", [.. fields, new("opinion", opinion.ToString(CultureInfo.InvariantCulture)), new("version", version.Length > 0 ? version : "0")]);
+        return await client.FollowedAsync(await client.PostFromPageAsync("/Account/SignIn", $"/inspections/{id}/opinions?handler={handler}", [.. fields, new("opinion", opinion.ToString(CultureInfo.InvariantCulture)), new("version", version.Length > 0 ? version : "0")]));
     }
 
     internal static string Between(string html, string start, string end)

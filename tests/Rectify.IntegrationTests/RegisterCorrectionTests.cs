@@ -36,8 +36,8 @@ public abstract class RegisterCorrectionTests(AppFixture app)
         return client;
     }
 
-    private Task<HttpResponseMessage> PostAsync(HttpClient client, string handler, Dictionary<string, string> fields) =>
-        client.PostFromPageAsync(Page, $"{Page}?handler={handler}", fields);
+    private async Task<HttpResponseMessage> PostAsync(HttpClient client, string handler, Dictionary<string, string> fields) =>
+        await client.FollowedAsync(await client.PostFromPageAsync(Page, $"{Page}?handler={handler}", fields));
 
     private async Task<int> FindingIdAsync(int number)
     {

@@ -13,8 +13,8 @@ public abstract class RegisterTests(AppFixture app)
 
     private string Path => $"/inspections/{app.InspectionId}/registers";
 
-    private Task<HttpResponseMessage> PostAsync(HttpClient client, string handler, Dictionary<string, string> fields) =>
-        client.PostFromPageAsync(Path, $"{Path}?handler={handler}", fields);
+    private async Task<HttpResponseMessage> PostAsync(HttpClient client, string handler, Dictionary<string, string> fields) =>
+        await client.FollowedAsync(await client.PostFromPageAsync(Path, $"{Path}?handler={handler}", fields));
 
     [Fact]
     public async Task The_office_registers_institutions_and_outcomes_linked_to_findings_and_leaders_read_them()

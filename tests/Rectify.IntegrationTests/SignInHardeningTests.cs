@@ -251,7 +251,7 @@ public abstract partial class SignInHardeningTests(HardeningApp app)
         using var sec = await SignedInWithCodeAsync(secName, secKey!);
         var detail = await sec.GetStringAsync(new Uri($"/admin/users/{targetId}", UriKind.Relative), Ct);
         Assert.DoesNotContain("handler=ResetPassword", detail, StringComparison.Ordinal);
-        var cleared = await sec.PostFormAsync($"/admin/users/{targetId}?handler=ResetSecondFactor", detail, []);
+        var cleared = await sec.FollowedAsync(await sec.PostFormAsync($"/admin/users/{targetId}?handler=ResetSecondFactor", detail, []));
         Assert.Contains("已重置第二因素", await cleared.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
         await using (var scope = app.Factory.Services.CreateAsyncScope())
         {

@@ -51,6 +51,26 @@ public static partial class Http
         return await client.PostAsync(new Uri(path, UriKind.Relative), content, TestContext.Current.CancellationToken);
     }
 
+    /// <summary>
+    /// The page a form's answer leads to, as a browser follows it: a change done answers 302 to one of our pages
+    /// (Post/Redirect/Get), whose GET shows the news once; a refusal (any other answer) is returned as it is.
+    /// </summary>
+    public static async Task<HttpResponseMessage> FollowedAsync(this HttpClient client, HttpResponseMessage posted)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(posted);
+        if (posted.StatusCode != HttpStatusCode.Redirect)
+        {
+            return posted;
+        }
+
+        var location = posted.Headers.Location!;
+        Assert.False(location.IsAbsoluteUri, $"a form's redirect leaves the site: {location}");
+        Assert.StartsWith("/", location.OriginalString, StringComparison.Ordinal);
+        posted.Dispose();
+        return await client.GetAsync(location, TestContext.Current.CancellationToken);
+    }
+
     /// <summary>Opens a page, then posts its form to the given path.</summary>
     public static async Task<HttpResponseMessage> PostFromPageAsync(this HttpClient client, string page, string path, IEnumerable<KeyValuePair<string, string>> fields)
     {

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Rectify.Access;
 using Rectify.Data;
+using Rectify.Features.Common;
 
 namespace Rectify.Features.Admin;
 
@@ -49,7 +50,11 @@ public sealed class UserDetailModel(
 
     public bool CanResetSecondFactor => caller.May(Permission.ResetSecondFactor);
 
-    public Task<IActionResult> OnGetAsync(string id, CancellationToken cancellationToken) => ShowAsync(id, cancellationToken);
+    public Task<IActionResult> OnGetAsync(string id, CancellationToken cancellationToken)
+    {
+        Message = this.TakeMessage();
+        return ShowAsync(id, cancellationToken);
+    }
 
     public Task<IActionResult> OnPostOrganizationAsync(string id, int organizationId, CancellationToken cancellationToken) =>
         ActAsync(id, CanManageAccounts, async user =>
@@ -128,22 +133,24 @@ public sealed class UserDetailModel(
         if (user.Id == users.GetUserId(User))
         {
             Error = "不能在这里修改自己的账号。";
-        }
-        else
-        {
-            try
-            {
-                await act(user);
-            }
-            catch (UserAdministrationException e)
-            {
-                Error = e.Message;
-                Message = null;
-                Link = null;
-            }
+            Response.StatusCode = StatusCodes.Status403Forbidden;
+            return await ShowAsync(id, cancellationToken);
         }
 
-        return await ShowAsync(id, cancellationToken);
+        try
+        {
+            await act(user);
+        }
+        catch (UserAdministrationException e)
+        {
+            (Error, Message, Link) = (e.Message, null, null);
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return await ShowAsync(id, cancellationToken);
+        }
+
+        // The one-time password link is shown in this answer only (never kept for a later reading); every other step
+        // sends the browser back to the account, so that a reload does not take it again.
+        return Link is null ? this.Done(Message) : await ShowAsync(id, cancellationToken);
     }
 
     private async Task<IActionResult> ShowAsync(string id, CancellationToken cancellationToken)

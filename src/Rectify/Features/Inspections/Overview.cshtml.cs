@@ -59,47 +59,27 @@ public sealed class OverviewModel(AnswerCache answers, RectifyDbContext db, Call
     {
         FindingsPage = page;
         SignalAsked = signal;
+        Message = this.TakeMessage();
         return ShowAsync(cancellationToken);
     }
 
     /// <summary>The office sets the 报送周期 (see <see cref="ReportingCadenceService"/>).</summary>
     public async Task<IActionResult> OnPostCadenceAsync(ReportingCadence? cadence, CancellationToken cancellationToken)
     {
-        var result = await cadences.SetAsync(Id, cadence, cancellationToken);
-        if (!result.Found)
-        {
-            return NotFound();
-        }
-
-        Message = result.Message;
-        return await ShowAsync(cancellationToken);
+        return this.Done(await cadences.SetAsync(Id, cadence, cancellationToken));
     }
 
     /// <summary>The office sets the 整改时限政策 (see <see cref="DeadlinePolicyService"/>).</summary>
     public async Task<IActionResult> OnPostPolicyAsync(int? immediateWorkingDays, int? timeBoundMonths, CancellationToken cancellationToken)
     {
-        var result = await policies.SetAsync(Id, immediateWorkingDays, timeBoundMonths, cancellationToken);
-        if (!result.Found)
-        {
-            return NotFound();
-        }
-
-        Message = result.Message;
-        return await ShowAsync(cancellationToken);
+        return this.Done(await policies.SetAsync(Id, immediateWorkingDays, timeBoundMonths, cancellationToken));
     }
 
     /// <summary>The office or the inspection body sets the 红黄绿规则 (see <see cref="SignalRulesService"/>); a box left unticked is off.</summary>
     public async Task<IActionResult> OnPostSignalRulesAsync(bool redWhenUnderDuban, string? warnWithinWorkingDays, bool warnWhenReportReturned, bool greenWhenOnTrack, CancellationToken cancellationToken)
     {
         var (days, unreadable) = SignalRulesService.ReadWorkingDays(warnWithinWorkingDays);
-        var result = await signalRules.SetAsync(Id, new SignalRulesRequest(redWhenUnderDuban, days, warnWhenReportReturned, greenWhenOnTrack), cancellationToken, unreadable);
-        if (!result.Found)
-        {
-            return NotFound();
-        }
-
-        Message = result.Message;
-        return await ShowAsync(cancellationToken);
+        return this.Done(await signalRules.SetAsync(Id, new SignalRulesRequest(redWhenUnderDuban, days, warnWhenReportReturned, greenWhenOnTrack), cancellationToken, unreadable));
     }
 
     /// <summary>The overview with the 红黄绿 table on <paramref name="page"/> of <paramref name="signal"/>'s findings (null: all), at the table.</summary>

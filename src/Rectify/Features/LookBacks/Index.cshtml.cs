@@ -50,7 +50,11 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, LookBackServi
     [BindProperty(SupportsGet = true, Name = "id")]
     public int Id { get; set; }
 
-    public Task<IActionResult> OnGetAsync(int? page, CancellationToken cancellationToken) => ShowAsync(page ?? 1, cancellationToken);
+    public Task<IActionResult> OnGetAsync(int? page, CancellationToken cancellationToken)
+    {
+        Message = this.TakeMessage();
+        return ShowAsync(page ?? 1, cancellationToken);
+    }
 
     /// <summary>The office schedules look-backs in bulk: <paramref name="scope"/> "all" or "sample" with <paramref name="count"/>.</summary>
     public async Task<IActionResult> OnPostScheduleAsync(string? scope, int? count, int? unit, DateOnly? dueDate, CancellationToken cancellationToken)
@@ -62,14 +66,7 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, LookBackServi
             "sample" => LookBackSample.Of(count),
             _ => null,
         };
-        var result = await lookBacks.ScheduleManyAsync(Id, sample, unit, dueDate, cancellationToken);
-        if (!result.Found)
-        {
-            return NotFound();
-        }
-
-        (Message, Scope, Count, Unit, DueDate, ErrorInForm) = (result.Message, null, null, null, null, false);
-        return await ShowAsync(1, cancellationToken);
+        return this.Done(await lookBacks.ScheduleManyAsync(Id, sample, unit, dueDate, cancellationToken));
     }
 
     public Task<IActionResult> ShowRefusalAsync(string message, CancellationToken cancellationToken)

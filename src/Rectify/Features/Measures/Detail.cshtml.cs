@@ -112,7 +112,7 @@ public sealed class DetailModel(RectifyDbContext db, Caller caller, MeasureWorkf
 
     public Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
-        Message = TempData["message"] as string;
+        Message = this.TakeMessage();
         return ShowAsync(cancellationToken);
     }
 
@@ -194,8 +194,7 @@ public sealed class DetailModel(RectifyDbContext db, Caller caller, MeasureWorkf
             return NotFound();
         }
 
-        TempData["message"] = result.Message;
-        return RedirectToPage(new { id = Id });
+        return this.Done(result.Message);
     }
 
     private async Task<IActionResult> ShowAsync(CancellationToken cancellationToken)

@@ -57,8 +57,7 @@ public sealed class EditModel(RectifyDbContext db, Caller caller, PlanService pl
             return NotFound();
         }
 
-        TempData["message"] = result.Message;
-        return Redirect($"/measures/{Id}");
+        return this.DoneAt(result.Message, $"/measures/{Id}");
     }
 
     public Task<IActionResult> ShowRefusalAsync(string message, CancellationToken cancellationToken)

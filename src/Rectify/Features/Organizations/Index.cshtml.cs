@@ -4,10 +4,11 @@ using Microsoft.EntityFrameworkCore;
 using Rectify.Access;
 using Rectify.Data;
 using Rectify.Domain;
+using Rectify.Features.Common;
 
 namespace Rectify.Features.Organizations;
 
-public sealed class IndexModel(RectifyDbContext db, Caller caller, global::Rectify.Audit.AuditLog audit) : PageModel
+public sealed class IndexModel(RectifyDbContext db, Caller caller, global::Rectify.Audit.AuditLog audit) : PageModel, IShowsRefusals
 {
     /// <summary>Beyond this many nodes the tree is not drawn whole; a later page browses it level by level.</summary>
     public const int MaxNodes = 5000;
@@ -27,6 +28,9 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, global::Recti
 
     public string? Error { get; private set; }
 
+    /// <summary>What was typed into the form, shown again when it was refused.</summary>
+    public (int? ParentId, string? Name, string? ShortName, OrganizationKind Kind)? Typed { get; private set; }
+
     public async Task<IActionResult> OnPostAddAsync(int? parentId, string? name, string? shortName, OrganizationKind kind, CancellationToken cancellationToken)
     {
         if (!CanManage)
@@ -34,41 +38,42 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, global::Recti
             return NotFound();
         }
 
-        Organization? parent = null;
-        if (parentId is { } pid)
-        {
-            parent = await db.Organizations.SingleOrDefaultAsync(o => o.Id == pid, cancellationToken);
-        }
-
+        Typed = (parentId, name, shortName, kind);
+        var parent = parentId is { } pid ? await db.Organizations.SingleOrDefaultAsync(o => o.Id == pid, cancellationToken) : null;
         name = PlainText.Line(name);
-        if (name is null || (parentId is not null && parent is null) || !Enum.IsDefined(kind))
-        {
-            Error = "请填写单位名称，并选择存在的上级单位和类型。";
-        }
-        else if (await db.Organizations.AnyAsync(o => o.ParentId == parentId && o.Name == name, cancellationToken))
-        {
-            Error = $"上级单位下已有名为“{name}”的单位。";
-        }
-        else
-        {
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            var organization = new Organization(name, kind, parent, shortName);
-            db.Organizations.Add(organization);
-            await db.SaveChangesAsync(cancellationToken);
-            organization.AssignPath();
-            await db.SaveChangesAsync(cancellationToken);
-            await audit.RecordAsync(
-                new global::Rectify.Audit.AuditEvent(global::Rectify.Audit.AuditActions.OrganizationCreated, ObjectType: "Organization", ObjectId: organization.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), After: new { organization.Name, organization.ShortName, organization.Kind, organization.ParentId }),
-                cancellationToken: cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            Message = $"已新增单位“{organization.Name}”。";
-        }
+        BusinessRules.Check(new ANewOrganizationIsComplete(name is not null, parentId is null || parent is not null, Enum.IsDefined(kind)));
+        BusinessRules.Check(new ATextFitsItsField("单位名称", name, 200));
+        BusinessRules.Check(new ATextFitsItsField("简称", PlainText.Line(shortName), 100));
+        var taken = $"上级单位下已有名为“{name}”的单位。";
+        BusinessRules.Check(new ANameIsFreeUnderItsParent(taken, await db.Organizations.AnyAsync(o => o.ParentId == parentId && o.Name == name, cancellationToken)));
 
-        await OnGetAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var organization = new Organization(name!, kind, parent, shortName);
+        db.Organizations.Add(organization);
+        await db.SaveOrRefuseAsync(taken, cancellationToken, uniqueIndexDecides: true);
+        organization.AssignPath();
+        await db.SaveChangesAsync(cancellationToken);
+        await audit.RecordAsync(
+            new global::Rectify.Audit.AuditEvent(global::Rectify.Audit.AuditActions.OrganizationCreated, ObjectType: "Organization", ObjectId: organization.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), After: new { organization.Name, organization.ShortName, organization.Kind, organization.ParentId }),
+            cancellationToken: cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return this.Done($"已新增单位“{organization.Name}”。");
+    }
+
+    public async Task<IActionResult> ShowRefusalAsync(string message, CancellationToken cancellationToken)
+    {
+        Error = message;
+        await ShowAsync(cancellationToken);
         return Page();
     }
 
-    public async Task OnGetAsync(CancellationToken cancellationToken)
+    public Task OnGetAsync(CancellationToken cancellationToken)
+    {
+        Message = this.TakeMessage();
+        return ShowAsync(cancellationToken);
+    }
+
+    private async Task ShowAsync(CancellationToken cancellationToken)
     {
         // One query, ordered by path so that each parent comes before its children.
         var rows = await db.VisibleOrganizations(caller.Scope).AsNoTracking()
@@ -103,5 +108,21 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, global::Recti
         {
             Flat = rows.Select(r => new Admin.NewUserModel.OrganizationOption(r.Id, r.Name, Math.Max(0, r.Path.Count(c => c == '/') - 2))).ToList();
         }
+    }
+
+    private sealed class ANewOrganizationIsComplete(bool named, bool parentKnown, bool kindKnown) : IBusinessRule
+    {
+        public bool IsBroken() => !(named && parentKnown && kindKnown);
+
+        public string Message => "请填写单位名称，并选择存在的上级单位和类型。";
+
+        public Refusal Refusal => Refusal.Invalid;
+    }
+
+    private sealed class ANameIsFreeUnderItsParent(string message, bool taken) : IBusinessRule
+    {
+        public bool IsBroken() => taken;
+
+        public string Message => message;
     }
 }

@@ -99,8 +99,7 @@ public sealed class ImportModel(RectifyDbContext db, Caller caller, IntakeCommit
         }
 
         uploads.Delete(stored);
-        TempData["message"] = result.Message;
-        return Redirect($"/inspections/{Id}/plan");
+        return this.DoneAt(result.Message, $"/inspections/{Id}/plan");
     }
 
     /// <summary>
@@ -171,8 +170,7 @@ public sealed class ImportModel(RectifyDbContext db, Caller caller, IntakeCommit
         }
 
         uploads.Delete(stored);
-        TempData["message"] = "已记录本轮巡察的统计数字（未导入任何问题）。";
-        return Redirect($"/inspections/{Id}#round-statistics");
+        return this.DoneAt("已记录本轮巡察的统计数字（未导入任何问题）。", $"/inspections/{Id}#round-statistics");
     }
 
     public async Task<IActionResult> OnPostDiscardAsync(CancellationToken cancellationToken)

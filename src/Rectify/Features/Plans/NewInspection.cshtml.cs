@@ -61,8 +61,7 @@ public sealed class NewInspectionModel(PlanService plans, Access.Caller caller, 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
         var result = await plans.CreateInspectionAsync(new InspectionInput(Title, Kind, Round, Team, InspectedOrganizationId, ExtendedScope, OnSiteFrom, OnSiteTo, FeedbackDate), cancellationToken);
-        TempData["message"] = result.Message;
-        return Redirect($"/inspections/{result.Id}/plan");
+        return this.DoneAt(result.Message, $"/inspections/{result.Id}/plan");
     }
 
     public Task<IActionResult> ShowRefusalAsync(string message, CancellationToken cancellationToken)

@@ -44,7 +44,7 @@ public sealed class PlanModel(RectifyDbContext db, Caller caller, PlanService pl
 
     public Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
-        Message = TempData["message"] as string;
+        Message = this.TakeMessage();
         return ShowAsync(cancellationToken);
     }
 
@@ -70,6 +70,11 @@ public sealed class PlanModel(RectifyDbContext db, Caller caller, PlanService pl
     {
         Keep($"measure-{findingId}", ("text", text), ("kind", kind?.ToString()), ("deadline", Fmt.InputDate(deadline)), ("leaderId", leaderId?.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("newLeader", newLeader),
             ("leadUnitId", leadUnitId?.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("newLeadUnit", newLeadUnit), ("newSupportingUnits", newSupportingUnits), ("reason", reason));
+        if (!await HereAsync("finding", findingId, cancellationToken))
+        {
+            return NotFound();
+        }
+
         var input = new MeasureInput(text, kind, deadline, leaderId, newLeader, leadUnitId, newLeadUnit, supportingUnitIds ?? [], newSupportingUnits);
         return Done(await plans.AddMeasureAsync(findingId, input, reason, cancellationToken), $"#finding-{findingId}");
     }
@@ -90,6 +95,11 @@ public sealed class PlanModel(RectifyDbContext db, Caller caller, PlanService pl
     public async Task<IActionResult> OnPostMoveAsync(string? what, int itemId, MoveDirection? direction, CancellationToken cancellationToken)
     {
         Keep("move");
+        if (!await HereAsync(what, itemId, cancellationToken))
+        {
+            return NotFound();
+        }
+
         return what switch
         {
             "category" => Done(await plans.MoveCategoryAsync(itemId, direction, cancellationToken), "#categories"),
@@ -102,6 +112,11 @@ public sealed class PlanModel(RectifyDbContext db, Caller caller, PlanService pl
     public async Task<IActionResult> OnPostEditCategoryAsync(int categoryId, int? number, string? title, string? reason, CancellationToken cancellationToken)
     {
         Keep($"category-{categoryId}", ("number", number?.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("title", title), ("reason", reason));
+        if (!await HereAsync("category", categoryId, cancellationToken))
+        {
+            return NotFound();
+        }
+
         return Done(await plans.EditCategoryAsync(categoryId, number, title, reason, cancellationToken), "#categories");
     }
 
@@ -109,6 +124,11 @@ public sealed class PlanModel(RectifyDbContext db, Caller caller, PlanService pl
     {
         Keep($"finding-{findingId}", ("categoryId", categoryId?.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("number", number?.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             ("title", title), ("problemStatement", problemStatement), ("reason", reason));
+        if (!await HereAsync("finding", findingId, cancellationToken))
+        {
+            return NotFound();
+        }
+
         return Done(await plans.EditFindingAsync(findingId, categoryId, number, title, problemStatement, reason, cancellationToken), $"#finding-{findingId}");
     }
 
@@ -116,6 +136,11 @@ public sealed class PlanModel(RectifyDbContext db, Caller caller, PlanService pl
     public async Task<IActionResult> OnPostDeleteAsync(int measureId, int? version, CancellationToken cancellationToken)
     {
         Keep($"withdraw-{measureId}");
+        if (!await HereAsync("measure", measureId, cancellationToken))
+        {
+            return NotFound();
+        }
+
         return Done(await plans.DeleteMeasureAsync(measureId, version, cancellationToken), "#measures");
     }
 
@@ -123,6 +148,11 @@ public sealed class PlanModel(RectifyDbContext db, Caller caller, PlanService pl
     public async Task<IActionResult> OnPostWithdrawAsync(int measureId, int? version, string? reason, CancellationToken cancellationToken)
     {
         Keep($"withdraw-{measureId}", ("reason", reason));
+        if (!await HereAsync("measure", measureId, cancellationToken))
+        {
+            return NotFound();
+        }
+
         return Done(await plans.WithdrawMeasureAsync(measureId, version, reason, cancellationToken), "#measures");
     }
 
@@ -149,6 +179,19 @@ public sealed class PlanModel(RectifyDbContext db, Caller caller, PlanService pl
         }
     }
 
+    /// <summary>
+    /// Whether the category, finding or measure a form names is of this page's inspection. A form is answered on its own
+    /// page only: an id of another inspection's item is not acted on from here (404), even where the caller may act on it
+    /// from that inspection's plan, so that the news and the page it lands on are always about the same plan.
+    /// </summary>
+    private Task<bool> HereAsync(string? what, int itemId, CancellationToken cancellationToken) => what switch
+    {
+        "category" => db.FindingCategories.AnyAsync(c => c.Id == itemId && c.InspectionId == Id, cancellationToken),
+        "finding" => db.Findings.AnyAsync(f => f.Id == itemId && f.InspectionId == Id, cancellationToken),
+        "measure" => db.Measures.AnyAsync(m => m.Id == itemId && m.InspectionId == Id, cancellationToken),
+        _ => Task.FromResult(false),
+    };
+
     private IActionResult Done(WorkflowResult result, string anchor)
     {
         if (!result.Found)
@@ -156,8 +199,7 @@ public sealed class PlanModel(RectifyDbContext db, Caller caller, PlanService pl
             return NotFound();
         }
 
-        TempData["message"] = result.Message;
-        return Redirect($"/inspections/{Id}/plan{anchor}");
+        return this.DoneAt(result.Message, $"/inspections/{Id}/plan{anchor}");
     }
 
     private async Task<IActionResult> ShowAsync(CancellationToken cancellationToken)

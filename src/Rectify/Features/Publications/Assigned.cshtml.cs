@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Rectify.Access;
@@ -31,7 +32,11 @@ public sealed class AssignedModel(Caller caller, OpinionService opinions) : Page
 
     public string? Error { get; private set; }
 
-    public Task<IActionResult> OnGetAsync(CancellationToken cancellationToken) => ShowAsync(cancellationToken);
+    public Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
+    {
+        Message = this.TakeMessage();
+        return ShowAsync(cancellationToken);
+    }
 
     /// <summary>The 办理情况 just posted, by opinion, shown again when it was refused so nothing typed is lost.</summary>
     public (int Opinion, string? Response)? Typed { get; private set; }
@@ -45,9 +50,7 @@ public sealed class AssignedModel(Caller caller, OpinionService opinions) : Page
             return NotFound();
         }
 
-        Message = result.Message;
-        Typed = null;
-        return await ShowAsync(cancellationToken);
+        return this.Done(result, null, ("only", Only?.ToString(CultureInfo.InvariantCulture)), ("page", PageAsked is > 1 ? PageAsked.Value.ToString(CultureInfo.InvariantCulture) : null));
     }
 
     public Task<IActionResult> ShowRefusalAsync(string message, CancellationToken cancellationToken)

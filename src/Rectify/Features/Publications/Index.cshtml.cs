@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -61,12 +62,16 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, PublicationSe
     [BindProperty(SupportsGet = true, Name = "id")]
     public int Id { get; set; }
 
-    public Task<IActionResult> OnGetAsync(int? mpage, CancellationToken cancellationToken) => ShowAsync(mpage ?? 1, cancellationToken);
+    public Task<IActionResult> OnGetAsync(int? mpage, CancellationToken cancellationToken)
+    {
+        Message = this.TakeMessage();
+        return ShowAsync(mpage ?? 1, cancellationToken);
+    }
 
-    public Task<IActionResult> OnPostStartAsync(CancellationToken cancellationToken) => DoAsync(() => publications.StartAsync(Id, cancellationToken), cancellationToken);
+    public Task<IActionResult> OnPostStartAsync(CancellationToken cancellationToken) => DoAsync(() => publications.StartAsync(Id, cancellationToken));
 
     public Task<IActionResult> OnPostSaveAsync(int? version, DraftForm form, string? correctionNote, CancellationToken cancellationToken) =>
-        DoAsync(() => publications.SaveAsync(Id, version, (form ?? new DraftForm()).ToDraft(), correctionNote, cancellationToken), cancellationToken);
+        DoAsync(() => publications.SaveAsync(Id, version, (form ?? new DraftForm()).ToDraft(), correctionNote, cancellationToken));
 
     public Task<IActionResult> OnPostProgressAsync(int[]? measureId, string?[]? progress, int? mpage, CancellationToken cancellationToken)
     {
@@ -78,16 +83,16 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, PublicationSe
             map[ids[i]] = texts[i];
         }
 
-        return DoAsync(() => publications.WriteProgressAsync(Id, map, cancellationToken), cancellationToken, mpage ?? 1);
+        return DoAsync(() => publications.WriteProgressAsync(Id, map, cancellationToken), "#public-progress", mpage);
     }
 
-    public Task<IActionResult> OnPostSubmitAsync(int? version, CancellationToken cancellationToken) => DoAsync(() => publications.SubmitAsync(Id, version, cancellationToken), cancellationToken);
+    public Task<IActionResult> OnPostSubmitAsync(int? version, CancellationToken cancellationToken) => DoAsync(() => publications.SubmitAsync(Id, version, cancellationToken));
 
-    public Task<IActionResult> OnPostReturnAsync(int? version, string? reason, CancellationToken cancellationToken) => DoAsync(() => publications.ReturnAsync(Id, version, reason, cancellationToken), cancellationToken);
+    public Task<IActionResult> OnPostReturnAsync(int? version, string? reason, CancellationToken cancellationToken) => DoAsync(() => publications.ReturnAsync(Id, version, reason, cancellationToken));
 
-    public Task<IActionResult> OnPostApproveAsync(int? version, CancellationToken cancellationToken) => DoAsync(() => publications.ApproveAsync(Id, version, cancellationToken), cancellationToken);
+    public Task<IActionResult> OnPostApproveAsync(int? version, CancellationToken cancellationToken) => DoAsync(() => publications.ApproveAsync(Id, version, cancellationToken));
 
-    public Task<IActionResult> OnPostCorrectAsync(string? note, CancellationToken cancellationToken) => DoAsync(() => publications.CorrectAsync(Id, note, cancellationToken), cancellationToken);
+    public Task<IActionResult> OnPostCorrectAsync(string? note, CancellationToken cancellationToken) => DoAsync(() => publications.CorrectAsync(Id, note, cancellationToken));
 
     /// <summary>A version as .txt (a draft as composed now, a submitted or approved one as frozen).</summary>
     public async Task<IActionResult> OnGetTxtAsync(int? number, CancellationToken cancellationToken) =>
@@ -106,17 +111,8 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, PublicationSe
         return ShowAsync(1, cancellationToken);
     }
 
-    private async Task<IActionResult> DoAsync(Func<Task<WorkflowResult>> act, CancellationToken cancellationToken, int mpage = 1)
-    {
-        var result = await act();
-        if (!result.Found)
-        {
-            return NotFound();
-        }
-
-        Message = result.Message;
-        return await ShowAsync(mpage, cancellationToken);
-    }
+    private async Task<IActionResult> DoAsync(Func<Task<WorkflowResult>> act, string? anchor = null, int? mpage = null) =>
+        this.Done(await act(), anchor, ("mpage", mpage is > 1 ? mpage.Value.ToString(CultureInfo.InvariantCulture) : null));
 
     private async Task<(PublicNotice Notice, string FileName)?> NoticeAsync(int? number, CancellationToken cancellationToken)
     {

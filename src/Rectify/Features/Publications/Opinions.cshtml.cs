@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
@@ -60,23 +61,27 @@ public sealed class OpinionsModel(RectifyDbContext db, Caller caller, OpinionSer
     [BindProperty(SupportsGet = true, Name = "id")]
     public int Id { get; set; }
 
-    public Task<IActionResult> OnGetAsync(CancellationToken cancellationToken) => ShowAsync(cancellationToken);
+    public Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
+    {
+        Message = this.TakeMessage();
+        return ShowAsync(cancellationToken);
+    }
 
     public Task<IActionResult> OnPostAssignAsync(int opinion, int? version, int? finding, int? unit, CancellationToken cancellationToken) =>
-        DoAsync(() => opinions.AssignAsync(Id, opinion, version, finding, unit, cancellationToken), cancellationToken);
+        DoAsync(() => opinions.AssignAsync(Id, opinion, version, finding, unit, cancellationToken));
 
     public Task<IActionResult> OnPostReplyAsync(int opinion, int? version, string? reply, bool publishable, string? summary, CancellationToken cancellationToken)
     {
         // Shown again as typed when refused (no summary, too long, someone was first), so nothing typed is lost.
         TypedReply = new(opinion, reply, publishable, summary);
-        return DoAsync(() => opinions.ReplyAsync(Id, opinion, version, reply, publishable, summary, cancellationToken), cancellationToken);
+        return DoAsync(() => opinions.ReplyAsync(Id, opinion, version, reply, publishable, summary, cancellationToken));
     }
 
     public Task<IActionResult> OnPostApproveReplyAsync(int opinion, int? version, CancellationToken cancellationToken) =>
-        DoAsync(() => opinions.ApproveReplyAsync(Id, opinion, version, cancellationToken), cancellationToken);
+        DoAsync(() => opinions.ApproveReplyAsync(Id, opinion, version, cancellationToken));
 
     public Task<IActionResult> OnPostCloseAsync(int opinion, int? version, CancellationToken cancellationToken) =>
-        DoAsync(() => opinions.CloseAsync(Id, opinion, version, cancellationToken), cancellationToken);
+        DoAsync(() => opinions.CloseAsync(Id, opinion, version, cancellationToken));
 
     public Task<IActionResult> ShowRefusalAsync(string message, CancellationToken cancellationToken)
     {
@@ -84,17 +89,10 @@ public sealed class OpinionsModel(RectifyDbContext db, Caller caller, OpinionSer
         return ShowAsync(cancellationToken);
     }
 
-    private async Task<IActionResult> DoAsync(Func<Task<WorkflowResult>> act, CancellationToken cancellationToken)
+    private async Task<IActionResult> DoAsync(Func<Task<WorkflowResult>> act)
     {
         var result = await act();
-        if (!result.Found)
-        {
-            return NotFound();
-        }
-
-        Message = result.Message;
-        TypedReply = null;
-        return await ShowAsync(cancellationToken);
+        return this.Done(result, null, ("state", State?.ToString()), ("only", Only?.ToString(CultureInfo.InvariantCulture)), ("page", PageAsked is > 1 ? PageAsked.Value.ToString(CultureInfo.InvariantCulture) : null));
     }
 
     private async Task<IActionResult> ShowAsync(CancellationToken cancellationToken)

@@ -59,7 +59,11 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, RegisterServi
     /// <summary>The forms this page shows the caller, by the same names; a refusal of a form not shown stands at the top.</summary>
     public IReadOnlySet<string> Forms { get; private set; } = new HashSet<string>();
 
-    public Task<IActionResult> OnGetAsync(CancellationToken cancellationToken) => ShowAsync(cancellationToken);
+    public Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
+    {
+        Message = this.TakeMessage();
+        return ShowAsync(cancellationToken);
+    }
 
     public Task<IActionResult> OnPostInstitutionAsync(string? name, string? issuer, string? documentNumber, DateOnly? issuedOn, string? findings, CancellationToken cancellationToken) =>
         KeepAsync("new-institution", new Typed(Name: name, Issuer: issuer, DocumentNumber: documentNumber, IssuedOn: issuedOn, Findings: findings), Permission.KeepRegisters, findings,
@@ -131,14 +135,7 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, RegisterServi
             return NotFound();
         }
 
-        var result = await keep(RegisterService.ParseNumbers(findings));
-        if (!result.Found)
-        {
-            return NotFound();
-        }
-
-        (Message, ErrorFor, Kept) = (result.Message, null, null);
-        return await ShowAsync(cancellationToken);
+        return this.Done(await keep(RegisterService.ParseNumbers(findings)));
     }
 
     private async Task<IActionResult> ShowAsync(CancellationToken cancellationToken)

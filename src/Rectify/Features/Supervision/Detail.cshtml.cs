@@ -37,7 +37,7 @@ public sealed class DetailModel(RectifyDbContext db, Caller caller, SupervisionS
 
     public Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
-        Message = TempData["message"] as string;
+        Message = this.TakeMessage();
         return ShowAsync(cancellationToken);
     }
 
@@ -77,8 +77,7 @@ public sealed class DetailModel(RectifyDbContext db, Caller caller, SupervisionS
             return NotFound();
         }
 
-        TempData["message"] = result.Message;
-        return RedirectToPage(new { id = Id });
+        return this.Done(result.Message);
     }
 
     private async Task<IActionResult> ShowAsync(CancellationToken cancellationToken)

@@ -65,7 +65,7 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, SupervisionSe
 
     public Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
-        Message = TempData["message"] as string;
+        Message = this.TakeMessage();
         return ShowAsync(cancellationToken);
     }
 
@@ -78,8 +78,7 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, SupervisionSe
             return NotFound();
         }
 
-        TempData["message"] = result.Message;
-        return kind == SupervisionKind.Duban ? Redirect($"/supervision/{result.Id}") : RedirectToPage(new { id = Id });
+        return kind == SupervisionKind.Duban ? this.DoneAt(result.Message, $"/supervision/{result.Id}") : this.Done(result.Message);
     }
 
     /// <summary>The form a refusal belongs to: "code" (the 机关代字), or the issuing form.</summary>
@@ -101,8 +100,7 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, SupervisionSe
             return NotFound();
         }
 
-        TempData["message"] = result.Message;
-        return Redirect($"/inspections/{Id}/supervision#numbering");
+        return this.DoneAt(result.Message, $"/inspections/{Id}/supervision#numbering");
     }
 
     public Task<IActionResult> ShowRefusalAsync(string message, CancellationToken cancellationToken)

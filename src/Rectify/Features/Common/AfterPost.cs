@@ -1,0 +1,66 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.WebUtilities;
+
+namespace Rectify.Features.Common;
+
+/// <summary>
+/// Post/Redirect/Get for the pages: a change made from a form sends the browser back to GET the same page (its filters
+/// and page kept, at the part it acted on), with the news kept for one reading (TempData). A reload then shows the page
+/// again; it never posts the form a second time. A refusal is not redirected: the page answers the POST with the message
+/// beside what was typed (<see cref="RefusalPageFilter"/>).
+/// </summary>
+public static class AfterPost
+{
+    private const string MessageKey = "message";
+
+    /// <summary>
+    /// The answer to a form that was acted on: 404 when there was nothing to act on, else the news kept and the page's
+    /// own path asked again with <paramref name="query"/> (null values left out) and <paramref name="anchor"/> ("#…").
+    /// </summary>
+    public static IActionResult Done(this PageModel page, WorkflowResult result, string? anchor = null, params (string Name, string? Value)[] query)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        ArgumentNullException.ThrowIfNull(result);
+        return result.Found ? page.Done(result.Message, anchor, query) : page.NotFound();
+    }
+
+    /// <summary>The same, for news the page itself words.</summary>
+    public static IActionResult Done(this PageModel page, string? message, string? anchor = null, params (string Name, string? Value)[] query)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        page.TempData[MessageKey] = message;
+        return page.LocalRedirect(Url(page.Request.PathBase + page.Request.Path, anchor, query));
+    }
+
+    /// <summary>The same, sending the browser on to another of our pages (<paramref name="localUrl"/>: a path of this site).</summary>
+    public static IActionResult DoneAt(this PageModel page, string? message, string localUrl)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        page.TempData[MessageKey] = message;
+        return page.LocalRedirect(localUrl);
+    }
+
+    /// <summary>The news a redirect after a change left for this reading of the page, or null.</summary>
+    public static string? TakeMessage(this PageModel page)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        return page.TempData[MessageKey] as string;
+    }
+
+    /// <summary>A local path with the given query and anchor; the anchor is kept only when it is a plain "#name".</summary>
+    public static string Url(string path, string? anchor, params (string Name, string? Value)[] query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var url = path;
+        foreach (var (name, value) in query)
+        {
+            if (!string.IsNullOrEmpty(value))
+            {
+                url = QueryHelpers.AddQueryString(url, name, value);
+            }
+        }
+
+        return anchor is { Length: > 1 } && anchor[0] == '#' && anchor.Skip(1).All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_') ? url + anchor : url;
+    }
+}
