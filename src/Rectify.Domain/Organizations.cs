@@ -78,6 +78,23 @@ public sealed class Organization
     /// <summary>The most characters a 机关代字 has.</summary>
     public const int MaxDocumentCode = 20;
 
+    /// <summary>
+    /// Corrects the name and short name (a typo, a renamed body). The person who does so has checked it: a unit the
+    /// system had assumed is no longer marked as an assumption. Where it sits in the tree does not change.
+    /// </summary>
+    public void Rename(string name, string? shortName)
+    {
+        var kept = PlainText.Line(name);
+        if (string.IsNullOrWhiteSpace(kept))
+        {
+            throw new ArgumentException("单位名称不能为空。", nameof(name));
+        }
+
+        Name = kept.Trim();
+        ShortName = PlainText.Line(shortName);
+        IsAssumption = false;
+    }
+
     /// <summary>Sets (or, with nothing typed, clears) the 机关代字 of the 督办单 this organization issues.</summary>
     public void SetDocumentCode(string? code)
     {

@@ -140,10 +140,10 @@ public static class Terms
 
     public static string Of(MeasureRevisionKind kind) => kind switch
     {
-        MeasureRevisionKind.Approved => "审定",
+        MeasureRevisionKind.Approved => "审定通过",
         MeasureRevisionKind.Amended => "调整",
         MeasureRevisionKind.Added => "新增",
-        MeasureRevisionKind.Withdrawn => "撤销",
+        MeasureRevisionKind.Withdrawn => "已撤销",
         MeasureRevisionKind.Extended => "延期",
         _ => kind.ToString(),
     };

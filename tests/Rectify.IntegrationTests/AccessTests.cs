@@ -324,6 +324,33 @@ public abstract class AccessTests(AppFixture app)
         Assert.Contains("请填写单位名称", await unnamed.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
         Assert.Equal(1, await app.ReadAsync(db => db.Organizations.CountAsync(o => o.Name == name, Ct)));
 
+        // A typo corrected: the form opens filled in; a sibling's name is refused; the new name is kept and audited.
+        var id = await app.ReadAsync(db => db.Organizations.Where(o => o.Name == name).Select(o => o.Id).SingleAsync(Ct));
+        var parentId = int.Parse(app.InspectedOrganization, System.Globalization.CultureInfo.InvariantCulture);
+        var sibling = await app.ReadAsync(db => db.Organizations.Where(o => o.ParentId == parentId && o.Id != id).Select(o => o.Name).FirstAsync(Ct));
+        var editPage = await sys.GetStringAsync(new Uri($"/organizations?edit={id}", UriKind.Relative), Ct);
+        var editForm = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(editPage).QuerySelector("#edit-organization");
+        Assert.Equal(name, editForm?.QuerySelector("input[name=name]")?.GetAttribute("value"));
+        var clash = await PostFormAsync(sys, "/organizations?handler=Rename", editPage, new() { ["organizationId"] = id.ToString(System.Globalization.CultureInfo.InvariantCulture), ["name"] = sibling });
+        Assert.Equal(HttpStatusCode.Conflict, clash.StatusCode);
+        Assert.Equal(sibling, new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await clash.Content.ReadAsStringAsync(Ct)).QuerySelector("#edit-organization input[name=name]")?.GetAttribute("value"));
+        var renamed = name + "（更正）";
+        using (var raw = await sys.PostFormAsync("/organizations?handler=Rename", editPage, new Dictionary<string, string> { ["organizationId"] = id.ToString(System.Globalization.CultureInfo.InvariantCulture), ["name"] = renamed, ["shortName"] = "社区办" }))
+        {
+            Assert.Equal("/organizations", raw.Headers.Location?.OriginalString);
+        }
+
+        Assert.Contains($"已将单位名称改为“{renamed}”", await sys.GetStringAsync(new Uri("/organizations", UriKind.Relative), Ct), StringComparison.Ordinal);
+        var stored = await app.ReadAsync(db => db.Organizations.Where(o => o.Id == id).Select(o => new { o.Name, o.ShortName }).SingleAsync(Ct));
+        Assert.Equal((renamed, "社区办"), (stored.Name, stored.ShortName));
+        Assert.True(await app.ReadAsync(db => db.AuditEntries.AnyAsync(e => e.Action == Audit.AuditActions.OrganizationRenamed && e.ObjectId == id.ToString(System.Globalization.CultureInfo.InvariantCulture), Ct)));
+        using (var officeClient = await app.SignedInAsync("office"))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, (await officeClient.PostFromPageAsync("/organizations", "/organizations?handler=Rename", new Dictionary<string, string> { ["organizationId"] = id.ToString(System.Globalization.CultureInfo.InvariantCulture), ["name"] = "冒名" })).StatusCode);
+        }
+
+        name = renamed;
+
         using var office = await app.SignedInAsync("office");
         Assert.Contains(name, await office.GetStringAsync(new Uri("/organizations", UriKind.Relative), Ct), StringComparison.Ordinal);
         await using var scope = app.Factory.Services.CreateAsyncScope();

@@ -25,6 +25,7 @@ public static class AuditActions
     public const string UserOrganizationChanged = "user.organization";
     public const string NoticeImported = "notice.import";
     public const string OrganizationCreated = "organization.create";
+    public const string OrganizationRenamed = "organization.rename";
     public const string DemoSeeded = "demo.seed";
     public const string AuditViewed = "audit.query";
     public const string AuditExported = "audit.export";

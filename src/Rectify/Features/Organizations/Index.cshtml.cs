@@ -60,6 +60,44 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, global::Recti
         return this.Done($"已新增单位“{organization.Name}”。");
     }
 
+    /// <summary>The organization whose name is being corrected (?edit=id), for the system administrator.</summary>
+    [BindProperty(SupportsGet = true, Name = "edit")]
+    public int? Edit { get; set; }
+
+    /// <summary>The name and short name typed into the correction form, shown again when it was refused.</summary>
+    private (string? Name, string? ShortName)? TypedName { get; set; }
+
+    /// <summary>The organization shown in the correction form, with what was typed when it was refused.</summary>
+    public (int Id, string Name, string? ShortName, string Parent)? Editing { get; private set; }
+
+    /// <summary>Corrects an organization's name and short name; the tree, its people and its inspections stay as they are.</summary>
+    public async Task<IActionResult> OnPostRenameAsync(int organizationId, string? name, string? shortName, CancellationToken cancellationToken)
+    {
+        var organization = CanManage ? await db.VisibleOrganizations(caller.Scope).SingleOrDefaultAsync(o => o.Id == organizationId, cancellationToken) : null;
+        if (organization is null)
+        {
+            return NotFound();
+        }
+
+        (Edit, TypedName) = (organizationId, (name, shortName));
+        name = PlainText.Line(name);
+        BusinessRules.Check(new ANewOrganizationIsComplete(name is not null, true, true));
+        BusinessRules.Check(new ATextFitsItsField("单位名称", name, 200));
+        BusinessRules.Check(new ATextFitsItsField("简称", PlainText.Line(shortName), 100));
+        var taken = $"上级单位下已有名为“{name}”的单位。";
+        BusinessRules.Check(new ANameIsFreeUnderItsParent(taken, await db.Organizations.AnyAsync(o => o.ParentId == organization.ParentId && o.Name == name && o.Id != organizationId, cancellationToken)));
+
+        var before = new { organization.Name, organization.ShortName, organization.IsAssumption };
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        organization.Rename(name!, shortName);
+        await db.SaveOrRefuseAsync(taken, cancellationToken, uniqueIndexDecides: true);
+        await audit.RecordAsync(
+            new global::Rectify.Audit.AuditEvent(global::Rectify.Audit.AuditActions.OrganizationRenamed, ObjectType: "Organization", ObjectId: organization.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), Before: before, After: new { organization.Name, organization.ShortName, organization.IsAssumption }),
+            cancellationToken: cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return this.DoneAt($"已将单位名称改为“{organization.Name}”。", "/organizations");
+    }
+
     public async Task<IActionResult> ShowRefusalAsync(string message, CancellationToken cancellationToken)
     {
         Error = message;
@@ -104,6 +142,12 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, global::Recti
 
         Roots = roots;
         AnyAssumption = rows.Any(r => r.IsAssumption);
+        if (CanManage && Edit is { } edit && nodes.TryGetValue(edit, out var chosen))
+        {
+            var parent = rows.Single(r => r.Id == edit).ParentId is { } p && nodes.TryGetValue(p, out var up) ? up.Name : "—";
+            Editing = TypedName is { } typed ? (edit, typed.Name ?? string.Empty, typed.ShortName, parent) : (edit, chosen.Name, chosen.ShortName, parent);
+        }
+
         if (CanManage)
         {
             Flat = rows.Select(r => new Admin.NewUserModel.OrganizationOption(r.Id, r.Name, Math.Max(0, r.Path.Count(c => c == '/') - 2))).ToList();
