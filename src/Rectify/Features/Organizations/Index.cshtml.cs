@@ -158,7 +158,7 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, global::Recti
     {
         public bool IsBroken() => !(named && parentKnown && kindKnown);
 
-        public string Message => "请填写单位名称，并选择存在的上级单位和类型。";
+        public string Message => named ? "请选择存在的上级单位和单位类型。" : "请填写单位名称。";
 
         public Refusal Refusal => Refusal.Invalid;
     }
