@@ -322,6 +322,9 @@ public abstract class AccessTests(AppFixture app)
         var unnamed = await PostFormAsync(sys, "/organizations?handler=Add", page, new() { ["parentId"] = app.InspectedOrganization, ["name"] = " ", ["kind"] = "Department" });
         Assert.Equal(HttpStatusCode.BadRequest, unnamed.StatusCode);
         Assert.Contains("请填写单位名称", await unnamed.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        var untyped = await PostFormAsync(sys, "/organizations?handler=Add", page, new() { ["parentId"] = app.InspectedOrganization, ["name"] = name + "乙", ["kind"] = "Bogus" });
+        Assert.Equal(HttpStatusCode.BadRequest, untyped.StatusCode);
+        Assert.Equal(0, await app.ReadAsync(db => db.Organizations.CountAsync(o => o.Name == name + "乙", Ct)));
         Assert.Equal(1, await app.ReadAsync(db => db.Organizations.CountAsync(o => o.Name == name, Ct)));
 
         // A typo corrected: the form opens filled in; a sibling's name is refused; the new name is kept and audited.

@@ -214,8 +214,24 @@ public abstract partial class FigureRulesTests
         {
             var bad = await officePage.PostFromPageAsync(path, path + "?handler=SignalRules", new Dictionary<string, string> { ["redWhenUnderDuban"] = "true", ["warnWithinWorkingDays"] = typed });
             Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
-            Assert.Contains("临期预警的工作日数须是 0 到 60 之间的整数", await bad.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+            var shown = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await bad.Content.ReadAsStringAsync(Ct));
+            Assert.Contains("临期预警的工作日数须是 0 到 60 之间的整数", shown.QuerySelector(".error-box")?.TextContent, StringComparison.Ordinal);
+
+            // What was typed is shown again, the box ticked as it was sent.
+            Assert.Equal(typed, shown.QuerySelector(".signal-rules-form input[name=warnWithinWorkingDays]")?.GetAttribute("value"));
+            Assert.True(shown.QuerySelector(".signal-rules-form input[name=redWhenUnderDuban]")?.HasAttribute("checked"));
         }
+
+        // A 整改时限政策 that is not a whole number is shown as typed, not saved as "not set".
+        var policy = await officePage.PostFromPageAsync(path, path + "?handler=Policy", new Dictionary<string, string> { ["immediateWorkingDays"] = "abc", ["timeBoundMonths"] = "4" });
+        Assert.Equal(HttpStatusCode.BadRequest, policy.StatusCode);
+        var policyPage = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await policy.Content.ReadAsStringAsync(Ct));
+        Assert.Contains("立行立改的工作日数应为整数，收到“abc”", policyPage.QuerySelector(".error-box")?.TextContent, StringComparison.Ordinal);
+        Assert.Equal("4", policyPage.QuerySelector("#deadline-policy input[name=timeBoundMonths]")?.GetAttribute("value"));
+
+        // A handler the page does not have is 404, never the page drawn without what it shows.
+        Assert.Equal(HttpStatusCode.NotFound, (await officePage.PostFromPageAsync(path, path + "?handler=Nope", new Dictionary<string, string>())).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await officePage.PostFromPageAsync(path, path, new Dictionary<string, string>())).StatusCode);
 
         Assert.Equal(await stored, await StoredRulesAsync(id));
         Assert.Equal(SignalRules.Default, await StoredRulesAsync(id));

@@ -171,7 +171,9 @@ public static class RectifyApp
             // The only pages open without signing in: sign-in itself (and, by attribute, the error and language pages).
             o.Conventions.AllowAnonymousToPage("/Account/SignIn");
 
-            // A refusal (a broken rule) from any page's handler comes back to that page with its message.
+            // A handler the page does not have is 404; a refusal (a broken rule) from any page's handler comes back to
+            // that page with its message.
+            o.Conventions.ConfigureFilter(new UnknownHandlerFilter());
             o.Conventions.ConfigureFilter(new RefusalPageFilter());
         }).AddViewLocalization();
 

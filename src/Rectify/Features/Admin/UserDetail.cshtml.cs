@@ -56,15 +56,15 @@ public sealed class UserDetailModel(
         return ShowAsync(id, cancellationToken);
     }
 
-    public Task<IActionResult> OnPostOrganizationAsync(string id, int organizationId, CancellationToken cancellationToken) =>
+    public Task<IActionResult> OnPostOrganizationAsync(string id, int? organizationId, CancellationToken cancellationToken) =>
         ActAsync(id, CanManageAccounts, async user =>
         {
-            if (!await db.Organizations.AnyAsync(o => o.Id == organizationId, cancellationToken))
+            if (organizationId is not { } chosen || !await db.Organizations.AnyAsync(o => o.Id == chosen, cancellationToken))
             {
-                throw new UserAdministrationException($"单位编号 {organizationId} 不存在。");
+                throw new UserAdministrationException("请从列表中选择该账号所属的单位。");
             }
 
-            await administration.SetOrganizationAsync(user, organizationId);
+            await administration.SetOrganizationAsync(user, chosen);
             Message = "已设置单位。";
         }, cancellationToken);
 

@@ -69,15 +69,38 @@ public sealed class OverviewModel(AnswerCache answers, RectifyDbContext db, Call
         return this.Done(await cadences.SetAsync(Id, cadence, cancellationToken));
     }
 
+    /// <summary>What was typed into the 整改时限政策 or 红黄绿规则 form, by field, shown again when it was refused.</summary>
+    public Dictionary<string, string?> Typed { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The value to show in a settings form's field: what was typed when it was refused, else what is saved.</summary>
+    public string? Shown(string field, object? saved) =>
+        Typed.TryGetValue(field, out var typed) ? typed : Convert.ToString(saved, System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>The office sets the 整改时限政策 (see <see cref="DeadlinePolicyService"/>).</summary>
     public async Task<IActionResult> OnPostPolicyAsync(int? immediateWorkingDays, int? timeBoundMonths, CancellationToken cancellationToken)
     {
+        var fields = new[] { ("immediateWorkingDays", "立行立改的工作日数"), ("timeBoundMonths", "集中整改期的月数") };
+        foreach (var (field, _) in fields)
+        {
+            Typed[field] = Request.Form[field].ToString();
+        }
+
+        foreach (var (field, what) in fields)
+        {
+            if (ModelState[field] is { Errors.Count: > 0 } entry)
+            {
+                throw BusinessRules.Refuse(new NotAWholeNumber(what, entry.AttemptedValue));
+            }
+        }
+
         return this.Done(await policies.SetAsync(Id, immediateWorkingDays, timeBoundMonths, cancellationToken));
     }
 
     /// <summary>The office or the inspection body sets the 红黄绿规则 (see <see cref="SignalRulesService"/>); a box left unticked is off.</summary>
     public async Task<IActionResult> OnPostSignalRulesAsync(bool redWhenUnderDuban, string? warnWithinWorkingDays, bool warnWhenReportReturned, bool greenWhenOnTrack, CancellationToken cancellationToken)
     {
+        (Typed["warnWithinWorkingDays"], Typed["redWhenUnderDuban"], Typed["warnWhenReportReturned"], Typed["greenWhenOnTrack"]) =
+            (warnWithinWorkingDays, Flag(redWhenUnderDuban), Flag(warnWhenReportReturned), Flag(greenWhenOnTrack));
         var (days, unreadable) = SignalRulesService.ReadWorkingDays(warnWithinWorkingDays);
         return this.Done(await signalRules.SetAsync(Id, new SignalRulesRequest(redWhenUnderDuban, days, warnWhenReportReturned, greenWhenOnTrack), cancellationToken, unreadable));
     }
@@ -129,4 +152,8 @@ public sealed class OverviewModel(AnswerCache answers, RectifyDbContext db, Call
         YearsWithoutCalendar = calendar.YearsWithoutData(new[] { ImmediateDeadline, Overview.Inspection.FeedbackDate, Overview.WarnUntil }.OfType<DateOnly>().Append(today));
         return Page();
     }
+
+    private static string Flag(bool on) => on ? "True" : "False";
+
+    private sealed class NotAWholeNumber(string what, string? typed) : Refused($"{what}应为整数，收到“{typed}”。", Refusal.Invalid);
 }

@@ -29,9 +29,9 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, global::Recti
     public string? Error { get; private set; }
 
     /// <summary>What was typed into the form, shown again when it was refused.</summary>
-    public (int? ParentId, string? Name, string? ShortName, OrganizationKind Kind)? Typed { get; private set; }
+    public (int? ParentId, string? Name, string? ShortName, OrganizationKind? Kind)? Typed { get; private set; }
 
-    public async Task<IActionResult> OnPostAddAsync(int? parentId, string? name, string? shortName, OrganizationKind kind, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnPostAddAsync(int? parentId, string? name, string? shortName, OrganizationKind? kind, CancellationToken cancellationToken)
     {
         if (!CanManage)
         {
@@ -41,14 +41,14 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, global::Recti
         Typed = (parentId, name, shortName, kind);
         var parent = parentId is { } pid ? await db.Organizations.SingleOrDefaultAsync(o => o.Id == pid, cancellationToken) : null;
         name = PlainText.Line(name);
-        BusinessRules.Check(new ANewOrganizationIsComplete(name is not null, parentId is null || parent is not null, Enum.IsDefined(kind)));
+        BusinessRules.Check(new ANewOrganizationIsComplete(name is not null, parentId is null || parent is not null, kind is { } k && Enum.IsDefined(k)));
         BusinessRules.Check(new ATextFitsItsField("单位名称", name, 200));
         BusinessRules.Check(new ATextFitsItsField("简称", PlainText.Line(shortName), 100));
         var taken = $"上级单位下已有名为“{name}”的单位。";
         BusinessRules.Check(new ANameIsFreeUnderItsParent(taken, await db.Organizations.AnyAsync(o => o.ParentId == parentId && o.Name == name, cancellationToken)));
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var organization = new Organization(name!, kind, parent, shortName);
+        var organization = new Organization(name!, kind!.Value, parent, shortName);
         db.Organizations.Add(organization);
         await db.SaveOrRefuseAsync(taken, cancellationToken, uniqueIndexDecides: true);
         organization.AssignPath();
