@@ -32,16 +32,10 @@ public sealed class Organization
 
     public Organization(string name, OrganizationKind kind, Organization? parent = null, string? shortName = null, bool isAssumption = false)
     {
-        (name, shortName) = (PlainText.Line(name) ?? string.Empty, PlainText.Line(shortName));
-        if (string.IsNullOrWhiteSpace(name))
-        {
-            throw new ArgumentException("单位名称不能为空。", nameof(name));
-        }
-
-        Name = name.Trim();
+        Name = string.Empty;
+        SetNames(name, shortName);
         Kind = kind;
         Parent = parent;
-        ShortName = PlainText.Clean(shortName);
         IsAssumption = isAssumption;
         Path = "/";
     }
@@ -84,6 +78,13 @@ public sealed class Organization
     /// </summary>
     public void Rename(string name, string? shortName)
     {
+        SetNames(name, shortName);
+        IsAssumption = false;
+    }
+
+    /// <summary>The name and short name as kept: one line each, cleaned; a name is never empty.</summary>
+    private void SetNames(string name, string? shortName)
+    {
         var kept = PlainText.Line(name);
         if (string.IsNullOrWhiteSpace(kept))
         {
@@ -91,8 +92,7 @@ public sealed class Organization
         }
 
         Name = kept.Trim();
-        ShortName = PlainText.Line(shortName);
-        IsAssumption = false;
+        ShortName = PlainText.Clean(PlainText.Line(shortName));
     }
 
     /// <summary>Sets (or, with nothing typed, clears) the 机关代字 of the 督办单 this organization issues.</summary>

@@ -16,9 +16,9 @@ public static class AfterPost
 
     /// <summary>
     /// The answer to a form that was acted on: 404 when there was nothing to act on, else the news kept and the page's
-    /// own path asked again with <paramref name="query"/> (null values left out) and <paramref name="anchor"/> ("#…").
+    /// own path asked again with <paramref name="query"/> (written invariantly, null values left out) and <paramref name="anchor"/> ("#…").
     /// </summary>
-    public static IActionResult Done(this PageModel page, WorkflowResult result, string? anchor = null, params (string Name, string? Value)[] query)
+    public static IActionResult Done(this PageModel page, WorkflowResult result, string? anchor = null, params (string Name, object? Value)[] query)
     {
         ArgumentNullException.ThrowIfNull(page);
         ArgumentNullException.ThrowIfNull(result);
@@ -26,7 +26,7 @@ public static class AfterPost
     }
 
     /// <summary>The same, for news the page itself words.</summary>
-    public static IActionResult Done(this PageModel page, string? message, string? anchor = null, params (string Name, string? Value)[] query)
+    public static IActionResult Done(this PageModel page, string? message, string? anchor = null, params (string Name, object? Value)[] query)
     {
         ArgumentNullException.ThrowIfNull(page);
         page.TempData[MessageKey] = message;
@@ -49,15 +49,15 @@ public static class AfterPost
     }
 
     /// <summary>A local path with the given query and anchor; the anchor is kept only when it is a plain "#name".</summary>
-    public static string Url(string path, string? anchor, params (string Name, string? Value)[] query)
+    public static string Url(string path, string? anchor, params (string Name, object? Value)[] query)
     {
         ArgumentNullException.ThrowIfNull(query);
         var url = path;
         foreach (var (name, value) in query)
         {
-            if (!string.IsNullOrEmpty(value))
+            if (Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) is { Length: > 0 } text)
             {
-                url = QueryHelpers.AddQueryString(url, name, value);
+                url = QueryHelpers.AddQueryString(url, name, text);
             }
         }
 

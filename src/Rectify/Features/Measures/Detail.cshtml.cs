@@ -120,28 +120,28 @@ public sealed class DetailModel(RectifyDbContext db, Caller caller, MeasureWorkf
     public async Task<IActionResult> OnPostActAsync(string? action, string? reason, int? version, CancellationToken cancellationToken)
     {
         (ErrorFor, Reason) = ("act", reason);
-        return Done(await workflow.ActAsync(Id, action, reason, version, cancellationToken));
+        return this.Done(await workflow.ActAsync(Id, action, reason, version, cancellationToken));
     }
 
     /// <summary>The office applies for sign-off on the lead unit's behalf (代为申请销号), saying on what basis; someone else in the office reviews it.</summary>
     public async Task<IActionResult> OnPostApplyOnBehalfAsync(string? basis, int? version, CancellationToken cancellationToken)
     {
         (ErrorFor, ApplicationBasis) = ("applyonbehalf", basis);
-        return Done(await workflow.ApplyOnBehalfAsync(Id, basis, version, cancellationToken));
+        return this.Done(await workflow.ApplyOnBehalfAsync(Id, basis, version, cancellationToken));
     }
 
     /// <summary>A unit reporter files progress (narrative, percent, effective date, evidence files).</summary>
     public async Task<IActionResult> OnPostReportAsync(string? narrative, int? percent, DateOnly? effectiveDate, List<IFormFile>? files, CancellationToken cancellationToken)
     {
         (ErrorFor, Narrative, Percent, EffectiveDate) = ("report", narrative, percent, effectiveDate);
-        return Done(await reports.FileAsync(Id, narrative, percent ?? -1, effectiveDate, Incoming(files), cancellationToken));
+        return this.Done(await reports.FileAsync(Id, narrative, percent ?? -1, effectiveDate, Incoming(files), cancellationToken));
     }
 
     /// <summary>The office files the unit's progress for it (代报), saying on what basis; someone else in the office reviews it.</summary>
     public async Task<IActionResult> OnPostReportOnBehalfAsync(string? onBehalfBasis, string? narrative, int? percent, DateOnly? effectiveDate, List<IFormFile>? files, CancellationToken cancellationToken)
     {
         (ErrorFor, OnBehalfBasis, Narrative, Percent, EffectiveDate) = ("onbehalf", onBehalfBasis, narrative, percent, effectiveDate);
-        return Done(await reports.FileAsync(Id, narrative, percent ?? -1, effectiveDate, Incoming(files), cancellationToken, onBehalfBasis ?? string.Empty));
+        return this.Done(await reports.FileAsync(Id, narrative, percent ?? -1, effectiveDate, Incoming(files), cancellationToken, onBehalfBasis ?? string.Empty));
     }
 
     /// <summary>The files chosen on a report form (a browser sends an empty part when none was chosen).</summary>
@@ -150,17 +150,17 @@ public sealed class DetailModel(RectifyDbContext db, Caller caller, MeasureWorkf
 
     /// <summary>The office accepts a report or returns it with a reason.</summary>
     public async Task<IActionResult> OnPostReviewAsync(int reportId, string? decision, string? reason, CancellationToken cancellationToken) =>
-        Done(await reports.ReviewAsync(reportId, Decision.Read(decision, "accept", "return"), reason, cancellationToken, measureId: Id));
+        this.Done(await reports.ReviewAsync(reportId, Decision.Read(decision, "accept", "return"), reason, cancellationToken, measureId: Id));
 
     /// <summary>The office schedules a look-back (回头看) of a signed-off measure: on the date given, or six months after sign-off.</summary>
     public async Task<IActionResult> OnPostScheduleLookBackAsync(DateOnly? dueDate, CancellationToken cancellationToken) =>
-        Done(await lookBacks.ScheduleAsync(Id, dueDate, cancellationToken));
+        this.Done(await lookBacks.ScheduleAsync(Id, dueDate, cancellationToken));
 
     /// <summary>The office records what the look-back found: 巩固, or 反弹 with what was found (which reopens the measure).</summary>
     public async Task<IActionResult> OnPostLookBackAsync(int lookBackId, string? result, string? finding, CancellationToken cancellationToken)
     {
         BusinessRules.Check(new AResultIsChosen(result));
-        return Done(await lookBacks.RecordAsync(lookBackId, Enum.Parse<LookBackResult>(result!), finding, cancellationToken));
+        return this.Done(await lookBacks.RecordAsync(lookBackId, Enum.Parse<LookBackResult>(result!), finding, cancellationToken));
     }
 
     /// <summary>The unit asks for more time (申请延期): a new date, a reason, an optional file.</summary>
@@ -168,14 +168,14 @@ public sealed class DetailModel(RectifyDbContext db, Caller caller, MeasureWorkf
     {
         ErrorFor = "extension";
         var file = IncomingFile.Of(extensionFile);
-        return Done(await extensions.RequestAsync(Id, requestedDeadline, extensionReason, file, cancellationToken));
+        return this.Done(await extensions.RequestAsync(Id, requestedDeadline, extensionReason, file, cancellationToken));
     }
 
     /// <summary>The office forwards a request to the leader or returns it; the leader approves or refuses it.</summary>
     public async Task<IActionResult> OnPostExtensionStepAsync(int extensionId, string? decision, string? note, CancellationToken cancellationToken)
     {
         ErrorFor = "extension";
-        return Done(
+        return this.Done(
             Decision.Read(decision, "forward", "return") is { } forward ? await extensions.ReviewAsync(extensionId, forward, note, cancellationToken)
             : Decision.Read(decision, "approve", "refuse") is { } approve ? await extensions.DecideAsync(extensionId, approve, note, cancellationToken)
             : throw BusinessRules.Refuse(new ADecisionIsChosen()));
@@ -185,16 +185,6 @@ public sealed class DetailModel(RectifyDbContext db, Caller caller, MeasureWorkf
     {
         Error = message;
         return ShowAsync(cancellationToken);
-    }
-
-    private IActionResult Done(WorkflowResult result)
-    {
-        if (!result.Found)
-        {
-            return NotFound();
-        }
-
-        return this.Done(result.Message);
     }
 
     private async Task<IActionResult> ShowAsync(CancellationToken cancellationToken)

@@ -37,14 +37,14 @@ public sealed class MeasureWorkflow(RectifyDbContext db, Caller caller, AuditLog
     /// <summary>One step on the current version of a measure the caller sees: permission, the domain's rules, then the write, its notices and its audit record in one transaction.</summary>
     private async Task<WorkflowResult> StepAsync(int measureId, MeasureAction action, Permission permission, int? expectedVersion, Action<Measure, Actor> take, bool onBehalf, CancellationToken cancellationToken)
     {
-        var measure = await db.VisibleMeasures(caller.Scope).Include(m => m.LeadUnit).Include(m => m.ResponsibleLeader).SingleOrDefaultAsync(m => m.Id == measureId, cancellationToken);
+        var measure = await db.VisibleMeasures(caller.Scope).Include(m => m.LeadUnit).Include(m => m.ResponsibleLeader).Include(m => m.Inspection).SingleOrDefaultAsync(m => m.Id == measureId, cancellationToken);
         if (measure is null)
         {
             return WorkflowResult.NotFound;
         }
 
         caller.Require(permission, new MeasureParties(measure.LeadUnit?.Path, measure.ResponsibleLeader?.UserId));
-        BusinessRules.Check(new AMeasureActsUnderAPlanInForce(await db.Inspections.Where(i => i.Id == measure.InspectionId).Select(i => i.PlanState).SingleAsync(cancellationToken)));
+        BusinessRules.Check(new AMeasureActsUnderAPlanInForce(measure.Inspection.PlanState));
         BusinessRules.Check(new TheStepIsTakenOnTheVersionShown(expectedVersion, measure.Version));
 
         var before = measure.State;

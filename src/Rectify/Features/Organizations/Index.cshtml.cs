@@ -40,15 +40,10 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, global::Recti
 
         Typed = (parentId, name, shortName, kind);
         var parent = parentId is { } pid ? await db.Organizations.SingleOrDefaultAsync(o => o.Id == pid, cancellationToken) : null;
-        name = PlainText.Line(name);
-        BusinessRules.Check(new ANewOrganizationIsComplete(name is not null, parentId is null || parent is not null, kind is { } k && Enum.IsDefined(k)));
-        BusinessRules.Check(new ATextFitsItsField("单位名称", name, 200));
-        BusinessRules.Check(new ATextFitsItsField("简称", PlainText.Line(shortName), 100));
-        var taken = $"上级单位下已有名为“{name}”的单位。";
-        BusinessRules.Check(new ANameIsFreeUnderItsParent(taken, await db.Organizations.AnyAsync(o => o.ParentId == parentId && o.Name == name, cancellationToken)));
+        var (named, taken) = await CheckNamesAsync(parentId, null, name, shortName, parentId is null || parent is not null, kind is { } k && Enum.IsDefined(k), cancellationToken);
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var organization = new Organization(name!, kind!.Value, parent, shortName);
+        var organization = new Organization(named, kind!.Value, parent, shortName);
         db.Organizations.Add(organization);
         await db.SaveOrRefuseAsync(taken, cancellationToken, uniqueIndexDecides: true);
         organization.AssignPath();
@@ -80,16 +75,11 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, global::Recti
         }
 
         (Edit, TypedName) = (organizationId, (name, shortName));
-        name = PlainText.Line(name);
-        BusinessRules.Check(new ANewOrganizationIsComplete(name is not null, true, true));
-        BusinessRules.Check(new ATextFitsItsField("单位名称", name, 200));
-        BusinessRules.Check(new ATextFitsItsField("简称", PlainText.Line(shortName), 100));
-        var taken = $"上级单位下已有名为“{name}”的单位。";
-        BusinessRules.Check(new ANameIsFreeUnderItsParent(taken, await db.Organizations.AnyAsync(o => o.ParentId == organization.ParentId && o.Name == name && o.Id != organizationId, cancellationToken)));
+        var (named, taken) = await CheckNamesAsync(organization.ParentId, organizationId, name, shortName, true, true, cancellationToken);
 
         var before = new { organization.Name, organization.ShortName, organization.IsAssumption };
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        organization.Rename(name!, shortName);
+        organization.Rename(named, shortName);
         await db.SaveOrRefuseAsync(taken, cancellationToken, uniqueIndexDecides: true);
         await audit.RecordAsync(
             new global::Rectify.Audit.AuditEvent(global::Rectify.Audit.AuditActions.OrganizationRenamed, ObjectType: "Organization", ObjectId: organization.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), Before: before, After: new { organization.Name, organization.ShortName, organization.IsAssumption }),
@@ -152,6 +142,21 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, global::Recti
         {
             Flat = rows.Select(r => new Admin.NewUserModel.OrganizationOption(r.Id, r.Name, Math.Max(0, r.Path.Count(c => c == '/') - 2))).ToList();
         }
+    }
+
+    /// <summary>
+    /// The rules a unit's name is held to when it is added or corrected: given, within its columns, and not a sibling's
+    /// (<paramref name="self"/> excepted). Answers the name as kept and the refusal a lost race gets from the unique index.
+    /// </summary>
+    private async Task<(string Name, string Taken)> CheckNamesAsync(int? parentId, int? self, string? name, string? shortName, bool parentKnown, bool kindKnown, CancellationToken cancellationToken)
+    {
+        var kept = PlainText.Line(name);
+        BusinessRules.Check(new ANewOrganizationIsComplete(kept is not null, parentKnown, kindKnown));
+        BusinessRules.Check(new ATextFitsItsField("单位名称", kept, 200));
+        BusinessRules.Check(new ATextFitsItsField("简称", PlainText.Line(shortName), 100));
+        var taken = $"上级单位下已有名为“{kept}”的单位。";
+        BusinessRules.Check(new ANameIsFreeUnderItsParent(taken, await db.Organizations.AnyAsync(o => o.ParentId == parentId && o.Name == kept && o.Id != self, cancellationToken)));
+        return (kept!, taken);
     }
 
     private sealed class ANewOrganizationIsComplete(bool named, bool parentKnown, bool kindKnown) : IBusinessRule

@@ -51,19 +51,19 @@ public sealed class PlanModel(RectifyDbContext db, Caller caller, PlanService pl
     public async Task<IActionResult> OnPostDescribeAsync(string? title, InspectionKind? kind, string? round, string? team, DateOnly? onSiteFrom, DateOnly? onSiteTo, DateOnly? feedbackDate, string? extendedScope, string[]? removeScope, CancellationToken cancellationToken)
     {
         Keep("describe", ("title", title), ("round", round), ("team", team), ("extendedScope", extendedScope), ("onSiteFrom", Fmt.InputDate(onSiteFrom)), ("onSiteTo", Fmt.InputDate(onSiteTo)), ("feedbackDate", Fmt.InputDate(feedbackDate)));
-        return Done(await plans.DescribeAsync(Id, new InspectionInput(title, kind, round, team, null, extendedScope, onSiteFrom, onSiteTo, feedbackDate) { RemovedScope = removeScope ?? [] }, cancellationToken), "#inspection");
+        return this.Done(await plans.DescribeAsync(Id, new InspectionInput(title, kind, round, team, null, extendedScope, onSiteFrom, onSiteTo, feedbackDate) { RemovedScope = removeScope ?? [] }, cancellationToken), "#inspection");
     }
 
     public async Task<IActionResult> OnPostCategoryAsync(int? number, string? title, CancellationToken cancellationToken)
     {
         Keep("category", ("categoryNumber", number?.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("categoryTitle", title));
-        return Done(await plans.AddCategoryAsync(Id, number, title, cancellationToken), "#categories");
+        return this.Done(await plans.AddCategoryAsync(Id, number, title, cancellationToken), "#categories");
     }
 
     public async Task<IActionResult> OnPostFindingAsync(int? categoryId, int? number, string? title, string? problemStatement, CancellationToken cancellationToken)
     {
         Keep("finding", ("findingCategory", categoryId?.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("findingNumber", number?.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("findingTitle", title), ("problemStatement", problemStatement));
-        return Done(await plans.AddFindingAsync(Id, categoryId, number, title, problemStatement, cancellationToken), "#categories");
+        return this.Done(await plans.AddFindingAsync(Id, categoryId, number, title, problemStatement, cancellationToken), "#categories");
     }
 
     public async Task<IActionResult> OnPostMeasureAsync(int findingId, string? text, MeasureKind? kind, DateOnly? deadline, int? leaderId, string? newLeader, int? leadUnitId, string? newLeadUnit, List<int>? supportingUnitIds, string? newSupportingUnits, string? reason, CancellationToken cancellationToken)
@@ -76,7 +76,7 @@ public sealed class PlanModel(RectifyDbContext db, Caller caller, PlanService pl
         }
 
         var input = new MeasureInput(text, kind, deadline, leaderId, newLeader, leadUnitId, newLeadUnit, supportingUnitIds ?? [], newSupportingUnits);
-        return Done(await plans.AddMeasureAsync(findingId, input, reason, cancellationToken), $"#finding-{findingId}");
+        return this.Done(await plans.AddMeasureAsync(findingId, input, reason, cancellationToken), $"#finding-{findingId}");
     }
 
     public async Task<IActionResult> OnPostBulkAsync(List<int>? measureIds, int? leaderId, string? newLeader, int? leadUnitId, string? newLeadUnit, DateOnly? deadline, MeasureKind? kind, string? reason, CancellationToken cancellationToken)
@@ -84,13 +84,13 @@ public sealed class PlanModel(RectifyDbContext db, Caller caller, PlanService pl
         Keep("bulk", ("bulkLeaderId", leaderId?.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("bulkNewLeader", newLeader), ("bulkLeadUnitId", leadUnitId?.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             ("bulkNewLeadUnit", newLeadUnit), ("bulkDeadline", Fmt.InputDate(deadline)), ("bulkKind", kind?.ToString()), ("bulkReason", reason));
         Selected = (measureIds ?? []).ToHashSet();
-        return Done(await plans.AmendManyAsync(Id, measureIds ?? [], new BulkChange(leaderId, newLeader, leadUnitId, newLeadUnit, deadline, kind), reason, cancellationToken), "#measures");
+        return this.Done(await plans.AmendManyAsync(Id, measureIds ?? [], new BulkChange(leaderId, newLeader, leadUnitId, newLeadUnit, deadline, kind), reason, cancellationToken), "#measures");
     }
 
     /// <summary>上移 / 下移 a category ("category"), a finding within its category ("finding") or a measure within its finding ("measure").</summary>
     /// <summary>Fills the deadlines the plan lacks from the inspection's 整改时限政策.</summary>
     public async Task<IActionResult> OnPostPolicyDeadlinesAsync(string? reason, CancellationToken cancellationToken) =>
-        Done(await policyDeadlines.FillAsync(Id, reason, cancellationToken), "#measures");
+        this.Done(await policyDeadlines.FillAsync(Id, reason, cancellationToken), "#measures");
 
     public async Task<IActionResult> OnPostMoveAsync(string? what, int itemId, MoveDirection? direction, CancellationToken cancellationToken)
     {
@@ -102,9 +102,9 @@ public sealed class PlanModel(RectifyDbContext db, Caller caller, PlanService pl
 
         return what switch
         {
-            "category" => Done(await plans.MoveCategoryAsync(itemId, direction, cancellationToken), "#categories"),
-            "finding" => Done(await plans.MoveFindingAsync(itemId, direction, cancellationToken), $"#finding-{itemId}"),
-            "measure" => Done(await plans.MoveMeasureAsync(itemId, direction, cancellationToken), "#measures"),
+            "category" => this.Done(await plans.MoveCategoryAsync(itemId, direction, cancellationToken), "#categories"),
+            "finding" => this.Done(await plans.MoveFindingAsync(itemId, direction, cancellationToken), $"#finding-{itemId}"),
+            "measure" => this.Done(await plans.MoveMeasureAsync(itemId, direction, cancellationToken), "#measures"),
             _ => NotFound(),
         };
     }
@@ -117,7 +117,7 @@ public sealed class PlanModel(RectifyDbContext db, Caller caller, PlanService pl
             return NotFound();
         }
 
-        return Done(await plans.EditCategoryAsync(categoryId, number, title, reason, cancellationToken), "#categories");
+        return this.Done(await plans.EditCategoryAsync(categoryId, number, title, reason, cancellationToken), "#categories");
     }
 
     public async Task<IActionResult> OnPostEditFindingAsync(int findingId, int? categoryId, int? number, string? title, string? problemStatement, string? reason, CancellationToken cancellationToken)
@@ -129,7 +129,7 @@ public sealed class PlanModel(RectifyDbContext db, Caller caller, PlanService pl
             return NotFound();
         }
 
-        return Done(await plans.EditFindingAsync(findingId, categoryId, number, title, problemStatement, reason, cancellationToken), $"#finding-{findingId}");
+        return this.Done(await plans.EditFindingAsync(findingId, categoryId, number, title, problemStatement, reason, cancellationToken), $"#finding-{findingId}");
     }
 
     /// <summary>删除 (plan in draft) a measure nothing has happened to.</summary>
@@ -141,7 +141,7 @@ public sealed class PlanModel(RectifyDbContext db, Caller caller, PlanService pl
             return NotFound();
         }
 
-        return Done(await plans.DeleteMeasureAsync(measureId, version, cancellationToken), "#measures");
+        return this.Done(await plans.DeleteMeasureAsync(measureId, version, cancellationToken), "#measures");
     }
 
     /// <summary>撤销 (plan in force) a measure, with a reason.</summary>
@@ -153,13 +153,13 @@ public sealed class PlanModel(RectifyDbContext db, Caller caller, PlanService pl
             return NotFound();
         }
 
-        return Done(await plans.WithdrawMeasureAsync(measureId, version, reason, cancellationToken), "#measures");
+        return this.Done(await plans.WithdrawMeasureAsync(measureId, version, reason, cancellationToken), "#measures");
     }
 
     public async Task<IActionResult> OnPostPlanAsync(PlanAction? planAction, string? reason, string? meetingName, DateOnly? meetingDate, CancellationToken cancellationToken)
     {
         Keep("plan", ("planReason", reason), ("meetingName", meetingName), ("meetingDate", Fmt.InputDate(meetingDate)));
-        return Done(await plans.ActOnPlanAsync(Id, planAction, reason, meetingName, meetingDate, cancellationToken), "#plan");
+        return this.Done(await plans.ActOnPlanAsync(Id, planAction, reason, meetingName, meetingDate, cancellationToken), "#plan");
     }
 
     public Task<IActionResult> ShowRefusalAsync(string message, CancellationToken cancellationToken)
@@ -191,16 +191,6 @@ public sealed class PlanModel(RectifyDbContext db, Caller caller, PlanService pl
         "measure" => db.Measures.AnyAsync(m => m.Id == itemId && m.InspectionId == Id, cancellationToken),
         _ => Task.FromResult(false),
     };
-
-    private IActionResult Done(WorkflowResult result, string anchor)
-    {
-        if (!result.Found)
-        {
-            return NotFound();
-        }
-
-        return this.DoneAt(result.Message, $"/inspections/{Id}/plan{anchor}");
-    }
 
     private async Task<IActionResult> ShowAsync(CancellationToken cancellationToken)
     {

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Rectify.Access;
@@ -50,7 +49,7 @@ public sealed class AssignedModel(Caller caller, OpinionService opinions) : Page
             return NotFound();
         }
 
-        return this.Done(result, null, ("only", Only?.ToString(CultureInfo.InvariantCulture)), ("page", PageAsked is > 1 ? PageAsked.Value.ToString(CultureInfo.InvariantCulture) : null));
+        return this.Done(result, null, ("only", Only), ("page", PageAsked is > 1 ? PageAsked : null));
     }
 
     public Task<IActionResult> ShowRefusalAsync(string message, CancellationToken cancellationToken)

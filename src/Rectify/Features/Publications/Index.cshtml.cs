@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -112,7 +111,7 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, PublicationSe
     }
 
     private async Task<IActionResult> DoAsync(Func<Task<WorkflowResult>> act, string? anchor = null, int? mpage = null) =>
-        this.Done(await act(), anchor, ("mpage", mpage is > 1 ? mpage.Value.ToString(CultureInfo.InvariantCulture) : null));
+        this.Done(await act(), anchor, ("mpage", mpage is > 1 ? mpage : null));
 
     private async Task<(PublicNotice Notice, string FileName)?> NoticeAsync(int? number, CancellationToken cancellationToken)
     {

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
@@ -92,7 +91,7 @@ public sealed class OpinionsModel(RectifyDbContext db, Caller caller, OpinionSer
     private async Task<IActionResult> DoAsync(Func<Task<WorkflowResult>> act)
     {
         var result = await act();
-        return this.Done(result, null, ("state", State?.ToString()), ("only", Only?.ToString(CultureInfo.InvariantCulture)), ("page", PageAsked is > 1 ? PageAsked.Value.ToString(CultureInfo.InvariantCulture) : null));
+        return this.Done(result, null, ("state", State), ("only", Only), ("page", PageAsked is > 1 ? PageAsked : null));
     }
 
     private async Task<IActionResult> ShowAsync(CancellationToken cancellationToken)

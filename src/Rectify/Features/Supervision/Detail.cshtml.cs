@@ -58,26 +58,16 @@ public sealed class DetailModel(RectifyDbContext db, Caller caller, SupervisionS
     {
         Typed = reply;
         var file = Reports.IncomingFile.Of(replyFile);
-        return Done(await service.ReplyAsync(Id, reply, cancellationToken, file));
+        return this.Done(await service.ReplyAsync(Id, reply, cancellationToken, file));
     }
 
     public async Task<IActionResult> OnPostCloseAsync(string? decision, string? note, CancellationToken cancellationToken) =>
-        Done(await service.CloseAsync(Id, Decision.Read(decision, "close", "return"), note, cancellationToken));
+        this.Done(await service.CloseAsync(Id, Decision.Read(decision, "close", "return"), note, cancellationToken));
 
     public Task<IActionResult> ShowRefusalAsync(string message, CancellationToken cancellationToken)
     {
         Error = message;
         return ShowAsync(cancellationToken);
-    }
-
-    private IActionResult Done(WorkflowResult result)
-    {
-        if (!result.Found)
-        {
-            return NotFound();
-        }
-
-        return this.Done(result.Message);
     }
 
     private async Task<IActionResult> ShowAsync(CancellationToken cancellationToken)
