@@ -87,7 +87,10 @@ public abstract class PlanStructureTests(AppFixture app)
         var done = await PostPlanAsync(office, other, "Measure", new() { ["findingId"] = Id(finding), ["text"] = "在本方案页面新增的措施", ["kind"] = "Ongoing" });
         Assert.True(done.StatusCode == HttpStatusCode.Redirect, new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await BodyAsync(done)).QuerySelector(".error-box")?.TextContent);
         Assert.Equal($"/inspections/{other}/plan#finding-{finding}", done.Headers.Location!.OriginalString);
-        Assert.Contains("已添加措施", await BodyAsync(await office.FollowedAsync(done)), StringComparison.Ordinal);
+        // The news is where the browser lands (the finding's card), not at the top of a long page, out of view.
+        var landed = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await (await office.FollowedAsync(done)).Content.ReadAsStringAsync(Ct));
+        Assert.Contains("已添加措施", landed.QuerySelector($"#finding-{finding} [role=status]")?.TextContent, StringComparison.Ordinal);
+        Assert.Single(landed.QuerySelectorAll("[role=status]"), e => e.TextContent.Contains("已添加措施", StringComparison.Ordinal));
         Assert.DoesNotContain("已添加措施", await office.GetStringAsync(new Uri($"/inspections/{other}/plan", UriKind.Relative), Ct), StringComparison.Ordinal);
         Assert.Equal(1, await ReadAsync(db => db.Measures.CountAsync(m => m.FindingId == finding && m.Text == "在本方案页面新增的措施", Ct)));
     }

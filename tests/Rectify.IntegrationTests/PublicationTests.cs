@@ -143,6 +143,13 @@ public abstract class PublicationTests(AppFixture app)
         await app.SaveAsync(office, id, d => d with { DisclosureFrom = today.AddDays(-1), DisclosureTo = today.AddDays(30) });
         var key = await app.KeyAsync(id);
 
+        // The progress form's redirect lands at the form (#public-progress): its news is shown there, not at the top.
+        var first = await app.ReadAsync(db => db.Measures.Where(m => m.InspectionId == id).OrderBy(m => m.Id).Select(m => m.Id).FirstAsync(Ct));
+        var progressed = await NoticeSteps.PostAsync(office, id, "Progress", null, [new("measureId", first.ToString(CultureInfo.InvariantCulture)), new("progress", "草稿阶段写下的公开进展")]);
+        var landed = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await progressed.Content.ReadAsStringAsync(Ct));
+        Assert.Contains("已保存 1 条措施的公开进展", landed.QuerySelector("#public-progress [role=status]")?.TextContent, StringComparison.Ordinal);
+        Assert.Single(landed.QuerySelectorAll("[role=status]"), e => e.TextContent.Contains("公开进展。", StringComparison.Ordinal));
+
         // A draft is not public; only the office submits; only the first responsible person approves.
         Assert.Equal(HttpStatusCode.NotFound, (await visitor.GetAsync(new Uri($"/notices/{key}", UriKind.Relative), Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await NoticeSteps.PostAsync(secretary, id, "Submit", await app.VersionAsync(id))).StatusCode);

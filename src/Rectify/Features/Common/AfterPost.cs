@@ -13,6 +13,7 @@ namespace Rectify.Features.Common;
 public static class AfterPost
 {
     private const string MessageKey = "message";
+    private const string MessageAtKey = "messageAt";
 
     /// <summary>
     /// The answer to a form that was acted on: 404 when there was nothing to act on, else the news kept and the page's
@@ -29,7 +30,7 @@ public static class AfterPost
     public static IActionResult Done(this PageModel page, string? message, string? anchor = null, params (string Name, object? Value)[] query)
     {
         ArgumentNullException.ThrowIfNull(page);
-        page.TempData[MessageKey] = message;
+        Keep(page, message, IsAnchor(anchor) ? anchor![1..] : null);
         return page.LocalRedirect(Url(page.Request.PathBase + page.Request.Path, anchor, query));
     }
 
@@ -37,7 +38,7 @@ public static class AfterPost
     public static IActionResult DoneAt(this PageModel page, string? message, string localUrl)
     {
         ArgumentNullException.ThrowIfNull(page);
-        page.TempData[MessageKey] = message;
+        Keep(page, message, null);
         return page.LocalRedirect(localUrl);
     }
 
@@ -46,6 +47,16 @@ public static class AfterPost
     {
         ArgumentNullException.ThrowIfNull(page);
         return page.TempData[MessageKey] as string;
+    }
+
+    /// <summary>
+    /// The part of the page (an element's id, without "#") the redirect landed at, or null: a long page shows the news
+    /// there, where the browser is, rather than at its top, out of view.
+    /// </summary>
+    public static string? TakeMessageAt(this PageModel page)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        return page.TempData[MessageAtKey] as string;
     }
 
     /// <summary>A local path with the given query and anchor; the anchor is kept only when it is a plain "#name".</summary>
@@ -61,6 +72,22 @@ public static class AfterPost
             }
         }
 
-        return anchor is { Length: > 1 } && anchor[0] == '#' && anchor.Skip(1).All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_') ? url + anchor : url;
+        return IsAnchor(anchor) ? url + anchor : url;
     }
+
+    private static void Keep(PageModel page, string? message, string? at)
+    {
+        page.TempData[MessageKey] = message;
+        if (at is null)
+        {
+            page.TempData.Remove(MessageAtKey);
+        }
+        else
+        {
+            page.TempData[MessageAtKey] = at;
+        }
+    }
+
+    private static bool IsAnchor(string? anchor) =>
+        anchor is { Length: > 1 } && anchor[0] == '#' && anchor.Skip(1).All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
 }

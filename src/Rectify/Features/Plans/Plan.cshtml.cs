@@ -25,6 +25,9 @@ public sealed class PlanModel(RectifyDbContext db, Caller caller, PlanService pl
 
     public string? Message { get; private set; }
 
+    /// <summary>The part of the page a done form landed at (an element's id), where its news is shown.</summary>
+    public string? MessageAt { get; private set; }
+
     public string? Error { get; private set; }
 
     /// <summary>
@@ -45,6 +48,7 @@ public sealed class PlanModel(RectifyDbContext db, Caller caller, PlanService pl
     public Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
         Message = this.TakeMessage();
+        MessageAt = this.TakeMessageAt();
         return ShowAsync(cancellationToken);
     }
 
@@ -89,8 +93,12 @@ public sealed class PlanModel(RectifyDbContext db, Caller caller, PlanService pl
 
     /// <summary>上移 / 下移 a category ("category"), a finding within its category ("finding") or a measure within its finding ("measure").</summary>
     /// <summary>Fills the deadlines the plan lacks from the inspection's 整改时限政策.</summary>
-    public async Task<IActionResult> OnPostPolicyDeadlinesAsync(string? reason, CancellationToken cancellationToken) =>
-        this.Done(await policyDeadlines.FillAsync(Id, reason, cancellationToken), "#measures");
+    public async Task<IActionResult> OnPostPolicyDeadlinesAsync(string? reason, CancellationToken cancellationToken)
+    {
+        // A refusal is shown at the top of the measures' part, where the form is.
+        Keep("bulk", ("policyReason", reason));
+        return this.Done(await policyDeadlines.FillAsync(Id, reason, cancellationToken), "#measures");
+    }
 
     public async Task<IActionResult> OnPostMoveAsync(string? what, int itemId, MoveDirection? direction, CancellationToken cancellationToken)
     {

@@ -56,6 +56,9 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, PublicationSe
 
     public string? Message { get; private set; }
 
+    /// <summary>The part of the page a done form landed at (an element's id), where its news is shown.</summary>
+    public string? MessageAt { get; private set; }
+
     public string? Error { get; private set; }
 
     [BindProperty(SupportsGet = true, Name = "id")]
@@ -64,6 +67,7 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, PublicationSe
     public Task<IActionResult> OnGetAsync(int? mpage, CancellationToken cancellationToken)
     {
         Message = this.TakeMessage();
+        MessageAt = this.TakeMessageAt();
         return ShowAsync(mpage ?? 1, cancellationToken);
     }
 
