@@ -195,6 +195,12 @@ public abstract partial class FigureRulesTests
         using var leader = await app.SignedInAsync("leader");
         Assert.Equal(HttpStatusCode.Forbidden, (await leader.PostFromPageAsync(path, path + "?handler=SignalRules", new Dictionary<string, string> { ["redWhenUnderDuban"] = "true" })).StatusCode);
 
+        // One who may not set the 整改时限政策 is told only that, whatever was typed (letters too).
+        foreach (var typed in new[] { "5", "abc" })
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, (await leader.PostFromPageAsync(path, path + "?handler=Policy", new Dictionary<string, string> { ["immediateWorkingDays"] = typed, ["timeBoundMonths"] = "4" })).StatusCode);
+        }
+
         // Another organization's inspection does not exist for a caller: 404.
         using (var office = await TokenClientAsync("office"))
         {

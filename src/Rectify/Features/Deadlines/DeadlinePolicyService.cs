@@ -11,7 +11,11 @@ namespace Rectify.Features.Deadlines;
 /// <summary>The office sets an inspection's 整改时限政策 (立行立改 within N working days, 集中整改 N months after the feedback).</summary>
 public sealed class DeadlinePolicyService(RectifyDbContext db, Caller caller, AuditLog audit)
 {
-    public async Task<WorkflowResult> SetAsync(int inspectionId, int? immediateWorkingDays, int? timeBoundMonths, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sets the policy (null: not set). <paramref name="unreadable"/>, a field the form sent that is not a whole number, is
+    /// refused after the caller's permission is checked, so that one who may not set the policy learns only that.
+    /// </summary>
+    public async Task<WorkflowResult> SetAsync(int inspectionId, int? immediateWorkingDays, int? timeBoundMonths, CancellationToken cancellationToken, NotAWholeNumber? unreadable = null)
     {
         var inspection = await db.VisibleInspections(caller.Scope).SingleOrDefaultAsync(i => i.Id == inspectionId, cancellationToken);
         if (inspection is null)
@@ -20,6 +24,11 @@ public sealed class DeadlinePolicyService(RectifyDbContext db, Caller caller, Au
         }
 
         caller.Require(Permission.SetDeadlinePolicy);
+        if (unreadable is not null)
+        {
+            throw BusinessRules.Refuse(unreadable);
+        }
+
         var before = inspection.DeadlinePolicy;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         inspection.SetDeadlinePolicy(immediateWorkingDays, timeBoundMonths);
@@ -62,3 +71,6 @@ public static class WorkingDayDeadline
         public Refusal Refusal => Refusal.Invalid;
     }
 }
+
+/// <summary>A policy field sent as something other than a whole number ("abc"): named, with what was typed.</summary>
+public sealed class NotAWholeNumber(string what, string? typed) : Refused($"{what}应为整数，收到“{typed}”。", Refusal.Invalid);

@@ -85,15 +85,9 @@ public sealed class OverviewModel(AnswerCache answers, RectifyDbContext db, Call
             Typed[field] = Request.Form[field].ToString();
         }
 
-        foreach (var (field, what) in fields)
-        {
-            if (ModelState[field] is { Errors.Count: > 0 } entry)
-            {
-                throw BusinessRules.Refuse(new NotAWholeNumber(what, entry.AttemptedValue));
-            }
-        }
-
-        return this.Done(await policies.SetAsync(Id, immediateWorkingDays, timeBoundMonths, cancellationToken));
+        var unreadable = fields.Where(f => ModelState[f.Item1] is { Errors.Count: > 0 })
+            .Select(f => new NotAWholeNumber(f.Item2, ModelState[f.Item1]!.AttemptedValue)).FirstOrDefault();
+        return this.Done(await policies.SetAsync(Id, immediateWorkingDays, timeBoundMonths, cancellationToken, unreadable));
     }
 
     /// <summary>The office or the inspection body sets the 红黄绿规则 (see <see cref="SignalRulesService"/>); a box left unticked is off.</summary>
@@ -154,6 +148,4 @@ public sealed class OverviewModel(AnswerCache answers, RectifyDbContext db, Call
     }
 
     private static string Flag(bool on) => on ? "True" : "False";
-
-    private sealed class NotAWholeNumber(string what, string? typed) : Refused($"{what}应为整数，收到“{typed}”。", Refusal.Invalid);
 }
