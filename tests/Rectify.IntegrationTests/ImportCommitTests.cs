@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Rectify.Data;
@@ -18,16 +16,7 @@ public abstract class ImportCommitTests(AppFixture app)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    /// <summary>Runs <paramref name="act"/> in a scope of its own as <paramref name="userName"/> would in a request.</summary>
-    private async Task<T> AsAsync<T>(string userName, Func<IServiceProvider, Task<T>> act)
-    {
-        await using var scope = app.Factory.Services.CreateAsyncScope();
-        var services = scope.ServiceProvider;
-        var user = await services.GetRequiredService<UserManager<RectifyUser>>().FindByNameAsync(userName) ?? throw new InvalidOperationException($"no user {userName}");
-        var principal = await services.GetRequiredService<IUserClaimsPrincipalFactory<RectifyUser>>().CreateAsync(user);
-        services.GetRequiredService<IHttpContextAccessor>().HttpContext = new DefaultHttpContext { User = principal, RequestServices = services };
-        return await act(services);
-    }
+    private Task<T> AsAsync<T>(string userName, Func<IServiceProvider, Task<T>> act) => app.AsAsync(userName, act);
 
     private Task<ImportComparison?> CompareAsync(int inspection, IntakeDraft draft) =>
         AsAsync("office", s => s.GetRequiredService<IntakeCommitService>().CompareAsync(inspection, draft, Ct));

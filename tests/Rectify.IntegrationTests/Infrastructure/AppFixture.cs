@@ -269,6 +269,18 @@ public abstract class AppFixture(Provider provider, bool kestrel = false, FakeCl
         }
     }
 
+    /// <summary>Runs <paramref name="act"/> in a scope of its own as <paramref name="userName"/> would in a request.</summary>
+    public async Task<T> AsAsync<T>(string userName, Func<IServiceProvider, Task<T>> act)
+    {
+        ArgumentNullException.ThrowIfNull(act);
+        await using var scope = Factory.Services.CreateAsyncScope();
+        var services = scope.ServiceProvider;
+        var user = await services.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<RectifyUser>>().FindByNameAsync(userName) ?? throw new InvalidOperationException($"no user {userName}");
+        var principal = await services.GetRequiredService<Microsoft.AspNetCore.Identity.IUserClaimsPrincipalFactory<RectifyUser>>().CreateAsync(user);
+        services.GetRequiredService<Microsoft.AspNetCore.Http.IHttpContextAccessor>().HttpContext = new Microsoft.AspNetCore.Http.DefaultHttpContext { User = principal, RequestServices = services };
+        return await act(services);
+    }
+
     /// <summary>A client of the application that keeps its cookies and follows no redirect; of a fixture on a real port, one that talks to that port.</summary>
     public HttpClient Client() => ServerAddress is { } address
         ? new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new System.Net.CookieContainer() }) { BaseAddress = address }
