@@ -338,6 +338,40 @@ public abstract class PlanStructureTests(AppFixture app)
         Assert.Equal(HttpStatusCode.Forbidden, (await PostPlanAsync(inspector, inspection.Id, "Category", new() { ["title"] = "巡察机构不能录入" })).StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, (await PostPlanAsync(office, inspection.Id, "Category", new() { ["title"] = "整改办录入的类别" })).StatusCode);
     }
+
+    [Fact]
+    public async Task A_title_typed_with_its_number_in_front_keeps_the_number_as_its_order_and_the_title_without_it()
+    {
+        app.RequireAvailable();
+        using var office = await app.SignedInAsync("office");
+        var created = await office.PostFromPageAsync("/inspections/new", "/inspections/new", new Dictionary<string, string>
+        {
+            ["Title"] = "序号前缀测试巡察" + app.Provider,
+            ["Kind"] = "Xuncha",
+            ["Team"] = "序号前缀测试巡察组",
+            ["InspectedOrganizationId"] = app.InspectedOrganization,
+        });
+        Assert.Equal(HttpStatusCode.Redirect, created.StatusCode);
+        var id = await ReadAsync(db => db.Inspections.Where(i => i.Title == "序号前缀测试巡察" + app.Provider).Select(i => i.Id).SingleAsync(Ct));
+
+        // Copied from a Word document: "（三）…" and "一、…" are the 3rd and 1st categories, titled without their numbers;
+        // a number already taken ("一、" again) only loses its prefix and goes last; "1.5万元…" is not a number in front.
+        foreach (var title in new[] { "（三）作风建设方面", "一、落实全面从严治党主体责任方面", "一、又一个类别", "1.5万元专项资金方面" })
+        {
+            Assert.Equal(HttpStatusCode.Redirect, (await PostPlanAsync(office, id, "Category", new() { ["title"] = title })).StatusCode);
+        }
+
+        var categories = await ReadAsync(db => db.FindingCategories.Where(c => c.InspectionId == id).OrderBy(c => c.Number).Select(c => c.Number + "|" + c.Title).ToListAsync(Ct));
+        Assert.Equal(["1|落实全面从严治党主体责任方面", "3|作风建设方面", "4|又一个类别", "5|1.5万元专项资金方面"], categories);
+
+        var third = await ReadAsync(db => db.FindingCategories.Where(c => c.InspectionId == id && c.Number == 3).Select(c => c.Id).SingleAsync(Ct));
+        Assert.Equal(HttpStatusCode.Redirect, (await PostPlanAsync(office, id, "Finding", new() { ["categoryId"] = $"{third}", ["title"] = "2.公务接待不规范" })).StatusCode);
+        Assert.Equal("2|公务接待不规范", await ReadAsync(db => db.Findings.Where(f => f.CategoryId == third).Select(f => f.Number + "|" + f.Title).SingleAsync(Ct)));
+
+        // Correcting a title typed so: the number in front is dropped, the category keeps its place.
+        Assert.Equal(HttpStatusCode.Redirect, (await PostPlanAsync(office, id, "EditCategory", new() { ["categoryId"] = $"{third}", ["title"] = "三、作风建设和纪律方面" })).StatusCode);
+        Assert.Equal("3|作风建设和纪律方面", await ReadAsync(db => db.FindingCategories.Where(c => c.Id == third).Select(c => c.Number + "|" + c.Title).SingleAsync(Ct)));
+    }
 }
 
 public sealed class PlanStructureTestsOnSqlite(SqliteApp app) : PlanStructureTests(app), IClassFixture<SqliteApp>;

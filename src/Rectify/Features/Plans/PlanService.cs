@@ -209,6 +209,8 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
         BusinessRules.Check(new ASubmittedPlanIsNotEdited(inspection.PlanState));
         BusinessRules.Check(new Required("问题类别", title));
         CheckLengths(("问题类别", title, 1000));
+        (var typedNumber, title) = WithoutLeadingNumber(title!);
+        number ??= typedNumber is { } n && !await db.FindingCategories.AnyAsync(c => c.InspectionId == inspectionId && c.Number == n, cancellationToken) ? n : null;
         var next = number ?? (await db.FindingCategories.Where(c => c.InspectionId == inspectionId).MaxAsync(c => (int?)c.Number, cancellationToken) ?? 0) + 1;
         BusinessRules.Check(new APositiveNumber("类别序号", next));
         BusinessRules.Check(new NumberIsFree("问题类别", next, await db.FindingCategories.AnyAsync(c => c.InspectionId == inspectionId && c.Number == next, cancellationToken)));
@@ -234,6 +236,8 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
         BusinessRules.Check(new AKnownChoice("问题类别", category is not null));
         BusinessRules.Check(new Required("问题", title));
         CheckLengths(("问题", title, 1000), ("反馈原文", problemStatement, 20000));
+        (var typedNumber, title) = WithoutLeadingNumber(title!);
+        number ??= typedNumber is { } n && !await db.Findings.AnyAsync(f => f.InspectionId == inspectionId && f.Number == n, cancellationToken) ? n : null;
         var next = number ?? (await db.Findings.Where(f => f.InspectionId == inspectionId).MaxAsync(f => (int?)f.Number, cancellationToken) ?? 0) + 1;
         BusinessRules.Check(new APositiveNumber("问题序号", next));
         BusinessRules.Check(new NumberIsFree("问题", next, await db.Findings.AnyAsync(f => f.InspectionId == inspectionId && f.Number == next, cancellationToken)));
@@ -588,6 +592,7 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
         BusinessRules.Check(new ASubmittedPlanIsNotEdited(category.Inspection.PlanState));
         BusinessRules.Check(new Required("问题类别", title));
         CheckLengths(("问题类别", title, 1000), ("理由", reason, 2000));
+        title = WithoutLeadingNumber(title!).Title;
         var next = number ?? category.Number;
         BusinessRules.Check(new APositiveNumber("类别序号", next));
         BusinessRules.Check(new AChangeToTheAdoptedPlanSaysWhy(category.Inspection.PlanState, reason));
@@ -624,6 +629,7 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
         BusinessRules.Check(new AKnownChoice("问题类别", category is not null));
         BusinessRules.Check(new Required("问题", title));
         CheckLengths(("问题", title, 1000), ("反馈原文", problemStatement, 20000), ("理由", reason, 2000));
+        title = WithoutLeadingNumber(title!).Title;
         var next = number ?? finding.Number;
         BusinessRules.Check(new APositiveNumber("问题序号", next));
         BusinessRules.Check(new AChangeToTheAdoptedPlanSaysWhy(finding.Inspection.PlanState, reason));
@@ -905,6 +911,17 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
         await db.SaveChangesAsync(cancellationToken);
         await audit.RecordAsync(new AuditEvent(AuditActions.OrganizationCreated, ObjectType: "Organization", ObjectId: Id(team.Id), After: new { team.Name, team.Kind, team.ParentId }), cancellationToken: cancellationToken);
         return team;
+    }
+
+    /// <summary>
+    /// A category's or problem's title typed with its number in front, as text copied from a Word document often is
+    /// ("一、…", "（一）…", "1.…", "（1）…"): the number, and the title without it, as the import reads them. The plan, the
+    /// ledger and the notice number each item themselves, so a title kept with its number would read "（一）一、…".
+    /// </summary>
+    internal static (int? Number, string Title) WithoutLeadingNumber(string title)
+    {
+        var number = Intake.LedgerValues.LeadingNumber(title.Trim(), chinese: true, out var rest);
+        return (number, number is null ? title.Trim() : rest);
     }
 
     /// <summary>A control or format character (a bidi override, a zero-width space): a name that reads as another.</summary>
