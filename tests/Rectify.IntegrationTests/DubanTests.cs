@@ -70,7 +70,13 @@ public abstract class DubanTests(AppFixture app)
         // Not a later date: refused, nothing written.
         var refused = await unit.PostFromPageAsync(page, page + "?handler=Extension", new Dictionary<string, string> { ["requestedDeadline"] = Day(original.Value), ["extensionReason"] = "理由" });
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
-        Assert.Contains("须晚于现在的整改时限", await refused.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        var shown = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await refused.Content.ReadAsStringAsync(Ct));
+        var said = Assert.Single(shown.QuerySelectorAll(".error-box"), e => e.TextContent.Contains("须晚于现在的整改时限", StringComparison.Ordinal));
+
+        // Said once, beside the form, with what was typed kept.
+        Assert.Equal("extensions", said.PreviousElementSibling?.Id);
+        Assert.Equal(Day(original.Value), shown.QuerySelector(".extension-form input[name=requestedDeadline]")?.GetAttribute("value"));
+        Assert.Equal("理由", shown.QuerySelector(".extension-form textarea[name=extensionReason]")?.TextContent);
 
         var asked = await unit.PostFromPageAsync(page, page + "?handler=Extension", new Dictionary<string, string> { ["requestedDeadline"] = Day(revised), ["extensionReason"] = "需协调市级部门，时间不足" });
         Assert.Equal(HttpStatusCode.Redirect, asked.StatusCode);

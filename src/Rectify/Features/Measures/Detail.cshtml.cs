@@ -73,6 +73,11 @@ public sealed class DetailModel(RectifyDbContext db, Caller caller, MeasureWorkf
 
     public DateOnly? EffectiveDate { get; private set; }
 
+    /// <summary>What was typed into the 申请延期 form, shown again when it was refused.</summary>
+    public DateOnly? RequestedDeadline { get; private set; }
+
+    public string? ExtensionReason { get; private set; }
+
     public string? Reason { get; private set; }
 
     /// <summary>The caller's steps are the unit's own (启动, 申请销号): they stand beside the report form.</summary>
@@ -166,7 +171,7 @@ public sealed class DetailModel(RectifyDbContext db, Caller caller, MeasureWorkf
     /// <summary>The unit asks for more time (申请延期): a new date, a reason, an optional file.</summary>
     public async Task<IActionResult> OnPostExtensionAsync(DateOnly? requestedDeadline, string? extensionReason, IFormFile? extensionFile, CancellationToken cancellationToken)
     {
-        ErrorFor = "extension";
+        (ErrorFor, RequestedDeadline, ExtensionReason) = ("extension", requestedDeadline, extensionReason);
         var file = IncomingFile.Of(extensionFile);
         return this.Done(await extensions.RequestAsync(Id, requestedDeadline, extensionReason, file, cancellationToken));
     }
