@@ -62,14 +62,19 @@ public abstract class ImportCommitTests(AppFixture app)
         app.RequireAvailable();
         var tag = Guid.NewGuid().ToString("N")[..6];
         var (full, shortName) = ($"综合协调办公室{tag}", $"综协办{tag}");
+        var (other, otherShort) = ($"综合行政执法队{tag}", $"执法队{tag}");
         await using (var scope = app.Factory.Services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<RectifyDbContext>();
             var inspected = await db.Organizations.SingleAsync(o => o.Id == int.Parse(app.InspectedOrganization, System.Globalization.CultureInfo.InvariantCulture), Ct);
-            var unit = new Organization(full, OrganizationKind.Department, inspected, shortName);
-            db.Add(unit);
+            var units = new[] { new Organization(full, OrganizationKind.Department, inspected, shortName), new Organization(other, OrganizationKind.Department, inspected, otherShort) };
+            db.AddRange(units);
             await db.SaveChangesAsync(Ct);
-            unit.AssignPath();
+            foreach (var unit in units)
+            {
+                unit.AssignPath();
+            }
+
             await db.SaveChangesAsync(Ct);
         }
 
@@ -77,7 +82,7 @@ public abstract class ImportCommitTests(AppFixture app)
         var draft = Draft(
         [
             new(1, "方面", 1, "问题", 1, "措施一" + tag, MeasureKind.TimeBound, new DateOnly(2026, 12, 31), null, shortName, [$"新配合办{tag}"]),
-            new(1, "方面", 1, "问题", 2, "措施二" + tag, MeasureKind.TimeBound, new DateOnly(2026, 12, 31), null, full),
+            new(1, "方面", 1, "问题", 2, "措施二" + tag, MeasureKind.TimeBound, new DateOnly(2026, 12, 31), null, full, [otherShort]),
         ]);
 
         // The preview names the one unit the import would add, and says nothing of the short name.
@@ -86,6 +91,9 @@ public abstract class ImportCommitTests(AppFixture app)
         var added = Assert.Single(warnings, w => w.Contains("将新增单位", StringComparison.Ordinal));
         Assert.Contains($"“新配合办{tag}”", added, StringComparison.Ordinal);
         Assert.DoesNotContain(warnings, w => w.Contains(shortName, StringComparison.Ordinal));
+
+        // Nor of a unit the file names only by its 简称 (as 配合单位 here): it is the tree's unit, not a new one.
+        Assert.DoesNotContain(warnings, w => w.Contains(otherShort, StringComparison.Ordinal) || w.Contains(other, StringComparison.Ordinal));
 
         // Committed: both measures are led by the one unit; no unit is named by the short name; the new one is added once.
         await CommitAsync(id, draft);

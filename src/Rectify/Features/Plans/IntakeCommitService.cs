@@ -494,6 +494,10 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
         void Problem(IntakeLocation? at, string message, IntakeSeverity severity = IntakeSeverity.Error) =>
             problems.Add(new IntakeProblem(at?.Sheet, at?.Row, null, message, severity));
         var created = new HashSet<string>(StringComparer.Ordinal);
+
+        // The units the tree has, by their full names: a measure's units are compared by full name (a 简称 in the file is
+        // read as the unit of that full name), so a unit the file names by its 简称 is one the tree has, not a new one.
+        var existing = plan.Units?.Values.ToHashSet(StringComparer.Ordinal);
         if (plan.Registered is { } registered && Contradictions(draft.Inspection, registered) is { Count: > 0 } contradictions)
         {
             Problem(null, $"文件所述巡察与本巡察不一致：{string.Join("；", contradictions)}。导入会按序号更新本巡察的问题和措施；如这份文件属于另一次巡察，请先登记那次巡察，再导入到那里。", IntakeSeverity.Warning);
@@ -540,7 +544,7 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
                     var target = Target(m, current, plan.Units ?? NoUnits);
                     foreach (var unit in (target.LeadUnit is { } l ? [l] : Array.Empty<string>()).Concat(target.Supporting ?? []))
                     {
-                        if (plan.Units is { } known && !known.ContainsKey(unit) && created.Add(unit))
+                        if (existing is not null && !existing.Contains(unit) && created.Add(unit))
                         {
                             Problem(m.Source, $"{number}：将新增单位“{unit}”，组织机构中没有这个名称或简称。如果它是已有单位的简称，请先由系统管理员在组织机构中为该单位填写简称，再导入。", IntakeSeverity.Warning);
                         }
