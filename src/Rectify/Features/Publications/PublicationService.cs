@@ -17,7 +17,7 @@ namespace Rectify.Features.Publications;
 /// first responsible person approves or returns it; a correction is a new version. Scope (404), permission (403), the
 /// notice's rules (409/400); each step one transaction with its audit record.
 /// </summary>
-public sealed class PublicationService(RectifyDbContext db, Caller caller, AuditLog audit, HandOffNotices handOffs, TimeProvider clock)
+public sealed partial class PublicationService(RectifyDbContext db, Caller caller, AuditLog audit, HandOffNotices handOffs, TimeProvider clock)
 {
     private const string LostRace = "公布稿刚刚已被他人修改，请刷新页面后再操作。";
 
@@ -215,20 +215,67 @@ public sealed class PublicationService(RectifyDbContext db, Caller caller, Audit
 
     public sealed class ANoticeIsStartedOnce() : Refused("这次巡察已有公布稿；如需修改已审定的版本，请新建更正版本。");
 
-    /// <summary>A notice needs its title, intro, issuer and date, and no part longer than a notice would be.</summary>
-    public sealed class ADraftIsComplete(PublicationDraft draft) : IBusinessRule
+    /// <summary>
+    /// A notice needs its title, intro, issuer and date, no part longer than a notice would be, and contact details a
+    /// reader can use: an e-mail address that is one, a telephone number of digits, a postcode of six digits. The message
+    /// names the field at fault.
+    /// </summary>
+    public sealed partial class ADraftIsComplete(PublicationDraft draft) : IBusinessRule
     {
         private const int MaxPart = 20000;
 
-        public bool IsBroken() =>
-            string.IsNullOrWhiteSpace(draft.Title) || string.IsNullOrWhiteSpace(draft.Intro) || string.IsNullOrWhiteSpace(draft.Issuer) || draft.Date is null
-            || draft.Title.Length > 200 || draft.Intro.Length > MaxPart || draft.Issuer.Length > 200
-            || draft.Responsibility.Concat(draft.NextSteps).Any(p => p.Heading.Length > 500 || p.Text.Length > MaxPart)
-            || new[] { draft.Phone, draft.Email, draft.PostalAddress, draft.Postcode }.Any(v => v is { Length: > 200 });
+        public bool IsBroken() => Problem() is not null;
 
-        public string Message => "请填写公布稿的标题、开头、发文机关和成文日期（标题不超过 200 字，联系方式各不超过 200 字）。";
+        public string Message => Problem() ?? string.Empty;
 
         public Refusal Refusal => Refusal.Invalid;
+
+        private string? Problem()
+        {
+            var missing = new[] { ("标题", draft.Title), ("开头", draft.Intro), ("发文机关", draft.Issuer), ("成文日期", draft.Date?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)) }
+                .Where(f => string.IsNullOrWhiteSpace(f.Item2)).Select(f => f.Item1).ToList();
+            if (missing.Count > 0)
+            {
+                return $"请填写公布稿的{string.Join("、", missing)}。";
+            }
+
+            var tooLong = new (string, string?, int)[] { ("标题", draft.Title, 200), ("开头", draft.Intro, MaxPart), ("发文机关", draft.Issuer, 200), ("联系电话", draft.Phone, 200), ("电子邮箱", draft.Email, 200), ("通信地址", draft.PostalAddress, 200), ("邮政编码", draft.Postcode, 200) }
+                .Concat(draft.Responsibility.Concat(draft.NextSteps).SelectMany(p => new (string, string?, int)[] { ("部分标题“" + Short(p.Heading) + "”", p.Heading, 500), ("“" + Short(p.Heading) + "”的正文", p.Text, MaxPart) }))
+                .FirstOrDefault(f => f.Item2 is { } v && v.Length > f.Item3);
+            if (tooLong.Item1 is not null)
+            {
+                return $"{tooLong.Item1}不超过 {tooLong.Item3} 字（现为 {tooLong.Item2!.Length} 字）。";
+            }
+
+            if (draft.Email is { } email && !string.IsNullOrWhiteSpace(email) && !EmailShape().IsMatch(email.Trim()))
+            {
+                return $"电子邮箱“{Short(email)}”不是有效的邮箱地址（如 jubao@example.gov.cn）。";
+            }
+
+            if (draft.Phone is { } phone && !string.IsNullOrWhiteSpace(phone) && (!PhoneShape().IsMatch(phone.Trim()) || phone.Count(char.IsDigit) < 5))
+            {
+                return $"联系电话“{Short(phone)}”不是有效的电话号码（应以号码或区号开头，如 0769-22221234、12388）。";
+            }
+
+            if (draft.Postcode is { } postcode && !string.IsNullOrWhiteSpace(postcode) && !PostcodeShape().IsMatch(postcode.Trim()))
+            {
+                return $"邮政编码“{Short(postcode)}”应为 6 位数字。";
+            }
+
+            return null;
+        }
+
+        private static string Short(string text) => text.Length <= 30 ? text : text[..30] + "…";
+
+        [System.Text.RegularExpressions.GeneratedRegex(@"^[^@\s]+@[^@\s]+\.[^@\s.]+$")]
+        private static partial System.Text.RegularExpressions.Regex EmailShape();
+
+        // A number first (or its area code in brackets, or +86); what follows may say more, as notices do: 0769-22221234（工作日）.
+        [System.Text.RegularExpressions.GeneratedRegex(@"^[0-9０-９(（+＋]")]
+        private static partial System.Text.RegularExpressions.Regex PhoneShape();
+
+        [System.Text.RegularExpressions.GeneratedRegex(@"^[0-9]{6}$")]
+        private static partial System.Text.RegularExpressions.Regex PostcodeShape();
     }
 }
 
