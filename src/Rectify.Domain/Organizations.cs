@@ -123,6 +123,21 @@ public sealed class Organization
         Path = $"{parentPath}{Id}/";
     }
 
+    /// <summary>
+    /// Moves the unit, with everything under it, under <paramref name="parent"/> (null: to the top of the tree): never
+    /// under itself or a unit of its own. Sets its own path and answers the path it had, so that the caller rewrites the
+    /// paths of the units under it (the prefix replaced) in the same transaction.
+    /// </summary>
+    public string MoveUnder(Organization? parent)
+    {
+        BusinessRules.Check(new AUnitIsNotMovedUnderItself(this, parent));
+        var was = Path;
+        Parent = parent;
+        ParentId = parent?.Id;
+        Path = $"{parent?.Path ?? "/"}{Id}/";
+        return was;
+    }
+
     /// <summary>The ids of the organizations above the one at <paramref name="path"/> ("/1/4/9/" → 1, 4), nearest last.</summary>
     public static IEnumerable<int> AncestorIds(string path)
     {
@@ -181,6 +196,16 @@ public sealed class ADocumentCodeIsACode(string? code) : IBusinessRule
     public bool IsBroken() => code is { } c && (c.Length > Organization.MaxDocumentCode || c.IndexOfAny(['〔', '〕', '[', ']', '(', ')', '（', '）']) >= 0 || c.Any(char.IsWhiteSpace) || char.IsDigit(c[^1]));
 
     public string Message => $"机关代字应为不超过 {Organization.MaxDocumentCode} 个字、不含空格和括号、不以数字结尾的代字，例如“万江整改督”（文号为“万江整改督〔2026〕3号”），收到“{code}”。";
+
+    public Refusal Refusal => Refusal.Invalid;
+}
+
+/// <summary>A unit is not moved under itself or under a unit of its own: the tree would have a loop.</summary>
+public sealed class AUnitIsNotMovedUnderItself(Organization unit, Organization? parent) : IBusinessRule
+{
+    public bool IsBroken() => parent is not null && (parent.Id == unit.Id || parent.Path.StartsWith(unit.Path, StringComparison.Ordinal));
+
+    public string Message => $"不能把“{unit.Name}”移到它自己或它下属的单位之下。";
 
     public Refusal Refusal => Refusal.Invalid;
 }

@@ -363,6 +363,62 @@ public abstract class AccessTests(AppFixture app)
     }
 
     [Fact]
+    public async Task The_system_administrator_moves_a_unit_with_the_units_under_it_never_under_itself_nor_beside_a_namesake()
+    {
+        app.RequireAvailable();
+        using var sys = await app.SignedInAsync("admin");
+        var tag = app.Provider + Guid.NewGuid().ToString("N")[..6];
+        var page = await sys.GetStringAsync(new Uri("/organizations", UriKind.Relative), Ct);
+        string Id(int v) => v.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        async Task<int> AddAsync(string name, string kind, int? parent)
+        {
+            var added = await PostFormAsync(sys, "/organizations?handler=Add", page, new() { ["parentId"] = parent is { } p ? Id(p) : "", ["name"] = name, ["kind"] = kind });
+            Assert.Equal(HttpStatusCode.OK, added.StatusCode);
+            return await app.ReadAsync(db => db.Organizations.Where(o => o.Name == name && o.ParentId == parent).Select(o => o.Id).SingleAsync(Ct));
+        }
+
+        // Built flat, as a newcomer does: the county committee and its inspection office, and the town with a unit.
+        var county = await AddAsync("县委" + tag, "PartyCommittee", null);
+        await AddAsync("县委巡察办" + tag, "InspectionOffice", county);
+        var town = await AddAsync("青石镇党委" + tag, "PartyCommittee", null);
+        var unit = await AddAsync("党政办" + tag, "Department", town);
+        await AddAsync("党政办" + tag, "Department", null);
+        Task<string> PathAsync(int id) => app.ReadAsync(db => db.Organizations.Where(o => o.Id == id).Select(o => o.Path).SingleAsync(Ct));
+        var editPage = await sys.GetStringAsync(new Uri($"/organizations?edit={town}", UriKind.Relative), Ct);
+        var targets = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(editPage).QuerySelectorAll("#move-organization select[name=parentId] option").Select(o => o.GetAttribute("value")).ToList();
+        Assert.Contains(Id(county), targets);
+        Assert.DoesNotContain(Id(town), targets);
+        Assert.DoesNotContain(Id(unit), targets);
+
+        // The town goes under the county, its unit with it; audited with both parents.
+        using (var moved = await sys.PostFormAsync("/organizations?handler=Move", editPage, new Dictionary<string, string> { ["organizationId"] = Id(town), ["parentId"] = Id(county) }))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, moved.StatusCode);
+            Assert.Contains("已将“青石镇党委" + tag + "”及其下属 1 个单位移到“县委" + tag + "”之下", await (await sys.FollowedAsync(moved)).Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        }
+
+        var countyPath = await PathAsync(county);
+        Assert.Equal($"{countyPath}{town}/", await PathAsync(town));
+        Assert.Equal($"{countyPath}{town}/{unit}/", await PathAsync(unit));
+        var townId = Id(town);
+        Assert.True(await app.ReadAsync(db => db.AuditEntries.AnyAsync(e => e.Action == Audit.AuditActions.OrganizationMoved && e.ObjectId == townId, Ct)));
+
+        // Never under itself or its own unit; never beside a unit of the same name; nothing changes either way.
+        var loop = await PostFormAsync(sys, "/organizations?handler=Move", editPage, new() { ["organizationId"] = Id(county), ["parentId"] = Id(unit) });
+        Assert.Equal(HttpStatusCode.BadRequest, loop.StatusCode);
+        Assert.Contains("不能把“县委" + tag + "”移到它自己或它下属的单位之下", await loop.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        var namesake = await PostFormAsync(sys, "/organizations?handler=Move", editPage, new() { ["organizationId"] = Id(unit), ["parentId"] = "" });
+        Assert.Equal(HttpStatusCode.Conflict, namesake.StatusCode);
+        Assert.Equal(countyPath, await PathAsync(county));
+        Assert.Equal($"{countyPath}{town}/{unit}/", await PathAsync(unit));
+
+        // Only the system administrator moves units.
+        using var office = await app.SignedInAsync("office");
+        Assert.Equal(HttpStatusCode.NotFound, (await office.PostFromPageAsync("/organizations", "/organizations?handler=Move", new Dictionary<string, string> { ["organizationId"] = Id(town), ["parentId"] = "" })).StatusCode);
+        Assert.Equal($"{countyPath}{town}/", await PathAsync(town));
+    }
+
+    [Fact]
     public async Task The_system_administrator_links_a_leaders_account_to_the_person_they_are_one_account_one_person_audited()
     {
         app.RequireAvailable();

@@ -115,9 +115,12 @@ public abstract class PlanApiTests(AppFixture app)
             return (i.InspectingBodyId, i.InspectingBody.Name, i.InspectedOrganization.ParentId);
         });
 
+        var told = new List<string?>();
         async Task<(int Id, int Body, int? BodyParent)> RegisterAsync(string title, string team)
         {
-            var id = (await WrittenAsync(await PostAsync(office, "/api/v1/inspections", new { title = title + suffix, team, inspectedOrganizationId = inspected }), HttpStatusCode.Created)).Id!.Value;
+            var written = await WrittenAsync(await PostAsync(office, "/api/v1/inspections", new { title = title + suffix, team, inspectedOrganizationId = inspected }), HttpStatusCode.Created);
+            told.Add(written.Message);
+            var id = written.Id!.Value;
             return await ReadAsync(db => db.Inspections.Where(i => i.Id == id).Select(i => new ValueTuple<int, int, int?>(i.Id, i.InspectingBodyId, i.InspectingBody.ParentId)).SingleAsync(Ct));
         }
 
@@ -130,6 +133,12 @@ public abstract class PlanApiTests(AppFixture app)
         // The team that oversees it is found by its name, and no second one is made.
         var typedOwn = await RegisterAsync("点名本市巡察组", ownTeamName);
         Assert.Equal(ownTeam, typedOwn.Body);
+
+        // The office is told when a team was added, and what the administrator does if it meant an existing one; it learns
+        // nothing of the other tree.
+        Assert.Contains("已新增这个巡察组", told[0], StringComparison.Ordinal);
+        Assert.DoesNotContain("外市委员会", told[0], StringComparison.Ordinal);
+        Assert.DoesNotContain("已新增这个巡察组", told[1], StringComparison.Ordinal);
         var teams = await ReadAsync(db => db.Organizations.CountAsync(o => o.Name == ownTeamName, Ct));
 
         // A team typed wrongly is corrected on the description, by the same rule; leaving it out keeps it.

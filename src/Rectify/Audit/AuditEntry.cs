@@ -26,6 +26,7 @@ public static class AuditActions
     public const string NoticeImported = "notice.import";
     public const string OrganizationCreated = "organization.create";
     public const string OrganizationRenamed = "organization.rename";
+    public const string OrganizationMoved = "organization.move";
     public const string DemoSeeded = "demo.seed";
     public const string AuditViewed = "audit.query";
     public const string AuditExported = "audit.export";

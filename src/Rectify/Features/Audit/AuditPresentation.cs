@@ -84,6 +84,7 @@ public static class AuditPresentation
             AuditActions.NoticeImported => l["导入巡察反馈意见"],
             AuditActions.OrganizationCreated => l["新增单位"],
             AuditActions.OrganizationRenamed => l["修改单位名称"],
+            AuditActions.OrganizationMoved => l["移动单位"],
             AuditActions.DemoSeeded => l["载入演示数据"],
             AuditActions.AuditViewed => l["查询审计日志"],
             AuditActions.AuditExported => l["导出审计日志"],

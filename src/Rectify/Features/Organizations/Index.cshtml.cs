@@ -65,6 +65,11 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, global::Recti
     /// <summary>The organization shown in the correction form, with what was typed when it was refused.</summary>
     public (int Id, string Name, string? ShortName, string Parent)? Editing { get; private set; }
 
+    /// <summary>The units the one being corrected may be moved under (not itself nor one of its own), and its parent now.</summary>
+    public IReadOnlyList<Admin.NewUserModel.OrganizationOption> MoveTargets { get; private set; } = [];
+
+    public int? EditingParentId { get; private set; }
+
     /// <summary>Corrects an organization's name and short name; the tree, its people and its inspections stay as they are.</summary>
     public async Task<IActionResult> OnPostRenameAsync(int organizationId, string? name, string? shortName, CancellationToken cancellationToken)
     {
@@ -86,6 +91,51 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, global::Recti
             cancellationToken: cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return this.DoneAt($"已将单位名称改为“{organization.Name}”。", "/organizations");
+    }
+
+    /// <summary>
+    /// Moves a unit, with everything under it, under another (or to the top): a tree first built flat is put in order, a
+    /// unit added under the wrong parent corrected. Who sees what follows the tree — an inspection body sees the
+    /// inspections of what its party committee holds — so the move is audited with both parents.
+    /// </summary>
+    public async Task<IActionResult> OnPostMoveAsync(int organizationId, int? parentId, CancellationToken cancellationToken)
+    {
+        var organization = CanManage ? await db.VisibleOrganizations(caller.Scope).SingleOrDefaultAsync(o => o.Id == organizationId, cancellationToken) : null;
+        if (organization is null)
+        {
+            return NotFound();
+        }
+
+        Edit = organizationId;
+        var parent = parentId is { } pid ? await db.VisibleOrganizations(caller.Scope).SingleOrDefaultAsync(o => o.Id == pid, cancellationToken) : null;
+        BusinessRules.Check(new ANewOrganizationIsComplete(true, parentId is null || parent is not null, true));
+        if (parent?.Id == organization.ParentId)
+        {
+            return this.DoneAt($"“{organization.Name}”已在这个上级单位之下。", "/organizations#org-" + organization.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        var taken = $"“{parent?.Name ?? "顶级"}”下已有名为“{organization.Name}”的单位，请先修改其中一个的名称。";
+        BusinessRules.Check(new ANameIsFreeUnderItsParent(taken, await db.Organizations.AnyAsync(o => o.ParentId == parentId && o.Name == organization.Name && o.Id != organization.Id, cancellationToken)));
+        var before = organization.ParentId is { } was ? await db.Organizations.Where(o => o.Id == was).Select(o => o.Name).SingleAsync(cancellationToken) : null;
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var oldPath = organization.MoveUnder(parent);
+        await db.SaveOrRefuseAsync(taken, cancellationToken, uniqueIndexDecides: true);
+
+        // Everything under it keeps its place below it: its paths' prefix is the unit's new path (one statement).
+        var newPath = organization.Path;
+#pragma warning disable CA1845 // An expression the database runs (substr), not a string built in .NET.
+        var below = await db.Organizations.Where(o => o.Path.StartsWith(oldPath) && o.Id != organization.Id)
+            .ExecuteUpdateAsync(u => u.SetProperty(o => o.Path, o => newPath + o.Path.Substring(oldPath.Length)), cancellationToken);
+#pragma warning restore CA1845
+        await audit.RecordAsync(
+            new global::Rectify.Audit.AuditEvent(global::Rectify.Audit.AuditActions.OrganizationMoved, ObjectType: "Organization", ObjectId: organization.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                Before: new { organization.Name, Parent = before }, After: new { organization.Name, Parent = parent?.Name, UnitsBelow = below }),
+            cancellationToken: cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return this.DoneAt(
+            below > 0 ? $"已将“{organization.Name}”及其下属 {below} 个单位移到“{parent?.Name ?? "顶级"}”之下。" : $"已将“{organization.Name}”移到“{parent?.Name ?? "顶级"}”之下。",
+            "/organizations#org-" + organization.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
     public async Task<IActionResult> ShowRefusalAsync(string message, CancellationToken cancellationToken)
@@ -141,6 +191,13 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, global::Recti
         if (CanManage)
         {
             Flat = rows.Select(r => new Admin.NewUserModel.OrganizationOption(r.Id, r.Name, Math.Max(0, r.Path.Count(c => c == '/') - 2))).ToList();
+            if (Editing is { } editing)
+            {
+                // Where the unit being corrected may move: anywhere but under itself or a unit of its own.
+                var own = rows.Single(r => r.Id == editing.Id);
+                var under = rows.Where(r => r.Path.StartsWith(own.Path, StringComparison.Ordinal)).Select(r => r.Id).ToHashSet();
+                (MoveTargets, EditingParentId) = (Flat.Where(o => !under.Contains(o.Id)).ToList(), own.ParentId);
+            }
         }
     }
 

@@ -106,9 +106,9 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
         BusinessRules.Check(new AKnownChoice("被巡察党组织", inspected is not null));
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var team = caller.Scope.Roles.Contains(Roles.RectificationOffice) || !caller.Scope.IsInspectionBody
+        var (team, teamAdded) = caller.Scope.Roles.Contains(Roles.RectificationOffice) || !caller.Scope.IsInspectionBody
             ? await TeamAsync(input.Team!, inspected!, cancellationToken)
-            : await OwnTeamAsync(input.Team!, cancellationToken);
+            : (await OwnTeamAsync(input.Team!, cancellationToken), false);
         var inspection = new Inspection(input.Title!, input.Kind ?? InspectionKind.Xuncha, team, inspected!, null, null, null);
         inspection.Describe(input.Title!, input.Kind ?? InspectionKind.Xuncha, input.Round, input.OnSiteFrom, input.OnSiteTo, input.FeedbackDate);
         db.Inspections.Add(inspection);
@@ -124,9 +124,10 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
             cancellationToken: cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return WorkflowResult.Done(
-            caller.May(Permission.ManagePlan)
+            (caller.May(Permission.ManagePlan)
                 ? $"已登记巡察“{inspection.Title}”。请录入或导入反馈问题和整改措施。"
-                : $"已登记巡察“{inspection.Title}”。被巡察党组织的整改办可以录入或导入反馈问题和整改措施。",
+                : $"已登记巡察“{inspection.Title}”。被巡察党组织的整改办可以录入或导入反馈问题和整改措施。")
+            + (teamAdded ? TeamAddedNote(team, inspected!) : string.Empty),
             inspection.Id);
     }
 
@@ -142,6 +143,7 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
         CheckLengths(("巡察名称", input.Title, 300), ("届次轮次", input.Round, 200), ("下延单位", input.ExtendedScope, 4000));
         var team = await db.Organizations.Where(o => o.Id == inspection.InspectingBodyId).Select(o => o.Name).SingleAsync(cancellationToken);
         var before = new { inspection.Title, inspection.Kind, inspection.Round, Team = team, inspection.OnSiteFrom, inspection.OnSiteTo, inspection.FeedbackDate };
+        var addedNote = string.Empty;
         inspection.Describe(input.Title ?? string.Empty, input.Kind ?? inspection.Kind, input.Round, input.OnSiteFrom, input.OnSiteTo, input.FeedbackDate);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
 
@@ -159,11 +161,12 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
             }
 
             var inspected = await db.Organizations.SingleAsync(o => o.Id == inspection.InspectedOrganizationId, cancellationToken);
-            var corrected = caller.Scope.Roles.Contains(Roles.RectificationOffice) || !caller.Scope.IsInspectionBody
+            var (corrected, teamAdded) = caller.Scope.Roles.Contains(Roles.RectificationOffice) || !caller.Scope.IsInspectionBody
                 ? await TeamAsync(input.Team, inspected, cancellationToken)
-                : await OwnTeamAsync(input.Team, cancellationToken);
+                : (await OwnTeamAsync(input.Team, cancellationToken), false);
             inspection.CorrectInspectingBody(corrected);
             team = corrected.Name;
+            addedNote = teamAdded ? TeamAddedNote(corrected, inspected) : string.Empty;
         }
 
         if (!string.IsNullOrWhiteSpace(input.ExtendedScope))
@@ -195,7 +198,7 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
                 After: new { inspection.Title, inspection.Kind, inspection.Round, Team = team, inspection.OnSiteFrom, inspection.OnSiteTo, inspection.FeedbackDate, AddedScope = input.ExtendedScope, RemovedScope = removed }),
             cancellationToken: cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return WorkflowResult.Done("已保存巡察信息。", inspectionId);
+        return WorkflowResult.Done("已保存巡察信息。" + addedNote, inspectionId);
     }
 
     public async Task<WorkflowResult> AddCategoryAsync(int inspectionId, int? number, string? title, CancellationToken cancellationToken)
@@ -880,7 +883,7 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
     /// itself), or else a new team beside the inspected organization. An office thus never hands its inspection to a body
     /// of another tree by typing that body's name: the team decides which inspection body reads the whole inspection.
     /// </summary>
-    private async Task<Organization> TeamAsync(string typed, Organization inspected, CancellationToken cancellationToken)
+    private async Task<(Organization Team, bool Added)> TeamAsync(string typed, Organization inspected, CancellationToken cancellationToken)
     {
         var name = typed.Trim();
         BusinessRules.Check(new SomethingIsChosen(name.Length <= 100, "巡察组名称不超过 100 字。"));
@@ -899,7 +902,7 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
                 // the inspection from the real one. Among equals, the oldest.
                 var watched = (await RoleHolders.AtOrAboveAsync(db, Roles.InspectionBody, overseeing.Select(o => o.Path), cancellationToken))
                     .Select(a => a.Path).ToHashSet(StringComparer.Ordinal);
-                return overseeing.FirstOrDefault(o => RoleHolders.PathsDownTo(o.Path).Any(watched.Contains)) ?? overseeing[0];
+                return (overseeing.FirstOrDefault(o => RoleHolders.PathsDownTo(o.Path).Any(watched.Contains)) ?? overseeing[0], false);
             }
         }
 
@@ -910,8 +913,15 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
         team.AssignPath();
         await db.SaveChangesAsync(cancellationToken);
         await audit.RecordAsync(new AuditEvent(AuditActions.OrganizationCreated, ObjectType: "Organization", ObjectId: Id(team.Id), After: new { team.Name, team.Kind, team.ParentId }), cancellationToken: cancellationToken);
-        return team;
+        return (team, true);
     }
+
+    /// <summary>
+    /// What the office is told when the team it typed was added (no team of that name oversees the inspected organization):
+    /// nothing of any other tree, only what was done and what the system administrator does when the team already exists.
+    /// </summary>
+    private static string TeamAddedNote(Organization team, Organization inspected) =>
+        $"组织机构中没有管辖“{inspected.Name}”的“{team.Name}”，已新增这个巡察组。如果它是组织机构中已有的巡察组，请系统管理员在组织机构中把“{inspected.Name}”移到该巡察组所属的党委之下，再把巡察组改回；巡察机构的账号才能看到本次巡察。";
 
     /// <summary>
     /// A category's or problem's title typed with its number in front, as text copied from a Word document often is
