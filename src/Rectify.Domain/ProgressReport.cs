@@ -319,7 +319,16 @@ public sealed class AReportSaysWhatWasDone(string? narrative, int percent, DateO
 {
     public bool IsBroken() => PlainText.IsBlank(narrative) || percent is < 0 or > 100 || effectiveDate is null;
 
-    public string Message => "请填写进展情况、完成百分比（0–100）和报送截至日期。";
+    /// <summary>Names what is missing or wrong, alone: the reporter sees at once which field to fill.</summary>
+    public string Message
+    {
+        get
+        {
+            var missing = new[] { ("进展情况", PlainText.IsBlank(narrative)), ("完成百分比（0–100）", percent is < 0 or > 100), ("报送截至日期", effectiveDate is null) }
+                .Where(f => f.Item2).Select(f => f.Item1).ToList();
+            return $"请填写{string.Join("、", missing)}。";
+        }
+    }
 
     public Refusal Refusal => Refusal.Invalid;
 }

@@ -26,7 +26,7 @@ public abstract class OtherRoundsTests(AppFixture app)
         return new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await response.Content.ReadAsStringAsync(Ct));
     }
 
-    private static string? Figure(IElement row, string name) => row.QuerySelector($"[data-figure={name}]")?.TextContent.Trim();
+    private static string? Figure(IElement row, string name) => row.QuerySelector($"[data-round-figure={name}]")?.TextContent.Trim();
 
     [Fact]
     public async Task A_new_round_shows_what_the_last_round_of_the_same_organization_left_and_only_what_the_caller_may_see()

@@ -231,6 +231,10 @@ public abstract class PublicationTests(AppFixture app)
         var status = await visitor.GetStringAsync(new Uri($"/notices/{key}?receipt={receipt.Replace("-", string.Empty, StringComparison.Ordinal).ToLowerInvariant()}", UriKind.Relative), Ct);
         Assert.Contains("已收到", NoticeSteps.Between(status, "id=\"receipt-status\"", "</div>\n"), StringComparison.Ordinal);
 
+        // A check sent with no code says what to type; a page without a check says nothing.
+        Assert.Contains("请输入提交意见时得到的回执码", await visitor.GetStringAsync(new Uri($"/notices/{key}?receipt=+", UriKind.Relative), Ct), StringComparison.Ordinal);
+        Assert.DoesNotContain("receipt-status", await visitor.GetStringAsync(new Uri($"/notices/{key}", UriKind.Relative), Ct), StringComparison.Ordinal);
+
         // The office reads it as text, with the contact; the first responsible person sees the contact masked; a unit not at all.
         using var office = await app.SignedInAsync("office");
         using var secretary = await app.SignedInAsync("secretary");

@@ -33,6 +33,8 @@ public sealed class ReportsAndLookBacksTests
         m.Start(Unit, clock);
         var refused = Assert.Throws<BusinessRuleViolationException>(() => ProgressReport.File(m, null, " ", 50, new DateOnly(2025, 1, 9), Unit, clock));
         Assert.Equal((nameof(AReportSaysWhatWasDone), Refusal.Invalid), (refused.RuleName, refused.Refusal));
+        Assert.Equal("请填写进展情况。", refused.Message);
+        Assert.Equal("请填写完成百分比（0–100）、报送截至日期。", new AReportSaysWhatWasDone("已完成", 101, null).Message);
         Assert.Equal(nameof(AReportSaysWhatWasDone), RuleOf(() => ProgressReport.File(m, null, "已完成", 101, new DateOnly(2025, 1, 9), Unit, clock)));
 
         var report = ProgressReport.File(m, null, "  修订了招投标制度。 ", 60, new DateOnly(2025, 1, 9), Unit, clock);

@@ -39,12 +39,19 @@ public sealed class NoticeModel(RectifyDbContext db, OpinionIntake intake, Publi
 
     public OpinionStatus? Status { get; private set; }
 
+    /// <summary>The receipt check was sent with no code in it.</summary>
+    public bool ReceiptMissing { get; private set; }
+
     public async Task<IActionResult> OnGetAsync(string? receipt, CancellationToken cancellationToken)
     {
         if (!string.IsNullOrWhiteSpace(receipt))
         {
             Checked = receipt.Length > 30 ? receipt[..30] : receipt;
             Status = await PublicNoticeQueries.StatusAsync(db, Key, receipt, cancellationToken);
+        }
+        else
+        {
+            ReceiptMissing = Request.Query.ContainsKey("receipt");
         }
 
         return await ShowAsync(cancellationToken);
