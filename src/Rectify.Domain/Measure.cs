@@ -306,6 +306,11 @@ public sealed class Measure
             BusinessRules.Check(new TimeBoundMeasureNeedsADeadline(kind, deadline));
         }
 
+        if (change.SetsDeadline)
+        {
+            BusinessRules.Check(new ADeadlineIsNotBeforeTheInspection(deadline, Inspection.OnSiteFrom, Inspection.FeedbackDate));
+        }
+
         BusinessRules.Check(new AStartedMeasureKeepsItsWayOfReporting(State, Kind, kind));
 
         var assumed = AssumedFields;

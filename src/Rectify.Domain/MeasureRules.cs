@@ -94,6 +94,26 @@ public sealed class TimeBoundMeasureNeedsADeadline(MeasureKind kind, DateOnly? d
     public Refusal Refusal => Refusal.Invalid;
 }
 
+/// <summary>
+/// A deadline is not set before the inspection began: before its 进驻 (or, without that date, more than a year before its
+/// feedback — an on-site period is weeks, and 边巡边改 measures may be done before the feedback). Such a date is a typo of
+/// the year (2019 for 2026), and it would make the measure 超期 from its first day.
+/// </summary>
+public sealed class ADeadlineIsNotBeforeTheInspection(DateOnly? deadline, DateOnly? onSiteFrom, DateOnly? feedbackDate) : IBusinessRule
+{
+    private DateOnly? Earliest => onSiteFrom ?? feedbackDate?.AddYears(-1);
+
+    public bool IsBroken() => deadline is { } d && Earliest is { } e && d < e;
+
+    public string Message => onSiteFrom is { } from
+        ? $"整改时限 {Day(deadline)} 早于本次巡察进驻（{Day(from)}），请核对年份。"
+        : $"整改时限 {Day(deadline)} 比本次巡察的反馈日期（{Day(feedbackDate)}）早一年以上，请核对年份。";
+
+    public Refusal Refusal => Refusal.Invalid;
+
+    private static string Day(DateOnly? day) => day?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "—";
+}
+
 public sealed class AMeasureSaysWhatIsDone(string? text) : IBusinessRule
 {
     public bool IsBroken() => PlainText.IsBlank(text);

@@ -53,6 +53,20 @@ public abstract class FrontEndSecurityTests(AppFixture app)
     }
 
     [Fact]
+    public async Task A_style_sheet_is_addressed_by_a_hash_of_its_content_and_served_at_that_address()
+    {
+        app.RequireAvailable();
+        using var client = app.Client();
+        var page = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await client.GetStringAsync(new Uri("/Account/SignIn", UriKind.Relative), TestContext.Current.CancellationToken));
+        var href = page.QuerySelector("link[rel=stylesheet]")?.GetAttribute("href");
+        Assert.Matches("^/css/site\\.css\\?v=[A-Za-z0-9_-]{16}$", href);
+        using var sheet = await client.GetAsync(new Uri(href!, UriKind.Relative), TestContext.Current.CancellationToken);
+        Assert.Equal(System.Net.HttpStatusCode.OK, sheet.StatusCode);
+        var bytes = await sheet.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(Microsoft.AspNetCore.WebUtilities.WebEncoders.Base64UrlEncode(System.Security.Cryptography.SHA256.HashData(bytes))[..16], href![(href!.IndexOf('=', StringComparison.Ordinal) + 1)..]);
+    }
+
+    [Fact]
     public async Task A_local_return_url_is_kept_through_the_sign_in_and_a_wrong_password_goes_nowhere()
     {
         app.RequireAvailable();

@@ -206,6 +206,22 @@ public sealed class MeasureLifeTests
     }
 
     [Fact]
+    public void A_deadline_before_the_inspection_began_is_refused_as_a_typo_of_the_year()
+    {
+        // 进驻 2024-03-25: a deadline of 2019 is refused; one on the day the team arrived is a 边巡边改 measure's.
+        var m = NewMeasure();
+        var early = Assert.Throws<BusinessRuleViolationException>(() => m.Amend(new MeasureChange { SetsDeadline = true, Deadline = new DateOnly(2019, 7, 31) }, Office, clock, null));
+        Assert.Equal((nameof(ADeadlineIsNotBeforeTheInspection), "整改时限 2019-07-31 早于本次巡察进驻（2024-03-25），请核对年份。"), (early.RuleName, early.Message));
+        m.Amend(new MeasureChange { SetsDeadline = true, Deadline = new DateOnly(2024, 3, 25) }, Office, clock, null);
+        Assert.Equal(new DateOnly(2024, 3, 25), m.Deadline);
+
+        // Without an on-site date, a year before the feedback is the limit; without either, nothing is known to check.
+        Assert.True(new ADeadlineIsNotBeforeTheInspection(new DateOnly(2023, 8, 14), null, new DateOnly(2024, 8, 15)).IsBroken());
+        Assert.False(new ADeadlineIsNotBeforeTheInspection(new DateOnly(2023, 8, 15), null, new DateOnly(2024, 8, 15)).IsBroken());
+        Assert.False(new ADeadlineIsNotBeforeTheInspection(new DateOnly(2019, 7, 31), null, null).IsBroken());
+    }
+
+    [Fact]
     public void A_time_bound_measure_needs_a_deadline_and_a_started_one_cannot_be_replanned()
     {
         var m = NewMeasure();

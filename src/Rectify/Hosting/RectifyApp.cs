@@ -159,6 +159,7 @@ public static class RectifyApp
     private static void AddRectifyWeb(this IServiceCollection services)
     {
         services.AddLocalization(o => o.ResourcesPath = "Resources");
+        services.AddSingleton<Features.AssetVersions>();
 
         // Chinese text is written as text, not as &#x...; entities: pages stay readable and half the size.
         services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o =>

@@ -273,7 +273,17 @@ public static class AuditPresentation
             "reason" => l["理由"],
             "cadence" => l["报送周期"],
             "dueDate" or "due" => l["计划日期"],
-            "measureId" => l["措施编号"],
+            "measureId" => l["措施（系统编号）"],
+            "findingId" => l["问题（系统编号）"],
+            "inspectionId" => l["巡察（系统编号）"],
+            "publishable" => l["同意公开"],
+            "disclosureFrom" => l["公开起始日期"],
+            "disclosureTo" => l["公开截止日期"],
+            "recoveryCodes" => l["恢复码"],
+            "extension" => l["延期申请"],
+            "deadline" => l["整改时限"],
+            "originalDeadline" => l["原整改时限"],
+            "extensionCount" => l["延期次数"],
             "measures" => l["措施"],
             "number" => l["报送次序"],
             "percentComplete" => l["完成进度"],
@@ -404,6 +414,24 @@ public static class AuditPresentation
         }
     }
 
+    /// <summary>The kind of an audited object in words (the object's number follows it), for the kinds named by number.</summary>
+    private static string? KindName(IStringLocalizer l, string type) => (type switch
+    {
+        "PublicOpinion" => l["意见建议"],
+        "Publication" => l["整改进展公布"],
+        "SupervisionNotice" => l["督办单"],
+        "DeadlineExtension" => l["延期申请"],
+        "Finding" => l["问题"],
+        "Measure" => l["措施"],
+        "Inspection" => l["巡察"],
+        "ApiToken" => l["接口令牌"],
+        "Person" => l["人员"],
+        "EvidenceFile" => l["佐证材料"],
+        "Notification" => l["消息"],
+        "Organization" => l["单位"],
+        _ => (LocalizedString?)null,
+    })?.Value;
+
     private static string? EnumLabel(AuditEntry entry, string field, int n)
     {
         var ledger = entry.Action == AuditActions.LedgerExported;
@@ -416,6 +444,10 @@ public static class AuditPresentation
             "kind" when ledger => Terms.Of((MeasureKind)n),
             "cadence" => Terms.Of((ReportingCadence)n),
             "status" when entry.ObjectType == "Lead" => Terms.Of((LeadStatus)n),
+            "state" when entry.ObjectType == "SupervisionNotice" => Terms.Of((SupervisionState)n),
+            "state" when entry.ObjectType == "DeadlineExtension" => Terms.Of((ExtensionState)n),
+            "state" when entry.ObjectType == "Publication" => Terms.Of((PublicationState)n),
+            "state" when entry.ObjectType == "PublicOpinion" => Terms.Of((OpinionState)n),
             "result" => Terms.Of((LookBackResult)n),
             _ => null,
         };
@@ -579,7 +611,8 @@ public static class AuditPresentation
                 case "Organization" when id is { } o && organizations.TryGetValue(o, out var name):
                     return new AuditObject(name, null, managesOrganizations ? "/organizations" : null);
                 default:
-                    return new AuditObject($"{e.ObjectType} {e.ObjectId}".Trim(), null, null);
+                    // An object this page does not name by its content: its kind in words and its number in the system.
+                    return new AuditObject($"{(KindName(l, e.ObjectType) is { } kind ? kind : e.ObjectType)} {e.ObjectId}".Trim(), null, null);
             }
         }
 
