@@ -114,7 +114,7 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, global::Recti
             return this.DoneAt($"“{organization.Name}”已在这个上级单位之下。", "/organizations#org-" + organization.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
 
-        var taken = $"“{parent?.Name ?? "顶级"}”下已有名为“{organization.Name}”的单位，请先修改其中一个的名称。";
+        var taken = $"{(parent is null ? "顶级" : $"“{parent.Name}”下")}已有名为“{organization.Name}”的单位，请先修改其中一个的名称。";
         BusinessRules.Check(new ANameIsFreeUnderItsParent(taken, await db.Organizations.AnyAsync(o => o.ParentId == parentId && o.Name == organization.Name && o.Id != organization.Id, cancellationToken)));
         var before = organization.ParentId is { } was ? await db.Organizations.Where(o => o.Id == was).Select(o => o.Name).SingleAsync(cancellationToken) : null;
 
@@ -134,7 +134,7 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, global::Recti
             cancellationToken: cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return this.DoneAt(
-            below > 0 ? $"已将“{organization.Name}”及其下属 {below} 个单位移到“{parent?.Name ?? "顶级"}”之下。" : $"已将“{organization.Name}”移到“{parent?.Name ?? "顶级"}”之下。",
+            $"已将“{organization.Name}”{(below > 0 ? $"及其下属 {below} 个单位" : string.Empty)}{(parent is null ? "移到顶级" : $"移到“{parent.Name}”之下")}。",
             "/organizations#org-" + organization.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
