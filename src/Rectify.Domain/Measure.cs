@@ -306,8 +306,10 @@ public sealed class Measure
             BusinessRules.Check(new TimeBoundMeasureNeedsADeadline(kind, deadline));
         }
 
-        if (change.SetsDeadline)
+        if (change.SetsDeadline && deadline != Deadline)
         {
+            // Only a deadline being set: one the plan already has (an older plan's, or one before a 进驻 date corrected
+            // later) does not stop a change of the measure's other fields.
             BusinessRules.Check(new ADeadlineIsNotBeforeTheInspection(deadline, Inspection.OnSiteFrom, Inspection.FeedbackDate));
         }
 

@@ -215,6 +215,11 @@ public sealed class MeasureLifeTests
         m.Amend(new MeasureChange { SetsDeadline = true, Deadline = new DateOnly(2024, 3, 25) }, Office, clock, null);
         Assert.Equal(new DateOnly(2024, 3, 25), m.Deadline);
 
+        // A deadline the measure already has does not stop a change of its other fields, even once the 进驻 date is later.
+        m.Inspection.Describe("巡察", InspectionKind.Xuncha, null, new DateOnly(2024, 4, 1), new DateOnly(2024, 5, 10), new DateOnly(2024, 8, 15));
+        m.Amend(new MeasureChange { Text = "改写措施。", SetsDeadline = true, Deadline = new DateOnly(2024, 3, 25) }, Office, clock, null);
+        Assert.Equal("改写措施。", m.Text);
+
         // Without an on-site date, a year before the feedback is the limit; without either, nothing is known to check.
         Assert.True(new ADeadlineIsNotBeforeTheInspection(new DateOnly(2023, 8, 14), null, new DateOnly(2024, 8, 15)).IsBroken());
         Assert.False(new ADeadlineIsNotBeforeTheInspection(new DateOnly(2023, 8, 15), null, new DateOnly(2024, 8, 15)).IsBroken());
