@@ -106,9 +106,7 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
         BusinessRules.Check(new AKnownChoice("被巡察党组织", inspected is not null));
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var (team, teamAdded) = caller.Scope.Roles.Contains(Roles.RectificationOffice) || !caller.Scope.IsInspectionBody
-            ? await TeamAsync(input.Team!, inspected!, cancellationToken)
-            : (await OwnTeamAsync(input.Team!, cancellationToken), false);
+        var (team, teamAdded) = await NamedTeamAsync(input.Team!, inspected!, cancellationToken);
         var inspection = new Inspection(input.Title!, input.Kind ?? InspectionKind.Xuncha, team, inspected!, null, null, null);
         inspection.Describe(input.Title!, input.Kind ?? InspectionKind.Xuncha, input.Round, input.OnSiteFrom, input.OnSiteTo, input.FeedbackDate);
         db.Inspections.Add(inspection);
@@ -161,9 +159,7 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
             }
 
             var inspected = await db.Organizations.SingleAsync(o => o.Id == inspection.InspectedOrganizationId, cancellationToken);
-            var (corrected, teamAdded) = caller.Scope.Roles.Contains(Roles.RectificationOffice) || !caller.Scope.IsInspectionBody
-                ? await TeamAsync(input.Team, inspected, cancellationToken)
-                : (await OwnTeamAsync(input.Team, cancellationToken), false);
+            var (corrected, teamAdded) = await NamedTeamAsync(input.Team, inspected, cancellationToken);
             inspection.CorrectInspectingBody(corrected);
             team = corrected.Name;
             addedNote = teamAdded ? TeamAddedNote(corrected, inspected) : string.Empty;
@@ -876,6 +872,15 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
 
         return units;
     }
+
+    /// <summary>
+    /// The team typed on registering or describing an inspection, as the caller's role reads it (an office's, or an
+    /// inspection body's own), and whether it was added.
+    /// </summary>
+    private async Task<(Organization Team, bool Added)> NamedTeamAsync(string typed, Organization inspected, CancellationToken cancellationToken) =>
+        caller.Scope.Roles.Contains(Roles.RectificationOffice) || !caller.Scope.IsInspectionBody
+            ? await TeamAsync(typed, inspected, cancellationToken)
+            : (await OwnTeamAsync(typed, cancellationToken), false);
 
     /// <summary>
     /// The inspection team an office names, by name: an existing team or inspection office of that name that oversees the
