@@ -363,6 +363,66 @@ public abstract class AccessTests(AppFixture app)
     }
 
     [Fact]
+    public async Task The_system_administrator_deletes_a_unit_made_by_mistake_and_only_one_that_nothing_holds()
+    {
+        app.RequireAvailable();
+        using var sys = await app.SignedInAsync("admin");
+        var tag = app.Provider + Guid.NewGuid().ToString("N")[..6];
+        var page = await sys.GetStringAsync(new Uri("/organizations", UriKind.Relative), Ct);
+        string Id(int v) => v.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        async Task<int> AddAsync(string name, int? parent)
+        {
+            var added = await PostFormAsync(sys, "/organizations?handler=Add", page, new() { ["parentId"] = parent is { } p ? Id(p) : "", ["name"] = name, ["kind"] = "Department" });
+            Assert.Equal(HttpStatusCode.OK, added.StatusCode);
+            return await app.ReadAsync(db => db.Organizations.Where(o => o.Name == name && o.ParentId == parent).Select(o => o.Id).SingleAsync(Ct));
+        }
+
+        Task<bool> ExistsAsync(int id) => app.ReadAsync(db => db.Organizations.AnyAsync(o => o.Id == id, Ct));
+        var inspected = int.Parse(app.InspectedOrganization, System.Globalization.CultureInfo.InvariantCulture);
+        var typo = await AddAsync("县发改局" + tag, inspected);
+        var below = await AddAsync("综合股" + tag, typo);
+        var editPage = await sys.GetStringAsync(new Uri($"/organizations?edit={typo}", UriKind.Relative), Ct);
+        Assert.Contains("id=\"delete-organization\"", editPage, StringComparison.Ordinal);
+
+        // Not without the box ticked; not while a unit is under it; not the inspected organization, which holds an inspection.
+        var unconfirmed = await PostFormAsync(sys, "/organizations?handler=Delete", editPage, new() { ["organizationId"] = Id(below) });
+        Assert.Equal(HttpStatusCode.BadRequest, unconfirmed.StatusCode);
+        Assert.Contains("请勾选“确认删除”", await unconfirmed.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        var parent = await PostFormAsync(sys, "/organizations?handler=Delete", editPage, new() { ["organizationId"] = Id(typo), ["confirmed"] = "true" });
+        Assert.Equal(HttpStatusCode.Conflict, parent.StatusCode);
+        Assert.Contains("“县发改局" + tag + "”不能删除：它还有下级单位 1 个", await parent.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        var held = await PostFormAsync(sys, "/organizations?handler=Delete", editPage, new() { ["organizationId"] = app.InspectedOrganization, ["confirmed"] = "true" });
+        Assert.Equal(HttpStatusCode.Conflict, held.StatusCode);
+        var heldText = await held.Content.ReadAsStringAsync(Ct);
+        Assert.Contains("巡察 ", heldText, StringComparison.Ordinal);
+        Assert.Contains("下级单位", heldText, StringComparison.Ordinal);
+        Assert.True(await ExistsAsync(typo) && await ExistsAsync(below) && await ExistsAsync(inspected));
+
+        // Only the system administrator deletes units.
+        using (var office = await app.SignedInAsync("office"))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, (await office.PostFromPageAsync("/organizations", "/organizations?handler=Delete", new Dictionary<string, string> { ["organizationId"] = Id(below), ["confirmed"] = "true" })).StatusCode);
+        }
+
+        // The leaf first, then the unit it was under: each deleted, told, and audited with its name and parent.
+        foreach (var (id, name) in new[] { (below, "综合股" + tag), (typo, "县发改局" + tag) })
+        {
+            using var deleted = await sys.PostFormAsync("/organizations?handler=Delete", editPage, new Dictionary<string, string> { ["organizationId"] = Id(id), ["confirmed"] = "true" });
+            Assert.Equal(HttpStatusCode.Redirect, deleted.StatusCode);
+            var after = await (await sys.FollowedAsync(deleted)).Content.ReadAsStringAsync(Ct);
+            Assert.Contains($"已删除单位“{name}”。", after, StringComparison.Ordinal);
+            Assert.False(await ExistsAsync(id));
+            var objectId = Id(id);
+            var entry = await app.ReadAsync(db => db.AuditEntries.Where(e => e.Action == Audit.AuditActions.OrganizationDeleted && e.ObjectId == objectId).Select(e => e.Before).SingleAsync(Ct));
+            using var before = System.Text.Json.JsonDocument.Parse(entry!);
+            Assert.Equal(name, before.RootElement.GetProperty("name").GetString());
+        }
+
+        // A unit already gone is not found.
+        Assert.Equal(HttpStatusCode.NotFound, (await PostFormAsync(sys, "/organizations?handler=Delete", editPage, new() { ["organizationId"] = Id(typo), ["confirmed"] = "true" })).StatusCode);
+    }
+
+    [Fact]
     public async Task The_system_administrator_moves_a_unit_with_the_units_under_it_never_under_itself_nor_beside_a_namesake()
     {
         app.RequireAvailable();

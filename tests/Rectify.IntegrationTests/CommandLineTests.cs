@@ -314,12 +314,13 @@ public sealed class CommandLineTests : IDisposable
         Assert.Contains("rectify audit init-key --key-file", error, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(folder, "audit.key")));
 
-        // init-key makes one outside the data folder (0400) that the installation then names.
-        var key = Path.Combine(folder + ".secrets", "made-by-init.key");
+        // init-key makes one outside the data folder (0400, in a folder it makes 0700) that the installation then names.
+        var key = Path.Combine(folder + ".secrets", "made-by-init", "audit.key");
         var (made, output, madeError) = await RunBare(string.Empty, "audit", "init-key", "--key-file", key);
         Assert.True(made == 0, madeError);
         Assert.Contains("已创建审计密钥文件", output, StringComparison.Ordinal);
         Assert.Equal(UnixFileMode.UserRead, File.GetUnixFileMode(key));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Path.GetDirectoryName(key)!));
         Assert.Equal(0, (await RunBare(string.Empty, "migrate", "--data", folder)).Code);
         var (verified, _, verifyError) = await RunBare(string.Empty, "audit", "verify", "--data", folder, $"--Audit:KeyFile={key}");
         Assert.True(verified == 0, verifyError);

@@ -42,7 +42,7 @@ public abstract partial class PlanTests(AppFixture app)
             ["Round"] = "十五届第七轮",
             ["Team"] = string.Empty,
             ["InspectedOrganizationId"] = app.InspectedOrganization,
-            ["ExtendedScope"] = "测试社区甲、测试社区乙",
+            ["ExtendedScope"] = "测试社区乙、测试社区丙",
             ["OnSiteFrom"] = "2026-03-01",
             ["OnSiteTo"] = "2026-04-30",
             ["FeedbackDate"] = "2026-06-15",
@@ -59,7 +59,7 @@ public abstract partial class PlanTests(AppFixture app)
         var plan = created.Headers.Location!.OriginalString;
         var id = int.Parse(PlanPathRegex().Match(plan).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
         var page = await office.GetStringAsync(new Uri(plan, UriKind.Relative), Ct);
-        Assert.Contains("测试社区甲", page, StringComparison.Ordinal);
+        Assert.Contains("测试社区乙、测试社区丙", page, StringComparison.Ordinal); // in the order typed, not sorted
         Assert.Contains("data-plan-state=\"Drafting\"", page, StringComparison.Ordinal);
 
         Task<HttpResponseMessage> Post(HttpClient client, string handler, Dictionary<string, string> form) =>

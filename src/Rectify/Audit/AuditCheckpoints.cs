@@ -129,7 +129,7 @@ public sealed class AuditCheckpointWriter(IServiceScopeFactory scopes, AuditKey 
             return;
         }
 
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        Hosting.AtRest.CreateOwnersFolder(Path.GetDirectoryName(path)!);
 
         // Append only (O_APPEND): this is all a file with chattr +a allows, and all the service ever does to it.
         var options = new FileStreamOptions { Mode = FileMode.Append, Access = FileAccess.Write, Share = FileShare.ReadWrite };

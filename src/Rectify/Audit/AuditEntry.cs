@@ -27,6 +27,7 @@ public static class AuditActions
     public const string OrganizationCreated = "organization.create";
     public const string OrganizationRenamed = "organization.rename";
     public const string OrganizationMoved = "organization.move";
+    public const string OrganizationDeleted = "organization.delete";
     public const string DemoSeeded = "demo.seed";
     public const string AuditViewed = "audit.query";
     public const string AuditExported = "audit.export";

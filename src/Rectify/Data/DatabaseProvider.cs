@@ -214,6 +214,18 @@ public static class DatabaseProvider
         };
     }
 
+    /// <summary>Whether a save failed because a row it deletes (or points at) is still named by another row's foreign key.</summary>
+    public static bool IsForeignKeyViolation(DbUpdateException exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        return exception.InnerException switch
+        {
+            SqliteException s => s.SqliteErrorCode == 19 && s.SqliteExtendedErrorCode == 787,
+            PostgresException p => p.SqlState == PostgresErrorCodes.ForeignKeyViolation,
+            _ => false,
+        };
+    }
+
     /// <summary>How long a SQLite connection waits for another's lock before it fails (every connection the product opens).</summary>
     internal const string SqliteBusyTimeout = "PRAGMA busy_timeout=5000;";
 

@@ -138,6 +138,72 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, global::Recti
             "/organizations#org-" + organization.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
+    /// <summary>
+    /// Deletes a unit made by mistake (a typo, a unit added under the wrong committee and made again in its place): only one
+    /// that nothing holds — no unit under it, no people or accounts, no inspection, measure, 督办单 or opinion naming it.
+    /// Anything else is kept for the record and is corrected or moved instead. Audited with its name and parent.
+    /// </summary>
+    public async Task<IActionResult> OnPostDeleteAsync(int organizationId, bool confirmed, CancellationToken cancellationToken)
+    {
+        var organization = CanManage ? await db.VisibleOrganizations(caller.Scope).SingleOrDefaultAsync(o => o.Id == organizationId, cancellationToken) : null;
+        if (organization is null)
+        {
+            return NotFound();
+        }
+
+        Edit = organizationId;
+        BusinessRules.Check(new ADeletionIsConfirmed(confirmed, organization.Name));
+        var uses = await UsesAsync(organizationId, cancellationToken);
+        BusinessRules.Check(new AUnitInUseIsKept(organization.Name, uses));
+        var parent = organization.ParentId is { } was ? await db.Organizations.Where(o => o.Id == was).Select(o => o.Name).SingleAsync(cancellationToken) : null;
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        db.Organizations.Remove(organization);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException e) when (Data.DatabaseProvider.IsForeignKeyViolation(e))
+        {
+            // Something came to name it between the check and the delete.
+            db.ChangeTracker.Clear();
+            throw BusinessRules.Refuse(new AUnitInUseIsKept(organization.Name, ["刚被其他操作引用"]));
+        }
+
+        await audit.RecordAsync(
+            new global::Rectify.Audit.AuditEvent(global::Rectify.Audit.AuditActions.OrganizationDeleted, ObjectType: "Organization", ObjectId: organization.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                Before: new { organization.Name, organization.ShortName, organization.Kind, Parent = parent }),
+            cancellationToken: cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        Edit = null;
+        return this.DoneAt($"已删除单位“{organization.Name}”。", "/organizations");
+    }
+
+    /// <summary>What holds a unit, in words, each with its count: what must go (or be moved) before the unit can.</summary>
+    private async Task<List<string>> UsesAsync(int id, CancellationToken cancellationToken)
+    {
+        var uses = new List<string>();
+        async Task CountAsync(string what, string measure, IQueryable<int> rows)
+        {
+            var n = await rows.CountAsync(cancellationToken);
+            if (n > 0)
+            {
+                uses.Add($"{what} {n} {measure}");
+            }
+        }
+
+        await CountAsync("下级单位", "个", db.Organizations.Where(o => o.ParentId == id).Select(o => o.Id));
+        await CountAsync("账号", "个", db.Users.Where(u => u.OrganizationId == id).Select(u => 1));
+        await CountAsync("人员", "名", db.People.Where(p => p.OrganizationId == id).Select(p => p.Id));
+        await CountAsync("巡察", "次", db.Inspections.Where(i => i.InspectedOrganizationId == id || i.InspectingBodyId == id).Select(i => i.Id));
+        await CountAsync("下延巡察", "次", db.InspectionScopes.Where(s => s.OrganizationId == id).Select(s => s.InspectionId));
+        await CountAsync("措施", "条", db.Measures.Where(m => m.LeadUnitId == id || db.MeasureSupportingUnits.Any(u => u.MeasureId == m.Id && u.OrganizationId == id)).Select(m => m.Id));
+        await CountAsync("措施的修改记录", "条", db.MeasureRevisions.Where(r => r.LeadUnitId == id).Select(r => 1));
+        await CountAsync("督办单", "份", db.SupervisionNotices.Where(n => n.UnitId == id || n.IssuerId == id).Select(n => n.Id));
+        await CountAsync("意见建议", "条", db.PublicOpinions.Where(o => o.AssignedUnitId == id).Select(o => o.Id));
+        return uses;
+    }
+
     public async Task<IActionResult> ShowRefusalAsync(string message, CancellationToken cancellationToken)
     {
         Error = message;
@@ -223,6 +289,22 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, global::Recti
         public string Message => named ? "请选择存在的上级单位和单位类型。" : "请填写单位名称。";
 
         public Refusal Refusal => Refusal.Invalid;
+    }
+
+    private sealed class ADeletionIsConfirmed(bool confirmed, string name) : IBusinessRule
+    {
+        public bool IsBroken() => !confirmed;
+
+        public string Message => $"请勾选“确认删除”后再删除“{name}”。";
+
+        public Refusal Refusal => Refusal.Invalid;
+    }
+
+    private sealed class AUnitInUseIsKept(string name, IReadOnlyList<string> uses) : IBusinessRule
+    {
+        public bool IsBroken() => uses.Count > 0;
+
+        public string Message => $"“{name}”不能删除：它还有{string.Join("、", uses)}。只有误建、没有被任何记录使用的单位可以删除；其他单位请修改名称或移动位置。";
     }
 
     private sealed class ANameIsFreeUnderItsParent(string message, bool taken) : IBusinessRule

@@ -125,7 +125,7 @@ public static class PlanQueries
                 i.OnSiteFrom,
                 i.OnSiteTo,
                 i.FeedbackDate,
-                i.Scope.Where(s => s.Kind == InspectionScopeKind.Extended).OrderBy(s => s.Organization.Name).Select(s => s.Organization.Name).ToList(),
+                i.Scope.Where(s => s.Kind == InspectionScopeKind.Extended).OrderBy(s => s.Id).Select(s => s.Organization.Name).ToList(),
                 i.PlanState,
                 i.PlanMeetingName,
                 i.PlanMeetingDate,
