@@ -141,6 +141,31 @@ public abstract class PlanApiTests(AppFixture app)
         Assert.DoesNotContain("已新增这个巡察组", told[1], StringComparison.Ordinal);
         var teams = await ReadAsync(db => db.Organizations.CountAsync(o => o.Name == ownTeamName, Ct));
 
+        // A team is found by its 简称 too (an office types the short form); another tree's body still is not.
+        var shortName = "本市简称组" + suffix;
+        await ReadAsync(async db =>
+        {
+            var team = await db.Organizations.SingleAsync(o => o.Id == ownTeam, Ct);
+            team.Rename(team.Name, shortName);
+            var other = await db.Organizations.SingleAsync(o => o.Id == foreign, Ct);
+            other.Rename(other.Name, "外市简称办" + suffix);
+            return await db.SaveChangesAsync(Ct);
+        });
+        var byShortName = await RegisterAsync("简称点名本市巡察组", shortName);
+        Assert.Equal(ownTeam, byShortName.Body);
+        Assert.DoesNotContain("已新增这个巡察组", told[^1], StringComparison.Ordinal);
+        Assert.NotEqual(foreign, (await RegisterAsync("简称点名外市巡察办", "外市简称办" + suffix)).Body);
+
+        // 登记巡察 suggests the teams that oversee what the office may register, and none of another tree.
+        await ReadAsync(async db => (await AddOrganizationAsync(db, "外市第一巡察组" + suffix, OrganizationKind.InspectionTeam, await db.Organizations.SingleAsync(o => o.Id == foreign, Ct))).Id);
+        using (var page = await app.SignedInAsync("office"))
+        {
+            var form = await page.GetStringAsync(new Uri("/inspections/new", UriKind.Relative), Ct);
+            var suggested = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(form).QuerySelectorAll("datalist#known-teams option").Select(o => o.GetAttribute("value")).ToList();
+            Assert.Contains(ownTeamName, suggested);
+            Assert.DoesNotContain("外市第一巡察组" + suffix, suggested);
+        }
+
         // A team typed wrongly is corrected on the description, by the same rule; leaving it out keeps it.
         await WrittenAsync(await PostAsync(office, $"/api/v1/inspections/{typedForeign.Id}/description", new { title = "点名外市巡察办" + suffix, team = ownTeamName }), HttpStatusCode.OK);
         Assert.Equal(ownTeamName, (await PlanAsync(office, typedForeign.Id)).Inspection.Team);

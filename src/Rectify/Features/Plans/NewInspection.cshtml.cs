@@ -48,6 +48,9 @@ public sealed class NewInspectionModel(PlanService plans, Access.Caller caller, 
     [BindProperty]
     public DateOnly? FeedbackDate { get; set; }
 
+    /// <summary>The teams the caller may mean, offered as the 巡察组 field's suggestions (any other name may still be typed).</summary>
+    public IReadOnlyList<string> KnownTeams { get; private set; } = [];
+
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
         if (AsInspectionBody && caller.Scope.OrganizationId is { } own)
@@ -73,6 +76,7 @@ public sealed class NewInspectionModel(PlanService plans, Access.Caller caller, 
     private async Task<IActionResult> ShowAsync(CancellationToken cancellationToken)
     {
         Organizations = await plans.InspectableOrganizations().OrderBy(o => o.Path).Take(PlanQueries.MaxChoices).Select(o => new Choice(o.Id, o.Name)).ToListAsync(cancellationToken);
+        KnownTeams = await plans.KnownTeamsAsync(cancellationToken);
         return Page();
     }
 }

@@ -893,8 +893,9 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
         var name = typed.Trim();
         BusinessRules.Check(new SomethingIsChosen(name.Length <= 100, "巡察组名称不超过 100 字。"));
         BusinessRules.Check(new SomethingIsChosen(!HasInvisibleCharacters(name), "巡察组名称含有不可见的控制字符（如文字方向控制符），请重新输入。"));
-        var named = await db.Organizations.Where(o => o.Name == name && (o.Kind == OrganizationKind.InspectionTeam || o.Kind == OrganizationKind.InspectionOffice))
-            .OrderBy(o => o.Id).Take(50).ToListAsync(cancellationToken);
+        // By its full name or its 简称 (an office types "县委第三巡察组" for 中共某县委第三巡察组), the full name first.
+        var named = await db.Organizations.Where(o => (o.Name == name || o.ShortName == name) && (o.Kind == OrganizationKind.InspectionTeam || o.Kind == OrganizationKind.InspectionOffice))
+            .OrderBy(o => o.Name == name ? 0 : 1).ThenBy(o => o.Id).Take(50).ToListAsync(cancellationToken);
         if (named.Count > 0)
         {
             var above = named.SelectMany(o => Organization.AncestorIds(o.Path)).Distinct().ToList();
@@ -926,7 +927,35 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
     /// nothing of any other tree, only what was done and what the system administrator does when the team already exists.
     /// </summary>
     private static string TeamAddedNote(Organization team, Organization inspected) =>
-        $"组织机构中没有管辖“{inspected.Name}”的“{team.Name}”，已新增这个巡察组。如果它是组织机构中已有的巡察组，请系统管理员在组织机构中把“{inspected.Name}”移到该巡察组所属的党委之下，再把巡察组改回；巡察机构的账号才能看到本次巡察。";
+        $"组织机构中没有管辖“{inspected.Name}”、名称或简称为“{team.Name}”的巡察组，已新增这个巡察组。如果指的是已有的巡察组：名称写法不同的，请在“修改巡察信息”中改填它在组织机构中的名称；它不管辖“{inspected.Name}”的，请系统管理员在组织机构中把“{inspected.Name}”移到该巡察组所属的党委之下，再把巡察组改回。巡察机构的账号这样才能看到本次巡察；新增的巡察组不再使用时可由系统管理员删除。";
+
+    /// <summary>
+    /// The inspection teams and offices the caller may name on 登记巡察, for the form's suggestions: an office's, those
+    /// that oversee an organization it may register (a team of the committee above it; nothing of another tree); an
+    /// inspection body's, those of its own subtree. At most <see cref="PlanQueries.MaxChoices"/>, by place in the tree.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> KnownTeamsAsync(CancellationToken cancellationToken)
+    {
+        var bodies = db.Organizations.Where(o => o.Kind == OrganizationKind.InspectionTeam || o.Kind == OrganizationKind.InspectionOffice);
+        if (!(caller.Scope.Roles.Contains(Roles.RectificationOffice) || !caller.Scope.IsInspectionBody))
+        {
+            var path = caller.Scope.OrganizationPath!;
+            return await bodies.Where(o => o.Path.StartsWith(path)).OrderBy(o => o.Path).Take(PlanQueries.MaxChoices).Select(o => o.Name).ToListAsync(cancellationToken);
+        }
+
+        var inspectable = await InspectableOrganizations().OrderBy(o => o.Path).Take(PlanQueries.MaxChoices).Select(o => o.Path).ToListAsync(cancellationToken);
+        var above = inspectable.SelectMany(Organization.AncestorIds).Distinct().ToList();
+        var committees = await db.Organizations.Where(o => above.Contains(o.Id) && o.Kind == OrganizationKind.PartyCommittee).Select(o => o.Path).ToListAsync(cancellationToken);
+        var found = new List<(string Path, string Name)>();
+        foreach (var committee in committees)
+        {
+            found.AddRange((await bodies.Where(o => o.Path.StartsWith(committee)).OrderBy(o => o.Path).Take(PlanQueries.MaxChoices).Select(o => new { o.Path, o.Name }).ToListAsync(cancellationToken))
+                .Select(o => (o.Path, o.Name)));
+        }
+
+        return found.Where(o => inspectable.Any(i => Oversees(o.Path, committees, i))).DistinctBy(o => o.Path).OrderBy(o => o.Path, StringComparer.Ordinal)
+            .Select(o => o.Name).Distinct(StringComparer.Ordinal).Take(PlanQueries.MaxChoices).ToList();
+    }
 
     /// <summary>
     /// A category's or problem's title typed with its number in front, as text copied from a Word document often is
@@ -965,7 +994,8 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
         BusinessRules.Check(new SomethingIsChosen(name.Length <= 100, "巡察组名称不超过 100 字。"));
         BusinessRules.Check(new SomethingIsChosen(!HasInvisibleCharacters(name), "巡察组名称含有不可见的控制字符（如文字方向控制符），请重新输入。"));
         var path = caller.Scope.OrganizationPath!;
-        var own = await db.Organizations.Where(o => o.Path.StartsWith(path) && o.Name == name).OrderBy(o => o.Path.Length).FirstOrDefaultAsync(cancellationToken);
+        var own = await db.Organizations.Where(o => o.Path.StartsWith(path) && (o.Name == name || o.ShortName == name))
+            .OrderBy(o => o.Name == name ? 0 : 1).ThenBy(o => o.Path.Length).FirstOrDefaultAsync(cancellationToken);
         if (own is not null)
         {
             return own;
