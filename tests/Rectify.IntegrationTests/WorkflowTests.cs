@@ -510,6 +510,43 @@ public abstract partial class WorkflowTests(AppFixture app)
         client.PostFromPageAsync($"/measures/{measure}", $"/measures/{measure}?handler={handler}", fields);
 
     [Fact]
+    public async Task A_leader_finds_only_the_sign_offs_they_answer_for_and_the_measure_says_whose_step_it_is()
+    {
+        app.RequireAvailable();
+        Assert.True(app.UnitMeasuresInProgress.Count > 10, "the seed has too few measures of 纪检监察办 in progress");
+        var id = app.UnitMeasuresInProgress[^1];
+
+        // Another leader answers for this measure (a person with no account here).
+        var other = await app.ReadAsync(async db =>
+        {
+            var person = new Person("另一位领导" + app.Provider, "副书记", await db.Organizations.SingleAsync(o => o.Id == int.Parse(app.InspectedOrganization, System.Globalization.CultureInfo.InvariantCulture), Ct));
+            db.People.Add(person);
+            await db.SaveChangesAsync(Ct);
+            var measure = await db.Measures.SingleAsync(m => m.Id == id, Ct);
+            db.Entry(measure).Property("ResponsibleLeaderId").CurrentValue = person.Id;
+            await db.SaveChangesAsync(Ct);
+            return person.Name;
+        });
+        await app.AcceptedReportAsync(id);
+        using var unit = await app.SignedInAsync("unit");
+        using var office = await app.SignedInAsync("office");
+        using var leader = await app.SignedInAsync("leader");
+        using var secretary = await app.SignedInAsync("secretary");
+        Assert.Equal(HttpStatusCode.Redirect, (await ActAsync(unit, id, MeasureAction.ApplyForSignOff)).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await ActAsync(office, id, MeasureAction.AcceptApplication)).StatusCode);
+
+        static string Section(string html, string key) => System.Text.RegularExpressions.Regex.Match(html, $"data-section=\"{key}\">(.*?)</table>", System.Text.RegularExpressions.RegexOptions.Singleline).Groups[1].Value;
+        Assert.DoesNotContain($"/measures/{id}\"", Section(await leader.GetStringAsync(new Uri("/work", UriKind.Relative), Ct), "approve"), StringComparison.Ordinal);
+        Assert.Contains($"/measures/{id}\"", Section(await secretary.GetStringAsync(new Uri("/work", UriKind.Relative), Ct), "approve"), StringComparison.Ordinal);
+
+        // The leader who may not approve it is told whose step it is; the one who may is offered the step instead.
+        var seen = await leader.GetStringAsync(new Uri($"/measures/{id}", UriKind.Relative), Ct);
+        Assert.Contains($"待责任领导{other}（副书记）审批", seen, StringComparison.Ordinal);
+        Assert.DoesNotContain("id=\"awaiting-approval\"", await secretary.GetStringAsync(new Uri($"/measures/{id}", UriKind.Relative), Ct), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Forbidden, (await ActAsync(leader, id, MeasureAction.Approve)).StatusCode);
+    }
+
+    [Fact]
     public async Task Each_person_finds_what_needs_them_on_their_work_list()
     {
         app.RequireAvailable();

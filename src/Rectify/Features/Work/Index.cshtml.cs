@@ -146,6 +146,10 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, AnswerCache a
         var path = scope.OrganizationPath ?? "\u0000";
         var ownUnit = reporter ? measures.Where(m => m.LeadUnit != null && m.LeadUnit.Path.StartsWith(path)) : measures.Where(_ => false);
 
+        // What a leader decides: a 责任领导 the measures they answer for, a 第一责任人 every measure they see (Permission.ApproveSignOff).
+        var first = scope.Roles.Contains(Roles.FirstResponsible);
+        var leadersOwn = first ? measures : measures.Where(m => m.ResponsibleLeader != null && m.ResponsibleLeader.UserId == scope.UserId);
+
         var notices = db.VisibleNotices(scope).AsNoTracking().Where(n => n.Kind == SupervisionKind.Duban);
         var noticeSections = new List<NoticeSection>();
         if (reporter)
@@ -171,10 +175,8 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, AnswerCache a
 
         if (Permissions.HoldsRoleFor(scope, Permission.DecideExtension))
         {
-            var first = scope.Roles.Contains(Roles.FirstResponsible);
-            var theirs = first ? measures : measures.Where(m => m.ResponsibleLeader != null && m.ResponsibleLeader.UserId == scope.UserId);
             var forwarded = extensions.Where(e => e.State == ExtensionState.Forwarded).Select(e => e.MeasureId);
-            sections.Add(await SectionAsync(db, "extensions-decide", "待审批的延期申请", theirs.Where(m => forwarded.Contains(m.Id)), today, cancellationToken, fromShortList: true));
+            sections.Add(await SectionAsync(db, "extensions-decide", "待审批的延期申请", leadersOwn.Where(m => forwarded.Contains(m.Id)), today, cancellationToken, fromShortList: true));
         }
 
         if (reporter)
@@ -195,7 +197,7 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, AnswerCache a
 
         if (leader)
         {
-            sections.Add(await SectionAsync(db, "approve", "待领导审批的销号申请", measures.Where(m => m.State == MeasureState.AwaitingApproval), today, cancellationToken));
+            sections.Add(await SectionAsync(db, "approve", "待领导审批的销号申请", leadersOwn.Where(m => m.State == MeasureState.AwaitingApproval), today, cancellationToken));
         }
 
         if (reporter)
@@ -217,7 +219,8 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, AnswerCache a
         {
             // Late to finish and late to report are two things, counted apart (docs/rules.md). Only in a plan in force
             // (审定实施): a draft's deadlines are proposals, and nothing of it is late before the 党组织 adopts it.
-            var mine = (reporter && !office && !leader ? ownUnit : measures).Where(m => m.Inspection.PlanState == PlanState.InForce);
+            // Each sees what is theirs to act on: a unit its own measures, a 责任领导 those they answer for.
+            var mine = (office ? measures : leader && !reporter ? leadersOwn : reporter && !leader ? ownUnit : measures).Where(m => m.Inspection.PlanState == PlanState.InForce);
             sections.Add(await SectionAsync(db, "overdue", "超期的措施", mine.Where(LedgerQueries.IsPastDeadlineOn(today)), today, cancellationToken));
             sections.Add(await SectionAsync(db, "unreported", "逾期未报的长期坚持措施", mine.Where(LedgerQueries.IsMissingCadenceReportOn(today)), today, cancellationToken));
         }
