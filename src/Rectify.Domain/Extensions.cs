@@ -107,6 +107,7 @@ public sealed class DeadlineExtension
         BusinessRules.Check(new AnExtensionAsksForADate(requested));
         BusinessRules.Check(new AnExtensionMovesTheDeadlineLater(measure.Deadline, requested!.Value));
         BusinessRules.Check(new AnExtensionAsksForAFutureDate(requested.Value, today));
+        BusinessRules.Check(new AnExtensionIsWithinReach(requested.Value, today));
         BusinessRules.Check(new AReasonIsRequired("申请延期", reason));
         return new DeadlineExtension(measure, number, requested.Value, reason!, actor, clock.GetUtcNow().UtcDateTime);
     }
@@ -202,6 +203,21 @@ public sealed class AnExtensionAsksForAFutureDate(DateOnly requested, DateOnly t
     public bool IsBroken() => requested <= today;
 
     public string Message => $"申请的新时限（{requested:yyyy-MM-dd}）须晚于今天。";
+
+    public Refusal Refusal => Refusal.Invalid;
+}
+
+/// <summary>
+/// An extension asks for a date at most <see cref="Years"/> years from today: a later one is a typo of the year (2099 for a
+/// placeholder), and a longer delay is asked for in steps, each decided on what was done by then.
+/// </summary>
+public sealed class AnExtensionIsWithinReach(DateOnly requested, DateOnly today) : IBusinessRule
+{
+    public const int Years = 3;
+
+    public bool IsBroken() => requested > today.AddYears(Years);
+
+    public string Message => $"申请的新时限（{requested:yyyy-MM-dd}）在 {Years} 年以后，请核对年份；确需更长时间的，请到期前再次申请延期。";
 
     public Refusal Refusal => Refusal.Invalid;
 }

@@ -311,6 +311,7 @@ public sealed class Measure
             // Only a deadline being set: one the plan already has (an older plan's, or one before a 进驻 date corrected
             // later) does not stop a change of the measure's other fields.
             BusinessRules.Check(new ADeadlineIsNotBeforeTheInspection(deadline, Inspection.OnSiteFrom, Inspection.FeedbackDate));
+            BusinessRules.Check(new ADeadlineIsNotYearsAfterTheInspection(deadline, Inspection.OnSiteFrom, Inspection.FeedbackDate));
         }
 
         BusinessRules.Check(new AStartedMeasureKeepsItsWayOfReporting(State, Kind, kind));

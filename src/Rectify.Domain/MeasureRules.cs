@@ -114,6 +114,26 @@ public sealed class ADeadlineIsNotBeforeTheInspection(DateOnly? deadline, DateOn
     private static string Day(DateOnly? day) => day?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "—";
 }
 
+/// <summary>
+/// A deadline is not set more than <see cref="Years"/> years after the inspection's feedback (or its 进驻, without a feedback
+/// date): a rectification runs months, a hard case a year or two, and 长期坚持 measures have no deadline at all. Such a date
+/// is a typo of the year (2062 for 2026, 2099 for a placeholder).
+/// </summary>
+public sealed class ADeadlineIsNotYearsAfterTheInspection(DateOnly? deadline, DateOnly? onSiteFrom, DateOnly? feedbackDate) : IBusinessRule
+{
+    public const int Years = 5;
+
+    private DateOnly? From => feedbackDate ?? onSiteFrom;
+
+    public bool IsBroken() => deadline is { } d && From is { } f && d > f.AddYears(Years);
+
+    public string Message => $"整改时限 {Day(deadline)} 在本次巡察{(feedbackDate is null ? "进驻" : "反馈")}（{Day(From)}）{Years} 年以后，请核对年份。";
+
+    public Refusal Refusal => Refusal.Invalid;
+
+    private static string Day(DateOnly? day) => day?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "—";
+}
+
 public sealed class AMeasureSaysWhatIsDone(string? text) : IBusinessRule
 {
     public bool IsBroken() => PlainText.IsBlank(text);

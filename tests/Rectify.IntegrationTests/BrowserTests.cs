@@ -189,13 +189,13 @@ public sealed class BrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
 
         await office.ReloadAsync();
         await office.ClickAsync("form.workflow button[value=AcceptApplication]");
-        await office.WaitForSelectorAsync(".notice-box:has-text('已整改办审核通过')");
+        await office.WaitForSelectorAsync(".notice-box:has-text('已审核通过销号申请')");
 
         await leader.GotoAsync($"{baseUrl}/work");
         Assert.Equal(1, await leader.Locator($"table[data-section=approve] a[href='/measures/{measure}']").CountAsync());
         await leader.GotoAsync($"{baseUrl}/measures/{measure}");
         await leader.ClickAsync("form.workflow button[value=Approve]");
-        await leader.WaitForSelectorAsync(".notice-box:has-text('已领导审批销号')");
+        await leader.WaitForSelectorAsync(".notice-box:has-text('已审批同意销号')");
         Assert.Contains("已销号", await leader.Locator("h1").InnerTextAsync(), StringComparison.Ordinal);
         await leader.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotFolder, "measure-signed-off.png"), FullPage = true });
 

@@ -77,14 +77,14 @@ public sealed class KeyboardTests(AccessibilityApp app) : IClassFixture<Accessib
             await office.GotoAsync(url);
             await TabToAsync(office, "form.workflow button[value=AcceptApplication]");
             await office.Keyboard.PressAsync("Enter");
-            await office.WaitForSelectorAsync(".notice-box:has-text('已整改办审核通过')");
+            await office.WaitForSelectorAsync(".notice-box:has-text('已审核通过销号申请')");
 
             // The leader approves.
             var leader = current = await SignInAsync(browser, origin, "leader");
             await leader.GotoAsync(url);
             await TabToAsync(leader, "form.workflow button[value=Approve]");
             await leader.Keyboard.PressAsync("Enter");
-            await leader.WaitForSelectorAsync(".notice-box:has-text('已领导审批销号')");
+            await leader.WaitForSelectorAsync(".notice-box:has-text('已审批同意销号')");
             Assert.Contains("已销号", await leader.Locator("h1").InnerTextAsync(), StringComparison.Ordinal);
         }
         catch (Exception e) when (e is PlaywrightException or TimeoutException)

@@ -87,7 +87,13 @@ public abstract partial class PlanTests(AppFixture app)
         Assert.Contains("牵头单位只填一个", await BodyAsync(twoLeads), StringComparison.Ordinal);
         Assert.False(await ReadAsync(db => db.Organizations.AnyAsync(o => o.Name.StartsWith("双牵头"), Ct)));
 
-        Assert.Equal(HttpStatusCode.Redirect, (await Post(office, "Measure", new() { ["findingId"] = $"{findingId}", ["text"] = "修订议事规则", ["kind"] = "TimeBound", ["deadline"] = "2026-12-31", ["newLeadUnit"] = "纪检监察办", ["newLeader"] = "测试领导（副书记）", ["newSupportingUnits"] = "测试配合办" })).StatusCode);
+        // A day that does not exist is refused as such, not taken as "no deadline"; a date typed the Chinese way is read.
+        var noSuchDay = await Post(office, "Measure", new() { ["findingId"] = $"{findingId}", ["text"] = "修订议事规则", ["kind"] = "TimeBound", ["deadline"] = "2026-02-30", ["newLeadUnit"] = "纪检监察办" });
+        Assert.Equal(HttpStatusCode.BadRequest, noSuchDay.StatusCode);
+        Assert.Contains("日期“2026-02-30”不存在：2026 年 2 月只有 28 天。", await BodyAsync(noSuchDay), StringComparison.Ordinal);
+        Assert.False(await ReadAsync(db => db.Measures.AnyAsync(m => m.InspectionId == id, Ct)));
+        Assert.Equal(HttpStatusCode.Redirect, (await Post(office, "Measure", new() { ["findingId"] = $"{findingId}", ["text"] = "修订议事规则", ["kind"] = "TimeBound", ["deadline"] = "2026年12月31日", ["newLeadUnit"] = "纪检监察办", ["newLeader"] = "测试领导（副书记）", ["newSupportingUnits"] = "测试配合办" })).StatusCode);
+        Assert.Equal(new DateOnly(2026, 12, 31), await ReadAsync(db => db.Measures.Where(m => m.InspectionId == id).Select(m => m.Deadline).SingleAsync(Ct)));
         Assert.Equal(HttpStatusCode.Redirect, (await Post(office, "Measure", new() { ["findingId"] = $"{findingId}", ["text"] = "定期开展学习", ["kind"] = "Ongoing", ["newLeadUnit"] = "纪检监察办" })).StatusCode);
         var measures = await ReadAsync(db => db.Measures.Where(m => m.InspectionId == id).OrderBy(m => m.Number).Select(m => new { m.Id, m.Number, Lead = m.LeadUnit!.Name, m.ResponsibleLeaderId }).ToListAsync(Ct));
         Assert.Equal(2, measures.Count);

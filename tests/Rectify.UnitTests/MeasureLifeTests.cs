@@ -227,6 +227,29 @@ public sealed class MeasureLifeTests
     }
 
     [Fact]
+    public void A_deadline_years_after_the_inspection_or_an_extension_years_away_is_refused_as_a_typo_of_the_year()
+    {
+        // Feedback 2024-08-15 (NewMeasure's inspection): five years after it is the last deadline taken.
+        var m = NewMeasure();
+        var late = Assert.Throws<BusinessRuleViolationException>(() => m.Amend(new MeasureChange { SetsDeadline = true, Deadline = new DateOnly(2099, 1, 31) }, Office, clock, null));
+        Assert.Equal(nameof(ADeadlineIsNotYearsAfterTheInspection), late.RuleName);
+        Assert.Contains("2099-01-31", late.Message, StringComparison.Ordinal);
+        Assert.Contains("请核对年份", late.Message, StringComparison.Ordinal);
+        Assert.False(new ADeadlineIsNotYearsAfterTheInspection(new DateOnly(2029, 8, 15), null, new DateOnly(2024, 8, 15)).IsBroken());
+        Assert.True(new ADeadlineIsNotYearsAfterTheInspection(new DateOnly(2029, 8, 16), null, new DateOnly(2024, 8, 15)).IsBroken());
+        Assert.True(new ADeadlineIsNotYearsAfterTheInspection(new DateOnly(2029, 4, 1), new DateOnly(2024, 3, 25), null).IsBroken());
+        Assert.False(new ADeadlineIsNotYearsAfterTheInspection(new DateOnly(2099, 1, 31), null, null).IsBroken());
+
+        // An extension: at most three years from today.
+        m.Amend(new MeasureChange { SetsDeadline = true, Deadline = new DateOnly(2024, 12, 31) }, Office, clock, null);
+        m.Start(Unit, clock);
+        var today = ChinaTime.Today(clock);
+        var far = Assert.Throws<BusinessRuleViolationException>(() => DeadlineExtension.Request(m, 1, anotherIsOpen: false, new DateOnly(2099, 1, 31), "需协调市级部门", today, Unit, clock));
+        Assert.Equal((nameof(AnExtensionIsWithinReach), Refusal.Invalid), (far.RuleName, far.Refusal));
+        Assert.Equal(today.AddYears(3), DeadlineExtension.Request(m, 1, anotherIsOpen: false, today.AddYears(3), "需协调市级部门", today, Unit, clock).RequestedDeadline);
+    }
+
+    [Fact]
     public void A_time_bound_measure_needs_a_deadline_and_a_started_one_cannot_be_replanned()
     {
         var m = NewMeasure();

@@ -129,7 +129,7 @@ public sealed class AuditCheckpointWriter(IServiceScopeFactory scopes, AuditKey 
             return;
         }
 
-        Hosting.AtRest.CreateOwnersFolder(Path.GetDirectoryName(path)!);
+        Data.OwnersFolder.Create(Path.GetDirectoryName(path)!);
 
         // Append only (O_APPEND): this is all a file with chattr +a allows, and all the service ever does to it.
         var options = new FileStreamOptions { Mode = FileMode.Append, Access = FileAccess.Write, Share = FileShare.ReadWrite };

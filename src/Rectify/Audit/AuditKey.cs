@@ -154,7 +154,7 @@ public sealed partial class AuditKey
             throw new RectifyConfigurationException($"审计密钥文件 {path} 已存在，不会覆盖。");
         }
 
-        Hosting.AtRest.CreateOwnersFolder(Path.GetDirectoryName(path)!);
+        Data.OwnersFolder.Create(Path.GetDirectoryName(path)!);
         WriteSecret(path, "k1 " + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) + "\n");
         if (!OperatingSystem.IsWindows())
         {
@@ -192,7 +192,7 @@ public sealed partial class AuditKey
 
         if (GeneratedForDemo && !File.Exists(KeyFile))
         {
-            Hosting.AtRest.CreateOwnersFolder(Path.GetDirectoryName(KeyFile)!);
+            Data.OwnersFolder.Create(Path.GetDirectoryName(KeyFile)!);
             var legacy = Path.Combine(dataFolder, "audit.key");
             if (File.Exists(legacy))
             {

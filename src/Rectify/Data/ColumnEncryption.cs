@@ -164,7 +164,7 @@ public sealed class ColumnKey
             throw new RectifyConfigurationException($"字段加密密钥文件 {path} 已存在，不会覆盖。");
         }
 
-        Hosting.AtRest.CreateOwnersFolder(Path.GetDirectoryName(path)!);
+        OwnersFolder.Create(Path.GetDirectoryName(path)!);
         var key = RandomNumberGenerator.GetBytes(32);
         WriteSecret(path, Convert.ToBase64String(key) + "\n");
         if (!OperatingSystem.IsWindows())
@@ -205,7 +205,7 @@ public sealed class ColumnKey
 
             if (GeneratedForDemo && !File.Exists(KeyFile))
             {
-                Hosting.AtRest.CreateOwnersFolder(Path.GetDirectoryName(KeyFile)!);
+                OwnersFolder.Create(Path.GetDirectoryName(KeyFile)!);
                 try
                 {
                     WriteSecret(KeyFile, Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) + "\n");

@@ -35,23 +35,6 @@ public static class AtRest
         }
     }
 
-    /// <summary>
-    /// Makes a folder for secrets or records (the audit key's, the column key's, the checkpoints'), 0700 where it is made:
-    /// the command-line tools that make keys run without the server's umask. A folder that exists is left as it is.
-    /// </summary>
-    public static void CreateOwnersFolder(string folder)
-    {
-        ArgumentNullException.ThrowIfNull(folder);
-        if (OperatingSystem.IsWindows())
-        {
-            Directory.CreateDirectory(folder);
-        }
-        else
-        {
-            Directory.CreateDirectory(folder, FolderMode);
-        }
-    }
-
     private static void Tighten(string path, UnixFileMode mode)
     {
         if (OperatingSystem.IsWindows())

@@ -180,6 +180,7 @@ public static class RectifyApp
 
         // "?page=2" binds to an argument named page, not Razor Pages' own route value of that name.
         services.Configure<Microsoft.AspNetCore.Mvc.MvcOptions>(RouteValuesButPageProviderFactory.Use);
+        services.Configure<Microsoft.AspNetCore.Mvc.MvcOptions>(o => o.ModelBinderProviders.Insert(0, new TypedDateBinderProvider()));
         services.AddOpenApi("v1", o => o.AddRectifyContract());
         services.AddApiErrors();
         services.AddAntiforgery(o =>

@@ -86,6 +86,19 @@ public sealed class RefusalPageFilter : IAsyncPageFilter
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(next);
+        if (HttpMethods.IsPost(context.HttpContext.Request.Method) && context.HandlerInstance is IShowsRefusals form && TypedDateBinderProvider.Unreadable(context.ModelState) is { } badDate)
+        {
+            // A date that cannot be read is not "no date": the form is refused before its handler saves anything.
+            context.HttpContext.Response.StatusCode = StatusCodes.Status400BadRequest;
+            context.Result = await form.ShowRefusalAsync(badDate, context.HttpContext.RequestAborted);
+            if (context.Result is not PageResult)
+            {
+                context.HttpContext.Response.StatusCode = StatusCodes.Status200OK;
+            }
+
+            return;
+        }
+
         var executed = await next();
         if (executed.Exception is null || executed.ExceptionHandled || context.HandlerInstance is not IShowsRefusals page || Refusals.Of(executed.Exception) is not { } refusal)
         {

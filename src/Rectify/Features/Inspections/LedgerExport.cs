@@ -54,7 +54,7 @@ public static class LedgerExport
 
     /// <summary>The file name users see: the inspection's title, 整改台账 and the day.</summary>
     public static string FileName(string inspectionTitle, DateOnly today) =>
-        $"{inspectionTitle}整改台账{today.ToString("yyyyMMdd", CultureInfo.InvariantCulture)}.xlsx";
+        $"{Common.InspectionTitles.Then(inspectionTitle, "整改台账")}{today.ToString("yyyyMMdd", CultureInfo.InvariantCulture)}.xlsx";
 
     /// <summary>Writes the visible, filtered ledger of one inspection to <paramref name="output"/>.</summary>
     public static async Task WriteAsync(Stream output, RectifyDbContext db, AccessScope scope, InspectionSummary inspection, LedgerFilter filter, DateOnly today, CancellationToken cancellationToken)
@@ -115,7 +115,7 @@ public static class LedgerExport
     {
         ArgumentNullException.ThrowIfNull(inspection);
         var layout = new LedgerLayout(
-            $"{inspection.Title}反馈问题整改台账",
+            Common.InspectionTitles.Then(inspection.Title, "反馈问题整改台账"),
             $"统计截至 {today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}（{scopeNote}；报送周期：{Terms.Of(inspection.Cadence)}）；巡察机构：{inspection.InspectingBody}；被巡察党组织：{inspection.InspectedOrganization}",
             WithFacts: true);
         return LedgerTemplate.WriteAsync(output, Rows(rows, findings, rules, today, cancellationToken), layout, cancellationToken);

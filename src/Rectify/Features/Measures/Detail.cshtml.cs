@@ -226,7 +226,11 @@ public sealed class DetailModel(RectifyDbContext db, Caller caller, MeasureWorkf
         CanRequestExtension = caller.May(Permission.RequestExtension, Measure.Parties) && Measure.Moves && Measure.Deadline is not null
             && Measure.Kind != MeasureKind.Ongoing && Measure.State is not (MeasureState.SignedOff or MeasureState.Ongoing) && Extensions.All(e => !(e.State is ExtensionState.Requested or ExtensionState.Forwarded));
         var calendar = await calendars.LoadAsync(cancellationToken);
-        YearsWithoutCalendar = calendar.YearsWithoutData(new[] { Measure.Deadline, Measure.OriginalDeadline }.Concat(Extensions.Select(e => (DateOnly?)e.RequestedDeadline)).OfType<DateOnly>().Append(Today));
+        // The office's note, of the dates this measure's reminders count to: its deadline, the one it had, and a request
+        // still open (a refused or returned one counts for nothing; an approved one is the deadline now).
+        YearsWithoutCalendar = CanReview
+            ? calendar.YearsWithoutData(new[] { Measure.Deadline, Measure.OriginalDeadline }.Concat(Extensions.Where(e => e.State is ExtensionState.Requested or ExtensionState.Forwarded).Select(e => (DateOnly?)e.RequestedDeadline)).OfType<DateOnly>().Append(Today))
+            : [];
         WaitsForAcceptedReport = caller.May(Permissions.Of(MeasureAction.ApplyForSignOff), Measure.Parties)
             && Domain.Measure.WaitsForAcceptedReport(Measure.State, Measure.Kind, Measure.EvidenceAcceptedAtUtc is not null);
         return Page();

@@ -65,8 +65,20 @@ public sealed class MeasureWorkflow(RectifyDbContext db, Caller caller, AuditLog
                 After: onBehalf ? new { measure.State, Reason = reason, OnBehalf = true } : (object)new { measure.State, Reason = reason }),
             cancellationToken: cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return WorkflowResult.Done(onBehalf ? "已代为申请销号，待整改办其他人员审核。" : $"已{Terms.Of(action)}。");
+        return WorkflowResult.Done(onBehalf ? "已代为申请销号，待整改办其他人员审核。" : Said(action));
     }
+
+    /// <summary>What the person who took a step is told: what happened, and whose step comes next.</summary>
+    private static string Said(MeasureAction action) => action switch
+    {
+        MeasureAction.Start => "已启动整改。",
+        MeasureAction.ApplyForSignOff => "已申请销号，待整改办审核。",
+        MeasureAction.AcceptApplication => "已审核通过销号申请，待领导审批。",
+        MeasureAction.ReturnApplication => "已退回销号申请。",
+        MeasureAction.Approve => "已审批同意销号，措施已销号。",
+        MeasureAction.Reopen => "已重新打开这条措施。",
+        _ => $"已{Terms.Of(action)}。",
+    };
 
     private sealed class AKnownAction(string? name) : IBusinessRule
     {

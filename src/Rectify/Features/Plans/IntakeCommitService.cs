@@ -555,11 +555,17 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
                         Problem(m.Source, $"{number}的责任领导填写了 {target.LeaderCount} 人，以“{target.Leader!.Value.Name}”为责任领导（一条措施只有一位责任领导）。", IntakeSeverity.Warning);
                     }
 
-                    // A deadline before the inspection began is a typo of the year; one the plan already has is left alone.
+                    // A deadline before the inspection began, or years after it, is a typo of the year; one the plan already has is left alone.
                     var early = new ADeadlineIsNotBeforeTheInspection(target.Deadline, plan.Registered?.OnSiteFrom, plan.Registered?.FeedbackDate);
                     if (target.Deadline != current?.Deadline && early.IsBroken())
                     {
                         Problem(m.Source, $"{number}：{early.Message}");
+                    }
+
+                    var late = new ADeadlineIsNotYearsAfterTheInspection(target.Deadline, plan.Registered?.OnSiteFrom, plan.Registered?.FeedbackDate);
+                    if (target.Deadline != current?.Deadline && late.IsBroken())
+                    {
+                        Problem(m.Source, $"{number}：{late.Message}");
                     }
 
                     if (current is null)

@@ -23,7 +23,7 @@ public static class DubanDocument
 
         var body = new List<GongwenParagraph>
         {
-            GongwenParagraph.Body($"根据{notice.InspectionTitle}整改工作安排，现就以下事项进行督办，请认真研究办理，并按期回复。"),
+            GongwenParagraph.Body($"根据{Common.InspectionTitles.Then(notice.InspectionTitle, "整改工作安排")}，现就以下事项进行督办，请认真研究办理，并按期回复。"),
             new(GongwenLevel.First, "一、督办事项"),
         };
         body.AddRange(Lines(notice.Content).Select(GongwenParagraph.Body));
