@@ -68,6 +68,12 @@ public abstract class CadenceTests(AppFixture app)
         });
         Assert.Equal(HttpStatusCode.Redirect, returned.StatusCode);
         Assert.Equal(OverdueReason.MissingCadenceReport, (await LedgerAsync(office)).Rows.Single(r => r.MeasureId == measure).OverdueReason);
+
+        // The unit's next report starts from the one sent back, with the office's reason beside it.
+        var narrative = await app.ReadAsync(db => db.ProgressReports.Where(r => r.Id == report).Select(r => r.Narrative).SingleAsync(Ct));
+        var form = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await unit.GetStringAsync(new Uri($"/measures/{measure}", UriKind.Relative), Ct));
+        Assert.Equal(narrative, form.QuerySelector("#report-form textarea[name=narrative]")!.TextContent);
+        Assert.Contains("会议纪要未附签到表", form.QuerySelector("#from-returned")!.TextContent, StringComparison.Ordinal);
     }
 
     [Fact]

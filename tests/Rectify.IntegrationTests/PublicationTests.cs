@@ -124,7 +124,7 @@ public abstract class PublicationTests(AppFixture app)
         Assert.DoesNotContain("三、", text, StringComparison.Ordinal);
 
         // Only the ticked figures, worded as offices word them (nothing is signed off in a fresh import).
-        Assert.Contains("截至2026年1月31日，27个问题已完成整改0个，完成率0%，建立完善制度0项。", text, StringComparison.Ordinal);
+        Assert.Contains("截至2026年1月31日，27个问题正在整改，完成率0%，建立完善制度0项。", text, StringComparison.Ordinal);
         Assert.DoesNotContain("挽回经济损失", text, StringComparison.Ordinal);
     }
 

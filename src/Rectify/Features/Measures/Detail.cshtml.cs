@@ -71,6 +71,9 @@ public sealed class DetailModel(RectifyDbContext db, Caller caller, MeasureWorkf
 
     public int? Percent { get; private set; }
 
+    /// <summary>The report the office sent back, when the report form starts from it.</summary>
+    public ProgressReportView? ReturnedReport { get; private set; }
+
     public DateOnly? EffectiveDate { get; private set; }
 
     /// <summary>What was typed into the 申请延期 form, shown again when it was refused.</summary>
@@ -213,6 +216,11 @@ public sealed class DetailModel(RectifyDbContext db, Caller caller, MeasureWorkf
         var underWay = Measure.State is MeasureState.InProgress or MeasureState.Ongoing && Measure.Moves;
         CanReport = underWay && caller.May(Permission.FileReport, Measure.Parties);
         CanReportOnBehalf = underWay && !CanReport && caller.May(Permission.FileReportOnBehalf, Measure.Parties);
+        if (CanReport && ErrorFor is null && Reports.Count > 0 && Reports[0] is { State: ProgressReportState.Returned } returned)
+        {
+            // The report sent back is the start of the next: its text and percentage filled in, to be corrected as asked.
+            (Narrative, Percent, ReturnedReport) = (returned.Narrative, returned.PercentComplete, returned);
+        }
         CanApplyOnBehalf = Measure.Moves && !Measure.AllowedActions.Contains(MeasureAction.ApplyForSignOff)
             && Domain.Measure.CanTake(MeasureAction.ApplyForSignOff, Measure.State, Measure.Kind, Measure.EvidenceAcceptedAtUtc is not null)
             && caller.May(Permission.ApplyForSignOffOnBehalf, Measure.Parties);

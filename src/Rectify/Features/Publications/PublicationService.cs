@@ -362,8 +362,12 @@ public static class PublicationComposer
             var done = findings.Count(f => f.Completion is Completion.Completed or Completion.Sustained);
             var problems = (choice.Problems, choice.Completed) switch
             {
+                // "3个问题已完成整改0个" is not how a notice says it: none done yet, or all done, in words.
+                (true, true) when total > 0 && done == 0 => $"{total}个问题正在整改",
+                (true, true) when total > 0 && done == total => $"{total}个问题已全部完成整改",
                 (true, true) => $"{total}个问题已完成整改{done}个",
                 (true, false) => $"反馈问题{total}个",
+                (false, true) when done == 0 => "反馈问题正在整改",
                 (false, true) => $"已完成整改问题{done}个",
                 _ => null,
             };
