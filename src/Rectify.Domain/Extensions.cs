@@ -17,6 +17,9 @@ public enum ExtensionState
 
     /// <summary>未批准: the leader refused.</summary>
     Refused = 4,
+
+    /// <summary>撤回: the unit took it back before the office reviewed it.</summary>
+    Withdrawn = 5,
 }
 
 /// <summary>
@@ -137,6 +140,19 @@ public sealed class DeadlineExtension
 
         State = forward ? ExtensionState.Forwarded : ExtensionState.Returned;
         (ReviewedByUserId, ReviewedByName, ReviewedAtUtc, ReviewNote) = (actor.UserId, actor.DisplayName, clock.GetUtcNow().UtcDateTime, PlainText.Clean(note));
+    }
+
+    /// <summary>
+    /// 撤回: the unit takes its request back while it waits for the office (asked for the wrong date, or no longer needed);
+    /// once the office has forwarded it, it is the leader's to decide. Recorded as who took it back, and when.
+    /// </summary>
+    public void Withdraw(Actor actor, TimeProvider clock)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        ArgumentNullException.ThrowIfNull(clock);
+        BusinessRules.Check(new TheExtensionIsAt(State, ExtensionState.Requested, "撤回"));
+        State = ExtensionState.Withdrawn;
+        (DecidedByUserId, DecidedByName, DecidedAtUtc, DecisionNote) = (actor.UserId, actor.DisplayName, clock.GetUtcNow().UtcDateTime, null);
     }
 
     /// <summary>The leader approves (the measure's deadline moves) or refuses with a reason; never one who asked or reviewed.</summary>

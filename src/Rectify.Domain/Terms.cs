@@ -154,6 +154,7 @@ public static class Terms
         ExtensionState.Returned => "已退回",
         ExtensionState.Approved => "已批准",
         ExtensionState.Refused => "未批准",
+        ExtensionState.Withdrawn => "已撤回",
         _ => state.ToString(),
     };
 

@@ -78,6 +78,21 @@ public abstract class DubanTests(AppFixture app)
         Assert.Equal(Day(original.Value), shown.QuerySelector(".extension-form input[name=requestedDeadline]")?.GetAttribute("value"));
         Assert.Equal("理由", shown.QuerySelector(".extension-form textarea[name=extensionReason]")?.TextContent);
 
+        // A request asked for the wrong date is taken back by the unit while it waits for the office (not by the office),
+        // and the unit asks again.
+        Assert.Equal(HttpStatusCode.Redirect, (await unit.PostFromPageAsync(page, page + "?handler=Extension", new Dictionary<string, string> { ["requestedDeadline"] = Day(revised.AddDays(300)), ["extensionReason"] = "日期填错了" })).StatusCode);
+        var wrong = new Dictionary<string, string> { ["extensionId"] = (await ExtensionOfAsync(id)).ToString(CultureInfo.InvariantCulture), ["decision"] = "withdraw" };
+        Assert.Contains("撤回这次申请", await unit.GetStringAsync(new Uri(page, UriKind.Relative), Ct), StringComparison.Ordinal);
+        using (var officeFirst = await app.SignedInAsync("office"))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, (await officeFirst.PostFromPageAsync(page, page + "?handler=ExtensionStep", wrong)).StatusCode);
+        }
+
+        var withdrawn = await unit.FollowedAsync(await unit.PostFromPageAsync(page, page + "?handler=ExtensionStep", wrong));
+        Assert.Contains("已撤回第 1 次延期申请。", await withdrawn.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Equal(ExtensionState.Withdrawn, await app.ReadAsync(db => db.DeadlineExtensions.Where(e => e.MeasureId == id && e.Number == 1).Select(e => e.State).SingleAsync(Ct)));
+        Assert.Equal(HttpStatusCode.Conflict, (await unit.PostFromPageAsync(page, page + "?handler=ExtensionStep", wrong)).StatusCode);
+
         var asked = await unit.PostFromPageAsync(page, page + "?handler=Extension", new Dictionary<string, string> { ["requestedDeadline"] = Day(revised), ["extensionReason"] = "需协调市级部门，时间不足" });
         Assert.Equal(HttpStatusCode.Redirect, asked.StatusCode);
         var extension = await ExtensionOfAsync(id);
@@ -140,7 +155,7 @@ public abstract class DubanTests(AppFixture app)
         await using var scope = app.Factory.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<RectifyDbContext>();
         var actions = await db.AuditEntries.Where(e => e.Action.StartsWith("extension.")).Select(e => e.Action).ToListAsync(Ct);
-        Assert.Equal(["extension.approve", "extension.forward", "extension.request"], actions.Order(StringComparer.Ordinal));
+        Assert.Equal(["extension.approve", "extension.forward", "extension.request", "extension.request", "extension.withdraw"], actions.Order(StringComparer.Ordinal));
     }
 
     /// <summary>The option values of the form's select of that name, and which are selected.</summary>

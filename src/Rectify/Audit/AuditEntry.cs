@@ -107,6 +107,7 @@ public static class AuditActions
     public const string ExtensionReturned = "extension.return";
     public const string ExtensionApproved = "extension.approve";
     public const string ExtensionRefused = "extension.refuse";
+    public const string ExtensionWithdrawn = "extension.withdraw";
     public const string SupervisionIssued = "supervision.issue";
     public const string SupervisionReplied = "supervision.reply";
     public const string SupervisionClosed = "supervision.close";

@@ -149,6 +149,7 @@ public static class AuditPresentation
             AuditActions.DeadlinePolicySet => l["设置整改时限政策"],
             AuditActions.DeadlinesFilledByPolicy => l["按政策填写整改时限"],
             AuditActions.ExtensionRequested => l["申请延期"],
+            AuditActions.ExtensionWithdrawn => l["撤回延期申请"],
             AuditActions.ExtensionForwarded => l["延期申请报批"],
             AuditActions.ExtensionReturned => l["退回延期申请"],
             AuditActions.ExtensionApproved => l["批准延期"],

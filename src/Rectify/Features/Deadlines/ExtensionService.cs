@@ -118,6 +118,28 @@ public sealed class ExtensionService(RectifyDbContext db, Caller caller, Attachm
         return WorkflowResult.Done(forward ? "已转呈责任领导审批。" : "已退回延期申请。");
     }
 
+    /// <summary>The lead unit takes back its request while it waits for the office's review (撤回).</summary>
+    public async Task<WorkflowResult> WithdrawAsync(int extensionId, CancellationToken cancellationToken)
+    {
+        var extension = await FindAsync(extensionId, cancellationToken);
+        if (extension is null)
+        {
+            return WorkflowResult.NotFound;
+        }
+
+        var leadUnitPath = await db.Measures.Where(m => m.Id == extension.MeasureId).Select(m => m.LeadUnit == null ? null : m.LeadUnit.Path).SingleAsync(cancellationToken);
+        caller.Require(Permission.RequestExtension, new MeasureParties(leadUnitPath));
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        extension.Withdraw(caller.Actor, clock);
+        await db.SaveOrRefuseAsync("这份延期申请刚刚已被他人处理，请刷新页面。", cancellationToken);
+        await audit.RecordAsync(
+            new AuditEvent(AuditActions.ExtensionWithdrawn, ObjectType: "DeadlineExtension", ObjectId: extensionId.ToString(CultureInfo.InvariantCulture),
+                After: new { extension.MeasureId, extension.Number, extension.State }),
+            cancellationToken: cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return WorkflowResult.Done($"已撤回第 {extension.Number} 次延期申请。");
+    }
+
     /// <summary>The measure's responsible leader (or the first responsible person) approves — a new version with the revised deadline — or refuses.</summary>
     public async Task<WorkflowResult> DecideAsync(int extensionId, bool? decision, string? note, CancellationToken cancellationToken)
     {

@@ -109,6 +109,9 @@ public sealed class DetailModel(RectifyDbContext db, Caller caller, MeasureWorkf
 
     public bool CanReviewExtension => caller.May(Permission.ReviewExtension);
 
+    /// <summary>The lead unit may take back a request the office has not yet reviewed.</summary>
+    public bool CanWithdrawExtension => Measure is { } m && caller.May(Permission.RequestExtension, m.Parties);
+
     public bool CanDecideExtension => Measure is { } m && caller.May(Permission.DecideExtension, m.Parties);
 
     public bool CanSupervise => caller.May(Permission.Supervise) && Measure is { Moves: true };
@@ -179,12 +182,13 @@ public sealed class DetailModel(RectifyDbContext db, Caller caller, MeasureWorkf
         return this.Done(await extensions.RequestAsync(Id, requestedDeadline, extensionReason, file, cancellationToken));
     }
 
-    /// <summary>The office forwards a request to the leader or returns it; the leader approves or refuses it.</summary>
+    /// <summary>The office forwards a request to the leader or returns it; the leader approves or refuses it; the unit withdraws it while it waits for the office.</summary>
     public async Task<IActionResult> OnPostExtensionStepAsync(int extensionId, string? decision, string? note, CancellationToken cancellationToken)
     {
         ErrorFor = "extension";
         return this.Done(
-            Decision.Read(decision, "forward", "return") is { } forward ? await extensions.ReviewAsync(extensionId, forward, note, cancellationToken)
+            decision == "withdraw" ? await extensions.WithdrawAsync(extensionId, cancellationToken)
+            : Decision.Read(decision, "forward", "return") is { } forward ? await extensions.ReviewAsync(extensionId, forward, note, cancellationToken)
             : Decision.Read(decision, "approve", "refuse") is { } approve ? await extensions.DecideAsync(extensionId, approve, note, cancellationToken)
             : throw BusinessRules.Refuse(new ADecisionIsChosen()));
     }
