@@ -93,6 +93,21 @@ public abstract class DubanTests(AppFixture app)
         Assert.Equal(ExtensionState.Withdrawn, await app.ReadAsync(db => db.DeadlineExtensions.Where(e => e.MeasureId == id && e.Number == 1).Select(e => e.State).SingleAsync(Ct)));
         Assert.Equal(HttpStatusCode.Conflict, (await unit.PostFromPageAsync(page, page + "?handler=ExtensionStep", wrong)).StatusCode);
 
+        // The same through the API, with the unit's own token.
+        Assert.Equal(HttpStatusCode.Redirect, (await unit.PostFromPageAsync(page, page + "?handler=Extension", new Dictionary<string, string> { ["requestedDeadline"] = Day(revised.AddDays(200)), ["extensionReason"] = "又填错了" })).StatusCode);
+        var second = await ExtensionOfAsync(id);
+        using (var officeToken = await app.Client().WithTokenAsync(app.Factory.Services, "office", "撤回"))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, (await officeToken.PostAsync(new Uri($"/api/v1/extensions/{second}/withdrawal", UriKind.Relative), null, Ct)).StatusCode);
+        }
+
+        using (var unitToken = await app.Client().WithTokenAsync(app.Factory.Services, "unit", "撤回"))
+        {
+            Assert.Equal(HttpStatusCode.OK, (await unitToken.PostAsync(new Uri($"/api/v1/extensions/{second}/withdrawal", UriKind.Relative), null, Ct)).StatusCode);
+            Assert.Equal(HttpStatusCode.Conflict, (await unitToken.PostAsync(new Uri($"/api/v1/extensions/{second}/withdrawal", UriKind.Relative), null, Ct)).StatusCode);
+            Assert.Equal("Withdrawn", (await GetJsonAsync(unitToken, $"/api/v1/measures/{id}/extensions")).EnumerateArray().First().GetProperty("state").GetString());
+        }
+
         var asked = await unit.PostFromPageAsync(page, page + "?handler=Extension", new Dictionary<string, string> { ["requestedDeadline"] = Day(revised), ["extensionReason"] = "需协调市级部门，时间不足" });
         Assert.Equal(HttpStatusCode.Redirect, asked.StatusCode);
         var extension = await ExtensionOfAsync(id);
@@ -155,7 +170,7 @@ public abstract class DubanTests(AppFixture app)
         await using var scope = app.Factory.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<RectifyDbContext>();
         var actions = await db.AuditEntries.Where(e => e.Action.StartsWith("extension.")).Select(e => e.Action).ToListAsync(Ct);
-        Assert.Equal(["extension.approve", "extension.forward", "extension.request", "extension.request", "extension.withdraw"], actions.Order(StringComparer.Ordinal));
+        Assert.Equal(["extension.approve", "extension.forward", "extension.request", "extension.request", "extension.request", "extension.withdraw", "extension.withdraw"], actions.Order(StringComparer.Ordinal));
     }
 
     /// <summary>The option values of the form's select of that name, and which are selected.</summary>

@@ -94,6 +94,14 @@ public static class DeadlinesApi
             .Produces<WriteResult>(StatusCodes.Status200OK)
             .WithSummary("措施的责任领导或第一责任人审批延期申请：decision = approve 批准（措施形成新版本，整改时限改为申请的日期，原时限保留）/ refuse 不予批准（须附 note）。申请人和审核人不能审批。仅接受个人 API 令牌。");
 
+        api.MapPost("/extensions/{id:int}/withdrawal", async (ExtensionService extensions, int id, CancellationToken ct) =>
+                Api.Answer(await extensions.WithdrawAsync(id, ct), created: null))
+            .RequireToken()
+            .WithTags("Extensions")
+            .WithName("WithdrawExtension")
+            .Produces<WriteResult>(StatusCodes.Status200OK)
+            .WithSummary("牵头单位联络员撤回尚未经整改办审核的延期申请（状态变为 Withdrawn 已撤回）；已转呈领导的不能撤回。仅接受个人 API 令牌。");
+
         api.MapGet("/extensions/{id:int}/attachment", AttachmentAsync)
             .WithTags("Extensions")
             .WithName("DownloadExtensionAttachment")
