@@ -78,6 +78,16 @@ public abstract class DubanTests(AppFixture app)
         Assert.Equal(Day(original.Value), shown.QuerySelector(".extension-form input[name=requestedDeadline]")?.GetAttribute("value"));
         Assert.Equal("理由", shown.QuerySelector(".extension-form textarea[name=extensionReason]")?.TextContent);
 
+        // A day that does not exist (typed where the browser has no date picker): refused beside the form, the reason kept.
+        var noSuchDay = await unit.PostFromPageAsync(page, page + "?handler=Extension", new Dictionary<string, string> { ["requestedDeadline"] = "2027-02-30", ["extensionReason"] = "需协调市级部门" });
+        Assert.Equal(HttpStatusCode.BadRequest, noSuchDay.StatusCode);
+        var noSuchDayPage = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await noSuchDay.Content.ReadAsStringAsync(Ct));
+        var dateSaid = Assert.Single(noSuchDayPage.QuerySelectorAll(".error-box"));
+        Assert.Contains("日期“2027-02-30”不存在：2027 年 2 月只有 28 天。", dateSaid.TextContent, StringComparison.Ordinal);
+        Assert.Equal("extensions", dateSaid.PreviousElementSibling?.Id);
+        Assert.Equal("需协调市级部门", noSuchDayPage.QuerySelector(".extension-form textarea[name=extensionReason]")?.TextContent);
+        Assert.False(await app.ReadAsync(db => db.DeadlineExtensions.AnyAsync(e => e.MeasureId == id, Ct)));
+
         // A request asked for the wrong date is taken back by the unit while it waits for the office (not by the office),
         // and the unit asks again.
         Assert.Equal(HttpStatusCode.Redirect, (await unit.PostFromPageAsync(page, page + "?handler=Extension", new Dictionary<string, string> { ["requestedDeadline"] = Day(revised.AddDays(300)), ["extensionReason"] = "日期填错了" })).StatusCode);

@@ -26,6 +26,29 @@ public class RectifyDbContext(DbContextOptions options) : IdentityDbContext<Rect
     /// <summary>Notes that this context may be writing (ContextWrites, and each save): a mark read before it no longer stands for it.</summary>
     internal void NoteWrite() => writes++;
 
+    private void RefuseIfAsked()
+    {
+        if (RefusedWrites is { } refusal)
+        {
+            // A form sent with something unreadable (a date that does not exist): whatever its handler goes on to save
+            // would carry "no value" in its place, so nothing is saved and the form is refused with this message.
+            throw BusinessRules.Refuse(new NothingIsSavedFromAnUnreadableForm(refusal));
+        }
+    }
+
+    /// <summary>While set, every save is refused with this message (set by the page filter for the length of one handler).</summary>
+    public string? RefusedWrites { get; set; }
+
+    /// <summary>A form carried a value that could not be read; it is refused rather than saved without it.</summary>
+    public sealed class NothingIsSavedFromAnUnreadableForm(string message) : IBusinessRule
+    {
+        public bool IsBroken() => true;
+
+        public string Message => message;
+
+        public Refusal Refusal => Refusal.Invalid;
+    }
+
     /// <summary>
     /// The mark this context read during its current lease (one request's unit of work), if it has written nothing since:
     /// whatever it reads under that mark is still at least as new as the request (DatabaseChanges).
@@ -105,6 +128,7 @@ public class RectifyDbContext(DbContextOptions options) : IdentityDbContext<Rect
     /// </summary>
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
+        RefuseIfAsked();
         NoteWrite();
         var detect = ChangeTracker.AutoDetectChangesEnabled;
         FieldLengths.Check(ChangeTracker);
@@ -135,6 +159,7 @@ public class RectifyDbContext(DbContextOptions options) : IdentityDbContext<Rect
 
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
+        RefuseIfAsked();
         NoteWrite();
         var detect = ChangeTracker.AutoDetectChangesEnabled;
         FieldLengths.Check(ChangeTracker);

@@ -86,26 +86,40 @@ public sealed class RefusalPageFilter : IAsyncPageFilter
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(next);
-        if (HttpMethods.IsPost(context.HttpContext.Request.Method) && context.HandlerInstance is IShowsRefusals form && TypedDateBinderProvider.Unreadable(context.ModelState) is { } badDate)
+        // A date that cannot be read is not "no date". The handler still runs, so that it keeps what was typed and marks its
+        // form, but nothing it would save is saved, and its refusal (often "fill in the date") names the date instead.
+        var badDate = HttpMethods.IsPost(context.HttpContext.Request.Method) && context.HandlerInstance is IShowsRefusals
+            ? TypedDateBinderProvider.Unreadable(context.ModelState) : null;
+        var db = badDate is null ? null : context.HttpContext.RequestServices.GetRequiredService<Data.RectifyDbContext>();
+        PageHandlerExecutedContext executed;
+        try
         {
-            // A date that cannot be read is not "no date": the form is refused before its handler saves anything.
-            context.HttpContext.Response.StatusCode = StatusCodes.Status400BadRequest;
-            context.Result = await form.ShowRefusalAsync(badDate, context.HttpContext.RequestAborted);
-            if (context.Result is not PageResult)
-            {
-                context.HttpContext.Response.StatusCode = StatusCodes.Status200OK;
-            }
-
-            return;
+            db?.RefusedWrites = badDate;
+            executed = await next();
+        }
+        finally
+        {
+            db?.RefusedWrites = null;
         }
 
-        var executed = await next();
+        if (badDate is not null && executed.Exception is null && executed.Result is not PageResult)
+        {
+            // The handler answered without saving (or was not there to answer): the form is still refused.
+            executed.Exception = BusinessRules.Refuse(new Data.RectifyDbContext.NothingIsSavedFromAnUnreadableForm(badDate));
+            executed.Result = null;
+        }
+
         if (executed.Exception is null || executed.ExceptionHandled || context.HandlerInstance is not IShowsRefusals page || Refusals.Of(executed.Exception) is not { } refusal)
         {
             return;
         }
 
         executed.ExceptionHandled = true;
+        if (badDate is not null)
+        {
+            refusal = new BusinessRuleViolationException(new Data.RectifyDbContext.NothingIsSavedFromAnUnreadableForm(badDate));
+        }
+
         if (context.HandlerInstance is PageModel model)
         {
             // Nothing half-done from the refused step may be saved by what the page does next.
