@@ -191,6 +191,7 @@ public abstract class PublicationTests(AppFixture app)
         // A version whose period has ended is still readable, takes no opinions, and says so.
         Assert.Equal(HttpStatusCode.OK, (await NoticeSteps.PostAsync(office, id, "Correct", null, [new("note", "公开期限调整。")])).StatusCode);
         await app.SaveAsync(office, id, d => d with { DisclosureFrom = today.AddDays(-40), DisclosureTo = today.AddDays(-1) }, note: "公开期限调整。");
+        Assert.Contains("id=\"disclosure-over\"", await office.GetStringAsync(new Uri($"/inspections/{id}/publication", UriKind.Relative), Ct), StringComparison.Ordinal); // said, not refused
         Assert.Equal(HttpStatusCode.OK, (await NoticeSteps.PostAsync(office, id, "Submit", await app.VersionAsync(id))).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await NoticeSteps.PostAsync(secretary, id, "Approve", await app.VersionAsync(id))).StatusCode);
         page = await visitor.GetStringAsync(new Uri($"/notices/{key}", UriKind.Relative), Ct);

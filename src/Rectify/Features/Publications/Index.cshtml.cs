@@ -64,6 +64,9 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, PublicationSe
     [BindProperty(SupportsGet = true, Name = "id")]
     public int Id { get; set; }
 
+    /// <summary>The end of a draft's 公开期限 when it is already past (a date carried over from an earlier notice, a typo).</summary>
+    public DateOnly? DisclosureOver { get; private set; }
+
     public Task<IActionResult> OnGetAsync(int? mpage, CancellationToken cancellationToken)
     {
         Message = this.TakeMessage();
@@ -160,6 +163,7 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, PublicationSe
             Preview = row.Snapshot is { } frozen ? PublicNotice.FromJson(frozen) : await PublicationComposer.ComposeAsync(db, scope, Id, Draft, today, cancellationToken);
             var shown = Versions.FirstOrDefault(v => v.State == PublicationState.Approved);
             Standing = shown is null ? null : Publication.StandingOn(shown.From, shown.To, today);
+            DisclosureOver = latest.State == PublicationState.Draft && Draft?.DisclosureTo is { } end && end < today ? end : null;
             Opinions = await OpinionService.CountAsync(db, Id, cancellationToken);
 
             if (latest.State == PublicationState.Draft && MayManage)
