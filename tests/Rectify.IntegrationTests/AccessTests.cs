@@ -362,20 +362,24 @@ public abstract class AccessTests(AppFixture app)
         Assert.EndsWith($"/{app.InspectedOrganization}/{created.Id}/", created.Path, StringComparison.Ordinal);
     }
 
+    private static string Id(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Adds a unit on 组织机构 as the system administrator, and answers its id.</summary>
+    private async Task<int> AddUnitAsync(HttpClient sys, string name, string kind, int? parent)
+    {
+        var page = await sys.GetStringAsync(new Uri("/organizations", UriKind.Relative), Ct);
+        var added = await PostFormAsync(sys, "/organizations?handler=Add", page, new() { ["parentId"] = parent is { } p ? Id(p) : "", ["name"] = name, ["kind"] = kind });
+        Assert.Equal(HttpStatusCode.OK, added.StatusCode);
+        return await app.ReadAsync(db => db.Organizations.Where(o => o.Name == name && o.ParentId == parent).Select(o => o.Id).SingleAsync(Ct));
+    }
+
     [Fact]
     public async Task The_system_administrator_deletes_a_unit_made_by_mistake_and_only_one_that_nothing_holds()
     {
         app.RequireAvailable();
         using var sys = await app.SignedInAsync("admin");
         var tag = app.Provider + Guid.NewGuid().ToString("N")[..6];
-        var page = await sys.GetStringAsync(new Uri("/organizations", UriKind.Relative), Ct);
-        string Id(int v) => v.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        async Task<int> AddAsync(string name, int? parent)
-        {
-            var added = await PostFormAsync(sys, "/organizations?handler=Add", page, new() { ["parentId"] = parent is { } p ? Id(p) : "", ["name"] = name, ["kind"] = "Department" });
-            Assert.Equal(HttpStatusCode.OK, added.StatusCode);
-            return await app.ReadAsync(db => db.Organizations.Where(o => o.Name == name && o.ParentId == parent).Select(o => o.Id).SingleAsync(Ct));
-        }
+        Task<int> AddAsync(string name, int? parent) => AddUnitAsync(sys, name, "Department", parent);
 
         Task<bool> ExistsAsync(int id) => app.ReadAsync(db => db.Organizations.AnyAsync(o => o.Id == id, Ct));
         var inspected = int.Parse(app.InspectedOrganization, System.Globalization.CultureInfo.InvariantCulture);
@@ -428,14 +432,7 @@ public abstract class AccessTests(AppFixture app)
         app.RequireAvailable();
         using var sys = await app.SignedInAsync("admin");
         var tag = app.Provider + Guid.NewGuid().ToString("N")[..6];
-        var page = await sys.GetStringAsync(new Uri("/organizations", UriKind.Relative), Ct);
-        string Id(int v) => v.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        async Task<int> AddAsync(string name, string kind, int? parent)
-        {
-            var added = await PostFormAsync(sys, "/organizations?handler=Add", page, new() { ["parentId"] = parent is { } p ? Id(p) : "", ["name"] = name, ["kind"] = kind });
-            Assert.Equal(HttpStatusCode.OK, added.StatusCode);
-            return await app.ReadAsync(db => db.Organizations.Where(o => o.Name == name && o.ParentId == parent).Select(o => o.Id).SingleAsync(Ct));
-        }
+        Task<int> AddAsync(string name, string kind, int? parent) => AddUnitAsync(sys, name, kind, parent);
 
         // Built flat, as a newcomer does: the county committee and its inspection office, and the town with a unit.
         var county = await AddAsync("县委" + tag, "PartyCommittee", null);
