@@ -87,6 +87,11 @@ public abstract class DubanTests(AppFixture app)
         Assert.Equal("extensions", dateSaid.PreviousElementSibling?.Id);
         Assert.Equal("需协调市级部门", noSuchDayPage.QuerySelector(".extension-form textarea[name=extensionReason]")?.TextContent);
         Assert.False(await app.ReadAsync(db => db.DeadlineExtensions.AnyAsync(e => e.MeasureId == id, Ct)));
+        using (var notTheirs = await app.SignedInAsync("leader"))
+        {
+            // Who may not ask is told so first, whatever date they typed.
+            Assert.Equal(HttpStatusCode.Forbidden, (await notTheirs.PostFromPageAsync(page, page + "?handler=Extension", new Dictionary<string, string> { ["requestedDeadline"] = "2027-02-30", ["extensionReason"] = "理由" })).StatusCode);
+        }
 
         // A request asked for the wrong date is taken back by the unit while it waits for the office (not by the office),
         // and the unit asks again.

@@ -102,9 +102,10 @@ public sealed class RefusalPageFilter : IAsyncPageFilter
             db?.RefusedWrites = null;
         }
 
-        if (badDate is not null && executed.Exception is null && executed.Result is not PageResult)
+        if (badDate is not null && executed.Exception is null && executed.Result is not (PageResult or NotFoundResult or ForbidResult or ChallengeResult or Microsoft.AspNetCore.Mvc.Infrastructure.IStatusCodeActionResult { StatusCode: >= 400 }))
         {
-            // The handler answered without saving (or was not there to answer): the form is still refused.
+            // The handler answered without saving: the form is still refused. (Not one that answered 404 or 403: who may
+            // not act is told so first, whatever they typed.)
             executed.Exception = BusinessRules.Refuse(new Data.RectifyDbContext.NothingIsSavedFromAnUnreadableForm(badDate));
             executed.Result = null;
         }
@@ -115,8 +116,9 @@ public sealed class RefusalPageFilter : IAsyncPageFilter
         }
 
         executed.ExceptionHandled = true;
-        if (badDate is not null)
+        if (badDate is not null && refusal.Refusal != Refusal.NotPermitted)
         {
+            // The date, not what its absence led to ("fill in the date"); a step the caller may not take stays 403.
             refusal = new BusinessRuleViolationException(new Data.RectifyDbContext.NothingIsSavedFromAnUnreadableForm(badDate));
         }
 
