@@ -115,6 +115,9 @@ public abstract partial class AuditTests(AppFixture app)
         Assert.Contains("class=\"audit-entry\"", html, StringComparison.Ordinal);
         Assert.DoesNotContain("demo.seed</td>", html, StringComparison.Ordinal);
 
+        // Dates in the filter typed by a full-width input method, or not dates at all, never fail the page.
+        Assert.Equal(HttpStatusCode.OK, (await auditor.GetAsync(new Uri("/audit?from=２０２６－０３－０１&to=٢٠٢٦-03-31", UriKind.Relative), Ct)).StatusCode);
+
         // The auditor reads no rectification content.
         Assert.Equal(HttpStatusCode.NotFound, (await auditor.GetAsync(new Uri($"/inspections/{app.InspectionId}", UriKind.Relative), Ct)).StatusCode);
 

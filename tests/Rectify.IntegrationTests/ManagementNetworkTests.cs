@@ -96,6 +96,9 @@ public abstract class ManagementNetworkTests(ManagementNetworkApp app)
         using var office = await SignedInAsync("office", "203.0.113.9");
         Assert.Equal(HttpStatusCode.OK, (await office.GetAsync(new Uri($"/inspections/{app.InspectionId}", UriKind.Relative), Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await office.GetAsync(new Uri("/api/v1/calendar", UriKind.Relative), Ct)).StatusCode);
+
+        // Working days counted from the end of the calendar are refused, not a failure.
+        Assert.Equal(HttpStatusCode.BadRequest, (await office.GetAsync(new Uri("/api/v1/calendar?from=9999-12-01&workingDays=500", UriKind.Relative), Ct)).StatusCode);
     }
 }
 

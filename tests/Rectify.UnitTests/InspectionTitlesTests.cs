@@ -25,6 +25,8 @@ public sealed class TypedDateTests
     [InlineData(" 2026年3月31日 ")]
     [InlineData("2026年03月31")]
     [InlineData("20260331")]
+    [InlineData("２０２６－０３－３１")]
+    [InlineData("２０２６年３月３１日")]
     public void A_date_typed_any_common_way_is_read(string typed)
     {
         Assert.True(Rectify.Features.Common.TypedDateBinder.Read(typed, out var day, out _));
@@ -39,6 +41,10 @@ public sealed class TypedDateTests
     [InlineData("明天", "无法识别")]
     [InlineData("2026-3", "无法识别")]
     [InlineData("31/03/2026", "无法识别")]
+    [InlineData("٢٠٢٦-03-31", "无法识别")]
+    [InlineData("0000-01-01", "年份应在 1900 至 2199 之间")]
+    [InlineData("9999-12-31", "年份应在 1900 至 2199 之间")]
+    [InlineData("99999999", "年份应在 1900 至 2199 之间")]
     public void A_date_that_cannot_be_read_or_does_not_exist_says_so(string typed, string said)
     {
         Assert.False(Rectify.Features.Common.TypedDateBinder.Read(typed, out _, out var problem));

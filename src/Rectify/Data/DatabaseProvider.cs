@@ -215,15 +215,21 @@ public static class DatabaseProvider
     }
 
     /// <summary>Whether a save failed because a row it deletes (or points at) is still named by another row's foreign key.</summary>
-    public static bool IsForeignKeyViolation(DbUpdateException exception)
+    public static bool IsForeignKeyViolation(Exception exception)
     {
         ArgumentNullException.ThrowIfNull(exception);
-        return exception.InnerException switch
+        for (Exception? e = exception; e is not null; e = e.InnerException)
         {
-            SqliteException s => s.SqliteErrorCode == 19 && s.SqliteExtendedErrorCode == 787,
-            PostgresException p => p.SqlState == PostgresErrorCodes.ForeignKeyViolation,
-            _ => false,
-        };
+            switch (e)
+            {
+                // SQLite reports a foreign key as constraint failure 19 (extended 787 where extended codes are on).
+                case SqliteException s when s.SqliteErrorCode == 19 && (s.SqliteExtendedErrorCode == 787 || s.Message.Contains("FOREIGN KEY", StringComparison.Ordinal)):
+                case PostgresException p when p.SqlState == PostgresErrorCodes.ForeignKeyViolation:
+                    return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>How long a SQLite connection waits for another's lock before it fails (every connection the product opens).</summary>

@@ -58,7 +58,9 @@ public sealed partial class TypedDateBinder : IModelBinder
         day = default;
         problem = string.Empty;
         var shown = typed.Length > 40 ? typed[..40] + "…" : typed.Trim();
-        var match = DatePattern().Match(typed);
+
+        // A Chinese input method in full-width mode types ２０２６－０３－３１: the same date.
+        var match = DatePattern().Match(Halfwidth(typed));
         if (!match.Success)
         {
             problem = $"{Marker}{shown}”无法识别，请按“年-月-日”填写，如 2026-03-31。";
@@ -68,7 +70,13 @@ public sealed partial class TypedDateBinder : IModelBinder
         var year = int.Parse(match.Groups["y"].Value, CultureInfo.InvariantCulture);
         var month = int.Parse(match.Groups["m"].Value, CultureInfo.InvariantCulture);
         var date = int.Parse(match.Groups["d"].Value, CultureInfo.InvariantCulture);
-        if (year < 1 || month is < 1 or > 12)
+        if (year is < FirstYear or > LastYear)
+        {
+            problem = $"{Marker}{shown}”的年份应在 {FirstYear} 至 {LastYear} 之间。";
+            return false;
+        }
+
+        if (month is < 1 or > 12)
         {
             problem = $"{Marker}{shown}”不存在：月份应为 1 至 12。";
             return false;
@@ -85,7 +93,22 @@ public sealed partial class TypedDateBinder : IModelBinder
         return true;
     }
 
-    [GeneratedRegex(@"^\s*(?:(?<y>\d{4})\s*[-/.年]\s*(?<m>\d{1,2})\s*[-/.月]\s*(?<d>\d{1,2})\s*日?|(?<y>\d{4})(?<m>\d{2})(?<d>\d{2}))\s*$", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 100)]
+    /// <summary>The first and last years a date may have, as the API's (ApiJson): a year outside them is a typo.</summary>
+    public const int FirstYear = 1900;
+
+    /// <inheritdoc cref="FirstYear"/>
+    public const int LastYear = 2199;
+
+    private static string Halfwidth(string typed) => string.Create(typed.Length, typed, (span, text) =>
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            span[i] = c is >= '\uFF01' and <= '\uFF5E' ? (char)(c - 0xFEE0) : c == '\u3000' ? ' ' : c;
+        }
+    });
+
+    [GeneratedRegex(@"^\s*(?:(?<y>[0-9]{4})\s*[-/.年]\s*(?<m>[0-9]{1,2})\s*[-/.月]\s*(?<d>[0-9]{1,2})\s*日?|(?<y>[0-9]{4})(?<m>[0-9]{2})(?<d>[0-9]{2}))\s*$", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 100)]
     private static partial Regex DatePattern();
 }
 

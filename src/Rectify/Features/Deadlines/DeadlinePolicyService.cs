@@ -58,8 +58,18 @@ public static class WorkingDayDeadline
 
         BusinessRules.Check(new OneWayOfGivingADeadline(deadline, workingDays));
         BusinessRules.Check(new AWorkingDayCountIsInRange(workingDays));
+        BusinessRules.Check(new AStartIsWithinTheCalendar(from));
         var calendar = await calendars.LoadAsync(cancellationToken);
         return calendar.AddWorkingDays(from ?? today, workingDays.Value);
+    }
+
+    private sealed class AStartIsWithinTheCalendar(DateOnly? from) : IBusinessRule
+    {
+        public bool IsBroken() => from is { Year: < Common.TypedDateBinder.FirstYear or > Common.TypedDateBinder.LastYear - 10 };
+
+        public string Message => $"起算日期（{from:yyyy-MM-dd}）的年份应在 {Common.TypedDateBinder.FirstYear} 至 {Common.TypedDateBinder.LastYear - 10} 之间。";
+
+        public Refusal Refusal => Refusal.Invalid;
     }
 
     private sealed class OneWayOfGivingADeadline(DateOnly? deadline, int? workingDays) : IBusinessRule

@@ -220,7 +220,7 @@ public sealed class DetailModel(RectifyDbContext db, Caller caller, MeasureWorkf
         var underWay = Measure.State is MeasureState.InProgress or MeasureState.Ongoing && Measure.Moves;
         CanReport = underWay && caller.May(Permission.FileReport, Measure.Parties);
         CanReportOnBehalf = underWay && !CanReport && caller.May(Permission.FileReportOnBehalf, Measure.Parties);
-        if (CanReport && ErrorFor is null && Reports.Count > 0 && Reports[0] is { State: ProgressReportState.Returned } returned)
+        if (CanReport && ErrorFor is null && Reports.Count > 0 && Reports[0] is { State: ProgressReportState.Returned, FiledByCaller: true } returned)
         {
             // The report sent back is the start of the next: its text and percentage filled in, to be corrected as asked.
             (Narrative, Percent, ReturnedReport) = (returned.Narrative, returned.PercentComplete, returned);

@@ -60,11 +60,20 @@ public sealed class EditModel(RectifyDbContext db, Caller caller, PlanService pl
         return this.DoneAt(result.Message, $"/measures/{Id}");
     }
 
-    public Task<IActionResult> ShowRefusalAsync(string message, CancellationToken cancellationToken)
+    public async Task<IActionResult> ShowRefusalAsync(string message, CancellationToken cancellationToken)
     {
         Error = message;
-        return ShowAsync(cancellationToken);
+        var shown = await ShowAsync(cancellationToken);
+        if (Typed is { } typed && Measure is { } current && (Unreadable("deadline") || Unreadable("deadlineFrom")))
+        {
+            // A deadline that could not be read comes back as the one the measure has, not empty (saving again would clear it).
+            Typed = typed with { Deadline = current.Deadline };
+        }
+
+        return shown;
     }
+
+    private bool Unreadable(string field) => ModelState.TryGetValue(field, out var state) && state.Errors.Count > 0;
 
     private async Task<IActionResult> ShowAsync(CancellationToken cancellationToken)
     {

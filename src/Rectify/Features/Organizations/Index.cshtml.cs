@@ -157,24 +157,24 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, global::Recti
         BusinessRules.Check(new AUnitInUseIsKept(organization.Name, uses));
         var parent = organization.ParentId is { } was ? await db.Organizations.Where(o => o.Id == was).Select(o => o.Name).SingleAsync(cancellationToken) : null;
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        db.Organizations.Remove(organization);
         try
         {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            db.Organizations.Remove(organization);
             await db.SaveChangesAsync(cancellationToken);
+            await audit.RecordAsync(
+                new global::Rectify.Audit.AuditEvent(global::Rectify.Audit.AuditActions.OrganizationDeleted, ObjectType: "Organization", ObjectId: organization.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    Before: new { organization.Name, organization.ShortName, organization.Kind, Parent = parent }),
+                cancellationToken: cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
         }
-        catch (DbUpdateException e) when (Data.DatabaseProvider.IsForeignKeyViolation(e))
+        catch (Exception e) when (Data.DatabaseProvider.IsForeignKeyViolation(e))
         {
-            // Something came to name it between the check and the delete.
+            // Something came to name it between the check and the delete (the statement or the commit says so).
             db.ChangeTracker.Clear();
             throw BusinessRules.Refuse(new AUnitInUseIsKept(organization.Name, ["刚被其他操作引用"]));
         }
 
-        await audit.RecordAsync(
-            new global::Rectify.Audit.AuditEvent(global::Rectify.Audit.AuditActions.OrganizationDeleted, ObjectType: "Organization", ObjectId: organization.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                Before: new { organization.Name, organization.ShortName, organization.Kind, Parent = parent }),
-            cancellationToken: cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
         Edit = null;
         return this.DoneAt($"已删除单位“{organization.Name}”。", "/organizations");
     }
