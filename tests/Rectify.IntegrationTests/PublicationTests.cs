@@ -141,6 +141,15 @@ public abstract class PublicationTests(AppFixture app)
         using var visitor = app.Client();
         Assert.Equal(HttpStatusCode.OK, (await NoticeSteps.PostAsync(office, id, "Start")).StatusCode);
         await app.SaveAsync(office, id, d => d with { DisclosureFrom = today.AddDays(-1), DisclosureTo = today.AddDays(30) });
+
+        // A refused save shows the draft as typed, not as last saved (a long form is not typed twice).
+        var typed = PublicationDraft.FromJson(await app.ReadAsync(db => db.Publications.Where(p => p.InspectionId == id).OrderByDescending(p => p.Number).Select(p => p.Content).FirstAsync(Ct)))
+            with { Title = "改过但未保存的标题", Email = "不是邮箱" };
+        var refusedSave = await NoticeSteps.PostAsync(office, id, "Save", await app.VersionAsync(id), NoticeSteps.Fields(typed));
+        Assert.Equal(HttpStatusCode.BadRequest, refusedSave.StatusCode);
+        var refusedForm = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await refusedSave.Content.ReadAsStringAsync(Ct));
+        Assert.Equal("改过但未保存的标题", refusedForm.QuerySelector("input[name='form.Title']")?.GetAttribute("value"));
+        Assert.Equal("不是邮箱", refusedForm.QuerySelector("input[name='form.Email']")?.GetAttribute("value"));
         var key = await app.KeyAsync(id);
 
         // The progress form's redirect lands at the form (#public-progress): its news is shown there, not at the top.
@@ -509,6 +518,19 @@ internal static partial class NoticeSteps
     internal static async Task SaveAsync(this AppFixture app, HttpClient office, int id, Func<PublicationDraft, PublicationDraft> change, string? note = null)
     {
         var draft = change(await app.ReadAsync(async db => PublicationDraft.FromJson(await db.Publications.Where(p => p.InspectionId == id).OrderByDescending(p => p.Number).Select(p => p.Content).FirstAsync(Ct))));
+        var fields = Fields(draft);
+        if (note is not null)
+        {
+            fields.Add(new("correctionNote", note));
+        }
+
+        var response = await PostAsync(office, id, "Save", await app.VersionAsync(id), fields);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"saving the draft: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(Ct)}");
+    }
+
+    /// <summary>The office's draft form, filled with <paramref name="draft"/>.</summary>
+    internal static List<KeyValuePair<string, string>> Fields(PublicationDraft draft)
+    {
         static string Date(DateOnly? d) => d?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? string.Empty;
         var s = draft.Statistics;
         var fields = new List<KeyValuePair<string, string>>
@@ -530,13 +552,7 @@ internal static partial class NoticeSteps
             }
         }
 
-        if (note is not null)
-        {
-            fields.Add(new("correctionNote", note));
-        }
-
-        var response = await PostAsync(office, id, "Save", await app.VersionAsync(id), fields);
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"saving the draft: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(Ct)}");
+        return fields;
     }
 
     internal static async Task<string> TextAsync(HttpClient office, int id) =>

@@ -76,8 +76,15 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, PublicationSe
 
     public Task<IActionResult> OnPostStartAsync(CancellationToken cancellationToken) => DoAsync(() => publications.StartAsync(Id, cancellationToken));
 
-    public Task<IActionResult> OnPostSaveAsync(int? version, DraftForm form, string? correctionNote, CancellationToken cancellationToken) =>
-        DoAsync(() => publications.SaveAsync(Id, version, (form ?? new DraftForm()).ToDraft(), correctionNote, cancellationToken));
+    public Task<IActionResult> OnPostSaveAsync(int? version, DraftForm form, string? correctionNote, CancellationToken cancellationToken)
+    {
+        // Kept, so that a refused save shows the draft as typed (a long form), not as last saved.
+        TypedDraft = (form ?? new DraftForm()).ToDraft();
+        return DoAsync(() => publications.SaveAsync(Id, version, TypedDraft, correctionNote, cancellationToken));
+    }
+
+    /// <summary>The draft as typed into the form, when its save was refused.</summary>
+    private PublicationDraft? TypedDraft { get; set; }
 
     public Task<IActionResult> OnPostProgressAsync(int[]? measureId, string?[]? progress, int? mpage, CancellationToken cancellationToken)
     {
@@ -161,6 +168,12 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, PublicationSe
             PublicKey = row.PublicKey;
             Draft = PublicationDraft.FromJson(row.Content);
             Preview = row.Snapshot is { } frozen ? PublicNotice.FromJson(frozen) : await PublicationComposer.ComposeAsync(db, scope, Id, Draft, today, cancellationToken);
+            if (TypedDraft is { } typed && latest.State == PublicationState.Draft)
+            {
+                // The preview stays the saved draft's; the form shows what was typed.
+                Draft = typed;
+            }
+
             var shown = Versions.FirstOrDefault(v => v.State == PublicationState.Approved);
             Standing = shown is null ? null : Publication.StandingOn(shown.From, shown.To, today);
             DisclosureOver = latest.State == PublicationState.Draft && Draft?.DisclosureTo is { } end && end < today ? end : null;
