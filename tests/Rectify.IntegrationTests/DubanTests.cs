@@ -121,6 +121,13 @@ public abstract class DubanTests(AppFixture app)
             Assert.Equal(HttpStatusCode.OK, (await unitToken.PostAsync(new Uri($"/api/v1/extensions/{second}/withdrawal", UriKind.Relative), null, Ct)).StatusCode);
             Assert.Equal(HttpStatusCode.Conflict, (await unitToken.PostAsync(new Uri($"/api/v1/extensions/{second}/withdrawal", UriKind.Relative), null, Ct)).StatusCode);
             Assert.Equal("Withdrawn", (await GetJsonAsync(unitToken, $"/api/v1/measures/{id}/extensions")).EnumerateArray().First().GetProperty("state").GetString());
+
+            // A day that does not exist, sent to the API, is named as such (not "fill in the date"); nothing is written.
+            using var impossible = new MultipartFormDataContent { { new StringContent("2027-02-30"), "requestedDeadline" }, { new StringContent("理由"), "reason" } };
+            var notADay = await unitToken.PostAsync(new Uri($"/api/v1/measures/{id}/extensions", UriKind.Relative), impossible, Ct);
+            Assert.Equal(HttpStatusCode.BadRequest, notADay.StatusCode);
+            Assert.Contains("2027 年 2 月只有 28 天", await notADay.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+            Assert.Equal(2, await app.ReadAsync(db => db.DeadlineExtensions.CountAsync(e => e.MeasureId == id, Ct)));
         }
 
         var asked = await unit.PostFromPageAsync(page, page + "?handler=Extension", new Dictionary<string, string> { ["requestedDeadline"] = Day(revised), ["extensionReason"] = "需协调市级部门，时间不足" });

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Rectify.Access;
@@ -66,7 +65,19 @@ public static class DeadlinesApi
                 }
 
                 var form = await request.ReadFormAsync(ct);
-                DateOnly? date = DateOnly.TryParseExact(form["requestedDeadline"], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : null;
+                // A date sent that cannot be read is said to be so, not taken as "no date" (ADR 0041).
+                string? typed = form["requestedDeadline"];
+                DateOnly? date = null;
+                if (!string.IsNullOrWhiteSpace(typed))
+                {
+                    if (!Common.TypedDateBinder.Read(typed, out var d, out var problem))
+                    {
+                        return Api.BadRequest(problem);
+                    }
+
+                    date = d;
+                }
+
                 var file = IncomingFile.Of(form.Files.GetFile("file"));
                 return Api.Answer(await extensions.RequestAsync(id, date, form["reason"], file, ct), created: $"/api/v1/measures/{id}/extensions");
             })
