@@ -76,7 +76,7 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
     public IQueryable<Organization> InspectableOrganizations()
     {
         var scope = caller.Scope;
-        if (scope.Roles.Contains(Roles.RectificationOffice) || !scope.IsInspectionBody)
+        if (NamesAsAnOffice)
         {
             return db.VisibleOrganizations(scope).Where(o => o.Kind == OrganizationKind.PartyCommittee);
         }
@@ -874,11 +874,17 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
     }
 
     /// <summary>
+    /// Whether the caller registers and names teams as an office (any organization it may see; a team that oversees it) or
+    /// as an inspection body (the committees it oversees; its own teams): the one role test the three of them share.
+    /// </summary>
+    private bool NamesAsAnOffice => caller.Scope.Roles.Contains(Roles.RectificationOffice) || !caller.Scope.IsInspectionBody;
+
+    /// <summary>
     /// The team typed on registering or describing an inspection, as the caller's role reads it (an office's, or an
     /// inspection body's own), and whether it was added.
     /// </summary>
     private async Task<(Organization Team, bool Added)> NamedTeamAsync(string typed, Organization inspected, CancellationToken cancellationToken) =>
-        caller.Scope.Roles.Contains(Roles.RectificationOffice) || !caller.Scope.IsInspectionBody
+        NamesAsAnOffice
             ? await TeamAsync(typed, inspected, cancellationToken)
             : (await OwnTeamAsync(typed, cancellationToken), false);
 
@@ -937,7 +943,7 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
     public async Task<IReadOnlyList<string>> KnownTeamsAsync(CancellationToken cancellationToken)
     {
         var bodies = db.Organizations.Where(o => o.Kind == OrganizationKind.InspectionTeam || o.Kind == OrganizationKind.InspectionOffice);
-        if (!(caller.Scope.Roles.Contains(Roles.RectificationOffice) || !caller.Scope.IsInspectionBody))
+        if (!NamesAsAnOffice)
         {
             var path = caller.Scope.OrganizationPath!;
             return await bodies.Where(o => o.Path.StartsWith(path)).OrderBy(o => o.Path).Take(PlanQueries.MaxChoices).Select(o => o.Name).ToListAsync(cancellationToken);
