@@ -582,8 +582,8 @@ public sealed class Measure
         }
     }
 
-    /// <summary>A report was returned: it no longer counts, so the last report is the latest one still standing (none, if none is).</summary>
-    public void NoteReportReturned(DateTime? latestStandingAtUtc) => LastReportAtUtc = latestStandingAtUtc;
+    /// <summary>A report was returned or withdrawn: it no longer counts, so the last report is the latest one still standing (none, if none is).</summary>
+    public void NoteReportSetAside(DateTime? latestStandingAtUtc) => LastReportAtUtc = latestStandingAtUtc;
 
     private void Move(MeasureAction action, MeasureState to, Actor actor, TimeProvider clock, string? reason)
     {

@@ -10,6 +10,9 @@ public enum ProgressReportState
 
     /// <summary>已退回.</summary>
     Returned = 2,
+
+    /// <summary>已撤回: taken back by whoever may file it, before the office reviewed it.</summary>
+    Withdrawn = 3,
 }
 
 /// <summary>The kinds of evidence file accepted; the application recognises them by their content, never by their name alone.</summary>
@@ -24,8 +27,9 @@ public enum EvidenceType
 }
 
 /// <summary>
-/// 进展报送: a unit's report on a measure. A returned report is revised by filing a new version; every version is
-/// kept. The office accepts or returns it (<see cref="Accept"/>, <see cref="Return"/>), never its own.
+/// 进展报送: a unit's report on a measure. A returned or withdrawn report is revised by filing a new version; every
+/// version is kept. The office accepts or returns it (<see cref="Accept"/>, <see cref="Return"/>), never its own; until
+/// then it can be taken back (<see cref="Withdraw"/>).
 /// </summary>
 public sealed class ProgressReport
 {
@@ -43,7 +47,7 @@ public sealed class ProgressReport
         OnBehalfBasis = onBehalfBasis;
         MeasureId = measure.Id;
         Number = (previous?.Number ?? 0) + 1;
-        RevisionOfId = previous is { State: ProgressReportState.Returned } ? previous.Id : null;
+        RevisionOfId = previous is { State: ProgressReportState.Returned or ProgressReportState.Withdrawn } ? previous.Id : null;
         Narrative = PlainText.Clean(narrative) ?? string.Empty;
         PercentComplete = percent;
         EffectiveDate = effectiveDate;
@@ -79,8 +83,10 @@ public sealed class ProgressReport
 
     public DateTime SubmittedAtUtc { get; private set; }
 
+    /// <summary>Who accepted or returned it; for a withdrawn report, who took it back.</summary>
     public string? ReviewedByName { get; private set; }
 
+    /// <summary>When it was accepted, returned or taken back.</summary>
     public DateTime? ReviewedAtUtc { get; private set; }
 
     public string? ReturnReason { get; private set; }
@@ -163,12 +169,28 @@ public sealed class ProgressReport
         measure.NoteReportAccepted(ReviewedAtUtc!.Value, reviewer.UserId);
     }
 
-    /// <summary>The office sends the report back with a reason (退回); it no longer counts as filed, see <see cref="Measure.NoteReportReturned"/>.</summary>
+    /// <summary>The office sends the report back with a reason (退回); it no longer counts as filed, see <see cref="Measure.NoteReportSetAside"/>.</summary>
     public void Return(Actor reviewer, TimeProvider clock, string? reason)
     {
         CheckReviewable(reviewer);
         BusinessRules.Check(new AReasonIsRequired("退回", reason));
         Review(reviewer, clock, ProgressReportState.Returned, PlainText.Clean(reason)!);
+    }
+
+    /// <summary>
+    /// 撤回: taken back while it waits for review (the wrong file attached, a figure mistyped, sent on the wrong measure),
+    /// by the one who may file such a report (<paramref name="actor"/>, checked by the caller). It no longer counts as
+    /// filed; its text and files stay on record, and the next report filed revises it.
+    /// </summary>
+    public void Withdraw(Actor actor, TimeProvider clock)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        ArgumentNullException.ThrowIfNull(clock);
+        BusinessRules.Check(new AReportIsWithdrawnBeforeReview(State));
+        State = ProgressReportState.Withdrawn;
+        ReviewedByName = actor.DisplayName;
+        ReviewedAtUtc = clock.GetUtcNow().UtcDateTime;
+        ReturnReason = null;
     }
 
     private void CheckReviewable(Actor reviewer)
@@ -348,7 +370,17 @@ public sealed class AReportIsReviewedOnce(ProgressReportState state) : IBusiness
 {
     public bool IsBroken() => state != ProgressReportState.Submitted;
 
-    public string Message => "这份报送已经审核过了。";
+    public string Message => state == ProgressReportState.Withdrawn ? "这份报送已被撤回，不再审核。" : "这份报送已经审核过了。";
+}
+
+/// <summary>Only a report waiting for review can be taken back: once accepted or returned, the office has answered it.</summary>
+public sealed class AReportIsWithdrawnBeforeReview(ProgressReportState state) : IBusinessRule
+{
+    public bool IsBroken() => state != ProgressReportState.Submitted;
+
+    public string Message => state == ProgressReportState.Withdrawn
+        ? "这份报送已经撤回了。"
+        : $"这份报送{Terms.Of(state)}，不能撤回；如需更正，请重新报送一份。";
 }
 
 public sealed class NobodyReviewsTheirOwnReport(string submittedByUserId, Actor reviewer) : IBusinessRule

@@ -119,6 +119,7 @@ public static class Terms
         ProgressReportState.Submitted => "待审核",
         ProgressReportState.Accepted => "已采纳",
         ProgressReportState.Returned => "已退回",
+        ProgressReportState.Withdrawn => "已撤回",
         _ => state.ToString(),
     };
 

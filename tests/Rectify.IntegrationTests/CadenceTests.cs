@@ -77,6 +77,69 @@ public abstract class CadenceTests(AppFixture app)
     }
 
     [Fact]
+    public async Task A_report_taken_back_before_review_no_longer_waits_or_counts_and_the_next_one_revises_it()
+    {
+        app.RequireAvailable();
+        // Another of the demo's 长期坚持 measures than the test above takes (its reports are this test's alone).
+        var measure = await app.ReadAsync(db => db.Measures
+            .Where(m => m.InspectionId == app.InspectionId && m.LeadUnit!.Name == "纪检监察办" && m.State == MeasureState.Ongoing)
+            .OrderBy(m => m.Id).Select(m => m.Id).Skip(1).FirstAsync(Ct));
+        var page = $"/measures/{measure}";
+        using var unit = await app.SignedInAsync("unit");
+        using var office = await app.SignedInAsync("office");
+        var report = await app.FileReportAsync(unit, measure);
+        Assert.Equal(OverdueReason.None, (await LedgerAsync(office)).Rows.Single(r => r.MeasureId == measure).OverdueReason);
+        Assert.Equal(1, await app.ReadAsync(db => db.Measures.Where(m => m.Id == measure).Select(m => m.ReportsAwaitingReview).SingleAsync(Ct)));
+        var take = new Dictionary<string, string> { ["reportId"] = report.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+
+        // The office may review the unit's report, not take it back; the unit is offered the step.
+        Assert.DoesNotContain("撤回这份报送", await office.GetStringAsync(new Uri(page, UriKind.Relative), Ct), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Forbidden, (await office.PostFromPageAsync(page, page + "?handler=WithdrawReport", take)).StatusCode);
+        Assert.Contains("撤回这份报送", await unit.GetStringAsync(new Uri(page, UriKind.Relative), Ct), StringComparison.Ordinal);
+        var notices = await app.ReadAsync(db => db.Notifications.MaxAsync(n => (long?)n.Id, Ct)) ?? 0;
+
+        var taken = await unit.FollowedAsync(await unit.PostFromPageAsync(page, page + "?handler=WithdrawReport", take));
+        Assert.Contains("已撤回第 1 次报送", await taken.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        var stored = await app.ReadAsync(db => db.ProgressReports.Where(r => r.Id == report).Select(r => new { r.State, r.ReviewedByName, r.ReviewedAtUtc, Files = r.Evidence.Count }).SingleAsync(Ct));
+        Assert.Equal(ProgressReportState.Withdrawn, stored.State);
+        Assert.NotNull(stored.ReviewedByName);
+        Assert.NotNull(stored.ReviewedAtUtc);
+        Assert.Equal(1, stored.Files);
+
+        // It waits for nobody's review and counts as no report: 逾期未报 again; the office is told; audited.
+        Assert.Equal(0, await app.ReadAsync(db => db.Measures.Where(m => m.Id == measure).Select(m => m.ReportsAwaitingReview).SingleAsync(Ct)));
+        Assert.Equal(OverdueReason.MissingCadenceReport, (await LedgerAsync(office)).Rows.Single(r => r.MeasureId == measure).OverdueReason);
+        var officeId = await app.ReadAsync(db => db.Users.Where(u => u.UserName == "office").Select(u => u.Id).SingleAsync(Ct));
+        Assert.Contains("ReportWithdrawn", await app.ReadAsync(db => db.Notifications.Where(n => n.Id > notices && n.RecipientUserId == officeId).Select(n => n.Kind).ToListAsync(Ct)));
+        Assert.Equal(1, await app.ReadAsync(db => db.AuditEntries.CountAsync(e => e.Action == "report.withdraw" && e.ObjectId == report.ToString(System.Globalization.CultureInfo.InvariantCulture), Ct)));
+
+        // Neither taken back twice nor reviewed after.
+        Assert.Equal(HttpStatusCode.Conflict, (await unit.PostFromPageAsync(page, page + "?handler=WithdrawReport", take)).StatusCode);
+        var review = await office.PostFromPageAsync(page, page + "?handler=Review", new Dictionary<string, string> { ["reportId"] = take["reportId"], ["decision"] = "accept" });
+        Assert.Equal(HttpStatusCode.Conflict, review.StatusCode);
+        Assert.Contains("已被撤回", await review.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+
+        // The unit's next report starts from it, and revises it.
+        var shown = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await unit.GetStringAsync(new Uri(page, UriKind.Relative), Ct));
+        Assert.Equal("制度已印发，附印发文件。", shown.QuerySelector("#report-form textarea[name=narrative]")!.TextContent);
+        Assert.NotNull(shown.QuerySelector("#from-withdrawn"));
+        Assert.Contains("已撤回", shown.QuerySelector($"[data-report-id='{report}'] .badge")!.TextContent, StringComparison.Ordinal);
+        var next = await app.FileReportAsync(unit, measure, percent: 60);
+        Assert.Equal(report, await app.ReadAsync(db => db.ProgressReports.Where(r => r.Id == next).Select(r => r.RevisionOfId).SingleAsync(Ct)));
+
+        // Through the API, by the unit's own token; an answered report stays as answered.
+        using var api = await app.Client().WithTokenAsync(app.Factory.Services, "unit", "撤回测试");
+        await Reports.AcceptReportAsync(office, measure, next);
+        var late = await api.PostAsync(new Uri($"/api/v1/reports/{next}/withdrawal", UriKind.Relative), null, Ct);
+        Assert.Equal(HttpStatusCode.Conflict, late.StatusCode);
+        Assert.Contains("已采纳，不能撤回", await late.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        var third = await app.FileReportAsync(unit, measure, percent: 80);
+        Assert.Equal(HttpStatusCode.OK, (await api.PostAsync(new Uri($"/api/v1/reports/{third}/withdrawal", UriKind.Relative), null, Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await api.PostAsync(new Uri("/api/v1/reports/999999/withdrawal", UriKind.Relative), null, Ct)).StatusCode);
+        Assert.Equal(0, await app.ReadAsync(db => db.Measures.Where(m => m.Id == measure).Select(m => m.ReportsAwaitingReview).SingleAsync(Ct)));
+    }
+
+    [Fact]
     public async Task The_office_sets_the_cadence_others_may_not_and_a_wrong_value_is_refused()
     {
         app.RequireAvailable();

@@ -326,7 +326,7 @@ public abstract partial class FigureRulesTests
         if (returned)
         {
             report.Return(new Actor("figures-office", "整改办"), TimeProvider.System, "材料不全");
-            measure.NoteReportReturned(null);
+            measure.NoteReportSetAside(null);
             await db.SaveChangesAsync(Ct);
         }
 

@@ -327,6 +327,39 @@ public abstract class OnBehalfReportTests(AppFixture app)
         Assert.Equal(2, listed.Count);
         Assert.Equal([null, "据纪检监察办邮件报送的材料"], listed.Select(r => r.GetProperty("onBehalfBasis").GetString()));
     }
+
+    [Fact]
+    public async Task A_report_filed_on_behalf_is_taken_back_by_the_office_not_by_the_unit_and_the_unit_is_told()
+    {
+        app.RequireAvailable();
+        var measure = app.UnitMeasuresInProgress[6];
+        var page = $"/measures/{measure}";
+        using var office = await app.SignedInAsync("office");
+        Assert.Equal(HttpStatusCode.Redirect, (await FileOnBehalfAsync(office, measure, "据纪检监察办12月2日报送的书面材料")).StatusCode);
+        var report = Assert.Single(await ReportsAsync(measure));
+        var take = new Dictionary<string, string> { ["reportId"] = report.Id.ToString(CultureInfo.InvariantCulture) };
+
+        // The unit reads the 代报 but it is not the unit's to take back.
+        using var unit = await app.SignedInAsync("unit");
+        Assert.DoesNotContain("撤回这份报送", await unit.GetStringAsync(new Uri(page, UriKind.Relative), Ct), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Forbidden, (await unit.PostFromPageAsync(page, page + "?handler=WithdrawReport", take)).StatusCode);
+
+        // From its own measure's page only.
+        var elsewhere = app.UnitMeasuresInProgress[4];
+        Assert.Equal(HttpStatusCode.NotFound, (await office.PostFromPageAsync($"/measures/{elsewhere}", $"/measures/{elsewhere}?handler=WithdrawReport", take)).StatusCode);
+
+        var before = await WithDbAsync(db => db.Notifications.MaxAsync(n => (long?)n.Id, Ct)) ?? 0;
+        Assert.Equal(HttpStatusCode.Redirect, (await office.PostFromPageAsync(page, page + "?handler=WithdrawReport", take)).StatusCode);
+        Assert.Equal(ProgressReportState.Withdrawn, Assert.Single(await ReportsAsync(measure)).State);
+        var unitId = await UserIdAsync("unit");
+        Assert.Contains(await WithDbAsync(db => db.Notifications.Where(n => n.Id > before && n.MeasureId == measure).Select(n => new { n.Kind, n.RecipientUserId }).ToListAsync(Ct)),
+            n => n.Kind == "ReportWithdrawn" && n.RecipientUserId == unitId);
+
+        // The office's next 代报 form starts from it, its basis too.
+        var shown = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await office.GetStringAsync(new Uri(page, UriKind.Relative), Ct));
+        Assert.Equal("据纪检监察办12月2日报送的书面材料", shown.QuerySelector("#on-behalf-report-form input[name=onBehalfBasis]")?.GetAttribute("value"));
+        Assert.NotNull(shown.QuerySelector("#on-behalf-report-form #from-withdrawn"));
+    }
 }
 
 public sealed class OnBehalfReportTestsOnSqlite(SqliteApp app) : OnBehalfReportTests(app), IClassFixture<SqliteApp>;

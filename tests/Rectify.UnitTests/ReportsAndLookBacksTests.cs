@@ -68,6 +68,35 @@ public sealed class ReportsAndLookBacksTests
     }
 
     [Fact]
+    public void A_report_is_taken_back_only_while_it_waits_for_review_and_the_next_one_revises_it()
+    {
+        var m = NewMeasure();
+        m.Start(Unit, clock);
+        var report = ProgressReport.File(m, null, "修订了制度。", 60, new DateOnly(2025, 1, 9), Unit, clock);
+        clock.Advance(TimeSpan.FromHours(1));
+        report.Withdraw(Unit, clock);
+        Assert.Equal((ProgressReportState.Withdrawn, "联络员", clock.GetUtcNow().UtcDateTime), (report.State, report.ReviewedByName, report.ReviewedAtUtc));
+        Assert.Equal("已撤回", Terms.Of(report.State));
+
+        // Not twice, and not reviewed after: the office finds it gone.
+        var again = Assert.Throws<BusinessRuleViolationException>(() => report.Withdraw(Unit, clock));
+        Assert.Equal((nameof(AReportIsWithdrawnBeforeReview), "这份报送已经撤回了。"), (again.RuleName, again.Message));
+        var review = Assert.Throws<BusinessRuleViolationException>(() => report.Accept(m, Office, clock));
+        Assert.Equal((nameof(AReportIsReviewedOnce), "这份报送已被撤回，不再审核。"), (review.RuleName, review.Message));
+
+        // The next report revises the one taken back; once accepted (or returned) it cannot be taken back.
+        var next = ProgressReport.File(m, report, "修订了制度，附印发文件。", 70, new DateOnly(2025, 1, 9), Unit, clock);
+        Assert.Equal((2, report.Id), (next.Number, next.RevisionOfId));
+        next.Accept(m, Office, clock);
+        var answered = Assert.Throws<BusinessRuleViolationException>(() => next.Withdraw(Unit, clock));
+        Assert.Equal("这份报送已采纳，不能撤回；如需更正，请重新报送一份。", answered.Message);
+        var third = ProgressReport.File(m, next, "补充。", 80, new DateOnly(2025, 1, 9), Unit, clock);
+        Assert.Null(third.RevisionOfId);
+        third.Return(Office, clock, "缺签到表");
+        Assert.Equal(nameof(AReportIsWithdrawnBeforeReview), RuleOf(() => third.Withdraw(Unit, clock)));
+    }
+
+    [Fact]
     public void The_same_report_is_not_filed_twice_while_the_first_waits_for_review()
     {
         var m = NewMeasure();

@@ -132,6 +132,7 @@ public sealed class ExtensionService(RectifyDbContext db, Caller caller, Attachm
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         extension.Withdraw(caller.Actor, clock);
         await db.SaveOrRefuseAsync("这份延期申请刚刚已被他人处理，请刷新页面。", cancellationToken);
+        await handOffs.ExtensionStepAsync(extension.MeasureId, extension.State, null, cancellationToken);
         await audit.RecordAsync(
             new AuditEvent(AuditActions.ExtensionWithdrawn, ObjectType: "DeadlineExtension", ObjectId: extensionId.ToString(CultureInfo.InvariantCulture),
                 After: new { extension.MeasureId, extension.Number, extension.State }),

@@ -64,6 +64,15 @@ public sealed class HandOffNotices(RectifyDbContext db, HandOffOutbox outbox, Ti
         return AboutMeasureAsync(measureId, onBehalf ? [toReview, ActedForTheUnit("ReportFiledOnBehalf", "代报", "代为报送", "进展", "报送")] : [toReview], cancellationToken);
     }
 
+    /// <summary>
+    /// A report taken back before review (撤回) → the office, which was told to review it: the notice it holds is answered.
+    /// A 代报 taken back → the unit's reporters too, who were told of it.
+    /// </summary>
+    public Task ReportWithdrawnAsync(int measureId, int number, bool onBehalf, CancellationToken cancellationToken) =>
+        AboutMeasureAsync(measureId, "ReportWithdrawn", m => ($"【已撤回】措施“{Short(m.Text)}”的第 {number} 次进展报送已撤回",
+            (onBehalf ? "整改办撤回了代报的进展" : "牵头单位撤回了报送的进展") + "，无需再审核；修改后的报送将另行通知。",
+            null, onBehalf ? Recipients.OfficeOf(m.InspectedPath).And(Recipients.ReportersOf(m.LeadUnitPath)) : Recipients.OfficeOf(m.InspectedPath)), cancellationToken);
+
     /// <summary>采纳 or 退回 (with the reason, in the inbox) → the unit's reporters.</summary>
     public Task ReportReviewedAsync(int measureId, bool accepted, string? reason, CancellationToken cancellationToken) =>
         AboutMeasureAsync(measureId, accepted ? "ReportAccepted" : "ReportReturned", m => accepted
@@ -221,13 +230,15 @@ public sealed class HandOffNotices(RectifyDbContext db, HandOffOutbox outbox, Ti
 
     /// <summary>
     /// A deadline extension: requested → the office (which reviews it first); forwarded → the approver (the measure's
-    /// 责任领导's account, or the 第一责任人); returned by the office, approved or refused → the unit (and the office).
+    /// 责任领导's account, or the 第一责任人); returned by the office, approved or refused → the unit (and the office);
+    /// withdrawn by the unit → the office, which was told to review it.
     /// </summary>
     public Task ExtensionStepAsync(int measureId, ExtensionState state, string? note, CancellationToken cancellationToken) => state switch
     {
         ExtensionState.Requested => AboutMeasureAsync(measureId, "ExtensionRequested", m => ($"【待审核】措施“{Short(m.Text)}”申请延期", "牵头单位申请延长整改时限，请审核。", null, Recipients.OfficeOf(m.InspectedPath)), cancellationToken),
         ExtensionState.Forwarded => AboutMeasureAsync(measureId, "ExtensionForwarded", m => ($"【待审批】措施“{Short(m.Text)}”的延期申请待审批", "整改办已审核延期申请并转呈，请审批。", null, Recipients.ApproverOf(m.LeaderUserId, m.InspectedPath)), cancellationToken),
         ExtensionState.Approved => AboutMeasureAsync(measureId, "ExtensionApproved", m => ($"【已批准】措施“{Short(m.Text)}”的延期申请已批准", "延期申请已批准，整改时限已调整（见上）。", null, Recipients.ReportersOf(m.LeadUnitPath).And(Recipients.OfficeOf(m.InspectedPath))), cancellationToken),
+        ExtensionState.Withdrawn => AboutMeasureAsync(measureId, "ExtensionWithdrawn", m => ($"【已撤回】措施“{Short(m.Text)}”的延期申请已撤回", "牵头单位撤回了延期申请，无需再审核；整改时限不变。", null, Recipients.OfficeOf(m.InspectedPath)), cancellationToken),
         ExtensionState.Returned => AboutMeasureAsync(measureId, "ExtensionReturned", m => ($"【退回】措施“{Short(m.Text)}”的延期申请被整改办退回", "整改办退回了延期申请。" + SignInForMore, Reason(note), Recipients.ReportersOf(m.LeadUnitPath)), cancellationToken),
         _ => AboutMeasureAsync(measureId, "ExtensionRefused", m => ($"【未批准】措施“{Short(m.Text)}”的延期申请未获批准", "延期申请未获批准，请按原整改时限推进。" + SignInForMore, Reason(note), Recipients.ReportersOf(m.LeadUnitPath).And(Recipients.OfficeOf(m.InspectedPath))), cancellationToken),
     };

@@ -71,8 +71,8 @@ public sealed class DetailModel(RectifyDbContext db, Caller caller, MeasureWorkf
 
     public int? Percent { get; private set; }
 
-    /// <summary>The report the office sent back, when the report form starts from it.</summary>
-    public ProgressReportView? ReturnedReport { get; private set; }
+    /// <summary>The report sent back by the office, or taken back by the caller, when the report form starts from it.</summary>
+    public ProgressReportView? StartedFrom { get; private set; }
 
     public DateOnly? EffectiveDate { get; private set; }
 
@@ -159,6 +159,18 @@ public sealed class DetailModel(RectifyDbContext db, Caller caller, MeasureWorkf
     private static List<IncomingFile> Incoming(List<IFormFile>? files) =>
         (files ?? []).Select(IncomingFile.Of).OfType<IncomingFile>().ToList();
 
+    /// <summary>A report waiting for review is taken back (撤回) by whoever may file its kind: the unit its own, the office its 代报.</summary>
+    public async Task<IActionResult> OnPostWithdrawReportAsync(int reportId, CancellationToken cancellationToken) =>
+        this.Done(await reports.WithdrawAsync(reportId, cancellationToken, measureId: Id));
+
+    /// <summary>
+    /// The caller may take back this report while it waits for review: one the unit filed, by the lead unit's reporter;
+    /// a 代报, by the office (<see cref="ProgressReportService.WithdrawAsync"/> decides; this only offers the button).
+    /// </summary>
+    public bool MayWithdraw(ProgressReportView report) =>
+        report is { State: ProgressReportState.Submitted } && Measure is { WithdrawnAtUtc: null } m
+        && caller.May(report.OnBehalfBasis is null ? Permission.FileReport : Permission.FileReportOnBehalf, m.Parties);
+
     /// <summary>The office accepts a report or returns it with a reason.</summary>
     public async Task<IActionResult> OnPostReviewAsync(int reportId, string? decision, string? reason, CancellationToken cancellationToken) =>
         this.Done(await reports.ReviewAsync(reportId, Decision.Read(decision, "accept", "return"), reason, cancellationToken, measureId: Id));
@@ -220,10 +232,11 @@ public sealed class DetailModel(RectifyDbContext db, Caller caller, MeasureWorkf
         var underWay = Measure.State is MeasureState.InProgress or MeasureState.Ongoing && Measure.Moves;
         CanReport = underWay && caller.May(Permission.FileReport, Measure.Parties);
         CanReportOnBehalf = underWay && !CanReport && caller.May(Permission.FileReportOnBehalf, Measure.Parties);
-        if (CanReport && ErrorFor is null && Reports.Count > 0 && Reports[0] is { State: ProgressReportState.Returned, FiledByCaller: true } returned)
+        if (ErrorFor is null && Reports.Count > 0 && Reports[0] is { State: ProgressReportState.Returned or ProgressReportState.Withdrawn, FiledByCaller: true } back
+            && (back.OnBehalfBasis is null ? CanReport : CanReportOnBehalf))
         {
-            // The report sent back is the start of the next: its text and percentage filled in, to be corrected as asked.
-            (Narrative, Percent, ReturnedReport) = (returned.Narrative, returned.PercentComplete, returned);
+            // The report sent back (or taken back) is the start of the next: its text, percentage and 代报依据 filled in, to be corrected.
+            (Narrative, Percent, OnBehalfBasis, StartedFrom) = (back.Narrative, back.PercentComplete, back.OnBehalfBasis, back);
         }
         CanApplyOnBehalf = Measure.Moves && !Measure.AllowedActions.Contains(MeasureAction.ApplyForSignOff)
             && Domain.Measure.CanTake(MeasureAction.ApplyForSignOff, Measure.State, Measure.Kind, Measure.EvidenceAcceptedAtUtc is not null)

@@ -25,6 +25,7 @@ public static class NotificationKinds
         ["ReportFiledOnBehalf"] = "进展代报",
         ["ReportAccepted"] = "进展采纳",
         ["ReportReturned"] = "进展退回",
+        ["ReportWithdrawn"] = "进展撤回",
         ["SignOffRequested"] = "销号申请",
         ["SignOffAppliedOnBehalf"] = "代为申请销号",
         ["SignOffToApprove"] = "销号待审批",
@@ -47,6 +48,7 @@ public static class NotificationKinds
         ["ExtensionApproved"] = "延期已批准",
         ["ExtensionReturned"] = "延期申请退回",
         ["ExtensionRefused"] = "延期未批准",
+        ["ExtensionWithdrawn"] = "延期申请撤回",
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>The kind in words, in 【】; a kind this build does not know (written by a newer one) as its name.</summary>

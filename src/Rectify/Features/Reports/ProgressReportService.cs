@@ -195,9 +195,7 @@ public sealed class ProgressReportService(RectifyDbContext db, Caller caller, Ev
             report.Return(caller.Actor, clock, reason);
 
             // A returned report does not count as filed: the measure's last report is the latest one still standing.
-            measure.NoteReportReturned(await db.ProgressReports
-                .Where(r => r.MeasureId == report.MeasureId && r.Id != report.Id && r.State != ProgressReportState.Returned)
-                .MaxAsync(r => (DateTime?)r.SubmittedAtUtc, cancellationToken));
+            measure.NoteReportSetAside(await LatestStandingAsync(report, cancellationToken));
         }
 
         await db.SaveOrRefuseAsync("这份报送刚刚已被他人审核。", cancellationToken);
@@ -209,6 +207,43 @@ public sealed class ProgressReportService(RectifyDbContext db, Caller caller, Ev
         await transaction.CommitAsync(cancellationToken);
         return WorkflowResult.Done(accept ? "已采纳这份报送。" : "已退回这份报送。");
     }
+
+    /// <summary>
+    /// 撤回: a report waiting for review is taken back — by the lead unit's reporter when the unit filed it, by the office
+    /// when it filed it for the unit (代报) — from a measure's page only a report of that measure (<paramref name="measureId"/>).
+    /// It no longer waits for review or counts as filed; its text and files stay on record; the office is told.
+    /// </summary>
+    public async Task<WorkflowResult> WithdrawAsync(int reportId, CancellationToken cancellationToken, int? measureId = null)
+    {
+        var visible = db.VisibleMeasures(caller.Scope);
+        var report = await db.ProgressReports.SingleOrDefaultAsync(r => r.Id == reportId && (measureId == null || r.MeasureId == measureId) && visible.Any(m => m.Id == r.MeasureId), cancellationToken);
+        if (report is null)
+        {
+            return WorkflowResult.NotFound;
+        }
+
+        var measure = await db.Measures.Include(m => m.LeadUnit).SingleAsync(m => m.Id == report.MeasureId, cancellationToken);
+        caller.Require(report.OnBehalfBasis is null ? Permission.FileReport : Permission.FileReportOnBehalf, new MeasureParties(measure.LeadUnit?.Path));
+        BusinessRules.Check(new AWithdrawnMeasureIsChangedNoMore(measure.WithdrawnAtUtc));
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        report.Withdraw(caller.Actor, clock);
+        measure.NoteReportSetAside(await LatestStandingAsync(report, cancellationToken));
+        await db.SaveOrRefuseAsync("这份报送刚刚已被审核或撤回，请刷新页面。", cancellationToken);
+        await CountAwaitingReviewAsync(report.MeasureId, -1, cancellationToken);
+        await handOffs.ReportWithdrawnAsync(report.MeasureId, report.Number, report.OnBehalfBasis is not null, cancellationToken);
+        await audit.RecordAsync(
+            new AuditEvent(AuditActions.ReportWithdrawn, ObjectType: "ProgressReport", ObjectId: reportId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                After: new { report.MeasureId, report.Number, report.State }),
+            cancellationToken: cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return WorkflowResult.Done($"已撤回第 {report.Number} 次报送，整改办不再审核它；修改后可重新报送。");
+    }
+
+    /// <summary>When the latest of the measure's other reports that still count as filed was filed (none: null).</summary>
+    private Task<DateTime?> LatestStandingAsync(ProgressReport setAside, CancellationToken cancellationToken) =>
+        db.ProgressReports
+            .Where(r => r.MeasureId == setAside.MeasureId && r.Id != setAside.Id && (r.State == ProgressReportState.Submitted || r.State == ProgressReportState.Accepted))
+            .MaxAsync(r => (DateTime?)r.SubmittedAtUtc, cancellationToken);
 
     /// <summary>
     /// The report's <paramref name="number"/>-th file (1, 2, … in the order they are listed: by name), when the caller may see the

@@ -27,6 +27,7 @@ public sealed record ProgressReportView(
     string SubmittedByName,
     DateTime SubmittedAtUtc,
     string? ReviewedByName,
+    DateTime? ReviewedAtUtc,
     string? ReturnReason,
     IReadOnlyList<EvidenceView> Evidence,
     string? OnBehalfBasis)
@@ -60,6 +61,7 @@ public static class ReportQueries
                 r.SubmittedByName,
                 r.SubmittedAtUtc,
                 r.ReviewedByName,
+                r.ReviewedAtUtc,
                 r.ReturnReason,
                 r.OnBehalfBasis,
                 FiledByCaller = r.SubmittedByUserId == scope.UserId,
@@ -80,7 +82,7 @@ public static class ReportQueries
         var usesByFile = uses.GroupBy(u => u.EvidenceFileId).ToDictionary(g => g.Key, g => g.Select(u => u.Use).OrderBy(u => u.FindingNumber).ThenBy(u => u.MeasureNumber).ToList());
 
         return rows.Select(r => new ProgressReportView(
-            r.Id, r.Number, r.RevisionOfId, r.Narrative, r.PercentComplete, r.EffectiveDate, r.State, r.SubmittedByName, r.SubmittedAtUtc, r.ReviewedByName, r.ReturnReason,
+            r.Id, r.Number, r.RevisionOfId, r.Narrative, r.PercentComplete, r.EffectiveDate, r.State, r.SubmittedByName, r.SubmittedAtUtc, r.ReviewedByName, r.ReviewedAtUtc, r.ReturnReason,
             r.Evidence.Select((e, index) =>
             {
                 var others = usesByFile.GetValueOrDefault(e.EvidenceFileId) ?? [];

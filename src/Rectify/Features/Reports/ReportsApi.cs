@@ -91,6 +91,13 @@ public static class ReportsApi
             .Produces<WriteResult>(StatusCodes.Status200OK)
             .WithSummary("整改办审核一份进展报送：decision = accept 采纳 / return 退回（须附 reason）。不能审核自己报送的。仅接受个人 API 令牌。");
 
+        api.MapPost("/reports/{id:int}/withdrawal", async (ProgressReportService reports, int id, CancellationToken ct) => Api.Answer(await reports.WithdrawAsync(id, ct), created: null))
+            .RequireToken()
+            .WithTags("Progress reports")
+            .WithName("WithdrawReport")
+            .Produces<WriteResult>(StatusCodes.Status200OK)
+            .WithSummary("撤回一份待审核的进展报送（状态变为 Withdrawn 已撤回）：单位报送的由牵头单位联络员撤回，代报的由整改办撤回；已采纳或已退回的不能撤回。撤回后不再审核、不计为已报送，原文和佐证材料保留，可修改后重新报送。仅接受个人 API 令牌。");
+
         api.MapGet("/reports/{reportId:int}/evidence/{evidenceId:int}", DownloadAsync)
             .WithTags("Progress reports")
             .WithName("DownloadEvidence")
