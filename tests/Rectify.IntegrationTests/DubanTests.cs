@@ -86,6 +86,7 @@ public abstract class DubanTests(AppFixture app)
         Assert.Contains("日期“2027-02-30”不存在：2027 年 2 月只有 28 天。", dateSaid.TextContent, StringComparison.Ordinal);
         Assert.Equal("extensions", dateSaid.PreviousElementSibling?.Id);
         Assert.Equal("需协调市级部门", noSuchDayPage.QuerySelector(".extension-form textarea[name=extensionReason]")?.TextContent);
+        Assert.Equal(("2027-02-30", "text"), (noSuchDayPage.QuerySelector(".extension-form input[name=requestedDeadline]")?.GetAttribute("value"), noSuchDayPage.QuerySelector(".extension-form input[name=requestedDeadline]")?.GetAttribute("type")));
         Assert.False(await app.ReadAsync(db => db.DeadlineExtensions.AnyAsync(e => e.MeasureId == id, Ct)));
         using (var notTheirs = await app.SignedInAsync("leader"))
         {

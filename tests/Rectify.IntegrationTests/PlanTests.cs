@@ -163,11 +163,15 @@ public abstract partial class PlanTests(AppFixture app)
         Assert.Contains("2027-03-31", await BodyAsync(noReason), StringComparison.Ordinal);
         change["reason"] = "配合上级部署顺延";
 
-        // A deadline that does not exist comes back as the one the measure has, never empty (saving again would clear it).
+        // A deadline that does not exist comes back as typed, in a text field marked invalid, never empty (saving again
+        // would clear it): sent again unchanged, it is refused again.
         var editRefused = await office.PostFormAsync(edit, editPage, new Dictionary<string, string>(change) { ["deadline"] = "2027-02-30" });
         Assert.Equal(HttpStatusCode.BadRequest, editRefused.StatusCode);
         var editRefusedForm = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await BodyAsync(editRefused));
-        Assert.Equal("2026-12-31", editRefusedForm.QuerySelector("input[name=deadline]")?.GetAttribute("value"));
+        var typedDeadline = editRefusedForm.QuerySelector("input[name=deadline]");
+        Assert.Equal(("2027-02-30", "text", "true"), (typedDeadline?.GetAttribute("value"), typedDeadline?.GetAttribute("type"), typedDeadline?.GetAttribute("aria-invalid")));
+        Assert.Null(typedDeadline?.GetAttribute("typed-date"));
+        Assert.Equal("date", editRefusedForm.QuerySelector("input[name=deadlineFrom]")?.GetAttribute("type"));
         Assert.Contains("2027 年 2 月只有 28 天", editRefusedForm.QuerySelector(".error-box")?.TextContent, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Redirect, (await office.PostFormAsync(edit, editPage, change)).StatusCode);
         var measurePage = WebUtility.HtmlDecode(await office.GetStringAsync(new Uri($"/measures/{measures[0].Id}", UriKind.Relative), Ct));

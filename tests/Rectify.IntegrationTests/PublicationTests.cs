@@ -150,6 +150,17 @@ public abstract class PublicationTests(AppFixture app)
         var refusedForm = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await refusedSave.Content.ReadAsStringAsync(Ct));
         Assert.Equal("改过但未保存的标题", refusedForm.QuerySelector("input[name='form.Title']")?.GetAttribute("value"));
         Assert.Equal("不是邮箱", refusedForm.QuerySelector("input[name='form.Email']")?.GetAttribute("value"));
+
+        // A 公开期限 end that does not exist comes back as typed (a date field would show it empty, and saving again would
+        // save the notice without its end); the draft is not saved.
+        var impossibleEnd = NoticeSteps.Fields(typed with { Email = null }).Select(f => f.Key == "form.To" ? new KeyValuePair<string, string>(f.Key, "2027-02-30") : f).ToList();
+        var refusedEnd = await NoticeSteps.PostAsync(office, id, "Save", await app.VersionAsync(id), impossibleEnd);
+        Assert.Equal(HttpStatusCode.BadRequest, refusedEnd.StatusCode);
+        var endForm = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await refusedEnd.Content.ReadAsStringAsync(Ct));
+        var end = endForm.QuerySelector("input[name='form.To']");
+        Assert.Equal(("2027-02-30", "text", "true"), (end?.GetAttribute("value"), end?.GetAttribute("type"), end?.GetAttribute("aria-invalid")));
+        Assert.Equal("date", endForm.QuerySelector("input[name='form.From']")?.GetAttribute("type"));
+        Assert.Equal("改过但未保存的标题", endForm.QuerySelector("input[name='form.Title']")?.GetAttribute("value"));
         var key = await app.KeyAsync(id);
 
         // The progress form's redirect lands at the form (#public-progress): its news is shown there, not at the top.
