@@ -96,7 +96,10 @@ public sealed class DeadlineExtension
 
     public string? DecisionNote { get; private set; }
 
-    public bool IsOpen => State is ExtensionState.Requested or ExtensionState.Forwarded;
+    public bool IsOpen => IsOpenAt(State);
+
+    /// <summary>A request still waiting for the office's review or the leader's decision: one at a time per measure.</summary>
+    public static bool IsOpenAt(ExtensionState state) => state is ExtensionState.Requested or ExtensionState.Forwarded;
 
     /// <summary>The unit asks: a measure with a deadline, not done, no other request open, a later date, a reason.</summary>
     public static DeadlineExtension Request(Measure measure, int number, bool anotherIsOpen, DateOnly? requested, string? reason, DateOnly today, Actor actor, TimeProvider clock)

@@ -133,6 +133,17 @@ public abstract partial class AuditTests(AppFixture app)
 
         Assert.NotEmpty(await EntriesAsync(AuditActions.AuditViewed));
         Assert.Equal("审计管理员", (await EntriesAsync(AuditActions.AuditExported)).Last().ActorName);
+
+        // An export for a range that cannot be read is no export of the whole trail: the page again, the date named.
+        var exports = (await EntriesAsync(AuditActions.AuditExported)).Count;
+        var unreadable = await auditor.PostFormAsync("/audit?handler=Export", html, new Dictionary<string, string> { ["action"] = "notice.import", ["from"] = "2026-02-30" });
+        Assert.Equal(HttpStatusCode.BadRequest, unreadable.StatusCode);
+        Assert.Equal("text/html", unreadable.Content.Headers.ContentType?.MediaType);
+        var said = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await unreadable.Content.ReadAsStringAsync(Ct));
+        Assert.Contains("未导出", said.QuerySelector("#filter-message")?.TextContent, StringComparison.Ordinal);
+        Assert.Contains("2026-02-30", said.QuerySelector("#filter-message")?.TextContent, StringComparison.Ordinal);
+        Assert.Equal("2026-02-30", said.QuerySelector("form.filters input[name=from]")?.GetAttribute("value"));
+        Assert.Equal(exports, (await EntriesAsync(AuditActions.AuditExported)).Count);
     }
 
     /// <summary>Takes a step on a measure through its page, with the version the page shows.</summary>

@@ -48,6 +48,15 @@ public sealed class IndexModel(RectifyDbContext db, AuditLog audit, TimeProvider
     /// <summary>Streams the filtered records as UTF-8 CSV (with BOM, so Excel reads the Chinese), oldest first.</summary>
     public async Task<IActionResult> OnPostExportAsync(string? action, string? actor, DateOnly? from, DateOnly? to, bool? failures, CancellationToken cancellationToken)
     {
+        if (TypedDateBinderProvider.Unreadable(ModelState) is { } problem)
+        {
+            // Never the whole trail for a range that could not be read: the page again, the date named, nothing exported.
+            await OnGetAsync(action, actor, from, to, failures, 1, cancellationToken);
+            FilterMessage = l["日期无效，未导出：{0}", problem];
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return Page();
+        }
+
         var filter = new AuditFilter(string.IsNullOrWhiteSpace(action) ? null : action, string.IsNullOrWhiteSpace(actor) ? null : actor.Trim(), Usable(from), Usable(to), failures ?? false);
         await audit.RecordAsync(new AuditEvent(AuditActions.AuditExported, After: filter), cancellationToken: cancellationToken);
         Response.ContentType = "text/csv; charset=utf-8";

@@ -27,7 +27,12 @@ public sealed record ExtensionView(
     string? ReviewNote,
     string? DecidedByName,
     DateTime? DecidedAtUtc,
-    string? DecisionNote);
+    string? DecisionNote)
+{
+    /// <summary>Still waiting for the office or the leader (<see cref="DeadlineExtension.IsOpenAt"/>). Not in the API's answer: its state says it.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool IsOpen => DeadlineExtension.IsOpenAt(State);
+}
 
 /// <summary>
 /// 申请延期 through the web: the unit asks (with an optional file, kept in the evidence store as a report's are), the

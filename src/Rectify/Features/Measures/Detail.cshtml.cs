@@ -249,12 +249,12 @@ public sealed class DetailModel(RectifyDbContext db, Caller caller, MeasureWorkf
         Extensions = await extensions.ListAsync(Id, cancellationToken);
         Notices = await SupervisionQueries.ListAsync(db.VisibleNotices(caller.Scope).Where(n => n.Measures.Any(x => x.MeasureId == Id)), 50, cancellationToken);
         CanRequestExtension = caller.May(Permission.RequestExtension, Measure.Parties) && Measure.Moves && Measure.Deadline is not null
-            && Measure.Kind != MeasureKind.Ongoing && Measure.State is not (MeasureState.SignedOff or MeasureState.Ongoing) && Extensions.All(e => !(e.State is ExtensionState.Requested or ExtensionState.Forwarded));
+            && Measure.Kind != MeasureKind.Ongoing && Measure.State is not (MeasureState.SignedOff or MeasureState.Ongoing) && !Extensions.Any(e => e.IsOpen);
         var calendar = await calendars.LoadAsync(cancellationToken);
         // The office's note, of the dates this measure's reminders count to: its deadline, the one it had, and a request
         // still open (a refused or returned one counts for nothing; an approved one is the deadline now).
         YearsWithoutCalendar = CanReview
-            ? calendar.YearsWithoutData(new[] { Measure.Deadline, Measure.OriginalDeadline }.Concat(Extensions.Where(e => e.State is ExtensionState.Requested or ExtensionState.Forwarded).Select(e => (DateOnly?)e.RequestedDeadline)).OfType<DateOnly>().Append(Today))
+            ? calendar.YearsWithoutData(new[] { Measure.Deadline, Measure.OriginalDeadline }.Concat(Extensions.Where(e => e.IsOpen).Select(e => (DateOnly?)e.RequestedDeadline)).OfType<DateOnly>().Append(Today))
             : [];
         WaitsForAcceptedReport = caller.May(Permissions.Of(MeasureAction.ApplyForSignOff), Measure.Parties)
             && Domain.Measure.WaitsForAcceptedReport(Measure.State, Measure.Kind, Measure.EvidenceAcceptedAtUtc is not null);

@@ -144,11 +144,10 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, AnswerCache a
         var leader = Permissions.HoldsRoleFor(scope, Permission.ApproveSignOff);
         var reporter = Permissions.HoldsRoleFor(scope, Permission.FileReport) && scope.OrganizationPath is not null;
         var path = scope.OrganizationPath ?? "\u0000";
-        var ownUnit = reporter ? measures.Where(m => m.LeadUnit != null && m.LeadUnit.Path.StartsWith(path)) : measures.Where(_ => false);
+        var ownUnit = Permissions.Actionable(measures, scope, Permission.FileReport);
 
-        // What a leader decides: a 责任领导 the measures they answer for, a 第一责任人 every measure they see (Permission.ApproveSignOff).
-        var first = scope.Roles.Contains(Roles.FirstResponsible);
-        var leadersOwn = first ? measures : measures.Where(m => m.ResponsibleLeader != null && m.ResponsibleLeader.UserId == scope.UserId);
+        // What a leader decides: a 责任领导 the measures they answer for, a 第一责任人 every measure they see (the permission table's rule).
+        var leadersOwn = Permissions.Actionable(measures, scope, Permission.ApproveSignOff);
 
         var notices = db.VisibleNotices(scope).AsNoTracking().Where(n => n.Kind == SupervisionKind.Duban);
         var noticeSections = new List<NoticeSection>();
@@ -176,7 +175,7 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, AnswerCache a
         if (Permissions.HoldsRoleFor(scope, Permission.DecideExtension))
         {
             var forwarded = extensions.Where(e => e.State == ExtensionState.Forwarded).Select(e => e.MeasureId);
-            sections.Add(await SectionAsync(db, "extensions-decide", "待审批的延期申请", leadersOwn.Where(m => forwarded.Contains(m.Id)), today, cancellationToken, fromShortList: true));
+            sections.Add(await SectionAsync(db, "extensions-decide", "待审批的延期申请", Permissions.Actionable(measures, scope, Permission.DecideExtension).Where(m => forwarded.Contains(m.Id)), today, cancellationToken, fromShortList: true));
         }
 
         if (reporter)
