@@ -144,6 +144,15 @@ public abstract partial class AuditTests(AppFixture app)
         Assert.Contains("2026-02-30", said.QuerySelector("#filter-message")?.TextContent, StringComparison.Ordinal);
         Assert.Equal("2026-02-30", said.QuerySelector("form.filters input[name=from]")?.GetAttribute("value"));
         Assert.Equal(exports, (await EntriesAsync(AuditActions.AuditExported)).Count);
+
+        // The export form under a filter whose date was set aside carries what was typed: exporting from there is refused
+        // again, never a wider range than the one asked for. A range reversed exports nothing either (not an empty file).
+        var ignored = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await auditor.GetStringAsync(new Uri("/audit?from=2026-02-30&to=2026-12-31", UriKind.Relative), Ct));
+        Assert.Equal("2026-02-30", ignored.QuerySelector("form[action*='handler=Export'] input[name=from]")?.GetAttribute("value"));
+        var reversed = await auditor.PostFormAsync("/audit?handler=Export", html, new Dictionary<string, string> { ["from"] = "2026-12-31", ["to"] = "2026-01-01" });
+        Assert.Equal(HttpStatusCode.BadRequest, reversed.StatusCode);
+        Assert.Contains("起始日期晚于截止日期", await reversed.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Equal(exports, (await EntriesAsync(AuditActions.AuditExported)).Count);
     }
 
     /// <summary>Takes a step on a measure through its page, with the version the page shows.</summary>

@@ -93,7 +93,9 @@ public abstract partial class PlanTests(AppFixture app)
         var noSuchDayPage = await BodyAsync(noSuchDay);
         var noSuchDayForm = noSuchDayPage[noSuchDayPage.IndexOf($"id=\"finding-{findingId}\"", StringComparison.Ordinal)..];
         Assert.Contains("日期“2026-02-30”不存在：2026 年 2 月只有 28 天。", noSuchDayForm, StringComparison.Ordinal); // beside its form,
-        Assert.Contains("修订议事规则</textarea>", noSuchDayForm, StringComparison.Ordinal); // with what was typed
+        Assert.Contains("修订议事规则</textarea>", noSuchDayForm, StringComparison.Ordinal); // with what was typed,
+        var typedDay = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(noSuchDayPage).QuerySelector($"#finding-{findingId} input[name=deadline][value='2026-02-30']");
+        Assert.Equal(("text", "true"), (typedDay?.GetAttribute("type"), typedDay?.GetAttribute("aria-invalid"))); // the day too, in view
         Assert.DoesNotContain("限期整改类措施必须有整改时限", noSuchDayPage, StringComparison.Ordinal);
         Assert.False(await ReadAsync(db => db.Measures.AnyAsync(m => m.InspectionId == id, Ct)));
         Assert.Equal(HttpStatusCode.Redirect, (await Post(office, "Measure", new() { ["findingId"] = $"{findingId}", ["text"] = "修订议事规则", ["kind"] = "TimeBound", ["deadline"] = "2026年12月31日", ["newLeadUnit"] = "纪检监察办", ["newLeader"] = "测试领导（副书记）", ["newSupportingUnits"] = "测试配合办" })).StatusCode);

@@ -198,15 +198,16 @@ public static class Permissions
     }
 
     /// <summary>
-    /// The measures among <paramref name="measures"/> (already what the caller sees) on which the caller may take
-    /// <paramref name="step"/>: the table's <see cref="Whose"/> as a query, the twin of <see cref="May"/> for lists
-    /// (待办's "mine"), so that the rule is stated once. None when the caller holds no role for the step.
+    /// The measures among <paramref name="measures"/> (already what the caller sees) on which the caller may take one of
+    /// <paramref name="steps"/>: the table's <see cref="Whose"/> as a query, the twin of <see cref="May"/> for lists
+    /// (待办's "mine"), so that the rule is stated once. None when the caller holds no role for any of them.
     /// </summary>
-    public static IQueryable<Measure> Actionable(IQueryable<Measure> measures, AccessScope scope, Permission step)
+    public static IQueryable<Measure> Actionable(IQueryable<Measure> measures, AccessScope scope, params Permission[] steps)
     {
         ArgumentNullException.ThrowIfNull(measures);
         ArgumentNullException.ThrowIfNull(scope);
-        var whose = Table[step].Holders.Where(h => scope.Roles.Contains(h.Role)).Select(h => h.Whose).ToHashSet();
+        ArgumentNullException.ThrowIfNull(steps);
+        var whose = steps.SelectMany(step => Table[step].Holders).Where(h => scope.Roles.Contains(h.Role)).Select(h => h.Whose).ToHashSet();
         if (whose.Contains(Whose.AnyVisible))
         {
             return measures;

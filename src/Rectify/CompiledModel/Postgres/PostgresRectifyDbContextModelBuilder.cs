@@ -12,7 +12,7 @@ namespace Rectify.CompiledModel.Postgres
     public partial class PostgresRectifyDbContextModel
     {
         private PostgresRectifyDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("be74d812-89c1-4442-9c62-8e74662e2d93"), entityTypeCount: 42)
+            : base(skipDetectChanges: false, modelId: new Guid("6f27ed18-f0bd-4708-a486-96896f52c996"), entityTypeCount: 42)
         {
         }
 

@@ -11,7 +11,7 @@ namespace Rectify.CompiledModel.Sqlite
     public partial class SqliteRectifyDbContextModel
     {
         private SqliteRectifyDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("62dde831-88e8-4bc2-a75b-4d93be739c12"), entityTypeCount: 42)
+            : base(skipDetectChanges: false, modelId: new Guid("b77aada0-16d1-42af-ab0f-c1ea3e64d594"), entityTypeCount: 42)
         {
         }
 

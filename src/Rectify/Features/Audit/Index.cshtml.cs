@@ -29,6 +29,14 @@ public sealed class IndexModel(RectifyDbContext db, AuditLog audit, TimeProvider
     /// <summary>The page of records shown, newest first.</summary>
     public ListPage<AuditRow> Records { get; private set; } = new([], 0, 1, PageSize);
 
+    /// <summary>What was typed as the range's start or end when it could not be read (the export form sends it back as typed).</summary>
+    public string? TypedFrom { get; private set; }
+
+    /// <inheritdoc cref="TypedFrom"/>
+    public string? TypedTo { get; private set; }
+
+    private string? Typed(string key) => ModelState.TryGetValue(key, out var state) && state.Errors.Count > 0 ? state.AttemptedValue : null;
+
     /// <summary>Why a filter given was set aside (a date that is not one), or null.</summary>
     public string? FilterMessage { get; private set; }
 
@@ -38,6 +46,14 @@ public sealed class IndexModel(RectifyDbContext db, AuditLog audit, TimeProvider
         if (new[] { nameof(from), nameof(to) }.Any(k => ModelState.TryGetValue(k, out var state) && state.Errors.Count > 0) || Filter.From != from || Filter.To != to)
         {
             FilterMessage = l["日期无效，已忽略。"];
+
+            // The export form carries what was typed, so that exporting from here is refused again rather than
+            // exporting a wider range than the one asked for.
+            (TypedFrom, TypedTo) = (Typed(nameof(from)), Typed(nameof(to)));
+        }
+        else if (Filter is { From: { } start, To: { } end } && start > end)
+        {
+            FilterMessage = l["起始日期晚于截止日期，请检查。"];
         }
 
         var entries = await Query(Filter).OrderByDescending(e => e.Sequence).ToListPageAsync(Paging.Clamped(page), PageSize, cancellationToken);
@@ -48,9 +64,12 @@ public sealed class IndexModel(RectifyDbContext db, AuditLog audit, TimeProvider
     /// <summary>Streams the filtered records as UTF-8 CSV (with BOM, so Excel reads the Chinese), oldest first.</summary>
     public async Task<IActionResult> OnPostExportAsync(string? action, string? actor, DateOnly? from, DateOnly? to, bool? failures, CancellationToken cancellationToken)
     {
-        if (TypedDateBinderProvider.Unreadable(ModelState) is { } problem)
+        var problem = TypedDateBinderProvider.Unreadable(ModelState)
+            ?? (Usable(from) is { } start && Usable(to) is { } end && start > end ? l["起始日期晚于截止日期，请检查。"].Value : null);
+        if (problem is not null)
         {
-            // Never the whole trail for a range that could not be read: the page again, the date named, nothing exported.
+            // Never the whole trail for a range that could not be read, nor an empty file for one reversed: the page again,
+            // what is wrong named, nothing exported.
             await OnGetAsync(action, actor, from, to, failures, 1, cancellationToken);
             FilterMessage = l["日期无效，未导出：{0}", problem];
             Response.StatusCode = StatusCodes.Status400BadRequest;

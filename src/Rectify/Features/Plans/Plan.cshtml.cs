@@ -54,7 +54,7 @@ public sealed class PlanModel(RectifyDbContext db, Caller caller, PlanService pl
 
     public async Task<IActionResult> OnPostDescribeAsync(string? title, InspectionKind? kind, string? round, string? team, DateOnly? onSiteFrom, DateOnly? onSiteTo, DateOnly? feedbackDate, string? extendedScope, string[]? removeScope, CancellationToken cancellationToken)
     {
-        Keep("describe", ("title", title), ("round", round), ("team", team), ("extendedScope", extendedScope), ("onSiteFrom", Fmt.InputDate(onSiteFrom)), ("onSiteTo", Fmt.InputDate(onSiteTo)), ("feedbackDate", Fmt.InputDate(feedbackDate)));
+        Keep("describe", ("title", title), ("round", round), ("team", team), ("extendedScope", extendedScope), ("onSiteFrom", Date(nameof(onSiteFrom), onSiteFrom)), ("onSiteTo", Date(nameof(onSiteTo), onSiteTo)), ("feedbackDate", Date(nameof(feedbackDate), feedbackDate)));
         return this.Done(await plans.DescribeAsync(Id, new InspectionInput(title, kind, round, team, null, extendedScope, onSiteFrom, onSiteTo, feedbackDate) { RemovedScope = removeScope ?? [] }, cancellationToken), "#inspection");
     }
 
@@ -72,7 +72,7 @@ public sealed class PlanModel(RectifyDbContext db, Caller caller, PlanService pl
 
     public async Task<IActionResult> OnPostMeasureAsync(int findingId, string? text, MeasureKind? kind, DateOnly? deadline, int? leaderId, string? newLeader, int? leadUnitId, string? newLeadUnit, List<int>? supportingUnitIds, string? newSupportingUnits, string? reason, CancellationToken cancellationToken)
     {
-        Keep($"measure-{findingId}", ("text", text), ("kind", kind?.ToString()), ("deadline", Fmt.InputDate(deadline)), ("leaderId", leaderId?.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("newLeader", newLeader),
+        Keep($"measure-{findingId}", ("text", text), ("kind", kind?.ToString()), ("deadline", Date(nameof(deadline), deadline)), ("leaderId", leaderId?.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("newLeader", newLeader),
             ("leadUnitId", leadUnitId?.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("newLeadUnit", newLeadUnit), ("newSupportingUnits", newSupportingUnits), ("reason", reason));
         if (!await HereAsync("finding", findingId, cancellationToken))
         {
@@ -86,7 +86,7 @@ public sealed class PlanModel(RectifyDbContext db, Caller caller, PlanService pl
     public async Task<IActionResult> OnPostBulkAsync(List<int>? measureIds, int? leaderId, string? newLeader, int? leadUnitId, string? newLeadUnit, DateOnly? deadline, MeasureKind? kind, string? reason, CancellationToken cancellationToken)
     {
         Keep("bulk", ("bulkLeaderId", leaderId?.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("bulkNewLeader", newLeader), ("bulkLeadUnitId", leadUnitId?.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-            ("bulkNewLeadUnit", newLeadUnit), ("bulkDeadline", Fmt.InputDate(deadline)), ("bulkKind", kind?.ToString()), ("bulkReason", reason));
+            ("bulkNewLeadUnit", newLeadUnit), ("bulkDeadline", Date(nameof(deadline), deadline)), ("bulkKind", kind?.ToString()), ("bulkReason", reason));
         Selected = (measureIds ?? []).ToHashSet();
         return this.Done(await plans.AmendManyAsync(Id, measureIds ?? [], new BulkChange(leaderId, newLeader, leadUnitId, newLeadUnit, deadline, kind), reason, cancellationToken), "#measures");
     }
@@ -166,7 +166,7 @@ public sealed class PlanModel(RectifyDbContext db, Caller caller, PlanService pl
 
     public async Task<IActionResult> OnPostPlanAsync(PlanAction? planAction, string? reason, string? meetingName, DateOnly? meetingDate, CancellationToken cancellationToken)
     {
-        Keep("plan", ("planReason", reason), ("meetingName", meetingName), ("meetingDate", Fmt.InputDate(meetingDate)));
+        Keep("plan", ("planReason", reason), ("meetingName", meetingName), ("meetingDate", Date(nameof(meetingDate), meetingDate)));
         return this.Done(await plans.ActOnPlanAsync(Id, planAction, reason, meetingName, meetingDate, cancellationToken), "#plan");
     }
 
@@ -177,6 +177,10 @@ public sealed class PlanModel(RectifyDbContext db, Caller caller, PlanService pl
     }
 
     public string? Value(string field) => Typed.TryGetValue(field, out var v) ? v : null;
+
+    /// <summary>A date as the form keeps it: as typed when it could not be read (shown again as typed, ADR 0041), else yyyy-MM-dd.</summary>
+    private string? Date(string key, DateOnly? value) =>
+        ModelState.TryGetValue(key, out var state) && state.Errors.Count > 0 ? state.AttemptedValue : Fmt.InputDate(value);
 
     private void Keep(string form, params (string Field, string? Value)[] fields)
     {

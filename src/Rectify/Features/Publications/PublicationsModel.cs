@@ -44,7 +44,8 @@ internal sealed class PublicOpinionConfiguration : IEntityTypeConfiguration<Publ
         o.HasOne<Inspection>().WithMany().HasForeignKey(x => x.InspectionId).OnDelete(DeleteBehavior.Cascade);
         o.HasOne<Publication>().WithMany().HasForeignKey(x => x.PublicationId).OnDelete(DeleteBehavior.Restrict);
         o.HasOne<Finding>().WithMany().HasForeignKey(x => x.AssignedFindingId).OnDelete(DeleteBehavior.SetNull);
-        o.HasOne<Organization>().WithMany().HasForeignKey(x => x.AssignedUnitId).OnDelete(DeleteBehavior.SetNull);
+        // A unit an opinion is handed to is not deleted under it (a delete racing a 交办 is refused, 409, not left unassigned).
+        o.HasOne<Organization>().WithMany().HasForeignKey(x => x.AssignedUnitId).OnDelete(DeleteBehavior.Restrict);
         o.HasIndex(x => x.ReceiptCode).IsUnique();
         o.Property(x => x.FormStamp).HasMaxLength(24);
 

@@ -11,6 +11,32 @@ public static class Fmt
     /// <summary>A date as an &lt;input type="date"&gt; takes it (yyyy-MM-dd), or nothing.</summary>
     public static string? InputDate(DateOnly? date) => date?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
+    /// <summary>
+    /// The type of a date field that shows <paramref name="typed"/> (what a refused form sent back): "date" for nothing or
+    /// a day as a date field takes it, else "text", so that a typo such as 2026-02-30 stays in view instead of the field
+    /// coming back empty (ADR 0041; the pages' single date fields do this with <c>typed-date</c>).
+    /// </summary>
+    public static string DateFieldType(string? typed) => IsDay(typed, out _) ? "date" : "text";
+
+    /// <summary>What a date field shows of <paramref name="typed"/>: a day read in any way the forms read one, as yyyy-MM-dd; otherwise as typed.</summary>
+    public static string? DateFieldValue(string? typed) => IsDay(typed, out var day) ? InputDate(day) : typed;
+
+    /// <summary>"true" for a date field whose typed value is not a day (<see cref="DateFieldType"/>), else nothing (no attribute).</summary>
+    public static string? DateFieldInvalid(string? typed) => IsDay(typed, out _) ? null : "true";
+
+    private static bool IsDay(string? typed, out DateOnly? day)
+    {
+        day = null;
+        if (string.IsNullOrWhiteSpace(typed))
+        {
+            return true;
+        }
+
+        var read = Common.TypedDateBinder.Read(typed, out var d, out _);
+        day = read ? d : null;
+        return read;
+    }
+
     /// <summary>The 演示假设 mark after a value the source did not state (nothing when a person stated it), with its explanation as a tooltip.</summary>
     public static Microsoft.AspNetCore.Html.IHtmlContent Assumed(AssumedFields assumed, AssumedFields field, string label, string? explanation = null) =>
         assumed.HasFlag(field)

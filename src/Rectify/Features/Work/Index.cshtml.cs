@@ -219,7 +219,10 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, AnswerCache a
             // Late to finish and late to report are two things, counted apart (docs/rules.md). Only in a plan in force
             // (审定实施): a draft's deadlines are proposals, and nothing of it is late before the 党组织 adopts it.
             // Each sees what is theirs to act on: a unit its own measures, a 责任领导 those they answer for.
-            var mine = (office ? measures : leader && !reporter ? leadersOwn : reporter && !leader ? ownUnit : measures).Where(m => m.Inspection.PlanState == PlanState.InForce);
+            // One who is both (a unit's reporter who is also a 责任领导) sees both theirs, not everything; the office and
+            // those who oversee (巡察机构, 纪检监察) everything they see.
+            var mine = (!office && (leader || reporter) ? Permissions.Actionable(measures, scope, Permission.ApproveSignOff, Permission.FileReport) : measures)
+                .Where(m => m.Inspection.PlanState == PlanState.InForce);
             sections.Add(await SectionAsync(db, "overdue", "超期的措施", mine.Where(LedgerQueries.IsPastDeadlineOn(today)), today, cancellationToken));
             sections.Add(await SectionAsync(db, "unreported", "逾期未报的长期坚持措施", mine.Where(LedgerQueries.IsMissingCadenceReportOn(today)), today, cancellationToken));
         }

@@ -2505,7 +2505,7 @@ namespace Rectify.Data.Migrations.Postgres
                     b.HasOne("Rectify.Domain.Organization", null)
                         .WithMany()
                         .HasForeignKey("AssignedUnitId")
-                        .OnDelete(DeleteBehavior.SetNull);
+                        .OnDelete(DeleteBehavior.Restrict);
 
                     b.HasOne("Rectify.Domain.Inspection", null)
                         .WithMany()

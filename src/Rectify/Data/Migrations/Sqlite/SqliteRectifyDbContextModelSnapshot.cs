@@ -2442,7 +2442,7 @@ namespace Rectify.Data.Migrations.Sqlite
                     b.HasOne("Rectify.Domain.Organization", null)
                         .WithMany()
                         .HasForeignKey("AssignedUnitId")
-                        .OnDelete(DeleteBehavior.SetNull);
+                        .OnDelete(DeleteBehavior.Restrict);
 
                     b.HasOne("Rectify.Domain.Inspection", null)
                         .WithMany()
