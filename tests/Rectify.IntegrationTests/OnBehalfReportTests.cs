@@ -360,6 +360,92 @@ public abstract class OnBehalfReportTests(AppFixture app)
         Assert.Equal("据纪检监察办12月2日报送的书面材料", shown.QuerySelector("#on-behalf-report-form input[name=onBehalfBasis]")?.GetAttribute("value"));
         Assert.NotNull(shown.QuerySelector("#on-behalf-report-form #from-withdrawn"));
     }
+
+    [Fact]
+    public async Task A_supporting_unit_hands_the_lead_unit_its_part_and_nobody_else_hands_it_for_them()
+    {
+        app.RequireAvailable();
+        var measure = app.UnitMeasuresInProgress[7];
+        var page = $"/measures/{measure}";
+
+        // A supporting unit of the measure, with its own reporter (the demo's measures have none).
+        var reporter = "support-" + app.Provider;
+        var unitId = await WithDbAsync(async db =>
+        {
+            var inspected = await db.Organizations.SingleAsync(o => o.Id == int.Parse(app.InspectedOrganization, CultureInfo.InvariantCulture), Ct);
+            var supporting = new Organization("配合测试办" + app.Provider, OrganizationKind.Department, inspected);
+            db.Organizations.Add(supporting);
+            await db.SaveChangesAsync(Ct);
+            supporting.AssignPath();
+            (await db.Measures.Include(m => m.SupportingUnits).SingleAsync(m => m.Id == measure, Ct)).AddSupportingUnit(supporting);
+            await db.SaveChangesAsync(Ct);
+            await ContentVersion.BumpAsync(db, Ct);
+            return supporting.Id;
+        });
+        await using (var scope = app.Factory.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<UserAdministration>().CreateAsync(reporter, "配合单位联络员", unitId.ToString(CultureInfo.InvariantCulture), [Roles.UnitReporter], app.Password, Ct, initialPassword: false);
+        }
+
+        using var support = await app.SignedInAsync(reporter);
+        using var unit = await app.SignedInAsync("unit");
+        using var office = await app.SignedInAsync("office");
+        Assert.NotNull(new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await support.GetStringAsync(new Uri(page, UriKind.Relative), Ct)).QuerySelector("#support-form textarea[name=supportNarrative]"));
+        foreach (var notTheirs in new[] { unit, office })
+        {
+            Assert.DoesNotContain("id=\"support-form\"", await notTheirs.GetStringAsync(new Uri(page, UriKind.Relative), Ct), StringComparison.Ordinal);
+            Assert.Equal(HttpStatusCode.Forbidden, (await notTheirs.PostFromPageAsync(page, page + "?handler=Support", new Dictionary<string, string> { ["supportNarrative"] = "代为报送" })).StatusCode);
+        }
+
+        // Nothing said is refused beside the form; said, with a file, it is kept, the lead unit told, audited.
+        var empty = await support.PostFromPageAsync(page, page + "?handler=Support", new Dictionary<string, string> { ["supportNarrative"] = " \u200B " });
+        Assert.Equal(HttpStatusCode.BadRequest, empty.StatusCode);
+        Assert.Contains("请填写配合情况", new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await empty.Content.ReadAsStringAsync(Ct)).QuerySelector("#support-form .error-box")?.TextContent, StringComparison.Ordinal);
+        var before = await WithDbAsync(db => db.Notifications.MaxAsync(n => (long?)n.Id, Ct)) ?? 0;
+        using (var form = new MultipartFormDataContent
+        {
+            { new StringContent(Http.AntiforgeryToken(await support.GetStringAsync(new Uri(page, UriKind.Relative), Ct))), "__RequestVerificationToken" },
+            { new StringContent("已配合完成辖区内排查，形成问题清单。"), "supportNarrative" },
+        })
+        {
+            var pdf = new ByteArrayContent(System.Text.Encoding.ASCII.GetBytes($"%PDF-1.4\n% support {measure} {Guid.NewGuid()}\n%%EOF\n"));
+            pdf.Headers.ContentType = new MediaTypeHeaderValue("application/pdf");
+            form.Add(pdf, "supportFile", "排查清单.pdf");
+            Assert.Equal(HttpStatusCode.Redirect, (await support.PostAsync(new Uri(page + "?handler=Support", UriKind.Relative), form, Ct)).StatusCode);
+        }
+
+        var kept = Assert.Single(await WithDbAsync(db => db.SupportReports.AsNoTracking().Where(r => r.MeasureId == measure).ToListAsync(Ct)));
+        Assert.Equal((unitId, "已配合完成辖区内排查，形成问题清单。", "排查清单.pdf"), (kept.OrganizationId, kept.Narrative, kept.AttachmentName));
+        var leadId = await UserIdAsync("unit");
+        Assert.Contains(await WithDbAsync(db => db.Notifications.Where(n => n.Id > before && n.MeasureId == measure).Select(n => new { n.Kind, n.RecipientUserId }).ToListAsync(Ct)),
+            n => n.Kind == "SupportReported" && n.RecipientUserId == leadId);
+        Assert.Equal(1, await WithDbAsync(db => db.AuditEntries.CountAsync(e => e.Action == Rectify.Audit.AuditActions.SupportReported && e.ObjectId == kept.Id.ToString(CultureInfo.InvariantCulture), Ct)));
+
+        // The lead unit and the office read it, and its file; it waits for nobody's review and is no progress report.
+        var shown = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await unit.GetStringAsync(new Uri(page, UriKind.Relative), Ct));
+        Assert.Contains("已配合完成辖区内排查", shown.QuerySelector($"[data-support-id='{kept.Id}']")?.TextContent, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await office.GetAsync(new Uri($"/support-reports/{kept.Id}/attachment", UriKind.Relative), Ct)).StatusCode);
+        Assert.Empty(await ReportsAsync(measure));
+
+        // Through the API, by the supporting unit's own token; one who speaks for no supporting unit of it is refused.
+        using var api = await app.Factory.CreateClient().WithTokenAsync(app.Factory.Services, reporter, "配合情况测试");
+        using (var body = new MultipartFormDataContent { { new StringContent("补充：已完成整改复查。"), "narrative" } })
+        {
+            Assert.Equal(HttpStatusCode.Created, (await api.PostAsync(new Uri($"/api/v1/measures/{measure}/support-reports", UriKind.Relative), body, Ct)).StatusCode);
+        }
+
+        var listed = await api.GetFromJsonAsync<List<Rectify.Features.Reports.SupportReportView>>(new Uri($"/api/v1/measures/{measure}/support-reports", UriKind.Relative), Http.Json, Ct);
+        Assert.Equal(["补充：已完成整改复查。", "已配合完成辖区内排查，形成问题清单。"], listed!.Select(r => r.Narrative));
+        using var leadApi = await app.Factory.CreateClient().WithTokenAsync(app.Factory.Services, "unit", "配合情况测试");
+        using (var body = new MultipartFormDataContent { { new StringContent("牵头单位代报配合情况"), "narrative" } })
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, (await leadApi.PostAsync(new Uri($"/api/v1/measures/{measure}/support-reports", UriKind.Relative), body, Ct)).StatusCode);
+        }
+
+        // Another measure's page, where this unit supports nothing, is not its to hand in on.
+        var elsewhere = app.UnitMeasuresInProgress[4];
+        Assert.Equal(HttpStatusCode.NotFound, (await support.PostFromPageAsync(page, $"/measures/{elsewhere}?handler=Support", new Dictionary<string, string> { ["supportNarrative"] = "x" })).StatusCode);
+    }
 }
 
 public sealed class OnBehalfReportTestsOnSqlite(SqliteApp app) : OnBehalfReportTests(app), IClassFixture<SqliteApp>;

@@ -239,6 +239,23 @@ public abstract partial class OpenApiContractTests(AppFixture app)
             Assert.True(replied.StatusCode == System.Net.HttpStatusCode.OK, $"reply: {replied.StatusCode} {await replied.Content.ReadAsStringAsync(Ct)}");
         }
 
+        // A 配合情况 with a file: a unit under the demo unit's own supports the measure, and the demo unit hands in its part.
+        await using (var scope = app.Factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<Data.RectifyDbContext>();
+            var lead = await db.Organizations.SingleAsync(o => o.Id == leadUnit, Ct);
+            var below = new Organization("契约测试配合组" + app.Provider, OrganizationKind.Department, lead);
+            db.Organizations.Add(below);
+            await db.SaveChangesAsync(Ct);
+            below.AssignPath();
+            (await db.Measures.Include(m => m.SupportingUnits).SingleAsync(m => m.Id == measure, Ct)).AddSupportingUnit(below);
+            await db.SaveChangesAsync(Ct);
+            await Data.ContentVersion.BumpAsync(db, Ct);
+        }
+
+        using var supportForm = Form([("narrative", "已配合完成排查。")], "file");
+        var supportId = await CreatedAsync(await unit.PostAsync(new Uri($"/api/v1/measures/{measure}/support-reports", UriKind.Relative), supportForm, Ct));
+
         var document = JsonNode.Parse(await office.GetStringAsync(new Uri("/openapi/v1.json", UriKind.Relative), Ct))!;
         var definitions = document["components"]!["schemas"]!.ToJsonString();
         var checkedOperations = new List<string>();
@@ -256,7 +273,8 @@ public abstract partial class OpenApiContractTests(AppFixture app)
                 .Replace("/measures/{id}", $"/measures/{measure}", StringComparison.Ordinal)
                 .Replace("/reports/{reportId}/evidence/{evidenceId}", $"/reports/{reportId}/evidence/{evidenceId}", StringComparison.Ordinal)
                 .Replace("/extensions/{id}", $"/extensions/{extensionId}", StringComparison.Ordinal)
-                .Replace("/supervision/{id}", $"/supervision/{noticeId}", StringComparison.Ordinal);
+                .Replace("/supervision/{id}", $"/supervision/{noticeId}", StringComparison.Ordinal)
+                .Replace("/support-reports/{id}", $"/support-reports/{supportId}", StringComparison.Ordinal);
             Assert.DoesNotContain("{", path, StringComparison.Ordinal);
             using var response = await office.GetAsync(new Uri(path, UriKind.Relative), Ct);
             var body = await response.Content.ReadAsByteArrayAsync(Ct);

@@ -36,11 +36,12 @@ public sealed class PermissionMatrixTests
             Assert.True(listed.Add(step), $"permissions.tsv lists {step} twice");
             for (var c = 1; c < header.Length; c++)
             {
-                // A caller in unit /1/2/ of organization /1/: a measure of theirs (their unit leads it, they answer for
-                // it as its responsible leader) and one of somebody else's (another unit, another leader).
+                // A caller in unit /1/2/ of organization /1/: a measure of theirs (their unit leads it, a unit under theirs
+                // supports it, they answer for it as its responsible leader) and one of somebody else's (another unit leads
+                // and another supports it, another leader answers for it).
                 var scope = new AccessScope("u", 2, "/1/2/", new HashSet<string> { RoleOf[header[c]] });
-                var own = Permissions.May(scope, step, new MeasureParties("/1/2/7/", "u"));
-                var other = Permissions.May(scope, step, new MeasureParties("/1/3/", "someone-else"));
+                var own = Permissions.May(scope, step, new MeasureParties("/1/2/7/", "u", ["/1/2/8/"]));
+                var other = Permissions.May(scope, step, new MeasureParties("/1/3/", "someone-else", ["/1/3/9/"]));
                 var actual = own && other ? "yes" : own ? "own" : other ? "other?" : "no";
                 if (actual != cells[c])
                 {

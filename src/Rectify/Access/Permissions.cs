@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Rectify.Domain;
 
 namespace Rectify.Access;
@@ -46,6 +47,9 @@ public enum Permission
 
     /// <summary>代为申请销号: the office applies for sign-off on the lead unit's behalf, with a basis.</summary>
     ApplyForSignOffOnBehalf,
+
+    /// <summary>报送配合情况: a supporting unit (配合单位) hands the lead unit what it did for the measure.</summary>
+    ReportSupport,
 }
 
 /// <summary>On whose measures a role may take a step (always within what the caller sees).</summary>
@@ -59,10 +63,16 @@ public enum Whose
 
     /// <summary>Only measures whose responsible leader is the person the caller's account belongs to.</summary>
     TheyAreResponsibleFor,
+
+    /// <summary>Only measures one of whose supporting units (配合单位) is the caller's unit or under it.</summary>
+    TheirUnitSupports,
 }
 
-/// <summary>The facts about a measure that decide whose it is: its lead unit's path and the account of its responsible leader.</summary>
-public sealed record MeasureParties(string? LeadUnitPath, string? ResponsibleLeaderUserId = null)
+/// <summary>
+/// The facts about a measure that decide whose it is: its lead unit's path, the account of its responsible leader and,
+/// where a step asks (<see cref="Whose.TheirUnitSupports"/>), its supporting units' paths.
+/// </summary>
+public sealed record MeasureParties(string? LeadUnitPath, string? ResponsibleLeaderUserId = null, IReadOnlyList<string>? SupportingUnitPaths = null)
 {
     public static readonly MeasureParties None = new((string?)null);
 }
@@ -145,6 +155,9 @@ public static class Permissions
         [Permission.FileReportOnBehalf] = new("只有整改办可以代报进展。", (Office, Whose.AnyVisible)),
         [Permission.ApplyForSignOffOnBehalf] = new("只有整改办可以代为申请销号。", (Office, Whose.AnyVisible)),
 
+        // 配合情况: the supporting unit's reporter hands the lead unit its part; nobody reviews it, the lead unit reports on it.
+        [Permission.ReportSupport] = new("只有这条措施配合单位的联络员可以报送配合情况。", (Unit, Whose.TheirUnitSupports)),
+
         // 红黄绿规则: what counts as red, yellow and green for one inspection — the office, or the inspection body for the inspections it oversees.
         [Permission.SetSignalRules] = new("只有整改办或巡察机构可以设置红黄绿规则。", (Office, Whose.AnyVisible), (Access.Roles.InspectionBody, Whose.AnyVisible)),
     };
@@ -213,21 +226,49 @@ public static class Permissions
             return measures;
         }
 
-        var unit = whose.Contains(Whose.TheirUnitLeads) ? scope.OrganizationPath : null;
-        var leader = whose.Contains(Whose.TheyAreResponsibleFor) && scope.UserId is { Length: > 0 } id ? id : null;
-        return (unit, leader) switch
+        var path = scope.OrganizationPath;
+        var leader = scope.UserId is { Length: > 0 } id ? id : null;
+        var parts = new List<Expression<Func<Measure, bool>>>();
+        if (whose.Contains(Whose.TheirUnitLeads) && path is not null)
         {
-            ({ } u, { } l) => measures.Where(m => (m.LeadUnit != null && m.LeadUnit.Path.StartsWith(u)) || (m.ResponsibleLeader != null && m.ResponsibleLeader.UserId == l)),
-            ({ } u, null) => measures.Where(m => m.LeadUnit != null && m.LeadUnit.Path.StartsWith(u)),
-            (null, { } l) => measures.Where(m => m.ResponsibleLeader != null && m.ResponsibleLeader.UserId == l),
-            _ => measures.Where(_ => false),
-        };
+            parts.Add(m => m.LeadUnit != null && m.LeadUnit.Path.StartsWith(path));
+        }
+
+        if (whose.Contains(Whose.TheirUnitSupports) && path is not null)
+        {
+            // A query (EF Core translates StartsWith to a prefix match on the path, AccessQueries), never run in memory.
+#pragma warning disable CA1310
+            parts.Add(m => m.SupportingUnits.Any(s => s.Organization.Path.StartsWith(path)));
+#pragma warning restore CA1310
+        }
+
+        if (whose.Contains(Whose.TheyAreResponsibleFor) && leader is not null)
+        {
+            parts.Add(m => m.ResponsibleLeader != null && m.ResponsibleLeader.UserId == leader);
+        }
+
+        if (parts.Count == 0)
+        {
+            return measures.Where(_ => false);
+        }
+
+        // One predicate, the parts joined by OR over one parameter (a query the database runs as one WHERE).
+        var m = parts[0].Parameters[0];
+        var body = parts.Skip(1).Aggregate(parts[0].Body, (joined, part) =>
+            Expression.OrElse(joined, new ParameterSwap(part.Parameters[0], m).Visit(part.Body)));
+        return measures.Where(Expression.Lambda<Func<Measure, bool>>(body, m));
+    }
+
+    private sealed class ParameterSwap(ParameterExpression from, ParameterExpression to) : ExpressionVisitor
+    {
+        protected override Expression VisitParameter(ParameterExpression node) => node == from ? to : base.VisitParameter(node);
     }
 
     private static bool Covers(AccessScope scope, Whose whose, MeasureParties measure) => whose switch
     {
         Whose.TheirUnitLeads => LeadUnitIsCallers(scope, measure.LeadUnitPath),
         Whose.TheyAreResponsibleFor => measure.ResponsibleLeaderUserId is { Length: > 0 } leader && string.Equals(leader, scope.UserId, StringComparison.Ordinal),
+        Whose.TheirUnitSupports => measure.SupportingUnitPaths?.Any(p => LeadUnitIsCallers(scope, p)) == true,
         _ => true,
     };
 

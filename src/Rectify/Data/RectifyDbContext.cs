@@ -90,6 +90,9 @@ public class RectifyDbContext(DbContextOptions options) : IdentityDbContext<Rect
 
     public DbSet<ProgressReport> ProgressReports => Set<ProgressReport>();
 
+    /// <summary>配合情况: what supporting units handed the lead unit.</summary>
+    public DbSet<SupportReport> SupportReports => Set<SupportReport>();
+
     public DbSet<EvidenceFile> EvidenceFiles => Set<EvidenceFile>();
 
     public DbSet<LookBack> LookBacks => Set<LookBack>();

@@ -12,7 +12,7 @@ namespace Rectify.CompiledModel.Postgres
     public partial class PostgresRectifyDbContextModel
     {
         private PostgresRectifyDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("6f27ed18-f0bd-4708-a486-96896f52c996"), entityTypeCount: 42)
+            : base(skipDetectChanges: false, modelId: new Guid("36b07dde-cfdc-4af7-b84c-9c1c23ad9b7d"), entityTypeCount: 43)
         {
         }
 
@@ -59,6 +59,7 @@ namespace Rectify.CompiledModel.Postgres
             var registerRevision = RegisterRevisionEntityType.Create(this);
             var supervisionNotice = SupervisionNoticeEntityType.Create(this);
             var supervisionNoticeMeasure = SupervisionNoticeMeasureEntityType.Create(this);
+            var supportReport = SupportReportEntityType.Create(this);
             var roundStatisticsRecord = RoundStatisticsRecordEntityType.Create(this);
 
             IdentityRoleClaimEntityType.CreateForeignKey1(identityRoleClaim, identityRole);
@@ -124,6 +125,9 @@ namespace Rectify.CompiledModel.Postgres
             SupervisionNoticeEntityType.CreateForeignKey6(supervisionNotice, organization);
             SupervisionNoticeMeasureEntityType.CreateForeignKey1(supervisionNoticeMeasure, measure);
             SupervisionNoticeMeasureEntityType.CreateForeignKey2(supervisionNoticeMeasure, supervisionNotice);
+            SupportReportEntityType.CreateForeignKey1(supportReport, evidenceFile);
+            SupportReportEntityType.CreateForeignKey2(supportReport, measure);
+            SupportReportEntityType.CreateForeignKey3(supportReport, organization);
             RoundStatisticsRecordEntityType.CreateForeignKey1(roundStatisticsRecord, inspection);
 
             IdentityRoleEntityType.CreateAnnotations(identityRole);
@@ -167,6 +171,7 @@ namespace Rectify.CompiledModel.Postgres
             RegisterRevisionEntityType.CreateAnnotations(registerRevision);
             SupervisionNoticeEntityType.CreateAnnotations(supervisionNotice);
             SupervisionNoticeMeasureEntityType.CreateAnnotations(supervisionNoticeMeasure);
+            SupportReportEntityType.CreateAnnotations(supportReport);
             RoundStatisticsRecordEntityType.CreateAnnotations(roundStatisticsRecord);
 
             AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn);

@@ -11,7 +11,7 @@ namespace Rectify.CompiledModel.Sqlite
     public partial class SqliteRectifyDbContextModel
     {
         private SqliteRectifyDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("b77aada0-16d1-42af-ab0f-c1ea3e64d594"), entityTypeCount: 42)
+            : base(skipDetectChanges: false, modelId: new Guid("1ee7ccc8-f3c7-4817-848d-bc0dbef92472"), entityTypeCount: 43)
         {
         }
 
@@ -58,6 +58,7 @@ namespace Rectify.CompiledModel.Sqlite
             var registerRevision = RegisterRevisionEntityType.Create(this);
             var supervisionNotice = SupervisionNoticeEntityType.Create(this);
             var supervisionNoticeMeasure = SupervisionNoticeMeasureEntityType.Create(this);
+            var supportReport = SupportReportEntityType.Create(this);
             var roundStatisticsRecord = RoundStatisticsRecordEntityType.Create(this);
 
             IdentityRoleClaimEntityType.CreateForeignKey1(identityRoleClaim, identityRole);
@@ -123,6 +124,9 @@ namespace Rectify.CompiledModel.Sqlite
             SupervisionNoticeEntityType.CreateForeignKey6(supervisionNotice, organization);
             SupervisionNoticeMeasureEntityType.CreateForeignKey1(supervisionNoticeMeasure, measure);
             SupervisionNoticeMeasureEntityType.CreateForeignKey2(supervisionNoticeMeasure, supervisionNotice);
+            SupportReportEntityType.CreateForeignKey1(supportReport, evidenceFile);
+            SupportReportEntityType.CreateForeignKey2(supportReport, measure);
+            SupportReportEntityType.CreateForeignKey3(supportReport, organization);
             RoundStatisticsRecordEntityType.CreateForeignKey1(roundStatisticsRecord, inspection);
 
             IdentityRoleEntityType.CreateAnnotations(identityRole);
@@ -166,6 +170,7 @@ namespace Rectify.CompiledModel.Sqlite
             RegisterRevisionEntityType.CreateAnnotations(registerRevision);
             SupervisionNoticeEntityType.CreateAnnotations(supervisionNotice);
             SupervisionNoticeMeasureEntityType.CreateAnnotations(supervisionNoticeMeasure);
+            SupportReportEntityType.CreateAnnotations(supportReport);
             RoundStatisticsRecordEntityType.CreateAnnotations(roundStatisticsRecord);
 
             AddAnnotation("ProductVersion", "10.0.15");

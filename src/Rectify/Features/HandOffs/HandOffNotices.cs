@@ -73,6 +73,11 @@ public sealed class HandOffNotices(RectifyDbContext db, HandOffOutbox outbox, Ti
             (onBehalf ? "整改办撤回了代报的进展" : "牵头单位撤回了报送的进展") + "，无需再审核；修改后的报送将另行通知。",
             null, onBehalf ? Recipients.OfficeOf(m.InspectedPath).And(Recipients.ReportersOf(m.LeadUnitPath)) : Recipients.OfficeOf(m.InspectedPath)), cancellationToken);
 
+    /// <summary>A supporting unit handed in its 配合情况 → the lead unit's reporters, who report on the measure.</summary>
+    public Task SupportReportedAsync(int measureId, string unit, CancellationToken cancellationToken) =>
+        AboutMeasureAsync(measureId, "SupportReported", m => ($"【配合情况】{unit}报送了措施“{Short(m.Text)}”的配合情况",
+            $"配合单位{unit}报送了配合情况，请在报送进展时一并反映。" + SignInForMore, null, Recipients.ReportersOf(m.LeadUnitPath)), cancellationToken);
+
     /// <summary>采纳 or 退回 (with the reason, in the inbox) → the unit's reporters.</summary>
     public Task ReportReviewedAsync(int measureId, bool accepted, string? reason, CancellationToken cancellationToken) =>
         AboutMeasureAsync(measureId, accepted ? "ReportAccepted" : "ReportReturned", m => accepted

@@ -19,7 +19,7 @@ namespace Rectify.Features.Measures;
 /// </summary>
 [RequestFormLimits(MultipartBodyLengthLimit = MaxUpload)]
 [RequestSizeLimit(MaxUpload)]
-public sealed class DetailModel(RectifyDbContext db, Caller caller, MeasureWorkflow workflow, ProgressReportService reports, LookBackService lookBacks, ExtensionService extensions, CalendarStore calendars, Microsoft.Extensions.Options.IOptions<EvidenceOptions> evidence, TimeProvider clock) : PageModel, IShowsRefusals
+public sealed class DetailModel(RectifyDbContext db, Caller caller, MeasureWorkflow workflow, ProgressReportService reports, SupportReportService support, LookBackService lookBacks, ExtensionService extensions, CalendarStore calendars, Microsoft.Extensions.Options.IOptions<EvidenceOptions> evidence, TimeProvider clock) : PageModel, IShowsRefusals
 {
     /// <summary>The most a report's form may carry; each file is held to the configured per-file limit with a clear message.</summary>
     private const long MaxUpload = 256L * 1024 * 1024;
@@ -70,6 +70,15 @@ public sealed class DetailModel(RectifyDbContext db, Caller caller, MeasureWorkf
     public string? Narrative { get; private set; }
 
     public int? Percent { get; private set; }
+
+    /// <summary>配合情况 handed in by the measure's supporting units, newest first.</summary>
+    public IReadOnlyList<SupportReportView> SupportReports { get; private set; } = [];
+
+    /// <summary>The supporting units the caller may hand 配合情况 for on this measure (none: no form).</summary>
+    public IReadOnlyList<SupportingUnitChoice> SupportChoices { get; private set; } = [];
+
+    /// <summary>What was typed into the 配合情况 form, shown again after a refusal.</summary>
+    public string? SupportNarrative { get; private set; }
 
     /// <summary>The report sent back by the office, or taken back by the caller, when the report form starts from it.</summary>
     public ProgressReportView? StartedFrom { get; private set; }
@@ -155,6 +164,13 @@ public sealed class DetailModel(RectifyDbContext db, Caller caller, MeasureWorkf
         return this.Done(await reports.FileAsync(Id, narrative, percent ?? -1, effectiveDate, Incoming(files), cancellationToken, onBehalfBasis ?? string.Empty));
     }
 
+    /// <summary>A supporting unit's reporter hands the lead unit its 配合情况 (text, an optional file).</summary>
+    public async Task<IActionResult> OnPostSupportAsync(string? supportNarrative, int? supportUnitId, IFormFile? supportFile, CancellationToken cancellationToken)
+    {
+        (ErrorFor, SupportNarrative) = ("support", supportNarrative);
+        return this.Done(await support.FileAsync(Id, supportUnitId, supportNarrative, IncomingFile.Of(supportFile), cancellationToken));
+    }
+
     /// <summary>The files chosen on a report form (a browser sends an empty part when none was chosen).</summary>
     private static List<IncomingFile> Incoming(List<IFormFile>? files) =>
         (files ?? []).Select(IncomingFile.Of).OfType<IncomingFile>().ToList();
@@ -228,6 +244,8 @@ public sealed class DetailModel(RectifyDbContext db, Caller caller, MeasureWorkf
             OnlyOfficeAccount = (await RoleHolders.AtOrAboveAsync(db, Roles.RectificationOffice, [inspected], cancellationToken)).All(h => h.UserId == caller.Scope.UserId);
         }
 
+        SupportReports = Measure.Parties.SupportingUnitPaths is { Count: > 0 } ? await support.ListAsync(Id, cancellationToken) : [];
+        SupportChoices = UnderWayForSupport(Measure) && caller.May(Permission.ReportSupport, Measure.Parties) ? await support.ChoicesAsync(Id, cancellationToken) : [];
         LookBacks = await db.LookBacks.AsNoTracking().Where(l => l.MeasureId == Id).OrderByDescending(l => l.Id).ToListAsync(cancellationToken);
         var underWay = Measure.State is MeasureState.InProgress or MeasureState.Ongoing && Measure.Moves;
         CanReport = underWay && caller.May(Permission.FileReport, Measure.Parties);
@@ -260,6 +278,9 @@ public sealed class DetailModel(RectifyDbContext db, Caller caller, MeasureWorkf
             && Domain.Measure.WaitsForAcceptedReport(Measure.State, Measure.Kind, Measure.EvidenceAcceptedAtUtc is not null);
         return Page();
     }
+
+    /// <summary>A measure a supporting unit may hand 配合情况 on: under way, in a plan in force, not withdrawn.</summary>
+    private static bool UnderWayForSupport(MeasureDetail m) => m.State is MeasureState.InProgress or MeasureState.Ongoing && m.Moves;
 
     private sealed class AResultIsChosen(string? result) : IBusinessRule
     {

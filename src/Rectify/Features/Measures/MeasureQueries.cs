@@ -91,7 +91,7 @@ public static class MeasureQueries
                 m.Deadline,
                 Leader = m.ResponsibleLeader == null ? null : m.ResponsibleLeader.Position == string.Empty ? m.ResponsibleLeader.Name : m.ResponsibleLeader.Name + "（" + m.ResponsibleLeader.Position + "）",
                 LeadUnit = m.LeadUnit == null ? null : m.LeadUnit.Name,
-                Supporting = m.SupportingUnits.OrderBy(s => s.Organization.Name).Select(s => s.Organization.Name).ToList(),
+                Supporting = m.SupportingUnits.OrderBy(s => s.Organization.Name).Select(s => new { s.Organization.Name, s.Organization.Path }).ToList(),
                 m.State,
                 m.AssumedFields,
                 m.Version,
@@ -123,11 +123,11 @@ public static class MeasureQueries
         var barred = allowed.Where(a => Measure.BarsFromStep(a, scope.UserId, m.SignOffApplicantId, m.SignOffAcceptedById, m.EvidenceAcceptedById)).ToList();
         return new MeasureDetail(
             m.Id, m.InspectionId, m.InspectionTitle, m.FindingId, m.FindingNumber, m.FindingTitle, m.Number, m.Text, m.Kind, m.Deadline,
-            m.Leader, m.LeadUnit, m.Supporting, m.State, inForce ? Measure.OverdueReasonAt(m.Facts, today) : OverdueReason.None, m.AssumedFields, m.Version,
+            m.Leader, m.LeadUnit, [.. m.Supporting.Select(s => s.Name)], m.State, inForce ? Measure.OverdueReasonAt(m.Facts, today) : OverdueReason.None, m.AssumedFields, m.Version,
             [.. allowed.Except(barred)], m.History,
             m.Facts.Cadence ?? ReportingCadences.Default, m.Facts.LastReportAtUtc, m.EvidenceAcceptedAtUtc)
         {
-            Parties = new MeasureParties(m.LeadUnitPath, m.LeaderUserId),
+            Parties = new MeasureParties(m.LeadUnitPath, m.LeaderUserId, [.. m.Supporting.Select(s => s.Path)]),
             BarredActions = barred,
             Revisions = m.Revisions,
             WithdrawnAtUtc = m.WithdrawnAtUtc,

@@ -26,6 +26,7 @@ public static class NotificationKinds
         ["ReportAccepted"] = "进展采纳",
         ["ReportReturned"] = "进展退回",
         ["ReportWithdrawn"] = "进展撤回",
+        ["SupportReported"] = "配合情况",
         ["SignOffRequested"] = "销号申请",
         ["SignOffAppliedOnBehalf"] = "代为申请销号",
         ["SignOffToApprove"] = "销号待审批",

@@ -140,7 +140,7 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, global::Recti
 
     /// <summary>
     /// Deletes a unit made by mistake (a typo, a unit added under the wrong committee and made again in its place): only one
-    /// that nothing holds — no unit under it, no people or accounts, no inspection, measure, 督办单 or opinion naming it.
+    /// that nothing holds — no unit under it, no people or accounts, no inspection, measure, 督办单, opinion or 配合情况 naming it.
     /// Anything else is kept for the record and is corrected or moved instead. Audited with its name and parent.
     /// </summary>
     public async Task<IActionResult> OnPostDeleteAsync(int organizationId, bool confirmed, CancellationToken cancellationToken)
@@ -201,6 +201,7 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, global::Recti
         await CountAsync("措施的修改记录", "条", db.MeasureRevisions.Where(r => r.LeadUnitId == id).Select(r => 1));
         await CountAsync("督办单", "份", db.SupervisionNotices.Where(n => n.UnitId == id || n.IssuerId == id).Select(n => n.Id));
         await CountAsync("意见建议", "条", db.PublicOpinions.Where(o => o.AssignedUnitId == id).Select(o => o.Id));
+        await CountAsync("配合情况", "份", db.SupportReports.Where(r => r.OrganizationId == id).Select(r => r.Id));
         return uses;
     }
 

@@ -17,6 +17,12 @@ public sealed record ReportForm(
     [property: System.ComponentModel.Description("佐证材料：pdf、ofd、docx、xlsx、jpg、png，按内容识别类型")] IReadOnlyList<IFormFile>? Files = null,
     [property: System.ComponentModel.Description("代报依据：整改办代牵头单位报送（代报）时必填，写明单位以何种方式、何时报送了哪些材料；单位联络员本人报送时不填")] string? OnBehalfBasis = null);
 
+/// <summary>A 配合情况 as a supporting unit hands it in (multipart/form-data).</summary>
+public sealed record SupportReportForm(
+    [property: System.ComponentModel.Description("配合情况：本单位按分工做了哪些工作")] string Narrative,
+    [property: System.ComponentModel.Description("以哪个配合单位报送（所在单位下有这条措施的多个配合单位时必填）")] int? OrganizationId = null,
+    [property: System.ComponentModel.Description("附件（可选）：pdf、ofd、docx、xlsx、jpg、png，按内容识别类型")] IFormFile? File = null);
+
 /// <summary>Progress reports and their evidence through the API, and the evidence download the pages link to.</summary>
 public static class ReportsApi
 {
@@ -44,6 +50,7 @@ public static class ReportsApi
         services.AddSingleton(new EvidenceStore(Path.Combine(dataFolder, "evidence")));
         services.AddSingleton(new ClamdScanner(evidence.Clamd, TimeSpan.FromSeconds(evidence.ClamdTimeoutSeconds)));
         services.AddScoped<AttachmentIntake>();
+        services.AddScoped<SupportReportService>();
         return services.AddScoped<ProgressReportService>();
     }
 
@@ -98,6 +105,49 @@ public static class ReportsApi
             .Produces<WriteResult>(StatusCodes.Status200OK)
             .WithSummary("撤回一份待审核的进展报送（状态变为 Withdrawn 已撤回）：单位报送的由牵头单位联络员撤回，代报的由整改办撤回；已采纳或已退回的不能撤回。撤回后不再审核、不计为已报送，原文和佐证材料保留，可修改后重新报送。仅接受个人 API 令牌。");
 
+        api.MapGet("/measures/{id:int}/support-reports", async Task<Results<Ok<IReadOnlyList<SupportReportView>>, NotFound>> (RectifyDbContext db, Caller caller, SupportReportService support, int id, CancellationToken ct) =>
+                await db.VisibleMeasuresIncludingWithdrawn(caller.Scope).AnyAsync(m => m.Id == id, ct) ? TypedResults.Ok(await support.ListAsync(id, ct)) : TypedResults.NotFound())
+            .WithTags("Progress reports")
+            .WithName("ListSupportReports")
+            .WithSummary("一条措施的配合单位报送的配合情况（最新在前，至多 200 条）；附件下载地址为 /api/v1/support-reports/{id}/attachment");
+
+        api.MapPost("/measures/{id:int}/support-reports", async Task<IResult> (SupportReportService support, HttpRequest request, int id, CancellationToken ct) =>
+            {
+                if (!request.HasFormContentType)
+                {
+                    return Api.BadRequest("请以 multipart/form-data 提交：narrative（配合情况）、可选的 organizationId（以哪个配合单位报送）和 file（附件）。");
+                }
+
+                var form = await request.ReadFormAsync(ct);
+                int? unit = null;
+                if (!string.IsNullOrEmpty(form["organizationId"]))
+                {
+                    if (!int.TryParse(form["organizationId"], NumberStyles.None, CultureInfo.InvariantCulture, out var u))
+                    {
+                        return Api.BadRequest("organizationId 应为配合单位的编号。");
+                    }
+
+                    unit = u;
+                }
+
+                return Api.Answer(await support.FileAsync(id, unit, form["narrative"], IncomingFile.Of(form.Files.GetFile("file")), ct), created: $"/api/v1/measures/{id}/support-reports");
+            })
+            .WithMetadata(new Common.MultipartBodyAttribute(typeof(SupportReportForm)))
+            .RequireToken()
+            .DisableAntiforgery()
+            .WithTags("Progress reports")
+            .WithName("FileSupportReport")
+            .Produces<WriteResult>(StatusCodes.Status201Created)
+            .WithSummary("配合单位联络员报送配合情况（multipart/form-data：narrative、可选 organizationId、可选 file 附件）：交牵头单位汇总，不经整改办审核。仅接受个人 API 令牌。");
+
+        api.MapGet("/support-reports/{id:int}/attachment", SupportAttachmentAsync)
+            .WithTags("Progress reports")
+            .WithName("DownloadSupportAttachment")
+            .WithMetadata(new Common.FileAnswerAttribute())
+            .WithSummary("下载配合情况的附件（与措施同样的权限范围；每次下载记入审计日志）");
+
+        app.MapGet("/support-reports/{id:int}/attachment", SupportAttachmentAsync).ExcludeFromDescription();
+
         api.MapGet("/reports/{reportId:int}/evidence/{evidenceId:int}", DownloadAsync)
             .WithTags("Progress reports")
             .WithName("DownloadEvidence")
@@ -107,6 +157,9 @@ public static class ReportsApi
         // The pages' link to the same file: served only through the same scope as its report, as an attachment, audited.
         app.MapGet("/evidence/{reportId:int}/{evidenceId:int}", DownloadAsync).ExcludeFromDescription();
     }
+
+    private static async Task<IResult> SupportAttachmentAsync(SupportReportService support, HttpContext http, int id, CancellationToken ct) =>
+        await support.OpenAttachmentAsync(id, ct) is { } f && File.Exists(f.Path) ? AttachmentIntake.Serve(http, f) : Results.NotFound();
 
     private static async Task<IResult> DownloadAsync(ProgressReportService reports, HttpContext http, int reportId, int evidenceId, CancellationToken ct)
     {

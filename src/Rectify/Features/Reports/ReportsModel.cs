@@ -49,3 +49,23 @@ internal sealed class ProgressReportEvidenceConfiguration : IEntityTypeConfigura
         e.HasIndex(x => x.EvidenceFileId);
     }
 }
+
+internal sealed class SupportReportConfiguration : IEntityTypeConfiguration<SupportReport>
+{
+    public void Configure(EntityTypeBuilder<SupportReport> r)
+    {
+        r.Property(x => x.Narrative).HasMaxLength(SupportReport.MaxNarrative).IsRequired();
+        r.Property(x => x.SubmittedByUserId).HasMaxLength(450).IsRequired();
+        r.Property(x => x.SubmittedByName).HasMaxLength(200).IsRequired();
+        r.Property(x => x.AttachmentName).HasMaxLength(255);
+        r.HasOne<Measure>().WithMany().HasForeignKey(x => x.MeasureId).OnDelete(DeleteBehavior.Cascade);
+
+        // The unit it speaks for is not deleted under it (组织机构's delete is refused, 409).
+        r.HasOne<Organization>().WithMany().HasForeignKey(x => x.OrganizationId).OnDelete(DeleteBehavior.Restrict);
+        r.HasOne(x => x.AttachmentFile).WithMany().HasForeignKey(x => x.EvidenceFileId).OnDelete(DeleteBehavior.Restrict);
+
+        // A measure's 配合情况, newest first; and a unit's, for the delete's count.
+        r.HasIndex(x => new { x.MeasureId, x.SubmittedAtUtc });
+        r.HasIndex(x => x.OrganizationId);
+    }
+}

@@ -2045,6 +2045,56 @@ namespace Rectify.Data.Migrations.Postgres
                     b.ToTable("SupervisionNoticeMeasures", (string)null);
                 });
 
+            modelBuilder.Entity("Rectify.Domain.SupportReport", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("AttachmentName")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<int?>("EvidenceFileId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("MeasureId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Narrative")
+                        .IsRequired()
+                        .HasMaxLength(5000)
+                        .HasColumnType("character varying(5000)");
+
+                    b.Property<int>("OrganizationId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("SubmittedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("SubmittedByName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("SubmittedByUserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EvidenceFileId");
+
+                    b.HasIndex("OrganizationId");
+
+                    b.HasIndex("MeasureId", "SubmittedAtUtc");
+
+                    b.ToTable("SupportReports");
+                });
+
             modelBuilder.Entity("Rectify.Features.Intake.RoundStatisticsRecord", b =>
                 {
                     b.Property<int>("Id")
@@ -2638,6 +2688,28 @@ namespace Rectify.Data.Migrations.Postgres
                     b.Navigation("Measure");
 
                     b.Navigation("Notice");
+                });
+
+            modelBuilder.Entity("Rectify.Domain.SupportReport", b =>
+                {
+                    b.HasOne("Rectify.Domain.EvidenceFile", "AttachmentFile")
+                        .WithMany()
+                        .HasForeignKey("EvidenceFileId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("Rectify.Domain.Measure", null)
+                        .WithMany()
+                        .HasForeignKey("MeasureId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Rectify.Domain.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("AttachmentFile");
                 });
 
             modelBuilder.Entity("Rectify.Features.Intake.RoundStatisticsRecord", b =>

@@ -1984,6 +1984,54 @@ namespace Rectify.Data.Migrations.Sqlite
                     b.ToTable("SupervisionNoticeMeasures", (string)null);
                 });
 
+            modelBuilder.Entity("Rectify.Domain.SupportReport", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AttachmentName")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("EvidenceFileId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("MeasureId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Narrative")
+                        .IsRequired()
+                        .HasMaxLength(5000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("OrganizationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("SubmittedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SubmittedByName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SubmittedByUserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EvidenceFileId");
+
+                    b.HasIndex("OrganizationId");
+
+                    b.HasIndex("MeasureId", "SubmittedAtUtc");
+
+                    b.ToTable("SupportReports");
+                });
+
             modelBuilder.Entity("Rectify.Features.Intake.RoundStatisticsRecord", b =>
                 {
                     b.Property<int>("Id")
@@ -2575,6 +2623,28 @@ namespace Rectify.Data.Migrations.Sqlite
                     b.Navigation("Measure");
 
                     b.Navigation("Notice");
+                });
+
+            modelBuilder.Entity("Rectify.Domain.SupportReport", b =>
+                {
+                    b.HasOne("Rectify.Domain.EvidenceFile", "AttachmentFile")
+                        .WithMany()
+                        .HasForeignKey("EvidenceFileId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("Rectify.Domain.Measure", null)
+                        .WithMany()
+                        .HasForeignKey("MeasureId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Rectify.Domain.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("AttachmentFile");
                 });
 
             modelBuilder.Entity("Rectify.Features.Intake.RoundStatisticsRecord", b =>

@@ -1,0 +1,102 @@
+namespace Rectify.Domain;
+
+/// <summary>
+/// 配合情况: what a supporting unit (配合单位) did for a measure another unit leads, handed to the lead unit (牵头单位 负总责，
+/// 配合单位 按职责分工配合落实). It is not a progress report: the office does not review it and it settles no reporting
+/// period; the lead unit draws on it for its own report, and the office sees who has handed in what. With one optional
+/// file, kept in the evidence store as a report's are.
+/// </summary>
+public sealed class SupportReport
+{
+    /// <summary>The longest 配合情况.</summary>
+    public const int MaxNarrative = 5000;
+
+    private SupportReport()
+    {
+        Narrative = string.Empty;
+        SubmittedByUserId = string.Empty;
+        SubmittedByName = string.Empty;
+    }
+
+    private SupportReport(Measure measure, int organizationId, string narrative, Actor actor, DateTime atUtc)
+    {
+        MeasureId = measure.Id;
+        OrganizationId = organizationId;
+        Narrative = narrative;
+        SubmittedByUserId = actor.UserId;
+        SubmittedByName = actor.DisplayName;
+        SubmittedAtUtc = atUtc;
+    }
+
+    public int Id { get; private set; }
+
+    public int MeasureId { get; private set; }
+
+    /// <summary>The supporting unit it speaks for (one of the measure's 配合单位).</summary>
+    public int OrganizationId { get; private set; }
+
+    public string Narrative { get; private set; }
+
+    public string SubmittedByUserId { get; private set; }
+
+    public string SubmittedByName { get; private set; }
+
+    public DateTime SubmittedAtUtc { get; private set; }
+
+    public int? EvidenceFileId { get; private set; }
+
+    public EvidenceFile? AttachmentFile { get; private set; }
+
+    public string? AttachmentName { get; private set; }
+
+    /// <summary>
+    /// The rules a 配合情况 meets before anything (its file included) is stored: the measure is under way in a plan in
+    /// force (the caller checks the plan), the unit is one of its supporting units, and it says what was done.
+    /// </summary>
+    public static void CheckFiling(MeasureState state, DateTime? withdrawnAtUtc, bool unitSupportsIt, string? narrative)
+    {
+        BusinessRules.Check(new AWithdrawnMeasureIsChangedNoMore(withdrawnAtUtc));
+        BusinessRules.Check(new ReportsAreFiledOnMeasuresUnderWay(state));
+        BusinessRules.Check(new ASupportReportIsByASupportingUnit(unitSupportsIt));
+        var text = PlainText.Clean(narrative);
+        BusinessRules.Check(new ASupportReportSaysWhatWasDone(text));
+        BusinessRules.Check(new ATextFitsItsField("配合情况", text, MaxNarrative));
+    }
+
+    /// <summary>Files the 配合情况 of the supporting unit <paramref name="organizationId"/> on <paramref name="measure"/>.</summary>
+    public static SupportReport File(Measure measure, int organizationId, bool unitSupportsIt, string? narrative, Actor actor, TimeProvider clock)
+    {
+        ArgumentNullException.ThrowIfNull(measure);
+        ArgumentNullException.ThrowIfNull(actor);
+        ArgumentNullException.ThrowIfNull(clock);
+        CheckFiling(measure.State, measure.WithdrawnAtUtc, unitSupportsIt, narrative);
+        return new SupportReport(measure, organizationId, PlainText.Clean(narrative)!, actor, clock.GetUtcNow().UtcDateTime);
+    }
+
+    public void Attach(EvidenceFile file, string originalName)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        EvidenceFileId = file.Id == 0 ? null : file.Id;
+        AttachmentFile = file;
+        AttachmentName = originalName;
+    }
+}
+
+/// <summary>Only a measure's supporting unit hands in 配合情况 on it (the lead unit reports its progress instead).</summary>
+public sealed class ASupportReportIsByASupportingUnit(bool unitSupportsIt) : IBusinessRule
+{
+    public bool IsBroken() => !unitSupportsIt;
+
+    public string Message => "只有这条措施的配合单位可以报送配合情况；牵头单位请报送进展。";
+
+    public Refusal Refusal => Refusal.NotPermitted;
+}
+
+public sealed class ASupportReportSaysWhatWasDone(string? narrative) : IBusinessRule
+{
+    public bool IsBroken() => PlainText.IsBlank(narrative);
+
+    public string Message => "请填写配合情况：本单位按分工做了哪些工作。";
+
+    public Refusal Refusal => Refusal.Invalid;
+}
