@@ -390,6 +390,10 @@ public abstract class OnBehalfReportTests(AppFixture app)
         using var support = await app.SignedInAsync(reporter);
         using var unit = await app.SignedInAsync("unit");
         using var office = await app.SignedInAsync("office");
+
+        // Its 待办 lists the measure it supports (it leads none).
+        var work = await support.GetStringAsync(new Uri("/work", UriKind.Relative), Ct);
+        Assert.Contains($"/measures/{measure}\"", System.Text.RegularExpressions.Regex.Match(work, "data-section=\"support\">(.*?)</table>", System.Text.RegularExpressions.RegexOptions.Singleline).Groups[1].Value, StringComparison.Ordinal);
         Assert.NotNull(new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await support.GetStringAsync(new Uri(page, UriKind.Relative), Ct)).QuerySelector("#support-form textarea[name=supportNarrative]"));
         foreach (var notTheirs in new[] { unit, office })
         {
