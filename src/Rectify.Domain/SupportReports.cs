@@ -56,7 +56,7 @@ public sealed class SupportReport
     public static void CheckFiling(MeasureState state, DateTime? withdrawnAtUtc, bool unitSupportsIt, string? narrative)
     {
         BusinessRules.Check(new AWithdrawnMeasureIsChangedNoMore(withdrawnAtUtc));
-        BusinessRules.Check(new ReportsAreFiledOnMeasuresUnderWay(state));
+        BusinessRules.Check(new SupportIsHandedInOnMeasuresUnderWay(state));
         BusinessRules.Check(new ASupportReportIsByASupportingUnit(unitSupportsIt));
         var text = PlainText.Clean(narrative);
         BusinessRules.Check(new ASupportReportSaysWhatWasDone(text));
@@ -82,14 +82,34 @@ public sealed class SupportReport
     }
 }
 
-/// <summary>Only a measure's supporting unit hands in 配合情况 on it (the lead unit reports its progress instead).</summary>
+/// <summary>The unit a 配合情况 is handed in for is one of the measure's supporting units, and the caller's (or under it).</summary>
 public sealed class ASupportReportIsByASupportingUnit(bool unitSupportsIt) : IBusinessRule
 {
     public bool IsBroken() => !unitSupportsIt;
 
-    public string Message => "只有这条措施的配合单位可以报送配合情况；牵头单位请报送进展。";
+    public string Message => "所选单位不是这条措施的配合单位，或不在您所在单位之下。";
 
     public Refusal Refusal => Refusal.NotPermitted;
+}
+
+public sealed class SupportIsHandedInOnMeasuresUnderWay(MeasureState state) : IBusinessRule
+{
+    public bool IsBroken() => state is not (MeasureState.InProgress or MeasureState.Ongoing);
+
+    public string Message => $"措施当前状态为“{Terms.Of(state)}”，不能报送配合情况（整改中或长期坚持的措施才能报送）。";
+}
+
+/// <summary>
+/// The same 配合情况 is not handed in twice: a form sent again (a page reloaded after sending, a replayed request) — the
+/// same person, unit, words and file as the last one of that unit on the measure.
+/// </summary>
+public sealed class ASupportReportIsNotHandedInTwice(SupportReport? last, SupportReport report, string? lastSha256, string? sha256) : IBusinessRule
+{
+    public bool IsBroken() =>
+        last is not null && last.SubmittedByUserId == report.SubmittedByUserId && last.OrganizationId == report.OrganizationId
+        && last.Narrative == report.Narrative && lastSha256 == sha256;
+
+    public string Message => "这份配合情况已经报送过了，请勿重复提交；如需补充，请修改内容或附件后再报送。";
 }
 
 public sealed class ASupportReportSaysWhatWasDone(string? narrative) : IBusinessRule

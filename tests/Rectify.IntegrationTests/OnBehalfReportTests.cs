@@ -406,17 +406,22 @@ public abstract class OnBehalfReportTests(AppFixture app)
         Assert.Equal(HttpStatusCode.BadRequest, empty.StatusCode);
         Assert.Contains("请填写配合情况", new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await empty.Content.ReadAsStringAsync(Ct)).QuerySelector("#support-form .error-box")?.TextContent, StringComparison.Ordinal);
         var before = await WithDbAsync(db => db.Notifications.MaxAsync(n => (long?)n.Id, Ct)) ?? 0;
-        using (var form = new MultipartFormDataContent
+        var bytes = System.Text.Encoding.ASCII.GetBytes($"%PDF-1.4\n% support {measure} {Guid.NewGuid()}\n%%EOF\n");
+        async Task<HttpStatusCode> HandInAsync()
         {
-            { new StringContent(Http.AntiforgeryToken(await support.GetStringAsync(new Uri(page, UriKind.Relative), Ct))), "__RequestVerificationToken" },
-            { new StringContent("已配合完成辖区内排查，形成问题清单。"), "supportNarrative" },
-        })
-        {
-            var pdf = new ByteArrayContent(System.Text.Encoding.ASCII.GetBytes($"%PDF-1.4\n% support {measure} {Guid.NewGuid()}\n%%EOF\n"));
+            using var form = new MultipartFormDataContent
+            {
+                { new StringContent(Http.AntiforgeryToken(await support.GetStringAsync(new Uri(page, UriKind.Relative), Ct))), "__RequestVerificationToken" },
+                { new StringContent("已配合完成辖区内排查，形成问题清单。"), "supportNarrative" },
+            };
+            var pdf = new ByteArrayContent(bytes);
             pdf.Headers.ContentType = new MediaTypeHeaderValue("application/pdf");
             form.Add(pdf, "supportFile", "排查清单.pdf");
-            Assert.Equal(HttpStatusCode.Redirect, (await support.PostAsync(new Uri(page + "?handler=Support", UriKind.Relative), form, Ct)).StatusCode);
+            return (await support.PostAsync(new Uri(page + "?handler=Support", UriKind.Relative), form, Ct)).StatusCode;
         }
+
+        Assert.Equal(HttpStatusCode.Redirect, await HandInAsync());
+        Assert.Equal(HttpStatusCode.Conflict, await HandInAsync()); // the same form sent again
 
         var kept = Assert.Single(await WithDbAsync(db => db.SupportReports.AsNoTracking().Where(r => r.MeasureId == measure).ToListAsync(Ct)));
         Assert.Equal((unitId, "已配合完成辖区内排查，形成问题清单。", "排查清单.pdf"), (kept.OrganizationId, kept.Narrative, kept.AttachmentName));
@@ -424,6 +429,10 @@ public abstract class OnBehalfReportTests(AppFixture app)
         Assert.Contains(await WithDbAsync(db => db.Notifications.Where(n => n.Id > before && n.MeasureId == measure).Select(n => new { n.Kind, n.RecipientUserId }).ToListAsync(Ct)),
             n => n.Kind == "SupportReported" && n.RecipientUserId == leadId);
         Assert.Equal(1, await WithDbAsync(db => db.AuditEntries.CountAsync(e => e.Action == Rectify.Audit.AuditActions.SupportReported && e.ObjectId == kept.Id.ToString(CultureInfo.InvariantCulture), Ct)));
+
+        // Handed in, it leaves the unit's 待办.
+        work = await support.GetStringAsync(new Uri("/work", UriKind.Relative), Ct);
+        Assert.DoesNotContain($"/measures/{measure}\"", System.Text.RegularExpressions.Regex.Match(work, "data-section=\"support\">(.*?)</table>", System.Text.RegularExpressions.RegexOptions.Singleline).Groups[1].Value, StringComparison.Ordinal);
 
         // The lead unit and the office read it, and its file; it waits for nobody's review and is no progress report.
         var shown = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await unit.GetStringAsync(new Uri(page, UriKind.Relative), Ct));

@@ -97,6 +97,26 @@ public sealed class ReportsAndLookBacksTests
     }
 
     [Fact]
+    public void A_supporting_unit_hands_in_its_part_on_a_measure_under_way_and_not_the_same_twice()
+    {
+        var m = NewMeasure();
+        Assert.Equal(nameof(SupportIsHandedInOnMeasuresUnderWay), RuleOf(() => SupportReport.File(m, 7, true, "已排查", Unit, clock)));
+        m.Start(Unit, clock);
+        Assert.Equal(nameof(ASupportReportIsByASupportingUnit), RuleOf(() => SupportReport.File(m, 7, false, "已排查", Unit, clock)));
+        Assert.Equal(nameof(ASupportReportSaysWhatWasDone), RuleOf(() => SupportReport.File(m, 7, true, " \u200B ", Unit, clock)));
+        Assert.Equal(nameof(ATextFitsItsField), RuleOf(() => SupportReport.File(m, 7, true, new string('查', SupportReport.MaxNarrative + 1), Unit, clock)));
+
+        var first = SupportReport.File(m, 7, true, " 已完成辖区排查。\u200B", Unit, clock);
+        Assert.Equal((7, "已完成辖区排查。", "联络员"), (first.OrganizationId, first.Narrative, first.SubmittedByName));
+        bool Twice(SupportReport again, string? lastFile, string? file) => new ASupportReportIsNotHandedInTwice(first, again, lastFile, file).IsBroken();
+        Assert.True(Twice(SupportReport.File(m, 7, true, "已完成辖区排查。", Unit, clock), "ab", "ab"));
+        Assert.False(Twice(SupportReport.File(m, 7, true, "已完成辖区排查。", Unit, clock), "ab", "cd")); // another file
+        Assert.False(Twice(SupportReport.File(m, 7, true, "已完成辖区排查，补充清单。", Unit, clock), null, null)); // other words
+        Assert.False(Twice(SupportReport.File(m, 8, true, "已完成辖区排查。", Unit, clock), null, null)); // another unit
+        Assert.False(new ASupportReportIsNotHandedInTwice(null, first, null, null).IsBroken());
+    }
+
+    [Fact]
     public void The_same_report_is_not_filed_twice_while_the_first_waits_for_review()
     {
         var m = NewMeasure();

@@ -62,18 +62,10 @@ public sealed class EditModel(RectifyDbContext db, Caller caller, PlanService pl
 
     public async Task<IActionResult> ShowRefusalAsync(string message, CancellationToken cancellationToken)
     {
+        // What was typed comes back as typed, a date that could not be read too (its field is text then, typed-date).
         Error = message;
-        var shown = await ShowAsync(cancellationToken);
-        if (Typed is { } typed && Measure is { } current && (Unreadable("deadline") || Unreadable("deadlineFrom")))
-        {
-            // A deadline that could not be read comes back as the one the measure has, not empty (saving again would clear it).
-            Typed = typed with { Deadline = current.Deadline };
-        }
-
-        return shown;
+        return await ShowAsync(cancellationToken);
     }
-
-    private bool Unreadable(string field) => ModelState.TryGetValue(field, out var state) && state.Errors.Count > 0;
 
     private async Task<IActionResult> ShowAsync(CancellationToken cancellationToken)
     {

@@ -82,6 +82,9 @@ public sealed class SupportReportService(RectifyDbContext db, Caller caller, Att
             var row = staged is null ? null : await AttachmentIntake.RowAsync(db, staged, clock.GetUtcNow().UtcDateTime, cancellationToken);
             var measure = await db.Measures.SingleAsync(m => m.Id == measureId, cancellationToken);
             var report = SupportReport.File(measure, unit!.OrganizationId, unitSupportsIt: true, narrative, caller.Actor, clock);
+            var last = await db.SupportReports.Where(r => r.MeasureId == measureId && r.OrganizationId == unit.OrganizationId)
+                .OrderByDescending(r => r.Id).Select(r => new { Report = r, Sha256 = r.AttachmentFile == null ? null : r.AttachmentFile.Sha256 }).FirstOrDefaultAsync(cancellationToken);
+            BusinessRules.Check(new ASupportReportIsNotHandedInTwice(last?.Report, report, last?.Sha256, staged?.Sha256));
             if (row is not null)
             {
                 report.Attach(row, staged!.OriginalName);
