@@ -156,6 +156,7 @@ public abstract class PlanStructureTests(AppFixture app)
             Assert.Contains("id=\"withdrawn\"", page, StringComparison.Ordinal);
             Assert.Contains("党委会决定并入其他措施", page, StringComparison.Ordinal);
             Assert.DoesNotContain("name=\"measureAction\"", page, StringComparison.Ordinal);
+            Assert.Equal("已撤销", new AngleSharp.Html.Parser.HtmlParser().ParseDocument(page).QuerySelector("h1 .badge")?.TextContent); // its heading too, not the state it stopped in
         }
 
         using var api = await TokenClientAsync("unit");

@@ -244,7 +244,8 @@ public sealed class DetailModel(RectifyDbContext db, Caller caller, MeasureWorkf
             OnlyOfficeAccount = (await RoleHolders.AtOrAboveAsync(db, Roles.RectificationOffice, [inspected], cancellationToken)).All(h => h.UserId == caller.Scope.UserId);
         }
 
-        SupportReports = Measure.Parties.SupportingUnitPaths is { Count: > 0 } ? await support.ListAsync(Id, cancellationToken) : [];
+        // Read whatever the measure's supporting units are now: a unit taken off the measure keeps what it handed in on record.
+        SupportReports = await support.ListAsync(Id, cancellationToken);
         SupportChoices = UnderWayForSupport(Measure) && caller.May(Permission.ReportSupport, Measure.Parties) ? await support.ChoicesAsync(Id, cancellationToken) : [];
         LookBacks = await db.LookBacks.AsNoTracking().Where(l => l.MeasureId == Id).OrderByDescending(l => l.Id).ToListAsync(cancellationToken);
         var underWay = Measure.State is MeasureState.InProgress or MeasureState.Ongoing && Measure.Moves;
