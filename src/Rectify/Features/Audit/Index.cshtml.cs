@@ -35,8 +35,6 @@ public sealed class IndexModel(RectifyDbContext db, AuditLog audit, TimeProvider
     /// <inheritdoc cref="TypedFrom"/>
     public string? TypedTo { get; private set; }
 
-    private string? Typed(string key) => ModelState.TryGetValue(key, out var state) && state.Errors.Count > 0 ? state.AttemptedValue : null;
-
     /// <summary>Why a filter given was set aside (a date that is not one), or null.</summary>
     public string? FilterMessage { get; private set; }
 
@@ -49,7 +47,7 @@ public sealed class IndexModel(RectifyDbContext db, AuditLog audit, TimeProvider
 
             // The export form carries what was typed, so that exporting from here is refused again rather than
             // exporting a wider range than the one asked for.
-            (TypedFrom, TypedTo) = (Typed(nameof(from)), Typed(nameof(to)));
+            (TypedFrom, TypedTo) = (TypedDateBinderProvider.Refused(ModelState, nameof(from)), TypedDateBinderProvider.Refused(ModelState, nameof(to)));
         }
         else if (Filter is { From: { } start, To: { } end } && start > end)
         {

@@ -27,14 +27,13 @@ public sealed class TypedDateInputTagHelper : TagHelper
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(output);
         if (context.AllAttributes["name"]?.Value?.ToString() is not { Length: > 0 } name
-            || !ViewContext.ModelState.TryGetValue(name, out var entry)
-            || !entry.Errors.Any(e => e.ErrorMessage.StartsWith(TypedDateBinder.Marker, StringComparison.Ordinal)))
+            || TypedDateBinderProvider.Refused(ViewContext.ModelState, name) is not { } typed)
         {
             return;
         }
 
         output.Attributes.SetAttribute("type", "text");
-        output.Attributes.SetAttribute("value", entry.AttemptedValue ?? string.Empty);
+        output.Attributes.SetAttribute("value", typed);
         output.Attributes.SetAttribute("aria-invalid", "true");
         output.Attributes.SetAttribute("class", context.AllAttributes["class"]?.Value is { } c ? $"{c} refused-date" : "refused-date");
         output.Attributes.SetAttribute("placeholder", "2026-03-31");

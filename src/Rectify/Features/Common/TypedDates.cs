@@ -123,6 +123,15 @@ public sealed class TypedDateBinderProvider : IModelBinderProvider
         return context.Metadata.ModelType == typeof(DateOnly) || context.Metadata.ModelType == typeof(DateOnly?) ? Binder : null;
     }
 
+    /// <summary>What was typed into the date field <paramref name="key"/> when this binder refused it; null otherwise.</summary>
+    public static string? Refused(ModelStateDictionary state, string key)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        return state.TryGetValue(key, out var entry) && entry.Errors.Any(e => e.ErrorMessage.StartsWith(TypedDateBinder.Marker, StringComparison.Ordinal))
+            ? entry.AttemptedValue ?? string.Empty
+            : null;
+    }
+
     /// <summary>The first date a form was sent that could not be read, as its message; null when there is none.</summary>
     public static string? Unreadable(ModelStateDictionary state)
     {

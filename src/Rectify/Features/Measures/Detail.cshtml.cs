@@ -246,9 +246,10 @@ public sealed class DetailModel(RectifyDbContext db, Caller caller, MeasureWorkf
 
         // Read whatever the measure's supporting units are now: a unit taken off the measure keeps what it handed in on record.
         SupportReports = await support.ListAsync(Id, cancellationToken);
-        SupportChoices = UnderWayForSupport(Measure) && caller.May(Permission.ReportSupport, Measure.Parties) ? await support.ChoicesAsync(Id, cancellationToken) : [];
-        LookBacks = await db.LookBacks.AsNoTracking().Where(l => l.MeasureId == Id).OrderByDescending(l => l.Id).ToListAsync(cancellationToken);
+        // Under way in a plan in force, not withdrawn: reported on, and handed 配合情况.
         var underWay = Measure.State is MeasureState.InProgress or MeasureState.Ongoing && Measure.Moves;
+        SupportChoices = underWay && caller.May(Permission.ReportSupport, Measure.Parties) ? await support.ChoicesAsync(Id, cancellationToken) : [];
+        LookBacks = await db.LookBacks.AsNoTracking().Where(l => l.MeasureId == Id).OrderByDescending(l => l.Id).ToListAsync(cancellationToken);
         CanReport = underWay && caller.May(Permission.FileReport, Measure.Parties);
         CanReportOnBehalf = underWay && !CanReport && caller.May(Permission.FileReportOnBehalf, Measure.Parties);
         if (ErrorFor is null && Reports.Count > 0 && Reports[0] is { State: ProgressReportState.Returned or ProgressReportState.Withdrawn, FiledByCaller: true } back
@@ -279,9 +280,6 @@ public sealed class DetailModel(RectifyDbContext db, Caller caller, MeasureWorkf
             && Domain.Measure.WaitsForAcceptedReport(Measure.State, Measure.Kind, Measure.EvidenceAcceptedAtUtc is not null);
         return Page();
     }
-
-    /// <summary>A measure a supporting unit may hand 配合情况 on: under way, in a plan in force, not withdrawn.</summary>
-    private static bool UnderWayForSupport(MeasureDetail m) => m.State is MeasureState.InProgress or MeasureState.Ongoing && m.Moves;
 
     private sealed class AResultIsChosen(string? result) : IBusinessRule
     {

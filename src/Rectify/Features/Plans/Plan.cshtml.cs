@@ -179,8 +179,7 @@ public sealed class PlanModel(RectifyDbContext db, Caller caller, PlanService pl
     public string? Value(string field) => Typed.TryGetValue(field, out var v) ? v : null;
 
     /// <summary>A date as the form keeps it: as typed when it could not be read (shown again as typed, ADR 0041), else yyyy-MM-dd.</summary>
-    private string? Date(string key, DateOnly? value) =>
-        ModelState.TryGetValue(key, out var state) && state.Errors.Count > 0 ? state.AttemptedValue : Fmt.InputDate(value);
+    private string? Date(string key, DateOnly? value) => TypedDateBinderProvider.Refused(ModelState, key) ?? Fmt.InputDate(value);
 
     private void Keep(string form, params (string Field, string? Value)[] fields)
     {
