@@ -73,6 +73,16 @@ public sealed class SupportReport
         return new SupportReport(measure, organizationId, PlainText.Clean(narrative)!, actor, clock.GetUtcNow().UtcDateTime);
     }
 
+    /// <summary>
+    /// From when a supporting unit's 配合情况 counts as its part for now: a 长期坚持 measure in its ongoing state is reported
+    /// on every period (the inspection's 报送周期), so the lead unit needs its supporting units' part each period too — one
+    /// handed in since the current period began; for any other measure under way, one handed in at any time (null).
+    /// </summary>
+    public static DateTime? PartCountsFromUtc(MeasureKind kind, MeasureState state, ReportingCadence? cadence, DateOnly today) =>
+        kind == MeasureKind.Ongoing && state == MeasureState.Ongoing
+            ? ReportingCadences.CurrentPeriodStartUtc(cadence ?? ReportingCadences.Default, today)
+            : null;
+
     public void Attach(EvidenceFile file, string originalName)
     {
         ArgumentNullException.ThrowIfNull(file);

@@ -370,22 +370,7 @@ public abstract class OnBehalfReportTests(AppFixture app)
 
         // A supporting unit of the measure, with its own reporter (the demo's measures have none).
         var reporter = "support-" + app.Provider;
-        var unitId = await WithDbAsync(async db =>
-        {
-            var inspected = await db.Organizations.SingleAsync(o => o.Id == int.Parse(app.InspectedOrganization, CultureInfo.InvariantCulture), Ct);
-            var supporting = new Organization("配合测试办" + app.Provider, OrganizationKind.Department, inspected);
-            db.Organizations.Add(supporting);
-            await db.SaveChangesAsync(Ct);
-            supporting.AssignPath();
-            (await db.Measures.Include(m => m.SupportingUnits).SingleAsync(m => m.Id == measure, Ct)).AddSupportingUnit(supporting);
-            await db.SaveChangesAsync(Ct);
-            await ContentVersion.BumpAsync(db, Ct);
-            return supporting.Id;
-        });
-        await using (var scope = app.Factory.Services.CreateAsyncScope())
-        {
-            await scope.ServiceProvider.GetRequiredService<UserAdministration>().CreateAsync(reporter, "配合单位联络员", unitId.ToString(CultureInfo.InvariantCulture), [Roles.UnitReporter], app.Password, Ct, initialPassword: false);
-        }
+        var unitId = await SupportingUnitAsync(measure, "配合测试办", reporter);
 
         using var support = await app.SignedInAsync(reporter);
         using var unit = await app.SignedInAsync("unit");
@@ -458,6 +443,65 @@ public abstract class OnBehalfReportTests(AppFixture app)
         // Another measure's page, where this unit supports nothing, is not its to hand in on.
         var elsewhere = app.UnitMeasuresInProgress[4];
         Assert.Equal(HttpStatusCode.NotFound, (await support.PostFromPageAsync(page, $"/measures/{elsewhere}?handler=Support", new Dictionary<string, string> { ["supportNarrative"] = "x" })).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_supporting_unit_of_a_long_term_measure_owes_its_part_every_period()
+    {
+        app.RequireAvailable();
+        // A 长期坚持 measure under way since the notice, reported on monthly (the demo's cadence), and a supporting unit of it.
+        var measure = await WithDbAsync(db => db.Measures
+            .Where(m => m.InspectionId == app.InspectionId && m.LeadUnit!.Name == "纪检监察办" && m.State == MeasureState.Ongoing)
+            .OrderByDescending(m => m.Id).Select(m => m.Id).FirstAsync(Ct));
+        var page = $"/measures/{measure}";
+        var reporter = "support-period-" + app.Provider;
+        await SupportingUnitAsync(measure, "配合周期办", reporter);
+        using var support = await app.SignedInAsync(reporter);
+        async Task<(bool Listed, string? Standing, string? Period)> StandingAsync()
+        {
+            var work = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await support.GetStringAsync(new Uri("/work", UriKind.Relative), Ct));
+            var row = work.QuerySelectorAll("[data-section=support] tr").FirstOrDefault(r => r.QuerySelector($"a[href='/measures/{measure}']") is not null);
+            var shown = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await support.GetStringAsync(new Uri(page, UriKind.Relative), Ct));
+            return (row is not null, row?.QuerySelector("[data-column=cadence]")?.TextContent, shown.QuerySelector("#support-form [data-support-period]")?.GetAttribute("data-support-period"));
+        }
+
+        Assert.Equal((true, "本期未报送配合情况", "owed"), await StandingAsync());
+        var first = await support.PostFromPageAsync(page, page + "?handler=Support", new Dictionary<string, string> { ["supportNarrative"] = "本月已配合开展专项检查。" });
+        Assert.Equal(HttpStatusCode.Redirect, first.StatusCode);
+        Assert.Equal((false, null, "handed-in"), await StandingAsync());
+
+        // A new period begins (the part handed in is moved back before it; 待办, kept per content version and day, is asked
+        // afresh as on a new day): the part is owed again, and handed in again.
+        var periodStart = ReportingCadences.CurrentPeriodStartUtc(ReportingCadences.Default, ChinaTime.Today(TimeProvider.System));
+        await WithDbAsync(async db =>
+        {
+            await db.SupportReports.Where(r => r.MeasureId == measure).ExecuteUpdateAsync(u => u.SetProperty(r => r.SubmittedAtUtc, periodStart.AddDays(-3)), Ct);
+            await ContentVersion.BumpAsync(db, Ct);
+            return 0;
+        });
+        Assert.Equal((true, "本期未报送配合情况", "owed"), await StandingAsync());
+        Assert.Equal(HttpStatusCode.Redirect, (await support.PostFromPageAsync(page, page + "?handler=Support", new Dictionary<string, string> { ["supportNarrative"] = "下月继续配合开展专项检查。" })).StatusCode);
+        Assert.Equal((false, null, "handed-in"), await StandingAsync());
+    }
+
+    /// <summary>A new unit under the inspected organization made a supporting unit of <paramref name="measure"/>, with a reporter of its own.</summary>
+    private async Task<int> SupportingUnitAsync(int measure, string name, string reporter)
+    {
+        var unitId = await WithDbAsync(async db =>
+        {
+            var inspected = await db.Organizations.SingleAsync(o => o.Id == int.Parse(app.InspectedOrganization, CultureInfo.InvariantCulture), Ct);
+            var supporting = new Organization(name + app.Provider, OrganizationKind.Department, inspected);
+            db.Organizations.Add(supporting);
+            await db.SaveChangesAsync(Ct);
+            supporting.AssignPath();
+            (await db.Measures.Include(m => m.SupportingUnits).SingleAsync(m => m.Id == measure, Ct)).AddSupportingUnit(supporting);
+            await db.SaveChangesAsync(Ct);
+            await ContentVersion.BumpAsync(db, Ct);
+            return supporting.Id;
+        });
+        await using var scope = app.Factory.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<UserAdministration>().CreateAsync(reporter, "配合单位联络员", unitId.ToString(CultureInfo.InvariantCulture), [Roles.UnitReporter], app.Password, Ct, initialPassword: false);
+        return unitId;
     }
 }
 

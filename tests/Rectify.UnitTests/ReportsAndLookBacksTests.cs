@@ -117,6 +117,18 @@ public sealed class ReportsAndLookBacksTests
     }
 
     [Fact]
+    public void A_supporting_units_part_counts_for_the_period_on_a_long_term_measure_and_for_good_on_any_other()
+    {
+        var day = new DateOnly(2026, 12, 6);
+        Assert.Null(SupportReport.PartCountsFromUtc(MeasureKind.TimeBound, MeasureState.InProgress, ReportingCadence.Weekly, day));
+        Assert.Null(SupportReport.PartCountsFromUtc(MeasureKind.Ongoing, MeasureState.InProgress, ReportingCadence.Weekly, day));
+        // The period's first day, from midnight in China (16:00 UTC the day before); monthly when the inspection sets none.
+        Assert.Equal(new DateTime(2026, 11, 30, 16, 0, 0, DateTimeKind.Utc), SupportReport.PartCountsFromUtc(MeasureKind.Ongoing, MeasureState.Ongoing, null, day));
+        Assert.Equal(new DateTime(2026, 11, 29, 16, 0, 0, DateTimeKind.Utc), SupportReport.PartCountsFromUtc(MeasureKind.Ongoing, MeasureState.Ongoing, ReportingCadence.Weekly, new DateOnly(2026, 12, 6)));
+        Assert.Equal(new DateTime(2026, 9, 30, 16, 0, 0, DateTimeKind.Utc), SupportReport.PartCountsFromUtc(MeasureKind.Ongoing, MeasureState.Ongoing, ReportingCadence.Quarterly, day));
+    }
+
+    [Fact]
     public void The_same_report_is_not_filed_twice_while_the_first_waits_for_review()
     {
         var m = NewMeasure();

@@ -266,15 +266,29 @@ public static class Permissions
 
     private static bool Covers(AccessScope scope, Whose whose, MeasureParties measure) => whose switch
     {
-        Whose.TheirUnitLeads => LeadUnitIsCallers(scope, measure.LeadUnitPath),
+        Whose.TheirUnitLeads => UnitIsCallers(scope, measure.LeadUnitPath),
         Whose.TheyAreResponsibleFor => measure.ResponsibleLeaderUserId is { Length: > 0 } leader && string.Equals(leader, scope.UserId, StringComparison.Ordinal),
-        Whose.TheirUnitSupports => measure.SupportingUnitPaths?.Any(p => LeadUnitIsCallers(scope, p)) == true,
+        Whose.TheirUnitSupports => measure.SupportingUnitPaths?.Any(p => UnitIsCallers(scope, p)) == true,
         _ => true,
     };
 
-    /// <summary>Whether a lead unit is in the caller's organization subtree (the unit reporter's own measures).</summary>
-    public static bool LeadUnitIsCallers(AccessScope scope, string? leadUnitPath) =>
-        scope?.OrganizationPath is { } path && leadUnitPath is not null && leadUnitPath.StartsWith(path, StringComparison.Ordinal);
+    /// <summary>
+    /// Whether a unit is in the caller's organization subtree: one a unit reporter speaks for (as the lead unit of its
+    /// own measures, or as a supporting unit). <see cref="UnitsOfCaller"/> is its query twin.
+    /// </summary>
+    public static bool UnitIsCallers(AccessScope scope, string? unitPath) =>
+        scope?.OrganizationPath is { } path && unitPath is not null && unitPath.StartsWith(path, StringComparison.Ordinal);
+
+    /// <summary>
+    /// The units among <paramref name="organizations"/> the caller speaks for (their organization and those under it), as a
+    /// query: the twin of <see cref="UnitIsCallers"/>. None for a caller without an organization.
+    /// </summary>
+    public static IQueryable<Organization> UnitsOfCaller(IQueryable<Organization> organizations, AccessScope scope)
+    {
+        ArgumentNullException.ThrowIfNull(organizations);
+        ArgumentNullException.ThrowIfNull(scope);
+        return scope.OrganizationPath is { } path ? organizations.Where(o => o.Path.StartsWith(path)) : organizations.Where(_ => false);
+    }
 
     private static string ActionRefusal(MeasureAction action) => $"您的角色不能对这条措施进行“{Terms.Of(action)}”。";
 

@@ -355,6 +355,21 @@ public static class LedgerQueries
                 || m.LastReportAtUtc < (m.Inspection.ReportingCadence == ReportingCadence.Weekly ? weekly : m.Inspection.ReportingCadence == ReportingCadence.Quarterly ? quarterly : monthly));
     }
 
+    /// <summary>
+    /// A supporting unit owes its part (配合情况) on the measure: none of <paramref name="handedIn"/> (the 配合情况 of the
+    /// units in question) counts for now — the SQL twin of <see cref="SupportReport.PartCountsFromUtc"/>: for a 长期坚持
+    /// measure in its ongoing state, none since the current period began; for any other, none at all.
+    /// </summary>
+    public static Expression<Func<Measure, bool>> SupportPartOwedOn(DateOnly today, IQueryable<SupportReport> handedIn)
+    {
+        var weekly = ReportingCadences.CurrentPeriodStartUtc(ReportingCadence.Weekly, today);
+        var monthly = ReportingCadences.CurrentPeriodStartUtc(ReportingCadence.Monthly, today);
+        var quarterly = ReportingCadences.CurrentPeriodStartUtc(ReportingCadence.Quarterly, today);
+        return m => !handedIn.Any(r => r.MeasureId == m.Id
+            && (m.Kind != MeasureKind.Ongoing || m.State != MeasureState.Ongoing
+                || r.SubmittedAtUtc >= (m.Inspection.ReportingCadence == ReportingCadence.Weekly ? weekly : m.Inspection.ReportingCadence == ReportingCadence.Quarterly ? quarterly : monthly)));
+    }
+
     private static Expression<Func<Measure, bool>> Either(Expression<Func<Measure, bool>> a, Expression<Func<Measure, bool>> b) =>
         Expression.Lambda<Func<Measure, bool>>(
             Expression.OrElse(a.Body, ReplacingExpressionVisitor.Replace(b.Parameters[0], a.Parameters[0], b.Body)),

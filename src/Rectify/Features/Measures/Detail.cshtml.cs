@@ -80,6 +80,12 @@ public sealed class DetailModel(RectifyDbContext db, Caller caller, MeasureWorkf
     /// <summary>What was typed into the 配合情况 form, shown again after a refusal.</summary>
     public string? SupportNarrative { get; private set; }
 
+    /// <summary>
+    /// On a 长期坚持 measure, the first day of the current 报送周期, from which the caller's supporting unit owes its part
+    /// again; and whether it has handed one in since (null: its part is owed once, any time).
+    /// </summary>
+    public (DateOnly Since, bool HandedIn)? SupportPeriod { get; private set; }
+
     /// <summary>The report sent back by the office, or taken back by the caller, when the report form starts from it.</summary>
     public ProgressReportView? StartedFrom { get; private set; }
 
@@ -249,6 +255,11 @@ public sealed class DetailModel(RectifyDbContext db, Caller caller, MeasureWorkf
         // Under way in a plan in force, not withdrawn: reported on, and handed 配合情况.
         var underWay = Measure.State is MeasureState.InProgress or MeasureState.Ongoing && Measure.Moves;
         SupportChoices = underWay && caller.May(Permission.ReportSupport, Measure.Parties) ? await support.ChoicesAsync(Id, cancellationToken) : [];
+        if (SupportChoices.Count > 0 && SupportReport.PartCountsFromUtc(Measure.Kind, Measure.State, Measure.Cadence, Today) is { } from)
+        {
+            var ours = SupportChoices.Select(c => c.Id).ToHashSet();
+            SupportPeriod = (ReportingCadences.PeriodStart(Measure.Cadence, Today), SupportReports.Any(r => r.SubmittedAtUtc >= from && ours.Contains(r.OrganizationId)));
+        }
         LookBacks = await db.LookBacks.AsNoTracking().Where(l => l.MeasureId == Id).OrderByDescending(l => l.Id).ToListAsync(cancellationToken);
         CanReport = underWay && caller.May(Permission.FileReport, Measure.Parties);
         CanReportOnBehalf = underWay && !CanReport && caller.May(Permission.FileReportOnBehalf, Measure.Parties);

@@ -35,13 +35,14 @@ public sealed class SupportReportService(RectifyDbContext db, Caller caller, Att
     /// <summary>The measure's supporting units the caller hands 配合情况 for (their own unit, or one under it): none for anyone else.</summary>
     public async Task<IReadOnlyList<SupportingUnitChoice>> ChoicesAsync(int measureId, CancellationToken cancellationToken)
     {
-        if (!caller.HoldsRoleFor(Permission.ReportSupport) || caller.Scope.OrganizationPath is not { } path)
+        if (!caller.HoldsRoleFor(Permission.ReportSupport))
         {
             return [];
         }
 
+        var ours = Permissions.UnitsOfCaller(db.Organizations, caller.Scope).Select(o => o.Id);
         return await db.MeasureSupportingUnits.AsNoTracking()
-            .Where(s => s.MeasureId == measureId && s.Organization.Path.StartsWith(path))
+            .Where(s => s.MeasureId == measureId && ours.Contains(s.OrganizationId))
             .OrderBy(s => s.Organization.Name).Select(s => new SupportingUnitChoice(s.OrganizationId, s.Organization.Name))
             .ToListAsync(cancellationToken);
     }
@@ -69,7 +70,7 @@ public sealed class SupportReportService(RectifyDbContext db, Caller caller, Att
 
         caller.Require(Permission.ReportSupport, new MeasureParties(facts.LeadUnitPath, SupportingUnitPaths: [.. facts.Supporting.Select(s => s.Path)]));
         BusinessRules.Check(new AMeasureActsUnderAPlanInForce(facts.PlanState));
-        var mine = facts.Supporting.Where(s => Permissions.LeadUnitIsCallers(caller.Scope, s.Path)).ToList();
+        var mine = facts.Supporting.Where(s => Permissions.UnitIsCallers(caller.Scope, s.Path)).ToList();
         BusinessRules.Check(new AUnitIsChosen(organizationId is null && mine.Count > 1));
         var unit = organizationId is { } id ? mine.SingleOrDefault(s => s.OrganizationId == id) : mine.FirstOrDefault();
         SupportReport.CheckFiling(facts.State, facts.WithdrawnAtUtc, unit is not null, narrative);

@@ -213,10 +213,12 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, AnswerCache a
             sections.Add(await SectionAsync(db, "cadence", "本周期应报送进展的长期坚持措施", ownUnit.Where(LedgerQueries.CadenceReportDueOn(today)), today, cancellationToken));
             sections.Add(await SectionAsync(db, "due", "30 天内到期的措施", ownUnit.Where(m => m.Deadline != null && m.Deadline >= today && m.Deadline <= soon && m.State != MeasureState.SignedOff && m.Kind != MeasureKind.Ongoing), today, cancellationToken));
 
-            // As a 配合单位: the measures under way it supports and has not yet handed the lead unit its part (配合情况) on.
+            // As a 配合单位: the measures under way it supports and owes the lead unit its part (配合情况) on: none handed in
+            // yet, or, on a 长期坚持 measure, none this period (SupportReport.PartCountsFromUtc).
+            var ours = Permissions.UnitsOfCaller(db.Organizations, scope).Select(o => o.Id);
             var supported = Permissions.Actionable(measures, scope, Permission.ReportSupport)
-                .Where(m => (m.State == MeasureState.InProgress || m.State == MeasureState.Ongoing) && m.Inspection.PlanState == PlanState.InForce
-                    && !db.SupportReports.Any(r => r.MeasureId == m.Id && db.Organizations.Any(o => o.Id == r.OrganizationId && o.Path.StartsWith(path))));
+                .Where(m => (m.State == MeasureState.InProgress || m.State == MeasureState.Ongoing) && m.Inspection.PlanState == PlanState.InForce)
+                .Where(LedgerQueries.SupportPartOwedOn(today, db.SupportReports.Where(r => ours.Contains(r.OrganizationId))));
             sections.Add(await SectionAsync(db, "support", "待报送配合情况的措施", supported, today, cancellationToken));
         }
 
