@@ -265,6 +265,37 @@ public abstract class ImportCommitTests(AppFixture app)
     }
 
     [Fact]
+    public async Task A_leader_typed_with_a_position_is_that_person_however_it_is_written_and_a_position_alone_is_named()
+    {
+        app.RequireAvailable();
+        var id = await NewInspectionAsync("导入领导职务");
+        var row = Ledger("丁")[0];
+        var rows = new List<LedgerRow>
+        {
+            row with { MeasureNumber = 1, MeasureText = "措施一丁", ResponsibleLeader = "区委常委、组织部部长 吴海丁" },
+            row with { MeasureNumber = 2, MeasureText = "措施二丁", ResponsibleLeader = "副区长 郑晓丁" },
+            row with { MeasureNumber = 3, MeasureText = "措施三丁", ResponsibleLeader = "郑晓丁（副区长）" },
+            row with { MeasureNumber = 4, MeasureText = "措施四丁", ResponsibleLeader = "副区长郑晓丁" },
+            row with { MeasureNumber = 5, MeasureText = "措施五丁", ResponsibleLeader = "区委常委" },
+        };
+        var draft = Draft(rows);
+        var preview = (await CompareAsync(id, draft))!;
+        Assert.False(preview.HasErrors);
+        Assert.Contains(preview.Problems, p => p.Severity == IntakeSeverity.Warning && p.Row == draft.Categories[0].Findings[0].Measures[4].Source!.Row
+            && p.Message.StartsWith("措施 1.5的责任领导“区委常委”像是职务而不是姓名", StringComparison.Ordinal));
+        Assert.DoesNotContain(preview.Problems, p => p.Message.Contains("吴海丁", StringComparison.Ordinal) || p.Message.Contains("郑晓丁", StringComparison.Ordinal));
+
+        Assert.NotNull(await CommitAsync(id, draft));
+        var leaders = await ReadAsync(db => db.Measures.Where(m => m.InspectionId == id).OrderBy(m => m.Number)
+            .Select(m => new { m.ResponsibleLeader!.Id, m.ResponsibleLeader.Name, m.ResponsibleLeader.Position }).ToListAsync(Ct));
+        Assert.Equal(("吴海丁", "区委常委、组织部部长"), (leaders[0].Name, leaders[0].Position));
+        Assert.Equal(("郑晓丁", "副区长"), (leaders[1].Name, leaders[1].Position));
+        Assert.Single(leaders.Skip(1).Take(3).Select(l => l.Id).Distinct()); // one person, three ways of writing her
+        Assert.Equal("区委常委", leaders[4].Name);
+        Assert.Equal(1, await ReadAsync(db => db.People.CountAsync(p => p.Name == "郑晓丁", Ct)));
+    }
+
+    [Fact]
     public async Task A_failing_import_leaves_the_database_byte_for_byte_unchanged()
     {
         app.RequireAvailable();
@@ -284,15 +315,20 @@ public abstract class ImportCommitTests(AppFixture app)
         Assert.Contains("问题序号 3", refused.Message, StringComparison.Ordinal);
         Assert.Equal(before, await ChecksumAsync());
 
-        // A measure deep in the file that cannot be taken, after new units, people, findings and measures were already written in the transaction.
+        // A measure deep in the file with a leader's name longer than the plan keeps: named by the preview, by its row (not
+        // first at 确认导入), and refused by the import before anything is written.
         var deep = Enumerable.Range(1, 40).Select(n => new LedgerRow(3, "新类别丙", 10 + n, "新问题丙" + n, 1, "新措施丙" + n, MeasureKind.TimeBound, new DateOnly(2027, 1, 1), "新领导丙" + n, "新单位丙" + n, ["新配合丙" + n])).ToList();
         deep[^1] = deep[^1] with { ResponsibleLeader = new string('长', 60) };
+        deep[^2] = deep[^2] with { SupportingUnits = [new string('单', 101)] };
         var deepDraft = Draft([.. rows, .. deep]);
         Assert.True(deepDraft.CanConfirm);
-        Assert.False((await CompareAsync(id, deepDraft))!.HasErrors);
+        var deepPreview = (await CompareAsync(id, deepDraft))!;
+        var deepRow = deepDraft.Categories[2].Findings[^1].Measures[0].Source!.Row;
+        Assert.Contains(deepPreview.Problems, p => p.Severity == IntakeSeverity.Error && p.Row == deepRow && p.Message == "措施 50.1：责任领导姓名不能超过 50 个字（现有 60 个）。");
+        Assert.Contains(deepPreview.Problems, p => p.Severity == IntakeSeverity.Error && p.Row == deepRow - 1 && p.Message == "措施 49.1：单位名称不能超过 100 个字（现有 101 个）。");
         var deepRefusal = await Assert.ThrowsAsync<BusinessRuleViolationException>(() => CommitAsync(id, deepDraft));
-        Assert.Contains("措施 50.1", deepRefusal.Message, StringComparison.Ordinal);
-        Assert.Contains($"第 {deepDraft.Categories[2].Findings[^1].Measures[0].Source!.Row} 行", deepRefusal.Message, StringComparison.Ordinal);
+        Assert.Contains("措施 49.1", deepRefusal.Message, StringComparison.Ordinal);
+        Assert.Contains($"第 {deepRow - 1} 行", deepRefusal.Message, StringComparison.Ordinal);
         Assert.Equal(before, await ChecksumAsync());
         Assert.Equal(0, await ReadAsync(db => db.Organizations.CountAsync(o => o.Name.StartsWith("新单位丙"), Ct)));
 

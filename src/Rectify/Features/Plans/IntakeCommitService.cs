@@ -503,13 +503,25 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
             Problem(null, $"文件所述巡察与本巡察不一致：{string.Join("；", contradictions)}。导入会按序号更新本巡察的问题和措施；如这份文件属于另一次巡察，请先登记那次巡察，再导入到那里。", IntakeSeverity.Warning);
         }
 
+        // A text longer than the plan keeps is named here, by its row, not first at 确认导入 (PlanLimits).
+        void Fits(IntakeLocation? at, string where, string what, string? value, int most)
+        {
+            var rule = new ATextFitsItsField(what, value?.Trim(), most);
+            if (rule.IsBroken())
+            {
+                Problem(at, $"{where}：{rule.Message}");
+            }
+        }
+
         foreach (var c in draft.Categories)
         {
+            Fits(c.Source, $"类别{Numeral(c.Number)}", "问题类别", c.Title, PlanLimits.CategoryTitle);
             categories[c.Number] = !plan.Categories.TryGetValue(c.Number, out var had) ? ImportItemChange.Added
                 : had == c.Title.Trim() ? ImportItemChange.Unchanged
                 : new ImportItemChange(ImportChange.Updated, [$"类别：{had} → {c.Title.Trim()}"]);
             foreach (var f in c.Findings)
             {
+                Fits(f.Source, $"问题 {f.Number}", "问题", f.Title, PlanLimits.FindingTitle);
                 if (!plan.Findings.TryGetValue(f.Number, out var was))
                 {
                     findings[f.Number] = ImportItemChange.Added;
@@ -542,6 +554,23 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
                     var number = $"措施 {f.Number}.{m.Number}";
                     plan.Measures.TryGetValue((f.Number, m.Number), out var current);
                     var target = Target(m, current, plan.Units ?? NoUnits);
+                    Fits(m.Source, number, "整改措施", m.Text, PlanLimits.MeasureText);
+                    if (target.Leader is { } typed)
+                    {
+                        var (name, position) = TypedPeople.Read(typed.Typed);
+                        Fits(m.Source, number, "责任领导姓名", name, PlanLimits.PersonName);
+                        Fits(m.Source, number, "责任领导职务", position, PlanLimits.Position);
+                    }
+
+                    foreach (var unit in (target.LeadUnit is { } named ? [named] : Array.Empty<string>()).Concat(target.Supporting ?? []))
+                    {
+                        Fits(m.Source, number, "单位名称", unit, PlanLimits.UnitName);
+                    }
+
+                    if (target.Supporting is { Count: > PlanLimits.UnitsPerField })
+                    {
+                        Problem(m.Source, $"{number}：一次最多填写 {PlanLimits.UnitsPerField} 个单位（现有 {target.Supporting.Count} 个）。");
+                    }
                     foreach (var unit in (target.LeadUnit is { } l ? [l] : Array.Empty<string>()).Concat(target.Supporting ?? []))
                     {
                         if (existing is not null && !existing.Contains(unit) && created.Add(unit))
@@ -553,6 +582,12 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
                     if (target.LeaderCount > 1)
                     {
                         Problem(m.Source, $"{number}的责任领导填写了 {target.LeaderCount} 人，以“{target.Leader!.Value.Name}”为责任领导（一条措施只有一位责任领导）。", IntakeSeverity.Warning);
+                    }
+
+                    // A position with no name after it ("区委常委") would become a person of that name: said, so the cell is mended.
+                    if (target.Leader is { } typedLeader && TypedPeople.IsPositionOnly(typedLeader.Name))
+                    {
+                        Problem(m.Source, $"{number}的责任领导“{typedLeader.Name}”像是职务而不是姓名，将以它为责任领导；请填写姓名，如“{typedLeader.Name} 张三”或“张三（{typedLeader.Name}）”。", IntakeSeverity.Warning);
                     }
 
                     // A deadline before the inspection began, or years after it, is a typo of the year; one the plan already has is left alone.
@@ -602,8 +637,9 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
         // A date where the plan has 长期坚持, with no kind stated, makes it 限期整改: the file gives it an end.
         var kind = m.Kind ?? (current is { Kind: MeasureKind.Ongoing } && m.Deadline is not null ? MeasureKind.TimeBound : current?.Kind ?? MeasureKind.TimeBound);
         var deadline = kind == MeasureKind.Ongoing ? null : m.Deadline ?? current?.Deadline;
-        var leaders = (m.ResponsibleLeader ?? string.Empty).Split(PlanService.NameSeparators, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        (string Typed, string Name)? leader = leaders.Length == 0 ? null : (leaders[0], PlanService.PersonTyped(leaders[0]).Name);
+        // "区委常委、组织部部长 张三" is one person, 张三; "张三、李四" two, of whom the first leads (TypedPeople).
+        var leaders = TypedPeople.Split(m.ResponsibleLeader);
+        (string Typed, string Name)? leader = leaders.Count == 0 ? null : (leaders[0], TypedPeople.Read(leaders[0]).Name);
         var lead = string.IsNullOrWhiteSpace(m.LeadUnit) ? null : Unit(m.LeadUnit.Trim());
         HashSet<string>? supporting = null;
         if (m.SupportingUnits.Count > 0)
@@ -612,7 +648,7 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
             supporting.Remove(lead ?? current?.LeadUnit ?? string.Empty);
         }
 
-        return new MeasureTarget(m.Text.Trim(), kind, deadline, leader, leaders.Length, lead, supporting);
+        return new MeasureTarget(m.Text.Trim(), kind, deadline, leader, leaders.Count, lead, supporting);
     }
 
     /// <summary>The fields a measure's target changes, in words ("整改时限：2026-12-31 → 2027-03-31").</summary>
@@ -806,7 +842,7 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
     {
         public bool IsBroken() => first is not null;
 
-        public string Message => first is null ? string.Empty : $"文件与现有整改方案有 {errors} 处冲突，改正后才能导入（未导入任何内容）。第一处：{Place(first)}{first.Message}";
+        public string Message => first is null ? string.Empty : $"文件有 {errors} 处问题（与现有整改方案不符，或内容超出长度），改正后才能导入（未导入任何内容）。第一处：{Place(first)}{first.Message}";
     }
 
     private sealed class ARowThatCannotBeImported(string message, Refusal refusal) : Refused(message, refusal);

@@ -66,7 +66,7 @@ public sealed record BulkChange(
 /// </summary>
 public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog audit, HandOffNotices handOffs, TimeProvider clock)
 {
-    internal static readonly char[] NameSeparators = ['、', '，', ',', '/', '／', ';', '；', '\n', '\r'];
+    internal static readonly char[] NameSeparators = TypedPeople.Separators;
 
     /// <summary>
     /// The organizations (党组织) an inspection can be of. The office registers its own organization's (its subtree). The
@@ -207,7 +207,7 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
 
         BusinessRules.Check(new ASubmittedPlanIsNotEdited(inspection.PlanState));
         BusinessRules.Check(new Required("问题类别", title));
-        CheckLengths(("问题类别", title, 1000));
+        CheckLengths(("问题类别", title, PlanLimits.CategoryTitle));
         (var typedNumber, title) = WithoutLeadingNumber(title!);
         number ??= typedNumber is { } n && !await db.FindingCategories.AnyAsync(c => c.InspectionId == inspectionId && c.Number == n, cancellationToken) ? n : null;
         var next = number ?? (await db.FindingCategories.Where(c => c.InspectionId == inspectionId).MaxAsync(c => (int?)c.Number, cancellationToken) ?? 0) + 1;
@@ -234,7 +234,7 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
         var category = categoryId is { } cid ? await db.FindingCategories.SingleOrDefaultAsync(c => c.Id == cid && c.InspectionId == inspectionId, cancellationToken) : null;
         BusinessRules.Check(new AKnownChoice("问题类别", category is not null));
         BusinessRules.Check(new Required("问题", title));
-        CheckLengths(("问题", title, 1000), ("反馈原文", problemStatement, 20000));
+        CheckLengths(("问题", title, PlanLimits.FindingTitle), ("反馈原文", problemStatement, PlanLimits.ProblemStatement));
         (var typedNumber, title) = WithoutLeadingNumber(title!);
         number ??= typedNumber is { } n && !await db.Findings.AnyAsync(f => f.InspectionId == inspectionId && f.Number == n, cancellationToken) ? n : null;
         var next = number ?? (await db.Findings.Where(f => f.InspectionId == inspectionId).MaxAsync(f => (int?)f.Number, cancellationToken) ?? 0) + 1;
@@ -265,7 +265,7 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
         BusinessRules.Check(new ASubmittedPlanIsNotEdited(inspection.PlanState));
         BusinessRules.Check(new AChangeToTheAdoptedPlanSaysWhy(inspection.PlanState, reason));
         BusinessRules.Check(new AMeasureSaysWhatIsDone(input.Text));
-        CheckLengths(("整改措施", input.Text, 20000), ("理由", reason, 2000));
+        CheckLengths(("整改措施", input.Text, PlanLimits.MeasureText), ("理由", reason, 2000));
         var next = (await db.Measures.Where(m => m.FindingId == findingId).MaxAsync(m => (int?)m.Number, cancellationToken) ?? 0) + 1;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var measure = finding.AddMeasure(next, input.Text!.Trim(), input.Kind);
@@ -292,7 +292,7 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
 
         caller.Require(Permission.ManagePlan);
         BusinessRules.Check(new TheMeasureIsChangedOnTheVersionShown(expectedVersion, measure.Version));
-        CheckLengths(("整改措施", input.Text, 20000), ("理由", reason, 2000));
+        CheckLengths(("整改措施", input.Text, PlanLimits.MeasureText), ("理由", reason, 2000));
         BusinessRules.Check(new ASubmittedPlanIsNotEdited(measure.Inspection.PlanState));
         BusinessRules.Check(new AChangeToTheAdoptedPlanSaysWhy(measure.Inspection.PlanState, reason));
         var before = Snapshot(measure, null);
@@ -590,7 +590,7 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
         caller.Require(Permission.ManagePlan);
         BusinessRules.Check(new ASubmittedPlanIsNotEdited(category.Inspection.PlanState));
         BusinessRules.Check(new Required("问题类别", title));
-        CheckLengths(("问题类别", title, 1000), ("理由", reason, 2000));
+        CheckLengths(("问题类别", title, PlanLimits.CategoryTitle), ("理由", reason, 2000));
         title = WithoutLeadingNumber(title!).Title;
         var next = number ?? category.Number;
         BusinessRules.Check(new APositiveNumber("类别序号", next));
@@ -627,7 +627,7 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
         var category = categoryId is { } cid ? await db.FindingCategories.SingleOrDefaultAsync(c => c.Id == cid && c.InspectionId == finding.InspectionId, cancellationToken) : finding.Category;
         BusinessRules.Check(new AKnownChoice("问题类别", category is not null));
         BusinessRules.Check(new Required("问题", title));
-        CheckLengths(("问题", title, 1000), ("反馈原文", problemStatement, 20000), ("理由", reason, 2000));
+        CheckLengths(("问题", title, PlanLimits.FindingTitle), ("反馈原文", problemStatement, PlanLimits.ProblemStatement), ("理由", reason, 2000));
         title = WithoutLeadingNumber(title!).Title;
         var next = number ?? finding.Number;
         BusinessRules.Check(new APositiveNumber("问题序号", next));
@@ -767,7 +767,7 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
     {
         var (name, position) = PersonTyped(typed);
         BusinessRules.Check(new Required("责任领导姓名", name));
-        BusinessRules.Check(new SomethingIsChosen(name.Length <= 50 && position.Length <= 100, "姓名不超过 50 字，职务不超过 100 字。"));
+        BusinessRules.Check(new SomethingIsChosen(name.Length <= PlanLimits.PersonName && position.Length <= PlanLimits.Position, $"姓名不超过 {PlanLimits.PersonName} 字，职务不超过 {PlanLimits.Position} 字。"));
         var existing = await db.People.Where(p => p.Name == name && db.Organizations.Any(o => o.Id == p.OrganizationId && o.Path.StartsWith(inspected.Path)))
             .OrderBy(p => p.Id).FirstOrDefaultAsync(cancellationToken);
         if (existing is not null)
@@ -782,16 +782,8 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
         return person;
     }
 
-    /// <summary>"张三（副书记）" as its name and position ("张三", "副书记"); "张三" has no position.</summary>
-    internal static (string Name, string Position) PersonTyped(string typed)
-    {
-        ArgumentNullException.ThrowIfNull(typed);
-        var text = PlainText.Line(typed) ?? string.Empty;
-        var open = text.IndexOfAny(['（', '(']);
-        var name = (open > 0 ? text[..open] : text).Trim();
-        var position = open > 0 ? text[(open + 1)..].TrimEnd('）', ')').Trim() : string.Empty;
-        return (name, position);
-    }
+    /// <summary>One person typed as a name and a position (<see cref="TypedPeople.Read"/>): "张三（副书记）", "副区长 张三".</summary>
+    internal static (string Name, string Position) PersonTyped(string typed) => TypedPeople.Read(typed);
 
     /// <summary>The unit names typed in one field ("党政办、财政分局"), cleaned, each once, in the order typed.</summary>
     internal static List<string> TypedNames(string? typed) =>
@@ -814,8 +806,8 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
     {
         ArgumentNullException.ThrowIfNull(names);
         ArgumentNullException.ThrowIfNull(inspected);
-        BusinessRules.Check(new SomethingIsChosen(names.Count <= 200, "一次最多填写 200 个单位。"));
-        BusinessRules.Check(new SomethingIsChosen(names.All(n => n.Length <= 100), "单位名称不超过 100 字。"));
+        BusinessRules.Check(new SomethingIsChosen(names.Count <= PlanLimits.UnitsPerField, $"一次最多填写 {PlanLimits.UnitsPerField} 个单位。"));
+        BusinessRules.Check(new SomethingIsChosen(names.All(n => n.Length <= PlanLimits.UnitName), $"单位名称不超过 {PlanLimits.UnitName} 字。"));
         var found = await ExistingUnitsAsync(names, inspected.Path, cancellationToken);
         var units = new Dictionary<string, Organization>(StringComparer.Ordinal);
         var added = new List<Organization>();
