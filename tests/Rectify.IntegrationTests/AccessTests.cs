@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
@@ -550,6 +551,35 @@ public abstract class AccessTests(AppFixture app)
         var home = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await client.GetStringAsync(new Uri("/", UriKind.Relative), Ct));
         Assert.Equal("您的账号还没有分配角色，暂时看不到整改内容。请联系安全管理员授予角色，授予后重新登录即可。", home.QuerySelector("[data-no-content]")?.TextContent.Trim());
 
+    }
+
+    [Fact]
+    public async Task An_office_account_placed_on_a_department_is_told_why_it_sees_nothing_and_the_administrator_where_it_belongs()
+    {
+        app.RequireAvailable();
+        var name = "office-on-dept-" + app.Provider;
+        string id, officeId;
+        await using (var scope = app.Factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<RectifyDbContext>();
+            var department = await db.Organizations.Where(o => o.Name == "纪检监察办").Select(o => o.Id).FirstAsync(Ct);
+            id = (await scope.ServiceProvider.GetRequiredService<UserAdministration>().CreateAsync(name, "整改办干部", department.ToString(CultureInfo.InvariantCulture), [Roles.RectificationOffice], app.Password, Ct, initialPassword: false)).Id;
+            officeId = await db.Users.Where(u => u.UserName == "office").Select(u => u.Id).SingleAsync(Ct);
+        }
+
+        // The account's page says so to the administrator (and not for an office account on its party organization).
+        using var sys = await app.SignedInAsync("admin");
+        var parser = new AngleSharp.Html.Parser.HtmlParser();
+        Assert.Contains("整改办的账号应设在本级党组织上", parser.ParseDocument(await sys.GetStringAsync(new Uri($"/admin/users/{id}", UriKind.Relative), Ct)).QuerySelector("#office-without-committee")?.TextContent, StringComparison.Ordinal);
+        Assert.Null(parser.ParseDocument(await sys.GetStringAsync(new Uri($"/admin/users/{officeId}", UriKind.Relative), Ct)).QuerySelector("#office-without-committee"));
+
+        // 登记巡察 says why there is nothing to choose, to the account itself; the office on its committee has its choices.
+        using var stuck = await app.SignedInAsync(name);
+        var form = parser.ParseDocument(await stuck.GetStringAsync(new Uri("/inspections/new", UriKind.Relative), Ct));
+        Assert.Contains("请系统管理员调整您账号的所属单位", form.QuerySelector("#nothing-to-register")?.TextContent, StringComparison.Ordinal);
+        Assert.Single(form.QuerySelectorAll("select[name=InspectedOrganizationId] option"));
+        using var office = await app.SignedInAsync("office");
+        Assert.Null(parser.ParseDocument(await office.GetStringAsync(new Uri("/inspections/new", UriKind.Relative), Ct)).QuerySelector("#nothing-to-register"));
     }
 
     [Fact]

@@ -130,6 +130,12 @@ public abstract class PlanApiTests(AppFixture app)
         Assert.NotEqual(foreign, typedForeign.Body);
         Assert.Equal(parent, typedForeign.BodyParent);
 
+        // Named again, the team added then is the one named: not a second of the same name for each registration.
+        var typedAgain = await RegisterAsync("再次点名外市巡察办", "外市巡察办" + suffix);
+        Assert.Equal(typedForeign.Body, typedAgain.Body);
+        Assert.DoesNotContain("已新增这个巡察组", told[^1], StringComparison.Ordinal);
+        told.RemoveAt(told.Count - 1);
+
         // The team that oversees it is found by its name, and no second one is made.
         var typedOwn = await RegisterAsync("点名本市巡察组", ownTeamName);
         Assert.Equal(ownTeam, typedOwn.Body);

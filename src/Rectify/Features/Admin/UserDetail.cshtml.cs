@@ -44,6 +44,13 @@ public sealed class UserDetailModel(
 
     public string? Error { get; private set; }
 
+    /// <summary>
+    /// The account holds the 整改办 role where no party organization is (its unit and those under it hold no 党委, 党组
+    /// or 党工委): it sees no inspection and registers none. Said on the page, so that the administrator moves it to the
+    /// party organization it works for.
+    /// </summary>
+    public bool OfficeWithoutCommittee { get; private set; }
+
     public bool CanManageAccounts => caller.May(Permission.ManageAccounts);
 
     public bool CanGrantRoles => caller.May(Permission.GrantRoles);
@@ -163,6 +170,15 @@ public sealed class UserDetailModel(
         }
 
         Account = new View(row.Id, row.UserName!, row.DisplayName, row.OrganizationId, row.Organization, row.Roles, UsersModel.StateOf(row.LockoutEnd, row.MustChangePassword, row.HasPassword, now), row.TwoFactorEnabled);
+        if (row.Roles.Contains(Roles.RectificationOffice))
+        {
+            var at = await db.Organizations.Where(o => o.Id == row.OrganizationId).Select(o => o.Path).SingleOrDefaultAsync(cancellationToken);
+            // A query (EF Core translates StartsWith to a prefix match on the path, AccessQueries), never run in memory.
+#pragma warning disable CA1310
+            OfficeWithoutCommittee = at is null || !await db.Organizations.AnyAsync(o => o.Path.StartsWith(at) && o.Kind == Domain.OrganizationKind.PartyCommittee, cancellationToken);
+#pragma warning restore CA1310
+        }
+
         LinkedPerson = await db.People.AsNoTracking().Where(p => p.UserId == id).Select(p => p.Position == string.Empty ? p.Name : p.Name + "（" + p.Position + "）").FirstOrDefaultAsync(cancellationToken);
         if (CanManageAccounts)
         {

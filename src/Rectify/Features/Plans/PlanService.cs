@@ -898,7 +898,15 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
         {
             var above = named.SelectMany(o => Organization.AncestorIds(o.Path)).Distinct().ToList();
             var committees = await db.Organizations.Where(o => above.Contains(o.Id) && o.Kind == OrganizationKind.PartyCommittee).Select(o => o.Path).ToListAsync(cancellationToken);
-            var overseeing = named.Where(o => Oversees(o.Path, committees, inspected.Path)).ToList();
+            // Or the team of that name added beside the inspected organization before (where this would add it again), or
+            // one that already inspects it (an earlier registration added it beside a tree's root): the same team, not a
+            // second of the same name each time. Neither reaches into another tree.
+            var inspectsIt = named.Select(o => o.Id).ToList();
+            inspectsIt = await db.Inspections.Where(i => i.InspectedOrganizationId == inspected.Id && inspectsIt.Contains(i.InspectingBodyId))
+                .Select(i => i.InspectingBodyId).Distinct().ToListAsync(cancellationToken);
+            var overseeing = named.Where(o => Oversees(o.Path, committees, inspected.Path)
+                || (o.Kind == OrganizationKind.InspectionTeam && inspected.ParentId is { } beside && o.ParentId == beside)
+                || inspectsIt.Contains(o.Id)).ToList();
             if (overseeing.Count > 0)
             {
                 // A body that someone reads through (an inspection body's account in it or in a body above it) before one
