@@ -308,6 +308,7 @@ internal sealed class LedgerSheetInterpreter
             {
                 var numbered = number.Shape == NumberShape.Chinese ? number.Category : null;
                 SwitchCategory(row, heading.Title, heading.Merge, numbered);
+                category!.Bracketed |= (number.Shape == NumberShape.Chinese ? numberText! : heading.Title).TrimStart() is ['（' or '(', ..];
                 return;
             }
 
@@ -572,6 +573,19 @@ internal sealed class LedgerSheetInterpreter
         // on its first row only); otherwise the whole numbers count rows and the findings are numbered by other means.
         var wholeNumbersAreFindings = findings.All(f => f.Wholes.Count <= 1) && findings.Any(f => f.Wholes.Count == 1);
 
+        // Two levels of categories ("一、…方面" above "（一）…" above the problems, 大类 and 方面): the plan keeps one, so the
+        // lower level is the category, numbered in the file's order, and the headings of the upper level with no problem of
+        // their own are named in a 提示 instead of being read as categories numbered again from 一.
+        var upper = categories.Where(c => !c.Bracketed && c.Findings.Count == 0 && c.Title != Unfiled).ToList();
+        if (upper.Count > 0 && categories.Any(c => c.Bracketed && c.Findings.Count > 0))
+        {
+            categories.RemoveAll(upper.Contains);
+            categories.ForEach(c => c.Number = null);
+            problems.Add(new IntakeProblem(sheet, upper[0].Row, Letter(LedgerField.Category),
+                $"文件的问题类别分两级（{string.Join("、", upper.Take(3).Select(c => "“" + Abbreviate(c.Title) + "”"))}{(upper.Count > 3 ? "等" : string.Empty)} {upper.Count} 个大类之下又分（一）（二）……）。整改方案的问题类别只有一级：已以下一级为问题类别，按文件中的顺序编为{Numeral(1)}至{Numeral(categories.Count)}；大类的标题未导入。",
+                IntakeSeverity.Warning));
+        }
+
         var previous = 0;
         var categoryRows = new Dictionary<int, int>();
         foreach (var c in categories)
@@ -585,11 +599,33 @@ internal sealed class LedgerSheetInterpreter
         }
 
         previous = 0;
-        var findingRows = new Dictionary<int, int>();
         foreach (var f in findings)
         {
             f.Number = f.Dotted ?? (wholeNumbersAreFindings && f.Wholes.Count == 1 ? (int?)f.Wholes.First() : null) ?? f.TitleNumber ?? previous + 1;
             previous = f.Number;
+        }
+
+        // Problems numbered afresh in each category (一、 1. 2. 二、 1. 2.): a plan numbers them through the whole inspection,
+        // as feedback does, so they are numbered in the file's order (the same each time the file is read, so a corrected
+        // file updates the same problems), and the preview says so.
+        var perCategory = categories.Select(c => c.Findings.Select(f => f.Number).ToList()).Where(n => n.Count > 0).ToList();
+        // (Not when the categories' own numbers repeat: that file is mistaken, and says so, problems and all.)
+        if (perCategory.Count > 1 && categoryRows.Count == categories.Count && perCategory.Skip(1).All(n => n[0] == 1) && perCategory.All(n => n.Distinct().Count() == n.Count)
+            && findings.Select(f => f.Number).Distinct().Count() < findings.Count)
+        {
+            var n = 0;
+            foreach (var f in categories.SelectMany(c => c.Findings))
+            {
+                f.Number = ++n;
+            }
+
+            problems.Add(new IntakeProblem(sheet, categories.SelectMany(c => c.Findings).First().Row, Letter(LedgerField.Number),
+                $"问题序号在每个问题类别内都从 1 起编。整改方案中的问题按全文统一编号，已按文件中的顺序编为 1 至 {n}（再次导入同一文件时编号相同）。", IntakeSeverity.Warning));
+        }
+
+        var findingRows = new Dictionary<int, int>();
+        foreach (var f in findings)
+        {
             if (!findingRows.TryAdd(f.Number, f.Row))
             {
                 problems.Add(new IntakeProblem(sheet, f.Row, Letter(LedgerField.Finding), $"问题序号 {f.Number} 重复（第 {findingRows[f.Number]} 行已有）。", IntakeSeverity.Error));
@@ -643,6 +679,9 @@ internal sealed class LedgerSheetInterpreter
         public string Identity { get; set; } = identity;
 
         public int Row { get; } = row;
+
+        /// <summary>Numbered "（一）" (a lower level under "一、" in a ledger of two levels of categories).</summary>
+        public bool Bracketed { get; set; }
 
         public List<FindingBuilder> Findings { get; } = [];
     }
