@@ -125,6 +125,9 @@ internal sealed class LedgerSheetInterpreter
     /// hidden one is reported as hidden; one that names a field twice is reported as such; the output-only columns of a
     /// file this system wrote (the template's, an export's) are its own and go unsaid.
     /// </summary>
+    /// <summary>Words of a column heading that says where each measure stands.</summary>
+    private static readonly string[] StandingWords = ["状态", "完成情况", "进展", "整改情况", "销号", "进度"];
+
     private static IEnumerable<IntakeProblem> Unread(string sheet, SheetGrid grid, SheetRow[] headerRows, HashSet<int> read)
     {
         var named = headerRows.SelectMany(r => r.Cells)
@@ -144,6 +147,16 @@ internal sealed class LedgerSheetInterpreter
             // Named, at most 20 of them: a sheet of 16,384 columns (or one long string in each) gives a line, not megabytes.
             var listed = unread.Count <= UnreadListed ? string.Join("、", unread) : string.Join("、", unread.Take(UnreadListed)) + $" 等 {unread.Count} 列";
             yield return new IntakeProblem(sheet, headerRows[0].Number, null, $"以下列不会导入：{listed}。", IntakeSeverity.Warning);
+        }
+
+        // A column of where each measure stands (状态, 完成情况, 整改进展…): the office learns before it confirms that the
+        // measures start afresh in the system, and how what the ledger says gets in.
+        // Not an export's own column (this system's states, which it keeps itself).
+        if (named.Any(c => !read.Contains(c.Column) && !own.Contains(LedgerColumns.Compared(c.Name)) && StandingWords.Any(w => c.Name.Contains(w, StringComparison.Ordinal))))
+        {
+            yield return new IntakeProblem(sheet, headerRows[0].Number, null,
+                "台账中的完成情况（状态、进展）不会导入：导入的措施都从“未启动”开始。整改方案审定实施后，由责任单位在系统中启动措施、报送进展（原台账的完成情况可作为第一次报送的内容，附上佐证材料）；已完成的措施报送后申请销号。在此之前，这些措施在台账中可能显示为超期。",
+                IntakeSeverity.Warning);
         }
 
         // A heading as compared: its first 200 characters, cleaned, its lines joined (no heading of a field is longer).
