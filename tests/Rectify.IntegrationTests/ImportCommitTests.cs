@@ -226,6 +226,13 @@ public abstract class ImportCommitTests(AppFixture app)
         // Unchanged measures got no new version.
         Assert.Equal(4, await ReadAsync(db => db.MeasureRevisions.CountAsync(r => r.Measure.InspectionId == id && r.Measure.Finding.Number < 3, Ct)));
 
+        // The same file again changes nothing: it needs no reason, and writes no version.
+        var same = Draft(changed);
+        Assert.False((await CompareAsync(id, same))!.NeedsReason);
+        var unchangedAgain = await CommitAsync(id, same);
+        Assert.Equal(new ImportCounts(0, 0, 6), unchangedAgain!.Measures);
+        Assert.Equal(3, await ReadAsync(db => db.MeasureRevisions.CountAsync(r => r.Measure.InspectionId == id && r.Measure.Finding.Number == 3, Ct)));
+
         // A measure added after adoption needs a deadline: the preview says so by row, the commit refuses.
         var undated = changed.ToList();
         undated.Add(new(2, "工程廉政方面", 3, "廉政风险排查不够", 3, "没有时限的措施乙", null, null, "导入领导乙", "导入牵头办乙"));

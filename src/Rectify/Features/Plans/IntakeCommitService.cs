@@ -63,8 +63,11 @@ public sealed record ImportComparison(
 
     public ImportCounts MeasureCounts => ImportCounts.Of(Measures.Values);
 
-    /// <summary>The plan is in force: what the import changes is a version of it, and says why.</summary>
-    public bool NeedsReason => PlanState == PlanState.InForce;
+    /// <summary>Whether the file adds or changes anything (a file the plan already holds word for word changes nothing).</summary>
+    public bool ChangesAnything => Categories.Values.Concat(Findings.Values).Concat(Measures.Values).Any(c => c.Change != ImportChange.Unchanged);
+
+    /// <summary>The plan is in force and the file changes it: what the import changes is a version of it, and says why.</summary>
+    public bool NeedsReason => PlanState == PlanState.InForce && ChangesAnything;
 
     public bool HasErrors => Problems.Any(p => p.Severity == IntakeSeverity.Error);
 
@@ -197,7 +200,6 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
         BusinessRules.Check(new ASubmittedPlanIsNotEdited(inspection.PlanState));
         BusinessRules.Check(new ARoundSummaryIsNeverImported(draft.Kind));
         BusinessRules.Check(new ADraftWithErrorsIsNotImported(draft.Errors.FirstOrDefault(), draft.Errors.Count(), draft.MeasureCount));
-        BusinessRules.Check(new AChangeToTheAdoptedPlanSaysWhy(inspection.PlanState, reason));
         reason = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim();
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -214,6 +216,11 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
         };
         var comparison = Compare(inspection.Id, inspection.Title, inspection.PlanState, plan, draft);
         BusinessRules.Check(new ADraftMustFitThePlan(comparison.Problems.FirstOrDefault(p => p.Severity == IntakeSeverity.Error), comparison.Problems.Count(p => p.Severity == IntakeSeverity.Error)));
+        // A change to the plan in force says why; a file that changes nothing (an export imported back) needs no reason.
+        if (comparison.ChangesAnything)
+        {
+            BusinessRules.Check(new AChangeToTheAdoptedPlanSaysWhy(inspection.PlanState, reason));
+        }
 
         // Only the measures the file changes are loaded to be changed (the others are not touched).
         var changing = comparison.Measures.Where(p => p.Value.Change == ImportChange.Updated).Select(p => plan.Measures[p.Key].Id).ToList();

@@ -40,10 +40,10 @@ public sealed record NewCategoryRequest(int? Number, string? Title);
 /// <summary>An import as the API takes it (multipart/form-data), for the OpenAPI document; the endpoint reads the form itself.</summary>
 public sealed record ImportForm(
     [property: System.ComponentModel.Description(".xlsx 整改台账，或 .docx / .txt 的公布文本、整改方案，不超过 20 MB")] IFormFile File,
-    [property: System.ComponentModel.Description("工作表名（可不填）")] string? Sheet,
-    [property: System.ComponentModel.Description("调整理由（方案已审定时必填）")] string? Reason,
-    [property: System.ComponentModel.Description("预览调整，JSON 数组（可不填）")] string? Edits,
-    [property: System.ComponentModel.Description("record：把综合情况通报的统计数字记录为本轮巡察统计")] string? Round);
+    [property: System.ComponentModel.Description("工作表名（可不填）")] string? Sheet = null,
+    [property: System.ComponentModel.Description("调整理由（方案已审定、且文件有新增或修改时必填）")] string? Reason = null,
+    [property: System.ComponentModel.Description("预览调整，JSON 数组（可不填）")] string? Edits = null,
+    [property: System.ComponentModel.Description("record：把综合情况通报的统计数字记录为本轮巡察统计（可不填）")] string? Round = null);
 
 /// <summary>A 反馈问题 under one of the inspection's categories; <c>number</c> (序号, across the inspection) left out is the next one.</summary>
 public sealed record NewFindingRequest(int? CategoryId, int? Number, string? Title, string? ProblemStatement);
