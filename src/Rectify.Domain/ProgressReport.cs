@@ -47,7 +47,12 @@ public sealed class ProgressReport
         OnBehalfBasis = onBehalfBasis;
         MeasureId = measure.Id;
         Number = (previous?.Number ?? 0) + 1;
-        RevisionOfId = previous is { State: ProgressReportState.Returned or ProgressReportState.Withdrawn } ? previous.Id : null;
+        // A report sent back is answered by the next one, whoever files it; one taken back (撤回) is revised only by the same
+        // side's next (the unit's by the unit's, a 代报 by a 代报): the unit's own report after the office took back its 代报
+        // is the unit's first word, not a correction of the office's.
+        RevisionOfId = previous is { State: ProgressReportState.Returned }
+            || (previous is { State: ProgressReportState.Withdrawn } && (previous.OnBehalfBasis is null) == (onBehalfBasis is null))
+            ? previous.Id : null;
         Narrative = PlainText.Clean(narrative) ?? string.Empty;
         PercentComplete = percent;
         EffectiveDate = effectiveDate;

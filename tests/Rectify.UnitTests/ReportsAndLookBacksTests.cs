@@ -97,6 +97,25 @@ public sealed class ReportsAndLookBacksTests
     }
 
     [Fact]
+    public void A_report_taken_back_is_revised_by_the_same_sides_next_and_a_report_sent_back_by_anyones()
+    {
+        var m = NewMeasure();
+        m.Start(Unit, clock);
+        var day = new DateOnly(2025, 1, 9);
+        var onBehalf = ProgressReport.File(m, null, "据单位书面材料代报。", 50, day, Office, clock, "据单位1月8日报送的书面材料");
+        onBehalf.Withdraw(Office, clock);
+
+        // The unit's own report after the office took back its 代报 is the unit's first word, not a correction of the office's.
+        Assert.Null(ProgressReport.File(m, onBehalf, "本单位报送。", 60, day, Unit, clock).RevisionOfId);
+        Assert.Equal(onBehalf.Id, ProgressReport.File(m, onBehalf, "更正后代报。", 60, day, Office, clock, "据单位1月8日报送的书面材料").RevisionOfId);
+
+        // A report sent back is answered by the next, the unit's or a 代报.
+        var returned = ProgressReport.File(m, null, "本单位报送。", 60, day, Unit, clock);
+        returned.Return(Office, clock, "缺佐证");
+        Assert.Equal(returned.Id, ProgressReport.File(m, returned, "整改办据材料代报。", 60, day, Office, clock, "据单位补交的材料").RevisionOfId);
+    }
+
+    [Fact]
     public void A_supporting_unit_hands_in_its_part_on_a_measure_under_way_and_not_the_same_twice()
     {
         var m = NewMeasure();
