@@ -188,6 +188,22 @@ public sealed class Person
 
     /// <summary>Links the person to an account (or unlinks them, with null).</summary>
     public void LinkAccount(string? userId) => UserId = string.IsNullOrWhiteSpace(userId) ? null : userId;
+
+    /// <summary>
+    /// Gives a person kept without a position the one now typed with their name ("副区长 郑晓梅" for 郑晓梅); a position
+    /// already kept stays (another spelling of it does not replace it). Whether it was given.
+    /// </summary>
+    public bool FillPosition(string? position)
+    {
+        var typed = PlainText.Line(position);
+        if (Position.Length > 0 || string.IsNullOrEmpty(typed))
+        {
+            return false;
+        }
+
+        Position = typed;
+        return true;
+    }
 }
 
 /// <summary>A 机关代字 is a short line of text without the brackets and 号 the number adds (they would read as part of it).</summary>

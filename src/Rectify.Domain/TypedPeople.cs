@@ -50,6 +50,13 @@ public static class TypedPeople
                 continue;
             }
 
+            // Positions between a person written name first and a bare name are the first's: "吴海 区委常委、组织部部长、郑晓梅".
+            if (positions.Count > 0 && people.Count > 0 && NameFirst(people[^1]) && Read(part).Position.Length == 0)
+            {
+                people[^1] += "、" + string.Join('、', positions);
+                positions.Clear();
+            }
+
             // The positions before a person are theirs: "区委常委、组织部部长 张三", "区委常委、张三".
             people.Add(positions.Count == 0 ? part
                 : Read(part).Position.Length > 0 ? string.Join('、', positions) + "、" + part
@@ -57,8 +64,17 @@ public static class TypedPeople
             positions.Clear();
         }
 
-        // Positions with no one after them stay as typed (read as names, and the import says so).
-        people.AddRange(positions);
+        // Positions after a person whose position follows the name ("吴海 区委常委、组织部部长") are that person's too;
+        // positions with no one at all stay as typed (read as names, and the import says so).
+        if (positions.Count > 0 && people.Count > 0 && NameFirst(people[^1]))
+        {
+            people[^1] += "、" + string.Join('、', positions);
+        }
+        else
+        {
+            people.AddRange(positions);
+        }
+
         return people.Distinct(StringComparer.Ordinal).ToList();
     }
 
@@ -80,10 +96,30 @@ public static class TypedPeople
             return (text[..open].Trim(), text[(open + 1)..].TrimEnd('）', ')').Trim());
         }
 
-        var space = text.LastIndexOfAny([' ', '\u3000', '\t']);
-        if (space > 0)
+        // Words apart (by spaces or a colon): the position's words, then the name's ("副区长 张三", "区委常委、副区长 马 力",
+        // "副区长：张三"); or the name first, then the position ("吴海 区委常委、组织部部长"); a name spaced out to line up
+        // in a table ("张　三", "欧阳 振华") is that name; words that are neither (an English name) stay as typed.
+        var words = text.Split([' ', '\u3000', '\t', '：', ':'], StringSplitOptions.RemoveEmptyEntries);
+        if (words.Length > 1)
         {
-            return (text[(space + 1)..].Trim(), text[..space].Trim());
+            for (var k = words.Length - 1; k >= 1; k--)
+            {
+                var position = string.Join(' ', words[..k]);
+                var name = string.Concat(words[k..]);
+                if (EndsAsPosition(position) && IsName(name))
+                {
+                    return (name, position);
+                }
+            }
+
+            var rest = string.Join(' ', words[1..]);
+            if (words[0].Length >= 2 && IsName(words[0]) && EndsAsPosition(rest))
+            {
+                return (words[0], rest);
+            }
+
+            var joined = string.Concat(words);
+            return joined.Length <= 4 && IsName(joined) ? (joined, string.Empty) : (text, string.Empty);
         }
 
         // The last ending of a position in the text ("区长助理张三" is 区长助理's 张三), followed by a name.
@@ -99,9 +135,18 @@ public static class TypedPeople
     public static bool IsPositionOnly(string? typed)
     {
         var text = PlainText.Line(typed) ?? string.Empty;
-        return text.Length > 3 && PositionEndings.Any(e => text.EndsWith(e, StringComparison.Ordinal))
-            && text.IndexOfAny(['（', '(', ' ', '\u3000', '\t']) < 0;
+        return text.Length > 3 && text.IndexOfAny(['（', '(']) < 0
+            && text.Split([' ', '\u3000', '\t', '：', ':'], StringSplitOptions.RemoveEmptyEntries).All(EndsAsPosition);
     }
+
+    /// <summary>Reads as a person's name: Chinese characters (and the · of a transcribed name), not ending as a position does.</summary>
+    private static bool IsName(string text) => text.Length is >= 1 and <= 12 && text.All(IsHan) && !EndsAsPosition(text);
+
+    /// <summary>A person written name first, then the position, with no brackets ("吴海 区委常委").</summary>
+    private static bool NameFirst(string typed) =>
+        typed.IndexOfAny(['（', '(']) < 0 && Read(typed) is { Position.Length: > 0 } read && typed.StartsWith(read.Name, StringComparison.Ordinal);
+
+    private static bool EndsAsPosition(string text) => PositionEndings.Any(e => text.EndsWith(e, StringComparison.Ordinal));
 
     private static bool IsHan(char c) => c is >= '\u4e00' and <= '\u9fff' or '·' or '•';
 }

@@ -284,6 +284,8 @@ public abstract class ImportCommitTests(AppFixture app)
             row with { MeasureNumber = 3, MeasureText = "措施三丁", ResponsibleLeader = "郑晓丁（副区长）" },
             row with { MeasureNumber = 4, MeasureText = "措施四丁", ResponsibleLeader = "副区长郑晓丁" },
             row with { MeasureNumber = 5, MeasureText = "措施五丁", ResponsibleLeader = "区委常委" },
+            row with { MeasureNumber = 6, MeasureText = "措施六丁", ResponsibleLeader = "孙丽丁" },
+            row with { MeasureNumber = 7, MeasureText = "措施七丁", ResponsibleLeader = "副区长 孙丽丁" },
         };
         var draft = Draft(rows);
         var preview = (await CompareAsync(id, draft))!;
@@ -300,6 +302,10 @@ public abstract class ImportCommitTests(AppFixture app)
         Assert.Single(leaders.Skip(1).Take(3).Select(l => l.Id).Distinct()); // one person, three ways of writing her
         Assert.Equal("区委常委", leaders[4].Name);
         Assert.Equal(1, await ReadAsync(db => db.People.CountAsync(p => p.Name == "郑晓丁", Ct)));
+
+        // A person first written without a position, then with one, is one person, given that position.
+        Assert.Equal(leaders[5].Id, leaders[6].Id);
+        Assert.Equal("副区长", await ReadAsync(db => db.People.Where(p => p.Name == "孙丽丁").Select(p => p.Position).SingleAsync(Ct)));
     }
 
     [Fact]

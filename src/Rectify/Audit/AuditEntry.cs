@@ -79,6 +79,10 @@ public static class AuditActions
     public const string MeasureAmended = "plan.measure.amend";
     public const string MeasuresAmended = "plan.measure.bulk";
     public const string PersonCreated = "person.create";
+
+    /// <summary>A person kept without a position given the one typed with their name.</summary>
+    public const string PersonUpdated = "person.update";
+
     public const string LedgerImported = "ledger.import";
     public const string RoundStatisticsRecorded = "round.statistics";
     public const string CategoryMoved = "plan.category.move";

@@ -130,6 +130,7 @@ public static class AuditPresentation
             AuditActions.MeasureAmended => l["调整整改措施"],
             AuditActions.MeasuresAmended => l["批量调整整改措施"],
             AuditActions.PersonCreated => l["新增人员"],
+            AuditActions.PersonUpdated => l["补充人员职务"],
             AuditActions.CategoryMoved => l["调整问题类别次序"],
             AuditActions.FindingMoved => l["调整问题次序"],
             AuditActions.MeasureMoved => l["调整整改措施次序"],

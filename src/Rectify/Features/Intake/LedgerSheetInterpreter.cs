@@ -595,7 +595,7 @@ internal sealed class LedgerSheetInterpreter
             categories.RemoveAll(upper.Contains);
             categories.ForEach(c => c.Number = null);
             problems.Add(new IntakeProblem(sheet, upper[0].Row, Letter(LedgerField.Category),
-                $"文件的问题类别分两级（{string.Join("、", upper.Take(3).Select(c => "“" + Abbreviate(c.Title) + "”"))}{(upper.Count > 3 ? "等" : string.Empty)} {upper.Count} 个大类之下又分（一）（二）……）。整改方案的问题类别只有一级：已以下一级为问题类别，按文件中的顺序编为{Numeral(1)}至{Numeral(categories.Count)}；大类的标题未导入。",
+                $"文件的问题类别分两级（{string.Join("、", upper.Take(3).Select(c => "“" + Abbreviate(c.Title) + "”"))}{(upper.Count > 3 ? "等" : string.Empty)} {upper.Count} 个大类之下又分（一）（二）……）。整改方案的问题类别只有一级：已以下一级（和直接列有问题的大类）为问题类别，按文件中的顺序编为第 1 至第 {categories.Count} 个；以上 {upper.Count} 个大类的标题未导入。",
                 IntakeSeverity.Warning));
         }
 
@@ -621,10 +621,21 @@ internal sealed class LedgerSheetInterpreter
         // Problems numbered afresh in each category (一、 1. 2. 二、 1. 2.): a plan numbers them through the whole inspection,
         // as feedback does, so they are numbered in the file's order (the same each time the file is read, so a corrected
         // file updates the same problems), and the preview says so.
+        // The numbers restart at 1 at some categories' start (each category, or each 大类 whose lower categories continue its
+        // count) and rise within a run: numbered through the file. (Not when the categories' own numbers repeat: that file
+        // is mistaken, and says so, problems and all.)
         var perCategory = categories.Select(c => c.Findings.Select(f => f.Number).ToList()).Where(n => n.Count > 0).ToList();
-        // (Not when the categories' own numbers repeat: that file is mistaken, and says so, problems and all.)
-        if (perCategory.Count > 1 && categoryRows.Count == categories.Count && perCategory.Skip(1).All(n => n[0] == 1) && perCategory.All(n => n.Distinct().Count() == n.Count)
-            && findings.Select(f => f.Number).Distinct().Count() < findings.Count)
+        var runs = 0;
+        var lastNumber = 0;
+        var restarting = true;
+        foreach (var numbers in perCategory)
+        {
+            runs += numbers[0] == 1 ? 1 : 0;
+            restarting &= (numbers[0] == 1 || numbers[0] > lastNumber) && numbers.Zip(numbers.Skip(1)).All(p => p.Second > p.First);
+            lastNumber = numbers[^1];
+        }
+
+        if (restarting && runs > 1 && categoryRows.Count == categories.Count && findings.Select(f => f.Number).Distinct().Count() < findings.Count)
         {
             var n = 0;
             foreach (var f in categories.SelectMany(c => c.Findings))

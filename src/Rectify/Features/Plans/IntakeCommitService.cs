@@ -645,8 +645,12 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
         var kind = m.Kind ?? (current is { Kind: MeasureKind.Ongoing } && m.Deadline is not null ? MeasureKind.TimeBound : current?.Kind ?? MeasureKind.TimeBound);
         var deadline = kind == MeasureKind.Ongoing ? null : m.Deadline ?? current?.Deadline;
         // "区委常委、组织部部长 张三" is one person, 张三; "张三、李四" two, of whom the first leads (TypedPeople).
-        var leaders = TypedPeople.Split(m.ResponsibleLeader);
-        (string Typed, string Name)? leader = leaders.Count == 0 ? null : (leaders[0], TypedPeople.Read(leaders[0]).Name);
+        // A cell that is word for word the name the plan already holds is that person (an export imported back, whatever
+        // the name looks like to the reading of positions: a person kept under "副区长 郑晓梅" stays the same person).
+        IReadOnlyList<string> leaders = current?.Leader is { } kept && PlainText.Line(m.ResponsibleLeader) == kept ? [kept] : TypedPeople.Split(m.ResponsibleLeader);
+        (string Typed, string Name)? leader = leaders.Count == 0 ? null
+            : leaders[0] == current?.Leader ? (leaders[0], leaders[0])
+            : (leaders[0], TypedPeople.Read(leaders[0]).Name);
         var lead = string.IsNullOrWhiteSpace(m.LeadUnit) ? null : Unit(m.LeadUnit.Trim());
         HashSet<string>? supporting = null;
         if (m.SupportingUnits.Count > 0)
@@ -796,8 +800,9 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
 
         public async Task<Person> PersonAsync(string typed, CancellationToken cancellationToken)
         {
-            var name = PlanService.PersonTyped(typed).Name;
-            if (!people.TryGetValue(name, out var person))
+            var (name, position) = PlanService.PersonTyped(typed);
+            // Again when a position comes with a name first met without one: the plan's resolution fills it in.
+            if (!people.TryGetValue(name, out var person) || (person.Position.Length == 0 && position.Length > 0))
             {
                 person = await plans.PersonAsync(typed, inspected, cancellationToken);
                 people[name] = person;

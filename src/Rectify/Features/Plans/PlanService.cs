@@ -772,6 +772,15 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
             .OrderBy(p => p.Id).FirstOrDefaultAsync(cancellationToken);
         if (existing is not null)
         {
+            // Kept without a position, and now typed with one: it is filled in (and audited), never replaced.
+            if (existing.FillPosition(position))
+            {
+                // Marked, not detected: an import resolves its names with the tracker's detection off.
+                db.Entry(existing).Property(p => p.Position).IsModified = true;
+                await db.SaveChangesAsync(cancellationToken);
+                await audit.RecordAsync(new AuditEvent(AuditActions.PersonUpdated, ObjectType: "Person", ObjectId: Id(existing.Id), After: new { existing.Name, existing.Position }), cancellationToken: cancellationToken);
+            }
+
             return existing;
         }
 
