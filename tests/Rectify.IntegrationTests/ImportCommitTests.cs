@@ -339,6 +339,7 @@ public abstract class ImportCommitTests(AppFixture app)
         var deepRow = deepDraft.Categories[2].Findings[^1].Measures[0].Source!.Row;
         Assert.Contains(deepPreview.Problems, p => p.Severity == IntakeSeverity.Error && p.Row == deepRow && p.Message == "措施 50.1：责任领导姓名不能超过 50 个字（现有 60 个）。");
         Assert.Contains(deepPreview.Problems, p => p.Severity == IntakeSeverity.Error && p.Row == deepRow - 1 && p.Message == "措施 49.1：单位名称不能超过 100 个字（现有 101 个）。");
+        Assert.DoesNotContain(deepPreview.Problems, p => p.Severity == IntakeSeverity.Warning && p.Message.Contains(new string('单', 101), StringComparison.Ordinal));
         var deepRefusal = await Assert.ThrowsAsync<BusinessRuleViolationException>(() => CommitAsync(id, deepDraft));
         Assert.Contains("措施 49.1", deepRefusal.Message, StringComparison.Ordinal);
         Assert.Contains($"第 {deepRow - 1} 行", deepRefusal.Message, StringComparison.Ordinal);

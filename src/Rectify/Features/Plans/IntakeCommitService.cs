@@ -580,7 +580,9 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
                     }
                     foreach (var unit in (target.LeadUnit is { } l ? [l] : Array.Empty<string>()).Concat(target.Supporting ?? []))
                     {
-                        if (existing is not null && !existing.Contains(unit) && created.Add(unit))
+                        // (Not for a name that is itself refused below, too long or one of too many: the error says it.)
+                        if (existing is not null && !existing.Contains(unit) && ATextFitsItsField.Length(unit) <= PlanLimits.UnitName
+                            && (target.Supporting?.Count ?? 0) <= PlanLimits.UnitsPerField && created.Add(unit))
                         {
                             Problem(m.Source, $"{number}：将新增单位“{unit}”，组织机构中没有这个名称或简称。如果它是已有单位的简称，请先由系统管理员在组织机构中为该单位填写简称，再导入。", IntakeSeverity.Warning);
                         }
