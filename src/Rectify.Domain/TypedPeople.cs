@@ -10,6 +10,9 @@ public static class TypedPeople
     /// <summary>What separates several people (or units) typed in one field.</summary>
     public static readonly char[] Separators = ['、', '，', ',', '/', '／', ';', '；', '\n', '\r'];
 
+    /// <summary>What parts a position from a name within one person ("副区长 张三", "副区长：张三").</summary>
+    private static readonly char[] WordBreaks = [' ', '\u3000', '\t', '：', ':'];
+
     /// <summary>How a position ends (书记, 部长, 主任…): a part of a field ending so names no one, and a name is read after it.</summary>
     private static readonly string[] PositionEndings =
     [
@@ -65,22 +68,23 @@ public static class TypedPeople
         }
 
         // Positions after a person whose position follows the name ("吴海 区委常委、组织部部长") are that person's too;
-        // positions with no one at all stay as typed (read as names, and the import says so).
+        // positions with no one at all stay as typed, as one (read as a name, and the import says so).
         if (positions.Count > 0 && people.Count > 0 && NameFirst(people[^1]))
         {
             people[^1] += "、" + string.Join('、', positions);
         }
-        else
+        else if (positions.Count > 0)
         {
-            people.AddRange(positions);
+            people.Add(string.Join('、', positions));
         }
 
         return people.Distinct(StringComparer.Ordinal).ToList();
     }
 
     /// <summary>
-    /// One person typed as a name and a position: "张三（副书记）", "（副书记）张三", "副区长 张三" (the last word is the name),
-    /// "副区长张三" (a name of two to four characters after a known ending of a position); otherwise all of it is the name.
+    /// One person typed as a name and a position: "张三（副书记）", "（副书记）张三"; words apart, "副区长 张三",
+    /// "副区长：张三", "吴海 区委常委" (the name first), "张　三" (a name spaced out); "副区长张三" (a name of two to four
+    /// characters after a known ending of a position). Otherwise all of it is the name.
     /// </summary>
     public static (string Name, string Position) Read(string? typed)
     {
@@ -99,7 +103,7 @@ public static class TypedPeople
         // Words apart (by spaces or a colon): the position's words, then the name's ("副区长 张三", "区委常委、副区长 马 力",
         // "副区长：张三"); or the name first, then the position ("吴海 区委常委、组织部部长"); a name spaced out to line up
         // in a table ("张　三", "欧阳 振华") is that name; words that are neither (an English name) stay as typed.
-        var words = text.Split([' ', '\u3000', '\t', '：', ':'], StringSplitOptions.RemoveEmptyEntries);
+        var words = text.Split(WordBreaks, StringSplitOptions.RemoveEmptyEntries);
         if (words.Length > 1)
         {
             for (var k = words.Length - 1; k >= 1; k--)
@@ -136,7 +140,7 @@ public static class TypedPeople
     {
         var text = PlainText.Line(typed) ?? string.Empty;
         return text.Length > 3 && text.IndexOfAny(['（', '(']) < 0
-            && text.Split([' ', '\u3000', '\t', '：', ':'], StringSplitOptions.RemoveEmptyEntries).All(EndsAsPosition);
+            && text.Split(WordBreaks, StringSplitOptions.RemoveEmptyEntries).All(EndsAsPosition);
     }
 
     /// <summary>Reads as a person's name: Chinese characters (and the · of a transcribed name), not ending as a position does.</summary>

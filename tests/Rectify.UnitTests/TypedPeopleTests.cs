@@ -41,6 +41,7 @@ public sealed class TypedPeopleTests
     [InlineData("吴海（区委常委、组织部部长）、郑晓梅", new[] { "吴海（区委常委、组织部部长）", "郑晓梅" })]
     [InlineData("区委常委、吴海", new[] { "区委常委 吴海" })]
     [InlineData("分管副区长", new[] { "分管副区长" })]
+    [InlineData("区委常委、组织部部长", new[] { "区委常委、组织部部长" })]
     [InlineData("吴海 区委常委、组织部部长", new[] { "吴海 区委常委、组织部部长" })]
     [InlineData("吴海 区委常委、组织部部长、郑晓梅", new[] { "吴海 区委常委、组织部部长", "郑晓梅" })]
     [InlineData("", new string[0])]

@@ -910,8 +910,8 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
             // Or the team of that name added beside the inspected organization before (where this would add it again), or
             // one that already inspects it (an earlier registration added it beside a tree's root): the same team, not a
             // second of the same name each time. Neither reaches into another tree.
-            var inspectsIt = named.Select(o => o.Id).ToList();
-            inspectsIt = await db.Inspections.Where(i => i.InspectedOrganizationId == inspected.Id && inspectsIt.Contains(i.InspectingBodyId))
+            var namedIds = named.Select(o => o.Id).ToList();
+            var inspectsIt = await db.Inspections.Where(i => i.InspectedOrganizationId == inspected.Id && namedIds.Contains(i.InspectingBodyId))
                 .Select(i => i.InspectingBodyId).Distinct().ToListAsync(cancellationToken);
             var overseeing = named.Where(o => Oversees(o.Path, committees, inspected.Path)
                 || (o.Kind == OrganizationKind.InspectionTeam && inspected.ParentId is { } beside && o.ParentId == beside)
