@@ -53,17 +53,17 @@ public static class TypedPeople
                 continue;
             }
 
+            var hasPosition = Read(part).Position.Length > 0;
+
             // Positions between a person written name first and a bare name are the first's: "吴海 区委常委、组织部部长、郑晓梅".
-            if (positions.Count > 0 && people.Count > 0 && NameFirst(people[^1]) && Read(part).Position.Length == 0)
+            if (positions.Count > 0 && !hasPosition && people.Count > 0 && NameFirst(people[^1]))
             {
                 people[^1] += "、" + string.Join('、', positions);
                 positions.Clear();
             }
 
             // The positions before a person are theirs: "区委常委、组织部部长 张三", "区委常委、张三".
-            people.Add(positions.Count == 0 ? part
-                : Read(part).Position.Length > 0 ? string.Join('、', positions) + "、" + part
-                : string.Join('、', positions) + " " + part);
+            people.Add(positions.Count == 0 ? part : string.Join('、', positions) + (hasPosition ? "、" : " ") + part);
             positions.Clear();
         }
 

@@ -569,21 +569,22 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
                         Fits(m.Source, number, "责任领导职务", position, PlanLimits.Position);
                     }
 
-                    foreach (var unit in (target.LeadUnit is { } named ? [named] : Array.Empty<string>()).Concat(target.Supporting ?? []))
+                    var tooMany = target.Supporting is { Count: > PlanLimits.UnitsPerField };
+                    if (tooMany)
                     {
-                        Fits(m.Source, number, "单位名称", unit, PlanLimits.UnitName);
+                        Problem(m.Source, $"{number}：一次最多填写 {PlanLimits.UnitsPerField} 个单位（现有 {target.Supporting!.Count} 个）。");
                     }
 
-                    if (target.Supporting is { Count: > PlanLimits.UnitsPerField })
-                    {
-                        Problem(m.Source, $"{number}：一次最多填写 {PlanLimits.UnitsPerField} 个单位（现有 {target.Supporting.Count} 个）。");
-                    }
                     foreach (var unit in (target.LeadUnit is { } l ? [l] : Array.Empty<string>()).Concat(target.Supporting ?? []))
                     {
-                        // (Not for a name that is itself refused below, too long or one of too many: the error says it.)
-                        if (existing is not null && !existing.Contains(unit) && ATextFitsItsField.Length(unit) <= PlanLimits.UnitName
-                            && (target.Supporting?.Count ?? 0) <= PlanLimits.UnitsPerField && created.Add(unit))
+                        var fits = new ATextFitsItsField("单位名称", unit, PlanLimits.UnitName);
+                        if (fits.IsBroken())
                         {
+                            Problem(m.Source, $"{number}：{fits.Message}");
+                        }
+                        else if (!tooMany && existing is not null && !existing.Contains(unit) && created.Add(unit))
+                        {
+                            // (Not for a name refused as too long or as one of too many: the error says it.)
                             Problem(m.Source, $"{number}：将新增单位“{unit}”，组织机构中没有这个名称或简称。如果它是已有单位的简称，请先由系统管理员在组织机构中为该单位填写简称，再导入。", IntakeSeverity.Warning);
                         }
                     }
@@ -649,10 +650,9 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
         // "区委常委、组织部部长 张三" is one person, 张三; "张三、李四" two, of whom the first leads (TypedPeople).
         // A cell that is word for word the name the plan already holds is that person (an export imported back, whatever
         // the name looks like to the reading of positions: a person kept under "副区长 郑晓梅" stays the same person).
-        IReadOnlyList<string> leaders = current?.Leader is { } kept && PlainText.Line(m.ResponsibleLeader) == kept ? [kept] : TypedPeople.Split(m.ResponsibleLeader);
-        (string Typed, string Name)? leader = leaders.Count == 0 ? null
-            : leaders[0] == current?.Leader ? (leaders[0], leaders[0])
-            : (leaders[0], TypedPeople.Read(leaders[0]).Name);
+        var kept = current?.Leader is { } name && PlainText.Line(m.ResponsibleLeader) == name ? name : null;
+        IReadOnlyList<string> leaders = kept is not null ? [kept] : TypedPeople.Split(m.ResponsibleLeader);
+        (string Typed, string Name)? leader = leaders.Count == 0 ? null : (leaders[0], kept ?? TypedPeople.Read(leaders[0]).Name);
         var lead = string.IsNullOrWhiteSpace(m.LeadUnit) ? null : Unit(m.LeadUnit.Trim());
         HashSet<string>? supporting = null;
         if (m.SupportingUnits.Count > 0)
@@ -802,7 +802,7 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
 
         public async Task<Person> PersonAsync(string typed, CancellationToken cancellationToken)
         {
-            var (name, position) = PlanService.PersonTyped(typed);
+            var (name, position) = TypedPeople.Read(typed);
             // Again when a position comes with a name first met without one: the plan's resolution fills it in.
             if (!people.TryGetValue(name, out var person) || (person.Position.Length == 0 && position.Length > 0))
             {

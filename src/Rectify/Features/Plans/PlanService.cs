@@ -66,8 +66,6 @@ public sealed record BulkChange(
 /// </summary>
 public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog audit, HandOffNotices handOffs, TimeProvider clock)
 {
-    internal static readonly char[] NameSeparators = TypedPeople.Separators;
-
     /// <summary>
     /// The organizations (党组织) an inspection can be of. The office registers its own organization's (its subtree). The
     /// inspection body registers those it oversees: the party organizations under the committee that set it up (its
@@ -765,7 +763,7 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
     /// <summary>"张三（副书记）" or "张三": the person of that name in the organization's tree, or a new one under the organization.</summary>
     internal async Task<Person> PersonAsync(string typed, Organization inspected, CancellationToken cancellationToken)
     {
-        var (name, position) = PersonTyped(typed);
+        var (name, position) = TypedPeople.Read(typed);
         BusinessRules.Check(new Required("责任领导姓名", name));
         BusinessRules.Check(new SomethingIsChosen(name.Length <= PlanLimits.PersonName && position.Length <= PlanLimits.Position, $"姓名不超过 {PlanLimits.PersonName} 字，职务不超过 {PlanLimits.Position} 字。"));
         var existing = await db.People.Where(p => p.Name == name && db.Organizations.Any(o => o.Id == p.OrganizationId && o.Path.StartsWith(inspected.Path)))
@@ -791,12 +789,9 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
         return person;
     }
 
-    /// <summary>One person typed as a name and a position (<see cref="TypedPeople.Read"/>): "张三（副书记）", "副区长 张三".</summary>
-    internal static (string Name, string Position) PersonTyped(string typed) => TypedPeople.Read(typed);
-
     /// <summary>The unit names typed in one field ("党政办、财政分局"), cleaned, each once, in the order typed.</summary>
     internal static List<string> TypedNames(string? typed) =>
-        (PlainText.Clean(typed) ?? string.Empty).Split(NameSeparators, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.Ordinal).ToList();
+        (PlainText.Clean(typed) ?? string.Empty).Split(TypedPeople.Separators, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.Ordinal).ToList();
 
     /// <summary>Units typed as names ("党政办、财政分局"): those of that name in the tree, the others added under the inspected organization.</summary>
     internal async Task<List<Organization>> UnitsAsync(string? typed, Organization inspected, OrganizationKind kind, CancellationToken cancellationToken)
