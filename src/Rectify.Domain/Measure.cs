@@ -35,6 +35,21 @@ public enum MeasureState
     Ongoing = 5,
 }
 
+/// <summary>
+/// 原台账状态: where the office's own ledger said a measure stood when it was imported (the ledger's 状态 column). A
+/// measure not yet started is started with it, by whoever adopts the plan (or at once, in a plan in force), and the
+/// step says so; 已完成 goes no further than that: 销号 still needs the unit's evidence, the office's review and the
+/// leader's approval.
+/// </summary>
+public enum LedgerStanding
+{
+    /// <summary>整改中 (正在整改, 基本完成, 长期坚持… in the ledger).</summary>
+    InProgress = 1,
+
+    /// <summary>已完成 (已整改, 已销号, 办结… in the ledger).</summary>
+    Completed = 2,
+}
+
 public enum MeasureAction
 {
     Start = 0,
@@ -165,6 +180,38 @@ public sealed class Measure
     public int Version { get; private set; }
 
     public IReadOnlyList<MeasureTransition> Transitions => transitions;
+
+    /// <summary>原台账状态 as the import read it (see <see cref="Rectify.Domain.LedgerStanding"/>); null when no ledger said.</summary>
+    public LedgerStanding? LedgerStanding { get; private set; }
+
+    /// <summary>An import read where the office's ledger says the measure stands; a file that says nothing changes nothing.</summary>
+    public void NoteLedgerStanding(LedgerStanding? standing)
+    {
+        if (standing is { } said && Enum.IsDefined(said))
+        {
+            LedgerStanding = said;
+        }
+    }
+
+    /// <summary>What the step that starts a measure as its ledger says records as its reason.</summary>
+    public static string LedgerStandingBasis(LedgerStanding standing) => standing == Rectify.Domain.LedgerStanding.Completed
+        ? "据导入的原台账（状态：已完成）记为整改中；销号仍须责任单位报送佐证材料、申请销号，经整改办审核、领导审批。"
+        : "据导入的原台账（状态：整改中）启动。";
+
+    /// <summary>
+    /// Starts the measure as its ledger says (<see cref="LedgerStanding"/>), when the plan is adopted or an import reaches
+    /// a plan in force; false, changing nothing, when the ledger said nothing or the measure is started already.
+    /// </summary>
+    public bool StartAsLedgerSays(Actor actor, TimeProvider clock)
+    {
+        if (LedgerStanding is not { } standing || State != MeasureState.Planned || IsWithdrawn)
+        {
+            return false;
+        }
+
+        Start(actor, clock, LedgerStandingBasis(standing));
+        return true;
+    }
 
     /// <summary>When the measure entered 长期坚持; its cadence reports are owed from then.</summary>
     public DateTime? OngoingSinceUtc { get; private set; }
@@ -461,10 +508,10 @@ public sealed class Measure
         }
     }
 
-    public void Start(Actor actor, TimeProvider clock)
+    public void Start(Actor actor, TimeProvider clock, string? basis = null)
     {
         CheckState(MeasureAction.Start);
-        Move(MeasureAction.Start, Kind == MeasureKind.Ongoing ? MeasureState.Ongoing : MeasureState.InProgress, actor, clock, reason: null);
+        Move(MeasureAction.Start, Kind == MeasureKind.Ongoing ? MeasureState.Ongoing : MeasureState.InProgress, actor, clock, basis);
         if (State == MeasureState.Ongoing)
         {
             OngoingSinceUtc = clock.GetUtcNow().UtcDateTime;

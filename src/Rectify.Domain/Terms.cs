@@ -22,6 +22,13 @@ public static class Terms
         _ => state.ToString(),
     };
 
+    public static string Of(LedgerStanding standing) => standing switch
+    {
+        LedgerStanding.InProgress => "整改中",
+        LedgerStanding.Completed => "已完成",
+        _ => standing.ToString(),
+    };
+
     public static string Of(MeasureAction action) => action switch
     {
         MeasureAction.Start => "启动整改",

@@ -5,6 +5,7 @@ using Rectify.Domain;
 using Rectify.Features.Intake;
 using Rectify.Features.Plans;
 using Rectify.IntegrationTests.Infrastructure;
+using Rectify.UnitTests.Intake;
 
 namespace Rectify.IntegrationTests;
 
@@ -105,6 +106,76 @@ public abstract class ImportCommitTests(AppFixture app)
         // The same file again changes nothing: the short name is the unit the measure already has.
         var again = await CompareAsync(id, draft);
         Assert.All(again!.Measures.Values, m => Assert.Equal(ImportChange.Unchanged, m.Change));
+    }
+
+    /// <summary>An office's own ledger (not the template's shape) with a 状态 column: (序号, 措施, 状态) for each row.</summary>
+    private static IntakeDraft WithStatus(string tag, params (string Number, string Measure, string? Status)[] rows)
+    {
+        var book = new TestWorkbook();
+        var sheet = book.Sheet("台账").Row(1, "序号", "问题类别", "反馈问题", "整改措施", "责任领导", "牵头单位", "整改时限", "状态");
+        for (var i = 0; i < rows.Length; i++)
+        {
+            var (number, measure, status) = rows[i];
+            sheet.Row(i + 2, number, "状态方面", "状态问题" + number[..number.IndexOf('.', StringComparison.Ordinal)], measure + tag, "状态领导" + tag, "状态牵头办" + tag, "2027-06-30", status);
+        }
+
+        return LedgerWorkbookReader.Read(book.ToStream());
+    }
+
+    [Fact]
+    public async Task An_offices_own_status_column_starts_its_measures_when_the_plan_is_adopted_and_at_once_in_a_plan_in_force()
+    {
+        app.RequireAvailable();
+        var tag = Guid.NewGuid().ToString("N")[..6];
+        var id = await NewInspectionAsync("原台账状态" + tag);
+        var draft = WithStatus(tag, ("1.1", "措施一", "已完成"), ("1.2", "措施二", "正在整改"), ("1.3", "措施三", "未启动"), ("2.1", "措施四", null));
+        Assert.True(draft.CanConfirm, string.Join("; ", draft.Problems.Select(p => p.Message)));
+
+        // The preview says what the 状态 does and when, once.
+        var said = Assert.Single((await CompareAsync(id, draft))!.Problems, p => p.Message.StartsWith("按原台账的状态", StringComparison.Ordinal));
+        Assert.Equal(IntakeSeverity.Warning, said.Severity);
+        Assert.Contains("整改中 1 条、已完成 1 条。整改方案审定时", said.Message, StringComparison.Ordinal);
+
+        // In a draft plan nothing starts; the standing waits for adoption, and the same file again changes nothing.
+        await CommitAsync(id, draft);
+        Task<List<(string Number, MeasureState State, LedgerStanding? Standing)>> MeasuresAsync() => ReadAsync(async db =>
+            (await db.Measures.Where(m => m.InspectionId == id).OrderBy(m => m.Finding.Number).ThenBy(m => m.Number)
+                .Select(m => new { F = m.Finding.Number, m.Number, m.State, m.LedgerStanding }).ToListAsync(Ct))
+            .Select(m => ($"{m.F}.{m.Number}", m.State, m.LedgerStanding)).ToList());
+        Assert.Equal(
+            [("1.1", MeasureState.Planned, LedgerStanding.Completed), ("1.2", MeasureState.Planned, LedgerStanding.InProgress), ("1.3", MeasureState.Planned, null), ("2.1", MeasureState.Planned, null)],
+            await MeasuresAsync());
+        Assert.All((await CompareAsync(id, draft))!.Measures.Values, m => Assert.Equal(ImportChange.Unchanged, m.Change));
+
+        // Adoption starts the two, by the person adopting, each step saying it was the ledger; 已完成 is not 销号.
+        Assert.NotNull(await AsAsync("office", s => s.GetRequiredService<PlanService>().ActOnPlanAsync(id, PlanAction.Submit, null, null, null, Ct)));
+        var adopted = await AsAsync("secretary", s => s.GetRequiredService<PlanService>().ActOnPlanAsync(id, PlanAction.Approve, null, "党委会（原台账状态）", new DateOnly(2026, 7, 1), Ct));
+        Assert.Contains("据原台账的状态，2 条措施记为整改中。", adopted.Message, StringComparison.Ordinal);
+        Assert.Equal(
+            [MeasureState.InProgress, MeasureState.InProgress, MeasureState.Planned, MeasureState.Planned],
+            (await MeasuresAsync()).Select(m => m.State));
+        var steps = await ReadAsync(db => db.MeasureTransitions.Where(t => t.Measure.InspectionId == id).OrderBy(t => t.Measure.Number)
+            .Select(t => new { t.Action, t.ActorName, t.Reason }).ToListAsync(Ct));
+        Assert.Equal(2, steps.Count);
+        Assert.All(steps, t => Assert.Equal(MeasureAction.Start, t.Action));
+        Assert.Contains("原台账（状态：已完成）", steps[0].Reason, StringComparison.Ordinal);
+        Assert.Contains("原台账（状态：整改中）", steps[1].Reason, StringComparison.Ordinal);
+
+        // In force: a later file that says 1.3 is done and adds 2.2 under way starts both at once, with the reason the
+        // change needs; what the file says of a started measure (1.1 未启动) changes nothing, never turning it back.
+        var later = WithStatus(tag, ("1.1", "措施一", "未启动"), ("1.2", "措施二", "整改中"), ("1.3", "措施三", "已完成"), ("2.1", "措施四", null), ("2.2", "措施五", "整改中"));
+        var comparison = (await CompareAsync(id, later))!;
+        Assert.True(comparison.NeedsReason);
+        Assert.Equal(["原台账状态：— → 已完成"], comparison.Measures[(1, 3)].Fields);
+        Assert.Equal(ImportChange.Unchanged, comparison.Measures[(1, 1)].Change);
+        Assert.Contains(comparison.Problems, p => p.Message.StartsWith("按原台账的状态：整改中 1 条、已完成 1 条。确认导入时", StringComparison.Ordinal));
+        var result = await CommitAsync(id, later, "按原台账补记");
+        Assert.Contains("据原台账的状态，2 条措施记为整改中。", result!.Message, StringComparison.Ordinal);
+        Assert.Equal(
+            [MeasureState.InProgress, MeasureState.InProgress, MeasureState.InProgress, MeasureState.Planned, MeasureState.InProgress],
+            (await MeasuresAsync()).Select(m => m.State));
+        var office = await ReadAsync(db => db.Users.Where(u => u.UserName == "office").Select(u => u.Id).SingleAsync(Ct));
+        Assert.Equal(2, await ReadAsync(db => db.MeasureTransitions.CountAsync(t => t.Measure.InspectionId == id && t.ActorUserId == office, Ct)));
     }
 
     [Fact]

@@ -51,6 +51,38 @@ public sealed class MeasureLifeTests
     }
 
     [Fact]
+    public void A_measure_an_imported_ledger_says_is_done_starts_saying_so_and_goes_no_further_without_evidence()
+    {
+        var done = NewMeasure();
+        done.NoteLedgerStanding(LedgerStanding.Completed);
+        done.NoteLedgerStanding(null); // a file that says nothing changes nothing
+
+        Assert.True(done.StartAsLedgerSays(Office, clock));
+        Assert.Equal(MeasureState.InProgress, done.State);
+        var step = Assert.Single(done.Transitions);
+        Assert.Equal((MeasureAction.Start, Office.UserId), (step.Action, step.ActorUserId));
+        Assert.Contains("原台账（状态：已完成）", step.Reason, StringComparison.Ordinal);
+        Assert.False(done.CanTake(MeasureAction.ApplyForSignOff));
+
+        // Once started it is the measure's own life: a second call (another import, another adoption) does nothing.
+        Assert.False(done.StartAsLedgerSays(Office, clock));
+        Assert.Single(done.Transitions);
+
+        var ongoing = NewMeasure(MeasureKind.Ongoing);
+        ongoing.NoteLedgerStanding(LedgerStanding.InProgress);
+        Assert.True(ongoing.StartAsLedgerSays(Office, clock));
+        Assert.Equal(MeasureState.Ongoing, ongoing.State);
+
+        var unsaid = NewMeasure();
+        Assert.False(unsaid.StartAsLedgerSays(Office, clock));
+        Assert.Equal(MeasureState.Planned, unsaid.State);
+
+        // A value no ledger word gives is not kept.
+        unsaid.NoteLedgerStanding((LedgerStanding)7);
+        Assert.Null(unsaid.LedgerStanding);
+    }
+
+    [Fact]
     public void A_measure_walks_from_planned_to_signed_off_and_every_step_is_recorded()
     {
         var m = NewMeasure();

@@ -287,12 +287,55 @@ public sealed class LedgerReaderTests
         Assert.Equal(3, draft.Categories.Single().Findings.Sum(f => f.Measures.Count));
         Assert.Equal(
             [
-                "Warning 第 1 行: 以下列不会导入：具体责任人（D 列）、备注（F 列）、完成情况说明（G 列）、状态（H 列）。",
-                "Warning 第 1 行: 台账中的完成情况（状态、进展）不会导入：导入的措施都从“未启动”开始。整改方案审定实施后，由责任单位在系统中启动措施、报送进展（原台账的完成情况可作为第一次报送的内容，附上佐证材料）；已完成的措施报送后申请销号。在此之前，这些措施在台账中可能显示为超期。",
+                "Warning 第 1 行: 以下列不会导入：具体责任人（D 列）、备注（F 列）、完成情况说明（G 列）。",
+                "Warning 第 1 行: 台账中的进展说明不会导入。整改方案审定实施后，由责任单位在系统中报送进展（原台账的进展说明可作为第一次报送的内容，附上佐证材料）；已完成的措施报送后申请销号。要按原台账记入各措施完成与否，请用“状态”列，填写未启动、整改中或已完成。",
                 "Warning 第 2 行: 没有找到问题类别（既没有“问题类别”列，也没有单独成行的类别），问题归入“未分类”。",
             ],
             Drafts.Problems(draft));
         Assert.True(draft.CanConfirm);
+
+        // The 状态 column is read: the ledger's standing of each measure (none where it says nothing).
+        Assert.Equal([LedgerStanding.InProgress, null, null], draft.Categories.Single().Findings.SelectMany(f => f.Measures).Select(m => m.Standing));
+    }
+
+    [Fact]
+    public void An_offices_own_status_column_gives_each_measure_the_standing_its_words_name_and_says_which_rows_name_none()
+    {
+        var book = new TestWorkbook();
+        book.Sheet("台账")
+            .Row(1, "序号", "反馈问题", "整改措施", "整改时限", "完成情况")
+            .Row(2, "1.1", "问题甲", "措施一", "2025-01-31", "已完成")
+            .Row(3, "1.2", "问题甲", "措施二", "2025-02-28", "已完成（2025年1月）")
+            .Row(4, "1.3", "问题甲", "措施三", "2025-02-28", "正在整改")
+            .Row(5, "1.4", "问题甲", "措施四", "2025-02-28", "未启动")
+            .Row(6, "1.5", "问题甲", "措施五", "2025-02-28", "基本完成，持续推进")
+            .Row(7, "1.6", "问题甲", "措施六", "2025-02-28", "绿")
+            .Row(8, "1.7", "问题甲", "措施七", "2025-02-28", "制定了制度并印发执行")
+            .Row(9, "1.8", "问题甲", "措施八", "2025-02-28", "已 销 号")
+            .Row(10, "1.9", "问题甲", "措施九", "2025-02-28", null);
+
+        var draft = LedgerWorkbookReader.Read(book.ToStream());
+
+        Assert.Equal(
+            [LedgerStanding.Completed, LedgerStanding.Completed, LedgerStanding.InProgress, null, LedgerStanding.InProgress, null, null, LedgerStanding.Completed, null],
+            draft.Categories.Single().Findings.Single().Measures.Select(m => m.Standing));
+        var problem = Assert.Single(Drafts.Problems(draft), p => p.Contains("不是措施的状态", StringComparison.Ordinal));
+        Assert.Equal("Warning E7: E 列第 7、8 行写的不是措施的状态，这些措施按“未启动”导入。可写：未启动、整改中（正在整改、基本完成、长期坚持）、已完成（已整改、已销号）。", problem);
+        Assert.True(draft.CanConfirm);
+    }
+
+    [Fact]
+    public void The_status_of_a_file_this_system_wrote_is_its_own_and_is_not_read()
+    {
+        var book = new TestWorkbook();
+        book.Sheet("台账")
+            .Row(1, [.. LedgerTemplate.Columns])
+            .Row(2, "1.1", "方面", "问题甲", "措施一", "限期整改", "王某", "党政办", null, "2025-01-31", null, null, null, "已销号");
+
+        var draft = LedgerWorkbookReader.Read(book.ToStream());
+
+        Assert.Null(draft.Categories.Single().Findings.Single().Measures.Single().Standing);
+        Assert.DoesNotContain(Drafts.Problems(draft), p => p.Contains("状态", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -12,7 +12,7 @@ namespace Rectify.CompiledModel.Postgres
     public partial class PostgresRectifyDbContextModel
     {
         private PostgresRectifyDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("36b07dde-cfdc-4af7-b84c-9c1c23ad9b7d"), entityTypeCount: 43)
+            : base(skipDetectChanges: false, modelId: new Guid("7283a6aa-2dcf-4816-bf89-2747ffcc6392"), entityTypeCount: 43)
         {
         }
 

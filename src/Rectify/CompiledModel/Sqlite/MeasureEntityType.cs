@@ -22,7 +22,7 @@ namespace Rectify.CompiledModel.Sqlite
                 "Rectify.Domain.Measure",
                 typeof(Measure),
                 baseEntityType,
-                propertyCount: 23,
+                propertyCount: 24,
                 navigationCount: 7,
                 foreignKeyCount: 4,
                 unnamedIndexCount: 7,
@@ -108,6 +108,13 @@ namespace Rectify.CompiledModel.Sqlite
                 typeof(int?),
                 propertyInfo: typeof(Measure).GetProperty("LeadUnitId", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(Measure).GetField("<LeadUnitId>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true);
+
+            var ledgerStanding = runtimeEntityType.AddProperty(
+                "LedgerStanding",
+                typeof(LedgerStanding?),
+                propertyInfo: typeof(Measure).GetProperty("LedgerStanding", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(Measure).GetField("<LedgerStanding>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true);
 
             var number = runtimeEntityType.AddProperty(

@@ -11,7 +11,7 @@ namespace Rectify.CompiledModel.Sqlite
     public partial class SqliteRectifyDbContextModel
     {
         private SqliteRectifyDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("1ee7ccc8-f3c7-4817-848d-bc0dbef92472"), entityTypeCount: 43)
+            : base(skipDetectChanges: false, modelId: new Guid("b354e54d-1e9e-46b9-8b91-431f831b2c99"), entityTypeCount: 43)
         {
         }
 

@@ -336,6 +336,7 @@ public static class AuditPresentation
             "untouched" => l["未改动的措施"],
             "addedMeasures" => l["新增的措施"],
             "updatedMeasures" => l["更新的措施"],
+            "startedAsLedgerSays" => l["据原台账记为整改中的措施"],
             "path" => l["访问地址"],
             "repeats" => l["此前未逐条记录的同类拒绝"],
             _ => null,

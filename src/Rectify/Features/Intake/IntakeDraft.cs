@@ -124,7 +124,11 @@ public sealed record IntakeMeasure(
     string? ResponsibleLeader,
     string? LeadUnit,
     IReadOnlyList<string> SupportingUnits,
-    IntakeLocation? Source);
+    IntakeLocation? Source)
+{
+    /// <summary>原台账状态 as the ledger's 状态 column states it; null when it says nothing (or 未启动), or the source has no such column.</summary>
+    public LedgerStanding? Standing { get; init; }
+}
 
 /// <summary>Where an item was read: a sheet's row for a ledger (1-based, as Excel numbers rows).</summary>
 public sealed record IntakeLocation(string Sheet, int Row)

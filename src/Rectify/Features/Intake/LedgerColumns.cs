@@ -12,6 +12,9 @@ internal enum LedgerField
     LeadUnit,
     SupportingUnits,
     Deadline,
+
+    /// <summary>原台账状态: where the office's own ledger says the measure stands (never read from this system's own files).</summary>
+    Standing,
 }
 
 /// <summary>
@@ -33,6 +36,7 @@ internal static class LedgerColumns
         [LedgerField.LeadUnit] = ["牵头单位", "责任单位", "牵头部门", "责任部门", "牵头科室", "责任科室", "责任处室", "牵头股室", "整改责任单位", "牵头责任单位"],
         [LedgerField.SupportingUnits] = ["配合单位", "协办单位", "配合部门", "协同单位", "参与单位"],
         [LedgerField.Deadline] = ["整改时限", "完成时限", "完成时间", "时限", "整改期限", "完成期限", "整改时间", "整改完成时限"],
+        [LedgerField.Standing] = ["状态", "整改状态", "完成状态", "完成情况", "整改完成情况", "整改进度", "进度", "进展状态", "销号情况"],
     };
 
     /// <summary>What became of each measure: columns the template writes for reading only (an export fills them).</summary>
@@ -60,7 +64,7 @@ internal static class LedgerColumns
     /// <summary>
     /// The headers that are a file's own when this system wrote it (the template, an export): the output-only columns,
     /// under their names of today and of earlier exports, known only beside all of <see cref="Outcome"/>, which both write.
-    /// An office's own ledger with a 状态 or 完成情况 column of its own hears that it is not imported.
+    /// An office's own ledger's 状态 or 完成情况 column is read (<see cref="LedgerField.Standing"/>); this system's are not.
     /// </summary>
     public static IReadOnlySet<string> OwnOutputOnly(IEnumerable<string> headers)
     {

@@ -28,6 +28,7 @@ internal sealed class LedgerSheetInterpreter
     private readonly Dictionary<int, List<MergedRange>> mergesByColumn = [];
     private readonly List<CategoryBuilder> categories = [];
     private readonly List<FindingBuilder> findings = [];
+    private readonly List<int> unrecognizedStanding = [];
     private CategoryBuilder? category;
     private FindingBuilder? finding;
 
@@ -85,6 +86,14 @@ internal sealed class LedgerSheetInterpreter
                 matches.AddRange(below.Where(b => matches.All(m => m.Column != b.Column)));
                 dataFrom = next.Number + 1;
             }
+        }
+
+        // A file this system wrote (the template, an export) keeps its own states; only an office's own 状态 is read.
+        var ownFile = LedgerColumns.OwnOutputOnly(grid.Rows.Where(r => r.Number >= best.Number && r.Number < dataFrom)
+            .SelectMany(r => r.Cells).Where(c => c.Text is not null).Select(c => LedgerValues.Clean(c.Text!))).Count > 0;
+        if (ownFile)
+        {
+            matches.RemoveAll(m => m.Field == LedgerField.Standing);
         }
 
         var problems = new List<IntakeProblem>();
@@ -149,13 +158,13 @@ internal sealed class LedgerSheetInterpreter
             yield return new IntakeProblem(sheet, headerRows[0].Number, null, $"以下列不会导入：{listed}。", IntakeSeverity.Warning);
         }
 
-        // A column of where each measure stands (状态, 完成情况, 整改进展…): the office learns before it confirms that the
-        // measures start afresh in the system, and how what the ledger says gets in.
-        // Not an export's own column (this system's states, which it keeps itself).
+        // A column of how the work went (整改进展, 进展情况…) that is not the 状态 read: the office learns before it confirms
+        // that its account is not imported, and how it gets in. Not an export's own column (this system keeps its own).
         if (named.Any(c => !read.Contains(c.Column) && !own.Contains(LedgerColumns.Compared(c.Name)) && StandingWords.Any(w => c.Name.Contains(w, StringComparison.Ordinal))))
         {
             yield return new IntakeProblem(sheet, headerRows[0].Number, null,
-                "台账中的完成情况（状态、进展）不会导入：导入的措施都从“未启动”开始。整改方案审定实施后，由责任单位在系统中启动措施、报送进展（原台账的完成情况可作为第一次报送的内容，附上佐证材料）；已完成的措施报送后申请销号。在此之前，这些措施在台账中可能显示为超期。",
+                "台账中的进展说明不会导入。整改方案审定实施后，由责任单位在系统中报送进展（原台账的进展说明可作为第一次报送的内容，附上佐证材料）；已完成的措施报送后申请销号。"
+                + "要按原台账记入各措施完成与否，请用“状态”列，填写未启动、整改中或已完成。",
                 IntakeSeverity.Warning);
         }
 
@@ -539,7 +548,17 @@ internal sealed class LedgerSheetInterpreter
 
         var lead = leads.FirstOrDefault();
         supporting.RemoveAll(u => u == lead);
-        return new MeasureBuilder(row.Number, dotted, text, kind, deadline, Text(row, LedgerField.Leader), lead, supporting);
+        LedgerStanding? standing = null;
+        if (Text(row, LedgerField.Standing) is { } standingText)
+        {
+            (var recognized, standing) = LedgerValues.Standing(standingText);
+            if (!recognized)
+            {
+                unrecognizedStanding.Add(row.Number);
+            }
+        }
+
+        return new MeasureBuilder(row.Number, dotted, text, kind, deadline, Text(row, LedgerField.Leader), lead, supporting) { Standing = standing };
     }
 
     private (DateOnly? Date, MeasureKind? Kind) ReadDeadline(SheetRow row)
@@ -673,13 +692,22 @@ internal sealed class LedgerSheetInterpreter
             }
         }
 
+        // A 状态 that names no standing (an account of the work, 红/黄/绿): one 提示 for the sheet, with the rows.
+        if (unrecognizedStanding.Count > 0)
+        {
+            var rows = string.Join("、", unrecognizedStanding.Take(10)) + (unrecognizedStanding.Count > 10 ? $" 等 {unrecognizedStanding.Count} 行" : " 行");
+            problems.Add(new IntakeProblem(sheet, unrecognizedStanding[0], Letter(LedgerField.Standing),
+                $"{Letter(LedgerField.Standing)} 列第 {rows}写的不是措施的状态，这些措施按“未启动”导入。可写：未启动、整改中（正在整改、基本完成、长期坚持）、已完成（已整改、已销号）。",
+                IntakeSeverity.Warning));
+        }
+
         var draft = categories.Select(c => new IntakeCategory(
             c.Number!.Value,
             c.Title,
             [.. c.Findings.Select(f => new IntakeFinding(
                 f.Number,
                 f.Title,
-                [.. f.Measures.Select(m => new IntakeMeasure(m.Number, m.Text, m.Kind, m.Deadline, m.Leader, m.LeadUnit, m.SupportingUnits, new IntakeLocation(sheet, m.Row)))],
+                [.. f.Measures.Select(m => new IntakeMeasure(m.Number, m.Text, m.Kind, m.Deadline, m.Leader, m.LeadUnit, m.SupportingUnits, new IntakeLocation(sheet, m.Row)) { Standing = m.Standing })],
                 new IntakeLocation(sheet, f.Row)))],
             new IntakeLocation(sheet, c.Row))).ToList();
         var ordered = problems
@@ -748,6 +776,8 @@ internal sealed class LedgerSheetInterpreter
         public string? LeadUnit { get; } = leadUnit;
 
         public List<string> SupportingUnits { get; } = supportingUnits;
+
+        public LedgerStanding? Standing { get; init; }
 
         public int Number { get; set; }
     }

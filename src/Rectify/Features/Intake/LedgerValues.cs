@@ -50,6 +50,28 @@ internal static partial class LedgerValues
         };
     }
 
+    /// <summary>
+    /// The 原台账状态 a 状态 cell states, by its first word ("已完成（2024年5月）" is 已完成): Recognized with no standing for
+    /// a measure not started (未启动…), with one for 整改中 (正在整改, 基本完成, 未完成, 长期坚持…) and 已完成 (已整改, 已销号,
+    /// 办结…); not Recognized for anything else (an account of the work, 红/黄/绿), which the office hears about.
+    /// </summary>
+    public static (bool Recognized, LedgerStanding? Standing) Standing(string text)
+    {
+        var folded = Fold(text);
+        var end = folded.AsSpan().IndexOfAny("。，,；;：:（(、\n!！?？".AsSpan());
+        var word = Squeeze(end < 0 ? folded : folded[..end]).TrimEnd('.', '。');
+        return word switch
+        {
+            "未启动" or "未开始" or "尚未启动" or "待启动" or "暂未启动" or "未开展" or "尚未开展" or "未整改" => (true, null),
+            "整改中" or "正在整改" or "进行中" or "推进中" or "正在推进" or "持续推进" or "持续整改" or "持续整改中" or "整改推进中" or "已启动"
+                or "序时推进" or "按序时推进" or "有序推进" or "按时序推进" or "基本完成" or "部分完成" or "阶段性完成" or "未完成" or "尚未完成"
+                or "超期未完成" or "逾期未完成" or "长期坚持" or "长期整改" or "长期" => (true, LedgerStanding.InProgress),
+            "已完成" or "完成" or "已整改" or "整改完成" or "完成整改" or "已完成整改" or "已整改完成" or "已销号" or "销号" or "已整改销号"
+                or "已办结" or "办结" or "已落实" or "已解决" or "已整改到位" or "整改到位" => (true, LedgerStanding.Completed),
+            _ => (false, null),
+        };
+    }
+
     /// <summary>An Excel serial day number as a date (the 1900 system, or 1904 when the workbook says so); null out of range.</summary>
     public static DateOnly? FromSerial(double serial, bool date1904)
     {

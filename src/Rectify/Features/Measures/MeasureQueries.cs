@@ -59,6 +59,10 @@ public sealed record MeasureDetail(
     /// <summary>延期次数: approved extensions.</summary>
     public int ExtensionCount { get; init; }
 
+    /// <summary>原台账状态, when an imported ledger said where the measure stood (its start says so too); the page's, not the API's.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public LedgerStanding? LedgerStanding { get; init; }
+
     /// <summary>The inspection's plan is adopted and in force (审定实施): before that its measures take no step, are never late and are not supervised.</summary>
     public bool PlanInForce { get; init; } = true;
 
@@ -102,6 +106,7 @@ public static class MeasureQueries
                 m.WithdrawnAtUtc,
                 m.OriginalDeadline,
                 m.ExtensionCount,
+                m.LedgerStanding,
                 Facts = new OverdueFacts(m.Kind, m.State, m.Deadline, m.Inspection.ReportingCadence, m.OngoingSinceUtc, m.LastReportAtUtc),
                 LeadUnitPath = m.LeadUnit == null ? null : m.LeadUnit.Path,
                 LeaderUserId = m.ResponsibleLeader == null ? null : m.ResponsibleLeader.UserId,
@@ -133,6 +138,7 @@ public static class MeasureQueries
             WithdrawnAtUtc = m.WithdrawnAtUtc,
             OriginalDeadline = m.OriginalDeadline,
             ExtensionCount = m.ExtensionCount,
+            LedgerStanding = m.LedgerStanding,
             PlanInForce = inForce,
             WithdrawalReason = m.WithdrawnAtUtc is null ? null : m.Revisions.LastOrDefault(r => r.Kind == MeasureRevisionKind.Withdrawn)?.Reason,
         };

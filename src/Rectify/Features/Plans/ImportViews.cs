@@ -27,7 +27,11 @@ public sealed record ImportProblemView(string? Sheet, int? Row, string? Column, 
     }
 }
 
-public sealed record ImportMeasureView(int Number, string Text, MeasureKind? Kind, DateOnly? Deadline, string? ResponsibleLeader, string? LeadUnit, IReadOnlyList<string> SupportingUnits, int? Row, ImportChange Change, IReadOnlyList<string> Fields);
+public sealed record ImportMeasureView(int Number, string Text, MeasureKind? Kind, DateOnly? Deadline, string? ResponsibleLeader, string? LeadUnit, IReadOnlyList<string> SupportingUnits, int? Row, ImportChange Change, IReadOnlyList<string> Fields)
+{
+    /// <summary>原台账状态 as the office's own ledger's 状态 column says (null when it says nothing or 未启动): the plan's adoption, or an import into a plan in force, starts the measure with it.</summary>
+    public LedgerStanding? Standing { get; init; }
+}
 
 public sealed record ImportFindingView(int Number, string Title, int? Row, ImportChange Change, IReadOnlyList<string> Fields, IReadOnlyList<ImportMeasureView> Measures);
 
@@ -91,7 +95,7 @@ public sealed record ImportPreviewView(
                     c.Findings[f.Number].Fields,
                     [.. f.Measures.Select(m => new ImportMeasureView(
                         m.Number, m.Text, m.Kind, m.Deadline, m.ResponsibleLeader, m.LeadUnit, m.SupportingUnits, m.Source?.Row,
-                        c.Measures[(f.Number, m.Number)].Change, c.Measures[(f.Number, m.Number)].Fields))]))]) { IsImplicit = category.IsImplicit })])
+                        c.Measures[(f.Number, m.Number)].Change, c.Measures[(f.Number, m.Number)].Fields) { Standing = m.Standing })]))]) { IsImplicit = category.IsImplicit })])
         {
             Kind = preview.Draft.Kind,
             Statistics = preview.Draft.Statistics,

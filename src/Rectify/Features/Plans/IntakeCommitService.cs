@@ -313,6 +313,7 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
                     {
                         // A row that states no kind (nor a deadline that implies one) is 限期整改, marked 待核实.
                         var measure = findings[f.Number].AddMeasure(m.Number, m.Text.Trim(), m.Kind);
+                        measure.NoteLedgerStanding(m.Standing);
 
                         // After adoption a new measure is a version of the plan, with a deadline unless it is 长期坚持.
                         if (inForce || !change.IsEmpty)
@@ -325,7 +326,17 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
                     }
                     else
                     {
-                        current.Amend(change, caller.Actor, clock, reason);
+                        // (Only what the plan says is a version: the ledger's 状态 of a measure not started is a note.)
+                        if (!change.IsEmpty)
+                        {
+                            current.Amend(change, caller.Actor, clock, reason);
+                        }
+
+                        if (current.State == MeasureState.Planned)
+                        {
+                            current.NoteLedgerStanding(m.Standing);
+                        }
+
                         db.Entry(current).DetectChanges();
                         updated.Add($"{f.Number}.{m.Number}");
                     }
@@ -352,7 +363,11 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
         // The new measures hang off tracked findings; untracked now, so that no later save writes them twice.
         db.ChangeTracker.Clear();
         await WriteNewAsync(inspectionId, created, cancellationToken);
-        var result = new IntakeCommitResult(inspectionId, comparison.CategoryCounts, comparison.FindingCounts, comparison.MeasureCounts, comparison.Untouched, Message(comparison));
+
+        // In a plan in force the ledger's 状态 takes effect at once (in a draft, when the plan is adopted).
+        var started = inForce ? await plans.StartAsLedgersSayAsync(inspectionId, caller.Actor, cancellationToken) : 0;
+        var message = Message(comparison) + (started > 0 ? $"据原台账的状态，{started} 条措施记为整改中。" : string.Empty);
+        var result = new IntakeCommitResult(inspectionId, comparison.CategoryCounts, comparison.FindingCounts, comparison.MeasureCounts, comparison.Untouched, message);
         await audit.RecordAsync(
             new AuditEvent(AuditActions.LedgerImported, ObjectType: "Inspection", ObjectId: inspectionId.ToString(CultureInfo.InvariantCulture),
                 After: new
@@ -364,6 +379,7 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
                     result.Untouched,
                     AddedMeasures = added.Take(AuditedNumbers).ToList(),
                     UpdatedMeasures = updated.Take(AuditedNumbers).ToList(),
+                    StartedAsLedgerSays = started == 0 ? (int?)null : started,
                     Reason = reason,
                 }),
             cancellationToken: cancellationToken);
@@ -387,9 +403,10 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
                 Leader = m.ResponsibleLeader == null ? null : m.ResponsibleLeader.Name,
                 Lead = m.LeadUnit == null ? null : m.LeadUnit.Name,
                 Supporting = m.SupportingUnits.Select(s => s.Organization.Name).ToList(),
+                m.LedgerStanding,
             })
             .AsNoTracking().AsSplitQuery().ToListAsync(cancellationToken);
-        return measures.ToDictionary(m => (m.Finding, m.Number), m => new MeasureSnapshot(m.Id, m.Text, m.Kind, m.Deadline, m.State, m.Leader, m.Lead, m.Supporting.ToHashSet(StringComparer.Ordinal)));
+        return measures.ToDictionary(m => (m.Finding, m.Number), m => new MeasureSnapshot(m.Id, m.Text, m.Kind, m.Deadline, m.State, m.Leader, m.Lead, m.Supporting.ToHashSet(StringComparer.Ordinal), m.LedgerStanding));
     }
 
     /// <summary>Which row could not be imported, so that the office knows what to fix; nothing was written.</summary>
@@ -501,6 +518,8 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
         void Problem(IntakeLocation? at, string message, IntakeSeverity severity = IntakeSeverity.Error) =>
             problems.Add(new IntakeProblem(at?.Sheet, at?.Row, null, message, severity));
         var created = new HashSet<string>(StringComparer.Ordinal);
+        var standings = new Dictionary<LedgerStanding, int>();
+        IntakeLocation? standingFrom = null;
 
         // The units the tree has, by their full names: a measure's units are compared by full name (a 简称 in the file is
         // read as the unit of that full name), so a unit the file names by its 简称 is one the tree has, not a new one.
@@ -613,6 +632,12 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
                         Problem(m.Source, $"{number}：{late.Message}");
                     }
 
+                    if (target.Standing is { } standing)
+                    {
+                        standings[standing] = standings.GetValueOrDefault(standing) + 1;
+                        standingFrom ??= m.Source;
+                    }
+
                     if (current is null)
                     {
                         measures[(f.Number, m.Number)] = ImportItemChange.Added;
@@ -633,6 +658,15 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
                     }
                 }
             }
+        }
+
+        // What the ledger's 状态 does, said once: when it takes effect, and that 已完成 is not 销号.
+        if (standings.Count > 0)
+        {
+            var counts = string.Join("、", standings.OrderBy(p => p.Key).Select(p => $"{Terms.Of(p.Key)} {p.Value} 条"));
+            var when = planState == PlanState.InForce ? "确认导入时" : "整改方案审定时";
+            Problem(standingFrom, $"按原台账的状态：{counts}。{when}，这些措施记为“整改中”，措施的历史中注明据原台账；"
+                + "原台账已完成的，仍须由责任单位报送佐证材料、申请销号，经整改办审核、领导审批后销号。其余措施从“未启动”开始。", IntakeSeverity.Warning);
         }
 
         var untouched = plan.Measures.Keys.Count(k => !measures.ContainsKey(k));
@@ -661,7 +695,8 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
             supporting.Remove(lead ?? current?.LeadUnit ?? string.Empty);
         }
 
-        return new MeasureTarget(m.Text.Trim(), kind, deadline, leader, leaders.Count, lead, supporting);
+        var standing = current is null or { State: MeasureState.Planned } ? m.Standing : null;
+        return new MeasureTarget(m.Text.Trim(), kind, deadline, leader, leaders.Count, lead, supporting, standing);
     }
 
     /// <summary>The fields a measure's target changes, in words ("整改时限：2026-12-31 → 2027-03-31").</summary>
@@ -696,6 +731,11 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
         if (target.Supporting is { } supporting && !supporting.SetEquals(was.Supporting))
         {
             fields.Add($"配合单位：{Join(was.Supporting)} → {Join(supporting)}");
+        }
+
+        if (target.Standing is { } standing && standing != was.Standing)
+        {
+            fields.Add($"原台账状态：{(was.Standing is { } s ? Terms.Of(s) : "—")} → {Terms.Of(standing)}");
         }
 
         return fields;
@@ -784,15 +824,18 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
         return units.ToDictionary(u => u.Key, u => u.Value.Name, StringComparer.Ordinal);
     }
 
-    private sealed record MeasureSnapshot(int Id, string Text, MeasureKind Kind, DateOnly? Deadline, MeasureState State, string? Leader, string? LeadUnit, IReadOnlySet<string> Supporting)
+    private sealed record MeasureSnapshot(int Id, string Text, MeasureKind Kind, DateOnly? Deadline, MeasureState State, string? Leader, string? LeadUnit, IReadOnlySet<string> Supporting, LedgerStanding? Standing)
     {
         public static MeasureSnapshot Of(Measure m) => new(
             m.Id, m.Text, m.Kind, m.Deadline, m.State, m.ResponsibleLeader?.Name, m.LeadUnit?.Name,
-            m.SupportingUnits.Select(s => s.Organization.Name).ToHashSet(StringComparer.Ordinal));
+            m.SupportingUnits.Select(s => s.Organization.Name).ToHashSet(StringComparer.Ordinal), m.LedgerStanding);
     }
 
-    /// <summary>A measure as the file would leave it; null for what the file does not state.</summary>
-    private sealed record MeasureTarget(string Text, MeasureKind Kind, DateOnly? Deadline, (string Typed, string Name)? Leader, int LeaderCount, string? LeadUnit, HashSet<string>? Supporting);
+    /// <summary>
+    /// A measure as the file would leave it; null for what the file does not state. Its 原台账状态 (Standing) is the
+    /// file's for a measure not started yet, and null for a started one, which goes its own way.
+    /// </summary>
+    private sealed record MeasureTarget(string Text, MeasureKind Kind, DateOnly? Deadline, (string Typed, string Name)? Leader, int LeaderCount, string? LeadUnit, HashSet<string>? Supporting, LedgerStanding? Standing);
 
     /// <summary>Each name resolved once per import, through the plan's own resolution (new ones added and audited there).</summary>
     private sealed class NameCache(PlanService plans, Organization inspected)

@@ -20,6 +20,9 @@ public sealed class PlanModel(RectifyDbContext db, Caller caller, PlanService pl
 
     public PlanView? Plan { get; private set; }
 
+    /// <summary>How many measures adoption starts as the imported ledger says (shown beside 审定).</summary>
+    public int StartingAsLedgerSays => Plan?.Categories.SelectMany(c => c.Findings).SelectMany(f => f.Measures).Count(m => m.LedgerStanding is not null && !m.Withdrawn) ?? 0;
+
     /// <summary>The plan's lead units that have no reporter account, for the office (none for others).</summary>
     public IReadOnlyList<PlanUnit> UnitsWithoutReporter { get; private set; } = [];
 

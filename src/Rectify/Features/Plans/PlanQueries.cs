@@ -32,6 +32,9 @@ public sealed record PlanMeasure(int Id, int FindingId, int Number, string Text,
 
     public string? WithdrawalReason { get; init; }
 
+    /// <summary>原台账状态 of a measure not started yet: what adoption (or the import, in a plan in force) starts it as.</summary>
+    public LedgerStanding? LedgerStanding { get; init; }
+
     public bool Withdrawn => WithdrawnAtUtc is not null;
 }
 
@@ -93,6 +96,7 @@ public static class PlanQueries
                 Version = m.Version,
                 WithdrawnAtUtc = m.WithdrawnAtUtc,
                 WithdrawalReason = m.WithdrawnAtUtc == null ? null : m.Revisions.Where(r => r.Kind == MeasureRevisionKind.Withdrawn).Select(r => r.Reason).FirstOrDefault(),
+                LedgerStanding = m.State == MeasureState.Planned ? m.LedgerStanding : null,
             })
             .ToListAsync(cancellationToken);
         var byFinding = measures.ToLookup(m => m.FindingId);

@@ -377,6 +377,7 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
         caller.Require(action == PlanAction.Submit ? Permission.ManagePlan : Permission.AdoptPlan);
         CheckLengths(("理由", reason, 2000), ("审定会议", meetingName, 200));
         var before = inspection.PlanState;
+        var startedAsLedgerSays = 0;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         switch (action)
         {
@@ -399,6 +400,9 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
             case PlanAction.Approve:
                 var measures = await LoadForChangeAsync(db.Measures.Where(m => m.InspectionId == inspectionId), cancellationToken);
                 inspection.ApprovePlan(meetingName, meetingDate, measures, caller.Actor, clock);
+
+                // The measures an imported ledger said were under way or done start now, each step saying so.
+                startedAsLedgerSays = measures.Count(m => m.StartAsLedgerSays(caller.Actor, clock));
                 break;
             default:
                 throw new InvalidOperationException($"unhandled plan action {action}");
@@ -413,15 +417,40 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
         });
         await audit.RecordAsync(
             new AuditEvent(AuditActions.Of(action), ObjectType: "Inspection", ObjectId: Id(inspectionId), Before: new { PlanState = before },
-                After: new { inspection.PlanState, Reason = reason, MeetingName = action == PlanAction.Approve ? meetingName : null, MeetingDate = action == PlanAction.Approve ? meetingDate : null }),
+                After: new
+                {
+                    inspection.PlanState,
+                    Reason = reason,
+                    MeetingName = action == PlanAction.Approve ? meetingName : null,
+                    MeetingDate = action == PlanAction.Approve ? meetingDate : null,
+                    StartedAsLedgerSays = startedAsLedgerSays == 0 ? (int?)null : startedAsLedgerSays,
+                }),
             cancellationToken: cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return WorkflowResult.Done(action switch
         {
             PlanAction.Submit => "整改方案已报审，请第一责任人审定。",
             PlanAction.Return => "整改方案已退回修改。",
-            _ => "整改方案已审定，开始实施：各责任单位现在可以看到自己的措施。",
+            _ => "整改方案已审定，开始实施：各责任单位现在可以看到自己的措施。" + (startedAsLedgerSays > 0 ? $"据原台账的状态，{startedAsLedgerSays} 条措施记为整改中。" : string.Empty),
         }, inspectionId);
+    }
+
+    /// <summary>
+    /// Starts the measures of a plan in force that an imported ledger said were under way or done and that nobody has
+    /// started (<see cref="Measure.StartAsLedgerSays"/>), in the caller's transaction; how many it started.
+    /// </summary>
+    public async Task<int> StartAsLedgersSayAsync(int inspectionId, Actor actor, CancellationToken cancellationToken)
+    {
+        var waiting = await db.Measures
+            .Where(m => m.InspectionId == inspectionId && m.LedgerStanding != null && m.State == MeasureState.Planned && m.WithdrawnAtUtc == null)
+            .ToListAsync(cancellationToken);
+        var started = waiting.Count(m => m.StartAsLedgerSays(actor, clock));
+        if (started > 0)
+        {
+            await db.SaveOrRefuseAsync("本次巡察的整改方案刚刚已被他人修改，请重新上传文件后再导入。", cancellationToken);
+        }
+
+        return started;
     }
 
     /// <summary>

@@ -1106,6 +1106,9 @@ namespace Rectify.Data.Migrations.Sqlite
                     b.Property<int?>("LeadUnitId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int?>("LedgerStanding")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("Number")
                         .HasColumnType("INTEGER");
 
