@@ -80,8 +80,8 @@ internal sealed class LedgerSheetInterpreter
         if (next is not null && !next.Hidden)
         {
             var below = Matches(next, grid.HiddenColumns).ToList();
-            var named = matches.Select(m => m.Field).ToHashSet();
-            if (below.Count > 0 && below.Count == next.Cells.Count(c => !grid.HiddenColumns.Contains(c.Column)) && below.Any(m => !named.Contains(m.Field)))
+            var fields = matches.Select(m => m.Field).ToHashSet();
+            if (below.Count > 0 && below.Count == next.Cells.Count(c => !grid.HiddenColumns.Contains(c.Column)) && below.Any(m => !fields.Contains(m.Field)))
             {
                 matches.AddRange(below.Where(b => matches.All(m => m.Column != b.Column)));
                 dataFrom = next.Number + 1;
@@ -89,9 +89,10 @@ internal sealed class LedgerSheetInterpreter
         }
 
         // A file this system wrote (the template, an export) keeps its own states; only an office's own 状态 is read.
-        var ownFile = LedgerColumns.OwnOutputOnly(grid.Rows.Where(r => r.Number >= best.Number && r.Number < dataFrom)
-            .SelectMany(r => r.Cells).Where(c => c.Text is not null).Select(c => LedgerValues.Clean(c.Text!))).Count > 0;
-        if (ownFile)
+        SheetRow[] headerRows = dataFrom > best.Number + 1 ? [best, next!] : [best];
+        var named = Named(grid, headerRows);
+        var own = LedgerColumns.OwnOutputOnly(named.Select(c => c.Name));
+        if (own.Count > 0)
         {
             matches.RemoveAll(m => m.Field == LedgerField.Standing);
         }
@@ -108,7 +109,7 @@ internal sealed class LedgerSheetInterpreter
             }
         }
 
-        problems.AddRange(Unread(sheet, grid, dataFrom > best.Number + 1 ? [best, next!] : [best], [.. matches.Select(m => m.Column)]));
+        problems.AddRange(Unread(sheet, headerRows[0].Number, named, own, [.. matches.Select(m => m.Column)]));
 
         var used = grid.Rows.Where(r => r.Number >= best.Number).SelectMany(r => r.Cells).Select(c => c.Column).ToHashSet();
         foreach (var hidden in grid.HiddenColumns.Order())
@@ -116,8 +117,8 @@ internal sealed class LedgerSheetInterpreter
             if (used.Contains(hidden))
             {
                 var name = best.Cell(hidden)?.AsText();
-                var named = string.IsNullOrWhiteSpace(name) ? string.Empty : $"（“{LedgerValues.Clean(name)}”）";
-                problems.Add(new IntakeProblem(sheet, best.Number, LedgerColumns.Letter(hidden), $"{LedgerColumns.Letter(hidden)} 列{named}是隐藏列，已跳过，其内容没有导入。", IntakeSeverity.Warning));
+                var called = string.IsNullOrWhiteSpace(name) ? string.Empty : $"（“{LedgerValues.Clean(name)}”）";
+                problems.Add(new IntakeProblem(sheet, best.Number, LedgerColumns.Letter(hidden), $"{LedgerColumns.Letter(hidden)} 列{called}是隐藏列，已跳过，其内容没有导入。", IntakeSeverity.Warning));
             }
         }
 
@@ -134,17 +135,8 @@ internal sealed class LedgerSheetInterpreter
     /// hidden one is reported as hidden; one that names a field twice is reported as such; the output-only columns of a
     /// file this system wrote (the template's, an export's) are its own and go unsaid.
     /// </summary>
-    /// <summary>Words of a column heading that says where each measure stands.</summary>
-    private static readonly string[] StandingWords = ["状态", "完成情况", "进展", "整改情况", "销号", "进度"];
-
-    private static IEnumerable<IntakeProblem> Unread(string sheet, SheetGrid grid, SheetRow[] headerRows, HashSet<int> read)
+    private static IEnumerable<IntakeProblem> Unread(string sheet, int headerRow, List<(int Column, string Name)> named, IReadOnlySet<string> own, HashSet<int> read)
     {
-        var named = headerRows.SelectMany(r => r.Cells)
-            .Where(c => c.Text is not null && c.Note != CellNote.Error && !grid.HiddenColumns.Contains(c.Column))
-            .Select(c => (c.Column, Name: HeaderName(c.Text!)))
-            .Where(c => c.Name.Length > 0)
-            .ToList();
-        var own = LedgerColumns.OwnOutputOnly(named.Select(c => c.Name));
         var unread = named
             .Where(c => !read.Contains(c.Column) && !own.Contains(LedgerColumns.Compared(c.Name)))
             .GroupBy(c => c.Column)
@@ -155,24 +147,37 @@ internal sealed class LedgerSheetInterpreter
         {
             // Named, at most 20 of them: a sheet of 16,384 columns (or one long string in each) gives a line, not megabytes.
             var listed = unread.Count <= UnreadListed ? string.Join("、", unread) : string.Join("、", unread.Take(UnreadListed)) + $" 等 {unread.Count} 列";
-            yield return new IntakeProblem(sheet, headerRows[0].Number, null, $"以下列不会导入：{listed}。", IntakeSeverity.Warning);
+            yield return new IntakeProblem(sheet, headerRow, null, $"以下列不会导入：{listed}。", IntakeSeverity.Warning);
         }
 
         // A column of how the work went (整改进展, 进展情况…) that is not the 状态 read: the office learns before it confirms
         // that its account is not imported, and how it gets in. Not an export's own column (this system keeps its own).
         if (named.Any(c => !read.Contains(c.Column) && !own.Contains(LedgerColumns.Compared(c.Name)) && StandingWords.Any(w => c.Name.Contains(w, StringComparison.Ordinal))))
         {
-            yield return new IntakeProblem(sheet, headerRows[0].Number, null,
+            yield return new IntakeProblem(sheet, headerRow, null,
                 "台账中的进展说明不会导入。整改方案审定实施后，由责任单位在系统中报送进展（原台账的进展说明可作为第一次报送的内容，附上佐证材料）；已完成的措施报送后申请销号。"
                 + "要按原台账记入各措施完成与否，请用“状态”列，填写未启动、整改中或已完成。",
                 IntakeSeverity.Warning);
         }
 
+        static string Shown(string name) => name.Length <= 30 ? name : name[..30] + "…";
+    }
+
+    /// <summary>Words of a column heading that says where each measure stands or how its work went.</summary>
+    private static readonly string[] StandingWords = ["状态", "完成情况", "进展", "整改情况", "销号", "进度"];
+
+    /// <summary>The named columns of the header rows, by column (a hidden column or an error cell names none).</summary>
+    private static List<(int Column, string Name)> Named(SheetGrid grid, SheetRow[] headerRows)
+    {
+        return headerRows.SelectMany(r => r.Cells)
+            .Where(c => c.Text is not null && c.Note != CellNote.Error && !grid.HiddenColumns.Contains(c.Column))
+            .Select(c => (c.Column, Name: HeaderName(c.Text!)))
+            .Where(c => c.Name.Length > 0)
+            .ToList();
+
         // A heading as compared: its first 200 characters, cleaned, its lines joined (no heading of a field is longer).
         static string HeaderName(string text) =>
             string.Concat(LedgerValues.Clean(text.Length > 200 ? text[..200] : text).Split('\n', StringSplitOptions.TrimEntries));
-
-        static string Shown(string name) => name.Length <= 30 ? name : name[..30] + "…";
     }
 
     /// <summary>How many unread columns the 提示 names before it counts the rest.</summary>
