@@ -43,6 +43,9 @@ public enum MeasureState
 /// </summary>
 public enum LedgerStanding
 {
+    /// <summary>未启动 (未开始…): said so in a later file, it takes back a standing an earlier one gave; never kept.</summary>
+    NotStarted = 0,
+
     /// <summary>整改中 (正在整改, 基本完成, 长期坚持… in the ledger).</summary>
     InProgress = 1,
 
@@ -184,19 +187,47 @@ public sealed class Measure
     /// <summary>原台账状态 as the import read it (see <see cref="Rectify.Domain.LedgerStanding"/>); null when no ledger said.</summary>
     public LedgerStanding? LedgerStanding { get; private set; }
 
-    /// <summary>An import read where the office's ledger says the measure stands; a file that says nothing changes nothing.</summary>
-    public void NoteLedgerStanding(LedgerStanding? standing)
+    /// <summary>
+    /// 原台账进展: what the office's own ledger said of the work (its 整改进展 column) when it was imported; the unit's
+    /// first progress report starts from it. Internal, like the reports: never the public progress text.
+    /// </summary>
+    public string? LedgerProgress { get; private set; }
+
+    /// <summary>How long a ledger's account of the work may be: as long as a progress report's, which it starts.</summary>
+    public const int MaxLedgerProgress = ProgressReport.MaxNarrative;
+
+    /// <summary>
+    /// An import read what the office's ledger says of the measure: where it stands and how the work went. What the file
+    /// leaves empty changes nothing.
+    /// </summary>
+    public void NoteLedger(LedgerStanding? standing, string? progress)
     {
+        // A withdrawn measure changes no more; a started one goes its own way (the note would start nothing).
+        if (IsWithdrawn || State != MeasureState.Planned)
+        {
+            return;
+        }
+
+        var account = PlainText.Clean(progress);
+        BusinessRules.Check(new ATextFitsItsField("原台账进展", account, MaxLedgerProgress));
         if (standing is { } said && Enum.IsDefined(said))
         {
-            LedgerStanding = said;
+            LedgerStanding = said == Rectify.Domain.LedgerStanding.NotStarted ? null : said;
+        }
+
+        if (account is not null)
+        {
+            LedgerProgress = account;
         }
     }
 
     /// <summary>What the step that starts a measure as its ledger says records as its reason.</summary>
-    public static string LedgerStandingBasis(LedgerStanding standing) => standing == Rectify.Domain.LedgerStanding.Completed
-        ? "据导入的原台账（状态：已完成）记为整改中；销号仍须责任单位报送佐证材料、申请销号，经整改办审核、领导审批。"
-        : "据导入的原台账（状态：整改中）启动。";
+    public static string LedgerStandingBasis(LedgerStanding standing, MeasureKind kind) => (standing, kind) switch
+    {
+        (Rectify.Domain.LedgerStanding.Completed, MeasureKind.Ongoing) => "据导入的原台账（状态：已完成）启动；长期坚持的措施按报送周期报送进展，不销号。",
+        (Rectify.Domain.LedgerStanding.Completed, _) => "据导入的原台账（状态：已完成）记为整改中；销号仍须责任单位报送佐证材料、申请销号，经整改办审核、领导审批。",
+        _ => "据导入的原台账（状态：整改中）启动。",
+    };
 
     /// <summary>
     /// Starts the measure as its ledger says (<see cref="LedgerStanding"/>), when the plan is adopted or an import reaches
@@ -209,7 +240,7 @@ public sealed class Measure
             return false;
         }
 
-        Start(actor, clock, LedgerStandingBasis(standing));
+        Start(actor, clock, LedgerStandingBasis(standing, Kind));
         return true;
     }
 

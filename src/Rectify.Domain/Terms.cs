@@ -24,6 +24,7 @@ public static class Terms
 
     public static string Of(LedgerStanding standing) => standing switch
     {
+        LedgerStanding.NotStarted => "未启动",
         LedgerStanding.InProgress => "整改中",
         LedgerStanding.Completed => "已完成",
         _ => standing.ToString(),

@@ -108,15 +108,16 @@ public abstract class ImportCommitTests(AppFixture app)
         Assert.All(again!.Measures.Values, m => Assert.Equal(ImportChange.Unchanged, m.Change));
     }
 
-    /// <summary>An office's own ledger (not the template's shape) with a 状态 column: (序号, 措施, 状态) for each row.</summary>
+    /// <summary>An office's own ledger (not the template's shape) with 状态 and 整改进展 columns: (序号, 措施, 状态) for each row.</summary>
     private static IntakeDraft WithStatus(string tag, params (string Number, string Measure, string? Status)[] rows)
     {
         var book = new TestWorkbook();
-        var sheet = book.Sheet("台账").Row(1, "序号", "问题类别", "反馈问题", "整改措施", "责任领导", "牵头单位", "整改时限", "状态");
+        var sheet = book.Sheet("台账").Row(1, "序号", "问题类别", "反馈问题", "整改措施", "责任领导", "牵头单位", "整改时限", "状态", "整改进展");
         for (var i = 0; i < rows.Length; i++)
         {
             var (number, measure, status) = rows[i];
-            sheet.Row(i + 2, number, "状态方面", "状态问题" + number[..number.IndexOf('.', StringComparison.Ordinal)], measure + tag, "状态领导" + tag, "状态牵头办" + tag, "2027-06-30", status);
+            sheet.Row(i + 2, number, "状态方面", "状态问题" + number[..number.IndexOf('.', StringComparison.Ordinal)], measure + tag, "状态领导" + tag, "状态牵头办" + tag, "2027-06-30", status,
+                status is null ? null : $"{measure}：原台账说{status}");
         }
 
         return LedgerWorkbookReader.Read(book.ToStream());
@@ -145,7 +146,16 @@ public abstract class ImportCommitTests(AppFixture app)
         Assert.Equal(
             [("1.1", MeasureState.Planned, LedgerStanding.Completed), ("1.2", MeasureState.Planned, LedgerStanding.InProgress), ("1.3", MeasureState.Planned, null), ("2.1", MeasureState.Planned, null)],
             await MeasuresAsync());
+        Assert.Equal("措施一：原台账说已完成", await ReadAsync(db => db.Measures.Where(m => m.InspectionId == id && m.Number == 1 && m.Finding.Number == 1).Select(m => m.LedgerProgress).SingleAsync(Ct)));
         Assert.All((await CompareAsync(id, draft))!.Measures.Values, m => Assert.Equal(ImportChange.Unchanged, m.Change));
+
+        // A corrected draft file that says 未启动 takes the standing back; the first file gives it again.
+        var corrected = WithStatus(tag, ("1.1", "措施一", "未启动"));
+        Assert.Equal(["原台账状态：已完成 → 未启动", "原台账进展：修改"], (await CompareAsync(id, corrected))!.Measures[(1, 1)].Fields);
+        await CommitAsync(id, corrected);
+        Assert.Null((await MeasuresAsync())[0].Standing);
+        await CommitAsync(id, draft);
+        Assert.Equal(LedgerStanding.Completed, (await MeasuresAsync())[0].Standing);
 
         // Adoption starts the two, by the person adopting, each step saying it was the ledger; 已完成 is not 销号.
         Assert.NotNull(await AsAsync("office", s => s.GetRequiredService<PlanService>().ActOnPlanAsync(id, PlanAction.Submit, null, null, null, Ct)));
@@ -161,19 +171,35 @@ public abstract class ImportCommitTests(AppFixture app)
         Assert.Contains("原台账（状态：已完成）", steps[0].Reason, StringComparison.Ordinal);
         Assert.Contains("原台账（状态：整改中）", steps[1].Reason, StringComparison.Ordinal);
 
+        // The measure's page says what the ledger said, and the first report (here the office's 代报, the unit having no
+        // account) starts from the ledger's account of the work.
+        var first = await ReadAsync(db => db.Measures.Where(m => m.InspectionId == id && m.Finding.Number == 1 && m.Number == 1).Select(m => m.Id).SingleAsync(Ct));
+        using (var officeClient = await app.SignedInAsync("office"))
+        {
+            var page = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await officeClient.GetStringAsync(new Uri($"/measures/{first}", UriKind.Relative), Ct));
+            Assert.StartsWith("已完成", page.QuerySelector("#ledger-standing")!.TextContent.Trim(), StringComparison.Ordinal);
+            Assert.Equal("措施一：原台账说已完成", page.QuerySelector("#ledger-progress")!.TextContent.Trim());
+            Assert.NotNull(page.QuerySelector("#on-behalf-report-form #from-ledger"));
+            Assert.Equal("措施一：原台账说已完成", page.QuerySelector("#on-behalf-report-form textarea[name=narrative]")!.TextContent);
+        }
+
         // In force: a later file that says 1.3 is done and adds 2.2 under way starts both at once, with the reason the
-        // change needs; what the file says of a started measure (1.1 未启动) changes nothing, never turning it back.
-        var later = WithStatus(tag, ("1.1", "措施一", "未启动"), ("1.2", "措施二", "整改中"), ("1.3", "措施三", "已完成"), ("2.1", "措施四", null), ("2.2", "措施五", "整改中"));
+        // change needs; what the file says of a started measure (1.1 未启动) or a withdrawn one (2.1) changes nothing.
+        var withdrawn = await ReadAsync(db => db.Measures.Where(m => m.InspectionId == id && m.Finding.Number == 2).Select(m => new { m.Id, m.Version }).SingleAsync(Ct));
+        Assert.True((await AsAsync("office", s => s.GetRequiredService<PlanService>().WithdrawMeasureAsync(withdrawn.Id, withdrawn.Version, "合并到措施一", Ct))).Found);
+        var later = WithStatus(tag, ("1.1", "措施一", "未启动"), ("1.2", "措施二", "整改中"), ("1.3", "措施三", "已完成"), ("2.1", "措施四", "已完成"), ("2.2", "措施五", "整改中"));
         var comparison = (await CompareAsync(id, later))!;
         Assert.True(comparison.NeedsReason);
-        Assert.Equal(["原台账状态：— → 已完成"], comparison.Measures[(1, 3)].Fields);
+        Assert.Equal(["原台账状态：— → 已完成", "原台账进展：修改"], comparison.Measures[(1, 3)].Fields);
         Assert.Equal(ImportChange.Unchanged, comparison.Measures[(1, 1)].Change);
+        Assert.Equal(ImportChange.Unchanged, comparison.Measures[(2, 1)].Change);
+        Assert.Equal([(1, 3), (2, 2)], comparison.LedgerNotes.Keys.Order());
         Assert.Contains(comparison.Problems, p => p.Message.StartsWith("按原台账的状态：整改中 1 条、已完成 1 条。确认导入时", StringComparison.Ordinal));
         var result = await CommitAsync(id, later, "按原台账补记");
         Assert.Contains("据原台账的状态，2 条措施记为整改中。", result!.Message, StringComparison.Ordinal);
         Assert.Equal(
-            [MeasureState.InProgress, MeasureState.InProgress, MeasureState.InProgress, MeasureState.Planned, MeasureState.InProgress],
-            (await MeasuresAsync()).Select(m => m.State));
+            [("1.1", MeasureState.InProgress, LedgerStanding.Completed), ("1.2", MeasureState.InProgress, LedgerStanding.InProgress), ("1.3", MeasureState.InProgress, LedgerStanding.Completed), ("2.1", MeasureState.Planned, null), ("2.2", MeasureState.InProgress, LedgerStanding.InProgress)],
+            await MeasuresAsync());
         var office = await ReadAsync(db => db.Users.Where(u => u.UserName == "office").Select(u => u.Id).SingleAsync(Ct));
         Assert.Equal(2, await ReadAsync(db => db.MeasureTransitions.CountAsync(t => t.Measure.InspectionId == id && t.ActorUserId == office, Ct)));
     }

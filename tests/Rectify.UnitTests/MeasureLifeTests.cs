@@ -54,8 +54,8 @@ public sealed class MeasureLifeTests
     public void A_measure_an_imported_ledger_says_is_done_starts_saying_so_and_goes_no_further_without_evidence()
     {
         var done = NewMeasure();
-        done.NoteLedgerStanding(LedgerStanding.Completed);
-        done.NoteLedgerStanding(null); // a file that says nothing changes nothing
+        done.NoteLedger(LedgerStanding.Completed, null);
+        done.NoteLedger(null, null); // a file that says nothing changes nothing
 
         Assert.True(done.StartAsLedgerSays(Office, clock));
         Assert.Equal(MeasureState.InProgress, done.State);
@@ -69,7 +69,7 @@ public sealed class MeasureLifeTests
         Assert.Single(done.Transitions);
 
         var ongoing = NewMeasure(MeasureKind.Ongoing);
-        ongoing.NoteLedgerStanding(LedgerStanding.InProgress);
+        ongoing.NoteLedger(LedgerStanding.InProgress, null);
         Assert.True(ongoing.StartAsLedgerSays(Office, clock));
         Assert.Equal(MeasureState.Ongoing, ongoing.State);
 
@@ -77,8 +77,34 @@ public sealed class MeasureLifeTests
         Assert.False(unsaid.StartAsLedgerSays(Office, clock));
         Assert.Equal(MeasureState.Planned, unsaid.State);
 
+        // A started measure takes no note any more (a later file's standing would start nothing).
+        done.NoteLedger(LedgerStanding.InProgress, "后来的说明");
+        Assert.Equal((LedgerStanding.Completed, (string?)null), (done.LedgerStanding!.Value, done.LedgerProgress));
+
+        // A later file that says 未启动 takes back the standing an earlier one gave; its account of the work is kept cleaned.
+        var corrected = NewMeasure();
+        corrected.NoteLedger(LedgerStanding.Completed, null);
+        corrected.NoteLedger(LedgerStanding.NotStarted, "  已修订议事规则。\r\n待党委会审议。 ");
+        Assert.Null(corrected.LedgerStanding);
+        Assert.Equal("已修订议事规则。\n待党委会审议。", corrected.LedgerProgress);
+        Assert.False(corrected.StartAsLedgerSays(Office, clock));
+
+        // One longer than a report may be is refused, keeping nothing.
+        Assert.Throws<BusinessRuleViolationException>(() => unsaid.NoteLedger(LedgerStanding.Completed, new string('述', Measure.MaxLedgerProgress + 1)));
+        Assert.Null(unsaid.LedgerStanding);
+        Assert.Null(unsaid.LedgerProgress);
+
+        // A withdrawn measure changes no more.
+        var withdrawn = NewMeasure();
+        withdrawn.Inspection.SubmitPlan(1, [], Office, clock);
+        withdrawn.Inspection.ApprovePlan("党委会", new DateOnly(2025, 1, 5), [withdrawn], Leader, clock);
+        withdrawn.Withdraw(Office, clock, "合并到其他措施");
+        withdrawn.NoteLedger(LedgerStanding.Completed, "说明");
+        Assert.Equal((null, null), (withdrawn.LedgerStanding, withdrawn.LedgerProgress));
+        Assert.False(withdrawn.StartAsLedgerSays(Office, clock));
+
         // A value no ledger word gives is not kept.
-        unsaid.NoteLedgerStanding((LedgerStanding)7);
+        unsaid.NoteLedger((LedgerStanding)7, null);
         Assert.Null(unsaid.LedgerStanding);
     }
 

@@ -48,8 +48,8 @@ public sealed class LedgerExportTests
         Assert.Equal(["统计截至 2026-03-15（全部措施；报送周期：每月）；巡察机构：区委第一巡察组；被巡察党组织：中共某某街道工作委员会"], lines[1]);
         Assert.Equal(LedgerExport.Columns, lines[2]);
         Assert.Equal([.. LedgerTemplate.Columns, .. LedgerColumns.Facts], LedgerExport.Columns);
-        // No output-only column names a field but the 原台账状态, which is not read from this system's own files.
-        Assert.All(LedgerColumns.OutputOnly, c => Assert.True(LedgerColumns.Match(c) is null or { Field: LedgerField.Standing }, c));
+        // No output-only column names a field but the 原台账状态 and 原台账进展, never read from this system's own files.
+        Assert.All(LedgerColumns.OutputOnly, c => Assert.True(LedgerColumns.Match(c) is null or { Field: LedgerField.Standing or LedgerField.Progress }, c));
         Assert.Equal(["1.1", "一、党建方面", "问题甲", "措施一", "限期整改", "王某", "党政办", "组织办"], sheet.Descendants<DocumentFormat.OpenXml.Spreadsheet.Row>().ElementAt(3).Elements<DocumentFormat.OpenXml.Spreadsheet.Cell>().Take(8).Select(c => c.InnerText));
         Assert.Equal(["整改中", "黄", "未完成", string.Empty, string.Empty, string.Empty, "整改类型", string.Empty, string.Empty], sheet.Descendants<DocumentFormat.OpenXml.Spreadsheet.Row>().ElementAt(3).Elements<DocumentFormat.OpenXml.Spreadsheet.Cell>().Skip(13).Select(c => c.InnerText));
     }

@@ -287,15 +287,53 @@ public sealed class LedgerReaderTests
         Assert.Equal(3, draft.Categories.Single().Findings.Sum(f => f.Measures.Count));
         Assert.Equal(
             [
-                "Warning 第 1 行: 以下列不会导入：具体责任人（D 列）、备注（F 列）、完成情况说明（G 列）。",
-                "Warning 第 1 行: 台账中的进展说明不会导入。整改方案审定实施后，由责任单位在系统中报送进展（原台账的进展说明可作为第一次报送的内容，附上佐证材料）；已完成的措施报送后申请销号。要按原台账记入各措施完成与否，请用“状态”列，填写未启动、整改中或已完成。",
+                "Warning 第 1 行: 以下列不会导入：具体责任人（D 列）、备注（F 列）。",
                 "Warning 第 2 行: 没有找到问题类别（既没有“问题类别”列，也没有单独成行的类别），问题归入“未分类”。",
             ],
             Drafts.Problems(draft));
         Assert.True(draft.CanConfirm);
 
-        // The 状态 column is read: the ledger's standing of each measure (none where it says nothing).
-        Assert.Equal([LedgerStanding.InProgress, null, null], draft.Categories.Single().Findings.SelectMany(f => f.Measures).Select(m => m.Standing));
+        // The 状态 and 完成情况说明 columns are read: the ledger's standing of each measure and its account of the work.
+        var measures = draft.Categories.Single().Findings.SelectMany(f => f.Measures).ToList();
+        Assert.Equal([LedgerStanding.InProgress, null, null], measures.Select(m => m.Standing));
+        Assert.Equal(["已完成一半", null, null], measures.Select(m => m.Progress));
+    }
+
+    [Fact]
+    public void A_second_column_of_how_the_work_went_is_named_as_not_imported_with_where_to_write_it()
+    {
+        var book = new TestWorkbook();
+        book.Sheet("台账")
+            .Row(1, "问题类别", "反馈问题", "整改措施", "整改时限", "整改进展", "阶段进展")
+            .Row(2, "方面", "问题", "措施", "2025-01-31", "已修订制度", "另一段说明");
+
+        var draft = LedgerWorkbookReader.Read(book.ToStream());
+
+        Assert.Equal("已修订制度", draft.Categories.Single().Findings.Single().Measures.Single().Progress);
+        Assert.Contains(
+            "Warning 第 1 行: “阶段进展”列不会导入。原台账各措施完成与否请写在“状态”列（未启动、整改中或已完成），进展说明写在“整改进展”列：这两列都会导入，整改进展作为责任单位第一次报送的底稿，由责任单位核对、附上佐证材料后报送；已完成的措施报送后申请销号。",
+            Drafts.Problems(draft));
+    }
+
+    [Fact]
+    public void An_export_with_some_of_its_own_columns_deleted_is_still_the_systems_file_and_its_states_are_not_read()
+    {
+        var columns = LedgerTemplate.ExportColumns.Where(c => c != "状态").ToList();
+        var values = columns.Select(c => (object?)(c switch
+        {
+            "序号" => "1.1", "问题类别" => "方面", "反馈问题" => "问题甲", "整改措施" => "措施一", "完成时限" => "2025-01-31",
+            "完成情况" => "未完成", "整改进展" => "（待审核）已开展自查", "问题整改状态" => "整改中", _ => null,
+        })).ToArray();
+        var book = new TestWorkbook();
+        book.Sheet("台账").Row(1, [.. columns]).Row(2, values);
+
+        var draft = LedgerWorkbookReader.Read(book.ToStream());
+
+        var measure = draft.Categories.Single().Findings.Single().Measures.Single();
+        Assert.Equal((null, null), (measure.Standing, measure.Progress));
+        var said = Assert.Single(Drafts.Problems(draft), p => p.Contains("本系统导出时才有的列", StringComparison.Ordinal));
+        Assert.Contains("“销号日期”、“回头看结果”", said, StringComparison.Ordinal);
+        Assert.DoesNotContain(Drafts.Problems(draft), p => p.Contains("不会导入", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -312,12 +350,19 @@ public sealed class LedgerReaderTests
             .Row(7, "1.6", "问题甲", "措施六", "2025-02-28", "绿")
             .Row(8, "1.7", "问题甲", "措施七", "2025-02-28", "制定了制度并印发执行")
             .Row(9, "1.8", "问题甲", "措施八", "2025-02-28", "已 销 号")
-            .Row(10, "1.9", "问题甲", "措施九", "2025-02-28", null);
+            .Row(10, "1.9", "问题甲", "措施九", "2025-02-28", null)
+            .Row(11, "1.10", "问题甲", "措施十", "2025-02-28", "已完成 2025年3月")
+            .Row(12, "1.11", "问题甲", "措施十一", "2025-02-28", "已完成/已销号")
+            .Row(13, "1.12", "问题甲", "措施十二", "2025-02-28", "已完成2025年3月")
+            .Row(14, "1.13", "问题甲", "措施十三", "2025-02-28", "未完成2025年底前");
 
         var draft = LedgerWorkbookReader.Read(book.ToStream());
 
         Assert.Equal(
-            [LedgerStanding.Completed, LedgerStanding.Completed, LedgerStanding.InProgress, null, LedgerStanding.InProgress, null, null, LedgerStanding.Completed, null],
+            [
+                LedgerStanding.Completed, LedgerStanding.Completed, LedgerStanding.InProgress, LedgerStanding.NotStarted, LedgerStanding.InProgress, null, null, LedgerStanding.Completed, null,
+                LedgerStanding.Completed, LedgerStanding.Completed, LedgerStanding.Completed, LedgerStanding.InProgress,
+            ],
             draft.Categories.Single().Findings.Single().Measures.Select(m => m.Standing));
         var problem = Assert.Single(Drafts.Problems(draft), p => p.Contains("不是措施的状态", StringComparison.Ordinal));
         Assert.Equal("Warning E7: E 列第 7、8 行写的不是措施的状态，这些措施按“未启动”导入。可写：未启动、整改中（正在整改、基本完成、长期坚持）、已完成（已整改、已销号）。", problem);

@@ -22,7 +22,7 @@ namespace Rectify.CompiledModel.Postgres
                 "Rectify.Domain.Measure",
                 typeof(Measure),
                 baseEntityType,
-                propertyCount: 24,
+                propertyCount: 25,
                 navigationCount: 7,
                 foreignKeyCount: 4,
                 unnamedIndexCount: 7,
@@ -118,6 +118,14 @@ namespace Rectify.CompiledModel.Postgres
                 fieldInfo: typeof(Measure).GetField("<LeadUnitId>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true);
             leadUnitId.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+
+            var ledgerProgress = runtimeEntityType.AddProperty(
+                "LedgerProgress",
+                typeof(string),
+                propertyInfo: typeof(Measure).GetProperty("LedgerProgress", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(Measure).GetField("<LedgerProgress>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true);
+            ledgerProgress.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
 
             var ledgerStanding = runtimeEntityType.AddProperty(
                 "LedgerStanding",

@@ -12,7 +12,7 @@ namespace Rectify.CompiledModel.Postgres
     public partial class PostgresRectifyDbContextModel
     {
         private PostgresRectifyDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("7283a6aa-2dcf-4816-bf89-2747ffcc6392"), entityTypeCount: 43)
+            : base(skipDetectChanges: false, modelId: new Guid("8e9e8e64-a0ae-4ab1-8ca1-83a3e4b0db79"), entityTypeCount: 43)
         {
         }
 

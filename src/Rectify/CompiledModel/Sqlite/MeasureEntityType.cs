@@ -22,7 +22,7 @@ namespace Rectify.CompiledModel.Sqlite
                 "Rectify.Domain.Measure",
                 typeof(Measure),
                 baseEntityType,
-                propertyCount: 24,
+                propertyCount: 25,
                 navigationCount: 7,
                 foreignKeyCount: 4,
                 unnamedIndexCount: 7,
@@ -108,6 +108,13 @@ namespace Rectify.CompiledModel.Sqlite
                 typeof(int?),
                 propertyInfo: typeof(Measure).GetProperty("LeadUnitId", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(Measure).GetField("<LeadUnitId>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true);
+
+            var ledgerProgress = runtimeEntityType.AddProperty(
+                "LedgerProgress",
+                typeof(string),
+                propertyInfo: typeof(Measure).GetProperty("LedgerProgress", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(Measure).GetField("<LedgerProgress>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true);
 
             var ledgerStanding = runtimeEntityType.AddProperty(

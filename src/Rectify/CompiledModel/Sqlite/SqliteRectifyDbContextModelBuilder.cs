@@ -11,7 +11,7 @@ namespace Rectify.CompiledModel.Sqlite
     public partial class SqliteRectifyDbContextModel
     {
         private SqliteRectifyDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("b354e54d-1e9e-46b9-8b91-431f831b2c99"), entityTypeCount: 43)
+            : base(skipDetectChanges: false, modelId: new Guid("2e4a5fdd-230c-4b64-ad8a-9bf3b4c8f480"), entityTypeCount: 43)
         {
         }
 

@@ -15,6 +15,9 @@ internal enum LedgerField
 
     /// <summary>原台账状态: where the office's own ledger says the measure stands (never read from this system's own files).</summary>
     Standing,
+
+    /// <summary>原台账进展: what the office's own ledger says of the work (never read from this system's own files).</summary>
+    Progress,
 }
 
 /// <summary>
@@ -37,6 +40,7 @@ internal static class LedgerColumns
         [LedgerField.SupportingUnits] = ["配合单位", "协办单位", "配合部门", "协同单位", "参与单位"],
         [LedgerField.Deadline] = ["整改时限", "完成时限", "完成时间", "时限", "整改期限", "完成期限", "整改时间", "整改完成时限"],
         [LedgerField.Standing] = ["状态", "整改状态", "完成状态", "完成情况", "整改完成情况", "整改进度", "进度", "进展状态", "销号情况"],
+        [LedgerField.Progress] = ["整改进展", "整改进展情况", "进展情况", "完成情况说明", "整改情况", "整改落实情况", "落实情况", "工作进展", "推进情况"],
     };
 
     /// <summary>What became of each measure: columns the template writes for reading only (an export fills them).</summary>
@@ -72,6 +76,20 @@ internal static class LedgerColumns
         return Outcome.All(o => keys.Contains(Key(o)))
             ? OutputOnly.Concat(RetiredOutputOnly).Select(Key).ToHashSet(StringComparer.Ordinal)
             : new HashSet<string>(StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// The columns only this system's export writes (no office's own ledger has two of them): an export with some of its
+    /// output-only columns deleted is still the system's own file, whose 状态, 完成情况 and 整改进展 are not an office's.
+    /// </summary>
+    private static readonly string[] ExportOnly = ["销号日期", "回头看结果", "问题整改状态", "问题红黄绿", "逾期未报", "最近报送", Unverified, "原整改时限", "延期次数"];
+
+    /// <summary>The export-only columns among <paramref name="headers"/> when there are two or more of them (a file this system exported); else none.</summary>
+    public static IReadOnlyList<string> ExportedBy(IEnumerable<string> headers)
+    {
+        var keys = headers.Select(Key).ToHashSet(StringComparer.Ordinal);
+        var found = ExportOnly.Where(e => keys.Contains(Key(e))).ToList();
+        return found.Count >= 2 ? found : [];
     }
 
     /// <summary>A header as headers are compared (folded, without spaces and a leading *).</summary>

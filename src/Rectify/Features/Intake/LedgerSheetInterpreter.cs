@@ -88,16 +88,28 @@ internal sealed class LedgerSheetInterpreter
             }
         }
 
-        // A file this system wrote (the template, an export) keeps its own states; only an office's own 状态 is read.
+        // A file this system wrote (the template, an export) keeps its own states and reports; only an office's own are read.
         SheetRow[] headerRows = dataFrom > best.Number + 1 ? [best, next!] : [best];
         var named = Named(grid, headerRows);
         var own = LedgerColumns.OwnOutputOnly(named.Select(c => c.Name));
-        if (own.Count > 0)
+        var exported = LedgerColumns.ExportedBy(named.Select(c => c.Name));
+        var problems = new List<IntakeProblem>();
+        if (own.Count > 0 || exported.Count > 0)
         {
-            matches.RemoveAll(m => m.Field == LedgerField.Standing);
+            // An export with some of its columns deleted is still this system's file: said, since its 状态 is not read.
+            if (own.Count == 0 && matches.Any(m => m.Field is LedgerField.Standing or LedgerField.Progress))
+            {
+                problems.Add(new IntakeProblem(sheet, best.Number, null,
+                    $"这份台账有本系统导出时才有的列（{string.Join("、", exported.Select(e => $"“{e}”"))}），其中的状态、完成情况、整改进展等列是导出时系统填写的，不导入。如果这是单位自己的台账，请删去这些列后再导入。",
+                    IntakeSeverity.Warning));
+            }
+
+            matches.RemoveAll(m => m.Field is LedgerField.Standing or LedgerField.Progress);
+
+            // (Its output-only columns are its own, as in a whole export: not named again as columns not imported.)
+            own = LedgerColumns.OwnOutputOnly(LedgerColumns.Outcome);
         }
 
-        var problems = new List<IntakeProblem>();
         var columns = new Dictionary<LedgerField, int>();
         foreach (var group in matches.GroupBy(m => m.Field))
         {
@@ -150,13 +162,15 @@ internal sealed class LedgerSheetInterpreter
             yield return new IntakeProblem(sheet, headerRow, null, $"以下列不会导入：{listed}。", IntakeSeverity.Warning);
         }
 
-        // A column of how the work went (整改进展, 进展情况…) that is not the 状态 read: the office learns before it confirms
-        // that its account is not imported, and how it gets in. Not an export's own column (this system keeps its own).
-        if (named.Any(c => !read.Contains(c.Column) && !own.Contains(LedgerColumns.Compared(c.Name)) && StandingWords.Any(w => c.Name.Contains(w, StringComparison.Ordinal))))
+        // Another column of where measures stand or how the work went (a second 进展 column, 整改成效…), not read: the
+        // office learns before it confirms how what it says gets in. Not an export's own column (this system keeps its own).
+        var standingLike = named.Where(c => !read.Contains(c.Column) && !own.Contains(LedgerColumns.Compared(c.Name)) && StandingWords.Any(w => c.Name.Contains(w, StringComparison.Ordinal)))
+            .Select(c => $"“{Shown(c.Name)}”").Distinct().Take(3).ToList();
+        if (standingLike.Count > 0)
         {
             yield return new IntakeProblem(sheet, headerRow, null,
-                "台账中的进展说明不会导入。整改方案审定实施后，由责任单位在系统中报送进展（原台账的进展说明可作为第一次报送的内容，附上佐证材料）；已完成的措施报送后申请销号。"
-                + "要按原台账记入各措施完成与否，请用“状态”列，填写未启动、整改中或已完成。",
+                $"{string.Join("、", standingLike)}列不会导入。原台账各措施完成与否请写在“状态”列（未启动、整改中或已完成），进展说明写在“整改进展”列：这两列都会导入，"
+                + "整改进展作为责任单位第一次报送的底稿，由责任单位核对、附上佐证材料后报送；已完成的措施报送后申请销号。",
                 IntakeSeverity.Warning);
         }
 
@@ -563,7 +577,7 @@ internal sealed class LedgerSheetInterpreter
             }
         }
 
-        return new MeasureBuilder(row.Number, dotted, text, kind, deadline, Text(row, LedgerField.Leader), lead, supporting) { Standing = standing };
+        return new MeasureBuilder(row.Number, dotted, text, kind, deadline, Text(row, LedgerField.Leader), lead, supporting) { Standing = standing, Progress = Text(row, LedgerField.Progress) };
     }
 
     private (DateOnly? Date, MeasureKind? Kind) ReadDeadline(SheetRow row)
@@ -712,7 +726,7 @@ internal sealed class LedgerSheetInterpreter
             [.. c.Findings.Select(f => new IntakeFinding(
                 f.Number,
                 f.Title,
-                [.. f.Measures.Select(m => new IntakeMeasure(m.Number, m.Text, m.Kind, m.Deadline, m.Leader, m.LeadUnit, m.SupportingUnits, new IntakeLocation(sheet, m.Row)) { Standing = m.Standing })],
+                [.. f.Measures.Select(m => new IntakeMeasure(m.Number, m.Text, m.Kind, m.Deadline, m.Leader, m.LeadUnit, m.SupportingUnits, new IntakeLocation(sheet, m.Row)) { Standing = m.Standing, Progress = m.Progress })],
                 new IntakeLocation(sheet, f.Row)))],
             new IntakeLocation(sheet, c.Row))).ToList();
         var ordered = problems
@@ -783,6 +797,8 @@ internal sealed class LedgerSheetInterpreter
         public List<string> SupportingUnits { get; } = supportingUnits;
 
         public LedgerStanding? Standing { get; init; }
+
+        public string? Progress { get; init; }
 
         public int Number { get; set; }
     }

@@ -51,26 +51,62 @@ internal static partial class LedgerValues
     }
 
     /// <summary>
-    /// The 原台账状态 a 状态 cell states, by its first word ("已完成（2024年5月）" is 已完成): Recognized with no standing for
-    /// a measure not started (未启动…), with one for 整改中 (正在整改, 基本完成, 未完成, 长期坚持…) and 已完成 (已整改, 已销号,
-    /// 办结…); not Recognized for anything else (an account of the work, 红/黄/绿), which the office hears about.
+    /// The 原台账状态 a 状态 cell states, by its first word ("已完成（2024年5月）", "已完成 2024年5月", "已完成/已销号" are
+    /// 已完成; a word spaced out, "已 销 号", is that word): Recognized with <see cref="LedgerStanding.NotStarted"/> for 未启动…,
+    /// 整改中 for 正在整改, 基本完成, 未完成, 长期坚持…, 已完成 for 已整改, 已销号, 办结…; not Recognized for anything else (an
+    /// account of the work, 红/黄/绿, a percentage), which the office hears about.
     /// </summary>
     public static (bool Recognized, LedgerStanding? Standing) Standing(string text)
     {
         var folded = Fold(text);
         var end = folded.AsSpan().IndexOfAny("。，,；;：:（(、\n!！?？".AsSpan());
-        var word = Squeeze(end < 0 ? folded : folded[..end]).TrimEnd('.', '。');
-        return word switch
+        var clause = end < 0 ? folded : folded[..end];
+        if (StandingOf(Squeeze(clause).TrimEnd('.', '。')) is { } whole)
         {
-            "未启动" or "未开始" or "尚未启动" or "待启动" or "暂未启动" or "未开展" or "尚未开展" or "未整改" => (true, null),
-            "整改中" or "正在整改" or "进行中" or "推进中" or "正在推进" or "持续推进" or "持续整改" or "持续整改中" or "整改推进中" or "已启动"
-                or "序时推进" or "按序时推进" or "有序推进" or "按时序推进" or "基本完成" or "部分完成" or "阶段性完成" or "未完成" or "尚未完成"
-                or "超期未完成" or "逾期未完成" or "长期坚持" or "长期整改" or "长期" => (true, LedgerStanding.InProgress),
-            "已完成" or "完成" or "已整改" or "整改完成" or "完成整改" or "已完成整改" or "已整改完成" or "已销号" or "销号" or "已整改销号"
-                or "已办结" or "办结" or "已落实" or "已解决" or "已整改到位" or "整改到位" => (true, LedgerStanding.Completed),
-            _ => (false, null),
-        };
+            return (true, whole);
+        }
+
+        // The first word before a space or a slash, or a known word run straight into a date ("已完成2024年5月").
+        var first = clause.Split([' ', '\u3000', '/', '\t'], 2, StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? string.Empty;
+        if (StandingOf(first) is { } word)
+        {
+            return (true, word);
+        }
+
+        var squeezed = Squeeze(clause);
+        foreach (var (known, standing) in StandingWords)
+        {
+            if (squeezed.Length > known.Length && squeezed.StartsWith(known, StringComparison.Ordinal) && char.IsAsciiDigit(squeezed[known.Length]))
+            {
+                return (true, standing);
+            }
+        }
+
+        return (false, null);
     }
+
+    private static LedgerStanding? StandingOf(string word) =>
+        StandingWords.FirstOrDefault(w => w.Word == word) is { Word: not null } found ? found.Standing : null;
+
+    /// <summary>The words of a 状态 cell and the standing each names, the longest first (so a word run into a date finds the whole word).</summary>
+    private static readonly (string Word, LedgerStanding Standing)[] StandingWords =
+    [
+        .. new[]
+        {
+            ("未启动", LedgerStanding.NotStarted), ("未开始", LedgerStanding.NotStarted), ("尚未启动", LedgerStanding.NotStarted), ("待启动", LedgerStanding.NotStarted),
+            ("暂未启动", LedgerStanding.NotStarted), ("未开展", LedgerStanding.NotStarted), ("尚未开展", LedgerStanding.NotStarted), ("未整改", LedgerStanding.NotStarted),
+            ("整改中", LedgerStanding.InProgress), ("正在整改", LedgerStanding.InProgress), ("进行中", LedgerStanding.InProgress), ("推进中", LedgerStanding.InProgress),
+            ("正在推进", LedgerStanding.InProgress), ("持续推进", LedgerStanding.InProgress), ("持续整改", LedgerStanding.InProgress), ("持续整改中", LedgerStanding.InProgress),
+            ("整改推进中", LedgerStanding.InProgress), ("已启动", LedgerStanding.InProgress), ("序时推进", LedgerStanding.InProgress), ("按序时推进", LedgerStanding.InProgress),
+            ("有序推进", LedgerStanding.InProgress), ("按时序推进", LedgerStanding.InProgress), ("基本完成", LedgerStanding.InProgress), ("部分完成", LedgerStanding.InProgress),
+            ("阶段性完成", LedgerStanding.InProgress), ("未完成", LedgerStanding.InProgress), ("尚未完成", LedgerStanding.InProgress), ("超期未完成", LedgerStanding.InProgress),
+            ("逾期未完成", LedgerStanding.InProgress), ("长期坚持", LedgerStanding.InProgress), ("长期整改", LedgerStanding.InProgress), ("长期", LedgerStanding.InProgress),
+            ("已完成", LedgerStanding.Completed), ("完成", LedgerStanding.Completed), ("已整改", LedgerStanding.Completed), ("整改完成", LedgerStanding.Completed),
+            ("完成整改", LedgerStanding.Completed), ("已完成整改", LedgerStanding.Completed), ("已整改完成", LedgerStanding.Completed), ("已销号", LedgerStanding.Completed),
+            ("销号", LedgerStanding.Completed), ("已整改销号", LedgerStanding.Completed), ("已办结", LedgerStanding.Completed), ("办结", LedgerStanding.Completed),
+            ("已落实", LedgerStanding.Completed), ("已解决", LedgerStanding.Completed), ("已整改到位", LedgerStanding.Completed), ("整改到位", LedgerStanding.Completed),
+        }.OrderByDescending(w => w.Item1.Length),
+    ];
 
     /// <summary>An Excel serial day number as a date (the 1900 system, or 1904 when the workbook says so); null out of range.</summary>
     public static DateOnly? FromSerial(double serial, bool date1904)

@@ -89,6 +89,9 @@ public sealed class DetailModel(RectifyDbContext db, Caller caller, MeasureWorkf
     /// <summary>The report sent back by the office, or taken back by the caller, when the report form starts from it.</summary>
     public ProgressReportView? StartedFrom { get; private set; }
 
+    /// <summary>The report form starts from the imported ledger's 原台账进展 (no report yet).</summary>
+    public bool StartedFromLedger { get; private set; }
+
     public DateOnly? EffectiveDate { get; private set; }
 
     /// <summary>What was typed into the 申请延期 form, shown again when it was refused.</summary>
@@ -268,6 +271,11 @@ public sealed class DetailModel(RectifyDbContext db, Caller caller, MeasureWorkf
         {
             // The report sent back (or taken back) is the start of the next: its text, percentage and 代报依据 filled in, to be corrected.
             (Narrative, Percent, OnBehalfBasis, StartedFrom) = (back.Narrative, back.PercentComplete, back.OnBehalfBasis, back);
+        }
+        else if (ErrorFor is null && Reports.Count == 0 && Measure.LedgerProgress is { } ledger && (CanReport || CanReportOnBehalf))
+        {
+            // The first report starts from what the office's own ledger said of the work, to be checked and given its evidence.
+            (Narrative, StartedFromLedger) = (ledger, true);
         }
         CanApplyOnBehalf = Measure.Moves && !Measure.AllowedActions.Contains(MeasureAction.ApplyForSignOff)
             && Domain.Measure.CanTake(MeasureAction.ApplyForSignOff, Measure.State, Measure.Kind, Measure.EvidenceAcceptedAtUtc is not null)

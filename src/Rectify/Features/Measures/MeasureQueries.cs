@@ -63,6 +63,10 @@ public sealed record MeasureDetail(
     [System.Text.Json.Serialization.JsonIgnore]
     public LedgerStanding? LedgerStanding { get; init; }
 
+    /// <summary>原台账进展, what an imported ledger said of the work (the first report starts from it); the page's, not the API's.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string? LedgerProgress { get; init; }
+
     /// <summary>The inspection's plan is adopted and in force (审定实施): before that its measures take no step, are never late and are not supervised.</summary>
     public bool PlanInForce { get; init; } = true;
 
@@ -107,6 +111,7 @@ public static class MeasureQueries
                 m.OriginalDeadline,
                 m.ExtensionCount,
                 m.LedgerStanding,
+                m.LedgerProgress,
                 Facts = new OverdueFacts(m.Kind, m.State, m.Deadline, m.Inspection.ReportingCadence, m.OngoingSinceUtc, m.LastReportAtUtc),
                 LeadUnitPath = m.LeadUnit == null ? null : m.LeadUnit.Path,
                 LeaderUserId = m.ResponsibleLeader == null ? null : m.ResponsibleLeader.UserId,
@@ -139,6 +144,7 @@ public static class MeasureQueries
             OriginalDeadline = m.OriginalDeadline,
             ExtensionCount = m.ExtensionCount,
             LedgerStanding = m.LedgerStanding,
+            LedgerProgress = m.LedgerProgress,
             PlanInForce = inForce,
             WithdrawalReason = m.WithdrawnAtUtc is null ? null : m.Revisions.LastOrDefault(r => r.Kind == MeasureRevisionKind.Withdrawn)?.Reason,
         };

@@ -31,6 +31,9 @@ public sealed record ImportMeasureView(int Number, string Text, MeasureKind? Kin
 {
     /// <summary>原台账状态 as the office's own ledger's 状态 column says (null when it says nothing or 未启动): the plan's adoption, or an import into a plan in force, starts the measure with it.</summary>
     public LedgerStanding? Standing { get; init; }
+
+    /// <summary>原台账进展 as the ledger's 整改进展 column says (null when it says nothing): the unit's first progress report starts from it.</summary>
+    public string? Progress { get; init; }
 }
 
 public sealed record ImportFindingView(int Number, string Title, int? Row, ImportChange Change, IReadOnlyList<string> Fields, IReadOnlyList<ImportMeasureView> Measures);
@@ -95,7 +98,7 @@ public sealed record ImportPreviewView(
                     c.Findings[f.Number].Fields,
                     [.. f.Measures.Select(m => new ImportMeasureView(
                         m.Number, m.Text, m.Kind, m.Deadline, m.ResponsibleLeader, m.LeadUnit, m.SupportingUnits, m.Source?.Row,
-                        c.Measures[(f.Number, m.Number)].Change, c.Measures[(f.Number, m.Number)].Fields) { Standing = m.Standing })]))]) { IsImplicit = category.IsImplicit })])
+                        c.Measures[(f.Number, m.Number)].Change, c.Measures[(f.Number, m.Number)].Fields) { Standing = c.LedgerNotes.GetValueOrDefault((f.Number, m.Number))?.Standing, Progress = c.LedgerNotes.GetValueOrDefault((f.Number, m.Number))?.Progress })]))]) { IsImplicit = category.IsImplicit })])
         {
             Kind = preview.Draft.Kind,
             Statistics = preview.Draft.Statistics,

@@ -71,6 +71,12 @@ public sealed record ImportComparison(
 
     public bool HasErrors => Problems.Any(p => p.Severity == IntakeSeverity.Error);
 
+    /// <summary>
+    /// What the file's 状态 and 整改进展 columns give each measure that takes them (a new one, or one not started nor
+    /// withdrawn), by finding and measure number; a measure that goes its own way has none, whatever the file says.
+    /// </summary>
+    public IReadOnlyDictionary<(int Finding, int Measure), LedgerNote> LedgerNotes { get; init; } = new Dictionary<(int, int), LedgerNote>();
+
     /// <summary>The measures of the plan that the file does not mention, said as the result says it; null when there are none.</summary>
     public string? UntouchedNote => Untouched == 0 ? null : $"文件中没有的 {Untouched} 条措施未改动。";
 }
@@ -95,6 +101,9 @@ public sealed record ImportPreview(string FileName, IReadOnlyList<LedgerSheet> S
     /// <summary>Whether a confirmation can succeed: measures and no error, in a plan that is not waiting for adoption (never for a round summary).</summary>
     public bool CanConfirm => Draft.CanConfirm && !Comparison.HasErrors && Comparison.PlanState != PlanState.Submitted;
 }
+
+/// <summary>What an office's ledger says of a measure that takes it: where it stands (null: 未启动) and its account of the work.</summary>
+public sealed record LedgerNote(LedgerStanding? Standing, string? Progress);
 
 /// <summary>The inspection an import goes into, as the import page shows it.</summary>
 public sealed record ImportTarget(int Id, string Title, PlanState PlanState);
@@ -313,7 +322,7 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
                     {
                         // A row that states no kind (nor a deadline that implies one) is 限期整改, marked 待核实.
                         var measure = findings[f.Number].AddMeasure(m.Number, m.Text.Trim(), m.Kind);
-                        measure.NoteLedgerStanding(m.Standing);
+                        measure.NoteLedger(m.Standing, m.Progress);
 
                         // After adoption a new measure is a version of the plan, with a deadline unless it is 长期坚持.
                         if (inForce || !change.IsEmpty)
@@ -332,10 +341,7 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
                             current.Amend(change, caller.Actor, clock, reason);
                         }
 
-                        if (current.State == MeasureState.Planned)
-                        {
-                            current.NoteLedgerStanding(m.Standing);
-                        }
+                        current.NoteLedger(m.Standing, m.Progress);
 
                         db.Entry(current).DetectChanges();
                         updated.Add($"{f.Number}.{m.Number}");
@@ -404,9 +410,12 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
                 Lead = m.LeadUnit == null ? null : m.LeadUnit.Name,
                 Supporting = m.SupportingUnits.Select(s => s.Organization.Name).ToList(),
                 m.LedgerStanding,
+                m.LedgerProgress,
+                Withdrawn = m.WithdrawnAtUtc != null,
             })
             .AsNoTracking().AsSplitQuery().ToListAsync(cancellationToken);
-        return measures.ToDictionary(m => (m.Finding, m.Number), m => new MeasureSnapshot(m.Id, m.Text, m.Kind, m.Deadline, m.State, m.Leader, m.Lead, m.Supporting.ToHashSet(StringComparer.Ordinal), m.LedgerStanding));
+        return measures.ToDictionary(m => (m.Finding, m.Number), m => new MeasureSnapshot(
+            m.Id, m.Text, m.Kind, m.Deadline, m.State, m.Leader, m.Lead, m.Supporting.ToHashSet(StringComparer.Ordinal), m.LedgerStanding, m.LedgerProgress, m.Withdrawn));
     }
 
     /// <summary>Which row could not be imported, so that the office knows what to fix; nothing was written.</summary>
@@ -519,6 +528,7 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
             problems.Add(new IntakeProblem(at?.Sheet, at?.Row, null, message, severity));
         var created = new HashSet<string>(StringComparer.Ordinal);
         var standings = new Dictionary<LedgerStanding, int>();
+        var notes = new Dictionary<(int, int), LedgerNote>();
         IntakeLocation? standingFrom = null;
 
         // The units the tree has, by their full names: a measure's units are compared by full name (a 简称 in the file is
@@ -581,6 +591,7 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
                     plan.Measures.TryGetValue((f.Number, m.Number), out var current);
                     var target = Target(m, current, plan.Units ?? NoUnits);
                     Fits(m.Source, number, "整改措施", m.Text, PlanLimits.MeasureText);
+                    Fits(m.Source, number, "原台账进展", target.Progress, Measure.MaxLedgerProgress);
                     if (target.Leader is { } typed)
                     {
                         var (name, position) = TypedPeople.Read(typed.Typed);
@@ -632,10 +643,15 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
                         Problem(m.Source, $"{number}：{late.Message}");
                     }
 
-                    if (target.Standing is { } standing)
+                    if (Kept(target.Standing) is { } standing)
                     {
                         standings[standing] = standings.GetValueOrDefault(standing) + 1;
                         standingFrom ??= m.Source;
+                    }
+
+                    if (Kept(target.Standing) is not null || target.Progress is not null)
+                    {
+                        notes[(f.Number, m.Number)] = new LedgerNote(Kept(target.Standing), target.Progress);
                     }
 
                     if (current is null)
@@ -665,12 +681,12 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
         {
             var counts = string.Join("、", standings.OrderBy(p => p.Key).Select(p => $"{Terms.Of(p.Key)} {p.Value} 条"));
             var when = planState == PlanState.InForce ? "确认导入时" : "整改方案审定时";
-            Problem(standingFrom, $"按原台账的状态：{counts}。{when}，这些措施记为“整改中”，措施的历史中注明据原台账；"
-                + "原台账已完成的，仍须由责任单位报送佐证材料、申请销号，经整改办审核、领导审批后销号。其余措施从“未启动”开始。", IntakeSeverity.Warning);
+            Problem(standingFrom, $"按原台账的状态：{counts}。{when}，这些措施记为“整改中”（长期坚持的措施记为“长期坚持”），措施的历史中注明据原台账；"
+                + "原台账已完成的，仍须由责任单位报送佐证材料、申请销号，经整改办审核、领导审批后销号，销号之前过了整改时限的仍显示为超期。其余措施从“未启动”开始。", IntakeSeverity.Warning);
         }
 
         var untouched = plan.Measures.Keys.Count(k => !measures.ContainsKey(k));
-        return new ImportComparison(inspectionId, title, planState, categories, findings, measures, untouched, [.. problems.OrderBy(p => p.Row ?? 0)]);
+        return new ImportComparison(inspectionId, title, planState, categories, findings, measures, untouched, [.. problems.OrderBy(p => p.Row ?? 0)]) { LedgerNotes = notes };
     }
 
     /// <summary>What a measure is after the file is applied: the file's values where it states them, the plan's elsewhere.</summary>
@@ -695,9 +711,13 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
             supporting.Remove(lead ?? current?.LeadUnit ?? string.Empty);
         }
 
-        var standing = current is null or { State: MeasureState.Planned } ? m.Standing : null;
-        return new MeasureTarget(m.Text.Trim(), kind, deadline, leader, leaders.Count, lead, supporting, standing);
+        // (A withdrawn measure changes no more; a started one goes its own way.)
+        var notStarted = current is null or { State: MeasureState.Planned, Withdrawn: false };
+        return new MeasureTarget(m.Text.Trim(), kind, deadline, leader, leaders.Count, lead, supporting, notStarted ? m.Standing : null, notStarted ? PlainText.Clean(m.Progress) : null);
     }
+
+    /// <summary>A standing as the measure keeps it: 未启动 is none.</summary>
+    private static LedgerStanding? Kept(LedgerStanding? standing) => standing == LedgerStanding.NotStarted ? null : standing;
 
     /// <summary>The fields a measure's target changes, in words ("整改时限：2026-12-31 → 2027-03-31").</summary>
     private static List<string> Fields(MeasureSnapshot was, MeasureTarget target)
@@ -733,9 +753,14 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
             fields.Add($"配合单位：{Join(was.Supporting)} → {Join(supporting)}");
         }
 
-        if (target.Standing is { } standing && standing != was.Standing)
+        if (target.Standing is { } standing && Kept(standing) != was.Standing)
         {
             fields.Add($"原台账状态：{(was.Standing is { } s ? Terms.Of(s) : "—")} → {Terms.Of(standing)}");
+        }
+
+        if (target.Progress is { } progress && progress != was.Progress)
+        {
+            fields.Add(was.Progress is null ? "原台账进展：新增" : "原台账进展：修改");
         }
 
         return fields;
@@ -824,18 +849,18 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
         return units.ToDictionary(u => u.Key, u => u.Value.Name, StringComparer.Ordinal);
     }
 
-    private sealed record MeasureSnapshot(int Id, string Text, MeasureKind Kind, DateOnly? Deadline, MeasureState State, string? Leader, string? LeadUnit, IReadOnlySet<string> Supporting, LedgerStanding? Standing)
+    private sealed record MeasureSnapshot(int Id, string Text, MeasureKind Kind, DateOnly? Deadline, MeasureState State, string? Leader, string? LeadUnit, IReadOnlySet<string> Supporting, LedgerStanding? Standing, string? Progress, bool Withdrawn)
     {
         public static MeasureSnapshot Of(Measure m) => new(
             m.Id, m.Text, m.Kind, m.Deadline, m.State, m.ResponsibleLeader?.Name, m.LeadUnit?.Name,
-            m.SupportingUnits.Select(s => s.Organization.Name).ToHashSet(StringComparer.Ordinal), m.LedgerStanding);
+            m.SupportingUnits.Select(s => s.Organization.Name).ToHashSet(StringComparer.Ordinal), m.LedgerStanding, m.LedgerProgress, m.IsWithdrawn);
     }
 
     /// <summary>
-    /// A measure as the file would leave it; null for what the file does not state. Its 原台账状态 (Standing) is the
-    /// file's for a measure not started yet, and null for a started one, which goes its own way.
+    /// A measure as the file would leave it; null for what the file does not state. Its 原台账状态 and 原台账进展
+    /// (Standing, Progress) are the file's for a measure not started yet, and null for a started one, which goes its own way.
     /// </summary>
-    private sealed record MeasureTarget(string Text, MeasureKind Kind, DateOnly? Deadline, (string Typed, string Name)? Leader, int LeaderCount, string? LeadUnit, HashSet<string>? Supporting, LedgerStanding? Standing);
+    private sealed record MeasureTarget(string Text, MeasureKind Kind, DateOnly? Deadline, (string Typed, string Name)? Leader, int LeaderCount, string? LeadUnit, HashSet<string>? Supporting, LedgerStanding? Standing, string? Progress);
 
     /// <summary>Each name resolved once per import, through the plan's own resolution (new ones added and audited there).</summary>
     private sealed class NameCache(PlanService plans, Organization inspected)

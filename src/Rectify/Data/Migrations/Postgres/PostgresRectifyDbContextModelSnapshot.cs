@@ -1143,6 +1143,9 @@ namespace Rectify.Data.Migrations.Postgres
                     b.Property<int?>("LeadUnitId")
                         .HasColumnType("integer");
 
+                    b.Property<string>("LedgerProgress")
+                        .HasColumnType("text");
+
                     b.Property<int?>("LedgerStanding")
                         .HasColumnType("integer");
 

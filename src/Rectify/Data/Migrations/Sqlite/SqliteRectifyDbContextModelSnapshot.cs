@@ -1106,6 +1106,9 @@ namespace Rectify.Data.Migrations.Sqlite
                     b.Property<int?>("LeadUnitId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("LedgerProgress")
+                        .HasColumnType("TEXT");
+
                     b.Property<int?>("LedgerStanding")
                         .HasColumnType("INTEGER");
 
