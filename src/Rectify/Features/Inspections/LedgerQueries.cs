@@ -328,47 +328,48 @@ public static class LedgerQueries
         && (m.State == MeasureState.Planned || m.State == MeasureState.InProgress || m.State == MeasureState.AwaitingReview || m.State == MeasureState.AwaitingApproval);
 
     /// <summary>逾期未报, in the database: the SQL twin of <see cref="Measure.IsMissingCadenceReportAt"/> (OverdueQueryTests holds the two equal).</summary>
-    public static Expression<Func<Measure, bool>> IsMissingCadenceReportOn(DateOnly today)
-    {
-        // The start of the last closed period for each cadence, computed here and passed as parameters; the
-        // inspection's cadence picks one in SQL (null is the default, monthly).
-        var weekly = ReportingCadences.LastClosedPeriodStartUtc(ReportingCadence.Weekly, today);
-        var monthly = ReportingCadences.LastClosedPeriodStartUtc(ReportingCadence.Monthly, today);
-        var quarterly = ReportingCadences.LastClosedPeriodStartUtc(ReportingCadence.Quarterly, today);
-        return m => m.Kind == MeasureKind.Ongoing && m.State == MeasureState.Ongoing && m.OngoingSinceUtc != null
-            && m.OngoingSinceUtc <= (m.Inspection.ReportingCadence == ReportingCadence.Weekly ? weekly : m.Inspection.ReportingCadence == ReportingCadence.Quarterly ? quarterly : monthly)
-            && (m.LastReportAtUtc == null
-                || m.LastReportAtUtc < (m.Inspection.ReportingCadence == ReportingCadence.Weekly ? weekly : m.Inspection.ReportingCadence == ReportingCadence.Quarterly ? quarterly : monthly));
-    }
+    public static Expression<Func<Measure, bool>> IsMissingCadenceReportOn(DateOnly today) => WithPeriodStart(
+        (m, lastClosed) => m.Kind == MeasureKind.Ongoing && m.State == MeasureState.Ongoing && m.OngoingSinceUtc != null
+            && m.OngoingSinceUtc <= lastClosed
+            && (m.LastReportAtUtc == null || m.LastReportAtUtc < lastClosed),
+        PeriodStartByCadence(ReportingCadences.LastClosedPeriodStartUtc, today));
 
     /// <summary>超期 or 逾期未报: the database form of <see cref="Measure.IsOverdueAt"/>, made of the two facts above.</summary>
     public static Expression<Func<Measure, bool>> IsOverdueOn(DateOnly today) => Either(IsPastDeadlineOn(today), IsMissingCadenceReportOn(today));
 
     /// <summary>本期待报送, in the database: the SQL twin of <see cref="Measure.IsCadenceReportDueAt"/>.</summary>
-    public static Expression<Func<Measure, bool>> CadenceReportDueOn(DateOnly today)
-    {
-        var weekly = ReportingCadences.CurrentPeriodStartUtc(ReportingCadence.Weekly, today);
-        var monthly = ReportingCadences.CurrentPeriodStartUtc(ReportingCadence.Monthly, today);
-        var quarterly = ReportingCadences.CurrentPeriodStartUtc(ReportingCadence.Quarterly, today);
-        return m => m.Kind == MeasureKind.Ongoing && m.State == MeasureState.Ongoing
-            && (m.LastReportAtUtc == null
-                || m.LastReportAtUtc < (m.Inspection.ReportingCadence == ReportingCadence.Weekly ? weekly : m.Inspection.ReportingCadence == ReportingCadence.Quarterly ? quarterly : monthly));
-    }
+    public static Expression<Func<Measure, bool>> CadenceReportDueOn(DateOnly today) => WithPeriodStart(
+        (m, current) => m.Kind == MeasureKind.Ongoing && m.State == MeasureState.Ongoing
+            && (m.LastReportAtUtc == null || m.LastReportAtUtc < current),
+        PeriodStartByCadence(ReportingCadences.CurrentPeriodStartUtc, today));
 
     /// <summary>
     /// A supporting unit owes its part (配合情况) on the measure: none of <paramref name="handedIn"/> (the 配合情况 of the
     /// units in question) counts for now — the SQL twin of <see cref="SupportReport.PartCountsFromUtc"/>: for a 长期坚持
     /// measure in its ongoing state, none since the current period began; for any other, none at all.
     /// </summary>
-    public static Expression<Func<Measure, bool>> SupportPartOwedOn(DateOnly today, IQueryable<SupportReport> handedIn)
+    public static Expression<Func<Measure, bool>> SupportPartOwedOn(DateOnly today, IQueryable<SupportReport> handedIn) => WithPeriodStart(
+        (m, current) => !handedIn.Any(r => r.MeasureId == m.Id
+            && (m.Kind != MeasureKind.Ongoing || m.State != MeasureState.Ongoing || r.SubmittedAtUtc >= current)),
+        PeriodStartByCadence(ReportingCadences.CurrentPeriodStartUtc, today));
+
+    /// <summary>
+    /// A period's start for the measure's inspection, in SQL: the start for each cadence computed here and passed as
+    /// parameters, the inspection's cadence picking one (null is the default, monthly).
+    /// </summary>
+    private static Expression<Func<Measure, DateTime>> PeriodStartByCadence(Func<ReportingCadence, DateOnly, DateTime> start, DateOnly today)
     {
-        var weekly = ReportingCadences.CurrentPeriodStartUtc(ReportingCadence.Weekly, today);
-        var monthly = ReportingCadences.CurrentPeriodStartUtc(ReportingCadence.Monthly, today);
-        var quarterly = ReportingCadences.CurrentPeriodStartUtc(ReportingCadence.Quarterly, today);
-        return m => !handedIn.Any(r => r.MeasureId == m.Id
-            && (m.Kind != MeasureKind.Ongoing || m.State != MeasureState.Ongoing
-                || r.SubmittedAtUtc >= (m.Inspection.ReportingCadence == ReportingCadence.Weekly ? weekly : m.Inspection.ReportingCadence == ReportingCadence.Quarterly ? quarterly : monthly)));
+        var weekly = start(ReportingCadence.Weekly, today);
+        var monthly = start(ReportingCadence.Monthly, today);
+        var quarterly = start(ReportingCadence.Quarterly, today);
+        return m => m.Inspection.ReportingCadence == ReportingCadence.Weekly ? weekly : m.Inspection.ReportingCadence == ReportingCadence.Quarterly ? quarterly : monthly;
     }
+
+    /// <summary>A rule of a measure and a period's start, with the start written in place (SQL cannot take a lambda).</summary>
+    private static Expression<Func<Measure, bool>> WithPeriodStart(Expression<Func<Measure, DateTime, bool>> rule, Expression<Func<Measure, DateTime>> periodStart) =>
+        Expression.Lambda<Func<Measure, bool>>(
+            ReplacingExpressionVisitor.Replace(rule.Parameters[1], ReplacingExpressionVisitor.Replace(periodStart.Parameters[0], rule.Parameters[0], periodStart.Body), rule.Body),
+            rule.Parameters[0]);
 
     private static Expression<Func<Measure, bool>> Either(Expression<Func<Measure, bool>> a, Expression<Func<Measure, bool>> b) =>
         Expression.Lambda<Func<Measure, bool>>(
