@@ -193,8 +193,8 @@ public sealed class Measure
     /// </summary>
     public string? LedgerProgress { get; private set; }
 
-    /// <summary>How long a ledger's account of the work may be: as long as a progress report's, which it starts.</summary>
-    public const int MaxLedgerProgress = ProgressReport.MaxNarrative;
+    /// <summary>How long a ledger's account of the work may be: half a progress report's, which it starts (the unit adds to it).</summary>
+    public const int MaxLedgerProgress = ProgressReport.MaxNarrative / 2;
 
     /// <summary>
     /// An import read what the office's ledger says of the measure: where it stands and how the work went. What the file

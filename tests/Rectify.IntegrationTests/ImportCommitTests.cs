@@ -178,7 +178,7 @@ public abstract class ImportCommitTests(AppFixture app)
         {
             var page = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await officeClient.GetStringAsync(new Uri($"/measures/{first}", UriKind.Relative), Ct));
             Assert.StartsWith("已完成", page.QuerySelector("#ledger-standing")!.TextContent.Trim(), StringComparison.Ordinal);
-            Assert.Equal("措施一：原台账说已完成", page.QuerySelector("#ledger-progress")!.TextContent.Trim());
+            Assert.Equal("措施一：原台账说已完成", page.QuerySelector("#ledger-progress p")!.TextContent.Trim());
             Assert.NotNull(page.QuerySelector("#on-behalf-report-form #from-ledger"));
             Assert.Equal("措施一：原台账说已完成", page.QuerySelector("#on-behalf-report-form textarea[name=narrative]")!.TextContent);
         }
@@ -202,6 +202,36 @@ public abstract class ImportCommitTests(AppFixture app)
             await MeasuresAsync());
         var office = await ReadAsync(db => db.Users.Where(u => u.UserName == "office").Select(u => u.Id).SingleAsync(Ct));
         Assert.Equal(2, await ReadAsync(db => db.MeasureTransitions.CountAsync(t => t.Measure.InspectionId == id && t.ActorUserId == office, Ct)));
+    }
+
+    [Fact]
+    public async Task A_file_without_categories_leaves_the_plans_categories_and_each_findings_own_as_they_are()
+    {
+        app.RequireAvailable();
+        var tag = Guid.NewGuid().ToString("N")[..6];
+        var id = await NewInspectionAsync("无类别更新" + tag);
+        await CommitAsync(id, Draft(Ledger(tag)));
+
+        // A one-row correction of finding 2 (category 二) and a new finding 4, with no 问题类别 column.
+        var book = new TestWorkbook();
+        book.Sheet("台账")
+            .Row(1, "序号", "反馈问题", "整改措施", "整改时限")
+            .Row(2, "2.1", "工程监管薄弱", "开展专项检查" + tag, "2027-04-30")
+            .Row(3, "4.1", "新发现的问题" + tag, "新的措施" + tag, "2027-05-31");
+        var draft = LedgerWorkbookReader.Read(book.ToStream());
+        Assert.True(Assert.Single(draft.Categories).IsImplicit);
+
+        var comparison = (await CompareAsync(id, draft))!;
+        Assert.Equal(ImportChange.Unchanged, comparison.Categories[1].Change);
+        Assert.Equal(ImportChange.Unchanged, comparison.Findings[2].Change);
+        Assert.Equal(["整改时限：2027-03-31 → 2027-04-30"], comparison.Measures[(2, 1)].Fields);
+        Assert.Contains(comparison.Problems, p => p.Message == "文件没有问题类别：已有的问题保留原来的类别，新增的 1 个问题归入类别（一）“落实主体责任方面”，可在整改方案中调整。");
+
+        await CommitAsync(id, draft);
+        var categories = await ReadAsync(db => db.FindingCategories.Where(c => c.InspectionId == id).OrderBy(c => c.Number).Select(c => c.Title).ToListAsync(Ct));
+        Assert.Equal(["落实主体责任方面", "工程廉政方面"], categories);
+        var findings = await ReadAsync(db => db.Findings.Where(f => f.InspectionId == id).OrderBy(f => f.Number).Select(f => new { f.Number, Category = f.Category.Number }).ToListAsync(Ct));
+        Assert.Equal([(1, 1), (2, 2), (3, 2), (4, 1)], findings.Select(f => (f.Number, f.Category)));
     }
 
     [Fact]

@@ -18,6 +18,15 @@ public sealed class FmtTests
         Assert.Equal(html, Fmt.Heading(text).ToString());
 
     [Theory]
+    [InlineData("已修订议事规则", 10, "已修订议事规则")]
+    [InlineData("已修订议事规则并印发", 4, "已修订议…")]
+    [InlineData("甲乙😀丙丁", 3, "甲乙…")]
+    [InlineData("甲乙😀丙丁", 4, "甲乙😀…")]
+    [InlineData("甲乙𠀀丙", 3, "甲乙…")]
+    public void A_text_is_clipped_to_at_most_so_many_characters_and_never_in_the_middle_of_one(string text, int most, string clipped) =>
+        Assert.Equal(clipped, Fmt.Clip(text, most));
+
+    [Theory]
     [InlineData("zh-CN", "措施", 3, 1, "措施 3.1")]
     [InlineData("zh-CN", "措施", 12, 10, "措施 12.10")]
     [InlineData("en", "Measure", 3, 1, "Measure 3.1")]

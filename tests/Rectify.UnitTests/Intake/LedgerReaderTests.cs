@@ -354,7 +354,13 @@ public sealed class LedgerReaderTests
             .Row(11, "1.10", "问题甲", "措施十", "2025-02-28", "已完成 2025年3月")
             .Row(12, "1.11", "问题甲", "措施十一", "2025-02-28", "已完成/已销号")
             .Row(13, "1.12", "问题甲", "措施十二", "2025-02-28", "已完成2025年3月")
-            .Row(14, "1.13", "问题甲", "措施十三", "2025-02-28", "未完成2025年底前");
+            .Row(14, "1.13", "问题甲", "措施十三", "2025-02-28", "未完成2025年底前")
+            .Row(15, "1.14", "问题甲", "措施十四", "2025-02-28", "已完成60%")
+            .Row(16, "1.15", "问题甲", "措施十五", "2025-02-28", "完成 50%")
+            .Row(17, "1.16", "问题甲", "措施十六", "2025-02-28", "已完成 3 项，剩余 2 项")
+            .Row(18, "1.17", "问题甲", "措施十七", "2025-02-28", "已完成/未完成")
+            .Row(19, "1.18", "问题甲", "措施十八", "2025-02-28", "已销号 待审批")
+            .Row(20, "1.19", "问题甲", "措施十九", "2025-02-28", "已完成/已销号（2025.3）");
 
         var draft = LedgerWorkbookReader.Read(book.ToStream());
 
@@ -362,10 +368,14 @@ public sealed class LedgerReaderTests
             [
                 LedgerStanding.Completed, LedgerStanding.Completed, LedgerStanding.InProgress, LedgerStanding.NotStarted, LedgerStanding.InProgress, null, null, LedgerStanding.Completed, null,
                 LedgerStanding.Completed, LedgerStanding.Completed, LedgerStanding.Completed, LedgerStanding.InProgress,
+                null, null, null, null, null, LedgerStanding.Completed,
             ],
             draft.Categories.Single().Findings.Single().Measures.Select(m => m.Standing));
         var problem = Assert.Single(Drafts.Problems(draft), p => p.Contains("不是措施的状态", StringComparison.Ordinal));
-        Assert.Equal("Warning E7: E 列第 7、8 行写的不是措施的状态，这些措施按“未启动”导入。可写：未启动、整改中（正在整改、基本完成、长期坚持）、已完成（已整改、已销号）。", problem);
+        Assert.Equal(
+            "Warning E7: E 列第 7、8、15、16、17、18、19 行写的不是措施的状态，这些措施按“未启动”导入。可写：未启动、整改中（正在整改、基本完成、长期坚持）、已完成（已整改、已销号）。"
+            + "这一列如果写的是进展说明，请把列名改为“整改进展”，它会随措施保存，作为责任单位第一次报送的底稿。",
+            problem);
         Assert.True(draft.CanConfirm);
     }
 

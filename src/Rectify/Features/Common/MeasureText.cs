@@ -33,7 +33,7 @@ internal static class MeasureText
     }
 
     /// <summary>The first 30 characters, for a subject line.</summary>
-    public static string Short(string text) => text.Length <= 30 ? text : text[..30] + "…";
+    public static string Short(string text) => Fmt.Clip(text, 30);
 
     public static string Day(DateOnly d) => d.ToString("yyyy年M月d日", CultureInfo.InvariantCulture);
 

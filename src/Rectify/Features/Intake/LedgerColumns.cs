@@ -92,6 +92,9 @@ internal static class LedgerColumns
         return found.Count >= 2 ? found : [];
     }
 
+    /// <summary>Whether a header is one only this system's export writes (销号日期, 回头看结果…): never an office's 状态 or 进展.</summary>
+    public static bool IsExportOnly(string header) => ExportOnly.Any(e => Key(e) == Key(header));
+
     /// <summary>A header as headers are compared (folded, without spaces and a leading *).</summary>
     public static string Compared(string header) => Key(header);
 

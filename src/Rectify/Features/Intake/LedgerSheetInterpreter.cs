@@ -164,7 +164,8 @@ internal sealed class LedgerSheetInterpreter
 
         // Another column of where measures stand or how the work went (a second 进展 column, 整改成效…), not read: the
         // office learns before it confirms how what it says gets in. Not an export's own column (this system keeps its own).
-        var standingLike = named.Where(c => !read.Contains(c.Column) && !own.Contains(LedgerColumns.Compared(c.Name)) && StandingWords.Any(w => c.Name.Contains(w, StringComparison.Ordinal)))
+        var standingLike = named.Where(c => !read.Contains(c.Column) && !own.Contains(LedgerColumns.Compared(c.Name)) && !LedgerColumns.IsExportOnly(c.Name)
+                && StandingWords.Any(w => c.Name.Contains(w, StringComparison.Ordinal)))
             .Select(c => $"“{Shown(c.Name)}”").Distinct().Take(3).ToList();
         if (standingLike.Count > 0)
         {
@@ -404,6 +405,7 @@ internal sealed class LedgerSheetInterpreter
         else if (category is null)
         {
             SwitchCategory(row, Unfiled, null, null);
+            category!.Implicit = true;
             problems.Add(new IntakeProblem(sheet, row.Number, Letter(LedgerField.Category), "没有找到问题类别（既没有“问题类别”列，也没有单独成行的类别），问题归入“未分类”。", IntakeSeverity.Warning));
         }
 
@@ -516,6 +518,7 @@ internal sealed class LedgerSheetInterpreter
         if (category is null)
         {
             SwitchCategory(row, Unfiled, null, null);
+            category!.Implicit = true;
             problems.Add(new IntakeProblem(sheet, row.Number, Letter(LedgerField.Category), "没有找到问题类别（既没有“问题类别”列，也没有单独成行的类别），问题归入“未分类”。", IntakeSeverity.Warning));
         }
 
@@ -716,7 +719,8 @@ internal sealed class LedgerSheetInterpreter
         {
             var rows = string.Join("、", unrecognizedStanding.Take(10)) + (unrecognizedStanding.Count > 10 ? $" 等 {unrecognizedStanding.Count} 行" : " 行");
             problems.Add(new IntakeProblem(sheet, unrecognizedStanding[0], Letter(LedgerField.Standing),
-                $"{Letter(LedgerField.Standing)} 列第 {rows}写的不是措施的状态，这些措施按“未启动”导入。可写：未启动、整改中（正在整改、基本完成、长期坚持）、已完成（已整改、已销号）。",
+                $"{Letter(LedgerField.Standing)} 列第 {rows}写的不是措施的状态，这些措施按“未启动”导入。可写：未启动、整改中（正在整改、基本完成、长期坚持）、已完成（已整改、已销号）。"
+                + (header.Columns.ContainsKey(LedgerField.Progress) ? string.Empty : "这一列如果写的是进展说明，请把列名改为“整改进展”，它会随措施保存，作为责任单位第一次报送的底稿。"),
                 IntakeSeverity.Warning));
         }
 
@@ -728,7 +732,7 @@ internal sealed class LedgerSheetInterpreter
                 f.Title,
                 [.. f.Measures.Select(m => new IntakeMeasure(m.Number, m.Text, m.Kind, m.Deadline, m.Leader, m.LeadUnit, m.SupportingUnits, new IntakeLocation(sheet, m.Row)) { Standing = m.Standing, Progress = m.Progress })],
                 new IntakeLocation(sheet, f.Row)))],
-            new IntakeLocation(sheet, c.Row))).ToList();
+            new IntakeLocation(sheet, c.Row)) { IsImplicit = c.Implicit }).ToList();
         var ordered = problems
             .OrderBy(p => p.Row ?? 0)
             .ThenBy(p => p.Column?.Length ?? 0)
@@ -753,6 +757,9 @@ internal sealed class LedgerSheetInterpreter
 
         /// <summary>Numbered "（一）" (a lower level under "一、" in a ledger of two levels of categories).</summary>
         public bool Bracketed { get; set; }
+
+        /// <summary>The sheet names no category: its findings were put under this one (<see cref="IntakeCategory.IsImplicit"/>).</summary>
+        public bool Implicit { get; set; }
 
         public List<FindingBuilder> Findings { get; } = [];
     }

@@ -66,17 +66,13 @@ internal static partial class LedgerValues
             return (true, whole);
         }
 
-        // The first word before a space or a slash, or a known word run straight into a date ("已完成2024年5月").
-        var first = clause.Split([' ', '\u3000', '/', '\t'], 2, StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? string.Empty;
-        if (StandingOf(first) is { } word)
-        {
-            return (true, word);
-        }
-
-        var squeezed = Squeeze(clause);
+        // A known word and then only a date ("已完成 2024年5月", "已完成2024.5"), or only more words of the same standing
+        // ("已完成/已销号"). Anything else after it — a share ("已完成60%"), a count ("已完成 3 项"), another standing
+        // ("已完成/未完成", "已销号 待审批") — is not the word's standing, and the office hears of the cell.
+        var squeezed = Squeeze(clause).TrimEnd('.', '。');
         foreach (var (known, standing) in StandingWords)
         {
-            if (squeezed.Length > known.Length && squeezed.StartsWith(known, StringComparison.Ordinal) && char.IsAsciiDigit(squeezed[known.Length]))
+            if (squeezed.StartsWith(known, StringComparison.Ordinal) && FollowedOnlyBy(squeezed[known.Length..], standing))
             {
                 return (true, standing);
             }
@@ -84,6 +80,18 @@ internal static partial class LedgerValues
 
         return (false, null);
     }
+
+    /// <summary>Whether what follows a standing's word is only a date, or more words of the same standing.</summary>
+    private static bool FollowedOnlyBy(string rest, LedgerStanding standing)
+    {
+        rest = rest.TrimStart('/');
+        return rest.Length > 0
+            && (StandingDate().IsMatch(rest) || rest.Split('/', StringSplitOptions.RemoveEmptyEntries).All(w => StandingOf(w) == standing));
+    }
+
+    /// <summary>A date as a 状态 cell writes it after its word: 2024年5月, 2024年5月10日, 2024.5.10, 2024-05, 2024年底, 5月底前.</summary>
+    [GeneratedRegex(@"^(\d{4}(年|\.|/|-)?)?(\d{1,2}(月|\.|/|-)?(\d{1,2}日?)?)?(底|末|初|上旬|中旬|下旬)?前?$")]
+    private static partial Regex StandingDate();
 
     private static LedgerStanding? StandingOf(string word) =>
         StandingWords.FirstOrDefault(w => w.Word == word) is { Word: not null } found ? found.Standing : null;

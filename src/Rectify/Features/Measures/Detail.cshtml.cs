@@ -272,17 +272,20 @@ public sealed class DetailModel(RectifyDbContext db, Caller caller, MeasureWorkf
             // The report sent back (or taken back) is the start of the next: its text, percentage and 代报依据 filled in, to be corrected.
             (Narrative, Percent, OnBehalfBasis, StartedFrom) = (back.Narrative, back.PercentComplete, back.OnBehalfBasis, back);
         }
-        else if (ErrorFor is null && Reports.Count == 0 && Measure.LedgerProgress is { } ledger && (CanReport || CanReportOnBehalf))
-        {
-            // The first report starts from what the office's own ledger said of the work, to be checked and given its evidence.
-            (Narrative, StartedFromLedger) = (ledger, true);
-        }
         CanApplyOnBehalf = Measure.Moves && !Measure.AllowedActions.Contains(MeasureAction.ApplyForSignOff)
             && Domain.Measure.CanTake(MeasureAction.ApplyForSignOff, Measure.State, Measure.Kind, Measure.EvidenceAcceptedAtUtc is not null)
             && caller.May(Permission.ApplyForSignOffOnBehalf, Measure.Parties);
         if (caller.May(Permission.ManagePlan) && Measure is { WithdrawnAtUtc: null, LeadUnit: { } lead, Parties.LeadUnitPath: { } leadPath } && Measure.State != MeasureState.SignedOff)
         {
             LeadUnitWithoutReporter = (await ReporterAccounts.WithoutReporterAsync(db, [new PlanUnit(lead, leadPath)], cancellationToken)) is [var without, ..] ? without.Name : null;
+        }
+
+        // The first report starts from what the office's own ledger said of the work, to be checked and given its
+        // evidence: the unit's own, or the office's 代报 for a unit with no account (never in a unit's place otherwise).
+        if (ErrorFor is null && StartedFrom is null && Reports.Count == 0 && Measure.LedgerProgress is { } ledger
+            && (CanReport || (CanReportOnBehalf && LeadUnitWithoutReporter is not null)))
+        {
+            (Narrative, StartedFromLedger) = (ledger, true);
         }
 
         Extensions = await extensions.ListAsync(Id, cancellationToken);

@@ -263,7 +263,7 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
                 }
                 else if (comparison.Findings[f.Number].Change == ImportChange.Updated)
                 {
-                    finding.Revise(category, f.Title);
+                    finding.Revise(KeepsCategories(c, plan) ? finding.Category : category, f.Title);
                 }
             }
         }
@@ -552,9 +552,18 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
         foreach (var c in draft.Categories)
         {
             Fits(c.Source, $"类别{Numeral(c.Number)}", "问题类别", c.Title, PlanLimits.CategoryTitle);
+
+            // A file that names no category (its findings under a default one) leaves the plan's categories as they are:
+            // a finding the plan has keeps its own, a new one goes under the plan's category of that number, said below.
+            var keepsCategories = KeepsCategories(c, plan);
             categories[c.Number] = !plan.Categories.TryGetValue(c.Number, out var had) ? ImportItemChange.Added
-                : had == c.Title.Trim() ? ImportItemChange.Unchanged
+                : had == c.Title.Trim() || keepsCategories ? ImportItemChange.Unchanged
                 : new ImportItemChange(ImportChange.Updated, [$"类别：{had} → {c.Title.Trim()}"]);
+            if (keepsCategories && had is not null && c.Findings.Count(f => !plan.Findings.ContainsKey(f.Number)) is > 0 and var filed)
+            {
+                Problem(c.Source, $"文件没有问题类别：已有的问题保留原来的类别，新增的 {filed} 个问题归入类别{Numeral(c.Number)}“{Abbreviate(had)}”，可在整改方案中调整。", IntakeSeverity.Warning);
+            }
+
             foreach (var f in c.Findings)
             {
                 Fits(f.Source, $"问题 {f.Number}", "问题", f.Title, PlanLimits.FindingTitle);
@@ -566,7 +575,8 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
                 {
                     var fields = new List<string>();
                     var sameTitle = was.Title == f.Title.Trim();
-                    if (was.Category != c.Number && !sameTitle)
+                    var categoryNumber = keepsCategories ? was.Category : c.Number;
+                    if (was.Category != categoryNumber && !sameTitle)
                     {
                         // The number is the finding's identity; another category and another title make it another finding.
                         Problem(f.Source, $"问题序号 {f.Number} 在本次巡察中已是类别{Numeral(was.Category)}下的“{Abbreviate(was.Title)}”，文件中却是类别{Numeral(c.Number)}下的“{Abbreviate(f.Title)}”。导入按序号更新问题，请核对文件中的序号。");
@@ -577,7 +587,7 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
                         fields.Add($"问题：{Abbreviate(was.Title)} → {Abbreviate(f.Title)}");
                     }
 
-                    if (was.Category != c.Number)
+                    if (was.Category != categoryNumber)
                     {
                         fields.Add($"问题类别：{Numeral(was.Category)} → {Numeral(c.Number)}");
                     }
@@ -681,8 +691,11 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
         {
             var counts = string.Join("、", standings.OrderBy(p => p.Key).Select(p => $"{Terms.Of(p.Key)} {p.Value} 条"));
             var when = planState == PlanState.InForce ? "确认导入时" : "整改方案审定时";
+            var completed = standings.ContainsKey(LedgerStanding.Completed)
+                ? "原台账已完成的，仍须由责任单位报送佐证材料、申请销号，经整改办审核、领导审批后销号，销号之前过了整改时限的仍显示为超期。"
+                : string.Empty;
             Problem(standingFrom, $"按原台账的状态：{counts}。{when}，这些措施记为“整改中”（长期坚持的措施记为“长期坚持”），措施的历史中注明据原台账；"
-                + "原台账已完成的，仍须由责任单位报送佐证材料、申请销号，经整改办审核、领导审批后销号，销号之前过了整改时限的仍显示为超期。其余措施从“未启动”开始。", IntakeSeverity.Warning);
+                + completed + "其余措施从“未启动”开始。", IntakeSeverity.Warning);
         }
 
         var untouched = plan.Measures.Keys.Count(k => !measures.ContainsKey(k));
@@ -715,6 +728,9 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
         var notStarted = current is null or { State: MeasureState.Planned, Withdrawn: false };
         return new MeasureTarget(m.Text.Trim(), kind, deadline, leader, leaders.Count, lead, supporting, notStarted ? m.Standing : null, notStarted ? PlainText.Clean(m.Progress) : null);
     }
+
+    /// <summary>A category the source did not name, going into a plan that has categories: the plan's are kept (see <see cref="Compare"/>).</summary>
+    private static bool KeepsCategories(IntakeCategory category, PlanSnapshot plan) => category.IsImplicit && plan.Categories.Count > 0;
 
     /// <summary>A standing as the measure keeps it: 未启动 is none.</summary>
     private static LedgerStanding? Kept(LedgerStanding? standing) => standing == LedgerStanding.NotStarted ? null : standing;

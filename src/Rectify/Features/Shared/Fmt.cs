@@ -8,6 +8,31 @@ public static class Fmt
 {
     public static string Date(DateOnly? date) => date?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "—";
 
+    /// <summary>At most the first <paramref name="most"/> characters and "…", never cutting a character in two (an emoji, a rare hanzi).</summary>
+    public static string Clip(string text, int most)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (text.Length <= most)
+        {
+            return text;
+        }
+
+        var info = new StringInfo(text);
+        var kept = 0;
+        for (var i = 0; i < info.LengthInTextElements; i++)
+        {
+            var next = StringInfo.GetNextTextElementLength(text.AsSpan(kept));
+            if (kept + next > most)
+            {
+                break;
+            }
+
+            kept += next;
+        }
+
+        return text[..kept] + "…";
+    }
+
     /// <summary>A date as an &lt;input type="date"&gt; takes it (yyyy-MM-dd), or nothing.</summary>
     public static string? InputDate(DateOnly? date) => date?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
