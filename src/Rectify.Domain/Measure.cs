@@ -198,7 +198,7 @@ public sealed class Measure
 
     /// <summary>
     /// An import read what the office's ledger says of the measure: where it stands and how the work went. What the file
-    /// leaves empty changes nothing.
+    /// leaves empty (null) changes nothing; an empty account ("", a cell saying 无) takes back the one kept.
     /// </summary>
     public void NoteLedger(LedgerStanding? standing, string? progress)
     {
@@ -215,7 +215,7 @@ public sealed class Measure
             LedgerStanding = said == Rectify.Domain.LedgerStanding.NotStarted ? null : said;
         }
 
-        if (account is not null)
+        if (account is not null || progress is "")
         {
             LedgerProgress = account;
         }

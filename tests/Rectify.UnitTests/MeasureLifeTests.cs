@@ -89,6 +89,12 @@ public sealed class MeasureLifeTests
         Assert.Equal("已修订议事规则。\n待党委会审议。", corrected.LedgerProgress);
         Assert.False(corrected.StartAsLedgerSays(Office, clock));
 
+        // A file that says there is no account (an empty text, not nothing) takes the kept one back.
+        corrected.NoteLedger(null, null);
+        Assert.NotNull(corrected.LedgerProgress);
+        corrected.NoteLedger(null, string.Empty);
+        Assert.Null(corrected.LedgerProgress);
+
         // One longer than a report may be is refused, keeping nothing.
         Assert.Throws<BusinessRuleViolationException>(() => unsaid.NoteLedger(LedgerStanding.Completed, new string('述', Measure.MaxLedgerProgress + 1)));
         Assert.Null(unsaid.LedgerStanding);

@@ -337,6 +337,20 @@ public sealed class LedgerReaderTests
     }
 
     [Fact]
+    public void Excels_escapes_in_a_cell_are_undone_so_a_text_pasted_from_Word_keeps_its_lines_and_nothing_shows_as_x000D()
+    {
+        var book = new TestWorkbook();
+        book.Sheet("台账")
+            .Row(1, "反馈问题", "整改措施", "整改时限", "整改进展")
+            .Row(2, "问题_x000D_\n甲", "一是召开会议。_x000D_\n二是印发制度。", "2025-01-31", "已办_x0009_结，编号_x005F_x000D_保留");
+
+        var measure = LedgerWorkbookReader.Read(book.ToStream()).Categories.Single().Findings.Single().Measures.Single();
+
+        Assert.Equal("一是召开会议。\n二是印发制度。", measure.Text);
+        Assert.Equal("已办\t结，编号_x000D_保留", measure.Progress);
+    }
+
+    [Fact]
     public void An_offices_own_status_column_gives_each_measure_the_standing_its_words_name_and_says_which_rows_name_none()
     {
         var book = new TestWorkbook();

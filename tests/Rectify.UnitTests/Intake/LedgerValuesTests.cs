@@ -8,6 +8,17 @@ namespace Rectify.UnitTests.Intake;
 public sealed class LedgerValuesTests
 {
     [Theory]
+    [InlineData(null, null)]
+    [InlineData("已修订制度", "已修订制度")]
+    [InlineData("无", "")]
+    [InlineData(" 暂 无 ", "")]
+    [InlineData("／", "")]
+    [InlineData("——", "")]
+    [InlineData("无异议，已办结", "无异议，已办结")]
+    public void A_progress_cell_saying_there_is_none_is_empty_and_an_empty_cell_says_nothing(string? cell, string? progress) =>
+        Assert.Equal(progress, LedgerValues.Progress(cell));
+
+    [Theory]
     [InlineData("2024年12月31日", "2024-12-31", null)]
     [InlineData("2024年1月5日前", "2024-01-05", null)]
     [InlineData("2024.12.31", "2024-12-31", null)]

@@ -129,7 +129,10 @@ public sealed record IntakeMeasure(
     /// <summary>原台账状态 as the ledger's 状态 column states it; null when it says nothing (or 未启动), or the source has no such column.</summary>
     public LedgerStanding? Standing { get; init; }
 
-    /// <summary>原台账进展: what the ledger's 整改进展 column says of the work; null when it says nothing or has no such column.</summary>
+    /// <summary>
+    /// 原台账进展: what the ledger's 整改进展 column says of the work; null when it says nothing or has no such column, and
+    /// empty when it says there is none (无, /, —), which takes back an account an earlier file gave.
+    /// </summary>
     public string? Progress { get; init; }
 }
 

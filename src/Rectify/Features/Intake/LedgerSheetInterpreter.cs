@@ -580,7 +580,7 @@ internal sealed class LedgerSheetInterpreter
             }
         }
 
-        return new MeasureBuilder(row.Number, dotted, text, kind, deadline, Text(row, LedgerField.Leader), lead, supporting) { Standing = standing, Progress = Text(row, LedgerField.Progress) };
+        return new MeasureBuilder(row.Number, dotted, text, kind, deadline, Text(row, LedgerField.Leader), lead, supporting) { Standing = standing, Progress = LedgerValues.Progress(Text(row, LedgerField.Progress)) };
     }
 
     private (DateOnly? Date, MeasureKind? Kind) ReadDeadline(SheetRow row)

@@ -81,6 +81,9 @@ internal static partial class LedgerValues
         return (false, null);
     }
 
+    /// <summary>A 整改进展 cell: its text, or empty for a cell that says there is none (无, 暂无, /, —), null for an empty one.</summary>
+    public static string? Progress(string? text) => text is null ? null : Squeeze(text) is "无" or "暂无" or "/" or "-" or "—" or "--" or "——" ? string.Empty : text;
+
     /// <summary>Whether what follows a standing's word is only a date, or more words of the same standing.</summary>
     private static bool FollowedOnlyBy(string rest, LedgerStanding standing)
     {

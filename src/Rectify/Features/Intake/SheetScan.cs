@@ -54,7 +54,7 @@ internal readonly record struct MergedRange(int FirstRow, int FirstColumn, int L
 internal sealed record SheetGrid(IReadOnlyList<SheetRow> Rows, int NonEmptyRows, IReadOnlyList<MergedRange> Merges, IReadOnlySet<int> HiddenColumns);
 
 /// <summary>What every sheet of a workbook reads through: the shared strings, which styles are dates, the date system.</summary>
-internal sealed class WorkbookContext
+internal sealed partial class WorkbookContext
 {
     private readonly WorkbookPart workbook;
     private string[]? sharedStrings;
@@ -143,8 +143,18 @@ internal sealed class WorkbookContext
         }
 
         xml.Read();
-        return joined?.ToString() ?? single ?? string.Empty;
+        return Unescaped(joined?.ToString() ?? single ?? string.Empty);
     }
+
+    /// <summary>
+    /// A cell's text with SpreadsheetML's escapes undone: "_x000D_" is a carriage return (Excel writes one so for text
+    /// pasted from Word), "_x005F_" a literal underscore (so "_x005F_x000D_" stays "_x000D_" as typed).
+    /// </summary>
+    public static string Unescaped(string text) =>
+        text.Contains("_x", StringComparison.Ordinal) ? Escape().Replace(text, m => ((char)int.Parse(m.ValueSpan[2..6], NumberStyles.HexNumber, CultureInfo.InvariantCulture)).ToString()) : text;
+
+    [System.Text.RegularExpressions.GeneratedRegex("_x([0-9A-Fa-f]{4})_")]
+    private static partial System.Text.RegularExpressions.Regex Escape();
 
     private string[] ReadSharedStrings()
     {
@@ -384,7 +394,7 @@ internal static class SheetScan
             case "s":
                 return new SheetCell(column, int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var index) ? context.SharedString(index) : null, null, CellNote.None);
             case "str":
-                return new SheetCell(column, value, null, CellNote.None);
+                return new SheetCell(column, WorkbookContext.Unescaped(value), null, CellNote.None);
             case "b":
                 return new SheetCell(column, value == "1" ? "TRUE" : "FALSE", null, CellNote.None);
             case "e":

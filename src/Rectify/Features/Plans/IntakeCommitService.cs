@@ -659,9 +659,9 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
                         standingFrom ??= m.Source;
                     }
 
-                    if (Kept(target.Standing) is not null || target.Progress is not null)
+                    if (Kept(target.Standing) is not null || target.Progress is { Length: > 0 })
                     {
-                        notes[(f.Number, m.Number)] = new LedgerNote(Kept(target.Standing), target.Progress);
+                        notes[(f.Number, m.Number)] = new LedgerNote(Kept(target.Standing), target.Progress is { Length: > 0 } progress ? progress : null);
                     }
 
                     if (current is null)
@@ -726,7 +726,7 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
 
         // (A withdrawn measure changes no more; a started one goes its own way.)
         var notStarted = current is null or { State: MeasureState.Planned, Withdrawn: false };
-        return new MeasureTarget(m.Text.Trim(), kind, deadline, leader, leaders.Count, lead, supporting, notStarted ? m.Standing : null, notStarted ? PlainText.Clean(m.Progress) : null);
+        return new MeasureTarget(m.Text.Trim(), kind, deadline, leader, leaders.Count, lead, supporting, notStarted ? m.Standing : null, notStarted ? (m.Progress is "" ? "" : PlainText.Clean(m.Progress)) : null);
     }
 
     /// <summary>A category the source did not name, going into a plan that has categories: the plan's are kept (see <see cref="Compare"/>).</summary>
@@ -774,9 +774,9 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
             fields.Add($"原台账状态：{(was.Standing is { } s ? Terms.Of(s) : "—")} → {Terms.Of(standing)}");
         }
 
-        if (target.Progress is { } progress && progress != was.Progress)
+        if (target.Progress is { } progress && progress != (was.Progress ?? string.Empty))
         {
-            fields.Add(was.Progress is null ? "原台账进展：新增" : "原台账进展：修改");
+            fields.Add(was.Progress is null ? "原台账进展：新增" : progress.Length == 0 ? "原台账进展：删除" : "原台账进展：修改");
         }
 
         return fields;
