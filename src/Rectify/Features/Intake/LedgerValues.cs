@@ -61,18 +61,14 @@ internal static partial class LedgerValues
         var folded = Fold(text);
         var end = folded.AsSpan().IndexOfAny("。，,；;：:（(、\n!！?？".AsSpan());
         var clause = end < 0 ? folded : folded[..end];
-        if (StandingOf(Squeeze(clause).TrimEnd('.', '。')) is { } whole)
-        {
-            return (true, whole);
-        }
 
-        // A known word and then only a date ("已完成 2024年5月", "已完成2024.5"), or only more words of the same standing
+        // A known word alone, the longest first ("已完成整改" before "已完成"); or a known word and then only a date ("已完成 2024年5月", "已完成2024.5"), or only more words of the same standing
         // ("已完成/已销号"). Anything else after it — a share ("已完成60%"), a count ("已完成 3 项"), another standing
         // ("已完成/未完成", "已销号 待审批") — is not the word's standing, and the office hears of the cell.
         var squeezed = Squeeze(clause).TrimEnd('.', '。');
         foreach (var (known, standing) in StandingWords)
         {
-            if (squeezed.StartsWith(known, StringComparison.Ordinal) && FollowedOnlyBy(squeezed[known.Length..], standing))
+            if (squeezed.StartsWith(known, StringComparison.Ordinal) && (squeezed.Length == known.Length || FollowedOnlyBy(squeezed[known.Length..], standing)))
             {
                 return (true, standing);
             }

@@ -103,7 +103,11 @@ public sealed record ImportPreview(string FileName, IReadOnlyList<LedgerSheet> S
 }
 
 /// <summary>What an office's ledger says of a measure that takes it: where it stands (null: 未启动) and its account of the work.</summary>
-public sealed record LedgerNote(LedgerStanding? Standing, string? Progress);
+public sealed record LedgerNote(LedgerStanding? Standing, string? Progress)
+{
+    /// <summary>The file says nothing that takes effect.</summary>
+    public static readonly LedgerNote None = new(null, null);
+}
 
 /// <summary>The inspection an import goes into, as the import page shows it.</summary>
 public sealed record ImportTarget(int Id, string Title, PlanState PlanState);
@@ -253,6 +257,7 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
                 category.Retitle(c.Title);
             }
 
+            var keepsCategories = KeepsCategories(c, plan);
             foreach (var f in c.Findings)
             {
                 if (!findings.TryGetValue(f.Number, out var finding))
@@ -263,7 +268,7 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
                 }
                 else if (comparison.Findings[f.Number].Change == ImportChange.Updated)
                 {
-                    finding.Revise(KeepsCategories(c, plan) ? finding.Category : category, f.Title);
+                    finding.Revise(keepsCategories ? finding.Category : category, f.Title);
                 }
             }
         }
@@ -653,15 +658,17 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
                         Problem(m.Source, $"{number}：{late.Message}");
                     }
 
-                    if (Kept(target.Standing) is { } standing)
+                    // What takes effect: a standing kept (未启动 is none) and an account with words (an empty one takes back).
+                    var note = new LedgerNote(Kept(target.Standing), target.Progress is { Length: > 0 } progress ? progress : null);
+                    if (note.Standing is { } standing)
                     {
                         standings[standing] = standings.GetValueOrDefault(standing) + 1;
                         standingFrom ??= m.Source;
                     }
 
-                    if (Kept(target.Standing) is not null || target.Progress is { Length: > 0 })
+                    if (note != LedgerNote.None)
                     {
-                        notes[(f.Number, m.Number)] = new LedgerNote(Kept(target.Standing), target.Progress is { Length: > 0 } progress ? progress : null);
+                        notes[(f.Number, m.Number)] = note;
                     }
 
                     if (current is null)
