@@ -167,14 +167,7 @@ public abstract class AppFixture(Provider provider, bool kestrel = false, FakeCl
         }
 
         Settings = settings;
-        Factory = new RectifyFactory(settings, Clock, ConfigureTestServices);
-        if (kestrel)
-        {
-            Factory.UseKestrel(0);
-            Factory.StartServer();
-            var address = Factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            ServerAddress = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal));
-        }
+        await StartAsync(settings);
 
         await using var scope = Factory.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<RectifyDbContext>();
@@ -202,6 +195,50 @@ public abstract class AppFixture(Provider provider, bool kestrel = false, FakeCl
             var other = await new NoticeImporter(db).ImportAsync(NoticeParser.Parse(DemoSeeder.ReadSeedNotice()), otherCity, CancellationToken.None);
             await transaction.CommitAsync();
             OtherInspectionId = other.Inspection.Id;
+        }
+    }
+
+    /// <summary>
+    /// Starts the application as Program starts it. When Program ends without starting the server (serve refused: the
+    /// database did not answer in time, a key could not be read), the test server would stand over an unmigrated
+    /// database; that is said with what serve printed, and on a database that did not answer the start is tried once
+    /// more, since a loaded machine (CI's two cores, dozens of fixtures starting at once) can keep a new connection
+    /// waiting past its timeout.
+    /// </summary>
+    private async Task StartAsync(IReadOnlyDictionary<string, string?> settings)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            using var capture = ConsoleCapture.Begin();
+            Factory = new RectifyFactory(settings, Clock, ConfigureTestServices);
+            if (kestrel)
+            {
+                Factory.UseKestrel(0);
+                Factory.StartServer();
+            }
+
+            var services = Factory.Services;
+            if (services.GetRequiredService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>().ApplicationStarted.IsCancellationRequested)
+            {
+                break;
+            }
+
+            var refusal = $"serve 未启动服务器（第 {attempt} 次），它输出：{capture.Text.Trim()}";
+            ServerErrorLog.Append(refusal);
+            TestContext.Current.SendDiagnosticMessage(refusal);
+            await Factory.DisposeAsync();
+            if (attempt == 2 || !capture.Text.Contains("无法连接", StringComparison.Ordinal))
+            {
+                throw new InvalidOperationException(refusal);
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(2));
+        }
+
+        if (kestrel)
+        {
+            var address = Factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            ServerAddress = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal));
         }
     }
 

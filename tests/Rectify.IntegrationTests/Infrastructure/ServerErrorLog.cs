@@ -15,6 +15,15 @@ public sealed class ServerErrorLog(string path) : ILoggerProvider
 
     public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
 
+    /// <summary>Adds a line of the test harness's own (a server that would not start) to the file, when there is one.</summary>
+    public static void Append(string message)
+    {
+        if (Path is { } path)
+        {
+            new ServerErrorLog(path).Write("fixture", LogLevel.Error, message, null);
+        }
+    }
+
     public void Dispose()
     {
     }
