@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Rectify.Data;
@@ -181,6 +184,34 @@ public abstract class ImportCommitTests(AppFixture app)
             Assert.Equal("措施一：原台账说已完成", page.QuerySelector("#ledger-progress p")!.TextContent.Trim());
             Assert.NotNull(page.QuerySelector("#on-behalf-report-form #from-ledger"));
             Assert.Equal("措施一：原台账说已完成", page.QuerySelector("#on-behalf-report-form textarea[name=narrative]")!.TextContent);
+
+            // The ledger, its API and the 待办 name a measure the ledger called done and not yet signed off, so that
+            // a passed deadline reads as paperwork owed, not work undone; a measure the ledger called 整改中 is not named.
+            var parser = new AngleSharp.Html.Parser.HtmlParser();
+            var ledger = parser.ParseDocument(await officeClient.GetStringAsync(new Uri($"/inspections/{id}", UriKind.Relative), Ct));
+            var noted = ledger.QuerySelectorAll("tr.measure").Where(r => r.QuerySelector(".ledger-standing") is not null).Select(r => r.GetAttribute("data-measure-id")).ToList();
+            Assert.Equal([first.ToString(CultureInfo.InvariantCulture)], noted);
+            Assert.Equal("原台账状态：已完成", ledger.QuerySelector(".ledger-standing")!.TextContent.Trim());
+            var api = await officeClient.GetFromJsonAsync<JsonElement>($"/api/v1/inspections/{id}/ledger", Http.Json, Ct);
+            var standings = api.GetProperty("rows").EnumerateArray()
+                .Select(r => r.TryGetProperty("ledgerStanding", out var v) ? v.GetString() : null).ToList();
+            Assert.Equal(["Completed", "InProgress", null, null], standings);
+
+            Task<int> DeadlineAsync(DateOnly deadline) => ReadAsync(async db =>
+            {
+                var changed = await db.Measures.Where(m => m.InspectionId == id && m.Finding.Number == 1 && m.Number <= 2)
+                    .ExecuteUpdateAsync(u => u.SetProperty(m => m.Deadline, deadline), Ct);
+                await ContentVersion.BumpAsync(db, Ct);
+                return changed;
+            });
+            Assert.Equal(2, await DeadlineAsync(new DateOnly(2020, 1, 31)));
+            var work = parser.ParseDocument(await officeClient.GetStringAsync(new Uri("/work", UriKind.Relative), Ct));
+            var overdue = work.QuerySelectorAll("table[data-section=overdue] tbody tr")
+                .ToDictionary(r => r.QuerySelector("a.row-link")!.GetAttribute("href")!, r => r.QuerySelector(".ledger-standing")?.TextContent.Trim());
+            var second = await ReadAsync(db => db.Measures.Where(m => m.InspectionId == id && m.Finding.Number == 1 && m.Number == 2).Select(m => m.Id).SingleAsync(Ct));
+            Assert.Equal("原台账状态：已完成", overdue[$"/measures/{first}"]);
+            Assert.Null(overdue[$"/measures/{second}"]);
+            Assert.Equal(2, await DeadlineAsync(new DateOnly(2027, 6, 30)));
         }
 
         // In force: a later file that says 1.3 is done and adds 2.2 under way starts both at once, with the reason the

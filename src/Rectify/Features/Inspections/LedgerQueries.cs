@@ -86,6 +86,13 @@ public sealed record LedgerRow(
     /// <summary>延期次数: approved extensions.</summary>
     public int ExtensionCount { get; init; }
 
+    /// <summary>
+    /// 原台账状态: where the office's own 台账 said the measure stood when it was imported (Measure.LedgerStanding); null
+    /// when no ledger said. A measure the ledger called 已完成 is still to be reported on with evidence and signed off.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public LedgerStanding? LedgerStanding { get; init; }
+
     /// <summary>What the row says, as one value to compare with a version.</summary>
     [JsonIgnore]
     public MeasureContent Content => new(Text, Kind, Deadline, ResponsibleLeader, LeadUnit, SupportingUnits);
@@ -211,6 +218,9 @@ public sealed record LedgerMeasure(
 
     /// <summary>延期次数.</summary>
     public int ExtensionCount { get; init; }
+
+    /// <summary>原台账状态 (Measure.LedgerStanding).</summary>
+    public LedgerStanding? LedgerStanding { get; init; }
 }
 
 /// <summary>A measure beside its version in force on a day, for composing the plan on a day in SQL.</summary>
@@ -314,6 +324,7 @@ public static class LedgerQueries
     {
         OriginalDeadline = m.OriginalDeadline,
         ExtensionCount = m.ExtensionCount,
+        LedgerStanding = m.LedgerStanding,
     };
 
     /// <summary>超期, in the database: the SQL twin of <see cref="Measure.IsPastDeadlineAt"/> (OverdueQueryTests holds the two equal).</summary>
@@ -498,7 +509,7 @@ public static class LedgerQueries
             Measure.OverdueReasonAt(r.Facts, today),
             Measure.CompletionAt(r.Facts, today),
             signals.Rules.Of(tallies.GetValueOrDefault(r.FindingId)),
-            r.AssumedFields) { OriginalDeadline = r.OriginalDeadline, ExtensionCount = r.ExtensionCount }))
+            r.AssumedFields) { OriginalDeadline = r.OriginalDeadline, ExtensionCount = r.ExtensionCount, LedgerStanding = r.LedgerStanding }))
             .Select(r => versions is null ? r.Row with { Version = r.Measure.Version } : Compared(r.Row, r.Measure.Version, versions))
             .ToList();
 

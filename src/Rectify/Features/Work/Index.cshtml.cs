@@ -37,7 +37,11 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, AnswerCache a
     /// A 长期坚持 measure's 报送周期 when it has no deadline: its 整改时限 column reads "每月报送" (as the ledger does), not "—".
     /// Null on a look-back's row, whose date is the look-back's.
     /// </param>
-    public sealed record Item(int MeasureId, int FindingNumber, int MeasureNumber, string Text, string? LeadUnit, DateOnly? Date, string? Note, CadenceStanding Cadence, ProgressReportState? LatestReport = null, ReportingCadence? ReportsEvery = null);
+    public sealed record Item(int MeasureId, int FindingNumber, int MeasureNumber, string Text, string? LeadUnit, DateOnly? Date, string? Note, CadenceStanding Cadence, ProgressReportState? LatestReport = null, ReportingCadence? ReportsEvery = null)
+    {
+        /// <summary>The office's own 台账 called the measure 已完成 when imported, and it is still to be signed off (原台账：已完成).</summary>
+        public bool LedgerSaysDone { get; init; }
+    }
 
     /// <summary>How many are in a list, counted no further than <see cref="Counted"/>.</summary>
     /// <param name="Total">How many, at most <see cref="Counted"/>.</param>
@@ -341,7 +345,8 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, AnswerCache a
             .Select(m => new Row(
                 m.Id, m.Finding.Number, m.Number, m.Text, m.LeadUnit == null ? null : m.LeadUnit.Name, m.Deadline, m.Inspection.Title,
                 new OverdueFacts(m.Kind, m.State, m.Deadline, m.Inspection.ReportingCadence, m.OngoingSinceUtc, m.LastReportAtUtc),
-                db.ProgressReports.Where(r => r.MeasureId == m.Id).OrderByDescending(r => r.Number).Select(r => (ProgressReportState?)r.State).FirstOrDefault()))
+                db.ProgressReports.Where(r => r.MeasureId == m.Id).OrderByDescending(r => r.Number).Select(r => (ProgressReportState?)r.State).FirstOrDefault())
+            { Ledger = m.LedgerStanding })
             .ToListAsync(cancellationToken);
         return new Section(key, title, count, [.. rows.Select(r => r.ToItem(today))]);
     }
@@ -349,8 +354,14 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, AnswerCache a
     /// <summary>An item as read, with the facts its 报送情况 is judged on.</summary>
     private sealed record Row(int MeasureId, int FindingNumber, int MeasureNumber, string Text, string? LeadUnit, DateOnly? Date, string? Note, OverdueFacts Facts, ProgressReportState? LatestReport)
     {
+        /// <summary>原台账状态 (Measure.LedgerStanding).</summary>
+        public LedgerStanding? Ledger { get; init; }
+
         public Item ToItem(DateOnly today, bool lookBack = false) => new(
             MeasureId, FindingNumber, MeasureNumber, Text, LeadUnit, Date, Note, Measure.CadenceStandingAt(Facts, today), LatestReport,
-            !lookBack && Facts.Kind == MeasureKind.Ongoing && Facts.Deadline is null ? Facts.Cadence ?? ReportingCadences.Default : null);
+            !lookBack && Facts.Kind == MeasureKind.Ongoing && Facts.Deadline is null ? Facts.Cadence ?? ReportingCadences.Default : null)
+        {
+            LedgerSaysDone = !lookBack && Ledger == LedgerStanding.Completed && Facts.State is MeasureState.InProgress or MeasureState.Ongoing,
+        };
     }
 }
