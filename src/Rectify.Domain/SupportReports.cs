@@ -49,6 +49,12 @@ public sealed class SupportReport
 
     public string? AttachmentName { get; private set; }
 
+    /// <summary>When the unit took it back (撤回): kept and shown as taken back, no longer its part handed in; null while it stands.</summary>
+    public DateTime? WithdrawnAtUtc { get; private set; }
+
+    /// <summary>Who took it back.</summary>
+    public string? WithdrawnByName { get; private set; }
+
     /// <summary>
     /// The rules a 配合情况 meets before anything (its file included) is stored: the measure is under way in a plan in
     /// force (the caller checks the plan), the unit is one of its supporting units, and it says what was done.
@@ -82,6 +88,22 @@ public sealed class SupportReport
         kind == MeasureKind.Ongoing && state == MeasureState.Ongoing
             ? ReportingCadences.CurrentPeriodStartUtc(cadence ?? ReportingCadences.Default, today)
             : null;
+
+    /// <summary>
+    /// Takes the 配合情况 back (撤回): wrongly sent, or to be sent again corrected. The record stays, shown as taken back
+    /// to all who see the measure, and no longer counts as the unit's part handed in. Only while the measure is under way:
+    /// once it is signed off, what was handed in for it stands.
+    /// </summary>
+    public void Withdraw(MeasureState measureState, DateTime? measureWithdrawnAtUtc, Actor actor, TimeProvider clock)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        ArgumentNullException.ThrowIfNull(clock);
+        BusinessRules.Check(new AWithdrawnMeasureIsChangedNoMore(measureWithdrawnAtUtc));
+        BusinessRules.Check(new ASupportReportIsTakenBackOnce(WithdrawnAtUtc));
+        BusinessRules.Check(new ASupportReportIsTakenBackWhileTheMeasureIsUnderWay(measureState));
+        WithdrawnAtUtc = clock.GetUtcNow().UtcDateTime;
+        WithdrawnByName = actor.DisplayName;
+    }
 
     public void Attach(EvidenceFile file, string originalName)
     {
@@ -120,6 +142,20 @@ public sealed class ASupportReportIsNotHandedInTwice(SupportReport? last, Suppor
         && last.Narrative == report.Narrative && lastSha256 == sha256;
 
     public string Message => "这份配合情况已经报送过了，请勿重复提交；如需补充，请修改内容或附件后再报送。";
+}
+
+public sealed class ASupportReportIsTakenBackOnce(DateTime? withdrawnAtUtc) : IBusinessRule
+{
+    public bool IsBroken() => withdrawnAtUtc is not null;
+
+    public string Message => "这份配合情况已经撤回了。";
+}
+
+public sealed class ASupportReportIsTakenBackWhileTheMeasureIsUnderWay(MeasureState state) : IBusinessRule
+{
+    public bool IsBroken() => state is not (MeasureState.InProgress or MeasureState.Ongoing);
+
+    public string Message => $"措施当前状态为“{Terms.Of(state)}”，已报送的配合情况不能再撤回（整改中或长期坚持的措施才能撤回）。";
 }
 
 public sealed class ASupportReportSaysWhatWasDone(string? narrative) : IBusinessRule

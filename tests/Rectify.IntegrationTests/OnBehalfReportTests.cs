@@ -443,6 +443,35 @@ public abstract class OnBehalfReportTests(AppFixture app)
         // Another measure's page, where this unit supports nothing, is not its to hand in on.
         var elsewhere = app.UnitMeasuresInProgress[4];
         Assert.Equal(HttpStatusCode.NotFound, (await support.PostFromPageAsync(page, $"/measures/{elsewhere}?handler=Support", new Dictionary<string, string> { ["supportNarrative"] = "x" })).StatusCode);
+
+        // A wrong 配合情况 is taken back (撤回) by its unit: nobody else may (the lead unit's page offers nothing, its token
+        // is refused), the record stays, shown as taken back, the lead unit's reporters are told, and not twice.
+        var wrong = listed![0].Id;
+        Assert.Null(new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await unit.GetStringAsync(new Uri(page, UriKind.Relative), Ct)).QuerySelector(".withdraw-support"));
+        Assert.Equal(HttpStatusCode.Forbidden, (await leadApi.PostAsync(new Uri($"/api/v1/support-reports/{wrong}/withdrawal", UriKind.Relative), null, Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await support.PostFromPageAsync(page, $"/measures/{elsewhere}?handler=WithdrawSupport", new Dictionary<string, string> { ["supportId"] = wrong.ToString(CultureInfo.InvariantCulture) })).StatusCode);
+        var offered = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await support.GetStringAsync(new Uri(page, UriKind.Relative), Ct));
+        Assert.Equal(2, offered.QuerySelectorAll(".withdraw-support").Length);
+        var beforeWithdrawal = await WithDbAsync(db => db.Notifications.MaxAsync(n => (long?)n.Id, Ct)) ?? 0;
+        Assert.Equal(HttpStatusCode.Redirect, (await support.PostFromPageAsync(page, page + "?handler=WithdrawSupport", new Dictionary<string, string> { ["supportId"] = wrong.ToString(CultureInfo.InvariantCulture) })).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await support.PostFromPageAsync(page, page + "?handler=WithdrawSupport", new Dictionary<string, string> { ["supportId"] = wrong.ToString(CultureInfo.InvariantCulture) })).StatusCode);
+        Assert.NotNull(await WithDbAsync(db => db.SupportReports.Where(r => r.Id == wrong).Select(r => r.WithdrawnAtUtc).SingleAsync(Ct)));
+        Assert.Contains(await WithDbAsync(db => db.Notifications.Where(n => n.Id > beforeWithdrawal && n.MeasureId == measure).Select(n => new { n.Kind, n.RecipientUserId }).ToListAsync(Ct)),
+            n => n.Kind == "SupportWithdrawn" && n.RecipientUserId == leadId);
+        Assert.Equal(1, await WithDbAsync(db => db.AuditEntries.CountAsync(e => e.Action == Rectify.Audit.AuditActions.SupportWithdrawn && e.ObjectId == wrong.ToString(CultureInfo.InvariantCulture), Ct)));
+        var card = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await unit.GetStringAsync(new Uri(page, UriKind.Relative), Ct)).QuerySelector($"[data-support-id='{wrong}']")!;
+        Assert.Contains("withdrawn", card.ClassList);
+        Assert.Equal("已撤回", card.QuerySelector(".support-withdrawn")?.TextContent);
+        Assert.Contains("补充：已完成整改复查。", card.TextContent, StringComparison.Ordinal);
+
+        // The other still counts as the unit's part; taken back too (by the API), the part is owed again, and the same
+        // words may be sent again (a taken-back one is no earlier sending to refuse as a repeat).
+        Assert.DoesNotContain($"/measures/{measure}\"", System.Text.RegularExpressions.Regex.Match(await support.GetStringAsync(new Uri("/work", UriKind.Relative), Ct), "data-section=\"support\">(.*?)</table>", System.Text.RegularExpressions.RegexOptions.Singleline).Groups[1].Value, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await api.PostAsync(new Uri($"/api/v1/support-reports/{kept.Id}/withdrawal", UriKind.Relative), null, Ct)).StatusCode);
+        Assert.Contains($"/measures/{measure}\"", System.Text.RegularExpressions.Regex.Match(await support.GetStringAsync(new Uri("/work", UriKind.Relative), Ct), "data-section=\"support\">(.*?)</table>", System.Text.RegularExpressions.RegexOptions.Singleline).Groups[1].Value, StringComparison.Ordinal);
+        listed = await api.GetFromJsonAsync<List<Rectify.Features.Reports.SupportReportView>>(new Uri($"/api/v1/measures/{measure}/support-reports", UriKind.Relative), Http.Json, Ct);
+        Assert.All(listed!, r => Assert.NotNull(r.WithdrawnAtUtc));
+        Assert.Equal(HttpStatusCode.Redirect, (await support.PostFromPageAsync(page, page + "?handler=Support", new Dictionary<string, string> { ["supportNarrative"] = "补充：已完成整改复查。" })).StatusCode);
     }
 
     [Fact]

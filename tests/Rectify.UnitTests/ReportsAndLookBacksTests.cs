@@ -136,6 +136,23 @@ public sealed class ReportsAndLookBacksTests
     }
 
     [Fact]
+    public void A_supporting_unit_takes_its_part_back_once_while_the_measure_is_under_way()
+    {
+        var m = NewMeasure();
+        m.Start(Unit, clock);
+        var report = SupportReport.File(m, 7, true, "已排查。", Unit, clock);
+        Assert.Equal(nameof(AWithdrawnMeasureIsChangedNoMore), RuleOf(() => report.Withdraw(m.State, clock.GetUtcNow().UtcDateTime, Unit, clock)));
+        Assert.Equal(nameof(ASupportReportIsTakenBackWhileTheMeasureIsUnderWay), RuleOf(() => report.Withdraw(MeasureState.SignedOff, null, Unit, clock)));
+        Assert.Equal(nameof(ASupportReportIsTakenBackWhileTheMeasureIsUnderWay), RuleOf(() => report.Withdraw(MeasureState.Planned, null, Unit, clock)));
+        Assert.Null(report.WithdrawnAtUtc);
+
+        report.Withdraw(MeasureState.Ongoing, null, Unit, clock);
+        Assert.Equal((clock.GetUtcNow().UtcDateTime, "联络员"), (report.WithdrawnAtUtc, report.WithdrawnByName));
+        Assert.Equal("已排查。", report.Narrative);
+        Assert.Equal(nameof(ASupportReportIsTakenBackOnce), RuleOf(() => report.Withdraw(m.State, null, Unit, clock)));
+    }
+
+    [Fact]
     public void A_supporting_units_part_counts_for_the_period_on_a_long_term_measure_and_for_good_on_any_other()
     {
         var day = new DateOnly(2026, 12, 6);

@@ -50,6 +50,7 @@ public static class AuditActions
     public const string ReportReturned = "report.return";
     public const string ReportWithdrawn = "report.withdraw";
     public const string SupportReported = "support.report";
+    public const string SupportWithdrawn = "support.withdraw";
     public const string EvidenceDownloaded = "evidence.download";
 
     /// <summary>A stored evidence file no longer has the SHA-256 on record (edited, damaged or missing on disk): refused, recorded against its measure.</summary>

@@ -12,7 +12,7 @@ namespace Rectify.CompiledModel.Postgres
     public partial class PostgresRectifyDbContextModel
     {
         private PostgresRectifyDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("8e9e8e64-a0ae-4ab1-8ca1-83a3e4b0db79"), entityTypeCount: 43)
+            : base(skipDetectChanges: false, modelId: new Guid("b0f458a9-af71-4cfb-9231-9446f3021661"), entityTypeCount: 43)
         {
         }
 

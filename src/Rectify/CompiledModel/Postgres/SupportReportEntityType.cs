@@ -21,7 +21,7 @@ namespace Rectify.CompiledModel.Postgres
                 "Rectify.Domain.SupportReport",
                 typeof(SupportReport),
                 baseEntityType,
-                propertyCount: 9,
+                propertyCount: 11,
                 navigationCount: 1,
                 foreignKeyCount: 3,
                 unnamedIndexCount: 3,
@@ -101,6 +101,23 @@ namespace Rectify.CompiledModel.Postgres
                 fieldInfo: typeof(SupportReport).GetField("<SubmittedByUserId>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 maxLength: 450);
             submittedByUserId.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+
+            var withdrawnAtUtc = runtimeEntityType.AddProperty(
+                "WithdrawnAtUtc",
+                typeof(DateTime?),
+                propertyInfo: typeof(SupportReport).GetProperty("WithdrawnAtUtc", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(SupportReport).GetField("<WithdrawnAtUtc>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true);
+            withdrawnAtUtc.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+
+            var withdrawnByName = runtimeEntityType.AddProperty(
+                "WithdrawnByName",
+                typeof(string),
+                propertyInfo: typeof(SupportReport).GetProperty("WithdrawnByName", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(SupportReport).GetField("<WithdrawnByName>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                maxLength: 200);
+            withdrawnByName.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
 
             var key = runtimeEntityType.AddKey(
                 new[] { id });

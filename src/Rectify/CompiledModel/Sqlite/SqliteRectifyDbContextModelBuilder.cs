@@ -11,7 +11,7 @@ namespace Rectify.CompiledModel.Sqlite
     public partial class SqliteRectifyDbContextModel
     {
         private SqliteRectifyDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("2e4a5fdd-230c-4b64-ad8a-9bf3b4c8f480"), entityTypeCount: 43)
+            : base(skipDetectChanges: false, modelId: new Guid("7b058934-ef3d-45e9-aed3-58940379f635"), entityTypeCount: 43)
         {
         }
 

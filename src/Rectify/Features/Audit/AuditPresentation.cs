@@ -100,6 +100,7 @@ public static class AuditPresentation
             AuditActions.ReportReturned => l["退回进展报送"],
             AuditActions.ReportWithdrawn => l["撤回进展报送"],
             AuditActions.SupportReported => l["报送配合情况"],
+            AuditActions.SupportWithdrawn => l["撤回配合情况"],
             AuditActions.EvidenceDownloaded => l["下载佐证材料"],
             AuditActions.EvidenceIntegrityFailed => l["佐证材料校验不符"],
             AuditActions.EvidenceInfected => l["拒绝带病毒的佐证材料"],

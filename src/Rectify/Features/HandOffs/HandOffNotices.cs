@@ -78,6 +78,11 @@ public sealed class HandOffNotices(RectifyDbContext db, HandOffOutbox outbox, Ti
         AboutMeasureAsync(measureId, "SupportReported", m => ($"【配合情况】{unit}报送了措施“{Short(m.Text)}”的配合情况",
             $"配合单位{unit}报送了配合情况，请在报送进展时一并反映。" + SignInForMore, null, Recipients.ReportersOf(m.LeadUnitPath)), cancellationToken);
 
+    /// <summary>A supporting unit took its 配合情况 back (撤回) → the lead unit's reporters, who were told of it.</summary>
+    public Task SupportWithdrawnAsync(int measureId, string unit, CancellationToken cancellationToken) =>
+        AboutMeasureAsync(measureId, "SupportWithdrawn", m => ($"【已撤回】{unit}撤回了措施“{Short(m.Text)}”的配合情况",
+            $"配合单位{unit}撤回了已报送的配合情况，汇总报送进展时请勿再引用；更正后的配合情况将另行通知。" + SignInForMore, null, Recipients.ReportersOf(m.LeadUnitPath)), cancellationToken);
+
     /// <summary>采纳 or 退回 (with the reason, in the inbox) → the unit's reporters.</summary>
     public Task ReportReviewedAsync(int measureId, bool accepted, string? reason, CancellationToken cancellationToken) =>
         AboutMeasureAsync(measureId, accepted ? "ReportAccepted" : "ReportReturned", m => accepted

@@ -356,11 +356,11 @@ public static class LedgerQueries
 
     /// <summary>
     /// A supporting unit owes its part (配合情况) on the measure: none of <paramref name="handedIn"/> (the 配合情况 of the
-    /// units in question) counts for now — the SQL twin of <see cref="SupportReport.PartCountsFromUtc"/>: for a 长期坚持
+    /// units in question; one taken back, 撤回, never) counts for now — the SQL twin of <see cref="SupportReport.PartCountsFromUtc"/>: for a 长期坚持
     /// measure in its ongoing state, none since the current period began; for any other, none at all.
     /// </summary>
     public static Expression<Func<Measure, bool>> SupportPartOwedOn(DateOnly today, IQueryable<SupportReport> handedIn) => WithPeriodStart(
-        (m, current) => !handedIn.Any(r => r.MeasureId == m.Id
+        (m, current) => !handedIn.Any(r => r.MeasureId == m.Id && r.WithdrawnAtUtc == null
             && (m.Kind != MeasureKind.Ongoing || m.State != MeasureState.Ongoing || r.SubmittedAtUtc >= current)),
         PeriodStartByCadence(ReportingCadences.CurrentPeriodStartUtc, today));
 

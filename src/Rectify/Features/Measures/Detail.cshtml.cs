@@ -180,6 +180,18 @@ public sealed class DetailModel(RectifyDbContext db, Caller caller, MeasureWorkf
         return this.Done(await support.FileAsync(Id, supportUnitId, supportNarrative, IncomingFile.Of(supportFile), cancellationToken));
     }
 
+    /// <summary>A supporting unit's reporter takes back (撤回) a 配合情况 of their unit's.</summary>
+    public async Task<IActionResult> OnPostWithdrawSupportAsync(int supportId, CancellationToken cancellationToken)
+    {
+        ErrorFor = "support";
+        return this.Done(await support.WithdrawAsync(supportId, cancellationToken, measureId: Id));
+    }
+
+    /// <summary>The caller may take back this 配合情况: it stands, the measure is under way, and it speaks for a unit the caller hands 配合情况 for.</summary>
+    public bool MayWithdraw(SupportReportView report) =>
+        report.WithdrawnAtUtc is null && Measure is { WithdrawnAtUtc: null, State: MeasureState.InProgress or MeasureState.Ongoing }
+        && SupportChoices.Any(c => c.Id == report.OrganizationId);
+
     /// <summary>The files chosen on a report form (a browser sends an empty part when none was chosen).</summary>
     private static List<IncomingFile> Incoming(List<IFormFile>? files) =>
         (files ?? []).Select(IncomingFile.Of).OfType<IncomingFile>().ToList();
@@ -261,7 +273,7 @@ public sealed class DetailModel(RectifyDbContext db, Caller caller, MeasureWorkf
         if (SupportChoices.Count > 0 && SupportReport.PartCountsFromUtc(Measure.Kind, Measure.State, Measure.Cadence, Today) is { } from)
         {
             var ours = SupportChoices.Select(c => c.Id).ToHashSet();
-            SupportPeriod = (ReportingCadences.PeriodStart(Measure.Cadence, Today), SupportReports.Any(r => r.SubmittedAtUtc >= from && ours.Contains(r.OrganizationId)));
+            SupportPeriod = (ReportingCadences.PeriodStart(Measure.Cadence, Today), SupportReports.Any(r => r.SubmittedAtUtc >= from && r.WithdrawnAtUtc is null && ours.Contains(r.OrganizationId)));
         }
         LookBacks = await db.LookBacks.AsNoTracking().Where(l => l.MeasureId == Id).OrderByDescending(l => l.Id).ToListAsync(cancellationToken);
         CanReport = underWay && caller.May(Permission.FileReport, Measure.Parties);

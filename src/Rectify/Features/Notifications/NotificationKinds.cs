@@ -27,6 +27,7 @@ public static class NotificationKinds
         ["ReportReturned"] = "进展退回",
         ["ReportWithdrawn"] = "进展撤回",
         ["SupportReported"] = "配合情况",
+        ["SupportWithdrawn"] = "配合情况撤回",
         ["SignOffRequested"] = "销号申请",
         ["SignOffAppliedOnBehalf"] = "代为申请销号",
         ["SignOffToApprove"] = "销号待审批",

@@ -140,6 +140,13 @@ public static class ReportsApi
             .Produces<WriteResult>(StatusCodes.Status201Created)
             .WithSummary("配合单位联络员报送配合情况（multipart/form-data：narrative、可选 organizationId、可选 file 附件）：交牵头单位汇总，不经整改办审核。仅接受个人 API 令牌。");
 
+        api.MapPost("/support-reports/{id:int}/withdrawal", async (SupportReportService support, int id, CancellationToken ct) => Api.Answer(await support.WithdrawAsync(id, ct), created: null))
+            .RequireToken()
+            .WithTags("Progress reports")
+            .WithName("WithdrawSupportReport")
+            .Produces<WriteResult>(StatusCodes.Status200OK)
+            .WithSummary("配合单位联络员撤回本单位报送的一份配合情况（措施整改中或长期坚持时）：撤回后不再计为已报送，原文和附件保留，列表中带 withdrawnAtUtc；牵头单位联络员收到通知。仅接受个人 API 令牌。");
+
         api.MapGet("/support-reports/{id:int}/attachment", SupportAttachmentAsync)
             .WithTags("Progress reports")
             .WithName("DownloadSupportAttachment")

@@ -58,6 +58,7 @@ internal sealed class SupportReportConfiguration : IEntityTypeConfiguration<Supp
         r.Property(x => x.SubmittedByUserId).HasMaxLength(450).IsRequired();
         r.Property(x => x.SubmittedByName).HasMaxLength(200).IsRequired();
         r.Property(x => x.AttachmentName).HasMaxLength(255);
+        r.Property(x => x.WithdrawnByName).HasMaxLength(200);
         r.HasOne<Measure>().WithMany().HasForeignKey(x => x.MeasureId).OnDelete(DeleteBehavior.Cascade);
 
         // The unit it speaks for is not deleted under it (组织机构's delete is refused, 409).

@@ -10,7 +10,16 @@ using Rectify.Features.HandOffs;
 namespace Rectify.Features.Reports;
 
 /// <summary>A 配合情况 as the measure page and the API show it; its file is downloaded at /support-reports/{id}/attachment.</summary>
-public sealed record SupportReportView(int Id, int MeasureId, int OrganizationId, string Unit, string Narrative, string SubmittedByName, DateTime SubmittedAtUtc, string? AttachmentName);
+public sealed record SupportReportView(int Id, int MeasureId, int OrganizationId, string Unit, string Narrative, string SubmittedByName, DateTime SubmittedAtUtc, string? AttachmentName)
+{
+    /// <summary>When its unit took it back (撤回); null while it stands.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public DateTime? WithdrawnAtUtc { get; init; }
+
+    /// <summary>Who took it back.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? WithdrawnByName { get; init; }
+}
 
 /// <summary>A supporting unit of the measure the caller may hand 配合情况 for: its id and name.</summary>
 public sealed record SupportingUnitChoice(int Id, string Name);
@@ -29,7 +38,11 @@ public sealed class SupportReportService(RectifyDbContext db, Caller caller, Att
                where r.MeasureId == measureId
                join o in db.Organizations on r.OrganizationId equals o.Id
                orderby r.SubmittedAtUtc descending, r.Id descending
-               select new SupportReportView(r.Id, r.MeasureId, r.OrganizationId, o.Name, r.Narrative, r.SubmittedByName, r.SubmittedAtUtc, r.AttachmentName))
+               select new SupportReportView(r.Id, r.MeasureId, r.OrganizationId, o.Name, r.Narrative, r.SubmittedByName, r.SubmittedAtUtc, r.AttachmentName)
+               {
+                   WithdrawnAtUtc = r.WithdrawnAtUtc,
+                   WithdrawnByName = r.WithdrawnByName,
+               })
             .Take(take).ToListAsync(cancellationToken);
 
     /// <summary>The measure's supporting units the caller hands 配合情况 for (their own unit, or one under it): none for anyone else.</summary>
@@ -83,7 +96,7 @@ public sealed class SupportReportService(RectifyDbContext db, Caller caller, Att
             var row = staged is null ? null : await AttachmentIntake.RowAsync(db, staged, clock.GetUtcNow().UtcDateTime, cancellationToken);
             var measure = await db.Measures.SingleAsync(m => m.Id == measureId, cancellationToken);
             var report = SupportReport.File(measure, unit!.OrganizationId, unitSupportsIt: true, narrative, caller.Actor, clock);
-            var last = await db.SupportReports.Where(r => r.MeasureId == measureId && r.OrganizationId == unit.OrganizationId)
+            var last = await db.SupportReports.Where(r => r.MeasureId == measureId && r.OrganizationId == unit.OrganizationId && r.WithdrawnAtUtc == null)
                 .OrderByDescending(r => r.Id).Select(r => new { Report = r, Sha256 = r.AttachmentFile == null ? null : r.AttachmentFile.Sha256 }).FirstOrDefaultAsync(cancellationToken);
             BusinessRules.Check(new ASupportReportIsNotHandedInTwice(last?.Report, report, last?.Sha256, staged?.Sha256));
             if (row is not null)
@@ -107,6 +120,39 @@ public sealed class SupportReportService(RectifyDbContext db, Caller caller, Att
             attachments.Undo(staged, placed);
             throw;
         }
+    }
+
+    /// <summary>
+    /// Takes back (撤回) a 配合情况 of a supporting unit of the caller's, while the measure is under way: it stays on the
+    /// measure as taken back, no longer counts as the unit's part, and the lead unit's reporters are told. Scoped (404),
+    /// permitted as filing is (403: only the unit it speaks for, or one above it), one transaction with its audit record.
+    /// </summary>
+    public async Task<WorkflowResult> WithdrawAsync(int id, CancellationToken cancellationToken, int? measureId = null)
+    {
+        var visible = db.VisibleMeasures(caller.Scope);
+        var report = await db.SupportReports.SingleOrDefaultAsync(r => r.Id == id && (measureId == null || r.MeasureId == measureId) && visible.Any(m => m.Id == r.MeasureId), cancellationToken);
+        if (report is null)
+        {
+            return WorkflowResult.NotFound;
+        }
+
+        var facts = await db.Measures.Where(m => m.Id == report.MeasureId)
+            .Select(m => new { m.State, m.WithdrawnAtUtc, LeadUnitPath = m.LeadUnit == null ? null : m.LeadUnit.Path })
+            .SingleAsync(cancellationToken);
+        var unit = await db.Organizations.Where(o => o.Id == report.OrganizationId).Select(o => new { o.Name, o.Path }).SingleAsync(cancellationToken);
+        caller.Require(Permission.ReportSupport, new MeasureParties(facts.LeadUnitPath, SupportingUnitPaths: [unit.Path]));
+        BusinessRules.Check(new ASupportReportIsByASupportingUnit(Permissions.UnitIsCallers(caller.Scope, unit.Path)));
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        report.Withdraw(facts.State, facts.WithdrawnAtUtc, caller.Actor, clock);
+        await db.SaveOrRefuseAsync("这份配合情况刚刚已被撤回，请刷新页面。", cancellationToken);
+        await handOffs.SupportWithdrawnAsync(report.MeasureId, unit.Name, cancellationToken);
+        await audit.RecordAsync(
+            new AuditEvent(AuditActions.SupportWithdrawn, ObjectType: "SupportReport", ObjectId: id.ToString(CultureInfo.InvariantCulture),
+                After: new { report.MeasureId, report.OrganizationId, Unit = unit.Name, report.WithdrawnAtUtc }),
+            cancellationToken: cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return WorkflowResult.Done($"已撤回{unit.Name}的配合情况，不再计为已报送；牵头单位的联络员会收到通知。如需更正，请修改后重新报送。");
     }
 
     /// <summary>The 配合情况's file, when the caller may see its measure; the download is audited, the file checked against its record.</summary>

@@ -1,0 +1,40 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Rectify.Data.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class SupportReportWithdrawal : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<DateTime>(
+                name: "WithdrawnAtUtc",
+                table: "SupportReports",
+                type: "TEXT",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "WithdrawnByName",
+                table: "SupportReports",
+                type: "TEXT",
+                maxLength: 200,
+                nullable: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "WithdrawnAtUtc",
+                table: "SupportReports");
+
+            migrationBuilder.DropColumn(
+                name: "WithdrawnByName",
+                table: "SupportReports");
+        }
+    }
+}
