@@ -197,6 +197,17 @@ public abstract class ImportCommitTests(AppFixture app)
                 .Select(r => r.TryGetProperty("ledgerStanding", out var v) ? v.GetString() : null).ToList();
             Assert.Equal(["Completed", "InProgress", null, null], standings);
 
+            // The office lists them to chase their reports and 销号: a filter offered with their count, on the page and the API.
+            Assert.Equal(1, api.GetProperty("ledgerSaysDone").GetInt32());
+            Assert.Contains("（1 条）", ledger.QuerySelector("input[name=ledgerDone]")!.ParentElement!.TextContent, StringComparison.Ordinal);
+            var onlyDone = parser.ParseDocument(await officeClient.GetStringAsync(new Uri($"/inspections/{id}?ledgerDone=true", UriKind.Relative), Ct));
+            Assert.Equal([first.ToString(CultureInfo.InvariantCulture)], onlyDone.QuerySelectorAll("tr.measure").Select(r => r.GetAttribute("data-measure-id")));
+            Assert.True(onlyDone.QuerySelector("input[name=ledgerDone]")!.HasAttribute("checked"));
+            Assert.Contains("ledgerDone=true", onlyDone.QuerySelector("#export-ledger")!.GetAttribute("href"), StringComparison.Ordinal);
+            var filtered = await officeClient.GetFromJsonAsync<JsonElement>($"/api/v1/inspections/{id}/ledger?ledgerDone=true", Http.Json, Ct);
+            Assert.Equal([first], filtered.GetProperty("rows").EnumerateArray().Select(r => r.GetProperty("measureId").GetInt32()));
+            Assert.Equal(1, filtered.GetProperty("totalRows").GetInt32());
+
             Task<int> DeadlineAsync(DateOnly deadline) => ReadAsync(async db =>
             {
                 var changed = await db.Measures.Where(m => m.InspectionId == id && m.Finding.Number == 1 && m.Number <= 2)

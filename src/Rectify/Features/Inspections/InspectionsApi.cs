@@ -58,6 +58,7 @@ public static class InspectionsApi
                 MeasureState? state,
                 MeasureKind? kind,
                 bool? overdue,
+                bool? ledgerDone,
                 int? page,
                 int? pageSize,
                 string? asOf,
@@ -65,11 +66,11 @@ public static class InspectionsApi
                 CancellationToken ct) =>
             {
                 var scope = caller.Scope;
-                var filter = await CheckedQueryAsync(db, scope, id, () => new LedgerFilter(unit, state, kind, overdue ?? false, Paging.Checked(page), Paging.CheckedSize(pageSize, LedgerFilter.DefaultPageSize, LedgerFilter.MaxPageSize)).WithPlanView(asOf, compare), ct);
+                var filter = await CheckedQueryAsync(db, scope, id, () => (new LedgerFilter(unit, state, kind, overdue ?? false, Paging.Checked(page), Paging.CheckedSize(pageSize, LedgerFilter.DefaultPageSize, LedgerFilter.MaxPageSize)) { LedgerSaysDone = ledgerDone ?? false }).WithPlanView(asOf, compare), ct);
                 return filter is null ? TypedResults.NotFound() : Answer(await answers.KeptLedgerAsync(db, scope, id, filter, ChinaTime.Today(clock), ct), json.Value);
             })
             .WithName("GetLedger")
-            .WithSummary("巡察整改台账：问题类别、问题、整改措施及其状态（可按单位、状态、类型、是否超期或逾期未报筛选，分页；完成率等口径与网页“整改概况”相同）")
+            .WithSummary("巡察整改台账：问题类别、问题、整改措施及其状态（可按单位、状态、类型、是否超期或逾期未报、是否原台账已完成而未销号（ledgerDone=true）筛选，分页；完成率等口径与网页“整改概况”相同；ledgerSaysDone 为原台账称已完成、尚未销号的措施数）")
             .WithDescription("""
                 asOf=2025-03-01：整改方案截至该日（北京时间当日结束）的样子——每条措施取当日以前最后的版本（rows[].version：版本号、审定/调整/新增、日期），此后新增的措施不列出，已撤销的不列出；整改类型、责任单位筛选按当日方案，状态、超期筛选和 totals 是今天的情况。
                 compare=approved：每行附审定方案（rows[].comparison：approved 为审定时的内容，changed 为与之不同的字段，added 为审定后新增，withdrawn 为已撤销）；当前方案对照时已撤销的措施也列出。两者可同时使用（当日方案对照审定方案）。
@@ -89,6 +90,7 @@ public static class InspectionsApi
                 MeasureState? state,
                 MeasureKind? kind,
                 bool? overdue,
+                bool? ledgerDone,
                 string? asOf,
                 CancellationToken ct) =>
             {
@@ -101,13 +103,13 @@ public static class InspectionsApi
                     return TypedResults.NotFound();
                 }
 
-                var filter = new LedgerFilter(unit, state, kind, overdue ?? false).WithPlanView(asOf, compare: null);
+                var filter = (new LedgerFilter(unit, state, kind, overdue ?? false) { LedgerSaysDone = ledgerDone ?? false }).WithPlanView(asOf, compare: null);
                 var today = ChinaTime.Today(clock);
                 await LedgerQueries.CheckPlanViewAsync(db, id, filter, today, ct);
 
                 // The audit record is the intent, committed (its own transaction) before any row leaves: a download that
                 // fails part way has still shown what it sent, and the audit head is not held while the rows stream.
-                await audit.RecordAsync(new AuditEvent(AuditActions.LedgerExported, ObjectType: "Inspection", ObjectId: id.ToString(System.Globalization.CultureInfo.InvariantCulture), After: new { filter.Unit, filter.State, filter.Kind, filter.Overdue, filter.AsOf }), cancellationToken: ct);
+                await audit.RecordAsync(new AuditEvent(AuditActions.LedgerExported, ObjectType: "Inspection", ObjectId: id.ToString(System.Globalization.CultureInfo.InvariantCulture), After: new { filter.Unit, filter.State, filter.Kind, filter.Overdue, filter.LedgerSaysDone, filter.AsOf }), cancellationToken: ct);
                 http.Response.ContentType = LedgerExport.ContentType;
                 http.Response.Headers.ContentDisposition = new Microsoft.Net.Http.Headers.ContentDispositionHeaderValue("attachment")
                 {

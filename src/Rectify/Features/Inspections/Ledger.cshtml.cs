@@ -28,10 +28,10 @@ public sealed class LedgerModel(AnswerCache answers, RectifyDbContext db, Caller
     /// <summary>The plan on a day, or the comparison: the page says which version each row is.</summary>
     public bool ShowsVersions => Ledger!.Filter.AsOf is not null || Ledger.Filter.CompareApproved;
 
-    public async Task<IActionResult> OnGetAsync(int id, int? unit, MeasureState? state, MeasureKind? kind, bool? overdue, int? page, string? asOf, string? compare, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnGetAsync(int id, int? unit, MeasureState? state, MeasureKind? kind, bool? overdue, bool? ledgerDone, int? page, string? asOf, string? compare, CancellationToken cancellationToken)
     {
         (inspectionId, AsOfText) = (id, asOf);
-        filter = new LedgerFilter(unit, state, kind, overdue ?? false, page ?? 1);
+        filter = new LedgerFilter(unit, state, kind, overdue ?? false, page ?? 1) { LedgerSaysDone = ledgerDone ?? false };
         Ledger = await answers.LedgerAsync(db, caller.Scope, id, filter.WithPlanView(asOf, compare), ChinaTime.Today(clock), cancellationToken);
         if (Ledger is null)
         {
@@ -120,6 +120,7 @@ public sealed class LedgerModel(AnswerCache answers, RectifyDbContext db, Caller
             ["state"] = f.State?.ToString(),
             ["kind"] = f.Kind?.ToString(),
             ["overdue"] = f.Overdue ? "true" : null,
+            ["ledgerDone"] = f.LedgerSaysDone ? "true" : null,
             ["page"] = page?.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["asOf"] = f.AsOf?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
             ["compare"] = compare && f.CompareApproved ? TheComparisonIsWithTheAdoptedPlan.Approved : null,

@@ -40,6 +40,9 @@ public sealed record LedgerFilter(int? Unit = null, MeasureState? State = null, 
     /// <summary>审定方案 beside each row: the measure as adopted, the fields that differ, and the measures added or withdrawn since.</summary>
     public bool CompareApproved { get; init; }
 
+    /// <summary>Only the measures an imported 台账 called 已完成 that are under way, not yet signed off (原台账已完成、未销号).</summary>
+    public bool LedgerSaysDone { get; init; }
+
     public LedgerFilter Normalized() => this with
     {
         Page = Paging.Clamped(Page),
@@ -186,6 +189,12 @@ public sealed record LedgerPage(InspectionSummary Inspection, LedgerFilter Filte
 {
     /// <summary>红黄绿规则 in force for the inspection (rows[].findingSignal and the totals follow them).</summary>
     public SignalRules SignalRules { get; init; } = SignalRules.Default;
+
+    /// <summary>
+    /// Measures (of those the caller sees) an imported 台账 called 已完成 that are under way, not yet signed off: the
+    /// reports with evidence and the 销号 still owed (<see cref="LedgerFilter.LedgerSaysDone"/> lists them).
+    /// </summary>
+    public int LedgerSaysDone { get; init; }
 
     public int PageCount => Paging.PageCount(TotalRows, Filter.PageSize);
 }
@@ -437,11 +446,13 @@ public static class LedgerQueries
 
         // The inspection, its signal rules and the count of its visible findings, in one statement.
         var findingsOf = db.VisibleFindings(scope);
+        var measuresOf = db.VisibleMeasures(scope);
         var found = await db.VisibleInspections(scope).AsNoTracking().Where(i => i.Id == inspectionId)
             .Select(i => new
             {
                 Head = new InspectionSummary(i.Id, i.Title, i.InspectingBody.Name, i.InspectedOrganization.Name, i.OnSiteFrom, i.OnSiteTo, i.FeedbackDate, 0, 0, 0, i.ReportingCadence) { PlanState = i.PlanState },
                 Findings = findingsOf.Count(f => f.InspectionId == i.Id),
+                LedgerSaysDone = measuresOf.Where(m => m.InspectionId == i.Id).Count(LedgerSaysDoneNow),
                 Rules = new SignalRules(i.SignalRules.RedWhenUnderDuban, i.SignalRules.WarnWithinWorkingDays, i.SignalRules.WarnWhenReportReturned, i.SignalRules.GreenWhenOnTrack),
             })
             .FirstOrDefaultAsync(cancellationToken);
@@ -470,7 +481,7 @@ public static class LedgerQueries
             var measures = Filtered(filter.CompareApproved ? PlanMeasures(db, scope, inspectionId) : visible, filter, today);
 
             // Unfiltered, the rows are the visible measures the totals counted.
-            var unfiltered = !filter.CompareApproved && filter.Unit is null && filter.State is null && filter.Kind is null && !filter.Overdue;
+            var unfiltered = !filter.CompareApproved && filter.Unit is null && filter.State is null && filter.Kind is null && !filter.Overdue && !filter.LedgerSaysDone;
             total = unfiltered ? totals.Measures : await measures.CountAsync(cancellationToken);
             page = await InLedgerOrder(measures)
                 .Skip(Paging.Skip(filter.Page, filter.PageSize))
@@ -517,7 +528,7 @@ public static class LedgerQueries
 
         // The summary's counts are the totals' (counted once).
         var inspection = found.Head with { Findings = totals.Findings, Measures = totals.Measures, SignedOffMeasures = totals.CompletedMeasures };
-        return new LedgerPage(inspection, filter, total, rows, totals, units) { SignalRules = signals.Rules };
+        return new LedgerPage(inspection, filter, total, rows, totals, units) { SignalRules = signals.Rules, LedgerSaysDone = found.LedgerSaysDone };
     }
 
     /// <summary>
@@ -739,8 +750,17 @@ public static class LedgerQueries
             measures = measures.Where(m => m.Kind == kind);
         }
 
+        if (filter.LedgerSaysDone)
+        {
+            measures = measures.Where(LedgerSaysDoneNow);
+        }
+
         return filter.Overdue ? measures.Where(IsOverdueOn(today)) : measures;
     }
+
+    /// <summary>原台账已完成、未销号: an imported 台账 called the measure 已完成, and it is under way (整改中 or 长期坚持), not yet signed off.</summary>
+    public static readonly Expression<Func<Measure, bool>> LedgerSaysDoneNow =
+        m => m.LedgerStanding == LedgerStanding.Completed && (m.State == MeasureState.InProgress || m.State == MeasureState.Ongoing);
 
     /// <summary>The ledger's order: category, finding, measure.</summary>
     public static IOrderedQueryable<Measure> InLedgerOrder(IQueryable<Measure> measures) =>
