@@ -144,6 +144,16 @@ public sealed class ASupportReportIsNotHandedInTwice(SupportReport? last, Suppor
     public string Message => "这份配合情况已经报送过了，请勿重复提交；如需补充，请修改内容或附件后再报送。";
 }
 
+/// <summary>A 配合情况 is taken back by a reporter of the unit it speaks for (or of one above it), as it was handed in.</summary>
+public sealed class ASupportReportIsTakenBackByItsUnit(bool callerSpeaksForIt) : IBusinessRule
+{
+    public bool IsBroken() => !callerSpeaksForIt;
+
+    public string Message => "只有报送这份配合情况的配合单位的联络员可以撤回它。";
+
+    public Refusal Refusal => Refusal.NotPermitted;
+}
+
 public sealed class ASupportReportIsTakenBackOnce(DateTime? withdrawnAtUtc) : IBusinessRule
 {
     public bool IsBroken() => withdrawnAtUtc is not null;

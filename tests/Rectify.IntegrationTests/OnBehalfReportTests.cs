@@ -448,7 +448,12 @@ public abstract class OnBehalfReportTests(AppFixture app)
         // is refused), the record stays, shown as taken back, the lead unit's reporters are told, and not twice.
         var wrong = listed![0].Id;
         Assert.Null(new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await unit.GetStringAsync(new Uri(page, UriKind.Relative), Ct)).QuerySelector(".withdraw-support"));
-        Assert.Equal(HttpStatusCode.Forbidden, (await leadApi.PostAsync(new Uri($"/api/v1/support-reports/{wrong}/withdrawal", UriKind.Relative), null, Ct)).StatusCode);
+        using (var refused = await leadApi.PostAsync(new Uri($"/api/v1/support-reports/{wrong}/withdrawal", UriKind.Relative), null, Ct))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+            Assert.Contains("只有报送这份配合情况的配合单位的联络员可以撤回它", await refused.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        }
+
         Assert.Equal(HttpStatusCode.NotFound, (await support.PostFromPageAsync(page, $"/measures/{elsewhere}?handler=WithdrawSupport", new Dictionary<string, string> { ["supportId"] = wrong.ToString(CultureInfo.InvariantCulture) })).StatusCode);
         var offered = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await support.GetStringAsync(new Uri(page, UriKind.Relative), Ct));
         Assert.Equal(2, offered.QuerySelectorAll(".withdraw-support").Length);
@@ -472,6 +477,16 @@ public abstract class OnBehalfReportTests(AppFixture app)
         listed = await api.GetFromJsonAsync<List<Rectify.Features.Reports.SupportReportView>>(new Uri($"/api/v1/measures/{measure}/support-reports", UriKind.Relative), Http.Json, Ct);
         Assert.All(listed!, r => Assert.NotNull(r.WithdrawnAtUtc));
         Assert.Equal(HttpStatusCode.Redirect, (await support.PostFromPageAsync(page, page + "?handler=Support", new Dictionary<string, string> { ["supportNarrative"] = "补充：已完成整改复查。" })).StatusCode);
+
+        // Taken back by two requests at once: one is, the other is told it was first taken back (409); one record, one notice.
+        var again = await WithDbAsync(db => db.SupportReports.Where(r => r.MeasureId == measure && r.WithdrawnAtUtc == null).Select(r => r.Id).SingleAsync(Ct));
+        var raced = await Task.WhenAll(Enumerable.Range(0, 4).Select(async _ =>
+        {
+            using var response = await api.PostAsync(new Uri($"/api/v1/support-reports/{again}/withdrawal", UriKind.Relative), null, Ct);
+            return response.StatusCode;
+        }));
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.Conflict, HttpStatusCode.Conflict, HttpStatusCode.Conflict], raced.Order());
+        Assert.Equal(1, await WithDbAsync(db => db.AuditEntries.CountAsync(e => e.Action == Rectify.Audit.AuditActions.SupportWithdrawn && e.ObjectId == again.ToString(CultureInfo.InvariantCulture), Ct)));
     }
 
     [Fact]

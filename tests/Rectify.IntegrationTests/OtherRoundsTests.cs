@@ -64,14 +64,32 @@ public abstract class OtherRoundsTests(AppFixture app)
         Assert.Equal(totals.GetProperty("measureCompletionRate").GetDecimal().ToString("0.0", CultureInfo.InvariantCulture) + "%", Figure(row, "Rate"));
         Assert.Equal("1", Figure(row, "Rebounds"));
 
+        // The API gives the same rounds with the same figures.
+        using (var rounds = JsonDocument.Parse(await api.GetStringAsync(new Uri($"/api/v1/inspections/{next}/other-rounds", UriKind.Relative), Ct)))
+        {
+            var round = Assert.Single(rounds.RootElement.GetProperty("rounds").EnumerateArray(), r => r.GetProperty("inspection").GetProperty("id").GetInt32() == first);
+            Assert.True(round.GetProperty("earlier").GetBoolean());
+            Assert.Equal(1, round.GetProperty("rebounds").GetInt32());
+            Assert.Equal(Figure(row, "Unfinished"), round.GetProperty("unfinishedMeasures").GetInt32().ToString(CultureInfo.InvariantCulture));
+            Assert.Equal(measures, round.GetProperty("totals").GetProperty("measures").GetInt32());
+        }
+
         // The first round lists the new one as later (nothing in its plan yet).
         var later = (await PageAsync(office, first)).QuerySelector($"#other-rounds ~ .table-wrap tr[data-inspection='{next}']");
         Assert.NotNull(later);
         Assert.Contains("此后", later.TextContent, StringComparison.Ordinal);
         Assert.Equal("0", Figure(later, "Measures"));
 
-        // A unit's reporter does not see the new round (none of its measures are the unit's): no other round for them.
+        // A unit's reporter does not see the new round (none of its measures are the unit's): no other round for them,
+        // and the new round itself is not found through the API.
         Assert.Null((await PageAsync(unit, first)).QuerySelector("#other-rounds"));
+        using var unitApi = await app.Client().WithTokenAsync(app.Factory.Services, "unit", "其他轮次巡察测试");
+        using (var mine = JsonDocument.Parse(await unitApi.GetStringAsync(new Uri($"/api/v1/inspections/{first}/other-rounds", UriKind.Relative), Ct)))
+        {
+            Assert.Equal(0, mine.RootElement.GetProperty("total").GetInt32());
+        }
+
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await unitApi.GetAsync(new Uri($"/api/v1/inspections/{next}/other-rounds", UriKind.Relative), Ct)).StatusCode);
     }
 }
 

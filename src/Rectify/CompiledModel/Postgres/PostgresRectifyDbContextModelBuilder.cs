@@ -12,7 +12,7 @@ namespace Rectify.CompiledModel.Postgres
     public partial class PostgresRectifyDbContextModel
     {
         private PostgresRectifyDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("b0f458a9-af71-4cfb-9231-9446f3021661"), entityTypeCount: 43)
+            : base(skipDetectChanges: false, modelId: new Guid("3c7992f9-81a7-4984-b79c-de66471e579c"), entityTypeCount: 43)
         {
         }
 

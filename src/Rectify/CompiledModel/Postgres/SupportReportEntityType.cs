@@ -107,7 +107,8 @@ namespace Rectify.CompiledModel.Postgres
                 typeof(DateTime?),
                 propertyInfo: typeof(SupportReport).GetProperty("WithdrawnAtUtc", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(SupportReport).GetField("<WithdrawnAtUtc>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                nullable: true);
+                nullable: true,
+                concurrencyToken: true);
             withdrawnAtUtc.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
 
             var withdrawnByName = runtimeEntityType.AddProperty(

@@ -11,7 +11,7 @@ namespace Rectify.CompiledModel.Sqlite
     public partial class SqliteRectifyDbContextModel
     {
         private SqliteRectifyDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("7b058934-ef3d-45e9-aed3-58940379f635"), entityTypeCount: 43)
+            : base(skipDetectChanges: false, modelId: new Guid("0383caaa-de4f-4964-9150-bc767564c78b"), entityTypeCount: 43)
         {
         }
 

@@ -100,6 +100,7 @@ namespace Rectify.CompiledModel.Sqlite
                 propertyInfo: typeof(SupportReport).GetProperty("WithdrawnAtUtc", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(SupportReport).GetField("<WithdrawnAtUtc>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true,
+                concurrencyToken: true,
                 valueConverter: new SqliteRectifyDbContext.UtcDateTimeConverter());
 
             var withdrawnByName = runtimeEntityType.AddProperty(

@@ -183,7 +183,7 @@ public sealed class DetailModel(RectifyDbContext db, Caller caller, MeasureWorkf
     /// <summary>A supporting unit's reporter takes back (撤回) a 配合情况 of their unit's.</summary>
     public async Task<IActionResult> OnPostWithdrawSupportAsync(int supportId, CancellationToken cancellationToken)
     {
-        ErrorFor = "support";
+        ErrorFor = "support-withdraw";
         return this.Done(await support.WithdrawAsync(supportId, cancellationToken, measureId: Id));
     }
 

@@ -59,6 +59,9 @@ internal sealed class SupportReportConfiguration : IEntityTypeConfiguration<Supp
         r.Property(x => x.SubmittedByName).HasMaxLength(200).IsRequired();
         r.Property(x => x.AttachmentName).HasMaxLength(255);
         r.Property(x => x.WithdrawnByName).HasMaxLength(200);
+
+        // Taken back once: two requests at once both read it standing; the second's update finds it taken back (409).
+        r.Property(x => x.WithdrawnAtUtc).IsConcurrencyToken();
         r.HasOne<Measure>().WithMany().HasForeignKey(x => x.MeasureId).OnDelete(DeleteBehavior.Cascade);
 
         // The unit it speaks for is not deleted under it (组织机构's delete is refused, 409).

@@ -140,16 +140,17 @@ public sealed class SupportReportService(RectifyDbContext db, Caller caller, Att
             .Select(m => new { m.State, m.WithdrawnAtUtc, LeadUnitPath = m.LeadUnit == null ? null : m.LeadUnit.Path })
             .SingleAsync(cancellationToken);
         var unit = await db.Organizations.Where(o => o.Id == report.OrganizationId).Select(o => new { o.Name, o.Path }).SingleAsync(cancellationToken);
-        caller.Require(Permission.ReportSupport, new MeasureParties(facts.LeadUnitPath, SupportingUnitPaths: [unit.Path]));
-        BusinessRules.Check(new ASupportReportIsByASupportingUnit(Permissions.UnitIsCallers(caller.Scope, unit.Path)));
+        BusinessRules.Check(new ASupportReportIsTakenBackByItsUnit(
+            caller.May(Permission.ReportSupport, new MeasureParties(facts.LeadUnitPath, SupportingUnitPaths: [unit.Path])) && Permissions.UnitIsCallers(caller.Scope, unit.Path)));
 
+        // Two at once: the row's WithdrawnAtUtc is its concurrency token, so the second finds it taken back and is refused (409).
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         report.Withdraw(facts.State, facts.WithdrawnAtUtc, caller.Actor, clock);
         await db.SaveOrRefuseAsync("这份配合情况刚刚已被撤回，请刷新页面。", cancellationToken);
         await handOffs.SupportWithdrawnAsync(report.MeasureId, unit.Name, cancellationToken);
         await audit.RecordAsync(
             new AuditEvent(AuditActions.SupportWithdrawn, ObjectType: "SupportReport", ObjectId: id.ToString(CultureInfo.InvariantCulture),
-                After: new { report.MeasureId, report.OrganizationId, Unit = unit.Name, report.WithdrawnAtUtc }),
+                After: new { report.MeasureId, report.OrganizationId, Unit = unit.Name }),
             cancellationToken: cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return WorkflowResult.Done($"已撤回{unit.Name}的配合情况，不再计为已报送；牵头单位的联络员会收到通知。如需更正，请修改后重新报送。");

@@ -2091,6 +2091,7 @@ namespace Rectify.Data.Migrations.Postgres
                         .HasColumnType("character varying(450)");
 
                     b.Property<DateTime?>("WithdrawnAtUtc")
+                        .IsConcurrencyToken()
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("WithdrawnByName")

@@ -2031,6 +2031,7 @@ namespace Rectify.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("WithdrawnAtUtc")
+                        .IsConcurrencyToken()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("WithdrawnByName")
