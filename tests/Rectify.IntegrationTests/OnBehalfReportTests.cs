@@ -487,6 +487,16 @@ public abstract class OnBehalfReportTests(AppFixture app)
         }));
         Assert.Equal([HttpStatusCode.OK, HttpStatusCode.Conflict, HttpStatusCode.Conflict, HttpStatusCode.Conflict], raced.Order());
         Assert.Equal(1, await WithDbAsync(db => db.AuditEntries.CountAsync(e => e.Action == Rectify.Audit.AuditActions.SupportWithdrawn && e.ObjectId == again.ToString(CultureInfo.InvariantCulture), Ct)));
+
+        // The same 配合情况 sent four times at once (a double click, a retried request) is stored once.
+        var sent = await Task.WhenAll(Enumerable.Range(0, 4).Select(async _ =>
+        {
+            using var body = new MultipartFormDataContent { { new StringContent("同时报送的同一份配合情况。"), "narrative" } };
+            using var response = await api.PostAsync(new Uri($"/api/v1/measures/{measure}/support-reports", UriKind.Relative), body, Ct);
+            return response.StatusCode;
+        }));
+        Assert.Equal([HttpStatusCode.Created, HttpStatusCode.Conflict, HttpStatusCode.Conflict, HttpStatusCode.Conflict], sent.Order());
+        Assert.Equal(1, await WithDbAsync(db => db.SupportReports.CountAsync(r => r.MeasureId == measure && r.Narrative == "同时报送的同一份配合情况。", Ct)));
     }
 
     [Fact]

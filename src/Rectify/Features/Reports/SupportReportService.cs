@@ -93,6 +93,7 @@ public sealed class SupportReportService(RectifyDbContext db, Caller caller, Att
         try
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            await TransactionLocks.HoldAsync(db, TransactionLocks.Kind.SupportReports, measureId, cancellationToken);
             var row = staged is null ? null : await AttachmentIntake.RowAsync(db, staged, clock.GetUtcNow().UtcDateTime, cancellationToken);
             var measure = await db.Measures.SingleAsync(m => m.Id == measureId, cancellationToken);
             var report = SupportReport.File(measure, unit!.OrganizationId, unitSupportsIt: true, narrative, caller.Actor, clock);
