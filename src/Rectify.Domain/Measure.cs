@@ -221,6 +221,14 @@ public sealed class Measure
         }
     }
 
+    /// <summary>
+    /// 原台账已完成、未销号: an imported 台账 called the measure 已完成, and it is 整改中 — its report with evidence and its 销号
+    /// still owed. Not a 长期坚持 measure (it is never signed off), nor one withdrawn (撤销), nor one whose sign-off is under
+    /// way. The SQL twin is LedgerQueries.LedgerSaysDone.
+    /// </summary>
+    public static bool LedgerSaysDoneAndOwed(LedgerStanding? standing, MeasureState state, DateTime? withdrawnAtUtc) =>
+        standing == Rectify.Domain.LedgerStanding.Completed && state == MeasureState.InProgress && withdrawnAtUtc is null;
+
     /// <summary>What the step that starts a measure as its ledger says records as its reason.</summary>
     public static string LedgerStandingBasis(LedgerStanding standing, MeasureKind kind) => (standing, kind) switch
     {

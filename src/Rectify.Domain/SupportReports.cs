@@ -165,7 +165,7 @@ public sealed class ASupportReportIsTakenBackWhileTheMeasureIsUnderWay(MeasureSt
 {
     public bool IsBroken() => state is not (MeasureState.InProgress or MeasureState.Ongoing);
 
-    public string Message => $"措施当前状态为“{Terms.Of(state)}”，已报送的配合情况不能再撤回（整改中或长期坚持的措施才能撤回）。";
+    public string Message => $"措施当前状态为“{Terms.Of(state)}”，已报送的配合情况不能再撤回（措施处于整改中或长期坚持时，才能撤回配合情况）。";
 }
 
 public sealed class ASupportReportSaysWhatWasDone(string? narrative) : IBusinessRule

@@ -480,6 +480,7 @@ public abstract class OnBehalfReportTests(AppFixture app)
 
         // Taken back by two requests at once: one is, the other is told it was first taken back (409); one record, one notice.
         var again = await WithDbAsync(db => db.SupportReports.Where(r => r.MeasureId == measure && r.WithdrawnAtUtc == null).Select(r => r.Id).SingleAsync(Ct));
+        var beforeRace = await WithDbAsync(db => db.Notifications.MaxAsync(n => (long?)n.Id, Ct)) ?? 0;
         var raced = await Task.WhenAll(Enumerable.Range(0, 4).Select(async _ =>
         {
             using var response = await api.PostAsync(new Uri($"/api/v1/support-reports/{again}/withdrawal", UriKind.Relative), null, Ct);
@@ -487,6 +488,7 @@ public abstract class OnBehalfReportTests(AppFixture app)
         }));
         Assert.Equal([HttpStatusCode.OK, HttpStatusCode.Conflict, HttpStatusCode.Conflict, HttpStatusCode.Conflict], raced.Order());
         Assert.Equal(1, await WithDbAsync(db => db.AuditEntries.CountAsync(e => e.Action == Rectify.Audit.AuditActions.SupportWithdrawn && e.ObjectId == again.ToString(CultureInfo.InvariantCulture), Ct)));
+        Assert.Equal(1, await WithDbAsync(db => db.Notifications.CountAsync(n => n.Id > beforeRace && n.Kind == "SupportWithdrawn" && n.RecipientUserId == leadId, Ct)));
 
         // The same 配合情况 sent four times at once (a double click, a retried request) is stored once.
         var sent = await Task.WhenAll(Enumerable.Range(0, 4).Select(async _ =>

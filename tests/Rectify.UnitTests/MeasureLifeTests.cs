@@ -388,6 +388,21 @@ public sealed class MeasureLifeTests
     }
 
     [Fact]
+    public void A_measure_the_ledger_called_done_is_owed_its_sign_off_only_while_in_progress()
+    {
+        Assert.True(Measure.LedgerSaysDoneAndOwed(LedgerStanding.Completed, MeasureState.InProgress, null));
+        Assert.False(Measure.LedgerSaysDoneAndOwed(LedgerStanding.InProgress, MeasureState.InProgress, null));
+        Assert.False(Measure.LedgerSaysDoneAndOwed(null, MeasureState.InProgress, null));
+        Assert.False(Measure.LedgerSaysDoneAndOwed(LedgerStanding.Completed, MeasureState.InProgress, new DateTime(2025, 1, 1, 0, 0, 0, DateTimeKind.Utc)));
+
+        // 长期坚持 is never signed off; the sign-off under way or done owes nothing more of this kind.
+        foreach (var state in Enum.GetValues<MeasureState>().Where(s => s != MeasureState.InProgress))
+        {
+            Assert.False(Measure.LedgerSaysDoneAndOwed(LedgerStanding.Completed, state, null));
+        }
+    }
+
+    [Fact]
     public void A_finding_read_without_its_inspection_refuses_a_new_measure()
     {
         // As EF Core materializes it when the inspection is not included.

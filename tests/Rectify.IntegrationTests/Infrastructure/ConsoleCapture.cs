@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace Rectify.IntegrationTests.Infrastructure;
@@ -10,20 +11,26 @@ namespace Rectify.IntegrationTests.Infrastructure;
 /// </summary>
 public sealed class ConsoleCapture : IDisposable
 {
-    private static readonly AsyncLocal<StringWriter?> Target = new();
+    /// <summary>
+    /// The starting fixture's buffer, through a holder: the entry point's thread (and all the server starts) keeps the
+    /// holder it inherited, so disposing empties the holder and the copying stops, instead of going on for the server's life.
+    /// </summary>
+    private static readonly AsyncLocal<StrongBox<StringWriter?>?> Target = new();
     private static readonly Lock Gate = new();
     private static bool installed;
 
     private readonly StringWriter writer = new();
-    private readonly StringWriter? outer;
+    private readonly StrongBox<StringWriter?>? outer;
+    private readonly StrongBox<StringWriter?> holder;
 
     private ConsoleCapture()
     {
         outer = Target.Value;
-        Target.Value = writer;
+        holder = new StrongBox<StringWriter?>(writer);
+        Target.Value = holder;
     }
 
-    /// <summary>Routes this execution context's standard error into a buffer as well, until disposed.</summary>
+    /// <summary>Routes this execution context's standard error (and what it starts) into a buffer as well, until disposed.</summary>
     public static ConsoleCapture Begin()
     {
         lock (Gate)
@@ -49,7 +56,11 @@ public sealed class ConsoleCapture : IDisposable
         }
     }
 
-    public void Dispose() => Target.Value = outer;
+    public void Dispose()
+    {
+        holder.Value = null;
+        Target.Value = outer;
+    }
 
     private sealed class Router(TextWriter real) : TextWriter
     {
@@ -89,7 +100,7 @@ public sealed class ConsoleCapture : IDisposable
 
         private static void Copy(Action<StringWriter> write)
         {
-            if (Target.Value is { } target)
+            if (Target.Value?.Value is { } target)
             {
                 lock (target)
                 {

@@ -12,7 +12,7 @@ namespace Rectify.CompiledModel.Postgres
     public partial class PostgresRectifyDbContextModel
     {
         private PostgresRectifyDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("3c7992f9-81a7-4984-b79c-de66471e579c"), entityTypeCount: 43)
+            : base(skipDetectChanges: false, modelId: new Guid("537e8ea5-e326-43da-9e9e-ff8645e0b26e"), entityTypeCount: 43)
         {
         }
 

@@ -26,7 +26,7 @@ namespace Rectify.CompiledModel.Sqlite
                 navigationCount: 7,
                 foreignKeyCount: 4,
                 unnamedIndexCount: 7,
-                namedIndexCount: 3,
+                namedIndexCount: 4,
                 keyCount: 1);
 
             var id = runtimeEntityType.AddProperty(
@@ -236,6 +236,11 @@ namespace Rectify.CompiledModel.Sqlite
 
             var index5 = runtimeEntityType.AddIndex(
                 new[] { state, deadline });
+
+            var iX_Measures_InspectionId_LedgerStanding = runtimeEntityType.AddIndex(
+                new[] { inspectionId, ledgerStanding },
+                name: "IX_Measures_InspectionId_LedgerStanding");
+            iX_Measures_InspectionId_LedgerStanding.AddAnnotation("Relational:Filter", "\"LedgerStanding\" IS NOT NULL");
 
             var iX_Measures_Ongoing_Deadline_Id = runtimeEntityType.AddIndex(
                 new[] { deadline, id },

@@ -11,7 +11,7 @@ namespace Rectify.CompiledModel.Sqlite
     public partial class SqliteRectifyDbContextModel
     {
         private SqliteRectifyDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("0383caaa-de4f-4964-9150-bc767564c78b"), entityTypeCount: 43)
+            : base(skipDetectChanges: false, modelId: new Guid("811c6bd9-294e-4357-a5ac-655f3f566ecd"), entityTypeCount: 43)
         {
         }
 

@@ -318,7 +318,7 @@ public static class AuditPresentation
             "reportId" => l["报送编号"],
             "originalName" => l["文件名"],
             "overdue" => l["只看逾期"],
-            "ledgerSaysDone" => l["只看原台账已完成、未销号"],
+            "ledgerDone" => l["只看原台账已完成、未销号"],
             "asOf" => l["方案截至日期"],
             "shortName" => l["简称"],
             "parentId" or "parent" => l["上级单位"],

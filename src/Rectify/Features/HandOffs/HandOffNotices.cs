@@ -81,7 +81,7 @@ public sealed class HandOffNotices(RectifyDbContext db, HandOffOutbox outbox, Ti
     /// <summary>A supporting unit took its 配合情况 back (撤回) → the lead unit's reporters, who were told of it.</summary>
     public Task SupportWithdrawnAsync(int measureId, string unit, CancellationToken cancellationToken) =>
         AboutMeasureAsync(measureId, "SupportWithdrawn", m => ($"【已撤回】{unit}撤回了措施“{Short(m.Text)}”的配合情况",
-            $"配合单位{unit}撤回了已报送的配合情况，汇总报送进展时请勿再引用；更正后的配合情况将另行通知。" + SignInForMore, null, Recipients.ReportersOf(m.LeadUnitPath)), cancellationToken);
+            $"配合单位{unit}撤回了已报送的配合情况，汇总报送进展时请勿再引用；如重新报送，将另行通知。" + SignInForMore, null, Recipients.ReportersOf(m.LeadUnitPath)), cancellationToken);
 
     /// <summary>采纳 or 退回 (with the reason, in the inbox) → the unit's reporters.</summary>
     public Task ReportReviewedAsync(int measureId, bool accepted, string? reason, CancellationToken cancellationToken) =>

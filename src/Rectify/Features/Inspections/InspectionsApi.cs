@@ -66,7 +66,7 @@ public static class InspectionsApi
                 CancellationToken ct) =>
             {
                 var scope = caller.Scope;
-                var filter = await CheckedQueryAsync(db, scope, id, () => (new LedgerFilter(unit, state, kind, overdue ?? false, Paging.Checked(page), Paging.CheckedSize(pageSize, LedgerFilter.DefaultPageSize, LedgerFilter.MaxPageSize)) { LedgerSaysDone = ledgerDone ?? false }).WithPlanView(asOf, compare), ct);
+                var filter = await CheckedQueryAsync(db, scope, id, () => (new LedgerFilter(unit, state, kind, overdue ?? false, Paging.Checked(page), Paging.CheckedSize(pageSize, LedgerFilter.DefaultPageSize, LedgerFilter.MaxPageSize)) { LedgerDone = ledgerDone ?? false }).WithPlanView(asOf, compare), ct);
                 return filter is null ? TypedResults.NotFound() : Answer(await answers.KeptLedgerAsync(db, scope, id, filter, ChinaTime.Today(clock), ct), json.Value);
             })
             .WithName("GetLedger")
@@ -103,13 +103,13 @@ public static class InspectionsApi
                     return TypedResults.NotFound();
                 }
 
-                var filter = (new LedgerFilter(unit, state, kind, overdue ?? false) { LedgerSaysDone = ledgerDone ?? false }).WithPlanView(asOf, compare: null);
+                var filter = (new LedgerFilter(unit, state, kind, overdue ?? false) { LedgerDone = ledgerDone ?? false }).WithPlanView(asOf, compare: null);
                 var today = ChinaTime.Today(clock);
                 await LedgerQueries.CheckPlanViewAsync(db, id, filter, today, ct);
 
                 // The audit record is the intent, committed (its own transaction) before any row leaves: a download that
                 // fails part way has still shown what it sent, and the audit head is not held while the rows stream.
-                await audit.RecordAsync(new AuditEvent(AuditActions.LedgerExported, ObjectType: "Inspection", ObjectId: id.ToString(System.Globalization.CultureInfo.InvariantCulture), After: new { filter.Unit, filter.State, filter.Kind, filter.Overdue, filter.LedgerSaysDone, filter.AsOf }), cancellationToken: ct);
+                await audit.RecordAsync(new AuditEvent(AuditActions.LedgerExported, ObjectType: "Inspection", ObjectId: id.ToString(System.Globalization.CultureInfo.InvariantCulture), After: new { filter.Unit, filter.State, filter.Kind, filter.Overdue, filter.LedgerDone, filter.AsOf }), cancellationToken: ct);
                 http.Response.ContentType = LedgerExport.ContentType;
                 http.Response.Headers.ContentDisposition = new Microsoft.Net.Http.Headers.ContentDispositionHeaderValue("attachment")
                 {

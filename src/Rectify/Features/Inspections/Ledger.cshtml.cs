@@ -31,7 +31,7 @@ public sealed class LedgerModel(AnswerCache answers, RectifyDbContext db, Caller
     public async Task<IActionResult> OnGetAsync(int id, int? unit, MeasureState? state, MeasureKind? kind, bool? overdue, bool? ledgerDone, int? page, string? asOf, string? compare, CancellationToken cancellationToken)
     {
         (inspectionId, AsOfText) = (id, asOf);
-        filter = new LedgerFilter(unit, state, kind, overdue ?? false, page ?? 1) { LedgerSaysDone = ledgerDone ?? false };
+        filter = new LedgerFilter(unit, state, kind, overdue ?? false, page ?? 1) { LedgerDone = ledgerDone ?? false };
         Ledger = await answers.LedgerAsync(db, caller.Scope, id, filter.WithPlanView(asOf, compare), ChinaTime.Today(clock), cancellationToken);
         if (Ledger is null)
         {
@@ -92,6 +92,11 @@ public sealed class LedgerModel(AnswerCache answers, RectifyDbContext db, Caller
                 parts.Add("超期或逾期未报");
             }
 
+            if (f.LedgerDone)
+            {
+                parts.Add("原台账已完成、未销号");
+            }
+
             if (f.AsOf is { } asOf)
             {
                 parts.Add($"方案截至 {Fmt.Date(asOf)}");
@@ -120,7 +125,7 @@ public sealed class LedgerModel(AnswerCache answers, RectifyDbContext db, Caller
             ["state"] = f.State?.ToString(),
             ["kind"] = f.Kind?.ToString(),
             ["overdue"] = f.Overdue ? "true" : null,
-            ["ledgerDone"] = f.LedgerSaysDone ? "true" : null,
+            ["ledgerDone"] = f.LedgerDone ? "true" : null,
             ["page"] = page?.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["asOf"] = f.AsOf?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
             ["compare"] = compare && f.CompareApproved ? TheComparisonIsWithTheAdoptedPlan.Approved : null,

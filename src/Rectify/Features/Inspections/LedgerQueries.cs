@@ -40,8 +40,11 @@ public sealed record LedgerFilter(int? Unit = null, MeasureState? State = null, 
     /// <summary>审定方案 beside each row: the measure as adopted, the fields that differ, and the measures added or withdrawn since.</summary>
     public bool CompareApproved { get; init; }
 
-    /// <summary>Only the measures an imported 台账 called 已完成 that are under way, not yet signed off (原台账已完成、未销号).</summary>
-    public bool LedgerSaysDone { get; init; }
+    /// <summary>Only the measures an imported 台账 called 已完成 that are 整改中, their sign-off still owed (原台账已完成、未销号; ledgerDone=true).</summary>
+    public bool LedgerDone { get; init; }
+
+    /// <summary>No filter narrows the rows: every measure the caller sees, as the totals count them.</summary>
+    public bool IsUnfiltered => Unit is null && State is null && Kind is null && !Overdue && !LedgerDone;
 
     public LedgerFilter Normalized() => this with
     {
@@ -95,6 +98,10 @@ public sealed record LedgerRow(
     /// </summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public LedgerStanding? LedgerStanding { get; init; }
+
+    /// <summary>原台账已完成、未销号 (<see cref="Measure.LedgerSaysDoneAndOwed"/>); a row withdrawn since adoption (compared) is not.</summary>
+    [JsonIgnore]
+    public bool LedgerSaysDone => Measure.LedgerSaysDoneAndOwed(LedgerStanding, State, Comparison is { Withdrawn: true } ? DateTime.MinValue : null);
 
     /// <summary>What the row says, as one value to compare with a version.</summary>
     [JsonIgnore]
@@ -191,8 +198,8 @@ public sealed record LedgerPage(InspectionSummary Inspection, LedgerFilter Filte
     public SignalRules SignalRules { get; init; } = SignalRules.Default;
 
     /// <summary>
-    /// Measures (of those the caller sees) an imported 台账 called 已完成 that are under way, not yet signed off: the
-    /// reports with evidence and the 销号 still owed (<see cref="LedgerFilter.LedgerSaysDone"/> lists them).
+    /// How many of the measures the caller sees an imported 台账 called 已完成 while they are 整改中, their report with
+    /// evidence and 销号 still owed (<see cref="Measure.LedgerSaysDoneAndOwed"/>; <see cref="LedgerFilter.LedgerDone"/> lists them).
     /// </summary>
     public int LedgerSaysDone { get; init; }
 
@@ -272,6 +279,9 @@ internal sealed record LedgerMeasureOnADay(
     /// The ledger's measure with the version's values. A 演示假设 mark is today's: it stays on a field whose value is
     /// still the same, and a value since replaced is shown without one (what was assumed then is not recorded).
     /// </summary>
+    /// <summary>原台账状态 (Measure.LedgerStanding): today's, as the state is.</summary>
+    public LedgerStanding? LedgerStanding { get; init; }
+
     public LedgerMeasure ToLedgerMeasure()
     {
         var assumed = AssumedFields;
@@ -300,6 +310,7 @@ internal sealed record LedgerMeasureOnADay(
             [.. MeasureContent.SplitUnits(Supporting)], State, assumed, Facts)
         {
             Version = new PlanVersion(VersionNumber, VersionKind, VersionAtUtc, VersionActor, VersionReason),
+            LedgerStanding = LedgerStanding,
         };
     }
 }
@@ -452,7 +463,7 @@ public static class LedgerQueries
             {
                 Head = new InspectionSummary(i.Id, i.Title, i.InspectingBody.Name, i.InspectedOrganization.Name, i.OnSiteFrom, i.OnSiteTo, i.FeedbackDate, 0, 0, 0, i.ReportingCadence) { PlanState = i.PlanState },
                 Findings = findingsOf.Count(f => f.InspectionId == i.Id),
-                LedgerSaysDone = measuresOf.Where(m => m.InspectionId == i.Id).Count(LedgerSaysDoneNow),
+                LedgerSaysDone = measuresOf.Where(m => m.InspectionId == i.Id).Count(LedgerSaysDone),
                 Rules = new SignalRules(i.SignalRules.RedWhenUnderDuban, i.SignalRules.WarnWithinWorkingDays, i.SignalRules.WarnWhenReportReturned, i.SignalRules.GreenWhenOnTrack),
             })
             .FirstOrDefaultAsync(cancellationToken);
@@ -481,7 +492,7 @@ public static class LedgerQueries
             var measures = Filtered(filter.CompareApproved ? PlanMeasures(db, scope, inspectionId) : visible, filter, today);
 
             // Unfiltered, the rows are the visible measures the totals counted.
-            var unfiltered = !filter.CompareApproved && filter.Unit is null && filter.State is null && filter.Kind is null && !filter.Overdue && !filter.LedgerSaysDone;
+            var unfiltered = !filter.CompareApproved && filter.IsUnfiltered;
             total = unfiltered ? totals.Measures : await measures.CountAsync(cancellationToken);
             page = await InLedgerOrder(measures)
                 .Skip(Paging.Skip(filter.Page, filter.PageSize))
@@ -624,7 +635,10 @@ public static class LedgerQueries
                 x.Version.Reason,
                 x.Measure.Deadline,
                 x.Measure.ResponsibleLeader == null ? null : x.Measure.ResponsibleLeader.Name,
-                x.Measure.LeadUnit == null ? null : x.Measure.LeadUnit.Name));
+                x.Measure.LeadUnit == null ? null : x.Measure.LeadUnit.Name)
+            {
+                LedgerStanding = x.Measure.LedgerStanding,
+            });
     }
 
     /// <summary>
@@ -731,7 +745,7 @@ public static class LedgerQueries
             .FirstOrDefaultAsync(cancellationToken);
     }
 
-    /// <summary>The ledger's filters (unit, state, kind, overdue), the same for the page, the API and the export.</summary>
+    /// <summary>The ledger's filters (unit, state, kind, overdue, ledger done), the same for the page, the API and the export.</summary>
     public static IQueryable<Measure> Filtered(IQueryable<Measure> measures, LedgerFilter filter, DateOnly today)
     {
         ArgumentNullException.ThrowIfNull(filter);
@@ -750,17 +764,17 @@ public static class LedgerQueries
             measures = measures.Where(m => m.Kind == kind);
         }
 
-        if (filter.LedgerSaysDone)
+        if (filter.LedgerDone)
         {
-            measures = measures.Where(LedgerSaysDoneNow);
+            measures = measures.Where(LedgerSaysDone);
         }
 
         return filter.Overdue ? measures.Where(IsOverdueOn(today)) : measures;
     }
 
-    /// <summary>原台账已完成、未销号: an imported 台账 called the measure 已完成, and it is under way (整改中 or 长期坚持), not yet signed off.</summary>
-    public static readonly Expression<Func<Measure, bool>> LedgerSaysDoneNow =
-        m => m.LedgerStanding == LedgerStanding.Completed && (m.State == MeasureState.InProgress || m.State == MeasureState.Ongoing);
+    /// <summary>原台账已完成、未销号, in the database: the SQL twin of <see cref="Measure.LedgerSaysDoneAndOwed"/>.</summary>
+    public static readonly Expression<Func<Measure, bool>> LedgerSaysDone =
+        m => m.LedgerStanding == LedgerStanding.Completed && m.State == MeasureState.InProgress && m.WithdrawnAtUtc == null;
 
     /// <summary>The ledger's order: category, finding, measure.</summary>
     public static IOrderedQueryable<Measure> InLedgerOrder(IQueryable<Measure> measures) =>

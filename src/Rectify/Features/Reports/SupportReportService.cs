@@ -130,7 +130,8 @@ public sealed class SupportReportService(RectifyDbContext db, Caller caller, Att
     /// </summary>
     public async Task<WorkflowResult> WithdrawAsync(int id, CancellationToken cancellationToken, int? measureId = null)
     {
-        var visible = db.VisibleMeasures(caller.Scope);
+        // A 配合情况 on a withdrawn (撤销) measure is still seen (listed, its file downloaded): refused (409), not hidden.
+        var visible = db.VisibleMeasuresIncludingWithdrawn(caller.Scope);
         var report = await db.SupportReports.SingleOrDefaultAsync(r => r.Id == id && (measureId == null || r.MeasureId == measureId) && visible.Any(m => m.Id == r.MeasureId), cancellationToken);
         if (report is null)
         {

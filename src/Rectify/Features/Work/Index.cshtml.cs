@@ -346,7 +346,7 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, AnswerCache a
                 m.Id, m.Finding.Number, m.Number, m.Text, m.LeadUnit == null ? null : m.LeadUnit.Name, m.Deadline, m.Inspection.Title,
                 new OverdueFacts(m.Kind, m.State, m.Deadline, m.Inspection.ReportingCadence, m.OngoingSinceUtc, m.LastReportAtUtc),
                 db.ProgressReports.Where(r => r.MeasureId == m.Id).OrderByDescending(r => r.Number).Select(r => (ProgressReportState?)r.State).FirstOrDefault())
-            { Ledger = m.LedgerStanding })
+            { LedgerStanding = m.LedgerStanding })
             .ToListAsync(cancellationToken);
         return new Section(key, title, count, [.. rows.Select(r => r.ToItem(today))]);
     }
@@ -355,13 +355,13 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, AnswerCache a
     private sealed record Row(int MeasureId, int FindingNumber, int MeasureNumber, string Text, string? LeadUnit, DateOnly? Date, string? Note, OverdueFacts Facts, ProgressReportState? LatestReport)
     {
         /// <summary>原台账状态 (Measure.LedgerStanding).</summary>
-        public LedgerStanding? Ledger { get; init; }
+        public LedgerStanding? LedgerStanding { get; init; }
 
         public Item ToItem(DateOnly today, bool lookBack = false) => new(
             MeasureId, FindingNumber, MeasureNumber, Text, LeadUnit, Date, Note, Measure.CadenceStandingAt(Facts, today), LatestReport,
             !lookBack && Facts.Kind == MeasureKind.Ongoing && Facts.Deadline is null ? Facts.Cadence ?? ReportingCadences.Default : null)
         {
-            LedgerSaysDone = !lookBack && Ledger == LedgerStanding.Completed && Facts.State is MeasureState.InProgress or MeasureState.Ongoing,
+            LedgerSaysDone = !lookBack && Measure.LedgerSaysDoneAndOwed(LedgerStanding, Facts.State, withdrawnAtUtc: null), // the lists hold no withdrawn measure
         };
     }
 }

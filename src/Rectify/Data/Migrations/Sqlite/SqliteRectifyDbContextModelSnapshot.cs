@@ -1168,6 +1168,9 @@ namespace Rectify.Data.Migrations.Sqlite
 
                     b.HasIndex("State", "Deadline");
 
+                    b.HasIndex(new[] { "InspectionId", "LedgerStanding" }, "IX_Measures_InspectionId_LedgerStanding")
+                        .HasFilter("\"LedgerStanding\" IS NOT NULL");
+
                     b.HasIndex(new[] { "Deadline", "Id" }, "IX_Measures_Ongoing_Deadline_Id")
                         .HasFilter("\"State\" = 5 AND \"WithdrawnAtUtc\" IS NULL");
 

@@ -13,8 +13,8 @@ using Rectify.Data;
 namespace Rectify.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresRectifyDbContext))]
-    [Migration("20261207045203_SupportReportWithdrawal")]
-    partial class SupportReportWithdrawal
+    [Migration("20261207053814_SupportReportWithdrawalAndLedgerStandingIndex")]
+    partial class SupportReportWithdrawalAndLedgerStandingIndex
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -1207,6 +1207,9 @@ namespace Rectify.Data.Migrations.Postgres
                     b.HasIndex("InspectionId", "State");
 
                     b.HasIndex("State", "Deadline");
+
+                    b.HasIndex(new[] { "InspectionId", "LedgerStanding" }, "IX_Measures_InspectionId_LedgerStanding")
+                        .HasFilter("\"LedgerStanding\" IS NOT NULL");
 
                     b.HasIndex(new[] { "Deadline", "Id" }, "IX_Measures_Ongoing_Deadline_Id")
                         .HasFilter("\"State\" = 5 AND \"WithdrawnAtUtc\" IS NULL");

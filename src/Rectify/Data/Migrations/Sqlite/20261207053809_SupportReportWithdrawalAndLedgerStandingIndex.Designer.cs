@@ -12,8 +12,8 @@ using Rectify.Data;
 namespace Rectify.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteRectifyDbContext))]
-    [Migration("20261207045437_SupportReportWithdrawal")]
-    partial class SupportReportWithdrawal
+    [Migration("20261207053809_SupportReportWithdrawalAndLedgerStandingIndex")]
+    partial class SupportReportWithdrawalAndLedgerStandingIndex
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -1170,6 +1170,9 @@ namespace Rectify.Data.Migrations.Sqlite
                     b.HasIndex("InspectionId", "State");
 
                     b.HasIndex("State", "Deadline");
+
+                    b.HasIndex(new[] { "InspectionId", "LedgerStanding" }, "IX_Measures_InspectionId_LedgerStanding")
+                        .HasFilter("\"LedgerStanding\" IS NOT NULL");
 
                     b.HasIndex(new[] { "Deadline", "Id" }, "IX_Measures_Ongoing_Deadline_Id")
                         .HasFilter("\"State\" = 5 AND \"WithdrawnAtUtc\" IS NULL");
