@@ -110,6 +110,10 @@ public sealed partial class AnswerCache : IDisposable
             OverviewRows,
             cancellationToken);
 
+    /// <summary>The other rounds of the inspection's 被巡察党组织 with their figures (a statement over each round), kept or computed.</summary>
+    public Task<Kept<OtherRoundList>?> KeptOtherRoundsAsync(RectifyDbContext db, AccessScope scope, int inspectionId, DateOnly today, CancellationToken cancellationToken) =>
+        KeptAsync(db, ("other-rounds", inspectionId, today, ScopeKey(scope)), (d, ct) => OtherRounds.LoadAsync(d, scope, inspectionId, today, ct), (OtherRoundList list) => list.Rounds.Count + 1, cancellationToken);
+
     // What an overview (or a page of it) counts for against Caching:AnswerRows.
     private static int OverviewRows(InspectionOverview overview) => overview.Findings.Count + overview.ByUnit.Count + overview.ByCategory.Count + overview.ByKind.Count + 1;
 

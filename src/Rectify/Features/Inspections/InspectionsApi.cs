@@ -169,8 +169,8 @@ public static class InspectionsApi
                 分页：page 从 1 起；pageSize 每页问题数，默认 {LedgerFilter.DefaultPageSize}，1 到 {LedgerFilter.MaxPageSize}。signal 不是这三个之一、page 或 pageSize 超出范围：400 problem+json。
                 """);
 
-        api.MapGet("/{id:int}/other-rounds", async Task<Results<Ok<OtherRoundList>, NotFound>> (RectifyDbContext db, TimeProvider clock, Caller caller, int id, CancellationToken ct) =>
-                await OtherRounds.LoadAsync(db, caller.Scope, id, ChinaTime.Today(clock), ct) is { } rounds ? TypedResults.Ok(rounds) : TypedResults.NotFound())
+        api.MapGet("/{id:int}/other-rounds", async Task<Results<Ok<OtherRoundList>, NotFound>> (RectifyDbContext db, AnswerCache answers, TimeProvider clock, Caller caller, int id, CancellationToken ct) =>
+                await answers.KeptOtherRoundsAsync(db, caller.Scope, id, ChinaTime.Today(clock), ct) is { } rounds ? TypedResults.Ok(rounds.Value) : TypedResults.NotFound())
             .WithName("GetOtherRounds")
             .WithSummary("同一被巡察党组织的其他巡察轮次（调用者可见的，按反馈日期从新到旧，至多 10 轮；total 为可见的轮次总数）：各轮的 totals（与该轮整改概况同一口径）、unfinishedMeasures（既未完成也非持续整改的措施）、rebounds（回头看发现反弹的次数）；earlier 为本轮之前的轮次，否则为此后的。整改概况页“同一党组织的其他轮次”即此。");
     }

@@ -143,7 +143,7 @@ public sealed class OverviewModel(AnswerCache answers, RectifyDbContext db, Call
         var opinions = !ReadsWholeInspection ? [] : await db.PublicOpinions.Where(o => o.InspectionId == Id).GroupBy(o => o.State == OpinionState.Received || o.State == OpinionState.Assigned)
             .Select(g => new { Open = g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
         Opinions = (opinions.Sum(o => o.Count), opinions.Where(o => o.Open).Sum(o => o.Count));
-        OtherRounds = await Inspections.OtherRounds.LoadAsync(db, caller.Scope, Id, today, cancellationToken) ?? new(0, []);
+        OtherRounds = (await answers.KeptOtherRoundsAsync(db, caller.Scope, Id, today, cancellationToken))?.Value ?? new(0, []);
         var calendar = await calendars.LoadAsync(cancellationToken);
         ImmediateDeadline = Overview.DeadlinePolicy.DeadlineFor(MeasureKind.Immediate, Overview.Inspection.FeedbackDate, calendar);
         TimeBoundDeadline = Overview.DeadlinePolicy.DeadlineFor(MeasureKind.TimeBound, Overview.Inspection.FeedbackDate, calendar);

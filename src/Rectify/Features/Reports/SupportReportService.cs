@@ -138,15 +138,25 @@ public sealed class SupportReportService(RectifyDbContext db, Caller caller, Att
             return WorkflowResult.NotFound;
         }
 
+        // The measure's facts are read inside the transaction (on SQLite it begins IMMEDIATE, so a step of the measure's
+        // own cannot slip in between); two take-backs at once: the row's WithdrawnAtUtc is its concurrency token, so the
+        // second finds it taken back and is refused (409).
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var facts = await db.Measures.Where(m => m.Id == report.MeasureId)
-            .Select(m => new { m.State, m.WithdrawnAtUtc, LeadUnitPath = m.LeadUnit == null ? null : m.LeadUnit.Path })
+            .Select(m => new
+            {
+                m.State,
+                m.WithdrawnAtUtc,
+                LeadUnitPath = m.LeadUnit == null ? null : m.LeadUnit.Path,
+                StillSupports = m.SupportingUnits.Any(s => s.OrganizationId == report.OrganizationId),
+            })
             .SingleAsync(cancellationToken);
         var unit = await db.Organizations.Where(o => o.Id == report.OrganizationId).Select(o => new { o.Name, o.Path }).SingleAsync(cancellationToken);
-        BusinessRules.Check(new ASupportReportIsTakenBackByItsUnit(
-            caller.May(Permission.ReportSupport, new MeasureParties(facts.LeadUnitPath, SupportingUnitPaths: [unit.Path])) && Permissions.UnitIsCallers(caller.Scope, unit.Path)));
 
-        // Two at once: the row's WithdrawnAtUtc is its concurrency token, so the second finds it taken back and is refused (409).
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // As it was handed in: by a reporter of that unit (or one above it), while the unit supports the measure — the
+        // page offers the button on the same terms (its choices are the measure's supporting units of the caller's).
+        BusinessRules.Check(new ASupportReportIsTakenBackByItsUnit(
+            facts.StillSupports && caller.May(Permission.ReportSupport, new MeasureParties(facts.LeadUnitPath, SupportingUnitPaths: [unit.Path]))));
         report.Withdraw(facts.State, facts.WithdrawnAtUtc, caller.Actor, clock);
         await db.SaveOrRefuseAsync("这份配合情况刚刚已被撤回，请刷新页面。", cancellationToken);
         await handOffs.SupportWithdrawnAsync(report.MeasureId, unit.Name, cancellationToken);
