@@ -98,12 +98,22 @@ public sealed class SupportReport
     {
         ArgumentNullException.ThrowIfNull(actor);
         ArgumentNullException.ThrowIfNull(clock);
-        BusinessRules.Check(new AWithdrawnMeasureIsChangedNoMore(measureWithdrawnAtUtc));
-        BusinessRules.Check(new ASupportReportIsTakenBackOnce(WithdrawnAtUtc));
-        BusinessRules.Check(new ASupportReportIsTakenBackWhileTheMeasureIsUnderWay(measureState));
+        foreach (var rule in TakeBackRules(WithdrawnAtUtc, measureState, measureWithdrawnAtUtc))
+        {
+            BusinessRules.Check(rule);
+        }
+
         WithdrawnAtUtc = clock.GetUtcNow().UtcDateTime;
         WithdrawnByName = actor.DisplayName;
     }
+
+    /// <summary>The rules a take-back (撤回) meets, in the order they are checked: the page offers the button when none is broken.</summary>
+    public static IBusinessRule[] TakeBackRules(DateTime? withdrawnAtUtc, MeasureState measureState, DateTime? measureWithdrawnAtUtc) =>
+    [
+        new AWithdrawnMeasureIsChangedNoMore(measureWithdrawnAtUtc),
+        new ASupportReportIsTakenBackOnce(withdrawnAtUtc),
+        new ASupportReportIsTakenBackWhileTheMeasureIsUnderWay(measureState),
+    ];
 
     public void Attach(EvidenceFile file, string originalName)
     {

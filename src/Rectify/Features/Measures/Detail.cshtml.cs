@@ -187,9 +187,12 @@ public sealed class DetailModel(RectifyDbContext db, Caller caller, MeasureWorkf
         return this.Done(await support.WithdrawAsync(supportId, cancellationToken, measureId: Id));
     }
 
-    /// <summary>The caller may take back this 配合情况: it stands, the measure is under way, and it speaks for a unit the caller hands 配合情况 for.</summary>
+    /// <summary>
+    /// The caller may take back this 配合情况: no rule of the take-back is broken (<see cref="SupportReport.TakeBackRules"/>,
+    /// which the service checks) and it speaks for a unit the caller hands 配合情况 for.
+    /// </summary>
     public bool MayWithdraw(SupportReportView report) =>
-        report.WithdrawnAtUtc is null && Measure is { WithdrawnAtUtc: null, State: MeasureState.InProgress or MeasureState.Ongoing }
+        Measure is { } m && !SupportReport.TakeBackRules(report.WithdrawnAtUtc, m.State, m.WithdrawnAtUtc).Any(r => r.IsBroken())
         && SupportChoices.Any(c => c.Id == report.OrganizationId);
 
     /// <summary>The files chosen on a report form (a browser sends an empty part when none was chosen).</summary>
