@@ -499,6 +499,31 @@ public abstract class OnBehalfReportTests(AppFixture app)
         }));
         Assert.Equal([HttpStatusCode.Created, HttpStatusCode.Conflict, HttpStatusCode.Conflict, HttpStatusCode.Conflict], sent.Order());
         Assert.Equal(1, await WithDbAsync(db => db.SupportReports.CountAsync(r => r.MeasureId == measure && r.Narrative == "同时报送的同一份配合情况。", Ct)));
+
+        // A step of the measure's own in flight (its state moved into the office's review by another connection, not yet
+        // committed): a take-back waits for it, then finds the measure no longer under way and is refused (409) — the
+        // measure's row is held while its state is read (without that, PostgreSQL read the state before the step and
+        // took the 配合情况 back just after the measure went into its sign-off).
+        var standing = await WithDbAsync(db => db.SupportReports.Where(r => r.MeasureId == measure && r.WithdrawnAtUtc == null).Select(r => r.Id).SingleAsync(Ct));
+        await using (var scope = app.Factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<RectifyDbContext>();
+            await using var step = await db.Database.BeginTransactionAsync(Ct);
+            await db.Measures.Where(m => m.Id == measure).ExecuteUpdateAsync(u => u.SetProperty(m => m.State, MeasureState.AwaitingReview), Ct);
+            var takeBack = api.PostAsync(new Uri($"/api/v1/support-reports/{standing}/withdrawal", UriKind.Relative), null, Ct);
+            await Task.WhenAny(takeBack, Task.Delay(TimeSpan.FromSeconds(1), Ct));
+            await step.CommitAsync(Ct);
+            using var answer = await takeBack;
+            Assert.Equal(HttpStatusCode.Conflict, answer.StatusCode);
+        }
+
+        Assert.Null(await WithDbAsync(db => db.SupportReports.Where(r => r.Id == standing).Select(r => r.WithdrawnAtUtc).SingleAsync(Ct)));
+        await WithDbAsync(async db =>
+        {
+            await db.Measures.Where(m => m.Id == measure).ExecuteUpdateAsync(u => u.SetProperty(m => m.State, MeasureState.InProgress), Ct);
+            await ContentVersion.BumpAsync(db, Ct);
+            return 0;
+        });
     }
 
     [Fact]

@@ -25,4 +25,19 @@ public static class TransactionLocks
             await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({(int)kind}, {id})", cancellationToken);
         }
     }
+
+    /// <summary>
+    /// Holds the measure's row against a step of its own (into its sign-off, a withdrawal) to the end of the current
+    /// transaction, so that what is read of its state after this stays true until the commit. On PostgreSQL a shared row
+    /// lock (<c>FOR SHARE</c>): a step already written waits to be committed and is then read, a later one waits for this
+    /// transaction. SQLite needs none, as above.
+    /// </summary>
+    public static async Task HoldMeasureAsync(RectifyDbContext db, int measureId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        if (!db.Database.IsSqlite())
+        {
+            await db.Database.ExecuteSqlAsync($"SELECT 1 FROM \"Measures\" WHERE \"Id\" = {measureId} FOR SHARE", cancellationToken);
+        }
+    }
 }

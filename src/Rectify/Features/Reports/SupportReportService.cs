@@ -94,6 +94,7 @@ public sealed class SupportReportService(RectifyDbContext db, Caller caller, Att
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             await TransactionLocks.HoldAsync(db, TransactionLocks.Kind.SupportReports, measureId, cancellationToken);
+            await TransactionLocks.HoldMeasureAsync(db, measureId, cancellationToken);
             var row = staged is null ? null : await AttachmentIntake.RowAsync(db, staged, clock.GetUtcNow().UtcDateTime, cancellationToken);
             var measure = await db.Measures.SingleAsync(m => m.Id == measureId, cancellationToken);
             var report = SupportReport.File(measure, unit!.OrganizationId, unitSupportsIt: true, narrative, caller.Actor, clock);
@@ -138,10 +139,12 @@ public sealed class SupportReportService(RectifyDbContext db, Caller caller, Att
             return WorkflowResult.NotFound;
         }
 
-        // The measure's facts are read inside the transaction (on SQLite it begins IMMEDIATE, so a step of the measure's
-        // own cannot slip in between); two take-backs at once: the row's WithdrawnAtUtc is its concurrency token, so the
-        // second finds it taken back and is refused (409).
+        // The measure's facts are read inside the transaction with its row held (on SQLite the transaction begins
+        // IMMEDIATE; on PostgreSQL a shared row lock), so a step of the measure's own cannot slip in between; two
+        // take-backs at once: the row's WithdrawnAtUtc is its concurrency token, so the second finds it taken back and is
+        // refused (409).
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await TransactionLocks.HoldMeasureAsync(db, report.MeasureId, cancellationToken);
         var facts = await db.Measures.Where(m => m.Id == report.MeasureId)
             .Select(m => new
             {
