@@ -72,6 +72,9 @@ public sealed class ExtensionService(RectifyDbContext db, Caller caller, Attachm
         try
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+
+            // The request changes no measure row: the row is held while its state is read, against a step of its own.
+            await TransactionLocks.HoldMeasureAsync(db, measureId, cancellationToken);
             var row = staged is null ? null : await AttachmentIntake.RowAsync(db, staged, clock.GetUtcNow().UtcDateTime, cancellationToken);
             var measure = await db.Measures.SingleAsync(m => m.Id == measureId, cancellationToken);
             var open = await db.DeadlineExtensions.AnyAsync(e => e.MeasureId == measureId && (e.State == ExtensionState.Requested || e.State == ExtensionState.Forwarded), cancellationToken);
