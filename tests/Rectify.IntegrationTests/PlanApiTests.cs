@@ -284,6 +284,10 @@ public abstract class PlanApiTests(AppFixture app)
         var createdResponse = await PostAsync(office, "/api/v1/inspections", inspection);
         var created = await WrittenAsync(createdResponse, HttpStatusCode.Created);
         var id = created.Id!.Value;
+
+        // The 下延单位 the tree did not have are added, and the office is told which, where and as what.
+        Assert.Contains($"组织机构中没有的下延单位已新增", created.Message, StringComparison.Ordinal);
+        Assert.Contains($"接口社区甲{suffix}、接口社区乙{suffix}", created.Message, StringComparison.Ordinal);
         Assert.Equal($"/api/v1/inspections/{id}/plan", createdResponse.Headers.Location!.OriginalString);
         var plan = await PlanAsync(office, id);
         Assert.Equal(("十五届第八轮", "接口巡察组" + suffix, feedback, PlanState.Drafting), (plan.Inspection.Round, plan.Inspection.Team, plan.Inspection.FeedbackDate, plan.Inspection.PlanState));
@@ -291,7 +295,9 @@ public abstract class PlanApiTests(AppFixture app)
         Assert.Empty(plan.Categories);
 
         // The description is changed in full; a third community is added beside the two.
-        await WrittenAsync(await PostAsync(office, $"/api/v1/inspections/{id}/description", new { title = "接口巡察（修改）" + suffix, kind = "Xuncha", round = "十五届第八轮", extendedScope = new[] { "接口社区丙" + suffix }, feedbackDate = feedback }), HttpStatusCode.OK);
+        var described = await WrittenAsync(await PostAsync(office, $"/api/v1/inspections/{id}/description", new { title = "接口巡察（修改）" + suffix, kind = "Xuncha", round = "十五届第八轮", extendedScope = new[] { "接口社区丙" + suffix, "接口社区甲" + suffix }, feedbackDate = feedback }), HttpStatusCode.OK);
+        Assert.Contains($"已新增在", described.Message, StringComparison.Ordinal);
+        Assert.Contains($"接口社区丙{suffix}。", described.Message, StringComparison.Ordinal);
         plan = await PlanAsync(office, id);
         Assert.Equal("接口巡察（修改）" + suffix, plan.Inspection.Title);
         Assert.Equal(3, plan.Inspection.ExtendedScope.Count);

@@ -539,9 +539,10 @@ public abstract partial class WorkflowTests(AppFixture app)
         Assert.DoesNotContain($"/measures/{id}\"", Section(await leader.GetStringAsync(new Uri("/work", UriKind.Relative), Ct), "approve"), StringComparison.Ordinal);
         Assert.Contains($"/measures/{id}\"", Section(await secretary.GetStringAsync(new Uri("/work", UriKind.Relative), Ct), "approve"), StringComparison.Ordinal);
 
-        // The leader who may not approve it is told whose step it is; the one who may is offered the step instead.
+        // The leader who may not approve it is told whose step it is — the 第一责任人's, as the measure's own leader has no
+        // account to approve with; the one who may is offered the step instead.
         var seen = await leader.GetStringAsync(new Uri($"/measures/{id}", UriKind.Relative), Ct);
-        Assert.Contains($"待责任领导{other}（副书记）审批", seen, StringComparison.Ordinal);
+        Assert.Contains($"待第一责任人审批（责任领导{other}（副书记）还没有关联账号，不能在系统中审批）", seen, StringComparison.Ordinal);
         Assert.DoesNotContain("id=\"awaiting-approval\"", await secretary.GetStringAsync(new Uri($"/measures/{id}", UriKind.Relative), Ct), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Forbidden, (await ActAsync(leader, id, MeasureAction.Approve)).StatusCode);
     }

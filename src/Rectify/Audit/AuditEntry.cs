@@ -69,6 +69,7 @@ public static class AuditActions
     public const string RegisterEntryWithdrawn = "register.withdraw";
     public const string CadenceSet = "inspection.cadence";
     public const string LedgerExported = "ledger.export";
+    public const string InspectionListExported = "inspection.list.export";
     public const string UserPersonLinked = "user.person";
     public const string InspectionCreated = "inspection.create";
     public const string InspectionDescribed = "inspection.edit";

@@ -1,17 +1,48 @@
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
 using Rectify.Access;
 using Rectify.Data;
+using Rectify.Domain;
 using Rectify.Features.Common;
 using Rectify.Features.Inspections;
 
 namespace Rectify.Features;
 
-public sealed class IndexModel(RectifyDbContext db, Caller caller) : PageModel
+public sealed class IndexModel(RectifyDbContext db, Caller caller, AnswerCache answers, TimeProvider clock) : PageModel
 {
-    private const int PageSize = 50;
+    /// <summary>The page of inspections shown, newest feedback first, each with its figures.</summary>
+    public ListPage<InspectionProgress> Inspections { get; private set; } = new([], 0, 1, InspectionList.PageSize);
 
-    /// <summary>The page of inspections shown, newest feedback first.</summary>
-    public ListPage<InspectionSummary> Inspections { get; private set; } = new([], 0, 1, PageSize);
+    /// <summary>The feedback years of the inspections the caller sees, newest first (the 年度 choice).</summary>
+    public IReadOnlyList<int> Years { get; private set; } = [];
+
+    /// <summary>What the list is narrowed to (关键词, 年度), as asked and normalized.</summary>
+    public InspectionListFilter Filter { get; private set; } = new();
+
+    /// <summary>The list's export (Excel) with the same filter.</summary>
+    public string ExportUrl => "/api/v1/inspections/progress.xlsx" + Query(page: null);
+
+    /// <summary>The list's query string with the filter, and a page when given.</summary>
+    public string Query(int? page)
+    {
+        var parts = new List<string>();
+        if (Filter.Query is { } q)
+        {
+            parts.Add("q=" + Uri.EscapeDataString(q));
+        }
+
+        if (Filter.Year is { } year)
+        {
+            parts.Add("year=" + year.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        if (page is { } p)
+        {
+            parts.Add("page=" + p.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        return parts.Count == 0 ? string.Empty : "?" + string.Join("&", parts);
+    }
 
     public bool CanRegister => caller.May(Permission.RegisterInspection);
 
@@ -36,15 +67,27 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller) : PageModel
 
     public bool MayReadAuditLog => caller.May(Permission.ReadAuditLog);
 
-    public async Task OnGetAsync(int? page, CancellationToken cancellationToken)
+    public async Task OnGetAsync(int? page, string? q, int? year, CancellationToken cancellationToken)
     {
         var scope = caller.Scope;
+        Filter = new InspectionListFilter(q, year).Normalized();
         if (!scope.ReadsRectification)
         {
             return;
         }
 
-        Inspections = await LedgerQueries.InspectionsInOrder(db, scope)
-            .ToListPageAsync(Paging.Clamped(page), PageSize, inspections => LedgerQueries.Summaries(db, scope, inspections), cancellationToken);
+        var kept = await answers.KeptInspectionListAsync(db, scope, Filter, Paging.Clamped(page), InspectionList.PageSize, ChinaTime.Today(clock), cancellationToken);
+        (Inspections, Years) = (kept.Value.Page, kept.Value.Years);
+        if (Inspections.Total == 0 && Filter.IsUnfiltered && scope.IsInspectionBody && !scope.SeesWholeOrganization)
+        {
+            InspectionBody = await db.Organizations.Where(o => o.Id == scope.OrganizationId).Select(o => o.Name).SingleOrDefaultAsync(cancellationToken);
+        }
     }
+
+    /// <summary>
+    /// An inspection body's own unit, when it sees no inspection yet: the page says what it sees (what the unit and the
+    /// teams under it carried out) instead of only inviting it to register one, which a team placed beside the unit would
+    /// make a second registration of an inspection the office already has.
+    /// </summary>
+    public string? InspectionBody { get; private set; }
 }

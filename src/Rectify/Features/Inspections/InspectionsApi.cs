@@ -34,18 +34,56 @@ public static class InspectionsApi
             .WithSummary("整改办（或巡察机构，对其巡察的单位）设置这次巡察的红黄绿规则：redWhenUnderDuban 督办单未办结的措施所在问题为红；warnWithinWorkingDays 措施的整改时限（延期后的时限）在 N 个工作日内（按官方节假日日历，0–60，0 为不预警）为黄；warnWhenReportReturned 措施最近一次进展报送被退回为黄；greenWhenOnTrack 其余整改中的问题为绿（否则为黄）。超期、逾期未报始终为红，已完成、持续整改为绿。全部不填即默认规则。仅接受个人 API 令牌。")
             .WithDescription("规则在 …/ledger 和 …/overview 的 signalRules 中返回，findings[].signal、rows[].findingSignal 和 totals 的红黄绿按规则计算。工作日数为负或大于 60：400 problem+json，不作任何修改。");
 
-        api.MapGet("/", async Task<Ok<PagedResult<InspectionSummary>>> (RectifyDbContext db, Caller caller, int? page, int? pageSize, CancellationToken ct) =>
+        api.MapGet("/", async Task<Ok<PagedResult<InspectionSummary>>> (RectifyDbContext db, Caller caller, int? page, int? pageSize, string? q, int? year, CancellationToken ct) =>
             {
                 var scope = caller.Scope;
                 var size = Paging.CheckedSize(pageSize, LedgerFilter.DefaultPageSize, LedgerFilter.MaxPageSize);
                 var p = Paging.Checked(page);
-                var total = await db.VisibleInspections(scope).CountAsync(ct);
-                var items = await LedgerQueries.PageOfSummariesAsync(db, scope, p, size, ct);
+                var filter = new InspectionListFilter(q, year).Checked();
+                var matching = filter.Apply(db.VisibleInspections(scope).AsNoTracking());
+                var total = await matching.CountAsync(ct);
+                var items = await LedgerQueries.Summaries(db, scope, matching.Skip(Paging.Skip(p, size)).Take(size)).ToListAsync(ct);
                 return TypedResults.Ok(new PagedResult<InspectionSummary>(items, total, p, size));
             })
             .WithName("ListInspections")
-            .WithSummary("巡察列表（分页）")
-            .WithDescription($"page 从 1 起；pageSize 每页条数，默认 {LedgerFilter.DefaultPageSize}，1 到 {LedgerFilter.MaxPageSize}；超出范围：400 problem+json。");
+            .WithSummary("巡察列表（分页，按反馈日期从新到旧）")
+            .WithDescription($"q：关键词，巡察名称、轮次、被巡察党组织或巡察机构含有它的（至多 {InspectionListFilter.MaxQueryLength} 字）；year：反馈日期在该年度的。page 从 1 起；pageSize 每页条数，默认 {LedgerFilter.DefaultPageSize}，1 到 {LedgerFilter.MaxPageSize}；超出范围：400 problem+json。");
+
+        api.MapGet("/progress", async Task<Ok<PagedResult<InspectionProgress>>> (RectifyDbContext db, AnswerCache answers, TimeProvider clock, Caller caller, int? page, int? pageSize, string? q, int? year, CancellationToken ct) =>
+            {
+                var size = Paging.CheckedSize(pageSize, InspectionList.PageSize, InspectionList.PageSize);
+                var p = Paging.Checked(page);
+                var filter = new InspectionListFilter(q, year).Checked();
+                var kept = await answers.KeptInspectionListAsync(db, caller.Scope, filter, p, size, ChinaTime.Today(clock), ct);
+                var list = kept.Value.Page;
+
+                // Past the end: no rows (as every list of the API), not the last page the home page would show.
+                IReadOnlyList<InspectionProgress> rows = list.Page == p ? list.Rows : [];
+                return TypedResults.Ok(new PagedResult<InspectionProgress>(rows, list.Total, p, size));
+            })
+            .WithName("ListInspectionProgress")
+            .WithSummary("巡察整改情况汇总（分页）：调用者可见的各巡察及其整改情况 totals（完成率、超期、逾期未报、红黄绿，与各自整改概况同一口径）和 unfinishedMeasures（既未完成也非持续整改的措施）；首页的巡察列表即此")
+            .WithDescription($"q、year 同巡察列表。page 从 1 起；pageSize 每页条数，默认 {InspectionList.PageSize}，1 到 {InspectionList.PageSize}；超出范围：400 problem+json。");
+
+        api.MapGet("/progress.xlsx", async Task<EmptyHttpResult> (RectifyDbContext db, AuditLog audit, TimeProvider clock, HttpContext http, Caller caller, string? q, int? year, CancellationToken ct) =>
+            {
+                var filter = new InspectionListFilter(q, year).Checked();
+                var today = ChinaTime.Today(clock);
+                await audit.RecordAsync(new AuditEvent(AuditActions.InspectionListExported, ObjectType: "Inspection", After: new { Query = filter.Query, filter.Year }), cancellationToken: ct);
+                http.Response.ContentType = LedgerExport.ContentType;
+                http.Response.Headers.ContentDisposition = new Microsoft.Net.Http.Headers.ContentDispositionHeaderValue("attachment")
+                {
+                    FileNameStar = InspectionListExport.FileName(today),
+                    FileName = "inspections.xlsx",
+                }.ToString();
+                await InspectionListExport.WriteAsync(http.Response.Body, InspectionList.AllAsync(db, caller.Scope, filter, today, ct), filter, today, ct);
+                return TypedResults.Empty;
+            })
+            .RequireRateLimiting(ExportLimit.Name)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .WithName("ExportInspectionProgress")
+            .WithSummary("导出巡察整改情况汇总表（Excel .xlsx）：与汇总同样的 q、year 和口径，每个巡察一行")
+            .WithMetadata(new Common.FileAnswerAttribute(LedgerExport.ContentType));
 
         api.MapGet("/{id:int}/ledger", async Task<Results<Ok<LedgerPage>, KeptJson, NotFound>> (
                 RectifyDbContext db,

@@ -19,8 +19,18 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, global::Recti
 
     public bool AnyAssumption { get; private set; }
 
+    /// <summary>
+    /// 巡察组 that stand beside a 巡察机构 (巡察办) under the same parent, for the system administrator: an inspection body's
+    /// account reads the inspections its own subtree carried out, so the 巡察办's accounts do not see these teams' inspections
+    /// until the teams are moved under it.
+    /// </summary>
+    public IReadOnlyList<(string Office, IReadOnlyList<string> Teams)> TeamsBesideOffices { get; private set; } = [];
+
     /// <summary>The system administrator manages the tree; everyone else only reads their part of it.</summary>
     public bool CanManage => caller.May(Permission.ManageOrganizations);
+
+    /// <summary>An account not yet granted a role sees no unit: the page says why instead of "还没有组织机构".</summary>
+    public bool HasNoRole => caller.Scope.Roles.Count == 0;
 
     public IReadOnlyList<Admin.NewUserModel.OrganizationOption> Flat { get; private set; } = [];
 
@@ -249,6 +259,12 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, global::Recti
 
         Roots = roots;
         AnyAssumption = rows.Any(r => r.IsAssumption);
+        if (CanManage)
+        {
+            TeamsBesideOffices = [.. rows.Where(r => r.Kind == OrganizationKind.InspectionOffice)
+                .Select(o => (o.Name, (IReadOnlyList<string>)[.. rows.Where(t => t.Kind == OrganizationKind.InspectionTeam && t.ParentId == o.ParentId).Select(t => t.Name)]))
+                .Where(o => o.Item2.Count > 0)];
+        }
         if (CanManage && Edit is { } edit && nodes.TryGetValue(edit, out var chosen))
         {
             var parent = rows.Single(r => r.Id == edit).ParentId is { } p && nodes.TryGetValue(p, out var up) ? up.Name : "—";

@@ -108,6 +108,7 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
         var inspection = new Inspection(input.Title!, input.Kind ?? InspectionKind.Xuncha, team, inspected!, null, null, null);
         inspection.Describe(input.Title!, input.Kind ?? InspectionKind.Xuncha, input.Round, input.OnSiteFrom, input.OnSiteTo, input.FeedbackDate);
         db.Inspections.Add(inspection);
+        var scopeAdded = await ScopeUnitsAddedAsync(input.ExtendedScope, inspected!, cancellationToken);
         foreach (var unit in await UnitsAsync(input.ExtendedScope, inspected!, OrganizationKind.Community, cancellationToken))
         {
             inspection.AddScope(unit, InspectionScopeKind.Extended);
@@ -123,8 +124,28 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
             (caller.May(Permission.ManagePlan)
                 ? $"已登记巡察“{inspection.Title}”。请录入或导入反馈问题和整改措施。"
                 : $"已登记巡察“{inspection.Title}”。被巡察党组织的整改办可以录入或导入反馈问题和整改措施。")
-            + (teamAdded ? TeamAddedNote(team, inspected!) : string.Empty),
+            + (teamAdded ? TeamAddedNote(team, inspected!) : string.Empty) + scopeAdded,
             inspection.Id);
+    }
+
+    /// <summary>
+    /// What the office is told of the 下延单位 it typed that the tree does not have (by name or 简称): they are added under
+    /// the inspected organization, as 社区/村 党组织, and the system administrator corrects or removes one added by mistake.
+    /// Read before the units are resolved; empty when every one is known.
+    /// </summary>
+    private async Task<string> ScopeUnitsAddedAsync(string? typed, Organization inspected, CancellationToken cancellationToken)
+    {
+        var names = TypedNames(typed);
+        if (names.Count == 0)
+        {
+            return string.Empty;
+        }
+
+        var known = await ExistingUnitsAsync(names, inspected.Path, cancellationToken);
+        var added = names.Where(n => !known.ContainsKey(n)).Distinct(StringComparer.Ordinal).ToList();
+        return added.Count == 0
+            ? string.Empty
+            : $"组织机构中没有的下延单位已新增在“{inspected.Name}”之下（类型：{Terms.Of(OrganizationKind.Community)}）：{string.Join("、", added)}。如果名称写错或指的是已有单位，请系统管理员在组织机构中修改或删除。";
     }
 
     public async Task<WorkflowResult> DescribeAsync(int inspectionId, InspectionInput input, CancellationToken cancellationToken)
@@ -167,6 +188,7 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
         {
             var inspected = await db.Organizations.SingleAsync(o => o.Id == inspection.InspectedOrganizationId, cancellationToken);
             var have = await db.InspectionScopes.Where(s => s.InspectionId == inspectionId).Select(s => s.OrganizationId).ToListAsync(cancellationToken);
+            addedNote += await ScopeUnitsAddedAsync(input.ExtendedScope, inspected, cancellationToken);
             foreach (var unit in await UnitsAsync(input.ExtendedScope, inspected, OrganizationKind.Community, cancellationToken))
             {
                 if (unit.Id == 0 || !have.Contains(unit.Id))

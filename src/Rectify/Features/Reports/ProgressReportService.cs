@@ -160,7 +160,7 @@ public sealed class ProgressReportService(RectifyDbContext db, Caller caller, Ev
                 After: new { report.MeasureId, report.Number, report.PercentComplete, report.OnBehalfBasis, Files = staged.Select(f => new { f.OriginalName, f.Sha256, f.Sm3, f.Length }) }),
             cancellationToken: cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return WorkflowResult.Done(report.OnBehalfBasis is null ? "已报送进展。" : "已代报进展，牵头单位的联络员会收到通知；须由整改办其他人员审核。", report.Id);
+        return WorkflowResult.Done(report.OnBehalfBasis is null ? "已报送进展。" : "已代报进展，须由整改办其他人员审核；牵头单位有联络员账号的，联络员会收到通知。", report.Id);
     }
 
     /// <summary>

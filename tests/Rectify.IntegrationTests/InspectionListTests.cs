@@ -1,0 +1,211 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using AngleSharp.Dom;
+using DocumentFormat.OpenXml.Packaging;
+using DocumentFormat.OpenXml.Spreadsheet;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Rectify.Features.Inspections;
+using Rectify.IntegrationTests.Infrastructure;
+
+namespace Rectify.IntegrationTests;
+
+/// <summary>
+/// The list of inspections (the home page, <c>/api/v1/inspections/progress</c> and its Excel export): each inspection the
+/// caller sees with its figures as its own overview counts them, found by a keyword or a feedback year.
+/// </summary>
+public abstract class InspectionListTests(AppFixture app)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static async Task<IDocument> HomeAsync(HttpClient client, string query = "")
+    {
+        var response = await client.GetAsync(new Uri("/" + query, UriKind.Relative), Ct);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await response.Content.ReadAsStringAsync(Ct));
+    }
+
+    private static string? Figure(IElement row, string name) => row.QuerySelector($"[data-figure={name}]")?.TextContent.Trim();
+
+    private static string Int(JsonElement totals, string name) => totals.GetProperty(name).GetInt32().ToString(CultureInfo.InvariantCulture);
+
+    [Theory]
+    [InlineData("office")]
+    [InlineData("unit")]
+    [InlineData("inspector")]
+    public async Task Each_inspection_is_listed_with_its_overviews_figures_as_the_caller_sees_them(string user)
+    {
+        app.RequireAvailable();
+        var id = app.InspectionId;
+        using var page = await app.SignedInAsync(user);
+        using var api = await app.Client().WithTokenAsync(app.Factory.Services, user, "巡察列表测试");
+        using var overview = JsonDocument.Parse(await api.GetStringAsync(new Uri($"/api/v1/inspections/{id}/overview", UriKind.Relative), Ct));
+        var totals = overview.RootElement.GetProperty("totals");
+
+        // The home page's row: the same figures as the inspection's overview for this caller.
+        var row = (await HomeAsync(page)).QuerySelector($"table.inspections tr[data-inspection='{id}']");
+        Assert.NotNull(row);
+        Assert.Equal(Int(totals, "findings"), Figure(row, "Findings"));
+        Assert.Equal(Int(totals, "measures"), Figure(row, "Measures"));
+        Assert.Equal(totals.GetProperty("findingCompletionRate").GetDecimal().ToString("0.0", CultureInfo.InvariantCulture) + "%", Figure(row, "FindingCompletionRate"));
+        Assert.Equal(Int(totals, "pastDeadlineMeasures"), Figure(row, "PastDeadlineMeasures"));
+        Assert.Equal(Int(totals, "missingReportMeasures"), Figure(row, "MissingReportMeasures"));
+        Assert.Equal(Int(totals, "redFindings"), Figure(row, "RedFindings"));
+        Assert.Equal(Int(totals, "yellowFindings"), Figure(row, "YellowFindings"));
+        Assert.Equal(Int(totals, "greenFindings"), Figure(row, "GreenFindings"));
+        var unfinished = totals.GetProperty("measures").GetInt32() - totals.GetProperty("completedMeasures").GetInt32() - totals.GetProperty("sustainedMeasures").GetInt32();
+        Assert.Equal(unfinished.ToString(CultureInfo.InvariantCulture), Figure(row, "UnfinishedMeasures"));
+
+        // The API's list: the same totals.
+        using var listed = JsonDocument.Parse(await api.GetStringAsync(new Uri("/api/v1/inspections/progress?pageSize=50", UriKind.Relative), Ct));
+        var item = Assert.Single(listed.RootElement.GetProperty("items").EnumerateArray(), i => i.GetProperty("inspection").GetProperty("id").GetInt32() == id);
+        Assert.Equal(totals.GetRawText(), item.GetProperty("totals").GetRawText());
+        Assert.Equal(unfinished, item.GetProperty("unfinishedMeasures").GetInt32());
+    }
+
+    [Fact]
+    public async Task An_inspection_is_found_by_a_keyword_or_its_feedback_year_and_bad_input_is_refused_by_the_api()
+    {
+        app.RequireAvailable();
+        var id = app.InspectionId;
+        var facts = await app.ReadAsync(db => db.Inspections.Where(i => i.Id == id).Select(i => new { Organization = i.InspectedOrganization.Name, Body = i.InspectingBody.Name, i.FeedbackDate }).SingleAsync(Ct));
+        var year = facts.FeedbackDate!.Value.Year;
+        using var office = await app.SignedInAsync("office");
+
+        bool Listed(IDocument home) => home.QuerySelector($"table.inspections tr[data-inspection='{id}']") is not null;
+
+        // By a part of the inspected organization's name, of the inspecting body's, by the year; the form keeps what was asked.
+        var found = await HomeAsync(office, "?q=" + Uri.EscapeDataString(facts.Organization[^4..]));
+        Assert.True(Listed(found));
+        Assert.Equal(facts.Organization[^4..], found.QuerySelector("#inspection-filters input[name=q]")?.GetAttribute("value"));
+        Assert.True(Listed(await HomeAsync(office, "?q=" + Uri.EscapeDataString(facts.Body))));
+        var byYear = await HomeAsync(office, "?year=" + year.ToString(CultureInfo.InvariantCulture));
+        Assert.True(Listed(byYear));
+        Assert.NotNull(byYear.QuerySelector($"#inspection-filters option[value='{year}'][selected]"));
+
+        // Nothing matches: said, with the way back; a wildcard is a character, not a pattern.
+        var none = await HomeAsync(office, "?q=" + Uri.EscapeDataString("没有这个单位%_"));
+        Assert.False(Listed(none));
+        Assert.NotNull(none.QuerySelector("[data-no-match]"));
+        Assert.False(Listed(await HomeAsync(office, "?q=%25")));
+        Assert.False(Listed(await HomeAsync(office, "?year=" + (year - 30).ToString(CultureInfo.InvariantCulture))));
+
+        // A typed address with a year no date has, or an overlong keyword, still shows the page (the year ignored, the keyword cut).
+        Assert.True(Listed(await HomeAsync(office, "?year=99999")));
+
+        // The API refuses them instead, saying which.
+        using var api = await app.Client().WithTokenAsync(app.Factory.Services, "office", "巡察列表测试");
+        foreach (var bad in new[] { "?year=1800", "?q=" + new string('单', InspectionListFilter.MaxQueryLength + 1), "?pageSize=51", "?page=0" })
+        {
+            using var refused = await api.GetAsync(new Uri("/api/v1/inspections/progress" + bad, UriKind.Relative), Ct);
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        }
+
+        using (var refused = await api.GetAsync(new Uri("/api/v1/inspections?year=1800", UriKind.Relative), Ct))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.Contains("反馈年度", await refused.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        }
+
+        // The plain list takes the same filter; past the end of the progress list: no rows.
+        using (var plain = JsonDocument.Parse(await api.GetStringAsync(new Uri("/api/v1/inspections?q=" + Uri.EscapeDataString(facts.Organization), UriKind.Relative), Ct)))
+        {
+            Assert.Contains(plain.RootElement.GetProperty("items").EnumerateArray(), i => i.GetProperty("id").GetInt32() == id);
+        }
+
+        using (var past = JsonDocument.Parse(await api.GetStringAsync(new Uri("/api/v1/inspections/progress?page=999", UriKind.Relative), Ct)))
+        {
+            Assert.Empty(past.RootElement.GetProperty("items").EnumerateArray());
+            Assert.True(past.RootElement.GetProperty("total").GetInt32() >= 1);
+        }
+    }
+
+    [Fact]
+    public async Task The_list_exports_as_a_workbook_with_the_same_figures_and_the_export_is_audited()
+    {
+        app.RequireAvailable();
+        var id = app.InspectionId;
+        var title = await app.ReadAsync(db => db.Inspections.Where(i => i.Id == id).Select(i => i.Title).SingleAsync(Ct));
+        using var office = await app.SignedInAsync("office");
+        var home = await HomeAsync(office);
+        var link = home.QuerySelector("#export-inspections")?.GetAttribute("href");
+        Assert.Equal("/api/v1/inspections/progress.xlsx", link);
+        var before = await app.ReadAsync(db => db.AuditEntries.CountAsync(e => e.Action == Rectify.Audit.AuditActions.InspectionListExported, Ct));
+
+        using var response = await office.GetAsync(new Uri(link + "?q=" + Uri.EscapeDataString(title), UriKind.Relative), Ct);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(LedgerExport.ContentType, response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("巡察整改情况汇总表", response.Content.Headers.ContentDisposition?.FileNameStar, StringComparison.Ordinal);
+        await using var file = new MemoryStream(await response.Content.ReadAsByteArrayAsync(Ct));
+        using var workbook = SpreadsheetDocument.Open(file, false);
+        var rows = workbook.WorkbookPart!.WorksheetParts.Single().Worksheet.Descendants<Row>().ToList();
+        string Cell(Row r, int column) => r.Elements<Cell>().ElementAt(column) is var c && c.DataType?.Value == CellValues.InlineString ? c.InnerText : c.CellValue?.Text ?? string.Empty;
+        Assert.Contains("关键词", Cell(rows[1], 0), StringComparison.Ordinal);
+        Assert.Equal(InspectionListExport.Columns, rows[InspectionListExport.HeaderRow - 1].Elements<Cell>().Select(c => c.InnerText));
+        var data = Assert.Single(rows.Skip(InspectionListExport.HeaderRow));
+        Assert.Equal(title, Cell(data, 1));
+
+        var row = home.QuerySelector($"table.inspections tr[data-inspection='{id}']")!;
+        Assert.Equal(Figure(row, "Findings"), Cell(data, 6));
+        Assert.Equal(Figure(row, "Measures"), Cell(data, 10));
+        Assert.Equal(Figure(row, "PastDeadlineMeasures"), Cell(data, 15));
+        Assert.Equal(Figure(row, "FindingCompletionRate"), (decimal.Parse(Cell(data, 9), CultureInfo.InvariantCulture) * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%");
+        Assert.Equal(before + 1, await app.ReadAsync(db => db.AuditEntries.CountAsync(e => e.Action == Rectify.Audit.AuditActions.InspectionListExported, Ct)));
+    }
+
+    [Fact]
+    public async Task A_team_placed_beside_the_inspection_office_is_pointed_out_to_the_administrator_and_the_office_account_is_told_what_it_sees()
+    {
+        app.RequireAvailable();
+
+        // A committee of its own, with its 巡察办 and a 巡察组 side by side under it (as a county first builds it), and a body
+        // account on the 巡察办: it sees no inspection of that team.
+        var (office, team) = await app.ReadAsync(async db =>
+        {
+            var committee = new Rectify.Domain.Organization("中共并列县委员会" + app.Provider, Rectify.Domain.OrganizationKind.PartyCommittee);
+            db.Organizations.Add(committee);
+            await db.SaveChangesAsync(Ct);
+            committee.AssignPath();
+            var body = new Rectify.Domain.Organization("并列县委巡察办" + app.Provider, Rectify.Domain.OrganizationKind.InspectionOffice, committee);
+            var beside = new Rectify.Domain.Organization("并列县委第一巡察组" + app.Provider, Rectify.Domain.OrganizationKind.InspectionTeam, committee);
+            db.Organizations.AddRange(body, beside);
+            await db.SaveChangesAsync(Ct);
+            body.AssignPath();
+            beside.AssignPath();
+            await db.SaveChangesAsync(Ct);
+            return (body, beside);
+        });
+        var account = "beside-body-" + app.Provider;
+        await using (var scope = app.Factory.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<Rectify.Access.UserAdministration>().CreateAsync(account, "巡察办干部", office.Id.ToString(CultureInfo.InvariantCulture), [Rectify.Access.Roles.InspectionBody], app.Password, Ct, initialPassword: false);
+        }
+
+        using var admin = await app.SignedInAsync("admin");
+        var tree = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await admin.GetStringAsync(new Uri("/organizations", UriKind.Relative), Ct));
+        var warning = tree.QuerySelector($"[data-teams-beside='{office.Name}']");
+        Assert.NotNull(warning);
+        Assert.Contains(team.Name, warning.TextContent, StringComparison.Ordinal);
+
+        using var body = await app.SignedInAsync(account);
+        var home = await HomeAsync(body);
+        Assert.Contains(office.Name, home.QuerySelector("[data-body-sees-none]")?.TextContent, StringComparison.Ordinal);
+
+        // Moved under the 巡察办, the team is no longer pointed out.
+        await app.ReadAsync(async db =>
+        {
+            var moved = await db.Organizations.SingleAsync(o => o.Id == team.Id, Ct);
+            var under = await db.Organizations.SingleAsync(o => o.Id == office.Id, Ct);
+            moved.MoveUnder(under);
+            await db.SaveChangesAsync(Ct);
+            return 0;
+        });
+        tree = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await admin.GetStringAsync(new Uri("/organizations", UriKind.Relative), Ct));
+        Assert.Null(tree.QuerySelector($"[data-teams-beside='{office.Name}']"));
+    }
+}
+
+public sealed class InspectionListTestsOnSqlite(SqliteApp app) : InspectionListTests(app), IClassFixture<SqliteApp>;
+
+public sealed class InspectionListTestsOnPostgres(PostgresApp app) : InspectionListTests(app), IClassFixture<PostgresApp>;
