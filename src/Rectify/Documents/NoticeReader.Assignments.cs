@@ -10,10 +10,10 @@ public static partial class NoticeReader
     /// follow a measure ("……。责任领导：…；牵头单位：…", "……（责任单位：…，完成时限：…）") or, on lines of their own, a
     /// problem's whole list of measures.
     /// </summary>
-    private sealed record Assignment(string? Leader, string? Unit, string? Supporting, string? Deadline)
+    private sealed record Assignment(string? Leader, string? Unit, string? Supporting, string? Deadline, string? Kind = null)
     {
         /// <summary>This assignment, with what it leaves out taken from <paramref name="fallback"/>.</summary>
-        public Assignment Or(Assignment? fallback) => fallback is null ? this : new(Leader ?? fallback.Leader, Unit ?? fallback.Unit, Supporting ?? fallback.Supporting, Deadline ?? fallback.Deadline);
+        public Assignment Or(Assignment? fallback) => fallback is null ? this : new(Leader ?? fallback.Leader, Unit ?? fallback.Unit, Supporting ?? fallback.Supporting, Deadline ?? fallback.Deadline, Kind ?? fallback.Kind);
     }
 
     /// <summary>A measure's text, what its labels say, and whether they stood on lines of their own after it.</summary>
@@ -55,8 +55,18 @@ public static partial class NoticeReader
         }
 
         return [.. read.Select((r, i) => (r.Assignment?.Or(shared) ?? shared) is { } a
-            ? new NoticeMeasure(i + 1, r.Text) { Leader = a.Leader, Unit = a.Unit, SupportingUnits = a.Supporting, Deadline = a.Deadline }
-            : new NoticeMeasure(i + 1, r.Text))];
+            ? new NoticeMeasure(i + 1, r.Text) { Leader = a.Leader, Unit = a.Unit, SupportingUnits = a.Supporting, Deadline = a.Deadline, Kind = a.Kind ?? MarkedKind(r.Text) }
+            : new NoticeMeasure(i + 1, r.Text) { Kind = MarkedKind(r.Text) })];
+    }
+
+    /// <summary>
+    /// 整改类型 marked in brackets at the end or the start of a measure ("……（立行立改）。", "【长期坚持】……"), as plans often
+    /// mark it; the text keeps its mark (it is the plan's own wording). Null when there is none.
+    /// </summary>
+    private static string? MarkedKind(string text)
+    {
+        var mark = KindMarkRegex().Match(text);
+        return mark.Success ? mark.Groups["kind"].Value : null;
     }
 
     /// <summary>A paragraph of a problem without its leading "整改措施：" (empty when that was all of it).</summary>
@@ -109,7 +119,7 @@ public static partial class NoticeReader
         }
 
         var labels = AssignmentLabelRegex().Matches(tail);
-        string? leader = null, unit = null, supporting = null, deadline = null;
+        string? leader = null, unit = null, supporting = null, deadline = null, kind = null;
         for (var i = 0; i < labels.Count; i++)
         {
             var from = labels[i].Index + labels[i].Length;
@@ -131,17 +141,23 @@ public static partial class NoticeReader
                 case "完成时限" or "整改时限" or "完成时间" or "整改期限" or "时限要求" or "完成期限":
                     deadline ??= value;
                     break;
+                case "整改类型" or "整改方式":
+                    kind ??= value;
+                    break;
                 default:
                     unit ??= value;
                     break;
             }
         }
 
-        return new Assignment(leader, unit, supporting, deadline);
+        return new Assignment(leader, unit, supporting, deadline, kind);
     }
 
-    [GeneratedRegex(@"(?<label>整改责任领导|责任领导|牵头领导|分管领导|责任人|牵头单位|责任单位|牵头部门|责任部门|主责单位|配合单位|协办单位|配合部门|参与单位|完成时限|整改时限|完成时间|整改期限|时限要求|完成期限)[ \u3000]*[:：]")]
+    [GeneratedRegex(@"(?<label>整改责任领导|责任领导|牵头领导|分管领导|责任人|牵头单位|责任单位|牵头部门|责任部门|主责单位|配合单位|协办单位|配合部门|参与单位|完成时限|整改时限|完成时间|整改期限|时限要求|完成期限|整改类型|整改方式)[ \u3000]*[:：]")]
     private static partial Regex AssignmentLabelRegex();
+
+    [GeneratedRegex(@"(?:^[ \u3000]*[（(【\[][ \u3000]*(?<kind>立行立改|限期整改|长期坚持)[ \u3000]*[）)】\]]|[（(【\[][ \u3000]*(?<kind>立行立改|限期整改|长期坚持)[ \u3000]*[）)】\]][ \u3000]*[。；;，,.]?[ \u3000]*$)")]
+    private static partial Regex KindMarkRegex();
 
     [GeneratedRegex(@"^[ \u3000]*(?:具体)?整改措施[ \u3000]*[:：][ \u3000]*")]
     private static partial Regex MeasuresLabelRegex();

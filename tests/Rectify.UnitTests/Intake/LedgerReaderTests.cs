@@ -273,6 +273,22 @@ public sealed class LedgerReaderTests
     }
 
     [Fact]
+    public void A_column_called_责任人_is_read_as_the_leader_and_said_so()
+    {
+        var book = new TestWorkbook();
+        book.Sheet("台账")
+            .Row(1, "序号", "问题类别", "反馈问题", "整改措施", "责任单位", "责任人", "完成时限")
+            .Row(2, "1.1", "一、作风方面", "问题甲", "措施一", "办公室", "张某", "2026-01-31");
+
+        var draft = LedgerWorkbookReader.Read(book.ToStream());
+
+        Assert.Equal("张某", draft.Categories.Single().Findings.Single().Measures.Single().ResponsibleLeader);
+        var said = Assert.Single(Drafts.Problems(draft));
+        Assert.StartsWith("Warning F1: “责任人”列按责任领导读取", said, StringComparison.Ordinal);
+        Assert.True(draft.CanConfirm);
+    }
+
+    [Fact]
     public void Named_columns_that_no_field_reads_are_named_once_as_not_imported_and_a_column_without_a_name_is_none()
     {
         var book = new TestWorkbook();

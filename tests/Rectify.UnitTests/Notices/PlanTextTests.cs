@@ -129,4 +129,30 @@ public sealed class PlanTextTests
         Assert.StartsWith("精简会议。责任人：", measure.Text, StringComparison.Ordinal);
         Assert.Null(measure.Leader);
     }
+
+    [Fact]
+    public void A_kind_marked_in_brackets_or_labelled_is_the_measures_kind_and_the_text_keeps_its_mark()
+    {
+        const string text = """
+            东川街道党工委关于县委第一巡察组反馈问题的整改方案
+            一、关于财务管理方面
+            1.公务接待审批不规范
+            一是立即清理今年以来的接待单据并补办审批手续（立行立改）。
+            二是【长期坚持】每季度通报一次接待支出情况。
+            三是修订公务接待管理办法。整改类型：限期整改；完成时限：2026年11月30日前
+            四是开展一次财务制度培训（牵头单位：财政所）。
+            """;
+        var measures = NoticeReader.Read(text).Document.Categories.SelectMany(c => c.Findings).SelectMany(f => f.Measures).ToList();
+
+        Assert.Equal(["立行立改", "长期坚持", "限期整改", null], measures.Select(m => m.Kind));
+        Assert.Equal("立即清理今年以来的接待单据并补办审批手续（立行立改）。", measures[0].Text);
+        Assert.Equal("修订公务接待管理办法。", measures[2].Text);
+        Assert.Equal("2026年11月30日前", measures[2].Deadline);
+        Assert.Equal("财政所", measures[3].Unit);
+
+        // In passing, mid-sentence, a bracketed word is no mark.
+        var passing = NoticeReader.Read(text.Replace("四是开展一次财务制度培训（牵头单位：财政所）。", "四是对（立行立改）事项建立销号清单。", StringComparison.Ordinal))
+            .Document.Categories.SelectMany(c => c.Findings).SelectMany(f => f.Measures).Last();
+        Assert.Null(passing.Kind);
+    }
 }

@@ -121,6 +121,15 @@ internal sealed class LedgerSheetInterpreter
             }
         }
 
+        // 责任人 is read as 责任领导 (many ledgers name the leader so), but in others it is the section chief who does the
+        // work: said once, since each leader named becomes a person who approves 销号.
+        if (columns.TryGetValue(LedgerField.Leader, out var leaderColumn) && matches.First(m => m.Column == leaderColumn).Text is var leaderHeader && LedgerValues.Clean(leaderHeader) == "责任人")
+        {
+            problems.Add(new IntakeProblem(sheet, best.Number, LedgerColumns.Letter(leaderColumn),
+                "“责任人”列按责任领导读取（责任领导审批所负责措施的销号）。如果这一列写的是具体经办人或科室负责人，请把列名改为“具体责任人”（不导入），或导入后在整改方案中改填责任领导。",
+                IntakeSeverity.Warning));
+        }
+
         problems.AddRange(Unread(sheet, headerRows[0].Number, named, own, [.. matches.Select(m => m.Column)]));
 
         var used = grid.Rows.Where(r => r.Number >= best.Number).SelectMany(r => r.Cells).Select(c => c.Column).ToHashSet();
