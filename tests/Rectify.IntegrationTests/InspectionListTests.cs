@@ -12,7 +12,7 @@ using Rectify.IntegrationTests.Infrastructure;
 namespace Rectify.IntegrationTests;
 
 /// <summary>
-/// The list of inspections (the home page, <c>/api/v1/inspections/progress</c> and its Excel export): each inspection the
+/// The list of inspections (the home page, <c>/api/v1/inspections/figures</c> and its Excel export): each inspection the
 /// caller sees with its figures as its own overview counts them, found by a keyword or a feedback year.
 /// </summary>
 public abstract class InspectionListTests(AppFixture app)
@@ -58,10 +58,10 @@ public abstract class InspectionListTests(AppFixture app)
         Assert.Equal(unfinished.ToString(CultureInfo.InvariantCulture), Figure(row, "UnfinishedMeasures"));
 
         // The API's list: the same totals.
-        using var listed = JsonDocument.Parse(await api.GetStringAsync(new Uri("/api/v1/inspections/progress?pageSize=50", UriKind.Relative), Ct));
+        using var listed = JsonDocument.Parse(await api.GetStringAsync(new Uri("/api/v1/inspections/figures?pageSize=50", UriKind.Relative), Ct));
         var item = Assert.Single(listed.RootElement.GetProperty("items").EnumerateArray(), i => i.GetProperty("inspection").GetProperty("id").GetInt32() == id);
         Assert.Equal(totals.GetRawText(), item.GetProperty("totals").GetRawText());
-        Assert.Equal(unfinished, item.GetProperty("unfinishedMeasures").GetInt32());
+        Assert.Equal(unfinished, item.GetProperty("totals").GetProperty("unfinishedMeasures").GetInt32());
     }
 
     [Fact]
@@ -98,7 +98,7 @@ public abstract class InspectionListTests(AppFixture app)
         using var api = await app.Client().WithTokenAsync(app.Factory.Services, "office", "巡察列表测试");
         foreach (var bad in new[] { "?year=1800", "?q=" + new string('单', InspectionListFilter.MaxQueryLength + 1), "?pageSize=51", "?page=0" })
         {
-            using var refused = await api.GetAsync(new Uri("/api/v1/inspections/progress" + bad, UriKind.Relative), Ct);
+            using var refused = await api.GetAsync(new Uri("/api/v1/inspections/figures" + bad, UriKind.Relative), Ct);
             Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
         }
 
@@ -108,13 +108,13 @@ public abstract class InspectionListTests(AppFixture app)
             Assert.Contains("反馈年度", await refused.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
         }
 
-        // The plain list takes the same filter; past the end of the progress list: no rows.
+        // The plain list takes the same filter; past the end of the figures: no rows.
         using (var plain = JsonDocument.Parse(await api.GetStringAsync(new Uri("/api/v1/inspections?q=" + Uri.EscapeDataString(facts.Organization), UriKind.Relative), Ct)))
         {
             Assert.Contains(plain.RootElement.GetProperty("items").EnumerateArray(), i => i.GetProperty("id").GetInt32() == id);
         }
 
-        using (var past = JsonDocument.Parse(await api.GetStringAsync(new Uri("/api/v1/inspections/progress?page=999", UriKind.Relative), Ct)))
+        using (var past = JsonDocument.Parse(await api.GetStringAsync(new Uri("/api/v1/inspections/figures?page=999", UriKind.Relative), Ct)))
         {
             Assert.Empty(past.RootElement.GetProperty("items").EnumerateArray());
             Assert.True(past.RootElement.GetProperty("total").GetInt32() >= 1);
@@ -130,7 +130,7 @@ public abstract class InspectionListTests(AppFixture app)
         using var office = await app.SignedInAsync("office");
         var home = await HomeAsync(office);
         var link = home.QuerySelector("#export-inspections")?.GetAttribute("href");
-        Assert.Equal("/api/v1/inspections/progress.xlsx", link);
+        Assert.Equal("/api/v1/inspections/figures.xlsx", link);
         var before = await app.ReadAsync(db => db.AuditEntries.CountAsync(e => e.Action == Rectify.Audit.AuditActions.InspectionListExported, Ct));
 
         using var response = await office.GetAsync(new Uri(link + "?q=" + Uri.EscapeDataString(title), UriKind.Relative), Ct);
@@ -152,6 +152,101 @@ public abstract class InspectionListTests(AppFixture app)
         Assert.Equal(Figure(row, "PastDeadlineMeasures"), Cell(data, 15));
         Assert.Equal(Figure(row, "FindingCompletionRate"), (decimal.Parse(Cell(data, 9), CultureInfo.InvariantCulture) * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%");
         Assert.Equal(before + 1, await app.ReadAsync(db => db.AuditEntries.CountAsync(e => e.Action == Rectify.Audit.AuditActions.InspectionListExported, Ct)));
+    }
+
+    [Fact]
+    public async Task Another_organizations_inspection_stays_out_of_the_list_its_years_its_search_and_its_export_and_the_figures_follow_a_write()
+    {
+        app.RequireAvailable();
+        var id = app.InspectionId;
+
+        // An inspection of another committee's, fed back in a year nobody else's was.
+        var other = await app.ReadAsync(async db =>
+        {
+            var committee = new Rectify.Domain.Organization("中共他县委员会" + app.Provider, Rectify.Domain.OrganizationKind.PartyCommittee);
+            db.Organizations.Add(committee);
+            await db.SaveChangesAsync(Ct);
+            committee.AssignPath();
+            var inspected = new Rectify.Domain.Organization("他县某局党组" + app.Provider, Rectify.Domain.OrganizationKind.PartyCommittee, committee);
+            var team = new Rectify.Domain.Organization("他县委第三巡察组" + app.Provider, Rectify.Domain.OrganizationKind.InspectionTeam, committee);
+            db.Organizations.AddRange(inspected, team);
+            await db.SaveChangesAsync(Ct);
+            inspected.AssignPath();
+            team.AssignPath();
+            var inspection = new Rectify.Domain.Inspection("他县委第三巡察组对某局党组的巡察" + app.Provider, Rectify.Domain.InspectionKind.Xuncha, team, inspected, null, null, new DateOnly(2011, 5, 1));
+            db.Inspections.Add(inspection);
+            await db.SaveChangesAsync(Ct);
+            return inspection.Id;
+        });
+
+        foreach (var user in new[] { "office", "unit", "inspector" })
+        {
+            using var page = await app.SignedInAsync(user);
+            var home = await HomeAsync(page);
+            Assert.Null(home.QuerySelector($"table.inspections tr[data-inspection='{other}']"));
+            Assert.Null(home.QuerySelector("#inspection-filters option[value='2011']"));
+            Assert.NotNull((await HomeAsync(page, "?q=" + Uri.EscapeDataString("他县委第三巡察组"))).QuerySelector("[data-no-match]"));
+            using var api = await app.Client().WithTokenAsync(app.Factory.Services, user, "巡察列表测试");
+            using var listed = JsonDocument.Parse(await api.GetStringAsync(new Uri("/api/v1/inspections/figures?q=" + Uri.EscapeDataString("巡察"), UriKind.Relative), Ct));
+            Assert.DoesNotContain(listed.RootElement.GetProperty("items").EnumerateArray(), i => i.GetProperty("inspection").GetProperty("id").GetInt32() == other);
+            using var file = new MemoryStream(await page.GetByteArrayAsync(new Uri("/api/v1/inspections/figures.xlsx?year=2011", UriKind.Relative), Ct));
+            using var workbook = SpreadsheetDocument.Open(file, false);
+            Assert.Equal(InspectionListExport.HeaderRow, workbook.WorkbookPart!.WorksheetParts.Single().Worksheet.Descendants<Row>().Count());
+        }
+
+        // A write moves the figures (the kept page is not given again): a measure signed off counts as 已完成.
+        using var office = await app.SignedInAsync("office");
+        string Completed(IDocument home) => home.QuerySelector($"table.inspections tr[data-inspection='{id}'] [data-figure=SignedOffMeasures]")!.TextContent.Trim();
+        var before = int.Parse(Completed(await HomeAsync(office)), CultureInfo.InvariantCulture);
+        var measure = await app.ReadAsync(db => db.Measures.Where(m => m.InspectionId == id && m.State == Rectify.Domain.MeasureState.InProgress).OrderBy(m => m.Id).Select(m => m.Id).FirstAsync(Ct));
+        async Task SetAsync(Rectify.Domain.MeasureState state) => await app.ReadAsync(async db =>
+        {
+            await db.Measures.Where(m => m.Id == measure).ExecuteUpdateAsync(u => u.SetProperty(m => m.State, state), Ct);
+            await Rectify.Data.ContentVersion.BumpAsync(db, Ct);
+            return 0;
+        });
+        await SetAsync(Rectify.Domain.MeasureState.SignedOff);
+        try
+        {
+            Assert.Equal(before + 1, int.Parse(Completed(await HomeAsync(office)), CultureInfo.InvariantCulture));
+        }
+        finally
+        {
+            await SetAsync(Rectify.Domain.MeasureState.InProgress);
+        }
+    }
+
+    [Fact]
+    public async Task The_export_holds_every_matching_inspection_in_the_lists_order_past_one_page()
+    {
+        app.RequireAvailable();
+
+        // More inspections than a page, without a feedback date (they come after those with one, newest registered first).
+        var organization = int.Parse(app.InspectedOrganization, CultureInfo.InvariantCulture);
+        var made = await app.ReadAsync(async db =>
+        {
+            var inspected = await db.Organizations.SingleAsync(o => o.Id == organization, Ct);
+            var team = await db.Inspections.Where(i => i.Id == app.InspectionId).Select(i => i.InspectingBody).SingleAsync(Ct);
+            var batch = Enumerable.Range(1, InspectionList.PageSize + 3)
+                .Select(n => new Rectify.Domain.Inspection($"批量登记巡察{n:D2}号" + app.Provider, Rectify.Domain.InspectionKind.Xuncha, team, inspected, null, null, null)).ToList();
+            db.Inspections.AddRange(batch);
+            await db.SaveChangesAsync(Ct);
+            await Rectify.Data.ContentVersion.BumpAsync(db, Ct);
+            return batch.Select(i => i.Id).ToList();
+        });
+
+        using var office = await app.SignedInAsync("office");
+        using var file = new MemoryStream(await office.GetByteArrayAsync(new Uri("/api/v1/inspections/figures.xlsx?q=" + Uri.EscapeDataString("批量登记巡察"), UriKind.Relative), Ct));
+        using var workbook = SpreadsheetDocument.Open(file, false);
+        var rows = workbook.WorkbookPart!.WorksheetParts.Single().Worksheet.Descendants<Row>().Skip(InspectionListExport.HeaderRow).ToList();
+        var titles = rows.Select(r => r.Elements<Cell>().ElementAt(1).InnerText).ToList();
+        Assert.Equal([.. made.OrderByDescending(i => i).Select(i => made.IndexOf(i) + 1).Select(n => $"批量登记巡察{n:D2}号" + app.Provider)], titles);
+        Assert.Equal([.. Enumerable.Range(1, made.Count).Select(n => n.ToString(CultureInfo.InvariantCulture))], rows.Select(r => r.Elements<Cell>().First().InnerText));
+
+        // The home page's second page holds the rest of them, the pager keeping the keyword.
+        var second = await HomeAsync(office, "?q=" + Uri.EscapeDataString("批量登记巡察") + "&page=2");
+        Assert.Equal(3, second.QuerySelectorAll("table.inspections tbody tr").Length);
+        Assert.Contains(second.QuerySelectorAll(".pager a"), a => a.GetAttribute("href")?.Contains("q=", StringComparison.Ordinal) == true);
     }
 
     [Fact]

@@ -505,25 +505,45 @@ public abstract class OnBehalfReportTests(AppFixture app)
         // measure's row is held while its state is read (without that, PostgreSQL read the state before the step and
         // took the 配合情况 back just after the measure went into its sign-off).
         var standing = await WithDbAsync(db => db.SupportReports.Where(r => r.MeasureId == measure && r.WithdrawnAtUtc == null).Select(r => r.Id).SingleAsync(Ct));
-        await using (var scope = app.Factory.Services.CreateAsyncScope())
+        try
         {
+            await using var scope = app.Factory.Services.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<RectifyDbContext>();
             await using var step = await db.Database.BeginTransactionAsync(Ct);
             await db.Measures.Where(m => m.Id == measure).ExecuteUpdateAsync(u => u.SetProperty(m => m.State, MeasureState.AwaitingReview), Ct);
             var takeBack = api.PostAsync(new Uri($"/api/v1/support-reports/{standing}/withdrawal", UriKind.Relative), null, Ct);
-            await Task.WhenAny(takeBack, Task.Delay(TimeSpan.FromSeconds(1), Ct));
+            if (db.Database.IsSqlite())
+            {
+                await Task.WhenAny(takeBack, Task.Delay(TimeSpan.FromSeconds(1), Ct));
+            }
+            else
+            {
+                // On PostgreSQL the take-back is seen waiting on the step's row lock before the step commits.
+                await using var watch = scope.ServiceProvider.GetRequiredService<RectifyDbContext>();
+                var waited = false;
+                for (var i = 0; i < 100 && !waited && !takeBack.IsCompleted; i++)
+                {
+                    waited = await watch.Database.SqlQuery<int>($"SELECT count(*)::int AS \"Value\" FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()").SingleAsync(Ct) > 0;
+                    await Task.Delay(50, Ct);
+                }
+
+                Assert.True(waited && !takeBack.IsCompleted, "the take-back did not wait for the measure's step");
+            }
+
             await step.CommitAsync(Ct);
             using var answer = await takeBack;
             Assert.Equal(HttpStatusCode.Conflict, answer.StatusCode);
+            Assert.Null(await WithDbAsync(db => db.SupportReports.Where(r => r.Id == standing).Select(r => r.WithdrawnAtUtc).SingleAsync(Ct)));
         }
-
-        Assert.Null(await WithDbAsync(db => db.SupportReports.Where(r => r.Id == standing).Select(r => r.WithdrawnAtUtc).SingleAsync(Ct)));
-        await WithDbAsync(async db =>
+        finally
         {
-            await db.Measures.Where(m => m.Id == measure).ExecuteUpdateAsync(u => u.SetProperty(m => m.State, MeasureState.InProgress), Ct);
-            await ContentVersion.BumpAsync(db, Ct);
-            return 0;
-        });
+            await WithDbAsync(async db =>
+            {
+                await db.Measures.Where(m => m.Id == measure).ExecuteUpdateAsync(u => u.SetProperty(m => m.State, MeasureState.InProgress), Ct);
+                await ContentVersion.BumpAsync(db, Ct);
+                return 0;
+            });
+        }
     }
 
     [Fact]

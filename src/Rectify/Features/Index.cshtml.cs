@@ -11,7 +11,7 @@ namespace Rectify.Features;
 public sealed class IndexModel(RectifyDbContext db, Caller caller, AnswerCache answers, TimeProvider clock) : PageModel
 {
     /// <summary>The page of inspections shown, newest feedback first, each with its figures.</summary>
-    public ListPage<InspectionProgress> Inspections { get; private set; } = new([], 0, 1, InspectionList.PageSize);
+    public ListPage<InspectionFigures> Inspections { get; private set; } = new([], 0, 1, InspectionList.PageSize);
 
     /// <summary>The feedback years of the inspections the caller sees, newest first (the 年度 choice).</summary>
     public IReadOnlyList<int> Years { get; private set; } = [];
@@ -20,29 +20,15 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, AnswerCache a
     public InspectionListFilter Filter { get; private set; } = new();
 
     /// <summary>The list's export (Excel) with the same filter.</summary>
-    public string ExportUrl => "/api/v1/inspections/progress.xlsx" + Query(page: null);
+    public string ExportUrl => "/api/v1/inspections/figures.xlsx" + Query(page: null);
 
     /// <summary>The list's query string with the filter, and a page when given.</summary>
-    public string Query(int? page)
+    public string Query(int? page) => Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString(string.Empty, new Dictionary<string, string?>
     {
-        var parts = new List<string>();
-        if (Filter.Query is { } q)
-        {
-            parts.Add("q=" + Uri.EscapeDataString(q));
-        }
-
-        if (Filter.Year is { } year)
-        {
-            parts.Add("year=" + year.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        }
-
-        if (page is { } p)
-        {
-            parts.Add("page=" + p.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        }
-
-        return parts.Count == 0 ? string.Empty : "?" + string.Join("&", parts);
-    }
+        ["q"] = Filter.Query,
+        ["year"] = Filter.Year?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["page"] = page?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    }.Where(p => p.Value is not null));
 
     public bool CanRegister => caller.May(Permission.RegisterInspection);
 
@@ -76,7 +62,9 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, AnswerCache a
             return;
         }
 
-        var kept = await answers.KeptInspectionListAsync(db, scope, Filter, Paging.Clamped(page), InspectionList.PageSize, ChinaTime.Today(clock), cancellationToken);
+        // The page shown is within the list (the last when asked past it), counted first: one kept answer a page shown.
+        var shown = Paging.Within(Paging.Clamped(page), await InspectionList.CountAsync(db, scope, Filter, cancellationToken), InspectionList.PageSize);
+        var kept = await answers.KeptInspectionListAsync(db, scope, Filter, shown, InspectionList.PageSize, ChinaTime.Today(clock), cancellationToken);
         (Inspections, Years) = (kept.Value.Page, kept.Value.Years);
         if (Inspections.Total == 0 && Filter.IsUnfiltered && scope.IsInspectionBody && !scope.SeesWholeOrganization)
         {

@@ -31,9 +31,9 @@ public sealed class ExportLimit(IConfiguration configuration) : IRateLimiterPoli
             new Microsoft.AspNetCore.Mvc.ProblemDetails
             {
                 Type = "export_busy",
-                Title = "正在导出的台账较多，请稍后再试。",
+                Title = "正在进行的导出较多，请稍后再试。",
                 Status = StatusCodes.Status429TooManyRequests,
-                Detail = $"同时导出和排队的台账已达上限，请 {RetryAfterSeconds} 秒后重试。",
+                Detail = $"同时进行和排队的导出（整改台账、巡察整改情况汇总表）已达上限，请 {RetryAfterSeconds} 秒后重试。",
             },
             (System.Text.Json.JsonSerializerOptions?)null,
             "application/problem+json",

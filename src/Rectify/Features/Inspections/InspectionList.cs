@@ -58,7 +58,7 @@ public sealed record InspectionListFilter(string? Query = null, int? Year = null
             inspections = inspections.Where(i => i.FeedbackDate >= from && i.FeedbackDate <= to);
         }
 
-        return inspections.OrderByDescending(i => i.FeedbackDate).ThenByDescending(i => i.Id);
+        return LedgerQueries.InOrder(inspections);
     }
 }
 
@@ -76,64 +76,71 @@ public sealed class AnInspectionSearchIsReadable(bool queryTooLong, bool yearOut
 
 /// <summary>An inspection in the list with its figures, counted as its own overview counts them (docs/rules.md).</summary>
 /// <param name="Inspection">The round (title, bodies, dates, plan state).</param>
-/// <param name="Totals">Its figures: 完成率, 超期, 逾期未报, 红黄绿.</param>
-public sealed record InspectionProgress(InspectionSummary Inspection, LedgerTotals Totals)
-{
-    /// <summary>Measures neither 已完成 nor 持续整改.</summary>
-    public int UnfinishedMeasures => Totals.Measures - Totals.CompletedMeasures - Totals.SustainedMeasures;
-}
+/// <param name="Totals">Its figures: 完成率, 未完成, 超期, 逾期未报, 红黄绿.</param>
+public sealed record InspectionFigures(InspectionSummary Inspection, LedgerTotals Totals);
 
 /// <summary>A page of the list, and the feedback years there are to choose from.</summary>
-public sealed record InspectionProgressPage(ListPage<InspectionProgress> Page, IReadOnlyList<int> Years);
+public sealed record InspectionFiguresPage(ListPage<InspectionFigures> Page, IReadOnlyList<int> Years);
 
 public static class InspectionList
 {
     /// <summary>Inspections a page of the list shows.</summary>
     public const int PageSize = 50;
 
-    /// <summary>
-    /// A page of the inspections the caller sees that match <paramref name="filter"/>, each with its figures (one aggregate
-    /// statement an inspection, as its overview: each has its own 红黄绿规则), and the feedback years of all they see.
-    /// </summary>
-    public static async Task<InspectionProgressPage> PageAsync(RectifyDbContext db, AccessScope scope, InspectionListFilter filter, int page, int pageSize, DateOnly today, CancellationToken cancellationToken)
+    /// <summary>How many inspections match: the page is clamped to it before anything is computed or kept.</summary>
+    public static Task<int> CountAsync(RectifyDbContext db, AccessScope scope, InspectionListFilter filter, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(filter);
+        return filter.Apply(db.VisibleInspections(scope).AsNoTracking()).CountAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Page <paramref name="page"/> (within the list: the caller clamps it) of the inspections the caller sees that match
+    /// <paramref name="filter"/>, each with its figures (<see cref="LedgerQueries.TotalsByInspectionAsync"/>: a few
+    /// statements for the page, not a few an inspection), and the feedback years of all they see.
+    /// </summary>
+    public static async Task<InspectionFiguresPage> PageAsync(RectifyDbContext db, AccessScope scope, InspectionListFilter filter, int page, int pageSize, DateOnly today, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(filter);
+        await using var held = await db.HoldConnectionAsync(cancellationToken);
         var summaries = await filter.Apply(db.VisibleInspections(scope).AsNoTracking())
             .ToListPageAsync(page, pageSize, inspections => LedgerQueries.Summaries(db, scope, inspections), cancellationToken);
-        var rows = new List<InspectionProgress>(summaries.Rows.Count);
-        foreach (var summary in summaries.Rows)
-        {
-            rows.Add(new InspectionProgress(summary, await LedgerQueries.TotalsAsync(db, scope, summary.Id, today, cancellationToken)));
-        }
-
+        var rows = await WithFiguresAsync(db, scope, summaries.Rows, today, cancellationToken);
         var years = await db.VisibleInspections(scope).AsNoTracking()
             .Where(i => i.FeedbackDate != null)
             .Select(i => i.FeedbackDate!.Value.Year)
             .Distinct()
             .OrderByDescending(y => y)
             .ToListAsync(cancellationToken);
-        return new InspectionProgressPage(new ListPage<InspectionProgress>(rows, summaries.Total, summaries.Page, summaries.PageSize), years);
+        return new InspectionFiguresPage(new ListPage<InspectionFigures>(rows, summaries.Total, summaries.Page, summaries.PageSize), years);
     }
 
-    /// <summary>Every inspection the caller sees that matches, with its figures, in the list's order (for the export): read a page at a time.</summary>
-    public static async IAsyncEnumerable<InspectionProgress> AllAsync(RectifyDbContext db, AccessScope scope, InspectionListFilter filter, DateOnly today, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>
+    /// Every inspection the caller sees that matches, with its figures, in the list's order (for the export): the matching
+    /// ids read once, in order, then <see cref="PageSize"/> at a time with their figures, so that an inspection registered
+    /// meanwhile neither shifts nor repeats a row.
+    /// </summary>
+    public static async IAsyncEnumerable<InspectionFigures> AllAsync(RectifyDbContext db, AccessScope scope, InspectionListFilter filter, DateOnly today, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(filter);
-        var ordered = filter.Apply(db.VisibleInspections(scope).AsNoTracking());
-        for (var skip = 0; ; skip += PageSize)
+        var ids = await filter.Apply(db.VisibleInspections(scope).AsNoTracking()).Select(i => i.Id).ToListAsync(cancellationToken);
+        foreach (var chunk in ids.Chunk(PageSize))
         {
-            var summaries = await LedgerQueries.Summaries(db, scope, ordered.Skip(skip).Take(PageSize)).ToListAsync(cancellationToken);
-            foreach (var summary in summaries)
+            var summaries = await LedgerQueries.Summaries(db, scope, db.Inspections.AsNoTracking().Where(i => chunk.Contains(i.Id))).ToListAsync(cancellationToken);
+            var byId = summaries.ToDictionary(s => s.Id);
+            foreach (var row in await WithFiguresAsync(db, scope, [.. chunk.Where(byId.ContainsKey).Select(id => byId[id])], today, cancellationToken))
             {
-                yield return new InspectionProgress(summary, await LedgerQueries.TotalsAsync(db, scope, summary.Id, today, cancellationToken));
-            }
-
-            if (summaries.Count < PageSize)
-            {
-                yield break;
+                yield return row;
             }
         }
+    }
+
+    private static async Task<List<InspectionFigures>> WithFiguresAsync(RectifyDbContext db, AccessScope scope, IReadOnlyList<InspectionSummary> summaries, DateOnly today, CancellationToken cancellationToken)
+    {
+        var totals = await LedgerQueries.TotalsByInspectionAsync(db, scope, [.. summaries.Select(s => s.Id)], today, cancellationToken);
+        return [.. summaries.Select(s => new InspectionFigures(s, totals[s.Id]))];
     }
 }

@@ -40,33 +40,42 @@ public static class InspectionsApi
                 var size = Paging.CheckedSize(pageSize, LedgerFilter.DefaultPageSize, LedgerFilter.MaxPageSize);
                 var p = Paging.Checked(page);
                 var filter = new InspectionListFilter(q, year).Checked();
-                var matching = filter.Apply(db.VisibleInspections(scope).AsNoTracking());
-                var total = await matching.CountAsync(ct);
-                var items = await LedgerQueries.Summaries(db, scope, matching.Skip(Paging.Skip(p, size)).Take(size)).ToListAsync(ct);
-                return TypedResults.Ok(new PagedResult<InspectionSummary>(items, total, p, size));
+                return TypedResults.Ok(await filter.Apply(db.VisibleInspections(scope).AsNoTracking()).ToPagedResultAsync(p, size, inspections => LedgerQueries.Summaries(db, scope, inspections), ct));
             })
             .WithName("ListInspections")
             .WithSummary("巡察列表（分页，按反馈日期从新到旧）")
             .WithDescription($"q：关键词，巡察名称、轮次、被巡察党组织或巡察机构含有它的（至多 {InspectionListFilter.MaxQueryLength} 字）；year：反馈日期在该年度的。page 从 1 起；pageSize 每页条数，默认 {LedgerFilter.DefaultPageSize}，1 到 {LedgerFilter.MaxPageSize}；超出范围：400 problem+json。");
 
-        api.MapGet("/progress", async Task<Ok<PagedResult<InspectionProgress>>> (RectifyDbContext db, AnswerCache answers, TimeProvider clock, Caller caller, int? page, int? pageSize, string? q, int? year, CancellationToken ct) =>
+        api.MapGet("/figures", async Task<Ok<PagedResult<InspectionFigures>>> (RectifyDbContext db, AnswerCache answers, TimeProvider clock, Caller caller, int? page, int? pageSize, string? q, int? year, CancellationToken ct) =>
             {
+                var scope = caller.Scope;
                 var size = Paging.CheckedSize(pageSize, InspectionList.PageSize, InspectionList.PageSize);
                 var p = Paging.Checked(page);
                 var filter = new InspectionListFilter(q, year).Checked();
-                var kept = await answers.KeptInspectionListAsync(db, caller.Scope, filter, p, size, ChinaTime.Today(clock), ct);
-                var list = kept.Value.Page;
 
-                // Past the end: no rows (as every list of the API), not the last page the home page would show.
-                IReadOnlyList<InspectionProgress> rows = list.Page == p ? list.Rows : [];
-                return TypedResults.Ok(new PagedResult<InspectionProgress>(rows, list.Total, p, size));
+                // Past the end: no rows (as every list of the API), counted first and nothing computed or kept for it.
+                var total = await InspectionList.CountAsync(db, scope, filter, ct);
+                if (total == 0 || p > Paging.PageCount(total, size))
+                {
+                    return TypedResults.Ok(new PagedResult<InspectionFigures>([], total, p, size));
+                }
+
+                var kept = await answers.KeptInspectionListAsync(db, scope, filter, p, size, ChinaTime.Today(clock), ct);
+                return TypedResults.Ok(new PagedResult<InspectionFigures>(kept.Value.Page.Rows, kept.Value.Page.Total, p, size));
             })
-            .WithName("ListInspectionProgress")
-            .WithSummary("巡察整改情况汇总（分页）：调用者可见的各巡察及其整改情况 totals（完成率、超期、逾期未报、红黄绿，与各自整改概况同一口径）和 unfinishedMeasures（既未完成也非持续整改的措施）；首页的巡察列表即此")
+            .WithName("ListInspectionFigures")
+            .WithSummary("巡察整改情况汇总（分页）：调用者可见的各巡察及其整改情况 totals（完成率、未完成、超期、逾期未报、红黄绿，与各自整改概况同一口径）；首页的巡察列表即此")
             .WithDescription($"q、year 同巡察列表。page 从 1 起；pageSize 每页条数，默认 {InspectionList.PageSize}，1 到 {InspectionList.PageSize}；超出范围：400 problem+json。");
 
-        api.MapGet("/progress.xlsx", async Task<EmptyHttpResult> (RectifyDbContext db, AuditLog audit, TimeProvider clock, HttpContext http, Caller caller, string? q, int? year, CancellationToken ct) =>
+        api.MapGet("/figures.xlsx", async Task<Results<EmptyHttpResult, NotFound>> (RectifyDbContext db, AuditLog audit, TimeProvider clock, HttpContext http, Caller caller, string? q, int? year, CancellationToken ct) =>
             {
+                // Those who read no rectification content (the 三员) have no list to send on.
+                var scope = caller.Scope;
+                if (!scope.ReadsRectification)
+                {
+                    return TypedResults.NotFound();
+                }
+
                 var filter = new InspectionListFilter(q, year).Checked();
                 var today = ChinaTime.Today(clock);
                 await audit.RecordAsync(new AuditEvent(AuditActions.InspectionListExported, ObjectType: "Inspection", After: new { Query = filter.Query, filter.Year }), cancellationToken: ct);
@@ -76,12 +85,12 @@ public static class InspectionsApi
                     FileNameStar = InspectionListExport.FileName(today),
                     FileName = "inspections.xlsx",
                 }.ToString();
-                await InspectionListExport.WriteAsync(http.Response.Body, InspectionList.AllAsync(db, caller.Scope, filter, today, ct), filter, today, ct);
+                await InspectionListExport.WriteAsync(http.Response.Body, InspectionList.AllAsync(db, scope, filter, today, ct), filter, today, ct);
                 return TypedResults.Empty;
             })
             .RequireRateLimiting(ExportLimit.Name)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
-            .WithName("ExportInspectionProgress")
+            .WithName("ExportInspectionFigures")
             .WithSummary("导出巡察整改情况汇总表（Excel .xlsx）：与汇总同样的 q、year 和口径，每个巡察一行")
             .WithMetadata(new Common.FileAnswerAttribute(LedgerExport.ContentType));
 

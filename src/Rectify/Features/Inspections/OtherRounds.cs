@@ -16,8 +16,8 @@ namespace Rectify.Features.Inspections;
 /// <param name="Earlier">Fed back before this inspection (or, without dates, made before it).</param>
 public sealed record OtherRound(InspectionSummary Inspection, LedgerTotals Totals, int Rebounds, bool Earlier)
 {
-    /// <summary>Measures neither 已完成 nor 持续整改.</summary>
-    public int UnfinishedMeasures => Totals.Measures - Totals.CompletedMeasures - Totals.SustainedMeasures;
+    /// <summary>Measures neither 已完成 nor 持续整改 (as the totals give it; kept here for the API's clients since 2026-12-07).</summary>
+    public int UnfinishedMeasures => Totals.UnfinishedMeasures;
 }
 
 /// <summary>The other rounds the caller may see, newest first, at most <see cref="OtherRounds.Shown"/> of <paramref name="Total"/>.</summary>

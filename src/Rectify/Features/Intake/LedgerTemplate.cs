@@ -116,7 +116,8 @@ public static class LedgerTemplate
     /// <summary>SpreadsheetML's namespace, the sheet's default (no prefix: the rows are most of the file).</summary>
     private const string Main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main", Prefix = "";
 
-    private const uint TitleStyle = 1, HeaderStyle = 2, TextStyle = 3, CenteredStyle = 4, DateStyle = 5, NoteStyle = 6;
+    // The cell formats of Styles(), by index; the last two are for figures (the list of inspections' workbook).
+    internal const uint TitleStyle = 1, HeaderStyle = 2, TextStyle = 3, CenteredStyle = 4, DateStyle = 5, NoteStyle = 6, NumberStyle = 7, RateStyle = 8;
 
     /// <summary>The columns merged down with the finding: 反馈问题, and with the facts 问题整改状态 and 问题红黄绿.</summary>
     private const int FindingColumn = 2, CategoryColumn = 1;
@@ -580,7 +581,7 @@ public static class LedgerTemplate
     }
 
     /// <summary>仿宋 throughout, thin borders on the table, the header shaded, dates as 2024年12月31日.</summary>
-    private static Stylesheet Styles()
+    internal static Stylesheet Styles()
     {
         static Font Font(double size, bool bold) =>
             bold
@@ -609,7 +610,10 @@ public static class LedgerTemplate
             };
 
         return new Stylesheet(
-            new NumberingFormats(new NumberingFormat { NumberFormatId = 164, FormatCode = "yyyy\"年\"m\"月\"d\"日\"" }) { Count = 1 },
+            new NumberingFormats(
+                new NumberingFormat { NumberFormatId = 164, FormatCode = "yyyy\"年\"m\"月\"d\"日\"" },
+                new NumberingFormat { NumberFormatId = 165, FormatCode = "0.0%" })
+            { Count = 2 },
             new Fonts(Font(11, bold: false), Font(11, bold: true), Font(16, bold: true)) { Count = 3 },
             new Fills(
                 new Fill(new PatternFill { PatternType = PatternValues.None }),
@@ -625,8 +629,10 @@ public static class LedgerTemplate
                 Format(0, 0, 1, 0, HorizontalAlignmentValues.Left, VerticalAlignmentValues.Top),
                 Format(0, 0, 1, 0, HorizontalAlignmentValues.Center, VerticalAlignmentValues.Top),
                 Format(0, 0, 1, 164, HorizontalAlignmentValues.Center, VerticalAlignmentValues.Top),
-                Format(0, 0, 0, 0, HorizontalAlignmentValues.Left, VerticalAlignmentValues.Center))
-            { Count = 7 },
+                Format(0, 0, 0, 0, HorizontalAlignmentValues.Left, VerticalAlignmentValues.Center),
+                Format(0, 0, 1, 0, HorizontalAlignmentValues.Right, VerticalAlignmentValues.Top),
+                Format(0, 0, 1, 165, HorizontalAlignmentValues.Right, VerticalAlignmentValues.Top))
+            { Count = 9 },
             new CellStyles(new CellStyle { Name = "常规", FormatId = 0, BuiltinId = 0 }) { Count = 1 });
     }
 

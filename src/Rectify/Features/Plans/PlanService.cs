@@ -108,8 +108,8 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
         var inspection = new Inspection(input.Title!, input.Kind ?? InspectionKind.Xuncha, team, inspected!, null, null, null);
         inspection.Describe(input.Title!, input.Kind ?? InspectionKind.Xuncha, input.Round, input.OnSiteFrom, input.OnSiteTo, input.FeedbackDate);
         db.Inspections.Add(inspection);
-        var scopeAdded = await ScopeUnitsAddedAsync(input.ExtendedScope, inspected!, cancellationToken);
-        foreach (var unit in await UnitsAsync(input.ExtendedScope, inspected!, OrganizationKind.Community, cancellationToken))
+        var scopeAdded = new List<string>();
+        foreach (var unit in await UnitsAsync(input.ExtendedScope, inspected!, OrganizationKind.Community, cancellationToken, scopeAdded))
         {
             inspection.AddScope(unit, InspectionScopeKind.Extended);
         }
@@ -124,29 +124,19 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
             (caller.May(Permission.ManagePlan)
                 ? $"已登记巡察“{inspection.Title}”。请录入或导入反馈问题和整改措施。"
                 : $"已登记巡察“{inspection.Title}”。被巡察党组织的整改办可以录入或导入反馈问题和整改措施。")
-            + (teamAdded ? TeamAddedNote(team, inspected!) : string.Empty) + scopeAdded,
+            + (teamAdded ? TeamAddedNote(team, inspected!) : string.Empty) + ScopeUnitsAddedNote(scopeAdded, inspected!),
             inspection.Id);
     }
 
     /// <summary>
-    /// What the office is told of the 下延单位 it typed that the tree does not have (by name or 简称): they are added under
+    /// What the office is told of the 下延单位 it typed that the tree did not have (by name or 简称): they were added under
     /// the inspected organization, as 社区/村 党组织, and the system administrator corrects or removes one added by mistake.
-    /// Read before the units are resolved; empty when every one is known.
+    /// Empty when every one was known.
     /// </summary>
-    private async Task<string> ScopeUnitsAddedAsync(string? typed, Organization inspected, CancellationToken cancellationToken)
-    {
-        var names = TypedNames(typed);
-        if (names.Count == 0)
-        {
-            return string.Empty;
-        }
-
-        var known = await ExistingUnitsAsync(names, inspected.Path, cancellationToken);
-        var added = names.Where(n => !known.ContainsKey(n)).Distinct(StringComparer.Ordinal).ToList();
-        return added.Count == 0
+    private static string ScopeUnitsAddedNote(List<string> added, Organization inspected) =>
+        added.Count == 0
             ? string.Empty
             : $"组织机构中没有的下延单位已新增在“{inspected.Name}”之下（类型：{Terms.Of(OrganizationKind.Community)}）：{string.Join("、", added)}。如果名称写错或指的是已有单位，请系统管理员在组织机构中修改或删除。";
-    }
 
     public async Task<WorkflowResult> DescribeAsync(int inspectionId, InspectionInput input, CancellationToken cancellationToken)
     {
@@ -188,14 +178,16 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
         {
             var inspected = await db.Organizations.SingleAsync(o => o.Id == inspection.InspectedOrganizationId, cancellationToken);
             var have = await db.InspectionScopes.Where(s => s.InspectionId == inspectionId).Select(s => s.OrganizationId).ToListAsync(cancellationToken);
-            addedNote += await ScopeUnitsAddedAsync(input.ExtendedScope, inspected, cancellationToken);
-            foreach (var unit in await UnitsAsync(input.ExtendedScope, inspected, OrganizationKind.Community, cancellationToken))
+            var scopeAdded = new List<string>();
+            foreach (var unit in await UnitsAsync(input.ExtendedScope, inspected, OrganizationKind.Community, cancellationToken, scopeAdded))
             {
                 if (unit.Id == 0 || !have.Contains(unit.Id))
                 {
                     inspection.AddScope(unit, InspectionScopeKind.Extended);
                 }
             }
+
+            addedNote += ScopeUnitsAddedNote(scopeAdded, inspected);
         }
 
         var removed = new List<string>();
@@ -845,10 +837,10 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
         (PlainText.Clean(typed) ?? string.Empty).Split(TypedPeople.Separators, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.Ordinal).ToList();
 
     /// <summary>Units typed as names ("党政办、财政分局"): those of that name in the tree, the others added under the inspected organization.</summary>
-    internal async Task<List<Organization>> UnitsAsync(string? typed, Organization inspected, OrganizationKind kind, CancellationToken cancellationToken)
+    internal async Task<List<Organization>> UnitsAsync(string? typed, Organization inspected, OrganizationKind kind, CancellationToken cancellationToken, List<string>? added = null)
     {
         var names = TypedNames(typed);
-        var units = await UnitsByNameAsync(names, inspected, kind, cancellationToken);
+        var units = await UnitsByNameAsync(names, inspected, kind, cancellationToken, added);
         return [.. names.Select(n => units[n])];
     }
 
@@ -857,7 +849,7 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
     /// of that short name (简称: a ledger writes 党政办 for 党政综合办公室, and must not make a second unit of it), the
     /// nearest the inspected organization first; a name the tree has neither way is added under the inspected organization.
     /// </summary>
-    internal async Task<Dictionary<string, Organization>> UnitsByNameAsync(IReadOnlyList<string> names, Organization inspected, OrganizationKind kind, CancellationToken cancellationToken)
+    internal async Task<Dictionary<string, Organization>> UnitsByNameAsync(IReadOnlyList<string> names, Organization inspected, OrganizationKind kind, CancellationToken cancellationToken, List<string>? addedNames = null)
     {
         ArgumentNullException.ThrowIfNull(names);
         ArgumentNullException.ThrowIfNull(inspected);
@@ -878,6 +870,7 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
             units[name] = unit;
         }
 
+        addedNames?.AddRange(added.Select(u => u.Name));
         if (added.Count > 0)
         {
             await db.SaveChangesAsync(cancellationToken);
