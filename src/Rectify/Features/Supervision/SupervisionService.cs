@@ -195,7 +195,7 @@ public sealed class SupervisionService(RectifyDbContext db, Caller caller, Audit
                 new AuditEvent(AuditActions.SupervisionReplied, ObjectType: "SupervisionNotice", ObjectId: Id(id), After: new { notice.State, notice.Reply, File = AttachmentIntake.Described(staged) }),
                 cancellationToken: cancellationToken);
             await transaction.CommitAsync(cancellationToken);
-            return WorkflowResult.Done(staged is null ? "已回复督办单，待整改办办结。" : $"已回复督办单（附件“{notice.ReplyFileName}”），待整改办办结。");
+            return WorkflowResult.Done(staged is null ? "已回复督办单，待发出督办单的单位审核办结。" : $"已回复督办单（附件“{notice.ReplyFileName}”），待发出督办单的单位审核办结。");
         }
         catch
         {
