@@ -6,6 +6,7 @@ using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Rectify.Data;
 using Rectify.Features.Inspections;
 using Rectify.IntegrationTests.Infrastructure;
 
@@ -27,6 +28,21 @@ public abstract class InspectionListTests(AppFixture app)
     }
 
     private static string? Figure(IElement row, string name) => row.QuerySelector($"[data-figure={name}]")?.TextContent.Trim();
+
+    /// <summary>A party committee of its own at the top of the tree with two units under it (names made unique per database).</summary>
+    private async Task<(Rectify.Domain.Organization First, Rectify.Domain.Organization Second)> CommitteeWithAsync(RectifyDbContext db, string name, (string Name, Rectify.Domain.OrganizationKind Kind) first, (string Name, Rectify.Domain.OrganizationKind Kind) second)
+    {
+        var committee = new Rectify.Domain.Organization(name + app.Provider, Rectify.Domain.OrganizationKind.PartyCommittee);
+        db.Organizations.Add(committee);
+        await db.SaveChangesAsync(Ct);
+        committee.AssignPath();
+        var units = new[] { first, second }.Select(u => new Rectify.Domain.Organization(u.Name + app.Provider, u.Kind, committee)).ToList();
+        db.Organizations.AddRange(units);
+        await db.SaveChangesAsync(Ct);
+        units.ForEach(u => u.AssignPath());
+        await db.SaveChangesAsync(Ct);
+        return (units[0], units[1]);
+    }
 
     private static string Int(JsonElement totals, string name) => totals.GetProperty(name).GetInt32().ToString(CultureInfo.InvariantCulture);
 
@@ -163,16 +179,7 @@ public abstract class InspectionListTests(AppFixture app)
         // An inspection of another committee's, fed back in a year nobody else's was.
         var other = await app.ReadAsync(async db =>
         {
-            var committee = new Rectify.Domain.Organization("中共他县委员会" + app.Provider, Rectify.Domain.OrganizationKind.PartyCommittee);
-            db.Organizations.Add(committee);
-            await db.SaveChangesAsync(Ct);
-            committee.AssignPath();
-            var inspected = new Rectify.Domain.Organization("他县某局党组" + app.Provider, Rectify.Domain.OrganizationKind.PartyCommittee, committee);
-            var team = new Rectify.Domain.Organization("他县委第三巡察组" + app.Provider, Rectify.Domain.OrganizationKind.InspectionTeam, committee);
-            db.Organizations.AddRange(inspected, team);
-            await db.SaveChangesAsync(Ct);
-            inspected.AssignPath();
-            team.AssignPath();
+            var (inspected, team) = await CommitteeWithAsync(db, "中共他县委员会", ("他县某局党组", Rectify.Domain.OrganizationKind.PartyCommittee), ("他县委第三巡察组", Rectify.Domain.OrganizationKind.InspectionTeam));
             var inspection = new Rectify.Domain.Inspection("他县委第三巡察组对某局党组的巡察" + app.Provider, Rectify.Domain.InspectionKind.Xuncha, team, inspected, null, null, new DateOnly(2011, 5, 1));
             db.Inspections.Add(inspection);
             await db.SaveChangesAsync(Ct);
@@ -258,17 +265,7 @@ public abstract class InspectionListTests(AppFixture app)
         // account on the 巡察办: it sees no inspection of that team.
         var (office, team) = await app.ReadAsync(async db =>
         {
-            var committee = new Rectify.Domain.Organization("中共并列县委员会" + app.Provider, Rectify.Domain.OrganizationKind.PartyCommittee);
-            db.Organizations.Add(committee);
-            await db.SaveChangesAsync(Ct);
-            committee.AssignPath();
-            var body = new Rectify.Domain.Organization("并列县委巡察办" + app.Provider, Rectify.Domain.OrganizationKind.InspectionOffice, committee);
-            var beside = new Rectify.Domain.Organization("并列县委第一巡察组" + app.Provider, Rectify.Domain.OrganizationKind.InspectionTeam, committee);
-            db.Organizations.AddRange(body, beside);
-            await db.SaveChangesAsync(Ct);
-            body.AssignPath();
-            beside.AssignPath();
-            await db.SaveChangesAsync(Ct);
+            var (body, beside) = await CommitteeWithAsync(db, "中共并列县委员会", ("并列县委巡察办", Rectify.Domain.OrganizationKind.InspectionOffice), ("并列县委第一巡察组", Rectify.Domain.OrganizationKind.InspectionTeam));
             return (body, beside);
         });
         var account = "beside-body-" + app.Provider;
