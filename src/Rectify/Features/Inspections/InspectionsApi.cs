@@ -43,8 +43,8 @@ public static class InspectionsApi
                 return TypedResults.Ok(await filter.Apply(db.VisibleInspections(scope).AsNoTracking()).ToPagedResultAsync(p, size, inspections => LedgerQueries.Summaries(db, scope, inspections), ct));
             })
             .WithName("ListInspections")
-            .WithSummary("巡察列表（分页，按反馈日期从新到旧）")
-            .WithDescription($"q：关键词，巡察名称、轮次、被巡察党组织或巡察机构含有它的（至多 {InspectionListFilter.MaxQueryLength} 字）；year：反馈日期在该年度的。page 从 1 起；pageSize 每页条数，默认 {LedgerFilter.DefaultPageSize}，1 到 {LedgerFilter.MaxPageSize}；超出范围：400 problem+json。");
+            .WithSummary("巡察列表（分页）")
+            .WithDescription($"按反馈日期从新到旧（没有反馈日期的在后）。q：关键词，巡察名称、轮次、被巡察党组织或巡察机构含有它的（至多 {InspectionListFilter.MaxQueryLength} 字）；year：反馈日期在该年度的。page 从 1 起；pageSize 每页条数，默认 {LedgerFilter.DefaultPageSize}，1 到 {LedgerFilter.MaxPageSize}；超出范围：400 problem+json。");
 
         api.MapGet("/figures", async Task<Ok<PagedResult<InspectionFigures>>> (RectifyDbContext db, AnswerCache answers, TimeProvider clock, Caller caller, int? page, int? pageSize, string? q, int? year, CancellationToken ct) =>
             {
