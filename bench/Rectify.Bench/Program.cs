@@ -209,8 +209,8 @@ try
     await Measure($"overview, big inspection ({bigNotice.MeasureCount:N0} measures)", db => OverviewQueries.LoadAsync(db, office, bigId, today, default));
     await Measure("  part: unit list, big inspection", db => LedgerQueries.UnitsAsync(db, db.VisibleMeasures(office).Where(m => m.InspectionId == bigId), default));
     await Measure("  part: count, big inspection", db => db.VisibleMeasures(office).Where(m => m.InspectionId == bigId).CountAsync());
-    await Measure($"inspection list with figures, page 1 (of {inspections + 1:N0})", db => InspectionList.PageAsync(db, office, new InspectionListFilter(), 1, 50, today, default));
-    await Measure("inspection list with figures, page 20", db => InspectionList.PageAsync(db, office, new InspectionListFilter(), 20, 50, today, default));
+    await Measure($"inspection list with figures, page 1 (of {inspections + 1:N0})", async db => await InspectionList.PageAsync(db, office, new InspectionListFilter(), 1, await InspectionList.CountAsync(db, office, new InspectionListFilter(), default), 50, today, default));
+    await Measure("inspection list with figures, page 20", async db => await InspectionList.PageAsync(db, office, new InspectionListFilter(), 20, await InspectionList.CountAsync(db, office, new InspectionListFilter(), default), 50, today, default));
     if (queriesOnly)
     {
         Console.WriteLine($"peak working set: {Process.GetCurrentProcess().PeakWorkingSet64 / 1024.0 / 1024.0:F0} MiB");

@@ -63,8 +63,9 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, AnswerCache a
         }
 
         // The page shown is within the list (the last when asked past it), counted first: one kept answer a page shown.
-        var shown = Paging.Within(Paging.Clamped(page), await InspectionList.CountAsync(db, scope, Filter, cancellationToken), InspectionList.PageSize);
-        var kept = await answers.KeptInspectionListAsync(db, scope, Filter, shown, InspectionList.PageSize, ChinaTime.Today(clock), cancellationToken);
+        var total = await InspectionList.CountAsync(db, scope, Filter, cancellationToken);
+        var shown = Paging.Within(Paging.Clamped(page), total, InspectionList.PageSize);
+        var kept = await answers.KeptInspectionListAsync(db, scope, Filter, shown, total, InspectionList.PageSize, ChinaTime.Today(clock), cancellationToken);
         (Inspections, Years) = (kept.Value.Page, kept.Value.Years);
         if (Inspections.Total == 0 && Filter.IsUnfiltered && scope.IsInspectionBody && !scope.SeesWholeOrganization)
         {

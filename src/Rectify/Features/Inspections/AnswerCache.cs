@@ -115,11 +115,11 @@ public sealed partial class AnswerCache : IDisposable
         KeptAsync(db, ("other-rounds", inspectionId, today, ScopeKey(scope)), (d, ct) => OtherRounds.LoadAsync(d, scope, inspectionId, today, ct), (OtherRoundList list) => list.Rounds.Count + 1, cancellationToken);
 
     /// <summary>A page of the inspections the caller sees, each with its figures (a statement over each), kept or computed.</summary>
-    public async Task<Kept<InspectionFiguresPage>> KeptInspectionListAsync(RectifyDbContext db, AccessScope scope, InspectionListFilter filter, int page, int pageSize, DateOnly today, CancellationToken cancellationToken) =>
+    public async Task<Kept<InspectionFiguresPage>> KeptInspectionListAsync(RectifyDbContext db, AccessScope scope, InspectionListFilter filter, int page, int total, int pageSize, DateOnly today, CancellationToken cancellationToken) =>
         (await KeptAsync(
             db,
             ("inspection-list", filter, page, pageSize, today, ScopeKey(scope)),
-            async (d, ct) => await InspectionList.PageAsync(d, scope, filter, page, pageSize, today, ct),
+            async (d, ct) => await InspectionList.PageAsync(d, scope, filter, page, total, pageSize, today, ct),
             (InspectionFiguresPage list) => list.Page.Rows.Count + 1,
             cancellationToken))!;
 

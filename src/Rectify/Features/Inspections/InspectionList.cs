@@ -96,17 +96,17 @@ public static class InspectionList
     }
 
     /// <summary>
-    /// Page <paramref name="page"/> (within the list: the caller clamps it) of the inspections the caller sees that match
+    /// Page <paramref name="page"/> of <paramref name="total"/> (<see cref="CountAsync"/>: the caller counts and clamps) of the inspections the caller sees that match
     /// <paramref name="filter"/>, each with its figures (<see cref="LedgerQueries.TotalsByInspectionAsync"/>: a few
     /// statements for the page, not a few an inspection), and the feedback years of all they see.
     /// </summary>
-    public static async Task<InspectionFiguresPage> PageAsync(RectifyDbContext db, AccessScope scope, InspectionListFilter filter, int page, int pageSize, DateOnly today, CancellationToken cancellationToken)
+    public static async Task<InspectionFiguresPage> PageAsync(RectifyDbContext db, AccessScope scope, InspectionListFilter filter, int page, int total, int pageSize, DateOnly today, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(filter);
         await using var held = await db.HoldConnectionAsync(cancellationToken);
         var summaries = await filter.Apply(db.VisibleInspections(scope).AsNoTracking())
-            .ToListPageAsync(page, pageSize, inspections => LedgerQueries.Summaries(db, scope, inspections), cancellationToken);
+            .ToListPageAsync(total, page, pageSize, inspections => LedgerQueries.Summaries(db, scope, inspections), cancellationToken);
         var rows = await WithFiguresAsync(db, scope, summaries.Rows, today, cancellationToken);
         var years = await db.VisibleInspections(scope).AsNoTracking()
             .Where(i => i.FeedbackDate != null)

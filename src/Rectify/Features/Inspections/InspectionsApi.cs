@@ -60,7 +60,7 @@ public static class InspectionsApi
                     return TypedResults.Ok(new PagedResult<InspectionFigures>([], total, p, size));
                 }
 
-                var kept = await answers.KeptInspectionListAsync(db, scope, filter, p, size, ChinaTime.Today(clock), ct);
+                var kept = await answers.KeptInspectionListAsync(db, scope, filter, p, total, size, ChinaTime.Today(clock), ct);
                 return TypedResults.Ok(new PagedResult<InspectionFigures>(kept.Value.Page.Rows, kept.Value.Page.Total, p, size));
             })
             .WithName("ListInspectionFigures")

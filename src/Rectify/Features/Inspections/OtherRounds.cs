@@ -30,8 +30,8 @@ public static class OtherRounds
 
     /// <summary>
     /// The other inspections of <paramref name="inspectionId"/>'s 被巡察党组织 that the caller may see, newest feedback first,
-    /// each with its figures (one aggregate statement a round, as its overview) and its rebounds (one grouped statement for
-    /// all); null when the inspection itself is not seen.
+    /// each with its figures (counted as its overview counts them, for all rounds at once: <see cref="LedgerQueries.TotalsByInspectionAsync"/>)
+    /// and its rebounds (one grouped statement for all); null when the inspection itself is not seen.
     /// </summary>
     public static async Task<OtherRoundList?> LoadAsync(RectifyDbContext db, AccessScope scope, int inspectionId, DateOnly today, CancellationToken cancellationToken)
     {
@@ -60,12 +60,12 @@ public static class OtherRounds
             .Select(g => new { Inspection = g.Key, Count = g.Count() })
             .ToDictionaryAsync(g => g.Inspection, g => g.Count, cancellationToken);
 
+        var totals = await LedgerQueries.TotalsByInspectionAsync(db, scope, ids, today, cancellationToken);
         var rounds = new List<OtherRound>(summaries.Count);
         foreach (var s in summaries)
         {
-            var totals = await LedgerQueries.TotalsAsync(db, scope, s.Id, today, cancellationToken);
             var earlier = (s.FeedbackDate, self.FeedbackDate) is ({ } theirs, { } ours) ? theirs < ours : s.Id < inspectionId;
-            rounds.Add(new OtherRound(s, totals, rebounds.GetValueOrDefault(s.Id), earlier));
+            rounds.Add(new OtherRound(s, totals[s.Id], rebounds.GetValueOrDefault(s.Id), earlier));
         }
 
         return new OtherRoundList(total, rounds);
