@@ -252,6 +252,81 @@ public abstract class PlanStructureTests(AppFixture app)
     }
 
     [Fact]
+    public async Task Numbers_out_of_category_order_are_pointed_out_on_the_plan_and_the_notice_preview_and_renumbered_in_one_step_with_a_reason()
+    {
+        app.RequireAvailable();
+        var id = await app.NewInspectionAsync();
+
+        // The plan in force, as after 审定 (its corrections say why).
+        await ReadAsync(async db =>
+        {
+            await db.Inspections.Where(i => i.Id == id).ExecuteUpdateAsync(u => u.SetProperty(i => i.PlanState, PlanState.InForce), Ct);
+            await ContentVersion.BumpAsync(db, Ct);
+            return 0;
+        });
+        using var office = await app.SignedInAsync("office");
+        using var api = await TokenClientAsync("office");
+        var parser = new AngleSharp.Html.Parser.HtmlParser();
+        async Task<AngleSharp.Dom.IDocument> PageAsync(string path) => parser.ParseDocument(await office.GetStringAsync(new Uri(path, UriKind.Relative), Ct));
+        Task<List<string>> OrderAsync() => ReadAsync(db => db.Findings.Where(f => f.InspectionId == id).OrderBy(f => f.Category.Number).ThenBy(f => f.Number)
+            .Select(f => f.Category.Number + "/" + f.Number + "/" + f.Title).ToListAsync(Ct));
+        var before = await OrderAsync();
+        Assert.True(before.Count > 3, "the seed notice has findings in several categories");
+
+        // In order: nothing to point out, and renumbering is refused (after the reason the plan in force asks for).
+        Assert.Null((await PageAsync($"/inspections/{id}/plan")).QuerySelector("#renumber"));
+        var checksum = await PlanChecksumAsync();
+        var noReason = await api.PostAsJsonAsync($"/api/v1/inspections/{id}/renumbering", new { }, Ct);
+        Assert.Equal(HttpStatusCode.BadRequest, noReason.StatusCode);
+        Assert.Contains("调整须说明理由", await noReason.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        var inOrder = await api.PostAsJsonAsync($"/api/v1/inspections/{id}/renumbering", new { reason = "试一试" }, Ct);
+        Assert.Equal(HttpStatusCode.Conflict, inOrder.StatusCode);
+        Assert.Contains("无需重新编号", await inOrder.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Equal(checksum, await PlanChecksumAsync());
+
+        // The first category moved down: its findings keep their numbers, so the plan now lists them out of order.
+        var first = await ReadAsync(db => db.FindingCategories.Where(c => c.InspectionId == id).OrderBy(c => c.Number).Select(c => c.Id).FirstAsync(Ct));
+        Assert.Equal(HttpStatusCode.OK, (await api.PostAsJsonAsync($"/api/v1/categories/{first}/move", new { direction = "Down" }, Ct)).StatusCode);
+        var moved = await OrderAsync();
+        Assert.NotEqual("1", moved[0].Split('/')[1]);
+        var plan = await PageAsync($"/inspections/{id}/plan");
+        var note = plan.QuerySelector("#renumber [role=note]")?.TextContent;
+        Assert.Contains(string.Join("、", moved.Take(3).Select(f => f.Split('/')[1])), note, StringComparison.Ordinal);
+        Assert.NotNull(plan.QuerySelector("#renumber input[name=reason]"));
+
+        // The notice's preview says so too, before anything is published.
+        Assert.Equal(HttpStatusCode.OK, (await NoticeSteps.PostAsync(office, id, "Start")).StatusCode);
+        var preview = await PageAsync($"/inspections/{id}/publication");
+        Assert.Contains("没有按顺序连续编号", preview.QuerySelector("#numbers-out-of-order")?.TextContent, StringComparison.Ordinal);
+        Assert.Equal($"/inspections/{id}/plan#renumber", preview.QuerySelector("#numbers-out-of-order a")?.GetAttribute("href"));
+
+        // Without a reason the form is refused beside itself; with one, the categories and findings run 1, 2, 3… in the
+        // order shown, each keeping its title, and the audit record names every number that changed.
+        checksum = await PlanChecksumAsync();
+        var refused = await PostPlanAsync(office, id, "Renumber", new() { ["reason"] = " " });
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("调整须说明理由", parser.ParseDocument(await BodyAsync(refused)).QuerySelector("#renumber .error-box")?.TextContent, StringComparison.Ordinal);
+        Assert.Equal(checksum, await PlanChecksumAsync());
+        var done = await PostPlanAsync(office, id, "Renumber", new() { ["reason"] = "类别调整后按顺序编号" });
+        Assert.Equal(HttpStatusCode.Redirect, done.StatusCode);
+        var landed = parser.ParseDocument(await (await office.FollowedAsync(done)).Content.ReadAsStringAsync(Ct));
+        Assert.Contains("已按类别顺序重新编号", landed.QuerySelector("#categories [role=status]")?.TextContent, StringComparison.Ordinal);
+        Assert.Null(landed.QuerySelector("#renumber"));
+        var after = await OrderAsync();
+        Assert.Equal(moved.Select(f => f.Split('/')[2]), after.Select(f => f.Split('/')[2]));
+        Assert.Equal(Enumerable.Range(1, after.Count).Select(n => n.ToString(System.Globalization.CultureInfo.InvariantCulture)), after.Select(f => f.Split('/')[1]));
+        Assert.Null((await PageAsync($"/inspections/{id}/publication")).QuerySelector("#numbers-out-of-order"));
+        var key = id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var entry = await ReadAsync(db => db.AuditEntries.SingleAsync(e => e.Action == Audit.AuditActions.PlanRenumbered && e.ObjectId == key, Ct));
+        Assert.Contains("类别调整后按顺序编号", entry.After, StringComparison.Ordinal);
+        Assert.Contains($"{moved[0].Split('/')[1]}→1", entry.After, StringComparison.Ordinal);
+
+        // A unit does not renumber the plan.
+        using var unitApi = await TokenClientAsync("unit");
+        Assert.Equal(HttpStatusCode.Forbidden, (await unitApi.PostAsJsonAsync($"/api/v1/inspections/{app.InspectionId}/renumbering", new { reason = "试试" }, Ct)).StatusCode);
+    }
+
+    [Fact]
     public async Task After_adoption_a_finding_or_category_is_corrected_only_with_a_reason_and_a_measure_moves_without_a_new_version()
     {
         app.RequireAvailable();

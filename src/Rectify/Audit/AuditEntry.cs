@@ -90,6 +90,9 @@ public static class AuditActions
     public const string CategoryMoved = "plan.category.move";
     public const string FindingMoved = "plan.finding.move";
     public const string MeasureMoved = "plan.measure.move";
+
+    /// <summary>按类别顺序重新编号: categories and findings numbered 1, 2, 3… in order.</summary>
+    public const string PlanRenumbered = "plan.renumber";
     public const string MeasureDeleted = "plan.measure.delete";
     public const string MeasureWithdrawn = "plan.measure.withdraw";
     public const string PublicationStarted = "publication.start";

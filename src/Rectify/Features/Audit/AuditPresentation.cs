@@ -135,6 +135,7 @@ public static class AuditPresentation
             AuditActions.PersonUpdated => l["补充人员职务"],
             AuditActions.CategoryMoved => l["调整问题类别次序"],
             AuditActions.FindingMoved => l["调整问题次序"],
+            AuditActions.PlanRenumbered => l["按类别顺序重新编号"],
             AuditActions.MeasureMoved => l["调整整改措施次序"],
             AuditActions.MeasureDeleted => l["删除整改措施"],
             AuditActions.MeasureWithdrawn => l["撤销整改措施"],
@@ -205,7 +206,7 @@ public static class AuditPresentation
         foreach (var (field, value) in after ?? [])
         {
             seen.Add(field);
-            var label = FieldName(l, field);
+            var label = FieldName(l, field, entry.Action);
             if (before is not null && before.TryGetValue(field, out var old))
             {
                 changes.Add(Cut(label, Value(l, entry, field, old, organizations), Value(l, entry, field, value, organizations)));
@@ -220,7 +221,7 @@ public static class AuditPresentation
         {
             if (!seen.Contains(field))
             {
-                changes.Add(Cut(FieldName(l, field), Value(l, entry, field, old, organizations), "—"));
+                changes.Add(Cut(FieldName(l, field, entry.Action), Value(l, entry, field, old, organizations), "—"));
             }
         }
 
@@ -272,8 +273,14 @@ public static class AuditPresentation
     }
 
     /// <summary>The recorded fields (camelCase) in words; an unknown field keeps its name.</summary>
-    private static string FieldName(IStringLocalizer l, string field)
+    private static string FieldName(IStringLocalizer l, string field, string action)
     {
+        // A plan's 序号 (a category, finding or measure moved or corrected); elsewhere "number" is a report's 报送次序.
+        if (field == "number" && action.StartsWith("plan.", StringComparison.Ordinal))
+        {
+            return l["序号"];
+        }
+
         LocalizedString? name = field switch
         {
             "state" => l["状态"],
@@ -338,6 +345,8 @@ public static class AuditPresentation
             "withdrawn" => l["已撤销"],
             "findingNumbers" => l["对应问题"],
             "categories" => l["问题类别"],
+            "categoryNumbers" => l["类别序号"],
+            "renumberedFindings" => l["问题序号"],
             "source" => l["文件"],
             "untouched" => l["未改动的措施"],
             "addedMeasures" => l["新增的措施"],

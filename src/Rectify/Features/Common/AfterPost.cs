@@ -35,10 +35,11 @@ public static class AfterPost
     }
 
     /// <summary>The same, sending the browser on to another of our pages (<paramref name="localUrl"/>: a path of this site).</summary>
-    public static IActionResult DoneAt(this PageModel page, string? message, string localUrl)
+    /// <remarks><paramref name="messageAt"/> names the part of that page its news is shown at (as <see cref="Done(PageModel, string?, string?, ValueTuple{string, object?}[])"/>'s anchor does).</remarks>
+    public static IActionResult DoneAt(this PageModel page, string? message, string localUrl, string? messageAt = null)
     {
         ArgumentNullException.ThrowIfNull(page);
-        Keep(page, message, null);
+        Keep(page, message, messageAt);
         return page.LocalRedirect(localUrl);
     }
 

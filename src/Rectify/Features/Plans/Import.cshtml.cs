@@ -99,7 +99,12 @@ public sealed class ImportModel(RectifyDbContext db, Caller caller, IntakeCommit
         }
 
         uploads.Delete(stored);
-        return this.DoneAt(result.Message, $"/inspections/{Id}/plan");
+
+        // A corrected ledger that adds a finding under an earlier category leaves the numbers out of the order they are
+        // listed and published in: the office is told where to put them right.
+        return await PlanQueries.NumberedInOrderAsync(db, Id, cancellationToken)
+            ? this.DoneAt(result.Message, $"/inspections/{Id}/plan")
+            : this.DoneAt(result.Message + " 问题类别或问题的序号没有按顺序连续编号，可以在“问题与措施”下按类别顺序重新编号。", $"/inspections/{Id}/plan#categories", "categories");
     }
 
     /// <summary>

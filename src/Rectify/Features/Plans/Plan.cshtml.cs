@@ -35,7 +35,7 @@ public sealed class PlanModel(RectifyDbContext db, Caller caller, PlanService pl
 
     /// <summary>
     /// Which form a refusal belongs to ("describe", "category", "finding", "measure-{findingId}", "bulk", "plan", "move",
-    /// "category-{id}" and "finding-{id}" (their edit forms), "withdraw-{measureId}").
+    /// "category-{id}" and "finding-{id}" (their edit forms), "withdraw-{measureId}", "renumber").
     /// </summary>
     public string? ErrorFor { get; private set; }
 
@@ -141,6 +141,13 @@ public sealed class PlanModel(RectifyDbContext db, Caller caller, PlanService pl
         }
 
         return this.Done(await plans.EditFindingAsync(findingId, categoryId, number, title, problemStatement, reason, cancellationToken), $"#finding-{findingId}");
+    }
+
+    /// <summary>按类别顺序重新编号: categories and findings numbered 1, 2, 3… in the plan's order.</summary>
+    public async Task<IActionResult> OnPostRenumberAsync(string? reason, CancellationToken cancellationToken)
+    {
+        Keep("renumber", ("renumberReason", reason));
+        return this.Done(await plans.RenumberInOrderAsync(Id, reason, cancellationToken), "#categories");
     }
 
     /// <summary>删除 (plan in draft) a measure nothing has happened to.</summary>

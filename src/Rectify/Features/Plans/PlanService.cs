@@ -688,6 +688,48 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
         return WorkflowResult.Done($"已保存问题 {finding.Number}。", finding.Id);
     }
 
+    /// <summary>
+    /// 按类别顺序重新编号: the categories become 1, 2, 3… in their order and the findings 1, 2, 3… across the inspection
+    /// in the categories' order, so that the ledger and the public notice read in sequence after a category was moved or
+    /// a corrected ledger added a finding under an earlier category. Measures keep their numbers within their finding.
+    /// Like any correction of the plan in force it says why; the audit record keeps every number that changed.
+    /// </summary>
+    public async Task<WorkflowResult> RenumberInOrderAsync(int inspectionId, string? reason, CancellationToken cancellationToken)
+    {
+        var inspection = await ManagedAsync(inspectionId, cancellationToken);
+        if (inspection is null)
+        {
+            return WorkflowResult.NotFound;
+        }
+
+        BusinessRules.Check(new ASubmittedPlanIsNotEdited(inspection.PlanState));
+        CheckLengths(("理由", reason, 2000));
+        BusinessRules.Check(new AChangeToTheAdoptedPlanSaysWhy(inspection.PlanState, reason));
+        var categories = await db.FindingCategories.Where(c => c.InspectionId == inspectionId).OrderBy(c => c.Number).ToListAsync(cancellationToken);
+        var place = categories.Select((c, i) => (c.Id, i)).ToDictionary(c => c.Id, c => c.i);
+        var findings = (await db.Findings.Where(f => f.InspectionId == inspectionId).ToListAsync(cancellationToken))
+            .OrderBy(f => place[f.CategoryId]).ThenBy(f => f.Number).ToList();
+        var categoryChanges = Changes(categories.Select(c => c.Number));
+        var findingChanges = Changes(findings.Select(f => f.Number));
+        BusinessRules.Check(new NumbersAreOutOfOrder(categoryChanges.Count + findingChanges.Count > 0));
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await RenumberAsync(categories, [.. Enumerable.Range(1, categories.Count)], c => c.Number, (c, n) => c.Renumber(n), cancellationToken);
+        await RenumberAsync(findings, [.. Enumerable.Range(1, findings.Count)], f => f.Number, (f, n) => f.Renumber(n), cancellationToken);
+        await audit.RecordAsync(
+            new AuditEvent(AuditActions.PlanRenumbered, ObjectType: "Inspection", ObjectId: Id(inspectionId),
+                After: new { CategoryNumbers = categoryChanges.Count == 0 ? null : string.Join("、", categoryChanges), RenumberedFindings = findingChanges.Count == 0 ? null : string.Join("、", findingChanges), Reason = Trimmed(reason) }),
+            cancellationToken: cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        var said = findingChanges.Count == 0 ? $"问题类别 {Some(categoryChanges)}" : $"问题 {Some(findingChanges)}";
+        return WorkflowResult.Done($"已按类别顺序重新编号：{said}。此前导出的台账序号已不再对应，修改后导入请先导出最新台账。", inspectionId);
+
+        static List<string> Changes(IEnumerable<int> numbers) =>
+            [.. numbers.Select((n, i) => (From: n, To: i + 1)).Where(c => c.From != c.To).Select(c => $"{c.From}→{c.To}")];
+
+        static string Some(List<string> changes) =>
+            changes.Count <= 8 ? string.Join("、", changes) : $"{string.Join("、", changes.Take(8))} 等 {changes.Count} 处";
+    }
+
     /// <summary>Swaps <paramref name="item"/> with its neighbour above or below, or refuses at the edge.</summary>
     private static void Move<T>(List<T> inOrder, T item, MoveDirection direction, string what)
     {
@@ -1125,6 +1167,13 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
         public string Message => $"{what}应为 1 到 100000 之间的整数。";
 
         public Refusal Refusal => Refusal.Invalid;
+    }
+
+    private sealed class NumbersAreOutOfOrder(bool outOfOrder) : IBusinessRule
+    {
+        public bool IsBroken() => !outOfOrder;
+
+        public string Message => "问题类别和问题的序号已按顺序连续编号，无需重新编号。";
     }
 
     private sealed class NumberIsFree(string what, int number, bool taken) : IBusinessRule

@@ -242,6 +242,16 @@ public static class PlansApi
             .Produces<WriteResult>(StatusCodes.Status200OK)
             .WithSummary("整改办按巡察的整改时限政策，为没有整改时限的立行立改、限期整改措施填写时限（立行立改：反馈之日起 N 个工作日；限期整改：集中整改期为反馈之日起 N 个月）。方案审定后须填 reason，每条成为措施的新版本。仅接受个人 API 令牌。");
 
+        api.MapPost("/inspections/{id:int}/renumbering", async Task<IResult> (PlanService plans, int id, PlanStepRequest? body, CancellationToken ct) =>
+                Api.Answer(await plans.RenumberInOrderAsync(id, body?.Reason, ct), created: null))
+            .RequireToken()
+            .WithTags("Plans")
+            .WithName("RenumberPlan")
+            .Produces<WriteResult>(StatusCodes.Status200OK)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("整改办按类别顺序重新编号：问题类别依次编为 1、2、3……，问题按类别顺序跨类别依次编为 1、2、3……，措施在所属问题内的序号不变（序号已连续时拒绝）。"
+                + "方案审定后须填 reason；改动的序号记入审计日志。仅接受个人 API 令牌。");
+
         api.MapPost("/measures/{id:int}/amendments", async Task<IResult> (PlanService plans, CalendarStore calendars, TimeProvider clock, int id, MeasureAmendmentRequest? body, CancellationToken ct) =>
             {
                 var b = body ?? new MeasureAmendmentRequest(null, null, null, null, null, null, null, null, null, null, null);

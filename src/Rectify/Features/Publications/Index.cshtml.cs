@@ -37,6 +37,9 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, PublicationSe
 
     public PublicNotice? Preview { get; private set; }
 
+    /// <summary>The preview is composed from the ledger now (not a frozen version) and its numbers do not run in order.</summary>
+    public bool PreviewOutOfOrder { get; private set; }
+
     public IReadOnlyList<MeasureRow> Measures { get; private set; } = [];
 
     public int MeasurePage { get; private set; } = 1;
@@ -168,6 +171,7 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, PublicationSe
             PublicKey = row.PublicKey;
             Draft = PublicationDraft.FromJson(row.Content);
             Preview = row.Snapshot is { } frozen ? PublicNotice.FromJson(frozen) : await PublicationComposer.ComposeAsync(db, scope, Id, Draft, today, cancellationToken);
+            PreviewOutOfOrder = row.Snapshot is null && !Preview.NumberedInOrder;
             if (TypedDraft is { } typed && latest.State == PublicationState.Draft)
             {
                 // The preview stays the saved draft's; the form shows what was typed.

@@ -45,6 +45,10 @@ public sealed record PublicNotice(
 
     /// <summary>The findings by number, for the opinion form's choice.</summary>
     public IEnumerable<PublicFinding> Findings => Categories.SelectMany(c => c.Findings);
+
+    /// <summary>Whether the categories read （一）（二）（三）… and the findings 1, 2, 3… in the order the notice prints them, as the genre numbers them.</summary>
+    public bool NumberedInOrder =>
+        Categories.Select((c, i) => c.Number == i + 1).All(x => x) && Findings.Select((f, i) => f.Number == i + 1).All(x => x);
 }
 
 /// <summary>The notice laid out as paragraphs with levels, once, for every output: page, text, fragment and 公文.</summary>
