@@ -108,6 +108,84 @@ public abstract partial class SecondFactorTests(AppFixture app)
         }
     }
 
+    [Fact]
+    public async Task A_session_alone_guesses_neither_codes_at_enrolment_nor_the_current_password_wrong_tries_count_towards_the_lockout()
+    {
+        app.RequireAvailable();
+        var (name, key) = await EnrolledUserAsync("reenrol");
+        await using (var scope = app.Factory.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<RectifyUser>>();
+            await users.GenerateNewTwoFactorRecoveryCodesAsync((await users.FindByNameAsync(name))!, 10);
+        }
+
+        var stored = await StoredCodesAsync(name);
+        using var session = app.Client();
+        Assert.Equal(HttpStatusCode.Redirect, (await SignInWithCodeAsync(session, name, Totp.Code(key, DateTimeOffset.UtcNow))).StatusCode);
+
+        // With the factor enabled, the enrolment form makes nothing, even with the right code: recovery codes come only
+        // from their own form, which asks for the code and counts wrong ones.
+        var page = await session.GetStringAsync(new Uri("/Account/TwoFactor", UriKind.Relative), Ct);
+        var again = await session.PostFormAsync("/Account/TwoFactor", page, new Dictionary<string, string> { ["code"] = Totp.Code(key, DateTimeOffset.UtcNow.AddSeconds(30)) });
+        var body = System.Net.WebUtility.HtmlDecode(await again.Content.ReadAsStringAsync(Ct));
+        Assert.Contains("第二因素认证已经启用", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("id=\"recovery-codes\"", body, StringComparison.Ordinal);
+        Assert.Equal(stored, await StoredCodesAsync(name));
+
+        // Wrong current passwords count towards the lockout and are audited; once locked, even the right one is refused
+        // and the password stays as it was.
+        var limit = app.Factory.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<IdentityOptions>>().Value.Lockout.MaxFailedAccessAttempts;
+        var form = await session.GetStringAsync(new Uri("/Account/ChangePassword", UriKind.Relative), Ct);
+        for (var i = 0; i < limit; i++)
+        {
+            var wrong = await session.PostFormAsync("/Account/ChangePassword", form, new Dictionary<string, string> { ["currentPassword"] = $"猜的密码{i}", ["newPassword"] = "Another-Pass-2026!x", ["confirmPassword"] = "Another-Pass-2026!x" });
+            Assert.Contains("当前密码不正确", System.Net.WebUtility.HtmlDecode(await wrong.Content.ReadAsStringAsync(Ct)), StringComparison.Ordinal);
+        }
+
+        var locked = await session.PostFormAsync("/Account/ChangePassword", form, new Dictionary<string, string> { ["currentPassword"] = app.Password, ["newPassword"] = "Another-Pass-2026!x", ["confirmPassword"] = "Another-Pass-2026!x" });
+        Assert.Contains("账号已暂时锁定", System.Net.WebUtility.HtmlDecode(await locked.Content.ReadAsStringAsync(Ct)), StringComparison.Ordinal);
+        var userId = await app.ReadAsync(db => db.Users.Where(u => u.UserName == name).Select(u => u.Id).SingleAsync(Ct));
+        Assert.Equal(limit, await app.ReadAsync(db => db.AuditEntries.CountAsync(e => e.Action == Audit.AuditActions.PasswordChanged && !e.Succeeded && e.ObjectId == userId, Ct)));
+        await using (var scope = app.Factory.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<RectifyUser>>();
+            var user = (await users.FindByNameAsync(name))!;
+            Assert.True(await users.IsLockedOutAsync(user));
+            Assert.True(await users.CheckPasswordAsync(user, app.Password));
+        }
+    }
+
+    [Fact]
+    public async Task Wrong_codes_at_enrolment_count_towards_the_lockout_and_a_locked_account_enrols_nothing()
+    {
+        app.RequireAvailable();
+        var name = $"enrol-{Guid.NewGuid():N}"[..20];
+        await using (var scope = app.Factory.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<UserAdministration>()
+                .CreateAsync(name, "enrol", app.InspectedOrganization, [Roles.RectificationOffice], app.Password, Ct, initialPassword: false);
+        }
+
+        using var session = app.Client();
+        await session.SignInAsync(name, app.Password);
+        var page = await session.GetStringAsync(new Uri("/Account/TwoFactor", UriKind.Relative), Ct);
+        await session.PostFormAsync("/Account/TwoFactor?handler=Key", page, []);
+        page = await session.GetStringAsync(new Uri("/Account/TwoFactor", UriKind.Relative), Ct);
+        var key = await app.ReadAsync(db => db.UserTokens.Where(t => t.Name == "AuthenticatorKey" && db.Users.Any(u => u.Id == t.UserId && u.UserName == name)).Select(t => t.Value).SingleAsync(Ct));
+        var near = new[] { -60, -30, 0, 30, 60 }.Select(s => Totp.Code(key!, DateTimeOffset.UtcNow.AddSeconds(s))).ToHashSet();
+        var wrong = Enumerable.Range(0, 10).Select(i => $"{i}{i}{i}{i}{i}{i}").First(c => !near.Contains(c));
+        var limit = app.Factory.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<IdentityOptions>>().Value.Lockout.MaxFailedAccessAttempts;
+        for (var i = 0; i < limit; i++)
+        {
+            var refused = await session.PostFormAsync("/Account/TwoFactor", page, new Dictionary<string, string> { ["code"] = wrong });
+            Assert.Contains("验证码不正确", System.Net.WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync(Ct)), StringComparison.Ordinal);
+        }
+
+        var locked = await session.PostFormAsync("/Account/TwoFactor", page, new Dictionary<string, string> { ["code"] = Totp.Code(key!, DateTimeOffset.UtcNow) });
+        Assert.Contains("账号已暂时锁定", System.Net.WebUtility.HtmlDecode(await locked.Content.ReadAsStringAsync(Ct)), StringComparison.Ordinal);
+        Assert.False(await app.ReadAsync(db => db.Users.Where(u => u.UserName == name).Select(u => u.TwoFactorEnabled).SingleAsync(Ct)));
+    }
+
     private static async Task<string> RenewAsync(HttpClient client, string page, string? code)
     {
         var response = await client.PostFormAsync("/Account/TwoFactor?handler=RecoveryCodes", page, code is null ? [] : new Dictionary<string, string> { ["code"] = code });

@@ -67,7 +67,24 @@ public sealed class ChangePasswordModel(
             return Page();
         }
 
+        // A session alone (left open, or taken) must not be a way to guess the password: a wrong current password counts
+        // towards the lockout, as at sign-in, and is audited; once locked, this form refuses until the lock ends.
+        if (await users.IsLockedOutAsync(user))
+        {
+            Errors.Add(l["输入错误的次数过多，账号已暂时锁定，请稍后再试。"]);
+            return Page();
+        }
+
         await using var transaction = await db.Database.BeginTransactionAsync();
+        if (!await users.CheckPasswordAsync(user, currentPassword))
+        {
+            await users.AccessFailedAsync(user);
+            await audit.RecordAsync(new AuditEvent(AuditActions.PasswordChanged, Succeeded: false, ObjectType: "User", ObjectId: user.Id, After: new { Reason = "当前密码不正确" }));
+            await transaction.CommitAsync();
+            Errors.Add(l["当前密码不正确。"]);
+            return Page();
+        }
+
         var result = await users.ChangePasswordAsync(user, currentPassword, newPassword);
         if (!result.Succeeded)
         {
@@ -77,6 +94,7 @@ public sealed class ChangePasswordModel(
         }
 
         user.MustChangePassword = false;
+        user.AccessFailedCount = 0;
         await users.UpdateAsync(user);
         await audit.RecordAsync(new AuditEvent(AuditActions.PasswordChanged, ObjectType: "User", ObjectId: user.Id));
         await transaction.CommitAsync();

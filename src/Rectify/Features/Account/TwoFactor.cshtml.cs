@@ -84,16 +84,30 @@ public sealed class TwoFactorModel(
             return LocalRedirect("/Account/SignIn");
         }
 
-        var valid = await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, (code ?? string.Empty).Replace(" ", string.Empty, StringComparison.Ordinal));
-        if (!valid)
+        // Enrolment enables the factor once. With it enabled this form does nothing: new recovery codes are made only by
+        // their own form (which asks for the code and counts wrong ones), so that a session cannot guess codes here.
+        if (await users.GetTwoFactorEnabledAsync(user))
         {
-            Error = l["验证码不正确：请确认手机时间准确，并输入当前显示的验证码。"];
-            await LoadAsync(user);
-            return Page();
+            return await RefuseAsync(user, l["第二因素认证已经启用，无需再次验证。需要新的恢复码时，请在“生成新的恢复码”处输入验证码。"]);
+        }
+
+        if (await users.IsLockedOutAsync(user))
+        {
+            return await RefuseAsync(user, l["输入错误的次数过多，账号已暂时锁定，请稍后再试。"]);
         }
 
         await using (var transaction = await db.Database.BeginTransactionAsync())
         {
+            if (!await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, (code ?? string.Empty).Replace(" ", string.Empty, StringComparison.Ordinal)))
+            {
+                // A wrong code counts towards the lockout, as at sign-in, and is audited.
+                await users.AccessFailedAsync(user);
+                await audit.RecordAsync(new AuditEvent(AuditActions.SecondFactorEnabled, Succeeded: false, ObjectType: "User", ObjectId: user.Id));
+                await transaction.CommitAsync();
+                return await RefuseAsync(user, l["验证码不正确：请确认手机时间准确，并输入当前显示的验证码。"]);
+            }
+
+            await users.ResetAccessFailedCountAsync(user);
             await users.SetTwoFactorEnabledAsync(user, true);
             RecoveryCodes = [.. await users.GenerateNewTwoFactorRecoveryCodesAsync(user, policy.Value.SecondFactor.RecoveryCodes) ?? []];
             await audit.RecordAsync(new AuditEvent(AuditActions.SecondFactorEnabled, ObjectType: "User", ObjectId: user.Id, After: new { RecoveryCodes = RecoveryCodes.Count }));
