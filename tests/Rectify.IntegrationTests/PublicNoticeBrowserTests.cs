@@ -13,13 +13,15 @@ public sealed class PublicNoticeBrowserApp() : AppFixture(Provider.Sqlite, kestr
     ["PublicOpinions:MinimumFillSeconds"] = "1",
 });
 
-/// <summary>A daily cap of two, six posts per address, two seconds to fill in.</summary>
+/// <summary>A daily cap of two (six at most, from senders new that day), six posts per address, two seconds to fill in; behind a known proxy (127.0.0.1).</summary>
 public sealed class PublicLimitsApp() : AppFixture(Provider.Sqlite, extraSettings: new Dictionary<string, string?>
 {
     ["PublicOpinions:PermitLimit"] = "6",
     ["PublicOpinions:WindowSeconds"] = "600",
     ["PublicOpinions:DailyCap"] = "2",
+    ["PublicOpinions:DailyCeiling"] = "6",
     ["PublicOpinions:MinimumFillSeconds"] = "2",
+    ["Security:KnownProxies:0"] = "127.0.0.1",
 });
 
 /// <summary>The public form's limits over HTTP: too fast, the daily cap, then the per-address limit's 429.</summary>
@@ -62,6 +64,62 @@ public sealed class PublicLimitsTests(PublicLimitsApp app) : IClassFixture<Publi
         var retryAfter = int.Parse(limited.Response.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture);
         Assert.InRange(retryAfter, 1, 600);
         Assert.Equal(HttpStatusCode.OK, (await visitor.GetAsync(new Uri($"/notices/{key}", UriKind.Relative), TestContext.Current.CancellationToken)).StatusCode);
+    }
+}
+
+/// <summary>A few addresses filling a notice's day do not close it for those who have not written yet.</summary>
+public sealed class PublicCapTests(PublicLimitsApp app) : IClassFixture<PublicLimitsApp>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>A visitor at <paramref name="address"/>, as the proxy (connecting from 127.0.0.1) forwards it.</summary>
+    private HttpClient Visitor(string address)
+    {
+        var fromTheProxy = app.Factory.Server.CreateHandler(context => context.Connection.RemoteIpAddress = IPAddress.Loopback);
+        var client = new HttpClient(new Microsoft.AspNetCore.Mvc.Testing.Handlers.CookieContainerHandler(new CookieContainer()) { InnerHandler = fromTheProxy }) { BaseAddress = app.Factory.Server.BaseAddress };
+        client.DefaultRequestHeaders.Add("X-Forwarded-For", address);
+        return client;
+    }
+
+    [Fact]
+    public async Task Past_the_daily_cap_only_senders_new_that_day_are_heard_an_ipv6_machine_is_one_sender_and_the_ceiling_holds()
+    {
+        app.RequireAvailable();
+        var (id, key) = await app.PublishedAsync();
+        using var reader = app.Client();
+        var stamps = new Queue<string>();
+        for (var i = 0; i < 9; i++)
+        {
+            var page = await reader.GetStringAsync(new Uri($"/notices/{key}", UriKind.Relative), Ct);
+            stamps.Enqueue(WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Match(page, @"name=""stamp"" value=""([^""]+)""").Groups[1].Value));
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(2.5), Ct);
+        async Task<HttpStatusCode> SendAsync(string address, string text)
+        {
+            using var visitor = Visitor(address);
+            var (response, html) = await NoticeSteps.SendOpinionAsync(visitor, key, text, stamp: stamps.Dequeue());
+            Assert.True(response.StatusCode != HttpStatusCode.Conflict || html.Contains("已达上限", StringComparison.Ordinal), html);
+            return response.StatusCode;
+        }
+
+        // One address fills the day's cap of two; its third is refused.
+        Assert.Equal(HttpStatusCode.OK, await SendAsync("10.88.0.1", "第一条"));
+        Assert.Equal(HttpStatusCode.OK, await SendAsync("10.88.0.1", "第二条"));
+        Assert.Equal(HttpStatusCode.Conflict, await SendAsync("10.88.0.1", "第三条"));
+
+        // Someone who has not written today is still heard.
+        Assert.Equal(HttpStatusCode.OK, await SendAsync("10.88.0.2", "另一位群众"));
+
+        // Three addresses of one IPv6 /64 are one sender: two are heard, the third is not.
+        Assert.Equal(HttpStatusCode.OK, await SendAsync("2001:db8:5::1", "六一"));
+        Assert.Equal(HttpStatusCode.OK, await SendAsync("2001:db8:5::2", "六二"));
+        Assert.Equal(HttpStatusCode.Conflict, await SendAsync("2001:db8:5::3", "六三"));
+
+        // The day's ceiling (six) holds for everyone.
+        Assert.Equal(HttpStatusCode.OK, await SendAsync("10.88.0.3", "第六条"));
+        Assert.Equal(HttpStatusCode.Conflict, await SendAsync("10.88.0.4", "第七条"));
+        Assert.Equal(6, await app.ReadAsync(db => db.PublicOpinions.CountAsync(o => o.InspectionId == id, Ct)));
     }
 }
 

@@ -18,10 +18,10 @@ public sealed class PublicFormDefenceTests
         var one = IPAddress.Parse("10.1.2.3");
         for (var i = 0; i < 3; i++)
         {
-            Assert.Equal((true, TimeSpan.Zero, false), limit.Take(one));
+            Assert.Equal((true, TimeSpan.Zero, false, i < 2), limit.Take(one));
         }
 
-        var (allowed, wait, daily) = limit.Take(one);
+        var (allowed, wait, daily, _) = limit.Take(one);
         Assert.False(allowed);
         Assert.True(daily);
         Assert.InRange(wait, TimeSpan.FromHours(23), TimeSpan.FromDays(1));
@@ -36,9 +36,27 @@ public sealed class PublicFormDefenceTests
         var one = IPAddress.Parse("10.1.2.3");
         Assert.True(limit.Take(one).Allowed);
         Assert.True(limit.Take(one).Allowed);
-        var (allowed, wait, daily) = limit.Take(one);
+        var (allowed, wait, daily, _) = limit.Take(one);
         Assert.False(allowed);
         Assert.False(daily);
         Assert.InRange(wait, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(600));
+    }
+
+    [Fact]
+    public void An_ipv6_machine_is_one_sender_by_its_64_and_its_first_two_posts_of_the_day_are_a_new_senders()
+    {
+        using var limit = new PublicOpinionRateLimit(Options.Create(new PublicOpinionOptions { PermitLimit = 3, WindowSeconds = 600, DailyPerAddress = 50, NewSenderShare = 2 }));
+
+        // Three addresses of one /64 share one window: the fourth post is refused, whichever address sends it.
+        var block = new[] { "2001:db8:1:2::1", "2001:db8:1:2:aaaa::7", "2001:db8:1:2:ffff:ffff:ffff:fffe", "2001:db8:1:2::99" }.Select(IPAddress.Parse).ToList();
+        Assert.Equal([true, true, false], block.Take(3).Select(a => limit.Take(a).NewSender));
+        Assert.False(limit.Take(block[3]).Allowed);
+
+        // The next /64 is another sender, new today.
+        Assert.Equal((true, true), (limit.Take(IPAddress.Parse("2001:db8:1:3::1")) is var next ? (next.Allowed, next.NewSender) : default));
+
+        // An IPv4 address seen as IPv6 (a dual-stack socket) is the IPv4 sender.
+        Assert.Equal("10.1.2.3", PublicOpinionRateLimit.SenderOf(IPAddress.Parse("::ffff:10.1.2.3")));
+        Assert.Equal("2001:db8:1:2::/64", PublicOpinionRateLimit.SenderOf(block[1]));
     }
 }

@@ -42,16 +42,24 @@ public sealed class NoticeModel(RectifyDbContext db, OpinionIntake intake, Publi
     /// <summary>The receipt check was sent with no code in it.</summary>
     public bool ReceiptMissing { get; private set; }
 
-    public async Task<IActionResult> OnGetAsync(string? receipt, CancellationToken cancellationToken)
+    /// <summary>The notice. A receipt code in the address (<c>?receipt=</c>, as links of earlier versions sent it) is not looked up: the check is a form post.</summary>
+    public Task<IActionResult> OnGetAsync(CancellationToken cancellationToken) => ShowAsync(cancellationToken);
+
+    /// <summary>
+    /// The receipt check. A post, so that the code, which opens the office's reply to the sender, is never in an address:
+    /// not in the browser's history (a shared computer in a service hall), a proxy's log or a link passed on.
+    /// </summary>
+    public async Task<IActionResult> OnPostReceiptAsync(CancellationToken cancellationToken)
     {
-        if (!string.IsNullOrWhiteSpace(receipt))
+        var receipt = await Request.FormFieldAsync("receipt");
+        if (string.IsNullOrWhiteSpace(receipt))
         {
-            Checked = receipt.Length > 30 ? receipt[..30] : receipt;
-            Status = await PublicNoticeQueries.StatusAsync(db, Key, receipt, cancellationToken);
+            ReceiptMissing = true;
         }
         else
         {
-            ReceiptMissing = Request.Query.ContainsKey("receipt");
+            Checked = receipt.Length > 30 ? receipt[..30] : receipt;
+            Status = await PublicNoticeQueries.StatusAsync(db, Key, receipt, cancellationToken);
         }
 
         return await ShowAsync(cancellationToken);
@@ -63,7 +71,8 @@ public sealed class NoticeModel(RectifyDbContext db, OpinionIntake intake, Publi
         var text = await Request.FormFieldAsync("text");
         var contact = await Request.FormFieldAsync("contact");
         (Text, Contact, Finding) = (text, contact, finding);
-        if (limit.Take(HttpContext.Connection.RemoteIpAddress) is (false, var wait, var daily))
+        var taken = limit.Take(HttpContext.Connection.RemoteIpAddress);
+        if (taken is (false, var wait, var daily, _))
         {
             // Too many from this address: the notice again, with their words kept and when to send them.
             var seconds = (int)Math.Ceiling(wait.TotalSeconds);
@@ -84,7 +93,7 @@ public sealed class NoticeModel(RectifyDbContext db, OpinionIntake intake, Publi
             return await ShowAsync(cancellationToken);
         }
 
-        var code = await intake.SubmitAsync(Key, text, contact, finding, website, stamp, cancellationToken);
+        var code = await intake.SubmitAsync(Key, text, contact, finding, website, stamp, taken.NewSender, cancellationToken);
         if (code is null)
         {
             return NotFound();

@@ -24,8 +24,20 @@ public sealed class PublicOpinionOptions
 
     public int WindowSeconds { get; set; } = 600;
 
-    /// <summary>Opinions one notice takes per China day; beyond it the form asks people to phone or write.</summary>
+    /// <summary>
+    /// Opinions one notice takes per China day from anyone; beyond it only senders new that day (<see cref="NewSenderShare"/>)
+    /// are heard, up to <see cref="DailyCeiling"/>, so that a few addresses filling the day do not close it for everyone.
+    /// </summary>
     public int DailyCap { get; set; } = 200;
+
+    /// <summary>
+    /// Past <see cref="DailyCap"/>, an address (an IPv6 /64) that has sent fewer than this many opinions that day is still
+    /// heard: the people the cap would otherwise turn away are the ones who have not written yet.
+    /// </summary>
+    public int NewSenderShare { get; set; } = 2;
+
+    /// <summary>Opinions one notice takes per China day at most; beyond it the form asks people to phone or write.</summary>
+    public int DailyCeiling { get; set; } = 1000;
 
     /// <summary>A person needs at least this long to read and fill in the form; a faster post is a script.</summary>
     public int MinimumFillSeconds { get; set; } = 5;
@@ -148,7 +160,15 @@ public sealed class OpinionIntake(RectifyDbContext db, HandOffNotices handOffs, 
         protector.Protect(clock.GetUtcNow().UtcTicks.ToString(CultureInfo.InvariantCulture) + "|" + key + "|" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12)));
 
     /// <summary>Takes an opinion for the notice <paramref name="key"/>; returns its receipt code, or null when there is no open notice.</summary>
-    public async Task<string?> SubmitAsync(string key, string? text, string? contact, int? findingNumber, string? honeypot, string? stamp, CancellationToken cancellationToken)
+    /// <param name="key">The notice's public key.</param>
+    /// <param name="text">The opinion.</param>
+    /// <param name="contact">The sender's contact, if given.</param>
+    /// <param name="findingNumber">The problem it is about, if chosen.</param>
+    /// <param name="honeypot">The field a person does not see.</param>
+    /// <param name="stamp">The form's signed stamp.</param>
+    /// <param name="newSender">The sending address has sent fewer than <see cref="PublicOpinionOptions.NewSenderShare"/> opinions today (<see cref="PublicOpinionRateLimit.Take"/>).</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    public async Task<string?> SubmitAsync(string key, string? text, string? contact, int? findingNumber, string? honeypot, string? stamp, bool newSender, CancellationToken cancellationToken)
     {
         var today = ChinaTime.Today(clock);
         var view = await PublicNoticeQueries.FindAsync(db, key, today, cancellationToken);
@@ -180,7 +200,7 @@ public sealed class OpinionIntake(RectifyDbContext db, HandOffNotices handOffs, 
         }
 
         var todays = await db.PublicOpinions.CountAsync(o => o.InspectionId == publicationId.InspectionId && o.ReceivedAtUtc >= dayStart, cancellationToken);
-        BusinessRules.Check(new ANoticeTakesADailyNumberOfOpinions(todays, options.Value.DailyCap));
+        BusinessRules.Check(new ANoticeTakesADailyNumberOfOpinions(todays, newSender ? Math.Max(options.Value.DailyCap, options.Value.DailyCeiling) : options.Value.DailyCap));
         var opinion = new PublicOpinion(publicationId.InspectionId, publicationId.Id, ReceiptCodes.New(), text, contact, findingNumber, clock, once);
         db.PublicOpinions.Add(opinion);
         try
@@ -291,24 +311,48 @@ public sealed class PublicOpinionRateLimit : IDisposable
 
     private readonly PartitionedRateLimiter<IPAddress> daily;
 
+    private readonly PartitionedRateLimiter<IPAddress> newSenders;
+
     public PublicOpinionRateLimit(IOptions<PublicOpinionOptions> options)
     {
         ArgumentNullException.ThrowIfNull(options);
         var o = options.Value;
         (PermitLimit, Window, DailyLimit) = (Math.Max(1, o.PermitLimit), TimeSpan.FromSeconds(Math.Max(1, o.WindowSeconds)), Math.Max(1, o.DailyPerAddress));
-        limiter = PartitionedRateLimiter.Create<IPAddress, string>(address => RateLimitPartition.GetFixedWindowLimiter(address.ToString(), _ => new FixedWindowRateLimiterOptions
-        {
-            PermitLimit = PermitLimit,
-            Window = Window,
-            QueueLimit = 0,
-        }));
-        daily = PartitionedRateLimiter.Create<IPAddress, string>(address => RateLimitPartition.GetFixedWindowLimiter(address.ToString(), _ => new FixedWindowRateLimiterOptions
-        {
-            PermitLimit = DailyLimit,
-            Window = TimeSpan.FromDays(1),
-            QueueLimit = 0,
-        }));
+        limiter = Limiter(PermitLimit, Window);
+        daily = Limiter(DailyLimit, TimeSpan.FromDays(1));
+        newSenders = Limiter(Math.Max(0, o.NewSenderShare), TimeSpan.FromDays(1));
     }
+
+    /// <summary>
+    /// Whose share an address uses: an IPv4 address is one sender (a kiosk or a household behind it), an IPv6 address is
+    /// counted by its /64, the block one household or one machine is given, so that a machine cannot take a new share by
+    /// taking another of its own addresses.
+    /// </summary>
+    public static string SenderOf(IPAddress address)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        if (address.IsIPv4MappedToIPv6)
+        {
+            return address.MapToIPv4().ToString();
+        }
+
+        if (address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6)
+        {
+            return address.ToString();
+        }
+
+        var bytes = address.GetAddressBytes();
+        Array.Clear(bytes, 8, 8);
+        return new IPAddress(bytes) + "/64";
+    }
+
+    private static PartitionedRateLimiter<IPAddress> Limiter(int permits, TimeSpan window) =>
+        PartitionedRateLimiter.Create<IPAddress, string>(address => RateLimitPartition.GetFixedWindowLimiter(SenderOf(address), _ => new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = permits,
+            Window = window,
+            QueueLimit = 0,
+        }));
 
     /// <summary>Submissions an address may make in a day (<see cref="PublicOpinionOptions.DailyPerAddress"/>).</summary>
     public int DailyLimit { get; }
@@ -321,22 +365,33 @@ public sealed class PublicOpinionRateLimit : IDisposable
     /// Takes one submission of the address's window and of its day: none when either is spent, with how long until the
     /// next and whether it was the day's share (then the wait is up to a day).
     /// </summary>
-    public (bool Allowed, TimeSpan RetryAfter, bool Daily) Take(IPAddress? address)
+    /// <remarks>
+    /// <c>NewSender</c> says whether the address had sent fewer than <see cref="PublicOpinionOptions.NewSenderShare"/>
+    /// today: past a notice's daily cap only such senders are heard (<see cref="OpinionIntake.SubmitAsync"/>).
+    /// </remarks>
+    public (bool Allowed, TimeSpan RetryAfter, bool Daily, bool NewSender) Take(IPAddress? address)
     {
         address ??= IPAddress.None;
         using var lease = limiter.AttemptAcquire(address);
         if (!lease.IsAcquired)
         {
-            return (false, lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : Window, false);
+            return (false, lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : Window, false, false);
         }
 
         using var day = daily.AttemptAcquire(address);
-        return day.IsAcquired ? (true, TimeSpan.Zero, false) : (false, day.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromDays(1), true);
+        if (!day.IsAcquired)
+        {
+            return (false, day.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromDays(1), true, false);
+        }
+
+        using var share = newSenders.AttemptAcquire(address);
+        return (true, TimeSpan.Zero, false, share.IsAcquired);
     }
 
     public void Dispose()
     {
         limiter.Dispose();
         daily.Dispose();
+        newSenders.Dispose();
     }
 }
