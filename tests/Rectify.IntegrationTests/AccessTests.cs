@@ -231,6 +231,46 @@ public abstract class AccessTests(AppFixture app)
     }
 
     [Fact]
+    public async Task The_last_account_in_use_of_a_three_officers_role_neither_loses_it_nor_is_disabled()
+    {
+        app.RequireAvailable();
+        await using var scope = app.Factory.Services.CreateAsyncScope();
+        var administration = scope.ServiceProvider.GetRequiredService<UserAdministration>();
+        var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<RectifyUser>>();
+        const string role = Roles.AuditAdministrator;
+        var others = (await users.GetUsersInRoleAsync(role)).Where(u => u.LockoutEnd != DateTimeOffset.MaxValue).Select(u => u.UserName!).ToList();
+        var name = "lastaudit-" + app.Provider;
+        var last = await administration.CreateAsync(name, "审计管理员乙", null, [role], app.Password, Ct, initialPassword: false);
+        try
+        {
+            // The others stepped down (disabled while this one is in use): this account is now the only one.
+            foreach (var other in others)
+            {
+                await administration.DisableAsync(other);
+            }
+
+            var removed = await Assert.ThrowsAsync<UserAdministrationException>(() => administration.SetRolesAsync(name, []));
+            Assert.Equal($"“{name}”是唯一在用的审计管理员，不能移除这一角色：请先把审计管理员角色授予另一个在用的账号。", removed.Message);
+            var disabled = await Assert.ThrowsAsync<UserAdministrationException>(() => administration.DisableAsync(name));
+            Assert.Contains("不能停用", disabled.Message, StringComparison.Ordinal);
+            Assert.Contains(role, await users.GetRolesAsync((await users.FindByNameAsync(name))!));
+            Assert.NotEqual(DateTimeOffset.MaxValue, (await users.FindByNameAsync(name))!.LockoutEnd);
+            Assert.True(await app.ReadAsync(db => db.AuditEntries.AnyAsync(e => e.Action == Audit.AuditActions.UserRolesRefused && e.ObjectId == last.Id && !e.Succeeded, Ct)));
+        }
+        finally
+        {
+            foreach (var other in others)
+            {
+                await administration.EnableAsync(other);
+            }
+        }
+
+        // With another in use again, the role may go.
+        await administration.SetRolesAsync(name, []);
+        Assert.Empty(await users.GetRolesAsync((await users.FindByNameAsync(name))!));
+    }
+
+    [Fact]
     public async Task The_system_administrator_creates_accounts_and_the_security_administrator_grants_roles()
     {
         app.RequireAvailable();

@@ -115,6 +115,7 @@ public sealed class UserAdministration(
     {
         var user = await users.FindByNameAsync(userName) ?? throw new UserAdministrationException($"用户“{userName}”不存在。");
         await using var transaction = await db.Database.BeginTransactionAsync();
+        await KeepAnAdministratorAsync(transaction, user, await users.GetRolesAsync(user), "停用");
         Check(await users.SetLockoutEnabledAsync(user, true), "无法停用用户");
         Check(await users.SetLockoutEndDateAsync(user, DateTimeOffset.MaxValue), "无法停用用户");
         Check(await users.UpdateSecurityStampAsync(user), "无法停用用户");
@@ -276,6 +277,7 @@ public sealed class UserAdministration(
 
         await using var transaction = await db.Database.BeginTransactionAsync();
         var current = await users.GetRolesAsync(user);
+        await KeepAnAdministratorAsync(transaction, user, current.Except(wanted), "移除这一角色");
         foreach (var role in wanted.Where(r => !current.Contains(r)))
         {
             if (!await roles.RoleExistsAsync(role))
@@ -289,6 +291,27 @@ public sealed class UserAdministration(
         Check(await users.UpdateSecurityStampAsync(user), "无法分配角色");
         await audit.RecordAsync(new AuditEvent(AuditActions.UserRolesChanged, ObjectType: "User", ObjectId: user.Id, Before: new { Roles = current.Order() }, After: new { Roles = wanted.Order() }));
         await transaction.CommitAsync();
+    }
+
+    /// <summary>
+    /// Refuses (audited, as any refused role change) to take the last account in use of a 三员 role out of it — by
+    /// removing the role or disabling the account — since only the server's command line could then give it back. Read
+    /// inside the caller's transaction (on SQLite it holds the writer, so two such steps cannot both pass); the refusal
+    /// is recorded after that transaction is rolled back, in one of its own.
+    /// </summary>
+    private async Task KeepAnAdministratorAsync(Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction transaction, RectifyUser user, IEnumerable<string> losing, string step)
+    {
+        foreach (var role in losing.Where(Roles.Administrators.Contains).ToList())
+        {
+            var holders = await users.GetUsersInRoleAsync(role);
+            if (!holders.Any(u => u.Id != user.Id && u.LockoutEnd != DateTimeOffset.MaxValue))
+            {
+                var refusal = $"“{user.UserName}”是唯一在用的{Roles.Label(role)}，不能{step}：请先把{Roles.Label(role)}角色授予另一个在用的账号。";
+                await transaction.RollbackAsync();
+                await denials.WriteAsync(http.HttpContext, new Denial(AuditActions.UserRolesRefused, refusal, "User", user.Id));
+                throw new UserAdministrationException(refusal);
+            }
+        }
     }
 
     public async Task SetOrganizationAsync(RectifyUser user, int organizationId)
