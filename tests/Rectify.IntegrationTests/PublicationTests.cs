@@ -296,6 +296,10 @@ public abstract class PublicationTests(AppFixture app)
         var replies = NoticeSteps.Between(page, "id=\"replies\"", "</section>");
         Assert.Contains("已交相关部门核实，感谢您的监督。", replies, StringComparison.Ordinal);
 
+        // When the question came in: the day, never the minute, which could point to who sent it.
+        var received = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(page).QuerySelector("#replies .muted")?.TextContent;
+        Assert.Matches(@"^\d{4}-\d{2}-\d{2}\s*(·|$)", received);
+
         // Above the reply: the office's summary, never the sender's words.
         Assert.Contains("反映第三项问题的整改进度。", replies, StringComparison.Ordinal);
         Assert.DoesNotContain("进展与实际不符", replies, StringComparison.Ordinal);

@@ -59,8 +59,11 @@ public sealed record PublicNoticeView(
     PublicationStanding Standing,
     IReadOnlyList<PublicReply> Replies);
 
-/// <summary>A published reply under the notice: the office's 来信摘要 of the question (null for replies published before it was asked for), never the sender's words.</summary>
-public sealed record PublicReply(int? AboutFindingNumber, DateTime ReceivedAtUtc, string? Summary, string Reply, DateTime RepliedAtUtc);
+/// <summary>
+/// A published reply under the notice: the office's 来信摘要 of the question (null for replies published before it was
+/// asked for), never the sender's words; the day it came in, never the minute, which could point to who sent it.
+/// </summary>
+public sealed record PublicReply(int? AboutFindingNumber, DateOnly ReceivedOn, string? Summary, string Reply, DateTime RepliedAtUtc);
 
 /// <summary>What a sender sees with their receipt code.</summary>
 public sealed record OpinionStatus(string ReceiptCode, DateTime ReceivedAtUtc, OpinionState State, string? Reply, DateTime? RepliedAtUtc);
@@ -98,9 +101,10 @@ public static class PublicNoticeQueries
         var replies = await db.PublicOpinions.AsNoTracking()
             .Where(o => o.InspectionId == current.InspectionId && o.ReplyIsPublishable && o.ReplyApprovedByName != null && o.Reply != null)
             .OrderBy(o => o.RepliedAtUtc).Take(200)
-            .Select(o => new PublicReply(o.AboutFindingNumber, o.ReceivedAtUtc, o.PublicSummary, o.Reply!, o.RepliedAtUtc!.Value))
+            .Select(o => new { o.AboutFindingNumber, o.ReceivedAtUtc, o.PublicSummary, o.Reply, o.RepliedAtUtc })
             .ToListAsync(cancellationToken);
-        return new PublicNoticeView(key, current.Number, PublicNotice.FromJson(current.Snapshot!), current.CorrectionNote, current.ApprovedAtUtc ?? DateTime.MinValue, standing, replies);
+        return new PublicNoticeView(key, current.Number, PublicNotice.FromJson(current.Snapshot!), current.CorrectionNote, current.ApprovedAtUtc ?? DateTime.MinValue, standing,
+            [.. replies.Select(o => new PublicReply(o.AboutFindingNumber, ChinaTime.DayOf(o.ReceivedAtUtc), o.PublicSummary, o.Reply!, o.RepliedAtUtc!.Value))]);
     }
 
     public static async Task<OpinionStatus?> StatusAsync(RectifyDbContext db, string key, string? receipt, CancellationToken cancellationToken)
