@@ -117,10 +117,14 @@ public sealed class SupervisionService(RectifyDbContext db, Caller caller, Audit
     /// <summary>The unit replies to a 督办单 addressed to it.</summary>
     /// <summary>
     /// The organization whose 督办单 the caller issues on <paramref name="inspection"/>: the inspected organization's office
-    /// (it sees the whole organization and reviews its reports), or else the inspection body.
+    /// (it sees the whole organization and reviews its reports); else an inspection-body account's own organization — the
+    /// 巡察办 above the team, which numbers and signs its own 督办单, or the team itself — so that the number the page
+    /// predicts, the number given and the document's signature name the same issuer.
     /// </summary>
     private int IssuerOf(Inspection inspection) =>
-        caller.Scope.SeesWholeOrganization && caller.HoldsRoleFor(Permission.ReviewReport) ? inspection.InspectedOrganizationId : inspection.InspectingBodyId;
+        caller.Scope.SeesWholeOrganization && caller.HoldsRoleFor(Permission.ReviewReport) ? inspection.InspectedOrganizationId
+        : caller.Scope.IsInspectionBody && caller.Scope.OrganizationId is { } own ? own
+        : inspection.InspectingBodyId;
 
     /// <summary>
     /// The 发文字号 the caller's next 督办单 on this inspection takes (机关代字〔年份〕序号) and the 机关代字 it is made of; null
