@@ -82,6 +82,13 @@ public sealed class Organization
         IsAssumption = false;
     }
 
+    /// <summary>
+    /// Corrects the type (a 下延单位 added as 社区 that is a 部门, a 党委 first entered as a 部门). What an inspection
+    /// needs of it — its inspecting body is a 巡察办 or 巡察组, its inspected organization a 党委 — is the caller's check.
+    /// </summary>
+    public void Reclassify(OrganizationKind kind) =>
+        Kind = Enum.IsDefined(kind) ? kind : throw new ArgumentOutOfRangeException(nameof(kind), "未知的单位类型。");
+
     /// <summary>The name and short name as kept: one line each, cleaned; a name is never empty.</summary>
     private void SetNames(string name, string? shortName)
     {

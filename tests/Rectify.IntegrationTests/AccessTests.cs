@@ -393,6 +393,27 @@ public abstract class AccessTests(AppFixture app)
             Assert.Equal(HttpStatusCode.NotFound, (await officeClient.PostFromPageAsync("/organizations", "/organizations?handler=Rename", new Dictionary<string, string> { ["organizationId"] = id.ToString(System.Globalization.CultureInfo.InvariantCulture), ["name"] = "冒名" })).StatusCode);
         }
 
+        // Its type corrected too (added as a 部门, it is a 社区), and audited with both.
+        Assert.Equal("Department", new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await sys.GetStringAsync(new Uri($"/organizations?edit={id}", UriKind.Relative), Ct)).QuerySelector("#edit-organization select[name=kind] option[selected]")?.GetAttribute("value"));
+        using (var retyped = await sys.PostFormAsync("/organizations?handler=Rename", editPage, new Dictionary<string, string> { ["organizationId"] = Id(id), ["name"] = renamed, ["shortName"] = "社区办", ["kind"] = "Community" }))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, retyped.StatusCode);
+        }
+
+        Assert.Contains($"已保存单位“{renamed}”，类型改为", await sys.GetStringAsync(new Uri("/organizations", UriKind.Relative), Ct), StringComparison.Ordinal);
+        Assert.Equal(Domain.OrganizationKind.Community, await app.ReadAsync(db => db.Organizations.Where(o => o.Id == id).Select(o => o.Kind).SingleAsync(Ct)));
+
+        // A type an inspection relies on stays: the inspected organization stays a 党委, the inspecting body a 巡察办 or 巡察组.
+        var (inspected, body) = await app.ReadAsync(db => db.Inspections.Where(i => i.Id == app.InspectionId).Select(i => new { i.InspectedOrganization, i.InspectingBody }).Select(i => new ValueTuple<Domain.Organization, Domain.Organization>(i.InspectedOrganization, i.InspectingBody)).SingleAsync(Ct));
+        foreach (var (unit, kind, says) in new[] { (inspected, "Department", "类型只能是党委（党组）"), (body, "PartyCommittee", "类型只能是巡察办或巡察组") })
+        {
+            var form = await sys.GetStringAsync(new Uri($"/organizations?edit={unit.Id}", UriKind.Relative), Ct);
+            var kept = await sys.PostFormAsync("/organizations?handler=Rename", form, new Dictionary<string, string> { ["organizationId"] = Id(unit.Id), ["name"] = unit.Name, ["shortName"] = unit.ShortName ?? string.Empty, ["kind"] = kind });
+            Assert.Equal(HttpStatusCode.BadRequest, kept.StatusCode);
+            Assert.Contains(says, new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await kept.Content.ReadAsStringAsync(Ct)).QuerySelector("#edit-organization .error-box, .error-box")?.TextContent, StringComparison.Ordinal);
+            Assert.Equal(unit.Kind, await app.ReadAsync(db => db.Organizations.Where(o => o.Id == unit.Id).Select(o => o.Kind).SingleAsync(Ct)));
+        }
+
         name = renamed;
 
         using var office = await app.SignedInAsync("office");

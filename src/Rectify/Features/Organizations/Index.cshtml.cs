@@ -69,19 +69,23 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, global::Recti
     [BindProperty(SupportsGet = true, Name = "edit")]
     public int? Edit { get; set; }
 
-    /// <summary>The name and short name typed into the correction form, shown again when it was refused.</summary>
-    private (string? Name, string? ShortName)? TypedName { get; set; }
+    /// <summary>The name, short name and type typed into the correction form, shown again when it was refused.</summary>
+    private (string? Name, string? ShortName, OrganizationKind? Kind)? TypedName { get; set; }
 
     /// <summary>The organization shown in the correction form, with what was typed when it was refused.</summary>
-    public (int Id, string Name, string? ShortName, string Parent)? Editing { get; private set; }
+    public (int Id, string Name, string? ShortName, OrganizationKind Kind, string Parent)? Editing { get; private set; }
 
     /// <summary>The units the one being corrected may be moved under (not itself nor one of its own), and its parent now.</summary>
     public IReadOnlyList<Admin.NewUserModel.OrganizationOption> MoveTargets { get; private set; } = [];
 
     public int? EditingParentId { get; private set; }
 
-    /// <summary>Corrects an organization's name and short name; the tree, its people and its inspections stay as they are.</summary>
-    public async Task<IActionResult> OnPostRenameAsync(int organizationId, string? name, string? shortName, CancellationToken cancellationToken)
+    /// <summary>
+    /// Corrects an organization's name, short name and type (no type sent: kept); the tree, its people and its
+    /// inspections stay as they are. A type an inspection relies on stays: the body that carried one out is a 巡察办 or
+    /// 巡察组, an organization inspected is a 党委.
+    /// </summary>
+    public async Task<IActionResult> OnPostRenameAsync(int organizationId, string? name, string? shortName, OrganizationKind? kind, CancellationToken cancellationToken)
     {
         var organization = CanManage ? await db.VisibleOrganizations(caller.Scope).SingleOrDefaultAsync(o => o.Id == organizationId, cancellationToken) : null;
         if (organization is null)
@@ -89,18 +93,39 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, global::Recti
             return NotFound();
         }
 
-        (Edit, TypedName) = (organizationId, (name, shortName));
-        var (named, taken) = await CheckNamesAsync(organization.ParentId, organizationId, name, shortName, true, true, cancellationToken);
+        (Edit, TypedName) = (organizationId, (name, shortName, kind));
+        var (named, taken) = await CheckNamesAsync(organization.ParentId, organizationId, name, shortName, true, kind is null || Enum.IsDefined(kind.Value), cancellationToken);
+        var newKind = kind ?? organization.Kind;
+        if (newKind != organization.Kind)
+        {
+            var carriedOut = await db.Inspections.CountAsync(i => i.InspectingBodyId == organizationId, cancellationToken);
+            BusinessRules.Check(new AnInspectionsKindStays(carriedOut > 0 && newKind is not (OrganizationKind.InspectionOffice or OrganizationKind.InspectionTeam),
+                $"“{organization.Name}”开展过 {carriedOut} 次巡察，类型只能是巡察办或巡察组。"));
+            var inspected = await db.Inspections.CountAsync(i => i.InspectedOrganizationId == organizationId, cancellationToken);
+            BusinessRules.Check(new AnInspectionsKindStays(inspected > 0 && newKind != OrganizationKind.PartyCommittee,
+                $"“{organization.Name}”是 {inspected} 次巡察的被巡察党组织，类型只能是党委（党组）。"));
+        }
 
-        var before = new { organization.Name, organization.ShortName, organization.IsAssumption };
+        var before = new { organization.Name, organization.ShortName, organization.Kind, organization.IsAssumption };
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         organization.Rename(named, shortName);
+        organization.Reclassify(newKind);
         await db.SaveOrRefuseAsync(taken, cancellationToken, uniqueIndexDecides: true);
         await audit.RecordAsync(
-            new global::Rectify.Audit.AuditEvent(global::Rectify.Audit.AuditActions.OrganizationRenamed, ObjectType: "Organization", ObjectId: organization.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), Before: before, After: new { organization.Name, organization.ShortName, organization.IsAssumption }),
+            new global::Rectify.Audit.AuditEvent(global::Rectify.Audit.AuditActions.OrganizationRenamed, ObjectType: "Organization", ObjectId: organization.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), Before: before, After: new { organization.Name, organization.ShortName, organization.Kind, organization.IsAssumption }),
             cancellationToken: cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return this.DoneAt($"已将单位名称改为“{organization.Name}”。", "/organizations");
+        return this.DoneAt(before.Kind == organization.Kind ? $"已将单位名称改为“{organization.Name}”。" : $"已保存单位“{organization.Name}”，类型改为{Terms.Of(organization.Kind)}。", "/organizations");
+    }
+
+    /// <summary>A type an inspection relies on is kept (see <see cref="OnPostRenameAsync"/>).</summary>
+    private sealed class AnInspectionsKindStays(bool broken, string message) : IBusinessRule
+    {
+        public bool IsBroken() => broken;
+
+        public string Message => message;
+
+        public Refusal Refusal => Refusal.Invalid;
     }
 
     /// <summary>
@@ -268,7 +293,7 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, global::Recti
         if (CanManage && Edit is { } edit && nodes.TryGetValue(edit, out var chosen))
         {
             var parent = rows.Single(r => r.Id == edit).ParentId is { } p && nodes.TryGetValue(p, out var up) ? up.Name : "—";
-            Editing = TypedName is { } typed ? (edit, typed.Name ?? string.Empty, typed.ShortName, parent) : (edit, chosen.Name, chosen.ShortName, parent);
+            Editing = TypedName is { } typed ? (edit, typed.Name ?? string.Empty, typed.ShortName, typed.Kind ?? chosen.Kind, parent) : (edit, chosen.Name, chosen.ShortName, chosen.Kind, parent);
         }
 
         if (CanManage)
