@@ -320,6 +320,12 @@ public abstract class AccessTests(AppFixture app)
         var granted = await PostFormAsync(sec, $"/admin/users/{userId}?handler=Roles", detail, new() { ["roles"] = Roles.RectificationOffice });
         Assert.Contains("已保存角色", await granted.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
 
+        // 停用 asks for the box to be ticked: one click alone disables nobody.
+        var unconfirmed = await PostFormAsync(sys, $"/admin/users/{userId}?handler=Disable", await sys.GetStringAsync(new Uri($"/admin/users/{userId}", UriKind.Relative), Ct), []);
+        Assert.Equal(HttpStatusCode.BadRequest, unconfirmed.StatusCode);
+        Assert.Contains("请先勾选“确认停用”", await unconfirmed.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Null(await app.ReadAsync(db => db.Users.Where(u => u.Id == userId).Select(u => u.LockoutEnd).SingleAsync(Ct)));
+
         // The new user opens the link, sets their own password, signs in with it and sees the ledger; the link is then spent.
         using var zhang = app.Client();
         var setForm = await zhang.GetStringAsync(new Uri(link.PathAndQuery, UriKind.Relative), Ct);

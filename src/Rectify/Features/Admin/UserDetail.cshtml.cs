@@ -108,9 +108,15 @@ public sealed class UserDetailModel(
             Message = "已重置第二因素：该用户的会话已结束，下次登录时须重新绑定身份验证器。密码未改变。";
         }, cancellationToken);
 
-    public Task<IActionResult> OnPostDisableAsync(string id, CancellationToken cancellationToken) =>
+    /// <summary>停用, once the box saying so is ticked: the person's sessions end at once (a slip of the mouse must not lock someone out).</summary>
+    public Task<IActionResult> OnPostDisableAsync(string id, bool confirmed, CancellationToken cancellationToken) =>
         ActAsync(id, CanManageAccounts, async user =>
         {
+            if (!confirmed)
+            {
+                throw new UserAdministrationException("请先勾选“确认停用”：停用后该用户的会话立即结束，不能再登录，直到再次启用。");
+            }
+
             await administration.DisableAsync(user.UserName!);
             Message = "已停用；该用户已登录的会话将在一分钟内失效。";
         }, cancellationToken);
