@@ -271,8 +271,21 @@ public abstract class PublicationTests(AppFixture app)
         Assert.DoesNotContain("13812345678", masked, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, (await unit.GetAsync(new Uri($"/inspections/{id}/opinions", UriKind.Relative), Ct)).StatusCode);
 
-        // Assign, reply for publication: not public until approved.
+        // The plan renumbered after the opinion came in (its first category moved down): the inbox still names, and offers
+        // for 交办, the problem the sender read as number 3, not the one numbered 3 now.
         var finding = await app.ReadAsync(db => db.Findings.Where(f => f.InspectionId == id && f.Number == 3).Select(f => f.Id).SingleAsync(Ct));
+        var title = await app.ReadAsync(db => db.Findings.Where(f => f.Id == finding).Select(f => f.Title).SingleAsync(Ct));
+        var firstCategory = await app.ReadAsync(db => db.FindingCategories.Where(c => c.InspectionId == id).OrderBy(c => c.Number).Select(c => c.Id).FirstAsync(Ct));
+        var plan = $"/inspections/{id}/plan";
+        Assert.Equal(HttpStatusCode.Redirect, (await office.PostFromPageAsync(plan, plan + "?handler=Move", new Dictionary<string, string> { ["what"] = "category", ["itemId"] = firstCategory.ToString(CultureInfo.InvariantCulture), ["direction"] = "Down" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await office.PostFromPageAsync(plan, plan + "?handler=Renumber", new Dictionary<string, string> { ["reason"] = "类别调整后按顺序编号" })).StatusCode);
+        Assert.NotEqual(3, await app.ReadAsync(db => db.Findings.Where(f => f.Id == finding).Select(f => f.Number).SingleAsync(Ct)));
+        var renumbered = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await office.GetStringAsync(new Uri($"/inspections/{id}/opinions", UriKind.Relative), Ct));
+        var card = renumbered.QuerySelector($"[data-opinion='{stored.Id}']");
+        Assert.Contains($"关于第 3 项（{Rectify.Features.Fmt.Clip(title, 40)}）", card?.TextContent, StringComparison.Ordinal);
+        Assert.Equal(finding.ToString(CultureInfo.InvariantCulture), card?.QuerySelector("select[name=finding] option[selected]")?.GetAttribute("value"));
+
+        // Assign, reply for publication: not public until approved.
         Assert.Equal(HttpStatusCode.OK, (await NoticeSteps.ActOnOpinionAsync(office, id, stored.Id, "Assign", [new("finding", finding.ToString(CultureInfo.InvariantCulture))])).StatusCode);
         // What was assigned stays chosen on the form.
         var assigned = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await office.GetStringAsync(new Uri($"/inspections/{id}/opinions", UriKind.Relative), Ct));

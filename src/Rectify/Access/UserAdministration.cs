@@ -306,7 +306,7 @@ public sealed class UserAdministration(
             var holders = await users.GetUsersInRoleAsync(role);
             if (!holders.Any(u => u.Id != user.Id && u.LockoutEnd != DateTimeOffset.MaxValue))
             {
-                var refusal = $"“{user.UserName}”是唯一在用的{Roles.Label(role)}，不能{step}：请先把{Roles.Label(role)}角色授予另一个在用的账号。";
+                var refusal = $"“{user.UserName}”是唯一在用的{Roles.Label(role)}，不能{step}：须先由安全管理员把{Roles.Label(role)}角色授予另一个在用的账号。";
                 await transaction.RollbackAsync();
                 await denials.WriteAsync(http.HttpContext, new Denial(AuditActions.UserRolesRefused, refusal, "User", user.Id));
                 throw new UserAdministrationException(refusal);

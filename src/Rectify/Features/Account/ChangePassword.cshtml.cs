@@ -71,6 +71,7 @@ public sealed class ChangePasswordModel(
         // towards the lockout, as at sign-in, and is audited; once locked, this form refuses until the lock ends.
         if (await users.IsLockedOutAsync(user))
         {
+            await audit.RecordAsync(new AuditEvent(AuditActions.PasswordChanged, Succeeded: false, ObjectType: "User", ObjectId: user.Id, After: new { Reason = "账号已锁定" }));
             Errors.Add(l["输入错误的次数过多，账号已暂时锁定，请稍后再试。"]);
             return Page();
         }

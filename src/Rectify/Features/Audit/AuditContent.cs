@@ -29,6 +29,9 @@ public static partial class AuditContent
     private static readonly HashSet<string> Codes = new(StringComparer.Ordinal)
     {
         "state", "kind", "decision", "cadence", "result", "status", "signal", "roles", "format", "channel", "algorithm", "sha256", "contentType", "mediaType",
+
+        // 按类别顺序重新编号: only numbers ("6→5、5→6"), no wording.
+        "categoryNumbers", "renumberedFindings",
     };
 
     /// <summary>Whether the record is of a business object, whose texts a reader of no rectification content does not read.</summary>

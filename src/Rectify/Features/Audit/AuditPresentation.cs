@@ -59,6 +59,21 @@ public static class AuditPresentation
             }
         }
 
+        if (code == AuditActions.Of(PlanAction.Submit))
+        {
+            return l["整改方案报审"];
+        }
+
+        if (code == AuditActions.Of(PlanAction.Return))
+        {
+            return l["退回整改方案"];
+        }
+
+        if (code == AuditActions.Of(PlanAction.Approve))
+        {
+            return l["审定整改方案"];
+        }
+
         LocalizedString? name = code switch
         {
             AuditActions.SignInSucceeded => l["登录成功"],
@@ -346,6 +361,18 @@ public static class AuditPresentation
             "findingNumbers" => l["对应问题"],
             "categories" => l["问题类别"],
             "categoryNumbers" => l["类别序号"],
+            "planState" => l["方案状态"],
+            "meetingName" => l["审定会议"],
+            "meetingDate" => l["会议日期"],
+            "round" => l["届次轮次"],
+            "team" => l["巡察组"],
+            "inspected" => l["被巡察党组织"],
+            "onSiteFrom" => l["进驻日期"],
+            "onSiteTo" => l["撤离日期"],
+            "feedbackDate" => l["反馈日期"],
+            "extendedScope" or "addedScope" => l["下延单位"],
+            "removedScope" => l["移除的下延单位"],
+            "position" => l["职务"],
             "renumberedFindings" => l["问题序号"],
             "source" => l["文件"],
             "untouched" => l["未改动的措施"],
@@ -463,6 +490,7 @@ public static class AuditPresentation
             "state" when entry.ObjectType == "ProgressReport" => Terms.Of((ProgressReportState)n),
             "kind" when entry.ObjectType == "Outcome" => Terms.Of((OutcomeKind)n),
             "kind" when entry.ObjectType == "Organization" => Terms.Of((OrganizationKind)n),
+            "planState" => Terms.Of((PlanState)n),
             "kind" when ledger => Terms.Of((MeasureKind)n),
             "cadence" => Terms.Of((ReportingCadence)n),
             "status" when entry.ObjectType == "Lead" => Terms.Of((LeadStatus)n),

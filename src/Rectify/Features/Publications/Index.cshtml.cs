@@ -37,8 +37,11 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, PublicationSe
 
     public PublicNotice? Preview { get; private set; }
 
-    /// <summary>The preview is composed from the ledger now (not a frozen version) and its numbers do not run in order.</summary>
+    /// <summary>The preview of a version not yet published (a draft, or one submitted for approval) whose numbers do not run in order.</summary>
     public bool PreviewOutOfOrder { get; private set; }
+
+    /// <summary>The preview is the submitted version's frozen text (the approver's view), not a draft composed from the ledger now.</summary>
+    public bool PreviewFrozen { get; private set; }
 
     public IReadOnlyList<MeasureRow> Measures { get; private set; } = [];
 
@@ -171,7 +174,7 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, PublicationSe
             PublicKey = row.PublicKey;
             Draft = PublicationDraft.FromJson(row.Content);
             Preview = row.Snapshot is { } frozen ? PublicNotice.FromJson(frozen) : await PublicationComposer.ComposeAsync(db, scope, Id, Draft, today, cancellationToken);
-            PreviewOutOfOrder = row.Snapshot is null && !Preview.NumberedInOrder;
+            (PreviewOutOfOrder, PreviewFrozen) = (latest.State != PublicationState.Approved && !Preview.NumberedInOrder, row.Snapshot is not null);
             if (TypedDraft is { } typed && latest.State == PublicationState.Draft)
             {
                 // The preview stays the saved draft's; the form shows what was typed.
@@ -189,7 +192,8 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, PublicationSe
                 var count = await measures.CountAsync(cancellationToken);
                 MeasurePageCount = Math.Max(1, (count + MeasurePageSize - 1) / MeasurePageSize);
                 MeasurePage = Math.Clamp(mpage, 1, MeasurePageCount);
-                Measures = await measures.OrderBy(m => m.Finding.Number).ThenBy(m => m.Number)
+                // In the notice's order: by category, then finding, then measure.
+                Measures = await measures.OrderBy(m => m.Finding.Category.Number).ThenBy(m => m.Finding.Number).ThenBy(m => m.Number).ThenBy(m => m.Id)
                     .Skip((MeasurePage - 1) * MeasurePageSize).Take(MeasurePageSize)
                     .Select(m => new MeasureRow(m.Id, m.Finding.Number, m.Number, m.Text, m.PublicProgress))
                     .ToListAsync(cancellationToken);

@@ -33,7 +33,12 @@ public sealed record OpinionRow(
     string? PublicSummary,
     UnitAnswer? UnitAnswer,
     string? EarlierUnitResponses,
-    int Version);
+    int Version)
+{
+    /// <summary>The version of the notice the sender read, whose numbering <see cref="AboutFindingNumber"/> follows (for the office's page; not in the API).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public int PublicationId { get; init; }
+}
 
 /// <summary>
 /// An opinion as the unit it was handed to (交办) reads it: the sender's words and the problem, never the contact or the
@@ -145,7 +150,8 @@ public sealed class OpinionService(RectifyDbContext db, Caller caller, AuditLog 
 
     private static IQueryable<OpinionRow> AsRows(IQueryable<PublicOpinion> opinions) => opinions
         .Select(o => new OpinionRow(o.Id, o.ReceiptCode, o.ReceivedAtUtc, o.Text, o.Contact, o.AboutFindingNumber, o.State, o.AssignedFindingId, o.AssignedUnitId, o.Reply, o.ReplyIsPublishable, o.ReplyApprovedByName,
-            o.PublicSummary, o.UnitResponse == null ? null : new UnitAnswer(o.UnitResponse, o.UnitRespondedByName!, o.UnitRespondedAtUtc!.Value), o.EarlierUnitResponses, o.Version));
+            o.PublicSummary, o.UnitResponse == null ? null : new UnitAnswer(o.UnitResponse, o.UnitRespondedByName!, o.UnitRespondedAtUtc!.Value), o.EarlierUnitResponses, o.Version)
+        { PublicationId = o.PublicationId });
 
     private static OpinionRow Masked(OpinionRow row) => row with { Contact = Mask(row.Contact) };
 

@@ -24,7 +24,14 @@ public sealed class OpinionsModel(RectifyDbContext db, Caller caller, OpinionSer
     public IReadOnlyList<Choice> Findings { get; private set; } = [];
 
     /// <summary>The findings' ids by their numbers: an opinion about 第 6 项 offers problem 6 to assign it to.</summary>
-    public IReadOnlyDictionary<int, int> FindingIdByNumber { get; private set; } = new Dictionary<int, int>();
+    /// <summary>
+    /// The problem each opinion of the page chose, as the notice the sender read numbered and titled it: the number alone
+    /// would name another problem once the plan was renumbered.
+    /// </summary>
+    public IReadOnlyDictionary<int, string> AboutTitle { get; private set; } = new Dictionary<int, string>();
+
+    /// <summary>The finding each opinion of the page is about, found by the title the sender read (for 交办's choice).</summary>
+    public IReadOnlyDictionary<int, int> AboutFinding { get; private set; } = new Dictionary<int, int>();
 
     public IReadOnlyList<Choice> Units { get; private set; } = [];
 
@@ -108,12 +115,24 @@ public sealed class OpinionsModel(RectifyDbContext db, Caller caller, OpinionSer
         var assigned = Opinions.Rows.Where(r => r.AssignedUnitId is not null).Select(r => r.AssignedUnitId!.Value).Distinct().ToList();
         UnitNames = assigned.Count == 0 ? new Dictionary<int, string>() : await db.Organizations.AsNoTracking().Where(o => assigned.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.Name, cancellationToken);
         Counts = await OpinionService.CountAsync(db, Id, cancellationToken);
+        var about = Opinions.Rows.Where(r => r.AboutFindingNumber is not null).ToList();
+        if (about.Count > 0)
+        {
+            // The notices the page's senders read (a version or two): each opinion's number in its own notice's words.
+            var read = about.Select(r => r.PublicationId).Distinct().ToList();
+            var notices = (await db.Publications.AsNoTracking().Where(p => read.Contains(p.Id) && p.Snapshot != null).Select(p => new { p.Id, p.Snapshot }).ToListAsync(cancellationToken))
+                .ToDictionary(p => p.Id, p => PublicNotice.FromJson(p.Snapshot!).Findings.GroupBy(f => f.Number).ToDictionary(g => g.Key, g => g.First().Title));
+            AboutTitle = about.Where(r => notices.TryGetValue(r.PublicationId, out var n) && n.ContainsKey(r.AboutFindingNumber!.Value))
+                .ToDictionary(r => r.Id, r => notices[r.PublicationId][r.AboutFindingNumber!.Value]);
+        }
+
         if (MayTriage)
         {
-            var findings = await db.Findings.AsNoTracking().Where(f => f.InspectionId == Id).OrderBy(f => f.Number)
+            var findings = await db.Findings.AsNoTracking().Where(f => f.InspectionId == Id).OrderBy(f => f.Category.Number).ThenBy(f => f.Number)
                 .Select(f => new { f.Id, f.Number, f.Title }).ToListAsync(cancellationToken);
             Findings = [.. findings.Select(f => new Choice(f.Id, $"{f.Number}. {f.Title}"))];
-            FindingIdByNumber = findings.ToDictionary(f => f.Number, f => f.Id);
+            var byTitle = findings.GroupBy(f => f.Title, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Id, StringComparer.Ordinal);
+            AboutFinding = AboutTitle.Where(t => byTitle.ContainsKey(t.Value)).ToDictionary(t => t.Key, t => byTitle[t.Value]);
             var units = await LedgerQueries.UnitsAsync(db, db.VisibleMeasures(caller.Scope).Where(m => m.InspectionId == Id), cancellationToken);
             Units = [.. units.Select(u => new Choice(u.Id, u.Name))];
 
