@@ -321,6 +321,15 @@ public abstract class PlanStructureTests(AppFixture app)
         Assert.Contains("类别调整后按顺序编号", entry.After, StringComparison.Ordinal);
         Assert.Contains($"{moved[0].Split('/')[1]}→1", entry.After, StringComparison.Ordinal);
 
+        // The audit administrator, who reads no rectification content, reads the numbers (they are no wording).
+        using (var auditor = await app.SignedInAsync("auditadmin"))
+        {
+            var log = WebUtility.HtmlDecode(await auditor.GetStringAsync(new Uri($"/audit?action={Audit.AuditActions.PlanRenumbered}", UriKind.Relative), Ct));
+            Assert.Contains("按类别顺序重新编号", log, StringComparison.Ordinal);
+            Assert.Contains($"{moved[0].Split('/')[1]}→1", log, StringComparison.Ordinal);
+            Assert.DoesNotContain("类别调整后按顺序编号", log, StringComparison.Ordinal);
+        }
+
         // A unit does not renumber the plan.
         using var unitApi = await TokenClientAsync("unit");
         Assert.Equal(HttpStatusCode.Forbidden, (await unitApi.PostAsJsonAsync($"/api/v1/inspections/{app.InspectionId}/renumbering", new { reason = "试试" }, Ct)).StatusCode);
