@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Rectify.Access;
 using Rectify.Domain;
@@ -59,6 +60,43 @@ public abstract class ExportRoundTripTests(AppFixture app)
         }
 
         Assert.Equal(original, again);
+    }
+
+    [Fact]
+    public async Task A_ledger_exported_before_the_plan_was_renumbered_is_refused_not_applied_to_other_problems()
+    {
+        app.RequireAvailable();
+        var id = await app.NewInspectionAsync();
+        using var office = await app.SignedInAsync("office");
+        var before = await (await office.GetAsync(new Uri($"/api/v1/inspections/{id}/ledger.xlsx", UriKind.Relative), Ct)).Content.ReadAsByteArrayAsync(Ct);
+
+        // The first category moved down and the plan renumbered: the old file's numbers now name other problems.
+        var first = await app.ReadAsync(db => db.FindingCategories.Where(c => c.InspectionId == id).OrderBy(c => c.Number).Select(c => c.Id).FirstAsync(Ct));
+        var plan = $"/inspections/{id}/plan";
+        Assert.Equal(HttpStatusCode.Redirect, (await office.PostFromPageAsync(plan, plan + "?handler=Move", new Dictionary<string, string> { ["what"] = "category", ["itemId"] = first.ToString(CultureInfo.InvariantCulture), ["direction"] = "Down" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await office.PostFromPageAsync(plan, plan + "?handler=Renumber", [])).StatusCode);
+        Task<List<string>> FindingsAsync() => app.ReadAsync(db => db.Findings.Where(f => f.InspectionId == id).OrderBy(f => f.Number).Select(f => f.Number + f.Title).ToListAsync(Ct));
+        var renumbered = await FindingsAsync();
+        var texts = await app.ReadAsync(db => db.Measures.Where(m => m.InspectionId == id).OrderBy(m => m.Id).Select(m => m.Text).ToListAsync(Ct));
+
+        await using var scope = app.Factory.Services.CreateAsyncScope();
+        var token = await scope.ServiceProvider.GetRequiredService<ApiTokenService>().CreateAsync("office", "重新编号后导入旧台账", 1, Ct);
+        using var api = app.Client();
+        api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token.Token);
+        foreach (var preview in new[] { "true", "false" })
+        {
+            using var form = new MultipartFormDataContent();
+            var file = new ByteArrayContent(before);
+            file.Headers.ContentType = new MediaTypeHeaderValue(LedgerTemplate.ContentType);
+            form.Add(file, "file", "重新编号前的台账.xlsx");
+            var answer = await api.PostAsync(new Uri($"/api/v1/inspections/{id}/import?preview={preview}", UriKind.Relative), form, Ct);
+            var body = await answer.Content.ReadAsStringAsync(Ct);
+            Assert.Contains("可能是重新编号或调整类别次序之前导出的台账", body, StringComparison.Ordinal);
+            Assert.True(preview == "true" || !answer.IsSuccessStatusCode, body);
+        }
+
+        Assert.Equal(renumbered, await FindingsAsync());
+        Assert.Equal(texts, await app.ReadAsync(db => db.Measures.Where(m => m.InspectionId == id).OrderBy(m => m.Id).Select(m => m.Text).ToListAsync(Ct)));
     }
 
     /// <summary>Every field the plan holds of each measure, with its category and finding, in ledger order.</summary>

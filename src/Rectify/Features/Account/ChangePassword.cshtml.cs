@@ -19,6 +19,7 @@ public sealed class ChangePasswordModel(
     RectifyDbContext db,
     AuditLog audit,
     IOptions<SecurityPolicyOptions> policy,
+    SignInLimits limits,
     IStringLocalizer<SharedResource> l) : PageModel
 {
     public string? Reason => User.FindFirstValue(RectifyClaimsFactory.PasswordChangeClaim);
@@ -67,22 +68,34 @@ public sealed class ChangePasswordModel(
             return Page();
         }
 
-        // A session alone (left open, or taken) must not be a way to guess the password: a wrong current password counts
-        // towards the lockout, as at sign-in, and is audited; once locked, this form refuses until the lock ends.
+        // A session alone (left open, or taken) must not be a way to guess the password. As at sign-in: the address's and
+        // the account's attempts are limited (so parallel posts gain nothing), a wrong current password counts towards
+        // the lockout and is audited, and a locked account is refused here until the lock ends. The account is read again
+        // inside the transaction, so that a failure is counted on the row as it stands.
+        if (limits.TryAttempt(HttpContext.Connection.RemoteIpAddress?.ToString(), user.NormalizedUserName ?? user.Id) is { } wait)
+        {
+            Errors.Add(SignInLimits.Refuse(Response, wait, l));
+            var limited = Page();
+            limited.StatusCode = StatusCodes.Status429TooManyRequests;
+            return limited;
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        await db.Entry(user).ReloadAsync();
         if (await users.IsLockedOutAsync(user))
         {
             await audit.RecordAsync(new AuditEvent(AuditActions.PasswordChanged, Succeeded: false, ObjectType: "User", ObjectId: user.Id, After: new { Reason = "账号已锁定" }));
+            await transaction.CommitAsync();
             Errors.Add(l["输入错误的次数过多，账号已暂时锁定，请稍后再试。"]);
             return Page();
         }
 
-        await using var transaction = await db.Database.BeginTransactionAsync();
         if (!await users.CheckPasswordAsync(user, currentPassword))
         {
-            await users.AccessFailedAsync(user);
+            var counted = await users.AccessFailedAsync(user);
             await audit.RecordAsync(new AuditEvent(AuditActions.PasswordChanged, Succeeded: false, ObjectType: "User", ObjectId: user.Id, After: new { Reason = "当前密码不正确" }));
             await transaction.CommitAsync();
-            Errors.Add(l["当前密码不正确。"]);
+            Errors.Add(!counted.Succeeded ? l["请稍后再试。"] : await users.IsLockedOutAsync(user) ? l["当前密码不正确。输入错误的次数过多，账号已暂时锁定，请稍后再试。"] : l["当前密码不正确。"]);
             return Page();
         }
 
@@ -90,13 +103,18 @@ public sealed class ChangePasswordModel(
         if (!result.Succeeded)
         {
             await transaction.RollbackAsync();
-            Errors.AddRange(result.Errors.Select(e => e.Code == "PasswordMismatch" ? l["当前密码不正确。"].Value : e.Description));
+            Errors.AddRange(result.Errors.Select(e => e.Description));
             return Page();
         }
 
         user.MustChangePassword = false;
-        user.AccessFailedCount = 0;
-        await users.UpdateAsync(user);
+        if (!(await users.UpdateAsync(user)).Succeeded || !(await users.ResetAccessFailedCountAsync(user)).Succeeded)
+        {
+            await transaction.RollbackAsync();
+            Errors.Add(l["请稍后再试。"]);
+            return Page();
+        }
+
         await audit.RecordAsync(new AuditEvent(AuditActions.PasswordChanged, ObjectType: "User", ObjectId: user.Id));
         await transaction.CommitAsync();
 

@@ -22,6 +22,7 @@ public sealed class TwoFactorModel(
     RectifyDbContext db,
     AuditLog audit,
     Microsoft.Extensions.Options.IOptions<Access.SecurityPolicyOptions> policy,
+    Access.SignInLimits limits,
     IStringLocalizer<SharedResource> l) : PageModel
 {
     /// <summary>The recovery codes just made: shown in this response only, never again.</summary>
@@ -86,28 +87,20 @@ public sealed class TwoFactorModel(
 
         // Enrolment enables the factor once. With it enabled this form does nothing: new recovery codes are made only by
         // their own form (which asks for the code and counts wrong ones), so that a session cannot guess codes here.
+        // Before it is enabled a wrong code is not counted: the same page shows the key, so guessing gains nothing, and a
+        // phone whose clock is off must not lock its owner out of signing in.
         if (await users.GetTwoFactorEnabledAsync(user))
         {
             return await RefuseAsync(user, l["第二因素认证已经启用，无需再次验证。需要新的恢复码时，请在“生成新的恢复码”处输入验证码。"]);
         }
 
-        if (await users.IsLockedOutAsync(user))
+        if (!await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, (code ?? string.Empty).Replace(" ", string.Empty, StringComparison.Ordinal)))
         {
-            return await RefuseAsync(user, l["输入错误的次数过多，账号已暂时锁定，请稍后再试。"]);
+            return await RefuseAsync(user, l["验证码不正确：请确认手机时间准确，并输入当前显示的验证码。"]);
         }
 
         await using (var transaction = await db.Database.BeginTransactionAsync())
         {
-            if (!await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, (code ?? string.Empty).Replace(" ", string.Empty, StringComparison.Ordinal)))
-            {
-                // A wrong code counts towards the lockout, as at sign-in, and is audited.
-                await users.AccessFailedAsync(user);
-                await audit.RecordAsync(new AuditEvent(AuditActions.SecondFactorEnabled, Succeeded: false, ObjectType: "User", ObjectId: user.Id));
-                await transaction.CommitAsync();
-                return await RefuseAsync(user, l["验证码不正确：请确认手机时间准确，并输入当前显示的验证码。"]);
-            }
-
-            await users.ResetAccessFailedCountAsync(user);
             await users.SetTwoFactorEnabledAsync(user, true);
             RecoveryCodes = [.. await users.GenerateNewTwoFactorRecoveryCodesAsync(user, policy.Value.SecondFactor.RecoveryCodes) ?? []];
             await audit.RecordAsync(new AuditEvent(AuditActions.SecondFactorEnabled, ObjectType: "User", ObjectId: user.Id, After: new { RecoveryCodes = RecoveryCodes.Count }));
@@ -140,18 +133,27 @@ public sealed class TwoFactorModel(
             return await RefuseAsync(user, l["请先启用第二因素认证，再生成恢复码。"]);
         }
 
-        if (await users.IsLockedOutAsync(user))
-        {
-            return await RefuseAsync(user, l["输入错误的次数过多，账号已暂时锁定，请稍后再试。原有恢复码仍然有效。"]);
-        }
-
         if (code.Length == 0)
         {
             return await RefuseAsync(user, l["请输入身份验证器当前显示的 6 位验证码，确认是您本人后才能生成新的恢复码。原有恢复码仍然有效。"]);
         }
 
+        // As at sign-in: the address's and the account's tries are limited, so that parallel posts gain nothing; the
+        // account is read again inside the transaction, so that a wrong code is counted on the row as it stands.
+        if (limits.TryAttempt(HttpContext.Connection.RemoteIpAddress?.ToString(), user.NormalizedUserName ?? user.Id) is { } wait)
+        {
+            Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            return await RefuseAsync(user, Access.SignInLimits.Refuse(Response, wait, l));
+        }
+
         await using (var transaction = await db.Database.BeginTransactionAsync())
         {
+            await db.Entry(user).ReloadAsync();
+            if (await users.IsLockedOutAsync(user))
+            {
+                return await RefuseAsync(user, l["输入错误的次数过多，账号已暂时锁定，请稍后再试。原有恢复码仍然有效。"]);
+            }
+
             if (!await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, code))
             {
                 await users.AccessFailedAsync(user);

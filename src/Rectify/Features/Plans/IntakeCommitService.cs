@@ -554,9 +554,20 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
             }
         }
 
+        // A file whose numbers are shifted against the plan's (a ledger exported before 按类别顺序重新编号 or before a
+        // category moved) names, under a number, what the plan holds under another: it would overwrite one problem's
+        // measures with another's. The titles give it away, so such a file is refused, not applied.
+        var findingByTitle = plan.Findings.GroupBy(p => p.Value.Title, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Min(p => p.Key), StringComparer.Ordinal);
+        var categoryByTitle = plan.Categories.GroupBy(p => p.Value, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Min(p => p.Key), StringComparer.Ordinal);
+        const string Shifted = "文件的序号与系统中的不一致，可能是重新编号或调整类别次序之前导出的台账。请先导出最新台账，在其上修改后再导入。";
+
         foreach (var c in draft.Categories)
         {
             Fits(c.Source, $"类别{Numeral(c.Number)}", "问题类别", c.Title, PlanLimits.CategoryTitle);
+            if (plan.Categories.TryGetValue(c.Number, out var held) && held != c.Title.Trim() && categoryByTitle.TryGetValue(c.Title.Trim(), out var elsewhere) && elsewhere != c.Number)
+            {
+                Problem(c.Source, $"文件中类别{Numeral(c.Number)}“{Abbreviate(c.Title)}”在本次巡察中是类别{Numeral(elsewhere)}。{Shifted}");
+            }
 
             // A file that names no category (its findings under a default one) leaves the plan's categories as they are:
             // a finding the plan has keeps its own, a new one goes under the plan's category of that number, said below.
@@ -585,6 +596,11 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
                     {
                         // The number is the finding's identity; another category and another title make it another finding.
                         Problem(f.Source, $"问题序号 {f.Number} 在本次巡察中已是类别{Numeral(was.Category)}下的“{Abbreviate(was.Title)}”，文件中却是类别{Numeral(c.Number)}下的“{Abbreviate(f.Title)}”。导入按序号更新问题，请核对文件中的序号。");
+                    }
+
+                    if (!sameTitle && findingByTitle.TryGetValue(f.Title.Trim(), out var other) && other != f.Number)
+                    {
+                        Problem(f.Source, $"文件中问题 {f.Number}“{Abbreviate(f.Title)}”在本次巡察中是问题 {other}。{Shifted}");
                     }
 
                     if (!sameTitle)
