@@ -319,6 +319,17 @@ public sealed class FindingCategory
         Title = PlainText.Line(title) ?? throw new ArgumentException("问题类别标题不能为空。", nameof(title));
 }
 
+/// <summary>The plan's numbers: categories and findings run 1, 2, 3… in the order they are listed (按类别顺序重新编号).</summary>
+public static class Numbering
+{
+    /// <summary>Whether <paramref name="numbers"/>, in the order listed, are 1, 2, 3… with no gap.</summary>
+    public static bool RunFromOne(this IEnumerable<int> numbers)
+    {
+        ArgumentNullException.ThrowIfNull(numbers);
+        return numbers.Select((n, i) => n == i + 1).All(x => x);
+    }
+}
+
 /// <summary>反馈问题 / 整改任务: one numbered problem with its rectification task.</summary>
 public sealed class Finding
 {

@@ -411,7 +411,7 @@ public abstract class AccessTests(AppFixture app)
 
         // A type an inspection relies on stays: the inspected organization stays a 党委, the inspecting body a 巡察办 or 巡察组.
         var (inspected, body) = await app.ReadAsync(db => db.Inspections.Where(i => i.Id == app.InspectionId).Select(i => new { i.InspectedOrganization, i.InspectingBody }).Select(i => new ValueTuple<Domain.Organization, Domain.Organization>(i.InspectedOrganization, i.InspectingBody)).SingleAsync(Ct));
-        foreach (var (unit, kind, says) in new[] { (inspected, "Department", "类型只能是党委（党组）"), (body, "PartyCommittee", "类型只能是巡察办或巡察组") })
+        foreach (var (unit, kind, says) in new[] { (inspected, "Department", "类型只能是党组织"), (body, "PartyCommittee", "类型只能是巡察机构或巡察组") })
         {
             var form = await sys.GetStringAsync(new Uri($"/organizations?edit={unit.Id}", UriKind.Relative), Ct);
             var kept = await sys.PostFormAsync("/organizations?handler=Rename", form, new Dictionary<string, string> { ["organizationId"] = Id(unit.Id), ["name"] = unit.Name, ["shortName"] = unit.ShortName ?? string.Empty, ["kind"] = kind });

@@ -256,7 +256,9 @@ public abstract class PublicationTests(AppFixture app)
         // (as links of earlier versions sent it) is not looked up: the code never travels in an address.
         Assert.Contains("请输入提交意见时得到的回执码", await NoticeSteps.CheckReceiptAsync(visitor, key, " "), StringComparison.Ordinal);
         Assert.DoesNotContain("receipt-status", await visitor.GetStringAsync(new Uri($"/notices/{key}", UriKind.Relative), Ct), StringComparison.Ordinal);
-        Assert.DoesNotContain("receipt-status", await visitor.GetStringAsync(new Uri($"/notices/{key}?receipt={receipt}", UriKind.Relative), Ct), StringComparison.Ordinal);
+        var linked = await visitor.GetStringAsync(new Uri($"/notices/{key}?receipt={receipt}", UriKind.Relative), Ct);
+        Assert.Contains("请输入提交意见时得到的回执码", linked, StringComparison.Ordinal);
+        Assert.DoesNotContain("已收到", NoticeSteps.Between(linked, "id=\"receipt-check\"", "</section>"), StringComparison.Ordinal);
 
         // The office reads it as text, with the contact; the first responsible person sees the contact masked; a unit not at all.
         using var office = await app.SignedInAsync("office");

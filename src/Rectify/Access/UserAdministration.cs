@@ -296,15 +296,22 @@ public sealed class UserAdministration(
     /// <summary>
     /// Refuses (audited, as any refused role change) to take the last account in use of a 三员 role out of it — by
     /// removing the role or disabling the account — since only the server's command line could then give it back. Read
-    /// inside the caller's transaction (on SQLite it holds the writer, so two such steps cannot both pass); the refusal
-    /// is recorded after that transaction is rolled back, in one of its own.
+    /// inside the caller's transaction, under a lock on the 三员 roles (SQLite's transaction holds the writer; PostgreSQL
+    /// takes an advisory lock), so that two such steps — one account's role removed while the other is disabled — cannot
+    /// both pass; the refusal is recorded after that transaction is rolled back, in one of its own.
     /// </summary>
     private async Task KeepAnAdministratorAsync(Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction transaction, RectifyUser user, IEnumerable<string> losing, string step)
     {
-        foreach (var role in losing.Where(Roles.Administrators.Contains).ToList())
+        var administrative = losing.Where(Roles.Administrators.Contains).ToList();
+        if (administrative.Count > 0)
+        {
+            await TransactionLocks.HoldAsync(db, TransactionLocks.Kind.AdministratorRoles, 0, CancellationToken.None);
+        }
+
+        foreach (var role in administrative)
         {
             var holders = await users.GetUsersInRoleAsync(role);
-            if (!holders.Any(u => u.Id != user.Id && u.LockoutEnd != DateTimeOffset.MaxValue))
+            if (!holders.Any(u => u.Id != user.Id && !IsDisabled(u)))
             {
                 var refusal = $"“{user.UserName}”是唯一在用的{Roles.Label(role)}，不能{step}：须先由安全管理员把{Roles.Label(role)}角色授予另一个在用的账号。";
                 await transaction.RollbackAsync();

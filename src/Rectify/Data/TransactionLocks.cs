@@ -15,6 +15,9 @@ public static class TransactionLocks
     {
         /// <summary>A measure's 配合情况, while one is checked against the last and handed in.</summary>
         SupportReports = 1,
+
+        /// <summary>The 三员 roles' holders, while a step that could leave a role without an account in use is checked (id 0).</summary>
+        AdministratorRoles = 2,
     }
 
     public static async Task HoldAsync(RectifyDbContext db, Kind kind, int id, CancellationToken cancellationToken)

@@ -98,7 +98,7 @@ public static class AuditPresentation
             AuditActions.UserOrganizationChanged => l["变更所属单位"],
             AuditActions.NoticeImported => l["导入巡察反馈意见"],
             AuditActions.OrganizationCreated => l["新增单位"],
-            AuditActions.OrganizationRenamed => l["修改单位名称"],
+            AuditActions.OrganizationRenamed => l["修改单位"],
             AuditActions.OrganizationMoved => l["移动单位"],
             AuditActions.OrganizationDeleted => l["删除单位"],
             AuditActions.DemoSeeded => l["载入演示数据"],

@@ -100,10 +100,10 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, global::Recti
         {
             var carriedOut = await db.Inspections.CountAsync(i => i.InspectingBodyId == organizationId, cancellationToken);
             BusinessRules.Check(new AnInspectionsKindStays(carriedOut > 0 && newKind is not (OrganizationKind.InspectionOffice or OrganizationKind.InspectionTeam),
-                $"“{organization.Name}”开展过 {carriedOut} 次巡察，类型只能是巡察办或巡察组。"));
+                $"“{organization.Name}”开展过 {carriedOut} 次巡察，类型只能是{Terms.Of(OrganizationKind.InspectionOffice)}或{Terms.Of(OrganizationKind.InspectionTeam)}。"));
             var inspected = await db.Inspections.CountAsync(i => i.InspectedOrganizationId == organizationId, cancellationToken);
             BusinessRules.Check(new AnInspectionsKindStays(inspected > 0 && newKind != OrganizationKind.PartyCommittee,
-                $"“{organization.Name}”是 {inspected} 次巡察的被巡察党组织，类型只能是党委（党组）。"));
+                $"“{organization.Name}”是 {inspected} 次巡察的被巡察党组织，类型只能是{Terms.Of(OrganizationKind.PartyCommittee)}。"));
         }
 
         var before = new { organization.Name, organization.ShortName, organization.Kind, organization.IsAssumption };

@@ -60,9 +60,7 @@ public sealed record PlanView(PlanHead Head, IReadOnlyList<PlanCategory> Categor
     /// Whether the categories run 1, 2, 3… and the findings 1, 2, 3… across the inspection in the categories' order, as
     /// the ledger and the public notice list them (for the office, which sees every finding; 按类别顺序重新编号 otherwise).
     /// </summary>
-    public bool NumberedInOrder =>
-        Categories.Select((c, i) => c.Number == i + 1).All(x => x)
-        && FindingNumbersInOrder.Select((n, i) => n == i + 1).All(x => x);
+    public bool NumberedInOrder => Categories.Select(c => c.Number).RunFromOne() && FindingNumbersInOrder.RunFromOne();
 
     /// <summary>The findings' numbers in the order the plan lists them.</summary>
     public IEnumerable<int> FindingNumbersInOrder => Categories.SelectMany(c => c.Findings).Select(f => f.Number);
@@ -73,7 +71,6 @@ public static class PlanQueries
     /// <summary>The most people and units a page offers to choose from; more are typed by name.</summary>
     public const int MaxChoices = 2000;
 
-    /// <summary>The plan as the caller may see it: a unit reporter sees only its own measures (and their findings); the people and units to choose from only for those who edit it.</summary>
     /// <summary>
     /// Whether the inspection's categories run 1, 2, 3… and its findings 1, 2, 3… in the categories' order (the order
     /// the ledger and the public notice list them in); <see cref="PlanView.NumberedInOrder"/> for a plan already read.
@@ -83,9 +80,10 @@ public static class PlanQueries
         ArgumentNullException.ThrowIfNull(db);
         var categories = await db.FindingCategories.Where(c => c.InspectionId == inspectionId).OrderBy(c => c.Number).Select(c => c.Number).ToListAsync(cancellationToken);
         var findings = await db.Findings.Where(f => f.InspectionId == inspectionId).OrderBy(f => f.Category.Number).ThenBy(f => f.Number).Select(f => f.Number).ToListAsync(cancellationToken);
-        return categories.Select((n, i) => n == i + 1).All(x => x) && findings.Select((n, i) => n == i + 1).All(x => x);
+        return categories.RunFromOne() && findings.RunFromOne();
     }
 
+    /// <summary>The plan as the caller may see it: a unit reporter sees only its own measures (and their findings); the people and units to choose from only for those who edit it.</summary>
     public static async Task<PlanView?> LoadAsync(RectifyDbContext db, AccessScope scope, int inspectionId, CancellationToken cancellationToken, bool withChoices = true)
     {
         ArgumentNullException.ThrowIfNull(db);

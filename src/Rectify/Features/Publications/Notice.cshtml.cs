@@ -43,7 +43,12 @@ public sealed class NoticeModel(RectifyDbContext db, OpinionIntake intake, Publi
     public bool ReceiptMissing { get; private set; }
 
     /// <summary>The notice. A receipt code in the address (<c>?receipt=</c>, as links of earlier versions sent it) is not looked up: the check is a form post.</summary>
-    public Task<IActionResult> OnGetAsync(CancellationToken cancellationToken) => ShowAsync(cancellationToken);
+    public Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
+    {
+        // An old link with the code in it: the code is not looked up, and the visitor is asked to type it below.
+        ReceiptMissing = Request.Query.ContainsKey("receipt");
+        return ShowAsync(cancellationToken);
+    }
 
     /// <summary>
     /// The receipt check. A post, so that the code, which opens the office's reply to the sender, is never in an address:

@@ -23,7 +23,6 @@ public sealed class OpinionsModel(RectifyDbContext db, Caller caller, OpinionSer
 
     public IReadOnlyList<Choice> Findings { get; private set; } = [];
 
-    /// <summary>The findings' ids by their numbers: an opinion about 第 6 项 offers problem 6 to assign it to.</summary>
     /// <summary>
     /// The problem each opinion of the page chose, as the notice the sender read numbered and titled it: the number alone
     /// would name another problem once the plan was renumbered.

@@ -4,6 +4,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using Rectify.Documents;
 using Rectify.Documents.Gongwen;
+using Rectify.Domain;
 
 namespace Rectify.Features.Publications;
 
@@ -46,9 +47,12 @@ public sealed record PublicNotice(
     /// <summary>The findings by number, for the opinion form's choice.</summary>
     public IEnumerable<PublicFinding> Findings => Categories.SelectMany(c => c.Findings);
 
-    /// <summary>Whether the categories read （一）（二）（三）… and the findings 1, 2, 3… in the order the notice prints them, as the genre numbers them.</summary>
+    /// <summary>
+    /// Whether the findings read 1, 2, 3… in the order the notice prints them, as the genre numbers them, under categories
+    /// in their order (a category without findings is not printed, so the categories' numbers need only rise).
+    /// </summary>
     public bool NumberedInOrder =>
-        Categories.Select((c, i) => c.Number == i + 1).All(x => x) && Findings.Select((f, i) => f.Number == i + 1).All(x => x);
+        Categories.Zip(Categories.Skip(1)).All(p => p.First.Number < p.Second.Number) && Findings.Select(f => f.Number).RunFromOne();
 }
 
 /// <summary>The notice laid out as paragraphs with levels, once, for every output: page, text, fragment and 公文.</summary>

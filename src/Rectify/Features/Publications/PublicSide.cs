@@ -315,7 +315,8 @@ public sealed class PublicOpinionRateLimit : IDisposable
 
     private readonly PartitionedRateLimiter<IPAddress> daily;
 
-    private readonly PartitionedRateLimiter<IPAddress> newSenders;
+    /// <summary>Null when <see cref="PublicOpinionOptions.NewSenderShare"/> is 0: past the cap nobody is heard.</summary>
+    private readonly PartitionedRateLimiter<IPAddress>? newSenders;
 
     public PublicOpinionRateLimit(IOptions<PublicOpinionOptions> options)
     {
@@ -324,7 +325,7 @@ public sealed class PublicOpinionRateLimit : IDisposable
         (PermitLimit, Window, DailyLimit) = (Math.Max(1, o.PermitLimit), TimeSpan.FromSeconds(Math.Max(1, o.WindowSeconds)), Math.Max(1, o.DailyPerAddress));
         limiter = Limiter(PermitLimit, Window);
         daily = Limiter(DailyLimit, TimeSpan.FromDays(1));
-        newSenders = Limiter(Math.Max(0, o.NewSenderShare), TimeSpan.FromDays(1));
+        newSenders = o.NewSenderShare > 0 ? Limiter(o.NewSenderShare, TimeSpan.FromDays(1)) : null;
     }
 
     /// <summary>
@@ -388,14 +389,14 @@ public sealed class PublicOpinionRateLimit : IDisposable
             return (false, day.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromDays(1), true, false);
         }
 
-        using var share = newSenders.AttemptAcquire(address);
-        return (true, TimeSpan.Zero, false, share.IsAcquired);
+        using var share = newSenders?.AttemptAcquire(address);
+        return (true, TimeSpan.Zero, false, share?.IsAcquired == true);
     }
 
     public void Dispose()
     {
         limiter.Dispose();
         daily.Dispose();
-        newSenders.Dispose();
+        newSenders?.Dispose();
     }
 }

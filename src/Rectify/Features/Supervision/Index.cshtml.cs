@@ -148,7 +148,7 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, SupervisionSe
                     ofUnit = ofUnit.Where(m => m.Text.Contains(keyword));
                 }
 
-                var listed = await Project(ofUnit.OrderBy(m => m.Finding.Number).ThenBy(m => m.Number).Take(MeasuresListed + 1))
+                var listed = await Project(ofUnit.OrderBy(m => m.Finding.Category.Number).ThenBy(m => m.Finding.Number).ThenBy(m => m.Number).Take(MeasuresListed + 1))
                     .ToListAsync(cancellationToken);
                 MoreMeasures = listed.Count > MeasuresListed;
                 listed = [.. listed.Take(MeasuresListed)];

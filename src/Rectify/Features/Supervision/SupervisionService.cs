@@ -114,7 +114,6 @@ public sealed class SupervisionService(RectifyDbContext db, Caller caller, Audit
         return WorkflowResult.Done(kind == SupervisionKind.Duban ? $"已下发{notice.DocumentNumber}，待{unit.Name}于 {notice.ReplyDue:yyyy-MM-dd} 前回复。" : $"已记录{Terms.Of(kind)}。", notice.Id);
     }
 
-    /// <summary>The unit replies to a 督办单 addressed to it.</summary>
     /// <summary>
     /// The organization whose 督办单 the caller issues on <paramref name="inspection"/>: the inspected organization's office
     /// (it sees the whole organization and reviews its reports); else an inspection-body account's own organization — the
@@ -173,6 +172,7 @@ public sealed class SupervisionService(RectifyDbContext db, Caller caller, Audit
             : $"已清除机关代字：{organization.Name}今后的督办单编号为“督办〔年份〕序号”。");
     }
 
+    /// <summary>The unit replies to a 督办单 addressed to it.</summary>
     public async Task<WorkflowResult> ReplyAsync(int id, string? reply, CancellationToken cancellationToken, IncomingFile? file = null)
     {
         var notice = await db.VisibleNotices(caller.Scope).Include(n => n.Unit).SingleOrDefaultAsync(n => n.Id == id, cancellationToken);
