@@ -32,10 +32,7 @@ public abstract class PublicFormLimitsTests(PublicFormApp app)
     private HttpClient Visitor(out string address)
     {
         address = $"10.77.{Interlocked.Increment(ref nextAddress) / 250}.{(nextAddress % 250) + 1}";
-        var fromTheProxy = app.Factory.Server.CreateHandler(context => context.Connection.RemoteIpAddress = IPAddress.Loopback);
-        var client = new HttpClient(new Microsoft.AspNetCore.Mvc.Testing.Handlers.CookieContainerHandler(new CookieContainer()) { InnerHandler = fromTheProxy }) { BaseAddress = app.Factory.Server.BaseAddress };
-        client.DefaultRequestHeaders.Add("X-Forwarded-For", address);
-        return client;
+        return app.VisitorAt(address);
     }
 
     private Task<int> OpinionsAsync(int id) => app.ReadAsync(db => db.PublicOpinions.CountAsync(o => o.InspectionId == id, Ct));

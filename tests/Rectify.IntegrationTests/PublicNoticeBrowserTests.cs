@@ -33,12 +33,7 @@ public sealed class PublicLimitsTests(PublicLimitsApp app) : IClassFixture<Publi
         app.RequireAvailable();
         var (id, key) = await app.PublishedAsync();
         using var visitor = app.Client();
-        var stamps = new List<string>();
-        for (var i = 0; i < 3; i++)
-        {
-            var page = await visitor.GetStringAsync(new Uri($"/notices/{key}", UriKind.Relative), TestContext.Current.CancellationToken);
-            stamps.Add(WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Match(page, @"name=""stamp"" value=""([^""]+)""").Groups[1].Value));
-        }
+        var stamps = await NoticeSteps.StampsAsync(visitor, key, 3);
 
         // Posted the instant the form was shown: a script, not a person.
         Assert.Equal(HttpStatusCode.BadRequest, (await NoticeSteps.SendOpinionAsync(visitor, key, "太快了", stamp: stamps[0])).Response.StatusCode);
@@ -72,32 +67,18 @@ public sealed class PublicCapTests(PublicLimitsApp app) : IClassFixture<PublicLi
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    /// <summary>A visitor at <paramref name="address"/>, as the proxy (connecting from 127.0.0.1) forwards it.</summary>
-    private HttpClient Visitor(string address)
-    {
-        var fromTheProxy = app.Factory.Server.CreateHandler(context => context.Connection.RemoteIpAddress = IPAddress.Loopback);
-        var client = new HttpClient(new Microsoft.AspNetCore.Mvc.Testing.Handlers.CookieContainerHandler(new CookieContainer()) { InnerHandler = fromTheProxy }) { BaseAddress = app.Factory.Server.BaseAddress };
-        client.DefaultRequestHeaders.Add("X-Forwarded-For", address);
-        return client;
-    }
-
     [Fact]
     public async Task Past_the_daily_cap_only_senders_new_that_day_are_heard_an_ipv6_machine_is_one_sender_and_the_ceiling_holds()
     {
         app.RequireAvailable();
         var (id, key) = await app.PublishedAsync();
         using var reader = app.Client();
-        var stamps = new Queue<string>();
-        for (var i = 0; i < 9; i++)
-        {
-            var page = await reader.GetStringAsync(new Uri($"/notices/{key}", UriKind.Relative), Ct);
-            stamps.Enqueue(WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Match(page, @"name=""stamp"" value=""([^""]+)""").Groups[1].Value));
-        }
+        var stamps = new Queue<string>(await NoticeSteps.StampsAsync(reader, key, 9));
 
         await Task.Delay(TimeSpan.FromSeconds(2.5), Ct);
         async Task<HttpStatusCode> SendAsync(string address, string text)
         {
-            using var visitor = Visitor(address);
+            using var visitor = app.VisitorAt(address);
             var (response, html) = await NoticeSteps.SendOpinionAsync(visitor, key, text, stamp: stamps.Dequeue());
             Assert.True(response.StatusCode != HttpStatusCode.Conflict || html.Contains("已达上限", StringComparison.Ordinal), html);
             return response.StatusCode;

@@ -529,6 +529,28 @@ internal static partial class NoticeSteps
         return imported.Inspection.Id;
     }
 
+    /// <summary><paramref name="count"/> forms of the notice shown, as their signed stamps (each sends one opinion).</summary>
+    internal static async Task<List<string>> StampsAsync(HttpClient client, string key, int count)
+    {
+        var stamps = new List<string>();
+        for (var i = 0; i < count; i++)
+        {
+            var page = await client.GetStringAsync(new Uri($"/notices/{key}", UriKind.Relative), Ct);
+            stamps.Add(WebUtility.HtmlDecode(Regex.Match(page, @"name=""stamp"" value=""([^""]+)""").Groups[1].Value));
+        }
+
+        return stamps;
+    }
+
+    /// <summary>A visitor at <paramref name="address"/>, as a known proxy (connecting from 127.0.0.1) forwards it.</summary>
+    internal static HttpClient VisitorAt(this AppFixture app, string address)
+    {
+        var fromTheProxy = app.Factory.Server.CreateHandler(context => context.Connection.RemoteIpAddress = IPAddress.Loopback);
+        var client = new HttpClient(new Microsoft.AspNetCore.Mvc.Testing.Handlers.CookieContainerHandler(new CookieContainer()) { InnerHandler = fromTheProxy }) { BaseAddress = app.Factory.Server.BaseAddress };
+        client.DefaultRequestHeaders.Add("X-Forwarded-For", address);
+        return client;
+    }
+
     /// <summary>The receipt check as the public page's form posts it; the page answered.</summary>
     internal static async Task<string> CheckReceiptAsync(HttpClient visitor, string key, string receipt)
     {
