@@ -41,11 +41,27 @@ public sealed class SignInLimits : IDisposable
         return null;
     }
 
+    /// <summary>
+    /// Takes one attempt for the request's remote address and <paramref name="account"/>: null when both allow it; else
+    /// the answer is made 429 with Retry-After and the refusal in words is returned, for the page to show.
+    /// </summary>
+    public string? Refusal(Microsoft.AspNetCore.Http.HttpContext context, string account, Microsoft.Extensions.Localization.IStringLocalizer l)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (TryAttempt(context.Connection.RemoteIpAddress?.ToString(), account) is not { } wait)
+        {
+            return null;
+        }
+
+        context.Response.StatusCode = Microsoft.AspNetCore.Http.StatusCodes.Status429TooManyRequests;
+        return Refuse(context.Response, wait, l);
+    }
+
     /// <summary>The Retry-After header's value: whole seconds, at least one.</summary>
     public static string RetryAfterSeconds(TimeSpan wait) => Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
 
     /// <summary>The refusal on a sign-in page: status 429, Retry-After, and the wait in words.</summary>
-    public static string Refuse(Microsoft.AspNetCore.Http.HttpResponse response, TimeSpan wait, Microsoft.Extensions.Localization.IStringLocalizer l)
+    private static string Refuse(Microsoft.AspNetCore.Http.HttpResponse response, TimeSpan wait, Microsoft.Extensions.Localization.IStringLocalizer l)
     {
         ArgumentNullException.ThrowIfNull(response);
         ArgumentNullException.ThrowIfNull(l);

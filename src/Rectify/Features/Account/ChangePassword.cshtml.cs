@@ -72,12 +72,10 @@ public sealed class ChangePasswordModel(
         // the account's attempts are limited (so parallel posts gain nothing), a wrong current password counts towards
         // the lockout and is audited, and a locked account is refused here until the lock ends. The account is read again
         // inside the transaction, so that a failure is counted on the row as it stands.
-        if (limits.TryAttempt(HttpContext.Connection.RemoteIpAddress?.ToString(), user.NormalizedUserName ?? user.Id) is { } wait)
+        if (limits.Refusal(HttpContext, user.NormalizedUserName ?? user.Id, l) is { } refusal)
         {
-            Errors.Add(SignInLimits.Refuse(Response, wait, l));
-            var limited = Page();
-            limited.StatusCode = StatusCodes.Status429TooManyRequests;
-            return limited;
+            Errors.Add(refusal);
+            return Page();
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync();

@@ -65,12 +65,10 @@ public sealed class SignInModel(
         var name = userName.Trim();
 
         // Before any hashing: one attempt from this address and one at this account (known or not), else 429.
-        if (limits.TryAttempt(HttpContext.Connection.RemoteIpAddress?.ToString(), signIn.UserManager.NormalizeName(name)) is { } wait)
+        if (limits.Refusal(HttpContext, signIn.UserManager.NormalizeName(name), l) is { } refusal)
         {
-            Error = Access.SignInLimits.Refuse(Response, wait, l);
-            var refused = Page();
-            refused.StatusCode = StatusCodes.Status429TooManyRequests;
-            return refused;
+            Error = refusal;
+            return Page();
         }
 
         // Identity's own writes (failure count, lockout) and the audit record commit together.

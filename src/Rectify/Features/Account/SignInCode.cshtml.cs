@@ -36,12 +36,10 @@ public sealed class SignInCodeModel(SignInManager<RectifyUser> signIn, RectifyDb
             return LocalRedirect("/Account/SignIn");
         }
 
-        if (limits.TryAttempt(HttpContext.Connection.RemoteIpAddress?.ToString(), user.NormalizedUserName ?? user.Id) is { } wait)
+        if (limits.Refusal(HttpContext, user.NormalizedUserName ?? user.Id, l) is { } refusal)
         {
-            Error = Access.SignInLimits.Refuse(Response, wait, l);
-            var refused = Page();
-            refused.StatusCode = StatusCodes.Status429TooManyRequests;
-            return refused;
+            Error = refusal;
+            return Page();
         }
 
         var typed = (code ?? string.Empty).Replace(" ", string.Empty, StringComparison.Ordinal);

@@ -140,10 +140,9 @@ public sealed class TwoFactorModel(
 
         // As at sign-in: the address's and the account's tries are limited, so that parallel posts gain nothing; the
         // account is read again inside the transaction, so that a wrong code is counted on the row as it stands.
-        if (limits.TryAttempt(HttpContext.Connection.RemoteIpAddress?.ToString(), user.NormalizedUserName ?? user.Id) is { } wait)
+        if (limits.Refusal(HttpContext, user.NormalizedUserName ?? user.Id, l) is { } refusal)
         {
-            Response.StatusCode = StatusCodes.Status429TooManyRequests;
-            return await RefuseAsync(user, Access.SignInLimits.Refuse(Response, wait, l));
+            return await RefuseAsync(user, refusal);
         }
 
         await using (var transaction = await db.Database.BeginTransactionAsync())
