@@ -291,8 +291,11 @@ public sealed class PublicOpinion
         Text = string.Empty;
     }
 
-    /// <summary>An opinion as received; <paramref name="formStamp"/> is the single-use part of the public form's stamp it came with (<see cref="FormStamp"/>).</summary>
-    public PublicOpinion(int inspectionId, int publicationId, string receiptCode, string? text, string? contact, int? aboutFindingNumber, TimeProvider clock, string? formStamp = null)
+    /// <summary>
+    /// An opinion as received; <paramref name="formStamp"/> is the single-use part of the public form's stamp it came with
+    /// (<see cref="FormStamp"/>); <paramref name="aboutFindingTitle"/> is the chosen problem's title as the sender read it.
+    /// </summary>
+    public PublicOpinion(int inspectionId, int publicationId, string receiptCode, string? text, string? contact, int? aboutFindingNumber, TimeProvider clock, string? formStamp = null, string? aboutFindingTitle = null)
     {
         ArgumentNullException.ThrowIfNull(clock);
         var clean = PlainText.Clean(text);
@@ -305,6 +308,8 @@ public sealed class PublicOpinion
         Text = clean!;
         Contact = cleanContact;
         AboutFindingNumber = aboutFindingNumber;
+        AboutFindingTitle = aboutFindingNumber is null || string.IsNullOrEmpty(aboutFindingTitle) ? null
+            : aboutFindingTitle.Length <= MaxAboutTitleLength ? aboutFindingTitle : aboutFindingTitle[..MaxAboutTitleLength];
         FormStamp = formStamp;
         ReceivedAtUtc = clock.GetUtcNow().UtcDateTime;
         State = OpinionState.Received;
@@ -326,6 +331,15 @@ public sealed class PublicOpinion
 
     /// <summary>The finding (by its number in the notice) the sender says it concerns.</summary>
     public int? AboutFindingNumber { get; private set; }
+
+    /// <summary>
+    /// The title of that finding in the notice the sender read: numbers change when a plan is renumbered and the notice
+    /// republished, the problem the sender chose does not. Null for opinions taken before it was kept.
+    /// </summary>
+    public string? AboutFindingTitle { get; private set; }
+
+    /// <summary>The most of <see cref="AboutFindingTitle"/> kept (a finding's title is at most this long).</summary>
+    public const int MaxAboutTitleLength = 1000;
 
     /// <summary>
     /// The random, single-use part of the signed stamp of the form it was sent with (24 hex digits), unique: the same form

@@ -280,11 +280,16 @@ public sealed class SupervisionNoticeMeasure
     {
     }
 
+    /// <summary>A measure as the step names it when written; <paramref name="measure"/> comes with its finding.</summary>
     internal SupervisionNoticeMeasure(SupervisionNotice notice, Measure measure)
     {
         Notice = notice;
         Measure = measure;
         MeasureId = measure.Id;
+        IssuedFindingNumber = (measure.Finding ?? throw new ArgumentException("措施须连同其问题一并读取。", nameof(measure))).Number;
+        IssuedNumber = measure.Number;
+        IssuedText = measure.Text;
+        IssuedDeadline = measure.Deadline;
     }
 
     public int NoticeId { get; private set; }
@@ -294,6 +299,22 @@ public sealed class SupervisionNoticeMeasure
     public int MeasureId { get; private set; }
 
     public Measure Measure { get; private set; } = null!;
+
+    /// <summary>
+    /// The measure's number (its finding's, then its own), words and 整改时限 as the step was written with them: a 督办单
+    /// once issued reads as it was issued, whatever renumbering, rewording or extension comes later. Null on steps
+    /// written before they were kept, which show the measure as it is now.
+    /// </summary>
+    public int? IssuedFindingNumber { get; private set; }
+
+    /// <inheritdoc cref="IssuedFindingNumber"/>
+    public int? IssuedNumber { get; private set; }
+
+    /// <inheritdoc cref="IssuedFindingNumber"/>
+    public string? IssuedText { get; private set; }
+
+    /// <inheritdoc cref="IssuedFindingNumber"/>
+    public DateOnly? IssuedDeadline { get; private set; }
 }
 
 public sealed class ASupervisionNamesItsMatter(string? title, string? content) : IBusinessRule

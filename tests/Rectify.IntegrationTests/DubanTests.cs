@@ -299,6 +299,15 @@ public abstract class DubanTests(AppFixture app)
         Assert.Contains($"下一份督办单的编号：督办〔{today.Year}〕2号", WebUtility.HtmlDecode(await inspector.GetStringAsync(new Uri(list, UriKind.Relative), Ct)), StringComparison.Ordinal);
         Assert.Equal($"市委七巡督〔{today.Year}〕1号", (await GetJsonAsync(inspector, "/api/v1" + notice)).GetProperty("documentNumber").GetString());
         Assert.Equal(2, await app.ReadAsync(db => db.AuditEntries.CountAsync(e => e.Action == Audit.AuditActions.DocumentCodeSet, Ct)));
+
+        // Replied and closed, so that the inspection's open 督办单 are as the other tests of the class expect, whichever runs first.
+        using (var unit = await app.SignedInAsync("unit"))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, (await unit.PostFromPageAsync(notice, notice + "?handler=Reply", new Dictionary<string, string> { ["reply"] = "已说明原因。" })).StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.Redirect, (await inspector.PostFromPageAsync(notice, notice + "?handler=Close", new Dictionary<string, string> { ["decision"] = "close", ["note"] = "同意办结" })).StatusCode);
+        Assert.Equal("Closed", (await GetJsonAsync(inspector, "/api/v1" + notice)).GetProperty("state").GetString());
     }
 
     [Fact]
@@ -354,6 +363,28 @@ public abstract class DubanTests(AppFixture app)
         Assert.DoesNotContain(-1, at);
         Assert.Equal(at.Order(), at);
         Assert.Equal([detail.GetProperty("issuer").GetString()!, $"{today.Year}年{today.Month}月{today.Day}日"], lines[^2..]);
+
+        // Issued as it was: the measure renumbered, reworded and given a new 整改时限 afterwards changes neither the page,
+        // the API nor the document.
+        var issuedMeasure = detail.GetProperty("measures")[0];
+        var (issuedText, issuedDeadline) = (issuedMeasure.GetProperty("text").GetString()!, issuedMeasure.GetProperty("deadline").GetString());
+        async Task ChangeMeasureAsync(Action<Microsoft.EntityFrameworkCore.Query.UpdateSettersBuilder<Measure>> change)
+        {
+            await using var scope = app.Factory.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<RectifyDbContext>();
+            await db.Measures.Where(m => m.Id == id).ExecuteUpdateAsync(change, Ct);
+            await ContentVersion.BumpAsync(db, Ct);
+        }
+
+        var was = await app.ReadAsync(db => db.Measures.Where(m => m.Id == id).Select(m => new { m.Text, m.Deadline }).SingleAsync(Ct));
+        await ChangeMeasureAsync(s => s.SetProperty(m => m.Number, m => m.Number + 50).SetProperty(m => m.Text, "督办后改写的措施表述").SetProperty(m => m.Deadline, today.AddYears(1)));
+        var later = (await GetJsonAsync(office, "/api/v1" + notice)).GetProperty("measures")[0];
+        Assert.Equal((finding, number, issuedText, issuedDeadline), (later.GetProperty("findingNumber").GetInt32(), later.GetProperty("number").GetInt32(), later.GetProperty("text").GetString()!, later.GetProperty("deadline").GetString()));
+        var page = WebUtility.HtmlDecode(await office.GetStringAsync(new Uri(notice, UriKind.Relative), Ct));
+        Assert.Contains($"{finding}.{number}</a> {issuedText}", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("督办后改写的措施表述", page, StringComparison.Ordinal);
+        Assert.Contains(DocxLines(await office.GetByteArrayAsync(new Uri(notice + "?handler=Docx", UriKind.Relative), Ct)), l => l.StartsWith($"1.措施{finding}.{number}：{issuedText}", StringComparison.Ordinal));
+        await ChangeMeasureAsync(s => s.SetProperty(m => m.Number, m => m.Number - 50).SetProperty(m => m.Text, was.Text).SetProperty(m => m.Deadline, was.Deadline));
 
         // The unit it is addressed to may download it too; the system administrator (who opens no ledger) may not.
         using (var addressee = await app.SignedInAsync("unit"))

@@ -296,7 +296,7 @@ public abstract partial class FigureRulesTests
         await using var scope = app.Factory.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<RectifyDbContext>();
         var inspection = await db.Inspections.SingleAsync(i => i.Id == inspectionId, Ct);
-        var measure = await db.Measures.Include(m => m.LeadUnit).SingleAsync(m => m.Id == measureId, Ct);
+        var measure = await db.Measures.Include(m => m.LeadUnit).Include(m => m.Finding).SingleAsync(m => m.Id == measureId, Ct);
         var year = Today.Year;
         var sequence = (await db.SupervisionNotices.Where(n => n.IssuerId == inspection.InspectedOrganizationId && n.Year == year).MaxAsync(n => n.Sequence, Ct) ?? 0) + 1;
         var notice = SupervisionNotice.IssueDuban(inspection, measure.LeadUnit!, [measure], inspection.InspectedOrganizationId, year, sequence, "进度滞后", "请加快整改", "书面回复整改情况", Today.AddDays(5), Today, new Actor("figures-office", "整改办"), TimeProvider.System);

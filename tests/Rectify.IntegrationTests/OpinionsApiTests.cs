@@ -35,7 +35,7 @@ public abstract class OpinionsApiTests(AppFixture app)
         app.RequireAvailable();
         var (id, key) = await app.PublishedAsync();
         using var visitor = app.Client();
-        Assert.Equal(HttpStatusCode.OK, (await NoticeSteps.SendOpinionAsync(visitor, key, "小区旁的排水沟长期堵塞，建议尽快清理。", "13911112222")).Response.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await NoticeSteps.SendOpinionAsync(visitor, key, "小区旁的排水沟长期堵塞，建议尽快清理。", "13911112222", finding: "2")).Response.StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await NoticeSteps.SendOpinionAsync(visitor, key, "希望公开整改资金的使用情况。")).Response.StatusCode);
         using var office = await TokenClientAsync("office");
         using var secretary = await TokenClientAsync("secretary");
@@ -48,6 +48,10 @@ public abstract class OpinionsApiTests(AppFixture app)
         var opinion = inbox.Items[1];
         Assert.Equal("13911112222", opinion.Contact);
         Assert.Equal("139****2222", (await OneAsync(secretary, id, opinion.Id)).Contact);
+
+        // The problem the sender chose, by its number and title in the notice they read.
+        var chosen = await app.ReadAsync(db => db.Findings.Where(f => f.InspectionId == id && f.Number == 2).Select(f => f.Title).SingleAsync(Ct));
+        Assert.Equal((2, chosen), (opinion.AboutFindingNumber, opinion.AboutFindingTitle));
 
         // Paged as the inspections list is: a page past the end is empty, a size out of range is refused.
         var second = (await office.GetFromJsonAsync<PagedResult<OpinionRow>>($"/api/v1/inspections/{id}/opinions?pageSize=1&page=2", Http.Json, Ct))!;
@@ -81,7 +85,13 @@ public abstract class OpinionsApiTests(AppFixture app)
         Assert.DoesNotContain("13911112222", assignedJson, StringComparison.Ordinal);
         Assert.DoesNotContain(opinion.ReceiptCode, assignedJson, StringComparison.Ordinal);
         var handed = System.Text.Json.JsonSerializer.Deserialize<PagedResult<AssignedOpinion>>(assignedJson, Http.Json)!.Items.Single();
-        Assert.Equal((opinion.Id, id, "小区旁的排水沟长期堵塞，建议尽快清理。", true), (handed.Id, handed.InspectionId, handed.Text, handed.AwaitsUnit));
+        Assert.Equal((opinion.Id, id, "小区旁的排水沟长期堵塞，建议尽快清理。", true, chosen), (handed.Id, handed.InspectionId, handed.Text, handed.AwaitsUnit, handed.AboutFindingTitle));
+        using (var unitPage = await app.SignedInAsync("unit"))
+        {
+            var card = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await unitPage.GetStringAsync(new Uri("/opinions/assigned", UriKind.Relative), Ct)).QuerySelector($"[data-opinion='{opinion.Id}']");
+            Assert.Contains($"来信所选问题：{chosen}", card?.TextContent, StringComparison.Ordinal);
+        }
+
         Assert.Equal(HttpStatusCode.BadRequest, (await unit.PostAsJsonAsync($"/api/v1/opinions/{opinion.Id}/response", new { version = handed.Version, response = "\u3164 " }, Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await office.PostAsJsonAsync($"/api/v1/opinions/{opinion.Id}/response", new { version = handed.Version, response = "冒充" }, Ct)).StatusCode);
         await ReadAsync<WriteResult>(await unit.PostAsJsonAsync($"/api/v1/opinions/{opinion.Id}/response", new { version = handed.Version, response = "已组织清淤，排水恢复通畅。" }, Ct), HttpStatusCode.OK);

@@ -285,6 +285,7 @@ public abstract class PublicationTests(AppFixture app)
         var renumbered = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await office.GetStringAsync(new Uri($"/inspections/{id}/opinions", UriKind.Relative), Ct));
         var card = renumbered.QuerySelector($"[data-opinion='{stored.Id}']");
         Assert.Contains($"关于第 3 项（{Rectify.Features.Fmt.Clip(title, 40)}）", card?.TextContent, StringComparison.Ordinal);
+        Assert.Equal(title, await app.ReadAsync(db => db.PublicOpinions.Where(o => o.Id == stored.Id).Select(o => o.AboutFindingTitle).SingleAsync(Ct)));
         Assert.Equal(finding.ToString(CultureInfo.InvariantCulture), card?.QuerySelector("select[name=finding] option[selected]")?.GetAttribute("value"));
 
         // Assign, reply for publication: not public until approved.
@@ -318,6 +319,17 @@ public abstract class PublicationTests(AppFixture app)
         // Above the reply: the office's summary, never the sender's words.
         Assert.Contains("反映第三项问题的整改进度。", replies, StringComparison.Ordinal);
         Assert.DoesNotContain("进展与实际不符", replies, StringComparison.Ordinal);
+
+        // The problem by its number in the version shown: 3 in the one the sender read; once the renumbered plan is
+        // published, its new number.
+        Assert.Contains("关于第 3 项", replies, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await NoticeSteps.PostAsync(office, id, "Correct", null, [new("note", "按类别顺序重新编号后更新。")])).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await NoticeSteps.PostAsync(office, id, "Submit", await app.VersionAsync(id))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await NoticeSteps.PostAsync(secretary, id, "Approve", await app.VersionAsync(id))).StatusCode);
+        var now = await app.ReadAsync(db => db.Findings.Where(f => f.Id == finding).Select(f => f.Number).SingleAsync(Ct));
+        replies = NoticeSteps.Between(await visitor.GetStringAsync(new Uri($"/notices/{key}", UriKind.Relative), Ct), "id=\"replies\"", "</section>");
+        Assert.Contains($"关于第 {now} 项", replies, StringComparison.Ordinal);
+        Assert.DoesNotContain("关于第 3 项", replies, StringComparison.Ordinal);
         status = await NoticeSteps.CheckReceiptAsync(visitor, key, receipt);
         Assert.Contains("已答复", NoticeSteps.Between(status, "id=\"receipt-status\"", "</div>\n"), StringComparison.Ordinal);
 

@@ -12,7 +12,7 @@ namespace Rectify.CompiledModel.Postgres
     public partial class PostgresRectifyDbContextModel
     {
         private PostgresRectifyDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("537e8ea5-e326-43da-9e9e-ff8645e0b26e"), entityTypeCount: 43)
+            : base(skipDetectChanges: false, modelId: new Guid("4ecfed1f-92e4-471e-aceb-5f9273e47d3b"), entityTypeCount: 43)
         {
         }
 

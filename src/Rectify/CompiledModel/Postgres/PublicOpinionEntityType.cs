@@ -21,7 +21,7 @@ namespace Rectify.CompiledModel.Postgres
                 "Rectify.Domain.PublicOpinion",
                 typeof(PublicOpinion),
                 baseEntityType,
-                propertyCount: 25,
+                propertyCount: 26,
                 foreignKeyCount: 4,
                 unnamedIndexCount: 7,
                 keyCount: 1);
@@ -43,6 +43,15 @@ namespace Rectify.CompiledModel.Postgres
                 fieldInfo: typeof(PublicOpinion).GetField("<AboutFindingNumber>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true);
             aboutFindingNumber.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+
+            var aboutFindingTitle = runtimeEntityType.AddProperty(
+                "AboutFindingTitle",
+                typeof(string),
+                propertyInfo: typeof(PublicOpinion).GetProperty("AboutFindingTitle", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(PublicOpinion).GetField("<AboutFindingTitle>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                maxLength: 1000);
+            aboutFindingTitle.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
 
             var assignedAtUtc = runtimeEntityType.AddProperty(
                 "AssignedAtUtc",

@@ -22,7 +22,7 @@ namespace Rectify.CompiledModel.Postgres
                 "Rectify.Domain.SupervisionNoticeMeasure",
                 typeof(SupervisionNoticeMeasure),
                 baseEntityType,
-                propertyCount: 2,
+                propertyCount: 6,
                 navigationCount: 2,
                 foreignKeyCount: 2,
                 unnamedIndexCount: 1,
@@ -45,6 +45,38 @@ namespace Rectify.CompiledModel.Postgres
                 afterSaveBehavior: PropertySaveBehavior.Throw,
                 sentinel: 0);
             measureId.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+
+            var issuedDeadline = runtimeEntityType.AddProperty(
+                "IssuedDeadline",
+                typeof(DateOnly?),
+                propertyInfo: typeof(SupervisionNoticeMeasure).GetProperty("IssuedDeadline", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(SupervisionNoticeMeasure).GetField("<IssuedDeadline>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true);
+            issuedDeadline.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+
+            var issuedFindingNumber = runtimeEntityType.AddProperty(
+                "IssuedFindingNumber",
+                typeof(int?),
+                propertyInfo: typeof(SupervisionNoticeMeasure).GetProperty("IssuedFindingNumber", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(SupervisionNoticeMeasure).GetField("<IssuedFindingNumber>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true);
+            issuedFindingNumber.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+
+            var issuedNumber = runtimeEntityType.AddProperty(
+                "IssuedNumber",
+                typeof(int?),
+                propertyInfo: typeof(SupervisionNoticeMeasure).GetProperty("IssuedNumber", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(SupervisionNoticeMeasure).GetField("<IssuedNumber>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true);
+            issuedNumber.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+
+            var issuedText = runtimeEntityType.AddProperty(
+                "IssuedText",
+                typeof(string),
+                propertyInfo: typeof(SupervisionNoticeMeasure).GetProperty("IssuedText", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(SupervisionNoticeMeasure).GetField("<IssuedText>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true);
+            issuedText.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
 
             var key = runtimeEntityType.AddKey(
                 new[] { noticeId, measureId });

@@ -21,7 +21,7 @@ namespace Rectify.CompiledModel.Sqlite
                 "Rectify.Domain.PublicOpinion",
                 typeof(PublicOpinion),
                 baseEntityType,
-                propertyCount: 25,
+                propertyCount: 26,
                 foreignKeyCount: 4,
                 unnamedIndexCount: 7,
                 keyCount: 1);
@@ -41,6 +41,14 @@ namespace Rectify.CompiledModel.Sqlite
                 propertyInfo: typeof(PublicOpinion).GetProperty("AboutFindingNumber", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(PublicOpinion).GetField("<AboutFindingNumber>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true);
+
+            var aboutFindingTitle = runtimeEntityType.AddProperty(
+                "AboutFindingTitle",
+                typeof(string),
+                propertyInfo: typeof(PublicOpinion).GetProperty("AboutFindingTitle", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(PublicOpinion).GetField("<AboutFindingTitle>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                maxLength: 1000);
 
             var assignedAtUtc = runtimeEntityType.AddProperty(
                 "AssignedAtUtc",

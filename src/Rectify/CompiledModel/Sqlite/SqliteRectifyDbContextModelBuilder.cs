@@ -11,7 +11,7 @@ namespace Rectify.CompiledModel.Sqlite
     public partial class SqliteRectifyDbContextModel
     {
         private SqliteRectifyDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("811c6bd9-294e-4357-a5ac-655f3f566ecd"), entityTypeCount: 43)
+            : base(skipDetectChanges: false, modelId: new Guid("32d31b4c-4a16-43f9-aa9a-8007930c3bc7"), entityTypeCount: 43)
         {
         }
 

@@ -21,7 +21,7 @@ namespace Rectify.CompiledModel.Sqlite
                 "Rectify.Domain.SupervisionNoticeMeasure",
                 typeof(SupervisionNoticeMeasure),
                 baseEntityType,
-                propertyCount: 2,
+                propertyCount: 6,
                 navigationCount: 2,
                 foreignKeyCount: 2,
                 unnamedIndexCount: 1,
@@ -42,6 +42,34 @@ namespace Rectify.CompiledModel.Sqlite
                 fieldInfo: typeof(SupervisionNoticeMeasure).GetField("<MeasureId>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 afterSaveBehavior: PropertySaveBehavior.Throw,
                 sentinel: 0);
+
+            var issuedDeadline = runtimeEntityType.AddProperty(
+                "IssuedDeadline",
+                typeof(DateOnly?),
+                propertyInfo: typeof(SupervisionNoticeMeasure).GetProperty("IssuedDeadline", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(SupervisionNoticeMeasure).GetField("<IssuedDeadline>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true);
+
+            var issuedFindingNumber = runtimeEntityType.AddProperty(
+                "IssuedFindingNumber",
+                typeof(int?),
+                propertyInfo: typeof(SupervisionNoticeMeasure).GetProperty("IssuedFindingNumber", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(SupervisionNoticeMeasure).GetField("<IssuedFindingNumber>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true);
+
+            var issuedNumber = runtimeEntityType.AddProperty(
+                "IssuedNumber",
+                typeof(int?),
+                propertyInfo: typeof(SupervisionNoticeMeasure).GetProperty("IssuedNumber", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(SupervisionNoticeMeasure).GetField("<IssuedNumber>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true);
+
+            var issuedText = runtimeEntityType.AddProperty(
+                "IssuedText",
+                typeof(string),
+                propertyInfo: typeof(SupervisionNoticeMeasure).GetProperty("IssuedText", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(SupervisionNoticeMeasure).GetField("<IssuedText>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true);
 
             var key = runtimeEntityType.AddKey(
                 new[] { noticeId, measureId });

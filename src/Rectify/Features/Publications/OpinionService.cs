@@ -24,6 +24,7 @@ public sealed record OpinionRow(
     string Text,
     string? Contact,
     int? AboutFindingNumber,
+    string? AboutFindingTitle,
     OpinionState State,
     int? AssignedFindingId,
     int? AssignedUnitId,
@@ -53,6 +54,7 @@ public sealed record AssignedOpinion(
     DateTime? AssignedAtUtc,
     string Text,
     int? AboutFindingNumber,
+    string? AboutFindingTitle,
     int? AssignedFindingNumber,
     string? AssignedFindingTitle,
     OpinionState State,
@@ -149,7 +151,7 @@ public sealed class OpinionService(RectifyDbContext db, Caller caller, AuditLog 
     }
 
     private static IQueryable<OpinionRow> AsRows(IQueryable<PublicOpinion> opinions) => opinions
-        .Select(o => new OpinionRow(o.Id, o.ReceiptCode, o.ReceivedAtUtc, o.Text, o.Contact, o.AboutFindingNumber, o.State, o.AssignedFindingId, o.AssignedUnitId, o.Reply, o.ReplyIsPublishable, o.ReplyApprovedByName,
+        .Select(o => new OpinionRow(o.Id, o.ReceiptCode, o.ReceivedAtUtc, o.Text, o.Contact, o.AboutFindingNumber, o.AboutFindingTitle, o.State, o.AssignedFindingId, o.AssignedUnitId, o.Reply, o.ReplyIsPublishable, o.ReplyApprovedByName,
             o.PublicSummary, o.UnitResponse == null ? null : new UnitAnswer(o.UnitResponse, o.UnitRespondedByName!, o.UnitRespondedAtUtc!.Value), o.EarlierUnitResponses, o.Version)
         { PublicationId = o.PublicationId });
 
@@ -190,7 +192,7 @@ public sealed class OpinionService(RectifyDbContext db, Caller caller, AuditLog 
             join f in db.Findings on o.AssignedFindingId equals f.Id into found
             from f in found.DefaultIfEmpty()
             orderby o.State == OpinionState.Closed, o.UnitResponse != null, o.AssignedAtUtc descending, o.Id descending
-            select new AssignedOpinion(o.Id, i.Id, i.Title, u.Name, o.ReceivedAtUtc, o.AssignedAtUtc, o.Text, o.AboutFindingNumber, f == null ? null : f.Number, f == null ? null : f.Title,
+            select new AssignedOpinion(o.Id, i.Id, i.Title, u.Name, o.ReceivedAtUtc, o.AssignedAtUtc, o.Text, o.AboutFindingNumber, o.AboutFindingTitle, f == null ? null : f.Number, f == null ? null : f.Title,
                 o.State, o.UnitResponse == null ? null : new UnitAnswer(o.UnitResponse!, o.UnitRespondedByName!, o.UnitRespondedAtUtc!.Value), o.Version))
         .AsNoTracking();
 

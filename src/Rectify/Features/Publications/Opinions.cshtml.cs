@@ -114,16 +114,22 @@ public sealed class OpinionsModel(RectifyDbContext db, Caller caller, OpinionSer
         var assigned = Opinions.Rows.Where(r => r.AssignedUnitId is not null).Select(r => r.AssignedUnitId!.Value).Distinct().ToList();
         UnitNames = assigned.Count == 0 ? new Dictionary<int, string>() : await db.Organizations.AsNoTracking().Where(o => assigned.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.Name, cancellationToken);
         Counts = await OpinionService.CountAsync(db, Id, cancellationToken);
-        var about = Opinions.Rows.Where(r => r.AboutFindingNumber is not null).ToList();
-        if (about.Count > 0)
+        // Each opinion's problem in the words of the notice its sender read, kept with it since it was taken.
+        var titles = Opinions.Rows.Where(r => r.AboutFindingTitle is not null).ToDictionary(r => r.Id, r => r.AboutFindingTitle!);
+        var older = Opinions.Rows.Where(r => r.AboutFindingNumber is not null && r.AboutFindingTitle is null).ToList();
+        if (older.Count > 0)
         {
-            // The notices the page's senders read (a version or two): each opinion's number in its own notice's words.
-            var read = about.Select(r => r.PublicationId).Distinct().ToList();
+            // Opinions taken before the title was kept: the notices their senders read (a version or two).
+            var read = older.Select(r => r.PublicationId).Distinct().ToList();
             var notices = (await db.Publications.AsNoTracking().Where(p => read.Contains(p.Id) && p.Snapshot != null).Select(p => new { p.Id, p.Snapshot }).ToListAsync(cancellationToken))
                 .ToDictionary(p => p.Id, p => PublicNotice.FromJson(p.Snapshot!).Findings.GroupBy(f => f.Number).ToDictionary(g => g.Key, g => g.First().Title));
-            AboutTitle = about.Where(r => notices.TryGetValue(r.PublicationId, out var n) && n.ContainsKey(r.AboutFindingNumber!.Value))
-                .ToDictionary(r => r.Id, r => notices[r.PublicationId][r.AboutFindingNumber!.Value]);
+            foreach (var r in older.Where(r => notices.TryGetValue(r.PublicationId, out var n) && n.ContainsKey(r.AboutFindingNumber!.Value)))
+            {
+                titles[r.Id] = notices[r.PublicationId][r.AboutFindingNumber!.Value];
+            }
         }
+
+        AboutTitle = titles;
 
         if (MayTriage)
         {

@@ -63,7 +63,12 @@ public sealed record PublicNoticeView(
 /// A published reply under the notice: the office's 来信摘要 of the question (null for replies published before it was
 /// asked for), never the sender's words; the day it came in, never the minute, which could point to who sent it.
 /// </summary>
-public sealed record PublicReply(int? AboutFindingNumber, DateOnly ReceivedOn, string? Summary, string Reply, DateTime RepliedAtUtc);
+/// <summary>
+/// A published reply as the public page shows it. <see cref="AboutFindingNumber"/> is the problem's number in the notice
+/// shown now (found by the title the sender chose); when that notice no longer has the problem, only
+/// <see cref="AboutFindingTitle"/> names it.
+/// </summary>
+public sealed record PublicReply(int? AboutFindingNumber, string? AboutFindingTitle, DateOnly ReceivedOn, string? Summary, string Reply, DateTime RepliedAtUtc);
 
 /// <summary>What a sender sees with their receipt code.</summary>
 public sealed record OpinionStatus(string ReceiptCode, DateTime ReceivedAtUtc, OpinionState State, string? Reply, DateTime? RepliedAtUtc);
@@ -101,10 +106,17 @@ public static class PublicNoticeQueries
         var replies = await db.PublicOpinions.AsNoTracking()
             .Where(o => o.InspectionId == current.InspectionId && o.ReplyIsPublishable && o.ReplyApprovedByName != null && o.Reply != null)
             .OrderBy(o => o.RepliedAtUtc).Take(200)
-            .Select(o => new { o.AboutFindingNumber, o.ReceivedAtUtc, o.PublicSummary, o.Reply, o.RepliedAtUtc })
+            .Select(o => new { o.AboutFindingNumber, o.AboutFindingTitle, o.ReceivedAtUtc, o.PublicSummary, o.Reply, o.RepliedAtUtc })
             .ToListAsync(cancellationToken);
-        return new PublicNoticeView(key, current.Number, PublicNotice.FromJson(current.Snapshot!), current.CorrectionNote, current.ApprovedAtUtc ?? DateTime.MinValue, standing,
-            [.. replies.Select(o => new PublicReply(o.AboutFindingNumber, ChinaTime.DayOf(o.ReceivedAtUtc), o.PublicSummary, o.Reply!, o.RepliedAtUtc!.Value))]);
+        var notice = PublicNotice.FromJson(current.Snapshot!);
+        var numberOf = notice.Findings.GroupBy(f => f.Title, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Number, StringComparer.Ordinal);
+
+        // The sender chose a problem of the version they read; the page names it by its number in the version shown now.
+        PublicReply Shown(int? number, string? title, DateTime receivedAtUtc, string? summary, string reply, DateTime repliedAtUtc) => title is null
+            ? new PublicReply(number, null, ChinaTime.DayOf(receivedAtUtc), summary, reply, repliedAtUtc)
+            : new PublicReply(numberOf.TryGetValue(title, out var now) ? now : null, title, ChinaTime.DayOf(receivedAtUtc), summary, reply, repliedAtUtc);
+        return new PublicNoticeView(key, current.Number, notice, current.CorrectionNote, current.ApprovedAtUtc ?? DateTime.MinValue, standing,
+            [.. replies.Select(o => Shown(o.AboutFindingNumber, o.AboutFindingTitle, o.ReceivedAtUtc, o.PublicSummary, o.Reply!, o.RepliedAtUtc!.Value))]);
     }
 
     public static async Task<OpinionStatus?> StatusAsync(RectifyDbContext db, string key, string? receipt, CancellationToken cancellationToken)
@@ -185,10 +197,10 @@ public sealed class OpinionIntake(RectifyDbContext db, HandOffNotices handOffs, 
         var (shownAt, once) = Read(stamp, key);
         var now = clock.GetUtcNow().UtcDateTime;
         BusinessRules.Check(new AFormIsFilledByAPerson(honeypot, shownAt, now, options.Value.MinimumFillSeconds));
-        if (findingNumber is { } n && !view.Notice.Findings.Any(f => f.Number == n))
-        {
-            findingNumber = null;
-        }
+        // The problem is kept by its number and its title in the version the sender read: a later renumbering moves the
+        // number, never the problem.
+        var about = findingNumber is { } n ? view.Notice.Findings.FirstOrDefault(f => f.Number == n) : null;
+        findingNumber = about?.Number;
 
         var publicationId = await db.Publications.Where(p => p.PublicKey == key && p.Number == view.Number).Select(p => new { p.Id, p.InspectionId }).SingleAsync(cancellationToken);
         var dayStart = new DateTimeOffset(today.ToDateTime(TimeOnly.MinValue), ChinaTime.Offset).UtcDateTime;
@@ -205,7 +217,7 @@ public sealed class OpinionIntake(RectifyDbContext db, HandOffNotices handOffs, 
 
         var todays = await db.PublicOpinions.CountAsync(o => o.InspectionId == publicationId.InspectionId && o.ReceivedAtUtc >= dayStart, cancellationToken);
         BusinessRules.Check(new ANoticeTakesADailyNumberOfOpinions(todays, newSender ? Math.Max(options.Value.DailyCap, options.Value.DailyCeiling) : options.Value.DailyCap));
-        var opinion = new PublicOpinion(publicationId.InspectionId, publicationId.Id, ReceiptCodes.New(), text, contact, findingNumber, clock, once);
+        var opinion = new PublicOpinion(publicationId.InspectionId, publicationId.Id, ReceiptCodes.New(), text, contact, findingNumber, clock, once, about?.Title);
         db.PublicOpinions.Add(opinion);
         try
         {

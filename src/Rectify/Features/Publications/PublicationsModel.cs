@@ -48,6 +48,7 @@ internal sealed class PublicOpinionConfiguration : IEntityTypeConfiguration<Publ
         o.HasOne<Organization>().WithMany().HasForeignKey(x => x.AssignedUnitId).OnDelete(DeleteBehavior.Restrict);
         o.HasIndex(x => x.ReceiptCode).IsUnique();
         o.Property(x => x.FormStamp).HasMaxLength(24);
+        o.Property(x => x.AboutFindingTitle).HasMaxLength(PublicOpinion.MaxAboutTitleLength);
 
         // A form sends one opinion, whichever server process takes it (several may serve one database).
         o.HasIndex(x => x.FormStamp).IsUnique();

@@ -15,7 +15,7 @@ public sealed record NoticeRow(int Id, int InspectionId, SupervisionKind Kind, s
     public bool ReplyOverdue(DateOnly today) => SupervisionNotice.IsReplyOverdue(Kind, State, ReplyDue, today);
 }
 
-/// <summary>A measure a step is about.</summary>
+/// <summary>A measure a step is about, as the step was written with it (<see cref="SupervisionNoticeMeasure.IssuedNumber"/>).</summary>
 public sealed record NoticeMeasure(int MeasureId, int FindingNumber, int Number, string Text, DateOnly? Deadline);
 
 /// <summary>One step of the ladder in full, as its page and the API show it.</summary>
@@ -120,8 +120,11 @@ public static class SupervisionQueries
                 n.Id, n.InspectionId, n.Inspection.Title, n.Kind, n.DocumentNumber, n.Title, n.Content, n.UnitId, n.Unit.Name, n.Requirement, n.ReplyDue, n.HeldOn,
                 n.ByWhom, n.People, n.Outcome, n.LeadId, n.OutcomeEntryId, n.State, n.CreatedByName, n.CreatedAtUtc, n.Reply, n.RepliedByName, n.RepliedAtUtc,
                 n.CloseNote, n.ClosedByName, n.ClosedAtUtc,
-                n.Measures.Where(x => measures.Any(m => m.Id == x.MeasureId)).OrderBy(x => x.Measure.Finding.Number).ThenBy(x => x.Measure.Number)
-                    .Select(x => new NoticeMeasure(x.MeasureId, x.Measure.Finding.Number, x.Measure.Number, x.Measure.Text, x.Measure.Deadline)).ToList())
+                n.Measures.Where(x => measures.Any(m => m.Id == x.MeasureId))
+                    .OrderBy(x => x.IssuedFindingNumber ?? x.Measure.Finding.Number).ThenBy(x => x.IssuedNumber ?? x.Measure.Number)
+                    .Select(x => x.IssuedNumber != null
+                        ? new NoticeMeasure(x.MeasureId, x.IssuedFindingNumber!.Value, x.IssuedNumber.Value, x.IssuedText!, x.IssuedDeadline)
+                        : new NoticeMeasure(x.MeasureId, x.Measure.Finding.Number, x.Measure.Number, x.Measure.Text, x.Measure.Deadline)).ToList())
             {
                 UnitPath = n.Unit.Path,
                 Issuer = db.Organizations.Where(o => o.Id == n.IssuerId).Select(o => o.Name).FirstOrDefault(),

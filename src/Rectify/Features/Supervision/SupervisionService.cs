@@ -61,7 +61,7 @@ public sealed class SupervisionService(RectifyDbContext db, Caller caller, Audit
         BusinessRules.Check(new AUnitIsChosen(unit is not null));
         var ids = (input.MeasureIds ?? []).Distinct().ToList();
         var measures = await db.VisibleMeasures(caller.Scope).Where(m => m.InspectionId == inspectionId && ids.Contains(m.Id) && m.LeadUnit != null && m.LeadUnit.Path.StartsWith(unit!.Path))
-            .ToListAsync(cancellationToken);
+            .Include(m => m.Finding).ToListAsync(cancellationToken);
         BusinessRules.Check(new TheMeasuresAreTheUnits(measures.Count == ids.Count));
         if (ids.Count > 0)
         {

@@ -1592,6 +1592,10 @@ namespace Rectify.Data.Migrations.Postgres
                     b.Property<int?>("AboutFindingNumber")
                         .HasColumnType("integer");
 
+                    b.Property<string>("AboutFindingTitle")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
                     b.Property<DateTime?>("AssignedAtUtc")
                         .HasColumnType("timestamp with time zone");
 
@@ -2046,6 +2050,18 @@ namespace Rectify.Data.Migrations.Postgres
 
                     b.Property<int>("MeasureId")
                         .HasColumnType("integer");
+
+                    b.Property<DateOnly?>("IssuedDeadline")
+                        .HasColumnType("date");
+
+                    b.Property<int?>("IssuedFindingNumber")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("IssuedNumber")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("IssuedText")
+                        .HasColumnType("text");
 
                     b.HasKey("NoticeId", "MeasureId");
 

@@ -1541,6 +1541,10 @@ namespace Rectify.Data.Migrations.Sqlite
                     b.Property<int?>("AboutFindingNumber")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("AboutFindingTitle")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime?>("AssignedAtUtc")
                         .HasColumnType("TEXT");
 
@@ -1985,6 +1989,18 @@ namespace Rectify.Data.Migrations.Sqlite
 
                     b.Property<int>("MeasureId")
                         .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly?>("IssuedDeadline")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("IssuedFindingNumber")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("IssuedNumber")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("IssuedText")
+                        .HasColumnType("TEXT");
 
                     b.HasKey("NoticeId", "MeasureId");
 
