@@ -34,7 +34,8 @@ public sealed class AccessibilityTests(AccessibilityApp app) : IClassFixture<Acc
         ResultTypes = [ResultType.Violations],
     };
 
-    private readonly HashSet<string> checkedPatterns = new(StringComparer.Ordinal);
+    /// <summary>By kind of page (its path's pattern, without the query), the make-up of each one checked (<see cref="ShapeScript"/>).</summary>
+    private readonly Dictionary<string, List<HashSet<string>>> checkedShapes = new(StringComparer.Ordinal);
 
     /// <summary>What was checked and found, written as it goes, for whoever watches a long run.</summary>
     private static string Log => Path.Combine(BrowserTests.ScreenshotFolder, "axe-progress.txt");
@@ -91,7 +92,7 @@ public sealed class AccessibilityTests(AccessibilityApp app) : IClassFixture<Acc
 
     private async Task<List<string>> CheckRoleAsync(IBrowser browser, string origin, string? user, IReadOnlyList<string> seeds, List<Finding> findings)
     {
-        if (checkedPatterns.Count == 0)
+        if (checkedShapes.Count == 0)
         {
             Directory.CreateDirectory(BrowserTests.ScreenshotFolder);
             await File.WriteAllTextAsync(Log, string.Empty);
@@ -133,7 +134,6 @@ public sealed class AccessibilityTests(AccessibilityApp app) : IClassFixture<Acc
         }
 
         var checkedPages = new List<string>();
-        var shapes = checkedPatterns;
         var seeded = false;
         while (queue.Count > 0 && checkedPages.Count < MaxPagesPerRole)
         {
@@ -145,15 +145,23 @@ public sealed class AccessibilityTests(AccessibilityApp app) : IClassFixture<Acc
                 continue;
             }
 
-            // Another role may have seen this very page already (the same kind of page with the same elements and classes,
-            // only other text): axe would find the same, so it is checked once.
-            var shape = CrawlTests.Pattern(path) + " " + await page.EvaluateAsync<string>(ShapeScript);
-            if (!shapes.Add(shape))
+            // This kind of page may have been checked already with every kind of element it has now (by another role,
+            // which may do more on it, or unfiltered, or on its first page): only other text, which axe would find the
+            // same, so it is not checked again. A page with any element, class or role not checked on its kind is.
+            var shape = (await page.EvaluateAsync<string>(ShapeScript)).Split('\n').ToHashSet(StringComparer.Ordinal);
+            var kind = CrawlTests.Pattern(path).Split('?')[0];
+            if (!checkedShapes.TryGetValue(kind, out var shapes))
+            {
+                checkedShapes[kind] = shapes = [];
+            }
+
+            if (shapes.Any(shape.IsSubsetOf))
             {
                 checkedPages.Add(path + " (as checked before)");
             }
             else
             {
+                shapes.Add(shape);
                 checkedPages.Add(path);
                 var started = System.Diagnostics.Stopwatch.StartNew();
                 foreach (var width in new[] { DeskWidth, PhoneWidth })
