@@ -256,6 +256,7 @@ public abstract class AccessTests(AppFixture app)
             Assert.Contains(role, await users.GetRolesAsync((await users.FindByNameAsync(name))!));
             Assert.NotEqual(DateTimeOffset.MaxValue, (await users.FindByNameAsync(name))!.LockoutEnd);
             Assert.True(await app.ReadAsync(db => db.AuditEntries.AnyAsync(e => e.Action == Audit.AuditActions.UserRolesRefused && e.ObjectId == last.Id && !e.Succeeded, Ct)));
+            Assert.True(await app.ReadAsync(db => db.AuditEntries.AnyAsync(e => e.Action == Audit.AuditActions.UserDisableRefused && e.ObjectId == last.Id && !e.Succeeded && e.After!.Contains("不能停用"), Ct)));
         }
         finally
         {
@@ -596,6 +597,18 @@ public abstract class AccessTests(AppFixture app)
         var unlinked = await PostFormAsync(sys, $"/admin/users/{userId}?handler=Person", page, new() { ["personId"] = string.Empty });
         Assert.Contains("已取消对应人员", await unlinked.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
         await using var check = app.Factory.Services.CreateAsyncScope();
+        Assert.Null(await check.ServiceProvider.GetRequiredService<RectifyDbContext>().People.Where(p => p.Id == person).Select(p => p.UserId).SingleAsync(Ct));
+
+        // A 三员 account (an audit administrator, made without a unit) is offered no person, and one posted is refused;
+        // its unit reads as not set rather than as the first unit of the list.
+        var auditor = await check.ServiceProvider.GetRequiredService<UserAdministration>().CreateAsync("noperson-" + app.Provider, "审计管理员丙", null, [Roles.AuditAdministrator], app.Password, Ct, initialPassword: false);
+        var auditorPage = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await sys.GetStringAsync(new Uri($"/admin/users/{auditor.Id}", UriKind.Relative), Ct));
+        Assert.Null(auditorPage.QuerySelector("select[name=personId]"));
+        Assert.Null(auditorPage.QuerySelector("#new-person"));
+        Assert.Equal(string.Empty, auditorPage.QuerySelector("select[name=organizationId] option[selected]")?.GetAttribute("value"));
+
+        var administrator = await PostFormAsync(sys, $"/admin/users/{auditor.Id}?handler=Person", page, new() { ["personId"] = person.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        Assert.Contains("三员账号不对应", System.Net.WebUtility.HtmlDecode(await administrator.Content.ReadAsStringAsync(Ct)), StringComparison.Ordinal);
         Assert.Null(await check.ServiceProvider.GetRequiredService<RectifyDbContext>().People.Where(p => p.Id == person).Select(p => p.UserId).SingleAsync(Ct));
     }
 

@@ -115,7 +115,7 @@ public sealed class UserAdministration(
     {
         var user = await users.FindByNameAsync(userName) ?? throw new UserAdministrationException($"用户“{userName}”不存在。");
         await using var transaction = await db.Database.BeginTransactionAsync();
-        await KeepAnAdministratorAsync(transaction, user, await users.GetRolesAsync(user), "停用");
+        await KeepAnAdministratorAsync(transaction, user, await users.GetRolesAsync(user), "停用", AuditActions.UserDisableRefused);
         Check(await users.SetLockoutEnabledAsync(user, true), "无法停用用户");
         Check(await users.SetLockoutEndDateAsync(user, DateTimeOffset.MaxValue), "无法停用用户");
         Check(await users.UpdateSecurityStampAsync(user), "无法停用用户");
@@ -277,7 +277,7 @@ public sealed class UserAdministration(
 
         await using var transaction = await db.Database.BeginTransactionAsync();
         var current = await users.GetRolesAsync(user);
-        await KeepAnAdministratorAsync(transaction, user, current.Except(wanted), "移除这一角色");
+        await KeepAnAdministratorAsync(transaction, user, current.Except(wanted), "移除这一角色", AuditActions.UserRolesRefused);
         foreach (var role in wanted.Where(r => !current.Contains(r)))
         {
             if (!await roles.RoleExistsAsync(role))
@@ -294,13 +294,13 @@ public sealed class UserAdministration(
     }
 
     /// <summary>
-    /// Refuses (audited, as any refused role change) to take the last account in use of a 三员 role out of it — by
+    /// Refuses (audited as <paramref name="refusedAs"/>: a refused role change or a refused 停用) to take the last account in use of a 三员 role out of it — by
     /// removing the role or disabling the account — since only the server's command line could then give it back. Read
     /// inside the caller's transaction, under a lock on the 三员 roles (SQLite's transaction holds the writer; PostgreSQL
     /// takes an advisory lock), so that two such steps — one account's role removed while the other is disabled — cannot
     /// both pass; the refusal is recorded after that transaction is rolled back, in one of its own.
     /// </summary>
-    private async Task KeepAnAdministratorAsync(Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction transaction, RectifyUser user, IEnumerable<string> losing, string step)
+    private async Task KeepAnAdministratorAsync(Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction transaction, RectifyUser user, IEnumerable<string> losing, string step, string refusedAs)
     {
         var administrative = losing.Where(Roles.Administrators.Contains).ToList();
         if (administrative.Count > 0)
@@ -315,7 +315,7 @@ public sealed class UserAdministration(
             {
                 var refusal = $"“{user.UserName}”是唯一在用的{Roles.Label(role)}，不能{step}：须先由安全管理员把{Roles.Label(role)}角色授予另一个在用的账号。";
                 await transaction.RollbackAsync();
-                await denials.WriteAsync(http.HttpContext, new Denial(AuditActions.UserRolesRefused, refusal, "User", user.Id));
+                await denials.WriteAsync(http.HttpContext, new Denial(refusedAs, refusal, "User", user.Id));
                 throw new UserAdministrationException(refusal);
             }
         }
@@ -339,6 +339,11 @@ public sealed class UserAdministration(
     public async Task LinkPersonAsync(RectifyUser user, int? personId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(user);
+        if (personId is not null)
+        {
+            await RefuseAPersonToAnAdministratorAsync(user);
+        }
+
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var linked = await db.People.Where(p => p.UserId == user.Id).ToListAsync(cancellationToken);
         // Only a person of the account's own organization or a unit under it (the people the page offers): another tree's
@@ -368,6 +373,18 @@ public sealed class UserAdministration(
     }
 
     /// <summary>
+    /// A 三员 account is nobody's in the plan: as a person's account it would approve that person's sign-offs, a business
+    /// step the 三员 never take (their roles exclude every business role).
+    /// </summary>
+    private async Task RefuseAPersonToAnAdministratorAsync(RectifyUser user)
+    {
+        if ((await users.GetRolesAsync(user)).FirstOrDefault(Roles.Administrators.Contains) is { } role)
+        {
+            throw new UserAdministrationException($"“{user.UserName}”是{Roles.Label(role)}账号：三员账号不对应责任领导或第一责任人等人员。");
+        }
+    }
+
+    /// <summary>
     /// A person named as the account (its display name) in the account's organization, linked to it: a leader's account
     /// is set up on the first day, before any plan names its holder. The plan, naming that leader later, finds this person
     /// by name in the inspected organization's tree (<c>PlanService.PersonAsync</c>) and makes no second one. A person of
@@ -376,6 +393,7 @@ public sealed class UserAdministration(
     public async Task<string> LinkNewPersonAsync(RectifyUser user, string? position, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(user);
+        await RefuseAPersonToAnAdministratorAsync(user);
         if (user.OrganizationId is not { } organizationId)
         {
             throw new UserAdministrationException("请先为账号设置单位，再新建对应人员。");

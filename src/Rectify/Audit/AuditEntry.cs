@@ -45,6 +45,9 @@ public static class AuditActions
 
     /// <summary>A role change the rules refused (the 三员 exclude each other and every business role…).</summary>
     public const string UserRolesRefused = "user.roles-refused";
+
+    /// <summary>A 停用 the rules refused (the last account in use of a 三员 role).</summary>
+    public const string UserDisableRefused = "user.disable-refused";
     public const string ReportSubmitted = "report.submit";
     public const string ReportAccepted = "report.accept";
     public const string ReportReturned = "report.return";

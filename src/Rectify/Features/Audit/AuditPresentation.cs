@@ -110,6 +110,7 @@ public static class AuditPresentation
             AuditActions.AccessDenied => l["拒绝访问"],
             AuditActions.AntiforgeryRejected => l["拒绝无效的表单令牌"],
             AuditActions.UserRolesRefused => l["拒绝角色变更"],
+            AuditActions.UserDisableRefused => l["拒绝停用用户"],
             AuditActions.ReportSubmitted => l["报送进展"],
             AuditActions.ReportAccepted => l["采纳进展报送"],
             AuditActions.ReportReturned => l["退回进展报送"],

@@ -62,11 +62,8 @@ public sealed record PublicNoticeView(
 /// <summary>
 /// A published reply under the notice: the office's 来信摘要 of the question (null for replies published before it was
 /// asked for), never the sender's words; the day it came in, never the minute, which could point to who sent it.
-/// </summary>
-/// <summary>
-/// A published reply as the public page shows it. <see cref="AboutFindingNumber"/> is the problem's number in the notice
-/// shown now (found by the title the sender chose); when that notice no longer has the problem, only
-/// <see cref="AboutFindingTitle"/> names it.
+/// <see cref="AboutFindingNumber"/> is the problem's number in the notice shown now (found by the title the sender
+/// chose); when that notice no longer has the problem, only <see cref="AboutFindingTitle"/> names it.
 /// </summary>
 public sealed record PublicReply(int? AboutFindingNumber, string? AboutFindingTitle, DateOnly ReceivedOn, string? Summary, string Reply, DateTime RepliedAtUtc);
 
