@@ -383,6 +383,7 @@ public abstract class DubanTests(AppFixture app)
         var page = WebUtility.HtmlDecode(await office.GetStringAsync(new Uri(notice, UriKind.Relative), Ct));
         Assert.Contains($"{finding}.{number}</a> {issuedText}", page, StringComparison.Ordinal);
         Assert.DoesNotContain("督办后改写的措施表述", page, StringComparison.Ordinal);
+        Assert.Contains($"<dd id=\"issuer\">{detail.GetProperty("issuer").GetString()}</dd>", page, StringComparison.Ordinal); // whose sequence the number is in
         Assert.Contains(DocxLines(await office.GetByteArrayAsync(new Uri(notice + "?handler=Docx", UriKind.Relative), Ct)), l => l.StartsWith($"1.措施{finding}.{number}：{issuedText}", StringComparison.Ordinal));
         await ChangeMeasureAsync(s => s.SetProperty(m => m.Number, m => m.Number - 50).SetProperty(m => m.Text, was.Text).SetProperty(m => m.Deadline, was.Deadline));
 

@@ -284,7 +284,7 @@ public abstract class PublicationTests(AppFixture app)
         Assert.NotEqual(3, await app.ReadAsync(db => db.Findings.Where(f => f.Id == finding).Select(f => f.Number).SingleAsync(Ct)));
         var renumbered = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await office.GetStringAsync(new Uri($"/inspections/{id}/opinions", UriKind.Relative), Ct));
         var card = renumbered.QuerySelector($"[data-opinion='{stored.Id}']");
-        Assert.Contains($"关于第 3 项（{Rectify.Features.Fmt.Clip(title, 40)}）", card?.TextContent, StringComparison.Ordinal);
+        Assert.Contains($"来信所选：第 3 项（{Rectify.Features.Fmt.Clip(title, 40)}）", card?.TextContent, StringComparison.Ordinal);
         Assert.Equal(title, await app.ReadAsync(db => db.PublicOpinions.Where(o => o.Id == stored.Id).Select(o => o.AboutFindingTitle).SingleAsync(Ct)));
         Assert.Equal(finding.ToString(CultureInfo.InvariantCulture), card?.QuerySelector("select[name=finding] option[selected]")?.GetAttribute("value"));
 
@@ -323,6 +323,7 @@ public abstract class PublicationTests(AppFixture app)
         // The problem by its number in the version shown: 3 in the one the sender read; once the renumbered plan is
         // published, its new number.
         Assert.Contains("关于第 3 项", replies, StringComparison.Ordinal);
+        var stale = (await NoticeSteps.StampsAsync(visitor, key, 1))[0]; // a form left open while the renumbered version is published
         Assert.Equal(HttpStatusCode.OK, (await NoticeSteps.PostAsync(office, id, "Correct", null, [new("note", "按类别顺序重新编号后更新。")])).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await NoticeSteps.PostAsync(office, id, "Submit", await app.VersionAsync(id))).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await NoticeSteps.PostAsync(secretary, id, "Approve", await app.VersionAsync(id))).StatusCode);
@@ -330,6 +331,11 @@ public abstract class PublicationTests(AppFixture app)
         replies = NoticeSteps.Between(await visitor.GetStringAsync(new Uri($"/notices/{key}", UriKind.Relative), Ct), "id=\"replies\"", "</section>");
         Assert.Contains($"关于第 {now} 项", replies, StringComparison.Ordinal);
         Assert.DoesNotContain("关于第 3 项", replies, StringComparison.Ordinal);
+
+        // The form shown before lists the problems as that version numbered them: its "3" is the problem read as 3 there.
+        Assert.Equal(HttpStatusCode.OK, (await NoticeSteps.SendOpinionAsync(visitor, key, "表单打开期间通知更新了。", finding: "3", stamp: stale)).Response.StatusCode);
+        var late = await app.ReadAsync(db => db.PublicOpinions.Where(o => o.InspectionId == id && o.Text == "表单打开期间通知更新了。").Select(o => new { o.AboutFindingNumber, o.AboutFindingTitle, o.PublicationId }).SingleAsync(Ct));
+        Assert.Equal((3, title, stored.PublicationId), (late.AboutFindingNumber!.Value, late.AboutFindingTitle!, late.PublicationId));
         status = await NoticeSteps.CheckReceiptAsync(visitor, key, receipt);
         Assert.Contains("已答复", NoticeSteps.Between(status, "id=\"receipt-status\"", "</div>\n"), StringComparison.Ordinal);
 
@@ -338,7 +344,7 @@ public abstract class PublicationTests(AppFixture app)
 
         // The overview counts them.
         var overview = await office.GetStringAsync(new Uri($"/inspections/{id}/overview", UriKind.Relative), Ct);
-        Assert.Contains("共 1 条，待处理 0 条", overview, StringComparison.Ordinal);
+        Assert.Contains("共 2 条，待处理 1 条", overview, StringComparison.Ordinal); // and the one sent on the older form
     }
 
     [Fact]

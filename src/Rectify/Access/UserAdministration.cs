@@ -294,7 +294,7 @@ public sealed class UserAdministration(
     }
 
     /// <summary>
-    /// Refuses (audited as <paramref name="refusedAs"/>: a refused role change or a refused 停用) to take the last account in use of a 三员 role out of it — by
+    /// Refuses (audited as <paramref name="refusedAs"/>: a refused role change or a refused 停用) to take the last account in use (not disabled, its password set) of a 三员 role out of it — by
     /// removing the role or disabling the account — since only the server's command line could then give it back. Read
     /// inside the caller's transaction, under a lock on the 三员 roles (SQLite's transaction holds the writer; PostgreSQL
     /// takes an advisory lock), so that two such steps — one account's role removed while the other is disabled — cannot
@@ -311,9 +311,11 @@ public sealed class UserAdministration(
         foreach (var role in administrative)
         {
             var holders = await users.GetUsersInRoleAsync(role);
-            if (!holders.Any(u => u.Id != user.Id && !IsDisabled(u)))
+            // Another holder counts when it can sign in: not disabled, and with a password (an account made on the page has
+            // none until its owner uses the one-time link, which may never happen).
+            if (!holders.Any(u => u.Id != user.Id && !IsDisabled(u) && u.PasswordHash is not null))
             {
-                var refusal = $"“{user.UserName}”是唯一在用的{Roles.Label(role)}，不能{step}：须先由安全管理员把{Roles.Label(role)}角色授予另一个在用的账号。";
+                var refusal = $"“{user.UserName}”是唯一在用的{Roles.Label(role)}，不能{step}：须先由安全管理员把{Roles.Label(role)}角色授予另一个在用的账号（已设置密码、未停用）。";
                 await transaction.RollbackAsync();
                 await denials.WriteAsync(http.HttpContext, new Denial(refusedAs, refusal, "User", user.Id));
                 throw new UserAdministrationException(refusal);

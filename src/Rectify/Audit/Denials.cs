@@ -93,7 +93,8 @@ public sealed class DenialAudit(IServiceScopeFactory scopes, DenialThrottle thro
         {
             Method = context?.Request.Method,
             Path = path is { Length: > MaxPathLength } ? path[..MaxPathLength] + "…" : path,
-            Status = context?.Response.StatusCode,
+            // A refusal is never a 200: a page that refuses in words sets its status after the record is written.
+            Status = context?.Response.StatusCode is { } status and not StatusCodes.Status200OK ? status : (int?)null,
             denial.Reason,
             Repeats = repeats > 0 ? repeats : (int?)null,
         };

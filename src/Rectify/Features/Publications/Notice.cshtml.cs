@@ -122,7 +122,7 @@ public sealed class NoticeModel(RectifyDbContext db, OpinionIntake intake, Publi
             return NotFound();
         }
 
-        FormStamp = View.Standing == PublicationStanding.Open ? intake.FormStamp(Key) : null;
+        FormStamp = View.Standing == PublicationStanding.Open ? intake.FormStamp(Key, View.Number) : null;
         return Page();
     }
 }

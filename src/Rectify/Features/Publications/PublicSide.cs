@@ -168,9 +168,13 @@ public sealed class OpinionIntake(RectifyDbContext db, HandOffNotices handOffs, 
 {
     private readonly IDataProtector protector = protection.CreateProtector("Rectify.PublicOpinion.Form");
 
-    /// <summary>The stamp the form carries: when it was shown, for which notice, and a random part that makes it single-use.</summary>
-    public string FormStamp(string key) =>
-        protector.Protect(clock.GetUtcNow().UtcTicks.ToString(CultureInfo.InvariantCulture) + "|" + key + "|" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12)));
+    /// <summary>
+    /// The stamp the form carries: when it was shown, for which notice, a random part that makes it single-use, and the
+    /// version (<paramref name="version"/>, its number) whose problems the form lists.
+    /// </summary>
+    public string FormStamp(string key, int version) =>
+        protector.Protect(clock.GetUtcNow().UtcTicks.ToString(CultureInfo.InvariantCulture) + "|" + key + "|" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12))
+            + "|" + version.ToString(CultureInfo.InvariantCulture));
 
     /// <summary>Takes an opinion for the notice <paramref name="key"/>; returns its receipt code, or null when there is no open notice.</summary>
     /// <param name="key">The notice's public key.</param>
@@ -191,15 +195,19 @@ public sealed class OpinionIntake(RectifyDbContext db, HandOffNotices handOffs, 
         }
 
         BusinessRules.Check(new OpinionsAreTakenDuringTheDisclosurePeriod(view.Standing));
-        var (shownAt, once) = Read(stamp, key);
+        var (shownAt, once, shownVersion) = Read(stamp, key);
         var now = clock.GetUtcNow().UtcDateTime;
         BusinessRules.Check(new AFormIsFilledByAPerson(honeypot, shownAt, now, options.Value.MinimumFillSeconds));
-        // The problem is kept by its number and its title in the version the sender read: a later renumbering moves the
-        // number, never the problem.
-        var about = findingNumber is { } n ? view.Notice.Findings.FirstOrDefault(f => f.Number == n) : null;
+
+        // The problem is kept by its number and its title in the version the sender read (a version published while the
+        // form stood open may have renumbered them): a later renumbering moves the number, never the problem.
+        var read = shownVersion ?? view.Number;
+        var publicationId = await db.Publications.Where(p => p.PublicKey == key && p.Number == read && p.Snapshot != null).Select(p => new { p.Id, p.InspectionId, p.Snapshot }).SingleOrDefaultAsync(cancellationToken)
+            ?? await db.Publications.Where(p => p.PublicKey == key && p.Number == view.Number).Select(p => new { p.Id, p.InspectionId, p.Snapshot }).SingleAsync(cancellationToken);
+        var readNotice = publicationId.Snapshot is { } snapshot && read != view.Number ? PublicNotice.FromJson(snapshot) : view.Notice;
+        var about = findingNumber is { } n ? readNotice.Findings.FirstOrDefault(f => f.Number == n) : null;
         findingNumber = about?.Number;
 
-        var publicationId = await db.Publications.Where(p => p.PublicKey == key && p.Number == view.Number).Select(p => new { p.Id, p.InspectionId }).SingleAsync(cancellationToken);
         var dayStart = new DateTimeOffset(today.ToDateTime(TimeOnly.MinValue), ChinaTime.Offset).UtcDateTime;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         // One opinion per form shown: the stamp's single-use part is stored with the opinion, under a unique index, so
@@ -257,23 +265,26 @@ public sealed class OpinionIntake(RectifyDbContext db, HandOffNotices handOffs, 
     }
 
     /// <summary>When the form was shown and its single-use part, when the stamp is ours and for this notice; nothing otherwise.</summary>
-    private (DateTime? ShownAt, string? Once) Read(string? stamp, string key)
+    private (DateTime? ShownAt, string? Once, int? Version) Read(string? stamp, string key)
     {
         if (string.IsNullOrEmpty(stamp) || stamp.Length > 1000)
         {
-            return (null, null);
+            return (null, null, null);
         }
 
         try
         {
+            // A stamp of a form shown before the version was carried (three parts) is read as of the version live now.
             var parts = protector.Unprotect(stamp).Split('|');
-            return parts.Length == 3 && parts[1] == key && parts[2].Length == 24 && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
-                ? (new DateTime(ticks, DateTimeKind.Utc), parts[2])
-                : (null, null);
+            int? version = parts.Length == 4 && int.TryParse(parts[3], NumberStyles.None, CultureInfo.InvariantCulture, out var number) ? number : null;
+            return parts.Length is 3 or 4 && (parts.Length == 3 || version is not null) && parts[1] == key && parts[2].Length == 24
+                && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
+                ? (new DateTime(ticks, DateTimeKind.Utc), parts[2], version)
+                : (null, null, null);
         }
         catch (CryptographicException)
         {
-            return (null, null);
+            return (null, null, null);
         }
     }
 
