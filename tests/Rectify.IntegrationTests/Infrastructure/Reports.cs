@@ -23,7 +23,8 @@ public static class Reports
             { new StringContent(Http.AntiforgeryToken(page)), "__RequestVerificationToken" },
             { new StringContent("制度已印发，附印发文件。"), "narrative" },
             { new StringContent(percent.ToString(System.Globalization.CultureInfo.InvariantCulture)), "percent" },
-            { new StringContent(ChinaTime.Today(TimeProvider.System).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)), "effectiveDate" },
+            // The application's day (a fixture's clock may stand on another): a report dated after it is refused.
+            { new StringContent(ChinaTime.Today(app.Clock ?? TimeProvider.System).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)), "effectiveDate" },
         };
         var pdf = new ByteArrayContent(System.Text.Encoding.ASCII.GetBytes($"%PDF-1.4\n% evidence {measure} {Guid.NewGuid()}\n%%EOF\n"));
         pdf.Headers.ContentType = new MediaTypeHeaderValue("application/pdf");
