@@ -201,10 +201,13 @@ public sealed class OpinionIntake(RectifyDbContext db, HandOffNotices handOffs, 
 
         // The problem is kept by its number and its title in the version the sender read (a version published while the
         // form stood open may have renumbered them): a later renumbering moves the number, never the problem.
+        // The live version's snapshot is parsed already (view.Notice); only an older one is read again.
         var read = shownVersion ?? view.Number;
-        var publicationId = await db.Publications.Where(p => p.PublicKey == key && p.Number == read && p.Snapshot != null).Select(p => new { p.Id, p.InspectionId, p.Snapshot }).SingleOrDefaultAsync(cancellationToken)
-            ?? await db.Publications.Where(p => p.PublicKey == key && p.Number == view.Number).Select(p => new { p.Id, p.InspectionId, p.Snapshot }).SingleAsync(cancellationToken);
-        var readNotice = publicationId.Snapshot is { } snapshot && read != view.Number ? PublicNotice.FromJson(snapshot) : view.Notice;
+        var older = read == view.Number ? null
+            : await db.Publications.Where(p => p.PublicKey == key && p.Number == read && p.Snapshot != null).Select(p => new { p.Id, p.InspectionId, p.Snapshot }).SingleOrDefaultAsync(cancellationToken);
+        var publicationId = older is not null ? new { older.Id, older.InspectionId }
+            : await db.Publications.Where(p => p.PublicKey == key && p.Number == view.Number).Select(p => new { p.Id, p.InspectionId }).SingleAsync(cancellationToken);
+        var readNotice = older is not null ? PublicNotice.FromJson(older.Snapshot!) : view.Notice;
         var about = findingNumber is { } n ? readNotice.Findings.FirstOrDefault(f => f.Number == n) : null;
         findingNumber = about?.Number;
 
