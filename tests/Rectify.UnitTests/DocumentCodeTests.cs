@@ -46,3 +46,20 @@ public sealed class DocumentCodeTests
         Assert.Equal("万江整改督", office.DocumentCode);
     }
 }
+
+/// <summary>A 督办单's title is made from its 事由 (关于……的督办单) without doubling words the 事由 already has.</summary>
+public sealed class DubanTitleTests
+{
+    [Theory]
+    [InlineData("整改进度滞后", "关于整改进度滞后的督办单")]
+    [InlineData(" 整改进度滞后 ", "关于整改进度滞后的督办单")]
+    [InlineData("整改进度滞后督办", "关于整改进度滞后的督办单")]
+    [InlineData("整改进度滞后督办单", "关于整改进度滞后的督办单")]
+    [InlineData("整改进度滞后的督办单", "关于整改进度滞后的督办单")]
+    [InlineData("整改进度滞后的督办", "关于整改进度滞后的督办单")]
+    [InlineData("关于整改进度滞后问题的督办通知", "关于整改进度滞后问题的督办通知")]
+    [InlineData("重点督办事项落实情况", "关于重点督办事项落实情况的督办单")]
+    [InlineData("督办", "督办单")]
+    public void The_title_names_the_matter_once(string matter, string title) =>
+        Assert.Equal(title, Rectify.Features.Supervision.DubanDocument.TitleOf(matter));
+}

@@ -59,4 +59,29 @@ public sealed class PublicFormDefenceTests
         Assert.Equal("10.1.2.3", PublicOpinionRateLimit.SenderOf(IPAddress.Parse("::ffff:10.1.2.3")));
         Assert.Equal("2001:db8:1:2::/64", PublicOpinionRateLimit.SenderOf(block[1]));
     }
+
+    [Fact]
+    public void Past_the_cap_one_network_has_a_bounded_number_of_new_senders_however_many_64s_it_holds()
+    {
+        using var limit = new PublicOpinionRateLimit(Options.Create(new PublicOpinionOptions { PermitLimit = 10, WindowSeconds = 600, DailyPerAddress = 50, NewSenderShare = 2, NewSendersPerNetwork = 3 }));
+
+        // One /48, a new /64 for every post: each is heard, but only three count as a new sender's.
+        var sprayed = Enumerable.Range(1, 6).Select(i => limit.Take(IPAddress.Parse($"2001:db8:77:{i:x}::1"))).ToList();
+        Assert.All(sprayed, t => Assert.True(t.Allowed));
+        Assert.Equal([true, true, true, false, false, false], sprayed.Select(t => t.NewSender));
+
+        // Another /48, and an IPv4 address, are other networks, new today.
+        Assert.True(limit.Take(IPAddress.Parse("2001:db8:78::1")).NewSender);
+        Assert.True(limit.Take(IPAddress.Parse("10.1.2.3")).NewSender);
+
+        // An IPv4 /24 is one network as well; an old sender's posts take nothing of it.
+        Assert.True(limit.Take(IPAddress.Parse("10.1.2.3")).NewSender);
+        Assert.False(limit.Take(IPAddress.Parse("10.1.2.3")).NewSender);
+        Assert.True(limit.Take(IPAddress.Parse("10.1.2.4")).NewSender);
+        Assert.False(limit.Take(IPAddress.Parse("10.1.2.5")).NewSender);
+        Assert.True(limit.Take(IPAddress.Parse("10.1.3.5")).NewSender);
+
+        Assert.Equal("2001:db8:77::/48", PublicOpinionRateLimit.NetworkOf(IPAddress.Parse("2001:db8:77:ffff:1:2:3:4")));
+        Assert.Equal("10.1.2.0/24", PublicOpinionRateLimit.NetworkOf(IPAddress.Parse("::ffff:10.1.2.200")));
+    }
 }

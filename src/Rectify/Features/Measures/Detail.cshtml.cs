@@ -304,7 +304,7 @@ public sealed class DetailModel(RectifyDbContext db, Caller caller, MeasureWorkf
         }
 
         Extensions = await extensions.ListAsync(Id, cancellationToken);
-        Notices = await SupervisionQueries.ListAsync(db.VisibleNotices(caller.Scope).Where(n => n.Measures.Any(x => x.MeasureId == Id)), 50, cancellationToken);
+        Notices = await SupervisionQueries.ListAsync(db, db.VisibleNotices(caller.Scope).Where(n => n.Measures.Any(x => x.MeasureId == Id)), 50, cancellationToken);
         CanRequestExtension = caller.May(Permission.RequestExtension, Measure.Parties) && Measure.Moves && Measure.Deadline is not null
             && Measure.Kind != MeasureKind.Ongoing && Measure.State is not (MeasureState.SignedOff or MeasureState.Ongoing) && !Extensions.Any(e => e.IsOpen);
         var calendar = await calendars.LoadAsync(cancellationToken);

@@ -36,6 +36,13 @@ public sealed class PublicOpinionOptions
     /// </summary>
     public int NewSenderShare { get; set; } = 2;
 
+    /// <summary>
+    /// Past <see cref="DailyCap"/>, the new senders of one network (an IPv4 /24, an IPv6 /48) heard that day at most: one
+    /// holder of a /48 has 65,536 /64s, each a new sender, and could otherwise fill <see cref="DailyCeiling"/> alone. A
+    /// campus or a company behind one network still has this many new voices a day past the cap. 0: no network limit.
+    /// </summary>
+    public int NewSendersPerNetwork { get; set; } = 20;
+
     /// <summary>Opinions one notice takes per China day at most; beyond it the form asks people to phone or write.</summary>
     public int DailyCeiling { get; set; } = 1000;
 
@@ -341,6 +348,9 @@ public sealed class PublicOpinionRateLimit : IDisposable
     /// <summary>Null when <see cref="PublicOpinionOptions.NewSenderShare"/> is 0: past the cap nobody is heard.</summary>
     private readonly PartitionedRateLimiter<IPAddress>? newSenders;
 
+    /// <summary>The new senders of a network (<see cref="NetworkOf"/>); null when <see cref="PublicOpinionOptions.NewSendersPerNetwork"/> is 0.</summary>
+    private readonly PartitionedRateLimiter<IPAddress>? newSendersOfNetwork;
+
     public PublicOpinionRateLimit(IOptions<PublicOpinionOptions> options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -349,6 +359,26 @@ public sealed class PublicOpinionRateLimit : IDisposable
         limiter = Limiter(PermitLimit, Window);
         daily = Limiter(DailyLimit, TimeSpan.FromDays(1));
         newSenders = o.NewSenderShare > 0 ? Limiter(o.NewSenderShare, TimeSpan.FromDays(1)) : null;
+        newSendersOfNetwork = o.NewSenderShare > 0 && o.NewSendersPerNetwork > 0 ? Limiter(o.NewSendersPerNetwork, TimeSpan.FromDays(1), NetworkOf) : null;
+    }
+
+    /// <summary>
+    /// The network an address belongs to, for <see cref="PublicOpinionOptions.NewSendersPerNetwork"/>: an IPv4 /24 or an
+    /// IPv6 /48, the blocks one holder commonly gets (a hosting provider's, a tunnel broker's, a campus's).
+    /// </summary>
+    public static string NetworkOf(IPAddress address)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        if (address.IsIPv4MappedToIPv6)
+        {
+            address = address.MapToIPv4();
+        }
+
+        var bytes = address.GetAddressBytes();
+        var v6 = address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6;
+        var kept = v6 ? 6 : 3;
+        Array.Clear(bytes, kept, bytes.Length - kept);
+        return new IPAddress(bytes) + (v6 ? "/48" : "/24");
     }
 
     /// <summary>
@@ -374,8 +404,8 @@ public sealed class PublicOpinionRateLimit : IDisposable
         return new IPAddress(bytes) + "/64";
     }
 
-    private static PartitionedRateLimiter<IPAddress> Limiter(int permits, TimeSpan window) =>
-        PartitionedRateLimiter.Create<IPAddress, string>(address => RateLimitPartition.GetFixedWindowLimiter(SenderOf(address), _ => new FixedWindowRateLimiterOptions
+    private static PartitionedRateLimiter<IPAddress> Limiter(int permits, TimeSpan window, Func<IPAddress, string>? partition = null) =>
+        PartitionedRateLimiter.Create<IPAddress, string>(address => RateLimitPartition.GetFixedWindowLimiter((partition ?? SenderOf)(address), _ => new FixedWindowRateLimiterOptions
         {
             PermitLimit = permits,
             Window = window,
@@ -395,7 +425,8 @@ public sealed class PublicOpinionRateLimit : IDisposable
     /// </summary>
     /// <remarks>
     /// <c>NewSender</c> says whether the address had sent fewer than <see cref="PublicOpinionOptions.NewSenderShare"/>
-    /// today: past a notice's daily cap only such senders are heard (<see cref="OpinionIntake.SubmitAsync"/>).
+    /// today, and its network fewer than <see cref="PublicOpinionOptions.NewSendersPerNetwork"/> new senders' opinions: past a
+    /// notice's daily cap only such senders are heard (<see cref="OpinionIntake.SubmitAsync"/>).
     /// </remarks>
     public (bool Allowed, TimeSpan RetryAfter, bool Daily, bool NewSender) Take(IPAddress? address)
     {
@@ -413,7 +444,14 @@ public sealed class PublicOpinionRateLimit : IDisposable
         }
 
         using var share = newSenders?.AttemptAcquire(address);
-        return (true, TimeSpan.Zero, false, share?.IsAcquired == true);
+        if (share?.IsAcquired != true)
+        {
+            return (true, TimeSpan.Zero, false, false);
+        }
+
+        // Only a new sender's post takes from its network's share: an old sender's posts leave it to the others.
+        using var network = newSendersOfNetwork?.AttemptAcquire(address);
+        return (true, TimeSpan.Zero, false, network?.IsAcquired != false);
     }
 
     public void Dispose()
@@ -421,5 +459,6 @@ public sealed class PublicOpinionRateLimit : IDisposable
         limiter.Dispose();
         daily.Dispose();
         newSenders?.Dispose();
+        newSendersOfNetwork?.Dispose();
     }
 }

@@ -51,15 +51,43 @@ public static class DubanDocument
             ? $"请于{GongwenWriter.FormatDate(due)}前在巡察整改管理系统中回复办理情况，逾期未回复的将按规定进一步督办。"
             : "请在巡察整改管理系统中及时回复办理情况。"));
 
-        var title = notice.Title.Trim();
         return new GongwenDocument(
-            title.StartsWith("关于", StringComparison.Ordinal) ? title : $"关于{title}的督办单",
+            TitleOf(notice.Title),
             body,
             issuer,
             ChinaTime.DayOf(notice.CreatedAtUtc),
             Addressee: notice.Unit,
             DocumentNumber: notice.DocumentNumber);
     }
+
+    /// <summary>
+    /// The document's title from the 事由 as typed: "整改进度滞后" reads "关于整改进度滞后的督办单"; a 事由 already worded as
+    /// a document ("关于……") is kept; one that already ends in 督办 or 督办单 is not doubled ("整改进度滞后督办" reads
+    /// "关于整改进度滞后的督办单", not "关于整改进度滞后督办的督办单").
+    /// </summary>
+    public static string TitleOf(string matter)
+    {
+        ArgumentNullException.ThrowIfNull(matter);
+        var title = matter.Trim();
+        if (title.StartsWith("关于", StringComparison.Ordinal))
+        {
+            return title;
+        }
+
+        foreach (var ending in DubanEndings)
+        {
+            if (title.EndsWith(ending, StringComparison.Ordinal))
+            {
+                title = title[..^ending.Length].TrimEnd();
+                break;
+            }
+        }
+
+        return title.Length == 0 ? "督办单" : $"关于{title}的督办单";
+    }
+
+    /// <summary>What a 事由 may already end with that the title adds itself, longest first.</summary>
+    private static readonly string[] DubanEndings = ["的督办单", "的督办", "督办单", "督办"];
 
     public static string FileName(NoticeDetail notice)
     {

@@ -121,7 +121,7 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, SupervisionSe
         InspectionTitle = inspection.Title;
         Today = ChinaTime.Today(clock);
         var notices = db.VisibleNotices(caller.Scope).Where(n => n.InspectionId == Id);
-        Notices = await SupervisionQueries.ListAsync(notices, 200, cancellationToken);
+        Notices = await SupervisionQueries.ListAsync(db, notices, 200, cancellationToken);
         Counts = await SupervisionQueries.CountsAsync(db, caller.Scope, Id, Today, cancellationToken);
         if (CanSupervise)
         {

@@ -45,7 +45,7 @@ public static class SupervisionApi
 
         api.MapGet("/inspections/{id:int}/supervision", async Task<Results<Ok<List<NoticeRow>>, NotFound>> (RectifyDbContext db, Caller caller, int id, CancellationToken ct) =>
                 await db.VisibleInspections(caller.Scope).AnyAsync(i => i.Id == id, ct)
-                    ? TypedResults.Ok(await SupervisionQueries.ListAsync(db.VisibleNotices(caller.Scope).Where(n => n.InspectionId == id), 500, ct))
+                    ? TypedResults.Ok(await SupervisionQueries.ListAsync(db, db.VisibleNotices(caller.Scope).Where(n => n.InspectionId == id), 500, ct))
                     : TypedResults.NotFound())
             .WithTags("Supervision")
             .WithName("ListSupervision")

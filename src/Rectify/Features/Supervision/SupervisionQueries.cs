@@ -12,6 +12,9 @@ namespace Rectify.Features.Supervision;
 /// <summary>A step of the ladder as a list shows it.</summary>
 public sealed record NoticeRow(int Id, int InspectionId, SupervisionKind Kind, string? DocumentNumber, string Title, string Unit, SupervisionState State, DateOnly? ReplyDue, DateOnly? HeldOn, DateTime CreatedAtUtc, string CreatedByName, int Measures)
 {
+    /// <summary>The organization that signed and numbered a 督办单 (its office, or the 巡察办 or 巡察组): two issuers' numbers may read alike.</summary>
+    public string? Issuer { get; init; }
+
     public bool ReplyOverdue(DateOnly today) => SupervisionNotice.IsReplyOverdue(Kind, State, ReplyDue, today);
 }
 
@@ -90,11 +93,14 @@ public static class SupervisionQueries
             || (n.Inspection.PlanState == PlanState.InForce && n.Unit.Path.StartsWith(path)));
     }
 
-    public static readonly Expression<Func<SupervisionNotice, NoticeRow>> AsRow = n => new NoticeRow(
-        n.Id, n.InspectionId, n.Kind, n.DocumentNumber, n.Title, n.Unit.Name, n.State, n.ReplyDue, n.HeldOn, n.CreatedAtUtc, n.CreatedByName, n.Measures.Count);
+    public static Expression<Func<SupervisionNotice, NoticeRow>> AsRow(RectifyDbContext db) => n => new NoticeRow(
+        n.Id, n.InspectionId, n.Kind, n.DocumentNumber, n.Title, n.Unit.Name, n.State, n.ReplyDue, n.HeldOn, n.CreatedAtUtc, n.CreatedByName, n.Measures.Count)
+    {
+        Issuer = db.Organizations.Where(o => o.Id == n.IssuerId).Select(o => o.Name).FirstOrDefault(),
+    };
 
-    public static Task<List<NoticeRow>> ListAsync(IQueryable<SupervisionNotice> notices, int take, CancellationToken cancellationToken) =>
-        notices.AsNoTracking().OrderByDescending(n => n.CreatedAtUtc).ThenByDescending(n => n.Id).Take(take).Select(AsRow).ToListAsync(cancellationToken);
+    public static Task<List<NoticeRow>> ListAsync(RectifyDbContext db, IQueryable<SupervisionNotice> notices, int take, CancellationToken cancellationToken) =>
+        notices.AsNoTracking().OrderByDescending(n => n.CreatedAtUtc).ThenByDescending(n => n.Id).Take(take).Select(AsRow(db)).ToListAsync(cancellationToken);
 
     public static async Task<SupervisionCounts> CountsAsync(RectifyDbContext db, AccessScope scope, int inspectionId, DateOnly today, CancellationToken cancellationToken)
     {

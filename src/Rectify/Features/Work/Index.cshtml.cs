@@ -157,13 +157,13 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, AnswerCache a
         var noticeSections = new List<NoticeSection>();
         if (reporter)
         {
-            noticeSections.Add(await NoticeSectionAsync("duban-reply", "待回复的督办单", notices.Where(n => n.State == SupervisionState.Open && n.Unit.Path.StartsWith(path)), cancellationToken));
+            noticeSections.Add(await NoticeSectionAsync(db, "duban-reply", "待回复的督办单", notices.Where(n => n.State == SupervisionState.Open && n.Unit.Path.StartsWith(path)), cancellationToken));
         }
 
         if (Permissions.HoldsRoleFor(scope, Permission.Supervise))
         {
-            noticeSections.Add(await NoticeSectionAsync("duban-close", "已回复、待办结的督办单", notices.Where(n => n.State == SupervisionState.Replied), cancellationToken));
-            noticeSections.Add(await NoticeSectionAsync("duban-late", "逾期未回复的督办单", notices.Where(n => n.State == SupervisionState.Open && n.ReplyDue != null && n.ReplyDue < today), cancellationToken));
+            noticeSections.Add(await NoticeSectionAsync(db, "duban-close", "已回复、待办结的督办单", notices.Where(n => n.State == SupervisionState.Replied), cancellationToken));
+            noticeSections.Add(await NoticeSectionAsync(db, "duban-late", "逾期未回复的督办单", notices.Where(n => n.State == SupervisionState.Open && n.ReplyDue != null && n.ReplyDue < today), cancellationToken));
         }
 
         // Extension requests (申请延期) wait for the office's review, then for the measure's own leader (or the first responsible person).
@@ -290,10 +290,10 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, AnswerCache a
     }
 
     /// <summary>督办单, the earliest reply deadline first: one count query and one page query.</summary>
-    private static async Task<NoticeSection> NoticeSectionAsync(string key, string title, IQueryable<SupervisionNotice> notices, CancellationToken cancellationToken)
+    private static async Task<NoticeSection> NoticeSectionAsync(RectifyDbContext db, string key, string title, IQueryable<SupervisionNotice> notices, CancellationToken cancellationToken)
     {
         var ordered = notices.OrderBy(n => n.ReplyDue).ThenBy(n => n.Id);
-        return new(key, title, await CountAsync(ordered, cancellationToken), await ordered.Take(Shown).Select(SupervisionQueries.AsRow).ToListAsync(cancellationToken));
+        return new(key, title, await CountAsync(ordered, cancellationToken), await ordered.Take(Shown).Select(SupervisionQueries.AsRow(db)).ToListAsync(cancellationToken));
     }
 
     /// <summary>
