@@ -45,4 +45,16 @@ public sealed class RectifyUserManager(
 
         return await UpdateUserAsync(user);
     }
+
+    /// <summary>
+    /// Sets the new password of an account whose current password the caller has just checked (<see
+    /// cref="UserManager{TUser}.CheckPasswordAsync"/>): as <see cref="UserManager{TUser}.ChangePasswordAsync"/> (the policy's
+    /// validators, a new security stamp), without hashing the current password a second time.
+    /// </summary>
+    public async Task<IdentityResult> ChangeCheckedPasswordAsync(RectifyUser user, string newPassword)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        var result = await UpdatePasswordHash(user, newPassword, validatePassword: true);
+        return result.Succeeded ? await UpdateUserAsync(user) : result;
+    }
 }

@@ -14,7 +14,7 @@ namespace Rectify.Features.Account;
 
 /// <summary>The user changes their own password: required after an initial or expired one, possible at any time.</summary>
 public sealed class ChangePasswordModel(
-    UserManager<RectifyUser> users,
+    RectifyUserManager users,
     SignInManager<RectifyUser> signIn,
     RectifyDbContext db,
     AuditLog audit,
@@ -97,7 +97,7 @@ public sealed class ChangePasswordModel(
             return Page();
         }
 
-        var result = await users.ChangePasswordAsync(user, currentPassword, newPassword);
+        var result = await users.ChangeCheckedPasswordAsync(user, newPassword);
         if (!result.Succeeded)
         {
             await transaction.RollbackAsync();
