@@ -23,6 +23,12 @@ public abstract class TokenUseTests(TokenUseApp app)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
+    private async Task<T> ReadAsync<T>(Func<RectifyDbContext, Task<T>> read)
+    {
+        await using var scope = app.Factory.Services.CreateAsyncScope();
+        return await read(scope.ServiceProvider.GetRequiredService<RectifyDbContext>());
+    }
+
     [Fact]
     public async Task Many_reads_with_a_token_become_one_record_written_in_the_background_and_a_revoked_token_stops_at_once()
     {
@@ -62,6 +68,64 @@ public abstract class TokenUseTests(TokenUseApp app)
         }
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync(new Uri($"/api/v1/inspections/{app.InspectionId}/overview", UriKind.Relative), Ct)).StatusCode);
+    }
+
+    [Fact]
+    public async Task An_account_makes_its_own_token_on_its_page_with_its_password_uses_it_and_only_it_revokes_it()
+    {
+        app.RequireAvailable();
+        const string page = "/Account/Tokens";
+        using var office = await app.SignedInAsync("office");
+        Dictionary<string, string> Form(string password, string days = "30") => new() { ["name"] = "单位业务系统报送进展", ["days"] = days, ["currentPassword"] = password };
+        async Task<string> TextAsync(HttpResponseMessage response) => WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync(Ct));
+        Task<int> TokensAsync() => ReadAsync(db => db.ApiTokens.CountAsync(t => db.Users.Any(u => u.Id == t.UserId && u.UserName == "office"), Ct));
+        var before = await TokensAsync();
+
+        // A wrong password makes nothing, says so and is audited; so does a lifetime outside 1–365 days.
+        var wrong = await office.PostFromPageAsync(page, page, Form("not-the-password"));
+        Assert.Equal(HttpStatusCode.BadRequest, wrong.StatusCode);
+        Assert.Contains("当前密码不正确。", await TextAsync(wrong), StringComparison.Ordinal);
+        var tooLong = await office.PostFromPageAsync(page, page, Form(app.Password, "366"));
+        Assert.Equal(HttpStatusCode.BadRequest, tooLong.StatusCode);
+        Assert.Contains("有效期应为 1 到 365 天之间的整数。", await TextAsync(tooLong), StringComparison.Ordinal);
+        Assert.Equal(before, await TokensAsync());
+        Assert.True(await ReadAsync(db => db.AuditEntries.AnyAsync(e => e.Action == Audit.AuditActions.TokenCreated && !e.Succeeded, Ct)));
+
+        // The right password: the token is shown once, works at once, and the list shows its prefix, never its secret.
+        var made = await office.PostFromPageAsync(page, page, Form(app.Password));
+        Assert.Equal(HttpStatusCode.OK, made.StatusCode);
+        var token = System.Text.RegularExpressions.Regex.Match(await TextAsync(made), "<code class=\"token\" id=\"token\">(rfy_[a-z2-7]{8}_[a-z2-7]{32})</code>").Groups[1].Value;
+        Assert.NotEmpty(token);
+        Assert.Equal(before + 1, await TokensAsync());
+        using var api = app.Client();
+        api.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        var inspections = new Uri("/api/v1/inspections", UriKind.Relative);
+        Assert.Equal(HttpStatusCode.OK, (await api.GetAsync(inspections, Ct)).StatusCode);
+        var listed = WebUtility.HtmlDecode(await office.GetStringAsync(new Uri(page, UriKind.Relative), Ct));
+        Assert.Contains("单位业务系统报送进展", listed, StringComparison.Ordinal);
+        Assert.Contains(token[..12] + "_…", listed, StringComparison.Ordinal);
+        Assert.DoesNotContain(token, listed, StringComparison.Ordinal);
+
+        // Another account cannot revoke it by its id; the owner can, and the token stops at once.
+        var id = await ReadAsync(db => db.ApiTokens.Where(t => t.Prefix == token.Substring(4, 8)).Select(t => t.Id).SingleAsync(Ct));
+        var revoke = new Dictionary<string, string> { ["id"] = id.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        using (var unit = await app.SignedInAsync("unit"))
+        {
+            var refused = await unit.PostFromPageAsync(page, page + "?handler=Revoke", revoke);
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.Contains("这个令牌不存在或已撤销。", await TextAsync(refused), StringComparison.Ordinal);
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await api.GetAsync(inspections, Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await office.PostFromPageAsync(page, page + "?handler=Revoke", revoke)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await api.GetAsync(inspections, Ct)).StatusCode);
+        Assert.Contains("已撤销", WebUtility.HtmlDecode(await office.GetStringAsync(new Uri(page, UriKind.Relative), Ct)), StringComparison.Ordinal);
+
+        // A 三员 account makes none.
+        using var admin = await app.SignedInAsync("admin");
+        var administrator = await admin.PostFromPageAsync(page, page, Form(app.Password));
+        Assert.Equal(HttpStatusCode.BadRequest, administrator.StatusCode);
+        Assert.Contains("三员账号不使用接口令牌。", await TextAsync(administrator), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -61,6 +61,25 @@ public sealed class ApiTokenService(RectifyDbContext db, UserManager<RectifyUser
         await transaction.CommitAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Revokes a token of the account <paramref name="userId"/> (the 接口令牌 page's own): false when it has no such token
+    /// in force, so that an id of another account's token revokes nothing and says nothing about it.
+    /// </summary>
+    public async Task<bool> RevokeOwnAsync(string userId, int id, CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var changed = await db.ApiTokens.Where(t => t.Id == id && t.UserId == userId && t.RevokedAtUtc == null).ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAtUtc, now), cancellationToken);
+        if (changed == 0)
+        {
+            return false;
+        }
+
+        await audit.RecordAsync(new AuditEvent(AuditActions.TokenRevoked, ObjectType: "ApiToken", ObjectId: id.ToString(System.Globalization.CultureInfo.InvariantCulture)), cancellationToken: cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
     public Task<List<ApiToken>> ListAsync(string userName, CancellationToken cancellationToken) =>
         db.ApiTokens.AsNoTracking().Where(t => db.Users.Any(u => u.Id == t.UserId && u.UserName == userName)).OrderBy(t => t.Id).ToListAsync(cancellationToken);
 
