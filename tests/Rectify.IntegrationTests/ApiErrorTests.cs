@@ -26,6 +26,12 @@ public abstract class ApiErrorTests(AppFixture app)
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
+    private async Task<T> ReadAsync<T>(Func<RectifyDbContext, Task<T>> read)
+    {
+        await using var scope = app.Factory.Services.CreateAsyncScope();
+        return await read(scope.ServiceProvider.GetRequiredService<RectifyDbContext>());
+    }
+
     private async Task<HttpClient> TokenClientAsync(string userName = "office")
     {
         await using var scope = app.Factory.Services.CreateAsyncScope();
@@ -213,6 +219,16 @@ public abstract class ApiErrorTests(AppFixture app)
         {
             truncated.Headers.ContentType = MediaTypeHeaderValue.Parse("multipart/form-data; boundary=b");
             await ProblemAsync(await unit.PostAsync(new Uri($"/api/v1/measures/{own}/reports", UriKind.Relative), truncated, Ct), HttpStatusCode.BadRequest, "a truncated multipart body");
+        }
+
+        // A file part without a file name is read as a text field: refused, never a report filed without its evidence.
+        using (var nameless = new StringContent("--b\r\nContent-Disposition: form-data; name=\"narrative\"\r\n\r\n进展\r\n--b\r\nContent-Disposition: form-data; name=\"percent\"\r\n\r\n50\r\n--b\r\nContent-Disposition: form-data; name=\"files\"; filename=\"\"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4 evidence\r\n--b--\r\n", Encoding.UTF8))
+        {
+            nameless.Headers.ContentType = MediaTypeHeaderValue.Parse("multipart/form-data; boundary=b");
+            var before = await ReadAsync(db => db.ProgressReports.CountAsync(Ct));
+            var problem = await ProblemAsync(await unit.PostAsync(new Uri($"/api/v1/measures/{own}/reports", UriKind.Relative), nameless, Ct), HttpStatusCode.BadRequest, "a file without a file name");
+            Assert.Contains("没有文件名", Text(problem), StringComparison.Ordinal);
+            Assert.Equal(before, await ReadAsync(db => db.ProgressReports.CountAsync(Ct)));
         }
     }
 

@@ -16,6 +16,9 @@ public sealed class UploadHygieneTests
     [InlineData("报告\u202Efdp.exe")]
     [InlineData("a\u0000.pdf")]
     [InlineData("a\u2066b.pdf")]
+    [InlineData("报告\u061Cfdp.pdf")]
+    [InlineData("报告\u2060.pdf")]
+    [InlineData("报告\u00AD.pdf")]
     public void A_name_with_a_control_or_direction_character_is_misleading(string name) =>
         Assert.Contains("控制字符", FileTypes.MisleadingName(name), StringComparison.Ordinal);
 
@@ -24,6 +27,7 @@ public sealed class UploadHygieneTests
     [InlineData("2025.03.01 会议纪要.docx")]
     [InlineData("v1.2.xlsx")]
     [InlineData("executive.summary.pdf")]
+    [InlineData("合影👨\u200D👩\u200D👧.jpg")]
     public void An_ordinary_name_is_not(string name) => Assert.Null(FileTypes.MisleadingName(name));
 
     [Fact]

@@ -27,6 +27,12 @@ public static class NoticeFile
                     {
                         throw new NoticeParseException($"这个 Word 文档{over}，不能导入。请删除文档中无关的内容、图片后重新保存为 .docx，或拆分为多个文件。");
                     }
+
+                    // The SDK builds a part's tree by recursion: a part nesting thousands deep would end the process.
+                    if (ZipLimits.TooDeep(zip) is { } deep)
+                    {
+                        throw new NoticeParseException($"这个 Word 文档{deep}，不像正常的文档，不能导入。请用 Word 或 WPS 打开后重新“另存为” .docx。");
+                    }
                 }
 
                 stream.Position = 0;

@@ -46,5 +46,56 @@ public static class ZipLimits
         return null;
     }
 
+    /// <summary>
+    /// How deeply the elements of a part may nest. Real documents stay far below it (a worksheet's cell sits 4 deep, a
+    /// paragraph in a table in a table about 12); the Open XML SDK builds a part's tree by recursion, and a part a few
+    /// kilobytes long nesting 50,000 deep overflows the thread's stack, which ends the whole server process.
+    /// </summary>
+    public const int MostXmlDepth = 256;
+
+    /// <summary>
+    /// The first part whose elements nest deeper than <paramref name="mostDepth"/>, in words that follow the file's name
+    /// ("中的“xl/workbook.xml”嵌套超过 256 层"), or null. Every entry is read once with a streaming reader (which does not
+    /// recurse), before the SDK opens any; an entry that is not well-formed XML is left to the SDK's own refusal.
+    /// </summary>
+    public static string? TooDeep(ZipArchive zip, int mostDepth = MostXmlDepth)
+    {
+        ArgumentNullException.ThrowIfNull(zip);
+        var settings = new System.Xml.XmlReaderSettings
+        {
+            DtdProcessing = System.Xml.DtdProcessing.Prohibit,
+            XmlResolver = null,
+            IgnoreComments = true,
+            IgnoreWhitespace = true,
+            IgnoreProcessingInstructions = true,
+            CloseInput = true,
+        };
+        foreach (var entry in zip.Entries)
+        {
+            if (entry.Length == 0 || entry.FullName.EndsWith('/'))
+            {
+                continue;
+            }
+
+            try
+            {
+                using var reader = System.Xml.XmlReader.Create(entry.Open(), settings);
+                while (reader.Read())
+                {
+                    if (reader.Depth > mostDepth)
+                    {
+                        return $"中的“{entry.FullName}”嵌套超过 {mostDepth} 层";
+                    }
+                }
+            }
+            catch (System.Xml.XmlException)
+            {
+                // Not XML (a picture), or not well-formed: the SDK refuses the latter when it reads the part.
+            }
+        }
+
+        return null;
+    }
+
     public static string Megabytes(long bytes) => $"{bytes / (1024 * 1024)} MB";
 }

@@ -83,6 +83,22 @@ public sealed class LedgerRefusalTests
     }
 
     [Fact]
+    public void A_workbook_part_nesting_thousands_deep_is_refused_before_it_is_opened()
+    {
+        // The workbook's own part, its styles or any other: 50,000 elements within elements in a few kilobytes would
+        // overflow the stack of the SDK's recursive reading, which ends the server process.
+        var deep = "<extLst><ext uri=\"{0}\">" + string.Concat(Enumerable.Repeat("<a>", 50_000)) + string.Concat(Enumerable.Repeat("</a>", 50_000)) + "</ext></extLst>";
+        var extra = TestFiles.AddEntry(Ledger().ToBytes(), "xl/other.xml", Encoding.UTF8.GetBytes("<x>" + deep + "</x>"));
+        var refused = Refused(() => LedgerWorkbookReader.Read(new MemoryStream(extra)));
+        Assert.Equal(nameof(LedgerFileMustStayWithinSizeLimits), refused.RuleName);
+        Assert.Equal($"文件中的“xl/other.xml”嵌套超过 {Rectify.Documents.ZipLimits.MostXmlDepth} 层，不像正常的整改台账，已拒绝读取。请删除无关的工作表、图片后再导入，或拆分为多个文件。", refused.Message);
+
+        var inWorkbook = TestFiles.ReplaceEntry(Ledger().ToBytes(), "xl/workbook.xml", xml => xml.Insert(xml.LastIndexOf("</", StringComparison.Ordinal), deep));
+        var inside = Refused(() => LedgerWorkbookReader.Read(new MemoryStream(inWorkbook)));
+        Assert.Contains("中的“xl/workbook.xml”嵌套超过", inside.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_part_packed_like_a_zip_bomb_is_refused_before_it_is_unpacked()
     {
         var bytes = TestFiles.AddEntry(Ledger().ToBytes(), "xl/media/image1.bin", new byte[5 * 1024 * 1024]);

@@ -35,6 +35,28 @@ internal static class TestFiles
         return stream.ToArray();
     }
 
+    /// <summary>The zip with one entry's text rewritten.</summary>
+    public static byte[] ReplaceEntry(byte[] zip, string name, Func<string, string> rewrite)
+    {
+        using var stream = new MemoryStream();
+        stream.Write(zip);
+        using (var archive = new ZipArchive(stream, ZipArchiveMode.Update, leaveOpen: true))
+        {
+            var entry = archive.GetEntry(name) ?? throw new ArgumentException($"{name} is not in the zip.", nameof(name));
+            string text;
+            using (var reader = new StreamReader(entry.Open(), Encoding.UTF8))
+            {
+                text = reader.ReadToEnd();
+            }
+
+            entry.Delete();
+            using var s = archive.CreateEntry(name, CompressionLevel.SmallestSize).Open();
+            s.Write(Encoding.UTF8.GetBytes(rewrite(text)));
+        }
+
+        return stream.ToArray();
+    }
+
     /// <summary>Rewrites the uncompressed size an entry declares, in its local header and in the central directory.</summary>
     public static byte[] DeclareSize(byte[] zip, string name, uint size)
     {

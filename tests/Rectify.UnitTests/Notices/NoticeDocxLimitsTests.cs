@@ -58,6 +58,22 @@ public sealed class NoticeDocxLimitsTests
     }
 
     [Fact]
+    public void A_document_nesting_thousands_deep_is_refused_before_the_sdk_builds_its_tree()
+    {
+        // 50,000 runs within runs: a few kilobytes packed, and a stack overflow (the end of the server process) if the
+        // SDK were let to build the tree.
+        var bytes = Docx(w => w.Write(Encoding.ASCII.GetBytes("</w:t>" + string.Concat(Enumerable.Repeat("<w:r>", 50_000)) + string.Concat(Enumerable.Repeat("</w:r>", 50_000)) + "<w:t>")));
+        Assert.InRange(bytes.Length, 1, 64 * 1024);
+
+        var refused = Assert.Throws<NoticeParseException>(() => NoticeFile.Read(bytes, "deep.docx"));
+        Assert.Equal($"这个 Word 文档中的“word/document.xml”嵌套超过 {ZipLimits.MostXmlDepth} 层，不像正常的文档，不能导入。请用 Word 或 WPS 打开后重新“另存为” .docx。", refused.Message);
+
+        // Nesting a real document has (tables within tables) is read.
+        var nested = Docx(w => w.Write(Encoding.ASCII.GetBytes("</w:t>" + string.Concat(Enumerable.Repeat("<w:r>", 60)) + string.Concat(Enumerable.Repeat("</w:r>", 60)) + "<w:t>")));
+        Assert.Equal("docx", NoticeFile.Read(nested, "nested.docx").Source);
+    }
+
+    [Fact]
     public void A_document_within_the_bounds_is_read()
     {
         var bytes = Docx(w => w.Write(Encoding.UTF8.GetBytes("一、关于学习贯彻不够深入的问题")));

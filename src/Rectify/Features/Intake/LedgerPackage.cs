@@ -64,6 +64,12 @@ internal static class LedgerPackage
             {
                 throw BusinessRules.Refuse(new LedgerFileMustStayWithinSizeLimits(over));
             }
+
+            // Checked after the sizes, which bound what this reads.
+            if (Documents.ZipLimits.TooDeep(zip) is { } deep)
+            {
+                throw BusinessRules.Refuse(new LedgerFileMustStayWithinSizeLimits(deep));
+            }
         }
         catch (InvalidDataException)
         {

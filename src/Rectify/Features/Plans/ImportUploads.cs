@@ -166,7 +166,9 @@ public sealed class ImportUploads(string folder, TimeProvider clock)
     {
         var name = (fileName ?? string.Empty).Replace('\\', '/');
         name = name[(name.LastIndexOf('/') + 1)..].Trim();
-        name = new string([.. name.Where(c => !char.IsControl(c))]);
+        // Controls and format characters (direction overrides such as U+202E, invisible joiners) would make the name
+        // read otherwise on the page and in the audit record than it is.
+        name = new string([.. name.Where(c => !char.IsControl(c) && char.GetUnicodeCategory(c) != System.Globalization.UnicodeCategory.Format)]);
         return name.Length == 0 ? "上传的文件" : name.Length > 200 ? name[..200] : name;
     }
 

@@ -78,7 +78,9 @@ public static class FileTypes
     public static string? MisleadingName(string fileName)
     {
         ArgumentNullException.ThrowIfNull(fileName);
-        if (fileName.Any(c => char.IsControl(c) || c is '\u200E' or '\u200F' or (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069') or '\u200B' or '\uFEFF'))
+        // Every format character (Unicode Cf: the direction marks and overrides U+200E/F, U+061C, U+202A–E, U+2066–9, the
+        // invisible U+200B, U+2060–4, U+FEFF…) but the joiners U+200C/D, which emoji and some scripts need.
+        if (fileName.Any(c => char.IsControl(c) || (char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format && c is not ('\u200C' or '\u200D'))))
         {
             return "文件名含有控制字符或改变文字方向的字符";
         }

@@ -74,6 +74,13 @@ public static class ReportsApi
                 }
 
                 var form = await request.ReadFormAsync(ct);
+
+                // A part named files without a file name is read as text, not as a file: refused, not filed without it.
+                if (form.TryGetValue("files", out var texts) && texts.Any(t => !string.IsNullOrEmpty(t)))
+                {
+                    return Api.BadRequest("files 中有一项不是文件（没有文件名）：每份佐证材料须作为文件上传，并带文件名。未报送。");
+                }
+
                 int? percent = int.TryParse(form["percent"], NumberStyles.Integer, CultureInfo.InvariantCulture, out var p) ? p : null;
                 DateOnly? effective = DateOnly.TryParseExact(form["effectiveDate"], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : null;
                 var files = form.Files.GetFiles("files").Select(IncomingFile.Of).OfType<IncomingFile>().ToList();
