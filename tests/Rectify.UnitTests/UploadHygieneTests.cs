@@ -30,6 +30,49 @@ public sealed class UploadHygieneTests
     [InlineData("合影👨\u200D👩\u200D👧.jpg")]
     public void An_ordinary_name_is_not(string name) => Assert.Null(FileTypes.MisleadingName(name));
 
+    [Theory]
+    [InlineData("../../../../tmp/x.sh", "路径异常")]
+    [InlineData("/etc/cron.d/x", "路径异常")]
+    [InlineData("word\\..\\..\\x.xml", "路径异常")]
+    [InlineData("C:/Windows/x.xml", "路径异常")]
+    [InlineData("word/./document.xml", "路径异常")]
+    [InlineData("word/media/payload.exe", "夹带了程序文件“word/media/payload.exe”")]
+    [InlineData("docProps/run.JS. ", "夹带了程序文件")]
+    public void A_package_with_a_part_outside_it_or_a_program_inside_is_refused(string entry, string said)
+    {
+        using var stream = new MemoryStream();
+        using (var zip = new System.IO.Compression.ZipArchive(stream, System.IO.Compression.ZipArchiveMode.Create, leaveOpen: true))
+        {
+            using (var document = zip.CreateEntry("word/document.xml").Open())
+            {
+                document.Write("<w:document/>"u8);
+            }
+
+            using var odd = zip.CreateEntry(entry).Open();
+            odd.Write("x"u8);
+        }
+
+        stream.Position = 0;
+        Assert.Contains(said, FileTypes.ZipOverLimits(stream), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_package_of_ordinary_parts_is_within_the_limits()
+    {
+        using var stream = new MemoryStream();
+        using (var zip = new System.IO.Compression.ZipArchive(stream, System.IO.Compression.ZipArchiveMode.Create, leaveOpen: true))
+        {
+            foreach (var name in new[] { "[Content_Types].xml", "_rels/.rels", "word/document.xml", "word/media/image1.png", "xl/printerSettings/printerSettings1.bin", "word/embeddings/oleObject1.bin" })
+            {
+                using var part = zip.CreateEntry(name).Open();
+                part.Write("x"u8);
+            }
+        }
+
+        stream.Position = 0;
+        Assert.Null(FileTypes.ZipOverLimits(stream));
+    }
+
     [Fact]
     public void Clamd_answers_are_read_as_clamd_writes_them()
     {

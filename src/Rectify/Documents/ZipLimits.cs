@@ -39,7 +39,19 @@ public static class ZipLimits
 
             if (entry.Length >= RatioCheckedFrom && entry.Length > entry.CompressedLength * mostCompressionRatio)
             {
-                return $"中的“{entry.FullName}”压缩比超过 {mostCompressionRatio}:1";
+                return $"中的“{Shown(entry.FullName)}”压缩比超过 {mostCompressionRatio}:1";
+            }
+
+            // An Office or OFD package names its parts by relative paths of its own; a part that climbs out ("../"), starts
+            // at a root or a drive, or is a program, is not one: it is there for whoever unpacks the file with another tool.
+            if (EscapesThePackage(entry.FullName))
+            {
+                return $"中的“{Shown(entry.FullName)}”路径异常，正常的文档不会有";
+            }
+
+            if (Runs(entry.FullName))
+            {
+                return $"中夹带了程序文件“{Shown(entry.FullName)}”";
             }
         }
 
@@ -84,7 +96,7 @@ public static class ZipLimits
                 {
                     if (reader.Depth > mostDepth)
                     {
-                        return $"中的“{entry.FullName}”嵌套超过 {mostDepth} 层";
+                        return $"中的“{Shown(entry.FullName)}”嵌套超过 {mostDepth} 层";
                     }
                 }
             }
@@ -95,6 +107,24 @@ public static class ZipLimits
         }
 
         return null;
+    }
+
+    private static readonly HashSet<string> Programs = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ".exe", ".com", ".bat", ".cmd", ".scr", ".pif", ".msi", ".dll", ".cpl", ".jar", ".js", ".jse", ".vbs", ".vbe", ".wsf", ".hta", ".ps1", ".sh", ".lnk", ".reg", ".apk", ".elf",
+    };
+
+    private static bool EscapesThePackage(string name) =>
+        name.StartsWith('/') || name.Contains('\\', StringComparison.Ordinal) || name.Contains(':', StringComparison.Ordinal)
+        || name.Split('/').Any(segment => segment is ".." or ".");
+
+    private static bool Runs(string name) => Programs.Contains(Path.GetExtension(name.TrimEnd(' ', '.')));
+
+    /// <summary>An entry's name as a message shows it: without characters that hide or reorder text, at most 80 long.</summary>
+    private static string Shown(string name)
+    {
+        var kept = new string([.. name.Where(c => !char.IsControl(c) && char.GetUnicodeCategory(c) != System.Globalization.UnicodeCategory.Format)]);
+        return kept.Length > 80 ? kept[..80] + "…" : kept;
     }
 
     public static string Megabytes(long bytes) => $"{bytes / (1024 * 1024)} MB";
