@@ -124,7 +124,7 @@ public abstract class DenialAuditTests(AppFixture app)
         Assert.Equal("ApiToken", rejected.ObjectType);
         Assert.Equal(token.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), rejected.ObjectId);
         Assert.Contains("revoked", rejected.After, StringComparison.Ordinal);
-        Assert.Equal("令牌已吊销", Read(rejected)["理由"]);
+        Assert.Equal("令牌已撤销", Read(rejected)["理由"]);
         var secret = token.Token.Split('_')[2];
 
         // The same scanner, forty more times within the minute, with that token and with made-up ones.

@@ -488,7 +488,7 @@ public abstract class DubanTests(AppFixture app)
         // The list names whose number a 督办单 bears (the office's and a 巡察办's may read alike); a 约谈 has no issuer.
         Assert.Equal(detail.GetProperty("issuer").GetString(), rows.Single(n => n.GetProperty("documentNumber").GetString() == detail.GetProperty("documentNumber").GetString()).GetProperty("issuer").GetString());
         Assert.Equal(JsonValueKind.Null, rows.Single(n => n.GetProperty("id").GetInt32() == talkId).GetProperty("issuer").ValueKind);
-        Assert.Contains($"<span class=\"muted issuer\">{detail.GetProperty("issuer").GetString()}</span>", WebUtility.HtmlDecode(await office.GetStringAsync(new Uri(list, UriKind.Relative), Ct)), StringComparison.Ordinal);
+        Assert.Contains($"<span class=\"muted issuer\">签发：{detail.GetProperty("issuer").GetString()}</span>", WebUtility.HtmlDecode(await office.GetStringAsync(new Uri(list, UriKind.Relative), Ct)), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, (await office.GetAsync(new Uri($"/supervision/{talkId}?handler=Docx", UriKind.Relative), Ct)).StatusCode);
         app.Clock!.Advance(TimeSpan.FromDays(8));
         using var again = await app.SignedInAsync("office");

@@ -116,6 +116,8 @@ public abstract class TokenUseTests(TokenUseApp app)
             Assert.Contains("这个令牌不存在或已撤销。", await TextAsync(refused), StringComparison.Ordinal);
         }
 
+        Assert.True(await ReadAsync(db => db.AuditEntries.AnyAsync(e => e.Action == Audit.AuditActions.TokenRevoked && !e.Succeeded && e.ObjectId == revoke["id"], Ct)), "the refused revocation is audited");
+
         Assert.Equal(HttpStatusCode.OK, (await api.GetAsync(inspections, Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, (await office.PostFromPageAsync(page, page + "?handler=Revoke", revoke)).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await api.GetAsync(inspections, Ct)).StatusCode);

@@ -60,6 +60,12 @@ public sealed class DubanTitleTests
     [InlineData("关于整改进度滞后问题的督办通知", "关于整改进度滞后问题的督办通知")]
     [InlineData("重点督办事项落实情况", "关于重点督办事项落实情况的督办单")]
     [InlineData("督办", "督办单")]
+    [InlineData("关于整改进度滞后", "关于整改进度滞后的督办单")]
+    [InlineData("关于整改进度滞后的督办", "关于整改进度滞后的督办单")]
+    [InlineData("关于整改进度滞后的督办单", "关于整改进度滞后的督办单")]
+    [InlineData("整改进度滞后督办。", "关于整改进度滞后的督办单")]
+    [InlineData("整改进度滞后的督办通知", "关于整改进度滞后的督办通知")]
+    [InlineData("关于", "督办单")]
     public void The_title_names_the_matter_once(string matter, string title) =>
         Assert.Equal(title, Rectify.Features.Supervision.DubanDocument.TitleOf(matter));
 }

@@ -69,15 +69,18 @@ public sealed class ApiTokenService(RectifyDbContext db, UserManager<RectifyUser
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var now = clock.GetUtcNow().UtcDateTime;
-        var changed = await db.ApiTokens.Where(t => t.Id == id && t.UserId == userId && t.RevokedAtUtc == null).ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAtUtc, now), cancellationToken);
-        if (changed == 0)
-        {
-            return false;
-        }
+        var name = await db.ApiTokens.Where(t => t.Id == id && t.UserId == userId && t.RevokedAtUtc == null).Select(t => t.Name).SingleOrDefaultAsync(cancellationToken);
+        var changed = name is null ? 0 : await db.ApiTokens.Where(t => t.Id == id && t.UserId == userId && t.RevokedAtUtc == null).ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAtUtc, now), cancellationToken);
+        var objectId = id.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-        await audit.RecordAsync(new AuditEvent(AuditActions.TokenRevoked, ObjectType: "ApiToken", ObjectId: id.ToString(System.Globalization.CultureInfo.InvariantCulture)), cancellationToken: cancellationToken);
+        // A refusal is recorded too: an id that is not the account's own token in force (another's, or a guess).
+        await audit.RecordAsync(
+            changed == 0
+                ? new AuditEvent(AuditActions.TokenRevoked, Succeeded: false, ObjectType: "ApiToken", ObjectId: objectId, After: new { Reason = "不是本账号有效的令牌" })
+                : new AuditEvent(AuditActions.TokenRevoked, ObjectType: "ApiToken", ObjectId: objectId, After: new { Name = name }),
+            cancellationToken: cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return true;
+        return changed > 0;
     }
 
     public Task<List<ApiToken>> ListAsync(string userName, CancellationToken cancellationToken) =>

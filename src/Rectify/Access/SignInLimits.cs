@@ -45,7 +45,8 @@ public sealed class SignInLimits : IDisposable
     /// Takes one attempt for the request's remote address and <paramref name="account"/>: null when both allow it; else
     /// the answer is made 429 with Retry-After and the refusal in words is returned, for the page to show.
     /// </summary>
-    public string? Refusal(Microsoft.AspNetCore.Http.HttpContext context, string account, Microsoft.Extensions.Localization.IStringLocalizer l)
+    /// <remarks><paramref name="signIn"/> is false where a signed-in account confirms its password or code (修改密码, 接口令牌, 恢复码): the refusal then speaks of checks, not of signing in.</remarks>
+    public string? Refusal(Microsoft.AspNetCore.Http.HttpContext context, string account, Microsoft.Extensions.Localization.IStringLocalizer l, bool signIn = true)
     {
         ArgumentNullException.ThrowIfNull(context);
         if (TryAttempt(context.Connection.RemoteIpAddress?.ToString(), account) is not { } wait)
@@ -54,18 +55,26 @@ public sealed class SignInLimits : IDisposable
         }
 
         context.Response.StatusCode = Microsoft.AspNetCore.Http.StatusCodes.Status429TooManyRequests;
-        return Refuse(context.Response, wait, l);
+        return Refuse(context.Response, wait, l, signIn);
     }
 
     /// <summary>The Retry-After header's value: whole seconds, at least one.</summary>
     public static string RetryAfterSeconds(TimeSpan wait) => Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
 
     /// <summary>The refusal on a sign-in page: status 429, Retry-After, and the wait in words.</summary>
-    private static string Refuse(Microsoft.AspNetCore.Http.HttpResponse response, TimeSpan wait, Microsoft.Extensions.Localization.IStringLocalizer l)
+    private static string Refuse(Microsoft.AspNetCore.Http.HttpResponse response, TimeSpan wait, Microsoft.Extensions.Localization.IStringLocalizer l, bool signIn)
     {
         ArgumentNullException.ThrowIfNull(response);
         ArgumentNullException.ThrowIfNull(l);
         response.Headers.RetryAfter = RetryAfterSeconds(wait);
+        if (!signIn)
+        {
+            // The account's checks share one budget with its sign-ins (a password is a password wherever it is tried).
+            return wait.TotalSeconds > 90
+                ? l["密码或验证码的验证过于频繁（与登录共用次数），请 {0} 分钟后再试。", Math.Ceiling(wait.TotalMinutes)]
+                : l["密码或验证码的验证过于频繁（与登录共用次数），请 {0} 秒后再试。", RetryAfterSeconds(wait)];
+        }
+
         return wait.TotalSeconds > 90
             ? l["登录尝试过于频繁，请 {0} 分钟后再试。", Math.Ceiling(wait.TotalMinutes)]
             : l["登录尝试过于频繁，请 {0} 秒后再试。", RetryAfterSeconds(wait)];

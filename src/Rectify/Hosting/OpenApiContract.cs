@@ -137,7 +137,7 @@ internal static class OpenApiContract
     private static readonly Dictionary<int, string> ProblemDescriptions = new()
     {
         [StatusCodes.Status400BadRequest] = "请求无效：缺少或写错的字段、值超出范围（problem+json 的 title 和 detail 说明哪里不对）",
-        [StatusCodes.Status401Unauthorized] = "未登录，或个人 API 令牌无效、已过期、已吊销",
+        [StatusCodes.Status401Unauthorized] = "未登录，或个人 API 令牌无效、已过期、已撤销",
         [StatusCodes.Status403Forbidden] = "无权办理此事（角色不允许、不是本人可办的一步，或不在管理网络内）",
         [StatusCodes.Status404NotFound] = "不存在，或不在调用者的权限范围内（两者回答相同）",
         [StatusCodes.Status409Conflict] = "与当前状态冲突：已被他人处理（version 已变），或此状态下不能办理这一步",

@@ -72,7 +72,7 @@ public sealed class ChangePasswordModel(
         // the account's attempts are limited (so parallel posts gain nothing), a wrong current password counts towards
         // the lockout and is audited, and a locked account is refused here until the lock ends. The account is read again
         // inside the transaction, so that a failure is counted on the row as it stands.
-        if (limits.Refusal(HttpContext, user.NormalizedUserName ?? user.Id, l) is { } refusal)
+        if (limits.Refusal(HttpContext, user.NormalizedUserName ?? user.Id, l, signIn: false) is { } refusal)
         {
             Errors.Add(refusal);
             return Page();

@@ -80,6 +80,7 @@ public sealed class TokensModel(
         await LoadAsync(user, cancellationToken);
         if (IsAdministrator)
         {
+            await audit.RecordAsync(new AuditEvent(AuditActions.TokenCreated, Succeeded: false, ObjectType: "User", ObjectId: user.Id, After: new { Reason = "三员账号不使用接口令牌" }), cancellationToken: cancellationToken);
             return Refuse(l["三员账号不使用接口令牌。"]);
         }
 
@@ -112,7 +113,7 @@ public sealed class TokensModel(
 
         // As 修改密码: the address's and the account's tries are limited, a wrong password counts towards the lockout and
         // is audited, and a locked account is refused; the account is read again inside the transaction.
-        if (limits.Refusal(HttpContext, user.NormalizedUserName ?? user.Id, l) is { } refusal)
+        if (limits.Refusal(HttpContext, user.NormalizedUserName ?? user.Id, l, signIn: false) is { } refusal)
         {
             return Refuse(refusal);
         }

@@ -140,7 +140,7 @@ public sealed class TwoFactorModel(
 
         // As at sign-in: the address's and the account's tries are limited, so that parallel posts gain nothing; the
         // account is read again inside the transaction, so that a wrong code is counted on the row as it stands.
-        if (limits.Refusal(HttpContext, user.NormalizedUserName ?? user.Id, l) is { } refusal)
+        if (limits.Refusal(HttpContext, user.NormalizedUserName ?? user.Id, l, signIn: false) is { } refusal)
         {
             return await RefuseAsync(user, refusal);
         }

@@ -92,7 +92,7 @@ public static class AuditPresentation
             AuditActions.PasswordLinkIssued => l["签发设置密码链接"],
             AuditActions.PasswordSetByLink => l["通过链接设置密码"],
             AuditActions.TokenCreated => l["创建接口令牌"],
-            AuditActions.TokenRevoked => l["吊销接口令牌"],
+            AuditActions.TokenRevoked => l["撤销接口令牌"],
             AuditActions.TokenUsed => l["使用接口令牌"],
             AuditActions.TokenRejected => l["拒绝无效令牌"],
             AuditActions.UserOrganizationChanged => l["变更所属单位"],
@@ -291,6 +291,18 @@ public static class AuditPresentation
     /// <summary>The recorded fields (camelCase) in words; an unknown field keeps its name.</summary>
     private static string FieldName(IStringLocalizer l, string field, string action)
     {
+        // A token's use over an interval: its first and last request, how many, from where.
+        if (action == AuditActions.TokenUsed && field is "from" or "to" or "requests" or "sources")
+        {
+            return field switch
+            {
+                "from" => l["首次使用"],
+                "to" => l["最近使用"],
+                "requests" => l["请求次数"],
+                _ => l["来源地址"],
+            };
+        }
+
         // A plan's 序号 (a category, finding or measure moved or corrected); elsewhere "number" is a report's 报送次序.
         if (field == "number" && action.StartsWith("plan.", StringComparison.Ordinal))
         {
@@ -424,7 +436,7 @@ public static class AuditPresentation
             "outside the management networks" => l["不在管理网段内"],
             "malformed" => l["令牌格式不对"],
             "unknown" => l["令牌不存在"],
-            "revoked" => l["令牌已吊销"],
+            "revoked" => l["令牌已撤销"],
             "expired" => l["令牌已过期"],
             "wrong-secret" => l["令牌密钥不符"],
             "account-disabled" => l["账号已停用"],
@@ -434,6 +446,13 @@ public static class AuditPresentation
     }
 
     /// <summary>A recorded value in words: enums by their labels (which enum depends on the field and the object), booleans as 是/否, lists joined.</summary>
+    /// <summary>A UTC moment as JSON writes one ("2026-12-07T18:08:51.17Z"); null for any other text, a date alone included.</summary>
+    private static DateTime? UtcInstant(string text) =>
+        text.Length is >= 17 and <= 33 && text[^1] == 'Z' && text[10] == 'T'
+        && DateTime.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal, out var instant)
+            ? instant
+            : null;
+
     private static string Value(IStringLocalizer l, AuditEntry entry, string field, JsonElement value, IReadOnlyDictionary<int, string> organizations)
     {
         switch (value.ValueKind)
@@ -446,6 +465,9 @@ public static class AuditPresentation
                 return l["否"];
             case JsonValueKind.String when field == "reason" && entry.Action is AuditActions.AccessDenied or AuditActions.TokenRejected or AuditActions.AntiforgeryRejected:
                 return DenialReason(l, value.GetString()!);
+            case JsonValueKind.String when UtcInstant(value.GetString()!) is { } instant:
+                // A moment recorded in UTC (an expiry, a token's first and last use) reads in China time, as the entry's own time does.
+                return Fmt.Time(instant);
             case JsonValueKind.String:
                 return field == "roles" ? l[Roles.Label(value.GetString()!)] : value.GetString()!;
             case JsonValueKind.Array:

@@ -61,33 +61,36 @@ public static class DubanDocument
     }
 
     /// <summary>
-    /// The document's title from the 事由 as typed: "整改进度滞后" reads "关于整改进度滞后的督办单"; a 事由 already worded as
-    /// a document ("关于……") is kept; one that already ends in 督办 or 督办单 is not doubled ("整改进度滞后督办" reads
-    /// "关于整改进度滞后的督办单", not "关于整改进度滞后督办的督办单").
+    /// The document's title from the 事由 as typed: "整改进度滞后" reads "关于整改进度滞后的督办单". Words the title adds are
+    /// not doubled: a leading 关于, a closing 督办 or 督办单 ("整改进度滞后督办" reads "关于整改进度滞后的督办单"), end
+    /// punctuation; a 事由 already naming its document (…的督办通知, …的函) keeps it ("关于…的督办通知").
     /// </summary>
     public static string TitleOf(string matter)
     {
         ArgumentNullException.ThrowIfNull(matter);
-        var title = matter.Trim();
-        if (title.StartsWith("关于", StringComparison.Ordinal))
+        var core = matter.Trim().TrimEnd('。', '.', '；', ';', '，', ',', '！', '!', '、', ' ').TrimEnd();
+        if (core.StartsWith("关于", StringComparison.Ordinal))
         {
-            return title;
+            core = core[2..].TrimStart();
         }
 
-        foreach (var ending in DubanEndings)
+        if (DubanEndings.FirstOrDefault(e => core.EndsWith(e, StringComparison.Ordinal)) is { } ending)
         {
-            if (title.EndsWith(ending, StringComparison.Ordinal))
-            {
-                title = title[..^ending.Length].TrimEnd();
-                break;
-            }
+            core = core[..^ending.Length].TrimEnd();
+        }
+        else if (DocumentEndings.Any(e => core.EndsWith(e, StringComparison.Ordinal)))
+        {
+            return $"关于{core}";
         }
 
-        return title.Length == 0 ? "督办单" : $"关于{title}的督办单";
+        return core.Length == 0 ? "督办单" : $"关于{core}的督办单";
     }
 
     /// <summary>What a 事由 may already end with that the title adds itself, longest first.</summary>
     private static readonly string[] DubanEndings = ["的督办单", "的督办", "督办单", "督办"];
+
+    /// <summary>Endings that already name a document of another kind: the title keeps them.</summary>
+    private static readonly string[] DocumentEndings = ["通知", "函"];
 
     public static string FileName(NoticeDetail notice)
     {
