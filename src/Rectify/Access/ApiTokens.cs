@@ -19,11 +19,14 @@ public sealed class ApiTokenService(RectifyDbContext db, UserManager<RectifyUser
 
     public sealed record Created(int Id, string Token, DateTime ExpiresAtUtc);
 
+    /// <summary>The longest a token may live, in days, however it is made (the command line or the 接口令牌 page).</summary>
+    public const int MostDays = 365;
+
     public async Task<Created> CreateAsync(string userName, string? name, int days, CancellationToken cancellationToken)
     {
-        if (days is < 1 or > 365)
+        if (days is < 1 or > MostDays)
         {
-            throw new UserAdministrationException("令牌有效期必须在 1 到 365 天之间。");
+            throw new UserAdministrationException($"令牌有效期必须在 1 到 {MostDays} 天之间。");
         }
 
         var user = await users.FindByNameAsync(userName) ?? throw new UserAdministrationException($"用户“{userName}”不存在。");

@@ -28,8 +28,8 @@ public sealed class TokensModel(
     /// <summary>Tokens in force one account may hold.</summary>
     public const int MostInForce = 10;
 
-    /// <summary>The longest a token may live, in days (<see cref="ApiTokenService.CreateAsync"/> refuses more).</summary>
-    public const int MostDays = 365;
+    /// <summary>The longest a token may live, in days: the service's own bound, which it enforces too.</summary>
+    public const int MostDays = ApiTokenService.MostDays;
 
     public const int DefaultDays = 90;
 
