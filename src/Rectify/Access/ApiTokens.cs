@@ -72,8 +72,9 @@ public sealed class ApiTokenService(RectifyDbContext db, UserManager<RectifyUser
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var now = clock.GetUtcNow().UtcDateTime;
-        var name = await db.ApiTokens.Where(t => t.Id == id && t.UserId == userId && t.RevokedAtUtc == null).Select(t => t.Name).SingleOrDefaultAsync(cancellationToken);
-        var changed = name is null ? 0 : await db.ApiTokens.Where(t => t.Id == id && t.UserId == userId && t.RevokedAtUtc == null).ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAtUtc, now), cancellationToken);
+        var own = db.ApiTokens.Where(t => t.Id == id && t.UserId == userId && t.RevokedAtUtc == null);
+        var name = await own.Select(t => t.Name).SingleOrDefaultAsync(cancellationToken);
+        var changed = name is null ? 0 : await own.ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAtUtc, now), cancellationToken);
         var objectId = id.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
         // A refusal is recorded too: an id that is not the account's own token in force (another's, or a guess).

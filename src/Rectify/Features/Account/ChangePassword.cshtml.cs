@@ -79,21 +79,9 @@ public sealed class ChangePasswordModel(
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync();
-        await db.Entry(user).ReloadAsync();
-        if (await users.IsLockedOutAsync(user))
+        if (await CurrentPassword.RefusalAsync(users, db, audit, transaction, user, currentPassword, AuditActions.PasswordChanged, l, CancellationToken.None) is { } wrong)
         {
-            await audit.RecordAsync(new AuditEvent(AuditActions.PasswordChanged, Succeeded: false, ObjectType: "User", ObjectId: user.Id, After: new { Reason = "账号已锁定" }));
-            await transaction.CommitAsync();
-            Errors.Add(l["输入错误的次数过多，账号已暂时锁定，请稍后再试。"]);
-            return Page();
-        }
-
-        if (!await users.CheckPasswordAsync(user, currentPassword))
-        {
-            var counted = await users.AccessFailedAsync(user);
-            await audit.RecordAsync(new AuditEvent(AuditActions.PasswordChanged, Succeeded: false, ObjectType: "User", ObjectId: user.Id, After: new { Reason = "当前密码不正确" }));
-            await transaction.CommitAsync();
-            Errors.Add(!counted.Succeeded ? l["请稍后再试。"] : await users.IsLockedOutAsync(user) ? l["当前密码不正确。输入错误的次数过多，账号已暂时锁定，请稍后再试。"] : l["当前密码不正确。"]);
+            Errors.Add(wrong);
             return Page();
         }
 

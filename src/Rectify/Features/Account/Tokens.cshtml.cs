@@ -111,8 +111,7 @@ public sealed class TokensModel(
             return Refuse(l["请输入当前密码。"]);
         }
 
-        // As 修改密码: the address's and the account's tries are limited, a wrong password counts towards the lockout and
-        // is audited, and a locked account is refused; the account is read again inside the transaction.
+        // As 修改密码: the address's and the account's tries are limited, then the password is checked (CurrentPassword).
         if (limits.Refusal(HttpContext, user.NormalizedUserName ?? user.Id, l, signIn: false) is { } refusal)
         {
             return Refuse(refusal);
@@ -120,20 +119,9 @@ public sealed class TokensModel(
 
         await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
-            await db.Entry(user).ReloadAsync(cancellationToken);
-            if (await users.IsLockedOutAsync(user))
+            if (await CurrentPassword.RefusalAsync(users, db, audit, transaction, user, password, AuditActions.TokenCreated, l, cancellationToken) is { } wrong)
             {
-                await audit.RecordAsync(new AuditEvent(AuditActions.TokenCreated, Succeeded: false, ObjectType: "User", ObjectId: user.Id, After: new { Reason = "账号已锁定" }), cancellationToken: cancellationToken);
-                await transaction.CommitAsync(cancellationToken);
-                return Refuse(l["输入错误的次数过多，账号已暂时锁定，请稍后再试。"]);
-            }
-
-            if (!await users.CheckPasswordAsync(user, password))
-            {
-                var counted = await users.AccessFailedAsync(user);
-                await audit.RecordAsync(new AuditEvent(AuditActions.TokenCreated, Succeeded: false, ObjectType: "User", ObjectId: user.Id, After: new { Reason = "当前密码不正确" }), cancellationToken: cancellationToken);
-                await transaction.CommitAsync(cancellationToken);
-                return Refuse(!counted.Succeeded ? l["请稍后再试。"] : await users.IsLockedOutAsync(user) ? l["当前密码不正确。输入错误的次数过多，账号已暂时锁定，请稍后再试。"] : l["当前密码不正确。"]);
+                return Refuse(wrong);
             }
 
             await users.ResetAccessFailedCountAsync(user);

@@ -291,26 +291,16 @@ public static class AuditPresentation
     /// <summary>The recorded fields (camelCase) in words; an unknown field keeps its name.</summary>
     private static string FieldName(IStringLocalizer l, string field, string action)
     {
-        // A token's use over an interval: its first and last request, how many, from where.
-        if (action == AuditActions.TokenUsed && field is "from" or "to" or "requests" or "sources")
-        {
-            return field switch
-            {
-                "from" => l["首次使用"],
-                "to" => l["最近使用"],
-                "requests" => l["请求次数"],
-                _ => l["来源地址"],
-            };
-        }
-
-        // A plan's 序号 (a category, finding or measure moved or corrected); elsewhere "number" is a report's 报送次序.
-        if (field == "number" && action.StartsWith("plan.", StringComparison.Ordinal))
-        {
-            return l["序号"];
-        }
-
         LocalizedString? name = field switch
         {
+            // A plan's 序号 (a category, finding or measure moved or corrected); elsewhere "number" is a report's 报送次序.
+            "number" when action.StartsWith("plan.", StringComparison.Ordinal) => l["序号"],
+
+            // A token's use over an interval: its first and last request (elsewhere from/to are dates), how many, from where.
+            "from" when action == AuditActions.TokenUsed => l["首次使用"],
+            "to" when action == AuditActions.TokenUsed => l["最近使用"],
+            "requests" => l["请求次数"],
+            "sources" => l["来源地址"],
             "state" => l["状态"],
             "reason" => l["理由"],
             "cadence" => l["报送周期"],
