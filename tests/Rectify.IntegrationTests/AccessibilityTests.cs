@@ -239,6 +239,6 @@ public sealed class AccessibilityTests(AccessibilityApp app) : IClassFixture<Acc
         await page.FillAsync("#userName", user);
         await page.FillAsync("#password", password);
         await page.ClickAsync("button[type=submit]:has-text('登录')");
-        await page.WaitForURLAsync(origin + "/", new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
+        await page.AddressedAsync(origin + "/");
     }
 }

@@ -1,6 +1,8 @@
 using System.Net;
 using Microsoft.Playwright;
 
+using Rectify.IntegrationTests.Infrastructure;
+
 namespace Rectify.IntegrationTests;
 
 /// <summary>
@@ -66,7 +68,7 @@ public sealed class ApiReferenceTests(AccessibilityApp app) : IClassFixture<Acce
         await page.FillAsync("#userName", "office");
         await page.FillAsync("#password", app.Password);
         await page.ClickAsync("button[type=submit]:has-text('登录')");
-        await page.WaitForURLAsync(origin + "/", new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
+        await page.AddressedAsync(origin + "/");
 
         var answer = await page.GotoAsync(origin + "/api/docs/");
         Assert.Equal(200, answer!.Status);

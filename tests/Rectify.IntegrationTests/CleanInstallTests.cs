@@ -262,7 +262,7 @@ public sealed partial class CleanInstallTests(CleanInstallApp app) : IClassFixtu
         await page.ClickAsync("button[type=submit]:has-text('登录')");
         for (var step = 0; step < 6; step++)
         {
-            await page.WaitForLoadStateAsync(LoadState.Load);
+            await page.WaitForFunctionAsync("() => document.readyState === 'complete'");
             var path = new Uri(page.Url).AbsolutePath;
             if (path.StartsWith("/Account/ChangePassword", StringComparison.OrdinalIgnoreCase))
             {
@@ -313,7 +313,7 @@ public sealed partial class CleanInstallTests(CleanInstallApp app) : IClassFixtu
         await page.FillAsync("input[name=name]", name);
         await page.SelectOptionAsync("select[name=kind]", kind);
         await page.ClickAsync("button[type=submit]:has-text('新增单位')");
-        await page.WaitForLoadStateAsync(LoadState.Load);
+        await page.WaitForFunctionAsync("() => document.readyState === 'complete'");
         Assert.Equal(0, await page.Locator(".error-box").CountAsync());
         Assert.Contains(name, await page.Locator("main").InnerTextAsync(), StringComparison.Ordinal);
     }

@@ -283,7 +283,7 @@ public sealed class CrawlTests(CrawlApp app) : IClassFixture<CrawlApp>
             {
                 // Only that the sign-in answered with the home page: the crawl opens it itself next. (Waiting for its
                 // load event too once timed out under load, after the home page had loaded.)
-                await page.WaitForURLAsync(origin + "/", new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
+                await page.AddressedAsync(origin + "/");
             }
             catch (TimeoutException e)
             {

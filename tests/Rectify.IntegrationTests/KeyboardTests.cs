@@ -3,6 +3,8 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
+using Rectify.IntegrationTests.Infrastructure;
+
 namespace Rectify.IntegrationTests;
 
 /// <summary>
@@ -141,7 +143,7 @@ public sealed class KeyboardTests(AccessibilityApp app) : IClassFixture<Accessib
         await TabToAsync(page, "#password");
         await page.Keyboard.TypeAsync(app.Password);
         await page.Keyboard.PressAsync("Enter");
-        await page.WaitForURLAsync(origin + "/", new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
+        await page.AddressedAsync(origin + "/");
         return page;
     }
 
