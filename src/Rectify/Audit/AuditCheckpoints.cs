@@ -106,7 +106,14 @@ public sealed class AuditCheckpointWriter(IServiceScopeFactory scopes, AuditKey 
         }
         finally
         {
-            gate.Release();
+            try
+            {
+                gate.Release();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The host was disposed while this round ran (its stop timed out): no other round is left to let in.
+            }
         }
     }
 
