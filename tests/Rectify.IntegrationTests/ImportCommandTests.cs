@@ -102,6 +102,13 @@ public sealed class ImportCommandTests : IDisposable
         Assert.Equal("已导入：新增措施 0 条，更新 1 条，4 条未变。", CommandLineTests.Lines(output)[^1]);
         Assert.Equal(["2027-09-30"], await QueryAsync("SELECT \"Deadline\" FROM \"Measures\" m JOIN \"Findings\" f ON f.\"Id\" = m.\"FindingId\" WHERE f.\"Number\" = 3"));
 
+        // A ledger merged into one cell reads as no measures: the preview says so and fails, as the import would.
+        var merged = Path.Combine(folder, "合并.xlsx");
+        File.WriteAllBytes(merged, ImportPageTests.MergedWhole(ImportPageTests.Workbook(rows)));
+        (code, _, error) = await Run("inspection", "import", merged, "--user", "office1", "--inspection", "1", "--preview");
+        Assert.Equal(2, code);
+        Assert.Contains("没有读到可导入的整改措施", error, StringComparison.Ordinal);
+
         // Refused: an account that may not keep the plan, an unknown account, a missing target.
         (code, _, error) = await Run("inspection", "import", file, "--user", "liaison1", "--inspection", "1");
         Assert.Equal(2, code);

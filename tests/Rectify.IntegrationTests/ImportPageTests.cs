@@ -32,6 +32,34 @@ public abstract partial class ImportPageTests(AppFixture app)
         return stream.ToArray();
     }
 
+    /// <summary>The workbook with its first sheet merged into one cell from A1 to Excel's last cell.</summary>
+    internal static byte[] MergedWhole(byte[] workbook)
+    {
+        using var stream = new MemoryStream();
+        stream.Write(workbook);
+        using (var zip = new System.IO.Compression.ZipArchive(stream, System.IO.Compression.ZipArchiveMode.Update, leaveOpen: true))
+        {
+            var entry = zip.GetEntry("xl/worksheets/sheet1.xml")!;
+            string xml;
+            using (var reader = new StreamReader(entry.Open()))
+            {
+                xml = reader.ReadToEnd();
+            }
+
+            // The one range in place of the sheet's own merges, or after its data when it has none.
+            const string Whole = "<mergeCells xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" count=\"1\"><mergeCell ref=\"A1:XFD1048576\"/></mergeCells>";
+            var own = System.Text.RegularExpressions.Regex.Match(xml, "<(x:)?mergeCells[^>]*>.*?</(x:)?mergeCells>", System.Text.RegularExpressions.RegexOptions.Singleline);
+            var end = xml.Contains("</x:sheetData>", StringComparison.Ordinal) ? "</x:sheetData>" : "</sheetData>";
+            Assert.Contains(end, xml, StringComparison.Ordinal);
+            xml = own.Success ? xml.Remove(own.Index, own.Length).Insert(own.Index, Whole) : xml.Replace(end, end + Whole, StringComparison.Ordinal);
+            entry.Delete();
+            using var writer = new StreamWriter(zip.CreateEntry("xl/worksheets/sheet1.xml").Open());
+            writer.Write(xml);
+        }
+
+        return stream.ToArray();
+    }
+
     private async Task<int> NewInspectionAsync(HttpClient office, string title)
     {
         var created = await office.PostFromPageAsync("/inspections/new", "/inspections/new", new Dictionary<string, string>
@@ -204,6 +232,15 @@ public abstract partial class ImportPageTests(AppFixture app)
         Assert.Equal(HttpStatusCode.BadRequest, huge.StatusCode);
         Assert.Contains("超过 20 MB", await BodyAsync(huge), StringComparison.Ordinal);
         Assert.Equal(kept, Kept());
+
+        // A ledger merged into one cell over the whole sheet reads as no measures: the preview says that and why it may be,
+        // not that the file has errors (it lists none), and offers no confirmation.
+        var merged = Token(await UploadAsync(office, id, MergedWhole(Workbook(ImportCommitTests.Ledger("并")))));
+        var mergedPage = await BodyAsync(await office.GetAsync(new Uri($"/inspections/{id}/import?upload={merged}", UriKind.Relative), Ct));
+        Assert.Contains("id=\"nothing-to-import\"", mergedPage, StringComparison.Ordinal);
+        Assert.Contains("整片合并", mergedPage, StringComparison.Ordinal);
+        Assert.DoesNotContain("文件中有错误", mergedPage, StringComparison.Ordinal);
+        Assert.DoesNotContain("handler=Confirm", mergedPage, StringComparison.Ordinal);
 
         // A token is looked up in the uploader's own folder only: a path or another user's token finds nothing.
         var token = Token(await UploadAsync(office, id, Workbook(ImportCommitTests.Ledger("拒"))));
