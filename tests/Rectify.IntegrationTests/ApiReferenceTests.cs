@@ -1,6 +1,5 @@
 using System.Net;
 using Microsoft.Playwright;
-
 using Rectify.IntegrationTests.Infrastructure;
 
 namespace Rectify.IntegrationTests;

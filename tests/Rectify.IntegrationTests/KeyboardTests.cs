@@ -2,7 +2,6 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
-
 using Rectify.IntegrationTests.Infrastructure;
 
 namespace Rectify.IntegrationTests;

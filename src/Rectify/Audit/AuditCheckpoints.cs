@@ -230,7 +230,10 @@ public sealed class AuditCheckpointService(AuditCheckpointWriter writer, IOption
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(Math.Max(1, options.Value.IntervalSeconds)), clock);
         do
         {
-            await RoundAsync(always: false, stoppingToken);
+            if (!await RoundAsync(always: false, stoppingToken))
+            {
+                return;
+            }
         }
         while (await WaitAsync(timer, stoppingToken));
     }
@@ -257,7 +260,8 @@ public sealed class AuditCheckpointService(AuditCheckpointWriter writer, IOption
         }
     }
 
-    private async Task RoundAsync(bool always, CancellationToken cancellationToken)
+    /// <summary>One checkpoint round; false when the host's services are gone (disposed without being stopped), and with them any reason to go on.</summary>
+    private async Task<bool> RoundAsync(bool always, CancellationToken cancellationToken)
     {
         try
         {
@@ -266,11 +270,17 @@ public sealed class AuditCheckpointService(AuditCheckpointWriter writer, IOption
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
         }
+        catch (ObjectDisposedException e) when (string.Equals(e.ObjectName, nameof(IServiceProvider), StringComparison.Ordinal))
+        {
+            return false;
+        }
 #pragma warning disable CA1031 // A failed round (database briefly away, the sink's disk full) must not stop the service; it is logged and tried again.
         catch (Exception e)
 #pragma warning restore CA1031
         {
             logger.LogError(e, "写审计检查点失败，将在下一轮重试。");
         }
+
+        return true;
     }
 }

@@ -153,7 +153,7 @@ internal static class InspectionCommand
 
         if (preview.Draft.MeasureCount == 0 && preview.Draft.Kind != IntakeKind.RoundSummary)
         {
-            cli.Error.WriteLine("未导入：文件中没有读到可导入的整改措施。请确认所选工作表是整改台账、表头（序号、问题类别、反馈问题、整改措施等）在前几行，且内容没有被整片合并在一个单元格里。");
+            cli.Error.WriteLine("未导入：" + IntakeCommitService.NothingToImport);
             return CommandLine.BadInput;
         }
 

@@ -8,12 +8,13 @@ namespace Rectify.IntegrationTests.Infrastructure;
 /// </summary>
 /// <remarks>
 /// Playwright's <c>WaitForURLAsync</c> waits for the document's load event. With Debian's Chromium on a loaded CI
-/// machine that event was, now and then, missed although the page had loaded (<see cref="AddressedAsync(IPage, Func{string, bool})"/> says why): the
-/// screenshot taken when the 60 s ran out showed the whole page (a 整改方案 page after 登记, once; the home page after
-/// signing in, once). These wait instead for the address to commit, then for the layout's footer, the last element of
-/// every signed-in and sign-in page (the document has been parsed to its end), then for its style sheets to have loaded,
-/// so that what the steps after measure or photograph is the page as styled. The sheets are asked for by evaluation in
-/// a loop, not by a function waiting in the page, which a context without JavaScript would never run.
+/// machine that event was, now and then, missed although the page had loaded (<see
+/// cref="AddressedAsync(IPage,Func{string,bool})"/> says why): the screenshot taken when the 60 s ran out showed the
+/// whole page (a 整改方案 page after 登记, once; the home page after signing in, once). These wait instead for the address to
+/// commit, then for the layout's footer, the last element of every signed-in and sign-in page (the document has been
+/// parsed to its end), then for its style sheets to have loaded, so that what the steps after measure or photograph is
+/// the page as styled. The sheets are asked for by evaluation in a loop, not by a function waiting in the page, which a
+/// context without JavaScript would never run.
 /// </remarks>
 internal static class PageArrival
 {

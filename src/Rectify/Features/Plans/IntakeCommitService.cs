@@ -126,6 +126,12 @@ public sealed record IntakeCommitResult(int InspectionId, ImportCounts Categorie
 /// </summary>
 public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, AuditLog audit, TimeProvider clock, PlanService plans)
 {
+    /// <summary>
+    /// A file read as no measures and no errors: refused by the import, told so by the preview (the page and the command
+    /// line) with what to check.
+    /// </summary>
+    public const string NothingToImport = "文件中没有读到可导入的整改措施。请确认所选工作表是整改台账、表头（序号、问题类别、反馈问题、整改措施等）在前几行，且内容没有被整片合并在一个单元格里。";
+
     /// <summary>How many measure numbers the audit record lists by name for each of added and updated; the counts are always whole.</summary>
     private const int AuditedNumbers = 500;
 
@@ -995,7 +1001,7 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
         public bool IsBroken() => first is not null || measures == 0;
 
         public string Message => first is null
-            ? "文件中没有可导入的整改措施。"
+            ? NothingToImport
             : $"文件中有 {errors} 处错误，改正后才能导入（未导入任何内容）。第一处：{Place(first)}{first.Message}";
 
         public Refusal Refusal => Refusal.Invalid;
