@@ -106,6 +106,11 @@ public abstract class TokenUseTests(TokenUseApp app)
         Assert.Contains(token[..12] + "_…", listed, StringComparison.Ordinal);
         Assert.DoesNotContain(token, listed, StringComparison.Ordinal);
 
+        // 撤销 asks first, without a script: the summary opens the confirmation, whose button sends the revocation.
+        var row = listed[listed.IndexOf("单位业务系统报送进展", StringComparison.Ordinal)..];
+        Assert.Matches("<details class=\"revoke-token\">\\s*<summary>撤销</summary>\\s*<form method=\"post\" action=\"[^\"]*handler=Revoke", row);
+        Assert.Contains("确认撤销</button>", row, StringComparison.Ordinal);
+
         // Another account cannot revoke it by its id; the owner can, and the token stops at once.
         var id = await ReadAsync(db => db.ApiTokens.Where(t => t.Prefix == token.Substring(4, 8)).Select(t => t.Id).SingleAsync(Ct));
         var revoke = new Dictionary<string, string> { ["id"] = id.ToString(System.Globalization.CultureInfo.InvariantCulture) };

@@ -44,8 +44,16 @@ public sealed class AuditCheckpointWriter(IServiceScopeFactory scopes, AuditKey 
     private readonly SemaphoreSlim gate = new(1, 1);
     private readonly LinkedList<AuditCheckpoint> pending = new();
     private AuditCheckpoint? last;
+    private bool disposed;
 
-    public void Dispose() => gate.Dispose();
+    /// <summary>True once the host's services have been disposed, this with them.</summary>
+    public bool IsDisposed => Volatile.Read(ref disposed);
+
+    public void Dispose()
+    {
+        Volatile.Write(ref disposed, true);
+        gate.Dispose();
+    }
 
     /// <summary>The checkpoints file, when a folder is configured.</summary>
     public string? FilePath => options.Value.Folder is { Length: > 0 } folder ? Path.Combine(Path.GetFullPath(folder), AuditCheckpointOptions.FileName) : null;
@@ -260,7 +268,7 @@ public sealed class AuditCheckpointService(AuditCheckpointWriter writer, IOption
         }
     }
 
-    /// <summary>One checkpoint round; false when the host's services are gone (disposed without being stopped), and with them any reason to go on.</summary>
+    /// <summary>One checkpoint round; false when the host's services are gone (disposed without this service being stopped), and with them any reason to go on.</summary>
     private async Task<bool> RoundAsync(bool always, CancellationToken cancellationToken)
     {
         try
@@ -270,7 +278,7 @@ public sealed class AuditCheckpointService(AuditCheckpointWriter writer, IOption
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
         }
-        catch (ObjectDisposedException e) when (string.Equals(e.ObjectName, nameof(IServiceProvider), StringComparison.Ordinal))
+        catch (ObjectDisposedException e) when (writer.IsDisposed || string.Equals(e.ObjectName, nameof(IServiceProvider), StringComparison.Ordinal))
         {
             return false;
         }
