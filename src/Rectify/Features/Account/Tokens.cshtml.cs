@@ -28,9 +28,6 @@ public sealed class TokensModel(
     /// <summary>Tokens in force one account may hold.</summary>
     public const int MostInForce = 10;
 
-    /// <summary>The longest a token may live, in days: the service's own bound, which it enforces too.</summary>
-    public const int MostDays = ApiTokenService.MostDays;
-
     public const int DefaultDays = 90;
 
     public IReadOnlyList<ApiToken> Tokens { get; private set; } = [];
@@ -95,9 +92,9 @@ public sealed class TokensModel(
             return Refuse(string.Format(System.Globalization.CultureInfo.CurrentCulture, l["令牌用途不能超过 100 字（现有 {0} 字）。"], label.Length));
         }
 
-        if (!int.TryParse(days, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var lifetime) || lifetime is < 1 or > MostDays)
+        if (!int.TryParse(days, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var lifetime) || lifetime is < 1 or > ApiTokenService.MostDays)
         {
-            return Refuse(string.Format(System.Globalization.CultureInfo.CurrentCulture, l["有效期应为 1 到 {0} 天之间的整数。"], MostDays));
+            return Refuse(string.Format(System.Globalization.CultureInfo.CurrentCulture, l["有效期应为 1 到 {0} 天之间的整数。"], ApiTokenService.MostDays));
         }
 
         TypedDays = lifetime;
