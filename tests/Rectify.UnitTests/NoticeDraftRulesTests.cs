@@ -42,4 +42,21 @@ public sealed class NoticeDraftRulesTests
         Assert.Equal("联系电话不超过 200 字（现为 600 字）。", Refusal(Draft(phone: new string('1', 600))));
         Assert.Equal("标题不超过 200 字（现为 201 字）。", Refusal(Draft(title: new string('题', 201))));
     }
+
+    [Fact]
+    public void Every_field_at_fault_is_named_in_one_refusal()
+    {
+        var said = Refusal(Draft(issuer: "", phone: "abc", email: "not-an-email", postcode: "52300"));
+        Assert.Equal(
+            "请填写公布稿的发文机关。电子邮箱“not-an-email”不是有效的邮箱地址（如 jubao@example.gov.cn）。"
+            + "联系电话“abc”不是有效的电话号码（应以号码或区号开头，如 0769-22221234、12388）。邮政编码“52300”应为 6 位数字。",
+            said);
+    }
+
+    [Fact]
+    public void A_contact_too_long_is_named_once()
+    {
+        var said = Refusal(Draft(title: new string('题', 201), email: new string('a', 201)));
+        Assert.Equal("标题不超过 200 字（现为 201 字）。电子邮箱不超过 200 字（现为 201 字）。", said);
+    }
 }

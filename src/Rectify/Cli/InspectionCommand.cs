@@ -151,7 +151,7 @@ internal static class InspectionCommand
             return CommandLine.BadInput;
         }
 
-        if (preview.Draft.MeasureCount == 0 && preview.Draft.Kind != IntakeKind.RoundSummary)
+        if (preview.Draft.ReadsNothing)
         {
             cli.Error.WriteLine("未导入：" + IntakeCommitService.NothingToImport);
             return CommandLine.BadInput;

@@ -129,6 +129,7 @@ public sealed class LedgerTemplateTests
         Assert.Equal([(LedgerTemplate.LedgerSheetName, true), (LedgerTemplate.GuideSheetName, false)], sheets.Select(s => (s.Name, s.HasHeader)));
         Assert.Equal(0, draft.MeasureCount);
         Assert.False(draft.CanConfirm);
+        Assert.True(draft.ReadsNothing);
     }
 
     [Fact]
@@ -141,6 +142,7 @@ public sealed class LedgerTemplateTests
         var draft = LedgerWorkbookReader.Read(new MemoryStream(output.ToArray()));
         Assert.Equal(250, draft.MeasureCount);
         Assert.Equal(50, draft.FindingCount);
+        Assert.False(draft.ReadsNothing);
 
         static async IAsyncEnumerable<LedgerRow> Rows(int count)
         {

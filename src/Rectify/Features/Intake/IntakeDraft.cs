@@ -22,6 +22,12 @@ public sealed record IntakeDraft(IntakeInspection Inspection, IReadOnlyList<Inta
     /// <summary>Whether the import may be confirmed: it holds at least one measure and no problem is an error.</summary>
     public bool CanConfirm => Kind != IntakeKind.RoundSummary && MeasureCount > 0 && !Errors.Any();
 
+    /// <summary>
+    /// Whether the source, read without an error, yielded no measure to import: a wrong sheet, a header too low, a sheet
+    /// merged into one cell. A round summary imports no measures by design and is never this.
+    /// </summary>
+    public bool ReadsNothing => Kind != IntakeKind.RoundSummary && MeasureCount == 0 && !Errors.Any();
+
     /// <summary>What the source is: a ledger, a notice or plan, or a round summary (whose figures are recorded, never imported).</summary>
     public IntakeKind Kind { get; init; } = IntakeKind.Ledger;
 

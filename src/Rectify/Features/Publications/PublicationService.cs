@@ -218,51 +218,52 @@ public sealed partial class PublicationService(RectifyDbContext db, Caller calle
     /// <summary>
     /// A notice needs its title, intro, issuer and date, no part longer than a notice would be, and contact details a
     /// reader can use: an e-mail address that is one, a telephone number of digits, a postcode of six digits. The message
-    /// names the field at fault.
+    /// names every field at fault at once, so that one refusal is enough to mend the whole form.
     /// </summary>
     public sealed partial class ADraftIsComplete(PublicationDraft draft) : IBusinessRule
     {
         private const int MaxPart = 20000;
 
-        public bool IsBroken() => Problem() is not null;
+        public bool IsBroken() => Problems().Any();
 
-        public string Message => Problem() ?? string.Empty;
+        public string Message => string.Concat(Problems());
 
         public Refusal Refusal => Refusal.Invalid;
 
-        private string? Problem()
+        private IEnumerable<string> Problems()
         {
             var missing = new[] { ("标题", draft.Title), ("开头", draft.Intro), ("发文机关", draft.Issuer), ("成文日期", draft.Date?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)) }
                 .Where(f => string.IsNullOrWhiteSpace(f.Item2)).Select(f => f.Item1).ToList();
             if (missing.Count > 0)
             {
-                return $"请填写公布稿的{string.Join("、", missing)}。";
+                yield return $"请填写公布稿的{string.Join("、", missing)}。";
             }
 
-            var tooLong = new (string, string?, int)[] { ("标题", draft.Title, 200), ("开头", draft.Intro, MaxPart), ("发文机关", draft.Issuer, 200), ("联系电话", draft.Phone, 200), ("电子邮箱", draft.Email, 200), ("通信地址", draft.PostalAddress, 200), ("邮政编码", draft.Postcode, 200) }
-                .Concat(draft.Responsibility.Concat(draft.NextSteps).SelectMany(p => new (string, string?, int)[] { ("部分标题“" + Short(p.Heading) + "”", p.Heading, 500), ("“" + Short(p.Heading) + "”的正文", p.Text, MaxPart) }))
-                .FirstOrDefault(f => f.Item2 is { } v && v.Length > f.Item3);
-            if (tooLong.Item1 is not null)
+            var tooLong = new (string Name, string? Value, int Most)[] { ("标题", draft.Title, 200), ("开头", draft.Intro, MaxPart), ("发文机关", draft.Issuer, 200), ("联系电话", draft.Phone, 200), ("电子邮箱", draft.Email, 200), ("通信地址", draft.PostalAddress, 200), ("邮政编码", draft.Postcode, 200) }
+                .Concat(draft.Responsibility.Concat(draft.NextSteps).SelectMany(p => new (string Name, string? Value, int Most)[] { ("部分标题“" + Short(p.Heading) + "”", p.Heading, 500), ("“" + Short(p.Heading) + "”的正文", p.Text, MaxPart) }))
+                .Where(f => f.Value is { } v && v.Length > f.Most)
+                .ToList();
+            foreach (var (name, value, most) in tooLong)
             {
-                return $"{tooLong.Item1}不超过 {tooLong.Item3} 字（现为 {tooLong.Item2!.Length} 字）。";
+                yield return $"{name}不超过 {most} 字（现为 {value!.Length} 字）。";
             }
 
-            if (draft.Email is { } email && !string.IsNullOrWhiteSpace(email) && !EmailShape().IsMatch(email.Trim()))
+            // A contact already named as too long is not named again for its shape.
+            bool Shaped(string name, string? value) => !string.IsNullOrWhiteSpace(value) && !tooLong.Exists(f => f.Name == name);
+            if (Shaped("电子邮箱", draft.Email) && !EmailShape().IsMatch(draft.Email!.Trim()))
             {
-                return $"电子邮箱“{Short(email)}”不是有效的邮箱地址（如 jubao@example.gov.cn）。";
+                yield return $"电子邮箱“{Short(draft.Email)}”不是有效的邮箱地址（如 jubao@example.gov.cn）。";
             }
 
-            if (draft.Phone is { } phone && !string.IsNullOrWhiteSpace(phone) && (!PhoneShape().IsMatch(phone.Trim()) || phone.Count(char.IsDigit) < 5))
+            if (Shaped("联系电话", draft.Phone) && (!PhoneShape().IsMatch(draft.Phone!.Trim()) || draft.Phone.Count(char.IsDigit) < 5))
             {
-                return $"联系电话“{Short(phone)}”不是有效的电话号码（应以号码或区号开头，如 0769-22221234、12388）。";
+                yield return $"联系电话“{Short(draft.Phone)}”不是有效的电话号码（应以号码或区号开头，如 0769-22221234、12388）。";
             }
 
-            if (draft.Postcode is { } postcode && !string.IsNullOrWhiteSpace(postcode) && !PostcodeShape().IsMatch(postcode.Trim()))
+            if (Shaped("邮政编码", draft.Postcode) && !PostcodeShape().IsMatch(draft.Postcode!.Trim()))
             {
-                return $"邮政编码“{Short(postcode)}”应为 6 位数字。";
+                yield return $"邮政编码“{Short(draft.Postcode)}”应为 6 位数字。";
             }
-
-            return null;
         }
 
         private static string Short(string text) => text.Length <= 30 ? text : text[..30] + "…";
