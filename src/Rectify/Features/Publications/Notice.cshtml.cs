@@ -77,24 +77,30 @@ public sealed class NoticeModel(RectifyDbContext db, OpinionIntake intake, Publi
         var contact = await Request.FormFieldAsync("contact");
         (Text, Contact, Finding) = (text, contact, finding);
         var taken = limit.Take(HttpContext.Connection.RemoteIpAddress);
-        if (taken is (false, var wait, var daily, _))
+        if (!taken.Allowed)
         {
             // Too many from this address: the notice again, with their words kept and when to send them.
-            var seconds = (int)Math.Ceiling(wait.TotalSeconds);
+            var seconds = (int)Math.Ceiling(taken.RetryAfter.TotalSeconds);
             Response.StatusCode = StatusCodes.Status429TooManyRequests;
             Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            Error = daily
-                ? string.Format(
+            Error = taken switch
+            {
+                { Crowded: true } => string.Format(
+                    System.Globalization.CultureInfo.InvariantCulture,
+                    "今天提交意见建议的网络地址过多，暂时不能再接收新的地址。请约 {0} 小时后再提交，您填写的内容保留在下方；也可以通过公告所列电话、邮箱、信箱反映。",
+                    Math.Max(1, (seconds + 3599) / 3600)),
+                { Daily: true } => string.Format(
                     System.Globalization.CultureInfo.InvariantCulture,
                     "提交过多：同一网络地址一天内最多提交 {0} 次。请约 {1} 小时后再提交，您填写的内容保留在下方；也可以通过公告所列电话、邮箱、信箱反映。",
                     limit.DailyLimit,
-                    Math.Max(1, (seconds + 3599) / 3600))
-                : string.Format(
+                    Math.Max(1, (seconds + 3599) / 3600)),
+                _ => string.Format(
                     System.Globalization.CultureInfo.InvariantCulture,
                     "提交过于频繁：同一网络地址 {0} 分钟内最多提交 {1} 次。请约 {2} 分钟后再提交，您填写的内容保留在下方；也可以通过公告所列电话、邮箱、信箱反映。",
                     (int)Math.Ceiling(limit.Window.TotalMinutes),
                     limit.PermitLimit,
-                    Math.Max(1, (seconds + 59) / 60));
+                    Math.Max(1, (seconds + 59) / 60)),
+            };
             return await ShowAsync(cancellationToken);
         }
 

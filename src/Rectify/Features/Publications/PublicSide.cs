@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
-using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -54,6 +53,13 @@ public sealed class PublicOpinionOptions
     /// one address (a script behind it) cannot use up a notice's day for everyone else.
     /// </summary>
     public int DailyPerAddress { get; set; } = 50;
+
+    /// <summary>
+    /// Senders (an IPv4 address, an IPv6 /64) the per-address limits follow at once, over the last day. Each costs about
+    /// 100 bytes; a script spraying new /64s past this many is answered as a full day (429) until the oldest day ends,
+    /// instead of holding memory without bound.
+    /// </summary>
+    public int MostSendersTracked { get; set; } = 200_000;
 }
 
 /// <summary>What the public reads: the approved version in force, and the replies approved for it. Built from the snapshot and the public reply fields only.</summary>
@@ -335,31 +341,60 @@ public sealed class OpinionIntake(RectifyDbContext db, HandOffNotices handOffs, 
 
 /// <summary>
 /// Per-address limit on posting public opinions: a fixed window per remote address (behind a proxy, configure forwarded
-/// headers so that this is the visitor's address). Reading the page is not limited. The page asks it before it reads the
-/// opinion (<see cref="NoticeModel"/>), so that a refusal is the notice itself — 429 with Retry-After, the reason in words,
-/// and what the visitor typed still in the form — rather than a bare answer that loses their words.
+/// headers so that this is the visitor's address) and a share per day, each day running from the sender's first post.
+/// Reading the page is not limited. The page asks it before it reads the opinion (<see cref="NoticeModel"/>), so that a
+/// refusal is the notice itself — 429 with Retry-After, the reason in words, and what the visitor typed still in the
+/// form — rather than a bare answer that loses their words.
 /// </summary>
-public sealed class PublicOpinionRateLimit : IDisposable
+/// <remarks>
+/// The counts are two small tables (a sender's window and day; a network's new senders of the day), about 100 bytes a
+/// sender, swept of what has run out every few minutes and bounded by <see cref="PublicOpinionOptions.MostSendersTracked"/>:
+/// an anonymous form must not let a sprayer of addresses (65,536 /64s in one /48) hold memory for a day per address, as
+/// a rate limiter's partition each (about 350 bytes, three of them a sender) did.
+/// </remarks>
+public sealed class PublicOpinionRateLimit
 {
-    private readonly PartitionedRateLimiter<IPAddress> limiter;
+    private static readonly TimeSpan Day = TimeSpan.FromDays(1);
 
-    private readonly PartitionedRateLimiter<IPAddress> daily;
+    private static readonly TimeSpan SweepEvery = TimeSpan.FromMinutes(5);
 
-    /// <summary>Null when <see cref="PublicOpinionOptions.NewSenderShare"/> is 0: past the cap nobody is heard.</summary>
-    private readonly PartitionedRateLimiter<IPAddress>? newSenders;
+    private readonly TimeProvider clock;
 
-    /// <summary>The new senders of a network (<see cref="NetworkOf"/>); null when <see cref="PublicOpinionOptions.NewSendersPerNetwork"/> is 0.</summary>
-    private readonly PartitionedRateLimiter<IPAddress>? newSendersOfNetwork;
+    private readonly Lock gate = new();
 
-    public PublicOpinionRateLimit(IOptions<PublicOpinionOptions> options)
+    private readonly Dictionary<UInt128, SenderCounts> senders = [];
+
+    private readonly Dictionary<UInt128, Counted> networks = [];
+
+    private readonly int newSenderShare;
+
+    private readonly int newSendersPerNetwork;
+
+    private readonly int mostSenders;
+
+    private long sweptAt;
+
+    public PublicOpinionRateLimit(IOptions<PublicOpinionOptions> options, TimeProvider clock)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(clock);
         var o = options.Value;
+        this.clock = clock;
         (PermitLimit, Window, DailyLimit) = (Math.Max(1, o.PermitLimit), TimeSpan.FromSeconds(Math.Max(1, o.WindowSeconds)), Math.Max(1, o.DailyPerAddress));
-        limiter = Limiter(PermitLimit, Window);
-        daily = Limiter(DailyLimit, TimeSpan.FromDays(1));
-        newSenders = o.NewSenderShare > 0 ? Limiter(o.NewSenderShare, TimeSpan.FromDays(1)) : null;
-        newSendersOfNetwork = o.NewSenderShare > 0 && o.NewSendersPerNetwork > 0 ? Limiter(o.NewSendersPerNetwork, TimeSpan.FromDays(1), NetworkOf) : null;
+        (newSenderShare, newSendersPerNetwork, mostSenders) = (Math.Max(0, o.NewSenderShare), Math.Max(0, o.NewSendersPerNetwork), Math.Max(1, o.MostSendersTracked));
+        sweptAt = clock.GetUtcNow().UtcTicks;
+    }
+
+    /// <summary>Senders followed now, for the tests of the bound.</summary>
+    internal int SendersTracked
+    {
+        get
+        {
+            lock (gate)
+            {
+                return senders.Count;
+            }
+        }
     }
 
     /// <summary>
@@ -404,14 +439,6 @@ public sealed class PublicOpinionRateLimit : IDisposable
         return new IPAddress(bytes) + "/64";
     }
 
-    private static PartitionedRateLimiter<IPAddress> Limiter(int permits, TimeSpan window, Func<IPAddress, string>? partition = null) =>
-        PartitionedRateLimiter.Create<IPAddress, string>(address => RateLimitPartition.GetFixedWindowLimiter((partition ?? SenderOf)(address), _ => new FixedWindowRateLimiterOptions
-        {
-            PermitLimit = permits,
-            Window = window,
-            QueueLimit = 0,
-        }));
-
     /// <summary>Submissions an address may make in a day (<see cref="PublicOpinionOptions.DailyPerAddress"/>).</summary>
     public int DailyLimit { get; }
 
@@ -426,39 +453,121 @@ public sealed class PublicOpinionRateLimit : IDisposable
     /// <remarks>
     /// <c>NewSender</c> says whether the address had sent fewer than <see cref="PublicOpinionOptions.NewSenderShare"/>
     /// today, and its network fewer than <see cref="PublicOpinionOptions.NewSendersPerNetwork"/> new senders' opinions: past a
-    /// notice's daily cap only such senders are heard (<see cref="OpinionIntake.SubmitAsync"/>).
+    /// notice's daily cap only such senders are heard (<see cref="OpinionIntake.SubmitAsync"/>). <c>Crowded</c>: the
+    /// address is new and <see cref="PublicOpinionOptions.MostSendersTracked"/> others are followed already.
     /// </remarks>
-    public (bool Allowed, TimeSpan RetryAfter, bool Daily, bool NewSender) Take(IPAddress? address)
+    public PublicOpinionTake Take(IPAddress? address)
     {
         address ??= IPAddress.None;
-        using var lease = limiter.AttemptAcquire(address);
-        if (!lease.IsAcquired)
+        var now = clock.GetUtcNow().UtcTicks;
+        lock (gate)
         {
-            return (false, lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : Window, false, false);
-        }
+            if (now - sweptAt >= SweepEvery.Ticks || (senders.Count >= mostSenders && now - sweptAt >= TimeSpan.TicksPerSecond))
+            {
+                Sweep(now);
+            }
 
-        using var day = daily.AttemptAcquire(address);
-        if (!day.IsAcquired)
-        {
-            return (false, day.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromDays(1), true, false);
-        }
+            var key = Key(address, network: false);
+            if (!senders.TryGetValue(key, out var counts))
+            {
+                if (senders.Count >= mostSenders)
+                {
+                    return new(false, TimeSpan.FromHours(1), false, false, Crowded: true);
+                }
 
-        using var share = newSenders?.AttemptAcquire(address);
-        if (share?.IsAcquired != true)
-        {
-            return (true, TimeSpan.Zero, false, false);
-        }
+                counts = new SenderCounts(new Counted(now, 0), new Counted(now, 0));
+            }
 
-        // Only a new sender's post takes from its network's share: an old sender's posts leave it to the others.
-        using var network = newSendersOfNetwork?.AttemptAcquire(address);
-        return (true, TimeSpan.Zero, false, network?.IsAcquired != false);
+            // The window first, as a rate limiter's would be: a refusal by the window takes nothing of the day.
+            var window = counts.Window.At(now, Window);
+            if (window.Count >= PermitLimit)
+            {
+                senders[key] = counts with { Window = window };
+                return new(false, window.Left(now, Window), false, false);
+            }
+
+            window = window with { Count = window.Count + 1 };
+            var day = counts.Day.At(now, Day);
+            if (day.Count >= DailyLimit)
+            {
+                senders[key] = new SenderCounts(window, day);
+                return new(false, day.Left(now, Day), true, false);
+            }
+
+            var newSender = day.Count < newSenderShare;
+            senders[key] = new SenderCounts(window, day with { Count = day.Count + 1 });
+            if (!newSender || newSendersPerNetwork == 0)
+            {
+                return new(true, TimeSpan.Zero, false, newSender);
+            }
+
+            // Only a new sender's post takes from its network's share: an old sender's posts leave it to the others.
+            var net = Key(address, network: true);
+            var counted = (networks.TryGetValue(net, out var n) ? n : new Counted(now, 0)).At(now, Day);
+            networks[net] = counted.Count < newSendersPerNetwork ? counted with { Count = counted.Count + 1 } : counted;
+            return new(true, TimeSpan.Zero, false, counted.Count < newSendersPerNetwork);
+        }
     }
 
-    public void Dispose()
+    /// <summary>Forgets what has run out: a sender whose window and day are both over, a network whose day is.</summary>
+    private void Sweep(long now)
     {
-        limiter.Dispose();
-        daily.Dispose();
-        newSenders?.Dispose();
-        newSendersOfNetwork?.Dispose();
+        sweptAt = now;
+        foreach (var (key, counts) in senders)
+        {
+            if (now - counts.Day.Start >= Day.Ticks && now - counts.Window.Start >= Window.Ticks)
+            {
+                senders.Remove(key);
+            }
+        }
+
+        foreach (var (key, counted) in networks)
+        {
+            if (now - counted.Start >= Day.Ticks)
+            {
+                networks.Remove(key);
+            }
+        }
     }
+
+    /// <summary>
+    /// A sender (<see cref="SenderOf"/>) or a network (<see cref="NetworkOf"/>) as one number: the address's kept bits
+    /// above, what they are below, so that an IPv4 address and an IPv6 block never meet.
+    /// </summary>
+    private static UInt128 Key(IPAddress address, bool network)
+    {
+        if (address.IsIPv4MappedToIPv6)
+        {
+            address = address.MapToIPv4();
+        }
+
+        Span<byte> bytes = stackalloc byte[16];
+        address.TryWriteBytes(bytes, out var written);
+        var v6 = written == 16;
+        var kept = (v6, network) switch { (true, false) => 8, (true, true) => 6, (false, false) => 4, (false, true) => 3 };
+        ulong bits = 0;
+        for (var i = 0; i < kept; i++)
+        {
+            bits = (bits << 8) | bytes[i];
+        }
+
+        return new UInt128(bits, (ulong)((v6 ? 2 : 0) + (network ? 1 : 0)));
+    }
+
+    /// <summary>A count within a window that began at <paramref name="Start"/> (UTC ticks).</summary>
+    private readonly record struct Counted(long Start, int Count)
+    {
+        /// <summary>This count, or a fresh one when its window of <paramref name="length"/> is over.</summary>
+        public Counted At(long now, TimeSpan length) => now - Start >= length.Ticks ? new Counted(now, 0) : this;
+
+        public TimeSpan Left(long now, TimeSpan length) => TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerSecond, Start + length.Ticks - now));
+    }
+
+    private readonly record struct SenderCounts(Counted Window, Counted Day);
 }
+
+/// <summary>
+/// What <see cref="PublicOpinionRateLimit.Take"/> answered. <paramref name="Daily"/>: the address's day is spent;
+/// <paramref name="Crowded"/>: too many senders are followed already to follow another.
+/// </summary>
+public readonly record struct PublicOpinionTake(bool Allowed, TimeSpan RetryAfter, bool Daily, bool NewSender, bool Crowded = false);
