@@ -56,7 +56,7 @@ public sealed class PublicOpinionOptions
 
     /// <summary>
     /// Senders (an IPv4 address, an IPv6 /64) the per-address limits follow at once, over the last day. Each costs about
-    /// 100 bytes; a script spraying new /64s past this many is answered as a full day (429) until the oldest day ends,
+    /// 110 bytes (measured); a script spraying new /64s past this many is answered as a full day (429) until the oldest day ends,
     /// instead of holding memory without bound.
     /// </summary>
     public int MostSendersTracked { get; set; } = 200_000;
@@ -347,7 +347,7 @@ public sealed class OpinionIntake(RectifyDbContext db, HandOffNotices handOffs, 
 /// form — rather than a bare answer that loses their words.
 /// </summary>
 /// <remarks>
-/// The counts are two small tables (a sender's window and day; a network's new senders of the day), about 100 bytes a
+/// The counts are two small tables (a sender's window and day; a network's new senders of the day), about 110 bytes a
 /// sender, swept of what has run out every few minutes and bounded by <see cref="PublicOpinionOptions.MostSendersTracked"/>:
 /// an anonymous form must not let a sprayer of addresses (65,536 /64s in one /48) hold memory for a day per address, as
 /// a rate limiter's partition each (about 350 bytes, three of them a sender) did.
