@@ -53,7 +53,16 @@ public abstract partial class PlanTests(AppFixture app)
         Assert.Contains("请填写巡察组", refusedPage[refusedPage.IndexOf("<form", StringComparison.Ordinal)..], StringComparison.Ordinal);
         Assert.Contains("value=\"十五届第七轮\"", refusedPage, StringComparison.Ordinal);
 
+        // A feedback date after today (2099 typed for 2025) is refused, before anything is written.
         fields["Team"] = "测试巡察组" + suffix;
+        var today = ChinaTime.Today((TimeProvider?)app.Clock ?? TimeProvider.System);
+        fields["FeedbackDate"] = today.AddDays(1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var ahead = await office.PostFromPageAsync("/inspections/new", "/inspections/new", fields);
+        Assert.Equal(HttpStatusCode.BadRequest, ahead.StatusCode);
+        Assert.Contains($"反馈日期（{fields["FeedbackDate"]}）不能晚于今天（{today:yyyy-MM-dd}）", await BodyAsync(ahead), StringComparison.Ordinal);
+        Assert.False(await ReadAsync(db => db.Inspections.AnyAsync(i => i.Title == "测试巡察" + suffix, Ct)));
+
+        fields["FeedbackDate"] = "2026-06-15";
         var created = await office.PostFromPageAsync("/inspections/new", "/inspections/new", fields);
         Assert.Equal(HttpStatusCode.Redirect, created.StatusCode);
         var plan = created.Headers.Location!.OriginalString;

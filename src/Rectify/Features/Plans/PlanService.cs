@@ -100,6 +100,7 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
         // Every field left empty is named at once, not one a round trip.
         BusinessRules.Check(new AllRequired([("巡察名称", input.Title), ("巡察组", input.Team), ("被巡察党组织", input.InspectedOrganizationId?.ToString(System.Globalization.CultureInfo.InvariantCulture))]));
         CheckLengths(("巡察名称", input.Title, 300), ("届次轮次", input.Round, 200), ("下延单位", input.ExtendedScope, 4000));
+        BusinessRules.Check(new FeedbackIsNotAhead(input.FeedbackDate, ChinaTime.Today(clock)));
         var inspected = input.InspectedOrganizationId is { } orgId ? await InspectableOrganizations().SingleOrDefaultAsync(o => o.Id == orgId, cancellationToken) : null;
         BusinessRules.Check(new AKnownChoice("被巡察党组织", inspected is not null));
 
@@ -148,6 +149,7 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
         }
 
         CheckLengths(("巡察名称", input.Title, 300), ("届次轮次", input.Round, 200), ("下延单位", input.ExtendedScope, 4000));
+        BusinessRules.Check(new FeedbackIsNotAhead(input.FeedbackDate, ChinaTime.Today(clock)));
         var team = await db.Organizations.Where(o => o.Id == inspection.InspectingBodyId).Select(o => o.Name).SingleAsync(cancellationToken);
         var before = new { inspection.Title, inspection.Kind, inspection.Round, Team = team, inspection.OnSiteFrom, inspection.OnSiteTo, inspection.FeedbackDate };
         var addedNote = string.Empty;
@@ -1128,6 +1130,19 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
         {
             BusinessRules.Check(new ATextFitsItsField(what, value?.Trim(), most));
         }
+    }
+
+    /// <summary>
+    /// The feedback (反馈) comes before the rectification is registered: a date after today is a slip of the keyboard
+    /// (2099 for 2025), which would then make every deadline of the import "a year before the feedback".
+    /// </summary>
+    private sealed class FeedbackIsNotAhead(DateOnly? feedback, DateOnly today) : IBusinessRule
+    {
+        public bool IsBroken() => feedback > today;
+
+        public string Message => $"反馈日期（{feedback:yyyy-MM-dd}）不能晚于今天（{today:yyyy-MM-dd}）。尚未反馈的巡察，反馈日期可以先不填。";
+
+        public Refusal Refusal => Refusal.Invalid;
     }
 
     private sealed class Required(string what, string? value) : IBusinessRule
