@@ -491,6 +491,12 @@ public abstract partial class HandOffTests(NotifyApp app)
         // Nothing handed over yet: the unit's page is empty and 待办 has no such section.
         Assert.Contains("目前没有交办给本单位的意见建议", await unit.GetStringAsync(new Uri("/opinions/assigned", UriKind.Relative), Ct), StringComparison.Ordinal);
 
+        // The office's 待办 lists it as newly received, for this inspection, linked to the inbox's received opinions.
+        async Task<string?> OfficeWaitingAsync(string state) =>
+            new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await office.GetStringAsync(new Uri("/work", UriKind.Relative), Ct))
+                .QuerySelector($"[data-section=opinions] a[href='/inspections/{id}/opinions?state={state}']")?.ParentElement?.ParentElement?.QuerySelector(".num")?.TextContent;
+        Assert.Equal(("1", null), (await OfficeWaitingAsync("Received"), await OfficeWaitingAsync("Assigned")));
+
         // 交办 to the unit: its reporter is told (in the inbox and by email, none of the sender's words), with a link it can open.
         await app.SetUnitPreferencesAsync();
         var start = await LastIdAsync();
@@ -524,6 +530,7 @@ public abstract partial class HandOffTests(NotifyApp app)
         Assert.Equal(HttpStatusCode.OK, done.StatusCode);
         Assert.Contains("已报送办理情况", await done.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
         var handled = Assert.Single(await HandOffsOfAsync("office", start), m => m.Kind == "OpinionHandled" && m.Channel == NotificationChannel.InApp);
+        Assert.Equal((null, "1"), (await OfficeWaitingAsync("Received"), await OfficeWaitingAsync("Assigned")));
         Assert.Equal($"/inspections/{id}/opinions?only={opinion.Id}", handled.Link);
         Assert.DoesNotContain("查处偷排", handled.Body, StringComparison.Ordinal);
         Assert.Empty(await HandOffsOfAsync("unit", start));

@@ -94,6 +94,9 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, AnswerCache a
     /// </summary>
     public IReadOnlyList<Approval>? Approvals { get; private set; }
 
+    /// <summary>The public's 意见建议 waiting for the office, per inspection (null for anyone who does not handle them).</summary>
+    public IReadOnlyList<Approval>? Opinions { get; private set; }
+
     public DateOnly Today { get; private set; }
 
     /// <summary>交办的意见建议 of a unit's reporter: how many were handed to the unit, and how many wait for its 办理情况 (null for anyone else).</summary>
@@ -121,6 +124,7 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, AnswerCache a
 
         NoticeSections = lists.Value.Notices;
         Approvals = lists.Value.Approvals;
+        Opinions = lists.Value.Opinions;
 
         if (Permissions.HoldsRoleFor(scope, Permission.ReviewReport))
         {
@@ -239,11 +243,43 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, AnswerCache a
             sections.Add(await SectionAsync(db, "unreported", "逾期未报的长期坚持措施", mine.Where(LedgerQueries.IsMissingCadenceReportOn(today)), today, cancellationToken));
         }
 
-        return new WorkLists(sections, noticeSections, await ApprovalsAsync(db, scope, cancellationToken));
+        return new WorkLists(sections, noticeSections, await ApprovalsAsync(db, scope, cancellationToken), await OpinionsAsync(db, scope, cancellationToken));
     }
 
     /// <summary>The lists as kept: the measure sections, the 督办单 sections and what waits for the 第一责任人.</summary>
-    private sealed record WorkLists(IReadOnlyList<Section> Sections, IReadOnlyList<NoticeSection> Notices, IReadOnlyList<Approval>? Approvals);
+    private sealed record WorkLists(IReadOnlyList<Section> Sections, IReadOnlyList<NoticeSection> Notices, IReadOnlyList<Approval>? Approvals, IReadOnlyList<Approval>? Opinions);
+
+    /// <summary>
+    /// The 意见建议 the office is to act on, per inspection it sees: those newly received (to hand to a unit, answer or
+    /// close) and those whose unit has reported its 办理情况 (to answer). A notice's disclosure period is short, so they
+    /// are here, not only in 消息. Two grouped counts by the opinions' (inspection, state) index, at most
+    /// <see cref="Shown"/> inspections each.
+    /// </summary>
+    private static async Task<IReadOnlyList<Approval>?> OpinionsAsync(RectifyDbContext db, AccessScope scope, CancellationToken cancellationToken)
+    {
+        if (!Permissions.HoldsRoleFor(scope, Permission.TriageOpinions))
+        {
+            return null;
+        }
+
+        var inspections = db.VisibleInspections(scope).AsNoTracking();
+        var opinions = db.PublicOpinions.AsNoTracking().Where(o => inspections.Any(i => i.Id == o.InspectionId));
+        var received = await opinions.Where(o => o.State == OpinionState.Received)
+            .GroupBy(o => o.InspectionId).Select(g => new { InspectionId = g.Key, Count = g.Count() }).OrderBy(g => g.InspectionId).Take(Shown).ToListAsync(cancellationToken);
+        var answered = await opinions.Where(o => o.State == OpinionState.Assigned && o.UnitRespondedAtUtc != null)
+            .GroupBy(o => o.InspectionId).Select(g => new { InspectionId = g.Key, Count = g.Count() }).OrderBy(g => g.InspectionId).Take(Shown).ToListAsync(cancellationToken);
+        if (received.Count + answered.Count == 0)
+        {
+            return [];
+        }
+
+        var ids = received.Select(r => r.InspectionId).Concat(answered.Select(r => r.InspectionId)).Distinct().ToList();
+        var titles = await inspections.Where(i => ids.Contains(i.Id)).Select(i => new { i.Id, i.Title }).ToDictionaryAsync(i => i.Id, i => i.Title, cancellationToken);
+        return [
+            .. received.Select(r => new Approval(r.InspectionId, titles.GetValueOrDefault(r.InspectionId, string.Empty), "新收到、待处理的意见建议", r.Count, "/inspections/" + r.InspectionId + "/opinions?state=Received")),
+            .. answered.Select(r => new Approval(r.InspectionId, titles.GetValueOrDefault(r.InspectionId, string.Empty), "单位已报送办理情况、待答复的意见建议", r.Count, "/inspections/" + r.InspectionId + "/opinions?state=Assigned")),
+        ];
+    }
 
     /// <summary>
     /// Plans submitted for 审定, notices submitted for approval and replies proposed for publication, of the inspections the
