@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Rectify.Access;
 using Rectify.IntegrationTests.Infrastructure;
@@ -59,6 +60,40 @@ public sealed class SessionTests(ClockApp app) : IClassFixture<ClockApp>
 
         Clock.Advance(TimeSpan.FromMinutes(16));
         Assert.StartsWith("/Account/SignIn", await HomeRedirect(client), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_form_sent_after_the_session_ended_keeps_its_words_for_its_person_to_copy_once_after_signing_in_again()
+    {
+        var name = await NewUserAsync("unsent");
+        using var client = app.Client();
+        Assert.Equal(HttpStatusCode.Redirect, (await client.SignInAsync(name, app.Password)).StatusCode);
+        var form = await client.GetStringAsync(new Uri("/inspections/new", UriKind.Relative), Ct);
+
+        // Twenty minutes over the form, then 登记: the sign-in page, saying why, and back to the page, not to its handler.
+        Clock.Advance(TimeSpan.FromMinutes(20));
+        var typed = "超时前填写的巡察名称" + name[^6..];
+        var sent = await client.PostFormAsync("/inspections/new?handler=Register", form, new Dictionary<string, string> { ["Title"] = typed, ["Round"] = "十五届第九轮", ["OnSiteFrom"] = "2026-01-05" });
+        var signIn = Where(sent.Headers.Location);
+        Assert.Equal("/Account/SignIn?ReturnUrl=%2Finspections%2Fnew&expired=true", signIn);
+        Assert.Contains("登录已超时", await client.GetStringAsync(new Uri(signIn!, UriKind.Relative), Ct), StringComparison.Ordinal);
+
+        // Another person signing in on that browser reads nothing of it.
+        var other = await NewUserAsync("unsent");
+        using (var someoneElse = app.Client())
+        {
+            Assert.Equal(HttpStatusCode.Redirect, (await someoneElse.SignInAsync(other, app.Password)).StatusCode);
+            Assert.DoesNotContain(typed, await someoneElse.GetStringAsync(new Uri("/inspections/new", UriKind.Relative), Ct), StringComparison.Ordinal);
+        }
+
+        // The person, signed in again, reads the words once, above the page; not the date, not the form's token.
+        Assert.Equal(HttpStatusCode.Redirect, (await client.SignInAsync(name, app.Password)).StatusCode);
+        var page = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await client.GetStringAsync(new Uri("/inspections/new", UriKind.Relative), Ct));
+        var kept = page.QuerySelectorAll("#unsent-form textarea").Select(t => t.TextContent).ToList();
+        Assert.Equal([typed, "十五届第九轮"], kept);
+        Assert.DoesNotContain(typed, await client.GetStringAsync(new Uri("/inspections/new", UriKind.Relative), Ct), StringComparison.Ordinal);
+        await using var scope = app.Factory.Services.CreateAsyncScope();
+        Assert.False(await scope.ServiceProvider.GetRequiredService<Rectify.Data.RectifyDbContext>().Inspections.AnyAsync(i => i.Title == typed, Ct));
     }
 
     [Fact]

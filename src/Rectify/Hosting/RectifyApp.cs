@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Localization;
+using Microsoft.AspNetCore.WebUtilities;
 using Rectify.Access;
 using Rectify.Audit;
 using Rectify.Data;
@@ -135,6 +136,7 @@ public static class RectifyApp
             .Configure<Features.Inspections.ExportLimit>((o, policy) => o.AddPolicy(Features.Inspections.ExportLimit.Name, policy));
         services.AddTokenUse(configuration);
         services.AddScoped<Sessions>();
+        services.AddSingleton<Features.Account.UnsentForms>();
         services.AddSingleton<SignInLimits>();
         services.AddAuditTrail(configuration, dataFolder);
 
@@ -330,19 +332,32 @@ public static class RectifyApp
 
                 await SecurityStampValidator.ValidatePrincipalAsync(context);
             };
-            o.Events.OnRedirectToLogin = context =>
+            o.Events.OnRedirectToLogin = async context =>
             {
                 // The API answers 401 instead of sending a browser to the sign-in page.
                 if (IsApi(context.Request))
                 {
                     context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-                    return Task.CompletedTask;
+                    return;
                 }
 
                 // Relative: the request's Host (which a client chooses) never reaches a Location header.
                 var target = new Uri(context.RedirectUri, UriKind.RelativeOrAbsolute);
-                context.Response.Redirect(target.IsAbsoluteUri ? target.PathAndQuery : context.RedirectUri);
-                return Task.CompletedTask;
+                var location = target.IsAbsoluteUri ? target.PathAndQuery : context.RedirectUri;
+
+                // A cookie of ours that no longer opens a session (idle too long, signed out elsewhere): the sign-in page
+                // says the session ended, and a form sent with it keeps its words for its person (Features/Account/UnsentForms).
+                if (ExpiredSessionOf(context) is { } person)
+                {
+                    location = QueryHelpers.AddQueryString(WithoutHandler(location), "expired", "true");
+                    if (HttpMethods.IsPost(context.Request.Method) && context.Request.HasFormContentType)
+                    {
+                        var texts = await Features.Account.UnsentForms.TextsAsync(context.Request, context.HttpContext.RequestAborted);
+                        context.HttpContext.RequestServices.GetRequiredService<Features.Account.UnsentForms>().Keep(person, context.Request.Path, texts);
+                    }
+                }
+
+                context.Response.Redirect(location);
             };
             o.Events.OnRedirectToAccessDenied = context =>
             {
@@ -353,6 +368,41 @@ public static class RectifyApp
     }
 
     private const string AbsoluteExpiryItem = "rectify.absolute-expiry";
+
+    /// <summary>
+    /// The person an expired or closed session's cookie names, or null when the request has no cookie of ours. The cookie
+    /// is authenticated by the key ring, so only a real sign-in of this installation names anyone.
+    /// </summary>
+    private static string? ExpiredSessionOf(RedirectContext<CookieAuthenticationOptions> context)
+    {
+        var options = context.Options;
+        var cookie = options.CookieManager.GetRequestCookie(context.HttpContext, options.Cookie.Name!);
+        return string.IsNullOrEmpty(cookie) ? null : options.TicketDataFormat.Unprotect(cookie)?.Principal.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value;
+    }
+
+    /// <summary>
+    /// The sign-in address with the page's <c>?handler=</c> taken out of its return address: after signing in the browser
+    /// asks the page itself (a GET), not a form's handler.
+    /// </summary>
+    private static string WithoutHandler(string location)
+    {
+        var at = location.IndexOf('?', StringComparison.Ordinal);
+        if (at < 0)
+        {
+            return location;
+        }
+
+        var query = QueryHelpers.ParseQuery(location[at..]);
+        if (!query.TryGetValue("ReturnUrl", out var back) || back.ToString() is not { Length: > 0 } returnUrl || returnUrl.IndexOf('?', StringComparison.Ordinal) is var q && q < 0)
+        {
+            return location;
+        }
+
+        var kept = QueryHelpers.ParseQuery(returnUrl[q..]).Where(p => !p.Key.Equals("handler", StringComparison.OrdinalIgnoreCase)).ToList();
+        var cleaned = kept.Count == 0 ? returnUrl[..q] : QueryHelpers.AddQueryString(returnUrl[..q], kept);
+        var rest = query.Where(p => p.Key != "ReturnUrl").ToList();
+        return QueryHelpers.AddQueryString(QueryHelpers.AddQueryString(location[..at], "ReturnUrl", cleaned), rest);
+    }
 
     /// <summary>PBKDF2-HMAC-SHA512 iterations (ASVS 11.4.2 / OWASP: at least 210,000).</summary>
     public const int PasswordIterations = 210_000;

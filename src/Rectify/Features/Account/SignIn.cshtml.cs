@@ -40,10 +40,14 @@ public sealed class SignInModel(
     /// <summary>Shown after the user set their own password through a link.</summary>
     public bool PasswordSet { get; private set; }
 
-    public void OnGet(string? returnUrl, bool? locked, bool? passwordSet)
+    /// <summary>The browser came with a session that had ended (idle too long, or closed): the page says so.</summary>
+    public bool Expired { get; private set; }
+
+    public void OnGet(string? returnUrl, bool? locked, bool? passwordSet, bool? expired)
     {
         ReturnUrl = Url.LocalOrHome(returnUrl);
         PasswordSet = passwordSet == true;
+        Expired = expired == true;
         if (locked == true)
         {
             Error = l["用户名或密码错误。"];
