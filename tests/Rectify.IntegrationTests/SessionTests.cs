@@ -75,7 +75,7 @@ public sealed class SessionTests(ClockApp app) : IClassFixture<ClockApp>
         var typed = "超时前填写的巡察名称" + name[^6..];
         var sent = await client.PostFormAsync("/inspections/new?handler=Register", form, new Dictionary<string, string> { ["Title"] = typed, ["Round"] = "十五届第九轮", ["OnSiteFrom"] = "2026-01-05" });
         var signIn = Where(sent.Headers.Location);
-        Assert.Equal("/Account/SignIn?ReturnUrl=%2Finspections%2Fnew&expired=true", signIn);
+        Assert.Equal("/Account/SignIn?ReturnUrl=%2Finspections%2Fnew&expired=true&unsent=true", signIn);
         Assert.Contains("登录已超时", await client.GetStringAsync(new Uri(signIn!, UriKind.Relative), Ct), StringComparison.Ordinal);
 
         // Another person signing in on that browser reads nothing of it.

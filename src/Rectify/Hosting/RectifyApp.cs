@@ -354,6 +354,7 @@ public static class RectifyApp
                     {
                         var texts = await Features.Account.UnsentForms.TextsAsync(context.Request, context.HttpContext.RequestAborted);
                         context.HttpContext.RequestServices.GetRequiredService<Features.Account.UnsentForms>().Keep(person, context.Request.Path, texts);
+                        location = texts.Count > 0 ? QueryHelpers.AddQueryString(location, "unsent", "true") : location;
                     }
                 }
 

@@ -43,8 +43,12 @@ public sealed class SignInModel(
     /// <summary>The browser came with a session that had ended (idle too long, or closed): the page says so.</summary>
     public bool Expired { get; private set; }
 
-    public void OnGet(string? returnUrl, bool? locked, bool? passwordSet, bool? expired)
+    /// <summary>A form sent with the ended session kept its words (UnsentForms): the page says where they will be.</summary>
+    public bool Unsent { get; private set; }
+
+    public void OnGet(string? returnUrl, bool? locked, bool? passwordSet, bool? expired, bool? unsent)
     {
+        Unsent = unsent == true;
         ReturnUrl = Url.LocalOrHome(returnUrl);
         PasswordSet = passwordSet == true;
         Expired = expired == true;
