@@ -69,7 +69,7 @@ public static partial class NoticeReader
         return mark.Success ? mark.Groups["kind"].Value : null;
     }
 
-    /// <summary>A paragraph of a problem without its leading "整改措施：" (empty when that was all of it).</summary>
+    /// <summary>A paragraph of a problem without its leading "整改措施：" or "【整改措施】" (empty when that was all of it).</summary>
     private static string WithoutMeasuresLabel(string raw) => MeasuresLabelRegex().Replace(raw, string.Empty, 1);
 
     /// <summary>
@@ -159,6 +159,7 @@ public static partial class NoticeReader
     [GeneratedRegex(@"(?:^[ \u3000]*[（(【\[][ \u3000]*(?<kind>立行立改|限期整改|长期坚持)[ \u3000]*[）)】\]]|[（(【\[][ \u3000]*(?<kind>立行立改|限期整改|长期坚持)[ \u3000]*[）)】\]][ \u3000]*[。；;，,.]?[ \u3000]*$)")]
     private static partial Regex KindMarkRegex();
 
-    [GeneratedRegex(@"^[ \u3000]*(?:具体)?整改措施[ \u3000]*[:：][ \u3000]*")]
+    // "整改措施：…" or, as some pages mark it, "【整改措施】…".
+    [GeneratedRegex(@"^[ \u3000]*(?:(?:具体)?整改措施[ \u3000]*[:：]|[【\[][ \u3000]*(?:具体)?整改措施[ \u3000]*[】\]])[ \u3000]*")]
     private static partial Regex MeasuresLabelRegex();
 }

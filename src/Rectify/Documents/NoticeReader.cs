@@ -529,14 +529,17 @@ public static partial class NoticeReader
             sequence++;
             var head = node.Head!;
             var (title, remainder) = node.Split();
-            var texts = new List<(int Paragraph, string Raw)>();
+            var paragraphs = new List<(int Paragraph, string Raw)>();
             if (remainder.Length > 0)
             {
-                texts.Add((head.Paragraph, remainder));
+                paragraphs.Add((head.Paragraph, remainder));
             }
 
-            texts.AddRange(node.Body.Select(l => (l.Paragraph, l.Raw)));
-            texts = [.. texts.Select(t => (t.Paragraph, WithoutMeasuresLabel(t.Raw))).Where(t => t.Item2.Length > 0)];
+            paragraphs.AddRange(node.Body.Select(l => (l.Paragraph, l.Raw)));
+            var texts = paragraphs
+                .Select(t => (t.Paragraph, Raw: WithoutMeasuresLabel(t.Raw), Labelled: MeasuresLabelRegex().IsMatch(t.Raw)))
+                .Where(t => t.Raw.Length > 0)
+                .ToList();
             var measures = Measures(texts);
             foreach (var child in node.Children)
             {
@@ -608,17 +611,21 @@ public static partial class NoticeReader
         }
     }
 
-    /// <summary>One measure per 一是/二是… (or 第一，第二，) clause; a finding written as one paragraph is one measure.</summary>
-    private static List<string> Measures(List<(int Paragraph, string Raw)> body)
+    /// <summary>
+    /// One measure per 一是/二是… (or 第一，第二，) clause; a finding written as one paragraph is one measure. A paragraph
+    /// that was led by a measures label (整改措施：…, 【整改措施】…) is a measure of its own, as the label says; other
+    /// unnumbered paragraphs (整改进展：…) run on into the measure before them.
+    /// </summary>
+    private static List<string> Measures(List<(int Paragraph, string Raw, bool Labelled)> body)
     {
         var texts = new List<StringBuilder>();
         var sawOrdinal = false;
-        foreach (var (_, raw) in body)
+        foreach (var (_, raw, labelled) in body)
         {
             var clauses = SplitOrdinalClauses(raw, NoticeText.Key(raw));
             if (clauses is null)
             {
-                if (sawOrdinal || texts.Count > 0)
+                if ((sawOrdinal || texts.Count > 0) && !labelled)
                 {
                     texts[^1].Append('\n').Append(raw);
                 }

@@ -152,7 +152,10 @@ public static partial class NoticeText
         });
     }
 
-    /// <summary>Lines of a web page around a notice: source, time, font size, related news, print this page.</summary>
+    /// <summary>
+    /// Lines of a web page around a notice: source, time, font size, related news, print this page. Narrow on purpose:
+    /// a line taken for noise is dropped, so a paragraph of the notice must never look like one.
+    /// </summary>
     public static bool IsPageNoise(string key)
     {
         ArgumentNullException.ThrowIfNull(key);
@@ -177,6 +180,10 @@ public static partial class NoticeText
     [GeneratedRegex(@"(?<=[\u4E00-\u9FFF])\s*[(（]\s*[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹ]+(?:\s+[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹ]+)*\s*[)）]")]
     private static partial Regex GlossRegex();
 
-    [GeneratedRegex(@"^(?:-\s*)?(?:来源|文章来源|信息来源|发布时间|发布日期|发布机构|日期:|时间:|字号|作者|编辑|责任编辑|浏览次数|点击数|阅读次数|信息索引号|索引号|文件名称|成文日期|公开方式|SOURCE:|分享到|相关新闻|相关链接|上一篇|下一篇|首页\s*>|当前位置|\[TRUNCATED|【)|打印本页|关闭窗口|【\s*大\s*】|\[\s*大\s*中\s*小\s*\]|字体[:：]?\s*大\s*中\s*小")]
+    // Page clutter only, never a notice's own words: a byline label with its colon (来源：, 索引号：), a dateline whose
+    // label is followed by a date (时间：2024-01-10), an editor's byline with a short name (编辑：张三), navigation
+    // (上一篇, 当前位置), and a line of nothing but buttons (【打印】【关闭】). Content that merely begins with such a
+    // word (编辑印发《…》) or with a bracketed label (【整改措施】…) is no clutter.
+    [GeneratedRegex(@"^(?:-\s*)?(?:(?:来源|文章来源|信息来源|发布机构|字号|浏览次数|点击数|阅读次数|信息索引号|索引号|文件名称|公开方式|SOURCE)\s*:|(?:发布时间|发布日期|成文日期|日期|时间)\s*:\s*\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}(?:\s*日)?(?:\s|$)|(?:作者|编辑|责任编辑)\s*:\s*[^\s,。;:]{1,8}(?:\s|$)|分享到|相关新闻|相关链接|上一篇|下一篇|首页\s*>|当前位置|\[TRUNCATED)|^(?:[【\[]\s*(?:打印本页|打印|关闭窗口|关闭|返回顶部|返回|加入收藏|收藏|分享|纠错|字体\s*:?\s*大\s*中\s*小|大\s*中\s*小|大|中|小)\s*[】\]]\s*)+$|打印本页|关闭窗口|【\s*大\s*】|\[\s*大\s*中\s*小\s*\]|字体[:：]?\s*大\s*中\s*小")]
     private static partial Regex NoiseRegex();
 }

@@ -124,6 +124,29 @@ public sealed class NoticeGenreTests
     }
 
     [Fact]
+    public void Bracketed_measure_labels_and_a_paragraph_beginning_with_bianji_are_content_not_page_noise()
+    {
+        var r = NoticeReader.Read(GenreFixtures.BracketLabels);
+        var n = r.Document;
+
+        Assert.Equal(NoticeKind.Notice, r.Kind);
+        var category = Assert.Single(n.Categories);
+        Assert.Equal("关于森林资源保护方面", category.Title);
+        Assert.Equal([1, 2], category.Findings.Select(f => f.Number));
+        Assert.Equal([2, 1], category.Findings.Select(f => f.Measures.Count));
+        Assert.Equal("对近三年林地占用审核材料逐件复查。", category.Findings[0].Measures[0].Text);
+        Assert.Equal("制定林地占用审核内部会商规则。\n【整改进展】已完成，复查材料41件。", category.Findings[0].Measures[1].Text);
+        Assert.Equal("推行护林员手机巡护打卡，按月通报。\n【整改进展】持续整改。", category.Findings[1].Measures[0].Text);
+        Assert.Contains(n.Responsibility, p => p.Text == "编辑印发《护林员巡护工作指引》，发到每一名护林员手中。");
+
+        // The dateline, the editor's byline and the buttons are still page noise: three paragraphs, mentioned only.
+        Assert.Contains(r.Notes, x => x.Severity == NoteSeverity.Info && x.Message.Contains("网页杂项", StringComparison.Ordinal) && x.Message.Contains("）3 段", StringComparison.Ordinal));
+        Assert.Equal("中共某某县林业局党组", n.Issuer);
+        Assert.Equal(new DateOnly(2025, 11, 3), n.Date);
+        Assert.DoesNotContain(r.Notes, x => x.Severity == NoteSeverity.Error);
+    }
+
+    [Fact]
     public void A_look_back_intro_with_glosses_and_full_width_digits_is_read()
     {
         const string text = """
