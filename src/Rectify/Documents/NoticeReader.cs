@@ -130,12 +130,15 @@ public static partial class NoticeReader
         }
 
         var inspection = introLines.Count > 0 ? ReadIntro(introLines, notes) : Empty(notes).Document.Inspection;
-        var kind = introLines.Count > 0 && IsRoundSummary(inspection.Text, title) ? NoticeKind.RoundSummary : NoticeKind.Notice;
-
         var tree = Build(body);
         var outline = new Outline(notes);
         outline.Read(tree);
         var categories = outline.Categories;
+
+        // A round summary gives a round's figures over many units and lists no unit's findings: a text that reads into
+        // findings with measures is one unit's notice, whatever its title or intro says of the round.
+        var hasFindings = categories.Concat(plan ?? []).Any(c => c.Findings.Any(f => f.Measures.Count > 0));
+        var kind = introLines.Count > 0 && !hasFindings && IsRoundSummary(inspection.Text, title) ? NoticeKind.RoundSummary : NoticeKind.Notice;
         if (plan is { Count: > 0 })
         {
             if (categories.Count > 0)
@@ -905,18 +908,36 @@ public static partial class NoticeReader
         };
     }
 
-    private static bool IsRoundSummary(string intro, string? title)
+    /// <summary>
+    /// A round's summary over many units: the intro says the teams inspected "…等12个单位党组织", or the title is the
+    /// round's own ("关于…第三轮巡察整改情况的综合通报"). One unit's notice that names its round in its title
+    /// ("…党组关于…第二轮巡察整改进展情况的通报") or extended the inspection to its own units ("并对其所属3个基层党组织开展了
+    /// 延伸巡察") is no such evidence.
+    /// </summary>
+    private static bool IsRoundSummary(string intro, string? title) =>
+        RoundUnits(intro) is not null || (title is not null && RoundTitleRegex().IsMatch(NoticeText.Key(title)));
+
+    private static int? UnitsCovered(string intro) => RoundUnits(intro) is { } m ? Figures.Number(m.Groups["n"].Value) : null;
+
+    /// <summary>
+    /// The intro's "对…等N个单位党组织开展了…" of a round over at least two units; not "…及…" (a unit and its own units, as
+    /// before) nor an extended inspection of the inspected unit's own units ("对其所属N个…开展了延伸巡察").
+    /// </summary>
+    private static Match? RoundUnits(string intro)
     {
         var key = NoticeText.Key(intro);
-        var m = UnitsRegex().Match(key);
-        return (m.Success && !m.Groups["lead"].Value.Contains('及', StringComparison.Ordinal))
-            || (title is not null && RoundTitleRegex().IsMatch(NoticeText.Key(title)));
-    }
+        foreach (Match m in UnitsRegex().Matches(key))
+        {
+            var lead = m.Groups["lead"].Value;
+            var extended = lead.Contains("所属", StringComparison.Ordinal) || lead.Contains("对其", StringComparison.Ordinal)
+                || ExtendedAfterRegex().IsMatch(key[(m.Index + m.Length)..]);
+            if (!lead.Contains('及', StringComparison.Ordinal) && !extended && Figures.Number(m.Groups["n"].Value) is >= 2)
+            {
+                return m;
+            }
+        }
 
-    private static int? UnitsCovered(string intro)
-    {
-        var m = UnitsRegex().Match(NoticeText.Key(intro));
-        return m.Success ? Figures.Number(m.Groups["n"].Value) : null;
+        return null;
     }
 
     [GeneratedRegex(@"巡[察视].{0,80}?对.+?(?:开展|进行|实施)了?.{0,20}?巡[察视]")]
@@ -1024,6 +1045,10 @@ public static partial class NoticeReader
     [GeneratedRegex(@"(?<lead>对[^。]{0,40}?)(?<n>\d+|[" + Cn + @"]{1,3})(?:个|家)(?:[^\s,。]{0,8}?)(?:单位|党组织|部门|乡镇|街道|社区|村)(?:党组织|党委|党组|党支部)?(?:党组织)?(?:开展|进行)")]
     private static partial Regex UnitsRegex();
 
-    [GeneratedRegex(@"第[" + Cn + @"\d]+轮巡[察视].*(?:综合|集中|整体|情况)|(?:综合|集中)通报")]
+    // "关于…第三轮巡察整改情况的…" with no unit before 关于, or a round's title that says it sums up (综合, 集中, 整体).
+    [GeneratedRegex(@"^关于.*第[" + Cn + @"\d]+轮巡[察视].*情况|第[" + Cn + @"\d]+轮巡[察视].*(?:综合|集中|整体)|(?:综合|集中)通报")]
     private static partial Regex RoundTitleRegex();
+
+    [GeneratedRegex(@"^了?\s*延伸")]
+    private static partial Regex ExtendedAfterRegex();
 }

@@ -147,6 +147,35 @@ public sealed class NoticeGenreTests
     }
 
     [Fact]
+    public void A_unit_notice_naming_its_round_or_an_extended_inspection_is_a_notice_not_a_round_summary()
+    {
+        // The fixture has both phrases; each alone must not make a round summary either.
+        string[] texts =
+        [
+            GenreFixtures.RoundNamedUnitNotice,
+            GenreFixtures.RoundNamedUnitNotice.Replace("，并对其所属4个基层党组织开展了延伸巡察", string.Empty, StringComparison.Ordinal),
+            GenreFixtures.RoundNamedUnitNotice.Replace("关于十届区委第三轮巡察整改", "关于区委巡察整改", StringComparison.Ordinal),
+        ];
+        foreach (var text in texts)
+        {
+            var r = NoticeReader.Read(text);
+            var n = r.Document;
+
+            Assert.Equal(NoticeKind.Notice, r.Kind);
+            Assert.Null(r.Statistics.UnitsCovered);
+            Assert.Equal(["关于水利工程建设管理方面", "关于干部队伍建设方面"], n.Categories.Select(c => c.Title));
+            Assert.Equal([1, 2, 3], n.Categories.SelectMany(c => c.Findings).Select(f => f.Number));
+            Assert.Equal([2, 1, 2], n.Categories.SelectMany(c => c.Findings).Select(f => f.Measures.Count));
+            Assert.Equal("工程变更审批不规范", n.Categories[0].Findings[0].Title);
+            Assert.Equal("梳理近三年工程变更事项，逐项补齐审批手续。", n.Categories[0].Findings[0].Measures[0].Text);
+            Assert.Equal("按季度制定抽检计划，抽检结果在局内通报。", n.Categories[0].Findings[1].Measures[0].Text);
+            Assert.Equal("与职业院校共建实习基地。", n.Categories[1].Findings[0].Measures[1].Text);
+            Assert.Equal("区水务局党组", n.Inspection.Target);
+            Assert.DoesNotContain(r.Notes, x => x.Severity == NoteSeverity.Error);
+        }
+    }
+
+    [Fact]
     public void A_look_back_intro_with_glosses_and_full_width_digits_is_read()
     {
         const string text = """
