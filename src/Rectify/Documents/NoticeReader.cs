@@ -617,7 +617,8 @@ public static partial class NoticeReader
     /// <summary>
     /// One measure per 一是/二是… (or 第一，第二，) clause; a finding written as one paragraph is one measure. A paragraph
     /// that was led by a measures label (整改措施：…, 【整改措施】…) is a measure of its own, as the label says; other
-    /// unnumbered paragraphs (整改进展：…) run on into the measure before them.
+    /// unnumbered paragraphs (整改进展：…) run on into the measure before them. A label with nothing after it ("整改情况："
+    /// before 一是…) is no measure and no part of one.
     /// </summary>
     private static List<string> Measures(List<(int Paragraph, string Raw, bool Labelled)> body)
     {
@@ -628,6 +629,11 @@ public static partial class NoticeReader
             var clauses = SplitOrdinalClauses(raw, NoticeText.Key(raw));
             if (clauses is null)
             {
+                if (IsLabelOnly(raw))
+                {
+                    continue;
+                }
+
                 if ((sawOrdinal || texts.Count > 0) && !labelled)
                 {
                     texts[^1].Append('\n').Append(raw);
@@ -641,7 +647,7 @@ public static partial class NoticeReader
             }
 
             sawOrdinal = true;
-            foreach (var (ordinal, text) in clauses)
+            foreach (var (ordinal, text) in clauses.Where(c => c.Ordinal || !IsLabelOnly(c.Text)))
             {
                 if (ordinal || texts.Count == 0)
                 {
@@ -656,6 +662,9 @@ public static partial class NoticeReader
 
         return [.. texts.Select(t => t.ToString()).Where(t => t.Length > 0)];
     }
+
+    /// <summary>A short label and its colon, nothing after it: "整改情况：", "主要措施：".</summary>
+    private static bool IsLabelOnly(string text) => LabelOnlyRegex().IsMatch(NoticeText.Key(text));
 
     /// <summary>Splits "一是…。二是…。" into clauses; null when the paragraph has no ordinal clause at its start or after a full stop.</summary>
     private static List<(bool Ordinal, string Text)>? SplitOrdinalClauses(string raw, string key)
@@ -972,6 +981,9 @@ public static partial class NoticeReader
 
     [GeneratedRegex(@"^(?:下一步|下步|今后|接下来|下阶段)")]
     private static partial Regex NextRegex();
+
+    [GeneratedRegex(@"^\s*[^\s,。;:!?、]{1,12}\s*:\s*$")]
+    private static partial Regex LabelOnlyRegex();
 
     [GeneratedRegex(@"主体责任|组织领导|领导责任|工作开展情况|思想认识|政治站位|责任落实|总体情况|基本情况|整改工作推进")]
     private static partial Regex ResponsibilityRegex();

@@ -126,4 +126,25 @@ internal static class GenreFixtures
         中共某某区水务局党组
         2025年12月1日
         """;
+
+    /// <summary>
+    /// Findings whose measures follow a bare label "整改情况：", run on after the finding's title or on a line of its own,
+    /// with 一是…；二是… clauses; one finding has the label and its one measure on the same line.
+    /// </summary>
+    public const string BareLabels = """
+        中共某某市统计局党组关于市委巡察整改进展情况的通报
+        根据市委统一部署，2025年5月6日至6月27日，市委第六巡察组对市统计局党组进行了巡察。2025年8月8日，市委巡察组向市统计局党组反馈了巡察意见。按照巡察工作有关要求，现将巡察整改进展情况予以公布。
+        一、反馈问题整改落实情况
+        （一）关于统计数据质量方面
+        1.基层统计台账不健全。整改情况：一是制定基层统计台账规范；二是每半年抽查一次台账。
+        2.统计执法检查偏少。
+        整改情况：
+        一是将执法检查纳入年度计划。二是公开曝光典型违法案件。
+        3.统计人员培训不足。整改情况：举办全市统计业务培训班两期。
+        二、下一步工作打算
+        局党组将坚持严的基调，巩固整改成果。
+        欢迎广大干部群众对巡察整改落实情况进行监督。联系电话：0471-5556677。
+        中共某某市统计局党组
+        2025年12月12日
+        """;
 }

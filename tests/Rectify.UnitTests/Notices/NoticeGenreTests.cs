@@ -176,6 +176,23 @@ public sealed class NoticeGenreTests
     }
 
     [Fact]
+    public void A_bare_label_before_the_measures_is_not_a_measure()
+    {
+        var r = NoticeReader.Read(GenreFixtures.BareLabels);
+        var findings = Assert.Single(r.Document.Categories).Findings;
+
+        Assert.Equal(NoticeKind.Notice, r.Kind);
+        Assert.Equal(["基层统计台账不健全", "统计执法检查偏少", "统计人员培训不足"], findings.Select(f => f.Title));
+        Assert.Equal([2, 2, 1], findings.Select(f => f.Measures.Count));
+        Assert.Equal(["制定基层统计台账规范；", "每半年抽查一次台账。"], findings[0].Measures.Select(m => m.Text));
+        Assert.Equal(["将执法检查纳入年度计划。", "公开曝光典型违法案件。"], findings[1].Measures.Select(m => m.Text));
+
+        // A label with its measure after it keeps its words, as before.
+        Assert.Equal("整改情况：举办全市统计业务培训班两期。", findings[2].Measures.Single().Text);
+        Assert.DoesNotContain(r.Notes, x => x.Severity == NoteSeverity.Error);
+    }
+
+    [Fact]
     public void A_look_back_intro_with_glosses_and_full_width_digits_is_read()
     {
         const string text = """
