@@ -214,6 +214,7 @@ public static partial class NoticeReader
         Sub,
         Num,
         Paren,
+        Circled,
         Styled,
         NextLead,
     }
@@ -238,13 +239,14 @@ public static partial class NoticeReader
 
         public string RestKey => Key[RestAt..];
 
-        /// <summary>0 一、 · 1 （一） · 2 1. · 3 (1) ⑴ ①; a heading style gives its level.</summary>
+        /// <summary>0 一、 · 1 （一） · 2 1. · 3 (1) ⑴ · 4 ①, the level below (1) where both are used; a heading style gives its level.</summary>
         public int Rank => Marker switch
         {
             Marker.Section or Marker.NextLead => 0,
             Marker.Sub => 1,
             Marker.Num => 2,
             Marker.Paren => 3,
+            Marker.Circled => 4,
             Marker.Styled => Math.Clamp((HeadingLevel ?? 1) - 1, 0, 3),
             _ => int.MaxValue,
         };
@@ -264,7 +266,8 @@ public static partial class NoticeReader
         }
         else if ((m = ParenRegex().Match(k)).Success)
         {
-            line.Marker = Marker.Paren;
+            // ① is a level of its own, below (1) and ⑴ ("1." category → "（1）" finding → "①" measure).
+            line.Marker = m.Groups["o"].Success ? Marker.Circled : Marker.Paren;
             line.Number = m.Groups["n"].Success ? int.Parse(m.Groups["n"].Value, CultureInfo.InvariantCulture)
                 : m.Groups["c"].Success ? m.Groups["c"].Value[0] - '⑴' + 1
                 : m.Groups["o"].Value[0] - '①' + 1;
@@ -320,6 +323,31 @@ public static partial class NoticeReader
             }
 
             return stop < 0 ? (rest, string.Empty) : (rest[..stop], rest[(stop + 1)..]);
+        }
+
+        /// <summary>
+        /// The children, with the ① items under a (1) item lifted to follow it as its siblings. Inside a finding (1) and ①
+        /// are each a measure, and in a prose part each a paragraph, as they were before ① had a level of its own; the
+        /// level tells only where (1) is a finding and ① its measures.
+        /// </summary>
+        public IEnumerable<Node> Items()
+        {
+            foreach (var child in Children)
+            {
+                if (child.Head?.Marker != Marker.Paren || child.Children.Count == 0)
+                {
+                    yield return child;
+                    continue;
+                }
+
+                var item = new Node(child.Head);
+                item.Body.AddRange(child.Body);
+                yield return item;
+                foreach (var circled in child.Children)
+                {
+                    yield return circled;
+                }
+            }
         }
 
         /// <summary>This node's lines after its heading, its children's included, as paragraphs of text.</summary>
@@ -544,7 +572,7 @@ public static partial class NoticeReader
                 .Where(t => t.Raw.Length > 0)
                 .ToList();
             var measures = Measures(texts);
-            foreach (var child in node.Children)
+            foreach (var child in node.Items())
             {
                 var text = string.Join("\n", new[] { child.Head!.Rest }.Concat(child.Flatten()));
                 measures.Add(text);
@@ -580,7 +608,7 @@ public static partial class NoticeReader
             }
 
             result.AddRange(Paragraphs(node.Body));
-            foreach (var child in node.Children)
+            foreach (var child in node.Items())
             {
                 var (heading, text) = child.Split();
                 var rest = string.Join("\n", new[] { text }.Concat(child.Flatten()).Where(t => t.Length > 0));

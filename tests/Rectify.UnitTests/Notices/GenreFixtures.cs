@@ -147,4 +147,27 @@ internal static class GenreFixtures
         中共某某市统计局党组
         2025年12月12日
         """;
+
+    /// <summary>
+    /// No 一、 parts: categories numbered "1.", findings "（1）" numbered on across categories, measures "①" under each
+    /// finding, the statistics in an unnumbered paragraph before them.
+    /// </summary>
+    public const string ArabicTopCircledMeasures = """
+        中共某某市港务集团有限公司党委关于巡察整改进展情况的通报
+        根据市委统一部署，2025年4月14日至6月6日，市委第二巡察组对某某市港务集团有限公司党委开展了常规巡察。2025年7月25日，市委巡察组向集团党委反馈了巡察意见。按照巡察工作有关要求，现将巡察整改进展情况予以公布。
+        集团党委针对反馈的3个问题制定整改措施5条，已完成整改2个。
+        1.关于服务港口发展大局方面
+        （1）集疏运通道建设推进迟缓
+        ①编制港区集疏运通道建设三年计划，逐月调度。
+        ②与铁路部门建立联席会议制度。
+        （2）岸线资源使用效率不高
+        ①清理闲置岸线，收回低效使用泊位两个。
+        2.关于全面从严治党方面
+        （3）工程分包监管不到位
+        ①对在建项目分包合同逐一审查。
+        ②将分包违规情况纳入供应商信用评价。
+        下一步，集团党委将持续巩固整改成果。
+        中共某某市港务集团有限公司党委
+        2025年12月15日
+        """;
 }

@@ -193,6 +193,25 @@ public sealed class NoticeGenreTests
     }
 
     [Fact]
+    public void Circled_digits_are_a_level_below_parenthesised_numbers()
+    {
+        var r = NoticeReader.Read(GenreFixtures.ArabicTopCircledMeasures);
+        var n = r.Document;
+
+        Assert.Equal(NoticeKind.Notice, r.Kind);
+        Assert.Equal(["关于服务港口发展大局方面", "关于全面从严治党方面"], n.Categories.Select(c => c.Title));
+        Assert.All(n.Categories, c => Assert.False(c.IsImplicit));
+        var findings = n.Categories.SelectMany(c => c.Findings).ToList();
+        Assert.Equal(["集疏运通道建设推进迟缓", "岸线资源使用效率不高", "工程分包监管不到位"], findings.Select(f => f.Title));
+        Assert.Equal([2, 1, 2], findings.Select(f => f.Measures.Count));
+        Assert.Equal(5, n.MeasureCount);
+        Assert.Equal(["编制港区集疏运通道建设三年计划，逐月调度。", "与铁路部门建立联席会议制度。"], findings[0].Measures.Select(m => m.Text));
+        Assert.Equal("清理闲置岸线，收回低效使用泊位两个。", findings[1].Measures.Single().Text);
+        Assert.Equal("将分包违规情况纳入供应商信用评价。", findings[2].Measures[1].Text);
+        Assert.DoesNotContain(r.Notes, x => x.Severity == NoteSeverity.Error);
+    }
+
+    [Fact]
     public void A_look_back_intro_with_glosses_and_full_width_digits_is_read()
     {
         const string text = """
