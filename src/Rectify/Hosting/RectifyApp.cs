@@ -136,7 +136,7 @@ public static class RectifyApp
             .Configure<Features.Inspections.ExportLimit>((o, policy) => o.AddPolicy(Features.Inspections.ExportLimit.Name, policy));
         services.AddTokenUse(configuration);
         services.AddScoped<Sessions>();
-        services.AddSingleton<Features.Account.UnsentForms>();
+        services.AddSingleton<UnsentForms>();
         services.AddSingleton<SignInLimits>();
         services.AddAuditTrail(configuration, dataFolder);
 
@@ -346,14 +346,14 @@ public static class RectifyApp
                 var location = target.IsAbsoluteUri ? target.PathAndQuery : context.RedirectUri;
 
                 // A cookie of ours that no longer opens a session (idle too long, signed out elsewhere): the sign-in page
-                // says the session ended, and a form sent with it keeps its words for its person (Features/Account/UnsentForms).
+                // says the session ended, and a form sent with it keeps its words for its person (Access/UnsentForms).
                 if (ExpiredSessionOf(context) is { } person)
                 {
                     location = QueryHelpers.AddQueryString(WithoutHandler(location), "expired", "true");
                     if (HttpMethods.IsPost(context.Request.Method) && context.Request.HasFormContentType)
                     {
-                        var texts = await Features.Account.UnsentForms.TextsAsync(context.Request, context.HttpContext.RequestAborted);
-                        context.HttpContext.RequestServices.GetRequiredService<Features.Account.UnsentForms>().Keep(person, context.Request.Path, texts);
+                        var texts = await UnsentForms.TextsAsync(context.Request, context.HttpContext.RequestAborted);
+                        context.HttpContext.RequestServices.GetRequiredService<UnsentForms>().Keep(person, context.Request.Path, texts);
                         location = texts.Count > 0 ? QueryHelpers.AddQueryString(location, "unsent", "true") : location;
                     }
                 }

@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
 
-namespace Rectify.Features.Account;
+namespace Rectify.Access;
 
 /// <summary>
 /// What a person typed into a form that reached the server after their session had ended (idle too long, signed out
