@@ -296,7 +296,7 @@ public abstract class ApiErrorTests(AppFixture app)
             Assert.True(response.StatusCode == HttpStatusCode.RequestEntityTooLarge, $"expected 413, got {(int)response.StatusCode}: {html}");
             Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
             Assert.Contains("上传的内容过大", html, StringComparison.Ordinal);
-            Assert.Contains("本次上传约 25 MB，超过此处允许的 21 MB。请返回", html, StringComparison.Ordinal);
+            Assert.Contains("本次上传约 25 MB，超过此处允许的 20 MB。请返回", html, StringComparison.Ordinal); // as the page says: 不超过 20 MB
             Assert.DoesNotContain("出错了", html, StringComparison.Ordinal);
 
             // Back to the import page itself (without the handler), to choose a smaller file.

@@ -34,7 +34,9 @@ public static class DeclaredBodyLimit
 
         // Whatever runs after this (the error page included) cannot read the body: Kestrel refuses the first read at once.
         server.MaxRequestBodySize = max;
-        context.Items[BodyTooLarge.Item] = new BodyTooLarge(declared, max);
+        // The page's own words for its limit where it states one (the file's 20 MB, not the request's 21).
+        var stated = context.GetEndpoint()?.Metadata.GetMetadata<StatedUploadLimitAttribute>()?.Bytes ?? max;
+        context.Items[BodyTooLarge.Item] = new BodyTooLarge(declared, stated);
         context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
         return ApiErrors.IsApi(context.Request) && !PageNavigation.Is(context.Request)
             ? ApiErrors.WriteAsync(context, ClientFaults.TooLarge(max))

@@ -19,6 +19,7 @@ namespace Rectify.Features.Plans;
 /// </summary>
 [RequestFormLimits(MultipartBodyLengthLimit = RequestLimit)]
 [RequestSizeLimit(RequestLimit)]
+[StatedUploadLimit(ImportUploads.MaxBytes)]
 public sealed class ImportModel(RectifyDbContext db, Caller caller, IntakeCommitService imports, ImportUploads uploads, RoundStatisticsService rounds) : PageModel, IShowsRefusals
 {
     /// <summary>The file's limit with room for the form around it.</summary>
