@@ -1,6 +1,7 @@
 using System.Net;
 using AngleSharp.Html.Parser;
 using Microsoft.EntityFrameworkCore;
+using Rectify.Data;
 using Rectify.Domain;
 using Rectify.IntegrationTests.Infrastructure;
 
@@ -23,7 +24,7 @@ public abstract class ReporterAccountTests(AppFixture app)
         // In the demo only 纪检监察办 has a reporter account (the demo's "unit"); 党政综合办公室 and the others have none.
         var (without, withAccount) = await app.ReadAsync(async db => (
             await db.Measures.Where(m => m.InspectionId == app.InspectionId && m.WithdrawnAtUtc == null && m.LeadUnit != null && m.LeadUnit.Name != "纪检监察办" && m.State != MeasureState.SignedOff)
-                .OrderBy(m => m.Id).Select(m => new { m.Id, Unit = m.LeadUnit!.Name }).FirstAsync(Ct),
+                .OrderBy(m => m.Id).Select(m => new { m.Id, Unit = m.LeadUnit!.Name, m.State }).FirstAsync(Ct),
             app.UnitMeasuresInProgress[0]));
 
         using var office = await app.SignedInAsync("office");
@@ -36,6 +37,28 @@ public abstract class ReporterAccountTests(AppFixture app)
         Assert.Contains($"牵头单位“{without.Unit}”还没有联络员账号", page.QuerySelector("#no-reporter")?.TextContent, StringComparison.Ordinal);
         page = new HtmlParser().ParseDocument(await office.GetStringAsync(new Uri($"/measures/{withAccount}", UriKind.Relative), Ct));
         Assert.Null(page.QuerySelector("#no-reporter"));
+
+        // 代报 is of a measure under way: on one not yet started, the note says to start it first (it is back under way after).
+        Assert.NotEqual(MeasureState.Planned, without.State);
+        var started = new HtmlParser().ParseDocument(await office.GetStringAsync(new Uri($"/measures/{without.Id}", UriKind.Relative), Ct));
+        Assert.DoesNotContain("尚未启动", started.QuerySelector("#no-reporter")!.TextContent, StringComparison.Ordinal);
+        async Task SetStateAsync(MeasureState state) => await app.ReadAsync(async db =>
+        {
+            await db.Measures.Where(m => m.Id == without.Id).ExecuteUpdateAsync(u => u.SetProperty(m => m.State, state), Ct);
+            await ContentVersion.BumpAsync(db, Ct);
+            return state;
+        });
+        await SetStateAsync(MeasureState.Planned);
+        try
+        {
+            page = new HtmlParser().ParseDocument(await office.GetStringAsync(new Uri($"/measures/{without.Id}", UriKind.Relative), Ct));
+            Assert.Contains("本措施尚未启动：先“启动整改”（见下方），再代报进展。", page.QuerySelector("#no-reporter")?.TextContent, StringComparison.Ordinal);
+            Assert.Null(page.QuerySelector("#report-on-behalf"));
+        }
+        finally
+        {
+            await SetStateAsync(without.State);
+        }
 
         // Only the office, which asks for accounts, is told: the first responsible person reads the same pages without it.
         using var secretary = await app.SignedInAsync("secretary");
