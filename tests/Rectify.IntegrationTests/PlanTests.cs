@@ -201,6 +201,55 @@ public abstract partial class PlanTests(AppFixture app)
         Assert.Contains("plan.approve", actions);
     }
 
+    [Fact]
+    public async Task An_inspection_registered_twice_is_refused_and_an_empty_registration_made_by_mistake_is_deleted_while_one_with_content_is_kept()
+    {
+        app.RequireAvailable();
+        using var office = await app.SignedInAsync("office");
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var fields = new Dictionary<string, string>
+        {
+            ["Title"] = "重复登记测试巡察" + suffix,
+            ["Kind"] = "Xuncha",
+            ["Round"] = "十五届第十轮",
+            ["Team"] = "测试巡察组" + suffix,
+            ["InspectedOrganizationId"] = app.InspectedOrganization,
+            ["FeedbackDate"] = "2026-06-15",
+        };
+        var created = await office.PostFromPageAsync("/inspections/new", "/inspections/new", fields);
+        Assert.Equal(HttpStatusCode.Redirect, created.StatusCode);
+        var id = int.Parse(PlanPathRegex().Match(created.Headers.Location!.OriginalString).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+
+        // The same 党组织, name and round again: refused, naming the first; another round of the same name is another inspection.
+        var twice = await office.PostFromPageAsync("/inspections/new", "/inspections/new", fields);
+        Assert.Equal(HttpStatusCode.Conflict, twice.StatusCode);
+        Assert.Contains($"已登记过巡察“重复登记测试巡察{suffix}”（十五届第十轮），见 /inspections/{id}/plan", await BodyAsync(twice), StringComparison.Ordinal);
+        Assert.Equal(1, await ReadAsync(db => db.Inspections.CountAsync(i => i.Title == "重复登记测试巡察" + suffix, Ct)));
+        fields["Round"] = "十五届第十一轮";
+        var other = await office.PostFromPageAsync("/inspections/new", "/inspections/new", fields);
+        Assert.Equal(HttpStatusCode.Redirect, other.StatusCode);
+        var otherId = int.Parse(PlanPathRegex().Match(other.Headers.Location!.OriginalString).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+
+        // One with a category in it is kept, saying why; the plan page offers no deletion there.
+        Assert.Equal(HttpStatusCode.Redirect, (await office.PostFromPageAsync($"/inspections/{otherId}/plan", $"/inspections/{otherId}/plan?handler=Category", new Dictionary<string, string> { ["title"] = "落实主体责任方面" })).StatusCode);
+        var kept = await office.PostFromPageAsync($"/inspections/{id}/plan", $"/inspections/{otherId}/plan?handler=DeleteRegistration", []);
+        Assert.Equal(HttpStatusCode.Conflict, kept.StatusCode);
+        Assert.Contains("这次巡察已有问题类别，不能删除", await BodyAsync(kept), StringComparison.Ordinal);
+        Assert.DoesNotContain("id=\"delete-inspection\"", await office.GetStringAsync(new Uri($"/inspections/{otherId}/plan", UriKind.Relative), Ct), StringComparison.Ordinal);
+        Assert.True(await ReadAsync(db => db.Inspections.AnyAsync(i => i.Id == otherId, Ct)));
+
+        // A unit may not delete; the empty one is deleted by the office, back on the list with the news, and audited.
+        using var unit = await app.SignedInAsync("unit");
+        Assert.Equal(HttpStatusCode.NotFound, (await unit.PostFromPageAsync("/work", $"/inspections/{id}/plan?handler=DeleteRegistration", [])).StatusCode);
+        Assert.Contains("id=\"delete-inspection\"", await office.GetStringAsync(new Uri($"/inspections/{id}/plan", UriKind.Relative), Ct), StringComparison.Ordinal);
+        var deleted = await office.PostFromPageAsync($"/inspections/{id}/plan", $"/inspections/{id}/plan?handler=DeleteRegistration", []);
+        Assert.Equal((HttpStatusCode.Redirect, "/"), (deleted.StatusCode, deleted.Headers.Location?.OriginalString));
+        Assert.Contains($"已删除巡察登记“重复登记测试巡察{suffix}”。", await office.GetStringAsync(new Uri("/", UriKind.Relative), Ct), StringComparison.Ordinal);
+        Assert.False(await ReadAsync(db => db.Inspections.AnyAsync(i => i.Id == id, Ct)));
+        Assert.True(await ReadAsync(db => db.AuditEntries.AnyAsync(a => a.Action == Rectify.Audit.AuditActions.InspectionDeleted && a.ObjectId == id.ToString(System.Globalization.CultureInfo.InvariantCulture), Ct)));
+        Assert.Equal(HttpStatusCode.NotFound, (await office.GetAsync(new Uri($"/inspections/{id}/plan", UriKind.Relative), Ct)).StatusCode);
+    }
+
     [GeneratedRegex(@"/inspections/(\d+)/plan")]
     private static partial Regex PlanPathRegex();
 

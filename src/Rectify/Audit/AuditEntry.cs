@@ -76,6 +76,7 @@ public static class AuditActions
     public const string UserPersonLinked = "user.person";
     public const string InspectionCreated = "inspection.create";
     public const string InspectionDescribed = "inspection.edit";
+    public const string InspectionDeleted = "inspection.delete";
     public const string CategoryAdded = "plan.category.add";
     public const string CategoryEdited = "plan.category.edit";
     public const string FindingAdded = "plan.finding.add";

@@ -53,8 +53,12 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, AnswerCache a
 
     public bool MayReadAuditLog => caller.May(Permission.ReadAuditLog);
 
+    /// <summary>News a change left for this page (a registration deleted), or null.</summary>
+    public string? Message { get; private set; }
+
     public async Task OnGetAsync(int? page, string? q, int? year, CancellationToken cancellationToken)
     {
+        Message = this.TakeMessage();
         var scope = caller.Scope;
         Filter = new InspectionListFilter(q, year).Normalized();
         if (!scope.ReadsRectification)

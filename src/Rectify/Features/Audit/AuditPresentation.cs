@@ -140,6 +140,7 @@ public static class AuditPresentation
             AuditActions.NotificationPreferencesSet => l["修改通知设置"],
             AuditActions.InspectionCreated => l["登记巡察"],
             AuditActions.InspectionDescribed => l["修改巡察信息"],
+            AuditActions.InspectionDeleted => l["删除巡察登记"],
             AuditActions.CategoryAdded => l["新增问题类别"],
             AuditActions.CategoryEdited => l["修改问题类别"],
             AuditActions.FindingAdded => l["新增问题"],

@@ -61,6 +61,13 @@ public sealed class PlanModel(RectifyDbContext db, Caller caller, PlanService pl
         return this.Done(await plans.DescribeAsync(Id, new InspectionInput(title, kind, round, team, null, extendedScope, onSiteFrom, onSiteTo, feedbackDate) { RemovedScope = removeScope ?? [] }, cancellationToken), "#inspection");
     }
 
+    public async Task<IActionResult> OnPostDeleteRegistrationAsync(CancellationToken cancellationToken)
+    {
+        Keep("delete-registration");
+        var result = await plans.DeleteEmptyAsync(Id, cancellationToken);
+        return result.Found ? this.DoneAt(result.Message, "/") : NotFound();
+    }
+
     public async Task<IActionResult> OnPostCategoryAsync(int? number, string? title, CancellationToken cancellationToken)
     {
         Keep("category", ("categoryNumber", number?.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("categoryTitle", title));

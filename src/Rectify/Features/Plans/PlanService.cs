@@ -105,6 +105,12 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
         BusinessRules.Check(new AKnownChoice("被巡察党组织", inspected is not null));
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+
+        // The same inspection registered twice (a second click, a colleague who did it first): the same 党组织, name and round.
+        var (title, round) = (PlainText.Line(input.Title)?.Trim() ?? string.Empty, PlainText.Clean(PlainText.Line(input.Round)));
+        var twin = await db.Inspections.Where(i => i.InspectedOrganizationId == inspected!.Id && i.Title == title && i.Round == round)
+            .Select(i => (int?)i.Id).FirstOrDefaultAsync(cancellationToken);
+        BusinessRules.Check(new NotRegisteredTwice(inspected!.Name, title, round, twin));
         var (team, teamAdded) = await NamedTeamAsync(input.Team!, inspected!, cancellationToken);
         var inspection = new Inspection(input.Title!, input.Kind ?? InspectionKind.Xuncha, team, inspected!, null, null, null);
         inspection.Describe(input.Title!, input.Kind ?? InspectionKind.Xuncha, input.Round, input.OnSiteFrom, input.OnSiteTo, input.FeedbackDate);
@@ -209,6 +215,46 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
             cancellationToken: cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return WorkflowResult.Done("已保存巡察信息。" + addedNote, inspectionId);
+    }
+
+    /// <summary>
+    /// Removes a registration made by mistake (a duplicate, a wrong 党组织): only while it is empty — a plan still being
+    /// drafted, with no category, finding or measure, no notice or 意见建议, no 督办 and no register entry — so that
+    /// nothing of a rectification is ever lost with it. Its scope and plan history go with it; the audit log keeps what it was.
+    /// </summary>
+    public async Task<WorkflowResult> DeleteEmptyAsync(int inspectionId, CancellationToken cancellationToken)
+    {
+        var inspection = await ManagedAsync(inspectionId, cancellationToken);
+        if (inspection is null)
+        {
+            return WorkflowResult.NotFound;
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var holds = new (string What, bool Any)[]
+        {
+            ("问题类别", await db.FindingCategories.AnyAsync(c => c.InspectionId == inspectionId, cancellationToken)),
+            ("反馈问题", await db.Findings.AnyAsync(f => f.InspectionId == inspectionId, cancellationToken)),
+            ("整改措施", await db.Measures.AnyAsync(m => m.InspectionId == inspectionId, cancellationToken)),
+            ("公布稿", await db.Publications.AnyAsync(p => p.InspectionId == inspectionId, cancellationToken)),
+            ("意见建议", await db.PublicOpinions.AnyAsync(o => o.InspectionId == inspectionId, cancellationToken)),
+            ("督办记录", await db.SupervisionNotices.AnyAsync(n => n.InspectionId == inspectionId, cancellationToken)),
+            ("台账登记", await db.Institutions.AnyAsync(x => x.InspectionId == inspectionId, cancellationToken)
+                || await db.Outcomes.AnyAsync(x => x.InspectionId == inspectionId, cancellationToken)
+                || await db.Leads.AnyAsync(x => x.InspectionId == inspectionId, cancellationToken)),
+            ("统计数字", await db.Set<Intake.RoundStatisticsRecord>().AnyAsync(x => x.InspectionId == inspectionId, cancellationToken)),
+        };
+        BusinessRules.Check(new OnlyAnEmptyRegistrationIsDeleted(inspection.PlanState, [.. holds.Where(h => h.Any).Select(h => h.What)]));
+        var team = await db.Organizations.Where(o => o.Id == inspection.InspectingBodyId).Select(o => o.Name).SingleAsync(cancellationToken);
+        var inspected = await db.Organizations.Where(o => o.Id == inspection.InspectedOrganizationId).Select(o => o.Name).SingleAsync(cancellationToken);
+        db.Inspections.Remove(inspection);
+        await db.SaveChangesAsync(cancellationToken);
+        await audit.RecordAsync(
+            new AuditEvent(AuditActions.InspectionDeleted, ObjectType: "Inspection", ObjectId: Id(inspectionId),
+                Before: new { inspection.Title, inspection.Kind, inspection.Round, Team = team, Inspected = inspected, inspection.OnSiteFrom, inspection.OnSiteTo, inspection.FeedbackDate }),
+            cancellationToken: cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return WorkflowResult.Done($"已删除巡察登记“{inspection.Title}”。", inspectionId);
     }
 
     public async Task<WorkflowResult> AddCategoryAsync(int inspectionId, int? number, string? title, CancellationToken cancellationToken)
@@ -1130,6 +1176,24 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
         {
             BusinessRules.Check(new ATextFitsItsField(what, value?.Trim(), most));
         }
+    }
+
+    /// <summary>The same 党组织, name and round registered again.</summary>
+    private sealed class NotRegisteredTwice(string inspected, string title, string? round, int? twin) : IBusinessRule
+    {
+        public bool IsBroken() => twin is not null;
+
+        public string Message => $"“{inspected}”已登记过巡察“{title}”{(round is null ? string.Empty : "（" + round + "）")}，见 /inspections/{twin}/plan。如是另一轮巡察，请填写不同的届次轮次。";
+    }
+
+    /// <summary>A registration is deleted only while nothing of a rectification hangs on it.</summary>
+    private sealed class OnlyAnEmptyRegistrationIsDeleted(PlanState state, IReadOnlyList<string> holds) : IBusinessRule
+    {
+        public bool IsBroken() => state != PlanState.Drafting || holds.Count > 0;
+
+        public string Message => state != PlanState.Drafting
+            ? "整改方案已报审或已审定，巡察登记不能删除。"
+            : $"这次巡察已有{string.Join("、", holds)}，不能删除；只有还没有任何内容的巡察登记可以删除。";
     }
 
     /// <summary>
