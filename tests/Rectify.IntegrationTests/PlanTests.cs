@@ -223,7 +223,7 @@ public abstract partial class PlanTests(AppFixture app)
         // The same 党组织, name and round again: refused, naming the first; another round of the same name is another inspection.
         var twice = await office.PostFromPageAsync("/inspections/new", "/inspections/new", fields);
         Assert.Equal(HttpStatusCode.Conflict, twice.StatusCode);
-        Assert.Contains($"已登记过巡察“重复登记测试巡察{suffix}”（十五届第十轮），见 /inspections/{id}/plan", await BodyAsync(twice), StringComparison.Ordinal);
+        Assert.Contains($"已登记过巡察“重复登记测试巡察{suffix}”（十五届第十轮），在“巡察”列表中可以找到它。", await BodyAsync(twice), StringComparison.Ordinal);
         Assert.Equal(1, await ReadAsync(db => db.Inspections.CountAsync(i => i.Title == "重复登记测试巡察" + suffix, Ct)));
         fields["Round"] = "十五届第十一轮";
         var other = await office.PostFromPageAsync("/inspections/new", "/inspections/new", fields);
@@ -243,7 +243,7 @@ public abstract partial class PlanTests(AppFixture app)
         Assert.Equal(HttpStatusCode.NotFound, (await unit.PostFromPageAsync("/work", $"/inspections/{id}/plan?handler=DeleteRegistration", [])).StatusCode);
         Assert.Contains("id=\"delete-inspection\"", await office.GetStringAsync(new Uri($"/inspections/{id}/plan", UriKind.Relative), Ct), StringComparison.Ordinal);
         var deleted = await office.PostFromPageAsync($"/inspections/{id}/plan", $"/inspections/{id}/plan?handler=DeleteRegistration", []);
-        Assert.Equal((HttpStatusCode.Redirect, "/"), (deleted.StatusCode, deleted.Headers.Location?.OriginalString));
+        Assert.Equal((HttpStatusCode.Redirect, "/#news"), (deleted.StatusCode, deleted.Headers.Location?.OriginalString));
         Assert.Contains($"已删除巡察登记“重复登记测试巡察{suffix}”。", await office.GetStringAsync(new Uri("/", UriKind.Relative), Ct), StringComparison.Ordinal);
         Assert.False(await ReadAsync(db => db.Inspections.AnyAsync(i => i.Id == id, Ct)));
         Assert.True(await ReadAsync(db => db.AuditEntries.AnyAsync(a => a.Action == Rectify.Audit.AuditActions.InspectionDeleted && a.ObjectId == id.ToString(System.Globalization.CultureInfo.InvariantCulture), Ct)));

@@ -65,7 +65,7 @@ public sealed class PlanModel(RectifyDbContext db, Caller caller, PlanService pl
     {
         Keep("delete-registration");
         var result = await plans.DeleteEmptyAsync(Id, cancellationToken);
-        return result.Found ? this.DoneAt(result.Message, "/") : NotFound();
+        return result.Found ? this.DoneAt(result.Message, "/#news") : NotFound();
     }
 
     public async Task<IActionResult> OnPostCategoryAsync(int? number, string? title, CancellationToken cancellationToken)

@@ -1183,7 +1183,7 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
     {
         public bool IsBroken() => twin is not null;
 
-        public string Message => $"“{inspected}”已登记过巡察“{title}”{(round is null ? string.Empty : "（" + round + "）")}，见 /inspections/{twin}/plan。如是另一轮巡察，请填写不同的届次轮次。";
+        public string Message => $"“{inspected}”已登记过巡察“{title}”{(round is null ? string.Empty : "（" + round + "）")}，在“巡察”列表中可以找到它。如是另一轮巡察，请填写不同的届次轮次。";
     }
 
     /// <summary>A registration is deleted only while nothing of a rectification hangs on it.</summary>
