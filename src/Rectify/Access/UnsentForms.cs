@@ -62,27 +62,47 @@ public sealed partial class UnsentForms(TimeProvider clock)
 
     /// <summary>
     /// The words typed into the request's form: every field that is not the form's workings and holds more than a number or
-    /// a date, in the order sent, at most <see cref="MostCharacters"/> in all. A multipart form's files are passed over
-    /// without being kept.
+    /// a date, in the order sent, at most <see cref="MostCharacters"/> in all. A multipart form is read up to its first
+    /// file, never into it.
     /// </summary>
     public static async Task<IReadOnlyList<string>> TextsAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        try
+        {
+            return Worded(await FieldsAsync(request, cancellationToken));
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or BadHttpRequestException or FormatException)
+        {
+            // Malformed, or over the form's or the body's limits: nothing is kept, and the sign-in goes ahead.
+            return [];
+        }
+    }
+
+    private static async Task<List<(string Name, string Value)>> FieldsAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
         var fields = new List<(string Name, string Value)>();
         if (request.HasFormContentType && MediaTypeHeaderValue.TryParse(request.ContentType, out var type)
             && type.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
             && HeaderUtilities.RemoveQuotes(type.Boundary).Value is { Length: > 0 } boundary)
         {
-            var reader = new MultipartReader(boundary, request.Body);
+            // The text fields before the first file (a form's words come before its files), each read up to 256 KB: a
+            // longer one ends the reading with what was read before it kept, and files are never read at all.
+            var reader = new MultipartReader(boundary, request.Body) { BodyLengthLimit = 256 * 1024 };
             var read = 0;
-            while (read < MostCharacters * 4 && await reader.ReadNextSectionAsync(cancellationToken) is { } section)
+            try
             {
-                if (section.AsFormDataSection() is { } field)
+                while (read < MostCharacters * 4 && await reader.ReadNextSectionAsync(cancellationToken) is { } section
+                    && section.AsFormDataSection() is { } field)
                 {
                     var value = await field.GetValueAsync(cancellationToken);
                     read += value.Length;
                     fields.Add((field.Name, value));
                 }
+            }
+            catch (InvalidDataException)
+            {
+                // A section over its limit, or the body malformed past this point.
             }
         }
         else if (request.HasFormContentType)
@@ -91,12 +111,17 @@ public sealed partial class UnsentForms(TimeProvider clock)
             fields.AddRange(form.SelectMany(f => f.Value.Select(v => (f.Key, v ?? string.Empty))));
         }
 
+        return fields;
+    }
+
+    private static List<string> Worded(List<(string Name, string Value)> fields)
+    {
         var texts = new List<string>();
         var left = MostCharacters;
         foreach (var (name, value) in fields)
         {
             var text = value.Trim();
-            if (left <= 0 || Workings.Contains(name) || name.StartsWith("__", StringComparison.Ordinal) || !Worded().IsMatch(text))
+            if (left <= 0 || Workings.Contains(name) || name.StartsWith("__", StringComparison.Ordinal) || !WordedRegex().IsMatch(text))
             {
                 continue;
             }
@@ -113,5 +138,5 @@ public sealed partial class UnsentForms(TimeProvider clock)
     /// choice's value (TimeBound).
     /// </summary>
     [GeneratedRegex(@"\p{IsCJKUnifiedIdeographs}|^(?=.{20,})(?=.*\p{L}{2}).*\s", RegexOptions.Singleline)]
-    private static partial Regex Worded();
+    private static partial Regex WordedRegex();
 }

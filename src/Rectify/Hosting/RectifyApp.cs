@@ -352,6 +352,7 @@ public static class RectifyApp
                     location = QueryHelpers.AddQueryString(WithoutHandler(location), "expired", "true");
                     if (HttpMethods.IsPost(context.Request.Method) && context.Request.HasFormContentType)
                     {
+                        // A form that cannot be read (malformed, over its limits) keeps nothing, and the browser still goes to sign in.
                         var texts = await UnsentForms.TextsAsync(context.Request, context.HttpContext.RequestAborted);
                         context.HttpContext.RequestServices.GetRequiredService<UnsentForms>().Keep(person, context.Request.Path, texts);
                         location = texts.Count > 0 ? QueryHelpers.AddQueryString(location, "unsent", "true") : location;
