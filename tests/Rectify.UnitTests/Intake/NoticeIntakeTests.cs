@@ -69,4 +69,34 @@ public sealed class NoticeIntakeTests
             Assert.Equal(File.ReadAllText(shared).ReplaceLineEndings(), Seed.ReplaceLineEndings());
         }
     }
+
+    /// <summary>A short notice of our own, stating its totals in the genre's words before listing its findings.</summary>
+    private static string Stating(int problems, int measures) => $"""
+        中共某某镇委员会关于巡察整改进展情况的通报
+
+        根据县委统一部署，2025年3月至5月，县委第二巡察组对镇党委开展了巡察，并于2025年7月反馈了巡察意见。镇党委针对反馈的{problems}个问题，制定{measures}条整改措施，现将整改进展情况通报如下。
+
+        一、学习贯彻方面
+        （一）理论学习不够深入
+        一是建立中心组月学制度。二是开展学习情况专项检查。
+        （二）政策宣讲覆盖不全
+        一是每季度开展政策宣讲进村活动。
+
+        中共某某镇委员会
+        2025年12月1日
+        """;
+
+    [Fact]
+    public void Totals_the_notice_states_are_compared_with_what_was_read_and_a_difference_is_a_warning()
+    {
+        var agree = NoticeIntake.ToDraft(NoticeReader.Read(Stating(2, 3)));
+        Assert.Equal((2, 3), (agree.FindingCount, agree.MeasureCount));
+        Assert.DoesNotContain(agree.Problems, p => p.Message.Contains("通报写明", StringComparison.Ordinal));
+
+        var differ = NoticeIntake.ToDraft(NoticeReader.Read(Stating(38, 226)));
+        var warning = Assert.Single(differ.Problems, p => p.Message.Contains("通报写明", StringComparison.Ordinal));
+        Assert.StartsWith("通报写明 38 个问题（读取到 2 个）、226 条整改措施（读取到 3 条），与读取的不一致。", warning.Message, StringComparison.Ordinal);
+        Assert.Equal(IntakeSeverity.Warning, warning.Severity);
+        Assert.True(differ.CanConfirm);
+    }
 }

@@ -35,8 +35,35 @@ public static class NoticeIntake
             // Figures only: never findings, whatever numbered paragraphs the summary has.
             draft = draft with { Categories = [] };
         }
+        else if (Stated(reading.Statistics, draft) is { } stated)
+        {
+            draft = draft with { Problems = [.. draft.Problems, stated] };
+        }
 
         return draft with { Problems = [.. draft.Problems.OrderBy(p => p.Row ?? 0)] };
+    }
+
+    /// <summary>
+    /// The notice's own totals ("针对反馈的38个问题，制定226条整改措施") against what was read, when they differ: a
+    /// numbering the reader did not follow, a table or a picture leaves findings or measures unread without any other
+    /// sign. A warning, never a block: a notice may list only some of its measures, or count them otherwise.
+    /// </summary>
+    private static IntakeProblem? Stated(NoticeStatistics statistics, IntakeDraft draft)
+    {
+        var differ = new List<string>();
+        if (statistics.Problems is { } problems && problems != draft.FindingCount)
+        {
+            differ.Add($"{problems} 个问题（读取到 {draft.FindingCount} 个）");
+        }
+
+        if (statistics.Measures is { } measures && measures != draft.MeasureCount)
+        {
+            differ.Add($"{measures} 条整改措施（读取到 {draft.MeasureCount} 条）");
+        }
+
+        return differ.Count == 0 ? null : new IntakeProblem(null, null, null,
+            $"通报写明 {string.Join("、", differ)}，与读取的不一致。请核对是否有问题或措施没有读出（如编号格式不同、内容在表格或图片中）；通报只列出部分措施或另有统计口径的，可以忽略。",
+            IntakeSeverity.Warning);
     }
 
     /// <summary>
