@@ -58,6 +58,18 @@ public abstract class ExportTests(AppFixture app)
     }
 
     [Fact]
+    public async Task The_sheet_says_whose_measures_it_holds()
+    {
+        app.RequireAvailable();
+        foreach (var (user, said) in new[] { ("office", "（全部措施"), ("unit", "（本单位牵头或配合的全部措施") })
+        {
+            using var client = await app.SignedInAsync(user);
+            var sheet = Xlsx.ReadFirstSheet(await DownloadAsync(client, app.InspectionId, string.Empty), fillMerged: true);
+            Assert.Contains(said, sheet[1][0], StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task The_overview_statistics_equal_those_computed_from_the_ledger_export()
     {
         app.RequireAvailable();

@@ -65,7 +65,9 @@ public static class LedgerExport
         var visible = db.VisibleMeasures(scope).AsNoTracking().Where(m => m.InspectionId == inspection.Id);
         var signals = await SignalQueries.DayAsync(db, inspection.Id, today, cancellationToken);
         var findings = await SignalQueries.FindingTalliesAsync(db, visible, signals, cancellationToken);
-        var scopeNote = (filter.IsUnfiltered ? "全部措施" : "已按台账页面的筛选条件导出")
+        // A unit's reporter reads its unit's measures only: its sheet says so, not "全部措施".
+        var whole = scope.SeesWholeOrganization || scope.IsInspectionBody;
+        var scopeNote = (filter.IsUnfiltered ? (whole ? "全部措施" : "本单位牵头或配合的全部措施") : "已按台账页面的筛选条件导出")
             + (filter.AsOf is { } day ? $"；整改方案截至 {day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}，状态为今日，不含整改进展、销号日期和回头看结果" : string.Empty);
 
         // 方案截至日期: the plan as it stood that day (each measure's version then); the state columns stay today's.
