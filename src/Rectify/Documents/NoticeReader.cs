@@ -694,10 +694,20 @@ public static partial class NoticeReader
     /// <summary>A short label and its colon, nothing after it: "整改情况：", "主要措施：".</summary>
     private static bool IsLabelOnly(string text) => LabelOnlyRegex().IsMatch(NoticeText.Key(text));
 
-    /// <summary>Splits "一是…。二是…。" into clauses; null when the paragraph has no ordinal clause at its start or after a full stop.</summary>
+    /// <summary>
+    /// Splits "一是…。二是…。" into clauses; null when the paragraph has no ordinal clause at its start or after a full stop.
+    /// Ordinals after a comma ("一是…，二是…，三是…") count too when they run 一, 二, 三… from the first: a comma alone is too
+    /// weak a mark to split on otherwise.
+    /// </summary>
     private static List<(bool Ordinal, string Text)>? SplitOrdinalClauses(string raw, string key)
     {
         var matches = OrdinalClauseRegex().Matches(key);
+        if (matches.Count < 2 && CommaOrdinalClauseRegex().Matches(key) is { Count: >= 2 } commas
+            && commas.Select((m, i) => Figures.Number(m.Groups["n"].Value) == i + 1).All(x => x))
+        {
+            matches = commas;
+        }
+
         if (matches.Count == 0)
         {
             return null;
@@ -1006,6 +1016,9 @@ public static partial class NoticeReader
 
     [GeneratedRegex(@"(?:^|(?<=[。;:!?]))\s*(?:(?<n>[" + Cn + @"]{1,3})是|第(?<n>[" + Cn + @"]{1,3})[,、:])")]
     private static partial Regex OrdinalClauseRegex();
+
+    [GeneratedRegex(@"(?:^|(?<=[。;:!?,]))\s*(?:(?<n>[" + Cn + @"]{1,3})是|第(?<n>[" + Cn + @"]{1,3})[,、:])")]
+    private static partial Regex CommaOrdinalClauseRegex();
 
     [GeneratedRegex(@"^(?:下一步|下步|今后|接下来|下阶段)")]
     private static partial Regex NextRegex();

@@ -176,6 +176,30 @@ public sealed class NoticeGenreTests
     }
 
     [Fact]
+    public void Ordinals_joined_by_commas_split_when_they_run_from_one()
+    {
+        const string Text = """
+            中共某某区人社局党组关于巡察整改进展情况的通报
+
+            根据区委统一部署，区委第三巡察组于2025年4月至6月对局党组开展了巡察，并于2025年8月反馈了巡察意见。现将整改进展情况通报如下。
+
+            一、基金监管方面
+            （一）补贴发放审核不严
+            一是全面复核近两年补贴发放，二是追回多发资金，三是建立部门间数据比对机制。
+            （二）培训机构管理松散
+            对培训机构开展信用评级，二是指其中的民办机构也纳入评级。
+
+            中共某某区人社局党组
+            2025年12月1日
+            """;
+        var findings = Assert.Single(NoticeReader.Read(Text).Document.Categories).Findings;
+
+        Assert.Equal(["全面复核近两年补贴发放，", "追回多发资金，", "建立部门间数据比对机制。"], findings[0].Measures.Select(m => m.Text));
+        // "二是" after a comma with no 一是 before it is words, not a list: one measure, as written.
+        Assert.Equal(["对培训机构开展信用评级，二是指其中的民办机构也纳入评级。"], findings[1].Measures.Select(m => m.Text));
+    }
+
+    [Fact]
     public void A_bare_label_before_the_measures_is_not_a_measure()
     {
         var r = NoticeReader.Read(GenreFixtures.BareLabels);
