@@ -105,15 +105,15 @@ public sealed class PlanService(RectifyDbContext db, Caller caller, AuditLog aud
         BusinessRules.Check(new AKnownChoice("被巡察党组织", inspected is not null));
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-
-        // The same inspection registered twice (a second click, a colleague who did it first): the same 党组织, name and round.
-        var (title, round) = (PlainText.Line(input.Title)?.Trim() ?? string.Empty, PlainText.Clean(PlainText.Line(input.Round)));
-        var twin = await db.Inspections.Where(i => i.InspectedOrganizationId == inspected!.Id && i.Title == title && i.Round == round)
-            .Select(i => (int?)i.Id).FirstOrDefaultAsync(cancellationToken);
-        BusinessRules.Check(new NotRegisteredTwice(inspected!.Name, title, round, twin));
         var (team, teamAdded) = await NamedTeamAsync(input.Team!, inspected!, cancellationToken);
         var inspection = new Inspection(input.Title!, input.Kind ?? InspectionKind.Xuncha, team, inspected!, null, null, null);
         inspection.Describe(input.Title!, input.Kind ?? InspectionKind.Xuncha, input.Round, input.OnSiteFrom, input.OnSiteTo, input.FeedbackDate);
+
+        // The same inspection registered twice (a second click, a colleague who did it first): the same 党组织, name and
+        // round, as Describe keeps them. A team named here for the first time goes with the refused transaction.
+        var twin = await db.Inspections.Where(i => i.InspectedOrganizationId == inspected!.Id && i.Title == inspection.Title && i.Round == inspection.Round)
+            .Select(i => (int?)i.Id).FirstOrDefaultAsync(cancellationToken);
+        BusinessRules.Check(new NotRegisteredTwice(inspected!.Name, inspection.Title, inspection.Round, twin));
         db.Inspections.Add(inspection);
         var scopeAdded = new List<string>();
         foreach (var unit in await UnitsAsync(input.ExtendedScope, inspected!, OrganizationKind.Community, cancellationToken, scopeAdded))
