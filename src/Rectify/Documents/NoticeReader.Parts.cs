@@ -105,18 +105,22 @@ public static partial class NoticeReader
                     Add(m, "整改措施", n, "条");
                 }
 
+                // "已完成41条" counts measures (条), "已完成12个" problems: each keeps the unit it was written with, and only
+                // problems are the statistics' completed and in-progress counts.
                 foreach (Match m in CompletedRegex().Matches(key))
                 {
                     var n = int.Parse(m.Groups["n"].Value, CultureInfo.InvariantCulture);
-                    completed ??= n;
-                    Add(m, "已完成", n, "个");
+                    var ofMeasures = m.Groups["u"].Value == "条";
+                    completed ??= ofMeasures ? null : n;
+                    Add(m, ofMeasures ? "已完成整改措施" : "已完成", n, m.Groups["u"].Value);
                 }
 
                 foreach (Match m in InProgressRegex().Matches(key))
                 {
                     var n = int.Parse(m.Groups["n"].Value, CultureInfo.InvariantCulture);
-                    inProgress ??= n;
-                    Add(m, "正在整改", n, "个");
+                    var ofMeasures = m.Groups["u"].Value == "条";
+                    inProgress ??= ofMeasures ? null : n;
+                    Add(m, ofMeasures ? "正在推进的整改措施" : "正在整改", n, m.Groups["u"].Value);
                 }
 
                 foreach (Match m in RateRegex().Matches(key))
@@ -157,16 +161,16 @@ public static partial class NoticeReader
             return new NoticeStatistics(problems, measures, completed, inProgress, rate, amount, people, rules, unitsCovered, figures);
         }
 
-        [GeneratedRegex(@"(?:反馈|指出|发现|交办)(?:的|了)?(?:各类|具体|共性)?(?<n>\d+)(?:个|项|条)(?:具体|主要)?问题|(?:反馈|指出|发现|交办)问题(?<n>\d+)(?:个|项|条)")]
+        [GeneratedRegex(@"(?:反馈|指出|发现|交办)(?:的|了)?(?:\d+个?(?:方面|类)(?:的)?)?(?:各类|具体|共性)?(?<n>\d+)(?:个|项|条)(?:具体|主要)?问题|(?:反馈|指出|发现|交办)问题(?<n>\d+)(?:个|项|条)")]
         private static partial Regex ProblemsRegex();
 
         [GeneratedRegex(@"(?<n>\d+)(?:条|项|个)(?:具体)?整改(?:举措|措施)|整改(?:举措|措施)(?<n>\d+)(?:条|项)")]
         private static partial Regex MeasuresRegex();
 
-        [GeneratedRegex(@"(?:已|全部)(?:完成整改|整改完成|完成|办结)(?<n>\d+)(?:个|项|条)")]
+        [GeneratedRegex(@"(?:已|全部)(?:完成整改|整改完成|完成|办结)(?<n>\d+)(?<u>个|项|条)")]
         private static partial Regex CompletedRegex();
 
-        [GeneratedRegex(@"(?:正在整改|整改中|正在推进|持续推进)(?<n>\d+)(?:个|项|条)")]
+        [GeneratedRegex(@"(?:正在整改|整改中|正在推进|持续推进)(?<n>\d+)(?<u>个|项|条)")]
         private static partial Regex InProgressRegex();
 
         [GeneratedRegex(@"完成率(?:为|达|达到)?(?<n>\d+(?:\.\d+)?)%")]

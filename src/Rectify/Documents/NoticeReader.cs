@@ -30,12 +30,14 @@ public static partial class NoticeReader
             return Empty(notes);
         }
 
-        var blocks = text.Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n').Split('\n')
+        // A plan table pasted into the text (tabs from Excel or Word, or a Markdown table) is read as a Word table is.
+        var (lines, plan) = TextTables.Extract(text.Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n').Split('\n'), notes);
+        var blocks = lines
             .Select(NoticeText.Clean)
             .OfType<string>()
             .Select(l => new NoticeBlock(l))
             .ToList();
-        return Read(blocks, null, notes);
+        return Read(blocks, plan.Count > 0 ? plan : null, notes);
     }
 
     internal static NoticeReading Empty(List<NoticeNote> notes) => new(
@@ -275,6 +277,11 @@ public static partial class NoticeReader
         else if ((m = NumRegex().Match(k)).Success)
         {
             (line.Marker, line.Number) = (Marker.Num, int.Parse(m.Groups["n"].Value, CultureInfo.InvariantCulture));
+        }
+        else if ((m = LabelledFindingRegex().Match(k)).Success && Figures.Number(m.Groups["n"].Value) is { } labelled)
+        {
+            // "问题1：…" / "【问题一】…" then "整改措施：…" and "整改进展：…" lines: the label numbers a finding, as "1." does.
+            (line.Marker, line.Number) = (Marker.Num, labelled);
         }
         else if (line.HeadingLevel is >= 1 and <= 4 && line.Raw.Length <= 60)
         {
@@ -569,7 +576,7 @@ public static partial class NoticeReader
             paragraphs.AddRange(node.Body.Select(l => (l.Paragraph, l.Raw)));
             var texts = paragraphs
                 .Select(t => (t.Paragraph, Raw: WithoutMeasuresLabel(t.Raw), Labelled: MeasuresLabelRegex().IsMatch(t.Raw)))
-                .Where(t => t.Raw.Length > 0)
+                .Where(t => t.Raw.Length > 0 || t.Labelled)
                 .ToList();
             var measures = Measures(texts);
             foreach (var child in node.Items())
@@ -645,24 +652,37 @@ public static partial class NoticeReader
     /// <summary>
     /// One measure per 一是/二是… (or 第一，第二，) clause; a finding written as one paragraph is one measure. A paragraph
     /// that was led by a measures label (整改措施：…, 【整改措施】…) is a measure of its own, as the label says; other
-    /// unnumbered paragraphs (整改进展：…) run on into the measure before them. A label with nothing after it ("整改情况："
+    /// unnumbered paragraphs (整改进展：…) run on into the measure before them, except under a measures label on a line of
+    /// its own ("整改措施："), where each is a measure until a label of progress. A label with nothing after it ("整改情况："
     /// before 一是…) is no measure and no part of one.
     /// </summary>
     private static List<string> Measures(List<(int Paragraph, string Raw, bool Labelled)> body)
     {
         var texts = new List<StringBuilder>();
         var sawOrdinal = false;
+        var listing = false;
         foreach (var (_, raw, labelled) in body)
         {
-            var clauses = SplitOrdinalClauses(raw, NoticeText.Key(raw));
+            if (raw.Length == 0)
+            {
+                // "整改措施：" or "【整改措施】" and nothing after it: the paragraphs under it are the measures.
+                listing = true;
+                continue;
+            }
+
+            var key = NoticeText.Key(raw);
+            var clauses = SplitOrdinalClauses(raw, key);
             if (clauses is null)
             {
                 if (IsLabelOnly(raw))
                 {
+                    // "整改措施：" on a line of its own: each paragraph under it is a measure, until a label of progress.
+                    listing = ListLabelRegex().IsMatch(key);
                     continue;
                 }
 
-                if ((sawOrdinal || texts.Count > 0) && !labelled)
+                listing &= !ProgressLabelRegex().IsMatch(key);
+                if ((sawOrdinal || texts.Count > 0) && !labelled && !listing)
                 {
                     texts[^1].Append('\n').Append(raw);
                 }
@@ -690,6 +710,12 @@ public static partial class NoticeReader
 
         return [.. texts.Select(t => t.ToString()).Where(t => t.Length > 0)];
     }
+
+    [GeneratedRegex(@"^\s*(?:具体|主要)?(?:整改)?(?:措施|举措)\s*:\s*$")]
+    private static partial Regex ListLabelRegex();
+
+    [GeneratedRegex(@"^\s*[【\[]?\s*(?:整改进展|整改进度|进展情况|整改成效|整改结果|完成情况|整改情况|落实情况)")]
+    private static partial Regex ProgressLabelRegex();
 
     /// <summary>A short label and its colon, nothing after it: "整改情况：", "主要措施：".</summary>
     private static bool IsLabelOnly(string text) => LabelOnlyRegex().IsMatch(NoticeText.Key(text));
@@ -1013,6 +1039,9 @@ public static partial class NoticeReader
 
     [GeneratedRegex(@"^(?:下一步|下步|今后|接下来|下阶段)")]
     private static partial Regex NextLeadRegex();
+
+    [GeneratedRegex(@"^[【\[]?\s*(?:反馈|存在|具体)?问题\s*(?<n>\d{1,3}|[" + Cn + @"]{1,3})\s*(?:[】\]]\s*[:、]?|:|、|\.(?!\d))\s*")]
+    private static partial Regex LabelledFindingRegex();
 
     [GeneratedRegex(@"(?:^|(?<=[。;:!?]))\s*(?:(?<n>[" + Cn + @"]{1,3})是|第(?<n>[" + Cn + @"]{1,3})[,、:])")]
     private static partial Regex OrdinalClauseRegex();

@@ -84,7 +84,18 @@ public static partial class NoticeText
         }
         catch (DecoderFallbackException)
         {
-            // Not UTF-8: one of the other encodings below.
+            // Not UTF-8, or UTF-8 with a few bytes damaged: one of the other encodings below, or the latter.
+        }
+
+        // A UTF-8 text with a few damaged bytes (a copy cut mid-character, a bad sector) reads as UTF-8 with those few
+        // replaced: GB18030 reads any bytes without complaint and would turn every character of it into another.
+        var lenient = new UTF8Encoding(false).GetString(bytes);
+        var damaged = lenient.Count(c => c == '\uFFFD');
+        if (damaged * 20 <= lenient.Count(c => c > '\u007F' && c != '\uFFFD'))
+        {
+            var line = lenient.AsSpan(0, lenient.IndexOf('\uFFFD', StringComparison.Ordinal)).Count('\n') + 1;
+            notes.Add(new NoticeNote(null, NoteSeverity.Warning, $"文件是 UTF-8 编码，但有 {damaged} 处字节无法识别（第一处在第 {line} 行），已替换为“\uFFFD”。请核对这些位置的文字，或从原文件重新复制保存。"));
+            return new Decoded(lenient, "UTF-8", notes);
         }
 
         if (bytes.Length % 2 == 0 && bytes.Length >= 4)

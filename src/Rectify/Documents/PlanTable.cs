@@ -24,9 +24,12 @@ internal static partial class PlanTable
         Deadline,
     }
 
-    public static void Read(Table table, int tableNumber, List<NoticeCategory> plan, List<NoticeNote> notes)
+    public static void Read(Table table, int tableNumber, List<NoticeCategory> plan, List<NoticeNote> notes) =>
+        Read([.. table.Elements<TableRow>().Select(Cells)], tableNumber, plan, notes);
+
+    /// <summary>A table's rows as cells (a cell merged across n columns followed by n − 1 empty ones), from Word or from a text (<see cref="TextTables"/>).</summary>
+    public static void Read(List<List<CellText>> rows, int tableNumber, List<NoticeCategory> plan, List<NoticeNote> notes)
     {
-        var rows = table.Elements<TableRow>().Select(Cells).ToList();
         var headerAt = -1;
         Dictionary<Column, int> columns = [];
         for (var r = 0; r < Math.Min(3, rows.Count) && headerAt < 0; r++)
@@ -185,7 +188,7 @@ internal static partial class PlanTable
         };
     }
 
-    private sealed record CellText(List<string> Lines, int Span);
+    public sealed record CellText(List<string> Lines, int Span);
 
     /// <summary>A row's cells, a cell merged across n columns counted n times so that the header's positions hold; a cell merged down is empty.</summary>
     private static List<CellText> Cells(TableRow row)

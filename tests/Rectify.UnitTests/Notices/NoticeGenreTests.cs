@@ -105,6 +105,25 @@ public sealed class NoticeGenreTests
     }
 
     [Fact]
+    public void Problems_counted_after_their_areas_and_measures_completed_keep_their_own_units()
+    {
+        var text = GenreFixtures.LayoutC.Replace(
+            "一、在",
+            "省委针对反馈的3个方面12个问题，制定整改措施45条，目前已完成41条，正在推进4条。\n一、在",
+            StringComparison.Ordinal);
+        var s = NoticeReader.Read(text).Statistics;
+
+        Assert.Equal(12, s.Problems);
+        Assert.Equal(45, s.Measures);
+
+        // 条 are measures: not the count of problems completed or under way.
+        Assert.Null(s.Completed);
+        Assert.Null(s.InProgress);
+        Assert.Contains(s.Figures, f => (f.Label, f.Value, f.Unit) == ("已完成整改措施", 41m, "条"));
+        Assert.Contains(s.Figures, f => (f.Label, f.Value, f.Unit) == ("正在推进的整改措施", 4m, "条"));
+    }
+
+    [Fact]
     public void A_round_summary_is_recognised_and_gives_statistics_never_findings()
     {
         var r = NoticeReader.Read(GenreFixtures.RoundSummary);
@@ -236,6 +255,62 @@ public sealed class NoticeGenreTests
     }
 
     [Fact]
+    public void Findings_labelled_wen_ti_with_measures_and_progress_labels_are_read()
+    {
+        var r = NoticeReader.Read(GenreFixtures.LabelledFindings);
+        var n = r.Document;
+
+        Assert.Equal(NoticeKind.Notice, r.Kind);
+        Assert.Equal(["贯彻落实上级决策部署方面", "全面从严治党方面"], n.Categories.Select(c => c.Title));
+        var findings = n.Categories.SelectMany(c => c.Findings).ToList();
+        Assert.Equal(["林长制工作推进不平衡", "森林防火宣传覆盖面不广", "公务接待审批不规范"], findings.Select(f => f.Title));
+        Assert.Equal([1, 2, 3], findings.Select(f => f.Number));
+        Assert.Equal([1, 2, 2], findings.Select(f => f.Measures.Count));
+
+        // The progress runs on into the measure before it, as in every other layout; the labels of measures go.
+        Assert.Equal("制定林长巡林工作规范，按季度通报各乡镇巡林情况。\n整改进展：已完成。第三季度通报1次。", findings[0].Measures.Single().Text);
+        Assert.Equal(["在重点林区增设防火宣传牌；", "在清明、春节期间开展进村入户宣传。\n整改进展：正在推进，已增设宣传牌36块。"], findings[1].Measures.Select(m => m.Text));
+
+        // Under "整改措施：" on a line of its own, each paragraph is a measure, until the progress.
+        Assert.Equal(["修订公务接待管理办法。", "对2024年以来接待清单逐笔核查。\n整改进展：已完成，退还不规范报销费用0.3万元。"], findings[2].Measures.Select(m => m.Text));
+        Assert.Equal("局党组召开专题会议研究部署整改工作，成立整改工作领导小组。", Assert.Single(n.Responsibility).Text);
+        Assert.Equal("局党组将持续跟踪整改成效，建立长效机制。", Assert.Single(n.NextSteps).Text);
+        Assert.DoesNotContain(r.Notes, x => x.Severity == NoteSeverity.Error);
+    }
+
+    [Fact]
+    public void Findings_headed_by_a_bracketed_label_without_categories_are_read()
+    {
+        var r = NoticeReader.Read(GenreFixtures.BracketedFindingLabels);
+        var category = Assert.Single(r.Document.Categories);
+        Assert.True(category.IsImplicit);
+        Assert.Equal(["公共文化场馆免费开放不到位", "体育场地设施维护不及时"], category.Findings.Select(f => f.Title));
+        Assert.Equal([1, 2], category.Findings.Select(f => f.Number));
+        Assert.Equal(["全面公开场馆开放时间和服务项目。", "设立群众意见箱，每月汇总答复。"], category.Findings[0].Measures.Select(m => m.Text));
+        Assert.Equal("建立场地设施巡检台账。\n整改进展：已完成首轮巡检，维修器材42件。", category.Findings[1].Measures.Single().Text);
+        Assert.DoesNotContain(r.Notes, x => x.Severity == NoteSeverity.Error);
+    }
+
+    [Theory]
+    [InlineData("问题整改工作有序推进。")]
+    [InlineData("问题1.5亿元的资金缺口已补足。")]
+    [InlineData("问题线索12件已全部办结。")]
+    public void Words_that_begin_with_wen_ti_but_number_no_finding_stay_prose(string paragraph)
+    {
+        var text = $"""
+            根据市委统一部署，2025年3月1日至4月30日，市委第二巡察组对市档案馆党组开展了巡察。2025年6月5日，市委巡察组向市档案馆党组反馈了巡察意见。现将整改进展情况予以公布。
+            一、整改任务落实情况
+            （一）关于档案安全方面
+            1.库房温湿度监测不到位
+            一是更换库房温湿度监测设备。
+            {paragraph}
+            """;
+        var finding = NoticeReader.Read(text).Document.Categories.Single().Findings.Single();
+        Assert.Equal("库房温湿度监测不到位", finding.Title);
+        Assert.EndsWith(paragraph, finding.Measures.Single().Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_look_back_intro_with_glosses_and_full_width_digits_is_read()
     {
         const string text = """
@@ -265,6 +340,35 @@ public sealed class NoticeGenreTests
         Assert.Contains(r.Notes, x => x.Severity == NoteSeverity.Error && x.Message.StartsWith("未找到整改任务", StringComparison.Ordinal));
         Assert.Equal(0, r.Confidence.Structure);
         Assert.True(r.Confidence.Intro > 0.9);
+    }
+
+    [Fact]
+    public void A_utf8_text_with_a_few_damaged_bytes_reads_as_utf8_and_says_where()
+    {
+        var seed = DemoSeeder.ReadSeedNotice();
+        var bytes = Encode(seed, "UTF-8");
+
+        // Three characters cut: each loses its last byte, as a copy cut mid-character does.
+        var at = new List<int>();
+        for (var i = bytes.Length / 4; at.Count < 3; i += bytes.Length / 5)
+        {
+            while (bytes[i] < 0xE0)
+            {
+                i++;
+            }
+
+            at.Add(i);
+        }
+
+        var damaged = bytes.Where((_, i) => !at.Contains(i - 2)).ToArray();
+        var r = NoticeFile.Read(damaged, "notice.txt");
+
+        Assert.Equal("UTF-8", r.Source);
+        var note = Assert.Single(r.Notes, n => n.Message.Contains("无法识别", StringComparison.Ordinal));
+        Assert.Equal(NoteSeverity.Warning, note.Severity);
+        Assert.Contains("3 处", note.Message, StringComparison.Ordinal);
+        Assert.Equal(NoticeReader.Read(seed).Document.Inspection.Team, r.Document.Inspection.Team);
+        Assert.Equal(72, r.Document.MeasureCount);
     }
 
     [Theory]
