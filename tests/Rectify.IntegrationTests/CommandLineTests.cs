@@ -160,6 +160,20 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task Notice_parse_of_a_structure_with_an_error_exits_2_printing_the_tree_and_every_note()
+    {
+        var path = Path.Combine(folder, "no-measures.txt");
+        await File.WriteAllTextAsync(path, "根据区委统一部署，2024年3月1日至4月15日，区委第一巡察组对区教育局党委开展了巡察。5月20日，区委巡察组向区教育局党委反馈了巡察意见。现予以公布。\n一、整改任务落实情况\n（一）关于教育收费方面\n1.代收费项目公示不全\n一是全面公示代收费项目。\n2.食堂账目不清", TestContext.Current.CancellationToken);
+        var (code, output, error) = await Run(string.Empty, "notice", "parse", path);
+        Assert.Equal(2, code);
+        Assert.Contains("1. 代收费项目公示不全（1 条措施）", output, StringComparison.Ordinal);
+        Assert.Contains("错误：第 6 段：问题“食堂账目不清”下没有整改措施。", output, StringComparison.Ordinal);
+        Assert.Contains("说明：", output, StringComparison.Ordinal);
+        Assert.Contains("1 处错误，导入时会被拒绝", error, StringComparison.Ordinal);
+        Assert.Contains("食堂账目不清", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Notice_parse_reads_a_gbk_file_and_refuses_a_doc_or_a_missing_file_with_exit_2()
     {
         System.Text.Encoding.RegisterProvider(System.Text.CodePagesEncodingProvider.Instance);

@@ -6,7 +6,7 @@ using Rectify.Documents;
 
 namespace Rectify.Cli;
 
-/// <summary>`notice parse 文件.txt|文件.docx [--json]`: reads a rectification notice or plan and prints what it found, with notes. Exit 0 when a structure was found, 2 when not. Takes no host options.</summary>
+/// <summary>`notice parse 文件.txt|文件.docx [--json]`: reads a rectification notice or plan and prints what it found, with notes. Exit 0 when a structure was found without an error (what an import takes), 2 otherwise. Takes no host options.</summary>
 internal static class NoticeCommand
 {
     private const string UsageLine = "用法：rectify notice parse 文件.txt|文件.docx [--json]";
@@ -76,20 +76,22 @@ internal static class NoticeCommand
             }
 
             stdout.WriteLine($"可信度 {reading.Confidence.Overall:0.00}");
-            foreach (var note in reading.Notes.Where(n => n.Severity != NoteSeverity.Info))
+            foreach (var note in reading.Notes)
             {
-                stdout.WriteLine($"{(note.Severity == NoteSeverity.Error ? "错误" : "提示")}：{note}");
+                stdout.WriteLine($"{note.Severity switch { NoteSeverity.Error => "错误", NoteSeverity.Warning => "提示", _ => "说明" }}：{note}");
             }
         }
 
-        if (reading.HasStructure)
+        var errors = reading.Notes.Where(n => n.Severity == NoteSeverity.Error).Select(n => n.ToString()).ToList();
+        if (reading.HasStructure && errors.Count == 0)
         {
             return CommandLine.Ok;
         }
 
-        // What was read (the introduction, the figures) is printed above; the reasons go to stderr.
-        var reasons = reading.Notes.Where(n => n.Severity == NoteSeverity.Error).Select(n => n.ToString()).DefaultIfEmpty("未找到整改任务。");
-        stderr.WriteLine("错误：" + string.Join("\n", reasons));
+        // What was read (the introduction, the figures, the tree) is printed above; the reasons go to stderr. A file with
+        // a structure and an error would be refused by the import as well, so it is not a success either.
+        var reasons = errors.DefaultIfEmpty("未找到整改任务。");
+        stderr.WriteLine((reading.HasStructure ? $"错误：读出了结构，但有 {errors.Count} 处错误，导入时会被拒绝：\n" : "错误：") + string.Join("\n", reasons));
         return CommandLine.BadInput;
     }
 }
