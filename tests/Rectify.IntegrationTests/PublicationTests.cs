@@ -525,6 +525,9 @@ internal static partial class NoticeSteps
         return await read(scope.ServiceProvider.GetRequiredService<RectifyDbContext>());
     }
 
+    /// <summary>A change made straight in the database, as a step of a test's arrangement (the same scope as <see cref="ReadAsync"/>; the name says it writes).</summary>
+    internal static Task<T> WriteAsync<T>(this AppFixture app, Func<RectifyDbContext, Task<T>> write) => app.ReadAsync(write);
+
     internal static async Task<DateOnly> TodayAsync(this AppFixture app)
     {
         await using var scope = app.Factory.Services.CreateAsyncScope();

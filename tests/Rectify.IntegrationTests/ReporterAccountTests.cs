@@ -42,7 +42,7 @@ public abstract class ReporterAccountTests(AppFixture app)
         Assert.NotEqual(MeasureState.Planned, without.State);
         var started = new HtmlParser().ParseDocument(await office.GetStringAsync(new Uri($"/measures/{without.Id}", UriKind.Relative), Ct));
         Assert.DoesNotContain("尚未启动", started.QuerySelector("#no-reporter")!.TextContent, StringComparison.Ordinal);
-        async Task SetStateAsync(MeasureState state) => await app.ReadAsync(async db =>
+        async Task SetStateAsync(MeasureState state) => await app.WriteAsync(async db =>
         {
             await db.Measures.Where(m => m.Id == without.Id).ExecuteUpdateAsync(u => u.SetProperty(m => m.State, state), Ct);
             await ContentVersion.BumpAsync(db, Ct);
@@ -73,7 +73,7 @@ public abstract class ReporterAccountTests(AppFixture app)
         var measure = app.UnitMeasuresInProgress[^1];
 
         // A report filed by the office's own account (as when one person holds both roles).
-        var reportId = await app.ReadAsync(async db =>
+        var reportId = await app.WriteAsync(async db =>
         {
             var officeId = await db.Users.Where(u => u.UserName == "office").Select(u => u.Id).SingleAsync(Ct);
             var m = await db.Measures.Include(x => x.Inspection).SingleAsync(x => x.Id == measure, Ct);

@@ -252,8 +252,8 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, AnswerCache a
     /// <summary>
     /// The 意见建议 the office is to act on, per inspection it sees: those newly received (to hand to a unit, answer or
     /// close) and those whose unit has reported its 办理情况 (to answer). A notice's disclosure period is short, so they
-    /// are here, not only in 消息. Two grouped counts by the opinions' (inspection, state) index, at most
-    /// <see cref="Shown"/> inspections each.
+    /// are here, not only in 消息. Grouped counts by the opinions' (inspection, state) index, at most <see cref="Shown"/>
+    /// inspections each.
     /// </summary>
     private static async Task<IReadOnlyList<Approval>?> OpinionsAsync(RectifyDbContext db, AccessScope scope, CancellationToken cancellationToken)
     {
@@ -264,21 +264,25 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, AnswerCache a
 
         var inspections = db.VisibleInspections(scope).AsNoTracking();
         var opinions = db.PublicOpinions.AsNoTracking().Where(o => inspections.Any(i => i.Id == o.InspectionId));
-        var received = await opinions.Where(o => o.State == OpinionState.Received)
-            .GroupBy(o => o.InspectionId).Select(g => new { InspectionId = g.Key, Count = g.Count() }).OrderBy(g => g.InspectionId).Take(Shown).ToListAsync(cancellationToken);
-        var answered = await opinions.Where(o => o.State == OpinionState.Assigned && o.UnitRespondedAtUtc != null)
-            .GroupBy(o => o.InspectionId).Select(g => new { InspectionId = g.Key, Count = g.Count() }).OrderBy(g => g.InspectionId).Take(Shown).ToListAsync(cancellationToken);
-        if (received.Count + answered.Count == 0)
+        return [
+            .. await PerInspectionAsync(opinions.Where(o => o.State == OpinionState.Received), inspections, "新收到、待处理的意见建议", "?state=Received", cancellationToken),
+            .. await PerInspectionAsync(opinions.Where(o => o.State == OpinionState.Assigned && o.UnitRespondedAtUtc != null), inspections, "单位已报送办理情况、待答复的意见建议", "?state=Assigned", cancellationToken),
+        ];
+    }
+
+    /// <summary>The opinions counted per inspection, at most <see cref="Shown"/> inspections, each row with its inspection's title and a link to its inbox.</summary>
+    private static async Task<List<Approval>> PerInspectionAsync(IQueryable<PublicOpinion> opinions, IQueryable<Inspection> inspections, string what, string query, CancellationToken cancellationToken)
+    {
+        var counts = await opinions.GroupBy(o => o.InspectionId).Select(g => new { InspectionId = g.Key, Count = g.Count() })
+            .OrderBy(g => g.InspectionId).Take(Shown).ToListAsync(cancellationToken);
+        if (counts.Count == 0)
         {
             return [];
         }
 
-        var ids = received.Select(r => r.InspectionId).Concat(answered.Select(r => r.InspectionId)).Distinct().ToList();
+        var ids = counts.Select(c => c.InspectionId).ToList();
         var titles = await inspections.Where(i => ids.Contains(i.Id)).Select(i => new { i.Id, i.Title }).ToDictionaryAsync(i => i.Id, i => i.Title, cancellationToken);
-        return [
-            .. received.Select(r => new Approval(r.InspectionId, titles.GetValueOrDefault(r.InspectionId, string.Empty), "新收到、待处理的意见建议", r.Count, "/inspections/" + r.InspectionId + "/opinions?state=Received")),
-            .. answered.Select(r => new Approval(r.InspectionId, titles.GetValueOrDefault(r.InspectionId, string.Empty), "单位已报送办理情况、待答复的意见建议", r.Count, "/inspections/" + r.InspectionId + "/opinions?state=Assigned")),
-        ];
+        return [.. counts.Select(c => new Approval(c.InspectionId, titles.GetValueOrDefault(c.InspectionId, string.Empty), what, c.Count, "/inspections/" + c.InspectionId + "/opinions" + query))];
     }
 
     /// <summary>
@@ -311,15 +315,12 @@ public sealed class IndexModel(RectifyDbContext db, Caller caller, AnswerCache a
                     orderby p.InspectionId
                     select new Approval(p.InspectionId, i.Title, "待审定的公布稿", 1, "/inspections/" + p.InspectionId + "/publication"))
                 .Take(Shown).ToListAsync(cancellationToken));
-            var replies = await db.PublicOpinions.AsNoTracking()
-                .Where(o => o.ReplyIsPublishable && o.Reply != null && o.ReplyApprovedByName == null && inspections.Any(i => i.Id == o.InspectionId))
-                .GroupBy(o => o.InspectionId).Select(g => new { InspectionId = g.Key, Count = g.Count() }).OrderBy(g => g.InspectionId).Take(Shown).ToListAsync(cancellationToken);
-            if (replies.Count > 0)
-            {
-                var ids = replies.Select(r => r.InspectionId).ToList();
-                var titles = await inspections.Where(i => ids.Contains(i.Id)).Select(i => new { i.Id, i.Title }).ToDictionaryAsync(i => i.Id, i => i.Title, cancellationToken);
-                approvals.AddRange(replies.Select(r => new Approval(r.InspectionId, titles.GetValueOrDefault(r.InspectionId, string.Empty), "待同意公开的答复", r.Count, "/inspections/" + r.InspectionId + "/opinions")));
-            }
+            approvals.AddRange(await PerInspectionAsync(
+                db.PublicOpinions.AsNoTracking().Where(o => o.ReplyIsPublishable && o.Reply != null && o.ReplyApprovedByName == null && inspections.Any(i => i.Id == o.InspectionId)),
+                inspections,
+                "待同意公开的答复",
+                string.Empty,
+                cancellationToken));
         }
 
         return approvals;
