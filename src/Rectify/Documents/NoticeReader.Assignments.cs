@@ -78,6 +78,21 @@ public static partial class NoticeReader
     /// </summary>
     private static Assigned SplitAssignments(string text)
     {
+        // Progress after the labels ("完成时限：2025年底\n【完成情况】已完成…") is the measure's words, not the last label's
+        // value: the labels are read without it, and it runs on after the measure's text as progress does elsewhere.
+        var lines = text.Split('\n');
+        var progressAt = lines.Length;
+        while (progressAt > 1 && ProgressLabelRegex().IsMatch(NoticeText.Key(lines[progressAt - 1])))
+        {
+            progressAt--;
+        }
+
+        if (progressAt < lines.Length && SplitAssignments(string.Join('\n', lines[..progressAt])) is { Assignment: not null, Text.Length: > 0 } labelled)
+        {
+            var progress = string.Join('\n', lines[progressAt..]);
+            return labelled with { Text = labelled.Text + "\n" + progress };
+        }
+
         // Labels stand at the end: only its last stretch is searched, so that a long text full of label-like words costs
         // no more than a short one.
         foreach (Match m in AssignmentLabelRegex().Matches(text, Math.Max(0, text.Length - MaxAssignmentTail)))
@@ -160,6 +175,6 @@ public static partial class NoticeReader
     private static partial Regex KindMarkRegex();
 
     // "整改措施：…" or, as some pages mark it, "【整改措施】…".
-    [GeneratedRegex(@"^[ \u3000]*(?:(?:具体)?整改措施[ \u3000]*[:：]|[【\[][ \u3000]*(?:具体)?整改措施[ \u3000]*[】\]])[ \u3000]*")]
+    [GeneratedRegex(@"^[ \u3000]*(?:(?:具体|主要)?整改措施[ \u3000]*(?:[:：]|$)|[【\[][ \u3000]*(?:具体|主要)?(?:整改)?(?:措施|举措)[ \u3000]*[】\]][ \u3000]*[:：]?)[ \u3000]*")]
     private static partial Regex MeasuresLabelRegex();
 }

@@ -164,7 +164,7 @@ public static partial class NoticeReader
         [GeneratedRegex(@"(?:反馈|指出|发现|交办)(?:的|了)?(?:\d+个?(?:方面|类)(?:的)?)?(?:各类|具体|共性)?(?<n>\d+)(?:个|项|条)(?:具体|主要)?问题|(?:反馈|指出|发现|交办)问题(?<n>\d+)(?:个|项|条)")]
         private static partial Regex ProblemsRegex();
 
-        [GeneratedRegex(@"(?<n>\d+)(?:条|项|个)(?:具体)?整改(?:举措|措施)|整改(?:举措|措施)(?<n>\d+)(?:条|项)")]
+        [GeneratedRegex(@"(?<!(?:完成|办结|推进|落实|到位)\d*)(?<n>\d+)(?:条|项|个)(?:具体)?整改(?:举措|措施)|整改(?:举措|措施)(?<n>\d+)(?:条|项)")]
         private static partial Regex MeasuresRegex();
 
         [GeneratedRegex(@"(?:已|全部)(?:完成整改|整改完成|完成|办结)(?<n>\d+)(?<u>个|项|条)")]

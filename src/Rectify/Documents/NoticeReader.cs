@@ -66,6 +66,7 @@ public static partial class NoticeReader
             return Empty(notes);
         }
 
+        ListedUnderLabels(all);
         var noise = all.Where(l => l.Marker == Marker.None && NoticeText.IsPageNoise(l.Key)).ToList();
         if (noise.Count > 0)
         {
@@ -134,6 +135,7 @@ public static partial class NoticeReader
         var inspection = introLines.Count > 0 ? ReadIntro(introLines, notes) : Empty(notes).Document.Inspection;
         var tree = Build(body);
         var outline = new Outline(notes);
+        var outlineNotes = notes.Count;
         outline.Read(tree);
         var categories = outline.Categories;
 
@@ -145,7 +147,11 @@ public static partial class NoticeReader
         {
             if (categories.Count > 0)
             {
-                notes.Add(new NoticeNote(null, NoteSeverity.Warning, "正文和整改方案表都列出了问题，以整改方案表为准。"));
+                // What the text's own reading found wrong is of findings not taken: it must not stop the table's import.
+                var kept = notes.Skip(outlineNotes).Where(n => n.Severity == NoteSeverity.Info).ToList();
+                notes.RemoveRange(outlineNotes, notes.Count - outlineNotes);
+                notes.AddRange(kept);
+                notes.Add(new NoticeNote(null, NoteSeverity.Warning, $"正文和整改方案表都列出了问题，以整改方案表为准；正文中的 {categories.Sum(c => c.Findings.Count)} 个问题未导入，请核对表格是否已包含它们。"));
             }
 
             categories = [.. plan];
@@ -219,6 +225,9 @@ public static partial class NoticeReader
         Circled,
         Styled,
         NextLead,
+
+        /// <summary>A finding by its label: 问题1：, 【问题一】, 问题（2）, 第3个问题：.</summary>
+        Labelled,
     }
 
     internal sealed class Line(int paragraph, string raw, string key, int? headingLevel)
@@ -246,7 +255,7 @@ public static partial class NoticeReader
         {
             Marker.Section or Marker.NextLead => 0,
             Marker.Sub => 1,
-            Marker.Num => 2,
+            Marker.Num or Marker.Labelled => 2,
             Marker.Paren => 3,
             Marker.Circled => 4,
             Marker.Styled => Math.Clamp((HeadingLevel ?? 1) - 1, 0, 3),
@@ -281,7 +290,7 @@ public static partial class NoticeReader
         else if ((m = LabelledFindingRegex().Match(k)).Success && Figures.Number(m.Groups["n"].Value) is { } labelled)
         {
             // "问题1：…" / "【问题一】…" then "整改措施：…" and "整改进展：…" lines: the label numbers a finding, as "1." does.
-            (line.Marker, line.Number) = (Marker.Num, labelled);
+            (line.Marker, line.Number) = (Marker.Labelled, labelled);
         }
         else if (line.HeadingLevel is >= 1 and <= 4 && line.Raw.Length <= 60)
         {
@@ -300,6 +309,41 @@ public static partial class NoticeReader
 
         line.RestAt = m.Length;
         return line;
+    }
+
+    /// <summary>
+    /// Under a finding by its label (问题1：…), "1." "2." … after its 整改措施： (or right after the label) are its measures,
+    /// not findings: they go a level down, as (1) (2) would be. A "1." elsewhere, or one that does not go on from the one
+    /// before it (a category "2.关于…方面" after the findings), keeps its level.
+    /// </summary>
+    private static void ListedUnderLabels(List<Line> lines)
+    {
+        var inLabelled = false;
+        var open = false;
+        var last = 0;
+        foreach (var line in lines)
+        {
+            switch (line.Marker)
+            {
+                case Marker.Labelled:
+                    (inLabelled, open, last) = (true, true, 0);
+                    continue;
+                case Marker.None:
+                    open = inLabelled && (open || IsMeasuresLabel(line.Key));
+                    continue;
+                case Marker.Num when inLabelled && ((open && last == 0 && line.Number == 1) || (last > 0 && line.Number == last + 1)):
+                    (line.Marker, last) = (Marker.Paren, line.Number);
+                    continue;
+                case Marker.Paren or Marker.Circled:
+                    continue;
+                default:
+                    (inLabelled, open, last) = (false, false, 0);
+                    continue;
+            }
+        }
+
+        // "整改措施：" or "【整改措施】" with nothing after it.
+        static bool IsMeasuresLabel(string key) => ListLabelRegex().IsMatch(key) || (MeasuresLabelRegex().Match(key) is { Success: true } m && m.Length == key.Length);
     }
 
     internal sealed class Node(Line? head)
@@ -409,6 +453,9 @@ public static partial class NoticeReader
         Container,
         Category,
         NextSteps,
+
+        /// <summary>A finding by its label (问题1：…) outside any category: it goes to the default category.</summary>
+        Finding,
     }
 
     /// <summary>Gives each part of the outline its role and reads it: paragraphs, categories, findings, measures.</summary>
@@ -429,8 +476,8 @@ public static partial class NoticeReader
 
             var parts = root.Children;
             var roles = parts.Select(RoleOf).ToList();
-            var first = roles.FindIndex(r => r is Role.Container or Role.Category);
-            var last = roles.FindLastIndex(r => r is Role.Container or Role.Category);
+            var first = roles.FindIndex(r => r is Role.Container or Role.Category or Role.Finding);
+            var last = roles.FindLastIndex(r => r is Role.Container or Role.Category or Role.Finding);
             if (first < 0)
             {
                 // No part is named as tasks: the parts whose children are headed are taken for them.
@@ -468,6 +515,9 @@ public static partial class NoticeReader
                     case Role.Container:
                         ReadContainer(parts[i]);
                         break;
+                    case Role.Finding:
+                        implicitFindings.Add(Finding(parts[i]));
+                        break;
                     default:
                         if (parts[i].Children.Count == 0)
                         {
@@ -488,7 +538,12 @@ public static partial class NoticeReader
 
         private static Role RoleOf(Node n)
         {
-            var t = n.Head!.RestKey;
+            if (n.Head!.Marker == Marker.Labelled)
+            {
+                return Role.Finding;
+            }
+
+            var t = n.Head.RestKey;
             if (n.Head.Marker == Marker.NextLead || NextRegex().IsMatch(t))
             {
                 return Role.NextSteps;
@@ -521,7 +576,7 @@ public static partial class NoticeReader
                 var loose = new List<NoticeFinding>();
                 foreach (var child in container.Children)
                 {
-                    if (child.Children.Count == 0)
+                    if (child.Children.Count == 0 || child.Head!.Marker == Marker.Labelled)
                     {
                         loose.Add(Finding(child));
                     }
@@ -590,7 +645,7 @@ public static partial class NoticeReader
                 notes.Add(new NoticeNote(head.Paragraph, NoteSeverity.Error, $"问题“{Abbreviate(title)}”下没有整改措施。"));
             }
 
-            var number = head.Marker == Marker.Num ? head.Number : sequence;
+            var number = head.Marker is Marker.Num or Marker.Labelled ? head.Number : sequence;
             var assigned = AssignedMeasures(measures);
             if (assigned.Count == 0 && measures.Count > 0)
             {
@@ -681,8 +736,10 @@ public static partial class NoticeReader
                     continue;
                 }
 
+                // Progress ends the list; a line of labels (责任领导：…) belongs to the measure before it, as anywhere.
                 listing &= !ProgressLabelRegex().IsMatch(key);
-                if ((sawOrdinal || texts.Count > 0) && !labelled && !listing)
+                var continues = listing && AssignmentLabelRegex().Match(key) is { Success: true, Index: 0 };
+                if ((sawOrdinal || texts.Count > 0) && !labelled && (!listing || continues))
                 {
                     texts[^1].Append('\n').Append(raw);
                 }
@@ -714,7 +771,7 @@ public static partial class NoticeReader
     [GeneratedRegex(@"^\s*(?:具体|主要)?(?:整改)?(?:措施|举措)\s*:\s*$")]
     private static partial Regex ListLabelRegex();
 
-    [GeneratedRegex(@"^\s*[【\[]?\s*(?:整改进展|整改进度|进展情况|整改成效|整改结果|完成情况|整改情况|落实情况)")]
+    [GeneratedRegex(@"^\s*[【\[]?\s*(?:整改进展|整改进度|进展情况|整改成效|整改结果|完成情况|整改情况|落实情况|目前进展|当前进展|最新进展)")]
     private static partial Regex ProgressLabelRegex();
 
     /// <summary>A short label and its colon, nothing after it: "整改情况：", "主要措施：".</summary>
@@ -1040,7 +1097,7 @@ public static partial class NoticeReader
     [GeneratedRegex(@"^(?:下一步|下步|今后|接下来|下阶段)")]
     private static partial Regex NextLeadRegex();
 
-    [GeneratedRegex(@"^[【\[]?\s*(?:反馈|存在|具体)?问题\s*(?<n>\d{1,3}|[" + Cn + @"]{1,3})\s*(?:[】\]]\s*[:、]?|:|、|\.(?!\d))\s*")]
+    [GeneratedRegex(@"^(?:[【\[(]?\s*(?:反馈|存在|具体)?问题(?:清单)?\s*(?:\(\s*(?<n>\d{1,3}|[" + Cn + @"]{1,3})\s*\)\s*(?:[】\])]\s*)?[:、]?|(?<n>\d{1,3}|[" + Cn + @"]{1,3})\s*(?:[】\])]\s*[:、]?|:|、|\.(?!\d)|—+|\s(?=\D)))|第(?<n>\d{1,3}|[" + Cn + @"]{1,3})个?问题\s*[:、])\s*")]
     private static partial Regex LabelledFindingRegex();
 
     [GeneratedRegex(@"(?:^|(?<=[。;:!?]))\s*(?:(?<n>[" + Cn + @"]{1,3})是|第(?<n>[" + Cn + @"]{1,3})[,、:])")]

@@ -137,7 +137,8 @@ public static partial class NoticeText
     public static string? Clean(string line)
     {
         ArgumentNullException.ThrowIfNull(line);
-        var cleaned = GlossRegex().Replace(line, string.Empty).Trim().Trim('\uFEFF', '\u3000', '\u00A0', '\u200B').Trim();
+        // A damaged byte read as U+FFFD at a paragraph's start would hide its number ("\uFFFD问题3：…"): it goes with the spaces.
+        var cleaned = GlossRegex().Replace(line, string.Empty).Trim().Trim('\uFEFF', '\u3000', '\u00A0', '\u200B', '\uFFFD').Trim();
         return cleaned.Length == 0 ? null : cleaned;
     }
 

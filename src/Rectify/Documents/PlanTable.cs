@@ -74,6 +74,11 @@ internal static partial class PlanTable
                 continue;
             }
 
+            if (row.Skip(rows[headerAt].Count).Any(c => c.Lines.Count > 0))
+            {
+                notes.Add(new NoticeNote(null, NoteSeverity.Warning, $"第 {tableNumber} 个表格第 {r + 1} 行的格数多于表头的 {rows[headerAt].Count} 列，多出的内容未导入。请核对这一行各列是否错位。"));
+            }
+
             string Cell(Column column) => columns.TryGetValue(column, out var at) && at < row.Count ? string.Join("\n", row[at].Lines) : string.Empty;
             List<string> CellLines(Column column) => columns.TryGetValue(column, out var at) && at < row.Count ? row[at].Lines : [];
 

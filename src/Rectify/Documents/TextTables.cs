@@ -77,13 +77,20 @@ internal static partial class TextTables
             else
             {
                 (fields, used) = Tabs(lines, i);
+                if (fields is null && rows.Count > 0 && i + 1 < lines.Count && lines[i + 1].Contains('\t', StringComparison.Ordinal)
+                    && CategoryRegex().IsMatch(NoticeText.Key(lines[i])))
+                {
+                    // A category row typed by hand, or its empty cells trimmed: "一、关于…方面" alone between rows.
+                    (fields, used) = ([lines[i]], 1);
+                }
+
                 if (fields is null)
                 {
                     break;
                 }
             }
 
-            rows.Add(Row(fields, piped));
+            rows.Add(Row(fields, piped, rows.Count > 0 ? rows[0].Count : fields.Count));
             i += used;
         }
 
@@ -96,12 +103,13 @@ internal static partial class TextTables
         return t.Length > 2 && t.Count(c => c == '|') >= 2 && (t[0] == '|' || t[^1] == '|');
     }
 
+    /// <summary>The cells of a Markdown row; "\|" is a "|" inside a cell, as Markdown writes it.</summary>
     private static List<string> Pipes(string line)
     {
         var t = line.Trim();
         t = t[0] == '|' ? t[1..] : t;
-        t = t.Length > 0 && t[^1] == '|' ? t[..^1] : t;
-        return [.. t.Split('|').Select(f => f.Trim())];
+        t = t.Length > 0 && t[^1] == '|' && (t.Length < 2 || t[^2] != '\\') ? t[..^1] : t;
+        return [.. UnescapedPipeRegex().Split(t).Select(f => f.Replace("\\|", "|", StringComparison.Ordinal).Trim())];
     }
 
     /// <summary>One record of tab-separated cells, as Excel copies it: a cell in quotes may hold tabs, lines and "" for a quote.</summary>
@@ -183,15 +191,16 @@ internal static partial class TextTables
     /// The cells of a row; a row whose one filled cell is its first, or is numbered as a category ("一、", "（一）"), is a
     /// category row, as a cell merged across a Word table is.
     /// </summary>
-    private static List<PlanTable.CellText> Row(List<string> fields, bool piped)
+    private static List<PlanTable.CellText> Row(List<string> fields, bool piped, int width)
     {
         var cells = fields.Select(f => Lines(f, piped)).ToList();
         var filled = cells.Select((c, i) => (Cell: c, At: i)).Where(c => c.Cell.Count > 0).ToList();
-        if (cells.Count >= 3 && filled.Count == 1
+        var span = Math.Max(cells.Count, width);
+        if (span >= 3 && filled.Count == 1
             && (filled[0].At == 0 || CategoryRegex().IsMatch(NoticeText.Key(filled[0].Cell[0])))
             && !filled[0].Cell[0].All(char.IsAsciiDigit))
         {
-            return [new PlanTable.CellText(filled[0].Cell, cells.Count), .. Enumerable.Range(1, cells.Count - 1).Select(_ => new PlanTable.CellText([], 0))];
+            return [new PlanTable.CellText(filled[0].Cell, span), .. Enumerable.Range(1, span - 1).Select(_ => new PlanTable.CellText([], 0))];
         }
 
         return [.. cells.Select(c => new PlanTable.CellText(c, 1))];
@@ -205,6 +214,9 @@ internal static partial class TextTables
 
     [GeneratedRegex(@"^\s*:?-{2,}:?\s*$")]
     private static partial Regex RuleRegex();
+
+    [GeneratedRegex(@"(?<!\\)\|")]
+    private static partial Regex UnescapedPipeRegex();
 
     [GeneratedRegex(@"<br\s*/?>", RegexOptions.IgnoreCase)]
     private static partial Regex BreakRegex();

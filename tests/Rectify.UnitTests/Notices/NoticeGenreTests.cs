@@ -124,6 +124,14 @@ public sealed class NoticeGenreTests
     }
 
     [Fact]
+    public void Measures_completed_are_not_the_count_of_measures()
+    {
+        var s = NoticeReader.Read(GenreFixtures.LayoutC.Replace("一、在", "共制定整改措施45条，已完成41条整改措施。\n一、在", StringComparison.Ordinal)).Statistics;
+        Assert.Equal(45, s.Measures);
+        Assert.Contains(s.Figures, f => (f.Label, f.Value, f.Unit) == ("已完成整改措施", 41m, "条"));
+    }
+
+    [Fact]
     public void A_round_summary_is_recognised_and_gives_statistics_never_findings()
     {
         var r = NoticeReader.Read(GenreFixtures.RoundSummary);
@@ -289,6 +297,92 @@ public sealed class NoticeGenreTests
         Assert.Equal(["全面公开场馆开放时间和服务项目。", "设立群众意见箱，每月汇总答复。"], category.Findings[0].Measures.Select(m => m.Text));
         Assert.Equal("建立场地设施巡检台账。\n整改进展：已完成首轮巡检，维修器材42件。", category.Findings[1].Measures.Single().Text);
         Assert.DoesNotContain(r.Notes, x => x.Severity == NoteSeverity.Error);
+    }
+
+    private const string ArchivesIntro = "根据市委统一部署，2025年3月3日至4月30日，市委第二巡察组对市档案馆党组开展了巡察。2025年6月5日，市委巡察组向市档案馆党组反馈了巡察意见。现将整改进展情况予以公布。";
+
+    [Fact]
+    public void Numbered_measures_under_a_labelled_finding_are_its_measures_not_findings()
+    {
+        var text = string.Join(
+            "\n",
+            ArchivesIntro,
+            "（一）关于档案管理方面",
+            "【问题1】档案数字化进度滞后。",
+            "整改措施：",
+            "1.制定数字化推进计划，",
+            "按季度调度。",
+            "2.采购扫描设备。",
+            "整改进展：已完成60%。",
+            "问题2：库房温湿度不达标。",
+            "1.更换库房空调设备。",
+            "2.安装温湿度监测仪。",
+            "（二）关于安全管理方面",
+            "问题3：消防通道堆放杂物。",
+            "整改措施：清理消防通道。",
+            "联系电话：0123-4567890",
+            "中共某某市档案馆党组",
+            "2025年10月1日");
+        var r = NoticeReader.Read(text);
+
+        var findings = r.Document.Categories.SelectMany(c => c.Findings).ToList();
+        Assert.Equal(["档案数字化进度滞后", "库房温湿度不达标", "消防通道堆放杂物"], findings.Select(f => f.Title));
+        Assert.Equal(["制定数字化推进计划，\n按季度调度。", "采购扫描设备。\n整改进展：已完成60%。"], findings[0].Measures.Select(m => m.Text));
+        Assert.Equal(["更换库房空调设备。", "安装温湿度监测仪。"], findings[1].Measures.Select(m => m.Text));
+
+        Assert.Equal(["关于档案管理方面", "关于安全管理方面"], r.Document.Categories.Select(c => c.Title));
+        Assert.DoesNotContain(r.Notes, x => x.Severity == NoteSeverity.Error);
+    }
+
+    [Fact]
+    public void Labelled_findings_without_categories_or_before_the_first_go_to_the_default_category()
+    {
+        var none = NoticeReader.Read(string.Join("\n", ArchivesIntro, "问题1：档案数字化进度滞后。", "整改措施：制定数字化推进计划。", "问题2：库房温湿度不达标。", "整改措施：更换库房空调设备。"));
+        Assert.Equal(["档案数字化进度滞后", "库房温湿度不达标"], Assert.Single(none.Document.Categories).Findings.Select(f => f.Title));
+        Assert.DoesNotContain(none.Notes, x => x.Severity == NoteSeverity.Error);
+
+        var before = NoticeReader.Read(string.Join("\n", ArchivesIntro, "问题1：档案数字化进度滞后。", "整改措施：制定数字化推进计划。", "一、关于安全管理方面", "问题2：消防通道堆放杂物。", "整改措施：清理消防通道。"));
+        Assert.Equal(2, before.Document.FindingCount);
+        Assert.Contains(before.Document.Categories, c => c.IsImplicit && c.Findings.Single().Title == "档案数字化进度滞后");
+        Assert.Empty(before.Document.Responsibility);
+    }
+
+    [Fact]
+    public void Progress_after_a_findings_labels_is_not_the_deadline()
+    {
+        var r = NoticeReader.Read(string.Join(
+            "\n",
+            ArchivesIntro,
+            "一、关于资金管理方面",
+            "问题1：补助资金发放不及时。",
+            "【具体措施】",
+            "一是全面核查补助资金发放情况。",
+            "二是建立补助资金直达机制。",
+            "责任领导：陈某某",
+            "责任单位：计财科",
+            "完成时限：2025年12月底",
+            "【完成情况】已完成核查，补发资金86.5万元。"));
+        var measures = r.Document.Categories.Single().Findings.Single().Measures;
+        Assert.Equal(["全面核查补助资金发放情况。", "建立补助资金直达机制。\n【完成情况】已完成核查，补发资金86.5万元。"], measures.Select(m => m.Text));
+        Assert.All(measures, m => Assert.Equal(("陈某某", "计财科", "2025年12月底"), (m.Leader, m.Unit, m.Deadline)));
+    }
+
+    [Theory]
+    [InlineData("问题（1）库房温湿度不达标。")]
+    [InlineData("问题(1)：库房温湿度不达标。")]
+    [InlineData("问题（一）库房温湿度不达标。")]
+    [InlineData("问题1 库房温湿度不达标。")]
+    [InlineData("问题1——库房温湿度不达标。")]
+    [InlineData("（问题1）库房温湿度不达标。")]
+    [InlineData("第1个问题：库房温湿度不达标。")]
+    [InlineData("问题清单1：库房温湿度不达标。")]
+    [InlineData("\uFFFD问题1：库房温湿度不达标。")]
+    public void The_usual_ways_of_labelling_a_finding_are_read(string head)
+    {
+        var r = NoticeReader.Read(string.Join("\n", ArchivesIntro, "一、关于档案管理方面", head, "【具体措施】", "更换库房空调设备。", "安装温湿度监测仪。", "目前进展：已完成更换。"));
+        var finding = r.Document.Categories.Single().Findings.Single();
+        Assert.Equal("库房温湿度不达标", finding.Title);
+        Assert.Equal(["更换库房空调设备。", "安装温湿度监测仪。\n目前进展：已完成更换。"], finding.Measures.Select(m => m.Text));
     }
 
     [Theory]

@@ -98,4 +98,45 @@ public sealed class TextTableTests
         Assert.Equal("中共某某县供销合作社联合社党组", r.Document.Issuer);
         Assert.Equal(new DateOnly(2025, 7, 1), r.Document.Date);
     }
+
+    [Fact]
+    public void A_category_row_typed_without_its_empty_cells_keeps_the_table()
+    {
+        var r = NoticeReader.Read(Pasted.Replace("一、关于落实全面从严治党责任方面\t\t\t\t\t", "一、关于落实全面从严治党责任方面", StringComparison.Ordinal)
+            .Replace("二、关于作风建设方面\t\t\t\t\t", "（二）关于作风建设方面", StringComparison.Ordinal));
+        Assert.Equal(["关于落实全面从严治党责任方面", "关于作风建设方面"], r.Document.Categories.Select(c => c.Title));
+        Assert.Equal(3, r.Document.FindingCount);
+        Assert.DoesNotContain(r.Document.Categories.SelectMany(c => c.Findings).SelectMany(f => f.Measures), m => m.Text.Contains('\t', StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void An_escaped_pipe_stays_in_its_cell_and_a_row_wider_than_its_header_is_named()
+    {
+        var text = string.Join(
+            "\n",
+            Intro,
+            "| 序号 | 问题 | 整改措施 | 责任领导 | 完成时限 |",
+            "| --- | --- | --- | --- | --- |",
+            "| 1 | 户外广告审批\\|备案不规范 | 清理违规广告牌 | 马某 | 2025年11月 |",
+            "| 2 | 门前三包落实不到位 | 签订责任书 | 牛某 | 2025年12月 | 多出的一格 |");
+        var r = NoticeReader.Read(text);
+        var findings = r.Document.Categories.Single().Findings;
+        Assert.Equal("户外广告审批|备案不规范", findings[0].Title);
+        Assert.Equal(("清理违规广告牌", "马某", "2025年11月"), (findings[0].Measures.Single().Text, findings[0].Measures.Single().Leader, findings[0].Measures.Single().Deadline));
+        var note = Assert.Single(r.Notes, n => n.Message.Contains("多于表头", StringComparison.Ordinal));
+        Assert.Equal(NoteSeverity.Warning, note.Severity);
+    }
+
+    [Fact]
+    public void Findings_of_the_text_beside_a_plan_table_are_named_and_do_not_block_it()
+    {
+        var text = Pasted.Replace(
+            "序号\t问题",
+            "一、整改任务\n（一）关于资金管理方面\n序号\t问题",
+            StringComparison.Ordinal);
+        var r = NoticeReader.Read(text);
+        Assert.Equal(3, r.Document.FindingCount);
+        Assert.DoesNotContain(r.Notes, x => x.Severity == NoteSeverity.Error);
+        Assert.Contains(r.Notes, x => x.Severity == NoteSeverity.Warning && x.Message.Contains("以整改方案表为准", StringComparison.Ordinal));
+    }
 }
