@@ -738,7 +738,9 @@ public static partial class NoticeReader
 
                 // Progress ends the list; a line of labels (责任领导：…) belongs to the measure before it, as anywhere.
                 listing &= !ProgressLabelRegex().IsMatch(key);
-                var continues = listing && AssignmentLabelRegex().Match(key) is { Success: true, Index: 0 };
+                // A line that ends mid-sentence ("，", "、") was wrapped, not ended: the next line goes on with it.
+                var wrapped = texts.Count > 0 && texts[^1].Length > 0 && texts[^1][^1] is '，' or ',' or '、';
+                var continues = listing && (wrapped || AssignmentLabelRegex().Match(key) is { Success: true, Index: 0 });
                 if ((sawOrdinal || texts.Count > 0) && !labelled && (!listing || continues))
                 {
                     texts[^1].Append('\n').Append(raw);
@@ -768,6 +770,9 @@ public static partial class NoticeReader
         return [.. texts.Select(t => t.ToString()).Where(t => t.Length > 0)];
     }
 
+    [GeneratedRegex(@"(?:^|(?<=[。;]))\s*(?<n>\d{1,2})\s*[.、](?!\d)")]
+    private static partial Regex InlineNumberRegex();
+
     [GeneratedRegex(@"^\s*(?:具体|主要)?(?:整改)?(?:措施|举措)\s*:\s*$")]
     private static partial Regex ListLabelRegex();
 
@@ -789,6 +794,13 @@ public static partial class NoticeReader
             && commas.Select((m, i) => Figures.Number(m.Groups["n"].Value) == i + 1).All(x => x))
         {
             matches = commas;
+        }
+
+        // "1.…；2.…；3.…" in one paragraph, from 1 at its start: a list run on, as 一是…二是… is.
+        if (matches.Count == 0 && InlineNumberRegex().Matches(key) is { Count: >= 2 } numbers && numbers[0].Index == 0
+            && numbers.Select((m, i) => m.Groups["n"].Value == (i + 1).ToString(CultureInfo.InvariantCulture)).All(x => x))
+        {
+            matches = numbers;
         }
 
         if (matches.Count == 0)

@@ -348,6 +348,25 @@ public sealed class NoticeGenreTests
     }
 
     [Fact]
+    public void A_numbered_list_run_on_in_one_paragraph_and_a_wrapped_line_are_read_as_their_measures()
+    {
+        var r = NoticeReader.Read(string.Join(
+            "\n",
+            ArchivesIntro,
+            "一、关于安全管理方面",
+            "问题1：防火物资储备不足。",
+            "整改措施：1.补充购置防火物资一批；2.新建物资储备点3个；3.开展防火实战演练。",
+            "问题2：安全检查不到位。",
+            "整改措施：",
+            "制定年度安全检查计划，",
+            "实现库房检查全覆盖。",
+            "引入第三方开展安全评估。"));
+        var findings = r.Document.Categories.Single().Findings;
+        Assert.Equal(["补充购置防火物资一批；", "新建物资储备点3个；", "开展防火实战演练。"], findings[0].Measures.Select(m => m.Text));
+        Assert.Equal(["制定年度安全检查计划，\n实现库房检查全覆盖。", "引入第三方开展安全评估。"], findings[1].Measures.Select(m => m.Text));
+    }
+
+    [Fact]
     public void Progress_after_a_findings_labels_is_not_the_deadline()
     {
         var r = NoticeReader.Read(string.Join(
