@@ -250,7 +250,7 @@ public static partial class NoticeReader
 
         public string RestKey => Key[RestAt..];
 
-        /// <summary>0 一、 · 1 （一） · 2 1. · 3 (1) ⑴ · 4 ①, the level below (1) where both are used; a heading style gives its level.</summary>
+        /// <summary>0 一、 · 1 （一） · 2 1. and 问题1： · 3 (1) ⑴ (and 1. under 问题1：'s 整改措施：) · 4 ①, the level below (1) where both are used; a heading style gives its level.</summary>
         public int Rank => Marker switch
         {
             Marker.Section or Marker.NextLead => 0,
