@@ -205,6 +205,36 @@ public abstract partial class ImportPageTests(AppFixture app)
     }
 
     [Fact]
+    public async Task The_dates_a_registration_left_empty_are_filled_from_the_notice_imported_into_it()
+    {
+        app.RequireAvailable();
+        using var office = await app.SignedInAsync("office");
+        var created = await office.PostFromPageAsync("/inspections/new", "/inspections/new", new Dictionary<string, string>
+        {
+            ["Title"] = "登记时未填日期" + app.Provider,
+            ["Kind"] = "Xuncha",
+            ["Team"] = "市委第五巡察组",
+            ["InspectedOrganizationId"] = app.InspectedOrganization,
+        });
+        Assert.Equal(HttpStatusCode.Redirect, created.StatusCode);
+        var id = int.Parse(PlanPathRegex().Match(created.Headers.Location!.OriginalString).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+
+        // The preview says what will be filled, before anything is.
+        var token = Token(await UploadAsync(office, id, System.Text.Encoding.UTF8.GetBytes(NoticeOfAnotherRound), "整改情况通报.txt"));
+        var preview = await BodyAsync(await office.GetAsync(new Uri($"/inspections/{id}/import?upload={token}", UriKind.Relative), Ct));
+        Assert.Contains("本巡察登记时没有填写进驻时间和反馈日期，确认导入时将按文件填入（进驻时间 2025-03-10 — 2025-05-09，反馈日期 2025-07-02）", preview, StringComparison.Ordinal);
+        Assert.DoesNotContain("不一致", preview, StringComparison.Ordinal);
+        Assert.Null(await ReadAsync(db => db.Inspections.Where(i => i.Id == id).Select(i => i.FeedbackDate).SingleAsync(Ct)));
+
+        var confirmed = await office.PostFormAsync($"/inspections/{id}/import?handler=Confirm", preview, new Dictionary<string, string> { ["upload"] = token });
+        Assert.Equal(HttpStatusCode.Redirect, confirmed.StatusCode);
+        var dates = await ReadAsync(db => db.Inspections.Where(i => i.Id == id).Select(i => new { i.OnSiteFrom, i.OnSiteTo, i.FeedbackDate }).SingleAsync(Ct));
+        Assert.Equal((new DateOnly(2025, 3, 10), new DateOnly(2025, 5, 9), new DateOnly(2025, 7, 2)), (dates.OnSiteFrom!.Value, dates.OnSiteTo!.Value, dates.FeedbackDate!.Value));
+        var plan = await office.GetStringAsync(new Uri($"/inspections/{id}/plan", UriKind.Relative), Ct);
+        Assert.Contains("巡察信息中空缺的进驻时间和反馈日期已按文件填入。", plan, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_upload_is_the_uploaders_own_refused_whole_when_it_is_not_a_ledger_and_never_found_by_a_path()
     {
         app.RequireAvailable();

@@ -180,7 +180,7 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
     {
         ArgumentNullException.ThrowIfNull(draft);
         var inspection = await db.VisibleInspections(caller.Scope).Where(i => i.Id == inspectionId)
-            .Select(i => new { i.Id, i.Title, i.PlanState, i.InspectedOrganization.Path, Team = i.InspectingBody.Name, i.OnSiteFrom, i.FeedbackDate }).AsNoTracking().SingleOrDefaultAsync(cancellationToken);
+            .Select(i => new { i.Id, i.Title, i.PlanState, i.InspectedOrganization.Path, Team = i.InspectingBody.Name, i.OnSiteFrom, i.OnSiteTo, i.FeedbackDate }).AsNoTracking().SingleOrDefaultAsync(cancellationToken);
         if (inspection is null)
         {
             return null;
@@ -195,7 +195,7 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
             await MeasuresOfAsync(inspectionId, cancellationToken),
             await UnitNamesAsync(draft, inspection.Path, cancellationToken))
         {
-            Registered = new RegisteredInspection(inspection.Team, inspection.OnSiteFrom, inspection.FeedbackDate),
+            Registered = new RegisteredInspection(inspection.Team, inspection.OnSiteFrom, inspection.OnSiteTo, inspection.FeedbackDate, ChinaTime.Today(clock)),
         };
         return Compare(inspection.Id, inspection.Title, inspection.PlanState, plan, draft);
     }
@@ -231,7 +231,11 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
             await UnitNamesAsync(draft, inspection.InspectedOrganization.Path, cancellationToken))
         {
             Registered = new RegisteredInspection(
-                await db.Organizations.Where(o => o.Id == inspection.InspectingBodyId).Select(o => o.Name).SingleAsync(cancellationToken), inspection.OnSiteFrom, inspection.FeedbackDate),
+                await db.Organizations.Where(o => o.Id == inspection.InspectingBodyId).Select(o => o.Name).SingleAsync(cancellationToken),
+                inspection.OnSiteFrom,
+                inspection.OnSiteTo,
+                inspection.FeedbackDate,
+                ChinaTime.Today(clock)),
         };
         var comparison = Compare(inspection.Id, inspection.Title, inspection.PlanState, plan, draft);
         BusinessRules.Check(new ADraftMustFitThePlan(comparison.Problems.FirstOrDefault(p => p.Severity == IntakeSeverity.Error), comparison.Problems.Count(p => p.Severity == IntakeSeverity.Error)));
@@ -249,6 +253,13 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
 
         // The plan must still be in the state the import was checked against when it is saved (PlanState is a concurrency token).
         db.Entry(inspection).Property(i => i.PlanState).IsModified = true;
+
+        // The dates the registration left empty, as the file states them (said in the preview): saved with the plan.
+        var filled = plan.Registered!.Fill(draft.Inspection);
+        if (filled is { } dates)
+        {
+            inspection.Describe(inspection.Title, inspection.Kind, inspection.Round, dates.OnSiteFrom, dates.OnSiteTo, dates.FeedbackDate);
+        }
 
         foreach (var c in draft.Categories)
         {
@@ -383,7 +394,8 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
 
         // In a plan in force the ledger's 状态 takes effect at once (in a draft, when the plan is adopted).
         var started = inForce ? await plans.StartAsLedgersSayAsync(inspectionId, caller.Actor, cancellationToken) : 0;
-        var message = Message(comparison) + (started > 0 ? $"据原台账的状态，{started} 条措施记为整改中。" : string.Empty);
+        var message = Message(comparison) + (started > 0 ? $"据原台账的状态，{started} 条措施记为整改中。" : string.Empty)
+            + (filled is null ? string.Empty : $"巡察信息中空缺的{filled.Named}已按文件填入。");
         var result = new IntakeCommitResult(inspectionId, comparison.CategoryCounts, comparison.FindingCounts, comparison.MeasureCounts, comparison.Untouched, message);
         await audit.RecordAsync(
             new AuditEvent(AuditActions.LedgerImported, ObjectType: "Inspection", ObjectId: inspectionId.ToString(CultureInfo.InvariantCulture),
@@ -397,6 +409,7 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
                     AddedMeasures = added.Take(AuditedNumbers).ToList(),
                     UpdatedMeasures = updated.Take(AuditedNumbers).ToList(),
                     StartedAsLedgerSays = started == 0 ? (int?)null : started,
+                    FilledDates = filled,
                     Reason = reason,
                 }),
             cancellationToken: cancellationToken);
@@ -549,6 +562,13 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
         {
             Problem(null, $"文件所述巡察与本巡察不一致：{string.Join("；", contradictions)}。导入会按序号更新本巡察的问题和措施；如这份文件属于另一次巡察，请先登记那次巡察，再导入到那里。", IntakeSeverity.Warning);
         }
+
+        if (plan.Registered?.Fill(draft.Inspection) is { } filled)
+        {
+            Problem(null, $"本巡察登记时没有填写{filled.Named}，确认导入时将按文件填入（进驻时间 {Day(filled.OnSiteFrom)} — {Day(filled.OnSiteTo)}，反馈日期 {Day(filled.FeedbackDate)}），之后可在巡察信息中修改。", IntakeSeverity.Warning);
+        }
+
+        static string Day(DateOnly? d) => d?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "—";
 
         // A text longer than the plan keeps is named here, by its row, not first at 确认导入 (PlanLimits).
         void Fits(IntakeLocation? at, string where, string what, string? value, int most)
@@ -847,8 +867,33 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
         public RegisteredInspection? Registered { get; init; }
     }
 
-    /// <summary>What the inspection was registered with: its team and its dates.</summary>
-    private sealed record RegisteredInspection(string Team, DateOnly? OnSiteFrom, DateOnly? FeedbackDate);
+    /// <summary>What the inspection was registered with: its team and its dates; and today, which a feedback date may not pass.</summary>
+    private sealed record RegisteredInspection(string Team, DateOnly? OnSiteFrom, DateOnly? OnSiteTo, DateOnly? FeedbackDate, DateOnly Today)
+    {
+        /// <summary>
+        /// The dates the registration left empty, taken from the file's own introduction, with the ones it has: null when
+        /// the file fills none, when it contradicts the registration (another team or dates: perhaps another inspection's file),
+        /// or when the dates together would break the registration's rules (an on-site period ending before it starts, a
+        /// feedback before the visit or after today) — then nothing is filled and the office enters them.
+        /// </summary>
+        public FilledDates? Fill(IntakeInspection said)
+        {
+            var from = OnSiteFrom ?? said.OnSiteFrom;
+            var to = OnSiteTo ?? said.OnSiteTo;
+            var feedback = FeedbackDate ?? said.FeedbackDate;
+            if ((from, to, feedback) == (OnSiteFrom, OnSiteTo, FeedbackDate) || Contradictions(said, this).Count > 0
+                || (from is { } f && to is { } t && t < f) || (from is { } v && feedback is { } d && d < v) || feedback > Today)
+            {
+                return null;
+            }
+
+            var named = new[] { (OnSiteFrom is null && from is not null) || (OnSiteTo is null && to is not null) ? "进驻时间" : null, FeedbackDate is null && feedback is not null ? "反馈日期" : null };
+            return new FilledDates(from, to, feedback, string.Join("和", named.OfType<string>()));
+        }
+    }
+
+    /// <summary>The inspection's dates after an import filled the empty ones, and which it filled (进驻时间, 反馈日期).</summary>
+    private sealed record FilledDates(DateOnly? OnSiteFrom, DateOnly? OnSiteTo, DateOnly? FeedbackDate, string Named);
 
     /// <summary>
     /// The ways a notice's own words (its team, its on-site and feedback dates) contradict the inspection it is being
