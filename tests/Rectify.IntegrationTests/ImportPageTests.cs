@@ -200,8 +200,10 @@ public abstract partial class ImportPageTests(AppFixture app)
         var problems = preview[preview.IndexOf("id=\"problems\"", StringComparison.Ordinal)..];
         Assert.Contains("文件所述巡察与本巡察不一致：巡察组为“市委第五巡察组”（本巡察为“页面导入巡察组”）；反馈日期为 2025-07-02（本巡察为 2026-06-01）", problems, StringComparison.Ordinal);
 
-        // A warning, not a refusal: the office that means it may still confirm.
+        // A warning, not a refusal: the office that means it may still confirm. The empty 进驻时间 is not filled from a
+        // file that may be another inspection's.
         Assert.Contains("?handler=Confirm", preview, StringComparison.Ordinal);
+        Assert.DoesNotContain("确认导入时将按文件填入", preview, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -70,6 +70,8 @@ internal static partial class TextTables
                 (fields, used) = (Pipes(lines[i]), 1);
                 if (fields.All(f => RuleRegex().IsMatch(f)))
                 {
+                    // The rule under the header: a row of nothing, so that a note's row number is the table's own line.
+                    rows.Add([]);
                     i += used;
                     continue;
                 }
