@@ -169,7 +169,7 @@ public sealed class CommandLineTests : IDisposable
         Assert.Contains("1. 代收费项目公示不全（1 条措施）", output, StringComparison.Ordinal);
         Assert.Contains("错误：第 6 段：问题“食堂账目不清”下没有整改措施。", output, StringComparison.Ordinal);
         Assert.Contains("说明：", output, StringComparison.Ordinal);
-        Assert.Contains("1 处错误，导入时会被拒绝", error, StringComparison.Ordinal);
+        Assert.Contains("1 处错误，请在文件中或导入预览中更正", error, StringComparison.Ordinal);
         Assert.Contains("食堂账目不清", error, StringComparison.Ordinal);
     }
 

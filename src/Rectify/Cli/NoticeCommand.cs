@@ -6,7 +6,7 @@ using Rectify.Documents;
 
 namespace Rectify.Cli;
 
-/// <summary>`notice parse 文件.txt|文件.docx [--json]`: reads a rectification notice or plan and prints what it found, with notes. Exit 0 when a structure was found without an error (what an import takes), 2 otherwise. Takes no host options.</summary>
+/// <summary>`notice parse 文件.txt|文件.docx [--json]`: reads a rectification notice or plan and prints what it found, with notes. Exit 0 when a structure was found without an error note, 2 otherwise. Takes no host options.</summary>
 internal static class NoticeCommand
 {
     private const string UsageLine = "用法：rectify notice parse 文件.txt|文件.docx [--json]";
@@ -88,10 +88,11 @@ internal static class NoticeCommand
             return CommandLine.Ok;
         }
 
-        // What was read (the introduction, the figures, the tree) is printed above; the reasons go to stderr. A file with
-        // a structure and an error would be refused by the import as well, so it is not a success either.
+        // What was read (the introduction, the figures, the tree) is printed above; the reasons go to stderr. A structure
+        // with an error (a problem without measures, a number used twice) is not a clean reading either: the import's
+        // preview shows the same notes, to be corrected there or in the file.
         var reasons = errors.DefaultIfEmpty("未找到整改任务。");
-        stderr.WriteLine((reading.HasStructure ? $"错误：读出了结构，但有 {errors.Count} 处错误，导入时会被拒绝：\n" : "错误：") + string.Join("\n", reasons));
+        stderr.WriteLine((reading.HasStructure ? $"错误：读出了结构，但有 {errors.Count} 处错误，请在文件中或导入预览中更正：\n" : "错误：") + string.Join("\n", reasons));
         return CommandLine.BadInput;
     }
 }
