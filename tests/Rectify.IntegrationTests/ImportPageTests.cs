@@ -60,16 +60,21 @@ public abstract partial class ImportPageTests(AppFixture app)
         return stream.ToArray();
     }
 
-    private async Task<int> NewInspectionAsync(HttpClient office, string title)
+    private async Task<int> NewInspectionAsync(HttpClient office, string title, string team = "页面导入巡察组", string? feedbackDate = "2026-06-01")
     {
-        var created = await office.PostFromPageAsync("/inspections/new", "/inspections/new", new Dictionary<string, string>
+        var form = new Dictionary<string, string>
         {
             ["Title"] = title + app.Provider,
             ["Kind"] = "Xuncha",
-            ["Team"] = "页面导入巡察组",
+            ["Team"] = team,
             ["InspectedOrganizationId"] = app.InspectedOrganization,
-            ["FeedbackDate"] = "2026-06-01",
-        });
+        };
+        if (feedbackDate is not null)
+        {
+            form["FeedbackDate"] = feedbackDate;
+        }
+
+        var created = await office.PostFromPageAsync("/inspections/new", "/inspections/new", form);
         Assert.Equal(HttpStatusCode.Redirect, created.StatusCode);
         return int.Parse(PlanPathRegex().Match(created.Headers.Location!.OriginalString).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
     }
@@ -211,15 +216,7 @@ public abstract partial class ImportPageTests(AppFixture app)
     {
         app.RequireAvailable();
         using var office = await app.SignedInAsync("office");
-        var created = await office.PostFromPageAsync("/inspections/new", "/inspections/new", new Dictionary<string, string>
-        {
-            ["Title"] = "登记时未填日期" + app.Provider,
-            ["Kind"] = "Xuncha",
-            ["Team"] = "市委第五巡察组",
-            ["InspectedOrganizationId"] = app.InspectedOrganization,
-        });
-        Assert.Equal(HttpStatusCode.Redirect, created.StatusCode);
-        var id = int.Parse(PlanPathRegex().Match(created.Headers.Location!.OriginalString).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        var id = await NewInspectionAsync(office, "登记时未填日期", team: "市委第五巡察组", feedbackDate: null);
 
         // The preview says what will be filled, before anything is.
         var token = Token(await UploadAsync(office, id, System.Text.Encoding.UTF8.GetBytes(NoticeOfAnotherRound), "整改情况通报.txt"));

@@ -568,8 +568,6 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
             Problem(null, $"本巡察登记时没有填写{filled.Named}，确认导入时将按文件填入（进驻时间 {Day(filled.OnSiteFrom)} — {Day(filled.OnSiteTo)}，反馈日期 {Day(filled.FeedbackDate)}），之后可在巡察信息中修改。", IntakeSeverity.Warning);
         }
 
-        static string Day(DateOnly? d) => d?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "—";
-
         // A text longer than the plan keeps is named here, by its row, not first at 确认导入 (PlanLimits).
         void Fits(IntakeLocation? at, string where, string what, string? value, int most)
         {
@@ -921,9 +919,10 @@ public sealed class IntakeCommitService(RectifyDbContext db, Caller caller, Audi
         }
 
         return found;
-
-        static string Day(DateOnly d) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
     }
+
+    /// <summary>A day as the import's messages write it; "—" when there is none.</summary>
+    private static string Day(DateOnly? d) => d?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "—";
 
     private static readonly IReadOnlyDictionary<string, string> NoUnits = new Dictionary<string, string>();
 
